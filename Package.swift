@@ -1,0 +1,58 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Modules by responsibility; dependencies point one way:
+//   BillingModel <- Diagnostics <- ContractLanguage
+//   BillingModel, Diagnostics <- Settings (YAML) ; Ledger (SQLite) <- Imports
+//   all of the above <- BillingEngine <- Workspace <- ardoise (thin CLI)
+// The contract language imports neither storage nor YAML.
+let package = Package(
+    name: "Ardoise",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ardoise", targets: ["ardoise"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // Money, VAT rates, days, periods, payment terms. Depends on nothing.
+        .target(name: "BillingModel"),
+        // Diagnostics as values (code, severity, range, help) and their renderers.
+        .target(name: "Diagnostics"),
+        // The contract language: lexer, parser, checker, compiler, formatter.
+        .target(name: "ContractLanguage", dependencies: ["BillingModel", "Diagnostics"]),
+        // Master data from YAML (seller, clients, revenue types, indices).
+        .target(name: "Settings", dependencies: ["BillingModel", "Diagnostics", "Yams"]),
+        // The SQLite ledger: imported files, tickets, quarantine, orders, invoices.
+        .target(name: "Ledger", dependencies: [
+            "BillingModel", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // Importers of register files and event orders into the ledger.
+        .target(name: "Imports", dependencies: ["BillingModel", "Diagnostics", "Ledger"]),
+        // Ties configuration, settings, rules and ledger together for commands.
+        .target(name: "Workspace", dependencies: [
+            "BillingModel", "Diagnostics", "ContractLanguage", "Settings", "Ledger", "Imports",
+            "Yams", .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The executable only parses arguments and calls the libraries.
+        .executableTarget(name: "ardoise", dependencies: [
+            "Workspace", "BillingModel", "Diagnostics", "ContractLanguage", "Settings", "Ledger", "Imports",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        .target(name: "TestSupport", dependencies: ["Diagnostics"], path: "Tests/TestSupport"),
+        .testTarget(name: "BillingModelTests", dependencies: ["BillingModel"]),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "TestSupport"]),
+        .testTarget(name: "ContractLanguageTests", dependencies: [
+            "ContractLanguage", "BillingModel", "Diagnostics", "TestSupport",
+        ]),
+        .testTarget(name: "SettingsTests", dependencies: ["Settings", "Diagnostics", "TestSupport"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Imports", "TestSupport"]),
+        .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "TestSupport"]),
+    ]
+)

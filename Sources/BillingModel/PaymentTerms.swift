@@ -1,0 +1,53 @@
+/// When an invoice must be paid, as its contract says (T15).
+public enum PaymentTerms: Hashable, Sendable, Codable, CustomStringConvertible {
+    case onReceipt
+    /// N days after the invoice date.
+    case days(Int)
+    /// (a) add N days to the invoice date, then go to the end of that month.
+    case daysThenEndOfMonth(Int)
+    /// (b) go to the end of the invoice date's month, then add N days.
+    case endOfMonthThenDays(Int)
+
+    /// French law: at most 60 days, or 45 days end of month.
+    public static let legalMaximumDays = 60
+    public static let legalMaximumDaysEndOfMonth = 45
+
+    public func dueDate(issuedOn day: Day) -> Day {
+        switch self {
+        case .onReceipt: return day
+        case .days(let n): return day.adding(days: n)
+        case .daysThenEndOfMonth(let n): return day.adding(days: n).lastOfMonth
+        case .endOfMonthThenDays(let n): return day.lastOfMonth.adding(days: n)
+        }
+    }
+
+    /// The legal cap this term is over, or nil when it is lawful.
+    public var legalCapExceeded: Int? {
+        switch self {
+        case .onReceipt: return nil
+        case .days(let n): return n > Self.legalMaximumDays ? Self.legalMaximumDays : nil
+        case .daysThenEndOfMonth(let n), .endOfMonthThenDays(let n):
+            return n > Self.legalMaximumDaysEndOfMonth ? Self.legalMaximumDaysEndOfMonth : nil
+        }
+    }
+
+    /// The words printed on an invoice.
+    public var description: String {
+        switch self {
+        case .onReceipt: return "on receipt"
+        case .days(let n): return "\(n) days"
+        case .daysThenEndOfMonth(let n): return "\(n) days, then end of month"
+        case .endOfMonthThenDays(let n): return "end of month, then \(n) days"
+        }
+    }
+
+    /// French wording for documents.
+    public var french: String {
+        switch self {
+        case .onReceipt: return "à réception"
+        case .days(let n): return "\(n) jours date de facture"
+        case .daysThenEndOfMonth(let n): return "\(n) jours fin de mois"
+        case .endOfMonthThenDays(let n): return "fin de mois le \(n)"
+        }
+    }
+}
