@@ -33,9 +33,11 @@ let package = Package(
         ]),
         // Importers of register files and event orders into the ledger.
         .target(name: "Imports", dependencies: ["BillingModel", "Diagnostics", "Ledger"]),
+        // Deterministic generator of realistic example revenue (registers, events).
+        .target(name: "Demo", dependencies: ["BillingModel"]),
         // Ties configuration, settings, rules and ledger together for commands.
         .target(name: "Workspace", dependencies: [
-            "BillingModel", "Diagnostics", "ContractLanguage", "Settings", "Ledger", "Imports",
+            "BillingModel", "Diagnostics", "ContractLanguage", "Settings", "Ledger", "Imports", "Demo",
             "Yams", .product(name: "Logging", package: "swift-log"),
         ]),
         // The executable only parses arguments and calls the libraries.
@@ -52,7 +54,7 @@ let package = Package(
             "ContractLanguage", "BillingModel", "Diagnostics", "TestSupport",
         ]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "Diagnostics", "TestSupport"]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Imports", "TestSupport"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Imports", "Demo", "BillingModel", "TestSupport"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "TestSupport"]),
     ]
 )
