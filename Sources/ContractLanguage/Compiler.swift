@@ -1,0 +1,481 @@
+import BillingModel
+
+/// A contract compiled into evaluators: one closure per term, built once,
+/// that the engine calls with revenue aggregates (never the syntax tree, never
+/// the raw rows).
+public struct CompiledContract: Sendable {
+    public let contract: Contract
+    let evaluators: [@Sendable (inout EvaluationState) throws(EvaluationError) -> Void]
+    let unbilledCheck: @Sendable (inout EvaluationState) -> Void
+
+    /// Compiles `contract`; index values come from the settings at compile time.
+    public init(_ contract: Contract, indexSeries: [String: [String: Percentage]]) {
+        self.contract = contract
+        evaluators = contract.terms.map { Compiler.compile($0, contract: contract, indexSeries: indexSeries) }
+        unbilledCheck = Compiler.unbilled(contract)
+    }
+
+    /// The days whose revenue `evaluate` needs: the period, and the fee periods billed in arrears in it.
+    public func revenueWindow(for period: Period) -> Period {
+        var w = period
+        for t in contract.terms {
+            let per: FeePeriodicity
+            switch t.rule {
+            case .floorFee(_, _, let p, _), .tieredFee(_, _, let p, _): per = p
+            case .events(let e) where e.grouping == .monthly: per = .month
+            default: continue
+            }
+            for f in Compiler.feePeriods(per, timing: .inArrears, billedIn: period) {
+                w = Period(start: min(w.start, f.start), end: max(w.end, f.end))
+            }
+        }
+        return w
+    }
+
+    /// Bills `period`, issued on `issueDate`, from `revenue`.
+    public func evaluate(period: Period, issueDate: Day, revenue: ClientRevenue) throws(EvaluationError) -> Evaluation {
+        var state = EvaluationState(period: period, issueDate: issueDate, revenue: revenue, contract: contract)
+        if contract.validity.intersection(period) == nil {
+            state.notes.append("the period \(period.name) is outside the contract's validity (\(contract.validFrom)\(contract.validUntil.map { " to \($0)" } ?? " onwards")): its revenue bills nothing")
+        }
+        for e in evaluators { try e(&state) }
+        unbilledCheck(&state)
+        return Evaluation(lines: state.lines, unbilled: state.unbilled, notes: state.notes)
+    }
+
+    /// Prices one event order as the events term says (T19): discount on every
+    /// line, delivery fee under the threshold.
+    public func priceOrder(_ order: EventOrder) -> [BilledLine] {
+        guard let (term, events) = contract.eventsTerm else { return [] }
+        return Compiler.priceOrder(order, term: term, events: events, perSite: contract.perSite)
+    }
+}
+
+/// Mutable state threaded through the evaluators of one evaluation.
+public struct EvaluationState: Sendable {
+    let period: Period
+    let issueDate: Day
+    let revenue: ClientRevenue
+    let contract: Contract
+    var lines: [BilledLine] = []
+    var unbilled: [UnbilledRevenue] = []
+    var notes: [String] = []
+}
+
+enum Compiler {
+    typealias Evaluator = @Sendable (inout EvaluationState) throws(EvaluationError) -> Void
+
+    /// The days a term is in force, within the contract.
+    static func validity(_ term: Term, _ contract: Contract) -> Period {
+        let c = contract.validity
+        let t = Period(start: term.validFrom ?? c.start, end: term.validUntil ?? c.end)
+        return c.intersection(t) ?? Period(start: c.start, end: c.start.adding(days: -1))
+    }
+
+    /// Price in force on each sub-period of `within`: dated changes (T13) and yearly index revisions (T14).
+    static func segments(_ schedule: PriceSchedule, revision: IndexRevision?, termStart: Day, within: Period,
+                         index: [String: Percentage]?, termLine: Int) throws(EvaluationError) -> [(Period, Price, String)] {
+        var boundaries = [within.start]
+        for c in schedule.changes where within.contains(c.from) && c.from != within.start { boundaries.append(c.from) }
+        if let r = revision {
+            for d in r.revisionDays(in: within) where d > termStart && d != within.start { boundaries.append(d) }
+        }
+        boundaries.sort()
+        var out: [(Period, Price, String)] = []
+        for (i, b) in boundaries.enumerated() {
+            let end = i + 1 < boundaries.count ? boundaries[i + 1].adding(days: -1) : within.end
+            var base = schedule.initial
+            for c in schedule.changes where c.from <= b { base = c.price }
+            var price = base
+            var why = ""
+            if let r = revision {
+                // the latest revision on or before b, strictly after the term's start
+                var latest: Day?
+                for y in stride(from: b.year, through: termStart.year, by: -1) {
+                    if let d = Day(year: y, month: r.month, day: r.day), d <= b, d > termStart { latest = d; break }
+                }
+                if let latest {
+                    let m = r.referenceMonth(for: latest)
+                    let key = monthKey(year: m.year, month: m.month)
+                    guard let value = index?[key] else {
+                        throw .missingIndex(series: r.series, month: key, revision: latest, termLine: termLine)
+                    }
+                    price = r.revise(base, index: value)
+                    why = "revised on \(latest): \(base) × (\(r.fixedPart) + \(r.indexedPart) × \(value) / \(r.baseIndex)) = \(price)"
+                }
+            }
+            out.append((Period(start: b, end: end), price, why))
+        }
+        return out
+    }
+
+    static func suffix(_ p: Period, of segments: Int) -> String {
+        segments > 1 ? " du \(p.start.french) au \(p.end.french)" : ""
+    }
+
+    static let monthNames = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
+
+    static func feePeriodName(_ p: Period) -> String {
+        if p.start.dayOfMonth == 1, p.end == p.start.lastOfMonth { return "\(monthNames[p.start.month - 1]) \(p.start.year)" }
+        if Period.quarter(of: p.start) == p { return "T\((p.start.month - 1) / 3 + 1) \(p.start.year)" }
+        return "du \(p.start.french) au \(p.end.french)"
+    }
+
+    /// The fee periods billed with billing period `period`: in arrears those
+    /// ending in it; in advance those starting the day after one of its days.
+    static func feePeriods(_ per: FeePeriodicity, timing: FeeTiming, billedIn period: Period) -> [Period] {
+        var out: [Period] = []
+        let make: (Day) -> Period = per == .month ? { Period.month(of: $0) } : { Period.quarter(of: $0) }
+        var f = make(timing == .inArrears ? period.start : period.start.adding(days: 1))
+        while f.start <= period.end.adding(days: 1) {
+            switch timing {
+            case .inArrears: if period.contains(f.end) { out.append(f) }
+            case .inAdvance: if period.contains(f.start.adding(days: -1)) { out.append(f) }
+            }
+            f = make(f.end.adding(days: 1))
+        }
+        return out
+    }
+
+    /// Sums a value over the revenue days of `period` (and of `site` when given).
+    @inline(__always)
+    static func sum(_ revenue: ClientRevenue, in period: Period, site: String? = nil, _ value: (RevenueDay) -> Int) -> Int {
+        var total = 0
+        for d in revenue.days where period.contains(d.day) && (site == nil || d.site == site) { total += value(d) }
+        return total
+    }
+
+    static func sites(_ state: EvaluationState) -> [String?] {
+        state.contract.perSite ? state.contract.sites.map { Optional($0) } : [nil]
+    }
+
+    static func line(_ term: Term, label: String, quantity: Int, unit: Price, net: Money, vat: VATRate, site: String?,
+                     period: Period, explanation: String, fee: Bool = false) -> BilledLine {
+        BilledLine(label: label, quantity: quantity, unitPrice: unit, net: net, vat: vat, revenueType: term.revenueType, payer: term.payer,
+                   site: site, isClientFee: fee, servicePeriod: period, termLine: term.line, explanation: explanation, orderID: nil)
+    }
+
+    // MARK: terms
+
+    static func compile(_ term: Term, contract: Contract, indexSeries: [String: [String: Percentage]]) -> Evaluator {
+        let valid = validity(term, contract)
+        let termStart = term.validFrom ?? contract.validFrom
+        let index = term.revision.flatMap { indexSeries[$0.series] }
+        switch term.rule {
+        case .subsidyPerCover(let vat, let categories):
+            let priced = categories.compactMap { c in c.price.map { (c.category, $0) } }
+            return { (s: inout EvaluationState) throws(EvaluationError) in
+                guard let within = s.period.intersection(valid) else { return }
+                for site in sites(s) {
+                    for (category, schedule) in priced {
+                        let segs = try segments(schedule, revision: nil, termStart: termStart, within: within, index: nil, termLine: term.line)
+                        for (p, price, _) in segs {
+                            let covers = sum(s.revenue, in: p, site: site) { $0.covers[category] ?? 0 }
+                            guard covers > 0 else { continue }
+                            let label = "\(term.label) catégorie \(category)\(suffix(p, of: segs.count))"
+                            if schedule.includesVAT {
+                                let net = price.times(covers, excludingVATAt: vat)
+                                s.lines.append(line(term, label: label + " (\(covers) couverts à \(price) TTC)", quantity: 1, unit: net.asPrice, net: net, vat: vat,
+                                                    site: site, period: p, explanation: "\(covers) covers of category \(category) × \(price) TTC / (1 + \(vat)%) = \(net) HT"))
+                            } else {
+                                let net = price.times(covers)
+                                s.lines.append(line(term, label: label, quantity: covers, unit: price, net: net, vat: vat, site: site, period: p,
+                                                    explanation: "\(covers) covers of category \(category) × \(price) HT = \(net)"))
+                            }
+                        }
+                    }
+                }
+            }
+        case .subsidyCappedByTray(let vat, let caps):
+            return { (s: inout EvaluationState) throws(EvaluationError) in
+                guard let within = s.period.intersection(valid) else { return }
+                for site in sites(s) {
+                    for (category, cap) in caps {
+                        var capped = Money.zero
+                        var covers = 0
+                        for d in s.revenue.days where within.contains(d.day) && (site == nil || d.site == site) {
+                            capped += d.cappedTTC[category] ?? .zero
+                            covers += d.covers[category] ?? 0
+                        }
+                        guard !capped.isZero else { continue }
+                        let net = capped.excludingVAT(at: vat)
+                        s.lines.append(line(term, label: "\(term.label) catégorie \(category)", quantity: 1, unit: net.asPrice, net: net, vat: vat,
+                                            site: site, period: within,
+                                            explanation: "\(covers) covers of category \(category), each min(\(cap) TTC, tray TTC), sum \(capped) TTC / (1 + \(vat)%) = \(net) HT"))
+                    }
+                }
+            }
+        case .subsidyAsRecorded:
+            let hasGuestTerm = contract.terms.contains { if case .guestMeals = $0.rule { return true } else { return false } }
+            return { (s: inout EvaluationState) throws(EvaluationError) in
+                guard let within = s.period.intersection(valid) else { return }
+                for site in sites(s) {
+                    var byRate: [VATRate: Money] = [:]
+                    for d in s.revenue.days where within.contains(d.day) && (site == nil || d.site == site) {
+                        for (category, rates) in d.employerShare where !(hasGuestTerm && category == "INV") {
+                            for (r, m) in rates { byRate[r, default: .zero] += m }
+                        }
+                    }
+                    for r in byRate.keys.sorted() {
+                        guard let ttc = byRate[r], !ttc.isZero else { continue }
+                        let net = ttc.excludingVAT(at: r)
+                        s.lines.append(line(term, label: byRate.count > 1 ? "\(term.label) (TVA \(r.french) %)" : term.label, quantity: 1,
+                                            unit: net.asPrice, net: net, vat: r, site: site, period: within,
+                                            explanation: "employer share recorded by the registers \(ttc) TTC / (1 + \(r)%) = \(net) HT\(hasGuestTerm ? ", guests billed apart" : "")"))
+                    }
+                }
+            }
+        case .guestMeals:
+            return { (s: inout EvaluationState) throws(EvaluationError) in
+                guard let within = s.period.intersection(valid) else { return }
+                for site in sites(s) {
+                    var byRate: [VATRate: Money] = [:]
+                    var tickets = 0
+                    for d in s.revenue.days where within.contains(d.day) && (site == nil || d.site == site) {
+                        tickets += d.guestCovers
+                        for (r, m) in d.guestTTC { byRate[r, default: .zero] += m }
+                    }
+                    for r in byRate.keys.sorted() {
+                        guard let ttc = byRate[r], !ttc.isZero else { continue }
+                        let net = ttc.excludingVAT(at: r)
+                        s.lines.append(line(term, label: byRate.count > 1 ? "\(term.label) (TVA \(r.french) %)" : term.label, quantity: 1,
+                                            unit: net.asPrice, net: net, vat: r, site: site, period: within,
+                                            explanation: "\(tickets) guest tickets, \(ttc) TTC / (1 + \(r)%) = \(net) HT"))
+                    }
+                }
+            }
+        case .admissionFee(let schedule, let vat, let share):
+            let revision = term.revision
+            return { (s: inout EvaluationState) throws(EvaluationError) in
+                guard let within = s.period.intersection(valid) else { return }
+                let segs = try segments(schedule, revision: revision, termStart: termStart, within: within, index: index, termLine: term.line)
+                for site in sites(s) {
+                    for (p, price, why) in segs {
+                        let covers = sum(s.revenue, in: p, site: site) { $0.totalCovers }
+                        guard covers > 0 else { continue }
+                        let unit = share == .full ? price : price.percent(share)
+                        let shareText = share == .full ? "" : ", client pays \(share)%: \(price) × \(share)% = \(unit)"
+                        let label = term.label + suffix(p, of: segs.count)
+                        let whyText = why.isEmpty ? "" : " (\(why))"
+                        if schedule.includesVAT {
+                            let net = unit.times(covers, excludingVATAt: vat)
+                            s.lines.append(line(term, label: label + " (\(covers) couverts à \(unit) TTC)", quantity: 1, unit: net.asPrice, net: net, vat: vat,
+                                                site: site, period: p, explanation: "\(covers) covers × \(unit) TTC / (1 + \(vat)%) = \(net) HT\(shareText)\(whyText)"))
+                        } else {
+                            let net = unit.times(covers)
+                            s.lines.append(line(term, label: label, quantity: covers, unit: unit, net: net, vat: vat, site: site, period: p,
+                                                explanation: "\(covers) covers (guests included) × \(unit) HT = \(net)\(shareText)\(whyText)"))
+                        }
+                    }
+                }
+            }
+        case .cafeteriaParticipation(let pct):
+            return { (s: inout EvaluationState) throws(EvaluationError) in
+                guard let within = s.period.intersection(valid) else { return }
+                for site in sites(s) {
+                    var byRate: [VATRate: Money] = [:]
+                    for d in s.revenue.days where within.contains(d.day) && (site == nil || d.site == site) {
+                        for (r, m) in d.cafeteriaTTC { byRate[r, default: .zero] += m }
+                    }
+                    for r in byRate.keys.sorted() {
+                        guard let ttc = byRate[r], !ttc.isZero else { continue }
+                        let net = Money(cents: Int64(divideRoundingHalfAwayFromZero(Int128(ttc.cents) * Int128(pct.tenThousandths),
+                                                                                   Percentage.hundred + Int128(r.tenThousandths))))
+                        s.lines.append(line(term, label: "\(term.label) (TVA \(r.french) %)", quantity: 1, unit: net.asPrice, net: net, vat: r,
+                                            site: site, period: within,
+                                            explanation: "\(pct)% of badge holders' cafeteria tickets \(ttc) TTC / (1 + \(r)%) = \(net) HT"))
+                    }
+                }
+            }
+        case .flatFee(let schedule, let per, let vat, let timing):
+            let revision = term.revision
+            return { (s: inout EvaluationState) throws(EvaluationError) in
+                for f in feePeriods(per, timing: timing, billedIn: s.period) {
+                    guard let within = f.intersection(valid) else { continue }
+                    let segs = try segments(schedule, revision: revision, termStart: termStart, within: within, index: index, termLine: term.line)
+                    for (p, price, why) in segs {
+                        let full = price.times(1)
+                        let net = p.dayCount == f.dayCount ? full : full.prorated(p.dayCount, over: f.dayCount)
+                        let prorata = p.dayCount == f.dayCount ? "" : ", prorated \(p.dayCount)/\(f.dayCount) days"
+                        let label = "\(term.label) \(feePeriodName(f))\(p == f ? "" : " (du \(p.start.french) au \(p.end.french))")"
+                        s.lines.append(line(term, label: label, quantity: 1, unit: net.asPrice, net: net, vat: vat, site: nil, period: p,
+                                            explanation: "\(full) HT per \(per.rawValue) \(timing.rawValue)\(prorata) = \(net)\(why.isEmpty ? "" : " (\(why))")", fee: true))
+                    }
+                }
+            }
+        case .floorFee(let floor, let perCover, let per, let vat):
+            return { (s: inout EvaluationState) throws(EvaluationError) in
+                for f in feePeriods(per, timing: .inArrears, billedIn: s.period) {
+                    guard let within = f.intersection(valid) else { continue }
+                    let covers = sum(s.revenue, in: within) { $0.totalCovers }
+                    let variable = perCover.times(covers)
+                    let minimum = within == f ? floor : floor.prorated(within.dayCount, over: f.dayCount)
+                    let prorata = within == f ? "" : " (floor prorated \(within.dayCount)/\(f.dayCount) days)"
+                    let label = "\(term.label) \(feePeriodName(f))"
+                    if variable >= minimum {
+                        s.lines.append(line(term, label: label, quantity: covers, unit: perCover, net: variable, vat: vat, site: nil, period: within,
+                                            explanation: "max(\(minimum)\(prorata), \(perCover) × \(covers) covers = \(variable)) = \(variable)", fee: true))
+                    } else {
+                        s.lines.append(line(term, label: label, quantity: 1, unit: minimum.asPrice, net: minimum, vat: vat, site: nil, period: within,
+                                            explanation: "max(\(minimum)\(prorata), \(perCover) × \(covers) covers = \(variable)) = \(minimum)", fee: true))
+                    }
+                }
+            }
+        case .tieredFee(let mode, let bands, let per, let vat):
+            return { (s: inout EvaluationState) throws(EvaluationError) in
+                for f in feePeriods(per, timing: .inArrears, billedIn: s.period) {
+                    guard let within = f.intersection(valid) else { continue }
+                    let covers = sum(s.revenue, in: within) { $0.totalCovers }
+                    guard covers > 0 else { continue }
+                    let name = "\(term.label) \(feePeriodName(f))"
+                    switch mode {
+                    case .graduated:
+                        var lower = 0
+                        for b in bands {
+                            let upper = b.upTo ?? Int.max
+                            let inBand = max(0, min(covers, upper) - lower)
+                            if inBand > 0 {
+                                let net = b.price.times(inBand)
+                                let bandName = b.upTo.map { "de \(lower + 1) à \($0) couverts" } ?? "au-delà de \(lower) couverts"
+                                s.lines.append(line(term, label: "\(name), tranche \(bandName)", quantity: inBand, unit: b.price, net: net, vat: vat,
+                                                    site: nil, period: within,
+                                                    explanation: "graduated: \(covers) covers, \(inBand) in the band \(bandName) × \(b.price) = \(net)", fee: true))
+                            }
+                            lower = upper
+                            if covers <= upper { break }
+                        }
+                    case .volume:
+                        var reached = bands[bands.count - 1]
+                        var lower = 0
+                        for b in bands {
+                            if let u = b.upTo, covers <= u { reached = b; break }
+                            lower = b.upTo ?? lower
+                        }
+                        let net = reached.price.times(covers)
+                        let bandName = reached.upTo.map { "jusqu'à \($0) couverts" } ?? "au-delà de \(lower) couverts"
+                        s.lines.append(line(term, label: "\(name), tranche \(bandName)", quantity: covers, unit: reached.price, net: net, vat: vat,
+                                            site: nil, period: within,
+                                            explanation: "volume: \(covers) covers reach the band \(bandName), all at \(reached.price) = \(net)", fee: true))
+                    }
+                }
+            }
+        case .minimumGuarantee(let threshold, let schedule, let vat):
+            let revision = term.revision
+            return { (s: inout EvaluationState) throws(EvaluationError) in
+                guard let within = s.period.intersection(valid) else { return }
+                let segs = try segments(schedule, revision: revision, termStart: termStart, within: within, index: index, termLine: term.line)
+                for site in s.contract.sites {
+                    for (p, price, why) in segs {
+                        var missing = 0
+                        var openDays = 0
+                        var shortDays = 0
+                        for d in s.revenue.days where d.site == site && d.siteOpen && p.contains(d.day) {
+                            openDays += 1
+                            let short = max(0, threshold - d.totalCovers)
+                            if short > 0 { shortDays += 1; missing += short }
+                        }
+                        guard missing > 0 else { continue }
+                        let net = price.times(missing)
+                        s.lines.append(line(term, label: "\(term.label) \(site)\(suffix(p, of: segs.count))", quantity: missing, unit: price, net: net,
+                                            vat: vat, site: site, period: p,
+                                            explanation: "\(shortDays) of \(openDays) open days under \(threshold) covers at \(site): \(missing) missing covers × \(price) = \(net)\(why.isEmpty ? "" : " (\(why))")"))
+                    }
+                }
+            }
+        case .events(let events):
+            return { (s: inout EvaluationState) throws(EvaluationError) in
+                // Orders invoiced one by one are billed on their delivery day by the engine;
+                // grouped orders are billed with the period in which their month ends.
+                guard events.grouping == .monthly else { return }
+                for month in feePeriods(.month, timing: .inArrears, billedIn: s.period) {
+                    for o in s.revenue.orders where month.contains(o.deliveredOn) && valid.contains(o.deliveredOn) && !o.cancelled {
+                        s.lines += priceOrder(o, term: term, events: events, perSite: s.contract.perSite)
+                    }
+                }
+            }
+        }
+    }
+
+    static func priceOrder(_ order: EventOrder, term: Term, events: EventTerms, perSite: Bool) -> [BilledLine] {
+        var out: [BilledLine] = []
+        let day = Period(start: order.deliveredOn, end: order.deliveredOn)
+        var orderHT = Money.zero
+        for l in order.lines {
+            let unit = events.discount.map { l.unitPrice.percent(Percentage(tenThousandths: 1_000_000 - $0.tenThousandths)) } ?? l.unitPrice
+            let net = unit.times(l.quantity)
+            orderHT += net
+            let discountText = events.discount.map { ", discount \($0)%: \(l.unitPrice) → \(unit)" } ?? ""
+            var bl = line(term, label: l.label, quantity: l.quantity, unit: unit, net: net, vat: l.vat, site: order.site, period: day,
+                          explanation: "order \(order.id) revision \(order.revision): \(l.quantity) × \(unit)\(discountText) = \(net)")
+            bl.orderID = order.id
+            out.append(bl)
+        }
+        if let fee = events.deliveryFee, let vat = events.deliveryFeeVAT, let under = events.deliveryFeeUnder, orderHT < under {
+            var bl = line(term, label: "Frais de livraison", quantity: 1, unit: Price(fee), net: fee, vat: vat, site: order.site, period: day,
+                          explanation: "order \(order.id) totals \(orderHT) HT after discount, under \(under): delivery fee \(fee)")
+            bl.orderID = order.id
+            out.append(bl)
+        }
+        return out
+    }
+
+    // MARK: unbilled revenue
+
+    /// Revenue of the client that no term bills: employer share of unpriced
+    /// categories, guests without a guest term, orders without an events term,
+    /// and all of it on days outside the contract's validity.
+    static func unbilled(_ contract: Contract) -> @Sendable (inout EvaluationState) -> Void {
+        struct Pricing: Sendable { var period: Period; var categories: Set<String>?; var guests: Bool }
+        var subsidies: [Pricing] = []
+        var guests: [Period] = []
+        var events: [Period] = []
+        for t in contract.terms {
+            let v = validity(t, contract)
+            switch t.rule {
+            case .subsidyPerCover(_, let cats): subsidies.append(Pricing(period: v, categories: Set(cats.map(\.category)), guests: false))
+            case .subsidyCappedByTray(_, let caps): subsidies.append(Pricing(period: v, categories: Set(caps.map(\.category)), guests: false))
+            case .subsidyAsRecorded: subsidies.append(Pricing(period: v, categories: nil, guests: true))
+            case .guestMeals: guests.append(v)
+            case .events: events.append(v)
+            default: break
+            }
+        }
+        let subsidyTerms = subsidies, guestTerms = guests, eventTerms = events
+        return { s in
+            var totals: [String: UnbilledRevenue] = [:]
+            func add(_ site: String, _ category: String?, _ reason: String, _ amount: Money, _ day: Day) {
+                guard !amount.isZero else { return }
+                let key = "\(site)|\(category ?? "")|\(reason)"
+                if var u = totals[key] {
+                    u.amountTTC += amount
+                    u.firstDay = min(u.firstDay, day)
+                    u.lastDay = max(u.lastDay, day)
+                    totals[key] = u
+                } else {
+                    totals[key] = UnbilledRevenue(site: site, category: category, reason: reason, amountTTC: amount, firstDay: day, lastDay: day)
+                }
+            }
+            for d in s.revenue.days where s.period.contains(d.day) {
+                let inContract = s.contract.validity.contains(d.day)
+                let guestBilled = guestTerms.contains { $0.contains(d.day) } || subsidyTerms.contains { $0.guests && $0.period.contains(d.day) }
+                for (category, rates) in d.employerShare {
+                    let amount = rates.values.reduce(Money.zero, +)
+                    if !inContract {
+                        add(d.site, category, "outside the contract's validity", amount, d.day)
+                    } else if category == "INV" {
+                        if !guestBilled { add(d.site, category, "guest tickets, no guest term", d.guestTTC.values.reduce(.zero, +), d.day) }
+                    } else if !subsidyTerms.contains(where: { $0.period.contains(d.day) && ($0.categories?.contains(category) ?? true) }) {
+                        add(d.site, category, "employer share of a category no subsidy term prices", amount, d.day)
+                    }
+                }
+            }
+            for o in s.revenue.orders where s.period.contains(o.deliveredOn) && !o.cancelled {
+                guard !eventTerms.contains(where: { $0.contains(o.deliveredOn) }) else { continue }
+                var ht = Money.zero
+                for l in o.lines { ht += l.unitPrice.times(l.quantity) }
+                add(o.site, nil, "delivered order \(o.id) with no events term (amount HT)", ht, o.deliveredOn)
+            }
+            s.unbilled += totals.values.sorted { ($0.site, $0.category ?? "", $0.reason) < ($1.site, $1.category ?? "", $1.reason) }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import BillingModel
+
+/// One invoice line produced by a term, with the figures that produced it.
+public struct BilledLine: Sendable, Equatable {
+    public var label: String
+    public var quantity: Int
+    public var unitPrice: Price
+    public var net: Money
+    public var vat: VATRate
+    public var revenueType: String?
+    /// Another customer billed for this line (T18); nil for the client itself.
+    public var payer: String?
+    /// The site, when the contract bills per site or the term is per site.
+    public var site: String?
+    /// Fees on the client's total covers (T8–T10).
+    public var isClientFee: Bool
+    public var servicePeriod: Period
+    /// The line of the term in the contract file.
+    public var termLine: Int
+    /// How the amount was computed, in words and figures.
+    public var explanation: String
+    /// The event order it bills, if any.
+    public var orderID: String?
+}
+
+/// Revenue of the client that no term bills (T1): never dropped silently.
+public struct UnbilledRevenue: Sendable, Equatable {
+    public var site: String
+    public var category: String?
+    public var reason: String
+    public var amountTTC: Money
+    public var firstDay: Day
+    public var lastDay: Day
+}
+
+/// What a contract bills for a period.
+public struct Evaluation: Sendable {
+    public var lines: [BilledLine]
+    public var unbilled: [UnbilledRevenue]
+    /// Plain-language notes ("outside the contract's validity: bills nothing").
+    public var notes: [String]
+}
+
+/// A contract that could not be evaluated: its client gets no invoice and this error.
+public enum EvaluationError: Error, Sendable, Equatable, CustomStringConvertible {
+    case missingIndex(series: String, month: String, revision: Day, termLine: Int)
+
+    public var description: String {
+        switch self {
+        case .missingIndex(let s, let m, let r, let l):
+            return "the revision of \(r) (term at line \(l)) needs the index `\(s)` of \(m), which has no published value"
+        }
+    }
+}
+
+/// An invoice as the contract groups lines (T18), before it is stored.
+public struct InvoiceDraft: Sendable {
+    public var payer: String?
+    public var site: String?
+    public var lines: [BilledLine]
+    public var totals: InvoiceTotals { InvoiceTotals(lines: lines.map { ($0.net, $0.vat) }) }
+}
+
+extension Contract {
+    /// Splits billed lines into invoices: one per payer; per site when the
+    /// contract says so (client fees then on their own invoice); fees apart
+    /// when the contract says so. Lines of zero are left out.
+    public func invoices(for lines: [BilledLine]) -> [InvoiceDraft] {
+        var order: [String] = []
+        var groups: [String: InvoiceDraft] = [:]
+        for l in lines where !l.net.isZero {
+            let site = perSite && !l.isClientFee ? l.site : nil
+            let feesApart = (feesOnOwnInvoice || perSite) && l.isClientFee
+            let key = "\(l.payer ?? "")|\(site ?? "")|\(feesApart ? "fees" : "")"
+            if groups[key] == nil {
+                order.append(key)
+                groups[key] = InvoiceDraft(payer: l.payer, site: site, lines: [])
+            }
+            groups[key]?.lines.append(l)
+        }
+        return order.compactMap { groups[$0] }
+    }
+}
