@@ -20,6 +20,19 @@ public struct Address: Sendable, Hashable {
 
 /// The company issuing the invoices, and the legal mentions every invoice carries.
 public struct Seller: Sendable, Hashable {
+    public init(legalName: String, siren: String, vatNumber: String, address: Address, iban: String, bic: String, latePaymentPenaltyRate: Percentage, recoveryIndemnity: Money, earlyPaymentDiscount: String, vatOnDebits: Bool) {
+        self.legalName = legalName
+        self.siren = siren
+        self.vatNumber = vatNumber
+        self.address = address
+        self.iban = iban
+        self.bic = bic
+        self.latePaymentPenaltyRate = latePaymentPenaltyRate
+        self.recoveryIndemnity = recoveryIndemnity
+        self.earlyPaymentDiscount = earlyPaymentDiscount
+        self.vatOnDebits = vatOnDebits
+    }
+
     public var legalName: String
     public var siren: String
     public var vatNumber: String
@@ -44,6 +57,13 @@ public enum DocumentType: String, Sendable, Hashable, CaseIterable {
 
 /// A numbering series: unique, chronological, continuous numbers with a prefix.
 public struct NumberSeries: Sendable, Hashable {
+    public init(code: String, prefix: String, width: Int, documentType: DocumentType) {
+        self.code = code
+        self.prefix = prefix
+        self.width = width
+        self.documentType = documentType
+    }
+
     public var code: String
     /// Printed before the sequence number, e.g. `FA-2026-`.
     public var prefix: String
@@ -87,6 +107,16 @@ public enum RevenueKind: String, Sendable, Hashable, CaseIterable {
 
 /// What an invoice line bills, with its accounting and VAT.
 public struct RevenueType: Sendable, Hashable {
+    public init(code: String, label: String, activity: Activity, kind: RevenueKind, articleCodes: [String], revenueAccount: String, vatRate: VATRate) {
+        self.code = code
+        self.label = label
+        self.activity = activity
+        self.kind = kind
+        self.articleCodes = articleCodes
+        self.revenueAccount = revenueAccount
+        self.vatRate = vatRate
+    }
+
     public var code: String
     /// French label printed on invoice lines.
     public var label: String
@@ -101,6 +131,12 @@ public struct RevenueType: Sendable, Hashable {
 
 /// A restaurant or place of service.
 public struct Site: Sendable, Hashable {
+    public init(code: String, name: String, address: Address? = nil) {
+        self.code = code
+        self.name = name
+        self.address = address
+    }
+
     public var code: String
     public var name: String
     public var address: Address?
@@ -108,6 +144,16 @@ public struct Site: Sendable, Hashable {
 
 /// A customer billed for some lines of a client's contract (a works council, ...).
 public struct Payer: Sendable, Hashable {
+    public init(code: String, legalName: String, siren: String, vatNumber: String? = nil, address: Address, emails: [String], receivableAccount: String) {
+        self.code = code
+        self.legalName = legalName
+        self.siren = siren
+        self.vatNumber = vatNumber
+        self.address = address
+        self.emails = emails
+        self.receivableAccount = receivableAccount
+    }
+
     public var code: String
     public var legalName: String
     public var siren: String
@@ -119,6 +165,20 @@ public struct Payer: Sendable, Hashable {
 
 /// A client company: who is billed, where its diners eat, what it buys.
 public struct Client: Sendable, Hashable {
+    public init(code: String, legalName: String, siren: String, vatNumber: String? = nil, address: Address, emails: [String], receivableAccount: String, sites: [String], dinerCategories: [String], revenueTypes: [String], payers: [Payer] = []) {
+        self.code = code
+        self.legalName = legalName
+        self.siren = siren
+        self.vatNumber = vatNumber
+        self.address = address
+        self.emails = emails
+        self.receivableAccount = receivableAccount
+        self.sites = sites
+        self.dinerCategories = dinerCategories
+        self.revenueTypes = revenueTypes
+        self.payers = payers
+    }
+
     public var code: String
     public var legalName: String
     public var siren: String
@@ -201,6 +261,12 @@ public struct IndexValue: Sendable, Hashable, Comparable, CustomStringConvertibl
 
 /// A price index with one value per month, for annual price revisions (T14).
 public struct IndexSeries: Sendable, Hashable {
+    public init(code: String, label: String, values: [Month: IndexValue]) {
+        self.code = code
+        self.label = label
+        self.values = values
+    }
+
     public var code: String
     public var label: String
     public var values: [Month: IndexValue]
@@ -214,6 +280,15 @@ public struct IndexSeries: Sendable, Hashable {
 
 /// The outgoing mail server, for sending invoices (used later by dispatch).
 public struct SMTPSettings: Sendable, Hashable {
+    public init(host: String, port: Int, startTLS: Bool, username: String? = nil, passwordEnvironmentVariable: String? = nil, fromAddress: String) {
+        self.host = host
+        self.port = port
+        self.startTLS = startTLS
+        self.username = username
+        self.passwordEnvironmentVariable = passwordEnvironmentVariable
+        self.fromAddress = fromAddress
+    }
+
     public var host: String
     public var port: Int
     public var startTLS: Bool

@@ -349,12 +349,14 @@ struct SettingsFileParser {
         let prefix = reader.text(f, "prefix")
         let width = reader.integer(f, "width", in: 1...20)
         let type = reader.choice(f, "document_type", DocumentType.self, what: "document type")
-        guard let code, let prefix, let width, let type, let codeNode = reader.valueNode(f, "code") else { return nil }
-        if let bad = prefix.first(where: { !Identifiers.isInvoiceNumberCharacter($0) }), let node = reader.valueNode(f, "prefix") {
+        var prefixOK = true
+        if let prefix, let bad = prefix.first(where: { !Identifiers.isInvoiceNumberCharacter($0) }),
+           let node = reader.valueNode(f, "prefix") {
             reader.error(SettingsCode.invalidNumberSeries, "prefix `\(prefix)` has the character `\(bad)`, not allowed in invoice numbers",
                          at: reader.range(node), help: "invoice numbers use only `A-Z a-z 0-9 + - _ /`")
-            return nil
+            prefixOK = false
         }
+        guard let code, let prefix, prefixOK, let width, let type, let codeNode = reader.valueNode(f, "code") else { return nil }
         if prefix.count + width > 35, let node = reader.valueNode(f, "width") {
             reader.error(SettingsCode.invalidNumberSeries,
                          "numbers of series `\(code)` would have \(prefix.count + width) characters, more than 35",
