@@ -303,11 +303,11 @@ public struct Settings: Sendable {
     public var seller: Seller
     public var timeZone: String
     public var currency: String
-    public var numberSeries: [NumberSeries]
-    public var revenueTypes: [RevenueType]
-    public var sites: [Site]
-    public var clients: [Client]
-    public var indexSeries: [IndexSeries]
+    public private(set) var numberSeries: [NumberSeries]
+    public private(set) var revenueTypes: [RevenueType]
+    public private(set) var sites: [Site]
+    public private(set) var clients: [Client]
+    public private(set) var indexSeries: [IndexSeries]
     public var smtp: SMTPSettings?
 
     private var clientIndex: [String: Int] = [:]

@@ -29,6 +29,8 @@ struct SettingsFragment {
     var seller: (Seller, Origin)?
     /// Whether the file has a `seller` section at all, even a faulty one.
     var hasSellerSection = false
+    /// Whether the file could not be parsed: checks across files would then mislead.
+    var isBroken = false
     var timeZone: (String, Origin)?
     var currency: (String, Origin)?
     var smtp: (SMTPSettings, Origin)?
@@ -67,7 +69,10 @@ struct SettingsFileParser {
 
     func parse() -> SettingsFragment {
         var fragment = SettingsFragment()
-        guard let root = reader.parseRoot() else { return fragment }
+        guard let root = reader.parseRoot() else {
+            fragment.isBroken = reader.diagnostics.hasErrors
+            return fragment
+        }
         if case let .scalar(s) = root, YAMLReader.isNull(s) { return fragment }
         guard case .mapping = root else {
             reader.error(SettingsCode.wrongType, "a settings file must be a mapping of sections, found \(YAMLReader.describe(root))",
@@ -318,6 +323,7 @@ struct SettingsFileParser {
         let startTLS = reader.bool(f, "starttls", default: true)
         let username = reader.text(f, "username", required: false)
         var passwordEnv: String?
+        var passwordBroken = false
         if let name = reader.text(f, "password_env", required: false), let node = reader.valueNode(f, "password_env") {
             let chars = Array(name)
             if let first = chars.first, first == "_" || first.isUppercaseASCIILetter,
@@ -327,7 +333,7 @@ struct SettingsFileParser {
                 reader.error(SettingsCode.invalidEnvironmentVariable, "invalid environment variable name `\(name)`",
                              at: reader.range(node),
                              help: "name the variable holding the password, e.g. `ARDOISE_SMTP_PASSWORD`; never write the password here")
-                return nil
+                passwordBroken = true
             }
         }
         var from: String?
@@ -339,7 +345,7 @@ struct SettingsFileParser {
                              help: "write the sender address as `facturation@domain.fr`")
             }
         }
-        guard let host, let port, let startTLS, let from else { return nil }
+        guard let host, let port, let startTLS, !passwordBroken, let from else { return nil }
         return SMTPSettings(host: host, port: port, startTLS: startTLS, username: username,
                             passwordEnvironmentVariable: passwordEnv, fromAddress: from)
     }
@@ -347,7 +353,7 @@ struct SettingsFileParser {
     func parseSeries(_ f: Fields) -> (NumberSeries, Origin)? {
         let code = code(f)
         let prefix = reader.text(f, "prefix")
-        let width = reader.integer(f, "width", in: 1...20)
+        let width = reader.integer(f, "width", in: 1...20, example: 6)
         let type = reader.choice(f, "document_type", DocumentType.self, what: "document type")
         var prefixOK = true
         if let prefix, let bad = prefix.first(where: { !Identifiers.isInvoiceNumberCharacter($0) }),

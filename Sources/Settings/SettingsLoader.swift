@@ -132,6 +132,9 @@ struct Merger {
             }
         }
 
+        // A file that could not be parsed may hold the missing pieces: say nothing about them.
+        if fragments.contains(where: \.isBroken) { return nil }
+
         let siteCodes = sites.map(\.code), typeCodes = revenueTypes.map(\.code)
         for entry in entries {
             for ref in entry.siteReferences where !siteCodes.contains(ref.code) {

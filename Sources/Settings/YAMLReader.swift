@@ -38,6 +38,9 @@ final class YAMLReader {
             if let context {
                 help = "\(context.text) at line \(context.mark.line), column \(context.mark.column): " + help
             }
+            if source.lineText(mark.line).unicodeScalars.prefix(mark.column).contains("\t") {
+                help = "yaml indents with spaces, never tabs: replace the tab with spaces"
+            }
             diagnostics.append(.error(SettingsCode.syntax, "invalid yaml: \(problem)", file: file,
                                       range: pointRange(mark), help: help))
         case let .reader(problem, offset, _, _):
@@ -305,11 +308,12 @@ final class YAMLReader {
     }
 
     /// A whole number within `bounds`.
-    func integer(_ fields: Fields, _ key: String, in bounds: ClosedRange<Int>, default value: Int? = nil) -> Int? {
+    func integer(_ fields: Fields, _ key: String, in bounds: ClosedRange<Int>, default value: Int? = nil,
+                 example: Int? = nil) -> Int? {
         guard let raw = text(fields, key, required: value == nil), let (_, v) = fields.entries[key] else { return value }
         guard let n = Int(raw), bounds.contains(n) else {
             error(SettingsCode.invalidValue, "`\(key)` must be a whole number from \(bounds.lowerBound) to \(bounds.upperBound), found `\(raw)`",
-                  at: range(v), help: "write a whole number, e.g. `\(key): \(bounds.lowerBound)`")
+                  at: range(v), help: "write a whole number, e.g. `\(key): \(example ?? value ?? bounds.lowerBound)`")
             return nil
         }
         return n
