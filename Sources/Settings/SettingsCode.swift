@@ -40,4 +40,46 @@ public enum SettingsCode {
     public static let unusualIndemnity = "W0503"
     public static let listedTwice = "W0504"
     public static let noRevenueTypes = "W0505"
+
+    /// Every code, errors then warnings.
+    public static let all: [String] = [
+        syntax,
+        unknownKey,
+        missingKey,
+        wrongType,
+        invalidValue,
+        invalidChoice,
+        duplicateKey,
+        duplicateCode,
+        invalidCode,
+        invalidSIREN,
+        invalidVATNumber,
+        invalidIBAN,
+        invalidBIC,
+        invalidEmail,
+        invalidVATRate,
+        unknownSite,
+        unknownRevenueType,
+        invalidMonth,
+        invalidIndexValue,
+        invalidNumberSeries,
+        invalidAccount,
+        emptyList,
+        duplicateArticleCode,
+        unreadableFile,
+        missingSeller,
+        definedTwice,
+        invalidTimeZone,
+        invalidCurrency,
+        invalidCountry,
+        invalidPostcode,
+        invalidEnvironmentVariable,
+        conflictingKeys,
+        settingsFileNotFound,
+        missingNumberSeries,
+        indexGap,
+        unusualIndemnity,
+        listedTwice,
+        noRevenueTypes,
+    ]
 }

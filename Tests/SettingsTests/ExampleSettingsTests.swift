@@ -72,12 +72,15 @@ import TestSupport
     @Test func everyCodeHasAnExplanation() {
         let codes = Set(SettingsExplanations.all.map(\.code))
         #expect(codes.count == SettingsExplanations.all.count)
-        for code in SettingsExplanations.codes {
+        #expect(codes == Set(SettingsCode.all))
+        for code in SettingsCode.all {
             #expect(codes.contains(code), "no explanation for \(code)")
         }
         for e in SettingsExplanations.all {
             #expect(!e.title.isEmpty && !e.body.isEmpty && !e.wrong.isEmpty && !e.fixed.isEmpty)
         }
+        let rendered = SettingsExplanations.explanation(for: "E0510")?.rendered ?? ""
+        Golden.assertMatches(rendered, file: Fixture.golden("explain-E0510"))
     }
 }
 
