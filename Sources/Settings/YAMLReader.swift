@@ -40,6 +40,8 @@ final class YAMLReader {
             }
             if source.lineText(mark.line).unicodeScalars.prefix(mark.column).contains("\t") {
                 help = "yaml indents with spaces, never tabs: replace the tab with spaces"
+            } else if let (line, column) = unclosedQuote(before: mark.line) {
+                help = "the quote opened at line \(line), column \(column) is never closed"
             }
             diagnostics.append(.error(SettingsCode.syntax, "invalid yaml: \(problem)", file: file,
                                       range: pointRange(mark), help: help))
@@ -60,6 +62,26 @@ final class YAMLReader {
             diagnostics.append(.error(SettingsCode.syntax, "invalid yaml: \(error)", file: file, range: nil,
                                       help: "fix the yaml syntax of this file"))
         }
+    }
+
+    /// The last unbalanced `"` on the lines just before a syntax error: the
+    /// usual cause of libyaml's puzzling "did not find expected key".
+    private func unclosedQuote(before errorLine: Int) -> (Int, Int)? {
+        for line in stride(from: errorLine - 1, through: max(1, errorLine - 3), by: -1) {
+            var open: Int?
+            var escaped = false
+            var inSingle = false
+            for (i, c) in source.lineText(line).enumerated() {
+                if c == "#", open == nil, !inSingle { break }
+                if c == "'", open == nil { inSingle.toggle() }
+                if inSingle { continue }
+                if escaped { escaped = false; continue }
+                if c == "\\", open != nil { escaped = true; continue }
+                if c == "\"" { open = open == nil ? i + 1 : nil }
+            }
+            if let open { return (line, open) }
+        }
+        return nil
     }
 
     /// Where the same key is written again in the same mapping (same column, later line).
