@@ -53,7 +53,8 @@ let package = Package(
         .testTarget(name: "ContractLanguageTests", dependencies: [
             "ContractLanguage", "BillingModel", "Diagnostics", "TestSupport",
         ]),
-        .testTarget(name: "SettingsTests", dependencies: ["Settings", "Diagnostics", "TestSupport"]),
+        .testTarget(name: "SettingsTests", dependencies: ["Settings", "BillingModel", "Diagnostics", "TestSupport"],
+                    exclude: ["Golden"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Imports", "Demo", "BillingModel", "TestSupport"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "TestSupport"]),
     ]

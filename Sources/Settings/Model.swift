@@ -1,0 +1,367 @@
+import BillingModel
+import Diagnostics
+
+/// A postal address as printed on invoices.
+public struct Address: Sendable, Hashable {
+    /// Street lines, first to last (building, street, ...).
+    public var lines: [String]
+    public var postcode: String
+    public var city: String
+    /// ISO 3166-1 alpha-2 country code, `FR`.
+    public var countryCode: String
+
+    public init(lines: [String], postcode: String, city: String, countryCode: String = "FR") {
+        self.lines = lines
+        self.postcode = postcode
+        self.city = city
+        self.countryCode = countryCode
+    }
+}
+
+/// The company issuing the invoices, and the legal mentions every invoice carries.
+public struct Seller: Sendable, Hashable {
+    public init(legalName: String, siren: String, vatNumber: String, address: Address, iban: String, bic: String, latePaymentPenaltyRate: Percentage, recoveryIndemnity: Money, earlyPaymentDiscount: String, vatOnDebits: Bool) {
+        self.legalName = legalName
+        self.siren = siren
+        self.vatNumber = vatNumber
+        self.address = address
+        self.iban = iban
+        self.bic = bic
+        self.latePaymentPenaltyRate = latePaymentPenaltyRate
+        self.recoveryIndemnity = recoveryIndemnity
+        self.earlyPaymentDiscount = earlyPaymentDiscount
+        self.vatOnDebits = vatOnDebits
+    }
+
+    public var legalName: String
+    public var siren: String
+    public var vatNumber: String
+    public var address: Address
+    public var iban: String
+    public var bic: String
+    /// Annual late-payment penalty rate, in percent.
+    public var latePaymentPenaltyRate: Percentage
+    /// The fixed indemnity for recovery costs owed on late payment (40.00 by law).
+    public var recoveryIndemnity: Money
+    /// Early-payment discount terms as printed, e.g. "aucun escompte pour paiement anticipé".
+    public var earlyPaymentDiscount: String
+    /// Whether VAT is paid on debits ("TVA acquittée sur les débits").
+    public var vatOnDebits: Bool
+}
+
+/// The kind of document a number series numbers.
+public enum DocumentType: String, Sendable, Hashable, CaseIterable {
+    case invoice
+    case creditNote = "credit_note"
+}
+
+/// A numbering series: unique, chronological, continuous numbers with a prefix.
+public struct NumberSeries: Sendable, Hashable {
+    public init(code: String, prefix: String, width: Int, documentType: DocumentType) {
+        self.code = code
+        self.prefix = prefix
+        self.width = width
+        self.documentType = documentType
+    }
+
+    public var code: String
+    /// Printed before the sequence number, e.g. `FA-2026-`.
+    public var prefix: String
+    /// Digits of the sequence number, zero-padded.
+    public var width: Int
+    public var documentType: DocumentType
+
+    /// The document number for a sequence number: `FA-2026-000042`.
+    public func number(_ sequence: Int) -> String {
+        let digits = String(sequence)
+        return prefix + String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+
+    /// The largest sequence number this series can print in its width.
+    public var capacity: Int {
+        var n = 1
+        for _ in 0..<width { n = n.multipliedReportingOverflow(by: 10).overflow ? Int.max : n * 10 }
+        return n == Int.max ? n : n - 1
+    }
+}
+
+/// The activities of a site, as the registers name them.
+public enum Activity: String, Sendable, Hashable, CaseIterable {
+    case selfService = "SELF"
+    case cafeteria = "CAFET"
+    case brasserie = "BRASS"
+    case events = "EVENTS"
+    case fees = "FEES"
+}
+
+/// The contract-language term kind that bills a revenue type.
+public enum RevenueKind: String, Sendable, Hashable, CaseIterable {
+    case subsidy
+    case admissionFee = "admission_fee"
+    case guestMeals = "guest_meals"
+    case cafeteria
+    case fee
+    case minimumGuarantee = "minimum_guarantee"
+    case events
+}
+
+/// What an invoice line bills, with its accounting and VAT.
+public struct RevenueType: Sendable, Hashable {
+    public init(code: String, label: String, activity: Activity, kind: RevenueKind, articleCodes: [String], revenueAccount: String, vatRate: VATRate) {
+        self.code = code
+        self.label = label
+        self.activity = activity
+        self.kind = kind
+        self.articleCodes = articleCodes
+        self.revenueAccount = revenueAccount
+        self.vatRate = vatRate
+    }
+
+    public var code: String
+    /// French label printed on invoice lines.
+    public var label: String
+    public var activity: Activity
+    public var kind: RevenueKind
+    /// Register article codes that belong to this revenue type (may be empty).
+    public var articleCodes: [String]
+    /// The general-ledger revenue account credited, e.g. `706100`.
+    public var revenueAccount: String
+    public var vatRate: VATRate
+}
+
+/// A restaurant or place of service.
+public struct Site: Sendable, Hashable {
+    public init(code: String, name: String, address: Address? = nil) {
+        self.code = code
+        self.name = name
+        self.address = address
+    }
+
+    public var code: String
+    public var name: String
+    public var address: Address?
+}
+
+/// A customer billed for some lines of a client's contract (a works council, ...).
+public struct Payer: Sendable, Hashable {
+    public init(code: String, legalName: String, siren: String, vatNumber: String? = nil, address: Address, emails: [String], receivableAccount: String) {
+        self.code = code
+        self.legalName = legalName
+        self.siren = siren
+        self.vatNumber = vatNumber
+        self.address = address
+        self.emails = emails
+        self.receivableAccount = receivableAccount
+    }
+
+    public var code: String
+    public var legalName: String
+    public var siren: String
+    public var vatNumber: String?
+    public var address: Address
+    public var emails: [String]
+    public var receivableAccount: String
+}
+
+/// A client company: who is billed, where its diners eat, what it buys.
+public struct Client: Sendable, Hashable {
+    public init(code: String, legalName: String, siren: String, vatNumber: String? = nil, address: Address, emails: [String], receivableAccount: String, sites: [String], dinerCategories: [String], revenueTypes: [String], payers: [Payer] = []) {
+        self.code = code
+        self.legalName = legalName
+        self.siren = siren
+        self.vatNumber = vatNumber
+        self.address = address
+        self.emails = emails
+        self.receivableAccount = receivableAccount
+        self.sites = sites
+        self.dinerCategories = dinerCategories
+        self.revenueTypes = revenueTypes
+        self.payers = payers
+    }
+
+    public var code: String
+    public var legalName: String
+    public var siren: String
+    public var vatNumber: String?
+    public var address: Address
+    /// Where invoices are sent; at least one.
+    public var emails: [String]
+    /// The customer account debited, e.g. `411ACME`.
+    public var receivableAccount: String
+    /// Codes of the sites its diners use.
+    public var sites: [String]
+    /// Diner categories of its badges, e.g. `A`, `B`, `INV` (guests).
+    public var dinerCategories: [String]
+    /// Codes of the revenue types it has: a contract must bill each one.
+    public var revenueTypes: [String]
+    public var payers: [Payer]
+
+    /// The diner category of guests.
+    public static let guestCategory = "INV"
+}
+
+/// A calendar month, `2026-09`: the key of index values.
+public struct Month: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var year: Int
+    public var month: Int
+
+    public init?(year: Int, month: Int) {
+        guard (1...12).contains(month), (1900...9999).contains(year) else { return nil }
+        self.year = year
+        self.month = month
+    }
+
+    /// Parses exactly `YYYY-MM`.
+    public init?(_ text: String) {
+        let c = Array(text)
+        guard c.count == 7, c[4] == "-",
+              c[0..<4].allSatisfy({ $0.wholeNumberValueASCII != nil }),
+              c[5...].allSatisfy({ $0.wholeNumberValueASCII != nil }),
+              let y = Int(String(c[0..<4])), let m = Int(String(c[5...]))
+        else { return nil }
+        self.init(year: y, month: m)
+    }
+
+    public init(_ day: Day) {
+        year = day.year
+        month = day.month
+    }
+
+    public var next: Month {
+        month == 12 ? Month(uncheckedYear: year + 1, month: 1) : Month(uncheckedYear: year, month: month + 1)
+    }
+
+    init(uncheckedYear year: Int, month: Int) {
+        self.year = year
+        self.month = month
+    }
+
+    public var description: String {
+        let y = String(year), m = String(month)
+        return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + (m.count == 1 ? "0" + m : m)
+    }
+
+    public static func < (a: Month, b: Month) -> Bool { (a.year, a.month) < (b.year, b.month) }
+}
+
+/// A published index value, exact to 4 decimals (stored in ten-thousandths).
+public struct IndexValue: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var tenThousandths: Int64
+    public init(tenThousandths: Int64) { self.tenThousandths = tenThousandths }
+
+    /// Parses `118.2`; nil beyond 4 decimals or when not a number.
+    public init?(_ text: some StringProtocol) {
+        guard let v = DecimalText.parse(Substring(text), scale: 4) else { return nil }
+        tenThousandths = v
+    }
+
+    public var description: String { DecimalText.format(tenThousandths, scale: 4, minimumFraction: 1) }
+    public static func < (a: IndexValue, b: IndexValue) -> Bool { a.tenThousandths < b.tenThousandths }
+}
+
+/// A price index with one value per month, for annual price revisions (T14).
+public struct IndexSeries: Sendable, Hashable {
+    public init(code: String, label: String, values: [Month: IndexValue]) {
+        self.code = code
+        self.label = label
+        self.values = values
+    }
+
+    public var code: String
+    public var label: String
+    public var values: [Month: IndexValue]
+
+    /// The value published for `month`; nil when missing (never a silent zero).
+    public func value(for month: Month) -> IndexValue? { values[month] }
+
+    /// The months with a value, in order.
+    public var months: [Month] { values.keys.sorted() }
+}
+
+/// The outgoing mail server, for sending invoices (used later by dispatch).
+public struct SMTPSettings: Sendable, Hashable {
+    public init(host: String, port: Int, startTLS: Bool, username: String? = nil, passwordEnvironmentVariable: String? = nil, fromAddress: String) {
+        self.host = host
+        self.port = port
+        self.startTLS = startTLS
+        self.username = username
+        self.passwordEnvironmentVariable = passwordEnvironmentVariable
+        self.fromAddress = fromAddress
+    }
+
+    public var host: String
+    public var port: Int
+    public var startTLS: Bool
+    public var username: String?
+    /// Name of the environment variable holding the password: never the password itself.
+    public var passwordEnvironmentVariable: String?
+    public var fromAddress: String
+}
+
+/// All the master data billing needs, merged from the settings files.
+public struct Settings: Sendable {
+    public var seller: Seller
+    public var timeZone: String
+    public var currency: String
+    public private(set) var numberSeries: [NumberSeries]
+    public private(set) var revenueTypes: [RevenueType]
+    public private(set) var sites: [Site]
+    public private(set) var clients: [Client]
+    public private(set) var indexSeries: [IndexSeries]
+    public var smtp: SMTPSettings?
+
+    private var clientIndex: [String: Int] = [:]
+    private var siteIndex: [String: Int] = [:]
+    private var revenueTypeIndex: [String: Int] = [:]
+    private var seriesIndex: [String: Int] = [:]
+    private var indexSeriesIndex: [String: Int] = [:]
+    private var payerIndex: [String: (client: Int, payer: Int)] = [:]
+
+    public init(seller: Seller, timeZone: String = "Europe/Paris", currency: String = "EUR",
+                numberSeries: [NumberSeries], revenueTypes: [RevenueType], sites: [Site], clients: [Client],
+                indexSeries: [IndexSeries], smtp: SMTPSettings? = nil) {
+        self.seller = seller
+        self.timeZone = timeZone
+        self.currency = currency
+        self.numberSeries = numberSeries
+        self.revenueTypes = revenueTypes
+        self.sites = sites
+        self.clients = clients
+        self.indexSeries = indexSeries
+        self.smtp = smtp
+        for (i, c) in clients.enumerated() {
+            clientIndex[c.code] = clientIndex[c.code] ?? i
+            for (j, p) in c.payers.enumerated() where payerIndex[p.code] == nil { payerIndex[p.code] = (i, j) }
+        }
+        for (i, s) in sites.enumerated() where siteIndex[s.code] == nil { siteIndex[s.code] = i }
+        for (i, r) in revenueTypes.enumerated() where revenueTypeIndex[r.code] == nil { revenueTypeIndex[r.code] = i }
+        for (i, s) in numberSeries.enumerated() where seriesIndex[s.code] == nil { seriesIndex[s.code] = i }
+        for (i, s) in indexSeries.enumerated() where indexSeriesIndex[s.code] == nil { indexSeriesIndex[s.code] = i }
+    }
+
+    public func client(_ code: String) -> Client? { clientIndex[code].map { clients[$0] } }
+    public func site(_ code: String) -> Site? { siteIndex[code].map { sites[$0] } }
+    public func revenueType(_ code: String) -> RevenueType? { revenueTypeIndex[code].map { revenueTypes[$0] } }
+    public func numberSeries(_ code: String) -> NumberSeries? { seriesIndex[code].map { numberSeries[$0] } }
+    public func indexSeries(_ code: String) -> IndexSeries? { indexSeriesIndex[code].map { indexSeries[$0] } }
+
+    /// A payer (works council, ...) by its own code, with the client it pays for.
+    public func payer(_ code: String) -> (payer: Payer, client: Client)? {
+        payerIndex[code].map { (clients[$0.client].payers[$0.payer], clients[$0.client]) }
+    }
+
+    /// The first series numbering `type`.
+    public func numberSeries(for type: DocumentType) -> NumberSeries? {
+        numberSeries.first { $0.documentType == type }
+    }
+
+    /// The revenue types of a given term kind.
+    public func revenueTypes(of kind: RevenueKind) -> [RevenueType] {
+        revenueTypes.filter { $0.kind == kind }
+    }
+
+    /// The clients eating at a site.
+    public func clients(atSite code: String) -> [Client] {
+        clients.filter { $0.sites.contains(code) }
+    }
+}
