@@ -52,7 +52,6 @@ public enum Formatter {
         "max", "graduated", "volume", "guarantee", "shortfall", "order", "prices", "grouped", "monthly", "weekly", "quarterly",
         "nothing", "to", "each", "year", "index", "months", "before", "lines", "under", "orders", "credit", "note", "new",
         "difference", "pays", "delivered", "line", "total", "due", "invoices", "subsidies", "trays", "example", "period", "issued",
-        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
     ])
 
     static func render(_ tokens: [Token]) -> String {
@@ -63,6 +62,7 @@ public enum Formatter {
             case .word:
                 let lower = t.text.lowercased()
                 if upper.contains(lower) { text = t.text.uppercased() }
+                else if Parser.monthNames.contains(lower) { text = lower.prefix(1).uppercased() + lower.dropFirst() }
                 else if keywords.contains(lower) && !(i > 0 && tokens[i - 1].isWord("client")) && !isName(tokens, i) { text = lower }
                 else { text = t.text }
             case .number: text = groupNumber(t.text)
@@ -72,7 +72,8 @@ public enum Formatter {
             }
             if i > 0 {
                 let noSpaceBefore: Set<Token.Kind> = [.comma, .colon, .rightParen, .percent]
-                if !noSpaceBefore.contains(t.kind), tokens[i - 1].kind != .leftParen { out += " " }
+                let call = t.kind == .leftParen && tokens[i - 1].isWord("max")
+                if !noSpaceBefore.contains(t.kind), tokens[i - 1].kind != .leftParen, !call { out += " " }
             }
             out += text
         }

@@ -1,0 +1,143 @@
+import BillingModel
+import ContractLanguage
+import Diagnostics
+import Foundation
+import Settings
+
+/// A failure that stops a command before it could do its job (exit code 2):
+/// a missing configuration, unreadable settings, a database that cannot open.
+public struct WorkspaceError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public var diagnostics: [Diagnostic]
+    public var sources: [String: SourceFile]
+    public init(_ message: String, diagnostics: [Diagnostic] = [], sources: [String: SourceFile] = [:]) {
+        self.message = message
+        self.diagnostics = diagnostics
+        self.sources = sources
+    }
+    public var description: String { message }
+}
+
+/// Configuration, settings and contracts of one Ardoise installation, as
+/// `ardoise.yaml` names them.
+public struct Workspace: Sendable {
+    public let config: ArdoiseConfig
+    public let settings: Settings
+    /// The settings files' text, for rendering diagnostics.
+    public let settingsSources: [String: SourceFile]
+
+    /// Opens the workspace of the configuration file at `configPath`.
+    public static func open(configPath: String) throws(WorkspaceError) -> Workspace {
+        guard FileManager.default.fileExists(atPath: configPath) else {
+            throw WorkspaceError("no configuration file `\(configPath)`: run from the folder holding `ardoise.yaml`, or give `--config FILE`")
+        }
+        let (config, configDiagnostics) = ArdoiseConfig.load(file: configPath)
+        guard let config, !configDiagnostics.hasErrors else {
+            throw WorkspaceError("the configuration `\(configPath)` has errors", diagnostics: configDiagnostics,
+                                 sources: sources(of: [configPath]))
+        }
+        let files = config.settingsFiles
+        let (settings, diagnostics) = SettingsLoader.load(files: files)
+        guard let settings, !diagnostics.hasErrors else {
+            throw WorkspaceError("the settings have errors", diagnostics: diagnostics, sources: sources(of: files))
+        }
+        return Workspace(config: config, settings: settings, settingsSources: sources(of: files))
+    }
+
+    static func sources(of files: [String]) -> [String: SourceFile] {
+        var out: [String: SourceFile] = [:]
+        for f in files {
+            if let text = try? String(contentsOfFile: f, encoding: .utf8) { out[f] = SourceFile(path: f, text: text) }
+        }
+        return out
+    }
+
+    /// The names the contract checker resolves against.
+    public func contractContext(today: Day) -> ContractContext {
+        settings.contractContext(today: today)
+    }
+
+    /// Every contract file of the rules folder, checked together.
+    public func rules(today: Day) -> RuleSet {
+        RuleSet(files: ContractFiles.read(in: [config.rulesDirectory]), context: contractContext(today: today))
+    }
+
+    /// The index values by series and month, for compiled contracts.
+    public var indexValues: [String: [String: Percentage]] { settings.indexValues }
+}
+
+extension Settings {
+    /// The settings as the contract language sees them.
+    public func contractContext(today: Day) -> ContractContext {
+        var clientsByCode: [String: ContractContext.Client] = [:]
+        for c in clients {
+            clientsByCode[c.code] = .init(code: c.code, sites: c.sites, categories: c.dinerCategories, revenueTypes: c.revenueTypes,
+                                          payers: c.payers.map(\.code))
+        }
+        var types: [String: ContractContext.RevenueType] = [:]
+        for r in revenueTypes {
+            guard let kind = ContractLanguage.RevenueKind(rawValue: r.kind.rawValue) else { continue }
+            types[r.code] = .init(code: r.code, kind: kind, label: r.label)
+        }
+        let rates = Set(revenueTypes.map(\.vatRate)).union(["0", "2.1", "5.5", "10", "20"].compactMap { Percentage($0) })
+        return ContractContext(clients: clientsByCode, revenueTypes: types, indexSeries: indexValues, vatRates: rates, today: today)
+    }
+
+    public var indexValues: [String: [String: Percentage]] {
+        var out: [String: [String: Percentage]] = [:]
+        for s in indexSeries {
+            var values: [String: Percentage] = [:]
+            for (month, v) in s.values { values[month.description] = Percentage(tenThousandths: v.tenThousandths) }
+            out[s.code] = values
+        }
+        return out
+    }
+}
+
+/// Finds and reads contract files (`*.ard`).
+public enum ContractFiles {
+    public static let fileExtension = "ard"
+
+    /// The contract files under each path (a file, or a folder searched recursively), sorted.
+    public static func paths(in paths: [String]) -> [String] {
+        var out: [String] = []
+        let fm = FileManager.default
+        for p in paths {
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: p, isDirectory: &isDirectory) else { continue }
+            if isDirectory.boolValue {
+                let base = URL(fileURLWithPath: p)
+                let found = (fm.enumerator(atPath: p)?.allObjects as? [String] ?? []).filter { $0.hasSuffix("." + fileExtension) }
+                out += found.sorted().map { DisplayPath.of(base.appendingPathComponent($0).path) }
+            } else {
+                out.append(DisplayPath.of(p))
+            }
+        }
+        return out
+    }
+
+    public static func read(in paths: [String]) -> [(path: String, text: String)] {
+        self.paths(in: paths).compactMap { p in (try? String(contentsOfFile: p, encoding: .utf8)).map { (p, $0) } }
+    }
+}
+
+/// Paths as diagnostics print them: relative to the working directory, without `..` detours.
+public enum DisplayPath {
+    public static func of(_ path: String) -> String {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.path
+        let p = url.path
+        if p.hasPrefix(cwd + "/") { return String(p.dropFirst(cwd.count + 1)) }
+        return p
+    }
+}
+
+/// Today in the business's time zone (Europe/Paris unless the settings say otherwise).
+public enum BusinessCalendar {
+    public static func today(timeZone identifier: String = "Europe/Paris", now: Date = Date()) -> Day {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: identifier) ?? TimeZone(secondsFromGMT: 3600) ?? .current
+        let c = calendar.dateComponents([.year, .month, .day], from: now)
+        return Day(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1) ?? Day(ordinal: 0)
+    }
+}

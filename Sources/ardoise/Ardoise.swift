@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `ardoise` command: thin wiring, all logic lives in the libraries.
+@main
+struct Ardoise: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ardoise",
+        abstract: "Billing engine for company restaurants and events: contracts as files, exact invoices.",
+        subcommands: [LintCommand.self, FmtCommand.self, TestCommand.self]
+    )
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import BillingModel
+import Diagnostics
+import Foundation
+import Workspace
+
+/// Options every command shares.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "The configuration file naming settings, rules, database and inbox.")
+    var config: String = "ardoise.yaml"
+
+    @Option(name: .long, help: "The day to act as of (YYYY-MM-DD), default today in Europe/Paris.")
+    var date: String?
+
+    func today() throws -> Day {
+        guard let d = date else { return BusinessCalendar.today() }
+        guard let day = Day(iso: d) else { throw ValidationError("`--date \(d)` is not a date YYYY-MM-DD") }
+        return day
+    }
+}
+
+/// The one place where failures become messages and exit codes:
+/// 0 done, 1 the input has errors, 2 the command could not run.
+enum Outcome {
+    static func run(_ body: () throws -> Int32) throws {
+        do {
+            let code = try body()
+            if code != 0 { throw ExitCode(code) }
+        } catch let error as WorkspaceError {
+            if !error.diagnostics.isEmpty {
+                printError(DiagnosticRenderer(sources: error.sources).render(error.diagnostics, format: .text), terminator: "")
+            }
+            printError("ardoise: \(error.message)")
+            throw ExitCode(2)
+        }
+    }
+}
+
+func printError(_ text: String, terminator: String = "\n") {
+    FileHandle.standardError.write(Data((text + terminator).utf8))
+}
+
+/// Writes to standard output without buffering surprises when piped.
+func emit(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+}
+
+extension DiagnosticFormat: ExpressibleByArgument {}

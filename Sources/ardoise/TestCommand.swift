@@ -1,0 +1,50 @@
+import ArgumentParser
+import ContractLanguage
+import Diagnostics
+import Workspace
+
+struct TestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Run the examples written in contracts; show expected and computed figures for each failure."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(name: .shortAndLong, help: "Show the computed invoices of passing examples too.")
+    var verbose = false
+
+    @Argument(help: "Contract files or folders (default: the rules folder of the configuration).")
+    var paths: [String] = []
+
+    func run() throws {
+        try Outcome.run {
+            let workspace = try Workspace.open(configPath: global.config)
+            let today = try global.today()
+            let files = ContractFiles.read(in: paths.isEmpty ? [workspace.config.rulesDirectory] : paths)
+            let set = RuleSet(files: files, context: workspace.contractContext(today: today), requireEveryClient: false)
+            if set.diagnostics.hasErrors {
+                emit(DiagnosticRenderer(sources: set.sources).render(set.diagnostics, format: .text))
+                return 1
+            }
+            var passed = 0, failed = 0
+            for file in set.files {
+                guard let contract = file.contract else { continue }
+                for r in ExampleRunner.run(contract, indexSeries: workspace.indexValues) {
+                    if r.passed {
+                        passed += 1
+                        emit("PASS \(r.file):\(r.line) \(r.client) \"\(r.example)\"\n")
+                        if verbose { emit(r.report) }
+                    } else {
+                        failed += 1
+                        emit("FAIL \(r.file):\(r.line) \(r.client) \"\(r.example)\"\n")
+                        for f in r.failures { emit("    \(f)\n") }
+                        emit("  computed:\n\(r.report)")
+                    }
+                }
+            }
+            emit("\(passed) passed, \(failed) failed\n")
+            return failed > 0 ? 1 : 0
+        }
+    }
+}

@@ -1,2 +1,0 @@
-import ArgumentParser
-@main struct Placeholder: ParsableCommand { func run() {} }
