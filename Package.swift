@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "TestSupport"]),
         .testTarget(name: "ContractLanguageTests", dependencies: [
             "ContractLanguage", "BillingModel", "Diagnostics", "TestSupport",
-        ]),
+        ], exclude: ["Golden"]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "BillingModel", "Diagnostics", "TestSupport"],
                     exclude: ["Golden"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Imports", "Demo", "BillingModel", "TestSupport"]),

@@ -51,7 +51,7 @@ public struct Checker {
         }
         if sites.isEmpty { sites = client?.sites ?? [] }
         guard let validity = syntax.validity else {
-            missing("valid from", "the day the contract starts, e.g. `valid from 2026-01-01`", firstLine)
+            if !syntax.attemptedHeaders.contains("valid") { missing("valid from", "valid from 2026-01-01", firstLine) }
             checkTermsOnly()
             return nil
         }
@@ -59,9 +59,15 @@ public struct Checker {
             error("E0401", "the contract ends on \(until.value) before it starts on \(validity.from.value)", until.range,
                   help: "the end date must be on or after `valid from`")
         }
-        if syntax.invoicing == nil { missing("invoice", "how often it is billed, e.g. `invoice monthly, one invoice per client`", firstLine) }
-        if syntax.payment == nil { missing("payment", "the payment terms, e.g. `payment 30 days, then end of month`", firstLine) }
-        if syntax.automaticValidation == nil { missing("validation", "`validation automatic` or `validation by an accountant`", firstLine) }
+        if syntax.invoicing == nil, !syntax.attemptedHeaders.contains("invoice") {
+            missing("invoice", "invoice monthly, one invoice per client", firstLine)
+        }
+        if syntax.payment == nil, !syntax.attemptedHeaders.contains("payment") {
+            missing("payment", "payment 30 days, then end of month", firstLine)
+        }
+        if syntax.automaticValidation == nil, !syntax.attemptedHeaders.contains("validation") {
+            missing("validation", "validation by an accountant", firstLine)
+        }
         if let p = syntax.payment, let cap = p.value.legalCapExceeded {
             let endOfMonth: Bool
             if case .days = p.value { endOfMonth = false } else { endOfMonth = true }
@@ -86,8 +92,8 @@ public struct Checker {
         for t in syntax.terms { _ = checkTerm(t, contractFrom: Day(ordinal: 0), contractUntil: nil) }
     }
 
-    mutating func missing(_ what: String, _ help: String, _ range: SourceRange) {
-        error("E0111", "the contract does not say `\(what)`", range, help: "add a line \(help)")
+    mutating func missing(_ what: String, _ example: String, _ range: SourceRange) {
+        error("E0111", "the contract does not say `\(what)`", range, help: "add a line such as `\(example)` under `client`")
     }
 
     // MARK: units
@@ -235,9 +241,12 @@ public struct Checker {
             if let cl = client {
                 let listed = Set(cats.map(\.category.value))
                 let missing = cl.categories.filter { $0 != "INV" && !listed.contains($0) }
-                if !missing.isEmpty {
+                if missing.count == 1 {
+                    warning("W0403", "category `\(missing[0])` of `\(cl.code)` is not priced: its employer share will be reported as unbilled", t.range,
+                            help: "price it, or write `category \(missing[0]): nothing`")
+                } else if missing.count > 1 {
                     warning("W0403", "categories \(missing.map { "`\($0)`" }.joined(separator: ", ")) of `\(cl.code)` are not priced: their employer share will be reported as unbilled", t.range,
-                            help: "price them, or write `category \(missing[0]): nothing`")
+                            help: "price them, or write `category \(missing[0]): nothing` for each")
                 }
             }
             rule = rate.map { .subsidyPerCover(vat: $0, categories: list) }
@@ -358,12 +367,12 @@ public struct Checker {
             if let limitLiteral = b.upTo {
                 guard let limit = count(limitLiteral, what: "a band's last cover") else { ok = false; continue }
                 if limit <= previous {
-                    error("E0701", "bands are out of order: `up to \(limit)` comes after `up to \(previous)`", limitLiteral.range,
+                    error("E0701", "bands are out of order: `up to \(grouped(limit))` comes after `up to \(grouped(previous))`", limitLiteral.range,
                           help: "list bands from the smallest number of covers to the largest")
                     ok = false
                 }
-                if i == bands.count - 1 {
-                    error("E0702", "the last band has a limit: covers above \(limit) would bill nothing", b.range,
+                if i == bands.count - 1, !bands.contains(where: { $0.upTo == nil }) {
+                    error("E0702", "the last band has a limit: covers above \(grouped(limit)) would bill nothing", b.range,
                           help: "end the bands with `above: PRICE HT`")
                     ok = false
                 }
@@ -379,6 +388,8 @@ public struct Checker {
         }
         return ok ? out : nil
     }
+
+    func grouped(_ n: Int) -> String { DecimalText.format(Int64(n), scale: 0, minimumFraction: 0, groupSeparator: ",") }
 
     mutating func checkRevision(_ r: RevisionSyntax, termFrom: Day, termUntil: Day?) -> IndexRevision? {
         var ok = true
@@ -448,7 +459,7 @@ public struct Checker {
                 }
                 let range = syntax.terms.first { $0.range.start.line == b.line }?.range
                 let first = syntax.terms.first { $0.range.start.line == a.line }?.range
-                error("E0403", "the same revenue is priced by two terms: `\(b.name)` and `\(a.name)` (line \(a.line)) overlap", range,
+                error("E0403", "`\(b.name)` prices revenue that `\(a.name)` at line \(a.line) already prices, on overlapping days", range,
                       help: "give them dates that do not overlap with `applies from … until …`, or remove one",
                       notes: [.init("first priced here", range: first)])
             }
@@ -468,7 +479,8 @@ public struct Checker {
                 warning("W0901", "`\(code.value)` is said not billed, but a term of this contract bills it", code.range, help: "remove it from `not billed`")
             }
         }
-        guard client != nil, diagnostics.errorCount == 0 || !syntax.terms.isEmpty else { return }
+        // With a syntax error, a term may be missing only because its line is broken: one cause, one message.
+        guard client != nil, !syntax.hasSyntaxErrors else { return }
         let excluded = Set(syntax.notBilled.map(\.value))
         for code in clientTypes {
             guard let type = context.revenueTypes[code], !excluded.contains(code), !billedKinds.contains(type.kind) else { continue }
@@ -496,6 +508,7 @@ public struct Checker {
     mutating func checkExample(_ e: ExampleSyntax, sites: [String], contractFrom: Day) -> ContractExample? {
         let before = diagnostics.errorCount
         guard let period = e.period else {
+            if syntax.hasSyntaxErrors { return nil }
             error("E1001", "the example `\(e.name.value)` has no `period`", e.range, help: "add a line such as `period 2026-10` under it")
             return nil
         }

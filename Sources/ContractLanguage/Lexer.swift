@@ -87,6 +87,17 @@ public struct Lexer {
     static func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
     static func isLetter(_ b: UInt8) -> Bool { (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 95 || b >= 0xC0 }
 
+    /// The length in bytes of the letter at `i` (ASCII, `_`, or any alphabetic
+    /// Unicode scalar such as `é`), or 0 when it is not a letter (`€`, `×`).
+    func letterLength(at i: Int) -> Int {
+        let b = bytes[i]
+        if b < 0x80 { return Lexer.isLetter(b) ? 1 : 0 }
+        let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
+        guard i + length <= bytes.count else { return 0 }
+        let scalar = String(decoding: bytes[i..<(i + length)], as: UTF8.self).unicodeScalars.first
+        return scalar?.properties.isAlphabetic == true ? length : 0
+    }
+
     mutating func nextToken(_ i: inout Int) -> Token {
         let n = bytes.count
         let s = i
@@ -116,11 +127,12 @@ public struct Lexer {
             return make(.number, s, i)
         }
         if b == 0xC3, i + 1 < n, bytes[i + 1] == 0x97 { i += 2; return make(.times, s, i) }
-        if Lexer.isLetter(b) {
-            while i < n, Lexer.isLetter(bytes[i]) || Lexer.isDigit(bytes[i]) || bytes[i] == 45 || bytes[i] == 39 || bytes[i] >= 0x80 {
-                // a multiplication sign (C3 97) ends a word
-                if bytes[i] == 0xC3, i + 1 < n, bytes[i + 1] == 0x97 { break }
-                i += 1
+        if letterLength(at: i) > 0 {
+            while i < n {
+                if Lexer.isDigit(bytes[i]) || bytes[i] == 45 || bytes[i] == 39 { i += 1; continue }
+                let l = letterLength(at: i)
+                if l == 0 { break }
+                i += l
             }
             // A word never ends with a dash or an apostrophe ("covers-" is `covers` then `-`).
             while i > s + 1, bytes[i - 1] == 45 || bytes[i - 1] == 39 { i -= 1 }

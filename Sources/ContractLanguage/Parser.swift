@@ -142,6 +142,13 @@ public struct Parser {
                 roles.append(line.comment == nil ? .blank : .comment)
                 continue
             }
+            let lineEnd = lineEnd(line)
+            if lexer.problems.contains(where: { $0.1 >= line.start && $0.1 <= lineEnd }) {
+                // already reported by the lexer; the rest of the line cannot be read reliably
+                roles.append(.invalid)
+                markBroken()
+                continue
+            }
             if let bad = line.tokens.first(where: { $0.kind == .unknown }) {
                 diagnostics.append(.error("E0105", "unexpected character `\(bad.text)`", file: source.path, range: range(bad),
                                           help: "amounts are written `4.20 HT`, multiplication `×` or `*`, percentages `60%`"))
@@ -149,7 +156,7 @@ public struct Parser {
                 markBroken()
                 continue
             }
-            var cursor = Cursor(tokens: line.tokens, lineEnd: lineEnd(line))
+            var cursor = Cursor(tokens: line.tokens, lineEnd: lineEnd)
             let head = line.tokens[0]
             if !sawClient {
                 if head.isWord("client") {
@@ -174,10 +181,14 @@ public struct Parser {
             } catch {
                 report(error)
                 roles.append(.invalid)
+                let word = head.text.lowercased()
+                if Parser.headerWords.contains(word) { syntax.attemptedHeaders.insert(word) }
+                if Parser.termWords.contains(word) { syntax.attemptedTermKinds.insert(word) }
                 if roleOfHead(head) == .term { block = .brokenTerm } else if roleOfHead(head) == .example { block = .brokenExample }
             }
         }
-        if syntax.client == nil {
+        syntax.hasSyntaxErrors = !diagnostics.isEmpty
+        if syntax.client == nil, !diagnostics.contains(where: { $0.code == "E0106" }) {
             diagnostics.append(.error("E0106", "a contract starts with `client` and the client's code", file: source.path,
                                       range: range(0, 0), help: "write `client CODE` on the first line, e.g. `client ACME`"))
         }

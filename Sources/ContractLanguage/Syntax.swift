@@ -46,6 +46,13 @@ public struct ContractSyntax: Sendable {
     public var notBilled: [Located<String>] = []
     public var terms: [TermSyntax] = []
     public var examples: [ExampleSyntax] = []
+    /// Header statements written but not understood (their line has a syntax
+    /// error): not reported again as missing.
+    public var attemptedHeaders: Set<String> = []
+    /// Term heads written but not understood, for completeness without cascades.
+    public var attemptedTermKinds: Set<String> = []
+    /// True when the parser reported an error: checks that would only repeat it are skipped.
+    public var hasSyntaxErrors = false
 }
 
 public struct ValiditySyntax: Sendable {
