@@ -30,6 +30,7 @@ let package = Package(
         // The SQLite ledger: imported files, tickets, quarantine, orders, invoices.
         .target(name: "Ledger", dependencies: [
             "BillingModel", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         // Importers of register files and event orders into the ledger.
         .target(name: "Imports", dependencies: ["BillingModel", "Diagnostics", "Ledger"]),
