@@ -33,7 +33,9 @@ let package = Package(
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         // Importers of register files and event orders into the ledger.
-        .target(name: "Imports", dependencies: ["BillingModel", "Diagnostics", "Ledger"]),
+        .target(name: "Imports", dependencies: [
+            "BillingModel", "Diagnostics", "Ledger", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         // Deterministic generator of realistic example revenue (registers, events).
         .target(name: "Demo", dependencies: ["BillingModel"]),
         // Ties configuration, settings, rules and ledger together for commands.

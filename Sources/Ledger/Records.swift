@@ -105,6 +105,9 @@ public struct SiteDay: Codable, Sendable, Hashable {
     public var day: Int
     public var currentFileId: Int64
     public var billedFileId: Int64?
+    public init(site: String, day: Int, currentFileId: Int64, billedFileId: Int64?) {
+        self.site = site; self.day = day; self.currentFileId = currentFileId; self.billedFileId = billedFileId
+    }
     public var businessDay: Day { Day(ordinal: day) }
 }
 
@@ -167,6 +170,11 @@ public struct LateRevenue: Codable, Sendable, Hashable {
     public var recordedAt: String
     public var reason: String
     public var settledAt: String?
+    public init(id: Int64? = nil, site: String, day: Int, billedFileId: Int64, fileId: Int64, recordedAt: String,
+                reason: String, settledAt: String? = nil) {
+        self.id = id; self.site = site; self.day = day; self.billedFileId = billedFileId; self.fileId = fileId
+        self.recordedAt = recordedAt; self.reason = reason; self.settledAt = settledAt
+    }
     public var businessDay: Day { Day(ordinal: day) }
 }
 
@@ -185,6 +193,7 @@ extension LateRevenue: FetchableRecord, MutablePersistableRecord {
 public struct EventOrder: Codable, Sendable, Hashable {
     public var orderId: String
     public var currentRevision: Int
+    public init(orderId: String, currentRevision: Int) { self.orderId = orderId; self.currentRevision = currentRevision }
 }
 
 extension EventOrder: FetchableRecord, PersistableRecord {
