@@ -58,6 +58,9 @@ public struct CappedTrayTotal: Hashable, Sendable {
     public var category: String
     public var covers: Int
     public var total: Money
+    public init(client: String, site: String, category: String, covers: Int, total: Money) {
+        self.client = client; self.site = site; self.category = category; self.covers = covers; self.total = total
+    }
 }
 
 /// An event order as it stands: its current revision and that revision's lines.

@@ -28,3 +28,70 @@ import TestSupport
         #expect(try count(ledger, "SELECT COUNT(*) FROM ticket_line") == 40)
     }
 }
+
+@Suite struct SampleAggregationTests {
+    let day = Day(year: 2026, month: 10, day: 5) ?? Day(ordinal: 0)
+
+    func importedSample() throws -> Ledger {
+        let (ledger, _) = try freshLedger()
+        let result = RegisterImporter(ledger: ledger).importFile(at: samples.appendingPathComponent("PIE_LD01_20261005.csv"))
+        #expect(result.status == .imported)
+        return ledger
+    }
+
+    @Test func revenueDaysGiveCoversSharesGuestsAndCafeteriaPerCategory() throws {
+        let ledger = try importedSample()
+        let october = try #require(Period(parsing: "2026-10"))
+        let days = try ledger.revenueDays(period: october)
+        let ten = VATRate(whole: 10), twenty = VATRate(whole: 20), reduced = VATRate(tenThousandths: 55_000)
+        func row(_ client: String, _ category: String) -> RevenueDay? {
+            days.first { $0.client == client && $0.category == category }
+        }
+        #expect(days.count == 8)
+        #expect(days.allSatisfy { $0.site == "LD01" && $0.day == day })
+        #expect(row("C0013", "A")?.covers == 2)
+        #expect(row("C0013", "A")?.employerShare == [ten: Money(cents: 870)])
+        #expect(row("C0013", "A")?.cafeteriaAmount == [ten: Money(cents: 190), reduced: Money(cents: 160)])
+        #expect(row("C0014", "A")?.covers == 1)
+        #expect(row("C0014", "A")?.cafeteriaAmount == [reduced: Money(cents: 630)])
+        #expect(row("C0014", "B")?.employerShare == [ten: Money(cents: 360)])
+        #expect(row("C0014", "INV")?.covers == 1)
+        #expect(row("C0014", "INV")?.guestAmount == [ten: Money(cents: 1230)])
+        #expect(row("C0025", "A")?.covers == 1)
+        #expect(row("C0025", "STA")?.employerShare == [ten: Money(cents: 475)])
+        // A ticket adding up to zero is valid data but no cover.
+        #expect(row("C0027", "A")?.covers == 0)
+        #expect(row("C0027", "A")?.employerShare == [:])
+        #expect(row("C0027", "C")?.covers == 1)
+        #expect(days.reduce(0) { $0 + $1.covers } == 8)
+        #expect(!days.contains { $0.employerShare[twenty] != nil })
+        #expect(try ledger.revenueDays(period: october, version: .billed).isEmpty)
+    }
+
+    @Test func siteDaysAndCappedTrays() throws {
+        let ledger = try importedSample()
+        let october = try #require(Period(parsing: "2026-10"))
+        #expect(try ledger.siteDaysWithTickets(period: october) == [SiteDayKey(site: "LD01", day: day)])
+        let totals = try ledger.cappedTrayTotals(period: october, caps: [
+            ClientCategory(client: "C0013", category: "A"): Money(cents: 1000),
+            ClientCategory(client: "C0014", category: "A"): Money(cents: 420),
+            ClientCategory(client: "C0027", category: "A"): Money(cents: 420),
+        ])
+        #expect(totals == [
+            CappedTrayTotal(client: "C0013", site: "LD01", category: "A", covers: 2, total: Money(cents: 2000)),
+            CappedTrayTotal(client: "C0014", site: "LD01", category: "A", covers: 1, total: Money(cents: 420)),
+        ])
+    }
+
+    @Test func ledgerIsMigratedWithNamedMigrationsInWAL() throws {
+        let ledger = try importedSample()
+        #expect(try ledger.appliedMigrations() == ["v1 imports"])
+        let mode = try ledger.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+        let fk = try ledger.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA foreign_keys") }
+        #expect(fk == 1)
+        // Reopening the same file migrates nothing and keeps the data.
+        let again = try Ledger(path: ledger.path)
+        #expect(try count(again, "SELECT COUNT(*) FROM ticket_line") == 40)
+    }
+}
