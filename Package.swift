@@ -37,7 +37,7 @@ let package = Package(
             "BillingModel", "Diagnostics", "Ledger", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // Deterministic generator of realistic example revenue (registers, events).
-        .target(name: "Demo", dependencies: ["BillingModel"]),
+        .target(name: "Demo", dependencies: ["BillingModel", "Ledger", "Imports"]),
         // Ties configuration, settings, rules and ledger together for commands.
         .target(name: "Workspace", dependencies: [
             "BillingModel", "Diagnostics", "ContractLanguage", "Settings", "Ledger", "Imports", "Demo",
