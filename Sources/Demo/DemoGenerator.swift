@@ -45,13 +45,15 @@ public struct DemoRow: Sendable, Hashable {
 /// same inputs, byte-identical files. About one million ticket lines for a
 /// month of 60 sites and 850 clients.
 public struct DemoGenerator: Sendable {
+    /// Changes whenever the same inputs would give other files (caches key on it).
+    public static let version = 2
     public var clients: [DemoClient]
     public var sites: [String]
     /// The month generated (any day of it).
     public var month: Period
     public var seed: UInt64
     /// Mean tickets per site and business day (about 2.7 lines each).
-    public var ticketsPerSiteDay = 280
+    public var ticketsPerSiteDay = 305
 
     public init(clients: [DemoClient], sites: [String], month: Period, seed: UInt64) {
         self.clients = clients

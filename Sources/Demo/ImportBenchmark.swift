@@ -13,7 +13,7 @@ public enum ImportBenchmark {
                            month: String = "2026-10", seed: UInt64 = 1) throws -> String {
         guard let period = Period(parsing: month) else { throw BenchmarkError("`\(month)` is not a month YYYY-MM") }
         let fm = FileManager.default
-        let data = directory.appendingPathComponent("month-\(month)-\(siteCount)x\(clientCount)-seed\(seed)")
+        let data = directory.appendingPathComponent("month-\(month)-\(siteCount)x\(clientCount)-seed\(seed)-v\(DemoGenerator.version)")
         let marker = data.appendingPathComponent(".complete")
         let sites = DemoGenerator.sites(count: siteCount)
         let clients = DemoGenerator.clients(count: clientCount, sites: sites, seed: seed)

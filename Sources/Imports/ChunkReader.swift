@@ -13,11 +13,18 @@ struct ChunkReader {
     private(set) var end = 0
     private(set) var atEOF = false
     private(set) var size: Int64 = 0
+    /// The file's size when opened.
+    let fileSize: Int64
     private var hasher = SHA256()
 
     init(url: URL) throws {
         handle = try FileHandle(forReadingFrom: url)
-        buffer = [UInt8](repeating: 0, count: ChunkReader.chunkSize * 2)
+        // A small file gets a window its size (plus one byte to see the end at
+        // once), a large one a window of one chunk.
+        var info = stat()
+        let known = fstat(handle.fileDescriptor, &info) == 0 ? Int(info.st_size) : ChunkReader.chunkSize
+        fileSize = Int64(known)
+        buffer = [UInt8](repeating: 0, count: min(max(known, 0), ChunkReader.chunkSize) + 1)
     }
 
     /// Makes `start` the new beginning of the window and reads more bytes after
@@ -33,8 +40,9 @@ struct ChunkReader {
         }
         start = 0
         end = kept
-        if buffer.count - end < ChunkReader.chunkSize {
-            buffer.append(contentsOf: repeatElement(0, count: max(buffer.count, ChunkReader.chunkSize)))
+        if end == buffer.count {
+            // A record longer than the window (or a file that grew): double it.
+            buffer.append(contentsOf: repeatElement(0, count: buffer.count))
         }
         let want = buffer.count - end
         let fd = handle.fileDescriptor

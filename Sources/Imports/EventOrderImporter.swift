@@ -48,8 +48,8 @@ public struct EventOrderImporter: Sendable {
         }
         do {
             let previous = try ledger.pool.read { db in try RegisterImporter.latestVersion(db, name: name) }
-            if let previous, let id = previous.id, try ChunkReader.hash(url: url).sha256 == previous.sha256 {
-                return try RegisterImporter(ledger: ledger).unchanged(path, previous: id)
+            if let previous, try ChunkReader.hash(url: url).sha256 == previous.sha256 {
+                return try RegisterImporter(ledger: ledger).unchanged(path, previous: previous.id)
             }
             var reader = try ChunkReader(url: url)
             defer { reader.close() }
@@ -65,7 +65,8 @@ public struct EventOrderImporter: Sendable {
         }
     }
 
-    private func run(_ db: Database, reader: inout ChunkReader, name: String, previous: ImportedFile?,
+    private func run(_ db: Database, reader: inout ChunkReader, name: String,
+                     previous: (id: Int64, version: Int, sha256: String, size: Int64)?,
                      result: inout ImportResult) throws {
         var file = ImportedFile(name: name, kind: .events, version: (previous?.version ?? 0) + 1,
                                 sha256: String(repeating: "0", count: 64), size: 0, importedAt: Ledger.timestamp(),

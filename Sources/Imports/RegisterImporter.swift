@@ -53,20 +53,11 @@ public struct RegisterImporter: Sendable {
             return .refused(path, "`\(path)` is not a file")
         }
         do {
-            // Same name again: an identical content is `unchanged` before any write.
-            let previous = try ledger.pool.read { db in try Self.latestVersion(db, name: name) }
-            if let previous, let id = previous.id {
-                let attributes = try FileManager.default.attributesOfItem(atPath: path)
-                let size = (attributes[.size] as? NSNumber)?.int64Value ?? -1
-                if size == previous.size, try ChunkReader.hash(url: url).sha256 == previous.sha256 {
-                    return try unchanged(path, previous: id)
-                }
-            }
             var reader = try ChunkReader(url: url)
             defer { reader.close() }
             var work = Work(path: path, site: site, day: day)
             try ledger.pool.write { db in
-                try work.run(db, reader: &reader, name: name, importer: self)
+                try work.run(db, reader: &reader, url: url, name: name, importer: self)
             }
             return work.result
         } catch let refusal as Refusal {
@@ -78,9 +69,13 @@ public struct RegisterImporter: Sendable {
         }
     }
 
-    static func latestVersion(_ db: Database, name: String) throws -> ImportedFile? {
-        try ImportedFile.filter(ImportedFile.Columns.name == name)
-            .order(ImportedFile.Columns.version.desc).fetchOne(db)
+    /// The latest stored version of a file name: id, version, hash and size.
+    static func latestVersion(_ db: Database, name: String) throws -> (id: Int64, version: Int, sha256: String, size: Int64)? {
+        let statement = try db.cachedStatement(sql: """
+            SELECT id, version, sha256, size FROM imported_file WHERE name = ? ORDER BY version DESC LIMIT 1
+            """)
+        guard let row = try Row.fetchOne(statement, arguments: [name]) else { return nil }
+        return (row[0], row[1], row[2], row[3])
     }
 
     /// The result of an identical re-delivery: what the stored version holds.
@@ -112,22 +107,29 @@ private struct Work {
         result = ImportResult(file: path, status: .imported)
     }
 
-    mutating func run(_ db: Database, reader: inout ChunkReader, name: String, importer: RegisterImporter) throws {
+    mutating func run(_ db: Database, reader: inout ChunkReader, url: URL, name: String,
+                      importer: RegisterImporter) throws {
+        // Same name again: an identical content is `unchanged`, before any write.
         let previous = try RegisterImporter.latestVersion(db, name: name)
-        var file = ImportedFile(name: name, kind: .registers, version: (previous?.version ?? 0) + 1,
-                                sha256: String(repeating: "0", count: 64), size: 0,
-                                importedAt: Ledger.timestamp(), status: .imported, site: site, day: day.ordinal,
-                                rowCount: 0, rejectedCount: 0, warningCount: 0, message: nil)
-        try file.insert(db)
-        guard let fileID = file.id else { throw Refusal(reason: "no file id") }
+        if let previous, previous.size == reader.fileSize, try ChunkReader.hash(url: url).sha256 == previous.sha256 {
+            throw Unchanged(previous: previous.id)
+        }
+        let version = (previous?.version ?? 0) + 1
+        let importedAt = Ledger.timestamp()
+        try db.cachedStatement(sql: """
+            INSERT INTO imported_file (name, kind, version, sha256, size, imported_at, status, site, day,
+              row_count, rejected_count, warning_count)
+            VALUES (?, 'registers', ?, ?, 0, ?, 'imported', ?, ?, 0, 0, 0)
+            """).execute(arguments: [name, version, String(repeating: "0", count: 64), importedAt, site, day.ordinal])
+        let fileID = db.lastInsertedRowID
 
         var scanner = CSVScanner(reader: reader)
         guard try scanner.next() else { throw Refusal(reason: "the file is empty: no header line") }
         try checkHeader(scanner)
 
         let writer = try TicketLineWriter(db)
-        let reject = try db.makeStatement(sql: "INSERT INTO rejected_row (file_id, line, raw, reason) VALUES (?, ?, ?, ?)")
-        let warn = try db.makeStatement(sql: "INSERT OR IGNORE INTO import_warning (file_id, line, reason) VALUES (?, ?, ?)")
+        let reject = try db.cachedStatement(sql: "INSERT INTO rejected_row (file_id, line, raw, reason) VALUES (?, ?, ?, ?)")
+        let warn = try db.cachedStatement(sql: "INSERT OR IGNORE INTO import_warning (file_id, line, reason) VALUES (?, ?, ?)")
         let siteBytes = Array(site.utf8)
         let known = importer.knownClients
         var unknown = Set<String>()
@@ -183,39 +185,40 @@ private struct Work {
         }
 
         let sha = scanner.digest()
-        if let previous, let id = previous.id, previous.sha256 == sha { throw Unchanged(previous: id) }
+        if let previous, previous.sha256 == sha { throw Unchanged(previous: previous.id) }
 
         // Which version of the site-day is current, and whether it was billed.
         var status = FileStatus.imported
-        if var siteDay = try SiteDay.fetchOne(db, key: ["site": site, "day": day.ordinal]) {
-            if let billed = siteDay.billedFileId {
+        let siteDay = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT current_file_id, billed_file_id FROM site_day WHERE site = ? AND day = ?
+            """), arguments: [site, day.ordinal])
+        if let siteDay {
+            let current: Int64 = siteDay[0]
+            if let billed: Int64 = siteDay[1] {
                 status = .conflict
-                var late = LateRevenue(id: nil, site: site, day: day.ordinal, billedFileId: billed, fileId: fileID,
-                                       recordedAt: file.importedAt,
-                                       reason: "corrected re-delivery of a billed site-day (version \(file.version))",
-                                       settledAt: nil)
+                var late = LateRevenue(site: site, day: day.ordinal, billedFileId: billed, fileId: fileID,
+                                       recordedAt: importedAt,
+                                       reason: "corrected re-delivery of a billed site-day (version \(version))")
                 try late.insert(db)
                 result.billedFileIDs = [billed]
                 result.message = "\(site) on \(day) is already on a validated invoice (file #\(billed)): "
-                    + "version \(file.version) is kept beside it and the difference recorded as late revenue"
+                    + "version \(version) is kept beside it and the difference recorded as late revenue"
             } else {
                 status = .replaced
-                result.message = "version \(file.version) replaces file #\(siteDay.currentFileId)"
+                result.message = "version \(version) replaces file #\(current)"
             }
-            siteDay.currentFileId = fileID
-            try siteDay.update(db)
+            try db.cachedStatement(sql: "UPDATE site_day SET current_file_id = ? WHERE site = ? AND day = ?")
+                .execute(arguments: [fileID, site, day.ordinal])
         } else {
-            try SiteDay(site: site, day: day.ordinal, currentFileId: fileID, billedFileId: nil).insert(db)
+            try db.cachedStatement(sql: "INSERT INTO site_day (site, day, current_file_id) VALUES (?, ?, ?)")
+                .execute(arguments: [site, day.ordinal, fileID])
         }
-
-        file.sha256 = sha
-        file.size = scanner.size
-        file.status = status
-        file.rowCount = rows
-        file.rejectedCount = result.rejected.count
-        file.warningCount = result.warnings.count
-        file.message = result.message
-        try file.update(db)
+        try db.cachedStatement(sql: """
+            UPDATE imported_file SET sha256 = ?, size = ?, status = ?, row_count = ?, rejected_count = ?,
+              warning_count = ?, message = ?
+            WHERE id = ?
+            """).execute(arguments: [sha, scanner.size, status.rawValue, rows, result.rejected.count,
+                                    result.warnings.count, result.message, fileID])
 
         result.status = ImportStatus(rawValue: status.rawValue) ?? .imported
         result.rows = rows

@@ -6,7 +6,6 @@ struct SHA256 {
         (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
     private var pending: [UInt8] = []
     private var length: UInt64 = 0
-    private var w = [UInt32](repeating: 0, count: 64)
 
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -29,13 +28,14 @@ struct SHA256 {
         if !pending.isEmpty {
             while i < n, pending.count < 64 { pending.append(base[i]); i += 1 }
             if pending.count == 64 {
-                pending.withUnsafeBufferPointer { p in if let b = p.baseAddress { block(b) } }
+                pending.withUnsafeBufferPointer { p in if let b = p.baseAddress { blocks(b, count: 1) } }
                 pending.removeAll(keepingCapacity: true)
             }
         }
-        while n - i >= 64 {
-            block(base + i)
-            i += 64
+        let whole = (n - i) / 64
+        if whole > 0 {
+            blocks(base + i, count: whole)
+            i += whole * 64
         }
         while i < n { pending.append(base[i]); i += 1 }
     }
@@ -60,28 +60,38 @@ struct SHA256 {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private mutating func block(_ p: UnsafePointer<UInt8>) {
-        w.withUnsafeMutableBufferPointer { w in
-            for t in 0..<16 {
-                w[t] = UInt32(p[t * 4]) << 24 | UInt32(p[t * 4 + 1]) << 16 | UInt32(p[t * 4 + 2]) << 8 | UInt32(p[t * 4 + 3])
+    /// Compresses `count` 64-byte blocks; the state lives in locals and the
+    /// schedule in a stack buffer, so the loop has no bounds checks or retains.
+    private mutating func blocks(_ start: UnsafePointer<UInt8>, count: Int) {
+        var (h0, h1, h2, h3, h4, h5, h6, h7) = h
+        SHA256.k.withUnsafeBufferPointer { kb in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+                guard let k = kb.baseAddress, let w = w.baseAddress else { return }
+                for blockIndex in 0..<count {
+                    let p = start + blockIndex * 64
+                    for t in 0..<16 {
+                        w[t] = UInt32(p[t * 4]) << 24 | UInt32(p[t * 4 + 1]) << 16 | UInt32(p[t * 4 + 2]) << 8
+                            | UInt32(p[t * 4 + 3])
+                    }
+                    for t in 16..<64 {
+                        let a = w[t - 15], b = w[t - 2]
+                        let s0 = (a >> 7 | a << 25) ^ (a >> 18 | a << 14) ^ (a >> 3)
+                        let s1 = (b >> 17 | b << 15) ^ (b >> 19 | b << 13) ^ (b >> 10)
+                        w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+                    }
+                    var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, hh = h7
+                    for t in 0..<64 {
+                        let s1 = (e >> 6 | e << 26) ^ (e >> 11 | e << 21) ^ (e >> 25 | e << 7)
+                        let ch = (e & f) ^ (~e & g)
+                        let t1 = hh &+ s1 &+ ch &+ k[t] &+ w[t]
+                        let s0 = (a >> 2 | a << 30) ^ (a >> 13 | a << 19) ^ (a >> 22 | a << 10)
+                        let maj = (a & b) ^ (a & c) ^ (b & c)
+                        hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ s0 &+ maj
+                    }
+                    h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d; h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= hh
+                }
             }
-            for t in 16..<64 {
-                let a = w[t - 15], b = w[t - 2]
-                let s0 = (a >> 7 | a << 25) ^ (a >> 18 | a << 14) ^ (a >> 3)
-                let s1 = (b >> 17 | b << 15) ^ (b >> 19 | b << 13) ^ (b >> 10)
-                w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-            }
-            var (a, b, c, d, e, f, g, hh) = h
-            for t in 0..<64 {
-                let s1 = (e >> 6 | e << 26) ^ (e >> 11 | e << 21) ^ (e >> 25 | e << 7)
-                let ch = (e & f) ^ (~e & g)
-                let t1 = hh &+ s1 &+ ch &+ SHA256.k[t] &+ w[t]
-                let s0 = (a >> 2 | a << 30) ^ (a >> 13 | a << 19) ^ (a >> 22 | a << 10)
-                let maj = (a & b) ^ (a & c) ^ (b & c)
-                let t2 = s0 &+ maj
-                hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
-            }
-            h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e, h.5 &+ f, h.6 &+ g, h.7 &+ hh)
         }
+        h = (h0, h1, h2, h3, h4, h5, h6, h7)
     }
 }
