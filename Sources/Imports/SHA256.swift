@@ -70,21 +70,21 @@ struct SHA256 {
                 for blockIndex in 0..<count {
                     let p = start + blockIndex * 64
                     for t in 0..<16 {
-                        w[t] = UInt32(p[t * 4]) << 24 | UInt32(p[t * 4 + 1]) << 16 | UInt32(p[t * 4 + 2]) << 8
+                        w[t] = UInt32(p[t * 4]) &<< 24 | UInt32(p[t * 4 + 1]) &<< 16 | UInt32(p[t * 4 + 2]) &<< 8
                             | UInt32(p[t * 4 + 3])
                     }
                     for t in 16..<64 {
                         let a = w[t - 15], b = w[t - 2]
-                        let s0 = (a >> 7 | a << 25) ^ (a >> 18 | a << 14) ^ (a >> 3)
-                        let s1 = (b >> 17 | b << 15) ^ (b >> 19 | b << 13) ^ (b >> 10)
+                        let s0 = (a &>> 7 | a &<< 25) ^ (a &>> 18 | a &<< 14) ^ (a &>> 3)
+                        let s1 = (b &>> 17 | b &<< 15) ^ (b &>> 19 | b &<< 13) ^ (b &>> 10)
                         w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
                     }
                     var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, hh = h7
                     for t in 0..<64 {
-                        let s1 = (e >> 6 | e << 26) ^ (e >> 11 | e << 21) ^ (e >> 25 | e << 7)
+                        let s1 = (e &>> 6 | e &<< 26) ^ (e &>> 11 | e &<< 21) ^ (e &>> 25 | e &<< 7)
                         let ch = (e & f) ^ (~e & g)
                         let t1 = hh &+ s1 &+ ch &+ k[t] &+ w[t]
-                        let s0 = (a >> 2 | a << 30) ^ (a >> 13 | a << 19) ^ (a >> 22 | a << 10)
+                        let s0 = (a &>> 2 | a &<< 30) ^ (a &>> 13 | a &<< 19) ^ (a &>> 22 | a &<< 10)
                         let maj = (a & b) ^ (a & c) ^ (b & c)
                         hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ s0 &+ maj
                     }
