@@ -53,6 +53,23 @@ public enum ImportBenchmark {
             + "\(eventResults.reduce(0) { $0 + $1.rows }) orders, \(format(eventSeconds)) s")
         lines.append("peak memory (VmHWM): \(peak.map { "\($0) MB" } ?? "unknown")")
 
+        // The billing engine's queries over the month just imported.
+        var caps: [ClientCategory: Money] = [:]
+        for c in clients { for k in c.categories { caps[ClientCategory(client: c.code, category: k)] = Money(cents: 420) } }
+        var queryStart = Date()
+        let days = try ledger.revenueDays(period: period)
+        let revenueSeconds = Date().timeIntervalSince(queryStart)
+        queryStart = Date()
+        let trays = try ledger.cappedTrayTotals(period: period, caps: caps)
+        let traySeconds = Date().timeIntervalSince(queryStart)
+        queryStart = Date()
+        let siteDays = try ledger.siteDaysWithTickets(period: period)
+        let orders = try ledger.deliveredOrders(period: period)
+        let otherSeconds = Date().timeIntervalSince(queryStart)
+        lines.append("queries: revenueDays \(days.count) rows (\(days.reduce(0) { $0 + $1.covers }) covers) "
+            + "\(format(revenueSeconds)) s; cappedTrayTotals \(trays.count) rows \(format(traySeconds)) s; "
+            + "siteDaysWithTickets \(siteDays.count) + deliveredOrders \(orders.count) \(format(otherSeconds)) s")
+
         // The same register rows through the sqlite3 shell, which validates nothing.
         let barePath = directory.appendingPathComponent("bare.sqlite").path
         for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: barePath + suffix) }

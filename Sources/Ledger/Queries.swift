@@ -75,43 +75,55 @@ extension Ledger {
     /// left out; unknown clients are included (they are reported as unbilled).
     public func revenueDays(period: Period, version: SiteDayVersion = .current) throws -> [RevenueDay] {
         try pool.read { db in
-            var result: [String: RevenueDay] = [:]
-            func key(_ c: String, _ s: String, _ d: Int, _ k: String) -> String { "\(c)\u{1}\(s)\u{1}\(d)\u{1}\(k)" }
+            let bounds: StatementArguments = [period.start.ordinal, period.end.ordinal]
+            // Each file is one site-day: group by file, then name its site and day.
+            var siteDays: [Int64: (site: String, day: Day)] = [:]
+            let files = try Row.fetchCursor(db, sql: """
+                SELECT \(version.column), site, day FROM site_day
+                WHERE day BETWEEN ? AND ? AND \(version.column) IS NOT NULL
+                """, arguments: bounds)
+            while let row = try files.next() { siteDays[row[0]] = (row[1], Day(ordinal: row[2])) }
+            // `file_id IN (...)` walks the files in key order, so the groups need no
+            // sort beyond each file's own rows.
+            let files_ = "SELECT \(version.column) FROM site_day WHERE day BETWEEN ? AND ?"
+            struct Key: Hashable { var file: Int64; var client: String; var category: String }
+            var result: [Key: RevenueDay] = [:]
+            func entry(_ key: Key) -> RevenueDay? {
+                if let r = result[key] { return r }
+                guard let sd = siteDays[key.file] else { return nil }
+                return RevenueDay(client: key.client, site: sd.site, day: sd.day, category: key.category)
+            }
             let sums = try Row.fetchCursor(db, sql: """
-                SELECT tl.client, tl.site, tl.day, tl.category, tl.vat_rate,
-                       SUM(tl.employer_share),
-                       SUM(CASE WHEN tl.category = 'INV' THEN tl.amount ELSE 0 END),
-                       SUM(CASE WHEN tl.activity = 'CAFET' THEN tl.amount ELSE 0 END)
-                FROM site_day sd JOIN ticket_line tl ON tl.file_id = sd.\(version.column)
-                WHERE sd.day BETWEEN ? AND ? AND tl.client IS NOT NULL
-                GROUP BY tl.client, tl.site, tl.day, tl.category, tl.vat_rate
-                """, arguments: [period.start.ordinal, period.end.ordinal])
+                SELECT file_id, client, category, vat_rate, SUM(employer_share),
+                       SUM(CASE WHEN category = 'INV' THEN amount ELSE 0 END),
+                       SUM(CASE WHEN activity = 'CAFET' THEN amount ELSE 0 END)
+                FROM ticket_line
+                WHERE file_id IN (\(files_)) AND client IS NOT NULL
+                GROUP BY file_id, client, category, vat_rate
+                """, arguments: bounds)
             while let row = try sums.next() {
-                let client: String = row[0], site: String = row[1], day: Int = row[2], category: String = row[3]
-                let rate = VATRate(tenThousandths: row[4])
-                let k = key(client, site, day, category)
-                var r = result[k] ?? RevenueDay(client: client, site: site, day: Day(ordinal: day), category: category)
-                let share: Int64 = row[5], guest: Int64 = row[6], cafet: Int64 = row[7]
+                let key = Key(file: row[0], client: row[1], category: row[2])
+                guard var r = entry(key) else { continue }
+                let rate = VATRate(tenThousandths: row[3])
+                let share: Int64 = row[4], guest: Int64 = row[5], cafet: Int64 = row[6]
                 if share != 0 { r.employerShare[rate, default: .zero] += Money(cents: share) }
                 if guest != 0 { r.guestAmount[rate, default: .zero] += Money(cents: guest) }
                 if cafet != 0 { r.cafeteriaAmount[rate, default: .zero] += Money(cents: cafet) }
-                result[k] = r
+                result[key] = r
             }
             let covers = try Row.fetchCursor(db, sql: """
-                SELECT client, site, day, category, COUNT(*) FROM (
-                  SELECT tl.client, tl.site, tl.day, tl.category
-                  FROM site_day sd JOIN ticket_line tl ON tl.file_id = sd.\(version.column)
-                  WHERE sd.day BETWEEN ? AND ? AND tl.client IS NOT NULL AND tl.activity IN ('SELF', 'BRASS')
-                  GROUP BY tl.file_id, tl.ticket
-                  HAVING SUM(tl.amount) > 0)
-                GROUP BY client, site, day, category
-                """, arguments: [period.start.ordinal, period.end.ordinal])
+                SELECT file_id, client, category, COUNT(*) FROM (
+                  SELECT file_id, client, category FROM ticket_line
+                  WHERE file_id IN (\(files_)) AND client IS NOT NULL AND activity IN ('SELF', 'BRASS')
+                  GROUP BY file_id, client, category, ticket
+                  HAVING SUM(amount) > 0)
+                GROUP BY file_id, client, category
+                """, arguments: bounds)
             while let row = try covers.next() {
-                let client: String = row[0], site: String = row[1], day: Int = row[2], category: String = row[3]
-                let k = key(client, site, day, category)
-                var r = result[k] ?? RevenueDay(client: client, site: site, day: Day(ordinal: day), category: category)
-                r.covers = row[4]
-                result[k] = r
+                let key = Key(file: row[0], client: row[1], category: row[2])
+                guard var r = entry(key) else { continue }
+                r.covers = row[3]
+                result[key] = r
             }
             return result.values.sorted { ($0.day, $0.site, $0.client, $0.category) < ($1.day, $1.site, $1.client, $1.category) }
         }
@@ -142,11 +154,11 @@ extension Ledger {
                   SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]')
                   FROM json_each(?)),
                 tickets(client, site, category, total) AS (
-                  SELECT tl.client, tl.site, tl.category, SUM(tl.amount)
-                  FROM site_day sd JOIN ticket_line tl ON tl.file_id = sd.current_file_id
-                  WHERE sd.day BETWEEN ? AND ? AND tl.client IS NOT NULL AND tl.activity IN ('SELF', 'BRASS')
-                  GROUP BY tl.file_id, tl.ticket
-                  HAVING SUM(tl.amount) > 0)
+                  SELECT client, site, category, SUM(amount) FROM ticket_line
+                  WHERE file_id IN (SELECT current_file_id FROM site_day WHERE day BETWEEN ? AND ?)
+                    AND client IS NOT NULL AND activity IN ('SELF', 'BRASS')
+                  GROUP BY file_id, client, category, ticket
+                  HAVING SUM(amount) > 0)
                 SELECT t.client, t.site, t.category, COUNT(*), SUM(MIN(c.cap, t.total))
                 FROM tickets t JOIN caps c ON c.client = t.client AND c.category = t.category
                 GROUP BY t.client, t.site, t.category
