@@ -87,11 +87,15 @@ extension Ledger {
             // sort beyond each file's own rows.
             let files_ = "SELECT \(version.column) FROM site_day WHERE day BETWEEN ? AND ?"
             struct Key: Hashable { var file: Int64; var client: String; var category: String }
-            var result: [Key: RevenueDay] = [:]
-            func entry(_ key: Key) -> RevenueDay? {
-                if let r = result[key] { return r }
+            // Rows live in an array and are changed in place (no copy of their dictionaries).
+            var result: [RevenueDay] = []
+            var index: [Key: Int] = [:]
+            func entry(_ key: Key) -> Int? {
+                if let i = index[key] { return i }
                 guard let sd = siteDays[key.file] else { return nil }
-                return RevenueDay(client: key.client, site: sd.site, day: sd.day, category: key.category)
+                result.append(RevenueDay(client: key.client, site: sd.site, day: sd.day, category: key.category))
+                index[key] = result.count - 1
+                return result.count - 1
             }
             let sums = try Row.fetchCursor(db, sql: """
                 SELECT file_id, client, category, vat_rate, SUM(employer_share),
@@ -102,14 +106,12 @@ extension Ledger {
                 GROUP BY file_id, client, category, vat_rate
                 """, arguments: bounds)
             while let row = try sums.next() {
-                let key = Key(file: row[0], client: row[1], category: row[2])
-                guard var r = entry(key) else { continue }
+                guard let i = entry(Key(file: row[0], client: row[1], category: row[2])) else { continue }
                 let rate = VATRate(tenThousandths: row[3])
                 let share: Int64 = row[4], guest: Int64 = row[5], cafet: Int64 = row[6]
-                if share != 0 { r.employerShare[rate, default: .zero] += Money(cents: share) }
-                if guest != 0 { r.guestAmount[rate, default: .zero] += Money(cents: guest) }
-                if cafet != 0 { r.cafeteriaAmount[rate, default: .zero] += Money(cents: cafet) }
-                result[key] = r
+                if share != 0 { result[i].employerShare[rate, default: .zero] += Money(cents: share) }
+                if guest != 0 { result[i].guestAmount[rate, default: .zero] += Money(cents: guest) }
+                if cafet != 0 { result[i].cafeteriaAmount[rate, default: .zero] += Money(cents: cafet) }
             }
             let covers = try Row.fetchCursor(db, sql: """
                 SELECT file_id, client, category, COUNT(*) FROM (
@@ -120,12 +122,10 @@ extension Ledger {
                 GROUP BY file_id, client, category
                 """, arguments: bounds)
             while let row = try covers.next() {
-                let key = Key(file: row[0], client: row[1], category: row[2])
-                guard var r = entry(key) else { continue }
-                r.covers = row[3]
-                result[key] = r
+                guard let i = entry(Key(file: row[0], client: row[1], category: row[2])) else { continue }
+                result[i].covers = row[3]
             }
-            return result.values.sorted { ($0.day, $0.site, $0.client, $0.category) < ($1.day, $1.site, $1.client, $1.category) }
+            return result.sorted { ($0.day, $0.site, $0.client, $0.category) < ($1.day, $1.site, $1.client, $1.category) }
         }
     }
 
