@@ -22,9 +22,7 @@ public struct Importer: Sendable {
             return RegisterImporter(ledger: ledger, knownClients: knownClients).importFile(at: url)
         }
         if name.hasPrefix("EVT_") {
-            var events = EventOrderImporter(ledger: ledger, knownClients: knownClients, timeZone: timeZone)
-            events.timeZone = timeZone
-            return events.importFile(at: url)
+            return EventOrderImporter(ledger: ledger, knownClients: knownClients, timeZone: timeZone).importFile(at: url)
         }
         return .refused(url.path, "`\(name)` is neither a register file `PIE_<SITE>_<YYYYMMDD>.csv` "
             + "nor an event-order file `EVT_<YYYYMMDD>[_<n>].jsonl`")

@@ -1,6 +1,6 @@
 /// A JSON value whose numbers keep their text: event-order prices are exact
 /// decimals, so no number ever becomes a `Double`.
-enum JSONValue: Equatable {
+enum JSONValue {
     case object([(String, JSONValue)])
     case array([JSONValue])
     case string(String)
@@ -8,17 +8,6 @@ enum JSONValue: Equatable {
     case number(String)
     case bool(Bool)
     case null
-
-    static func == (a: JSONValue, b: JSONValue) -> Bool {
-        switch (a, b) {
-        case let (.object(x), .object(y)): return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
-        case let (.array(x), .array(y)): return x == y
-        case let (.string(x), .string(y)), let (.number(x), .number(y)): return x == y
-        case let (.bool(x), .bool(y)): return x == y
-        case (.null, .null): return true
-        default: return false
-        }
-    }
 
     subscript(key: String) -> JSONValue? {
         if case .object(let members) = self { return members.first { $0.0 == key }?.1 }

@@ -27,6 +27,35 @@ import TestSupport
         #expect(again.rows == 40)
         #expect(try count(ledger, "SELECT COUNT(*) FROM ticket_line") == 40)
     }
+
+    @Test func recordsReadBackEveryColumn() throws {
+        let (ledger, _) = try freshLedger()
+        let result = RegisterImporter(ledger: ledger).importFile(at: samples.appendingPathComponent("PIE_LD01_20261005.csv"))
+        let (lines, file) = try ledger.pool.read { db in
+            (try TicketLine.order(TicketLine.Columns.line).fetchAll(db), try ImportedFile.fetchOne(db, key: result.fileID))
+        }
+        #expect(lines.count == 40)
+        let first = try #require(lines.first)
+        #expect(first.line == 2)
+        #expect(first.ticket == "LD01-3-20261005-000001")
+        #expect(first.register == 3)
+        #expect(first.businessDay == Day(year: 2026, month: 10, day: 5))
+        #expect(first.time == 7 * 3600 + 45 * 60 + 30)
+        #expect(first.badge == nil && first.client == nil && first.category == nil)
+        #expect(first.label == "Café expresso")
+        #expect(first.rate == VATRate(whole: 10))
+        #expect(first.amountTTC == Money(cents: 110))
+        let cancelled = try #require(lines.first { $0.quantity < 0 && $0.article == "PLAT" })
+        #expect(cancelled.amount == -700 && cancelled.employerShare == -435 && cancelled.unitPrice == 700)
+        #expect(lines.first { $0.article == "FRUIT-E" }?.vatRate == 55_000)
+        #expect(file?.kind == .registers)
+        #expect(file?.status == .imported)
+        #expect(file?.site == "LD01")
+        #expect(file?.businessDay == Day(year: 2026, month: 10, day: 5))
+        #expect(file?.rowCount == 40)
+        #expect(file?.version == 1)
+        #expect(file?.size == 4756)
+    }
 }
 
 @Suite struct SampleAggregationTests {
