@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "Settings", dependencies: ["BillingModel", "Diagnostics", "Yams"]),
         // The SQLite ledger: imported files, tickets, quarantine, orders, invoices.
         .target(name: "Ledger", dependencies: [
-            "BillingModel", .product(name: "GRDB", package: "GRDB.swift"),
+            "BillingModel", "Diagnostics", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         // Importers of register files and event orders into the ledger.
@@ -37,7 +37,7 @@ let package = Package(
             "BillingModel", "Diagnostics", "Ledger", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // Deterministic generator of realistic example revenue (registers, events).
-        .target(name: "Demo", dependencies: ["BillingModel", "Ledger", "Imports"]),
+        .target(name: "Demo", dependencies: ["BillingModel", "Diagnostics", "Ledger", "Imports"]),
         // Ties configuration, settings, rules and ledger together for commands.
         .target(name: "Workspace", dependencies: [
             "BillingModel", "Diagnostics", "ContractLanguage", "Settings", "Ledger", "Imports", "Demo",

@@ -1,4 +1,5 @@
 import BillingModel
+import Diagnostics
 import Foundation
 
 extension DemoGenerator {
@@ -100,9 +101,7 @@ extension DemoGenerator {
     }
 
     static func json(_ o: Order) -> String {
-        func str(_ s: String) -> String {
-            "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        }
+        let str = JSON.string
         var parts = ["\"order_id\":\(str(o.id))", "\"revision\":\(o.revision)", "\"client\":\(str(o.client.code))",
                      "\"site\":\(str(o.client.sites.first ?? "LD01"))"]
         if let po = o.po { parts.append("\"po_number\":\(str(po))") }

@@ -1,4 +1,5 @@
 import BillingModel
+import Diagnostics
 import Foundation
 import GRDB
 
@@ -146,7 +147,7 @@ extension Ledger {
     public func cappedTrayTotals(period: Period, caps: [ClientCategory: Money]) throws -> [CappedTrayTotal] {
         if caps.isEmpty { return [] }
         // The caps travel as one JSON argument: no limit on bound variables.
-        let json = "[" + caps.map { k, v in "[\(jsonString(k.client)),\(jsonString(k.category)),\(v.cents)]" }
+        let json = "[" + caps.map { k, v in "[\(JSON.string(k.client)),\(JSON.string(k.category)),\(v.cents)]" }
             .joined(separator: ",") + "]"
         return try pool.read { db in
             try Row.fetchAll(db, sql: """
@@ -248,23 +249,4 @@ extension Ledger {
             try SiteDay.fetchOne(db, key: ["site": site, "day": day.ordinal])
         }
     }
-}
-
-/// A JSON string literal of `s`.
-func jsonString(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        default:
-            if u.value < 0x20 {
-                let hex = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            } else {
-                out.unicodeScalars.append(u)
-            }
-        }
-    }
-    return out + "\""
 }
