@@ -29,12 +29,15 @@ let package = Package(
         .target(name: "Settings", dependencies: ["BillingModel", "Diagnostics", "Yams"]),
         // The SQLite ledger: imported files, tickets, quarantine, orders, invoices.
         .target(name: "Ledger", dependencies: [
-            "BillingModel", .product(name: "GRDB", package: "GRDB.swift"),
+            "BillingModel", "Diagnostics", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         // Importers of register files and event orders into the ledger.
-        .target(name: "Imports", dependencies: ["BillingModel", "Diagnostics", "Ledger"]),
+        .target(name: "Imports", dependencies: [
+            "BillingModel", "Diagnostics", "Ledger", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         // Deterministic generator of realistic example revenue (registers, events).
-        .target(name: "Demo", dependencies: ["BillingModel"]),
+        .target(name: "Demo", dependencies: ["BillingModel", "Diagnostics", "Ledger", "Imports"]),
         // Ties configuration, settings, rules and ledger together for commands.
         .target(name: "Workspace", dependencies: [
             "BillingModel", "Diagnostics", "ContractLanguage", "Settings", "Ledger", "Imports", "Demo",

@@ -1,0 +1,84 @@
+import Foundation
+
+/// Reads a file in chunks into a growable byte window, hashing every byte
+/// once as it arrives: the importers' only way to read input, so memory stays
+/// flat whatever the file size.
+struct ChunkReader {
+    static let chunkSize = 1 << 20
+
+    private let handle: FileHandle
+    /// The window: valid bytes are `buffer[start..<end]`.
+    private(set) var buffer: [UInt8]
+    private(set) var start = 0
+    private(set) var end = 0
+    private(set) var atEOF = false
+    private(set) var size: Int64 = 0
+    /// The file's size when opened.
+    let fileSize: Int64
+    private var hasher = SHA256()
+
+    init(url: URL) throws {
+        handle = try FileHandle(forReadingFrom: url)
+        // A small file gets a window its size (plus one byte to see the end at
+        // once), a large one a window of one chunk.
+        var info = stat()
+        let known = fstat(handle.fileDescriptor, &info) == 0 ? Int(info.st_size) : ChunkReader.chunkSize
+        fileSize = Int64(known)
+        buffer = [UInt8](repeating: 0, count: min(max(known, 0), ChunkReader.chunkSize) + 1)
+    }
+
+    /// Makes `start` the new beginning of the window and reads more bytes after
+    /// `end`; returns false at end of file.
+    mutating func fill(keepingFrom keep: Int) throws -> Bool {
+        if atEOF { return false }
+        // Move the unconsumed tail to the front, growing when a record is longer than the window.
+        let kept = end - keep
+        if keep > 0 {
+            buffer.withUnsafeMutableBufferPointer { b in
+                if let base = b.baseAddress, kept > 0 { base.update(from: base + keep, count: kept) }
+            }
+        }
+        start = 0
+        end = kept
+        if end == buffer.count {
+            // A record longer than the window (or a file that grew): double it.
+            buffer.append(contentsOf: repeatElement(0, count: buffer.count))
+        }
+        let want = buffer.count - end
+        let fd = handle.fileDescriptor
+        var got = 0
+        try buffer.withUnsafeMutableBufferPointer { b in
+            guard let base = b.baseAddress else { return }
+            while true {
+                let n = read(fd, base + end, want)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw CocoaError(.fileReadUnknown)
+                }
+                got = n
+                break
+            }
+            hasher.update(UnsafeBufferPointer(start: base + end, count: got))
+        }
+        if got == 0 {
+            atEOF = true
+            return false
+        }
+        end += got
+        size += Int64(got)
+        return true
+    }
+
+    /// The SHA-256 of every byte read so far (call once, at end of file).
+    mutating func digest() -> String { hasher.finalize() }
+
+    func close() { try? handle.close() }
+
+    /// The SHA-256 and size of a whole file, read in chunks.
+    static func hash(url: URL) throws -> (sha256: String, size: Int64) {
+        var reader = try ChunkReader(url: url)
+        defer { reader.close() }
+        while try reader.fill(keepingFrom: reader.end) {}
+        return (reader.digest(), reader.size)
+    }
+}

@@ -1,0 +1,92 @@
+import Diagnostics
+import Foundation
+
+/// What an import did with one file.
+public enum ImportStatus: String, Sendable, Codable, Hashable {
+    /// First delivery of this file, stored.
+    case imported
+    /// The same content was already imported: nothing written.
+    case unchanged
+    /// A corrected re-delivery of an unbilled site-day: the new version is current.
+    case replaced
+    /// A corrected re-delivery of a site-day already on a validated invoice:
+    /// stored beside the billed version, late revenue recorded.
+    case conflict
+    /// The file could not be read at all (bad name, bad header, not a file): nothing written.
+    case refused
+}
+
+/// A line of a file and what is wrong with it.
+public struct LineIssue: Sendable, Codable, Hashable, CustomStringConvertible {
+    public var line: Int
+    public var reason: String
+    public init(line: Int, reason: String) { self.line = line; self.reason = reason }
+    public var description: String { "line \(line): \(reason)" }
+}
+
+/// The outcome of importing one file.
+public struct ImportResult: Sendable, Codable, Hashable {
+    /// The path as given.
+    public var file: String
+    public var status: ImportStatus
+    /// Rows kept (ticket lines, or order revisions read).
+    public var rows: Int
+    public var rejected: [LineIssue]
+    public var warnings: [LineIssue]
+    /// Client codes of kept rows that no settings know: their revenue is unbilled.
+    public var unknownClients: [String]
+    /// Why a file was refused, or what a conflict concerns.
+    public var message: String?
+    /// The ledger id of the stored file version (nil when refused).
+    public var fileID: Int64?
+    /// For a conflict: the file versions validated invoices used (invoice
+    /// numbers will be found from them once invoices exist).
+    public var billedFileIDs: [Int64]
+
+    public init(file: String, status: ImportStatus, rows: Int = 0, rejected: [LineIssue] = [],
+                warnings: [LineIssue] = [], unknownClients: [String] = [], message: String? = nil,
+                fileID: Int64? = nil, billedFileIDs: [Int64] = []) {
+        self.file = file; self.status = status; self.rows = rows; self.rejected = rejected
+        self.warnings = warnings; self.unknownClients = unknownClients; self.message = message
+        self.fileID = fileID; self.billedFileIDs = billedFileIDs
+    }
+
+    static func refused(_ file: String, _ reason: String) -> ImportResult {
+        ImportResult(file: file, status: .refused, message: reason)
+    }
+
+    /// The findings as diagnostics for the shared renderers: rejected rows and
+    /// refusals are errors, warnings and unknown clients warnings.
+    public var diagnostics: [Diagnostic] {
+        func at(_ line: Int) -> SourceRange {
+            SourceRange(start: SourceLocation(line: line, column: 1), end: SourceLocation(line: line, column: 1))
+        }
+        var out: [Diagnostic] = []
+        if status == .refused {
+            out.append(.error("E0401", message ?? "file refused", file: file, range: nil))
+        }
+        if status == .conflict {
+            out.append(.warning("W0404", message ?? "corrected re-delivery of billed revenue", file: file, range: nil,
+                                help: "the difference is recorded as late revenue for the next invoice"))
+        }
+        out += rejected.map { .error("E0402", $0.reason, file: file, range: at($0.line), help: "the row is kept in quarantine") }
+        out += warnings.map { .warning("W0402", $0.reason, file: file, range: at($0.line)) }
+        out += unknownClients.map {
+            .warning("W0403", "client `\($0)` is known to no settings: its revenue is unbilled", file: file, range: nil,
+                     help: "add the client to the settings, then bill it")
+        }
+        return out
+    }
+}
+
+/// A reason the whole file is refused, thrown inside the import transaction
+/// so that nothing is written.
+struct Refusal: Error {
+    var reason: String
+}
+
+/// Thrown inside the transaction when the content proves identical to the
+/// current version: rolls back and reports `unchanged`.
+struct Unchanged: Error {
+    var previous: Int64
+}

@@ -1,0 +1,310 @@
+import BillingModel
+import Foundation
+import GRDB
+import Ledger
+
+/// Imports PiElectronique register files (`PIE_<SITE>_<YYYYMMDD>.csv`) into
+/// the ledger, as `formats/pielectronique.md` describes: one file, one
+/// transaction; rejected rows go to quarantine; a corrected re-delivery
+/// replaces an unbilled site-day or is stored beside a billed one (conflict).
+///
+/// A replaced version's rows stay in the ledger as history: `site_day` points
+/// at the current version, and every query reads through it.
+public struct RegisterImporter: Sendable {
+    public static let header = ["ticket", "site", "caisse", "date", "heure", "badge", "client", "categorie",
+                                "activite", "article", "libelle", "quantite", "pu_ttc", "taux_tva", "montant_ttc",
+                                "part_patronale"]
+
+    public let ledger: Ledger
+    /// Client codes the settings know; nil checks none.
+    public var knownClients: Set<String>?
+    /// Called after each record with its line number, inside the transaction:
+    /// a test throws from it to interrupt an import.
+    public var interruption: (@Sendable (Int) throws -> Void)?
+
+    public init(ledger: Ledger, knownClients: Set<String>? = nil) {
+        self.ledger = ledger
+        self.knownClients = knownClients
+    }
+
+    /// Site and business day of a register file name, or nil.
+    public static func parseName(_ name: String) -> (site: String, day: Day)? {
+        guard name.hasPrefix("PIE_"), name.hasSuffix(".csv") else { return nil }
+        let core = name.dropFirst(4).dropLast(4)
+        guard let underscore = core.lastIndex(of: "_") else { return nil }
+        let site = core[..<underscore]
+        let date = Array(core[core.index(after: underscore)...].utf8)
+        guard !site.isEmpty, site.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }), date.count == 8,
+              date.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        func n(_ r: Range<Int>) -> Int { date[r].reduce(0) { $0 * 10 + Int($1 - 48) } }
+        guard let day = Day(year: n(0..<4), month: n(4..<6), day: n(6..<8)) else { return nil }
+        return (String(site), day)
+    }
+
+    /// Imports one register file.
+    public func importFile(at url: URL) -> ImportResult {
+        let path = url.path
+        let name = url.lastPathComponent
+        guard let (site, day) = RegisterImporter.parseName(name) else {
+            return .refused(path, "`\(name)` is not a register file name `PIE_<SITE>_<YYYYMMDD>.csv`")
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            return .refused(path, "`\(path)` is not a file")
+        }
+        do {
+            var reader = try ChunkReader(url: url)
+            defer { reader.close() }
+            var work = Work(path: path, site: site, day: day)
+            try ledger.pool.write { db in
+                try work.run(db, reader: &reader, url: url, name: name, importer: self)
+            }
+            return work.result
+        } catch let refusal as Refusal {
+            return .refused(path, refusal.reason)
+        } catch let same as Unchanged {
+            return (try? unchanged(path, previous: same.previous)) ?? ImportResult(file: path, status: .unchanged)
+        } catch {
+            return .refused(path, "import failed, nothing written: \(error)")
+        }
+    }
+
+    /// The latest stored version of a file name: id, version, hash and size.
+    static func latestVersion(_ db: Database, name: String) throws -> (id: Int64, version: Int, sha256: String, size: Int64)? {
+        let statement = try db.cachedStatement(sql: """
+            SELECT id, version, sha256, size FROM imported_file WHERE name = ? ORDER BY version DESC LIMIT 1
+            """)
+        guard let row = try Row.fetchOne(statement, arguments: [name]) else { return nil }
+        return (row[0], row[1], row[2], row[3])
+    }
+
+    /// The result of an identical re-delivery: what the stored version holds.
+    func unchanged(_ path: String, previous id: Int64) throws -> ImportResult {
+        try ledger.pool.read { db in
+            let file = try ImportedFile.fetchOne(db, key: id)
+            let rejected = try RejectedRow.filter(RejectedRow.Columns.fileId == id).order(RejectedRow.Columns.line)
+                .fetchAll(db).map { LineIssue(line: $0.line, reason: $0.reason) }
+            let warnings = try ImportWarning.filter(ImportWarning.Columns.fileId == id)
+                .order(ImportWarning.Columns.line).fetchAll(db).map { LineIssue(line: $0.line, reason: $0.reason) }
+            return ImportResult(file: path, status: .unchanged, rows: file?.rowCount ?? 0, rejected: rejected,
+                                warnings: warnings, message: "same content as version \(file?.version ?? 0)",
+                                fileID: id)
+        }
+    }
+}
+
+/// One register import in progress.
+private struct Work {
+    let path: String
+    let site: String
+    let day: Day
+    var result: ImportResult
+
+    init(path: String, site: String, day: Day) {
+        self.path = path
+        self.site = site
+        self.day = day
+        result = ImportResult(file: path, status: .imported)
+    }
+
+    mutating func run(_ db: Database, reader: inout ChunkReader, url: URL, name: String,
+                      importer: RegisterImporter) throws {
+        // Same name again: an identical content is `unchanged`, before any write.
+        let previous = try RegisterImporter.latestVersion(db, name: name)
+        if let previous, previous.size == reader.fileSize, try ChunkReader.hash(url: url).sha256 == previous.sha256 {
+            throw Unchanged(previous: previous.id)
+        }
+        let version = (previous?.version ?? 0) + 1
+        let importedAt = Ledger.timestamp()
+        try db.cachedStatement(sql: """
+            INSERT INTO imported_file (name, kind, version, sha256, size, imported_at, status, site, day,
+              row_count, rejected_count, warning_count)
+            VALUES (?, 'registers', ?, ?, 0, ?, 'imported', ?, ?, 0, 0, 0)
+            """).execute(arguments: [name, version, String(repeating: "0", count: 64), importedAt, site, day.ordinal])
+        let fileID = db.lastInsertedRowID
+
+        var scanner = CSVScanner(reader: reader)
+        guard try scanner.next() else { throw Refusal(reason: "the file is empty: no header line") }
+        try checkHeader(scanner)
+
+        let writer = try TicketLineWriter(db)
+        let reject = try db.cachedStatement(sql: "INSERT INTO rejected_row (file_id, line, raw, reason) VALUES (?, ?, ?, ?)")
+        let warn = try db.cachedStatement(sql: "INSERT OR IGNORE INTO import_warning (file_id, line, reason) VALUES (?, ?, ?)")
+        let siteBytes = Array(site.utf8)
+        let known = importer.knownClients
+        var unknown = Set<String>()
+        var lastClient: [UInt8] = []
+        var rows = 0
+        var reasons: [String] = []
+        var f = TicketLineFields()
+
+        while try scanner.next() {
+            let line = scanner.recordLine
+            reasons.removeAll(keepingCapacity: true)
+            var warning: String?
+            var clientCode: Range<Int>?
+            let fields = scanner.fields
+            try scanner.scratch.withUnsafeBufferPointer { buffer in
+                guard let p = buffer.baseAddress else { return }
+                let raw = scanner.raw
+                let rawValid = raw.withUnsafeBufferPointer { r in
+                    r.baseAddress.map { Bytes.isValidUTF8($0, 0..<r.count) } ?? true
+                }
+                if scanner.unterminatedQuote {
+                    reasons.append("a quoted field is not closed before the end of the file")
+                } else if !rawValid {
+                    reasons.append("the row is not valid UTF-8")
+                } else if fields.count != 16 {
+                    reasons.append("expected 16 fields, found \(fields.count)")
+                } else {
+                    validate(p, fields, siteBytes: siteBytes, line: line, into: &f, reasons: &reasons, warning: &warning)
+                    if reasons.isEmpty, !f.client.isEmpty { clientCode = f.client }
+                }
+                if reasons.isEmpty {
+                    try writer.insert(fileID: fileID, f, bytes: buffer)
+                    rows += 1
+                    if let range = clientCode, let known {
+                        let same = lastClient.count == range.count && lastClient.elementsEqual(buffer[range])
+                        if !same {
+                            lastClient = Array(buffer[range])
+                            let code = Bytes.string(p, range)
+                            if !known.contains(code) { unknown.insert(code) }
+                        }
+                    }
+                }
+            }
+            if !reasons.isEmpty {
+                let reason = reasons.joined(separator: "; ")
+                try reject.execute(arguments: [fileID, line, Data(scanner.raw), reason])
+                result.rejected.append(LineIssue(line: line, reason: reason))
+            } else if let warning {
+                try warn.execute(arguments: [fileID, line, warning])
+                result.warnings.append(LineIssue(line: line, reason: warning))
+            }
+            try importer.interruption?(line)
+        }
+
+        let sha = scanner.digest()
+        if let previous, previous.sha256 == sha { throw Unchanged(previous: previous.id) }
+
+        // Which version of the site-day is current, and whether it was billed.
+        var status = FileStatus.imported
+        let siteDay = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT current_file_id, billed_file_id FROM site_day WHERE site = ? AND day = ?
+            """), arguments: [site, day.ordinal])
+        if let siteDay {
+            let current: Int64 = siteDay[0]
+            if let billed: Int64 = siteDay[1] {
+                status = .conflict
+                var late = LateRevenue(site: site, day: day.ordinal, billedFileId: billed, fileId: fileID,
+                                       recordedAt: importedAt,
+                                       reason: "corrected re-delivery of a billed site-day (version \(version))")
+                try late.insert(db)
+                result.billedFileIDs = [billed]
+                result.message = "\(site) on \(day) is already on a validated invoice (file #\(billed)): "
+                    + "version \(version) is kept beside it and the difference recorded as late revenue"
+            } else {
+                status = .replaced
+                result.message = "version \(version) replaces file #\(current)"
+            }
+            try db.cachedStatement(sql: "UPDATE site_day SET current_file_id = ? WHERE site = ? AND day = ?")
+                .execute(arguments: [fileID, site, day.ordinal])
+        } else {
+            try db.cachedStatement(sql: "INSERT INTO site_day (site, day, current_file_id) VALUES (?, ?, ?)")
+                .execute(arguments: [site, day.ordinal, fileID])
+        }
+        try db.cachedStatement(sql: """
+            UPDATE imported_file SET sha256 = ?, size = ?, status = ?, row_count = ?, rejected_count = ?,
+              warning_count = ?, message = ?
+            WHERE id = ?
+            """).execute(arguments: [sha, scanner.size, status.rawValue, rows, result.rejected.count,
+                                    result.warnings.count, result.message, fileID])
+
+        result.status = ImportStatus(rawValue: status.rawValue) ?? .imported
+        result.rows = rows
+        result.fileID = fileID
+        result.unknownClients = unknown.sorted()
+    }
+
+    private func checkHeader(_ scanner: CSVScanner) throws {
+        let names: [String] = scanner.scratch.withUnsafeBufferPointer { b in
+            guard let p = b.baseAddress else { return [] }
+            return scanner.fields.map { Bytes.string(p, $0) }
+        }
+        if names != RegisterImporter.header {
+            throw Refusal(reason: "line \(scanner.recordLine): the header is not the PiElectronique header "
+                + "`\(RegisterImporter.header.joined(separator: ";"))`; found `\(names.joined(separator: ";"))`")
+        }
+    }
+
+    /// Checks and converts one row of 16 fields; appends each fault to `reasons`.
+    private func validate(_ p: UnsafePointer<UInt8>, _ fields: [Range<Int>], siteBytes: [UInt8], line: Int,
+                          into f: inout TicketLineFields, reasons: inout [String], warning: inout String?) {
+        func text(_ i: Int) -> String { Bytes.string(p, fields[i]) }
+        f.line = Int64(line)
+        f.ticket = fields[0]
+        if fields[0].isEmpty { reasons.append("empty `ticket`") }
+        f.site = fields[1]
+        if !Bytes.equal(p, fields[1], siteBytes) {
+            reasons.append("`site` is `\(text(1))`, the file is for `\(site)`")
+        }
+        if let v = Bytes.integer(p, fields[2]) { f.register = v } else { reasons.append("unreadable `caisse` `\(text(2))`") }
+        let d = fields[3]
+        if d.count == 10, p[d.lowerBound + 2] == 47, p[d.lowerBound + 5] == 47,
+           let dd = Bytes.two(p, d.lowerBound), let mm = Bytes.two(p, d.lowerBound + 3),
+           let y1 = Bytes.two(p, d.lowerBound + 6), let y2 = Bytes.two(p, d.lowerBound + 8),
+           let parsed = Day(year: y1 * 100 + y2, month: mm, day: dd) {
+            f.day = Int64(parsed.ordinal)
+            if parsed != day { reasons.append("`date` is `\(text(3))`, the file is for \(day.french)") }
+        } else {
+            reasons.append("unreadable `date` `\(text(3))`, expected DD/MM/YYYY")
+        }
+        if let t = Bytes.time(p, fields[4]) { f.time = t } else { reasons.append("unreadable `heure` `\(text(4))`") }
+        f.badge = fields[5]
+        f.client = fields[6]
+        f.category = fields[7]
+        if fields[6].isEmpty != fields[7].isEmpty { reasons.append("`client` and `categorie` must both be given or both empty") }
+        f.activity = fields[8]
+        if !(Bytes.equal(p, fields[8], Work.selfBytes) || Bytes.equal(p, fields[8], Work.cafetBytes)
+            || Bytes.equal(p, fields[8], Work.brassBytes)) {
+            reasons.append("unknown `activite` `\(text(8))`, expected SELF, CAFET or BRASS")
+        }
+        f.article = fields[9]
+        if fields[9].isEmpty { reasons.append("empty `article`") }
+        f.label = fields[10]
+        let quantity = Bytes.integer(p, fields[11])
+        if quantity == nil { reasons.append("unreadable `quantite` `\(text(11))`") }
+        let unit = Bytes.decimal(p, fields[12], scale: 2, separator: Bytes.comma)
+        if unit == nil { reasons.append("unreadable `pu_ttc` `\(text(12))`") }
+        if let rate = Bytes.decimal(p, fields[13], scale: 4, separator: Bytes.comma), rate >= 0, rate < 1_000_000 {
+            f.vatRate = rate
+        } else {
+            reasons.append("unreadable `taux_tva` `\(text(13))`")
+        }
+        let amount = Bytes.decimal(p, fields[14], scale: 2, separator: Bytes.comma)
+        if amount == nil { reasons.append("unreadable `montant_ttc` `\(text(14))`") }
+        if let share = Bytes.decimal(p, fields[15], scale: 2, separator: Bytes.comma) {
+            f.employerShare = share
+        } else {
+            reasons.append("unreadable `part_patronale` `\(text(15))`")
+        }
+        guard let quantity, let unit, let amount else { return }
+        f.quantity = quantity
+        f.unitPrice = unit
+        f.amount = amount
+        let (product, overflow) = quantity.multipliedReportingOverflow(by: unit)
+        if overflow {
+            reasons.append("`quantite` × `pu_ttc` is out of range")
+            return
+        }
+        let difference = amount - product
+        if difference == 1 || difference == -1 {
+            warning = "`montant_ttc` \(text(14)) differs by one cent from quantite × pu_ttc = "
+                + "\(Money(cents: product).french); kept as written"
+        } else if difference != 0 {
+            reasons.append("`montant_ttc` \(text(14)) is not quantite × pu_ttc = \(Money(cents: product).french)")
+        }
+    }
+
+    static let selfBytes = Array("SELF".utf8), cafetBytes = Array("CAFET".utf8), brassBytes = Array("BRASS".utf8)
+}

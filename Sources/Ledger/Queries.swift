@@ -1,0 +1,252 @@
+import BillingModel
+import Diagnostics
+import Foundation
+import GRDB
+
+/// Which file version of each site-day a query reads.
+public enum SiteDayVersion: Sendable {
+    /// The latest delivery: the truth today.
+    case current
+    /// The version a validated invoice used (site-days never billed are left out).
+    case billed
+
+    var column: String { self == .current ? "current_file_id" : "billed_file_id" }
+}
+
+/// A site and a business day.
+public struct SiteDayKey: Hashable, Sendable, Comparable {
+    public var site: String
+    public var day: Day
+    public init(site: String, day: Day) { self.site = site; self.day = day }
+    public static func < (a: SiteDayKey, b: SiteDayKey) -> Bool { (a.day, a.site) < (b.day, b.site) }
+}
+
+/// A client's revenue at a site on a day for one diner category, as the
+/// contracts need it.
+public struct RevenueDay: Hashable, Sendable {
+    public var client: String
+    public var site: String
+    public var day: Day
+    public var category: String
+    /// Tickets of activity SELF or BRASS whose lines add up to a positive amount.
+    public var covers: Int
+    /// Sum of `part_patronale` (TTC) per VAT rate, every activity.
+    public var employerShare: [VATRate: Money]
+    /// Guest tickets' (category INV) amount TTC per VAT rate, every activity.
+    public var guestAmount: [VATRate: Money]
+    /// CAFET lines' amount TTC per VAT rate.
+    public var cafeteriaAmount: [VATRate: Money]
+
+    public init(client: String, site: String, day: Day, category: String, covers: Int = 0,
+                employerShare: [VATRate: Money] = [:], guestAmount: [VATRate: Money] = [:],
+                cafeteriaAmount: [VATRate: Money] = [:]) {
+        self.client = client; self.site = site; self.day = day; self.category = category; self.covers = covers
+        self.employerShare = employerShare; self.guestAmount = guestAmount; self.cafeteriaAmount = cafeteriaAmount
+    }
+}
+
+/// A client and a diner category: the key of a tray cap (T4).
+public struct ClientCategory: Hashable, Sendable {
+    public var client: String
+    public var category: String
+    public init(client: String, category: String) { self.client = client; self.category = category }
+}
+
+/// Sum over a client's covers at a site of `min(cap, ticket TTC)`.
+public struct CappedTrayTotal: Hashable, Sendable {
+    public var client: String
+    public var site: String
+    public var category: String
+    public var covers: Int
+    public var total: Money
+    public init(client: String, site: String, category: String, covers: Int, total: Money) {
+        self.client = client; self.site = site; self.category = category; self.covers = covers; self.total = total
+    }
+}
+
+/// An event order as it stands: its current revision and that revision's lines.
+public struct EventOrderSnapshot: Hashable, Sendable {
+    public var revision: EventOrderRevision
+    public var lines: [EventOrderLine]
+}
+
+extension Ledger {
+    /// Per (client, site, day, category) covers and TTC sums per VAT rate, over
+    /// the chosen version of every site-day in `period`. Anonymous sales are
+    /// left out; unknown clients are included (they are reported as unbilled).
+    public func revenueDays(period: Period, version: SiteDayVersion = .current) throws -> [RevenueDay] {
+        try pool.read { db in
+            let bounds: StatementArguments = [period.start.ordinal, period.end.ordinal]
+            // Each file is one site-day: group by file, then name its site and day.
+            var siteDays: [Int64: (site: String, day: Day)] = [:]
+            let files = try Row.fetchCursor(db, sql: """
+                SELECT \(version.column), site, day FROM site_day
+                WHERE day BETWEEN ? AND ? AND \(version.column) IS NOT NULL
+                """, arguments: bounds)
+            while let row = try files.next() { siteDays[row[0]] = (row[1], Day(ordinal: row[2])) }
+            // `file_id IN (...)` walks the files in key order, so the groups need no
+            // sort beyond each file's own rows.
+            let files_ = "SELECT \(version.column) FROM site_day WHERE day BETWEEN ? AND ?"
+            struct Key: Hashable { var file: Int64; var client: String; var category: String }
+            // Rows live in an array and are changed in place (no copy of their dictionaries).
+            var result: [RevenueDay] = []
+            var index: [Key: Int] = [:]
+            func entry(_ key: Key) -> Int? {
+                if let i = index[key] { return i }
+                guard let sd = siteDays[key.file] else { return nil }
+                result.append(RevenueDay(client: key.client, site: sd.site, day: sd.day, category: key.category))
+                index[key] = result.count - 1
+                return result.count - 1
+            }
+            let sums = try Row.fetchCursor(db, sql: """
+                SELECT file_id, client, category, vat_rate, SUM(employer_share),
+                       SUM(CASE WHEN category = 'INV' THEN amount ELSE 0 END),
+                       SUM(CASE WHEN activity = 'CAFET' THEN amount ELSE 0 END)
+                FROM ticket_line
+                WHERE file_id IN (\(files_)) AND client IS NOT NULL
+                GROUP BY file_id, client, category, vat_rate
+                """, arguments: bounds)
+            while let row = try sums.next() {
+                guard let i = entry(Key(file: row[0], client: row[1], category: row[2])) else { continue }
+                let rate = VATRate(tenThousandths: row[3])
+                let share: Int64 = row[4], guest: Int64 = row[5], cafet: Int64 = row[6]
+                if share != 0 { result[i].employerShare[rate, default: .zero] += Money(cents: share) }
+                if guest != 0 { result[i].guestAmount[rate, default: .zero] += Money(cents: guest) }
+                if cafet != 0 { result[i].cafeteriaAmount[rate, default: .zero] += Money(cents: cafet) }
+            }
+            let covers = try Row.fetchCursor(db, sql: """
+                SELECT file_id, client, category, COUNT(*) FROM (
+                  SELECT file_id, client, category FROM ticket_line
+                  WHERE file_id IN (\(files_)) AND client IS NOT NULL AND activity IN ('SELF', 'BRASS')
+                  GROUP BY file_id, client, category, ticket
+                  HAVING SUM(amount) > 0)
+                GROUP BY file_id, client, category
+                """, arguments: bounds)
+            while let row = try covers.next() {
+                guard let i = entry(Key(file: row[0], client: row[1], category: row[2])) else { continue }
+                result[i].covers = row[3]
+            }
+            return result.sorted { ($0.day, $0.site, $0.client, $0.category) < ($1.day, $1.site, $1.client, $1.category) }
+        }
+    }
+
+    /// The site-days of `period` on which the site had at least one valid row
+    /// (the days of the daily minimum guarantee, T11).
+    public func siteDaysWithTickets(period: Period) throws -> [SiteDayKey] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT sd.site, sd.day FROM site_day sd JOIN imported_file f ON f.id = sd.current_file_id
+                WHERE sd.day BETWEEN ? AND ? AND f.row_count > 0 ORDER BY sd.day, sd.site
+                """, arguments: [period.start.ordinal, period.end.ordinal])
+                .map { SiteDayKey(site: $0[0], day: Day(ordinal: $0[1])) }
+        }
+    }
+
+    /// Per (client, site, category) of `caps`: the covers of `period` and the
+    /// sum over them of `min(cap, ticket TTC)` (T4).
+    public func cappedTrayTotals(period: Period, caps: [ClientCategory: Money]) throws -> [CappedTrayTotal] {
+        if caps.isEmpty { return [] }
+        // The caps travel as one JSON argument: no limit on bound variables.
+        let json = "[" + caps.map { k, v in "[\(JSON.string(k.client)),\(JSON.string(k.category)),\(v.cents)]" }
+            .joined(separator: ",") + "]"
+        return try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                WITH caps(client, category, cap) AS (
+                  SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]')
+                  FROM json_each(?)),
+                tickets(client, site, category, total) AS (
+                  SELECT client, site, category, SUM(amount) FROM ticket_line
+                  WHERE file_id IN (SELECT current_file_id FROM site_day WHERE day BETWEEN ? AND ?)
+                    AND client IS NOT NULL AND activity IN ('SELF', 'BRASS')
+                  GROUP BY file_id, client, category, ticket
+                  HAVING SUM(amount) > 0)
+                SELECT t.client, t.site, t.category, COUNT(*), SUM(MIN(c.cap, t.total))
+                FROM tickets t JOIN caps c ON c.client = t.client AND c.category = t.category
+                GROUP BY t.client, t.site, t.category
+                ORDER BY t.client, t.site, t.category
+                """, arguments: [json, period.start.ordinal, period.end.ordinal])
+                .map { CappedTrayTotal(client: $0[0], site: $0[1], category: $0[2], covers: $0[3],
+                                       total: Money(cents: $0[4])) }
+        }
+    }
+
+    /// The current revision of every order whose delivery day (local) is in
+    /// `period`, with its lines; cancelled-after-delivery orders included.
+    public func deliveredOrders(period: Period) throws -> [EventOrderSnapshot] {
+        try pool.read { db in
+            let revisions = try EventOrderRevision.fetchAll(db, sql: """
+                SELECT r.* FROM event_order_revision r
+                JOIN event_order o ON o.order_id = r.order_id AND o.current_revision = r.revision
+                WHERE r.delivered_day BETWEEN ? AND ?
+                ORDER BY r.delivered_day, r.order_id
+                """, arguments: [period.start.ordinal, period.end.ordinal])
+            return try revisions.map { r in
+                let lines = try EventOrderLine
+                    .filter(EventOrderLine.Columns.revisionId == r.id)
+                    .order(EventOrderLine.Columns.lineNo)
+                    .fetchAll(db)
+                return EventOrderSnapshot(revision: r, lines: lines)
+            }
+        }
+    }
+
+    /// The current revision of one order, with its lines.
+    public func currentOrder(_ orderID: String) throws -> EventOrderSnapshot? {
+        try pool.read { db in
+            guard let r = try EventOrderRevision.fetchOne(db, sql: """
+                SELECT r.* FROM event_order_revision r
+                JOIN event_order o ON o.order_id = r.order_id AND o.current_revision = r.revision
+                WHERE r.order_id = ?
+                """, arguments: [orderID]) else { return nil }
+            let lines = try EventOrderLine.filter(EventOrderLine.Columns.revisionId == r.id)
+                .order(EventOrderLine.Columns.lineNo).fetchAll(db)
+            return EventOrderSnapshot(revision: r, lines: lines)
+        }
+    }
+
+    /// Marks the current file version of each site-day as billed: the billing
+    /// engine calls it when it validates an invoice using them. Late revenue
+    /// of those site-days is settled at the same time. Returns the count marked.
+    @discardableResult
+    public func markSiteDaysBilled(_ siteDays: [SiteDayKey], at date: Date = Date()) throws -> Int {
+        let now = Ledger.timestamp(date)
+        return try pool.write { db in
+            var count = 0
+            for key in siteDays {
+                try db.execute(sql: """
+                    UPDATE site_day SET billed_file_id = current_file_id WHERE site = ? AND day = ?
+                    """, arguments: [key.site, key.day.ordinal])
+                count += db.changesCount
+                try db.execute(sql: """
+                    UPDATE late_revenue SET settled_at = ? WHERE site = ? AND day = ? AND settled_at IS NULL
+                    """, arguments: [now, key.site, key.day.ordinal])
+            }
+            return count
+        }
+    }
+
+    /// Corrected re-deliveries of billed site-days not yet billed again.
+    public func openLateRevenue() throws -> [LateRevenue] {
+        try pool.read { db in
+            try LateRevenue.filter(LateRevenue.Columns.settledAt == nil)
+                .order(LateRevenue.Columns.day, LateRevenue.Columns.site).fetchAll(db)
+        }
+    }
+
+    /// Site-days whose billed version differs from the current one.
+    public func siteDaysBilledOnOtherVersion() throws -> [SiteDay] {
+        try pool.read { db in
+            try SiteDay.fetchAll(db, sql: """
+                SELECT * FROM site_day WHERE billed_file_id IS NOT NULL AND billed_file_id <> current_file_id
+                ORDER BY day, site
+                """)
+        }
+    }
+
+    /// The site-day row of a site and day.
+    public func siteDay(site: String, day: Day) throws -> SiteDay? {
+        try pool.read { db in
+            try SiteDay.fetchOne(db, key: ["site": site, "day": day.ordinal])
+        }
+    }
+}
