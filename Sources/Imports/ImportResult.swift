@@ -63,16 +63,16 @@ public struct ImportResult: Sendable, Codable, Hashable {
         }
         var out: [Diagnostic] = []
         if status == .refused {
-            out.append(.error("E0401", message ?? "file refused", file: file, range: nil))
+            out.append(.error("E1201", message ?? "file refused", file: file, range: nil))
         }
         if status == .conflict {
-            out.append(.warning("W0404", message ?? "corrected re-delivery of billed revenue", file: file, range: nil,
+            out.append(.warning("W1204", message ?? "corrected re-delivery of billed revenue", file: file, range: nil,
                                 help: "the difference is recorded as late revenue for the next invoice"))
         }
-        out += rejected.map { .error("E0402", $0.reason, file: file, range: at($0.line), help: "the row is kept in quarantine") }
-        out += warnings.map { .warning("W0402", $0.reason, file: file, range: at($0.line)) }
+        out += rejected.map { .error("E1202", $0.reason, file: file, range: at($0.line), help: "the row is kept in quarantine") }
+        out += warnings.map { .warning("W1202", $0.reason, file: file, range: at($0.line)) }
         out += unknownClients.map {
-            .warning("W0403", "client `\($0)` is known to no settings: its revenue is unbilled", file: file, range: nil,
+            .warning("W1203", "client `\($0)` is known to no settings: its revenue is unbilled", file: file, range: nil,
                      help: "add the client to the settings, then bill it")
         }
         return out

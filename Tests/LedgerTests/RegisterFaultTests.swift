@@ -147,7 +147,7 @@ struct Interrupted: Error {}
         #expect(results[0].message?.contains("header") == true)
         #expect(results[1].message?.contains("empty") == true)
         #expect(try count(ledger, "SELECT COUNT(*) FROM imported_file") == 0)
-        #expect(results[0].diagnostics.first?.code == "E0401")
+        #expect(results[0].diagnostics.first?.code == "E1201")
     }
 
     @Test func headerOnlyLFOnlyNoBOMAndNoFinalNewlineAreRead() throws {
