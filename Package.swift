@@ -38,9 +38,13 @@ let package = Package(
         ]),
         // Deterministic generator of realistic example revenue (registers, events).
         .target(name: "Demo", dependencies: ["BillingModel", "Diagnostics", "Ledger", "Imports"]),
+        // The billing engine: contracts over the ledger's revenue, invoice life.
+        .target(name: "BillingEngine", dependencies: [
+            "BillingModel", "ContractLanguage", "Settings", "Ledger", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         // Ties configuration, settings, rules and ledger together for commands.
         .target(name: "Workspace", dependencies: [
-            "BillingModel", "Diagnostics", "ContractLanguage", "Settings", "Ledger", "Imports", "Demo",
+            "BillingModel", "Diagnostics", "ContractLanguage", "Settings", "Ledger", "Imports", "Demo", "BillingEngine",
             "Yams", .product(name: "Logging", package: "swift-log"),
         ]),
         // The executable only parses arguments and calls the libraries.
@@ -60,5 +64,8 @@ let package = Package(
                     exclude: ["Golden"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Imports", "Demo", "BillingModel", "TestSupport"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "TestSupport"]),
+        .testTarget(name: "BillingEngineTests", dependencies: [
+            "BillingEngine", "Workspace", "Imports", "Ledger", "Settings", "ContractLanguage", "BillingModel", "TestSupport",
+        ]),
     ]
 )

@@ -51,3 +51,19 @@ public enum PaymentTerms: Hashable, Sendable, Codable, CustomStringConvertible {
         }
     }
 }
+
+extension PaymentTerms {
+    /// Reads back the words of `description` (as stored with an invoice).
+    public init?(description text: String) {
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+        if text == "on receipt" { self = .onReceipt; return }
+        if words.count == 2, words[1] == "days", let n = Int(words[0]) { self = .days(n); return }
+        if words.count == 6, words[1] == "days", let n = Int(words[0]), words[2...] == ["then", "end", "of", "month"] {
+            self = .daysThenEndOfMonth(n); return
+        }
+        if words.count == 6, words[0...3] == ["end", "of", "month", "then"], let n = Int(words[4]), words[5] == "days" {
+            self = .endOfMonthThenDays(n); return
+        }
+        return nil
+    }
+}

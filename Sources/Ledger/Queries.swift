@@ -250,3 +250,29 @@ extension Ledger {
         }
     }
 }
+
+extension Ledger {
+    /// Like `cappedTrayTotals`, per day: (client, site, day, category) → covers and Σ min(cap, ticket TTC).
+    public func cappedTrayTotalsByDay(period: Period, caps: [ClientCategory: Money]) throws -> [(client: String, site: String, day: Day, category: String, total: Money)] {
+        if caps.isEmpty { return [] }
+        let json = "[" + caps.map { k, v in "[\(JSON.string(k.client)),\(JSON.string(k.category)),\(v.cents)]" }
+            .joined(separator: ",") + "]"
+        return try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                WITH caps(client, category, cap) AS (
+                  SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]')
+                  FROM json_each(?)),
+                files(file_id, day) AS (SELECT current_file_id, day FROM site_day WHERE day BETWEEN ? AND ?),
+                tickets(client, site, day, category, total) AS (
+                  SELECT t.client, t.site, f.day, t.category, SUM(t.amount) FROM ticket_line t JOIN files f ON f.file_id = t.file_id
+                  WHERE t.client IN (SELECT client FROM caps) AND t.activity IN ('SELF', 'BRASS')
+                  GROUP BY t.file_id, t.client, t.category, t.ticket
+                  HAVING SUM(t.amount) > 0)
+                SELECT t.client, t.site, t.day, t.category, SUM(MIN(c.cap, t.total))
+                FROM tickets t JOIN caps c ON c.client = t.client AND c.category = t.category
+                GROUP BY t.client, t.site, t.day, t.category
+                """, arguments: [json, period.start.ordinal, period.end.ordinal])
+                .map { (client: $0[0], site: $0[1], day: Day(ordinal: $0[2]), category: $0[3], total: Money(cents: $0[4])) }
+        }
+    }
+}

@@ -4,8 +4,6 @@ import GRDB
 /// through app types) and frozen once shipped: a change of schema is a new
 /// migration appended at the end.
 ///
-/// Names kept free for the billing engine's later migration: `invoice`,
-/// `invoice_line`, `credit_note`, `number_series`, `audit_log`.
 enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -149,6 +147,158 @@ enum Schema {
                   vat_rate INTEGER NOT NULL CHECK (vat_rate BETWEEN 0 AND 999999),
                   PRIMARY KEY (revision_id, line_no)
                 ) WITHOUT ROWID;
+                """)
+        }
+        migrator.registerMigration("v2 invoices") { db in
+            // Invoices and credit notes. A proforma is a draft: editable, no
+            // number. Issuing gives it the next number of its series, its
+            // dates and its totals, and freezes it: the triggers below make
+            // the database itself refuse any change to an issued document.
+            // Dates are ISO text (YYYY-MM-DD) so months can be compared in SQL.
+            try db.execute(sql: """
+                CREATE TABLE number_series (
+                  code TEXT PRIMARY KEY,
+                  last_number INTEGER NOT NULL DEFAULT 0 CHECK (last_number >= 0)
+                );
+                CREATE TABLE invoice (
+                  id INTEGER PRIMARY KEY,
+                  type TEXT NOT NULL CHECK (type = 'invoice' OR type = 'credit_note'),
+                  status TEXT NOT NULL CHECK (status = 'proforma' OR status = 'issued' OR status = 'discarded'),
+                  number TEXT UNIQUE CHECK (number IS NULL OR length(number) BETWEEN 1 AND 35),
+                  series TEXT NOT NULL REFERENCES number_series(code),
+                  client TEXT NOT NULL CHECK (client <> ''),
+                  payer TEXT,
+                  site TEXT,
+                  period_start TEXT NOT NULL,
+                  period_end TEXT NOT NULL CHECK (period_end >= period_start),
+                  issue_date TEXT NOT NULL,
+                  due_date TEXT NOT NULL CHECK (due_date >= issue_date),
+                  payment_terms TEXT NOT NULL,
+                  po_number TEXT,
+                  order_id TEXT,
+                  order_revision INTEGER,
+                  credited_invoice_id INTEGER REFERENCES invoice(id),
+                  origin TEXT NOT NULL CHECK (origin IN ('contract', 'events', 'correction', 'manual', 'credit')),
+                  generation_key TEXT,
+                  automatic INTEGER NOT NULL DEFAULT 0 CHECK (automatic IN (0, 1)),
+                  total_ht INTEGER NOT NULL,
+                  total_vat INTEGER NOT NULL,
+                  total_ttc INTEGER NOT NULL CHECK (total_ttc = total_ht + total_vat),
+                  created_at TEXT NOT NULL,
+                  issued_at TEXT,
+                  CHECK ((status = 'issued') = (number IS NOT NULL)),
+                  CHECK (status <> 'issued' OR issued_at IS NOT NULL),
+                  CHECK (origin <> 'credit' OR credited_invoice_id IS NOT NULL)
+                );
+                CREATE UNIQUE INDEX invoice_generation ON invoice(generation_key)
+                  WHERE generation_key IS NOT NULL AND status <> 'discarded';
+                CREATE INDEX invoice_client_period ON invoice(client, period_start);
+                CREATE INDEX invoice_order ON invoice(order_id) WHERE order_id IS NOT NULL;
+                CREATE TABLE invoice_line (
+                  invoice_id INTEGER NOT NULL REFERENCES invoice(id),
+                  position INTEGER NOT NULL CHECK (position >= 1),
+                  label TEXT NOT NULL CHECK (label <> ''),
+                  quantity INTEGER NOT NULL,
+                  unit_price INTEGER NOT NULL,
+                  net INTEGER NOT NULL,
+                  vat_rate INTEGER NOT NULL CHECK (vat_rate BETWEEN 0 AND 999999),
+                  revenue_type TEXT,
+                  site TEXT,
+                  service_start TEXT,
+                  service_end TEXT,
+                  term_line INTEGER,
+                  explanation TEXT NOT NULL DEFAULT '',
+                  order_id TEXT,
+                  PRIMARY KEY (invoice_id, position)
+                ) WITHOUT ROWID;
+                CREATE TABLE invoice_vat (
+                  invoice_id INTEGER NOT NULL REFERENCES invoice(id),
+                  rate INTEGER NOT NULL,
+                  base INTEGER NOT NULL,
+                  vat INTEGER NOT NULL,
+                  PRIMARY KEY (invoice_id, rate)
+                ) WITHOUT ROWID;
+                -- The register file version of each site-day an issued invoice billed,
+                -- per client: a corrected re-delivery is compared against it.
+                CREATE TABLE invoice_site_day (
+                  invoice_id INTEGER NOT NULL REFERENCES invoice(id),
+                  client TEXT NOT NULL,
+                  site TEXT NOT NULL,
+                  day INTEGER NOT NULL,
+                  file_id INTEGER NOT NULL REFERENCES imported_file(id),
+                  PRIMARY KEY (invoice_id, site, day)
+                ) WITHOUT ROWID;
+                CREATE INDEX invoice_site_day_by_day ON invoice_site_day(site, day);
+                CREATE TABLE audit_log (
+                  id INTEGER PRIMARY KEY,
+                  at TEXT NOT NULL,
+                  actor TEXT NOT NULL CHECK (actor <> ''),
+                  action TEXT NOT NULL,
+                  invoice_id INTEGER REFERENCES invoice(id),
+                  details TEXT NOT NULL DEFAULT ''
+                );
+                CREATE TABLE closed_month (
+                  month TEXT PRIMARY KEY CHECK (length(month) = 7),
+                  closed_at TEXT NOT NULL,
+                  closed_by TEXT NOT NULL
+                );
+                CREATE TABLE outbox (
+                  id INTEGER PRIMARY KEY,
+                  invoice_id INTEGER NOT NULL UNIQUE REFERENCES invoice(id),
+                  message_id TEXT NOT NULL UNIQUE,
+                  recipients TEXT NOT NULL,
+                  status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+                  attempts INTEGER NOT NULL DEFAULT 0,
+                  next_attempt_at TEXT,
+                  last_error TEXT,
+                  sent_at TEXT,
+                  created_at TEXT NOT NULL
+                );
+                CREATE TABLE outbox_attempt (
+                  outbox_id INTEGER NOT NULL REFERENCES outbox(id),
+                  at TEXT NOT NULL,
+                  outcome TEXT NOT NULL,
+                  response TEXT NOT NULL DEFAULT ''
+                );
+
+                -- An issued (or discarded) document never changes and is never deleted.
+                CREATE TRIGGER invoice_frozen_update BEFORE UPDATE ON invoice
+                  WHEN OLD.status IN ('issued', 'discarded')
+                  BEGIN SELECT RAISE(ABORT, 'an issued invoice never changes: make a credit note'); END;
+                CREATE TRIGGER invoice_frozen_delete BEFORE DELETE ON invoice
+                  WHEN OLD.status <> 'proforma'
+                  BEGIN SELECT RAISE(ABORT, 'an issued invoice is never deleted: make a credit note'); END;
+                CREATE TRIGGER invoice_line_frozen_insert BEFORE INSERT ON invoice_line
+                  WHEN (SELECT status FROM invoice WHERE id = NEW.invoice_id) <> 'proforma'
+                  BEGIN SELECT RAISE(ABORT, 'an issued invoice never changes: make a credit note'); END;
+                CREATE TRIGGER invoice_line_frozen_update BEFORE UPDATE ON invoice_line
+                  WHEN (SELECT status FROM invoice WHERE id = OLD.invoice_id) <> 'proforma'
+                  BEGIN SELECT RAISE(ABORT, 'an issued invoice never changes: make a credit note'); END;
+                CREATE TRIGGER invoice_line_frozen_delete BEFORE DELETE ON invoice_line
+                  WHEN (SELECT status FROM invoice WHERE id = OLD.invoice_id) <> 'proforma'
+                  BEGIN SELECT RAISE(ABORT, 'an issued invoice never changes: make a credit note'); END;
+                CREATE TRIGGER invoice_vat_frozen_insert BEFORE INSERT ON invoice_vat
+                  WHEN (SELECT status FROM invoice WHERE id = NEW.invoice_id) <> 'proforma'
+                  BEGIN SELECT RAISE(ABORT, 'an issued invoice never changes: make a credit note'); END;
+                CREATE TRIGGER invoice_vat_frozen_update BEFORE UPDATE ON invoice_vat
+                  WHEN (SELECT status FROM invoice WHERE id = OLD.invoice_id) <> 'proforma'
+                  BEGIN SELECT RAISE(ABORT, 'an issued invoice never changes: make a credit note'); END;
+                CREATE TRIGGER invoice_vat_frozen_delete BEFORE DELETE ON invoice_vat
+                  WHEN (SELECT status FROM invoice WHERE id = OLD.invoice_id) <> 'proforma'
+                  BEGIN SELECT RAISE(ABORT, 'an issued invoice never changes: make a credit note'); END;
+                -- Nothing is issued in a closed month.
+                CREATE TRIGGER invoice_closed_month BEFORE UPDATE OF status ON invoice
+                  WHEN NEW.status = 'issued'
+                   AND EXISTS (SELECT 1 FROM closed_month WHERE month = substr(NEW.issue_date, 1, 7))
+                  BEGIN SELECT RAISE(ABORT, 'the month of the issue date is closed'); END;
+                -- Numbers only move forward by one: no gap, no reuse.
+                CREATE TRIGGER number_series_no_gap BEFORE UPDATE ON number_series
+                  WHEN NEW.last_number <> OLD.last_number + 1
+                  BEGIN SELECT RAISE(ABORT, 'a number series only moves forward by one'); END;
+                CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+                  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+                  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                 """)
         }
         return migrator

@@ -1,0 +1,85 @@
+import BillingModel
+import ContractLanguage
+import Ledger
+
+/// Turns the ledger's aggregates into the daily revenue compiled contracts
+/// are evaluated on, for every client at once (one pass over the period).
+struct RevenueLoader {
+    let ledger: Ledger
+
+    struct Loaded {
+        var byClient: [String: ClientRevenue]
+        /// Ledger rows of clients no settings know: reported as unbilled.
+        var unknownClients: [String: (covers: Int, employerShare: Money, guests: Money, sites: Set<String>)]
+    }
+
+    func load(window: Period, contracts: [String: Contract], knownClients: Set<String>) throws -> Loaded {
+        let rows = try ledger.revenueDays(period: window)
+        var days: [String: [String: ContractLanguage.RevenueDay]] = [:]   // client → "site|day" → day
+        var unknown: [String: (covers: Int, employerShare: Money, guests: Money, sites: Set<String>)] = [:]
+        for r in rows {
+            guard knownClients.contains(r.client) else {
+                var u = unknown[r.client] ?? (0, .zero, .zero, [])
+                u.covers += r.covers
+                u.employerShare += r.employerShare.values.reduce(.zero, +)
+                u.guests += r.guestAmount.values.reduce(.zero, +)
+                u.sites.insert(r.site)
+                unknown[r.client] = u
+                continue
+            }
+            let key = "\(r.site)|\(r.day.ordinal)"
+            var d = days[r.client]?[key] ?? ContractLanguage.RevenueDay(site: r.site, day: r.day)
+            if r.category == "INV" {
+                d.guestCovers += r.covers
+                for (rate, m) in r.guestAmount { d.guestTTC[rate, default: .zero] += m }
+            } else if r.covers > 0 {
+                d.covers[r.category, default: 0] += r.covers
+            }
+            if !r.employerShare.isEmpty {
+                for (rate, m) in r.employerShare { d.employerShare[r.category, default: [:]][rate, default: .zero] += m }
+            }
+            for (rate, m) in r.cafeteriaAmount { d.cafeteriaTTC[rate, default: .zero] += m }
+            days[r.client, default: [:]][key] = d
+        }
+        // Tray caps (T4): Σ min(cap, ticket TTC), per day.
+        var caps: [ClientCategory: Money] = [:]
+        for (client, c) in contracts { for (category, cap) in c.trayCaps { caps[ClientCategory(client: client, category: category)] = cap } }
+        for t in try ledger.cappedTrayTotalsByDay(period: window, caps: caps) {
+            let key = "\(t.site)|\(t.day.ordinal)"
+            days[t.client]?[key]?.cappedTTC[t.category] = t.total
+        }
+        // Days the site was open, for the daily guarantee (T11): a client with no cover that day still has a day.
+        let open = try ledger.siteDaysWithTickets(period: window)
+        var openBySite: [String: [Day]] = [:]
+        for k in open { openBySite[k.site, default: []].append(k.day) }
+        for (client, c) in contracts where c.terms.contains(where: { if case .minimumGuarantee = $0.rule { return true } else { return false } }) {
+            for site in c.sites {
+                for day in openBySite[site] ?? [] {
+                    let key = "\(site)|\(day.ordinal)"
+                    if days[client]?[key] == nil { days[client, default: [:]][key] = ContractLanguage.RevenueDay(site: site, day: day) }
+                }
+            }
+        }
+        var byClient: [String: ClientRevenue] = [:]
+        for (client, map) in days {
+            byClient[client] = ClientRevenue(days: map.values.sorted { ($0.day, $0.site) < ($1.day, $1.site) })
+        }
+        // Orders delivered in the window, as they stand now.
+        for snapshot in try ledger.deliveredOrders(period: window) {
+            guard let order = ContractLanguage.EventOrder(snapshot) else { continue }
+            byClient[snapshot.revision.client, default: ClientRevenue()].orders.append(order)
+        }
+        return Loaded(byClient: byClient, unknownClients: unknown)
+    }
+}
+
+extension ContractLanguage.EventOrder {
+    /// The order as contracts price it, from its stored current revision.
+    init?(_ s: EventOrderSnapshot) {
+        guard let day = s.revision.deliveredDay else { return nil }
+        self.init(id: s.revision.orderId, revision: s.revision.revision, site: s.revision.site, deliveredOn: Day(ordinal: day),
+                  poNumber: s.revision.poNumber, cancelled: s.revision.status == "cancelled",
+                  lines: s.lines.map { .init(article: $0.article, label: $0.label, quantity: $0.quantity,
+                                             unitPrice: Price(tenThousandths: $0.unitPrice), vat: VATRate(tenThousandths: $0.vatRate)) })
+    }
+}

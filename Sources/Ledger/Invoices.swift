@@ -1,0 +1,484 @@
+import BillingModel
+import Foundation
+import GRDB
+
+public enum DocumentKind: String, Codable, Sendable, DatabaseValueConvertible {
+    case invoice
+    case creditNote = "credit_note"
+}
+
+public enum InvoiceStatus: String, Codable, Sendable, DatabaseValueConvertible, CaseIterable {
+    case proforma, issued, discarded
+}
+
+/// Where a document comes from.
+public enum InvoiceOrigin: String, Codable, Sendable, DatabaseValueConvertible {
+    /// A contract's periodic billing.
+    case contract
+    /// An event order, on its delivery day.
+    case events
+    /// Late revenue of a period already invoiced (a supplementary invoice or a credit note).
+    case correction
+    /// Typed in by finance staff.
+    case manual
+    /// A credit note made from an issued invoice.
+    case credit
+}
+
+/// One invoice or credit note (table `invoice`). Amounts in cents; dates ISO.
+public struct Invoice: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    public var id: Int64?
+    public var type: DocumentKind
+    public var status: InvoiceStatus
+    public var number: String?
+    public var series: String
+    public var client: String
+    public var payer: String?
+    public var site: String?
+    public var periodStart: String
+    public var periodEnd: String
+    public var issueDate: String
+    public var dueDate: String
+    public var paymentTerms: String
+    public var poNumber: String?
+    public var orderId: String?
+    public var orderRevision: Int?
+    public var creditedInvoiceId: Int64?
+    public var origin: InvoiceOrigin
+    public var generationKey: String?
+    public var automatic: Bool
+    public var totalHt: Int64
+    public var totalVat: Int64
+    public var totalTtc: Int64
+    public var createdAt: String
+    public var issuedAt: String?
+
+    public static let databaseTableName = "invoice"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    public enum Columns {
+        public static let id = Column("id"), status = Column("status"), client = Column("client"), number = Column("number")
+        public static let periodStart = Column("period_start"), periodEnd = Column("period_end"), type = Column("type")
+        public static let orderId = Column("order_id"), generationKey = Column("generation_key")
+    }
+
+    public var period: Period? {
+        guard let s = Day(iso: periodStart), let e = Day(iso: periodEnd) else { return nil }
+        return Period(start: s, end: e)
+    }
+    /// The customer billed: the other payer when there is one, else the client.
+    public var billedCustomer: String { payer ?? client }
+}
+
+public struct InvoiceLine: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public var invoiceId: Int64
+    public var position: Int
+    public var label: String
+    public var quantity: Int
+    /// Ten-thousandths of a euro.
+    public var unitPrice: Int64
+    /// Cents.
+    public var net: Int64
+    /// Ten-thousandths of a percent.
+    public var vatRate: Int64
+    public var revenueType: String?
+    public var site: String?
+    public var serviceStart: String?
+    public var serviceEnd: String?
+    public var termLine: Int?
+    public var explanation: String
+    public var orderId: String?
+
+    public static let databaseTableName = "invoice_line"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public enum Columns { public static let invoiceId = Column("invoice_id"), position = Column("position") }
+
+    public var netAmount: Money { Money(cents: net) }
+    public var price: Price { Price(tenThousandths: unitPrice) }
+    public var rate: VATRate { VATRate(tenThousandths: vatRate) }
+}
+
+public struct InvoiceVAT: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public var invoiceId: Int64
+    public var rate: Int64
+    public var base: Int64
+    public var vat: Int64
+    public static let databaseTableName = "invoice_vat"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+}
+
+public struct AuditEntry: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    public var id: Int64?
+    public var at: String
+    public var actor: String
+    public var action: String
+    public var invoiceId: Int64?
+    public var details: String
+    public static let databaseTableName = "audit_log"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A document with its lines and VAT breakdown.
+public struct StoredInvoice: Sendable, Hashable {
+    public var invoice: Invoice
+    public var lines: [InvoiceLine]
+    public var vat: [InvoiceVAT]
+}
+
+/// A line of a document being created.
+public struct NewInvoiceLine: Sendable, Hashable {
+    public var label: String
+    public var quantity: Int
+    public var unitPrice: Price
+    public var net: Money
+    public var vat: VATRate
+    public var revenueType: String?
+    public var site: String?
+    public var service: Period?
+    public var termLine: Int?
+    public var explanation: String
+    public var orderId: String?
+
+    public init(label: String, quantity: Int, unitPrice: Price, net: Money, vat: VATRate, revenueType: String? = nil, site: String? = nil,
+                service: Period? = nil, termLine: Int? = nil, explanation: String = "", orderId: String? = nil) {
+        self.label = label
+        self.quantity = quantity
+        self.unitPrice = unitPrice
+        self.net = net
+        self.vat = vat
+        self.revenueType = revenueType
+        self.site = site
+        self.service = service
+        self.termLine = termLine
+        self.explanation = explanation
+        self.orderId = orderId
+    }
+
+    public init(_ stored: InvoiceLine) {
+        self.init(label: stored.label, quantity: stored.quantity, unitPrice: stored.price, net: stored.netAmount, vat: stored.rate,
+                  revenueType: stored.revenueType, site: stored.site,
+                  service: stored.serviceStart.flatMap { s in stored.serviceEnd.flatMap { e in
+                      Day(iso: s).flatMap { sd in Day(iso: e).map { Period(start: sd, end: $0) } } } },
+                  termLine: stored.termLine, explanation: stored.explanation, orderId: stored.orderId)
+    }
+}
+
+/// A document to create as a proforma.
+public struct NewInvoice: Sendable {
+    public var type: DocumentKind
+    public var series: String
+    public var client: String
+    public var payer: String?
+    public var site: String?
+    public var period: Period
+    public var issueDate: Day
+    public var dueDate: Day
+    public var paymentTerms: String
+    public var poNumber: String?
+    public var orderId: String?
+    public var orderRevision: Int?
+    public var creditedInvoiceId: Int64?
+    public var origin: InvoiceOrigin
+    /// Unique among live documents: generating the same thing twice changes nothing.
+    public var generationKey: String?
+    public var automatic: Bool
+    public var lines: [NewInvoiceLine]
+    /// The site-days of revenue this document bills, with the file version used.
+    public var siteDays: [SiteDayKey]
+
+    public init(type: DocumentKind, series: String, client: String, payer: String? = nil, site: String? = nil, period: Period,
+                issueDate: Day, dueDate: Day, paymentTerms: String, poNumber: String? = nil, orderId: String? = nil,
+                orderRevision: Int? = nil, creditedInvoiceId: Int64? = nil, origin: InvoiceOrigin, generationKey: String? = nil,
+                automatic: Bool = false, lines: [NewInvoiceLine], siteDays: [SiteDayKey] = []) {
+        self.type = type
+        self.series = series
+        self.client = client
+        self.payer = payer
+        self.site = site
+        self.period = period
+        self.issueDate = issueDate
+        self.dueDate = dueDate
+        self.paymentTerms = paymentTerms
+        self.poNumber = poNumber
+        self.orderId = orderId
+        self.orderRevision = orderRevision
+        self.creditedInvoiceId = creditedInvoiceId
+        self.origin = origin
+        self.generationKey = generationKey
+        self.automatic = automatic
+        self.lines = lines
+        self.siteDays = siteDays
+    }
+}
+
+/// How a series makes its numbers (from the settings).
+public struct SeriesFormat: Sendable {
+    public var prefix: String
+    public var width: Int
+    public init(prefix: String, width: Int) {
+        self.prefix = prefix
+        self.width = width
+    }
+    public func number(_ n: Int64) -> String {
+        let digits = String(n)
+        return prefix + String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+}
+
+/// A refused operation on documents: the user's mistake, with the reason.
+public struct InvoiceError: Error, CustomStringConvertible, Sendable, Equatable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+extension Ledger {
+    /// Creates a proforma. When a live document with the same generation key
+    /// exists: a proforma is replaced (discarded, audited), an issued document
+    /// is kept and nil is returned (generation is idempotent).
+    @discardableResult
+    public func createProforma(_ new: NewInvoice, actor: String, at date: Date = Date()) throws -> Int64? {
+        try pool.write { db in try createProforma(new, actor: actor, at: date, db: db) }
+    }
+
+    public func createProforma(_ new: NewInvoice, actor: String, at date: Date, db: Database) throws -> Int64? {
+        let now = Ledger.timestamp(date)
+        if let key = new.generationKey,
+           let existing = try Invoice.filter(Invoice.Columns.generationKey == key && Invoice.Columns.status != InvoiceStatus.discarded.rawValue).fetchOne(db) {
+            if existing.status == .issued { return nil }
+            if try sameContent(existing, new, db: db) { return nil }
+            try db.execute(sql: "UPDATE invoice SET status = 'discarded' WHERE id = ?", arguments: [existing.id])
+            try appendAudit(db, at: now, actor: actor, action: "discard", invoiceID: existing.id, details: "regenerated")
+        }
+        try db.execute(sql: "INSERT OR IGNORE INTO number_series(code, last_number) VALUES (?, 0)", arguments: [new.series])
+        let totals = InvoiceTotals(lines: new.lines.map { ($0.net, $0.vat) })
+        var invoice = Invoice(id: nil, type: new.type, status: .proforma, number: nil, series: new.series, client: new.client,
+                              payer: new.payer, site: new.site, periodStart: new.period.start.description,
+                              periodEnd: new.period.end.description, issueDate: new.issueDate.description,
+                              dueDate: max(new.dueDate, new.issueDate).description, paymentTerms: new.paymentTerms,
+                              poNumber: new.poNumber, orderId: new.orderId, orderRevision: new.orderRevision,
+                              creditedInvoiceId: new.creditedInvoiceId, origin: new.origin, generationKey: new.generationKey,
+                              automatic: new.automatic, totalHt: totals.totalHT.cents, totalVat: totals.totalVAT.cents,
+                              totalTtc: totals.totalTTC.cents, createdAt: now, issuedAt: nil)
+        try invoice.insert(db)
+        guard let id = invoice.id else { throw InvoiceError("the invoice was not stored") }
+        try writeLines(db, id: id, lines: new.lines, totals: totals)
+        for key in Set(new.siteDays) {
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO invoice_site_day(invoice_id, client, site, day, file_id)
+                SELECT ?, ?, site, day, current_file_id FROM site_day WHERE site = ? AND day = ?
+                """, arguments: [id, new.client, key.site, key.day.ordinal])
+        }
+        try appendAudit(db, at: now, actor: actor, action: "generate", invoiceID: id,
+                        details: "\(new.origin.rawValue) \(new.type.rawValue) for \(new.client)\(new.payer.map { " billed to \($0)" } ?? "") \(new.period), \(new.lines.count) lines, \(totals.totalTTC) TTC")
+        return id
+    }
+
+    func sameContent(_ existing: Invoice, _ new: NewInvoice, db: Database) throws -> Bool {
+        guard let id = existing.id else { return false }
+        let lines = try InvoiceLine.filter(InvoiceLine.Columns.invoiceId == id).order(InvoiceLine.Columns.position).fetchAll(db)
+        return lines.map { NewInvoiceLine($0) } == new.lines && existing.issueDate == new.issueDate.description
+    }
+
+    func writeLines(_ db: Database, id: Int64, lines: [NewInvoiceLine], totals: InvoiceTotals) throws {
+        for (i, l) in lines.enumerated() {
+            try InvoiceLine(invoiceId: id, position: i + 1, label: l.label, quantity: l.quantity, unitPrice: l.unitPrice.tenThousandths,
+                            net: l.net.cents, vatRate: l.vat.tenThousandths, revenueType: l.revenueType, site: l.site,
+                            serviceStart: l.service?.start.description, serviceEnd: l.service?.end.description, termLine: l.termLine,
+                            explanation: l.explanation, orderId: l.orderId).insert(db)
+        }
+        for v in totals.breakdown {
+            try InvoiceVAT(invoiceId: id, rate: v.rate.tenThousandths, base: v.base.cents, vat: v.vat.cents).insert(db)
+        }
+    }
+
+    /// Issues a proforma: the next number of its series (no gap, even under
+    /// concurrent validations: numbering and issuing are one transaction),
+    /// the issue date, the due date; from then on it never changes. Refused
+    /// when the revenue it billed was corrected since it was generated.
+    @discardableResult
+    public func issue(id: Int64, on day: Day, dueDate: Day, format: SeriesFormat, actor: String, at date: Date = Date()) throws -> String {
+        try pool.write { db in try issue(id: id, on: day, dueDate: dueDate, format: format, actor: actor, at: date, db: db) }
+    }
+
+    public func issue(id: Int64, on day: Day, dueDate: Day, format: SeriesFormat, actor: String, at date: Date, db: Database) throws -> String {
+        guard let invoice = try Invoice.fetchOne(db, key: id) else { throw InvoiceError("no invoice \(id)") }
+        guard invoice.status == .proforma else {
+            throw InvoiceError("invoice \(id) is \(invoice.status.rawValue)\(invoice.number.map { " as \($0)" } ?? ""): only a proforma can be validated")
+        }
+        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM closed_month WHERE month = ?)", arguments: [String(day.description.prefix(7))]) ?? false {
+            throw InvoiceError("the month \(day.description.prefix(7)) is closed: nothing can be issued in it")
+        }
+        let stale = try Int.fetchOne(db, sql: """
+            SELECT COUNT(*) FROM invoice_site_day i JOIN site_day s ON s.site = i.site AND s.day = i.day
+            WHERE i.invoice_id = ? AND s.current_file_id <> i.file_id
+            """, arguments: [id]) ?? 0
+        if stale > 0 {
+            throw InvoiceError("the revenue of proforma \(id) was corrected since it was generated (\(stale) site-days): generate it again")
+        }
+        try db.execute(sql: "UPDATE number_series SET last_number = last_number + 1 WHERE code = ?", arguments: [invoice.series])
+        guard let n = try Int64.fetchOne(db, sql: "SELECT last_number FROM number_series WHERE code = ?", arguments: [invoice.series]) else {
+            throw InvoiceError("no number series `\(invoice.series)`")
+        }
+        let number = format.number(n)
+        let now = Ledger.timestamp(date)
+        try db.execute(sql: """
+            UPDATE invoice SET status = 'issued', number = ?, issue_date = ?, due_date = ?, issued_at = ? WHERE id = ?
+            """, arguments: [number, day.description, max(dueDate, day).description, now, id])
+        try db.execute(sql: """
+            UPDATE site_day SET billed_file_id = current_file_id
+            WHERE (site, day) IN (SELECT site, day FROM invoice_site_day WHERE invoice_id = ?)
+            """, arguments: [id])
+        try db.execute(sql: """
+            UPDATE late_revenue SET settled_at = ? WHERE settled_at IS NULL
+              AND (site, day) IN (SELECT site, day FROM invoice_site_day WHERE invoice_id = ?)
+            """, arguments: [now, id])
+        try appendAudit(db, at: now, actor: actor, action: "validate", invoiceID: id,
+                        details: "issued as \(number) on \(day), due \(max(dueDate, day))")
+        return number
+    }
+
+    /// Discards a proforma (kept, with the reason, for the audit).
+    public func discard(id: Int64, reason: String, actor: String, at date: Date = Date()) throws {
+        try pool.write { db in
+            guard let invoice = try Invoice.fetchOne(db, key: id) else { throw InvoiceError("no invoice \(id)") }
+            guard invoice.status == .proforma else { throw InvoiceError("invoice \(id) is \(invoice.status.rawValue): only a proforma can be discarded") }
+            try db.execute(sql: "UPDATE invoice SET status = 'discarded' WHERE id = ?", arguments: [id])
+            try appendAudit(db, at: Ledger.timestamp(date), actor: actor, action: "discard", invoiceID: id, details: reason)
+        }
+    }
+
+    /// Replaces the lines of a proforma (an edit), with the reason kept in the audit log.
+    public func replaceLines(id: Int64, lines: [NewInvoiceLine], reason: String, actor: String, at date: Date = Date()) throws {
+        try pool.write { db in
+            guard let invoice = try Invoice.fetchOne(db, key: id) else { throw InvoiceError("no invoice \(id)") }
+            guard invoice.status == .proforma else { throw InvoiceError("invoice \(id) is \(invoice.status.rawValue): an issued invoice never changes, make a credit note") }
+            let before = try InvoiceLine.filter(InvoiceLine.Columns.invoiceId == id).order(InvoiceLine.Columns.position).fetchAll(db)
+            try db.execute(sql: "DELETE FROM invoice_line WHERE invoice_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM invoice_vat WHERE invoice_id = ?", arguments: [id])
+            let totals = InvoiceTotals(lines: lines.map { ($0.net, $0.vat) })
+            try writeLines(db, id: id, lines: lines, totals: totals)
+            try db.execute(sql: "UPDATE invoice SET total_ht = ?, total_vat = ?, total_ttc = ? WHERE id = ?",
+                           arguments: [totals.totalHT.cents, totals.totalVAT.cents, totals.totalTTC.cents, id])
+            let change = "lines \(before.count) → \(lines.count), total TTC \(Money(cents: invoice.totalTtc)) → \(totals.totalTTC)"
+            try appendAudit(db, at: Ledger.timestamp(date), actor: actor, action: "edit", invoiceID: id, details: "\(reason) (\(change))")
+        }
+    }
+
+    /// Records an action in the append-only audit log.
+    public func audit(actor: String, action: String, invoiceID: Int64? = nil, details: String, at date: Date = Date()) throws {
+        try pool.write { db in try appendAudit(db, at: Ledger.timestamp(date), actor: actor, action: action, invoiceID: invoiceID, details: details) }
+    }
+
+    func appendAudit(_ db: Database, at: String, actor: String, action: String, invoiceID: Int64?, details: String) throws {
+        var entry = AuditEntry(id: nil, at: at, actor: actor, action: action, invoiceId: invoiceID, details: details)
+        try entry.insert(db)
+    }
+
+    public func auditLog(invoiceID: Int64? = nil) throws -> [AuditEntry] {
+        try pool.read { db in
+            if let invoiceID {
+                return try AuditEntry.filter(Column("invoice_id") == invoiceID).order(Column("id")).fetchAll(db)
+            }
+            return try AuditEntry.order(Column("id")).fetchAll(db)
+        }
+    }
+
+    public func invoice(id: Int64) throws -> StoredInvoice? {
+        try pool.read { db in try Invoice.fetchOne(db, key: id).map { try withLines($0, db) } }
+    }
+
+    public func invoice(number: String) throws -> StoredInvoice? {
+        try pool.read { db in try Invoice.filter(Invoice.Columns.number == number).fetchOne(db).map { try withLines($0, db) } }
+    }
+
+    func withLines(_ i: Invoice, _ db: Database) throws -> StoredInvoice {
+        let id = i.id ?? -1
+        return StoredInvoice(invoice: i,
+                             lines: try InvoiceLine.filter(InvoiceLine.Columns.invoiceId == id).order(InvoiceLine.Columns.position).fetchAll(db),
+                             vat: try InvoiceVAT.filter(Column("invoice_id") == id).order(Column("rate")).fetchAll(db))
+    }
+
+    /// Documents filtered by status, client and period (overlapping).
+    public func invoices(status: InvoiceStatus? = nil, client: String? = nil, period: Period? = nil,
+                         includeDiscarded: Bool = false) throws -> [Invoice] {
+        try pool.read { db in
+            var q = Invoice.all()
+            if let status { q = q.filter(Invoice.Columns.status == status.rawValue) } else if !includeDiscarded {
+                q = q.filter(Invoice.Columns.status != InvoiceStatus.discarded.rawValue)
+            }
+            if let client { q = q.filter(Invoice.Columns.client == client) }
+            if let period {
+                q = q.filter(Invoice.Columns.periodStart <= period.end.description && Invoice.Columns.periodEnd >= period.start.description)
+            }
+            return try q.order(Invoice.Columns.id).fetchAll(db)
+        }
+    }
+
+    /// Every live document with its lines, for a client and exactly a period (corrections compare against them).
+    public func documents(client: String, period: Period, statuses: [InvoiceStatus]) throws -> [StoredInvoice] {
+        try pool.read { db in
+            try Invoice.filter(Invoice.Columns.client == client && Invoice.Columns.periodStart == period.start.description
+                               && Invoice.Columns.periodEnd == period.end.description
+                               && statuses.map(\.rawValue).contains(Invoice.Columns.status))
+                .order(Invoice.Columns.id).fetchAll(db).map { try withLines($0, db) }
+        }
+    }
+
+    /// Documents of one event order.
+    public func documents(orderID: String) throws -> [StoredInvoice] {
+        try pool.read { db in
+            try Invoice.filter(Invoice.Columns.orderId == orderID && Invoice.Columns.status != InvoiceStatus.discarded.rawValue)
+                .order(Invoice.Columns.id).fetchAll(db).map { try withLines($0, db) }
+        }
+    }
+
+    /// (client, invoice period) pairs with an issued document whose billed register
+    /// file is no longer the current one: late revenue to correct.
+    public func periodsWithLateRevenue() throws -> [(client: String, period: Period, siteDays: [SiteDayKey])] {
+        try pool.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT DISTINCT i.client, v.period_start, v.period_end, i.site, i.day
+                FROM invoice_site_day i JOIN invoice v ON v.id = i.invoice_id
+                JOIN site_day s ON s.site = i.site AND s.day = i.day
+                WHERE v.status = 'issued' AND v.origin IN ('contract', 'correction') AND s.current_file_id <> i.file_id
+                  AND NOT EXISTS (SELECT 1 FROM invoice_site_day j JOIN invoice w ON w.id = j.invoice_id
+                                  WHERE j.client = i.client AND j.site = i.site AND j.day = i.day
+                                    AND w.status = 'issued' AND j.file_id = s.current_file_id)
+                ORDER BY i.client, v.period_start
+                """)
+            var out: [String: (client: String, period: Period, siteDays: [SiteDayKey])] = [:]
+            var order: [String] = []
+            for r in rows {
+                let client: String = r[0]
+                guard let s = Day(iso: r[1] as String), let e = Day(iso: r[2] as String) else { continue }
+                let key = "\(client)|\(s)|\(e)"
+                if out[key] == nil { order.append(key); out[key] = (client, Period(start: s, end: e), []) }
+                out[key]?.siteDays.append(SiteDayKey(site: r[3], day: Day(ordinal: r[4])))
+            }
+            return order.compactMap { out[$0] }
+        }
+    }
+
+    /// Closes a month: from then on nothing is issued in it (the trigger enforces it).
+    public func closeMonth(_ month: String, by actor: String, at date: Date = Date()) throws {
+        try pool.write { db in
+            let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoice WHERE status = 'proforma' AND substr(issue_date, 1, 7) = ?",
+                                           arguments: [month]) ?? 0
+            if pending > 0 { throw InvoiceError("\(pending) proformas of \(month) are pending: validate or discard them first") }
+            try db.execute(sql: "INSERT INTO closed_month(month, closed_at, closed_by) VALUES (?, ?, ?)",
+                           arguments: [month, Ledger.timestamp(date), actor])
+            try appendAudit(db, at: Ledger.timestamp(date), actor: actor, action: "close", invoiceID: nil, details: "closed \(month)")
+        }
+    }
+
+    public func isClosed(month: String) throws -> Bool {
+        try pool.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM closed_month WHERE month = ?)", arguments: [month]) ?? false }
+    }
+}
