@@ -37,7 +37,11 @@ let package = Package(
             "BillingModel", "Diagnostics", "Ledger", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // Deterministic generator of realistic example revenue (registers, events).
-        .target(name: "Demo", dependencies: ["BillingModel", "Diagnostics", "Ledger", "Imports"]),
+        .target(name: "Demo", dependencies: ["BillingModel", "Diagnostics", "Ledger", "Imports", "ContractLanguage", "Settings"]),
+        // Benchmarks of issue 3 (lint throughput, compiled evaluation); they return printable reports.
+        .target(name: "Benchmarks", dependencies: [
+            "BillingModel", "ContractLanguage", "Settings", "Workspace", "Demo", "Ledger", "Imports",
+        ]),
         // Ties configuration, settings, rules and ledger together for commands.
         .target(name: "Workspace", dependencies: [
             "BillingModel", "Diagnostics", "ContractLanguage", "Settings", "Ledger", "Imports", "Demo",
@@ -59,6 +63,9 @@ let package = Package(
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "BillingModel", "Diagnostics", "TestSupport"],
                     exclude: ["Golden"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Imports", "Demo", "BillingModel", "TestSupport"]),
+        .testTarget(name: "DemoTests", dependencies: ["Demo", "Workspace", "ContractLanguage", "Settings", "BillingModel",
+                                                      "Diagnostics", "TestSupport"]),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "TestSupport"]),
     ]
 )
