@@ -37,10 +37,14 @@ let package = Package(
             "BillingModel", "Diagnostics", "Ledger", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // Deterministic generator of realistic example revenue (registers, events).
-        .target(name: "Demo", dependencies: ["BillingModel", "Diagnostics", "Ledger", "Imports"]),
+        .target(name: "Demo", dependencies: ["BillingModel", "Diagnostics", "Ledger", "Imports", "ContractLanguage", "Settings"]),
         // The billing engine: contracts over the ledger's revenue, invoice life.
         .target(name: "BillingEngine", dependencies: [
             "BillingModel", "ContractLanguage", "Settings", "Ledger", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // Benchmarks of issues 3 and 4 (lint throughput, compiled evaluation); they return printable reports.
+        .target(name: "Benchmarks", dependencies: [
+            "BillingModel", "ContractLanguage", "Settings", "Workspace", "Demo", "Ledger", "Imports",
         ]),
         // Ties configuration, settings, rules and ledger together for commands.
         .target(name: "Workspace", dependencies: [
@@ -49,7 +53,8 @@ let package = Package(
         ]),
         // The executable only parses arguments and calls the libraries.
         .executableTarget(name: "ardoise", dependencies: [
-            "Workspace", "BillingModel", "Diagnostics", "ContractLanguage", "Settings", "Ledger", "Imports",
+            "Workspace", "BillingModel", "Diagnostics", "ContractLanguage", "Settings", "Ledger", "Imports", "Demo",
+            "BillingEngine", "Benchmarks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -63,6 +68,9 @@ let package = Package(
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "BillingModel", "Diagnostics", "TestSupport"],
                     exclude: ["Golden"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Imports", "Demo", "BillingModel", "TestSupport"]),
+        .testTarget(name: "DemoTests", dependencies: ["Demo", "Workspace", "ContractLanguage", "Settings", "BillingModel",
+                                                      "Diagnostics", "TestSupport"]),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "TestSupport"]),
         .testTarget(name: "BillingEngineTests", dependencies: [
             "BillingEngine", "Workspace", "Imports", "Ledger", "Settings", "ContractLanguage", "BillingModel", "TestSupport",

@@ -32,9 +32,12 @@ public struct CompiledContract: Sendable {
         return w
     }
 
-    /// Bills `period`, issued on `issueDate`, from `revenue`.
-    public func evaluate(period: Period, issueDate: Day, revenue: ClientRevenue) throws(EvaluationError) -> Evaluation {
+    /// Bills `period`, issued on `issueDate`, from `revenue`. With `explanations: false`
+    /// the lines' `explanation` is left empty (same lines and amounts, faster).
+    public func evaluate(period: Period, issueDate: Day, revenue: ClientRevenue,
+                         explanations: Bool = true) throws(EvaluationError) -> Evaluation {
         var state = EvaluationState(period: period, issueDate: issueDate, revenue: revenue, contract: contract)
+        state.explain = explanations
         if contract.validity.intersection(period) == nil {
             state.notes.append("the period \(period.name) is outside the contract's validity (\(contract.validFrom)\(contract.validUntil.map { " to \($0)" } ?? " onwards")): its revenue bills nothing")
         }
@@ -60,6 +63,15 @@ public struct EvaluationState: Sendable {
     var lines: [BilledLine] = []
     var unbilled: [UnbilledRevenue] = []
     var notes: [String] = []
+    /// Whether lines carry their explanation; building it is a third of an evaluation's cost.
+    var explain = true
+
+    /// Appends a line of `term`; its explanation is only built when asked for.
+    mutating func append(_ term: Term, label: String, quantity: Int, unit: Price, net: Money, vat: VATRate, site: String?,
+                         period: Period, explanation: @autoclosure () -> String, fee: Bool = false) {
+        lines.append(Compiler.line(term, label: label, quantity: quantity, unit: unit, net: net, vat: vat, site: site, period: period,
+                                   explanation: explain ? explanation() : "", fee: fee))
+    }
 }
 
 enum Compiler {
@@ -175,12 +187,12 @@ enum Compiler {
                             let label = "\(term.label) catégorie \(category)\(suffix(p, of: segs.count))"
                             if schedule.includesVAT {
                                 let net = price.times(covers, excludingVATAt: vat)
-                                s.lines.append(line(term, label: label + " (\(covers) couverts à \(price) TTC)", quantity: 1, unit: net.asPrice, net: net, vat: vat,
-                                                    site: site, period: p, explanation: "\(covers) covers of category \(category) × \(price) TTC / (1 + \(vat)%) = \(net) HT"))
+                                s.append(term, label: label + " (\(covers) couverts à \(price) TTC)", quantity: 1, unit: net.asPrice, net: net, vat: vat,
+                                         site: site, period: p, explanation: "\(covers) covers of category \(category) × \(price) TTC / (1 + \(vat)%) = \(net) HT")
                             } else {
                                 let net = price.times(covers)
-                                s.lines.append(line(term, label: label, quantity: covers, unit: price, net: net, vat: vat, site: site, period: p,
-                                                    explanation: "\(covers) covers of category \(category) × \(price) HT = \(net)"))
+                                s.append(term, label: label, quantity: covers, unit: price, net: net, vat: vat, site: site, period: p,
+                                         explanation: "\(covers) covers of category \(category) × \(price) HT = \(net)")
                             }
                         }
                     }
@@ -199,9 +211,9 @@ enum Compiler {
                         }
                         guard !capped.isZero else { continue }
                         let net = capped.excludingVAT(at: vat)
-                        s.lines.append(line(term, label: "\(term.label) catégorie \(category)", quantity: 1, unit: net.asPrice, net: net, vat: vat,
-                                            site: site, period: within,
-                                            explanation: "\(covers) covers of category \(category), each min(\(cap) TTC, tray TTC), sum \(capped) TTC / (1 + \(vat)%) = \(net) HT"))
+                        s.append(term, label: "\(term.label) catégorie \(category)", quantity: 1, unit: net.asPrice, net: net, vat: vat,
+                                 site: site, period: within,
+                                 explanation: "\(covers) covers of category \(category), each min(\(cap) TTC, tray TTC), sum \(capped) TTC / (1 + \(vat)%) = \(net) HT")
                     }
                 }
             }
@@ -219,9 +231,9 @@ enum Compiler {
                     for r in byRate.keys.sorted() {
                         guard let ttc = byRate[r], !ttc.isZero else { continue }
                         let net = ttc.excludingVAT(at: r)
-                        s.lines.append(line(term, label: byRate.count > 1 ? "\(term.label) (TVA \(r.french) %)" : term.label, quantity: 1,
-                                            unit: net.asPrice, net: net, vat: r, site: site, period: within,
-                                            explanation: "employer share recorded by the registers \(ttc) TTC / (1 + \(r)%) = \(net) HT\(hasGuestTerm ? ", guests billed apart" : "")"))
+                        s.append(term, label: byRate.count > 1 ? "\(term.label) (TVA \(r.french) %)" : term.label, quantity: 1,
+                                 unit: net.asPrice, net: net, vat: r, site: site, period: within,
+                                 explanation: "employer share recorded by the registers \(ttc) TTC / (1 + \(r)%) = \(net) HT\(hasGuestTerm ? ", guests billed apart" : "")")
                     }
                 }
             }
@@ -238,9 +250,9 @@ enum Compiler {
                     for r in byRate.keys.sorted() {
                         guard let ttc = byRate[r], !ttc.isZero else { continue }
                         let net = ttc.excludingVAT(at: r)
-                        s.lines.append(line(term, label: byRate.count > 1 ? "\(term.label) (TVA \(r.french) %)" : term.label, quantity: 1,
-                                            unit: net.asPrice, net: net, vat: r, site: site, period: within,
-                                            explanation: "\(tickets) guest tickets, \(ttc) TTC / (1 + \(r)%) = \(net) HT"))
+                        s.append(term, label: byRate.count > 1 ? "\(term.label) (TVA \(r.french) %)" : term.label, quantity: 1,
+                                 unit: net.asPrice, net: net, vat: r, site: site, period: within,
+                                 explanation: "\(tickets) guest tickets, \(ttc) TTC / (1 + \(r)%) = \(net) HT")
                     }
                 }
             }
@@ -259,12 +271,12 @@ enum Compiler {
                         let whyText = why.isEmpty ? "" : " (\(why))"
                         if schedule.includesVAT {
                             let net = unit.times(covers, excludingVATAt: vat)
-                            s.lines.append(line(term, label: label + " (\(covers) couverts à \(unit) TTC)", quantity: 1, unit: net.asPrice, net: net, vat: vat,
-                                                site: site, period: p, explanation: "\(covers) covers × \(unit) TTC / (1 + \(vat)%) = \(net) HT\(shareText)\(whyText)"))
+                            s.append(term, label: label + " (\(covers) couverts à \(unit) TTC)", quantity: 1, unit: net.asPrice, net: net, vat: vat,
+                                     site: site, period: p, explanation: "\(covers) covers × \(unit) TTC / (1 + \(vat)%) = \(net) HT\(shareText)\(whyText)")
                         } else {
                             let net = unit.times(covers)
-                            s.lines.append(line(term, label: label, quantity: covers, unit: unit, net: net, vat: vat, site: site, period: p,
-                                                explanation: "\(covers) covers (guests included) × \(unit) HT = \(net)\(shareText)\(whyText)"))
+                            s.append(term, label: label, quantity: covers, unit: unit, net: net, vat: vat, site: site, period: p,
+                                     explanation: "\(covers) covers (guests included) × \(unit) HT = \(net)\(shareText)\(whyText)")
                         }
                     }
                 }
@@ -281,9 +293,9 @@ enum Compiler {
                         guard let ttc = byRate[r], !ttc.isZero else { continue }
                         let net = Money(cents: Int64(divideRoundingHalfAwayFromZero(Int128(ttc.cents) * Int128(pct.tenThousandths),
                                                                                    Percentage.hundred + Int128(r.tenThousandths))))
-                        s.lines.append(line(term, label: "\(term.label) (TVA \(r.french) %)", quantity: 1, unit: net.asPrice, net: net, vat: r,
-                                            site: site, period: within,
-                                            explanation: "\(pct)% of badge holders' cafeteria tickets \(ttc) TTC / (1 + \(r)%) = \(net) HT"))
+                        s.append(term, label: "\(term.label) (TVA \(r.french) %)", quantity: 1, unit: net.asPrice, net: net, vat: r,
+                                 site: site, period: within,
+                                 explanation: "\(pct)% of badge holders' cafeteria tickets \(ttc) TTC / (1 + \(r)%) = \(net) HT")
                     }
                 }
             }
@@ -298,8 +310,8 @@ enum Compiler {
                         let net = p.dayCount == f.dayCount ? full : full.prorated(p.dayCount, over: f.dayCount)
                         let prorata = p.dayCount == f.dayCount ? "" : ", prorated \(p.dayCount)/\(f.dayCount) days"
                         let label = "\(term.label) \(feePeriodName(f))\(p == f ? "" : " (du \(p.start.french) au \(p.end.french))")"
-                        s.lines.append(line(term, label: label, quantity: 1, unit: net.asPrice, net: net, vat: vat, site: nil, period: p,
-                                            explanation: "\(full) HT per \(per.rawValue) \(timing.rawValue)\(prorata) = \(net)\(why.isEmpty ? "" : " (\(why))")", fee: true))
+                        s.append(term, label: label, quantity: 1, unit: net.asPrice, net: net, vat: vat, site: nil, period: p,
+                                 explanation: "\(full) HT per \(per.rawValue) \(timing.rawValue)\(prorata) = \(net)\(why.isEmpty ? "" : " (\(why))")", fee: true)
                     }
                 }
             }
@@ -313,11 +325,11 @@ enum Compiler {
                     let prorata = within == f ? "" : " (floor prorated \(within.dayCount)/\(f.dayCount) days)"
                     let label = "\(term.label) \(feePeriodName(f))"
                     if variable >= minimum {
-                        s.lines.append(line(term, label: label, quantity: covers, unit: perCover, net: variable, vat: vat, site: nil, period: within,
-                                            explanation: "max(\(minimum)\(prorata), \(perCover) × \(covers) covers = \(variable)) = \(variable)", fee: true))
+                        s.append(term, label: label, quantity: covers, unit: perCover, net: variable, vat: vat, site: nil, period: within,
+                                 explanation: "max(\(minimum)\(prorata), \(perCover) × \(covers) covers = \(variable)) = \(variable)", fee: true)
                     } else {
-                        s.lines.append(line(term, label: label, quantity: 1, unit: minimum.asPrice, net: minimum, vat: vat, site: nil, period: within,
-                                            explanation: "max(\(minimum)\(prorata), \(perCover) × \(covers) covers = \(variable)) = \(minimum)", fee: true))
+                        s.append(term, label: label, quantity: 1, unit: minimum.asPrice, net: minimum, vat: vat, site: nil, period: within,
+                                 explanation: "max(\(minimum)\(prorata), \(perCover) × \(covers) covers = \(variable)) = \(minimum)", fee: true)
                     }
                 }
             }
@@ -337,9 +349,9 @@ enum Compiler {
                             if inBand > 0 {
                                 let net = b.price.times(inBand)
                                 let bandName = b.upTo.map { "de \(lower + 1) à \($0) couverts" } ?? "au-delà de \(lower) couverts"
-                                s.lines.append(line(term, label: "\(name), tranche \(bandName)", quantity: inBand, unit: b.price, net: net, vat: vat,
-                                                    site: nil, period: within,
-                                                    explanation: "graduated: \(covers) covers, \(inBand) in the band \(bandName) × \(b.price) = \(net)", fee: true))
+                                s.append(term, label: "\(name), tranche \(bandName)", quantity: inBand, unit: b.price, net: net, vat: vat,
+                                         site: nil, period: within,
+                                         explanation: "graduated: \(covers) covers, \(inBand) in the band \(bandName) × \(b.price) = \(net)", fee: true)
                             }
                             lower = upper
                             if covers <= upper { break }
@@ -353,9 +365,9 @@ enum Compiler {
                         }
                         let net = reached.price.times(covers)
                         let bandName = reached.upTo.map { "jusqu'à \($0) couverts" } ?? "au-delà de \(lower) couverts"
-                        s.lines.append(line(term, label: "\(name), tranche \(bandName)", quantity: covers, unit: reached.price, net: net, vat: vat,
-                                            site: nil, period: within,
-                                            explanation: "volume: \(covers) covers reach the band \(bandName), all at \(reached.price) = \(net)", fee: true))
+                        s.append(term, label: "\(name), tranche \(bandName)", quantity: covers, unit: reached.price, net: net, vat: vat,
+                                 site: nil, period: within,
+                                 explanation: "volume: \(covers) covers reach the band \(bandName), all at \(reached.price) = \(net)", fee: true)
                     }
                 }
             }
@@ -376,9 +388,9 @@ enum Compiler {
                         }
                         guard missing > 0 else { continue }
                         let net = price.times(missing)
-                        s.lines.append(line(term, label: "\(term.label) \(site)\(suffix(p, of: segs.count))", quantity: missing, unit: price, net: net,
-                                            vat: vat, site: site, period: p,
-                                            explanation: "\(shortDays) of \(openDays) open days under \(threshold) covers at \(site): \(missing) missing covers × \(price) = \(net)\(why.isEmpty ? "" : " (\(why))")"))
+                        s.append(term, label: "\(term.label) \(site)\(suffix(p, of: segs.count))", quantity: missing, unit: price, net: net,
+                                 vat: vat, site: site, period: p,
+                                 explanation: "\(shortDays) of \(openDays) open days under \(threshold) covers at \(site): \(missing) missing covers × \(price) = \(net)\(why.isEmpty ? "" : " (\(why))")")
                     }
                 }
             }
@@ -442,10 +454,11 @@ enum Compiler {
         }
         let subsidyTerms = subsidies, guestTerms = guests, eventTerms = events
         return { s in
-            var totals: [String: UnbilledRevenue] = [:]
+            struct Key: Hashable { var site: String, category: String?, reason: String }
+            var totals: [Key: UnbilledRevenue] = [:]
             func add(_ site: String, _ category: String?, _ reason: String, _ amount: Money, _ day: Day) {
                 guard !amount.isZero else { return }
-                let key = "\(site)|\(category ?? "")|\(reason)"
+                let key = Key(site: site, category: category, reason: reason)
                 if var u = totals[key] {
                     u.amountTTC += amount
                     u.firstDay = min(u.firstDay, day)
@@ -459,7 +472,8 @@ enum Compiler {
                 let inContract = s.contract.validity.contains(d.day)
                 let guestBilled = guestTerms.contains { $0.contains(d.day) } || subsidyTerms.contains { $0.guests && $0.period.contains(d.day) }
                 for (category, rates) in d.employerShare {
-                    let amount = rates.values.reduce(Money.zero, +)
+                    // Summed only when reported: most days bill all their revenue.
+                    var amount: Money { rates.values.reduce(Money.zero, +) }
                     if !inContract {
                         add(d.site, category, "outside the contract's validity", amount, d.day)
                     } else if category == "INV" {

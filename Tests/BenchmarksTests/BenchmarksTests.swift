@@ -1,0 +1,20 @@
+import Benchmarks
+import Testing
+
+@Suite struct BenchmarksTests {
+    @Test func lintBenchmarkReportsItsFigures() {
+        let report = LintBenchmark.run(files: 12, seed: 3, repetitions: 1)
+        #expect(report.contains("files: 12 contracts, 0 diagnostics"), "\(report)")
+        #expect(report.contains("files/s"))
+        #expect(report.contains("target (1,000 files in under 1 s)"))
+    }
+
+    @Test func evaluationBenchmarkReportsItsFigures() {
+        let report = EvaluationBenchmark.run(iterations: 3)
+        #expect(report.contains("ACME (worked example): 5 lines"), "\(report)")
+        #expect(report.contains("RICH"), "\(report)")
+        #expect(report.contains("ns per evaluation"))
+        #expect(report.contains("ratio"))
+        #expect(report.contains("target (compiled at most 2× the hand-written"))
+    }
+}

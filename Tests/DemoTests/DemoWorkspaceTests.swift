@@ -1,0 +1,107 @@
+import BillingModel
+import ContractLanguage
+import Demo
+import Diagnostics
+import Foundation
+import Testing
+import TestSupport
+import Workspace
+
+@Suite struct DemoWorkspaceTests {
+    let today = Day(iso: "2026-11-23") ?? Day(ordinal: 0)
+
+    func files(_ dir: URL) throws -> [String: Data] {
+        var out: [String: Data] = [:]
+        let fm = FileManager.default
+        for name in fm.enumerator(atPath: dir.path)?.allObjects as? [String] ?? [] {
+            var isDir: ObjCBool = false
+            let path = dir.appendingPathComponent(name).path
+            if fm.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue { out[name] = try Data(contentsOf: URL(fileURLWithPath: path)) }
+        }
+        return out
+    }
+
+    @Test func aGeneratedWorkspaceLintsCleanAndItsExamplesPass() throws {
+        let dir = Repository.temporaryDirectory("demo-workspace")
+        let summary = try DemoWorkspace.write(to: dir, sites: 4, clients: 30, month: "2026-10", seed: 1)
+        #expect(summary.contracts == 30)
+        #expect(summary.shapes.count == DemoWorkspace.shapeNames.count)
+        let config = dir.appendingPathComponent("ardoise.yaml").path
+        let workspace = try Workspace.open(configPath: config)
+        #expect(workspace.settings.clients.count == 30)
+        let report = Linter.run(paths: [], configPath: config, today: today)
+        #expect(report.diagnostics.isEmpty, "\(report.render(.text))")
+        #expect(report.contractsChecked == 30)
+        let rules = workspace.rules(today: today)
+        #expect(rules.contracts.count == 30)
+        var examples = 0
+        for (client, contract) in rules.contracts.sorted(by: { $0.key < $1.key }) {
+            for r in ExampleRunner.run(contract, indexSeries: workspace.indexValues) {
+                examples += 1
+                #expect(r.passed, "\(client) example `\(r.example)`:\n\(r.failures.joined(separator: "\n"))\n\(r.report)")
+            }
+        }
+        #expect(examples >= 30)
+        // Together the generated contracts use every term of the catalogue.
+        var used: Set<String> = []
+        for c in rules.contracts.values {
+            used.insert("T16:\(c.cadence.rawValue)")
+            used.insert(c.automaticValidation ? "T17:auto" : "T17:accountant")
+            if c.perSite { used.insert("T18:site") }
+            if c.validUntil != nil || c.validFrom.dayOfMonth != 1 { used.insert("T20") }
+            if case .daysThenEndOfMonth = c.payment { used.insert("T15a") }
+            if case .endOfMonthThenDays = c.payment { used.insert("T15b") }
+            if !c.notBilled.isEmpty { used.insert("T1") }
+            for t in c.terms {
+                if t.payer != nil { used.insert("T18:payer") }
+                if t.revision != nil { used.insert("T14") }
+                switch t.rule {
+                case .subsidyPerCover(_, let cats):
+                    used.insert("T2")
+                    if cats.contains(where: { !($0.price?.changes.isEmpty ?? true) }) { used.insert("T13") }
+                case .subsidyAsRecorded: used.insert("T3")
+                case .subsidyCappedByTray: used.insert("T4")
+                case .guestMeals: used.insert("T5")
+                case .admissionFee(_, _, let share): used.insert(share == .full ? "T6" : "T6:share")
+                case .cafeteriaParticipation: used.insert("T7")
+                case .flatFee(_, let per, _, let timing):
+                    used.insert("T8:\(timing.rawValue)")
+                    if per == .quarter { used.insert("T16:quarterly fee") }
+                    if c.validFrom.dayOfMonth != 1 { used.insert("T12") }
+                case .floorFee: used.insert("T9")
+                case .tieredFee(let mode, _, _, _): used.insert("T10:\(mode.rawValue)")
+                case .minimumGuarantee: used.insert("T11")
+                case .events(let e):
+                    used.insert("T19:\(e.grouping.rawValue)")
+                    if e.discount != nil { used.insert("T19:discount") }
+                    if e.deliveryFee != nil { used.insert("T19:delivery fee") }
+                }
+            }
+        }
+        let expected: Set<String> = ["T1", "T2", "T3", "T4", "T5", "T6", "T6:share", "T7", "T8:in arrears", "T8:in advance", "T9",
+                                     "T10:graduated", "T10:volume", "T11", "T12", "T13", "T14", "T15a", "T15b", "T16:monthly",
+                                     "T16:weekly", "T16:quarterly fee", "T17:auto", "T17:accountant", "T18:site", "T18:payer",
+                                     "T19:one invoice per order", "T19:grouped monthly", "T19:discount", "T19:delivery fee", "T20"]
+        #expect(expected.subtracting(used).isEmpty, "not used: \(expected.subtracting(used).sorted())")
+        // Every client of the register files and event orders is in the settings.
+        let known = Set(workspace.settings.clients.map(\.code))
+        var seen: Set<String> = []
+        for (name, data) in try files(dir.appendingPathComponent("inbox")) where name.hasPrefix("PIE_") {
+            for line in String(decoding: data, as: UTF8.self).split(separator: "\r\n").dropFirst() {
+                let fields = line.split(separator: ";", omittingEmptySubsequences: false)
+                if fields.count > 6, !fields[6].isEmpty { seen.insert(String(fields[6])) }
+            }
+        }
+        #expect(!seen.isEmpty)
+        #expect(seen.subtracting(known).isEmpty, "unknown clients: \(seen.subtracting(known).sorted())")
+    }
+
+    @Test func sameInputsGiveIdenticalBytes() throws {
+        let a = Repository.temporaryDirectory("demo-ws-a"), b = Repository.temporaryDirectory("demo-ws-b")
+        try DemoWorkspace.write(to: a, sites: 2, clients: 9, month: "2026-10", seed: 7, revenue: false)
+        try DemoWorkspace.write(to: b, sites: 2, clients: 9, month: "2026-10", seed: 7, revenue: false)
+        let fa = try files(a)
+        #expect(fa.count >= 11)
+        #expect(fa == (try files(b)))
+    }
+}
