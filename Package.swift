@@ -50,6 +50,16 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // C libraries: cairo + pango (PDF rendering) and libcurl (SMTP).
+        .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo",
+                       providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Invoice documents: the PDF, the CII e-invoice XML and the Factur-X PDF/A-3.
+        .target(name: "Documents", dependencies: ["BillingModel", "CPangoCairo"]),
+        // Sending documents by e-mail over SMTP, and the retry policy. Not named
+        // `Dispatch`: that is libdispatch's module, which Foundation imports.
+        .target(name: "MailDispatch", dependencies: ["BillingModel", "CCurl"]),
+
         .target(name: "TestSupport", dependencies: ["Diagnostics"], path: "Tests/TestSupport"),
         .testTarget(name: "BillingModelTests", dependencies: ["BillingModel"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "TestSupport"]),
@@ -60,5 +70,7 @@ let package = Package(
                     exclude: ["Golden"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Imports", "Demo", "BillingModel", "TestSupport"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "TestSupport"]),
+        .testTarget(name: "DocumentsTests", dependencies: ["Documents", "BillingModel", "TestSupport"]),
+        .testTarget(name: "MailDispatchTests", dependencies: ["MailDispatch", "TestSupport"]),
     ]
 )

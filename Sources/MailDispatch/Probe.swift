@@ -1,0 +1,2 @@
+import CCurl
+enum Probe { static func v() -> String { String(cString: curl_version()) } }

@@ -1,0 +1,22 @@
+import BillingModel
+import Documents
+import Foundation
+import Testing
+
+@Suite struct CIITests {
+    @Test func acmeTotals() {
+        let t = Examples.acmeInvoice.totals
+        #expect(t.totalHT.description == "21592.36")
+        #expect(t.totalVAT.description == "2317.64")
+        #expect(t.totalTTC.description == "23910.00")
+        #expect(t.totalTTC.french == "23\u{202F}910,00")
+    }
+
+    @Test(arguments: Examples.all.map(\.name))
+    func dump(name: String) throws {
+        let doc = try #require(Examples.all.first { $0.name == name }?.document)
+        let dir = "/tmp/ardoise-docs"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try CrossIndustryInvoice.xml(doc).write(toFile: "\(dir)/\(name).xml", atomically: true, encoding: .utf8)
+    }
+}
