@@ -20,3 +20,12 @@ import Testing
         try CrossIndustryInvoice.xml(doc).write(toFile: "\(dir)/\(name).xml", atomically: true, encoding: .utf8)
     }
 }
+
+@Suite struct PDFDump {
+    @Test(arguments: Examples.all.map(\.name))
+    func dumpPDF(name: String) throws {
+        let doc = try #require(Examples.all.first { $0.name == name }?.document)
+        let bytes = try PDFRenderer().render(doc)
+        try Data(bytes).write(to: URL(fileURLWithPath: "/tmp/ardoise-docs/\(name).pdf"))
+    }
+}
