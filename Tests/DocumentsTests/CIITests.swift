@@ -29,3 +29,12 @@ import Testing
         try Data(bytes).write(to: URL(fileURLWithPath: "/tmp/ardoise-docs/\(name).pdf"))
     }
 }
+
+@Suite struct FXDump {
+    @Test(arguments: Examples.all.map(\.name))
+    func dumpFX(name: String) throws {
+        let doc = try #require(Examples.all.first { $0.name == name }?.document)
+        let r = try FacturX.withSystemProfile().render(doc)
+        try Data(r.pdf).write(to: URL(fileURLWithPath: "/tmp/ardoise-docs/\(name)-fx.pdf"))
+    }
+}

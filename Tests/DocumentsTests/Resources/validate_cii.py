@@ -49,14 +49,19 @@ def main():
     if "--pdf" in sys.argv:
         pdf = sys.argv[sys.argv.index("--pdf") + 1]
         with open(pdf, "rb") as f:
-            name, xml = facturx.get_xml_from_pdf(f.read(), check_xsd=False)
+            # The package's own reader: finds factur-x.xml and checks it against its XSD.
+            name, xml = facturx.get_xml_from_pdf(f.read(), check_xsd=True)
         print(f"pdf: embedded {name}, {len(xml)} bytes")
         with open(path, "rb") as f:
             if f.read() != xml:
                 print("pdf: embedded XML differs from the file")
                 failed += 1
-        facturx.check_facturx_xsd(xml, flavor="factur-x", facturx_level="en16931")
-        print("pdf: facturx.check_facturx_xsd passed")
+        level = facturx.get_level(etree.fromstring(xml))
+        if level != "en16931":
+            print(f"pdf: factur-x level {level}, expected en16931")
+            failed += 1
+        facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
+        print(f"pdf: facturx.get_xml_from_pdf and xml_check_xsd passed, level {level}")
     print(f"failed-asserts: {failed} xsd-errors: {xsd_errors}")
     sys.exit(0 if failed == 0 and xsd_errors == 0 else 1)
 
