@@ -70,7 +70,8 @@ let package = Package(
                     exclude: ["Golden"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Imports", "Demo", "BillingModel", "TestSupport"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "TestSupport"]),
-        .testTarget(name: "DocumentsTests", dependencies: ["Documents", "BillingModel", "TestSupport"]),
+        .testTarget(name: "DocumentsTests", dependencies: ["Documents", "BillingModel", "TestSupport"],
+                    exclude: ["Resources"]),
         .testTarget(name: "MailDispatchTests", dependencies: ["MailDispatch", "TestSupport"]),
     ]
 )

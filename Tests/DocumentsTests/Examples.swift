@@ -85,4 +85,6 @@ enum Examples {
         ("acme-invoice", acmeInvoice), ("acme-credit-note", acmeCreditNote),
         ("long-invoice", longInvoice), ("event-invoice", eventInvoice),
     ]
+
+    static func document(_ name: String) -> InvoiceDocument? { all.first { $0.name == name }?.document }
 }
