@@ -72,6 +72,6 @@ let package = Package(
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "TestSupport"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "BillingModel", "TestSupport"],
                     exclude: ["Resources"]),
-        .testTarget(name: "MailDispatchTests", dependencies: ["MailDispatch", "TestSupport"]),
+        .testTarget(name: "MailDispatchTests", dependencies: ["MailDispatch", "TestSupport"], exclude: ["Resources"]),
     ]
 )

@@ -1,2 +1,0 @@
-import CCurl
-enum Probe { static func v() -> String { String(cString: curl_version()) } }
