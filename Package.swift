@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Imports", "Demo", "BillingModel", "TestSupport"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "TestSupport"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "BillingModel", "TestSupport"],
-                    exclude: ["Resources"]),
+                    exclude: ["Resources", "Golden"]),
         .testTarget(name: "MailDispatchTests", dependencies: ["MailDispatch", "TestSupport"], exclude: ["Resources"]),
     ]
 )

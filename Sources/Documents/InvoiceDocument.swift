@@ -205,3 +205,29 @@ extension InvoiceDocument {
         creditedInvoice.map { "Avoir sur la facture n° \($0.number) du \($0.issueDate.french)." }
     }
 }
+
+extension InvoiceDocument {
+    /// What would make this document unlawful or its e-invoice rejected, in
+    /// plain words; empty when it can be issued. The renderers refuse a
+    /// document with problems rather than produce an invalid e-invoice.
+    public var problems: [String] {
+        var out: [String] = []
+        let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-_/")
+        if number.isEmpty || number.count > 35 || !number.allSatisfy(allowed.contains) {
+            out.append("number `\(number)` must be 1 to 35 characters of A-Z a-z 0-9 + - _ /")
+        }
+        for (who, siren) in [("seller", seller.siren), ("buyer", buyer.siren)]
+        where siren.count != 9 || !siren.allSatisfy(\.isASCII) || !siren.allSatisfy(\.isNumber) {
+            out.append("\(who) SIREN `\(siren)` must be 9 digits")
+        }
+        if lines.isEmpty { out.append("a document needs at least one line") }
+        if dueDate < issueDate { out.append("due date \(dueDate) is before the issue date \(issueDate)") }
+        if period.isEmpty { out.append("period \(period) ends before it starts") }
+        switch (kind, creditedInvoice) {
+        case (.creditNote, nil): out.append("a credit note must name the invoice it credits")
+        case (.invoice, .some): out.append("only a credit note references a credited invoice")
+        default: break
+        }
+        return out
+    }
+}

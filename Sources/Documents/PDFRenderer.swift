@@ -26,6 +26,7 @@ public struct PDFRenderer: Sendable {
 
     /// The PDF bytes of `document`.
     public func render(_ document: InvoiceDocument) throws(RenderError) -> [UInt8] {
+        if let problem = document.problems.first { throw RenderError(problem) }
         let pages = try pass(document, totalPages: nil).pages
         return try pass(document, totalPages: pages).bytes
     }

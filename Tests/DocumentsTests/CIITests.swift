@@ -178,3 +178,25 @@ enum Tools {
             .replacingOccurrences(of: "\u{202F}", with: " ").replacingOccurrences(of: "\u{A0}", with: " ")
     }
 }
+
+@Suite struct ProblemTests {
+    @Test func examplesHaveNoProblems() {
+        for (name, doc) in Examples.all { #expect(doc.problems.isEmpty, "\(name): \(doc.problems)") }
+    }
+
+    @Test func badNumberAndMissingCreditedInvoiceAreRefused() {
+        var doc = Examples.acmeCreditNote
+        doc.number = "AV 2026 n°7"
+        doc.creditedInvoice = nil
+        #expect(doc.problems.count == 2)
+        #expect(throws: RenderError.self) { try PDFRenderer().render(doc) }
+    }
+}
+
+@Suite struct GoldenXMLTests {
+    /// The whole CII of the worked example, read once by a person; any change shows as a diff.
+    @Test func acmeInvoiceXML() {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/acme-invoice.xml").path
+        Golden.assertMatches(CrossIndustryInvoice.xml(Examples.acmeInvoice), file: path)
+    }
+}
