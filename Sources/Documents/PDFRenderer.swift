@@ -170,11 +170,11 @@ private struct Page {
     }
 
     mutating func tableHeader() {
-        let h = row(Page.columns.map(\.title), y: y + 4, bold: true, size: 8) + 8
-        if draw {
-            fill(Page.margin, y, Page.contentWidth, h, gray: 0.9)
-            _ = row(Page.columns.map(\.title), y: y + 4, bold: true, size: 8)
-        }
+        let titles = Page.columns.map(\.title)
+        let top = y
+        let h = measure { $0.row(titles, y: top + 4, bold: true, size: 8) } + 8
+        fill(Page.margin, y, Page.contentWidth, h, gray: 0.9)
+        _ = row(titles, y: y + 4, bold: true, size: 8)
         y += h
         rule(y)
     }
