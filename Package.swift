@@ -59,6 +59,16 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // C libraries: cairo + pango (PDF rendering) and libcurl (SMTP).
+        .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo",
+                       providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Invoice documents: the PDF, the CII e-invoice XML and the Factur-X PDF/A-3.
+        .target(name: "Documents", dependencies: ["BillingModel", "CPangoCairo"]),
+        // Sending documents by e-mail over SMTP, and the retry policy. Not named
+        // `Dispatch`: that is libdispatch's module, which Foundation imports.
+        .target(name: "MailDispatch", dependencies: ["BillingModel", "CCurl"]),
+
         .target(name: "TestSupport", dependencies: ["Diagnostics"], path: "Tests/TestSupport"),
         .testTarget(name: "BillingModelTests", dependencies: ["BillingModel"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "TestSupport"]),
@@ -75,5 +85,8 @@ let package = Package(
         .testTarget(name: "BillingEngineTests", dependencies: [
             "BillingEngine", "Workspace", "Imports", "Ledger", "Settings", "ContractLanguage", "BillingModel", "TestSupport",
         ]),
+        .testTarget(name: "DocumentsTests", dependencies: ["Documents", "BillingModel", "TestSupport"],
+                    exclude: ["Resources", "Golden"]),
+        .testTarget(name: "MailDispatchTests", dependencies: ["MailDispatch", "TestSupport"], exclude: ["Resources"]),
     ]
 )
