@@ -6,6 +6,7 @@ struct Ardoise: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ardoise",
         abstract: "Billing engine for company restaurants and events: contracts as files, exact invoices.",
-        subcommands: [LintCommand.self, FmtCommand.self, TestCommand.self]
+        subcommands: [LintCommand.self, FmtCommand.self, TestCommand.self, ImportCommand.self, BillCommand.self,
+                      InvoicesCommand.self, ValidateCommand.self, DemoCommand.self, BenchCommand.self]
     )
 }

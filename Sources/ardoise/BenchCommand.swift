@@ -1,0 +1,30 @@
+import ArgumentParser
+import Benchmarks
+import Demo
+import Foundation
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Benchmarks that print figures (build with -c release).",
+        subcommands: [Lint.self, Evaluate.self, Import.self]
+    )
+
+    struct Lint: ParsableCommand {
+        @Option var files: Int = 1000
+        func run() { emit(LintBenchmark.run(files: files, seed: 1) + "\n") }
+    }
+
+    struct Evaluate: ParsableCommand {
+        @Option var iterations: Int = 20_000
+        func run() { emit(EvaluationBenchmark.run(iterations: iterations) + "\n") }
+    }
+
+    struct Import: ParsableCommand {
+        @Option(help: "Scratch folder for the generated month.") var directory: String = "/tmp/ardoise-bench-import"
+        @Option var sites: Int = 60
+        @Option var clients: Int = 850
+        func run() throws {
+            emit(try ImportBenchmark.run(directory: URL(fileURLWithPath: directory), sites: sites, clients: clients) + "\n")
+        }
+    }
+}

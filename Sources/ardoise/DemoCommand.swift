@@ -1,0 +1,66 @@
+import ArgumentParser
+import BillingModel
+import Demo
+import Foundation
+import Ledger
+import Workspace
+
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo", abstract: "Generate and bill the example month.",
+        subcommands: [Generate.self, Run.self]
+    )
+
+    struct Options: ParsableArguments {
+        @Option(help: "Folder of the generated workspace.") var out: String = "examples/demo"
+        @Option var sites: Int = 60
+        @Option var clients: Int = 850
+        @Option var month: String = "2026-10"
+        @Option var seed: UInt64 = 1
+    }
+
+    struct Generate: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write a deterministic workspace: settings, contracts, register files and event orders.")
+        @OptionGroup var options: Options
+        func run() throws {
+            let summary = try DemoWorkspace.write(to: URL(fileURLWithPath: options.out), sites: options.sites, clients: options.clients,
+                                                  month: options.month, seed: options.seed)
+            emit("wrote \(options.out): \(summary.clients) clients, \(summary.sites) sites, \(summary.contracts) contracts\n")
+        }
+    }
+
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Generate the example month, import it, bill it, validate it and print a summary.")
+        @OptionGroup var options: Options
+
+        func run() throws {
+            try Outcome.run {
+                let clock = ContinuousClock()
+                let folder = URL(fileURLWithPath: options.out)
+                try? FileManager.default.removeItem(at: folder)
+                var start = clock.now
+                let summary = try DemoWorkspace.write(to: folder, sites: options.sites, clients: options.clients, month: options.month, seed: options.seed)
+                emit("generated \(summary.clients) clients, \(summary.sites) sites, \(summary.contracts) contracts in \(clock.now - start)\n")
+                let workspace = try Workspace.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
+                let ledger = try workspace.openLedger()
+                start = clock.now
+                let results = workspace.importFiles([], into: ledger)
+                emit("imported \(results.count) files, \(results.map(\.rows).reduce(0, +)) rows, \(results.map(\.rejected.count).reduce(0, +)) rejected, in \(clock.now - start)\n")
+                guard let month = Period(parsing: options.month) else { throw ValidationError("`--month` is YYYY-MM") }
+                let issueDate = month.end.adding(days: 1)
+                let engine = try workspace.engine(ledger: ledger, today: issueDate)
+                start = clock.now
+                let report = try engine.generate(period: month, issueDate: issueDate)
+                emit("billing: \(clock.now - start)\n" + BillCommand.summary(report))
+                let pending = try ledger.invoices(status: .proforma).compactMap(\.id)
+                let numbers = try engine.validate(ids: pending, on: issueDate)
+                emit("validated \(numbers.count) proformas awaiting an accountant (the demo validates them all)\n")
+                let issued = try ledger.invoices(status: .issued)
+                let invoices = issued.filter { $0.type == .invoice }
+                let ttc = invoices.map { Money(cents: $0.totalTtc) }.sum()
+                emit("issued \(invoices.count) invoices and \(issued.count - invoices.count) credit notes, total \(ttc.grouped) TTC\n")
+                return report.failures.isEmpty ? 0 : 1
+            }
+        }
+    }
+}

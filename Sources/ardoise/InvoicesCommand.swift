@@ -1,0 +1,88 @@
+import ArgumentParser
+import BillingModel
+import Ledger
+import Workspace
+
+struct InvoicesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "invoices", abstract: "List and show proformas, invoices and credit notes.",
+        subcommands: [List.self, Show.self]
+    )
+
+    struct List: ParsableCommand {
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "proforma, issued or discarded") var status: String?
+        @Option var client: String?
+        @Option var period: String?
+        @Option(help: "text or json") var format: String = "text"
+
+        func run() throws {
+            try Outcome.run {
+                let ledger = try Workspace.open(configPath: global.config).openLedger()
+                let st = try status.map { s -> InvoiceStatus in
+                    guard let v = InvoiceStatus(rawValue: s) else { throw ValidationError("`--status \(s)`: proforma, issued or discarded") }
+                    return v
+                }
+                let list = try ledger.invoices(status: st, client: client, period: period.flatMap { Period(parsing: $0) })
+                if format == "json" {
+                    emit("[" + (try list.compactMap { try ledger.invoice(id: $0.id ?? 0) }.map(InvoiceJSON.encode)).joined(separator: ",\n") + "]\n")
+                } else {
+                    for i in list {
+                        emit("\(i.id ?? 0)\t\(i.number ?? "(proforma)")\t\(i.type.rawValue)\t\(i.status.rawValue)\t\(i.client)\(i.payer.map { "→\($0)" } ?? "")\t\(i.periodStart)..\(i.periodEnd)\t\(Money(cents: i.totalTtc).grouped) TTC\n")
+                    }
+                    emit("\(list.count) documents\n")
+                }
+                return 0
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Document id or number") var id: String
+        @Option(help: "text or json") var format: String = "text"
+
+        func run() throws {
+            try Outcome.run {
+                let ledger = try Workspace.open(configPath: global.config).openLedger()
+                guard let s = try Int64(id).flatMap({ try ledger.invoice(id: $0) }) ?? ledger.invoice(number: id) else {
+                    printError("ardoise: no document `\(id)`")
+                    return 1
+                }
+                if format == "json" { emit(InvoiceJSON.encode(s) + "\n"); return 0 }
+                let i = s.invoice
+                emit("\(i.type == .invoice ? "Invoice" : "Credit note") \(i.number ?? "proforma #\(i.id ?? 0)") (\(i.status.rawValue)) for \(i.client)\(i.payer.map { ", billed to \($0)" } ?? "")\n")
+                emit("period \(i.periodStart)..\(i.periodEnd), issued \(i.issueDate), due \(i.dueDate) (\(i.paymentTerms))\n")
+                for l in s.lines {
+                    emit("  \(l.label): \(l.quantity) × \(l.price) = \(Money(cents: l.net).grouped) HT at \(l.rate)%\n      \(l.explanation)\n")
+                }
+                for v in s.vat { emit("  VAT \(VATRate(tenThousandths: v.rate))% on \(Money(cents: v.base).grouped) = \(Money(cents: v.vat).grouped)\n") }
+                emit("  total HT \(Money(cents: i.totalHt).grouped), VAT \(Money(cents: i.totalVat).grouped), TTC \(Money(cents: i.totalTtc).grouped)\n")
+                return 0
+            }
+        }
+    }
+}
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "validate", abstract: "Validate proformas: number, issue date, due date; then frozen.")
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Validate every proforma (of --period when given).") var all = false
+    @Option var period: String?
+    @Argument var ids: [Int64] = []
+
+    func run() throws {
+        try Outcome.run {
+            let workspace = try Workspace.open(configPath: global.config)
+            let today = try global.today()
+            let ledger = try workspace.openLedger()
+            let engine = try workspace.engine(ledger: ledger, today: today)
+            var targets = ids
+            if all { targets += try ledger.invoices(status: .proforma, period: period.flatMap { Period(parsing: $0) }).compactMap(\.id) }
+            let numbers = try engine.validate(ids: targets, on: today)
+            for n in numbers { emit("issued \(n)\n") }
+            emit("\(numbers.count) validated\n")
+            return 0
+        }
+    }
+}
