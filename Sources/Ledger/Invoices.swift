@@ -482,3 +482,18 @@ extension Ledger {
         try pool.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM closed_month WHERE month = ?)", arguments: [month]) ?? false }
     }
 }
+
+extension Ledger {
+    /// The numbers of issued documents that billed revenue from these register files
+    /// (named in an import conflict).
+    public func invoiceNumbers(billedFrom fileIDs: [Int64]) throws -> [String] {
+        guard !fileIDs.isEmpty else { return [] }
+        return try pool.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT DISTINCT v.number FROM invoice_site_day i JOIN invoice v ON v.id = i.invoice_id
+                WHERE v.status = 'issued' AND i.file_id IN (\(fileIDs.map { _ in "?" }.joined(separator: ",")))
+                ORDER BY v.number
+                """, arguments: StatementArguments(fileIDs))
+        }
+    }
+}

@@ -22,10 +22,18 @@ struct ImportCommand: ParsableCommand {
         try Outcome.run {
             let workspace = try Workspace.open(configPath: global.config)
             let ledger = try workspace.openLedger()
-            let results = workspace.importFiles(paths, into: ledger)
+            var results = workspace.importFiles(paths, into: ledger)
+            // A conflict names the issued invoices whose revenue the corrected file changes.
+            for i in results.indices where results[i].status == .conflict {
+                let numbers = try ledger.invoiceNumbers(billedFrom: results[i].billedFileIDs)
+                if !numbers.isEmpty {
+                    results[i].message = (results[i].message.map { $0 + "; " } ?? "") + "billed on \(numbers.joined(separator: ", ")): the difference will be corrected in the open period"
+                }
+            }
             if format == "json" {
                 let files = results.map { r in
                     JSON.object([("file", JSON.string(r.file)), ("status", JSON.string(r.status.rawValue)), ("rows", String(r.rows)),
+                                 ("message", r.message.map(JSON.string) ?? "null"),
                                  ("rejected", JSON.array(r.rejected.map { JSON.object([("line", String($0.line)), ("reason", JSON.string($0.reason))]) }))])
                 }
                 emit(JSON.object([("files", JSON.array(files))]) + "\n")

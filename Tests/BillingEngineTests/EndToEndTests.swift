@@ -26,6 +26,8 @@ import Workspace
         return rows.joined(separator: "\r\n") + "\r\n"
     }
 
+    init() {}
+
     func workspace() throws -> (Workspace, URL) {
         let dir = Repository.temporaryDirectory("engine")
         let root = Repository.root.path
@@ -119,5 +121,27 @@ import Workspace
                                                                    issueDate: day, dueDate: day, paymentTerms: "on receipt", origin: .manual,
                                                                    lines: [line]), actor: "test"))
         #expect(throws: InvoiceError.self) { try ledger.issue(id: id2, on: day, dueDate: day, format: SeriesFormat(prefix: "FA-", width: 4), actor: "test") }
+    }
+}
+
+@Suite struct ConflictTests {
+    @Test func aCorrectedFileOfBilledRevenueNamesTheInvoice() throws {
+        let (ws, dir) = try EndToEndTests().workspace()
+        let file = dir.appendingPathComponent("inbox/PIE_LD01_20261005.csv")
+        try EndToEndTests.registerFile(day: "2026-10-05", a: 10, b: 0, c: 0, guests: []).write(to: file, atomically: true, encoding: .utf8)
+        let ledger = try ws.openLedger()
+        _ = ws.importFiles([], into: ledger)
+        let day = try #require(Day(iso: "2026-11-02"))
+        let engine = try ws.engine(ledger: ledger, today: day)
+        let report = try engine.generate(period: try #require(Period(parsing: "2026-10")), issueDate: day, only: ["ACME"])
+        let numbers = try engine.validate(ids: report.created, on: day)
+        let before = try #require(try ledger.invoice(number: numbers[0]))
+        try EndToEndTests.registerFile(day: "2026-10-05", a: 11, b: 0, c: 0, guests: []).write(to: file, atomically: true, encoding: .utf8)
+        let results = ws.importFiles([], into: ledger)
+        #expect(results.map(\.status) == [.conflict])
+        #expect(try ledger.invoiceNumbers(billedFrom: results[0].billedFileIDs) == numbers)
+        // The issued invoice is untouched; the period now has late revenue to correct.
+        #expect(try ledger.invoice(number: numbers[0]) == before)
+        #expect(try ledger.periodsWithLateRevenue().map(\.client) == ["ACME"])
     }
 }
