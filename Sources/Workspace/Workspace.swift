@@ -1,3 +1,4 @@
+import BillingEngine
 import BillingModel
 import ContractLanguage
 import Diagnostics
@@ -63,7 +64,7 @@ public struct Workspace: Sendable {
     }
 
     /// The index values by series and month, for compiled contracts.
-    public var indexValues: [String: [String: Percentage]] { settings.indexValues }
+    public var indexValues: [String: [String: Percentage]] { settings.contractIndexValues }
 }
 
 extension Settings {
@@ -83,15 +84,8 @@ extension Settings {
         return ContractContext(clients: clientsByCode, revenueTypes: types, indexSeries: indexValues, vatRates: rates, today: today)
     }
 
-    public var indexValues: [String: [String: Percentage]] {
-        var out: [String: [String: Percentage]] = [:]
-        for s in indexSeries {
-            var values: [String: Percentage] = [:]
-            for (month, v) in s.values { values[month.description] = Percentage(tenThousandths: v.tenThousandths) }
-            out[s.code] = values
-        }
-        return out
-    }
+    /// Index values by series and month (one conversion, the engine's).
+    public var indexValues: [String: [String: Percentage]] { contractIndexValues }
 }
 
 /// Finds and reads contract files (`*.ard`).
