@@ -11,8 +11,8 @@ extension Workspace {
     /// Opens (creating and migrating) the configured ledger.
     public func openLedger() throws(WorkspaceError) -> Ledger {
         do {
-            try FileManager.default.createDirectory(atPath: (config.databasePath as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
+            let folder = (config.databasePath as NSString).deletingLastPathComponent
+            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
             return try Ledger(path: config.databasePath)
         } catch {
             throw WorkspaceError("the database `\(config.databasePath)` cannot be opened: \(error)")

@@ -7,6 +7,7 @@ struct Ardoise: ParsableCommand {
         commandName: "ardoise",
         abstract: "Billing engine for company restaurants and events: contracts as files, exact invoices.",
         subcommands: [LintCommand.self, FmtCommand.self, TestCommand.self, ImportCommand.self, BillCommand.self,
-                      InvoicesCommand.self, ValidateCommand.self, DemoCommand.self, BenchCommand.self]
+                      InvoicesCommand.self, ValidateCommand.self, DiscardCommand.self, ExplainCommand.self, ReportCommand.self,
+                      DemoCommand.self, BenchCommand.self]
     )
 }

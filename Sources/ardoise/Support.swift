@@ -2,6 +2,7 @@ import ArgumentParser
 import BillingModel
 import Diagnostics
 import Foundation
+import Ledger
 import Workspace
 
 /// Options every command shares.
@@ -26,6 +27,9 @@ enum Outcome {
         do {
             let code = try body()
             if code != 0 { throw ExitCode(code) }
+        } catch let error as InvoiceError {
+            printError("ardoise: \(error.message)")
+            throw ExitCode(1)
         } catch let error as WorkspaceError {
             if !error.diagnostics.isEmpty {
                 printError(DiagnosticRenderer(sources: error.sources).render(error.diagnostics, format: .text), terminator: "")

@@ -145,3 +145,21 @@ import Workspace
         #expect(try ledger.periodsWithLateRevenue().map(\.client) == ["ACME"])
     }
 }
+
+@Suite struct UnbilledReportTests {
+    @Test func unknownClientsAndRevenueOutsideTheContractAreReported() throws {
+        let (ws, dir) = try EndToEndTests().workspace()
+        // C0027's contract starts on 2026-10-15: its tickets of the 5th bill nothing and are reported.
+        var text = EndToEndTests.registerFile(day: "2026-10-05", a: 2, b: 0, c: 0, guests: [])
+        text += "LD01-9-20261005-000001;LD01;9;05/10/2026;12:00:00;0009;ZZZ;A;SELF;PLAT;Plat;1;7,00;10,0;7,00;4,20\r\n"
+        text += "LD01-9-20261005-000002;LD01;9;05/10/2026;12:01:00;0010;C0027;A;SELF;PLAT;Plat;1;7,00;10,0;7,00;4,35\r\n"
+        try text.write(to: dir.appendingPathComponent("inbox/PIE_LD01_20261005.csv"), atomically: true, encoding: .utf8)
+        let ledger = try ws.openLedger()
+        _ = ws.importFiles([], into: ledger)
+        let day = try #require(Day(iso: "2026-11-02"))
+        let report = try ws.engine(ledger: ledger, today: day).unbilled(period: try #require(Period(parsing: "2026-10")), issueDate: day)
+        #expect(report.items.contains { $0.client == "ZZZ" && $0.amountTTC == Money(cents: 420) })
+        #expect(report.items.contains { $0.client == "C0027" && $0.reason == "outside the contract's validity" && $0.amountTTC == Money(cents: 435) })
+        #expect(!report.items.contains { $0.client == "ACME" })
+    }
+}

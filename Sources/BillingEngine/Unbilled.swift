@@ -1,0 +1,51 @@
+import BillingModel
+import ContractLanguage
+import Ledger
+
+/// Revenue that no invoice will carry, for control: what contracts leave
+/// unbilled, tickets of unknown clients, and periods with late revenue.
+public struct UnbilledReport: Sendable {
+    public struct Item: Sendable, Equatable {
+        public var client: String
+        public var site: String
+        public var category: String?
+        public var reason: String
+        public var amountTTC: Money
+    }
+    public var period: Period
+    public var items: [Item] = []
+    public var lateRevenue: [(client: String, period: Period, siteDays: Int)] = []
+    public var failures: [BillingFailure] = []
+    public var totalTTC: Money { items.map(\.amountTTC).sum() }
+}
+
+extension BillingEngine {
+    /// Evaluates every contract over `period` without writing anything and
+    /// collects the revenue no term bills.
+    public func unbilled(period: Period, issueDate: Day) throws -> UnbilledReport {
+        var report = UnbilledReport(period: period)
+        let plan = contracts.sorted { $0.key < $1.key }.map { ($0.value, period) }
+        let window = window(plan) ?? period
+        let revenue = try RevenueLoader(ledger: ledger)
+            .load(window: window, contracts: contracts.mapValues(\.contract), knownClients: Set(settings.clients.map(\.code)))
+        for (compiled, p) in plan {
+            let client = compiled.contract.client
+            do {
+                let e = try compiled.evaluate(period: p, issueDate: issueDate, revenue: revenue.byClient[client] ?? ClientRevenue())
+                report.items += e.unbilled.map { Item(client: client, site: $0.site, category: $0.category, reason: $0.reason, amountTTC: $0.amountTTC) }
+            } catch {
+                report.failures.append(BillingFailure(client: client, message: "\(error)"))
+            }
+        }
+        for (code, u) in revenue.unknownClients.sorted(by: { $0.key < $1.key }) {
+            report.items.append(UnbilledReport.Item(client: code, site: u.sites.sorted().joined(separator: ","), category: nil,
+                                                    reason: "client known to no settings (\(u.covers) covers, employer share and guests)",
+                                                    amountTTC: u.employerShare + u.guests))
+        }
+        report.lateRevenue = try ledger.periodsWithLateRevenue().filter { $0.period.intersection(period) != nil }
+            .map { ($0.client, $0.period, $0.siteDays.count) }
+        return report
+    }
+}
+
+private typealias Item = UnbilledReport.Item

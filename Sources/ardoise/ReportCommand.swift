@@ -1,0 +1,70 @@
+import ArgumentParser
+import BillingModel
+import Workspace
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "report", abstract: "Control reports.", subcommands: [Unbilled.self])
+
+    struct Unbilled: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revenue no invoice carries: unpriced categories, guests or orders without a term, days outside a contract, unknown clients, late revenue.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The period to check, e.g. 2026-10.") var period: String
+
+        func run() throws {
+            try Outcome.run {
+                guard let p = Period(parsing: period) else { throw ValidationError("`--period \(period)` is not a period") }
+                let workspace = try Workspace.open(configPath: global.config)
+                let today = try global.today()
+                let report = try workspace.engine(ledger: try workspace.openLedger(), today: today).unbilled(period: p, issueDate: today)
+                for i in report.items {
+                    emit("\(i.client)\t\(i.site)\t\(i.category ?? "-")\t\(i.amountTTC.grouped) TTC\t\(i.reason)\n")
+                }
+                for l in report.lateRevenue {
+                    emit("\(l.client)\tlate revenue for \(l.period.name) (\(l.siteDays) corrected site-days), to correct in the open period\n")
+                }
+                for f in report.failures { emit("error: \(f.client): \(f.message)\n") }
+                emit("unbilled revenue of \(p.name): \(report.items.count) items, \(report.totalTTC.grouped) TTC; \(report.lateRevenue.count) periods with late revenue\n")
+                return report.failures.isEmpty ? 0 : 1
+            }
+        }
+    }
+}
+
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "explain", abstract: "How each line of a document was computed, and by which term.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Document id or number") var id: String
+
+    func run() throws {
+        try Outcome.run {
+            let ledger = try Workspace.open(configPath: global.config).openLedger()
+            guard let s = try Int64(id).flatMap({ try ledger.invoice(id: $0) }) ?? ledger.invoice(number: id) else {
+                printError("ardoise: no document `\(id)`")
+                return 1
+            }
+            emit("\(s.invoice.number ?? "proforma #\(s.invoice.id ?? 0)") for \(s.invoice.client), \(s.invoice.periodStart)..\(s.invoice.periodEnd)\n")
+            for l in s.lines {
+                emit("\(l.position). \(l.label): \(Money(cents: l.net).grouped) HT at \(l.rate)%\(l.termLine.map { " (contract line \($0))" } ?? "")\n   \(l.explanation)\n")
+            }
+            for a in try ledger.auditLog(invoiceID: s.invoice.id) { emit("   \(a.at) \(a.actor) \(a.action): \(a.details)\n") }
+            return 0
+        }
+    }
+}
+
+struct DiscardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "discard", abstract: "Discard a proforma (kept, with the reason, in the audit log).")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Why it is discarded.") var reason: String
+    @Option(help: "Who discards it.") var actor: String = "ardoise"
+    @Argument var ids: [Int64]
+
+    func run() throws {
+        try Outcome.run {
+            let ledger = try Workspace.open(configPath: global.config).openLedger()
+            for id in ids { try ledger.discard(id: id, reason: reason, actor: actor); emit("discarded \(id)\n") }
+            return 0
+        }
+    }
+}
