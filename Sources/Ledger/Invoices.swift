@@ -497,3 +497,11 @@ extension Ledger {
         }
     }
 }
+
+extension Ledger {
+    /// A document by its id (`12`) or its number (`FA-2026-000012`), as users type them.
+    public func invoice(idOrNumber text: String) throws -> StoredInvoice? {
+        if let id = Int64(text), let found = try invoice(id: id) { return found }
+        return try invoice(number: text)
+    }
+}

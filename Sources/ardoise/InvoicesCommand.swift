@@ -45,7 +45,7 @@ struct InvoicesCommand: ParsableCommand {
         func run() throws {
             try Outcome.run {
                 let ledger = try Workspace.open(configPath: global.config).openLedger()
-                guard let s = try Int64(id).flatMap({ try ledger.invoice(id: $0) }) ?? ledger.invoice(number: id) else {
+                guard let s = try ledger.invoice(idOrNumber: id) else {
                     printError("ardoise: no document `\(id)`")
                     return 1
                 }

@@ -39,7 +39,7 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         try Outcome.run {
             let ledger = try Workspace.open(configPath: global.config).openLedger()
-            guard let s = try Int64(id).flatMap({ try ledger.invoice(id: $0) }) ?? ledger.invoice(number: id) else {
+            guard let s = try ledger.invoice(idOrNumber: id) else {
                 printError("ardoise: no document `\(id)`")
                 return 1
             }
