@@ -11,6 +11,13 @@ public struct BillingFailure: Sendable, Equatable {
     public var message: String
 }
 
+/// The documents an evaluation produced, not yet stored.
+public struct BillingDrafts: Sendable {
+    public var drafts: [NewInvoice] = []
+    public var failures: [BillingFailure] = []
+    public var notes: [String] = []
+}
+
 /// What a billing run did.
 public struct BillingReport: Sendable {
     public var period: Period
@@ -71,11 +78,7 @@ public struct BillingEngine: Sendable {
     /// Generating twice changes nothing; a period already issued is kept.
     public func generate(period: Period, explicitRange: Bool = false, issueDate: Day, only: Set<String>? = nil,
                          now: Date = Date()) throws -> BillingReport {
-        var plan: [(CompiledContract, Period)] = []
-        for (client, c) in contracts.sorted(by: { $0.key < $1.key }) where only?.contains(client) ?? true {
-            for p in BillingEngine.billingPeriods(of: c.contract, requested: period, explicitRange: explicitRange) { plan.append((c, p)) }
-        }
-        return try generate(plan, requested: period, issueDate: issueDate, now: now)
+        try generate(plan(period: period, explicitRange: explicitRange, only: only), requested: period, issueDate: issueDate, now: now)
     }
 
     /// Generates what the scheduled run owes on `day`: each contract's period that just ended.
@@ -96,26 +99,48 @@ public struct BillingEngine: Sendable {
 
     func generate(_ plan: [(CompiledContract, Period)], requested: Period, issueDate: Day, now: Date) throws -> BillingReport {
         var report = BillingReport(period: requested, issueDate: issueDate)
-        guard let window = window(plan) else { return report }
+        let billing = try draft(plan, issueDate: issueDate)
+        report.notes = billing.notes
+        report.failures = billing.failures
+        try store(billing.drafts, into: &report, now: now)
+        return report
+    }
+
+    /// Evaluates the plan over the ledger's current revenue and returns the
+    /// documents it would create, writing nothing.
+    func draft(_ plan: [(CompiledContract, Period)], issueDate: Day) throws -> BillingDrafts {
+        var out = BillingDrafts()
+        guard let window = window(plan) else { return out }
         let revenue = try RevenueLoader(ledger: ledger)
             .load(window: window, contracts: contracts.mapValues(\.contract), knownClients: Set(settings.clients.map(\.code)))
-        var drafts: [NewInvoice] = []
         for (compiled, p) in plan {
             let c = compiled.contract
             let clientRevenue = revenue.byClient[c.client] ?? ClientRevenue()
             do {
                 let evaluation = try compiled.evaluate(period: p, issueDate: issueDate, revenue: clientRevenue)
-                report.notes += evaluation.notes.map { "\(c.client): \($0)" }
+                out.notes += evaluation.notes.map { "\(c.client): \($0)" }
                 for draft in c.invoices(for: evaluation.lines) {
-                    drafts.append(newInvoice(draft, contract: c, period: p, issueDate: issueDate, origin: .contract,
-                                             revenue: clientRevenue))
+                    out.drafts.append(newInvoice(draft, contract: c, period: p, issueDate: issueDate, origin: .contract,
+                                                 revenue: clientRevenue))
                 }
             } catch {
-                report.failures.append(BillingFailure(client: c.client, message: "\(error)"))
+                out.failures.append(BillingFailure(client: c.client, message: "\(error)"))
             }
         }
-        try store(drafts, into: &report, now: now)
-        return report
+        return out
+    }
+
+    /// The documents a billing would create, before anything is stored.
+    public func preview(period: Period, explicitRange: Bool = false, issueDate: Day, only: Set<String>? = nil) throws -> BillingDrafts {
+        try draft(plan(period: period, explicitRange: explicitRange, only: only), issueDate: issueDate)
+    }
+
+    func plan(period: Period, explicitRange: Bool, only: Set<String>?) -> [(CompiledContract, Period)] {
+        var plan: [(CompiledContract, Period)] = []
+        for (client, c) in contracts.sorted(by: { $0.key < $1.key }) where only?.contains(client) ?? true {
+            for p in BillingEngine.billingPeriods(of: c.contract, requested: period, explicitRange: explicitRange) { plan.append((c, p)) }
+        }
+        return plan
     }
 
     /// Stores drafts as proformas in one transaction, then issues the automatic ones.
