@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "TestSupport"]),
         .testTarget(name: "BillingEngineTests", dependencies: [
             "BillingEngine", "Workspace", "Imports", "Ledger", "Settings", "ContractLanguage", "BillingModel", "TestSupport",
-            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "BillingModel", "TestSupport"],
                     exclude: ["Resources", "Golden"]),

@@ -65,10 +65,12 @@ public struct BillingEngine: Sendable {
         return out
     }
 
-    /// The periods due on `day` for the scheduled run: each contract's latest
-    /// billing period that ended before `day`.
+    /// The period due on `day` for the scheduled run: the contract's latest
+    /// billing period that ended before `day` (a run that missed the day
+    /// after a period's end still bills it; an issued period is kept).
     public static func duePeriod(of contract: Contract, on day: Day) -> Period {
-        contract.cadence.period(containing: day.adding(days: -1))
+        let p = contract.cadence.period(containing: day.adding(days: -1))
+        return p.end < day ? p : contract.cadence.period(containing: p.start.adding(days: -1))
     }
 
     // MARK: generation
@@ -82,10 +84,22 @@ public struct BillingEngine: Sendable {
     }
 
     /// Generates what the scheduled run owes on `day`: each contract's period that just ended.
+    /// A period whose proforma finance staff discarded is not generated again
+    /// by the scheduler (`bill --period` does it on request).
     public func generateDue(on day: Day, now: Date = Date()) throws -> BillingReport {
-        let plan = contracts.sorted { $0.key < $1.key }.map { ($0.value, BillingEngine.duePeriod(of: $0.value.contract, on: day)) }
+        let plan = contracts.sorted { $0.key < $1.key }
+            .filter { $0.value.contract.cadence != .onDelivery }
+            .map { ($0.value, BillingEngine.duePeriod(of: $0.value.contract, on: day)) }
+            .filter { $0.1.end >= $0.0.contract.validFrom }
         let requested = plan.map(\.1).reduce(Period(start: day, end: day)) { Period(start: min($0.start, $1.start), end: max($0.end, $1.end)) }
-        return try generate(plan, requested: requested, issueDate: day, now: now)
+        var report = BillingReport(period: requested, issueDate: day)
+        var billing = try draft(plan, issueDate: day)
+        let discarded = try ledger.discardedGenerationKeys(Set(billing.drafts.compactMap(\.generationKey)))
+        billing.drafts.removeAll { d in d.generationKey.map(discarded.contains) ?? false }
+        report.notes = billing.notes + (discarded.isEmpty ? [] : ["\(discarded.count) discarded proformas not generated again (use `ardoise bill --period`)"])
+        report.failures = billing.failures
+        try store(billing.drafts, into: &report, now: now)
+        return report
     }
 
     func window(_ plan: [(CompiledContract, Period)]) -> Period? {

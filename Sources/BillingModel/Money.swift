@@ -136,3 +136,8 @@ public struct Percentage: Hashable, Comparable, Sendable, Codable, CustomStringC
 
 /// A VAT rate in percent; a distinct name for readability at call sites.
 public typealias VATRate = Percentage
+
+extension Percentage {
+    /// The rates of French VAT (CGI art. 278 ff.), with 0 for exempt lines.
+    public static let frenchRates: [VATRate] = [0, 21_000, 55_000, 100_000, 200_000].map { VATRate(tenThousandths: $0) }
+}

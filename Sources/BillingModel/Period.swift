@@ -111,3 +111,14 @@ public enum Cadence: String, Sendable, Codable, CaseIterable {
         }
     }
 }
+
+extension Period {
+    static let frenchMonths = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
+
+    /// The period as an invoice names it: `octobre 2026`, `T4 2026`, `du 01/10/2026 au 15/10/2026`.
+    public var frenchName: String {
+        if start.dayOfMonth == 1, end == start.lastOfMonth { return "\(Period.frenchMonths[start.month - 1]) \(start.year)" }
+        if Period.quarter(of: start) == self { return "T\((start.month - 1) / 3 + 1) \(start.year)" }
+        return "du \(start.french) au \(end.french)"
+    }
+}

@@ -125,13 +125,7 @@ enum Compiler {
         segments > 1 ? " du \(p.start.french) au \(p.end.french)" : ""
     }
 
-    static let monthNames = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
-
-    static func feePeriodName(_ p: Period) -> String {
-        if p.start.dayOfMonth == 1, p.end == p.start.lastOfMonth { return "\(monthNames[p.start.month - 1]) \(p.start.year)" }
-        if Period.quarter(of: p.start) == p { return "T\((p.start.month - 1) / 3 + 1) \(p.start.year)" }
-        return "du \(p.start.french) au \(p.end.french)"
-    }
+    static func feePeriodName(_ p: Period) -> String { p.frenchName }
 
     /// The fee periods billed with billing period `period`: in arrears those
     /// ending in it; in advance those starting the day after one of its days.

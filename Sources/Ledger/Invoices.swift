@@ -451,6 +451,8 @@ extension Ledger {
                   AND NOT EXISTS (SELECT 1 FROM invoice_site_day j JOIN invoice w ON w.id = j.invoice_id
                                   WHERE j.client = i.client AND j.site = i.site AND j.day = i.day
                                     AND w.status = 'issued' AND j.file_id = s.current_file_id)
+                  AND NOT EXISTS (SELECT 1 FROM late_revenue_checked c
+                                  WHERE c.client = i.client AND c.site = i.site AND c.day = i.day AND c.file_id = s.current_file_id)
                 ORDER BY i.client, v.period_start
                 """)
             var out: [String: (client: String, period: Period, siteDays: [SiteDayKey])] = [:]

@@ -301,6 +301,25 @@ enum Schema {
                   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                 """)
         }
+        migrator.registerMigration("v3 event billing") { db in
+            // The engine looks up what was billed for an order by its lines
+            // (orders grouped monthly share one invoice).
+            try db.execute(sql: """
+                CREATE INDEX invoice_line_order ON invoice_line(order_id) WHERE order_id IS NOT NULL;
+                """)
+            // Late revenue of a client checked against its issued documents and
+            // found to change no amount: settled without a document.
+            try db.execute(sql: """
+                CREATE TABLE late_revenue_checked (
+                  client TEXT NOT NULL,
+                  site TEXT NOT NULL,
+                  day INTEGER NOT NULL,
+                  file_id INTEGER NOT NULL REFERENCES imported_file(id),
+                  checked_at TEXT NOT NULL,
+                  PRIMARY KEY (client, site, day, file_id)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -49,6 +49,17 @@ struct DemoCommand: ParsableCommand {
                 guard let month = Period(parsing: options.month) else { throw ValidationError("`--month` is YYYY-MM") }
                 let issueDate = month.end.adding(days: 1)
                 let engine = try workspace.engine(ledger: ledger, today: issueDate)
+                // Event orders, as the daily runs bill them: each day its deliveries and changes.
+                start = clock.now
+                var eventDocuments = 0, eventTTC = Money.zero
+                var d = month.start
+                while d <= month.end {
+                    let r = try engine.billEvents(on: d)
+                    eventDocuments += r.issued.count
+                    eventTTC += r.totalTTC
+                    d = d.adding(days: 1)
+                }
+                emit("events: \(eventDocuments) documents issued on their delivery days, \(eventTTC.grouped) TTC, in \(clock.now - start)\n")
                 start = clock.now
                 let report = try engine.generate(period: month, issueDate: issueDate)
                 emit("billing: \(clock.now - start)\n" + BillCommand.summary(report))
@@ -58,7 +69,10 @@ struct DemoCommand: ParsableCommand {
                 let issued = try ledger.invoices(status: .issued)
                 let invoices = issued.filter { $0.type == .invoice }
                 let ttc = invoices.map { Money(cents: $0.totalTtc) }.sum()
-                emit("issued \(invoices.count) invoices and \(issued.count - invoices.count) credit notes, total \(ttc.grouped) TTC\n")
+                let credited = issued.filter { $0.type == .creditNote }.map { Money(cents: $0.totalTtc) }.sum()
+                emit("issued \(invoices.count) invoices (\(ttc.grouped) TTC) and \(issued.count - invoices.count) credit notes (\(credited.grouped) TTC)\n")
+                let unbilled = try engine.unbilled(period: month, issueDate: issueDate)
+                emit("unbilled revenue: \(unbilled.items.count) items, \(unbilled.totalTTC.grouped) TTC (`ardoise report unbilled --period \(options.month)`)\n")
                 return report.failures.isEmpty ? 0 : 1
             }
         }

@@ -76,7 +76,7 @@ struct ValidateCommand: ParsableCommand {
             let workspace = try Workspace.open(configPath: global.config)
             let today = try global.today()
             let ledger = try workspace.openLedger()
-            let engine = try workspace.engine(ledger: ledger, today: today)
+            let engine = try workspace.engine(ledger: ledger, today: today, actor: global.who)
             var targets = ids
             if all { targets += try ledger.invoices(status: .proforma, period: period.flatMap { Period(parsing: $0) }).compactMap(\.id) }
             let numbers = try engine.validate(ids: targets, on: today)

@@ -57,13 +57,12 @@ struct DiscardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "discard", abstract: "Discard a proforma (kept, with the reason, in the audit log).")
     @OptionGroup var global: GlobalOptions
     @Option(help: "Why it is discarded.") var reason: String
-    @Option(help: "Who discards it.") var actor: String = "ardoise"
     @Argument var ids: [Int64]
 
     func run() throws {
         try Outcome.run {
             let ledger = try Workspace.open(configPath: global.config).openLedger()
-            for id in ids { try ledger.discard(id: id, reason: reason, actor: actor); emit("discarded \(id)\n") }
+            for id in ids { try ledger.discard(id: id, reason: reason, actor: global.who); emit("discarded \(id)\n") }
             return 0
         }
     }

@@ -13,6 +13,12 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "The day to act as of (YYYY-MM-DD), default today in Europe/Paris.")
     var date: String?
 
+    @Option(name: .long, help: "Who acts, for the audit log (default: $USER).")
+    var actor: String?
+
+    /// Who acts: recorded with every action in the audit log.
+    var who: String { actor ?? ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "ardoise" }
+
     func today() throws -> Day {
         guard let d = date else { return BusinessCalendar.today() }
         guard let day = Day(iso: d) else { throw ValidationError("`--date \(d)` is not a date YYYY-MM-DD") }

@@ -1,0 +1,156 @@
+import BillingModel
+import ContractLanguage
+import Foundation
+import Ledger
+
+/// A line of an issued invoice to credit, in full or for an amount HT.
+public struct CreditSelection: Sendable, Equatable {
+    /// The line's position on the invoice (1-based, as `invoices show` prints it).
+    public var line: Int
+    /// The amount HT to credit; nil credits what remains of the line.
+    public var amount: Money?
+    public init(line: Int, amount: Money? = nil) {
+        self.line = line
+        self.amount = amount
+    }
+}
+
+/// A document typed in by finance staff.
+public struct ManualDocument: Sendable {
+    public var type: DocumentKind
+    public var client: String
+    public var payer: String?
+    public var period: Period
+    public var poNumber: String?
+    /// For a credit note: the number of the invoice it credits.
+    public var credits: String?
+    public var lines: [(label: String, quantity: Int, unitPrice: Price, vat: VATRate)]
+    public init(type: DocumentKind, client: String, payer: String? = nil, period: Period, poNumber: String? = nil, credits: String? = nil,
+                lines: [(label: String, quantity: Int, unitPrice: Price, vat: VATRate)]) {
+        self.type = type
+        self.client = client
+        self.payer = payer
+        self.period = period
+        self.poNumber = poNumber
+        self.credits = credits
+        self.lines = lines
+    }
+}
+
+extension BillingEngine {
+    /// Makes a credit note for an issued invoice: in full, or for chosen lines
+    /// (each in full or for an amount HT). It references the invoice's number
+    /// and date, bills the same customer, and never credits more than what
+    /// remains of a line after earlier credit notes. Issued on `day` unless
+    /// `issue` is false (then it waits as a proforma for review).
+    public func credit(invoice number: String, selections: [CreditSelection] = [], reason: String, on day: Day,
+                       issue: Bool = true, now: Date = Date()) throws -> (id: Int64, number: String?) {
+        guard let stored = try ledger.invoice(idOrNumber: number) else { throw InvoiceError("no invoice `\(number)`") }
+        let invoice = stored.invoice
+        guard invoice.status == .issued, let invoiceNumber = invoice.number else {
+            throw InvoiceError("\(number) is a \(invoice.status.rawValue): only an issued invoice is credited (a proforma is edited or discarded)")
+        }
+        guard invoice.type == .invoice else { throw InvoiceError("\(invoiceNumber) is a credit note: only an invoice is credited") }
+        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw InvoiceError("a credit note needs a reason") }
+        // What earlier credit notes of this invoice already credited, by line.
+        var credited = LineTally()
+        for doc in try ledger.invoices(includeDiscarded: false) where doc.creditedInvoiceId == invoice.id && doc.type == .creditNote {
+            guard let s = try ledger.invoice(id: doc.id!) else { continue }
+            for l in s.lines { credited.add(creditKey(NewInvoiceLine(l)), sign: 1) }
+        }
+        let chosen = selections.isEmpty ? stored.lines.map { CreditSelection(line: $0.position) } : selections
+        var lines: [NewInvoiceLine] = []
+        for sel in chosen {
+            guard let l = stored.lines.first(where: { $0.position == sel.line }) else {
+                throw InvoiceError("\(invoiceNumber) has no line \(sel.line) (lines 1–\(stored.lines.count))")
+            }
+            let original = NewInvoiceLine(l)
+            let already = credited.net(of: creditKey(original)) + lines.filter { creditKey($0) == creditKey(original) }.map(\.net).sum()
+            let left = original.net - already
+            guard original.net > .zero else { throw InvoiceError("line \(sel.line) of \(invoiceNumber) is not a positive amount: it cannot be credited") }
+            var c = original
+            c.explanation = "credits line \(sel.line) of \(invoiceNumber) of \(invoice.issueDate): \(reason)"
+            if let amount = sel.amount {
+                guard amount > .zero else { throw InvoiceError("the amount to credit on line \(sel.line) must be positive") }
+                guard amount <= left else {
+                    throw InvoiceError("line \(sel.line) of \(invoiceNumber) has \(left) HT left to credit (of \(original.net)): \(amount) is too much")
+                }
+                if amount != original.net {
+                    c.label = "\(original.label) (avoir partiel)"
+                    c.quantity = 1
+                    c.unitPrice = Price(amount)
+                }
+                c.net = amount
+            } else {
+                guard already == .zero else {
+                    guard left > .zero else { throw InvoiceError("line \(sel.line) of \(invoiceNumber) is already credited in full") }
+                    c.label = "\(original.label) (solde)"
+                    c.quantity = 1
+                    c.unitPrice = Price(left)
+                    c.net = left
+                    lines.append(c)
+                    continue
+                }
+            }
+            lines.append(c)
+        }
+        let new = NewInvoice(type: .creditNote, series: series(for: .creditNote), client: invoice.client, payer: invoice.payer,
+                             site: invoice.site, period: invoice.period ?? Period(start: day, end: day), issueDate: day, dueDate: day,
+                             paymentTerms: invoice.paymentTerms, poNumber: invoice.poNumber, orderId: invoice.orderId,
+                             orderRevision: invoice.orderRevision, creditedInvoiceId: invoice.id, origin: .credit, lines: lines)
+        guard let id = try ledger.createProforma(new, actor: actor, at: now) else { throw InvoiceError("the credit note was not stored") }
+        try ledger.audit(actor: actor, action: "credit", invoiceID: id, details: "credit note for \(invoiceNumber): \(reason)", at: now)
+        guard issue else { return (id, nil) }
+        return (id, try validate(ids: [id], on: day, now: now).first)
+    }
+
+    /// The key under which a credit note line counts against the invoice line it credits.
+    private func creditKey(_ l: NewInvoiceLine) -> NewInvoiceLine {
+        var k = l
+        for suffix in [" (avoir partiel)", " (solde)"] where k.label.hasSuffix(suffix) { k.label.removeLast(suffix.count) }
+        k.unitPrice = Price(tenThousandths: 0)
+        k.quantity = 0
+        return k
+    }
+
+    /// Creates a document typed in by finance staff, as a proforma to validate.
+    public func createManual(_ doc: ManualDocument, reason: String, on day: Day, now: Date = Date()) throws -> Int64 {
+        guard let client = settings.clients.first(where: { $0.code == doc.client }) else {
+            throw InvoiceError("no client `\(doc.client)` in the settings")
+        }
+        if let payer = doc.payer, !client.payers.contains(where: { $0.code == payer }) {
+            throw InvoiceError("`\(payer)` is not a payer of \(doc.client)")
+        }
+        guard !doc.lines.isEmpty else { throw InvoiceError("a document needs at least one line") }
+        for l in doc.lines where !VATRate.frenchRates.contains(l.vat) {
+            throw InvoiceError("line \"\(l.label)\": \(l.vat)% is not a French VAT rate (\(VATRate.frenchRates.map(\.description).joined(separator: ", ")))")
+        }
+        var credited: Invoice?
+        if doc.type == .creditNote {
+            guard let ref = doc.credits else { throw InvoiceError("a credit note names the invoice it credits (`--credits NUMBER`)") }
+            guard let inv = try ledger.invoice(idOrNumber: ref)?.invoice, inv.status == .issued, inv.type == .invoice else {
+                throw InvoiceError("`\(ref)` is not an issued invoice")
+            }
+            guard inv.client == doc.client else { throw InvoiceError("\(ref) is an invoice of \(inv.client), not of \(doc.client)") }
+            credited = inv
+        }
+        let lines = doc.lines.map { l in
+            NewInvoiceLine(label: l.label, quantity: l.quantity, unitPrice: l.unitPrice, net: l.unitPrice.times(l.quantity), vat: l.vat,
+                           service: doc.period, explanation: "typed in: \(reason)")
+        }
+        let terms = contracts[doc.client]?.contract.payment ?? .onReceipt
+        let new = NewInvoice(type: doc.type, series: series(for: doc.type), client: doc.client, payer: doc.payer ?? credited?.payer,
+                             period: doc.period, issueDate: day, dueDate: terms.dueDate(issuedOn: day), paymentTerms: terms.description,
+                             poNumber: doc.poNumber ?? credited?.poNumber, creditedInvoiceId: credited?.id, origin: .manual, lines: lines)
+        guard let id = try ledger.createProforma(new, actor: actor, at: now) else { throw InvoiceError("the document was not stored") }
+        try ledger.audit(actor: actor, action: "manual", invoiceID: id, details: reason, at: now)
+        return id
+    }
+}
+
+extension LineTally {
+    func net(of line: NewInvoiceLine) -> Money {
+        entries[Key(label: line.label, unitPrice: line.unitPrice.tenThousandths, vat: line.vat.tenThousandths)]?.net ?? .zero
+    }
+}
+

@@ -1,0 +1,123 @@
+import BillingEngine
+import BillingModel
+import Diagnostics
+import Foundation
+import Imports
+import Ledger
+import Logging
+
+/// What `ardoise run` did on a day, step by step.
+public struct ScheduledRunReport: Sendable {
+    public var day: Day
+    public var filesImported = 0
+    public var filesUnchanged = 0
+    public var filesWithProblems = 0
+    public var rowsRejected = 0
+    public var events: BillingReport?
+    public var corrections: BillingReport?
+    public var due: BillingReport?
+    public var sending: String?
+    public var sendingFailed = false
+    public var stepFailures: [String] = []
+
+    public var documentsCreated: Int { [events, corrections, due].compactMap { $0?.created.count }.reduce(0, +) }
+    public var documentsIssued: Int { [events, corrections, due].compactMap { $0?.issued.count }.reduce(0, +) }
+    public var billingFailures: [BillingFailure] { [events, corrections, due].compactMap { $0?.failures }.flatMap { $0 } }
+
+    /// 0 when all went well; 1 when something needs a person (rejected rows,
+    /// a conflict, a client not billed, a step or a delivery that failed).
+    public var exitCode: Int32 {
+        filesWithProblems > 0 || rowsRejected > 0 || !billingFailures.isEmpty || !stepFailures.isEmpty || sendingFailed ? 1 : 0
+    }
+}
+
+/// The daily job the scheduler calls: import the inbox, bill the day's
+/// delivered events, bill late revenue, generate the proformas due, validate
+/// the automatic ones, then send what is due. Each step is idempotent, so
+/// running it twice for a day changes nothing; a lock beside the database
+/// keeps two runs from billing at once.
+public struct ScheduledRun {
+    public let workspace: Workspace
+    public let logger: Logger
+    public let actor: String
+    /// Sends the outbox; nil when sending is off (`--no-send`) or not configured.
+    public var send: ((Ledger, Logger) throws -> (summary: String, failed: Bool))?
+
+    public init(workspace: Workspace, logger: Logger, actor: String = "scheduler",
+                send: ((Ledger, Logger) throws -> (summary: String, failed: Bool))? = nil) {
+        self.workspace = workspace
+        self.logger = logger
+        self.actor = actor
+        self.send = send
+    }
+
+    /// The lock file of the workspace's database.
+    public var lockPath: String { workspace.config.databasePath + ".lock" }
+
+    public func run(on day: Day, now: Date = Date()) throws -> ScheduledRunReport {
+        guard let lock = try RunLock(path: lockPath) else {
+            throw WorkspaceError("another `ardoise run` holds the lock `\(lockPath)`: nothing done")
+        }
+        defer { withExtendedLifetime(lock) {} }
+        var report = ScheduledRunReport(day: day)
+        logger.info("run started", metadata: ["day": "\(day)", "database": "\(workspace.config.databasePath)"])
+        let ledger = try workspace.openLedger()
+
+        // 1. The inbox, each file all or nothing.
+        for r in workspace.importFiles([], into: ledger) {
+            var meta: Logger.Metadata = ["file": "\(DisplayPath.of(r.file))", "status": "\(r.status.rawValue)", "rows": "\(r.rows)"]
+            if !r.rejected.isEmpty { meta["rejected"] = "\(r.rejected.count)" }
+            if let m = r.message { meta["detail"] = "\(m)" }
+            switch r.status {
+            case .unchanged: report.filesUnchanged += 1; logger.debug("import", metadata: meta)
+            case .imported, .replaced: report.filesImported += 1; logger.info("import", metadata: meta)
+            case .conflict, .refused: report.filesWithProblems += 1; logger.warning("import", metadata: meta)
+            }
+            report.rowsRejected += r.rejected.count
+            if !r.rejected.isEmpty && r.status != .refused { logger.warning("rows rejected to the quarantine", metadata: meta) }
+        }
+
+        // 2–4. Billing: events, corrections, the periods due.
+        let engine = try workspace.engine(ledger: ledger, today: day, actor: actor)
+        report.events = step("events", &report) { try engine.billEvents(on: day, now: now) }
+        report.corrections = step("corrections", &report) { try engine.correctLateRevenue(issueDate: day, now: now) }
+        report.due = step("due", &report) { try engine.generateDue(on: day, now: now) }
+
+        // 5. Sending.
+        if let send {
+            do {
+                let (summary, failed) = try send(ledger, logger)
+                report.sending = summary
+                report.sendingFailed = failed
+            } catch {
+                report.stepFailures.append("send: \(error)")
+                logger.error("send failed", metadata: ["error": "\(error)"])
+            }
+        }
+        logger.info("run finished", metadata: [
+            "day": "\(day)", "imported": "\(report.filesImported)", "unchanged": "\(report.filesUnchanged)",
+            "created": "\(report.documentsCreated)", "issued": "\(report.documentsIssued)",
+            "failures": "\(report.billingFailures.count + report.stepFailures.count)", "exit": "\(report.exitCode)",
+        ])
+        return report
+    }
+
+    /// Runs one billing step: its failure is logged and reported, the next steps still run.
+    func step(_ name: String, _ report: inout ScheduledRunReport, _ body: () throws -> BillingReport) -> BillingReport? {
+        do {
+            let r = try body()
+            logger.info("\(name)", metadata: [
+                "created": "\(r.created.count)", "unchanged": "\(r.unchanged)", "issued": "\(r.issued.count)",
+                "total_ht": "\(r.totalHT)", "total_ttc": "\(r.totalTTC)",
+            ])
+            for n in r.issued { logger.debug("issued", metadata: ["step": "\(name)", "number": "\(n)"]) }
+            for note in r.notes { logger.notice("\(name): \(note)") }
+            for f in r.failures { logger.error("client not billed", metadata: ["step": "\(name)", "client": "\(f.client)", "error": "\(f.message)"]) }
+            return r
+        } catch {
+            report.stepFailures.append("\(name): \(error)")
+            logger.error("step failed", metadata: ["step": "\(name)", "error": "\(error)"])
+            return nil
+        }
+    }
+}

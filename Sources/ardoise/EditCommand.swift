@@ -1,0 +1,78 @@
+import ArgumentParser
+import BillingModel
+import Ledger
+import Workspace
+
+struct EditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "edit",
+        abstract: "Edit a proforma: change, add or remove lines, with a reason kept in the audit log.",
+        discussion: """
+            Lines are "LABEL|QUANTITY|UNIT PRICE HT|VAT %"; in --set an empty field keeps the line's value, e.g. \
+            --set 2 "|1850||" changes only the quantity of line 2. The net amount is recomputed as round(quantity × unit price, 2). \
+            An issued invoice is never edited: make a credit note.
+            """
+    )
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The proforma's id.") var id: Int64
+    @Option(help: "Why it is edited (kept in the audit log).") var reason: String
+    @Option(parsing: .upToNextOption, help: "Change line N: N \"LABEL|QUANTITY|UNIT PRICE HT|VAT %\" (repeatable).") var set: [String] = []
+    @Option(help: "Remove line N (repeatable).") var remove: [Int] = []
+    @Option(help: "Add a line \"LABEL|QUANTITY|UNIT PRICE HT|VAT %\" (repeatable).") var add: [String] = []
+
+    func run() throws {
+        try Outcome.run {
+            guard !set.isEmpty || !remove.isEmpty || !add.isEmpty else { throw ValidationError("nothing to edit: give --set, --remove or --add") }
+            guard set.count % 2 == 0 else { throw ValidationError("--set takes a line number and a line: --set 2 \"|1850||\"") }
+            let ledger = try Workspace.open(configPath: global.config).openLedger()
+            guard let stored = try ledger.invoice(id: id) else { throw InvoiceError("no invoice \(id)") }
+            var lines = stored.lines.map { (position: $0.position, line: NewInvoiceLine($0)) }
+            for pair in stride(from: 0, to: set.count, by: 2) {
+                guard let n = Int(set[pair]), let i = lines.firstIndex(where: { $0.position == n }) else {
+                    throw InvoiceError("proforma \(id) has no line `\(set[pair])` (lines 1–\(stored.lines.count))")
+                }
+                lines[i].line = try EditCommand.apply(set[pair + 1], to: lines[i].line)
+            }
+            for n in remove {
+                guard lines.contains(where: { $0.position == n }) else { throw InvoiceError("proforma \(id) has no line \(n)") }
+                lines.removeAll { $0.position == n }
+            }
+            var result = lines.map(\.line)
+            for text in add {
+                let l = try ManualCommand.parseLine(text)
+                result.append(NewInvoiceLine(label: l.label, quantity: l.quantity, unitPrice: l.unitPrice, net: l.unitPrice.times(l.quantity),
+                                             vat: l.vat, service: stored.invoice.period, explanation: "added by \(global.who): \(reason)"))
+            }
+            guard !result.isEmpty else { throw InvoiceError("a document keeps at least one line: discard it instead") }
+            try ledger.replaceLines(id: id, lines: result, reason: reason, actor: global.who)
+            let after = try ledger.invoice(id: id)
+            emit("edited proforma \(id): \(result.count) lines, \(after.map { Money(cents: $0.invoice.totalTtc).grouped } ?? "?") TTC\n")
+            return 0
+        }
+    }
+
+    /// A line with the fields given in `text` changed; empty fields keep their value.
+    static func apply(_ text: String, to line: NewInvoiceLine) throws -> NewInvoiceLine {
+        let parts = text.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 4 else { throw ValidationError("`\(text)`: expected \"LABEL|QUANTITY|UNIT PRICE HT|VAT %\" (empty fields are kept)") }
+        var l = line
+        if !parts[0].isEmpty { l.label = parts[0] }
+        if !parts[1].isEmpty {
+            guard let q = Int(parts[1]) else { throw ValidationError("`\(text)`: the quantity `\(parts[1])` is not a whole number") }
+            l.quantity = q
+        }
+        if !parts[2].isEmpty {
+            guard let p = Price(parts[2]) else { throw ValidationError("`\(text)`: the unit price `\(parts[2])` is not an amount") }
+            l.unitPrice = p
+        }
+        if !parts[3].isEmpty {
+            guard let v = VATRate(parts[3].replacingOccurrences(of: "%", with: "")), VATRate.frenchRates.contains(v) else {
+                throw ValidationError("`\(text)`: `\(parts[3])` is not a French VAT rate")
+            }
+            l.vat = v
+        }
+        if !parts[1].isEmpty || !parts[2].isEmpty { l.net = l.unitPrice.times(l.quantity) }
+        l.explanation += (l.explanation.isEmpty ? "" : "; ") + "edited"
+        return l
+    }
+}

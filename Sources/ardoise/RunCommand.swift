@@ -1,0 +1,65 @@
+import ArgumentParser
+import BillingModel
+import Foundation
+import Logging
+import Workspace
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "The daily scheduled job: import the inbox, bill events, corrections and the periods due, validate automatic ones, send.",
+        discussion: """
+            Cron or a systemd timer calls it once a day (examples/cron and examples/systemd). Running it twice for a day \
+            changes nothing; a second run while one is going exits 2 without doing anything (lock file beside the database). \
+            Exit codes: 0 all done; 1 done, but something needs a person (rejected rows, a conflict, a client not billed, a \
+            delivery that failed); 2 it could not run. Logs: one line per event on standard error, JSON with --log-format json.
+            """
+    )
+    enum LogFormat: String, ExpressibleByArgument { case text, json }
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "text or json (one object per line).") var logFormat: LogFormat = .text
+    @Flag(help: "Log every file and every document, not only what changed.") var verbose = false
+    @Flag(help: "Do not send the outbox.") var noSend = false
+
+    func run() throws {
+        try Outcome.run {
+            let workspace = try Workspace.open(configPath: global.config)
+            let day = try global.today()
+            let format = logFormat
+            var logger = Logger(label: "ardoise.run") { label in
+                format == .json ? JSONLogHandler(label: label) as any LogHandler : TextLogHandler() as any LogHandler
+            }
+            logger.logLevel = verbose ? .debug : .info
+            let report = try ScheduledRun(workspace: workspace, logger: logger, actor: global.actor ?? "scheduler").run(on: day)
+            emit(RunCommand.summary(report))
+            return report.exitCode
+        }
+    }
+
+    static func summary(_ r: ScheduledRunReport) -> String {
+        var out = "run of \(r.day): \(r.filesImported) files imported, \(r.filesUnchanged) unchanged"
+        if r.filesWithProblems > 0 { out += ", \(r.filesWithProblems) refused or in conflict" }
+        if r.rowsRejected > 0 { out += ", \(r.rowsRejected) rows rejected" }
+        out += "\n"
+        func line(_ name: String, _ b: BillingReportSummary?) { if let b { out += "  \(name): \(b)\n" } }
+        line("events", r.events.map(BillingReportSummary.init))
+        line("corrections", r.corrections.map(BillingReportSummary.init))
+        line("periods due", r.due.map(BillingReportSummary.init))
+        if let s = r.sending { out += "  sending: \(s)\n" }
+        for f in r.billingFailures { out += "error: \(f.client): \(f.message)\n" }
+        for f in r.stepFailures { out += "error: \(f)\n" }
+        return out
+    }
+}
+
+import BillingEngine
+
+/// A billing step in one line.
+struct BillingReportSummary: CustomStringConvertible {
+    let report: BillingReport
+    init(_ r: BillingReport) { report = r }
+    var description: String {
+        "\(report.created.count) documents created, \(report.unchanged) unchanged, \(report.issued.count) issued, \(report.totalTTC.grouped) TTC"
+    }
+}
