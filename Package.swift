@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "DemoTests", dependencies: ["Demo", "Workspace", "ContractLanguage", "Settings", "BillingModel",
                                                       "Diagnostics", "TestSupport"]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks"]),
-        .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "TestSupport"]),
+        .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Ledger", "BillingModel", "TestSupport"]),
         .testTarget(name: "BillingEngineTests", dependencies: [
             "BillingEngine", "Workspace", "Imports", "Ledger", "Settings", "ContractLanguage", "BillingModel", "TestSupport",
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),

@@ -84,25 +84,12 @@ struct ManualCommand: ParsableCommand {
                 guard let p = Period(parsing: text) else { throw ValidationError("`--period \(text)` is not a period") }
                 return p
             } ?? Period.month(of: today)
-            let lines = try line.map(ManualCommand.parseLine)
+            let lines = try line.map(LineText.parse).map { ($0.label, $0.quantity, $0.unitPrice, $0.vat) }
             let id = try engine.createManual(ManualDocument(type: kind, client: client, payer: payer, period: p, poNumber: po,
                                                             credits: credits, lines: lines), reason: reason, on: today)
             let ttc = try engine.ledger.invoice(id: id).map { Money(cents: $0.invoice.totalTtc).grouped } ?? "?"
             emit("\(kind == .invoice ? "invoice" : "credit note") proforma \(id) for \(client): \(ttc) TTC, to validate\n")
             return 0
         }
-    }
-
-    static func parseLine(_ text: String) throws -> (label: String, quantity: Int, unitPrice: Price, vat: VATRate) {
-        let parts = text.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard parts.count == 4, !parts[0].isEmpty else {
-            throw ValidationError("`--line \(text)`: expected \"LABEL|QUANTITY|UNIT PRICE HT|VAT %\"")
-        }
-        guard let q = Int(parts[1]), q > 0 else { throw ValidationError("`--line \(text)`: the quantity `\(parts[1])` is not a whole number above 0") }
-        guard let price = Price(parts[2]) else { throw ValidationError("`--line \(text)`: the unit price `\(parts[2])` is not an amount such as 150.00") }
-        guard let vat = VATRate(parts[3].replacingOccurrences(of: "%", with: "").trimmingCharacters(in: .whitespaces)) else {
-            throw ValidationError("`--line \(text)`: the VAT rate `\(parts[3])` is not a percent such as 20 or 5.5")
-        }
-        return (parts[0], q, price, vat)
     }
 }

@@ -31,7 +31,7 @@ struct EditCommand: ParsableCommand {
                 guard let n = Int(set[pair]), let i = lines.firstIndex(where: { $0.position == n }) else {
                     throw InvoiceError("proforma \(id) has no line `\(set[pair])` (lines 1–\(stored.lines.count))")
                 }
-                lines[i].line = try EditCommand.apply(set[pair + 1], to: lines[i].line)
+                lines[i].line = try LineText.apply(set[pair + 1], to: lines[i].line, note: "edited by \(global.who): \(reason)")
             }
             for n in remove {
                 guard lines.contains(where: { $0.position == n }) else { throw InvoiceError("proforma \(id) has no line \(n)") }
@@ -39,7 +39,7 @@ struct EditCommand: ParsableCommand {
             }
             var result = lines.map(\.line)
             for text in add {
-                let l = try ManualCommand.parseLine(text)
+                let l = try LineText.parse(text)
                 result.append(NewInvoiceLine(label: l.label, quantity: l.quantity, unitPrice: l.unitPrice, net: l.unitPrice.times(l.quantity),
                                              vat: l.vat, service: stored.invoice.period, explanation: "added by \(global.who): \(reason)"))
             }
@@ -49,30 +49,5 @@ struct EditCommand: ParsableCommand {
             emit("edited proforma \(id): \(result.count) lines, \(after.map { Money(cents: $0.invoice.totalTtc).grouped } ?? "?") TTC\n")
             return 0
         }
-    }
-
-    /// A line with the fields given in `text` changed; empty fields keep their value.
-    static func apply(_ text: String, to line: NewInvoiceLine) throws -> NewInvoiceLine {
-        let parts = text.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard parts.count == 4 else { throw ValidationError("`\(text)`: expected \"LABEL|QUANTITY|UNIT PRICE HT|VAT %\" (empty fields are kept)") }
-        var l = line
-        if !parts[0].isEmpty { l.label = parts[0] }
-        if !parts[1].isEmpty {
-            guard let q = Int(parts[1]) else { throw ValidationError("`\(text)`: the quantity `\(parts[1])` is not a whole number") }
-            l.quantity = q
-        }
-        if !parts[2].isEmpty {
-            guard let p = Price(parts[2]) else { throw ValidationError("`\(text)`: the unit price `\(parts[2])` is not an amount") }
-            l.unitPrice = p
-        }
-        if !parts[3].isEmpty {
-            guard let v = VATRate(parts[3].replacingOccurrences(of: "%", with: "")), VATRate.frenchRates.contains(v) else {
-                throw ValidationError("`\(text)`: `\(parts[3])` is not a French VAT rate")
-            }
-            l.vat = v
-        }
-        if !parts[1].isEmpty || !parts[2].isEmpty { l.net = l.unitPrice.times(l.quantity) }
-        l.explanation += (l.explanation.isEmpty ? "" : "; ") + "edited"
-        return l
     }
 }
