@@ -42,6 +42,24 @@ extension BillingEngine {
                                                     reason: "client known to no settings (\(u.covers) covers, employer share and guests)",
                                                     amountTTC: u.employerShare + u.guests))
         }
+        // Orders delivered in the period and not (or no longer exactly) invoiced: pending for the daily run.
+        for snapshot in try ledger.ordersToBill(upTo: period.end) {
+            guard let order = ContractLanguage.EventOrder(snapshot), period.contains(order.deliveredOn),
+                  let compiled = contracts[snapshot.revision.client], let (_, events) = compiled.contract.eventsTerm,
+                  compiled.contract.validity.contains(order.deliveredOn) else { continue }
+            let issued = try ledger.issuedLines(orderID: order.id)
+            if issued.isEmpty && (order.cancelled || events.grouping == .monthly) { continue }
+            var billed = LineTally()
+            for b in issued { billed.add(NewInvoiceLine(b.line), sign: Int(b.sign)) }
+            let current = LineTally(order.cancelled ? [] : compiled.priceOrder(order).map(NewInvoiceLine.init))
+            if billed.sameAmounts(as: current) { continue }
+            let ttc = InvoiceTotals(lines: current.lines.map { ($0.net, $0.vat) }).totalTTC
+                - InvoiceTotals(lines: billed.lines.map { ($0.net, $0.vat) }).totalTTC
+            report.items.append(Item(client: snapshot.revision.client, site: order.site, category: nil,
+                                     reason: issued.isEmpty ? "order \(order.id) delivered \(order.deliveredOn), not invoiced yet (`ardoise bill --events`)"
+                                                           : "order \(order.id) changed (revision \(order.revision)) since it was invoiced, difference not billed yet",
+                                     amountTTC: ttc))
+        }
         report.lateRevenue = try ledger.periodsWithLateRevenue().filter { $0.period.intersection(period) != nil }
             .map { ($0.client, $0.period, $0.siteDays.count) }
         return report

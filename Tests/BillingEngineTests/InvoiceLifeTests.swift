@@ -61,7 +61,11 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
 
         // Not delivered yet on the 13th: nothing.
         #expect(try engine.billEvents(on: day("2026-10-13")).created.isEmpty)
+        // Until the run bills it, the delivered order shows in the unbilled report.
+        let pending = try engine.unbilled(period: Period(parsing: "2026-10")!, issueDate: day("2026-10-14")).items.filter { $0.reason.contains("EVT-T-1") }
+        #expect(pending.map(\.amountTTC) == [Money(cents: 104_348)])
         let first = try engine.billEvents(on: day("2026-10-14"))
+        #expect(try engine.unbilled(period: Period(parsing: "2026-10")!, issueDate: day("2026-10-14")).items.filter { $0.reason.contains("EVT-T-1") }.isEmpty)
         #expect(first.issued.count == 1)
         let invoice = try #require(try ledger.invoice(number: first.issued[0]))
         #expect(invoice.invoice.totalHt == 92_815 && invoice.invoice.totalTtc == 104_348)   // the contract's example
