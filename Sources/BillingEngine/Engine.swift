@@ -177,7 +177,16 @@ public struct BillingEngine: Sendable {
         for d in drafts { report.clientsBilled.insert(d.client) }
         report.created += created.filter { id, _ in !report.created.contains(id) }.map(\.0)
         let automatic = created.filter(\.1).map(\.0)
-        if !automatic.isEmpty { report.issued += try validate(ids: automatic, on: report.issueDate, now: now) }
+        // Each automatic validation on its own: one refused (a closed month, a
+        // stale proforma) leaves its proforma waiting and a clear error; the others are issued.
+        for id in automatic {
+            do {
+                report.issued += try validate(ids: [id], on: report.issueDate, now: now)
+            } catch {
+                report.failures.append(BillingFailure(client: (try? ledger.invoice(id: id))??.invoice.client ?? "?",
+                                                      message: "proforma \(id) not validated automatically: \(error)"))
+            }
+        }
         for id in created.map(\.0) {
             if let i = try ledger.invoice(id: id)?.invoice {
                 let sign: Int64 = i.type == .creditNote ? -1 : 1

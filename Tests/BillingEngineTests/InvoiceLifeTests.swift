@@ -106,6 +106,18 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
         #expect(try engine.billEvents(on: day("2026-10-18")).created.isEmpty)
     }
 
+    @Test func anAutomaticValidationRefusedLeavesTheProformaAndSaysWhy() throws {
+        let s = try Scratch()
+        let ledger = try s.workspace.openLedger()
+        try s.write("EVT_20261014.jsonl", heliosOrder(revision: 1))
+        _ = s.workspace.importFiles([], into: ledger)
+        try ledger.closeMonth("2026-10", by: "controller")
+        let r = try s.engine(ledger, day("2026-10-14")).billEvents(on: day("2026-10-14"))
+        #expect(r.issued.isEmpty && r.created.count == 1)
+        #expect(r.failures.map(\.client) == ["C0013"] && r.failures[0].message.contains("closed"))
+        #expect(try ledger.invoices(status: .proforma).count == 1)
+    }
+
     @Test func inDifferenceModeOneDocumentHoldsTheDeltas() throws {
         let s = try Scratch { rules in
             let f = rules.appendingPathComponent("c0013-helios.ard")
