@@ -216,6 +216,12 @@ enum Compiler {
 
     // MARK: terms
 
+    // What the terms' evaluators capture, as structs: read in place, not copied
+    // through the runtime's generic tuple witnesses.
+    struct PricedCategory: Sendable { var category: String, schedule: PriceSchedule, column: Int, label: String }
+    struct CappedCategory: Sendable { var category: String, cap: Money, column: Int, label: String }
+    struct GuaranteedSite: Sendable { var name: String, slot: Int }
+
     static func compile(_ term: Term, contract: Contract, layout: TableLayout, indexSeries: [String: [String: Percentage]]) -> Evaluator {
         let valid = validity(term, contract)
         let termStart = term.validFrom ?? contract.validFrom
@@ -226,7 +232,7 @@ enum Compiler {
         case .subsidyPerCover(let vat, let categories):
             // Labels and columns are fixed by the contract: made once here, not per evaluation.
             let priced = categories.compactMap { c in
-                c.price.map { (category: c.category, schedule: $0, column: layout.column(of: c.category), label: "\(term.label) catégorie \(c.category)") }
+                c.price.map { PricedCategory(category: c.category, schedule: $0, column: layout.column(of: c.category), label: "\(term.label) catégorie \(c.category)") }
             }
             return { (s: inout EvaluationState) throws(EvaluationError) in
                 guard let within = s.period.intersection(valid) else { return }
@@ -253,7 +259,7 @@ enum Compiler {
                 }
             }
         case .subsidyCappedByTray(let vat, let caps):
-            let columns = caps.map { (category: $0.category, cap: $0.cap, column: layout.column(of: $0.category), label: "\(term.label) catégorie \($0.category)") }
+            let columns = caps.map { CappedCategory(category: $0.category, cap: $0.cap, column: layout.column(of: $0.category), label: "\(term.label) catégorie \($0.category)") }
             return { (s: inout EvaluationState) throws(EvaluationError) in
                 guard let within = s.period.intersection(valid) else { return }
                 let lo = within.start.ordinal, hi = within.end.ordinal
@@ -441,7 +447,7 @@ enum Compiler {
             }
         case .minimumGuarantee(let threshold, let schedule, let vat):
             let revision = term.revision
-            let guaranteed = layout.sites.indices.map { (name: layout.sites[$0], slot: layout.siteSlots[$0]) }
+            let guaranteed = layout.sites.indices.map { GuaranteedSite(name: layout.sites[$0], slot: layout.siteSlots[$0]) }
             return { (s: inout EvaluationState) throws(EvaluationError) in
                 guard let within = s.period.intersection(valid) else { return }
                 let segs = try pieces(schedule, revision: revision, termStart: termStart, within: within, index: index, termLine: term.line)
