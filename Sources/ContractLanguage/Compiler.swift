@@ -90,7 +90,7 @@ public struct EvaluationState: Sendable {
     var lines: [BilledLine] = []
     var unbilled: [UnbilledRevenue] = []
     var notes: [String] = []
-    /// Whether lines carry their explanation; building it is a third of an evaluation's cost.
+    /// Whether lines carry their explanation; building it costs more than the rest of an evaluation.
     var explain = true
 
     /// Appends a line of `term`; its explanation is only built when asked for.
