@@ -7,12 +7,36 @@ public struct CompiledContract: Sendable {
     public let contract: Contract
     let evaluators: [@Sendable (inout EvaluationState) throws(EvaluationError) -> Void]
     let unbilledCheck: @Sendable (inout EvaluationState) -> Void
+    /// Where the day figures the terms sum go.
+    let layout: TableLayout
+    /// Whether a term reads revenue days (all but fixed fees and events).
+    let readsDays: Bool
+    /// About how many lines an evaluation makes, to allocate them once.
+    let expectedLines: Int
 
     /// Compiles `contract`; index values come from the settings at compile time.
     public init(_ contract: Contract, indexSeries: [String: [String: Percentage]]) {
         self.contract = contract
-        evaluators = contract.terms.map { Compiler.compile($0, contract: contract, indexSeries: indexSeries) }
+        let layout = TableLayout(contract)
+        self.layout = layout
+        evaluators = contract.terms.map { Compiler.compile($0, contract: contract, layout: layout, indexSeries: indexSeries) }
         unbilledCheck = Compiler.unbilled(contract)
+        var reads = false, lines = 0
+        let sites = contract.perSite ? max(1, contract.sites.count) : 1
+        for t in contract.terms {
+            switch t.rule {
+            case .flatFee: lines += 1
+            case .events: lines += 4
+            case .subsidyPerCover(_, let cats): reads = true; lines += sites * cats.count
+            case .subsidyCappedByTray(_, let caps): reads = true; lines += sites * caps.count
+            case .tieredFee(_, let bands, _, _): reads = true; lines += bands.count
+            case .minimumGuarantee: reads = true; lines += contract.sites.count
+            case .floorFee: reads = true; lines += 1
+            default: reads = true; lines += sites
+            }
+        }
+        readsDays = reads
+        expectedLines = lines
     }
 
     /// The days whose revenue `evaluate` needs: the period, and the fee periods billed in arrears in it.
@@ -36,8 +60,10 @@ public struct CompiledContract: Sendable {
     /// the lines' `explanation` is left empty (same lines and amounts, faster).
     public func evaluate(period: Period, issueDate: Day, revenue: ClientRevenue,
                          explanations: Bool = true) throws(EvaluationError) -> Evaluation {
-        var state = EvaluationState(period: period, issueDate: issueDate, revenue: revenue, contract: contract)
+        var state = EvaluationState(period: period, issueDate: issueDate, revenue: revenue,
+                                    table: readsDays ? CoverTable(revenue.days, layout: layout) : .empty)
         state.explain = explanations
+        state.lines.reserveCapacity(expectedLines)
         if contract.validity.intersection(period) == nil {
             state.notes.append("the period \(period.name) is outside the contract's validity (\(contract.validFrom)\(contract.validUntil.map { " to \($0)" } ?? " onwards")): its revenue bills nothing")
         }
@@ -59,11 +85,12 @@ public struct EvaluationState: Sendable {
     let period: Period
     let issueDate: Day
     let revenue: ClientRevenue
-    let contract: Contract
+    /// The integer figures of `revenue.days`, row by row, built once per evaluation.
+    let table: CoverTable
     var lines: [BilledLine] = []
     var unbilled: [UnbilledRevenue] = []
     var notes: [String] = []
-    /// Whether lines carry their explanation; building it is a third of an evaluation's cost.
+    /// Whether lines carry their explanation; building it costs more than the rest of an evaluation.
     var explain = true
 
     /// Appends a line of `term`; its explanation is only built when asked for.
@@ -121,6 +148,38 @@ enum Compiler {
         return out
     }
 
+    /// The price over all of `within` when no dated change falls inside it and
+    /// there is no revision: the one segment `segments` would return, without building it.
+    static func singlePrice(_ schedule: PriceSchedule, within: Period) -> Price? {
+        var base = schedule.initial
+        for c in schedule.changes {
+            if within.contains(c.from) && c.from != within.start { return nil }
+            if c.from <= within.start { base = c.price }
+        }
+        return base
+    }
+
+    /// `segments`, without an array in the common case of one price over the whole period.
+    static func pieces(_ schedule: PriceSchedule, revision: IndexRevision?, termStart: Day, within: Period,
+                       index: [String: Percentage]?, termLine: Int) throws(EvaluationError) -> Segments {
+        if revision == nil, let price = singlePrice(schedule, within: within) { return Segments(single: (within, price, "")) }
+        return Segments(list: try segments(schedule, revision: revision, termStart: termStart, within: within, index: index, termLine: termLine))
+    }
+
+    /// The sub-periods of a term and their prices (and why a price was revised).
+    struct Segments {
+        private var single: (Period, Price, String)
+        private var list: [(Period, Price, String)]
+        let count: Int
+        init(single: (Period, Price, String)) { self.single = single; list = []; count = 1 }
+        init(list: [(Period, Price, String)]) {
+            self.list = list
+            single = list.first ?? (Period(start: Day(ordinal: 0), end: Day(ordinal: -1)), .zero, "")
+            count = list.count
+        }
+        subscript(i: Int) -> (Period, Price, String) { list.isEmpty ? single : list[i] }
+    }
+
     static func suffix(_ p: Period, of segments: Int) -> String {
         segments > 1 ? " du \(p.start.french) au \(p.end.french)" : ""
     }
@@ -143,18 +202,6 @@ enum Compiler {
         return out
     }
 
-    /// Sums a value over the revenue days of `period` (and of `site` when given).
-    @inline(__always)
-    static func sum(_ revenue: ClientRevenue, in period: Period, site: String? = nil, _ value: (RevenueDay) -> Int) -> Int {
-        var total = 0
-        for d in revenue.days where period.contains(d.day) && (site == nil || d.site == site) { total += value(d) }
-        return total
-    }
-
-    static func sites(_ state: EvaluationState) -> [String?] {
-        state.contract.perSite ? state.contract.sites.map { Optional($0) } : [nil]
-    }
-
     static func line(_ term: Term, label: String, quantity: Int, unit: Price, net: Money, vat: VATRate, site: String?,
                      period: Period, explanation: String, fee: Bool = false) -> BilledLine {
         BilledLine(label: label, quantity: quantity, unitPrice: unit, net: net, vat: vat, revenueType: term.revenueType, payer: term.payer,
@@ -163,29 +210,42 @@ enum Compiler {
 
     // MARK: terms
 
-    static func compile(_ term: Term, contract: Contract, indexSeries: [String: [String: Percentage]]) -> Evaluator {
+    // What the terms' evaluators capture, as structs: read in place, not copied
+    // through the runtime's generic tuple witnesses.
+    struct PricedCategory: Sendable { var category: String, schedule: PriceSchedule, column: Int, label: String }
+    struct CappedCategory: Sendable { var category: String, cap: Money, column: Int, label: String }
+    struct GuaranteedSite: Sendable { var name: String, slot: Int }
+
+    static func compile(_ term: Term, contract: Contract, layout: TableLayout, indexSeries: [String: [String: Percentage]]) -> Evaluator {
         let valid = validity(term, contract)
         let termStart = term.validFrom ?? contract.validFrom
         let index = term.revision.flatMap { indexSeries[$0.series] }
+        let sites = layout.filters(perSite: contract.perSite)
+        let perSite = contract.perSite
         switch term.rule {
         case .subsidyPerCover(let vat, let categories):
-            let priced = categories.compactMap { c in c.price.map { (c.category, $0) } }
+            // Labels and columns are fixed by the contract: made once here, not per evaluation.
+            let priced = categories.compactMap { c in
+                c.price.map { PricedCategory(category: c.category, schedule: $0, column: layout.column(of: c.category), label: "\(term.label) catégorie \(c.category)") }
+            }
             return { (s: inout EvaluationState) throws(EvaluationError) in
                 guard let within = s.period.intersection(valid) else { return }
-                for site in sites(s) {
-                    for (category, schedule) in priced {
-                        let segs = try segments(schedule, revision: nil, termStart: termStart, within: within, index: nil, termLine: term.line)
-                        for (p, price, _) in segs {
-                            let covers = sum(s.revenue, in: p, site: site) { $0.covers[category] ?? 0 }
+                for site in sites {
+                    for c in priced {
+                        let segs = try pieces(c.schedule, revision: nil, termStart: termStart, within: within, index: nil, termLine: term.line)
+                        for i in 0..<segs.count {
+                            let (p, price, _) = segs[i]
+                            let covers = s.table.sum(c.column, in: p, site: site.slot)
                             guard covers > 0 else { continue }
-                            let label = "\(term.label) catégorie \(category)\(suffix(p, of: segs.count))"
-                            if schedule.includesVAT {
+                            let label = segs.count > 1 ? c.label + suffix(p, of: segs.count) : c.label
+                            let category = c.category
+                            if c.schedule.includesVAT {
                                 let net = price.times(covers, excludingVATAt: vat)
                                 s.append(term, label: label + " (\(covers) couverts à \(price) TTC)", quantity: 1, unit: net.asPrice, net: net, vat: vat,
-                                         site: site, period: p, explanation: "\(covers) covers of category \(category) × \(price) TTC / (1 + \(vat)%) = \(net) HT")
+                                         site: site.name, period: p, explanation: "\(covers) covers of category \(category) × \(price) TTC / (1 + \(vat)%) = \(net) HT")
                             } else {
                                 let net = price.times(covers)
-                                s.append(term, label: label, quantity: covers, unit: price, net: net, vat: vat, site: site, period: p,
+                                s.append(term, label: label, quantity: covers, unit: price, net: net, vat: vat, site: site.name, period: p,
                                          explanation: "\(covers) covers of category \(category) × \(price) HT = \(net)")
                             }
                         }
@@ -193,20 +253,24 @@ enum Compiler {
                 }
             }
         case .subsidyCappedByTray(let vat, let caps):
+            let columns = caps.map { CappedCategory(category: $0.category, cap: $0.cap, column: layout.column(of: $0.category), label: "\(term.label) catégorie \($0.category)") }
             return { (s: inout EvaluationState) throws(EvaluationError) in
                 guard let within = s.period.intersection(valid) else { return }
-                for site in sites(s) {
-                    for (category, cap) in caps {
+                let lo = within.start.ordinal, hi = within.end.ordinal
+                let days = s.revenue.days
+                for site in sites {
+                    for c in columns {
                         var capped = Money.zero
                         var covers = 0
-                        for d in s.revenue.days where within.contains(d.day) && (site == nil || d.site == site) {
-                            capped += d.cappedTTC[category] ?? .zero
-                            covers += d.covers[category] ?? 0
+                        for i in days.indices where s.table.matches(i, lo: lo, hi: hi, site: site.slot) {
+                            capped += days[i].cappedTTC[c.category] ?? .zero
+                            covers += s.table[i, c.column]
                         }
                         guard !capped.isZero else { continue }
                         let net = capped.excludingVAT(at: vat)
-                        s.append(term, label: "\(term.label) catégorie \(category)", quantity: 1, unit: net.asPrice, net: net, vat: vat,
-                                 site: site, period: within,
+                        let (category, cap) = (c.category, c.cap)
+                        s.append(term, label: c.label, quantity: 1, unit: net.asPrice, net: net, vat: vat,
+                                 site: site.name, period: within,
                                  explanation: "\(covers) covers of category \(category), each min(\(cap) TTC, tray TTC), sum \(capped) TTC / (1 + \(vat)%) = \(net) HT")
                     }
                 }
@@ -215,18 +279,20 @@ enum Compiler {
             let hasGuestTerm = contract.terms.contains { if case .guestMeals = $0.rule { return true } else { return false } }
             return { (s: inout EvaluationState) throws(EvaluationError) in
                 guard let within = s.period.intersection(valid) else { return }
-                for site in sites(s) {
-                    var byRate: [VATRate: Money] = [:]
-                    for d in s.revenue.days where within.contains(d.day) && (site == nil || d.site == site) {
-                        for (category, rates) in d.employerShare where !(hasGuestTerm && category == "INV") {
-                            for (r, m) in rates { byRate[r, default: .zero] += m }
+                let lo = within.start.ordinal, hi = within.end.ordinal
+                let days = s.revenue.days
+                for site in sites {
+                    var byRate = RateTotals()
+                    for i in days.indices where s.table.matches(i, lo: lo, hi: hi, site: site.slot) {
+                        for (category, rates) in days[i].employerShare where !(hasGuestTerm && category == "INV") {
+                            for (r, m) in rates { byRate.add(r, m) }
                         }
                     }
-                    for r in byRate.keys.sorted() {
-                        guard let ttc = byRate[r], !ttc.isZero else { continue }
+                    for (r, ttc) in byRate.sorted() {
+                        guard !ttc.isZero else { continue }
                         let net = ttc.excludingVAT(at: r)
                         s.append(term, label: byRate.count > 1 ? "\(term.label) (TVA \(r.french) %)" : term.label, quantity: 1,
-                                 unit: net.asPrice, net: net, vat: r, site: site, period: within,
+                                 unit: net.asPrice, net: net, vat: r, site: site.name, period: within,
                                  explanation: "employer share recorded by the registers \(ttc) TTC / (1 + \(r)%) = \(net) HT\(hasGuestTerm ? ", guests billed apart" : "")")
                     }
                 }
@@ -234,18 +300,20 @@ enum Compiler {
         case .guestMeals:
             return { (s: inout EvaluationState) throws(EvaluationError) in
                 guard let within = s.period.intersection(valid) else { return }
-                for site in sites(s) {
-                    var byRate: [VATRate: Money] = [:]
+                let lo = within.start.ordinal, hi = within.end.ordinal
+                let days = s.revenue.days
+                for site in sites {
+                    var byRate = RateTotals()
                     var tickets = 0
-                    for d in s.revenue.days where within.contains(d.day) && (site == nil || d.site == site) {
-                        tickets += d.guestCovers
-                        for (r, m) in d.guestTTC { byRate[r, default: .zero] += m }
+                    for i in days.indices where s.table.matches(i, lo: lo, hi: hi, site: site.slot) {
+                        tickets += s.table[i, CoverTable.guests]
+                        for (r, m) in days[i].guestTTC { byRate.add(r, m) }
                     }
-                    for r in byRate.keys.sorted() {
-                        guard let ttc = byRate[r], !ttc.isZero else { continue }
+                    for (r, ttc) in byRate.sorted() {
+                        guard !ttc.isZero else { continue }
                         let net = ttc.excludingVAT(at: r)
                         s.append(term, label: byRate.count > 1 ? "\(term.label) (TVA \(r.french) %)" : term.label, quantity: 1,
-                                 unit: net.asPrice, net: net, vat: r, site: site, period: within,
+                                 unit: net.asPrice, net: net, vat: r, site: site.name, period: within,
                                  explanation: "\(tickets) guest tickets, \(ttc) TTC / (1 + \(r)%) = \(net) HT")
                     }
                 }
@@ -254,23 +322,26 @@ enum Compiler {
             let revision = term.revision
             return { (s: inout EvaluationState) throws(EvaluationError) in
                 guard let within = s.period.intersection(valid) else { return }
-                let segs = try segments(schedule, revision: revision, termStart: termStart, within: within, index: index, termLine: term.line)
-                for site in sites(s) {
-                    for (p, price, why) in segs {
-                        let covers = sum(s.revenue, in: p, site: site) { $0.totalCovers }
+                let segs = try pieces(schedule, revision: revision, termStart: termStart, within: within, index: index, termLine: term.line)
+                for site in sites {
+                    for i in 0..<segs.count {
+                        let (p, price, why) = segs[i]
+                        let covers = s.table.sum(CoverTable.total, in: p, site: site.slot)
                         guard covers > 0 else { continue }
                         let unit = share == .full ? price : price.percent(share)
-                        let shareText = share == .full ? "" : ", client pays \(share)%: \(price) × \(share)% = \(unit)"
-                        let label = term.label + suffix(p, of: segs.count)
-                        let whyText = why.isEmpty ? "" : " (\(why))"
+                        // Words for the explanation only: built when it is.
+                        var detail: String {
+                            (share == .full ? "" : ", client pays \(share)%: \(price) × \(share)% = \(unit)") + (why.isEmpty ? "" : " (\(why))")
+                        }
+                        let label = segs.count > 1 ? term.label + suffix(p, of: segs.count) : term.label
                         if schedule.includesVAT {
                             let net = unit.times(covers, excludingVATAt: vat)
                             s.append(term, label: label + " (\(covers) couverts à \(unit) TTC)", quantity: 1, unit: net.asPrice, net: net, vat: vat,
-                                     site: site, period: p, explanation: "\(covers) covers × \(unit) TTC / (1 + \(vat)%) = \(net) HT\(shareText)\(whyText)")
+                                     site: site.name, period: p, explanation: "\(covers) covers × \(unit) TTC / (1 + \(vat)%) = \(net) HT\(detail)")
                         } else {
                             let net = unit.times(covers)
-                            s.append(term, label: label, quantity: covers, unit: unit, net: net, vat: vat, site: site, period: p,
-                                     explanation: "\(covers) covers (guests included) × \(unit) HT = \(net)\(shareText)\(whyText)")
+                            s.append(term, label: label, quantity: covers, unit: unit, net: net, vat: vat, site: site.name, period: p,
+                                     explanation: "\(covers) covers (guests included) × \(unit) HT = \(net)\(detail)")
                         }
                     }
                 }
@@ -278,17 +349,19 @@ enum Compiler {
         case .cafeteriaParticipation(let pct):
             return { (s: inout EvaluationState) throws(EvaluationError) in
                 guard let within = s.period.intersection(valid) else { return }
-                for site in sites(s) {
-                    var byRate: [VATRate: Money] = [:]
-                    for d in s.revenue.days where within.contains(d.day) && (site == nil || d.site == site) {
-                        for (r, m) in d.cafeteriaTTC { byRate[r, default: .zero] += m }
+                let lo = within.start.ordinal, hi = within.end.ordinal
+                let days = s.revenue.days
+                for site in sites {
+                    var byRate = RateTotals()
+                    for i in days.indices where s.table.matches(i, lo: lo, hi: hi, site: site.slot) {
+                        for (r, m) in days[i].cafeteriaTTC { byRate.add(r, m) }
                     }
-                    for r in byRate.keys.sorted() {
-                        guard let ttc = byRate[r], !ttc.isZero else { continue }
+                    for (r, ttc) in byRate.sorted() {
+                        guard !ttc.isZero else { continue }
                         let net = Money(cents: Int64(divideRoundingHalfAwayFromZero(Int128(ttc.cents) * Int128(pct.tenThousandths),
                                                                                    Percentage.hundred + Int128(r.tenThousandths))))
                         s.append(term, label: "\(term.label) (TVA \(r.french) %)", quantity: 1, unit: net.asPrice, net: net, vat: r,
-                                 site: site, period: within,
+                                 site: site.name, period: within,
                                  explanation: "\(pct)% of badge holders' cafeteria tickets \(ttc) TTC / (1 + \(r)%) = \(net) HT")
                     }
                 }
@@ -298,11 +371,12 @@ enum Compiler {
             return { (s: inout EvaluationState) throws(EvaluationError) in
                 for f in feePeriods(per, timing: timing, billedIn: s.period) {
                     guard let within = f.intersection(valid) else { continue }
-                    let segs = try segments(schedule, revision: revision, termStart: termStart, within: within, index: index, termLine: term.line)
-                    for (p, price, why) in segs {
+                    let segs = try pieces(schedule, revision: revision, termStart: termStart, within: within, index: index, termLine: term.line)
+                    for i in 0..<segs.count {
+                        let (p, price, why) = segs[i]
                         let full = price.times(1)
                         let net = p.dayCount == f.dayCount ? full : full.prorated(p.dayCount, over: f.dayCount)
-                        let prorata = p.dayCount == f.dayCount ? "" : ", prorated \(p.dayCount)/\(f.dayCount) days"
+                        var prorata: String { p.dayCount == f.dayCount ? "" : ", prorated \(p.dayCount)/\(f.dayCount) days" }
                         let label = "\(term.label) \(feePeriodName(f))\(p == f ? "" : " (du \(p.start.french) au \(p.end.french))")"
                         s.append(term, label: label, quantity: 1, unit: net.asPrice, net: net, vat: vat, site: nil, period: p,
                                  explanation: "\(full) HT per \(per.rawValue) \(timing.rawValue)\(prorata) = \(net)\(why.isEmpty ? "" : " (\(why))")", fee: true)
@@ -313,10 +387,10 @@ enum Compiler {
             return { (s: inout EvaluationState) throws(EvaluationError) in
                 for f in feePeriods(per, timing: .inArrears, billedIn: s.period) {
                     guard let within = f.intersection(valid) else { continue }
-                    let covers = sum(s.revenue, in: within) { $0.totalCovers }
+                    let covers = s.table.sum(CoverTable.total, in: within, site: CoverTable.anySite)
                     let variable = perCover.times(covers)
                     let minimum = within == f ? floor : floor.prorated(within.dayCount, over: f.dayCount)
-                    let prorata = within == f ? "" : " (floor prorated \(within.dayCount)/\(f.dayCount) days)"
+                    var prorata: String { within == f ? "" : " (floor prorated \(within.dayCount)/\(f.dayCount) days)" }
                     let label = "\(term.label) \(feePeriodName(f))"
                     if variable >= minimum {
                         s.append(term, label: label, quantity: covers, unit: perCover, net: variable, vat: vat, site: nil, period: within,
@@ -331,7 +405,7 @@ enum Compiler {
             return { (s: inout EvaluationState) throws(EvaluationError) in
                 for f in feePeriods(per, timing: .inArrears, billedIn: s.period) {
                     guard let within = f.intersection(valid) else { continue }
-                    let covers = sum(s.revenue, in: within) { $0.totalCovers }
+                    let covers = s.table.sum(CoverTable.total, in: within, site: CoverTable.anySite)
                     guard covers > 0 else { continue }
                     let name = "\(term.label) \(feePeriodName(f))"
                     switch mode {
@@ -367,24 +441,33 @@ enum Compiler {
             }
         case .minimumGuarantee(let threshold, let schedule, let vat):
             let revision = term.revision
+            let guaranteed = layout.sites.indices.map { GuaranteedSite(name: layout.sites[$0], slot: layout.siteSlots[$0]) }
             return { (s: inout EvaluationState) throws(EvaluationError) in
                 guard let within = s.period.intersection(valid) else { return }
-                let segs = try segments(schedule, revision: revision, termStart: termStart, within: within, index: index, termLine: term.line)
-                for site in s.contract.sites {
-                    for (p, price, why) in segs {
+                let segs = try pieces(schedule, revision: revision, termStart: termStart, within: within, index: index, termLine: term.line)
+                let t = s.table
+                for site in guaranteed {
+                    for i in 0..<segs.count {
+                        let (p, price, why) = segs[i]
+                        let lo = p.start.ordinal, hi = p.end.ordinal
                         var missing = 0
                         var openDays = 0
                         var shortDays = 0
-                        for d in s.revenue.days where d.site == site && d.siteOpen && p.contains(d.day) {
-                            openDays += 1
-                            let short = max(0, threshold - d.totalCovers)
-                            if short > 0 { shortDays += 1; missing += short }
+                        var o = 0
+                        while o < t.rows.count {
+                            let day = t.rows[o + CoverTable.ordinal]
+                            if t.rows[o + CoverTable.site] == site.slot, t.rows[o + CoverTable.open] != 0, day >= lo, day <= hi {
+                                openDays += 1
+                                let short = max(0, threshold - t.rows[o + CoverTable.total])
+                                if short > 0 { shortDays += 1; missing += short }
+                            }
+                            o += t.width
                         }
                         guard missing > 0 else { continue }
                         let net = price.times(missing)
-                        s.append(term, label: "\(term.label) \(site)\(suffix(p, of: segs.count))", quantity: missing, unit: price, net: net,
-                                 vat: vat, site: site, period: p,
-                                 explanation: "\(shortDays) of \(openDays) open days under \(threshold) covers at \(site): \(missing) missing covers × \(price) = \(net)\(why.isEmpty ? "" : " (\(why))")")
+                        s.append(term, label: "\(term.label) \(site.name)\(suffix(p, of: segs.count))", quantity: missing, unit: price, net: net,
+                                 vat: vat, site: site.name, period: p,
+                                 explanation: "\(shortDays) of \(openDays) open days under \(threshold) covers at \(site.name): \(missing) missing covers × \(price) = \(net)\(why.isEmpty ? "" : " (\(why))")")
                     }
                 }
             }
@@ -395,7 +478,7 @@ enum Compiler {
                 guard events.grouping == .monthly else { return }
                 for month in feePeriods(.month, timing: .inArrears, billedIn: s.period) {
                     for o in s.revenue.orders where month.contains(o.deliveredOn) && valid.contains(o.deliveredOn) && !o.cancelled {
-                        s.lines += priceOrder(o, term: term, events: events, perSite: s.contract.perSite)
+                        s.lines += priceOrder(o, term: term, events: events, perSite: perSite)
                     }
                 }
             }
@@ -447,6 +530,7 @@ enum Compiler {
             }
         }
         let subsidyTerms = subsidies, guestTerms = guests, eventTerms = events
+        let contractValidity = contract.validity
         return { s in
             struct Key: Hashable { var site: String, category: String?, reason: String }
             var totals: [Key: UnbilledRevenue] = [:]
@@ -462,18 +546,25 @@ enum Compiler {
                     totals[key] = UnbilledRevenue(site: site, category: category, reason: reason, amountTTC: amount, firstDay: day, lastDay: day)
                 }
             }
-            for d in s.revenue.days where s.period.contains(d.day) {
-                let inContract = s.contract.validity.contains(d.day)
-                let guestBilled = guestTerms.contains { $0.contains(d.day) } || subsidyTerms.contains { $0.guests && $0.period.contains(d.day) }
-                for (category, rates) in d.employerShare {
+            let lo = s.period.start.ordinal, hi = s.period.end.ordinal
+            let days = s.revenue.days
+            for i in days.indices {
+                let day = days[i].day
+                guard day.ordinal >= lo, day.ordinal <= hi, !days[i].employerShare.isEmpty else { continue }
+                let inContract = contractValidity.contains(day)
+                // Asked only of a day's guests: most days bill all their revenue.
+                var guestBilled: Bool {
+                    guestTerms.contains { $0.contains(day) } || subsidyTerms.contains { $0.guests && $0.period.contains(day) }
+                }
+                for (category, rates) in days[i].employerShare {
                     // Summed only when reported: most days bill all their revenue.
                     var amount: Money { rates.values.reduce(Money.zero, +) }
                     if !inContract {
-                        add(d.site, category, "outside the contract's validity", amount, d.day)
+                        add(days[i].site, category, "outside the contract's validity", amount, day)
                     } else if category == "INV" {
-                        if !guestBilled { add(d.site, category, "guest tickets, no guest term", d.guestTTC.values.reduce(.zero, +), d.day) }
-                    } else if !subsidyTerms.contains(where: { $0.period.contains(d.day) && ($0.categories?.contains(category) ?? true) }) {
-                        add(d.site, category, "employer share of a category no subsidy term prices", amount, d.day)
+                        if !guestBilled { add(days[i].site, category, "guest tickets, no guest term", days[i].guestTTC.values.reduce(.zero, +), day) }
+                    } else if !subsidyTerms.contains(where: { $0.period.contains(day) && ($0.categories?.contains(category) ?? true) }) {
+                        add(days[i].site, category, "employer share of a category no subsidy term prices", amount, day)
                     }
                 }
             }
@@ -483,6 +574,7 @@ enum Compiler {
                 for l in o.lines { ht += l.unitPrice.times(l.quantity) }
                 add(o.site, nil, "delivered order \(o.id) with no events term (amount HT)", ht, o.deliveredOn)
             }
+            guard !totals.isEmpty else { return }
             s.unbilled += totals.values.sorted { ($0.site, $0.category ?? "", $0.reason) < ($1.site, $1.category ?? "", $1.reason) }
         }
     }
