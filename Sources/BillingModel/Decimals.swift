@@ -58,31 +58,34 @@ public enum DecimalText {
     /// (trailing zeros beyond `minimumFraction` are dropped).
     public static func format(_ value: Int64, scale: Int, minimumFraction: Int, decimalSeparator: Character = ".",
                               groupSeparator: Character? = nil) -> String {
-        let negative = value < 0
+        // Written as UTF-8 bytes, right to left, into one small buffer: this runs
+        // for every amount of every explanation line, so it allocates once.
         var magnitude = value.magnitude
-        var fraction: [Character] = []
+        var digits: [UInt8] = []
+        digits.reserveCapacity(32)
+        var fractionDigits = scale
+        var trailing = true
         for _ in 0..<scale {
-            fraction.append(Character(String(magnitude % 10)))
+            let d = UInt8(magnitude % 10)
             magnitude /= 10
-        }
-        fraction.reverse()
-        while fraction.count > minimumFraction, fraction.last == "0" { fraction.removeLast() }
-        var integer = String(magnitude)
-        if let g = groupSeparator, integer.count > 3 {
-            var grouped: [Character] = []
-            for (i, c) in integer.reversed().enumerated() {
-                if i > 0, i % 3 == 0 { grouped.append(g) }
-                grouped.append(c)
+            if trailing && d == 0 && fractionDigits > minimumFraction {
+                fractionDigits -= 1
+                continue
             }
-            integer = String(grouped.reversed())
+            trailing = false
+            digits.append(0x30 + d)
         }
-        var out = negative ? "-" : ""
-        out += integer
-        if !fraction.isEmpty {
-            out.append(decimalSeparator)
-            out += String(fraction)
-        }
-        return out
+        if fractionDigits > 0 { digits.append(contentsOf: decimalSeparator.utf8.reversed()) }
+        var count = 0
+        repeat {
+            if count > 0, count % 3 == 0, let g = groupSeparator { digits.append(contentsOf: g.utf8.reversed()) }
+            digits.append(0x30 + UInt8(magnitude % 10))
+            magnitude /= 10
+            count += 1
+        } while magnitude > 0
+        if value < 0 { digits.append(0x2D) }
+        digits.reverse()
+        return String(decoding: digits, as: UTF8.self)
     }
 }
 
