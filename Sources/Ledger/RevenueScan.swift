@@ -126,9 +126,13 @@ private struct Scan {
         a.append(contentsOf: b)
     }
 
+    /// Where each file's entries start in `entries`, with its day and site.
+    var fileStarts: [(start: Int, day: Day, site: String)] = []
+
     mutating func beginFile(_ file: Int64, site: String, day: Day) {
         self.site = site
         self.day = day
+        fileStarts.append((entries.count, day, site))
     }
 
     mutating func add(ticket: UnsafeBufferPointer<UInt8>, client: UnsafeBufferPointer<UInt8>, category: UnsafeBufferPointer<UInt8>,
@@ -205,17 +209,25 @@ private struct Scan {
     }
 
     func result() -> PeriodRevenue {
-        var days = entries.map { e -> RevenueDay in
-            var d = e.day
-            for r in e.rates {
-                let rate = VATRate(tenThousandths: r.rate)
-                if r.share != 0 { d.employerShare[rate, default: .zero] += Money(cents: r.share) }
-                if r.guest != 0 { d.guestAmount[rate, default: .zero] += Money(cents: r.guest) }
-                if r.cafet != 0 { d.cafeteriaAmount[rate, default: .zero] += Money(cents: r.cafet) }
+        // Sorted by (day, site, client, category) as `revenueDays` is: a file is one
+        // site-day, so files are ordered by day and site and only their few entries by name.
+        let files = fileStarts.indices.sorted { (fileStarts[$0].day, fileStarts[$0].site) < (fileStarts[$1].day, fileStarts[$1].site) }
+        var days: [RevenueDay] = []
+        days.reserveCapacity(entries.count)
+        for f in files {
+            let end = f + 1 < fileStarts.count ? fileStarts[f + 1].start : entries.count
+            let group = entries[fileStarts[f].start..<end].map { e -> RevenueDay in
+                var d = e.day
+                for r in e.rates {
+                    let rate = VATRate(tenThousandths: r.rate)
+                    if r.share != 0 { d.employerShare[rate, default: .zero] += Money(cents: r.share) }
+                    if r.guest != 0 { d.guestAmount[rate, default: .zero] += Money(cents: r.guest) }
+                    if r.cafet != 0 { d.cafeteriaAmount[rate, default: .zero] += Money(cents: r.cafet) }
+                }
+                return d
             }
-            return d
+            days += group.sorted { ($0.client, $0.category) < ($1.client, $1.category) }
         }
-        days.sort { ($0.day, $0.site, $0.client, $0.category) < ($1.day, $1.site, $1.client, $1.category) }
         return PeriodRevenue(days: days, trays: trayDays)
     }
 }
