@@ -14,7 +14,11 @@ struct RevenueLoader {
     }
 
     func load(window: Period, contracts: [String: Contract], knownClients: Set<String>) throws -> Loaded {
-        let rows = try ledger.revenueDays(period: window)
+        // Tray caps (T4): Σ min(cap, ticket TTC), per day, read in the same pass as the revenue.
+        var caps: [ClientCategory: Money] = [:]
+        for (client, c) in contracts { for (category, cap) in c.trayCaps { caps[ClientCategory(client: client, category: category)] = cap } }
+        let scanned = try ledger.periodRevenue(period: window, caps: caps)
+        let rows = scanned.days
         var days: [String: [String: ContractLanguage.RevenueDay]] = [:]   // client → "site|day" → day
         var unknown: [String: (covers: Int, employerShare: Money, guests: Money, sites: Set<String>)] = [:]
         for r in rows {
@@ -41,10 +45,7 @@ struct RevenueLoader {
             for (rate, m) in r.cafeteriaAmount { d.cafeteriaTTC[rate, default: .zero] += m }
             days[r.client, default: [:]][key] = d
         }
-        // Tray caps (T4): Σ min(cap, ticket TTC), per day.
-        var caps: [ClientCategory: Money] = [:]
-        for (client, c) in contracts { for (category, cap) in c.trayCaps { caps[ClientCategory(client: client, category: category)] = cap } }
-        for t in try ledger.cappedTrayTotalsByDay(period: window, caps: caps) {
+        for t in scanned.trays {
             let key = "\(t.site)|\(t.day.ordinal)"
             days[t.client]?[key]?.cappedTTC[t.category] = t.total
         }

@@ -100,7 +100,7 @@ public enum ImportBenchmark {
         return nil
     }
 
-    static func runSQLite(database: String, script: String) throws -> String {
+    public static func runSQLite(database: String, script: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["sqlite3", database]
@@ -118,7 +118,7 @@ public enum ImportBenchmark {
 
     static func seconds(since start: Date) -> String { format(Date().timeIntervalSince(start)) }
 
-    static func format(_ v: Double) -> String {
+    public static func format(_ v: Double) -> String {
         let hundredths = Int((v * 100).rounded())
         return "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100)"
     }

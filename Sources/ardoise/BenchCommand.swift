@@ -6,7 +6,7 @@ import Foundation
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks that print figures (build with -c release).",
-        subcommands: [Lint.self, Evaluate.self, Import.self]
+        subcommands: [Lint.self, Evaluate.self, Import.self, Generate.self]
     )
 
     struct Lint: ParsableCommand {
@@ -25,6 +25,17 @@ struct BenchCommand: ParsableCommand {
         @Option var clients: Int = 850
         func run() throws {
             emit(try ImportBenchmark.run(directory: URL(fileURLWithPath: directory), sites: sites, clients: clients) + "\n")
+        }
+    }
+
+    struct Generate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Seconds to generate a full month's proformas after import, against a plain sqlite3 aggregation of the same revenue.")
+        @Option(help: "Scratch folder for the generated workspace (reused between runs).") var directory: String = "/tmp/ardoise-bench-generate"
+        @Option var sites: Int = 60
+        @Option var clients: Int = 850
+        func run() throws {
+            emit(try GenerationBenchmark.run(directory: URL(fileURLWithPath: directory), sites: sites, clients: clients))
         }
     }
 }

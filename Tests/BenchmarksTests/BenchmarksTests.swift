@@ -1,4 +1,5 @@
 import Benchmarks
+import Foundation
 import Testing
 
 @Suite struct BenchmarksTests {
@@ -16,5 +17,18 @@ import Testing
         #expect(report.contains("ns per evaluation"))
         #expect(report.contains("ratio"))
         #expect(report.contains("target (compiled at most 2× the hand-written"))
+    }
+}
+
+@Suite struct GenerationBenchmarkTests {
+    @Test func generationBenchmarkReportsItsFigures() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bench-generate-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let report = try GenerationBenchmark.run(directory: dir, sites: 2, clients: 8)
+        #expect(report.contains("generate 2026-10: 8 clients"), "\(report)")
+        #expect(report.contains("validation of the"))
+        #expect(report.contains("sqlite3 aggregation by client and category"))
+        #expect(report.contains("ratio generate / sqlite3"))
+        #expect(report.contains("targets: under 3 s"))
     }
 }

@@ -1,0 +1,233 @@
+import BillingModel
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// A client's capped tray total at a site on a day for one category (T4).
+public struct CappedTrayDay: Hashable, Sendable {
+    public var client: String
+    public var site: String
+    public var day: Day
+    public var category: String
+    public var total: Money
+}
+
+/// What the billing engine reads of a period's tickets: the revenue days and
+/// the capped tray totals by day.
+public struct PeriodRevenue: Sendable {
+    public var days: [RevenueDay]
+    public var trays: [CappedTrayDay]
+}
+
+extension Ledger {
+    /// `revenueDays` and `cappedTrayTotalsByDay` in one pass over the ticket
+    /// lines, in the table's key order: no sort, no temporary table.
+    ///
+    /// The SQL forms group by ticket, which makes SQLite sort the million lines
+    /// of a month (1.3 s for the revenue days, 0.2 s more for the trays, where
+    /// a plain `GROUP BY client, category` takes 0.5 s). Here each line is read
+    /// once through the C API and tickets are summed as they come; a ticket is
+    /// a (site-day file, ticket, client, category), its lines need not be
+    /// contiguous. Results are the same as the SQL forms (tests compare them).
+    public func periodRevenue(period: Period, caps: [ClientCategory: Money] = [:],
+                              version: SiteDayVersion = .current) throws -> PeriodRevenue {
+        try pool.read { db in
+            var siteDays: [Int64: (site: String, day: Day)] = [:]
+            let files = try Row.fetchCursor(db, sql: """
+                SELECT \(version.column), site, day FROM site_day
+                WHERE day BETWEEN ? AND ? AND \(version.column) IS NOT NULL
+                """, arguments: [period.start.ordinal, period.end.ordinal])
+            while let row = try files.next() { siteDays[row[0]] = (row[1], Day(ordinal: row[2])) }
+
+            let statement = try db.makeStatement(sql: """
+                SELECT file_id, ticket, client, category, activity, vat_rate, amount, employer_share FROM ticket_line
+                WHERE file_id IN (SELECT \(version.column) FROM site_day WHERE day BETWEEN ? AND ?) AND client IS NOT NULL
+                ORDER BY file_id, line
+                """)
+            try statement.setArguments([period.start.ordinal, period.end.ordinal])
+            var scan = Scan(caps: caps)
+            let s = statement.sqliteStatement
+            var currentFile: Int64 = -1
+            var fileKnown = false
+            while true {
+                let code = sqlite3_step(s)
+                if code == SQLITE_DONE { break }
+                guard code == SQLITE_ROW else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: code),
+                                        message: db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) })
+                }
+                let file = sqlite3_column_int64(s, 0)
+                if file != currentFile {
+                    scan.endFile()
+                    currentFile = file
+                    if let sd = siteDays[file] {
+                        scan.beginFile(file, site: sd.site, day: sd.day)
+                        fileKnown = true
+                    } else {
+                        fileKnown = false
+                    }
+                }
+                guard fileKnown else { continue }
+                scan.add(ticket: Scan.bytes(s, 1), client: Scan.bytes(s, 2), category: Scan.bytes(s, 3), activity: Scan.bytes(s, 4),
+                         rate: sqlite3_column_int64(s, 5), amount: sqlite3_column_int64(s, 6), share: sqlite3_column_int64(s, 7))
+            }
+            scan.endFile()
+            return scan.result()
+        }
+    }
+}
+
+/// The running sums of `periodRevenue`.
+private struct Scan {
+    struct Entry {
+        var day: RevenueDay
+        /// Per VAT rate: employer share, guests' amount, cafeteria amount (zero sums are dropped at the end, as SQL's would be).
+        var rates: [(rate: Int64, share: Int64, guest: Int64, cafet: Int64)] = []
+    }
+
+    /// A ticket of the current file: its entry, and the sum of its SELF/BRASS lines.
+    struct Ticket {
+        var entry: Int
+        var selfBrass: Int64 = 0
+        var hasSelfBrass = false
+    }
+
+    let caps: [ClientCategory: Money]
+    var entries: [Entry] = []
+    /// (client, category) → entry, for the current file.
+    var entryIndex: [String: Int] = [:]
+    /// "ticket\0client\0category" → index in `ticketList`, for the current file.
+    var tickets: [String: Int] = [:]
+    var ticketList: [Ticket] = []
+    /// The previous line's ticket, client and category (buffers reused, no allocation per line).
+    var lastTicket: [UInt8] = [], lastClient: [UInt8] = [], lastCategory: [UInt8] = []
+    var lastIndex = -1
+    var keyBuffer: [UInt8] = []
+    var site = ""
+    var day = Day(ordinal: 0)
+    var trays: [ClientCategory: Int64] = [:]
+    var trayDays: [CappedTrayDay] = []
+
+    init(caps: [ClientCategory: Money]) { self.caps = caps }
+
+    static func bytes(_ s: OpaquePointer, _ column: Int32) -> UnsafeBufferPointer<UInt8> {
+        guard let p = sqlite3_column_text(s, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(s, column)))
+    }
+
+    static func equal(_ a: [UInt8], _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let q = b.baseAddress else { return a.isEmpty }
+        return a.withUnsafeBufferPointer { x in x.baseAddress.map { memcmp($0, q, x.count) == 0 } ?? true }
+    }
+
+    static func replace(_ a: inout [UInt8], with b: UnsafeBufferPointer<UInt8>) {
+        a.removeAll(keepingCapacity: true)
+        a.append(contentsOf: b)
+    }
+
+    /// Where each file's entries start in `entries`, with its day and site.
+    var fileStarts: [(start: Int, day: Day, site: String)] = []
+
+    mutating func beginFile(_ file: Int64, site: String, day: Day) {
+        self.site = site
+        self.day = day
+        fileStarts.append((entries.count, day, site))
+    }
+
+    mutating func add(ticket: UnsafeBufferPointer<UInt8>, client: UnsafeBufferPointer<UInt8>, category: UnsafeBufferPointer<UInt8>,
+                      activity: UnsafeBufferPointer<UInt8>, rate: Int64, amount: Int64, share: Int64) {
+        // The lines of a ticket usually follow each other: only a new ticket is looked up.
+        let index: Int
+        if lastIndex >= 0, Scan.equal(lastTicket, ticket), Scan.equal(lastClient, client), Scan.equal(lastCategory, category) {
+            index = lastIndex
+        } else {
+            Scan.replace(&lastTicket, with: ticket)
+            Scan.replace(&lastClient, with: client)
+            Scan.replace(&lastCategory, with: category)
+            keyBuffer.removeAll(keepingCapacity: true)
+            keyBuffer.append(contentsOf: client)
+            keyBuffer.append(0)
+            keyBuffer.append(contentsOf: category)
+            let pair = String(decoding: keyBuffer, as: UTF8.self)
+            keyBuffer.append(0)
+            keyBuffer.append(contentsOf: ticket)
+            let key = String(decoding: keyBuffer, as: UTF8.self)
+            if let i = tickets[key] {
+                index = i
+            } else {
+                let e: Int
+                if let i = entryIndex[pair] {
+                    e = i
+                } else {
+                    e = entries.count
+                    entries.append(Entry(day: RevenueDay(client: String(decoding: client, as: UTF8.self), site: site, day: day,
+                                                         category: String(decoding: category, as: UTF8.self))))
+                    entryIndex[pair] = e
+                }
+                index = ticketList.count
+                ticketList.append(Ticket(entry: e))
+                tickets[key] = index
+            }
+            lastIndex = index
+        }
+        let e = ticketList[index].entry
+        let isGuest = Scan.equal(Scan.inv, category)
+        let isCafet = Scan.equal(Scan.cafet, activity)
+        if Scan.equal(Scan.selfActivity, activity) || Scan.equal(Scan.brass, activity) {
+            ticketList[index].selfBrass += amount
+            ticketList[index].hasSelfBrass = true
+        }
+        if let r = entries[e].rates.firstIndex(where: { $0.rate == rate }) {
+            entries[e].rates[r].share += share
+            if isGuest { entries[e].rates[r].guest += amount }
+            if isCafet { entries[e].rates[r].cafet += amount }
+        } else {
+            entries[e].rates.append((rate, share, isGuest ? amount : 0, isCafet ? amount : 0))
+        }
+    }
+
+    static let inv = Array("INV".utf8), cafet = Array("CAFET".utf8), selfActivity = Array("SELF".utf8), brass = Array("BRASS".utf8)
+
+    /// Covers and capped trays of the file's tickets.
+    mutating func endFile() {
+        for t in ticketList where t.hasSelfBrass && t.selfBrass > 0 {
+            entries[t.entry].day.covers += 1
+            let d = entries[t.entry].day
+            if let cap = caps[ClientCategory(client: d.client, category: d.category)] {
+                trays[ClientCategory(client: d.client, category: d.category), default: 0] += min(cap.cents, t.selfBrass)
+            }
+        }
+        for (k, total) in trays {
+            trayDays.append(CappedTrayDay(client: k.client, site: site, day: day, category: k.category, total: Money(cents: total)))
+        }
+        trays.removeAll(keepingCapacity: true)
+        tickets.removeAll(keepingCapacity: true)
+        ticketList.removeAll(keepingCapacity: true)
+        entryIndex.removeAll(keepingCapacity: true)
+        lastIndex = -1
+    }
+
+    func result() -> PeriodRevenue {
+        // Sorted by (day, site, client, category) as `revenueDays` is: a file is one
+        // site-day, so files are ordered by day and site and only their few entries by name.
+        let files = fileStarts.indices.sorted { (fileStarts[$0].day, fileStarts[$0].site) < (fileStarts[$1].day, fileStarts[$1].site) }
+        var days: [RevenueDay] = []
+        days.reserveCapacity(entries.count)
+        for f in files {
+            let end = f + 1 < fileStarts.count ? fileStarts[f + 1].start : entries.count
+            let group = entries[fileStarts[f].start..<end].map { e -> RevenueDay in
+                var d = e.day
+                for r in e.rates {
+                    let rate = VATRate(tenThousandths: r.rate)
+                    if r.share != 0 { d.employerShare[rate, default: .zero] += Money(cents: r.share) }
+                    if r.guest != 0 { d.guestAmount[rate, default: .zero] += Money(cents: r.guest) }
+                    if r.cafet != 0 { d.cafeteriaAmount[rate, default: .zero] += Money(cents: r.cafet) }
+                }
+                return d
+            }
+            days += group.sorted { ($0.client, $0.category) < ($1.client, $1.category) }
+        }
+        return PeriodRevenue(days: days, trays: trayDays)
+    }
+}
