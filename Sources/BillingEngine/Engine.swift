@@ -159,24 +159,31 @@ public struct BillingEngine: Sendable {
 
     /// Stores drafts as proformas in one transaction, then issues the automatic ones.
     func store(_ drafts: [NewInvoice], into report: inout BillingReport, now: Date) throws {
-        let created: [(Int64, Bool)] = try ledger.pool.write { db in
-            var out: [(Int64, Bool)] = []
+        // New documents (with the draft they came from) and the proformas to validate automatically.
+        var created: [(id: Int64, draft: NewInvoice)] = []
+        var automatic: [Int64] = []
+        try ledger.pool.write { db in
             for d in drafts {
                 if let id = try ledger.createProforma(d, actor: actor, at: now, db: db) {
-                    out.append((id, d.automatic))
+                    created.append((id, d))
+                    if d.automatic { automatic.append(id) }
                 } else if let key = d.generationKey,
                           let existing = try Invoice.filter(Invoice.Columns.generationKey == key && Invoice.Columns.status != InvoiceStatus.discarded.rawValue).fetchOne(db) {
                     if existing.status == .issued { report.alreadyIssued += 1 } else {
                         report.unchanged += 1
-                        if d.automatic, let id = existing.id { out.append((id, true)) }
+                        if d.automatic, let id = existing.id { automatic.append(id) }
                     }
                 }
             }
-            return out
         }
         for d in drafts { report.clientsBilled.insert(d.client) }
-        report.created += created.filter { id, _ in !report.created.contains(id) }.map(\.0)
-        let automatic = created.filter(\.1).map(\.0)
+        report.created += created.map(\.id)
+        for (_, d) in created {
+            let totals = InvoiceTotals(lines: d.lines.map { ($0.net, $0.vat) })
+            let sign: Int64 = d.type == .creditNote ? -1 : 1
+            report.totalHT += Money(cents: sign * totals.totalHT.cents)
+            report.totalTTC += Money(cents: sign * totals.totalTTC.cents)
+        }
         // Each automatic validation on its own: one refused (a closed month, a
         // stale proforma) leaves its proforma waiting and a clear error; the others are issued.
         for id in automatic {
@@ -185,13 +192,6 @@ public struct BillingEngine: Sendable {
             } catch {
                 report.failures.append(BillingFailure(client: (try? ledger.invoice(id: id))??.invoice.client ?? "?",
                                                       message: "proforma \(id) not validated automatically: \(error)"))
-            }
-        }
-        for id in created.map(\.0) {
-            if let i = try ledger.invoice(id: id)?.invoice {
-                let sign: Int64 = i.type == .creditNote ? -1 : 1
-                report.totalHT += Money(cents: sign * i.totalHt)
-                report.totalTTC += Money(cents: sign * i.totalTtc)
             }
         }
     }

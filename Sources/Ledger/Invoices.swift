@@ -269,12 +269,11 @@ extension Ledger {
         try invoice.insert(db)
         guard let id = invoice.id else { throw InvoiceError("the invoice was not stored") }
         try writeLines(db, id: id, lines: new.lines, totals: totals)
-        for key in Set(new.siteDays) {
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO invoice_site_day(invoice_id, client, site, day, file_id)
-                SELECT ?, ?, site, day, current_file_id FROM site_day WHERE site = ? AND day = ?
-                """, arguments: [id, new.client, key.site, key.day.ordinal])
-        }
+        let siteDay = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO invoice_site_day(invoice_id, client, site, day, file_id)
+            SELECT ?, ?, site, day, current_file_id FROM site_day WHERE site = ? AND day = ?
+            """)
+        for key in Set(new.siteDays) { try siteDay.execute(arguments: [id, new.client, key.site, key.day.ordinal]) }
         try appendAudit(db, at: now, actor: actor, action: "generate", invoiceID: id,
                         details: "\(new.origin.rawValue) \(new.type.rawValue) for \(new.client)\(new.payer.map { " billed to \($0)" } ?? "") \(new.period), \(new.lines.count) lines, \(totals.totalTTC) TTC")
         return id
