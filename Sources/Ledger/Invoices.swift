@@ -1,4 +1,5 @@
 import BillingModel
+import Diagnostics
 import Foundation
 import GRDB
 
@@ -256,7 +257,7 @@ extension Ledger {
             try db.execute(sql: "UPDATE invoice SET status = 'discarded' WHERE id = ?", arguments: [existing.id])
             try appendAudit(db, at: now, actor: actor, action: "discard", invoiceID: existing.id, details: "regenerated")
         }
-        try db.execute(sql: "INSERT OR IGNORE INTO number_series(code, last_number) VALUES (?, 0)", arguments: [new.series])
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO number_series(code, last_number) VALUES (?, 0)").execute(arguments: [new.series])
         let totals = InvoiceTotals(lines: new.lines.map { ($0.net, $0.vat) })
         var invoice = Invoice(id: nil, type: new.type, status: .proforma, number: nil, series: new.series, client: new.client,
                               payer: new.payer, site: new.site, periodStart: new.period.start.description,
@@ -269,11 +270,15 @@ extension Ledger {
         try invoice.insert(db)
         guard let id = invoice.id else { throw InvoiceError("the invoice was not stored") }
         try writeLines(db, id: id, lines: new.lines, totals: totals)
-        let siteDay = try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO invoice_site_day(invoice_id, client, site, day, file_id)
-            SELECT ?, ?, site, day, current_file_id FROM site_day WHERE site = ? AND day = ?
-            """)
-        for key in Set(new.siteDays) { try siteDay.execute(arguments: [id, new.client, key.site, key.day.ordinal]) }
+        if !new.siteDays.isEmpty {
+            // One statement per document: the site-days as a JSON array of [site, day].
+            let pairs = "[" + Set(new.siteDays).map { "[\(JSON.string($0.site)),\($0.day.ordinal)]" }.joined(separator: ",") + "]"
+            try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO invoice_site_day(invoice_id, client, site, day, file_id)
+                SELECT ?, ?, s.site, s.day, s.current_file_id
+                FROM json_each(?) j JOIN site_day s ON s.site = json_extract(j.value, '$[0]') AND s.day = json_extract(j.value, '$[1]')
+                """).execute(arguments: [id, new.client, pairs])
+        }
         try appendAudit(db, at: now, actor: actor, action: "generate", invoiceID: id,
                         details: "\(new.origin.rawValue) \(new.type.rawValue) for \(new.client)\(new.payer.map { " billed to \($0)" } ?? "") \(new.period), \(new.lines.count) lines, \(totals.totalTTC) TTC")
         return id
