@@ -8,6 +8,6 @@ struct Ardoise: ParsableCommand {
         abstract: "Billing engine for company restaurants and events: contracts as files, exact invoices.",
         subcommands: [LintCommand.self, FmtCommand.self, TestCommand.self, ImportCommand.self, BillCommand.self,
                       InvoicesCommand.self, ValidateCommand.self, DiscardCommand.self, ExplainCommand.self, ReportCommand.self,
-                      DemoCommand.self, BenchCommand.self]
+                      DemoCommand.self, BenchCommand.self, OutboxCommand.self]
     )
 }
