@@ -85,6 +85,7 @@ let package = Package(
         // Issued invoices to documents and e-mails: a real ledger, the official validators, a live SMTP server.
         .testTarget(name: "SendingTests", dependencies: [
             "Workspace", "BillingEngine", "Ledger", "Settings", "Documents", "MailDispatch", "Demo", "BillingModel", "TestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "BillingEngineTests", dependencies: [
             "BillingEngine", "Workspace", "Imports", "Ledger", "Settings", "ContractLanguage", "BillingModel", "TestSupport",

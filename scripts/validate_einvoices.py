@@ -11,8 +11,9 @@ last line `files: N failed-asserts: F xsd-errors: X pdf-mismatches: P`;
 exits 0 only when F, X and P are zero and N > 0.
 Usage: validate_einvoices.py FOLDER [--jobs J] [--show S]"""
 import glob
-import multiprocessing
+import json
 import os
+import subprocess
 import sys
 from collections import Counter
 
@@ -67,30 +68,68 @@ def _check(path):
     return path, failed, xsd_errors, pdf_bad, problems
 
 
+def worker(list_file):
+    """Validates the files listed in LIST_FILE; one JSON line per file on stdout."""
+    _init()
+    with open(list_file) as f:
+        paths = [line.rstrip("\n") for line in f if line.strip()]
+    for path in paths:
+        print(json.dumps(_check(path)), flush=True)
+    sys.stdout.flush()
+    # Saxon's native runtime keeps threads and signal handlers: leave at once.
+    os._exit(0)
+
+
 def main():
     args = sys.argv[1:]
+    if args[:1] == ["--worker"]:
+        worker(args[1])
     if not args:
         print(__doc__)
         sys.exit(2)
     folder = args[0]
     jobs = int(args[args.index("--jobs") + 1]) if "--jobs" in args else (os.cpu_count() or 1)
     show = int(args[args.index("--show") + 1]) if "--show" in args else 20
-    files = sorted(glob.glob(os.path.join(folder, "*.xml")))
+    files = sorted(glob.glob(os.path.join(os.path.abspath(folder), "*.xml")))
     for s in [XSD] + XSLTS:
         if not os.path.exists(s):
             print(f"missing artefact: {s}")
             sys.exit(2)
+    # Worker processes of this script (not multiprocessing: a pool's teardown
+    # can hang on Saxon's runtime), each compiling the stylesheets once.
+    jobs = max(1, min(jobs, len(files)))
+    procs = []
+    for j in range(jobs):
+        chunk = files[j::jobs]
+        list_file = os.path.join(os.path.abspath(folder), f".validate-{os.getpid()}-{j}.txt")
+        with open(list_file, "w") as f:
+            f.write("\n".join(chunk) + "\n")
+        # Output to a file, not a pipe: a worker blocked on a full pipe would run after the other.
+        out_file = open(list_file + ".out", "w+")
+        procs.append((list_file, out_file, len(chunk),
+                      subprocess.Popen([sys.executable, os.path.abspath(__file__), "--worker", list_file],
+                                       stdout=out_file, stderr=subprocess.STDOUT, text=True)))
+    results, broken = [], 0
+    for list_file, out_file, expected, proc in procs:
+        proc.wait()
+        out_file.seek(0)
+        out = out_file.read()
+        out_file.close()
+        os.remove(list_file)
+        os.remove(list_file + ".out")
+        got = []
+        for line in out.splitlines():
+            try:
+                got.append(json.loads(line))
+            except ValueError:
+                print(f"worker: {line}")
+        if proc.returncode != 0 or len(got) != expected:
+            broken += expected - len(got)
+            print(f"worker exited with {proc.returncode} after {len(got)} of {expected} files")
+        results += got
     totals = Counter()
     rules = Counter()
     shown = 0
-    if jobs > 1 and len(files) > 1:
-        ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(jobs, initializer=_init) as pool:
-            results = pool.imap(_check, files, chunksize=8)
-            results = list(results)
-    else:
-        _init()
-        results = [_check(f) for f in files]
     for path, failed, xsd_errors, pdf_bad, problems in results:
         totals["failed"] += failed
         totals["xsd"] += xsd_errors
@@ -102,8 +141,8 @@ def main():
                 shown += 1
     for rule, n in rules.most_common():
         print(f"rule {rule}: {n}")
-    print(f"files: {len(files)} failed-asserts: {totals['failed']} xsd-errors: {totals['xsd']} pdf-mismatches: {totals['pdf']}")
-    ok = files and totals["failed"] == 0 and totals["xsd"] == 0 and totals["pdf"] == 0
+    print(f"files: {len(results)} failed-asserts: {totals['failed']} xsd-errors: {totals['xsd']} pdf-mismatches: {totals['pdf']}")
+    ok = files and not broken and totals["failed"] == 0 and totals["xsd"] == 0 and totals["pdf"] == 0
     sys.exit(0 if ok else 1)
 
 

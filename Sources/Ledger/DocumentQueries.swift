@@ -7,6 +7,11 @@ public struct DocumentReferences: Sendable, Hashable {
     public var credited: Invoice?
     /// The event order revision an events invoice bills.
     public var order: EventOrderRevision?
+
+    public init(credited: Invoice? = nil, order: EventOrderRevision? = nil) {
+        self.credited = credited
+        self.order = order
+    }
 }
 
 extension Ledger {

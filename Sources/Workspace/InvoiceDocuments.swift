@@ -117,6 +117,11 @@ extension InvoiceDocuments {
 }
 
 extension Workspace {
+    /// The same workspace with other settings (tools and tests that change a value).
+    public func with(settings: Settings) -> Workspace {
+        Workspace(config: config, settings: settings, settingsSources: settingsSources)
+    }
+
     /// The mapping of stored documents to printable ones, with these settings.
     public var documents: InvoiceDocuments { InvoiceDocuments(settings: settings) }
 

@@ -77,7 +77,7 @@ public struct OutboxSender: Sendable {
             return now.addingTimeInterval(TimeInterval(elapsed.seconds) + TimeInterval(elapsed.attoseconds) / 1e18)
         }
         let sender = SMTPSender(configuration: smtp)
-        while let claimed = try ledger.claimDueMail(now: current(), lease: lease), let id = claimed.id {
+        while case let claimedAt = current(), let claimed = try ledger.claimDueMail(now: claimedAt, lease: lease), let id = claimed.id {
             guard let stored = try ledger.invoice(id: claimed.invoiceId) else { continue }
             let number = stored.invoice.number ?? "#\(claimed.invoiceId)"
             let outcome: DeliveryOutcome
@@ -90,7 +90,8 @@ public struct OutboxSender: Sendable {
                 case .refused: outcome = .refused(error: error.description)
                 case .temporary(let code, _):
                     unreachable = code == nil
-                    outcome = .temporary(error: error.description, retryAt: policy.nextAttempt(after: claimed.attempts, at: current()))
+                    // Delays count from the attempt's start, as the policy says.
+                    outcome = .temporary(error: error.description, retryAt: policy.nextAttempt(after: claimed.attempts, at: claimedAt))
                 }
             } catch {
                 outcome = .refused(error: "\(error)")
