@@ -209,13 +209,15 @@ extension Ledger {
                 let fresh = recipients(e)
                 let list = fresh.flatMap { $0.isEmpty ? nil : $0.joined(separator: ", ") } ?? e.message.recipients
                 if list.isEmpty {
-                    try db.execute(sql: "UPDATE outbox SET last_error = ? WHERE id = ?",
+                    try db.execute(sql: "UPDATE outbox SET last_error = ? WHERE id = ? AND status <> 'sent'",
                                    arguments: ["blocked: still no billing e-mail address for \(e.payer ?? e.client)", id])
                     continue
                 }
+                // A sender may have sent it since it was read: a sent message stays as it is.
                 try db.execute(sql: """
-                    UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, recipients = ? WHERE id = ?
+                    UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, recipients = ? WHERE id = ? AND status <> 'sent'
                     """, arguments: [at, list, id])
+                guard db.changesCount == 1 else { continue }
                 try appendAudit(db, at: at, actor: actor, action: "outbox retry", invoiceID: e.message.invoiceId,
                                 details: "message \(id) of \(e.number) due now, to \(list)\(e.message.lastError.map { "; was: \($0)" } ?? "")")
                 out.append(id)
