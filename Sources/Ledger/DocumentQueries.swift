@@ -7,10 +7,13 @@ public struct DocumentReferences: Sendable, Hashable {
     public var credited: Invoice?
     /// The event order revision an events invoice bills.
     public var order: EventOrderRevision?
+    /// The current revisions of the other orders its lines bill (events grouped on a monthly invoice), in line order.
+    public var lineOrders: [EventOrderRevision]
 
-    public init(credited: Invoice? = nil, order: EventOrderRevision? = nil) {
+    public init(credited: Invoice? = nil, order: EventOrderRevision? = nil, lineOrders: [EventOrderRevision] = []) {
         self.credited = credited
         self.order = order
+        self.lineOrders = lineOrders
     }
 }
 
@@ -34,7 +37,19 @@ extension Ledger {
                     """, arguments: [id])
             }
         }
-        return DocumentReferences(credited: credited, order: order)
+        var lineOrders: [EventOrderRevision] = []
+        if let id = invoice.id {
+            let ids = try String.fetchAll(db, sql: """
+                SELECT order_id FROM invoice_line WHERE invoice_id = ? AND order_id IS NOT NULL GROUP BY order_id ORDER BY MIN(position)
+                """, arguments: [id])
+            for orderID in ids where orderID != invoice.orderId {
+                if let r = try EventOrderRevision.fetchOne(db, sql: """
+                    SELECT r.* FROM event_order_revision r
+                    JOIN event_order o ON o.order_id = r.order_id AND o.current_revision = r.revision WHERE r.order_id = ?
+                    """, arguments: [orderID]) { lineOrders.append(r) }
+            }
+        }
+        return DocumentReferences(credited: credited, order: order, lineOrders: lineOrders)
     }
 
     /// Every document of `status` (of documents overlapping `period` when given)

@@ -41,11 +41,21 @@ public struct InvoiceDocuments: Sendable {
         var notes: [String] = []
         if let code = i.site { notes.append("Site : \(settings.site(code).map { "\($0.name) (\(code))" } ?? code).") }
         if let order = i.orderId { notes.append("Commande n° \(order)\(i.orderRevision.map { ", révision \($0)" } ?? "").") }
+        // Events grouped on a monthly invoice: each order with the buyer's references, so it can be matched.
+        for o in references.lineOrders {
+            var parts = ["Commande n° \(o.orderId) du \((o.deliveryDay ?? o.eventDay).french)"]
+            if let po = o.poNumber { parts.append("bon de commande \(po)") }
+            if let who = o.orderedBy { parts.append("commandée par \(who)") }
+            if let cc = o.costCenter { parts.append("centre de coût \(cc)") }
+            notes.append(parts.joined(separator: ", ") + ".")
+        }
+        // BT-13 is one per document: the orders' purchase order when they all share one.
+        let linePOs = Set(references.lineOrders.map(\.poNumber))
         let s = settings.seller
         var doc = InvoiceDocument(
             kind: i.type == .invoice ? .invoice : .creditNote, number: number, issueDate: issue, dueDate: due,
             paymentTerms: Self.frenchTerms(i.paymentTerms), period: period,
-            purchaseOrder: i.poNumber ?? references.order?.poNumber,
+            purchaseOrder: i.poNumber ?? references.order?.poNumber ?? (linePOs.count == 1 ? linePOs.first ?? nil : nil),
             seller: .init(legalName: s.legalName, siren: s.siren, vatNumber: s.vatNumber, address: Self.address(s.address),
                           iban: s.iban, bic: s.bic),
             buyer: try buyer(of: i), lines: lines,

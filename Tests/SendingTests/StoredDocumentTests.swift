@@ -101,6 +101,27 @@ import Workspace
         #expect(text.contains("ne constitue pas une facture"))
     }
 
+    @Test func eventOrdersOnAnInvoiceNameTheirPurchaseOrders() throws {
+        let m = try BilledMonth()
+        _ = try m.engine.validate(ids: m.ledger.invoices(status: .proforma).compactMap(\.id), on: BilledMonth.issueDay, now: BilledMonth.t0)
+        var checked = 0
+        for (stored, refs) in try m.ledger.documentsWithReferences(status: .issued) {
+            var orderIDs: [String] = []
+            for id in stored.lines.compactMap(\.orderId) where !orderIDs.contains(id) { orderIDs.append(id) }
+            guard !orderIDs.isEmpty else { continue }
+            #expect(refs.lineOrders.map(\.orderId) == orderIDs)
+            let doc = try m.workspace.documents.document(stored, references: refs)
+            for order in refs.lineOrders {
+                let note = try #require(doc.notes.first { $0.hasPrefix("Commande n° \(order.orderId) ") })
+                if let po = order.poNumber { #expect(note.contains("bon de commande \(po)")) }
+            }
+            let pos = Set(refs.lineOrders.map(\.poNumber))
+            #expect(doc.purchaseOrder == (pos.count == 1 ? pos.first ?? nil : nil))
+            checked += 1
+        }
+        #expect(checked > 0, "the month has events billed with a contract")
+    }
+
     @Test func aCreditNoteWithoutItsInvoiceIsRefused() throws {
         let m = try BilledMonth()
         let invoice = try #require(try m.ledger.invoices(status: .issued).first)
