@@ -44,17 +44,17 @@ let package = Package(
         ]),
         // Benchmarks of issues 3, 4 and 5 (lint throughput, compiled evaluation, generation); they return printable reports.
         .target(name: "Benchmarks", dependencies: [
-            "BillingModel", "ContractLanguage", "Settings", "Workspace", "Demo", "Ledger", "Imports", "BillingEngine",
+            "BillingModel", "ContractLanguage", "Settings", "Workspace", "Demo", "Ledger", "Imports", "BillingEngine", "Documents",
         ]),
         // Ties configuration, settings, rules and ledger together for commands.
         .target(name: "Workspace", dependencies: [
             "BillingModel", "Diagnostics", "ContractLanguage", "Settings", "Ledger", "Imports", "Demo", "BillingEngine",
-            "Yams", .product(name: "Logging", package: "swift-log"),
+            "Documents", "MailDispatch", "Yams", .product(name: "Logging", package: "swift-log"),
         ]),
         // The executable only parses arguments and calls the libraries.
         .executableTarget(name: "ardoise", dependencies: [
             "Workspace", "BillingModel", "Diagnostics", "ContractLanguage", "Settings", "Ledger", "Imports", "Demo",
-            "BillingEngine", "Benchmarks",
+            "BillingEngine", "Benchmarks", "Documents", "MailDispatch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -82,6 +82,11 @@ let package = Package(
                                                       "Diagnostics", "TestSupport"]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Ledger", "BillingModel", "TestSupport"]),
+        // Issued invoices to documents and e-mails: a real ledger, the official validators, a live SMTP server.
+        .testTarget(name: "SendingTests", dependencies: [
+            "Workspace", "BillingEngine", "Ledger", "Settings", "Documents", "MailDispatch", "Demo", "BillingModel", "TestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "BillingEngineTests", dependencies: [
             "BillingEngine", "Workspace", "Imports", "Ledger", "Settings", "ContractLanguage", "BillingModel", "TestSupport",
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),

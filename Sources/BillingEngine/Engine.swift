@@ -229,7 +229,8 @@ public struct BillingEngine: Sendable {
             guard let stored = try ledger.invoice(id: id) else { throw InvoiceError("no invoice \(id)") }
             let terms = PaymentTerms(description: stored.invoice.paymentTerms) ?? .onReceipt
             numbers.append(try ledger.issue(id: id, on: day, dueDate: terms.dueDate(issuedOn: day),
-                                            format: format(series: stored.invoice.series), actor: actor, at: now))
+                                            format: format(series: stored.invoice.series), actor: actor, at: now,
+                                            mail: outboxRequest(for: stored.invoice)))
         }
         return numbers
     }

@@ -43,6 +43,7 @@ public struct FacturX: Sendable {
 
     /// The Factur-X PDF of `document`, and the CII XML it embeds.
     public func render(_ document: InvoiceDocument) throws(RenderError) -> (pdf: [UInt8], xml: String) {
+        if document.isProforma { throw RenderError("a proforma is not an invoice: it has no Factur-X e-invoice") }
         let xml = CrossIndustryInvoice.xml(document)
         let pdf = try renderer.render(document)
         return (try attach(xml: Array(xml.utf8), to: pdf, document: document), xml)

@@ -156,6 +156,10 @@ public struct InvoiceDocument: Sendable, Equatable {
     public var costCenter: String?
     /// Free notes printed under the lines and sent as general notes.
     public var notes: [String]
+    /// A proforma: a draft shown to be checked, not an invoice. Printed
+    /// "PROFORMA" with a mention saying so; it has no Factur-X (the renderer
+    /// refuses it), since an e-invoice is a legal invoice.
+    public var isProforma = false
 
     public init(kind: Kind, number: String, issueDate: Day, dueDate: Day, paymentTerms: String, period: Period,
                 purchaseOrder: String? = nil, seller: Seller, buyer: Buyer, lines: [Line],
@@ -200,6 +204,8 @@ extension InvoiceDocument {
     public var vatRegimeMention: String {
         vatOnDebits ? "TVA acquittée sur les débits." : "TVA acquittée sur les encaissements."
     }
+    /// Printed on a proforma, so nobody pays or books it as an invoice.
+    public static let proformaMention = "Proforma : document provisoire, ne constitue pas une facture. Ne pas payer."
     /// The reference to the credited invoice, for a credit note.
     public var creditedInvoiceMention: String? {
         creditedInvoice.map { "Avoir sur la facture n° \($0.number) du \($0.issueDate.french)." }

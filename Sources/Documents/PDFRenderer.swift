@@ -44,7 +44,8 @@ public struct PDFRenderer: Sendable {
         defer { cairo_surface_destroy(surface) }
         // Fixed dates so the same document always gives the same bytes.
         let date = "\(document.issueDate.description)T00:00:00Z"
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, "\(document.kind.frenchTitle) \(document.number)")
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE,
+                                       "\(document.isProforma ? "Proforma" : document.kind.frenchTitle) \(document.number)")
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, document.seller.legalName)
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "Ardoise")
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, date)
@@ -192,7 +193,7 @@ private struct Page {
         if draw { cairo_show_page(cr) }
         pageNumber += 1
         y = Page.margin
-        let title = "\(d.kind.frenchTitle) n° \(d.number) du \(d.issueDate.french) (suite)"
+        let title = "\(d.isProforma ? "Proforma" : d.kind.frenchTitle) n° \(d.number) du \(d.issueDate.french) (suite)"
         y += text(title, x: Page.margin, y: y, width: Page.contentWidth, size: 10, bold: true) + 10
     }
 
@@ -209,7 +210,7 @@ private struct Page {
         ly += text("N° TVA intracommunautaire : \(d.seller.vatNumber)", x: left, y: ly, width: half)
         // Title and references, top right.
         var ry = y
-        ry += text(d.kind == .invoice ? "FACTURE" : "AVOIR", x: right, y: ry, width: half - 20, size: 18, bold: true) + 2
+        ry += text(d.isProforma ? "PROFORMA" : d.kind == .invoice ? "FACTURE" : "AVOIR", x: right, y: ry, width: half - 20, size: 18, bold: true) + 2
         var refs = [
             "N° : \(d.number)",
             "Date d'émission : \(d.issueDate.french)",
@@ -236,6 +237,9 @@ private struct Page {
             cairo_stroke(cr)
         }
         y = by + 18
+        if d.isProforma {
+            y += text(InvoiceDocument.proformaMention, x: Page.margin, y: y, width: Page.contentWidth, size: 9.5, bold: true) + 8
+        }
         if let mention = d.creditedInvoiceMention {
             y += text(mention, x: Page.margin, y: y, width: Page.contentWidth, size: 9.5, bold: true) + 8
         }

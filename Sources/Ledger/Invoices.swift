@@ -306,12 +306,16 @@ extension Ledger {
     /// concurrent validations: numbering and issuing are one transaction),
     /// the issue date, the due date; from then on it never changes. Refused
     /// when the revenue it billed was corrected since it was generated.
+    /// With `mail`, the document's e-mail is queued in the outbox in the same
+    /// transaction: issued and queued together, or neither.
     @discardableResult
-    public func issue(id: Int64, on day: Day, dueDate: Day, format: SeriesFormat, actor: String, at date: Date = Date()) throws -> String {
-        try pool.write { db in try issue(id: id, on: day, dueDate: dueDate, format: format, actor: actor, at: date, db: db) }
+    public func issue(id: Int64, on day: Day, dueDate: Day, format: SeriesFormat, actor: String, at date: Date = Date(),
+                      mail: OutboxRequest? = nil) throws -> String {
+        try pool.write { db in try issue(id: id, on: day, dueDate: dueDate, format: format, actor: actor, at: date, mail: mail, db: db) }
     }
 
-    public func issue(id: Int64, on day: Day, dueDate: Day, format: SeriesFormat, actor: String, at date: Date, db: Database) throws -> String {
+    public func issue(id: Int64, on day: Day, dueDate: Day, format: SeriesFormat, actor: String, at date: Date,
+                      mail: OutboxRequest? = nil, db: Database) throws -> String {
         guard let invoice = try Invoice.fetchOne(db, key: id) else { throw InvoiceError("no invoice \(id)") }
         guard invoice.status == .proforma else {
             throw InvoiceError("invoice \(id) is \(invoice.status.rawValue)\(invoice.number.map { " as \($0)" } ?? ""): only a proforma can be validated")
@@ -345,6 +349,7 @@ extension Ledger {
             """, arguments: [now, id])
         try appendAudit(db, at: now, actor: actor, action: "validate", invoiceID: id,
                         details: "issued as \(number) on \(day), due \(max(dueDate, day))")
+        if let mail { try enqueueMail(mail, invoiceID: id, number: number, now: now, db: db) }
         return number
     }
 

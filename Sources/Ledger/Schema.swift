@@ -320,6 +320,25 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v4 outbox") { db in
+            // The outbox of "v2 invoices" is filled when invoices are issued
+            // and emptied by the sender. A message sent is final: the database
+            // refuses to change or delete it, so no code path can queue it again.
+            // The sender asks for the due pending messages in order.
+            try db.execute(sql: """
+                CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+                CREATE INDEX outbox_attempt_outbox ON outbox_attempt(outbox_id);
+                CREATE TRIGGER outbox_sent_final BEFORE UPDATE ON outbox
+                  WHEN OLD.status = 'sent'
+                  BEGIN SELECT RAISE(ABORT, 'a sent message is final'); END;
+                CREATE TRIGGER outbox_no_delete BEFORE DELETE ON outbox
+                  BEGIN SELECT RAISE(ABORT, 'the outbox keeps every message'); END;
+                CREATE TRIGGER outbox_attempt_append_only_update BEFORE UPDATE ON outbox_attempt
+                  BEGIN SELECT RAISE(ABORT, 'delivery attempts are append-only'); END;
+                CREATE TRIGGER outbox_attempt_append_only_delete BEFORE DELETE ON outbox_attempt
+                  BEGIN SELECT RAISE(ABORT, 'delivery attempts are append-only'); END;
+                """)
+        }
         return migrator
     }
 }

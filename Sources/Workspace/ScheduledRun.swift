@@ -40,14 +40,17 @@ public struct ScheduledRun {
     public let workspace: Workspace
     public let logger: Logger
     public let actor: String
-    /// Sends the outbox; nil when sending is off (`--no-send`) or not configured.
+    /// Whether the run sends the outbox (`--no-send` turns it off).
+    public var sending: Bool
+    /// Another way to send (tests); by default the settings' SMTP server.
     public var send: ((Ledger, Logger) throws -> (summary: String, failed: Bool))?
 
-    public init(workspace: Workspace, logger: Logger, actor: String = "scheduler",
+    public init(workspace: Workspace, logger: Logger, actor: String = "scheduler", sending: Bool = true,
                 send: ((Ledger, Logger) throws -> (summary: String, failed: Bool))? = nil) {
         self.workspace = workspace
         self.logger = logger
         self.actor = actor
+        self.sending = sending
         self.send = send
     }
 
@@ -83,8 +86,28 @@ public struct ScheduledRun {
         report.corrections = step("corrections", &report) { try engine.correctLateRevenue(issueDate: day, now: now) }
         report.due = step("due", &report) { try engine.generateDue(on: day, now: now) }
 
-        // 5. Sending.
-        if let send {
+        // 5. Sending: the outbox over the settings' SMTP server.
+        if sending, send == nil {
+            if workspace.settings.smtp == nil {
+                logger.notice("no `smtp` in the settings: the queued e-mails wait (`ardoise outbox list`)")
+            } else {
+                do {
+                    let r = try workspace.sendOutbox(ledger: ledger, now: now)
+                    report.sending = "\(r.sent.count) sent, \(r.retrying.count) to retry, \(r.failed.count) failed"
+                        + (r.stoppedEarly.map { ", stopped: \($0)" } ?? "")
+                    report.sendingFailed = !r.failed.isEmpty || r.stoppedEarly != nil
+                    for i in r.items {
+                        let meta: Logger.Metadata = ["number": "\(i.number)", "outcome": "\(i.outcome)", "detail": "\(i.detail)"]
+                        if i.outcome == "sent" { logger.info("mail", metadata: meta) } else { logger.warning("mail", metadata: meta) }
+                    }
+                    if let stop = r.stoppedEarly { logger.error("sending stopped", metadata: ["reason": "\(stop)"]) }
+                } catch {
+                    report.stepFailures.append("send: \(error)")
+                    logger.error("send failed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        if sending, let send {
             do {
                 let (summary, failed) = try send(ledger, logger)
                 report.sending = summary

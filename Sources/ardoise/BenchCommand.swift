@@ -6,7 +6,7 @@ import Foundation
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks that print figures (build with -c release).",
-        subcommands: [Lint.self, Evaluate.self, Import.self, Generate.self]
+        subcommands: [Lint.self, Evaluate.self, Import.self, Generate.self, Documents.self]
     )
 
     struct Lint: ParsableCommand {
@@ -36,6 +36,22 @@ struct BenchCommand: ParsableCommand {
         @Option var clients: Int = 850
         func run() throws {
             emit(try GenerationBenchmark.run(directory: URL(fileURLWithPath: directory), sites: sites, clients: clients))
+        }
+    }
+
+    struct Documents: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Render every issued document of the example month (Factur-X), beside WeasyPrint from HTML; --validate checks them all.")
+        @Option(help: "A billed example workspace (`ardoise demo run`); generated in --directory when missing.")
+        var config: String = "examples/demo/ardoise.yaml"
+        @Option(help: "Scratch folder.") var directory: String = "/tmp/ardoise-bench-documents"
+        @Option var sites: Int = 60
+        @Option var clients: Int = 850
+        @Flag(help: "Skip the WeasyPrint comparison.") var noWeasyprint = false
+        @Flag(help: "Validate every XML and embedded file with the official artefacts (.ci/validate_einvoices.py).") var validate = false
+        func run() throws {
+            emit(try DocumentsBenchmark.run(config: config, directory: URL(fileURLWithPath: directory), sites: sites, clients: clients,
+                                            weasyprint: !noWeasyprint, validate: validate) + "\n")
         }
     }
 }

@@ -5,8 +5,8 @@ import Workspace
 
 struct InvoicesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "invoices", abstract: "List and show proformas, invoices and credit notes.",
-        subcommands: [List.self, Show.self]
+        commandName: "invoices", abstract: "List, show and print proformas, invoices and credit notes.",
+        subcommands: [List.self, Show.self, PDF.self, XML.self, Export.self]
     )
 
     struct List: ParsableCommand {

@@ -31,7 +31,7 @@ struct RunCommand: ParsableCommand {
                 format == .json ? JSONLogHandler(label: label) as any LogHandler : TextLogHandler() as any LogHandler
             }
             logger.logLevel = verbose ? .debug : .info
-            let report = try ScheduledRun(workspace: workspace, logger: logger, actor: global.actor ?? "scheduler").run(on: day)
+            let report = try ScheduledRun(workspace: workspace, logger: logger, actor: global.actor ?? "scheduler", sending: !noSend).run(on: day)
             emit(RunCommand.summary(report))
             return report.exitCode
         }

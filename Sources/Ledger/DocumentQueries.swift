@@ -1,0 +1,80 @@
+import BillingModel
+import GRDB
+
+/// What a document refers to besides its own rows, for printing it.
+public struct DocumentReferences: Sendable, Hashable {
+    /// The invoice a credit note credits.
+    public var credited: Invoice?
+    /// The event order revision an events invoice bills.
+    public var order: EventOrderRevision?
+    /// The current revisions of the other orders its lines bill (events grouped on a monthly invoice), in line order.
+    public var lineOrders: [EventOrderRevision]
+
+    public init(credited: Invoice? = nil, order: EventOrderRevision? = nil, lineOrders: [EventOrderRevision] = []) {
+        self.credited = credited
+        self.order = order
+        self.lineOrders = lineOrders
+    }
+}
+
+extension Ledger {
+    /// The credited invoice and the event order revision `invoice` names.
+    public func references(of invoice: Invoice) throws -> DocumentReferences {
+        try pool.read { db in try references(of: invoice, db: db) }
+    }
+
+    func references(of invoice: Invoice, db: Database) throws -> DocumentReferences {
+        let credited = try invoice.creditedInvoiceId.flatMap { try Invoice.fetchOne(db, key: $0) }
+        var order: EventOrderRevision?
+        if let id = invoice.orderId {
+            if let revision = invoice.orderRevision {
+                order = try EventOrderRevision.filter(EventOrderRevision.Columns.orderId == id
+                                                      && EventOrderRevision.Columns.revision == revision).fetchOne(db)
+            } else {
+                order = try EventOrderRevision.fetchOne(db, sql: """
+                    SELECT r.* FROM event_order_revision r
+                    JOIN event_order o ON o.order_id = r.order_id AND o.current_revision = r.revision WHERE r.order_id = ?
+                    """, arguments: [id])
+            }
+        }
+        var lineOrders: [EventOrderRevision] = []
+        if let id = invoice.id {
+            let ids = try String.fetchAll(db, sql: """
+                SELECT order_id FROM invoice_line WHERE invoice_id = ? AND order_id IS NOT NULL GROUP BY order_id ORDER BY MIN(position)
+                """, arguments: [id])
+            for orderID in ids where orderID != invoice.orderId {
+                if let r = try EventOrderRevision.fetchOne(db, sql: """
+                    SELECT r.* FROM event_order_revision r
+                    JOIN event_order o ON o.order_id = r.order_id AND o.current_revision = r.revision WHERE r.order_id = ?
+                    """, arguments: [orderID]) { lineOrders.append(r) }
+            }
+        }
+        return DocumentReferences(credited: credited, order: order, lineOrders: lineOrders)
+    }
+
+    /// Every document of `status` (of documents overlapping `period` when given)
+    /// with its lines, VAT breakdown and references, read in one transaction,
+    /// in id order: what rendering a whole month needs.
+    public func documentsWithReferences(status: InvoiceStatus, period: Period? = nil) throws -> [(StoredInvoice, DocumentReferences)] {
+        try pool.read { db in
+            var q = Invoice.filter(Invoice.Columns.status == status.rawValue)
+            if let period {
+                q = q.filter(Invoice.Columns.periodStart <= period.end.description && Invoice.Columns.periodEnd >= period.start.description)
+            }
+            let invoices = try q.order(Invoice.Columns.id).fetchAll(db)
+            let ids = Set(invoices.compactMap(\.id))
+            var lines: [Int64: [InvoiceLine]] = [:]
+            for l in try InvoiceLine.order(InvoiceLine.Columns.invoiceId, InvoiceLine.Columns.position).fetchAll(db) where ids.contains(l.invoiceId) {
+                lines[l.invoiceId, default: []].append(l)
+            }
+            var vat: [Int64: [InvoiceVAT]] = [:]
+            for v in try InvoiceVAT.order(Column("invoice_id"), Column("rate")).fetchAll(db) where ids.contains(v.invoiceId) {
+                vat[v.invoiceId, default: []].append(v)
+            }
+            return try invoices.map { i in
+                let id = i.id ?? -1
+                return (StoredInvoice(invoice: i, lines: lines[id] ?? [], vat: vat[id] ?? []), try references(of: i, db: db))
+            }
+        }
+    }
+}

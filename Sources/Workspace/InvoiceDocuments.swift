@@ -1,0 +1,147 @@
+import BillingModel
+import Documents
+import Foundation
+import Ledger
+import Settings
+
+/// Maps stored documents and the settings to `InvoiceDocument`, the value the
+/// PDF, the CII XML and the Factur-X are made from. Documents knows neither
+/// the settings nor the ledger; this is the one place that joins them.
+public struct InvoiceDocuments: Sendable {
+    public let settings: Settings
+
+    public init(settings: Settings) {
+        self.settings = settings
+    }
+
+    /// The printable document of `stored`. An issued document is an invoice or
+    /// a credit note; a proforma is marked as one and numbered `PROFORMA-<id>`.
+    /// Throws (a user error) when the settings lack the billed customer, a
+    /// credit note names no issued invoice, or the lines do not add up to the
+    /// stored totals (the PDF must say exactly what the ledger says).
+    public func document(_ stored: StoredInvoice, references: DocumentReferences) throws(InvoiceError) -> InvoiceDocument {
+        let i = stored.invoice
+        guard i.status != .discarded else { throw InvoiceError("document \(i.id ?? 0) was discarded: it has no document") }
+        guard let period = i.period, let issue = Day(iso: i.issueDate), let due = Day(iso: i.dueDate) else {
+            throw InvoiceError("document \(i.id ?? 0) has unreadable dates")
+        }
+        let proforma = i.status == .proforma
+        let number = i.number ?? "PROFORMA-\(i.id ?? 0)"
+        var credited: InvoiceDocument.CreditedInvoice?
+        if i.type == .creditNote {
+            guard let c = references.credited, let n = c.number, c.status == .issued, let d = Day(iso: c.issueDate) else {
+                throw InvoiceError("credit note \(number) names no issued invoice: a credit note must reference the invoice it credits")
+            }
+            credited = .init(number: n, issueDate: d)
+        }
+        let lines = stored.lines.map { l in
+            InvoiceDocument.Line(label: l.label, quantity: l.quantity, unitPrice: l.price, net: l.netAmount, vatRate: l.rate,
+                                 servicePeriod: servicePeriod(l, within: period))
+        }
+        var notes: [String] = []
+        if let code = i.site { notes.append("Site : \(settings.site(code).map { "\($0.name) (\(code))" } ?? code).") }
+        if let order = i.orderId { notes.append("Commande n° \(order)\(i.orderRevision.map { ", révision \($0)" } ?? "").") }
+        // Events grouped on a monthly invoice: each order with the buyer's references, so it can be matched.
+        for o in references.lineOrders {
+            var parts = ["Commande n° \(o.orderId) du \((o.deliveryDay ?? o.eventDay).french)"]
+            if let po = o.poNumber { parts.append("bon de commande \(po)") }
+            if let who = o.orderedBy { parts.append("commandée par \(who)") }
+            if let cc = o.costCenter { parts.append("centre de coût \(cc)") }
+            notes.append(parts.joined(separator: ", ") + ".")
+        }
+        // BT-13 is one per document: the orders' purchase order when they all share one.
+        let linePOs = Set(references.lineOrders.map(\.poNumber))
+        let s = settings.seller
+        var doc = InvoiceDocument(
+            kind: i.type == .invoice ? .invoice : .creditNote, number: number, issueDate: issue, dueDate: due,
+            paymentTerms: Self.frenchTerms(i.paymentTerms), period: period,
+            purchaseOrder: i.poNumber ?? references.order?.poNumber ?? (linePOs.count == 1 ? linePOs.first ?? nil : nil),
+            seller: .init(legalName: s.legalName, siren: s.siren, vatNumber: s.vatNumber, address: Self.address(s.address),
+                          iban: s.iban, bic: s.bic),
+            buyer: try buyer(of: i), lines: lines,
+            latePaymentPenaltyRate: s.latePaymentPenaltyRate, recoveryIndemnity: s.recoveryIndemnity,
+            earlyPaymentDiscount: s.earlyPaymentDiscount, vatOnDebits: s.vatOnDebits, creditedInvoice: credited,
+            orderedBy: references.order?.orderedBy, costCenter: references.order?.costCenter, notes: notes)
+        doc.isProforma = proforma
+        let t = doc.totals
+        guard t.totalHT.cents == i.totalHt, t.totalVAT.cents == i.totalVat, t.totalTTC.cents == i.totalTtc else {
+            throw InvoiceError("document \(number): its lines give \(t.totalTTC) TTC but the ledger says \(Money(cents: i.totalTtc))")
+        }
+        return doc
+    }
+
+    /// The billed customer: the payer when the document is billed to one, else the client.
+    func buyer(of i: Invoice) throws(InvoiceError) -> InvoiceDocument.Buyer {
+        if let code = i.payer {
+            guard let p = settings.payer(code)?.payer else { throw InvoiceError("payer `\(code)` is not in the settings") }
+            return .init(legalName: p.legalName, siren: p.siren, vatNumber: p.vatNumber, address: Self.address(p.address), emails: p.emails)
+        }
+        guard let c = settings.client(i.client) else { throw InvoiceError("client `\(i.client)` is not in the settings") }
+        return .init(legalName: c.legalName, siren: c.siren, vatNumber: c.vatNumber, address: Self.address(c.address), emails: c.emails)
+    }
+
+    func servicePeriod(_ l: InvoiceLine, within period: Period) -> Period? {
+        guard let s = l.serviceStart.flatMap({ Day(iso: $0) }), let e = l.serviceEnd.flatMap({ Day(iso: $0) }) else { return nil }
+        let p = Period(start: s, end: e)
+        return p == period ? nil : p
+    }
+
+    static func address(_ a: Address) -> InvoiceDocument.Address {
+        .init(lines: a.lines, postcode: a.postcode, city: a.city, countryCode: a.countryCode)
+    }
+
+    /// The stored payment terms (`30 days, then end of month`) in the invoice's French.
+    public static func frenchTerms(_ stored: String) -> String {
+        guard let terms = PaymentTerms(description: stored) else { return stored }
+        switch terms {
+        case .days, .daysThenEndOfMonth: return "Paiement à \(terms.french)"
+        case .onReceipt, .endOfMonthThenDays: return "Paiement \(terms.french)"
+        }
+    }
+
+    /// `FA-2026-000001.pdf`, `PROFORMA-12.pdf`: the file name of a document.
+    public static func fileName(_ stored: StoredInvoice, extension ext: String) -> String {
+        "\(stored.invoice.number ?? "PROFORMA-\(stored.invoice.id ?? 0)").\(ext)"
+    }
+}
+
+/// A rendered document: the Factur-X PDF and its XML for an issued one, a plain PDF for a proforma.
+public struct RenderedDocument: Sendable {
+    public var document: InvoiceDocument
+    public var pdf: [UInt8]
+    /// The CII XML embedded in the PDF; nil for a proforma.
+    public var xml: String?
+}
+
+extension InvoiceDocuments {
+    /// Renders `document`: Factur-X when it is an invoice or a credit note, a plain PDF marked PROFORMA otherwise.
+    public func render(_ document: InvoiceDocument, facturX: FacturX) throws(InvoiceError) -> RenderedDocument {
+        do {
+            if document.isProforma { return RenderedDocument(document: document, pdf: try facturX.renderer.render(document), xml: nil) }
+            let out = try facturX.render(document)
+            return RenderedDocument(document: document, pdf: out.pdf, xml: out.xml)
+        } catch {
+            throw InvoiceError("document \(document.number) cannot be rendered: \(error)")
+        }
+    }
+}
+
+extension Workspace {
+    /// The same workspace with other settings (tools and tests that change a value).
+    public func with(settings: Settings) -> Workspace {
+        Workspace(config: config, settings: settings, settingsSources: settingsSources)
+    }
+
+    /// The mapping of stored documents to printable ones, with these settings.
+    public var documents: InvoiceDocuments { InvoiceDocuments(settings: settings) }
+
+    /// The printable document of `stored`, its references read from `ledger`.
+    public func document(_ stored: StoredInvoice, ledger: Ledger) throws -> InvoiceDocument {
+        try documents.document(stored, references: ledger.references(of: stored.invoice))
+    }
+
+    /// The Factur-X maker (needs the sRGB profile of `icc-profiles-free`).
+    public static func facturX() throws(WorkspaceError) -> FacturX {
+        do { return try FacturX.withSystemProfile() } catch { throw WorkspaceError("\(error)") }
+    }
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import BillingModel
+import Documents
+import Foundation
+import Ledger
+import Workspace
+
+extension InvoicesCommand {
+    /// `ardoise invoices pdf ID`: the Factur-X PDF of an issued document, or the PDF of a proforma marked PROFORMA.
+    struct PDF: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "pdf", abstract: "Write a document's PDF: Factur-X (PDF/A-3 with its XML) when issued, marked PROFORMA otherwise.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Document id or number") var id: String
+        @Option(help: "The file to write (default: <documents folder>/<number>.pdf).") var output: String?
+
+        func run() throws {
+            try Outcome.run {
+                try DocumentFile.write(id: id, output: output, global: global, xml: false)
+            }
+        }
+    }
+
+    /// `ardoise invoices xml ID`: the CII e-invoice (EN 16931 + BR-FR) of an issued document.
+    struct XML: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "xml", abstract: "Write an issued document's CII e-invoice XML (the factur-x.xml its PDF embeds).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Document id or number") var id: String
+        @Option(help: "The file to write (default: <documents folder>/<number>.xml).") var output: String?
+
+        func run() throws {
+            try Outcome.run {
+                try DocumentFile.write(id: id, output: output, global: global, xml: true)
+            }
+        }
+    }
+
+    /// `ardoise invoices export`: every issued document's PDF and XML, e.g. to validate a month.
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "export", abstract: "Write the Factur-X PDF and the XML of every issued document (of --period).")
+        @OptionGroup var global: GlobalOptions
+        @Option var period: String?
+        @Option(help: "Folder to write into (default: the documents folder).") var directory: String?
+        @Flag(help: "Write the XML files only.") var xmlOnly = false
+
+        func run() throws {
+            try Outcome.run {
+                let workspace = try Workspace.open(configPath: global.config)
+                let ledger = try workspace.openLedger()
+                let folder = URL(fileURLWithPath: directory ?? workspace.config.documentsDirectory)
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                let fx = try Workspace.facturX()
+                let mapping = workspace.documents
+                let p = try period.map { text -> Period in
+                    guard let p = Period(parsing: text) else { throw ValidationError("`--period \(text)` is not a period") }
+                    return p
+                }
+                var count = 0
+                for (stored, refs) in try ledger.documentsWithReferences(status: .issued, period: p) {
+                    let doc = try mapping.document(stored, references: refs)
+                    let xml = CrossIndustryInvoice.xml(doc)
+                    try Data(xml.utf8).write(to: folder.appendingPathComponent("\(doc.number).xml"))
+                    if !xmlOnly {
+                        try Data(mapping.render(doc, facturX: fx).pdf).write(to: folder.appendingPathComponent("\(doc.number).pdf"))
+                    }
+                    count += 1
+                }
+                emit("wrote \(count) documents to \(folder.path)\n")
+                return 0
+            }
+        }
+    }
+}
+
+enum DocumentFile {
+    static func write(id: String, output: String?, global: GlobalOptions, xml: Bool) throws -> Int32 {
+        let workspace = try Workspace.open(configPath: global.config)
+        let ledger = try workspace.openLedger()
+        guard let stored = try ledger.invoice(idOrNumber: id) else {
+            printError("ardoise: no document `\(id)`")
+            return 1
+        }
+        let doc = try workspace.document(stored, ledger: ledger)
+        if xml && doc.isProforma {
+            printError("ardoise: document \(id) is a proforma: it is not an invoice and has no e-invoice; `ardoise invoices pdf \(id)` prints it")
+            return 1
+        }
+        let rendered = try workspace.documents.render(doc, facturX: Workspace.facturX())
+        let bytes = xml ? Array((rendered.xml ?? "").utf8) : rendered.pdf
+        let path = output ?? URL(fileURLWithPath: workspace.config.documentsDirectory)
+            .appendingPathComponent(InvoiceDocuments.fileName(stored, extension: xml ? "xml" : "pdf")).path
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        emit("wrote \(path)\n")
+        return 0
+    }
+}
