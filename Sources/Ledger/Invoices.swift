@@ -251,7 +251,8 @@ extension Ledger {
     public func createProforma(_ new: NewInvoice, actor: String, at date: Date, db: Database) throws -> Int64? {
         let now = Ledger.timestamp(date)
         if let key = new.generationKey,
-           let existing = try Invoice.filter(Invoice.Columns.generationKey == key && Invoice.Columns.status != InvoiceStatus.discarded.rawValue).fetchOne(db) {
+           let existing = try Invoice.fetchOne(db.cachedStatement(sql: "SELECT * FROM invoice WHERE generation_key = ? AND status <> 'discarded'"),
+                                               arguments: [key]) {
             if existing.status == .issued { return nil }
             if try sameContent(existing, new, db: db) { return nil }
             try db.execute(sql: "UPDATE invoice SET status = 'discarded' WHERE id = ?", arguments: [existing.id])
@@ -291,15 +292,19 @@ extension Ledger {
     }
 
     func writeLines(_ db: Database, id: Int64, lines: [NewInvoiceLine], totals: InvoiceTotals) throws {
+        // Cached statements with plain arguments: thousands of lines per billing run.
+        let line = try db.cachedStatement(sql: """
+            INSERT INTO invoice_line(invoice_id, position, label, quantity, unit_price, net, vat_rate, revenue_type, site,
+                                     service_start, service_end, term_line, explanation, order_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
         for (i, l) in lines.enumerated() {
-            try InvoiceLine(invoiceId: id, position: i + 1, label: l.label, quantity: l.quantity, unitPrice: l.unitPrice.tenThousandths,
-                            net: l.net.cents, vatRate: l.vat.tenThousandths, revenueType: l.revenueType, site: l.site,
-                            serviceStart: l.service?.start.description, serviceEnd: l.service?.end.description, termLine: l.termLine,
-                            explanation: l.explanation, orderId: l.orderId).insert(db)
+            try line.execute(arguments: [id, i + 1, l.label, l.quantity, l.unitPrice.tenThousandths, l.net.cents, l.vat.tenThousandths,
+                                         l.revenueType, l.site, l.service?.start.description, l.service?.end.description, l.termLine,
+                                         l.explanation, l.orderId])
         }
-        for v in totals.breakdown {
-            try InvoiceVAT(invoiceId: id, rate: v.rate.tenThousandths, base: v.base.cents, vat: v.vat.cents).insert(db)
-        }
+        let vat = try db.cachedStatement(sql: "INSERT INTO invoice_vat(invoice_id, rate, base, vat) VALUES (?, ?, ?, ?)")
+        for v in totals.breakdown { try vat.execute(arguments: [id, v.rate.tenThousandths, v.base.cents, v.vat.cents]) }
     }
 
     /// Issues a proforma: the next number of its series (no gap, even under
@@ -386,8 +391,8 @@ extension Ledger {
     }
 
     func appendAudit(_ db: Database, at: String, actor: String, action: String, invoiceID: Int64?, details: String) throws {
-        var entry = AuditEntry(id: nil, at: at, actor: actor, action: action, invoiceId: invoiceID, details: details)
-        try entry.insert(db)
+        try db.cachedStatement(sql: "INSERT INTO audit_log(at, actor, action, invoice_id, details) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [at, actor, action, invoiceID, details])
     }
 
     public func auditLog(invoiceID: Int64? = nil) throws -> [AuditEntry] {
