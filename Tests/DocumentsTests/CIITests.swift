@@ -143,40 +143,9 @@ import Testing
     }
 }
 
-enum Tools {
+extension Tools {
     static let validator = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Resources/validate_cii.py")
-
-    static func exists(_ tool: String) -> Bool {
-        (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-            .contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(tool)") }
-    }
-
-    static let validatorsAvailable: Bool = {
-        guard exists("python3") else { return false }
-        return (try? run("python3", ["-c", "import facturx, saxonche, lxml"]).status) == 0
-    }()
-
-    static func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
-    /// The text pdftotext finds, with French narrow and no-break spaces as plain spaces.
-    static func pdfText(_ pdf: [UInt8], in folder: URL) throws -> String {
-        let url = folder.appendingPathComponent("text-\(UUID().uuidString).pdf")
-        try Data(pdf).write(to: url)
-        return try run("pdftotext", ["-layout", url.path, "-"]).output
-            .replacingOccurrences(of: "\u{202F}", with: " ").replacingOccurrences(of: "\u{A0}", with: " ")
-    }
 }
 
 @Suite struct ProblemTests {

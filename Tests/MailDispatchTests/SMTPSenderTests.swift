@@ -8,7 +8,7 @@ import Testing
 
 @Suite struct MIMETests {
     @Test func subjectWithAccentsIsEncodedWordsAndAttachmentsBase64() {
-        let m = LiveSMTP.message()
+        let m = LoopbackSMTP.message()
         let text = String(decoding: m.mime(), as: UTF8.self)
         #expect(text.contains("Subject: =?UTF-8?B?"))
         #expect(text.contains("Message-ID: <FA-2026-000142@ardoise.example>\r\n"))
@@ -31,12 +31,12 @@ import Testing
     }
 }
 
-@Suite(.serialized, .enabled(if: LiveSMTP.available, "needs python3 with aiosmtpd (pip install aiosmtpd)"))
+@Suite(.serialized, .enabled(if: LoopbackSMTP.available, "needs python3 with aiosmtpd (pip install aiosmtpd)"))
 struct SMTPSenderTests {
     @Test func deliversToALoopbackServer() throws {
-        let server = try LiveSMTP(mode: "accept")
+        let server = try LoopbackSMTP(mode: "accept")
         defer { server.stop() }
-        let message = LiveSMTP.message()
+        let message = LoopbackSMTP.message()
         let reply = try SMTPSender(configuration: server.configuration).send(message)
         #expect(reply.hasPrefix("250"))
         let record = try server.received(1)
@@ -53,10 +53,10 @@ struct SMTPSenderTests {
     }
 
     @Test func a550IsPermanent() throws {
-        let server = try LiveSMTP(mode: "refuse")
+        let server = try LoopbackSMTP(mode: "refuse")
         defer { server.stop() }
         #expect {
-            try SMTPSender(configuration: server.configuration).send(LiveSMTP.message())
+            try SMTPSender(configuration: server.configuration).send(LoopbackSMTP.message())
         } throws: { error in
             guard let e = error as? DeliveryError, case .refused(let code, _) = e else { return false }
             return code == 550 && e.isPermanent
@@ -64,10 +64,10 @@ struct SMTPSenderTests {
     }
 
     @Test func a451IsTemporary() throws {
-        let server = try LiveSMTP(mode: "later")
+        let server = try LoopbackSMTP(mode: "later")
         defer { server.stop() }
         #expect {
-            try SMTPSender(configuration: server.configuration).send(LiveSMTP.message())
+            try SMTPSender(configuration: server.configuration).send(LoopbackSMTP.message())
         } throws: { error in
             guard let e = error as? DeliveryError, case .temporary(let code, _) = e else { return false }
             return code == 451 && !e.isPermanent
@@ -75,10 +75,10 @@ struct SMTPSenderTests {
     }
 
     @Test func aDroppedConnectionIsTemporary() throws {
-        let server = try LiveSMTP(mode: "drop")
+        let server = try LoopbackSMTP(mode: "drop")
         defer { server.stop() }
         #expect {
-            try SMTPSender(configuration: server.configuration).send(LiveSMTP.message())
+            try SMTPSender(configuration: server.configuration).send(LoopbackSMTP.message())
         } throws: { error in
             (error as? DeliveryError)?.isPermanent == false
         }
@@ -88,7 +88,7 @@ struct SMTPSenderTests {
         let config = SMTPConfiguration(host: "127.0.0.1", port: 1, startTLS: .none,
                                        fromAddress: "factures@serenest.example", timeoutSeconds: 5)
         #expect {
-            try SMTPSender(configuration: config).send(LiveSMTP.message())
+            try SMTPSender(configuration: config).send(LoopbackSMTP.message())
         } throws: { error in
             guard let e = error as? DeliveryError, case .temporary(nil, _) = e else { return false }
             return true
@@ -96,33 +96,24 @@ struct SMTPSenderTests {
     }
 
     @Test func starttlsRequiredButNotOfferedIsRefused() throws {
-        let server = try LiveSMTP(mode: "accept")
+        let server = try LoopbackSMTP(mode: "accept")
         defer { server.stop() }
         var config = server.configuration
         config.startTLS = .required
         #expect {
-            try SMTPSender(configuration: config).send(LiveSMTP.message())
+            try SMTPSender(configuration: config).send(LoopbackSMTP.message())
         } throws: { error in
             (error as? DeliveryError)?.isPermanent == true
         }
     }
 }
 
-/// A loopback SMTP server run by `Resources/smtp_server.py`.
-final class LiveSMTP {
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Resources/smtp_server.py")
-
-    static let available: Bool = {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", "import aiosmtpd"]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        guard (try? p.run()) != nil else { return false }
-        p.waitUntilExit()
-        return p.terminationStatus == 0
-    }()
+/// The shared loopback server (TestSupport), with what these tests send.
+extension LoopbackSMTP {
+    var configuration: SMTPConfiguration {
+        SMTPConfiguration(host: "127.0.0.1", port: port, startTLS: .none, fromAddress: "factures@serenest.example",
+                          timeoutSeconds: 10)
+    }
 
     static func message() -> OutgoingMessage {
         var pdf: [UInt8] = Array("%PDF-1.7\n".utf8)
@@ -135,48 +126,4 @@ final class LiveSMTP {
             attachments: [Attachment(fileName: "FA-2026-000142.pdf", mimeType: "application/pdf", bytes: pdf)],
             date: Date(timeIntervalSince1970: 1_793_610_000))
     }
-
-    let process = Process()
-    let input = Pipe()
-    let folder = Repository.temporaryDirectory("ardoise-smtp")
-    let port: Int
-
-    init(mode: String) throws {
-        let output = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.script.path, mode, folder.path]
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        var line = ""
-        while !line.contains("\n") {
-            let data = output.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            line += String(decoding: data, as: UTF8.self)
-        }
-        guard let p = line.split(separator: "\n").first.flatMap({ Int($0.split(separator: " ").last ?? "") }) else {
-            process.terminate()
-            throw ServerError(message: "the SMTP server did not start: \(line)")
-        }
-        port = p
-    }
-
-    var configuration: SMTPConfiguration {
-        SMTPConfiguration(host: "127.0.0.1", port: port, startTLS: .none, fromAddress: "factures@serenest.example",
-                          timeoutSeconds: 10)
-    }
-
-    /// The n-th message the server stored.
-    func received(_ n: Int) throws -> [String: Any] {
-        let data = try Data(contentsOf: folder.appendingPathComponent("\(n).json"))
-        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-    }
-
-    func stop() {
-        try? input.fileHandleForWriting.close()
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-    }
-
-    struct ServerError: Error { var message: String }
 }

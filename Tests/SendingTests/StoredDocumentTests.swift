@@ -132,37 +132,6 @@ import Workspace
     }
 }
 
-enum Tools {
+extension Tools {
     static let batchValidator = Repository.root.appendingPathComponent(".ci/validate_einvoices.py")
-
-    static func exists(_ tool: String) -> Bool {
-        (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-            .contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(tool)") }
-    }
-
-    static let validatorsAvailable: Bool = {
-        guard exists("python3") else { return false }
-        return (try? run("python3", ["-c", "import facturx, saxonche, lxml"]).status) == 0
-    }()
-
-    static func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
-    /// The text pdftotext finds, French narrow and no-break spaces as plain spaces.
-    static func pdfText(_ pdf: [UInt8]) throws -> String {
-        let url = Repository.temporaryDirectory("ardoise-pdftext").appendingPathComponent("doc.pdf")
-        try Data(pdf).write(to: url)
-        return try run("pdftotext", ["-layout", url.path, "-"]).output
-            .replacingOccurrences(of: "\u{202F}", with: " ").replacingOccurrences(of: "\u{A0}", with: " ")
-    }
 }
