@@ -15,13 +15,9 @@ extension BillingEngine {
         var report = BillingReport(period: Period(start: day, end: day), issueDate: day)
         var drafts: [NewInvoice] = []
         for snapshot in try ledger.ordersToBill(upTo: day) {
-            guard let order = ContractLanguage.EventOrder(snapshot),
-                  let compiled = contracts[snapshot.revision.client],
-                  let (_, events) = compiled.contract.eventsTerm,
-                  compiled.contract.validity.contains(order.deliveredOn) else { continue }   // in the unbilled report
-            let contract = compiled.contract
-            let current = order.cancelled ? [] : compiled.priceOrder(order).map(NewInvoiceLine.init)
-            let issued = try ledger.issuedLines(orderID: order.id)
+            guard let state = try orderState(snapshot) else { continue }   // no events term: in the unbilled report
+            let (order, contract, events, issued, billed, ordered) = (state.order, state.contract, state.events, state.issued, state.billed, state.ordered)
+            let current = state.priced
             if issued.isEmpty {
                 if order.cancelled {
                     for doc in try ledger.documents(orderID: order.id) where doc.invoice.status == .proforma {
@@ -34,10 +30,7 @@ extension BillingEngine {
                                             key: "event|\(order.id)", credited: nil))
                 continue
             }
-            var billed = LineTally()
-            for b in issued { billed.add(NewInvoiceLine(b.line), sign: Int(b.sign)) }
-            let now = LineTally(current)
-            if billed.sameAmounts(as: now) { continue }   // e.g. a new purchase-order number: nothing to bill
+            if billed.sameAmounts(as: ordered) { continue }   // e.g. a new purchase-order number: nothing to bill
             let lastInvoice = issued.last(where: { $0.invoice.type == .invoice })?.invoice
             let revision = "\(order.id)|r\(order.revision)"
             if events.changes == .creditAndReissue || order.cancelled {
@@ -52,7 +45,7 @@ extension BillingEngine {
                                                 key: "event|\(revision)", credited: nil))
                 }
             } else {
-                let delta = LineTally.difference(from: billed, to: now) { b, a in
+                let delta = LineTally.difference(from: billed, to: ordered) { b, a in
                     "order \(order.id) revision \(order.revision): billed \(b.map { "\($0.quantity) for \($0.net)" } ?? "nothing"), now \(a.map { "\($0.quantity) for \($0.net)" } ?? "nothing")"
                 }
                 let sum = delta.map(\.net).sum()
@@ -67,6 +60,32 @@ extension BillingEngine {
         }
         try store(drafts, into: &report, now: now)
         return report
+    }
+
+    /// An order as its contract prices it now, beside what issued documents billed for it.
+    struct OrderState {
+        var order: ContractLanguage.EventOrder
+        var contract: Contract
+        var events: EventTerms
+        var issued: [BilledOrderLine]
+        /// Issued invoices minus credit notes, line by line.
+        var billed: LineTally
+        /// The order's current revision as the contract prices it, line by line (nothing when cancelled).
+        var priced: [NewInvoiceLine]
+        /// The same, added up like `billed`.
+        var ordered: LineTally
+    }
+
+    /// Nil when no contract with an events term covers the order's delivery day.
+    func orderState(_ snapshot: EventOrderSnapshot) throws -> OrderState? {
+        guard let order = ContractLanguage.EventOrder(snapshot), let compiled = contracts[snapshot.revision.client],
+              let (_, events) = compiled.contract.eventsTerm, compiled.contract.validity.contains(order.deliveredOn) else { return nil }
+        let issued = try ledger.issuedLines(orderID: order.id)
+        var billed = LineTally()
+        for b in issued { billed.add(NewInvoiceLine(b.line), sign: Int(b.sign)) }
+        let priced = order.cancelled ? [] : compiled.priceOrder(order).map(NewInvoiceLine.init)
+        return OrderState(order: order, contract: compiled.contract, events: events, issued: issued, billed: billed,
+                          priced: priced, ordered: LineTally(priced))
     }
 
     func creditLine(_ l: NewInvoiceLine, order: ContractLanguage.EventOrder, revisionText: String) -> NewInvoiceLine {

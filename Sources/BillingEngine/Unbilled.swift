@@ -44,20 +44,14 @@ extension BillingEngine {
         }
         // Orders delivered in the period and not (or no longer exactly) invoiced: pending for the daily run.
         for snapshot in try ledger.ordersToBill(upTo: period.end) {
-            guard let order = ContractLanguage.EventOrder(snapshot), period.contains(order.deliveredOn),
-                  let compiled = contracts[snapshot.revision.client], let (_, events) = compiled.contract.eventsTerm,
-                  compiled.contract.validity.contains(order.deliveredOn) else { continue }
-            let issued = try ledger.issuedLines(orderID: order.id)
-            if issued.isEmpty && (order.cancelled || events.grouping == .monthly) { continue }
-            var billed = LineTally()
-            for b in issued { billed.add(NewInvoiceLine(b.line), sign: Int(b.sign)) }
-            let current = LineTally(order.cancelled ? [] : compiled.priceOrder(order).map(NewInvoiceLine.init))
-            if billed.sameAmounts(as: current) { continue }
-            let ttc = InvoiceTotals(lines: current.lines.map { ($0.net, $0.vat) }).totalTTC
-                - InvoiceTotals(lines: billed.lines.map { ($0.net, $0.vat) }).totalTTC
-            report.items.append(Item(client: snapshot.revision.client, site: order.site, category: nil,
-                                     reason: issued.isEmpty ? "order \(order.id) delivered \(order.deliveredOn), not invoiced yet (`ardoise bill --events`)"
-                                                           : "order \(order.id) changed (revision \(order.revision)) since it was invoiced, difference not billed yet",
+            guard let s = try orderState(snapshot), period.contains(s.order.deliveredOn) else { continue }
+            if s.issued.isEmpty && (s.order.cancelled || s.events.grouping == .monthly) { continue }
+            if s.billed.sameAmounts(as: s.ordered) { continue }
+            let ttc = InvoiceTotals(lines: s.ordered.lines.map { ($0.net, $0.vat) }).totalTTC
+                - InvoiceTotals(lines: s.billed.lines.map { ($0.net, $0.vat) }).totalTTC
+            report.items.append(Item(client: s.contract.client, site: s.order.site, category: nil,
+                                     reason: s.issued.isEmpty ? "order \(s.order.id) delivered \(s.order.deliveredOn), not invoiced yet (`ardoise bill --events`)"
+                                                             : "order \(s.order.id) changed (revision \(s.order.revision)) since it was invoiced, difference not billed yet",
                                      amountTTC: ttc))
         }
         report.lateRevenue = try ledger.periodsWithLateRevenue().filter { $0.period.intersection(period) != nil }
