@@ -54,9 +54,8 @@ extension BillingEngine {
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw InvoiceError("a credit note needs a reason") }
         // What earlier credit notes of this invoice already credited, by line.
         var credited = LineTally()
-        for doc in try ledger.invoices(includeDiscarded: false) where doc.creditedInvoiceId == invoice.id && doc.type == .creditNote {
-            guard let s = try ledger.invoice(id: doc.id!) else { continue }
-            for l in s.lines { credited.add(creditKey(NewInvoiceLine(l)), sign: 1) }
+        for note in try ledger.creditNotes(of: invoice.id!) {
+            for l in note.lines { credited.add(creditKey(NewInvoiceLine(l)), sign: 1) }
         }
         let chosen = selections.isEmpty ? stored.lines.map { CreditSelection(line: $0.position) } : selections
         var lines: [NewInvoiceLine] = []

@@ -78,4 +78,13 @@ extension Ledger {
             return Set(found).intersection(keys)
         }
     }
+
+    /// The live credit notes (issued or proforma) that credit an invoice, with their lines.
+    public func creditNotes(of invoiceID: Int64) throws -> [StoredInvoice] {
+        try pool.read { db in
+            try Invoice.fetchAll(db, sql: """
+                SELECT * FROM invoice WHERE credited_invoice_id = ? AND type = 'credit_note' AND status <> 'discarded' ORDER BY id
+                """, arguments: [invoiceID]).map { try withLines($0, db) }
+        }
+    }
 }

@@ -306,6 +306,7 @@ enum Schema {
             // (orders grouped monthly share one invoice).
             try db.execute(sql: """
                 CREATE INDEX invoice_line_order ON invoice_line(order_id) WHERE order_id IS NOT NULL;
+                CREATE INDEX invoice_credited ON invoice(credited_invoice_id) WHERE credited_invoice_id IS NOT NULL;
                 """)
             // Late revenue of a client checked against its issued documents and
             // found to change no amount: settled without a document.
