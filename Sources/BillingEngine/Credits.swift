@@ -93,6 +93,13 @@ extension BillingEngine {
             }
             lines.append(c)
         }
+        // Whatever the lines, never more than the invoice: every live credit note pointing at it counts
+        // (event changes and late-revenue corrections included).
+        let creditedBefore = try ledger.creditNotes(of: invoice.id!).map { Money(cents: $0.invoice.totalHt) }.sum()
+        let asked = lines.map(\.net).sum()
+        guard creditedBefore + asked <= Money(cents: invoice.totalHt) else {
+            throw InvoiceError("\(invoiceNumber) is \(Money(cents: invoice.totalHt)) HT and credit notes already credit \(creditedBefore) HT: \(asked) HT more is too much")
+        }
         let new = NewInvoice(type: .creditNote, series: series(for: .creditNote), client: invoice.client, payer: invoice.payer,
                              site: invoice.site, period: invoice.period ?? Period(start: day, end: day), issueDate: day, dueDate: day,
                              paymentTerms: invoice.paymentTerms, poNumber: invoice.poNumber, orderId: invoice.orderId,

@@ -31,7 +31,11 @@ extension BillingEngine {
                 continue
             }
             if billed.sameAmounts(as: ordered) { continue }   // e.g. a new purchase-order number: nothing to bill
-            let lastInvoice = issued.last(where: { $0.invoice.type == .invoice })?.invoice
+            // The invoice a credit note refers to: the one standing (credit and reissue), else the order's original
+            // invoice, which a difference only ever adjusts.
+            let lastInvoice = events.changes == .creditAndReissue
+                ? issued.last(where: { $0.invoice.type == .invoice })?.invoice
+                : issued.first(where: { $0.invoice.type == .invoice })?.invoice
             let revision = "\(order.id)|r\(order.revision)"
             if events.changes == .creditAndReissue || order.cancelled {
                 let outstanding = billed.lines

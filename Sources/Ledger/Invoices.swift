@@ -255,6 +255,9 @@ extension Ledger {
                                                arguments: [key]) {
             if existing.status == .issued { return nil }
             if try sameContent(existing, new, db: db) { return nil }
+            // A proforma finance staff edited is theirs: regeneration never throws the edit away.
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM audit_log WHERE invoice_id = ? AND action = 'edit')",
+                                 arguments: [existing.id]) ?? false { return nil }
             try db.execute(sql: "UPDATE invoice SET status = 'discarded' WHERE id = ?", arguments: [existing.id])
             try appendAudit(db, at: now, actor: actor, action: "discard", invoiceID: existing.id, details: "regenerated")
         }

@@ -187,14 +187,16 @@ extension Ledger {
     }
 
     /// Makes failed or pending messages due at `now` with a fresh round of
-    /// attempts (`ids` nil: every failed or pending message). `recipients`
+    /// attempts (`ids` nil: every failed message; a pending one only when named). `recipients`
     /// gives the current billing contacts of a document's customer, so a
     /// message blocked for want of an address leaves once the settings have
     /// one. A sent message is never retried. Returns the ids made due.
     @discardableResult
     public func retryMail(ids: [Int64]?, now: Date, actor: String,
                           recipients: (OutboxEntry) -> [String]? = { _ in nil }) throws -> [Int64] {
-        let entries = try outbox().filter { e in ids.map { $0.contains(e.message.id ?? -1) } ?? (e.message.status != .sent) }
+        // Without ids only failed messages: a pending one may be claimed by a sender right now,
+        // and making it due again would let a second sender send it too.
+        let entries = try outbox().filter { e in ids.map { $0.contains(e.message.id ?? -1) } ?? (e.message.status == .failed) }
         if let ids {
             for id in ids where !entries.contains(where: { $0.message.id == id }) { throw InvoiceError("no outbox message \(id)") }
             if let sent = entries.first(where: { $0.message.status == .sent }) {
