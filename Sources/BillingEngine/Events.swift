@@ -83,7 +83,7 @@ extension BillingEngine {
     /// Nil when no contract with an events term covers the order's delivery day.
     func orderState(_ snapshot: EventOrderSnapshot) throws -> OrderState? {
         guard let order = ContractLanguage.EventOrder(snapshot), let compiled = contracts[snapshot.revision.client],
-              let (_, events) = compiled.contract.eventsTerm, compiled.contract.validity.contains(order.deliveredOn) else { return nil }
+              let (_, events) = compiled.contract.eventsTerm(on: order.deliveredOn) else { return nil }
         let issued = try ledger.issuedLines(orderID: order.id)
         var billed = LineTally()
         for b in issued { billed.add(NewInvoiceLine(b.line), sign: Int(b.sign)) }
@@ -100,7 +100,7 @@ extension BillingEngine {
 
     func eventDocument(_ type: DocumentKind, order: ContractLanguage.EventOrder, contract c: Contract, lines: [NewInvoiceLine], day: Day,
                        key: String, credited: Invoice?) -> NewInvoice {
-        let payer = c.eventsTerm?.0.payer
+        let payer = c.eventsTerm(on: order.deliveredOn)?.0.payer
         return NewInvoice(type: type, series: series(for: type), client: c.client, payer: payer, site: order.site,
                           period: Period(start: order.deliveredOn, end: order.deliveredOn), issueDate: day,
                           dueDate: c.payment.dueDate(issuedOn: day), paymentTerms: c.payment.description,

@@ -75,7 +75,7 @@ public struct CompiledContract: Sendable {
     /// Prices one event order as the events term says (T19): discount on every
     /// line, delivery fee under the threshold.
     public func priceOrder(_ order: EventOrder) -> [BilledLine] {
-        guard let (term, events) = contract.eventsTerm else { return [] }
+        guard let (term, events) = contract.eventsTerm(on: order.deliveredOn) else { return [] }
         return Compiler.priceOrder(order, term: term, events: events, perSite: contract.perSite)
     }
 }

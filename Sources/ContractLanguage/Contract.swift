@@ -26,9 +26,18 @@ public struct Contract: Sendable {
         return caps
     }
 
-    /// The events term, if the contract bills events.
+    /// The events term, if the contract bills events (the first one).
     public var eventsTerm: (Term, EventTerms)? {
         for t in terms { if case .events(let e) = t.rule { return (t, e) } }
+        return nil
+    }
+
+    /// The events term in force on `day` (terms may be dated), nil when none is.
+    public func eventsTerm(on day: Day) -> (Term, EventTerms)? {
+        for t in terms {
+            guard case .events(let e) = t.rule else { continue }
+            if day >= (t.validFrom ?? validFrom) && day <= (t.validUntil ?? validity.end) && validity.contains(day) { return (t, e) }
+        }
         return nil
     }
 }

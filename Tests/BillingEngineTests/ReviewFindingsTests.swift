@@ -68,3 +68,43 @@ import Workspace
         #expect(try ledger.claimDueMail(now: now.addingTimeInterval(2), lease: 600) == nil)
     }
 }
+
+@Suite struct DatedEventsTermTests {
+    @Test func anOrderIsPricedByTheEventsTermInForceOnItsDeliveryDay() throws {
+        let s = try Scratch { rules in
+            let f = rules.appendingPathComponent("c0013-helios.ard")
+            let text = try String(contentsOf: f, encoding: .utf8)
+            let old = """
+              events at order prices, one invoice per order
+                discount 5% on event lines
+                delivery fee 35.00 HT at 20% VAT on orders under 300.00 HT
+                changes by credit note and new invoice
+
+            """
+            let new = """
+              events at order prices, one invoice per order
+                discount 5% on event lines
+                delivery fee 35.00 HT at 20% VAT on orders under 300.00 HT
+                changes by credit note and new invoice
+                applies from 2026-01-01 until 2026-10-31
+              events at order prices, one invoice per order
+                changes by credit note and new invoice
+                applies from 2026-11-01
+
+            """
+            #expect(text.contains(old))
+            try text.replacingOccurrences(of: old, with: new).write(to: f, atomically: true, encoding: .utf8)
+        }
+        let ledger = try s.workspace.openLedger()
+        try s.write("EVT_20261014.jsonl", heliosOrder(revision: 1))
+        try s.write("EVT_20261105.jsonl", heliosOrder(revision: 1).replacingOccurrences(of: "EVT-T-1", with: "EVT-T-2")
+            .replacingOccurrences(of: "2026-10-14", with: "2026-11-05"))
+        _ = s.workspace.importFiles([], into: ledger)
+        let r = try s.engine(ledger, day("2026-11-05")).billEvents(on: day("2026-11-05"))
+        let byOrder = Dictionary(uniqueKeysWithValues: try r.issued.map { n in
+            let i = try #require(try ledger.invoice(number: n)).invoice
+            return (i.orderId ?? "", i.totalHt)
+        })
+        #expect(byOrder == ["EVT-T-1": 92_815, "EVT-T-2": 97_700])   // 5% off in October, list prices from November
+    }
+}
