@@ -11,6 +11,13 @@ public struct BillingFailure: Sendable, Equatable {
     public var message: String
 }
 
+extension BillingReport {
+    /// One line for people: what was created, left unchanged and issued, and the new documents' totals.
+    public var counts: String {
+        "\(created.count) documents created, \(unchanged) unchanged, \(issued.count) issued, \(totalHT.grouped) HT, \(totalTTC.grouped) TTC"
+    }
+}
+
 /// The documents an evaluation produced, not yet stored.
 public struct BillingDrafts: Sendable {
     public var drafts: [NewInvoice] = []

@@ -60,8 +60,7 @@ struct BillCommand: ParsableCommand {
     }
 
     static func counts(_ r: BillingReport) -> String {
-        var out = "\(r.created.count) documents created, \(r.unchanged) unchanged, \(r.issued.count) issued"
-        out += ", \(r.totalHT.grouped) HT, \(r.totalTTC.grouped) TTC\n"
+        var out = r.counts + "\n"
         for n in r.notes { out += "note: \(n)\n" }
         for f in r.failures { out += "error: \(f.client): \(f.message)\n" }
         return out

@@ -42,10 +42,9 @@ struct RunCommand: ParsableCommand {
         if r.filesWithProblems > 0 { out += ", \(r.filesWithProblems) refused or in conflict" }
         if r.rowsRejected > 0 { out += ", \(r.rowsRejected) rows rejected" }
         out += "\n"
-        func line(_ name: String, _ b: BillingReportSummary?) { if let b { out += "  \(name): \(b)\n" } }
-        line("events", r.events.map(BillingReportSummary.init))
-        line("corrections", r.corrections.map(BillingReportSummary.init))
-        line("periods due", r.due.map(BillingReportSummary.init))
+        for (name, step) in [("events", r.events), ("corrections", r.corrections), ("periods due", r.due)] {
+            if let step { out += "  \(name): \(step.counts)\n" }
+        }
         if let s = r.sending { out += "  sending: \(s)\n" }
         for f in r.billingFailures { out += "error: \(f.client): \(f.message)\n" }
         for f in r.stepFailures { out += "error: \(f)\n" }
@@ -53,13 +52,3 @@ struct RunCommand: ParsableCommand {
     }
 }
 
-import BillingEngine
-
-/// A billing step in one line.
-struct BillingReportSummary: CustomStringConvertible {
-    let report: BillingReport
-    init(_ r: BillingReport) { report = r }
-    var description: String {
-        "\(report.created.count) documents created, \(report.unchanged) unchanged, \(report.issued.count) issued, \(report.totalTTC.grouped) TTC"
-    }
-}
