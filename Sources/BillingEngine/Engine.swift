@@ -246,7 +246,8 @@ public struct BillingEngine: Sendable {
 extension BilledLine {
     var asNewLine: NewInvoiceLine {
         NewInvoiceLine(label: label, quantity: quantity, unitPrice: unitPrice, net: net, vat: vat, revenueType: revenueType, site: site,
-                       service: servicePeriod, termLine: termLine, explanation: explanation, orderId: orderID)
+                       service: servicePeriod, termLine: termLine, explanation: explanation, orderId: orderID,
+                       orderRevision: orderRevision)
     }
 }
 

@@ -6,64 +6,102 @@ import Ledger
 extension BillingEngine {
     /// Bills event orders on `day` with no human step (T19): each order
     /// delivered up to that day and not yet invoiced gets its invoice (when
-    /// its contract bills order by order), and each order changed or
-    /// cancelled after it was invoiced gets what its contract says: a credit
-    /// note and a new invoice, or one document for the difference. A change
-    /// of purchase-order number alone bills nothing. Every document is issued
-    /// at once; running it twice changes nothing.
+    /// its contract bills order by order, or when it is grouped monthly but
+    /// arrived after its month's invoice was issued), and each order changed
+    /// or cancelled after it was invoiced gets what its contract says: a
+    /// credit note and a new invoice, or one document for the difference.
+    ///
+    /// Each revision of an order is settled once: by the documents issued for
+    /// it, or, when it bills nothing new (a new purchase-order number, the
+    /// same lines), recorded as checked. A revision is compared with the one
+    /// last settled: when its lines are the same, nothing is priced again, so
+    /// a later contract edit never re-bills an order. Proformas left for an
+    /// older revision (a refused automatic validation) are discarded when a
+    /// newer one arrives. Every document is issued at once; running it twice
+    /// changes nothing.
     public func billEvents(on day: Day, now: Date = Date()) throws -> BillingReport {
         var report = BillingReport(period: Period(start: day, end: day), issueDate: day)
         var drafts: [NewInvoice] = []
         for snapshot in try ledger.ordersToBill(upTo: day) {
             guard let state = try orderState(snapshot) else { continue }   // no events term: in the unbilled report
-            let (order, contract, events, issued, billed, ordered) = (state.order, state.contract, state.events, state.issued, state.billed, state.ordered)
-            let current = state.priced
-            if issued.isEmpty {
-                if order.cancelled {
-                    for doc in try ledger.documents(orderID: order.id) where doc.invoice.status == .proforma {
-                        try ledger.discard(id: doc.invoice.id!, reason: "order \(order.id) cancelled before it was issued", actor: actor, at: now)
-                    }
-                    continue
-                }
-                guard events.grouping == .perOrder, !current.isEmpty else { continue }   // grouped orders: with the month
-                drafts.append(eventDocument(.invoice, order: order, contract: contract, lines: current, day: day,
-                                            key: "event|\(order.id)", credited: nil))
-                continue
+            let order = state.order
+            let decision = decide(state, day: day)
+            // What an older revision left waiting is stale now.
+            let keys = Set(decision.drafts.compactMap(\.generationKey))
+            for doc in try ledger.documents(orderID: order.id)
+            where doc.invoice.status == .proforma && doc.invoice.origin == .events && (doc.invoice.orderRevision ?? 0) <= order.revision
+                && !keys.contains(doc.invoice.generationKey ?? "") {
+                try ledger.discard(id: doc.invoice.id!, reason: "order \(order.id) revision \(order.revision) supersedes it", actor: actor, at: now)
             }
-            if billed.sameAmounts(as: ordered) { continue }   // e.g. a new purchase-order number: nothing to bill
-            // The invoice a credit note refers to: the one standing (credit and reissue), else the order's original
-            // invoice, which a difference only ever adjusts.
-            let lastInvoice = events.changes == .creditAndReissue
-                ? issued.last(where: { $0.invoice.type == .invoice })?.invoice
-                : issued.first(where: { $0.invoice.type == .invoice })?.invoice
-            let revision = "\(order.id)|r\(order.revision)"
-            if events.changes == .creditAndReissue || order.cancelled {
-                let outstanding = billed.lines
-                if !outstanding.isEmpty {
-                    drafts.append(eventDocument(.creditNote, order: order, contract: contract,
-                                                lines: outstanding.map { creditLine($0, order: order, revisionText: "revision \(order.revision)") },
-                                                day: day, key: "event-credit|\(revision)", credited: lastInvoice))
-                }
-                if !current.isEmpty {
-                    drafts.append(eventDocument(.invoice, order: order, contract: contract, lines: current, day: day,
-                                                key: "event|\(revision)", credited: nil))
-                }
-            } else {
-                let delta = LineTally.difference(from: billed, to: ordered) { b, a in
-                    "order \(order.id) revision \(order.revision): billed \(b.map { "\($0.quantity) for \($0.net)" } ?? "nothing"), now \(a.map { "\($0.quantity) for \($0.net)" } ?? "nothing")"
-                }
-                let sum = delta.map(\.net).sum()
-                if sum >= .zero {
-                    drafts.append(eventDocument(.invoice, order: order, contract: contract, lines: delta, day: day,
-                                                key: "event-difference|\(revision)", credited: nil))
-                } else {
-                    drafts.append(eventDocument(.creditNote, order: order, contract: contract, lines: delta.map(\.negated), day: day,
-                                                key: "event-difference|\(revision)", credited: lastInvoice))
-                }
+            if let reason = decision.settledWithoutDocument {
+                try ledger.markOrderChecked(orderID: order.id, revision: order.revision, reason: reason, actor: actor, at: now)
             }
+            if let note = decision.note { report.notes.append(note) }
+            drafts += decision.drafts
         }
         try store(drafts, into: &report, now: now)
         return report
+    }
+
+    /// What billing an order's current revision takes: documents, or nothing
+    /// (settled with a reason), or waiting (neither).
+    struct OrderDecision {
+        var drafts: [NewInvoice] = []
+        var settledWithoutDocument: String?
+        var note: String?
+    }
+
+    func decide(_ state: OrderState, day: Day) -> OrderDecision {
+        let (order, contract, events, issued, billed, ordered) = (state.order, state.contract, state.events, state.issued, state.billed, state.ordered)
+        let current = state.priced
+        if issued.isEmpty {
+            if order.cancelled { return OrderDecision(settledWithoutDocument: "cancelled before it was invoiced") }
+            guard !current.isEmpty else { return OrderDecision() }
+            switch events.grouping {
+            case .perOrder:
+                return OrderDecision(drafts: [eventDocument(.invoice, order: order, contract: contract, lines: current, day: day,
+                                                            key: "event|\(order.id)", credited: nil)])
+            case .monthly:
+                // Grouped orders go with their month's invoice; one that arrives after it was issued is invoiced on its own.
+                guard let carrier = state.carrier else { return OrderDecision() }
+                return OrderDecision(drafts: [eventDocument(.invoice, order: order, contract: contract, lines: current, day: day,
+                                                            key: "event|\(order.id)", credited: nil)],
+                                     note: "\(contract.client): order \(order.id) delivered \(order.deliveredOn) arrived after \(carrier.number ?? "the invoice") of \(carrier.periodStart)..\(carrier.periodEnd) was issued: invoiced on its own")
+            }
+        }
+        if state.unchangedSinceSettled {
+            return OrderDecision(settledWithoutDocument: "same lines as revision \(state.settledRevision) (a new purchase-order number bills nothing)")
+        }
+        if billed.sameAmounts(as: ordered) {
+            return OrderDecision(settledWithoutDocument: "bills the same amounts as what was issued")
+        }
+        // The invoice a credit note refers to: the one standing (credit and reissue), else the order's original
+        // invoice, which a difference only ever adjusts.
+        let lastInvoice = events.changes == .creditAndReissue
+            ? issued.last(where: { $0.invoice.type == .invoice })?.invoice
+            : issued.first(where: { $0.invoice.type == .invoice })?.invoice
+        let revision = "\(order.id)|r\(order.revision)"
+        var out = OrderDecision()
+        if events.changes == .creditAndReissue || order.cancelled {
+            let outstanding = billed.lines
+            if !outstanding.isEmpty {
+                out.drafts.append(eventDocument(.creditNote, order: order, contract: contract,
+                                                lines: outstanding.map { creditLine($0, order: order, revisionText: "revision \(order.revision)") },
+                                                day: day, key: "event-credit|\(revision)", credited: lastInvoice))
+            }
+            if !current.isEmpty {
+                out.drafts.append(eventDocument(.invoice, order: order, contract: contract, lines: current, day: day,
+                                                key: "event|\(revision)", credited: nil))
+            }
+        } else {
+            let delta = LineTally.difference(from: billed, to: ordered) { b, a in
+                "order \(order.id) revision \(order.revision): billed \(b.map { "\($0.quantity) for \($0.net)" } ?? "nothing"), now \(a.map { "\($0.quantity) for \($0.net)" } ?? "nothing")"
+            }
+            let type: DocumentKind = delta.map(\.net).sum() >= .zero ? .invoice : .creditNote
+            out.drafts.append(eventDocument(type, order: order, contract: contract, lines: type == .invoice ? delta : delta.map(\.negated),
+                                            day: day, key: "event-difference|\(revision)", credited: type == .creditNote ? lastInvoice : nil))
+        }
+        return out
     }
 
     /// An order as its contract prices it now, beside what issued documents billed for it.
@@ -78,6 +116,12 @@ extension BillingEngine {
         var priced: [NewInvoiceLine]
         /// The same, added up like `billed`.
         var ordered: LineTally
+        /// The latest revision settled (billed, or checked to bill nothing new); 0 when none.
+        var settledRevision: Int
+        /// Whether the current revision has the same billable content (site, day, status, lines) as the settled one.
+        var unchangedSinceSettled: Bool
+        /// For an order grouped monthly and not billed: the issued invoice of the period that carried its month, if any.
+        var carrier: Invoice?
     }
 
     /// Nil when no contract with an events term covers the order's delivery day.
@@ -88,8 +132,26 @@ extension BillingEngine {
         var billed = LineTally()
         for b in issued { billed.add(NewInvoiceLine(b.line), sign: Int(b.sign)) }
         let priced = order.cancelled ? [] : compiled.priceOrder(order).map(NewInvoiceLine.init)
+        let settled = try ledger.settledRevision(orderID: order.id)
+        var unchanged = false
+        if settled > 0, settled < order.revision, var before = try ledger.orderRevision(orderID: order.id, revision: settled) {
+            before.revision.deliveredDay = before.revision.deliveredDay ?? snapshot.revision.deliveredDay
+            if var b = ContractLanguage.EventOrder(before) {
+                b.revision = order.revision
+                b.poNumber = order.poNumber
+                unchanged = b == order
+            }
+        }
+        var carrier: Invoice?
+        if issued.isEmpty, events.grouping == .monthly {
+            let home = compiled.contract.cadence.period(containing: order.deliveredOn.lastOfMonth)
+            carrier = try ledger.invoices(status: .issued, client: compiled.contract.client, period: home).first {
+                $0.origin == .contract && $0.type == .invoice && $0.period == home && ($0.site == nil || $0.site == order.site)
+            }
+        }
         return OrderState(order: order, contract: compiled.contract, events: events, issued: issued, billed: billed,
-                          priced: priced, ordered: LineTally(priced))
+                          priced: priced, ordered: LineTally(priced), settledRevision: settled, unchangedSinceSettled: unchanged,
+                          carrier: carrier)
     }
 
     func creditLine(_ l: NewInvoiceLine, order: ContractLanguage.EventOrder, revisionText: String) -> NewInvoiceLine {
@@ -101,6 +163,13 @@ extension BillingEngine {
     func eventDocument(_ type: DocumentKind, order: ContractLanguage.EventOrder, contract c: Contract, lines: [NewInvoiceLine], day: Day,
                        key: String, credited: Invoice?) -> NewInvoice {
         let payer = c.eventsTerm(on: order.deliveredOn)?.0.payer
+        // Every line settles this revision of the order, credits included.
+        let lines = lines.map { l -> NewInvoiceLine in
+            var l = l
+            l.orderId = order.id
+            l.orderRevision = order.revision
+            return l
+        }
         return NewInvoice(type: type, series: series(for: type), client: c.client, payer: payer, site: order.site,
                           period: Period(start: order.deliveredOn, end: order.deliveredOn), issueDate: day,
                           dueDate: c.payment.dueDate(issuedOn: day), paymentTerms: c.payment.description,

@@ -45,14 +45,23 @@ extension BillingEngine {
         // Orders delivered in the period and not (or no longer exactly) invoiced: pending for the daily run.
         for snapshot in try ledger.ordersToBill(upTo: period.end) {
             guard let s = try orderState(snapshot), period.contains(s.order.deliveredOn) else { continue }
-            if s.issued.isEmpty && (s.order.cancelled || s.events.grouping == .monthly) { continue }
-            if s.billed.sameAmounts(as: s.ordered) { continue }
+            let reason: String
+            if s.issued.isEmpty {
+                if s.order.cancelled { continue }
+                if s.events.grouping == .monthly {
+                    // With its month's invoice, unless that was issued before the order arrived.
+                    guard let carrier = s.carrier else { continue }
+                    reason = "order \(s.order.id) delivered \(s.order.deliveredOn) arrived after \(carrier.number ?? "the invoice") of its month was issued, not invoiced yet (`ardoise bill --events`)"
+                } else {
+                    reason = "order \(s.order.id) delivered \(s.order.deliveredOn), not invoiced yet (`ardoise bill --events`)"
+                }
+            } else {
+                if s.unchangedSinceSettled || s.billed.sameAmounts(as: s.ordered) { continue }
+                reason = "order \(s.order.id) changed (revision \(s.order.revision)) since it was invoiced, difference not billed yet"
+            }
             let ttc = InvoiceTotals(lines: s.ordered.lines.map { ($0.net, $0.vat) }).totalTTC
                 - InvoiceTotals(lines: s.billed.lines.map { ($0.net, $0.vat) }).totalTTC
-            report.items.append(Item(client: s.contract.client, site: s.order.site, category: nil,
-                                     reason: s.issued.isEmpty ? "order \(s.order.id) delivered \(s.order.deliveredOn), not invoiced yet (`ardoise bill --events`)"
-                                                             : "order \(s.order.id) changed (revision \(s.order.revision)) since it was invoiced, difference not billed yet",
-                                     amountTTC: ttc))
+            report.items.append(Item(client: s.contract.client, site: s.order.site, category: nil, reason: reason, amountTTC: ttc))
         }
         report.lateRevenue = try ledger.periodsWithLateRevenue().filter { $0.period.intersection(period) != nil }
             .map { ($0.client, $0.period, $0.siteDays.count) }

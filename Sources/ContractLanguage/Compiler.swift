@@ -497,12 +497,14 @@ enum Compiler {
             var bl = line(term, label: l.label, quantity: l.quantity, unit: unit, net: net, vat: l.vat, site: order.site, period: day,
                           explanation: "order \(order.id) revision \(order.revision): \(l.quantity) × \(unit)\(discountText) = \(net)")
             bl.orderID = order.id
+            bl.orderRevision = order.revision
             out.append(bl)
         }
         if let fee = events.deliveryFee, let vat = events.deliveryFeeVAT, let under = events.deliveryFeeUnder, orderHT < under {
             var bl = line(term, label: "Frais de livraison", quantity: 1, unit: Price(fee), net: fee, vat: vat, site: order.site, period: day,
                           explanation: "order \(order.id) totals \(orderHT) HT after discount, under \(under): delivery fee \(fee)")
             bl.orderID = order.id
+            bl.orderRevision = order.revision
             out.append(bl)
         }
         return out

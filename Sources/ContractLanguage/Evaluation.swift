@@ -21,6 +21,8 @@ public struct BilledLine: Sendable, Equatable {
     public var explanation: String
     /// The event order it bills, if any.
     public var orderID: String?
+    /// The order's revision it priced: the engine bills each revision once.
+    public var orderRevision: Int? = nil
 }
 
 /// Revenue of the client that no term bills (T1): never dropped silently.

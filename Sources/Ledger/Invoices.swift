@@ -91,6 +91,8 @@ public struct InvoiceLine: Codable, Sendable, Hashable, FetchableRecord, Persist
     public var termLine: Int?
     public var explanation: String
     public var orderId: String?
+    /// The revision of the order this line priced (nil: no order, or a line stored before "v5 order revisions").
+    public var orderRevision: Int?
 
     public static let databaseTableName = "invoice_line"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
@@ -145,9 +147,12 @@ public struct NewInvoiceLine: Sendable, Hashable {
     public var termLine: Int?
     public var explanation: String
     public var orderId: String?
+    /// The revision of the order the line priced or credited.
+    public var orderRevision: Int?
 
     public init(label: String, quantity: Int, unitPrice: Price, net: Money, vat: VATRate, revenueType: String? = nil, site: String? = nil,
-                service: Period? = nil, termLine: Int? = nil, explanation: String = "", orderId: String? = nil) {
+                service: Period? = nil, termLine: Int? = nil, explanation: String = "", orderId: String? = nil,
+                orderRevision: Int? = nil) {
         self.label = label
         self.quantity = quantity
         self.unitPrice = unitPrice
@@ -159,6 +164,7 @@ public struct NewInvoiceLine: Sendable, Hashable {
         self.termLine = termLine
         self.explanation = explanation
         self.orderId = orderId
+        self.orderRevision = orderRevision
     }
 
     public init(_ stored: InvoiceLine) {
@@ -166,7 +172,8 @@ public struct NewInvoiceLine: Sendable, Hashable {
                   revenueType: stored.revenueType, site: stored.site,
                   service: stored.serviceStart.flatMap { s in stored.serviceEnd.flatMap { e in
                       Day(iso: s).flatMap { sd in Day(iso: e).map { Period(start: sd, end: $0) } } } },
-                  termLine: stored.termLine, explanation: stored.explanation, orderId: stored.orderId)
+                  termLine: stored.termLine, explanation: stored.explanation, orderId: stored.orderId,
+                  orderRevision: stored.orderRevision)
     }
 }
 
@@ -298,13 +305,13 @@ extension Ledger {
         // Cached statements with plain arguments: thousands of lines per billing run.
         let line = try db.cachedStatement(sql: """
             INSERT INTO invoice_line(invoice_id, position, label, quantity, unit_price, net, vat_rate, revenue_type, site,
-                                     service_start, service_end, term_line, explanation, order_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                     service_start, service_end, term_line, explanation, order_id, order_revision)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for (i, l) in lines.enumerated() {
             try line.execute(arguments: [id, i + 1, l.label, l.quantity, l.unitPrice.tenThousandths, l.net.cents, l.vat.tenThousandths,
                                          l.revenueType, l.site, l.service?.start.description, l.service?.end.description, l.termLine,
-                                         l.explanation, l.orderId])
+                                         l.explanation, l.orderId, l.orderRevision])
         }
         let vat = try db.cachedStatement(sql: "INSERT INTO invoice_vat(invoice_id, rate, base, vat) VALUES (?, ?, ?, ?)")
         for v in totals.breakdown { try vat.execute(arguments: [id, v.rate.tenThousandths, v.base.cents, v.vat.cents]) }

@@ -12,23 +12,72 @@ public struct BilledOrderLine: Sendable, Hashable {
 
 extension Ledger {
     /// Orders the engine must look at on `day`: delivered up to that day and
-    /// never issued, or changed (a newer revision) since their last document.
+    /// with a current revision not settled yet (`settledRevision`). A revision
+    /// with no delivery time of its own (typically a cancellation) keeps the
+    /// delivery day of the revision before it, so an order cancelled after
+    /// delivery is still followed.
     public func ordersToBill(upTo day: Day) throws -> [EventOrderSnapshot] {
         try pool.read { db in
-            let revisions = try EventOrderRevision.fetchAll(db, sql: """
-                SELECT r.* FROM event_order o
-                JOIN event_order_revision r ON r.order_id = o.order_id AND r.revision = o.current_revision
-                WHERE r.delivered_day IS NOT NULL AND r.delivered_day <= ?
-                  AND (NOT EXISTS (SELECT 1 FROM invoice_line l JOIN invoice v ON v.id = l.invoice_id
-                                   WHERE l.order_id = o.order_id AND v.status = 'issued')
-                       OR (o.current_revision > 1
-                           AND NOT EXISTS (SELECT 1 FROM invoice v WHERE v.order_id = o.order_id AND v.status = 'issued'
-                                             AND v.order_revision = o.current_revision)))
-                ORDER BY r.delivered_day, r.order_id
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT * FROM (
+                  SELECT r.*, COALESCE(r.delivered_day,
+                           (SELECT p.delivered_day FROM event_order_revision p
+                            WHERE p.order_id = r.order_id AND p.revision < r.revision AND p.delivered_day IS NOT NULL
+                            ORDER BY p.revision DESC LIMIT 1)) AS effective_day
+                  FROM event_order o JOIN event_order_revision r ON r.order_id = o.order_id AND r.revision = o.current_revision) cur
+                WHERE cur.effective_day IS NOT NULL AND cur.effective_day <= ?
+                  AND cur.revision > \(Ledger.settledRevisionSQL("cur.order_id"))
+                ORDER BY cur.effective_day, cur.order_id
                 """, arguments: [day.ordinal])
-            return try revisions.map { r in
-                EventOrderSnapshot(revision: r, lines: try EventOrderLine.filter(EventOrderLine.Columns.revisionId == r.id)
+            return try rows.map { row in
+                var r = try EventOrderRevision(row: row)
+                r.deliveredDay = row["effective_day"]
+                return EventOrderSnapshot(revision: r, lines: try EventOrderLine.filter(EventOrderLine.Columns.revisionId == r.id)
                     .order(EventOrderLine.Columns.lineNo).fetchAll(db))
+            }
+        }
+    }
+
+    /// The latest revision of an order the engine has settled: billed by an
+    /// issued document (a line records the revision it priced; lines stored
+    /// before "v5 order revisions" count their document's revision), or
+    /// checked and found to bill nothing new. 0 when none.
+    static func settledRevisionSQL(_ orderColumn: String) -> String {
+        """
+        MAX(COALESCE((SELECT MAX(COALESCE(l.order_revision, v.order_revision, 0)) FROM invoice_line l
+                      JOIN invoice v ON v.id = l.invoice_id
+                      WHERE l.order_id = \(orderColumn) AND v.status = 'issued'), 0),
+            COALESCE((SELECT MAX(c.revision) FROM event_order_checked c WHERE c.order_id = \(orderColumn)), 0))
+        """
+    }
+
+    public func settledRevision(orderID: String) throws -> Int {
+        try pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT \(Ledger.settledRevisionSQL("?"))", arguments: [orderID, orderID]) ?? 0
+        }
+    }
+
+    /// One revision of an order as it was received, with its lines.
+    public func orderRevision(orderID: String, revision: Int) throws -> EventOrderSnapshot? {
+        try pool.read { db in
+            guard let r = try EventOrderRevision.fetchOne(db, sql: "SELECT * FROM event_order_revision WHERE order_id = ? AND revision = ?",
+                                                          arguments: [orderID, revision]) else { return nil }
+            return EventOrderSnapshot(revision: r, lines: try EventOrderLine.filter(EventOrderLine.Columns.revisionId == r.id)
+                .order(EventOrderLine.Columns.lineNo).fetchAll(db))
+        }
+    }
+
+    /// Records that a revision of an order was looked at and bills nothing
+    /// new: the engine will not look at the order again before a newer
+    /// revision arrives (audited).
+    public func markOrderChecked(orderID: String, revision: Int, reason: String, actor: String, at date: Date = Date()) throws {
+        let now = Ledger.timestamp(date)
+        try pool.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO event_order_checked(order_id, revision, checked_at, reason) VALUES (?, ?, ?, ?)",
+                           arguments: [orderID, revision, now, reason])
+            if db.changesCount > 0 {
+                try appendAudit(db, at: now, actor: actor, action: "settle", invoiceID: nil,
+                                details: "order \(orderID) revision \(revision): \(reason)")
             }
         }
     }

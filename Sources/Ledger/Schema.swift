@@ -340,6 +340,25 @@ enum Schema {
                   BEGIN SELECT RAISE(ABORT, 'delivery attempts are append-only'); END;
                 """)
         }
+        migrator.registerMigration("v5 order revisions") { db in
+            // Each revision of an event order is billed once. A line records the
+            // revision it priced; a revision that changes nothing billable (a new
+            // purchase-order number) is recorded as checked. The engine only looks
+            // again at an order when a newer revision arrives, so a later contract
+            // edit never re-prices an order already settled. Lines stored before
+            // this migration fall back on their document's revision (the frozen
+            // lines are not rewritten).
+            try db.execute(sql: """
+                ALTER TABLE invoice_line ADD COLUMN order_revision INTEGER CHECK (order_revision >= 1);
+                CREATE TABLE event_order_checked (
+                  order_id TEXT NOT NULL REFERENCES event_order(order_id),
+                  revision INTEGER NOT NULL CHECK (revision >= 1),
+                  checked_at TEXT NOT NULL,
+                  reason TEXT NOT NULL,
+                  PRIMARY KEY (order_id, revision)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }
