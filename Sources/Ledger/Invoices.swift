@@ -298,7 +298,8 @@ extension Ledger {
     func sameContent(_ existing: Invoice, _ new: NewInvoice, db: Database) throws -> Bool {
         guard let id = existing.id else { return false }
         let lines = try InvoiceLine.filter(InvoiceLine.Columns.invoiceId == id).order(InvoiceLine.Columns.position).fetchAll(db)
-        return lines.map { NewInvoiceLine($0) } == new.lines && existing.issueDate == new.issueDate.description
+        // The dates of a proforma are provisional (validation sets them): a day later, the same lines are the same proforma.
+        return lines.map { NewInvoiceLine($0) } == new.lines
     }
 
     func writeLines(_ db: Database, id: Int64, lines: [NewInvoiceLine], totals: InvoiceTotals) throws {

@@ -284,8 +284,12 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
         let acme = try ledger.invoices(client: "ACME")
         #expect(acme.count == 1 && acme[0].periodStart == "2026-10-01" && acme[0].periodEnd == "2026-10-31")
         #expect(due.failures.isEmpty)
+        // The next day, the waiting proforma is the same one (same id): its dates are provisional until validation.
+        let nextDay = try engine.generateDue(on: day("2026-11-03"))
+        #expect(nextDay.created.isEmpty && nextDay.unchanged == 1)
+        #expect(try ledger.invoices(client: "ACME").map(\.id) == acme.map(\.id))
         try ledger.discard(id: acme[0].id!, reason: "billed by hand this month", actor: "accountant")
-        let next = try engine.generateDue(on: day("2026-11-03"))
+        let next = try engine.generateDue(on: day("2026-11-04"))
         #expect(try ledger.invoices(client: "ACME").isEmpty)
         #expect(next.notes.contains { $0.contains("discarded") })
     }
