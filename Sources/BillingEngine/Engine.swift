@@ -105,8 +105,20 @@ public struct BillingEngine: Sendable {
         billing.drafts.removeAll { d in d.generationKey.map(discarded.contains) ?? false }
         report.notes = billing.notes + (discarded.isEmpty ? [] : ["\(discarded.count) discarded proformas not generated again (use `ardoise bill --period`)"])
         report.failures = billing.failures
+        try discardVanished(plan, billing, into: &report, now: now)
         try store(billing.drafts, into: &report, now: now)
         return report
+    }
+
+    /// A period generated again replaces its waiting proformas: those whose
+    /// key the evaluation no longer produces are discarded (edited ones kept).
+    func discardVanished(_ plan: [(CompiledContract, Period)], _ billing: BillingDrafts, into report: inout BillingReport, now: Date) throws {
+        let failed = Set(billing.failures.map(\.client))
+        let keys = Set(billing.drafts.compactMap(\.generationKey))
+        for (compiled, p) in plan where !failed.contains(compiled.contract.client) {
+            let gone = try ledger.discardVanishedProformas(client: compiled.contract.client, period: p, keeping: keys, actor: actor, at: now)
+            if !gone.isEmpty { report.notes.append("\(compiled.contract.client): \(gone.count) proformas of \(p.name) discarded, the period bills nothing in them any more") }
+        }
     }
 
     func window(_ plan: [(CompiledContract, Period)]) -> Period? {
@@ -123,6 +135,7 @@ public struct BillingEngine: Sendable {
         let billing = try draft(plan, issueDate: issueDate)
         report.notes = billing.notes
         report.failures = billing.failures
+        try discardVanished(plan, billing, into: &report, now: now)
         try store(billing.drafts, into: &report, now: now)
         return report
     }
@@ -205,14 +218,21 @@ public struct BillingEngine: Sendable {
 
     func newInvoice(_ draft: InvoiceDraft, contract c: Contract, period: Period, issueDate: Day, origin: InvoiceOrigin,
                     revenue: ClientRevenue) -> NewInvoice {
-        let key = ["contract", c.client, period.start.description, period.end.description, draft.payer ?? "", draft.site ?? "",
-                   draft.lines.first?.isClientFee == true && (c.perSite || c.feesOnOwnInvoice) ? "fees" : ""].joined(separator: "|")
+        let key = BillingEngine.contractKey(client: c.client, period: period, payer: draft.payer, site: draft.site,
+                                            fees: draft.lines.first?.isClientFee == true && (c.perSite || c.feesOnOwnInvoice))
         let siteDays = revenue.days.filter { period.contains($0.day) && (draft.site == nil || $0.site == draft.site) }
             .map { SiteDayKey(site: $0.site, day: $0.day) }
         return NewInvoice(type: .invoice, series: series(for: .invoice), client: c.client, payer: draft.payer, site: draft.site,
                           period: period, issueDate: issueDate, dueDate: c.payment.dueDate(issuedOn: issueDate),
                           paymentTerms: c.payment.description, origin: origin, generationKey: key,
                           automatic: c.automaticValidation, lines: draft.lines.map(NewInvoiceLine.init), siteDays: siteDays)
+    }
+
+    /// The generation key of a contract's periodic invoice: one per client,
+    /// period, payer, site (per-site contracts) and fees kept apart.
+    static func contractKey(client: String, period: Period, payer: String?, site: String?, fees: Bool) -> String {
+        ["contract", client, period.start.description, period.end.description, payer ?? "", site ?? "", fees ? "fees" : ""]
+            .joined(separator: "|")
     }
 
     func series(for type: DocumentKind) -> String {

@@ -6,8 +6,8 @@ import Ledger
 extension BillingEngine {
     /// Bills event orders on `day` with no human step (T19): each order
     /// delivered up to that day and not yet invoiced gets its invoice (when
-    /// its contract bills order by order, or when it is grouped monthly but
-    /// arrived after its month's invoice was issued), and each order changed
+    /// its contract bills order by order, or when it is grouped monthly and
+    /// its month was billed without it), and each order changed
     /// or cancelled after it was invoiced gets what its contract says: a
     /// credit note and a new invoice, or one document for the difference.
     ///
@@ -55,18 +55,28 @@ extension BillingEngine {
         let (order, contract, events, issued, billed, ordered) = (state.order, state.contract, state.events, state.issued, state.billed, state.ordered)
         let current = state.priced
         if issued.isEmpty {
-            if order.cancelled { return OrderDecision(settledWithoutDocument: "cancelled before it was invoiced") }
+            if order.cancelled {
+                // A proforma of the month that still carries it cannot be issued any more (`Ledger.issue` refuses it).
+                return OrderDecision(settledWithoutDocument: "cancelled before it was invoiced",
+                                     note: state.inContractProforma ? "\(contract.client): order \(order.id) cancelled while a proforma of its month carries it: generate that period again" : nil)
+            }
             guard !current.isEmpty else { return OrderDecision() }
             switch events.grouping {
             case .perOrder:
                 return OrderDecision(drafts: [eventDocument(.invoice, order: order, contract: contract, lines: current, day: day,
                                                             key: "event|\(order.id)", credited: nil)])
             case .monthly:
-                // Grouped orders go with their month's invoice; one that arrives after it was issued is invoiced on its own.
-                guard let carrier = state.carrier else { return OrderDecision() }
+                // Grouped orders go with their month's invoice. One that no proforma of the month carries is
+                // invoiced on its own once the month was billed without it: when the month's invoice was
+                // issued before it arrived, or when the month is no longer due (the scheduler bills the due
+                // period in this same run, after the events).
+                guard let home = state.home, !state.inContractProforma, home.end < day else { return OrderDecision() }
+                if state.carrier == nil && BillingEngine.duePeriod(of: contract, on: day) == home { return OrderDecision() }
+                let after = state.carrier.map { "arrived after \($0.number ?? "the invoice") of \($0.periodStart)..\($0.periodEnd) was issued" }
+                    ?? "was not billed with \(home.name)"
                 return OrderDecision(drafts: [eventDocument(.invoice, order: order, contract: contract, lines: current, day: day,
                                                             key: "event|\(order.id)", credited: nil)],
-                                     note: "\(contract.client): order \(order.id) delivered \(order.deliveredOn) arrived after \(carrier.number ?? "the invoice") of \(carrier.periodStart)..\(carrier.periodEnd) was issued: invoiced on its own")
+                                     note: "\(contract.client): order \(order.id) delivered \(order.deliveredOn) \(after): invoiced on its own")
             }
         }
         if state.unchangedSinceSettled {
@@ -120,8 +130,12 @@ extension BillingEngine {
         var settledRevision: Int
         /// Whether the current revision has the same billable content (site, day, status, lines) as the settled one.
         var unchangedSinceSettled: Bool
-        /// For an order grouped monthly and not billed: the issued invoice of the period that carried its month, if any.
+        /// For an order grouped monthly: the billing period that carries its month.
+        var home: Period?
+        /// For an order grouped monthly and not billed: the issued invoice of `home` its lines would have gone to, if any.
         var carrier: Invoice?
+        /// Whether a live proforma of the contract's periodic billing carries the order.
+        var inContractProforma: Bool
     }
 
     /// Nil when no contract with an events term covers the order's delivery day.
@@ -142,16 +156,22 @@ extension BillingEngine {
                 unchanged = b == order
             }
         }
-        var carrier: Invoice?
-        if issued.isEmpty, events.grouping == .monthly {
-            let home = compiled.contract.cadence.period(containing: order.deliveredOn.lastOfMonth)
-            carrier = try ledger.invoices(status: .issued, client: compiled.contract.client, period: home).first {
-                $0.origin == .contract && $0.type == .invoice && $0.period == home && ($0.site == nil || $0.site == order.site)
+        var home: Period?, carrier: Invoice?, inProforma = false
+        if events.grouping == .monthly {
+            let c = compiled.contract
+            let p = c.cadence.period(containing: order.deliveredOn.lastOfMonth)
+            home = p
+            if issued.isEmpty {
+                inProforma = try ledger.orderInContractProforma(orderID: order.id)
+                let payer = c.eventsTerm(on: order.deliveredOn)?.0.payer
+                carrier = try ledger.liveDocument(generationKey: BillingEngine.contractKey(
+                    client: c.client, period: p, payer: payer, site: c.perSite ? order.site : nil, fees: false))
+                    .flatMap { $0.status == .issued ? $0 : nil }
             }
         }
         return OrderState(order: order, contract: compiled.contract, events: events, issued: issued, billed: billed,
                           priced: priced, ordered: LineTally(priced), settledRevision: settled, unchangedSinceSettled: unchanged,
-                          carrier: carrier)
+                          home: home, carrier: carrier, inContractProforma: inProforma)
     }
 
     func creditLine(_ l: NewInvoiceLine, order: ContractLanguage.EventOrder, revisionText: String) -> NewInvoiceLine {

@@ -65,8 +65,8 @@ struct RevenueLoader {
         for (client, map) in days {
             byClient[client] = ClientRevenue(days: map.values.sorted { ($0.day, $0.site) < ($1.day, $1.site) })
         }
-        // Orders delivered in the window, as they stand now.
-        for snapshot in try ledger.deliveredOrders(period: window) {
+        // Orders delivered in the window, as they stand now, that no other document bills.
+        for snapshot in try ledger.deliveredOrders(period: window, onlyForPeriodicBilling: true) {
             guard let order = ContractLanguage.EventOrder(snapshot) else { continue }
             byClient[snapshot.revision.client, default: ClientRevenue()].orders.append(order)
         }

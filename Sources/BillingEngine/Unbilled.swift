@@ -44,14 +44,28 @@ extension BillingEngine {
         }
         // Orders delivered in the period and not (or no longer exactly) invoiced: pending for the daily run.
         for snapshot in try ledger.ordersToBill(upTo: period.end) {
-            guard let s = try orderState(snapshot), period.contains(s.order.deliveredOn) else { continue }
+            guard let s = try orderState(snapshot) else {
+                // A client with no contract: no evaluation sees the order (one with a contract but no events term
+                // on that day is reported by its contract's evaluation).
+                if contracts[snapshot.revision.client] == nil, snapshot.revision.status != "cancelled",
+                   let order = ContractLanguage.EventOrder(snapshot), period.contains(order.deliveredOn) {
+                    let lines = order.lines.map { l in (l.unitPrice.times(l.quantity), l.vat) }
+                    report.items.append(Item(client: snapshot.revision.client, site: order.site, category: nil,
+                                             reason: "order \(order.id) delivered \(order.deliveredOn): the client has no contract",
+                                             amountTTC: InvoiceTotals(lines: lines).totalTTC))
+                }
+                continue
+            }
+            guard period.contains(s.order.deliveredOn) else { continue }
             let reason: String
             if s.issued.isEmpty {
                 if s.order.cancelled { continue }
                 if s.events.grouping == .monthly {
-                    // With its month's invoice, unless that was issued before the order arrived.
-                    guard let carrier = s.carrier else { continue }
-                    reason = "order \(s.order.id) delivered \(s.order.deliveredOn) arrived after \(carrier.number ?? "the invoice") of its month was issued, not invoiced yet (`ardoise bill --events`)"
+                    // With its month's invoice while a proforma of the month carries it or the month is not over.
+                    guard let home = s.home, !s.inContractProforma, home.end < issueDate else { continue }
+                    reason = "order \(s.order.id) delivered \(s.order.deliveredOn), not invoiced yet: "
+                        + (s.carrier.map { "arrived after \($0.number ?? "the invoice") of its month was issued (`ardoise bill --events`)" }
+                           ?? "no invoice of \(home.name) carries it")
                 } else {
                     reason = "order \(s.order.id) delivered \(s.order.deliveredOn), not invoiced yet (`ardoise bill --events`)"
                 }

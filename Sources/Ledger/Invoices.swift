@@ -321,7 +321,8 @@ extension Ledger {
     /// Issues a proforma: the next number of its series (no gap, even under
     /// concurrent validations: numbering and issuing are one transaction),
     /// the issue date, the due date; from then on it never changes. Refused
-    /// when the revenue it billed was corrected since it was generated.
+    /// when the revenue it billed was corrected since it was generated, or
+    /// an event order it prices has a newer revision.
     /// With `mail`, the document's e-mail is queued in the outbox in the same
     /// transaction: issued and queued together, or neither.
     @discardableResult
@@ -345,6 +346,17 @@ extension Ledger {
             """, arguments: [id]) ?? 0
         if stale > 0 {
             throw InvoiceError("the revenue of proforma \(id) was corrected since it was generated (\(stale) site-days): generate it again")
+        }
+        // An event order changed since the proforma priced it: the proforma bills what no longer stands.
+        if invoice.origin == .contract || invoice.origin == .events,
+           let changed = try Row.fetchOne(db, sql: """
+               SELECT l.order_id, l.order_revision, o.current_revision FROM invoice_line l JOIN event_order o ON o.order_id = l.order_id
+               WHERE l.invoice_id = ? AND l.order_revision IS NOT NULL AND l.order_revision <> o.current_revision LIMIT 1
+               """, arguments: [id]) {
+            let order: String = changed[0], priced: Int = changed[1], now: Int = changed[2]
+            throw InvoiceError("order \(order) changed since proforma \(id) was generated (revision \(priced), now \(now)): "
+                               + (invoice.origin == .contract ? "generate the period again (`ardoise bill --period \(invoice.periodStart)..\(invoice.periodEnd) --client \(invoice.client)`)"
+                                                              : "the daily run (`ardoise bill --events`) replaces it"))
         }
         try db.execute(sql: "UPDATE number_series SET last_number = last_number + 1 WHERE code = ?", arguments: [invoice.series])
         guard let n = try Int64.fetchOne(db, sql: "SELECT last_number FROM number_series WHERE code = ?", arguments: [invoice.series]) else {
@@ -376,6 +388,28 @@ extension Ledger {
             guard invoice.status == .proforma else { throw InvoiceError("invoice \(id) is \(invoice.status.rawValue): only a proforma can be discarded") }
             try db.execute(sql: "UPDATE invoice SET status = 'discarded' WHERE id = ?", arguments: [id])
             try appendAudit(db, at: Ledger.timestamp(date), actor: actor, action: "discard", invoiceID: id, details: reason)
+        }
+    }
+
+    /// Discards the proformas of a contract's periodic billing for `client`
+    /// and exactly `period` whose generation key a new evaluation no longer
+    /// produces (the revenue or orders they billed are gone). A proforma
+    /// finance staff edited is kept. Returns the ids discarded.
+    public func discardVanishedProformas(client: String, period: Period, keeping keys: Set<String>, actor: String,
+                                         at date: Date = Date()) throws -> [Int64] {
+        let now = Ledger.timestamp(date)
+        return try pool.write { db in
+            let stale = try Invoice.fetchAll(db, sql: """
+                SELECT * FROM invoice v WHERE client = ? AND period_start = ? AND period_end = ? AND status = 'proforma' AND origin = 'contract'
+                  AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.invoice_id = v.id AND a.action = 'edit')
+                """, arguments: [client, period.start.description, period.end.description])
+                .filter { !keys.contains($0.generationKey ?? "") }
+            for i in stale {
+                try db.execute(sql: "UPDATE invoice SET status = 'discarded' WHERE id = ?", arguments: [i.id])
+                try appendAudit(db, at: now, actor: actor, action: "discard", invoiceID: i.id,
+                                details: "generated again: the period bills nothing under this key any more")
+            }
+            return stale.compactMap(\.id)
         }
     }
 

@@ -12,7 +12,9 @@ public struct BilledOrderLine: Sendable, Hashable {
 
 extension Ledger {
     /// Orders the engine must look at on `day`: delivered up to that day and
-    /// with a current revision not settled yet (`settledRevision`). A revision
+    /// with a current revision not settled yet (`settledRevision`), or with an
+    /// events document still waiting as a proforma (a credit note issued
+    /// without its new invoice settles nothing). A revision
     /// with no delivery time of its own (typically a cancellation) keeps the
     /// delivery day of the revision before it, so an order cancelled after
     /// delivery is still followed.
@@ -26,7 +28,8 @@ extension Ledger {
                             ORDER BY p.revision DESC LIMIT 1)) AS effective_day
                   FROM event_order o JOIN event_order_revision r ON r.order_id = o.order_id AND r.revision = o.current_revision) cur
                 WHERE cur.effective_day IS NOT NULL AND cur.effective_day <= ?
-                  AND cur.revision > \(Ledger.settledRevisionSQL("cur.order_id"))
+                  AND (cur.revision > \(Ledger.settledRevisionSQL("cur.order_id"))
+                       OR EXISTS (SELECT 1 FROM invoice v WHERE v.order_id = cur.order_id AND v.status = 'proforma' AND v.origin = 'events'))
                 ORDER BY cur.effective_day, cur.order_id
                 """, arguments: [day.ordinal])
             return try rows.map { row in
@@ -79,6 +82,24 @@ extension Ledger {
                 try appendAudit(db, at: now, actor: actor, action: "settle", invoiceID: nil,
                                 details: "order \(orderID) revision \(revision): \(reason)")
             }
+        }
+    }
+
+    /// Whether a live proforma of a contract's periodic billing carries the
+    /// order (a grouped order waiting with its month).
+    public func orderInContractProforma(orderID: String) throws -> Bool {
+        try pool.read { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM invoice_line l JOIN invoice v ON v.id = l.invoice_id
+                               WHERE l.order_id = ? AND v.status = 'proforma' AND v.origin = 'contract')
+                """, arguments: [orderID]) ?? false
+        }
+    }
+
+    /// The live (proforma or issued) document of a generation key, if any.
+    public func liveDocument(generationKey: String) throws -> Invoice? {
+        try pool.read { db in
+            try Invoice.fetchOne(db, sql: "SELECT * FROM invoice WHERE generation_key = ? AND status <> 'discarded'", arguments: [generationKey])
         }
     }
 

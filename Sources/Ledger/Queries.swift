@@ -172,14 +172,23 @@ extension Ledger {
 
     /// The current revision of every order whose delivery day (local) is in
     /// `period`, with its lines; cancelled-after-delivery orders included.
-    public func deliveredOrders(period: Period) throws -> [EventOrderSnapshot] {
+    ///
+    /// With `onlyForPeriodicBilling`, orders another document already bills
+    /// are left out: those with a line in an issued document, or in a live
+    /// document made apart from the contracts' periodic billing (an order
+    /// invoiced on its own). An order is billed with its month only once;
+    /// its later changes are billed order by order.
+    public func deliveredOrders(period: Period, onlyForPeriodicBilling: Bool = false) throws -> [EventOrderSnapshot] {
         try pool.read { db in
             let revisions = try EventOrderRevision.fetchAll(db, sql: """
                 SELECT r.* FROM event_order_revision r
                 JOIN event_order o ON o.order_id = r.order_id AND o.current_revision = r.revision
                 WHERE r.delivered_day BETWEEN ? AND ?
+                  AND (? = 0 OR NOT EXISTS (SELECT 1 FROM invoice_line l JOIN invoice v ON v.id = l.invoice_id
+                                            WHERE l.order_id = r.order_id
+                                              AND (v.status = 'issued' OR (v.status = 'proforma' AND v.origin <> 'contract'))))
                 ORDER BY r.delivered_day, r.order_id
-                """, arguments: [period.start.ordinal, period.end.ordinal])
+                """, arguments: [period.start.ordinal, period.end.ordinal, onlyForPeriodicBilling])
             return try revisions.map { r in
                 let lines = try EventOrderLine
                     .filter(EventOrderLine.Columns.revisionId == r.id)
