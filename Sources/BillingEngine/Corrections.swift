@@ -4,45 +4,56 @@ import Foundation
 import Ledger
 
 extension BillingEngine {
-    /// Bills late revenue: for each period already invoiced whose register
-    /// files were corrected since, the contract is evaluated again over the
-    /// corrected revenue and compared, line by line, with what the issued
-    /// documents of that period billed. The difference becomes a correction
-    /// issued on `issueDate` in the open period: a supplementary invoice
-    /// when it adds up to more, a credit note (positive amounts) when to
-    /// less. Issued documents are never touched. A correction that changes
-    /// no amount settles the late revenue with no document. Event order
-    /// lines are left to `billEvents`, which follows each order.
+    /// Bills late revenue: the effect of register files corrected after the
+    /// period they belong to was invoiced, and nothing else.
+    ///
+    /// For each such period the client's contract, as it stands, is evaluated
+    /// twice over the same period: once over the revenue as it was invoiced
+    /// (each site-day at the file the client's latest issued document of that
+    /// site-day billed; site-days no document billed at their current file)
+    /// and once over the revenue now. The difference, line by line, becomes a
+    /// correction issued on `issueDate` in the open period, per invoice of the
+    /// contract (payer, site): a supplementary invoice when it adds up to more,
+    /// a credit note (positive amounts) when to less. So a change of the
+    /// contract since the period was invoiced is never billed by a correction
+    /// (`ardoise diff` shows its impact; billing it is a decision), and a line
+    /// an accountant edited on the proforma is never put back. Issued documents
+    /// are never touched. Late revenue that changes no amount is settled with
+    /// no document. Event order lines are left to `billEvents`, which follows
+    /// each order.
     public func correctLateRevenue(issueDate: Day, only: Set<String>? = nil, now: Date = Date()) throws -> BillingReport {
         let late = try ledger.periodsWithLateRevenue().filter { only?.contains($0.client) ?? true }
         var report = BillingReport(period: late.map(\.period).reduce(Period(start: issueDate, end: issueDate)) {
             Period(start: min($0.start, $1.start), end: max($0.end, $1.end))
         }, issueDate: issueDate)
         var drafts: [NewInvoice] = []
+        let loader = RevenueLoader(ledger: ledger)
         for (client, period, siteDays) in late {
             guard let compiled = contracts[client] else {
                 report.failures.append(BillingFailure(client: client, message: "late revenue for \(period.name) but the client has no contract"))
                 continue
             }
             let c = compiled.contract
-            let evaluated = try draft([(compiled, period)], issueDate: issueDate)
-            if let failure = evaluated.failures.first { report.failures.append(failure); continue }
-            let issued = try ledger.documents(client: client, period: period, statuses: [.issued])
-                .filter { $0.invoice.origin == .contract || $0.invoice.origin == .correction }
-            // Compare per invoice as the contract groups them (payer, site).
-            struct Group: Hashable { var payer: String?; var site: String? }
-            var before: [Group: LineTally] = [:], after: [Group: LineTally] = [:]
-            var original: [Group: Invoice] = [:]
-            var corrections: [Group: Int] = [:]
-            for doc in issued {
-                let g = Group(payer: doc.invoice.payer, site: doc.invoice.site)
+            let window = compiled.revenueWindow(for: period)
+            let current = try ledger.currentFiles(period: window)
+            let invoiced = current.merging(try ledger.invoicedFiles(client: client, period: window)) { _, billed in billed }
+            let revenueInvoiced = try loader.load(client: client, contract: c, window: window, files: invoiced)
+            let revenueNow = try loader.load(client: client, contract: c, window: window, files: current)
+            let before: [InvoiceGroup: LineTally], after: [InvoiceGroup: LineTally]
+            do {
+                before = try lineTallies(compiled, period: period, issueDate: issueDate, revenue: revenueInvoiced)
+                after = try lineTallies(compiled, period: period, issueDate: issueDate, revenue: revenueNow)
+            } catch {
+                report.failures.append(BillingFailure(client: client, message: "\(error)"))
+                continue
+            }
+            // The documents a correction refers to (a credit note's invoice) and counts (its generation key).
+            var original: [InvoiceGroup: Invoice] = [:]
+            var corrections: [InvoiceGroup: Int] = [:]
+            for doc in try ledger.documents(client: client, period: period, statuses: [.issued]) {
+                let g = InvoiceGroup(payer: doc.invoice.payer, site: doc.invoice.site)
                 if doc.invoice.origin == .contract, doc.invoice.type == .invoice { original[g] = original[g] ?? doc.invoice }
                 if doc.invoice.origin == .correction { corrections[g, default: 0] += 1 }
-                let sign = doc.invoice.type == .creditNote ? -1 : 1
-                for l in doc.lines where l.orderId == nil { before[g, default: LineTally()].add(NewInvoiceLine(l), sign: sign) }
-            }
-            for d in evaluated.drafts {
-                for l in d.lines where l.orderId == nil { after[Group(payer: d.payer, site: d.site), default: LineTally()].add(l, sign: 1) }
             }
             var changed = false
             for g in Array(Set(before.keys).union(after.keys)).sorted(by: { ($0.payer ?? "", $0.site ?? "") < ($1.payer ?? "", $1.site ?? "") }) {
@@ -50,7 +61,9 @@ extension BillingEngine {
                 if b.sameAmounts(as: a) { continue }
                 changed = true
                 let delta = LineTally.difference(from: b, to: a) { old, new in
-                    "late revenue for \(period.name): billed \(old.map { "\($0.quantity) for \($0.net)" } ?? "nothing"), corrected \(new.map { "\($0.quantity) for \($0.net)" } ?? "nothing")"
+                    func billed(_ e: LineTally.Entry?) -> String { e.map { "\($0.quantity) for \($0.net)" } ?? "nothing" }
+                    return "late revenue for \(period.frenchName), priced by the contract as it stands: "
+                        + "billed \(billed(old)) on the revenue as invoiced, \(billed(new)) on the revenue now"
                 }.map { l -> NewInvoiceLine in
                     var l = l
                     l.label = "Régularisation \(period.frenchName) : \(l.label)"
@@ -74,4 +87,24 @@ extension BillingEngine {
         try store(drafts, into: &report, now: now)
         return report
     }
+
+    /// The contract's lines for `period` over `revenue`, added up per invoice
+    /// (payer, site); event order lines are left out.
+    func lineTallies(_ compiled: CompiledContract, period: Period, issueDate: Day,
+                     revenue: ClientRevenue) throws(EvaluationError) -> [InvoiceGroup: LineTally] {
+        let evaluation = try compiled.evaluate(period: period, issueDate: issueDate, revenue: revenue)
+        var out: [InvoiceGroup: LineTally] = [:]
+        for d in compiled.contract.invoices(for: evaluation.lines) {
+            for l in d.lines.map(NewInvoiceLine.init) where l.orderId == nil {
+                out[InvoiceGroup(payer: d.payer, site: d.site), default: LineTally()].add(l, sign: 1)
+            }
+        }
+        return out
+    }
+}
+
+/// An invoice of a contract's period as corrections compare them: its payer and site.
+struct InvoiceGroup: Hashable {
+    var payer: String?
+    var site: String?
 }

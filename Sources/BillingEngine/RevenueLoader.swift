@@ -14,10 +14,33 @@ struct RevenueLoader {
     }
 
     func load(window: Period, contracts: [String: Contract], knownClients: Set<String>) throws -> Loaded {
-        // Tray caps (T4): Σ min(cap, ticket TTC), per day, read in the same pass as the revenue.
+        let scanned = try ledger.periodRevenue(period: window, caps: RevenueLoader.caps(contracts))
+        return assemble(scanned, open: try ledger.siteDaysWithTickets(period: window),
+                        orders: try ledger.deliveredOrders(period: window, onlyForPeriodicBilling: true),
+                        contracts: contracts, knownClients: knownClients)
+    }
+
+    /// One client's revenue over the register file named for each site-day of
+    /// the window (for instance the versions it was invoiced on): the same
+    /// figures `load` gives that client when `files` are the current ones.
+    /// Orders are read as they stand now.
+    func load(client: String, contract: Contract, window: Period, files: [SiteDayKey: Int64]) throws -> ClientRevenue {
+        let scanned = try ledger.periodRevenue(files: files, client: client, caps: RevenueLoader.caps([client: contract]))
+        let orders = try ledger.deliveredOrders(period: window, onlyForPeriodicBilling: true).filter { $0.revision.client == client }
+        return assemble(scanned, open: try ledger.siteDaysWithTickets(files: files), orders: orders,
+                        contracts: [client: contract], knownClients: [client]).byClient[client] ?? ClientRevenue()
+    }
+
+    /// Tray caps (T4): Σ min(cap, ticket TTC), per day, read in the same pass as the revenue.
+    static func caps(_ contracts: [String: Contract]) -> [ClientCategory: Money] {
         var caps: [ClientCategory: Money] = [:]
         for (client, c) in contracts { for (category, cap) in c.trayCaps { caps[ClientCategory(client: client, category: category)] = cap } }
-        let scanned = try ledger.periodRevenue(period: window, caps: caps)
+        return caps
+    }
+
+    /// The revenue of the scanned days, the site-days open (T11) and the orders, by client.
+    private func assemble(_ scanned: PeriodRevenue, open: [SiteDayKey], orders: [EventOrderSnapshot],
+                          contracts: [String: Contract], knownClients: Set<String>) -> Loaded {
         let rows = scanned.days
         var days: [String: [String: ContractLanguage.RevenueDay]] = [:]   // client → "site|day" → day
         var unknown: [String: (covers: Int, employerShare: Money, guests: Money, sites: Set<String>)] = [:]
@@ -50,7 +73,6 @@ struct RevenueLoader {
             days[t.client]?[key]?.cappedTTC[t.category] = t.total
         }
         // Days the site was open, for the daily guarantee (T11): a client with no cover that day still has a day.
-        let open = try ledger.siteDaysWithTickets(period: window)
         var openBySite: [String: [Day]] = [:]
         for k in open { openBySite[k.site, default: []].append(k.day) }
         for (client, c) in contracts where c.terms.contains(where: { if case .minimumGuarantee = $0.rule { return true } else { return false } }) {
@@ -66,7 +88,7 @@ struct RevenueLoader {
             byClient[client] = ClientRevenue(days: map.values.sorted { ($0.day, $0.site) < ($1.day, $1.site) })
         }
         // Orders delivered in the window, as they stand now, that no other document bills.
-        for snapshot in try ledger.deliveredOrders(period: window, onlyForPeriodicBilling: true) {
+        for snapshot in orders {
             guard let order = ContractLanguage.EventOrder(snapshot) else { continue }
             byClient[snapshot.revision.client, default: ClientRevenue()].orders.append(order)
         }

@@ -285,3 +285,46 @@ extension Ledger {
         }
     }
 }
+
+extension Ledger {
+    /// The current register file of each site-day of `period`: what `.current` reads.
+    public func currentFiles(period: Period) throws -> [SiteDayKey: Int64] {
+        try pool.read { db in
+            var out: [SiteDayKey: Int64] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT site, day, current_file_id FROM site_day WHERE day BETWEEN ? AND ?",
+                                           arguments: [period.start.ordinal, period.end.ordinal])
+            while let r = try rows.next() { out[SiteDayKey(site: r[0], day: Day(ordinal: r[1]))] = r[2] }
+            return out
+        }
+    }
+
+    /// The register file of each site-day of `period` that the issued
+    /// documents of `client` (from a contract or a correction) billed: for a
+    /// site-day several documents carry, the one the latest issued recorded.
+    /// Site-days no such document carries are left out.
+    public func invoicedFiles(client: String, period: Period) throws -> [SiteDayKey: Int64] {
+        try pool.read { db in
+            var out: [SiteDayKey: Int64] = [:]
+            // From the client's documents (an index) to their site-days (the key), in issue
+            // order: a later document's record replaces an earlier one's.
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT i.site, i.day, i.file_id FROM invoice v JOIN invoice_site_day i ON i.invoice_id = v.id
+                WHERE v.client = ?1 AND i.client = ?1 AND i.day BETWEEN ?2 AND ?3
+                  AND v.status = 'issued' AND v.origin IN ('contract', 'correction')
+                ORDER BY v.issued_at, v.id
+                """, arguments: [client, period.start.ordinal, period.end.ordinal])
+            while let r = try rows.next() { out[SiteDayKey(site: r[0], day: Day(ordinal: r[1]))] = r[2] }
+            return out
+        }
+    }
+
+    /// Of the site-days of `files`, those whose named file has at least one
+    /// valid row (`siteDaysWithTickets` over chosen file versions).
+    public func siteDaysWithTickets(files: [SiteDayKey: Int64]) throws -> [SiteDayKey] {
+        let withRows = try pool.read { db in
+            Set(try Int64.fetchAll(db, sql: "SELECT id FROM imported_file WHERE id IN (SELECT value FROM json_each(?)) AND row_count > 0",
+                                   arguments: [Ledger.jsonArray(files.values)]))
+        }
+        return files.filter { withRows.contains($0.value) }.map(\.key).sorted()
+    }
+}

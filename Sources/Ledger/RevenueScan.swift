@@ -38,42 +38,68 @@ extension Ledger {
                 WHERE day BETWEEN ? AND ? AND \(version.column) IS NOT NULL
                 """, arguments: [period.start.ordinal, period.end.ordinal])
             while let row = try files.next() { siteDays[row[0]] = (row[1], Day(ordinal: row[2])) }
-
-            let statement = try db.makeStatement(sql: """
-                SELECT file_id, ticket, client, category, activity, vat_rate, amount, employer_share FROM ticket_line
-                WHERE file_id IN (SELECT \(version.column) FROM site_day WHERE day BETWEEN ? AND ?) AND client IS NOT NULL
-                ORDER BY file_id, line
-                """)
-            try statement.setArguments([period.start.ordinal, period.end.ordinal])
-            var scan = Scan(caps: caps)
-            let s = statement.sqliteStatement
-            var currentFile: Int64 = -1
-            var fileKnown = false
-            while true {
-                let code = sqlite3_step(s)
-                if code == SQLITE_DONE { break }
-                guard code == SQLITE_ROW else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: code),
-                                        message: db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) })
-                }
-                let file = sqlite3_column_int64(s, 0)
-                if file != currentFile {
-                    scan.endFile()
-                    currentFile = file
-                    if let sd = siteDays[file] {
-                        scan.beginFile(file, site: sd.site, day: sd.day)
-                        fileKnown = true
-                    } else {
-                        fileKnown = false
-                    }
-                }
-                guard fileKnown else { continue }
-                scan.add(ticket: Scan.bytes(s, 1), client: Scan.bytes(s, 2), category: Scan.bytes(s, 3), activity: Scan.bytes(s, 4),
-                         rate: sqlite3_column_int64(s, 5), amount: sqlite3_column_int64(s, 6), share: sqlite3_column_int64(s, 7))
-            }
-            scan.endFile()
-            return scan.result()
+            return try scanRevenue(db, files: "SELECT \(version.column) FROM site_day WHERE day BETWEEN ? AND ?",
+                                   arguments: [period.start.ordinal, period.end.ordinal], client: nil, siteDays: siteDays, caps: caps)
         }
+    }
+
+    /// `periodRevenue` over the register file named for each site-day (for
+    /// instance the versions a client was invoiced on), for one client or all.
+    /// Site-days left out of `files` are not read.
+    public func periodRevenue(files: [SiteDayKey: Int64], client: String? = nil,
+                              caps: [ClientCategory: Money] = [:]) throws -> PeriodRevenue {
+        var siteDays: [Int64: (site: String, day: Day)] = [:]
+        for (key, file) in files { siteDays[file] = (key.site, key.day) }
+        return try pool.read { db in
+            // The files travel as one JSON argument: no limit on bound variables.
+            try scanRevenue(db, files: "SELECT value FROM json_each(?)", arguments: [Ledger.jsonArray(files.values)],
+                            client: client, siteDays: siteDays, caps: caps)
+        }
+    }
+
+    /// The single pass of `periodRevenue` over the ticket lines of the files
+    /// `files` (a subquery) selects; `siteDays` names each file's site and day.
+    private func scanRevenue(_ db: Database, files: String, arguments: StatementArguments, client: String?,
+                             siteDays: [Int64: (site: String, day: Day)], caps: [ClientCategory: Money]) throws -> PeriodRevenue {
+        let statement = try db.makeStatement(sql: """
+            SELECT file_id, ticket, client, category, activity, vat_rate, amount, employer_share FROM ticket_line
+            WHERE file_id IN (\(files)) AND \(client == nil ? "client IS NOT NULL" : "client = ?")
+            ORDER BY file_id, line
+            """)
+        try statement.setArguments(client.map { arguments + [$0] } ?? arguments)
+        var scan = Scan(caps: caps)
+        let s = statement.sqliteStatement
+        var currentFile: Int64 = -1
+        var fileKnown = false
+        while true {
+            let code = sqlite3_step(s)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code),
+                                    message: db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) })
+            }
+            let file = sqlite3_column_int64(s, 0)
+            if file != currentFile {
+                scan.endFile()
+                currentFile = file
+                if let sd = siteDays[file] {
+                    scan.beginFile(file, site: sd.site, day: sd.day)
+                    fileKnown = true
+                } else {
+                    fileKnown = false
+                }
+            }
+            guard fileKnown else { continue }
+            scan.add(ticket: Scan.bytes(s, 1), client: Scan.bytes(s, 2), category: Scan.bytes(s, 3), activity: Scan.bytes(s, 4),
+                     rate: sqlite3_column_int64(s, 5), amount: sqlite3_column_int64(s, 6), share: sqlite3_column_int64(s, 7))
+        }
+        scan.endFile()
+        return scan.result()
+    }
+
+    /// Ids as a JSON array, for `json_each(?)`.
+    static func jsonArray(_ ids: some Sequence<Int64>) -> String {
+        "[" + ids.map(String.init).joined(separator: ",") + "]"
     }
 }
 
