@@ -10,7 +10,8 @@ extension BillingEngine {
     /// For each such period the client's contract, as it stands, is evaluated
     /// twice over the same period: once over the revenue as it was invoiced
     /// (each site-day at the file the client's latest issued document of that
-    /// site-day billed; site-days no document billed at their current file)
+    /// site-day billed; a late site-day no document billed, without its file;
+    /// other site-days no document billed at their current file)
     /// and once over the revenue now. The difference, line by line, becomes a
     /// correction issued on `issueDate` in the open period, per invoice of the
     /// contract (payer, site): a supplementary invoice when it adds up to more,
@@ -36,7 +37,10 @@ extension BillingEngine {
             let c = compiled.contract
             let window = compiled.revenueWindow(for: period)
             let current = try ledger.currentFiles(period: window)
-            let invoiced = current.merging(try ledger.invoicedFiles(client: client, period: window)) { _, billed in billed }
+            let recorded = try ledger.invoicedFiles(client: client, period: window)
+            var invoiced = current.merging(recorded) { _, billed in billed }
+            // A late site-day no document of the client billed had none of its tickets when it was invoiced.
+            for k in siteDays where recorded[k] == nil { invoiced[k] = nil }
             let revenueInvoiced = try loader.load(client: client, contract: c, window: window, files: invoiced)
             let revenueNow = try loader.load(client: client, contract: c, window: window, files: current)
             let before: [InvoiceGroup: LineTally], after: [InvoiceGroup: LineTally]

@@ -258,6 +258,28 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
         #expect(try engine.correctLateRevenue(issueDate: day("2026-11-21")).created.isEmpty)
     }
 
+    /// The register file of 7 October was missing when October was invoiced and arrives on 20 November:
+    /// its revenue is late revenue like a corrected file's, never dropped.
+    @Test func aMissingFileDeliveredAfterIssuingBecomesACorrection() throws {
+        let (s, ledger, engine, invoice) = try CreditNoteTests().issuedAcme()
+        try s.write("PIE_LD01_20261007.csv", EndToEndTests.registerFile(day: "2026-10-07", a: 10, b: 0, c: 0, guests: []))
+        _ = s.workspace.importFiles([], into: ledger)
+        let late = try ledger.periodsWithLateRevenue()
+        #expect(late.map(\.client) == ["ACME"] && late.first?.siteDays == [SiteDayKey(site: "LD01", day: day("2026-10-07"))])
+        #expect(try engine.unbilled(period: Period(parsing: "2026-10")!, issueDate: day("2026-11-20")).lateRevenue.map(\.client) == ["ACME"])
+
+        let r = try engine.correctLateRevenue(issueDate: day("2026-11-20"))
+        let id = try #require(r.created.first)
+        let correction = try #require(try ledger.invoice(id: id))
+        // 10 covers of category A: 10 × 4.20 subsidy + 10 × 2.35 admission fee + 10 × 0.45 management fee.
+        #expect(correction.invoice.type == .invoice && correction.invoice.totalHt == 7_000)
+        #expect(correction.lines.map(\.quantity) == [10, 10, 10])
+        try engine.validate(ids: [correction.invoice.id!], on: day("2026-11-20"))
+        #expect(try ledger.periodsWithLateRevenue().isEmpty)
+        #expect(try engine.correctLateRevenue(issueDate: day("2026-11-21")).created.isEmpty)
+        #expect(try ledger.invoice(id: invoice.invoice.id!)?.invoice.totalTtc == 2_391_000)
+    }
+
     @Test func aCorrectionThatChangesNoAmountIsSettledWithoutADocument() throws {
         let (s, ledger, engine, _) = try CreditNoteTests().issuedAcme()
         // Same covers, one more zero ticket line in the file: a new version, the same amounts.
