@@ -114,10 +114,10 @@ public struct BillingEngine: Sendable {
     /// key the evaluation no longer produces are discarded (edited ones kept).
     func discardVanished(_ plan: [(CompiledContract, Period)], _ billing: BillingDrafts, into report: inout BillingReport, now: Date) throws {
         let failed = Set(billing.failures.map(\.client))
-        let keys = Set(billing.drafts.compactMap(\.generationKey))
-        for (compiled, p) in plan where !failed.contains(compiled.contract.client) {
-            let gone = try ledger.discardVanishedProformas(client: compiled.contract.client, period: p, keeping: keys, actor: actor, at: now)
-            if !gone.isEmpty { report.notes.append("\(compiled.contract.client): \(gone.count) proformas of \(p.name) discarded, the period bills nothing in them any more") }
+        let generated = plan.filter { !failed.contains($0.0.contract.client) }.map { (client: $0.0.contract.client, period: $0.1) }
+        let gone = try ledger.discardVanishedProformas(generated, keeping: Set(billing.drafts.compactMap(\.generationKey)), actor: actor, at: now)
+        for g in gone {
+            report.notes.append("\(g.client): proforma \(g.id) of \(g.period.name) discarded, the period bills nothing in it any more")
         }
     }
 

@@ -391,25 +391,32 @@ extension Ledger {
         }
     }
 
-    /// Discards the proformas of a contract's periodic billing for `client`
-    /// and exactly `period` whose generation key a new evaluation no longer
-    /// produces (the revenue or orders they billed are gone). A proforma
-    /// finance staff edited is kept. Returns the ids discarded.
-    public func discardVanishedProformas(client: String, period: Period, keeping keys: Set<String>, actor: String,
-                                         at date: Date = Date()) throws -> [Int64] {
+    /// Discards the proformas of a contract's periodic billing, for each
+    /// (client, exact period) generated again, whose generation key the new
+    /// evaluation no longer produces (the revenue or orders they billed are
+    /// gone). A proforma finance staff edited is kept. One transaction;
+    /// returns the ids discarded.
+    public func discardVanishedProformas(_ generated: [(client: String, period: Period)], keeping keys: Set<String>, actor: String,
+                                         at date: Date = Date()) throws -> [(client: String, period: Period, id: Int64)] {
         let now = Ledger.timestamp(date)
         return try pool.write { db in
-            let stale = try Invoice.fetchAll(db, sql: """
-                SELECT * FROM invoice v WHERE client = ? AND period_start = ? AND period_end = ? AND status = 'proforma' AND origin = 'contract'
+            let live = try db.cachedStatement(sql: """
+                SELECT id, generation_key FROM invoice v
+                WHERE client = ? AND period_start = ? AND period_end = ? AND status = 'proforma' AND origin = 'contract'
                   AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.invoice_id = v.id AND a.action = 'edit')
-                """, arguments: [client, period.start.description, period.end.description])
-                .filter { !keys.contains($0.generationKey ?? "") }
-            for i in stale {
-                try db.execute(sql: "UPDATE invoice SET status = 'discarded' WHERE id = ?", arguments: [i.id])
-                try appendAudit(db, at: now, actor: actor, action: "discard", invoiceID: i.id,
-                                details: "generated again: the period bills nothing under this key any more")
+                """)
+            var out: [(client: String, period: Period, id: Int64)] = []
+            for (client, period) in generated {
+                for r in try Row.fetchAll(live, arguments: [client, period.start.description, period.end.description])
+                where !keys.contains(r[1] as String? ?? "") {
+                    let id: Int64 = r[0]
+                    try db.execute(sql: "UPDATE invoice SET status = 'discarded' WHERE id = ?", arguments: [id])
+                    try appendAudit(db, at: now, actor: actor, action: "discard", invoiceID: id,
+                                    details: "generated again: the period bills nothing under this key any more")
+                    out.append((client, period, id))
+                }
             }
-            return stale.compactMap(\.id)
+            return out
         }
     }
 
