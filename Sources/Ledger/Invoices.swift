@@ -298,8 +298,15 @@ extension Ledger {
     func sameContent(_ existing: Invoice, _ new: NewInvoice, db: Database) throws -> Bool {
         guard let id = existing.id else { return false }
         let lines = try InvoiceLine.filter(InvoiceLine.Columns.invoiceId == id).order(InvoiceLine.Columns.position).fetchAll(db)
-        // The dates of a proforma are provisional (validation sets them): a day later, the same lines are the same proforma.
-        return lines.map { NewInvoiceLine($0) } == new.lines
+        // The dates of a proforma are provisional (validation sets them): a day later, the same lines, terms and
+        // register files are the same proforma. A file delivered again (even with the same amounts) makes a new
+        // one, else the old proforma, recorded at the replaced file, could never be issued.
+        guard lines.map({ NewInvoiceLine($0) }) == new.lines, existing.paymentTerms == new.paymentTerms else { return false }
+        let stale = try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT EXISTS (SELECT 1 FROM invoice_site_day i JOIN site_day s ON s.site = i.site AND s.day = i.day
+                           WHERE i.invoice_id = ? AND s.current_file_id <> i.file_id)
+            """), arguments: [id]) ?? false
+        return !stale
     }
 
     func writeLines(_ db: Database, id: Int64, lines: [NewInvoiceLine], totals: InvoiceTotals) throws {
@@ -349,10 +356,13 @@ extension Ledger {
         }
         // An event order changed since the proforma priced it: the proforma bills what no longer stands.
         if invoice.origin == .contract || invoice.origin == .events,
-           let changed = try Row.fetchOne(db, sql: """
-               SELECT l.order_id, l.order_revision, o.current_revision FROM invoice_line l JOIN event_order o ON o.order_id = l.order_id
-               WHERE l.invoice_id = ? AND l.order_revision IS NOT NULL AND l.order_revision <> o.current_revision LIMIT 1
-               """, arguments: [id]) {
+           let changed = try Row.fetchAll(db, sql: """
+               SELECT DISTINCT l.order_id, l.order_revision, o.current_revision FROM invoice_line l JOIN event_order o ON o.order_id = l.order_id
+               WHERE l.invoice_id = ? AND l.order_revision IS NOT NULL AND l.order_revision <> o.current_revision
+               """, arguments: [id]).first(where: { r in
+                   // A newer revision billing the same (a new purchase-order number) leaves the proforma right.
+                   !(try sameBillableContent(db, orderID: r[0], r[1], r[2]))
+               }) {
             let order: String = changed[0], priced: Int = changed[1], now: Int = changed[2]
             throw InvoiceError("order \(order) changed since proforma \(id) was generated (revision \(priced), now \(now)): "
                                + (invoice.origin == .contract ? "generate the period again (`ardoise bill --period \(invoice.periodStart)..\(invoice.periodEnd) --client \(invoice.client)`)"
@@ -379,6 +389,27 @@ extension Ledger {
                         details: "issued as \(number) on \(day), due \(max(dueDate, day))")
         if let mail { try enqueueMail(mail, invoiceID: id, number: number, now: now, db: db) }
         return number
+    }
+
+    /// Whether two revisions of an order bill the same: site, delivery day
+    /// (a revision without one keeps the day before), status and lines
+    /// (article, label, quantity, unit price, VAT rate); the purchase-order
+    /// number, orderer and cost centre aside.
+    func sameBillableContent(_ db: Database, orderID: String, _ a: Int, _ b: Int) throws -> Bool {
+        func content(_ revision: Int) throws -> (String, Int?, String, [[DatabaseValue]])? {
+            guard let r = try Row.fetchOne(db, sql: """
+                SELECT id, site, COALESCE(delivered_day, (SELECT p.delivered_day FROM event_order_revision p
+                        WHERE p.order_id = r.order_id AND p.revision < r.revision AND p.delivered_day IS NOT NULL
+                        ORDER BY p.revision DESC LIMIT 1)), status
+                FROM event_order_revision r WHERE order_id = ? AND revision = ?
+                """, arguments: [orderID, revision]) else { return nil }
+            let lines = try Row.fetchAll(db, sql: """
+                SELECT article, label, quantity, unit_price, vat_rate FROM event_order_line WHERE revision_id = ? ORDER BY line_no
+                """, arguments: [r[0] as Int64]).map { Array($0.databaseValues) }
+            return (r[1], r[2], r[3], lines)
+        }
+        guard let x = try content(a), let y = try content(b) else { return false }
+        return x.0 == y.0 && x.1 == y.1 && x.2 == y.2 && x.3 == y.3
     }
 
     /// Discards a proforma (kept, with the reason, for the audit).
