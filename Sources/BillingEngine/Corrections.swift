@@ -37,16 +37,31 @@ extension BillingEngine {
             let c = compiled.contract
             let window = compiled.revenueWindow(for: period)
             let current = try ledger.currentFiles(period: window)
-            let recorded = try ledger.invoicedFiles(client: client, period: window)
-            var invoiced = current.merging(recorded) { _, billed in billed }
-            // A late site-day no document of the client billed had none of its tickets when it was invoiced.
-            for k in siteDays where recorded[k] == nil { invoiced[k] = nil }
-            let revenueInvoiced = try loader.load(client: client, contract: c, window: window, files: invoiced)
+            let issuedDocs = try ledger.documents(client: client, period: period, statuses: [.issued])
+            let issuedGroups = Set(issuedDocs.filter { $0.invoice.origin == .contract || $0.invoice.origin == .correction }
+                .map { InvoiceGroup(payer: $0.invoice.payer, site: $0.invoice.site) })
+            // "As invoiced" per invoice of the contract: a correction of one invoice validated before
+            // another's must not count for the other. A group never issued compares with the client's files.
+            func invoicedFiles(_ g: InvoiceGroup?) throws -> [SiteDayKey: Int64] {
+                let recorded = try ledger.invoicedFiles(client: client, period: window, group: g.map { ($0.payer, $0.site) })
+                var invoiced = current.merging(recorded) { _, billed in billed }
+                // A late site-day no document billed had none of the client's tickets when it was invoiced.
+                for k in siteDays where recorded[k] == nil { invoiced[k] = nil }
+                return invoiced
+            }
             let revenueNow = try loader.load(client: client, contract: c, window: window, files: current)
-            let before: [InvoiceGroup: LineTally], after: [InvoiceGroup: LineTally]
+            var before: [InvoiceGroup: LineTally] = [:], after: [InvoiceGroup: LineTally]
             do {
-                before = try lineTallies(compiled, period: period, issueDate: issueDate, revenue: revenueInvoiced)
                 after = try lineTallies(compiled, period: period, issueDate: issueDate, revenue: revenueNow)
+                var evaluated: [[SiteDayKey: Int64]: [InvoiceGroup: LineTally]] = [:]
+                for g in Set(after.keys).union(issuedGroups) {
+                    let files = try invoicedFiles(issuedGroups.contains(g) ? g : nil)
+                    if evaluated[files] == nil {
+                        let revenue = try loader.load(client: client, contract: c, window: window, files: files)
+                        evaluated[files] = try lineTallies(compiled, period: period, issueDate: issueDate, revenue: revenue)
+                    }
+                    before[g] = evaluated[files]?[g]
+                }
             } catch {
                 report.failures.append(BillingFailure(client: client, message: "\(error)"))
                 continue
@@ -54,7 +69,7 @@ extension BillingEngine {
             // The documents a correction refers to (a credit note's invoice) and counts (its generation key).
             var original: [InvoiceGroup: Invoice] = [:]
             var corrections: [InvoiceGroup: Int] = [:]
-            for doc in try ledger.documents(client: client, period: period, statuses: [.issued]) {
+            for doc in issuedDocs {
                 let g = InvoiceGroup(payer: doc.invoice.payer, site: doc.invoice.site)
                 if doc.invoice.origin == .contract, doc.invoice.type == .invoice { original[g] = original[g] ?? doc.invoice }
                 if doc.invoice.origin == .correction { corrections[g, default: 0] += 1 }

@@ -302,7 +302,10 @@ extension Ledger {
     /// documents of `client` (from a contract or a correction) billed: for a
     /// site-day several documents carry, the one the latest issued recorded.
     /// Site-days no such document carries are left out.
-    public func invoicedFiles(client: String, period: Period) throws -> [SiteDayKey: Int64] {
+    ///
+    /// With `group`, only the documents of that invoice of the contract (its
+    /// payer and site, nil matching nil): each invoice was corrected on its own.
+    public func invoicedFiles(client: String, period: Period, group: (payer: String?, site: String?)? = nil) throws -> [SiteDayKey: Int64] {
         try pool.read { db in
             var out: [SiteDayKey: Int64] = [:]
             // From the client's documents (an index) to their site-days (the key), in issue
@@ -311,8 +314,9 @@ extension Ledger {
                 SELECT i.site, i.day, i.file_id FROM invoice v JOIN invoice_site_day i ON i.invoice_id = v.id
                 WHERE v.client = ?1 AND i.client = ?1 AND i.day BETWEEN ?2 AND ?3
                   AND v.status = 'issued' AND v.origin IN ('contract', 'correction')
+                  AND (?4 = 0 OR (v.payer IS ?5 AND v.site IS ?6))
                 ORDER BY v.issued_at, v.id
-                """, arguments: [client, period.start.ordinal, period.end.ordinal])
+                """, arguments: [client, period.start.ordinal, period.end.ordinal, group != nil, group?.payer, group?.site])
             while let r = try rows.next() { out[SiteDayKey(site: r[0], day: Day(ordinal: r[1]))] = r[2] }
             return out
         }

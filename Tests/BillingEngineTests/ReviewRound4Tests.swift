@@ -8,7 +8,7 @@ import Workspace
 
 // Findings of the fourth review (late-revenue corrections, discarding vanished
 // proformas, validation of stale proformas), each proven by a failing test.
-// Findings 1 and 5 are fixed. Findings 2, 3 and 4 are known and not fixed yet
+// Findings 1, 4 and 5 are fixed. Findings 2 and 3 are known and not fixed yet
 // (issue 5 stays open for them): their tests are disabled with the reason, so
 // they run again the moment the `.disabled` trait is removed.
 
@@ -163,8 +163,7 @@ func issuedNet(_ ledger: Ledger, client: String, label: String = "") throws -> I
     /// correction recorded it), so the fees delta is +0.60 for the 6th only, under the same key
     /// (`…||1`, no fees correction issued yet): the waiting +0.60 of the 5th is discarded and replaced.
     /// 202 covers × 0.60 = 121.20 must be billed for the service fee; 120.60 is.
-    @Test(.disabled("known: 'as invoiced' is per client, not per invoice group; a waiting correction of one group is replaced (review 4, finding 4)"))
-    func aWaitingCorrectionOfOneInvoiceIsNotLostWhenTheNextLateFileArrives() throws {
+    @Test func aWaitingCorrectionOfOneInvoiceIsNotLostWhenTheNextLateFileArrives() throws {
         let s = try Scratch()
         for d in ["05", "06"] { try s.write("PIE_LD01_202610\(d).csv", orbitalFile(day: "2026-10-\(d)", covers: 100)) }
         let ledger = try s.workspace.openLedger()
