@@ -23,7 +23,7 @@ extension BillingEngine {
     /// no document. Event order lines are left to `billEvents`, which follows
     /// each order.
     public func correctLateRevenue(issueDate: Day, only: Set<String>? = nil, now: Date = Date()) throws -> BillingReport {
-        let late = try ledger.periodsWithLateRevenue().filter { only?.contains($0.client) ?? true }
+        let late = try widenedToFeeWindows(try ledger.periodsWithLateRevenue().filter { only?.contains($0.client) ?? true })
         var report = BillingReport(period: late.map(\.period).reduce(Period(start: issueDate, end: issueDate)) {
             Period(start: min($0.start, $1.start), end: max($0.end, $1.end))
         }, issueDate: issueDate)
@@ -109,6 +109,28 @@ extension BillingEngine {
 
     /// The contract's lines for `period` over `revenue`, added up per invoice
     /// (payer, site); event order lines are left out.
+    /// Late revenue also reaches the issued periods whose fees are computed
+    /// over a wider window that holds the late days (a monthly fee in arrears
+    /// billed with the week in which the month ends): those periods are
+    /// corrected too, with the same site-days.
+    func widenedToFeeWindows(_ late: [(client: String, period: Period, siteDays: [SiteDayKey])]) throws
+        -> [(client: String, period: Period, siteDays: [SiteDayKey])] {
+        var out = late
+        for client in Set(late.map(\.client)).sorted() {
+            guard let compiled = contracts[client] else { continue }
+            let days = late.filter { $0.client == client }.flatMap(\.siteDays)
+            let known = Set(late.filter { $0.client == client }.map(\.period))
+            let periods = Set(try ledger.invoices(status: .issued, client: client).filter { $0.origin == .contract }.compactMap(\.period))
+            for p in periods.sorted(by: { $0.start < $1.start }) where !known.contains(p) {
+                let window = compiled.revenueWindow(for: p)
+                guard window != p else { continue }
+                let inside = days.filter { window.contains($0.day) && !p.contains($0.day) }
+                if !inside.isEmpty { out.append((client, p, inside)) }
+            }
+        }
+        return out
+    }
+
     func lineTallies(_ compiled: CompiledContract, period: Period, issueDate: Day,
                      revenue: ClientRevenue) throws(EvaluationError) -> [InvoiceGroup: LineTally] {
         let evaluation = try compiled.evaluate(period: period, issueDate: issueDate, revenue: revenue)
