@@ -23,7 +23,7 @@ extension BillingEngine {
     /// no document. Event order lines are left to `billEvents`, which follows
     /// each order.
     public func correctLateRevenue(issueDate: Day, only: Set<String>? = nil, now: Date = Date()) throws -> BillingReport {
-        let late = try widenedToFeeWindows(try ledger.periodsWithLateRevenue().filter { only?.contains($0.client) ?? true })
+        let late = try widenedToFeeWindows(try ledger.periodsWithLateRevenue(openDayClients: openDayClients).filter { only?.contains($0.client) ?? true })
         var report = BillingReport(period: late.map(\.period).reduce(Period(start: issueDate, end: issueDate)) {
             Period(start: min($0.start, $1.start), end: max($0.end, $1.end))
         }, issueDate: issueDate)
@@ -109,6 +109,17 @@ extension BillingEngine {
 
     /// The contract's lines for `period` over `revenue`, added up per invoice
     /// (payer, site); event order lines are left out.
+    /// Per site, the clients whose contract has a daily minimum guarantee
+    /// there (T11): a day the site opens late changes their bill.
+    var openDayClients: [String: [String]] {
+        var out: [String: [String]] = [:]
+        for (client, c) in contracts.sorted(by: { $0.key < $1.key })
+        where c.contract.terms.contains(where: { if case .minimumGuarantee = $0.rule { return true } else { return false } }) {
+            for site in c.contract.sites { out[site, default: []].append(client) }
+        }
+        return out
+    }
+
     /// Late revenue also reaches the issued periods whose fees are computed
     /// over a wider window that holds the late days (a monthly fee in arrears
     /// billed with the week in which the month ends): those periods are

@@ -77,7 +77,7 @@ extension BillingEngine {
                 - InvoiceTotals(lines: s.billed.lines.map { ($0.net, $0.vat) }).totalTTC
             report.items.append(Item(client: s.contract.client, site: s.order.site, category: nil, reason: reason, amountTTC: ttc))
         }
-        report.lateRevenue = try ledger.periodsWithLateRevenue().filter { $0.period.intersection(period) != nil }
+        report.lateRevenue = try ledger.periodsWithLateRevenue(openDayClients: openDayClients).filter { $0.period.intersection(period) != nil }
             .map { ($0.client, $0.period, $0.siteDays.count) }
         return report
     }

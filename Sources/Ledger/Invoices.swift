@@ -542,7 +542,11 @@ extension Ledger {
     /// the client's invoice of that period was generated and holds tickets of
     /// the client that no issued document billed (a missing file delivered
     /// late, a corrected file naming the client where the first did not).
-    public func periodsWithLateRevenue() throws -> [(client: String, period: Period, siteDays: [SiteDayKey])] {
+    ///
+    /// `openDayClients` names, per site, the clients whose bill depends on the
+    /// days the site was open (a daily minimum guarantee): a late file with
+    /// rows opens a day for them even with none of their tickets.
+    public func periodsWithLateRevenue(openDayClients: [String: [String]] = [:]) throws -> [(client: String, period: Period, siteDays: [SiteDayKey])] {
         try pool.read { db in
             var rows = try Row.fetchAll(db, sql: """
                 SELECT DISTINCT i.client, v.period_start, v.period_end, i.site, i.day
@@ -556,7 +560,7 @@ extension Ledger {
                                   WHERE c.client = i.client AND c.site = i.site AND c.day = i.day AND c.file_id = s.current_file_id)
                 ORDER BY i.client, v.period_start
                 """)
-            rows += try lateFilesOfUnbilledClients(db)
+            rows += try lateFilesOfUnbilledClients(db, openDayClients: openDayClients)
             var out: [String: (client: String, period: Period, siteDays: [SiteDayKey])] = [:]
             for r in rows {
                 let client: String = r[0]
@@ -576,7 +580,7 @@ extension Ledger {
     /// period generated no later than the file arrived. Only files imported
     /// after the first invoice covering their day was generated are read
     /// (late files are few; files of the normal flow precede invoicing).
-    private func lateFilesOfUnbilledClients(_ db: Database) throws -> [Row] {
+    private func lateFilesOfUnbilledClients(_ db: Database, openDayClients: [String: [String]]) throws -> [Row] {
         var earliest: [(period: Period, createdAt: String)] = []
         for r in try Row.fetchAll(db, sql: """
             SELECT period_start, period_end, MIN(created_at) FROM invoice WHERE status = 'issued' AND origin = 'contract'
@@ -587,22 +591,24 @@ extension Ledger {
         guard let first = earliest.map(\.period.start).min(), let last = earliest.map(\.period.end).max() else { return [] }
         var out: [Row] = []
         let candidates = try Row.fetchAll(db, sql: """
-            SELECT sd.site, sd.day, sd.current_file_id, f.imported_at FROM site_day sd JOIN imported_file f ON f.id = sd.current_file_id
+            SELECT sd.site, sd.day, sd.current_file_id, f.imported_at, f.row_count FROM site_day sd JOIN imported_file f ON f.id = sd.current_file_id
             WHERE sd.day BETWEEN ? AND ?
             """, arguments: [first.ordinal, last.ordinal])
         for c in candidates {
-            let site: String = c[0], day = Day(ordinal: c[1]), file: Int64 = c[2], importedAt: String = c[3]
+            let site: String = c[0], day = Day(ordinal: c[1]), file: Int64 = c[2], importedAt: String = c[3], rowCount: Int = c[4]
+            let opened = "[" + (rowCount > 0 ? openDayClients[site] ?? [] : []).map { JSON.string($0) }.joined(separator: ",") + "]"
             guard earliest.contains(where: { $0.period.contains(day) && $0.createdAt <= importedAt }) else { continue }
             out += try Row.fetchAll(db, sql: """
                 SELECT DISTINCT t.client, v.period_start, v.period_end, ? AS site, ? AS day
-                FROM (SELECT DISTINCT client FROM ticket_line WHERE file_id = ? AND client IS NOT NULL) t
+                FROM (SELECT DISTINCT client FROM ticket_line WHERE file_id = ? AND client IS NOT NULL
+                      UNION SELECT value FROM json_each(?)) t
                 JOIN invoice v ON v.client = t.client AND v.status = 'issued' AND v.origin = 'contract'
                  AND v.period_start <= ? AND v.period_end >= ? AND v.created_at <= ?
                 WHERE NOT EXISTS (SELECT 1 FROM invoice_site_day i JOIN invoice w ON w.id = i.invoice_id
                                   WHERE i.client = t.client AND i.site = ? AND i.day = ? AND w.status = 'issued')
                   AND NOT EXISTS (SELECT 1 FROM late_revenue_checked k
                                   WHERE k.client = t.client AND k.site = ? AND k.day = ? AND k.file_id = ?)
-                """, arguments: [site, day.ordinal, file, day.description, day.description, importedAt,
+                """, arguments: [site, day.ordinal, file, opened, day.description, day.description, importedAt,
                                    site, day.ordinal, site, day.ordinal, file])
         }
         return out
