@@ -147,15 +147,8 @@ extension BillingEngine {
         for b in issued { billed.add(NewInvoiceLine(b.line), sign: Int(b.sign)) }
         let priced = order.cancelled ? [] : compiled.priceOrder(order).map(NewInvoiceLine.init)
         let settled = try ledger.settledRevision(orderID: order.id)
-        var unchanged = false
-        if settled > 0, settled < order.revision, var before = try ledger.orderRevision(orderID: order.id, revision: settled) {
-            before.revision.deliveredDay = before.revision.deliveredDay ?? snapshot.revision.deliveredDay
-            if var b = ContractLanguage.EventOrder(before) {
-                b.revision = order.revision
-                b.poNumber = order.poNumber
-                unchanged = b == order
-            }
-        }
+        let unchanged = try settled > 0 && settled < order.revision
+            && ledger.sameBillableContent(orderID: order.id, settled, order.revision)
         var home: Period?, carrier: Invoice?, inProforma = false
         if events.grouping == .monthly {
             let c = compiled.contract

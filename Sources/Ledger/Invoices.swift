@@ -395,6 +395,10 @@ extension Ledger {
     /// (a revision without one keeps the day before), status and lines
     /// (article, label, quantity, unit price, VAT rate); the purchase-order
     /// number, orderer and cost centre aside.
+    public func sameBillableContent(orderID: String, _ a: Int, _ b: Int) throws -> Bool {
+        try pool.read { db in try sameBillableContent(db, orderID: orderID, a, b) }
+    }
+
     func sameBillableContent(_ db: Database, orderID: String, _ a: Int, _ b: Int) throws -> Bool {
         func content(_ revision: Int) throws -> (String, Int?, String, [[DatabaseValue]])? {
             guard let r = try Row.fetchOne(db, sql: """
