@@ -114,7 +114,7 @@ extension BillingEngine {
     var openDayClients: [String: [String]] {
         var out: [String: [String]] = [:]
         for (client, c) in contracts.sorted(by: { $0.key < $1.key })
-        where c.contract.terms.contains(where: { if case .minimumGuarantee = $0.rule { return true } else { return false } }) {
+        where c.contract.hasDailyGuarantee {
             for site in c.contract.sites { out[site, default: []].append(client) }
         }
         return out

@@ -75,7 +75,7 @@ struct RevenueLoader {
         // Days the site was open, for the daily guarantee (T11): a client with no cover that day still has a day.
         var openBySite: [String: [Day]] = [:]
         for k in open { openBySite[k.site, default: []].append(k.day) }
-        for (client, c) in contracts where c.terms.contains(where: { if case .minimumGuarantee = $0.rule { return true } else { return false } }) {
+        for (client, c) in contracts where c.hasDailyGuarantee {
             for site in c.sites {
                 for day in openBySite[site] ?? [] {
                     let key = "\(site)|\(day.ordinal)"

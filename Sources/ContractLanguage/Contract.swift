@@ -26,6 +26,11 @@ public struct Contract: Sendable {
         return caps
     }
 
+    /// Whether the contract has a daily minimum guarantee (T11): its bill depends on the days its sites were open.
+    public var hasDailyGuarantee: Bool {
+        terms.contains { if case .minimumGuarantee = $0.rule { return true } else { return false } }
+    }
+
     /// The events term, if the contract bills events (the first one).
     public var eventsTerm: (Term, EventTerms)? {
         for t in terms { if case .events(let e) = t.rule { return (t, e) } }
