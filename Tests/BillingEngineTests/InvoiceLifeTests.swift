@@ -35,6 +35,14 @@ struct Scratch {
     }
 
     func engine(_ ledger: Ledger, _ day: Day) throws -> BillingEngine { try workspace.engine(ledger: ledger, today: day, actor: "test") }
+
+    /// The ledger with one file written to the inbox and imported, and an engine of `today`.
+    func imported(_ name: String, _ text: String, engineOn today: Day) throws -> (Ledger, BillingEngine) {
+        let ledger = try workspace.openLedger()
+        try write(name, text)
+        _ = workspace.importFiles([], into: ledger)
+        return (ledger, try engine(ledger, today))
+    }
 }
 
 func day(_ s: String) -> Day { Day(iso: s)! }
@@ -54,10 +62,7 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
 @Suite struct EventBillingTests {
     @Test func anOrderIsInvoicedOnDeliveryThenCreditedAndReissuedWhenChanged() throws {
         let s = try Scratch()
-        let ledger = try s.workspace.openLedger()
-        try s.write("EVT_20261014.jsonl", heliosOrder(revision: 1))
-        _ = s.workspace.importFiles([], into: ledger)
-        let engine = try s.engine(ledger, day("2026-10-14"))
+        let (ledger, engine) = try s.imported("EVT_20261014.jsonl", heliosOrder(revision: 1), engineOn: day("2026-10-14"))
 
         // Not delivered yet on the 13th: nothing.
         #expect(try engine.billEvents(on: day("2026-10-13")).created.isEmpty)
@@ -125,10 +130,7 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
             try text.replacingOccurrences(of: "changes by credit note and new invoice", with: "changes by difference")
                 .write(to: f, atomically: true, encoding: .utf8)
         }
-        let ledger = try s.workspace.openLedger()
-        try s.write("EVT_20261014.jsonl", heliosOrder(revision: 1))
-        _ = s.workspace.importFiles([], into: ledger)
-        let engine = try s.engine(ledger, day("2026-10-14"))
+        let (ledger, engine) = try s.imported("EVT_20261014.jsonl", heliosOrder(revision: 1), engineOn: day("2026-10-14"))
         let first = try engine.billEvents(on: day("2026-10-14"))
         #expect(first.issued.count == 1)
 

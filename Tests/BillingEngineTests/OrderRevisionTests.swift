@@ -36,10 +36,7 @@ extension Scratch {
     /// unbilled report until then.
     @Test func aGroupedOrderArrivingAfterItsMonthsInvoiceIsInvoicedOnItsOwn() throws {
         let s = try Scratch()
-        let ledger = try s.workspace.openLedger()
-        try s.write("EVT_20261020.jsonl", novaOrder(id: "EVT-N-1", day: "2026-10-20"))
-        _ = s.workspace.importFiles([], into: ledger)
-        let engine = try s.engine(ledger, day("2026-11-02"))
+        let (ledger, engine) = try s.imported("EVT_20261020.jsonl", novaOrder(id: "EVT-N-1", day: "2026-10-20"), engineOn: day("2026-11-02"))
         // Grouped: nothing on its own while the month is open.
         #expect(try engine.billEvents(on: day("2026-10-21")).created.isEmpty)
         let week = try engine.generate(period: Period(parsing: "2026-W44")!, issueDate: day("2026-11-02"), only: ["C0014"])
@@ -97,10 +94,7 @@ extension Scratch {
     /// revision 2, which settles it; a later contract edit re-bills nothing.
     @Test func aGroupedOrderBilledAtItsLatestRevisionIsNotRepricedAfterAContractEdit() throws {
         let s = try Scratch()
-        let ledger = try s.workspace.openLedger()
-        try s.write("EVT_20261020.jsonl", novaOrder(id: "EVT-N-1", day: "2026-10-20") + novaOrder(id: "EVT-N-1", revision: 2, day: "2026-10-20", quantity: 25))
-        _ = s.workspace.importFiles([], into: ledger)
-        let engine = try s.engine(ledger, day("2026-11-02"))
+        let (ledger, engine) = try s.imported("EVT_20261020.jsonl", novaOrder(id: "EVT-N-1", day: "2026-10-20") + novaOrder(id: "EVT-N-1", revision: 2, day: "2026-10-20", quantity: 25), engineOn: day("2026-11-02"))
         let week = try engine.generate(period: Period(parsing: "2026-W44")!, issueDate: day("2026-11-02"), only: ["C0014"])
         try engine.validate(ids: week.created, on: day("2026-11-02"))
         #expect(try ledger.settledRevision(orderID: "EVT-N-1") == 2)
@@ -127,10 +121,7 @@ extension Scratch {
     /// day of its revision before, and its invoice is credited.
     @Test func aCancellationWithoutDeliveryTimeStillCreditsTheInvoice() throws {
         let s = try Scratch()
-        let ledger = try s.workspace.openLedger()
-        try s.write("EVT_20261014.jsonl", heliosOrder(revision: 1))
-        _ = s.workspace.importFiles([], into: ledger)
-        let engine = try s.engine(ledger, day("2026-10-14"))
+        let (ledger, engine) = try s.imported("EVT_20261014.jsonl", heliosOrder(revision: 1), engineOn: day("2026-10-14"))
         #expect(try engine.billEvents(on: day("2026-10-14")).issued.count == 1)
         try s.write("EVT_20261016.jsonl", heliosOrder(revision: 2, status: "cancelled").replacingOccurrences(of: "\"delivered_at\":\"2026-10-14T11:30:00+02:00\",", with: ""))
         #expect(s.workspace.importFiles([], into: ledger).allSatisfy { $0.status.rawValue != "rejected" })
@@ -147,10 +138,7 @@ extension Scratch {
     /// revision 3 arrives: validating them later cannot bill a stale change.
     @Test func proformasOfAnOlderRevisionAreDiscardedWhenANewerOneArrives() throws {
         let s = try Scratch()
-        let ledger = try s.workspace.openLedger()
-        try s.write("EVT_20261014.jsonl", heliosOrder(revision: 1))
-        _ = s.workspace.importFiles([], into: ledger)
-        let engine = try s.engine(ledger, day("2026-10-14"))
+        let (ledger, engine) = try s.imported("EVT_20261014.jsonl", heliosOrder(revision: 1), engineOn: day("2026-10-14"))
         #expect(try engine.billEvents(on: day("2026-10-14")).issued.count == 1)
         try ledger.closeMonth("2026-10", by: "controller")
         try s.write("EVT_20261016.jsonl", heliosOrder(revision: 2, cocktails: 50))

@@ -39,10 +39,7 @@ import Workspace
             try String(contentsOf: f, encoding: .utf8).replacingOccurrences(of: "changes by credit note and new invoice", with: "changes by difference")
                 .write(to: f, atomically: true, encoding: .utf8)
         }
-        let ledger = try s.workspace.openLedger()
-        try s.write("EVT_20261014.jsonl", heliosOrder(revision: 1))
-        _ = s.workspace.importFiles([], into: ledger)
-        let engine = try s.engine(ledger, day("2026-10-14"))
+        let (ledger, engine) = try s.imported("EVT_20261014.jsonl", heliosOrder(revision: 1), engineOn: day("2026-10-14"))
         let first = try engine.billEvents(on: day("2026-10-14"))
         try s.write("EVT_20261015.jsonl", heliosOrder(revision: 2, cocktails: 42))
         _ = s.workspace.importFiles([], into: ledger)

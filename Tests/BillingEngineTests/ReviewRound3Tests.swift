@@ -46,10 +46,7 @@ func quietRun(_ s: Scratch) -> ScheduledRun {
     /// proforma can no longer be issued; generated again, it bills nothing for the order.
     @Test func aGroupedOrderCancelledWhileItsMonthsProformaWaitsIsNeverBilled() throws {
         let s = try Scratch()
-        let ledger = try s.workspace.openLedger()
-        try s.write("EVT_20261020.jsonl", novaOrder(id: "EVT-N-1", day: "2026-10-20"))
-        _ = s.workspace.importFiles([], into: ledger)
-        let engine = try s.engine(ledger, day("2026-11-02"))
+        let (ledger, engine) = try s.imported("EVT_20261020.jsonl", novaOrder(id: "EVT-N-1", day: "2026-10-20"), engineOn: day("2026-11-02"))
         let w44 = Period(parsing: "2026-W44")!
         let week = try engine.generate(period: w44, issueDate: day("2026-11-02"), only: ["C0014"])
         #expect(week.created.count == 1 && week.issued.isEmpty)
@@ -72,10 +69,7 @@ func quietRun(_ s: Scratch) -> ScheduledRun {
     /// lines: November's invoice does not bill it again.
     @Test func aGroupedOrderMovedToTheNextMonthAfterItsInvoiceIsBilledOnce() throws {
         let s = try Scratch()
-        let ledger = try s.workspace.openLedger()
-        try s.write("EVT_20261030.jsonl", novaOrder(id: "EVT-N-1", day: "2026-10-30") + novaOrder(id: "EVT-N-2", day: "2026-11-05", quantity: 2))
-        _ = s.workspace.importFiles([], into: ledger)
-        let engine = try s.engine(ledger, day("2026-11-02"))
+        let (ledger, engine) = try s.imported("EVT_20261030.jsonl", novaOrder(id: "EVT-N-1", day: "2026-10-30") + novaOrder(id: "EVT-N-2", day: "2026-11-05", quantity: 2), engineOn: day("2026-11-02"))
         let w44 = try engine.generate(period: Period(parsing: "2026-W44")!, issueDate: day("2026-11-02"), only: ["C0014"])
         try engine.validate(ids: w44.created, on: day("2026-11-02"))
         #expect(try billedNet(ledger, "EVT-N-1") == 30_000)
@@ -113,10 +107,7 @@ func quietRun(_ s: Scratch) -> ScheduledRun {
     /// invoice of W44 exists, and W44 is no longer due. Reported, then invoiced on its own by the run.
     @Test func aLateGroupedOrderWithNoInvoiceForItsMonthIsInvoicedOnItsOwn() throws {
         let s = try Scratch()
-        let ledger = try s.workspace.openLedger()
-        try s.write("EVT_20261112.jsonl", novaOrder(id: "EVT-N-9", day: "2026-10-20"))
-        _ = s.workspace.importFiles([], into: ledger)
-        let engine = try s.engine(ledger, day("2026-11-12"))
+        let (ledger, engine) = try s.imported("EVT_20261112.jsonl", novaOrder(id: "EVT-N-9", day: "2026-10-20"), engineOn: day("2026-11-12"))
         let before = try engine.unbilled(period: Period(parsing: "2026-10")!, issueDate: day("2026-11-12")).items.filter { $0.reason.contains("EVT-N-9") }
         #expect(before.map(\.amountTTC) == [Money(cents: 33_000)])
         #expect(before.first?.reason.contains("no invoice of 2026-W44 carries it") == true)
@@ -154,10 +145,7 @@ func quietRun(_ s: Scratch) -> ScheduledRun {
     /// validated. The next run validates the new invoice: the order is billed at its revision 2.
     @Test func aCreditNoteIssuedAloneDoesNotSettleTheRevision() throws {
         let s = try Scratch()
-        let ledger = try s.workspace.openLedger()
-        try s.write("EVT_20261014.jsonl", heliosOrder(revision: 1))
-        _ = s.workspace.importFiles([], into: ledger)
-        let engine = try s.engine(ledger, day("2026-10-14"))
+        let (ledger, engine) = try s.imported("EVT_20261014.jsonl", heliosOrder(revision: 1), engineOn: day("2026-10-14"))
         #expect(try engine.billEvents(on: day("2026-10-14")).issued.count == 1)
         try ledger.closeMonth("2026-10", by: "controller")
         try s.write("EVT_20261016.jsonl", heliosOrder(revision: 2, cocktails: 50))
@@ -197,10 +185,7 @@ func quietRun(_ s: Scratch) -> ScheduledRun {
     /// W44 (26 Oct – 1 Nov) carries October's orders only; an order of Sunday 1 November waits for W49.
     @Test func aWeekAcrossTwoMonthsCarriesTheMonthThatEndsInIt() throws {
         let s = try Scratch()
-        let ledger = try s.workspace.openLedger()
-        try s.write("EVT_20261101.jsonl", novaOrder(id: "EVT-N-OCT", day: "2026-10-31") + novaOrder(id: "EVT-N-NOV", day: "2026-11-01", quantity: 3))
-        _ = s.workspace.importFiles([], into: ledger)
-        let engine = try s.engine(ledger, day("2026-11-02"))
+        let (ledger, engine) = try s.imported("EVT_20261101.jsonl", novaOrder(id: "EVT-N-OCT", day: "2026-10-31") + novaOrder(id: "EVT-N-NOV", day: "2026-11-01", quantity: 3), engineOn: day("2026-11-02"))
         let w44 = try engine.generate(period: Period(parsing: "2026-W44")!, issueDate: day("2026-11-02"), only: ["C0014"])
         try engine.validate(ids: w44.created, on: day("2026-11-02"))
         #expect(try billedNet(ledger, "EVT-N-OCT") == 30_000)

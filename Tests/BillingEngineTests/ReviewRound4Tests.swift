@@ -201,10 +201,7 @@ func issuedNet(_ ledger: Ledger, client: String, label: String = "") throws -> I
     /// discarded, losing the accountant's edit.
     @Test func anEditedProformaIsNotStuckByAPurchaseOrderOnlyRevision() throws {
         let s = try Scratch()
-        let ledger = try s.workspace.openLedger()
-        try s.write("EVT_20261020.jsonl", novaOrder(id: "EVT-N-1", day: "2026-10-20"))
-        _ = s.workspace.importFiles([], into: ledger)
-        let engine = try s.engine(ledger, day("2026-11-02"))
+        let (ledger, engine) = try s.imported("EVT_20261020.jsonl", novaOrder(id: "EVT-N-1", day: "2026-10-20"), engineOn: day("2026-11-02"))
         let w44 = Period(parsing: "2026-W44")!
         let week = try engine.generate(period: w44, issueDate: day("2026-11-02"), only: ["C0014"])
         let id = try #require(week.created.first)
