@@ -28,7 +28,7 @@ public enum DocumentsBenchmark {
             _ = try DemoWorkspace.write(to: folder, sites: sites, clients: clients, month: "2026-10", seed: 1)
             configPath = folder.appendingPathComponent("ardoise.yaml").path
             let workspace = try Workspace.open(configPath: configPath)
-            let ledger = try workspace.openLedger()
+            let ledger = try workspace.openLedger(creating: true)
             _ = workspace.importFiles([], into: ledger)
             let issueDay = Day(iso: "2026-11-01") ?? Day(ordinal: 0)
             let month = Period(start: Day(iso: "2026-10-01") ?? issueDay, end: Day(iso: "2026-10-31") ?? issueDay)

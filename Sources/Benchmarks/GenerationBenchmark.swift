@@ -35,7 +35,7 @@ public enum GenerationBenchmark {
         let configPath = folder.appendingPathComponent("ardoise.yaml").path
         let workspace = try Workspace.open(configPath: configPath)
         for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: workspace.config.databasePath + suffix) }
-        let ledger = try workspace.openLedger()
+        let ledger = try workspace.openLedger(creating: true)
         var start = clock.now
         let results = workspace.importFiles([], into: ledger)
         lines.append("import (not timed in the target): \(results.count) files, \(results.map(\.rows).reduce(0, +)) rows "

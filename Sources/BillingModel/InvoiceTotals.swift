@@ -1,4 +1,4 @@
-/// The VAT breakdown and totals of an invoice, per EN 16931 and `contracts.md`:
+/// The VAT breakdown and totals of an invoice, per EN 16931 and `grammar/contract-terms.md`:
 /// per rate, base = Σ line nets, VAT = round(base × rate / 100, 2) once.
 public struct InvoiceTotals: Sendable, Equatable, Codable {
     public struct VATLine: Sendable, Equatable, Codable {

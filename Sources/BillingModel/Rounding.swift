@@ -1,5 +1,5 @@
 /// Integer division rounded half away from zero: the one rounding rule of
-/// `contracts.md`, used everywhere an exact quotient must become cents or a
+/// `grammar/contract-terms.md`, used everywhere an exact quotient must become cents or a
 /// 4-decimal price.
 @inlinable
 public func divideRoundingHalfAwayFromZero(_ numerator: Int128, _ denominator: Int128) -> Int128 {

@@ -1,4 +1,4 @@
-/// Which terms of the contract catalogue (T1–T20 of `contracts.md`) a set of
+/// Which terms of the contract catalogue (T1–T20 of `grammar/contract-terms.md`) a set of
 /// contracts uses, with the variants that matter (`T8:in advance`,
 /// `T10:volume`, …): how a rules folder shows it can express the whole catalogue.
 public enum CatalogueCoverage {

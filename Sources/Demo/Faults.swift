@@ -1,7 +1,7 @@
 import BillingModel
 import Foundation
 
-/// The faults `formats/pielectronique.md` says registers make, one per row.
+/// The faults `examples/formats/pielectronique.md` says registers make, one per row.
 public enum RegisterFault: String, CaseIterable, Sendable, Hashable {
     /// `montant_ttc` one cent off `quantite × pu_ttc`: kept as written, with a warning.
     case oneCentMismatch

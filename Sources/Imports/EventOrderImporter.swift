@@ -4,7 +4,7 @@ import GRDB
 import Ledger
 
 /// Imports event orders (`EVT_<YYYYMMDD>[_<n>].jsonl`, one JSON order per
-/// line) as `formats/event-orders.md` describes. Every revision is kept; the
+/// line) as `examples/formats/event-orders.md` describes. Every revision is kept; the
 /// highest is the order's truth; the same revision again changes nothing.
 /// Prices are exact whether sent as strings or JSON numbers.
 public struct EventOrderImporter: Sendable {

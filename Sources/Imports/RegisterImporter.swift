@@ -4,7 +4,7 @@ import GRDB
 import Ledger
 
 /// Imports PiElectronique register files (`PIE_<SITE>_<YYYYMMDD>.csv`) into
-/// the ledger, as `formats/pielectronique.md` describes: one file, one
+/// the ledger, as `examples/formats/pielectronique.md` describes: one file, one
 /// transaction; rejected rows go to quarantine; a corrected re-delivery
 /// replaces an unbilled site-day or is stored beside a billed one (conflict).
 ///

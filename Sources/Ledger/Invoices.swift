@@ -335,7 +335,7 @@ extension Ledger {
     @discardableResult
     public func issue(id: Int64, on day: Day, dueDate: Day, format: SeriesFormat, actor: String, at date: Date = Date(),
                       mail: OutboxRequest? = nil) throws -> String {
-        try pool.write { db in try issue(id: id, on: day, dueDate: dueDate, format: format, actor: actor, at: date, mail: mail, db: db) }
+        try durableWrite { db in try issue(id: id, on: day, dueDate: dueDate, format: format, actor: actor, at: date, mail: mail, db: db) }
     }
 
     public func issue(id: Int64, on day: Day, dueDate: Day, format: SeriesFormat, actor: String, at date: Date,

@@ -52,8 +52,10 @@ public enum Linter {
             diagnostics += settingsDiagnostics
             settings = settingsDiagnostics.hasErrors ? nil : loaded
         }
-        let files = ContractFiles.read(in: contractPaths)
-        if !paths.isEmpty, files.isEmpty, settingsSources.isEmpty {
+        let loaded = ContractFiles.load(in: contractPaths)
+        let files = loaded.files
+        diagnostics += loaded.diagnostics
+        if !paths.isEmpty, files.isEmpty, settingsSources.isEmpty, loaded.diagnostics.isEmpty {
             diagnostics.append(.error("E0002", "no contract (`*.ard`) or settings (`*.yaml`) file in \(paths.map { "`\($0)`" }.joined(separator: ", "))",
                                       file: paths[0], range: nil, help: "name contract files, folders of them, or settings files"))
         }
@@ -75,14 +77,11 @@ public enum Linter {
                                             help: "run from the folder of `ardoise.yaml`, give `--config FILE`, or name the settings YAML files"))
             }
         }
-        return LintReport(diagnostics: diagnostics, sources: sources, contractsChecked: files.count, settingsChecked: settingsSources.count)
+        return LintReport(diagnostics: diagnostics, sources: sources, contractsChecked: files.count + loaded.diagnostics.count, settingsChecked: settingsSources.count)
     }
 
-    /// The long explanation of a code, from the contract language or the settings.
-    public static func explanation(for code: String) -> Explanation? {
-        let upper = code.uppercased()
-        return ContractExplanations.all.first { $0.code == upper } ?? SettingsExplanations.explanation(for: upper)
-    }
+    /// The long explanation of a code (the one catalogue: `DiagnosticCatalogue`).
+    public static func explanation(for code: String) -> Explanation? { DiagnosticCatalogue.explanation(for: code) }
 
-    public static var allCodes: [String] { (ContractExplanations.all.map(\.code) + SettingsExplanations.codes).sorted() }
+    public static var allCodes: [String] { DiagnosticCatalogue.codes }
 }

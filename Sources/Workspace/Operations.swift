@@ -8,14 +8,21 @@ import Ledger
 import Settings
 
 extension Workspace {
-    /// Opens (creating and migrating) the configured ledger.
-    public func openLedger() throws(WorkspaceError) -> Ledger {
+    /// Opens the configured ledger, migrating it when a migration is pending.
+    /// Only the commands that bring data in (import, run, demo) pass
+    /// `creating: true`; for every other command a `database:` path with no
+    /// ledger is an error, not a new empty ledger that would answer "nothing".
+    public func openLedger(creating: Bool = false) throws(WorkspaceError) -> Ledger {
+        let path = config.databasePath
+        if !creating, !FileManager.default.fileExists(atPath: path) {
+            throw WorkspaceError(LedgerError.missing(path: path).description)
+        }
         do {
-            let folder = (config.databasePath as NSString).deletingLastPathComponent
-            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-            return try Ledger(path: config.databasePath)
+            let folder = (path as NSString).deletingLastPathComponent
+            if creating, !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            return try Ledger(path: path, creation: creating ? .createIfMissing : .mustExist)
         } catch {
-            throw WorkspaceError("the database `\(config.databasePath)` cannot be opened: \(error)")
+            throw WorkspaceError("the database `\(path)` cannot be opened: \(error)")
         }
     }
 

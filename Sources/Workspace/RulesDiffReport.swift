@@ -17,7 +17,9 @@ extension Workspace {
             throw WorkspaceError("no rules folder `\(directory)` to compare with: `--rules-before` names a folder of contracts")
         }
         // Clients added since need no contract in the old rules: no completeness check.
-        let set = RuleSet(files: ContractFiles.read(in: [directory]), context: contractContext(today: today), requireEveryClient: false)
+        let loaded = ContractFiles.load(in: [directory])
+        var set = RuleSet(files: loaded.files, context: contractContext(today: today), requireEveryClient: false)
+        set.diagnostics += loaded.diagnostics
         let known = Set(settings.clients.map(\.code))
         var retired: [String: String] = [:]
         for f in set.files {

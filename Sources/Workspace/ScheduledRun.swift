@@ -64,7 +64,7 @@ public struct ScheduledRun {
         defer { withExtendedLifetime(lock) {} }
         var report = ScheduledRunReport(day: day)
         logger.info("run started", metadata: ["day": "\(day)", "database": "\(workspace.config.databasePath)"])
-        let ledger = try workspace.openLedger()
+        let ledger = try workspace.openLedger(creating: true)
 
         // 1. The inbox, each file all or nothing.
         for r in workspace.importFiles([], into: ledger) {

@@ -58,9 +58,13 @@ public struct Workspace: Sendable {
         settings.contractContext(today: today)
     }
 
-    /// Every contract file of the rules folder, checked together.
+    /// Every contract file of the rules folder, checked together; a file
+    /// that cannot be read is an error of the set, never a contract skipped.
     public func rules(today: Day) -> RuleSet {
-        RuleSet(files: ContractFiles.read(in: [config.rulesDirectory]), context: contractContext(today: today))
+        let read = ContractFiles.load(in: [config.rulesDirectory])
+        var set = RuleSet(files: read.files, context: contractContext(today: today))
+        set.diagnostics += read.diagnostics
+        return set
     }
 
     /// The index values by series and month, for compiled contracts.
@@ -93,12 +97,16 @@ public enum ContractFiles {
     public static let fileExtension = "ard"
 
     /// The contract files under each path (a file, or a folder searched recursively), sorted.
+    /// A path that does not exist is kept, so that reading it reports it.
     public static func paths(in paths: [String]) -> [String] {
         var out: [String] = []
         let fm = FileManager.default
         for p in paths {
             var isDirectory: ObjCBool = false
-            guard fm.fileExists(atPath: p, isDirectory: &isDirectory) else { continue }
+            guard fm.fileExists(atPath: p, isDirectory: &isDirectory) else {
+                out.append(DisplayPath.of(p))
+                continue
+            }
             if isDirectory.boolValue {
                 let base = URL(fileURLWithPath: p)
                 let found = (fm.enumerator(atPath: p)?.allObjects as? [String] ?? []).filter { $0.hasSuffix("." + fileExtension) }
@@ -110,8 +118,64 @@ public enum ContractFiles {
         return out
     }
 
-    public static func read(in paths: [String]) -> [(path: String, text: String)] {
-        self.paths(in: paths).compactMap { p in (try? String(contentsOfFile: p, encoding: .utf8)).map { (p, $0) } }
+    /// The contract files read, and an error (E0100) at each one that could not be.
+    public struct Loaded: Sendable {
+        public var files: [(path: String, text: String)]
+        public var diagnostics: [Diagnostic]
+    }
+
+    /// Reads every contract file under `paths`. A file that is missing,
+    /// unreadable or not UTF-8 is an E0100 error at that file: a contract
+    /// must never be left out of billing, linting or testing silently.
+    public static func load(in paths: [String]) -> Loaded {
+        var loaded = Loaded(files: [], diagnostics: [])
+        for p in self.paths(in: paths) {
+            switch text(of: p) {
+            case .success(let text): loaded.files.append((p, text))
+            case .failure(let problem):
+                loaded.diagnostics.append(.error("E0100", "cannot read contract file `\(p)`: \(problem.message)", file: p,
+                                                 range: problem.range, help: problem.help))
+            }
+        }
+        return loaded
+    }
+
+    /// The files read; those that could not be are left out (use `load` to report them).
+    public static func read(in paths: [String]) -> [(path: String, text: String)] { load(in: paths).files }
+
+    struct ReadProblem: Error {
+        var message: String
+        var range: SourceRange?
+        var help: String
+    }
+
+    static func text(of path: String) -> Result<String, ReadProblem> {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            return .failure(ReadProblem(message: "no such file", help: "check the path, or the `rules:` folder in ardoise.yaml"))
+        }
+        guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
+            return .failure(ReadProblem(message: "the file cannot be read (permissions, or not a regular file)",
+                                        help: "make it a readable file (`chmod a+r`), or remove it from the rules folder"))
+        }
+        let bytes = [UInt8](data)
+        if let text = String(validating: bytes, as: UTF8.self) { return .success(text) }
+        // Where the first byte that is not UTF-8 is, for the caret.
+        var line = 1, column = 1, offset = 0
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        decoding: while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                offset += UTF8.width(scalar)
+                if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
+            case .emptyInput, .error: break decoding
+            }
+        }
+        let at = SourceLocation(line: line, column: column)
+        return .failure(ReadProblem(message: "not UTF-8 (byte \(offset + 1), line \(line), column \(column))",
+                                    range: SourceRange(start: at, end: SourceLocation(line: line, column: column + 1)),
+                                    help: "save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)"))
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ContractLanguage
+import Diagnostics
 import Foundation
 import Workspace
 
@@ -23,7 +24,12 @@ struct FmtCommand: ParsableCommand {
             if targets.isEmpty { targets = [try Workspace.open(configPath: global.config).config.rulesDirectory] }
             var differing = 0
             var broken = 0
-            for file in ContractFiles.read(in: targets) {
+            let loaded = ContractFiles.load(in: targets)
+            if !loaded.diagnostics.isEmpty {
+                printError(DiagnosticRenderer(sources: [:]).render(loaded.diagnostics, format: .text))
+                broken += loaded.diagnostics.count
+            }
+            for file in loaded.files {
                 // Layout needs only the syntax: names are not resolved.
                 let checked = CheckedFile(path: file.path, text: file.text, context: ContractContext(today: Day(ordinal: 0)))
                 guard let formatted = Formatter.format(checked) else {

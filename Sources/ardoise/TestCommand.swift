@@ -21,8 +21,9 @@ struct TestCommand: ParsableCommand {
         try Outcome.run {
             let workspace = try Workspace.open(configPath: global.config)
             let today = try global.today()
-            let files = ContractFiles.read(in: paths.isEmpty ? [workspace.config.rulesDirectory] : paths)
-            let set = RuleSet(files: files, context: workspace.contractContext(today: today), requireEveryClient: false)
+            let loaded = ContractFiles.load(in: paths.isEmpty ? [workspace.config.rulesDirectory] : paths)
+            var set = RuleSet(files: loaded.files, context: workspace.contractContext(today: today), requireEveryClient: false)
+            set.diagnostics += loaded.diagnostics
             if set.diagnostics.hasErrors {
                 emit(DiagnosticRenderer(sources: set.sources).render(set.diagnostics, format: .text))
                 return 1

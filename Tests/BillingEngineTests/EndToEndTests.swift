@@ -49,7 +49,7 @@ import Workspace
             .write(to: inbox.appendingPathComponent("PIE_LD01_20261005.csv"), atomically: true, encoding: .utf8)
         try Self.registerFile(day: "2026-10-06", a: 1000, b: 500, c: 250, guests: Array(repeating: "13,00", count: 10))
             .write(to: inbox.appendingPathComponent("PIE_LD01_20261006.csv"), atomically: true, encoding: .utf8)
-        let ledger = try ws.openLedger()
+        let ledger = try ws.openLedger(creating: true)
         let results = ws.importFiles([], into: ledger)
         #expect(results.map(\.status.rawValue) == ["imported", "imported"])
 
@@ -88,7 +88,7 @@ import Workspace
 
     @Test func concurrentValidationsLeaveNoGapInNumbers() async throws {
         let (ws, _) = try workspace()
-        let ledger = try ws.openLedger()
+        let ledger = try ws.openLedger(creating: true)
         let day = try #require(Day(iso: "2026-11-02"))
         var ids: [Int64] = []
         for i in 0..<40 {
@@ -109,7 +109,7 @@ import Workspace
 
     @Test func nothingIsIssuedInAClosedMonth() throws {
         let (ws, _) = try workspace()
-        let ledger = try ws.openLedger()
+        let ledger = try ws.openLedger(creating: true)
         let day = try #require(Day(iso: "2026-10-20"))
         let line = NewInvoiceLine(label: "Ligne", quantity: 1, unitPrice: Price("10.00")!, net: Money(cents: 1000), vat: VATRate(whole: 20))
         let id = try #require(try ledger.createProforma(NewInvoice(type: .invoice, series: "FA", client: "ACME", period: Period(start: day, end: day),
@@ -129,7 +129,7 @@ import Workspace
         let (ws, dir) = try EndToEndTests().workspace()
         let file = dir.appendingPathComponent("inbox/PIE_LD01_20261005.csv")
         try EndToEndTests.registerFile(day: "2026-10-05", a: 10, b: 0, c: 0, guests: []).write(to: file, atomically: true, encoding: .utf8)
-        let ledger = try ws.openLedger()
+        let ledger = try ws.openLedger(creating: true)
         _ = ws.importFiles([], into: ledger)
         let day = try #require(Day(iso: "2026-11-02"))
         let engine = try ws.engine(ledger: ledger, today: day)
@@ -154,7 +154,7 @@ import Workspace
         text += "LD01-9-20261005-000001;LD01;9;05/10/2026;12:00:00;0009;ZZZ;A;SELF;PLAT;Plat;1;7,00;10,0;7,00;4,20\r\n"
         text += "LD01-9-20261005-000002;LD01;9;05/10/2026;12:01:00;0010;C0027;A;SELF;PLAT;Plat;1;7,00;10,0;7,00;4,35\r\n"
         try text.write(to: dir.appendingPathComponent("inbox/PIE_LD01_20261005.csv"), atomically: true, encoding: .utf8)
-        let ledger = try ws.openLedger()
+        let ledger = try ws.openLedger(creating: true)
         _ = ws.importFiles([], into: ledger)
         let day = try #require(Day(iso: "2026-11-02"))
         let report = try ws.engine(ledger: ledger, today: day).unbilled(period: try #require(Period(parsing: "2026-10")), issueDate: day)

@@ -38,7 +38,7 @@ struct Scratch {
 
     /// The ledger with one file written to the inbox and imported, and an engine of `today`.
     func imported(_ name: String, _ text: String, engineOn today: Day) throws -> (Ledger, BillingEngine) {
-        let ledger = try workspace.openLedger()
+        let ledger = try workspace.openLedger(creating: true)
         try write(name, text)
         _ = workspace.importFiles([], into: ledger)
         return (ledger, try engine(ledger, today))
@@ -113,7 +113,7 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
 
     @Test func anAutomaticValidationRefusedLeavesTheProformaAndSaysWhy() throws {
         let s = try Scratch()
-        let ledger = try s.workspace.openLedger()
+        let ledger = try s.workspace.openLedger(creating: true)
         try s.write("EVT_20261014.jsonl", heliosOrder(revision: 1))
         _ = s.workspace.importFiles([], into: ledger)
         try ledger.closeMonth("2026-10", by: "controller")
@@ -162,7 +162,7 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
         let s = try Scratch()
         try s.write("PIE_LD01_20261005.csv", EndToEndTests.registerFile(day: "2026-10-05", a: 1000, b: 500, c: 250, guests: Array(repeating: "13,00", count: 10)))
         try s.write("PIE_LD01_20261006.csv", EndToEndTests.registerFile(day: "2026-10-06", a: 1000, b: 500, c: 250, guests: Array(repeating: "13,00", count: 10)))
-        let ledger = try s.workspace.openLedger()
+        let ledger = try s.workspace.openLedger(creating: true)
         _ = s.workspace.importFiles([], into: ledger)
         let engine = try s.engine(ledger, day("2026-11-02"))
         let r = try engine.generate(period: Period(parsing: "2026-10")!, issueDate: day("2026-11-02"), only: ["ACME"])
@@ -300,7 +300,7 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
     @Test func theDuePeriodIsTheLastOneEndedAndADiscardedProformaIsNotRegenerated() throws {
         let s = try Scratch()
         try s.write("PIE_LD01_20261005.csv", EndToEndTests.registerFile(day: "2026-10-05", a: 10, b: 0, c: 0, guests: []))
-        let ledger = try s.workspace.openLedger()
+        let ledger = try s.workspace.openLedger(creating: true)
         _ = s.workspace.importFiles([], into: ledger)
         let engine = try s.engine(ledger, day("2026-11-02"))
         // On the 2nd (the 1st was missed), ACME's October is due.
@@ -328,7 +328,7 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
         let first = try run.run(on: day("2026-11-01"))
         #expect(first.exitCode == 0 && first.filesImported == 2)
         #expect(first.events?.issued.count == 1 && first.due?.created.isEmpty == false)
-        let ledger = try s.workspace.openLedger()
+        let ledger = try s.workspace.openLedger(creating: true)
         let countAfterFirst = try ledger.invoices(includeDiscarded: true).count
         let auditAfterFirst = try ledger.auditLog().count
 

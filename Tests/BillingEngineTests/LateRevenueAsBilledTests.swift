@@ -84,7 +84,7 @@ import Workspace
             try s.write("PIE_LD01_202610\(d).csv", EndToEndTests.registerFile(day: "2026-10-\(d)", a: 1000, b: 500, c: 250,
                                                                              guests: Array(repeating: "13,00", count: 10)))
         }
-        let ledger = try s.workspace.openLedger()
+        let ledger = try s.workspace.openLedger(creating: true)
         _ = s.workspace.importFiles([], into: ledger)
         let engine = try s.engine(ledger, day("2026-11-02"))
         let generated = try engine.generate(period: Self.october, issueDate: day("2026-11-02"), only: ["ACME"])
@@ -168,7 +168,7 @@ import Workspace
             try s.write("PIE_LD01_202610\(d).csv", Self.withNova(EndToEndTests.registerFile(day: "2026-10-\(d)", a: 1000, b: 500, c: 250, guests: guests),
                                                                 day: "2026-10-\(d)"))
         }
-        let ledger = try s.workspace.openLedger()
+        let ledger = try s.workspace.openLedger(creating: true)
         _ = s.workspace.importFiles([], into: ledger)
         let engine = try s.engine(ledger, day("2026-11-02"))
         let generated = try engine.generate(period: Self.october, issueDate: day("2026-11-02"), only: ["ACME"])

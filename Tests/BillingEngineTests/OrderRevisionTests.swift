@@ -71,7 +71,7 @@ extension Scratch {
     /// contract edit made afterwards does not re-price the order.
     @Test func aPurchaseOrderChangeThenAContractEditBillsNothing() throws {
         let s = try Scratch()
-        let ledger = try s.workspace.openLedger()
+        let ledger = try s.workspace.openLedger(creating: true)
         try s.write("EVT_20261014.jsonl", heliosOrder(revision: 1))
         _ = s.workspace.importFiles([], into: ledger)
         #expect(try s.engine(ledger, day("2026-10-14")).billEvents(on: day("2026-10-14")).issued.count == 1)

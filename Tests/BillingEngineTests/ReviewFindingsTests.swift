@@ -10,7 +10,7 @@ import Workspace
     @Test func theNextDailyRunKeepsAnEditedProforma() throws {
         let s = try Scratch()
         try s.write("PIE_LD01_20261005.csv", EndToEndTests.registerFile(day: "2026-10-05", a: 10, b: 0, c: 0, guests: []))
-        let ledger = try s.workspace.openLedger()
+        let ledger = try s.workspace.openLedger(creating: true)
         _ = s.workspace.importFiles([], into: ledger)
         _ = try s.engine(ledger, day("2026-11-02")).generateDue(on: day("2026-11-02"))
         let acme = try #require(try ledger.invoices(client: "ACME").first)
@@ -92,7 +92,7 @@ import Workspace
             #expect(text.contains(old))
             try text.replacingOccurrences(of: old, with: new).write(to: f, atomically: true, encoding: .utf8)
         }
-        let ledger = try s.workspace.openLedger()
+        let ledger = try s.workspace.openLedger(creating: true)
         try s.write("EVT_20261014.jsonl", heliosOrder(revision: 1))
         try s.write("EVT_20261105.jsonl", heliosOrder(revision: 1).replacingOccurrences(of: "EVT-T-1", with: "EVT-T-2")
             .replacingOccurrences(of: "2026-10-14", with: "2026-11-05"))

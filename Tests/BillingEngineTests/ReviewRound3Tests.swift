@@ -88,7 +88,7 @@ func quietRun(_ s: Scratch) -> ScheduledRun {
     /// no LD02 invoice bills it again.
     @Test func aGroupedOrderMovedToAnotherSiteAfterItsInvoiceIsBilledOnce() throws {
         let s = try Scratch(editRules: orbitalWithEvents)
-        let ledger = try s.workspace.openLedger()
+        let ledger = try s.workspace.openLedger(creating: true)
         try s.write("EVT_20261020.jsonl", orbitalOrder(id: "EVT-O-1", day: "2026-10-20"))
         let run = quietRun(s)
         _ = try run.run(on: day("2026-11-02"))
@@ -122,7 +122,7 @@ func quietRun(_ s: Scratch) -> ScheduledRun {
     /// during the due week goes with LD01's proforma (generated again), not on its own as well.
     @Test func aFeesInvoiceIsNotTheCarrierOfALateOrder() throws {
         let s = try Scratch(editRules: orbitalWithEvents)
-        let ledger = try s.workspace.openLedger()
+        let ledger = try s.workspace.openLedger(creating: true)
         try s.write("EVT_20261020.jsonl", orbitalOrder(id: "EVT-O-1", day: "2026-10-20"))
         let run = quietRun(s)
         _ = try run.run(on: day("2026-11-02"))
@@ -168,7 +168,7 @@ func quietRun(_ s: Scratch) -> ScheduledRun {
     /// before its contract's validity too (reported by the contract's evaluation).
     @Test func ordersNoContractCanBillAreListedAsUnbilled() throws {
         let s = try Scratch()
-        let ledger = try s.workspace.openLedger()
+        let ledger = try s.workspace.openLedger(creating: true)
         try s.write("EVT_20260105.jsonl", novaOrder(id: "EVT-N-OLD", day: "2025-12-15")
             + novaOrder(id: "EVT-X-1", day: "2025-12-16").replacingOccurrences(of: "\"C0014\"", with: "\"C9999\""))
         _ = s.workspace.importFiles([], into: ledger)
@@ -201,7 +201,7 @@ func quietRun(_ s: Scratch) -> ScheduledRun {
     /// discarded, nothing is billed, nothing is reported.
     @Test func aPerOrderCancellationBeforeIssueDiscardsTheProforma() throws {
         let s = try Scratch()
-        let ledger = try s.workspace.openLedger()
+        let ledger = try s.workspace.openLedger(creating: true)
         try s.write("EVT_20261014.jsonl", heliosOrder(revision: 1))
         _ = s.workspace.importFiles([], into: ledger)
         try ledger.closeMonth("2026-10", by: "controller")

@@ -47,7 +47,7 @@ func issuedNet(_ ledger: Ledger, client: String, label: String = "") throws -> I
         for d in ["05", "06"] {
             try s.write("PIE_LD01_202610\(d).csv", EndToEndTests.registerFile(day: "2026-10-\(d)", a: 1000, b: 500, c: 250, guests: Self.guests))
         }
-        let ledger = try s.workspace.openLedger()
+        let ledger = try s.workspace.openLedger(creating: true)
         _ = s.workspace.importFiles([], into: ledger)
         let engine = try s.engine(ledger, day("2026-11-02"))
         let first = try engine.generate(period: Self.october, issueDate: day("2026-11-02"), only: ["ACME"])
@@ -89,7 +89,7 @@ func issuedNet(_ ledger: Ledger, client: String, label: String = "") throws -> I
         for d in ["05", "06"] {
             try s.write("PIE_LD01_202610\(d).csv", EndToEndTests.registerFile(day: "2026-10-\(d)", a: 1000, b: 500, c: 250, guests: Self.guests))
         }
-        let ledger = try s.workspace.openLedger()
+        let ledger = try s.workspace.openLedger(creating: true)
         _ = s.workspace.importFiles([], into: ledger)
         let engine = try s.engine(ledger, day("2026-11-02"))
         let w41 = try engine.generate(period: Period(parsing: "2026-W41")!, issueDate: day("2026-10-12"), only: ["ACME"])
@@ -123,7 +123,7 @@ func issuedNet(_ ledger: Ledger, client: String, label: String = "") throws -> I
         let s = try Scratch()
         try s.write("PIE_LD01_20261005.csv", LateRevenueAsBilledTests.withNova(
             EndToEndTests.registerFile(day: "2026-10-05", a: 10, b: 0, c: 0, guests: []), day: "2026-10-05"))
-        let ledger = try s.workspace.openLedger()
+        let ledger = try s.workspace.openLedger(creating: true)
         _ = s.workspace.importFiles([], into: ledger)
         let engine = try s.engine(ledger, day("2026-10-12"))
         let w41 = Period(parsing: "2026-W41")!
@@ -163,7 +163,7 @@ func issuedNet(_ ledger: Ledger, client: String, label: String = "") throws -> I
     @Test func aWaitingCorrectionOfOneInvoiceIsNotLostWhenTheNextLateFileArrives() throws {
         let s = try Scratch()
         for d in ["05", "06"] { try s.write("PIE_LD01_202610\(d).csv", orbitalFile(day: "2026-10-\(d)", covers: 100)) }
-        let ledger = try s.workspace.openLedger()
+        let ledger = try s.workspace.openLedger(creating: true)
         _ = s.workspace.importFiles([], into: ledger)
         let engine = try s.engine(ledger, day("2026-11-02"))
         let october = try engine.generate(period: Self.october, issueDate: day("2026-11-02"), only: ["C0025"])

@@ -38,7 +38,7 @@ import Workspace
                 .write(to: inbox.appendingPathComponent("PIE_LD01_202610\(day).csv"), atomically: true, encoding: .utf8)
         }
         let ws = try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
-        let ledger = try ws.openLedger()
+        let ledger = try ws.openLedger(creating: true)
         #expect(ws.importFiles([], into: ledger).allSatisfy { $0.status == .imported })
         return (ws, ledger, before.path)
     }

@@ -2,7 +2,7 @@ import BillingModel
 @testable import ContractLanguage
 import Testing
 
-/// The amounts `contracts.md` says must come out exactly.
+/// The amounts `grammar/contract-terms.md` says must come out exactly.
 @Suite struct CatalogueAmountsTests {
     func evaluate(_ text: String, period: String, issued: String = "2026-11-02", days: [RevenueDay] = [], orders: [EventOrder] = []) throws -> Evaluation {
         let (contract, file) = Fixtures.contract(text)

@@ -57,7 +57,7 @@ import Testing
         let pdfURL = Self.output.appendingPathComponent("\(name).pdf")
         try Data(fx.xml.utf8).write(to: xmlURL)
         try Data(fx.pdf).write(to: pdfURL)
-        let result = try Tools.run("python3", [Tools.validator.path, xmlURL.path, "--pdf", pdfURL.path])
+        let result = try Tools.run(Tools.python, [Tools.validator.path, xmlURL.path, "--pdf", pdfURL.path])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("failed-asserts: 0 xsd-errors: 0"), "\(result.output)")
         #expect(result.output.contains("level en16931"), "\(result.output)")

@@ -12,7 +12,7 @@ func freshLedger() throws -> (Ledger, URL) {
     return (ledger, dir)
 }
 
-var samples: URL { Repository.shared.appendingPathComponent("samples") }
+var samples: URL { Repository.samples }
 
 func count(_ ledger: Ledger, _ sql: String, _ arguments: StatementArguments = []) throws -> Int {
     try ledger.pool.read { db in try Int.fetchOne(db, sql: sql, arguments: arguments) ?? -1 }

@@ -38,7 +38,7 @@ struct BilledMonth {
                 .write(to: settings, atomically: true, encoding: .utf8)
         }
         var ws = try Workspace.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
-        ledger = try ws.openLedger()
+        ledger = try ws.openLedger(creating: true)
         _ = ws.importFiles([], into: ledger)
         var engine = try ws.engine(ledger: ledger, today: Self.issueDay)
         if let edit {
@@ -234,7 +234,7 @@ struct OutboxSendingTests {
         let ws = try Workspace.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
         let run = ScheduledRun(workspace: ws, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         let first = try run.run(on: BilledMonth.issueDay)
-        let issued = try ws.openLedger().invoices(status: .issued)
+        let issued = try ws.openLedger(creating: true).invoices(status: .issued)
         #expect(!issued.isEmpty && first.exitCode == 0)
         #expect(first.sending?.hasPrefix("\(issued.count) sent") == true)
         #expect(server.receivedCount == issued.count)

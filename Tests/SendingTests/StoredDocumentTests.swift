@@ -38,7 +38,7 @@ import Workspace
             try Data(try #require(rendered.xml).utf8).write(to: folder.appendingPathComponent("\(name).xml"))
             try Data(rendered.pdf).write(to: folder.appendingPathComponent("\(name).pdf"))
         }
-        let result = try Tools.run("python3", [Tools.batchValidator.path, folder.path])
+        let result = try Tools.run(Tools.python, [Tools.batchValidator.path, folder.path])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("files: \(all.count) failed-asserts: 0 xsd-errors: 0 pdf-mismatches: 0"), "\(result.output)")
         let xml = try String(contentsOf: folder.appendingPathComponent("\(credit.invoice.number ?? "").xml"), encoding: .utf8)

@@ -38,8 +38,8 @@ public enum Repository {
         return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     }
 
-    /// `../shared` beside the checkout: the samples and formats.
-    public static var shared: URL { root.deletingLastPathComponent().appendingPathComponent("shared") }
+    /// The sample inbox files of `examples/samples` (their formats: `examples/formats`).
+    public static var samples: URL { root.appendingPathComponent("examples/samples") }
 
     /// A fresh temporary directory, removed by the caller or left for the OS.
     public static func temporaryDirectory(_ name: String = "ardoise") -> URL {

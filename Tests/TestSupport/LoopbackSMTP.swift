@@ -6,17 +6,8 @@ import Foundation
 public final class LoopbackSMTP {
     public static let script = Repository.root.appendingPathComponent("Tests/MailDispatchTests/Resources/smtp_server.py")
 
-    /// Whether python3 with aiosmtpd is there.
-    public static let available: Bool = {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", "import aiosmtpd"]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        guard (try? p.run()) != nil else { return false }
-        p.waitUntilExit()
-        return p.terminationStatus == 0
-    }()
+    /// Whether the test Python has aiosmtpd (always true in CI, so a missing tool fails loudly).
+    public static let available: Bool = Tools.pythonHas("aiosmtpd")
 
     /// A loopback port nothing listens on (bound, then released).
     public static func closedPort() -> Int {
@@ -44,7 +35,7 @@ public final class LoopbackSMTP {
     public init(mode: String) throws {
         let output = Pipe()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.script.path, mode, folder.path]
+        process.arguments = [Tools.python, Self.script.path, mode, folder.path]
         process.standardInput = input
         process.standardOutput = output
         try process.run()

@@ -8,11 +8,27 @@ public enum Tools {
             .contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(tool)") }
     }
 
-    /// Whether python3 has the official validators' packages (factur-x, saxonche, lxml).
-    public static let validatorsAvailable: Bool = {
-        guard exists("python3") else { return false }
-        return (try? run("python3", ["-c", "import facturx, saxonche, lxml"]).status) == 0
+    /// The Python of the test tools: `$ARDOISE_PYTHON`, else the virtual
+    /// environment `.ci/setup` makes at `.venv/` in the repository (pinned
+    /// versions), else `python3` on the PATH.
+    public static let python: String = {
+        if let configured = ProcessInfo.processInfo.environment["ARDOISE_PYTHON"], !configured.isEmpty { return configured }
+        let venv = Repository.root.appendingPathComponent(".venv/bin/python3").path
+        return FileManager.default.isExecutableFile(atPath: venv) ? venv : "python3"
     }()
+
+    /// Whether this is a CI run (`CI=true`): there, a test tool that is missing
+    /// fails the tests that need it instead of skipping them silently.
+    public static let inCI: Bool = ["true", "1"].contains(ProcessInfo.processInfo.environment["CI"]?.lowercased() ?? "")
+
+    /// Whether the test Python imports all of `modules` (always true in CI, so a missing tool fails loudly).
+    public static func pythonHas(_ modules: String) -> Bool {
+        if inCI { return true }
+        return (try? run(python, ["-c", "import \(modules)"]).status) == 0
+    }
+
+    /// Whether the test Python has the official validators' packages (factur-x, saxonche, lxml).
+    public static let validatorsAvailable: Bool = pythonHas("facturx, saxonche, lxml")
 
     /// Runs a tool found on the PATH; its standard output and error together.
     public static func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
