@@ -119,7 +119,10 @@ enum Script {
     static func run(_ script: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", path(script)] + arguments
+        // The test tools' virtual environment of `.ci/setup` when there is one.
+        let venv = path(".venv/bin/python3")
+        let python = FileManager.default.isExecutableFile(atPath: venv) ? venv : "python3"
+        process.arguments = [python, path(script)] + arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

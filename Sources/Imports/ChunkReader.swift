@@ -15,16 +15,55 @@ struct ChunkReader {
     private(set) var size: Int64 = 0
     /// The file's size when opened.
     let fileSize: Int64
+    /// The file's modification time when opened, to see a file rewritten while read.
+    private let modified: timespec
+    private let path: String
     private var hasher = SHA256()
 
+    /// Opens a regular file for reading, and nothing else: a FIFO, socket,
+    /// device or directory named like an inbox file is refused at once
+    /// (opened non-blocking, so a FIFO with no writer cannot hang the run),
+    /// as is a symbolic link that loops or leads nowhere.
     init(url: URL) throws {
-        handle = try FileHandle(forReadingFrom: url)
+        path = url.path
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw Refusal(reason: InboxFile.openFailure(path: path, errno: errno)) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let code = errno
+            _ = Glibc.close(fd)
+            throw Refusal(reason: InboxFile.openFailure(path: path, errno: code))
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            _ = Glibc.close(fd)
+            throw Refusal(reason: "`\(path)` is \(InboxFile.kind(mode: info.st_mode)), not a regular file: nothing read")
+        }
+        // Back to blocking reads for the regular file.
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         // A small file gets a window its size (plus one byte to see the end at
         // once), a large one a window of one chunk.
-        var info = stat()
-        let known = fstat(handle.fileDescriptor, &info) == 0 ? Int(info.st_size) : ChunkReader.chunkSize
+        let known = Int(info.st_size)
         fileSize = Int64(known)
+        modified = info.st_mtim
         buffer = [UInt8](repeating: 0, count: min(max(known, 0), ChunkReader.chunkSize) + 1)
+    }
+
+    /// At end of file: the file must still be the one opened, whole and
+    /// unchanged, or the import is refused (and its transaction rolled back).
+    private func checkUnchanged() throws {
+        var info = stat()
+        guard fstat(handle.fileDescriptor, &info) == 0 else {
+            throw Refusal(reason: "`\(path)` could not be checked after reading: nothing imported")
+        }
+        if info.st_nlink == 0 {
+            throw Refusal(reason: "`\(path)` vanished while being read: nothing imported; deliver it again")
+        }
+        if Int64(info.st_size) != fileSize || size != fileSize
+            || info.st_mtim.tv_sec != modified.tv_sec || info.st_mtim.tv_nsec != modified.tv_nsec {
+            throw Refusal(reason: "`\(path)` changed while being read (still being written?): nothing imported; "
+                + "it is imported once complete, at the next import")
+        }
     }
 
     /// Makes `start` the new beginning of the window and reads more bytes after
@@ -62,6 +101,7 @@ struct ChunkReader {
         }
         if got == 0 {
             atEOF = true
+            try checkUnchanged()
             return false
         }
         end += got

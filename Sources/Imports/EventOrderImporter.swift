@@ -42,10 +42,6 @@ public struct EventOrderImporter: Sendable {
         guard Self.isEventFileName(name) else {
             return .refused(path, "`\(name)` is not an event-order file name `EVT_<YYYYMMDD>[_<n>].jsonl`")
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            return .refused(path, "`\(path)` is not a file")
-        }
         do {
             let previous = try ledger.pool.read { db in try RegisterImporter.latestVersion(db, name: name) }
             if let previous, try ChunkReader.hash(url: url).sha256 == previous.sha256 {

@@ -48,10 +48,6 @@ public struct RegisterImporter: Sendable {
         guard let (site, day) = RegisterImporter.parseName(name) else {
             return .refused(path, "`\(name)` is not a register file name `PIE_<SITE>_<YYYYMMDD>.csv`")
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            return .refused(path, "`\(path)` is not a file")
-        }
         do {
             var reader = try ChunkReader(url: url)
             defer { reader.close() }
