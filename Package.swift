@@ -25,6 +25,8 @@ let package = Package(
         .target(name: "Diagnostics"),
         // The contract language: lexer, parser, checker, compiler, formatter.
         .target(name: "ContractLanguage", dependencies: ["BillingModel", "Diagnostics"]),
+        // Accounting: sales-journal entries of issued documents, the FEC and a CSV for accounting software.
+        .target(name: "Accounting", dependencies: ["BillingModel"]),
         // Master data from YAML (seller, clients, revenue types, indices).
         .target(name: "Settings", dependencies: ["BillingModel", "Diagnostics", "Yams"]),
         // The SQLite ledger: imported files, tickets, quarantine, orders, invoices.
@@ -71,6 +73,7 @@ let package = Package(
 
         .target(name: "TestSupport", dependencies: ["Diagnostics"], path: "Tests/TestSupport"),
         .testTarget(name: "BillingModelTests", dependencies: ["BillingModel"]),
+        .testTarget(name: "AccountingTests", dependencies: ["Accounting", "BillingModel", "TestSupport"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "TestSupport"]),
         .testTarget(name: "ContractLanguageTests", dependencies: [
             "ContractLanguage", "BillingModel", "Diagnostics", "TestSupport",
