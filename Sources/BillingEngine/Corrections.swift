@@ -92,7 +92,7 @@ extension BillingEngine {
                 let type: DocumentKind = sum >= .zero ? .invoice : .creditNote
                 drafts.append(NewInvoice(
                     type: type, series: series(for: type), client: client, payer: g.payer, site: g.site, period: period,
-                    issueDate: issueDate, dueDate: c.payment.dueDate(issuedOn: issueDate), paymentTerms: c.payment.description,
+                    issueDate: issueDate, dueDate: c.paymentTerms(for: g.payer).dueDate(issuedOn: issueDate), paymentTerms: c.paymentTerms(for: g.payer).description,
                     creditedInvoiceId: type == .creditNote ? original[g]?.id : nil, origin: .correction,
                     generationKey: "correction|\(client)|\(period.start)|\(period.end)|\(g.payer ?? "")|\(g.site ?? "")|\((corrections[g] ?? 0) + 1)",
                     automatic: c.automaticValidation, lines: type == .invoice ? delta : delta.map(\.negated),

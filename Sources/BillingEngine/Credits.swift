@@ -144,7 +144,7 @@ extension BillingEngine {
             NewInvoiceLine(label: l.label, quantity: l.quantity, unitPrice: l.unitPrice, net: l.unitPrice.times(l.quantity), vat: l.vat,
                            service: doc.period, explanation: "typed in: \(reason)")
         }
-        let terms = contracts[doc.client]?.contract.payment ?? .onReceipt
+        let terms = contracts[doc.client]?.contract.paymentTerms(for: doc.payer ?? credited?.payer) ?? .onReceipt
         let new = NewInvoice(type: doc.type, series: series(for: doc.type), client: doc.client, payer: doc.payer ?? credited?.payer,
                              period: doc.period, issueDate: day, dueDate: terms.dueDate(issuedOn: day), paymentTerms: terms.description,
                              poNumber: doc.poNumber ?? credited?.poNumber, creditedInvoiceId: credited?.id, origin: .manual, lines: lines)

@@ -223,8 +223,8 @@ public struct BillingEngine: Sendable {
         let siteDays = revenue.days.filter { period.contains($0.day) && (draft.site == nil || $0.site == draft.site) }
             .map { SiteDayKey(site: $0.site, day: $0.day) }
         return NewInvoice(type: .invoice, series: series(for: .invoice), client: c.client, payer: draft.payer, site: draft.site,
-                          period: period, issueDate: issueDate, dueDate: c.payment.dueDate(issuedOn: issueDate),
-                          paymentTerms: c.payment.description, origin: origin, generationKey: key,
+                          period: period, issueDate: issueDate, dueDate: c.paymentTerms(for: draft.payer).dueDate(issuedOn: issueDate),
+                          paymentTerms: c.paymentTerms(for: draft.payer).description, origin: origin, generationKey: key,
                           automatic: c.automaticValidation, lines: draft.lines.map(NewInvoiceLine.init), siteDays: siteDays)
     }
 

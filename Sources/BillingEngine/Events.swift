@@ -185,7 +185,7 @@ extension BillingEngine {
         }
         return NewInvoice(type: type, series: series(for: type), client: c.client, payer: payer, site: order.site,
                           period: Period(start: order.deliveredOn, end: order.deliveredOn), issueDate: day,
-                          dueDate: c.payment.dueDate(issuedOn: day), paymentTerms: c.payment.description,
+                          dueDate: c.paymentTerms(for: payer).dueDate(issuedOn: day), paymentTerms: c.paymentTerms(for: payer).description,
                           poNumber: credited?.poNumber ?? order.poNumber, orderId: order.id, orderRevision: order.revision,
                           creditedInvoiceId: credited?.id, origin: .events, generationKey: key, automatic: true, lines: lines)
     }

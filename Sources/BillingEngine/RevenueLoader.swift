@@ -65,7 +65,8 @@ struct RevenueLoader {
             if !r.employerShare.isEmpty {
                 for (rate, m) in r.employerShare { d.employerShare[r.category, default: [:]][rate, default: .zero] += m }
             }
-            for (rate, m) in r.cafeteriaAmount { d.cafeteriaTTC[rate, default: .zero] += m }
+            // Cafeteria participation (T7) is a share of the badge holders' tickets: guests' are not priced by it.
+            if r.category != "INV" { for (rate, m) in r.cafeteriaAmount { d.cafeteriaTTC[rate, default: .zero] += m } }
             days[r.client, default: [:]][key] = d
         }
         for t in scanned.trays {

@@ -10,6 +10,8 @@ public struct Checker {
     let source: SourceFile
     public private(set) var diagnostics: [Diagnostic] = []
     var client: ContractContext.Client?
+    /// The contract's sites (its `sites` line, else the client's), for `at sites` under a term.
+    var contractSites: [String] = []
 
     public init(syntax: ContractSyntax, context: ContractContext, source: SourceFile) {
         self.syntax = syntax
@@ -50,6 +52,7 @@ public struct Checker {
             sites.append(s.value)
         }
         if sites.isEmpty { sites = client?.sites ?? [] }
+        contractSites = sites
         guard let validity = syntax.validity else {
             if !syntax.attemptedHeaders.contains("valid") { missing("valid from", "valid from 2026-01-01", firstLine) }
             checkTermsOnly()
@@ -68,14 +71,10 @@ public struct Checker {
         if syntax.automaticValidation == nil, !syntax.attemptedHeaders.contains("validation") {
             missing("validation", "validation by an accountant", firstLine)
         }
-        if let p = syntax.payment, let cap = p.value.legalCapExceeded {
-            let endOfMonth: Bool
-            if case .days = p.value { endOfMonth = false } else { endOfMonth = true }
-            error("E0601", "payment terms of `\(p.value)` exceed the legal maximum of \(cap) days\(endOfMonth ? " end of month" : "")", p.range,
-                  help: "French law (Code de commerce L441-10) caps terms at 60 days, or 45 days end of month")
-        }
+        if let p = syntax.payment { checkLegalCap(p) }
 
         let terms = syntax.terms.compactMap { t in checkTerm(t, contractFrom: validity.from.value, contractUntil: validity.until?.value) }
+        let payerPayments = checkPayerPayments()
         checkOverlaps(terms)
         checkCompleteness(terms, at: firstLine)
         let examples = syntax.examples.compactMap { checkExample($0, sites: sites, contractFrom: validity.from.value) }
@@ -84,8 +83,36 @@ public struct Checker {
               let validation = syntax.automaticValidation else { return nil }
         return Contract(file: syntax.file, client: code, sites: sites, validFrom: validity.from.value, validUntil: validity.until?.value,
                         cadence: invoicing.cadence.value, perSite: invoicing.perSite, feesOnOwnInvoice: invoicing.feesOnOwnInvoice,
-                        payment: payment.value, automaticValidation: validation.value, terms: terms,
+                        payment: payment.value, payerPayments: payerPayments, automaticValidation: validation.value, terms: terms,
                         notBilled: syntax.notBilled.map(\.value), examples: examples)
+    }
+
+    mutating func checkLegalCap(_ p: Located<PaymentTerms>) {
+        guard let cap = p.value.legalCapExceeded else { return }
+        let endOfMonth: Bool
+        if case .days = p.value { endOfMonth = false } else { endOfMonth = true }
+        error("E0601", "payment terms of `\(p.value)` exceed the legal maximum of \(cap) days\(endOfMonth ? " end of month" : "")", p.range,
+              help: "French law (Code de commerce L441-10) caps terms at 60 days, or 45 days end of month")
+    }
+
+    /// The payers' own payment terms (`billed to C0013-CSE, payment on receipt`): each within the
+    /// legal caps, and one set of terms per payer (its invoices carry them).
+    mutating func checkPayerPayments() -> [String: PaymentTerms] {
+        var out: [String: PaymentTerms] = [:]
+        var first: [String: SourceRange] = [:]
+        for t in syntax.terms {
+            guard let payer = t.billedTo, let p = t.payerPayment else { continue }
+            checkLegalCap(p)
+            if let earlier = out[payer.value], earlier != p.value {
+                error("E0602", "payer `\(payer.value)` is given two payment terms: `\(earlier)` and `\(p.value)`", p.range,
+                      help: "a payer's invoices carry one set of terms: write the same terms, or write them on one `billed to` line only",
+                      notes: [.init("first given here", range: first[payer.value])])
+                continue
+            }
+            out[payer.value] = p.value
+            first[payer.value] = first[payer.value] ?? p.range
+        }
+        return out
     }
 
     mutating func checkTermsOnly() {
@@ -227,6 +254,21 @@ public struct Checker {
             }
             payer = p.value
         }
+        var termSites: [String]?
+        if let list = t.sites {
+            var seen: [String] = []
+            for site in list {
+                if client != nil, !contractSites.contains(site.value) {
+                    let sug = DidYouMean.suggest(site.value, among: contractSites)
+                    error("E0209", "`\(site.value)` is not a site of this contract", site.range,
+                          help: sug.map { "did you mean `\($0)`?" } ?? "the contract's sites are \(contractSites.map { "`\($0)`" }.joined(separator: ", "))")
+                } else if seen.contains(site.value) {
+                    error("E0108", "site `\(site.value)` is listed twice", site.range, help: "list each site once")
+                }
+                if !seen.contains(site.value) { seen.append(site.value) }
+            }
+            termSites = seen
+        }
         let rule: TermRule?
         switch t.body {
         case .subsidyPerCover(let v, let cats):
@@ -310,7 +352,7 @@ public struct Checker {
         let kind = rule.revenueKind
         let revenueType = context.revenueType(of: kind, for: client?.code ?? "")
         return Term(rule: rule, name: t.name, label: t.label?.value ?? defaultLabel(kind, revenueType: revenueType), revenueType: revenueType?.code,
-                    validFrom: t.applies?.from.value, validUntil: t.applies?.until?.value, payer: payer, revision: revision,
+                    validFrom: t.applies?.from.value, validUntil: t.applies?.until?.value, payer: payer, sites: termSites, revision: revision,
                     line: t.range.start.line)
     }
 
@@ -419,18 +461,26 @@ public struct Checker {
         }
         guard ok else { return nil }
         let revision = IndexRevision(month: r.month, day: r.day, series: r.series.value, fixedPart: r.fixedPart.percentage,
-                                     indexedPart: r.indexedPart.percentage, baseIndex: r.baseIndex.percentage, lagMonths: r.lagMonths.value)
-        // Every revision already due (up to today) needs its published index value.
+                                     indexedPart: r.indexedPart.percentage, baseIndex: r.baseIndex.percentage, lagMonths: r.lagMonths.value,
+                                     firstYear: r.firstYear?.value)
+        // Every revision already due (after the term starts, from the first revision, up to today)
+        // needs its published index value; the months missing are reported together.
         let end = min(termUntil ?? context.today, context.today)
         if termFrom < end {
+            var missing: [(revision: Day, month: String)] = []
             for d in revision.revisionDays(in: Period(start: termFrom.adding(days: 1), end: end)) {
                 let m = revision.referenceMonth(for: d)
                 let key = monthKey(year: m.year, month: m.month)
-                if series[key] == nil {
-                    error("E0802", "the revision of \(d) needs the index `\(r.series.value)` of \(key), which has no published value", r.range,
-                          help: "add the value of \(key) to the series `\(r.series.value)` in the settings")
-                    return nil
-                }
+                if series[key] == nil { missing.append((d, key)) }
+            }
+            if let firstMissing = missing.first {
+                let months = missing.map(\.month)
+                let message = missing.count == 1
+                    ? "the revision of \(firstMissing.revision) needs the index `\(r.series.value)` of \(firstMissing.month), which has no published value"
+                    : "the revisions of \(missing.map { "\($0.revision)" }.joined(separator: ", ")) need the index `\(r.series.value)` of \(months.joined(separator: ", ")), which have no published value"
+                error("E0802", message, r.range,
+                      help: "add the value\(months.count == 1 ? "" : "s") of \(months.joined(separator: ", ")) to the series `\(r.series.value)` in the settings")
+                return nil
             }
         }
         return revision
@@ -453,6 +503,8 @@ public struct Checker {
                 let a = terms[i], b = terms[j]
                 guard a.rule.revenueKind == b.rule.revenueKind, a.rule.revenueKind != .fee,
                       period(a).intersection(period(b)) != nil else { continue }
+                // Terms bound to sites that do not share one bill different revenue.
+                if let sa = a.sites, let sb = b.sites, Set(sa).isDisjoint(with: sb) { continue }
                 if a.rule.revenueKind == .subsidy {
                     let ca = pricedCategories(a), cb = pricedCategories(b)
                     if let ca, let cb, ca.isDisjoint(with: cb) { continue }
@@ -477,6 +529,23 @@ public struct Checker {
             }
             if billedKinds.contains(type.kind) {
                 warning("W0901", "`\(code.value)` is said not billed, but a term of this contract bills it", code.range, help: "remove it from `not billed`")
+            }
+        }
+        // A term bills a kind of revenue the client must have in the settings (T1, the other way):
+        // otherwise its lines would carry a revenue type the client's accounts do not expect.
+        if let cl = client {
+            var reported: Set<RevenueKind> = []
+            for t in syntax.terms where t.isValid {
+                let kind = kindOf(t.body)
+                guard !reported.contains(kind),
+                      !clientTypes.contains(where: { context.revenueTypes[$0]?.kind == kind }) else { continue }
+                reported.insert(kind)
+                let candidates = context.revenueTypes.values.filter { $0.kind == kind }.map(\.code).sorted()
+                error("E0902", "`\(t.name)` bills revenue of kind `\(kind.rawValue)`, a revenue type client `\(cl.code)` does not have in the settings",
+                      t.range,
+                      help: candidates.isEmpty
+                          ? "add a revenue type of kind `\(kind.rawValue)` to the settings and to the client's `revenue_types`, or remove the term"
+                          : "add \(candidates.map { "`\($0)`" }.joined(separator: " or ")) to the client's `revenue_types` in the settings, or remove the term")
             }
         }
         // With a syntax error, a term may be missing only because its line is broken: one cause, one message.
@@ -586,7 +655,13 @@ public struct Checker {
                     continue
                 }
                 expectations.append(a.unit == .ttc ? .totalTTC(m, line: line) : .totalHT(m, line: line))
-            case .due(let d): expectations.append(.due(d.value, line: line))
+            case .due(let d, let payer):
+                if let payer, let cl = client, !cl.payers.contains(payer.value) {
+                    let sug = DidYouMean.suggest(payer.value, among: cl.payers)
+                    error("E0206", "unknown payer `\(payer.value)` for client `\(cl.code)`", payer.range, help: sug.map { "did you mean `\($0)`?" } ?? nil)
+                    continue
+                }
+                expectations.append(.due(d.value, payer: payer?.value, line: line))
             case .invoices(let n):
                 if let n = count(n, what: "a number of invoices") { expectations.append(.invoices(n, line: line)) }
             case .nothing: expectations.append(.nothing(line: line))

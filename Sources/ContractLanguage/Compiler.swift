@@ -131,6 +131,7 @@ enum Compiler {
                 // the latest revision on or before b, strictly after the term's start
                 var latest: Day?
                 for y in stride(from: b.year, through: termStart.year, by: -1) {
+                    if y < r.firstYear ?? Int.min { break }
                     if let d = Day(year: y, month: r.month, day: r.day), d <= b, d > termStart { latest = d; break }
                 }
                 if let latest {
@@ -205,7 +206,9 @@ enum Compiler {
     static func line(_ term: Term, label: String, quantity: Int, unit: Price, net: Money, vat: VATRate, site: String?,
                      period: Period, explanation: String, fee: Bool = false) -> BilledLine {
         BilledLine(label: label, quantity: quantity, unitPrice: unit, net: net, vat: vat, revenueType: term.revenueType, payer: term.payer,
-                   site: site, isClientFee: fee, servicePeriod: period, termLine: term.line, explanation: explanation, orderID: nil)
+                   site: site, isClientFee: fee, servicePeriod: period, termLine: term.line,
+                   explanation: term.sites.map { explanation.isEmpty ? explanation : "\(explanation) (only at \($0.count == 1 ? "site" : "sites") \($0.joined(separator: ", ")))" } ?? explanation,
+                   orderID: nil)
     }
 
     // MARK: terms
@@ -220,7 +223,8 @@ enum Compiler {
         let valid = validity(term, contract)
         let termStart = term.validFrom ?? contract.validFrom
         let index = term.revision.flatMap { indexSeries[$0.series] }
-        let sites = layout.filters(perSite: contract.perSite)
+        let sites = layout.filters(perSite: contract.perSite, only: term.sites)
+        let allSites = layout.filters(perSite: false, only: term.sites)[0]
         let perSite = contract.perSite
         switch term.rule {
         case .subsidyPerCover(let vat, let categories):
@@ -235,7 +239,7 @@ enum Compiler {
                         let segs = try pieces(c.schedule, revision: nil, termStart: termStart, within: within, index: nil, termLine: term.line)
                         for i in 0..<segs.count {
                             let (p, price, _) = segs[i]
-                            let covers = s.table.sum(c.column, in: p, site: site.slot)
+                            let covers = s.table.sum(c.column, in: p, site: site)
                             guard covers > 0 else { continue }
                             let label = segs.count > 1 ? c.label + suffix(p, of: segs.count) : c.label
                             let category = c.category
@@ -262,7 +266,7 @@ enum Compiler {
                     for c in columns {
                         var capped = Money.zero
                         var covers = 0
-                        for i in days.indices where s.table.matches(i, lo: lo, hi: hi, site: site.slot) {
+                        for i in days.indices where s.table.matches(i, lo: lo, hi: hi, site: site) {
                             capped += days[i].cappedTTC[c.category] ?? .zero
                             covers += s.table[i, c.column]
                         }
@@ -283,7 +287,7 @@ enum Compiler {
                 let days = s.revenue.days
                 for site in sites {
                     var byRate = RateTotals()
-                    for i in days.indices where s.table.matches(i, lo: lo, hi: hi, site: site.slot) {
+                    for i in days.indices where s.table.matches(i, lo: lo, hi: hi, site: site) {
                         for (category, rates) in days[i].employerShare where !(hasGuestTerm && category == "INV") {
                             for (r, m) in rates { byRate.add(r, m) }
                         }
@@ -305,7 +309,7 @@ enum Compiler {
                 for site in sites {
                     var byRate = RateTotals()
                     var tickets = 0
-                    for i in days.indices where s.table.matches(i, lo: lo, hi: hi, site: site.slot) {
+                    for i in days.indices where s.table.matches(i, lo: lo, hi: hi, site: site) {
                         tickets += s.table[i, CoverTable.guests]
                         for (r, m) in days[i].guestTTC { byRate.add(r, m) }
                     }
@@ -326,7 +330,7 @@ enum Compiler {
                 for site in sites {
                     for i in 0..<segs.count {
                         let (p, price, why) = segs[i]
-                        let covers = s.table.sum(CoverTable.total, in: p, site: site.slot)
+                        let covers = s.table.sum(CoverTable.total, in: p, site: site)
                         guard covers > 0 else { continue }
                         let unit = share == .full ? price : price.percent(share)
                         // Words for the explanation only: built when it is.
@@ -353,7 +357,7 @@ enum Compiler {
                 let days = s.revenue.days
                 for site in sites {
                     var byRate = RateTotals()
-                    for i in days.indices where s.table.matches(i, lo: lo, hi: hi, site: site.slot) {
+                    for i in days.indices where s.table.matches(i, lo: lo, hi: hi, site: site) {
                         for (r, m) in days[i].cafeteriaTTC { byRate.add(r, m) }
                     }
                     for (r, ttc) in byRate.sorted() {
@@ -387,7 +391,7 @@ enum Compiler {
             return { (s: inout EvaluationState) throws(EvaluationError) in
                 for f in feePeriods(per, timing: .inArrears, billedIn: s.period) {
                     guard let within = f.intersection(valid) else { continue }
-                    let covers = s.table.sum(CoverTable.total, in: within, site: CoverTable.anySite)
+                    let covers = s.table.sum(CoverTable.total, in: within, site: allSites)
                     let variable = perCover.times(covers)
                     let minimum = within == f ? floor : floor.prorated(within.dayCount, over: f.dayCount)
                     var prorata: String { within == f ? "" : " (floor prorated \(within.dayCount)/\(f.dayCount) days)" }
@@ -405,7 +409,7 @@ enum Compiler {
             return { (s: inout EvaluationState) throws(EvaluationError) in
                 for f in feePeriods(per, timing: .inArrears, billedIn: s.period) {
                     guard let within = f.intersection(valid) else { continue }
-                    let covers = s.table.sum(CoverTable.total, in: within, site: CoverTable.anySite)
+                    let covers = s.table.sum(CoverTable.total, in: within, site: allSites)
                     guard covers > 0 else { continue }
                     let name = "\(term.label) \(feePeriodName(f))"
                     switch mode {
@@ -441,7 +445,8 @@ enum Compiler {
             }
         case .minimumGuarantee(let threshold, let schedule, let vat):
             let revision = term.revision
-            let guaranteed = layout.sites.indices.map { GuaranteedSite(name: layout.sites[$0], slot: layout.siteSlots[$0]) }
+            let guaranteed = layout.sites.indices.filter { term.sites?.contains(layout.sites[$0]) ?? true }
+                .map { GuaranteedSite(name: layout.sites[$0], slot: layout.siteSlots[$0]) }
             return { (s: inout EvaluationState) throws(EvaluationError) in
                 guard let within = s.period.intersection(valid) else { return }
                 let segs = try pieces(schedule, revision: revision, termStart: termStart, within: within, index: index, termLine: term.line)
@@ -516,17 +521,23 @@ enum Compiler {
     /// categories, guests without a guest term, orders without an events term,
     /// and all of it on days outside the contract's validity.
     static func unbilled(_ contract: Contract) -> @Sendable (inout EvaluationState) -> Void {
-        struct Pricing: Sendable { var period: Period; var categories: Set<String>?; var guests: Bool }
+        struct Pricing: Sendable {
+            var period: Period; var categories: Set<String>?; var guests: Bool
+            /// The sites the term bills (`at sites`); nil: all.
+            var sites: Set<String>?
+            func covers(_ day: Day, at site: String) -> Bool { period.contains(day) && (sites?.contains(site) ?? true) }
+        }
         var subsidies: [Pricing] = []
-        var guests: [Period] = []
+        var guests: [Pricing] = []
         var events: [Period] = []
         for t in contract.terms {
             let v = validity(t, contract)
+            let sites = t.sites.map(Set.init)
             switch t.rule {
-            case .subsidyPerCover(_, let cats): subsidies.append(Pricing(period: v, categories: Set(cats.map(\.category)), guests: false))
-            case .subsidyCappedByTray(_, let caps): subsidies.append(Pricing(period: v, categories: Set(caps.map(\.category)), guests: false))
-            case .subsidyAsRecorded: subsidies.append(Pricing(period: v, categories: nil, guests: true))
-            case .guestMeals: guests.append(v)
+            case .subsidyPerCover(_, let cats): subsidies.append(Pricing(period: v, categories: Set(cats.map(\.category)), guests: false, sites: sites))
+            case .subsidyCappedByTray(_, let caps): subsidies.append(Pricing(period: v, categories: Set(caps.map(\.category)), guests: false, sites: sites))
+            case .subsidyAsRecorded: subsidies.append(Pricing(period: v, categories: nil, guests: true, sites: sites))
+            case .guestMeals: guests.append(Pricing(period: v, categories: nil, guests: true, sites: sites))
             case .events: events.append(v)
             default: break
             }
@@ -554,9 +565,10 @@ enum Compiler {
                 let day = days[i].day
                 guard day.ordinal >= lo, day.ordinal <= hi, !days[i].employerShare.isEmpty else { continue }
                 let inContract = contractValidity.contains(day)
+                let site = days[i].site
                 // Asked only of a day's guests: most days bill all their revenue.
                 var guestBilled: Bool {
-                    guestTerms.contains { $0.contains(day) } || subsidyTerms.contains { $0.guests && $0.period.contains(day) }
+                    guestTerms.contains { $0.covers(day, at: site) } || subsidyTerms.contains { $0.guests && $0.covers(day, at: site) }
                 }
                 for (category, rates) in days[i].employerShare {
                     // Summed only when reported: most days bill all their revenue.
@@ -565,7 +577,7 @@ enum Compiler {
                         add(days[i].site, category, "outside the contract's validity", amount, day)
                     } else if category == "INV" {
                         if !guestBilled { add(days[i].site, category, "guest tickets, no guest term", days[i].guestTTC.values.reduce(.zero, +), day) }
-                    } else if !subsidyTerms.contains(where: { $0.period.contains(day) && ($0.categories?.contains(category) ?? true) }) {
+                    } else if !subsidyTerms.contains(where: { $0.covers(day, at: site) && ($0.categories?.contains(category) ?? true) }) {
                         add(days[i].site, category, "employer share of a category no subsidy term prices", amount, day)
                     }
                 }

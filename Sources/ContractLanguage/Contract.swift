@@ -12,12 +12,20 @@ public struct Contract: Sendable {
     public var perSite: Bool
     public var feesOnOwnInvoice: Bool
     public var payment: PaymentTerms
+    /// Payers with their own payment terms (`billed to C0013-CSE, payment on receipt`).
+    public var payerPayments: [String: PaymentTerms] = [:]
     public var automaticValidation: Bool
     public var terms: [Term]
     public var notBilled: [String]
     public var examples: [ContractExample]
 
     public var validity: Period { Period(start: validFrom, end: validUntil ?? Day(ordinal: Int(Int32.max))) }
+
+    /// The payment terms of the invoices billed to `payer` (nil: the client): the payer's own when
+    /// the contract gives them, else the contract's.
+    public func paymentTerms(for payer: String?) -> PaymentTerms {
+        payer.flatMap { payerPayments[$0] } ?? payment
+    }
 
     /// The tray caps (T4) by category, for the aggregation of capped TTC.
     public var trayCaps: [String: Money] {
@@ -83,6 +91,8 @@ public struct IndexRevision: Sendable, Equatable {
     public var indexedPart: Percentage
     public var baseIndex: Percentage
     public var lagMonths: Int
+    /// The year of the first revision (`from 2026`); nil: every year.
+    public var firstYear: Int? = nil
 
     /// The revised price, rounded to 4 decimals (revisions never chain: always from P0 and I0).
     public func revise(_ p0: Price, index: Percentage) -> Price {
@@ -95,7 +105,7 @@ public struct IndexRevision: Sendable, Equatable {
     /// The revision days falling in `period`.
     public func revisionDays(in period: Period) -> [Day] {
         var out: [Day] = []
-        for y in period.start.year...period.end.year {
+        for y in max(period.start.year, firstYear ?? period.start.year)...max(period.end.year, firstYear ?? period.end.year) {
             if let d = Day(year: y, month: month, day: day), period.contains(d) { out.append(d) }
         }
         return out
@@ -157,6 +167,8 @@ public struct Term: Sendable {
     public var validFrom: Day?
     public var validUntil: Day?
     public var payer: String?
+    /// The sites whose revenue the term bills (`at sites LD01`); nil: every site of the contract.
+    public var sites: [String]? = nil
     public var revision: IndexRevision?
     /// 1-based line of the term in its file.
     public var line: Int
@@ -175,7 +187,7 @@ public struct ContractExample: Sendable {
         case line(label: String, net: Money, line: Int)
         case totalTTC(Money, line: Int)
         case totalHT(Money, line: Int)
-        case due(Day, line: Int)
+        case due(Day, payer: String?, line: Int)
         case invoices(Int, line: Int)
         case nothing(line: Int)
     }

@@ -27,16 +27,28 @@ struct TableLayout: Sendable {
     /// The column of `category`'s covers (it must be one of `categories`).
     func column(of category: String) -> Int { CoverTable.firstCategory + (categories.firstIndex(of: category) ?? 0) }
 
-    /// The site filters of a term: each site when billing per site, else one for all sites.
-    func filters(perSite: Bool) -> [SiteFilter] {
-        perSite ? sites.indices.map { SiteFilter(name: sites[$0], slot: siteSlots[$0]) } : [SiteFilter(name: nil, slot: CoverTable.anySite)]
+    /// The site filters of a term: each site when billing per site, else one for all sites;
+    /// a term bound to some sites (`at sites LD01`) sees only theirs.
+    func filters(perSite: Bool, only: [String]? = nil) -> [SiteFilter] {
+        let chosen = sites.indices.filter { only?.contains(sites[$0]) ?? true }
+        if perSite { return chosen.map { SiteFilter(name: sites[$0], slot: siteSlots[$0]) } }
+        guard only != nil else { return [SiteFilter(name: nil, slot: CoverTable.anySite)] }
+        return [SiteFilter(name: nil, slot: CoverTable.someSites, slots: chosen.map { siteSlots[$0] })]
     }
 }
 
-/// A site a term bills apart (its name and slot), or all sites (`name` nil).
+/// A site a term bills apart (its name and slot), all sites (`name` nil, `anySite`), or some
+/// sites together (`name` nil, `someSites`, their `slots`).
 struct SiteFilter: Sendable {
     var name: String?
     var slot: Int
+    var slots: [Int] = []
+
+    /// Whether a row of site slot `rowSlot` is one of the filter's.
+    @inline(__always)
+    func matches(_ rowSlot: Int) -> Bool {
+        slot == CoverTable.anySite || rowSlot == slot || (slot == CoverTable.someSites && slots.contains(rowSlot))
+    }
 }
 
 /// The integer figures of every revenue day, gathered in one pass per
@@ -49,6 +61,8 @@ struct CoverTable: Sendable {
     static let ordinal = 0, site = 1, open = 2, guests = 3, total = 4, firstCategory = 5
     /// A site filter that matches every row.
     static let anySite = Int.min
+    /// A site filter that matches the rows of the filter's `slots`.
+    static let someSites = Int.min + 1
 
     let width: Int
     let rows: [Int]
@@ -94,28 +108,28 @@ struct CoverTable: Sendable {
         }
     }
 
-    /// Σ `column` over the rows of the days of `period` at site `slot` (any site for `anySite`).
+    /// Σ `column` over the rows of the days of `period` at the filter's sites.
     @inline(__always)
-    func sum(_ column: Int, in period: Period, site slot: Int) -> Int {
+    func sum(_ column: Int, in period: Period, site filter: SiteFilter) -> Int {
         let lo = period.start.ordinal, hi = period.end.ordinal, width = width
         return rows.withUnsafeBufferPointer { r in
             var total = 0
             var o = 0
             while o < r.count {
                 let day = r[o + CoverTable.ordinal]
-                if day >= lo, day <= hi, slot == CoverTable.anySite || r[o + CoverTable.site] == slot { total += r[o + column] }
+                if day >= lo, day <= hi, filter.matches(r[o + CoverTable.site]) { total += r[o + column] }
                 o += width
             }
             return total
         }
     }
 
-    /// Whether row `i` is a day of `period` at site `slot` (any site for `anySite`).
+    /// Whether row `i` is a day of `period` at one of the filter's sites.
     @inline(__always)
-    func matches(_ i: Int, lo: Int, hi: Int, site slot: Int) -> Bool {
+    func matches(_ i: Int, lo: Int, hi: Int, site filter: SiteFilter) -> Bool {
         let o = i * width
         let day = rows[o + CoverTable.ordinal]
-        return day >= lo && day <= hi && (slot == CoverTable.anySite || rows[o + CoverTable.site] == slot)
+        return day >= lo && day <= hi && filter.matches(rows[o + CoverTable.site])
     }
 
     @inline(__always)

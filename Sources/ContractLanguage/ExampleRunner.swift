@@ -69,9 +69,11 @@ public enum ExampleRunner {
                 if m != totalTTC { failures.append("line \(line): total: expected \(m.grouped) TTC, computed \(totalTTC.grouped) TTC") }
             case .totalHT(let m, let line):
                 if m != totalHT { failures.append("line \(line): total: expected \(m.grouped) HT, computed \(totalHT.grouped) HT") }
-            case .due(let d, let line):
-                let due = contract.payment.dueDate(issuedOn: example.issued)
-                if due != d { failures.append("line \(line): due date: expected \(d), computed \(due) (\(contract.payment) from \(example.issued))") }
+            case .due(let d, let payer, let line):
+                let terms = contract.paymentTerms(for: payer)
+                let due = terms.dueDate(issuedOn: example.issued)
+                let whose = payer.map { " for \($0)" } ?? ""
+                if due != d { failures.append("line \(line): due date\(whose): expected \(d), computed \(due) (\(terms) from \(example.issued))") }
             case .invoices(let n, let line):
                 if n != drafts.count { failures.append("line \(line): invoices: expected \(n), computed \(drafts.count)") }
             case .nothing(let line):

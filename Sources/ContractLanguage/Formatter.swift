@@ -52,6 +52,7 @@ public enum Formatter {
         "max", "graduated", "volume", "guarantee", "shortfall", "order", "prices", "grouped", "monthly", "weekly", "quarterly",
         "nothing", "to", "each", "year", "index", "months", "before", "lines", "under", "orders", "credit", "note", "new",
         "difference", "pays", "delivered", "line", "total", "due", "invoices", "subsidies", "trays", "example", "period", "issued",
+        "sites", "payment", "for",
     ])
 
     static func render(_ tokens: [Token]) -> String {
@@ -61,11 +62,15 @@ public enum Formatter {
             switch t.kind {
             case .word:
                 let lower = t.text.lowercased()
-                if upper.contains(lower) { text = t.text.uppercased() }
+                if i == 1, tokens[0].isWord("at"), lower == "site" || lower == "sites" {
+                    // `at site LD01`, `at sites LD01, LD02`: the number follows the list.
+                    text = tokens.contains(where: { $0.kind == .comma }) ? "sites" : "site"
+                } else if upper.contains(lower) { text = t.text.uppercased() }
                 else if Parser.monthNames.contains(lower) { text = lower.prefix(1).uppercased() + lower.dropFirst() }
                 else if keywords.contains(lower) && !(i > 0 && tokens[i - 1].isWord("client")) && !isName(tokens, i) { text = lower }
                 else { text = t.text }
-            case .number: text = groupNumber(t.text)
+            // A year (`revised … from 2026`) is not an amount: never grouped.
+            case .number: text = i > 0 && tokens[i - 1].isWord("from") ? t.text : groupNumber(t.text)
             case .string: text = "\"\(t.text)\""
             case .times: text = "×"
             default: text = t.text
@@ -88,6 +93,8 @@ public enum Formatter {
             || prev.kind == .comma && tokens.first?.isWord("sites") == true || prev.isWord("covers") || prev.isWord("trays")
             || prev.kind == .comma && tokens.first?.isWord("covers") == true || prev.isWord("index")
             || prev.kind == .colon && tokens.first?.isWord("not") == true || prev.kind == .comma && tokens.first?.isWord("not") == true
+            || (prev.isWord("site") || prev.isWord("sites") || prev.kind == .comma) && tokens.first?.isWord("at") == true
+            || prev.isWord("for") && tokens.first?.isWord("expect") == true
     }
 
     static func groupNumber(_ text: String) -> String {

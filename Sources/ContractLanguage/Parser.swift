@@ -206,7 +206,7 @@ public struct Parser {
 
     static let headerWords: Set<String> = ["sites", "valid", "invoice", "payment", "validation", "not"]
     static let termWords: Set<String> = ["subsidy", "guest", "admission", "cafeteria", "fee", "minimum", "events"]
-    static let termDetailWords: Set<String> = ["category", "up", "above", "then", "revised", "billed", "labelled", "discount", "delivery", "changes", "applies"]
+    static let termDetailWords: Set<String> = ["category", "up", "above", "then", "revised", "billed", "labelled", "discount", "delivery", "changes", "applies", "at"]
     static let exampleDetailWords: Set<String> = ["period", "issued", "covers", "guests", "registered", "trays", "cafeteria", "order", "expect"]
     static var allStatementWords: [String] {
         Array(headerWords.union(termWords).union(termDetailWords).union(exampleDetailWords).union(["client", "example"])).sorted()
@@ -313,23 +313,7 @@ public struct Parser {
             syntax.invoicing = InvoicingSyntax(cadence: Located(cadence, range(t)), perSite: perSite, feesOnOwnInvoice: feesApart,
                                                range: range(head, c.tokens[c.tokens.count - 1]))
         case "payment":
-            let terms: PaymentTerms
-            if c.accept(phrase: "on receipt") {
-                terms = .onReceipt
-            } else if c.accept(phrase: "end of month") {
-                _ = try c.expect(.comma, "`,` then `then N days`")
-                try c.expect("then")
-                let n = try days(&c)
-                terms = .endOfMonthThenDays(n)
-            } else {
-                let n = try days(&c)
-                if c.accept(.comma) != nil {
-                    try c.expect(phrase: "then end of month", help: "write `N days, then end of month` or `end of month, then N days`")
-                    terms = .daysThenEndOfMonth(n)
-                } else {
-                    terms = .days(n)
-                }
-            }
+            let terms = try paymentTerms(&c)
             try c.endOfLine()
             if syntax.payment != nil { throw duplicate(head) }
             syntax.payment = Located(terms, range(head, c.tokens[c.tokens.count - 1]))
@@ -352,6 +336,22 @@ public struct Parser {
         default:
             break
         }
+    }
+
+    /// What follows `payment`: `on receipt`, `45 days`, `30 days, then end of month`, `end of month, then 30 days`.
+    mutating func paymentTerms(_ c: inout Cursor) throws(LineError) -> PaymentTerms {
+        if c.accept(phrase: "on receipt") { return .onReceipt }
+        if c.accept(phrase: "end of month") {
+            _ = try c.expect(.comma, "`,` then `then N days`")
+            try c.expect("then")
+            return .endOfMonthThenDays(try days(&c))
+        }
+        let n = try days(&c)
+        if c.accept(.comma) != nil {
+            try c.expect(phrase: "then end of month", help: "write `N days, then end of month` or `end of month, then N days`")
+            return .daysThenEndOfMonth(n)
+        }
+        return .days(n)
     }
 
     func duplicate(_ head: Token) -> LineError {
@@ -601,6 +601,15 @@ public struct Parser {
                 throw LineError(code: "E0109", message: "`\(dayToken.text) \(monthToken.text)` is not a day of the year",
                                 start: dayToken.start, end: monthToken.end, help: "write the day and the English month name, e.g. `1 January`")
             }
+            var firstYear: Located<Int>?
+            if c.accept("from") {
+                let y = try c.expect(.number, "the year of the first revision, e.g. `from 2026`")
+                guard let year = Int(y.text), (2000...2199).contains(year) else {
+                    throw LineError(code: "E0109", message: "`\(y.text)` is not a year", start: y.start, end: y.end,
+                                    help: "write the year of the first revision, e.g. `from 2026`")
+                }
+                firstYear = Located(year, range(y))
+            }
             try c.expect(phrase: "by index")
             let series = try c.name("the index series code")
             _ = try c.expect(.colon, "`:` then `P0 × (a + b × I / I0)`")
@@ -627,14 +636,38 @@ public struct Parser {
             default: throw misplaced("an index revision applies to an admission fee, a flat fee or a guarantee price")
             }
             t.revision = RevisionSyntax(month: month, day: day, series: Located(series.text, range(series)), fixedPart: a, indexedPart: b,
-                                        baseIndex: i0, lagMonths: Located(Int(lagToken.text) ?? 0, range(lagToken)),
+                                        baseIndex: i0, lagMonths: Located(Int(lagToken.text) ?? 0, range(lagToken)), firstYear: firstYear,
                                         range: range(head, c.tokens[c.tokens.count - 1]))
         case "billed":
             try c.expect("to")
             let payer = try c.name("the payer's code")
+            var terms: Located<PaymentTerms>?
+            if c.accept(.comma) != nil {
+                let start = c.peek
+                try c.expect("payment", help: "a payer's own payment terms follow its code: `billed to C0013-CSE, payment on receipt`")
+                let p = try paymentTerms(&c)
+                terms = Located(p, range(start ?? payer, c.tokens[c.position - 1]))
+            }
             try c.endOfLine()
             if t.billedTo != nil { throw duplicate(head) }
             t.billedTo = Located(payer.text, range(payer))
+            t.payerPayment = terms
+        case "at":
+            guard c.accept("sites") || c.accept("site") else {
+                throw c.error("`sites` then the sites of the contract this term bills, e.g. `at sites LD01`")
+            }
+            var list: [Located<String>] = []
+            repeat {
+                let s = try c.name("a site code")
+                list.append(Located(s.text, range(s)))
+            } while c.accept(.comma) != nil
+            try c.endOfLine()
+            if t.sites != nil { throw duplicate(head) }
+            switch t.body {
+            case .flatFee, .events: throw misplaced("`at sites` restricts a term billed on revenue to some sites; a flat fee or an events term is not")
+            default: break
+            }
+            t.sites = list
         case "labelled":
             let l = try c.expect(.string, "the label in quotes")
             try c.endOfLine()
@@ -775,7 +808,13 @@ public struct Parser {
             } else if c.accept("total") {
                 kind = .total(try amount(&c, "the expected total, e.g. `23,910.00 TTC`"))
             } else if c.accept("due") {
-                kind = .due(try date(&c))
+                let d = try date(&c)
+                var payer: Located<String>?
+                if c.accept("for") {
+                    let p = try c.name("the payer's code")
+                    payer = Located(p.text, range(p))
+                }
+                kind = .due(d, payer: payer)
             } else if c.accept("invoices") {
                 kind = .invoices(try amount(&c, "the number of invoices"))
             } else if c.accept("nothing") {

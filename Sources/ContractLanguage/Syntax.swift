@@ -103,6 +103,8 @@ public struct RevisionSyntax: Sendable {
     public var indexedPart: AmountLiteral
     public var baseIndex: AmountLiteral
     public var lagMonths: Located<Int>
+    /// `from 2026`: the year of the first revision (none before it); nil when every year after the term starts revises.
+    public var firstYear: Located<Int>?
     public var range: SourceRange
 }
 
@@ -148,6 +150,10 @@ public struct TermSyntax: Sendable {
     public var label: Located<String>?
     public var applies: ValiditySyntax?
     public var billedTo: Located<String>?
+    /// `billed to C0013-CSE, payment on receipt`: the payer's own payment terms.
+    public var payerPayment: Located<PaymentTerms>?
+    /// `at sites LD01, LD02`: the term bills only the revenue of these sites of the contract.
+    public var sites: [Located<String>]?
     public var revision: RevisionSyntax?
     public var range: SourceRange
     /// False when the head line had a syntax error: its details are parsed but not checked.
@@ -183,7 +189,8 @@ public struct ExpectationSyntax: Sendable {
     public enum Kind: Sendable {
         case line(label: Located<String>, amount: AmountLiteral)
         case total(AmountLiteral)
-        case due(Located<Day>)
+        /// `expect due 2026-12-31` (the client's invoices), `… for C0013-CSE` (a payer's).
+        case due(Located<Day>, payer: Located<String>?)
         case invoices(AmountLiteral)
         case nothing
     }

@@ -112,7 +112,7 @@ public enum SettingsExplanations {
                     wrong: "number_series:\n  - { code: FA, document_type: invoice, prefix: FA-, width: 6 }",
                     fixed: "number_series:\n  - { code: FA, document_type: invoice, prefix: FA-, width: 6 }\n  - { code: AV, document_type: credit_note, prefix: AV-, width: 6 }"),
         Explanation(code: SettingsCode.indexGap, title: "month missing in an index series",
-                    body: "An index series skips a month between its first and last values; a price revision referring to that month would fail.",
+                    body: "An index series skips months between its first and last values: one warning per series lists them (`2024-07..2025-07` for a run of months). A price revision referring to one of them would fail; whether a contract needs it is checked with the contract (E0802: only the revisions already due, from the revision's first year on).",
                     wrong: "      2025-08: 118.0\n      2025-10: 118.4", fixed: "      2025-08: 118.0\n      2025-09: 118.2\n      2025-10: 118.4"),
         Explanation(code: SettingsCode.unusualIndemnity, title: "recovery indemnity other than 40.00",
                     body: "French law (Code de commerce, art. D441-5) sets the fixed recovery indemnity at 40 euros.",

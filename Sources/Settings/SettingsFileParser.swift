@@ -506,15 +506,25 @@ struct SettingsFileParser {
             broken = true
         }
         guard let code, let label, !broken, let codeNode = reader.valueNode(f, "code") else { return nil }
+        // The months missing between the first and the last value: one warning for the series, the
+        // months listed as runs (`2025-01..2025-12`), not one warning per month.
         let months = values.keys.sorted()
+        var runs: [(first: Month, last: Month)] = []
+        var missing = 0
         if var month = months.first, let last = months.last {
             while month < last {
                 if values[month] == nil {
-                    reader.warning(SettingsCode.indexGap, "\(f.owner) has no value for `\(month)`", at: reader.range(codeNode),
-                                   help: "add `\(month): ...` under `values`; a price revision needing it would fail")
+                    missing += 1
+                    if let run = runs.last, run.last.next == month { runs[runs.count - 1].last = month } else { runs.append((month, month)) }
                 }
                 month = month.next
             }
+        }
+        if let firstRun = runs.first {
+            let listed = runs.map { $0.first == $0.last ? "`\($0.first)`" : "`\($0.first)..\($0.last)`" }.joined(separator: ", ")
+            reader.warning(SettingsCode.indexGap, "\(f.owner) has no value for \(missing == 1 ? "" : "\(missing) months: ")\(listed)",
+                           at: reader.range(codeNode),
+                           help: "add \(missing == 1 ? "`\(firstRun.first): ...`" : "them") under `values`; a price revision needing one would fail")
         }
         return (IndexSeries(code: code, label: label, values: values), origin(codeNode))
     }

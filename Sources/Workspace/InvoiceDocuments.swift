@@ -22,9 +22,11 @@ public struct InvoiceDocuments: Sendable {
     public func document(_ stored: StoredInvoice, references: DocumentReferences) throws(InvoiceError) -> InvoiceDocument {
         let i = stored.invoice
         guard i.status != .discarded else { throw InvoiceError("document \(i.id ?? 0) was discarded: it has no document") }
-        guard let period = i.period, let issue = Day(iso: i.issueDate), let due = Day(iso: i.dueDate) else {
+        guard let billingPeriod = i.period, let issue = Day(iso: i.issueDate), let due = Day(iso: i.dueDate) else {
             throw InvoiceError("document \(i.id ?? 0) has unreadable dates")
         }
+        // The period the document bills (BG-14, BT-73/BT-74, and the PDF's "Période"): the days its lines bill.
+        let period = Self.servicePeriod(of: stored.lines) ?? billingPeriod
         let proforma = i.status == .proforma
         let number = i.number ?? "PROFORMA-\(i.id ?? 0)"
         var credited: InvoiceDocument.CreditedInvoice?
@@ -78,6 +80,19 @@ public struct InvoiceDocuments: Sendable {
         }
         guard let c = settings.client(i.client) else { throw InvoiceError("client `\(i.client)` is not in the settings") }
         return .init(legalName: c.legalName, siren: c.siren, vatNumber: c.vatNumber, address: Self.address(c.address), emails: c.emails)
+    }
+
+    /// The days a document's lines bill, from the first to the last: October's consumption and
+    /// November's fee billed in advance cover 1 October–30 November, the advance fee alone covers
+    /// November, a contract starting on the 15th covers the 15th to the month's end. Nil when a
+    /// line has no service period (a document typed in without one): the stored period then.
+    static func servicePeriod(of lines: [InvoiceLine]) -> Period? {
+        var hull: Period?
+        for l in lines {
+            guard let s = l.serviceStart.flatMap({ Day(iso: $0) }), let e = l.serviceEnd.flatMap({ Day(iso: $0) }) else { return nil }
+            hull = hull.map { Period(start: min($0.start, s), end: max($0.end, e)) } ?? Period(start: s, end: e)
+        }
+        return hull
     }
 
     func servicePeriod(_ l: InvoiceLine, within period: Period) -> Period? {

@@ -15,13 +15,20 @@ struct Scratch {
     let dir: URL
     var inbox: URL { dir.appendingPathComponent("inbox") }
 
-    init(editRules edit: (URL) throws -> Void = { _ in }) throws {
+    /// `editSettings` changes a copy of the example settings' text (e.g. a client's revenue types).
+    init(editRules edit: (URL) throws -> Void = { _ in }, editSettings: ((String) -> String)? = nil) throws {
         dir = Repository.temporaryDirectory("life")
         let rules = dir.appendingPathComponent("rules")
         try FileManager.default.copyItem(at: Repository.root.appendingPathComponent("rules"), to: rules)
         try edit(rules)
+        var settings = Repository.root.appendingPathComponent("examples/settings.yaml")
+        if let editSettings {
+            let copy = dir.appendingPathComponent("settings.yaml")
+            try editSettings(try String(contentsOf: settings, encoding: .utf8)).write(to: copy, atomically: true, encoding: .utf8)
+            settings = copy
+        }
         try """
-        settings: [\(Repository.root.path)/examples/settings.yaml]
+        settings: [\(settings.path)]
         rules: \(rules.path)
         database: \(dir.path)/ardoise.sqlite
         inbox: \(dir.path)/inbox

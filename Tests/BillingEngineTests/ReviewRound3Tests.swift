@@ -32,6 +32,13 @@ func orbitalWithEvents(_ rules: URL) throws {
         .write(to: f, atomically: true, encoding: .utf8)
 }
 
+/// The example settings with Orbital billed for events too (its contract's events term needs it: E0902).
+func orbitalBilledForEvents(_ settings: String) -> String {
+    let listed = "    revenue_types: [SUBV, DROIT, FRAIS]\n"
+    #expect(settings.components(separatedBy: listed).count == 2, "Orbital's revenue types are the only ones listed so")
+    return settings.replacingOccurrences(of: listed, with: "    revenue_types: [SUBV, DROIT, FRAIS, EVT]\n")
+}
+
 /// Net HT (cents) that issued documents billed for an order.
 func billedNet(_ ledger: Ledger, _ order: String) throws -> Int64 {
     try ledger.issuedLines(orderID: order).map { $0.sign * $0.line.net }.reduce(0, +)
@@ -87,7 +94,7 @@ func quietRun(_ s: Scratch) -> ScheduledRun {
     /// Orbital (per site): O-1 is billed on LD01's October invoice; revision 2 moves it to LD02, same lines:
     /// no LD02 invoice bills it again.
     @Test func aGroupedOrderMovedToAnotherSiteAfterItsInvoiceIsBilledOnce() throws {
-        let s = try Scratch(editRules: orbitalWithEvents)
+        let s = try Scratch(editRules: orbitalWithEvents, editSettings: orbitalBilledForEvents)
         let ledger = try s.workspace.openLedger(creating: true)
         try s.write("EVT_20261020.jsonl", orbitalOrder(id: "EVT-O-1", day: "2026-10-20"))
         let run = quietRun(s)
@@ -121,7 +128,7 @@ func quietRun(_ s: Scratch) -> ScheduledRun {
     /// Orbital: October's fees invoice is issued first, LD01's waits as a proforma. An LD01 order arriving
     /// during the due week goes with LD01's proforma (generated again), not on its own as well.
     @Test func aFeesInvoiceIsNotTheCarrierOfALateOrder() throws {
-        let s = try Scratch(editRules: orbitalWithEvents)
+        let s = try Scratch(editRules: orbitalWithEvents, editSettings: orbitalBilledForEvents)
         let ledger = try s.workspace.openLedger(creating: true)
         try s.write("EVT_20261020.jsonl", orbitalOrder(id: "EVT-O-1", day: "2026-10-20"))
         let run = quietRun(s)

@@ -190,6 +190,21 @@ import TestSupport
         #expect(Fixture.summary(diagnostics) == ["W0502 indices.yaml:2:11 index `ILC-RESTO` has no value for `2025-08`"])
     }
 
+    @Test func indexGapsAreOneWarningPerSeriesWithTheMonthsListed() {
+        let yaml = """
+        index_series:
+          - code: ILC-RESTO
+            label: Indice
+            values: { 2024-06: 110.0, 2025-08: 117.5, 2025-10: 118.4, 2025-12: 118.9 }
+
+        """
+        let (settings, diagnostics, _) = Fixture.load([("indices.yaml", yaml)])
+        #expect(settings != nil)
+        #expect(Fixture.summary(diagnostics) == [
+            "W0502 indices.yaml:2:11 index `ILC-RESTO` has no value for 15 months: `2024-07..2025-07`, `2025-09`, `2025-11`",
+        ])
+    }
+
     @Test func invalidVATRateAndUnknownKind() {
         let yaml = """
         revenue_types:
