@@ -298,6 +298,38 @@ public struct SMTPSettings: Sendable, Hashable {
     public var fromAddress: String
 }
 
+/// Where issued documents are posted: the sales journal and its accounts.
+/// Every key has a default (the usual French chart of accounts), so only
+/// what differs from it is written in the settings.
+public struct AccountingSettings: Sendable, Hashable {
+    /// The sales journal's code and label (`VT`, `Ventes`).
+    public var journalCode: String
+    public var journalLabel: String
+    /// The collective customer account; each customer's `receivable_account` is its auxiliary.
+    public var customerAccount: String
+    /// Credited with lines that name no revenue type (documents typed in by hand).
+    public var defaultRevenueAccount: String
+    /// The output VAT account of each rate (a rate of 0 % needs none).
+    public var outputVATAccounts: [Percentage: String]
+
+    public init(journalCode: String = "VT", journalLabel: String = "Ventes", customerAccount: String = "411000",
+                defaultRevenueAccount: String = "706000", outputVATAccounts: [Percentage: String] = AccountingSettings.standardVATAccounts) {
+        self.journalCode = journalCode
+        self.journalLabel = journalLabel
+        self.customerAccount = customerAccount
+        self.defaultRevenueAccount = defaultRevenueAccount
+        self.outputVATAccounts = outputVATAccounts
+    }
+
+    /// 445711 for 20 %, 445712 for 10 %, 445713 for 5.5 %, 445714 for 2.1 %.
+    public static let standardVATAccounts: [Percentage: String] = [
+        Percentage(whole: 20): "445711", Percentage(whole: 10): "445712",
+        Percentage(tenThousandths: 55_000): "445713", Percentage(tenThousandths: 21_000): "445714",
+    ]
+
+    public static let standard = AccountingSettings()
+}
+
 /// All the master data billing needs, merged from the settings files.
 public struct Settings: Sendable {
     public var seller: Seller
@@ -309,6 +341,7 @@ public struct Settings: Sendable {
     public private(set) var clients: [Client]
     public private(set) var indexSeries: [IndexSeries]
     public var smtp: SMTPSettings?
+    public var accounting: AccountingSettings
 
     private var clientIndex: [String: Int] = [:]
     private var siteIndex: [String: Int] = [:]
@@ -319,7 +352,8 @@ public struct Settings: Sendable {
 
     public init(seller: Seller, timeZone: String = "Europe/Paris", currency: String = "EUR",
                 numberSeries: [NumberSeries], revenueTypes: [RevenueType], sites: [Site], clients: [Client],
-                indexSeries: [IndexSeries], smtp: SMTPSettings? = nil) {
+                indexSeries: [IndexSeries], smtp: SMTPSettings? = nil, accounting: AccountingSettings = .standard) {
+        self.accounting = accounting
         self.seller = seller
         self.timeZone = timeZone
         self.currency = currency

@@ -34,6 +34,7 @@ public enum SettingsCode {
     public static let invalidEnvironmentVariable = "E0531"
     public static let conflictingKeys = "E0540"
     public static let settingsFileNotFound = "E0541"
+    public static let missingVATAccount = "E0542"
 
     public static let missingNumberSeries = "W0501"
     public static let indexGap = "W0502"

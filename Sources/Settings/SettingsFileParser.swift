@@ -34,6 +34,7 @@ struct SettingsFragment {
     var timeZone: (String, Origin)?
     var currency: (String, Origin)?
     var smtp: (SMTPSettings, Origin)?
+    var accounting: (AccountingSettings, Origin)?
     var numberSeries: [(NumberSeries, Origin)] = []
     var revenueTypes: [(RevenueType, Origin, articleOrigins: [Origin])] = []
     var sites: [(Site, Origin)] = []
@@ -46,7 +47,9 @@ struct SettingsFileParser {
     let reader: YAMLReader
 
     static let topKeys = ["seller", "time_zone", "currency", "number_series", "sites", "revenue_types", "clients",
-                          "index_series", "smtp"]
+                          "index_series", "smtp", "accounting"]
+    static let accountingKeys = ["journal", "journal_label", "customer_account", "default_revenue_account", "output_vat_accounts"]
+    static let vatAccountKeys = ["rate", "account"]
     static let sellerKeys = ["legal_name", "siren", "vat_number", "address", "iban", "bic", "late_payment_penalty_rate",
                              "recovery_indemnity", "early_payment_discount", "vat_on_debits"]
     static let addressKeys = ["lines", "postcode", "city", "country"]
@@ -109,6 +112,11 @@ struct SettingsFileParser {
            let f = reader.fields(v, key: k, keyName: "smtp", owner: "the smtp settings", known: Self.smtpKeys),
            let smtp = parseSMTP(f) {
             fragment.smtp = (smtp, origin(k))
+        }
+        if let (k, v) = reader.node(top, "accounting"),
+           let f = reader.fields(v, key: k, keyName: "accounting", owner: "the accounting settings", known: Self.accountingKeys),
+           let accounting = parseAccounting(f) {
+            fragment.accounting = (accounting, origin(k))
         }
         for item in reader.list(top, "number_series", required: false) ?? [] {
             guard let f = entry(item, section: "number_series", noun: "number series", known: Self.seriesKeys) else { continue }
@@ -315,6 +323,68 @@ struct SettingsFileParser {
         return Seller(legalName: legalName, siren: siren, vatNumber: vat, address: address, iban: iban, bic: bic,
                       latePaymentPenaltyRate: penalty, recoveryIndemnity: indemnity, earlyPaymentDiscount: discount,
                       vatOnDebits: debits)
+    }
+
+    /// The sales journal and its accounts; what is not written keeps its default.
+    func parseAccounting(_ f: Fields) -> AccountingSettings? {
+        var settings = AccountingSettings.standard
+        var broken = false
+        func generalAccount(_ key: String, classPrefix: String, example: String) -> String? {
+            guard let text = reader.text(f, key, required: false), let node = reader.valueNode(f, key) else { return nil }
+            guard Self.isGeneralAccount(text, prefix: classPrefix) else {
+                reader.error(SettingsCode.invalidAccount, "invalid account `\(text)` for `\(key)`", at: reader.range(node),
+                             help: "an account of the french chart: digits (then letters or digits), starting with `\(classPrefix)`, e.g. `\(example)`")
+                broken = true
+                return nil
+            }
+            return text
+        }
+        if let journal = reader.text(f, "journal", required: false), let node = reader.valueNode(f, "journal") {
+            if journal.count <= 10, !journal.isEmpty, journal.allSatisfy(\.isASCIIAlphanumeric) {
+                settings.journalCode = journal
+            } else {
+                reader.error(SettingsCode.invalidCode, "invalid journal code `\(journal)`", at: reader.range(node),
+                             help: "a journal code is a few letters or digits, e.g. `VT`")
+                broken = true
+            }
+        }
+        if let label = reader.text(f, "journal_label", required: false) { settings.journalLabel = label }
+        if let account = generalAccount("customer_account", classPrefix: "411", example: "411000") { settings.customerAccount = account }
+        if let account = generalAccount("default_revenue_account", classPrefix: "7", example: "706000") {
+            settings.defaultRevenueAccount = account
+        }
+        if let items = reader.list(f, "output_vat_accounts", required: false) {
+            var accounts: [Percentage: String] = [:]
+            for item in items {
+                guard let e = entry(item, section: "output_vat_accounts", noun: "output VAT account", known: Self.vatAccountKeys) else {
+                    broken = true
+                    continue
+                }
+                let rate = reader.percentage(e, "rate")
+                let account = reader.text(e, "account")
+                if let r = rate, !Self.frenchVATRates.contains(r) || r == .zero, let node = reader.valueNode(e, "rate") {
+                    reader.error(SettingsCode.invalidVATRate, "invalid vat rate `\(r)` for an output VAT account", at: reader.range(node),
+                                 help: "french vat rates with a tax to post are 20, 10, 5.5 and 2.1 (percent)")
+                    broken = true
+                    continue
+                }
+                if let a = account, !Self.isGeneralAccount(a, prefix: "4457"), let node = reader.valueNode(e, "account") {
+                    reader.error(SettingsCode.invalidAccount, "invalid output VAT account `\(a)`", at: reader.range(node),
+                                 help: "output VAT accounts start with `4457`, e.g. `445711`")
+                    broken = true
+                    continue
+                }
+                if let rate, let account { accounts[rate] = account } else { broken = true }
+            }
+            settings.outputVATAccounts = accounts
+        }
+        return broken ? nil : settings
+    }
+
+    /// An account of the french chart: digits first (its class and sub-accounts), then letters or digits, at most 20.
+    static func isGeneralAccount(_ text: String, prefix: String) -> Bool {
+        text.hasPrefix(prefix) && text.count >= 3 && text.count <= 20 && text.allSatisfy(\.isASCIIAlphanumeric)
+            && text.prefix(3).allSatisfy { $0.wholeNumberValueASCII != nil }
     }
 
     func parseSMTP(_ f: Fields) -> SMTPSettings? {

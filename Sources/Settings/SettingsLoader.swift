@@ -91,6 +91,8 @@ struct Merger {
         let timeZone = single(fragments.compactMap(\.timeZone), key: "time_zone") ?? "Europe/Paris"
         let currency = single(fragments.compactMap(\.currency), key: "currency") ?? "EUR"
         let smtp = single(fragments.compactMap(\.smtp), key: "smtp")
+        let accountingEntry = fragments.compactMap(\.accounting).first
+        let accounting = single(fragments.compactMap(\.accounting), key: "accounting") ?? .standard
 
         var seen: [String: Origin] = [:]
         let series = unique(fragments.flatMap(\.numberSeries), code: \.code, noun: "number series", seen: &seen)
@@ -152,6 +154,15 @@ struct Merger {
             }
         }
 
+        // Every VAT rate a revenue type bills at must have its output VAT account, or its invoices cannot be posted.
+        for (type, origin, _) in revenueEntries where type.vatRate != .zero && accounting.outputVATAccounts[type.vatRate] == nil {
+            let at = accountingEntry?.1 ?? origin
+            diagnostics.append(.error(SettingsCode.missingVATAccount,
+                                      "no output VAT account for \(type.vatRate) %, the rate of revenue type `\(type.code)`",
+                                      file: at.file, range: at.range,
+                                      help: "add `- rate: \(type.vatRate)` with its `account` (e.g. 44571x) under `accounting: output_vat_accounts:`"))
+        }
+
         for type in DocumentType.allCases where !series.contains(where: { $0.documentType == type }) {
             let name = type == .invoice ? "invoices" : "credit notes"
             diagnostics.append(.warning(SettingsCode.missingNumberSeries, "no number series for \(name)", file: firstFile,
@@ -168,6 +179,7 @@ struct Merger {
             return nil
         }
         return Settings(seller: seller, timeZone: timeZone, currency: currency, numberSeries: series,
-                        revenueTypes: revenueTypes, sites: sites, clients: clients, indexSeries: indices, smtp: smtp)
+                        revenueTypes: revenueTypes, sites: sites, clients: clients, indexSeries: indices, smtp: smtp,
+                        accounting: accounting)
     }
 }
