@@ -118,8 +118,15 @@ public struct ContractProblems: Sendable {
 
     /// One line per client left out, for the summary.
     public var summary: String {
-        clients.map { "error: \($0): not billed, its contract has errors (see above, or `ardoise lint`)\n" }.joined()
-            + (clients.isEmpty && !diagnostics.isEmpty ? "error: a contract file has errors (see above, or `ardoise lint`)\n" : "")
+        var out = ""
+        for client in clients {
+            let files = clientOfFile.filter { $0.value == client }.keys.sorted()
+            out += "error: \(client): not billed, " + (files.isEmpty ? "it has no contract (`ardoise lint`)\n"
+                                                    : "its contract has errors (`ardoise lint \(files.joined(separator: " "))`)\n")
+        }
+        let unnamed = Set(diagnostics.map(\.file)).filter { clientOfFile[$0] == nil && sources[$0] != nil }.sorted()
+        for file in unnamed { out += "error: \(file) has errors and names no client (`ardoise lint \(file)`)\n" }
+        return out
     }
 
     /// The diagnostics as `ardoise lint` prints them.
