@@ -1,6 +1,7 @@
 import ArgumentParser
 import BillingModel
 import Ledger
+import Foundation
 import Workspace
 
 // Every option's value is a type: a malformed value is refused while the
@@ -119,3 +120,12 @@ enum ManualType: String, ExpressibleByArgument, CaseIterable, Sendable {
 
 extension InvoiceStatus: ExpressibleByArgument {}
 extension OutboxStatus: ExpressibleByArgument {}
+
+/// Files or folders named on the command line must exist: a misspelled path
+/// is an error (exit 2), never an empty selection that checks or formats nothing.
+func requireExisting(_ paths: [String]) throws {
+    let missing = paths.filter { !FileManager.default.fileExists(atPath: $0) }
+    guard missing.isEmpty else {
+        throw ValidationError("no such file or folder: \(missing.map { "`\($0)`" }.joined(separator: ", "))")
+    }
+}

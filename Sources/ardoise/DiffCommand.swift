@@ -32,6 +32,10 @@ struct DiffCommand: ParsableCommand {
     @Flag(help: "Exit 1 when any invoice would change.")
     var failOnChange = false
 
+    func validate() throws {
+        try requireExisting([rulesBefore])
+    }
+
     func run() throws {
         try Outcome.run {
             let workspace = try Workspace.open(configPath: global.config)

@@ -18,6 +18,10 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: "Files or folders to import.")
     var paths: [String] = []
 
+    func validate() throws {
+        try requireExisting(paths)
+    }
+
     func run() throws {
         try Outcome.run {
             let workspace = try Workspace.open(configPath: global.config)
