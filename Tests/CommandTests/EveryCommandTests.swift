@@ -110,6 +110,16 @@ import TestSupport
         #expect(try ws.ledgerState() == before)
     }
 
+    @Test func outboxRetryMakesNothingDueWhenNothingCanBeSent() throws {
+        let ws = try ScratchWorkspace()
+        expectRuns(try ws.run("bill", "--period", "2026-10", "--date", "2026-11-02"))
+        let before = try ws.ledgerState()
+        let retry = try ws.run("outbox", "retry", "1")
+        expectRuns(retry, 2)
+        #expect(retry.stderr.contains("no `smtp` section"))
+        #expect(try ws.ledgerState() == before)
+    }
+
     @Test func reportsAndComparisons() throws {
         let ws = try ScratchWorkspace()
         expectRuns(try ws.run("bill", "--period", "2026-10", "--date", "2026-11-02"))

@@ -112,6 +112,7 @@ struct ScratchWorkspace {
     func ledgerState() throws -> [String] {
         let ledger = try self.ledger()
         let docs = try ledger.invoices(includeDiscarded: true).map { "\($0.id ?? 0) \($0.status.rawValue) \($0.number ?? "-") \($0.client)" }
-        return docs + ["audit entries: \(try ledger.auditLog().count)", "outbox: \(try ledger.outbox(status: nil).count)"]
+        let outbox = try ledger.outbox(status: nil).map { "mail \($0.number) \($0.message.status.rawValue) \($0.message.nextAttemptAt ?? "-")" }
+        return docs + outbox + ["audit entries: \(try ledger.auditLog().count)", "outbox: \(outbox.count)"]
     }
 }
