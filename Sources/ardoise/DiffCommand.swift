@@ -40,6 +40,9 @@ struct DiffCommand: ParsableCommand {
         try Outcome.run {
             let workspace = try Workspace.open(configPath: global.config)
             let today = try global.today()
+            if let client, !workspace.settings.clients.contains(where: { $0.code == client }) {
+                throw WorkspaceError("`--client \(client)`: no such client in the settings")
+            }
             let report = try workspace.rulesDiff(ledger: try workspace.openLedger(), before: rulesBefore, period: period.period,
                                                  explicitRange: period.isExplicitRange, issueDate: today, today: today,
                                                  only: client.map { [$0] })

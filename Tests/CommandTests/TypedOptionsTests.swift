@@ -85,6 +85,7 @@ import TestSupport
             (["explain"], "<id>"),
             (["diff", "--rules-before", "rules", "--period", "2026-1l"], "--period"),
             (["diff", "--rules-before", "rules", "--period", "2026-10", "--format", "html"], "--format"),
+            (["diff", "--rules-before", "rules", "--period", "2026-10", "--client", "C9999"], "--client C9999"),
             (["report", "unbilled", "--period", "2026-1l"], "--period"),
             (["demo", "generate", "--out", "demo2", "--month", "2026-13"], "--month"),
             (["demo", "generate", "--out", "demo2", "--month", "2026-W42"], "--month"),
