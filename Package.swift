@@ -97,5 +97,8 @@ let package = Package(
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "BillingModel", "TestSupport"],
                     exclude: ["Resources", "Golden"]),
         .testTarget(name: "MailDispatchTests", dependencies: ["MailDispatch", "TestSupport"], exclude: ["Resources"]),
+        // The built `ardoise` executable run as a subprocess: output, exit code and effect on the ledger of every command.
+        // Depending on the executable target makes `swift test` build it first.
+        .testTarget(name: "CommandTests", dependencies: ["ardoise", "Ledger", "TestSupport"], exclude: ["Golden"]),
     ]
 )

@@ -34,13 +34,111 @@ extension Workspace {
     }
 
     /// The billing engine over the ledger with the contracts of the rules
-    /// folder; refuses to run when a contract has errors.
+    /// folder; refuses to run when a contract has errors. Commands that act on
+    /// documents (validate, credit, manual) use it: they must not run on a
+    /// partial set of contracts (a credit note takes its payment terms from
+    /// the client's contract).
     public func engine(ledger: Ledger, today: Day, actor: String = "ardoise") throws(WorkspaceError) -> BillingEngine {
         let rules = self.rules(today: today)
         if rules.diagnostics.hasErrors {
             throw WorkspaceError("the contracts have errors: run `ardoise lint`", diagnostics: rules.diagnostics, sources: rules.sources)
         }
         return BillingEngine(ledger: ledger, settings: settings, contracts: rules.contracts, actor: actor)
+    }
+
+    /// The billing engine over the clients whose contract is valid, and the
+    /// others with their diagnostics: one client's contract error (an index
+    /// value not published yet) does not stop billing of everyone else.
+    /// `bill`, `run` and `report unbilled` use it; `lint` stays strict.
+    public func billingEngine(ledger: Ledger, today: Day, actor: String = "ardoise") -> (engine: BillingEngine, problems: ContractProblems) {
+        let rules = self.rules(today: today)
+        let problems = ContractProblems(rules, clients: settings.clients.map(\.code))
+        var contracts = rules.contracts
+        for client in problems.clients { contracts[client] = nil }
+        return (BillingEngine(ledger: ledger, settings: settings, contracts: contracts, actor: actor), problems)
+    }
+
+    /// Refuses to bill a period that has not ended by `today` (its revenue is
+    /// not all in); fees in advance need no such request, the engine bills
+    /// them with the period before. `force` (the reason, required) overrides,
+    /// and the forcing is written to the audit log.
+    public func checkPeriodEnded(_ period: Period, name: String, today: Day, force reason: String?, ledger: Ledger,
+                                 actor: String) throws(WorkspaceError) {
+        guard period.end >= today else { return }
+        guard let reason else {
+            throw WorkspaceError("the period \(name) ends on \(period.end), it has not ended on \(today): nothing billed; "
+                                 + "its revenue is not all in (give `--force --reason \"…\"` to bill it anyway)")
+        }
+        do {
+            try ledger.audit(actor: actor, action: "bill-unended-period",
+                             details: "billed \(name) (ends \(period.end)) on \(today), before its end: \(reason)")
+        } catch {
+            throw WorkspaceError("the audit log cannot be written: \(error)")
+        }
+    }
+}
+
+/// The contracts billing leaves out: each client whose contract file has
+/// errors (or who has two contracts, or none), with the diagnostics that say why.
+public struct ContractProblems: Sendable {
+    /// Clients not billed, sorted.
+    public var clients: [String]
+    /// Error diagnostics of the contracts left out (and of files that name no client).
+    public var diagnostics: [Diagnostic]
+    public var sources: [String: SourceFile]
+    /// The client each diagnostic's file is the contract of (nil: a file naming no client, or the settings).
+    var clientOfFile: [String: String]
+
+    public var isEmpty: Bool { diagnostics.isEmpty }
+
+    /// The problems of `rules`, checked against the settings' `clients` codes.
+    public init(_ rules: RuleSet, clients settingsClients: [String]) {
+        var clients: Set<String> = []
+        var diagnostics: [Diagnostic] = []
+        var clientOfFile: [String: String] = [:]
+        for f in rules.files { if let c = f.syntax.client?.value { clientOfFile[f.source.path] = c } }
+        for d in rules.diagnostics where d.severity == .error {
+            diagnostics.append(d)
+            if let client = clientOfFile[d.file] { clients.insert(client) }
+        }
+        // A client of the settings with no contract file (E0406) is not billed either.
+        if rules.diagnostics.contains(where: { $0.code == "E0406" }) {
+            let named = Set(clientOfFile.values)
+            clients.formUnion(settingsClients.filter { !named.contains($0) })
+        }
+        self.clients = clients.sorted()
+        self.diagnostics = diagnostics
+        self.sources = rules.sources
+        self.clientOfFile = clientOfFile
+    }
+
+    /// The problems concerning these clients only (all when nil).
+    public func only(_ wanted: Set<String>?) -> ContractProblems {
+        guard let wanted else { return self }
+        var out = self
+        out.clients = clients.filter(wanted.contains)
+        out.diagnostics = diagnostics.filter { d in
+            clientOfFile[d.file].map(wanted.contains) ?? (d.code == "E0406" && wanted.contains { d.message.contains("`\($0)`") })
+        }
+        return out
+    }
+
+    /// One line per client left out, for the summary.
+    public var summary: String {
+        var out = ""
+        for client in clients {
+            let files = clientOfFile.filter { $0.value == client }.keys.sorted()
+            out += "error: \(client): not billed, " + (files.isEmpty ? "it has no contract (`ardoise lint`)\n"
+                                                    : "its contract has errors (`ardoise lint \(files.joined(separator: " "))`)\n")
+        }
+        let unnamed = Set(diagnostics.map(\.file)).filter { clientOfFile[$0] == nil && sources[$0] != nil }.sorted()
+        for file in unnamed { out += "error: \(file) has errors and names no client (`ardoise lint \(file)`)\n" }
+        return out
+    }
+
+    /// The diagnostics as `ardoise lint` prints them.
+    public var rendered: String {
+        DiagnosticRenderer(sources: sources).render(diagnostics, format: .text)
     }
 }
 

@@ -19,15 +19,19 @@ public struct ScheduledRunReport: Sendable {
     public var sending: String?
     public var sendingFailed = false
     public var stepFailures: [String] = []
+    /// Contracts with errors: their clients were not billed, the others were.
+    public var contractProblems: ContractProblems?
 
     public var documentsCreated: Int { [events, corrections, due].compactMap { $0?.created.count }.reduce(0, +) }
     public var documentsIssued: Int { [events, corrections, due].compactMap { $0?.issued.count }.reduce(0, +) }
     public var billingFailures: [BillingFailure] { [events, corrections, due].compactMap { $0?.failures }.flatMap { $0 } }
 
     /// 0 when all went well; 1 when something needs a person (rejected rows,
-    /// a conflict, a client not billed, a step or a delivery that failed).
+    /// a conflict, a client not billed or whose contract has errors, a step
+    /// or a delivery that failed).
     public var exitCode: Int32 {
-        filesWithProblems > 0 || rowsRejected > 0 || !billingFailures.isEmpty || !stepFailures.isEmpty || sendingFailed ? 1 : 0
+        filesWithProblems > 0 || rowsRejected > 0 || !billingFailures.isEmpty || !stepFailures.isEmpty || sendingFailed
+            || !(contractProblems?.isEmpty ?? true) ? 1 : 0
     }
 }
 
@@ -81,7 +85,13 @@ public struct ScheduledRun {
         }
 
         // 2–4. Billing: events, corrections, the periods due.
-        let engine = try workspace.engine(ledger: ledger, today: day, actor: actor)
+        // A client whose contract has errors is left out and reported; the others are billed.
+        let (engine, problems) = workspace.billingEngine(ledger: ledger, today: day, actor: actor)
+        if !problems.isEmpty {
+            report.contractProblems = problems
+            for c in problems.clients { logger.error("client not billed: its contract has errors", metadata: ["client": "\(c)"]) }
+            if problems.clients.isEmpty { logger.error("a contract file has errors") }
+        }
         report.events = step("events", &report) { try engine.billEvents(on: day, now: now) }
         report.corrections = step("corrections", &report) { try engine.correctLateRevenue(issueDate: day, now: now) }
         report.due = step("due", &report) { try engine.generateDue(on: day, now: now) }

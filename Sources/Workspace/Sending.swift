@@ -193,6 +193,8 @@ extension Workspace {
     /// the billed customers' current addresses, then sends what is due.
     public func retryOutbox(ids: [Int64]?, ledger: Ledger, now: Date = Date(), actor: String = "ardoise",
                             policy: RetryPolicy = .standard) throws -> (retried: [Int64], report: OutboxReport) {
+        // Nothing is made due when nothing could be sent (no `smtp`, a password variable unset).
+        _ = try smtpConfiguration()
         let retried = try ledger.retryMail(ids: ids, now: now, actor: actor) { entry in
             if let payer = entry.payer { return self.settings.payer(payer)?.payer.emails }
             return self.settings.client(entry.client)?.emails

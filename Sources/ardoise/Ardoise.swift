@@ -1,4 +1,12 @@
 import ArgumentParser
+import Foundation
+
+/// The arguments as typed, in order, for options whose meaning depends on their
+/// order (`credit --line 1 --amount 1.00 --line 2`), which swift-argument-parser
+/// does not keep across two options. Set once by `main` before parsing.
+enum RawArguments {
+    nonisolated(unsafe) static var all: [String] = []
+}
 
 /// The `ardoise` command: thin wiring, all logic lives in the libraries.
 @main
@@ -6,8 +14,27 @@ struct Ardoise: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ardoise",
         abstract: "Billing engine for company restaurants and events: contracts as files, exact invoices.",
+        discussion: "Exit codes: 0 done; 1 done or checked, but something needs a person; 2 nothing done (wrong arguments, a malformed value, a workspace that cannot be opened).",
         subcommands: [RunCommand.self, LintCommand.self, FmtCommand.self, TestCommand.self, ImportCommand.self, BillCommand.self,
                       InvoicesCommand.self, ValidateCommand.self, EditCommand.self, DiscardCommand.self, CreditCommand.self, ManualCommand.self, ExplainCommand.self, ReportCommand.self,
                       DiffCommand.self, OutboxCommand.self, DemoCommand.self, BenchCommand.self]
     )
+
+    /// Parses and runs like swift-argument-parser's default, except that wrong
+    /// arguments (an unknown option, a malformed value, a missing one) exit 2,
+    /// the code of "nothing done", instead of its EX_USAGE 64.
+    static func main() {
+        do {
+            let arguments = Array(CommandLine.arguments.dropFirst())
+            RawArguments.all = arguments
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

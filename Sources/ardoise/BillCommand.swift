@@ -1,6 +1,7 @@
 import ArgumentParser
 import BillingEngine
 import BillingModel
+import Foundation
 import Workspace
 
 struct BillCommand: ParsableCommand {
@@ -11,14 +12,17 @@ struct BillCommand: ParsableCommand {
             A named period bills, for each client, the billing periods of its cadence that end inside it; an explicit range is \
             billed as it is. `--events` bills the event orders delivered, changed or cancelled up to `--date`; `--corrections` \
             bills late revenue of periods already invoiced as supplementary invoices or credit notes issued on `--date`. \
-            `ardoise run` does all three for the scheduler. Running it twice changes nothing.
+            `ardoise run` does all three for the scheduler. Running it twice changes nothing. \
+            A period that has not ended on `--date` is refused (exit 2, nothing done) unless `--force --reason "…"`, \
+            which the audit log keeps. A client whose contract has errors is not billed: its diagnostics are printed, the \
+            other clients are billed, and the exit code is 1.
             """
     )
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "The period to bill.")
-    var period: String?
+    @Option(help: "The period to bill.", transform: PeriodArgument.parse)
+    var period: PeriodArgument?
 
     @Option(help: "Bill only this client.")
     var client: String?
@@ -29,16 +33,35 @@ struct BillCommand: ParsableCommand {
     @Flag(help: "Bill late revenue of periods already invoiced (corrections).")
     var corrections = false
 
+    @Flag(help: "Bill --period even though it has not ended on --date (needs --reason).")
+    var force = false
+
+    @Option(help: "Why a period not ended yet is billed (with --force; kept in the audit log).")
+    var reason: String?
+
     func validate() throws {
         if period == nil && !events && !corrections { throw ValidationError("give `--period P`, `--events` or `--corrections`") }
+        if force && period == nil { throw ValidationError("--force goes with --period") }
+        if force && (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--force needs --reason \"why\"") }
+        if reason != nil && !force { throw ValidationError("--reason goes with --force") }
     }
 
     func run() throws {
         try Outcome.run {
             let workspace = try Workspace.open(configPath: global.config)
             let today = try global.today()
-            let engine = try workspace.engine(ledger: try workspace.openLedger(), today: today, actor: global.who)
-            var failed = false
+            if let client, !workspace.settings.clients.contains(where: { $0.code == client }) {
+                throw WorkspaceError("`--client \(client)`: no such client in the settings")
+            }
+            let ledger = try workspace.openLedger()
+            if let period {
+                try workspace.checkPeriodEnded(period.period, name: period.period.name, today: today, force: force ? reason : nil,
+                                               ledger: ledger, actor: global.who)
+            }
+            let (engine, allProblems) = workspace.billingEngine(ledger: ledger, today: today, actor: global.who)
+            let problems = allProblems.only(client.map { [$0] })
+            if !problems.isEmpty { printError(problems.rendered, terminator: "") }
+            var failed = !problems.isEmpty
             if events {
                 let report = try engine.billEvents(on: today)
                 emit("events up to \(today): \(BillCommand.counts(report))")
@@ -50,11 +73,11 @@ struct BillCommand: ParsableCommand {
                 failed = failed || !report.failures.isEmpty
             }
             if let period {
-                guard let p = Period(parsing: period) else { throw ValidationError("`--period \(period)` is not a period") }
-                let report = try engine.generate(period: p, explicitRange: period.contains(".."), issueDate: today, only: client.map { [$0] })
+                let report = try engine.generate(period: period.period, explicitRange: period.isExplicitRange, issueDate: today, only: client.map { [$0] })
                 emit(BillCommand.summary(report))
                 failed = failed || !report.failures.isEmpty
             }
+            emit(problems.summary)
             return failed ? 1 : 0
         }
     }

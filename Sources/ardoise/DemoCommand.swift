@@ -15,8 +15,12 @@ struct DemoCommand: ParsableCommand {
         @Option(help: "Folder of the generated workspace.") var out: String = "examples/demo"
         @Option var sites: Int = 60
         @Option var clients: Int = 850
-        @Option var month: String = "2026-10"
+        @Option(transform: MonthArgument.parse) var month: MonthArgument = MonthArgument(year: 2026, month: 10)
         @Option var seed: UInt64 = 1
+
+        func validate() throws {
+            if sites < 1 || clients < 1 { throw ValidationError("--sites and --clients are at least 1") }
+        }
     }
 
     struct Generate: ParsableCommand {
@@ -24,7 +28,7 @@ struct DemoCommand: ParsableCommand {
         @OptionGroup var options: Options
         func run() throws {
             let summary = try DemoWorkspace.write(to: URL(fileURLWithPath: options.out), sites: options.sites, clients: options.clients,
-                                                  month: options.month, seed: options.seed)
+                                                  month: options.month.text, seed: options.seed)
             emit("wrote \(options.out): \(summary.clients) clients, \(summary.sites) sites, \(summary.contracts) contracts\n")
         }
     }
@@ -39,14 +43,14 @@ struct DemoCommand: ParsableCommand {
                 let folder = URL(fileURLWithPath: options.out)
                 try? FileManager.default.removeItem(at: folder)
                 var start = clock.now
-                let summary = try DemoWorkspace.write(to: folder, sites: options.sites, clients: options.clients, month: options.month, seed: options.seed)
+                let summary = try DemoWorkspace.write(to: folder, sites: options.sites, clients: options.clients, month: options.month.text, seed: options.seed)
                 emit("generated \(summary.clients) clients, \(summary.sites) sites, \(summary.contracts) contracts in \(clock.now - start)\n")
                 let workspace = try Workspace.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
                 let ledger = try workspace.openLedger(creating: true)
                 start = clock.now
                 let results = workspace.importFiles([], into: ledger)
                 emit("imported \(results.count) files, \(results.map(\.rows).reduce(0, +)) rows, \(results.map(\.rejected.count).reduce(0, +)) rejected, in \(clock.now - start)\n")
-                guard let month = Period(parsing: options.month) else { throw ValidationError("`--month` is YYYY-MM") }
+                let month = options.month.period
                 let issueDate = month.end.adding(days: 1)
                 let engine = try workspace.engine(ledger: ledger, today: issueDate)
                 // Event orders, as the daily runs bill them: each day its deliveries and changes.
@@ -72,7 +76,7 @@ struct DemoCommand: ParsableCommand {
                 let credited = issued.filter { $0.type == .creditNote }.map { Money(cents: $0.totalTtc) }.sum()
                 emit("issued \(invoices.count) invoices (\(ttc.grouped) TTC) and \(issued.count - invoices.count) credit notes (\(credited.grouped) TTC)\n")
                 let unbilled = try engine.unbilled(period: month, issueDate: issueDate)
-                emit("unbilled revenue: \(unbilled.items.count) items, \(unbilled.totalTTC.grouped) TTC (`ardoise report unbilled --period \(options.month)`)\n")
+                emit("unbilled revenue: \(unbilled.items.count) items, \(unbilled.totalTTC.grouped) TTC (`ardoise report unbilled --period \(options.month.text)`)\n")
                 return report.failures.isEmpty ? 0 : 1
             }
         }

@@ -20,8 +20,8 @@ struct DiffCommand: ParsableCommand {
     @Option(name: .customLong("rules-before"), help: "The rules folder before the change.")
     var rulesBefore: String
 
-    @Option(help: "The period to bill (2026-10, 2026-W42, 2026-10-01..2026-10-15).")
-    var period: String
+    @Option(help: "The period to bill (2026-10, 2026-W42, 2026-10-01..2026-10-15).", transform: PeriodArgument.parse)
+    var period: PeriodArgument
 
     @Option(help: "Compare only this client.")
     var client: String?
@@ -32,13 +32,19 @@ struct DiffCommand: ParsableCommand {
     @Flag(help: "Exit 1 when any invoice would change.")
     var failOnChange = false
 
+    func validate() throws {
+        try requireExisting([rulesBefore])
+    }
+
     func run() throws {
         try Outcome.run {
-            guard let p = Period(parsing: period) else { throw ValidationError("`--period \(period)` is not a period") }
             let workspace = try Workspace.open(configPath: global.config)
             let today = try global.today()
-            let report = try workspace.rulesDiff(ledger: try workspace.openLedger(), before: rulesBefore, period: p,
-                                                 explicitRange: period.contains(".."), issueDate: today, today: today,
+            if let client, !workspace.settings.clients.contains(where: { $0.code == client }) {
+                throw WorkspaceError("`--client \(client)`: no such client in the settings")
+            }
+            let report = try workspace.rulesDiff(ledger: try workspace.openLedger(), before: rulesBefore, period: period.period,
+                                                 explicitRange: period.isExplicitRange, issueDate: today, today: today,
                                                  only: client.map { [$0] })
             emit(report.render(format))
             return failOnChange && report.diff.hasChanges ? 1 : 0

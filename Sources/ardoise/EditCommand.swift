@@ -18,12 +18,18 @@ struct EditCommand: ParsableCommand {
     @Option(help: "Why it is edited (kept in the audit log).") var reason: String
     @Option(parsing: .upToNextOption, help: "Change line N: N \"LABEL|QUANTITY|UNIT PRICE HT|VAT %\" (repeatable).") var set: [String] = []
     @Option(help: "Remove line N (repeatable).") var remove: [Int] = []
-    @Option(help: "Add a line \"LABEL|QUANTITY|UNIT PRICE HT|VAT %\" (repeatable).") var add: [String] = []
+    @Option(help: "Add a line \"LABEL|QUANTITY|UNIT PRICE HT|VAT %\" (repeatable).", transform: LineArgument.parse) var add: [LineArgument] = []
+
+    func validate() throws {
+        guard !set.isEmpty || !remove.isEmpty || !add.isEmpty else { throw ValidationError("nothing to edit: give --set, --remove or --add") }
+        guard set.count % 2 == 0 else { throw ValidationError("--set takes a line number and a line: --set 2 \"|1850||\"") }
+        for pair in stride(from: 0, to: set.count, by: 2) where Int(set[pair]) == nil {
+            throw ValidationError("--set \(set[pair]): expected a line number then a line, e.g. --set 2 \"|1850||\"")
+        }
+    }
 
     func run() throws {
         try Outcome.run {
-            guard !set.isEmpty || !remove.isEmpty || !add.isEmpty else { throw ValidationError("nothing to edit: give --set, --remove or --add") }
-            guard set.count % 2 == 0 else { throw ValidationError("--set takes a line number and a line: --set 2 \"|1850||\"") }
             let ledger = try Workspace.open(configPath: global.config).openLedger()
             guard let stored = try ledger.invoice(id: id) else { throw InvoiceError("no invoice \(id)") }
             var lines = stored.lines.map { (position: $0.position, line: NewInvoiceLine($0)) }
@@ -38,8 +44,7 @@ struct EditCommand: ParsableCommand {
                 lines.removeAll { $0.position == n }
             }
             var result = lines.map(\.line)
-            for text in add {
-                let l = try LineText.parse(text)
+            for l in add.map(\.line) {
                 result.append(NewInvoiceLine(label: l.label, quantity: l.quantity, unitPrice: l.unitPrice, net: l.unitPrice.times(l.quantity),
                                              vat: l.vat, service: stored.invoice.period, explanation: "added by \(global.who): \(reason)"))
             }

@@ -18,6 +18,10 @@ struct FmtCommand: ParsableCommand {
     @Argument(help: "Contract files or folders (default: the rules folder of the configuration).")
     var paths: [String] = []
 
+    func validate() throws {
+        try requireExisting(paths)
+    }
+
     func run() throws {
         try Outcome.run {
             var targets = paths

@@ -13,10 +13,14 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     @Option(help: "text or json")
-    var format: String = "text"
+    var format: OutputFormat = .text
 
     @Argument(help: "Files or folders to import.")
     var paths: [String] = []
+
+    func validate() throws {
+        try requireExisting(paths)
+    }
 
     func run() throws {
         try Outcome.run {
@@ -30,7 +34,7 @@ struct ImportCommand: ParsableCommand {
                     results[i].message = (results[i].message.map { $0 + "; " } ?? "") + "billed on \(numbers.joined(separator: ", ")): the difference will be corrected in the open period"
                 }
             }
-            if format == "json" {
+            if format == .json {
                 let files = results.map { r in
                     JSON.object([("file", JSON.string(r.file)), ("status", JSON.string(r.status.rawValue)), ("rows", String(r.rows)),
                                  ("message", r.message.map(JSON.string) ?? "null"),

@@ -41,7 +41,7 @@ extension InvoicesCommand {
         static let configuration = CommandConfiguration(
             commandName: "export", abstract: "Write the Factur-X PDF and the XML of every issued document (of --period).")
         @OptionGroup var global: GlobalOptions
-        @Option var period: String?
+        @Option(help: "Documents whose period overlaps this one.", transform: PeriodArgument.parse) var period: PeriodArgument?
         @Option(help: "Folder to write into (default: the documents folder).") var directory: String?
         @Flag(help: "Write the XML files only.") var xmlOnly = false
 
@@ -53,10 +53,7 @@ extension InvoicesCommand {
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
                 let fx = try Workspace.facturX()
                 let mapping = workspace.documents
-                let p = try period.map { text -> Period in
-                    guard let p = Period(parsing: text) else { throw ValidationError("`--period \(text)` is not a period") }
-                    return p
-                }
+                let p = period?.period
                 var count = 0
                 for (stored, refs) in try ledger.documentsWithReferences(status: .issued, period: p) {
                     let doc = try mapping.document(stored, references: refs)

@@ -11,20 +11,16 @@ struct InvoicesCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         @OptionGroup var global: GlobalOptions
-        @Option(help: "proforma, issued or discarded") var status: String?
+        @Option(help: "proforma, issued or discarded") var status: InvoiceStatus?
         @Option var client: String?
-        @Option var period: String?
-        @Option(help: "text or json") var format: String = "text"
+        @Option(help: "Documents whose period overlaps this one.", transform: PeriodArgument.parse) var period: PeriodArgument?
+        @Option(help: "text or json") var format: OutputFormat = .text
 
         func run() throws {
             try Outcome.run {
                 let ledger = try Workspace.open(configPath: global.config).openLedger()
-                let st = try status.map { s -> InvoiceStatus in
-                    guard let v = InvoiceStatus(rawValue: s) else { throw ValidationError("`--status \(s)`: proforma, issued or discarded") }
-                    return v
-                }
-                let list = try ledger.invoices(status: st, client: client, period: period.flatMap { Period(parsing: $0) })
-                if format == "json" {
+                let list = try ledger.invoices(status: status, client: client, period: period?.period)
+                if format == .json {
                     emit("[" + (try list.compactMap { try ledger.invoice(id: $0.id ?? 0) }.map(InvoiceJSON.encode)).joined(separator: ",\n") + "]\n")
                 } else {
                     for i in list {
@@ -40,7 +36,7 @@ struct InvoicesCommand: ParsableCommand {
     struct Show: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Document id or number") var id: String
-        @Option(help: "text or json") var format: String = "text"
+        @Option(help: "text or json") var format: OutputFormat = .text
 
         func run() throws {
             try Outcome.run {
@@ -49,7 +45,7 @@ struct InvoicesCommand: ParsableCommand {
                     printError("ardoise: no document `\(id)`")
                     return 1
                 }
-                if format == "json" { emit(InvoiceJSON.encode(s) + "\n"); return 0 }
+                if format == .json { emit(InvoiceJSON.encode(s) + "\n"); return 0 }
                 let i = s.invoice
                 emit("\(i.type == .invoice ? "Invoice" : "Credit note") \(i.number ?? "proforma #\(i.id ?? 0)") (\(i.status.rawValue)) for \(i.client)\(i.payer.map { ", billed to \($0)" } ?? "")\n")
                 emit("period \(i.periodStart)..\(i.periodEnd), issued \(i.issueDate), due \(i.dueDate) (\(i.paymentTerms))\n")
@@ -68,8 +64,13 @@ struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "validate", abstract: "Validate proformas: number, issue date, due date; then frozen.")
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Validate every proforma (of --period when given).") var all = false
-    @Option var period: String?
-    @Argument var ids: [Int64] = []
+    @Option(help: "With --all: only the proformas whose period overlaps this one.", transform: PeriodArgument.parse) var period: PeriodArgument?
+    @Argument(help: "Proforma ids.") var ids: [Int64] = []
+
+    func validate() throws {
+        if all == !ids.isEmpty { throw ValidationError("give proforma ids or `--all`") }
+        if period != nil && !all { throw ValidationError("--period goes with --all") }
+    }
 
     func run() throws {
         try Outcome.run {
@@ -78,7 +79,7 @@ struct ValidateCommand: ParsableCommand {
             let ledger = try workspace.openLedger()
             let engine = try workspace.engine(ledger: ledger, today: today, actor: global.who)
             var targets = ids
-            if all { targets += try ledger.invoices(status: .proforma, period: period.flatMap { Period(parsing: $0) }).compactMap(\.id) }
+            if all { targets += try ledger.invoices(status: .proforma, period: period?.period).compactMap(\.id) }
             let numbers = try engine.validate(ids: targets, on: today)
             for n in numbers { emit("issued \(n)\n") }
             emit("\(numbers.count) validated\n")

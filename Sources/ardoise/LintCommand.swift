@@ -20,6 +20,10 @@ struct LintCommand: ParsableCommand {
     @Argument(help: "Contract files (*.ard), folders of them, or settings files (*.yaml).")
     var paths: [String] = []
 
+    func validate() throws {
+        try requireExisting(paths)
+    }
+
     func run() throws {
         try Outcome.run {
             if let code = explain {

@@ -12,18 +12,14 @@ struct OutboxCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List queued messages and their state.")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "pending, sent or failed") var status: String?
-        @Option(help: "text or json") var format: String = "text"
+        @Option(help: "pending, sent or failed") var status: OutboxStatus?
+        @Option(help: "text or json") var format: OutputFormat = .text
 
         func run() throws {
             try Outcome.run {
                 let ledger = try Workspace.open(configPath: global.config).openLedger()
-                let st = try status.map { s -> OutboxStatus in
-                    guard let v = OutboxStatus(rawValue: s) else { throw ValidationError("`--status \(s)`: pending, sent or failed") }
-                    return v
-                }
-                let entries = try ledger.outbox(status: st)
-                if format == "json" {
+                let entries = try ledger.outbox(status: status)
+                if format == .json {
                     emit("[" + entries.map(OutboxJSON.encode).joined(separator: ",\n") + "]\n")
                     return 0
                 }

@@ -9,14 +9,17 @@ struct ReportCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Revenue no invoice carries: unpriced categories, guests or orders without a term, days outside a contract, unknown clients, late revenue.")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "The period to check, e.g. 2026-10.") var period: String
+        @Option(help: "The period to check, e.g. 2026-10.", transform: PeriodArgument.parse) var period: PeriodArgument
 
         func run() throws {
             try Outcome.run {
-                guard let p = Period(parsing: period) else { throw ValidationError("`--period \(period)` is not a period") }
+                let p = period.period
                 let workspace = try Workspace.open(configPath: global.config)
                 let today = try global.today()
-                let report = try workspace.engine(ledger: try workspace.openLedger(), today: today).unbilled(period: p, issueDate: today)
+                // Runs even when some contracts have errors: their clients' revenue shows as unbilled.
+                let (engine, problems) = workspace.billingEngine(ledger: try workspace.openLedger(), today: today)
+                if !problems.isEmpty { printError(problems.rendered, terminator: "") }
+                let report = try engine.unbilled(period: p, issueDate: today)
                 for i in report.items {
                     emit("\(i.client)\t\(i.site)\t\(i.category ?? "-")\t\(i.amountTTC.grouped) TTC\t\(i.reason)\n")
                 }
@@ -25,7 +28,8 @@ struct ReportCommand: ParsableCommand {
                 }
                 for f in report.failures { emit("error: \(f.client): \(f.message)\n") }
                 emit("unbilled revenue of \(p.name): \(report.items.count) items, \(report.totalTTC.grouped) TTC; \(report.lateRevenue.count) periods with late revenue\n")
-                return report.failures.isEmpty ? 0 : 1
+                emit(problems.summary)
+                return report.failures.isEmpty && problems.isEmpty ? 0 : 1
             }
         }
     }

@@ -12,7 +12,7 @@ struct RunCommand: ParsableCommand {
             Cron or a systemd timer calls it once a day (examples/cron and examples/systemd). Running it twice for a day \
             changes nothing; a second run while one is going exits 2 without doing anything (lock file beside the database). \
             Exit codes: 0 all done; 1 done, but something needs a person (rejected rows, a conflict, a client not billed, a \
-            delivery that failed); 2 it could not run. Logs: one line per event on standard error, JSON with --log-format json.
+            contract with errors: its client is skipped, the others billed, a delivery that failed); 2 it could not run. Logs: one line per event on standard error, JSON with --log-format json.
             """
     )
     enum LogFormat: String, ExpressibleByArgument { case text, json }
@@ -32,6 +32,7 @@ struct RunCommand: ParsableCommand {
             }
             logger.logLevel = verbose ? .debug : .info
             let report = try ScheduledRun(workspace: workspace, logger: logger, actor: global.actor ?? "scheduler", sending: !noSend).run(on: day)
+            if let problems = report.contractProblems { printError(problems.rendered, terminator: "") }
             emit(RunCommand.summary(report))
             return report.exitCode
         }
@@ -48,6 +49,7 @@ struct RunCommand: ParsableCommand {
         if let s = r.sending { out += "  sending: \(s)\n" }
         for f in r.billingFailures { out += "error: \(f.client): \(f.message)\n" }
         for f in r.stepFailures { out += "error: \(f)\n" }
+        if let problems = r.contractProblems { out += problems.summary }
         return out
     }
 }

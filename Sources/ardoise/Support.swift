@@ -10,8 +10,8 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "The configuration file naming settings, rules, database and inbox.")
     var config: String = "ardoise.yaml"
 
-    @Option(name: .long, help: "The day to act as of (YYYY-MM-DD), default today in Europe/Paris.")
-    var date: String?
+    @Option(name: .long, help: "The day to act as of (YYYY-MM-DD), default today in Europe/Paris.", transform: DayArgument.parse)
+    var date: DayArgument?
 
     @Option(name: .long, help: "Who acts, for the audit log (default: $USER).")
     var actor: String?
@@ -20,9 +20,7 @@ struct GlobalOptions: ParsableArguments {
     var who: String { actor ?? ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "ardoise" }
 
     func today() throws -> Day {
-        guard let d = date else { return BusinessCalendar.today() }
-        guard let day = Day(iso: d) else { throw ValidationError("`--date \(d)` is not a date YYYY-MM-DD") }
-        return day
+        date?.day ?? BusinessCalendar.today()
     }
 }
 

@@ -17,6 +17,10 @@ struct TestCommand: ParsableCommand {
     @Argument(help: "Contract files or folders (default: the rules folder of the configuration).")
     var paths: [String] = []
 
+    func validate() throws {
+        try requireExisting(paths)
+    }
+
     func run() throws {
         try Outcome.run {
             let workspace = try Workspace.open(configPath: global.config)

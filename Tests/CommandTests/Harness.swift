@@ -1,0 +1,118 @@
+import Foundation
+import Ledger
+import Testing
+import TestSupport
+
+/// What one run of the `ardoise` executable printed and returned.
+struct Execution: CustomStringConvertible {
+    var arguments: [String]
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    var description: String { "ardoise \(arguments.joined(separator: " ")) → exit \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
+}
+
+/// The built `ardoise` binary, run as a subprocess in a scratch workspace:
+/// the end-to-end view a person or a scheduler has (output, exit code, effect
+/// on the ledger), in the spirit of swift-argument-parser's `AssertExecuteCommand`.
+enum Executable {
+    /// `ARDOISE_BINARY`, or `ardoise` beside the test bundle (`.build/debug`), or in the repository's `.build/debug`.
+    static let url: URL? = {
+        let fm = FileManager.default
+        if let path = ProcessInfo.processInfo.environment["ARDOISE_BINARY"] { return URL(fileURLWithPath: path) }
+        var candidates = [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
+        if let exe = Bundle.main.executableURL { candidates.append(exe.deletingLastPathComponent()) }
+        for b in Bundle.allBundles { candidates.append(b.bundleURL.deletingLastPathComponent()) }
+        candidates.append(Repository.root.appendingPathComponent(".build/debug"))
+        return candidates.map { $0.appendingPathComponent("ardoise") }.first { fm.isExecutableFile(atPath: $0.path) }
+    }()
+
+    /// Runs `ardoise arguments…` in `directory`; standard output and error kept apart.
+    static func run(_ arguments: [String], in directory: URL) throws -> Execution {
+        guard let url else { throw HarnessError("no `ardoise` binary beside the tests: run `swift build` first, or set ARDOISE_BINARY") }
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var environment = ProcessInfo.processInfo.environment
+        environment["USER"] = "tester"
+        process.environment = environment
+        // Files, not pipes: a large output cannot block the child.
+        let out = directory.appendingPathComponent(".stdout-\(UUID().uuidString)")
+        let err = directory.appendingPathComponent(".stderr-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: out); try? FileManager.default.removeItem(at: err) }
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return Execution(arguments: arguments, status: process.terminationStatus,
+                         stdout: try String(contentsOf: out, encoding: .utf8), stderr: try String(contentsOf: err, encoding: .utf8))
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A small realistic workspace (`ardoise demo generate --sites 2 --clients 12`,
+/// its inbox imported) copied into a temporary folder for each test.
+struct ScratchWorkspace {
+    let dir: URL
+
+    /// Generated and imported once, then copied: each test has its own.
+    private static let template: Result<URL, HarnessError> = {
+        let dir = Repository.temporaryDirectory("ardoise-cli-template")
+        do {
+            let generate = try Executable.run(["demo", "generate", "--out", "ws", "--sites", "2", "--clients", "12"], in: dir)
+            guard generate.status == 0 else { return .failure(HarnessError("demo generate failed: \(generate)")) }
+            let ws = dir.appendingPathComponent("ws")
+            let imported = try Executable.run(["import"], in: ws)
+            guard imported.status == 0 else { return .failure(HarnessError("import failed: \(imported)")) }
+            return .success(ws)
+        } catch {
+            return .failure(HarnessError("\(error)"))
+        }
+    }()
+
+    init(edit: (URL) throws -> Void = { _ in }) throws {
+        let template = try Self.template.get()
+        dir = Repository.temporaryDirectory("ardoise-cli")
+        try FileManager.default.removeItem(at: dir)
+        try FileManager.default.copyItem(at: template, to: dir)
+        try edit(dir)
+    }
+
+    /// Runs `ardoise` in the workspace.
+    @discardableResult
+    func run(_ arguments: String...) throws -> Execution { try Executable.run(arguments, in: dir) }
+    func run(_ arguments: [String]) throws -> Execution { try Executable.run(arguments, in: dir) }
+
+    func ledger() throws -> Ledger { try Ledger(path: dir.appendingPathComponent("ardoise.sqlite").path) }
+
+    /// Replaces `old` with `new` in a file of the workspace; fails the test when `old` is absent.
+    func replace(_ old: String, with new: String, in file: String) throws {
+        let url = dir.appendingPathComponent(file)
+        let text = try String(contentsOf: url, encoding: .utf8)
+        guard text.contains(old) else { throw HarnessError("`\(old)` not in \(file)") }
+        try text.replacingOccurrences(of: old, with: new).write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    /// The output with the workspace's temporary path replaced by `$WORKSPACE`, for golden files.
+    func normalised(_ text: String) -> String {
+        text.replacingOccurrences(of: dir.standardizedFileURL.path, with: "$WORKSPACE")
+            .replacingOccurrences(of: dir.path, with: "$WORKSPACE")
+    }
+
+    /// Every document of the ledger: (status, client) pairs, and the audit log's size: what a command changed.
+    func ledgerState() throws -> [String] {
+        let ledger = try self.ledger()
+        let docs = try ledger.invoices(includeDiscarded: true).map { "\($0.id ?? 0) \($0.status.rawValue) \($0.number ?? "-") \($0.client)" }
+        let outbox = try ledger.outbox(status: nil).map { "mail \($0.number) \($0.message.status.rawValue) \($0.message.nextAttemptAt ?? "-")" }
+        return docs + outbox + ["audit entries: \(try ledger.auditLog().count)", "outbox: \(outbox.count)"]
+    }
+}
