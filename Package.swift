@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "Settings", dependencies: ["BillingModel", "Diagnostics", "Yams"]),
         // The SQLite ledger: imported files, tickets, quarantine, orders, invoices.
         .target(name: "Ledger", dependencies: [
-            "BillingModel", "Diagnostics", .product(name: "GRDB", package: "GRDB.swift"),
+            "BillingModel", "Diagnostics", "Accounting", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         // Importers of register files and event orders into the ledger.
@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "Demo", dependencies: ["BillingModel", "Diagnostics", "Ledger", "Imports", "ContractLanguage", "Settings"]),
         // The billing engine: contracts over the ledger's revenue, invoice life.
         .target(name: "BillingEngine", dependencies: [
-            "BillingModel", "ContractLanguage", "Settings", "Ledger", .product(name: "GRDB", package: "GRDB.swift"),
+            "BillingModel", "ContractLanguage", "Settings", "Ledger", "Accounting", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // Benchmarks of issues 3, 4 and 5 (lint throughput, compiled evaluation, generation); they return printable reports.
         .target(name: "Benchmarks", dependencies: [
@@ -80,7 +80,7 @@ let package = Package(
         ], exclude: ["Golden"]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "BillingModel", "Diagnostics", "TestSupport"],
                     exclude: ["Golden"]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Imports", "Demo", "BillingModel", "TestSupport"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Imports", "Demo", "BillingModel", "Accounting", "TestSupport"]),
         .testTarget(name: "DemoTests", dependencies: ["Demo", "Workspace", "ContractLanguage", "Settings", "BillingModel",
                                                       "Diagnostics", "TestSupport"]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks"]),

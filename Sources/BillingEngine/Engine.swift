@@ -54,7 +54,11 @@ public struct BillingEngine: Sendable {
         let index = settings.contractIndexValues
         self.contracts = contracts.mapValues { CompiledContract($0, indexSeries: index) }
         self.actor = actor
+        self.posting = settings.salesPosting
     }
+
+    /// How issued documents are posted to the sales journal.
+    let posting: SalesPosting
 
     // MARK: periods
 
@@ -257,7 +261,7 @@ public struct BillingEngine: Sendable {
             let terms = PaymentTerms(description: stored.invoice.paymentTerms) ?? .onReceipt
             numbers.append(try ledger.issue(id: id, on: day, dueDate: terms.dueDate(issuedOn: day),
                                             format: format(series: stored.invoice.series), actor: actor, at: now,
-                                            mail: outboxRequest(for: stored.invoice)))
+                                            mail: outboxRequest(for: stored.invoice), posting: posting))
         }
         return numbers
     }

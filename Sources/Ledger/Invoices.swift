@@ -334,12 +334,15 @@ extension Ledger {
     /// transaction: issued and queued together, or neither.
     @discardableResult
     public func issue(id: Int64, on day: Day, dueDate: Day, format: SeriesFormat, actor: String, at date: Date = Date(),
-                      mail: OutboxRequest? = nil) throws -> String {
-        try durableWrite { db in try issue(id: id, on: day, dueDate: dueDate, format: format, actor: actor, at: date, mail: mail, db: db) }
+                      mail: OutboxRequest? = nil, posting: SalesPosting) throws -> String {
+        try durableWrite { db in
+            try issue(id: id, on: day, dueDate: dueDate, format: format, actor: actor, at: date, mail: mail, posting: posting, db: db)
+        }
     }
 
+    /// Issues inside the caller's transaction; the document's sales entry is posted with it (`posting`).
     public func issue(id: Int64, on day: Day, dueDate: Day, format: SeriesFormat, actor: String, at date: Date,
-                      mail: OutboxRequest? = nil, db: Database) throws -> String {
+                      mail: OutboxRequest? = nil, posting: SalesPosting, db: Database) throws -> String {
         guard let invoice = try Invoice.fetchOne(db, key: id) else { throw InvoiceError("no invoice \(id)") }
         guard invoice.status == .proforma else {
             throw InvoiceError("invoice \(id) is \(invoice.status.rawValue)\(invoice.number.map { " as \($0)" } ?? ""): only a proforma can be validated")
@@ -374,6 +377,7 @@ extension Ledger {
         }
         let number = format.number(n)
         let now = Ledger.timestamp(date)
+        try postSalesEntry(invoice, number: number, on: day, posting: posting, now: now, db: db)
         try db.execute(sql: """
             UPDATE invoice SET status = 'issued', number = ?, issue_date = ?, due_date = ?, issued_at = ? WHERE id = ?
             """, arguments: [number, day.description, max(dueDate, day).description, now, id])

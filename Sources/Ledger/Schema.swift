@@ -359,6 +359,7 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        registerJournalEntries(&migrator)
         return migrator
     }
 }

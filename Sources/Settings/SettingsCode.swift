@@ -77,6 +77,7 @@ public enum SettingsCode {
         invalidEnvironmentVariable,
         conflictingKeys,
         settingsFileNotFound,
+        missingVATAccount,
         missingNumberSeries,
         indexGap,
         unusualIndemnity,

@@ -98,13 +98,18 @@ import Workspace
             ids.append(try #require(try ledger.createProforma(new, actor: "test")))
         }
         let format = SeriesFormat(prefix: "FA-", width: 4)
+        let posting = ws.settings.salesPosting
         let numbers = try await withThrowingTaskGroup(of: String.self) { group in
-            for id in ids { group.addTask { try ledger.issue(id: id, on: day, dueDate: day, format: format, actor: "test") } }
+            for id in ids { group.addTask { try ledger.issue(id: id, on: day, dueDate: day, format: format, actor: "test", posting: posting) } }
             var out: [String] = []
             for try await n in group { out.append(n) }
             return out
         }
         #expect(numbers.sorted() == (1...40).map { format.number(Int64($0)) })
+        // Entries follow the same order: one per document, numbered 1…40 without a gap.
+        let entries = try ledger.entries()
+        #expect(entries.map(\.entry.number).sorted() == Array(1...40))
+        #expect(entries.allSatisfy { $0.entry.isBalanced })
     }
 
     @Test func nothingIsIssuedInAClosedMonth() throws {
@@ -120,7 +125,8 @@ import Workspace
         let id2 = try #require(try ledger.createProforma(NewInvoice(type: .invoice, series: "FA", client: "ACME", period: Period(start: day, end: day),
                                                                    issueDate: day, dueDate: day, paymentTerms: "on receipt", origin: .manual,
                                                                    lines: [line]), actor: "test"))
-        #expect(throws: InvoiceError.self) { try ledger.issue(id: id2, on: day, dueDate: day, format: SeriesFormat(prefix: "FA-", width: 4), actor: "test") }
+        #expect(throws: InvoiceError.self) { try ledger.issue(id: id2, on: day, dueDate: day, format: SeriesFormat(prefix: "FA-", width: 4), actor: "test",
+                                                           posting: ws.settings.salesPosting) }
     }
 }
 

@@ -111,13 +111,15 @@ struct BilledMonth {
         #expect(throws: Crash.self) {
             try m.ledger.pool.write { db in
                 _ = try m.ledger.issue(id: id, on: BilledMonth.issueDay, dueDate: BilledMonth.issueDay, format: SeriesFormat(prefix: "FA-2026-", width: 6),
-                                       actor: "test", at: BilledMonth.t0, mail: request, db: db)
+                                       actor: "test", at: BilledMonth.t0, mail: request, posting: m.engine.settings.salesPosting, db: db)
                 #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE invoice_id = ?", arguments: [id]) == 1)
+                #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal_entry WHERE invoice_id = ?", arguments: [id]) == 1)
                 throw Crash()
             }
         }
         #expect(try m.ledger.invoice(id: id)?.invoice.status == .proforma)
         #expect(try m.ledger.outboxMessage(invoiceID: id) == nil)
+        #expect(try m.ledger.entries().allSatisfy { $0.invoiceID != id })
         let number = try m.validateOneProforma().number
         #expect(try m.message(invoiceID: id).messageId.hasPrefix("<\(number)."))
     }

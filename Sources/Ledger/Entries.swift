@@ -1,0 +1,215 @@
+import Accounting
+import BillingModel
+import Foundation
+import GRDB
+
+/// What posting an issued document needs from the settings: the accounts,
+/// the journal, and each billed customer's own account and name.
+public struct SalesPosting: Sendable {
+    public var accounts: SalesAccounts
+    public var journal: String
+    public var journalLabel: String
+    /// Client or payer code → its receivable account and legal name.
+    public var customers: [String: Customer]
+
+    public struct Customer: Sendable {
+        public var account: String
+        public var name: String
+        public init(account: String, name: String) {
+            self.account = account
+            self.name = name
+        }
+    }
+
+    public init(accounts: SalesAccounts, journal: String, journalLabel: String, customers: [String: Customer]) {
+        self.accounts = accounts
+        self.journal = journal
+        self.journalLabel = journalLabel
+        self.customers = customers
+    }
+}
+
+/// An entry as stored, with its lines.
+public struct StoredEntry: Sendable, Hashable {
+    public var id: Int64
+    public var invoiceID: Int64?
+    public var entry: JournalEntry
+}
+
+extension Schema {
+    /// "v7 journal entries": the sales journal. Each issued document is
+    /// posted in the transaction that numbers it (the trigger refuses issuing
+    /// a document without its entry), entries are numbered continuously per
+    /// journal, append-only, never dated in a closed month, and no line
+    /// carries a negative amount or both sides.
+    static func registerJournalEntries(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v7 journal entries") { db in
+            try db.execute(sql: """
+                CREATE TABLE journal (
+                  code TEXT PRIMARY KEY CHECK (code <> ''),
+                  label TEXT NOT NULL,
+                  last_number INTEGER NOT NULL DEFAULT 0 CHECK (last_number >= 0)
+                );
+                CREATE TABLE journal_entry (
+                  id INTEGER PRIMARY KEY,
+                  journal TEXT NOT NULL REFERENCES journal(code),
+                  number INTEGER NOT NULL CHECK (number >= 1),
+                  entry_date TEXT NOT NULL,
+                  piece_ref TEXT NOT NULL CHECK (piece_ref <> ''),
+                  piece_date TEXT NOT NULL,
+                  validation_date TEXT NOT NULL,
+                  invoice_id INTEGER UNIQUE REFERENCES invoice(id),
+                  created_at TEXT NOT NULL,
+                  UNIQUE (journal, number)
+                );
+                CREATE INDEX journal_entry_date ON journal_entry(entry_date);
+                CREATE TABLE journal_entry_line (
+                  entry_id INTEGER NOT NULL REFERENCES journal_entry(id),
+                  position INTEGER NOT NULL CHECK (position >= 1),
+                  account TEXT NOT NULL CHECK (account <> ''),
+                  account_label TEXT NOT NULL,
+                  auxiliary_account TEXT,
+                  auxiliary_label TEXT,
+                  label TEXT NOT NULL CHECK (label <> ''),
+                  debit INTEGER NOT NULL CHECK (debit >= 0),
+                  credit INTEGER NOT NULL CHECK (credit >= 0),
+                  vat_rate INTEGER,
+                  CHECK ((debit = 0) <> (credit = 0)),
+                  PRIMARY KEY (entry_id, position)
+                ) WITHOUT ROWID;
+
+                CREATE TRIGGER journal_no_gap BEFORE UPDATE OF last_number ON journal
+                  WHEN NEW.last_number <> OLD.last_number + 1
+                  BEGIN SELECT RAISE(ABORT, 'a journal''s numbers only move forward by one'); END;
+                CREATE TRIGGER journal_entry_number BEFORE INSERT ON journal_entry
+                  WHEN NEW.number <> (SELECT last_number FROM journal WHERE code = NEW.journal)
+                  BEGIN SELECT RAISE(ABORT, 'an entry takes its journal''s next number'); END;
+                CREATE TRIGGER journal_entry_closed_month BEFORE INSERT ON journal_entry
+                  WHEN EXISTS (SELECT 1 FROM closed_month WHERE month = substr(NEW.entry_date, 1, 7))
+                  BEGIN SELECT RAISE(ABORT, 'the month of the entry date is closed: nothing is posted in it'); END;
+                CREATE TRIGGER journal_entry_append_only_update BEFORE UPDATE ON journal_entry
+                  BEGIN SELECT RAISE(ABORT, 'journal entries are append-only: post a reversing entry'); END;
+                CREATE TRIGGER journal_entry_append_only_delete BEFORE DELETE ON journal_entry
+                  BEGIN SELECT RAISE(ABORT, 'journal entries are append-only: post a reversing entry'); END;
+                CREATE TRIGGER journal_entry_line_frozen_insert BEFORE INSERT ON journal_entry_line
+                  WHEN EXISTS (SELECT 1 FROM journal_entry_line WHERE entry_id = NEW.entry_id)
+                   AND (SELECT MAX(position) FROM journal_entry_line WHERE entry_id = NEW.entry_id) <> NEW.position - 1
+                  BEGIN SELECT RAISE(ABORT, 'entry lines are written in order, once'); END;
+                CREATE TRIGGER journal_entry_line_append_only_update BEFORE UPDATE ON journal_entry_line
+                  BEGIN SELECT RAISE(ABORT, 'journal entries are append-only: post a reversing entry'); END;
+                CREATE TRIGGER journal_entry_line_append_only_delete BEFORE DELETE ON journal_entry_line
+                  BEGIN SELECT RAISE(ABORT, 'journal entries are append-only: post a reversing entry'); END;
+
+                -- A document is issued with its entry, in one transaction.
+                CREATE TRIGGER invoice_issued_with_entry BEFORE UPDATE OF status ON invoice
+                  WHEN NEW.status = 'issued' AND NOT EXISTS (SELECT 1 FROM journal_entry WHERE invoice_id = NEW.id)
+                  BEGIN SELECT RAISE(ABORT, 'a document is issued with its journal entry'); END;
+                """)
+        }
+    }
+}
+
+extension Ledger {
+    /// Posts the sales entry of document `invoice`, numbered `number`, issued on `day`:
+    /// called inside the issuing transaction, before the status changes.
+    func postSalesEntry(_ invoice: Invoice, number: String, on day: Day, posting: SalesPosting, now: String, db: Database) throws {
+        guard let id = invoice.id else { throw InvoiceError("a document without id cannot be posted") }
+        let customerCode = invoice.billedCustomer
+        guard let customer = posting.customers[customerCode] else {
+            throw InvoiceError("\(number) cannot be posted: customer `\(customerCode)` has no receivable account in the settings")
+        }
+        let lines = try InvoiceLine.filter(InvoiceLine.Columns.invoiceId == id).order(InvoiceLine.Columns.position).fetchAll(db)
+        let vat = try InvoiceVAT.filter(Column("invoice_id") == id).fetchAll(db)
+        let document = IssuedDocument(
+            kind: invoice.type == .creditNote ? .creditNote : .invoice, number: number, issueDate: day,
+            customerAccount: customer.account, customerName: customer.name,
+            lines: lines.map { (revenueType: $0.revenueType, rate: $0.rate, net: $0.netAmount) },
+            vat: vat.map { (rate: VATRate(tenThousandths: $0.rate), base: Money(cents: $0.base), vat: Money(cents: $0.vat)) },
+            totalTTC: Money(cents: invoice.totalTtc))
+        try db.execute(sql: "INSERT OR IGNORE INTO journal (code, label) VALUES (?, ?)", arguments: [posting.journal, posting.journalLabel])
+        try db.execute(sql: "UPDATE journal SET last_number = last_number + 1 WHERE code = ?", arguments: [posting.journal])
+        let next = try Int.fetchOne(db, sql: "SELECT last_number FROM journal WHERE code = ?", arguments: [posting.journal]) ?? 0
+        let entry: JournalEntry
+        do {
+            entry = try SalesEntry.make(document, accounts: posting.accounts, journal: posting.journal,
+                                        journalLabel: posting.journalLabel, number: next)
+        } catch {
+            throw InvoiceError(error.description)
+        }
+        try insert(entry, invoiceID: id, now: now, db: db)
+    }
+
+    func insert(_ entry: JournalEntry, invoiceID: Int64?, now: String, db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO journal_entry (journal, number, entry_date, piece_ref, piece_date, validation_date, invoice_id, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [entry.journal, entry.number, entry.date.description, entry.pieceReference, entry.pieceDate.description,
+                             entry.validationDate.description, invoiceID, now])
+        let entryID = db.lastInsertedRowID
+        for (i, l) in entry.lines.enumerated() {
+            try db.execute(sql: """
+                INSERT INTO journal_entry_line (entry_id, position, account, account_label, auxiliary_account, auxiliary_label,
+                                                label, debit, credit, vat_rate)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [entryID, i + 1, l.account, l.accountLabel, l.auxiliaryAccount, l.auxiliaryLabel, l.label,
+                                 l.debit.cents, l.credit.cents, l.vatRate?.tenThousandths])
+        }
+    }
+
+    /// Posts the entries of issued documents that have none (a ledger whose
+    /// documents were issued before entries existed), in number order within
+    /// each series, dated their issue date; returns how many. Idempotent.
+    public func postMissingEntries(posting: SalesPosting, actor: String, at date: Date = Date()) throws -> Int {
+        try durableWrite { db in
+            let missing = try Invoice.fetchAll(db, sql: """
+                SELECT * FROM invoice WHERE status = 'issued'
+                  AND NOT EXISTS (SELECT 1 FROM journal_entry WHERE invoice_id = invoice.id)
+                ORDER BY issue_date, issued_at, id
+                """)
+            let now = Ledger.timestamp(date)
+            for invoice in missing {
+                guard let number = invoice.number, let day = Day(iso: invoice.issueDate) else { continue }
+                try postSalesEntry(invoice, number: number, on: day, posting: posting, now: now, db: db)
+            }
+            if !missing.isEmpty {
+                try appendAudit(db, at: now, actor: actor, action: "post-missing-entries", invoiceID: nil,
+                                details: "\(missing.count) issued documents posted to the sales journal")
+            }
+            return missing.count
+        }
+    }
+
+    /// The entries dated within `period` (all journals), in journal and number order.
+    public func entries(in period: Period? = nil) throws -> [StoredEntry] {
+        try pool.read { db in
+            var sql = "SELECT e.*, j.label AS journal_label FROM journal_entry e JOIN journal j ON j.code = e.journal"
+            var arguments: StatementArguments = []
+            if let period {
+                sql += " WHERE e.entry_date BETWEEN ? AND ?"
+                arguments = [period.start.description, period.end.description]
+            }
+            sql += " ORDER BY e.journal, e.number"
+            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+            var linesByEntry: [Int64: [EntryLine]] = [:]
+            let lineRows = try Row.fetchAll(db, sql: """
+                SELECT l.* FROM journal_entry_line l JOIN journal_entry e ON e.id = l.entry_id
+                \(period == nil ? "" : "WHERE e.entry_date BETWEEN ? AND ?") ORDER BY l.entry_id, l.position
+                """, arguments: arguments)
+            for r in lineRows {
+                let rate: Int64? = r["vat_rate"]
+                linesByEntry[r["entry_id"], default: []].append(EntryLine(
+                    account: r["account"], accountLabel: r["account_label"], auxiliaryAccount: r["auxiliary_account"],
+                    auxiliaryLabel: r["auxiliary_label"], label: r["label"], debit: Money(cents: r["debit"]),
+                    credit: Money(cents: r["credit"]), vatRate: rate.map { VATRate(tenThousandths: $0) }))
+            }
+            return rows.compactMap { r -> StoredEntry? in
+                let id: Int64 = r["id"]
+                guard let date = Day(iso: r["entry_date"] as String), let piece = Day(iso: r["piece_date"] as String),
+                      let valid = Day(iso: r["validation_date"] as String) else { return nil }
+                return StoredEntry(id: id, invoiceID: r["invoice_id"], entry: JournalEntry(
+                    journal: r["journal"], journalLabel: r["journal_label"], number: r["number"], date: date,
+                    pieceReference: r["piece_ref"], pieceDate: piece, validationDate: valid, lines: linesByEntry[id] ?? []))
+            }
+        }
+    }
+}
