@@ -73,7 +73,10 @@ let package = Package(
 
         .target(name: "TestSupport", dependencies: ["Diagnostics"], path: "Tests/TestSupport"),
         .testTarget(name: "BillingModelTests", dependencies: ["BillingModel"]),
-        .testTarget(name: "AccountingTests", dependencies: ["Accounting", "BillingModel", "TestSupport"]),
+        .testTarget(name: "AccountingTests", dependencies: [
+            "Accounting", "BillingModel", "Workspace", "Ledger", "Demo", "BillingEngine", "TestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "TestSupport"]),
         .testTarget(name: "ContractLanguageTests", dependencies: [
             "ContractLanguage", "BillingModel", "Diagnostics", "TestSupport",

@@ -70,6 +70,15 @@ public struct ScheduledRun {
         logger.info("run started", metadata: ["day": "\(day)", "database": "\(workspace.config.databasePath)"])
         let ledger = try workspace.openLedger(creating: true)
 
+        // 0. Documents issued before the sales journal existed get their entries (once).
+        do {
+            let posted = try workspace.postMissingEntries(ledger: ledger, actor: actor)
+            if posted > 0 { logger.notice("posted the entries of documents issued before the sales journal", metadata: ["documents": "\(posted)"]) }
+        } catch {
+            report.stepFailures.append("entries: \(error)")
+            logger.error("step failed", metadata: ["step": "entries", "error": "\(error)"])
+        }
+
         // 1. The inbox, each file all or nothing.
         for r in workspace.importFiles([], into: ledger) {
             var meta: Logger.Metadata = ["file": "\(DisplayPath.of(r.file))", "status": "\(r.status.rawValue)", "rows": "\(r.rows)"]

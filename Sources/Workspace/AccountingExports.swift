@@ -1,0 +1,51 @@
+import Accounting
+import BillingEngine
+import BillingModel
+import Foundation
+import Ledger
+
+/// The formats the sales journal is exported in.
+public enum EntriesFormat: String, CaseIterable, Sendable {
+    /// The legal FEC (article A47 A-1 LPF).
+    case fec
+    /// One row per entry line, for accounting software.
+    case csv
+}
+
+/// An export of the sales journal for a period: its default file name and text.
+public struct EntriesExport: Sendable {
+    public var fileName: String
+    public var text: String
+    public var entries: Int
+    public var lines: Int
+    public var debit: Money
+    public var credit: Money
+}
+
+extension Workspace {
+    /// Posts the sales entries of issued documents that have none (ledgers
+    /// issued before the journal existed). Idempotent; the daily run calls it.
+    public func postMissingEntries(ledger: Ledger, actor: String) throws -> Int {
+        try ledger.postMissingEntries(posting: settings.salesPosting, actor: actor)
+    }
+
+    /// The entries dated within `period` as a FEC or CSV file. The FEC's name
+    /// is `<SIREN>FEC<YYYYMMDD>.txt`, the date being the period's last day
+    /// (the closing date of the month exported).
+    public func exportEntries(ledger: Ledger, period: Period, format: EntriesFormat) throws -> EntriesExport {
+        let stored = try ledger.entries(in: period).map(\.entry)
+        let lines = stored.flatMap(\.lines)
+        let text: String
+        let name: String
+        switch format {
+        case .fec:
+            text = FEC.text(stored)
+            name = FEC.fileName(siren: settings.seller.siren, closingDate: period.end)
+        case .csv:
+            text = EntriesCSV.text(stored)
+            name = "ecritures-\(period.start.compact)-\(period.end.compact).csv"
+        }
+        return EntriesExport(fileName: name, text: text, entries: stored.count, lines: lines.count,
+                             debit: lines.map(\.debit).sum(), credit: lines.map(\.credit).sum())
+    }
+}

@@ -1,0 +1,80 @@
+import Accounting
+import BillingEngine
+import BillingModel
+import Demo
+import Foundation
+import GRDB
+import Ledger
+import Testing
+import TestSupport
+import Workspace
+
+/// The FEC of a month billed for real (a small demo workspace: import, bill,
+/// validate, credit), read back by the independent checker and re-totalled
+/// against the ledger's documents.
+@Suite(.serialized) struct FECOfABilledMonth {
+    static let issueDay = Day(iso: "2026-11-02") ?? Day(ordinal: 0)
+
+    /// A small month, billed and validated, with one credit note.
+    static func billedMonth() throws -> (Workspace, Ledger) {
+        let dir = Repository.temporaryDirectory("fec-month")
+        _ = try DemoWorkspace.write(to: dir, sites: 2, clients: 8, month: "2026-10", seed: 7)
+        let workspace = try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
+        let ledger = try workspace.openLedger(creating: true)
+        _ = workspace.importFiles([], into: ledger)
+        let engine = try workspace.engine(ledger: ledger, today: issueDay)
+        let report = try engine.generate(period: Period(parsing: "2026-10") ?? Period.month(of: issueDay), issueDate: issueDay)
+        _ = try engine.validate(ids: report.created.filter { id in (try? ledger.invoice(id: id)?.invoice.status) == .proforma }, on: issueDay)
+        let first = try #require(try ledger.invoices(status: .issued).first)
+        _ = try engine.credit(invoice: try #require(first.number), reason: "geste commercial", on: issueDay.adding(days: 3))
+        return (workspace, ledger)
+    }
+
+    @Test func theFECPassesTheCheckerAndEqualsTheDocuments() throws {
+        let (workspace, ledger) = try Self.billedMonth()
+        let november = try #require(Period(parsing: "2026-11"))
+        let export = try workspace.exportEntries(ledger: ledger, period: november, format: .fec)
+        #expect(export.fileName == "\(workspace.settings.seller.siren)FEC20261130.txt")
+        let check = FECChecker(text: export.text, firstDay: "20261101", lastDay: "20261130")
+        #expect(check.problems.isEmpty, "\(check.problems.prefix(10))")
+
+        // Re-totalled against the ledger: per document, the customer line is its TTC, on the right side.
+        let issued = try ledger.invoices(status: .issued)
+        #expect(issued.count > 5)
+        #expect(Set(check.rows.compactMap { $0.fields["PieceRef"] }) == Set(issued.compactMap(\.number)))
+        for invoice in issued {
+            let rows = check.rows.filter { $0.fields["PieceRef"] == invoice.number }
+            let customer = rows.filter { ($0.fields["CompteNum"] ?? "").hasPrefix("411") }
+            #expect(customer.count == 1)
+            let signed = (customer.first?.debitCents ?? 0) - (customer.first?.creditCents ?? 0)
+            #expect(Int64(signed) == (invoice.type == .creditNote ? -invoice.totalTtc : invoice.totalTtc), "\(invoice.number ?? "")")
+            // The VAT credited is the document's VAT.
+            let vat = rows.filter { ($0.fields["CompteNum"] ?? "").hasPrefix("4457") }.reduce(0) { $0 + $1.creditCents - $1.debitCents }
+            #expect(Int64(vat) == (invoice.type == .creditNote ? -invoice.totalVat : invoice.totalVat))
+        }
+        let ttc = issued.reduce(Int64(0)) { $0 + ($1.type == .creditNote ? -$1.totalTtc : $1.totalTtc) }
+        #expect(Int64(check.balance(accountPrefix: "411")) == ttc)
+        // Revenue per VAT rate equals the documents' bases per rate.
+        let bases = try ledger.pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT v.rate, SUM(CASE i.type WHEN 'credit_note' THEN -v.base ELSE v.base END) AS base
+                FROM invoice_vat v JOIN invoice i ON i.id = v.invoice_id WHERE i.status = 'issued' GROUP BY v.rate
+                """).map { (rate: $0["rate"] as Int64, base: $0["base"] as Int64) }
+        }
+        let entries = try ledger.entries(in: november)
+        for b in bases {
+            let revenue = entries.flatMap(\.entry.lines).filter { $0.vatRate?.tenThousandths == b.rate && $0.account.hasPrefix("7") }
+                .reduce(Int64(0)) { $0 + $1.credit.cents - $1.debit.cents }
+            #expect(revenue == b.base, "rate \(b.rate)")
+        }
+    }
+
+    @Test func theCSVHasOneRowPerLineAndBalances() throws {
+        let (workspace, ledger) = try Self.billedMonth()
+        let export = try workspace.exportEntries(ledger: ledger, period: try #require(Period(parsing: "2026-11")), format: .csv)
+        let rows = export.text.split(separator: "\r\n")
+        #expect(rows.count == export.lines + 1)
+        #expect(export.debit == export.credit)
+        #expect(export.fileName == "ecritures-20261101-20261130.csv")
+    }
+}
