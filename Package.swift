@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "BillingModelTests", dependencies: ["BillingModel"]),
         .testTarget(name: "AccountingTests", dependencies: [
             "Accounting", "BillingModel", "Workspace", "Ledger", "Demo", "BillingEngine", "TestSupport",
-            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "TestSupport"]),
         .testTarget(name: "ContractLanguageTests", dependencies: [

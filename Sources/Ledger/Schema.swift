@@ -360,6 +360,7 @@ enum Schema {
                 """)
         }
         registerJournalEntries(&migrator)
+        registerClosing(&migrator)
         return migrator
     }
 }

@@ -101,9 +101,16 @@ public struct ScheduledRun {
             for c in problems.clients { logger.error("client not billed: its contract has errors", metadata: ["client": "\(c)"]) }
             if problems.clients.isEmpty { logger.error("a contract file has errors") }
         }
-        report.events = step("events", &report) { try engine.billEvents(on: day, now: now) }
-        report.corrections = step("corrections", &report) { try engine.correctLateRevenue(issueDate: day, now: now) }
-        report.due = step("due", &report) { try engine.generateDue(on: day, now: now) }
+        // Nothing is issued into a closed month: documents would be dated in it.
+        let month = String(day.description.prefix(7))
+        if (try? ledger.isClosed(month: month)) == true {
+            report.stepFailures.append("billing: \(month) is closed, nothing can be issued on \(day); run with a day of an open month")
+            logger.error("month closed: nothing billed", metadata: ["month": "\(month)", "day": "\(day)"])
+        } else {
+            report.events = step("events", &report) { try engine.billEvents(on: day, now: now) }
+            report.corrections = step("corrections", &report) { try engine.correctLateRevenue(issueDate: day, now: now) }
+            report.due = step("due", &report) { try engine.generateDue(on: day, now: now) }
+        }
 
         // 5. Sending: the outbox over the settings' SMTP server.
         if sending, send == nil {

@@ -1,0 +1,221 @@
+import BillingModel
+import Foundation
+import GRDB
+
+/// An item of `report unbilled` that finance staff looked at and accepted as
+/// not billed (a guest meal the contract does not bill, a test ticket…), so
+/// that it does not hold the month's closing.
+public struct UnbilledAcknowledgement: Sendable, Hashable {
+    public var month: String
+    /// The item's identity: client, site, category and reason.
+    public var itemKey: String
+    public var amountTTC: Money
+    public var reason: String
+    public var actor: String
+    public var at: String
+}
+
+extension Schema {
+    /// "v8 closing": acknowledged unbilled items, and a closed month that
+    /// stays closed (no reopening: its row is never changed nor deleted).
+    static func registerClosing(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v8 closing") { db in
+            try db.execute(sql: """
+                ALTER TABLE closed_month ADD COLUMN forced_reason TEXT;
+                CREATE TRIGGER closed_month_final_update BEFORE UPDATE ON closed_month
+                  BEGIN SELECT RAISE(ABORT, 'a closed month is never reopened'); END;
+                CREATE TRIGGER closed_month_final_delete BEFORE DELETE ON closed_month
+                  BEGIN SELECT RAISE(ABORT, 'a closed month is never reopened'); END;
+                CREATE TABLE unbilled_acknowledgement (
+                  month TEXT NOT NULL CHECK (length(month) = 7),
+                  item_key TEXT NOT NULL CHECK (item_key <> ''),
+                  amount_ttc INTEGER NOT NULL,
+                  reason TEXT NOT NULL CHECK (reason <> ''),
+                  actor TEXT NOT NULL CHECK (actor <> ''),
+                  at TEXT NOT NULL,
+                  PRIMARY KEY (month, item_key, amount_ttc)
+                ) WITHOUT ROWID;
+                CREATE TRIGGER unbilled_acknowledgement_append_only_update BEFORE UPDATE ON unbilled_acknowledgement
+                  BEGIN SELECT RAISE(ABORT, 'acknowledgements are append-only'); END;
+                CREATE TRIGGER unbilled_acknowledgement_append_only_delete BEFORE DELETE ON unbilled_acknowledgement
+                  BEGIN SELECT RAISE(ABORT, 'acknowledgements are append-only'); END;
+                """)
+        }
+    }
+}
+
+/// What the closing checks read from the ledger for one month.
+public struct MonthFacts: Sendable {
+    public var month: Period
+    /// Proformas billing days of the month, or dated in it, still waiting.
+    public var waitingProformas: [(id: Int64, client: String, period: String)]
+    /// Orders delivered in the month that no issued document bills.
+    public var ordersNotInvoiced: [(orderID: String, client: String, delivered: Day)]
+    /// Per series: numbers out of sequence or dated before an earlier number.
+    public var numberingBreaks: [String]
+    /// Issued documents dated in the month without their entry, entries that do not balance or differ from their document.
+    public var entryBreaks: [String]
+    /// E-mails of documents issued in the month still pending or failed.
+    public var mailsNotSent: [(number: String, status: String)]
+    /// The month's documents per series: count, first and last number.
+    public var series: [(series: String, count: Int, first: String, last: String)]
+    public var acknowledgements: [UnbilledAcknowledgement]
+}
+
+extension Ledger {
+    public static func monthCode(_ period: Period) -> String { String(period.start.description.prefix(7)) }
+
+    /// Records that unbilled items of a month were looked at and accepted.
+    public func acknowledge(_ items: [(key: String, amountTTC: Money)], month: Period, reason: String, actor: String,
+                            at date: Date = Date()) throws -> Int {
+        try pool.write { db in
+            let now = Ledger.timestamp(date)
+            var added = 0
+            for item in items {
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO unbilled_acknowledgement (month, item_key, amount_ttc, reason, actor, at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [Ledger.monthCode(month), item.key, item.amountTTC.cents, reason, actor, now])
+                added += db.changesCount
+            }
+            try appendAudit(db, at: now, actor: actor, action: "acknowledge-unbilled", invoiceID: nil,
+                            details: "\(Ledger.monthCode(month)): \(added) unbilled items acknowledged: \(reason)")
+            return added
+        }
+    }
+
+    /// The facts the closing of `month` is checked against.
+    public func monthFacts(_ month: Period) throws -> MonthFacts {
+        try pool.read { db in
+            let start = month.start.description, end = month.end.description
+            let waiting = try Row.fetchAll(db, sql: """
+                SELECT id, client, period_start, period_end FROM invoice WHERE status = 'proforma'
+                  AND ((period_start <= ? AND period_end >= ?) OR issue_date BETWEEN ? AND ?)
+                ORDER BY id
+                """, arguments: [end, start, start, end]).map {
+                    (id: $0["id"] as Int64, client: $0["client"] as String,
+                     period: "\($0["period_start"] as String)..\($0["period_end"] as String)")
+                }
+            let orders = try Row.fetchAll(db, sql: """
+                SELECT o.order_id, r.client, r.delivered_day FROM event_order o
+                JOIN event_order_revision r ON r.order_id = o.order_id AND r.revision = o.current_revision
+                WHERE r.status = 'delivered' AND r.delivered_day BETWEEN ? AND ?
+                  AND NOT EXISTS (SELECT 1 FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id
+                                  WHERE l.order_id = o.order_id AND i.status = 'issued')
+                ORDER BY r.delivered_day, o.order_id
+                """, arguments: [month.start.ordinal, month.end.ordinal]).map {
+                    (orderID: $0["order_id"] as String, client: $0["client"] as String, delivered: Day(ordinal: $0["delivered_day"]))
+                }
+
+            // Numbering: each series from 1 to its last number, no gap, dates never going back.
+            var numberingBreaks: [String] = []
+            let seriesCodes = try String.fetchAll(db, sql: "SELECT code FROM number_series ORDER BY code")
+            for code in seriesCodes {
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT number, issue_date FROM invoice WHERE series = ? AND status = 'issued' ORDER BY number
+                    """, arguments: [code])
+                let last = try Int.fetchOne(db, sql: "SELECT last_number FROM number_series WHERE code = ?", arguments: [code]) ?? 0
+                if rows.count != last {
+                    numberingBreaks.append("series \(code): \(rows.count) issued documents for \(last) numbers given")
+                }
+                var previous: (number: String, date: String)?
+                for (i, r) in rows.enumerated() {
+                    let number: String = r["number"], date: String = r["issue_date"]
+                    let digits = Int(String(number.reversed().prefix { $0.isNumber }.reversed())) ?? -1
+                    if digits != i + 1 { numberingBreaks.append("series \(code): \(number) where number \(i + 1) was expected") }
+                    if let p = previous, date < p.date {
+                        numberingBreaks.append("series \(code): \(number) dated \(date), before \(p.number) dated \(p.date)")
+                    }
+                    previous = (number, date)
+                }
+            }
+
+            // Entries: one per document issued in the month, balanced, its customer line the document's TTC.
+            var entryBreaks: [String] = []
+            let documents = try Row.fetchAll(db, sql: """
+                SELECT i.id, i.number, i.type, i.total_ttc, e.id AS entry_id,
+                       (SELECT COALESCE(SUM(debit - credit), 0) FROM journal_entry_line WHERE entry_id = e.id) AS balance,
+                       (SELECT COALESCE(SUM(debit - credit), 0) FROM journal_entry_line WHERE entry_id = e.id AND auxiliary_account IS NOT NULL) AS customer
+                FROM invoice i LEFT JOIN journal_entry e ON e.invoice_id = i.id
+                WHERE i.status = 'issued' AND i.issue_date BETWEEN ? AND ? ORDER BY i.number
+                """, arguments: [start, end])
+            for d in documents {
+                let number: String = d["number"]
+                guard (d["entry_id"] as Int64?) != nil else { entryBreaks.append("\(number) has no journal entry"); continue }
+                let balance: Int64 = d["balance"], customer: Int64 = d["customer"], ttc: Int64 = d["total_ttc"]
+                if balance != 0 { entryBreaks.append("the entry of \(number) does not balance (\(Money(cents: balance)))") }
+                let expected = (d["type"] as String) == "credit_note" ? -ttc : ttc
+                if customer != expected {
+                    entryBreaks.append("the entry of \(number) debits the customer \(Money(cents: customer)), the document is \(Money(cents: expected)) TTC")
+                }
+            }
+            let orphans = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM journal_entry e WHERE e.entry_date BETWEEN ? AND ?
+                  AND (e.invoice_id IS NULL OR NOT EXISTS (SELECT 1 FROM invoice i WHERE i.id = e.invoice_id AND i.status = 'issued'))
+                """, arguments: [start, end]) ?? 0
+            if orphans > 0 { entryBreaks.append("\(orphans) entries of the month record no issued document") }
+
+            let mails = try Row.fetchAll(db, sql: """
+                SELECT i.number, o.status FROM outbox o JOIN invoice i ON i.id = o.invoice_id
+                WHERE i.issue_date BETWEEN ? AND ? AND o.status IN ('pending', 'failed') ORDER BY i.number
+                """, arguments: [start, end]).map { (number: $0["number"] as String, status: $0["status"] as String) }
+
+            let series = try Row.fetchAll(db, sql: """
+                SELECT series, COUNT(*) AS n, MIN(number) AS first, MAX(number) AS last FROM invoice
+                WHERE status = 'issued' AND issue_date BETWEEN ? AND ? GROUP BY series ORDER BY series
+                """, arguments: [start, end]).map {
+                    (series: $0["series"] as String, count: $0["n"] as Int, first: $0["first"] as String, last: $0["last"] as String)
+                }
+            let acks = try Row.fetchAll(db, sql: "SELECT * FROM unbilled_acknowledgement WHERE month = ? ORDER BY at, item_key",
+                                        arguments: [Ledger.monthCode(month)]).map {
+                UnbilledAcknowledgement(month: $0["month"], itemKey: $0["item_key"], amountTTC: Money(cents: $0["amount_ttc"]),
+                                        reason: $0["reason"], actor: $0["actor"], at: $0["at"])
+            }
+            return MonthFacts(month: month, waitingProformas: waiting, ordersNotInvoiced: orders, numberingBreaks: numberingBreaks,
+                              entryBreaks: entryBreaks, mailsNotSent: mails, series: series, acknowledgements: acks)
+        }
+    }
+
+    /// Closes `month` for good: nothing can be issued, dated or posted in it
+    /// afterwards. `forcedReason` records a closing despite failed checks.
+    public func close(month: Period, by actor: String, forcedReason: String?, summary: String, at date: Date = Date()) throws {
+        try durableWrite { db in
+            let now = Ledger.timestamp(date)
+            try db.execute(sql: "INSERT INTO closed_month (month, closed_at, closed_by, forced_reason) VALUES (?, ?, ?, ?)",
+                           arguments: [Ledger.monthCode(month), now, actor, forcedReason])
+            try appendAudit(db, at: now, actor: actor, action: forcedReason == nil ? "close" : "close-forced", invoiceID: nil,
+                            details: "closed \(Ledger.monthCode(month))" + (forcedReason.map { " despite failed checks: \($0)" } ?? "")
+                                + "; " + summary)
+        }
+    }
+
+    /// Per revenue type and VAT rate, the net HT of the documents issued in
+    /// `month` (credit notes negative), and per account the entries' debit and credit.
+    public func monthTotals(_ month: Period) throws -> (lines: [(revenueType: String?, rate: Int64, net: Int64)],
+                                                       vat: [(rate: Int64, base: Int64, vat: Int64)],
+                                                       accounts: [(account: String, label: String, debit: Int64, credit: Int64)]) {
+        try pool.read { db in
+            let start = month.start.description, end = month.end.description
+            let lines = try Row.fetchAll(db, sql: """
+                SELECT l.revenue_type, l.vat_rate, SUM(CASE i.type WHEN 'credit_note' THEN -l.net ELSE l.net END) AS net
+                FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id
+                WHERE i.status = 'issued' AND i.issue_date BETWEEN ? AND ?
+                GROUP BY l.revenue_type, l.vat_rate ORDER BY l.revenue_type, l.vat_rate
+                """, arguments: [start, end]).map { (revenueType: $0["revenue_type"] as String?, rate: $0["vat_rate"] as Int64, net: $0["net"] as Int64) }
+            let vat = try Row.fetchAll(db, sql: """
+                SELECT v.rate, SUM(CASE i.type WHEN 'credit_note' THEN -v.base ELSE v.base END) AS base,
+                       SUM(CASE i.type WHEN 'credit_note' THEN -v.vat ELSE v.vat END) AS vat
+                FROM invoice_vat v JOIN invoice i ON i.id = v.invoice_id
+                WHERE i.status = 'issued' AND i.issue_date BETWEEN ? AND ? GROUP BY v.rate ORDER BY v.rate DESC
+                """, arguments: [start, end]).map { (rate: $0["rate"] as Int64, base: $0["base"] as Int64, vat: $0["vat"] as Int64) }
+            let accounts = try Row.fetchAll(db, sql: """
+                SELECT l.account, MIN(l.account_label) AS label, SUM(l.debit) AS debit, SUM(l.credit) AS credit
+                FROM journal_entry_line l JOIN journal_entry e ON e.id = l.entry_id
+                WHERE e.entry_date BETWEEN ? AND ? GROUP BY l.account ORDER BY l.account
+                """, arguments: [start, end]).map {
+                    (account: $0["account"] as String, label: $0["label"] as String, debit: $0["debit"] as Int64, credit: $0["credit"] as Int64)
+                }
+            return (lines, vat, accounts)
+        }
+    }
+}
