@@ -52,9 +52,7 @@ extension BillingEngine {
         guard today > month.end else {
             throw ClosingError(description: "\(Ledger.monthCode(month)) has not ended on \(today): a month is closed once it is over")
         }
-        if try ledger.isClosed(month: Ledger.monthCode(month)) {
-            throw ClosingError(description: "\(Ledger.monthCode(month)) is already closed (a closed month is never reopened)")
-        }
+        let alreadyClosed = try ledger.isClosed(month: Ledger.monthCode(month))
         let facts = try ledger.monthFacts(month)
         let unbilled = try self.unbilled(period: month, issueDate: today)
         let acknowledged = Set(facts.acknowledgements.map { "\($0.itemKey)#\($0.amountTTC.cents)" })
@@ -103,13 +101,16 @@ extension BillingEngine {
             activities: Self.activityOrder.map { ($0.1, byActivity[$0.1] ?? .zero) },
             vat: totals.vat.map { (VATRate(tenThousandths: $0.rate), Money(cents: $0.base), Money(cents: $0.vat)) },
             accounts: totals.accounts.map { ($0.account, $0.label, Money(cents: $0.debit), Money(cents: $0.credit)) },
-            series: facts.series)
+            series: facts.series, closed: alreadyClosed)
     }
 
     /// Closes `month` when every check passes, or despite failures with
     /// `forceReason` (kept in the audit log); returns the report.
     public func close(month: Period, today: Day, forceReason: String?, dryRun: Bool) throws -> ClosingReport {
         var report = try closingReport(month: month, today: today)
+        if report.closed, !dryRun {
+            throw ClosingError(description: "\(Ledger.monthCode(month)) is already closed (a closed month is never reopened)")
+        }
         guard !dryRun, report.passed || forceReason != nil else { return report }
         let summary = "\(report.series.map { "\($0.series) \($0.first)…\($0.last) (\($0.count))" }.joined(separator: ", ")); "
             + "\(report.totalHT) HT, \(report.totalVAT) VAT"

@@ -41,7 +41,7 @@ struct CloseCommand: ParsableCommand {
                 throw WorkspaceError(error.description)
             }
             emit(format == .json ? report.json : report.text)
-            return report.closed || (dryRun && report.passed) ? 0 : 1
+            return report.closed || report.passed ? 0 : 1
         }
     }
 }

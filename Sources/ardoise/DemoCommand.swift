@@ -77,7 +77,35 @@ struct DemoCommand: ParsableCommand {
                 emit("issued \(invoices.count) invoices (\(ttc.grouped) TTC) and \(issued.count - invoices.count) credit notes (\(credited.grouped) TTC)\n")
                 let unbilled = try engine.unbilled(period: month, issueDate: issueDate)
                 emit("unbilled revenue: \(unbilled.items.count) items, \(unbilled.totalTTC.grouped) TTC (`ardoise report unbilled --period \(options.month.text)`)\n")
-                return report.failures.isEmpty ? 0 : 1
+
+                // The weeks that end just after the month (weekly clients' last week of October, with their
+                // orders grouped monthly) are billed by the next day's run: the month is complete then.
+                let closingDay = issueDate.adding(days: 1)
+                let due = try engine.generateDue(on: closingDay)
+                let dueNumbers = try engine.validate(ids: try ledger.invoices(status: .proforma).compactMap(\.id), on: closingDay)
+                emit("the run of \(closingDay): \(due.created.count) documents of the periods ending then (weeks), \(dueNumbers.count) validated\n")
+
+                // The month's books: the sales journal as a FEC, then the closing.
+                let fec = try workspace.exportEntries(ledger: ledger, period: month, format: .fec)
+                let documents = URL(fileURLWithPath: workspace.config.documentsDirectory)
+                try FileManager.default.createDirectory(at: documents, withIntermediateDirectories: true)
+                let fecURL = documents.appendingPathComponent(fec.fileName)
+                try Data(fec.text.utf8).write(to: fecURL, options: .atomic)
+                emit("FEC of \(options.month.text): \(fec.entries) entries, \(fec.lines) lines, \(fec.debit.grouped) debit = credit: \(DisplayPath.of(fecURL.path))\n")
+                let acknowledged = try engine.acknowledgeUnbilled(month: month, client: nil, reason: "demo: the example month's unbilled revenue reviewed",
+                                                                  today: closingDay)
+                emit("acknowledged \(acknowledged) unbilled items (`ardoise unbilled acknowledge`)\n")
+                var closing = try engine.closingReport(month: month, today: closingDay)
+                let failed = closing.checks.filter { !$0.passed }.map(\.name)
+                // The demo has no mail server: its e-mails stay queued, the one check a real month would pass by sending.
+                let onlyMail = failed.allSatisfy { $0.contains("e-mail") }
+                closing = try engine.close(month: month, today: closingDay,
+                                           forceReason: onlyMail && !failed.isEmpty ? "demo workspace: no mail server, e-mails left queued" : nil,
+                                           dryRun: false)
+                for c in closing.checks { emit("  \(c.passed ? "ok  " : "FAIL") \(c.name)\n") }
+                emit(closing.closed ? "closed \(options.month.text)\(closing.forcedReason.map { " (\($0))" } ?? "") (`ardoise close \(options.month.text) --dry-run` shows the report)\n"
+                                    : "\(options.month.text) not closed: see `ardoise close \(options.month.text) --dry-run`\n")
+                return report.failures.isEmpty && closing.closed ? 0 : 1
             }
         }
     }

@@ -94,7 +94,10 @@ import Workspace
         #expect(throws: DatabaseError.self) {
             try ledger.pool.write { db in try db.execute(sql: "UPDATE closed_month SET month = '2026-09'") }
         }
-        #expect(throws: ClosingError.self) { try engine.closingReport(month: Self.november, today: Self.day("2026-12-03")) }
+        #expect(throws: ClosingError.self) {
+            try engine.close(month: Self.november, today: Self.day("2026-12-03"), forceReason: "again", dryRun: false)
+        }
+        #expect(try engine.closingReport(month: Self.november, today: Self.day("2026-12-03")).text.contains("2026-11 closed"))
         let line = NewInvoiceLine(label: "Geste", quantity: 1, unitPrice: Price("10.00") ?? Price(tenThousandths: 0),
                                   net: Money(cents: 1000), vat: VATRate(whole: 20))
         let client = try #require(workspace.settings.clients.first?.code)
