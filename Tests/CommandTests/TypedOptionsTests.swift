@@ -91,6 +91,15 @@ import TestSupport
             (["demo", "generate", "--out", "demo2", "--month", "2026-W42"], "--month"),
             (["demo", "run", "--out", "demo2", "--sites", "0"], "--sites"),
             (["bench", "lint", "--files", "many"], "--files"),
+            (["entries", "export", "--period", "2026-1l"], "--period"),
+            (["entries", "export", "--period", "2026-10", "--format", "xlsx"], "--format"),
+            (["close", "2026-1O"], "<month>"),
+            (["close", "2026-10", "--format", "csv"], "--format"),
+            (["close", "2026-10", "--force"], "--reason"),
+            (["close", "2026-10", "--reason", "why"], "--force"),
+            (["unbilled", "acknowledge", "--period", "2026-10", "--reason", "r"], "--all"),
+            (["unbilled", "acknowledge", "--period", "2026-10", "--all", "--client", "C0001", "--reason", "r"], "--all"),
+            (["unbilled", "acknowledge", "--period", "2026-W42", "--all", "--reason", "r"], "--period"),
         ]
         for c in cases {
             let r = try ws.run(c.arguments)

@@ -1,0 +1,58 @@
+import Foundation
+import Ledger
+import Testing
+import TestSupport
+
+/// The accountants' commands end to end: entries, the FEC, unbilled acknowledgements, closing.
+@Suite struct SystemOfRecordCommandTests {
+    @Test func entriesExportWritesTheFECAndTheCSV() throws {
+        let ws = try ScratchWorkspace()
+        #expect(try ws.run("bill", "--period", "2026-10", "--date", "2026-11-02").status == 0)
+        #expect(try ws.run("validate", "--all", "--period", "2026-10", "--date", "2026-11-02").status == 0)
+        let fec = try ws.run("entries", "export", "--period", "2026-11")
+        #expect(fec.status == 0, "\(fec)")
+        #expect(fec.stdout.hasPrefix("28 entries, "), "\(fec)")
+        #expect(fec.stdout.contains("812457638FEC20261130.txt"))
+        let path = String(fec.stdout.split(separator: ": ").last ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = try String(contentsOfFile: path.hasPrefix("/") ? path : ws.dir.appendingPathComponent(path).path, encoding: .utf8)
+        #expect(text.hasPrefix("JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum"))
+        let csv = try ws.run("entries", "export", "--period", "2026-11", "--format", "csv", "--output", "-")
+        #expect(csv.status == 0)
+        #expect(csv.stdout.hasPrefix("journal;date;piece;account;auxiliary;label;debit;credit;entry\r\n"))
+        // Nothing to post: every document was posted when issued.
+        let post = try ws.run("entries", "post")
+        #expect(post.status == 0 && post.stdout == "0 documents posted to the sales journal\n")
+    }
+
+    @Test func closingRefusesThenClosesOnceEverythingIsAccountedFor() throws {
+        let ws = try ScratchWorkspace()
+        // Not ended yet: nothing done, exit 2.
+        let early = try ws.run("close", "2026-10", "--date", "2026-10-31")
+        #expect(early.status == 2 && early.stderr.contains("has not ended"), "\(early)")
+        // October's revenue is not billed: refused, with what to do.
+        let refused = try ws.run("close", "2026-10", "--date", "2026-11-05")
+        #expect(refused.status == 1, "\(refused)")
+        #expect(refused.stdout.contains("FAIL every revenue line of the month billed or acknowledged"))
+        #expect(refused.stdout.contains("to do: bill it, or acknowledge it"))
+        #expect(try ws.ledger().isClosed(month: "2026-10") == false)
+        let json = try ws.run("close", "2026-10", "--date", "2026-11-05", "--dry-run", "--format", "json")
+        #expect(json.status == 1 && json.stdout.hasPrefix("{\"month\":\"2026-10\",\"passed\":false,\"closed\":false"))
+        // Forced, with its reason in the audit log.
+        let forced = try ws.run("close", "2026-10", "--date", "2026-11-05", "--force", "--reason", "bilan provisoire")
+        #expect(forced.status == 0, "\(forced)")
+        #expect(forced.stdout.contains("2026-10 closed despite failed checks: bilan provisoire"))
+        #expect(try ws.ledger().auditLog().contains { $0.action == "close-forced" && $0.details.contains("bilan provisoire") })
+        let again = try ws.run("close", "2026-10", "--date", "2026-11-06", "--force", "--reason", "again")
+        #expect(again.status == 2 && again.stderr.contains("already closed"), "\(again)")
+    }
+
+    @Test func acknowledgingUnbilledItems() throws {
+        let ws = try ScratchWorkspace()
+        let unknown = try ws.run("unbilled", "acknowledge", "--period", "2026-10", "--client", "C9999", "--reason", "r", "--date", "2026-11-05")
+        #expect(unknown.status == 2 && unknown.stderr.contains("unknown client `C9999`"))
+        let ack = try ws.run("unbilled", "acknowledge", "--period", "2026-10", "--client", "C0001", "--reason", "revu", "--date", "2026-11-05")
+        #expect(ack.status == 0, "\(ack)")
+        #expect(ack.stdout.hasSuffix("unbilled items of 2026-10 acknowledged\n") || ack.stdout.hasSuffix("unbilled item of 2026-10 acknowledged\n"))
+        #expect(try ws.ledger().auditLog().contains { $0.action == "acknowledge-unbilled" })
+    }
+}
