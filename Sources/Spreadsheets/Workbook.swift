@@ -119,7 +119,7 @@ public struct Cell: Sendable, Hashable {
     }
 
     /// The number XLSX stores for a numeric cell (see the type's note on money).
-    var number: Double? {
+    public var number: Double? {
         switch value {
         case .empty, .text: nil
         case let .integer(v): Double(v)
@@ -220,7 +220,8 @@ public final class Sheet {
     /// Excel's row limit, header included.
     public static let maxRows = Int(LXW_ROW_MAX)
 
-    unowned let workbook: Workbook
+    /// Weak: the workbook owns its sheets; a sheet kept after its workbook is gone only throws.
+    private weak var owner: Workbook?
     public let name: String
     public let columns: [Column]
     private var worksheet: UnsafeMutablePointer<lxw_worksheet>?
@@ -233,12 +234,20 @@ public final class Sheet {
     public var parts: Int { part }
 
     init(workbook: Workbook, name: String, columns: [Column]) {
-        self.workbook = workbook
+        self.owner = workbook
         self.name = name
         self.columns = columns
     }
 
+    private var workbook: Workbook {
+        get throws {
+            guard let w = owner else { throw SpreadsheetError(file: "?", message: "sheet `\(name)`: its workbook is gone") }
+            return w
+        }
+    }
+
     func begin() throws {
+        let workbook = try self.workbook
         let ws = try workbook.newWorksheet(part == 1 ? name : "\(name) (\(part))")
         worksheet = ws
         let header = try workbook.format(.header)
@@ -256,12 +265,14 @@ public final class Sheet {
     /// Closes the current part: the autofilter over its header and rows.
     func finish() throws {
         guard let ws = worksheet, !columns.isEmpty else { return }
+        let workbook = try self.workbook
         let code = worksheet_autofilter(ws, 0, 0, max(row, 1) - 1, lxw_col_t(columns.count - 1))
         guard code == LXW_NO_ERROR else { throw workbook.error(code, "sheet `\(name)`, autofilter") }
     }
 
     /// Appends one row (at most as many cells as columns).
     public func append(_ cells: [Cell]) throws {
+        let workbook = try self.workbook
         guard cells.count <= columns.count else {
             throw workbook.error("sheet `\(name)`: a row of \(cells.count) cells under \(columns.count) columns")
         }
@@ -272,13 +283,13 @@ public final class Sheet {
         }
         guard let ws = worksheet else { throw workbook.error("sheet `\(name)` is closed") }
         for (i, cell) in cells.enumerated() {
-            try write(cell, ws, lxw_col_t(i))
+            try write(cell, ws, lxw_col_t(i), workbook)
         }
         row += 1
         rowCount += 1
     }
 
-    private func write(_ cell: Cell, _ ws: UnsafeMutablePointer<lxw_worksheet>, _ col: lxw_col_t) throws {
+    private func write(_ cell: Cell, _ ws: UnsafeMutablePointer<lxw_worksheet>, _ col: lxw_col_t, _ workbook: Workbook) throws {
         let format = try workbook.format(cell.style)
         let code: lxw_error
         switch cell.value {
