@@ -143,6 +143,8 @@ public final class Workbook {
     private var formats: [CellStyle: UnsafeMutablePointer<lxw_format>] = [:]
     private var sheetNames: Set<String> = []
     private var sheets: [Sheet] = []
+    /// Rows per worksheet, header included, before a sheet continues on the next (Excel's limit; lowered in tests).
+    var rowLimit = Sheet.maxRows
 
     public init(path: String, constantMemory: Bool = false) throws {
         self.path = path
@@ -276,7 +278,7 @@ public final class Sheet {
         guard cells.count <= columns.count else {
             throw workbook.error("sheet `\(name)`: a row of \(cells.count) cells under \(columns.count) columns")
         }
-        if Int(row) >= Sheet.maxRows {
+        if Int(row) >= workbook.rowLimit {
             try finish()
             part += 1
             try begin()

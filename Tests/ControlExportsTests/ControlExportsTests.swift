@@ -7,7 +7,7 @@ import Demo
 import Foundation
 import GRDB
 import Ledger
-import Spreadsheets
+@testable import Spreadsheets
 import Testing
 import TestSupport
 import Workspace
@@ -319,6 +319,25 @@ enum Readers {
             #expect(row[amount]?.cents == item.amountTTC.cents && row[reason]?.text == item.reason)
         }
         #expect(items.body.last?[amount]?.cents == report.totalTTC.cents)
+    }
+
+    @Test(.enabled(if: Readers.openpyxl || Tools.inCI, "openpyxl missing: run .ci/setup"))
+    func aSheetPastTheRowLimitContinuesOnNumberedSheetsWithTheSameHeader() throws {
+        let path = Repository.temporaryDirectory("ardoise-xlsx").appendingPathComponent("long.xlsx").path
+        let workbook = try Workbook(path: path, constantMemory: true)
+        workbook.rowLimit = 3  // the header and two rows per sheet
+        let sheet = try workbook.addSheet("Rows", columns: [Column("N"), Column("Day")])
+        let other = try workbook.addSheet("Other", columns: [Column("X")])
+        for n in 1...5 { try sheet.append([.integer(n), .date(Day(ordinal: 20_727 + n))]) }
+        try other.append([.text("x")])
+        try workbook.close()
+        #expect(sheet.rowCount == 5 && sheet.parts == 3)
+        let sheets = try Readers.openpyxl(path)
+        #expect(sheets.map(\.name) == ["Rows", "Other", "Rows (2)", "Rows (3)"])
+        let parts = sheets.filter { $0.name.hasPrefix("Rows") }
+        #expect(parts.allSatisfy { $0.header == ["N", "Day"] && $0.freeze == "A2" })
+        #expect(parts.flatMap { $0.body.compactMap { $0[0]?.number } } == [1, 2, 3, 4, 5])
+        #expect(parts.map(\.filter) == ["A1:B3", "A1:B3", "A1:B2"])
     }
 
     @Test func aWorkbookThatCannotBeWrittenIsAnErrorNamingTheFile() throws {
