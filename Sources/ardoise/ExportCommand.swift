@@ -22,7 +22,7 @@ struct ExportCommand: ParsableCommand {
             abstract: "Every billed ticket line of the period beside the invoice line that billed it, and the totals per client.")
         @OptionGroup var options: Options
         func run() throws {
-            try ExportCommand.export(.restaurants, options) { exports, period, path in try exports.restaurants(period: period, to: path) }
+            try ExportCommand.export(.restaurants, options) { _, exports, period, path in try exports.restaurants(period: period, to: path) }
         }
     }
 
@@ -31,7 +31,7 @@ struct ExportCommand: ParsableCommand {
             abstract: "Every event order of the period, all revisions, beside the documents that billed it; differences highlighted.")
         @OptionGroup var options: Options
         func run() throws {
-            try ExportCommand.export(.events, options) { exports, period, path in try exports.events(period: period, to: path) }
+            try ExportCommand.export(.events, options) { _, exports, period, path in try exports.events(period: period, to: path) }
         }
     }
 
@@ -39,8 +39,7 @@ struct ExportCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "`report unbilled` of the period as a workbook.")
         @OptionGroup var options: Options
         func run() throws {
-            try ExportCommand.export(.unbilled, options) { exports, period, path in
-                let workspace = try Workspace.open(configPath: options.global.config)
+            try ExportCommand.export(.unbilled, options) { workspace, exports, period, path in
                 let today = try options.global.today()
                 let report = try workspace.engine(ledger: exports.ledger, today: today).unbilled(period: period, issueDate: today)
                 return try ControlExports.unbilled(report, to: path)
@@ -49,7 +48,7 @@ struct ExportCommand: ParsableCommand {
     }
 
     static func export(_ kind: ControlExports.Kind, _ options: Options,
-                       _ write: (ControlExports, Period, String) throws -> ExportSummary) throws {
+                       _ write: (Workspace, ControlExports, Period, String) throws -> ExportSummary) throws {
         try Outcome.run {
             guard let p = Period(parsing: options.period) else { throw ValidationError("`--period \(options.period)` is not a period") }
             let workspace = try Workspace.open(configPath: options.global.config)
@@ -63,7 +62,7 @@ struct ExportCommand: ParsableCommand {
                 path = URL(fileURLWithPath: folder).appendingPathComponent(kind.fileName(p)).path
             }
             do {
-                let summary = try write(ControlExports(ledger: ledger, settings: workspace.settings), p, path)
+                let summary = try write(workspace, ControlExports(ledger: ledger, settings: workspace.settings), p, path)
                 emit(summary.description + "\n")
                 return 0
             } catch let error as SpreadsheetError {
