@@ -178,14 +178,7 @@ extension ControlExports {
     /// The invoice line (index in `lines`) that bills a ticket line (the rule is on `restaurants`).
     static func link(candidates: [Int], docs: [Doc], lines: [Line], site: String, day: Int, category: String, activity: String,
                      vat: Int64) -> Int? {
-        let order: [RevenueKind]
-        if category == "INV" {
-            order = [.guestMeals, .cafeteria]
-        } else if activity == "CAFET" {
-            order = [.cafeteria]
-        } else {
-            order = [.subsidy, .admissionFee, .minimumGuarantee]
-        }
+        let order = category == "INV" ? guestKinds : activity == "CAFET" ? cafeteriaKinds : coverKinds
         for kind in order {
             var best: Int?, bestScore = -1
             for d in candidates {
@@ -201,6 +194,11 @@ extension ControlExports {
         }
         return nil
     }
+
+    /// The kinds of line a ticket line can be billed by, in order of preference.
+    static let guestKinds: [RevenueKind] = [.guestMeals, .cafeteria]
+    static let cafeteriaKinds: [RevenueKind] = [.cafeteria]
+    static let coverKinds: [RevenueKind] = [.subsidy, .admissionFee, .minimumGuarantee]
 
     struct Doc {
         var id: Int64, number: String, creditNote: Bool, origin: String, client: String, payer: String?, site: String?
