@@ -47,6 +47,7 @@ let package = Package(
         // Benchmarks of issues 3, 4 and 5 (lint throughput, compiled evaluation, generation); they return printable reports.
         .target(name: "Benchmarks", dependencies: [
             "BillingModel", "ContractLanguage", "Settings", "Workspace", "Demo", "Ledger", "Imports", "BillingEngine", "Documents",
+            "ControlExports",
         ]),
         // Ties configuration, settings, rules and ledger together for commands.
         .target(name: "Workspace", dependencies: [
@@ -56,7 +57,7 @@ let package = Package(
         // The executable only parses arguments and calls the libraries.
         .executableTarget(name: "ardoise", dependencies: [
             "Workspace", "BillingModel", "Diagnostics", "ContractLanguage", "Settings", "Ledger", "Imports", "Demo",
-            "BillingEngine", "Benchmarks", "Documents", "MailDispatch",
+            "BillingEngine", "Benchmarks", "Documents", "MailDispatch", "ControlExports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -65,6 +66,14 @@ let package = Package(
         .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo",
                        providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // libxlsxwriter (XLSX files, constant-memory mode for big sheets).
+        .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
+        // A small Swift API over libxlsxwriter: workbook, sheets, typed cells.
+        .target(name: "Spreadsheets", dependencies: ["BillingModel", "CXlsxWriter"]),
+        // The control exports of the ledger to XLSX (restaurants, events, unbilled).
+        .target(name: "ControlExports", dependencies: [
+            "BillingModel", "Settings", "Ledger", "BillingEngine", "Spreadsheets", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         // Invoice documents: the PDF, the CII e-invoice XML and the Factur-X PDF/A-3.
         .target(name: "Documents", dependencies: ["BillingModel", "CPangoCairo"]),
         // Sending documents by e-mail over SMTP, and the retry policy. Not named
@@ -103,5 +112,10 @@ let package = Package(
         // The built `ardoise` executable run as a subprocess: output, exit code and effect on the ledger of every command.
         // Depending on the executable target makes `swift test` build it first.
         .testTarget(name: "CommandTests", dependencies: ["ardoise", "Ledger", "TestSupport"], exclude: ["Golden"]),
+        // XLSX exports written from a real ledger, read back with openpyxl and LibreOffice.
+        .testTarget(name: "ControlExportsTests", dependencies: [
+            "ControlExports", "Spreadsheets", "Workspace", "Demo", "Ledger", "BillingModel", "TestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ], exclude: ["Resources"]),
     ]
 )

@@ -1,0 +1,50 @@
+import BillingModel
+import Foundation
+import Ledger
+import Settings
+import Spreadsheets
+
+/// The control exports of the ledger to XLSX files, for finance staff and
+/// auditors: what the registers recorded beside the invoices that billed it,
+/// event orders beside their documents, and the revenue no invoice carries.
+/// They read the ledger only.
+public struct ControlExports: Sendable {
+    public let ledger: Ledger
+    public let settings: Settings
+
+    public init(ledger: Ledger, settings: Settings) {
+        self.ledger = ledger
+        self.settings = settings
+    }
+
+    /// The kinds of export, with their default file names.
+    public enum Kind: String, Sendable, CaseIterable {
+        case restaurants, events, unbilled
+
+        /// `restaurants-2026-10.xlsx`
+        public func fileName(_ period: Period) -> String { "\(rawValue)-\(period.name).xlsx" }
+    }
+}
+
+/// What an export wrote: the file and the rows of each sheet.
+public struct ExportSummary: Sendable, CustomStringConvertible {
+    public var path: String
+    public var sheets: [(name: String, rows: Int)]
+
+    init(path: String, sheets: [Sheet]) {
+        self.path = path
+        self.sheets = sheets.map { ($0.name, $0.rowCount) }
+    }
+
+    public var description: String {
+        "wrote \(path) (" + sheets.map { "\($0.name): \($0.rows) rows" }.joined(separator: ", ") + ")"
+    }
+}
+
+extension Cell {
+    /// A VAT rate stored in ten-thousandths of a percent, shown as `10` or `5.5`.
+    static func vatRate(_ tenThousandths: Int64) -> Cell { .decimal(tenThousandths, scale: 4, places: 1) }
+    /// A unit price stored in ten-thousandths of a euro, shown with 2 to 4 decimals.
+    static func unitPrice(_ tenThousandths: Int64) -> Cell { .decimal(tenThousandths, scale: 4, places: 2) }
+    static func isoDate(_ text: String?) -> Cell { .date(text.flatMap { Day(iso: $0) }) }
+}

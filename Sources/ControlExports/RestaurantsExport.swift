@@ -1,0 +1,241 @@
+import BillingModel
+import Foundation
+import GRDB
+import Ledger
+import Settings
+import Spreadsheets
+
+/// `ardoise export restaurants`: every ticket line the period's restaurant
+/// invoices billed, each beside the invoice (and invoice line) that billed it,
+/// the invoices' lines with the ticket lines each one gathers, and the totals
+/// per client, equal to the invoices.
+///
+/// Which documents: the issued contract invoices (and corrections, in the
+/// totals) whose billing period ends inside the period, as `bill --period`
+/// bills them (a weekly invoice of 28 September – 4 October is October's).
+/// Which ticket lines: those of each client in the register file version the
+/// client's contract invoice recorded for each site-day (`invoice_site_day`):
+/// what the invoice was computed on, not a file delivered after it.
+///
+/// The ledger records which site-days a document billed, not which ticket
+/// line went into which invoice line (invoice lines are computed from daily
+/// aggregates). So a ticket line is linked to the line of those documents that
+/// bills its revenue type, by the settings' `kind` of the line's revenue type:
+/// - a guest's line (category `INV`) to the guest meals line, else the cafeteria one;
+/// - a cafeteria line (activity `CAFET`) to the cafeteria participation line;
+/// - any other line (self-service, brasserie) to the subsidy line, else the
+///   admission fee line, else the minimum guarantee line;
+/// among those, a line of the ticket's site (or of no site) whose service
+/// period holds the day; the one whose label names the ticket's category
+/// (`… catégorie A`) first, then the one at the ticket's VAT rate, then the first.
+/// A ticket line no line bills (cafeteria sales of a contract that does not
+/// bill them) keeps its invoice and an empty invoice line.
+extension ControlExports {
+    public func restaurants(period: Period, to path: String) throws -> ExportSummary {
+        let kinds = Dictionary(settings.revenueTypes.map { ($0.code, $0.kind) }, uniquingKeysWith: { a, _ in a })
+        let range: StatementArguments = [period.start.description, period.end.description]
+        let scope = "i.status = 'issued' AND i.origin IN ('contract', 'correction') AND i.period_end BETWEEN ? AND ?"
+
+        let workbook = try Workbook(path: path, constantMemory: true)
+        let totalsSheet = try workbook.addSheet("Totals by client", columns: [
+            Column("Client", width: 12), Column("Documents", width: 11), Column("Ticket lines", width: 12),
+            Column("Tickets amount TTC", width: 18), Column("Employer share TTC", width: 18),
+            Column("Invoiced HT", width: 15), Column("Invoiced VAT", width: 14), Column("Invoiced TTC", width: 15),
+        ])
+        let linesSheet = try workbook.addSheet("Invoice lines", columns: [
+            Column("Client", width: 10), Column("Invoice", width: 17), Column("Type", width: 11), Column("Origin", width: 10),
+            Column("Billed to", width: 12), Column("Site", width: 7), Column("Period start", width: 12), Column("Period end", width: 12),
+            Column("Line", width: 6), Column("Label", width: 44), Column("Revenue type", width: 10), Column("Quantity", width: 10),
+            Column("Unit price HT", width: 13), Column("Net HT", width: 13), Column("VAT %", width: 7),
+            Column("Ticket lines", width: 12), Column("Tickets amount TTC", width: 18), Column("Employer share TTC", width: 18),
+        ])
+        let ticketsSheet = try workbook.addSheet("Tickets", columns: [
+            Column("Client", width: 10), Column("Site", width: 7), Column("Day", width: 11), Column("Badge", width: 10),
+            Column("Category", width: 9), Column("Ticket", width: 10), Column("Activity", width: 8), Column("Article", width: 12),
+            Column("Label", width: 28), Column("Quantity", width: 9), Column("Unit price TTC", width: 13), Column("VAT %", width: 7),
+            Column("Amount TTC", width: 12), Column("Employer share TTC", width: 17), Column("Invoice", width: 17),
+            Column("Invoice line", width: 11), Column("Invoice line label", width: 40),
+        ])
+
+        try ledger.pool.read { db in
+            // The documents and their lines.
+            var docs: [Doc] = []
+            var docIndex: [Int64: Int] = [:]
+            let docRows = try Row.fetchCursor(db, sql: """
+                SELECT i.id, i.number, i.type, i.origin, i.client, i.payer, i.site, i.period_start, i.period_end,
+                       i.total_ht, i.total_vat, i.total_ttc
+                FROM invoice i WHERE \(scope) ORDER BY i.client, i.period_start, i.number
+                """, arguments: range)
+            while let r = try docRows.next() {
+                docIndex[r[0]] = docs.count
+                docs.append(Doc(id: r[0], number: r[1], creditNote: (r[2] as String) == "credit_note", origin: r[3], client: r[4],
+                                payer: r[5], site: r[6], start: r[7], end: r[8], ht: r[9], vat: r[10], ttc: r[11]))
+            }
+            var lines: [Line] = []
+            let lineRows = try Row.fetchCursor(db, sql: """
+                SELECT l.invoice_id, l.position, l.label, l.quantity, l.unit_price, l.net, l.vat_rate, l.revenue_type, l.site,
+                       l.service_start, l.service_end
+                FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id WHERE \(scope) ORDER BY l.invoice_id, l.position
+                """, arguments: range)
+            while let r = try lineRows.next() {
+                guard let d = docIndex[r[0]] else { continue }
+                let label: String = r[2], type: String? = r[7]
+                let line = Line(doc: d, position: r[1], label: label, quantity: r[3], unitPrice: r[4], net: r[5], vat: r[6],
+                                revenueType: type, kind: type.flatMap { kinds[$0] }, site: r[8],
+                                serviceStart: (r[9] as String?).flatMap { Day(iso: $0)?.ordinal },
+                                serviceEnd: (r[10] as String?).flatMap { Day(iso: $0)?.ordinal },
+                                category: Self.category(inLabel: label))
+                docs[d].lines.append(lines.count)
+                lines.append(line)
+            }
+            // The site-days each client's contract invoices billed.
+            var siteDays: [SiteDayClient: [Int]] = [:]
+            let dayRows = try Row.fetchCursor(db, sql: """
+                SELECT s.invoice_id, s.client, s.site, s.day FROM invoice_site_day s JOIN invoice i ON i.id = s.invoice_id
+                WHERE \(scope) AND i.origin = 'contract'
+                """, arguments: range)
+            while let r = try dayRows.next() {
+                guard let d = docIndex[r[0]] else { continue }
+                siteDays[SiteDayClient(client: r[1], site: r[2], day: r[3]), default: []].append(d)
+            }
+
+            // The ticket lines, in order: client, site, day, badge, ticket.
+            var stats = [LineStats](repeating: LineStats(), count: lines.count)
+            var clientTickets: [String: LineStats] = [:]
+            var current = LineStats(), currentClient: String?
+            let tickets = try Row.fetchCursor(db, sql: """
+                WITH billed(client, file_id) AS (
+                  SELECT DISTINCT s.client, s.file_id FROM invoice_site_day s JOIN invoice i ON i.id = s.invoice_id
+                  WHERE \(scope) AND i.origin = 'contract')
+                SELECT t.client, t.site, t.day, t.badge, t.category, t.ticket, t.activity, t.article, t.label, t.quantity,
+                       t.unit_price, t.vat_rate, t.amount, t.employer_share
+                FROM billed b JOIN ticket_line t ON t.file_id = b.file_id AND t.client = b.client
+                ORDER BY t.client, t.site, t.day, t.badge, t.ticket, t.line
+                """, arguments: range)
+            while let r = try tickets.next() {
+                let client: String = r[0], site: String = r[1], day: Int = r[2], category: String = r[4], activity: String = r[6]
+                let vat: Int64 = r[11], amount: Int64 = r[12], share: Int64 = r[13]
+                if client != currentClient {
+                    if let c = currentClient { clientTickets[c] = current }
+                    currentClient = client
+                    current = LineStats()
+                }
+                current.add(amount: amount, share: share)
+                let candidates = siteDays[SiteDayClient(client: client, site: site, day: day)] ?? []
+                let link = Self.link(candidates: candidates, docs: docs, lines: lines, site: site, day: day, category: category,
+                                     activity: activity, vat: vat)
+                if let l = link { stats[l].add(amount: amount, share: share) }
+                let invoice = link.map { docs[lines[$0].doc].number } ?? candidates.first.map { docs[$0].number }
+                try ticketsSheet.append([
+                    .text(client), .text(site), .date(Day(ordinal: day)), .text(r[3] as String?), .text(category), .text(r[5] as String),
+                    .text(activity), .text(r[7] as String), .text(r[8] as String), .integer(r[9] as Int64), .amount(cents: r[10]),
+                    .vatRate(vat), .amount(cents: amount), .amount(cents: share), .text(invoice),
+                    link.map { .integer(lines[$0].position) } ?? .empty, .text(link.map { lines[$0].label }),
+                ])
+            }
+            if let c = currentClient { clientTickets[c] = current }
+
+            // The invoices' lines, with the ticket lines linked to each.
+            for l in lines.indices {
+                let line = lines[l], doc = docs[line.doc], sign: Int64 = doc.creditNote ? -1 : 1
+                try linesSheet.append([
+                    .text(doc.client), .text(doc.number), .text(doc.creditNote ? "credit note" : "invoice"), .text(doc.origin),
+                    .text(doc.payer ?? doc.client), .text(line.site ?? doc.site), .isoDate(doc.start), .isoDate(doc.end),
+                    .integer(line.position), .text(line.label), .text(line.revenueType), .integer(line.quantity),
+                    .unitPrice(line.unitPrice), .amount(cents: sign * line.net), .vatRate(line.vat),
+                    .integer(stats[l].count), .amount(cents: stats[l].amount), .amount(cents: stats[l].share),
+                ])
+            }
+
+            // Totals per client: integer sums of the ledger's figures (credit notes negative).
+            var byClient: [String: ClientTotals] = [:]
+            for d in docs {
+                let sign: Int64 = d.creditNote ? -1 : 1
+                byClient[d.client, default: ClientTotals()].add(documents: 1, ht: sign * d.ht, vat: sign * d.vat, ttc: sign * d.ttc)
+            }
+            for (c, t) in clientTickets { byClient[c, default: ClientTotals()].tickets = t }
+            var all = ClientTotals()
+            for (client, t) in byClient.sorted(by: { $0.key < $1.key }) {
+                all.add(documents: t.documents, ht: t.ht, vat: t.vat, ttc: t.ttc)
+                all.tickets.count += t.tickets.count
+                all.tickets.add(amount: t.tickets.amount, share: t.tickets.share, count: 0)
+                try totalsSheet.append(t.cells(.text(client)))
+            }
+            try totalsSheet.append(all.cells(.text("Total")).map { $0.bold() })
+        }
+        try workbook.close()
+        return ExportSummary(path: path, sheets: [totalsSheet, linesSheet, ticketsSheet])
+    }
+
+    /// The category a subsidy line's label names (`Subvention employeur catégorie A (45 couverts …)` → `A`).
+    static func category(inLabel label: String) -> String? {
+        guard let r = label.range(of: "catégorie ") else { return nil }
+        let rest = label[r.upperBound...]
+        let token = rest.prefix { !$0.isWhitespace && $0 != "(" && $0 != "," }
+        return token.isEmpty ? nil : String(token)
+    }
+
+    /// The invoice line (index in `lines`) that bills a ticket line (the rule is on `restaurants`).
+    static func link(candidates: [Int], docs: [Doc], lines: [Line], site: String, day: Int, category: String, activity: String,
+                     vat: Int64) -> Int? {
+        let order = category == "INV" ? guestKinds : activity == "CAFET" ? cafeteriaKinds : coverKinds
+        for kind in order {
+            var best: Int?, bestScore = -1
+            for d in candidates {
+                for l in docs[d].lines {
+                    let line = lines[l]
+                    guard line.kind == kind, line.site == nil || line.site == site,
+                          line.serviceStart.map({ $0 <= day }) ?? true, line.serviceEnd.map({ day <= $0 }) ?? true else { continue }
+                    let score = (line.category == category ? 2 : 0) + (line.vat == vat ? 1 : 0)
+                    if score > bestScore { best = l; bestScore = score }
+                }
+            }
+            if let best { return best }
+        }
+        return nil
+    }
+
+    /// The kinds of line a ticket line can be billed by, in order of preference.
+    static let guestKinds: [RevenueKind] = [.guestMeals, .cafeteria]
+    static let cafeteriaKinds: [RevenueKind] = [.cafeteria]
+    static let coverKinds: [RevenueKind] = [.subsidy, .admissionFee, .minimumGuarantee]
+
+    struct Doc {
+        var id: Int64, number: String, creditNote: Bool, origin: String, client: String, payer: String?, site: String?
+        var start: String, end: String, ht: Int64, vat: Int64, ttc: Int64
+        var lines: [Int] = []
+    }
+
+    struct Line {
+        var doc: Int, position: Int, label: String, quantity: Int64, unitPrice: Int64, net: Int64, vat: Int64
+        var revenueType: String?, kind: RevenueKind?, site: String?, serviceStart: Int?, serviceEnd: Int?, category: String?
+    }
+
+    struct SiteDayClient: Hashable {
+        var client: String, site: String, day: Int
+    }
+
+    struct LineStats {
+        var count: Int64 = 0, amount: Int64 = 0, share: Int64 = 0
+        mutating func add(amount a: Int64, share s: Int64, count c: Int64 = 1) {
+            count += c
+            amount += a
+            share += s
+        }
+    }
+
+    struct ClientTotals {
+        var documents = 0, ht: Int64 = 0, vat: Int64 = 0, ttc: Int64 = 0
+        var tickets = LineStats()
+        mutating func add(documents n: Int, ht h: Int64, vat v: Int64, ttc t: Int64) {
+            documents += n
+            ht += h
+            vat += v
+            ttc += t
+        }
+        func cells(_ first: Cell) -> [Cell] {
+            [first, .integer(documents), .integer(tickets.count), .amount(cents: tickets.amount), .amount(cents: tickets.share),
+             .amount(cents: ht), .amount(cents: vat), .amount(cents: ttc)]
+        }
+    }
+}
