@@ -19,7 +19,7 @@ public struct ControlExports: Sendable {
 
     /// The kinds of export, with their default file names.
     public enum Kind: String, Sendable, CaseIterable {
-        case restaurants, events, unbilled
+        case restaurants, events, unbilled, closing
 
         /// `restaurants-2026-10.xlsx`
         public func fileName(_ period: Period) -> String { "\(rawValue)-\(period.name).xlsx" }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BillingEngine
 import BillingModel
 import ControlExports
 import Foundation
@@ -9,11 +10,11 @@ import Workspace
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: "Control exports of the ledger to XLSX files.",
-        subcommands: [Restaurants.self, Events.self, Unbilled.self])
+        subcommands: [Restaurants.self, Events.self, Unbilled.self, Closing.self])
 
     struct Options: ParsableArguments {
         @OptionGroup var global: GlobalOptions
-        @Option(help: "The period, e.g. 2026-10.") var period: String
+        @Option(help: "The period, e.g. 2026-10.", transform: PeriodArgument.parse) var period: PeriodArgument
         @Option(help: "The file to write (default: <documents folder>/<kind>-<period>.xlsx).") var output: String?
     }
 
@@ -41,8 +42,31 @@ struct ExportCommand: ParsableCommand {
         func run() throws {
             try ExportCommand.export(.unbilled, options) { workspace, exports, period, path in
                 let today = try options.global.today()
-                let report = try workspace.engine(ledger: exports.ledger, today: today).unbilled(period: period, issueDate: today)
+                // As `report unbilled`: a client whose contract has errors shows its revenue as unbilled.
+                let (engine, problems) = workspace.billingEngine(ledger: exports.ledger, today: today)
+                if !problems.isEmpty { printError(problems.rendered, terminator: "") }
+                let report = try engine.unbilled(period: period, issueDate: today)
                 return try ControlExports.unbilled(report, to: path)
+            }
+        }
+    }
+
+    struct Closing: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The closing report of a month (checks, documents per series, totals per activity, VAT rate and account) as a workbook.")
+        @OptionGroup var options: Options
+        func run() throws {
+            try ExportCommand.export(.closing, options) { workspace, exports, period, path in
+                guard Period.month(of: period.start) == period else { throw WorkspaceError("a closing report is of a month: `--period 2026-10`") }
+                let today = try options.global.today()
+                let engine = try workspace.engine(ledger: exports.ledger, today: today)
+                let report: ClosingReport
+                do {
+                    report = try engine.closingReport(month: period, today: today)
+                } catch let error as ClosingError {
+                    throw WorkspaceError(error.description)
+                }
+                return try ControlExports.closing(report, to: path)
             }
         }
     }
@@ -50,7 +74,7 @@ struct ExportCommand: ParsableCommand {
     static func export(_ kind: ControlExports.Kind, _ options: Options,
                        _ write: (Workspace, ControlExports, Period, String) throws -> ExportSummary) throws {
         try Outcome.run {
-            guard let p = Period(parsing: options.period) else { throw ValidationError("`--period \(options.period)` is not a period") }
+            let p = options.period.period
             let workspace = try Workspace.open(configPath: options.global.config)
             let ledger = try workspace.openLedger()
             let path: String

@@ -322,6 +322,32 @@ enum Readers {
     }
 
     @Test(.enabled(if: Readers.openpyxl || Tools.inCI, "openpyxl missing: run .ci/setup"))
+    func closingWorkbookIsTheClosingReport() throws {
+        let m = try month()
+        let engine = try m.workspace.engine(ledger: m.ledger, today: BilledMonth.issueDay.adding(days: 1))
+        let report = try engine.closingReport(month: BilledMonth.october, today: BilledMonth.issueDay.adding(days: 1))
+        let path = m.path("closing.xlsx")
+        _ = try ControlExports.closing(report, to: path)
+        let sheets = try Readers.openpyxl(path)
+        #expect(sheets.map(\.name) == ["Checks", "Documents", "Activities", "VAT", "Accounts"])
+        #expect(sheets.allSatisfy { $0.freeze == "A2" })
+        let checks = sheets[0]
+        let named = checks.body.compactMap { $0[0]?.text }
+        for c in report.checks { #expect(named.contains(c.name)) }
+        let failed = checks.body.filter { $0[1]?.text == "FAIL" }
+        #expect(failed.count == report.checks.filter { !$0.passed }.count)
+        #expect(failed.allSatisfy { $0[1]?.fill != nil })
+        // Totals are numbers equal to the report's, to the cent.
+        let activities = sheets[2]
+        #expect(activities.body.last?[1]?.cents == report.totalHT.cents)
+        #expect(activities.body.dropLast().compactMap { $0[1]?.cents }.reduce(0, +) == report.totalHT.cents)
+        #expect(sheets[3].body.last?[2]?.cents == report.totalVAT.cents)
+        let accounts = sheets[4]
+        #expect(accounts.body.last?[2]?.cents == accounts.body.last?[3]?.cents)
+        #expect(sheets[1].body.map { $0[0]?.text } == report.series.map(\.series))
+    }
+
+    @Test(.enabled(if: Readers.openpyxl || Tools.inCI, "openpyxl missing: run .ci/setup"))
     func aSheetPastTheRowLimitContinuesOnNumberedSheetsWithTheSameHeader() throws {
         let path = Repository.temporaryDirectory("ardoise-xlsx").appendingPathComponent("long.xlsx").path
         let workbook = try Workbook(path: path, constantMemory: true)
