@@ -16,10 +16,10 @@ public struct UnbilledAcknowledgement: Sendable, Hashable {
 }
 
 extension Schema {
-    /// "v8 closing": acknowledged unbilled items, and a closed month that
+    /// "v9 closing": acknowledged unbilled items, and a closed month that
     /// stays closed (no reopening: its row is never changed nor deleted).
     static func registerClosing(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v8 closing") { db in
+        migrator.registerMigration("v9 closing") { db in
             try db.execute(sql: """
                 ALTER TABLE closed_month ADD COLUMN forced_reason TEXT;
                 CREATE TRIGGER closed_month_final_update BEFORE UPDATE ON closed_month

@@ -37,13 +37,13 @@ public struct StoredEntry: Sendable, Hashable {
 }
 
 extension Schema {
-    /// "v7 journal entries": the sales journal. Each issued document is
+    /// "v8 journal entries": the sales journal. Each issued document is
     /// posted in the transaction that numbers it (the trigger refuses issuing
     /// a document without its entry), entries are numbered continuously per
     /// journal, append-only, never dated in a closed month, and no line
     /// carries a negative amount or both sides.
     static func registerJournalEntries(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v7 journal entries") { db in
+        migrator.registerMigration("v8 journal entries") { db in
             try db.execute(sql: """
                 CREATE TABLE journal (
                   code TEXT PRIMARY KEY CHECK (code <> ''),

@@ -6,7 +6,7 @@ import Foundation
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks that print figures (build with -c release).",
-        subcommands: [Lint.self, Evaluate.self, Import.self, Generate.self, Documents.self, Exports.self]
+        subcommands: [Lint.self, Evaluate.self, Import.self, Generate.self, Documents.self, Exports.self, Entries.self]
     )
 
     struct Lint: ParsableCommand {
@@ -36,6 +36,17 @@ struct BenchCommand: ParsableCommand {
         @Option var clients: Int = 850
         func run() throws {
             emit(try GenerationBenchmark.run(directory: URL(fileURLWithPath: directory), sites: sites, clients: clients))
+        }
+    }
+
+    struct Entries: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Seconds to post a full month's issued documents to the sales journal and write its FEC (target 2 s).")
+        @Option(help: "Scratch folder for the generated workspace (shared with `bench generate`).") var directory: String = "/tmp/ardoise-bench-generate"
+        @Option var sites: Int = 60
+        @Option var clients: Int = 850
+        func run() throws {
+            emit(try EntriesBenchmark.run(directory: URL(fileURLWithPath: directory), sites: sites, clients: clients))
         }
     }
 

@@ -117,7 +117,7 @@ import TestSupport
         }
         try queue.close()
         let ledger = try Ledger(path: path)
-        #expect(try ledger.appliedMigrations().contains("v7 journal entries"))
+        #expect(try ledger.appliedMigrations().contains("v8 journal entries"))
         #expect(try ledger.postMissingEntries(posting: Self.posting, actor: "test") == 2)
         #expect(try ledger.postMissingEntries(posting: Self.posting, actor: "test") == 0)
         let entries = try ledger.entries()

@@ -1,0 +1,60 @@
+import Accounting
+import BillingEngine
+import BillingModel
+import Demo
+import Foundation
+import GRDB
+import Ledger
+import Workspace
+
+/// Entries and the FEC of the full example month (about 2,000 documents):
+/// the month generated, imported, billed and validated by the generation
+/// benchmark (every document posted as it is issued), then, timed:
+/// - posting every issued document again into a copy of the ledger whose
+///   journal was emptied (the copy's append-only triggers dropped: a
+///   benchmark-only copy), in one transaction, as `entries post` does;
+/// - reading the month's entries and writing the FEC.
+/// Target: under 2 s for both.
+public enum EntriesBenchmark {
+    public static func run(directory: URL, sites: Int = 60, clients: Int = 850) throws -> String {
+        var lines = ["the month billed and validated by `bench generate`:"]
+        lines += try GenerationBenchmark.run(directory: directory, sites: sites, clients: clients)
+            .split(separator: "\n").map { "  " + $0 }
+        let folder = directory.appendingPathComponent("workspace-2026-10-\(sites)x\(clients)-seed1-v\(DemoGenerator.version)")
+        let workspace = try Workspace.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
+        let clock = ContinuousClock()
+
+        // A copy of the ledger with an empty journal.
+        let copy = directory.appendingPathComponent("entries-bench.sqlite").path
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) }
+        let source = try Ledger(path: workspace.config.databasePath, creation: .mustExist)
+        try source.pool.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [copy]) }
+        let queue = try DatabaseQueue(path: copy)
+        try queue.write { db in
+            for trigger in ["journal_entry_append_only_delete", "journal_entry_line_append_only_delete", "journal_no_gap"] {
+                try db.execute(sql: "DROP TRIGGER \(trigger)")
+            }
+            try db.execute(sql: "DELETE FROM journal_entry_line; DELETE FROM journal_entry; UPDATE journal SET last_number = 0")
+        }
+        try queue.close()
+        let ledger = try Ledger(path: copy, creation: .mustExist)
+        let documents = try ledger.invoices(status: .issued).count
+
+        var start = clock.now
+        let posted = try ledger.postMissingEntries(posting: workspace.settings.salesPosting, actor: "bench")
+        let posting = clock.now - start
+        lines.append("posting \(posted) issued documents to the sales journal (one transaction): \(GenerationBenchmark.seconds(posting)) s")
+
+        start = clock.now
+        let period = Period(start: Day(iso: "2026-11-01") ?? Day(ordinal: 0), end: Day(iso: "2026-11-30") ?? Day(ordinal: 0))
+        let export = try workspace.exportEntries(ledger: ledger, period: period, format: .fec)
+        let fecPath = directory.appendingPathComponent(export.fileName).path
+        try Data(export.text.utf8).write(to: URL(fileURLWithPath: fecPath))
+        let fec = clock.now - start
+        lines.append("FEC of November (the month's documents are dated 1–2 November): \(export.entries) entries, \(export.lines) lines, "
+            + "\(export.text.utf8.count / 1024) KiB, debit \(export.debit.grouped) = credit \(export.credit.grouped), in \(GenerationBenchmark.seconds(fec)) s")
+        let total = GenerationBenchmark.asDouble(posting + fec)
+        lines.append("entries + FEC for \(documents) documents: \(ImportBenchmark.format(total)) s (target 2 s: \(total < 2 ? "met" : "NOT met"))")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
