@@ -1,5 +1,6 @@
 import ArgumentParser
 import BillingModel
+import ControlExports
 import Demo
 import Foundation
 import Ledger
@@ -105,6 +106,20 @@ struct DemoCommand: ParsableCommand {
                 for c in closing.checks { emit("  \(c.passed ? "ok  " : "FAIL") \(c.name)\n") }
                 emit(closing.closed ? "closed \(options.month.text)\(closing.forcedReason.map { " (\($0))" } ?? "") (`ardoise close \(options.month.text) --dry-run` shows the report)\n"
                                     : "\(options.month.text) not closed: see `ardoise close \(options.month.text) --dry-run`\n")
+
+                // The control exports finance staff check the month with.
+                start = clock.now
+                let exports = ControlExports(ledger: ledger, settings: workspace.settings)
+                func xlsx(_ kind: ControlExports.Kind) -> String { documents.appendingPathComponent(kind.fileName(month)).path }
+                var written: [String] = []
+                written.append(try exports.restaurants(period: month, to: xlsx(.restaurants)).path)
+                written.append(try exports.events(period: month, to: xlsx(.events)).path)
+                written.append(try ControlExports.unbilled(try engine.unbilled(period: month, issueDate: closingDay), to: xlsx(.unbilled)).path)
+                if closing.closed {
+                    let report = try engine.closingReport(month: month, today: closingDay)
+                    written.append(try ControlExports.closing(report, to: xlsx(.closing)).path)
+                }
+                emit("control exports (XLSX) in \(clock.now - start):\n" + written.map { "  \(DisplayPath.of($0))\n" }.joined())
                 return report.failures.isEmpty && closing.closed ? 0 : 1
             }
         }
