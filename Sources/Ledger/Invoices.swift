@@ -368,6 +368,16 @@ extension Ledger {
                                + (invoice.origin == .contract ? "generate the period again (`ardoise bill --period \(invoice.periodStart)..\(invoice.periodEnd) --client \(invoice.client)`)"
                                                               : "the daily run (`ardoise bill --events`) replaces it"))
         }
+        // Numbers follow dates: the "v6 chronological numbering" trigger refuses it too, this says it in words.
+        if let last = try Row.fetchOne(db.cachedStatement(sql: """
+               SELECT number, issue_date FROM invoice WHERE series = ? AND status = 'issued' AND issue_date > ?
+               ORDER BY issue_date DESC, id DESC LIMIT 1
+               """), arguments: [invoice.series, day.description]) {
+            let number: String = last[0], lastDate: String = last[1]
+            throw InvoiceError("\(invoice.type == .invoice ? "invoice" : "credit note") \(id) of \(invoice.client) cannot be issued on \(day): "
+                               + "the last document of series \(invoice.series), \(number), is dated \(lastDate), and numbers follow dates "
+                               + "within a series; validate it on \(lastDate) or later (`--date`)")
+        }
         try db.execute(sql: "UPDATE number_series SET last_number = last_number + 1 WHERE code = ?", arguments: [invoice.series])
         guard let n = try Int64.fetchOne(db, sql: "SELECT last_number FROM number_series WHERE code = ?", arguments: [invoice.series]) else {
             throw InvoiceError("no number series `\(invoice.series)`")

@@ -359,6 +359,21 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v6 chronological numbering") { db in
+            // Numbers follow dates within a series (French law: a continuous
+            // and chronological sequence): a document dated before the last
+            // issued document of its series is refused. The Swift check in
+            // `issue` says so in words first; this keeps it true for every
+            // writer. Documents issued before this migration are not re-checked.
+            try db.execute(sql: """
+                CREATE INDEX invoice_series_issue_date ON invoice(series, issue_date) WHERE status = 'issued';
+                CREATE TRIGGER invoice_chronological BEFORE UPDATE OF status ON invoice
+                  WHEN NEW.status = 'issued'
+                   AND EXISTS (SELECT 1 FROM invoice WHERE series = NEW.series AND status = 'issued'
+                               AND issue_date > NEW.issue_date AND id <> NEW.id)
+                  BEGIN SELECT RAISE(ABORT, 'a document is never dated before the last issued document of its series'); END;
+                """)
+        }
         return migrator
     }
 }
