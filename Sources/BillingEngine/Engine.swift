@@ -47,13 +47,18 @@ public struct BillingEngine: Sendable {
     public let settings: Settings
     public let contracts: [String: CompiledContract]
     public let actor: String
+    /// Renders an issued document's PDF and XML, stored at validation (the
+    /// workspace gives it; without it documents are stored at their first render).
+    public var render: DocumentRenderer?
 
-    public init(ledger: Ledger, settings: Settings, contracts: [String: Contract], actor: String = "ardoise") {
+    public init(ledger: Ledger, settings: Settings, contracts: [String: Contract], actor: String = "ardoise",
+                render: DocumentRenderer? = nil) {
         self.ledger = ledger
         self.settings = settings
         let index = settings.contractIndexValues
         self.contracts = contracts.mapValues { CompiledContract($0, indexSeries: index) }
         self.actor = actor
+        self.render = render
     }
 
     // MARK: periods
@@ -257,7 +262,7 @@ public struct BillingEngine: Sendable {
             let terms = PaymentTerms(description: stored.invoice.paymentTerms) ?? .onReceipt
             numbers.append(try ledger.issue(id: id, on: day, dueDate: terms.dueDate(issuedOn: day),
                                             format: format(series: stored.invoice.series), actor: actor, at: now,
-                                            mail: outboxRequest(for: stored.invoice)))
+                                            mail: outboxRequest(for: stored.invoice), render: render))
         }
         return numbers
     }

@@ -331,15 +331,19 @@ extension Ledger {
     /// when the revenue it billed was corrected since it was generated, or
     /// an event order it prices has a newer revision.
     /// With `mail`, the document's e-mail is queued in the outbox in the same
-    /// transaction: issued and queued together, or neither.
+    /// transaction: issued and queued together, or neither. With `render`,
+    /// its PDF and XML are rendered, stored and chained in that transaction
+    /// too (`issued_document`): what is served and sent later is those bytes.
     @discardableResult
     public func issue(id: Int64, on day: Day, dueDate: Day, format: SeriesFormat, actor: String, at date: Date = Date(),
-                      mail: OutboxRequest? = nil) throws -> String {
-        try pool.write { db in try issue(id: id, on: day, dueDate: dueDate, format: format, actor: actor, at: date, mail: mail, db: db) }
+                      mail: OutboxRequest? = nil, render: DocumentRenderer? = nil) throws -> String {
+        try pool.write { db in
+            try issue(id: id, on: day, dueDate: dueDate, format: format, actor: actor, at: date, mail: mail, render: render, db: db)
+        }
     }
 
     public func issue(id: Int64, on day: Day, dueDate: Day, format: SeriesFormat, actor: String, at date: Date,
-                      mail: OutboxRequest? = nil, db: Database) throws -> String {
+                      mail: OutboxRequest? = nil, render: DocumentRenderer? = nil, db: Database) throws -> String {
         guard let invoice = try Invoice.fetchOne(db, key: id) else { throw InvoiceError("no invoice \(id)") }
         guard invoice.status == .proforma else {
             throw InvoiceError("invoice \(id) is \(invoice.status.rawValue)\(invoice.number.map { " as \($0)" } ?? ""): only a proforma can be validated")
@@ -397,6 +401,7 @@ extension Ledger {
             """, arguments: [now, id])
         try appendAudit(db, at: now, actor: actor, action: "validate", invoiceID: id,
                         details: "issued as \(number) on \(day), due \(max(dueDate, day))")
+        if let render { try storeIssuedDocuments(series: invoice.series, upTo: id, atIssue: true, render: render, actor: actor, now: now, db: db) }
         if let mail { try enqueueMail(mail, invoiceID: id, number: number, now: now, db: db) }
         return number
     }
