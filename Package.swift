@@ -47,6 +47,7 @@ let package = Package(
         // Benchmarks of issues 3, 4 and 5 (lint throughput, compiled evaluation, generation); they return printable reports.
         .target(name: "Benchmarks", dependencies: [
             "BillingModel", "ContractLanguage", "Settings", "Workspace", "Demo", "Ledger", "Imports", "BillingEngine", "Documents",
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // Ties configuration, settings, rules and ledger together for commands.
         .target(name: "Workspace", dependencies: [
