@@ -53,8 +53,14 @@ public enum GenerationBenchmark {
             return c
         }
         // Validation as in production: each document's PDF and XML rendered, stored and chained in its transaction.
+        let renderer = workspace.documents.renderer(facturX: try Workspace.facturX())
+        let rendering = RenderTimer()
         let engine = BillingEngine(ledger: ledger, settings: workspace.settings, contracts: deferred,
-                                   render: workspace.documents.renderer(facturX: try Workspace.facturX()))
+                                   render: { stored, references in
+                                       let t = ContinuousClock.now
+                                       defer { rendering.add(ContinuousClock.now - t) }
+                                       return try renderer(stored, references)
+                                   })
 
         start = clock.now
         let report = try engine.generate(period: period, issueDate: issueDate)
@@ -71,6 +77,7 @@ public enum GenerationBenchmark {
         lines.append("  of which evaluation alone (preview, writing nothing: \(preview.drafts.count) drafts): \(seconds(evaluation)) s")
         lines.append("validation of the \(numbers.count) proformas (numbers, dates, frozen, PDF and XML rendered and stored, chained): "
             + "\(seconds(validation)) s")
+        lines.append("  of which rendering (mapping, PDF, XML, Factur-X): \(seconds(rendering.total)) s")
         let stored = try ledger.pool.read { db in
             try Row.fetchOne(db, sql: "SELECT COUNT(*), COALESCE(SUM(length(pdf) + length(xml) + length(content)), 0) FROM issued_document")
         }
@@ -110,6 +117,14 @@ public enum GenerationBenchmark {
     }
 
     static func ratio(_ a: Duration, _ b: Duration) -> Double { asDouble(a) / max(asDouble(b), 1e-9) }
+}
+
+/// Time spent in the renderer during validation (called inside the ledger's write transactions).
+final class RenderTimer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var sum = Duration.zero
+    func add(_ d: Duration) { lock.withLock { sum += d } }
+    var total: Duration { lock.withLock { sum } }
 }
 
 /// A generation benchmark that cannot run.

@@ -133,7 +133,13 @@ extension Ledger {
     /// entry each), so the chain follows the numbers.
     func storeIssuedDocuments(series: String, upTo invoiceID: Int64, atIssue: Bool, render: DocumentRenderer, actor: String,
                               now: String, db: Database) throws {
-        let pending = try Int64.fetchAll(db.cachedStatement(sql: """
+        // At issue, when every earlier number of the series is stored (stored sequences are 1…k without gap),
+        // the one just issued is the only one pending: no scan of the series.
+        let stored = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(sequence) FROM issued_document WHERE series = ?"),
+                                        arguments: [series]) ?? 0
+        let given = try Int64.fetchOne(db.cachedStatement(sql: "SELECT last_number FROM number_series WHERE code = ?"),
+                                       arguments: [series]) ?? 0
+        let pending = atIssue && stored == given - 1 ? [invoiceID] : try Int64.fetchAll(db.cachedStatement(sql: """
             SELECT v.id FROM invoice v WHERE v.series = ? AND v.status = 'issued'
               AND NOT EXISTS (SELECT 1 FROM issued_document d WHERE d.invoice_id = v.id)
             ORDER BY length(v.number), v.number
@@ -179,6 +185,11 @@ extension Ledger {
                                      now: Ledger.timestamp(date), db: db)
             return try storedFiles(invoiceID: invoiceID, db: db)
         }
+    }
+
+    /// The last number a series gave (0 when it gave none).
+    public func lastNumber(series: String) throws -> Int64 {
+        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT last_number FROM number_series WHERE code = ?", arguments: [series]) ?? 0 }
     }
 
     func storedFiles(invoiceID: Int64, db: Database) throws -> IssuedFiles? {

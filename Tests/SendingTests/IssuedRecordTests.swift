@@ -67,6 +67,31 @@ import Workspace
         #expect(message.attachments.first?.bytes == pdf)
     }
 
+    @Test func validationRendersEachDocumentOnceAheadOfItsTransactionAndStoresThoseBytes() throws {
+        let m = try BilledMonth(settings: { $0 })
+        let renderer = m.workspace.documents.renderer(facturX: try FacturX.withSystemProfile())
+        let calls = Counter()
+        let engine = BillingEngine(ledger: m.ledger, settings: m.workspace.settings,
+                                   contracts: m.workspace.rules(today: BilledMonth.issueDay).contracts,
+                                   render: { stored, references in
+                                       calls.increment()
+                                       return try renderer(stored, references)
+                                   })
+        // The automatic contracts' invoices, issued by BilledMonth's engine without a renderer, are stored on the way.
+        let before = try m.ledger.invoices(status: .issued).count
+        let ids = try m.ledger.invoices(status: .proforma).compactMap(\.id)
+        let numbers = try engine.validate(ids: ids, on: BilledMonth.issueDay, now: BilledMonth.t0)
+        #expect(numbers.count == ids.count && ids.count > 1)
+        #expect(calls.value == ids.count + before)
+        // The bytes stored are those of the document as issued.
+        for id in ids {
+            let stored = try #require(try m.ledger.invoice(id: id))
+            let fresh = try renderer(stored, try m.ledger.references(of: stored.invoice))
+            #expect(try m.ledger.issuedFiles(invoiceID: id, render: renderer, actor: "test") == fresh)
+        }
+        #expect(try m.ledger.verifyIssuedDocuments().intact)
+    }
+
     @Test func eachDocumentRecordsTheHashOfThePreviousOneOfItsSeries() throws {
         let m = try Self.validatedMonth()
         let rows = try m.ledger.pool.read { db in
@@ -174,4 +199,11 @@ import Workspace
 
 func count(_ ledger: Ledger, _ sql: String) throws -> Int {
     try ledger.pool.read { db in try Int.fetchOne(db, sql: sql) ?? -1 }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
 }
