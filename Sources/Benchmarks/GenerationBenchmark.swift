@@ -77,7 +77,7 @@ public enum GenerationBenchmark {
         lines.append("  of which evaluation alone (preview, writing nothing: \(preview.drafts.count) drafts): \(seconds(evaluation)) s")
         lines.append("validation of the \(numbers.count) proformas (numbers, dates, frozen, PDF and XML rendered and stored, chained): "
             + "\(seconds(validation)) s")
-        lines.append("  of which rendering (mapping, PDF, XML, Factur-X): \(seconds(rendering.total)) s")
+        lines.append("  rendering (mapping, PDF, XML, Factur-X), CPU time summed over the workers rendering ahead: \(seconds(rendering.total)) s")
         let stored = try ledger.pool.read { db in
             try Row.fetchOne(db, sql: "SELECT COUNT(*), COALESCE(SUM(length(pdf) + length(xml) + length(content)), 0) FROM issued_document")
         }

@@ -257,7 +257,7 @@ extension Ledger {
                     summary.documents += 1
                     ids.append(id)
                     if issueDate < lastDate { broken(number, "chronology", "dated \(issueDate), before the document before it (\(lastDate))") }
-                    lastDate = max(lastDate, issueDate)
+                    lastDate = issueDate
                     guard r[12] as Bool else {
                         summary.notStored += 1
                         continue
