@@ -13,7 +13,10 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "text or json") var format: String = "text"
 
     func run() throws {
-        guard format == "text" || format == "json" else { throw ValidationError("`--format \(format)`: text or json") }
+        guard format == "text" || format == "json" else {
+            printError("ardoise: `--format \(format)`: text or json")
+            throw ExitCode(2)
+        }
         let report: ChainReport
         do {
             let workspace = try Workspace.open(configPath: global.config)
