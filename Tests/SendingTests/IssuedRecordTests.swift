@@ -113,6 +113,19 @@ import Workspace
         #expect(throws: DatabaseError.self) {
             try m.ledger.pool.write { db in try db.execute(sql: "DELETE FROM issued_document WHERE sequence = 1") }
         }
+        // A row that skips a link: a copy of the last row of a series, as the next one, with a forged previous hash.
+        let refused = #expect(throws: DatabaseError.self) {
+            try m.ledger.pool.write { db in
+                try db.execute(sql: "DROP TRIGGER issued_document_frozen_delete")
+                try db.execute(sql: """
+                    CREATE TEMP TABLE last AS SELECT * FROM issued_document ORDER BY sequence DESC LIMIT 1;
+                    DELETE FROM issued_document WHERE invoice_id = (SELECT invoice_id FROM last);
+                    INSERT INTO issued_document SELECT invoice_id, series, sequence, pdf, pdf_sha256, xml, xml_sha256, content,
+                      '\(String(repeating: "1", count: 64))', hash, stored_at, at_issue FROM last;
+                    """)
+            }
+        }
+        #expect(refused?.message?.contains("joins its chain right after the previous one") == true, "\(String(describing: refused))")
     }
 
     @Test func verifyFindsAnIntactLedgerThenNamesEachTamperingAndWhatDiffers() throws {
