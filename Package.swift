@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Money, VAT rates, days, periods, payment terms. Depends on nothing.
@@ -32,11 +33,12 @@ let package = Package(
         // The SQLite ledger: imported files, tickets, quarantine, orders, invoices.
         .target(name: "Ledger", dependencies: [
             "BillingModel", "Diagnostics", "Accounting", .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Importers of register files and event orders into the ledger.
         .target(name: "Imports", dependencies: [
             "BillingModel", "Diagnostics", "Ledger", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Deterministic generator of realistic example revenue (registers, events).
         .target(name: "Demo", dependencies: ["BillingModel", "Diagnostics", "Ledger", "Imports", "ContractLanguage", "Settings"]),

@@ -3,6 +3,7 @@ import BillingModel
 import ContractLanguage
 import Demo
 import Foundation
+import GRDB
 import Ledger
 import Workspace
 
@@ -51,7 +52,15 @@ public enum GenerationBenchmark {
             c.automaticValidation = false
             return c
         }
-        let engine = BillingEngine(ledger: ledger, settings: workspace.settings, contracts: deferred)
+        // Validation as in production: each document's PDF and XML rendered, stored and chained in its transaction.
+        let renderer = workspace.documents.renderer(facturX: try Workspace.facturX())
+        let rendering = RenderTimer()
+        let engine = BillingEngine(ledger: ledger, settings: workspace.settings, contracts: deferred,
+                                   render: { stored, references in
+                                       let t = ContinuousClock.now
+                                       defer { rendering.add(ContinuousClock.now - t) }
+                                       return try renderer(stored, references)
+                                   })
 
         start = clock.now
         let report = try engine.generate(period: period, issueDate: issueDate)
@@ -66,7 +75,21 @@ public enum GenerationBenchmark {
         lines.append("generate \(period.name): \(report.clientsBilled.count) clients, \(report.created.count) proformas, "
             + "\(report.totalTTC.grouped) TTC in \(seconds(generation)) s")
         lines.append("  of which evaluation alone (preview, writing nothing: \(preview.drafts.count) drafts): \(seconds(evaluation)) s")
-        lines.append("validation of the \(numbers.count) proformas (numbers, dates, frozen): \(seconds(validation)) s")
+        lines.append("validation of the \(numbers.count) proformas (numbers, dates, frozen, PDF and XML rendered and stored, chained): "
+            + "\(seconds(validation)) s")
+        lines.append("  rendering (mapping, PDF, XML, Factur-X), CPU time summed over the workers rendering ahead: \(seconds(rendering.total)) s")
+        let stored = try ledger.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT COUNT(*), COALESCE(SUM(length(pdf) + length(xml) + length(content)), 0) FROM issued_document")
+        }
+        if let stored {
+            let count: Int = stored[0], bytes: Int64 = stored[1]
+            lines.append("  stored: \(count) documents, \(ImportBenchmark.format(Double(bytes) / 1_048_576)) MB "
+                + "(\(bytes / Int64(max(count, 1)) / 1024) KB a document)")
+        }
+        start = clock.now
+        let chain = try ledger.verifyIssuedDocuments()
+        lines.append("verify (every chain, content and stored file): \(chain.intact ? "intact" : "\(chain.breaks.count) breaks") "
+            + "in \(seconds(clock.now - start)) s")
 
         // The same revenue summed by client and category in the sqlite3 shell.
         let sql = """
@@ -94,6 +117,14 @@ public enum GenerationBenchmark {
     }
 
     static func ratio(_ a: Duration, _ b: Duration) -> Double { asDouble(a) / max(asDouble(b), 1e-9) }
+}
+
+/// Time spent in the renderer during validation (called inside the ledger's write transactions).
+final class RenderTimer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var sum = Duration.zero
+    func add(_ d: Duration) { lock.withLock { sum += d } }
+    var total: Duration { lock.withLock { sum } }
 }
 
 /// A generation benchmark that cannot run.

@@ -47,14 +47,19 @@ public struct BillingEngine: Sendable {
     public let settings: Settings
     public let contracts: [String: CompiledContract]
     public let actor: String
+    /// Renders an issued document's PDF and XML, stored at validation (the
+    /// workspace gives it; without it documents are stored at their first render).
+    public var render: DocumentRenderer?
 
-    public init(ledger: Ledger, settings: Settings, contracts: [String: Contract], actor: String = "ardoise") {
+    public init(ledger: Ledger, settings: Settings, contracts: [String: Contract], actor: String = "ardoise",
+                render: DocumentRenderer? = nil) {
         self.ledger = ledger
         self.settings = settings
         let index = settings.contractIndexValues
         self.contracts = contracts.mapValues { CompiledContract($0, indexSeries: index) }
         self.actor = actor
         self.posting = settings.salesPosting
+        self.render = render
     }
 
     /// How issued documents are posted to the sales journal.
@@ -210,10 +215,10 @@ public struct BillingEngine: Sendable {
         }
         // Each automatic validation on its own: one refused (a closed month, a
         // stale proforma) leaves its proforma waiting and a clear error; the others are issued.
-        for id in automatic {
-            do {
-                report.issued += try validate(ids: [id], on: report.issueDate, now: now)
-            } catch {
+        for (id, outcome) in try validateEach(ids: automatic, on: report.issueDate, now: now) {
+            switch outcome {
+            case .success(let number): report.issued.append(number)
+            case .failure(let error):
                 report.failures.append(BillingFailure(client: (try? ledger.invoice(id: id))??.invoice.client ?? "?",
                                                       message: "proforma \(id) not validated automatically: \(error)"))
             }
@@ -253,17 +258,80 @@ public struct BillingEngine: Sendable {
 
     /// Validates proformas: each gets the next number of its series, the
     /// issue date `day` and its due date from its payment terms.
+    /// Stops at the first refusal (those before it stay issued).
     @discardableResult
     public func validate(ids: [Int64], on day: Day, now: Date = Date()) throws -> [String] {
-        var numbers: [String] = []
-        for id in ids {
-            guard let stored = try ledger.invoice(id: id) else { throw InvoiceError("no invoice \(id)") }
-            let terms = PaymentTerms(description: stored.invoice.paymentTerms) ?? .onReceipt
-            numbers.append(try ledger.issue(id: id, on: day, dueDate: terms.dueDate(issuedOn: day),
-                                            format: format(series: stored.invoice.series), actor: actor, at: now,
-                                            mail: outboxRequest(for: stored.invoice), posting: posting))
+        try validateEach(ids: ids, on: day, now: now, stopAtFirstFailure: true).map { try $0.outcome.get() }
+    }
+
+    /// Validates each proforma in its own transaction, recording a refusal
+    /// and going on. With a renderer, each batch's documents are rendered
+    /// first on every core, outside the ledger's write lock, as they will be
+    /// once issued (the number its series gives next, the dates); in the
+    /// numbering transaction a pre-rendered file is used only when the
+    /// issued document and its references are exactly those it was rendered
+    /// from, else it is rendered there. The bytes are the same either way.
+    public func validateEach(ids: [Int64], on day: Day, now: Date = Date(),
+                             stopAtFirstFailure: Bool = false) throws -> [(id: Int64, outcome: Result<String, any Error>)] {
+        var out: [(id: Int64, outcome: Result<String, any Error>)] = []
+        var start = 0
+        while start < ids.count {
+            let batch = Array(ids[start..<min(start + 64, ids.count)])
+            start += batch.count
+            let prepared = try render.map { try prerender(batch, on: day, now: now, render: $0) } ?? [:]
+            for id in batch {
+                do {
+                    guard let stored = try ledger.invoice(id: id) else { throw InvoiceError("no invoice \(id)") }
+                    let terms = PaymentTerms(description: stored.invoice.paymentTerms) ?? .onReceipt
+                    var renderOnce: DocumentRenderer?
+                    if let render {
+                        let ready = prepared[id]
+                        renderOnce = { @Sendable (issued: StoredInvoice, references: DocumentReferences) throws -> IssuedFiles in
+                            if let ready, ready.stored == issued, ready.references == references { return ready.files }
+                            return try render(issued, references)
+                        }
+                    }
+                    out.append((id, .success(try ledger.issue(id: id, on: day, dueDate: terms.dueDate(issuedOn: day),
+                                                              format: format(series: stored.invoice.series), actor: actor, at: now,
+                                                              mail: outboxRequest(for: stored.invoice), posting: posting,
+                                                              render: renderOnce))))
+                } catch {
+                    if stopAtFirstFailure { throw error }
+                    out.append((id, .failure(error)))
+                }
+            }
         }
-        return numbers
+        return out
+    }
+
+    /// The documents of `ids` rendered in parallel as they would be issued now, keyed by id.
+    func prerender(_ ids: [Int64], on day: Day, now: Date, render: DocumentRenderer) throws
+        -> [Int64: (stored: StoredInvoice, references: DocumentReferences, files: IssuedFiles)] {
+        var next: [String: Int64] = [:]
+        var inputs: [(Int64, StoredInvoice, DocumentReferences)] = []
+        for id in ids {
+            guard var stored = try ledger.invoice(id: id), stored.invoice.status == .proforma else { continue }
+            let series = stored.invoice.series
+            let n = try next[series] ?? ledger.lastNumber(series: series) + 1
+            next[series] = n + 1
+            let terms = PaymentTerms(description: stored.invoice.paymentTerms) ?? .onReceipt
+            stored.invoice.status = .issued
+            stored.invoice.number = format(series: series).number(n)
+            stored.invoice.issueDate = day.description
+            stored.invoice.dueDate = max(terms.dueDate(issuedOn: day), day).description
+            stored.invoice.issuedAt = Ledger.timestamp(now)
+            inputs.append((id, stored, try ledger.references(of: stored.invoice)))
+        }
+        let results = PrerenderResults(count: inputs.count)
+        let work = inputs
+        DispatchQueue.concurrentPerform(iterations: work.count) { i in
+            results.set(i, try? render(work[i].1, work[i].2))
+        }
+        var out: [Int64: (stored: StoredInvoice, references: DocumentReferences, files: IssuedFiles)] = [:]
+        for (i, input) in inputs.enumerated() {
+            if let files = results.get(i) { out[input.0] = (input.1, input.2, files) }
+        }
+        return out
     }
 }
 
@@ -290,4 +358,13 @@ extension Settings {
         }
         return out
     }
+}
+
+/// Files rendered by concurrent workers, one slot each.
+private final class PrerenderResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [IssuedFiles?]
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ files: IssuedFiles?) { lock.withLock { slots[i] = files } }
+    func get(_ i: Int) -> IssuedFiles? { lock.withLock { slots[i] } }
 }

@@ -177,8 +177,8 @@ public enum CrossIndustryInvoice {
             }
             period(&w, d.period)
             w.element("ram:SpecifiedTradePaymentTerms") { w in
-                w.leaf("ram:Description", d.paymentTerms)
-                w.element("ram:DueDateDateTime") { date(&$0, "udt", d.dueDate) }
+                w.leaf("ram:Description", d.settlementTerms)
+                if let due = d.paymentDueDate { w.element("ram:DueDateDateTime") { date(&$0, "udt", due) } }
             }
             w.element("ram:SpecifiedTradeSettlementHeaderMonetarySummation") { w in
                 w.leaf("ram:LineTotalAmount", d.totals.totalHT.description)

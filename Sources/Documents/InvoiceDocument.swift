@@ -210,6 +210,18 @@ extension InvoiceDocument {
     public var creditedInvoiceMention: String? {
         creditedInvoice.map { "Avoir sur la facture n° \($0.number) du \($0.issueDate.french)." }
     }
+    /// How the document is settled, as printed and as the payment terms (BT-20):
+    /// an invoice's payment terms; for a credit note, that the client owes
+    /// nothing and what the amount is set against. A credit note has no due
+    /// date: its amount (BT-115) is positive, so EN 16931's BR-CO-25 wants a
+    /// due date or payment terms, and the terms are this sentence.
+    public var settlementTerms: String {
+        guard kind == .creditNote else { return paymentTerms }
+        let against = creditedInvoice.map { "de la facture n° \($0.number) du \($0.issueDate.french)" } ?? "de la facture créditée"
+        return "Aucun paiement n'est dû par le client : le montant de cet avoir vient en déduction \(against), ou lui est remboursé si elle est déjà réglée"
+    }
+    /// The due date a payer must meet; nil for a credit note, which nobody pays.
+    public var paymentDueDate: Day? { kind == .invoice ? dueDate : nil }
 }
 
 extension InvoiceDocument {

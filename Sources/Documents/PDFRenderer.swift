@@ -211,12 +211,9 @@ private struct Page {
         // Title and references, top right.
         var ry = y
         ry += text(d.isProforma ? "PROFORMA" : d.kind == .invoice ? "FACTURE" : "AVOIR", x: right, y: ry, width: half - 20, size: 18, bold: true) + 2
-        var refs = [
-            "N° : \(d.number)",
-            "Date d'émission : \(d.issueDate.french)",
-            "Date d'échéance : \(d.dueDate.french)",
-            "Période : \(periodText(d.period))",
-        ]
+        var refs = ["N° : \(d.number)", "Date d'émission : \(d.issueDate.french)"]
+        if let due = d.paymentDueDate { refs.append("Date d'échéance : \(due.french)") }
+        refs.append("Période : \(periodText(d.period))")
         if let po = d.purchaseOrder { refs.append("Bon de commande : \(po)") }
         if let who = d.orderedBy { refs.append("Commandé par : \(who)") }
         if let cc = d.costCenter { refs.append("Centre de coût : \(cc)") }
@@ -315,9 +312,12 @@ private struct Page {
                               text("\(d.totals.totalTTC.french) €", x: amountX, y: ttcTop + 3, width: amountW, size: 10,
                                    bold: true, align: .right))
         ty += 16
-        var mentions = [
-            "Conditions de paiement : \(d.paymentTerms). Date d'échéance : \(d.dueDate.french).",
-            "Règlement par virement — IBAN : \(d.seller.iban) — BIC : \(d.seller.bic).",
+        // A credit note is owed by nobody: no due date, no bank details to pay to, what it is set against.
+        var mentions = d.paymentDueDate.map { due in
+            ["Conditions de paiement : \(d.paymentTerms). Date d'échéance : \(due.french).",
+             "Règlement par virement — IBAN : \(d.seller.iban) — BIC : \(d.seller.bic)."]
+        } ?? ["\(d.settlementTerms)."]
+        mentions += [
             d.penaltyMention,
             d.indemnityMention,
             "Escompte : \(d.earlyPaymentDiscount).",

@@ -1,4 +1,6 @@
+import Crypto
 import Foundation
+import Ledger
 
 /// Reads a file in chunks into a growable byte window, hashing every byte
 /// once as it arrives: the importers' only way to read input, so memory stays
@@ -97,7 +99,7 @@ struct ChunkReader {
                 got = n
                 break
             }
-            hasher.update(UnsafeBufferPointer(start: base + end, count: got))
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(start: base + end, count: got))
         }
         if got == 0 {
             atEOF = true
@@ -110,7 +112,7 @@ struct ChunkReader {
     }
 
     /// The SHA-256 of every byte read so far (call once, at end of file).
-    mutating func digest() -> String { hasher.finalize() }
+    mutating func digest() -> String { ContentHash.hex(hasher.finalize()) }
 
     func close() { try? handle.close() }
 

@@ -331,18 +331,21 @@ extension Ledger {
     /// when the revenue it billed was corrected since it was generated, or
     /// an event order it prices has a newer revision.
     /// With `mail`, the document's e-mail is queued in the outbox in the same
-    /// transaction: issued and queued together, or neither.
+    /// transaction: issued and queued together, or neither. With `render`,
+    /// its PDF and XML are rendered, stored and chained in that transaction
+    /// too (`issued_document`): what is served and sent later is those bytes.
     @discardableResult
     public func issue(id: Int64, on day: Day, dueDate: Day, format: SeriesFormat, actor: String, at date: Date = Date(),
-                      mail: OutboxRequest? = nil, posting: SalesPosting) throws -> String {
+                      mail: OutboxRequest? = nil, posting: SalesPosting, render: DocumentRenderer? = nil) throws -> String {
         try durableWrite { db in
-            try issue(id: id, on: day, dueDate: dueDate, format: format, actor: actor, at: date, mail: mail, posting: posting, db: db)
+            try issue(id: id, on: day, dueDate: dueDate, format: format, actor: actor, at: date, mail: mail, posting: posting,
+                      render: render, db: db)
         }
     }
 
     /// Issues inside the caller's transaction; the document's sales entry is posted with it (`posting`).
     public func issue(id: Int64, on day: Day, dueDate: Day, format: SeriesFormat, actor: String, at date: Date,
-                      mail: OutboxRequest? = nil, posting: SalesPosting, db: Database) throws -> String {
+                      mail: OutboxRequest? = nil, posting: SalesPosting, render: DocumentRenderer? = nil, db: Database) throws -> String {
         guard let invoice = try Invoice.fetchOne(db, key: id) else { throw InvoiceError("no invoice \(id)") }
         guard invoice.status == .proforma else {
             throw InvoiceError("invoice \(id) is \(invoice.status.rawValue)\(invoice.number.map { " as \($0)" } ?? ""): only a proforma can be validated")
@@ -371,6 +374,16 @@ extension Ledger {
                                + (invoice.origin == .contract ? "generate the period again (`ardoise bill --period \(invoice.periodStart)..\(invoice.periodEnd) --client \(invoice.client)`)"
                                                               : "the daily run (`ardoise bill --events`) replaces it"))
         }
+        // Numbers follow dates: the "v6 chronological numbering" trigger refuses it too, this says it in words.
+        if let last = try Row.fetchOne(db.cachedStatement(sql: """
+               SELECT number, issue_date FROM invoice WHERE series = ? AND status = 'issued' AND issue_date > ?
+               ORDER BY issue_date DESC, id DESC LIMIT 1
+               """), arguments: [invoice.series, day.description]) {
+            let number: String = last[0], lastDate: String = last[1]
+            throw InvoiceError("\(invoice.type == .invoice ? "invoice" : "credit note") \(id) of \(invoice.client) cannot be issued on \(day): "
+                               + "the last document of series \(invoice.series), \(number), is dated \(lastDate), and numbers follow dates "
+                               + "within a series; validate it on \(lastDate) or later (`--date`)")
+        }
         try db.execute(sql: "UPDATE number_series SET last_number = last_number + 1 WHERE code = ?", arguments: [invoice.series])
         guard let n = try Int64.fetchOne(db, sql: "SELECT last_number FROM number_series WHERE code = ?", arguments: [invoice.series]) else {
             throw InvoiceError("no number series `\(invoice.series)`")
@@ -391,6 +404,7 @@ extension Ledger {
             """, arguments: [now, id])
         try appendAudit(db, at: now, actor: actor, action: "validate", invoiceID: id,
                         details: "issued as \(number) on \(day), due \(max(dueDate, day))")
+        if let render { try storeIssuedDocuments(series: invoice.series, upTo: id, atIssue: true, render: render, actor: actor, now: now, db: db) }
         if let mail { try enqueueMail(mail, invoiceID: id, number: number, now: now, db: db) }
         return number
     }

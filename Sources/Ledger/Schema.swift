@@ -359,6 +359,61 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v6 chronological numbering") { db in
+            // Numbers follow dates within a series (French law: a continuous
+            // and chronological sequence): a document dated before the last
+            // issued document of its series is refused. The Swift check in
+            // `issue` says so in words first; this keeps it true for every
+            // writer. Documents issued before this migration are not re-checked.
+            try db.execute(sql: """
+                CREATE INDEX invoice_series_issue_date ON invoice(series, issue_date) WHERE status = 'issued';
+                CREATE TRIGGER invoice_chronological BEFORE UPDATE OF status ON invoice
+                  WHEN NEW.status = 'issued'
+                   AND EXISTS (SELECT 1 FROM invoice WHERE series = NEW.series AND status = 'issued'
+                               AND issue_date > NEW.issue_date AND id <> NEW.id)
+                  BEGIN SELECT RAISE(ABORT, 'a document is never dated before the last issued document of its series'); END;
+                """)
+        }
+        migrator.registerMigration("v7 issued documents") { db in
+            // What was issued stays as issued: the Factur-X PDF and the CII XML
+            // rendered once, at validation, stored with their SHA-256 and served
+            // from here ever after. Each row also holds the canonical
+            // serialisation of the document's frozen content (`content`) and
+            // chains it: `hash` = SHA-256 of `content`, which names the previous
+            // document's hash in its series (64 zeros for the first). Rows are
+            // append-only, and a row joins its series' chain only right after
+            // the one before it, with that one's hash. `at_issue` is 0 for a
+            // document issued before this migration, stored at its first render.
+            try db.execute(sql: """
+                CREATE TABLE issued_document (
+                  invoice_id INTEGER PRIMARY KEY REFERENCES invoice(id),
+                  series TEXT NOT NULL,
+                  sequence INTEGER NOT NULL CHECK (sequence >= 1),
+                  pdf BLOB NOT NULL,
+                  pdf_sha256 TEXT NOT NULL CHECK (length(pdf_sha256) = 64),
+                  xml BLOB NOT NULL,
+                  xml_sha256 TEXT NOT NULL CHECK (length(xml_sha256) = 64),
+                  content TEXT NOT NULL,
+                  previous_hash TEXT NOT NULL CHECK (length(previous_hash) = 64),
+                  hash TEXT NOT NULL UNIQUE CHECK (length(hash) = 64),
+                  stored_at TEXT NOT NULL,
+                  at_issue INTEGER NOT NULL CHECK (at_issue IN (0, 1)),
+                  UNIQUE (series, sequence)
+                );
+                CREATE TRIGGER issued_document_of_issued BEFORE INSERT ON issued_document
+                  WHEN (SELECT status FROM invoice WHERE id = NEW.invoice_id) IS NOT 'issued'
+                    OR (SELECT series FROM invoice WHERE id = NEW.invoice_id) IS NOT NEW.series
+                  BEGIN SELECT RAISE(ABORT, 'only an issued document is stored, in its own series'); END;
+                CREATE TRIGGER issued_document_chained BEFORE INSERT ON issued_document
+                  WHEN NEW.previous_hash IS NOT (CASE WHEN NEW.sequence = 1 THEN '0000000000000000000000000000000000000000000000000000000000000000'
+                        ELSE (SELECT hash FROM issued_document WHERE series = NEW.series AND sequence = NEW.sequence - 1) END)
+                  BEGIN SELECT RAISE(ABORT, 'an issued document joins its chain right after the previous one, with its hash'); END;
+                CREATE TRIGGER issued_document_frozen_update BEFORE UPDATE ON issued_document
+                  BEGIN SELECT RAISE(ABORT, 'a stored document never changes'); END;
+                CREATE TRIGGER issued_document_frozen_delete BEFORE DELETE ON issued_document
+                  BEGIN SELECT RAISE(ABORT, 'a stored document is never deleted'); END;
+                """)
+        }
         registerJournalEntries(&migrator)
         registerClosing(&migrator)
         return migrator

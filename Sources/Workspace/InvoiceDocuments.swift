@@ -141,7 +141,38 @@ extension InvoiceDocuments {
     }
 }
 
+extension InvoiceDocuments {
+    /// Renders an issued document's Factur-X PDF and CII XML for the ledger to store (at validation, or at the first
+    /// render of a document issued before documents were stored).
+    public func renderer(facturX: FacturX) -> DocumentRenderer {
+        { stored, references in
+            let rendered = try self.render(self.document(stored, references: references), facturX: facturX)
+            guard let xml = rendered.xml else { throw InvoiceError("document \(rendered.document.number) has no e-invoice to store") }
+            return IssuedFiles(pdf: rendered.pdf, xml: Array(xml.utf8))
+        }
+    }
+}
+
 extension Workspace {
+    /// The files of an issued document exactly as stored when it was issued
+    /// (a document issued before documents were stored is rendered, stored and
+    /// chained now, once); nil for a proforma.
+    public func issuedFiles(_ invoice: Invoice, ledger: Ledger, actor: String = "ardoise") throws -> IssuedFiles? {
+        guard invoice.status == .issued, let id = invoice.id else { return nil }
+        return try ledger.issuedFiles(invoiceID: id, render: documents.renderer(facturX: Workspace.facturX()), actor: actor)
+    }
+
+    /// The bytes `invoices pdf|xml` write: an issued document's stored PDF or
+    /// XML; a proforma's PDF rendered now (it has no XML).
+    public func documentFile(_ stored: StoredInvoice, xml: Bool, ledger: Ledger, actor: String = "ardoise") throws -> [UInt8] {
+        if let files = try issuedFiles(stored.invoice, ledger: ledger, actor: actor) { return xml ? files.xml : files.pdf }
+        if xml && stored.invoice.status == .proforma {
+            let id = stored.invoice.id ?? 0
+            throw InvoiceError("document \(id) is a proforma: it is not an invoice and has no e-invoice; `ardoise invoices pdf \(id)` prints it")
+        }
+        return try documents.render(document(stored, ledger: ledger), facturX: Workspace.facturX()).pdf
+    }
+
     /// The same workspace with other settings (tools and tests that change a value).
     public func with(settings: Settings) -> Workspace {
         Workspace(config: config, settings: settings, settingsSources: settingsSources)

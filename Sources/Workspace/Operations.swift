@@ -43,7 +43,8 @@ extension Workspace {
         if rules.diagnostics.hasErrors {
             throw WorkspaceError("the contracts have errors: run `ardoise lint`", diagnostics: rules.diagnostics, sources: rules.sources)
         }
-        return BillingEngine(ledger: ledger, settings: settings, contracts: rules.contracts, actor: actor)
+        return BillingEngine(ledger: ledger, settings: settings, contracts: rules.contracts, actor: actor,
+                             render: documents.renderer(facturX: try Workspace.facturX()))
     }
 
     /// The billing engine over the clients whose contract is valid, and the

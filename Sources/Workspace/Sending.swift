@@ -39,7 +39,7 @@ public struct OutboxReport: Sendable {
 }
 
 /// Delivers the outbox: each due pending message is claimed, its Factur-X
-/// rendered from the ledger, sent over SMTP, and its outcome recorded.
+/// (the PDF stored when it was issued) attached, sent over SMTP, and its outcome recorded.
 ///
 /// Exactly once, as far as a sender can: a message is claimed (attempt
 /// counted, next attempt pushed past a lease) in one transaction before it is
@@ -123,11 +123,14 @@ public struct OutboxSender: Sendable {
     /// The e-mail of a queued message: a short French text and the Factur-X PDF.
     public func message(_ queued: OutboxMessage, _ stored: StoredInvoice) throws -> OutgoingMessage {
         let document = try documents.document(stored, references: ledger.references(of: stored.invoice))
-        let rendered = try documents.render(document, facturX: facturX)
+        // The PDF stored when the document was issued, byte for byte.
+        guard let files = try ledger.issuedFiles(invoiceID: queued.invoiceId, render: documents.renderer(facturX: facturX), actor: "ardoise") else {
+            throw InvoiceError("document \(document.number) is not issued: nothing to send")
+        }
         return OutgoingMessage(messageID: queued.messageId, from: smtp.fromAddress, to: queued.recipientList,
                                subject: Self.subject(document), body: Self.body(document),
                                attachments: [Attachment(fileName: "\(document.number).pdf", mimeType: "application/pdf",
-                                                        bytes: rendered.pdf)],
+                                                        bytes: files.pdf)],
                                date: Date())
     }
 

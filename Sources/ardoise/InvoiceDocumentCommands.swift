@@ -51,17 +51,13 @@ extension InvoicesCommand {
                 let ledger = try workspace.openLedger()
                 let folder = URL(fileURLWithPath: directory ?? workspace.config.documentsDirectory)
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                let fx = try Workspace.facturX()
-                let mapping = workspace.documents
                 let p = period?.period
                 var count = 0
-                for (stored, refs) in try ledger.documentsWithReferences(status: .issued, period: p) {
-                    let doc = try mapping.document(stored, references: refs)
-                    let xml = CrossIndustryInvoice.xml(doc)
-                    try Data(xml.utf8).write(to: folder.appendingPathComponent("\(doc.number).xml"))
-                    if !xmlOnly {
-                        try Data(mapping.render(doc, facturX: fx).pdf).write(to: folder.appendingPathComponent("\(doc.number).pdf"))
-                    }
+                // The stored bytes of each document, as issued.
+                for invoice in try ledger.invoices(status: .issued, period: p) {
+                    guard let number = invoice.number, let files = try workspace.issuedFiles(invoice, ledger: ledger, actor: global.who) else { continue }
+                    try Data(files.xml).write(to: folder.appendingPathComponent("\(number).xml"))
+                    if !xmlOnly { try Data(files.pdf).write(to: folder.appendingPathComponent("\(number).pdf")) }
                     count += 1
                 }
                 emit("wrote \(count) documents to \(folder.path)\n")
@@ -79,13 +75,7 @@ enum DocumentFile {
             printError("ardoise: no document `\(id)`")
             return 1
         }
-        let doc = try workspace.document(stored, ledger: ledger)
-        if xml && doc.isProforma {
-            printError("ardoise: document \(id) is a proforma: it is not an invoice and has no e-invoice; `ardoise invoices pdf \(id)` prints it")
-            return 1
-        }
-        let rendered = try workspace.documents.render(doc, facturX: Workspace.facturX())
-        let bytes = xml ? Array((rendered.xml ?? "").utf8) : rendered.pdf
+        let bytes = try workspace.documentFile(stored, xml: xml, ledger: ledger, actor: global.who)
         let path = output ?? URL(fileURLWithPath: workspace.config.documentsDirectory)
             .appendingPathComponent(InvoiceDocuments.fileName(stored, extension: xml ? "xml" : "pdf")).path
         let folder = (path as NSString).deletingLastPathComponent

@@ -1,3 +1,4 @@
+import Accounting
 import BillingModel
 import Foundation
 import GRDB
@@ -17,3 +18,18 @@ var samples: URL { Repository.samples }
 func count(_ ledger: Ledger, _ sql: String, _ arguments: StatementArguments = []) throws -> Int {
     try ledger.pool.read { db in try Int.fetchOne(db, sql: sql, arguments: arguments) ?? -1 }
 }
+
+/// Posting for documents of the test customers (ACME, C0001…C0020), with the usual accounts.
+let testPosting: SalesPosting = {
+    var customers: [String: SalesPosting.Customer] = ["ACME": .init(account: "411ACME", name: "ACME Industries SA")]
+    for n in 1...20 {
+        let code = "C" + String(repeating: "0", count: 4 - String(n).count) + String(n)
+        customers[code] = .init(account: "411" + code, name: "Client \(code)")
+    }
+    return SalesPosting(
+        accounts: SalesAccounts(customerCollective: "411000",
+                                outputVAT: [VATRate(whole: 20): "445711", VATRate(whole: 10): "445712",
+                                            VATRate(tenThousandths: 55_000): "445713", VATRate(tenThousandths: 21_000): "445714"],
+                                revenue: [:], defaultRevenue: ("706000", "Prestations de services")),
+        journal: "VT", journalLabel: "Ventes", customers: customers)
+}()

@@ -79,6 +79,27 @@ import Workspace
     }
 
     @Test(.enabled(if: Tools.exists("pdftotext"), "needs pdftotext (apt-get install poppler-utils)"))
+    func aCreditNoteSaysWhatItCreditsAndNothingIsOwedByTheClient() throws {
+        let (m, credit, credited) = try Self.month()
+        let number = try #require(credited.invoice.number)
+        let doc = try m.workspace.document(credit, ledger: m.ledger)
+        let rendered = try m.workspace.documents.render(doc, facturX: FacturX.withSystemProfile())
+        let text = try Tools.pdfText(rendered.pdf).replacingOccurrences(of: "\n", with: " ")
+        #expect(!text.contains("échéance"), "\(text)")
+        #expect(!text.contains("Conditions de paiement"), "\(text)")
+        #expect(!text.contains("Règlement par virement"), "\(text)")
+        #expect(text.contains("Aucun paiement n'est dû par le client"), "\(text)")
+        #expect(text.contains("facture n° \(number) du 01/11/2026"), "\(text)")
+        let xml = try #require(rendered.xml)
+        #expect(!xml.contains("DueDateDateTime"))
+        #expect(xml.contains("<ram:Description>Aucun paiement n'est dû par le client : le montant de cet avoir vient en déduction de la facture n° \(number) du 01/11/2026"))
+        // An invoice keeps its terms and due date.
+        let invoiceXML = try #require(try m.workspace.documents.render(m.workspace.document(credited, ledger: m.ledger),
+                                                                       facturX: FacturX.withSystemProfile()).xml)
+        #expect(invoiceXML.contains("DueDateDateTime"))
+    }
+
+    @Test(.enabled(if: Tools.exists("pdftotext"), "needs pdftotext (apt-get install poppler-utils)"))
     func aProformaPrintsAsProformaAndHasNoEInvoice() throws {
         let m = try BilledMonth()
         let proforma = try #require(try m.ledger.invoices(status: .proforma).first)

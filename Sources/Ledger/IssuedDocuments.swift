@@ -1,0 +1,312 @@
+import Foundation
+import GRDB
+
+/// The files of an issued document, rendered once: the Factur-X PDF and its CII XML.
+public struct IssuedFiles: Sendable, Hashable {
+    public var pdf: [UInt8]
+    public var xml: [UInt8]
+    public init(pdf: [UInt8], xml: [UInt8]) {
+        self.pdf = pdf
+        self.xml = xml
+    }
+}
+
+/// Renders an issued document's files (the ledger knows neither the settings
+/// nor the renderers: the workspace gives this when it validates or serves).
+public typealias DocumentRenderer = @Sendable (StoredInvoice, DocumentReferences) throws -> IssuedFiles
+
+/// One stored document as `verify` and the commands read it.
+public struct IssuedDocumentRecord: Sendable, Hashable {
+    public var invoiceID: Int64
+    public var series: String
+    public var sequence: Int64
+    public var files: IssuedFiles
+    public var pdfSHA256: String
+    public var xmlSHA256: String
+    public var content: String
+    public var previousHash: String
+    public var hash: String
+    public var storedAt: String
+    /// False for a document issued before documents were stored, stored at its first render.
+    public var atIssue: Bool
+}
+
+/// The canonical serialisation of an issued document's frozen content, the
+/// text its chain hash is the SHA-256 of. One field per line, `name: value`,
+/// values in JSON (strings escaped, integers in cents or ten-thousandths),
+/// in this fixed order; a line per invoice line and per VAT rate. Being
+/// line-based, two serialisations compare field by field, so `verify` says
+/// what differs, not only that something does.
+public enum IssuedContent {
+    public static let format = "ardoise-issued-document/1"
+    public static let genesis = String(repeating: "0", count: 64)
+
+    public static func serialise(_ s: StoredInvoice, sequence: Int64, creditedNumber: String?, pdfSHA256: String,
+                                 xmlSHA256: String, previousHash: String) -> String {
+        let i = s.invoice
+        func str(_ v: String?) -> String { v.map(quote) ?? "null" }
+        var out: [String] = [
+            "format: \(quote(format))",
+            "series: \(quote(i.series))",
+            "sequence: \(sequence)",
+            "number: \(str(i.number))",
+            "type: \(quote(i.type.rawValue))",
+            "issue_date: \(quote(i.issueDate))",
+            "due_date: \(quote(i.dueDate))",
+            "client: \(quote(i.client))",
+            "payer: \(str(i.payer))",
+            "site: \(str(i.site))",
+            "period: \(quote(i.periodStart + ".." + i.periodEnd))",
+            "payment_terms: \(quote(i.paymentTerms))",
+            "po_number: \(str(i.poNumber))",
+            "order: \(str(i.orderId.map { o in i.orderRevision.map { "\(o) revision \($0)" } ?? o }))",
+            "credited: \(str(creditedNumber))",
+        ]
+        for l in s.lines {
+            let service = l.serviceStart.flatMap { a in l.serviceEnd.map { quote(a + ".." + $0) } } ?? "null"
+            out.append("line \(l.position): [\(quote(l.label)),\(l.quantity),\(l.unitPrice),\(l.net),\(l.vatRate),\(service)]")
+        }
+        for v in s.vat { out.append("vat \(v.rate): [\(v.base),\(v.vat)]") }
+        out += [
+            "total_ht: \(i.totalHt)",
+            "total_vat: \(i.totalVat)",
+            "total_ttc: \(i.totalTtc)",
+            "pdf_sha256: \(quote(pdfSHA256))",
+            "xml_sha256: \(quote(xmlSHA256))",
+            "previous: \(quote(previousHash))",
+        ]
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The fields that differ between two serialisations: `line 2: issued […], now […]`.
+    public static func differences(issued: String, now: String) -> [String] {
+        func fields(_ text: String) -> [(String, String)] {
+            text.split(separator: "\n").map { line in
+                guard let r = line.range(of: ": ") else { return (String(line), "") }
+                return (String(line[..<r.lowerBound]), String(line[r.upperBound...]))
+            }
+        }
+        let a = fields(issued), b = fields(now)
+        let av = Dictionary(a, uniquingKeysWith: { x, _ in x }), bv = Dictionary(b, uniquingKeysWith: { x, _ in x })
+        var out: [String] = []
+        var seen = Set<String>()
+        for (k, _) in a + b where seen.insert(k).inserted {
+            switch (av[k], bv[k]) {
+            case let (x?, y?) where x != y: out.append("\(k): issued \(x), now \(y)")
+            case let (x?, nil): out.append("\(k): issued \(x), now absent")
+            case let (nil, y?): out.append("\(k): absent when issued, now \(y)")
+            default: break
+            }
+        }
+        return out
+    }
+
+    /// JSON string escaping, part of the format (kept here so the format never follows another module's changes).
+    public static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let hex = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
+
+extension Ledger {
+    /// Stores the files of the issued documents of `series` not stored yet, in
+    /// number order, each chained to the one before, until `invoiceID` is
+    /// stored. At validation that is the one document just issued; in a
+    /// ledger holding documents issued before documents were stored, the
+    /// earlier ones of the series are stored first (`atIssue` false, an audit
+    /// entry each), so the chain follows the numbers.
+    func storeIssuedDocuments(series: String, upTo invoiceID: Int64, atIssue: Bool, render: DocumentRenderer, actor: String,
+                              now: String, db: Database) throws {
+        // At issue, when every earlier number of the series is stored (stored sequences are 1…k without gap),
+        // the one just issued is the only one pending: no scan of the series.
+        let stored = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(sequence) FROM issued_document WHERE series = ?"),
+                                        arguments: [series]) ?? 0
+        let given = try Int64.fetchOne(db.cachedStatement(sql: "SELECT last_number FROM number_series WHERE code = ?"),
+                                       arguments: [series]) ?? 0
+        let pending = atIssue && stored == given - 1 ? [invoiceID] : try Int64.fetchAll(db.cachedStatement(sql: """
+            SELECT v.id FROM invoice v WHERE v.series = ? AND v.status = 'issued'
+              AND NOT EXISTS (SELECT 1 FROM issued_document d WHERE d.invoice_id = v.id)
+            ORDER BY length(v.number), v.number
+            """), arguments: [series])
+        guard pending.contains(invoiceID) else { return }
+        var last: (sequence: Int64, hash: String) = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT sequence, hash FROM issued_document WHERE series = ? ORDER BY sequence DESC LIMIT 1
+            """), arguments: [series]).map { (sequence: $0[0] as Int64, hash: $0[1] as String) } ?? (sequence: 0, hash: IssuedContent.genesis)
+        for id in pending {
+            guard let invoice = try Invoice.fetchOne(db, key: id) else { continue }
+            let stored = try withLines(invoice, db)
+            let references = try references(of: invoice, db: db)
+            let files = try render(stored, references)
+            let pdfHash = ContentHash.sha256(files.pdf), xmlHash = ContentHash.sha256(files.xml)
+            let sequence = last.sequence + 1
+            let content = IssuedContent.serialise(stored, sequence: sequence, creditedNumber: references.credited?.number,
+                                                  pdfSHA256: pdfHash, xmlSHA256: xmlHash, previousHash: last.hash)
+            let hash = ContentHash.sha256(content.utf8)
+            let late = !(atIssue && id == invoiceID)
+            try db.cachedStatement(sql: """
+                INSERT INTO issued_document(invoice_id, series, sequence, pdf, pdf_sha256, xml, xml_sha256, content, previous_hash,
+                                            hash, stored_at, at_issue)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [id, series, sequence, Data(files.pdf), pdfHash, Data(files.xml), xmlHash, content, last.hash,
+                                         hash, now, late ? 0 : 1])
+            if late {
+                try appendAudit(db, at: now, actor: actor, action: "store", invoiceID: id,
+                                details: "issued before documents were stored: PDF and XML rendered now, from today's settings, and chained")
+            }
+            last = (sequence, hash)
+            if id == invoiceID { break }
+        }
+    }
+
+    /// The stored files of an issued document; when it has none (issued before
+    /// documents were stored), they are rendered by `render`, stored and
+    /// chained now, with the earlier ones of its series. Nil for a proforma.
+    public func issuedFiles(invoiceID: Int64, render: DocumentRenderer, actor: String, at date: Date = Date()) throws -> IssuedFiles? {
+        if let found = try pool.read({ db in try storedFiles(invoiceID: invoiceID, db: db) }) { return found }
+        return try pool.write { db in
+            guard let invoice = try Invoice.fetchOne(db, key: invoiceID), invoice.status == .issued else { return nil }
+            try storeIssuedDocuments(series: invoice.series, upTo: invoiceID, atIssue: false, render: render, actor: actor,
+                                     now: Ledger.timestamp(date), db: db)
+            return try storedFiles(invoiceID: invoiceID, db: db)
+        }
+    }
+
+    /// The last number a series gave (0 when it gave none).
+    public func lastNumber(series: String) throws -> Int64 {
+        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT last_number FROM number_series WHERE code = ?", arguments: [series]) ?? 0 }
+    }
+
+    func storedFiles(invoiceID: Int64, db: Database) throws -> IssuedFiles? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT pdf, xml FROM issued_document WHERE invoice_id = ?"), arguments: [invoiceID])
+            .map { IssuedFiles(pdf: [UInt8]($0[0] as Data), xml: [UInt8]($0[1] as Data)) }
+    }
+}
+
+/// What `ardoise verify` found: per series, the chain; and every break.
+public struct ChainReport: Sendable {
+    public struct Series: Sendable, Hashable {
+        public var series: String
+        public var documents: Int
+        /// Issued documents of the series with no stored files yet (issued before documents were stored).
+        public var notStored: Int
+        /// Stored at their first render, after issue (issued before documents were stored).
+        public var storedAfterIssue: Int
+        /// The hash of the series' last stored document: noted elsewhere, it shows a chain was not rewritten from its end.
+        public var lastHash: String
+    }
+
+    public struct Break: Sendable, Hashable {
+        public var series: String
+        /// The document's number (or the series' name for a break of the series itself).
+        public var number: String
+        /// `content`, `hash`, `chain`, `pdf`, `xml`, `sequence`, `chronology`, `not stored`, `numbering`.
+        public var kind: String
+        public var detail: String
+    }
+
+    public var series: [Series] = []
+    public var breaks: [Break] = []
+    public var intact: Bool { breaks.isEmpty }
+}
+
+extension Ledger {
+    /// Re-checks every series' chain of issued documents: each stored
+    /// document's content serialised again from the ledger's rows, its hash,
+    /// its link to the previous one, its files' hashes, the sequence with no
+    /// gap, dates that never go back; every issued document stored; the
+    /// number series' counter matching the documents. Reads one document at a time.
+    public func verifyIssuedDocuments() throws -> ChainReport {
+        try pool.read { db in
+            var report = ChainReport()
+            let seriesCodes = try String.fetchAll(db, sql: """
+                SELECT code FROM number_series WHERE code IN (SELECT series FROM invoice WHERE status = 'issued') ORDER BY code
+                """)
+            for code in seriesCodes {
+                var summary = ChainReport.Series(series: code, documents: 0, notStored: 0, storedAfterIssue: 0, lastHash: IssuedContent.genesis)
+                func broken(_ number: String, _ kind: String, _ detail: String) {
+                    report.breaks.append(.init(series: code, number: number, kind: kind, detail: detail))
+                }
+                var expected = (sequence: Int64(1), previous: IssuedContent.genesis)
+                var lastDate = ""
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT v.id, v.number, v.issue_date, d.sequence, d.pdf, d.pdf_sha256, d.xml, d.xml_sha256, d.content,
+                           d.previous_hash, d.hash, d.at_issue, d.invoice_id IS NOT NULL
+                    FROM invoice v LEFT JOIN issued_document d ON d.invoice_id = v.id
+                    WHERE v.series = ? AND v.status = 'issued'
+                    ORDER BY length(v.number), v.number
+                    """, arguments: [code])
+                var ids: [Int64] = []
+                while let r = try rows.next() {
+                    let id: Int64 = r[0], number: String = r[1], issueDate: String = r[2]
+                    summary.documents += 1
+                    ids.append(id)
+                    if issueDate < lastDate { broken(number, "chronology", "dated \(issueDate), before the document before it (\(lastDate))") }
+                    lastDate = issueDate
+                    guard r[12] as Bool else {
+                        summary.notStored += 1
+                        continue
+                    }
+                    let sequence: Int64 = r[3], pdf = [UInt8](r[4] as Data), pdfHash: String = r[5], xml = [UInt8](r[6] as Data)
+                    let xmlHash: String = r[7], content: String = r[8], previous: String = r[9], hash: String = r[10]
+                    if !(r[11] as Bool) { summary.storedAfterIssue += 1 }
+                    if sequence != expected.sequence {
+                        broken(number, "sequence", "stored as document \(sequence) of the series, expected \(expected.sequence)")
+                    }
+                    if previous != expected.previous {
+                        broken(number, "chain", "records previous hash \(previous), the document before it has \(expected.previous)")
+                    }
+                    if ContentHash.sha256(content.utf8) != hash {
+                        broken(number, "hash", "its hash \(hash) is not the SHA-256 of its stored content")
+                    }
+                    let actualPDF = ContentHash.sha256(pdf), actualXML = ContentHash.sha256(xml)
+                    if actualPDF != pdfHash { broken(number, "pdf", "the stored PDF's SHA-256 is \(actualPDF), recorded \(pdfHash)") }
+                    if actualXML != xmlHash { broken(number, "xml", "the stored XML's SHA-256 is \(actualXML), recorded \(xmlHash)") }
+                    if let invoice = try Invoice.fetchOne(db, key: id) {
+                        let stored = try withLines(invoice, db)
+                        let credited = try invoice.creditedInvoiceId.flatMap { try String.fetchOne(db, sql: "SELECT number FROM invoice WHERE id = ?", arguments: [$0]) }
+                        let now = IssuedContent.serialise(stored, sequence: sequence, creditedNumber: credited, pdfSHA256: actualPDF,
+                                                          xmlSHA256: actualXML, previousHash: previous)
+                        for difference in IssuedContent.differences(issued: content, now: now) {
+                            broken(number, "content", difference)
+                        }
+                    }
+                    expected = (sequence + 1, hash)
+                    summary.lastHash = hash
+                }
+                if summary.notStored > 0 {
+                    broken(code, "not stored", "\(summary.notStored) issued documents have no stored files (issued before documents were stored): "
+                           + "`ardoise invoices export` stores them")
+                }
+                let counter = try Int64.fetchOne(db, sql: "SELECT last_number FROM number_series WHERE code = ?", arguments: [code]) ?? 0
+                if counter != Int64(summary.documents) {
+                    broken(code, "numbering", "the series has given \(counter) numbers but \(summary.documents) issued documents are in the ledger")
+                }
+                report.series.append(summary)
+            }
+            // A stored document whose invoice is no longer issued (rows rewritten under the triggers).
+            for r in try Row.fetchAll(db, sql: """
+                SELECT d.series, COALESCE(v.number, '#' || d.invoice_id) FROM issued_document d LEFT JOIN invoice v ON v.id = d.invoice_id
+                WHERE v.id IS NULL OR v.status <> 'issued' OR v.series <> d.series
+                """) {
+                report.breaks.append(.init(series: r[0], number: r[1], kind: "content", detail: "stored as issued, but the ledger no longer holds it as an issued document of its series"))
+            }
+            return report
+        }
+    }
+}
