@@ -48,11 +48,13 @@ public struct BillingEngine: Sendable {
     public let contracts: [String: CompiledContract]
     public let actor: String
     /// Renders an issued document's PDF and XML, stored at validation (the
-    /// workspace gives it; without it documents are stored at their first render).
+    /// workspace gives it). Every engine says whether it has one: nil only for
+    /// engines that issue nothing (the rules diff) and for ledger-level tests;
+    /// a document issued without it is stored at its first render.
     public var render: DocumentRenderer?
 
     public init(ledger: Ledger, settings: Settings, contracts: [String: Contract], actor: String = "ardoise",
-                render: DocumentRenderer? = nil) {
+                render: DocumentRenderer?) {
         self.ledger = ledger
         self.settings = settings
         let index = settings.contractIndexValues

@@ -51,12 +51,16 @@ extension Workspace {
     /// others with their diagnostics: one client's contract error (an index
     /// value not published yet) does not stop billing of everyone else.
     /// `bill`, `run` and `report unbilled` use it; `lint` stays strict.
-    public func billingEngine(ledger: Ledger, today: Day, actor: String = "ardoise") -> (engine: BillingEngine, problems: ContractProblems) {
+    /// Its documents are rendered and stored as they are issued, like `engine`'s.
+    public func billingEngine(ledger: Ledger, today: Day, actor: String = "ardoise") throws(WorkspaceError)
+        -> (engine: BillingEngine, problems: ContractProblems) {
         let rules = self.rules(today: today)
         let problems = ContractProblems(rules, clients: settings.clients.map(\.code))
         var contracts = rules.contracts
         for client in problems.clients { contracts[client] = nil }
-        return (BillingEngine(ledger: ledger, settings: settings, contracts: contracts, actor: actor), problems)
+        let engine = BillingEngine(ledger: ledger, settings: settings, contracts: contracts, actor: actor,
+                                   render: documents.renderer(facturX: try Workspace.facturX()))
+        return (engine, problems)
     }
 
     /// Refuses to bill a period that has not ended by `today` (its revenue is

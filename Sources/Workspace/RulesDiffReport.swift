@@ -41,7 +41,8 @@ extension Workspace {
                           today: Day, only: Set<String>? = nil) throws -> RulesDiffReport {
         let afterEngine = try engine(ledger: ledger, today: today)
         let (old, retired) = try rules(before: beforeDirectory, today: today)
-        let beforeEngine = BillingEngine(ledger: ledger, settings: settings, contracts: old.contracts)
+        // The diff writes nothing: its engines issue no document, so none is rendered.
+        let beforeEngine = BillingEngine(ledger: ledger, settings: settings, contracts: old.contracts, render: nil)
         var beforeDrafts = try beforeEngine.preview(period: period, explicitRange: explicitRange, issueDate: issueDate, only: only)
         let afterDrafts = try afterEngine.preview(period: period, explicitRange: explicitRange, issueDate: issueDate, only: only)
         // Old files are shown where they stood in the rules folder, as a pull request names them.

@@ -95,7 +95,7 @@ public struct ScheduledRun {
 
         // 2–4. Billing: events, corrections, the periods due.
         // A client whose contract has errors is left out and reported; the others are billed.
-        let (engine, problems) = workspace.billingEngine(ledger: ledger, today: day, actor: actor)
+        let (engine, problems) = try workspace.billingEngine(ledger: ledger, today: day, actor: actor)
         if !problems.isEmpty {
             report.contractProblems = problems
             for c in problems.clients { logger.error("client not billed: its contract has errors", metadata: ["client": "\(c)"]) }

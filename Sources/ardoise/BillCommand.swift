@@ -58,7 +58,7 @@ struct BillCommand: ParsableCommand {
                 try workspace.checkPeriodEnded(period.period, name: period.period.name, today: today, force: force ? reason : nil,
                                                ledger: ledger, actor: global.who)
             }
-            let (engine, allProblems) = workspace.billingEngine(ledger: ledger, today: today, actor: global.who)
+            let (engine, allProblems) = try workspace.billingEngine(ledger: ledger, today: today, actor: global.who)
             let problems = allProblems.only(client.map { [$0] })
             if !problems.isEmpty { printError(problems.rendered, terminator: "") }
             var failed = !problems.isEmpty

@@ -73,7 +73,7 @@ struct UnbilledCommand: ParsableCommand {
                     throw WorkspaceError("unknown client `\(client)`")
                 }
                 let today = try global.today()
-                let (engine, problems) = workspace.billingEngine(ledger: try workspace.openLedger(), today: today, actor: global.who)
+                let (engine, problems) = try workspace.billingEngine(ledger: try workspace.openLedger(), today: today, actor: global.who)
                 if !problems.isEmpty { printError(problems.rendered, terminator: "") }
                 let n = try engine.acknowledgeUnbilled(month: period.period, client: client, reason: reason, today: today)
                 emit("\(n) unbilled item\(n == 1 ? "" : "s") of \(period.text) acknowledged\n")

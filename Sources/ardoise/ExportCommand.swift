@@ -43,7 +43,7 @@ struct ExportCommand: ParsableCommand {
             try ExportCommand.export(.unbilled, options) { workspace, exports, period, path in
                 let today = try options.global.today()
                 // As `report unbilled`: a client whose contract has errors shows its revenue as unbilled.
-                let (engine, problems) = workspace.billingEngine(ledger: exports.ledger, today: today)
+                let (engine, problems) = try workspace.billingEngine(ledger: exports.ledger, today: today)
                 if !problems.isEmpty { printError(problems.rendered, terminator: "") }
                 let report = try engine.unbilled(period: period, issueDate: today)
                 return try ControlExports.unbilled(report, to: path)

@@ -17,7 +17,7 @@ struct ReportCommand: ParsableCommand {
                 let workspace = try Workspace.open(configPath: global.config)
                 let today = try global.today()
                 // Runs even when some contracts have errors: their clients' revenue shows as unbilled.
-                let (engine, problems) = workspace.billingEngine(ledger: try workspace.openLedger(), today: today)
+                let (engine, problems) = try workspace.billingEngine(ledger: try workspace.openLedger(), today: today)
                 if !problems.isEmpty { printError(problems.rendered, terminator: "") }
                 let report = try engine.unbilled(period: p, issueDate: today)
                 for i in report.items {

@@ -10,13 +10,9 @@ struct VerifyCommand: ParsableCommand {
         abstract: "Check that issued documents are as issued: each series' hash chain and every stored PDF and XML.",
         discussion: "Exit 0 intact, 1 a break found (each named: document number and what differs), 2 could not run.")
     @OptionGroup var global: GlobalOptions
-    @Option(help: "text or json") var format: String = "text"
+    @Option(help: "text or json") var format: OutputFormat = .text
 
     func run() throws {
-        guard format == "text" || format == "json" else {
-            printError("ardoise: `--format \(format)`: text or json")
-            throw ExitCode(2)
-        }
         let report: ChainReport
         do {
             let workspace = try Workspace.open(configPath: global.config)
@@ -25,7 +21,7 @@ struct VerifyCommand: ParsableCommand {
             printError("ardoise: verify could not run: \(error)")
             throw ExitCode(2)
         }
-        emit(format == "json" ? ChainReportFormat.json(report) : ChainReportFormat.text(report))
+        emit(format == .json ? ChainReportFormat.json(report) : ChainReportFormat.text(report))
         if !report.intact { throw ExitCode(1) }
     }
 }

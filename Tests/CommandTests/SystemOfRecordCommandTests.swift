@@ -56,3 +56,46 @@ import TestSupport
         #expect(try ws.ledger().auditLog().contains { $0.action == "acknowledge-unbilled" })
     }
 }
+
+/// The issued record and the control exports, end to end.
+@Suite struct IssuedRecordAndExportCommandTests {
+    @Test func verifyReportsAnIntactChainThenABreak() throws {
+        let ws = try ScratchWorkspace()
+        #expect(try ws.run("bill", "--period", "2026-10", "--date", "2026-11-02").status == 0)
+        let intact = try ws.run("verify")
+        #expect(intact.status == 0, "\(intact)")
+        let json = try ws.run("verify", "--format", "json")
+        #expect(json.status == 0 && json.stdout.hasPrefix("{"))
+        // Tampering with an issued line (the frozen-row triggers dropped, as an attacker with the file would).
+        let ledger = try ws.ledger()
+        try ledger.pool.write { db in
+            try db.execute(sql: "DROP TRIGGER invoice_line_frozen_update")
+            try db.execute(sql: """
+                UPDATE invoice_line SET label = label || ' (modifié)'
+                WHERE invoice_id = (SELECT MIN(id) FROM invoice WHERE status = 'issued') AND position = 1
+                """)
+        }
+        let broken = try ws.run("verify")
+        #expect(broken.status == 1, "\(broken)")
+        #expect(broken.stdout.contains("FA-2026-"), "\(broken)")
+    }
+
+    @Test func exportsWriteTheirWorkbooksAndSayWhere() throws {
+        let ws = try ScratchWorkspace()
+        #expect(try ws.run("bill", "--period", "2026-10", "--date", "2026-11-02").status == 0)
+        #expect(try ws.run("validate", "--all", "--period", "2026-10", "--date", "2026-11-02").status == 0)
+        for kind in ["restaurants", "events", "unbilled"] {
+            let r = try ws.run("export", kind, "--period", "2026-10", "--date", "2026-11-03")
+            #expect(r.status == 0, "\(r)")
+            #expect(r.stdout.hasPrefix("wrote ") && r.stdout.contains("\(kind)-2026-10.xlsx"), "\(r)")
+            #expect(FileManager.default.fileExists(atPath: ws.dir.appendingPathComponent("documents/\(kind)-2026-10.xlsx").path)
+                    || r.stdout.contains("/\(kind)-2026-10.xlsx"))
+        }
+        let closing = try ws.run("export", "closing", "--period", "2026-10", "--date", "2026-11-03", "--output", "c.xlsx")
+        #expect(closing.status == 0 && FileManager.default.fileExists(atPath: ws.dir.appendingPathComponent("c.xlsx").path), "\(closing)")
+        let week = try ws.run("export", "closing", "--period", "2026-W42", "--date", "2026-11-03")
+        #expect(week.status == 2 && week.stderr.contains("a closing report is of a month"), "\(week)")
+        let unwritable = try ws.run("export", "events", "--period", "2026-10", "--output", "/proc/nope/events.xlsx")
+        #expect(unwritable.status == 2 && unwritable.stderr.contains("/proc/nope/events.xlsx"), "\(unwritable)")
+    }
+}

@@ -68,7 +68,7 @@ import Workspace
     }
 
     @Test func validationRendersEachDocumentOnceAheadOfItsTransactionAndStoresThoseBytes() throws {
-        let m = try BilledMonth(settings: { $0 })
+        let m = try BilledMonth(settings: { $0 }, storing: false)
         let renderer = m.workspace.documents.renderer(facturX: try FacturX.withSystemProfile())
         let calls = Counter()
         let engine = BillingEngine(ledger: m.ledger, settings: m.workspace.settings,
@@ -179,8 +179,8 @@ import Workspace
     }
 
     @Test func documentsIssuedBeforeDocumentsWereStoredAreStoredInNumberOrderAtTheirFirstRender() throws {
-        // An engine without a renderer (BilledMonth's, when given settings) issues as before this change: nothing stored.
-        let m = try BilledMonth(settings: { $0 })
+        // An engine without a renderer issues as before this change: nothing stored.
+        let m = try BilledMonth(settings: { $0 }, storing: false)
         #expect(m.engine.render == nil)
         _ = try m.engine.validate(ids: m.ledger.invoices(status: .proforma).compactMap(\.id), on: BilledMonth.issueDay, now: BilledMonth.t0)
         let first = try #require(try m.ledger.invoices(status: .issued).first)

@@ -28,7 +28,8 @@ struct BilledMonth {
     static let t0 = Date(timeIntervalSince1970: 1_793_520_000)  // 2026-11-01T08:00:00Z
 
     /// `smtpPort`: the settings' `smtp` section points at 127.0.0.1 on that port.
-    init(smtpPort: Int? = nil, settings edit: ((Settings) -> Settings)? = nil) throws {
+    /// `storing: false` gives an engine without a renderer, issuing as ledgers did before documents were stored.
+    init(smtpPort: Int? = nil, settings edit: ((Settings) -> Settings)? = nil, storing: Bool = true) throws {
         folder = Repository.temporaryDirectory("ardoise-sending")
         _ = try DemoWorkspace.write(to: folder, sites: 2, clients: 8, month: "2026-10", seed: 1)
         if let smtpPort {
@@ -43,7 +44,10 @@ struct BilledMonth {
         var engine = try ws.engine(ledger: ledger, today: Self.issueDay)
         if let edit {
             ws = ws.with(settings: edit(ws.settings))
-            engine = BillingEngine(ledger: ledger, settings: ws.settings, contracts: ws.rules(today: Self.issueDay).contracts)
+            engine = try ws.engine(ledger: ledger, today: Self.issueDay)
+        }
+        if !storing {
+            engine = BillingEngine(ledger: ledger, settings: ws.settings, contracts: ws.rules(today: Self.issueDay).contracts, render: nil)
         }
         workspace = ws
         self.engine = engine
