@@ -3,62 +3,6 @@ import Ledger
 import Testing
 import TestSupport
 
-/// What one run of the `ardoise` executable printed and returned.
-struct Execution: CustomStringConvertible {
-    var arguments: [String]
-    var status: Int32
-    var stdout: String
-    var stderr: String
-
-    var description: String { "ardoise \(arguments.joined(separator: " ")) → exit \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
-}
-
-/// The built `ardoise` binary, run as a subprocess in a scratch workspace:
-/// the end-to-end view a person or a scheduler has (output, exit code, effect
-/// on the ledger), in the spirit of swift-argument-parser's `AssertExecuteCommand`.
-enum Executable {
-    /// `ARDOISE_BINARY`, or `ardoise` beside the test bundle (`.build/debug`), or in the repository's `.build/debug`.
-    static let url: URL? = {
-        let fm = FileManager.default
-        if let path = ProcessInfo.processInfo.environment["ARDOISE_BINARY"] { return URL(fileURLWithPath: path) }
-        var candidates = [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
-        if let exe = Bundle.main.executableURL { candidates.append(exe.deletingLastPathComponent()) }
-        for b in Bundle.allBundles { candidates.append(b.bundleURL.deletingLastPathComponent()) }
-        candidates.append(Repository.root.appendingPathComponent(".build/debug"))
-        return candidates.map { $0.appendingPathComponent("ardoise") }.first { fm.isExecutableFile(atPath: $0.path) }
-    }()
-
-    /// Runs `ardoise arguments…` in `directory`; standard output and error kept apart.
-    static func run(_ arguments: [String], in directory: URL) throws -> Execution {
-        guard let url else { throw HarnessError("no `ardoise` binary beside the tests: run `swift build` first, or set ARDOISE_BINARY") }
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        var environment = ProcessInfo.processInfo.environment
-        environment["USER"] = "tester"
-        process.environment = environment
-        // Files, not pipes: a large output cannot block the child.
-        let out = directory.appendingPathComponent(".stdout-\(UUID().uuidString)")
-        let err = directory.appendingPathComponent(".stderr-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: out); try? FileManager.default.removeItem(at: err) }
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return Execution(arguments: arguments, status: process.terminationStatus,
-                         stdout: try String(contentsOf: out, encoding: .utf8), stderr: try String(contentsOf: err, encoding: .utf8))
-    }
-}
-
-struct HarnessError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
 /// A small realistic workspace (`ardoise demo generate --sites 2 --clients 12`,
 /// its inbox imported) copied into a temporary folder for each test.
 struct ScratchWorkspace {

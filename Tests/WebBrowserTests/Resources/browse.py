@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""Drives the live Ardoise web app with headless Chromium (selenium over
+Debian's chromium-driver), as its three kinds of users would, and saves a
+screenshot of every screen it passes.
+
+Usage: browse.py BASE_URL SCREENSHOT_DIR PASSWORD
+Users (made by the Swift test): `compta` (accountant, writes proformas and
+invoices), `controle` (read-only controller), `portee` (reads invoices of
+three clients only, whose codes are in the env var SCOPED_CLIENTS).
+Prints one line per check and exits 0 only when all pass."""
+import os
+import sys
+
+from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+BASE, SHOTS, PASSWORD = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
+SCOPED = set(os.environ.get("SCOPED_CLIENTS", "").split(","))
+failures = []
+
+
+def check(ok, what):
+    print(("ok   " if ok else "FAIL ") + what, flush=True)
+    if not ok:
+        failures.append(what)
+
+
+def browser():
+    options = Options()
+    for a in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000", "--lang=fr-FR"]:
+        options.add_argument(a)
+    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
+    driver.implicitly_wait(2)
+    return driver
+
+
+def shot(d, name):
+    d.save_screenshot(os.path.join(SHOTS, name + ".png"))
+
+
+def exists(d, by, value):
+    try:
+        d.find_element(by, value)
+        return True
+    except NoSuchElementException:
+        return False
+
+
+def login(d, user):
+    d.delete_all_cookies()
+    d.get(BASE + "/connexion")
+    d.find_element(By.ID, "login").send_keys(user)
+    d.find_element(By.ID, "password").send_keys(PASSWORD)
+    d.find_element(By.ID, "se-connecter").click()
+    check(exists(d, By.ID, "menu"), f"{user}: signed in, the menu shows")
+
+
+def first_link(d, table_id):
+    links = d.find_elements(By.CSS_SELECTOR, f"table#{table_id} tbody a")
+    return links[0].get_attribute("href") if links else None
+
+
+def accountant(d):
+    login(d, "compta")
+    d.get(BASE + "/tableau-de-bord")
+    check("Tableau de bord" in d.page_source, "compta: the dashboard opens")
+    shot(d, "01-tableau-de-bord")
+    d.get(BASE + "/proformas")
+    shot(d, "02-proformas")
+    href = None
+    for table in ["proformas", "liste"]:
+        href = href or first_link(d, table)
+    if href is None:
+        links = d.find_elements(By.CSS_SELECTOR, "table tbody a")
+        href = links[0].get_attribute("href") if links else None
+    check(href is not None, "compta: the proforma list has a proforma to open")
+    if href:
+        d.get(href)
+        shot(d, "03-proforma")
+        check(exists(d, By.ID, "lignes") and "explain" in d.page_source, "compta: the proforma shows its lines with their explanations")
+        check(exists(d, By.ID, "valider"), "compta: a validate button")
+        d.find_element(By.ID, "valider").click()
+        shot(d, "04-proforma-validee")
+        check(exists(d, By.ID, "message"), "compta: validation says what happened")
+    d.get(BASE + "/factures")
+    shot(d, "05-factures")
+    links = d.find_elements(By.CSS_SELECTOR, "table tbody a")
+    invoice = None
+    for a in links:
+        if "FA-" in a.text:
+            invoice = a.get_attribute("href")
+            break
+    check(invoice is not None, "compta: an issued invoice to open")
+    if invoice:
+        d.get(invoice)
+        shot(d, "06-facture")
+        check(exists(d, By.ID, "telecharger-pdf"), "compta: the PDF download link")
+        check(exists(d, By.ID, "form-avoir"), "compta: the credit-note form")
+        d.find_element(By.ID, "avoir-ligne-1").click()
+        d.find_element(By.ID, "avoir-motif").send_keys("geste commercial (test navigateur)")
+        d.find_element(By.ID, "creer-avoir").click()
+        shot(d, "07-avoir-cree")
+        check(exists(d, By.ID, "message") and "AV-" in d.page_source, "compta: the credit note is issued and named")
+    for path, name in [("/non-factures", "08-non-factures"), ("/imports", "09-imports"), ("/clients", "10-clients"),
+                       ("/audit", "11-journal-audit"), ("/factures-manuelles", "12-factures-manuelles")]:
+        d.get(BASE + path)
+        shot(d, name)
+        check(not exists(d, By.ID, "erreur"), f"compta: {path} opens")
+
+
+def controller(d):
+    login(d, "controle")
+    d.get(BASE + "/proformas")
+    shot(d, "20-controle-proformas")
+    links = d.find_elements(By.CSS_SELECTOR, "table tbody a")
+    if links:
+        d.get(links[0].get_attribute("href"))
+        shot(d, "21-controle-proforma")
+        check(not exists(d, By.ID, "valider") and not exists(d, By.ID, "ecarter"), "controle: a proforma shows no validate nor discard")
+        check(not exists(d, By.CSS_SELECTOR, "form[id^=form-ligne]"), "controle: no line edit forms")
+    d.get(BASE + "/factures")
+    links = [a for a in d.find_elements(By.CSS_SELECTOR, "table tbody a") if "FA-" in a.text]
+    if links:
+        d.get(links[0].get_attribute("href"))
+        shot(d, "22-controle-facture")
+        check(not exists(d, By.ID, "form-avoir"), "controle: an invoice shows no credit-note form")
+    check(not exists(d, By.ID, "menu-users"), "controle: no users menu")
+    d.get(BASE + "/utilisateurs")
+    check("403" in d.title or exists(d, By.ID, "erreur"), "controle: /utilisateurs is refused")
+
+
+def scoped(d):
+    login(d, "portee")
+    d.get(BASE + "/factures")
+    shot(d, "30-portee-factures")
+    cells = [td.text for td in d.find_elements(By.CSS_SELECTOR, "table tbody tr td")]
+    codes = {c.split("→")[0].strip() for c in cells if c.startswith("C0")}
+    check(bool(codes) and codes <= SCOPED, f"portee: only clients {sorted(SCOPED)} listed (saw {sorted(codes)})")
+    outside = os.environ.get("OUTSIDE_DOCUMENT")
+    if outside:
+        d.get(BASE + "/factures/" + outside)
+        shot(d, "31-portee-hors-perimetre")
+        check("404" in d.title or "introuvable" in d.page_source.lower(), "portee: a document outside the scope answers 404")
+    check(not exists(d, By.ID, "menu-proformas"), "portee: no proformas menu")
+
+
+def main():
+    os.makedirs(SHOTS, exist_ok=True)
+    d = browser()
+    try:
+        accountant(d)
+        controller(d)
+        scoped(d)
+    finally:
+        d.quit()
+    print(f"{len(failures)} failed", flush=True)
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
