@@ -95,3 +95,13 @@ struct SHA256 {
         h = (h0, h1, h2, h3, h4, h5, h6, h7)
     }
 }
+
+/// The SHA-256 of a text, in lower-case hex: how the web app stores session
+/// and API tokens (only their hash is kept, so a copy of the ledger opens no session).
+public enum TextDigest {
+    public static func sha256(_ text: String) -> String {
+        var h = SHA256()
+        h.update(Array(text.utf8))
+        return h.finalize()
+    }
+}
