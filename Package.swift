@@ -132,6 +132,7 @@ let package = Package(
             "WebApp", "Workspace", "Demo", "Ledger", "BillingEngine", "BillingModel", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -210,6 +210,7 @@ extension WebApp {
         let user = try call.user
         let s = try document(try call.parameter("id"), for: user)
         guard let id = s.invoice.id else { throw WebError.notFound }
+        try requireProforma(s)
         guard let reason = call.form.trimmed("motif") else { throw UserInputError("Indiquez le motif de la modification.") }
         guard let position = call.form["position"].flatMap(Int.init), let index = s.lines.firstIndex(where: { $0.position == position }) else {
             throw UserInputError("Cette proforma n'a pas de ligne \(call.form["position"] ?? "")")
@@ -224,10 +225,17 @@ extension WebApp {
         return redirect("/proformas/\(id)?message=Ligne+\(position)+modifi%C3%A9e")
     }
 
+    func requireProforma(_ s: StoredInvoice) throws {
+        guard s.invoice.status == .proforma else {
+            throw UserInputError("Ce document est \(statusName(s.invoice.status)) : il ne change plus (faites un avoir).")
+        }
+    }
+
     func discard(_ call: Call) throws -> Response {
         let user = try call.user
         let s = try document(try call.parameter("id"), for: user)
         guard let id = s.invoice.id else { throw WebError.notFound }
+        try requireProforma(s)
         guard let reason = call.form.trimmed("motif") else { throw UserInputError("Indiquez pourquoi la proforma est écartée.") }
         try ledger.discard(id: id, reason: reason, actor: user.login)
         return redirect("/proformas?message=Proforma+\(id)+%C3%A9cart%C3%A9e")
@@ -240,6 +248,7 @@ extension WebApp {
         guard !ids.isEmpty else { throw UserInputError("Cochez au moins une proforma à valider.") }
         // Every id is checked first: one outside the scope refuses the whole selection.
         let docs = try ids.map { try document($0, for: user) }
+        for d in docs { try requireProforma(d) }
         let numbers = try engine(for: user).validate(ids: docs.compactMap(\.invoice.id), on: today)
         let text = numbers.count == 1 ? "Facture \(numbers[0]) émise" : "\(numbers.count) factures émises"
         return redirect("/proformas?message=" + (text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
@@ -589,6 +598,7 @@ extension WebApp {
         let user = try call.user
         let s = try document(try call.parameter("id"), for: user)
         guard let id = s.invoice.id else { throw WebError.notFound }
+        try requireProforma(s)
         let numbers = try engine(for: user).validate(ids: [id], on: today)
         return json("{\"id\":\(id),\"numbers\":[" + numbers.map(jsonString).joined(separator: ",") + "]}\n")
     }
