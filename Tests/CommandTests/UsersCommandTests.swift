@@ -54,3 +54,46 @@ import TestSupport
         #expect(try ws.run("users", "list").stdout == "marie\tMarie\tactive\t-\tall clients\n")
     }
 }
+
+/// `ardoise serve` as a process: it starts on the configuration's ledger, answers over HTTP, and stops on SIGTERM.
+@Suite struct ServeCommandTests {
+    @Test func serveAnswersTheLoginPageAndStopsOnSIGTERM() throws {
+        let ws = try ScratchWorkspace()
+        #expect(try ws.run("users", "add", "marie", "--name", "Marie", "--admin").status == 0)
+        guard let url = Executable.url else { throw HarnessError("no ardoise binary") }
+        let port = Int.random(in: 20000...40000)
+        let process = Process()
+        process.executableURL = url
+        process.arguments = ["serve", "--port", String(port)]
+        process.currentDirectoryURL = ws.dir
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        var page = ""
+        for _ in 0..<100 where !page.contains("form-connexion") {
+            Thread.sleep(forTimeInterval: 0.1)
+            page = try curl("-s", "-i", "http://127.0.0.1:\(port)/connexion")
+        }
+        #expect(page.hasPrefix("HTTP/1.1 200"), "\(page)")
+        #expect(page.contains("X-Frame-Options: DENY") && page.contains("<h1>Connexion</h1>"))
+        let protected = try curl("-s", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "http://127.0.0.1:\(port)/factures")
+        #expect(protected.hasPrefix("303") && protected.hasSuffix("/connexion"), "\(protected)")
+        process.terminate()
+        process.waitUntilExit()
+        #expect(!process.isRunning)
+    }
+
+    func curl(_ arguments: String...) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        p.arguments = arguments
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
