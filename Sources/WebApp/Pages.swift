@@ -88,6 +88,15 @@ extension WebApp {
         return html(page(title: "Tableau de bord", content: body, identity: user, csrf: call.csrf, current: .dashboard))
     }
 
+    /// The confirmation after a write, from a fixed list: the URL never puts its own text on the page.
+    static let notices = [
+        "ligne": "Ligne modifiée.", "ecartee": "Proforma écartée.", "validee": "Proforma validée : facture émise.",
+        "validees": "Proformas validées : factures émises.", "avoir": "Avoir créé.", "creee": "Proforma créée, à valider.",
+        "utilisateur": "Utilisateur créé.", "droits": "Droits enregistrés.", "activation": "Utilisateur mis à jour.",
+    ]
+
+    func notice(_ call: Call) -> String? { call.query("fait").flatMap { Self.notices[$0] } }
+
     // MARK: documents and scope
 
     /// A document the user may see, or 404 (never the document of a client outside the scope).
@@ -186,7 +195,7 @@ extension WebApp {
                                     "button": "Valider la sélection", "buttonId": "valider-selection"]
         }
         return html(page(title: "Proformas à contrôler", content: render("table", context), identity: user, csrf: call.csrf,
-                         current: .proformas, notice: call.query("message")))
+                         current: .proformas, notice: notice(call)))
     }
 
     func proformaPage(_ call: Call) throws -> Response {
@@ -202,7 +211,7 @@ extension WebApp {
             "audit": audit, "hasAudit": !audit.isEmpty,
         ]
         return html(page(title: "Proforma", content: render("document", context), identity: user, csrf: call.csrf, current: .proformas,
-                         notice: call.query("message")))
+                         notice: notice(call)))
     }
 
     /// Edits one line, as `ardoise edit ID --set N "…" --reason R` does.
@@ -222,7 +231,7 @@ extension WebApp {
         var lines = s.lines.map(NewInvoiceLine.init)
         lines[index] = try LineText.apply(text, to: lines[index], note: "edited by \(user.login): \(reason)")
         try ledger.replaceLines(id: id, lines: lines, reason: reason, actor: user.login)
-        return redirect("/proformas/\(id)?message=Ligne+\(position)+modifi%C3%A9e")
+        return redirect("/proformas/\(id)?fait=ligne")
     }
 
     func requireProforma(_ s: StoredInvoice) throws {
@@ -238,7 +247,7 @@ extension WebApp {
         try requireProforma(s)
         guard let reason = call.form.trimmed("motif") else { throw UserInputError("Indiquez pourquoi la proforma est écartée.") }
         try ledger.discard(id: id, reason: reason, actor: user.login)
-        return redirect("/proformas?message=Proforma+\(id)+%C3%A9cart%C3%A9e")
+        return redirect("/proformas?fait=ecartee")
     }
 
     /// Validates the chosen proformas through the engine, as `ardoise validate ID…` does.
@@ -250,8 +259,7 @@ extension WebApp {
         let docs = try ids.map { try document($0, for: user) }
         for d in docs { try requireProforma(d) }
         let numbers = try engine(for: user).validate(ids: docs.compactMap(\.invoice.id), on: today)
-        let text = numbers.count == 1 ? "Facture \(numbers[0]) émise" : "\(numbers.count) factures émises"
-        return redirect("/proformas?message=" + (text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+        return redirect(numbers.count == 1 ? "/proformas?fait=validee" : "/proformas?fait=validees")
     }
 
     func engine(for user: Identity) throws -> BillingEngine {
@@ -287,7 +295,7 @@ extension WebApp {
                           "headers": ["Numéro", "Type", "Client", "Période", "Émise le", "HT", "TTC", "Courriel"], "rows": rows]],
         ]
         return html(page(title: "Factures et avoirs", content: render("table", context), identity: user, csrf: call.csrf,
-                         current: .invoices, notice: call.query("message")))
+                         current: .invoices, notice: notice(call)))
     }
 
     func mailStatus(_ status: String?) -> String {
@@ -316,7 +324,7 @@ extension WebApp {
             "proformaActions": false, "audit": audit, "hasAudit": !audit.isEmpty,
         ]
         return html(page(title: "Facture", content: render("document", context), identity: user, csrf: call.csrf, current: .invoices,
-                         notice: call.query("message")))
+                         notice: notice(call)))
     }
 
     /// The PDF (Factur-X when issued) or the CII XML, as `ardoise invoices pdf|xml` writes them.
@@ -349,8 +357,7 @@ extension WebApp {
             return CreditSelection(line: line, amount: amount)
         }
         let (id, issued) = try engine(for: user).credit(invoice: number, selections: selections, reason: reason, on: today, issue: true)
-        let text = issued.map { "Avoir \($0) émis" } ?? "Avoir créé"
-        return redirect("/factures/\(id)?message=" + (text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+        return redirect(issued == nil ? "/proformas/\(id)?fait=avoir" : "/factures/\(id)?fait=avoir")
     }
 
     // MARK: manual documents
@@ -391,7 +398,7 @@ extension WebApp {
         let id = try engine(for: user).createManual(
             ManualDocument(type: kind, client: client, period: p, poNumber: call.form.trimmed("commande"),
                            credits: kind == .creditNote ? credits : nil, lines: lines), reason: reason, on: today)
-        return redirect("/proformas/\(id)?message=Proforma+cr%C3%A9%C3%A9e")
+        return redirect("/proformas/\(id)?fait=creee")
     }
 
     // MARK: reports
@@ -538,7 +545,7 @@ extension WebApp {
         }
         let context: [String: Any] = ["users": users, "canWrite": user.can(.users, .write), "csrf": call.csrf]
         return html(page(title: "Utilisateurs", content: render("users", context), identity: user, csrf: call.csrf, current: .users,
-                         notice: call.query("message")))
+                         notice: notice(call)))
     }
 
     func createUser(_ call: Call) throws -> Response {
@@ -550,7 +557,7 @@ extension WebApp {
             throw UserInputError("Le mot de passe doit faire au moins 10 caractères.")
         }
         _ = try accounts.addUser(login: login, name: name, password: password, admin: call.form["admin"] == "1", actor: user.login)
-        return redirect("/utilisateurs?message=Utilisateur+cr%C3%A9%C3%A9")
+        return redirect("/utilisateurs?fait=utilisateur")
     }
 
     func setRights(_ call: Call) throws -> Response {
@@ -566,7 +573,7 @@ extension WebApp {
             let codes = clients.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             try ledger.setScope(login: login, clients: clients == "*" ? nil : codes, actor: user.login)
         }
-        return redirect("/utilisateurs?message=Droits+enregistr%C3%A9s")
+        return redirect("/utilisateurs?fait=droits")
     }
 
     func setActivation(_ call: Call) throws -> Response {
@@ -574,7 +581,7 @@ extension WebApp {
         let login = try call.parameter("login")
         if login == user.login && call.form["actif"] != "1" { throw UserInputError("Vous ne pouvez pas vous désactiver vous-même.") }
         try ledger.setActive(login: login, active: call.form["actif"] == "1", actor: user.login)
-        return redirect("/utilisateurs?message=Utilisateur+mis+%C3%A0+jour")
+        return redirect("/utilisateurs?fait=activation")
     }
 
     // MARK: JSON API

@@ -76,6 +76,10 @@ func hiddenCSRF(_ html: String) -> String? {
             #expect(validated.status == .seeOther, "\(validated.text)")
             #expect(try f.ledger.invoice(id: f.proforma)?.invoice.status == .issued)
             #expect(try f.ledger.auditLog(invoiceID: f.proforma).contains { $0.actor == "compta" && $0.action == "validate" })
+            // The confirmation comes from a fixed list: a URL cannot put its own words on the page.
+            #expect(validated.header("Location") == "/proformas?fait=validee")
+            #expect(try await send(client, .get, "/proformas?fait=validee", as: user).text.contains("Proforma validée"))
+            #expect(!(try await send(client, .get, "/proformas?fait=Appelez+le+0800", as: user).text.contains("0800")))
             // Signed out: the session no longer opens anything.
             let out = try await send(client, .post, "/deconnexion", as: user)
             #expect(out.status == .seeOther && out.header("Location") == "/connexion")
