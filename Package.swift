@@ -18,6 +18,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Money, VAT rates, days, periods, payment terms. Depends on nothing.
@@ -56,9 +60,20 @@ let package = Package(
             "BillingModel", "Diagnostics", "ContractLanguage", "Settings", "Ledger", "Imports", "Demo", "BillingEngine",
             "Documents", "MailDispatch", "Yams", .product(name: "Logging", package: "swift-log"),
         ]),
+        // The team's web app (issue 13): Hummingbird server, users and permissions, French screens, JSON API.
+        // Nothing below it imports it: the engine and the ledger know nothing of the web.
+        .target(name: "WebApp", dependencies: [
+            "BillingModel", "Diagnostics", "Settings", "Ledger", "BillingEngine", "Workspace", "Imports",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // The executable only parses arguments and calls the libraries.
         .executableTarget(name: "ardoise", dependencies: [
-            "Workspace", "BillingModel", "Diagnostics", "ContractLanguage", "Settings", "Ledger", "Imports", "Demo",
+            "WebApp", "Workspace", "BillingModel", "Diagnostics", "ContractLanguage", "Settings", "Ledger", "Imports", "Demo",
             "BillingEngine", "Benchmarks", "Documents", "MailDispatch", "ControlExports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -114,6 +129,15 @@ let package = Package(
         // The built `ardoise` executable run as a subprocess: output, exit code and effect on the ledger of every command.
         // Depending on the executable target makes `swift test` build it first.
         .testTarget(name: "CommandTests", dependencies: ["ardoise", "Ledger", "TestSupport"], exclude: ["Golden"]),
+        // The web app in-process (router) and live (HTTP on loopback): routes, permission matrix, sessions, CSRF.
+        .testTarget(name: "WebAppTests", dependencies: [
+            "WebApp", "Workspace", "Demo", "Ledger", "BillingEngine", "BillingModel", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // XLSX exports written from a real ledger, read back with openpyxl and LibreOffice.
         .testTarget(name: "ControlExportsTests", dependencies: [
             "ControlExports", "Spreadsheets", "Workspace", "Demo", "Ledger", "BillingModel", "TestSupport",

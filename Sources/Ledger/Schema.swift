@@ -416,6 +416,7 @@ enum Schema {
         }
         registerJournalEntries(&migrator)
         registerClosing(&migrator)
+        registerUsers(&migrator)
         return migrator
     }
 }

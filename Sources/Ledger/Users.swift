@@ -1,0 +1,245 @@
+import Foundation
+import GRDB
+
+/// A person who signs in to the web app or calls its API (table `app_user`).
+public struct AppUser: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    public var id: Int64?
+    public var login: String
+    public var displayName: String
+    /// bcrypt hash; empty when no password was set (API token only).
+    public var passwordHash: String
+    public var active: Bool
+    public var admin: Bool
+    /// Whether the user sees every client; otherwise only those of `user_client`.
+    public var allClients: Bool
+    public var createdAt: String
+
+    public static let databaseTableName = "app_user"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A user with the rights and the client scope that decide what they see.
+public struct UserAccess: Sendable, Hashable {
+    public var user: AppUser
+    /// Feature name → "read" or "write" (absent: none).
+    public var rights: [String: String]
+    /// The client codes the user may see; nil: all clients.
+    public var clients: Set<String>?
+}
+
+/// A web session: the cookie's token is random, only its hash is stored.
+public struct SessionRecord: Sendable, Hashable {
+    public var userID: Int64
+    public var csrfToken: String
+    public var expiresAt: String
+}
+
+public enum UserError: Error, CustomStringConvertible, Sendable {
+    case unknownUser(String)
+    case duplicate(String)
+    public var description: String {
+        switch self {
+        case .unknownUser(let l): return "no user `\(l)` (see `ardoise users list`)"
+        case .duplicate(let l): return "a user `\(l)` already exists"
+        }
+    }
+}
+
+extension Schema {
+    /// "v10 users and permissions": the web app's users, their rights per
+    /// feature and client scope, sessions and API tokens (hashed), and the
+    /// login attempts used to throttle password guessing.
+    static func registerUsers(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v10 users and permissions") { db in
+            try db.execute(sql: """
+                CREATE TABLE app_user (
+                  id INTEGER PRIMARY KEY,
+                  login TEXT NOT NULL UNIQUE CHECK (login <> ''),
+                  display_name TEXT NOT NULL,
+                  password_hash TEXT NOT NULL DEFAULT '',
+                  active INTEGER NOT NULL DEFAULT 1,
+                  admin INTEGER NOT NULL DEFAULT 0,
+                  all_clients INTEGER NOT NULL DEFAULT 1,
+                  created_at TEXT NOT NULL
+                );
+                CREATE TABLE user_right (
+                  user_id INTEGER NOT NULL REFERENCES app_user(id),
+                  feature TEXT NOT NULL,
+                  level TEXT NOT NULL CHECK (level IN ('read', 'write')),
+                  PRIMARY KEY (user_id, feature)
+                ) WITHOUT ROWID;
+                CREATE TABLE user_client (
+                  user_id INTEGER NOT NULL REFERENCES app_user(id),
+                  client TEXT NOT NULL,
+                  PRIMARY KEY (user_id, client)
+                ) WITHOUT ROWID;
+                CREATE TABLE web_session (
+                  token_hash TEXT PRIMARY KEY,
+                  user_id INTEGER NOT NULL REFERENCES app_user(id),
+                  csrf_token TEXT NOT NULL,
+                  created_at TEXT NOT NULL,
+                  expires_at TEXT NOT NULL
+                );
+                CREATE INDEX web_session_user ON web_session(user_id);
+                CREATE TABLE api_token (
+                  token_hash TEXT PRIMARY KEY,
+                  user_id INTEGER NOT NULL REFERENCES app_user(id),
+                  created_at TEXT NOT NULL,
+                  revoked INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE TABLE login_attempt (
+                  login TEXT NOT NULL,
+                  at TEXT NOT NULL,
+                  succeeded INTEGER NOT NULL
+                );
+                CREATE INDEX login_attempt_login ON login_attempt(login, at);
+                """)
+        }
+    }
+}
+
+extension Ledger {
+    public func addUser(login: String, displayName: String, passwordHash: String, admin: Bool, actor: String) throws -> AppUser {
+        try pool.write { db in
+            if try AppUser.filter(Column("login") == login).fetchOne(db) != nil { throw UserError.duplicate(login) }
+            var user = AppUser(id: nil, login: login, displayName: displayName, passwordHash: passwordHash, active: true,
+                               admin: admin, allClients: true, createdAt: Ledger.timestamp())
+            try user.insert(db)
+            try appendAudit(db, at: Ledger.timestamp(), actor: actor, action: "user add", invoiceID: nil,
+                            details: "\(login) (\(displayName))\(admin ? ", administrator" : "")")
+            return user
+        }
+    }
+
+    public func user(login: String) throws -> AppUser? {
+        try pool.read { db in try AppUser.filter(Column("login") == login).fetchOne(db) }
+    }
+
+    public func users() throws -> [AppUser] {
+        try pool.read { db in try AppUser.order(Column("login")).fetchAll(db) }
+    }
+
+    private func requireUser(_ db: Database, _ login: String) throws -> AppUser {
+        guard let u = try AppUser.filter(Column("login") == login).fetchOne(db), u.id != nil else { throw UserError.unknownUser(login) }
+        return u
+    }
+
+    /// Sets a feature's level: "read", "write", or nil (none).
+    public func setRight(login: String, feature: String, level: String?, actor: String) throws {
+        try pool.write { db in
+            let u = try requireUser(db, login)
+            try db.execute(sql: "DELETE FROM user_right WHERE user_id = ? AND feature = ?", arguments: [u.id, feature])
+            if let level {
+                try db.execute(sql: "INSERT INTO user_right(user_id, feature, level) VALUES (?, ?, ?)", arguments: [u.id, feature, level])
+            }
+            try appendAudit(db, at: Ledger.timestamp(), actor: actor, action: level == nil ? "user revoke" : "user grant", invoiceID: nil,
+                            details: "\(login) \(feature)\(level.map { " \($0)" } ?? "")")
+        }
+    }
+
+    /// The clients a user may see: nil for all.
+    public func setScope(login: String, clients: [String]?, actor: String) throws {
+        try pool.write { db in
+            let u = try requireUser(db, login)
+            try db.execute(sql: "DELETE FROM user_client WHERE user_id = ?", arguments: [u.id])
+            try db.execute(sql: "UPDATE app_user SET all_clients = ? WHERE id = ?", arguments: [clients == nil, u.id])
+            for c in clients ?? [] {
+                try db.execute(sql: "INSERT OR IGNORE INTO user_client(user_id, client) VALUES (?, ?)", arguments: [u.id, c])
+            }
+            try appendAudit(db, at: Ledger.timestamp(), actor: actor, action: "user scope", invoiceID: nil,
+                            details: "\(login): \(clients.map { $0.joined(separator: ",") } ?? "all clients")")
+        }
+    }
+
+    public func setActive(login: String, active: Bool, actor: String) throws {
+        try pool.write { db in
+            let u = try requireUser(db, login)
+            try db.execute(sql: "UPDATE app_user SET active = ? WHERE id = ?", arguments: [active, u.id])
+            if !active {
+                try db.execute(sql: "DELETE FROM web_session WHERE user_id = ?", arguments: [u.id])
+                try db.execute(sql: "UPDATE api_token SET revoked = 1 WHERE user_id = ?", arguments: [u.id])
+            }
+            try appendAudit(db, at: Ledger.timestamp(), actor: actor, action: active ? "user enable" : "user disable", invoiceID: nil,
+                            details: login)
+        }
+    }
+
+    public func setPassword(login: String, hash: String, actor: String) throws {
+        try pool.write { db in
+            let u = try requireUser(db, login)
+            try db.execute(sql: "UPDATE app_user SET password_hash = ? WHERE id = ?", arguments: [hash, u.id])
+            try appendAudit(db, at: Ledger.timestamp(), actor: actor, action: "user password", invoiceID: nil, details: login)
+        }
+    }
+
+    public func access(userID: Int64) throws -> UserAccess? {
+        try pool.read { db in
+            guard let u = try AppUser.fetchOne(db, key: userID) else { return nil }
+            var rights: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT feature, level FROM user_right WHERE user_id = ?", arguments: [userID]) {
+                rights[row["feature"]] = row["level"]
+            }
+            let clients: Set<String>? = u.allClients ? nil
+                : Set(try String.fetchAll(db, sql: "SELECT client FROM user_client WHERE user_id = ?", arguments: [userID]))
+            return UserAccess(user: u, rights: rights, clients: clients)
+        }
+    }
+
+    // MARK: sessions and tokens (hashes only)
+
+    public func createSession(tokenHash: String, userID: Int64, csrfToken: String, expiresAt: Date) throws {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM web_session WHERE expires_at < ?", arguments: [Ledger.timestamp()])
+            try db.execute(sql: "INSERT INTO web_session(token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [tokenHash, userID, csrfToken, Ledger.timestamp(), Ledger.timestamp(expiresAt)])
+        }
+    }
+
+    /// The session of a token hash, if it has not expired.
+    public func session(tokenHash: String, now: Date = Date()) throws -> SessionRecord? {
+        try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT user_id, csrf_token, expires_at FROM web_session WHERE token_hash = ? AND expires_at > ?",
+                                             arguments: [tokenHash, Ledger.timestamp(now)]) else { return nil }
+            return SessionRecord(userID: row["user_id"], csrfToken: row["csrf_token"], expiresAt: row["expires_at"])
+        }
+    }
+
+    public func deleteSession(tokenHash: String) throws {
+        try pool.write { db in try db.execute(sql: "DELETE FROM web_session WHERE token_hash = ?", arguments: [tokenHash]) }
+    }
+
+    public func addAPIToken(login: String, tokenHash: String, actor: String) throws {
+        try pool.write { db in
+            let u = try requireUser(db, login)
+            try db.execute(sql: "INSERT INTO api_token(token_hash, user_id, created_at) VALUES (?, ?, ?)",
+                           arguments: [tokenHash, u.id, Ledger.timestamp()])
+            try appendAudit(db, at: Ledger.timestamp(), actor: actor, action: "user token", invoiceID: nil, details: login)
+        }
+    }
+
+    public func userID(apiTokenHash: String) throws -> Int64? {
+        try pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT user_id FROM api_token WHERE token_hash = ? AND revoked = 0", arguments: [apiTokenHash])
+        }
+    }
+
+    public func recordLoginAttempt(login: String, succeeded: Bool, at date: Date = Date()) throws {
+        try pool.write { db in
+            try db.execute(sql: "INSERT INTO login_attempt(login, at, succeeded) VALUES (?, ?, ?)",
+                           arguments: [login, Ledger.timestamp(date), succeeded])
+        }
+    }
+
+    /// Failed attempts for a login since `date`, counted after its last success.
+    public func failedLogins(login: String, since date: Date) throws -> Int {
+        try pool.read { db in
+            let since = Ledger.timestamp(date)
+            let lastSuccess = try String.fetchOne(db, sql: "SELECT max(at) FROM login_attempt WHERE login = ? AND succeeded = 1", arguments: [login])
+            let from = max(since, lastSuccess ?? "")
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM login_attempt WHERE login = ? AND succeeded = 0 AND at >= ?",
+                                    arguments: [login, from]) ?? 0
+        }
+    }
+}

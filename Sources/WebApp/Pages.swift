@@ -1,0 +1,611 @@
+import BillingEngine
+import BillingModel
+import Foundation
+import GRDB
+import Hummingbird
+import Ledger
+import Settings
+import Workspace
+
+/// French amounts: `1 234,56 €`.
+func euros(_ cents: Int64) -> String { Money(cents: cents).french + " €" }
+
+func cell(_ text: String, link: String? = nil, num: Bool = false) -> [String: Any] {
+    var c: [String: Any] = ["text": text, "num": num]
+    if let link { c["link"] = link }
+    return c
+}
+
+func filter(_ name: String, _ label: String, value: String?, hint: String = "", choices: [(String, String)] = []) -> [String: Any] {
+    var f: [String: Any] = ["name": name, "label": label, "value": value ?? "", "hint": hint, "hasChoices": !choices.isEmpty]
+    f["choices"] = choices.map { ["value": $0.0, "text": $0.1, "selected": $0.0 == (value ?? "")] as [String: Any] }
+    return f
+}
+
+extension WebApp {
+    // MARK: sign in and out
+
+    func loginPage(_ call: Call, failed: String? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
+        let token = Accounts.randomToken()
+        var context: [String: Any] = ["csrf": token]
+        if let failed { context["failed"] = failed }
+        var response = html(page(title: "Connexion", content: render("login", context), identity: nil, csrf: ""), status: status)
+        response.setCookie(Cookie(name: Self.loginCookie, value: token, path: "/connexion", secure: options.secureCookies,
+                                  httpOnly: true, sameSite: .strict))
+        return response
+    }
+
+    func login(_ call: Call) throws -> Response {
+        // The login form carries the random value of its own cookie (double submit): a form posted from elsewhere has neither.
+        guard let sent = call.form["csrf"], let cookie = call.request.cookies[Self.loginCookie]?.value, constantTimeEqual(sent, cookie) else {
+            return try loginPage(call, failed: "Le formulaire a expiré : veuillez recommencer.", status: .forbidden)
+        }
+        let login = call.form.trimmed("login") ?? ""
+        switch try accounts.login(login, password: call.form["password"] ?? "") {
+        case .throttled:
+            return try loginPage(call, failed: "Trop de tentatives pour cet identifiant : réessayez dans 15 minutes.", status: .tooManyRequests)
+        case .refused:
+            return try loginPage(call, failed: "Identifiant ou mot de passe incorrect.", status: .unauthorized)
+        case .success(let identity):
+            guard let id = identity.access.user.id else { throw WebError(.internalServerError, "utilisateur sans id") }
+            let session = try accounts.openSession(userID: id, lifetime: options.sessionLifetime)
+            try ledger.audit(actor: identity.login, action: "sign in", details: "web session opened")
+            var response = redirect("/")
+            response.setCookie(sessionCookie(session.token, maxAge: Int(options.sessionLifetime)))
+            return response
+        }
+    }
+
+    func sessionCookie(_ value: String, maxAge: Int) -> Cookie {
+        Cookie(name: Self.sessionCookie, value: value, maxAge: maxAge, path: "/", secure: options.secureCookies, httpOnly: true, sameSite: .strict)
+    }
+
+    func logout(_ call: Call) throws -> Response {
+        if let token = call.request.cookies[Self.sessionCookie]?.value {
+            try ledger.deleteSession(tokenHash: Accounts.digest(token))
+        }
+        var response = redirect("/connexion")
+        response.setCookie(sessionCookie("", maxAge: 0))
+        return response
+    }
+
+    func home(_ call: Call) throws -> Response {
+        let user = try call.user
+        let links: [[String: Any]] = Feature.allCases.compactMap { f in
+            guard user.can(f, .read), let href = f.home else { return nil }
+            return ["href": href, "label": f.title]
+        }
+        let body = render("message", ["heading": "Bonjour \(user.access.user.displayName)",
+                                      "paragraphs": links.isEmpty ? ["Aucun droit ne vous est encore accordé : demandez-le à un administrateur."] : [],
+                                      "links": links])
+        return html(page(title: "Accueil", content: body, identity: user, csrf: call.csrf))
+    }
+
+    func dashboard(_ call: Call) throws -> Response {
+        let user = try call.user
+        let body = render("message", ["heading": "Tableau de bord",
+                                      "paragraphs": ["Le tableau de bord des revenus par activité arrive bientôt ici."]])
+        return html(page(title: "Tableau de bord", content: body, identity: user, csrf: call.csrf, current: .dashboard))
+    }
+
+    /// The confirmation after a write, from a fixed list: the URL never puts its own text on the page.
+    static let notices = [
+        "ligne": "Ligne modifiée.", "ecartee": "Proforma écartée.", "validee": "Proforma validée : facture émise.",
+        "validees": "Proformas validées : factures émises.", "avoir": "Avoir créé.", "creee": "Proforma créée, à valider.",
+        "utilisateur": "Utilisateur créé.", "droits": "Droits enregistrés.", "activation": "Utilisateur mis à jour.",
+    ]
+
+    func notice(_ call: Call) -> String? { call.query("fait").flatMap { Self.notices[$0] } }
+
+    // MARK: documents and scope
+
+    /// A document the user may see, or 404 (never the document of a client outside the scope).
+    func document(_ text: String, for user: Identity) throws -> StoredInvoice {
+        guard let stored = try ledger.invoice(idOrNumber: text), user.sees(client: stored.invoice.client) else { throw WebError.notFound }
+        return stored
+    }
+
+    func period(_ text: String?) throws -> Period? {
+        guard let text else { return nil }
+        guard let p = Period(parsing: text) else { throw UserInputError("« \(text) » n'est pas une période : écrivez 2026-10") }
+        return p
+    }
+
+    func facts(_ i: Invoice) -> [[String: Any]] {
+        var f: [(String, String, String)] = [
+            ("doc-type", "Type", i.type == .invoice ? "Facture" : "Avoir"),
+            ("doc-statut", "Statut", statusName(i.status)),
+            ("doc-client", "Client", i.client + (i.payer.map { " (payé par \($0))" } ?? "")),
+            ("doc-periode", "Période", "\(i.periodStart) → \(i.periodEnd)"),
+            ("doc-origine", "Origine", originName(i.origin) + (i.automatic ? " (automatique)" : "")),
+        ]
+        if let site = i.site { f.append(("doc-site", "Site", site)) }
+        if i.status == .issued { f.append(("doc-emission", "Émise le", "\(i.issueDate), échéance \(i.dueDate)")) }
+        return f.map { ["key": $0.0, "label": $0.1, "text": $0.2] }
+    }
+
+    func statusName(_ s: InvoiceStatus) -> String {
+        switch s { case .proforma: return "proforma"; case .issued: return "émise"; case .discarded: return "écartée" }
+    }
+
+    func originName(_ o: InvoiceOrigin) -> String {
+        switch o {
+        case .contract: return "contrat"
+        case .events: return "événement"
+        case .correction: return "correction"
+        case .manual: return "saisie manuelle"
+        case .credit: return "avoir"
+        }
+    }
+
+    func lineContext(_ s: StoredInvoice, editable: Bool, csrf: String) -> [[String: Any]] {
+        s.lines.map { l in
+            [
+                "position": l.position, "label": l.label, "quantity": l.quantity, "price": l.price.french + " €", "net": euros(l.net),
+                "rate": l.rate.oneDecimal.replacingOccurrences(of: ".", with: ",") + " %", "termLine": l.termLine.map(String.init) ?? "",
+                "explanation": l.explanation, "rawPrice": l.price.description, "rawRate": l.rate.oneDecimal, "editable": editable,
+                "csrf": csrf, "editAction": "/proformas/\(s.invoice.id ?? 0)/lignes",
+            ] as [String: Any]
+        }
+    }
+
+    func totals(_ i: Invoice) -> String {
+        "Total HT \(euros(i.totalHt)) · TVA \(euros(i.totalVat)) · TTC \(euros(i.totalTtc))"
+    }
+
+    // MARK: proformas
+
+    func proformaList(_ call: Call) throws -> Response {
+        let user = try call.user
+        let p = try period(call.query("periode"))
+        let statusText = call.query("statut") ?? "proforma"
+        let status: InvoiceStatus? = statusText == "tous" ? nil : InvoiceStatus(rawValue: statusText == "ecartee" ? "discarded" : statusText)
+        let site = call.query("site"), client = call.query("client"), automatic = call.query("automatique")
+        let list = try ledger.invoices(status: status ?? .proforma, client: client, period: p, includeDiscarded: status == nil)
+            .filter { status != nil || $0.status != .issued }
+            .filter { user.sees(client: $0.client) }
+            .filter { site == nil || $0.site == site }
+            .filter { automatic == nil || $0.automatic == (automatic == "oui") }
+        let canWrite = user.can(.proformas, .write)
+        let rows: [[String: Any]] = list.map { i in
+            var row: [String: Any] = ["cells": [
+                cell("#\(i.id ?? 0)", link: "/proformas/\(i.id ?? 0)"), cell(i.client), cell(i.site ?? ""), cell("\(i.periodStart) → \(i.periodEnd)"),
+                cell(i.type == .invoice ? "facture" : "avoir"), cell(originName(i.origin)), cell(i.automatic ? "oui" : "non"),
+                cell(statusName(i.status)), cell(euros(i.totalHt), num: true), cell(euros(i.totalTtc), num: true),
+            ], "selectable": canWrite]
+            if canWrite && i.status == .proforma { row["pick"] = String(i.id ?? 0) }
+            return row
+        }
+        let ht = list.reduce(Int64(0)) { $0 + ($1.type == .creditNote ? -$1.totalHt : $1.totalHt) }
+        let ttc = list.reduce(Int64(0)) { $0 + ($1.type == .creditNote ? -$1.totalTtc : $1.totalTtc) }
+        var context: [String: Any] = [
+            "heading": "Proformas à contrôler", "hasFilters": true,
+            "filters": [
+                filter("periode", "Période", value: call.query("periode"), hint: "2026-10"),
+                filter("client", "Client", value: client), filter("site", "Site", value: site),
+                filter("statut", "Statut", value: statusText, choices: [("proforma", "à contrôler"), ("ecartee", "écartées"), ("tous", "toutes")]),
+                filter("automatique", "Automatique", value: automatic ?? "", choices: [("", "toutes"), ("oui", "oui"), ("non", "non")]),
+            ],
+            "summary": "\(list.count) documents · total HT \(euros(ht)) · TTC \(euros(ttc))",
+            "sections": [["tableId": "proformas", "selectable": canWrite,
+                          "headers": ["N°", "Client", "Site", "Période", "Type", "Origine", "Auto.", "Statut", "HT", "TTC"], "rows": rows]],
+        ]
+        if canWrite {
+            context["selection"] = ["action": "/proformas/valider", "formId": "form-valider-selection", "csrf": call.csrf,
+                                    "button": "Valider la sélection", "buttonId": "valider-selection"]
+        }
+        return html(page(title: "Proformas à contrôler", content: render("table", context), identity: user, csrf: call.csrf,
+                         current: .proformas, notice: notice(call)))
+    }
+
+    func proformaPage(_ call: Call) throws -> Response {
+        let user = try call.user
+        let s = try document(try call.parameter("id"), for: user)
+        guard s.invoice.status != .issued else { throw WebError.notFound }
+        let editable = user.can(.proformas, .write) && s.invoice.status == .proforma
+        let audit = try ledger.auditLog(invoiceID: s.invoice.id).map { ["at": $0.at, "actor": $0.actor, "action": $0.action, "details": $0.details] }
+        let context: [String: Any] = [
+            "heading": "Proforma #\(s.invoice.id ?? 0) — \(s.invoice.client)", "facts": facts(s.invoice),
+            "lines": lineContext(s, editable: editable, csrf: call.csrf), "totals": totals(s.invoice),
+            "proformaActions": editable ? ["id": s.invoice.id ?? 0, "csrf": call.csrf] as [String: Any] : false,
+            "audit": audit, "hasAudit": !audit.isEmpty,
+        ]
+        return html(page(title: "Proforma", content: render("document", context), identity: user, csrf: call.csrf, current: .proformas,
+                         notice: notice(call)))
+    }
+
+    /// Edits one line, as `ardoise edit ID --set N "…" --reason R` does.
+    func editLine(_ call: Call) throws -> Response {
+        let user = try call.user
+        let s = try document(try call.parameter("id"), for: user)
+        guard let id = s.invoice.id else { throw WebError.notFound }
+        try requireProforma(s)
+        guard let reason = call.form.trimmed("motif") else { throw UserInputError("Indiquez le motif de la modification.") }
+        guard let position = call.form["position"].flatMap(Int.init), let index = s.lines.firstIndex(where: { $0.position == position }) else {
+            throw UserInputError("Cette proforma n'a pas de ligne \(call.form["position"] ?? "")")
+        }
+        let fields = ["libelle", "quantite", "prix", "tva"].map { (call.form[$0] ?? "").trimmingCharacters(in: .whitespaces) }
+        if fields.contains(where: { $0.contains("|") }) { throw UserInputError("Le caractère « | » n'est pas permis dans une ligne.") }
+        let text = fields.map { $0.replacingOccurrences(of: ",", with: ".") }.enumerated().map { $0.offset == 0 ? fields[0] : $0.element }
+            .joined(separator: "|")
+        var lines = s.lines.map(NewInvoiceLine.init)
+        lines[index] = try LineText.apply(text, to: lines[index], note: "edited by \(user.login): \(reason)")
+        try ledger.replaceLines(id: id, lines: lines, reason: reason, actor: user.login)
+        return redirect("/proformas/\(id)?fait=ligne")
+    }
+
+    func requireProforma(_ s: StoredInvoice) throws {
+        guard s.invoice.status == .proforma else {
+            throw UserInputError("Ce document est \(statusName(s.invoice.status)) : il ne change plus (faites un avoir).")
+        }
+    }
+
+    func discard(_ call: Call) throws -> Response {
+        let user = try call.user
+        let s = try document(try call.parameter("id"), for: user)
+        guard let id = s.invoice.id else { throw WebError.notFound }
+        try requireProforma(s)
+        guard let reason = call.form.trimmed("motif") else { throw UserInputError("Indiquez pourquoi la proforma est écartée.") }
+        try ledger.discard(id: id, reason: reason, actor: user.login)
+        return redirect("/proformas?fait=ecartee")
+    }
+
+    /// Validates the chosen proformas through the engine, as `ardoise validate ID…` does.
+    func validateSelection(_ call: Call) throws -> Response {
+        let user = try call.user
+        let ids = call.form.all("id")
+        guard !ids.isEmpty else { throw UserInputError("Cochez au moins une proforma à valider.") }
+        // Every id is checked first: one outside the scope refuses the whole selection.
+        let docs = try ids.map { try document($0, for: user) }
+        for d in docs { try requireProforma(d) }
+        let numbers = try engine(for: user).validate(ids: docs.compactMap(\.invoice.id), on: today)
+        return redirect(numbers.count == 1 ? "/proformas?fait=validee" : "/proformas?fait=validees")
+    }
+
+    func engine(for user: Identity) throws -> BillingEngine {
+        try workspace.engine(ledger: ledger, today: today, actor: user.login)
+    }
+
+    // MARK: invoices and credit notes
+
+    func invoiceList(_ call: Call) throws -> Response {
+        let user = try call.user
+        let p = try period(call.query("periode"))
+        let client = call.query("client"), type = call.query("type")
+        let mails = Dictionary(try ledger.outbox().map { ($0.message.invoiceId, $0.message.status.rawValue) }, uniquingKeysWith: { a, _ in a })
+        let list = try ledger.invoices(status: .issued, client: client, period: p)
+            .filter { user.sees(client: $0.client) }
+            .filter { type == nil || $0.type.rawValue == type }
+        let rows: [[String: Any]] = list.map { i in
+            ["cells": [
+                cell(i.number ?? "", link: "/factures/\(i.id ?? 0)"), cell(i.type == .invoice ? "facture" : "avoir"), cell(i.client),
+                cell("\(i.periodStart) → \(i.periodEnd)"), cell(i.issueDate), cell(euros(i.totalHt), num: true), cell(euros(i.totalTtc), num: true),
+                cell(mailStatus(mails[i.id ?? 0])),
+            ], "selectable": false]
+        }
+        let ht = list.reduce(Int64(0)) { $0 + ($1.type == .creditNote ? -$1.totalHt : $1.totalHt) }
+        let context: [String: Any] = [
+            "heading": "Factures et avoirs", "hasFilters": true,
+            "filters": [
+                filter("periode", "Période", value: call.query("periode"), hint: "2026-10"), filter("client", "Client", value: client),
+                filter("type", "Type", value: type ?? "", choices: [("", "tous"), ("invoice", "factures"), ("credit_note", "avoirs")]),
+            ],
+            "summary": "\(list.count) documents · total HT (avoirs déduits) \(euros(ht))",
+            "sections": [["tableId": "factures", "selectable": false,
+                          "headers": ["Numéro", "Type", "Client", "Période", "Émise le", "HT", "TTC", "Courriel"], "rows": rows]],
+        ]
+        return html(page(title: "Factures et avoirs", content: render("table", context), identity: user, csrf: call.csrf,
+                         current: .invoices, notice: notice(call)))
+    }
+
+    func mailStatus(_ status: String?) -> String {
+        switch status {
+        case "sent": return "envoyé"
+        case "pending": return "en attente"
+        case "failed": return "échec"
+        default: return "—"
+        }
+    }
+
+    func invoicePage(_ call: Call) throws -> Response {
+        let user = try call.user
+        let s = try document(try call.parameter("id"), for: user)
+        guard s.invoice.status == .issued, let id = s.invoice.id else { throw WebError.notFound }
+        var f = facts(s.invoice)
+        f.insert(["key": "doc-numero", "label": "Numéro", "text": s.invoice.number ?? ""], at: 0)
+        f.append(["key": "doc-courriel", "label": "Courriel", "text": mailStatus(try ledger.outboxMessage(invoiceID: id)?.status.rawValue)])
+        let canCredit = user.can(.invoices, .write) && s.invoice.type == .invoice
+        let audit = try ledger.auditLog(invoiceID: id).map { ["at": $0.at, "actor": $0.actor, "action": $0.action, "details": $0.details] }
+        let context: [String: Any] = [
+            "heading": "\(s.invoice.type == .invoice ? "Facture" : "Avoir") \(s.invoice.number ?? "")", "facts": f,
+            "downloads": ["pdf": "/factures/\(id)/pdf", "xml": "/factures/\(id)/xml"],
+            "lines": lineContext(s, editable: false, csrf: call.csrf), "totals": totals(s.invoice),
+            "creditForm": canCredit ? ["action": "/factures/\(id)/avoir", "csrf": call.csrf] as [String: Any] : false,
+            "proformaActions": false, "audit": audit, "hasAudit": !audit.isEmpty,
+        ]
+        return html(page(title: "Facture", content: render("document", context), identity: user, csrf: call.csrf, current: .invoices,
+                         notice: notice(call)))
+    }
+
+    /// The PDF (Factur-X when issued) or the CII XML, exactly as `ardoise invoices pdf|xml`
+    /// writes them: an issued document's bytes stored when it was issued, a proforma's PDF rendered now.
+    func download(_ call: Call, xml: Bool) throws -> Response {
+        let user = try call.user
+        let stored = try document(try call.parameter("id"), for: user)
+        if xml && stored.invoice.status == .proforma { throw UserInputError("Une proforma n'a pas de facture électronique (XML).") }
+        let bytes = try workspace.documentFile(stored, xml: xml, ledger: ledger, actor: user.login)
+        let name = InvoiceDocuments.fileName(stored, extension: xml ? "xml" : "pdf")
+        return Response(status: .ok, headers: [
+            .contentType: xml ? "application/xml" : "application/pdf",
+            .contentDisposition: "attachment; filename=\"\(name)\"",
+        ], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// A credit note in full or for chosen lines and amounts, as `ardoise credit` makes it.
+    func credit(_ call: Call) throws -> Response {
+        let user = try call.user
+        let s = try document(try call.parameter("id"), for: user)
+        guard s.invoice.status == .issued, let number = s.invoice.number else { throw WebError.notFound }
+        guard let reason = call.form.trimmed("motif") else { throw UserInputError("Indiquez le motif de l'avoir.") }
+        let selections: [CreditSelection] = try call.form.all("ligne").map { text in
+            guard let line = Int(text) else { throw UserInputError("« \(text) » n'est pas un numéro de ligne") }
+            guard let amountText = call.form.trimmed("montant-\(line)") else { return CreditSelection(line: line) }
+            guard let amount = Money(amountText.replacingOccurrences(of: ",", with: ".")) else {
+                throw UserInputError("« \(amountText) » n'est pas un montant : écrivez 150,00")
+            }
+            return CreditSelection(line: line, amount: amount)
+        }
+        let (id, issued) = try engine(for: user).credit(invoice: number, selections: selections, reason: reason, on: today, issue: true)
+        return redirect(issued == nil ? "/proformas/\(id)?fait=avoir" : "/factures/\(id)?fait=avoir")
+    }
+
+    // MARK: manual documents
+
+    static let frenchVATRates = ["20", "10", "5.5", "2.1", "0"]
+
+    func manualPage(_ call: Call) throws -> Response {
+        let user = try call.user
+        let clients = workspace.settings.clients.filter { user.sees(client: $0.code) }.map { ["code": $0.code, "name": $0.legalName] }
+        let context: [String: Any] = [
+            "canWrite": user.can(.manual, .write), "csrf": call.csrf, "clients": clients, "period": Period.month(of: today).name,
+            "rows": (1...5).map { ["n": $0, "rates": Self.frenchVATRates] as [String: Any] },
+        ]
+        return html(page(title: "Factures manuelles", content: render("manual", context), identity: user, csrf: call.csrf, current: .manual))
+    }
+
+    func createManual(_ call: Call) throws -> Response {
+        let user = try call.user
+        guard let client = call.form.trimmed("client"), user.sees(client: client) else { throw WebError.notFound }
+        guard let reason = call.form.trimmed("motif") else { throw UserInputError("Indiquez le motif de la saisie.") }
+        let kind: DocumentKind = call.form["type"] == "credit-note" ? .creditNote : .invoice
+        let p = try period(call.form.trimmed("periode")) ?? Period.month(of: today)
+        var lines: [(label: String, quantity: Int, unitPrice: Price, vat: VATRate)] = []
+        for n in 1...20 {
+            guard let label = call.form.trimmed("libelle-\(n)") else { continue }
+            let q = call.form.trimmed("quantite-\(n)") ?? "1", priceText = (call.form.trimmed("prix-\(n)") ?? "").replacingOccurrences(of: ",", with: ".")
+            let rateText = call.form.trimmed("tva-\(n)") ?? ""
+            guard let quantity = Int(q) else { throw UserInputError("Ligne \(n) : « \(q) » n'est pas une quantité entière") }
+            guard let price = Price(priceText) else { throw UserInputError("Ligne \(n) : « \(priceText) » n'est pas un prix : écrivez 150.00") }
+            guard Self.frenchVATRates.contains(rateText), let rate = VATRate(rateText) else {
+                throw UserInputError("Ligne \(n) : TVA « \(rateText) » : seuls les taux français (20, 10, 5,5, 2,1, 0 %) sont permis")
+            }
+            lines.append((label, quantity, price, rate))
+        }
+        guard !lines.isEmpty else { throw UserInputError("Saisissez au moins une ligne.") }
+        let credits = call.form.trimmed("credite")
+        if kind == .creditNote && credits == nil { throw UserInputError("Un avoir indique la facture qu'il crédite.") }
+        let id = try engine(for: user).createManual(
+            ManualDocument(type: kind, client: client, period: p, poNumber: call.form.trimmed("commande"),
+                           credits: kind == .creditNote ? credits : nil, lines: lines), reason: reason, on: today)
+        return redirect("/proformas/\(id)?fait=creee")
+    }
+
+    // MARK: reports
+
+    func unbilled(_ call: Call) throws -> Response {
+        let user = try call.user
+        var sections: [[String: Any]] = []
+        var summary = "Choisissez une période."
+        if let p = try period(call.query("periode")) {
+            let (engine, _) = try workspace.billingEngine(ledger: ledger, today: today, actor: user.login)
+            let report = try engine.unbilled(period: p, issueDate: today)
+            let items = report.items.filter { user.sees(client: $0.client) }
+            sections.append(["tableId": "non-factures", "selectable": false, "headers": ["Client", "Site", "Catégorie", "TTC", "Raison"],
+                             "rows": items.map { i in ["cells": [cell(i.client), cell(i.site), cell(i.category ?? "—"), cell(i.amountTTC.french + " €", num: true),
+                                                                 cell(i.reason)], "selectable": false] as [String: Any] }])
+            let late = report.lateRevenue.filter { user.sees(client: $0.client) }
+            sections.append(["caption": "Revenus tardifs", "tableId": "revenus-tardifs", "selectable": false,
+                             "headers": ["Client", "Période", "Jours-site corrigés"],
+                             "rows": late.map { ["cells": [cell($0.client), cell($0.period.name), cell(String($0.siteDays), num: true)],
+                                                 "selectable": false] as [String: Any] }])
+            summary = "\(items.count) éléments non facturés en \(p.name), \(items.map(\.amountTTC).sum().french) € TTC"
+        }
+        let context: [String: Any] = ["heading": "Revenus non facturés", "hasFilters": true,
+                                      "filters": [filter("periode", "Période", value: call.query("periode"), hint: "2026-10")],
+                                      "summary": summary, "sections": sections]
+        return html(page(title: "Revenus non facturés", content: render("table", context), identity: user, csrf: call.csrf, current: .unbilled))
+    }
+
+    /// Imported files are per site and day, not per client: every reader of imports sees them.
+    func imports(_ call: Call) throws -> Response {
+        let user = try call.user
+        let (files, rejected) = try ledger.pool.read { db in
+            (try Row.fetchAll(db, sql: """
+                SELECT id, name, kind, version, status, imported_at, site, row_count, rejected_count, warning_count, message
+                FROM imported_file ORDER BY id DESC LIMIT 300
+                """),
+             try Row.fetchAll(db, sql: """
+                SELECT f.name, r.line, r.reason FROM rejected_row r JOIN imported_file f ON f.id = r.file_id
+                ORDER BY r.file_id DESC, r.line LIMIT 300
+                """))
+        }
+        func fileRow(_ r: Row) -> [String: Any] {
+            let status: String = r["status"]
+            return ["cells": [cell(r["name"]), cell(r["kind"] == "events" ? "commandes" : "caisses"), cell(String(r["version"] as Int)),
+                              cell(status == "imported" ? "importé" : status == "replaced" ? "remplacé" : "conflit"), cell(r["imported_at"]),
+                              cell(String(r["row_count"] as Int), num: true), cell(String(r["rejected_count"] as Int), num: true),
+                              cell((r["message"] as String?) ?? "")], "selectable": false]
+        }
+        let headers = ["Fichier", "Type", "Version", "Statut", "Importé le", "Lignes", "Rejets", "Message"]
+        let context: [String: Any] = [
+            "heading": "Imports", "summary": "\(files.count) fichiers récents",
+            "sections": [
+                ["caption": "Fichiers importés", "tableId": "fichiers", "selectable": false, "headers": headers, "rows": files.map(fileRow)],
+                ["caption": "Conflits", "tableId": "conflits", "selectable": false, "headers": headers,
+                 "rows": files.filter { $0["status"] == "conflict" }.map(fileRow)],
+                ["caption": "Lignes rejetées", "tableId": "rejets", "selectable": false, "headers": ["Fichier", "Ligne", "Raison"],
+                 "rows": rejected.map { r in ["cells": [cell(r["name"]), cell(String(r["line"] as Int), num: true), cell(r["reason"])],
+                                              "selectable": false] as [String: Any] }],
+            ],
+        ]
+        return html(page(title: "Imports", content: render("table", context), identity: user, csrf: call.csrf, current: .imports))
+    }
+
+    func clientList(_ call: Call) throws -> Response {
+        let user = try call.user
+        let clients = workspace.settings.clients.filter { user.sees(client: $0.code) }
+        let rows: [[String: Any]] = clients.map { c in
+            ["cells": [cell(c.code, link: "/clients/\(c.code)"), cell(c.legalName), cell(c.siren), cell(c.sites.joined(separator: ", ")),
+                       cell(c.revenueTypes.joined(separator: ", "))], "selectable": false]
+        }
+        let context: [String: Any] = ["heading": "Clients et contrats", "summary": "\(clients.count) clients",
+                                      "sections": [["tableId": "clients", "selectable": false,
+                                                    "headers": ["Code", "Raison sociale", "SIREN", "Sites", "Types de revenus"], "rows": rows]]]
+        return html(page(title: "Clients et contrats", content: render("table", context), identity: user, csrf: call.csrf, current: .clients))
+    }
+
+    func clientPage(_ call: Call) throws -> Response {
+        let user = try call.user
+        let code = try call.parameter("code")
+        guard user.sees(client: code), let c = workspace.settings.clients.first(where: { $0.code == code }) else { throw WebError.notFound }
+        let files = ContractFiles.read(in: [workspace.config.rulesDirectory])
+        let contract = files.first { URL(fileURLWithPath: $0.path).deletingPathExtension().lastPathComponent == code }
+        var lint = "Aucun fichier de contrat pour ce client."
+        var diagnostics = ""
+        if let contract {
+            let report = Linter.run(paths: [contract.path], configPath: workspace.config.file, today: today)
+            let errors = report.diagnostics.filter { $0.severity == .error }.count
+            lint = errors == 0 ? "Contrat valide (\(report.diagnostics.count) remarque(s))." : "\(errors) erreur(s) : ce client n'est pas facturé."
+            diagnostics = report.diagnostics.isEmpty ? "" : report.render(.text)
+        }
+        let context: [String: Any] = [
+            "heading": "\(c.code) — \(c.legalName)",
+            "facts": [["label": "SIREN", "text": c.siren], ["label": "TVA", "text": c.vatNumber ?? "—"],
+                      ["label": "Courriels", "text": c.emails.joined(separator: ", ")], ["label": "Compte client", "text": c.receivableAccount],
+                      ["label": "Sites", "text": c.sites.joined(separator: ", ")], ["label": "Catégories", "text": c.dinerCategories.joined(separator: ", ")],
+                      ["label": "Payeurs", "text": c.payers.map(\.code).joined(separator: ", ")]],
+            "lint": lint, "diagnostics": diagnostics, "contractPath": contract.map { DisplayPath.of($0.path) } ?? "—",
+            "contract": contract?.text ?? "",
+        ]
+        return html(page(title: c.code, content: render("client", context), identity: user, csrf: call.csrf, current: .clients))
+    }
+
+    /// The audit log; a user scoped to some clients sees only their documents' entries.
+    func auditPage(_ call: Call) throws -> Response {
+        let user = try call.user
+        let rows = try ledger.pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT a.at, a.actor, a.action, a.details, a.invoice_id, i.client, i.number FROM audit_log a
+                LEFT JOIN invoice i ON i.id = a.invoice_id ORDER BY a.id DESC LIMIT 500
+                """)
+        }
+        let scoped = user.access.clients != nil && !user.isAdmin
+        let visible = rows.filter { r in
+            guard let client: String = r["client"] else { return !scoped }
+            return user.sees(client: client)
+        }
+        let context: [String: Any] = [
+            "heading": "Journal d'audit", "summary": "\(visible.count) dernières actions",
+            "sections": [["tableId": "audit", "selectable": false, "headers": ["Quand", "Qui", "Action", "Document", "Détail"],
+                          "rows": visible.map { r in
+                              ["cells": [cell(r["at"]), cell(r["actor"]), cell(r["action"]),
+                                         cell((r["number"] as String?) ?? (r["invoice_id"] as Int64?).map { "#\($0)" } ?? ""), cell(r["details"])],
+                               "selectable": false] as [String: Any]
+                          }]],
+        ]
+        return html(page(title: "Journal d'audit", content: render("table", context), identity: user, csrf: call.csrf, current: .audit))
+    }
+
+    // MARK: users
+
+    func usersPage(_ call: Call) throws -> Response {
+        let user = try call.user
+        let users: [[String: Any]] = try ledger.users().compactMap { u in
+            guard let id = u.id, let a = try ledger.access(userID: id) else { return nil }
+            let rights = u.admin ? "administrateur (tous les droits)"
+                : Feature.allCases.compactMap { f in a.rights[f.rawValue].map { "\(f.title) : \($0 == "write" ? "écriture" : "lecture")" } }
+                    .joined(separator: " ; ")
+            return [
+                "login": u.login, "name": u.displayName, "status": u.active ? "actif" : "désactivé", "rights": rights.isEmpty ? "aucun" : rights,
+                "scope": a.clients.map { $0.sorted().joined(separator: ", ") } ?? "tous", "canWrite": user.can(.users, .write), "csrf": call.csrf,
+                "toggle": u.active ? "0" : "1", "toggleLabel": u.active ? "Désactiver" : "Réactiver",
+                "features": Feature.allCases.map { ["value": $0.rawValue, "text": $0.title] },
+            ]
+        }
+        let context: [String: Any] = ["users": users, "canWrite": user.can(.users, .write), "csrf": call.csrf]
+        return html(page(title: "Utilisateurs", content: render("users", context), identity: user, csrf: call.csrf, current: .users,
+                         notice: notice(call)))
+    }
+
+    func createUser(_ call: Call) throws -> Response {
+        let user = try call.user
+        guard let login = call.form.trimmed("login"), let name = call.form.trimmed("nom") else {
+            throw UserInputError("Indiquez l'identifiant et le nom.")
+        }
+        guard let password = call.form["password"], password.count >= 10 else {
+            throw UserInputError("Le mot de passe doit faire au moins 10 caractères.")
+        }
+        _ = try accounts.addUser(login: login, name: name, password: password, admin: call.form["admin"] == "1", actor: user.login)
+        return redirect("/utilisateurs?fait=utilisateur")
+    }
+
+    func setRights(_ call: Call) throws -> Response {
+        let user = try call.user
+        let login = try call.parameter("login")
+        if let f = call.form.trimmed("fonction") {
+            guard let feature = Feature(rawValue: f), let level = AccessLevel(name: call.form["niveau"] ?? "") else {
+                throw UserInputError("Fonction ou niveau inconnu.")
+            }
+            try ledger.setRight(login: login, feature: feature.rawValue, level: level == .none ? nil : level.name, actor: user.login)
+        }
+        if let clients = call.form.trimmed("clients") {
+            let codes = clients.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            try ledger.setScope(login: login, clients: clients == "*" ? nil : codes, actor: user.login)
+        }
+        return redirect("/utilisateurs?fait=droits")
+    }
+
+    func setActivation(_ call: Call) throws -> Response {
+        let user = try call.user
+        let login = try call.parameter("login")
+        if login == user.login && call.form["actif"] != "1" { throw UserInputError("Vous ne pouvez pas vous désactiver vous-même.") }
+        try ledger.setActive(login: login, active: call.form["actif"] == "1", actor: user.login)
+        return redirect("/utilisateurs?fait=activation")
+    }
+
+    // MARK: JSON API
+
+    func apiDocuments(_ call: Call) throws -> Response {
+        let user = try call.user
+        let list = try ledger.invoices(status: .issued, client: call.query("client"), period: try period(call.query("period")))
+            .filter { user.sees(client: $0.client) }
+        let docs = try list.compactMap { try ledger.invoice(id: $0.id ?? 0) }.map(InvoiceJSON.encode)
+        return json("[" + docs.joined(separator: ",\n") + "]\n")
+    }
+
+    func apiDocument(_ call: Call) throws -> Response {
+        let user = try call.user
+        let s = try document(try call.parameter("id"), for: user)
+        guard s.invoice.status == .issued else { throw WebError.notFound }
+        return json(InvoiceJSON.encode(s) + "\n")
+    }
+
+    func apiValidate(_ call: Call) throws -> Response {
+        let user = try call.user
+        let s = try document(try call.parameter("id"), for: user)
+        guard let id = s.invoice.id else { throw WebError.notFound }
+        try requireProforma(s)
+        let numbers = try engine(for: user).validate(ids: [id], on: today)
+        return json("{\"id\":\(id),\"numbers\":[" + numbers.map(jsonString).joined(separator: ",") + "]}\n")
+    }
+}

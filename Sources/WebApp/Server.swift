@@ -1,0 +1,336 @@
+import BillingModel
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Ledger
+import Logging
+import Mustache
+import Workspace
+
+/// How `ardoise serve` runs.
+public struct WebOptions: Sendable {
+    public var host: String
+    public var port: Int
+    /// Adds `Secure` to the session cookie: served over TLS, or behind a TLS proxy.
+    public var secureCookies: Bool
+    public var sessionLifetime: TimeInterval
+    /// The business day to act as of (tests, `--date`); nil: today in Europe/Paris.
+    public var today: Day?
+    public var bcryptCost: UInt8
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, sessionLifetime: TimeInterval = 8 * 3600,
+                today: Day? = nil, bcryptCost: UInt8 = 12) {
+        self.host = host
+        self.port = port
+        self.secureCookies = secureCookies
+        self.sessionLifetime = sessionLifetime
+        self.today = today
+        self.bcryptCost = bcryptCost
+    }
+}
+
+/// What a route needs to know of a request to check the client scope, for
+/// the permission matrix: where the client's resource is named.
+public enum ScopeTarget: Sendable, Equatable {
+    /// Not a client's resource (the handler filters lists by scope).
+    case none
+    /// The path's `:id` is a document.
+    case documentInPath
+    /// The form's `id` fields are documents.
+    case documentsInForm
+    /// The form's `client` field is a client code.
+    case clientInForm
+    /// The path's `:code` is a client code.
+    case clientInPath
+}
+
+/// Who may call a route.
+public enum Guard: Sendable, Equatable {
+    /// Anyone (the login page, the style sheet).
+    case open
+    /// Any signed-in user (home, logout).
+    case signedIn
+    /// A right on a feature.
+    case feature(Feature, AccessLevel)
+}
+
+/// One entry of the route table, from which the router is built.
+public struct Route: Sendable {
+    public let method: HTTPRequest.Method
+    public let path: String
+    public let guardedBy: Guard
+    public let scope: ScopeTarget
+    /// `/api/v1/…`: bearer token, JSON errors, no CSRF (no cookie is read).
+    public var isAPI: Bool { path.hasPrefix("/api/") }
+    let handler: @Sendable (Call) async throws -> Response
+}
+
+/// A request as a handler sees it: who calls, the form, the path's parameters.
+struct Call: Sendable {
+    let request: Request
+    let parameters: Parameters
+    let identity: Identity?
+    let csrf: String
+    let form: Form
+    let app: WebApp
+
+    var user: Identity {
+        get throws {
+            guard let identity else { throw WebError(.unauthorized, "Connexion requise.") }
+            return identity
+        }
+    }
+    func query(_ name: String) -> String? {
+        request.uri.queryParameters[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+    }
+    func parameter(_ name: String) throws -> String {
+        guard let v = parameters.get(name) else { throw WebError(.notFound, "Page introuvable.") }
+        return v
+    }
+}
+
+/// A URL-encoded form's fields, in order, repeated names kept.
+struct Form: Sendable {
+    var fields: [(String, String)] = []
+    init(fields: [(String, String)] = []) { self.fields = fields }
+    init(encoded text: String) {
+        fields = text.split(separator: "&").map { pair in
+            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ s: Substring) -> String { s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s) }
+            return (decode(kv[0]), kv.count > 1 ? decode(kv[1]) : "")
+        }
+    }
+    subscript(_ name: String) -> String? { fields.first { $0.0 == name }.map(\.1) }
+    func all(_ name: String) -> [String] { fields.filter { $0.0 == name }.map(\.1) }
+    func trimmed(_ name: String) -> String? {
+        self[name].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+    }
+}
+
+/// An error shown to the user as a French page (or JSON for the API).
+struct WebError: Error {
+    var status: HTTPResponse.Status
+    var message: String
+    init(_ status: HTTPResponse.Status, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+    static let notFound = WebError(.notFound, "Cette page ou ce document n'existe pas, ou vous n'y avez pas accès.")
+}
+
+/// The web app: the route table, the checks every request goes through, the pages.
+public final class WebApp: Sendable {
+    public let workspace: Workspace
+    public let ledger: Ledger
+    public let options: WebOptions
+    public let accounts: Accounts
+    let library: MustacheLibrary
+    let logger: Logger
+
+    public init(workspace: Workspace, ledger: Ledger, options: WebOptions = WebOptions(), logger: Logger = Logger(label: "ardoise.web")) throws {
+        self.workspace = workspace
+        self.ledger = ledger
+        self.options = options
+        self.accounts = Accounts(ledger: ledger, cost: options.bcryptCost)
+        var library = MustacheLibrary()
+        for (name, text) in Templates.all { try library.register(text, named: name) }
+        self.library = library
+        self.logger = logger
+    }
+
+    var today: Day { options.today ?? BusinessCalendar.today() }
+
+    public static let sessionCookie = "ardoise_session"
+    public static let loginCookie = "ardoise_login"
+
+    /// The single table of routes: the router is built from it and the permission matrix test reads it.
+    public var routes: [Route] { Self.table }
+
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: Protection(app: self))
+        for route in routes {
+            router.on(RouterPath(route.path), method: route.method) { [self] request, context in
+                try await self.respond(route, request: request, context: context)
+            }
+        }
+        return router
+    }
+
+    public func application() -> some ApplicationProtocol {
+        Application(router: router(), configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
+                    logger: logger)
+    }
+
+    /// Authentication, the feature right, CSRF, then the handler; errors become pages.
+    func respond(_ route: Route, request: Request, context: BasicRequestContext) async throws -> Response {
+        var request = request
+        do {
+            var identity: Identity?
+            var csrf = ""
+            if route.isAPI {
+                if let auth = request.headers[.authorization], auth.hasPrefix("Bearer ") {
+                    identity = try accounts.identity(apiToken: String(auth.dropFirst("Bearer ".count)))
+                }
+            } else if let token = request.cookies[Self.sessionCookie]?.value, let (who, token) = try accounts.identity(sessionToken: token) {
+                identity = who
+                csrf = token
+            }
+            switch route.guardedBy {
+            case .open: break
+            case .signedIn:
+                if identity == nil { throw WebError(.unauthorized, "Connexion requise.") }
+            case .feature(let feature, let level):
+                guard let identity else { throw WebError(.unauthorized, "Connexion requise.") }
+                if !identity.can(feature, level) {
+                    throw WebError(.forbidden, level == .write ? "Vous n'avez que la lecture sur « \(feature.title) »."
+                                                             : "Vous n'avez pas accès à « \(feature.title) ».")
+                }
+            }
+            var form = Form()
+            if route.method == .post {
+                let body = try await request.collectBody(upTo: 1 << 20)
+                form = Form(encoded: String(buffer: body))
+                if !route.isAPI && route.guardedBy != .open {
+                    guard let sent = form["csrf"], !csrf.isEmpty, constantTimeEqual(sent, csrf) else {
+                        throw WebError(.forbidden, "Le formulaire a expiré ou ne vient pas d'Ardoise (jeton CSRF) : rechargez la page.")
+                    }
+                }
+            }
+            let call = Call(request: request, parameters: context.parameters, identity: identity, csrf: csrf, form: form, app: self)
+            return try await route.handler(call)
+        } catch let error as WebError {
+            if error.status == .unauthorized && !route.isAPI {
+                return Response(status: .seeOther, headers: [.location: "/connexion"])
+            }
+            return errorResponse(error, api: route.isAPI)
+        } catch let error as UserInputError {
+            return errorResponse(WebError(.unprocessableContent, error.message), api: route.isAPI)
+        } catch let error as InvoiceError {
+            return errorResponse(WebError(.unprocessableContent, "Refusé : \(error.message)"), api: route.isAPI)
+        } catch let error as WorkspaceError {
+            return errorResponse(WebError(.unprocessableContent, "Refusé : \(error.message)"), api: route.isAPI)
+        } catch let error as UserError {
+            return errorResponse(WebError(.unprocessableContent, "Refusé : \(error.description)"), api: route.isAPI)
+        } catch {
+            // Never shown to the browser: it goes to the log only.
+            logger.error("\(request.method) \(request.uri.path): \(String(reflecting: error))")
+            return errorResponse(WebError(.internalServerError, "Une erreur interne est survenue ; elle a été consignée."), api: route.isAPI)
+        }
+    }
+
+    func errorResponse(_ error: WebError, api: Bool) -> Response {
+        if api { return json("{\"error\":\(jsonString(error.message))}", status: error.status) }
+        let heading: String
+        switch error.status {
+        case .forbidden: heading = "Accès refusé"
+        case .notFound: heading = "Introuvable"
+        case .tooManyRequests: heading = "Trop de tentatives"
+        case .internalServerError: heading = "Erreur"
+        default: heading = "Action impossible"
+        }
+        let body = library.render(["heading": heading, "detail": error.message], withTemplate: "error") ?? ""
+        return html(page(title: heading, content: body, identity: nil, csrf: ""), status: error.status)
+    }
+
+    /// The layout around a page's content, with the menu of the features the user may read.
+    func page(title: String, content: String, identity: Identity?, csrf: String, current: Feature? = nil, notice: String? = nil) -> String {
+        var context: [String: Any] = ["title": title, "content": content]
+        if let notice { context["notice"] = notice }
+        if let identity {
+            let menu: [[String: Any]] = Feature.allCases.compactMap { f in
+                guard identity.can(f, .read), let href = f.home else { return nil }
+                return ["href": href, "label": f.title, "feature": f.rawValue, "current": f == current]
+            }
+            context["user"] = ["menu": menu, "csrf": csrf, "name": identity.access.user.displayName] as [String: Any]
+        }
+        return library.render(context, withTemplate: "layout") ?? ""
+    }
+
+    func render(_ template: String, _ context: [String: Any]) -> String {
+        library.render(context, withTemplate: template) ?? ""
+    }
+}
+
+func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+    Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+}
+
+func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+    Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+}
+
+func redirect(_ location: String) -> Response {
+    Response(status: .seeOther, headers: [.location: location])
+}
+
+func jsonString(_ s: String) -> String {
+    var out = "\""
+    for u in s.unicodeScalars {
+        switch u {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        default:
+            if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+        }
+    }
+    return out + "\""
+}
+
+func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+    let x = Array(a.utf8), y = Array(b.utf8)
+    guard x.count == y.count else { return false }
+    var d: UInt8 = 0
+    for i in x.indices { d |= x[i] ^ y[i] }
+    return d == 0
+}
+
+/// Security headers on every response, the router's own 404 included, and
+/// a French page instead of whatever an unexpected error would show.
+struct Protection: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let app: WebApp
+
+    static let headers: [(String, String)] = [
+        ("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "same-origin"),
+        ("Cache-Control", "no-store"),
+    ]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            response = app.errorResponse(WebError.notFound, api: request.uri.path.hasPrefix("/api/"))
+        } catch {
+            app.logger.error("\(request.method) \(request.uri.path): \(String(reflecting: error))")
+            response = app.errorResponse(WebError(.internalServerError, "Une erreur interne est survenue ; elle a été consignée."),
+                                         api: request.uri.path.hasPrefix("/api/"))
+        }
+        for (name, value) in Self.headers {
+            if let n = HTTPField.Name(name) { response.headers[n] = value }
+        }
+        return response
+    }
+}
+
+/// Runs the server from synchronous code (the CLI's `run`), until it stops.
+public enum WebServer {
+    public static func runBlocking(_ app: WebApp) throws {
+        final class Outcome: @unchecked Sendable { var error: (any Error)? }
+        let outcome = Outcome()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do { try await app.application().runService() } catch { outcome.error = error }
+            done.signal()
+        }
+        done.wait()
+        if let error = outcome.error { throw error }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Ledger
+import Testing
+import TestSupport
+
+/// `ardoise users …` and `ardoise serve` run as a person does: output, exit code, the ledger's users and audit log.
+@Suite struct UsersCommandTests {
+    @Test func usersAreAddedGrantedScopedListedAndDisabled() throws {
+        let ws = try ScratchWorkspace()
+        let add = try ws.run("users", "add", "marie", "--name", "Marie Curie", "--actor", "admin")
+        #expect(add.status == 0 && add.stdout.hasPrefix("added user marie"), "\(add)")
+        #expect(try ws.run("users", "add", "root", "--name", "Root", "--admin").status == 0)
+        #expect(try ws.run("users", "grant", "marie", "proformas", "write").status == 0)
+        #expect(try ws.run("users", "grant", "marie", "invoices", "read").status == 0)
+        #expect(try ws.run("users", "scope", "marie", "--clients", "C0001,C0002").status == 0)
+        #expect(try ws.run("users", "revoke", "marie", "invoices").status == 0)
+        let list = try ws.run("users", "list")
+        #expect(list.status == 0)
+        #expect(list.stdout == "marie\tMarie Curie\tactive\tproformas=write\tC0001,C0002\nroot\tRoot\tactive\tadmin\tall clients\n", "\(list)")
+        let token = try ws.run("users", "token", "marie")
+        #expect(token.status == 0 && token.stdout.hasPrefix("ard_") && token.stdout.count == 4 + 64 + 1, "\(token)")
+        let ledger = try ws.ledger()
+        // Only the token's hash is kept.
+        let stored = try ledger.pool.read { db in try String.fetchAll(db, sql: "SELECT token_hash FROM api_token") }
+        #expect(stored.count == 1 && !stored[0].contains(token.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(try ws.run("users", "disable", "marie").status == 0)
+        #expect(try ws.run("users", "list").stdout.contains("marie\tMarie Curie\tdisabled"))
+        let audit = try ledger.auditLog().filter { $0.action.hasPrefix("user ") }
+        #expect(audit.map(\.action) == ["user add", "user add", "user grant", "user grant", "user scope", "user revoke", "user token", "user disable"])
+        #expect(audit.first?.actor == "admin")
+    }
+
+    @Test func wrongUsersArgumentsExit2AndChangeNothing() throws {
+        let ws = try ScratchWorkspace()
+        #expect(try ws.run("users", "add", "marie", "--name", "Marie").status == 0)
+        let cases: [(arguments: [String], says: String)] = [
+            (["users", "grant", "marie", "proforma", "read"], "<feature>"),
+            (["users", "grant", "marie", "proformas", "admin"], "<level>"),
+            (["users", "grant", "personne", "proformas", "read"], "no user `personne`"),
+            (["users", "scope", "marie"], "--clients"),
+            (["users", "scope", "marie", "--clients", "C1", "--all"], "--clients"),
+            (["users", "add", "marie", "--name", "Encore"], "already exists"),
+            (["users", "add", "ma rie", "--name", "Espace"], "a login is"),
+            (["users", "add", "paul", "--name", "Paul", "--password-stdin"], "at least 10 characters"),
+            (["users", "password", "marie"], "--password-stdin"),
+            (["serve", "--port", "0"], "--port"),
+            (["serve", "--port", "http"], "--port"),
+        ]
+        for c in cases {
+            let r = try ws.run(c.arguments)
+            #expect(r.status == 2, "\(r)")
+            #expect(r.stderr.contains(c.says), "\(r)")
+        }
+        #expect(try ws.run("users", "list").stdout == "marie\tMarie\tactive\t-\tall clients\n")
+    }
+}
+
+/// `ardoise serve` as a process: it starts on the configuration's ledger, answers over HTTP, and stops on SIGTERM.
+@Suite struct ServeCommandTests {
+    @Test func serveAnswersTheLoginPageAndStopsOnSIGTERM() throws {
+        let ws = try ScratchWorkspace()
+        #expect(try ws.run("users", "add", "marie", "--name", "Marie", "--admin").status == 0)
+        guard let url = Executable.url else { throw HarnessError("no ardoise binary") }
+        let port = Int.random(in: 20000...40000)
+        let process = Process()
+        process.executableURL = url
+        process.arguments = ["serve", "--port", String(port)]
+        process.currentDirectoryURL = ws.dir
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        var page = ""
+        for _ in 0..<100 where !page.contains("form-connexion") {
+            Thread.sleep(forTimeInterval: 0.1)
+            page = try curl("-s", "-i", "http://127.0.0.1:\(port)/connexion")
+        }
+        #expect(page.hasPrefix("HTTP/1.1 200"), "\(page)")
+        #expect(page.contains("X-Frame-Options: DENY") && page.contains("<h1>Connexion</h1>"))
+        let protected = try curl("-s", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "http://127.0.0.1:\(port)/factures")
+        #expect(protected.hasPrefix("303") && protected.hasSuffix("/connexion"), "\(protected)")
+        process.terminate()
+        process.waitUntilExit()
+        #expect(!process.isRunning)
+    }
+
+    func curl(_ arguments: String...) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        p.arguments = arguments
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
