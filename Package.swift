@@ -128,6 +128,8 @@ let package = Package(
         .testTarget(name: "MailDispatchTests", dependencies: ["MailDispatch", "TestSupport"], exclude: ["Resources"]),
         // The built `ardoise` executable run as a subprocess: output, exit code and effect on the ledger of every command.
         // Depending on the executable target makes `swift test` build it first.
+        // The web app served for real and driven by headless Chromium (selenium): screenshots of every screen.
+        .testTarget(name: "WebBrowserTests", dependencies: ["ardoise", "Ledger", "TestSupport"], exclude: ["Resources"]),
         .testTarget(name: "CommandTests", dependencies: ["ardoise", "Ledger", "TestSupport"], exclude: ["Golden"]),
         // The web app in-process (router) and live (HTTP on loopback): routes, permission matrix, sessions, CSRF.
         .testTarget(name: "WebAppTests", dependencies: [

@@ -120,7 +120,13 @@ extension WebApp {
             ("doc-origine", "Origine", originName(i.origin) + (i.automatic ? " (automatique)" : "")),
         ]
         if let site = i.site { f.append(("doc-site", "Site", site)) }
-        if i.status == .issued { f.append(("doc-emission", "Émise le", "\(i.issueDate), échéance \(i.dueDate)")) }
+        if i.status == .issued {
+            // A credit note is not owed by the client: it is set against the invoice it credits, with no due date.
+            f.append(("doc-emission", "Émise le", i.type == .creditNote ? i.issueDate : "\(i.issueDate), échéance \(i.dueDate)"))
+        }
+        if i.type == .creditNote, let credited = i.creditedInvoiceId, let number = try? ledger.invoice(id: credited)?.invoice.number {
+            f.append(("doc-credite", "Avoir sur", "\(number), à imputer sur cette facture"))
+        }
         return f.map { ["key": $0.0, "label": $0.1, "text": $0.2] }
     }
 

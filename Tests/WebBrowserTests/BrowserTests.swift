@@ -35,8 +35,8 @@ struct BrowserTests {
         var rights: [[String]] = [["users", "scope", "compta", "--all"], ["users", "scope", "controle", "--all"],
                                   ["users", "scope", "portee", "--clients", scoped.joined(separator: ",")],
                                   ["users", "grant", "portee", "invoices", "read"]]
-        for f in ["dashboard", "proformas", "invoices", "manual", "unbilled", "imports", "clients", "audit"] {
-            rights.append(["users", "grant", "compta", f, ["proformas", "invoices", "manual"].contains(f) ? "write" : "read"])
+        for f in ["dashboard", "proformas", "invoices", "manual-invoices", "unbilled", "imports", "clients", "audit"] {
+            rights.append(["users", "grant", "compta", f, ["proformas", "invoices", "manual-invoices"].contains(f) ? "write" : "read"])
         }
         for f in ["dashboard", "proformas", "invoices", "unbilled", "audit"] { rights.append(["users", "grant", "controle", f, "read"]) }
         for args in rights {
