@@ -6,7 +6,7 @@ import Foundation
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks that print figures (build with -c release).",
-        subcommands: [Lint.self, Evaluate.self, Import.self, Generate.self, Documents.self, Exports.self, Entries.self]
+        subcommands: [Lint.self, Evaluate.self, Import.self, Generate.self, Documents.self, Exports.self, Entries.self, Web.self]
     )
 
     struct Lint: ParsableCommand {
@@ -36,6 +36,21 @@ struct BenchCommand: ParsableCommand {
         @Option var clients: Int = 850
         func run() throws {
             emit(try GenerationBenchmark.run(directory: URL(fileURLWithPath: directory), sites: sites, clients: clients))
+        }
+    }
+
+    struct Web: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The web app under load: 20 signed-in sessions on the dashboard and the proforma list with wrk; p50/p95/p99 and errors.")
+        @Option(help: "Scratch folder for the generated workspace (reused between runs).") var directory: String = "/tmp/ardoise-bench-web"
+        @Option var sites: Int = 60
+        @Option var clients: Int = 850
+        @Option(help: "Seconds of load.") var seconds: Int = 20
+        func run() throws {
+            // This very binary serves the app under test.
+            let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            emit(try WebBenchmark.run(executable: executable, directory: URL(fileURLWithPath: directory), sites: sites, clients: clients,
+                                      seconds: seconds))
         }
     }
 

@@ -1,0 +1,148 @@
+import BillingModel
+import Demo
+import Foundation
+import Ledger
+import Workspace
+
+/// The web app under load: the full example month imported and billed (the
+/// accountant's proformas waiting), `ardoise serve` started on loopback, 20
+/// users signed in, and `wrk` running 20 connections, one session each,
+/// alternating between the dashboard and the proforma list; prints wrk's
+/// p50/p95/p99 and the errors.
+public enum WebBenchmark {
+    public static func run(executable: URL, directory: URL, sites: Int = 60, clients: Int = 850, seconds: Int = 20,
+                           connections: Int = 20) throws -> String {
+        var lines: [String] = []
+        let fm = FileManager.default
+        let clock = ContinuousClock()
+        let folder = directory.appendingPathComponent("web-\(sites)x\(clients)-v\(DemoGenerator.version)")
+        let marker = folder.appendingPathComponent(".complete")
+        let config = folder.appendingPathComponent("ardoise.yaml").path
+        let issueDay = Day(iso: "2026-11-02") ?? Day(ordinal: 0)
+        if !fm.fileExists(atPath: marker.path) {
+            try? fm.removeItem(at: folder)
+            let start = clock.now
+            _ = try DemoWorkspace.write(to: folder, sites: sites, clients: clients, month: "2026-10", seed: 1)
+            let workspace = try Workspace.open(configPath: config)
+            let ledger = try workspace.openLedger(creating: true)
+            _ = workspace.importFiles([], into: ledger)
+            let engine = try workspace.engine(ledger: ledger, today: issueDay)
+            let report = try engine.generate(period: Period(parsing: "2026-10") ?? Period.month(of: issueDay), issueDate: issueDay)
+            try run(executable, ["users", "add", "bench", "--name", "Banc d'essai", "--admin", "--password-stdin", "--config", config],
+                    input: "mot-de-passe-du-banc\n")
+            try Data().write(to: marker)
+            lines.append("generated, imported and billed \(sites) sites × \(clients) clients (\(report.created.count) documents, "
+                + "\(try ledger.invoices(status: .proforma).count) proformas waiting) in \(GenerationBenchmark.seconds(clock.now - start)) s")
+        } else {
+            lines.append("reusing \(folder.path)")
+        }
+
+        let port = freePort()
+        let server = Process()
+        server.executableURL = executable
+        server.arguments = ["serve", "--port", "\(port)", "--config", config, "--date", issueDay.description]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { server.terminate(); server.waitUntilExit() }
+        let base = "http://127.0.0.1:\(port)"
+        var ready = false
+        for _ in 0..<150 where !ready {
+            if (try? run("/usr/bin/env", ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", base + "/connexion"])) == "200" {
+                ready = true
+            } else {
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+        }
+        guard ready else { throw GenerationBenchmarkError("`ardoise serve` did not answer on \(base)") }
+
+        // One session per connection, signed in through the login form with its CSRF token.
+        var sessions: [String] = []
+        for i in 0..<connections {
+            let jar = directory.appendingPathComponent("web-cookies-\(i).txt").path
+            try? fm.removeItem(atPath: jar)
+            let page = try run("/usr/bin/env", ["curl", "-s", "-c", jar, "-b", jar, base + "/connexion"])
+            guard let token = csrf(in: page) else { throw GenerationBenchmarkError("no CSRF token on the login page") }
+            _ = try run("/usr/bin/env", ["curl", "-s", "-o", "/dev/null", "-c", jar, "-b", jar, "--data-urlencode", "login=bench",
+                                         "--data-urlencode", "password=mot-de-passe-du-banc", "--data-urlencode", "csrf=\(token)",
+                                         base + "/connexion"])
+            let cookies = try String(contentsOfFile: jar, encoding: .utf8).split(separator: "\n")
+                .filter { !$0.hasPrefix("#") || $0.hasPrefix("#HttpOnly_") }
+                .compactMap { line -> String? in
+                    let fields = line.split(separator: "\t")
+                    return fields.count >= 7 ? "\(fields[5])=\(fields[6])" : nil
+                }
+            sessions.append(cookies.joined(separator: "; "))
+        }
+        let paths = ["/tableau-de-bord", "/proformas"]
+        for path in paths {
+            let status = try run("/usr/bin/env", ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Cookie: \(sessions[0])", base + path])
+            lines.append("GET \(path) signed in: \(status)")
+        }
+        let script = locate(".ci/wrk_sessions.lua")
+        let wrk = try run("/usr/bin/env", ["SESSIONS=\(sessions.joined(separator: "\n"))", "PATHS=\(paths.joined(separator: ","))",
+                                           "wrk", "-t\(connections)", "-c\(connections)", "-d\(seconds)s", "--timeout", "10s",
+                                           "-s", script, base])
+        lines.append("wrk, \(connections) signed-in sessions, \(seconds) s, alternating \(paths.joined(separator: " and ")):")
+        lines += wrk.split(separator: "\n").map { "  " + $0 }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func csrf(in page: String) -> String? {
+        guard let range = page.range(of: "name=\"csrf\" value=\"") else { return nil }
+        let rest = page[range.upperBound...]
+        return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
+    }
+
+    /// A loopback port free at the time of asking.
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func locate(_ relative: String) -> String {
+        var url = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
+        for _ in 0..<5 {
+            url.deleteLastPathComponent()
+            let candidate = url.appendingPathComponent(relative).path
+            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+        }
+        return relative
+    }
+
+    @discardableResult
+    static func run(_ executable: URL, _ arguments: [String], input: String? = nil) throws -> String {
+        try run(executable.path, arguments, input: input)
+    }
+
+    @discardableResult
+    static func run(_ tool: String, _ arguments: [String], input: String? = nil) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        if let input {
+            let pipe = Pipe()
+            process.standardInput = pipe
+            try process.run()
+            pipe.fileHandleForWriting.write(Data(input.utf8))
+            try? pipe.fileHandleForWriting.close()
+        } else {
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+        }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
