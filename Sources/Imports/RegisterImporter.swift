@@ -209,6 +209,8 @@ private struct Work {
             try db.cachedStatement(sql: "INSERT INTO site_day (site, day, current_file_id) VALUES (?, ?, ?)")
                 .execute(arguments: [site, day.ordinal, fileID])
         }
+        // The dashboards' daily aggregate follows the current version, in this transaction.
+        try Ledger.refreshDailyRevenue(db, site: site, day: day, fileID: fileID)
         try db.cachedStatement(sql: """
             UPDATE imported_file SET sha256 = ?, size = ?, status = ?, row_count = ?, rejected_count = ?,
               warning_count = ?, message = ?

@@ -361,6 +361,7 @@ enum Schema {
         }
         registerJournalEntries(&migrator)
         registerClosing(&migrator)
+        registerDailyRevenue(&migrator)
         return migrator
     }
 }
