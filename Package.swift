@@ -52,6 +52,7 @@ let package = Package(
         // The revenue dashboards' data: queries over the ledger's daily aggregate and SVG charts. No web framework.
         .target(name: "Dashboards", dependencies: [
             "BillingModel", "Ledger", "Settings", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         // Ties configuration, settings, rules and ledger together for commands.
         .target(name: "Workspace", dependencies: [

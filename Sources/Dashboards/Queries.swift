@@ -1,9 +1,22 @@
 import BillingModel
 import Foundation
 import GRDB
+import GRDBSQLite
 import Ledger
 
 public typealias Activity = DailyRevenueActivity
+
+extension DailyRevenueActivity {
+    /// The position in `allCases`.
+    var index: Int {
+        switch self {
+        case .selfService: 0
+        case .cafeteria: 1
+        case .brasserie: 2
+        case .events: 3
+        }
+    }
+}
 
 /// Whose revenue a dashboard shows: every client (anonymous sales included),
 /// or the clients of a set (a user's permitted clients).
@@ -161,21 +174,68 @@ public struct Dashboard: Sendable {
     /// Figures per day of `period`, every day listed.
     public func byDay(period: Period, selection: Selection) throws -> [DayFigures] {
         let (where_, arguments) = Self.filter(selection)
-        var figures: [Int: RevenueFigures] = [:]
+        let dayCount = max(0, period.dayCount)
+        let activities = Activity.allCases.count
+        // Sums per (day, activity) in flat arrays: the rows are read in key order
+        // (day, site, client, activity) and summed here, with no SQL sort (a
+        // `GROUP BY day, activity` sorts the month's 80,000 rows: 4× slower).
+        var covers = [Int](repeating: 0, count: dayCount * activities), lines = covers
+        var amounts = [Int64](repeating: 0, count: dayCount * activities), shares = amounts
         try ledger.pool.read { db in
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT day, activity, SUM(covers), SUM(lines), SUM(amount), SUM(employer_share) FROM daily_revenue
+            let statement = try db.makeStatement(sql: """
+                SELECT day, activity, covers, lines, amount, employer_share FROM daily_revenue
                 WHERE day BETWEEN ? AND ?\(where_)
-                GROUP BY day, activity
-                """, arguments: [period.start.ordinal, period.end.ordinal] + arguments)
-            while let row = try rows.next() {
-                let name: String = row[1]
-                guard let activity = Activity(rawValue: name) else { throw DashboardError.unknownActivity(name) }
-                figures[row[0], default: RevenueFigures()].add(activity, covers: row[2], lines: row[3],
-                                                                 amount: Money(cents: row[4]), share: Money(cents: row[5]))
+                """)
+            try statement.setArguments([period.start.ordinal, period.end.ordinal] + arguments)
+            try Self.step(statement, db) { s in
+                let d = Int(sqlite3_column_int64(s, 0)) - period.start.ordinal
+                let a = try Self.activity(s, 1)
+                guard d >= 0, d < dayCount else { return }
+                let i = d * activities + a.index
+                covers[i] += Int(sqlite3_column_int64(s, 2))
+                lines[i] += Int(sqlite3_column_int64(s, 3))
+                amounts[i] += sqlite3_column_int64(s, 4)
+                shares[i] += sqlite3_column_int64(s, 5)
             }
         }
-        return period.days.map { DayFigures(day: $0, figures: figures[$0.ordinal] ?? RevenueFigures()) }
+        return period.days.enumerated().map { d, day in
+            var f = RevenueFigures()
+            for a in Activity.allCases {
+                let i = d * activities + a.index
+                if lines[i] != 0 || amounts[i] != 0 || covers[i] != 0 || shares[i] != 0 {
+                    f.add(a, covers: covers[i], lines: lines[i], amount: Money(cents: amounts[i]), share: Money(cents: shares[i]))
+                }
+            }
+            return DayFigures(day: day, figures: f)
+        }
+    }
+
+    /// Steps a statement to its end through the C API, calling `row` on each row.
+    static func step(_ statement: Statement, _ db: Database, _ row: (OpaquePointer) throws -> Void) throws {
+        let s = statement.sqliteStatement
+        defer { sqlite3_reset(s) }
+        while true {
+            let code = sqlite3_step(s)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code),
+                                    message: db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) })
+            }
+            try row(s)
+        }
+    }
+
+    /// The activity in text column `column`, from its first bytes.
+    static func activity(_ s: OpaquePointer, _ column: Int32) throws -> Activity {
+        let n = Int(sqlite3_column_bytes(s, column))
+        guard let p = sqlite3_column_text(s, column), n >= 4 else { throw DashboardError.unknownActivity("") }
+        switch (p[0], n) {
+        case (UInt8(ascii: "S"), 4): return .selfService
+        case (UInt8(ascii: "C"), 5): return .cafeteria
+        case (UInt8(ascii: "B"), 5): return .brasserie
+        case (UInt8(ascii: "E"), 5): return .events
+        default: throw DashboardError.unknownActivity(String(cString: p))
+        }
     }
 
     /// Figures per ISO week (Monday to Sunday) over the days of `period`.
@@ -225,26 +285,22 @@ public struct Dashboard: Sendable {
         let (orderWhere, orderArguments) = Self.filter(selection, alias: "r.")
         var split = InvoicingSplit()
         try ledger.pool.read { db in
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT d.activity, d.client = '',
-                       EXISTS (SELECT 1 FROM invoice_site_day s JOIN invoice i ON i.id = s.invoice_id
-                               WHERE s.day = d.day AND s.site = d.site AND s.client = d.client AND i.status = 'issued'),
-                       SUM(d.amount)
-                FROM daily_revenue d
+            // `invoiced` is kept on the aggregate's rows by the ledger (set when a document is issued).
+            let statement = try db.makeStatement(sql: """
+                SELECT d.activity, d.client = '', d.invoiced, d.amount FROM daily_revenue d
                 WHERE d.day BETWEEN ? AND ? AND d.activity <> 'EVENT'\(where_)
-                GROUP BY 1, 2, 3
-                """, arguments: [period.start.ordinal, period.end.ordinal] + arguments)
-            while let row = try rows.next() {
-                let name: String = row[0]
-                guard let activity = Activity(rawValue: name) else { throw DashboardError.unknownActivity(name) }
-                let amount = Money(cents: row[3])
-                if row[1] as Bool {
-                    split.anonymous[activity, default: .zero] += amount
-                } else if row[2] as Bool {
-                    split.invoiced[activity, default: .zero] += amount
-                } else {
-                    split.notInvoiced[activity, default: .zero] += amount
-                }
+                """)
+            try statement.setArguments([period.start.ordinal, period.end.ordinal] + arguments)
+            var sums = [[Int64]](repeating: [0, 0, 0, 0], count: 3)  // anonymous, invoiced, not invoiced × activity
+            try Self.step(statement, db) { s in
+                let activity = try Self.activity(s, 0)
+                let bucket = sqlite3_column_int64(s, 1) != 0 ? 0 : (sqlite3_column_int64(s, 2) != 0 ? 1 : 2)
+                sums[bucket][activity.index] += sqlite3_column_int64(s, 3)
+            }
+            for a in Activity.allCases where a != .events {
+                if sums[0][a.index] != 0 { split.anonymous[a] = Money(cents: sums[0][a.index]) }
+                if sums[1][a.index] != 0 { split.invoiced[a] = Money(cents: sums[1][a.index]) }
+                if sums[2][a.index] != 0 { split.notInvoiced[a] = Money(cents: sums[2][a.index]) }
             }
             // Events: the orders behind the aggregate's EVENT rows, each billed or not.
             let orders = try Row.fetchCursor(db, sql: """

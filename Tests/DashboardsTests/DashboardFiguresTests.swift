@@ -246,6 +246,8 @@ import Workspace
         try first.pool.write { db in
             try db.execute(sql: """
                 DROP TABLE daily_revenue;
+                DROP TRIGGER daily_revenue_invoiced_on_issue;
+                DROP TRIGGER daily_revenue_invoiced_on_site_day;
                 DELETE FROM grdb_migrations WHERE identifier = 'v11 daily revenue';
                 """)
         }
