@@ -103,7 +103,8 @@ let package = Package(
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks"]),
         // Dashboard figures against SQL over the ticket lines of a real ledger; SVG charts against golden files and xmllint.
         .testTarget(name: "DashboardsTests", dependencies: [
-            "Dashboards", "Workspace", "Demo", "Ledger", "BillingModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            "Dashboards", "Workspace", "Demo", "Ledger", "Imports", "BillingModel", "TestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),
         ], exclude: ["Golden"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Ledger", "BillingModel", "TestSupport"]),
         // Issued invoices to documents and e-mails: a real ledger, the official validators, a live SMTP server.
