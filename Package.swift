@@ -53,7 +53,12 @@ let package = Package(
         // Benchmarks of issues 3, 4 and 5 (lint throughput, compiled evaluation, generation); they return printable reports.
         .target(name: "Benchmarks", dependencies: [
             "BillingModel", "ContractLanguage", "Settings", "Workspace", "Demo", "Ledger", "Imports", "BillingEngine", "Documents",
-            "ControlExports", "Accounting", .product(name: "GRDB", package: "GRDB.swift"),
+            "ControlExports", "Accounting", "Dashboards", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // The revenue dashboards' data: queries over the ledger's daily aggregate and SVG charts. No web framework.
+        .target(name: "Dashboards", dependencies: [
+            "BillingModel", "Ledger", "Settings", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         // Ties configuration, settings, rules and ledger together for commands.
         .target(name: "Workspace", dependencies: [
@@ -113,6 +118,11 @@ let package = Package(
         .testTarget(name: "DemoTests", dependencies: ["Demo", "Workspace", "ContractLanguage", "Settings", "BillingModel",
                                                       "Diagnostics", "TestSupport"]),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks"]),
+        // Dashboard figures against SQL over the ticket lines of a real ledger; SVG charts against golden files and xmllint.
+        .testTarget(name: "DashboardsTests", dependencies: [
+            "Dashboards", "Workspace", "Demo", "Ledger", "Imports", "BillingModel", "TestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ], exclude: ["Golden"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Ledger", "BillingModel", "TestSupport"]),
         // Issued invoices to documents and e-mails: a real ledger, the official validators, a live SMTP server.
         .testTarget(name: "SendingTests", dependencies: [

@@ -118,8 +118,16 @@ public struct EventOrderImporter: Sendable {
             return nil  // the same revision again: unchanged
         }
         var warning: String?
+        // The (client, site, delivered day) of the daily aggregate's event rows to recompute.
+        var touched: [(client: String, site: String, day: Int)] = []
         if let current = try EventOrder.fetchOne(db, key: r.orderId) {
             if r.revision > current.currentRevision {
+                if let old = try Row.fetchOne(db, sql: """
+                    SELECT client, site, delivered_day FROM event_order_revision WHERE order_id = ? AND revision = ?
+                    """, arguments: [r.orderId, current.currentRevision]), let oldDay: Int = old[2] {
+                    touched.append((old[0], old[1], oldDay))
+                }
+                if let day = r.deliveredDay { touched.append((r.client, r.site, day)) }
                 try db.execute(sql: "UPDATE event_order SET current_revision = ? WHERE order_id = ?",
                                arguments: [r.revision, r.orderId])
             } else {
@@ -128,6 +136,7 @@ public struct EventOrderImporter: Sendable {
             }
         } else {
             try EventOrder(orderId: r.orderId, currentRevision: r.revision).insert(db)
+            if let day = r.deliveredDay { touched.append((r.client, r.site, day)) }
         }
         var revision = r
         revision.fileId = fileID
@@ -138,6 +147,7 @@ public struct EventOrderImporter: Sendable {
             l.revisionId = id
             try l.insert(db)
         }
+        for t in touched { try Ledger.refreshEventRevenue(db, client: t.client, site: t.site, day: t.day) }
         return warning
     }
 

@@ -133,6 +133,7 @@ private struct Work {
         var rows = 0
         var reasons: [String] = []
         var f = TicketLineFields()
+        var aggregate = DailyRevenueAccumulator()
 
         while try scanner.next() {
             let line = scanner.recordLine
@@ -158,6 +159,7 @@ private struct Work {
                 }
                 if reasons.isEmpty {
                     try writer.insert(fileID: fileID, f, bytes: buffer)
+                    aggregate.add(f, bytes: buffer)
                     rows += 1
                     if let range = clientCode, let known {
                         let same = lastClient.count == range.count && lastClient.elementsEqual(buffer[range])
@@ -209,6 +211,8 @@ private struct Work {
             try db.cachedStatement(sql: "INSERT INTO site_day (site, day, current_file_id) VALUES (?, ?, ?)")
                 .execute(arguments: [site, day.ordinal, fileID])
         }
+        // The dashboards' daily aggregate follows the current version, in this transaction.
+        try aggregate.write(db, site: site, day: day)
         try db.cachedStatement(sql: """
             UPDATE imported_file SET sha256 = ?, size = ?, status = ?, row_count = ?, rejected_count = ?,
               warning_count = ?, message = ?

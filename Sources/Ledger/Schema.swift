@@ -417,6 +417,7 @@ enum Schema {
         registerJournalEntries(&migrator)
         registerClosing(&migrator)
         registerUsers(&migrator)
+        registerDailyRevenue(&migrator)
         return migrator
     }
 }

@@ -1,0 +1,259 @@
+import BillingModel
+import Dashboards
+import Demo
+import Foundation
+import GRDB
+import Ledger
+import Testing
+import TestSupport
+import Workspace
+
+/// Every dashboard figure equals a direct SQL computation over the ticket
+/// lines (and the event orders) of the same ledger, before and after a
+/// corrected register file replaces a day.
+@Suite(.serialized) struct DashboardFigures {
+    static func day(_ text: String) -> Day { Day(iso: text) ?? Day(ordinal: 0) }
+    static let october = Period(parsing: "2026-10") ?? Period.month(of: day("2026-10-01"))
+
+    /// A figure of the reference: amount, lines, employer share, covers.
+    struct Cell: Equatable, CustomStringConvertible {
+        var amount: Int64 = 0, lines = 0, share: Int64 = 0, covers = 0
+        var description: String { "\(amount)/\(lines)/\(share)/\(covers)" }
+    }
+
+    /// The SQL condition and arguments of a selection over `ticket_line t` or `event_order_revision r`.
+    static func condition(_ s: Selection, _ alias: String) -> (String, [any DatabaseValueConvertible]) {
+        var sql = "", arguments: [any DatabaseValueConvertible] = []
+        if let site = s.site { sql += " AND \(alias).site = ?"; arguments.append(site) }
+        if let client = s.client {
+            sql += s.scope.contains(client) ? " AND \(alias).client = ?" : " AND 0"
+            if s.scope.contains(client) { arguments.append(client) }
+        } else if case .clients(let set) = s.scope {
+            sql += " AND \(alias).client IN (\(set.map { _ in "?" }.joined(separator: ", ")))"
+            arguments += set.sorted().map { $0 as any DatabaseValueConvertible }
+        }
+        return (sql, arguments)
+    }
+
+    /// Per (key, activity) from the ticket lines of the current file versions and the delivered orders;
+    /// `key` is a SQL expression of the day (`t.day` / `r.delivered_day` substituted for `DAY`).
+    static func reference(_ ledger: Ledger, _ s: Selection, key: String = "DAY", upTo: Day? = nil) throws -> [String: Cell] {
+        let (tc, ta) = condition(s, "t"), (rc, ra) = condition(s, "r")
+        let start = october.start.ordinal, end = (upTo ?? october.end).ordinal
+        let tkey = key.replacingOccurrences(of: "DAY", with: "t.day")
+        let rkey = key.replacingOccurrences(of: "DAY", with: "r.delivered_day")
+        var cells: [String: Cell] = [:]
+        try ledger.pool.read { db in
+            for row in try Row.fetchAll(db, sql: """
+                SELECT \(tkey), t.activity, SUM(t.amount), COUNT(*), SUM(t.employer_share)
+                FROM ticket_line t JOIN site_day sd ON sd.current_file_id = t.file_id
+                WHERE t.day BETWEEN ? AND ?\(tc) GROUP BY 1, 2
+                """, arguments: StatementArguments([start, end] + ta)) {
+                let k = "\(row[0] as Int) \(row[1] as String)"
+                cells[k, default: Cell()].amount += row[2]
+                cells[k, default: Cell()].lines += row[3] as Int
+                cells[k, default: Cell()].share += row[4]
+            }
+            for row in try Row.fetchAll(db, sql: """
+                SELECT k, activity, COUNT(*) FROM (
+                  SELECT \(tkey) AS k, t.activity FROM ticket_line t JOIN site_day sd ON sd.current_file_id = t.file_id
+                  WHERE t.day BETWEEN ? AND ? AND t.activity IN ('SELF', 'BRASS')\(tc)
+                  GROUP BY t.file_id, t.client, t.activity, t.ticket HAVING SUM(t.amount) > 0)
+                GROUP BY 1, 2
+                """, arguments: StatementArguments([start, end] + ta)) {
+                cells["\(row[0] as Int) \(row[1] as String)", default: Cell()].covers += row[2] as Int
+            }
+            for row in try Row.fetchAll(db, sql: """
+                SELECT \(rkey), SUM((l.quantity * l.unit_price + 50) / 100), COUNT(*)
+                FROM event_order o JOIN event_order_revision r ON r.order_id = o.order_id AND r.revision = o.current_revision
+                JOIN event_order_line l ON l.revision_id = r.id
+                WHERE r.status = 'delivered' AND r.delivered_day BETWEEN ? AND ?\(rc) GROUP BY 1
+                """, arguments: StatementArguments([start, end] + ra)) {
+                let k = "\(row[0] as Int) EVENT"
+                cells[k, default: Cell()].amount += row[1]
+                cells[k, default: Cell()].lines += row[2] as Int
+            }
+        }
+        return cells
+    }
+
+    static func cells(_ key: Int, _ f: RevenueFigures) -> [String: Cell] {
+        var cells: [String: Cell] = [:]
+        for a in Activity.allCases where (f.lines[a] ?? 0) != 0 || f.amount(a) != .zero {
+            cells["\(key) \(a.rawValue)"] = Cell(amount: f.amount(a).cents, lines: f.lines[a] ?? 0,
+                                                 share: f.employerShare[a]?.cents ?? 0, covers: f.covers[a] ?? 0)
+        }
+        return cells
+    }
+
+    /// Invoiced / not invoiced / anonymous per activity, from the ticket lines and the orders.
+    static func invoicingReference(_ ledger: Ledger, _ s: Selection) throws -> [String: Int64] {
+        let (tc, ta) = condition(s, "t"), (rc, ra) = condition(s, "r")
+        var result: [String: Int64] = [:]
+        try ledger.pool.read { db in
+            for row in try Row.fetchAll(db, sql: """
+                SELECT CASE WHEN t.client IS NULL THEN 'anonymous'
+                            WHEN EXISTS (SELECT 1 FROM invoice_site_day x JOIN invoice i ON i.id = x.invoice_id
+                                         WHERE i.status = 'issued' AND x.client = t.client AND x.site = t.site AND x.day = t.day)
+                            THEN 'invoiced' ELSE 'not' END, t.activity, SUM(t.amount)
+                FROM ticket_line t JOIN site_day sd ON sd.current_file_id = t.file_id
+                WHERE t.day BETWEEN ? AND ?\(tc) GROUP BY 1, 2
+                """, arguments: StatementArguments([october.start.ordinal, october.end.ordinal] + ta)) {
+                result["\(row[0] as String) \(row[1] as String)", default: 0] += row[2]
+            }
+            for row in try Row.fetchAll(db, sql: """
+                SELECT CASE WHEN o.order_id IN (SELECT il.order_id FROM invoice_line il JOIN invoice i ON i.id = il.invoice_id
+                                                WHERE i.status = 'issued' AND il.order_id IS NOT NULL)
+                       THEN 'invoiced' ELSE 'not' END, SUM((l.quantity * l.unit_price + 50) / 100)
+                FROM event_order o JOIN event_order_revision r ON r.order_id = o.order_id AND r.revision = o.current_revision
+                JOIN event_order_line l ON l.revision_id = r.id
+                WHERE r.status = 'delivered' AND r.delivered_day BETWEEN ? AND ?\(rc) GROUP BY 1
+                """, arguments: StatementArguments([october.start.ordinal, october.end.ordinal] + ra)) {
+                result["\(row[0] as String) EVENT", default: 0] += row[1]
+            }
+        }
+        return result.filter { $0.value != 0 }
+    }
+
+    static func invoicingCells(_ split: InvoicingSplit) -> [String: Int64] {
+        var result: [String: Int64] = [:]
+        for (name, amounts) in [("invoiced", split.invoiced), ("not", split.notInvoiced), ("anonymous", split.anonymous)] {
+            for (a, m) in amounts where m != .zero { result["\(name) \(a.rawValue)"] = m.cents }
+        }
+        return result
+    }
+
+    /// Checks every figure of every query for a few selections.
+    static func checkEveryFigure(_ ledger: Ledger, clients: [String], sites: [String]) throws {
+        let dashboard = Dashboard(ledger: ledger)
+        let selections = [
+            Selection(scope: .all),
+            Selection(scope: .clients(Set(clients.prefix(3)))),
+            Selection(scope: .all, site: sites[0]),
+            Selection(scope: .clients(Set(clients.prefix(5))), site: sites[sites.count - 1]),
+            Selection(scope: .all, client: clients[1]),
+            Selection(scope: .clients([clients[0]]), client: clients[2]),  // outside the scope: nothing
+        ]
+        for s in selections {
+            // Per day.
+            let days = try dashboard.byDay(period: october, selection: s)
+            #expect(days.map(\.day) == october.days)
+            var got: [String: Cell] = [:]
+            for d in days { got.merge(cells(d.day.ordinal, d.figures)) { a, _ in a } }
+            let expected = try reference(ledger, s)
+            #expect(got == expected, "per day, \(s)")
+            if s.client == clients[2] { #expect(expected.isEmpty) } else { #expect(!expected.isEmpty, "\(s) has revenue") }
+            // Per ISO week, keyed by the week's Monday.
+            var weeks: [String: Cell] = [:]
+            for w in try dashboard.byWeek(period: october, selection: s) {
+                let monday = w.days.start.adding(days: 1 - w.days.start.isoWeekday)
+                #expect(Period.isoWeek(of: w.days.start).start == monday)
+                #expect(w.days.end == min(monday.adding(days: 6), october.end))
+                weeks.merge(cells(monday.ordinal, w.figures)) { a, _ in a }
+            }
+            #expect(weeks == (try reference(ledger, s, key: "(DAY - ((DAY % 7 + 10) % 7))")), "per week, \(s)")
+            // Cumulative, every day against the SQL sum from the 1st through that day.
+            let running = try dashboard.cumulative(period: october, selection: s)
+            for d in running where d.day.dayOfMonth % 5 == 0 || d.day == october.end {
+                let sql = try reference(ledger, s, key: "0", upTo: d.day)
+                #expect(cells(0, d.figures) == sql, "cumulative through \(d.day), \(s)")
+            }
+            // Invoiced vs not.
+            let split = try dashboard.invoicing(period: october, selection: s)
+            #expect(invoicingCells(split) == (try invoicingReference(ledger, s)), "invoicing, \(s)")
+            let total = try dashboard.total(period: october, selection: s)
+            #expect(split.invoicedTotal + split.notInvoicedTotal + split.anonymousTotal == total.total)
+        }
+    }
+
+    /// The ledger's aggregate rows, sorted.
+    static func aggregate(_ ledger: Ledger) throws -> [[String]] {
+        try ledger.pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT day || '', site, client, activity, covers || '', lines || '', amount || '', employer_share || ''
+                FROM daily_revenue ORDER BY day, site, client, activity
+                """).map { row in (0..<8).map { row[$0] as String } }
+        }
+    }
+
+    /// Rewrites a register file with its last `drop` data rows left out and one amount changed.
+    static func correct(_ file: URL, drop: Int) throws {
+        // Bytes, not `String` lines: the files end lines with CR LF, one `Character` in Swift.
+        var lines = try Data(contentsOf: file).split(separator: 0x0A, omittingEmptySubsequences: false)
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        #expect(lines.count > drop + 1, "\(file.lastPathComponent) has \(lines.count) lines")
+        lines.removeLast(min(drop, max(0, lines.count - 2)))
+        try Data(lines.joined(separator: [0x0A]) + [0x0A]).write(to: file)
+    }
+
+    @Test func everyFigureEqualsSQLOverTheTicketLinesBeforeAndAfterACorrectedFile() throws {
+        let dir = Repository.temporaryDirectory("dashboards")
+        _ = try DemoWorkspace.write(to: dir, sites: 3, clients: 12, month: "2026-10", seed: 7)
+        let workspace = try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
+        let ledger = try workspace.openLedger(creating: true)
+        let results = workspace.importFiles([], into: ledger)
+        #expect(!results.isEmpty && results.allSatisfy { $0.status != .refused })
+        let (sites, clients) = try Dashboard(ledger: ledger).sitesAndClients(period: Self.october, scope: .all)
+        #expect(sites.count == 3 && clients.count >= 6)
+        try Self.checkEveryFigure(ledger, clients: clients, sites: sites)
+
+        // A corrected file before billing replaces its day.
+        let inbox = dir.appendingPathComponent("inbox")
+        let names = try FileManager.default.contentsOfDirectory(atPath: inbox.path).filter { $0.hasPrefix("PIE_") }.sorted()
+        let first = inbox.appendingPathComponent(try #require(names.first))
+        let before = try Dashboard(ledger: ledger).total(period: Self.october, selection: .scope(.all))
+        try Self.correct(first, drop: 5)
+        let replaced = workspace.importFiles([first.path], into: ledger)
+        #expect(replaced.map(\.status) == [.replaced])
+        let after = try Dashboard(ledger: ledger).total(period: Self.october, selection: .scope(.all))
+        #expect(after.totalLines < before.totalLines)
+        try Self.checkEveryFigure(ledger, clients: clients, sites: sites)
+
+        // Billed, half the proformas validated: both sides of "invoiced vs not".
+        let engine = try workspace.engine(ledger: ledger, today: Self.day("2026-11-02"), actor: "controller")
+        _ = try engine.generate(period: Self.october, issueDate: Self.day("2026-11-02"))
+        let proformas = try ledger.invoices(status: .proforma).compactMap(\.id)
+        _ = try engine.validate(ids: Array(proformas.prefix(proformas.count / 2 + 1)), on: Self.day("2026-11-02"))
+        let split = try Dashboard(ledger: ledger).invoicing(period: Self.october, selection: .scope(.all))
+        #expect(split.invoicedTotal > .zero && split.notInvoicedTotal > .zero)
+        try Self.checkEveryFigure(ledger, clients: clients, sites: sites)
+
+        // A corrected file of a billed day (kept beside the billed one, late revenue): the figures follow it.
+        let billed = try #require(try ledger.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT site, day FROM site_day WHERE billed_file_id IS NOT NULL ORDER BY day DESC LIMIT 1")
+        })
+        let second = inbox.appendingPathComponent("PIE_\(billed[0] as String)_\(Day(ordinal: billed[1]).compact).csv")
+        try Self.correct(second, drop: 3)
+        #expect(workspace.importFiles([second.path], into: ledger).map(\.status) == [.conflict])
+        try Self.checkEveryFigure(ledger, clients: clients, sites: sites)
+    }
+
+    @Test func theMigrationFillsAnExistingLedgerAsImportsKeepIt() throws {
+        let dir = Repository.temporaryDirectory("dashboards-migration")
+        _ = try DemoWorkspace.write(to: dir, sites: 2, clients: 8, month: "2026-10", seed: 3)
+        let workspace = try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
+        var ledger: Ledger? = try workspace.openLedger(creating: true)
+        guard let first = ledger else { return }
+        _ = workspace.importFiles([], into: first)
+        // A day replaced: the migration reads the current versions only.
+        let inbox = dir.appendingPathComponent("inbox")
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: inbox.path).filter { $0.hasPrefix("PIE_") }.sorted().last)
+        try Self.correct(inbox.appendingPathComponent(name), drop: 2)
+        _ = workspace.importFiles([inbox.appendingPathComponent(name).path], into: first)
+        let kept = try Self.aggregate(first)
+        #expect(kept.contains { $0[3] == "EVENT" } && kept.contains { $0[3] == "SELF" })
+        // The ledger as it was before the migration: no aggregate.
+        try first.pool.write { db in
+            try db.execute(sql: """
+                DROP TABLE daily_revenue;
+                DROP TRIGGER daily_revenue_invoiced_on_issue;
+                DROP TRIGGER daily_revenue_invoiced_on_site_day;
+                DELETE FROM grdb_migrations WHERE identifier = 'v11 daily revenue';
+                """)
+        }
+        ledger = nil
+        let reopened = try workspace.openLedger()
+        #expect(try reopened.appliedMigrations().last == "v11 daily revenue")
+        #expect(try Self.aggregate(reopened) == kept)
+    }
+}
