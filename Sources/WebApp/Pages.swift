@@ -1,5 +1,6 @@
 import BillingEngine
 import BillingModel
+import Dashboards
 import Foundation
 import GRDB
 import Hummingbird
@@ -81,11 +82,42 @@ extension WebApp {
         return html(page(title: "Accueil", content: body, identity: user, csrf: call.csrf))
     }
 
+    /// Revenue by activity per day, per ISO week and cumulative over a period, for the clients in the
+    /// user's scope (or one site, or one client), invoiced or not: read from the daily aggregate.
     func dashboard(_ call: Call) throws -> Response {
         let user = try call.user
-        let body = render("message", ["heading": "Tableau de bord",
-                                      "paragraphs": ["Le tableau de bord des revenus par activité arrive bientôt ici."]])
-        return html(page(title: "Tableau de bord", content: body, identity: user, csrf: call.csrf, current: .dashboard))
+        let board = Dashboard(ledger: ledger)
+        let scope: ClientScope = user.access.clients.map { .clients($0) } ?? .all
+        var period = try self.period(call.query("periode")) ?? Period.month(of: today)
+        if call.query("periode") == nil, try board.total(period: period, selection: .scope(scope)).total.isZero {
+            period = Period.month(of: period.start.adding(days: -1))  // early in a month: the month just ended
+        }
+        let site = call.query("site").flatMap { $0.isEmpty ? nil : $0 }
+        let client = call.query("client").flatMap { $0.isEmpty ? nil : $0 }
+        let selection = Selection(scope: scope, site: site, client: client)
+        let days = try board.byDay(period: period, selection: selection)
+        let total = try board.total(period: period, selection: selection)
+        let split = try board.invoicing(period: period, selection: selection)
+        let choices = try board.sitesAndClients(period: period, scope: scope)
+        func euros(_ m: Money?) -> String { "\((m ?? .zero).french) €" }
+        let rows: [[String: Any]] = DailyRevenueActivity.allCases.map { a in
+            ["name": Charts.name(a), "amount": euros(total.amount(a)), "covers": total.covers[a].map { "\($0)" } ?? "—",
+             "invoiced": euros(split.invoiced[a]), "notInvoiced": euros(split.notInvoiced[a]), "anonymous": euros(split.anonymous[a])]
+        }
+        let scopeText = client.map { "client \($0)" } ?? site.map { "site \($0)" } ?? (user.access.clients == nil ? "tous les clients" : "vos clients")
+        let context: [String: Any] = [
+            "period": period.name,
+            "sites": choices.sites.map { ["code": $0, "selected": $0 == site] },
+            "clients": choices.clients.map { ["code": $0, "selected": $0 == client] },
+            "summary": "\(period.start) → \(period.end), \(scopeText) : \(euros(total.total)), \(total.totalCovers) couverts ; "
+                + "facturé \(euros(split.invoicedTotal)), pas encore facturé \(euros(split.notInvoicedTotal))",
+            "rows": rows,
+            "daily": Charts.daily(days, title: "Chiffre d'affaires par jour et par activité"),
+            "weekly": Charts.weekly(Dashboard.weeks(days), title: "Chiffre d'affaires par semaine ISO"),
+            "cumulative": Charts.cumulative(days, title: "Chiffre d'affaires cumulé sur la période"),
+        ]
+        return html(page(title: "Tableau de bord", content: render("dashboard", context), identity: user, csrf: call.csrf,
+                         current: .dashboard))
     }
 
     /// The confirmation after a write, from a fixed list: the URL never puts its own text on the page.

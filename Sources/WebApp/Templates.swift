@@ -3,8 +3,25 @@
 enum Templates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "error": error, "table": table, "document": document,
-        "manual": manual, "users": users, "client": client, "message": message,
+        "manual": manual, "users": users, "client": client, "message": message, "dashboard": dashboard,
     ]
+
+    /// Revenue by activity: filters, totals, invoiced or not, and the charts (SVG drawn on the server).
+    static let dashboard = """
+    <h1>Tableau de bord</h1>
+    <form method="get" id="filtres" class="filters">
+    <label>Période <input name="periode" id="filtre-periode" value="{{period}}" placeholder="2026-10"></label>
+    <label>Site <select name="site" id="filtre-site"><option value="">tous</option>{{#sites}}<option value="{{code}}"{{#selected}} selected{{/selected}}>{{code}}</option>{{/sites}}</select></label>
+    <label>Client <select name="client" id="filtre-client"><option value="">tous</option>{{#clients}}<option value="{{code}}"{{#selected}} selected{{/selected}}>{{code}}</option>{{/clients}}</select></label>
+    <button type="submit" id="filtrer">Filtrer</button></form>
+    <p class="summary" id="totaux">{{summary}}</p>
+    <table id="activites"><thead><tr><th>Activité</th><th>Chiffre d'affaires</th><th>Couverts</th><th>Facturé</th><th>Pas encore facturé</th><th>Ventes sans client</th></tr></thead>
+    <tbody>{{#rows}}<tr><td>{{name}}</td><td class="num">{{amount}}</td><td class="num">{{covers}}</td><td class="num">{{invoiced}}</td><td class="num">{{notInvoiced}}</td><td class="num">{{anonymous}}</td></tr>{{/rows}}</tbody></table>
+    <p class="note">Restauration en TTC (caisses), événements en HT aux prix de commande ; la facturation ajoute ensuite les subventions, droits et frais des contrats.</p>
+    <section class="chart" id="graphique-jour">{{{daily}}}</section>
+    <section class="chart" id="graphique-semaine">{{{weekly}}}</section>
+    <section class="chart" id="graphique-cumul">{{{cumulative}}}</section>
+    """
 
     static let layout = """
     <!DOCTYPE html>
@@ -167,5 +184,7 @@ enum Templates {
     dt { color: var(--muted); }
     pre { background: #fff; border: 1px solid var(--line); padding: .6rem; overflow: auto; }
     button { background: var(--accent); color: #fff; border: 0; padding: .35rem .8rem; cursor: pointer; }
+        .chart { margin: 1.5rem 0; } .chart svg { max-width: 100%; height: auto; }
+    p.note { color: #555; font-size: .9rem; }
     """
 }
