@@ -361,6 +361,8 @@ enum Schema {
         }
         registerJournalEntries(&migrator)
         registerClosing(&migrator)
+        registerPayments(&migrator)
+        registerReminders(&migrator)
         return migrator
     }
 }

@@ -93,6 +93,7 @@ struct Merger {
         let smtp = single(fragments.compactMap(\.smtp), key: "smtp")
         let accountingEntry = fragments.compactMap(\.accounting).first
         let accounting = single(fragments.compactMap(\.accounting), key: "accounting") ?? .standard
+        let reminders = single(fragments.compactMap(\.reminders), key: "reminders") ?? .standard
 
         var seen: [String: Origin] = [:]
         let series = unique(fragments.flatMap(\.numberSeries), code: \.code, noun: "number series", seen: &seen)
@@ -178,8 +179,10 @@ struct Merger {
             }
             return nil
         }
-        return Settings(seller: seller, timeZone: timeZone, currency: currency, numberSeries: series,
-                        revenueTypes: revenueTypes, sites: sites, clients: clients, indexSeries: indices, smtp: smtp,
-                        accounting: accounting)
+        var settings = Settings(seller: seller, timeZone: timeZone, currency: currency, numberSeries: series,
+                                revenueTypes: revenueTypes, sites: sites, clients: clients, indexSeries: indices, smtp: smtp,
+                                accounting: accounting)
+        settings.reminders = reminders
+        return settings
     }
 }
