@@ -202,11 +202,9 @@ extension Workspace {
     func deliver(_ sender: SMTPSender, _ message: OutgoingMessage, attempts: Int, policy: RetryPolicy, now: Date) -> DeliveryOutcome {
         do {
             return .sent(response: try sender.send(message))
-        } catch let error as DeliveryError {
+        } catch {
             if error.isPermanent { return .refused(error: error.description) }
             return .temporary(error: error.description, retryAt: policy.nextAttempt(after: attempts, at: now))
-        } catch {
-            return .refused(error: "\(error)")
         }
     }
 }

@@ -122,6 +122,8 @@ public struct ScheduledRun {
             let queued = try workspace.queueReminders(ledger: ledger, on: day, at: now)
             report.remindersQueued = queued.map(\.key)
             for n in queued { logger.info("reminder queued", metadata: ["key": "\(n.key)", "kind": "\(n.kind.rawValue)"]) }
+            report.contractNotices = try workspace.queueContractEndNotices(ledger: ledger, on: day, at: now)
+            for k in report.contractNotices { logger.info("contract end notice queued", metadata: ["key": "\(k)"]) }
         } catch {
             report.stepFailures.append("reminders: \(error)")
             logger.error("step failed", metadata: ["step": "reminders", "error": "\(error)"])
