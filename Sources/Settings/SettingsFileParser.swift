@@ -363,9 +363,11 @@ struct SettingsFileParser {
     /// `reminders:`: the default schedule, per-client overrides, templates, the finance address.
     func parseReminders(_ f: Fields) -> ReminderSettings? {
         var settings = ReminderSettings.standard
-        guard let schedule = parseSchedule(f, base: settings.schedule) else { return nil }
-        settings.schedule = schedule
         var broken = false
+        let parsed = parseSchedule(f, base: settings.schedule)
+        if parsed == nil { broken = true }
+        let schedule = parsed ?? settings.schedule
+        settings.schedule = schedule
         if let email = reader.text(f, "finance_email", required: false), let node = reader.valueNode(f, "finance_email") {
             if email.contains("@"), !email.contains(" ") {
                 settings.financeEmail = email

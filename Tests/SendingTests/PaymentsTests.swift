@@ -257,4 +257,34 @@ struct ReminderTests {
                 == Money(cents: 10_17))
         #expect(ReminderTexts.penalties(balance: Money(cents: 1_000_00), rate: Percentage(tenThousandths: 123_700), daysLate: 0) == .zero)
     }
+
+    @Test func theFinanceTeamHearsOfAContractEndingOncePerThreshold() throws {
+        let server = try LoopbackSMTP(mode: "accept")
+        defer { server.stop() }
+        let t = try IssuedMonth(smtpPort: server.port)
+        let rules = t.m.folder.appendingPathComponent("rules/c0001.ard")
+        let text = try String(contentsOf: rules, encoding: .utf8)
+        try text.replacingOccurrences(of: "valid from 2025-01-01\n", with: "valid from 2025-01-01 until 2026-12-31\n")
+            .write(to: rules, atomically: true, encoding: .utf8)
+        var settings = t.workspace.settings
+        settings.reminders.financeEmail = "finance@serenest.example"
+        let ws = t.workspace.with(settings: settings)
+        var keys: [String: [String]] = [:]
+        var day = try #require(Day(iso: "2026-10-20"))
+        while day <= Day(iso: "2027-01-10") ?? day {
+            let queued = try ws.queueContractEndNotices(ledger: t.ledger, on: day, at: BilledMonth.t0)
+            if !queued.isEmpty { keys[day.description] = queued }
+            _ = try ws.sendNotices(ledger: t.ledger, smtp: t.m.smtp(port: server.port))
+            day = Day(ordinal: day.ordinal + 1)
+        }
+        #expect(keys == ["2026-11-01": ["contract/C0001/contract/2026-12-31/60"], "2026-12-01": ["contract/C0001/contract/2026-12-31/30"],
+                         "2026-12-24": ["contract/C0001/contract/2026-12-31/7"]])
+        #expect(server.receivedCount == 3)
+        let first = try server.received(1)
+        #expect(first["rcpt_tos"] as? [String] == ["finance@serenest.example"])
+        #expect((first["subject"] as? String)?.hasPrefix("Fin de contrat : ") == true)
+        let report = try ws.contractsEnding(ledger: t.ledger, today: Day(iso: "2026-11-20") ?? day, within: 60)
+        #expect(report.ending.map(\.client) == ["C0001"])
+        #expect(report.uncovered.isEmpty, "every client billed in October has a contract for December")
+    }
 }
