@@ -105,6 +105,15 @@ struct DemoCommand: ParsableCommand {
                 for c in closing.checks { emit("  \(c.passed ? "ok  " : "FAIL") \(c.name)\n") }
                 emit(closing.closed ? "closed \(options.month.text)\(closing.forcedReason.map { " (\($0))" } ?? "") (`ardoise close \(options.month.text) --dry-run` shows the report)\n"
                                     : "\(options.month.text) not closed: see `ardoise close \(options.month.text) --dry-run`\n")
+
+                // November's bank statement: October's invoices paid (exactly, partly, two at once), a credit
+                // nobody can place, and an entry the bank delivered twice.
+                let statementDay = closingDay.adding(days: 18)
+                let statement = try workspace.writeDemoStatement(ledger: ledger, bookedOn: statementDay)
+                for (_, result) in workspace.importPayments(files: [statement], ledger: ledger, actor: "demo", today: statementDay) {
+                    emit(try result.get().text)
+                }
+                emit("bank statement: `ardoise payments import \(DisplayPath.of(statement))`; `ardoise receivables --as-of \(statementDay)`\n")
                 return report.failures.isEmpty && closing.closed ? 0 : 1
             }
         }
