@@ -73,7 +73,8 @@ extension Workspace {
         let schedule = settings.reminders.schedule(for: inv.customer)
         guard schedule.enabled else { return [] }
         var out: [ReminderStep] = []
-        if let c = schedule.courtesyDaysBefore {
+        // No courtesy notice for an invoice issued within those days of its due date (due on receipt).
+        if let c = schedule.courtesyDaysBefore, inv.dueDate.ordinal - c > inv.issueDate.ordinal {
             out.append(ReminderStep(day: Day(ordinal: inv.dueDate.ordinal - c), kind: .courtesy, key: "\(inv.number)/-\(c)", rank: 0,
                                     amountDue: inv.balance))
         }

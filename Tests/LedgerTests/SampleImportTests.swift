@@ -114,7 +114,8 @@ import TestSupport
 
     @Test func ledgerIsMigratedWithNamedMigrationsInWAL() throws {
         let ledger = try importedSample()
-        #expect(try ledger.appliedMigrations() == ["v1 imports", "v2 invoices", "v3 event billing", "v4 outbox", "v5 order revisions"])
+        #expect(try ledger.appliedMigrations() == ["v1 imports", "v2 invoices", "v3 event billing", "v4 outbox", "v5 order revisions",
+                                                  "v8 journal entries", "v9 closing", "v12 payments", "v13 reminders"])
         let mode = try ledger.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
         let fk = try ledger.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA foreign_keys") }
