@@ -3,6 +3,7 @@ import BillingModel
 import Demo
 import Foundation
 import GRDB
+import Logging
 import Ledger
 import Settings
 import Testing
@@ -286,5 +287,32 @@ struct ReminderTests {
         let report = try ws.contractsEnding(ledger: t.ledger, today: Day(iso: "2026-11-20") ?? day, within: 60)
         #expect(report.ending.map(\.client) == ["C0001"])
         #expect(report.uncovered.isEmpty, "every client billed in October has a contract for December")
+    }
+
+    @Test func theDailyRunSendsTheRemindersDueThatDayOnceAndSaysSo() throws {
+        let server = try LoopbackSMTP(mode: "accept")
+        defer { server.stop() }
+        let folder = Repository.temporaryDirectory("ardoise-run-remind")
+        _ = try DemoWorkspace.write(to: folder, sites: 2, clients: 8, month: "2026-10", seed: 1)
+        let settings = folder.appendingPathComponent("settings.yaml")
+        try (try String(contentsOf: settings, encoding: .utf8)
+             + "\nsmtp:\n  host: 127.0.0.1\n  port: \(server.port)\n  starttls: false\n  from: factures@serenest.example\n")
+            .write(to: settings, atomically: true, encoding: .utf8)
+        let ws = try Workspace.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
+        let run = ScheduledRun(workspace: ws, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        _ = try run.run(on: BilledMonth.issueDay)
+        let invoices = server.receivedCount
+        let ledger = try ws.openLedger()
+        // Invoices due on receipt (1 November) get their first reminder a week later, by the run of that day.
+        let dueOnReceipt = try ledger.openInvoices().filter { $0.dueDate == BilledMonth.issueDay }
+        #expect(!dueOnReceipt.isEmpty)
+        let day = Day(ordinal: BilledMonth.issueDay.ordinal + 7)
+        let week = try run.run(on: day)
+        #expect(Set(week.remindersQueued) == Set(dueOnReceipt.map { "\($0.number)/+7" }))
+        #expect(week.notices?.sent == dueOnReceipt.count)
+        #expect(server.receivedCount == invoices + dueOnReceipt.count)
+        let again = try run.run(on: day)
+        #expect(again.remindersQueued.isEmpty && again.notices?.sent == 0)
+        #expect(server.receivedCount == invoices + dueOnReceipt.count)
     }
 }
