@@ -158,6 +158,18 @@ struct IssuedMonth {
         #expect(try t.ledger.auditLog().contains { $0.action == "payment unmatch" && $0.actor == "bob" })
     }
 
+    @Test func paymentEntriesDoNotBreakTheClosingOfTheirMonth() throws {
+        let t = try IssuedMonth()
+        let credits = Camt053Writer.demoCredits(invoices: try t.ledger.openInvoices(), names: t.names,
+                                                bookedOn: Day(iso: "2026-11-20") ?? BilledMonth.issueDay)
+        _ = try t.importFiles([try t.statement(credits)])
+        #expect(try t.ledger.entries().contains { $0.entry.journal == "BQ" })
+        let november = try #require(Period(parsing: "2026-11"))
+        let report = try t.m.engine.closingReport(month: november, today: Day(iso: "2026-12-02") ?? BilledMonth.issueDay)
+        let entries = try #require(report.checks.first { $0.name == "entries balanced and equal to the documents" })
+        #expect(entries.passed, "\(entries.details)")
+    }
+
     @Test func receivablesAgeTheOpenInvoicesAndEqualThemInSQL() throws {
         let t = try IssuedMonth()
         let credits = Camt053Writer.demoCredits(invoices: try t.ledger.openInvoices(), names: t.names,
