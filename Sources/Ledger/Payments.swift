@@ -61,6 +61,8 @@ public struct PaymentAllocation: Sendable, Hashable {
     public var invoiceID: Int64
     public var number: String
     public var amount: Money
+    /// What the invoice still owes after this allocation (a partial payment leaves some).
+    public var stillDue: Money = .zero
 }
 
 /// Matches a credit to open invoices, documented in README ("Payments"):
@@ -87,7 +89,8 @@ public enum PaymentMatcher {
             .sorted { (text.range(of: $0.number.uppercased())?.lowerBound ?? text.endIndex) < (text.range(of: $1.number.uppercased())?.lowerBound ?? text.endIndex) }
         for inv in named where remaining > 0 {
             let take = min(remaining, inv.balance.cents)
-            out.append(PaymentAllocation(invoiceID: inv.id, number: inv.number, amount: Money(cents: take)))
+            out.append(PaymentAllocation(invoiceID: inv.id, number: inv.number, amount: Money(cents: take),
+                                         stillDue: Money(cents: inv.balance.cents - take)))
             remaining -= take
         }
         if !out.isEmpty {
@@ -353,7 +356,8 @@ extension Ledger {
                 guard inv.balance.cents > 0 else { throw InvoiceError("\(inv.number) owes nothing") }
                 guard remaining > 0 else { break }
                 let take = min(remaining, inv.balance.cents)
-                let a = PaymentAllocation(invoiceID: iid, number: inv.number, amount: Money(cents: take))
+                let a = PaymentAllocation(invoiceID: iid, number: inv.number, amount: Money(cents: take),
+                                          stillDue: Money(cents: inv.balance.cents - take))
                 try insertAllocation(db, paymentID: id, a, on: today, now: now, actor: actor)
                 remaining -= take
                 out.append(a)

@@ -20,7 +20,8 @@ public struct PaymentImport: Sendable {
             } else if p.allocations.isEmpty {
                 what = "unmatched\(p.customer.map { " (customer \($0))" } ?? "")"
             } else {
-                what = p.allocations.map { "\($0.number) \($0.amount)" }.joined(separator: ", ") + " [\(p.rule)]"
+                what = p.allocations.map { "\($0.number) \($0.amount)" + ($0.stillDue.cents > 0 ? " (partial: \($0.stillDue) still due)" : "") }
+                    .joined(separator: ", ") + " [\(p.rule)]"
                     + (p.unallocated.cents > 0 ? ", overpaid \(p.unallocated) left on the payment" : "")
             }
             out += "\(p.status == "duplicate" ? "duplicate" : "payment \(p.id ?? 0)")\t\(p.reference)\t\(p.amount)\t\(p.debtor)\t\(what)\n"

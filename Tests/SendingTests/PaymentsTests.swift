@@ -126,6 +126,14 @@ struct IssuedMonth {
         #expect(r.payments.first?.debtor == "Société X; filiale")
         let rest = inv.balance.cents - 2 * half.cents
         #expect(try t.ledger.openInvoices(includePaid: true).first { $0.id == inv.id }?.balance == Money(cents: rest))
+        #expect(r.text.contains("(partial: \(Money(cents: inv.balance.cents - half.cents)) still due)"), "\(r.text)")
+        // An overpayment: the invoice is settled, the rest stays on the payment, listed.
+        let other = try #require(try t.ledger.openInvoices().first { $0.id != inv.id })
+        let over = try t.write("reference;date;amount;debtor;iban;remittance\nVIR-9;2026-11-22;\(Money(cents: other.balance.cents + 10_00));;;\(other.number)\n", "over.csv")
+        let o = try #require(try t.importFiles([over]).first)
+        #expect(o.payments.first?.unallocated == Money(cents: 10_00))
+        #expect(o.text.contains("overpaid 10.00 left on the payment"))
+        #expect(try t.ledger.payments().contains { $0.reference == "VIR-9" && $0.unallocated == Money(cents: 10_00) })
         let bad = try t.write("reference;date;amount;debtor;iban;remittance\nVIR-3;2026-13-01;10.00;;;\n", "bad.csv")
         let e = t.workspace.importPayments(files: [bad], ledger: t.ledger, actor: "test", today: BilledMonth.issueDay).first?.result
         guard case .failure(let error)? = e else { Issue.record("a bad date was imported"); return }
