@@ -36,6 +36,8 @@ struct SettingsFragment {
     var smtp: (SMTPSettings, Origin)?
     var accounting: (AccountingSettings, Origin)?
     var reminders: (ReminderSettings, Origin)?
+    /// The codes of `reminders: clients:`, checked against clients and payers once files are merged.
+    var reminderCustomers: [Reference] = []
     var numberSeries: [(NumberSeries, Origin)] = []
     var revenueTypes: [(RevenueType, Origin, articleOrigins: [Origin])] = []
     var sites: [(Site, Origin)] = []
@@ -127,6 +129,11 @@ struct SettingsFileParser {
            let f = reader.fields(v, key: k, keyName: "reminders", owner: "the reminder settings", known: Self.reminderKeys),
            let reminders = parseReminders(f) {
             fragment.reminders = (reminders, origin(k))
+            for item in reader.list(f, "clients", required: false) ?? [] {
+                if case let .mapping(m) = item, let node = m["code"], let code = node.scalar?.string {
+                    fragment.reminderCustomers.append(Reference(code: code, origin: origin(node)))
+                }
+            }
         }
         for item in reader.list(top, "number_series", required: false) ?? [] {
             guard let f = entry(item, section: "number_series", noun: "number series", known: Self.seriesKeys) else { continue }
@@ -372,7 +379,7 @@ struct SettingsFileParser {
             if email.contains("@"), !email.contains(" ") {
                 settings.financeEmail = email
             } else {
-                reader.error(SettingsCode.invalidValue, "invalid e-mail address `\(email)` for `finance_email`", at: reader.range(node),
+                reader.error(SettingsCode.invalidEmail, "invalid e-mail address `\(email)` for `finance_email`", at: reader.range(node),
                              help: "write an address such as `finance@serenest.example`")
                 broken = true
             }

@@ -139,6 +139,13 @@ struct Merger {
         if fragments.contains(where: \.isBroken) { return nil }
 
         let siteCodes = sites.map(\.code), typeCodes = revenueTypes.map(\.code)
+        let customerCodes = entries.flatMap { [$0.client.code] + $0.client.payers.map(\.code) }
+        for ref in fragments.flatMap(\.reminderCustomers) where !customerCodes.contains(ref.code) {
+            diagnostics.append(.error(SettingsCode.unknownCustomer, "unknown client or payer `\(ref.code)` in `reminders: clients`",
+                                      file: ref.origin.file, range: ref.origin.range,
+                                      help: DidYouMean.suggest(ref.code, among: customerCodes).map { "did you mean `\($0)`?" }
+                                          ?? "write the code of a client or payer of the settings"))
+        }
         for entry in entries {
             for ref in entry.siteReferences where !siteCodes.contains(ref.code) {
                 diagnostics.append(.error(SettingsCode.unknownSite, "unknown site `\(ref.code)` for client `\(entry.client.code)`",

@@ -28,7 +28,6 @@ import TestSupport
           clients:
             - code: ACME
               after_due_days: [15]
-            - code: OTHER
               enabled: false
 
         """
@@ -38,9 +37,22 @@ import TestSupport
         #expect(s.accounting.bankAccount == "512100" && s.accounting.bankJournalCode == "BQ1")
         #expect(s.reminders.schedule.courtesyDaysBefore == nil && s.reminders.schedule.afterDueDays == [10, 30])
         #expect(s.reminders.schedule(for: "ACME").afterDueDays == [15])
-        #expect(s.reminders.schedule(for: "OTHER").enabled == false)
+        #expect(s.reminders.schedule(for: "ACME").enabled == false)
         #expect(s.reminders.schedule(for: "NEW").afterDueDays == [10, 30])
         #expect(s.reminders.financeEmail == "finance@serenest.example" && s.reminders.reminderSubject == "Relance {numero}")
+    }
+
+    @Test func anOverrideForAClientThatDoesNotExistIsNamed() {
+        let yaml = Fixture.acme + """
+        reminders:
+          clients:
+            - code: ACNE
+              after_due_days: [15]
+
+        """
+        let (settings, diagnostics, _) = Fixture.load([("clients.yaml", yaml)])
+        #expect(settings == nil)
+        #expect(Fixture.summary(diagnostics).contains { $0.hasPrefix("E0543") && $0.contains("`ACNE`") }, "\(Fixture.summary(diagnostics))")
     }
 
     @Test func delaysOutOfOrderAnAddressWithoutAtAndABankAccountOfAnotherClassAreNamed() {
@@ -51,6 +63,9 @@ import TestSupport
           after_due_days: [21, 7]
           finance_email: finance
           colour: blue
+          clients:
+            - code: ACNE
+              after_due_days: [15]
 
         """
         let (settings, diagnostics, _) = Fixture.load([("clients.yaml", yaml)])
@@ -60,5 +75,6 @@ import TestSupport
         #expect(summary.contains { $0.contains("`after_due_days` must be whole numbers") && $0.contains("`7`") }, "\(summary)")
         #expect(summary.contains { $0.contains("invalid e-mail address `finance`") }, "\(summary)")
         #expect(summary.contains { $0.contains("colour") }, "\(summary)")
+        #expect(summary.contains { $0.hasPrefix("E0514") && $0.contains("invalid e-mail address `finance`") }, "\(summary)")
     }
 }
