@@ -108,6 +108,7 @@ struct ReceivablesCommand: ParsableCommand {
     @Option(name: .customLong("as-of"), help: "The day of the balance (default: --date, today).", transform: DayArgument.parse)
     var asOf: DayArgument?
     @Option(help: "text or json.") var format: OutputFormat = .text
+    @Flag(help: "Also list each open invoice with its state (open, partly paid, overdue) and what it still owes.") var invoices = false
 
     func run() throws {
         try Outcome.run {
@@ -115,6 +116,11 @@ struct ReceivablesCommand: ParsableCommand {
             let ledger = try workspace.openLedger()
             let r = try workspace.receivables(ledger: ledger, asOf: try asOf?.day ?? global.today())
             emit(format == .json ? r.json : r.text)
+            if invoices && format == .text {
+                for i in r.invoices where i.balance.cents > 0 {
+                    emit("\(i.number)\t\(i.client)\t\(i.payer ?? "-")\tdue \(i.dueDate)\t\(i.state(on: r.asOf).rawValue)\t\(i.totalTTC)\tcredited \(i.credited)\tpaid \(i.paid)\tstill due \(i.balance)\n")
+                }
+            }
             return 0
         }
     }
@@ -123,7 +129,23 @@ struct ReceivablesCommand: ParsableCommand {
 struct RemindersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reminders", abstract: "Payment reminders: the notices queued and sent, pauses.",
-        subcommands: [List.self, Pause.self, Resume.self])
+        subcommands: [List.self, Send.self, Pause.self, Resume.self])
+
+    struct Send: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sends the queued notices that are due over the settings' SMTP server (the daily run does it after the outbox); exit 1 when one failed.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try Outcome.run {
+                let workspace = try Workspace.open(configPath: global.config)
+                let ledger = try workspace.openLedger()
+                let r = try workspace.sendNotices(ledger: ledger, smtp: workspace.smtpConfiguration())
+                emit("\(r.sent) sent, \(r.cancelled) cancelled (paid, credited or paused), \(r.failed) failed\n")
+                return r.failed == 0 ? 0 : 1
+            }
+        }
+    }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The notices queued (courtesy notices, reminders, contract ends) and their status.")

@@ -48,6 +48,10 @@ import TestSupport
         #expect(json.stdout.contains("\"as_of\""))
         #expect(!json.stdout.contains("\"number\":\"\(first.number)\""), "a paid invoice is not a receivable")
         expectRuns(try ws.run("receivables", "--as-of", "2027-13-01"), 2)
+        let states = try ws.run("receivables", "--as-of", "2026-11-21", "--invoices")
+        expectRuns(states)
+        #expect(!states.stdout.contains("\(first.number)\t"), "a paid invoice is not listed")
+        #expect(states.stdout.contains("\(second.number)\t"))
 
         expectRuns(try ws.run("reminders", "pause", second.number, "--reason", "litige"))
         expectRuns(try ws.run("reminders", "pause", second.number, "--reason", "again"), 1)
@@ -61,6 +65,9 @@ import TestSupport
         expectRuns(try ws.run("reminders", "resume", second.number), 1)
         #expect(try ledger.auditLog().contains { $0.action == "reminders pause" && $0.details == "\(second.number): litige" })
 
+        let send = try ws.run("reminders", "send")
+        expectRuns(send, 2)  // no `smtp` in the settings: nothing can be sent
+        #expect(send.stderr.contains("no `smtp` section"))
         let run = try ws.run("run", "--date", "2026-12-20", "--no-send")
         #expect(run.stdout.contains("reminders queued: "), "\(run)")
         let contracts = try ws.run("report", "contracts", "--ending-within", "60d", "--date", "2026-11-20")
