@@ -407,25 +407,77 @@ extension Ledger {
         }
     }
 
-    /// The lettering of entry lines for the FEC: the customer line of a paid
-    /// invoice's sales entry and of the bank entries of the payments that
-    /// settled it share one code (`AA`, `AB`, … from the invoice id), dated
-    /// the day the last allocation completed it. Key: entry id.
+    /// The lettering of entry lines for the FEC. Invoices and the payments
+    /// allocated to them form groups (an invoice paid by two payments, a
+    /// payment for two invoices: one group); a group is lettered when it is
+    /// settled exactly: every invoice owes nothing and was not over-credited,
+    /// every payment is allocated in full. Then the customer lines of its
+    /// invoices' sales entries, of their credit notes' entries and of its
+    /// payments' entries (the transfer from the suspense account when there
+    /// is one) share one code (`AA`, `AB`, … from the group's first invoice
+    /// id), and so balance; `DateLet` is the day of the last allocation.
+    /// Key: entry id.
     public func lettering() throws -> [Int64: (code: String, date: Day)] {
-        let paid = try openInvoices(asOf: nil, includePaid: true).filter { $0.balance == .zero && $0.paid.cents > 0 }
+        let invoices = Dictionary(uniqueKeysWithValues: try openInvoices(asOf: nil, includePaid: true).map { ($0.id, $0) })
         return try pool.read { db in
+            let allocations = try Row.fetchAll(db, sql: """
+                SELECT a.payment_id, a.invoice_id, a.allocated_on, p.amount,
+                       COALESCE(p.transfer_entry_id, p.entry_id) AS entry_id
+                FROM payment_allocation a JOIN payment p ON p.id = a.payment_id WHERE a.removed_at IS NULL
+                """)
+            // Union-find over invoices (id) and payments (-id - 1).
+            var parent: [Int64: Int64] = [:]
+            func find(_ x: Int64) -> Int64 {
+                var r = x
+                while let p = parent[r], p != r { r = p }
+                parent[x] = r
+                return r
+            }
+            func union(_ a: Int64, _ b: Int64) {
+                let (ra, rb) = (find(a), find(b))
+                if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
+            }
+            var allocatedPerPayment: [Int64: Int64] = [:]
+            var paymentAmount: [Int64: Int64] = [:]
+            var paymentEntry: [Int64: Int64] = [:]
+            for r in allocations {
+                let pid: Int64 = r["payment_id"], iid: Int64 = r["invoice_id"]
+                parent[iid] = parent[iid] ?? iid
+                parent[-pid - 1] = parent[-pid - 1] ?? (-pid - 1)
+                union(iid, -pid - 1)
+                paymentAmount[pid] = r["amount"]
+                paymentEntry[pid] = r["entry_id"]
+            }
+            let allocatedRows = try Row.fetchAll(db, sql: """
+                SELECT payment_id, SUM(amount) AS allocated, MAX(allocated_on) AS last FROM payment_allocation
+                WHERE removed_at IS NULL GROUP BY payment_id
+                """)
+            var lastDay: [Int64: String] = [:]
+            for r in allocatedRows {
+                allocatedPerPayment[r["payment_id"]] = r["allocated"]
+                lastDay[r["payment_id"]] = r["last"]
+            }
+            var groups: [Int64: [Int64]] = [:]
+            for node in parent.keys { groups[find(node), default: []].append(node) }
             var out: [Int64: (code: String, date: Day)] = [:]
-            for inv in paid {
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT COALESCE(p.transfer_entry_id, p.entry_id) AS entry_id, a.allocated_on FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
-                    WHERE a.invoice_id = ? AND a.removed_at IS NULL ORDER BY a.allocated_on
-                    """, arguments: [inv.id])
-                guard let last = rows.last.flatMap({ Day(iso: $0["allocated_on"] as String) }) else { continue }
-                let code = Self.letteringCode(inv.id)
-                if let sales = try Int64.fetchOne(db, sql: "SELECT id FROM journal_entry WHERE invoice_id = ?", arguments: [inv.id]) {
-                    out[sales] = (code, last)
+            for (_, members) in groups {
+                let invoiceIDs = members.filter { $0 >= 0 }.sorted()
+                let paymentIDs = members.filter { $0 < 0 }.map { -$0 - 1 }
+                let settled = invoiceIDs.allSatisfy { id in
+                    guard let inv = invoices[id] else { return false }
+                    return inv.totalTTC.cents == inv.credited.cents + inv.paid.cents
+                } && paymentIDs.allSatisfy { allocatedPerPayment[$0] == paymentAmount[$0] }
+                guard settled, let first = invoiceIDs.first,
+                      let last = paymentIDs.compactMap({ lastDay[$0] }).max(), let day = Day(iso: last) else { continue }
+                let code = Self.letteringCode(first)
+                for id in invoiceIDs {
+                    let entries = try Int64.fetchAll(db, sql: """
+                        SELECT e.id FROM journal_entry e JOIN invoice i ON i.id = e.invoice_id
+                        WHERE i.id = ? OR (i.credited_invoice_id = ? AND i.status = 'issued' AND i.type = 'credit_note')
+                        """, arguments: [id, id])
+                    for e in entries { out[e] = (code, day) }
                 }
-                for r in rows { if let e: Int64 = r["entry_id"] { out[e] = (code, last) } }
+                for p in paymentIDs { if let e = paymentEntry[p] { out[e] = (code, day) } }
             }
             return out
         }
