@@ -188,6 +188,41 @@ extension Ledger {
         }
     }
 
+    /// Makes failed notices (those named, or all) due now with a fresh round
+    /// of attempts and the customer's current addresses (`recipients`, by
+    /// customer code; the finance address for contract-end notices); a sent or
+    /// cancelled notice is final. Returns the ids made due; in the audit log.
+    @discardableResult
+    public func retryNotices(ids: [Int64]?, now: Date, actor: String, recipients: (Notice) -> [String]) throws -> [Int64] {
+        try pool.write { db in
+            let at = Ledger.timestamp(now)
+            var out: [Int64] = []
+            let all = try Notice.fetchAll(db, sql: "SELECT * FROM notice ORDER BY id")
+            if let ids {
+                for id in ids {
+                    guard let n = all.first(where: { $0.id == id }) else { throw InvoiceError("no notice \(id)") }
+                    guard n.status == .failed || n.status == .pending else { throw InvoiceError("notice \(id) is \(n.status.rawValue): final") }
+                }
+            }
+            for n in all where ids.map({ $0.contains(n.id ?? -1) }) ?? (n.status == .failed) {
+                guard let id = n.id else { continue }
+                let list = recipients(n)
+                guard !list.isEmpty else {
+                    try db.execute(sql: "UPDATE notice SET last_error = ? WHERE id = ?",
+                                   arguments: ["blocked: still no e-mail address for \(n.customer)", id])
+                    continue
+                }
+                try db.execute(sql: """
+                    UPDATE notice SET status = 'pending', attempts = 0, next_attempt_at = ?, recipients = ?, last_error = NULL WHERE id = ?
+                    """, arguments: [at, list.joined(separator: ", "), id])
+                try appendAudit(db, at: at, actor: actor, action: "notice retry", invoiceID: n.invoiceId,
+                                details: "notice \(id) (\(n.key)) due now, to \(list.joined(separator: ", "))")
+                out.append(id)
+            }
+            return out
+        }
+    }
+
     /// Pauses reminders of a client, payer or invoice number, with a reason (audit log).
     public func pauseReminders(target: String, reason: String, actor: String, at date: Date = Date()) throws {
         try pool.write { db in

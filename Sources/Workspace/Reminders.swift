@@ -155,6 +155,14 @@ extension Workspace {
         return out
     }
 
+    /// Makes failed notices due now with the current addresses of the settings.
+    public func retryNotices(ids: [Int64]?, ledger: Ledger, actor: String, now: Date = Date()) throws -> [Int64] {
+        try ledger.retryNotices(ids: ids, now: now, actor: actor) { n in
+            if n.kind == .contractEnd { return self.settings.reminders.financeEmail.map { [$0] } ?? [] }
+            return self.settings.payer(n.customer)?.payer.emails ?? self.settings.client(n.customer)?.emails ?? []
+        }
+    }
+
     /// Sends the due notices: a reminder whose invoice was paid, credited or
     /// paused since it was queued is cancelled, not sent; a reminder carries the invoice's PDF.
     public func sendNotices(ledger: Ledger, smtp: SMTPConfiguration, now: Date = Date(), policy: RetryPolicy = .standard)

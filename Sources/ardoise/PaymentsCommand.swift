@@ -129,7 +129,31 @@ struct ReceivablesCommand: ParsableCommand {
 struct RemindersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reminders", abstract: "Payment reminders: the notices queued and sent, pauses.",
-        subcommands: [List.self, Send.self, Pause.self, Resume.self])
+        subcommands: [List.self, Send.self, Retry.self, Pause.self, Resume.self])
+
+    struct Retry: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Makes failed notices (the ids named, or all) due now with the current addresses of the settings, then sends them.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Notice ids (`reminders list`).") var ids: [Int64] = []
+        @Flag(help: "Every failed notice.") var all = false
+
+        func validate() throws {
+            guard ids.isEmpty != !all else { throw ValidationError("give notice ids or --all") }
+        }
+
+        func run() throws {
+            try Outcome.run {
+                let workspace = try Workspace.open(configPath: global.config)
+                let ledger = try workspace.openLedger()
+                let smtp = try workspace.smtpConfiguration()
+                let retried = try workspace.retryNotices(ids: all ? nil : ids, ledger: ledger, actor: global.who)
+                let r = try workspace.sendNotices(ledger: ledger, smtp: smtp)
+                emit("\(retried.count) made due; \(r.sent) sent, \(r.cancelled) cancelled, \(r.failed) failed\n")
+                return r.failed == 0 ? 0 : 1
+            }
+        }
+    }
 
     struct Send: ParsableCommand {
         static let configuration = CommandConfiguration(

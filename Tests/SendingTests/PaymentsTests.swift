@@ -335,4 +335,29 @@ struct ReminderTests {
         #expect(again.remindersQueued.isEmpty && again.notices?.sent == 0)
         #expect(server.receivedCount == invoices + dueOnReceipt.count)
     }
+
+    @Test func aReminderBlockedForWantOfAnAddressLeavesOnceTheSettingsHaveOne() throws {
+        let server = try LoopbackSMTP(mode: "accept")
+        defer { server.stop() }
+        let t = try IssuedMonth(smtpPort: server.port)
+        let inv = try #require(try t.ledger.openInvoices().first { $0.payer == nil })
+        let s = t.workspace.settings
+        let without = Settings(seller: s.seller, numberSeries: s.numberSeries, revenueTypes: s.revenueTypes, sites: s.sites,
+                               clients: s.clients.map { c in
+                                   var c = c
+                                   if c.code == inv.client { c.emails = [] }
+                                   return c
+                               }, indexSeries: s.indexSeries, smtp: s.smtp)
+        let day = Day(ordinal: inv.dueDate.ordinal + 7)
+        _ = try t.workspace.with(settings: without).queueReminders(ledger: t.ledger, on: day)
+        let blocked = try #require(try t.ledger.notices().first { $0.invoiceId == inv.id })
+        #expect(blocked.status == .failed && blocked.lastError?.hasPrefix("blocked") == true)
+        let retried = try t.workspace.retryNotices(ids: nil, ledger: t.ledger, actor: "alice")
+        #expect(retried.contains(try #require(blocked.id)))
+        _ = try t.workspace.sendNotices(ledger: t.ledger, smtp: t.m.smtp(port: server.port))
+        let sent = try #require(try t.ledger.notices().first { $0.id == blocked.id })
+        #expect(sent.status == .sent && sent.recipientList == t.workspace.settings.client(inv.client)?.emails)
+        #expect(throws: (any Error).self) { try t.workspace.retryNotices(ids: [try #require(sent.id)], ledger: t.ledger, actor: "alice") }
+        #expect(try t.ledger.auditLog().contains { $0.action == "notice retry" && $0.actor == "alice" })
+    }
 }
