@@ -38,6 +38,20 @@ public struct OpenInvoice: Sendable, Hashable {
     /// Payments allocated to it.
     public var paid: Money
     public var customer: String { payer ?? client }
+
+    public init(id: Int64, number: String, client: String, payer: String?, issueDate: Day, dueDate: Day, totalTTC: Money,
+                credited: Money, paid: Money) {
+        self.id = id
+        self.number = number
+        self.client = client
+        self.payer = payer
+        self.issueDate = issueDate
+        self.dueDate = dueDate
+        self.totalTTC = totalTTC
+        self.credited = credited
+        self.paid = paid
+    }
+
     /// What is still due (never negative: an over-credited invoice owes nothing).
     public var balance: Money { Money(cents: max(0, totalTTC.cents - credited.cents - paid.cents)) }
 
@@ -78,15 +92,33 @@ public enum PaymentMatcher {
         s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).filter { $0.isLetter || $0.isNumber }
     }
 
-    /// `customers`: normalized legal name → customer code.
-    public static func match(_ credit: BankCredit, open: [OpenInvoice], customers: [String: String])
+    /// Uppercase invoice number → its position in `open`.
+    public static func positions(_ open: [OpenInvoice]) -> [String: Int] {
+        var out: [String: Int] = [:]
+        for (i, inv) in open.enumerated() where out[inv.number.uppercased()] == nil { out[inv.number.uppercased()] = i }
+        return out
+    }
+
+    /// `customers`: normalized legal name → customer code; `positions`: `positions(open)`, computed once per file.
+    public static func match(_ credit: BankCredit, open: [OpenInvoice], customers: [String: String], positions given: [String: Int]? = nil)
         -> (allocations: [PaymentAllocation], customer: String?, rule: String) {
-        let text = credit.remittance.uppercased().filter { !$0.isWhitespace }
+        let positions = given ?? Self.positions(open)
         var remaining = credit.amount.cents
         var out: [PaymentAllocation] = []
-        // Longer numbers first so FA-2026-000012 is not taken for FA-2026-00001.
-        let named = open.filter { text.contains($0.number.uppercased()) && $0.balance.cents > 0 }
-            .sorted { (text.range(of: $0.number.uppercased())?.lowerBound ?? text.endIndex) < (text.range(of: $1.number.uppercased())?.lowerBound ?? text.endIndex) }
+        // The words of the remittance looked up by number first; when none is an open
+        // invoice's number, the text without spaces is searched ("FA-2026- 000012").
+        let upper = credit.remittance.uppercased()
+        var named: [OpenInvoice] = []
+        for word in upper.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "/") }) {
+            if let i = positions[String(word)], open[i].balance.cents > 0, !named.contains(where: { $0.id == open[i].id }) {
+                named.append(open[i])
+            }
+        }
+        if named.isEmpty {
+            let text = upper.filter { !$0.isWhitespace }
+            named = positions.filter { open[$0.value].balance.cents > 0 && text.contains($0.key) }.map { open[$0.value] }
+                .sorted { (text.range(of: $0.number.uppercased())?.lowerBound ?? text.endIndex) < (text.range(of: $1.number.uppercased())?.lowerBound ?? text.endIndex) }
+        }
         for inv in named where remaining > 0 {
             let take = min(remaining, inv.balance.cents)
             out.append(PaymentAllocation(invoiceID: inv.id, number: inv.number, amount: Money(cents: take),
@@ -239,6 +271,7 @@ extension Ledger {
         try durableWrite { db in
             let now = Ledger.timestamp(date)
             var open = try openInvoices(db, asOf: nil, includePaid: false)
+            let positions = PaymentMatcher.positions(open)
             var out: [ImportedPayment] = []
             var seen: Set<String> = []
             for credit in credits {
@@ -250,7 +283,7 @@ extension Ledger {
                     continue
                 }
                 seen.insert(credit.reference)
-                let m = PaymentMatcher.match(credit, open: open, customers: customers)
+                let m = PaymentMatcher.match(credit, open: open, customers: customers, positions: positions)
                 try db.execute(sql: """
                     INSERT INTO payment (bank_ref, source_file, booking_date, amount, debtor_name, debtor_iban, remittance, customer, imported_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -259,7 +292,7 @@ extension Ledger {
                 let paymentID = db.lastInsertedRowID
                 for a in m.allocations {
                     try insertAllocation(db, paymentID: paymentID, a, on: credit.bookingDate, now: now, actor: actor)
-                    if let i = open.firstIndex(where: { $0.id == a.invoiceID }) { open[i].paid = Money(cents: open[i].paid.cents + a.amount.cents) }
+                    if let i = positions[a.number.uppercased()] { open[i].paid = Money(cents: open[i].paid.cents + a.amount.cents) }
                 }
                 let entryID = try postBankEntry(db, paymentID: paymentID, credit: credit, customer: m.customer, posting: posting,
                                                 today: today, now: now)

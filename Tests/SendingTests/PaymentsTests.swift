@@ -60,6 +60,40 @@ struct IssuedMonth {
     }
 }
 
+@Suite struct PaymentMatcherTests {
+    static let day = Day(iso: "2026-11-30") ?? Day(ordinal: 0)
+    static func invoice(_ id: Int64, _ number: String, _ customer: String, _ cents: Int64) -> OpenInvoice {
+        OpenInvoice(id: id, number: number, client: customer, payer: nil, issueDate: day, dueDate: day, totalTTC: Money(cents: cents),
+                    credited: .zero, paid: .zero)
+    }
+    static let open = [invoice(1, "FA-2026-000011", "ACME", 100_00), invoice(2, "FA-2026-000012", "ACME", 50_00),
+                       invoice(3, "FA-2026-000013", "BETA", 70_00), invoice(4, "FA-2026-000014", "BETA", 30_00)]
+    static let customers = ["acmeindustriessa": "ACME", "betasas": "BETA"]
+
+    func credit(_ cents: Int64, _ remittance: String, _ debtor: String? = nil) -> BankCredit {
+        BankCredit(reference: "R", bookingDate: Self.day, amount: Money(cents: cents), debtorName: debtor, debtorIBAN: nil, remittance: remittance)
+    }
+
+    @Test func numbersAreTakenInTheOrderWrittenEvenSplitBySpaces() {
+        let m = PaymentMatcher.match(credit(120_00, "Factures FA-2026-000012, FA-2026-000011"), open: Self.open, customers: Self.customers)
+        #expect(m.allocations.map(\.number) == ["FA-2026-000012", "FA-2026-000011"])
+        #expect(m.allocations.map(\.amount) == [Money(cents: 50_00), Money(cents: 70_00)])
+        #expect(m.allocations.last?.stillDue == Money(cents: 30_00))
+        let spaced = PaymentMatcher.match(credit(70_00, "VIR FA-2026- 000013"), open: Self.open, customers: Self.customers)
+        #expect(spaced.allocations.map(\.number) == ["FA-2026-000013"] && spaced.customer == "BETA")
+    }
+
+    @Test func withoutNumberTheDebtorAndTheExactAmountDecide() {
+        #expect(PaymentMatcher.match(credit(30_00, "merci", "Beta S.A.S."), open: Self.open, customers: Self.customers)
+            .allocations.map(\.number) == ["FA-2026-000014"])
+        let both = PaymentMatcher.match(credit(100_00, "octobre", "BETA SAS"), open: Self.open, customers: Self.customers)
+        #expect(both.allocations.map(\.number) == ["FA-2026-000013", "FA-2026-000014"] && both.rule == "customer and total")
+        let odd = PaymentMatcher.match(credit(99_00, "octobre", "BETA SAS"), open: Self.open, customers: Self.customers)
+        #expect(odd.allocations.isEmpty && odd.customer == "BETA" && odd.rule == "unmatched")
+        #expect(PaymentMatcher.match(credit(30_00, "merci", "Someone"), open: Self.open, customers: Self.customers).customer == nil)
+    }
+}
+
 @Suite(.serialized) struct PaymentImportTests {
     @Test func aStatementSettlesExactPartialGroupedAndListsUnmatchedAndDuplicates() throws {
         let t = try IssuedMonth()
