@@ -394,4 +394,34 @@ struct ReminderTests {
         #expect(throws: (any Error).self) { try t.workspace.retryNotices(ids: [try #require(sent.id)], ledger: t.ledger, actor: "alice") }
         #expect(try t.ledger.auditLog().contains { $0.action == "notice retry" && $0.actor == "alice" })
     }
+
+    @Test func aReminderQueuedThenPaidBeforeItLeavesIsCancelledNotSent() throws {
+        let server = try LoopbackSMTP(mode: "accept")
+        defer { server.stop() }
+        let t = try IssuedMonth(smtpPort: server.port)
+        let inv = try #require(try t.ledger.openInvoices().first)
+        let day = Day(ordinal: inv.dueDate.ordinal + 7)
+        let queued = try t.workspace.queueReminders(ledger: t.ledger, on: day)
+        #expect(queued.contains { $0.key == "\(inv.number)/+7" })
+        let file = try t.statement([BankCredit(reference: "LATE", bookingDate: day, amount: inv.balance, debtorName: nil, debtorIBAN: nil,
+                                               remittance: inv.number)])
+        _ = try t.importFiles([file], today: day.description)
+        let r = try t.workspace.sendNotices(ledger: t.ledger, smtp: t.m.smtp(port: server.port))
+        #expect(r.cancelled >= 1)
+        let notice = try #require(try t.ledger.notices().first { $0.key == "\(inv.number)/+7" })
+        #expect(notice.status == .cancelled && notice.lastError == "paid or credited")
+        #expect(server.receivedCount == r.sent)
+    }
+
+    @Test func aClientBilledLastMonthWithoutAContractForNextMonthIsListed() throws {
+        let t = try IssuedMonth()
+        let rules = t.m.folder.appendingPathComponent("rules/c0001.ard")
+        let text = try String(contentsOf: rules, encoding: .utf8)
+        try text.replacingOccurrences(of: "valid from 2025-01-01\n", with: "valid from 2025-01-01 until 2026-11-30\n")
+            .write(to: rules, atomically: true, encoding: .utf8)
+        let report = try t.workspace.contractsEnding(ledger: t.ledger, today: Day(iso: "2026-11-20") ?? BilledMonth.issueDay, within: 60)
+        #expect(report.uncovered == ["C0001"])
+        #expect(report.ending.contains { $0.client == "C0001" && $0.what == "contract" && $0.daysLeft == 10 })
+        #expect(report.text.contains("C0001\tbilled last month, no contract valid on 2026-12-01"))
+    }
 }
