@@ -145,8 +145,8 @@ extension Workspace {
             let body = ReminderTexts.fill(courtesy ? r.courtesyBody ?? ReminderTexts.courtesyBody
                                                    : r.reminderBody ?? ReminderTexts.reminderBody, values)
             let emails = inv.payer.flatMap { settings.payer($0)?.payer.emails } ?? settings.client(inv.client)?.emails ?? []
+            // `FA-2026-000001/+7` → `FA-2026-000001.p7`: a Message-ID's left part.
             let safeKey = step.key.replacingOccurrences(of: "/", with: ".").replacingOccurrences(of: "+", with: "p")
-                .replacingOccurrences(of: "-", with: "-")
             let notice = Notice(kind: step.kind, key: step.key, invoiceId: inv.id, customer: inv.customer, dueOn: step.day,
                                 messageId: "<\(safeKey).\(seller.siren)@\(domain)>", recipients: emails, subject: subject, body: body,
                                 createdAt: Ledger.timestamp(date))
