@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(name: "SendingTests", dependencies: [
             "Workspace", "BillingEngine", "Ledger", "Settings", "Documents", "MailDispatch", "Demo", "BillingModel", "TestSupport",
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
-        ]),
+        ], exclude: ["Resources"]),
         .testTarget(name: "BillingEngineTests", dependencies: [
             "BillingEngine", "Workspace", "Imports", "Ledger", "Settings", "ContractLanguage", "BillingModel", "TestSupport",
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),

@@ -152,6 +152,8 @@ extension Ledger {
             let orphans = try Int.fetchOne(db, sql: """
                 SELECT COUNT(*) FROM journal_entry e WHERE e.entry_date BETWEEN ? AND ?
                   AND (e.invoice_id IS NULL OR NOT EXISTS (SELECT 1 FROM invoice i WHERE i.id = e.invoice_id AND i.status = 'issued'))
+                  -- A payment's bank entry (or its transfer from the suspense account) records a payment, not a document.
+                  AND NOT EXISTS (SELECT 1 FROM payment p WHERE p.entry_id = e.id OR p.transfer_entry_id = e.id)
                 """, arguments: [start, end]) ?? 0
             if orphans > 0 { entryBreaks.append("\(orphans) entries of the month record no issued document") }
 

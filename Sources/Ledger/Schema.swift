@@ -418,6 +418,8 @@ enum Schema {
         registerClosing(&migrator)
         registerUsers(&migrator)
         registerDailyRevenue(&migrator)
+        registerPayments(&migrator)
+        registerReminders(&migrator)
         return migrator
     }
 }

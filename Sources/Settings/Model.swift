@@ -311,6 +311,12 @@ public struct AccountingSettings: Sendable, Hashable {
     public var defaultRevenueAccount: String
     /// The output VAT account of each rate (a rate of 0 % needs none).
     public var outputVATAccounts: [Percentage: String]
+    /// The bank account debited with payments received (`512000`) and the bank journal (`BQ`, `Banque`).
+    public var bankAccount: String = "512000"
+    public var bankJournalCode: String = "BQ"
+    public var bankJournalLabel: String = "Banque"
+    /// Credited with a payment whose customer is not known yet (`471000`, compte d'attente).
+    public var suspenseAccount: String = "471000"
 
     public init(journalCode: String = "VT", journalLabel: String = "Ventes", customerAccount: String = "411000",
                 defaultRevenueAccount: String = "706000", outputVATAccounts: [Percentage: String] = AccountingSettings.standardVATAccounts) {
@@ -330,6 +336,53 @@ public struct AccountingSettings: Sendable, Hashable {
     public static let standard = AccountingSettings()
 }
 
+/// When invoices are reminded (`reminders:`): a courtesy notice some days
+/// before the due date, then reminders some days after it, each an e-mail
+/// sent once; per-client overrides; the French templates; where notices of
+/// contracts ending go.
+public struct ReminderSettings: Sendable, Hashable {
+    public struct Schedule: Sendable, Hashable {
+        /// Days before the due date of the courtesy notice (nil: none).
+        public var courtesyDaysBefore: Int?
+        /// Days after the due date of each reminder, ascending.
+        public var afterDueDays: [Int]
+        /// False: the client is never reminded.
+        public var enabled: Bool
+        public init(courtesyDaysBefore: Int? = 5, afterDueDays: [Int] = [7, 21, 45], enabled: Bool = true) {
+            self.courtesyDaysBefore = courtesyDaysBefore
+            self.afterDueDays = afterDueDays
+            self.enabled = enabled
+        }
+    }
+
+    public var schedule: Schedule
+    /// Client (or payer) code → its own schedule.
+    public var clients: [String: Schedule]
+    /// The finance team's address: notices of contracts ending.
+    public var financeEmail: String?
+    /// Templates with `{placeholders}` (see examples/SETTINGS.md); nil: the built-in French text.
+    public var courtesySubject: String?
+    public var courtesyBody: String?
+    public var reminderSubject: String?
+    public var reminderBody: String?
+
+    public init(schedule: Schedule = Schedule(), clients: [String: Schedule] = [:], financeEmail: String? = nil,
+                courtesySubject: String? = nil, courtesyBody: String? = nil, reminderSubject: String? = nil, reminderBody: String? = nil) {
+        self.schedule = schedule
+        self.clients = clients
+        self.financeEmail = financeEmail
+        self.courtesySubject = courtesySubject
+        self.courtesyBody = courtesyBody
+        self.reminderSubject = reminderSubject
+        self.reminderBody = reminderBody
+    }
+
+    /// The schedule of a billed customer (client or payer code).
+    public func schedule(for customer: String) -> Schedule { clients[customer] ?? schedule }
+
+    public static let standard = ReminderSettings()
+}
+
 /// All the master data billing needs, merged from the settings files.
 public struct Settings: Sendable {
     public var seller: Seller
@@ -342,6 +395,7 @@ public struct Settings: Sendable {
     public private(set) var indexSeries: [IndexSeries]
     public var smtp: SMTPSettings?
     public var accounting: AccountingSettings
+    public var reminders: ReminderSettings = .standard
 
     private var clientIndex: [String: Int] = [:]
     private var siteIndex: [String: Int] = [:]

@@ -35,6 +35,7 @@ public enum SettingsCode {
     public static let conflictingKeys = "E0540"
     public static let settingsFileNotFound = "E0541"
     public static let missingVATAccount = "E0542"
+    public static let unknownCustomer = "E0543"
 
     public static let missingNumberSeries = "W0501"
     public static let indexGap = "W0502"
@@ -78,6 +79,7 @@ public enum SettingsCode {
         conflictingKeys,
         settingsFileNotFound,
         missingVATAccount,
+        unknownCustomer,
         missingNumberSeries,
         indexGap,
         unusualIndemnity,

@@ -35,6 +35,9 @@ struct SettingsFragment {
     var currency: (String, Origin)?
     var smtp: (SMTPSettings, Origin)?
     var accounting: (AccountingSettings, Origin)?
+    var reminders: (ReminderSettings, Origin)?
+    /// The codes of `reminders: clients:`, checked against clients and payers once files are merged.
+    var reminderCustomers: [Reference] = []
     var numberSeries: [(NumberSeries, Origin)] = []
     var revenueTypes: [(RevenueType, Origin, articleOrigins: [Origin])] = []
     var sites: [(Site, Origin)] = []
@@ -47,8 +50,12 @@ struct SettingsFileParser {
     let reader: YAMLReader
 
     static let topKeys = ["seller", "time_zone", "currency", "number_series", "sites", "revenue_types", "clients",
-                          "index_series", "smtp", "accounting"]
-    static let accountingKeys = ["journal", "journal_label", "customer_account", "default_revenue_account", "output_vat_accounts"]
+                          "index_series", "smtp", "accounting", "reminders"]
+    static let accountingKeys = ["journal", "journal_label", "customer_account", "default_revenue_account", "output_vat_accounts",
+                                 "bank_account", "bank_journal", "bank_journal_label", "suspense_account"]
+    static let reminderKeys = ["courtesy_days_before", "after_due_days", "finance_email", "courtesy_subject", "courtesy_body",
+                               "reminder_subject", "reminder_body", "clients"]
+    static let reminderClientKeys = ["code", "courtesy_days_before", "after_due_days", "enabled"]
     static let vatAccountKeys = ["rate", "account"]
     static let sellerKeys = ["legal_name", "siren", "vat_number", "address", "iban", "bic", "late_payment_penalty_rate",
                              "recovery_indemnity", "early_payment_discount", "vat_on_debits"]
@@ -117,6 +124,16 @@ struct SettingsFileParser {
            let f = reader.fields(v, key: k, keyName: "accounting", owner: "the accounting settings", known: Self.accountingKeys),
            let accounting = parseAccounting(f) {
             fragment.accounting = (accounting, origin(k))
+        }
+        if let (k, v) = reader.node(top, "reminders"),
+           let f = reader.fields(v, key: k, keyName: "reminders", owner: "the reminder settings", known: Self.reminderKeys),
+           let reminders = parseReminders(f) {
+            fragment.reminders = (reminders, origin(k))
+            for item in reader.list(f, "clients", required: false) ?? [] {
+                if case let .mapping(m) = item, let node = m["code"], let code = node.scalar?.string {
+                    fragment.reminderCustomers.append(Reference(code: code, origin: origin(node)))
+                }
+            }
         }
         for item in reader.list(top, "number_series", required: false) ?? [] {
             guard let f = entry(item, section: "number_series", noun: "number series", known: Self.seriesKeys) else { continue }
@@ -325,6 +342,61 @@ struct SettingsFileParser {
                       vatOnDebits: debits)
     }
 
+    /// A schedule: `courtesy_days_before` (0 or absent in an override: the default's), `after_due_days` ascending.
+    func parseSchedule(_ f: Fields, base: ReminderSettings.Schedule) -> ReminderSettings.Schedule? {
+        var s = base
+        var broken = false
+        if reader.node(f, "courtesy_days_before") != nil {
+            guard let n = reader.integer(f, "courtesy_days_before", in: 0...60, example: 5) else { return nil }
+            s.courtesyDaysBefore = n == 0 ? nil : n
+        }
+        if let items = reader.textList(f, "after_due_days", required: false) {
+            var days: [Int] = []
+            for (text, node) in items {
+                guard let n = Int(text), (1...365).contains(n), n > (days.last ?? 0) else {
+                    reader.error(SettingsCode.invalidValue, "`after_due_days` must be whole numbers of days from 1 to 365 in ascending order, found `\(text)`",
+                                 at: reader.range(node), help: "write e.g. `after_due_days: [7, 21, 45]`")
+                    broken = true
+                    continue
+                }
+                days.append(n)
+            }
+            s.afterDueDays = days
+        }
+        if let enabled = reader.bool(f, "enabled", default: true), reader.node(f, "enabled") != nil { s.enabled = enabled }
+        return broken ? nil : s
+    }
+
+    /// `reminders:`: the default schedule, per-client overrides, templates, the finance address.
+    func parseReminders(_ f: Fields) -> ReminderSettings? {
+        var settings = ReminderSettings.standard
+        var broken = false
+        let parsed = parseSchedule(f, base: settings.schedule)
+        if parsed == nil { broken = true }
+        let schedule = parsed ?? settings.schedule
+        settings.schedule = schedule
+        if let email = reader.text(f, "finance_email", required: false), let node = reader.valueNode(f, "finance_email") {
+            if email.contains("@"), !email.contains(" ") {
+                settings.financeEmail = email
+            } else {
+                reader.error(SettingsCode.invalidEmail, "invalid e-mail address `\(email)` for `finance_email`", at: reader.range(node),
+                             help: "write an address such as `finance@serenest.example`")
+                broken = true
+            }
+        }
+        settings.courtesySubject = reader.text(f, "courtesy_subject", required: false)
+        settings.courtesyBody = reader.text(f, "courtesy_body", required: false)
+        settings.reminderSubject = reader.text(f, "reminder_subject", required: false)
+        settings.reminderBody = reader.text(f, "reminder_body", required: false)
+        for item in reader.list(f, "clients", required: false) ?? [] {
+            guard let e = entry(item, section: "reminders: clients", noun: "client's reminders", known: Self.reminderClientKeys),
+                  let code = reader.text(e, "code") else { broken = true; continue }
+            guard let s = parseSchedule(e, base: schedule) else { broken = true; continue }
+            settings.clients[code] = s
+        }
+        return broken ? nil : settings
+    }
+
     /// The sales journal and its accounts; what is not written keeps its default.
     func parseAccounting(_ f: Fields) -> AccountingSettings? {
         var settings = AccountingSettings.standard
@@ -350,6 +422,18 @@ struct SettingsFileParser {
         }
         if let label = reader.text(f, "journal_label", required: false) { settings.journalLabel = label }
         if let account = generalAccount("customer_account", classPrefix: "411", example: "411000") { settings.customerAccount = account }
+        if let account = generalAccount("bank_account", classPrefix: "5", example: "512000") { settings.bankAccount = account }
+        if let account = generalAccount("suspense_account", classPrefix: "47", example: "471000") { settings.suspenseAccount = account }
+        if let journal = reader.text(f, "bank_journal", required: false), let node = reader.valueNode(f, "bank_journal") {
+            if journal.count <= 10, !journal.isEmpty, journal.allSatisfy(\.isASCIIAlphanumeric) {
+                settings.bankJournalCode = journal
+            } else {
+                reader.error(SettingsCode.invalidCode, "invalid journal code `\(journal)`", at: reader.range(node),
+                             help: "a journal code is a few letters or digits, e.g. `BQ`")
+                broken = true
+            }
+        }
+        if let label = reader.text(f, "bank_journal_label", required: false) { settings.bankJournalLabel = label }
         if let account = generalAccount("default_revenue_account", classPrefix: "7", example: "706000") {
             settings.defaultRevenueAccount = account
         }

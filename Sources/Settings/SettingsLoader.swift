@@ -93,6 +93,7 @@ struct Merger {
         let smtp = single(fragments.compactMap(\.smtp), key: "smtp")
         let accountingEntry = fragments.compactMap(\.accounting).first
         let accounting = single(fragments.compactMap(\.accounting), key: "accounting") ?? .standard
+        let reminders = single(fragments.compactMap(\.reminders), key: "reminders") ?? .standard
 
         var seen: [String: Origin] = [:]
         let series = unique(fragments.flatMap(\.numberSeries), code: \.code, noun: "number series", seen: &seen)
@@ -138,6 +139,13 @@ struct Merger {
         if fragments.contains(where: \.isBroken) { return nil }
 
         let siteCodes = sites.map(\.code), typeCodes = revenueTypes.map(\.code)
+        let customerCodes = entries.flatMap { [$0.client.code] + $0.client.payers.map(\.code) }
+        for ref in fragments.flatMap(\.reminderCustomers) where !customerCodes.contains(ref.code) {
+            diagnostics.append(.error(SettingsCode.unknownCustomer, "unknown client or payer `\(ref.code)` in `reminders: clients`",
+                                      file: ref.origin.file, range: ref.origin.range,
+                                      help: DidYouMean.suggest(ref.code, among: customerCodes).map { "did you mean `\($0)`?" }
+                                          ?? "write the code of a client or payer of the settings"))
+        }
         for entry in entries {
             for ref in entry.siteReferences where !siteCodes.contains(ref.code) {
                 diagnostics.append(.error(SettingsCode.unknownSite, "unknown site `\(ref.code)` for client `\(entry.client.code)`",
@@ -178,8 +186,10 @@ struct Merger {
             }
             return nil
         }
-        return Settings(seller: seller, timeZone: timeZone, currency: currency, numberSeries: series,
-                        revenueTypes: revenueTypes, sites: sites, clients: clients, indexSeries: indices, smtp: smtp,
-                        accounting: accounting)
+        var settings = Settings(seller: seller, timeZone: timeZone, currency: currency, numberSeries: series,
+                                revenueTypes: revenueTypes, sites: sites, clients: clients, indexSeries: indices, smtp: smtp,
+                                accounting: accounting)
+        settings.reminders = reminders
+        return settings
     }
 }

@@ -33,13 +33,19 @@ extension Workspace {
     /// is `<SIREN>FEC<YYYYMMDD>.txt`, the date being the period's last day
     /// (the closing date of the month exported).
     public func exportEntries(ledger: Ledger, period: Period, format: EntriesFormat) throws -> EntriesExport {
-        let stored = try ledger.entries(in: period).map(\.entry)
+        let entries = try ledger.entries(in: period)
+        let stored = entries.map(\.entry)
         let lines = stored.flatMap(\.lines)
         let text: String
         let name: String
         switch format {
         case .fec:
-            text = FEC.text(stored)
+            // Lettering: the customer lines of a paid invoice's sales entry and of its payments' bank entries.
+            let letters = try ledger.lettering()
+            var byEntry: [JournalEntry: (code: String, date: Day)] = [:]
+            for e in entries { if let l = letters[e.id] { byEntry[e.entry] = l } }
+            let customerAccount = settings.accounting.customerAccount
+            text = FEC.text(stored) { entry, line in line.account == customerAccount ? byEntry[entry] : nil }
             name = FEC.fileName(siren: settings.seller.siren, closingDate: period.end)
         case .csv:
             text = EntriesCSV.text(stored)

@@ -21,6 +21,11 @@ public struct ScheduledRunReport: Sendable {
     public var stepFailures: [String] = []
     /// Contracts with errors: their clients were not billed, the others were.
     public var contractProblems: ContractProblems?
+    /// Reminders (and courtesy notices) queued today, and notices sent, cancelled (paid since), failed.
+    public var remindersQueued: [String] = []
+    /// Contract-end notices queued today to the finance address (`contract/CLIENT/END/THRESHOLD`).
+    public var contractNotices: [String] = []
+    public var notices: (sent: Int, cancelled: Int, failed: Int)?
 
     public var documentsCreated: Int { [events, corrections, due].compactMap { $0?.created.count }.reduce(0, +) }
     public var documentsIssued: Int { [events, corrections, due].compactMap { $0?.issued.count }.reduce(0, +) }
@@ -112,7 +117,19 @@ public struct ScheduledRun {
             report.due = step("due", &report) { try engine.generateDue(on: day, now: now) }
         }
 
-        // 5. Sending: the outbox over the settings' SMTP server.
+        // 5. Reminders due today (each step once), sent below with the outbox.
+        do {
+            let queued = try workspace.queueReminders(ledger: ledger, on: day, at: now)
+            report.remindersQueued = queued.map(\.key)
+            for n in queued { logger.info("reminder queued", metadata: ["key": "\(n.key)", "kind": "\(n.kind.rawValue)"]) }
+            report.contractNotices = try workspace.queueContractEndNotices(ledger: ledger, on: day, at: now)
+            for k in report.contractNotices { logger.info("contract end notice queued", metadata: ["key": "\(k)"]) }
+        } catch {
+            report.stepFailures.append("reminders: \(error)")
+            logger.error("step failed", metadata: ["step": "reminders", "error": "\(error)"])
+        }
+
+        // 6. Sending: the outbox over the settings' SMTP server.
         if sending, send == nil {
             if workspace.settings.smtp == nil {
                 logger.notice("no `smtp` in the settings: the queued e-mails wait (`ardoise outbox list`)")
@@ -127,6 +144,10 @@ public struct ScheduledRun {
                         if i.outcome == "sent" { logger.info("mail", metadata: meta) } else { logger.warning("mail", metadata: meta) }
                     }
                     if let stop = r.stoppedEarly { logger.error("sending stopped", metadata: ["reason": "\(stop)"]) }
+                    let n = try workspace.sendNotices(ledger: ledger, smtp: workspace.smtpConfiguration(), now: now)
+                    report.notices = n
+                    if n.failed > 0 { report.sendingFailed = true }
+                    logger.info("notices", metadata: ["sent": "\(n.sent)", "cancelled": "\(n.cancelled)", "failed": "\(n.failed)"])
                 } catch {
                     report.stepFailures.append("send: \(error)")
                     logger.error("send failed", metadata: ["error": "\(error)"])

@@ -120,6 +120,15 @@ struct DemoCommand: ParsableCommand {
                     written.append(try ControlExports.closing(report, to: xlsx(.closing)).path)
                 }
                 emit("control exports (XLSX) in \(clock.now - start):\n" + written.map { "  \(DisplayPath.of($0))\n" }.joined())
+
+                // November's bank statement: October's invoices paid (exactly, partly, two at once), a credit
+                // nobody can place, and an entry the bank delivered twice.
+                let statementDay = closingDay.adding(days: 18)
+                let statement = try workspace.writeDemoStatement(ledger: ledger, bookedOn: statementDay)
+                for (_, result) in workspace.importPayments(files: [statement], ledger: ledger, actor: "demo", today: statementDay) {
+                    emit(try result.get().text)
+                }
+                emit("bank statement: `ardoise payments import \(DisplayPath.of(statement))`; `ardoise receivables --as-of \(statementDay)`\n")
                 return report.failures.isEmpty && closing.closed ? 0 : 1
             }
         }

@@ -2,8 +2,18 @@ import ArgumentParser
 import BillingModel
 import Workspace
 
+/// `60d` or `60`: a number of days.
+struct DaysArgument: Sendable {
+    var days: Int
+    static func parse(_ text: String) throws -> DaysArgument {
+        let digits = text.hasSuffix("d") ? String(text.dropLast()) : text
+        guard let n = Int(digits), (1...3660).contains(n) else { throw ExpectedShape("expected a number of days such as 60d") }
+        return DaysArgument(days: n)
+    }
+}
+
 struct ReportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "report", abstract: "Control reports.", subcommands: [Unbilled.self])
+    static let configuration = CommandConfiguration(commandName: "report", abstract: "Control reports.", subcommands: [Unbilled.self, Contracts.self])
 
     struct Unbilled: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -30,6 +40,23 @@ struct ReportCommand: ParsableCommand {
                 emit("unbilled revenue of \(p.name): \(report.items.count) items, \(report.totalTTC.grouped) TTC; \(report.lateRevenue.count) periods with late revenue\n")
                 emit(problems.summary)
                 return report.failures.isEmpty && problems.isEmpty ? 0 : 1
+            }
+        }
+    }
+    struct Contracts: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Contracts whose validity or a term's `until` ends soon, and clients billed last month without a contract for next month.",
+            discussion: "Exit 0 nothing ends; 1 something ends or a client has no contract for next month.")
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("ending-within"), help: "How far ahead, e.g. 60d.", transform: DaysArgument.parse)
+        var endingWithin: DaysArgument = DaysArgument(days: 60)
+
+        func run() throws {
+            try Outcome.run {
+                let workspace = try Workspace.open(configPath: global.config)
+                let report = try workspace.contractsEnding(ledger: try workspace.openLedger(), today: try global.today(), within: endingWithin.days)
+                emit(report.text)
+                return report.ending.isEmpty && report.uncovered.isEmpty ? 0 : 1
             }
         }
     }

@@ -46,7 +46,10 @@ struct RunCommand: ParsableCommand {
         for (name, step) in [("events", r.events), ("corrections", r.corrections), ("periods due", r.due)] {
             if let step { out += "  \(name): \(step.counts)\n" }
         }
+        if !r.remindersQueued.isEmpty { out += "  reminders queued: \(r.remindersQueued.joined(separator: ", "))\n" }
+        if !r.contractNotices.isEmpty { out += "  contracts ending: \(r.contractNotices.joined(separator: ", "))\n" }
         if let s = r.sending { out += "  sending: \(s)\n" }
+        if let n = r.notices { out += "  notices: \(n.sent) sent, \(n.cancelled) cancelled (paid or paused), \(n.failed) failed\n" }
         for f in r.billingFailures { out += "error: \(f.client): \(f.message)\n" }
         for f in r.stepFailures { out += "error: \(f)\n" }
         if let problems = r.contractProblems { out += problems.summary }

@@ -78,3 +78,37 @@ import Workspace
         #expect(export.fileName == "ecritures-20261101-20261130.csv")
     }
 }
+
+/// Payments in the books: the bank journal's entries pass the checker beside
+/// the sales journal's, and a paid invoice's customer lines are lettered together.
+@Suite(.serialized) struct FECWithPayments {
+    @Test func bankEntriesPassTheCheckerAndPaidInvoicesAreLettered() throws {
+        let (workspace, ledger) = try FECOfABilledMonth.billedMonth()
+        var names: [String: String] = [:]
+        for c in workspace.settings.clients {
+            names[c.code] = c.legalName
+            for p in c.payers { names[p.code] = p.legalName }
+        }
+        let day = try #require(Day(iso: "2026-11-20"))
+        let credits = Camt053Writer.demoCredits(invoices: try ledger.openInvoices(), names: names, bookedOn: day)
+        let file = Repository.temporaryDirectory("fec-payments").appendingPathComponent("releve.xml")
+        try Camt053Writer.xml(messageID: "S", created: day, account: workspace.settings.seller.iban, opening: .zero, credits: credits)
+            .write(to: file, atomically: true, encoding: .utf8)
+        let imported = try workspace.importPayments(files: [file.path], ledger: ledger, actor: "test", today: day).first?.result.get()
+        let new = try #require(imported).payments.filter { $0.status == "new" }
+        let november = try #require(Period(parsing: "2026-11"))
+        let export = try workspace.exportEntries(ledger: ledger, period: november, format: .fec)
+        let check = FECChecker(text: export.text, firstDay: "20261101", lastDay: "20261130")
+        #expect(check.problems.isEmpty, "\(check.problems.prefix(10))")
+        let bank = check.rows.filter { $0.fields["JournalCode"] == "BQ" }
+        #expect(bank.count == 2 * new.count)
+        #expect(check.balance(accountPrefix: "512") == Int(new.map(\.amount.cents).reduce(0, +)))
+        // Every lettering code groups lines that balance: the invoice's debit, its payments' credits.
+        let lettered = check.rows.filter { !($0.fields["EcritureLet"] ?? "").isEmpty }
+        #expect(!lettered.isEmpty)
+        for (code, rows) in Dictionary(grouping: lettered, by: { $0.fields["EcritureLet"] ?? "" }) {
+            #expect(rows.reduce(0) { $0 + $1.debitCents - $1.creditCents } == 0, "lettering \(code)")
+            #expect(rows.allSatisfy { $0.fields["DateLet"] == "20261120" })
+        }
+    }
+}

@@ -1,0 +1,530 @@
+import Accounting
+import BillingModel
+import Foundation
+import GRDB
+
+/// A credit read from a bank statement or a CSV of received payments.
+public struct BankCredit: Sendable, Hashable {
+    /// The bank's reference of the entry (`AcctSvcrRef`, else `NtryRef`): a payment is imported once per reference.
+    public var reference: String
+    public var bookingDate: Day
+    public var amount: Money
+    public var debtorName: String?
+    public var debtorIBAN: String?
+    /// The remittance information (`Ustrd`/`Strd` text): where invoice numbers are looked for.
+    public var remittance: String
+
+    public init(reference: String, bookingDate: Day, amount: Money, debtorName: String?, debtorIBAN: String?, remittance: String) {
+        self.reference = reference
+        self.bookingDate = bookingDate
+        self.amount = amount
+        self.debtorName = debtorName
+        self.debtorIBAN = debtorIBAN
+        self.remittance = remittance
+    }
+}
+
+/// An issued invoice with what remains to be paid on it.
+public struct OpenInvoice: Sendable, Hashable {
+    public var id: Int64
+    public var number: String
+    public var client: String
+    public var payer: String?
+    public var issueDate: Day
+    public var dueDate: Day
+    public var totalTTC: Money
+    /// Credit notes issued against it.
+    public var credited: Money
+    /// Payments allocated to it.
+    public var paid: Money
+    public var customer: String { payer ?? client }
+
+    public init(id: Int64, number: String, client: String, payer: String?, issueDate: Day, dueDate: Day, totalTTC: Money,
+                credited: Money, paid: Money) {
+        self.id = id
+        self.number = number
+        self.client = client
+        self.payer = payer
+        self.issueDate = issueDate
+        self.dueDate = dueDate
+        self.totalTTC = totalTTC
+        self.credited = credited
+        self.paid = paid
+    }
+
+    /// What is still due (never negative: an over-credited invoice owes nothing).
+    public var balance: Money { Money(cents: max(0, totalTTC.cents - credited.cents - paid.cents)) }
+
+    /// open, partly paid, paid or overdue on `day`.
+    public func state(on day: Day) -> InvoicePaymentState {
+        if balance == .zero { return .paid }
+        if day > dueDate { return .overdue }
+        return paid.cents > 0 || credited.cents > 0 ? .partlyPaid : .open
+    }
+}
+
+public enum InvoicePaymentState: String, Sendable, Hashable {
+    case open
+    case partlyPaid = "partly paid"
+    case paid
+    case overdue
+}
+
+/// How a credit was settled against invoices.
+public struct PaymentAllocation: Sendable, Hashable {
+    public var invoiceID: Int64
+    public var number: String
+    public var amount: Money
+    /// What the invoice still owes after this allocation (a partial payment leaves some).
+    public var stillDue: Money = .zero
+}
+
+/// Matches a credit to open invoices, documented in README ("Payments"):
+/// 1. invoice numbers in the remittance information, in the order written,
+///    each taking what remains due on it (a partial payment stays partial,
+///    the rest of an overpayment stays unallocated on the payment);
+/// 2. else the customer named by the debtor (its legal name, compared without
+///    case, accents, punctuation or legal form spaces) and the exact amount of
+///    one of its open invoices, else of all of them together;
+/// 3. else unmatched: listed, left to `ardoise payments match`.
+public enum PaymentMatcher {
+    public static func normalizedName(_ s: String) -> String {
+        s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).filter { $0.isLetter || $0.isNumber }
+    }
+
+    /// Uppercase invoice number → its position in `open`.
+    public static func positions(_ open: [OpenInvoice]) -> [String: Int] {
+        var out: [String: Int] = [:]
+        for (i, inv) in open.enumerated() where out[inv.number.uppercased()] == nil { out[inv.number.uppercased()] = i }
+        return out
+    }
+
+    /// `customers`: normalized legal name → customer code; `positions`: `positions(open)`, computed once per file.
+    public static func match(_ credit: BankCredit, open: [OpenInvoice], customers: [String: String], positions given: [String: Int]? = nil)
+        -> (allocations: [PaymentAllocation], customer: String?, rule: String) {
+        let positions = given ?? Self.positions(open)
+        var remaining = credit.amount.cents
+        var out: [PaymentAllocation] = []
+        // The words of the remittance looked up by number first; when none is an open
+        // invoice's number, the text without spaces is searched ("FA-2026- 000012").
+        let upper = credit.remittance.uppercased()
+        var named: [OpenInvoice] = []
+        for word in upper.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "/") }) {
+            if let i = positions[String(word)], open[i].balance.cents > 0, !named.contains(where: { $0.id == open[i].id }) {
+                named.append(open[i])
+            }
+        }
+        if named.isEmpty {
+            let text = upper.filter { !$0.isWhitespace }
+            named = positions.filter { open[$0.value].balance.cents > 0 && text.contains($0.key) }.map { open[$0.value] }
+                .sorted { (text.range(of: $0.number.uppercased())?.lowerBound ?? text.endIndex) < (text.range(of: $1.number.uppercased())?.lowerBound ?? text.endIndex) }
+        }
+        for inv in named where remaining > 0 {
+            let take = min(remaining, inv.balance.cents)
+            out.append(PaymentAllocation(invoiceID: inv.id, number: inv.number, amount: Money(cents: take),
+                                         stillDue: Money(cents: inv.balance.cents - take)))
+            remaining -= take
+        }
+        if !out.isEmpty {
+            let customers = Set(named.map(\.customer))
+            return (out, customers.count == 1 ? customers.first : nil, "invoice number")
+        }
+        guard let name = credit.debtorName, let customer = customers[normalizedName(name)] else { return ([], nil, "unmatched") }
+        let mine = open.filter { $0.customer == customer && $0.balance.cents > 0 }.sorted { ($0.dueDate, $0.id) < ($1.dueDate, $1.id) }
+        if let exact = mine.first(where: { $0.balance == credit.amount }) {
+            return ([PaymentAllocation(invoiceID: exact.id, number: exact.number, amount: exact.balance)], customer, "customer and amount")
+        }
+        if mine.count > 1, mine.map(\.balance.cents).reduce(0, +) == credit.amount.cents {
+            return (mine.map { PaymentAllocation(invoiceID: $0.id, number: $0.number, amount: $0.balance) }, customer, "customer and total")
+        }
+        return ([], customer, "unmatched")
+    }
+}
+
+/// What the bank entries of payments need from the settings.
+public struct BankPosting: Sendable {
+    public var bankAccount: String
+    public var journal: String
+    public var journalLabel: String
+    public var customerAccount: String
+    public var suspenseAccount: String
+    /// Customer code → its auxiliary account and legal name.
+    public var customers: [String: SalesPosting.Customer]
+    public init(bankAccount: String, journal: String, journalLabel: String, customerAccount: String, suspenseAccount: String,
+                customers: [String: SalesPosting.Customer]) {
+        self.bankAccount = bankAccount
+        self.journal = journal
+        self.journalLabel = journalLabel
+        self.customerAccount = customerAccount
+        self.suspenseAccount = suspenseAccount
+        self.customers = customers
+    }
+}
+
+/// One credit of an import, as settled.
+public struct ImportedPayment: Sendable, Hashable {
+    public var id: Int64?
+    public var reference: String
+    public var amount: Money
+    public var debtor: String
+    /// `new` or `duplicate` (already imported: nothing changed).
+    public var status: String
+    public var rule: String
+    public var customer: String?
+    public var allocations: [PaymentAllocation]
+    public var unallocated: Money { Money(cents: amount.cents - allocations.map(\.amount.cents).reduce(0, +)) }
+}
+
+/// A payment as stored, with its live allocations.
+public struct StoredPayment: Sendable, Hashable {
+    public var id: Int64
+    public var reference: String
+    public var bookingDate: Day
+    public var amount: Money
+    public var debtorName: String?
+    public var remittance: String
+    public var customer: String?
+    public var allocations: [PaymentAllocation]
+    public var unallocated: Money { Money(cents: amount.cents - allocations.map(\.amount.cents).reduce(0, +)) }
+}
+
+extension Schema {
+    /// "v12 payments": credits received, their allocation to invoices (never
+    /// deleted: an unmatch marks the row removed), the bank entry of each.
+    static func registerPayments(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v12 payments") { db in
+            try db.execute(sql: """
+                CREATE TABLE payment (
+                  id INTEGER PRIMARY KEY,
+                  bank_ref TEXT NOT NULL UNIQUE CHECK (bank_ref <> ''),
+                  source_file TEXT NOT NULL,
+                  booking_date TEXT NOT NULL,
+                  amount INTEGER NOT NULL CHECK (amount > 0),
+                  debtor_name TEXT,
+                  debtor_iban TEXT,
+                  remittance TEXT NOT NULL DEFAULT '',
+                  customer TEXT,
+                  entry_id INTEGER REFERENCES journal_entry(id),
+                  -- The suspense account's transfer to the customer, when matched by a person.
+                  transfer_entry_id INTEGER REFERENCES journal_entry(id),
+                  imported_at TEXT NOT NULL
+                );
+                CREATE TABLE payment_allocation (
+                  id INTEGER PRIMARY KEY,
+                  payment_id INTEGER NOT NULL REFERENCES payment(id),
+                  invoice_id INTEGER NOT NULL REFERENCES invoice(id),
+                  amount INTEGER NOT NULL CHECK (amount > 0),
+                  allocated_on TEXT NOT NULL,
+                  allocated_at TEXT NOT NULL,
+                  allocated_by TEXT NOT NULL,
+                  removed_at TEXT,
+                  removed_by TEXT
+                );
+                CREATE INDEX payment_allocation_invoice ON payment_allocation(invoice_id);
+                CREATE INDEX payment_allocation_payment ON payment_allocation(payment_id);
+                CREATE TRIGGER payment_no_delete BEFORE DELETE ON payment
+                  BEGIN SELECT RAISE(ABORT, 'payments are kept: unmatch them'); END;
+                CREATE TRIGGER payment_allocation_no_delete BEFORE DELETE ON payment_allocation
+                  BEGIN SELECT RAISE(ABORT, 'allocations are kept: an unmatch marks them removed'); END;
+                CREATE TRIGGER payment_allocation_only_removed BEFORE UPDATE ON payment_allocation
+                  WHEN OLD.removed_at IS NOT NULL OR NEW.amount <> OLD.amount OR NEW.invoice_id <> OLD.invoice_id
+                    OR NEW.payment_id <> OLD.payment_id
+                  BEGIN SELECT RAISE(ABORT, 'an allocation is only ever marked removed, once'); END;
+                CREATE TRIGGER payment_allocation_issued_invoice BEFORE INSERT ON payment_allocation
+                  WHEN (SELECT status <> 'issued' OR type <> 'invoice' FROM invoice WHERE id = NEW.invoice_id)
+                  BEGIN SELECT RAISE(ABORT, 'payments are allocated to issued invoices only'); END;
+                """)
+        }
+    }
+}
+
+extension Ledger {
+    /// Issued invoices with their credit notes and payments as of `day` (nil: all), in due-date order.
+    public func openInvoices(asOf day: Day? = nil, includePaid: Bool = false) throws -> [OpenInvoice] {
+        try pool.read { db in try openInvoices(db, asOf: day, includePaid: includePaid) }
+    }
+
+    func openInvoices(_ db: Database, asOf day: Day?, includePaid: Bool) throws -> [OpenInvoice] {
+        let d = day?.description ?? "9999-12-31"
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT i.id, i.number, i.client, i.payer, i.issue_date, i.due_date, i.total_ttc,
+              COALESCE((SELECT SUM(c.total_ttc) FROM invoice c WHERE c.credited_invoice_id = i.id AND c.status = 'issued'
+                          AND c.type = 'credit_note' AND c.issue_date <= ?), 0) AS credited,
+              COALESCE((SELECT SUM(a.amount) FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
+                          WHERE a.invoice_id = i.id AND a.allocated_on <= ? AND a.removed_at IS NULL), 0) AS paid
+            FROM invoice i WHERE i.status = 'issued' AND i.type = 'invoice' AND i.issue_date <= ?
+            ORDER BY i.due_date, i.id
+            """, arguments: [d, d, d])
+        return rows.compactMap { r -> OpenInvoice? in
+            guard let issue = Day(iso: r["issue_date"] as String), let due = Day(iso: r["due_date"] as String) else { return nil }
+            let o = OpenInvoice(id: r["id"], number: r["number"], client: r["client"], payer: r["payer"], issueDate: issue, dueDate: due,
+                                totalTTC: Money(cents: r["total_ttc"]), credited: Money(cents: r["credited"]), paid: Money(cents: r["paid"]))
+            return includePaid || o.balance.cents > 0 ? o : nil
+        }
+    }
+
+    /// Imports the credits of one file in one transaction: a credit whose
+    /// reference is already in the ledger is a duplicate (nothing changes);
+    /// each new one is matched, allocated and posted to the bank journal.
+    public func importPayments(_ credits: [BankCredit], file: String, customers: [String: String], posting: BankPosting,
+                               actor: String, today: Day, at date: Date = Date()) throws -> [ImportedPayment] {
+        try durableWrite { db in
+            let now = Ledger.timestamp(date)
+            var open = try openInvoices(db, asOf: nil, includePaid: false)
+            let positions = PaymentMatcher.positions(open)
+            var out: [ImportedPayment] = []
+            var seen: Set<String> = []
+            for credit in credits {
+                let debtor = credit.debtorName ?? "?"
+                let known = try Bool.fetchOne(db, sql: "SELECT 1 FROM payment WHERE bank_ref = ?", arguments: [credit.reference]) ?? false
+                if seen.contains(credit.reference) || known {
+                    out.append(ImportedPayment(id: nil, reference: credit.reference, amount: credit.amount, debtor: debtor,
+                                               status: "duplicate", rule: "", customer: nil, allocations: []))
+                    continue
+                }
+                seen.insert(credit.reference)
+                let m = PaymentMatcher.match(credit, open: open, customers: customers, positions: positions)
+                try db.execute(sql: """
+                    INSERT INTO payment (bank_ref, source_file, booking_date, amount, debtor_name, debtor_iban, remittance, customer, imported_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [credit.reference, file, credit.bookingDate.description, credit.amount.cents, credit.debtorName,
+                                     credit.debtorIBAN, credit.remittance, m.customer, now])
+                let paymentID = db.lastInsertedRowID
+                for a in m.allocations {
+                    try insertAllocation(db, paymentID: paymentID, a, on: credit.bookingDate, now: now, actor: actor)
+                    if let i = positions[a.number.uppercased()] { open[i].paid = Money(cents: open[i].paid.cents + a.amount.cents) }
+                }
+                let entryID = try postBankEntry(db, paymentID: paymentID, credit: credit, customer: m.customer, posting: posting,
+                                                today: today, now: now)
+                try db.execute(sql: "UPDATE payment SET entry_id = ? WHERE id = ?", arguments: [entryID, paymentID])
+                out.append(ImportedPayment(id: paymentID, reference: credit.reference, amount: credit.amount, debtor: debtor,
+                                           status: "new", rule: m.rule, customer: m.customer, allocations: m.allocations))
+            }
+            let new = out.filter { $0.status == "new" }
+            try appendAudit(db, at: now, actor: actor, action: "payments import", invoiceID: nil,
+                            details: "\(file): \(new.count) new, \(out.count - new.count) already imported")
+            return out
+        }
+    }
+
+    func insertAllocation(_ db: Database, paymentID: Int64, _ a: PaymentAllocation, on day: Day, now: String, actor: String) throws {
+        try db.execute(sql: """
+            INSERT INTO payment_allocation (payment_id, invoice_id, amount, allocated_on, allocated_at, allocated_by)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [paymentID, a.invoiceID, a.amount.cents, day.description, now, actor])
+    }
+
+    /// The entry of a payment: the bank debited, the customer (or the
+    /// suspense account when it is not known) credited. Dated the booking
+    /// day, or `today` when that month is closed.
+    func postBankEntry(_ db: Database, paymentID: Int64, credit: BankCredit, customer: String?, posting: BankPosting,
+                       today: Day, now: String) throws -> Int64 {
+        let closed = try Bool.fetchOne(db, sql: "SELECT 1 FROM closed_month WHERE month = ?",
+                                       arguments: [String(credit.bookingDate.description.prefix(7))]) ?? false
+        let date = closed ? today : credit.bookingDate
+        let label = String("Règlement \(credit.debtorName ?? credit.reference)".prefix(100))
+        let customerLine: EntryLine
+        if let customer, let c = posting.customers[customer] {
+            customerLine = EntryLine(account: posting.customerAccount, accountLabel: "Clients", auxiliaryAccount: c.account,
+                                     auxiliaryLabel: c.name, label: label, credit: credit.amount)
+        } else {
+            customerLine = EntryLine(account: posting.suspenseAccount, accountLabel: "Compte d'attente", label: label, credit: credit.amount)
+        }
+        let number = try nextNumber(db, journal: posting.journal, label: posting.journalLabel)
+        let entry = JournalEntry(journal: posting.journal, journalLabel: posting.journalLabel, number: number, date: date,
+                                 pieceReference: String(credit.reference.prefix(35)), pieceDate: credit.bookingDate, validationDate: date,
+                                 lines: [EntryLine(account: posting.bankAccount, accountLabel: "Banque", label: label, debit: credit.amount),
+                                         customerLine])
+        try insert(entry, invoiceID: nil, now: now, db: db)
+        return try Int64.fetchOne(db, sql: "SELECT id FROM journal_entry WHERE journal = ? AND number = ?",
+                                  arguments: [posting.journal, number]) ?? 0
+    }
+
+    func nextNumber(_ db: Database, journal: String, label: String) throws -> Int {
+        try db.execute(sql: "INSERT OR IGNORE INTO journal (code, label) VALUES (?, ?)", arguments: [journal, label])
+        try db.execute(sql: "UPDATE journal SET last_number = last_number + 1 WHERE code = ?", arguments: [journal])
+        return try Int.fetchOne(db, sql: "SELECT last_number FROM journal WHERE code = ?", arguments: [journal]) ?? 0
+    }
+
+    /// Every payment (or one), with its live allocations.
+    public func payments(id: Int64? = nil) throws -> [StoredPayment] {
+        try pool.read { db in try payments(db, id: id) }
+    }
+
+    func payments(_ db: Database, id: Int64?) throws -> [StoredPayment] {
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM payment \(id == nil ? "" : "WHERE id = ?") ORDER BY booking_date, id",
+                                    arguments: id.map { [$0] } ?? [])
+        let allocs = try Row.fetchAll(db, sql: """
+            SELECT a.payment_id, a.invoice_id, a.amount, i.number FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id
+            WHERE a.removed_at IS NULL ORDER BY a.id
+            """)
+        var byPayment: [Int64: [PaymentAllocation]] = [:]
+        for a in allocs {
+            byPayment[a["payment_id"], default: []].append(PaymentAllocation(invoiceID: a["invoice_id"], number: a["number"], amount: Money(cents: a["amount"])))
+        }
+        return rows.compactMap { r in
+            guard let day = Day(iso: r["booking_date"] as String) else { return nil }
+            let id: Int64 = r["id"]
+            return StoredPayment(id: id, reference: r["bank_ref"], bookingDate: day, amount: Money(cents: r["amount"]),
+                                 debtorName: r["debtor_name"], remittance: r["remittance"], customer: r["customer"],
+                                 allocations: byPayment[id] ?? [])
+        }
+    }
+
+    /// A person settles a payment: allocates what is left of it to the
+    /// invoices named, in order, each up to what it still owes. A payment
+    /// posted to the suspense account gets a transfer entry to the customer.
+    public func matchPayment(id: Int64, invoiceIDs: [Int64], posting: BankPosting, actor: String, today: Day,
+                             at date: Date = Date()) throws -> [PaymentAllocation] {
+        try durableWrite { db in
+            let now = Ledger.timestamp(date)
+            guard let payment = try payments(db, id: id).first else { throw InvoiceError("no payment \(id)") }
+            let open = try openInvoices(db, asOf: nil, includePaid: true)
+            var remaining = payment.unallocated.cents
+            guard remaining > 0 else { throw InvoiceError("payment \(id) is fully allocated: unmatch it first") }
+            var out: [PaymentAllocation] = []
+            var customers: Set<String> = []
+            for iid in invoiceIDs {
+                guard let inv = open.first(where: { $0.id == iid }) else { throw InvoiceError("invoice \(iid) is not an issued invoice") }
+                guard inv.balance.cents > 0 else { throw InvoiceError("\(inv.number) owes nothing") }
+                guard remaining > 0 else { break }
+                let take = min(remaining, inv.balance.cents)
+                let a = PaymentAllocation(invoiceID: iid, number: inv.number, amount: Money(cents: take),
+                                          stillDue: Money(cents: inv.balance.cents - take))
+                try insertAllocation(db, paymentID: id, a, on: today, now: now, actor: actor)
+                remaining -= take
+                out.append(a)
+                customers.insert(inv.customer)
+            }
+            if payment.customer == nil, customers.count == 1, let customer = customers.first, let c = posting.customers[customer] {
+                try db.execute(sql: "UPDATE payment SET customer = ? WHERE id = ?", arguments: [customer, id])
+                let number = try nextNumber(db, journal: posting.journal, label: posting.journalLabel)
+                let label = String("Affectation \(payment.reference) \(c.name)".prefix(100))
+                let entry = JournalEntry(journal: posting.journal, journalLabel: posting.journalLabel, number: number, date: today,
+                                         pieceReference: String(payment.reference.prefix(35)), pieceDate: payment.bookingDate,
+                                         validationDate: today, lines: [
+                                            EntryLine(account: posting.suspenseAccount, accountLabel: "Compte d'attente", label: label, debit: payment.amount),
+                                            EntryLine(account: posting.customerAccount, accountLabel: "Clients", auxiliaryAccount: c.account,
+                                                      auxiliaryLabel: c.name, label: label, credit: payment.amount),
+                                         ])
+                try insert(entry, invoiceID: nil, now: now, db: db)
+                let transfer = try Int64.fetchOne(db, sql: "SELECT id FROM journal_entry WHERE journal = ? AND number = ?",
+                                                  arguments: [posting.journal, number])
+                try db.execute(sql: "UPDATE payment SET transfer_entry_id = ? WHERE id = ?", arguments: [transfer, id])
+            }
+            try appendAudit(db, at: now, actor: actor, action: "payment match", invoiceID: out.first?.invoiceID,
+                            details: "payment \(id) (\(payment.reference), \(payment.amount)): "
+                                + out.map { "\($0.number) \($0.amount)" }.joined(separator: ", "))
+            return out
+        }
+    }
+
+    /// Removes a payment's allocations (to the invoices named, or all), kept as removed rows; in the audit log.
+    public func unmatchPayment(id: Int64, invoiceIDs: [Int64]?, actor: String, at date: Date = Date()) throws -> Int {
+        try durableWrite { db in
+            let now = Ledger.timestamp(date)
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM payment WHERE id = ?", arguments: [id]) ?? false else {
+                throw InvoiceError("no payment \(id)")
+            }
+            var sql = "UPDATE payment_allocation SET removed_at = ?, removed_by = ? WHERE payment_id = ? AND removed_at IS NULL"
+            var args: StatementArguments = [now, actor, id]
+            if let invoiceIDs, !invoiceIDs.isEmpty {
+                sql += " AND invoice_id IN (\(invoiceIDs.map { _ in "?" }.joined(separator: ",")))"
+                args += StatementArguments(invoiceIDs)
+            }
+            try db.execute(sql: sql, arguments: args)
+            let n = db.changesCount
+            try appendAudit(db, at: now, actor: actor, action: "payment unmatch", invoiceID: invoiceIDs?.first,
+                            details: "payment \(id): \(n) allocation\(n == 1 ? "" : "s") removed")
+            return n
+        }
+    }
+
+    /// The lettering of entry lines for the FEC. Invoices and the payments
+    /// allocated to them form groups (an invoice paid by two payments, a
+    /// payment for two invoices: one group); a group is lettered when it is
+    /// settled exactly: every invoice owes nothing and was not over-credited,
+    /// every payment is allocated in full. Then the customer lines of its
+    /// invoices' sales entries, of their credit notes' entries and of its
+    /// payments' entries (the transfer from the suspense account when there
+    /// is one) share one code (`AA`, `AB`, … from the group's first invoice
+    /// id), and so balance; `DateLet` is the day of the last allocation.
+    /// Key: entry id.
+    public func lettering() throws -> [Int64: (code: String, date: Day)] {
+        let invoices = Dictionary(uniqueKeysWithValues: try openInvoices(asOf: nil, includePaid: true).map { ($0.id, $0) })
+        return try pool.read { db in
+            let allocations = try Row.fetchAll(db, sql: """
+                SELECT a.payment_id, a.invoice_id, a.allocated_on, p.amount,
+                       COALESCE(p.transfer_entry_id, p.entry_id) AS entry_id
+                FROM payment_allocation a JOIN payment p ON p.id = a.payment_id WHERE a.removed_at IS NULL
+                """)
+            // Union-find over invoices (id) and payments (-id - 1).
+            var parent: [Int64: Int64] = [:]
+            func find(_ x: Int64) -> Int64 {
+                var r = x
+                while let p = parent[r], p != r { r = p }
+                parent[x] = r
+                return r
+            }
+            func union(_ a: Int64, _ b: Int64) {
+                let (ra, rb) = (find(a), find(b))
+                if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
+            }
+            var allocatedPerPayment: [Int64: Int64] = [:]
+            var paymentAmount: [Int64: Int64] = [:]
+            var paymentEntry: [Int64: Int64] = [:]
+            for r in allocations {
+                let pid: Int64 = r["payment_id"], iid: Int64 = r["invoice_id"]
+                parent[iid] = parent[iid] ?? iid
+                parent[-pid - 1] = parent[-pid - 1] ?? (-pid - 1)
+                union(iid, -pid - 1)
+                paymentAmount[pid] = r["amount"]
+                paymentEntry[pid] = r["entry_id"]
+            }
+            let allocatedRows = try Row.fetchAll(db, sql: """
+                SELECT payment_id, SUM(amount) AS allocated, MAX(allocated_on) AS last FROM payment_allocation
+                WHERE removed_at IS NULL GROUP BY payment_id
+                """)
+            var lastDay: [Int64: String] = [:]
+            for r in allocatedRows {
+                allocatedPerPayment[r["payment_id"]] = r["allocated"]
+                lastDay[r["payment_id"]] = r["last"]
+            }
+            var groups: [Int64: [Int64]] = [:]
+            for node in parent.keys { groups[find(node), default: []].append(node) }
+            var out: [Int64: (code: String, date: Day)] = [:]
+            for (_, members) in groups {
+                let invoiceIDs = members.filter { $0 >= 0 }.sorted()
+                let paymentIDs = members.filter { $0 < 0 }.map { -$0 - 1 }
+                let settled = invoiceIDs.allSatisfy { id in
+                    guard let inv = invoices[id] else { return false }
+                    return inv.totalTTC.cents == inv.credited.cents + inv.paid.cents
+                } && paymentIDs.allSatisfy { allocatedPerPayment[$0] == paymentAmount[$0] }
+                guard settled, let first = invoiceIDs.first,
+                      let last = paymentIDs.compactMap({ lastDay[$0] }).max(), let day = Day(iso: last) else { continue }
+                let code = Self.letteringCode(first)
+                for id in invoiceIDs {
+                    let entries = try Int64.fetchAll(db, sql: """
+                        SELECT e.id FROM journal_entry e JOIN invoice i ON i.id = e.invoice_id
+                        WHERE i.id = ? OR (i.credited_invoice_id = ? AND i.status = 'issued' AND i.type = 'credit_note')
+                        """, arguments: [id, id])
+                    for e in entries { out[e] = (code, day) }
+                }
+                for p in paymentIDs { if let e = paymentEntry[p] { out[e] = (code, day) } }
+            }
+            return out
+        }
+    }
+
+    /// `AA`, `AB`, … `ZZ`, `AAA`: a code from a number.
+    public static func letteringCode(_ n: Int64) -> String {
+        var v = n
+        var letters: [Character] = []
+        repeat {
+            letters.insert(Character(UnicodeScalar(UInt8(65 + Int(v % 26)))), at: 0)
+            v /= 26
+        } while v > 0
+        while letters.count < 2 { letters.insert("A", at: 0) }
+        return String(letters)
+    }
+}

@@ -1,0 +1,182 @@
+import BillingModel
+import Foundation
+import Ledger
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// A bank statement that cannot be read: the file, and the entry when one is at fault.
+public struct StatementError: Error, CustomStringConvertible, Sendable {
+    public var file: String
+    public var message: String
+    public var description: String { "\(file): \(message)" }
+}
+
+/// Reads the credits of a bank statement: ISO 20022 camt.053 (any version:
+/// the elements used are the same) or the CSV of received payments
+/// (`reference;date;amount;debtor;iban;remittance`, documented in README).
+public enum BankStatements {
+    public static func read(file: String) throws -> [BankCredit] {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw StatementError(file: file, message: "cannot be read")
+        }
+        let head = String(decoding: data.prefix(512), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if head.hasPrefix("<") { return try camt053(data, file: file) }
+        return try csv(data, file: file)
+    }
+
+    // MARK: camt.053
+
+    /// The credits (`CdtDbtInd` CRDT, status BOOK) of a camt.053 document;
+    /// debits are not payments received and are left out. One credit per
+    /// entry (`Ntry`): its reference is `AcctSvcrRef` (else `NtryRef`), the
+    /// debtor the first transaction's, the remittance all transactions' text.
+    public static func camt053(_ data: Data, file: String) throws -> [BankCredit] {
+        let parser = XMLParser(data: data)
+        let collector = CamtCollector()
+        parser.delegate = collector
+        parser.shouldProcessNamespaces = true
+        guard parser.parse() else {
+            let e = parser.parserError.map { "\($0.localizedDescription)" } ?? "not well-formed"
+            throw StatementError(file: file, message: "line \(parser.lineNumber): malformed XML (\(e))")
+        }
+        guard collector.sawDocument else {
+            throw StatementError(file: file, message: "not a camt.053 statement (no BkToCstmrStmt element)")
+        }
+        var out: [BankCredit] = []
+        for (i, e) in collector.entries.enumerated() {
+            let ref = e.acctSvcrRef ?? e.ntryRef
+            let name = "entry \(i + 1)\(ref.map { " (\($0))" } ?? "") at line \(e.line)"
+            guard let indicator = e.cdtDbt else { throw StatementError(file: file, message: "\(name): no CdtDbtInd") }
+            guard indicator == "CRDT" || indicator == "DBIT" else {
+                throw StatementError(file: file, message: "\(name): CdtDbtInd `\(indicator)` is neither CRDT nor DBIT")
+            }
+            guard let amountText = e.amount, let amount = Money(amountText), amount.cents > 0 else {
+                throw StatementError(file: file, message: "\(name): invalid or missing Amt `\(e.amount ?? "")`")
+            }
+            if let ccy = e.currency, ccy != "EUR" {
+                throw StatementError(file: file, message: "\(name): amount in \(ccy), only EUR is accepted")
+            }
+            guard indicator == "CRDT", (e.status ?? "BOOK") == "BOOK" else { continue }
+            guard let ref, !ref.isEmpty else { throw StatementError(file: file, message: "\(name): no AcctSvcrRef nor NtryRef") }
+            guard let dateText = e.bookingDate, let day = Day(iso: dateText.prefix(10)) else {
+                throw StatementError(file: file, message: "\(name): invalid or missing BookgDt `\(e.bookingDate ?? "")`")
+            }
+            out.append(BankCredit(reference: ref, bookingDate: day, amount: amount, debtorName: e.debtor, debtorIBAN: e.iban,
+                                  remittance: e.remittance.joined(separator: " ")))
+        }
+        return out
+    }
+
+    final class CamtCollector: NSObject, XMLParserDelegate {
+        struct Entry {
+            var line = 0
+            var ntryRef: String?, acctSvcrRef: String?, amount: String?, currency: String?, cdtDbt: String?, status: String?
+            var bookingDate: String?, debtor: String?, iban: String?
+            var remittance: [String] = []
+        }
+        var path: [String] = []
+        var text = ""
+        var entries: [Entry] = []
+        var current: Entry?
+        var sawDocument = false
+
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                    attributes: [String: String] = [:]) {
+            path.append(name)
+            text = ""
+            if name == "BkToCstmrStmt" { sawDocument = true }
+            if name == "Ntry" { current = Entry(line: parser.lineNumber) }
+            if name == "Amt", path.dropLast().last == "Ntry" { current?.currency = attributes["Ccy"] }
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+
+        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let parent = path.dropLast().last ?? ""
+            if current != nil, let ntry = path.lastIndex(of: "Ntry") {
+                let inside = Array(path[(ntry + 1)...])
+                switch inside {
+                case ["NtryRef"]: current?.ntryRef = value
+                case ["AcctSvcrRef"]: current?.acctSvcrRef = value
+                case ["Amt"]: current?.amount = value
+                case ["CdtDbtInd"]: current?.cdtDbt = value
+                case ["Sts"]: current?.status = value
+                case ["BookgDt", "Dt"], ["BookgDt", "DtTm"]: current?.bookingDate = value
+                default:
+                    if name == "Nm", parent == "Dbtr", current?.debtor == nil { current?.debtor = value }
+                    if name == "IBAN", path.contains("DbtrAcct"), current?.iban == nil { current?.iban = value }
+                    if path.contains("RmtInf"), name == "Ustrd" || name == "Ref", !value.isEmpty { current?.remittance.append(value) }
+                }
+            }
+            if name == "Ntry", let c = current {
+                entries.append(c)
+                current = nil
+            }
+            path.removeLast()
+            text = ""
+        }
+    }
+
+    // MARK: CSV
+
+    public static let csvColumns = ["reference", "date", "amount", "debtor", "iban", "remittance"]
+
+    /// `reference;date;amount;debtor;iban;remittance`, a header line, UTF-8,
+    /// dates `YYYY-MM-DD` or `DD/MM/YYYY`, amounts `1234.56` or `1234,56`
+    /// (positive: payments received), fields quoted with `"` when needed.
+    public static func csv(_ data: Data, file: String) throws -> [BankCredit] {
+        guard let text = String(data: data, encoding: .utf8) else { throw StatementError(file: file, message: "not UTF-8") }
+        var lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        guard let header = lines.first else { throw StatementError(file: file, message: "empty file") }
+        let names = fields(header).map { $0.lowercased() }
+        guard names == csvColumns else {
+            throw StatementError(file: file, message: "line 1: the header must be `\(csvColumns.joined(separator: ";"))`, found `\(header)`")
+        }
+        var out: [BankCredit] = []
+        for (i, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            let f = fields(line)
+            let at = "line \(i + 1)"
+            guard f.count == csvColumns.count else {
+                throw StatementError(file: file, message: "\(at): \(f.count) fields, expected \(csvColumns.count)")
+            }
+            let ref = f[0].trimmingCharacters(in: .whitespaces)
+            guard !ref.isEmpty else { throw StatementError(file: file, message: "\(at): empty reference") }
+            guard let day = Day(iso: f[1]) ?? Day(french: f[1]) else {
+                throw StatementError(file: file, message: "\(at) (\(ref)): invalid date `\(f[1])`, expected YYYY-MM-DD or DD/MM/YYYY")
+            }
+            let amountText = f[2].replacingOccurrences(of: ",", with: ".")
+            guard let amount = Money(amountText), amount.cents > 0 else {
+                throw StatementError(file: file, message: "\(at) (\(ref)): invalid amount `\(f[2])`, expected a positive amount such as 1234,56")
+            }
+            out.append(BankCredit(reference: ref, bookingDate: day, amount: amount, debtorName: f[3].isEmpty ? nil : f[3],
+                                  debtorIBAN: f[4].isEmpty ? nil : f[4], remittance: f[5]))
+        }
+        return out
+    }
+
+    static func fields(_ line: String) -> [String] {
+        var out: [String] = []
+        var field = ""
+        var quoted = false
+        var chars = Array(line)[...]
+        while let c = chars.popFirst() {
+            if quoted {
+                if c == "\"" {
+                    if chars.first == "\"" { field.append("\""); chars = chars.dropFirst() } else { quoted = false }
+                } else { field.append(c) }
+            } else if c == "\"" {
+                quoted = true
+            } else if c == ";" {
+                out.append(field)
+                field = ""
+            } else {
+                field.append(c)
+            }
+        }
+        out.append(field)
+        return out
+    }
+}

@@ -1,0 +1,184 @@
+import BillingEngine
+import BillingModel
+import Demo
+import Diagnostics
+import Foundation
+import Ledger
+import Settings
+
+/// One file of `ardoise payments import`.
+public struct PaymentImport: Sendable {
+    public var file: String
+    public var payments: [ImportedPayment]
+
+    public var text: String {
+        var out = ""
+        for p in payments {
+            let what: String
+            if p.status == "duplicate" {
+                what = "already imported"
+            } else if p.allocations.isEmpty {
+                what = "unmatched\(p.customer.map { " (customer \($0))" } ?? "")"
+            } else {
+                what = p.allocations.map { "\($0.number) \($0.amount)" + ($0.stillDue.cents > 0 ? " (partial: \($0.stillDue) still due)" : "") }
+                    .joined(separator: ", ") + " [\(p.rule)]"
+                    + (p.unallocated.cents > 0 ? ", overpaid \(p.unallocated) left on the payment" : "")
+            }
+            out += "\(p.status == "duplicate" ? "duplicate" : "payment \(p.id ?? 0)")\t\(p.reference)\t\(p.amount)\t\(p.debtor)\t\(what)\n"
+        }
+        let new = payments.filter { $0.status == "new" }
+        let unmatched = new.filter { $0.allocations.isEmpty }
+        out += "\(file): \(new.count) new (\(new.count - unmatched.count) matched, \(unmatched.count) unmatched), "
+            + "\(payments.count - new.count) already imported\n"
+        return out
+    }
+}
+
+/// The aged balance (`ardoise receivables`).
+public struct Receivables: Sendable {
+    public static let buckets = ["not yet due", "1-30", "31-60", "61-90", "over 90"]
+    public struct Row: Sendable {
+        public var client: String
+        public var payer: String?
+        public var amounts: [Money]
+        public var total: Money { amounts.sum() }
+    }
+
+    public var asOf: Day
+    public var rows: [Row]
+    public var invoices: [OpenInvoice]
+    public var totals: [Money] { (0..<Self.buckets.count).map { i in rows.map { $0.amounts[i] }.sum() } }
+    public var total: Money { totals.sum() }
+
+    /// 0 not yet due, 1 1–30 days late, 2 31–60, 3 61–90, 4 over 90.
+    public static func bucket(due: Day, asOf: Day) -> Int {
+        let late = asOf.ordinal - due.ordinal
+        switch late {
+        case ...0: return 0
+        case 1...30: return 1
+        case 31...60: return 2
+        case 61...90: return 3
+        default: return 4
+        }
+    }
+
+    public init(asOf: Day, invoices: [OpenInvoice]) {
+        self.asOf = asOf
+        self.invoices = invoices
+        var byKey: [String: Row] = [:]
+        for inv in invoices where inv.balance.cents > 0 {
+            let key = inv.client + "\u{1}" + (inv.payer ?? "")
+            var row = byKey[key] ?? Row(client: inv.client, payer: inv.payer, amounts: Array(repeating: .zero, count: Self.buckets.count))
+            row.amounts[Self.bucket(due: inv.dueDate, asOf: asOf)] += inv.balance
+            byKey[key] = row
+        }
+        rows = byKey.values.sorted { ($0.client, $0.payer ?? "") < ($1.client, $1.payer ?? "") }
+    }
+
+    public var text: String {
+        var out = "receivables as of \(asOf)\n"
+        out += (["client", "payer"] + Self.buckets + ["total"]).joined(separator: "\t") + "\n"
+        for r in rows {
+            out += ([r.client, r.payer ?? "-"] + r.amounts.map(\.grouped) + [r.total.grouped]).joined(separator: "\t") + "\n"
+        }
+        out += (["total", ""] + totals.map(\.grouped) + [total.grouped]).joined(separator: "\t") + "\n"
+        return out
+    }
+
+    public var json: String {
+        func amounts(_ a: [Money]) -> String {
+            JSON.object(zip(Self.buckets, a).map { ($0.0, JSON.string($0.1.description)) })
+        }
+        let rowsJSON = rows.map { r in
+            JSON.object([("client", JSON.string(r.client)), ("payer", r.payer.map(JSON.string) ?? "null"),
+                         ("buckets", amounts(r.amounts)), ("total", JSON.string(r.total.description))])
+        }
+        let invoicesJSON = invoices.filter { $0.balance.cents > 0 }.map { i in
+            JSON.object([("number", JSON.string(i.number)), ("client", JSON.string(i.client)), ("payer", i.payer.map(JSON.string) ?? "null"),
+                         ("due_date", JSON.string(i.dueDate.description)), ("total_ttc", JSON.string(i.totalTTC.description)),
+                         ("credited", JSON.string(i.credited.description)), ("paid", JSON.string(i.paid.description)),
+                         ("balance", JSON.string(i.balance.description)), ("state", JSON.string(i.state(on: asOf).rawValue))])
+        }
+        return JSON.object([("as_of", JSON.string(asOf.description)), ("rows", JSON.array(rowsJSON)),
+                            ("totals", amounts(totals)), ("total", JSON.string(total.description)),
+                            ("invoices", JSON.array(invoicesJSON))]) + "\n"
+    }
+}
+
+extension Settings {
+    /// The bank journal and accounts of payments.
+    public var bankPosting: BankPosting {
+        BankPosting(bankAccount: accounting.bankAccount, journal: accounting.bankJournalCode, journalLabel: accounting.bankJournalLabel,
+                    customerAccount: accounting.customerAccount, suspenseAccount: accounting.suspenseAccount,
+                    customers: salesPosting.customers)
+    }
+
+    /// Normalized legal name → customer code (clients and payers): how a debtor is recognised.
+    public var customersByName: [String: String] {
+        var out: [String: String] = [:]
+        for c in clients {
+            out[PaymentMatcher.normalizedName(c.legalName)] = out[PaymentMatcher.normalizedName(c.legalName)] ?? c.code
+            for p in c.payers { out[PaymentMatcher.normalizedName(p.legalName)] = out[PaymentMatcher.normalizedName(p.legalName)] ?? p.code }
+        }
+        return out
+    }
+}
+
+extension Workspace {
+    /// Imports bank statements, each file in one transaction; a file that
+    /// cannot be read is refused whole (StatementError) and the next files are still read.
+    public func importPayments(files: [String], ledger: Ledger, actor: String, today: Day, at date: Date = Date())
+        -> [(file: String, result: Result<PaymentImport, Error>)] {
+        files.map { file in
+            do {
+                let credits = try BankStatements.read(file: file)
+                let imported = try ledger.importPayments(credits, file: (file as NSString).lastPathComponent, customers: settings.customersByName,
+                                                         posting: settings.bankPosting, actor: actor, today: today, at: date)
+                return (file, .success(PaymentImport(file: file, payments: imported)))
+            } catch {
+                return (file, .failure(error))
+            }
+        }
+    }
+
+    public func matchPayment(id: Int64, invoices: [String], ledger: Ledger, actor: String, today: Day) throws -> [PaymentAllocation] {
+        let ids = try invoices.map { text -> Int64 in
+            guard let i = try ledger.invoice(idOrNumber: text)?.invoice.id else { throw InvoiceError("no invoice \(text)") }
+            return i
+        }
+        return try ledger.matchPayment(id: id, invoiceIDs: ids, posting: settings.bankPosting, actor: actor, today: today)
+    }
+
+    public func unmatchPayment(id: Int64, invoices: [String], ledger: Ledger, actor: String) throws -> Int {
+        let ids = try invoices.map { text -> Int64 in
+            guard let i = try ledger.invoice(idOrNumber: text)?.invoice.id else { throw InvoiceError("no invoice \(text)") }
+            return i
+        }
+        return try ledger.unmatchPayment(id: id, invoiceIDs: ids.isEmpty ? nil : ids, actor: actor)
+    }
+
+    public func receivables(ledger: Ledger, asOf: Day) throws -> Receivables {
+        Receivables(asOf: asOf, invoices: try ledger.openInvoices(asOf: asOf))
+    }
+}
+
+extension Workspace {
+    /// The demo's bank statement of a billed month (`Camt053Writer.demoCredits`:
+    /// exact, partial, grouped, unmatched and duplicate payments), written as
+    /// camt.053 to `documents/releve-<day>.xml`; returns its path.
+    public func writeDemoStatement(ledger: Ledger, bookedOn day: Day) throws -> String {
+        var names: [String: String] = [:]
+        for c in settings.clients {
+            names[c.code] = c.legalName
+            for p in c.payers { names[p.code] = p.legalName }
+        }
+        let credits = Camt053Writer.demoCredits(invoices: try ledger.openInvoices(asOf: day), names: names, bookedOn: day)
+        let xml = Camt053Writer.xml(messageID: "RELEVE-\(day.compact)", created: day, account: settings.seller.iban,
+                                    opening: Money(cents: 250_000_00), credits: credits)
+        let folder = URL(fileURLWithPath: config.documentsDirectory)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appendingPathComponent("releve-\(day).xml")
+        try Data(xml.utf8).write(to: url, options: .atomic)
+        return url.path
+    }
+}
