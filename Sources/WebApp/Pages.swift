@@ -638,6 +638,35 @@ extension WebApp {
         return json(InvoiceJSON.encode(s) + "\n")
     }
 
+    /// The dashboard's figures as JSON, for the CRM: `?period=2026-10[&site=S][&client=C]` (default the
+    /// current month), over the
+    /// clients in the token's scope; per activity and per day, amounts as decimal strings (cents exact).
+    func apiRevenue(_ call: Call) throws -> Response {
+        let user = try call.user
+        let period = try period(call.query("period")) ?? Period.month(of: today)
+        let board = Dashboard(ledger: ledger)
+        let scope: ClientScope = user.access.clients.map { .clients($0) } ?? .all
+        let selection = Selection(scope: scope, site: call.query("site"), client: call.query("client"))
+        let days = try board.byDay(period: period, selection: selection)
+        let total = try board.total(period: period, selection: selection)
+        let split = try board.invoicing(period: period, selection: selection)
+        func money(_ m: Money?) -> String { jsonString((m ?? .zero).description) }
+        func activities(_ f: RevenueFigures) -> String {
+            "{" + DailyRevenueActivity.allCases.map { a in
+                "\(jsonString(a.rawValue)):{\"amount\":\(money(f.amount(a))),\"covers\":\(f.covers[a] ?? 0),\"lines\":\(f.lines[a] ?? 0)}"
+            }.joined(separator: ",") + "}"
+        }
+        let invoicing = "{" + DailyRevenueActivity.allCases.map { a in
+            "\(jsonString(a.rawValue)):{\"invoiced\":\(money(split.invoiced[a])),\"not_invoiced\":\(money(split.notInvoiced[a])),"
+                + "\"anonymous\":\(money(split.anonymous[a]))}"
+        }.joined(separator: ",") + "}"
+        let dayList = days.map { "{\"day\":\(jsonString($0.day.description)),\"activities\":\(activities($0.figures))}" }
+        return json("{\"period\":{\"start\":\(jsonString(period.start.description)),\"end\":\(jsonString(period.end.description))},"
+            + "\"site\":\(call.query("site").map(jsonString) ?? "null"),\"client\":\(call.query("client").map(jsonString) ?? "null"),"
+            + "\"total\":\(money(total.total)),\"activities\":\(activities(total)),\"invoicing\":\(invoicing),"
+            + "\"days\":[\(dayList.joined(separator: ","))]}\n")
+    }
+
     func apiValidate(_ call: Call) throws -> Response {
         let user = try call.user
         let s = try document(try call.parameter("id"), for: user)

@@ -61,6 +61,8 @@ extension WebApp {
               handler: { try $0.app.download($0, xml: true) }),
         Route(method: .post, path: "/api/v1/proformas/:id/validate", guardedBy: .feature(.proformas, .write), scope: .documentInPath,
               handler: { try $0.app.apiValidate($0) }),
+        Route(method: .get, path: "/api/v1/revenue", guardedBy: .feature(.dashboard, .read), scope: .none,
+              handler: { try $0.app.apiRevenue($0) }),
     ]
 
     static func stylesheet() -> Response {

@@ -15,7 +15,8 @@ import WebApp
         case "GET /static/style.css", "GET /connexion", "GET /", "GET /tableau-de-bord", "GET /proformas", "GET /proformas/:id",
              "GET /factures", "GET /factures/:id", "GET /factures/:id/pdf", "GET /factures/:id/xml", "GET /factures-manuelles",
              "GET /imports", "GET /clients", "GET /clients/:code", "GET /audit", "GET /utilisateurs",
-             "GET /api/v1/documents", "GET /api/v1/documents/:id", "GET /api/v1/documents/:id/pdf", "GET /api/v1/documents/:id/xml":
+             "GET /api/v1/documents", "GET /api/v1/documents/:id", "GET /api/v1/documents/:id/pdf", "GET /api/v1/documents/:id/xml",
+             "GET /api/v1/revenue":
             return []
         case "GET /non-factures": return []
         case "POST /connexion": return [("login", "x"), ("password", "y")]

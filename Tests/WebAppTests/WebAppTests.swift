@@ -195,6 +195,41 @@ func hiddenCSRF(_ html: String) -> String? {
         }
     }
 
+    @Test func theRevenueAPIGivesTheScopedClientsFiguresOnly() async throws {
+        let f = try Fixture()
+        let scoped = try f.user("crm", rights: [(.dashboard, .read)], clients: [f.clientIn])
+        let everyone = try f.user("direction", rights: [(.dashboard, .read)])
+        // The figures as SQL over the ticket lines of the current register files (cents).
+        func ticketTotal(_ client: String?) throws -> Int64 {
+            try f.ledger.pool.read { db in
+                try Int64.fetchOne(db, sql: """
+                    SELECT COALESCE(SUM(t.amount), 0) FROM ticket_line t JOIN site_day s ON s.current_file_id = t.file_id
+                    WHERE s.day BETWEEN ? AND ? \(client == nil ? "" : "AND t.client = ?")
+                    """, arguments: client == nil ? [20727, 20757] : [20727, 20757, client]) ?? -1
+            }
+        }
+        let expectedMine = try ticketTotal(f.clientIn), expectedAll = try ticketTotal(nil)
+        try await f.app.application().test(.router) { client in
+            let mine = try await send(client, .get, "/api/v1/revenue?period=2026-10", as: scoped)
+            #expect(mine.status == .ok && mine.text.hasPrefix("{\"period\":{\"start\":\"2026-10-01\",\"end\":\"2026-10-31\"}"))
+            let all = try await send(client, .get, "/api/v1/revenue?period=2026-10", as: everyone)
+            func registerTotal(_ text: String) -> Int64 {
+                // SELF + CAFET + BRASS amounts of the "activities" object (TTC cents).
+                let json = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
+                let activities = json?["activities"] as? [String: [String: Any]] ?? [:]
+                return ["SELF", "CAFET", "BRASS"].reduce(Int64(0)) { sum, a in
+                    let amount = (activities[a]?["amount"] as? String).flatMap { Money($0) } ?? Money(cents: -1_000_000)
+                    return sum + amount.cents
+                }
+            }
+            #expect(registerTotal(mine.text) == expectedMine)
+            #expect(registerTotal(all.text) == expectedAll)
+            #expect(!mine.text.contains(f.clientOut))
+            let malformed = try await send(client, .get, "/api/v1/revenue?period=2026-1l", as: scoped)
+            #expect((400..<500).contains(malformed.status.code), "\(malformed.status)")
+        }
+    }
+
     @Test func creditNoteAndManualInvoiceFromTheScreensGoThroughTheEngine() async throws {
         let f = try Fixture()
         let user = try f.user("compta", rights: [(.invoices, .write), (.manual, .write), (.proformas, .write)])
