@@ -205,7 +205,12 @@ extension WebApp {
             .filter { site == nil || $0.site == site }
             .filter { automatic == nil || $0.automatic == (automatic == "oui") }
         let canWrite = user.can(.proformas, .write)
-        let rows: [[String: Any]] = list.map { i in
+        // A page of the list at a time: a month can leave a thousand proformas waiting; totals cover them all.
+        let pageSize = 100
+        let pageCount = max(1, (list.count + pageSize - 1) / pageSize)
+        let pageNumber = min(max(Int(call.query("page") ?? "1") ?? 1, 1), pageCount)
+        let shown = list.dropFirst((pageNumber - 1) * pageSize).prefix(pageSize)
+        let rows: [[String: Any]] = shown.map { i in
             var row: [String: Any] = ["cells": [
                 cell("#\(i.id ?? 0)", link: "/proformas/\(i.id ?? 0)"), cell(i.client), cell(i.site ?? ""), cell("\(i.periodStart) → \(i.periodEnd)"),
                 cell(i.type == .invoice ? "facture" : "avoir"), cell(originName(i.origin)), cell(i.automatic ? "oui" : "non"),
@@ -228,6 +233,20 @@ extension WebApp {
             "sections": [["tableId": "proformas", "selectable": canWrite,
                           "headers": ["N°", "Client", "Site", "Période", "Type", "Origine", "Auto.", "Statut", "HT", "TTC"], "rows": rows]],
         ]
+        if pageCount > 1 {
+            let filters = [("periode", call.query("periode")), ("client", client), ("site", site), ("statut", call.query("statut")),
+                           ("automatique", automatic)]
+            func link(_ n: Int) -> String {
+                var items = URLComponents()
+                items.queryItems = filters.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
+                    + [URLQueryItem(name: "page", value: String(n))]
+                return "/proformas?" + (items.percentEncodedQuery ?? "page=\(n)")
+            }
+            var pager: [String: Any] = ["label": "page \(pageNumber) sur \(pageCount) (\(shown.count) sur \(list.count))"]
+            if pageNumber > 1 { pager["previous"] = link(pageNumber - 1) }
+            if pageNumber < pageCount { pager["next"] = link(pageNumber + 1) }
+            context["pager"] = pager
+        }
         if canWrite {
             context["selection"] = ["action": "/proformas/valider", "formId": "form-valider-selection", "csrf": call.csrf,
                                     "button": "Valider la sélection", "buttonId": "valider-selection"]

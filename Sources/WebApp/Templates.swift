@@ -71,6 +71,7 @@ enum Templates {
     {{/filters}}
     {{#hasFilters}}<button type="submit" id="filtrer">Filtrer</button></form>{{/hasFilters}}
     {{#summary}}<p class="summary" id="totaux">{{summary}}</p>{{/summary}}
+    {{#pager}}<p class="pager" id="pages">{{#previous}}<a href="{{previous}}" id="page-precedente">← précédents</a> {{/previous}}{{label}}{{#next}} <a href="{{next}}" id="page-suivante">suivants →</a>{{/next}}</p>{{/pager}}
     {{#selection}}<form method="post" action="{{action}}" id="{{formId}}"><input type="hidden" name="csrf" value="{{csrf}}">{{/selection}}
     {{#sections}}
     {{#caption}}<h2>{{caption}}</h2>{{/caption}}

@@ -195,6 +195,33 @@ func hiddenCSRF(_ html: String) -> String? {
         }
     }
 
+    @Test func theProformaListIsPagedAndItsTotalsCoverEveryPage() async throws {
+        let f = try Fixture()
+        let day = try #require(Day(iso: "2026-10-31"))
+        let october = Period(start: day.firstOfMonth, end: day)
+        let line = NewInvoiceLine(label: "Prestation", quantity: 1, unitPrice: Price(tenThousandths: 100_000), net: Money(cents: 1000),
+                                  vat: VATRate(whole: 20))
+        for _ in 0..<120 {
+            _ = try f.ledger.createProforma(NewInvoice(type: .invoice, series: "FA", client: f.clientIn, period: october, issueDate: day,
+                                                       dueDate: day, paymentTerms: "on receipt", origin: .manual, lines: [line]), actor: "test")
+        }
+        let waiting = try f.ledger.invoices(status: .proforma).count
+        let user = try f.user("pages", rights: [(.proformas, .read)])
+        try await f.app.application().test(.router) { client in
+            let first = try await send(client, .get, "/proformas", as: user)
+            #expect(first.status == .ok)
+            #expect(first.text.components(separatedBy: "href=\"/proformas/").count - 1 == 100)
+            #expect(first.text.contains("page 1 sur \((waiting + 99) / 100) (100 sur \(waiting))"), "\(first.text.prefix(0))")
+            #expect(first.text.contains("id=\"page-suivante\"") && !first.text.contains("id=\"page-precedente\""))
+            #expect(first.text.contains("\(waiting) documents"))
+            let last = try await send(client, .get, "/proformas?page=\((waiting + 99) / 100)", as: user)
+            #expect(last.text.components(separatedBy: "href=\"/proformas/").count - 1 == waiting - ((waiting - 1) / 100) * 100)
+            #expect(last.text.contains("id=\"page-precedente\"") && !last.text.contains("id=\"page-suivante\""))
+            let filtered = try await send(client, .get, "/proformas?client=\(f.clientIn)&page=2", as: user)
+            #expect(filtered.text.contains("client=\(f.clientIn)&amp;page=1") || filtered.text.contains("client=\(f.clientIn)&page=1"))
+        }
+    }
+
     @Test func theRevenueAPIGivesTheScopedClientsFiguresOnly() async throws {
         let f = try Fixture()
         let scoped = try f.user("crm", rights: [(.dashboard, .read)], clients: [f.clientIn])
