@@ -420,6 +420,7 @@ enum Schema {
         registerDailyRevenue(&migrator)
         registerPayments(&migrator)
         registerReminders(&migrator)
+        registerLoginAddresses(&migrator)
         return migrator
     }
 }

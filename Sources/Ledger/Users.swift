@@ -98,6 +98,18 @@ extension Schema {
                 """)
         }
     }
+
+    /// "v14 login attempt address": the address each sign-in attempt came
+    /// from, so that guessing spread over many logins from one address is
+    /// throttled too. Attempts before it have none (NULL).
+    static func registerLoginAddresses(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v14 login attempt address") { db in
+            try db.execute(sql: """
+                ALTER TABLE login_attempt ADD COLUMN address TEXT;
+                CREATE INDEX login_attempt_address ON login_attempt(address, at);
+                """)
+        }
+    }
 }
 
 extension Ledger {
@@ -166,10 +178,14 @@ extension Ledger {
         }
     }
 
+    /// A new password closes the user's web sessions: whoever signed in with
+    /// the old one (a shared or stolen password) is signed out. API tokens are
+    /// separate credentials and stay valid (revoke them by disabling the user).
     public func setPassword(login: String, hash: String, actor: String) throws {
         try pool.write { db in
             let u = try requireUser(db, login)
             try db.execute(sql: "UPDATE app_user SET password_hash = ? WHERE id = ?", arguments: [hash, u.id])
+            try db.execute(sql: "DELETE FROM web_session WHERE user_id = ?", arguments: [u.id])
             try appendAudit(db, at: Ledger.timestamp(), actor: actor, action: "user password", invoiceID: nil, details: login)
         }
     }
@@ -225,10 +241,21 @@ extension Ledger {
         }
     }
 
-    public func recordLoginAttempt(login: String, succeeded: Bool, at date: Date = Date()) throws {
+    /// `address`: the client's IP address, nil when unknown.
+    public func recordLoginAttempt(login: String, address: String? = nil, succeeded: Bool, at date: Date = Date()) throws {
         try pool.write { db in
-            try db.execute(sql: "INSERT INTO login_attempt(login, at, succeeded) VALUES (?, ?, ?)",
-                           arguments: [login, Ledger.timestamp(date), succeeded])
+            try db.execute(sql: "INSERT INTO login_attempt(login, at, succeeded, address) VALUES (?, ?, ?, ?)",
+                           arguments: [login, Ledger.timestamp(date), succeeded, address])
+        }
+    }
+
+    /// Failed attempts from an address since `date`, whatever the login. A
+    /// success does not reset them: one valid account must not let an address
+    /// go on guessing the others' passwords.
+    public func failedLogins(address: String, since date: Date) throws -> Int {
+        try pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM login_attempt WHERE address = ? AND succeeded = 0 AND at >= ?",
+                             arguments: [address, Ledger.timestamp(date)]) ?? 0
         }
     }
 

@@ -93,7 +93,11 @@ public struct Accounts: Sendable {
     }
 
     public static let throttleWindow: TimeInterval = 15 * 60
+    /// Failures of one login within the window (since its last success) before it is refused without checking.
     public static let throttleFailures = 5
+    /// Failures from one address within the window, whatever the logins, before it is refused without checking:
+    /// higher than per login, since an office behind one address has many users who mistype.
+    public static let throttleFailuresPerAddress = 20
 
     public func hash(password: String) -> String { Bcrypt.hash(password, cost: cost) }
 
@@ -121,20 +125,41 @@ public struct Accounts: Sendable {
         return token
     }
 
-    public enum LoginOutcome: Sendable { case success(Identity), refused, throttled }
+    public enum LoginOutcome: Sendable, Equatable {
+        case success(Identity)
+        case refused
+        /// Too many failures for this login.
+        case throttled
+        /// Too many failures from this address, over any logins.
+        case throttledAddress
 
-    /// Checks a password, counting failures: after `throttleFailures` failures
-    /// within `throttleWindow`, the login is refused without checking.
-    public func login(_ login: String, password: String, now: Date = Date()) throws -> LoginOutcome {
-        if try ledger.failedLogins(login: login, since: now.addingTimeInterval(-Accounts.throttleWindow)) >= Accounts.throttleFailures {
-            try ledger.recordLoginAttempt(login: login, succeeded: false, at: now)
+        public static func == (a: LoginOutcome, b: LoginOutcome) -> Bool {
+            switch (a, b) {
+            case (.success(let x), .success(let y)): return x.login == y.login
+            case (.refused, .refused), (.throttled, .throttled), (.throttledAddress, .throttledAddress): return true
+            default: return false
+            }
+        }
+    }
+
+    /// Checks a password, counting failures: after `throttleFailures` failures of a login, or
+    /// `throttleFailuresPerAddress` failures from an address (nil: unknown, not counted), within
+    /// `throttleWindow`, the attempt is refused without checking (and counted).
+    public func login(_ login: String, password: String, address: String? = nil, now: Date = Date()) throws -> LoginOutcome {
+        let since = now.addingTimeInterval(-Accounts.throttleWindow)
+        if let address, try ledger.failedLogins(address: address, since: since) >= Accounts.throttleFailuresPerAddress {
+            try ledger.recordLoginAttempt(login: login, address: address, succeeded: false, at: now)
+            return .throttledAddress
+        }
+        if try ledger.failedLogins(login: login, since: since) >= Accounts.throttleFailures {
+            try ledger.recordLoginAttempt(login: login, address: address, succeeded: false, at: now)
             return .throttled
         }
         let user = try ledger.user(login: login)
         // A hash is checked even for an unknown login, so timing does not tell which logins exist.
         let stored = user.flatMap { $0.passwordHash.isEmpty ? nil : $0.passwordHash } ?? Accounts.decoyHash
         let ok = Bcrypt.verify(password, hash: stored) && user?.active == true && stored != Accounts.decoyHash
-        try ledger.recordLoginAttempt(login: login, succeeded: ok, at: now)
+        try ledger.recordLoginAttempt(login: login, address: address, succeeded: ok, at: now)
         guard ok, let id = user?.id, let access = try ledger.access(userID: id) else { return .refused }
         return .success(Identity(access: access))
     }

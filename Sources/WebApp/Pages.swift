@@ -8,6 +8,9 @@ import Ledger
 import Settings
 import Workspace
 
+/// A difference with its sign: `+12,50`, `−3,00`.
+func signed(_ m: Money) -> String { m.cents > 0 ? "+" + m.french : m.cents < 0 ? "−" + (-m).french : m.french }
+
 /// French amounts: `1 234,56 €`.
 func euros(_ cents: Int64) -> String { Money(cents: cents).french + " €" }
 
@@ -42,9 +45,11 @@ extension WebApp {
             return try loginPage(call, failed: "Le formulaire a expiré : veuillez recommencer.", status: .forbidden)
         }
         let login = call.form.trimmed("login") ?? ""
-        switch try accounts.login(login, password: call.form["password"] ?? "") {
+        switch try accounts.login(login, password: call.form["password"] ?? "", address: call.address) {
         case .throttled:
             return try loginPage(call, failed: "Trop de tentatives pour cet identifiant : réessayez dans 15 minutes.", status: .tooManyRequests)
+        case .throttledAddress:
+            return try loginPage(call, failed: "Trop de tentatives depuis votre adresse : réessayez dans 15 minutes.", status: .tooManyRequests)
         case .refused:
             return try loginPage(call, failed: "Identifiant ou mot de passe incorrect.", status: .unauthorized)
         case .success(let identity):
@@ -521,13 +526,20 @@ extension WebApp {
     func clientList(_ call: Call) throws -> Response {
         let user = try call.user
         let clients = workspace.settings.clients.filter { user.sees(client: $0.code) }
+        // With a pending change of contracts, which clients it touches (a comparison of the files, nothing billed).
+        let changed = options.pendingRules.map { workspace.clientsChanged(pending: $0, today: today) }
         let rows: [[String: Any]] = clients.map { c in
-            ["cells": [cell(c.code, link: "/clients/\(c.code)"), cell(c.legalName), cell(c.siren), cell(c.sites.joined(separator: ", ")),
-                       cell(c.revenueTypes.joined(separator: ", "))], "selectable": false]
+            var cells = [cell(c.code, link: "/clients/\(c.code)"), cell(c.legalName), cell(c.siren), cell(c.sites.joined(separator: ", ")),
+                         cell(c.revenueTypes.joined(separator: ", "))]
+            if let changed { cells.append(cell(changed.contains(c.code) ? "oui" : "—")) }
+            return ["cells": cells, "selectable": false]
         }
-        let context: [String: Any] = ["heading": "Clients et contrats", "summary": "\(clients.count) clients",
+        let touched = changed.map { set in clients.filter { set.contains($0.code) }.count }
+        let context: [String: Any] = ["heading": "Clients et contrats",
+                                      "summary": "\(clients.count) clients" + (touched.map { " · \($0) touchés par la modification en attente" } ?? ""),
                                       "sections": [["tableId": "clients", "selectable": false,
-                                                    "headers": ["Code", "Raison sociale", "SIREN", "Sites", "Types de revenus"], "rows": rows]]]
+                                                    "headers": ["Code", "Raison sociale", "SIREN", "Sites", "Types de revenus"]
+                                                        + (changed == nil ? [] : ["Modification en attente"]), "rows": rows]]]
         return html(page(title: "Clients et contrats", content: render("table", context), identity: user, csrf: call.csrf, current: .clients))
     }
 
@@ -553,8 +565,54 @@ extension WebApp {
                       ["label": "Payeurs", "text": c.payers.map(\.code).joined(separator: ", ")]],
             "lint": lint, "diagnostics": diagnostics, "contractPath": contract.map { DisplayPath.of($0.path) } ?? "—",
             "contract": contract?.text ?? "",
+            "pending": try pendingContext(client: code, period: try period(call.query("periode"))),
         ]
         return html(page(title: c.code, content: render("client", context), identity: user, csrf: call.csrf, current: .clients))
+    }
+
+    /// The billing impact of the pending change of contracts on one client, over a period
+    /// (by default the last month that has ended); false when no pending rules folder is served.
+    func pendingContext(client: String, period chosen: Period?) throws -> Any {
+        guard let directory = options.pendingRules else { return false }
+        let period = chosen ?? Period.month(of: Period.month(of: today).start.adding(days: -1))
+        // Every key is set: a missing one would be looked up in the page around it (the current contract).
+        var context: [String: Any] = ["folder": DisplayPath.of(directory), "period": period.name, "pendingContract": false, "pendingDiagnostics": false,
+                                      "impactTable": false]
+        switch try workspace.pendingChange(ledger: ledger, pending: directory, client: client, period: period, today: today) {
+        case .unchanged:
+            context["summary"] = "Aucune modification en attente pour ce client : son contrat est le même dans les deux dossiers."
+        case .errors(let file, let text, let diagnostics):
+            context["summary"] = "Le contrat modifié (\(file)) a des erreurs : son impact se calculera quand elles seront corrigées."
+            context["pendingDiagnostics"] = diagnostics
+            context["pendingContract"] = text
+        case .changed(let file, let text, let period, let diff):
+            if let text { context["pendingContract"] = text }
+            guard let diff else {
+                context["summary"] = file == nil
+                    ? "La modification retire le contrat de ce client ; sur \(period.name), elle ne change rien à sa facturation."
+                    : "Le contrat modifié (\(file ?? "")) facture exactement la même chose sur \(period.name)."
+                break
+            }
+            if let failure = diff.afterFailure ?? diff.beforeFailure {
+                context["summary"] = "Impact non calculable sur \(period.name) : \(failure)"
+                break
+            }
+            let impact = diff.after - diff.before
+            context["summary"] = "Sur \(period.name) : facturé aujourd'hui \(diff.before.ht.french) € HT (\(diff.before.ttc.french) € TTC), "
+                + "avec la modification \(diff.after.ht.french) € HT (\(diff.after.ttc.french) € TTC) : "
+                + "écart \(signed(impact.ht)) € HT, \(signed(impact.ttc)) € TTC."
+            let rows: [[String: Any]] = diff.documents.flatMap { d in
+                d.lines.map { l in
+                    ["cells": [cell("\(d.period.start) → \(d.period.end)" + (d.site.map { ", site \($0)" } ?? "")), cell(l.label),
+                               cell(l.before.map { $0.net.french + " €" } ?? "—", num: true), cell(l.after.map { $0.net.french + " €" } ?? "—", num: true),
+                               cell(signed(l.delta) + " €", num: true)],
+                     "selectable": false] as [String: Any]
+                }
+            }
+            context["impactTable"] = ["tableId": "impact", "selectable": false, "headers": ["Document", "Ligne", "Avant (HT)", "Après (HT)", "Écart (HT)"],
+                                "rows": rows]
+        }
+        return context
     }
 
     /// The audit log; a user scoped to some clients sees only their documents' entries.

@@ -18,15 +18,36 @@ public struct WebOptions: Sendable {
     /// The business day to act as of (tests, `--date`); nil: today in Europe/Paris.
     public var today: Day?
     public var bcryptCost: UInt8
+    /// Served behind a reverse proxy: the caller's address is the last entry of
+    /// `X-Forwarded-For` (the one the proxy added), not the proxy's own address.
+    public var behindProxy: Bool
+    /// A rules folder holding a pending change of contracts (a checkout of the
+    /// pull request): the clients screen shows what it would bill differently.
+    public var pendingRules: String?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, sessionLifetime: TimeInterval = 8 * 3600,
-                today: Day? = nil, bcryptCost: UInt8 = 12) {
+                today: Day? = nil, bcryptCost: UInt8 = 12, behindProxy: Bool = false, pendingRules: String? = nil) {
         self.host = host
         self.port = port
         self.secureCookies = secureCookies
         self.sessionLifetime = sessionLifetime
         self.today = today
         self.bcryptCost = bcryptCost
+        self.behindProxy = behindProxy
+        self.pendingRules = pendingRules
+    }
+}
+
+/// The context of a request: Hummingbird's own, and the address of the peer
+/// that opened the connection (to throttle sign-in attempts by address).
+public struct WebContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The peer's IP address; nil when the connection has none (in-process tests).
+    public let peerAddress: String?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        peerAddress = source.channel.remoteAddress?.ipAddress
     }
 }
 
@@ -74,6 +95,8 @@ struct Call: Sendable {
     let csrf: String
     let form: Form
     let app: WebApp
+    /// The caller's IP address, nil when unknown.
+    let address: String?
 
     var user: Identity {
         get throws {
@@ -147,8 +170,8 @@ public final class WebApp: Sendable {
     /// The single table of routes: the router is built from it and the permission matrix test reads it.
     public var routes: [Route] { Self.table }
 
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    public func router() -> Router<WebContext> {
+        let router = Router(context: WebContext.self)
         router.add(middleware: Protection(app: self))
         for route in routes {
             router.on(RouterPath(route.path), method: route.method) { [self] request, context in
@@ -164,7 +187,7 @@ public final class WebApp: Sendable {
     }
 
     /// Authentication, the feature right, CSRF, then the handler; errors become pages.
-    func respond(_ route: Route, request: Request, context: BasicRequestContext) async throws -> Response {
+    func respond(_ route: Route, request: Request, context: WebContext) async throws -> Response {
         var request = request
         do {
             var identity: Identity?
@@ -198,7 +221,8 @@ public final class WebApp: Sendable {
                     }
                 }
             }
-            let call = Call(request: request, parameters: context.parameters, identity: identity, csrf: csrf, form: form, app: self)
+            let call = Call(request: request, parameters: context.parameters, identity: identity, csrf: csrf, form: form, app: self,
+                            address: callerAddress(request, peer: context.peerAddress))
             return try await route.handler(call)
         } catch let error as WebError {
             if error.status == .unauthorized && !route.isAPI {
@@ -218,6 +242,15 @@ public final class WebApp: Sendable {
             logger.error("\(request.method) \(request.uri.path): \(String(reflecting: error))")
             return errorResponse(WebError(.internalServerError, "Une erreur interne est survenue ; elle a été consignée."), api: route.isAPI)
         }
+    }
+
+    /// The caller's address: the peer's, or behind a proxy the last `X-Forwarded-For` entry
+    /// (earlier entries are whatever the client sent, and could be forged).
+    func callerAddress(_ request: Request, peer: String?) -> String? {
+        guard options.behindProxy else { return peer }
+        guard let name = HTTPField.Name("X-Forwarded-For"), let forwarded = request.headers[values: name].last,
+              let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty else { return peer }
+        return last
     }
 
     func errorResponse(_ error: WebError, api: Bool) -> Response {
@@ -279,7 +312,7 @@ func constantTimeEqual(_ a: String, _ b: String) -> Bool {
 /// Security headers on every response, the router's own 404 included, and
 /// a French page instead of whatever an unexpected error would show.
 struct Protection: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = WebContext
     let app: WebApp
 
     static let headers: [(String, String)] = [

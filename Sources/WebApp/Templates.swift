@@ -158,6 +158,15 @@ enum Templates {
     <h2>Contrat ({{contractPath}})</h2>
     <p class="hint">Lecture seule : les contrats se modifient dans git.</p>
     <pre id="contrat">{{contract}}</pre>
+    {{#pending}}<section id="modification">
+    <h2>Modification en attente ({{folder}})</h2>
+    <form method="get" class="filters"><label>Période <input name="periode" value="{{period}}" id="impact-periode"></label> <button type="submit">Calculer l'impact</button></form>
+    <p id="impact-resume">{{summary}}</p>
+    {{#impactTable}}<table id="{{tableId}}"><thead><tr>{{#headers}}<th>{{.}}</th>{{/headers}}</tr></thead>
+    <tbody>{{#rows}}<tr>{{#cells}}<td{{#num}} class="num"{{/num}}>{{text}}</td>{{/cells}}</tr>{{/rows}}</tbody></table>{{/impactTable}}
+    {{#pendingDiagnostics}}<pre class="diag" id="modification-erreurs">{{pendingDiagnostics}}</pre>{{/pendingDiagnostics}}
+    {{#pendingContract}}<h3>Contrat modifié</h3><pre id="contrat-modifie">{{pendingContract}}</pre>{{/pendingContract}}
+    </section>{{/pending}}
     """
 
     static let css = """

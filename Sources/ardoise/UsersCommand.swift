@@ -195,9 +195,16 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "The address to listen on.") var host: String = "127.0.0.1"
     @Flag(name: [.customLong("secure-cookies"), .customLong("tls")],
           help: "Mark the session cookie Secure (served over TLS by a reverse proxy).") var secureCookies = false
+    @Flag(name: .customLong("behind-proxy"),
+          help: "Served behind a reverse proxy: the caller's address (for sign-in throttling) is the last X-Forwarded-For entry.")
+    var behindProxy = false
+    @Option(name: .customLong("rules-pending"),
+            help: "A rules folder with a pending change of contracts (a checkout of the pull request): the clients screen shows its billing impact.")
+    var rulesPending: String?
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port: expected 1 to 65535") }
+        if let rulesPending { try requireExisting([rulesPending]) }
     }
 
     func run() throws {
@@ -205,7 +212,8 @@ struct ServeCommand: ParsableCommand {
             let workspace = try Workspace.open(configPath: global.config)
             let ledger = try workspace.openLedger()
             let app = try WebApp(workspace: workspace, ledger: ledger,
-                                 options: WebOptions(host: host, port: port, secureCookies: secureCookies, today: global.date?.day))
+                                 options: WebOptions(host: host, port: port, secureCookies: secureCookies, today: global.date?.day,
+                                                     behindProxy: behindProxy, pendingRules: rulesPending))
             if try ledger.users().isEmpty {
                 printError("ardoise: no user yet: create the first administrator with `ardoise users add LOGIN --name N --admin --password-stdin`")
             }

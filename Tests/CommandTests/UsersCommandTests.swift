@@ -45,6 +45,7 @@ import TestSupport
             (["users", "password", "marie"], "--password-stdin"),
             (["serve", "--port", "0"], "--port"),
             (["serve", "--port", "http"], "--port"),
+            (["serve", "--rules-pending", "nulle-part"], "no such file or folder: `nulle-part`"),
         ]
         for c in cases {
             let r = try ws.run(c.arguments)
@@ -64,7 +65,8 @@ import TestSupport
         let port = Int.random(in: 20000...40000)
         let process = Process()
         process.executableURL = url
-        process.arguments = ["serve", "--port", String(port)]
+        // Behind a proxy, with a pending change of contracts to show (the rules themselves: no change).
+        process.arguments = ["serve", "--port", String(port), "--behind-proxy", "--rules-pending", "rules"]
         process.currentDirectoryURL = ws.dir
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
