@@ -154,7 +154,7 @@ struct UsersCommand: ParsableCommand {
     }
 
     struct Password: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Set a user's password, read from standard input.")
+        static let configuration = CommandConfiguration(abstract: "Set a user's password, read from standard input; closes their web sessions.")
         @OptionGroup var global: GlobalOptions
         @Argument var login: String
         @Flag(help: "Read the password from the first line of standard input (required).") var passwordStdin = false
@@ -167,7 +167,7 @@ struct UsersCommand: ParsableCommand {
             try UsersCommand.run(global) { ledger in
                 let password = try UsersCommand.readPassword()
                 try ledger.setPassword(login: login, hash: Accounts(ledger: ledger).hash(password: password), actor: global.who)
-                emit("password set for \(login)\n")
+                emit("password set for \(login); their web sessions are closed\n")
             }
         }
     }

@@ -30,6 +30,24 @@ import TestSupport
         #expect(audit.first?.actor == "admin")
     }
 
+    @Test func aNewPasswordReplacesTheOldOneAndClosesTheUsersSessions() throws {
+        let ws = try ScratchWorkspace()
+        let add = try Executable.run(["users", "add", "marie", "--name", "Marie", "--password-stdin"], in: ws.dir, input: "l-ancien-mot-de-passe\n")
+        #expect(add.status == 0, "\(add)")
+        let ledger = try ws.ledger()
+        let marie = try #require(try ledger.user(login: "marie"))
+        try ledger.createSession(tokenHash: String(repeating: "a", count: 64), userID: try #require(marie.id), csrfToken: "c",
+                                 expiresAt: Date().addingTimeInterval(3600))
+        let set = try Executable.run(["users", "password", "marie", "--password-stdin"], in: ws.dir, input: "le-nouveau-mot-de-passe\n")
+        #expect(set.status == 0 && set.stdout == "password set for marie; their web sessions are closed\n", "\(set)")
+        let after = try #require(try ledger.user(login: "marie"))
+        #expect(after.passwordHash != marie.passwordHash && after.passwordHash.hasPrefix("$2"))
+        #expect(try ledger.session(tokenHash: String(repeating: "a", count: 64)) == nil)
+        let short = try Executable.run(["users", "password", "marie", "--password-stdin"], in: ws.dir, input: "court\n")
+        #expect(short.status == 2 && short.stderr.contains("at least 10 characters"), "\(short)")
+        #expect(try ledger.user(login: "marie")?.passwordHash == after.passwordHash, "a refused password changes nothing")
+    }
+
     @Test func wrongUsersArgumentsExit2AndChangeNothing() throws {
         let ws = try ScratchWorkspace()
         #expect(try ws.run("users", "add", "marie", "--name", "Marie").status == 0)
