@@ -138,24 +138,9 @@ extension Ledger {
         }
     }
 
-    /// Takes the oldest pending message due at `now` for one attempt: counts the
-    /// attempt and moves its next attempt to `now + lease`, in one transaction,
-    /// so another sender running at the same time skips it, and a sender that
-    /// dies before recording the outcome leaves it to be tried again after the
-    /// lease. Nil when nothing is due.
+    /// Takes the oldest pending message due at `now` for one attempt, under a lease (see `claimDue`).
     public func claimDueMail(now: Date, lease: TimeInterval) throws -> OutboxMessage? {
-        try pool.write { db in
-            let at = Ledger.timestamp(now)
-            guard var message = try OutboxMessage.fetchOne(db, sql: """
-                SELECT * FROM outbox WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-                ORDER BY next_attempt_at, id LIMIT 1
-                """, arguments: [at]) else { return nil }
-            message.attempts += 1
-            message.nextAttemptAt = Ledger.timestamp(now.addingTimeInterval(lease))
-            try db.execute(sql: "UPDATE outbox SET attempts = ?, next_attempt_at = ? WHERE id = ?",
-                           arguments: [message.attempts, message.nextAttemptAt, message.id])
-            return message
-        }
+        try claimDue(OutboxMessage.self, now: now, lease: lease)
     }
 
     /// Records how an attempt ended: the attempt row and the message's new

@@ -147,19 +147,9 @@ extension Ledger {
         }
     }
 
-    /// Takes the oldest due pending notice for one attempt (as `claimDueMail`).
+    /// Takes the oldest due pending notice for one attempt, under a lease (see `claimDue`).
     public func claimDueNotice(now: Date, lease: TimeInterval) throws -> Notice? {
-        try pool.write { db in
-            let at = Ledger.timestamp(now)
-            guard var n = try Notice.fetchOne(db, sql: """
-                SELECT * FROM notice WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-                ORDER BY next_attempt_at, id LIMIT 1
-                """, arguments: [at]) else { return nil }
-            n.attempts += 1
-            n.nextAttemptAt = Ledger.timestamp(now.addingTimeInterval(lease))
-            try db.execute(sql: "UPDATE notice SET attempts = ?, next_attempt_at = ? WHERE id = ?", arguments: [n.attempts, n.nextAttemptAt, n.id])
-            return n
-        }
+        try claimDue(Notice.self, now: now, lease: lease)
     }
 
     /// Records how an attempt ended; `cancelled` when the reason to send is gone.

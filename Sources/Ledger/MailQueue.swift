@@ -1,0 +1,36 @@
+import Foundation
+import GRDB
+
+/// A row of a table of e-mails waiting to be sent (`outbox`, `notice`): both
+/// are sent the same way, one attempt at a time under a lease, so two senders
+/// running at once never send the same message twice.
+protocol QueuedMail: FetchableRecord, TableRecord {
+    var id: Int64? { get }
+    var attempts: Int { get set }
+    var nextAttemptAt: String? { get set }
+}
+
+extension OutboxMessage: QueuedMail {}
+extension Notice: QueuedMail {}
+
+extension Ledger {
+    /// Takes the oldest pending row due at `now` for one attempt: counts the
+    /// attempt and moves its next attempt to `now + lease`, in one transaction,
+    /// so another sender running at the same time skips it, and a sender that
+    /// dies before recording the outcome leaves it to be tried again after the
+    /// lease. Nil when nothing is due.
+    func claimDue<Mail: QueuedMail>(_ type: Mail.Type, now: Date, lease: TimeInterval) throws -> Mail? {
+        try pool.write { db in
+            let table = Mail.databaseTableName
+            guard var mail = try Mail.fetchOne(db, sql: """
+                SELECT * FROM \(table) WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+                ORDER BY next_attempt_at, id LIMIT 1
+                """, arguments: [Ledger.timestamp(now)]) else { return nil }
+            mail.attempts += 1
+            mail.nextAttemptAt = Ledger.timestamp(now.addingTimeInterval(lease))
+            try db.execute(sql: "UPDATE \(table) SET attempts = ?, next_attempt_at = ? WHERE id = ?",
+                           arguments: [mail.attempts, mail.nextAttemptAt, mail.id])
+            return mail
+        }
+    }
+}
