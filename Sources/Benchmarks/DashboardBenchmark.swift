@@ -16,18 +16,9 @@ public enum DashboardBenchmark {
         guard let period = Period(parsing: month) else { throw GenerationBenchmarkError("`\(month)` is not a month YYYY-MM") }
         let fm = FileManager.default
         let clock = ContinuousClock()
-        let folder = directory.appendingPathComponent("workspace-\(month)-\(siteCount)x\(clientCount)-seed\(seed)-v\(DemoGenerator.version)")
-        let marker = folder.appendingPathComponent(".complete")
+        let (folder, note) = try BenchWorkspace.generated(in: directory, sites: siteCount, clients: clientCount, month: month, seed: seed)
         let billed = folder.appendingPathComponent(".billed")
-        var lines: [String] = []
-        if !fm.fileExists(atPath: marker.path) {
-            try? fm.removeItem(at: folder)
-            let start = clock.now
-            let summary = try DemoWorkspace.write(to: folder, sites: siteCount, clients: clientCount, month: month, seed: seed)
-            try Data().write(to: marker)
-            lines.append("generated \(summary.clients) clients, \(summary.revenue?.ticketLines ?? 0) ticket lines "
-                + "in \(GenerationBenchmark.seconds(clock.now - start)) s")
-        }
+        var lines = [note]
         let workspace = try Workspace.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
         let ledger: Ledger
         if fm.fileExists(atPath: billed.path), fm.fileExists(atPath: workspace.config.databasePath) {
@@ -61,7 +52,8 @@ public enum DashboardBenchmark {
             switch random.below(4) {
             case 0: return ("all", Selection(scope: .all))
             case 1:
-                let n = random.inRange(3...50)
+                // A scope of 3 to 50 clients, never more than the month has (a small month would loop forever).
+                let n = min(random.inRange(3...50), clients.count)
                 var set = Set<String>()
                 while set.count < n { set.insert(clients[random.below(clients.count)]) }
                 return ("scope", Selection(scope: .clients(set)))

@@ -20,19 +20,8 @@ public enum GenerationBenchmark {
         guard let period = Period(parsing: month) else { throw GenerationBenchmarkError("`\(month)` is not a month YYYY-MM") }
         let fm = FileManager.default
         let clock = ContinuousClock()
-        let folder = directory.appendingPathComponent("workspace-\(month)-\(siteCount)x\(clientCount)-seed\(seed)-v\(DemoGenerator.version)")
-        let marker = folder.appendingPathComponent(".complete")
-        var lines: [String] = []
-        if !fm.fileExists(atPath: marker.path) {
-            try? fm.removeItem(at: folder)
-            let start = clock.now
-            let summary = try DemoWorkspace.write(to: folder, sites: siteCount, clients: clientCount, month: month, seed: seed)
-            try Data().write(to: marker)
-            lines.append("generated \(summary.clients) clients, \(summary.contracts) contracts, "
-                + "\(summary.revenue?.ticketLines ?? 0) ticket lines in \(seconds(clock.now - start)) s")
-        } else {
-            lines.append("reusing \(folder.path)")
-        }
+        let (folder, note) = try BenchWorkspace.generated(in: directory, sites: siteCount, clients: clientCount, month: month, seed: seed)
+        var lines = [note]
         let configPath = folder.appendingPathComponent("ardoise.yaml").path
         let workspace = try Workspace.open(configPath: configPath)
         for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: workspace.config.databasePath + suffix) }

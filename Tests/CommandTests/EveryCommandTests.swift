@@ -146,5 +146,10 @@ import TestSupport
         let bench = try ws.run("bench", "lint", "--files", "20")
         expectRuns(bench)
         #expect(!bench.stdout.isEmpty)
+        // A month smaller than the benchmark's client scopes (3 to 50 clients) still runs, and prints every query's figures.
+        let dashboard = try ws.run("bench", "dashboard", "--directory", "bench", "--sites", "1", "--clients", "4", "--runs", "3")
+        expectRuns(dashboard)
+        #expect(dashboard.stdout.contains("daily_revenue: ") && dashboard.stdout.contains("invoiced vs not: p50 "), "\(dashboard)")
+        #expect(dashboard.stdout.contains("target p95 under 100 ms: "))
     }
 }
