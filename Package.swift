@@ -68,7 +68,7 @@ let package = Package(
         // The team's web app (issue 13): Hummingbird server, users and permissions, French screens, JSON API.
         // Nothing below it imports it: the engine and the ledger know nothing of the web.
         .target(name: "WebApp", dependencies: [
-            "BillingModel", "Diagnostics", "Settings", "Ledger", "BillingEngine", "Workspace", "Imports", "Dashboards",
+            "BillingModel", "Diagnostics", "Settings", "Ledger", "BillingEngine", "Workspace", "Imports", "Dashboards", "ControlExports",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "HTTPTypes", package: "swift-http-types"),

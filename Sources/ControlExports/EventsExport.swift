@@ -15,7 +15,8 @@ import Spreadsheets
 /// is highlighted. A contract's discount or delivery fee is a difference too:
 /// the highlight says where to look, the `Documents` sheet says why.
 extension ControlExports {
-    public func events(period: Period, to path: String) throws -> ExportSummary {
+    /// `clients`: only these clients' orders (a web user's scope); nil: every client.
+    public func events(period: Period, clients: Set<String>? = nil, to path: String) throws -> ExportSummary {
         let workbook = try Workbook(path: path, constantMemory: true)
         let ordersSheet = try workbook.addSheet("Orders", columns: [
             Column("Order", width: 18), Column("Revision", width: 9), Column("Current", width: 8), Column("Client", width: 10),
@@ -36,12 +37,16 @@ extension ControlExports {
         ])
         let s = period.start, e = period.end
         try ledger.pool.read { db in
-            let scope = """
+            let inPeriod = """
                 SELECT order_id FROM event_order_revision WHERE event_date BETWEEN \(s.ordinal) AND \(e.ordinal)
                                                              OR delivered_day BETWEEN \(s.ordinal) AND \(e.ordinal)
                 UNION SELECT l.order_id FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id
                 WHERE i.status = 'issued' AND l.order_id IS NOT NULL AND i.issue_date BETWEEN '\(s)' AND '\(e)'
                 """
+            let scope = clients.map { """
+                SELECT order_id FROM (\(inPeriod)) WHERE order_id IN
+                  (SELECT order_id FROM event_order_revision WHERE client IN (\(ControlExports.sqlList($0))))
+                """ } ?? inPeriod
             // Document lines by order and revision.
             var billed: [String: [DocumentLine]] = [:]
             let docRows = try Row.fetchCursor(db, sql: """

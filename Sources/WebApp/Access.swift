@@ -36,7 +36,8 @@ public enum Feature: String, CaseIterable, Sendable {
         case .clients: return "/clients"
         case .audit: return "/audit"
         case .users: return "/utilisateurs"
-        case .exports, .closing: return nil
+        case .exports: return "/exports"
+        case .closing: return nil
         }
     }
 }

@@ -16,7 +16,7 @@ import WebApp
              "GET /factures", "GET /factures/:id", "GET /factures/:id/pdf", "GET /factures/:id/xml", "GET /factures-manuelles",
              "GET /imports", "GET /clients", "GET /clients/:code", "GET /audit", "GET /utilisateurs",
              "GET /api/v1/documents", "GET /api/v1/documents/:id", "GET /api/v1/documents/:id/pdf", "GET /api/v1/documents/:id/xml",
-             "GET /api/v1/revenue":
+             "GET /api/v1/revenue", "GET /exports", "GET /exports/:kind":
             return []
         case "GET /non-factures": return []
         case "POST /connexion": return [("login", "x"), ("password", "y")]
@@ -42,6 +42,7 @@ import WebApp
         return route.path.replacingOccurrences(of: ":id", with: String(document))
             .replacingOccurrences(of: ":code", with: f.clientIn)
             .replacingOccurrences(of: ":login", with: "cible")
+            .replacingOccurrences(of: ":kind", with: "restaurants")
     }
 
     @Test func everyRouteAnswersEachRightAndScopeAsTheTableSays() async throws {
