@@ -37,7 +37,7 @@ public enum Feature: String, CaseIterable, Sendable {
         case .audit: return "/audit"
         case .users: return "/utilisateurs"
         case .exports: return "/exports"
-        case .closing: return nil
+        case .closing: return "/cloture"
         }
     }
 }

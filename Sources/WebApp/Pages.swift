@@ -130,6 +130,7 @@ extension WebApp {
         "ligne": "Ligne modifiée.", "ecartee": "Proforma écartée.", "validee": "Proforma validée : facture émise.",
         "validees": "Proformas validées : factures émises.", "avoir": "Avoir créé.", "creee": "Proforma créée, à valider.",
         "utilisateur": "Utilisateur créé.", "droits": "Droits enregistrés.", "activation": "Utilisateur mis à jour.",
+        "cloture": "Mois clôturé.", "cloture-refusee": "Clôture refusée : des contrôles ont échoué (voir ci-dessous) ; indiquez un motif pour clôturer malgré tout.",
     ]
 
     func notice(_ call: Call) -> String? { call.query("fait").flatMap { Self.notices[$0] } }

@@ -64,6 +64,8 @@ public enum ScopeTarget: Sendable, Equatable {
     case clientInForm
     /// The path's `:code` is a client code.
     case clientInPath
+    /// The whole company's books (the closing): only users who see every client; a scoped user gets 403.
+    case wholeCompany
 }
 
 /// Who may call a route.
@@ -211,6 +213,9 @@ public final class WebApp: Sendable {
                                                              : "Vous n'avez pas accès à « \(feature.title) ».")
                 }
             }
+            if route.scope == .wholeCompany, let identity, !seesEveryClient(identity) {
+                throw WebError(.forbidden, "Cette page couvre toute la société : elle est réservée aux utilisateurs qui voient tous les clients.")
+            }
             var form = Form()
             if route.method == .post {
                 let body = try await request.collectBody(upTo: 1 << 20)
@@ -274,6 +279,8 @@ public final class WebApp: Sendable {
         if let identity {
             let menu: [[String: Any]] = Feature.allCases.compactMap { f in
                 guard identity.can(f, .read), let href = f.home else { return nil }
+                // The closing covers the whole company: not offered to a user who sees some clients only.
+                if f == .closing && !seesEveryClient(identity) { return nil }
                 return ["href": href, "label": f.title, "feature": f.rawValue, "current": f == current]
             }
             context["user"] = ["menu": menu, "csrf": csrf, "name": identity.access.user.displayName] as [String: Any]

@@ -4,6 +4,7 @@ enum Templates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "error": error, "table": table, "document": document,
         "manual": manual, "users": users, "client": client, "message": message, "dashboard": dashboard,
+        "closing": WebApp.closingTemplate,
     ]
 
     /// Revenue by activity: filters, totals, invoiced or not, and the charts (SVG drawn on the server).

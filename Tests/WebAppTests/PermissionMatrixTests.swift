@@ -16,7 +16,7 @@ import WebApp
              "GET /factures", "GET /factures/:id", "GET /factures/:id/pdf", "GET /factures/:id/xml", "GET /factures-manuelles",
              "GET /imports", "GET /clients", "GET /clients/:code", "GET /audit", "GET /utilisateurs",
              "GET /api/v1/documents", "GET /api/v1/documents/:id", "GET /api/v1/documents/:id/pdf", "GET /api/v1/documents/:id/xml",
-             "GET /api/v1/revenue", "GET /exports", "GET /exports/:kind":
+             "GET /api/v1/revenue", "GET /exports", "GET /exports/:kind", "GET /cloture":
             return []
         case "GET /non-factures": return []
         case "POST /connexion": return [("login", "x"), ("password", "y")]
@@ -32,6 +32,8 @@ import WebApp
         case "POST /utilisateurs/:login/droits": return [("fonction", "audit"), ("niveau", "read")]
         case "POST /utilisateurs/:login/activation": return [("actif", "1")]
         case "POST /api/v1/proformas/:id/validate": return []
+        // Checks fail (proformas wait) and no reason is given: refused, nothing closed, so the other routes still work.
+        case "POST /cloture": return [("mois", "2026-10")]
         default: return nil
         }
     }
@@ -55,6 +57,7 @@ import WebApp
                     let login = "m-\(feature.rawValue)-\(level.name)-\(inScope ? "in" : "out")"
                     made[login] = try f.user(login, rights: [(feature, level)], clients: [inScope ? f.clientIn : f.clientOut])
                 }
+                made["m-\(feature.rawValue)-\(level.name)-all"] = try f.user("m-\(feature.rawValue)-\(level.name)-all", rights: [(feature, level)])
             }
         }
         let users = made
@@ -81,6 +84,8 @@ import WebApp
                         let what = "\(route.method) \(route.path) as \(feature.rawValue)=\(level.name) \(inScope ? "in" : "out of") scope"
                         if level < needed {
                             #expect(response.status == .forbidden, "\(what): \(response.status)")
+                        } else if route.scope == .wholeCompany {
+                            #expect(response.status == .forbidden, "\(what): the whole company's books to a scoped user: \(response.status)")
                         } else if route.scope != .none && !inScope {
                             #expect(response.status == .notFound, "\(what): \(response.status)")
                             #expect(!response.text.contains(f.clientIn), "\(what): the 404 names the client")
@@ -90,6 +95,21 @@ import WebApp
                             if response.status.code < 400 { succeeded.insert("\(route.method) \(route.path)") }
                         }
                         cells += 1
+                    }
+                }
+                // Whole-company routes: a user who sees every client, at each level.
+                if route.scope == .wholeCompany {
+                    for level in AccessLevel.allCases {
+                        let user = try #require(users["m-\(feature.rawValue)-\(level.name)-all"])
+                        let response = try await send(client, route.method, Self.path(route, f), as: user, form: form)
+                        let what = "\(route.method) \(route.path) as \(feature.rawValue)=\(level.name) on every client"
+                        if level < needed {
+                            #expect(response.status == .forbidden, "\(what): \(response.status)")
+                        } else {
+                            #expect(![.unauthorized, .forbidden, .notFound].contains(response.status) && response.status.code < 500,
+                                    "\(what): \(response.status) \(response.text.prefix(300))")
+                            if response.status.code < 400 { succeeded.insert("\(route.method) \(route.path)") }
+                        }
                     }
                 }
             }

@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+import HummingbirdTesting
+import Ledger
+import Testing
+import WebApp
+
+/// Clôture: the checks of a month in French, closing through the engine (refused while checks fail unless a
+/// reason is given, final once done), and only for users who see every client.
+@Suite(.serialized) struct ClosingScreenTests {
+    static func closed(_ f: Fixture) throws -> [Row] {
+        try f.ledger.pool.read { db in try Row.fetchAll(db, sql: "SELECT month, closed_by, forced_reason FROM closed_month") }
+    }
+
+    @Test func aControllerReadsTheChecksAndAnAccountantClosesWithAReason() async throws {
+        let f = try Fixture()
+        let controller = try f.user("controle", rights: [(.closing, .read)])
+        let accountant = try f.user("compta", rights: [(.closing, .write)])
+        try await f.app.application().test(.router) { client in
+            let page = try await send(client, .get, "/cloture", as: controller)
+            #expect(page.status == .ok && page.text.contains("Clôture de 2026-10"), "the last month that has ended")
+            #expect(page.text.contains("id=\"menu-closing\""))
+            #expect(page.text.contains("Aucune proforma en attente pour le mois") && page.text.contains("échoué"))
+            #expect(page.text.contains("Validez-les ou écartez-les"), "what to do, in French")
+            #expect(!page.text.contains("id=\"form-cloture\""), "no form for a reader")
+
+            let form = try await send(client, .get, "/cloture?mois=2026-10", as: accountant)
+            #expect(form.text.contains("id=\"form-cloture\"") && form.text.contains("id=\"cloture-motif\""))
+            // Checks fail: without a reason nothing is closed.
+            let refused = try await send(client, .post, "/cloture", as: accountant, form: [("mois", "2026-10")])
+            #expect(refused.status == .seeOther && refused.header("Location") == "/cloture?mois=2026-10&fait=cloture-refusee")
+            #expect(try Self.closed(f).isEmpty)
+            let forced = try await send(client, .post, "/cloture", as: accountant, form: [("mois", "2026-10"), ("motif", "audit de test")])
+            #expect(forced.header("Location") == "/cloture?mois=2026-10&fait=cloture")
+            let rows = try Self.closed(f)
+            #expect(rows.count == 1 && rows.first?["closed_by"] == "compta" && rows.first?["forced_reason"] == "audit de test")
+            let after = try await send(client, .get, "/cloture?mois=2026-10&fait=cloture", as: accountant)
+            #expect(after.text.contains("Mois clôturé.") && after.text.contains("2026-10-31 : clôturé."))
+            #expect(!after.text.contains("id=\"form-cloture\""), "a closed month is final")
+            let again = try await send(client, .post, "/cloture", as: accountant, form: [("mois", "2026-10"), ("motif", "encore")])
+            #expect(again.status == .unprocessableContent && again.text.contains("already closed"))
+            #expect(try await send(client, .get, "/cloture?mois=2026-W42", as: accountant).status == .unprocessableContent)
+        }
+    }
+
+    @Test func aUserScopedToSomeClientsHasNoClosing() async throws {
+        let f = try Fixture()
+        let scoped = try f.user("suivi", rights: [(.closing, .write), (.dashboard, .read)], clients: [f.clientIn])
+        try await f.app.application().test(.router) { client in
+            #expect(!(try await send(client, .get, "/", as: scoped)).text.contains("id=\"menu-closing\""))
+            let page = try await send(client, .get, "/cloture", as: scoped)
+            #expect(page.status == .forbidden && page.text.contains("toute la société"))
+            let post = try await send(client, .post, "/cloture", as: scoped, form: [("mois", "2026-10"), ("motif", "x")])
+            #expect(post.status == .forbidden)
+        }
+        #expect(try Self.closed(f).isEmpty)
+    }
+}
