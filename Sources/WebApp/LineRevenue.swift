@@ -1,0 +1,54 @@
+import BillingModel
+import Foundation
+import Ledger
+
+/// The revenue behind a document's lines, as the document page shows it: per
+/// line a `<details id="revenu-ligne-N">` with the site-days, the register
+/// file and version each was read from, and the counts (no script).
+extension WebApp {
+    /// The template context of `revenue` for the line at `position`.
+    func revenueContext(_ revenue: LineRevenue?, client: String) -> [String: Any] {
+        guard let revenue else { return ["summary": "Rien n'indique le revenu de cette ligne.", "hasDays": false] }
+        switch revenue.basis {
+        case .order(let id, let revision):
+            return ["summary": "Commande d'événement \(id)\(revision.map { ", révision \($0)" } ?? "") : prix de la commande, sans revenu de caisse.",
+                    "hasDays": false]
+        case .fixedFee(let period):
+            return ["summary": "Frais fixe du contrat pour \(period.frenchName) : aucun revenu de caisse derrière cette ligne.", "hasDays": false]
+        case .credit:
+            return ["summary": "Ligne d'avoir : elle crédite une ligne d'un document émis (voir l'explication), sans revenu de caisse propre.",
+                    "hasDays": false]
+        case .typedIn:
+            return ["summary": "Ligne saisie à la main : aucun revenu de caisse derrière elle.", "hasDays": false]
+        case .unknown:
+            return ["summary": "Rien n'indique le revenu de cette ligne.", "hasDays": false]
+        case .registers(let site, let period, let category, let cafeteria):
+            var scope = "client \(client), " + (site.map { "site \($0)" } ?? "tous ses sites")
+            if let category { scope += category == "INV" ? ", invités" : ", catégorie \(category)" }
+            if cafeteria { scope += ", tickets de cafétéria" }
+            scope += ", \(period.start == period.end ? "le \(period.start.french)" : "du \(period.start.french) au \(period.end.french)")"
+            guard !revenue.days.isEmpty else {
+                return ["summary": "Revenus des caisses (\(scope)) : aucun ticket.", "hasDays": false]
+            }
+            let siteDays = revenue.days.count
+            let covers = cafeteria ? "" : ", \(French.count(revenue.covers)) couverts"
+            let days: [[String: Any]] = revenue.days.map { d in
+                ["day": d.day.french, "site": d.site, "file": d.fileName,
+                 "version": d.recorded ? String(d.fileVersion) : "\(d.fileVersion) (actuelle)",
+                 "tickets": French.count(d.tickets), "covers": cafeteria ? "—" : French.count(d.covers),
+                 "ttc": euros(d.amountTTC.cents), "share": euros(d.employerShare.cents)]
+            }
+            var context: [String: Any] = [
+                "summary": "Revenus des caisses (\(scope)) : \(siteDays) jour\(siteDays > 1 ? "s" : "")-site, "
+                    + "\(French.count(revenue.tickets)) tickets\(covers), \(euros(revenue.amountTTC.cents)) TTC",
+                "hasDays": true, "days": days,
+                "total": ["tickets": French.count(revenue.tickets), "covers": cafeteria ? "—" : French.count(revenue.covers),
+                          "ttc": euros(revenue.amountTTC.cents), "share": euros(revenue.employerShare.cents)],
+            ]
+            if revenue.days.contains(where: { !$0.recorded }) {
+                context["note"] = "« actuelle » : jour-site que le document n'a pas enregistré à sa génération (fenêtre d'un frais), lu dans sa version actuelle."
+            }
+            return context
+        }
+    }
+}
