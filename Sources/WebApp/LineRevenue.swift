@@ -22,10 +22,16 @@ extension WebApp {
             return ["summary": "Ligne saisie à la main : aucun revenu de caisse derrière elle.", "hasDays": false]
         case .unknown:
             return ["summary": "Rien n'indique le revenu de cette ligne.", "hasDays": false]
-        case .registers(let site, let period, let category, let cafeteria):
-            var scope = "client \(client), " + (site.map { "site \($0)" } ?? "tous ses sites")
-            if let category { scope += category == "INV" ? ", invités" : ", catégorie \(category)" }
+        case .registers(let selection):
+            let period = selection.period, cafeteria = selection.cafeteria
+            var scope = "client \(client), " + (selection.site.map { "site \($0)" } ?? "tous ses sites")
+            if let category = selection.category {
+                scope += category == "INV" ? ", invités" : ", catégorie \(category)"
+            } else if !selection.guests {
+                scope += ", invités exclus"
+            }
             if cafeteria { scope += ", tickets de cafétéria" }
+            if let rate = selection.rate { scope += ", lignes à la TVA de \(rate.french) %" }
             scope += ", \(period.start == period.end ? "le \(period.start.french)" : "du \(period.start.french) au \(period.end.french)")"
             guard !revenue.days.isEmpty else {
                 return ["summary": "Revenus des caisses (\(scope)) : aucun ticket.", "hasDays": false]

@@ -38,8 +38,8 @@ import TestSupport
         #expect(results.map(\.status) == [status], "\(results)")
     }
 
-    func line(_ label: String, _ explanation: String, site: String? = "LD01", order: String? = nil) -> NewInvoiceLine {
-        NewInvoiceLine(label: label, quantity: 1, unitPrice: Price(Money(cents: 100)), net: Money(cents: 100), vat: VATRate(whole: 10),
+    func line(_ label: String, _ explanation: String, site: String? = "LD01", order: String? = nil, vat: VATRate = VATRate(whole: 10)) -> NewInvoiceLine {
+        NewInvoiceLine(label: label, quantity: 1, unitPrice: Price(Money(cents: 100)), net: Money(cents: 100), vat: vat,
                        site: site, service: october, termLine: 9, explanation: explanation, orderId: order, orderRevision: order == nil ? nil : 2)
     }
 
@@ -48,7 +48,9 @@ import TestSupport
             line("Subvention catégorie A", "2 covers of category A × 4.20 HT = 8.40; edited by marie: arrondi"),
             line("Repas des invités", "1 guest tickets, 13.00 TTC / (1 + 10%) = 11.82 HT"),
             line("Droit d'admission", "3 covers (guests included) × 2.35 HT = 7.05", site: nil),
-            line("Participation cafétéria (TVA 5,5 %)", "20% of badge holders' cafeteria tickets 3.50 TTC / (1 + 5.5%) = 0.66 HT"),
+            line("Participation cafétéria (TVA 5,5 %)", "20% of badge holders' cafeteria tickets 2.00 TTC / (1 + 5.5%) = 0.38 HT",
+                 vat: VATRate(tenThousandths: 55_000)),
+            line("Participation cafétéria (TVA 10 %)", "20% of badge holders' cafeteria tickets 1.50 TTC / (1 + 10%) = 0.27 HT"),
             line("Frais de gestion octobre 2026", "1500.00 HT per month in arrears = 1500.00", site: nil),
             line("Plateaux", "order EVT-2026-1 revision 2: 1 × 1.00 = 1.00", order: "EVT-2026-1"),
         ]
@@ -77,10 +79,10 @@ import TestSupport
         let file = try #require(try ledger.pool.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM imported_file") })
         let doc = try proforma(ledger, key: "a", recorded: true)
         let behind = try ledger.revenueBehind(doc)
-        #expect(behind.map(\.position) == [1, 2, 3, 4, 5, 6])
+        #expect(behind.map(\.position) == [1, 2, 3, 4, 5, 6, 7])
 
         let subsidy = behind[0]
-        #expect(subsidy.basis == .registers(site: "LD01", period: october, category: "A", cafeteria: false))
+        #expect(subsidy.basis == .registers(RegisterSelection(site: "LD01", period: october, category: "A")))
         #expect(subsidy.days.map(\.fileName) == ["PIE_LD01_20261005.csv"])
         #expect(subsidy.days.map(\.fileVersion) == [1])
         #expect(subsidy.days.map(\.recorded) == [true])
@@ -92,7 +94,7 @@ import TestSupport
         #expect(subsidy.employerShare.cents == a.share && a.share == 840)
 
         let guests = behind[1]
-        #expect(guests.basis == .registers(site: "LD01", period: october, category: "INV", cafeteria: false))
+        #expect(guests.basis == .registers(RegisterSelection(site: "LD01", period: october, category: "INV", rate: VATRate(whole: 10))))
         #expect(guests.tickets == 1 && guests.covers == 1 && guests.amountTTC == Money(cents: 1300))
 
         // No site on the line: every site of the document; every category, guests included.
@@ -102,12 +104,20 @@ import TestSupport
         #expect(admission.covers == 3)
         #expect(admission.amountTTC.cents == all.amount && all.amount == 2850)
 
+        // Cafeteria lines per VAT rate: ticket 1's cafeteria line at 5.5%, ticket 4 at 10%.
         let cafeteria = behind[3]
-        #expect(cafeteria.basis == .registers(site: "LD01", period: october, category: nil, cafeteria: true))
-        #expect(cafeteria.tickets == 2 && cafeteria.covers == 0 && cafeteria.amountTTC == Money(cents: 350))
+        #expect(cafeteria.basis == .registers(RegisterSelection(site: "LD01", period: october, guests: false, cafeteria: true,
+                                                                  rate: VATRate(tenThousandths: 55_000))))
+        #expect(cafeteria.tickets == 1 && cafeteria.covers == 0 && cafeteria.amountTTC == Money(cents: 200))
+        #expect(behind[4].tickets == 1 && behind[4].amountTTC == Money(cents: 150))
+        let cafet = try ledger.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT vat_rate, SUM(amount) FROM ticket_line WHERE client = 'ACME' AND activity = 'CAFET' GROUP BY vat_rate ORDER BY vat_rate")
+                .map { [$0[0], $0[1]] as [Int64] }
+        }
+        #expect(cafet == [[55_000, 200], [100_000, 150]])
 
-        #expect(behind[4].basis == .fixedFee(period: october) && behind[4].days.isEmpty)
-        #expect(behind[5].basis == .order(id: "EVT-2026-1", revision: 2) && behind[5].days.isEmpty)
+        #expect(behind[5].basis == .fixedFee(period: october) && behind[5].days.isEmpty)
+        #expect(behind[6].basis == .order(id: "EVT-2026-1", revision: 2) && behind[6].days.isEmpty)
     }
 
     @Test func aProformaShowsTheVersionItRecordedAndADocumentWithoutRecordTheCurrentOne() throws {

@@ -194,4 +194,37 @@ import TestSupport
             #expect(html.contains(euros(withRevenue.amountTTC.cents)))
         }
     }
+
+    /// On the billed demo month, the revenue shown behind a line is what the engine computed it from:
+    /// the covers of a subsidy line, the covers (guests included) of an admission fee, the TTC of guests
+    /// and cafeteria tickets and the employer share recorded, at the line's rate, as the explanation states them.
+    @Test func theRevenueBehindALineIsWhatTheEngineBilled() throws {
+        let f = try Fixture()
+        var checked: [String: Int] = [:]
+        for doc in try f.ledger.invoices(status: .proforma) + f.ledger.invoices(status: .issued) where doc.origin == .contract {
+            let id = try #require(doc.id)
+            let stored = try #require(try f.ledger.invoice(id: id))
+            let behind = Dictionary(uniqueKeysWithValues: try f.ledger.revenueBehind(stored).map { ($0.position, $0) })
+            for line in stored.lines {
+                let e = line.explanation, revenue = try #require(behind[line.position])
+                if let m = French.match(#"^(\d+) covers of category (\S+) × "#, e) {
+                    #expect(revenue.covers == Int(m[1]), "\(e): \(revenue.covers) covers shown")
+                    checked["category", default: 0] += 1
+                } else if let m = French.match(#"^(\d+) covers \(guests included\) × "#, e) {
+                    #expect(revenue.covers == Int(m[1]), "\(e): \(revenue.covers) covers shown")
+                    checked["admission", default: 0] += 1
+                } else if let m = French.match(#"^\d+ guest tickets, ([\d.]+) TTC"#, e) {
+                    #expect(revenue.amountTTC.description == m[1], "\(e): \(revenue.amountTTC) TTC shown")
+                    checked["guests", default: 0] += 1
+                } else if let m = French.match(#"^employer share recorded by the registers ([\d.]+) TTC"#, e) {
+                    #expect(revenue.employerShare.description == m[1], "\(e): \(revenue.employerShare) employer share shown")
+                    checked["recorded", default: 0] += 1
+                } else if let m = French.match(#"badge holders' cafeteria tickets ([\d.]+) TTC"#, e) {
+                    #expect(revenue.amountTTC.description == m[1], "\(e): \(revenue.amountTTC) TTC shown")
+                    checked["cafeteria", default: 0] += 1
+                }
+            }
+        }
+        #expect(checked.count >= 4 && checked.values.reduce(0, +) > 20, "\(checked)")
+    }
 }
