@@ -24,6 +24,41 @@ enum French {
     /// The French name of an audit action; an action unknown here is shown as stored.
     static func auditAction(_ action: String) -> String { auditActions[action] ?? action }
 
+    /// The details of the audit entries the engine writes about documents, in French; a person's reason
+    /// is kept as typed, and details not recognised here are shown as stored.
+    static func auditDetails(_ action: String, _ details: String) -> String {
+        switch action {
+        case "generate":
+            guard let m = match(#"^(contract|events|correction|manual|credit) (invoice|credit_note) for (\S+)( billed to (\S+))? (\S+), (\d+) lines, (-?[\d.]+) TTC$"#, details) else { break }
+            let origin = ["contract": "contrat", "events": "événement", "correction": "correction", "manual": "saisie manuelle", "credit": "avoir"][m[1]] ?? m[1]
+            let period = m[6].split(separator: ".").filter { !$0.isEmpty }.map { date(String($0)) }.joined(separator: " au ")
+            return "\(m[2] == "invoice" ? "facture" : "avoir")\(m[1] == "credit" ? "" : " (\(origin))") pour \(m[3])\(m[5].isEmpty ? "" : ", payée par \(m[5])"), "
+                + "\(m[6].contains("..") ? "du " : "le ")\(period), \(m[7]) ligne\(m[7] == "1" ? "" : "s"), \(numbers(m[8])) TTC"
+        case "validate":
+            guard let m = match(#"^issued as (\S+) on (\d{4}-\d{2}-\d{2}), due (\d{4}-\d{2}-\d{2})$"#, details) else { break }
+            return "émise sous le numéro \(m[1]) le \(date(m[2])), échéance le \(date(m[3]))"
+        case "discard":
+            if details == "regenerated" { return "remplacée par une nouvelle génération" }
+            if details == "generated again: the period bills nothing under this key any more" {
+                return "générée à nouveau : la période ne facture plus rien sous cette clé"
+            }
+        case "edit":
+            guard let m = match(#"^(.*) \(lines (\d+) → (\d+), total TTC (-?[\d.]+) → (-?[\d.]+)\)$"#, details) else { break }
+            return "\(m[1]) (lignes \(m[2]) → \(m[3]), total TTC \(numbers(m[4])) → \(numbers(m[5])))"
+        case "credit":
+            guard let m = match(#"^credit note for (\S+): "#, details) else { break }
+            return "avoir sur \(m[1]) : " + details[m.end...]
+        case "sign in":
+            if details == "web session opened" { return "session web ouverte" }
+        case "store":
+            if details.hasPrefix("issued before documents were stored") {
+                return "émise avant l'archivage des documents : PDF et XML produits maintenant, avec les paramètres du jour, et chaînés"
+            }
+        default: break
+        }
+        return details
+    }
+
     // MARK: explanations
 
     /// A line's explanation in French. A person's words (the reason of an edit,

@@ -227,4 +227,25 @@ import TestSupport
         }
         #expect(checked.count >= 4 && checked.values.reduce(0, +) > 20, "\(checked)")
     }
+
+    @Test func theDocumentsAuditDetailsHaveTheirFrenchWording() {
+        let cases: [(String, String, String)] = [
+            ("generate", "contract invoice for C0001 2026-10-01..2026-10-31, 12 lines, 1480.15 TTC",
+             "facture (contrat) pour C0001, du 01/10/2026 au 31/10/2026, 12 lignes, 1\u{202F}480,15 TTC"),
+            ("generate", "events invoice for C0002 billed to C0002-CSE 2026-10-14, 1 lines, 55.00 TTC",
+             "facture (événement) pour C0002, payée par C0002-CSE, le 14/10/2026, 1 ligne, 55,00 TTC"),
+            ("generate", "credit credit_note for C0001 2026-10-01..2026-10-31, 1 lines, 480.15 TTC",
+             "avoir pour C0001, du 01/10/2026 au 31/10/2026, 1 ligne, 480,15 TTC"),
+            ("validate", "issued as FA-2026-000009 on 2026-11-02, due 2026-12-31",
+             "émise sous le numéro FA-2026-000009 le 02/11/2026, échéance le 31/12/2026"),
+            ("discard", "regenerated", "remplacée par une nouvelle génération"),
+            ("discard", "doublon avec la 12", "doublon avec la 12"),
+            ("edit", "recompté 2.5 (lines 3 → 3, total TTC 1480.15 → 1490.15)",
+             "recompté 2.5 (lignes 3 → 3, total TTC 1\u{202F}480,15 → 1\u{202F}490,15)"),
+            ("credit", "credit note for FA-2026-000009: geste commercial", "avoir sur FA-2026-000009 : geste commercial"),
+            ("sign in", "web session opened", "session web ouverte"),
+            ("user grant", "compta audit read", "compta audit read"),
+        ]
+        for (action, english, french) in cases { #expect(French.auditDetails(action, english) == french, "\(action): \(english)") }
+    }
 }
