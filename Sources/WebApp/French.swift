@@ -90,13 +90,15 @@ enum French {
     /// English phrases of the engine's explanations (ContractLanguage's compiler, the engine's events,
     /// corrections and credit notes) and their French, most specific first.
     static let phrases: [(String, String)] = [
+        // Decimal commas: a list inside max(…) and min(…) is separated by a semicolon.
+        (#"^max\(([-\d.]+( \(floor prorated \d+/\d+ days\))?), "#, "max($1 ; "),
         // A term bound to some sites.
         (#" \(only at site (\S+)\)$"#, " (seulement au site $1)"),
         (#" \(only at sites ([^)]+)\)$"#, " (seulement aux sites $1)"),
         // Index revisions, in the explanation of a revised price.
         (#"revised on (\d{4})-(\d{2})-(\d{2}): "#, "révisé le $3/$2/$1 : "),
         // Subsidies.
-        (#"(\d+) covers of category (\S+), each min\(([^ ]+) TTC, tray TTC\), sum "#, "$1 couverts de la catégorie $2, chacun min($3 TTC, plateau TTC), somme "),
+        (#"(\d+) covers of category (\S+), each min\(([^ ]+) TTC, tray TTC\), sum "#, "$1 couverts de la catégorie $2, chacun min($3 TTC ; plateau TTC), somme "),
         (#"(\d+) covers of category "#, "$1 couverts de la catégorie "),
         (#"^employer share recorded by the registers "#, "part patronale enregistrée par les caisses "),
         (#", guests billed apart"#, ", invités facturés à part"),
@@ -171,6 +173,9 @@ enum French {
 
     /// French for an integer count: `1 234`.
     static func count(_ n: Int) -> String { (n < 0 ? "-" : "") + group(String(n.magnitude)) }
+
+    /// `n` and its noun, singular for 0 and 1 as French has it: `1 couvert`, `0 couvert`, `12 couverts`.
+    static func count(_ n: Int, _ singular: String, _ plural: String) -> String { "\(count(n)) \(abs(n) <= 1 ? singular : plural)" }
 
     // MARK: regular expressions
 

@@ -37,7 +37,7 @@ extension WebApp {
                 return ["summary": "Revenus des caisses (\(scope)) : aucun ticket.", "hasDays": false]
             }
             let siteDays = revenue.days.count
-            let covers = cafeteria ? "" : ", \(French.count(revenue.covers)) couverts"
+            let covers = cafeteria ? "" : ", " + French.count(revenue.covers, "couvert", "couverts")
             let days: [[String: Any]] = revenue.days.map { d in
                 ["day": d.day.french, "site": d.site, "file": d.fileName,
                  "version": d.recorded ? String(d.fileVersion) : "\(d.fileVersion) (actuelle)",
@@ -45,8 +45,8 @@ extension WebApp {
                  "ttc": euros(d.amountTTC.cents), "share": euros(d.employerShare.cents)]
             }
             var context: [String: Any] = [
-                "summary": "Revenus des caisses (\(scope)) : \(siteDays) jour\(siteDays > 1 ? "s" : "")-site, "
-                    + "\(French.count(revenue.tickets)) tickets\(covers), \(euros(revenue.amountTTC.cents)) TTC",
+                "summary": "Revenus des caisses (\(scope)) : \(French.count(siteDays, "jour-site", "jours-site")), "
+                    + "\(French.count(revenue.tickets, "ticket", "tickets"))\(covers), \(euros(revenue.amountTTC.cents)) TTC",
                 "hasDays": true, "days": days,
                 "total": ["tickets": French.count(revenue.tickets), "covers": cafeteria ? "—" : French.count(revenue.covers),
                           "ttc": euros(revenue.amountTTC.cents), "share": euros(revenue.employerShare.cents)],
