@@ -93,6 +93,8 @@ public struct RevenueSiteDay: Sendable, Hashable {
     /// (`invoice_site_day`); false for a site-day it did not record (a fee's
     /// window before the billing period), read at its current version.
     public var recorded: Bool
+    /// The current version of the site-day's file when a corrected file replaced the one read (nil: it is current).
+    public var currentVersion: Int?
     /// Tickets of the client (of the category; cafeteria tickets for a cafeteria line).
     public var tickets: Int
     /// Covers as the engine counts them: tickets whose self-service and brasserie lines sum above zero.
@@ -140,20 +142,22 @@ extension Ledger {
         /// cover, and its figures per VAT rate.
         struct Ticket { var meal: Int64 = 0, hasMeal = false, rates: [Int64: Figures] = [:] }
         struct Figures { var amount: Int64 = 0, share: Int64 = 0, cafet: Int64 = 0, cafetShare: Int64 = 0, hasCafet = false }
-        struct File { var site: String, day: Int, name: String, version: Int, recorded: Bool }
+        struct File { var site: String, day: Int, name: String, version: Int, recorded: Bool, current: Int? }
         let (files, tickets): ([Int64: File], [Int64: [(category: String, ticket: Ticket)]]) = try pool.read { db in
             // The lines' sites and the document's own (a fee counted over every site, no site on its line, reads those).
             var files: [Int64: File] = [:]
             let siteList = "[" + sites.sorted().map(JSON.string).joined(separator: ",") + "]"
             for r in try Row.fetchAll(db, sql: """
-                SELECT COALESCE(r.file_id, sd.current_file_id), sd.site, sd.day, f.name, f.version, r.file_id IS NOT NULL
+                SELECT COALESCE(r.file_id, sd.current_file_id), sd.site, sd.day, f.name, f.version, r.file_id IS NOT NULL,
+                       CASE WHEN c.id <> f.id THEN c.version END
                 FROM site_day sd
                 LEFT JOIN invoice_site_day r ON r.invoice_id = ? AND r.site = sd.site AND r.day = sd.day
                 JOIN imported_file f ON f.id = COALESCE(r.file_id, sd.current_file_id)
+                JOIN imported_file c ON c.id = sd.current_file_id
                 WHERE sd.site IN (SELECT value FROM json_each(?) UNION SELECT site FROM invoice_site_day WHERE invoice_id = ?)
                   AND sd.day BETWEEN ? AND ?
                 """, arguments: [id, siteList, id, lo, hi]) {
-                files[r[0]] = File(site: r[1], day: r[2], name: r[3], version: r[4], recorded: r[5])
+                files[r[0]] = File(site: r[1], day: r[2], name: r[3], version: r[4], recorded: r[5], current: r[6])
             }
             // The client's ticket lines of those files, summed per ticket and VAT rate (a few thousand rows a month).
             struct Key: Hashable { var file: Int64, ticket: String, category: String }
@@ -188,7 +192,7 @@ extension Ledger {
             for (fileID, f) in ordered where (selection.site == nil || f.site == selection.site)
                 && f.day >= period.start.ordinal && f.day <= period.end.ordinal {
                 var d = RevenueSiteDay(site: f.site, day: Day(ordinal: f.day), fileName: f.name, fileVersion: f.version, recorded: f.recorded,
-                                       tickets: 0, covers: 0, amountTTC: .zero, employerShare: .zero)
+                                       currentVersion: f.current, tickets: 0, covers: 0, amountTTC: .zero, employerShare: .zero)
                 for (c, t) in tickets[fileID] ?? [] where selection.includes(category: c) {
                     let figures = selection.rate.map { r in t.rates[r.tenThousandths].map { [$0] } ?? [] } ?? Array(t.rates.values)
                     guard !figures.isEmpty else { continue }

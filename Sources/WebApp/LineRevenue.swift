@@ -40,7 +40,8 @@ extension WebApp {
             let covers = cafeteria ? "" : ", " + French.count(revenue.covers, "couvert", "couverts")
             let days: [[String: Any]] = revenue.days.map { d in
                 ["day": d.day.french, "site": d.site, "file": d.fileName,
-                 "version": d.recorded ? String(d.fileVersion) : "\(d.fileVersion) (actuelle)",
+                 "version": d.currentVersion.map { "\(d.fileVersion) (corrigé depuis : \($0))" }
+                    ?? (d.recorded ? String(d.fileVersion) : "\(d.fileVersion) (actuelle)"),
                  "tickets": French.count(d.tickets), "covers": cafeteria ? "—" : French.count(d.covers),
                  "ttc": euros(d.amountTTC.cents), "share": euros(d.employerShare.cents)]
             }
@@ -51,9 +52,15 @@ extension WebApp {
                 "total": ["tickets": French.count(revenue.tickets), "covers": cafeteria ? "—" : French.count(revenue.covers),
                           "ttc": euros(revenue.amountTTC.cents), "share": euros(revenue.employerShare.cents)],
             ]
+            var notes: [String] = []
             if revenue.days.contains(where: { !$0.recorded }) {
-                context["note"] = "« actuelle » : jour-site que le document n'a pas enregistré à sa génération (fenêtre d'un frais), lu dans sa version actuelle."
+                notes.append("« actuelle » : jour-site que le document n'a pas enregistré à sa génération (fenêtre d'un frais), lu dans sa version actuelle.")
             }
+            if revenue.days.contains(where: { $0.currentVersion != nil }) {
+                notes.append("« corrigé depuis » : un fichier corrigé a remplacé la version lue à la génération du document ; "
+                             + "les chiffres sont ceux de la version lue.")
+            }
+            if !notes.isEmpty { context["note"] = notes.joined(separator: " ") }
             return context
         }
     }

@@ -131,11 +131,13 @@ import TestSupport
 
         let before = try ledger.revenueBehind(recorded)[0]
         #expect(before.days.map(\.fileVersion) == [1] && before.days.map(\.recorded) == [true])
+        #expect(before.days.map(\.currentVersion) == [2])
         #expect(before.covers == 2 && before.amountTTC == Money(cents: 1400))
 
         let unrecorded = try proforma(ledger, key: "unrecorded", recorded: false)
         let now = try ledger.revenueBehind(unrecorded)[0]
         #expect(now.days.map(\.fileVersion) == [2] && now.days.map(\.recorded) == [false])
+        #expect(now.days.map(\.currentVersion) == [nil])
         #expect(now.covers == 3 && now.amountTTC == Money(cents: 2200))
     }
 
