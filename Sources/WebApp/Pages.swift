@@ -182,14 +182,24 @@ extension WebApp {
         }
     }
 
-    func lineContext(_ s: StoredInvoice, editable: Bool, csrf: String) -> [[String: Any]] {
-        s.lines.map { l in
+    /// The lines in French (explanations included), each with the revenue behind it (`revenue`, from `Ledger.revenueBehind`).
+    func lineContext(_ s: StoredInvoice, editable: Bool, csrf: String, revenue: [LineRevenue] = []) -> [[String: Any]] {
+        let behind = Dictionary(revenue.map { ($0.position, $0) }, uniquingKeysWith: { a, _ in a })
+        return s.lines.map { l in
             [
-                "position": l.position, "label": l.label, "quantity": l.quantity, "price": l.price.french + " €", "net": euros(l.net),
+                "position": l.position, "label": l.label, "quantity": French.count(l.quantity), "price": l.price.french + " €", "net": euros(l.net),
                 "rate": l.rate.oneDecimal.replacingOccurrences(of: ".", with: ",") + " %", "termLine": l.termLine.map(String.init) ?? "",
-                "explanation": l.explanation, "rawPrice": l.price.description, "rawRate": l.rate.oneDecimal, "editable": editable,
-                "csrf": csrf, "editAction": "/proformas/\(s.invoice.id ?? 0)/lignes",
+                "explanation": French.explanation(l.explanation), "rawQuantity": l.quantity, "rawPrice": l.price.description,
+                "rawRate": l.rate.oneDecimal, "editable": editable, "csrf": csrf, "editAction": "/proformas/\(s.invoice.id ?? 0)/lignes",
+                "revenue": revenueContext(behind[l.position], client: s.invoice.client),
             ] as [String: Any]
+        }
+    }
+
+    /// A document's audit trail, actions in French.
+    func auditContext(_ invoiceID: Int64?) throws -> [[String: Any]] {
+        try ledger.auditLog(invoiceID: invoiceID).map {
+            ["at": $0.at, "actor": $0.actor, "action": French.auditAction($0.action), "details": French.auditDetails($0.action, $0.details)]
         }
     }
 
@@ -266,10 +276,10 @@ extension WebApp {
         let s = try document(try call.parameter("id"), for: user)
         guard s.invoice.status != .issued else { throw WebError.notFound }
         let editable = user.can(.proformas, .write) && s.invoice.status == .proforma
-        let audit = try ledger.auditLog(invoiceID: s.invoice.id).map { ["at": $0.at, "actor": $0.actor, "action": $0.action, "details": $0.details] }
+        let audit = try auditContext(s.invoice.id)
         let context: [String: Any] = [
             "heading": "Proforma #\(s.invoice.id ?? 0) — \(s.invoice.client)", "facts": facts(s.invoice),
-            "lines": lineContext(s, editable: editable, csrf: call.csrf), "totals": totals(s.invoice),
+            "lines": lineContext(s, editable: editable, csrf: call.csrf, revenue: try ledger.revenueBehind(s)), "totals": totals(s.invoice),
             "proformaActions": editable ? ["id": s.invoice.id ?? 0, "csrf": call.csrf] as [String: Any] : false,
             "audit": audit, "hasAudit": !audit.isEmpty,
         ]
@@ -378,11 +388,11 @@ extension WebApp {
         f.insert(["key": "doc-numero", "label": "Numéro", "text": s.invoice.number ?? ""], at: 0)
         f.append(["key": "doc-courriel", "label": "Courriel", "text": mailStatus(try ledger.outboxMessage(invoiceID: id)?.status.rawValue)])
         let canCredit = user.can(.invoices, .write) && s.invoice.type == .invoice
-        let audit = try ledger.auditLog(invoiceID: id).map { ["at": $0.at, "actor": $0.actor, "action": $0.action, "details": $0.details] }
+        let audit = try auditContext(id)
         let context: [String: Any] = [
             "heading": "\(s.invoice.type == .invoice ? "Facture" : "Avoir") \(s.invoice.number ?? "")", "facts": f,
             "downloads": ["pdf": "/factures/\(id)/pdf", "xml": "/factures/\(id)/xml"],
-            "lines": lineContext(s, editable: false, csrf: call.csrf), "totals": totals(s.invoice),
+            "lines": lineContext(s, editable: false, csrf: call.csrf, revenue: try ledger.revenueBehind(s)), "totals": totals(s.invoice),
             "creditForm": canCredit ? ["action": "/factures/\(id)/avoir", "csrf": call.csrf] as [String: Any] : false,
             "proformaActions": false, "audit": audit, "hasAudit": !audit.isEmpty,
         ]
@@ -634,8 +644,9 @@ extension WebApp {
             "heading": "Journal d'audit", "summary": "\(visible.count) dernières actions",
             "sections": [["tableId": "audit", "selectable": false, "headers": ["Quand", "Qui", "Action", "Document", "Détail"],
                           "rows": visible.map { r in
-                              ["cells": [cell(r["at"]), cell(r["actor"]), cell(r["action"]),
-                                         cell((r["number"] as String?) ?? (r["invoice_id"] as Int64?).map { "#\($0)" } ?? ""), cell(r["details"])],
+                              ["cells": [cell(r["at"]), cell(r["actor"]), cell(French.auditAction(r["action"])),
+                                         cell((r["number"] as String?) ?? (r["invoice_id"] as Int64?).map { "#\($0)" } ?? ""),
+                                         cell(French.auditDetails(r["action"], r["details"]))],
                                "selectable": false] as [String: Any]
                           }]],
         ]

@@ -91,8 +91,13 @@ enum Templates {
     {{#creditForm}}<form method="post" action="{{action}}" id="form-avoir"><input type="hidden" name="csrf" value="{{csrf}}">{{/creditForm}}
     <table id="lignes"><thead><tr>{{#creditForm}}<th>Avoir</th>{{/creditForm}}<th>N°</th><th>Libellé</th><th>Quantité</th><th>Prix unitaire HT</th><th>Montant HT</th><th>TVA</th><th>Ligne du contrat</th><th>Explication</th></tr></thead>
     <tbody>{{#lines}}<tr>{{#creditForm}}<td><input type="checkbox" name="ligne" value="{{position}}" id="avoir-ligne-{{position}}"> <input name="montant-{{position}}" id="avoir-montant-{{position}}" size="8" placeholder="tout"></td>{{/creditForm}}<td>{{position}}</td><td>{{label}}</td><td class="num">{{quantity}}</td><td class="num">{{price}}</td><td class="num">{{net}}</td><td class="num">{{rate}}</td><td>{{termLine}}</td><td class="explain">{{explanation}}</td></tr>
+    <tr class="revenu"><td colspan="10">{{#revenue}}<details id="revenu-ligne-{{position}}"><summary>{{summary}}</summary>
+    {{#hasDays}}<table class="revenu" id="revenu-ligne-{{position}}-jours"><thead><tr><th>Jour</th><th>Site</th><th>Fichier de caisse</th><th>Version</th><th>Tickets</th><th>Couverts</th><th>TTC</th><th>Part patronale</th></tr></thead>
+    <tbody>{{#days}}<tr><td>{{day}}</td><td>{{site}}</td><td>{{file}}</td><td class="num">{{version}}</td><td class="num">{{tickets}}</td><td class="num">{{covers}}</td><td class="num">{{ttc}}</td><td class="num">{{share}}</td></tr>{{/days}}</tbody>
+    {{#total}}<tfoot><tr><th colspan="4">Total de la ligne</th><td class="num">{{tickets}}</td><td class="num">{{covers}}</td><td class="num">{{ttc}}</td><td class="num">{{share}}</td></tr></tfoot>{{/total}}</table>
+    {{#note}}<p class="hint">{{note}}</p>{{/note}}{{/hasDays}}</details>{{/revenue}}</td></tr>
     {{#editable}}<tr class="edit"><td colspan="9"><form method="post" action="{{editAction}}" id="form-ligne-{{position}}" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="position" value="{{position}}">
-    <input name="libelle" id="ligne-{{position}}-libelle" value="{{label}}"> <input name="quantite" id="ligne-{{position}}-quantite" value="{{quantity}}" size="6"> <input name="prix" id="ligne-{{position}}-prix" value="{{rawPrice}}" size="10"> <input name="tva" id="ligne-{{position}}-tva" value="{{rawRate}}" size="4"> <input name="motif" id="ligne-{{position}}-motif" placeholder="motif" required> <button type="submit" id="modifier-ligne-{{position}}">Modifier la ligne</button></form></td></tr>{{/editable}}
+    <input name="libelle" id="ligne-{{position}}-libelle" value="{{label}}"> <input name="quantite" id="ligne-{{position}}-quantite" value="{{rawQuantity}}" size="6"> <input name="prix" id="ligne-{{position}}-prix" value="{{rawPrice}}" size="10"> <input name="tva" id="ligne-{{position}}-tva" value="{{rawRate}}" size="4"> <input name="motif" id="ligne-{{position}}-motif" placeholder="motif" required> <button type="submit" id="modifier-ligne-{{position}}">Modifier la ligne</button></form></td></tr>{{/editable}}
     {{/lines}}</tbody></table>
     <p class="summary" id="totaux">{{totals}}</p>
     {{#creditForm}}<label>Motif <input name="motif" id="avoir-motif" required></label> <button type="submit" id="creer-avoir">Créer un avoir</button>
@@ -185,6 +190,11 @@ enum Templates {
     th { background: #eef1f5; font-weight: 600; }
     td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
     td.explain { color: var(--muted); font-size: 13px; }
+    tr.revenu > td { border-bottom: 1px solid var(--line); padding-top: 0; }
+    tr.revenu summary { cursor: pointer; color: var(--accent); font-size: 13px; }
+    table.revenu { width: auto; margin: .3rem 0 .5rem 1rem; font-size: 13px; }
+    table.revenu tfoot th, table.revenu tfoot td { font-weight: 600; background: #eef1f5; }
+    .hint { color: var(--muted); font-size: 13px; }
     .filters, .card { background: #fff; padding: .6rem; border: 1px solid var(--line); margin-bottom: .8rem; }
     .card label { display: block; margin: .4rem 0; }
     .inline { display: inline; }

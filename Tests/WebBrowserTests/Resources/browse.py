@@ -82,6 +82,19 @@ def accountant(d):
         d.get(href)
         shot(d, "03-proforma")
         check(exists(d, By.ID, "lignes") and "explain" in d.page_source, "compta: the proforma shows its lines with their explanations")
+        check(" covers" not in d.page_source and "couverts" in d.page_source, "compta: the explanations are in French")
+        # The revenue behind a line: a closed <details> opened by a click, no script.
+        tables = d.find_elements(By.CSS_SELECTOR, "table.revenu")
+        check(len(tables) > 0, "compta: a line shows the register revenue behind it")
+        if tables:
+            details_id = tables[0].get_attribute("id")[: -len("-jours")]
+            check(not tables[0].is_displayed(), "compta: the revenue details start closed")
+            summary = d.find_element(By.CSS_SELECTOR, f"details#{details_id} > summary")
+            summary.click()
+            check(tables[0].is_displayed(), "compta: a click opens the revenue behind the line")
+            text = tables[0].text
+            check("PIE_" in text and "Total de la ligne" in text, "compta: its site-days, register files and total")
+            shot(d, "03b-proforma-revenu-ligne")
         check(exists(d, By.ID, "valider"), "compta: a validate button")
         d.find_element(By.ID, "valider").click()
         shot(d, "04-proforma-validee")

@@ -1,0 +1,159 @@
+import BillingModel
+import Foundation
+import GRDB
+import Imports
+import Ledger
+import Testing
+import TestSupport
+
+/// `revenueBehind`: the register revenue each line of a document was computed
+/// from, read from the file version the document recorded.
+@Suite struct LineRevenueTests {
+    let october = Period(parsing: "2026-10") ?? Period(start: Day(ordinal: 0), end: Day(ordinal: 0))
+    static let header = "ticket;site;caisse;date;heure;badge;client;categorie;activite;article;libelle;quantite;pu_ttc;taux_tva;montant_ttc;part_patronale"
+
+    static func row(_ t: String, _ client: String, _ category: String, _ activity: String, _ amount: String, _ share: String,
+                    rate: String = "10,0") -> String {
+        "LD01-1-20261005-\(t);LD01;1;05/10/2026;12:00:00;0001;\(client);\(category);\(activity);PLAT;Plat;1;\(amount);\(rate);\(amount);\(share)"
+    }
+
+    /// ACME: category A, tickets 1 (a meal and a cafeteria line) and 2 (a meal and a refund), both covers;
+    /// category B, ticket 3 refunded to zero and ticket 4 cafeteria only, no cover; a guest ticket 5; BETA's tickets apart.
+    static let rows = [header,
+                       row("000001", "ACME", "A", "SELF", "7,00", "4,20"),
+                       row("000002", "ACME", "A", "SELF", "6,00", "4,20"),
+                       row("000001", "ACME", "A", "CAFET", "2,00", "0,00", rate: "5,5"),
+                       row("000003", "ACME", "B", "SELF", "5,00", "3,10"),
+                       row("000003", "ACME", "B", "SELF", "-5,00", "-3,10"),
+                       row("000004", "ACME", "B", "CAFET", "1,50", "0,00"),
+                       row("000005", "ACME", "INV", "BRASS", "13,00", "0,00"),
+                       row("000005", "BETA", "A", "BRASS", "3,00", "1,00"),
+                       row("000006", "BETA", "A", "SELF", "2,00", "1,00"),
+                       row("000002", "ACME", "A", "SELF", "-1,00", "0,00")]
+
+    func deliver(_ rows: [String], to ledger: Ledger, as status: ImportStatus = .imported) throws {
+        let dir = Repository.temporaryDirectory("line-revenue")
+        try (rows.joined(separator: "\r\n") + "\r\n").write(to: dir.appendingPathComponent("PIE_LD01_20261005.csv"), atomically: true, encoding: .utf8)
+        let results = Importer(ledger: ledger, knownClients: ["ACME", "BETA"]).importPaths([dir])
+        #expect(results.map(\.status) == [status], "\(results)")
+    }
+
+    func line(_ label: String, _ explanation: String, site: String? = "LD01", order: String? = nil, vat: VATRate = VATRate(whole: 10)) -> NewInvoiceLine {
+        NewInvoiceLine(label: label, quantity: 1, unitPrice: Price(Money(cents: 100)), net: Money(cents: 100), vat: vat,
+                       site: site, service: october, termLine: 9, explanation: explanation, orderId: order, orderRevision: order == nil ? nil : 2)
+    }
+
+    func proforma(_ ledger: Ledger, key: String, recorded: Bool) throws -> StoredInvoice {
+        let lines = [
+            line("Subvention catégorie A", "2 covers of category A × 4.20 HT = 8.40; edited by marie: arrondi"),
+            line("Repas des invités", "1 guest tickets, 13.00 TTC / (1 + 10%) = 11.82 HT"),
+            line("Droit d'admission", "3 covers (guests included) × 2.35 HT = 7.05", site: nil),
+            line("Participation cafétéria (TVA 5,5 %)", "20% of badge holders' cafeteria tickets 2.00 TTC / (1 + 5.5%) = 0.38 HT",
+                 vat: VATRate(tenThousandths: 55_000)),
+            line("Participation cafétéria (TVA 10 %)", "20% of badge holders' cafeteria tickets 1.50 TTC / (1 + 10%) = 0.27 HT"),
+            line("Frais de gestion octobre 2026", "1500.00 HT per month in arrears = 1500.00", site: nil),
+            line("Plateaux", "order EVT-2026-1 revision 2: 1 × 1.00 = 1.00", order: "EVT-2026-1"),
+        ]
+        let day = try #require(Day(iso: "2026-10-05"))
+        let new = NewInvoice(type: .invoice, series: "FA", client: "ACME", period: october, issueDate: october.end, dueDate: october.end,
+                             paymentTerms: "on receipt", origin: .contract, generationKey: key, lines: lines,
+                             siteDays: recorded ? [SiteDayKey(site: "LD01", day: day)] : [])
+        let id = try #require(try ledger.createProforma(new, actor: "test"))
+        return try #require(try ledger.invoice(id: id))
+    }
+
+    /// The client's figures of one category (nil: all) in a file, straight from SQL.
+    func sql(_ ledger: Ledger, file: Int64, category: String?) throws -> (tickets: Int, amount: Int64, share: Int64) {
+        try ledger.pool.read { db in
+            let r = try #require(try Row.fetchOne(db, sql: """
+                SELECT COUNT(DISTINCT ticket || '|' || category), COALESCE(SUM(amount), 0), COALESCE(SUM(employer_share), 0) FROM ticket_line
+                WHERE file_id = ? AND client = 'ACME' AND (? IS NULL OR category = ?)
+                """, arguments: [file, category, category]))
+            return (r[0], r[1], r[2])
+        }
+    }
+
+    @Test func eachLineShowsTheRegisterRevenueItWasComputedFrom() throws {
+        let (ledger, _) = try freshLedger()
+        try deliver(Self.rows, to: ledger)
+        let file = try #require(try ledger.pool.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM imported_file") })
+        let doc = try proforma(ledger, key: "a", recorded: true)
+        let behind = try ledger.revenueBehind(doc)
+        #expect(behind.map(\.position) == [1, 2, 3, 4, 5, 6, 7])
+
+        let subsidy = behind[0]
+        #expect(subsidy.basis == .registers(RegisterSelection(site: "LD01", period: october, category: "A")))
+        #expect(subsidy.days.map(\.fileName) == ["PIE_LD01_20261005.csv"])
+        #expect(subsidy.days.map(\.fileVersion) == [1])
+        #expect(subsidy.days.map(\.recorded) == [true])
+        #expect(subsidy.days.map(\.day.description) == ["2026-10-05"])
+        let a = try sql(ledger, file: file, category: "A")
+        #expect(subsidy.tickets == a.tickets && subsidy.tickets == 2)
+        #expect(subsidy.covers == 2)
+        #expect(subsidy.amountTTC.cents == a.amount && a.amount == 1400)
+        #expect(subsidy.employerShare.cents == a.share && a.share == 840)
+
+        let guests = behind[1]
+        #expect(guests.basis == .registers(RegisterSelection(site: "LD01", period: october, category: "INV", rate: VATRate(whole: 10))))
+        #expect(guests.tickets == 1 && guests.covers == 1 && guests.amountTTC == Money(cents: 1300))
+
+        // No site on the line: every site of the document; every category, guests included.
+        let admission = behind[2]
+        let all = try sql(ledger, file: file, category: nil)
+        #expect(admission.tickets == all.tickets && admission.tickets == 5)
+        #expect(admission.covers == 3)
+        #expect(admission.amountTTC.cents == all.amount && all.amount == 2850)
+
+        // Cafeteria lines per VAT rate: ticket 1's cafeteria line at 5.5%, ticket 4 at 10%.
+        let cafeteria = behind[3]
+        #expect(cafeteria.basis == .registers(RegisterSelection(site: "LD01", period: october, guests: false, cafeteria: true,
+                                                                  rate: VATRate(tenThousandths: 55_000))))
+        #expect(cafeteria.tickets == 1 && cafeteria.covers == 0 && cafeteria.amountTTC == Money(cents: 200))
+        #expect(behind[4].tickets == 1 && behind[4].amountTTC == Money(cents: 150))
+        let cafet = try ledger.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT vat_rate, SUM(amount) FROM ticket_line WHERE client = 'ACME' AND activity = 'CAFET' GROUP BY vat_rate ORDER BY vat_rate")
+                .map { [$0[0], $0[1]] as [Int64] }
+        }
+        #expect(cafet == [[55_000, 200], [100_000, 150]])
+
+        #expect(behind[5].basis == .fixedFee(period: october) && behind[5].days.isEmpty)
+        #expect(behind[6].basis == .order(id: "EVT-2026-1", revision: 2) && behind[6].days.isEmpty)
+    }
+
+    @Test func aProformaShowsTheVersionItRecordedAndADocumentWithoutRecordTheCurrentOne() throws {
+        let (ledger, _) = try freshLedger()
+        try deliver(Self.rows, to: ledger)
+        let recorded = try proforma(ledger, key: "recorded", recorded: true)
+        // A corrected delivery of the day: one more cover of category A.
+        try deliver(Self.rows + [Self.row("000007", "ACME", "A", "SELF", "8,00", "4,20")], to: ledger, as: .replaced)
+        let versions = try ledger.pool.read { db in try Int.fetchAll(db, sql: "SELECT version FROM imported_file ORDER BY id") }
+        #expect(versions == [1, 2])
+
+        let before = try ledger.revenueBehind(recorded)[0]
+        #expect(before.days.map(\.fileVersion) == [1] && before.days.map(\.recorded) == [true])
+        #expect(before.days.map(\.currentVersion) == [2])
+        #expect(before.covers == 2 && before.amountTTC == Money(cents: 1400))
+
+        let unrecorded = try proforma(ledger, key: "unrecorded", recorded: false)
+        let now = try ledger.revenueBehind(unrecorded)[0]
+        #expect(now.days.map(\.fileVersion) == [2] && now.days.map(\.recorded) == [false])
+        #expect(now.days.map(\.currentVersion) == [nil])
+        #expect(now.covers == 3 && now.amountTTC == Money(cents: 2200))
+    }
+
+    @Test func typedInAndCreditLinesHaveNoRegisterRevenue() throws {
+        let (ledger, _) = try freshLedger()
+        try deliver(Self.rows, to: ledger)
+        var typed = line("Prestation", "typed in: accord du 3 octobre")
+        typed.site = nil
+        let new = NewInvoice(type: .invoice, series: "FA", client: "ACME", period: october, issueDate: october.end, dueDate: october.end,
+                             paymentTerms: "on receipt", origin: .manual, lines: [typed])
+        let id = try #require(try ledger.createProforma(new, actor: "test"))
+        let doc = try #require(try ledger.invoice(id: id))
+        #expect(try ledger.revenueBehind(doc).map(\.basis) == [.typedIn])
+        let credit = doc.lines[0]
+        var creditLine = credit
+        creditLine.explanation = "credits line 1 of FA-2026-000001 of 2026-11-02: geste"
+        #expect(RevenueBasis.of(creditLine, in: doc.invoice) == .credit)
+    }
+}

@@ -1,0 +1,251 @@
+import BillingModel
+import Foundation
+import HummingbirdTesting
+import Ledger
+import Testing
+import TestSupport
+@testable import WebApp
+
+/// The web pages speak French: the engine's explanations and the audit log's
+/// actions are stored in English (the CLI and the documents keep it) and shown
+/// in French, numbers in the French form.
+@Suite struct FrenchTests {
+    /// Each form of explanation the engine writes (ContractLanguage's Compiler; the engine's Events,
+    /// Credits, Corrections through Differences) and its French. `\u{202F}` groups thousands.
+    static let forms: [(String, String)] = [
+        ("120 covers of category A × 4.50 HT = 540.00", "120 couverts de la catégorie A × 4,50 HT = 540,00"),
+        ("1500 covers of category B × 4.20 TTC / (1 + 10%) = 5727.27 HT",
+         "1\u{202F}500 couverts de la catégorie B × 4,20 TTC / (1 + 10 %) = 5\u{202F}727,27 HT"),
+        ("300 covers of category A, each min(4.20 TTC, tray TTC), sum 1186.40 TTC / (1 + 10%) = 1078.55 HT",
+         "300 couverts de la catégorie A, chacun min(4,20 TTC ; plateau TTC), somme 1\u{202F}186,40 TTC / (1 + 10 %) = 1\u{202F}078,55 HT"),
+        ("employer share recorded by the registers 8400.00 TTC / (1 + 10%) = 7636.36 HT, guests billed apart",
+         "part patronale enregistrée par les caisses 8\u{202F}400,00 TTC / (1 + 10 %) = 7\u{202F}636,36 HT, invités facturés à part"),
+        ("20 guest tickets, 260.00 TTC / (1 + 10%) = 236.36 HT", "20 tickets invités, 260,00 TTC / (1 + 10 %) = 236,36 HT"),
+        ("3520 covers (guests included) × 2.35 HT = 8272.00", "3\u{202F}520 couverts (invités compris) × 2,35 HT = 8\u{202F}272,00"),
+        ("3520 covers × 1.41 TTC / (1 + 10%) = 4512.00 HT, client pays 60%: 2.35 × 60% = 1.41",
+         "3\u{202F}520 couverts × 1,41 TTC / (1 + 10 %) = 4\u{202F}512,00 HT, le client paie 60 % : 2,35 × 60 % = 1,41"),
+        ("20% of badge holders' cafeteria tickets 1055.00 TTC / (1 + 5.5%) = 200.00 HT",
+         "20 % des tickets de cafétéria des badgés 1\u{202F}055,00 TTC / (1 + 5,5 %) = 200,00 HT"),
+        ("1200.00 HT per month in arrears = 1200.00", "1\u{202F}200,00 HT par mois, à terme échu = 1\u{202F}200,00"),
+        ("3000.00 HT per quarter in advance, prorated 45/92 days = 1467.39",
+         "3\u{202F}000,00 HT par trimestre, à échoir, au prorata de 45/92 jours = 1\u{202F}467,39"),
+        ("1200.00 HT per month in arrears = 1230.12 (revised on 2026-01-01: 1200.00 × (0.15 + 0.85 × 121.7 / 118.2) = 1230.12)",
+         "1\u{202F}200,00 HT par mois, à terme échu = 1\u{202F}230,12 (révisé le 01/01/2026 : 1\u{202F}200,00 × (0,15 + 0,85 × 121,7 / 118,2) = 1\u{202F}230,12)"),
+        ("max(1500.00, 0.45 × 3520 covers = 1584.00) = 1584.00", "max(1\u{202F}500,00 ; 0,45 × 3\u{202F}520 couverts = 1\u{202F}584,00) = 1\u{202F}584,00"),
+        ("max(750.00 (floor prorated 15/31 days), 0.45 × 900 covers = 405.00) = 750.00",
+         "max(750,00 (plancher au prorata de 15/31 jours) ; 0,45 × 900 couverts = 405,00) = 750,00"),
+        ("graduated: 3520 covers, 1520 in the band de 2001 à 4000 couverts × 0.45 = 684.00",
+         "tranches progressives : 3\u{202F}520 couverts, dont 1\u{202F}520 dans la tranche de 2\u{202F}001 à 4\u{202F}000 couverts × 0,45 = 684,00"),
+        ("volume: 3520 covers reach the band jusqu'à 4000 couverts, all at 0.45 = 1584.00",
+         "tarif au volume : 3\u{202F}520 couverts atteignent la tranche jusqu'à 4\u{202F}000 couverts, tous à 0,45 = 1\u{202F}584,00"),
+        ("4 of 22 open days under 250 covers at LD01: 130 missing covers × 1.50 = 195.00",
+         "4 jours d'ouverture sur 22 sous 250 couverts à LD01 : 130 couverts manquants × 1,50 = 195,00"),
+        ("order EVT-2026-17 revision 2: 40 × 12.50 = 500.00", "commande EVT-2026-17 révision 2 : 40 × 12,50 = 500,00"),
+        ("order EVT-2026-17 revision 2: 40 × 11.25, discount 10%: 12.50 → 11.25 = 450.00",
+         "commande EVT-2026-17 révision 2 : 40 × 11,25, remise 10 % : 12,50 → 11,25 = 450,00"),
+        ("order EVT-2026-17 totals 180.00 HT after discount, under 250.00: delivery fee 35.00",
+         "commande EVT-2026-17 : 180,00 HT après remise, moins de 250,00 : frais de livraison 35,00"),
+        ("order EVT-2026-17 cancelled (revision 3): credits 40 × 12.50 = 500.00 billed before",
+         "commande EVT-2026-17 annulée (révision 3) : avoir de 40 × 12,50 = 500,00 facturés auparavant"),
+        ("order EVT-2026-17 changed (revision 3): credits 40 × 12.50 = 500.00 billed before",
+         "commande EVT-2026-17 modifiée (révision 3) : avoir de 40 × 12,50 = 500,00 facturés auparavant"),
+        ("order EVT-2026-17 revision 3: billed 40 for 500.00, now 45 for 562.50",
+         "commande EVT-2026-17 révision 3 : facturé 40 pour 500,00, maintenant 45 pour 562,50"),
+        ("order EVT-2026-17 revision 3: billed nothing, now 1 for 35.00", "commande EVT-2026-17 révision 3 : rien facturé, maintenant 1 pour 35,00"),
+        ("late revenue for octobre 2026, priced by the contract as it stands: billed 1500 for 6300.00 on the revenue as invoiced, 1512 for 6350.40 on the revenue now",
+         "revenus tardifs de octobre 2026, valorisés selon le contrat actuel : facturé 1\u{202F}500 pour 6\u{202F}300,00 sur les revenus facturés, 1\u{202F}512 pour 6\u{202F}350,40 sur les revenus actuels"),
+        ("credits line 2 of FA-2026-000123 of 2026-11-02: geste commercial 1.50",
+         "avoir sur la ligne 2 de FA-2026-000123 du 02/11/2026 : geste commercial 1.50"),
+        ("typed in: cocktail du 3.10", "saisie manuelle : cocktail du 3.10"),
+        ("120 covers of category A × 4.50 HT = 540.00 (only at site LD01)",
+         "120 couverts de la catégorie A × 4,50 HT = 540,00 (seulement au site LD01)"),
+        ("120 covers (guests included) × 2.35 HT = 282.00 (only at sites LD01, LD02)",
+         "120 couverts (invités compris) × 2,35 HT = 282,00 (seulement aux sites LD01, LD02)"),
+        ("120 covers of category A × 4.50 HT = 540.00; edited by marie: recompté 2.5; edited by paul: prix",
+         "120 couverts de la catégorie A × 4,50 HT = 540,00 ; modifié par marie : recompté 2.5 ; modifié par paul : prix"),
+        ("edited by marie: ligne ajoutée", "modifié par marie : ligne ajoutée"),
+    ]
+
+    @Test func everyExplanationFormHasItsFrenchWording() {
+        for (english, french) in Self.forms {
+            #expect(French.explanation(english) == french, "\(english)")
+        }
+    }
+
+    /// Words of the engine's English explanations that no French rendering keeps.
+    static let englishWords = ["covers", "category", "guest", "per month", "per quarter", "arrears", "advance", "prorated", "floor",
+                               "graduated", "volume:", "band", "open days", "missing", "order ", "revision", "discount",
+                               "delivery fee", "credits", "typed in", "edited by", "late revenue", "billed", "now ", "nothing",
+                               "employer share", "registers", "badge holders", "only at", "revised on", "client pays", "included",
+                               " of ", " after ", " under ", " each ", " sum ", " all at "]
+
+    @Test func theFrenchFormsKeepNoEnglishWord() {
+        for (_, french) in Self.forms {
+            for w in Self.englishWords { #expect(!french.contains(w), "« \(w) » in \(french)") }
+        }
+    }
+
+    /// Every action the sources write in the audit log has its French name.
+    @Test func everyAuditActionInTheSourcesIsTranslated() throws {
+        let sources = Repository.root.appendingPathComponent("Sources")
+        var actions = Set<String>()
+        let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+        let quoted = try NSRegularExpression(pattern: #""([a-z][a-z -]*)""#)
+        for file in files where file.pathExtension == "swift" {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            for line in text.split(separator: "\n") where line.contains("action: ") && (line.contains("audit(") || line.contains("appendAudit(")) {
+                guard let start = line.range(of: "action: ") else { continue }
+                // The expression after `action:`, up to the next argument.
+                let expression = String(line[start.upperBound...].prefix { $0 != "," })
+                for m in quoted.matches(in: expression, range: NSRange(expression.startIndex..., in: expression)) {
+                    if let r = Range(m.range(at: 1), in: expression) { actions.insert(String(expression[r])) }
+                }
+            }
+        }
+        #expect(actions.count >= 25, "\(actions.sorted())")
+        for a in actions.sorted() { #expect(French.auditActions[a] != nil, "audit action « \(a) » has no French name") }
+    }
+
+    /// The cells of column `column` (0-based) of the rows of table `id` in `html`.
+    static func cells(_ html: String, table id: String, column: Int) -> [String] {
+        guard let start = html.range(of: "<table id=\"\(id)\""), let end = html[start.upperBound...].range(of: "</table>") else { return [] }
+        let table = String(html[start.upperBound..<end.lowerBound])
+        return table.components(separatedBy: "<tr>").dropFirst().compactMap { row in
+            let cells = row.components(separatedBy: "<td").dropFirst()
+            guard cells.count > column, let open = cells[cells.index(cells.startIndex, offsetBy: column)].firstIndex(of: ">") else { return nil }
+            let cell = cells[cells.index(cells.startIndex, offsetBy: column)]
+            return unescape(String(cell[cell.index(after: open)...].prefix { $0 != "<" }))
+        }
+    }
+
+    static func unescape(_ s: String) -> String {
+        [("&#39;", "'"), ("&quot;", "\""), ("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&")].reduce(s) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
+    }
+
+    static func explanations(_ html: String) -> [String] {
+        html.components(separatedBy: "<td class=\"explain\">").dropFirst().map { unescape(String($0.prefix { $0 != "<" })) }
+    }
+
+    /// The demo month billed, a line edited, a credit note, a typed-in invoice and a discard: every
+    /// explanation and audit action the document pages and the audit log show is French.
+    @Test func theBilledDemoMonthIsShownInFrench() async throws {
+        let f = try Fixture()
+        let admin = try f.user("admin", admin: true)
+        try await f.app.application().test(.router) { client in
+            let edit = try await send(client, .post, "/proformas/\(f.proforma)/lignes", as: admin,
+                                      form: [("position", "1"), ("quantite", "3"), ("motif", "recompté")])
+            #expect(edit.status == .seeOther, "\(edit.text)")
+            let credit = try await send(client, .post, "/factures/\(f.issued)/avoir", as: admin,
+                                        form: [("ligne", "1"), ("montant-1", "1,00"), ("motif", "geste commercial")])
+            #expect(credit.status == .seeOther, "\(credit.text)")
+            let manual = try await send(client, .post, "/factures-manuelles", as: admin, form: [
+                ("type", "invoice"), ("client", f.clientIn), ("periode", "2026-10"), ("libelle-1", "Prestation"),
+                ("quantite-1", "1"), ("prix-1", "150,00"), ("tva-1", "20"), ("motif", "cocktail")])
+            #expect(manual.status == .seeOther, "\(manual.text)")
+            let discard = try await send(client, .post, "/proformas/\(f.spare[0])/ecarter", as: admin, form: [("motif", "doublon")])
+            #expect(discard.status == .seeOther, "\(discard.text)")
+
+            var explanations: [String] = [], actions: [String] = []
+            var pages = 0
+            for doc in try f.ledger.invoices(status: .proforma) + f.ledger.invoices(status: .issued) {
+                let id = try #require(doc.id)
+                let page = try await send(client, .get, doc.status == .issued ? "/factures/\(id)" : "/proformas/\(id)", as: admin)
+                #expect(page.status == .ok)
+                explanations += Self.explanations(page.text)
+                actions += Self.cells(page.text, table: "historique", column: 2)
+                #expect(page.text.contains("id=\"revenu-ligne-1\""), "document \(id) shows the revenue behind its first line")
+                pages += 1
+            }
+            let audit = try await send(client, .get, "/audit", as: admin)
+            actions += Self.cells(audit.text, table: "audit", column: 2)
+            #expect(pages > 10 && explanations.count > 30, "\(pages) pages, \(explanations.count) explanations")
+            let explained = explanations.joined(separator: "\n")
+            for form in ["couverts", "modifié par admin : recompté", "avoir sur la ligne 1 de FA-", "saisie manuelle : cocktail"] {
+                #expect(explained.contains(form), "no explanation shows « \(form) »")
+            }
+            for e in explanations {
+                for w in Self.englishWords { #expect(!e.contains(w), "« \(w) » in the explanation « \(e) »") }
+                #expect(e.range(of: #"\d\.\d"#, options: .regularExpression) == nil, "a decimal point in « \(e) »")
+            }
+            let french = Set(French.auditActions.values)
+            #expect(Set(actions).isSuperset(of: ["génération", "validation", "modification", "avoir", "saisie manuelle", "écartée"]),
+                    "\(Set(actions).sorted())")
+            for a in actions { #expect(french.contains(a), "the audit action « \(a) » is not French") }
+        }
+    }
+
+    /// A proforma generated today (not issued) shows the register files and versions it was computed from.
+    @Test func aProformaShowsTheRevenueBehindEachLine() async throws {
+        let f = try Fixture()
+        let admin = try f.user("admin", admin: true)
+        let doc = try #require(try f.ledger.invoice(id: f.proforma))
+        let behind = try f.ledger.revenueBehind(doc)
+        let withRevenue = try #require(behind.first { !$0.days.isEmpty })
+        #expect(withRevenue.days.allSatisfy { $0.recorded }, "a proforma reads the versions it recorded when generated")
+        try await f.app.application().test(.router) { client in
+            let page = try await send(client, .get, "/proformas/\(f.proforma)", as: admin)
+            let html = page.text
+            let n = withRevenue.position
+            #expect(html.contains("<details id=\"revenu-ligne-\(n)\">"))
+            #expect(html.contains("id=\"revenu-ligne-\(n)-jours\""))
+            let first = try #require(withRevenue.days.first)
+            #expect(html.contains(first.fileName) && html.contains(first.day.french))
+            #expect(html.contains("Total de la ligne"))
+            #expect(html.contains(euros(withRevenue.amountTTC.cents)))
+        }
+    }
+
+    /// On the billed demo month, the revenue shown behind a line is what the engine computed it from:
+    /// the covers of a subsidy line, the covers (guests included) of an admission fee, the TTC of guests
+    /// and cafeteria tickets and the employer share recorded, at the line's rate, as the explanation states them.
+    @Test func theRevenueBehindALineIsWhatTheEngineBilled() throws {
+        let f = try Fixture()
+        var checked: [String: Int] = [:]
+        for doc in try f.ledger.invoices(status: .proforma) + f.ledger.invoices(status: .issued) where doc.origin == .contract {
+            let id = try #require(doc.id)
+            let stored = try #require(try f.ledger.invoice(id: id))
+            let behind = Dictionary(uniqueKeysWithValues: try f.ledger.revenueBehind(stored).map { ($0.position, $0) })
+            for line in stored.lines {
+                let e = line.explanation, revenue = try #require(behind[line.position])
+                if let m = French.match(#"^(\d+) covers of category (\S+) × "#, e) {
+                    #expect(revenue.covers == Int(m[1]), "\(e): \(revenue.covers) covers shown")
+                    checked["category", default: 0] += 1
+                } else if let m = French.match(#"^(\d+) covers \(guests included\) × "#, e) {
+                    #expect(revenue.covers == Int(m[1]), "\(e): \(revenue.covers) covers shown")
+                    checked["admission", default: 0] += 1
+                } else if let m = French.match(#"^\d+ guest tickets, ([\d.]+) TTC"#, e) {
+                    #expect(revenue.amountTTC.description == m[1], "\(e): \(revenue.amountTTC) TTC shown")
+                    checked["guests", default: 0] += 1
+                } else if let m = French.match(#"^employer share recorded by the registers ([\d.]+) TTC"#, e) {
+                    #expect(revenue.employerShare.description == m[1], "\(e): \(revenue.employerShare) employer share shown")
+                    checked["recorded", default: 0] += 1
+                } else if let m = French.match(#"badge holders' cafeteria tickets ([\d.]+) TTC"#, e) {
+                    #expect(revenue.amountTTC.description == m[1], "\(e): \(revenue.amountTTC) TTC shown")
+                    checked["cafeteria", default: 0] += 1
+                }
+            }
+        }
+        #expect(checked.count >= 4 && checked.values.reduce(0, +) > 20, "\(checked)")
+    }
+
+    @Test func theDocumentsAuditDetailsHaveTheirFrenchWording() {
+        let cases: [(String, String, String)] = [
+            ("generate", "contract invoice for C0001 2026-10-01..2026-10-31, 12 lines, 1480.15 TTC",
+             "facture (contrat) pour C0001, du 01/10/2026 au 31/10/2026, 12 lignes, 1\u{202F}480,15 TTC"),
+            ("generate", "events invoice for C0002 billed to C0002-CSE 2026-10-14, 1 lines, 55.00 TTC",
+             "facture (événement) pour C0002, payée par C0002-CSE, le 14/10/2026, 1 ligne, 55,00 TTC"),
+            ("generate", "credit credit_note for C0001 2026-10-01..2026-10-31, 1 lines, 480.15 TTC",
+             "avoir pour C0001, du 01/10/2026 au 31/10/2026, 1 ligne, 480,15 TTC"),
+            ("validate", "issued as FA-2026-000009 on 2026-11-02, due 2026-12-31",
+             "émise sous le numéro FA-2026-000009 le 02/11/2026, échéance le 31/12/2026"),
+            ("discard", "regenerated", "remplacée par une nouvelle génération"),
+            ("discard", "doublon avec la 12", "doublon avec la 12"),
+            ("edit", "recompté 2.5 (lines 3 → 3, total TTC 1480.15 → 1490.15)",
+             "recompté 2.5 (lignes 3 → 3, total TTC 1\u{202F}480,15 → 1\u{202F}490,15)"),
+            ("credit", "credit note for FA-2026-000009: geste commercial", "avoir sur FA-2026-000009 : geste commercial"),
+            ("sign in", "web session opened", "session web ouverte"),
+            ("user grant", "compta audit read", "compta audit read"),
+        ]
+        for (action, english, french) in cases { #expect(French.auditDetails(action, english) == french, "\(action): \(english)") }
+    }
+}
