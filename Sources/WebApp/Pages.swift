@@ -558,15 +558,15 @@ extension WebApp {
         let user = try call.user
         let code = try call.parameter("code")
         guard user.sees(client: code), let c = workspace.settings.clients.first(where: { $0.code == code }) else { throw WebError.notFound }
-        let files = ContractFiles.read(in: [workspace.config.rulesDirectory])
-        let contract = files.first { URL(fileURLWithPath: $0.path).deletingPathExtension().lastPathComponent == code }
+        // Found by the client the file names, whatever the file is called.
+        let contract = workspace.contractFile(of: code, today: today).map { (path: $0.source.path, text: $0.source.text) }
         var lint = "Aucun fichier de contrat pour ce client."
-        var diagnostics = ""
+        var diagnostics: Any = false
         if let contract {
             let report = Linter.run(paths: [contract.path], configPath: workspace.config.file, today: today)
             let errors = report.diagnostics.filter { $0.severity == .error }.count
             lint = errors == 0 ? "Contrat valide (\(report.diagnostics.count) remarque(s))." : "\(errors) erreur(s) : ce client n'est pas facturé."
-            diagnostics = report.diagnostics.isEmpty ? "" : report.render(.text)
+            if !report.diagnostics.isEmpty { diagnostics = report.render(.text) }
         }
         let context: [String: Any] = [
             "heading": "\(c.code) — \(c.legalName)",

@@ -29,6 +29,12 @@ extension Workspace {
         return out
     }
 
+    /// The contract file of `client` in the configured rules folder, found by the client it names (the
+    /// file's name is free: `c0003.ard`, `acme-2026.ard`), checked; nil when the client has none.
+    public func contractFile(of client: String, today: Day) -> CheckedFile? {
+        Workspace.contractFiles(in: config.rulesDirectory, context: contractContext(today: today))[client]
+    }
+
     /// The clients whose contract text differs between the configured rules and `directory`
     /// (added, removed or edited): a cheap comparison of the files, nothing billed.
     public func clientsChanged(pending directory: String, today: Day) -> Set<String> {

@@ -79,6 +79,9 @@ import WebApp
         try await f.app.application().test(.router) { client in
             let page = try await send(client, .get, "/clients/C0004", as: admin)
             #expect(page.status == .ok && !page.text.contains("id=\"modification\""))
+            // The contract is found by the client it names (the demo's files are called `c0004.ard`).
+            #expect(page.text.contains("Contrat valide") && !page.text.contains("Aucun fichier de contrat"))
+            #expect(page.text.contains("<pre id=\"contrat\"># C0004") || page.text.contains("client C0004"))
             #expect(!(try await send(client, .get, "/clients", as: admin)).text.contains("Modification en attente"))
         }
     }

@@ -35,14 +35,22 @@ struct BrowserTests {
         var rights: [[String]] = [["users", "scope", "compta", "--all"], ["users", "scope", "controle", "--all"],
                                   ["users", "scope", "portee", "--clients", scoped.joined(separator: ",")],
                                   ["users", "grant", "portee", "invoices", "read"]]
-        for f in ["dashboard", "proformas", "invoices", "manual-invoices", "unbilled", "imports", "clients", "audit"] {
-            rights.append(["users", "grant", "compta", f, ["proformas", "invoices", "manual-invoices"].contains(f) ? "write" : "read"])
+        for f in ["dashboard", "proformas", "invoices", "manual-invoices", "unbilled", "imports", "clients", "audit", "exports", "closing"] {
+            rights.append(["users", "grant", "compta", f, ["proformas", "invoices", "manual-invoices", "closing"].contains(f) ? "write" : "read"])
         }
         for f in ["dashboard", "proformas", "invoices", "unbilled", "audit"] { rights.append(["users", "grant", "controle", f, "read"]) }
         for args in rights {
             let r = try Executable.run(args, in: ws)
             guard r.status == 0 else { throw HarnessError("\(r)") }
         }
+        // A pending change of contracts: C0004 (whose client lists fees) gets a monthly fee, to see its impact on the clients screen.
+        let rules = ws.appendingPathComponent("rules"), pending = ws.appendingPathComponent("rules-pending")
+        try FileManager.default.copyItem(at: rules, to: pending)
+        let contract = pending.appendingPathComponent("c0004.ard")
+        var lines = try String(contentsOf: contract, encoding: .utf8).components(separatedBy: "\n")
+        guard let header = lines.firstIndex(where: { $0.hasPrefix("  validation") }) else { throw HarnessError("no validation line in c0004.ard") }
+        lines.insert("  fee \"Frais de dossier\" 100.00 HT per month at 20% VAT, in arrears", at: header + 1)
+        try lines.joined(separator: "\n").write(to: contract, atomically: true, encoding: .utf8)
         return ws
     }
 
@@ -54,7 +62,7 @@ struct BrowserTests {
         guard let binary = Executable.url else { throw HarnessError("no ardoise binary") }
         let server = Process()
         server.executableURL = binary
-        server.arguments = ["serve", "--port", "\(port)", "--date", "2026-11-02"]
+        server.arguments = ["serve", "--port", "\(port)", "--date", "2026-11-02", "--rules-pending", "rules-pending"]
         server.currentDirectoryURL = ws
         let log = ws.appendingPathComponent("serve.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)

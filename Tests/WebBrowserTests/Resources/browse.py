@@ -123,6 +123,18 @@ def accountant(d):
         d.get(BASE + path)
         shot(d, name)
         check(not exists(d, By.ID, "erreur"), f"compta: {path} opens")
+    d.get(BASE + "/clients/C0004")
+    shot(d, "13-client-modification-en-attente")
+    summary = d.find_element(By.ID, "impact-resume").text if exists(d, By.ID, "impact-resume") else ""
+    check("écart +100,00 € HT" in summary, f"compta: the pending change's impact on C0004 (saw {summary!r})")
+    check(exists(d, By.ID, "impact") and "Frais de dossier" in d.page_source, "compta: the line the change adds")
+    check("Contrat valide" in d.page_source and exists(d, By.ID, "contrat"), "compta: the current contract and its lint status")
+    d.get(BASE + "/exports")
+    shot(d, "14-exports")
+    check(exists(d, By.CSS_SELECTOR, "a[href^='/exports/fec']"), "compta: every client, so the FEC is offered")
+    d.get(BASE + "/cloture")
+    shot(d, "15-cloture")
+    check(exists(d, By.ID, "controles") and exists(d, By.ID, "form-cloture"), "compta: the closing checks and the closing form")
 
 
 def controller(d):
