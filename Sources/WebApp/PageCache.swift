@@ -22,6 +22,19 @@ extension WebApp {
     /// Stands for the session's CSRF token in a kept page part; replaced by the token on each request.
     static let csrfMark = "csrf-of-the-session-" + Accounts.randomToken()
 
+    /// `text` with each `csrfMark` replaced by `csrf`, found by bytes (a kept page is tens of kilobytes).
+    static func withCSRF(_ text: String, _ csrf: String) -> String {
+        var result = "", rest = Substring(text)
+        result.reserveCapacity(text.utf8.count)
+        while let r = rest.utf8.firstRange(of: csrfMark.utf8) {
+            result += rest[..<r.lowerBound]
+            result += csrf
+            rest = rest[r.upperBound...]
+        }
+        result += rest
+        return result
+    }
+
     /// The pager of a paged list (nil when it has one page): "page 2 sur 13 (100 sur 1286)" and links to
     /// the previous and next pages that keep the list's filters.
     func pager(_ result: DocumentPage, path: String, filters: [(String, String?)]) -> [String: Any]? {

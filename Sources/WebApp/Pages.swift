@@ -209,7 +209,7 @@ extension WebApp {
         let content = try cachedParts.value(.list(path: "/proformas", query: call.request.uri.query ?? "", scope: scope, canWrite: canWrite)) {
             try proformaListContent(call, scope: scope, canWrite: canWrite)
         }
-        return html(page(title: "Proformas à contrôler", content: canWrite ? content.replacingOccurrences(of: Self.csrfMark, with: call.csrf) : content,
+        return html(page(title: "Proformas à contrôler", content: canWrite ? Self.withCSRF(content, call.csrf) : content,
                          identity: user, csrf: call.csrf, current: .proformas, notice: notice(call)))
     }
 
