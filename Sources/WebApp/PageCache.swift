@@ -22,17 +22,12 @@ extension WebApp {
     /// Stands for the session's CSRF token in a kept page part; replaced by the token on each request.
     static let csrfMark = "csrf-of-the-session-" + Accounts.randomToken()
 
-    /// `text` with each `csrfMark` replaced by `csrf`, found by bytes (a kept page is tens of kilobytes).
-    static func withCSRF(_ text: String, _ csrf: String) -> String {
-        var result = "", rest = Substring(text)
-        result.reserveCapacity(text.utf8.count)
-        while let r = rest.utf8.firstRange(of: csrfMark.utf8) {
-            result += rest[..<r.lowerBound]
-            result += csrf
-            rest = rest[r.upperBound...]
-        }
-        result += rest
-        return result
+    /// A kept part of a page: rendered by `render` (with `csrfMark` where the session's CSRF token goes) when the
+    /// ledger changed since it was kept, then the session's token put in. Kept in pieces cut at the mark, so
+    /// that a request only joins them (searching tens of kilobytes for the mark on each request cost more
+    /// than the rest of the request).
+    func kept(_ key: CachedPart, csrf: String, _ render: () throws -> String) throws -> String {
+        try cachedParts.value(key) { try render().components(separatedBy: Self.csrfMark) }.joined(separator: csrf)
     }
 
     /// The pager of a paged list (nil when it has one page): "page 2 sur 13 (100 sur 1286)" and links to

@@ -93,7 +93,7 @@ extension WebApp {
         var period = try self.period(call.query("periode")) ?? Period.month(of: today)
         if call.query("periode") == nil {
             let month = period
-            let empty = try cachedParts.value(.monthIsEmpty(month, scope)) {
+            let empty = try kept(.monthIsEmpty(month, scope), csrf: "") {
                 try board.total(period: month, selection: .scope(scope)).total.isZero ? "empty" : ""
             }
             if !empty.isEmpty { period = Period.month(of: period.start.adding(days: -1)) }  // early in a month: the month just ended
@@ -102,7 +102,7 @@ extension WebApp {
         let client = call.query("client").flatMap { $0.isEmpty ? nil : $0 }
         let selection = Selection(scope: scope, site: site, client: client)
         let shown = period
-        let content = try cachedParts.value(.dashboard(shown, selection)) {
+        let content = try kept(.dashboard(shown, selection), csrf: call.csrf) {
             let o = try board.overview(period: shown, selection: selection)
             let total = o.total, split = o.invoicing
             func euros(_ m: Money?) -> String { "\((m ?? .zero).french) €" }
@@ -206,11 +206,10 @@ extension WebApp {
         let user = try call.user
         let scope = user.isAdmin ? nil : user.access.clients
         let canWrite = user.can(.proformas, .write)
-        let content = try cachedParts.value(.list(path: "/proformas", query: call.request.uri.query ?? "", scope: scope, canWrite: canWrite)) {
-            try proformaListContent(call, scope: scope, canWrite: canWrite)
-        }
-        return html(page(title: "Proformas à contrôler", content: canWrite ? Self.withCSRF(content, call.csrf) : content,
-                         identity: user, csrf: call.csrf, current: .proformas, notice: notice(call)))
+        let key = CachedPart.list(path: "/proformas", query: call.request.uri.query ?? "", scope: scope, canWrite: canWrite)
+        let content = try kept(key, csrf: call.csrf) { try proformaListContent(call, scope: scope, canWrite: canWrite) }
+        return html(page(title: "Proformas à contrôler", content: content, identity: user, csrf: call.csrf, current: .proformas,
+                         notice: notice(call)))
     }
 
     func proformaListContent(_ call: Call, scope: Set<String>?, canWrite: Bool) throws -> String {
@@ -331,9 +330,8 @@ extension WebApp {
     func invoiceList(_ call: Call) throws -> Response {
         let user = try call.user
         let scope = user.isAdmin ? nil : user.access.clients
-        let content = try cachedParts.value(.list(path: "/factures", query: call.request.uri.query ?? "", scope: scope, canWrite: false)) {
-            try invoiceListContent(call, scope: scope)
-        }
+        let key = CachedPart.list(path: "/factures", query: call.request.uri.query ?? "", scope: scope, canWrite: false)
+        let content = try kept(key, csrf: call.csrf) { try invoiceListContent(call, scope: scope) }
         return html(page(title: "Factures et avoirs", content: content, identity: user, csrf: call.csrf, current: .invoices,
                          notice: notice(call)))
     }
@@ -682,7 +680,7 @@ extension WebApp {
         let board = Dashboard(ledger: ledger)
         let scope: ClientScope = user.access.clients.map { .clients($0) } ?? .all
         let selection = Selection(scope: scope, site: call.query("site"), client: call.query("client"))
-        let body = try cachedParts.value(.revenue(period, selection)) {
+        let body = try kept(.revenue(period, selection), csrf: "") {
             let o = try board.overview(period: period, selection: selection)
             let total = o.total, split = o.invoicing
             func money(_ m: Money?) -> String { jsonString((m ?? .zero).description) }

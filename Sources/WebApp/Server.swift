@@ -129,7 +129,7 @@ public final class WebApp: Sendable {
     let library: MustacheLibrary
     let logger: Logger
     /// Finished parts of pages (the dashboard's figures and charts, pages of lists), until the ledger changes.
-    let cachedParts: LedgerCache<CachedPart, String>
+    let cachedParts: LedgerCache<CachedPart, [String]>
 
     public init(workspace: Workspace, ledger: Ledger, options: WebOptions = WebOptions(), logger: Logger = Logger(label: "ardoise.web")) throws {
         self.workspace = workspace
