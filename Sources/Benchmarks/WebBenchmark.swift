@@ -8,7 +8,7 @@ import Workspace
 /// accountant's proformas waiting), `ardoise serve` started on loopback, 20
 /// users signed in, and `wrk` running 20 connections, one session each,
 /// alternating between the dashboard and the proforma list; prints wrk's
-/// p50/p95/p99 and the errors.
+/// p50/p95/p99 and the errors, and the server's CPU time per request.
 public enum WebBenchmark {
     public static func run(executable: URL, directory: URL, sites: Int = 60, clients: Int = 850, seconds: Int = 20,
                            connections: Int = 20) throws -> String {
@@ -80,12 +80,35 @@ public enum WebBenchmark {
             lines.append("GET \(path) signed in: \(status)")
         }
         let script = locate(".ci/wrk_sessions.lua")
+        let cpuBefore = cpuSeconds(server.processIdentifier)
         let wrk = try run("/usr/bin/env", ["SESSIONS=\(sessions.joined(separator: "\n"))", "PATHS=\(paths.joined(separator: ","))",
                                            "wrk", "-t\(connections)", "-c\(connections)", "-d\(seconds)s", "--timeout", "10s",
                                            "-s", script, base])
+        let cpuAfter = cpuSeconds(server.processIdentifier)
         lines.append("wrk, \(connections) signed-in sessions, \(seconds) s, alternating \(paths.joined(separator: " and ")):")
         lines += wrk.split(separator: "\n").map { "  " + $0 }
+        // The server's own CPU time (user + system) over the run, per request answered.
+        if let before = cpuBefore, let after = cpuAfter, let requests = requestCount(wrk), requests > 0 {
+            let perRequest = (after - before) * 1000 / Double(requests)
+            lines.append("server CPU: \(String(format: "%.2f", after - before)) s for \(requests) requests, "
+                + "\(String(format: "%.2f", perRequest)) ms per request")
+        }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// User + system CPU seconds a process has used so far (`/proc/PID/stat`, Linux); nil where there is none.
+    static func cpuSeconds(_ pid: Int32) -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let name = text.lastIndex(of: ")") else { return nil }
+        // After the command name: state (field 3) … utime (field 14) and stime (field 15), in clock ticks.
+        let fields = text[text.index(after: name)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// The request count of the wrk script's summary line (`requests: 513 in 20.01 s, 25.6/s`).
+    static func requestCount(_ output: String) -> Int? {
+        guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("requests: ") }) else { return nil }
+        return Int(line.dropFirst("requests: ".count).prefix { $0.isNumber })
     }
 
     static func csrf(in page: String) -> String? {

@@ -198,6 +198,12 @@ public struct Dashboard: Sendable {
                 shares[i] += sqlite3_column_int64(s, 5)
             }
         }
+        return Self.days(period, covers: covers, lines: lines, amounts: amounts, shares: shares)
+    }
+
+    /// Every day of `period` from sums per (day, activity) in flat arrays (index `day × activities + activity`).
+    static func days(_ period: Period, covers: [Int], lines: [Int], amounts: [Int64], shares: [Int64]) -> [DayFigures] {
+        let activities = Activity.allCases.count
         return period.days.enumerated().map { d, day in
             var f = RevenueFigures()
             for a in Activity.allCases {
@@ -282,7 +288,6 @@ public struct Dashboard: Sendable {
     /// site-day, or bills the event order) and not yet invoiced.
     public func invoicing(period: Period, selection: Selection) throws -> InvoicingSplit {
         let (where_, arguments) = Self.filter(selection, alias: "d.")
-        let (orderWhere, orderArguments) = Self.filter(selection, alias: "r.")
         var split = InvoicingSplit()
         try ledger.pool.read { db in
             // `invoiced` is kept on the aggregate's rows by the ledger (set when a document is issued).
@@ -297,32 +302,44 @@ public struct Dashboard: Sendable {
                 let bucket = sqlite3_column_int64(s, 1) != 0 ? 0 : (sqlite3_column_int64(s, 2) != 0 ? 1 : 2)
                 sums[bucket][activity.index] += sqlite3_column_int64(s, 3)
             }
-            for a in Activity.allCases where a != .events {
-                if sums[0][a.index] != 0 { split.anonymous[a] = Money(cents: sums[0][a.index]) }
-                if sums[1][a.index] != 0 { split.invoiced[a] = Money(cents: sums[1][a.index]) }
-                if sums[2][a.index] != 0 { split.notInvoiced[a] = Money(cents: sums[2][a.index]) }
-            }
-            // Events: the orders behind the aggregate's EVENT rows, each billed or not.
-            let orders = try Row.fetchCursor(db, sql: """
-                SELECT EXISTS (SELECT 1 FROM invoice_line il JOIN invoice i ON i.id = il.invoice_id
-                               WHERE il.order_id = o.order_id AND i.status = 'issued'),
-                       SUM((l.quantity * l.unit_price + 50) / 100)
-                FROM event_order_revision r
-                JOIN event_order o ON o.order_id = r.order_id AND o.current_revision = r.revision
-                JOIN event_order_line l ON l.revision_id = r.id
-                WHERE r.status = 'delivered' AND r.delivered_day BETWEEN ? AND ?\(orderWhere)
-                GROUP BY 1
-                """, arguments: [period.start.ordinal, period.end.ordinal] + orderArguments)
-            while let row = try orders.next() {
-                let amount = Money(cents: row[1])
-                if row[0] as Bool {
-                    split.invoiced[.events, default: .zero] += amount
-                } else {
-                    split.notInvoiced[.events, default: .zero] += amount
-                }
-            }
+            split = Self.registerSplit(sums)
+            try Self.addEvents(to: &split, period: period, selection: selection, db)
         }
         return split
+    }
+
+    /// The split of the register activities from sums per bucket (anonymous, invoiced, not invoiced) × activity.
+    static func registerSplit(_ sums: [[Int64]]) -> InvoicingSplit {
+        var split = InvoicingSplit()
+        for a in Activity.allCases where a != .events {
+            if sums[0][a.index] != 0 { split.anonymous[a] = Money(cents: sums[0][a.index]) }
+            if sums[1][a.index] != 0 { split.invoiced[a] = Money(cents: sums[1][a.index]) }
+            if sums[2][a.index] != 0 { split.notInvoiced[a] = Money(cents: sums[2][a.index]) }
+        }
+        return split
+    }
+
+    /// Events: the orders behind the aggregate's EVENT rows, each billed or not.
+    static func addEvents(to split: inout InvoicingSplit, period: Period, selection: Selection, _ db: Database) throws {
+        let (orderWhere, orderArguments) = Self.filter(selection, alias: "r.")
+        let orders = try Row.fetchCursor(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM invoice_line il JOIN invoice i ON i.id = il.invoice_id
+                           WHERE il.order_id = o.order_id AND i.status = 'issued'),
+                   SUM((l.quantity * l.unit_price + 50) / 100)
+            FROM event_order_revision r
+            JOIN event_order o ON o.order_id = r.order_id AND o.current_revision = r.revision
+            JOIN event_order_line l ON l.revision_id = r.id
+            WHERE r.status = 'delivered' AND r.delivered_day BETWEEN ? AND ?\(orderWhere)
+            GROUP BY 1
+            """, arguments: [period.start.ordinal, period.end.ordinal] + orderArguments)
+        while let row = try orders.next() {
+            let amount = Money(cents: row[1])
+            if row[0] as Bool {
+                split.invoiced[.events, default: .zero] += amount
+            } else {
+                split.notInvoiced[.events, default: .zero] += amount
+            }
+        }
     }
 
     /// The sites and clients that have revenue in `period` (for choosers).

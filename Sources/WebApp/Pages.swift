@@ -15,9 +15,9 @@ func signed(_ m: Money) -> String { m.cents > 0 ? "+" + m.french : m.cents < 0 ?
 func euros(_ cents: Int64) -> String { Money(cents: cents).french + " €" }
 
 func cell(_ text: String, link: String? = nil, num: Bool = false) -> [String: Any] {
-    var c: [String: Any] = ["text": text, "num": num]
-    if let link { c["link"] = link }
-    return c
+    // `link` is always there (false without one): a key a cell lacks is looked for in every enclosing
+    // context (row, table, page), which made most of the rendering time of a page of 100 rows.
+    ["text": text, "num": num, "link": link ?? false]
 }
 
 func filter(_ name: String, _ label: String, value: String?, hint: String = "", choices: [(String, String)] = []) -> [String: Any] {
@@ -88,41 +88,48 @@ extension WebApp {
     }
 
     /// Revenue by activity per day, per ISO week and cumulative over a period, for the clients in the
-    /// user's scope (or one site, or one client), invoiced or not: read from the daily aggregate.
+    /// user's scope (or one site, or one client), invoiced or not: read from the daily aggregate in one
+    /// pass, and the finished page part (figures and charts) kept per period and selection until the
+    /// ledger changes (any commit, from this process or another).
     func dashboard(_ call: Call) throws -> Response {
         let user = try call.user
         let board = Dashboard(ledger: ledger)
         let scope: ClientScope = user.access.clients.map { .clients($0) } ?? .all
         var period = try self.period(call.query("periode")) ?? Period.month(of: today)
-        if call.query("periode") == nil, try board.total(period: period, selection: .scope(scope)).total.isZero {
-            period = Period.month(of: period.start.adding(days: -1))  // early in a month: the month just ended
+        if call.query("periode") == nil {
+            let month = period
+            let empty = try kept(.monthIsEmpty(month, scope), csrf: "") {
+                try board.total(period: month, selection: .scope(scope)).total.isZero ? "empty" : ""
+            }
+            if !empty.isEmpty { period = Period.month(of: period.start.adding(days: -1)) }  // early in a month: the month just ended
         }
         let site = call.query("site").flatMap { $0.isEmpty ? nil : $0 }
         let client = call.query("client").flatMap { $0.isEmpty ? nil : $0 }
         let selection = Selection(scope: scope, site: site, client: client)
-        let days = try board.byDay(period: period, selection: selection)
-        let total = try board.total(period: period, selection: selection)
-        let split = try board.invoicing(period: period, selection: selection)
-        let choices = try board.sitesAndClients(period: period, scope: scope)
-        func euros(_ m: Money?) -> String { "\((m ?? .zero).french) €" }
-        let rows: [[String: Any]] = DailyRevenueActivity.allCases.map { a in
-            ["name": Charts.name(a), "amount": euros(total.amount(a)), "covers": total.covers[a].map { "\($0)" } ?? "—",
-             "invoiced": euros(split.invoiced[a]), "notInvoiced": euros(split.notInvoiced[a]), "anonymous": euros(split.anonymous[a])]
+        let shown = period
+        let content = try kept(.dashboard(shown, selection), csrf: call.csrf) {
+            let o = try board.overview(period: shown, selection: selection)
+            let total = o.total, split = o.invoicing
+            func euros(_ m: Money?) -> String { "\((m ?? .zero).french) €" }
+            let rows: [[String: Any]] = DailyRevenueActivity.allCases.map { a in
+                ["name": Charts.name(a), "amount": euros(total.amount(a)), "covers": total.covers[a].map { "\($0)" } ?? "—",
+                 "invoiced": euros(split.invoiced[a]), "notInvoiced": euros(split.notInvoiced[a]), "anonymous": euros(split.anonymous[a])]
+            }
+            let scopeText = client.map { "client \($0)" } ?? site.map { "site \($0)" } ?? (scope == .all ? "tous les clients" : "vos clients")
+            let context: [String: Any] = [
+                "period": shown.name,
+                "sites": o.sites.map { ["code": $0, "selected": $0 == site] },
+                "clients": o.clients.map { ["code": $0, "selected": $0 == client] },
+                "summary": "\(shown.start) → \(shown.end), \(scopeText) : \(euros(total.total)), \(total.totalCovers) couverts ; "
+                    + "facturé \(euros(split.invoicedTotal)), pas encore facturé \(euros(split.notInvoicedTotal))",
+                "rows": rows,
+                "daily": Charts.daily(o.days, title: "Chiffre d'affaires par jour et par activité"),
+                "weekly": Charts.weekly(Dashboard.weeks(o.days), title: "Chiffre d'affaires par semaine ISO"),
+                "cumulative": Charts.cumulative(o.days, title: "Chiffre d'affaires cumulé sur la période"),
+            ]
+            return render("dashboard", context)
         }
-        let scopeText = client.map { "client \($0)" } ?? site.map { "site \($0)" } ?? (user.access.clients == nil ? "tous les clients" : "vos clients")
-        let context: [String: Any] = [
-            "period": period.name,
-            "sites": choices.sites.map { ["code": $0, "selected": $0 == site] },
-            "clients": choices.clients.map { ["code": $0, "selected": $0 == client] },
-            "summary": "\(period.start) → \(period.end), \(scopeText) : \(euros(total.total)), \(total.totalCovers) couverts ; "
-                + "facturé \(euros(split.invoicedTotal)), pas encore facturé \(euros(split.notInvoicedTotal))",
-            "rows": rows,
-            "daily": Charts.daily(days, title: "Chiffre d'affaires par jour et par activité"),
-            "weekly": Charts.weekly(Dashboard.weeks(days), title: "Chiffre d'affaires par semaine ISO"),
-            "cumulative": Charts.cumulative(days, title: "Chiffre d'affaires cumulé sur la période"),
-        ]
-        return html(page(title: "Tableau de bord", content: render("dashboard", context), identity: user, csrf: call.csrf,
-                         current: .dashboard))
+        return html(page(title: "Tableau de bord", content: content, identity: user, csrf: call.csrf, current: .dashboard))
     }
 
     /// The confirmation after a write, from a fixed list: the URL never puts its own text on the page.
@@ -209,23 +216,31 @@ extension WebApp {
 
     // MARK: proformas
 
+    /// The proformas waiting, a page of 100 at a time. The page's content is kept until the ledger changes, per
+    /// query, scope and right (rendering a page of 100 rows costs several milliseconds); the CSRF token is put in each time.
     func proformaList(_ call: Call) throws -> Response {
         let user = try call.user
+        let scope = user.isAdmin ? nil : user.access.clients
+        let canWrite = user.can(.proformas, .write)
+        let key = CachedPart.list(path: "/proformas", query: call.request.uri.query ?? "", scope: scope, canWrite: canWrite)
+        let content = try kept(key, csrf: call.csrf) { try proformaListContent(call, scope: scope, canWrite: canWrite) }
+        return html(page(title: "Proformas à contrôler", content: content, identity: user, csrf: call.csrf, current: .proformas,
+                         notice: notice(call)))
+    }
+
+    func proformaListContent(_ call: Call, scope: Set<String>?, canWrite: Bool) throws -> String {
         let p = try period(call.query("periode"))
         let statusText = call.query("statut") ?? "proforma"
-        let status: InvoiceStatus? = statusText == "tous" ? nil : InvoiceStatus(rawValue: statusText == "ecartee" ? "discarded" : statusText)
+        // "tous": the proformas and the discarded ones (issued documents are listed under Factures).
+        let statuses: [InvoiceStatus] = statusText == "tous" ? [.proforma, .discarded] : statusText == "ecartee" ? [.discarded] : [.proforma]
         let site = call.query("site"), client = call.query("client"), automatic = call.query("automatique")
-        let list = try ledger.invoices(status: status ?? .proforma, client: client, period: p, includeDiscarded: status == nil)
-            .filter { status != nil || $0.status != .issued }
-            .filter { user.sees(client: $0.client) }
-            .filter { site == nil || $0.site == site }
-            .filter { automatic == nil || $0.automatic == (automatic == "oui") }
-        let canWrite = user.can(.proformas, .write)
-        // A page of the list at a time: a month can leave a thousand proformas waiting; totals cover them all.
+        // A page of the list at a time, read in SQL with every filter and the user's scope: a month can leave
+        // over a thousand proformas waiting; the count and totals (an SQL aggregate) cover every page.
         let pageSize = 100
-        let pageCount = max(1, (list.count + pageSize - 1) / pageSize)
-        let pageNumber = min(max(Int(call.query("page") ?? "1") ?? 1, 1), pageCount)
-        let shown = list.dropFirst((pageNumber - 1) * pageSize).prefix(pageSize)
+        let wanted = DocumentFilter(statuses: statuses, client: client, scope: scope, site: site,
+                                    automatic: automatic.map { $0 == "oui" }, period: p)
+        let result = try ledger.documentPage(wanted, page: Int(call.query("page") ?? "1") ?? 1, pageSize: pageSize)
+        let shown = result.documents
         let rows: [[String: Any]] = shown.map { i in
             var row: [String: Any] = ["cells": [
                 cell("#\(i.id ?? 0)", link: "/proformas/\(i.id ?? 0)"), cell(i.client), cell(i.site ?? ""), cell("\(i.periodStart) → \(i.periodEnd)"),
@@ -235,8 +250,6 @@ extension WebApp {
             if canWrite && i.status == .proforma { row["pick"] = String(i.id ?? 0) }
             return row
         }
-        let ht = list.reduce(Int64(0)) { $0 + ($1.type == .creditNote ? -$1.totalHt : $1.totalHt) }
-        let ttc = list.reduce(Int64(0)) { $0 + ($1.type == .creditNote ? -$1.totalTtc : $1.totalTtc) }
         var context: [String: Any] = [
             "heading": "Proformas à contrôler", "hasFilters": true,
             "filters": [
@@ -245,30 +258,18 @@ extension WebApp {
                 filter("statut", "Statut", value: statusText, choices: [("proforma", "à contrôler"), ("ecartee", "écartées"), ("tous", "toutes")]),
                 filter("automatique", "Automatique", value: automatic ?? "", choices: [("", "toutes"), ("oui", "oui"), ("non", "non")]),
             ],
-            "summary": "\(list.count) documents · total HT \(euros(ht)) · TTC \(euros(ttc))",
+            "summary": "\(result.count) documents · total HT \(euros(result.totalHt)) · TTC \(euros(result.totalTtc))",
             "sections": [["tableId": "proformas", "selectable": canWrite,
                           "headers": ["N°", "Client", "Site", "Période", "Type", "Origine", "Auto.", "Statut", "HT", "TTC"], "rows": rows]],
         ]
-        if pageCount > 1 {
-            let filters = [("periode", call.query("periode")), ("client", client), ("site", site), ("statut", call.query("statut")),
-                           ("automatique", automatic)]
-            func link(_ n: Int) -> String {
-                var items = URLComponents()
-                items.queryItems = filters.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
-                    + [URLQueryItem(name: "page", value: String(n))]
-                return "/proformas?" + (items.percentEncodedQuery ?? "page=\(n)")
-            }
-            var pager: [String: Any] = ["label": "page \(pageNumber) sur \(pageCount) (\(shown.count) sur \(list.count))"]
-            if pageNumber > 1 { pager["previous"] = link(pageNumber - 1) }
-            if pageNumber < pageCount { pager["next"] = link(pageNumber + 1) }
-            context["pager"] = pager
-        }
+        if let pager = pager(result, path: "/proformas", filters: [
+            ("periode", call.query("periode")), ("client", client), ("site", site), ("statut", call.query("statut")), ("automatique", automatic),
+        ]) { context["pager"] = pager }
         if canWrite {
-            context["selection"] = ["action": "/proformas/valider", "formId": "form-valider-selection", "csrf": call.csrf,
+            context["selection"] = ["action": "/proformas/valider", "formId": "form-valider-selection", "csrf": Self.csrfMark,
                                     "button": "Valider la sélection", "buttonId": "valider-selection"]
         }
-        return html(page(title: "Proformas à contrôler", content: render("table", context), identity: user, csrf: call.csrf,
-                         current: .proformas, notice: notice(call)))
+        return render("table", context)
     }
 
     func proformaPage(_ call: Call) throws -> Response {
@@ -341,34 +342,47 @@ extension WebApp {
 
     // MARK: invoices and credit notes
 
+    /// Issued documents, a page of 100 at a time, kept as the proforma list is.
     func invoiceList(_ call: Call) throws -> Response {
         let user = try call.user
+        let scope = user.isAdmin ? nil : user.access.clients
+        let key = CachedPart.list(path: "/factures", query: call.request.uri.query ?? "", scope: scope, canWrite: false)
+        let content = try kept(key, csrf: call.csrf) { try invoiceListContent(call, scope: scope) }
+        return html(page(title: "Factures et avoirs", content: content, identity: user, csrf: call.csrf, current: .invoices,
+                         notice: notice(call)))
+    }
+
+    func invoiceListContent(_ call: Call, scope: Set<String>?) throws -> String {
         let p = try period(call.query("periode"))
         let client = call.query("client"), type = call.query("type")
-        let mails = Dictionary(try ledger.outbox().map { ($0.message.invoiceId, $0.message.status.rawValue) }, uniquingKeysWith: { a, _ in a })
-        let list = try ledger.invoices(status: .issued, client: client, period: p)
-            .filter { user.sees(client: $0.client) }
-            .filter { type == nil || $0.type.rawValue == type }
-        let rows: [[String: Any]] = list.map { i in
+        // A page at a time, as the proforma list: a month issues about two thousand documents.
+        let kind = type.flatMap { DocumentKind(rawValue: $0) }
+        // An unknown type lists nothing (no status), as before.
+        let wanted = DocumentFilter(statuses: type != nil && kind == nil ? [] : [.issued], client: client,
+                                    scope: scope, type: kind, period: p)
+        let result = try ledger.documentPage(wanted, page: Int(call.query("page") ?? "1") ?? 1, pageSize: 100)
+        let mails = try ledger.outboxStatuses(invoiceIDs: result.documents.compactMap(\.id))
+        let rows: [[String: Any]] = result.documents.map { i in
             ["cells": [
                 cell(i.number ?? "", link: "/factures/\(i.id ?? 0)"), cell(i.type == .invoice ? "facture" : "avoir"), cell(i.client),
                 cell("\(i.periodStart) → \(i.periodEnd)"), cell(i.issueDate), cell(euros(i.totalHt), num: true), cell(euros(i.totalTtc), num: true),
                 cell(mailStatus(mails[i.id ?? 0])),
             ], "selectable": false]
         }
-        let ht = list.reduce(Int64(0)) { $0 + ($1.type == .creditNote ? -$1.totalHt : $1.totalHt) }
-        let context: [String: Any] = [
+        var context: [String: Any] = [
             "heading": "Factures et avoirs", "hasFilters": true,
             "filters": [
                 filter("periode", "Période", value: call.query("periode"), hint: "2026-10"), filter("client", "Client", value: client),
                 filter("type", "Type", value: type ?? "", choices: [("", "tous"), ("invoice", "factures"), ("credit_note", "avoirs")]),
             ],
-            "summary": "\(list.count) documents · total HT (avoirs déduits) \(euros(ht))",
+            "summary": "\(result.count) documents · total HT (avoirs déduits) \(euros(result.totalHt))",
             "sections": [["tableId": "factures", "selectable": false,
                           "headers": ["Numéro", "Type", "Client", "Période", "Émise le", "HT", "TTC", "Courriel"], "rows": rows]],
         ]
-        return html(page(title: "Factures et avoirs", content: render("table", context), identity: user, csrf: call.csrf,
-                         current: .invoices, notice: notice(call)))
+        if let pager = pager(result, path: "/factures", filters: [("periode", call.query("periode")), ("client", client), ("type", type)]) {
+            context["pager"] = pager
+        }
+        return render("table", context)
     }
 
     func mailStatus(_ status: String?) -> String {
@@ -736,24 +750,26 @@ extension WebApp {
         let board = Dashboard(ledger: ledger)
         let scope: ClientScope = user.access.clients.map { .clients($0) } ?? .all
         let selection = Selection(scope: scope, site: call.query("site"), client: call.query("client"))
-        let days = try board.byDay(period: period, selection: selection)
-        let total = try board.total(period: period, selection: selection)
-        let split = try board.invoicing(period: period, selection: selection)
-        func money(_ m: Money?) -> String { jsonString((m ?? .zero).description) }
-        func activities(_ f: RevenueFigures) -> String {
-            "{" + DailyRevenueActivity.allCases.map { a in
-                "\(jsonString(a.rawValue)):{\"amount\":\(money(f.amount(a))),\"covers\":\(f.covers[a] ?? 0),\"lines\":\(f.lines[a] ?? 0)}"
+        let body = try kept(.revenue(period, selection), csrf: "") {
+            let o = try board.overview(period: period, selection: selection)
+            let total = o.total, split = o.invoicing
+            func money(_ m: Money?) -> String { jsonString((m ?? .zero).description) }
+            func activities(_ f: RevenueFigures) -> String {
+                "{" + DailyRevenueActivity.allCases.map { a in
+                    "\(jsonString(a.rawValue)):{\"amount\":\(money(f.amount(a))),\"covers\":\(f.covers[a] ?? 0),\"lines\":\(f.lines[a] ?? 0)}"
+                }.joined(separator: ",") + "}"
+            }
+            let invoicing = "{" + DailyRevenueActivity.allCases.map { a in
+                "\(jsonString(a.rawValue)):{\"invoiced\":\(money(split.invoiced[a])),\"not_invoiced\":\(money(split.notInvoiced[a])),"
+                    + "\"anonymous\":\(money(split.anonymous[a]))}"
             }.joined(separator: ",") + "}"
+            let dayList = o.days.map { "{\"day\":\(jsonString($0.day.description)),\"activities\":\(activities($0.figures))}" }
+            return "{\"period\":{\"start\":\(jsonString(period.start.description)),\"end\":\(jsonString(period.end.description))},"
+                + "\"site\":\(selection.site.map(jsonString) ?? "null"),\"client\":\(selection.client.map(jsonString) ?? "null"),"
+                + "\"total\":\(money(total.total)),\"activities\":\(activities(total)),\"invoicing\":\(invoicing),"
+                + "\"days\":[\(dayList.joined(separator: ","))]}\n"
         }
-        let invoicing = "{" + DailyRevenueActivity.allCases.map { a in
-            "\(jsonString(a.rawValue)):{\"invoiced\":\(money(split.invoiced[a])),\"not_invoiced\":\(money(split.notInvoiced[a])),"
-                + "\"anonymous\":\(money(split.anonymous[a]))}"
-        }.joined(separator: ",") + "}"
-        let dayList = days.map { "{\"day\":\(jsonString($0.day.description)),\"activities\":\(activities($0.figures))}" }
-        return json("{\"period\":{\"start\":\(jsonString(period.start.description)),\"end\":\(jsonString(period.end.description))},"
-            + "\"site\":\(call.query("site").map(jsonString) ?? "null"),\"client\":\(call.query("client").map(jsonString) ?? "null"),"
-            + "\"total\":\(money(total.total)),\"activities\":\(activities(total)),\"invoicing\":\(invoicing),"
-            + "\"days\":[\(dayList.joined(separator: ","))]}\n")
+        return json(body)
     }
 
     func apiValidate(_ call: Call) throws -> Response {

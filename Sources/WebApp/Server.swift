@@ -1,4 +1,5 @@
 import BillingModel
+import Dashboards
 import Diagnostics
 import Foundation
 import HTTPTypes
@@ -152,6 +153,8 @@ public final class WebApp: Sendable {
     public let accounts: Accounts
     let library: MustacheLibrary
     let logger: Logger
+    /// Finished parts of pages (the dashboard's figures and charts, pages of lists), until the ledger changes.
+    let cachedParts: LedgerCache<CachedPart, [String]>
 
     public init(workspace: Workspace, ledger: Ledger, options: WebOptions = WebOptions(), logger: Logger = Logger(label: "ardoise.web")) throws {
         self.workspace = workspace
@@ -162,6 +165,7 @@ public final class WebApp: Sendable {
         for (name, text) in Templates.all { try library.register(text, named: name) }
         self.library = library
         self.logger = logger
+        self.cachedParts = try LedgerCache(ledger: ledger)
     }
 
     var today: Day { options.today ?? BusinessCalendar.today() }

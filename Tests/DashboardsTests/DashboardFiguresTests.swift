@@ -163,6 +163,13 @@ import Workspace
             #expect(invoicingCells(split) == (try invoicingReference(ledger, s)), "invoicing, \(s)")
             let total = try dashboard.total(period: october, selection: s)
             #expect(split.invoicedTotal + split.notInvoicedTotal + split.anonymousTotal == total.total)
+            // The page's one pass gives the same figures as the separate queries checked above.
+            let overview = try dashboard.overview(period: october, selection: s)
+            #expect(overview.days == days, "overview per day, \(s)")
+            #expect(overview.total == total, "overview total, \(s)")
+            #expect(overview.invoicing == split, "overview invoicing, \(s)")
+            let choices = try dashboard.sitesAndClients(period: october, scope: s.scope)
+            #expect(overview.sites == choices.sites && overview.clients == choices.clients, "overview choosers, \(s)")
         }
     }
 
@@ -226,6 +233,49 @@ import Workspace
         try Self.correct(second, drop: 3)
         #expect(workspace.importFiles([second.path], into: ledger).map(\.status) == [.conflict])
         try Self.checkEveryFigure(ledger, clients: clients, sites: sites)
+    }
+
+    /// The web app keeps the dashboard's figures until the ledger changes; the scheduler's `ardoise run`,
+    /// an `import` or a `validate` write the ledger through connections of their own (here a second
+    /// `Ledger` on the same file, as another process opens it): the next lookup sees their figures.
+    @Test func cachedFiguresFollowImportsAndValidationsByAnotherConnection() throws {
+        let dir = Repository.temporaryDirectory("dashboards-cache")
+        _ = try DemoWorkspace.write(to: dir, sites: 2, clients: 8, month: "2026-10", seed: 5)
+        let workspace = try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
+        let served = try workspace.openLedger(creating: true)
+        _ = workspace.importFiles([], into: served)
+        let cache = try LedgerCache<Selection, Overview>(ledger: served)
+        let board = Dashboard(ledger: served)
+        var computed = 0
+        func lookup() throws -> Overview {
+            try cache.value(.scope(.all)) {
+                computed += 1
+                return try board.overview(period: Self.october, selection: .scope(.all))
+            }
+        }
+        let first = try lookup()
+        #expect(try lookup() == first && computed == 1, "nothing changed: the stored figures")
+
+        // Another process imports a corrected register file: fewer lines, other amounts.
+        let other = try Ledger(path: served.path, creation: .mustExist)
+        let inbox = dir.appendingPathComponent("inbox")
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: inbox.path).filter { $0.hasPrefix("PIE_") }.sorted().first)
+        try Self.correct(inbox.appendingPathComponent(name), drop: 4)
+        #expect(workspace.importFiles([inbox.appendingPathComponent(name).path], into: other).map(\.status) == [.replaced])
+        let imported = try lookup()
+        #expect(computed == 2 && imported.total.totalLines < first.total.totalLines)
+        #expect(imported == (try Dashboard(ledger: other).overview(period: Self.october, selection: .scope(.all))))
+
+        // Another process bills and validates: revenue moves from "not yet invoiced" to "invoiced".
+        let engine = try workspace.engine(ledger: other, today: Self.day("2026-11-02"), actor: "scheduler")
+        _ = try engine.generate(period: Self.october, issueDate: Self.day("2026-11-02"))
+        _ = try lookup()
+        let proformas = try other.invoices(status: .proforma).compactMap(\.id)
+        _ = try engine.validate(ids: proformas, on: Self.day("2026-11-02"))
+        let validated = try lookup()
+        #expect(validated.invoicing.invoicedTotal > imported.invoicing.invoicedTotal)
+        #expect(validated.invoicing == (try Dashboard(ledger: other).invoicing(period: Self.october, selection: .scope(.all))))
+        #expect(try lookup() == validated && computed == 4, "no change since: the stored figures again")
     }
 
     @Test func theMigrationFillsAnExistingLedgerAsImportsKeepIt() throws {

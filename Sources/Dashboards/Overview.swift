@@ -1,0 +1,139 @@
+import BillingModel
+import Foundation
+import GRDB
+import GRDBSQLite
+import Ledger
+import Synchronization
+
+/// Everything the dashboard page shows for a period and a selection, read in
+/// one pass over the daily aggregate (and one query over the event orders for
+/// "invoiced or not"): the same figures as `byDay`, `total`, `invoicing` and
+/// `sitesAndClients`, which read the aggregate four times.
+public struct Overview: Sendable, Hashable {
+    public var period: Period
+    public var selection: Selection
+    /// Every day of the period, in order.
+    public var days: [DayFigures]
+    public var total: RevenueFigures
+    public var invoicing: InvoicingSplit
+    /// The sites and clients of the selection's scope that have revenue in the period (for choosers), not narrowed to its site or client.
+    public var sites: [String]
+    public var clients: [String]
+}
+
+extension Dashboard {
+    /// The whole page's figures in one read transaction.
+    public func overview(period: Period, selection: Selection) throws -> Overview {
+        // Rows of the whole scope: the choosers list its sites and clients; the
+        // selection's site and client narrow the sums, compared here on the bytes.
+        let (where_, arguments) = Self.filter(Selection(scope: selection.scope))
+        let dayCount = max(0, period.dayCount)
+        let activities = Activity.allCases.count
+        var covers = [Int](repeating: 0, count: dayCount * activities), lines = covers
+        var amounts = [Int64](repeating: 0, count: dayCount * activities), shares = amounts
+        var sums = [[Int64]](repeating: [0, 0, 0, 0], count: 3)  // anonymous, invoiced, not invoiced × activity
+        var sites = Set<String>(), clients = Set<String>()
+        let wantedSite = selection.site.map { Array($0.utf8) }
+        let wantedClient = selection.client.map { Array($0.utf8) }
+        // A client outside the scope shows nothing (as `filter` says with `AND 0`).
+        let nothing = selection.client.map { !selection.scope.contains($0) } ?? false
+        var split = InvoicingSplit()
+        try ledger.pool.read { db in
+            let statement = try db.makeStatement(sql: """
+                SELECT day, site, client, activity, covers, lines, amount, employer_share, invoiced FROM daily_revenue
+                WHERE day BETWEEN ? AND ?\(where_)
+                """)
+            try statement.setArguments([period.start.ordinal, period.end.ordinal] + arguments)
+            var lastSite: [UInt8] = [], lastClient: [UInt8] = []
+            var haveSite = false, haveClient = false
+            try Self.step(statement, db) { s in
+                let site = Self.bytes(s, 1), client = Self.bytes(s, 2)
+                // Rows come in key order (day, site, client): a name is made only when it changes.
+                if !haveSite || !site.elementsEqual(lastSite) {
+                    lastSite = Array(site)
+                    haveSite = true
+                    sites.insert(String(decoding: site, as: UTF8.self))
+                }
+                if !haveClient || !client.elementsEqual(lastClient) {
+                    lastClient = Array(client)
+                    haveClient = true
+                    if !client.isEmpty { clients.insert(String(decoding: client, as: UTF8.self)) }
+                }
+                if nothing { return }
+                if let wantedSite, !site.elementsEqual(wantedSite) { return }
+                if let wantedClient, !client.elementsEqual(wantedClient) { return }
+                let d = Int(sqlite3_column_int64(s, 0)) - period.start.ordinal
+                let a = try Self.activity(s, 3)
+                guard d >= 0, d < dayCount else { return }
+                let i = d * activities + a.index
+                covers[i] += Int(sqlite3_column_int64(s, 4))
+                lines[i] += Int(sqlite3_column_int64(s, 5))
+                let amount = sqlite3_column_int64(s, 6)
+                amounts[i] += amount
+                shares[i] += sqlite3_column_int64(s, 7)
+                if a != .events {
+                    let bucket = client.isEmpty ? 0 : (sqlite3_column_int64(s, 8) != 0 ? 1 : 2)
+                    sums[bucket][a.index] += amount
+                }
+            }
+            split = Self.registerSplit(sums)
+            try Self.addEvents(to: &split, period: period, selection: selection, db)
+        }
+        let days = Self.days(period, covers: covers, lines: lines, amounts: amounts, shares: shares)
+        var total = RevenueFigures()
+        for d in days { total.add(d.figures) }
+        func ordered(_ names: Set<String>) -> [String] { names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+        return Overview(period: period, selection: selection, days: days, total: total, invoicing: split,
+                        sites: ordered(sites), clients: ordered(clients))
+    }
+
+    /// The bytes of text column `column` (valid until the statement steps again).
+    static func bytes(_ s: OpaquePointer, _ column: Int32) -> UnsafeBufferPointer<UInt8> {
+        let n = Int(sqlite3_column_bytes(s, column))
+        guard let p = sqlite3_column_text(s, column), n > 0 else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: p, count: n)
+    }
+}
+
+/// Results computed from the ledger, kept until the ledger changes: each
+/// lookup reads the ledger's change number (`LedgerChanges`, which any commit
+/// moves, from this process or another) and throws everything away when it
+/// moved. A value is stored under the number read before it was computed, so
+/// a commit during the computation only makes the next lookup compute again.
+public final class LedgerCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    private struct State {
+        var version: Int?
+        var values: [Key: Value] = [:]
+    }
+
+    private let changes: LedgerChanges
+    private let capacity: Int
+    private let state = Mutex(State())
+
+    /// `capacity`: beyond it the cache is emptied (periods and selections are typed by users: no unbounded growth).
+    public init(ledger: Ledger, capacity: Int = 256) throws {
+        self.changes = try ledger.changes()
+        self.capacity = max(1, capacity)
+    }
+
+    /// The value of `key` as of the ledger now: the stored one if nothing changed since, else computed and stored.
+    public func value(_ key: Key, compute: () throws -> Value) throws -> Value {
+        let version = try changes.version()
+        let cached: Value? = state.withLock { s in
+            if s.version != version {
+                s.version = version
+                s.values.removeAll(keepingCapacity: true)
+                return nil
+            }
+            return s.values[key]
+        }
+        if let cached { return cached }
+        let value = try compute()
+        state.withLock { s in
+            guard s.version == version else { return }
+            if s.values.count >= capacity { s.values.removeAll(keepingCapacity: true) }
+            s.values[key] = value
+        }
+        return value
+    }
+}

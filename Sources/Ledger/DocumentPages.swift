@@ -1,0 +1,149 @@
+import BillingModel
+import GRDB
+
+/// Which documents a list shows: every condition is in SQL, so a page and
+/// its totals are read without loading the other documents.
+public struct DocumentFilter: Sendable, Hashable {
+    /// The statuses listed (none: the filter matches nothing).
+    public var statuses: [InvoiceStatus]
+    public var client: String?
+    /// The clients the reader may see; nil: every client.
+    public var scope: Set<String>?
+    public var site: String?
+    public var automatic: Bool?
+    public var type: DocumentKind?
+    /// Documents whose period overlaps this one.
+    public var period: Period?
+
+    public init(statuses: [InvoiceStatus], client: String? = nil, scope: Set<String>? = nil, site: String? = nil,
+                automatic: Bool? = nil, type: DocumentKind? = nil, period: Period? = nil) {
+        self.statuses = statuses
+        self.client = client
+        self.scope = scope
+        self.site = site
+        self.automatic = automatic
+        self.type = type
+        self.period = period
+    }
+
+    /// The WHERE clause and its arguments.
+    var sql: (String, StatementArguments) {
+        var conditions = ["status IN (SELECT value FROM json_each(?))"]
+        var arguments: StatementArguments = [Self.jsonArray(statuses.map(\.rawValue))]
+        if let client { conditions.append("client = ?"); arguments += [client] }
+        if let scope {
+            // One JSON argument: no limit on the number of clients in a scope.
+            conditions.append("client IN (SELECT value FROM json_each(?))")
+            arguments += [Self.jsonArray(scope.sorted())]
+        }
+        if let site { conditions.append("site = ?"); arguments += [site] }
+        if let automatic { conditions.append("automatic = ?"); arguments += [automatic] }
+        if let type { conditions.append("type = ?"); arguments += [type.rawValue] }
+        if let period {
+            conditions.append("period_start <= ? AND period_end >= ?")
+            arguments += [period.end.description, period.start.description]
+        }
+        return (conditions.joined(separator: " AND "), arguments)
+    }
+
+    /// `["A","B"]`: strings as one JSON array (for `json_each`).
+    static func jsonArray(_ strings: [String]) -> String {
+        var out = "["
+        for (i, s) in strings.enumerated() {
+            if i > 0 { out += "," }
+            out += "\""
+            for u in s.unicodeScalars {
+                switch u {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case _ where u.value < 0x20:
+                    let hex = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                default: out.unicodeScalars.append(u)
+                }
+            }
+            out += "\""
+        }
+        return out + "]"
+    }
+}
+
+/// One page of a document list, with the count and totals of every document the filter matches.
+public struct DocumentPage: Sendable, Hashable {
+    /// The documents of the page, in id order.
+    public var documents: [Invoice]
+    /// Every matching document, all pages.
+    public var count: Int
+    /// Totals over every matching document, credit notes deducted (cents).
+    public var totalHt: Int64
+    public var totalTtc: Int64
+    /// The page shown (1-based, clamped to the pages there are) and the number of pages (at least 1).
+    public var page: Int
+    public var pageCount: Int
+}
+
+extension Ledger {
+    /// A page of the documents `filter` matches, in id order, and the count and
+    /// totals of all of them, in one read transaction: the count, the totals and
+    /// the page are computed by SQLite (an aggregate and `LIMIT`/`OFFSET`).
+    public func documentPage(_ filter: DocumentFilter, page: Int, pageSize: Int) throws -> DocumentPage {
+        let (condition, arguments) = filter.sql
+        let size = max(1, pageSize)
+        return try pool.read { db in
+            let totals = try Row.fetchOne(db, sql: """
+                SELECT COUNT(*),
+                       COALESCE(SUM(CASE WHEN type = 'credit_note' THEN -total_ht ELSE total_ht END), 0),
+                       COALESCE(SUM(CASE WHEN type = 'credit_note' THEN -total_ttc ELSE total_ttc END), 0)
+                FROM invoice WHERE \(condition)
+                """, arguments: arguments)
+            let count: Int = totals?[0] ?? 0
+            let pageCount = max(1, (count + size - 1) / size)
+            let shown = min(max(page, 1), pageCount)
+            // Decoded column by column: the record's Codable decoding (column names converted from
+            // snake case) cost more than the rest of a list page's query.
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT \(Self.invoiceColumns) FROM invoice WHERE \(condition) ORDER BY id LIMIT ? OFFSET ?
+                """, arguments: arguments + [size, (shown - 1) * size])
+            var documents: [Invoice] = []
+            while let row = try rows.next() { documents.append(try Self.invoice(row)) }
+            return DocumentPage(documents: documents, count: count, totalHt: totals?[1] ?? 0, totalTtc: totals?[2] ?? 0,
+                                page: shown, pageCount: pageCount)
+        }
+    }
+
+    static let invoiceColumns = """
+        id, type, status, number, series, client, payer, site, period_start, period_end, issue_date, due_date, payment_terms, \
+        po_number, order_id, order_revision, credited_invoice_id, origin, generation_key, automatic, total_ht, total_vat, total_ttc, \
+        created_at, issued_at
+        """
+
+    /// An invoice from a row of `invoiceColumns`, in that order.
+    static func invoice(_ row: Row) throws -> Invoice {
+        Invoice(id: try row.decode(atIndex: 0), type: try row.decode(atIndex: 1), status: try row.decode(atIndex: 2),
+                number: try row.decode(atIndex: 3), series: try row.decode(atIndex: 4), client: try row.decode(atIndex: 5),
+                payer: try row.decode(atIndex: 6), site: try row.decode(atIndex: 7), periodStart: try row.decode(atIndex: 8),
+                periodEnd: try row.decode(atIndex: 9), issueDate: try row.decode(atIndex: 10), dueDate: try row.decode(atIndex: 11),
+                paymentTerms: try row.decode(atIndex: 12), poNumber: try row.decode(atIndex: 13), orderId: try row.decode(atIndex: 14),
+                orderRevision: try row.decode(atIndex: 15), creditedInvoiceId: try row.decode(atIndex: 16),
+                origin: try row.decode(atIndex: 17), generationKey: try row.decode(atIndex: 18), automatic: try row.decode(atIndex: 19),
+                totalHt: try row.decode(atIndex: 20), totalVat: try row.decode(atIndex: 21), totalTtc: try row.decode(atIndex: 22),
+                createdAt: try row.decode(atIndex: 23), issuedAt: try row.decode(atIndex: 24))
+    }
+
+    /// The status of the first e-mail queued for each of `invoiceIDs` (`pending`, `sent`, `failed`).
+    public func outboxStatuses(invoiceIDs: [Int64]) throws -> [Int64: String] {
+        guard !invoiceIDs.isEmpty else { return [:] }
+        let ids = "[" + invoiceIDs.map(String.init).joined(separator: ",") + "]"
+        return try pool.read { db in
+            var result: [Int64: String] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT invoice_id, status FROM outbox WHERE invoice_id IN (SELECT value FROM json_each(?)) ORDER BY id
+                """, arguments: [ids])
+            while let row = try rows.next() {
+                let id: Int64 = row[0]
+                if result[id] == nil { result[id] = row[1] }
+            }
+            return result
+        }
+    }
+}
