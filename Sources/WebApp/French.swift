@@ -166,6 +166,18 @@ enum French {
         return out
     }
 
+    /// A ledger timestamp (`2026-12-04T09:41:19Z`, UTC) as Paris local time: `04/12/2026 10:41:19`.
+    /// Anything else is shown as stored.
+    static func timestamp(_ text: String) -> String {
+        let iso = ISO8601DateFormatter()
+        guard let date = iso.date(from: text), let paris = TimeZone(identifier: "Europe/Paris") else { return text }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = paris
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        func two(_ v: Int?) -> String { String(format: "%02d", v ?? 0) }
+        return "\(two(c.day))/\(two(c.month))/\(c.year ?? 0) \(two(c.hour)):\(two(c.minute)):\(two(c.second))"
+    }
+
     static func date(_ iso: String) -> String {
         let p = iso.split(separator: "-")
         return p.count == 3 ? "\(p[2])/\(p[1])/\(p[0])" : iso

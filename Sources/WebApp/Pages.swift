@@ -206,7 +206,7 @@ extension WebApp {
     /// A document's audit trail, actions in French.
     func auditContext(_ invoiceID: Int64?) throws -> [[String: Any]] {
         try ledger.auditLog(invoiceID: invoiceID).map {
-            ["at": $0.at, "actor": $0.actor, "action": French.auditAction($0.action), "details": French.auditDetails($0.action, $0.details)]
+            ["at": French.timestamp($0.at), "actor": $0.actor, "action": French.auditAction($0.action), "details": French.auditDetails($0.action, $0.details)]
         }
     }
 
@@ -658,7 +658,7 @@ extension WebApp {
             "heading": "Journal d'audit", "summary": "\(visible.count) dernières actions",
             "sections": [["tableId": "audit", "selectable": false, "headers": ["Quand", "Qui", "Action", "Document", "Détail"],
                           "rows": visible.map { r in
-                              ["cells": [cell(r["at"]), cell(r["actor"]), cell(French.auditAction(r["action"])),
+                              ["cells": [cell(French.timestamp(r["at"])), cell(r["actor"]), cell(French.auditAction(r["action"])),
                                          cell((r["number"] as String?) ?? (r["invoice_id"] as Int64?).map { "#\($0)" } ?? ""),
                                          cell(French.auditDetails(r["action"], r["details"]))],
                                "selectable": false] as [String: Any]

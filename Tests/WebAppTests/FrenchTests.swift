@@ -10,6 +10,12 @@ import TestSupport
 /// actions are stored in English (the CLI and the documents keep it) and shown
 /// in French, numbers in the French form.
 @Suite struct FrenchTests {
+    @Test func ledgerTimestampsAreShownInParisTime() {
+        #expect(French.timestamp("2026-12-04T09:41:19Z") == "04/12/2026 10:41:19", "winter: UTC+1")
+        #expect(French.timestamp("2026-07-01T22:30:00Z") == "02/07/2026 00:30:00", "summer: UTC+2, the next day")
+        #expect(French.timestamp("pas une date") == "pas une date")
+    }
+
     /// Each form of explanation the engine writes (ContractLanguage's Compiler; the engine's Events,
     /// Credits, Corrections through Differences) and its French. `\u{202F}` groups thousands.
     static let forms: [(String, String)] = [
