@@ -103,9 +103,12 @@ let package = Package(
         .target(name: "MailDispatch", dependencies: ["BillingModel", "CCurl"]),
 
         .target(name: "TestSupport", dependencies: ["Diagnostics"], path: "Tests/TestSupport"),
+        // A generated example month, imported: the starting point shared by the tests of billing, accounting, exports, dashboards, web.
+        .target(name: "DemoMonthSupport", dependencies: ["Demo", "Workspace", "Ledger", "BillingEngine", "BillingModel", "TestSupport"],
+                path: "Tests/DemoMonthSupport"),
         .testTarget(name: "BillingModelTests", dependencies: ["BillingModel"]),
         .testTarget(name: "AccountingTests", dependencies: [
-            "Accounting", "BillingModel", "Workspace", "Ledger", "Demo", "BillingEngine", "TestSupport",
+            "Accounting", "BillingModel", "Workspace", "Ledger", "Demo", "BillingEngine", "TestSupport", "DemoMonthSupport",
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "TestSupport"]),
@@ -143,7 +146,7 @@ let package = Package(
         .testTarget(name: "CommandTests", dependencies: ["ardoise", "Ledger", "TestSupport"], exclude: ["Golden"]),
         // The web app in-process (router) and live (HTTP on loopback): routes, permission matrix, sessions, CSRF.
         .testTarget(name: "WebAppTests", dependencies: [
-            "WebApp", "Workspace", "Demo", "Ledger", "BillingEngine", "BillingModel", "TestSupport",
+            "WebApp", "Workspace", "Demo", "Ledger", "BillingEngine", "BillingModel", "TestSupport", "DemoMonthSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -152,7 +155,7 @@ let package = Package(
         ]),
         // XLSX exports written from a real ledger, read back with openpyxl and LibreOffice.
         .testTarget(name: "ControlExportsTests", dependencies: [
-            "ControlExports", "Spreadsheets", "Workspace", "Demo", "Ledger", "BillingModel", "TestSupport",
+            "ControlExports", "Spreadsheets", "Workspace", "Demo", "Ledger", "BillingModel", "TestSupport", "DemoMonthSupport",
             .product(name: "GRDB", package: "GRDB.swift"),
         ], exclude: ["Resources"]),
     ]

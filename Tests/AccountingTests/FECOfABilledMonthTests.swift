@@ -2,6 +2,7 @@ import Accounting
 import BillingEngine
 import BillingModel
 import Demo
+import DemoMonthSupport
 import Foundation
 import GRDB
 import Ledger
@@ -17,14 +18,9 @@ import Workspace
 
     /// A small month, billed and validated, with one credit note.
     static func billedMonth() throws -> (Workspace, Ledger) {
-        let dir = Repository.temporaryDirectory("fec-month")
-        _ = try DemoWorkspace.write(to: dir, sites: 2, clients: 8, month: "2026-10", seed: 7)
-        let workspace = try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
-        let ledger = try workspace.openLedger(creating: true)
-        _ = workspace.importFiles([], into: ledger)
-        let engine = try workspace.engine(ledger: ledger, today: issueDay)
-        let report = try engine.generate(period: Period(parsing: "2026-10") ?? Period.month(of: issueDay), issueDate: issueDay)
-        _ = try engine.validate(ids: report.created.filter { id in (try? ledger.invoice(id: id)?.invoice.status) == .proforma }, on: issueDay)
+        let month = try DemoMonth("fec-month", sites: 2, clients: 8, seed: 7)
+        let (workspace, ledger) = (month.workspace, month.ledger)
+        let engine = try month.bill(validateAll: true)
         let first = try #require(try ledger.invoices(status: .issued).first)
         _ = try engine.credit(invoice: try #require(first.number), reason: "geste commercial", on: issueDay.adding(days: 3))
         return (workspace, ledger)

@@ -1,7 +1,7 @@
 import Accounting
 import BillingEngine
 import BillingModel
-import Demo
+import DemoMonthSupport
 import Foundation
 import GRDB
 import Ledger
@@ -18,15 +18,9 @@ import Workspace
 
     /// October billed and every proforma validated on 2 November; e-mails queued, not sent.
     static func billedMonth() throws -> (Workspace, Ledger, BillingEngine) {
-        let dir = Repository.temporaryDirectory("closing")
-        _ = try DemoWorkspace.write(to: dir, sites: 2, clients: 8, month: "2026-10", seed: 11)
-        let workspace = try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
-        let ledger = try workspace.openLedger(creating: true)
-        _ = workspace.importFiles([], into: ledger)
-        let engine = try workspace.engine(ledger: ledger, today: day("2026-11-02"), actor: "controller")
-        _ = try engine.generate(period: october, issueDate: day("2026-11-02"))
-        _ = try engine.validate(ids: try ledger.invoices(status: .proforma).compactMap(\.id), on: day("2026-11-02"))
-        return (workspace, ledger, engine)
+        let month = try DemoMonth("closing", sites: 2, clients: 8, seed: 11)
+        let engine = try month.bill(actor: "controller", validateAll: true)
+        return (month.workspace, month.ledger, engine)
     }
 
     @Test func aMonthThatHasNotEndedCannotBeClosed() throws {

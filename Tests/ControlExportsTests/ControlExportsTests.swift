@@ -3,7 +3,7 @@
 // openpyxl in .venv (.ci/requirements.txt).
 import BillingModel
 @testable import ControlExports
-import Demo
+import DemoMonthSupport
 import Foundation
 import GRDB
 import Ledger
@@ -25,19 +25,16 @@ final class BilledMonth: Sendable {
     static let shared: Result<BilledMonth, any Error> = Result { try BilledMonth() }
 
     init() throws {
-        folder = Repository.temporaryDirectory("ardoise-exports")
-        _ = try DemoWorkspace.write(to: folder, sites: 2, clients: 12, month: "2026-10", seed: 1)
-        workspace = try Workspace.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
-        ledger = try workspace.openLedger(creating: true)
-        _ = workspace.importFiles([], into: ledger)
-        let engine = try workspace.engine(ledger: ledger, today: Self.issueDay)
+        let month = try DemoMonth("ardoise-exports", sites: 2, clients: 12, seed: 1)
+        (folder, workspace, ledger) = (month.folder, month.workspace, month.ledger)
+        // Event orders billed on the day they are delivered, as the daily run does, then the month.
+        let engine = try month.engine()
         var d = Self.october.start
         while d <= Self.october.end {
             _ = try engine.billEvents(on: d)
             d = d.adding(days: 1)
         }
-        _ = try engine.generate(period: Self.october, issueDate: Self.issueDay)
-        _ = try engine.validate(ids: try ledger.invoices(status: .proforma).compactMap(\.id), on: Self.issueDay)
+        try month.bill(validateAll: true)
     }
 
     var exports: ControlExports { ControlExports(ledger: ledger, settings: workspace.settings) }

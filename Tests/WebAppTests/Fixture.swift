@@ -1,6 +1,6 @@
 import BillingEngine
 import BillingModel
-import Demo
+import DemoMonthSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -23,17 +23,12 @@ struct Fixture {
     /// Other proformas of `clientIn`, for routes that must not find `proforma` already discarded or validated.
     let spare: [Int64]
 
-    static let today = Day(iso: "2026-11-02") ?? Day(ordinal: 0)
+    static let today = DemoMonth.issueDay
 
     init() throws {
-        let dir = Repository.temporaryDirectory("webapp")
-        _ = try DemoWorkspace.write(to: dir, sites: 2, clients: 6, month: "2026-10", seed: 11)
-        let workspace = try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
-        let ledger = try workspace.openLedger(creating: true)
-        _ = workspace.importFiles([], into: ledger)
-        let engine = try workspace.engine(ledger: ledger, today: Self.today, actor: "controller")
-        let october = Period(parsing: "2026-10") ?? Period.month(of: Self.today)
-        _ = try engine.generate(period: october, issueDate: Self.today)
+        let month = try DemoMonth("webapp", sites: 2, clients: 6, seed: 11)
+        let (workspace, ledger) = (month.workspace, month.ledger)
+        let engine = try month.bill(actor: "controller", validateAll: false)
         let proformas = try ledger.invoices(status: .proforma, client: clientIn).compactMap(\.id)
         guard proformas.count >= 4 else { throw FixtureError("expected proformas for \(clientIn), got \(proformas)") }
         _ = try engine.validate(ids: [proformas[0]], on: Self.today)
