@@ -46,7 +46,7 @@ extension WebApp {
         }
         let checks: [[String: Any]] = report.checks.map { c in
             let french = Self.closingChecks[c.name]
-            let details = c.details.prefix(20).joined(separator: " ; ") + (c.details.count > 20 ? " ; … (\(c.details.count) en tout)" : "")
+            let details = c.details.prefix(20).map(French.closingDetail).joined(separator: " ; ") + (c.details.count > 20 ? " ; … (\(c.details.count) en tout)" : "")
             return ["cells": [cell(french?.title ?? c.name), cell(c.passed ? "réussi" : "échoué"), cell(details),
                               cell(c.passed ? "" : french?.remedy ?? c.remedy)], "selectable": false]
         }

@@ -499,7 +499,7 @@ extension WebApp {
             let items = report.items.filter { user.sees(client: $0.client) }
             sections.append(["tableId": "non-factures", "selectable": false, "headers": ["Client", "Site", "Catégorie", "TTC", "Raison"],
                              "rows": items.map { i in ["cells": [cell(i.client), cell(i.site), cell(i.category ?? "—"), cell(i.amountTTC.french + " €", num: true),
-                                                                 cell(i.reason)], "selectable": false] as [String: Any] }])
+                                                                 cell(French.unbilledReason(i.reason))], "selectable": false] as [String: Any] }])
             let late = report.lateRevenue.filter { user.sees(client: $0.client) }
             sections.append(["caption": "Revenus tardifs", "tableId": "revenus-tardifs", "selectable": false,
                              "headers": ["Client", "Période", "Jours-site corrigés"],

@@ -10,6 +10,52 @@ import TestSupport
 /// actions are stored in English (the CLI and the documents keep it) and shown
 /// in French, numbers in the French form.
 @Suite struct FrenchTests {
+    @Test(arguments: [
+        ("guest tickets, no guest term", "tickets d'invités, aucune clause d'invités"),
+        ("outside the contract's validity", "hors de la période de validité du contrat"),
+        ("employer share of a category no subsidy term prices", "part patronale d'une catégorie qu'aucune clause de subvention ne tarife"),
+        ("delivered order EVT-1 with no events term (amount HT)", "commande EVT-1 livrée, aucune clause d'événements (montant HT)"),
+        ("client known to no settings (12 covers, employer share and guests)", "client inconnu des paramètres (12 couverts, part patronale et invités)"),
+        ("order EVT-2 delivered 2026-10-05: the client has no contract", "commande EVT-2 livrée le 05/10/2026 : le client n'a pas de contrat"),
+        ("order EVT-3 delivered 2026-10-05, not invoiced yet (`ardoise bill --events`)",
+         "commande EVT-3 livrée le 05/10/2026, pas encore facturée (`ardoise bill --events`)"),
+        ("order EVT-4 delivered 2026-10-05, not invoiced yet: no invoice of 2026-10 carries it",
+         "commande EVT-4 livrée le 05/10/2026, pas encore facturée : aucune facture de 2026-10 ne la porte"),
+        ("order EVT-5 changed (revision 3) since it was invoiced, difference not billed yet",
+         "commande EVT-5 modifiée (révision 3) depuis sa facturation, écart pas encore facturé"),
+        ("a reason of another form", "a reason of another form"),
+    ]) func unbilledReasonsInFrench(english: String, french: String) {
+        #expect(French.unbilledReason(english) == french)
+    }
+
+    @Test(arguments: [
+        ("proforma 4 of C0003, 2026-09-28..2026-10-04", "proforma 4 de C0003, du 28/09/2026 au 04/10/2026"),
+        ("C0001 LD01 -: 1,829.43 TTC, delivered order EVT-9 with no events term (amount HT)",
+         "C0001 LD01 : 1,829.43 TTC, commande EVT-9 livrée, aucune clause d'événements (montant HT)"),
+        ("C0003 PA02 INV: 74.60 TTC, guest tickets, no guest term", "C0003 PA02 INV : 74.60 TTC, tickets d'invités, aucune clause d'invités"),
+        ("order EVT-7 of C0004, delivered 2026-10-20", "commande EVT-7 de C0004, livrée le 20/10/2026"),
+        ("series FA: FA-2026-000004 where number 3 was expected", "série FA : FA-2026-000004 là où le numéro 3 était attendu"),
+        ("FA-2026-000001 has no journal entry", "FA-2026-000001 n'a pas d'écriture au journal"),
+        ("FA-2026-000002: pending", "FA-2026-000002 : en attente"),
+    ]) func closingDetailsInFrench(english: String, french: String) {
+        #expect(French.closingDetail(english) == french)
+    }
+
+    @Test func theUnbilledAndClosingPagesOfTheDemoMonthHaveNoEnglishReason() async throws {
+        let f = try Fixture()
+        let admin = try f.user("admin", admin: true)
+        try await f.app.application().test(.router) { client in
+            for (uri, french) in [("/non-factures?periode=2026-10", "livrée, aucune clause d&#39;événements"), ("/cloture?mois=2026-10", " de C0")] {
+                let page = try await send(client, .get, uri, as: admin)
+                #expect(page.status == .ok, "\(uri)")
+                #expect(page.text.contains(french), "\(uri): the page lists its items, in French")
+                for english in ["delivered order", "not invoiced yet", "guest tickets", "no guest term", " of C0", "employer share of"] {
+                    #expect(!page.text.contains(english), "\(uri): « \(english) » left in English")
+                }
+            }
+        }
+    }
+
     @Test func ledgerTimestampsAreShownInParisTime() {
         #expect(French.timestamp("2026-12-04T09:41:19Z") == "04/12/2026 10:41:19", "winter: UTC+1")
         #expect(French.timestamp("2026-07-01T22:30:00Z") == "02/07/2026 00:30:00", "summer: UTC+2, the next day")
