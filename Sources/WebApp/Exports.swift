@@ -1,5 +1,6 @@
 import BillingModel
 import ControlExports
+import Dashboards
 import Foundation
 import Hummingbird
 import Workspace
@@ -38,6 +39,12 @@ extension WebApp {
 
     /// Whether the user sees every client (an administrator, or a user without a client scope).
     func seesEveryClient(_ user: Identity) -> Bool { user.isAdmin || user.access.clients == nil }
+
+    /// The clients whose figures the user sees on the dashboard and the revenue API: all for an
+    /// administrator (whatever scope is stored for them), as everywhere else.
+    func clientScope(of user: Identity) -> ClientScope {
+        seesEveryClient(user) ? .all : .clients(user.access.clients ?? [])
+    }
 
     /// The last month that has ended, the default period of the exports.
     var lastEndedMonth: Period { Period.month(of: Period.month(of: today).start.adding(days: -1)) }

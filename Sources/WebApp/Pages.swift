@@ -94,7 +94,7 @@ extension WebApp {
     func dashboard(_ call: Call) throws -> Response {
         let user = try call.user
         let board = Dashboard(ledger: ledger)
-        let scope: ClientScope = user.access.clients.map { .clients($0) } ?? .all
+        let scope = clientScope(of: user)
         var period = try self.period(call.query("periode")) ?? Period.month(of: today)
         if call.query("periode") == nil {
             let month = period
@@ -748,7 +748,7 @@ extension WebApp {
         let user = try call.user
         let period = try period(call.query("period")) ?? Period.month(of: today)
         let board = Dashboard(ledger: ledger)
-        let scope: ClientScope = user.access.clients.map { .clients($0) } ?? .all
+        let scope = clientScope(of: user)
         let selection = Selection(scope: scope, site: call.query("site"), client: call.query("client"))
         let body = try kept(.revenue(period, selection), csrf: "") {
             let o = try board.overview(period: period, selection: selection)

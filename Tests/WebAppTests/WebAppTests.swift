@@ -257,6 +257,19 @@ func hiddenCSRF(_ html: String) -> String? {
         }
     }
 
+    @Test func anAdministratorSeesEveryClientsRevenueWhateverScopeIsStored() async throws {
+        let f = try Fixture()
+        let admin = try f.user("chef", clients: [f.clientIn], admin: true)
+        let everyone = try f.user("direction", rights: [(.dashboard, .read)])
+        try await f.app.application().test(.router) { client in
+            let mine = try await send(client, .get, "/api/v1/revenue?period=2026-10", as: admin)
+            let all = try await send(client, .get, "/api/v1/revenue?period=2026-10", as: everyone)
+            #expect(mine.status == .ok && mine.text == all.text)
+            let board = try await send(client, .get, "/tableau-de-bord?periode=2026-10", as: admin)
+            #expect(board.text.contains("tous les clients"))
+        }
+    }
+
     @Test func creditNoteAndManualInvoiceFromTheScreensGoThroughTheEngine() async throws {
         let f = try Fixture()
         let user = try f.user("compta", rights: [(.invoices, .write), (.manual, .write), (.proformas, .write)])
