@@ -17,11 +17,6 @@ public struct ControlExports: Sendable {
         self.settings = settings
     }
 
-    /// Client codes as an SQL list of string literals (quotes doubled); `NULL` for none, which matches nothing.
-    static func sqlList(_ clients: Set<String>) -> String {
-        clients.isEmpty ? "NULL" : clients.sorted().map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ", ")
-    }
-
     /// The kinds of export, with their default file names.
     public enum Kind: String, Sendable, CaseIterable {
         case restaurants, events, unbilled, closing

@@ -43,10 +43,12 @@ extension ControlExports {
                 UNION SELECT l.order_id FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id
                 WHERE i.status = 'issued' AND l.order_id IS NOT NULL AND i.issue_date BETWEEN '\(s)' AND '\(e)'
                 """
-            let scope = clients.map { """
+            // The clients travel as one JSON argument, bound in each query below that reads `scope`.
+            let scope = clients == nil ? inPeriod : """
                 SELECT order_id FROM (\(inPeriod)) WHERE order_id IN
-                  (SELECT order_id FROM event_order_revision WHERE client IN (\(ControlExports.sqlList($0))))
-                """ } ?? inPeriod
+                  (SELECT order_id FROM event_order_revision WHERE client IN (SELECT value FROM json_each(?)))
+                """
+            let arguments: StatementArguments = clients.map { [Ledger.jsonArray($0.sorted())] } ?? []
             // Document lines by order and revision.
             var billed: [String: [DocumentLine]] = [:]
             let docRows = try Row.fetchCursor(db, sql: """
@@ -55,7 +57,7 @@ extension ControlExports {
                 FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id
                 WHERE i.status = 'issued' AND l.order_id IN (\(scope))
                 ORDER BY l.order_id, i.issued_at, i.id, l.position
-                """)
+                """, arguments: arguments)
             while let r = try docRows.next() {
                 let credit = (r[3] as String) == "credit_note"
                 let net: Int64 = r[9]
@@ -74,7 +76,7 @@ extension ControlExports {
                 SELECT r.id, r.order_id, r.revision, l.line_no, l.article, l.label, l.quantity, l.unit_price, l.vat_rate
                 FROM event_order_revision r JOIN event_order_line l ON l.revision_id = r.id
                 WHERE r.order_id IN (\(scope)) ORDER BY r.order_id, r.revision, l.line_no
-                """)
+                """, arguments: arguments)
             while let r = try lineRows.next() {
                 let quantity: Int = r[6], price: Int64 = r[7]
                 let amount = Price(tenThousandths: price).times(quantity)
@@ -90,7 +92,7 @@ extension ControlExports {
                        r.po_number, r.ordered_by, r.cost_center
                 FROM event_order_revision r JOIN event_order o ON o.order_id = r.order_id
                 WHERE r.order_id IN (\(scope)) ORDER BY r.order_id, r.revision
-                """)
+                """, arguments: arguments)
             while let r = try revisions.next() {
                 let order: String = r[1], revision: Int = r[2], current = revision == (r[3] as Int), status: String = r[6]
                 let lines = billed[order] ?? []

@@ -34,9 +34,12 @@ extension ControlExports {
     /// `clients`: only these clients' documents and tickets (a web user's scope); nil: every client.
     public func restaurants(period: Period, clients: Set<String>? = nil, to path: String) throws -> ExportSummary {
         let kinds = Dictionary(settings.revenueTypes.map { ($0.code, $0.kind) }, uniquingKeysWith: { a, _ in a })
-        let range: StatementArguments = [period.start.description, period.end.description]
-        let scope = "i.status = 'issued' AND i.origin IN ('contract', 'correction') AND i.period_end BETWEEN ? AND ?"
-            + (clients.map { " AND i.client IN (\(ControlExports.sqlList($0)))" } ?? "")
+        var range: StatementArguments = [period.start.description, period.end.description]
+        var scope = "i.status = 'issued' AND i.origin IN ('contract', 'correction') AND i.period_end BETWEEN ? AND ?"
+        if let clients {
+            scope += " AND i.client IN (SELECT value FROM json_each(?))"
+            range += [Ledger.jsonArray(clients.sorted())]
+        }
 
         let workbook = try Workbook(path: path, constantMemory: true)
         let totalsSheet = try workbook.addSheet("Totals by client", columns: [

@@ -123,24 +123,6 @@ public enum DashboardError: Error, CustomStringConvertible {
     }
 }
 
-/// `["A","B"]`: strings as one JSON array argument (for `json_each`).
-func jsonArray(_ strings: [String]) -> String {
-    var out = "["
-    for (i, s) in strings.enumerated() {
-        if i > 0 { out += "," }
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case _ where u.value < 0x20: out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16)
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        out += "\""
-    }
-    return out + "]"
-}
 
 /// The dashboards' queries, over the ledger's daily aggregate (`daily_revenue`).
 public struct Dashboard: Sendable {
@@ -166,7 +148,7 @@ public struct Dashboard: Sendable {
         } else if case .clients(let set) = s.scope {
             // One JSON argument: no limit on the number of clients.
             sql += " AND \(alias)client IN (SELECT value FROM json_each(?))"
-            arguments += [jsonArray(set.sorted())]
+            arguments += [Ledger.jsonArray(set.sorted())]
         }
         return (sql, arguments)
     }

@@ -29,12 +29,12 @@ public struct DocumentFilter: Sendable, Hashable {
     /// The WHERE clause and its arguments.
     var sql: (String, StatementArguments) {
         var conditions = ["status IN (SELECT value FROM json_each(?))"]
-        var arguments: StatementArguments = [Self.jsonArray(statuses.map(\.rawValue))]
+        var arguments: StatementArguments = [Ledger.jsonArray(statuses.map(\.rawValue))]
         if let client { conditions.append("client = ?"); arguments += [client] }
         if let scope {
             // One JSON argument: no limit on the number of clients in a scope.
             conditions.append("client IN (SELECT value FROM json_each(?))")
-            arguments += [Self.jsonArray(scope.sorted())]
+            arguments += [Ledger.jsonArray(scope.sorted())]
         }
         if let site { conditions.append("site = ?"); arguments += [site] }
         if let automatic { conditions.append("automatic = ?"); arguments += [automatic] }
@@ -46,26 +46,6 @@ public struct DocumentFilter: Sendable, Hashable {
         return (conditions.joined(separator: " AND "), arguments)
     }
 
-    /// `["A","B"]`: strings as one JSON array (for `json_each`).
-    static func jsonArray(_ strings: [String]) -> String {
-        var out = "["
-        for (i, s) in strings.enumerated() {
-            if i > 0 { out += "," }
-            out += "\""
-            for u in s.unicodeScalars {
-                switch u {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case _ where u.value < 0x20:
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                default: out.unicodeScalars.append(u)
-                }
-            }
-            out += "\""
-        }
-        return out + "]"
-    }
 }
 
 /// One page of a document list, with the count and totals of every document the filter matches.

@@ -1,4 +1,5 @@
 import BillingModel
+import Diagnostics
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -101,6 +102,9 @@ extension Ledger {
     static func jsonArray(_ ids: some Sequence<Int64>) -> String {
         "[" + ids.map(String.init).joined(separator: ",") + "]"
     }
+
+    /// Strings as one JSON array, for `json_each(?)`: a set of any size travels as one argument.
+    public static func jsonArray(_ strings: [String]) -> String { JSON.array(strings.map(JSON.string)) }
 }
 
 /// The running sums of `periodRevenue`.
