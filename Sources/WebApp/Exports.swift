@@ -71,14 +71,15 @@ extension WebApp {
     }
 
     /// The file itself, written for this request and sent as an attachment.
-    func exportFile(_ call: Call) throws -> Response {
+    /// `file` nil: the workbook named by the path's `:kind`. The entries have routes of their own, marked
+    /// `wholeCompany` in the route table, which keeps them from users who see some clients only.
+    func exportFile(_ call: Call, _ fixed: ExportFile? = nil) throws -> Response {
         let user = try call.user
-        guard let file = ExportFile(rawValue: try call.parameter("kind")) else { throw WebError.notFound }
+        guard let file = try fixed ?? ExportFile(rawValue: try call.parameter("kind")), fixed != nil || !file.wholeCompany else {
+            throw WebError.notFound
+        }
         let period = try self.period(call.query("periode")) ?? lastEndedMonth
         let clients: Set<String>? = seesEveryClient(user) ? nil : (user.access.clients ?? [])
-        if file.wholeCompany && clients != nil {
-            throw WebError(.forbidden, "Les écritures couvrent toute la société : elles sont réservées aux utilisateurs qui voient tous les clients.")
-        }
         switch file {
         case .fec, .ecritures:
             let export = try workspace.exportEntries(ledger: ledger, period: period, format: file == .fec ? .fec : .csv)

@@ -46,9 +46,13 @@ extension WebApp {
         Route(method: .get, path: "/cloture", guardedBy: .feature(.closing, .read), scope: .wholeCompany, handler: { try $0.app.closingPage($0) }),
         Route(method: .post, path: "/cloture", guardedBy: .feature(.closing, .write), scope: .wholeCompany, handler: { try $0.app.closeMonth($0) }),
         Route(method: .get, path: "/exports", guardedBy: .feature(.exports, .read), scope: .none, handler: { try $0.app.exportsPage($0) }),
-        // Cut by the user's client scope inside the handler; the entries (whole company) only for users who see every client.
+        // The workbooks, cut by the user's client scope inside the handler; the entries are the whole company's books.
         Route(method: .get, path: "/exports/:kind", guardedBy: .feature(.exports, .read), scope: .none,
               handler: { try $0.app.exportFile($0) }),
+        Route(method: .get, path: "/exports/fec", guardedBy: .feature(.exports, .read), scope: .wholeCompany,
+              handler: { try $0.app.exportFile($0, .fec) }),
+        Route(method: .get, path: "/exports/ecritures", guardedBy: .feature(.exports, .read), scope: .wholeCompany,
+              handler: { try $0.app.exportFile($0, .ecritures) }),
 
         Route(method: .get, path: "/utilisateurs", guardedBy: .feature(.users, .read), scope: .none, handler: { try $0.app.usersPage($0) }),
         Route(method: .post, path: "/utilisateurs", guardedBy: .feature(.users, .write), scope: .none, handler: { try $0.app.createUser($0) }),
