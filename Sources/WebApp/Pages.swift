@@ -101,7 +101,7 @@ extension WebApp {
             let empty = try kept(.monthIsEmpty(month, scope), csrf: "") {
                 try board.total(period: month, selection: .scope(scope)).total.isZero ? "empty" : ""
             }
-            if !empty.isEmpty { period = Period.month(of: period.start.adding(days: -1)) }  // early in a month: the month just ended
+            if !empty.isEmpty { period = lastEndedMonth }  // early in a month: the month just ended
         }
         let site = call.query("site").flatMap { $0.isEmpty ? nil : $0 }
         let client = call.query("client").flatMap { $0.isEmpty ? nil : $0 }
@@ -599,7 +599,7 @@ extension WebApp {
     /// (by default the last month that has ended); false when no pending rules folder is served.
     func pendingContext(client: String, period chosen: Period?) throws -> Any {
         guard let directory = options.pendingRules else { return false }
-        let period = chosen ?? Period.month(of: Period.month(of: today).start.adding(days: -1))
+        let period = chosen ?? lastEndedMonth
         // Every key is set: a missing one would be looked up in the page around it (the current contract).
         var context: [String: Any] = ["folder": DisplayPath.of(directory), "period": period.name, "pendingContract": false, "pendingDiagnostics": false,
                                       "impactTable": false]
