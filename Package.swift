@@ -69,6 +69,7 @@ let package = Package(
         // Nothing below it imports it: the engine and the ledger know nothing of the web.
         .target(name: "WebApp", dependencies: [
             "BillingModel", "Diagnostics", "Settings", "Ledger", "BillingEngine", "Workspace", "Imports", "Dashboards", "ControlExports",
+            "ContractLanguage",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "HTTPTypes", package: "swift-http-types"),

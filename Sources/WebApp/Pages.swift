@@ -1,5 +1,6 @@
 import BillingEngine
 import BillingModel
+import ContractLanguage
 import Dashboards
 import Foundation
 import GRDB
@@ -573,7 +574,8 @@ extension WebApp {
         let code = try call.parameter("code")
         guard user.sees(client: code), let c = workspace.settings.clients.first(where: { $0.code == code }) else { throw WebError.notFound }
         // Found by the client the file names, whatever the file is called.
-        let contract = workspace.contractFile(of: code, today: today).map { (path: $0.source.path, text: $0.source.text) }
+        let checked = workspace.contractFile(of: code, today: today)
+        let contract = checked.map { (path: $0.source.path, text: $0.source.text) }
         var lint = "Aucun fichier de contrat pour ce client."
         var diagnostics: Any = false
         if let contract {
@@ -590,20 +592,21 @@ extension WebApp {
                       ["label": "Payeurs", "text": c.payers.map(\.code).joined(separator: ", ")]],
             "lint": lint, "diagnostics": diagnostics, "contractPath": contract.map { DisplayPath.of($0.path) } ?? "—",
             "contract": contract?.text ?? "",
-            "pending": try pendingContext(client: code, period: try period(call.query("periode"))),
+            "pending": try pendingContext(client: code, current: checked, period: try period(call.query("periode"))),
         ]
         return html(page(title: c.code, content: render("client", context), identity: user, csrf: call.csrf, current: .clients))
     }
 
     /// The billing impact of the pending change of contracts on one client, over a period
     /// (by default the last month that has ended); false when no pending rules folder is served.
-    func pendingContext(client: String, period chosen: Period?) throws -> Any {
+    func pendingContext(client: String, current: CheckedFile?, period chosen: Period?) throws -> Any {
         guard let directory = options.pendingRules else { return false }
         let period = chosen ?? lastEndedMonth
         // Every key is set: a missing one would be looked up in the page around it (the current contract).
         var context: [String: Any] = ["folder": DisplayPath.of(directory), "period": period.name, "pendingContract": false, "pendingDiagnostics": false,
                                       "impactTable": false]
-        switch try workspace.pendingChange(ledger: ledger, pending: directory, client: client, period: period, today: today) {
+        switch try workspace.pendingChange(ledger: ledger, pending: directory, client: client, current: current, period: period,
+                                                today: today) {
         case .unchanged:
             context["summary"] = "Aucune modification en attente pour ce client : son contrat est le même dans les deux dossiers."
         case .errors(let file, let text, let diagnostics):
