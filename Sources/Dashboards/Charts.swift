@@ -77,9 +77,11 @@ public enum Charts {
         }, title: title, id: id)
     }
 
-    /// The running total of all activities, one point per day.
+    /// The running total of all activities, one point per day, from each day's own figures (the chart cumulates
+    /// them itself, so a caller cannot hand it daily figures by mistake and draw a daily chart under this title).
     public static func cumulative(_ days: [DayFigures], title: String, id: String = "ca-cumul") -> String {
-        line(days.map { Point(label: shortDay($0.day), longLabel: longDay($0.day), amount: $0.figures.total) }, title: title, id: id)
+        line(Dashboard.cumulative(days).map { Point(label: shortDay($0.day), longLabel: longDay($0.day), amount: $0.figures.total) },
+             title: title, id: id)
     }
 
     /// Bars stacked by activity (self-service at the bottom), a y axis in euros, a legend.

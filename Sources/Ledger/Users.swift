@@ -39,8 +39,11 @@ public struct SessionRecord: Sendable, Hashable {
 public enum UserError: Error, CustomStringConvertible, Sendable {
     case unknownUser(String)
     case duplicate(String)
+    /// Disabling the last active administrator would leave nobody able to manage users.
+    case lastAdministrator(String)
     public var description: String {
         switch self {
+        case .lastAdministrator(let l): return "`\(l)` is the last active administrator: it cannot be disabled"
         case .unknownUser(let l): return "no user `\(l)` (see `ardoise users list`)"
         case .duplicate(let l): return "a user `\(l)` already exists"
         }
@@ -168,6 +171,11 @@ extension Ledger {
     public func setActive(login: String, active: Bool, actor: String) throws {
         try pool.write { db in
             let u = try requireUser(db, login)
+            if !active && u.admin && u.active {
+                let others = try Int.fetchOne(db, sql: "SELECT count(*) FROM app_user WHERE admin = 1 AND active = 1 AND id <> ?",
+                                              arguments: [u.id]) ?? 0
+                if others == 0 { throw UserError.lastAdministrator(login) }
+            }
             try db.execute(sql: "UPDATE app_user SET active = ? WHERE id = ?", arguments: [active, u.id])
             if !active {
                 try db.execute(sql: "DELETE FROM web_session WHERE user_id = ?", arguments: [u.id])

@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdBcrypt
 import Imports
 import Ledger
+import Synchronization
 
 /// A feature of the web app; each has its own right per user.
 public enum Feature: String, CaseIterable, Sendable {
@@ -158,15 +159,26 @@ public struct Accounts: Sendable {
         }
         let user = try ledger.user(login: login)
         // A hash is checked even for an unknown login, so timing does not tell which logins exist.
-        let stored = user.flatMap { $0.passwordHash.isEmpty ? nil : $0.passwordHash } ?? Accounts.decoyHash
-        let ok = Bcrypt.verify(password, hash: stored) && user?.active == true && stored != Accounts.decoyHash
+        // The decoy has the cost of real hashes, so an unknown login (or a user without a password) costs the same.
+        let decoy = decoyHash
+        let stored = user.flatMap { $0.passwordHash.isEmpty ? nil : $0.passwordHash } ?? decoy
+        let ok = Bcrypt.verify(password, hash: stored) && user?.active == true && stored != decoy
         try ledger.recordLoginAttempt(login: login, address: address, succeeded: ok, at: now)
         guard ok, let id = user?.id, let access = try ledger.access(userID: id) else { return .refused }
         return .success(Identity(access: access))
     }
 
-    /// A bcrypt hash of a random password nobody knows, checked for unknown logins.
-    static let decoyHash = Bcrypt.hash(Accounts.randomToken(), cost: 10)
+    /// A bcrypt hash of a random password nobody knows, at this instance's cost, checked for unknown logins.
+    /// Made once per cost (a hash at cost 12 takes a quarter of a second).
+    public var decoyHash: String {
+        Accounts.decoys.withLock { decoys in
+            if let known = decoys[cost] { return known }
+            let made = Bcrypt.hash(Accounts.randomToken(), cost: cost)
+            decoys[cost] = made
+            return made
+        }
+    }
+    private static let decoys = Mutex<[UInt8: String]>([:])
 
     public struct NewSession: Sendable {
         public var token: String

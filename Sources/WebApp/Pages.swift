@@ -31,7 +31,7 @@ extension WebApp {
     // MARK: sign in and out
 
     func loginPage(_ call: Call, failed: String? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
-        let token = Accounts.randomToken()
+        let token = signInToken.make()
         var context: [String: Any] = ["csrf": token]
         if let failed { context["failed"] = failed }
         var response = html(page(title: "Connexion", content: render("login", context), identity: nil, csrf: ""), status: status)
@@ -41,8 +41,10 @@ extension WebApp {
     }
 
     func login(_ call: Call) throws -> Response {
-        // The login form carries the random value of its own cookie (double submit): a form posted from elsewhere has neither.
-        guard let sent = call.form["csrf"], let cookie = call.request.cookies[Self.loginCookie]?.value, constantTimeEqual(sent, cookie) else {
+        // The login form carries the value of its own cookie (double submit), and that value is one this server made
+        // (signed): a form posted from elsewhere has neither, and a cookie planted with any value equal to the field fails.
+        guard let sent = call.form["csrf"], let cookie = call.request.cookies[Self.loginCookie]?.value, constantTimeEqual(sent, cookie),
+              signInToken.isGenuine(sent) else {
             return try loginPage(call, failed: "Le formulaire a expiré : veuillez recommencer.", status: .forbidden)
         }
         let login = call.form.trimmed("login") ?? ""
@@ -70,6 +72,7 @@ extension WebApp {
     func logout(_ call: Call) throws -> Response {
         if let token = call.request.cookies[Self.sessionCookie]?.value {
             try ledger.deleteSession(tokenHash: Accounts.digest(token))
+            sessionActivity.forget(token)
         }
         var response = redirect("/connexion")
         response.setCookie(sessionCookie("", maxAge: 0))
@@ -151,9 +154,17 @@ extension WebApp {
         return stored
     }
 
+    /// The longest period a page, an export or the API reads (three years): the figures of a longer one would take
+    /// the server's memory and time from every other user.
+    static let longestPeriodDays = 3 * 366
+
+    /// A period typed in a query or a form, at most three years long.
     func period(_ text: String?) throws -> Period? {
         guard let text else { return nil }
         guard let p = Period(parsing: text) else { throw UserInputError("« \(text) » n'est pas une période : écrivez 2026-10") }
+        guard p.dayCount <= WebApp.longestPeriodDays else {
+            throw UserInputError("La période « \(text) » couvre \(p.dayCount) jours : choisissez une période de trois ans au plus.")
+        }
         return p
     }
 
@@ -420,7 +431,9 @@ extension WebApp {
     func download(_ call: Call, xml: Bool) throws -> Response {
         let user = try call.user
         let stored = try document(try call.parameter("id"), for: user)
-        if xml && stored.invoice.status == .proforma { throw UserInputError("Une proforma n'a pas de facture électronique (XML).") }
+        // A proforma (or a discarded one) is the proformas screen's: its PDF needs that right, as its page does.
+        if stored.invoice.status != .issued && !user.can(.proformas, .read) { throw WebError.notFound }
+        if xml && stored.invoice.status != .issued { throw UserInputError("Une proforma n'a pas de facture électronique (XML).") }
         let bytes = try workspace.documentFile(stored, xml: xml, ledger: ledger, actor: user.login)
         let name = InvoiceDocuments.fileName(stored, extension: xml ? "xml" : "pdf")
         return Response(status: .ok, headers: [
@@ -482,6 +495,14 @@ extension WebApp {
         guard !lines.isEmpty else { throw UserInputError("Saisissez au moins une ligne.") }
         let credits = call.form.trimmed("credite")
         if kind == .creditNote && credits == nil { throw UserInputError("Un avoir indique la facture qu'il crédite.") }
+        if kind == .creditNote, let credits {
+            // One answer whether the number does not exist, is another client's or one the user does not see:
+            // the form must not tell which invoice numbers exist, nor whose they are.
+            let credited = try ledger.invoice(idOrNumber: credits)?.invoice
+            guard let credited, credited.status == .issued, credited.type == .invoice, credited.client == client else {
+                throw UserInputError("« \(credits) » n'est pas une facture émise de \(client).")
+            }
+        }
         let id = try engine(for: user).createManual(
             ManualDocument(type: kind, client: client, period: p, poNumber: call.form.trimmed("commande"),
                            credits: kind == .creditNote ? credits : nil, lines: lines), reason: reason, on: today)
@@ -699,22 +720,34 @@ extension WebApp {
         guard let password = call.form["password"], password.count >= 10 else {
             throw UserInputError("Le mot de passe doit faire au moins 10 caractères.")
         }
-        _ = try accounts.addUser(login: login, name: name, password: password, admin: call.form["admin"] == "1", actor: user.login)
+        let admin = call.form["admin"] == "1", policy = UserAdministration(actor: user)
+        try policy.checkCreate(admin: admin)
+        _ = try accounts.addUser(login: login, name: name, password: password, admin: admin, actor: user.login)
+        if let clients = policy.clientsOfNewUser {
+            try ledger.setScope(login: login, clients: clients, actor: user.login)
+        }
         return redirect("/utilisateurs?fait=utilisateur")
     }
 
     func setRights(_ call: Call) throws -> Response {
         let user = try call.user
-        let login = try call.parameter("login")
+        let login = try call.parameter("login"), policy = UserAdministration(actor: user)
+        try policy.checkManage(try target(login))
         if let f = call.form.trimmed("fonction") {
             guard let feature = Feature(rawValue: f), let level = AccessLevel(name: call.form["niveau"] ?? "") else {
                 throw UserInputError("Fonction ou niveau inconnu.")
             }
+            try policy.checkGrant(feature, level)
             try ledger.setRight(login: login, feature: feature.rawValue, level: level == .none ? nil : level.name, actor: user.login)
         }
         if let clients = call.form.trimmed("clients") {
             let codes = clients.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            try ledger.setScope(login: login, clients: clients == "*" ? nil : codes, actor: user.login)
+            let scope = clients == "*" ? nil : codes
+            for code in codes where clients != "*" && workspace.settings.client(code) == nil {
+                throw UserInputError("« \(code) » n'est pas un client des paramètres.")
+            }
+            try policy.checkScope(scope)
+            try ledger.setScope(login: login, clients: scope, actor: user.login)
         }
         return redirect("/utilisateurs?fait=droits")
     }
@@ -723,8 +756,21 @@ extension WebApp {
         let user = try call.user
         let login = try call.parameter("login")
         if login == user.login && call.form["actif"] != "1" { throw UserInputError("Vous ne pouvez pas vous désactiver vous-même.") }
-        try ledger.setActive(login: login, active: call.form["actif"] == "1", actor: user.login)
+        try UserAdministration(actor: user).checkManage(try target(login))
+        do {
+            try ledger.setActive(login: login, active: call.form["actif"] == "1", actor: user.login)
+        } catch UserError.lastAdministrator {
+            throw UserInputError("C'est le dernier administrateur actif : il ne peut pas être désactivé.")
+        }
         return redirect("/utilisateurs?fait=activation")
+    }
+
+    /// The user a users-screen form acts on, with their rights and clients.
+    private func target(_ login: String) throws -> UserAccess {
+        guard let u = try ledger.user(login: login), let id = u.id, let access = try ledger.access(userID: id) else {
+            throw WebError.notFound
+        }
+        return access
     }
 
     // MARK: JSON API

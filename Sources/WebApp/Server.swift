@@ -4,6 +4,7 @@ import Diagnostics
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Ledger
 import Logging
 import Mustache
@@ -25,9 +26,24 @@ public struct WebOptions: Sendable {
     /// A rules folder holding a pending change of contracts (a checkout of the
     /// pull request): the clients screen shows what it would bill differently.
     public var pendingRules: String?
+    /// Seconds a connection may stay without a complete request before it is closed: a client that opens
+    /// connections and sends nothing (or half a request) cannot hold the server's connections for ever.
+    public var idleTimeout: Int
+    /// Connections served at once; past it, new ones wait in the system's backlog until one closes.
+    public var maximumConnections: Int
+    /// A session unused this long is closed (the person signs in again), whatever its lifetime left.
+    public var sessionIdleTimeout: TimeInterval
+    /// The time for session idleness; nil: the system's clock (tests pass their own).
+    public var clock: (@Sendable () -> Date)?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, sessionLifetime: TimeInterval = 8 * 3600,
-                today: Day? = nil, bcryptCost: UInt8 = 12, behindProxy: Bool = false, pendingRules: String? = nil) {
+                today: Day? = nil, bcryptCost: UInt8 = 12, behindProxy: Bool = false, pendingRules: String? = nil,
+                idleTimeout: Int = 30, maximumConnections: Int = 512, sessionIdleTimeout: TimeInterval = 30 * 60,
+                clock: (@Sendable () -> Date)? = nil) {
+        self.sessionIdleTimeout = sessionIdleTimeout
+        self.clock = clock
+        self.idleTimeout = idleTimeout
+        self.maximumConnections = maximumConnections
         self.host = host
         self.port = port
         self.secureCookies = secureCookies
@@ -155,6 +171,10 @@ public final class WebApp: Sendable {
     let logger: Logger
     /// Finished parts of pages (the dashboard's figures and charts, pages of lists), until the ledger changes.
     let cachedParts: LedgerCache<CachedPart, [String]>
+    /// Signs the sign-in form's double-submit token.
+    let signInToken = SignInToken()
+    /// When each session was last used (the idle timeout).
+    let sessionActivity: SessionActivity
 
     public init(workspace: Workspace, ledger: Ledger, options: WebOptions = WebOptions(), logger: Logger = Logger(label: "ardoise.web")) throws {
         self.workspace = workspace
@@ -166,7 +186,11 @@ public final class WebApp: Sendable {
         self.library = library
         self.logger = logger
         self.cachedParts = try LedgerCache(ledger: ledger)
+        self.sessionActivity = SessionActivity(idleTimeout: options.sessionIdleTimeout)
     }
+
+    /// The clock of session idleness; tests move it.
+    var now: Date { options.clock?() ?? Date() }
 
     var today: Day { options.today ?? BusinessCalendar.today() }
 
@@ -183,12 +207,36 @@ public final class WebApp: Sendable {
             router.on(RouterPath(route.path), method: route.method) { [self] request, context in
                 try await self.respond(route, request: request, context: context)
             }
+            // HEAD asks what GET would answer, without the body.
+            if route.method == .get {
+                router.on(RouterPath(route.path), method: .head) { [self] request, context in
+                    var response = try await self.respond(route, request: request, context: context)
+                    response.body = .init()
+                    return response
+                }
+            }
         }
         return router
     }
 
+    /// The methods the route table answers on a path (HEAD with GET), for a 405 that names them.
+    func methods(allowedOn path: String) -> [HTTPRequest.Method] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        var methods: [HTTPRequest.Method] = []
+        for route in routes {
+            let pattern = route.path.split(separator: "/", omittingEmptySubsequences: false)
+            guard pattern.count == segments.count,
+                  zip(pattern, segments).allSatisfy({ p, s in p.hasPrefix(":") ? !s.isEmpty : p == s }) else { continue }
+            if !methods.contains(route.method) { methods.append(route.method) }
+            if route.method == .get && !methods.contains(.head) { methods.append(.head) }
+        }
+        return methods
+    }
+
     public func application() -> some ApplicationProtocol {
-        Application(router: router(), configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
+        Application(router: router(), server: .http1(configuration: .init(idleTimeout: .seconds(Int64(options.idleTimeout)))),
+                    configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil,
+                                         availableConnectionsDelegate: MaximumAvailableConnections(options.maximumConnections)),
                     logger: logger)
     }
 
@@ -202,9 +250,13 @@ public final class WebApp: Sendable {
                 if let auth = request.headers[.authorization], auth.hasPrefix("Bearer ") {
                     identity = try accounts.identity(apiToken: String(auth.dropFirst("Bearer ".count)))
                 }
-            } else if let token = request.cookies[Self.sessionCookie]?.value, let (who, token) = try accounts.identity(sessionToken: token) {
-                identity = who
-                csrf = token
+            } else if let token = request.cookies[Self.sessionCookie]?.value, let (who, csrfToken) = try accounts.identity(sessionToken: token) {
+                if sessionActivity.touch(token, now: now) {
+                    identity = who
+                    csrf = csrfToken
+                } else {
+                    try ledger.deleteSession(tokenHash: Accounts.digest(token))
+                }
             }
             switch route.guardedBy {
             case .open: break
@@ -213,8 +265,9 @@ public final class WebApp: Sendable {
             case .feature(let feature, let level):
                 guard let identity else { throw WebError(.unauthorized, "Connexion requise.") }
                 if !identity.can(feature, level) {
-                    throw WebError(.forbidden, level == .write ? "Vous n'avez que la lecture sur « \(feature.title) »."
-                                                             : "Vous n'avez pas accès à « \(feature.title) ».")
+                    let readOnly = level == .write && identity.can(feature, .read)
+                    throw WebError(.forbidden, readOnly ? "Vous n'avez que la lecture sur « \(feature.title) »."
+                                                        : "Vous n'avez pas accès à « \(feature.title) ».")
                 }
             }
             if route.scope == .wholeCompany, let identity, !seesEveryClient(identity) {
@@ -246,6 +299,9 @@ public final class WebApp: Sendable {
             return errorResponse(WebError(.unprocessableContent, "Refusé : \(error.message)"), api: route.isAPI)
         } catch let error as UserError {
             return errorResponse(WebError(.unprocessableContent, "Refusé : \(error.description)"), api: route.isAPI)
+        } catch let error as HTTPResponseError where error.status == .contentTooLarge {
+            // A body over the limit is the sender's doing: answered, not logged (a flood of them would fill the log).
+            return errorResponse(WebError(.contentTooLarge, "Le formulaire envoyé est trop gros (1 Mo au plus)."), api: route.isAPI)
         } catch {
             // Never shown to the browser: it goes to the log only.
             logger.error("\(request.method) \(request.uri.path): \(String(reflecting: error))")
@@ -339,7 +395,14 @@ struct Protection: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound {
-            response = app.errorResponse(WebError.notFound, api: request.uri.path.hasPrefix("/api/"))
+            let allowed = app.methods(allowedOn: request.uri.path)
+            if allowed.isEmpty || allowed.contains(request.method) {
+                response = app.errorResponse(WebError.notFound, api: request.uri.path.hasPrefix("/api/"))
+            } else {
+                response = app.errorResponse(WebError(.methodNotAllowed, "Cette adresse ne répond pas à \(request.method.rawValue)."),
+                                             api: request.uri.path.hasPrefix("/api/"))
+                response.headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
+            }
         } catch {
             app.logger.error("\(request.method) \(request.uri.path): \(String(reflecting: error))")
             response = app.errorResponse(WebError(.internalServerError, "Une erreur interne est survenue ; elle a été consignée."),

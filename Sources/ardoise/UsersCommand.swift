@@ -21,10 +21,15 @@ struct UsersCommand: ParsableCommand {
 
     /// Runs a users command; unknown users and malformed values exit 2, nothing done.
     static func run(_ global: GlobalOptions, _ body: (Ledger) throws -> Void) throws {
+        try run(global) { _, ledger in try body(ledger) }
+    }
+
+    static func run(_ global: GlobalOptions, _ body: (Workspace, Ledger) throws -> Void) throws {
         try Outcome.run {
-            let ledger = try Workspace.open(configPath: global.config).openLedger()
+            let workspace = try Workspace.open(configPath: global.config)
+            let ledger = try workspace.openLedger()
             do {
-                try body(ledger)
+                try body(workspace, ledger)
             } catch let error as UserError {
                 printError("ardoise: \(error.description)")
                 return 2
@@ -102,8 +107,12 @@ struct UsersCommand: ParsableCommand {
         }
 
         func run() throws {
-            try UsersCommand.run(global) { ledger in
+            try UsersCommand.run(global) { workspace, ledger in
                 let codes = clients.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+                // A code the settings do not know is a typo: the user would silently see one client fewer.
+                for code in codes ?? [] where workspace.settings.client(code) == nil {
+                    throw UserInputError("--clients: `\(code)` is not a client of the settings")
+                }
                 try ledger.setScope(login: login, clients: all ? nil : codes, actor: global.who)
                 emit("\(login): \(codes?.joined(separator: ",") ?? "all clients")\n")
             }
@@ -201,9 +210,15 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("rules-pending"),
             help: "A rules folder with a pending change of contracts (a checkout of the pull request): the clients screen shows its billing impact.")
     var rulesPending: String?
+    @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may stay without a complete request before it is closed.")
+    var idleTimeout: Int = 30
+    @Option(name: .customLong("max-connections"), help: "Connections served at once; more wait in the system's backlog.")
+    var maxConnections: Int = 512
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port: expected 1 to 65535") }
+        guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout: expected 1 to 3600 seconds") }
+        guard (1...100_000).contains(maxConnections) else { throw ValidationError("--max-connections: expected 1 to 100000") }
         if let rulesPending { try requireExisting([rulesPending]) }
     }
 
@@ -213,7 +228,8 @@ struct ServeCommand: ParsableCommand {
             let ledger = try workspace.openLedger()
             let app = try WebApp(workspace: workspace, ledger: ledger,
                                  options: WebOptions(host: host, port: port, secureCookies: secureCookies, today: global.date?.day,
-                                                     behindProxy: behindProxy, pendingRules: rulesPending))
+                                                     behindProxy: behindProxy, pendingRules: rulesPending,
+                                                     idleTimeout: idleTimeout, maximumConnections: maxConnections))
             if try ledger.users().isEmpty {
                 printError("ardoise: no user yet: create the first administrator with `ardoise users add LOGIN --name N --admin --password-stdin`")
             }

@@ -51,6 +51,7 @@ import TestSupport
     @Test func wrongUsersArgumentsExit2AndChangeNothing() throws {
         let ws = try ScratchWorkspace()
         #expect(try ws.run("users", "add", "marie", "--name", "Marie").status == 0)
+        #expect(try ws.run("users", "add", "root", "--name", "Root", "--admin").status == 0)
         let cases: [(arguments: [String], says: String)] = [
             (["users", "grant", "marie", "proforma", "read"], "<feature>"),
             (["users", "grant", "marie", "proformas", "admin"], "<level>"),
@@ -64,13 +65,17 @@ import TestSupport
             (["serve", "--port", "0"], "--port"),
             (["serve", "--port", "http"], "--port"),
             (["serve", "--rules-pending", "nulle-part"], "no such file or folder: `nulle-part`"),
+            (["serve", "--idle-timeout", "0"], "--idle-timeout"),
+            (["serve", "--max-connections", "0"], "--max-connections"),
+            (["users", "scope", "marie", "--clients", "C0001,C9999"], "`C9999` is not a client of the settings"),
+            (["users", "disable", "root"], "`root` is the last active administrator"),
         ]
         for c in cases {
             let r = try ws.run(c.arguments)
             #expect(r.status == 2, "\(r)")
             #expect(r.stderr.contains(c.says), "\(r)")
         }
-        #expect(try ws.run("users", "list").stdout == "marie\tMarie\tactive\t-\tall clients\n")
+        #expect(try ws.run("users", "list").stdout == "marie\tMarie\tactive\t-\tall clients\nroot\tRoot\tactive\tadmin\tall clients\n")
     }
 }
 

@@ -29,7 +29,8 @@ import WebApp
             return [("type", "invoice"), ("client", f.clientIn), ("periode", "2026-10"), ("libelle-1", "Prestation"),
                     ("quantite-1", "1"), ("prix-1", "10.00"), ("tva-1", "20"), ("motif", "matrice")]
         case "POST /utilisateurs": return [("login", "nouveau\(UUID().uuidString.prefix(6))"), ("nom", "N"), ("password", "0123456789ab")]
-        case "POST /utilisateurs/:login/droits": return [("fonction", "audit"), ("niveau", "read")]
+        // A right the acting user holds (users: write), given to a user who sees no client: no escalation, so it succeeds.
+        case "POST /utilisateurs/:login/droits": return [("fonction", "users"), ("niveau", "read")]
         case "POST /utilisateurs/:login/activation": return [("actif", "1")]
         case "POST /api/v1/proformas/:id/validate": return []
         // Checks fail (proformas wait) and no reason is given: refused, nothing closed, so the other routes still work.
@@ -49,7 +50,7 @@ import WebApp
 
     @Test func everyRouteAnswersEachRightAndScopeAsTheTableSays() async throws {
         let f = try Fixture()
-        _ = try f.user("cible")
+        _ = try f.user("cible", clients: [])
         var made: [String: TestUser] = [:]
         for feature in Feature.allCases {
             for level in AccessLevel.allCases {
