@@ -16,6 +16,8 @@ enum CachedPart: Hashable, Sendable {
     /// A page of a document list (its content, without the layout) for a query string, a scope (nil: every
     /// client) and whether the user may write (selection boxes, with `WebApp.csrfMark` for the session's token).
     case list(path: String, query: String, scope: Set<String>?, canWrite: Bool)
+    /// The home page's line on a month's closing (its checks evaluate the month: kept until the ledger changes).
+    case closingState(Period)
 }
 
 extension WebApp {

@@ -79,18 +79,6 @@ extension WebApp {
         return response
     }
 
-    func home(_ call: Call) throws -> Response {
-        let user = try call.user
-        let links: [[String: Any]] = Feature.allCases.compactMap { f in
-            guard user.can(f, .read), let href = f.home else { return nil }
-            return ["href": href, "label": f.title]
-        }
-        let body = render("message", ["heading": "Bonjour \(user.access.user.displayName)",
-                                      "paragraphs": links.isEmpty ? ["Aucun droit ne vous est encore accordé : demandez-le à un administrateur."] : [],
-                                      "links": links])
-        return html(page(title: "Accueil", content: body, identity: user, csrf: call.csrf))
-    }
-
     /// Revenue by activity per day, per ISO week and cumulative over a period, for the clients in the
     /// user's scope (or one site, or one client), invoiced or not: read from the daily aggregate in one
     /// pass, and the finished page part (figures and charts) kept per period and selection until the

@@ -3,7 +3,7 @@
 enum Templates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "error": error, "table": table, "document": document,
-        "manual": manual, "users": users, "client": client, "message": message, "dashboard": dashboard,
+        "manual": manual, "users": users, "client": client, "message": message, "dashboard": dashboard, "home": home,
         "closing": WebApp.closingTemplate,
     ]
 
@@ -56,6 +56,17 @@ enum Templates {
     <h1>{{heading}}</h1>
     <p id="erreur">{{detail}}</p>
     <p><a href="/">Retour à l'accueil</a></p>
+    """
+
+    /// Accueil: the day's work, each item a link, then the screens.
+    static let home = """
+    <h1>{{heading}}</h1>
+    {{#hasItems}}<h2>À faire</h2><ul id="a-faire" class="work">
+    {{#items}}<li id="{{id}}"{{#done}} class="fait"{{/done}}><a href="{{href}}">{{text}}</a></li>
+    {{/items}}</ul>{{/hasItems}}
+    {{#noRight}}<p>Aucun droit ne vous est encore accordé : demandez-le à un administrateur.</p>{{/noRight}}
+    {{^noRight}}<h2>Écrans</h2>{{/noRight}}
+    {{#links}}<p><a href="{{href}}">{{label}}</a></p>{{/links}}
     """
 
     static let message = """
@@ -200,6 +211,7 @@ enum Templates {
     .inline { display: inline; }
     .summary { font-weight: 600; }
     .notice { background: #e8f2ea; padding: .5rem; }
+    ul.work li { margin: .3rem 0; } ul.work li.fait a { color: #666; }
     .error { color: var(--bad); }
     dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
     dt { color: var(--muted); }

@@ -165,7 +165,8 @@ public enum InvoiceJSON {
             ("id", String(i.id ?? 0)), ("number", opt(i.number)), ("type", JSON.string(i.type.rawValue)),
             ("status", JSON.string(i.status.rawValue)), ("client", JSON.string(i.client)), ("payer", opt(i.payer)),
             ("site", opt(i.site)), ("period_start", JSON.string(i.periodStart)), ("period_end", JSON.string(i.periodEnd)),
-            ("issue_date", JSON.string(i.issueDate)), ("due_date", JSON.string(i.dueDate)),
+            // A credit note is owed by nobody: it has no due date (its PDF and XML say it is set against the invoice).
+            ("issue_date", JSON.string(i.issueDate)), ("due_date", i.type == .creditNote ? "null" : JSON.string(i.dueDate)),
             ("lines", JSON.array(lines)), ("vat_breakdown", JSON.array(vat)),
             ("total_ht", money(i.totalHt)), ("total_vat", money(i.totalVat)), ("total_ttc", money(i.totalTtc)),
         ])

@@ -48,7 +48,9 @@ struct InvoicesCommand: ParsableCommand {
                 if format == .json { emit(InvoiceJSON.encode(s) + "\n"); return 0 }
                 let i = s.invoice
                 emit("\(i.type == .invoice ? "Invoice" : "Credit note") \(i.number ?? "proforma #\(i.id ?? 0)") (\(i.status.rawValue)) for \(i.client)\(i.payer.map { ", billed to \($0)" } ?? "")\n")
-                emit("period \(i.periodStart)..\(i.periodEnd), issued \(i.issueDate), due \(i.dueDate) (\(i.paymentTerms))\n")
+                emit(i.type == .creditNote
+                     ? "period \(i.periodStart)..\(i.periodEnd), issued \(i.issueDate), no due date (set against the invoice it credits)\n"
+                     : "period \(i.periodStart)..\(i.periodEnd), issued \(i.issueDate), due \(i.dueDate) (\(i.paymentTerms))\n")
                 for l in s.lines {
                     emit("  \(l.label): \(l.quantity) × \(l.price) = \(Money(cents: l.net).grouped) HT at \(l.rate)%\n      \(l.explanation)\n")
                 }

@@ -96,6 +96,13 @@ import TestSupport
         let credit = try ws.run("credit", number, "--reason", "gesture", "--line", "2", "--amount", "10.00", "--date", "2026-11-03")
         expectRuns(credit)
         #expect(credit.stdout.hasPrefix("issued credit note AV-2026-000001") && credit.stdout.contains("for \(number): 11.00 TTC"), "\(credit)")
+        // A credit note has no due date, in the text and in the JSON, as on its PDF.
+        let shown = try ws.run("invoices", "show", "AV-2026-000001")
+        expectRuns(shown)
+        #expect(shown.stdout.contains("no due date (set against the invoice it credits)") && !shown.stdout.contains(", due "), "\(shown)")
+        let creditJSON = try ws.run("invoices", "show", "AV-2026-000001", "--format", "json")
+        expectRuns(creditJSON)
+        #expect(creditJSON.stdout.contains("\"due_date\":null"), "\(creditJSON)")
 
         // The outbox: listed; without `smtp` in the settings nothing is sent nor made due.
         let outbox = try ws.run("outbox", "list", "--status", "pending")
