@@ -78,3 +78,25 @@ extension Ledger {
         }
     }
 }
+
+extension Ledger {
+    /// The credit notes, issued or waiting, that name `invoiceID` as the invoice they credit, in id order.
+    public func creditNotes(crediting invoiceID: Int64) throws -> [Invoice] {
+        try pool.read { db in
+            try Invoice.filter(Invoice.Columns.creditedInvoiceId == invoiceID && Invoice.Columns.status != InvoiceStatus.discarded.rawValue)
+                .order(Invoice.Columns.id).fetchAll(db)
+        }
+    }
+
+    /// The live document (waiting or issued) generated for the same period, client and terms as the discarded
+    /// proforma `id` (the same generation key): what replaced it. Nil when nothing did.
+    public func replacement(ofDiscarded id: Int64) throws -> Invoice? {
+        try pool.read { db in
+            try Invoice.fetchOne(db, sql: """
+                SELECT n.* FROM invoice d JOIN invoice n ON n.generation_key = d.generation_key AND n.id <> d.id
+                WHERE d.id = ? AND d.status = 'discarded' AND d.generation_key IS NOT NULL AND n.status <> 'discarded'
+                ORDER BY n.id DESC LIMIT 1
+                """, arguments: [id])
+        }
+    }
+}

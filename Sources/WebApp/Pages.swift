@@ -156,23 +156,53 @@ extension WebApp {
         return p
     }
 
-    func facts(_ i: Invoice) -> [[String: Any]] {
-        var f: [(String, String, String)] = [
-            ("doc-type", "Type", i.type == .invoice ? "Facture" : "Avoir"),
-            ("doc-statut", "Statut", statusName(i.status)),
-            ("doc-client", "Client", i.client + (i.payer.map { " (payé par \($0))" } ?? "")),
-            ("doc-periode", "Période", "\(i.periodStart) → \(i.periodEnd)"),
-            ("doc-origine", "Origine", originName(i.origin) + (i.automatic ? " (automatique)" : "")),
+    /// `C0003 — Kairos Logistique SARL`: a client or payer code with its name from the settings.
+    func named(_ code: String) -> String {
+        if let c = workspace.settings.client(code) { return "\(code) — \(c.legalName)" }
+        if let p = workspace.settings.payer(code)?.payer { return "\(code) — \(p.legalName)" }
+        return code
+    }
+
+    /// A document's facts, in French, with the documents it is linked to: the invoice a credit note credits,
+    /// an invoice's credit notes and what is left to credit, the document that replaced a discarded proforma.
+    func facts(_ i: Invoice, user: Identity) throws -> [[String: Any]] {
+        func fact(_ key: String, _ label: String, _ text: String, links: [(String, String)] = []) -> [String: Any] {
+            ["key": key, "label": label, "text": text, "links": links.map { ["href": $0.0, "text": $0.1] }]
+        }
+        func day(_ iso: String) -> String { Day(iso: iso)?.french ?? iso }
+        var f = [
+            fact("doc-type", "Type", i.type == .invoice ? "Facture" : "Avoir"),
+            fact("doc-statut", "Statut", statusName(i.status)),
+            fact("doc-client", "Client", named(i.client)),
         ]
-        if let site = i.site { f.append(("doc-site", "Site", site)) }
+        if let payer = i.payer { f.append(fact("doc-payeur", "Payé par", named(payer))) }
+        f.append(fact("doc-periode", "Période", "du \(day(i.periodStart)) au \(day(i.periodEnd))"))
+        f.append(fact("doc-origine", "Origine", originName(i.origin) + (i.automatic ? " (automatique)" : "")))
+        if let site = i.site { f.append(fact("doc-site", "Site", workspace.settings.site(site).map { "\(site) — \($0.name)" } ?? site)) }
+        if let po = i.poNumber { f.append(fact("doc-commande", "Bon de commande", po)) }
+        if i.type == .invoice { f.append(fact("doc-conditions", "Conditions de paiement", InvoiceDocuments.frenchTerms(i.paymentTerms))) }
         if i.status == .issued {
             // A credit note is not owed by the client: it is set against the invoice it credits, with no due date.
-            f.append(("doc-emission", "Émise le", i.type == .creditNote ? i.issueDate : "\(i.issueDate), échéance \(i.dueDate)"))
+            f.append(fact("doc-emission", "Émise le", i.type == .creditNote ? day(i.issueDate) : "\(day(i.issueDate)), échéance \(day(i.dueDate))"))
         }
-        if i.type == .creditNote, let credited = i.creditedInvoiceId, let number = try? ledger.invoice(id: credited)?.invoice.number {
-            f.append(("doc-credite", "Avoir sur", "\(number), à imputer sur cette facture"))
+        if i.type == .creditNote, let credited = i.creditedInvoiceId, let number = try ledger.invoice(id: credited)?.invoice.number {
+            f.append(fact("doc-credite", "Avoir sur", "à imputer sur cette facture", links: [("/factures/\(credited)", number)]))
         }
-        return f.map { ["key": $0.0, "label": $0.1, "text": $0.2] }
+        if i.type == .invoice, i.status == .issued, let id = i.id {
+            let credits = try ledger.creditNotes(crediting: id)
+            let issued = credits.filter { $0.status == .issued }
+            let left = i.totalTtc - issued.map(\.totalTtc).reduce(0, +)
+            let links = credits.map { c in
+                c.status == .issued ? ("/factures/\(c.id ?? 0)", c.number ?? "") : ("/proformas/\(c.id ?? 0)", "avoir en attente #\(c.id ?? 0)")
+            }
+            f.append(fact("doc-avoirs", "Avoirs", credits.isEmpty ? "aucun ; reste à créditer \(euros(left)) TTC"
+                          : "reste à créditer \(euros(left)) TTC", links: links))
+        }
+        if i.status == .discarded, let id = i.id, let next = try ledger.replacement(ofDiscarded: id) {
+            let link = next.status == .issued ? ("/factures/\(next.id ?? 0)", next.number ?? "") : ("/proformas/\(next.id ?? 0)", "proforma #\(next.id ?? 0)")
+            f.append(fact("doc-remplacee", "Remplacée par", "", links: [link]))
+        }
+        return f
     }
 
     func statusName(_ s: InvoiceStatus) -> String {
@@ -196,6 +226,8 @@ extension WebApp {
             [
                 "position": l.position, "label": l.label, "quantity": French.count(l.quantity), "price": l.price.french + " €", "net": euros(l.net),
                 "rate": l.rate.oneDecimal.replacingOccurrences(of: ".", with: ",") + " %", "termLine": l.termLine.map(String.init) ?? "",
+                // The contract line that priced it, a link to that line of the client's contract.
+                "termLink": l.termLine.map { "/clients/\(s.invoice.client)#contrat-ligne-\($0)" } ?? false,
                 "explanation": French.explanation(l.explanation), "rawQuantity": l.quantity, "rawPrice": l.price.description,
                 "rawRate": l.rate.oneDecimal, "editable": editable, "csrf": csrf, "editAction": "/proformas/\(s.invoice.id ?? 0)/lignes",
                 "revenue": revenueContext(behind[l.position], client: s.invoice.client),
@@ -279,7 +311,7 @@ extension WebApp {
         let editable = user.can(.proformas, .write) && s.invoice.status == .proforma
         let audit = try auditContext(s.invoice.id)
         let context: [String: Any] = [
-            "heading": "Proforma #\(s.invoice.id ?? 0) — \(s.invoice.client)", "facts": facts(s.invoice),
+            "heading": "Proforma #\(s.invoice.id ?? 0) — \(named(s.invoice.client))", "facts": try facts(s.invoice, user: user),
             "lines": lineContext(s, editable: editable, csrf: call.csrf, revenue: try ledger.revenueBehind(s)), "totals": totals(s.invoice),
             "proformaActions": editable ? ["id": s.invoice.id ?? 0, "csrf": call.csrf] as [String: Any] : false,
             "audit": audit, "hasAudit": !audit.isEmpty,
@@ -398,13 +430,14 @@ extension WebApp {
         let user = try call.user
         let s = try document(try call.parameter("id"), for: user)
         guard s.invoice.status == .issued, let id = s.invoice.id else { throw WebError.notFound }
-        var f = facts(s.invoice)
-        f.insert(["key": "doc-numero", "label": "Numéro", "text": s.invoice.number ?? ""], at: 0)
-        f.append(["key": "doc-courriel", "label": "Courriel", "text": mailStatus(try ledger.outboxMessage(invoiceID: id)?.status.rawValue)])
+        var f = try facts(s.invoice, user: user)
+        f.insert(["key": "doc-numero", "label": "Numéro", "text": s.invoice.number ?? "", "links": []], at: 0)
+        f.append(["key": "doc-courriel", "label": "Courriel", "text": mailStatus(try ledger.outboxMessage(invoiceID: id)?.status.rawValue),
+                  "links": []])
         let canCredit = user.can(.invoices, .write) && s.invoice.type == .invoice
         let audit = try auditContext(id)
         let context: [String: Any] = [
-            "heading": "\(s.invoice.type == .invoice ? "Facture" : "Avoir") \(s.invoice.number ?? "")", "facts": f,
+            "heading": "\(s.invoice.type == .invoice ? "Facture" : "Avoir") \(s.invoice.number ?? "") — \(named(s.invoice.client))", "facts": f,
             "downloads": ["pdf": "/factures/\(id)/pdf", "xml": "/factures/\(id)/xml"],
             "lines": lineContext(s, editable: false, csrf: call.csrf, revenue: try ledger.revenueBehind(s)), "totals": totals(s.invoice),
             "creditForm": canCredit ? ["action": "/factures/\(id)/avoir", "csrf": call.csrf] as [String: Any] : false,
@@ -601,6 +634,10 @@ extension WebApp {
                       ["label": "Payeurs", "text": c.payers.map(\.code).joined(separator: ", ")]],
             "lint": lint, "diagnostics": diagnostics, "contractPath": contract.map { DisplayPath.of($0.path) } ?? "—",
             "contract": contract?.text ?? "",
+            // Each line of the contract has an anchor, so a document's line links to the contract line that priced it.
+            "contractLines": (contract?.text ?? "").split(separator: "\n", omittingEmptySubsequences: false).enumerated().map {
+                ["n": $0.offset + 1, "text": String($0.element)] as [String: Any]
+            },
             "pending": try pendingContext(client: code, current: checked, period: try period(call.query("periode"))),
         ]
         return html(page(title: c.code, content: render("client", context), identity: user, csrf: call.csrf, current: .clients))

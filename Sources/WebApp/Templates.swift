@@ -97,18 +97,18 @@ enum Templates {
     /// One document: lines with explanations, the actions the user may take.
     static let document = """
     <h1>{{heading}}</h1>
-    <dl class="facts">{{#facts}}<dt>{{label}}</dt><dd id="{{key}}">{{text}}</dd>{{/facts}}</dl>
+    <dl class="facts">{{#facts}}<dt>{{label}}</dt><dd id="{{key}}">{{#links}}<a href="{{href}}">{{text}}</a> {{/links}}{{text}}</dd>{{/facts}}</dl>
     {{#downloads}}<p class="downloads"><a href="{{pdf}}" id="telecharger-pdf">PDF</a>{{#xml}} · <a href="{{xml}}" id="telecharger-xml">XML (e-facture)</a>{{/xml}}</p>{{/downloads}}
     {{#creditForm}}<form method="post" action="{{action}}" id="form-avoir"><input type="hidden" name="csrf" value="{{csrf}}">{{/creditForm}}
     <table id="lignes"><thead><tr>{{#creditForm}}<th>Avoir</th>{{/creditForm}}<th>N°</th><th>Libellé</th><th>Quantité</th><th>Prix unitaire HT</th><th>Montant HT</th><th>TVA</th><th>Ligne du contrat</th><th>Explication</th></tr></thead>
-    <tbody>{{#lines}}<tr>{{#creditForm}}<td><input type="checkbox" name="ligne" value="{{position}}" id="avoir-ligne-{{position}}"> <input name="montant-{{position}}" id="avoir-montant-{{position}}" size="8" placeholder="tout"></td>{{/creditForm}}<td>{{position}}</td><td>{{label}}</td><td class="num">{{quantity}}</td><td class="num">{{price}}</td><td class="num">{{net}}</td><td class="num">{{rate}}</td><td>{{termLine}}</td><td class="explain">{{explanation}}</td></tr>
+    <tbody>{{#lines}}<tr>{{#creditForm}}<td><input type="checkbox" name="ligne" value="{{position}}" id="avoir-ligne-{{position}}"> <input name="montant-{{position}}" id="avoir-montant-{{position}}" size="8" placeholder="tout"></td>{{/creditForm}}<td>{{position}}</td><td>{{label}}</td><td class="num">{{quantity}}</td><td class="num">{{price}}</td><td class="num">{{net}}</td><td class="num">{{rate}}</td><td>{{#termLink}}<a href="{{termLink}}" id="ligne-{{position}}-contrat">ligne {{termLine}}</a>{{/termLink}}</td><td class="explain">{{explanation}}</td></tr>
     <tr class="revenu"><td colspan="10">{{#revenue}}<details id="revenu-ligne-{{position}}"><summary>{{summary}}</summary>
     {{#hasDays}}<table class="revenu" id="revenu-ligne-{{position}}-jours"><thead><tr><th>Jour</th><th>Site</th><th>Fichier de caisse</th><th>Version</th><th>Tickets</th><th>Couverts</th><th>TTC</th><th>Part patronale</th></tr></thead>
     <tbody>{{#days}}<tr><td>{{day}}</td><td>{{site}}</td><td>{{file}}</td><td class="num">{{version}}</td><td class="num">{{tickets}}</td><td class="num">{{covers}}</td><td class="num">{{ttc}}</td><td class="num">{{share}}</td></tr>{{/days}}</tbody>
     {{#total}}<tfoot><tr><th colspan="4">Total de la ligne</th><td class="num">{{tickets}}</td><td class="num">{{covers}}</td><td class="num">{{ttc}}</td><td class="num">{{share}}</td></tr></tfoot>{{/total}}</table>
     {{#note}}<p class="hint">{{note}}</p>{{/note}}{{/hasDays}}</details>{{/revenue}}</td></tr>
-    {{#editable}}<tr class="edit"><td colspan="9"><form method="post" action="{{editAction}}" id="form-ligne-{{position}}" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="position" value="{{position}}">
-    <input name="libelle" id="ligne-{{position}}-libelle" value="{{label}}"> <input name="quantite" id="ligne-{{position}}-quantite" value="{{rawQuantity}}" size="6"> <input name="prix" id="ligne-{{position}}-prix" value="{{rawPrice}}" size="10"> <input name="tva" id="ligne-{{position}}-tva" value="{{rawRate}}" size="4"> <input name="motif" id="ligne-{{position}}-motif" placeholder="motif" required> <button type="submit" id="modifier-ligne-{{position}}">Modifier la ligne</button></form></td></tr>{{/editable}}
+    {{#editable}}<tr class="edit"><td colspan="9"><details id="modifier-{{position}}"><summary>Modifier la ligne {{position}}</summary><form method="post" action="{{editAction}}" id="form-ligne-{{position}}" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="position" value="{{position}}">
+    <input name="libelle" id="ligne-{{position}}-libelle" value="{{label}}"> <input name="quantite" id="ligne-{{position}}-quantite" value="{{rawQuantity}}" size="6"> <input name="prix" id="ligne-{{position}}-prix" value="{{rawPrice}}" size="10"> <input name="tva" id="ligne-{{position}}-tva" value="{{rawRate}}" size="4"> <input name="motif" id="ligne-{{position}}-motif" placeholder="motif" required> <button type="submit" id="modifier-ligne-{{position}}">Modifier la ligne</button></form></details></td></tr>{{/editable}}
     {{/lines}}</tbody></table>
     <p class="summary" id="totaux">{{totals}}</p>
     {{#creditForm}}<label>Motif <input name="motif" id="avoir-motif" required></label> <button type="submit" id="creer-avoir">Créer un avoir</button>
@@ -174,7 +174,8 @@ enum Templates {
     {{#diagnostics}}<pre class="diag">{{diagnostics}}</pre>{{/diagnostics}}
     <h2>Contrat ({{contractPath}})</h2>
     <p class="hint">Lecture seule : les contrats se modifient dans git.</p>
-    <pre id="contrat">{{contract}}</pre>
+    <pre id="contrat">{{#contractLines}}<span id="contrat-ligne-{{n}}">{{text}}</span>
+    {{/contractLines}}</pre>
     {{#pending}}<section id="modification">
     <h2>Modification en attente ({{folder}})</h2>
     <form method="get" class="filters"><label>Période <input name="periode" value="{{period}}" id="impact-periode"></label> <button type="submit">Calculer l'impact</button></form>
