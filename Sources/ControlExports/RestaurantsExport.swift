@@ -10,9 +10,12 @@ import Spreadsheets
 /// the invoices' lines with the ticket lines each one gathers, and the totals
 /// per client, equal to the invoices.
 ///
-/// Which documents: the issued contract invoices (and corrections, in the
-/// totals) whose billing period ends inside the period, as `bill --period`
-/// bills them (a weekly invoice of 28 September – 4 October is October's).
+/// Which documents: every issued document of the restaurants whose period
+/// ends inside the period, as `bill --period` bills them (a weekly invoice of
+/// 28 September – 4 October is October's): contract invoices, corrections,
+/// documents typed in, and credit notes (negative), except those of events
+/// (event invoices and the credit notes of event invoices are the events
+/// export's). The totals are the ledger's net for those documents.
 /// Which ticket lines: those of each client in the register file version the
 /// client's contract invoice recorded for each site-day (`invoice_site_day`):
 /// what the invoice was computed on, not a file delivered after it.
@@ -35,7 +38,7 @@ extension ControlExports {
     public func restaurants(period: Period, clients: Set<String>? = nil, to path: String) throws -> ExportSummary {
         let kinds = Dictionary(settings.revenueTypes.map { ($0.code, $0.kind) }, uniquingKeysWith: { a, _ in a })
         var range: StatementArguments = [period.start.description, period.end.description]
-        var scope = "i.status = 'issued' AND i.origin IN ('contract', 'correction') AND i.period_end BETWEEN ? AND ?"
+        var scope = "i.status = 'issued' AND i.period_end BETWEEN ? AND ? AND " + Self.restaurantDocuments
         if let clients {
             scope += " AND i.client IN (SELECT value FROM json_each(?))"
             range += [Ledger.jsonArray(clients.sorted())]
@@ -171,6 +174,13 @@ extension ControlExports {
         try workbook.close()
         return ExportSummary(path: path, sheets: [totalsSheet, linesSheet, ticketsSheet])
     }
+
+    /// The condition on `invoice i` that keeps the restaurants' documents: all but event invoices and the credit
+    /// notes of event invoices.
+    static let restaurantDocuments = """
+        (i.origin IN ('contract', 'correction', 'manual')
+         OR (i.origin = 'credit' AND COALESCE((SELECT c.origin FROM invoice c WHERE c.id = i.credited_invoice_id), '') <> 'events'))
+        """
 
     /// The category a subsidy line's label names (`Subvention employeur catégorie A (45 couverts …)` → `A`).
     static func category(inLabel label: String) -> String? {

@@ -243,9 +243,10 @@ public final class WebApp: Sendable {
     /// Authentication, the feature right, CSRF, then the handler; errors become pages.
     func respond(_ route: Route, request: Request, context: WebContext) async throws -> Response {
         var request = request
+        // Known before anything can fail, so that an error page keeps the user's menu and sign-out.
+        var identity: Identity?
+        var csrf = ""
         do {
-            var identity: Identity?
-            var csrf = ""
             if route.isAPI {
                 if let auth = request.headers[.authorization], auth.hasPrefix("Bearer ") {
                     identity = try accounts.identity(apiToken: String(auth.dropFirst("Bearer ".count)))
@@ -290,22 +291,22 @@ public final class WebApp: Sendable {
             if error.status == .unauthorized && !route.isAPI {
                 return Response(status: .seeOther, headers: [.location: "/connexion"])
             }
-            return errorResponse(error, api: route.isAPI)
+            return errorResponse(error, api: route.isAPI, identity: identity, csrf: csrf)
         } catch let error as UserInputError {
-            return errorResponse(WebError(.unprocessableContent, error.message), api: route.isAPI)
+            return errorResponse(WebError(.unprocessableContent, error.message), api: route.isAPI, identity: identity, csrf: csrf)
         } catch let error as InvoiceError {
-            return errorResponse(WebError(.unprocessableContent, "Refusé : \(error.message)"), api: route.isAPI)
+            return errorResponse(WebError(.unprocessableContent, "Refusé : \(error.message)"), api: route.isAPI, identity: identity, csrf: csrf)
         } catch let error as WorkspaceError {
-            return errorResponse(WebError(.unprocessableContent, "Refusé : \(error.message)"), api: route.isAPI)
+            return errorResponse(WebError(.unprocessableContent, "Refusé : \(error.message)"), api: route.isAPI, identity: identity, csrf: csrf)
         } catch let error as UserError {
-            return errorResponse(WebError(.unprocessableContent, "Refusé : \(error.description)"), api: route.isAPI)
+            return errorResponse(WebError(.unprocessableContent, "Refusé : \(error.description)"), api: route.isAPI, identity: identity, csrf: csrf)
         } catch let error as HTTPResponseError where error.status == .contentTooLarge {
             // A body over the limit is the sender's doing: answered, not logged (a flood of them would fill the log).
-            return errorResponse(WebError(.contentTooLarge, "Le formulaire envoyé est trop gros (1 Mo au plus)."), api: route.isAPI)
+            return errorResponse(WebError(.contentTooLarge, "Le formulaire envoyé est trop gros (1 Mo au plus)."), api: route.isAPI, identity: identity, csrf: csrf)
         } catch {
             // Never shown to the browser: it goes to the log only.
             logger.error("\(request.method) \(request.uri.path): \(String(reflecting: error))")
-            return errorResponse(WebError(.internalServerError, "Une erreur interne est survenue ; elle a été consignée."), api: route.isAPI)
+            return errorResponse(WebError(.internalServerError, "Une erreur interne est survenue ; elle a été consignée."), api: route.isAPI, identity: identity, csrf: csrf)
         }
     }
 
@@ -318,7 +319,8 @@ public final class WebApp: Sendable {
         return last
     }
 
-    func errorResponse(_ error: WebError, api: Bool) -> Response {
+    /// The error as JSON (API) or as a French page; the page keeps the menu and sign-out of the user signed in.
+    func errorResponse(_ error: WebError, api: Bool, identity: Identity? = nil, csrf: String = "") -> Response {
         if api { return json("{\"error\":\(jsonString(error.message))}", status: error.status) }
         let heading: String
         switch error.status {
@@ -329,7 +331,7 @@ public final class WebApp: Sendable {
         default: heading = "Action impossible"
         }
         let body = library.render(["heading": heading, "detail": error.message], withTemplate: "error") ?? ""
-        return html(page(title: heading, content: body, identity: nil, csrf: ""), status: error.status)
+        return html(page(title: heading, content: body, identity: identity, csrf: csrf), status: error.status)
     }
 
     /// The layout around a page's content, with the menu of the features the user may read.
