@@ -111,7 +111,7 @@ extension WebApp {
             let context: [String: Any] = [
                 "period": shown.name,
                 "sites": o.sites.map { ["code": $0, "selected": $0 == site] },
-                "clients": o.clients.map { ["code": $0, "selected": $0 == client] },
+                "clients": o.clients.map { ["code": $0, "name": named($0), "selected": $0 == client] },
                 "summary": "\(shown.start) → \(shown.end), \(scopeText) : \(euros(total.total)), \(total.totalCovers) couverts ; "
                     + "facturé \(euros(split.invoicedTotal)), pas encore facturé \(euros(split.notInvoicedTotal))",
                 "rows": rows,
@@ -154,6 +154,11 @@ extension WebApp {
             throw UserInputError("La période « \(text) » couvre \(p.dayCount) jours : choisissez une période de trois ans au plus.")
         }
         return p
+    }
+
+    /// `01/10/2026 → 31/10/2026`: two stored ISO days as the pages show days.
+    func frenchSpan(_ start: String, _ end: String) -> String {
+        "\(Day(iso: start)?.french ?? start) → \(Day(iso: end)?.french ?? end)"
     }
 
     /// `C0003 — Kairos Logistique SARL`: a client or payer code with its name from the settings.
@@ -228,8 +233,8 @@ extension WebApp {
                 "rate": l.rate.oneDecimal.replacingOccurrences(of: ".", with: ",") + " %", "termLine": l.termLine.map(String.init) ?? "",
                 // The contract line that priced it, a link to that line of the client's contract.
                 "termLink": l.termLine.map { "/clients/\(s.invoice.client)#contrat-ligne-\($0)" } ?? false,
-                "explanation": French.explanation(l.explanation), "rawQuantity": l.quantity, "rawPrice": l.price.description,
-                "rawRate": l.rate.oneDecimal, "editable": editable, "csrf": csrf, "editAction": "/proformas/\(s.invoice.id ?? 0)/lignes",
+                "explanation": French.explanation(l.explanation), "rawQuantity": l.quantity, "rawPrice": l.price.french,
+                "rawRate": l.rate.french, "editable": editable, "csrf": csrf, "editAction": "/proformas/\(s.invoice.id ?? 0)/lignes",
                 "revenue": revenueContext(behind[l.position], client: s.invoice.client),
             ] as [String: Any]
         }
@@ -275,7 +280,7 @@ extension WebApp {
         let shown = result.documents
         let rows: [[String: Any]] = shown.map { i in
             var row: [String: Any] = ["cells": [
-                cell("#\(i.id ?? 0)", link: "/proformas/\(i.id ?? 0)"), cell(i.client), cell(i.site ?? ""), cell("\(i.periodStart) → \(i.periodEnd)"),
+                cell("#\(i.id ?? 0)", link: "/proformas/\(i.id ?? 0)"), cell(named(i.client)), cell(i.site ?? ""), cell(frenchSpan(i.periodStart, i.periodEnd)),
                 cell(i.type == .invoice ? "facture" : "avoir"), cell(originName(i.origin)), cell(i.automatic ? "oui" : "non"),
                 cell(statusName(i.status)), cell(euros(i.totalHt), num: true), cell(euros(i.totalTtc), num: true),
             ], "selectable": canWrite]
@@ -332,8 +337,12 @@ extension WebApp {
         }
         let fields = ["libelle", "quantite", "prix", "tva"].map { (call.form[$0] ?? "").trimmingCharacters(in: .whitespaces) }
         if fields.contains(where: { $0.contains("|") }) { throw UserInputError("Le caractère « | » n'est pas permis dans une ligne.") }
-        let text = fields.map { $0.replacingOccurrences(of: ",", with: ".") }.enumerated().map { $0.offset == 0 ? fields[0] : $0.element }
-            .joined(separator: "|")
+        // Quantity, price and rate as typed in French (`1 234,56`, `5,5`); the label as typed.
+        let numbers = try fields.dropFirst().map { typed in
+            guard let n = TypedNumber.canonical(typed) else { throw UserInputError("« \(typed) » : écrivez le nombre comme 1 234,56") }
+            return n
+        }
+        let text = ([fields[0]] + numbers).joined(separator: "|")
         var lines = s.lines.map(NewInvoiceLine.init)
         lines[index] = try LineText.apply(text, to: lines[index], note: "edited by \(user.login): \(reason)")
         try ledger.replaceLines(id: id, lines: lines, reason: reason, actor: user.login)
@@ -396,8 +405,8 @@ extension WebApp {
         let mails = try ledger.outboxStatuses(invoiceIDs: result.documents.compactMap(\.id))
         let rows: [[String: Any]] = result.documents.map { i in
             ["cells": [
-                cell(i.number ?? "", link: "/factures/\(i.id ?? 0)"), cell(i.type == .invoice ? "facture" : "avoir"), cell(i.client),
-                cell("\(i.periodStart) → \(i.periodEnd)"), cell(i.issueDate), cell(euros(i.totalHt), num: true), cell(euros(i.totalTtc), num: true),
+                cell(i.number ?? "", link: "/factures/\(i.id ?? 0)"), cell(i.type == .invoice ? "facture" : "avoir"), cell(named(i.client)),
+                cell(frenchSpan(i.periodStart, i.periodEnd)), cell(Day(iso: i.issueDate)?.french ?? i.issueDate), cell(euros(i.totalHt), num: true), cell(euros(i.totalTtc), num: true),
                 cell(mailStatus(mails[i.id ?? 0])),
             ], "selectable": false]
         }
@@ -472,8 +481,8 @@ extension WebApp {
         let selections: [CreditSelection] = try call.form.all("ligne").map { text in
             guard let line = Int(text) else { throw UserInputError("« \(text) » n'est pas un numéro de ligne") }
             guard let amountText = call.form.trimmed("montant-\(line)") else { return CreditSelection(line: line) }
-            guard let amount = Money(amountText.replacingOccurrences(of: ",", with: ".")) else {
-                throw UserInputError("« \(amountText) » n'est pas un montant : écrivez 150,00")
+            guard let amount = TypedNumber.canonical(amountText).flatMap({ Money($0) }) else {
+                throw UserInputError("« \(amountText) » n'est pas un montant : écrivez 1 234,56")
             }
             return CreditSelection(line: line, amount: amount)
         }
@@ -490,7 +499,8 @@ extension WebApp {
         let clients = workspace.settings.clients.filter { user.sees(client: $0.code) }.map { ["code": $0.code, "name": $0.legalName] }
         let context: [String: Any] = [
             "canWrite": user.can(.manual, .write), "csrf": call.csrf, "clients": clients, "period": Period.month(of: today).name,
-            "rows": (1...5).map { ["n": $0, "rates": Self.frenchVATRates] as [String: Any] },
+            "rows": (1...5).map { ["n": $0, "rates": Self.frenchVATRates.map { ["value": $0, "text": $0.replacingOccurrences(of: ".", with: ",")] }]
+                as [String: Any] },
         ]
         return html(page(title: "Factures manuelles", content: render("manual", context), identity: user, csrf: call.csrf, current: .manual))
     }
@@ -504,10 +514,14 @@ extension WebApp {
         var lines: [(label: String, quantity: Int, unitPrice: Price, vat: VATRate)] = []
         for n in 1...20 {
             guard let label = call.form.trimmed("libelle-\(n)") else { continue }
-            let q = call.form.trimmed("quantite-\(n)") ?? "1", priceText = (call.form.trimmed("prix-\(n)") ?? "").replacingOccurrences(of: ",", with: ".")
-            let rateText = call.form.trimmed("tva-\(n)") ?? ""
-            guard let quantity = Int(q) else { throw UserInputError("Ligne \(n) : « \(q) » n'est pas une quantité entière") }
-            guard let price = Price(priceText) else { throw UserInputError("Ligne \(n) : « \(priceText) » n'est pas un prix : écrivez 150.00") }
+            let q = call.form.trimmed("quantite-\(n)") ?? "1", priceTyped = call.form.trimmed("prix-\(n)") ?? ""
+            let rateText = TypedNumber.canonical(call.form.trimmed("tva-\(n)") ?? "") ?? ""
+            guard let quantity = TypedNumber.canonical(q).flatMap({ Int($0) }) else {
+                throw UserInputError("Ligne \(n) : « \(q) » n'est pas une quantité entière")
+            }
+            guard let price = TypedNumber.canonical(priceTyped).flatMap({ Price($0) }) else {
+                throw UserInputError("Ligne \(n) : « \(priceTyped) » n'est pas un prix : écrivez 1 234,56")
+            }
             guard Self.frenchVATRates.contains(rateText), let rate = VATRate(rateText) else {
                 throw UserInputError("Ligne \(n) : TVA « \(rateText) » : seuls les taux français (20, 10, 5,5, 2,1, 0 %) sont permis")
             }
@@ -541,7 +555,7 @@ extension WebApp {
             let report = try engine.unbilled(period: p, issueDate: today)
             let items = report.items.filter { user.sees(client: $0.client) }
             sections.append(["tableId": "non-factures", "selectable": false, "headers": ["Client", "Site", "Catégorie", "TTC", "Raison"],
-                             "rows": items.map { i in ["cells": [cell(i.client), cell(i.site), cell(i.category ?? "—"), cell(i.amountTTC.french + " €", num: true),
+                             "rows": items.map { i in ["cells": [cell(named(i.client)), cell(i.site), cell(i.category ?? "—"), cell(i.amountTTC.french + " €", num: true),
                                                                  cell(French.unbilledReason(i.reason))], "selectable": false] as [String: Any] }])
             let late = report.lateRevenue.filter { user.sees(client: $0.client) }
             sections.append(["caption": "Revenus tardifs", "tableId": "revenus-tardifs", "selectable": false,
@@ -572,7 +586,7 @@ extension WebApp {
         func fileRow(_ r: Row) -> [String: Any] {
             let status: String = r["status"]
             return ["cells": [cell(r["name"]), cell(r["kind"] == "events" ? "commandes" : "caisses"), cell(String(r["version"] as Int)),
-                              cell(status == "imported" ? "importé" : status == "replaced" ? "remplacé" : "conflit"), cell(r["imported_at"]),
+                              cell(status == "imported" ? "importé" : status == "replaced" ? "remplacé" : "conflit"), cell(French.timestamp(r["imported_at"])),
                               cell(String(r["row_count"] as Int), num: true), cell(String(r["rejected_count"] as Int), num: true),
                               cell((r["message"] as String?) ?? "")], "selectable": false]
         }

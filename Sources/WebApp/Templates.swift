@@ -13,7 +13,7 @@ enum Templates {
     <form method="get" id="filtres" class="filters">
     <label>Période <input name="periode" id="filtre-periode" value="{{period}}" placeholder="2026-10"></label>
     <label>Site <select name="site" id="filtre-site"><option value="">tous</option>{{#sites}}<option value="{{code}}"{{#selected}} selected{{/selected}}>{{code}}</option>{{/sites}}</select></label>
-    <label>Client <select name="client" id="filtre-client"><option value="">tous</option>{{#clients}}<option value="{{code}}"{{#selected}} selected{{/selected}}>{{code}}</option>{{/clients}}</select></label>
+    <label>Client <select name="client" id="filtre-client"><option value="">tous</option>{{#clients}}<option value="{{code}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/clients}}</select></label>
     <button type="submit" id="filtrer">Filtrer</button></form>
     <p class="summary" id="totaux">{{summary}}</p>
     <table id="activites"><thead><tr><th>Activité</th><th>Chiffre d'affaires</th><th>Couverts</th><th>Facturé</th><th>Pas encore facturé</th><th>Ventes sans client</th></tr></thead>
@@ -134,7 +134,7 @@ enum Templates {
     <label>N° de commande <input name="commande" id="manuelle-commande"></label>
     <table id="manuelle-lignes"><thead><tr><th>Libellé</th><th>Quantité</th><th>Prix unitaire HT</th><th>TVA</th></tr></thead><tbody>
     {{#rows}}<tr><td><input name="libelle-{{n}}" id="manuelle-libelle-{{n}}"></td><td><input name="quantite-{{n}}" id="manuelle-quantite-{{n}}" size="6"></td><td><input name="prix-{{n}}" id="manuelle-prix-{{n}}" size="10"></td>
-    <td><select name="tva-{{n}}" id="manuelle-tva-{{n}}">{{#rates}}<option value="{{.}}">{{.}} %</option>{{/rates}}</select></td></tr>{{/rows}}
+    <td><select name="tva-{{n}}" id="manuelle-tva-{{n}}">{{#rates}}<option value="{{value}}">{{text}} %</option>{{/rates}}</select></td></tr>{{/rows}}
     </tbody></table>
     <label>Motif <input name="motif" id="manuelle-motif" required></label>
     <button type="submit" id="creer-manuelle">Créer la proforma</button>
