@@ -312,16 +312,11 @@ public struct BillingEngine: Sendable {
         var next: [String: Int64] = [:]
         var inputs: [(Int64, StoredInvoice, DocumentReferences)] = []
         for id in ids {
-            guard var stored = try ledger.invoice(id: id), stored.invoice.status == .proforma else { continue }
-            let series = stored.invoice.series
+            guard let proforma = try ledger.invoice(id: id), proforma.invoice.status == .proforma else { continue }
+            let series = proforma.invoice.series
             let n = try next[series] ?? ledger.lastNumber(series: series) + 1
             next[series] = n + 1
-            let terms = PaymentTerms(description: stored.invoice.paymentTerms) ?? .onReceipt
-            stored.invoice.status = .issued
-            stored.invoice.number = format(series: series).number(n)
-            stored.invoice.issueDate = day.description
-            stored.invoice.dueDate = max(terms.dueDate(issuedOn: day), day).description
-            stored.invoice.issuedAt = Ledger.timestamp(now)
+            let stored = asIssued(proforma, sequence: n, on: day, now: now)
             inputs.append((id, stored, try ledger.references(of: stored.invoice)))
         }
         let results = PrerenderResults(count: inputs.count)

@@ -278,12 +278,14 @@ extension WebApp {
                                     automatic: automatic.map { $0 == "oui" }, period: p)
         let result = try ledger.documentPage(wanted, page: Int(call.query("page") ?? "1") ?? 1, pageSize: pageSize)
         let shown = result.documents
+        // "Tout cocher" reloads the page with every box of the page checked (no script in the app).
+        let checkAll = call.query("tout") == "1"
         let rows: [[String: Any]] = shown.map { i in
             var row: [String: Any] = ["cells": [
                 cell("#\(i.id ?? 0)", link: "/proformas/\(i.id ?? 0)"), cell(named(i.client)), cell(i.site ?? ""), cell(frenchSpan(i.periodStart, i.periodEnd)),
                 cell(i.type == .invoice ? "facture" : "avoir"), cell(originName(i.origin)), cell(i.automatic ? "oui" : "non"),
                 cell(statusName(i.status)), cell(euros(i.totalHt), num: true), cell(euros(i.totalTtc), num: true),
-            ], "selectable": canWrite]
+            ], "selectable": canWrite, "checked": checkAll]
             if canWrite && i.status == .proforma { row["pick"] = String(i.id ?? 0) }
             return row
         }
@@ -303,8 +305,17 @@ extension WebApp {
             ("periode", call.query("periode")), ("client", client), ("site", site), ("statut", call.query("statut")), ("automatique", automatic),
         ]) { context["pager"] = pager }
         if canWrite {
+            // The list's own filters and page only: nothing else of the query (a notice) is echoed into the links.
+            var query = URLComponents()
+            query.path = "/proformas"
+            query.queryItems = ["periode", "client", "site", "statut", "automatique", "page"].compactMap { name in
+                call.query(name).map { URLQueryItem(name: name, value: $0) }
+            }
+            let unchecked = query.string ?? "/proformas"
+            query.queryItems = (query.queryItems ?? []) + [URLQueryItem(name: "tout", value: "1")]
             context["selection"] = ["action": "/proformas/valider", "formId": "form-valider-selection", "csrf": Self.csrfMark,
-                                    "button": "Valider la sélection", "buttonId": "valider-selection"]
+                                    "button": "Valider la sélection", "buttonId": "valider-selection", "hidden": [[String: String]](),
+                                    "checkAll": query.string ?? "/proformas?tout=1", "uncheckAll": unchecked]
         }
         return render("table", context)
     }
@@ -373,6 +384,27 @@ extension WebApp {
         // Every id is checked first: one outside the scope refuses the whole selection.
         let docs = try ids.map { try document($0, for: user) }
         for d in docs { try requireProforma(d) }
+        // First the numbers and dates validation will give, and a person confirms: a number once given is never taken back.
+        guard call.form["confirme"] == "1" else {
+            let preview = try engine(for: user).previewValidation(ids: docs.compactMap(\.invoice.id), on: today)
+            let rows: [[String: Any]] = preview.map { p in
+                ["cells": [cell("#\(p.id)", link: "/proformas/\(p.id)"), cell(named(p.client)), cell(p.kind == .invoice ? "facture" : "avoir"),
+                           cell(p.number), cell(p.issueDate.french), cell(p.dueDate?.french ?? "—"), cell(p.totalTTC.french + " €", num: true)],
+                 "selectable": false]
+            }
+            let total = preview.map(\.totalTTC).sum()
+            let context: [String: Any] = [
+                "heading": preview.count == 1 ? "Valider la proforma" : "Valider \(preview.count) proformas",
+                "summary": "Émises le \(today.french), pour \(total.french) € TTC en tout. Les numéros sont ceux que chaque série donnera "
+                    + "si personne ne valide entre-temps ; un numéro donné ne se reprend pas (une erreur se corrige par un avoir).",
+                "sections": [["tableId": "confirmation", "selectable": false,
+                              "headers": ["Proforma", "Client", "Type", "Numéro", "Émise le", "Échéance", "TTC"], "rows": rows]],
+                "selection": ["action": "/proformas/valider", "formId": "form-confirmer", "csrf": call.csrf,
+                              "button": "Confirmer la validation", "buttonId": "confirmer", "hidden":
+                                [["name": "confirme", "value": "1"]] + docs.map { ["name": "id", "value": String($0.invoice.id ?? 0)] }],
+            ]
+            return html(page(title: "Validation", content: render("table", context), identity: user, csrf: call.csrf, current: .proformas))
+        }
         let numbers = try engine(for: user).validate(ids: docs.compactMap(\.invoice.id), on: today)
         return redirect(numbers.count == 1 ? "/proformas?fait=validee" : "/proformas?fait=validees")
     }
@@ -485,6 +517,36 @@ extension WebApp {
                 throw UserInputError("« \(amountText) » n'est pas un montant : écrivez 1 234,56")
             }
             return CreditSelection(line: line, amount: amount)
+        }
+        // First what will be credited, and a person confirms: a credit note is issued at once and never taken back.
+        guard call.form["confirme"] == "1" else {
+            let chosen = selections.isEmpty ? s.lines.map { CreditSelection(line: $0.position) } : selections
+            var rows: [[String: Any]] = []
+            var total = Money.zero
+            for c in chosen {
+                guard let l = s.lines.first(where: { $0.position == c.line }) else {
+                    throw UserInputError("\(number) n'a pas de ligne \(c.line).")
+                }
+                let amount = c.amount ?? l.netAmount
+                total += amount
+                rows.append(["cells": [cell(String(l.position)), cell(l.label), cell(c.amount == nil ? "la ligne entière" : "une partie"),
+                                       cell(amount.french + " €", num: true), cell(l.rate.french + " %", num: true)], "selectable": false])
+            }
+            var hidden: [[String: String]] = [["name": "confirme", "value": "1"], ["name": "motif", "value": reason]]
+            for c in selections {
+                hidden.append(["name": "ligne", "value": String(c.line)])
+                if let a = c.amount { hidden.append(["name": "montant-\(c.line)", "value": a.french]) }
+            }
+            let context: [String: Any] = [
+                "heading": "Avoir sur \(number) — \(named(s.invoice.client))",
+                "summary": "\(selections.isEmpty ? "Toute la facture" : "\(chosen.count) ligne(s)") : \(total.french) € HT à créditer, "
+                    + "émis aujourd'hui (\(today.french)) et envoyé au client. Motif : « \(reason) ».",
+                "sections": [["tableId": "confirmation", "selectable": false,
+                              "headers": ["Ligne", "Libellé", "Crédité", "Montant HT", "TVA"], "rows": rows]],
+                "selection": ["action": "/factures/\(s.invoice.id ?? 0)/avoir", "formId": "form-confirmer", "csrf": call.csrf,
+                              "button": "Confirmer l'avoir", "buttonId": "confirmer", "hidden": hidden],
+            ]
+            return html(page(title: "Avoir", content: render("table", context), identity: user, csrf: call.csrf, current: .invoices))
         }
         let (id, issued) = try engine(for: user).credit(invoice: number, selections: selections, reason: reason, on: today, issue: true)
         return redirect(issued == nil ? "/proformas/\(id)?fait=avoir" : "/factures/\(id)?fait=avoir")

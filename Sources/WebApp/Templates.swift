@@ -84,11 +84,12 @@ enum Templates {
     {{#hasFilters}}<button type="submit" id="filtrer">Filtrer</button></form>{{/hasFilters}}
     {{#summary}}<p class="summary" id="totaux">{{summary}}</p>{{/summary}}
     {{#pager}}<p class="pager" id="pages">{{#previous}}<a href="{{previous}}" id="page-precedente">← précédents</a> {{/previous}}{{label}}{{#next}} <a href="{{next}}" id="page-suivante">suivants →</a>{{/next}}</p>{{/pager}}
-    {{#selection}}<form method="post" action="{{action}}" id="{{formId}}"><input type="hidden" name="csrf" value="{{csrf}}">{{/selection}}
+    {{#selection}}<form method="post" action="{{action}}" id="{{formId}}"><input type="hidden" name="csrf" value="{{csrf}}">{{#hidden}}<input type="hidden" name="{{name}}" value="{{value}}">{{/hidden}}
+    {{#checkAll}}<p class="actions"><a href="{{checkAll}}" id="tout-cocher">Tout cocher</a> · <a href="{{uncheckAll}}" id="tout-decocher">Tout décocher</a> · <button type="submit" id="{{buttonId}}-haut">{{button}}</button></p>{{/checkAll}}{{/selection}}
     {{#sections}}
     {{#caption}}<h2>{{caption}}</h2>{{/caption}}
     <table id="{{tableId}}"><thead><tr>{{#selectable}}<th></th>{{/selectable}}{{#headers}}<th>{{.}}</th>{{/headers}}</tr></thead>
-    <tbody>{{#rows}}<tr>{{#selectable}}<td>{{#pick}}<input type="checkbox" name="id" value="{{pick}}" id="choix-{{pick}}">{{/pick}}</td>{{/selectable}}{{#cells}}<td{{#num}} class="num"{{/num}}>{{#link}}<a href="{{link}}">{{text}}</a>{{/link}}{{^link}}{{text}}{{/link}}</td>{{/cells}}</tr>{{/rows}}
+    <tbody>{{#rows}}<tr>{{#selectable}}<td>{{#pick}}<input type="checkbox" name="id" value="{{pick}}" id="choix-{{pick}}"{{#checked}} checked{{/checked}}>{{/pick}}</td>{{/selectable}}{{#cells}}<td{{#num}} class="num"{{/num}}>{{#link}}<a href="{{link}}">{{text}}</a>{{/link}}{{^link}}{{text}}{{/link}}</td>{{/cells}}</tr>{{/rows}}
     {{^rows}}<tr><td colspan="20" class="empty">Aucune ligne.</td></tr>{{/rows}}</tbody></table>
     {{/sections}}
     {{#selection}}<button type="submit" id="{{buttonId}}">{{button}}</button></form>{{/selection}}

@@ -188,7 +188,7 @@ import TestSupport
                                       form: [("position", "1"), ("quantite", "3"), ("motif", "recompté")])
             #expect(edit.status == .seeOther, "\(edit.text)")
             let credit = try await send(client, .post, "/factures/\(f.issued)/avoir", as: admin,
-                                        form: [("ligne", "1"), ("montant-1", "1,00"), ("motif", "geste commercial")])
+                                        form: [("confirme", "1"), ("ligne", "1"), ("montant-1", "1,00"), ("motif", "geste commercial")])
             #expect(credit.status == .seeOther, "\(credit.text)")
             let manual = try await send(client, .post, "/factures-manuelles", as: admin, form: [
                 ("type", "invoice"), ("client", f.clientIn), ("periode", "2026-10"), ("libelle-1", "Prestation"),

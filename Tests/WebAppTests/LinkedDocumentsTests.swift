@@ -28,7 +28,7 @@ import WebApp
             #expect(contract.text.contains("id=\"contrat-ligne-\(term)\""))
 
             let credit = try await send(client, .post, "/factures/\(f.issued)/avoir", as: user,
-                                        form: [("ligne", "1"), ("montant-1", "1,00"), ("motif", "geste")])
+                                        form: [("confirme", "1"), ("ligne", "1"), ("montant-1", "1,00"), ("motif", "geste")])
             #expect(credit.status == .seeOther)
             let note = try #require(try f.ledger.invoices(status: .issued).first { $0.creditedInvoiceId == f.issued })
             let after = try await send(client, .get, "/factures/\(f.issued)", as: user)

@@ -72,7 +72,7 @@ func hiddenCSRF(_ html: String) -> String? {
             // A proforma validated from the list, through the engine; the audit log names the user.
             let list = try await send(client, .get, "/proformas?periode=2026-10", as: user)
             #expect(list.text.contains("id=\"choix-\(f.proforma)\""))
-            let validated = try await send(client, .post, "/proformas/valider", as: user, form: [("id", String(f.proforma))])
+            let validated = try await send(client, .post, "/proformas/valider", as: user, form: [("id", String(f.proforma)), ("confirme", "1")])
             #expect(validated.status == .seeOther, "\(validated.text)")
             #expect(try f.ledger.invoice(id: f.proforma)?.invoice.status == .issued)
             #expect(try f.ledger.auditLog(invoiceID: f.proforma).contains { $0.actor == "compta" && $0.action == "validate" })
@@ -275,7 +275,7 @@ func hiddenCSRF(_ html: String) -> String? {
         let user = try f.user("compta", rights: [(.invoices, .write), (.manual, .write), (.proformas, .write)])
         try await f.app.application().test(.router) { client in
             let credit = try await send(client, .post, "/factures/\(f.issued)/avoir", as: user,
-                                        form: [("ligne", "1"), ("montant-1", "1,00"), ("motif", "geste commercial")])
+                                        form: [("confirme", "1"), ("ligne", "1"), ("montant-1", "1,00"), ("motif", "geste commercial")])
             #expect(credit.status == .seeOther, "\(credit.text)")
             let note = try #require(try f.ledger.invoices(status: .issued).first { $0.creditedInvoiceId == f.issued })
             #expect(note.type == .creditNote && note.totalHt == 100)
