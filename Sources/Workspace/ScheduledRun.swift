@@ -87,14 +87,14 @@ public struct ScheduledRun {
         // 1. The inbox, each file all or nothing.
         for r in workspace.importFiles([], into: ledger) {
             var meta: Logger.Metadata = ["file": "\(DisplayPath.of(r.file))", "status": "\(r.status.rawValue)", "rows": "\(r.rows)"]
-            if !r.rejected.isEmpty { meta["rejected"] = "\(r.rejected.count)" }
+            if r.rejectedCount > 0 { meta["rejected"] = "\(r.rejectedCount)" }
             if let m = r.message { meta["detail"] = "\(m)" }
             switch r.status {
             case .unchanged: report.filesUnchanged += 1; logger.debug("import", metadata: meta)
             case .imported, .replaced: report.filesImported += 1; logger.info("import", metadata: meta)
             case .conflict, .refused: report.filesWithProblems += 1; logger.warning("import", metadata: meta)
             }
-            report.rowsRejected += r.rejected.count
+            report.rowsRejected += r.rejectedCount
             if !r.rejected.isEmpty && r.status != .refused { logger.warning("rows rejected to the quarantine", metadata: meta) }
         }
 

@@ -38,7 +38,7 @@ import TestSupport
         #expect(try count(ledger, "SELECT COUNT(*) FROM event_order_revision") == 5)
     }
 
-    @Test func revisionsHighestIsCurrentLowerKeptAsHistorySameIsUnchanged() throws {
+    @Test func revisionsHighestIsCurrentLowerKeptAsHistorySameWithOtherContentIsAConflict() throws {
         let (ledger, dir) = try freshLedger()
         func order(_ revision: Int, quantity: Int, price: String) -> String {
             """
@@ -55,7 +55,10 @@ import TestSupport
         try [order(2, quantity: 99, price: "1"), order(1, quantity: 5, price: "2.675e0"), order(3, quantity: 12, price: "7.9")]
             .joined(separator: "\r\n").write(to: second, atomically: true, encoding: .utf8)
         let result = importer.importFile(at: second)
-        #expect(result.status == .imported)
+        // Revision 2 again with other lines is a conflict: kept beside the stored one, never dropped.
+        #expect(result.status == .conflict, "\(result)")
+        #expect(result.conflicts.map(\.line) == [1])
+        #expect(try count(ledger, "SELECT COUNT(*) FROM event_order_conflict WHERE order_id = 'EVT-1' AND revision = 2") == 1)
         #expect(result.rows == 3)
         #expect(result.warnings.map(\.line) == [2])
         let current = try #require(try ledger.currentOrder("EVT-1"))
