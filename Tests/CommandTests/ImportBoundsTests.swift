@@ -190,6 +190,9 @@ enum PeakMemory {
         let json = try ws.run("import", "--format", "json", try ws.drop("EVT_20261102_4.jsonl", Inputs.order("EVT-OTHER")))
         #expect(json.status == 1, "an open conflict still needs a person: \(json)")
         #expect(json.stdout.contains(#""open_conflicts":[{"order_id":"EVT-T-1","revision":1"#), "\(json)")
+        let report = try ws.run("report", "unbilled", "--period", "2026-11", "--date", "2026-12-01")
+        #expect(report.status == 1, "\(report)")
+        #expect(report.stdout.contains("EVT-T-1\theld from billing: revision 1 delivered again with other content (EVT_20261102_3.jsonl line 1)"), "\(report)")
 
         // The events team sends the next revision: the conflict is resolved, the order billed from it.
         let next = try ws.run("import", try ws.drop("EVT_20261103.jsonl", Inputs.order("EVT-T-1", revision: 2, quantity: "45", delivered: true)))
