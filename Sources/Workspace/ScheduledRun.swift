@@ -13,6 +13,8 @@ public struct ScheduledRunReport: Sendable {
     public var filesUnchanged = 0
     public var filesWithProblems = 0
     public var rowsRejected = 0
+    /// Event orders held from billing by an open import conflict (a revision delivered again with other content).
+    public var ordersHeld: [String] = []
     public var events: BillingReport?
     public var corrections: BillingReport?
     public var due: BillingReport?
@@ -35,7 +37,7 @@ public struct ScheduledRunReport: Sendable {
     /// a conflict, a client not billed or whose contract has errors, a step
     /// or a delivery that failed).
     public var exitCode: Int32 {
-        filesWithProblems > 0 || rowsRejected > 0 || !billingFailures.isEmpty || !stepFailures.isEmpty || sendingFailed
+        filesWithProblems > 0 || rowsRejected > 0 || !ordersHeld.isEmpty || !billingFailures.isEmpty || !stepFailures.isEmpty || sendingFailed
             || !(contractProblems?.isEmpty ?? true) ? 1 : 0
     }
 }
@@ -96,6 +98,12 @@ public struct ScheduledRun {
             }
             report.rowsRejected += r.rejectedCount
             if !r.rejected.isEmpty && r.status != .refused { logger.warning("rows rejected to the quarantine", metadata: meta) }
+        }
+        // Orders an open import conflict holds from billing: a person must look until a later revision arrives.
+        for c in try ledger.orderConflicts() {
+            report.ordersHeld.append(c.orderID)
+            logger.warning("order held from billing: its revision was delivered again with other content",
+                           metadata: ["order": "\(c.orderID)", "revision": "\(c.revision)", "file": "\(c.fileName)", "line": "\(c.line)"])
         }
 
         // 2–4. Billing: events, corrections, the periods due.

@@ -193,6 +193,9 @@ enum PeakMemory {
         let report = try ws.run("report", "unbilled", "--period", "2026-11", "--date", "2026-12-01")
         #expect(report.status == 1, "\(report)")
         #expect(report.stdout.contains("EVT-T-1\theld from billing: revision 1 delivered again with other content (EVT_20261102_3.jsonl line 1)"), "\(report)")
+        let run = try ws.run("run", "--date", "2026-11-03", "--no-send")
+        #expect(run.status == 1 && run.stdout.contains("orders held by an import conflict: EVT-T-1"), "\(run)")
+        #expect(try !ledger.invoices(includeDiscarded: true).contains { $0.orderId == "EVT-T-1" }, "the daily run billed nothing of the held order")
 
         // The events team sends the next revision: the conflict is resolved, the order billed from it.
         let next = try ws.run("import", try ws.drop("EVT_20261103.jsonl", Inputs.order("EVT-T-1", revision: 2, quantity: "45", delivered: true)))
