@@ -219,8 +219,21 @@ public struct EventOrderImporter: Sendable {
 
     struct Reason: Error { var message: String }
 
-    /// Checks every field of one order; all faults are reported together.
+    /// Reads one line of an event-order file without a ledger (fuzzing, checks):
+    /// nil for a valid order, else every fault of the line, as an import reports it.
+    public static func faults(ofLine bytes: [UInt8], timeZone: TimeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt,
+                              vatRates: Set<Int64>? = nil) -> String? {
+        let rates = vatRates ?? Set(VATRate.frenchRates.map(\.tenThousandths))
+        if case .failure(let reason) = parseOrder(bytes, timeZone: timeZone, vatRates: rates) { return reason.message }
+        return nil
+    }
+
     func parseOrder(_ bytes: [UInt8]) -> Result<ParsedOrder, Reason> {
+        Self.parseOrder(bytes, timeZone: timeZone, vatRates: vatRates)
+    }
+
+    /// Checks every field of one order; all faults are reported together.
+    static func parseOrder(_ bytes: [UInt8], timeZone: TimeZone, vatRates: Set<Int64>) -> Result<ParsedOrder, Reason> {
         guard String(validating: bytes, as: UTF8.self) != nil else { return .failure(Reason(message: "the line is not valid UTF-8")) }
         let json: JSONValue
         do { json = try JSONParser.parse(bytes) } catch let e as JSONError {

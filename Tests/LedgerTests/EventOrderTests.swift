@@ -77,6 +77,15 @@ import TestSupport
             """) == 26_750)
     }
 
+    @Test func aLineIsCheckedWithoutALedgerAsTheImportChecksIt() {
+        let nul = #"{"order_id":"E1","revision":1,"client":"C1","site":"LD01","event_date":"2026-10-20","status":"confirmed","lines":[{"article":"A","label":"Champ\u0000HIDDEN","quantity":1,"unit_price_ht":"1.00","vat_rate":"7.0"}]}"#
+        let faults = EventOrderImporter.faults(ofLine: Array(nul.utf8))
+        #expect(faults?.contains("`lines[0].label` holds the control character U+0000") == true, "\(faults ?? "")")
+        #expect(faults?.contains("`lines[0].vat_rate` 7 is not a VAT rate of the settings") == true, "\(faults ?? "")")
+        let good = nul.replacingOccurrences(of: #"\u0000HIDDEN"#, with: "").replacingOccurrences(of: "7.0", with: "10.0")
+        #expect(EventOrderImporter.faults(ofLine: Array(good.utf8)) == nil)
+    }
+
     @Test func invalidOrdersAreRejectedAtTheirLineWithEveryFault() throws {
         let (ledger, dir) = try freshLedger()
         let lines = [
