@@ -92,12 +92,15 @@ public struct EventOrderImporter: Sendable {
             switch parseOrder(bytes) {
             case .failure(let reason):
                 // The first rejections are kept (result and quarantine), the rest counted: memory stays flat.
-                if result.countRejection(LineIssue(line: lineNumber, reason: reason.message)) {
-                    try reject.execute(arguments: [fileID, lineNumber, Data(raw), reason.message])
+                let issue = LineIssue(line: lineNumber, reason: reason.message)
+                if result.countRejection(issue) {
+                    try reject.execute(arguments: [fileID, lineNumber, Data(raw), issue.reason])
                 }
             case .success(let order):
                 rows += 1
-                if let known = knownClients, !known.contains(order.revision.client) { unknown.insert(order.revision.client) }
+                if let known = knownClients, !known.contains(order.revision.client), unknown.count < ImportBounds.keptRejections {
+                    unknown.insert(order.revision.client)
+                }
                 switch try store(db, order, fileID: fileID, line: lineNumber, raw: bytes) {
                 case .stored(nil), .same: break
                 case .stored(let warning?):

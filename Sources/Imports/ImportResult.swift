@@ -21,7 +21,11 @@ public enum ImportStatus: String, Sendable, Codable, Hashable {
 public struct LineIssue: Sendable, Codable, Hashable, CustomStringConvertible {
     public var line: Int
     public var reason: String
-    public init(line: Int, reason: String) { self.line = line; self.reason = reason }
+    /// A reason quotes the field at fault: cut at 1,000 bytes, so that kept issues stay small whatever a row holds.
+    public init(line: Int, reason: String) {
+        self.line = line
+        self.reason = reason.utf8.count > 1_000 ? String(decoding: reason.utf8.prefix(1_000), as: UTF8.self) + "…" : reason
+    }
     public var description: String { "line \(line): \(reason)" }
 }
 

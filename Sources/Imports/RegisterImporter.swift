@@ -169,7 +169,8 @@ private struct Work {
                         if !same {
                             lastClient = Array(buffer[range])
                             let code = Bytes.string(p, range)
-                            if !known.contains(code) { unknown.insert(code) }
+                            // As many as rejections are kept: memory stays flat whatever a file names.
+                            if !known.contains(code), unknown.count < ImportBounds.keptRejections { unknown.insert(code) }
                         }
                     }
                 }
@@ -177,9 +178,9 @@ private struct Work {
             // Only the first rejections and warnings are kept (result and quarantine), the rest counted:
             // memory and output stay flat whatever a file holds.
             if !reasons.isEmpty {
-                let reason = reasons.joined(separator: "; ")
-                if result.countRejection(LineIssue(line: line, reason: reason)) {
-                    try reject.execute(arguments: [fileID, line, Data(scanner.raw), reason])
+                let issue = LineIssue(line: line, reason: reasons.joined(separator: "; "))
+                if result.countRejection(issue) {
+                    try reject.execute(arguments: [fileID, line, Data(scanner.raw), issue.reason])
                 }
             } else if let warning {
                 if result.countWarning(LineIssue(line: line, reason: warning)) {

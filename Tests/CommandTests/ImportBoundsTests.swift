@@ -123,6 +123,14 @@ enum Inputs {
         #expect(m.stdout.contains("1 rows, 300 rejected (the first 100 listed)"), "\(m)")
         #expect(try ws.count(Self.quarantined("PIE_LD01_20261103.csv")) == 100)
         #expect(try ws.count("SELECT rejected_count FROM imported_file WHERE name = 'PIE_LD01_20261103.csv'") == 300)
+
+        // A reason quotes the field at fault, cut at 1,000 bytes: 100 kept reasons stay small whatever a row holds.
+        let wide = (Inputs.registerHeader + Inputs.ticket(1)
+            + Inputs.ticket(2).replacingOccurrences(of: ";LD01;1;", with: ";LD01;" + String(repeating: "9x", count: 50_000) + ";"))
+            .replacingOccurrences(of: "02/11/2026", with: "04/11/2026")
+        let w = try ws.run("import", try ws.drop("PIE_LD01_20261104.csv", wide))
+        let reason = try #require(w.stdout.split(separator: "\n").first { $0.contains("line 3: unreadable `caisse`") }, "\(w.stdout.prefix(500))")
+        #expect(reason.utf8.count < 1_100 && reason.hasSuffix("…"), "\(reason.utf8.count) bytes")
     }
 
     /// The peak resident memory of `ardoise import` over a file of junk rows, from
