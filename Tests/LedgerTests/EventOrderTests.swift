@@ -86,6 +86,23 @@ import TestSupport
         #expect(EventOrderImporter.faults(ofLine: Array(good.utf8)) == nil)
     }
 
+    @Test func theLedgerRefusesAnOrderLinePastTheImportBounds() throws {
+        let (ledger, _) = try freshLedger()
+        let result = EventOrderImporter(ledger: ledger).importFile(at: samples.appendingPathComponent("EVT_20261014.jsonl"))
+        #expect(result.status == .imported)
+        let revision = try #require(try ledger.currentOrder("EVT-2026-004513")?.revision.id)
+        for (quantity, price) in [(1_000_000, 1), (1, 100_000_000_000)] {
+            #expect(throws: DatabaseError.self) {
+                try ledger.pool.write { db in
+                    try db.execute(sql: """
+                        INSERT INTO event_order_line (revision_id, line_no, article, label, quantity, unit_price, vat_rate)
+                        VALUES (?, 99, 'A', 'x', ?, ?, 100000)
+                        """, arguments: [revision, quantity, price])
+                }
+            }
+        }
+    }
+
     @Test func invalidOrdersAreRejectedAtTheirLineWithEveryFault() throws {
         let (ledger, dir) = try freshLedger()
         let lines = [
