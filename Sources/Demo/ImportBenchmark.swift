@@ -43,7 +43,7 @@ public enum ImportBenchmark {
         let eventResults = events.map(importer.importFile)
         let eventSeconds = Date().timeIntervalSince(eventStart)
         let rows = registerResults.reduce(0) { $0 + $1.rows }
-        let rejected = registerResults.reduce(0) { $0 + $1.rejected.count }
+        let rejected = registerResults.reduce(0) { $0 + $1.rejectedCount }
         let refused = (registerResults + eventResults).filter { $0.status == .refused }.count
         let peak = peakMemoryMB()
         let rate = Int(Double(rows) / max(registerSeconds, 1e-9))

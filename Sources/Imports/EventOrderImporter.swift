@@ -15,12 +15,18 @@ public struct EventOrderImporter: Sendable {
     public var timeZone: TimeZone
     /// Called after each line inside the transaction (tests interrupt with it).
     public var interruption: (@Sendable (Int) throws -> Void)?
+    /// The VAT rates a line may carry, in ten-thousandths of a percent: the
+    /// rates the settings can bill and post (the workspace passes them);
+    /// by default the French rates.
+    public var vatRates: Set<Int64>
 
     public init(ledger: Ledger, knownClients: Set<String>? = nil,
-                timeZone: TimeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt) {
+                timeZone: TimeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt,
+                vatRates: Set<Int64>? = nil) {
         self.ledger = ledger
         self.knownClients = knownClients
         self.timeZone = timeZone
+        self.vatRates = vatRates ?? Set(VATRate.frenchRates.map(\.tenThousandths))
     }
 
     /// Whether `name` is an event-order file name.
@@ -55,7 +61,7 @@ public struct EventOrderImporter: Sendable {
             }
             return result
         } catch let refusal as Refusal {
-            return .refused(path, refusal.reason)
+            return .refused(path, refusal)
         } catch {
             return .refused(path, "import failed, nothing written: \(error)")
         }
@@ -75,6 +81,7 @@ public struct EventOrderImporter: Sendable {
         var unknown = Set<String>()
         var rows = 0
         var lineNumber = 0
+        var conflicts = 0
         var lines = LineSplitter(reader: reader)
         while let raw = try lines.next() {
             lineNumber += 1
@@ -84,38 +91,95 @@ public struct EventOrderImporter: Sendable {
             if bytes.allSatisfy({ $0 == 32 || $0 == 9 }) { continue }
             switch parseOrder(bytes) {
             case .failure(let reason):
-                try reject.execute(arguments: [fileID, lineNumber, Data(raw), reason.message])
-                result.rejected.append(LineIssue(line: lineNumber, reason: reason.message))
+                // The first rejections are kept (result and quarantine), the rest counted: memory stays flat.
+                let issue = LineIssue(line: lineNumber, reason: reason.message)
+                if result.countRejection(issue) {
+                    try reject.execute(arguments: [fileID, lineNumber, Data(raw), issue.reason])
+                }
             case .success(let order):
                 rows += 1
-                if let known = knownClients, !known.contains(order.revision.client) { unknown.insert(order.revision.client) }
-                if let warning = try store(db, order, fileID: fileID, line: lineNumber) {
-                    try warn.execute(arguments: [fileID, lineNumber, warning])
-                    result.warnings.append(LineIssue(line: lineNumber, reason: warning))
+                if let known = knownClients, !known.contains(order.revision.client), unknown.count < ImportBounds.keptRejections {
+                    unknown.insert(order.revision.client)
+                }
+                switch try store(db, order, fileID: fileID, line: lineNumber, raw: bytes) {
+                case .stored(nil), .same: break
+                case .stored(let warning?):
+                    if result.countWarning(LineIssue(line: lineNumber, reason: warning)) {
+                        try warn.execute(arguments: [fileID, lineNumber, warning])
+                    }
+                case .conflict(let message):
+                    if result.conflicts.count < ImportBounds.keptRejections {
+                        result.conflicts.append(LineIssue(line: lineNumber, reason: message))
+                    }
+                    conflicts += 1
                 }
             }
             try interruption?(lineNumber)
         }
         reader = lines.reader
+        // A file whose every order was rejected is a failure, not an empty delivery.
+        if let refusal = result.everyRowRejected(rows: rows) { throw refusal }
         let sha = reader.digest()
         file.sha256 = sha
         file.size = reader.size
         file.rowCount = rows
-        file.rejectedCount = result.rejected.count
-        file.warningCount = result.warnings.count
-        try file.update(db)
+        file.rejectedCount = result.rejectedCount
+        file.warningCount = result.warningCount
         result.status = previous == nil ? .imported : .replaced
+        if conflicts > 0 {
+            result.status = .conflict
+            file.status = .conflict
+            result.message = "\(conflicts) order revision\(conflicts == 1 ? "" : "s") delivered again with other content: "
+                + "kept beside the stored one\(conflicts == 1 ? "" : "s"), a person must decide (see `ardoise lint --explain E1205`)"
+            file.message = result.message
+        }
+        try file.update(db)
         result.rows = rows
         result.fileID = fileID
         result.unknownClients = unknown.sorted()
     }
 
-    /// Stores one revision; returns a warning for a revision older than the stored one.
-    private func store(_ db: Database, _ order: ParsedOrder, fileID: Int64, line: Int) throws -> String? {
+    enum Stored {
+        /// Stored, with a warning for a revision older than the current one.
+        case stored(String?)
+        /// The same revision with the same content: nothing to do.
+        case same
+        /// The same revision with other content: kept beside it, the message says what.
+        case conflict(String)
+    }
+
+    /// The content of a revision that a re-delivery must repeat exactly.
+    static func content(_ r: EventOrderRevision, _ lines: [EventOrderLine]) -> String {
+        var parts = [r.client, r.site, r.poNumber ?? "\u{1}", String(r.eventDate), r.status, r.deliveredAt ?? "\u{1}",
+                     r.orderedBy ?? "\u{1}", r.costCenter ?? "\u{1}"]
+        for l in lines {
+            parts += [String(l.lineNo), l.article, l.label, String(l.quantity), String(l.unitPrice), String(l.vatRate)]
+        }
+        return parts.joined(separator: "\u{0}")
+    }
+
+    /// Stores one revision. The same revision again is nothing new when its
+    /// content is the same, and a conflict kept beside it when it differs.
+    private func store(_ db: Database, _ order: ParsedOrder, fileID: Int64, line: Int, raw: [UInt8]) throws -> Stored {
         let r = order.revision
-        if try Int.fetchOne(db, sql: "SELECT 1 FROM event_order_revision WHERE order_id = ? AND revision = ?",
-                            arguments: [r.orderId, r.revision]) != nil {
-            return nil  // the same revision again: unchanged
+        if let stored = try EventOrderRevision.fetchOne(db, sql: "SELECT * FROM event_order_revision WHERE order_id = ? AND revision = ?",
+                                                        arguments: [r.orderId, r.revision]) {
+            let storedLines = try EventOrderLine.filter(EventOrderLine.Columns.revisionId == stored.id)
+                .order(EventOrderLine.Columns.lineNo).fetchAll(db)
+            let delivered = Self.content(r, order.lines)
+            if Self.content(stored, storedLines) == delivered { return .same }
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO event_order_conflict (order_id, revision, file_id, line, raw, content_sha256, recorded_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [r.orderId, r.revision, fileID, line, Data(raw), ContentHash.sha256(Array(delivered.utf8)),
+                                 Ledger.timestamp()])
+            let current = try Int.fetchOne(db, sql: "SELECT current_revision FROM event_order WHERE order_id = ?",
+                                           arguments: [r.orderId]) ?? r.revision
+            let storedFile = try String.fetchOne(db, sql: "SELECT name FROM imported_file WHERE id = ?", arguments: [stored.fileId]) ?? "?"
+            return .conflict("order `\(r.orderId)` revision \(r.revision) differs from the one imported from `\(storedFile)` "
+                + "line \(stored.line): both kept, "
+                + (current == r.revision ? "the order is held from billing until a later revision supersedes them"
+                                         : "revision \(current) already supersedes them"))
         }
         var warning: String?
         // The (client, site, delivered day) of the daily aggregate's event rows to recompute.
@@ -142,13 +206,13 @@ public struct EventOrderImporter: Sendable {
         revision.fileId = fileID
         revision.line = line
         try revision.insert(db)
-        guard let id = revision.id else { return warning }
+        guard let id = revision.id else { return .stored(warning) }
         for var l in order.lines {
             l.revisionId = id
             try l.insert(db)
         }
         for t in touched { try Ledger.refreshEventRevenue(db, client: t.client, site: t.site, day: t.day) }
-        return warning
+        return .stored(warning)
     }
 
     struct ParsedOrder {
@@ -158,8 +222,21 @@ public struct EventOrderImporter: Sendable {
 
     struct Reason: Error { var message: String }
 
-    /// Checks every field of one order; all faults are reported together.
+    /// Reads one line of an event-order file without a ledger (fuzzing, checks):
+    /// nil for a valid order, else every fault of the line, as an import reports it.
+    public static func faults(ofLine bytes: [UInt8], timeZone: TimeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt,
+                              vatRates: Set<Int64>? = nil) -> String? {
+        let rates = vatRates ?? Set(VATRate.frenchRates.map(\.tenThousandths))
+        if case .failure(let reason) = parseOrder(bytes, timeZone: timeZone, vatRates: rates) { return reason.message }
+        return nil
+    }
+
     func parseOrder(_ bytes: [UInt8]) -> Result<ParsedOrder, Reason> {
+        Self.parseOrder(bytes, timeZone: timeZone, vatRates: vatRates)
+    }
+
+    /// Checks every field of one order; all faults are reported together.
+    static func parseOrder(_ bytes: [UInt8], timeZone: TimeZone, vatRates: Set<Int64>) -> Result<ParsedOrder, Reason> {
         guard String(validating: bytes, as: UTF8.self) != nil else { return .failure(Reason(message: "the line is not valid UTF-8")) }
         let json: JSONValue
         do { json = try JSONParser.parse(bytes) } catch let e as JSONError {
@@ -175,6 +252,11 @@ public struct EventOrderImporter: Sendable {
                 return nil
             case .some(.string(let s)):
                 if s.isEmpty { faults.append("empty `\(key)`") }
+                // A `\u0000` escape would cut the text in the ledger: control characters are refused.
+                if let fault = ControlCharacters.fault(key, s) {
+                    faults.append(fault)
+                    return nil
+                }
                 return s
             case .some(.null):
                 faults.append("`\(key)` is null; optional fields are absent when unknown")
@@ -201,7 +283,9 @@ public struct EventOrderImporter: Sendable {
             let text: String
             switch v {
             case .none: faults.append("missing `\(key)`"); return nil
-            case .some(.string(let s)): text = s; value = DecimalText.parse(Substring(s), scale: 4)
+            case .some(.string(let s)):
+                if let fault = ControlCharacters.fault(key, s) { faults.append(fault); return nil }
+                text = s; value = DecimalText.parse(Substring(s), scale: 4)
             case .some(.number(let s)): text = s; value = JSONNumber.scaled(s, scale: 4)
             default: faults.append("`\(key)` must be a decimal string or a number"); return nil
             }
@@ -238,6 +322,9 @@ public struct EventOrderImporter: Sendable {
         var lines: [EventOrderLine] = []
         switch json["lines"] {
         case .some(.array(let items)) where !items.isEmpty:
+            if items.count > ImportBounds.maximumOrderLines {
+                faults.append("an order has at most \(ImportBounds.maximumOrderLines) lines, found \(items.count)")
+            }
             for (n, item) in items.enumerated() {
                 let before = faults.count
                 guard case .object = item else { faults.append("`lines[\(n)]` must be an object"); continue }
@@ -246,7 +333,18 @@ public struct EventOrderImporter: Sendable {
                 let quantity = integer(item["quantity"], "lines[\(n)].quantity")
                 let price = decimal(item["unit_price_ht"], "lines[\(n)].unit_price_ht")
                 let rate = decimal(item["vat_rate"], "lines[\(n)].vat_rate")
-                if let rate, rate >= 1_000_000 { faults.append("`lines[\(n)].vat_rate` must be under 100") }
+                // The format's bounds (examples/formats/event-orders.md): no order can make billing overflow.
+                if let quantity, quantity > Int(ImportBounds.maximumOrderQuantity) {
+                    faults.append("`lines[\(n)].quantity` \(quantity) is out of bounds: at most \(ImportBounds.maximumOrderQuantity)")
+                }
+                if let price, price > ImportBounds.maximumOrderUnitPrice {
+                    faults.append("`lines[\(n)].unit_price_ht` \(Price(tenThousandths: price)) is out of bounds: at most 9999999.9999")
+                }
+                // Only the rates the settings bill and post: any other would be refused at validation, too late.
+                if let rate, !vatRates.contains(rate) {
+                    let allowed = vatRates.sorted().map { VATRate(tenThousandths: $0).description }.joined(separator: ", ")
+                    faults.append("`lines[\(n)].vat_rate` \(VATRate(tenThousandths: rate)) is not a VAT rate of the settings (\(allowed))")
+                }
                 if faults.count == before, let article, let label, let quantity, let price, let rate {
                     lines.append(EventOrderLine(revisionId: 0, lineNo: n + 1, article: article, label: label,
                                                 quantity: quantity, unitPrice: price, vatRate: rate))
@@ -329,6 +427,10 @@ struct LineSplitter {
                 let line = Array(reader.buffer[pos..<reader.end])
                 pos = reader.end
                 return line
+            }
+            // A line longer than a register record may be is not an order: the file is refused, memory stays bounded.
+            if reader.end - pos > CSVScanner.maximumRecordLength {
+                throw Refusal(reason: "a line is longer than 16 MiB: not an event-order file")
             }
             // `fill` moves the unread tail to the front of the window, even at end of file.
             _ = try reader.fill(keepingFrom: pos)

@@ -9,7 +9,7 @@ public enum ImportExplanations {
                     wrong: "inbox/PIE_LD01_20261102.csv   (a named pipe, or a file still being written by the transfer)",
                     fixed: "inbox/PIE_LD01_20261102.csv   (a regular file, moved into the inbox once complete)"),
         Explanation(code: "E1202", title: "row rejected to the quarantine",
-                    body: "One row of a register file could not be read as the format says (a missing field, an amount that is not a decimal with a comma, an unknown activity, a date outside the file's day...). The row is kept, with its raw bytes and this reason, in the quarantine; the other rows of the file are imported. Correct the register's export and deliver the file again: the corrected version replaces it.",
+                    body: "One row of a register file or event order could not be read as the format says (a missing field, an amount that is not a decimal with a comma or is past the format's bounds, a control character, a VAT rate the settings do not have, an unknown activity, a date outside the file's day...). The row is kept, with its raw bytes and this reason, in the quarantine (the first 100 of a file; the others are counted); the other rows of the file are imported. A file whose every row is rejected is refused whole. Correct the register's export and deliver the file again: the corrected version replaces it.",
                     wrong: "LD01;2026-10-05;12:01:33;T0001;ACME;A;SELF;Plat du jour;1;9,5O",
                     fixed: "LD01;2026-10-05;12:01:33;T0001;ACME;A;SELF;Plat du jour;1;9,50"),
         Explanation(code: "W1202", title: "row imported with a remark",
@@ -23,5 +23,9 @@ public enum ImportExplanations {
                     body: "A new version of a register file changes a site-day that an issued invoice already billed. The issued invoice is never touched: the difference is late revenue, corrected in the open period (`ardoise bill --corrections`, or the daily run).",
                     wrong: "(a corrected PIE_LD01_20261005.csv after FA-2026-000123 was issued)",
                     fixed: "(nothing to fix: the correction follows on the next invoice)"),
+        Explanation(code: "E1205", title: "event order revision delivered again with other content",
+                    body: "An event order arrived with the order id and revision of one already imported, but with other lines or fields. Neither is dropped: the stored revision stays as it was, the new content is kept beside it (`event_order_conflict`), and the order is held from billing while that revision is its current one. `ardoise import` lists the open conflicts and exits 1. To resolve it, the events team sends the order again with the next revision number (the highest revision is the truth): the conflict closes and the order is billed from that revision.",
+                    wrong: "{\"order_id\":\"EVT-1\",\"revision\":2,...,\"quantity\":40}  then  {\"order_id\":\"EVT-1\",\"revision\":2,...,\"quantity\":45}",
+                    fixed: "{\"order_id\":\"EVT-1\",\"revision\":3,...,\"quantity\":45}"),
     ]
 }

@@ -7,12 +7,15 @@ public struct Importer: Sendable {
     public let ledger: Ledger
     public var knownClients: Set<String>?
     public var timeZone: TimeZone
+    /// The VAT rates event order lines may carry (ten-thousandths); nil: the French rates.
+    public var vatRates: Set<Int64>?
 
     public init(ledger: Ledger, knownClients: Set<String>? = nil,
-                timeZone: TimeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt) {
+                timeZone: TimeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt, vatRates: Set<Int64>? = nil) {
         self.ledger = ledger
         self.knownClients = knownClients
         self.timeZone = timeZone
+        self.vatRates = vatRates
     }
 
     /// Imports one file, chosen by its name (`PIE_...csv` or `EVT_...jsonl`).
@@ -22,7 +25,8 @@ public struct Importer: Sendable {
             return RegisterImporter(ledger: ledger, knownClients: knownClients).importFile(at: url)
         }
         if name.hasPrefix("EVT_") {
-            return EventOrderImporter(ledger: ledger, knownClients: knownClients, timeZone: timeZone).importFile(at: url)
+            return EventOrderImporter(ledger: ledger, knownClients: knownClients, timeZone: timeZone, vatRates: vatRates)
+                .importFile(at: url)
         }
         return .refused(url.path, "`\(name)` is neither a register file `PIE_<SITE>_<YYYYMMDD>.csv` "
             + "nor an event-order file `EVT_<YYYYMMDD>[_<n>].jsonl`")

@@ -57,7 +57,7 @@ public struct RegisterImporter: Sendable {
             }
             return work.result
         } catch let refusal as Refusal {
-            return .refused(path, refusal.reason)
+            return .refused(path, refusal)
         } catch let same as Unchanged {
             return (try? unchanged(path, previous: same.previous)) ?? ImportResult(file: path, status: .unchanged)
         } catch {
@@ -82,9 +82,12 @@ public struct RegisterImporter: Sendable {
                 .fetchAll(db).map { LineIssue(line: $0.line, reason: $0.reason) }
             let warnings = try ImportWarning.filter(ImportWarning.Columns.fileId == id)
                 .order(ImportWarning.Columns.line).fetchAll(db).map { LineIssue(line: $0.line, reason: $0.reason) }
-            return ImportResult(file: path, status: .unchanged, rows: file?.rowCount ?? 0, rejected: rejected,
-                                warnings: warnings, message: "same content as version \(file?.version ?? 0)",
-                                fileID: id)
+            var result = ImportResult(file: path, status: .unchanged, rows: file?.rowCount ?? 0, rejected: rejected,
+                                      warnings: warnings, message: "same content as version \(file?.version ?? 0)",
+                                      fileID: id)
+            result.rejectedCount = max(rejected.count, file?.rejectedCount ?? 0)
+            result.warningCount = max(warnings.count, file?.warningCount ?? 0)
+            return result
         }
     }
 }
@@ -166,24 +169,31 @@ private struct Work {
                         if !same {
                             lastClient = Array(buffer[range])
                             let code = Bytes.string(p, range)
-                            if !known.contains(code) { unknown.insert(code) }
+                            // As many as rejections are kept: memory stays flat whatever a file names.
+                            if !known.contains(code), unknown.count < ImportBounds.keptRejections { unknown.insert(code) }
                         }
                     }
                 }
             }
+            // Only the first rejections and warnings are kept (result and quarantine), the rest counted:
+            // memory and output stay flat whatever a file holds.
             if !reasons.isEmpty {
-                let reason = reasons.joined(separator: "; ")
-                try reject.execute(arguments: [fileID, line, Data(scanner.raw), reason])
-                result.rejected.append(LineIssue(line: line, reason: reason))
+                let issue = LineIssue(line: line, reason: reasons.joined(separator: "; "))
+                if result.countRejection(issue) {
+                    try reject.execute(arguments: [fileID, line, Data(scanner.raw), issue.reason])
+                }
             } else if let warning {
-                try warn.execute(arguments: [fileID, line, warning])
-                result.warnings.append(LineIssue(line: line, reason: warning))
+                if result.countWarning(LineIssue(line: line, reason: warning)) {
+                    try warn.execute(arguments: [fileID, line, warning])
+                }
             }
             try importer.interruption?(line)
         }
 
         let sha = scanner.digest()
         if let previous, previous.sha256 == sha { throw Unchanged(previous: previous.id) }
+        // A file whose rows were all rejected must not become the site-day's version (an empty day).
+        if let refusal = result.everyRowRejected(rows: rows) { throw refusal }
 
         // Which version of the site-day is current, and whether it was billed.
         var status = FileStatus.imported
@@ -217,8 +227,8 @@ private struct Work {
             UPDATE imported_file SET sha256 = ?, size = ?, status = ?, row_count = ?, rejected_count = ?,
               warning_count = ?, message = ?
             WHERE id = ?
-            """).execute(arguments: [sha, scanner.size, status.rawValue, rows, result.rejected.count,
-                                    result.warnings.count, result.message, fileID])
+            """).execute(arguments: [sha, scanner.size, status.rawValue, rows, result.rejectedCount,
+                                    result.warningCount, result.message, fileID])
 
         result.status = ImportStatus(rawValue: status.rawValue) ?? .imported
         result.rows = rows
@@ -242,6 +252,14 @@ private struct Work {
                           into f: inout TicketLineFields, reasons: inout [String], warning: inout String?) {
         func text(_ i: Int) -> String { Bytes.string(p, fields[i]) }
         f.line = Int64(line)
+        // Control characters first: nothing else of such a row is read (a NUL would cut a code in the ledger).
+        for (i, field) in fields.enumerated() {
+            if let c = ControlCharacters.first(p, field, allowingLineBreaks: i == 10),
+               let scalar = Unicode.Scalar(c) {
+                reasons.append("`\(RegisterImporter.header[i])` holds the control character \(ControlCharacters.name(scalar))")
+            }
+        }
+        if !reasons.isEmpty { return }
         f.ticket = fields[0]
         if fields[0].isEmpty { reasons.append("empty `ticket`") }
         f.site = fields[1]
@@ -286,9 +304,20 @@ private struct Work {
         if let share = Bytes.decimal(p, fields[15], scale: 2, separator: Bytes.comma) {
             f.employerShare = share
         } else {
+            f.employerShare = 0
             reasons.append("unreadable `part_patronale` `\(text(15))`")
         }
         guard let quantity, let unit, let amount else { return }
+        // The format's bounds (examples/formats/pielectronique.md): no row can make billing overflow.
+        let boundsBefore = reasons.count
+        if quantity.magnitude > UInt64(ImportBounds.maximumRegisterQuantity) {
+            reasons.append("`quantite` \(text(11)) is out of bounds: at most 999999 in absolute value")
+        }
+        for (i, value) in [(12, unit), (14, amount), (15, f.employerShare)]
+        where value.magnitude > UInt64(ImportBounds.maximumRegisterAmount) {
+            reasons.append("`\(RegisterImporter.header[i])` \(text(i)) is out of bounds: at most 9999999,99 in absolute value")
+        }
+        if reasons.count > boundsBefore { return }
         f.quantity = quantity
         f.unitPrice = unit
         f.amount = amount

@@ -17,7 +17,8 @@ extension Ledger {
     /// without its new invoice settles nothing). A revision
     /// with no delivery time of its own (typically a cancellation) keeps the
     /// delivery day of the revision before it, so an order cancelled after
-    /// delivery is still followed.
+    /// delivery is still followed. An order whose current revision was
+    /// delivered again with other content (an open import conflict) is held.
     public func ordersToBill(upTo day: Day) throws -> [EventOrderSnapshot] {
         try pool.read { db in
             let rows = try Row.fetchAll(db, sql: """
@@ -28,6 +29,7 @@ extension Ledger {
                             ORDER BY p.revision DESC LIMIT 1)) AS effective_day
                   FROM event_order o JOIN event_order_revision r ON r.order_id = o.order_id AND r.revision = o.current_revision) cur
                 WHERE cur.effective_day IS NOT NULL AND cur.effective_day <= ?
+                  AND NOT \(Ledger.orderConflictSQL(order: "cur.order_id", revision: "cur.revision"))
                   AND (cur.revision > \(Ledger.settledRevisionSQL("cur.order_id"))
                        OR EXISTS (SELECT 1 FROM invoice v WHERE v.order_id = cur.order_id AND v.status = 'proforma' AND v.origin = 'events'))
                 ORDER BY cur.effective_day, cur.order_id

@@ -13,6 +13,8 @@ public struct BankCredit: Sendable, Hashable {
     public var debtorIBAN: String?
     /// The remittance information (`Ustrd`/`Strd` text): where invoice numbers are looked for.
     public var remittance: String
+    /// Where the credit was read (`entry 3 (REF) at line 41`, `line 2`), for messages.
+    public var origin: String?
 
     public init(reference: String, bookingDate: Day, amount: Money, debtorName: String?, debtorIBAN: String?, remittance: String) {
         self.reference = reference
@@ -21,6 +23,20 @@ public struct BankCredit: Sendable, Hashable {
         self.debtorName = debtorName
         self.debtorIBAN = debtorIBAN
         self.remittance = remittance
+    }
+}
+
+/// A bank reference already known with another amount: the file is refused.
+public struct PaymentConflict: Error, CustomStringConvertible, Sendable {
+    public var reference: String
+    /// Where the credit is in its file (`entry 3 at line 41`, `line 2`).
+    public var origin: String
+    public var amount: Money
+    public var other: Money
+    public var `where`: String
+    public var description: String {
+        "\(origin) (\(reference)): \(amount) conflicts with \(other) for the same bank reference in \(`where`); "
+            + "nothing of the file imported: a person must check the statement with the bank"
     }
 }
 
@@ -273,16 +289,29 @@ extension Ledger {
             var open = try openInvoices(db, asOf: nil, includePaid: false)
             let positions = PaymentMatcher.positions(open)
             var out: [ImportedPayment] = []
-            var seen: Set<String> = []
-            for credit in credits {
+            var seen: [String: (origin: String, amount: Money)] = [:]
+            for (n, credit) in credits.enumerated() {
                 let debtor = credit.debtorName ?? "?"
-                let known = try Bool.fetchOne(db, sql: "SELECT 1 FROM payment WHERE bank_ref = ?", arguments: [credit.reference]) ?? false
-                if seen.contains(credit.reference) || known {
+                // The same reference is the same payment: again with the same amount it is a duplicate;
+                // with another amount it is a conflict, and the whole file is refused (nothing is lost silently).
+                if let first = seen[credit.reference], first.amount != credit.amount {
+                    throw PaymentConflict(reference: credit.reference, origin: credit.origin ?? "credit \(n + 1)", amount: credit.amount,
+                                          other: first.amount, where: "\(first.origin) of the same file")
+                }
+                let stored = try Row.fetchOne(db, sql: "SELECT amount, source_file FROM payment WHERE bank_ref = ?",
+                                              arguments: [credit.reference])
+                if let stored, Money(cents: stored["amount"]) != credit.amount {
+                    throw PaymentConflict(reference: credit.reference, origin: credit.origin ?? "credit \(n + 1)", amount: credit.amount,
+                                          other: Money(cents: stored["amount"]),
+                                          where: "the ledger (imported from \(stored["source_file"] as String? ?? "?"))")
+                }
+                let known = stored != nil
+                if seen[credit.reference] != nil || known {
                     out.append(ImportedPayment(id: nil, reference: credit.reference, amount: credit.amount, debtor: debtor,
                                                status: "duplicate", rule: "", customer: nil, allocations: []))
                     continue
                 }
-                seen.insert(credit.reference)
+                seen[credit.reference] = (credit.origin ?? "credit \(n + 1)", credit.amount)
                 let m = PaymentMatcher.match(credit, open: open, customers: customers, positions: positions)
                 try db.execute(sql: """
                     INSERT INTO payment (bank_ref, source_file, booking_date, amount, debtor_name, debtor_iban, remittance, customer, imported_at)

@@ -184,6 +184,7 @@ extension Ledger {
                 SELECT r.* FROM event_order_revision r
                 JOIN event_order o ON o.order_id = r.order_id AND o.current_revision = r.revision
                 WHERE r.delivered_day BETWEEN ? AND ?
+                  AND NOT \(Ledger.orderConflictSQL(order: "r.order_id", revision: "r.revision"))
                   AND (? = 0 OR NOT EXISTS (SELECT 1 FROM invoice_line l JOIN invoice v ON v.id = l.invoice_id
                                             WHERE l.order_id = r.order_id
                                               AND (v.status = 'issued' OR (v.status = 'proforma' AND v.origin <> 'contract'))))

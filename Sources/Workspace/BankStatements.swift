@@ -1,5 +1,6 @@
 import BillingModel
 import Foundation
+import Imports
 import Ledger
 #if canImport(FoundationXML)
 import FoundationXML
@@ -12,14 +13,25 @@ public struct StatementError: Error, CustomStringConvertible, Sendable {
     public var description: String { "\(file): \(message)" }
 }
 
-/// Reads the credits of a bank statement: ISO 20022 camt.053 (any version:
-/// the elements used are the same) or the CSV of received payments
+/// Reads the credits of a bank statement: ISO 20022 camt.053 (001.02 to
+/// 001.08: the elements used are the same) or the CSV of received payments
 /// (`reference;date;amount;debtor;iban;remittance`, documented in README).
 public enum BankStatements {
     public static func read(file: String) throws -> [BankCredit] {
+        // The size is checked before a byte is read: a statement is a day's or a month's entries, never hundreds of MB.
+        let size = ((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber)?.int64Value ?? 0
+        if size > ImportBounds.maximumStatementBytes {
+            throw StatementError(file: file, message: "is \(size) bytes, over the \(ImportBounds.maximumStatementBytes >> 20) MiB "
+                + "a bank statement may have: nothing read; ask the bank for one statement per day or per account")
+        }
         guard let data = FileManager.default.contents(atPath: file) else {
             throw StatementError(file: file, message: "cannot be read")
         }
+        return try read(data, file: file)
+    }
+
+    /// The credits of a statement's bytes, whichever format they are (no ledger needed).
+    public static func read(_ data: Data, file: String) throws -> [BankCredit] {
         let head = String(decoding: data.prefix(512), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         if head.hasPrefix("<") { return try camt053(data, file: file) }
         return try csv(data, file: file)
@@ -38,10 +50,21 @@ public enum BankStatements {
         parser.shouldProcessNamespaces = true
         guard parser.parse() else {
             let e = parser.parserError.map { "\($0.localizedDescription)" } ?? "not well-formed"
-            throw StatementError(file: file, message: "line \(parser.lineNumber): malformed XML (\(e))")
+            let entry = collector.current.map { ", inside entry \(collector.entries.count + 1) (opened at line \($0.line))" } ?? ""
+            throw StatementError(file: file, message: "line \(parser.lineNumber): malformed XML (\(e))\(entry): nothing imported")
+        }
+        // A file cut short is not a shorter statement: every element opened must be closed.
+        if !collector.path.isEmpty {
+            let inside = collector.current.map { " inside entry \(collector.entries.count + 1) (opened at line \($0.line))" } ?? ""
+            throw StatementError(file: file, message: "line \(parser.lineNumber): malformed XML, the file ends\(inside) with "
+                + "<\(collector.path.joined(separator: "><"))> not closed: truncated, nothing imported")
         }
         guard collector.sawDocument else {
             throw StatementError(file: file, message: "not a camt.053 statement (no BkToCstmrStmt element)")
+        }
+        guard let version = collector.namespace.flatMap(camtVersion), supportedVersions.contains(version) else {
+            throw StatementError(file: file, message: "namespace `\(collector.namespace ?? "")` is not camt.053.001.02 to "
+                + "camt.053.001.08, the versions read: nothing imported")
         }
         var out: [BankCredit] = []
         for (i, e) in collector.entries.enumerated() {
@@ -57,15 +80,41 @@ public enum BankStatements {
             if let ccy = e.currency, ccy != "EUR" {
                 throw StatementError(file: file, message: "\(name): amount in \(ccy), only EUR is accepted")
             }
-            guard indicator == "CRDT", (e.status ?? "BOOK") == "BOOK" else { continue }
+            // Booked entries are payments; pending and information-only ones are not yet. Anything else is not understood.
+            guard let status = e.status, ["BOOK", "PDNG", "INFO"].contains(status) else {
+                throw StatementError(file: file, message: "\(name): status (Sts) `\(e.status ?? "")` is not BOOK, PDNG or INFO")
+            }
+            guard indicator == "CRDT", status == "BOOK" else { continue }
             guard let ref, !ref.isEmpty else { throw StatementError(file: file, message: "\(name): no AcctSvcrRef nor NtryRef") }
+            for (field, value) in [("AcctSvcrRef/NtryRef", ref), ("Dbtr/Nm", e.debtor ?? ""), ("DbtrAcct/IBAN", e.iban ?? "")] {
+                if let fault = ControlCharacters.fault(field, value) { throw StatementError(file: file, message: "\(name): \(fault)") }
+            }
+            for text in e.remittance {
+                if let fault = ControlCharacters.fault("RmtInf", text, allowingLineBreaks: true) {
+                    throw StatementError(file: file, message: "\(name): \(fault)")
+                }
+            }
             guard let dateText = e.bookingDate, let day = Day(iso: dateText.prefix(10)) else {
                 throw StatementError(file: file, message: "\(name): invalid or missing BookgDt `\(e.bookingDate ?? "")`")
             }
-            out.append(BankCredit(reference: ref, bookingDate: day, amount: amount, debtorName: e.debtor, debtorIBAN: e.iban,
-                                  remittance: e.remittance.joined(separator: " ")))
+            var credit = BankCredit(reference: ref, bookingDate: day, amount: amount, debtorName: e.debtor, debtorIBAN: e.iban,
+                                    remittance: e.remittance.joined(separator: " "))
+            credit.origin = "entry \(i + 1) at line \(e.line)"
+            out.append(credit)
         }
         return out
+    }
+
+    /// camt.053.001.02 (`<Sts>BOOK</Sts>`) to camt.053.001.08 (`<Sts><Cd>BOOK</Cd></Sts>`).
+    public static let supportedVersions = 2...8
+
+    /// 8 for `urn:iso:std:iso:20022:tech:xsd:camt.053.001.08`; nil for another namespace.
+    static func camtVersion(_ namespace: String) -> Int? {
+        let prefix = "urn:iso:std:iso:20022:tech:xsd:camt.053.001."
+        guard namespace.hasPrefix(prefix) else { return nil }
+        let digits = namespace.dropFirst(prefix.count)
+        guard digits.count == 2, digits.allSatisfy(\.isASCII) else { return nil }
+        return Int(digits)
     }
 
     final class CamtCollector: NSObject, XMLParserDelegate {
@@ -80,9 +129,12 @@ public enum BankStatements {
         var entries: [Entry] = []
         var current: Entry?
         var sawDocument = false
+        /// The namespace of the root element (the camt.053 version).
+        var namespace: String?
 
         func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
                     attributes: [String: String] = [:]) {
+            if path.isEmpty, namespace == nil { namespace = namespaceURI ?? "" }
             path.append(name)
             text = ""
             if name == "BkToCstmrStmt" { sawDocument = true }
@@ -102,7 +154,8 @@ public enum BankStatements {
                 case ["AcctSvcrRef"]: current?.acctSvcrRef = value
                 case ["Amt"]: current?.amount = value
                 case ["CdtDbtInd"]: current?.cdtDbt = value
-                case ["Sts"]: current?.status = value
+                case ["Sts"]: if !value.isEmpty { current?.status = value }
+                case ["Sts", "Cd"], ["Sts", "Prtry"]: current?.status = value
                 case ["BookgDt", "Dt"], ["BookgDt", "DtTm"]: current?.bookingDate = value
                 default:
                     if name == "Nm", parent == "Dbtr", current?.debtor == nil { current?.debtor = value }
@@ -142,6 +195,9 @@ public enum BankStatements {
             guard f.count == csvColumns.count else {
                 throw StatementError(file: file, message: "\(at): \(f.count) fields, expected \(csvColumns.count)")
             }
+            for (column, value) in zip(csvColumns, f) {
+                if let fault = ControlCharacters.fault(column, value) { throw StatementError(file: file, message: "\(at): \(fault)") }
+            }
             let ref = f[0].trimmingCharacters(in: .whitespaces)
             guard !ref.isEmpty else { throw StatementError(file: file, message: "\(at): empty reference") }
             guard let day = Day(iso: f[1]) ?? Day(french: f[1]) else {
@@ -151,8 +207,10 @@ public enum BankStatements {
             guard let amount = Money(amountText), amount.cents > 0 else {
                 throw StatementError(file: file, message: "\(at) (\(ref)): invalid amount `\(f[2])`, expected a positive amount such as 1234,56")
             }
-            out.append(BankCredit(reference: ref, bookingDate: day, amount: amount, debtorName: f[3].isEmpty ? nil : f[3],
-                                  debtorIBAN: f[4].isEmpty ? nil : f[4], remittance: f[5]))
+            var credit = BankCredit(reference: ref, bookingDate: day, amount: amount, debtorName: f[3].isEmpty ? nil : f[3],
+                                    debtorIBAN: f[4].isEmpty ? nil : f[4], remittance: f[5])
+            credit.origin = at
+            out.append(credit)
         }
         return out
     }

@@ -29,8 +29,16 @@ extension Workspace {
     /// Imports files or folders (default: the inbox), each file all or nothing.
     public func importFiles(_ paths: [String], into ledger: Ledger) -> [ImportResult] {
         let targets = paths.isEmpty ? [config.inboxDirectory] : paths
-        let importer = Importer(ledger: ledger, knownClients: Set(settings.clients.map(\.code)))
+        let importer = Importer(ledger: ledger, knownClients: Set(settings.clients.map(\.code)), vatRates: eventVATRates)
         return importer.importPaths(targets.map { URL(fileURLWithPath: $0) })
+    }
+
+    /// The VAT rates an event order line may carry: those the settings can
+    /// bill and post, i.e. the output VAT accounts' rates and the revenue
+    /// types' rates (0 % needs no account). Any other is rejected at import.
+    public var eventVATRates: Set<Int64> {
+        Set(settings.accounting.outputVATAccounts.keys.map(\.tenThousandths))
+            .union(settings.revenueTypes.map(\.vatRate.tenThousandths))
     }
 
     /// The billing engine over the ledger with the contracts of the rules

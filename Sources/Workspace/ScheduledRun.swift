@@ -13,6 +13,8 @@ public struct ScheduledRunReport: Sendable {
     public var filesUnchanged = 0
     public var filesWithProblems = 0
     public var rowsRejected = 0
+    /// Event orders held from billing by an open import conflict (a revision delivered again with other content).
+    public var ordersHeld: [String] = []
     public var events: BillingReport?
     public var corrections: BillingReport?
     public var due: BillingReport?
@@ -35,7 +37,7 @@ public struct ScheduledRunReport: Sendable {
     /// a conflict, a client not billed or whose contract has errors, a step
     /// or a delivery that failed).
     public var exitCode: Int32 {
-        filesWithProblems > 0 || rowsRejected > 0 || !billingFailures.isEmpty || !stepFailures.isEmpty || sendingFailed
+        filesWithProblems > 0 || rowsRejected > 0 || !ordersHeld.isEmpty || !billingFailures.isEmpty || !stepFailures.isEmpty || sendingFailed
             || !(contractProblems?.isEmpty ?? true) ? 1 : 0
     }
 }
@@ -87,15 +89,21 @@ public struct ScheduledRun {
         // 1. The inbox, each file all or nothing.
         for r in workspace.importFiles([], into: ledger) {
             var meta: Logger.Metadata = ["file": "\(DisplayPath.of(r.file))", "status": "\(r.status.rawValue)", "rows": "\(r.rows)"]
-            if !r.rejected.isEmpty { meta["rejected"] = "\(r.rejected.count)" }
+            if r.rejectedCount > 0 { meta["rejected"] = "\(r.rejectedCount)" }
             if let m = r.message { meta["detail"] = "\(m)" }
             switch r.status {
             case .unchanged: report.filesUnchanged += 1; logger.debug("import", metadata: meta)
             case .imported, .replaced: report.filesImported += 1; logger.info("import", metadata: meta)
             case .conflict, .refused: report.filesWithProblems += 1; logger.warning("import", metadata: meta)
             }
-            report.rowsRejected += r.rejected.count
+            report.rowsRejected += r.rejectedCount
             if !r.rejected.isEmpty && r.status != .refused { logger.warning("rows rejected to the quarantine", metadata: meta) }
+        }
+        // Orders an open import conflict holds from billing: a person must look until a later revision arrives.
+        for c in try ledger.orderConflicts() {
+            report.ordersHeld.append(c.orderID)
+            logger.warning("order held from billing: its revision was delivered again with other content",
+                           metadata: ["order": "\(c.orderID)", "revision": "\(c.revision)", "file": "\(c.fileName)", "line": "\(c.line)"])
         }
 
         // 2–4. Billing: events, corrections, the periods due.

@@ -50,7 +50,7 @@ struct DemoCommand: ParsableCommand {
                 let ledger = try workspace.openLedger(creating: true)
                 start = clock.now
                 let results = workspace.importFiles([], into: ledger)
-                emit("imported \(results.count) files, \(results.map(\.rows).reduce(0, +)) rows, \(results.map(\.rejected.count).reduce(0, +)) rejected, in \(clock.now - start)\n")
+                emit("imported \(results.count) files, \(results.map(\.rows).reduce(0, +)) rows, \(results.map(\.rejectedCount).reduce(0, +)) rejected, in \(clock.now - start)\n")
                 let month = options.month.period
                 let issueDate = month.end.adding(days: 1)
                 let engine = try workspace.engine(ledger: ledger, today: issueDate)

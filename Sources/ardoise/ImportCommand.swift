@@ -2,6 +2,7 @@ import ArgumentParser
 import Diagnostics
 import Foundation
 import Imports
+import Ledger
 import Workspace
 
 struct ImportCommand: ParsableCommand {
@@ -34,22 +35,42 @@ struct ImportCommand: ParsableCommand {
                     results[i].message = (results[i].message.map { $0 + "; " } ?? "") + "billed on \(numbers.joined(separator: ", ")): the difference will be corrected in the open period"
                 }
             }
+            // Event orders delivered again with other content, still unresolved: held from billing until a later revision.
+            let open = try ledger.orderConflicts()
+            func issues(_ list: [LineIssue]) -> String {
+                JSON.array(list.map { JSON.object([("line", String($0.line)), ("reason", JSON.string($0.reason))]) })
+            }
             if format == .json {
                 let files = results.map { r in
                     JSON.object([("file", JSON.string(r.file)), ("status", JSON.string(r.status.rawValue)), ("rows", String(r.rows)),
                                  ("message", r.message.map(JSON.string) ?? "null"),
-                                 ("rejected", JSON.array(r.rejected.map { JSON.object([("line", String($0.line)), ("reason", JSON.string($0.reason))]) }))])
+                                 ("rejected_count", String(r.rejectedCount)), ("rejected", issues(r.rejected)),
+                                 ("conflicts", issues(r.conflicts))])
                 }
-                emit(JSON.object([("files", JSON.array(files))]) + "\n")
+                let conflicts = open.map { c in
+                    JSON.object([("order_id", JSON.string(c.orderID)), ("revision", String(c.revision)),
+                                 ("file", JSON.string(c.fileName)), ("line", String(c.line))])
+                }
+                emit(JSON.object([("files", JSON.array(files)), ("open_conflicts", JSON.array(conflicts))]) + "\n")
             } else {
                 for r in results {
-                    emit("\(r.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(r.file): \(r.rows) rows\(r.rejected.isEmpty ? "" : ", \(r.rejected.count) rejected")\(r.message.map { " (\($0))" } ?? "")\n")
+                    let rejected = r.rejectedCount == 0 ? ""
+                        : ", \(r.rejectedCount) rejected" + (r.rejectedCount > r.rejected.count ? " (the first \(r.rejected.count) listed)" : "")
+                    emit("\(r.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(r.file): \(r.rows) rows\(rejected)\(r.message.map { " (\($0))" } ?? "")\n")
+                    for x in r.conflicts { emit("    line \(x.line): conflict: \(x.reason)\n") }
                     for x in r.rejected { emit("    line \(x.line): \(x.reason)\n") }
                     if !r.unknownClients.isEmpty { emit("    unknown clients (revenue kept, unbilled): \(r.unknownClients.joined(separator: ", "))\n") }
                 }
                 let rows = results.map(\.rows).reduce(0, +)
                 emit("\(results.count) files, \(rows) rows\n")
+                if !open.isEmpty {
+                    emit("open conflicts (held from billing until a later revision of the order arrives):\n")
+                    for c in open {
+                        emit("    order \(c.orderID) revision \(c.revision): other content in \(c.fileName) line \(c.line)\n")
+                    }
+                }
             }
+            if !open.isEmpty { return 1 }
             return results.contains { $0.status == .refused || $0.status == .conflict } ? 1 : 0
         }
     }

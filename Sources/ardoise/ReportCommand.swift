@@ -1,5 +1,6 @@
 import ArgumentParser
 import BillingModel
+import Ledger
 import Workspace
 
 /// `60d` or `60`: a number of days.
@@ -27,7 +28,8 @@ struct ReportCommand: ParsableCommand {
                 let workspace = try Workspace.open(configPath: global.config)
                 let today = try global.today()
                 // Runs even when some contracts have errors: their clients' revenue shows as unbilled.
-                let (engine, problems) = try workspace.billingEngine(ledger: try workspace.openLedger(), today: today)
+                let ledger = try workspace.openLedger()
+                let (engine, problems) = try workspace.billingEngine(ledger: ledger, today: today)
                 if !problems.isEmpty { printError(problems.rendered, terminator: "") }
                 let report = try engine.unbilled(period: p, issueDate: today)
                 for i in report.items {
@@ -37,9 +39,15 @@ struct ReportCommand: ParsableCommand {
                     emit("\(l.client)\tlate revenue for \(l.period.name) (\(l.siteDays) corrected site-days), to correct in the open period\n")
                 }
                 for f in report.failures { emit("error: \(f.client): \(f.message)\n") }
+                // Orders held from billing, whatever their period: a revision delivered again with other content.
+                let held = try ledger.orderConflicts()
+                for c in held {
+                    emit("\(c.orderID)\theld from billing: revision \(c.revision) delivered again with other content "
+                         + "(\(c.fileName) line \(c.line)); a later revision resolves it\n")
+                }
                 emit("unbilled revenue of \(p.name): \(report.items.count) items, \(report.totalTTC.grouped) TTC; \(report.lateRevenue.count) periods with late revenue\n")
                 emit(problems.summary)
-                return report.failures.isEmpty && problems.isEmpty ? 0 : 1
+                return report.failures.isEmpty && problems.isEmpty && held.isEmpty ? 0 : 1
             }
         }
     }

@@ -42,6 +42,7 @@ struct RunCommand: ParsableCommand {
         var out = "run of \(r.day): \(r.filesImported) files imported, \(r.filesUnchanged) unchanged"
         if r.filesWithProblems > 0 { out += ", \(r.filesWithProblems) refused or in conflict" }
         if r.rowsRejected > 0 { out += ", \(r.rowsRejected) rows rejected" }
+        if !r.ordersHeld.isEmpty { out += ", orders held by an import conflict: \(r.ordersHeld.joined(separator: ", "))" }
         out += "\n"
         for (name, step) in [("events", r.events), ("corrections", r.corrections), ("periods due", r.due)] {
             if let step { out += "  \(name): \(step.counts)\n" }

@@ -38,7 +38,7 @@ import TestSupport
         #expect(try count(ledger, "SELECT COUNT(*) FROM event_order_revision") == 5)
     }
 
-    @Test func revisionsHighestIsCurrentLowerKeptAsHistorySameIsUnchanged() throws {
+    @Test func revisionsHighestIsCurrentLowerKeptAsHistorySameWithOtherContentIsAConflict() throws {
         let (ledger, dir) = try freshLedger()
         func order(_ revision: Int, quantity: Int, price: String) -> String {
             """
@@ -55,7 +55,10 @@ import TestSupport
         try [order(2, quantity: 99, price: "1"), order(1, quantity: 5, price: "2.675e0"), order(3, quantity: 12, price: "7.9")]
             .joined(separator: "\r\n").write(to: second, atomically: true, encoding: .utf8)
         let result = importer.importFile(at: second)
-        #expect(result.status == .imported)
+        // Revision 2 again with other lines is a conflict: kept beside the stored one, never dropped.
+        #expect(result.status == .conflict, "\(result)")
+        #expect(result.conflicts.map(\.line) == [1])
+        #expect(try count(ledger, "SELECT COUNT(*) FROM event_order_conflict WHERE order_id = 'EVT-1' AND revision = 2") == 1)
         #expect(result.rows == 3)
         #expect(result.warnings.map(\.line) == [2])
         let current = try #require(try ledger.currentOrder("EVT-1"))
@@ -72,6 +75,32 @@ import TestSupport
             SELECT unit_price FROM event_order_line l JOIN event_order_revision r ON r.id = l.revision_id
             WHERE r.revision = 1
             """) == 26_750)
+    }
+
+    @Test func aLineIsCheckedWithoutALedgerAsTheImportChecksIt() {
+        let nul = #"{"order_id":"E1","revision":1,"client":"C1","site":"LD01","event_date":"2026-10-20","status":"confirmed","lines":[{"article":"A","label":"Champ\u0000HIDDEN","quantity":1,"unit_price_ht":"1.00","vat_rate":"7.0"}]}"#
+        let faults = EventOrderImporter.faults(ofLine: Array(nul.utf8))
+        #expect(faults?.contains("`lines[0].label` holds the control character U+0000") == true, "\(faults ?? "")")
+        #expect(faults?.contains("`lines[0].vat_rate` 7 is not a VAT rate of the settings") == true, "\(faults ?? "")")
+        let good = nul.replacingOccurrences(of: #"\u0000HIDDEN"#, with: "").replacingOccurrences(of: "7.0", with: "10.0")
+        #expect(EventOrderImporter.faults(ofLine: Array(good.utf8)) == nil)
+    }
+
+    @Test func theLedgerRefusesAnOrderLinePastTheImportBounds() throws {
+        let (ledger, _) = try freshLedger()
+        let result = EventOrderImporter(ledger: ledger).importFile(at: samples.appendingPathComponent("EVT_20261014.jsonl"))
+        #expect(result.status == .imported)
+        let revision = try #require(try ledger.currentOrder("EVT-2026-004513")?.revision.id)
+        for (quantity, price) in [(1_000_000, 1), (1, 100_000_000_000)] {
+            #expect(throws: DatabaseError.self) {
+                try ledger.pool.write { db in
+                    try db.execute(sql: """
+                        INSERT INTO event_order_line (revision_id, line_no, article, label, quantity, unit_price, vat_rate)
+                        VALUES (?, 99, 'A', 'x', ?, ?, 100000)
+                        """, arguments: [revision, quantity, price])
+                }
+            }
+        }
     }
 
     @Test func invalidOrdersAreRejectedAtTheirLineWithEveryFault() throws {
