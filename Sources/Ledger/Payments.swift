@@ -103,9 +103,55 @@ public struct PaymentAllocation: Sendable, Hashable {
 ///    case, accents, punctuation or legal form spaces) and the exact amount of
 ///    one of its open invoices, else of all of them together;
 /// 3. else unmatched: listed, left to `ardoise payments match`.
+/// Between 1 and 2, a number written loosely (`FA2026-00061`, `FA 2026 61`: separators missing, zeros dropped)
+/// names the one open invoice with the same letters and numbers (`FA-2026-000061`) when exactly one has them and
+/// the credit is exactly what it owes: the rule says "approximate invoice number" with what was read. Anything
+/// less certain is left to a person.
 public enum PaymentMatcher {
+    /// A name as compared: without case, accents, punctuation, spaces or legal form (`Kairos Logistique SARL`,
+    /// `KAIROS LOGISTIQUE` and `Kairos-Logistique S.A.R.L.` are the same debtor).
     public static func normalizedName(_ s: String) -> String {
-        s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).filter { $0.isLetter || $0.isNumber }
+        let folded = s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+        // "S.A.R.L." is one word once its dots are gone.
+        let words = folded.replacingOccurrences(of: ".", with: "").split { !($0.isLetter || $0.isNumber) }.map(String.init)
+        let kept = words.filter { !legalForms.contains($0) }
+        return (kept.isEmpty ? words : kept).joined()
+    }
+
+    /// French legal forms, as debtors' banks write them or leave them out.
+    static let legalForms: Set<String> = ["sa", "sas", "sasu", "sarl", "eurl", "snc", "sci", "scop", "gie", "sca", "selarl", "ei", "eirl"]
+
+    /// An invoice number's letters and numbers without separators or leading zeros: `FA-2026-000061` and
+    /// `FA2026-00061` are both `FA|2026|61`; nil for a text without both letters and digits.
+    public static func numberKey(_ text: some StringProtocol) -> String? {
+        var parts: [String] = [], current = "", inDigits: Bool?
+        func flush() {
+            guard !current.isEmpty else { return }
+            if inDigits == true {
+                let trimmed = current.drop { $0 == "0" }
+                parts.append(trimmed.isEmpty ? "0" : String(trimmed))
+            } else {
+                parts.append(current)
+            }
+            current = ""
+        }
+        for ch in text.uppercased() {
+            let digit = ch.isASCII && ch.isNumber, letter = ch.isASCII && ch.isLetter
+            guard digit || letter else { flush(); inDigits = nil; continue }
+            if inDigits != nil && inDigits != digit { flush() }
+            inDigits = digit
+            current.append(ch)
+        }
+        flush()
+        guard parts.contains(where: { $0.first?.isLetter == true }), parts.contains(where: { $0.first?.isNumber == true }) else { return nil }
+        return parts.joined(separator: "|")
+    }
+
+    /// Number key → the positions in `open` of the invoices that have it.
+    public static func numberKeys(_ open: [OpenInvoice]) -> [String: [Int]] {
+        var out: [String: [Int]] = [:]
+        for (i, inv) in open.enumerated() { if let k = numberKey(inv.number) { out[k, default: []].append(i) } }
+        return out
     }
 
     /// Uppercase invoice number → its position in `open`.
@@ -116,7 +162,8 @@ public enum PaymentMatcher {
     }
 
     /// `customers`: normalized legal name → customer code; `positions`: `positions(open)`, computed once per file.
-    public static func match(_ credit: BankCredit, open: [OpenInvoice], customers: [String: String], positions given: [String: Int]? = nil)
+    public static func match(_ credit: BankCredit, open: [OpenInvoice], customers: [String: String], positions given: [String: Int]? = nil,
+                             numberKeys givenKeys: [String: [Int]]? = nil)
         -> (allocations: [PaymentAllocation], customer: String?, rule: String) {
         let positions = given ?? Self.positions(open)
         var remaining = credit.amount.cents
@@ -145,7 +192,30 @@ public enum PaymentMatcher {
             let customers = Set(named.map(\.customer))
             return (out, customers.count == 1 ? customers.first : nil, "invoice number")
         }
-        guard let name = credit.debtorName, let customer = customers[normalizedName(name)] else { return ([], nil, "unmatched") }
+        // A number written loosely: the remittance's runs of letters and digits (with or without separators between
+        // them), each compared by its key; one open invoice with that key, owed exactly the credit's amount.
+        let keys = givenKeys ?? numberKeys(open)
+        let tokens = upper.split { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "/" || $0 == " ") }
+        var candidates: [(read: String, invoice: Int)] = []
+        for token in tokens {
+            let words = token.split(separator: " ")
+            // Every run of consecutive words (a number may be typed `FA 2026 61`), at most four words long.
+            for start in words.indices {
+                for end in start..<min(words.count, start + 4) {
+                    let read = words[start...end].joined(separator: " ")
+                    guard let k = numberKey(read), let found = keys[k], found.count == 1 else { continue }
+                    if !candidates.contains(where: { $0.invoice == found[0] }) { candidates.append((read, found[0])) }
+                }
+            }
+        }
+        if candidates.count == 1, let c = candidates.first, open[c.invoice].balance == credit.amount, credit.amount.cents > 0 {
+            let inv = open[c.invoice]
+            return ([PaymentAllocation(invoiceID: inv.id, number: inv.number, amount: inv.balance)], inv.customer,
+                    "approximate invoice number (`\(c.read)` read as \(inv.number))")
+        }
+        guard let name = credit.debtorName, let customer = customers[normalizedName(name)], !customer.isEmpty else {
+            return ([], nil, "unmatched")
+        }
         let mine = open.filter { $0.customer == customer && $0.balance.cents > 0 }.sorted { ($0.dueDate, $0.id) < ($1.dueDate, $1.id) }
         if let exact = mine.first(where: { $0.balance == credit.amount }) {
             return ([PaymentAllocation(invoiceID: exact.id, number: exact.number, amount: exact.balance)], customer, "customer and amount")
@@ -287,7 +357,7 @@ extension Ledger {
         try durableWrite { db in
             let now = Ledger.timestamp(date)
             var open = try openInvoices(db, asOf: nil, includePaid: false)
-            let positions = PaymentMatcher.positions(open)
+            let positions = PaymentMatcher.positions(open), keys = PaymentMatcher.numberKeys(open)
             var out: [ImportedPayment] = []
             var seen: [String: (origin: String, amount: Money)] = [:]
             for (n, credit) in credits.enumerated() {
@@ -312,7 +382,7 @@ extension Ledger {
                     continue
                 }
                 seen[credit.reference] = (credit.origin ?? "credit \(n + 1)", credit.amount)
-                let m = PaymentMatcher.match(credit, open: open, customers: customers, positions: positions)
+                let m = PaymentMatcher.match(credit, open: open, customers: customers, positions: positions, numberKeys: keys)
                 try db.execute(sql: """
                     INSERT INTO payment (bank_ref, source_file, booking_date, amount, debtor_name, debtor_iban, remittance, customer, imported_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -8,25 +8,50 @@ import Hummingbird
 /// the whole company: the route table keeps it to users who see every client.
 extension WebApp {
     /// The checks' French names and what to do, by the engine's (English) check name.
-    static let closingChecks: [String: (title: String, remedy: String)] = [
+    static let closingChecks: [String: (title: String, remedy: String, action: ClosingAction?)] = [
         "no proforma waiting for the month": (
-            "Aucune proforma en attente pour le mois",
-            "Validez-les ou écartez-les (Proformas à contrôler)."),
+            "Aucune proforma en attente pour le mois", "Validez-les ou écartez-les.", .proformas),
         "every revenue line of the month billed or acknowledged": (
             "Tout le revenu du mois facturé ou reconnu",
-            "Facturez-le, ou reconnaissez-le avec un motif (`ardoise unbilled acknowledge`) ; corrigez les revenus tardifs (`ardoise bill --corrections`)."),
+            "Facturez les revenus arrivés en retard, puis reconnaissez le reste avec un motif (il ne sera pas facturé).", .acknowledge),
         "every event order delivered in the month invoiced": (
             "Toute commande d'événement livrée dans le mois facturée",
-            "Facturez-les (`ardoise bill --events`) ou reconnaissez-les dans les revenus non facturés."),
+            "Facturez les commandes livrées, ou reconnaissez-les avec un motif.", .events),
         "numbering gapless and chronological": (
             "Numérotation continue et chronologique",
-            "Une rupture de numérotation ne se répare pas : signalez-la au commissaire aux comptes et lancez `ardoise verify`."),
+            "Une rupture de numérotation ne se répare pas : signalez-la au commissaire aux comptes.", nil),
         "entries balanced and equal to the documents": (
             "Écritures équilibrées et égales aux documents",
-            "Passez les écritures manquantes (`ardoise entries post`) ; une écriture différente de son document se signale au commissaire aux comptes."),
+            "Passez les écritures manquantes ; une écriture différente de son document se signale au commissaire aux comptes.", .entries),
         "every e-mail of the month sent": (
             "Tous les courriels du mois envoyés",
-            "Envoyez-les (`ardoise outbox send`, `ardoise outbox retry --all` une fois l'adresse corrigée)."),
+            "Corrigez l'adresse du client dans les paramètres, puis relancez les courriels en échec.", .mail),
+    ]
+
+    /// What the closing screen offers to do about a failed check, as buttons of the app.
+    enum ClosingAction: String, CaseIterable {
+        case proformas, lateRevenue = "revenus-tardifs", acknowledge = "reconnaitre", events = "evenements", entries = "ecritures",
+             mail = "courriels"
+
+        /// The buttons a failed check shows (the revenue check has two: bill late revenue, then acknowledge the rest).
+        var buttons: [ClosingAction] { self == .acknowledge ? [.lateRevenue, .acknowledge] : [self] }
+
+        var label: String {
+            switch self {
+            case .proformas: return "Voir les proformas du mois"
+            case .lateRevenue: return "Facturer les revenus arrivés en retard"
+            case .acknowledge: return "Reconnaître le non-facturé du mois"
+            case .events: return "Facturer les commandes livrées"
+            case .entries: return "Passer les écritures manquantes"
+            case .mail: return "Relancer les courriels en échec"
+            }
+        }
+    }
+
+    /// The closing report's activities in French.
+    static let activityNames: [String: String] = [
+        "self-service": "Self-service", "cafeteria": "Cafétéria", "brasserie": "Brasserie", "events": "Événements",
+        "fees": "Frais et redevances", "other (typed in by hand)": "Autres (saisis à la main)",
     ]
 
     func closingMonth(_ text: String?) throws -> Period {
@@ -51,17 +76,25 @@ extension WebApp {
                               cell(c.passed ? "" : french?.remedy ?? c.remedy)], "selectable": false]
         }
         let activities: [[String: Any]] = report.activities.map { a in
-            ["cells": [cell(a.activity), cell(euros(a.net.cents), num: true)], "selectable": false]
+            ["cells": [cell(Self.activityNames[a.activity] ?? a.activity), cell(euros(a.net.cents) + " HT", num: true)], "selectable": false]
         }
+        // The failed checks' actions, as buttons of the app (with the write right, on a month not closed).
+        let actions: [[String: Any]] = user.can(.closing, .write) && !report.closed
+            ? report.checks.filter { !$0.passed }.compactMap { Self.closingChecks[$0.name]?.action }.flatMap(\.buttons).map { a in
+                ["action": a.rawValue, "label": a.label, "csrf": call.csrf, "month": month.name, "isLink": a == .proformas,
+                 "href": "/proformas?periode=\(month.name)", "needsReason": a == .acknowledge]
+            }
+            : []
         let series: [[String: Any]] = report.series.map { s in
             ["cells": [cell(s.series), cell(String(s.count), num: true), cell(s.first), cell(s.last)], "selectable": false]
         }
         let state = report.closed ? "clôturé" + (report.forcedReason.map { " (forcé : \($0))" } ?? "")
             : report.passed ? "ouvert ; tous les contrôles sont réussis" : "ouvert ; \(report.checks.filter { !$0.passed }.count) contrôle(s) échoué(s)"
         var context: [String: Any] = [
-            "heading": "Clôture de \(month.name)", "hasFilters": true,
+            "heading": "Clôture de \(month.frenchName)", "hasFilters": true,
             "filters": [filter("mois", "Mois", value: month.name, hint: "2026-10")],
-            "summary": "\(month.start) → \(month.end) : \(state). Total HT \(euros(report.totalHT.cents)), TVA \(euros(report.totalVAT.cents)).",
+            "summary": "Du \(month.start.french) au \(month.end.french) : \(state). Total \(euros(report.totalHT.cents)) HT, "
+                + "TVA \(euros(report.totalVAT.cents)), \(euros(report.totalHT.cents + report.totalVAT.cents)) TTC.",
             "sections": [
                 ["caption": "Contrôles", "tableId": "controles", "selectable": false,
                  "headers": ["Contrôle", "Résultat", "Détail", "À faire"], "rows": checks],
@@ -71,12 +104,14 @@ extension WebApp {
                  "headers": ["Série", "Documents", "Premier", "Dernier"], "rows": series],
             ],
         ]
+        context["actions"] = actions
+        context["hasActions"] = !actions.isEmpty
         if user.can(.closing, .write) && !report.closed {
             // Closing despite failed checks needs a reason, as `ardoise close --force --reason` does.
             context["closingForm"] = ["csrf": call.csrf, "month": month.name, "passed": report.passed]
         }
         return html(page(title: "Clôture", content: render("table", context) + render("closing", context), identity: user,
-                         csrf: call.csrf, current: .closing, notice: notice(call)))
+                         csrf: call.csrf, current: .closing, notice: closingNotice(call)))
     }
 
     func closeMonth(_ call: Call) throws -> Response {
@@ -92,7 +127,56 @@ extension WebApp {
         return redirect("/cloture?mois=\(month.name)&fait=\(report.closed ? "cloture" : "cloture-refusee")")
     }
 
+    /// One of the closing screen's actions: bills, posts or requeues through the engine and the workspace, as the
+    /// command the check used to name would (`bill --corrections`, `unbilled acknowledge --all`, `bill --events`,
+    /// `entries post`, `outbox retry --all`), and comes back to the screen saying what it did.
+    func closingAction(_ call: Call) throws -> Response {
+        let user = try call.user
+        let month = try closingMonth(call.form.trimmed("mois"))
+        guard let action = call.form["action"].flatMap(ClosingAction.init(rawValue:)), action != .proformas else {
+            throw UserInputError("Action inconnue.")
+        }
+        let engine = try engine(for: user)
+        let count: Int
+        switch action {
+        case .lateRevenue:
+            count = try engine.correctLateRevenue(issueDate: today).created.count
+        case .acknowledge:
+            guard let reason = call.form.trimmed("motif") else { throw UserInputError("Indiquez pourquoi ce revenu n'est pas facturé.") }
+            count = try engine.acknowledgeUnbilled(month: month, client: nil, reason: reason, today: today)
+        case .events:
+            count = try engine.billEvents(on: today).created.count
+        case .entries:
+            count = try workspace.postMissingEntries(ledger: ledger, actor: user.login)
+        case .mail:
+            count = try workspace.requeueMail(ids: nil, ledger: ledger, actor: user.login).count
+        case .proformas:
+            count = 0
+        }
+        // What was done, as a code and a count: the page words it (nothing typed in a URL is echoed).
+        return redirect("/cloture?mois=\(month.name)&fait=\(action.rawValue)&n=\(count)")
+    }
+
+    /// The notice after a closing action: what it did, counted.
+    func closingNotice(_ call: Call) -> String? {
+        guard let action = call.query("fait").flatMap(ClosingAction.init(rawValue:)) else { return notice(call) }
+        let n = call.query("n").flatMap(Int.init) ?? 0
+        switch action {
+        case .lateRevenue: return "\(n) document(s) de régularisation créé(s)."
+        case .acknowledge: return "\(n) élément(s) du non-facturé reconnu(s) avec votre motif."
+        case .events: return "\(n) document(s) d'événements créé(s)."
+        case .entries: return "\(n) écriture(s) passée(s)."
+        case .mail: return "\(n) courriel(s) relancé(s) : ils partiront au prochain envoi."
+        case .proformas: return nil
+        }
+    }
+
     static let closingTemplate = """
+    {{#hasActions}}<h2>À faire</h2><div class="card" id="actions-cloture">{{#actions}}
+    {{#isLink}}<p><a href="{{href}}" id="action-{{action}}">{{label}}</a></p>{{/isLink}}
+    {{^isLink}}<form method="post" action="/cloture/actions" id="form-{{action}}"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="mois" value="{{month}}"><input type="hidden" name="action" value="{{action}}">
+    {{#needsReason}}<label>Motif <input name="motif" id="motif-{{action}}" size="50" required></label> {{/needsReason}}<button type="submit" id="action-{{action}}">{{label}}</button></form>{{/isLink}}
+    {{/actions}}</div>{{/hasActions}}
     {{#closingForm}}<form method="post" action="/cloture" id="form-cloture" class="card">
     <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="mois" value="{{month}}">
     <p>La clôture est définitive : plus rien ne pourra être émis, daté ni comptabilisé dans ce mois.</p>

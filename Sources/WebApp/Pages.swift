@@ -395,7 +395,7 @@ extension WebApp {
             let total = preview.map(\.totalTTC).sum()
             let context: [String: Any] = [
                 "heading": preview.count == 1 ? "Valider la proforma" : "Valider \(preview.count) proformas",
-                "summary": "Émises le \(today.french), pour \(total.french) € TTC en tout. Les numéros sont ceux que chaque série donnera "
+                "summary": "\(preview.count == 1 ? "Émise" : "Émises") le \(today.french), pour \(total.french) € TTC en tout. Les numéros sont ceux que chaque série donnera "
                     + "si personne ne valide entre-temps ; un numéro donné ne se reprend pas (une erreur se corrige par un avoir).",
                 "sections": [["tableId": "confirmation", "selectable": false,
                               "headers": ["Proforma", "Client", "Type", "Numéro", "Émise le", "Échéance", "TTC"], "rows": rows]],

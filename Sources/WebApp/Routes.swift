@@ -45,6 +45,7 @@ extension WebApp {
         Route(method: .get, path: "/audit", guardedBy: .feature(.audit, .read), scope: .none, handler: { try $0.app.auditPage($0) }),
         Route(method: .get, path: "/cloture", guardedBy: .feature(.closing, .read), scope: .wholeCompany, handler: { try $0.app.closingPage($0) }),
         Route(method: .post, path: "/cloture", guardedBy: .feature(.closing, .write), scope: .wholeCompany, handler: { try $0.app.closeMonth($0) }),
+        Route(method: .post, path: "/cloture/actions", guardedBy: .feature(.closing, .write), scope: .wholeCompany, handler: { try $0.app.closingAction($0) }),
         Route(method: .get, path: "/exports", guardedBy: .feature(.exports, .read), scope: .none, handler: { try $0.app.exportsPage($0) }),
         // The workbooks, cut by the user's client scope inside the handler; the entries are the whole company's books.
         Route(method: .get, path: "/exports/:kind", guardedBy: .feature(.exports, .read), scope: .none,

@@ -113,12 +113,17 @@ extension Settings {
                     customers: salesPosting.customers)
     }
 
-    /// Normalized legal name → customer code (clients and payers): how a debtor is recognised.
+    /// Normalized legal name → customer code (clients and payers): how a debtor is recognised. A name two
+    /// customers share once normalized (`Kairos SAS`, `Kairos SARL`) maps to "" and recognises nobody.
     public var customersByName: [String: String] {
         var out: [String: String] = [:]
+        func add(_ name: String, _ code: String) {
+            let key = PaymentMatcher.normalizedName(name)
+            if let known = out[key], known != code { out[key] = "" } else { out[key] = code }
+        }
         for c in clients {
-            out[PaymentMatcher.normalizedName(c.legalName)] = out[PaymentMatcher.normalizedName(c.legalName)] ?? c.code
-            for p in c.payers { out[PaymentMatcher.normalizedName(p.legalName)] = out[PaymentMatcher.normalizedName(p.legalName)] ?? p.code }
+            add(c.legalName, c.code)
+            for p in c.payers { add(p.legalName, p.code) }
         }
         return out
     }

@@ -198,10 +198,7 @@ extension Workspace {
                             policy: RetryPolicy = .standard) throws -> (retried: [Int64], report: OutboxReport) {
         // Nothing is made due when nothing could be sent (no `smtp`, a password variable unset).
         _ = try smtpConfiguration()
-        let retried = try ledger.retryMail(ids: ids, now: now, actor: actor) { entry in
-            if let payer = entry.payer { return self.settings.payer(payer)?.payer.emails }
-            return self.settings.client(entry.client)?.emails
-        }
+        let retried = try requeueMail(ids: ids, ledger: ledger, now: now, actor: actor)
         return (retried, try sendOutbox(ledger: ledger, now: now, policy: policy))
     }
 }

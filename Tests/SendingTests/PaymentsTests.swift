@@ -68,7 +68,7 @@ struct IssuedMonth {
     }
     static let open = [invoice(1, "FA-2026-000011", "ACME", 100_00), invoice(2, "FA-2026-000012", "ACME", 50_00),
                        invoice(3, "FA-2026-000013", "BETA", 70_00), invoice(4, "FA-2026-000014", "BETA", 30_00)]
-    static let customers = ["acmeindustriessa": "ACME", "betasas": "BETA"]
+    static let customers = [PaymentMatcher.normalizedName("Acme Industries SA"): "ACME", PaymentMatcher.normalizedName("Beta SAS"): "BETA"]
 
     func credit(_ cents: Int64, _ remittance: String, _ debtor: String? = nil) -> BankCredit {
         BankCredit(reference: "R", bookingDate: Self.day, amount: Money(cents: cents), debtorName: debtor, debtorIBAN: nil, remittance: remittance)
@@ -91,6 +91,30 @@ struct IssuedMonth {
         let odd = PaymentMatcher.match(credit(99_00, "octobre", "BETA SAS"), open: Self.open, customers: Self.customers)
         #expect(odd.allocations.isEmpty && odd.customer == "BETA" && odd.rule == "unmatched")
         #expect(PaymentMatcher.match(credit(30_00, "merci", "Someone"), open: Self.open, customers: Self.customers).customer == nil)
+    }
+
+    @Test func aNameWrittenWithoutItsLegalFormIsTheSameDebtor() {
+        #expect(PaymentMatcher.normalizedName("Kairos Logistique SARL") == PaymentMatcher.normalizedName("KAIROS-LOGISTIQUE"))
+        #expect(PaymentMatcher.normalizedName("Kairos Logistique S.A.R.L.") == PaymentMatcher.normalizedName("kairos logistique"))
+        let m = PaymentMatcher.match(credit(50_00, "virement", "ACME INDUSTRIES"), open: Self.open, customers: Self.customers)
+        #expect(m.allocations.map(\.number) == ["FA-2026-000012"] && m.rule == "customer and amount")
+        // Two customers one name once normalized: nobody is recognised by it.
+        #expect(PaymentMatcher.match(credit(50_00, "virement", "ACME"), open: Self.open, customers: ["acme": ""]).allocations.isEmpty)
+    }
+
+    @Test func aNumberWrittenLooselyNamesItsInvoiceWhenTheAmountIsExactlyWhatItOwes() {
+        // The issue's case: the dash after the letters missing and one zero dropped, for exactly the invoice's TTC.
+        let loose = PaymentMatcher.match(credit(70_00, "REGLT FACT FA2026-00013"), open: Self.open, customers: Self.customers)
+        #expect(loose.allocations.map(\.number) == ["FA-2026-000013"], "\(loose)")
+        #expect(loose.rule == "approximate invoice number (`FA2026-00013` read as FA-2026-000013)")
+        #expect(PaymentMatcher.match(credit(70_00, "paiement FA 2026 13"), open: Self.open, customers: Self.customers)
+            .allocations.map(\.number) == ["FA-2026-000013"])
+        // Not the amount it owes: a person decides.
+        #expect(PaymentMatcher.match(credit(69_00, "REGLT FACT FA2026-00013"), open: Self.open, customers: Self.customers).allocations.isEmpty)
+        // Two loosely written numbers: ambiguous, left to a person.
+        #expect(PaymentMatcher.match(credit(70_00, "FA2026-13 FA2026-14"), open: Self.open, customers: Self.customers).allocations.isEmpty)
+        #expect(PaymentMatcher.numberKey("FA-2026-000061") == PaymentMatcher.numberKey("fa2026/61"))
+        #expect(PaymentMatcher.numberKey("merci") == nil)
     }
 }
 

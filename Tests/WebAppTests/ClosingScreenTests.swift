@@ -18,7 +18,7 @@ import WebApp
         let accountant = try f.user("compta", rights: [(.closing, .write)])
         try await f.app.application().test(.router) { client in
             let page = try await send(client, .get, "/cloture", as: controller)
-            #expect(page.status == .ok && page.text.contains("Clôture de 2026-10"), "the last month that has ended")
+            #expect(page.status == .ok && page.text.contains("Clôture de octobre 2026"), "the last month that has ended")
             #expect(page.text.contains("id=\"menu-closing\""))
             #expect(page.text.contains("Aucune proforma en attente pour le mois") && page.text.contains("échoué"))
             #expect(page.text.contains("Validez-les ou écartez-les"), "what to do, in French")
@@ -35,11 +35,35 @@ import WebApp
             let rows = try Self.closed(f)
             #expect(rows.count == 1 && rows.first?["closed_by"] == "compta" && rows.first?["forced_reason"] == "audit de test")
             let after = try await send(client, .get, "/cloture?mois=2026-10&fait=cloture", as: accountant)
-            #expect(after.text.contains("Mois clôturé.") && after.text.contains("2026-10-31 : clôturé."))
+            #expect(after.text.contains("Mois clôturé.") && after.text.contains("au 31/10/2026 : clôturé."))
             #expect(!after.text.contains("id=\"form-cloture\""), "a closed month is final")
             let again = try await send(client, .post, "/cloture", as: accountant, form: [("mois", "2026-10"), ("motif", "encore")])
             #expect(again.status == .unprocessableContent && again.text.contains("already closed"))
             #expect(try await send(client, .get, "/cloture?mois=2026-W42", as: accountant).status == .unprocessableContent)
+        }
+    }
+
+    @Test func whatBlocksTheClosingIsDoneWithTheScreensButtonsNotCommandLines() async throws {
+        let f = try Fixture()
+        let controller = try f.user("controle-actions", rights: [(.closing, .read)])
+        let accountant = try f.user("compta-actions", rights: [(.closing, .write)])
+        try await f.app.application().test(.router) { client in
+            let page = try await send(client, .get, "/cloture?mois=2026-10", as: accountant)
+            #expect(!page.text.contains("ardoise "), "no command line on the closing screen")
+            #expect(page.text.contains("id=\"action-proformas\" ") || page.text.contains("id=\"action-proformas\">"))
+            #expect(page.text.contains("Self-service") || page.text.contains("Frais et redevances"), "activities in French")
+            #expect(page.text.contains(" € HT"))
+            #expect(!(try await send(client, .get, "/cloture?mois=2026-10", as: controller)).text.contains("id=\"actions-cloture\""),
+                    "a reader gets no button")
+            // Acknowledging needs a reason; with one, what is acknowledged is counted back.
+            let bare = try await send(client, .post, "/cloture/actions", as: accountant, form: [("mois", "2026-10"), ("action", "reconnaitre")])
+            #expect(bare.status == .unprocessableContent)
+            let entries = try await send(client, .post, "/cloture/actions", as: accountant, form: [("mois", "2026-10"), ("action", "ecritures")])
+            #expect(entries.header("Location") == "/cloture?mois=2026-10&fait=ecritures&n=0")
+            let notice = try await send(client, .get, "/cloture?mois=2026-10&fait=ecritures&n=0", as: accountant)
+            #expect(notice.text.contains("0 écriture(s) passée(s)."))
+            let reader = try await send(client, .post, "/cloture/actions", as: controller, form: [("mois", "2026-10"), ("action", "ecritures")])
+            #expect(reader.status == .forbidden)
         }
     }
 

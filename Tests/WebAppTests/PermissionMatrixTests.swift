@@ -35,6 +35,8 @@ import WebApp
         case "POST /api/v1/proformas/:id/validate": return []
         // Checks fail (proformas wait) and no reason is given: refused, nothing closed, so the other routes still work.
         case "POST /cloture": return [("mois", "2026-10")]
+        // Posting the entries issued documents lack: none lack any, so it succeeds and changes nothing.
+        case "POST /cloture/actions": return [("mois", "2026-10"), ("action", "ecritures")]
         default: return nil
         }
     }

@@ -169,7 +169,7 @@ def scoped(d):
     d.get(BASE + "/factures")
     shot(d, "30-portee-factures")
     cells = [td.text for td in d.find_elements(By.CSS_SELECTOR, "table tbody tr td")]
-    codes = {c.split("→")[0].strip() for c in cells if c.startswith("C0")}
+    codes = {c.split(" — ")[0].split("→")[0].strip() for c in cells if c.startswith("C0")}
     check(bool(codes) and codes <= SCOPED, f"portee: only clients {sorted(SCOPED)} listed (saw {sorted(codes)})")
     outside = os.environ.get("OUTSIDE_DOCUMENT")
     if outside:
