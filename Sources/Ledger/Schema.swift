@@ -421,6 +421,8 @@ enum Schema {
         registerPayments(&migrator)
         registerReminders(&migrator)
         registerLoginAddresses(&migrator)
+        registerLedgerIdentity(&migrator)
+        LedgerGuards.register(&migrator)
         return migrator
     }
 }
