@@ -201,7 +201,7 @@ extension Workspace {
             switch outcome {
             case .sent: sent += 1
             case .temporary: failed += 1; stop = true
-            case .refused: failed += 1
+            case .refused, .uncertain: failed += 1
             }
             if stop { break }
         }
@@ -212,6 +212,7 @@ extension Workspace {
         do {
             return .sent(response: try sender.send(message))
         } catch {
+            if case .uncertain = error { return .uncertain(error: error.description) }
             if error.isPermanent { return .refused(error: error.description) }
             return .temporary(error: error.description, retryAt: policy.nextAttempt(after: attempts, at: now))
         }
