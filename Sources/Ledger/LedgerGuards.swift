@@ -176,22 +176,19 @@ enum LedgerGuards {
 
     // MARK: - Revenue billed
 
-    /// The hash of the ticket lines of `client` at `site` on `day` in register file `fileID`, and how many.
+    /// The hash of the ticket lines of `client` at `site` on `day` in register file `fileID`, and how many:
+    /// the SHA-256 of `ardoise-revenue/1` and one JSON array per line, in line order. SQLite writes
+    /// the text (json_array, group_concat): a month's invoice hashes its thousands of lines in one statement.
     static func revenueHash(_ db: Database, fileID: Int64, site: String, day: Int64, client: String) throws -> (lines: Int, hash: String) {
-        var text: [UInt8] = Array("ardoise-revenue/1\n".utf8)
-        var count = 0
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-            SELECT line, ticket, register, time, badge, category, activity, article, label, quantity, unit_price, vat_rate, amount, employer_share
-            FROM ticket_line WHERE file_id = ? AND site = ? AND day = ? AND client = ? ORDER BY line
+        let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT COUNT(*), COALESCE(group_concat(j, char(10)), '') FROM (
+              SELECT json_array(line, ticket, register, time, badge, category, activity, article, label, quantity, unit_price, vat_rate,
+                                amount, employer_share) AS j
+              FROM ticket_line WHERE file_id = ? AND site = ? AND day = ? AND client = ? ORDER BY line)
             """), arguments: [fileID, site, day, client])
-        while let r = try rows.next() {
-            count += 1
-            func int(_ i: Int) -> String { String(r[i] as Int64) }
-            func str(_ i: Int) -> String { (r[i] as String?).map(IssuedContent.quote) ?? "null" }
-            let fields = [int(0), str(1), int(2), int(3), str(4), str(5), str(6), str(7), str(8), int(9), int(10), int(11), int(12), int(13)]
-            text += Array(("[" + fields.joined(separator: ",") + "]\n").utf8)
-        }
-        return (count, ContentHash.sha256(text))
+        let count: Int = row?[0] ?? 0
+        let text: String = row?[1] ?? ""
+        return (count, ContentHash.sha256(("ardoise-revenue/1\n" + text + "\n").utf8))
     }
 
     /// Records the revenue document `invoiceID` billed, per site-day, as it is issued.
