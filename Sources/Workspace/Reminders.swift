@@ -170,7 +170,10 @@ extension Workspace {
         let sender = SMTPSender(configuration: smtp)
         var sent = 0, cancelled = 0, failed = 0
         let facturX = try Workspace.facturX()
-        while let n = try ledger.claimDueNotice(now: now, lease: 600) {
+        // The sending run's deadline (`smtp.run_deadline`) bounds the notices too: the rest wait for the next run.
+        let clock = ContinuousClock(), start = clock.now
+        let deadline = Duration.seconds(settings.smtp?.runDeadlineSeconds ?? SMTPSettings.defaultRunDeadline)
+        while clock.now - start < deadline, let n = try ledger.claimDueNotice(now: now, lease: 600) {
             guard let id = n.id else { break }
             var attachments: [Attachment] = []
             if let invoiceID = n.invoiceId {
