@@ -126,7 +126,8 @@ extension Ledger {
             lines: lines.map { (revenueType: $0.revenueType, rate: $0.rate, net: $0.netAmount) },
             vat: vat.map { (rate: VATRate(tenThousandths: $0.rate), base: Money(cents: $0.base), vat: Money(cents: $0.vat)) },
             totalTTC: Money(cents: invoice.totalTtc))
-        try db.execute(sql: "INSERT OR IGNORE INTO journal (code, label) VALUES (?, ?)", arguments: [posting.journal, posting.journalLabel])
+        try db.execute(sql: "INSERT INTO journal (code, label) SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM journal WHERE code = ?)",
+                       arguments: [posting.journal, posting.journalLabel, posting.journal])
         try db.execute(sql: "UPDATE journal SET last_number = last_number + 1 WHERE code = ?", arguments: [posting.journal])
         let next = try Int.fetchOne(db, sql: "SELECT last_number FROM journal WHERE code = ?", arguments: [posting.journal]) ?? 0
         let entry: JournalEntry
@@ -154,6 +155,7 @@ extension Ledger {
                 """, arguments: [entryID, i + 1, l.account, l.accountLabel, l.auxiliaryAccount, l.auxiliaryLabel, l.label,
                                  l.debit.cents, l.credit.cents, l.vatRate?.tenThousandths])
         }
+        if let content = try LedgerGuards.entryContent(db, id: entryID) { try LedgerGuards.link("entries", rowID: entryID, content: content, db: db) }
     }
 
     /// Posts the entries of issued documents that have none (a ledger whose

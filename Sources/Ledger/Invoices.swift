@@ -241,9 +241,16 @@ public struct SeriesFormat: Sendable {
 }
 
 /// A refused operation on documents: the user's mistake, with the reason.
-public struct InvoiceError: Error, CustomStringConvertible, Sendable, Equatable {
+/// A refused or impossible action on documents. Thrown before anything is
+/// written (the transaction rolls back), so it means "nothing done" (exit 2)
+/// unless the thrower says part of the work was committed (`done`).
+public struct InvoiceError: CommandFailure, Sendable, Equatable {
     public var message: String
-    public init(_ message: String) { self.message = message }
+    public var exitStatus: ExitStatus
+    public init(_ message: String, done: Bool = false) {
+        self.message = message
+        self.exitStatus = done ? .needsAttention : .nothingDone
+    }
     public var description: String { message }
 }
 
@@ -269,7 +276,9 @@ extension Ledger {
             try db.execute(sql: "UPDATE invoice SET status = 'discarded' WHERE id = ?", arguments: [existing.id])
             try appendAudit(db, at: now, actor: actor, action: "discard", invoiceID: existing.id, details: "regenerated")
         }
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO number_series(code, last_number) VALUES (?, 0)").execute(arguments: [new.series])
+        // Not INSERT OR IGNORE: "v15 ledger guards" refuses any insert of an existing series.
+        try db.cachedStatement(sql: "INSERT INTO number_series(code, last_number) SELECT ?, 0 WHERE NOT EXISTS (SELECT 1 FROM number_series WHERE code = ?)")
+            .execute(arguments: [new.series, new.series])
         let totals = InvoiceTotals(lines: new.lines.map { ($0.net, $0.vat) })
         var invoice = Invoice(id: nil, type: new.type, status: .proforma, number: nil, series: new.series, client: new.client,
                               payer: new.payer, site: new.site, periodStart: new.period.start.description,
@@ -399,6 +408,7 @@ extension Ledger {
             UPDATE site_day SET billed_file_id = current_file_id
             WHERE (site, day) IN (SELECT site, day FROM invoice_site_day WHERE invoice_id = ?)
             """, arguments: [id])
+        try LedgerGuards.recordRevenue(invoiceID: id, db: db)
         try db.execute(sql: """
             UPDATE late_revenue SET settled_at = ? WHERE settled_at IS NULL
               AND (site, day) IN (SELECT site, day FROM invoice_site_day WHERE invoice_id = ?)
@@ -499,6 +509,8 @@ extension Ledger {
     func appendAudit(_ db: Database, at: String, actor: String, action: String, invoiceID: Int64?, details: String) throws {
         try db.cachedStatement(sql: "INSERT INTO audit_log(at, actor, action, invoice_id, details) VALUES (?, ?, ?, ?, ?)")
             .execute(arguments: [at, actor, action, invoiceID, details])
+        let id = db.lastInsertedRowID
+        if let content = try LedgerGuards.auditContent(db, id: id) { try LedgerGuards.link("audit", rowID: id, content: content, db: db) }
     }
 
     public func auditLog(invoiceID: Int64? = nil) throws -> [AuditEntry] {

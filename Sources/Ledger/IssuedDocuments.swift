@@ -150,6 +150,12 @@ extension Ledger {
             """), arguments: [series]).map { (sequence: $0[0] as Int64, hash: $0[1] as String) } ?? (sequence: 0, hash: IssuedContent.genesis)
         for id in pending {
             guard let invoice = try Invoice.fetchOne(db, key: id) else { continue }
+            // Stored late only when Ardoise issued it (its `validate` is in the audit log): a document
+            // issued by SQL on the file is a break for `verify`, never repaired by storing it.
+            if !(atIssue && id == invoiceID), try !issuedByValidation(id, db: db) {
+                throw InvoiceError("\(invoice.number ?? "document \(id)") of series \(series) was not issued by Ardoise (no validation in the audit log): "
+                                   + "it is never stored nor chained; `ardoise verify` names it")
+            }
             let stored = try withLines(invoice, db)
             let references = try references(of: invoice, db: db)
             let files = try render(stored, references)
@@ -221,6 +227,8 @@ public struct ChainReport: Sendable {
     }
 
     public var series: [Series] = []
+    /// The audit log's and the journal entries' chains (`documents`: their links; rows before "v15 ledger guards" are not chained).
+    public var chains: [Series] = []
     public var breaks: [Break] = []
     public var intact: Bool { breaks.isEmpty }
 }
@@ -299,6 +307,9 @@ extension Ledger {
                 }
                 report.series.append(summary)
             }
+            let records = try verifyRecords(db)
+            report.breaks += records.breaks
+            report.chains = records.chains
             // A stored document whose invoice is no longer issued (rows rewritten under the triggers).
             for r in try Row.fetchAll(db, sql: """
                 SELECT d.series, COALESCE(v.number, '#' || d.invoice_id) FROM issued_document d LEFT JOIN invoice v ON v.id = d.invoice_id

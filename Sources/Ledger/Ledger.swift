@@ -17,7 +17,7 @@ public final class Ledger: Sendable {
 
     /// Whether opening may create a ledger that does not exist yet.
     public enum Creation: Sendable {
-        /// Create an empty, migrated ledger when there is none (import, run, demo).
+        /// Create an empty, migrated ledger when there is none (`init`, `demo`).
         case createIfMissing
         /// The ledger must exist: a mistyped `database:` path is an error, not a new empty ledger.
         case mustExist
@@ -90,7 +90,7 @@ public enum LedgerError: Error, CustomStringConvertible, Sendable, Equatable {
     public var description: String {
         switch self {
         case .missing(let path):
-            return "no ledger at `\(path)`: only `ardoise import`, `ardoise run` and `ardoise demo` create one; check `database:` in ardoise.yaml"
+            return "no ledger at `\(path)`: nothing done; check `database:` in ardoise.yaml, or create the ledger with `ardoise init` (`ardoise demo` makes its own)"
         case .internalInconsistency(let what):
             return "internal error: \(what)"
         }

@@ -19,13 +19,15 @@ extension Ledger {
     /// so another sender running at the same time skips it, and a sender that
     /// dies before recording the outcome leaves it to be tried again after the
     /// lease. Nil when nothing is due.
-    func claimDue<Mail: QueuedMail>(_ type: Mail.Type, now: Date, lease: TimeInterval) throws -> Mail? {
+    func claimDue<Mail: QueuedMail>(_ type: Mail.Type, now: Date, lease: TimeInterval, excluding tried: Set<Int64> = []) throws -> Mail? {
         try pool.write { db in
             let table = Mail.databaseTableName
+            let excluded = "[" + tried.sorted().map(String.init).joined(separator: ",") + "]"
             guard var mail = try Mail.fetchOne(db, sql: """
                 SELECT * FROM \(table) WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+                  AND id NOT IN (SELECT value FROM json_each(?))
                 ORDER BY next_attempt_at, id LIMIT 1
-                """, arguments: [Ledger.timestamp(now)]) else { return nil }
+                """, arguments: [Ledger.timestamp(now), excluded]) else { return nil }
             mail.attempts += 1
             mail.nextAttemptAt = Ledger.timestamp(now.addingTimeInterval(lease))
             try db.execute(sql: "UPDATE \(table) SET attempts = ?, next_attempt_at = ? WHERE id = ?",

@@ -89,6 +89,9 @@ public enum DeliveryOutcome: Sendable, Hashable {
     case temporary(error: String, retryAt: Date?)
     /// Refused for good (5xx, no recipient): the message fails.
     case refused(error: String)
+    /// Handed to the server, never acknowledged: perhaps delivered. The message fails
+    /// (status `failed`, the attempt `uncertain`) and only a person sends it again.
+    case uncertain(error: String)
 }
 
 extension Ledger {
@@ -139,8 +142,19 @@ extension Ledger {
     }
 
     /// Takes the oldest pending message due at `now` for one attempt, under a lease (see `claimDue`).
-    public func claimDueMail(now: Date, lease: TimeInterval) throws -> OutboxMessage? {
-        try claimDue(OutboxMessage.self, now: now, lease: lease)
+    /// `tried`: the messages a sending run already attempted, never attempted twice in one run.
+    public func claimDueMail(now: Date, lease: TimeInterval, excluding tried: Set<Int64> = []) throws -> OutboxMessage? {
+        try claimDue(OutboxMessage.self, now: now, lease: lease, excluding: tried)
+    }
+
+    /// How many pending messages are due at `now`, those in `tried` aside.
+    public func dueMailCount(now: Date, excluding tried: Set<Int64> = []) throws -> Int {
+        try pool.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+                  AND id NOT IN (SELECT value FROM json_each(?))
+                """, arguments: [Ledger.timestamp(now), "[" + tried.sorted().map(String.init).joined(separator: ",") + "]"]) ?? 0
+        }
     }
 
     /// Records how an attempt ended: the attempt row and the message's new
@@ -163,6 +177,10 @@ extension Ledger {
                     try db.execute(sql: "UPDATE outbox SET status = 'failed', next_attempt_at = NULL, last_error = ? WHERE id = ?",
                                    arguments: ["gave up after \(message.attempts) attempts: \(error)", outboxID])
                 }
+            case .uncertain(let error):
+                try OutboxAttempt(outboxId: outboxID, at: at, outcome: "uncertain", response: error).insert(db)
+                try db.execute(sql: "UPDATE outbox SET status = 'failed', next_attempt_at = NULL, last_error = ? WHERE id = ?",
+                               arguments: [error, outboxID])
             case .refused(let error):
                 try OutboxAttempt(outboxId: outboxID, at: at, outcome: "refused", response: error).insert(db)
                 try db.execute(sql: "UPDATE outbox SET status = 'failed', next_attempt_at = NULL, last_error = ? WHERE id = ?",

@@ -440,7 +440,8 @@ extension Ledger {
     }
 
     func nextNumber(_ db: Database, journal: String, label: String) throws -> Int {
-        try db.execute(sql: "INSERT OR IGNORE INTO journal (code, label) VALUES (?, ?)", arguments: [journal, label])
+        try db.execute(sql: "INSERT INTO journal (code, label) SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM journal WHERE code = ?)",
+                       arguments: [journal, label, journal])
         try db.execute(sql: "UPDATE journal SET last_number = last_number + 1 WHERE code = ?", arguments: [journal])
         return try Int.fetchOne(db, sql: "SELECT last_number FROM journal WHERE code = ?", arguments: [journal]) ?? 0
     }

@@ -169,7 +169,7 @@ extension Ledger {
             case .temporary(let error, let retryAt?)?:
                 try db.execute(sql: "UPDATE notice SET next_attempt_at = ?, last_error = ? WHERE id = ?",
                                arguments: [Ledger.timestamp(retryAt), error, id])
-            case .temporary(let error, nil)?, .refused(let error)?:
+            case .temporary(let error, nil)?, .refused(let error)?, .uncertain(let error)?:
                 try db.execute(sql: "UPDATE notice SET status = 'failed', next_attempt_at = NULL, last_error = ? WHERE id = ?",
                                arguments: [error, id])
             case nil:

@@ -422,6 +422,8 @@ enum Schema {
         registerReminders(&migrator)
         registerLoginAddresses(&migrator)
         registerImportConflicts(&migrator)
+        registerLedgerIdentity(&migrator)
+        LedgerGuards.register(&migrator)
         return migrator
     }
 }

@@ -20,18 +20,26 @@ public struct SMTPConfiguration: Sendable, Hashable {
     public var password: String?
     /// The envelope sender and `From:` address.
     public var fromAddress: String
-    /// The whole exchange, connection included, in seconds.
+    /// The whole exchange of one message, connection and QUIT included, in seconds.
     public var timeoutSeconds: Int
+    /// Connecting to the server (TCP, and the greeting's wait), in seconds.
+    public var connectTimeoutSeconds: Int
+    /// The wait for each reply of the server (after DATA, after QUIT included), in
+    /// seconds; a transfer making no progress for that long is abandoned too.
+    public var commandTimeoutSeconds: Int
 
     public init(host: String, port: Int = 587, startTLS: StartTLS = .required, username: String? = nil,
-                password: String? = nil, fromAddress: String, timeoutSeconds: Int = 60) {
+                password: String? = nil, fromAddress: String, timeoutSeconds: Int = 300, connectTimeoutSeconds: Int = 30,
+                commandTimeoutSeconds: Int = 60) {
         self.host = host
         self.port = port
         self.startTLS = startTLS
         self.username = username
         self.password = password
         self.fromAddress = fromAddress
-        self.timeoutSeconds = timeoutSeconds
+        self.timeoutSeconds = max(1, timeoutSeconds)
+        self.connectTimeoutSeconds = max(1, min(connectTimeoutSeconds, timeoutSeconds))
+        self.commandTimeoutSeconds = max(1, min(commandTimeoutSeconds, timeoutSeconds))
     }
 }
 
@@ -41,14 +49,24 @@ public enum DeliveryError: Error, Sendable, Hashable, CustomStringConvertible {
     case refused(code: Int, message: String)
     /// The server asked to try later (4xx), or the connection failed, dropped or timed out: retry.
     case temporary(code: Int?, message: String)
+    /// The message's content was handed over (DATA) and the server never said whether it took it
+    /// (no reply, a dropped connection): it may have been delivered. Never sent again
+    /// automatically (at most once); a person checks and resends (`ardoise outbox retry`).
+    case uncertain(message: String)
 
+    /// Whether trying again automatically is wrong: refused for good, or perhaps delivered already.
     public var isPermanent: Bool {
-        if case .refused = self { return true }
-        return false
+        switch self {
+        case .refused, .uncertain: return true
+        case .temporary: return false
+        }
     }
 
     public var description: String {
         switch self {
+        case .uncertain(let message):
+            return "delivery uncertain: the message was handed to the server, which did not acknowledge it (\(message)); "
+                + "it may have been delivered, so it is not sent again automatically: check with the recipient, then `ardoise outbox retry`"
         case .refused(let code, let message): return "refused (\(code)): \(message)"
         case .temporary(let code, let message): return "temporary failure\(code.map { " (\($0))" } ?? ""): \(message)"
         }
@@ -94,8 +112,13 @@ public struct SMTPSender: Sendable {
             _ = ardoise_curl_setopt_long(curl, CURLOPT_USE_SSL, Int(ssl.rawValue))
             if let u = c.username { _ = ardoise_curl_setopt_string(curl, CURLOPT_USERNAME, u) }
             if let p = c.password { _ = ardoise_curl_setopt_string(curl, CURLOPT_PASSWORD, p) }
+            // Every wait is bounded: the whole message, the connection, each reply of the
+            // server (QUIT's too, which libcurl otherwise waits 120 s for), a stalled transfer.
             _ = ardoise_curl_setopt_long(curl, CURLOPT_TIMEOUT, c.timeoutSeconds)
-            _ = ardoise_curl_setopt_long(curl, CURLOPT_CONNECTTIMEOUT, min(c.timeoutSeconds, 30))
+            _ = ardoise_curl_setopt_long(curl, CURLOPT_CONNECTTIMEOUT, c.connectTimeoutSeconds)
+            _ = ardoise_curl_setopt_long(curl, CURLOPT_SERVER_RESPONSE_TIMEOUT, c.commandTimeoutSeconds)
+            _ = ardoise_curl_setopt_long(curl, CURLOPT_LOW_SPEED_LIMIT, 1)
+            _ = ardoise_curl_setopt_long(curl, CURLOPT_LOW_SPEED_TIME, c.commandTimeoutSeconds)
             _ = ardoise_curl_setopt_long(curl, CURLOPT_NOSIGNAL, 1)
             _ = ardoise_curl_setopt_long(curl, CURLOPT_UPLOAD, 1)
             _ = ardoise_curl_setopt_long(curl, CURLOPT_INFILESIZE_LARGE, state.payload.count)
@@ -135,6 +158,9 @@ public struct SMTPSender: Sendable {
         }
         let detail = [curlMessage.isEmpty ? String(cString: curl_easy_strerror(code)) : curlMessage, lastReply]
             .filter { !$0.isEmpty }.joined(separator: "; server: ")
+        // The whole content went out and no reply to it came: delivered or not, nobody knows.
+        let handedOver = !state.payload.isEmpty && state.offset == state.payload.count && !(400...599).contains(responseCode)
+        if handedOver { throw .uncertain(message: detail) }
         throw Self.classify(curl: code, responseCode: responseCode, detail: detail)
     }
 

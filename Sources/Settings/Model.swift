@@ -280,14 +280,25 @@ public struct IndexSeries: Sendable, Hashable {
 
 /// The outgoing mail server, for sending invoices (used later by dispatch).
 public struct SMTPSettings: Sendable, Hashable {
-    public init(host: String, port: Int, startTLS: Bool, username: String? = nil, passwordEnvironmentVariable: String? = nil, fromAddress: String) {
+    public init(host: String, port: Int, startTLS: Bool, username: String? = nil, passwordEnvironmentVariable: String? = nil, fromAddress: String,
+                connectTimeoutSeconds: Int = SMTPSettings.defaultConnectTimeout, commandTimeoutSeconds: Int = SMTPSettings.defaultCommandTimeout,
+                messageTimeoutSeconds: Int = SMTPSettings.defaultMessageTimeout, runDeadlineSeconds: Int = SMTPSettings.defaultRunDeadline) {
         self.host = host
         self.port = port
         self.startTLS = startTLS
         self.username = username
         self.passwordEnvironmentVariable = passwordEnvironmentVariable
         self.fromAddress = fromAddress
+        self.connectTimeoutSeconds = connectTimeoutSeconds
+        self.commandTimeoutSeconds = commandTimeoutSeconds
+        self.messageTimeoutSeconds = messageTimeoutSeconds
+        self.runDeadlineSeconds = runDeadlineSeconds
     }
+
+    public static let defaultConnectTimeout = 30
+    public static let defaultCommandTimeout = 60
+    public static let defaultMessageTimeout = 300
+    public static let defaultRunDeadline = 1800
 
     public var host: String
     public var port: Int
@@ -296,6 +307,14 @@ public struct SMTPSettings: Sendable, Hashable {
     /// Name of the environment variable holding the password: never the password itself.
     public var passwordEnvironmentVariable: String?
     public var fromAddress: String
+    /// `connect_timeout`: connecting to the server, seconds.
+    public var connectTimeoutSeconds: Int
+    /// `command_timeout`: the wait for each reply of the server (after DATA and QUIT too), seconds.
+    public var commandTimeoutSeconds: Int
+    /// `message_timeout`: one message's whole exchange, seconds.
+    public var messageTimeoutSeconds: Int
+    /// `run_deadline`: how long a sending run (`outbox send`, the daily run) claims messages, seconds.
+    public var runDeadlineSeconds: Int
 }
 
 /// Where issued documents are posted: the sales journal and its accounts.

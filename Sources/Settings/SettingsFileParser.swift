@@ -67,7 +67,8 @@ struct SettingsFileParser {
                              "sites", "diner_categories", "revenue_types", "payers"]
     static let payerKeys = ["code", "legal_name", "siren", "vat_number", "address", "emails", "receivable_account"]
     static let indexKeys = ["code", "label", "values"]
-    static let smtpKeys = ["host", "port", "starttls", "username", "password_env", "from"]
+    static let smtpKeys = ["host", "port", "starttls", "username", "password_env", "from", "connect_timeout", "command_timeout",
+                           "message_timeout", "run_deadline"]
 
     /// The VAT rates of mainland France, in percent.
     static let frenchVATRates: [Percentage] = [
@@ -499,9 +500,14 @@ struct SettingsFileParser {
                              help: "write the sender address as `facturation@domain.fr`")
             }
         }
-        guard let host, let port, let startTLS, !passwordBroken, let from else { return nil }
+        let connect = reader.integer(f, "connect_timeout", in: 1...600, default: SMTPSettings.defaultConnectTimeout)
+        let command = reader.integer(f, "command_timeout", in: 1...600, default: SMTPSettings.defaultCommandTimeout)
+        let message = reader.integer(f, "message_timeout", in: 1...3600, default: SMTPSettings.defaultMessageTimeout)
+        let deadline = reader.integer(f, "run_deadline", in: 1...86400, default: SMTPSettings.defaultRunDeadline)
+        guard let host, let port, let startTLS, !passwordBroken, let from, let connect, let command, let message, let deadline else { return nil }
         return SMTPSettings(host: host, port: port, startTLS: startTLS, username: username,
-                            passwordEnvironmentVariable: passwordEnv, fromAddress: from)
+                            passwordEnvironmentVariable: passwordEnv, fromAddress: from, connectTimeoutSeconds: connect,
+                            commandTimeoutSeconds: command, messageTimeoutSeconds: message, runDeadlineSeconds: deadline)
     }
 
     func parseSeries(_ f: Fields) -> (NumberSeries, Origin)? {

@@ -8,21 +8,77 @@ import Ledger
 import Settings
 
 extension Workspace {
-    /// Opens the configured ledger, migrating it when a migration is pending.
-    /// Only the commands that bring data in (import, run, demo) pass
-    /// `creating: true`; for every other command a `database:` path with no
-    /// ledger is an error, not a new empty ledger that would answer "nothing".
-    public func openLedger(creating: Bool = false) throws(WorkspaceError) -> Ledger {
+    /// Opens the configured ledger, migrating it when a migration is pending,
+    /// and checks it is this seller's: a ledger recorded for another SIREN is
+    /// refused (nothing done), a ledger made before sellers were recorded
+    /// adopts the settings' SIREN (audited). Only `ardoise init` and `demo`
+    /// create a ledger (`creating: true`, the same as `initLedger` when there
+    /// is none); for every other command, `import` and `run` included, a
+    /// `database:` path with no ledger is an error, never a new empty ledger
+    /// numbering from 1 again.
+    public func openLedger(creating: Bool = false, actor: String = "ardoise") throws(WorkspaceError) -> Ledger {
         let path = config.databasePath
-        if !creating, !FileManager.default.fileExists(atPath: path) {
-            throw WorkspaceError(LedgerError.missing(path: path).description)
+        if !FileManager.default.fileExists(atPath: path) {
+            guard creating else { throw WorkspaceError(LedgerError.missing(path: path).description) }
+            return try initLedger(actor: actor)
+        }
+        let ledger: Ledger
+        do {
+            ledger = try Ledger(path: path, creation: .mustExist)
+        } catch {
+            throw WorkspaceError("the database `\(path)` cannot be opened: \(error)")
+        }
+        try checkSeller(of: ledger, actor: actor)
+        return ledger
+    }
+
+    /// Creates the configured ledger, empty and migrated, and records the
+    /// seller's SIREN and number series in it (`ardoise init`). Refused when
+    /// a file is already at the path: nothing is created over a ledger.
+    public func initLedger(actor: String = "ardoise") throws(WorkspaceError) -> Ledger {
+        let path = config.databasePath
+        if FileManager.default.fileExists(atPath: path) {
+            throw WorkspaceError("a ledger is already at `\(path)`: nothing done (`ardoise init` only creates one where there is none)")
         }
         do {
             let folder = (path as NSString).deletingLastPathComponent
-            if creating, !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-            return try Ledger(path: path, creation: creating ? .createIfMissing : .mustExist)
+            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            let ledger = try Ledger(path: path, creation: .createIfMissing)
+            let identity = try ledger.recordIdentity(siren: settings.seller.siren, series: seriesText, origin: .created, actor: actor)
+            guard identity.siren == settings.seller.siren else {
+                throw WorkspaceError(sellerMismatch(path: path, ledger: identity.siren))
+            }
+            return ledger
+        } catch let error as WorkspaceError {
+            throw error
         } catch {
-            throw WorkspaceError("the database `\(path)` cannot be opened: \(error)")
+            throw WorkspaceError("the database `\(path)` cannot be created: \(error)")
+        }
+    }
+
+    /// The settings' number series as the ledger records them.
+    var seriesText: String { settings.numberSeries.map(\.code).joined(separator: ", ") }
+
+    func sellerMismatch(path: String, ledger siren: String) -> String {
+        "the ledger `\(path)` is the ledger of SIREN \(siren), but the settings' seller is SIREN \(settings.seller.siren): nothing done; "
+            + "check `database:` in ardoise.yaml (or the seller in the settings); a new company starts its own ledger with `ardoise init`"
+    }
+
+    /// Refuses a ledger recorded for another seller; a ledger made before
+    /// sellers were recorded adopts the settings' (audited, once).
+    func checkSeller(of ledger: Ledger, actor: String) throws(WorkspaceError) {
+        do {
+            var identity = try ledger.identity()
+            if identity == nil {
+                identity = try ledger.recordIdentity(siren: settings.seller.siren, series: seriesText, origin: .adopted, actor: actor)
+            }
+            if let identity, identity.siren != settings.seller.siren {
+                throw WorkspaceError(sellerMismatch(path: ledger.path, ledger: identity.siren))
+            }
+        } catch let error as WorkspaceError {
+            throw error
+        } catch {
+            throw WorkspaceError("the seller of the ledger `\(ledger.path)` cannot be read: \(error)")
         }
     }
 

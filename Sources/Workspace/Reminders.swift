@@ -170,7 +170,10 @@ extension Workspace {
         let sender = SMTPSender(configuration: smtp)
         var sent = 0, cancelled = 0, failed = 0
         let facturX = try Workspace.facturX()
-        while let n = try ledger.claimDueNotice(now: now, lease: 600) {
+        // The sending run's deadline (`smtp.run_deadline`) bounds the notices too: the rest wait for the next run.
+        let clock = ContinuousClock(), start = clock.now
+        let deadline = Duration.seconds(settings.smtp?.runDeadlineSeconds ?? SMTPSettings.defaultRunDeadline)
+        while clock.now - start < deadline, let n = try ledger.claimDueNotice(now: now, lease: 600) {
             guard let id = n.id else { break }
             var attachments: [Attachment] = []
             if let invoiceID = n.invoiceId {
@@ -201,7 +204,7 @@ extension Workspace {
             switch outcome {
             case .sent: sent += 1
             case .temporary: failed += 1; stop = true
-            case .refused: failed += 1
+            case .refused, .uncertain: failed += 1
             }
             if stop { break }
         }
@@ -212,6 +215,7 @@ extension Workspace {
         do {
             return .sent(response: try sender.send(message))
         } catch {
+            if case .uncertain = error { return .uncertain(error: error.description) }
             if error.isPermanent { return .refused(error: error.description) }
             return .temporary(error: error.description, retryAt: policy.nextAttempt(after: attempts, at: now))
         }

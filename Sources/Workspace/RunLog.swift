@@ -85,6 +85,15 @@ public final class RunLock {
         _ = pid.withCString { write(fd, $0, strlen($0)) }
     }
 
+    /// The lock file of the database at `database`: beside the real file, symbolic
+    /// links (of the file and of its folders) resolved, so that two paths to one
+    /// ledger take one lock. A path that does not resolve is kept as given.
+    public static func path(beside database: String) -> String {
+        guard let resolved = realpath(database, nil) else { return database + ".lock" }
+        defer { free(resolved) }
+        return String(cString: resolved) + ".lock"
+    }
+
     deinit {
         flock(fd, LOCK_UN)
         close(fd)

@@ -65,17 +65,21 @@ public struct ScheduledRun {
         self.send = send
     }
 
-    /// The lock file of the workspace's database.
-    public var lockPath: String { workspace.config.databasePath + ".lock" }
+    /// The lock file of the workspace's database, beside the real file (a symbolic link to the database takes the same lock).
+    public var lockPath: String { RunLock.path(beside: workspace.config.databasePath) }
 
     public func run(on day: Day, now: Date = Date()) throws -> ScheduledRunReport {
+        // A mistyped `database:` is refused before the lock is taken: the run never starts a new ledger.
+        guard FileManager.default.fileExists(atPath: workspace.config.databasePath) else {
+            throw WorkspaceError(LedgerError.missing(path: workspace.config.databasePath).description)
+        }
         guard let lock = try RunLock(path: lockPath) else {
             throw WorkspaceError("another `ardoise run` holds the lock `\(lockPath)`: nothing done")
         }
         defer { withExtendedLifetime(lock) {} }
         var report = ScheduledRunReport(day: day)
         logger.info("run started", metadata: ["day": "\(day)", "database": "\(workspace.config.databasePath)"])
-        let ledger = try workspace.openLedger(creating: true)
+        let ledger = try workspace.openLedger(actor: actor)
 
         // 0. Documents issued before the sales journal existed get their entries (once).
         do {

@@ -11,7 +11,8 @@ public struct OutboxReport: Sendable {
     public struct Item: Sendable, Hashable {
         public var outboxID: Int64
         public var number: String
-        /// `sent`, `retry` (a temporary failure, tried again at `nextAttempt`) or `failed`.
+        /// `sent`, `retry` (a temporary failure, tried again at `nextAttempt`), `failed`, or `uncertain`
+        /// (handed to the server, never acknowledged: perhaps delivered; left to a person, see `outbox retry`).
         public var outcome: String
         /// The server's reply or the error.
         public var detail: String
@@ -25,7 +26,9 @@ public struct OutboxReport: Sendable {
 
     public var sent: [Item] { items.filter { $0.outcome == "sent" } }
     public var retrying: [Item] { items.filter { $0.outcome == "retry" } }
-    public var failed: [Item] { items.filter { $0.outcome == "failed" } }
+    /// Failed, and uncertain: both wait for a person.
+    public var failed: [Item] { items.filter { $0.outcome == "failed" || $0.outcome == "uncertain" } }
+    public var uncertain: [Item] { items.filter { $0.outcome == "uncertain" } }
 
     /// One line per message, then a summary.
     public var text: String {
@@ -34,7 +37,8 @@ public struct OutboxReport: Sendable {
             out += "\(i.outcome)\t\(i.number)\t\(i.detail)\(i.nextAttempt.map { "\tnext attempt \($0)" } ?? "")\n"
         }
         if let stoppedEarly { out += "stopped: \(stoppedEarly)\n" }
-        return out + "\(sent.count) sent, \(retrying.count) to retry, \(failed.count) failed\n"
+        return out + "\(sent.count) sent, \(retrying.count) to retry, \(failed.count) failed"
+            + (uncertain.isEmpty ? "" : " (\(uncertain.count) of delivery uncertain: check, then `ardoise outbox retry ID`)") + "\n"
     }
 }
 
@@ -48,23 +52,35 @@ public struct OutboxReport: Sendable {
 /// crash after the server accepted the message and before `sent` is
 /// recorded: the message is sent again after the lease, with the same
 /// Message-ID, so the receiver can recognise the repeat.
+///
+/// At most once in the other window: a message whose content was handed to
+/// the server (DATA) and never acknowledged (a stall, a dropped connection)
+/// may have been delivered; it is recorded `uncertain` (status `failed`) and
+/// never sent again automatically, only by `ardoise outbox retry`. No message
+/// is attempted twice in one run, every wait of the SMTP exchange is bounded
+/// (the settings' `smtp` timeouts), and a run stops claiming messages at its
+/// `deadline` (`smtp.run_deadline`): the rest wait for the next run.
 public struct OutboxSender: Sendable {
     public var ledger: Ledger
     public var documents: InvoiceDocuments
     public var facturX: FacturX
     public var smtp: SMTPConfiguration
     public var policy: RetryPolicy
-    /// How long a claimed message is left to its sender before another run may try it.
+    /// How long a claimed message is left to its sender before another run may try it
+    /// (never less than one message's whole exchange).
     public var lease: TimeInterval
+    /// How long a sending run may go on claiming messages, in seconds (nil: until none is due).
+    public var deadline: TimeInterval?
 
     public init(ledger: Ledger, documents: InvoiceDocuments, facturX: FacturX, smtp: SMTPConfiguration,
-                policy: RetryPolicy = .standard, lease: TimeInterval = 600) {
+                policy: RetryPolicy = .standard, lease: TimeInterval = 600, deadline: TimeInterval? = nil) {
         self.ledger = ledger
         self.documents = documents
         self.facturX = facturX
         self.smtp = smtp
         self.policy = policy
-        self.lease = lease
+        self.lease = max(lease, TimeInterval(smtp.timeoutSeconds + smtp.commandTimeoutSeconds + 60))
+        self.deadline = deadline
     }
 
     /// Sends every message due at `now` (and those falling due while it runs).
@@ -77,7 +93,17 @@ public struct OutboxSender: Sendable {
             return now.addingTimeInterval(TimeInterval(elapsed.seconds) + TimeInterval(elapsed.attoseconds) / 1e18)
         }
         let sender = SMTPSender(configuration: smtp)
-        while case let claimedAt = current(), let claimed = try ledger.claimDueMail(now: claimedAt, lease: lease), let id = claimed.id {
+        var tried = Set<Int64>()
+        while true {
+            let claimedAt = current()
+            if let deadline, claimedAt.timeIntervalSince(now) >= deadline {
+                if try ledger.dueMailCount(now: claimedAt, excluding: tried) > 0 {
+                    report.stoppedEarly = "the sending deadline (\(Int(deadline)) s, `smtp.run_deadline`) was reached; the other due messages wait for the next run"
+                }
+                break
+            }
+            guard let claimed = try ledger.claimDueMail(now: claimedAt, lease: lease, excluding: tried), let id = claimed.id else { break }
+            tried.insert(id)
             guard let stored = try ledger.invoice(id: claimed.invoiceId) else { continue }
             let number = stored.invoice.number ?? "#\(claimed.invoiceId)"
             let outcome: DeliveryOutcome
@@ -87,6 +113,7 @@ public struct OutboxSender: Sendable {
                 outcome = .sent(response: try sender.send(message))
             } catch let error as DeliveryError {
                 switch error {
+                case .uncertain: outcome = .uncertain(error: error.description)
                 case .refused: outcome = .refused(error: error.description)
                 case .temporary(let code, _):
                     unreachable = code == nil
@@ -109,6 +136,8 @@ public struct OutboxSender: Sendable {
                                           detail: "gave up after \(claimed.attempts) attempts: \(error)"))
             case .refused(let error):
                 report.items.append(.init(outboxID: id, number: number, outcome: "failed", detail: error))
+            case .uncertain(let error):
+                report.items.append(.init(outboxID: id, number: number, outcome: "uncertain", detail: error))
             }
             if unreachable {
                 // The server is down or dropping connections: trying every other
@@ -182,14 +211,15 @@ extension Workspace {
             password = value
         }
         return SMTPConfiguration(host: s.host, port: s.port, startTLS: s.startTLS ? .required : .none, username: s.username,
-                                 password: password, fromAddress: s.fromAddress)
+                                 password: password, fromAddress: s.fromAddress, timeoutSeconds: s.messageTimeoutSeconds,
+                                 connectTimeoutSeconds: s.connectTimeoutSeconds, commandTimeoutSeconds: s.commandTimeoutSeconds)
     }
 
     /// Sends the outbox's due messages over the settings' SMTP server and
     /// records every attempt; what `ardoise outbox send` and `ardoise run` call.
     public func sendOutbox(ledger: Ledger, now: Date = Date(), policy: RetryPolicy = .standard) throws -> OutboxReport {
         try OutboxSender(ledger: ledger, documents: documents, facturX: Workspace.facturX(), smtp: smtpConfiguration(),
-                         policy: policy).send(now: now)
+                         policy: policy, deadline: settings.smtp.map { TimeInterval($0.runDeadlineSeconds) }).send(now: now)
     }
 
     /// Makes failed or pending messages due now (all when `ids` is nil), with

@@ -10,8 +10,9 @@ public enum ChainReportFormat {
             if s.storedAfterIssue > 0 { out += " (\(s.storedAfterIssue) stored after issue: issued before documents were stored)" }
             out += "\n"
         }
+        for c in r.chains { out += "\(c.series): \(c.documents) rows chained, last hash \(c.lastHash)\n" }
         for b in r.breaks { out += "break\t\(b.number)\t\(b.kind)\t\(b.detail)\n" }
-        out += r.intact ? "intact: every chain and every stored file checks\n" : "\(r.breaks.count) breaks found\n"
+        out += r.intact ? "intact: every chain, every stored file and the revenue billed check\n" : "\(r.breaks.count) breaks found\n"
         return out
     }
 
@@ -21,6 +22,9 @@ public enum ChainReportFormat {
             ("series", JSON.array(r.series.map { s in
                 JSON.object([("series", JSON.string(s.series)), ("documents", String(s.documents)), ("not_stored", String(s.notStored)),
                              ("stored_after_issue", String(s.storedAfterIssue)), ("last_hash", JSON.string(s.lastHash))])
+            })),
+            ("chains", JSON.array(r.chains.map { c in
+                JSON.object([("chain", JSON.string(c.series)), ("rows", String(c.documents)), ("last_hash", JSON.string(c.lastHash))])
             })),
             ("breaks", JSON.array(r.breaks.map { b in
                 JSON.object([("series", JSON.string(b.series)), ("number", JSON.string(b.number)), ("kind", JSON.string(b.kind)),

@@ -7,7 +7,7 @@ import Settings
 
 /// A failure that stops a command before it could do its job (exit code 2):
 /// a missing configuration, unreadable settings, a database that cannot open.
-public struct WorkspaceError: Error, CustomStringConvertible, Sendable {
+public struct WorkspaceError: CommandFailure, Sendable {
     public var message: String
     public var diagnostics: [Diagnostic]
     public var sources: [String: SourceFile]
@@ -17,6 +17,7 @@ public struct WorkspaceError: Error, CustomStringConvertible, Sendable {
         self.sources = sources
     }
     public var description: String { message }
+    public var exitStatus: ExitStatus { .nothingDone }
 }
 
 /// Configuration, settings and contracts of one Ardoise installation, as

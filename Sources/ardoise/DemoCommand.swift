@@ -47,7 +47,7 @@ struct DemoCommand: ParsableCommand {
                 let summary = try DemoWorkspace.write(to: folder, sites: options.sites, clients: options.clients, month: options.month.text, seed: options.seed)
                 emit("generated \(summary.clients) clients, \(summary.sites) sites, \(summary.contracts) contracts in \(clock.now - start)\n")
                 let workspace = try Workspace.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
-                let ledger = try workspace.openLedger(creating: true)
+                let ledger = try workspace.openLedger(creating: true, actor: "demo")
                 start = clock.now
                 let results = workspace.importFiles([], into: ledger)
                 emit("imported \(results.count) files, \(results.map(\.rows).reduce(0, +)) rows, \(results.map(\.rejectedCount).reduce(0, +)) rejected, in \(clock.now - start)\n")

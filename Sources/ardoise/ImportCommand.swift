@@ -26,7 +26,7 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         try Outcome.run {
             let workspace = try Workspace.open(configPath: global.config)
-            let ledger = try workspace.openLedger(creating: true)
+            let ledger = try workspace.openLedger(actor: global.who)
             var results = workspace.importFiles(paths, into: ledger)
             // A conflict names the issued invoices whose revenue the corrected file changes.
             for i in results.indices where results[i].status == .conflict {

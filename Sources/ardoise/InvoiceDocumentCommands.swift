@@ -1,5 +1,6 @@
 import ArgumentParser
 import BillingModel
+import Diagnostics
 import Documents
 import Foundation
 import Ledger
@@ -52,13 +53,26 @@ extension InvoicesCommand {
                 let folder = URL(fileURLWithPath: directory ?? workspace.config.documentsDirectory)
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
                 let p = period?.period
-                var count = 0
-                // The stored bytes of each document, as issued.
+                var count = 0, refused = 0
+                // The stored bytes of each document, as issued. A document Ardoise never issued is
+                // not stored (verify names it): the others are written, exit 1.
                 for invoice in try ledger.invoices(status: .issued, period: p) {
-                    guard let number = invoice.number, let files = try workspace.issuedFiles(invoice, ledger: ledger, actor: global.who) else { continue }
+                    let files: IssuedFiles?
+                    do {
+                        files = try workspace.issuedFiles(invoice, ledger: ledger, actor: global.who)
+                    } catch let error as InvoiceError {
+                        printError("ardoise: \(error.message)")
+                        refused += 1
+                        continue
+                    }
+                    guard let number = invoice.number, let files else { continue }
                     try Data(files.xml).write(to: folder.appendingPathComponent("\(number).xml"))
                     if !xmlOnly { try Data(files.pdf).write(to: folder.appendingPathComponent("\(number).pdf")) }
                     count += 1
+                }
+                if refused > 0 {
+                    emit("wrote \(count) documents to \(folder.path); \(refused) not written (see above, and `ardoise verify`)\n")
+                    return ExitStatus.needsAttention.rawValue
                 }
                 emit("wrote \(count) documents to \(folder.path)\n")
                 return 0
@@ -72,8 +86,7 @@ enum DocumentFile {
         let workspace = try Workspace.open(configPath: global.config)
         let ledger = try workspace.openLedger()
         guard let stored = try ledger.invoice(idOrNumber: id) else {
-            printError("ardoise: no document `\(id)`")
-            return 1
+            return Outcome.notFound(id)
         }
         let bytes = try workspace.documentFile(stored, xml: xml, ledger: ledger, actor: global.who)
         let path = output ?? URL(fileURLWithPath: workspace.config.documentsDirectory)

@@ -42,8 +42,7 @@ struct InvoicesCommand: ParsableCommand {
             try Outcome.run {
                 let ledger = try Workspace.open(configPath: global.config).openLedger()
                 guard let s = try ledger.invoice(idOrNumber: id) else {
-                    printError("ardoise: no document `\(id)`")
-                    return 1
+                    return Outcome.notFound(id)
                 }
                 if format == .json { emit(InvoiceJSON.encode(s) + "\n"); return 0 }
                 let i = s.invoice

@@ -79,8 +79,7 @@ struct ExplainCommand: ParsableCommand {
         try Outcome.run {
             let ledger = try Workspace.open(configPath: global.config).openLedger()
             guard let s = try ledger.invoice(idOrNumber: id) else {
-                printError("ardoise: no document `\(id)`")
-                return 1
+                return Outcome.notFound(id)
             }
             emit("\(s.invoice.number ?? "proforma #\(s.invoice.id ?? 0)") for \(s.invoice.client), \(s.invoice.periodStart)..\(s.invoice.periodEnd)\n")
             for l in s.lines {

@@ -25,22 +25,30 @@ struct GlobalOptions: ParsableArguments {
 }
 
 /// The one place where failures become messages and exit codes:
-/// 0 done, 1 the input has errors, 2 the command could not run.
+/// 0 done, 1 done but a person must look, 2 nothing done. A failure says
+/// which it is (`CommandFailure.exitStatus`): refused, not found or invalid
+/// is 2; an error after part of the work was committed is 1.
 enum Outcome {
     static func run(_ body: () throws -> Int32) throws {
         do {
             let code = try body()
             if code != 0 { throw ExitCode(code) }
-        } catch let error as InvoiceError {
-            printError("ardoise: \(error.message)")
-            throw ExitCode(1)
         } catch let error as WorkspaceError {
             if !error.diagnostics.isEmpty {
                 printError(DiagnosticRenderer(sources: error.sources).render(error.diagnostics, format: .text), terminator: "")
             }
             printError("ardoise: \(error.message)")
-            throw ExitCode(2)
+            throw ExitCode(error.exitStatus.rawValue)
+        } catch let error as any CommandFailure {
+            printError("ardoise: \(error.description)")
+            throw ExitCode(error.exitStatus.rawValue)
         }
+    }
+
+    /// A document asked for by id or number that the ledger does not hold: nothing done.
+    static func notFound(_ id: String) -> Int32 {
+        printError("ardoise: no document `\(id)`")
+        return ExitStatus.nothingDone.rawValue
     }
 }
 

@@ -9,7 +9,7 @@ import TestSupport
 import Workspace
 
 /// A workspace over a copy of the repository's rules (edited by `edit`), a
-/// fresh SQLite ledger and an empty inbox.
+/// fresh SQLite ledger (created as `ardoise init` does) and an empty inbox.
 struct Scratch {
     let workspace: Workspace
     let dir: URL
@@ -35,6 +35,7 @@ struct Scratch {
         """.write(to: dir.appendingPathComponent("ardoise.yaml"), atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("inbox"), withIntermediateDirectories: true)
         workspace = try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
+        _ = try workspace.initLedger(actor: "test")
     }
 
     func write(_ name: String, _ text: String) throws {

@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 /// A small realistic workspace (`ardoise demo generate --sites 2 --clients 12`,
-/// its inbox imported) copied into a temporary folder for each test.
+/// `ardoise init`, its inbox imported) copied into a temporary folder for each test.
 struct ScratchWorkspace {
     let dir: URL
 
@@ -12,9 +12,7 @@ struct ScratchWorkspace {
     private static let template: Result<URL, HarnessError> = {
         let dir = Repository.temporaryDirectory("ardoise-cli-template")
         do {
-            let generate = try Executable.run(["demo", "generate", "--out", "ws", "--sites", "2", "--clients", "12"], in: dir)
-            guard generate.status == 0 else { return .failure(HarnessError("demo generate failed: \(generate)")) }
-            let ws = dir.appendingPathComponent("ws")
+            let ws = try Executable.demoWorkspace(in: dir)
             let imported = try Executable.run(["import"], in: ws)
             guard imported.status == 0 else { return .failure(HarnessError("import failed: \(imported)")) }
             return .success(ws)

@@ -38,7 +38,7 @@ import TestSupport
         expectRuns(match)
         #expect(match.stdout == "payment \(unmatchedID)\t\(second.number)\t12.34\n")
         expectRuns(try ws.run("payments", "unmatch", unmatchedID, second.number))
-        expectRuns(try ws.run("payments", "match", "999", second.number), 1)
+        expectRuns(try ws.run("payments", "match", "999", second.number), 2)  // refused: nothing done
 
         let receivables = try ws.run("receivables", "--as-of", "2027-01-15")
         expectRuns(receivables)
@@ -54,15 +54,15 @@ import TestSupport
         #expect(states.stdout.contains("\(second.number)\t"))
 
         expectRuns(try ws.run("reminders", "pause", second.number, "--reason", "litige"))
-        expectRuns(try ws.run("reminders", "pause", second.number, "--reason", "again"), 1)
-        expectRuns(try ws.run("reminders", "pause", "NOBODY", "--reason", "x"), 1)
+        expectRuns(try ws.run("reminders", "pause", second.number, "--reason", "again"), 2)
+        expectRuns(try ws.run("reminders", "pause", "NOBODY", "--reason", "x"), 2)
         let planned = try ws.run("reminders", "list", "--date", "2026-11-20", "--until", "2027-01-31")
         expectRuns(planned)
         #expect(planned.stdout.contains("planned\t"))
         #expect(!planned.stdout.contains("\(second.number)/"), "a paused invoice has nothing planned")
         #expect(!planned.stdout.contains("\(first.number)/"), "a paid invoice has nothing planned")
         expectRuns(try ws.run("reminders", "resume", second.number))
-        expectRuns(try ws.run("reminders", "resume", second.number), 1)
+        expectRuns(try ws.run("reminders", "resume", second.number), 2)
         #expect(try ledger.auditLog().contains { $0.action == "reminders pause" && $0.details == "\(second.number): litige" })
 
         let send = try ws.run("reminders", "send")

@@ -238,6 +238,7 @@ struct OutboxSendingTests {
              + "\nsmtp:\n  host: 127.0.0.1\n  port: \(server.port)\n  starttls: false\n  from: factures@serenest.example\n")
             .write(to: settings, atomically: true, encoding: .utf8)
         let ws = try Workspace.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
+        _ = try ws.initLedger(actor: "test")
         let run = ScheduledRun(workspace: ws, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         let first = try run.run(on: BilledMonth.issueDay)
         let issued = try ws.openLedger(creating: true).invoices(status: .issued)

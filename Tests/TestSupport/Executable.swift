@@ -58,6 +58,22 @@ public enum Executable {
     }
 }
 
+extension Executable {
+    /// `ardoise demo generate --out NAME --sites S --clients C` in `root`, then
+    /// `ardoise init` in the workspace: a ledger is only ever created
+    /// explicitly, so every command test starts from here (or `demo run`).
+    /// Returns the workspace folder.
+    public static func demoWorkspace(in root: URL, named name: String = "ws", sites: Int = 2, clients: Int = 12,
+                                     extra: [String] = []) throws -> URL {
+        let generate = try run(["demo", "generate", "--out", name, "--sites", "\(sites)", "--clients", "\(clients)"] + extra, in: root)
+        guard generate.status == 0 else { throw HarnessError("demo generate failed: \(generate)") }
+        let ws = root.appendingPathComponent(name)
+        let created = try run(["init"], in: ws)
+        guard created.status == 0 else { throw HarnessError("init failed: \(created)") }
+        return ws
+    }
+}
+
 public struct HarnessError: Error, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }

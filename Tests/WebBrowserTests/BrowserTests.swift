@@ -16,9 +16,7 @@ struct BrowserTests {
     /// A small month billed on 2 November: automatic contracts issued, the others waiting for an accountant.
     static func workspace() throws -> URL {
         let root = Repository.temporaryDirectory("ardoise-browser")
-        let generate = try Executable.run(["demo", "generate", "--out", "ws", "--sites", "2", "--clients", "12"], in: root)
-        guard generate.status == 0 else { throw HarnessError("\(generate)") }
-        let ws = root.appendingPathComponent("ws")
+        let ws = try Executable.demoWorkspace(in: root)
         for args in [["import"], ["bill", "--period", "2026-10", "--date", "2026-11-02"]] {
             let r = try Executable.run(args, in: ws)
             guard r.status == 0 else { throw HarnessError("\(r)") }

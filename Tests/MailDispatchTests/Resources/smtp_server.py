@@ -5,6 +5,12 @@ Usage: smtp_server.py MODE OUTDIR   with MODE one of
   refuse  - aiosmtpd answering RCPT with 550 (permanent)
   later   - aiosmtpd answering RCPT with 451 (temporary)
   drop    - a plain socket that greets then closes the connection mid-dialogue
+Misbehaving servers (plain sockets speaking just enough SMTP; each message
+whose data arrived is written to OUTDIR/N.json with its Message-ID):
+  stall-after-data  - takes the message's data, then never answers it
+  stall-on-quit     - accepts the message (250), then never answers QUIT
+  silent            - accepts the connection and never says a word
+  later-then-accept - answers the first RCPT with 451, every later one with 250
 Prints `PORT n` on its first line once it listens, then runs until killed
 or until its standard input closes."""
 import base64
@@ -76,11 +82,90 @@ def drop_server(port):
     threading.Thread(target=serve, daemon=True).start()
 
 
+def wait_until_closed(conn):
+    """Stalls: reads and ignores whatever comes until the client gives up."""
+    try:
+        while conn.recv(4096):
+            pass
+    except OSError:
+        pass
+    conn.close()
+
+
+def scripted_server(port, mode, outdir):
+    state = {"rcpts": 0, "messages": 0}
+    lock = threading.Lock()
+    srv = socket.socket()
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("127.0.0.1", port))
+    srv.listen(16)
+
+    def session(conn):
+        if mode == "silent":
+            wait_until_closed(conn)
+            return
+        f = conn.makefile("rb")
+
+        def say(line):
+            conn.sendall(line.encode() + b"\r\n")
+        say("220 localhost ESMTP")
+        while True:
+            line = f.readline()
+            if not line:
+                conn.close()
+                return
+            cmd = line.strip().upper()
+            if cmd.startswith(b"EHLO") or cmd.startswith(b"HELO"):
+                say("250 localhost")
+            elif cmd.startswith(b"MAIL"):
+                say("250 OK")
+            elif cmd.startswith(b"RCPT"):
+                with lock:
+                    state["rcpts"] += 1
+                    first = state["rcpts"] == 1
+                say("451 4.3.0 try again later" if mode == "later-then-accept" and first else "250 OK")
+            elif cmd == b"DATA":
+                say("354 end with <CRLF>.<CRLF>")
+                data = b""
+                while True:
+                    chunk = f.readline()
+                    if not chunk or chunk == b".\r\n":
+                        break
+                    data += chunk
+                with lock:
+                    state["messages"] += 1
+                    n = state["messages"]
+                msg = email.message_from_bytes(data)
+                with open(os.path.join(outdir, f"{n}.json"), "w") as out:
+                    json.dump({"message_id": msg["Message-ID"], "subject": msg["Subject"], "mode": mode}, out)
+                if mode == "stall-after-data":
+                    wait_until_closed(conn)
+                    return
+                say("250 2.0.0 Message accepted for delivery")
+            elif cmd == b"QUIT":
+                if mode == "stall-on-quit":
+                    wait_until_closed(conn)
+                    return
+                say("221 bye")
+                conn.close()
+                return
+            else:
+                say("250 OK" if cmd in (b"RSET", b"NOOP") else "502 5.5.2 not implemented")
+
+    def serve():
+        while True:
+            conn, _ = srv.accept()
+            threading.Thread(target=session, args=(conn,), daemon=True).start()
+    threading.Thread(target=serve, daemon=True).start()
+
+
 def main():
     mode, outdir = sys.argv[1], sys.argv[2]
     port = free_port()
     if mode == "drop":
         drop_server(port)
+    elif mode in ("stall-after-data", "stall-on-quit", "silent", "later-then-accept"):
+        scripted_server(port, mode, outdir)
     else:
         from aiosmtpd.controller import Controller
         controller = Controller(Handler(mode, outdir), hostname="127.0.0.1", port=port)

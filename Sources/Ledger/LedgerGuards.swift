@@ -1,0 +1,315 @@
+import BillingModel
+import Foundation
+import GRDB
+
+/// "v15 ledger guards": what `sqlite3` on the file could still do unseen.
+///
+/// Triggers close the gaps left by earlier migrations: a document is born a
+/// proforma (an INSERT never issues one, in a closed month or elsewhere); a
+/// number series or a journal is created once, at 0 (`INSERT OR REPLACE`
+/// deletes the old row without firing DELETE triggers unless
+/// `recursive_triggers` is on, so the BEFORE INSERT trigger, which still sees
+/// the old row, refuses it); ticket lines are append-only; the site-days and
+/// the revenue an issued document billed never change.
+///
+/// Chains make the rest visible to `ardoise verify` even after `DROP
+/// TRIGGER`: each audit-log row and each journal entry gets a link in
+/// `record_chain`, written in the same transaction, whose hash covers the
+/// row (an entry with its lines) and the previous link's hash; each issued
+/// document keeps a hash of the ticket lines it billed per site-day
+/// (`invoice_revenue`). Rows older than the migration are not chained:
+/// `record_chain_start` says where each chain starts.
+enum LedgerGuards {
+    static let genesis = String(repeating: "0", count: 64)
+
+    static func register(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v15 ledger guards") { db in
+            try db.execute(sql: """
+                CREATE TRIGGER invoice_born_proforma BEFORE INSERT ON invoice
+                  WHEN NEW.status <> 'proforma' OR NEW.number IS NOT NULL
+                  BEGIN SELECT RAISE(ABORT, 'a document is created as a proforma: only validation issues it, with its number, entry and chain link'); END;
+                CREATE TRIGGER number_series_created_once BEFORE INSERT ON number_series
+                  WHEN NEW.last_number <> 0 OR EXISTS (SELECT 1 FROM number_series WHERE code = NEW.code)
+                  BEGIN SELECT RAISE(ABORT, 'a number series is created once, at 0: its numbers only move forward by one'); END;
+                CREATE TRIGGER number_series_no_delete BEFORE DELETE ON number_series
+                  WHEN OLD.last_number > 0
+                  BEGIN SELECT RAISE(ABORT, 'a number series that gave numbers is never deleted'); END;
+                CREATE TRIGGER journal_created_once BEFORE INSERT ON journal
+                  WHEN NEW.last_number <> 0 OR EXISTS (SELECT 1 FROM journal WHERE code = NEW.code)
+                  BEGIN SELECT RAISE(ABORT, 'a journal is created once, at 0: its numbers only move forward by one'); END;
+                CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal
+                  WHEN OLD.last_number > 0
+                  BEGIN SELECT RAISE(ABORT, 'a journal that numbered entries is never deleted'); END;
+                CREATE TRIGGER ticket_line_append_only_update BEFORE UPDATE ON ticket_line
+                  BEGIN SELECT RAISE(ABORT, 'ticket lines are kept as imported: a corrected file is imported again'); END;
+                CREATE TRIGGER ticket_line_append_only_delete BEFORE DELETE ON ticket_line
+                  BEGIN SELECT RAISE(ABORT, 'ticket lines are kept as imported: a corrected file is imported again'); END;
+                CREATE TRIGGER invoice_site_day_frozen_insert BEFORE INSERT ON invoice_site_day
+                  WHEN (SELECT status FROM invoice WHERE id = NEW.invoice_id) <> 'proforma'
+                  BEGIN SELECT RAISE(ABORT, 'the site-days of an issued invoice never change'); END;
+                CREATE TRIGGER invoice_site_day_frozen_update BEFORE UPDATE ON invoice_site_day
+                  WHEN (SELECT status FROM invoice WHERE id = OLD.invoice_id) <> 'proforma'
+                  BEGIN SELECT RAISE(ABORT, 'the site-days of an issued invoice never change'); END;
+                CREATE TRIGGER invoice_site_day_frozen_delete BEFORE DELETE ON invoice_site_day
+                  WHEN (SELECT status FROM invoice WHERE id = OLD.invoice_id) <> 'proforma'
+                  BEGIN SELECT RAISE(ABORT, 'the site-days of an issued invoice never change'); END;
+
+                CREATE TABLE record_chain_start (
+                  chain TEXT PRIMARY KEY CHECK (chain = 'audit' OR chain = 'entries'),
+                  first_row_id INTEGER NOT NULL CHECK (first_row_id >= 1),
+                  started_at TEXT NOT NULL
+                );
+                INSERT INTO record_chain_start (chain, first_row_id, started_at)
+                  SELECT 'audit', COALESCE(MAX(id), 0) + 1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now') FROM audit_log;
+                INSERT INTO record_chain_start (chain, first_row_id, started_at)
+                  SELECT 'entries', COALESCE(MAX(id), 0) + 1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now') FROM journal_entry;
+                CREATE TRIGGER record_chain_start_frozen_update BEFORE UPDATE ON record_chain_start
+                  BEGIN SELECT RAISE(ABORT, 'where a chain starts never changes'); END;
+                CREATE TRIGGER record_chain_start_frozen_delete BEFORE DELETE ON record_chain_start
+                  BEGIN SELECT RAISE(ABORT, 'where a chain starts never changes'); END;
+                CREATE TRIGGER record_chain_start_once BEFORE INSERT ON record_chain_start
+                  BEGIN SELECT RAISE(ABORT, 'where a chain starts never changes'); END;
+
+                CREATE TABLE record_chain (
+                  chain TEXT NOT NULL CHECK (chain = 'audit' OR chain = 'entries'),
+                  sequence INTEGER NOT NULL CHECK (sequence >= 1),
+                  row_id INTEGER NOT NULL,
+                  previous_hash TEXT NOT NULL CHECK (length(previous_hash) = 64),
+                  hash TEXT NOT NULL CHECK (length(hash) = 64),
+                  PRIMARY KEY (chain, sequence),
+                  UNIQUE (chain, row_id)
+                ) WITHOUT ROWID;
+                CREATE TRIGGER record_chain_linked BEFORE INSERT ON record_chain
+                  WHEN NEW.sequence <> COALESCE((SELECT MAX(sequence) FROM record_chain WHERE chain = NEW.chain), 0) + 1
+                    OR NEW.previous_hash IS NOT COALESCE((SELECT hash FROM record_chain WHERE chain = NEW.chain AND sequence = NEW.sequence - 1),
+                                                         '0000000000000000000000000000000000000000000000000000000000000000')
+                  BEGIN SELECT RAISE(ABORT, 'a record joins its chain right after the previous one, with its hash'); END;
+                CREATE TRIGGER record_chain_frozen_update BEFORE UPDATE ON record_chain
+                  BEGIN SELECT RAISE(ABORT, 'a chain link never changes'); END;
+                CREATE TRIGGER record_chain_frozen_delete BEFORE DELETE ON record_chain
+                  BEGIN SELECT RAISE(ABORT, 'a chain link is never deleted'); END;
+
+                CREATE TABLE invoice_revenue (
+                  invoice_id INTEGER NOT NULL REFERENCES invoice(id),
+                  site TEXT NOT NULL,
+                  day INTEGER NOT NULL,
+                  client TEXT NOT NULL,
+                  file_id INTEGER NOT NULL REFERENCES imported_file(id),
+                  lines INTEGER NOT NULL CHECK (lines >= 0),
+                  hash TEXT NOT NULL CHECK (length(hash) = 64),
+                  PRIMARY KEY (invoice_id, site, day)
+                ) WITHOUT ROWID;
+                CREATE TRIGGER invoice_revenue_of_issued BEFORE INSERT ON invoice_revenue
+                  WHEN (SELECT status FROM invoice WHERE id = NEW.invoice_id) IS NOT 'issued'
+                    OR EXISTS (SELECT 1 FROM invoice_revenue WHERE invoice_id = NEW.invoice_id AND site = NEW.site AND day = NEW.day)
+                  BEGIN SELECT RAISE(ABORT, 'the revenue of a document is recorded once, when it is issued'); END;
+                CREATE TRIGGER invoice_revenue_frozen_update BEFORE UPDATE ON invoice_revenue
+                  BEGIN SELECT RAISE(ABORT, 'the revenue an issued invoice billed never changes'); END;
+                CREATE TRIGGER invoice_revenue_frozen_delete BEFORE DELETE ON invoice_revenue
+                  BEGIN SELECT RAISE(ABORT, 'the revenue an issued invoice billed never changes'); END;
+                """)
+        }
+    }
+
+    // MARK: - Canonical contents
+
+    /// The text an audit row's link hashes (with the previous hash appended).
+    static func auditContent(_ db: Database, id: Int64) throws -> String? {
+        guard let r = try Row.fetchOne(db.cachedStatement(sql: "SELECT at, actor, action, invoice_id, details FROM audit_log WHERE id = ?"),
+                                       arguments: [id]) else { return nil }
+        let invoice: Int64? = r[3]
+        return [
+            "format: \"ardoise-audit/1\"",
+            "id: \(id)",
+            "at: \(IssuedContent.quote(r[0]))",
+            "actor: \(IssuedContent.quote(r[1]))",
+            "action: \(IssuedContent.quote(r[2]))",
+            "invoice: \(invoice.map(String.init) ?? "null")",
+            "details: \(IssuedContent.quote(r[4]))",
+        ].joined(separator: "\n") + "\n"
+    }
+
+    /// The text a journal entry's link hashes: the entry and its lines.
+    static func entryContent(_ db: Database, id: Int64) throws -> String? {
+        guard let e = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT journal, number, entry_date, piece_ref, piece_date, validation_date, invoice_id, created_at FROM journal_entry WHERE id = ?
+            """), arguments: [id]) else { return nil }
+        let invoice: Int64? = e[6], number: Int64 = e[1]
+        var out = [
+            "format: \"ardoise-entry/1\"",
+            "id: \(id)",
+            "journal: \(IssuedContent.quote(e[0]))",
+            "number: \(number)",
+            "date: \(IssuedContent.quote(e[2]))",
+            "piece: \(IssuedContent.quote(e[3]))",
+            "piece_date: \(IssuedContent.quote(e[4]))",
+            "validation_date: \(IssuedContent.quote(e[5]))",
+            "invoice: \(invoice.map(String.init) ?? "null")",
+            "created_at: \(IssuedContent.quote(e[7]))",
+        ]
+        for l in try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT position, account, account_label, auxiliary_account, auxiliary_label, label, debit, credit, vat_rate
+            FROM journal_entry_line WHERE entry_id = ? ORDER BY position
+            """), arguments: [id]) {
+            func str(_ v: String?) -> String { v.map(IssuedContent.quote) ?? "null" }
+            let position: Int64 = l[0], debit: Int64 = l[6], credit: Int64 = l[7], rate: Int64? = l[8]
+            out.append("line \(position): [\(IssuedContent.quote(l[1])),\(IssuedContent.quote(l[2])),\(str(l[3])),\(str(l[4])),"
+                       + "\(IssuedContent.quote(l[5])),\(debit),\(credit),\(rate.map(String.init) ?? "null")]")
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    static func linkHash(content: String, previous: String) -> String {
+        ContentHash.sha256((content + "previous: \(IssuedContent.quote(previous))\n").utf8)
+    }
+
+    /// Appends the link of row `rowID` to `chain`, in the caller's transaction.
+    static func link(_ chain: String, rowID: Int64, content: String, db: Database) throws {
+        let last = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT sequence, hash FROM record_chain WHERE chain = ? ORDER BY sequence DESC LIMIT 1
+            """), arguments: [chain])
+        let sequence: Int64 = (last?[0] as Int64? ?? 0) + 1
+        let previous: String = last?[1] ?? genesis
+        try db.cachedStatement(sql: "INSERT INTO record_chain (chain, sequence, row_id, previous_hash, hash) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [chain, sequence, rowID, previous, linkHash(content: content, previous: previous)])
+    }
+
+    // MARK: - Revenue billed
+
+    /// The hash of the ticket lines of `client` at `site` on `day` in register file `fileID`, and how many:
+    /// the SHA-256 of `ardoise-revenue/1` and one JSON array per line, in line order. SQLite writes
+    /// the text (json_array, group_concat): a month's invoice hashes its thousands of lines in one statement.
+    static func revenueHash(_ db: Database, fileID: Int64, site: String, day: Int64, client: String) throws -> (lines: Int, hash: String) {
+        let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT COUNT(*), COALESCE(group_concat(j, char(10)), '') FROM (
+              SELECT json_array(line, ticket, register, time, badge, category, activity, article, label, quantity, unit_price, vat_rate,
+                                amount, employer_share) AS j
+              FROM ticket_line WHERE file_id = ? AND site = ? AND day = ? AND client = ? ORDER BY line)
+            """), arguments: [fileID, site, day, client])
+        let count: Int = row?[0] ?? 0
+        let text: String = row?[1] ?? ""
+        return (count, ContentHash.sha256(("ardoise-revenue/1\n" + text + "\n").utf8))
+    }
+
+    /// Records the revenue document `invoiceID` billed, per site-day, as it is issued.
+    static func recordRevenue(invoiceID: Int64, db: Database) throws {
+        let siteDays = try Row.fetchAll(db.cachedStatement(sql: "SELECT site, day, client, file_id FROM invoice_site_day WHERE invoice_id = ?"),
+                                        arguments: [invoiceID])
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO invoice_revenue (invoice_id, site, day, client, file_id, lines, hash) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        for s in siteDays {
+            let site: String = s[0], day: Int64 = s[1], client: String = s[2], file: Int64 = s[3]
+            let r = try revenueHash(db, fileID: file, site: site, day: day, client: client)
+            try insert.execute(arguments: [invoiceID, site, day, client, file, r.lines, r.hash])
+        }
+    }
+}
+
+extension Ledger {
+    /// Whether `invoiceID` was issued by Ardoise's validation: its `validate` row is in the audit log.
+    /// A document without it was issued by other means (SQL on the file) and is never stored late.
+    func issuedByValidation(_ invoiceID: Int64, db: Database) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM audit_log WHERE invoice_id = ? AND action = 'validate')"),
+                          arguments: [invoiceID]) ?? false
+    }
+
+    /// The breaks of the audit-log and journal chains, of the revenue issued
+    /// documents billed, and documents issued outside validation.
+    func verifyRecords(_ db: Database) throws -> (breaks: [ChainReport.Break], chains: [ChainReport.Series]) {
+        var breaks: [ChainReport.Break] = []
+        var chains: [ChainReport.Series] = []
+        let starts = Dictionary(try Row.fetchAll(db, sql: "SELECT chain, first_row_id FROM record_chain_start").map { ($0[0] as String, $0[1] as Int64) },
+                                uniquingKeysWith: { a, _ in a })
+        for (chain, table, name, content) in [("audit", "audit_log", "audit log", LedgerGuards.auditContent),
+                                              ("entries", "journal_entry", "journal entries", LedgerGuards.entryContent)] {
+            func broken(_ what: String, _ kind: String, _ detail: String) {
+                breaks.append(.init(series: name, number: what, kind: kind, detail: detail))
+            }
+            guard let start = starts[chain] else {
+                broken(name, "chain", "the chain's start is not recorded (`record_chain_start`): it was deleted")
+                continue
+            }
+            var summary = ChainReport.Series(series: name, documents: 0, notStored: 0, storedAfterIssue: 0, lastHash: LedgerGuards.genesis)
+            var expected = (sequence: Int64(1), previous: LedgerGuards.genesis)
+            let links = try Row.fetchCursor(db, sql: "SELECT sequence, row_id, previous_hash, hash FROM record_chain WHERE chain = ? ORDER BY sequence",
+                                            arguments: [chain])
+            while let l = try links.next() {
+                let sequence: Int64 = l[0], rowID: Int64 = l[1], previous: String = l[2], hash: String = l[3]
+                let label = "\(chain == "audit" ? "audit log row" : "journal entry") #\(rowID)"
+                summary.documents += 1
+                if sequence != expected.sequence {
+                    broken(label, "sequence", "link \(sequence) of the chain, expected \(expected.sequence): \(sequence - expected.sequence) links before it were deleted")
+                }
+                if previous != expected.previous {
+                    broken(label, "chain", "records previous hash \(previous), the link before it has \(expected.previous)")
+                }
+                if let text = try content(db, rowID) {
+                    if LedgerGuards.linkHash(content: text, previous: previous) != hash {
+                        broken(label, "content", "the \(chain == "audit" ? "audit row" : "entry or its lines") changed since it was written")
+                    }
+                } else {
+                    broken(label, "deleted", "chained when written, no longer in `\(table)`")
+                }
+                expected = (sequence + 1, hash)
+                summary.lastHash = hash
+            }
+            for r in try Row.fetchAll(db, sql: """
+                SELECT t.id FROM \(table) t WHERE t.id >= ? AND NOT EXISTS (SELECT 1 FROM record_chain c WHERE c.chain = ? AND c.row_id = t.id)
+                ORDER BY t.id
+                """, arguments: [start, chain]) {
+                let id: Int64 = r[0]
+                broken("\(chain == "audit" ? "audit log row" : "journal entry") #\(id)", "not chained", "written after the chain started (row \(start)) without its link: not written by Ardoise")
+            }
+            chains.append(summary)
+        }
+
+        // Documents issued by other means than validation: no `validate` row in the audit log.
+        for r in try Row.fetchAll(db, sql: """
+            SELECT v.series, v.number FROM invoice v WHERE v.status = 'issued'
+              AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.invoice_id = v.id AND a.action = 'validate')
+            ORDER BY v.series, length(v.number), v.number
+            """) {
+            breaks.append(.init(series: r[0], number: r[1], kind: "issued outside Ardoise",
+                                detail: "issued without validation (no `validate` in the audit log): never stored nor chained by Ardoise"))
+        }
+
+        // The revenue each document issued since the chains started billed, per site-day.
+        let auditStart = starts["audit"] ?? Int64.max
+        let issued = try Row.fetchAll(db, sql: """
+            SELECT v.id, v.series, v.number FROM invoice v WHERE v.status = 'issued'
+              AND (EXISTS (SELECT 1 FROM invoice_revenue r WHERE r.invoice_id = v.id)
+                   OR EXISTS (SELECT 1 FROM audit_log a WHERE a.invoice_id = v.id AND a.action = 'validate' AND a.id >= ?))
+            ORDER BY v.id
+            """, arguments: [auditStart])
+        for d in issued {
+            let id: Int64 = d[0], series: String = d[1], number: String = d[2]
+            func broken(_ detail: String) { breaks.append(.init(series: series, number: number, kind: "revenue", detail: detail)) }
+            struct SiteDay: Hashable, Comparable {
+                var site: String
+                var day: Int64
+                static func < (a: SiteDay, b: SiteDay) -> Bool { (a.site, a.day) < (b.site, b.day) }
+                var text: String { "site \(site) on \(Day(ordinal: Int(day)))" }
+            }
+            var recorded: [SiteDay: (client: String, file: Int64, lines: Int64, hash: String)] = [:]
+            for r in try Row.fetchAll(db.cachedStatement(sql: "SELECT site, day, client, file_id, lines, hash FROM invoice_revenue WHERE invoice_id = ?"),
+                                      arguments: [id]) {
+                let client: String = r[2], file: Int64 = r[3], lines: Int64 = r[4], hash: String = r[5]
+                recorded[SiteDay(site: r[0], day: r[1])] = (client, file, lines, hash)
+            }
+            var billed = Set<SiteDay>()
+            for s in try Row.fetchAll(db.cachedStatement(sql: "SELECT site, day FROM invoice_site_day WHERE invoice_id = ?"), arguments: [id]) {
+                billed.insert(SiteDay(site: s[0], day: s[1]))
+            }
+            for (key, r) in recorded.sorted(by: { $0.key < $1.key }) {
+                if !billed.contains(key) { broken("\(key.text): billed when issued, its site-day record is gone") }
+                let now = try LedgerGuards.revenueHash(db, fileID: r.file, site: key.site, day: key.day, client: r.client)
+                if now.hash != r.hash {
+                    broken("\(key.text): the ticket lines billed changed since issue (\(r.lines) lines then, \(now.lines) now, or their content)")
+                }
+            }
+            for key in billed.subtracting(recorded.keys).sorted() { broken("\(key.text): billed, but its revenue was not recorded at issue") }
+        }
+        return (breaks, chains)
+    }
+}
