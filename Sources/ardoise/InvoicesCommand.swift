@@ -65,9 +65,9 @@ struct ValidateCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Validate every proforma (of --period when given).") var all = false
     @Option(help: "With --all: only the proformas whose period overlaps this one.", transform: PeriodArgument.parse) var period: PeriodArgument?
-    @Argument(help: "Proforma ids.") var ids: [Int64] = []
     @Flag(help: "Validate as of a --date after today (needs --reason).") var force = false
     @Option(help: "Why a --date after today is used (with --force; kept in the audit log).") var reason: String?
+    @Argument(help: "Proforma ids.") var ids: [Int64] = []
 
     func validate() throws {
         if all == !ids.isEmpty { throw ValidationError("give proforma ids or `--all`") }
