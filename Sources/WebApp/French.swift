@@ -19,6 +19,8 @@ enum French {
         "user password": "mot de passe modifié", "user token": "jeton d'API créé", "payments import": "import de relevé bancaire",
         "payment match": "paiement rapproché", "payment unmatch": "rapprochement annulé", "close": "clôture du mois",
         "close-forced": "clôture forcée du mois", "acknowledge-unbilled": "non-facturé reconnu",
+        "future-date": "date postérieure à aujourd'hui forcée", "bill-range-forced": "facturation forcée d'une plage de dates",
+        "bill-missing-files-forced": "facturation forcée malgré des fichiers de caisse manquants",
     ]
 
     /// The French name of an audit action; an action unknown here is shown as stored.
