@@ -45,8 +45,11 @@ extension BillingEngine {
     /// `issue` is false (then it waits as a proforma for review).
     public func credit(invoice number: String, selections: [CreditSelection] = [], reason: String, on day: Day,
                        issue: Bool = true, now: Date = Date()) throws -> (id: Int64, number: String?) {
-        // Nothing is dated in a closed month: refused before anything is written.
+        // Nothing is dated in a closed month, nor before the last document of the series: refused before anything is written.
         try refuseClosedMonth(day, what: "a credit note")
+        if issue, let last = try ledger.lastIssued(series: series(for: .creditNote)), last.day > day {
+            throw InvoiceError("a credit note cannot be issued on \(day): the last document of its series, \(last.number), is dated \(last.day); nothing done")
+        }
         guard let stored = try ledger.invoice(idOrNumber: number) else { throw InvoiceError("no invoice `\(number)`") }
         let invoice = stored.invoice
         guard invoice.status == .issued, let invoiceNumber = invoice.number else {

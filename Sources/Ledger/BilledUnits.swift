@@ -132,6 +132,15 @@ extension Ledger {
         }
     }
 
+    /// The issue date and number of the last issued document of a series (numbers follow dates).
+    public func lastIssued(series: String) throws -> (day: Day, number: String)? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT issue_date, number FROM invoice WHERE series = ? AND status = 'issued' ORDER BY issue_date DESC, id DESC LIMIT 1
+                """, arguments: [series]).flatMap { r in Day(iso: r[0] as String).map { (day: $0, number: r[1] as String) } }
+        }
+    }
+
     /// The first day of each site with a register file in the ledger (when the ledger started receiving its files).
     public func firstRegisterDays() throws -> [String: Day] {
         try pool.read { db in

@@ -176,4 +176,17 @@ private func daysBilledTwice(_ ws: ScratchWorkspace) throws -> Int {
         #expect(credit.stderr.contains("2026-11 is closed"), "\(credit)")
         #expect(try ws.ledgerState() == before)
     }
+
+    @Test func aCreditDatedBeforeTheLastCreditNoteLeavesNoProforma() throws {
+        let ws = try ScratchWorkspace()
+        #expect(try ws.run("bill", "--period", "2026-10", "--date", "2026-11-02").status == 0)
+        let numbers = try ws.ledger().invoices(status: .issued).compactMap(\.number)
+        try #require(numbers.count >= 2)
+        #expect(try ws.run("credit", numbers[0], "--reason", "geste", "--date", "2026-11-20").status == 0)
+        let before = try ws.ledgerState()
+        let refused = try ws.run("credit", numbers[1], "--reason", "geste", "--date", "2026-11-10")
+        #expect(refused.status != 0, "\(refused)")
+        #expect(refused.stderr.contains("cannot be issued on 2026-11-10"), "\(refused)")
+        #expect(try ws.ledgerState() == before)
+    }
 }
