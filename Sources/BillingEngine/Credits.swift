@@ -45,6 +45,11 @@ extension BillingEngine {
     /// `issue` is false (then it waits as a proforma for review).
     public func credit(invoice number: String, selections: [CreditSelection] = [], reason: String, on day: Day,
                        issue: Bool = true, now: Date = Date()) throws -> (id: Int64, number: String?) {
+        // Nothing is dated in a closed month, nor before the last document of the series: refused before anything is written.
+        try refuseClosedMonth(day, what: "a credit note")
+        if issue, let last = try ledger.lastIssued(series: series(for: .creditNote)), last.day > day {
+            throw InvoiceError("a credit note cannot be issued on \(day): the last document of its series, \(last.number), is dated \(last.day); nothing done")
+        }
         guard let stored = try ledger.invoice(idOrNumber: number) else { throw InvoiceError("no invoice `\(number)`") }
         let invoice = stored.invoice
         guard invoice.status == .issued, let invoiceNumber = invoice.number else {
@@ -121,6 +126,7 @@ extension BillingEngine {
 
     /// Creates a document typed in by finance staff, as a proforma to validate.
     public func createManual(_ doc: ManualDocument, reason: String, on day: Day, now: Date = Date()) throws -> Int64 {
+        try refuseClosedMonth(day, what: "a document")
         guard let client = settings.clients.first(where: { $0.code == doc.client }) else {
             throw InvoiceError("no client `\(doc.client)` in the settings")
         }
@@ -160,3 +166,11 @@ extension LineTally {
     }
 }
 
+
+extension BillingEngine {
+    /// A document dated `day` in a closed month is refused before anything is written.
+    func refuseClosedMonth(_ day: Day, what: String) throws {
+        let month = String(day.description.prefix(7))
+        if try ledger.isClosed(month: month) { throw InvoiceError("\(month) is closed: \(what) dated \(day) cannot be made") }
+    }
+}

@@ -15,6 +15,7 @@ extension BillingReport {
     /// One line for people: what was created, left unchanged and issued, and the new documents' totals.
     public var counts: String {
         "\(created.count) documents created, \(unchanged) unchanged, \(issued.count) issued, \(totalHT.grouped) HT, \(totalTTC.grouped) TTC"
+            + billedAlready.map { "\nnote: \($0)" }.joined()
     }
 }
 
@@ -38,6 +39,10 @@ public struct BillingReport: Sendable {
     public var totalHT = Money.zero
     public var totalTTC = Money.zero
     public var notes: [String] = []
+    /// Periods asked for whose days other live documents bill already: what was billed instead (nothing, or the unbilled days).
+    public var billedAlready: [String] = []
+    /// Clients billed although register files the settings' calendar expects are missing (not held: forced).
+    public var billedWithoutFiles: [String] = []
 }
 
 /// The billing engine: compiled contracts over the ledger's revenue, and the
@@ -96,26 +101,40 @@ public struct BillingEngine: Sendable {
     /// Generates the proformas of `period` for every client (or `only` these),
     /// issued on `issueDate`; validates those of contracts in automatic mode.
     /// Generating twice changes nothing; a period already issued is kept.
+    /// With `holdMissingDays`, a client one of whose sites lacks a register
+    /// file for a day its calendar says it was open is not billed (a failure).
     public func generate(period: Period, explicitRange: Bool = false, issueDate: Day, only: Set<String>? = nil,
-                         now: Date = Date()) throws -> BillingReport {
-        try generate(plan(period: period, explicitRange: explicitRange, only: only), requested: period, issueDate: issueDate, now: now)
+                         holdMissingDays: Bool = false, now: Date = Date()) throws -> BillingReport {
+        let (wanted, billedAlready) = try unbilledOnly(plan(period: period, explicitRange: explicitRange, only: only))
+        let (kept, held) = try holdingMissingDays(wanted, issueDate: issueDate)
+        var report = try generate(holdMissingDays ? kept : wanted, requested: period, issueDate: issueDate, now: now)
+        report.billedAlready = billedAlready
+        if holdMissingDays {
+            report.failures = held + report.failures
+        } else {
+            report.billedWithoutFiles = held.map { "\($0.client): \($0.message)" }
+        }
+        return report
     }
 
     /// Generates what the scheduled run owes on `day`: each contract's period that just ended.
     /// A period whose proforma finance staff discarded is not generated again
     /// by the scheduler (`bill --period` does it on request).
-    public func generateDue(on day: Day, now: Date = Date()) throws -> BillingReport {
-        let plan = contracts.sorted { $0.key < $1.key }
+    public func generateDue(on day: Day, holdMissingDays: Bool = false, now: Date = Date()) throws -> BillingReport {
+        let due = contracts.sorted { $0.key < $1.key }
             .filter { $0.value.contract.cadence != .onDelivery }
             .map { ($0.value, BillingEngine.duePeriod(of: $0.value.contract, on: day)) }
             .filter { $0.1.end >= $0.0.contract.validFrom }
+        let (unbilled, billedAlready) = try unbilledOnly(due)
+        let (plan, held) = try holdMissingDays ? holdingMissingDays(unbilled, issueDate: day) : (plan: unbilled, failures: [])
         let requested = plan.map(\.1).reduce(Period(start: day, end: day)) { Period(start: min($0.start, $1.start), end: max($0.end, $1.end)) }
         var report = BillingReport(period: requested, issueDate: day)
         var billing = try draft(plan, issueDate: day)
         let discarded = try ledger.discardedGenerationKeys(Set(billing.drafts.compactMap(\.generationKey)))
         billing.drafts.removeAll { d in d.generationKey.map(discarded.contains) ?? false }
         report.notes = billing.notes + (discarded.isEmpty ? [] : ["\(discarded.count) discarded proformas not generated again (use `ardoise bill --period`)"])
-        report.failures = billing.failures
+        report.billedAlready = billedAlready
+        report.failures = held + billing.failures
         try discardVanished(plan, billing, into: &report, now: now)
         try store(billing.drafts, into: &report, now: now)
         return report
@@ -195,7 +214,15 @@ public struct BillingEngine: Sendable {
         var automatic: [Int64] = []
         try ledger.pool.write { db in
             for d in drafts {
-                if let id = try ledger.createProforma(d, actor: actor, at: now, db: db) {
+                let made: Int64?
+                do {
+                    made = try ledger.createProforma(d, actor: actor, at: now, db: db)
+                } catch let twice as BilledTwice {
+                    // Refused before anything of it was written: the other drafts are stored.
+                    report.failures.append(BillingFailure(client: d.client, message: "\(d.period) not billed: \(twice)"))
+                    continue
+                }
+                if let id = made {
                     created.append((id, d))
                     if d.automatic { automatic.append(id) }
                 } else if let key = d.generationKey,
@@ -207,7 +234,8 @@ public struct BillingEngine: Sendable {
                 }
             }
         }
-        for d in drafts { report.clientsBilled.insert(d.client) }
+        let refused = Set(report.failures.map(\.client))
+        for d in drafts where !refused.contains(d.client) { report.clientsBilled.insert(d.client) }
         report.created += created.map(\.id)
         for (_, d) in created {
             let totals = InvoiceTotals(lines: d.lines.map { ($0.net, $0.vat) })
@@ -229,14 +257,19 @@ public struct BillingEngine: Sendable {
 
     func newInvoice(_ draft: InvoiceDraft, contract c: Contract, period: Period, issueDate: Day, origin: InvoiceOrigin,
                     revenue: ClientRevenue) -> NewInvoice {
-        let key = BillingEngine.contractKey(client: c.client, period: period, payer: draft.payer, site: draft.site,
-                                            fees: draft.lines.first?.isClientFee == true && (c.perSite || c.feesOnOwnInvoice))
+        let fees = draft.lines.first?.isClientFee == true && (c.perSite || c.feesOnOwnInvoice)
+        let key = BillingEngine.contractKey(client: c.client, period: period, payer: draft.payer, site: draft.site, fees: fees)
         let siteDays = revenue.days.filter { period.contains($0.day) && (draft.site == nil || $0.site == draft.site) }
             .map { SiteDayKey(site: $0.site, day: $0.day) }
-        return NewInvoice(type: .invoice, series: series(for: .invoice), client: c.client, payer: draft.payer, site: draft.site,
+        var new = NewInvoice(type: .invoice, series: series(for: .invoice), client: c.client, payer: draft.payer, site: draft.site,
                           period: period, issueDate: issueDate, dueDate: c.paymentTerms(for: draft.payer).dueDate(issuedOn: issueDate),
                           paymentTerms: c.paymentTerms(for: draft.payer).description, origin: origin, generationKey: key,
                           automatic: c.automaticValidation, lines: draft.lines.map(NewInvoiceLine.init), siteDays: siteDays)
+        if origin == .contract {
+            new.billedUnits = BillingEngine.billedUnits(client: c.client, payer: draft.payer, site: draft.site, fees: fees, siteDays: siteDays,
+                                                        lines: draft.lines)
+        }
+        return new
     }
 
     /// The generation key of a contract's periodic invoice: one per client,

@@ -201,6 +201,8 @@ public enum DemoWorkspace {
             """
         for s in sites {
             out += "  - code: \(s)\n    name: Restaurant \(s) - \(names[g.below(names.count)])\n\(address(&g, indent: "    "))\n"
+            // The generated register files: every day Monday to Friday.
+            out += "    open_days: [monday, tuesday, wednesday, thursday, friday]\n"
         }
         out += """
 

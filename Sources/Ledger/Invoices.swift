@@ -200,6 +200,9 @@ public struct NewInvoice: Sendable {
     public var lines: [NewInvoiceLine]
     /// The site-days of revenue this document bills, with the file version used.
     public var siteDays: [SiteDayKey]
+    /// What it bills that no other live document may bill (`BilledUnit`): days of revenue and fee periods,
+    /// from the engine; the order revisions of its lines are added by the ledger.
+    public var billedUnits: [String] = []
 
     public init(type: DocumentKind, series: String, client: String, payer: String? = nil, site: String? = nil, period: Period,
                 issueDate: Day, dueDate: Day, paymentTerms: String, poNumber: String? = nil, orderId: String? = nil,
@@ -273,8 +276,11 @@ extension Ledger {
             // A proforma finance staff edited is theirs: regeneration never throws the edit away.
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM audit_log WHERE invoice_id = ? AND action = 'edit')",
                                  arguments: [existing.id]) ?? false { return nil }
+            try refuseBilledTwice(new, except: existing.id, db: db)
             try db.execute(sql: "UPDATE invoice SET status = 'discarded' WHERE id = ?", arguments: [existing.id])
             try appendAudit(db, at: now, actor: actor, action: "discard", invoiceID: existing.id, details: "regenerated")
+        } else {
+            try refuseBilledTwice(new, except: nil, db: db)
         }
         // Not INSERT OR IGNORE: "v15 ledger guards" refuses any insert of an existing series.
         try db.cachedStatement(sql: "INSERT INTO number_series(code, last_number) SELECT ?, 0 WHERE NOT EXISTS (SELECT 1 FROM number_series WHERE code = ?)")
@@ -291,6 +297,7 @@ extension Ledger {
         try invoice.insert(db)
         guard let id = invoice.id else { throw InvoiceError("the invoice was not stored") }
         try writeLines(db, id: id, lines: new.lines, totals: totals)
+        try billUnits(of: new, invoiceID: id, db: db)
         if !new.siteDays.isEmpty {
             // One statement per document: the site-days as a JSON array of [site, day].
             let pairs = "[" + Set(new.siteDays).map { "[\(JSON.string($0.site)),\($0.day.ordinal)]" }.joined(separator: ",") + "]"

@@ -424,6 +424,7 @@ enum Schema {
         registerImportConflicts(&migrator)
         registerLedgerIdentity(&migrator)
         LedgerGuards.register(&migrator)
+        registerBilledOnce(&migrator)
         return migrator
     }
 }

@@ -131,15 +131,39 @@ public struct RevenueType: Sendable, Hashable {
 
 /// A restaurant or place of service.
 public struct Site: Sendable, Hashable {
-    public init(code: String, name: String, address: Address? = nil) {
+    public init(code: String, name: String, address: Address? = nil, calendar: SiteCalendar = SiteCalendar()) {
         self.code = code
         self.name = name
         self.address = address
+        self.calendar = calendar
     }
 
     public var code: String
     public var name: String
     public var address: Address?
+    /// The days the site is expected open, so a register file is expected for each.
+    public var calendar: SiteCalendar
+}
+
+/// The days a site is open (`open_days`, `closed` in the settings): billing
+/// expects a register file for each, and holds the site's clients when one is missing.
+public struct SiteCalendar: Sendable, Hashable {
+    /// ISO weekdays, 1 Monday … 7 Sunday. Default: Monday to Friday.
+    public var openWeekdays: Set<Int>
+    /// Days or ranges the site is closed (public holidays, summer closure).
+    public var closures: [Period]
+
+    public init(openWeekdays: Set<Int> = [1, 2, 3, 4, 5], closures: [Period] = []) {
+        self.openWeekdays = openWeekdays
+        self.closures = closures
+    }
+
+    public func isOpen(_ day: Day) -> Bool {
+        openWeekdays.contains(day.isoWeekday) && !closures.contains { $0.contains(day) }
+    }
+
+    /// The names `open_days` accepts, in ISO order.
+    public static let weekdayNames = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 }
 
 /// A customer billed for some lines of a client's contract (a works council, ...).

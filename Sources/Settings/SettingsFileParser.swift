@@ -62,7 +62,7 @@ struct SettingsFileParser {
     static let addressKeys = ["lines", "postcode", "city", "country"]
     static let seriesKeys = ["code", "prefix", "width", "document_type"]
     static let revenueTypeKeys = ["code", "label", "activity", "kind", "article_codes", "revenue_account", "vat_rate"]
-    static let siteKeys = ["code", "name", "address"]
+    static let siteKeys = ["code", "name", "address", "open_days", "closed"]
     static let clientKeys = ["code", "legal_name", "siren", "vat_number", "address", "emails", "receivable_account",
                              "sites", "diner_categories", "revenue_types", "payers"]
     static let payerKeys = ["code", "legal_name", "siren", "vat_number", "address", "emails", "receivable_account"]
@@ -557,8 +557,47 @@ struct SettingsFileParser {
         let name = reader.text(f, "name")
         let address = address(f, required: false)
         let addressBroken = reader.node(f, "address") != nil && address == nil
-        guard let code, let name, !addressBroken, let codeNode = reader.valueNode(f, "code") else { return nil }
-        return (Site(code: code, name: name, address: address), origin(codeNode))
+        let calendar = siteCalendar(f)
+        guard let code, let name, !addressBroken, let calendar, let codeNode = reader.valueNode(f, "code") else { return nil }
+        return (Site(code: code, name: name, address: address, calendar: calendar), origin(codeNode))
+    }
+
+    /// `open_days: [monday, …]` (default Monday to Friday) and `closed: [2026-11-11, 2026-12-24..2027-01-01]`;
+    /// nil (with diagnostics at each wrong value) when one is wrong.
+    func siteCalendar(_ f: Fields) -> SiteCalendar? {
+        var calendar = SiteCalendar()
+        var broken = false
+        if reader.node(f, "open_days") != nil, let days = reader.textList(f, "open_days", required: false) {
+            var weekdays: Set<Int> = []
+            for (text, node) in days {
+                let name = text.lowercased()
+                if let i = SiteCalendar.weekdayNames.firstIndex(where: { $0 == name || $0.prefix(3) == name }) {
+                    weekdays.insert(i + 1)
+                } else {
+                    broken = true
+                    reader.error(SettingsCode.invalidValue, "`\(text)` is not a day of the week in `open_days` of \(f.owner)", at: reader.range(node),
+                                 help: "write English day names, e.g. `open_days: [monday, tuesday, wednesday, thursday, friday]`")
+                }
+            }
+            if days.isEmpty, let (k, _) = f.entries["open_days"] {
+                broken = true
+                reader.error(SettingsCode.emptyList, "`open_days` of \(f.owner) is empty", at: reader.range(k),
+                             help: "list the days the site opens, e.g. `open_days: [monday, tuesday, wednesday, thursday, friday]`")
+            }
+            calendar.openWeekdays = weekdays
+        }
+        if reader.node(f, "closed") != nil, let closed = reader.textList(f, "closed", required: false) {
+            for (text, node) in closed {
+                if let p = Period(parsing: text), text.count == 10 || text.contains("..") {
+                    calendar.closures.append(p)
+                } else {
+                    broken = true
+                    reader.error(SettingsCode.invalidValue, "`\(text)` is not a day or a range of days in `closed` of \(f.owner)",
+                                 at: reader.range(node), help: "write days as `2026-11-11` and ranges as `2026-12-24..2027-01-01`")
+                }
+            }
+        }
+        return broken ? nil : calendar
     }
 
     func references(_ f: Fields, _ key: String) -> [Reference]? {

@@ -20,6 +20,8 @@ enum French {
         "payment match": "paiement rapproché", "payment unmatch": "rapprochement annulé", "close": "clôture du mois",
         "close-forced": "clôture forcée du mois", "acknowledge-unbilled": "non-facturé reconnu",
         "init": "registre créé", "adopt-seller": "vendeur du registre enregistré",
+        "future-date": "date postérieure à aujourd'hui forcée", "bill-range-forced": "facturation forcée d'une plage de dates",
+        "bill-missing-files-forced": "facturation forcée malgré des fichiers de caisse manquants",
     ]
 
     /// The French name of an audit action; an action unknown here is shown as stored.

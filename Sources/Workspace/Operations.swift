@@ -147,6 +147,56 @@ extension Workspace {
     }
 }
 
+extension Workspace {
+    /// Refuses a `--date` after today (in the settings' time zone) for a
+    /// command that issues, numbers or posts: a number given on a future date
+    /// cannot be taken back, and the series could not issue again before that
+    /// day. `force` (the reason, required) overrides, in the audit log.
+    public func checkNotFuture(_ day: Day, command: String, force reason: String?, ledger: Ledger?, actor: String) throws(WorkspaceError) {
+        let today = BusinessCalendar.today(timeZone: settings.timeZone)
+        guard day > today else { return }
+        guard let reason else {
+            throw WorkspaceError("`--date \(day)` is after today (\(today)): `ardoise \(command)` would issue, number or post documents dated "
+                                 + "in the future, and no document could be numbered before that day again; nothing done "
+                                 + "(give `--force --reason \"…\"` to act as of that day anyway)")
+        }
+        guard let ledger else { return }
+        do {
+            try ledger.audit(actor: actor, action: "future-date", details: "\(command) as of \(day) on \(today): \(reason)")
+        } catch {
+            throw WorkspaceError("the audit log cannot be written: \(error)")
+        }
+    }
+
+    /// Refuses, before anything is written, a document dated in a closed month (nothing is issued or dated in it).
+    public func checkOpenMonth(_ day: Day, what: String, ledger: Ledger) throws(WorkspaceError) {
+        let month = String(day.description.prefix(7))
+        let closed: Bool
+        do { closed = try ledger.isClosed(month: month) } catch { throw WorkspaceError("the ledger cannot be read: \(error)") }
+        if closed {
+            throw WorkspaceError("\(month) is closed: \(what) dated \(day) cannot be made; nothing done (use a `--date` of an open month)")
+        }
+    }
+
+    /// Refuses an explicit range longer than a billed contract's cadence or
+    /// reaching into a closed month, unless forced (the reason in the audit log).
+    public func checkRange(_ period: Period, engine: BillingEngine, only: Set<String>?, force reason: String?, ledger: Ledger,
+                           actor: String) throws(WorkspaceError) {
+        let problems: [String]
+        do { problems = try engine.rangeProblems(period, only: only) } catch { throw WorkspaceError("the ledger cannot be read: \(error)") }
+        guard !problems.isEmpty else { return }
+        guard let reason else {
+            throw WorkspaceError(problems.joined(separator: "; ") + ": nothing billed (bill named periods such as `2026-10`, "
+                                 + "or give `--force --reason \"…\"` to bill this range anyway; days billed already are not billed again)")
+        }
+        do {
+            try ledger.audit(actor: actor, action: "bill-range-forced", details: "\(period): \(problems.joined(separator: "; ")): \(reason)")
+        } catch {
+            throw WorkspaceError("the audit log cannot be written: \(error)")
+        }
+    }
+}
+
 /// The contracts billing leaves out: each client whose contract file has
 /// errors (or who has two contracts, or none), with the diagnostics that say why.
 public struct ContractProblems: Sendable {

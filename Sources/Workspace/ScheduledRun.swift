@@ -55,6 +55,10 @@ public struct ScheduledRun {
     public var sending: Bool
     /// Another way to send (tests); by default the settings' SMTP server.
     public var send: ((Ledger, Logger) throws -> (summary: String, failed: Bool))?
+    /// Why a day after today is run anyway (`--force --reason`); nil refuses it.
+    public var futureDateReason: String?
+    /// Whether a client whose sites lack register files for days they were expected open is held (not billed, exit 1).
+    public var holdsMissingDays = true
 
     public init(workspace: Workspace, logger: Logger, actor: String = "scheduler", sending: Bool = true,
                 send: ((Ledger, Logger) throws -> (summary: String, failed: Bool))? = nil) {
@@ -80,6 +84,8 @@ public struct ScheduledRun {
         var report = ScheduledRunReport(day: day)
         logger.info("run started", metadata: ["day": "\(day)", "database": "\(workspace.config.databasePath)"])
         let ledger = try workspace.openLedger(actor: actor)
+        // `ardoise run` refuses a day after today before it comes here; forced, the reason goes to the audit log.
+        if futureDateReason != nil { try workspace.checkNotFuture(day, command: "run", force: futureDateReason, ledger: ledger, actor: actor) }
 
         // 0. Documents issued before the sales journal existed get their entries (once).
         do {
@@ -126,7 +132,7 @@ public struct ScheduledRun {
         } else {
             report.events = step("events", &report) { try engine.billEvents(on: day, now: now) }
             report.corrections = step("corrections", &report) { try engine.correctLateRevenue(issueDate: day, now: now) }
-            report.due = step("due", &report) { try engine.generateDue(on: day, now: now) }
+            report.due = step("due", &report) { try engine.generateDue(on: day, holdMissingDays: holdsMissingDays, now: now) }
         }
 
         // 5. Reminders due today (each step once), sent below with the outbox.

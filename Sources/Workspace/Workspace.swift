@@ -193,7 +193,10 @@ public enum DisplayPath {
 
 /// Today in the business's time zone (Europe/Paris unless the settings say otherwise).
 public enum BusinessCalendar {
+    /// `ARDOISE_TODAY=YYYY-MM-DD` in the environment replaces the real day: for tests only, so that they do not
+    /// depend on the day they run (a production scheduler must never set it).
     public static func today(timeZone identifier: String = "Europe/Paris", now: Date = Date()) -> Day {
+        if let text = ProcessInfo.processInfo.environment["ARDOISE_TODAY"], let day = Day(iso: text) { return day }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: identifier) ?? TimeZone(secondsFromGMT: 3600) ?? .current
         let c = calendar.dateComponents([.year, .month, .day], from: now)

@@ -2,6 +2,7 @@ import ArgumentParser
 import BillingEngine
 import BillingModel
 import Foundation
+import Ledger
 import Workspace
 
 struct BillCommand: ParsableCommand {
@@ -15,7 +16,12 @@ struct BillCommand: ParsableCommand {
             `ardoise run` does all three for the scheduler. Running it twice changes nothing. \
             A period that has not ended on `--date` is refused (exit 2, nothing done) unless `--force --reason "…"`, \
             which the audit log keeps. A client whose contract has errors is not billed: its diagnostics are printed, the \
-            other clients are billed, and the exit code is 1.
+            other clients are billed, and the exit code is 1. \
+            A day of revenue, a fee period and an order revision are billed by one live document: a period overlapping \
+            documents of other periods bills only its unbilled days and says so. An explicit range longer than a contract's \
+            billing period, or reaching into a closed month, is refused (exit 2) unless forced. A client one of whose sites \
+            has no register file for a day the settings expect it open is not billed (its missing site-days listed, exit 1) \
+            unless forced. A `--date` after today is refused (exit 2) unless forced.
             """
     )
 
@@ -33,7 +39,7 @@ struct BillCommand: ParsableCommand {
     @Flag(help: "Bill late revenue of periods already invoiced (corrections).")
     var corrections = false
 
-    @Flag(help: "Bill --period even though it has not ended on --date (needs --reason).")
+    @Flag(help: "Bill even though the period has not ended, the range is long or closed, register files are missing, or --date is after today (needs --reason).")
     var force = false
 
     @Option(help: "Why a period not ended yet is billed (with --force; kept in the audit log).")
@@ -41,7 +47,7 @@ struct BillCommand: ParsableCommand {
 
     func validate() throws {
         if period == nil && !events && !corrections { throw ValidationError("give `--period P`, `--events` or `--corrections`") }
-        if force && period == nil { throw ValidationError("--force goes with --period") }
+        if force && period == nil && global.date == nil { throw ValidationError("--force goes with --period or --date") }
         if force && (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--force needs --reason \"why\"") }
         if reason != nil && !force { throw ValidationError("--reason goes with --force") }
     }
@@ -54,12 +60,17 @@ struct BillCommand: ParsableCommand {
                 throw WorkspaceError("`--client \(client)`: no such client in the settings")
             }
             let ledger = try workspace.openLedger()
+            try workspace.checkNotFuture(today, command: "bill", force: force ? reason : nil, ledger: ledger, actor: global.who)
             if let period {
                 try workspace.checkPeriodEnded(period.period, name: period.period.name, today: today, force: force ? reason : nil,
                                                ledger: ledger, actor: global.who)
             }
             let (engine, allProblems) = try workspace.billingEngine(ledger: ledger, today: today, actor: global.who)
             let problems = allProblems.only(client.map { [$0] })
+            if let period, period.isExplicitRange {
+                try workspace.checkRange(period.period, engine: engine, only: client.map { [$0] }, force: force ? reason : nil, ledger: ledger,
+                                         actor: global.who)
+            }
             if !problems.isEmpty { printError(problems.rendered, terminator: "") }
             var failed = !problems.isEmpty
             if events {
@@ -73,7 +84,12 @@ struct BillCommand: ParsableCommand {
                 failed = failed || !report.failures.isEmpty
             }
             if let period {
-                let report = try engine.generate(period: period.period, explicitRange: period.isExplicitRange, issueDate: today, only: client.map { [$0] })
+                let report = try engine.generate(period: period.period, explicitRange: period.isExplicitRange, issueDate: today,
+                                                 only: client.map { [$0] }, holdMissingDays: !force)
+                if let reason, !report.billedWithoutFiles.isEmpty {
+                    try ledger.audit(actor: global.who, action: "bill-missing-files-forced",
+                                     details: "\(period.period): \(report.billedWithoutFiles.count) clients billed without expected register files: \(reason)")
+                }
                 emit(BillCommand.summary(report))
                 failed = failed || !report.failures.isEmpty
             }
@@ -93,6 +109,8 @@ struct BillCommand: ParsableCommand {
         var out = "billed \(r.period.name), issued \(r.issueDate): \(r.clientsBilled.count) clients, \(r.created.count) documents created"
         out += ", \(r.unchanged) unchanged, \(r.alreadyIssued) already issued, \(r.issued.count) validated automatically\n"
         out += "total of new documents: \(r.totalHT.grouped) HT, \(r.totalTTC.grouped) TTC\n"
+        for n in r.billedAlready { out += "note: \(n)\n" }
+        for n in r.billedWithoutFiles { out += "note: billed anyway (--force): \(n)\n" }
         for f in r.failures { out += "error: \(f.client): \(f.message)\n" }
         return out
     }

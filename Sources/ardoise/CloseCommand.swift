@@ -33,6 +33,7 @@ struct CloseCommand: ParsableCommand {
             let workspace = try Workspace.open(configPath: global.config)
             let today = try global.today()
             let ledger = try workspace.openLedger()
+            if !dryRun { try workspace.checkNotFuture(today, command: "close", force: force ? reason : nil, ledger: ledger, actor: global.who) }
             let engine = try workspace.engine(ledger: ledger, today: today, actor: global.who)
             let report: ClosingReport
             do {

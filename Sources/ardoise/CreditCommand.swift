@@ -22,6 +22,7 @@ struct CreditCommand: ParsableCommand {
     var amount: [AmountArgument] = []
     @Option(help: "Why the invoice is credited (kept in the audit log).") var reason: String
     @Flag(help: "Keep the credit note as a proforma to validate later.") var proforma = false
+    @Flag(help: "Credit as of a --date after today (the --reason is kept in the audit log).") var force = false
 
     func validate() throws {
         _ = try selections()
@@ -42,7 +43,10 @@ struct CreditCommand: ParsableCommand {
             let selections = try selections()
             let workspace = try Workspace.open(configPath: global.config)
             let today = try global.today()
-            let engine = try workspace.engine(ledger: try workspace.openLedger(), today: today, actor: global.who)
+            let ledger = try workspace.openLedger()
+            try workspace.checkNotFuture(today, command: "credit", force: force ? reason : nil, ledger: ledger, actor: global.who)
+            try workspace.checkOpenMonth(today, what: "a credit note", ledger: ledger)
+            let engine = try workspace.engine(ledger: ledger, today: today, actor: global.who)
             let (id, number) = try engine.credit(invoice: invoice, selections: selections, reason: reason, on: today, issue: !proforma)
             let stored = try engine.ledger.invoice(id: id)
             let ttc = stored.map { Money(cents: $0.invoice.totalTtc).grouped } ?? "?"
@@ -119,6 +123,7 @@ struct ManualCommand: ParsableCommand {
     @Option(help: "For a credit note: the invoice it credits.") var credits: String?
     @Option(help: "A line: \"LABEL|QUANTITY|UNIT PRICE HT|VAT %\" (repeatable).", transform: LineArgument.parse) var line: [LineArgument] = []
     @Option(help: "Why it is typed in (kept in the audit log).") var reason: String
+    @Flag(help: "Date it after today (--date; the --reason is kept in the audit log).") var force = false
 
     func validate() throws {
         if line.isEmpty { throw ValidationError("give at least one --line \"LABEL|QUANTITY|UNIT PRICE HT|VAT %\"") }
@@ -131,7 +136,10 @@ struct ManualCommand: ParsableCommand {
             let kind = type.kind
             let workspace = try Workspace.open(configPath: global.config)
             let today = try global.today()
-            let engine = try workspace.engine(ledger: try workspace.openLedger(), today: today, actor: global.who)
+            let ledger = try workspace.openLedger()
+            try workspace.checkNotFuture(today, command: "manual", force: force ? reason : nil, ledger: ledger, actor: global.who)
+            try workspace.checkOpenMonth(today, what: "a document", ledger: ledger)
+            let engine = try workspace.engine(ledger: ledger, today: today, actor: global.who)
             let p = period?.period ?? Period.month(of: today)
             let lines = line.map(\.line).map { ($0.label, $0.quantity, $0.unitPrice, $0.vat) }
             let id = try engine.createManual(ManualDocument(type: kind, client: client, payer: payer, period: p, poNumber: po,

@@ -66,11 +66,14 @@ struct ValidateCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Validate every proforma (of --period when given).") var all = false
     @Option(help: "With --all: only the proformas whose period overlaps this one.", transform: PeriodArgument.parse) var period: PeriodArgument?
+    @Flag(help: "Validate as of a --date after today (needs --reason).") var force = false
+    @Option(help: "Why a --date after today is used (with --force; kept in the audit log).") var reason: String?
     @Argument(help: "Proforma ids.") var ids: [Int64] = []
 
     func validate() throws {
         if all == !ids.isEmpty { throw ValidationError("give proforma ids or `--all`") }
         if period != nil && !all { throw ValidationError("--period goes with --all") }
+        try ForceReason.check(force: force, reason: reason)
     }
 
     func run() throws {
@@ -78,10 +81,21 @@ struct ValidateCommand: ParsableCommand {
             let workspace = try Workspace.open(configPath: global.config)
             let today = try global.today()
             let ledger = try workspace.openLedger()
+            try workspace.checkNotFuture(today, command: "validate", force: force ? reason : nil, ledger: ledger, actor: global.who)
             let engine = try workspace.engine(ledger: ledger, today: today, actor: global.who)
-            var targets = ids
-            if all { targets += try ledger.invoices(status: .proforma, period: period?.period).compactMap(\.id) }
-            let numbers = try engine.validate(ids: targets, on: today)
+            if all {
+                // Another validator may take some of the list first: those are skipped, the rest validated.
+                let round = try engine.validateAll(ids: try ledger.invoices(status: .proforma, period: period?.period).compactMap(\.id),
+                                                   on: today)
+                for n in round.issued { emit("issued \(n)\n") }
+                if !round.skipped.isEmpty {
+                    emit("skipped \(round.skipped.count), no longer waiting: \(round.skipped.joined(separator: ", "))\n")
+                }
+                for r in round.refused { printError("ardoise: proforma \(r.id) not validated: \(r.message)") }
+                emit("\(round.issued.count) validated\n")
+                return round.refused.isEmpty ? 0 : 1
+            }
+            let numbers = try engine.validate(ids: ids, on: today)
             for n in numbers { emit("issued \(n)\n") }
             emit("\(numbers.count) validated\n")
             return 0

@@ -15,18 +15,23 @@ struct PaymentsCommand: ParsableCommand {
             discussion: "Exit 0 all matched; 1 a credit is unmatched or a file was refused (the others are imported); 2 nothing could run.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "camt.053 XML or CSV files (`reference;date;amount;debtor;iban;remittance`).") var files: [String]
+        @Flag(help: "Import as of a --date after today (needs --reason).") var force = false
+        @Option(help: "Why a --date after today is used (with --force; kept in the audit log).") var reason: String?
 
         func validate() throws {
             guard !files.isEmpty else { throw ValidationError("name at least one statement file") }
             try requireExisting(files)
+            try ForceReason.check(force: force, reason: reason)
         }
 
         func run() throws {
             try Outcome.run {
                 let workspace = try Workspace.open(configPath: global.config)
                 let ledger = try workspace.openLedger()
+                let today = try global.today()
+                try workspace.checkNotFuture(today, command: "payments import", force: force ? reason : nil, ledger: ledger, actor: global.who)
                 var code: Int32 = 0
-                for (file, result) in workspace.importPayments(files: files, ledger: ledger, actor: global.who, today: try global.today()) {
+                for (file, result) in workspace.importPayments(files: files, ledger: ledger, actor: global.who, today: today) {
                     switch result {
                     case .success(let r):
                         emit(r.text)

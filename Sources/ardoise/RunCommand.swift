@@ -21,17 +21,26 @@ struct RunCommand: ParsableCommand {
     @Option(help: "text or json (one object per line).") var logFormat: LogFormat = .text
     @Flag(help: "Log every file and every document, not only what changed.") var verbose = false
     @Flag(help: "Do not send the outbox.") var noSend = false
+    @Flag(help: "Run as of a --date after today (needs --reason).") var force = false
+    @Option(help: "Why a --date after today is run (with --force; kept in the audit log).") var reason: String?
+
+    func validate() throws {
+        try ForceReason.check(force: force, reason: reason)
+    }
 
     func run() throws {
         try Outcome.run {
             let workspace = try Workspace.open(configPath: global.config)
             let day = try global.today()
+            if !force { try workspace.checkNotFuture(day, command: "run", force: nil, ledger: nil, actor: global.who) }
             let format = logFormat
             var logger = Logger(label: "ardoise.run") { label in
                 format == .json ? JSONLogHandler(label: label) as any LogHandler : TextLogHandler() as any LogHandler
             }
             logger.logLevel = verbose ? .debug : .info
-            let report = try ScheduledRun(workspace: workspace, logger: logger, actor: global.actor ?? "scheduler", sending: !noSend).run(on: day)
+            var run = ScheduledRun(workspace: workspace, logger: logger, actor: global.actor ?? "scheduler", sending: !noSend)
+            run.futureDateReason = force ? reason : nil
+            let report = try run.run(on: day)
             if let problems = report.contractProblems { printError(problems.rendered, terminator: "") }
             emit(RunCommand.summary(report))
             return report.exitCode

@@ -62,3 +62,11 @@ func emit(_ text: String) {
 }
 
 extension DiagnosticFormat: ExpressibleByArgument {}
+
+/// `--force` goes with a `--reason` that is not empty, and a `--reason` with `--force`.
+enum ForceReason {
+    static func check(force: Bool, reason: String?) throws {
+        if force && (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--force needs --reason \"why\"") }
+        if reason != nil && !force { throw ValidationError("--reason goes with --force") }
+    }
+}

@@ -226,6 +226,8 @@ struct ServeCommand: ParsableCommand {
         try Outcome.run {
             let workspace = try Workspace.open(configPath: global.config)
             let ledger = try workspace.openLedger()
+            // The screens validate and credit as of this day: never one after today.
+            if let day = global.date?.day { try workspace.checkNotFuture(day, command: "serve", force: nil, ledger: nil, actor: global.who) }
             let app = try WebApp(workspace: workspace, ledger: ledger,
                                  options: WebOptions(host: host, port: port, secureCookies: secureCookies, today: global.date?.day,
                                                      behindProxy: behindProxy, pendingRules: rulesPending,

@@ -332,7 +332,8 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
         try s.write("EVT_20261014.jsonl", heliosOrder(revision: 1))
         let lines = LockedLines()
         let logger = Logger(label: "test") { label in JSONLogHandler(label: label, write: { lines.append($0) }) }
-        let run = ScheduledRun(workspace: s.workspace, logger: logger, actor: "scheduler")
+        var run = ScheduledRun(workspace: s.workspace, logger: logger, actor: "scheduler")
+        run.holdsMissingDays = false   // one register file of the month: the other days are not the point here
         let first = try run.run(on: day("2026-11-01"))
         #expect(first.exitCode == 0 && first.filesImported == 2)
         #expect(first.events?.issued.count == 1 && first.due?.created.isEmpty == false)

@@ -33,6 +33,10 @@ struct ScratchWorkspace {
     @discardableResult
     func run(_ arguments: String...) throws -> Execution { try Executable.run(arguments, in: dir) }
     func run(_ arguments: [String]) throws -> Execution { try Executable.run(arguments, in: dir) }
+    /// Runs `ardoise` with the binary's today set to `today`.
+    func run(today: String, _ arguments: String...) throws -> Execution {
+        try Executable.run(arguments, in: dir, environment: ["ARDOISE_TODAY": today])
+    }
 
     func ledger() throws -> Ledger { try Ledger(path: dir.appendingPathComponent("ardoise.sqlite").path) }
 

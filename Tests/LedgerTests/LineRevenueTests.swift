@@ -43,7 +43,8 @@ import TestSupport
                        site: site, service: october, termLine: 9, explanation: explanation, orderId: order, orderRevision: order == nil ? nil : 2)
     }
 
-    func proforma(_ ledger: Ledger, key: String, recorded: Bool) throws -> StoredInvoice {
+    /// A live document bills an order revision alone (`billed_unit`): two proformas at once name two orders.
+    func proforma(_ ledger: Ledger, key: String, recorded: Bool, order: String = "EVT-2026-1") throws -> StoredInvoice {
         let lines = [
             line("Subvention catégorie A", "2 covers of category A × 4.20 HT = 8.40; edited by marie: arrondi"),
             line("Repas des invités", "1 guest tickets, 13.00 TTC / (1 + 10%) = 11.82 HT"),
@@ -52,7 +53,7 @@ import TestSupport
                  vat: VATRate(tenThousandths: 55_000)),
             line("Participation cafétéria (TVA 10 %)", "20% of badge holders' cafeteria tickets 1.50 TTC / (1 + 10%) = 0.27 HT"),
             line("Frais de gestion octobre 2026", "1500.00 HT per month in arrears = 1500.00", site: nil),
-            line("Plateaux", "order EVT-2026-1 revision 2: 1 × 1.00 = 1.00", order: "EVT-2026-1"),
+            line("Plateaux", "order \(order) revision 2: 1 × 1.00 = 1.00", order: order),
         ]
         let day = try #require(Day(iso: "2026-10-05"))
         let new = NewInvoice(type: .invoice, series: "FA", client: "ACME", period: october, issueDate: october.end, dueDate: october.end,
@@ -134,7 +135,7 @@ import TestSupport
         #expect(before.days.map(\.currentVersion) == [2])
         #expect(before.covers == 2 && before.amountTTC == Money(cents: 1400))
 
-        let unrecorded = try proforma(ledger, key: "unrecorded", recorded: false)
+        let unrecorded = try proforma(ledger, key: "unrecorded", recorded: false, order: "EVT-2026-2")
         let now = try ledger.revenueBehind(unrecorded)[0]
         #expect(now.days.map(\.fileVersion) == [2] && now.days.map(\.recorded) == [false])
         #expect(now.days.map(\.currentVersion) == [nil])

@@ -26,7 +26,12 @@ public enum Executable {
     }()
 
     /// Runs `ardoise arguments…` in `directory`; standard output and error kept apart.
-    public static func run(_ arguments: [String], in directory: URL, input: String? = nil) throws -> Execution {
+    /// The day the binary takes for today (`ARDOISE_TODAY`, test only) unless a test says otherwise: tests never
+    /// depend on the day they run, and the dates they act on (up to late December 2026) are never "after today".
+    public static let today = "2026-12-31"
+
+    public static func run(_ arguments: [String], in directory: URL, input: String? = nil,
+                           environment extra: [String: String] = [:]) throws -> Execution {
         guard let url else { throw HarnessError("no `ardoise` binary beside the tests: run `swift build` first, or set ARDOISE_BINARY") }
         let process = Process()
         process.executableURL = url
@@ -34,6 +39,8 @@ public enum Executable {
         process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
         environment["USER"] = "tester"
+        if environment["ARDOISE_TODAY"] == nil { environment["ARDOISE_TODAY"] = today }
+        environment.merge(extra) { $1 }
         process.environment = environment
         // Files, not pipes: a large output cannot block the child.
         let out = directory.appendingPathComponent(".stdout-\(UUID().uuidString)")
