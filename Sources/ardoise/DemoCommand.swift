@@ -30,7 +30,7 @@ struct DemoCommand: ParsableCommand {
         func run() throws {
             let summary = try DemoWorkspace.write(to: URL(fileURLWithPath: options.out), sites: options.sites, clients: options.clients,
                                                   month: options.month.text, seed: options.seed)
-            emit("wrote \(options.out): \(summary.clients) clients, \(summary.sites) sites, \(summary.contracts) contracts\n")
+            emit("wrote \(DisplayPath.of(options.out)): \(summary.clients) clients, \(summary.sites) sites, \(summary.contracts) contracts\n")
         }
     }
 
@@ -45,12 +45,12 @@ struct DemoCommand: ParsableCommand {
                 try? FileManager.default.removeItem(at: folder)
                 var start = clock.now
                 let summary = try DemoWorkspace.write(to: folder, sites: options.sites, clients: options.clients, month: options.month.text, seed: options.seed)
-                emit("generated \(summary.clients) clients, \(summary.sites) sites, \(summary.contracts) contracts in \(clock.now - start)\n")
+                emit("generated \(summary.clients) clients, \(summary.sites) sites, \(summary.contracts) contracts in \(seconds(clock.now - start))\n")
                 let workspace = try Workspace.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
                 let ledger = try workspace.openLedger(creating: true, actor: "demo")
                 start = clock.now
                 let results = workspace.importFiles([], into: ledger)
-                emit("imported \(results.count) files, \(results.map(\.rows).reduce(0, +)) rows, \(results.map(\.rejectedCount).reduce(0, +)) rejected, in \(clock.now - start)\n")
+                emit("imported \(results.count) files, \(results.map(\.rows).reduce(0, +)) rows, \(results.map(\.rejectedCount).reduce(0, +)) rejected, in \(seconds(clock.now - start))\n")
                 let month = options.month.period
                 let issueDate = month.end.adding(days: 1)
                 let engine = try workspace.engine(ledger: ledger, today: issueDate)
@@ -64,10 +64,10 @@ struct DemoCommand: ParsableCommand {
                     eventTTC += r.totalTTC
                     d = d.adding(days: 1)
                 }
-                emit("events: \(eventDocuments) documents issued on their delivery days, \(eventTTC.grouped) TTC, in \(clock.now - start)\n")
+                emit("events: \(eventDocuments) documents issued on their delivery days, \(eventTTC.grouped) TTC, in \(seconds(clock.now - start))\n")
                 start = clock.now
                 let report = try engine.generate(period: month, issueDate: issueDate)
-                emit("billing: \(clock.now - start)\n" + BillCommand.summary(report))
+                emit("billing: \(seconds(clock.now - start))\n" + BillCommand.summary(report))
                 let pending = try ledger.invoices(status: .proforma).compactMap(\.id)
                 let numbers = try engine.validate(ids: pending, on: issueDate)
                 emit("validated \(numbers.count) proformas awaiting an accountant (the demo validates them all)\n")
@@ -95,7 +95,9 @@ struct DemoCommand: ParsableCommand {
                 emit("FEC of \(options.month.text): \(fec.entries) entries, \(fec.lines) lines, \(fec.debit.grouped) debit = credit: \(DisplayPath.of(fecURL.path))\n")
                 let acknowledged = try engine.acknowledgeUnbilled(month: month, client: nil, reason: "demo: the example month's unbilled revenue reviewed",
                                                                   today: closingDay)
-                emit("acknowledged \(acknowledged) unbilled items (`ardoise unbilled acknowledge`)\n")
+                // Said plainly: a person reviews these before acknowledging them; the demo does it so that the month can close.
+                emit("acknowledged \(acknowledged) unbilled items (\(unbilled.totalTTC.grouped) TTC) as reviewed, so that the example month "
+                     + "can close; in production a person reviews them first (`ardoise report unbilled`, then `ardoise unbilled acknowledge`)\n")
                 var closing = try engine.closingReport(month: month, today: closingDay)
                 let failed = closing.checks.filter { !$0.passed }.map(\.name)
                 // The demo has no mail server: its e-mails stay queued, the one check a real month would pass by sending.
@@ -119,7 +121,7 @@ struct DemoCommand: ParsableCommand {
                     let report = try engine.closingReport(month: month, today: closingDay)
                     written.append(try ControlExports.closing(report, to: xlsx(.closing)).path)
                 }
-                emit("control exports (XLSX) in \(clock.now - start):\n" + written.map { "  \(DisplayPath.of($0))\n" }.joined())
+                emit("control exports (XLSX) in \(seconds(clock.now - start)):\n" + written.map { "  \(DisplayPath.of($0))\n" }.joined())
 
                 // November's bank statement: October's invoices paid (exactly, partly, two at once), a credit
                 // nobody can place, and an entry the bank delivered twice.
@@ -129,8 +131,17 @@ struct DemoCommand: ParsableCommand {
                     emit(try result.get().text)
                 }
                 emit("bank statement: `ardoise payments import \(DisplayPath.of(statement))`; `ardoise receivables --as-of \(statementDay)`\n")
+                emit("next: `cd \(DisplayPath.of(folder.path))`, create a user (`ardoise users add NAME --name N --admin --password-stdin`) "
+                     + "and `ardoise serve --date \(closingDay)`: the month in the web app\n")
                 return report.failures.isEmpty && closing.closed ? 0 : 1
             }
         }
     }
+}
+
+/// `11.5 s`: a duration as a person reads it in a summary.
+func seconds(_ d: Duration) -> String {
+    let (whole, attoseconds) = d.components
+    let tenths = (whole * 10 + attoseconds / 100_000_000_000_000_000)
+    return "\(tenths / 10).\(tenths % 10) s"
 }

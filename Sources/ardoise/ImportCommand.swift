@@ -53,7 +53,8 @@ struct ImportCommand: ParsableCommand {
                 }
                 emit(JSON.object([("files", JSON.array(files)), ("open_conflicts", JSON.array(conflicts))]) + "\n")
             } else {
-                for r in results {
+                // A file already imported is counted, not listed: a daily inbox holds a month of them.
+                for r in results where r.status != .unchanged || !r.rejected.isEmpty || !r.conflicts.isEmpty {
                     let rejected = r.rejectedCount == 0 ? ""
                         : ", \(r.rejectedCount) rejected" + (r.rejectedCount > r.rejected.count ? " (the first \(r.rejected.count) listed)" : "")
                     emit("\(r.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(r.file): \(r.rows) rows\(rejected)\(r.message.map { " (\($0))" } ?? "")\n")
@@ -62,7 +63,8 @@ struct ImportCommand: ParsableCommand {
                     if !r.unknownClients.isEmpty { emit("    unknown clients (revenue kept, unbilled): \(r.unknownClients.joined(separator: ", "))\n") }
                 }
                 let rows = results.map(\.rows).reduce(0, +)
-                emit("\(results.count) files, \(rows) rows\n")
+                let unchanged = results.filter { $0.status == .unchanged }.count
+                emit("\(results.count) files, \(rows) rows\(unchanged > 0 ? " (\(unchanged) already imported, unchanged)" : "")\n")
                 if !open.isEmpty {
                     emit("open conflicts (held from billing until a later revision of the order arrives):\n")
                     for c in open {

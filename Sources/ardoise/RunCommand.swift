@@ -47,6 +47,26 @@ struct RunCommand: ParsableCommand {
         }
     }
 
+    /// Reminders counted per step (`FA-2026-000123/+15` is the reminder 15 days after the due date, `…/-5` the
+    /// courtesy notice 5 days before): a month queues hundreds, which one line of keys could not show.
+    static func reminderCounts(_ keys: [String]) -> String {
+        var counts: [Int: Int] = [:]
+        for key in keys {
+            guard let step = key.split(separator: "/").last.flatMap({ Int($0) }) else { continue }
+            counts[step, default: 0] += 1
+        }
+        let steps = counts.keys.sorted().map { step in
+            step < 0 ? "\(counts[step] ?? 0) courtesy \(-step) days before due" : "\(counts[step] ?? 0) at \(step) days late"
+        }
+        return "\(keys.count)" + (steps.isEmpty ? "" : " (\(steps.joined(separator: ", ")))")
+    }
+
+    /// The first few items and how many more.
+    static func shortList(_ items: [String], first: Int = 5) -> String {
+        items.count <= first ? items.joined(separator: ", ")
+            : items.prefix(first).joined(separator: ", ") + " and \(items.count - first) more"
+    }
+
     static func summary(_ r: ScheduledRunReport) -> String {
         var out = "run of \(r.day): \(r.filesImported) files imported, \(r.filesUnchanged) unchanged"
         if r.filesWithProblems > 0 { out += ", \(r.filesWithProblems) refused or in conflict" }
@@ -56,8 +76,8 @@ struct RunCommand: ParsableCommand {
         for (name, step) in [("events", r.events), ("corrections", r.corrections), ("periods due", r.due)] {
             if let step { out += "  \(name): \(step.counts)\n" }
         }
-        if !r.remindersQueued.isEmpty { out += "  reminders queued: \(r.remindersQueued.joined(separator: ", "))\n" }
-        if !r.contractNotices.isEmpty { out += "  contracts ending: \(r.contractNotices.joined(separator: ", "))\n" }
+        if !r.remindersQueued.isEmpty { out += "  reminders queued: \(reminderCounts(r.remindersQueued)) (`ardoise reminders list`)\n" }
+        if !r.contractNotices.isEmpty { out += "  contracts ending: \(shortList(r.contractNotices))\n" }
         if let s = r.sending { out += "  sending: \(s)\n" }
         if let n = r.notices { out += "  notices: \(n.sent) sent, \(n.cancelled) cancelled (paid or paused), \(n.failed) failed\n" }
         for f in r.billingFailures { out += "error: \(f.client): \(f.message)\n" }
