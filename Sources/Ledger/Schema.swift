@@ -421,6 +421,7 @@ enum Schema {
         registerPayments(&migrator)
         registerReminders(&migrator)
         registerLoginAddresses(&migrator)
+        registerAmountBounds(&migrator)
         return migrator
     }
 }

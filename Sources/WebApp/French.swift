@@ -19,6 +19,7 @@ enum French {
         "user password": "mot de passe modifié", "user token": "jeton d'API créé", "payments import": "import de relevé bancaire",
         "payment match": "paiement rapproché", "payment unmatch": "rapprochement annulé", "close": "clôture du mois",
         "close-forced": "clôture forcée du mois", "acknowledge-unbilled": "non-facturé reconnu",
+        "validate-past-limits": "validation au-delà des plafonds",
     ]
 
     /// The French name of an audit action; an action unknown here is shown as stored.

@@ -303,8 +303,19 @@ extension WebApp {
         if fields.contains(where: { $0.contains("|") }) { throw UserInputError("Le caractère « | » n'est pas permis dans une ligne.") }
         let text = fields.map { $0.replacingOccurrences(of: ",", with: ".") }.enumerated().map { $0.offset == 0 ? fields[0] : $0.element }
             .joined(separator: "|")
+        // The bounds of a typed line, said in French before the line is read further.
+        let name = "proforma \(id)"
+        if !fields[1].isEmpty, fields[1].allSatisfy(\.isNumber), (Int(fields[1]) ?? .max) > AmountLimits.maxQuantity {
+            throw AmountRefusal(document: name, reason: .quantityAboveLimit(line: position, quantity: fields[1]))
+        }
+        let priceText = fields[2].replacingOccurrences(of: ",", with: ".")
+        if priceText.range(of: #"^[-+]?[0-9]+(\.[0-9]{1,4})?$"#, options: .regularExpression) != nil,
+           Price(priceText).map({ $0.tenThousandths.magnitude > AmountLimits.maxUnitPrice.tenThousandths.magnitude }) ?? true {
+            throw AmountRefusal(document: name, reason: .unitPriceAboveLimit(line: position, price: priceText))
+        }
         var lines = s.lines.map(NewInvoiceLine.init)
         lines[index] = try LineText.apply(text, to: lines[index], note: "edited by \(user.login): \(reason)")
+        try BillingEngine.checkEdited(lines, of: s, limits: workspace.settings.limits)
         try ledger.replaceLines(id: id, lines: lines, reason: reason, actor: user.login)
         return redirect("/proformas/\(id)?fait=ligne")
     }
@@ -506,7 +517,7 @@ extension WebApp {
                              "headers": ["Client", "Période", "Jours-site corrigés"],
                              "rows": late.map { ["cells": [cell($0.client), cell($0.period.name), cell(String($0.siteDays), num: true)],
                                                  "selectable": false] as [String: Any] }])
-            summary = "\(items.count) éléments non facturés en \(p.name), \(items.map(\.amountTTC).sum().french) € TTC"
+            summary = "\(items.count) éléments non facturés en \(p.name), \((try? items.map(\.amountTTC).checkedSum())?.french ?? "?") € TTC"
         }
         let context: [String: Any] = ["heading": "Revenus non facturés", "hasFilters": true,
                                       "filters": [filter("periode", "Période", value: call.query("periode"), hint: "2026-10")],

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BillingEngine
 import BillingModel
 import Ledger
 import Workspace
@@ -61,15 +62,24 @@ struct InvoicesCommand: ParsableCommand {
 }
 
 struct ValidateCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "validate", abstract: "Validate proformas: number, issue date, due date; then frozen.")
+    static let configuration = CommandConfiguration(
+        commandName: "validate", abstract: "Validate proformas: number, issue date, due date; then frozen.",
+        discussion: """
+            A proforma past the settings' amount limits (`limits:`) is refused, exit 2, nothing issued, unless \
+            `--force --reason "…"` (kept in the audit log). A negative invoice, or a VAT rate the settings cannot post, is always refused.
+            """)
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Validate every proforma (of --period when given).") var all = false
+    @Flag(help: "Validate proformas past the settings' amount limits (needs --reason).") var force = false
+    @Option(help: "Why proformas past the amount limits are validated (with --force; kept in the audit log).") var reason: String?
     @Option(help: "With --all: only the proformas whose period overlaps this one.", transform: PeriodArgument.parse) var period: PeriodArgument?
     @Argument(help: "Proforma ids.") var ids: [Int64] = []
 
     func validate() throws {
         if all == !ids.isEmpty { throw ValidationError("give proforma ids or `--all`") }
         if period != nil && !all { throw ValidationError("--period goes with --all") }
+        if force && (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--force needs --reason \"why\"") }
+        if reason != nil && !force { throw ValidationError("--reason goes with --force") }
     }
 
     func run() throws {
@@ -80,7 +90,9 @@ struct ValidateCommand: ParsableCommand {
             let engine = try workspace.engine(ledger: ledger, today: today, actor: global.who)
             var targets = ids
             if all { targets += try ledger.invoices(status: .proforma, period: period?.period).compactMap(\.id) }
-            let numbers = try engine.validate(ids: targets, on: today)
+            // Every target checked before any is issued: a refusal leaves them all as they were (exit 2).
+            if let refusal = try engine.issueRefusal(ids: targets, forced: force) { throw refusal }
+            let numbers = try engine.validate(ids: targets, on: today, forcedBecause: force ? reason : nil)
             for n in numbers { emit("issued \(n)\n") }
             emit("\(numbers.count) validated\n")
             return 0

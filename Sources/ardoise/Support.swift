@@ -1,4 +1,5 @@
 import ArgumentParser
+import BillingEngine
 import BillingModel
 import Diagnostics
 import Foundation
@@ -31,6 +32,12 @@ enum Outcome {
         do {
             let code = try body()
             if code != 0 { throw ExitCode(code) }
+        } catch let error as AmountRefusal {
+            printError("ardoise: \(error)")
+            throw ExitCode(error.exitStatus)
+        } catch let error as IssueRefusal {
+            printError("ardoise: \(error)")
+            throw ExitCode(error.exitStatus)
         } catch let error as InvoiceError {
             printError("ardoise: \(error.message)")
             throw ExitCode(1)
