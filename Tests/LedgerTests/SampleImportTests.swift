@@ -117,7 +117,7 @@ import TestSupport
         #expect(try ledger.appliedMigrations() == ["v1 imports", "v2 invoices", "v3 event billing", "v4 outbox", "v5 order revisions",
                                                     "v6 chronological numbering", "v7 issued documents", "v8 journal entries", "v9 closing",
                                                     "v10 users and permissions", "v11 daily revenue", "v12 payments", "v13 reminders",
-                                                    "v14 login attempt address"])
+                                                    "v14 login attempt address", "v15 amount bounds"])
         let mode = try ledger.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
         let fk = try ledger.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA foreign_keys") }
