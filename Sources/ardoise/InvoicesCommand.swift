@@ -70,9 +70,9 @@ struct ValidateCommand: ParsableCommand {
             """)
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Validate every proforma (of --period when given).") var all = false
+    @Option(help: "With --all: only the proformas whose period overlaps this one.", transform: PeriodArgument.parse) var period: PeriodArgument?
     @Flag(help: "Validate proformas past the settings' amount limits (needs --reason).") var force = false
     @Option(help: "Why proformas past the amount limits are validated (with --force; kept in the audit log).") var reason: String?
-    @Option(help: "With --all: only the proformas whose period overlaps this one.", transform: PeriodArgument.parse) var period: PeriodArgument?
     @Argument(help: "Proforma ids.") var ids: [Int64] = []
 
     func validate() throws {
