@@ -67,6 +67,17 @@ import TestSupport
         #expect(try ws.ledgerState() == before)
     }
 
+    @Test func aCreditAmountPastTheLimitWritesNothing() throws {
+        let ws = try ScratchWorkspace()
+        #expect(try ws.run("bill", "--period", "2026-10", "--date", "2026-11-02").status == 0)
+        let number = try #require(try ws.ledger().invoices(status: .issued).first?.number)
+        let before = try ws.ledgerState()
+        expectRefused(try ws.run("credit", number, "--reason", "r", "--line", "1", "--amount", "600000.00", "--date", "2026-11-03"),
+                      naming: ["the credit note for \(number), line 1", "600,000.00 HT is beyond the limit of 500,000.00 HT per line"])
+        expectRefused(try ws.run("credit", number, "--reason", "r", "--line", "1", "--amount", "99999999999999999999.99"), naming: ["--amount"])
+        #expect(try ws.ledgerState() == before)
+    }
+
     @Test func aProformaPastTheLimitsIsValidatedOnlyWithAReason() throws {
         let ws = try ScratchWorkspace()
         let manual = try ws.run("manual", "--client", "C0001", "--line", "Prestation|1|900.00|20", "--reason", "r")
