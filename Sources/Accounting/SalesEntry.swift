@@ -55,10 +55,19 @@ public enum PostingError: Error, Equatable, CustomStringConvertible, Sendable {
 
     public var description: String {
         switch self {
-        case .noVATAccount(let rate, let document):
-            return "no output VAT account for \(rate) % in the settings (`accounting: output_vat_accounts`): \(document) cannot be posted"
-        case .unbalanced(let document, let debit, let credit):
-            return "the entry of \(document) does not balance: debit \(debit) ≠ credit \(credit)"
+        case .noVATAccount(_, let document): return "\(reason): \(document) cannot be posted"
+        case .unbalanced(let document, _, _): return "the entry of \(document) \(reason)"
+        }
+    }
+
+    /// Why, without the document's number: a document refused while it is
+    /// being issued is named by its proforma id, since its number was never given.
+    public var reason: String {
+        switch self {
+        case .noVATAccount(let rate, _):
+            return "no output VAT account for \(rate) % in the settings (`accounting: output_vat_accounts`)"
+        case .unbalanced(_, let debit, let credit):
+            return "does not balance: debit \(debit) ≠ credit \(credit)"
         }
     }
 }

@@ -79,22 +79,22 @@ public enum EvaluationBenchmark {
     }
 
     /// ACME by hand: the same lines, straight-line Swift.
-    static func handACME(_ revenue: ClientRevenue) -> [Int64] {
+    static func handACME(_ revenue: ClientRevenue) throws(MoneyOverflow) -> [Int64] {
         var a = 0, b = 0, c = 0, guests = 0
         var guestTTC = Money.zero
         for d in revenue.days {
             a += d.covers["A"] ?? 0; b += d.covers["B"] ?? 0; c += d.covers["C"] ?? 0
             guests += d.guestCovers
-            guestTTC += d.guestTTC[vat10] ?? .zero
+            guestTTC = try guestTTC.adding(d.guestTTC[vat10] ?? .zero)
         }
         let covers = a + b + c + guests
-        let fee = max(Money(cents: 150_000), Price(tenThousandths: 4_500).times(covers))
-        return [Price(tenThousandths: 42_000).times(a).cents, Price(tenThousandths: 31_000).times(b).cents,
+        let fee = max(Money(cents: 150_000), try Price(tenThousandths: 4_500).times(covers))
+        return try [Price(tenThousandths: 42_000).times(a).cents, Price(tenThousandths: 31_000).times(b).cents,
                 guestTTC.excludingVAT(at: vat10).cents, Price(tenThousandths: 23_500).times(covers).cents, fee.cents]
     }
 
     /// RICH by hand.
-    static func handRich(_ revenue: ClientRevenue, change: Day) -> [Int64] {
+    static func handRich(_ revenue: ClientRevenue, change: Day) throws(MoneyOverflow) -> [Int64] {
         var a1 = 0, a2 = 0, b = 0, covers = 0, missing = 0, guests = 0
         var guestTTC = Money.zero
         for d in revenue.days {
@@ -104,23 +104,23 @@ public enum EvaluationBenchmark {
             let total = ca + (d.covers["B"] ?? 0) + (d.covers["C"] ?? 0) + d.guestCovers
             covers += total
             guests += d.guestCovers
-            guestTTC += d.guestTTC[vat10] ?? .zero
+            guestTTC = try guestTTC.adding(d.guestTTC[vat10] ?? .zero)
             if d.siteOpen, total < 150 { missing += 150 - total }
         }
-        var out = [Price(tenThousandths: 42_000).times(a1).cents, Price(tenThousandths: 44_000).times(a2).cents,
+        var out = try [Price(tenThousandths: 42_000).times(a1).cents, Price(tenThousandths: 44_000).times(a2).cents,
                    Price(tenThousandths: 31_000).times(b).cents, guestTTC.excludingVAT(at: vat10).cents,
                    Price(tenThousandths: 23_500).percent(Percentage(whole: 60)).times(covers).cents]
-        if missing > 0 { out.append(Price(tenThousandths: 15_000).times(missing).cents) }
-        out.append(Price(tenThousandths: 6_000).times(min(covers, 2000)).cents)
-        if covers > 2000 { out.append(Price(tenThousandths: 4_500).times(min(covers, 4000) - 2000).cents) }
-        if covers > 4000 { out.append(Price(tenThousandths: 3_000).times(covers - 4000).cents) }
+        if missing > 0 { out.append(try Price(tenThousandths: 15_000).times(missing).cents) }
+        out.append(try Price(tenThousandths: 6_000).times(min(covers, 2000)).cents)
+        if covers > 2000 { out.append(try Price(tenThousandths: 4_500).times(min(covers, 4000) - 2000).cents) }
+        if covers > 4000 { out.append(try Price(tenThousandths: 3_000).times(covers - 4000).cents) }
         return out.filter { $0 != 0 }
     }
 
     struct Case {
         var name: String
         var compiled: CompiledContract
-        var hand: (ClientRevenue) -> [Int64]
+        var hand: (ClientRevenue) throws -> [Int64]
     }
 
     /// Times both ways `iterations` times (after a check that they agree) and returns the report.
@@ -134,8 +134,8 @@ public enum EvaluationBenchmark {
             guard let contract = file.contract else {
                 return "evaluation benchmark: the contract \(name) does not check: \(file.diagnostics.map(\.message))\n"
             }
-            let hand: (ClientRevenue) -> [Int64]
-            if name.hasPrefix("ACME") { hand = { handACME($0) } } else { hand = { handRich($0, change: change) } }
+            let hand: (ClientRevenue) throws -> [Int64]
+            if name.hasPrefix("ACME") { hand = { try handACME($0) } } else { hand = { try handRich($0, change: change) } }
             cases.append(Case(name: name, compiled: CompiledContract(contract, indexSeries: [:]), hand: hand))
         }
         let revenue = revenue(october)
@@ -147,7 +147,8 @@ public enum EvaluationBenchmark {
             do { compiledLines = try c.compiled.evaluate(period: october, issueDate: issued, revenue: revenue).lines.map(\.net.cents) } catch {
                 return "evaluation benchmark: \(c.name) fails: \(error)\n"
             }
-            let handLines = c.hand(revenue)
+            let handLines: [Int64]
+            do { handLines = try c.hand(revenue) } catch { return "evaluation benchmark: \(c.name) by hand fails: \(error)\n" }
             guard compiledLines.filter({ $0 != 0 }) == handLines else {
                 return "evaluation benchmark: \(c.name): compiled \(compiledLines) differs from hand-written \(handLines)\n"
             }
@@ -169,7 +170,7 @@ public enum EvaluationBenchmark {
                 }
                 bareNs.append(Double(DispatchTime.now().uptimeNanoseconds - start) / Double(n))
                 start = DispatchTime.now().uptimeNanoseconds
-                for _ in 0..<n { for v in c.hand(revenue) { checksum &+= v } }
+                for _ in 0..<n { for v in (try? c.hand(revenue)) ?? [] { checksum &+= v } }
                 handNs.append(Double(DispatchTime.now().uptimeNanoseconds - start) / Double(n))
             }
             let cm = Timing.median(compiledNs), bm = Timing.median(bareNs), hm = Timing.median(handNs)

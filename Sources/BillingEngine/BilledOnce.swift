@@ -148,9 +148,9 @@ extension BillingEngine {
     /// run) issued or discarded meanwhile is skipped and reported, the others
     /// are validated, each in its own transaction; a refusal (a stale
     /// proforma) is reported and the rest still validated.
-    public func validateAll(ids: [Int64], on day: Day, now: Date = Date()) throws -> ValidationRound {
+    public func validateAll(ids: [Int64], on day: Day, now: Date = Date(), forcedBecause reason: String? = nil) throws -> ValidationRound {
         var round = ValidationRound()
-        for (id, outcome) in try validateEach(ids: ids, on: day, now: now) {
+        for (id, outcome) in try validateEach(ids: ids, on: day, now: now, forcedBecause: reason) {
             switch outcome {
             case .success(let number): round.issued.append(number)
             case .failure(let error):

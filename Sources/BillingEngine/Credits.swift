@@ -63,6 +63,13 @@ extension BillingEngine {
             for l in note.lines { credited.add(creditKey(NewInvoiceLine(l)), sign: 1) }
         }
         let chosen = selections.isEmpty ? stored.lines.map { CreditSelection(line: $0.position) } : selections
+        // An amount typed past the settings' limit per line is refused before anything is read further (exit 2).
+        for sel in chosen {
+            if let amount = sel.amount, amount > settings.limits.maxLineHT {
+                throw AmountRefusal(document: "the credit note for \(invoiceNumber)",
+                                    reason: .lineAboveLimit(line: sel.line, net: amount, limit: settings.limits.maxLineHT))
+            }
+        }
         var lines: [NewInvoiceLine] = []
         for sel in chosen {
             guard let l = stored.lines.first(where: { $0.position == sel.line }) else {
@@ -82,7 +89,7 @@ extension BillingEngine {
                 if amount != original.net {
                     c.label = "\(original.label) (avoir partiel)"
                     c.quantity = 1
-                    c.unitPrice = Price(amount)
+                    c.unitPrice = try amount.asPrice
                 }
                 c.net = amount
             } else {
@@ -90,7 +97,7 @@ extension BillingEngine {
                     guard left > .zero else { throw InvoiceError("line \(sel.line) of \(invoiceNumber) is already credited in full") }
                     c.label = "\(original.label) (solde)"
                     c.quantity = 1
-                    c.unitPrice = Price(left)
+                    c.unitPrice = try left.asPrice
                     c.net = left
                     lines.append(c)
                     continue
@@ -146,10 +153,10 @@ extension BillingEngine {
             guard inv.client == doc.client else { throw InvoiceError("\(ref) is an invoice of \(inv.client), not of \(doc.client)") }
             credited = inv
         }
-        let lines = doc.lines.map { l in
-            NewInvoiceLine(label: l.label, quantity: l.quantity, unitPrice: l.unitPrice, net: l.unitPrice.times(l.quantity), vat: l.vat,
-                           service: doc.period, explanation: "typed in: \(reason)")
-        }
+        // Bounded, checked against the settings' limits and the sign rules before anything is written.
+        let lines = try typedLines(doc.lines, kind: doc.type,
+                                   document: "the manual \(doc.type == .creditNote ? "credit note" : "invoice") for \(doc.client)",
+                                   service: doc.period, explanation: "typed in: \(reason)")
         let terms = contracts[doc.client]?.contract.paymentTerms(for: doc.payer ?? credited?.payer) ?? .onReceipt
         let new = NewInvoice(type: doc.type, series: series(for: doc.type), client: doc.client, payer: doc.payer ?? credited?.payer,
                              period: doc.period, issueDate: day, dueDate: terms.dueDate(issuedOn: day), paymentTerms: terms.description,

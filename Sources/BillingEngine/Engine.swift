@@ -183,10 +183,13 @@ public struct BillingEngine: Sendable {
             do {
                 let evaluation = try compiled.evaluate(period: p, issueDate: issueDate, revenue: clientRevenue)
                 out.notes += evaluation.notes.map { "\(c.client): \($0)" }
-                for draft in c.invoices(for: evaluation.lines) {
-                    out.drafts.append(newInvoice(draft, contract: c, period: p, issueDate: issueDate, origin: .contract,
-                                                 revenue: clientRevenue))
-                }
+                var report = BillingReport(period: p, issueDate: issueDate)
+                let drafts = bounded(c.invoices(for: evaluation.lines).map {
+                    newInvoice($0, contract: c, period: p, issueDate: issueDate, origin: .contract, revenue: clientRevenue)
+                }, into: &report)
+                // A document of the client that does not add up: none of its documents, the others billed.
+                if let failure = report.failures.first { out.failures.append(failure); continue }
+                out.drafts += drafts
             } catch {
                 out.failures.append(BillingFailure(client: c.client, message: "\(error)"))
             }
@@ -208,7 +211,8 @@ public struct BillingEngine: Sendable {
     }
 
     /// Stores drafts as proformas in one transaction, then issues the automatic ones.
-    func store(_ drafts: [NewInvoice], into report: inout BillingReport, now: Date) throws {
+    func store(_ unchecked: [NewInvoice], into report: inout BillingReport, now: Date) throws {
+        let drafts = bounded(unchecked, into: &report)
         // New documents (with the draft they came from) and the proformas to validate automatically.
         var created: [(id: Int64, draft: NewInvoice)] = []
         var automatic: [Int64] = []
@@ -238,7 +242,8 @@ public struct BillingEngine: Sendable {
         for d in drafts where !refused.contains(d.client) { report.clientsBilled.insert(d.client) }
         report.created += created.map(\.id)
         for (_, d) in created {
-            let totals = InvoiceTotals(lines: d.lines.map { ($0.net, $0.vat) })
+            // Checked before they were stored (`bounded`): the totals fit.
+            guard let totals = try? InvoiceTotals(lines: d.lines.map { ($0.net, $0.vat) }) else { continue }
             let sign: Int64 = d.type == .creditNote ? -1 : 1
             report.totalHT += Money(cents: sign * totals.totalHT.cents)
             report.totalTTC += Money(cents: sign * totals.totalTTC.cents)
@@ -251,6 +256,24 @@ public struct BillingEngine: Sendable {
             case .failure(let error):
                 report.failures.append(BillingFailure(client: (try? ledger.invoice(id: id))??.invoice.client ?? "?",
                                                       message: "proforma \(id) not validated automatically: \(error)"))
+            }
+        }
+    }
+
+    /// The drafts whose totals fit in cents; each other one is its client's
+    /// failure, named by client, period and line, and the others are billed.
+    func bounded(_ drafts: [NewInvoice], into report: inout BillingReport) -> [NewInvoice] {
+        drafts.filter { d in
+            if (try? InvoiceTotals(lines: d.lines.map { ($0.net, $0.vat) })) != nil { return true }
+            // Rare: find the line where it stops adding up, to name it.
+            var lines: [(Money, VATRate)] = []
+            do {
+                for l in d.lines { lines.append((l.net, l.vat)); _ = try InvoiceTotals(lines: lines) }
+                return true
+            } catch {
+                report.failures.append(BillingFailure(client: d.client, message: "not billed: the \(d.type == .creditNote ? "credit note" : "invoice") of \(d.period) "
+                                                      + "does not add up at line \(lines.count) \"\(d.lines[lines.count - 1].label)\": \(error)"))
+                return false
             }
         }
     }
@@ -293,10 +316,12 @@ public struct BillingEngine: Sendable {
 
     /// Validates proformas: each gets the next number of its series, the
     /// issue date `day` and its due date from its payment terms.
-    /// Stops at the first refusal (those before it stay issued).
+    /// Stops at the first refusal (those before it stay issued). A proforma
+    /// past the settings' amount limits is refused unless `forcedBecause`
+    /// gives a reason (kept in the audit log).
     @discardableResult
-    public func validate(ids: [Int64], on day: Day, now: Date = Date()) throws -> [String] {
-        try validateEach(ids: ids, on: day, now: now, stopAtFirstFailure: true).map { try $0.outcome.get() }
+    public func validate(ids: [Int64], on day: Day, now: Date = Date(), forcedBecause reason: String? = nil) throws -> [String] {
+        try validateEach(ids: ids, on: day, now: now, stopAtFirstFailure: true, forcedBecause: reason).map { try $0.outcome.get() }
     }
 
     /// Validates each proforma in its own transaction, recording a refusal
@@ -306,8 +331,8 @@ public struct BillingEngine: Sendable {
     /// numbering transaction a pre-rendered file is used only when the
     /// issued document and its references are exactly those it was rendered
     /// from, else it is rendered there. The bytes are the same either way.
-    public func validateEach(ids: [Int64], on day: Day, now: Date = Date(),
-                             stopAtFirstFailure: Bool = false) throws -> [(id: Int64, outcome: Result<String, any Error>)] {
+    public func validateEach(ids: [Int64], on day: Day, now: Date = Date(), stopAtFirstFailure: Bool = false,
+                             forcedBecause reason: String? = nil) throws -> [(id: Int64, outcome: Result<String, any Error>)] {
         var out: [(id: Int64, outcome: Result<String, any Error>)] = []
         var start = 0
         while start < ids.count {
@@ -317,6 +342,12 @@ public struct BillingEngine: Sendable {
             for id in batch {
                 do {
                     guard let stored = try ledger.invoice(id: id) else { throw InvoiceError("no invoice \(id)") }
+                    // Refused before a number is taken: the message names the proforma, never a number.
+                    var forced: IssueRefusal?
+                    if stored.invoice.status == .proforma, let refusal = issueRefusal(stored) {
+                        guard reason != nil, refusal.forceable, issueRefusal(stored, forced: true) == nil else { throw refusal }
+                        forced = refusal
+                    }
                     let terms = PaymentTerms(description: stored.invoice.paymentTerms) ?? .onReceipt
                     var renderOnce: DocumentRenderer?
                     if let render {
@@ -326,10 +357,14 @@ public struct BillingEngine: Sendable {
                             return try render(issued, references)
                         }
                     }
-                    out.append((id, .success(try ledger.issue(id: id, on: day, dueDate: terms.dueDate(issuedOn: day),
-                                                              format: format(series: stored.invoice.series), actor: actor, at: now,
-                                                              mail: outboxRequest(for: stored.invoice), posting: posting,
-                                                              render: renderOnce))))
+                    let number = try ledger.issue(id: id, on: day, dueDate: terms.dueDate(issuedOn: day),
+                                                  format: format(series: stored.invoice.series), actor: actor, at: now,
+                                                  mail: outboxRequest(for: stored.invoice), posting: posting, render: renderOnce)
+                    if let forced, let reason {
+                        try ledger.audit(actor: actor, action: "validate-past-limits", invoiceID: id,
+                                         details: "\(number) issued past the amount limits (\(forced.message)): \(reason)", at: now)
+                    }
+                    out.append((id, .success(number)))
                 } catch {
                     if stopAtFirstFailure { throw error }
                     out.append((id, .failure(error)))

@@ -23,7 +23,15 @@ extension BillingEngine {
         var report = BillingReport(period: Period(start: day, end: day), issueDate: day)
         var drafts: [NewInvoice] = []
         for snapshot in try ledger.ordersToBill(upTo: day) {
-            guard let state = try orderState(snapshot) else { continue }   // no events term: in the unbilled report
+            let state: OrderState
+            do {
+                guard let s = try orderState(snapshot) else { continue }   // no events term: in the unbilled report
+                state = s
+            } catch let error as EvaluationError {
+                // An order whose amounts do not fit is that client's failure: the other orders are billed.
+                report.failures.append(BillingFailure(client: snapshot.revision.client, message: "not billed: \(error)"))
+                continue
+            }
             let order = state.order
             let decision = decide(state, day: day)
             // What an older revision left waiting is stale now.
@@ -145,7 +153,7 @@ extension BillingEngine {
         let issued = try ledger.issuedLines(orderID: order.id)
         var billed = LineTally()
         for b in issued { billed.add(NewInvoiceLine(b.line), sign: Int(b.sign)) }
-        let priced = order.cancelled ? [] : compiled.priceOrder(order).map(NewInvoiceLine.init)
+        let priced = try order.cancelled ? [] : compiled.priceOrder(order).map(NewInvoiceLine.init)
         let settled = try ledger.settledRevision(orderID: order.id)
         let unchanged = try settled > 0 && settled < order.revision
             && ledger.sameBillableContent(orderID: order.id, settled, order.revision)

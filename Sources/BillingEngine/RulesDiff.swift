@@ -140,7 +140,8 @@ public struct RulesDiff: Sendable {
     // MARK: matching
 
     static func totals(_ d: NewInvoice) -> Amounts {
-        let t = InvoiceTotals(lines: d.lines.map { (net: $0.net, vat: $0.vat) })
+        // Drafts come from `draft`, which keeps out those whose totals do not fit.
+        let t = (try? InvoiceTotals(lines: d.lines.map { (net: $0.net, vat: $0.vat) })) ?? .zero
         let sign: Int64 = d.type == .creditNote ? -1 : 1
         return Amounts(ht: Money(cents: sign * t.totalHT.cents), ttc: Money(cents: sign * t.totalTTC.cents))
     }

@@ -13,10 +13,30 @@ public struct UnbilledReport: Sendable {
         public var amountTTC: Money
     }
     public var period: Period
-    public var items: [Item] = []
+    public private(set) var items: [Item] = []
     public var lateRevenue: [(client: String, period: Period, siteDays: Int)] = []
     public var failures: [BillingFailure] = []
-    public var totalTTC: Money { items.map(\.amountTTC).sum() }
+    /// Fits: `add` keeps out an item whose amount would not.
+    public private(set) var totalTTC = Money.zero
+
+    /// Adds an item, or, when its amount or the report's total would not fit in
+    /// cents, a failure naming its client and reason: the report never traps.
+    /// Keeps the items `keep` says (a user's clients), the total summed again.
+    public mutating func keepItems(where keep: (Item) -> Bool) {
+        let kept = items.filter(keep)
+        items = []
+        totalTTC = .zero
+        for i in kept { add(i) }
+    }
+
+    mutating func add(_ item: Item) {
+        do {
+            totalTTC = try totalTTC.adding(item.amountTTC)
+            items.append(item)
+        } catch {
+            failures.append(BillingFailure(client: item.client, message: "\(item.reason): \(error)"))
+        }
+    }
 }
 
 extension BillingEngine {
@@ -32,27 +52,45 @@ extension BillingEngine {
             let client = compiled.contract.client
             do {
                 let e = try compiled.evaluate(period: p, issueDate: issueDate, revenue: revenue.byClient[client] ?? ClientRevenue())
-                report.items += e.unbilled.map { Item(client: client, site: $0.site, category: $0.category, reason: $0.reason, amountTTC: $0.amountTTC) }
+                for u in e.unbilled { report.add(Item(client: client, site: u.site, category: u.category, reason: u.reason, amountTTC: u.amountTTC)) }
             } catch {
                 report.failures.append(BillingFailure(client: client, message: "\(error)"))
             }
         }
         for (code, u) in revenue.unknownClients.sorted(by: { $0.key < $1.key }) {
-            report.items.append(UnbilledReport.Item(client: code, site: u.sites.sorted().joined(separator: ","), category: nil,
-                                                    reason: "client known to no settings (\(u.covers) covers, employer share and guests)",
-                                                    amountTTC: u.employerShare + u.guests))
+            let reason = "client known to no settings (\(u.covers) covers, employer share and guests)"
+            do {
+                report.add(UnbilledReport.Item(client: code, site: u.sites.sorted().joined(separator: ","), category: nil, reason: reason,
+                                               amountTTC: try u.employerShare.adding(u.guests)))
+            } catch {
+                report.failures.append(BillingFailure(client: code, message: "\(reason): \(error)"))
+            }
         }
         // Orders delivered in the period and not (or no longer exactly) invoiced: pending for the daily run.
         for snapshot in try ledger.ordersToBill(upTo: period.end) {
-            guard let s = try orderState(snapshot) else {
+            let state: OrderState?
+            do { state = try orderState(snapshot) } catch let error as EvaluationError {
+                report.failures.append(BillingFailure(client: snapshot.revision.client, message: "\(error)"))
+                continue
+            }
+            guard let s = state else {
                 // A client with no contract: no evaluation sees the order (one with a contract but no events term
                 // on that day is reported by its contract's evaluation).
                 if contracts[snapshot.revision.client] == nil, snapshot.revision.status != "cancelled",
                    let order = ContractLanguage.EventOrder(snapshot), period.contains(order.deliveredOn) {
-                    let lines = order.lines.map { l in (l.unitPrice.times(l.quantity), l.vat) }
-                    report.items.append(Item(client: snapshot.revision.client, site: order.site, category: nil,
-                                             reason: "order \(order.id) delivered \(order.deliveredOn): the client has no contract",
-                                             amountTTC: InvoiceTotals(lines: lines).totalTTC))
+                    let reason = "order \(order.id) delivered \(order.deliveredOn): the client has no contract"
+                    do {
+                        var lines: [(Money, VATRate)] = []
+                        for (position, l) in order.lines.enumerated() {
+                            do throws(MoneyOverflow) { lines.append((try l.unitPrice.times(l.quantity), l.vat)) } catch {
+                                throw EvaluationError.orderOverflow(order: order.id, revision: order.revision, line: position + 1, error)
+                            }
+                        }
+                        report.add(Item(client: snapshot.revision.client, site: order.site, category: nil, reason: reason,
+                                        amountTTC: try InvoiceTotals(lines: lines).totalTTC))
+                    } catch {
+                        report.failures.append(BillingFailure(client: snapshot.revision.client, message: "\(reason): \(error)"))
+                    }
                 }
                 continue
             }
@@ -73,9 +111,13 @@ extension BillingEngine {
                 if s.unchangedSinceSettled || s.billed.sameAmounts(as: s.ordered) { continue }
                 reason = "order \(s.order.id) changed (revision \(s.order.revision)) since it was invoiced, difference not billed yet"
             }
-            let ttc = InvoiceTotals(lines: s.ordered.lines.map { ($0.net, $0.vat) }).totalTTC
-                - InvoiceTotals(lines: s.billed.lines.map { ($0.net, $0.vat) }).totalTTC
-            report.items.append(Item(client: s.contract.client, site: s.order.site, category: nil, reason: reason, amountTTC: ttc))
+            do {
+                let ttc = try InvoiceTotals(lines: s.ordered.lines.map { ($0.net, $0.vat) }).totalTTC
+                    .subtracting(InvoiceTotals(lines: s.billed.lines.map { ($0.net, $0.vat) }).totalTTC)
+                report.add(Item(client: s.contract.client, site: s.order.site, category: nil, reason: reason, amountTTC: ttc))
+            } catch {
+                report.failures.append(BillingFailure(client: s.contract.client, message: "\(reason): \(error)"))
+            }
         }
         report.lateRevenue = try ledger.periodsWithLateRevenue(openDayClients: openDayClients).filter { $0.period.intersection(period) != nil }
             .map { ($0.client, $0.period, $0.siteDays.count) }

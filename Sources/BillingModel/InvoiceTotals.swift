@@ -9,16 +9,30 @@ public struct InvoiceTotals: Sendable, Equatable, Codable {
     public var breakdown: [VATLine]
     public var totalHT: Money
     public var totalVAT: Money
+    /// Fits: the initialiser checked the sum.
     public var totalTTC: Money { totalHT + totalVAT }
 
-    public init(lines: some Sequence<(net: Money, vat: VATRate)>) {
+    /// No line: zero everywhere.
+    public static let zero = InvoiceTotals(breakdown: [], totalHT: .zero, totalVAT: .zero)
+
+    init(breakdown: [VATLine], totalHT: Money, totalVAT: Money) {
+        self.breakdown = breakdown
+        self.totalHT = totalHT
+        self.totalVAT = totalVAT
+    }
+
+    /// The totals of `lines`, or an error when a base, its VAT or a total does not fit in cents.
+    public init(lines: some Sequence<(net: Money, vat: VATRate)>) throws(MoneyOverflow) {
         var bases: [VATRate: Money] = [:]
-        for l in lines { bases[l.vat, default: .zero] += l.net }
-        breakdown = bases.keys.sorted().map { r in
+        for l in lines { bases[l.vat] = try (bases[l.vat] ?? .zero).adding(l.net) }
+        var breakdown: [VATLine] = []
+        for r in bases.keys.sorted() {
             let base = bases[r] ?? .zero
-            return VATLine(rate: r, base: base, vat: base.percent(r))
+            breakdown.append(VATLine(rate: r, base: base, vat: try base.percent(r)))
         }
-        totalHT = breakdown.map(\.base).sum()
-        totalVAT = breakdown.map(\.vat).sum()
+        self.breakdown = breakdown
+        totalHT = try breakdown.map(\.base).checkedSum()
+        totalVAT = try breakdown.map(\.vat).checkedSum()
+        _ = try totalHT.adding(totalVAT)
     }
 }

@@ -37,27 +37,81 @@ public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConver
     @inlinable public var isZero: Bool { cents == 0 }
 
     /// This amount as a 4-decimal price (for a line whose quantity is 1).
-    public var asPrice: Price { Price(tenThousandths: cents * 100) }
+    public var asPrice: Price {
+        get throws(MoneyOverflow) {
+            let (t, o) = cents.multipliedReportingOverflow(by: 100)
+            if o { throw MoneyOverflow("\(self) as a unit price") }
+            return Price(tenThousandths: t)
+        }
+    }
 
     /// An amount including VAT at `rate`, converted to its HT: `round(TTC / (1 + rate/100), 2)`.
-    @inlinable public func excludingVAT(at rate: Percentage) -> Money {
-        Money(cents: Int64(divideRoundingHalfAwayFromZero(Int128(cents) * Percentage.hundred, Percentage.hundred + Int128(rate.tenThousandths))))
+    @inlinable public func excludingVAT(at rate: Percentage) throws(MoneyOverflow) -> Money {
+        let denominator = Percentage.hundred + Int128(rate.tenThousandths)
+        guard denominator > 0 else { throw MoneyOverflow("\(self) TTC at \(rate) % VAT") }
+        return try Money(exactly: divideRoundingHalfAwayFromZero(Int128(cents) * Percentage.hundred, denominator),
+                         "\(self) TTC at \(rate) % VAT")
     }
 
     /// `round(self × rate / 100, 2)`: VAT on a base, or a percentage of an amount.
-    @inlinable public func percent(_ rate: Percentage) -> Money {
-        Money(cents: Int64(divideRoundingHalfAwayFromZero(Int128(cents) * Int128(rate.tenThousandths), Percentage.hundred)))
+    @inlinable public func percent(_ rate: Percentage) throws(MoneyOverflow) -> Money {
+        try Money(exactly: divideRoundingHalfAwayFromZero(Int128(cents) * Int128(rate.tenThousandths), Percentage.hundred),
+                  "\(rate) % of \(self)")
     }
 
     /// `round(self × numerator / denominator, 2)`: proration by days.
-    @inlinable public func prorated(_ numerator: Int, over denominator: Int) -> Money {
-        Money(cents: Int64(divideRoundingHalfAwayFromZero(Int128(cents) * Int128(numerator), Int128(denominator))))
+    @inlinable public func prorated(_ numerator: Int, over denominator: Int) throws(MoneyOverflow) -> Money {
+        guard denominator != 0 else { throw MoneyOverflow("\(self) × \(numerator) / 0") }
+        return try Money(exactly: divideRoundingHalfAwayFromZero(Int128(cents) * Int128(numerator), Int128(denominator)),
+                         "\(self) × \(numerator) / \(denominator)")
+    }
+
+    /// `round(self × share / (100 + rate), 2)`: a share of an amount TTC, converted to HT in one rounding.
+    @inlinable public func percent(_ share: Percentage, excludingVATAt rate: Percentage) throws(MoneyOverflow) -> Money {
+        let denominator = Percentage.hundred + Int128(rate.tenThousandths)
+        guard denominator > 0 else { throw MoneyOverflow("\(share) % of \(self) TTC at \(rate) % VAT") }
+        return try Money(exactly: divideRoundingHalfAwayFromZero(Int128(cents) * Int128(share.tenThousandths), denominator),
+                         "\(share) % of \(self) TTC at \(rate) % VAT")
+    }
+
+    /// `self + other`, or an error when the sum does not fit (the `+` operator traps).
+    @inlinable public func adding(_ other: Money) throws(MoneyOverflow) -> Money {
+        let (sum, overflow) = cents.addingReportingOverflow(other.cents)
+        if overflow { throw MoneyOverflow("\(self) + \(other)") }
+        return Money(cents: sum)
+    }
+
+    /// `self - other`, or an error when the difference does not fit.
+    @inlinable public func subtracting(_ other: Money) throws(MoneyOverflow) -> Money {
+        let (difference, overflow) = cents.subtractingReportingOverflow(other.cents)
+        if overflow { throw MoneyOverflow("\(self) - \(other)") }
+        return Money(cents: difference)
+    }
+
+    /// `-self`, or an error for the one amount whose opposite does not fit.
+    @inlinable public func negated() throws(MoneyOverflow) -> Money {
+        guard cents != .min else { throw MoneyOverflow("-(\(self))") }
+        return Money(cents: -cents)
+    }
+
+    /// The cents of an exact quotient, or an error naming `operation` when they do not fit.
+    @inlinable init(exactly value: Int128, _ operation: @autoclosure () -> String) throws(MoneyOverflow) {
+        guard let c = Int64(exactly: value) else { throw MoneyOverflow(operation()) }
+        cents = c
     }
 }
 
 extension Sequence where Element == Money {
-    /// The sum of the amounts.
+    /// The sum of the amounts; traps on overflow: for amounts that are bounded
+    /// already (a document's stored lines). Sums of outside values use `checkedSum()`.
     public func sum() -> Money { reduce(.zero, +) }
+
+    /// The sum of the amounts, or an error when it does not fit.
+    public func checkedSum() throws(MoneyOverflow) -> Money {
+        var total = Money.zero
+        for m in self { total = try total.adding(m) }
+        return total
+    }
 }
 
 /// A unit price in euros with up to 4 decimals (ten-thousandths of a euro).
@@ -83,21 +137,25 @@ public struct Price: Hashable, Comparable, Sendable, Codable, CustomStringConver
 
     @inlinable public static func < (a: Price, b: Price) -> Bool { a.tenThousandths < b.tenThousandths }
 
-    /// `round(quantity × price, 2)`: a line's net amount.
-    @inlinable public func times(_ quantity: Int) -> Money {
-        Money(cents: Int64(divideRoundingHalfAwayFromZero(Int128(tenThousandths) * Int128(quantity), 100)))
+    /// `round(quantity × price, 2)`: a line's net amount, or an error when it does not fit in cents.
+    @inlinable public func times(_ quantity: Int) throws(MoneyOverflow) -> Money {
+        // Int64 × Int64 always fits in Int128: only the quotient's conversion can fail.
+        try Money(exactly: divideRoundingHalfAwayFromZero(Int128(tenThousandths) * Int128(quantity), 100), "\(quantity) × \(self)")
     }
 
     /// `round(quantity × price / (1 + rate/100), 2)`: a per-cover price stated TTC, converted once.
-    @inlinable public func times(_ quantity: Int, excludingVATAt rate: Percentage) -> Money {
-        let numerator = Int128(tenThousandths) * Int128(quantity) * Percentage.hundred
+    @inlinable public func times(_ quantity: Int, excludingVATAt rate: Percentage) throws(MoneyOverflow) -> Money {
+        let (numerator, o) = (Int128(tenThousandths) * Int128(quantity)).multipliedReportingOverflow(by: Percentage.hundred)
         let denominator = (Percentage.hundred + Int128(rate.tenThousandths)) * 100
-        return Money(cents: Int64(divideRoundingHalfAwayFromZero(numerator, denominator)))
+        guard !o, denominator > 0 else { throw MoneyOverflow("\(quantity) × \(self) TTC at \(rate) % VAT") }
+        return try Money(exactly: divideRoundingHalfAwayFromZero(numerator, denominator), "\(quantity) × \(self) TTC at \(rate) % VAT")
     }
 
     /// `round(price × share / 100, 4)`: a share of a fee, or a discounted price.
-    @inlinable public func percent(_ share: Percentage) -> Price {
-        Price(tenThousandths: Int64(divideRoundingHalfAwayFromZero(Int128(tenThousandths) * Int128(share.tenThousandths), Percentage.hundred)))
+    @inlinable public func percent(_ share: Percentage) throws(MoneyOverflow) -> Price {
+        let v = divideRoundingHalfAwayFromZero(Int128(tenThousandths) * Int128(share.tenThousandths), Percentage.hundred)
+        guard let t = Int64(exactly: v) else { throw MoneyOverflow("\(share) % of \(self)") }
+        return Price(tenThousandths: t)
     }
 
     /// The amount, when it is a whole number of cents.

@@ -6,7 +6,7 @@ import BillingModel
 public struct CompiledContract: Sendable {
     public let contract: Contract
     let evaluators: [@Sendable (inout EvaluationState) throws(EvaluationError) -> Void]
-    let unbilledCheck: @Sendable (inout EvaluationState) -> Void
+    let unbilledCheck: @Sendable (inout EvaluationState) throws(EvaluationError) -> Void
     /// Where the day figures the terms sum go.
     let layout: TableLayout
     /// Whether a term reads revenue days (all but fixed fees and events).
@@ -68,15 +68,15 @@ public struct CompiledContract: Sendable {
             state.notes.append("the period \(period.name) is outside the contract's validity (\(contract.validFrom)\(contract.validUntil.map { " to \($0)" } ?? " onwards")): its revenue bills nothing")
         }
         for e in evaluators { try e(&state) }
-        unbilledCheck(&state)
+        try unbilledCheck(&state)
         return Evaluation(lines: state.lines, unbilled: state.unbilled, notes: state.notes)
     }
 
     /// Prices one event order as the events term says (T19): discount on every
     /// line, delivery fee under the threshold.
-    public func priceOrder(_ order: EventOrder) -> [BilledLine] {
+    public func priceOrder(_ order: EventOrder) throws(EvaluationError) -> [BilledLine] {
         guard let (term, events) = contract.eventsTerm(on: order.deliveredOn) else { return [] }
-        return Compiler.priceOrder(order, term: term, events: events, perSite: contract.perSite)
+        return try Compiler.priceOrder(order, term: term, events: events, perSite: contract.perSite)
     }
 }
 
@@ -103,6 +103,12 @@ public struct EvaluationState: Sendable {
 
 enum Compiler {
     typealias Evaluator = @Sendable (inout EvaluationState) throws(EvaluationError) -> Void
+
+    /// Money arithmetic of the term at `termLine`: an overflow is that term's error, never a trap.
+    @inline(__always)
+    static func checked<T>(_ termLine: Int, _ body: () throws(MoneyOverflow) -> T) throws(EvaluationError) -> T {
+        do throws(MoneyOverflow) { return try body() } catch { throw .overflow(termLine: termLine, error) }
+    }
 
     /// The days a term is in force, within the contract.
     static func validity(_ term: Term, _ contract: Contract) -> Period {
@@ -244,11 +250,11 @@ enum Compiler {
                             let label = segs.count > 1 ? c.label + suffix(p, of: segs.count) : c.label
                             let category = c.category
                             if c.schedule.includesVAT {
-                                let net = price.times(covers, excludingVATAt: vat)
-                                s.append(term, label: label + " (\(covers) couverts à \(price) TTC)", quantity: 1, unit: net.asPrice, net: net, vat: vat,
+                                let net = try Compiler.checked(term.line) { () throws(MoneyOverflow) in try price.times(covers, excludingVATAt: vat) }
+                                s.append(term, label: label + " (\(covers) couverts à \(price) TTC)", quantity: 1, unit: try Compiler.checked(term.line) { () throws(MoneyOverflow) in try net.asPrice }, net: net, vat: vat,
                                          site: site.name, period: p, explanation: "\(covers) covers of category \(category) × \(price) TTC / (1 + \(vat)%) = \(net) HT")
                             } else {
-                                let net = price.times(covers)
+                                let net = try Compiler.checked(term.line) { () throws(MoneyOverflow) in try price.times(covers) }
                                 s.append(term, label: label, quantity: covers, unit: price, net: net, vat: vat, site: site.name, period: p,
                                          explanation: "\(covers) covers of category \(category) × \(price) HT = \(net)")
                             }
@@ -267,13 +273,13 @@ enum Compiler {
                         var capped = Money.zero
                         var covers = 0
                         for i in days.indices where s.table.matches(i, lo: lo, hi: hi, site: site) {
-                            capped += days[i].cappedTTC[c.category] ?? .zero
+                            capped = try Compiler.checked(term.line) { () throws(MoneyOverflow) in try capped.adding(days[i].cappedTTC[c.category] ?? .zero) }
                             covers += s.table[i, c.column]
                         }
                         guard !capped.isZero else { continue }
-                        let net = capped.excludingVAT(at: vat)
+                        let net = try Compiler.checked(term.line) { () throws(MoneyOverflow) in try capped.excludingVAT(at: vat) }
                         let (category, cap) = (c.category, c.cap)
-                        s.append(term, label: c.label, quantity: 1, unit: net.asPrice, net: net, vat: vat,
+                        s.append(term, label: c.label, quantity: 1, unit: try Compiler.checked(term.line) { () throws(MoneyOverflow) in try net.asPrice }, net: net, vat: vat,
                                  site: site.name, period: within,
                                  explanation: "\(covers) covers of category \(category), each min(\(cap) TTC, tray TTC), sum \(capped) TTC / (1 + \(vat)%) = \(net) HT")
                     }
@@ -289,14 +295,14 @@ enum Compiler {
                     var byRate = RateTotals()
                     for i in days.indices where s.table.matches(i, lo: lo, hi: hi, site: site) {
                         for (category, rates) in days[i].employerShare where !(hasGuestTerm && category == "INV") {
-                            for (r, m) in rates { byRate.add(r, m) }
+                            for (r, m) in rates { try Compiler.checked(term.line) { () throws(MoneyOverflow) in try byRate.add(r, m) } }
                         }
                     }
                     for (r, ttc) in byRate.sorted() {
                         guard !ttc.isZero else { continue }
-                        let net = ttc.excludingVAT(at: r)
+                        let net = try Compiler.checked(term.line) { () throws(MoneyOverflow) in try ttc.excludingVAT(at: r) }
                         s.append(term, label: byRate.count > 1 ? "\(term.label) (TVA \(r.french) %)" : term.label, quantity: 1,
-                                 unit: net.asPrice, net: net, vat: r, site: site.name, period: within,
+                                 unit: try Compiler.checked(term.line) { () throws(MoneyOverflow) in try net.asPrice }, net: net, vat: r, site: site.name, period: within,
                                  explanation: "employer share recorded by the registers \(ttc) TTC / (1 + \(r)%) = \(net) HT\(hasGuestTerm ? ", guests billed apart" : "")")
                     }
                 }
@@ -311,13 +317,13 @@ enum Compiler {
                     var tickets = 0
                     for i in days.indices where s.table.matches(i, lo: lo, hi: hi, site: site) {
                         tickets += s.table[i, CoverTable.guests]
-                        for (r, m) in days[i].guestTTC { byRate.add(r, m) }
+                        for (r, m) in days[i].guestTTC { try Compiler.checked(term.line) { () throws(MoneyOverflow) in try byRate.add(r, m) } }
                     }
                     for (r, ttc) in byRate.sorted() {
                         guard !ttc.isZero else { continue }
-                        let net = ttc.excludingVAT(at: r)
+                        let net = try Compiler.checked(term.line) { () throws(MoneyOverflow) in try ttc.excludingVAT(at: r) }
                         s.append(term, label: byRate.count > 1 ? "\(term.label) (TVA \(r.french) %)" : term.label, quantity: 1,
-                                 unit: net.asPrice, net: net, vat: r, site: site.name, period: within,
+                                 unit: try Compiler.checked(term.line) { () throws(MoneyOverflow) in try net.asPrice }, net: net, vat: r, site: site.name, period: within,
                                  explanation: "\(tickets) guest tickets, \(ttc) TTC / (1 + \(r)%) = \(net) HT")
                     }
                 }
@@ -332,18 +338,18 @@ enum Compiler {
                         let (p, price, why) = segs[i]
                         let covers = s.table.sum(CoverTable.total, in: p, site: site)
                         guard covers > 0 else { continue }
-                        let unit = share == .full ? price : price.percent(share)
+                        let unit = try share == .full ? price : Compiler.checked(term.line) { () throws(MoneyOverflow) in try price.percent(share) }
                         // Words for the explanation only: built when it is.
                         var detail: String {
                             (share == .full ? "" : ", client pays \(share)%: \(price) × \(share)% = \(unit)") + (why.isEmpty ? "" : " (\(why))")
                         }
                         let label = segs.count > 1 ? term.label + suffix(p, of: segs.count) : term.label
                         if schedule.includesVAT {
-                            let net = unit.times(covers, excludingVATAt: vat)
-                            s.append(term, label: label + " (\(covers) couverts à \(unit) TTC)", quantity: 1, unit: net.asPrice, net: net, vat: vat,
+                            let net = try Compiler.checked(term.line) { () throws(MoneyOverflow) in try unit.times(covers, excludingVATAt: vat) }
+                            s.append(term, label: label + " (\(covers) couverts à \(unit) TTC)", quantity: 1, unit: try Compiler.checked(term.line) { () throws(MoneyOverflow) in try net.asPrice }, net: net, vat: vat,
                                      site: site.name, period: p, explanation: "\(covers) covers × \(unit) TTC / (1 + \(vat)%) = \(net) HT\(detail)")
                         } else {
-                            let net = unit.times(covers)
+                            let net = try Compiler.checked(term.line) { () throws(MoneyOverflow) in try unit.times(covers) }
                             s.append(term, label: label, quantity: covers, unit: unit, net: net, vat: vat, site: site.name, period: p,
                                      explanation: "\(covers) covers (guests included) × \(unit) HT = \(net)\(detail)")
                         }
@@ -358,13 +364,12 @@ enum Compiler {
                 for site in sites {
                     var byRate = RateTotals()
                     for i in days.indices where s.table.matches(i, lo: lo, hi: hi, site: site) {
-                        for (r, m) in days[i].cafeteriaTTC { byRate.add(r, m) }
+                        for (r, m) in days[i].cafeteriaTTC { try Compiler.checked(term.line) { () throws(MoneyOverflow) in try byRate.add(r, m) } }
                     }
                     for (r, ttc) in byRate.sorted() {
                         guard !ttc.isZero else { continue }
-                        let net = Money(cents: Int64(divideRoundingHalfAwayFromZero(Int128(ttc.cents) * Int128(pct.tenThousandths),
-                                                                                   Percentage.hundred + Int128(r.tenThousandths))))
-                        s.append(term, label: "\(term.label) (TVA \(r.french) %)", quantity: 1, unit: net.asPrice, net: net, vat: r,
+                        let net = try Compiler.checked(term.line) { () throws(MoneyOverflow) in try ttc.percent(pct, excludingVATAt: r) }
+                        s.append(term, label: "\(term.label) (TVA \(r.french) %)", quantity: 1, unit: try Compiler.checked(term.line) { () throws(MoneyOverflow) in try net.asPrice }, net: net, vat: r,
                                  site: site.name, period: within,
                                  explanation: "\(pct)% of badge holders' cafeteria tickets \(ttc) TTC / (1 + \(r)%) = \(net) HT")
                     }
@@ -378,11 +383,11 @@ enum Compiler {
                     let segs = try pieces(schedule, revision: revision, termStart: termStart, within: within, index: index, termLine: term.line)
                     for i in 0..<segs.count {
                         let (p, price, why) = segs[i]
-                        let full = price.times(1)
-                        let net = p.dayCount == f.dayCount ? full : full.prorated(p.dayCount, over: f.dayCount)
+                        let full = try Compiler.checked(term.line) { () throws(MoneyOverflow) in try price.times(1) }
+                        let net = try p.dayCount == f.dayCount ? full : Compiler.checked(term.line) { () throws(MoneyOverflow) in try full.prorated(p.dayCount, over: f.dayCount) }
                         var prorata: String { p.dayCount == f.dayCount ? "" : ", prorated \(p.dayCount)/\(f.dayCount) days" }
                         let label = "\(term.label) \(feePeriodName(f))\(p == f ? "" : " (du \(p.start.french) au \(p.end.french))")"
-                        s.append(term, label: label, quantity: 1, unit: net.asPrice, net: net, vat: vat, site: nil, period: p,
+                        s.append(term, label: label, quantity: 1, unit: try Compiler.checked(term.line) { () throws(MoneyOverflow) in try net.asPrice }, net: net, vat: vat, site: nil, period: p,
                                  explanation: "\(full) HT per \(per.rawValue) \(timing.rawValue)\(prorata) = \(net)\(why.isEmpty ? "" : " (\(why))")", fee: true)
                     }
                 }
@@ -392,15 +397,15 @@ enum Compiler {
                 for f in feePeriods(per, timing: .inArrears, billedIn: s.period) {
                     guard let within = f.intersection(valid) else { continue }
                     let covers = s.table.sum(CoverTable.total, in: within, site: allSites)
-                    let variable = perCover.times(covers)
-                    let minimum = within == f ? floor : floor.prorated(within.dayCount, over: f.dayCount)
+                    let variable = try Compiler.checked(term.line) { () throws(MoneyOverflow) in try perCover.times(covers) }
+                    let minimum = try within == f ? floor : Compiler.checked(term.line) { () throws(MoneyOverflow) in try floor.prorated(within.dayCount, over: f.dayCount) }
                     var prorata: String { within == f ? "" : " (floor prorated \(within.dayCount)/\(f.dayCount) days)" }
                     let label = "\(term.label) \(feePeriodName(f))"
                     if variable >= minimum {
                         s.append(term, label: label, quantity: covers, unit: perCover, net: variable, vat: vat, site: nil, period: within,
                                  explanation: "max(\(minimum)\(prorata), \(perCover) × \(covers) covers = \(variable)) = \(variable)", fee: true)
                     } else {
-                        s.append(term, label: label, quantity: 1, unit: minimum.asPrice, net: minimum, vat: vat, site: nil, period: within,
+                        s.append(term, label: label, quantity: 1, unit: try Compiler.checked(term.line) { () throws(MoneyOverflow) in try minimum.asPrice }, net: minimum, vat: vat, site: nil, period: within,
                                  explanation: "max(\(minimum)\(prorata), \(perCover) × \(covers) covers = \(variable)) = \(minimum)", fee: true)
                     }
                 }
@@ -419,7 +424,7 @@ enum Compiler {
                             let upper = b.upTo ?? Int.max
                             let inBand = max(0, min(covers, upper) - lower)
                             if inBand > 0 {
-                                let net = b.price.times(inBand)
+                                let net = try Compiler.checked(term.line) { () throws(MoneyOverflow) in try b.price.times(inBand) }
                                 let bandName = b.upTo.map { "de \(lower + 1) à \($0) couverts" } ?? "au-delà de \(lower) couverts"
                                 s.append(term, label: "\(name), tranche \(bandName)", quantity: inBand, unit: b.price, net: net, vat: vat,
                                          site: nil, period: within,
@@ -435,7 +440,7 @@ enum Compiler {
                             if let u = b.upTo, covers <= u { reached = b; break }
                             lower = b.upTo ?? lower
                         }
-                        let net = reached.price.times(covers)
+                        let net = try Compiler.checked(term.line) { () throws(MoneyOverflow) in try reached.price.times(covers) }
                         let bandName = reached.upTo.map { "jusqu'à \($0) couverts" } ?? "au-delà de \(lower) couverts"
                         s.append(term, label: "\(name), tranche \(bandName)", quantity: covers, unit: reached.price, net: net, vat: vat,
                                  site: nil, period: within,
@@ -469,7 +474,7 @@ enum Compiler {
                             o += t.width
                         }
                         guard missing > 0 else { continue }
-                        let net = price.times(missing)
+                        let net = try Compiler.checked(term.line) { () throws(MoneyOverflow) in try price.times(missing) }
                         s.append(term, label: "\(term.label) \(site.name)\(suffix(p, of: segs.count))", quantity: missing, unit: price, net: net,
                                  vat: vat, site: site.name, period: p,
                                  explanation: "\(shortDays) of \(openDays) open days under \(threshold) covers at \(site.name): \(missing) missing covers × \(price) = \(net)\(why.isEmpty ? "" : " (\(why))")")
@@ -483,21 +488,26 @@ enum Compiler {
                 guard events.grouping == .monthly else { return }
                 for month in feePeriods(.month, timing: .inArrears, billedIn: s.period) {
                     for o in s.revenue.orders where month.contains(o.deliveredOn) && valid.contains(o.deliveredOn) && !o.cancelled {
-                        s.lines += priceOrder(o, term: term, events: events, perSite: perSite)
+                        s.lines += try priceOrder(o, term: term, events: events, perSite: perSite)
                     }
                 }
             }
         }
     }
 
-    static func priceOrder(_ order: EventOrder, term: Term, events: EventTerms, perSite: Bool) -> [BilledLine] {
+    static func priceOrder(_ order: EventOrder, term: Term, events: EventTerms, perSite: Bool) throws(EvaluationError) -> [BilledLine] {
         var out: [BilledLine] = []
         let day = Period(start: order.deliveredOn, end: order.deliveredOn)
         var orderHT = Money.zero
-        for l in order.lines {
-            let unit = events.discount.map { l.unitPrice.percent(Percentage(tenThousandths: 1_000_000 - $0.tenThousandths)) } ?? l.unitPrice
-            let net = unit.times(l.quantity)
-            orderHT += net
+        for (position, l) in order.lines.enumerated() {
+            let unit: Price, net: Money
+            do throws(MoneyOverflow) {
+                unit = try events.discount.map { (d) throws(MoneyOverflow) in try l.unitPrice.percent(Percentage(tenThousandths: 1_000_000 - d.tenThousandths)) } ?? l.unitPrice
+                net = try unit.times(l.quantity)
+                orderHT = try orderHT.adding(net)
+            } catch {
+                throw .orderOverflow(order: order.id, revision: order.revision, line: position + 1, error)
+            }
             let discountText = events.discount.map { ", discount \($0)%: \(l.unitPrice) → \(unit)" } ?? ""
             var bl = line(term, label: l.label, quantity: l.quantity, unit: unit, net: net, vat: l.vat, site: order.site, period: day,
                           explanation: "order \(order.id) revision \(order.revision): \(l.quantity) × \(unit)\(discountText) = \(net)")
@@ -506,7 +516,9 @@ enum Compiler {
             out.append(bl)
         }
         if let fee = events.deliveryFee, let vat = events.deliveryFeeVAT, let under = events.deliveryFeeUnder, orderHT < under {
-            var bl = line(term, label: "Frais de livraison", quantity: 1, unit: Price(fee), net: fee, vat: vat, site: order.site, period: day,
+            let feePrice: Price
+            do throws(MoneyOverflow) { feePrice = try fee.asPrice } catch { throw .overflow(termLine: term.line, error) }
+            var bl = line(term, label: "Frais de livraison", quantity: 1, unit: feePrice, net: fee, vat: vat, site: order.site, period: day,
                           explanation: "order \(order.id) totals \(orderHT) HT after discount, under \(under): delivery fee \(fee)")
             bl.orderID = order.id
             bl.orderRevision = order.revision
@@ -520,7 +532,7 @@ enum Compiler {
     /// Revenue of the client that no term bills: employer share of unpriced
     /// categories, guests without a guest term, orders without an events term,
     /// and all of it on days outside the contract's validity.
-    static func unbilled(_ contract: Contract) -> @Sendable (inout EvaluationState) -> Void {
+    static func unbilled(_ contract: Contract) -> @Sendable (inout EvaluationState) throws(EvaluationError) -> Void {
         struct Pricing: Sendable {
             var period: Period; var categories: Set<String>?; var guests: Bool
             /// The sites the term bills (`at sites`); nil: all.
@@ -544,14 +556,17 @@ enum Compiler {
         }
         let subsidyTerms = subsidies, guestTerms = guests, eventTerms = events
         let contractValidity = contract.validity
-        return { s in
+        return { (s: inout EvaluationState) throws(EvaluationError) in
             struct Key: Hashable { var site: String, category: String?, reason: String }
             var totals: [Key: UnbilledRevenue] = [:]
-            func add(_ site: String, _ category: String?, _ reason: String, _ amount: Money, _ day: Day) {
+            func add(_ site: String, _ category: String?, _ reason: String, _ compute: () throws(MoneyOverflow) -> Money,
+                     _ day: Day) throws(EvaluationError) {
+                let amount: Money
+                do throws(MoneyOverflow) { amount = try compute() } catch { throw .revenueOverflow(site: site, day: day, error) }
                 guard !amount.isZero else { return }
                 let key = Key(site: site, category: category, reason: reason)
                 if var u = totals[key] {
-                    u.amountTTC += amount
+                    do throws(MoneyOverflow) { u.amountTTC = try u.amountTTC.adding(amount) } catch { throw .revenueOverflow(site: site, day: day, error) }
                     u.firstDay = min(u.firstDay, day)
                     u.lastDay = max(u.lastDay, day)
                     totals[key] = u
@@ -572,21 +587,28 @@ enum Compiler {
                 }
                 for (category, rates) in days[i].employerShare {
                     // Summed only when reported: most days bill all their revenue.
-                    var amount: Money { rates.values.reduce(Money.zero, +) }
+                    let amount = { () throws(MoneyOverflow) in try rates.values.checkedSum() }
                     if !inContract {
-                        add(days[i].site, category, "outside the contract's validity", amount, day)
+                        try add(days[i].site, category, "outside the contract's validity", amount, day)
                     } else if category == "INV" {
-                        if !guestBilled { add(days[i].site, category, "guest tickets, no guest term", days[i].guestTTC.values.reduce(.zero, +), day) }
+                        if !guestBilled {
+                            try add(days[i].site, category, "guest tickets, no guest term", { () throws(MoneyOverflow) in try days[i].guestTTC.values.checkedSum() }, day)
+                        }
                     } else if !subsidyTerms.contains(where: { $0.covers(day, at: site) && ($0.categories?.contains(category) ?? true) }) {
-                        add(days[i].site, category, "employer share of a category no subsidy term prices", amount, day)
+                        try add(days[i].site, category, "employer share of a category no subsidy term prices", amount, day)
                     }
                 }
             }
             for o in s.revenue.orders where s.period.contains(o.deliveredOn) && !o.cancelled {
                 guard !eventTerms.contains(where: { $0.contains(o.deliveredOn) }) else { continue }
                 var ht = Money.zero
-                for l in o.lines { ht += l.unitPrice.times(l.quantity) }
-                add(o.site, nil, "delivered order \(o.id) with no events term (amount HT)", ht, o.deliveredOn)
+                for (position, l) in o.lines.enumerated() {
+                    do throws(MoneyOverflow) { ht = try ht.adding(l.unitPrice.times(l.quantity)) } catch {
+                        throw .orderOverflow(order: o.id, revision: o.revision, line: position + 1, error)
+                    }
+                }
+                let orderHT = ht
+                try add(o.site, nil, "delivered order \(o.id) with no events term (amount HT)", { orderHT }, o.deliveredOn)
             }
             guard !totals.isEmpty else { return }
             s.unbilled += totals.values.sorted { ($0.site, $0.category ?? "", $0.reason) < ($1.site, $1.category ?? "", $1.reason) }

@@ -142,9 +142,9 @@ struct RateTotals {
     var entries: [(rate: VATRate, amount: Money)] = []
 
     @inline(__always)
-    mutating func add(_ rate: VATRate, _ amount: Money) {
+    mutating func add(_ rate: VATRate, _ amount: Money) throws(MoneyOverflow) {
         for i in entries.indices where entries[i].rate == rate {
-            entries[i].amount += amount
+            entries[i].amount = try entries[i].amount.adding(amount)
             return
         }
         entries.append((rate, amount))

@@ -46,11 +46,23 @@ public struct Evaluation: Sendable {
 /// A contract that could not be evaluated: its client gets no invoice and this error.
 public enum EvaluationError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingIndex(series: String, month: String, revision: Day, termLine: Int)
+    /// An amount of the term at `termLine` does not fit (revenue past any sane bound).
+    case overflow(termLine: Int, MoneyOverflow)
+    /// An event order's line whose amount does not fit.
+    case orderOverflow(order: String, revision: Int, line: Int, MoneyOverflow)
+    /// The revenue of a site-day sums past what an amount holds.
+    case revenueOverflow(site: String, day: Day, MoneyOverflow)
 
     public var description: String {
         switch self {
         case .missingIndex(let s, let m, let r, let l):
             return "the revision of \(r) (term at line \(l)) needs the index `\(s)` of \(m), which has no published value"
+        case .overflow(let l, let o):
+            return "the term at line \(l): \(o)"
+        case .orderOverflow(let order, let revision, let line, let o):
+            return "event order \(order) revision \(revision), line \(line): \(o)"
+        case .revenueOverflow(let site, let day, let o):
+            return "the revenue of site \(site) on \(day): \(o)"
         }
     }
 }
@@ -60,7 +72,7 @@ public struct InvoiceDraft: Sendable {
     public var payer: String?
     public var site: String?
     public var lines: [BilledLine]
-    public var totals: InvoiceTotals { InvoiceTotals(lines: lines.map { ($0.net, $0.vat) }) }
+    public var totals: InvoiceTotals { get throws(MoneyOverflow) { try InvoiceTotals(lines: lines.map { ($0.net, $0.vat) }) } }
 }
 
 extension Contract {

@@ -48,3 +48,20 @@ extension Cell {
     static func unitPrice(_ tenThousandths: Int64) -> Cell { .decimal(tenThousandths, scale: 4, places: 2) }
     static func isoDate(_ text: String?) -> Cell { .date(text.flatMap { Day(iso: $0) }) }
 }
+
+/// An amount of an export that does not fit in cents (register rows or
+/// orders past any sane bound): the export stops with this error, naming
+/// what it was summing, never a trap.
+public struct ExportOverflow: Error, Sendable, CustomStringConvertible {
+    public var what: String
+    public init(_ what: String) { self.what = what }
+    public var description: String { "\(what): amount out of range" }
+}
+
+/// `a + b` in cents, or an error naming `what`.
+@inline(__always)
+func addCents(_ a: Int64, _ b: Int64, _ what: @autoclosure () -> String) throws(ExportOverflow) -> Int64 {
+    let (s, o) = a.addingReportingOverflow(b)
+    if o { throw ExportOverflow(what()) }
+    return s
+}

@@ -79,9 +79,11 @@ extension ControlExports {
                 """, arguments: arguments)
             while let r = try lineRows.next() {
                 let quantity: Int = r[6], price: Int64 = r[7]
-                let amount = Price(tenThousandths: price).times(quantity)
+                let what = "event order \(r[1] as String) revision \(r[2] as Int64), line \(r[3] as Int64)"
+                let amount: Money
+                do { amount = try Price(tenThousandths: price).times(quantity) } catch { throw ExportOverflow(what) }
                 ordered[r[0], default: (0, 0)].count += 1
-                ordered[r[0], default: (0, 0)].cents += amount.cents
+                ordered[r[0], default: (0, 0)].cents = try addCents(ordered[r[0], default: (0, 0)].cents, amount.cents, what)
                 try orderLinesSheet.append([
                     .text(r[1] as String), .integer(r[2] as Int64), .integer(r[3] as Int64), .text(r[4] as String), .text(r[5] as String),
                     .integer(quantity), .unitPrice(price), .amount(amount), .vatRate(r[8]),
@@ -103,11 +105,12 @@ extension ControlExports {
                     .text(order), .integer(revision), .text(current ? "yes" : "no"), .text(r[4] as String), .text(r[5] as String),
                     .text(status), .date(Day(ordinal: r[7])), .date((r[8] as Int?).map { Day(ordinal: $0) }), .text(r[9] as String?),
                     .text(r[10] as String?), .text(r[11] as String?), .integer(o.count), .amount(cents: o.cents),
-                    .amount(cents: mine.reduce(0) { $0 + $1.net }), .text(numbers.joined(separator: ", ")),
+                    .amount(cents: try mine.reduce(Int64(0)) { (t, l) throws(ExportOverflow) in try addCents(t, l.net, "the documents of order \(order)") }),
+                    .text(numbers.joined(separator: ", ")),
                 ]
                 if current {
-                    let invoiced = lines.reduce(Int64(0)) { $0 + $1.net }
-                    let difference = invoiced - (status == "cancelled" ? 0 : o.cents)
+                    let invoiced = try lines.reduce(Int64(0)) { (t, l) throws(ExportOverflow) in try addCents(t, l.net, "the documents of order \(order)") }
+                    let difference = try addCents(invoiced, -(status == "cancelled" ? 0 : o.cents), "the difference of order \(order)")
                     cells += [.amount(cents: invoiced).highlighted(difference != 0), .amount(cents: difference).highlighted(difference != 0)]
                 }
                 try ordersSheet.append(cells)

@@ -128,11 +128,11 @@ extension ControlExports {
                     currentClient = client
                     current = LineStats()
                 }
-                current.add(amount: amount, share: share)
+                try current.add(amount: amount, share: share, "the tickets of \(client)")
                 let candidates = siteDays[SiteDayClient(client: client, site: site, day: day)] ?? []
                 let link = Self.link(candidates: candidates, docs: docs, lines: lines, site: site, day: day, category: category,
                                      activity: activity, vat: vat)
-                if let l = link { stats[l].add(amount: amount, share: share) }
+                if let l = link { try stats[l].add(amount: amount, share: share, "the tickets of \(docs[lines[l].doc].number), line \(lines[l].position)") }
                 let invoice = link.map { docs[lines[$0].doc].number } ?? candidates.first.map { docs[$0].number }
                 try ticketsSheet.append([
                     .text(client), .text(site), .date(Day(ordinal: day)), .text(r[3] as String?), .text(category), .text(r[5] as String),
@@ -159,14 +159,15 @@ extension ControlExports {
             var byClient: [String: ClientTotals] = [:]
             for d in docs {
                 let sign: Int64 = d.creditNote ? -1 : 1
-                byClient[d.client, default: ClientTotals()].add(documents: 1, ht: sign * d.ht, vat: sign * d.vat, ttc: sign * d.ttc)
+                try byClient[d.client, default: ClientTotals()].add(documents: 1, ht: sign * d.ht, vat: sign * d.vat, ttc: sign * d.ttc,
+                                                                    "the documents of \(d.client)")
             }
             for (c, t) in clientTickets { byClient[c, default: ClientTotals()].tickets = t }
             var all = ClientTotals()
             for (client, t) in byClient.sorted(by: { $0.key < $1.key }) {
-                all.add(documents: t.documents, ht: t.ht, vat: t.vat, ttc: t.ttc)
+                try all.add(documents: t.documents, ht: t.ht, vat: t.vat, ttc: t.ttc, "the total of every client")
                 all.tickets.count += t.tickets.count
-                all.tickets.add(amount: t.tickets.amount, share: t.tickets.share, count: 0)
+                try all.tickets.add(amount: t.tickets.amount, share: t.tickets.share, count: 0, "the tickets of every client")
                 try totalsSheet.append(t.cells(.text(client)))
             }
             try totalsSheet.append(all.cells(.text("Total")).map { $0.bold() })
@@ -232,21 +233,21 @@ extension ControlExports {
 
     struct LineStats {
         var count: Int64 = 0, amount: Int64 = 0, share: Int64 = 0
-        mutating func add(amount a: Int64, share s: Int64, count c: Int64 = 1) {
+        mutating func add(amount a: Int64, share s: Int64, count c: Int64 = 1, _ what: @autoclosure () -> String) throws(ExportOverflow) {
             count += c
-            amount += a
-            share += s
+            amount = try addCents(amount, a, what())
+            share = try addCents(share, s, what())
         }
     }
 
     struct ClientTotals {
         var documents = 0, ht: Int64 = 0, vat: Int64 = 0, ttc: Int64 = 0
         var tickets = LineStats()
-        mutating func add(documents n: Int, ht h: Int64, vat v: Int64, ttc t: Int64) {
+        mutating func add(documents n: Int, ht h: Int64, vat v: Int64, ttc t: Int64, _ what: @autoclosure () -> String) throws(ExportOverflow) {
             documents += n
-            ht += h
-            vat += v
-            ttc += t
+            ht = try addCents(ht, h, what())
+            vat = try addCents(vat, v, what())
+            ttc = try addCents(ttc, t, what())
         }
         func cells(_ first: Cell) -> [Cell] {
             [first, .integer(documents), .integer(tickets.count), .amount(cents: tickets.amount), .amount(cents: tickets.share),

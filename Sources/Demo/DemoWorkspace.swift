@@ -43,7 +43,7 @@ public enum DemoWorkspace {
             var g = SplitMix64(seed: SplitMix64.derive(seed, [SplitMix64.hash("contract"), SplitMix64.hash(c.code)]))
             let shape = i % shapeNames.count
             var writer = ContractWriter(client: c, shape: shape, month: month, g: g)
-            let contract = writer.text()
+            let contract = try writer.text()
             try Data(contract.utf8).write(to: rules.appendingPathComponent("\(c.code.lowercased()).ard"))
             summary.contracts += 1
             summary.shapes[shapeNames[shape], default: 0] += 1
@@ -327,22 +327,23 @@ struct ContractWriter {
         }
     }
 
-    mutating func text() -> String {
+    /// The contract's text; the demo's figures are small, so an overflow would be a bug of the generator.
+    mutating func text() throws(MoneyOverflow) -> String {
         switch shape {
-        case 0: classic()
-        case 1: worksCouncil()
-        case 2: trayWeekly()
-        case 3: perSiteIndexed()
-        case 4: newClient()
-        case 5: advanceFeeEvents()
-        case 6: registersWeekly()
-        default: ttcCafeteria()
+        case 0: try classic()
+        case 1: try worksCouncil()
+        case 2: try trayWeekly()
+        case 3: try perSiteIndexed()
+        case 4: try newClient()
+        case 5: try advanceFeeEvents()
+        case 6: try registersWeekly()
+        default: try ttcCafeteria()
         }
         return out
     }
 
     /// T2, T5, T6, T9; T15 (a).
-    mutating func classic() {
+    mutating func classic() throws(MoneyOverflow) {
         header("subsidies by category, guests, admission fee, management fee with a floor.", validFrom: yearStart,
                invoice: "monthly, one invoice per client", payment: "30 days, then end of month", automatic: false)
         let prices = subsidyPrices()
@@ -366,27 +367,27 @@ struct ContractWriter {
         var base10 = Money.zero
         for ((c, pr), n) in zip(prices, counts) {
             guard let pr else { continue }
-            let net = Price(tenThousandths: pr).times(n)
+            let net = try Price(tenThousandths: pr).times(n)
             base10 += net
             line("    expect line \"Subvention employeur catégorie \(c)\" \(net.grouped) HT")
         }
-        let guestNet = Money(cents: Int64(guests) * 1100).excludingVAT(at: ContractWriter.vat10)
+        let guestNet = try Money(cents: Int64(guests) * 1100).excludingVAT(at: ContractWriter.vat10)
         base10 += guestNet
         line("    expect line \"Repas invités\" \(guestNet.grouped) HT")
         let covers = counts.reduce(guests, +)
-        let admissionNet = Price(tenThousandths: admission).times(covers)
+        let admissionNet = try Price(tenThousandths: admission).times(covers)
         base10 += admissionNet
         line("    expect line \"Droit d'admission\" \(admissionNet.grouped) HT")
-        let fee = max(Money(cents: floor), Price(tenThousandths: perCover).times(covers))
+        let fee = try max(Money(cents: floor), Price(tenThousandths: perCover).times(covers))
         line("    expect line \"Frais de gestion \(monthName(start))\" \(fee.grouped) HT")
-        let ttc = base10 + fee + base10.percent(ContractWriter.vat10) + fee.percent(ContractWriter.vat20)
+        let ttc = try base10 + fee + base10.percent(ContractWriter.vat10) + fee.percent(ContractWriter.vat20)
         line("    expect total \((base10 + fee).grouped) HT")
         line("    expect total \(ttc.grouped) TTC")
         line("    expect invoices 1")
     }
 
     /// T3 billed to the works council (T18 payer), T5, T7, T19 per order with discount and delivery fee.
-    mutating func worksCouncil() {
+    mutating func worksCouncil() throws(MoneyOverflow) {
         header("the registers record the employer share, paid by the works council; events billed order by order.",
                validFrom: yearStart, invoice: "monthly, one invoice per client", payment: "45 days", automatic: true)
         let pct = [20, 25, 15][g.below(3)]
@@ -409,13 +410,13 @@ struct ContractWriter {
         line("    registered subsidies category A \(m(registered)) TTC")
         line("    guests 2 tickets, 24.20 TTC")
         line("    cafeteria \(m(cafeteria)) TTC at 10% VAT")
-        line("    expect line \"Subvention employeur\" \(Money(cents: registered).excludingVAT(at: ContractWriter.vat10).grouped) HT")
+        try line("    expect line \"Subvention employeur\" \(Money(cents: registered).excludingVAT(at: ContractWriter.vat10).grouped) HT")
         line("    expect line \"Repas invités\" 22.00 HT")
         line("    expect line \"Participation cafétéria (TVA 10 %)\" \(cafeteriaNet(cafeteria, pct).grouped) HT")
         line("    expect invoices 2")
         let day = start.adding(days: 13)
-        let unit = Price(tenThousandths: 200_000).percent(Percentage(whole: 100 - discount))
-        let net = unit.times(10)
+        let unit = try Price(tenThousandths: 200_000).percent(Percentage(whole: 100 - discount))
+        let net = try unit.times(10)
         line()
         line("  example \"A small order delivered on \(day): the delivery fee applies\"")
         line("    period \(day)")
@@ -426,7 +427,7 @@ struct ContractWriter {
     }
 
     /// T4, T6 with a share, T11, T19 grouped monthly; weekly (T16); T15 (b).
-    mutating func trayWeekly() {
+    mutating func trayWeekly() throws(MoneyOverflow) {
         header("subsidy capped by the tray, a share of the admission fee, a daily minimum guarantee; invoiced every ISO week.",
                validFrom: yearStart, invoice: "weekly, one invoice per client", payment: "end of month, then 30 days", automatic: false)
         let caps: [String: Int64] = ["A": 420, "B": 360, "C": 200, "STA": 475]
@@ -448,14 +449,14 @@ struct ContractWriter {
         line("    period \(week.name)")
         line("    issued \(week.end.adding(days: 1))")
         line("    trays A \(n) × 6.80 TTC on \(monday)")
-        line("    expect line \"Subvention employeur catégorie A\" \(Money(cents: 420 * Int64(n)).excludingVAT(at: ContractWriter.vat10).grouped) HT")
-        line("    expect line \"Droit d'admission\" \(Price(tenThousandths: 23_500).percent(Percentage(whole: share)).times(n).grouped) HT")
-        line("    expect line \"Minimum garanti \(client.sites[0])\" \(Price(tenThousandths: 15_000).times(threshold - n).grouped) HT")
+        try line("    expect line \"Subvention employeur catégorie A\" \(Money(cents: 420 * Int64(n)).excludingVAT(at: ContractWriter.vat10).grouped) HT")
+        try line("    expect line \"Droit d'admission\" \(Price(tenThousandths: 23_500).percent(Percentage(whole: share)).times(n).grouped) HT")
+        try line("    expect line \"Minimum garanti \(client.sites[0])\" \(Price(tenThousandths: 15_000).times(threshold - n).grouped) HT")
         line("    expect invoices 1")
     }
 
     /// T2 stated TTC with an amendment (T13), T14, T8 quarterly in advance, T10 graduated, per site (T18), T20 end.
-    mutating func perSiteIndexed() {
+    mutating func perSiteIndexed() throws(MoneyOverflow) {
         header("sites billed apart, subsidies stated TTC with an amendment, admission fee revised each January by index.",
                validFrom: yearStart, until: "\(start.year + 1)-12-31", invoice: "monthly, one invoice per client and site",
                payment: "30 days", automatic: false)
@@ -489,14 +490,14 @@ struct ContractWriter {
         line("    issued \(issued)")
         line("    covers A \(n1) on \(start) at \(site)")
         line("    covers A \(n2) on \(later) at \(site)")
-        line("    expect line \"\(label(start, change.adding(days: -1), n1, "4.75"))\" \(Price(tenThousandths: 47_500).times(n1, excludingVATAt: ContractWriter.vat10).grouped) HT")
-        line("    expect line \"\(label(change, month.end, n2, "4.95"))\" \(Price(tenThousandths: 49_500).times(n2, excludingVATAt: ContractWriter.vat10).grouped) HT")
-        line("    expect line \"Redevance de service \(monthName(start)), tranche de 1 à 2000 couverts\" \(Price(tenThousandths: 6_000).times(n1 + n2).grouped) HT")
+        try line("    expect line \"\(label(start, change.adding(days: -1), n1, "4.75"))\" \(Price(tenThousandths: 47_500).times(n1, excludingVATAt: ContractWriter.vat10).grouped) HT")
+        try line("    expect line \"\(label(change, month.end, n2, "4.95"))\" \(Price(tenThousandths: 49_500).times(n2, excludingVATAt: ContractWriter.vat10).grouped) HT")
+        try line("    expect line \"Redevance de service \(monthName(start)), tranche de 1 à 2000 couverts\" \(Price(tenThousandths: 6_000).times(n1 + n2).grouped) HT")
         line("    expect invoices 2")
     }
 
     /// T20 start inside the month, T12 proration, T8 in arrears, T10 volume, fees on their own invoice, T1 not billed.
-    mutating func newClient() {
+    mutating func newClient() throws(MoneyOverflow) {
         let from = start.adding(days: 14)
         header("new client from \(from); fees prorated for the first month, on their own invoice; cafeteria not billed.",
                validFrom: from.description, invoice: "monthly, one invoice per client, fees on their own invoice",
@@ -520,8 +521,8 @@ struct ContractWriter {
         line("    period \(month.name)")
         line("    issued \(issued)")
         line("    covers A \(n) on \(start.adding(days: 19))")
-        line("    expect line \"Frais de gestion \(monthName(start)) (du \(from.french) au \(month.end.french))\" \(Money(cents: fee).prorated(days, over: month.dayCount).grouped) HT")
-        line("    expect line \"Redevance de service \(monthName(start)), tranche jusqu'à 2000 couverts\" \(Price(tenThousandths: 6_000).times(n).grouped) HT")
+        try line("    expect line \"Frais de gestion \(monthName(start)) (du \(from.french) au \(month.end.french))\" \(Money(cents: fee).prorated(days, over: month.dayCount).grouped) HT")
+        try line("    expect line \"Redevance de service \(monthName(start)), tranche jusqu'à 2000 couverts\" \(Price(tenThousandths: 6_000).times(n).grouped) HT")
         line("    expect invoices 2")
         let before = Period.month(of: start.adding(days: -1))
         line()
@@ -533,7 +534,7 @@ struct ContractWriter {
     }
 
     /// T2 with `nothing`, T6 with a share, T8 in advance, T19 grouped monthly with discount and delivery fee; on receipt.
-    mutating func advanceFeeEvents() {
+    mutating func advanceFeeEvents() throws(MoneyOverflow) {
         header("subsidies, half the admission fee, a management fee in advance, events grouped monthly.", validFrom: yearStart,
                invoice: "monthly, one invoice per client", payment: "on receipt", automatic: true)
         let prices = subsidyPrices()
@@ -555,7 +556,7 @@ struct ContractWriter {
         line("    issued \(month.end)")
         line("    covers A \(n)")
         line("    order \"EVT-DEMO-\(client.code)\" delivered \(start.adding(days: 9)): 10 × 20.00 HT at 10% VAT")
-        line("    expect line \"Droit d'admission\" \(Price(tenThousandths: 11_000).times(n).grouped) HT")
+        try line("    expect line \"Droit d'admission\" \(Price(tenThousandths: 11_000).times(n).grouped) HT")
         line("    expect line \"Frais de gestion \(monthName(next.start))\" \(m(fee)) HT")
         line("    expect line \"Ligne 1\" 180.00 HT")
         line("    expect line \"Frais de livraison\" 40.00 HT")
@@ -563,7 +564,7 @@ struct ContractWriter {
     }
 
     /// T3 without a guest term, T6 TTC with a share, T8 quarterly in arrears; weekly.
-    mutating func registersWeekly() {
+    mutating func registersWeekly() throws(MoneyOverflow) {
         header("the registers record the employer share; admission fee stated TTC; a quarterly fee; invoiced weekly.",
                validFrom: yearStart, invoice: "weekly, one invoice per client", payment: "30 days", automatic: false)
         line()
@@ -579,12 +580,12 @@ struct ContractWriter {
         line("    period \(week.name)")
         line("    issued \(week.end.adding(days: 1))")
         line("    registered subsidies category A \(m(registered)) TTC on \(monday)")
-        line("    expect line \"Subvention employeur\" \(Money(cents: registered).excludingVAT(at: ContractWriter.vat10).grouped) HT")
+        try line("    expect line \"Subvention employeur\" \(Money(cents: registered).excludingVAT(at: ContractWriter.vat10).grouped) HT")
         line("    expect invoices 1")
     }
 
     /// T2 stated TTC, T5, T7, T19 per order; mode (b) end of month then days.
-    mutating func ttcCafeteria() {
+    mutating func ttcCafeteria() throws(MoneyOverflow) {
         header("subsidies stated TTC, guests, cafeteria participation, events order by order.", validFrom: yearStart,
                invoice: "monthly, one invoice per client", payment: "end of month, then 15 days", automatic: true)
         let pct = [30, 20][g.below(2)]
@@ -605,7 +606,7 @@ struct ContractWriter {
         line("    issued \(issued)")
         line("    covers A \(n)")
         line("    cafeteria \(m(cafeteria)) TTC at 10% VAT")
-        line("    expect line \"Subvention employeur catégorie A (\(n) couverts à 4.62 TTC)\" \(Price(tenThousandths: 46_200).times(n, excludingVATAt: ContractWriter.vat10).grouped) HT")
+        try line("    expect line \"Subvention employeur catégorie A (\(n) couverts à 4.62 TTC)\" \(Price(tenThousandths: 46_200).times(n, excludingVATAt: ContractWriter.vat10).grouped) HT")
         line("    expect line \"Participation cafétéria (TVA 10 %)\" \(caf.grouped) HT")
         line("    expect invoices 1")
     }

@@ -95,9 +95,9 @@ public struct InvoiceDocument: Sendable, Equatable {
         /// The days this line bills, when they differ from the document's period.
         public var servicePeriod: Period?
 
-        /// A line whose net is `round(quantity × unitPrice, 2)`.
-        public init(label: String, quantity: Int, unitPrice: Price, vatRate: VATRate, servicePeriod: Period? = nil) {
-            self.init(label: label, quantity: quantity, unitPrice: unitPrice, net: unitPrice.times(quantity),
+        /// A line whose net is `round(quantity × unitPrice, 2)`, or an error when it does not fit.
+        public init(label: String, quantity: Int, unitPrice: Price, vatRate: VATRate, servicePeriod: Period? = nil) throws(MoneyOverflow) {
+            self.init(label: label, quantity: quantity, unitPrice: unitPrice, net: try unitPrice.times(quantity),
                       vatRate: vatRate, servicePeriod: servicePeriod)
         }
 
@@ -178,7 +178,8 @@ public struct InvoiceDocument: Sendable, Equatable {
         self.seller = seller
         self.buyer = buyer
         self.lines = lines
-        self.totals = InvoiceTotals(lines: lines.map { (net: $0.net, vat: $0.vatRate) })
+        // Zero when the lines do not add up in cents: the workspace checks them before (`Workspace.document`).
+        self.totals = (try? InvoiceTotals(lines: lines.map { (net: $0.net, vat: $0.vatRate) })) ?? .zero
         self.latePaymentPenaltyRate = latePaymentPenaltyRate
         self.recoveryIndemnity = recoveryIndemnity
         self.earlyPaymentDiscount = earlyPaymentDiscount

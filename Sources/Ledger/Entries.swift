@@ -115,8 +115,10 @@ extension Ledger {
     func postSalesEntry(_ invoice: Invoice, number: String, on day: Day, posting: SalesPosting, now: String, db: Database) throws {
         guard let id = invoice.id else { throw InvoiceError("a document without id cannot be posted") }
         let customerCode = invoice.billedCustomer
+        // A proforma being issued is named by its id: the number it would have had is never given.
+        let name = invoice.status == .issued ? number : "proforma \(id) of \(invoice.client)"
         guard let customer = posting.customers[customerCode] else {
-            throw InvoiceError("\(number) cannot be posted: customer `\(customerCode)` has no receivable account in the settings")
+            throw InvoiceError("\(name) cannot be posted: customer `\(customerCode)` has no receivable account in the settings")
         }
         let lines = try InvoiceLine.filter(InvoiceLine.Columns.invoiceId == id).order(InvoiceLine.Columns.position).fetchAll(db)
         let vat = try InvoiceVAT.filter(Column("invoice_id") == id).fetchAll(db)
@@ -135,7 +137,7 @@ extension Ledger {
             entry = try SalesEntry.make(document, accounts: posting.accounts, journal: posting.journal,
                                         journalLabel: posting.journalLabel, number: next)
         } catch {
-            throw InvoiceError(error.description)
+            throw InvoiceError("\(name) cannot be posted: \(error.reason)")
         }
         try insert(entry, invoiceID: id, now: now, db: db)
     }

@@ -285,7 +285,10 @@ extension Ledger {
         // Not INSERT OR IGNORE: "v15 ledger guards" refuses any insert of an existing series.
         try db.cachedStatement(sql: "INSERT INTO number_series(code, last_number) SELECT ?, 0 WHERE NOT EXISTS (SELECT 1 FROM number_series WHERE code = ?)")
             .execute(arguments: [new.series, new.series])
-        let totals = InvoiceTotals(lines: new.lines.map { ($0.net, $0.vat) })
+        let totals: InvoiceTotals
+        do { totals = try InvoiceTotals(lines: new.lines.map { ($0.net, $0.vat) }) } catch {
+            throw InvoiceError("the \(new.type == .creditNote ? "credit note" : "invoice") of \(new.client) for \(new.period) does not add up: \(error)")
+        }
         var invoice = Invoice(id: nil, type: new.type, status: .proforma, number: nil, series: new.series, client: new.client,
                               payer: new.payer, site: new.site, periodStart: new.period.start.description,
                               periodEnd: new.period.end.description, issueDate: new.issueDate.description,
@@ -499,7 +502,10 @@ extension Ledger {
             let before = try InvoiceLine.filter(InvoiceLine.Columns.invoiceId == id).order(InvoiceLine.Columns.position).fetchAll(db)
             try db.execute(sql: "DELETE FROM invoice_line WHERE invoice_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM invoice_vat WHERE invoice_id = ?", arguments: [id])
-            let totals = InvoiceTotals(lines: lines.map { ($0.net, $0.vat) })
+            let totals: InvoiceTotals
+            do { totals = try InvoiceTotals(lines: lines.map { ($0.net, $0.vat) }) } catch {
+                throw InvoiceError("proforma \(id) of \(invoice.client) does not add up: \(error)")
+            }
             try writeLines(db, id: id, lines: lines, totals: totals)
             try db.execute(sql: "UPDATE invoice SET total_ht = ?, total_vat = ?, total_ttc = ? WHERE id = ?",
                            arguments: [totals.totalHT.cents, totals.totalVAT.cents, totals.totalTTC.cents, id])

@@ -425,6 +425,7 @@ enum Schema {
         registerLedgerIdentity(&migrator)
         LedgerGuards.register(&migrator)
         registerBilledOnce(&migrator)
+        registerAmountBounds(&migrator)
         return migrator
     }
 }

@@ -439,6 +439,8 @@ public struct Settings: Sendable {
     public var smtp: SMTPSettings?
     public var accounting: AccountingSettings
     public var reminders: ReminderSettings = .standard
+    /// Bounds on amounts (`limits:`): typed-in lines past them are refused, documents past them wait for a person.
+    public var limits: AmountLimits = .standard
 
     private var clientIndex: [String: Int] = [:]
     private var siteIndex: [String: Int] = [:]

@@ -36,6 +36,7 @@ struct SettingsFragment {
     var smtp: (SMTPSettings, Origin)?
     var accounting: (AccountingSettings, Origin)?
     var reminders: (ReminderSettings, Origin)?
+    var limits: (AmountLimits, Origin)?
     /// The codes of `reminders: clients:`, checked against clients and payers once files are merged.
     var reminderCustomers: [Reference] = []
     var numberSeries: [(NumberSeries, Origin)] = []
@@ -50,7 +51,8 @@ struct SettingsFileParser {
     let reader: YAMLReader
 
     static let topKeys = ["seller", "time_zone", "currency", "number_series", "sites", "revenue_types", "clients",
-                          "index_series", "smtp", "accounting", "reminders"]
+                          "index_series", "smtp", "accounting", "reminders", "limits"]
+    static let limitKeys = ["max_line_ht", "max_document_ttc"]
     static let accountingKeys = ["journal", "journal_label", "customer_account", "default_revenue_account", "output_vat_accounts",
                                  "bank_account", "bank_journal", "bank_journal_label", "suspense_account"]
     static let reminderKeys = ["courtesy_days_before", "after_due_days", "finance_email", "courtesy_subject", "courtesy_body",
@@ -135,6 +137,11 @@ struct SettingsFileParser {
                     fragment.reminderCustomers.append(Reference(code: code, origin: origin(node)))
                 }
             }
+        }
+        if let (k, v) = reader.node(top, "limits"),
+           let f = reader.fields(v, key: k, keyName: "limits", owner: "the amount limits", known: Self.limitKeys),
+           let limits = parseLimits(f) {
+            fragment.limits = (limits, origin(k))
         }
         for item in reader.list(top, "number_series", required: false) ?? [] {
             guard let f = entry(item, section: "number_series", noun: "number series", known: Self.seriesKeys) else { continue }
@@ -396,6 +403,24 @@ struct SettingsFileParser {
             settings.clients[code] = s
         }
         return broken ? nil : settings
+    }
+
+    /// `limits:`: the largest line HT and document TTC; what is not written keeps its default.
+    func parseLimits(_ f: Fields) -> AmountLimits? {
+        var limits = AmountLimits.standard
+        var broken = false
+        for (key, keyPath) in [("max_line_ht", \AmountLimits.maxLineHT), ("max_document_ttc", \AmountLimits.maxDocumentTTC)] {
+            guard reader.node(f, key) != nil else { continue }
+            guard let m = reader.money(f, key), let node = reader.valueNode(f, key) else { broken = true; continue }
+            guard m.cents > 0 else {
+                reader.error(SettingsCode.invalidValue, "`\(key)` must be an amount above 0, found `\(m)`", at: reader.range(node),
+                             help: "write e.g. `\(key): \(limits[keyPath: keyPath])`")
+                broken = true
+                continue
+            }
+            limits[keyPath: keyPath] = m
+        }
+        return broken ? nil : limits
     }
 
     /// The sales journal and its accounts; what is not written keeps its default.

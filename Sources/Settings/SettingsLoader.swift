@@ -94,6 +94,7 @@ struct Merger {
         let accountingEntry = fragments.compactMap(\.accounting).first
         let accounting = single(fragments.compactMap(\.accounting), key: "accounting") ?? .standard
         let reminders = single(fragments.compactMap(\.reminders), key: "reminders") ?? .standard
+        let limits = single(fragments.compactMap(\.limits), key: "limits") ?? .standard
 
         var seen: [String: Origin] = [:]
         let series = unique(fragments.flatMap(\.numberSeries), code: \.code, noun: "number series", seen: &seen)
@@ -190,6 +191,7 @@ struct Merger {
                                 revenueTypes: revenueTypes, sites: sites, clients: clients, indexSeries: indices, smtp: smtp,
                                 accounting: accounting)
         settings.reminders = reminders
+        settings.limits = limits
         return settings
     }
 }

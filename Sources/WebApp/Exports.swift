@@ -100,7 +100,7 @@ extension WebApp {
                 let (engine, _) = try workspace.billingEngine(ledger: ledger, today: today, actor: user.login)
                 var report = try engine.unbilled(period: period, issueDate: today)
                 if let clients {
-                    report.items = report.items.filter { clients.contains($0.client) }
+                    report.keepItems { clients.contains($0.client) }
                     report.lateRevenue = report.lateRevenue.filter { clients.contains($0.client) }
                     report.failures = report.failures.filter { clients.contains($0.client) }
                 }

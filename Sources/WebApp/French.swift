@@ -22,6 +22,7 @@ enum French {
         "init": "registre créé", "adopt-seller": "vendeur du registre enregistré",
         "future-date": "date postérieure à aujourd'hui forcée", "bill-range-forced": "facturation forcée d'une plage de dates",
         "bill-missing-files-forced": "facturation forcée malgré des fichiers de caisse manquants",
+        "validate-past-limits": "validation au-delà des plafonds",
     ]
 
     /// The French name of an audit action; an action unknown here is shown as stored.

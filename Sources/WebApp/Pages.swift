@@ -354,8 +354,19 @@ extension WebApp {
             return n
         }
         let text = ([fields[0]] + numbers).joined(separator: "|")
+        // The bounds of a typed line, said in French before the line is read further.
+        let name = "proforma \(id)"
+        if !numbers[0].isEmpty, numbers[0].allSatisfy(\.isNumber), (Int(numbers[0]) ?? .max) > AmountLimits.maxQuantity {
+            throw AmountRefusal(document: name, reason: .quantityAboveLimit(line: position, quantity: numbers[0]))
+        }
+        let priceText = numbers[1]
+        if priceText.range(of: #"^[-+]?[0-9]+(\.[0-9]{1,4})?$"#, options: .regularExpression) != nil,
+           Price(priceText).map({ $0.tenThousandths.magnitude > AmountLimits.maxUnitPrice.tenThousandths.magnitude }) ?? true {
+            throw AmountRefusal(document: name, reason: .unitPriceAboveLimit(line: position, price: priceText))
+        }
         var lines = s.lines.map(NewInvoiceLine.init)
         lines[index] = try LineText.apply(text, to: lines[index], note: "edited by \(user.login): \(reason)")
+        try BillingEngine.checkEdited(lines, of: s, limits: workspace.settings.limits)
         try ledger.replaceLines(id: id, lines: lines, reason: reason, actor: user.login)
         return redirect("/proformas/\(id)?fait=ligne")
     }
@@ -624,7 +635,7 @@ extension WebApp {
                              "headers": ["Client", "Période", "Jours-site corrigés"],
                              "rows": late.map { ["cells": [cell($0.client), cell($0.period.name), cell(String($0.siteDays), num: true)],
                                                  "selectable": false] as [String: Any] }])
-            summary = "\(items.count) éléments non facturés en \(p.name), \(items.map(\.amountTTC).sum().french) € TTC"
+            summary = "\(items.count) éléments non facturés en \(p.name), \((try? items.map(\.amountTTC).checkedSum())?.french ?? "?") € TTC"
         }
         let context: [String: Any] = ["heading": "Revenus non facturés", "hasFilters": true,
                                       "filters": [filter("periode", "Période", value: call.query("periode"), hint: "2026-10")],

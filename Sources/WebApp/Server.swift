@@ -1,4 +1,6 @@
+import BillingEngine
 import BillingModel
+import ControlExports
 import Dashboards
 import Diagnostics
 import Foundation
@@ -294,6 +296,12 @@ public final class WebApp: Sendable {
             return errorResponse(error, api: route.isAPI, identity: identity, csrf: csrf)
         } catch let error as UserInputError {
             return errorResponse(WebError(.unprocessableContent, error.message), api: route.isAPI, identity: identity, csrf: csrf)
+        } catch let error as AmountRefusal {
+            return errorResponse(WebError(.unprocessableContent, "Refusé : \(French.amountRefusal(error))"), api: route.isAPI, identity: identity, csrf: csrf)
+        } catch let error as ExportOverflow {
+            return errorResponse(WebError(.unprocessableContent, "Refusé : un montant est hors de toute limite (\(error.what)) ; rien n'a été exporté."), api: route.isAPI, identity: identity, csrf: csrf)
+        } catch let error as IssueRefusal {
+            return errorResponse(WebError(.unprocessableContent, "Refusé : \(error.message)"), api: route.isAPI, identity: identity, csrf: csrf)
         } catch let error as InvoiceError {
             return errorResponse(WebError(.unprocessableContent, "Refusé : \(error.message)"), api: route.isAPI, identity: identity, csrf: csrf)
         } catch let error as WorkspaceError {

@@ -53,6 +53,9 @@ public struct InvoiceDocuments: Sendable {
         }
         // BT-13 is one per document: the orders' purchase order when they all share one.
         let linePOs = Set(references.lineOrders.map(\.poNumber))
+        do { _ = try InvoiceTotals(lines: lines.map { (net: $0.net, vat: $0.vatRate) }) } catch {
+            throw InvoiceError("document \(number): its lines do not add up: \(error)")
+        }
         let s = settings.seller
         var doc = InvoiceDocument(
             kind: i.type == .invoice ? .invoice : .creditNote, number: number, issueDate: issue, dueDate: due,

@@ -35,7 +35,9 @@ public enum LineText {
         if !f[1].isEmpty { l.quantity = try quantity(f[1], in: text, allowZero: true) }
         if !f[2].isEmpty { l.unitPrice = try price(f[2], in: text) }
         if !f[3].isEmpty { l.vat = try vat(f[3], in: text) }
-        if !f[1].isEmpty || !f[2].isEmpty { l.net = l.unitPrice.times(l.quantity) }
+        if !f[1].isEmpty || !f[2].isEmpty {
+            do { l.net = try l.unitPrice.times(l.quantity) } catch { throw InvoiceError("`\(text)`: \(error)") }
+        }
         l.explanation += (l.explanation.isEmpty ? "" : "; ") + note
         return l
     }
@@ -46,13 +48,40 @@ public enum LineText {
         return f
     }
 
+    /// Checks the fields given of a line, as `apply` reads them, without a line to apply them to.
+    public static func check(partial text: String) throws {
+        let f = try fields(text)
+        if !f[1].isEmpty { _ = try quantity(f[1], in: text, allowZero: true) }
+        if !f[2].isEmpty { _ = try price(f[2], in: text) }
+        if !f[3].isEmpty { _ = try vat(f[3], in: text) }
+    }
+
+    /// A quantity of at most 6 digits, as the import formats: with a bounded
+    /// price its net always fits, and so do the sums of many lines.
     static func quantity(_ s: String, in text: String, allowZero: Bool = false) throws -> Int {
-        guard let q = Int(s), q > 0 || (allowZero && q == 0) else { throw InvoiceError("`\(text)`: the quantity `\(s)` is not a whole number above 0") }
+        // Digits too many for an Int are past the bound too, and said so.
+        let digits = !s.isEmpty && s.allSatisfy { $0.isASCII && $0.isNumber }
+        guard let q = Int(s) ?? (digits ? Int.max : nil), q > 0 || (allowZero && q == 0) else {
+            throw InvoiceError("`\(text)`: the quantity `\(s)` is not a whole number above 0")
+        }
+        guard q <= AmountLimits.maxQuantity else {
+            throw InvoiceError("`\(text)`: the quantity `\(s)` is beyond the bound of \(AmountLimits.maxQuantityText) (at most 6 digits)")
+        }
         return q
     }
 
+    /// A unit price of at most 7 digits before the point and 4 after, as the import formats.
     static func price(_ s: String, in text: String) throws -> Price {
-        guard let p = Price(s) else { throw InvoiceError("`\(text)`: the unit price `\(s)` is not an amount such as 150.00 (at most 4 decimals)") }
+        guard let p = Price(s) else {
+            // A well-formed number too large for a price is past the bound, and said so.
+            if s.range(of: #"^[-+]?[0-9]+(\.[0-9]{1,4})?$"#, options: .regularExpression) != nil {
+                throw InvoiceError("`\(text)`: the unit price `\(s)` is beyond the bound of \(AmountLimits.maxUnitPrice.grouped) (at most 7 digits before the point)")
+            }
+            throw InvoiceError("`\(text)`: the unit price `\(s)` is not an amount such as 150.00 (at most 4 decimals)")
+        }
+        guard p.tenThousandths.magnitude <= AmountLimits.maxUnitPrice.tenThousandths.magnitude else {
+            throw InvoiceError("`\(text)`: the unit price `\(s)` is beyond the bound of \(AmountLimits.maxUnitPrice.grouped) (at most 7 digits before the point)")
+        }
         return p
     }
 

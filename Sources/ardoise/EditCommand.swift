@@ -1,4 +1,5 @@
 import ArgumentParser
+import BillingEngine
 import BillingModel
 import Ledger
 import Workspace
@@ -23,14 +24,21 @@ struct EditCommand: ParsableCommand {
     func validate() throws {
         guard !set.isEmpty || !remove.isEmpty || !add.isEmpty else { throw ValidationError("nothing to edit: give --set, --remove or --add") }
         guard set.count % 2 == 0 else { throw ValidationError("--set takes a line number and a line: --set 2 \"|1850||\"") }
-        for pair in stride(from: 0, to: set.count, by: 2) where Int(set[pair]) == nil {
-            throw ValidationError("--set \(set[pair]): expected a line number then a line, e.g. --set 2 \"|1850||\"")
+        for pair in stride(from: 0, to: set.count, by: 2) {
+            guard Int(set[pair]) != nil else {
+                throw ValidationError("--set \(set[pair]): expected a line number then a line, e.g. --set 2 \"|1850||\"")
+            }
+            // Malformed or out-of-bounds fields are refused before anything is opened (exit 2).
+            do { try LineText.check(partial: set[pair + 1]) } catch {
+                throw ValidationError("--set \(set[pair]) \(error)")
+            }
         }
     }
 
     func run() throws {
         try Outcome.run {
-            let ledger = try Workspace.open(configPath: global.config).openLedger()
+            let workspace = try Workspace.open(configPath: global.config)
+            let ledger = try workspace.openLedger()
             guard let stored = try ledger.invoice(id: id) else { throw InvoiceError("no invoice \(id)") }
             var lines = stored.lines.map { (position: $0.position, line: NewInvoiceLine($0)) }
             for pair in stride(from: 0, to: set.count, by: 2) {
@@ -45,10 +53,17 @@ struct EditCommand: ParsableCommand {
             }
             var result = lines.map(\.line)
             for l in add.map(\.line) {
-                result.append(NewInvoiceLine(label: l.label, quantity: l.quantity, unitPrice: l.unitPrice, net: l.unitPrice.times(l.quantity),
+                // Bounded at parse time (`LineText`): the net fits.
+                let net: Money
+                do { net = try l.unitPrice.times(l.quantity) } catch { throw InvoiceError("--add \"\(l.label)\": \(error)") }
+                result.append(NewInvoiceLine(label: l.label, quantity: l.quantity, unitPrice: l.unitPrice, net: net,
                                              vat: l.vat, service: stored.invoice.period, explanation: "added by \(global.who): \(reason)"))
             }
             guard !result.isEmpty else { throw InvoiceError("a document keeps at least one line: discard it instead") }
+            // The settings' limits and the sign rules, before anything is written (exit 2 when past them).
+            if stored.invoice.status == .proforma {
+                try BillingEngine.checkEdited(result, of: stored, limits: workspace.settings.limits)
+            }
             try ledger.replaceLines(id: id, lines: result, reason: reason, actor: global.who)
             let after = try ledger.invoice(id: id)
             emit("edited proforma \(id): \(result.count) lines, \(after.map { Money(cents: $0.invoice.totalTtc).grouped } ?? "?") TTC\n")

@@ -92,6 +92,10 @@ struct ExportCommand: ParsableCommand {
             } catch let error as SpreadsheetError {
                 printError("ardoise: \(error)")
                 return 2
+            } catch let error as ExportOverflow {
+                // Nothing written: the workbook is only written when it is complete.
+                printError("ardoise: \(error)")
+                return 2
             }
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BillingEngine
 import BillingModel
 import Ledger
 import Workspace
@@ -62,12 +63,17 @@ struct InvoicesCommand: ParsableCommand {
 }
 
 struct ValidateCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "validate", abstract: "Validate proformas: number, issue date, due date; then frozen.")
+    static let configuration = CommandConfiguration(
+        commandName: "validate", abstract: "Validate proformas: number, issue date, due date; then frozen.",
+        discussion: """
+            A proforma past the settings' amount limits (`limits:`) is refused, exit 2, nothing issued, unless \
+            `--force --reason "…"` (kept in the audit log). A negative invoice, or a VAT rate the settings cannot post, is always refused.
+            """)
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Validate every proforma (of --period when given).") var all = false
     @Option(help: "With --all: only the proformas whose period overlaps this one.", transform: PeriodArgument.parse) var period: PeriodArgument?
-    @Flag(help: "Validate as of a --date after today (needs --reason).") var force = false
-    @Option(help: "Why a --date after today is used (with --force; kept in the audit log).") var reason: String?
+    @Flag(help: "Validate as of a --date after today, or proformas past the settings' amount limits (needs --reason).") var force = false
+    @Option(help: "Why (with --force; kept in the audit log).") var reason: String?
     @Argument(help: "Proforma ids.") var ids: [Int64] = []
 
     func validate() throws {
@@ -83,10 +89,13 @@ struct ValidateCommand: ParsableCommand {
             let ledger = try workspace.openLedger()
             try workspace.checkNotFuture(today, command: "validate", force: force ? reason : nil, ledger: ledger, actor: global.who)
             let engine = try workspace.engine(ledger: ledger, today: today, actor: global.who)
+            var targets = ids
+            if all { targets += try ledger.invoices(status: .proforma, period: period?.period).compactMap(\.id) }
+            // Every target checked before any is issued: a refusal leaves them all as they were (exit 2).
+            if let refusal = try engine.issueRefusal(ids: targets, forced: force) { throw refusal }
             if all {
                 // Another validator may take some of the list first: those are skipped, the rest validated.
-                let round = try engine.validateAll(ids: try ledger.invoices(status: .proforma, period: period?.period).compactMap(\.id),
-                                                   on: today)
+                let round = try engine.validateAll(ids: targets, on: today, forcedBecause: force ? reason : nil)
                 for n in round.issued { emit("issued \(n)\n") }
                 if !round.skipped.isEmpty {
                     emit("skipped \(round.skipped.count), no longer waiting: \(round.skipped.joined(separator: ", "))\n")
@@ -95,7 +104,7 @@ struct ValidateCommand: ParsableCommand {
                 emit("\(round.issued.count) validated\n")
                 return round.refused.isEmpty ? 0 : 1
             }
-            let numbers = try engine.validate(ids: ids, on: today)
+            let numbers = try engine.validate(ids: targets, on: today, forcedBecause: force ? reason : nil)
             for n in numbers { emit("issued \(n)\n") }
             emit("\(numbers.count) validated\n")
             return 0

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BillingEngine
 import BillingModel
 import Diagnostics
 import Foundation
@@ -33,6 +34,12 @@ enum Outcome {
         do {
             let code = try body()
             if code != 0 { throw ExitCode(code) }
+        } catch let error as AmountRefusal {
+            printError("ardoise: \(error)")
+            throw ExitCode(error.exitStatus)
+        } catch let error as IssueRefusal {
+            printError("ardoise: \(error)")
+            throw ExitCode(error.exitStatus)
         } catch let error as WorkspaceError {
             if !error.diagnostics.isEmpty {
                 printError(DiagnosticRenderer(sources: error.sources).render(error.diagnostics, format: .text), terminator: "")

@@ -175,7 +175,7 @@ import Workspace
 
     func line(_ label: String, _ quantity: Int, _ price: String, vat: Int = 10, type: String? = nil) -> NewInvoiceLine {
         let p = Price(price) ?? .zero
-        return NewInvoiceLine(label: label, quantity: quantity, unitPrice: p, net: p.times(quantity), vat: VATRate(whole: vat), revenueType: type)
+        return NewInvoiceLine(label: label, quantity: quantity, unitPrice: p, net: (try? p.times(quantity)) ?? .zero, vat: VATRate(whole: vat), revenueType: type)
     }
 
     @Test func linesPairByLabelThenRateThenRevenueType() {

@@ -140,7 +140,7 @@ import Testing
         let order = EventOrder(id: "E1", revision: 1, site: "LD01", deliveredOn: Day(iso: "2026-10-14")!, lines: [
             .init(article: "CANAPE", label: "Canapé", quantity: 41, unitPrice: Price("2.675")!, vat: Percentage("10")!),
         ])
-        let lines = compiled.priceOrder(order)
+        let lines = try compiled.priceOrder(order)
         // 2.675 × 0.9 = 2.4075 ; 41 × 2.4075 = 98.7075 → 98.71 < 100.00: delivery fee
         #expect(lines.map(\.unitPrice) == [Price("2.4075")!, Price("35.00")!])
         #expect(lines.map(\.net) == [Money(cents: 9871), Money(cents: 3500)])

@@ -164,7 +164,7 @@ import TestSupport
                     text += "  error \(error)\n"
                 }
                 for o in revenue.orders {
-                    for l in compiled.priceOrder(o) { text += "  order \(o.id): \"\(l.label)\" \(l.quantity) × \(l.unitPrice) = \(l.net); \(l.explanation)\n" }
+                    for l in try compiled.priceOrder(o) { text += "  order \(o.id): \"\(l.label)\" \(l.quantity) × \(l.unitPrice) = \(l.net); \(l.explanation)\n" }
                 }
             }
         }

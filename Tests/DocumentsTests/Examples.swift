@@ -5,6 +5,11 @@ import Documents
 enum Examples {
     static func day(_ iso: String) -> Day { Day(iso: iso) ?? Day(ordinal: 0) }
     static func price(_ text: String) -> Price { Price(text) ?? .zero }
+    /// A line whose net is round(quantity × unit price, 2) (small figures: it fits).
+    static func line(label: String, quantity: Int, unitPrice: Price, vatRate: VATRate, servicePeriod: Period? = nil) -> InvoiceDocument.Line {
+        InvoiceDocument.Line(label: label, quantity: quantity, unitPrice: unitPrice, net: (try? unitPrice.times(quantity)) ?? .zero,
+                             vatRate: vatRate, servicePeriod: servicePeriod)
+    }
     static let ten = Percentage(whole: 10)
     static let twenty = Percentage(whole: 20)
     static let october = Period(start: day("2026-10-01"), end: day("2026-10-31"))
@@ -20,11 +25,11 @@ enum Examples {
         emails: ["comptabilite.fournisseurs@acme-energies.example", "services.generaux@acme-energies.example"])
 
     static let acmeLines: [InvoiceDocument.Line] = [
-        .init(label: "Subvention employeur catégorie A", quantity: 2000, unitPrice: price("4.20"), vatRate: ten),
-        .init(label: "Subvention employeur catégorie B", quantity: 1000, unitPrice: price("3.10"), vatRate: ten),
-        .init(label: "Repas invités", quantity: 1, unitPrice: price("236.36"), vatRate: ten),
-        .init(label: "Droit d'admission", quantity: 3520, unitPrice: price("2.35"), vatRate: ten),
-        .init(label: "Frais de gestion octobre 2026", quantity: 3520, unitPrice: price("0.45"), vatRate: twenty),
+        line(label: "Subvention employeur catégorie A", quantity: 2000, unitPrice: price("4.20"), vatRate: ten),
+        line(label: "Subvention employeur catégorie B", quantity: 1000, unitPrice: price("3.10"), vatRate: ten),
+        line(label: "Repas invités", quantity: 1, unitPrice: price("236.36"), vatRate: ten),
+        line(label: "Droit d'admission", quantity: 3520, unitPrice: price("2.35"), vatRate: ten),
+        line(label: "Frais de gestion octobre 2026", quantity: 3520, unitPrice: price("0.45"), vatRate: twenty),
     ]
 
     /// The ACME worked example: 23 910,00 TTC.
@@ -40,8 +45,8 @@ enum Examples {
         kind: .creditNote, number: "AV-2026-000007", issueDate: day("2026-11-20"), dueDate: day("2026-11-20"),
         paymentTerms: "Avoir imputable sur la prochaine facture", period: october,
         seller: seller, buyer: acmeBuyer, lines: [
-            .init(label: "Repas invités (annulation)", quantity: 1, unitPrice: price("236.36"), vatRate: ten),
-            .init(label: "Droit d'admission : badges en double", quantity: 40, unitPrice: price("2.35"), vatRate: ten),
+            line(label: "Repas invités (annulation)", quantity: 1, unitPrice: price("236.36"), vatRate: ten),
+            line(label: "Droit d'admission : badges en double", quantity: 40, unitPrice: price("2.35"), vatRate: ten),
         ],
         latePaymentPenaltyRate: Percentage(whole: 12), vatOnDebits: false,
         creditedInvoice: .init(number: "FA-2026-000142", issueDate: day("2026-11-02")))
@@ -51,7 +56,7 @@ enum Examples {
         var lines: [InvoiceDocument.Line] = []
         for i in 1...120 {
             let d = day("2026-10-01").adding(days: (i - 1) % 31)
-            lines.append(.init(label: "Plateau repas livré, commande n° \(1000 + i) — salle « Étoile »",
+            lines.append(line(label: "Plateau repas livré, commande n° \(1000 + i) — salle « Étoile »",
                                quantity: 5 + i % 17, unitPrice: price("18.4\(i % 10)"),
                                vatRate: i % 5 == 0 ? twenty : ten,
                                servicePeriod: Period(start: d, end: d)))
@@ -73,10 +78,10 @@ enum Examples {
                      address: .init(lines: ["8 avenue de l'Opéra"], postcode: "75001", city: "Paris"),
                      emails: ["factures@lumiere.example"]),
         lines: [
-            .init(label: "Petit-déjeuner d'accueil (café, thé, viennoiseries)", quantity: 45, unitPrice: price("8.90"), vatRate: ten),
-            .init(label: "Cocktail déjeunatoire, 12 pièces par personne", quantity: 45, unitPrice: price("32.5000"), vatRate: ten),
-            .init(label: "Champagne brut, coupe", quantity: 30, unitPrice: price("9.1667"), vatRate: twenty),
-            .init(label: "Livraison et mise en place", quantity: 1, unitPrice: price("150.00"), vatRate: twenty),
+            line(label: "Petit-déjeuner d'accueil (café, thé, viennoiseries)", quantity: 45, unitPrice: price("8.90"), vatRate: ten),
+            line(label: "Cocktail déjeunatoire, 12 pièces par personne", quantity: 45, unitPrice: price("32.5000"), vatRate: ten),
+            line(label: "Champagne brut, coupe", quantity: 30, unitPrice: price("9.1667"), vatRate: twenty),
+            line(label: "Livraison et mise en place", quantity: 1, unitPrice: price("150.00"), vatRate: twenty),
         ],
         latePaymentPenaltyRate: Percentage(whole: 12), vatOnDebits: true,
         orderedBy: "Mme Hélène Dupré-Lefèvre", costCenter: "CC-DIR-COM-07")

@@ -1,0 +1,87 @@
+import BillingModel
+import Foundation
+import Ledger
+
+/// A proforma that may not be issued as it stands: a VAT rate the settings do
+/// not know, a negative invoice, or amounts past the settings' `limits:` (a
+/// person looks, and validates it with `--force --reason` if it is right).
+/// Names the proforma by its id: it has no number, and none was given.
+public struct IssueRefusal: Error, Sendable, Equatable, CustomStringConvertible {
+    public var proforma: Int64
+    public var message: String
+    /// Whether `--force --reason` validates it anyway (amounts past the limits only).
+    public var forceable: Bool
+    /// Nothing was issued (exit status 2).
+    public var exitStatus: Int32 { 2 }
+    public var description: String { message + (forceable ? "; if it is right, validate it with `--force --reason \"why\"`" : "") }
+}
+
+extension BillingEngine {
+    /// The VAT rates documents may carry: those the settings can post (an
+    /// output VAT account), and 0.
+    var postableRates: Set<VATRate> { Set(settings.accounting.outputVATAccounts.keys).union([.zero]) }
+
+    /// Why proforma `stored` may not be issued, or nil. With `forced`, the
+    /// amount limits are lifted (never the rates nor the sign rules).
+    public func issueRefusal(_ stored: StoredInvoice, forced: Bool = false) -> IssueRefusal? {
+        let i = stored.invoice
+        let id = i.id ?? 0
+        let name = "\(i.type == .creditNote ? "credit note" : "invoice") proforma \(id) of \(i.client)"
+        let rates = postableRates
+        for l in stored.lines where !rates.contains(l.rate) {
+            let known = rates.sorted().map(\.description).joined(separator: ", ")
+            return IssueRefusal(proforma: id, message: "\(name), line \(l.position) \"\(l.label)\": VAT rate \(l.rate) % is not a rate of the settings (\(known)): "
+                                + "correct the source (the event order, the contract) and bill it again, or discard it", forceable: false)
+        }
+        let lines = stored.lines.map { (net: $0.netAmount, vat: $0.rate) }
+        let limits = forced ? AmountLimits(maxLineHT: Money(cents: .max), maxDocumentTTC: Money(cents: .max)) : settings.limits
+        do throws(AmountRefusal) {
+            _ = try limits.check(lines, creditNote: i.type == .creditNote, document: name)
+        } catch {
+            switch error.reason {
+            case .lineAboveLimit, .documentAboveLimit:
+                return IssueRefusal(proforma: id, message: "\(error)", forceable: true)
+            default:
+                return IssueRefusal(proforma: id, message: "\(error)", forceable: false)
+            }
+        }
+        return nil
+    }
+
+    /// The first refusal among proformas `ids` (the others unchecked), so a
+    /// command can refuse before it issues anything.
+    public func issueRefusal(ids: [Int64], forced: Bool = false) throws -> IssueRefusal? {
+        for id in ids {
+            if let stored = try ledger.invoice(id: id), stored.invoice.status == .proforma, let r = issueRefusal(stored, forced: forced) {
+                return r
+            }
+        }
+        return nil
+    }
+
+    /// The lines of a document typed in (command line, web form), checked:
+    /// quantity and unit price within the typed bounds, each net and the
+    /// totals within the settings' limits, an invoice's total not negative and
+    /// a credit note's lines positive. Throws `AmountRefusal` (nothing written).
+    public func typedLines(_ typed: [(label: String, quantity: Int, unitPrice: Price, vat: VATRate)], kind: DocumentKind,
+                           document: String, service: Period?, explanation: String) throws(AmountRefusal) -> [NewInvoiceLine] {
+        var lines: [NewInvoiceLine] = []
+        for (i, l) in typed.enumerated() {
+            try AmountLimits.checkTyped(line: i + 1, quantity: l.quantity, unitPrice: l.unitPrice, document: document)
+            let net: Money
+            do throws(MoneyOverflow) { net = try l.unitPrice.times(l.quantity) } catch { throw AmountRefusal(document: "\(document), line \(i + 1)", reason: .overflow(error)) }
+            lines.append(NewInvoiceLine(label: l.label, quantity: l.quantity, unitPrice: l.unitPrice, net: net, vat: l.vat, service: service,
+                                        explanation: explanation))
+        }
+        _ = try settings.limits.check(lines.map { ($0.net, $0.vat) }, creditNote: kind == .creditNote, positiveLines: kind == .creditNote,
+                                      document: document)
+        return lines
+    }
+
+    /// Checks the lines of an edited proforma as `typedLines` does, its kind and sign rules included.
+    public static func checkEdited(_ lines: [NewInvoiceLine], of stored: StoredInvoice, limits: AmountLimits) throws(AmountRefusal) {
+        let name = "\(stored.invoice.type == .creditNote ? "credit note" : "invoice") proforma \(stored.invoice.id ?? 0) of \(stored.invoice.client)"
+        // Typed fields are bounded where they are read (`LineText`); generated lines keep their figures.
+        _ = try limits.check(lines.map { ($0.net, $0.vat) }, creditNote: stored.invoice.type == .creditNote, document: name)
+    }
+}
