@@ -601,14 +601,18 @@ enum Compiler {
             }
             for o in s.revenue.orders where s.period.contains(o.deliveredOn) && !o.cancelled {
                 guard !eventTerms.contains(where: { $0.contains(o.deliveredOn) }) else { continue }
-                var ht = Money.zero
+                // Reported TTC like every unbilled amount: the order's lines net, then VAT per rate (the order's HT
+                // was once added into the TTC column).
+                var lines: [(Money, VATRate)] = []
                 for (position, l) in o.lines.enumerated() {
-                    do throws(MoneyOverflow) { ht = try ht.adding(l.unitPrice.times(l.quantity)) } catch {
+                    do throws(MoneyOverflow) { lines.append((try l.unitPrice.times(l.quantity), l.vat)) } catch {
                         throw .orderOverflow(order: o.id, revision: o.revision, line: position + 1, error)
                     }
                 }
-                let orderHT = ht
-                try add(o.site, nil, "delivered order \(o.id) with no events term (amount HT)", { orderHT }, o.deliveredOn)
+                let orderLines = lines
+                try add(o.site, nil, "delivered order \(o.id) with no events term", { () throws(MoneyOverflow) in
+                    try InvoiceTotals(lines: orderLines).totalTTC
+                }, o.deliveredOn)
             }
             guard !totals.isEmpty else { return }
             s.unbilled += totals.values.sorted { ($0.site, $0.category ?? "", $0.reason) < ($1.site, $1.category ?? "", $1.reason) }

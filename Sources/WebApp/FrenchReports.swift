@@ -9,7 +9,7 @@ extension French {
         (#"^outside the contract's validity$"#, "hors de la période de validité du contrat"),
         (#"^guest tickets, no guest term$"#, "tickets d'invités, aucune clause d'invités"),
         (#"^employer share of a category no subsidy term prices$"#, "part patronale d'une catégorie qu'aucune clause de subvention ne tarife"),
-        (#"^delivered order (\S+) with no events term \(amount HT\)$"#, "commande $1 livrée, aucune clause d'événements (montant HT)"),
+        (#"^delivered order (\S+) with no events term$"#, "commande $1 livrée, aucune clause d'événements"),
         (#"^client known to no settings \((\d+) covers, employer share and guests\)$"#,
          "client inconnu des paramètres ($1 couverts, part patronale et invités)"),
         (#"^order (\S+) delivered (\d{4})-(\d{2})-(\d{2}): the client has no contract$"#, "commande $1 livrée le $4/$3/$2 : le client n'a pas de contrat"),

@@ -14,7 +14,7 @@ import TestSupport
         ("guest tickets, no guest term", "tickets d'invités, aucune clause d'invités"),
         ("outside the contract's validity", "hors de la période de validité du contrat"),
         ("employer share of a category no subsidy term prices", "part patronale d'une catégorie qu'aucune clause de subvention ne tarife"),
-        ("delivered order EVT-1 with no events term (amount HT)", "commande EVT-1 livrée, aucune clause d'événements (montant HT)"),
+        ("delivered order EVT-1 with no events term", "commande EVT-1 livrée, aucune clause d'événements"),
         ("client known to no settings (12 covers, employer share and guests)", "client inconnu des paramètres (12 couverts, part patronale et invités)"),
         ("order EVT-2 delivered 2026-10-05: the client has no contract", "commande EVT-2 livrée le 05/10/2026 : le client n'a pas de contrat"),
         ("order EVT-3 delivered 2026-10-05, not invoiced yet (`ardoise bill --events`)",
@@ -30,8 +30,8 @@ import TestSupport
 
     @Test(arguments: [
         ("proforma 4 of C0003, 2026-09-28..2026-10-04", "proforma 4 de C0003, du 28/09/2026 au 04/10/2026"),
-        ("C0001 LD01 -: 1,829.43 TTC, delivered order EVT-9 with no events term (amount HT)",
-         "C0001 LD01 : 1,829.43 TTC, commande EVT-9 livrée, aucune clause d'événements (montant HT)"),
+        ("C0001 LD01 -: 1,829.43 TTC, delivered order EVT-9 with no events term",
+         "C0001 LD01 : 1,829.43 TTC, commande EVT-9 livrée, aucune clause d'événements"),
         ("C0003 PA02 INV: 74.60 TTC, guest tickets, no guest term", "C0003 PA02 INV : 74.60 TTC, tickets d'invités, aucune clause d'invités"),
         ("order EVT-7 of C0004, delivered 2026-10-20", "commande EVT-7 de C0004, livrée le 20/10/2026"),
         ("series FA: FA-2026-000004 where number 3 was expected", "série FA : FA-2026-000004 là où le numéro 3 était attendu"),
