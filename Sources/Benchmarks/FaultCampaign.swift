@@ -198,7 +198,10 @@ public enum FaultCampaign {
             let process = try FaultCampaign.start(executable, command.arguments, in: folder, output: folder.appendingPathComponent(".killed-output"))
             Thread.sleep(forTimeInterval: delay)
             var imageTaken = false
+            // What the server had received when the image was taken: the process goes on while it is copied.
+            var deliveredBeforeImage: [String] = []
             if process.isRunning {
+                deliveredBeforeImage = smtp.messageIDs(since: sentBefore)
                 // The power cut's image: the files as they are on disk at this moment, the WAL first
                 // (a checkpoint running meanwhile then only moves into the database what the WAL copy holds).
                 try fm.createDirectory(at: imageFolder, withIntermediateDirectories: true)
@@ -213,7 +216,6 @@ public enum FaultCampaign {
             }
             process.waitUntilExit()
             let ended = !imageTaken
-            let deliveredBeforeKill = smtp.messageIDs(since: sentBefore)
             if imageTaken {
                 // Everything else of the workspace as the killed process left it (inbox, documents).
                 for name in try fm.contentsOfDirectory(atPath: folder.path) where !name.hasPrefix("ardoise.sqlite") {
@@ -229,7 +231,7 @@ public enum FaultCampaign {
                 let imageSent = smtp.count
                 var failures = try check(imageFolder, stage: "in the crash image")
                 failures += try rerunAndCompare(imageFolder)
-                failures += duplicates(smtp.messageIDs(since: imageSent), alsoSent: deliveredBeforeKill)
+                failures += duplicates(smtp.messageIDs(since: imageSent), alsoSent: deliveredBeforeImage)
                 imageFailures = failures
             }
             if killFailures.isEmpty && (imageFailures ?? []).isEmpty {
@@ -280,7 +282,7 @@ public enum FaultCampaign {
             var failures: [String] = []
             if !twice.isEmpty { failures.append("\(twice.count) e-mails sent twice: \(twice.prefix(3).joined(separator: ", "))") }
             if !again.isEmpty {
-                failures.append("\(again.count) e-mails delivered before the power cut sent again from the image: \(again.sorted().prefix(3).joined(separator: ", "))")
+                failures.append("\(again.count) e-mails delivered before the image was taken sent again from it: \(again.sorted().prefix(3).joined(separator: ", "))")
             }
             return failures
         }
