@@ -161,5 +161,13 @@ let package = Package(
             "ControlExports", "Spreadsheets", "Workspace", "Demo", "Ledger", "BillingModel", "TestSupport", "DemoMonthSupport",
             .product(name: "GRDB", package: "GRDB.swift"),
         ], exclude: ["Resources"]),
+
+        // Fault campaigns (issue 18). The readers of untrusted bytes as libFuzzer targets: `.ci/fuzz` builds this
+        // with `-sanitize=fuzzer,address -D FUZZING` in `.build-fuzz`; the normal build makes a replayer of inputs.
+        .executableTarget(name: "ardoise-fuzz", dependencies: [
+            "BillingModel", "ContractLanguage", "Diagnostics", "Imports", "Ledger", "Settings", "Workspace",
+        ]),
+        // Hostile environments and crash-found inputs: the built binaries run as subprocesses.
+        .testTarget(name: "FaultTests", dependencies: ["ardoise", "ardoise-fuzz", "Ledger", "TestSupport"]),
     ]
 )

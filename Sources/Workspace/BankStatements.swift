@@ -44,6 +44,11 @@ public enum BankStatements {
     /// entry (`Ntry`): its reference is `AcctSvcrRef` (else `NtryRef`), the
     /// debtor the first transaction's, the remittance all transactions' text.
     public static func camt053(_ data: Data, file: String) throws -> [BankCredit] {
+        // FoundationXML traps on an element name that is not UTF-8 (found by `.ci/fuzz`): ISO 20022
+        // messages are UTF-8, so any other byte is refused, at its line, before the parser sees it.
+        if let line = firstInvalidUTF8Line(data) {
+            throw StatementError(file: file, message: "line \(line): not UTF-8 (ISO 20022 statements are UTF-8)")
+        }
         let parser = XMLParser(data: data)
         let collector = CamtCollector()
         parser.delegate = collector
@@ -173,6 +178,20 @@ public enum BankStatements {
     }
 
     // MARK: CSV
+
+    /// The line of the first byte sequence that is not UTF-8, or nil when all of `data` is.
+    static func firstInvalidUTF8Line(_ data: Data) -> Int? {
+        var decoder = UTF8()
+        var bytes = data.makeIterator()
+        var line = 1
+        while true {
+            switch decoder.decode(&bytes) {
+            case .scalarValue(let scalar): if scalar == "\n" { line += 1 }
+            case .emptyInput: return nil
+            case .error: return line
+            }
+        }
+    }
 
     public static let csvColumns = ["reference", "date", "amount", "debtor", "iban", "remittance"]
 

@@ -6,7 +6,8 @@ import Foundation
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks that print figures (build with -c release).",
-        subcommands: [Lint.self, Evaluate.self, Import.self, Generate.self, Documents.self, Exports.self, Entries.self, Web.self, Dashboard.self]
+        subcommands: [Lint.self, Evaluate.self, Import.self, Generate.self, Documents.self, Exports.self, Entries.self, Web.self, Dashboard.self,
+                      Faults.self]
     )
 
     struct Lint: ParsableCommand {
