@@ -57,9 +57,17 @@ extension BillingEngine {
         }
         guard invoice.type == .invoice else { throw InvoiceError("\(invoiceNumber) is a credit note: only an invoice is credited") }
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw InvoiceError("a credit note needs a reason") }
+        // A credit note of this invoice an interrupted `credit` left waiting (killed between making it and
+        // issuing it): a rerun with the same reason issues it instead of making a second one (see below).
+        let earlier = try ledger.creditNotes(of: invoice.id!)
+        let leftWaiting = !issue ? [] : earlier.filter { note in
+            note.invoice.status == .proforma && note.invoice.origin == .credit && !note.lines.isEmpty
+                && note.lines.allSatisfy { $0.explanation.hasSuffix(": \(reason)") }
+        }
+        let counted = earlier.filter { note in !leftWaiting.contains { $0.invoice.id == note.invoice.id } }
         // What earlier credit notes of this invoice already credited, by line.
         var credited = LineTally()
-        for note in try ledger.creditNotes(of: invoice.id!) {
+        for note in counted {
             for l in note.lines { credited.add(creditKey(NewInvoiceLine(l)), sign: 1) }
         }
         let chosen = selections.isEmpty ? stored.lines.map { CreditSelection(line: $0.position) } : selections
@@ -107,10 +115,22 @@ extension BillingEngine {
         }
         // Whatever the lines, never more than the invoice: every live credit note pointing at it counts
         // (event changes and late-revenue corrections included).
-        let creditedBefore = try ledger.creditNotes(of: invoice.id!).map { Money(cents: $0.invoice.totalHt) }.sum()
+        let creditedBefore = counted.map { Money(cents: $0.invoice.totalHt) }.sum()
         let asked = lines.map(\.net).sum()
         guard creditedBefore + asked <= Money(cents: invoice.totalHt) else {
             throw InvoiceError("\(invoiceNumber) is \(Money(cents: invoice.totalHt)) HT and credit notes already credit \(creditedBefore) HT: \(asked) HT more is too much")
+        }
+        func same(_ a: [NewInvoiceLine], _ b: [NewInvoiceLine]) -> Bool {
+            a.map { [$0.label, "\($0.quantity)", "\($0.unitPrice)", "\($0.net)", "\($0.vat)"] }
+                == b.map { [$0.label, "\($0.quantity)", "\($0.unitPrice)", "\($0.net)", "\($0.vat)"] }
+        }
+        if let waiting = leftWaiting.first(where: { same($0.lines.map(NewInvoiceLine.init), lines) }), let id = waiting.invoice.id {
+            return (id, try validate(ids: [id], on: day, now: now).first)
+        }
+        // Not the same credit: the waiting ones count again, as any live credit note does.
+        let waitingHT = leftWaiting.map { Money(cents: $0.invoice.totalHt) }.sum()
+        guard creditedBefore + waitingHT + asked <= Money(cents: invoice.totalHt) else {
+            throw InvoiceError("\(invoiceNumber) is \(Money(cents: invoice.totalHt)) HT and credit notes already credit \(creditedBefore + waitingHT) HT (\(waitingHT) waiting): \(asked) HT more is too much")
         }
         let new = NewInvoice(type: .creditNote, series: series(for: .creditNote), client: invoice.client, payer: invoice.payer,
                              site: invoice.site, period: invoice.period ?? Period(start: day, end: day), issueDate: day, dueDate: day,

@@ -74,9 +74,11 @@ extension Ledger {
                 "journal entries": "SELECT COUNT(*) FROM journal_entry",
                 "journal debit": "SELECT COALESCE(SUM(debit), 0) FROM journal_entry_line",
                 "outbox rows": "SELECT COUNT(*) FROM outbox",
-                "outbox sent": "SELECT COUNT(*) FROM outbox WHERE status = 'sent'",
-                // Claimed for an attempt whose outcome was never recorded: waiting for its lease to end.
-                "outbox pending after an attempt": "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND attempts > 0",
+                // Sent, or held in doubt: a message whose sender died while sending it is never sent again by a
+                // sender (it may have been delivered) but kept for a person; either way it left at most once.
+                "outbox sent or held in doubt": """
+                    SELECT COUNT(*) FROM outbox WHERE status = 'sent' OR claimed_at IS NOT NULL OR last_error LIKE 'uncertain:%'
+                    """,
                 "payments": "SELECT COUNT(*) FROM payment",
                 "payments amount": "SELECT COALESCE(SUM(amount), 0) FROM payment",
                 "allocations": "SELECT COUNT(*) FROM payment_allocation",

@@ -16,13 +16,15 @@ extension Notice: QueuedMail {}
 extension Ledger {
     /// Takes the oldest pending row due at `now` for one attempt: counts the
     /// attempt and moves its next attempt to `now + lease`, in one transaction,
-    /// so another sender running at the same time skips it, and a sender that
-    /// dies before recording the outcome leaves it to be tried again after the
-    /// lease. Nil when nothing is due.
+    /// so another sender running at the same time skips it. A sender that dies
+    /// before recording the outcome may have delivered it: once the lease is
+    /// over the message is flagged for a person (`flagDeadClaims`), never sent
+    /// again by a sender. Nil when nothing is due.
     func claimDue<Mail: QueuedMail>(_ type: Mail.Type, now: Date, lease: TimeInterval, excluding tried: Set<Int64> = []) throws -> Mail? {
         try pool.write { db in
             let table = Mail.databaseTableName
             let excluded = "[" + tried.sorted().map(String.init).joined(separator: ",") + "]"
+            try flagDeadClaims(db, table: table, now: Ledger.timestamp(now))
             guard var mail = try Mail.fetchOne(db, sql: """
                 SELECT * FROM \(table) WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
                   AND id NOT IN (SELECT value FROM json_each(?))
@@ -30,8 +32,8 @@ extension Ledger {
                 """, arguments: [Ledger.timestamp(now), excluded]) else { return nil }
             mail.attempts += 1
             mail.nextAttemptAt = Ledger.timestamp(now.addingTimeInterval(lease))
-            try db.execute(sql: "UPDATE \(table) SET attempts = ?, next_attempt_at = ? WHERE id = ?",
-                           arguments: [mail.attempts, mail.nextAttemptAt, mail.id])
+            try db.execute(sql: "UPDATE \(table) SET attempts = ?, next_attempt_at = ?, claimed_at = ? WHERE id = ?",
+                           arguments: [mail.attempts, mail.nextAttemptAt, Ledger.timestamp(now), mail.id])
             return mail
         }
     }

@@ -163,6 +163,8 @@ extension Ledger {
         try pool.write { db in
             let at = Ledger.timestamp(date)
             guard let message = try OutboxMessage.fetchOne(db, key: outboxID), message.status != .sent else { return }
+            // The attempt has an outcome: the claim is over.
+            try db.execute(sql: "UPDATE outbox SET claimed_at = NULL WHERE id = ?", arguments: [outboxID])
             switch outcome {
             case .sent(let response):
                 try OutboxAttempt(outboxId: outboxID, at: at, outcome: "sent", response: response).insert(db)
@@ -220,7 +222,7 @@ extension Ledger {
                 }
                 // A sender may have sent it since it was read: a sent message stays as it is.
                 try db.execute(sql: """
-                    UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, recipients = ? WHERE id = ? AND status <> 'sent'
+                    UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, claimed_at = NULL, recipients = ? WHERE id = ? AND status <> 'sent'
                     """, arguments: [at, list, id])
                 guard db.changesCount == 1 else { continue }
                 try appendAudit(db, at: at, actor: actor, action: "outbox retry", invoiceID: e.message.invoiceId,

@@ -157,6 +157,8 @@ extension Ledger {
         try pool.write { db in
             let at = Ledger.timestamp(date)
             guard let n = try Notice.fetchOne(db, key: id), n.status == .pending || n.status == .failed else { return }
+            // The attempt has an outcome (or none is needed any more): the claim is over.
+            try db.execute(sql: "UPDATE notice SET claimed_at = NULL WHERE id = ?", arguments: [id])
             if let reason {
                 try db.execute(sql: "UPDATE notice SET status = 'cancelled', next_attempt_at = NULL, last_error = ? WHERE id = ?",
                                arguments: [reason, id])
@@ -203,7 +205,7 @@ extension Ledger {
                     continue
                 }
                 try db.execute(sql: """
-                    UPDATE notice SET status = 'pending', attempts = 0, next_attempt_at = ?, recipients = ?, last_error = NULL WHERE id = ?
+                    UPDATE notice SET status = 'pending', attempts = 0, next_attempt_at = ?, claimed_at = NULL, recipients = ?, last_error = NULL WHERE id = ?
                     """, arguments: [at, list.joined(separator: ", "), id])
                 try appendAudit(db, at: at, actor: actor, action: "notice retry", invoiceID: n.invoiceId,
                                 details: "notice \(id) (\(n.key)) due now, to \(list.joined(separator: ", "))")

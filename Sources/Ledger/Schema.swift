@@ -426,6 +426,7 @@ enum Schema {
         LedgerGuards.register(&migrator)
         registerBilledOnce(&migrator)
         registerAmountBounds(&migrator)
+        registerMailClaims(&migrator)
         return migrator
     }
 }
