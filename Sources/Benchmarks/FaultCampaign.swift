@@ -87,6 +87,9 @@ public enum FaultCampaign {
         let config = generated.appendingPathComponent("ardoise.yaml")
         try String(contentsOf: config, encoding: .utf8).replacingOccurrences(of: "  - settings.yaml\n", with: "  - settings.yaml\n  - smtp.yaml\n")
             .write(to: config, atomically: true, encoding: .utf8)
+        // Only `init` creates a ledger: every state, the generated one included, starts from one.
+        let made = try runToEnd(executable, ["init"], in: generated)
+        guard made == 0 else { throw GenerationBenchmarkError("`ardoise init` of the generated workspace exited \(made)") }
         var states = ["generated": generated]
         var references: [String: Reference] = [:]
         // The states the selected commands start from, and those these are made from.
