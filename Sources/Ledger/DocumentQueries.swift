@@ -80,14 +80,6 @@ extension Ledger {
 }
 
 extension Ledger {
-    /// The credit notes, issued or waiting, that name `invoiceID` as the invoice they credit, in id order.
-    public func creditNotes(crediting invoiceID: Int64) throws -> [Invoice] {
-        try pool.read { db in
-            try Invoice.filter(Invoice.Columns.creditedInvoiceId == invoiceID && Invoice.Columns.status != InvoiceStatus.discarded.rawValue)
-                .order(Invoice.Columns.id).fetchAll(db)
-        }
-    }
-
     /// The live document (waiting or issued) generated for the same period, client and terms as the discarded
     /// proforma `id` (the same generation key): what replaced it. Nil when nothing did.
     public func replacement(ofDiscarded id: Int64) throws -> Invoice? {

@@ -63,7 +63,6 @@ public struct Invoice: Codable, Sendable, Hashable, FetchableRecord, MutablePers
         public static let id = Column("id"), status = Column("status"), client = Column("client"), number = Column("number")
         public static let periodStart = Column("period_start"), periodEnd = Column("period_end"), type = Column("type")
         public static let orderId = Column("order_id"), generationKey = Column("generation_key")
-        public static let creditedInvoiceId = Column("credited_invoice_id")
     }
 
     public var period: Period? {

@@ -55,13 +55,15 @@ extension WebApp {
                 href: failed.count == 1 ? "/factures/\(failed[0].message.invoiceId)" : "/factures", done: failed.isEmpty))
         }
         if seesEveryClient(user) && user.can(.invoices, .read) {
-            let open = try ledger.payments().filter { $0.unallocated.cents > 0 }
-            let amount = open.map(\.unallocated.cents).reduce(0, +)
-            items.append(WorkItem(
-                id: "a-faire-paiements",
-                text: open.isEmpty ? "Tous les paiements reçus sont rapprochés de leurs factures."
-                    : "\(open.count) paiement\(open.count > 1 ? "s" : "") reçu\(open.count > 1 ? "s" : "") non rapproché\(open.count > 1 ? "s" : "") (\(euros(amount))) : les factures qu'ils paient restent dues.",
-                href: "/factures", done: open.isEmpty))
+            // Every payment is read to find them: kept until the ledger changes, as the other page parts.
+            let text = try kept(.unmatchedPayments, csrf: "") {
+                let open = try ledger.payments().filter { $0.unallocated.cents > 0 }
+                let amount = open.map(\.unallocated.cents).reduce(0, +)
+                return open.isEmpty ? ""
+                    : "\(open.count) paiement\(open.count > 1 ? "s" : "") reçu\(open.count > 1 ? "s" : "") non rapproché\(open.count > 1 ? "s" : "") (\(euros(amount))) : les factures qu'ils paient restent dues."
+            }
+            items.append(WorkItem(id: "a-faire-paiements", text: text.isEmpty ? "Tous les paiements reçus sont rapprochés de leurs factures." : text,
+                                  href: "/factures", done: text.isEmpty))
         }
         if seesEveryClient(user) && user.can(.closing, .read) {
             let month = lastEndedMonth

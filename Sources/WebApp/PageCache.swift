@@ -18,6 +18,8 @@ enum CachedPart: Hashable, Sendable {
     case list(path: String, query: String, scope: Set<String>?, canWrite: Bool)
     /// The home page's line on a month's closing (its checks evaluate the month: kept until the ledger changes).
     case closingState(Period)
+    /// The home page's line on payments no invoice matched (every payment is read to find them).
+    case unmatchedPayments
 }
 
 extension WebApp {

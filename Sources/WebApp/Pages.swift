@@ -194,7 +194,7 @@ extension WebApp {
             f.append(fact("doc-credite", "Avoir sur", "à imputer sur cette facture", links: [("/factures/\(credited)", number)]))
         }
         if i.type == .invoice, i.status == .issued, let id = i.id {
-            let credits = try ledger.creditNotes(crediting: id)
+            let credits = try ledger.creditNotes(of: id).map(\.invoice)
             let issued = credits.filter { $0.status == .issued }
             let left = i.totalTtc - issued.map(\.totalTtc).reduce(0, +)
             let links = credits.map { c in
