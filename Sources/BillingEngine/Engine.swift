@@ -366,8 +366,9 @@ public struct BillingEngine: Sendable {
                     }
                     out.append((id, .success(number)))
                 } catch {
-                    if stopAtFirstFailure { throw error }
                     out.append((id, .failure(error)))
+                    // The failure is the last outcome: what was issued before it is reported with it.
+                    if stopAtFirstFailure { return out }
                 }
             }
         }

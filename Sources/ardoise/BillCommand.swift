@@ -76,11 +76,13 @@ struct BillCommand: ParsableCommand {
             if events {
                 let report = try engine.billEvents(on: today)
                 emit("events up to \(today): \(BillCommand.counts(report))")
+                BillCommand.reportFailures(report)
                 failed = failed || !report.failures.isEmpty
             }
             if corrections {
                 let report = try engine.correctLateRevenue(issueDate: today, only: client.map { [$0] })
                 emit("corrections issued \(today): \(BillCommand.counts(report))")
+                BillCommand.reportFailures(report)
                 failed = failed || !report.failures.isEmpty
             }
             if let period {
@@ -91,9 +93,11 @@ struct BillCommand: ParsableCommand {
                                      details: "\(period.period): \(report.billedWithoutFiles.count) clients billed without expected register files: \(reason)")
                 }
                 emit(BillCommand.summary(report))
+                BillCommand.reportFailures(report)
                 failed = failed || !report.failures.isEmpty
             }
-            emit(problems.summary)
+            // The clients not billed for their contract's errors: on stderr, after the diagnostics.
+            if !problems.summary.isEmpty { printError(problems.summary, terminator: "") }
             return failed ? 1 : 0
         }
     }
@@ -101,7 +105,6 @@ struct BillCommand: ParsableCommand {
     static func counts(_ r: BillingReport) -> String {
         var out = r.counts + "\n"
         for n in r.notes { out += "note: \(n)\n" }
-        for f in r.failures { out += "error: \(f.client): \(f.message)\n" }
         return out
     }
 
@@ -111,7 +114,12 @@ struct BillCommand: ParsableCommand {
         out += "total of new documents: \(r.totalHT.grouped) HT, \(r.totalTTC.grouped) TTC\n"
         for n in r.billedAlready { out += "note: \(n)\n" }
         for n in r.billedWithoutFiles { out += "note: billed anyway (--force): \(n)\n" }
-        for f in r.failures { out += "error: \(f.client): \(f.message)\n" }
         return out
+    }
+
+    /// Clients not billed (and proformas not validated automatically) are errors: on stderr, beside the
+    /// contract diagnostics, so that stdout is only what was done.
+    static func reportFailures(_ r: BillingReport) {
+        for f in r.failures { printError("error: \(f.client): \(f.message)") }
     }
 }

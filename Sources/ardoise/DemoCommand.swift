@@ -68,6 +68,7 @@ struct DemoCommand: ParsableCommand {
                 start = clock.now
                 let report = try engine.generate(period: month, issueDate: issueDate)
                 emit("billing: \(seconds(clock.now - start))\n" + BillCommand.summary(report))
+                BillCommand.reportFailures(report)
                 let pending = try ledger.invoices(status: .proforma).compactMap(\.id)
                 let numbers = try engine.validate(ids: pending, on: issueDate)
                 emit("validated \(numbers.count) proformas awaiting an accountant (the demo validates them all)\n")

@@ -104,10 +104,25 @@ struct ValidateCommand: ParsableCommand {
                 emit("\(round.issued.count) validated\n")
                 return round.refused.isEmpty ? 0 : 1
             }
-            let numbers = try engine.validate(ids: targets, on: today, forcedBecause: force ? reason : nil)
-            for n in numbers { emit("issued \(n)\n") }
-            emit("\(numbers.count) validated\n")
-            return 0
+            // Named proformas are validated in order and stop at the first failure. What was issued before it
+            // stays issued and is reported: exit 1 (done in part, a person must look), exit 2 only when nothing was.
+            let outcomes = try engine.validateEach(ids: targets, on: today, stopAtFirstFailure: true,
+                                                   forcedBecause: force ? reason : nil)
+            var issued: [String] = []
+            for (id, outcome) in outcomes {
+                switch outcome {
+                case .success(let number):
+                    issued.append(number)
+                    emit("issued \(number)\n")
+                case .failure(let error):
+                    if issued.isEmpty { throw error }
+                    let left = targets.drop { $0 != id }.dropFirst().map(String.init)
+                    printError("ardoise: proforma \(id) not validated: \(error)"
+                        + (left.isEmpty ? "" : "; not tried: \(left.joined(separator: ", "))"))
+                }
+            }
+            emit("\(issued.count) validated\n")
+            return issued.count == targets.count ? 0 : 1
         }
     }
 }
