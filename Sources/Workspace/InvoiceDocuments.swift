@@ -178,7 +178,8 @@ extension Workspace {
 
     /// The same workspace with other settings (tools and tests that change a value).
     public func with(settings: Settings) -> Workspace {
-        Workspace(config: config, settings: settings, settingsSources: settingsSources)
+        Workspace(config: config, settings: settings, settingsSources: settingsSources, contractFiles: contractFiles,
+                  snapshot: snapshot)
     }
 
     /// The mapping of stored documents to printable ones, with these settings.

@@ -28,6 +28,9 @@ public struct ScheduledRunReport: Sendable {
     /// Contract-end notices queued today to the finance address (`contract/CLIENT/END/THRESHOLD`).
     public var contractNotices: [String] = []
     public var notices: (sent: Int, cancelled: Int, failed: Int)?
+    /// Settings or contract files changed (or added, removed) while the run went on: it billed with the
+    /// version read at its start, the next run uses the new one.
+    public var sourcesChanged: [String] = []
 
     public var documentsCreated: Int { [events, corrections, due].compactMap { $0?.created.count }.reduce(0, +) }
     public var documentsIssued: Int { [events, corrections, due].compactMap { $0?.issued.count }.reduce(0, +) }
@@ -181,6 +184,11 @@ public struct ScheduledRun {
                 report.stepFailures.append("send: \(error)")
                 logger.error("send failed", metadata: ["error": "\(error)"])
             }
+        }
+        report.sourcesChanged = workspace.snapshot.changedSinceRead()
+        if !report.sourcesChanged.isEmpty {
+            logger.warning("settings or contracts changed during the run: it used the version read at its start, the next run uses the new one",
+                           metadata: ["files": "\(report.sourcesChanged.joined(separator: ", "))"])
         }
         logger.info("run finished", metadata: [
             "day": "\(day)", "imported": "\(report.filesImported)", "unchanged": "\(report.filesUnchanged)",

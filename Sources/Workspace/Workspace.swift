@@ -27,13 +27,35 @@ public struct Workspace: Sendable {
     public let settings: Settings
     /// The settings files' text, for rendering diagnostics.
     public let settingsSources: [String: SourceFile]
+    /// The contract files, read with the settings (see `SourceSnapshot`).
+    public let contractFiles: ContractFiles.Loaded
+    /// What the files were when read.
+    public let snapshot: SourceSnapshot
 
-    /// Opens the workspace of the configuration file at `configPath`.
+    /// Opens the workspace of the configuration file at `configPath`: the configuration, the settings and the
+    /// contracts, read together as one version (a file that changes while they are read makes them read again).
     public static func open(configPath: String) throws(WorkspaceError) -> Workspace {
         guard FileManager.default.fileExists(atPath: configPath) else {
             throw WorkspaceError("no configuration file `\(configPath)`: run from the folder holding `ardoise.yaml`, or give `--config FILE`")
         }
-        let (config, configDiagnostics) = ArdoiseConfig.load(file: configPath)
+        var changed: [String] = []
+        for attempt in 1...SourceSnapshot.attempts {
+            if attempt > 1 { usleep(SourceSnapshot.pause) }
+            let configStamp = SourceStamp.of(configPath)
+            let (config, configDiagnostics) = ArdoiseConfig.load(file: configPath)
+            let before = [configStamp] + SourceStamp.all(configPath: configPath, config: config).dropFirst()
+            let opened = try read(configPath: configPath, config: config, configDiagnostics: configDiagnostics, stamps: before)
+            let after = SourceStamp.all(configPath: configPath, config: config)
+            if after == before { return opened }
+            changed = zip(before, after).filter { $0 != $1 }.map(\.0.path)
+            if before.count != after.count { changed.append("the rules folder's list of contracts") }
+        }
+        throw WorkspaceError("the settings or contracts kept changing while being read (\(changed.joined(separator: ", "))): "
+                             + "nothing done; run again once the change is complete")
+    }
+
+    private static func read(configPath: String, config: ArdoiseConfig?, configDiagnostics: [Diagnostic],
+                             stamps: [SourceStamp]) throws(WorkspaceError) -> Workspace {
         guard let config, !configDiagnostics.hasErrors else {
             throw WorkspaceError("the configuration `\(configPath)` has errors", diagnostics: configDiagnostics,
                                  sources: sources(of: [configPath]))
@@ -43,7 +65,9 @@ public struct Workspace: Sendable {
         guard let settings, !diagnostics.hasErrors else {
             throw WorkspaceError("the settings have errors", diagnostics: diagnostics, sources: sources(of: files))
         }
-        return Workspace(config: config, settings: settings, settingsSources: sources(of: files))
+        return Workspace(config: config, settings: settings, settingsSources: sources(of: files),
+                         contractFiles: ContractFiles.load(in: [config.rulesDirectory]),
+                         snapshot: SourceSnapshot(stamps: stamps, configPath: configPath, config: config))
     }
 
     static func sources(of files: [String]) -> [String: SourceFile] {
@@ -59,12 +83,11 @@ public struct Workspace: Sendable {
         settings.contractContext(today: today)
     }
 
-    /// Every contract file of the rules folder, checked together; a file
+    /// Every contract file of the rules folder as read at `open`, checked together; a file
     /// that cannot be read is an error of the set, never a contract skipped.
     public func rules(today: Day) -> RuleSet {
-        let read = ContractFiles.load(in: [config.rulesDirectory])
-        var set = RuleSet(files: read.files, context: contractContext(today: today))
-        set.diagnostics += read.diagnostics
+        var set = RuleSet(files: contractFiles.files, context: contractContext(today: today))
+        set.diagnostics += contractFiles.diagnostics
         return set
     }
 

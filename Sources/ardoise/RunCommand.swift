@@ -80,6 +80,10 @@ struct RunCommand: ParsableCommand {
         if !r.contractNotices.isEmpty { out += "  contracts ending: \(shortList(r.contractNotices))\n" }
         if let s = r.sending { out += "  sending: \(s)\n" }
         if let n = r.notices { out += "  notices: \(n.sent) sent, \(n.cancelled) cancelled (paid or paused), \(n.failed) failed\n" }
+        if !r.sourcesChanged.isEmpty {
+            out += "  note: changed during the run, used as they were at its start (the next run uses them): "
+                + "\(shortList(r.sourcesChanged))\n"
+        }
         for f in r.billingFailures { out += "error: \(f.client): \(f.message)\n" }
         for f in r.stepFailures { out += "error: \(f)\n" }
         if let problems = r.contractProblems { out += problems.summary }

@@ -42,7 +42,11 @@ struct Scratch {
         try text.write(to: inbox.appendingPathComponent(name), atomically: true, encoding: .utf8)
     }
 
-    func engine(_ ledger: Ledger, _ day: Day) throws -> BillingEngine { try workspace.engine(ledger: ledger, today: day, actor: "test") }
+    /// An engine of the contracts as they are now: the workspace opened again, as a new command would
+    /// (a workspace reads its contracts once, when opened).
+    func engine(_ ledger: Ledger, _ day: Day) throws -> BillingEngine {
+        try Workspace.open(configPath: workspace.config.file).engine(ledger: ledger, today: day, actor: "test")
+    }
 
     /// The ledger with one file written to the inbox and imported, and an engine of `today`.
     func imported(_ name: String, _ text: String, engineOn today: Day) throws -> (Ledger, BillingEngine) {
@@ -53,7 +57,6 @@ struct Scratch {
     }
 }
 
-func day(_ s: String) -> Day { Day(iso: s)! }
 
 /// One order of Helios (C0013) as the ordering system sends it.
 func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1", cocktails: Int = 40) -> String {

@@ -347,7 +347,8 @@ struct ReminderTests {
             .write(to: rules, atomically: true, encoding: .utf8)
         var settings = t.workspace.settings
         settings.reminders.financeEmail = "finance@serenest.example"
-        let ws = t.workspace.with(settings: settings)
+        // A workspace reads its contracts when opened: the changed contract is read by a workspace opened after the change.
+        let ws = try Workspace.open(configPath: t.workspace.config.file).with(settings: settings)
         var keys: [String: [String]] = [:]
         var day = try #require(Day(iso: "2026-10-20"))
         while day <= Day(iso: "2027-01-10") ?? day {
@@ -444,7 +445,8 @@ struct ReminderTests {
         let text = try String(contentsOf: rules, encoding: .utf8)
         try text.replacingOccurrences(of: "valid from 2025-01-01\n", with: "valid from 2025-01-01 until 2026-11-30\n")
             .write(to: rules, atomically: true, encoding: .utf8)
-        let report = try t.workspace.contractsEnding(ledger: t.ledger, today: Day(iso: "2026-11-20") ?? BilledMonth.issueDay, within: 60)
+        let reopened = try Workspace.open(configPath: t.workspace.config.file)
+        let report = try reopened.contractsEnding(ledger: t.ledger, today: Day(iso: "2026-11-20") ?? BilledMonth.issueDay, within: 60)
         #expect(report.uncovered == ["C0001"])
         #expect(report.ending.contains { $0.client == "C0001" && $0.what == "contract" && $0.daysLeft == 10 })
         #expect(report.text.contains("C0001\tbilled last month, no contract valid on 2026-12-01"))
