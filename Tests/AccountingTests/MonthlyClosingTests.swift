@@ -12,7 +12,6 @@ import Workspace
 
 /// Closing a month: the checks, the refusal that says what to do, the lock.
 @Suite(.serialized) struct MonthlyClosing {
-    static func day(_ text: String) -> Day { Day(iso: text) ?? Day(ordinal: 0) }
     static let october = Period(parsing: "2026-10") ?? Period.month(of: day("2026-10-01"))
     static let november = Period(parsing: "2026-11") ?? Period.month(of: day("2026-11-01"))
 
@@ -25,12 +24,12 @@ import Workspace
 
     @Test func aMonthThatHasNotEndedCannotBeClosed() throws {
         let (_, _, engine) = try Self.billedMonth()
-        #expect(throws: ClosingError.self) { try engine.closingReport(month: Self.november, today: Self.day("2026-11-30")) }
+        #expect(throws: ClosingError.self) { try engine.closingReport(month: Self.november, today: day("2026-11-30")) }
     }
 
     @Test func aFailedCheckRefusesAndSaysWhatToDo() throws {
         let (_, ledger, engine) = try Self.billedMonth()
-        let report = try engine.close(month: Self.november, today: Self.day("2026-12-02"), forceReason: nil, dryRun: false)
+        let report = try engine.close(month: Self.november, today: day("2026-12-02"), forceReason: nil, dryRun: false)
         #expect(!report.closed)
         let mails = try #require(report.checks.first { $0.name.contains("e-mail") })
         #expect(!mails.passed)
@@ -46,7 +45,7 @@ import Workspace
 
     @Test func theReportTotalsEqualTheDocuments() throws {
         let (_, ledger, engine) = try Self.billedMonth()
-        let report = try engine.closingReport(month: Self.november, today: Self.day("2026-12-02"))
+        let report = try engine.closingReport(month: Self.november, today: day("2026-12-02"))
         let issued = try ledger.invoices(status: .issued)
         let ht = issued.reduce(Int64(0)) { $0 + ($1.type == .creditNote ? -$1.totalHt : $1.totalHt) }
         let vat = issued.reduce(Int64(0)) { $0 + ($1.type == .creditNote ? -$1.totalVat : $1.totalVat) }
@@ -64,15 +63,15 @@ import Workspace
 
     @Test func acknowledgedUnbilledRevenueNoLongerHoldsTheClosing() throws {
         let (_, ledger, engine) = try Self.billedMonth()
-        let before = try engine.closingReport(month: Self.october, today: Self.day("2026-11-02").adding(days: 1))
+        let before = try engine.closingReport(month: Self.october, today: day("2026-11-02").adding(days: 1))
         let revenue = try #require(before.checks.first { $0.name.contains("revenue line") })
         #expect(!revenue.passed, "the demo month has revenue no term bills (guests of clients that do not bill them…)")
-        let n = try engine.acknowledgeUnbilled(month: Self.october, client: nil, reason: "reviewed with the controller", today: Self.day("2026-11-03"))
+        let n = try engine.acknowledgeUnbilled(month: Self.october, client: nil, reason: "reviewed with the controller", today: day("2026-11-03"))
         #expect(n == revenue.details.count)
-        let after = try engine.closingReport(month: Self.october, today: Self.day("2026-11-03"))
+        let after = try engine.closingReport(month: Self.october, today: day("2026-11-03"))
         #expect(after.checks.first { $0.name.contains("revenue line") }?.passed == true)
         #expect(after.passed, "\(after.text)")
-        let closed = try engine.close(month: Self.october, today: Self.day("2026-11-03"), forceReason: nil, dryRun: false)
+        let closed = try engine.close(month: Self.october, today: day("2026-11-03"), forceReason: nil, dryRun: false)
         #expect(closed.closed && closed.forcedReason == nil)
         #expect(try ledger.isClosed(month: "2026-10"))
         #expect(try ledger.auditLog().contains { $0.action == "acknowledge-unbilled" && $0.details.contains("reviewed with the controller") })
@@ -80,7 +79,7 @@ import Workspace
 
     @Test func forcedClosingLocksTheMonthForGood() throws {
         let (workspace, ledger, engine) = try Self.billedMonth()
-        let report = try engine.close(month: Self.november, today: Self.day("2026-12-02"), forceReason: "e-mails sent by hand", dryRun: false)
+        let report = try engine.close(month: Self.november, today: day("2026-12-02"), forceReason: "e-mails sent by hand", dryRun: false)
         #expect(report.closed && report.forcedReason == "e-mails sent by hand")
         #expect(try ledger.auditLog().contains { $0.action == "close-forced" && $0.details.contains("e-mails sent by hand") })
         // No reopening, no posting, no issuing in it.
@@ -89,21 +88,21 @@ import Workspace
             try ledger.pool.write { db in try db.execute(sql: "UPDATE closed_month SET month = '2026-09'") }
         }
         #expect(throws: ClosingError.self) {
-            try engine.close(month: Self.november, today: Self.day("2026-12-03"), forceReason: "again", dryRun: false)
+            try engine.close(month: Self.november, today: day("2026-12-03"), forceReason: "again", dryRun: false)
         }
-        #expect(try engine.closingReport(month: Self.november, today: Self.day("2026-12-03")).text.contains("2026-11 closed"))
+        #expect(try engine.closingReport(month: Self.november, today: day("2026-12-03")).text.contains("2026-11 closed"))
         let line = NewInvoiceLine(label: "Geste", quantity: 1, unitPrice: Price("10.00") ?? Price(tenThousandths: 0),
                                   net: Money(cents: 1000), vat: VATRate(whole: 20))
         let client = try #require(workspace.settings.clients.first?.code)
         let id = try #require(try ledger.createProforma(NewInvoice(
-            type: .invoice, series: "FA", client: client, period: Self.november, issueDate: Self.day("2026-11-20"),
-            dueDate: Self.day("2026-11-20"), paymentTerms: "on receipt", origin: .manual, lines: [line]), actor: "test"))
-        #expect(throws: InvoiceError.self) { try engine.validate(ids: [id], on: Self.day("2026-11-20")) }
+            type: .invoice, series: "FA", client: client, period: Self.november, issueDate: day("2026-11-20"),
+            dueDate: day("2026-11-20"), paymentTerms: "on receipt", origin: .manual, lines: [line]), actor: "test"))
+        #expect(throws: InvoiceError.self) { try engine.validate(ids: [id], on: day("2026-11-20")) }
         // The daily run of a day in the closed month bills nothing and says why.
         let run = ScheduledRun(workspace: workspace, logger: Logger(label: "test"), actor: "scheduler", sending: false)
-        let day = try run.run(on: Self.day("2026-11-20"))
-        #expect(day.stepFailures.contains { $0.contains("2026-11 is closed") })
-        #expect(day.exitCode == 1)
-        #expect(day.documentsCreated == 0)
+        let dayReport = try run.run(on: day("2026-11-20"))
+        #expect(dayReport.stepFailures.contains { $0.contains("2026-11 is closed") })
+        #expect(dayReport.exitCode == 1)
+        #expect(dayReport.documentsCreated == 0)
     }
 }

@@ -1,10 +1,10 @@
 import Accounting
 import BillingModel
 import Testing
+import TestSupport
 
 /// Sales-journal entries and the FEC, checked by an independent reading.
 @Suite struct SalesEntries {
-    static func day(_ text: String) -> Day { Day(iso: text) ?? Day(ordinal: 0) }
     static let ten = VATRate(tenThousandths: 100_000), twenty = VATRate(tenThousandths: 200_000)
     static let accounts = SalesAccounts(
         customerCollective: "411000", outputVAT: [twenty: "445711", ten: "445712"],
@@ -72,7 +72,7 @@ import Testing
         var note = Self.acme
         note.kind = .creditNote
         note.number = "AV-2026-000001"
-        note.issueDate = Self.day("2026-11-20")
+        note.issueDate = day("2026-11-20")
         let entries = [
             try SalesEntry.make(Self.acme, accounts: Self.accounts, journal: "VT", journalLabel: "Ventes", number: 1),
             try SalesEntry.make(note, accounts: Self.accounts, journal: "VT", journalLabel: "Ventes", number: 2),
@@ -82,7 +82,7 @@ import Testing
         #expect(check.problems.isEmpty, "\(check.problems)")
         #expect(check.rows.count == 12)
         #expect(check.balance(accountPrefix: "411") == 0)
-        #expect(FEC.fileName(siren: "412387565", closingDate: Self.day("2026-11-30")) == "412387565FEC20261130.txt")
+        #expect(FEC.fileName(siren: "412387565", closingDate: day("2026-11-30")) == "412387565FEC20261130.txt")
         #expect(text.split(separator: "\r\n")[1] == "VT\tVentes\t1\t20261102\t411000\tClients\t411ACME\tACME Industries SA\tFA-2026-000001\t20261102\tFacture FA-2026-000001 ACME Industries SA\t23650,00\t0,00\t\t\t20261102\t\t")
     }
 

@@ -7,8 +7,8 @@ import Testing
 import TestSupport
 import Workspace
 
-// Findings of the third review (event orders and their revisions), each
-// proven by a failing test first, and checks of what was found right.
+// Event orders and their revisions grouped on monthly invoices: each case here failed once,
+// before its fix; and behaviour checked and found right.
 
 /// One order of Orbital (C0025: one invoice per client and site, fees on their own invoice, accountant validation),
 /// with an events term grouped monthly added by `orbitalWithEvents`.
@@ -51,7 +51,7 @@ func quietRun(_ s: Scratch) -> ScheduledRun {
     return run
 }
 
-@Suite struct ReviewRound3Tests {
+@Suite struct GroupedEventOrdersAreBilledOnceTests {
     /// Nova's W44 proforma carries N-1 when the order is cancelled, after W44's due week: the stale
     /// proforma can no longer be issued; generated again, it bills nothing for the order.
     @Test func aGroupedOrderCancelledWhileItsMonthsProformaWaitsIsNeverBilled() throws {
@@ -191,7 +191,7 @@ func quietRun(_ s: Scratch) -> ScheduledRun {
 }
 
 /// Behaviour the review checked and found right, kept as tests.
-@Suite struct ReviewRound3Checks {
+@Suite struct EventOrderPeriodsTests {
     /// W44 (26 Oct – 1 Nov) carries October's orders only; an order of Sunday 1 November waits for W49.
     @Test func aWeekAcrossTwoMonthsCarriesTheMonthThatEndsInIt() throws {
         let s = try Scratch()

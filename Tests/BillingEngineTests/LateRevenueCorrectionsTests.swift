@@ -6,9 +6,8 @@ import Testing
 import TestSupport
 import Workspace
 
-// Findings of the fourth review (late-revenue corrections, discarding vanished
-// proformas, validation of stale proformas), each proven by a failing test.
-// All five are fixed.
+// Late-revenue corrections, discarding vanished proformas, validation of stale
+// proformas: each case here failed once, before its fix.
 
 /// A register file of LD01 on `day` with `covers` category-A covers of Orbital (C0025).
 func orbitalFile(day: String, covers: Int) -> String {
@@ -32,7 +31,7 @@ func issuedNet(_ ledger: Ledger, client: String, label: String = "") throws -> I
     return total
 }
 
-@Suite struct ReviewRound4Tests {
+@Suite struct LateRevenueCorrectionsTests {
     static let october = Period(parsing: "2026-10")!
     static let guests = Array(repeating: "13,00", count: 10)
 

@@ -3,10 +3,12 @@ import BillingModel
 import Foundation
 import Ledger
 import Testing
+import TestSupport
 import Workspace
 
-/// Scenarios a review found (each failed before its fix).
-@Suite struct ReviewFindingsTests {
+/// A proforma kept across daily runs, credits within their invoice, claimed messages, orders priced on their day
+/// (each failed once, before its fix).
+@Suite struct ProformaAndCreditLifeTests {
     @Test func theNextDailyRunKeepsAnEditedProforma() throws {
         let s = try Scratch()
         try s.write("PIE_LD01_20261005.csv", EndToEndTests.registerFile(day: "2026-10-05", a: 10, b: 0, c: 0, guests: []))

@@ -8,10 +8,6 @@ import TestSupport
 @Suite struct EveryCommandTests {
     static let golden = Repository.root.appendingPathComponent("Tests/CommandTests/Golden").path
 
-    func expectRuns(_ r: Execution, _ status: Int32 = 0, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(r.status == status, "\(r)", sourceLocation: sourceLocation)
-    }
-
     @Test func checkingCommandsReportAndChangeNothing() throws {
         let ws = try ScratchWorkspace()
         let lint = try ws.run("lint")

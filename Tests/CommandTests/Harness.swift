@@ -62,3 +62,8 @@ struct ScratchWorkspace {
         return docs + outbox + ["audit entries: \(try ledger.auditLog().count)", "outbox: \(outbox.count)"]
     }
 }
+
+/// Expects a command to have exited with `status` (0 by default), printing the whole execution when not.
+func expectRuns(_ r: Execution, _ status: Int32 = 0, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(r.status == status, "\(r)", sourceLocation: sourceLocation)
+}

@@ -6,10 +6,6 @@ import TestSupport
 /// Getting paid from the command line: statements imported, payments matched
 /// by hand, receivables, reminders paused, contracts ending.
 @Suite struct PaymentCommandTests {
-    func expectRuns(_ r: Execution, _ status: Int32 = 0, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(r.status == status, "\(r)", sourceLocation: sourceLocation)
-    }
-
     @Test func paymentsReceivablesRemindersAndContractsAsAPersonTypesThem() throws {
         let ws = try ScratchWorkspace()
         expectRuns(try ws.run("bill", "--period", "2026-10", "--date", "2026-11-02"))

@@ -12,7 +12,6 @@ import Workspace
 /// lines (and the event orders) of the same ledger, before and after a
 /// corrected register file replaces a day.
 @Suite(.serialized) struct DashboardFigures {
-    static func day(_ text: String) -> Day { Day(iso: text) ?? Day(ordinal: 0) }
     static let october = Period(parsing: "2026-10") ?? Period.month(of: day("2026-10-01"))
 
     /// A figure of the reference: amount, lines, employer share, covers.
@@ -217,10 +216,10 @@ import Workspace
         try Self.checkEveryFigure(ledger, clients: clients, sites: sites)
 
         // Billed, half the proformas validated: both sides of "invoiced vs not".
-        let engine = try workspace.engine(ledger: ledger, today: Self.day("2026-11-02"), actor: "controller")
-        _ = try engine.generate(period: Self.october, issueDate: Self.day("2026-11-02"))
+        let engine = try workspace.engine(ledger: ledger, today: day("2026-11-02"), actor: "controller")
+        _ = try engine.generate(period: Self.october, issueDate: day("2026-11-02"))
         let proformas = try ledger.invoices(status: .proforma).compactMap(\.id)
-        _ = try engine.validate(ids: Array(proformas.prefix(proformas.count / 2 + 1)), on: Self.day("2026-11-02"))
+        _ = try engine.validate(ids: Array(proformas.prefix(proformas.count / 2 + 1)), on: day("2026-11-02"))
         let split = try Dashboard(ledger: ledger).invoicing(period: Self.october, selection: .scope(.all))
         #expect(split.invoicedTotal > .zero && split.notInvoicedTotal > .zero)
         try Self.checkEveryFigure(ledger, clients: clients, sites: sites)
@@ -267,11 +266,11 @@ import Workspace
         #expect(imported == (try Dashboard(ledger: other).overview(period: Self.october, selection: .scope(.all))))
 
         // Another process bills and validates: revenue moves from "not yet invoiced" to "invoiced".
-        let engine = try workspace.engine(ledger: other, today: Self.day("2026-11-02"), actor: "scheduler")
-        _ = try engine.generate(period: Self.october, issueDate: Self.day("2026-11-02"))
+        let engine = try workspace.engine(ledger: other, today: day("2026-11-02"), actor: "scheduler")
+        _ = try engine.generate(period: Self.october, issueDate: day("2026-11-02"))
         _ = try lookup()
         let proformas = try other.invoices(status: .proforma).compactMap(\.id)
-        _ = try engine.validate(ids: proformas, on: Self.day("2026-11-02"))
+        _ = try engine.validate(ids: proformas, on: day("2026-11-02"))
         let validated = try lookup()
         #expect(validated.invoicing.invoicedTotal > imported.invoicing.invoicedTotal)
         #expect(validated.invoicing == (try Dashboard(ledger: other).invoicing(period: Self.october, selection: .scope(.all))))

@@ -10,7 +10,6 @@ import TestSupport
 /// on a day at order prices HT (rounded per line), moved to another day,
 /// cancelled; an older revision arriving late changes nothing.
 @Suite struct EventRevenue {
-    static func day(_ text: String) -> Day { Day(iso: text) ?? Day(ordinal: 0) }
 
     static func order(revision: Int, status: String, deliveredAt: String?) -> String {
         let delivered = deliveredAt.map { ",\"delivered_at\":\"\($0)\"" } ?? ""

@@ -1,9 +1,10 @@
 import BillingModel
 import Documents
+import Testing
+import TestSupport
 
 /// The example documents every test renders and validates.
 enum Examples {
-    static func day(_ iso: String) -> Day { Day(iso: iso) ?? Day(ordinal: 0) }
     static func price(_ text: String) -> Price { Price(text) ?? .zero }
     /// A line whose net is round(quantity × unit price, 2) (small figures: it fits).
     static func line(label: String, quantity: Int, unitPrice: Price, vatRate: VATRate, servicePeriod: Period? = nil) -> InvoiceDocument.Line {
