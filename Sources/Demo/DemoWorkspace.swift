@@ -27,9 +27,10 @@ public enum DemoWorkspace {
         return try write(to: directory, sites: siteCount, clients: clientCount, month: period, seed: seed, revenue: revenue)
     }
 
-    /// Writes the workspace into `directory` (created when missing).
+    /// Writes the workspace into `directory` (created when missing). `indexThrough` publishes the price index up to
+    /// that month instead of the generated one (a workspace billed for a year needs the year's values).
     public static func write(to directory: URL, sites siteCount: Int, clients clientCount: Int, month: Period,
-                             seed: UInt64, revenue: Bool = true) throws -> DemoWorkspaceSummary {
+                             seed: UInt64, revenue: Bool = true, indexThrough: Period? = nil) throws -> DemoWorkspaceSummary {
         let fm = FileManager.default
         let month = Period.month(of: month.start)
         let sites = DemoGenerator.sites(count: siteCount)
@@ -49,7 +50,7 @@ public enum DemoWorkspace {
             summary.shapes[shapeNames[shape], default: 0] += 1
             entries.append(clientYAML(c, shape: shape, g: &g))
         }
-        let settings = settingsYAML(sites: sites, clients: entries, month: month)
+        let settings = settingsYAML(sites: sites, clients: entries, month: indexThrough.map { Period.month(of: $0.start) } ?? month)
         try Data(settings.utf8).write(to: directory.appendingPathComponent("settings.yaml"))
         let inbox = directory.appendingPathComponent("inbox")
         try fm.createDirectory(at: inbox, withIntermediateDirectories: true)

@@ -7,8 +7,27 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks that print figures (build with -c release).",
         subcommands: [Lint.self, Evaluate.self, Import.self, Generate.self, Documents.self, Exports.self, Entries.self, Web.self, Dashboard.self,
-                      Faults.self]
+                      Faults.self, Year.self]
     )
+
+    struct Year: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A year in one ledger: each month imported, billed, validated with documents, its FEC, bank statement and closing; "
+                + "seconds per stage and month, the idle daily run, ledger size and peak memory; then a dashboard and verify over the year.")
+        @Option(help: "Scratch folder for the generated months (reused between runs).") var directory: String = "/tmp/ardoise-bench-year"
+        @Option(help: "Consecutive months (1 to 36).") var months: Int = 12
+        @Option(help: "The first month.", transform: MonthArgument.parse) var first: MonthArgument = MonthArgument(year: 2026, month: 10)
+        @Option var sites: Int = 60
+        @Option var clients: Int = 850
+        func validate() throws {
+            if !(1...36).contains(months) { throw ValidationError("--months is 1 to 36") }
+            if sites < 1 || clients < 1 { throw ValidationError("--sites and --clients are at least 1") }
+        }
+        func run() throws {
+            try YearBenchmark.run(directory: URL(fileURLWithPath: directory), months: months, first: first.text, sites: sites,
+                                  clients: clients, output: { emit($0 + "\n") })
+        }
+    }
 
     struct Lint: ParsableCommand {
         @Option var files: Int = 1000

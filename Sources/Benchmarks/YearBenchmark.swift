@@ -1,0 +1,190 @@
+import BillingEngine
+import BillingModel
+import Dashboards
+import Demo
+import Foundation
+import Ledger
+import Logging
+import Workspace
+
+/// A year of data in one ledger: consecutive generated months, each imported, billed (its events on their
+/// delivery days, then the month), validated with its documents rendered and stored, its entries exported
+/// as a FEC, its bank statement imported, and closed, in order, as the finance team's months follow one
+/// another. Each stage is timed per month, with the daily run of a day with nothing new, the ledger's size
+/// and the process's peak memory; at the end, a dashboard over the whole year and `verify`. The question it
+/// answers: does a month cost the same with eleven months of history behind it as with none?
+public enum YearBenchmark {
+    /// One month's figures.
+    public struct Month: Sendable {
+        public var month: String
+        public var importSeconds = 0.0
+        public var rows = 0
+        public var billingSeconds = 0.0
+        public var documents = 0
+        public var validationSeconds = 0.0
+        public var issued = 0
+        public var entriesSeconds = 0.0
+        public var paymentsSeconds = 0.0
+        public var closingSeconds = 0.0
+        public var closed = false
+        public var idleRunSeconds = 0.0
+        public var ledgerBytes: Int64 = 0
+        public var peakRSSKB = 0
+    }
+
+    public static func run(directory: URL, months count: Int = 12, first: String = "2026-10", sites siteCount: Int = 60,
+                           clients clientCount: Int = 850, seed: UInt64 = 1, output: (String) -> Void = { print($0) }) throws {
+        guard count >= 1, count <= 36 else { throw GenerationBenchmarkError("--months is 1 to 36") }
+        guard let start = Period(parsing: first) else { throw GenerationBenchmarkError("`\(first)` is not a month YYYY-MM") }
+        let months = (0..<count).map { Period.month(of: start.start.addingMonths($0)) }
+        let clock = ContinuousClock()
+        let fm = FileManager.default
+
+        // The workspace (settings with the year's index values, contracts) and each month's inbox files, written
+        // once and reused: the folder's name carries every parameter and the generator's version.
+        let folder = directory.appendingPathComponent(
+            "year-\(first)-\(count)m-\(siteCount)x\(clientCount)-seed\(seed)-v\(DemoGenerator.version)")
+        let marker = folder.appendingPathComponent(".complete")
+        if !fm.fileExists(atPath: marker.path) {
+            try? fm.removeItem(at: folder)
+            let t = clock.now
+            _ = try DemoWorkspace.write(to: folder, sites: siteCount, clients: clientCount, month: start, seed: seed,
+                                        revenue: false, indexThrough: months.last)
+            let sites = DemoGenerator.sites(count: siteCount)
+            let clients = DemoGenerator.clients(count: clientCount, sites: sites, seed: seed)
+            var lines = 0
+            for month in months {
+                let summary = try DemoGenerator(clients: clients, sites: sites, month: month, seed: seed)
+                    .write(to: folder.appendingPathComponent("months/\(month.name)"))
+                lines += summary.ticketLines
+            }
+            try Data().write(to: marker)
+            output("generated \(count) months of \(siteCount) sites and \(clientCount) clients, \(lines) ticket lines, "
+                + "in \(GenerationBenchmark.seconds(clock.now - t)) s (kept in \(folder.path))")
+        } else {
+            output("reusing the generated months in \(folder.path)")
+        }
+
+        let workspace = try Workspace.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
+        let database = workspace.config.databasePath
+        for suffix in ["", "-wal", "-shm", ".lock"] { try? fm.removeItem(atPath: database + suffix) }
+        _ = try workspace.initLedger(actor: "bench")
+        let ledger = try workspace.openLedger(actor: "bench")
+        let logger = Logger(label: "bench-year") { _ in SwiftLogNoOpLogHandler() }
+
+        output("month    | import s | rows/s  | billing s | docs | validation s | docs/s | entries s | payments s | closing s | idle run s | ledger MB | peak RSS MB")
+        var figures: [Month] = []
+        for month in months {
+            var m = Month(month: month.name)
+            let issueDate = month.end.adding(days: 1)
+            let closingDay = issueDate.adding(days: 1)
+
+            var t = clock.now
+            let results = workspace.importFiles([folder.appendingPathComponent("months/\(month.name)").path], into: ledger)
+            m.importSeconds = GenerationBenchmark.asDouble(clock.now - t)
+            m.rows = results.map(\.rows).reduce(0, +)
+            if let failed = results.first(where: { $0.rejectedCount > 0 || $0.status == .refused }) {
+                throw GenerationBenchmarkError("\(month.name): \(failed.file) was not imported cleanly")
+            }
+
+            // Billing: the events of each day of the month, the month, then the weeks that end just after it.
+            t = clock.now
+            let engine = try workspace.engine(ledger: ledger, today: issueDate, actor: "bench")
+            var day = month.start
+            var created = 0
+            while day <= month.end {
+                created += try engine.billEvents(on: day).created.count
+                day = day.adding(days: 1)
+            }
+            let report = try engine.generate(period: month, issueDate: issueDate)
+            if !report.failures.isEmpty { throw GenerationBenchmarkError("\(month.name): billing failed: \(report.failures.prefix(3))") }
+            created += report.created.count
+            created += try engine.generateDue(on: closingDay).created.count
+            m.billingSeconds = GenerationBenchmark.asDouble(clock.now - t)
+            m.documents = created
+
+            // Validation of every proforma, each document rendered, stored and chained in its transaction.
+            t = clock.now
+            let pending = try ledger.invoices(status: .proforma).compactMap(\.id)
+            m.issued = try engine.validate(ids: pending, on: closingDay).count
+            m.validationSeconds = GenerationBenchmark.asDouble(clock.now - t)
+
+            // The month's sales journal as a FEC (the entries are posted by validation, in its transaction).
+            t = clock.now
+            let fec = try workspace.exportEntries(ledger: ledger, period: month, format: .fec)
+            if fec.entries == 0 { throw GenerationBenchmarkError("\(month.name): no entries") }
+            m.entriesSeconds = GenerationBenchmark.asDouble(clock.now - t)
+
+            // The scheduler's run of a day on which nothing new arrived: what it costs with the history behind it.
+            var idle = ScheduledRun(workspace: workspace, logger: logger, actor: "scheduler", sending: false)
+            idle.futureDateReason = "benchmark of a year"
+            idle.holdsMissingDays = false
+            t = clock.now
+            let run = try idle.run(on: closingDay)
+            m.idleRunSeconds = GenerationBenchmark.asDouble(clock.now - t)
+            if run.documentsCreated > 0 || run.filesImported > 0 {
+                throw GenerationBenchmarkError("\(month.name): the run of a day with nothing new created \(run.documentsCreated) documents")
+            }
+
+            // The bank statement of the month after: the month's invoices paid.
+            t = clock.now
+            let statementDay = closingDay.adding(days: 18)
+            let statement = try workspace.writeDemoStatement(ledger: ledger, bookedOn: statementDay)
+            for (file, result) in workspace.importPayments(files: [statement], ledger: ledger, actor: "bench", today: statementDay) {
+                if case .failure(let error) = result { throw GenerationBenchmarkError("\(month.name): \(file): \(error)") }
+            }
+            m.paymentsSeconds = GenerationBenchmark.asDouble(clock.now - t)
+
+            // Closing: the unbilled revenue acknowledged as the demo does, e-mails left queued (no mail server).
+            t = clock.now
+            _ = try engine.acknowledgeUnbilled(month: month, client: nil, reason: "benchmark: reviewed", today: closingDay)
+            let closing = try engine.close(month: month, today: closingDay, forceReason: "benchmark: no mail server, e-mails queued",
+                                           dryRun: false)
+            m.closingSeconds = GenerationBenchmark.asDouble(clock.now - t)
+            m.closed = closing.closed
+
+            m.ledgerBytes = ["", "-wal"].compactMap { (try? fm.attributesOfItem(atPath: database + $0))?[.size] as? Int64 }.reduce(0, +)
+            m.peakRSSKB = peakRSSKilobytes()
+            figures.append(m)
+            output(row(m))
+        }
+
+        let t = clock.now
+        let year = Period(start: months[0].start, end: months[months.count - 1].end)
+        let dashboard = Dashboard(ledger: ledger)
+        let days = try dashboard.byDay(period: year, selection: Selection(scope: .all))
+        let dashboardSeconds = GenerationBenchmark.asDouble(clock.now - t)
+        let v = clock.now
+        let chain = try ledger.verifyIssuedDocuments()
+        let verifySeconds = GenerationBenchmark.asDouble(clock.now - v)
+        output("dashboard by day over the \(count) months (\(days.count) days): \(ImportBenchmark.format(dashboardSeconds * 1000)) ms")
+        output("verify (every chain, content and stored file): \(chain.intact ? "intact" : "\(chain.breaks.count) breaks") "
+            + "in \(ImportBenchmark.format(verifySeconds)) s (target under 30 s)")
+        if let first = figures.first, let last = figures.last, figures.count > 1 {
+            func ratio(_ a: Double, _ b: Double) -> String { a > 0 ? ImportBenchmark.format(b / a) + "×" : "n/a" }
+            output("last month against the first: import \(ratio(first.importSeconds, last.importSeconds)), "
+                + "billing \(ratio(first.billingSeconds, last.billingSeconds)), "
+                + "validation \(ratio(first.validationSeconds, last.validationSeconds)), "
+                + "closing \(ratio(first.closingSeconds, last.closingSeconds)), "
+                + "idle run \(ratio(first.idleRunSeconds, last.idleRunSeconds)) (target: within 1.10×; idle run under 1 s)")
+        }
+    }
+
+    static func row(_ m: Month) -> String {
+        let f = ImportBenchmark.format
+        func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+        let rate = m.importSeconds > 0 ? Double(m.rows) / m.importSeconds : 0
+        let docsPerSecond = m.validationSeconds > 0 ? Double(m.issued) / m.validationSeconds : 0
+        return [pad(m.month + (m.closed ? "" : "!"), 8), pad(f(m.importSeconds), 8), pad(String(Int(rate)), 7),
+                pad(f(m.billingSeconds), 9), pad(String(m.documents), 4), pad(f(m.validationSeconds), 12),
+                pad(String(Int(docsPerSecond)), 6), pad(f(m.entriesSeconds), 9), pad(f(m.paymentsSeconds), 10),
+                pad(f(m.closingSeconds), 9), pad(f(m.idleRunSeconds), 10), pad(f(Double(m.ledgerBytes) / 1_048_576), 9),
+                f(Double(m.peakRSSKB) / 1024)].joined(separator: " | ")
+    }
+
+    /// The process's peak resident memory so far.
+    static func peakRSSKilobytes() -> Int {
+        var usage = rusage()
+        return getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) == 0 ? Int(usage.ru_maxrss) : 0
+    }
+}
