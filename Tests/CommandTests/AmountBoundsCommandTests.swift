@@ -103,7 +103,7 @@ import TestSupport
         let bill = try ws.run("bill", "--period", "2026-10", "--date", "2026-11-02")
         #expect(bill.status == 1, "\(bill)")
         #expect(bill.stdout.contains(" 0 validated automatically"), "\(bill)")
-        #expect(bill.stdout.contains("not validated automatically") && bill.stdout.contains("max_document_ttc"), "\(bill)")
+        #expect(bill.stderr.contains("not validated automatically") && bill.stderr.contains("max_document_ttc"), "\(bill)")
         #expect(try ws.ledger().invoices(status: .issued).isEmpty)
         #expect(try !ws.ledger().invoices(status: .proforma).isEmpty)
     }

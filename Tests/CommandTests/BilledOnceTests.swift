@@ -135,8 +135,8 @@ private func daysBilledTwice(_ ws: ScratchWorkspace) throws -> Int {
         #expect(try ws.run("bill", "--period", "2026-10", "--date", "2026-11-02").status == 0)
         let r = try ws.run("bill", "--period", "2026-11", "--date", "2026-12-02")
         #expect(r.status == 1, "\(r)")
-        #expect(r.stdout.contains("not billed: no register file for"), "\(r)")
-        #expect(r.stdout.contains("LD01 2026-11-02"), "\(r)")
+        #expect(r.stderr.contains("not billed: no register file for"), "\(r)")
+        #expect(r.stderr.contains("LD01 2026-11-02"), "\(r)")
         // Only the week of 26 October (files of 26–30 October, 1 November a Sunday) is billed.
         #expect(try ws.ledger().invoices().filter { $0.periodEnd > "2026-11-01" }.isEmpty, "\(r)")
         // The daily run holds them the same way.

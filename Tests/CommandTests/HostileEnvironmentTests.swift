@@ -64,7 +64,7 @@ import TestSupport
         let full = try HostileEnvironment.run(["bill", "--period", "2026-10", "--date", "2026-11-02"], in: ws.dir, fileSizeLimitKB: 256)
         // The proformas are made; each automatic validation that cannot be written is named, left waiting: exit 1.
         #expect(full.status == 1, "\(full)")
-        #expect(full.stdout.contains("not validated automatically: SQLite error 10: disk I/O error"), "\(full)")
+        #expect(full.stderr.contains("not validated automatically: SQLite error 10: disk I/O error"), "\(full)")
         try expectConsistent(ws)
         let rerun = try ws.run("bill", "--period", "2026-10", "--date", "2026-11-02")
         #expect(rerun.status == 0, "\(rerun)")
