@@ -127,7 +127,8 @@ private struct Work {
         try checkHeader(scanner)
 
         let writer = try TicketLineWriter(db)
-        let reject = try db.cachedStatement(sql: "INSERT INTO rejected_row (file_id, line, raw, reason) VALUES (?, ?, ?, ?)")
+        // Not cached: a cached statement keeps its last arguments (a rejected row's bytes) as long as the connection lives.
+        let reject = try db.makeStatement(sql: "INSERT INTO rejected_row (file_id, line, raw, reason) VALUES (?, ?, ?, ?)")
         let warn = try db.cachedStatement(sql: "INSERT OR IGNORE INTO import_warning (file_id, line, reason) VALUES (?, ?, ?)")
         let siteBytes = Array(site.utf8)
         let known = importer.knownClients
