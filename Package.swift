@@ -8,7 +8,7 @@ import PackageDescription
 //   Ledger (SQLite)
 //   Imports, BillingEngine, Dashboards, ControlExports, Demo
 //   Workspace                       a command's configuration, settings, contracts and ledger together
-//   Benchmarks, WebApp              the web app (Hummingbird): nothing below imports it
+//   Benchmarks, WebApp, LanguageServer   the web app (Hummingbird): nothing below imports it; `ardoise lsp`
 //   ardoise                         the thin CLI
 // Each target declares exactly the modules it imports (`.ci/check-dependencies`, run by `.ci/run`).
 let package = Package(
@@ -84,10 +84,15 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // `ardoise lsp`: the Language Server Protocol for contract files (diagnostics, hover, definition,
+        // formatting, completion), JSON-RPC over stdio written here (no LSP library among the local packages).
+        .target(name: "LanguageServer", dependencies: [
+            "BillingModel", "ContractLanguage", "Diagnostics", "Ledger", "Settings", "Workspace",
+        ]),
         // The executable only parses arguments and calls the libraries.
         .executableTarget(name: "ardoise", dependencies: [
             "WebApp", "Workspace", "BillingModel", "Diagnostics", "ContractLanguage", "Ledger", "Imports", "Demo",
-            "BillingEngine", "Benchmarks", "Documents", "ControlExports", "Spreadsheets",
+            "BillingEngine", "Benchmarks", "Documents", "ControlExports", "Spreadsheets", "LanguageServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
