@@ -14,8 +14,12 @@ import TestSupport
         #expect(fec.stdout.hasPrefix("28 entries, "), "\(fec)")
         #expect(fec.stdout.contains("812457638FEC20261130.txt"))
         let path = String(fec.stdout.split(separator: ": ").last ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let text = try String(contentsOfFile: path.hasPrefix("/") ? path : ws.dir.appendingPathComponent(path).path, encoding: .utf8)
+        // ISO 8859-15, as article A47 A-1 allows: one byte per accented letter, not UTF-8's two.
+        let data = try Data(contentsOf: URL(fileURLWithPath: path.hasPrefix("/") ? path : ws.dir.appendingPathComponent(path).path))
+        let text = try #require(String(data: data, encoding: .isoLatin1))
         #expect(text.hasPrefix("JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum"))
+        #expect(text.contains("é"), "the month's labels have accented letters")
+        #expect(!data.contains(0xC3) || String(data: data, encoding: .utf8) == nil, "not UTF-8")
         let csv = try ws.run("entries", "export", "--period", "2026-11", "--format", "csv", "--output", "-")
         #expect(csv.status == 0)
         #expect(csv.stdout.hasPrefix("journal;date;piece;account;auxiliary;label;debit;credit;entry\r\n"))
