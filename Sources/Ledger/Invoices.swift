@@ -570,16 +570,19 @@ extension Ledger {
                              vat: try InvoiceVAT.filter(Column("invoice_id") == id).order(Column("rate")).fetchAll(db))
     }
 
-    /// Documents filtered by status, client and period (overlapping).
+    /// Documents filtered by status, client and period (overlapping): the billing run's period, or with
+    /// `byDocumentPeriod` the document's own (what `invoices list --period` and every output show).
     public func invoices(status: InvoiceStatus? = nil, client: String? = nil, period: Period? = nil,
-                         includeDiscarded: Bool = false) throws -> [Invoice] {
+                         includeDiscarded: Bool = false, byDocumentPeriod: Bool = false) throws -> [Invoice] {
         try pool.read { db in
             var q = Invoice.all()
             if let status { q = q.filter(Invoice.Columns.status == status.rawValue) } else if !includeDiscarded {
                 q = q.filter(Invoice.Columns.status != InvoiceStatus.discarded.rawValue)
             }
             if let client { q = q.filter(Invoice.Columns.client == client) }
-            if let period {
+            if let period, byDocumentPeriod {
+                q = q.filter(Column("service_start") <= period.end.description && Column("service_end") >= period.start.description)
+            } else if let period {
                 q = q.filter(Invoice.Columns.periodStart <= period.end.description && Invoice.Columns.periodEnd >= period.start.description)
             }
             return try q.order(Invoice.Columns.id).fetchAll(db)

@@ -20,7 +20,7 @@ struct InvoicesCommand: ParsableCommand {
         func run() throws {
             try Outcome.run {
                 let ledger = try Workspace.open(configPath: global.config).openLedger()
-                let list = try ledger.invoices(status: status, client: client, period: period?.period)
+                let list = try ledger.invoices(status: status, client: client, period: period?.period, byDocumentPeriod: true)
                 if format == .json {
                     emit("[" + (try list.compactMap { try ledger.invoice(id: $0.id ?? 0) }.map(InvoiceJSON.encode)).joined(separator: ",\n") + "]\n")
                 } else {

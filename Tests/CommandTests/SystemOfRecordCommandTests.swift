@@ -103,3 +103,26 @@ import TestSupport
         #expect(unwritable.status == 2 && unwritable.stderr.contains("/proc/nope/events.xlsx"), "\(unwritable)")
     }
 }
+
+/// `invoices show` and `invoices list` speak of the document's own period, the one its PDF and XML say.
+@Suite struct DocumentPeriodCommandTests {
+    @Test func showAndListUseTheDocumentsStoredPeriod() throws {
+        let ws = try ScratchWorkspace()
+        #expect(try ws.run("bill", "--period", "2026-10", "--date", "2026-11-02").status == 0)
+        #expect(try ws.run("validate", "--all", "--period", "2026-10", "--date", "2026-11-02").status == 0)
+        let ledger = try ws.ledger()
+        let issued = try ledger.invoices(status: .issued)
+        for i in issued {
+            let shown = try ws.run("invoices", "show", String(i.id ?? 0), "--format", "json")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
+            #expect(json["period_start"] as? String == i.serviceStart && json["period_end"] as? String == i.serviceEnd, "\(json)")
+            #expect(json["billing_period_start"] as? String == i.periodStart)
+        }
+        // A document whose days reach past its billing run (a fee in advance) is listed in the months it covers.
+        let advance = try #require(issued.first { ($0.serviceEnd ?? "") > $0.periodEnd }, "the month bills a fee in advance")
+        let month = String((advance.serviceEnd ?? "").prefix(7))
+        let listed = try ws.run("invoices", "list", "--period", month)
+        #expect(listed.status == 0 && listed.stdout.contains("\(advance.number ?? "?")\t"), "\(listed)")
+        #expect(listed.stdout.contains("\(advance.serviceStart ?? "")..\(advance.serviceEnd ?? "")"), "\(listed)")
+    }
+}
