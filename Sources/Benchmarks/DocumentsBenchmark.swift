@@ -163,7 +163,7 @@ public enum InvoiceHTML {
             "Conditions de paiement : \(d.paymentTerms). Date d'échéance : \(d.dueDate.french).",
             "Règlement par virement — IBAN : \(d.seller.iban) — BIC : \(d.seller.bic).",
             d.penaltyMention, d.indemnityMention, "Escompte : \(d.earlyPaymentDiscount).",
-            "Nature de l'opération : \(d.operationNature). \(d.vatRegimeMention)",
+            "Nature de l'opération : \(d.operationMention)",
         ] + d.notes
         if let c = d.creditedInvoiceMention { mentions.insert(c, at: 0) }
         var refs = ["N° : \(d.number)", "Date d'émission : \(d.issueDate.french)", "Date d'échéance : \(d.dueDate.french)",

@@ -98,6 +98,7 @@ extension BillingEngine {
                     c.label = "\(original.label) (avoir partiel)"
                     c.quantity = 1
                     c.unitPrice = try amount.asPrice
+                    c.grossUnitPrice = nil
                 }
                 c.net = amount
             } else {
@@ -106,6 +107,7 @@ extension BillingEngine {
                     c.label = "\(original.label) (solde)"
                     c.quantity = 1
                     c.unitPrice = try left.asPrice
+                    c.grossUnitPrice = nil
                     c.net = left
                     lines.append(c)
                     continue
@@ -147,6 +149,7 @@ extension BillingEngine {
         var k = l
         for suffix in [" (avoir partiel)", " (solde)"] where k.label.hasSuffix(suffix) { k.label.removeLast(suffix.count) }
         k.unitPrice = Price(tenThousandths: 0)
+        k.grossUnitPrice = nil
         k.quantity = 0
         return k
     }

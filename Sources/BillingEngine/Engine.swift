@@ -405,7 +405,7 @@ extension BilledLine {
     var asNewLine: NewInvoiceLine {
         NewInvoiceLine(label: label, quantity: quantity, unitPrice: unitPrice, net: net, vat: vat, revenueType: revenueType, site: site,
                        service: servicePeriod, termLine: termLine, explanation: explanation, orderId: orderID,
-                       orderRevision: orderRevision)
+                       orderRevision: orderRevision, grossUnitPrice: grossUnitPrice)
     }
 }
 

@@ -513,6 +513,7 @@ enum Compiler {
                           explanation: "order \(order.id) revision \(order.revision): \(l.quantity) × \(unit)\(discountText) = \(net)")
             bl.orderID = order.id
             bl.orderRevision = order.revision
+            if unit != l.unitPrice { bl.grossUnitPrice = l.unitPrice }
             out.append(bl)
         }
         if let fee = events.deliveryFee, let vat = events.deliveryFeeVAT, let under = events.deliveryFeeUnder, orderHT < under {

@@ -23,6 +23,8 @@ public struct BilledLine: Sendable, Equatable {
     public var orderID: String?
     /// The order's revision it priced: the engine bills each revision once.
     public var orderRevision: Int? = nil
+    /// The order's price before the contract's discount (BT-148); nil when no discount applies.
+    public var grossUnitPrice: Price? = nil
 }
 
 /// Revenue of the client that no term bills (T1): never dropped silently.

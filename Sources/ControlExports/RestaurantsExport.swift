@@ -70,7 +70,7 @@ extension ControlExports {
             var docs: [Doc] = []
             var docIndex: [Int64: Int] = [:]
             let docRows = try Row.fetchCursor(db, sql: """
-                SELECT i.id, i.number, i.type, i.origin, i.client, i.payer, i.site, i.period_start, i.period_end,
+                SELECT i.id, i.number, i.type, i.origin, i.client, i.payer, i.site, i.service_start, i.service_end,
                        i.total_ht, i.total_vat, i.total_ttc
                 FROM invoice i WHERE \(scope) ORDER BY i.client, i.period_start, i.number
                 """, arguments: range)

@@ -186,6 +186,9 @@ public enum DemoWorkspace {
               recovery_indemnity: 40.00
               early_payment_discount: Aucun escompte pour paiement anticipé
               vat_on_debits: false
+              legal_form: SAS
+              share_capital: 150000.00
+              rcs_city: Nanterre
 
             number_series:
               - code: FA
@@ -234,6 +237,7 @@ public enum DemoWorkspace {
                 kind: cafeteria
                 revenue_account: "706400"
                 vat_rate: 10
+                nature: goods
               - code: FRAIS
                 label: Frais de gestion
                 activity: FEES

@@ -10,8 +10,6 @@ import BillingModel
 public enum CrossIndustryInvoice {
     /// The guideline identifier of the EN 16931 (Factur-X "EN 16931") profile (BT-24).
     public static let guideline = "urn:cen.eu:en16931:2017"
-    /// The French billing framework (BT-23): S1, a plain invoice for services.
-    public static let businessProcess = "S1"
 
     /// The CII XML of `document`, UTF-8.
     public static func xml(_ document: InvoiceDocument) -> String {
@@ -23,7 +21,8 @@ public enum CrossIndustryInvoice {
             "xmlns:udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100",
         ])
         w.element("rsm:ExchangedDocumentContext") { w in
-            w.element("ram:BusinessProcessSpecifiedDocumentContextParameter") { $0.leaf("ram:ID", businessProcess) }
+            // BT-23, the French billing framework: B1 goods, S1 services, M1 both (from the lines' revenue types).
+            w.element("ram:BusinessProcessSpecifiedDocumentContextParameter") { $0.leaf("ram:ID", document.operationCategory.code) }
             w.element("ram:GuidelineSpecifiedDocumentContextParameter") { $0.leaf("ram:ID", guideline) }
         }
         w.element("rsm:ExchangedDocument") { w in
@@ -40,11 +39,18 @@ public enum CrossIndustryInvoice {
         w.element("rsm:SupplyChainTradeTransaction") { w in
             for (index, line) in document.lines.enumerated() { lineItem(&w, index + 1, line) }
             agreement(&w, document)
-            // BT-72: the day the service was completed, the period's last day
-            // (an empty element would be a PEPPOL-EN16931-R008 warning).
             w.element("ram:ApplicableHeaderTradeDelivery") { w in
+                // BG-13: the client served and the site where the service happened.
+                if let to = document.delivery {
+                    w.element("ram:ShipToTradeParty") { w in
+                        w.leaf("ram:Name", to.name)
+                        if let a = to.address { address(&w, a) }
+                    }
+                }
+                // BT-72: the last day delivered by the issue date, never after it (an empty element would be a
+                // PEPPOL-EN16931-R008 failure).
                 w.element("ram:ActualDeliverySupplyChainEvent") { w in
-                    w.element("ram:OccurrenceDateTime") { date(&$0, "udt", document.period.end) }
+                    w.element("ram:OccurrenceDateTime") { date(&$0, "udt", document.deliveryDate) }
                 }
             }
             settlement(&w, document)
@@ -55,13 +61,15 @@ public enum CrossIndustryInvoice {
 
     /// The document-level notes (BG-1): subject code and text, in a stable order.
     static func notes(_ d: InvoiceDocument) -> [(String?, String)] {
+        // UNTDID 4451: PMT (payment term) carries the fixed recovery indemnity, PMD (payment detail) the penalties.
         var notes: [(String?, String)] = [
             ("BAR", "B2B"),
-            ("PMT", d.penaltyMention),
-            ("PMD", d.indemnityMention),
+            ("PMT", d.indemnityMention),
+            ("PMD", d.penaltyMention),
             ("AAB", d.earlyPaymentDiscount),
-            ("AAI", "\(d.operationNature). \(d.vatRegimeMention)"),
+            ("AAI", d.operationMention),
         ]
+        if let forWhom = d.billedFor { notes.append(("AAI", forWhom)) }
         if let credited = d.creditedInvoiceMention { notes.append(("AAI", credited)) }
         if let who = d.orderedBy { notes.append(("AAI", "Commandé par : \(who)")) }
         for n in d.notes { notes.append(("AAI", n)) }
@@ -84,6 +92,21 @@ public enum CrossIndustryInvoice {
             w.element("ram:AssociatedDocumentLineDocument") { $0.leaf("ram:LineID", String(number)) }
             w.element("ram:SpecifiedTradeProduct") { $0.leaf("ram:Name", line.label) }
             w.element("ram:SpecifiedLineTradeAgreement") { w in
+                // BT-132: the buyer's order the line answers.
+                if let po = line.purchaseOrder {
+                    w.element("ram:BuyerOrderReferencedDocument") { $0.leaf("ram:LineID", po) }
+                }
+                // BT-148 and BT-147: the price before the discount and the discount per unit; the net price is their
+                // difference (EN 16931: BT-146 = BT-148 − BT-147).
+                if let gross = line.grossPrice, let discount = line.discount {
+                    w.element("ram:GrossPriceProductTradePrice") { w in
+                        w.leaf("ram:ChargeAmount", gross.description)
+                        w.element("ram:AppliedTradeAllowanceCharge") { w in
+                            w.element("ram:ChargeIndicator") { $0.leaf("udt:Indicator", "false") }
+                            w.leaf("ram:ActualAmount", discount.description)
+                        }
+                    }
+                }
                 w.element("ram:NetPriceProductTradePrice") { $0.leaf("ram:ChargeAmount", line.unitPrice.description) }
             }
             w.element("ram:SpecifiedLineTradeDelivery") { w in
@@ -122,6 +145,8 @@ public enum CrossIndustryInvoice {
             if let cc = d.costCenter { w.leaf("ram:BuyerReference", cc) }
             w.element("ram:SellerTradeParty") { w in
                 w.leaf("ram:Name", d.seller.legalName)
+                // BT-33: the seller's additional legal information (legal form, share capital, RCS).
+                if let legal = d.seller.legalMention { w.leaf("ram:Description", legal) }
                 w.element("ram:SpecifiedLegalOrganization") { $0.leaf("ram:ID", d.seller.siren, ["schemeID": "0002"]) }
                 address(&w, d.seller.address)
                 w.element("ram:URIUniversalCommunication") {
@@ -148,7 +173,7 @@ public enum CrossIndustryInvoice {
                     w.element("ram:SpecifiedTaxRegistration") { $0.leaf("ram:ID", vat, ["schemeID": "VA"]) }
                 }
             }
-            if let po = d.purchaseOrder {
+            if let po = d.documentPurchaseOrder {
                 w.element("ram:BuyerOrderReferencedDocument") { $0.leaf("ram:IssuerAssignedID", po) }
             }
         }
@@ -170,8 +195,11 @@ public enum CrossIndustryInvoice {
                     w.leaf("ram:TypeCode", "VAT")
                     w.leaf("ram:BasisAmount", v.base.description)
                     w.leaf("ram:CategoryCode", "S")
-                    // BT-8: VAT on debits is due at invoicing (5), otherwise at payment (72).
-                    w.leaf("ram:DueDateTypeCode", d.vatOnDebits ? "5" : "72")
+                    // BT-8, for a rate of services only: VAT on debits is due at invoicing (5), otherwise at payment
+                    // (72). VAT on goods is due on delivery, whatever the option: no code.
+                    if d.lines.filter({ $0.vatRate == v.rate }).allSatisfy({ $0.nature == .services }) {
+                        w.leaf("ram:DueDateTypeCode", d.vatOnDebits ? "5" : "72")
+                    }
                     w.leaf("ram:RateApplicablePercent", v.rate.oneDecimal)
                 }
             }

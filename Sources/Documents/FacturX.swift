@@ -9,7 +9,10 @@ import Foundation
 /// the XMP metadata (PDF/A-3 B and the Factur-X extension schema), an sRGB
 /// output intent, the embedded file with /AFRelationship /Data, a new /Info
 /// matching the XMP, and a new catalog with /Metadata, /OutputIntents, /AF and
-/// /Names /EmbeddedFiles. Incremental updates are allowed by PDF/A-3. This is a
+/// /Names /EmbeddedFiles; and each CID font cairo wrote without /CIDToGIDMap
+/// again with `/CIDToGIDMap /Identity` (ISO 19005-3 §6.2.11.3.2 wants it
+/// explicit; cairo's subsets number their glyphs as their CIDs, so Identity is
+/// what a reader assumes anyway). Incremental updates are allowed by PDF/A-3. This is a
 /// few hundred lines of our own instead of qpdf: no second C++ library to link
 /// or to install at run time, and the output is byte-for-byte reproducible.
 public struct FacturX: Sendable {
@@ -87,6 +90,12 @@ public struct FacturX: Sendable {
             }
             out += Array("\nendobj\n".utf8)
             return n
+        }
+        for font in PDFText.cidFontsWithoutMap(in: pdf) {
+            guard let dictionary = PDFText.objectDictionary(font, in: pdf) else {
+                throw RenderError("unexpected PDF from cairo: CID font \(font) is not a dictionary")
+            }
+            _ = add("\(dictionary) /CIDToGIDMap /Identity >>", number: font)
         }
         let metadata = add("<< /Type /Metadata /Subtype /XML /Length \(xmp.count) >>", stream: xmp)
         let icc = add("<< /N 3 /Length \(iccProfile.count) >>", stream: iccProfile)
@@ -212,6 +221,22 @@ enum PDFText {
     static func reference(after key: String, in text: Substring) -> Int? {
         guard let r = text.range(of: key) else { return nil }
         return Int(text[r.upperBound...].split(whereSeparator: \.isWhitespace).first ?? "")
+    }
+
+    /// The numbers of the CIDFontType2 font objects that have no /CIDToGIDMap, in order.
+    static func cidFontsWithoutMap(in pdf: [UInt8]) -> [Int] {
+        let text = ascii(pdf)
+        var out: [Int] = []
+        var searchFrom = text.startIndex
+        while let hit = text.range(of: "/Subtype /CIDFontType2", range: searchFrom..<text.endIndex) {
+            searchFrom = hit.upperBound
+            guard let objectStart = text.range(of: " 0 obj", options: .backwards, range: text.startIndex..<hit.lowerBound),
+                  let objectEnd = text.range(of: "endobj", range: hit.upperBound..<text.endIndex) else { continue }
+            guard !text[objectStart.upperBound..<objectEnd.lowerBound].contains("/CIDToGIDMap") else { continue }
+            let digits = text[..<objectStart.lowerBound].reversed().prefix { $0.isNumber }
+            if let n = Int(String(digits.reversed())), !out.contains(n) { out.append(n) }
+        }
+        return out
     }
 
     /// The dictionary of object `number` without its closing `>>`.

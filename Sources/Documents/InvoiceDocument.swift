@@ -47,9 +47,13 @@ public struct InvoiceDocument: Sendable, Equatable {
         public var bic: String
         /// Where the buyer's platform can reach the seller (BT-34); defaults to the SIREN.
         public var electronicAddress: String?
+        /// Legal form, share capital and trade-register city: "SAS au capital de 150 000 €, RCS Nanterre 812 457 638".
+        public var legalForm: String?
+        public var shareCapital: Money?
+        public var rcsCity: String?
 
         public init(legalName: String, siren: String, vatNumber: String, address: Address, iban: String, bic: String,
-                    electronicAddress: String? = nil) {
+                    electronicAddress: String? = nil, legalForm: String? = nil, shareCapital: Money? = nil, rcsCity: String? = nil) {
             self.legalName = legalName
             self.siren = siren
             self.vatNumber = vatNumber
@@ -57,6 +61,61 @@ public struct InvoiceDocument: Sendable, Equatable {
             self.iban = iban
             self.bic = bic
             self.electronicAddress = electronicAddress
+            self.legalForm = legalForm
+            self.shareCapital = shareCapital
+            self.rcsCity = rcsCity
+        }
+
+        /// What a company must print of its registration (Code de commerce R123-237): its legal form with its share
+        /// capital, and "RCS <city>" with its SIREN, e.g. "SAS au capital de 150 000 €, RCS Nanterre 812 457 638";
+        /// the seller's additional legal information (BT-33). Nil when the settings give none.
+        public var legalMention: String? {
+            guard let legalForm, let shareCapital, let rcsCity else { return nil }
+            let capital = shareCapital.cents % 100 == 0 ? frenchInteger(Int(shareCapital.cents / 100)) : shareCapital.french
+            return "\(legalForm) au capital de \(capital) €, RCS \(rcsCity) \(Self.spaced(siren))"
+        }
+
+        /// `812 457 638`: a SIREN as registries print it.
+        static func spaced(_ siren: String) -> String {
+            guard siren.count == 9 else { return siren }
+            let c = Array(siren)
+            return "\(String(c[0..<3])) \(String(c[3..<6])) \(String(c[6..<9]))"
+        }
+    }
+
+    /// Where the service was delivered (BG-13): the client it was for and the site's address.
+    public struct DeliveryParty: Sendable, Hashable {
+        /// The client served (BT-70), e.g. when a works council pays for it.
+        public var name: String
+        /// The site, as printed ("Restaurant LD01 - Tour Alto").
+        public var place: String?
+        public var address: Address?
+        public init(name: String, place: String? = nil, address: Address? = nil) {
+            self.name = name
+            self.place = place
+            self.address = address
+        }
+    }
+
+    /// Whether a line sells goods or services (the revenue type's `nature` in the settings).
+    public enum Nature: String, Sendable, Hashable {
+        case goods, services
+    }
+
+    /// The document's operation category (BT-23, French framework codes): goods, services or both.
+    public enum OperationCategory: String, Sendable, Hashable {
+        case goods = "B1"
+        case services = "S1"
+        case mixed = "M1"
+
+        public var code: String { rawValue }
+        /// The nature of the operation as printed.
+        public var french: String {
+            switch self {
+            case .goods: "Livraison de biens"
+            case .services: "Prestations de services"
+            case .mixed: "Livraison de biens et prestations de services"
+            }
         }
     }
 
@@ -94,6 +153,12 @@ public struct InvoiceDocument: Sendable, Equatable {
         public var vatRate: VATRate
         /// The days this line bills, when they differ from the document's period.
         public var servicePeriod: Period?
+        /// Goods or services: the document's operation category follows from its lines.
+        public var nature: Nature = .services
+        /// The price before a discount (BT-148); the discount per unit (BT-147) is this less `unitPrice`.
+        public var grossPrice: Price?
+        /// The buyer's purchase order this line belongs to (BT-132).
+        public var purchaseOrder: String?
 
         /// A line whose net is `round(quantity × unitPrice, 2)`, or an error when it does not fit.
         public init(label: String, quantity: Int, unitPrice: Price, vatRate: VATRate, servicePeriod: Period? = nil) throws(MoneyOverflow) {
@@ -110,6 +175,12 @@ public struct InvoiceDocument: Sendable, Equatable {
             self.net = net
             self.vatRate = vatRate
             self.servicePeriod = servicePeriod
+        }
+
+        /// The discount per unit (BT-147), when the line has a gross price above its net price.
+        public var discount: Price? {
+            guard let gross = grossPrice, gross.tenThousandths > unitPrice.tenThousandths else { return nil }
+            return Price(tenThousandths: gross.tenThousandths - unitPrice.tenThousandths)
         }
     }
 
@@ -130,7 +201,7 @@ public struct InvoiceDocument: Sendable, Equatable {
     public var dueDate: Day
     /// Payment terms as printed, e.g. "45 jours date de facture".
     public var paymentTerms: String
-    /// The billing period (BG-14).
+    /// The document's service period (BG-14): the one the ledger stored with it, the hull of its lines' periods.
     public var period: Period
     /// The buyer's purchase-order number (BT-13), when there is one.
     public var purchaseOrder: String?
@@ -145,8 +216,10 @@ public struct InvoiceDocument: Sendable, Equatable {
     public var recoveryIndemnity: Money
     /// Early-payment discount terms as printed ("Pas d'escompte pour paiement anticipé").
     public var earlyPaymentDiscount: String
-    /// The nature of the operation, printed as is.
-    public var operationNature: String
+    /// Where the service was delivered, and for whom (BG-13): the client and its site.
+    public var delivery: DeliveryParty?
+    /// Printed under the buyer when a payer pays for a client: "Pour le compte de …".
+    public var billedFor: String?
     /// Whether VAT is paid on debits ("TVA acquittée sur les débits").
     public var vatOnDebits: Bool
     /// For a credit note: the invoice it credits.
@@ -164,8 +237,7 @@ public struct InvoiceDocument: Sendable, Equatable {
     public init(kind: Kind, number: String, issueDate: Day, dueDate: Day, paymentTerms: String, period: Period,
                 purchaseOrder: String? = nil, seller: Seller, buyer: Buyer, lines: [Line],
                 latePaymentPenaltyRate: Percentage, recoveryIndemnity: Money = Money(cents: 4000),
-                earlyPaymentDiscount: String = "Pas d'escompte pour paiement anticipé",
-                operationNature: String = "Prestations de services", vatOnDebits: Bool,
+                earlyPaymentDiscount: String = "Pas d'escompte pour paiement anticipé", vatOnDebits: Bool,
                 creditedInvoice: CreditedInvoice? = nil, orderedBy: String? = nil, costCenter: String? = nil,
                 notes: [String] = []) {
         self.kind = kind
@@ -183,7 +255,6 @@ public struct InvoiceDocument: Sendable, Equatable {
         self.latePaymentPenaltyRate = latePaymentPenaltyRate
         self.recoveryIndemnity = recoveryIndemnity
         self.earlyPaymentDiscount = earlyPaymentDiscount
-        self.operationNature = operationNature
         self.vatOnDebits = vatOnDebits
         self.creditedInvoice = creditedInvoice
         self.orderedBy = orderedBy
@@ -193,17 +264,43 @@ public struct InvoiceDocument: Sendable, Equatable {
 }
 
 extension InvoiceDocument {
-    /// The mention of the late-payment penalty, as printed and as the PMT note.
+    /// The mention of the late-payment penalty, as printed and as the PMD note (UNTDID 4451 PMD: payment detail,
+    /// the penalties; BR-FR-05 wants it).
     public var penaltyMention: String {
         "En cas de retard de paiement, pénalités au taux annuel de \(latePaymentPenaltyRate.french) %."
     }
-    /// The 40 EUR indemnity, as printed and as the PMD note.
+    /// The 40 EUR indemnity, as printed and as the PMT note (UNTDID 4451 PMT: payment term, the fixed recovery
+    /// indemnity of Code de commerce L441-10).
     public var indemnityMention: String {
         "Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : \(recoveryIndemnity.french) €."
     }
-    /// The VAT regime mention.
-    public var vatRegimeMention: String {
-        vatOnDebits ? "TVA acquittée sur les débits." : "TVA acquittée sur les encaissements."
+    /// Goods, services or both, from the lines (BT-23).
+    public var operationCategory: OperationCategory {
+        let natures = Set(lines.map(\.nature))
+        if natures == [.goods] { return .goods }
+        return natures.contains(.goods) ? .mixed : .services
+    }
+    /// The nature of the operation as printed.
+    public var operationNature: String { operationCategory.french }
+    /// The VAT regime mention, for services only (VAT on goods is due on delivery, whatever the option).
+    public var vatRegimeMention: String? {
+        let regime = vatOnDebits ? "acquittée sur les débits" : "acquittée sur les encaissements"
+        switch operationCategory {
+        case .services: return "TVA \(regime)."
+        case .mixed: return "TVA des prestations de services \(regime)."
+        case .goods: return nil
+        }
+    }
+    /// "Nature de l'opération : …" and the VAT regime when it applies.
+    public var operationMention: String {
+        "\(operationNature).\(vatRegimeMention.map { " \($0)" } ?? "")"
+    }
+    /// The day the service was completed (BT-72): the last day delivered by the issue date, never after it. An
+    /// invoice issued on 1 November for October and November's fee in advance was delivered up to 31 October; one
+    /// billing only in advance has delivered nothing yet, and says its issue date.
+    public var deliveryDate: Day {
+        let ends = lines.map { ($0.servicePeriod ?? period).end }.filter { $0 <= issueDate }
+        return ends.max() ?? min(period.end, issueDate)
     }
     /// Printed on a proforma, so nobody pays or books it as an invoice.
     public static let proformaMention = "Proforma : document provisoire, ne constitue pas une facture. Ne pas payer."
@@ -223,6 +320,12 @@ extension InvoiceDocument {
     }
     /// The due date a payer must meet; nil for a credit note, which nobody pays.
     public var paymentDueDate: Day? { kind == .invoice ? dueDate : nil }
+    /// The purchase order the whole document answers (BT-13): the document's own, or the one all its lines share.
+    public var documentPurchaseOrder: String? {
+        if let purchaseOrder { return purchaseOrder }
+        let pos = Set(lines.map(\.purchaseOrder))
+        return pos.count == 1 ? pos.first ?? nil : nil
+    }
 }
 
 extension InvoiceDocument {

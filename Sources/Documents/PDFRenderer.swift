@@ -182,7 +182,8 @@ private struct Page {
 
     mutating func footer(_ d: InvoiceDocument, totalPages: Int) {
         rule(Page.footerTop)
-        let legal = "\(d.seller.legalName) — SIREN \(d.seller.siren) — TVA \(d.seller.vatNumber)"
+        // The company's registration on every page: legal form, share capital and RCS when the settings give them.
+        let legal = "\(d.seller.legalName)\(d.seller.legalMention.map { " — \($0)" } ?? " — SIREN \(d.seller.siren)") — TVA \(d.seller.vatNumber)"
         text(legal, x: Page.margin, y: Page.footerTop + 6, width: Page.contentWidth - 80, size: 7, gray: 0.3)
         text("Page \(pageNumber)/\(totalPages)", x: Page.width - Page.margin - 80, y: Page.footerTop + 6, width: 80,
              size: 7, align: .right, gray: 0.3)
@@ -212,9 +213,9 @@ private struct Page {
         var ry = y
         ry += text(d.isProforma ? "PROFORMA" : d.kind == .invoice ? "FACTURE" : "AVOIR", x: right, y: ry, width: half - 20, size: 18, bold: true) + 2
         var refs = ["N° : \(d.number)", "Date d'émission : \(d.issueDate.french)"]
-        if let due = d.paymentDueDate { refs.append("Date d'échéance : \(due.french)") }
+        if !d.isProforma, let due = d.paymentDueDate { refs.append("Date d'échéance : \(due.french)") }
         refs.append("Période : \(periodText(d.period))")
-        if let po = d.purchaseOrder { refs.append("Bon de commande : \(po)") }
+        if let po = d.documentPurchaseOrder { refs.append("Bon de commande : \(po)") }
         if let who = d.orderedBy { refs.append("Commandé par : \(who)") }
         if let cc = d.costCenter { refs.append("Centre de coût : \(cc)") }
         for r in refs { ry += text(r, x: right, y: ry, width: half - 20, size: 9) }
@@ -227,6 +228,7 @@ private struct Page {
         for line in addressLines(d.buyer.address) { by += text(line, x: left + 8, y: by, width: half - 36) }
         by += text("SIREN : \(d.buyer.siren)", x: left + 8, y: by, width: half - 36)
         if let vat = d.buyer.vatNumber { by += text("N° TVA : \(vat)", x: left + 8, y: by, width: half - 36) }
+        if let forWhom = d.billedFor { by += 2 + text(forWhom, x: left + 8, y: by + 2, width: half - 36, bold: true) }
         if draw {
             cairo_set_source_rgb(cr, 0.4, 0.4, 0.4)
             cairo_set_line_width(cr, 0.6)
@@ -240,12 +242,23 @@ private struct Page {
         if let mention = d.creditedInvoiceMention {
             y += text(mention, x: Page.margin, y: y, width: Page.contentWidth, size: 9.5, bold: true) + 8
         }
+        if let place = d.delivery.map(deliveryText) {
+            y += text(place, x: Page.margin, y: y, width: Page.contentWidth, size: 9) + 8
+        }
         tableHeader()
         // Lines.
+        let documentPO = d.documentPurchaseOrder
         for line in d.lines {
             let cells = [line.label, frenchInteger(line.quantity), "\(line.unitPrice.french) €",
                          "\(line.vatRate.french) %", "\(line.net.french) €"]
-            let sub = line.servicePeriod.map { "Période : \(periodText($0))" }
+            var details: [String] = []
+            if let p = line.servicePeriod { details.append("Période : \(periodText(p))") }
+            // A discount is shown, never hidden in the net price: the gross price and the discount per unit.
+            if let gross = line.grossPrice, let discount = line.discount {
+                details.append("Prix brut \(gross.french) € HT, remise \(discount.french) € par unité")
+            }
+            if let po = line.purchaseOrder, po != documentPO { details.append("Bon de commande : \(po)") }
+            let sub = details.isEmpty ? nil : details.joined(separator: "\n")
             let h = measure { $0.row(cells, y: 0, sub: sub) } + 6
             if y + h > Page.footerTop - 8 {
                 newPage(d, totalPages: totalPages)
@@ -307,21 +320,24 @@ private struct Page {
                   text("\(d.totals.totalVAT.french) €", x: amountX, y: ty, width: amountW, bold: true, align: .right))
         let ttcTop = ty + 2
         fill(labelX - 3, ttcTop, Page.width - Page.margin - labelX + 3, 18, gray: 0.9)
-        let ttcLabel = d.kind == .invoice ? "Total TTC à payer" : "Total TTC de l'avoir"
+        // A proforma is not an invoice: nothing is to be paid on it.
+        let ttcLabel = d.isProforma ? "Total TTC (proforma)" : d.kind == .invoice ? "Total TTC à payer" : "Total TTC de l'avoir"
         ty = ttcTop + 3 + max(text(ttcLabel, x: labelX, y: ttcTop + 3, width: labelW, size: 10, bold: true),
                               text("\(d.totals.totalTTC.french) €", x: amountX, y: ttcTop + 3, width: amountW, size: 10,
                                    bold: true, align: .right))
         ty += 16
         // A credit note is owed by nobody: no due date, no bank details to pay to, what it is set against.
-        var mentions = d.paymentDueDate.map { due in
-            ["Conditions de paiement : \(d.paymentTerms). Date d'échéance : \(due.french).",
-             "Règlement par virement — IBAN : \(d.seller.iban) — BIC : \(d.seller.bic)."]
-        } ?? ["\(d.settlementTerms)."]
+        // A proforma shows the terms its invoice will have, but no due date and no bank details: it is not to be paid.
+        var mentions = d.isProforma ? ["Conditions de paiement de la future facture : \(d.settlementTerms)."]
+            : d.paymentDueDate.map { due in
+                ["Conditions de paiement : \(d.paymentTerms). Date d'échéance : \(due.french).",
+                 "Règlement par virement — IBAN : \(d.seller.iban) — BIC : \(d.seller.bic)."]
+            } ?? ["\(d.settlementTerms)."]
         mentions += [
             d.penaltyMention,
             d.indemnityMention,
             "Escompte : \(d.earlyPaymentDiscount).",
-            "Nature de l'opération : \(d.operationNature). \(d.vatRegimeMention)",
+            "Nature de l'opération : \(d.operationMention)",
         ]
         mentions.append(contentsOf: d.notes)
         for m in mentions { ty += text(m, x: Page.margin, y: ty, width: Page.contentWidth, size: 8) + 2 }
@@ -331,6 +347,14 @@ private struct Page {
 
 private func addressLines(_ a: InvoiceDocument.Address) -> [String] {
     a.lines + ["\(a.postcode) \(a.city)" + (a.countryCode == "FR" ? "" : " (\(a.countryCode))")]
+}
+
+/// "Lieu de la prestation : Restaurant LD01 - Tour Alto, 4 place des Saisons, 92400 Courbevoie, pour ACME SA".
+func deliveryText(_ to: InvoiceDocument.DeliveryParty) -> String {
+    var parts: [String] = []
+    if let place = to.place { parts.append(place) }
+    if let a = to.address { parts += a.lines + ["\(a.postcode) \(a.city)"] }
+    return "Lieu de la prestation : \(parts.joined(separator: ", "))\(parts.isEmpty ? "" : ", ")pour \(to.name)"
 }
 
 func periodText(_ p: Period) -> String {

@@ -94,7 +94,7 @@ extension Ledger {
     static let invoiceColumns = """
         id, type, status, number, series, client, payer, site, period_start, period_end, issue_date, due_date, payment_terms, \
         po_number, order_id, order_revision, credited_invoice_id, origin, generation_key, automatic, total_ht, total_vat, total_ttc, \
-        created_at, issued_at
+        created_at, issued_at, service_start, service_end
         """
 
     /// An invoice from a row of `invoiceColumns`, in that order.
@@ -107,7 +107,8 @@ extension Ledger {
                 orderRevision: try row.decode(atIndex: 15), creditedInvoiceId: try row.decode(atIndex: 16),
                 origin: try row.decode(atIndex: 17), generationKey: try row.decode(atIndex: 18), automatic: try row.decode(atIndex: 19),
                 totalHt: try row.decode(atIndex: 20), totalVat: try row.decode(atIndex: 21), totalTtc: try row.decode(atIndex: 22),
-                createdAt: try row.decode(atIndex: 23), issuedAt: try row.decode(atIndex: 24))
+                createdAt: try row.decode(atIndex: 23), issuedAt: try row.decode(atIndex: 24),
+                serviceStart: try row.decode(atIndex: 25), serviceEnd: try row.decode(atIndex: 26))
     }
 
     /// The status of the first e-mail queued for each of `invoiceIDs` (`pending`, `sent`, `failed`).

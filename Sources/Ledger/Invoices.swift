@@ -53,6 +53,10 @@ public struct Invoice: Codable, Sendable, Hashable, FetchableRecord, MutablePers
     public var totalTtc: Int64
     public var createdAt: String
     public var issuedAt: String?
+    /// The document's service period ("v16 document period"): the hull of its lines' service periods, written by
+    /// the ledger with the lines. What every output prints; `periodStart`/`periodEnd` are the billing run's.
+    public var serviceStart: String? = nil
+    public var serviceEnd: String? = nil
 
     public static let databaseTableName = "invoice"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
@@ -65,12 +69,22 @@ public struct Invoice: Codable, Sendable, Hashable, FetchableRecord, MutablePers
         public static let orderId = Column("order_id"), generationKey = Column("generation_key")
     }
 
+    /// The billing run's period: what `bill --period` generated it for (the engine's key, not what the document shows).
     public var period: Period? {
         guard let s = Day(iso: periodStart), let e = Day(iso: periodEnd) else { return nil }
         return Period(start: s, end: e)
     }
+    /// The document's period, as the ledger stored it with the document: the days its lines bill. The one
+    /// period the JSON, the screens, the PDF, the e-invoice and the exports show.
+    public var documentPeriod: Period? {
+        guard let s = serviceStart.flatMap({ Day(iso: $0) }), let e = serviceEnd.flatMap({ Day(iso: $0) }) else { return nil }
+        return Period(start: s, end: e)
+    }
     /// The customer billed: the other payer when there is one, else the client.
     public var billedCustomer: String { payer ?? client }
+    /// The document's period as stored ("v16 document period"), ISO days: what every output shows.
+    public var documentStart: String { serviceStart ?? periodStart }
+    public var documentEnd: String { serviceEnd ?? periodEnd }
 }
 
 public struct InvoiceLine: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
@@ -93,6 +107,8 @@ public struct InvoiceLine: Codable, Sendable, Hashable, FetchableRecord, Persist
     public var orderId: String?
     /// The revision of the order this line priced (nil: no order, or a line stored before "v5 order revisions").
     public var orderRevision: Int?
+    /// The price before a discount (BT-148), ten-thousandths; nil when the line has none ("v16 line discounts").
+    public var grossUnitPrice: Int64? = nil
 
     public static let databaseTableName = "invoice_line"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
@@ -102,6 +118,7 @@ public struct InvoiceLine: Codable, Sendable, Hashable, FetchableRecord, Persist
     public var netAmount: Money { Money(cents: net) }
     public var price: Price { Price(tenThousandths: unitPrice) }
     public var rate: VATRate { VATRate(tenThousandths: vatRate) }
+    public var grossPrice: Price? { grossUnitPrice.map { Price(tenThousandths: $0) } }
 }
 
 public struct InvoiceVAT: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
@@ -149,10 +166,12 @@ public struct NewInvoiceLine: Sendable, Hashable {
     public var orderId: String?
     /// The revision of the order the line priced or credited.
     public var orderRevision: Int?
+    /// The unit price before a discount (an event order's price less the contract's discount); nil without one.
+    public var grossUnitPrice: Price?
 
     public init(label: String, quantity: Int, unitPrice: Price, net: Money, vat: VATRate, revenueType: String? = nil, site: String? = nil,
                 service: Period? = nil, termLine: Int? = nil, explanation: String = "", orderId: String? = nil,
-                orderRevision: Int? = nil) {
+                orderRevision: Int? = nil, grossUnitPrice: Price? = nil) {
         self.label = label
         self.quantity = quantity
         self.unitPrice = unitPrice
@@ -165,6 +184,7 @@ public struct NewInvoiceLine: Sendable, Hashable {
         self.explanation = explanation
         self.orderId = orderId
         self.orderRevision = orderRevision
+        self.grossUnitPrice = grossUnitPrice
     }
 
     public init(_ stored: InvoiceLine) {
@@ -173,7 +193,7 @@ public struct NewInvoiceLine: Sendable, Hashable {
                   service: stored.serviceStart.flatMap { s in stored.serviceEnd.flatMap { e in
                       Day(iso: s).flatMap { sd in Day(iso: e).map { Period(start: sd, end: $0) } } } },
                   termLine: stored.termLine, explanation: stored.explanation, orderId: stored.orderId,
-                  orderRevision: stored.orderRevision)
+                  orderRevision: stored.orderRevision, grossUnitPrice: stored.grossPrice)
     }
 }
 
@@ -332,16 +352,17 @@ extension Ledger {
         // Cached statements with plain arguments: thousands of lines per billing run.
         let line = try db.cachedStatement(sql: """
             INSERT INTO invoice_line(invoice_id, position, label, quantity, unit_price, net, vat_rate, revenue_type, site,
-                                     service_start, service_end, term_line, explanation, order_id, order_revision)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                     service_start, service_end, term_line, explanation, order_id, order_revision, gross_unit_price)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for (i, l) in lines.enumerated() {
             try line.execute(arguments: [id, i + 1, l.label, l.quantity, l.unitPrice.tenThousandths, l.net.cents, l.vat.tenThousandths,
                                          l.revenueType, l.site, l.service?.start.description, l.service?.end.description, l.termLine,
-                                         l.explanation, l.orderId, l.orderRevision])
+                                         l.explanation, l.orderId, l.orderRevision, l.grossUnitPrice?.tenThousandths])
         }
         let vat = try db.cachedStatement(sql: "INSERT INTO invoice_vat(invoice_id, rate, base, vat) VALUES (?, ?, ?, ?)")
         for v in totals.breakdown { try vat.execute(arguments: [id, v.rate.tenThousandths, v.base.cents, v.vat.cents]) }
+        try storeDocumentPeriod(db, id: id)
     }
 
     /// Issues a proforma: the next number of its series (no gap, even under
@@ -549,16 +570,19 @@ extension Ledger {
                              vat: try InvoiceVAT.filter(Column("invoice_id") == id).order(Column("rate")).fetchAll(db))
     }
 
-    /// Documents filtered by status, client and period (overlapping).
+    /// Documents filtered by status, client and period (overlapping): the billing run's period, or with
+    /// `byDocumentPeriod` the document's own (what `invoices list --period` and every output show).
     public func invoices(status: InvoiceStatus? = nil, client: String? = nil, period: Period? = nil,
-                         includeDiscarded: Bool = false) throws -> [Invoice] {
+                         includeDiscarded: Bool = false, byDocumentPeriod: Bool = false) throws -> [Invoice] {
         try pool.read { db in
             var q = Invoice.all()
             if let status { q = q.filter(Invoice.Columns.status == status.rawValue) } else if !includeDiscarded {
                 q = q.filter(Invoice.Columns.status != InvoiceStatus.discarded.rawValue)
             }
             if let client { q = q.filter(Invoice.Columns.client == client) }
-            if let period {
+            if let period, byDocumentPeriod {
+                q = q.filter(Column("service_start") <= period.end.description && Column("service_end") >= period.start.description)
+            } else if let period {
                 q = q.filter(Invoice.Columns.periodStart <= period.end.description && Invoice.Columns.periodEnd >= period.start.description)
             }
             return try q.order(Invoice.Columns.id).fetchAll(db)

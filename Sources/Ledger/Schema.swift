@@ -427,6 +427,8 @@ enum Schema {
         registerBilledOnce(&migrator)
         registerAmountBounds(&migrator)
         registerMailClaims(&migrator)
+        registerDocumentPeriod(&migrator)
+        registerLineDiscounts(&migrator)
         return migrator
     }
 }

@@ -47,6 +47,11 @@ public struct Seller: Sendable, Hashable {
     public var earlyPaymentDiscount: String
     /// Whether VAT is paid on debits ("TVA acquittée sur les débits").
     public var vatOnDebits: Bool
+    /// The company's legal form, share capital and the city of its trade register (RCS), printed on every document
+    /// ("SAS au capital de 150 000 €, RCS Nanterre 812 457 638") and sent as its legal information (BT-33).
+    public var legalForm: String? = nil
+    public var shareCapital: Money? = nil
+    public var rcsCity: String? = nil
 }
 
 /// The kind of document a number series numbers.
@@ -105,6 +110,13 @@ public enum RevenueKind: String, Sendable, Hashable, CaseIterable {
     case events
 }
 
+/// Whether a revenue type sells goods or services: a document's operation category (BT-23) and its French
+/// mention follow from its lines' revenue types.
+public enum OperationNature: String, Sendable, Hashable, CaseIterable {
+    case goods
+    case services
+}
+
 /// What an invoice line bills, with its accounting and VAT.
 public struct RevenueType: Sendable, Hashable {
     public init(code: String, label: String, activity: Activity, kind: RevenueKind, articleCodes: [String], revenueAccount: String, vatRate: VATRate) {
@@ -127,6 +139,8 @@ public struct RevenueType: Sendable, Hashable {
     /// The general-ledger revenue account credited, e.g. `706100`.
     public var revenueAccount: String
     public var vatRate: VATRate
+    /// Goods (packaged food sold to take away) or services (meals served, fees, events); `nature` in the settings.
+    public var nature: OperationNature = .services
 }
 
 /// A restaurant or place of service.

@@ -60,10 +60,13 @@ struct SettingsFileParser {
     static let reminderClientKeys = ["code", "courtesy_days_before", "after_due_days", "enabled"]
     static let vatAccountKeys = ["rate", "account"]
     static let sellerKeys = ["legal_name", "siren", "vat_number", "address", "iban", "bic", "late_payment_penalty_rate",
-                             "recovery_indemnity", "early_payment_discount", "vat_on_debits"]
+                             "recovery_indemnity", "early_payment_discount", "vat_on_debits", "legal_form", "share_capital",
+                             "rcs_city"]
+    /// Legal forms whose documents state a share capital.
+    static let legalForms = ["SA", "SAS", "SASU", "SARL", "EURL", "SNC", "SCA", "SCS", "SE", "SCOP"]
     static let addressKeys = ["lines", "postcode", "city", "country"]
     static let seriesKeys = ["code", "prefix", "width", "document_type"]
-    static let revenueTypeKeys = ["code", "label", "activity", "kind", "article_codes", "revenue_account", "vat_rate"]
+    static let revenueTypeKeys = ["code", "label", "activity", "kind", "article_codes", "revenue_account", "vat_rate", "nature"]
     static let siteKeys = ["code", "name", "address", "open_days", "closed"]
     static let clientKeys = ["code", "legal_name", "siren", "vat_number", "address", "emails", "receivable_account",
                              "sites", "diner_categories", "revenue_types", "payers"]
@@ -343,11 +346,56 @@ struct SettingsFileParser {
         }
         let discount = reader.text(f, "early_payment_discount")
         let debits = reader.bool(f, "vat_on_debits", default: false)
+        // Legal form, share capital and RCS city: printed together, so given together.
+        var legalBroken = false
+        var legalForm: String?
+        if let form = reader.text(f, "legal_form", required: false), let node = reader.valueNode(f, "legal_form") {
+            if Self.legalForms.contains(form) {
+                legalForm = form
+            } else {
+                legalBroken = true
+                reader.error(SettingsCode.invalidValue, "unknown legal form `\(form)`", at: reader.range(node),
+                             help: "write one of \(Self.legalForms.map { "`\($0)`" }.joined(separator: ", ")), as the company's kbis says")
+            }
+        }
+        var capital: Money?
+        if reader.node(f, "share_capital") != nil {
+            capital = reader.money(f, "share_capital")
+            if capital == nil { legalBroken = true }
+            if let c = capital, c <= .zero, let node = reader.valueNode(f, "share_capital") {
+                legalBroken = true
+                reader.error(SettingsCode.invalidValue, "share capital `\(c)` must be more than zero", at: reader.range(node),
+                             help: "write the capital in euros as the kbis states it, e.g. `share_capital: 150000.00`")
+            }
+        }
+        var rcsCity: String?
+        if let city = reader.text(f, "rcs_city", required: false), let node = reader.valueNode(f, "rcs_city") {
+            if city.trimmingCharacters(in: .whitespaces).isEmpty || city.contains(where: \.isNumber) {
+                legalBroken = true
+                reader.error(SettingsCode.invalidValue, "invalid rcs city `\(city)`", at: reader.range(node),
+                             help: "write the city of the registry court only, e.g. `rcs_city: Nanterre`; the number printed is the siren")
+            } else {
+                rcsCity = city
+            }
+        }
+        let legalKeys = ["legal_form", "share_capital", "rcs_city"]
+        let given = legalKeys.filter { reader.node(f, $0) != nil }
+        if !given.isEmpty && given.count < legalKeys.count {
+            legalBroken = true
+            for key in legalKeys where !given.contains(key) {
+                reader.missing(key, in: f, help: "legal_form, share_capital and rcs_city are printed together "
+                               + "(\"SAS au capital de 150 000 €, RCS Nanterre …\"): give all three")
+            }
+        }
         guard let legalName, let siren, let vat, let address, let iban, let bic, let penalty, let indemnity,
-              let discount, let debits else { return nil }
-        return Seller(legalName: legalName, siren: siren, vatNumber: vat, address: address, iban: iban, bic: bic,
-                      latePaymentPenaltyRate: penalty, recoveryIndemnity: indemnity, earlyPaymentDiscount: discount,
-                      vatOnDebits: debits)
+              let discount, let debits, !legalBroken else { return nil }
+        var seller = Seller(legalName: legalName, siren: siren, vatNumber: vat, address: address, iban: iban, bic: bic,
+                            latePaymentPenaltyRate: penalty, recoveryIndemnity: indemnity, earlyPaymentDiscount: discount,
+                            vatOnDebits: debits)
+        seller.legalForm = legalForm
+        seller.shareCapital = capital
+        seller.rcsCity = rcsCity
+        return seller
     }
 
     /// A schedule: `courtesy_days_before` (0 or absent in an override: the default's), `after_due_days` ascending.
@@ -570,10 +618,14 @@ struct SettingsFileParser {
                          help: "french vat rates are 20, 10, 5.5, 2.1 and 0 (percent)")
             rate = nil
         }
-        guard let code, let label, let activity, let kind, let account, let rate,
+        // Goods or services (default): the documents' operation category follows from it.
+        var nature: OperationNature? = .services
+        if reader.node(f, "nature") != nil { nature = reader.choice(f, "nature", OperationNature.self, what: "nature") }
+        guard let code, let label, let activity, let kind, let account, let rate, let nature,
               let codeNode = reader.valueNode(f, "code") else { return nil }
-        let type = RevenueType(code: code, label: label, activity: activity, kind: kind, articleCodes: articles.map(\.0),
+        var type = RevenueType(code: code, label: label, activity: activity, kind: kind, articleCodes: articles.map(\.0),
                                revenueAccount: account, vatRate: rate)
+        type.nature = nature
         return (type, origin(codeNode), articles.map { origin($0.1) })
     }
 

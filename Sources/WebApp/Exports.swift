@@ -83,8 +83,7 @@ extension WebApp {
         switch file {
         case .fec, .ecritures:
             let export = try workspace.exportEntries(ledger: ledger, period: period, format: file == .fec ? .fec : .csv)
-            return attachment(Array(export.text.utf8), name: export.fileName,
-                              type: file == .fec ? "text/plain; charset=utf-8" : "text/csv; charset=utf-8")
+            return attachment(export.bytes, name: export.fileName, type: export.mediaType)
         case .restaurants, .evenements, .nonFactures:
             let exports = ControlExports(ledger: ledger, settings: workspace.settings)
             let name = "\(file.rawValue)-\(period.name).xlsx"

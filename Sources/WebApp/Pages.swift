@@ -181,7 +181,7 @@ extension WebApp {
             fact("doc-client", "Client", named(i.client)),
         ]
         if let payer = i.payer { f.append(fact("doc-payeur", "Payé par", named(payer))) }
-        f.append(fact("doc-periode", "Période", "du \(day(i.periodStart)) au \(day(i.periodEnd))"))
+        f.append(fact("doc-periode", "Période", "du \(day(i.documentStart)) au \(day(i.documentEnd))"))
         f.append(fact("doc-origine", "Origine", originName(i.origin) + (i.automatic ? " (automatique)" : "")))
         if let site = i.site { f.append(fact("doc-site", "Site", workspace.settings.site(site).map { "\(site) — \($0.name)" } ?? site)) }
         if let po = i.poNumber { f.append(fact("doc-commande", "Bon de commande", po)) }

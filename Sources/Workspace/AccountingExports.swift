@@ -16,6 +16,10 @@ public enum EntriesFormat: String, CaseIterable, Sendable {
 public struct EntriesExport: Sendable {
     public var fileName: String
     public var text: String
+    /// What is written: the FEC in ISO 8859-15 (article A47 A-1 LPF allows it or ASCII), the CSV in UTF-8.
+    public var bytes: [UInt8]
+    /// The MIME type of `bytes`, with its character set.
+    public var mediaType: String
     public var entries: Int
     public var lines: Int
     public var debit: Money
@@ -51,7 +55,10 @@ extension Workspace {
             text = EntriesCSV.text(stored)
             name = "ecritures-\(period.start.compact)-\(period.end.compact).csv"
         }
-        return EntriesExport(fileName: name, text: text, entries: stored.count, lines: lines.count,
-                             debit: lines.map(\.debit).sum(), credit: lines.map(\.credit).sum())
+        let bytes: [UInt8]
+        do { bytes = format == .fec ? try FEC.latin9(text) : Array(text.utf8) } catch { throw WorkspaceError("\(name): \(error)") }
+        return EntriesExport(fileName: name, text: text, bytes: bytes,
+                             mediaType: format == .fec ? "text/plain; charset=iso-8859-15" : "text/csv; charset=utf-8",
+                             entries: stored.count, lines: lines.count, debit: lines.map(\.debit).sum(), credit: lines.map(\.credit).sum())
     }
 }

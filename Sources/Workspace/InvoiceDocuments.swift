@@ -22,11 +22,14 @@ public struct InvoiceDocuments: Sendable {
     public func document(_ stored: StoredInvoice, references: DocumentReferences) throws(InvoiceError) -> InvoiceDocument {
         let i = stored.invoice
         guard i.status != .discarded else { throw InvoiceError("document \(i.id ?? 0) was discarded: it has no document") }
-        guard let billingPeriod = i.period, let issue = Day(iso: i.issueDate), let due = Day(iso: i.dueDate) else {
+        guard let issue = Day(iso: i.issueDate), let due = Day(iso: i.dueDate) else {
             throw InvoiceError("document \(i.id ?? 0) has unreadable dates")
         }
-        // The period the document bills (BG-14, BT-73/BT-74, and the PDF's "Période"): the days its lines bill.
-        let period = Self.servicePeriod(of: stored.lines) ?? billingPeriod
+        // The period the document bills (BG-14, BT-73/BT-74, and the PDF's "Période"): the one the ledger stored
+        // with the document, the days its lines bill, which the JSON, the screens and the exports show too.
+        guard let period = i.documentPeriod else {
+            throw InvoiceError("document \(i.id ?? 0) has no service period in the ledger: open it with this version of ardoise, which stores it")
+        }
         let proforma = i.status == .proforma
         let number = i.number ?? "PROFORMA-\(i.id ?? 0)"
         var credited: InvoiceDocument.CreditedInvoice?
@@ -36,9 +39,16 @@ public struct InvoiceDocuments: Sendable {
             }
             credited = .init(number: n, issueDate: d)
         }
+        // Each line's purchase order (BT-132): its event order's, else the document's own order's.
+        let orderPOs = Dictionary(references.lineOrders.map { ($0.orderId, $0.poNumber) }, uniquingKeysWith: { a, _ in a })
+        let documentOrderPO = i.poNumber ?? references.order?.poNumber
         let lines = stored.lines.map { l in
-            InvoiceDocument.Line(label: l.label, quantity: l.quantity, unitPrice: l.price, net: l.netAmount, vatRate: l.rate,
-                                 servicePeriod: servicePeriod(l, within: period))
+            var line = InvoiceDocument.Line(label: l.label, quantity: l.quantity, unitPrice: l.price, net: l.netAmount, vatRate: l.rate,
+                                            servicePeriod: servicePeriod(l, within: period))
+            line.nature = l.revenueType.flatMap { settings.revenueType($0)?.nature } == .goods ? .goods : .services
+            line.grossPrice = l.grossPrice
+            line.purchaseOrder = l.orderId.flatMap { orderPOs[$0] ?? nil } ?? (l.orderId == nil || l.orderId == i.orderId ? documentOrderPO : nil)
+            return line
         }
         var notes: [String] = []
         if let code = i.site { notes.append("Site : \(settings.site(code).map { "\($0.name) (\(code))" } ?? code).") }
@@ -51,8 +61,6 @@ public struct InvoiceDocuments: Sendable {
             if let cc = o.costCenter { parts.append("centre de coût \(cc)") }
             notes.append(parts.joined(separator: ", ") + ".")
         }
-        // BT-13 is one per document: the orders' purchase order when they all share one.
-        let linePOs = Set(references.lineOrders.map(\.poNumber))
         do { _ = try InvoiceTotals(lines: lines.map { (net: $0.net, vat: $0.vatRate) }) } catch {
             throw InvoiceError("document \(number): its lines do not add up: \(error)")
         }
@@ -60,19 +68,42 @@ public struct InvoiceDocuments: Sendable {
         var doc = InvoiceDocument(
             kind: i.type == .invoice ? .invoice : .creditNote, number: number, issueDate: issue, dueDate: due,
             paymentTerms: Self.frenchTerms(i.paymentTerms), period: period,
-            purchaseOrder: i.poNumber ?? references.order?.poNumber ?? (linePOs.count == 1 ? linePOs.first ?? nil : nil),
+            // BT-13 is one per document: its order's, else the one all its lines share (`documentPurchaseOrder`).
+            purchaseOrder: documentOrderPO,
             seller: .init(legalName: s.legalName, siren: s.siren, vatNumber: s.vatNumber, address: Self.address(s.address),
-                          iban: s.iban, bic: s.bic),
+                          iban: s.iban, bic: s.bic, legalForm: s.legalForm, shareCapital: s.shareCapital, rcsCity: s.rcsCity),
             buyer: try buyer(of: i), lines: lines,
             latePaymentPenaltyRate: s.latePaymentPenaltyRate, recoveryIndemnity: s.recoveryIndemnity,
             earlyPaymentDiscount: s.earlyPaymentDiscount, vatOnDebits: s.vatOnDebits, creditedInvoice: credited,
             orderedBy: references.order?.orderedBy, costCenter: references.order?.costCenter, notes: notes)
         doc.isProforma = proforma
+        doc.delivery = delivery(of: stored)
+        if i.payer != nil {
+            // A payer (a works council) pays for a client: the document names whom and where.
+            let client = settings.client(i.client)
+            let site = (i.site ?? Self.oneSite(of: stored.lines)).map { code in settings.site(code).map { "\($0.name) (\(code))" } ?? code }
+            doc.billedFor = "Pour le compte de \(client?.legalName ?? i.client) (client \(i.client))\(site.map { ", site \($0)" } ?? "")"
+        }
         let t = doc.totals
         guard t.totalHT.cents == i.totalHt, t.totalVAT.cents == i.totalVat, t.totalTTC.cents == i.totalTtc else {
             throw InvoiceError("document \(number): its lines give \(t.totalTTC) TTC but the ledger says \(Money(cents: i.totalTtc))")
         }
         return doc
+    }
+
+    /// Where the service happened and for whom (BG-13): the client, at the document's site or the one site all its
+    /// lines name, with the site's address from the settings. Nil when the lines are at several sites.
+    func delivery(of stored: StoredInvoice) -> InvoiceDocument.DeliveryParty? {
+        let i = stored.invoice
+        guard let client = settings.client(i.client), let code = i.site ?? Self.oneSite(of: stored.lines) else { return nil }
+        let site = settings.site(code)
+        return .init(name: client.legalName, place: site.map { "\($0.name) (\(code))" } ?? code, address: site?.address.map(Self.address))
+    }
+
+    /// The site every line names, when there is exactly one.
+    static func oneSite(of lines: [InvoiceLine]) -> String? {
+        let sites = Set(lines.map(\.site))
+        return sites.count == 1 ? sites.first ?? nil : nil
     }
 
     /// The billed customer: the payer when the document is billed to one, else the client.
@@ -83,19 +114,6 @@ public struct InvoiceDocuments: Sendable {
         }
         guard let c = settings.client(i.client) else { throw InvoiceError("client `\(i.client)` is not in the settings") }
         return .init(legalName: c.legalName, siren: c.siren, vatNumber: c.vatNumber, address: Self.address(c.address), emails: c.emails)
-    }
-
-    /// The days a document's lines bill, from the first to the last: October's consumption and
-    /// November's fee billed in advance cover 1 October–30 November, the advance fee alone covers
-    /// November, a contract starting on the 15th covers the 15th to the month's end. Nil when a
-    /// line has no service period (a document typed in without one): the stored period then.
-    static func servicePeriod(of lines: [InvoiceLine]) -> Period? {
-        var hull: Period?
-        for l in lines {
-            guard let s = l.serviceStart.flatMap({ Day(iso: $0) }), let e = l.serviceEnd.flatMap({ Day(iso: $0) }) else { return nil }
-            hull = hull.map { Period(start: min($0.start, s), end: max($0.end, e)) } ?? Period(start: s, end: e)
-        }
-        return hull
     }
 
     func servicePeriod(_ l: InvoiceLine, within period: Period) -> Period? {

@@ -33,7 +33,8 @@ public enum LineText {
         var l = line
         if !f[0].isEmpty { l.label = f[0] }
         if !f[1].isEmpty { l.quantity = try quantity(f[1], in: text, allowZero: true) }
-        if !f[2].isEmpty { l.unitPrice = try price(f[2], in: text) }
+        // A price typed in is the price: no discount from an order's price stands beside it any more.
+        if !f[2].isEmpty { l.unitPrice = try price(f[2], in: text); l.grossUnitPrice = nil }
         if !f[3].isEmpty { l.vat = try vat(f[3], in: text) }
         if !f[1].isEmpty || !f[2].isEmpty {
             do { l.net = try l.unitPrice.times(l.quantity) } catch { throw InvoiceError("`\(text)`: \(error)") }

@@ -278,7 +278,9 @@ public enum InvoiceJSON {
         return JSON.object([
             ("id", String(i.id ?? 0)), ("number", opt(i.number)), ("type", JSON.string(i.type.rawValue)),
             ("status", JSON.string(i.status.rawValue)), ("client", JSON.string(i.client)), ("payer", opt(i.payer)),
-            ("site", opt(i.site)), ("period_start", JSON.string(i.periodStart)), ("period_end", JSON.string(i.periodEnd)),
+            // The document's period (the days it bills, as its PDF and XML say); `billing_period_*` is the billing run's.
+            ("site", opt(i.site)), ("period_start", JSON.string(i.documentStart)), ("period_end", JSON.string(i.documentEnd)),
+            ("billing_period_start", JSON.string(i.periodStart)), ("billing_period_end", JSON.string(i.periodEnd)),
             // A credit note is owed by nobody: it has no due date (its PDF and XML say it is set against the invoice).
             ("issue_date", JSON.string(i.issueDate)), ("due_date", i.type == .creditNote ? "null" : JSON.string(i.dueDate)),
             ("lines", JSON.array(lines)), ("vat_breakdown", JSON.array(vat)),

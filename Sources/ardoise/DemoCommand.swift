@@ -92,7 +92,7 @@ struct DemoCommand: ParsableCommand {
                 let documents = URL(fileURLWithPath: workspace.config.documentsDirectory)
                 try FileManager.default.createDirectory(at: documents, withIntermediateDirectories: true)
                 let fecURL = documents.appendingPathComponent(fec.fileName)
-                try Data(fec.text.utf8).write(to: fecURL, options: .atomic)
+                try Data(fec.bytes).write(to: fecURL, options: .atomic)
                 emit("FEC of \(options.month.text): \(fec.entries) entries, \(fec.lines) lines, \(fec.debit.grouped) debit = credit: \(DisplayPath.of(fecURL.path))\n")
                 let acknowledged = try engine.acknowledgeUnbilled(month: month, client: nil, reason: "demo: the example month's unbilled revenue reviewed",
                                                                   today: closingDay)

@@ -26,13 +26,13 @@ struct EntriesCommand: ParsableCommand {
                 let ledger = try workspace.openLedger()
                 let export = try workspace.exportEntries(ledger: ledger, period: period.period, format: format)
                 if output == "-" {
-                    emit(export.text)
+                    FileHandle.standardOutput.write(Data(export.bytes))
                     return 0
                 }
                 let path = output ?? (workspace.config.documentsDirectory as NSString).appendingPathComponent(export.fileName)
                 let folder = (path as NSString).deletingLastPathComponent
                 if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-                try Data(export.text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                try Data(export.bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
                 emit("\(export.entries) entries, \(export.lines) lines, debit \(export.debit.grouped) = credit \(export.credit.grouped): \(path)\n")
                 return export.debit == export.credit ? 0 : 1
             }

@@ -20,12 +20,12 @@ struct InvoicesCommand: ParsableCommand {
         func run() throws {
             try Outcome.run {
                 let ledger = try Workspace.open(configPath: global.config).openLedger()
-                let list = try ledger.invoices(status: status, client: client, period: period?.period)
+                let list = try ledger.invoices(status: status, client: client, period: period?.period, byDocumentPeriod: true)
                 if format == .json {
                     emit("[" + (try list.compactMap { try ledger.invoice(id: $0.id ?? 0) }.map(InvoiceJSON.encode)).joined(separator: ",\n") + "]\n")
                 } else {
                     for i in list {
-                        emit("\(i.id ?? 0)\t\(i.number ?? "(proforma)")\t\(i.type.rawValue)\t\(i.status.rawValue)\t\(i.client)\(i.payer.map { "→\($0)" } ?? "")\t\(i.periodStart)..\(i.periodEnd)\t\(Money(cents: i.totalTtc).grouped) TTC\n")
+                        emit("\(i.id ?? 0)\t\(i.number ?? "(proforma)")\t\(i.type.rawValue)\t\(i.status.rawValue)\t\(i.client)\(i.payer.map { "→\($0)" } ?? "")\t\(i.documentStart)..\(i.documentEnd)\t\(Money(cents: i.totalTtc).grouped) TTC\n")
                     }
                     emit("\(list.count) documents\n")
                 }
@@ -49,8 +49,8 @@ struct InvoicesCommand: ParsableCommand {
                 let i = s.invoice
                 emit("\(i.type == .invoice ? "Invoice" : "Credit note") \(i.number ?? "proforma #\(i.id ?? 0)") (\(i.status.rawValue)) for \(i.client)\(i.payer.map { ", billed to \($0)" } ?? "")\n")
                 emit(i.type == .creditNote
-                     ? "period \(i.periodStart)..\(i.periodEnd), issued \(i.issueDate), no due date (set against the invoice it credits)\n"
-                     : "period \(i.periodStart)..\(i.periodEnd), issued \(i.issueDate), due \(i.dueDate) (\(i.paymentTerms))\n")
+                     ? "period \(i.documentStart)..\(i.documentEnd), issued \(i.issueDate), no due date (set against the invoice it credits)\n"
+                     : "period \(i.documentStart)..\(i.documentEnd), issued \(i.issueDate), due \(i.dueDate) (\(i.paymentTerms))\n")
                 for l in s.lines {
                     emit("  \(l.label): \(l.quantity) × \(l.price) = \(Money(cents: l.net).grouped) HT at \(l.rate)%\n      \(l.explanation)\n")
                 }

@@ -81,7 +81,7 @@ struct ExplainCommand: ParsableCommand {
             guard let s = try ledger.invoice(idOrNumber: id) else {
                 return Outcome.notFound(id)
             }
-            emit("\(s.invoice.number ?? "proforma #\(s.invoice.id ?? 0)") for \(s.invoice.client), \(s.invoice.periodStart)..\(s.invoice.periodEnd)\n")
+            emit("\(s.invoice.number ?? "proforma #\(s.invoice.id ?? 0)") for \(s.invoice.client), \(s.invoice.documentStart)..\(s.invoice.documentEnd)\n")
             for l in s.lines {
                 emit("\(l.position). \(l.label): \(Money(cents: l.net).grouped) HT at \(l.rate)%\(l.termLine.map { " (contract line \($0))" } ?? "")\n   \(l.explanation)\n")
             }

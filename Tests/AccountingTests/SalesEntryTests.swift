@@ -110,3 +110,25 @@ import TestSupport
         #expect(rows[1] == "VT;02/11/2026;FA-2026-000001;411000;411ACME;Facture FA-2026-000001 ACME Industries SA;23650,00;0,00;7")
     }
 }
+
+/// The FEC in ISO 8859-15: its letters one byte each, `€` and `œ` where Latin-9 has them, and a character it lacks
+/// refused with its line, column and code instead of being replaced.
+@Suite struct FECCharacterSetTests {
+    @Test func latin9HasTheFrenchLettersAndTheEuroSign() throws {
+        let bytes = try FEC.latin9("JournalCode\tJournalLib\r\nVT\tVentes é à ç œ Œ Ÿ € ü\r\n")
+        #expect(Array(bytes.suffix(20)) == [0x56, 0x65, 0x6E, 0x74, 0x65, 0x73, 0x20, 0xE9, 0x20, 0xE0, 0x20, 0xE7, 0x20, 0xBD, 0x20,
+                                             0xBC, 0x20, 0xBE, 0x20, 0xA4, 0x20, 0xFC, 0x0D, 0x0A].suffix(20))
+        #expect(bytes.contains(0xE9) && bytes.contains(0xBD) && bytes.contains(0xA4) && bytes.contains(0xFC))
+        #expect(!bytes.contains(0xC3), "no UTF-8 sequence")
+    }
+
+    @Test func aCharacterLatin9LacksIsRefusedWithItsPlace() {
+        let text = FEC.columns.joined(separator: "\t") + "\r\nVT\tVentes\t1\t20261101\t411000\tClients\tC1\tL\u{2019}Atelier SARL\r\n"
+        #expect(throws: FECCharacterError(line: 2, column: "CompAuxLib", character: "\u{2019}")) { try FEC.latin9(text) }
+        do { _ = try FEC.latin9(text) } catch {
+            #expect(error.description.contains("line 2, column CompAuxLib") && error.description.contains("U+2019"), "\(error)")
+        }
+        // Latin-1's ¤, replaced by € in Latin-9, is refused too.
+        #expect(throws: FECCharacterError.self) { try FEC.latin9("a\u{A4}") }
+    }
+}

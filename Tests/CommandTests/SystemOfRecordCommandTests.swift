@@ -14,8 +14,12 @@ import TestSupport
         #expect(fec.stdout.hasPrefix("28 entries, "), "\(fec)")
         #expect(fec.stdout.contains("812457638FEC20261130.txt"))
         let path = String(fec.stdout.split(separator: ": ").last ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let text = try String(contentsOfFile: path.hasPrefix("/") ? path : ws.dir.appendingPathComponent(path).path, encoding: .utf8)
+        // ISO 8859-15, as article A47 A-1 allows: one byte per accented letter, not UTF-8's two.
+        let data = try Data(contentsOf: URL(fileURLWithPath: path.hasPrefix("/") ? path : ws.dir.appendingPathComponent(path).path))
+        let text = try #require(String(data: data, encoding: .isoLatin1))
         #expect(text.hasPrefix("JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum"))
+        #expect(text.contains("é"), "the month's labels have accented letters")
+        #expect(!data.contains(0xC3) || String(data: data, encoding: .utf8) == nil, "not UTF-8")
         let csv = try ws.run("entries", "export", "--period", "2026-11", "--format", "csv", "--output", "-")
         #expect(csv.status == 0)
         #expect(csv.stdout.hasPrefix("journal;date;piece;account;auxiliary;label;debit;credit;entry\r\n"))
@@ -97,5 +101,28 @@ import TestSupport
         #expect(week.status == 2 && week.stderr.contains("a closing report is of a month"), "\(week)")
         let unwritable = try ws.run("export", "events", "--period", "2026-10", "--output", "/proc/nope/events.xlsx")
         #expect(unwritable.status == 2 && unwritable.stderr.contains("/proc/nope/events.xlsx"), "\(unwritable)")
+    }
+}
+
+/// `invoices show` and `invoices list` speak of the document's own period, the one its PDF and XML say.
+@Suite struct DocumentPeriodCommandTests {
+    @Test func showAndListUseTheDocumentsStoredPeriod() throws {
+        let ws = try ScratchWorkspace()
+        #expect(try ws.run("bill", "--period", "2026-10", "--date", "2026-11-02").status == 0)
+        #expect(try ws.run("validate", "--all", "--period", "2026-10", "--date", "2026-11-02").status == 0)
+        let ledger = try ws.ledger()
+        let issued = try ledger.invoices(status: .issued)
+        for i in issued {
+            let shown = try ws.run("invoices", "show", String(i.id ?? 0), "--format", "json")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
+            #expect(json["period_start"] as? String == i.serviceStart && json["period_end"] as? String == i.serviceEnd, "\(json)")
+            #expect(json["billing_period_start"] as? String == i.periodStart)
+        }
+        // A document whose days reach past its billing run (a fee in advance) is listed in the months it covers.
+        let advance = try #require(issued.first { ($0.serviceEnd ?? "") > $0.periodEnd }, "the month bills a fee in advance")
+        let month = String((advance.serviceEnd ?? "").prefix(7))
+        let listed = try ws.run("invoices", "list", "--period", month)
+        #expect(listed.status == 0 && listed.stdout.contains("\(advance.number ?? "?")\t"), "\(listed)")
+        #expect(listed.stdout.contains("\(advance.serviceStart ?? "")..\(advance.serviceEnd ?? "")"), "\(listed)")
     }
 }

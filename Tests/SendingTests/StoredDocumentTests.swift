@@ -131,8 +131,14 @@ import Workspace
                 let note = try #require(doc.notes.first { $0.hasPrefix("Commande n° \(order.orderId) ") })
                 if let po = order.poNumber { #expect(note.contains("bon de commande \(po)")) }
             }
-            let pos = Set(refs.lineOrders.map(\.poNumber))
-            #expect(doc.purchaseOrder == (pos.count == 1 ? pos.first ?? nil : nil))
+            // Each line answers its order's purchase order (BT-132); the document's (BT-13) only when every line shares one.
+            for (line, storedLine) in zip(doc.lines, stored.lines) {
+                if let id = storedLine.orderId, let order = refs.lineOrders.first(where: { $0.orderId == id }) {
+                    #expect(line.purchaseOrder == order.poNumber, "line \(storedLine.position) of \(stored.invoice.number ?? "")")
+                }
+            }
+            let linePOs = Set(doc.lines.map(\.purchaseOrder))
+            #expect(doc.documentPurchaseOrder == (doc.purchaseOrder ?? (linePOs.count == 1 ? linePOs.first ?? nil : nil)))
             checked += 1
         }
         #expect(checked > 0, "the month has events billed with a contract")
