@@ -17,8 +17,8 @@ import Testing
         d.seller.legalForm = "SAS"
         d.seller.shareCapital = Money(cents: 15_000_000)
         d.seller.rcsCity = "Paris"
-        d.issueDate = Examples.day("2026-11-01")
-        let november = Period(start: Examples.day("2026-11-01"), end: Examples.day("2026-11-30"))
+        d.issueDate = day("2026-11-01")
+        let november = Period(start: day("2026-11-01"), end: day("2026-11-30"))
         d.period = Period(start: Examples.october.start, end: november.end)
         var lines = Examples.acmeLines.map { l -> InvoiceDocument.Line in
             var l = l
@@ -137,15 +137,15 @@ import Testing
 
     @Test func theDeliveryDateIsNeverAfterTheIssueDate() throws {
         let d = Self.complete
-        #expect(d.period.end == Examples.day("2026-11-30"))
-        #expect(d.deliveryDate == Examples.day("2026-10-31"), "October delivered; November's fee is in advance")
+        #expect(d.period.end == day("2026-11-30"))
+        #expect(d.deliveryDate == day("2026-10-31"), "October delivered; November's fee is in advance")
         let xml = CrossIndustryInvoice.xml(d)
         #expect(Self.compact(xml).contains("<ram:ActualDeliverySupplyChainEvent><ram:OccurrenceDateTime><udt:DateTimeString format=\"102\">20261031</udt:DateTimeString>"), "\(xml)")
         // The service period (BT-73/BT-74) is the document's, the advance included.
         #expect(xml.contains("<udt:DateTimeString format=\"102\">20261130</udt:DateTimeString>"))
         var advance = Examples.acmeInvoice
-        advance.issueDate = Examples.day("2026-10-01")
-        #expect(advance.deliveryDate == Examples.day("2026-10-01"), "billed wholly in advance: nothing delivered yet")
+        advance.issueDate = day("2026-10-01")
+        #expect(advance.deliveryDate == day("2026-10-01"), "billed wholly in advance: nothing delivered yet")
     }
 
     @Test func aProformaNeitherAsksToBePaidNorGivesTheBankDetails() throws {
