@@ -427,6 +427,7 @@ enum Schema {
         registerBilledOnce(&migrator)
         registerAmountBounds(&migrator)
         registerMailClaims(&migrator)
+        registerPlatformFlows(&migrator)
         return migrator
     }
 }
