@@ -362,7 +362,10 @@ extension Ledger {
                     try db.execute(sql: "UPDATE platform_flow SET flow_id = ? WHERE id = ?", arguments: [flowId, id])
                 }
             }
-            guard let flow, let id = flow.id else { return nil }
+            guard let flow, let id = flow.id else {
+                _ = try recordEReportAcknowledgement(db, flowId: flowId, trackingId: trackingId, status: status)
+                return nil
+            }
             let last = try String.fetchOne(db, sql: """
                 SELECT outcome || char(31) || detail FROM platform_event WHERE flow_row = ? AND kind = 'acknowledgement' ORDER BY id DESC LIMIT 1
                 """, arguments: [id])

@@ -428,6 +428,7 @@ enum Schema {
         registerAmountBounds(&migrator)
         registerMailClaims(&migrator)
         registerPlatformFlows(&migrator)
+        registerEReporting(&migrator)
         return migrator
     }
 }

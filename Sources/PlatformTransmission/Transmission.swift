@@ -45,7 +45,20 @@ public struct SubmissionReport: Sendable {
         public var outcome: String
         public var detail: String
         public var nextAttempt: String?
+
+        public init(flowRow: Int64, trackingId: String, number: String, kind: PlatformFlowKind, outcome: String, detail: String,
+                    nextAttempt: String? = nil) {
+            self.flowRow = flowRow
+            self.trackingId = trackingId
+            self.number = number
+            self.kind = kind
+            self.outcome = outcome
+            self.detail = detail
+            self.nextAttempt = nextAttempt
+        }
     }
+
+    public init() {}
 
     public var items: [Item] = []
     /// Why the run stopped before every due flow was tried.
@@ -116,28 +129,7 @@ public struct PlatformSubmitter: Sendable {
             guard let flow = try ledger.claimDuePlatformFlow(now: claimedAt, lease: lease, excluding: tried), let row = flow.id else { break }
             tried.insert(row)
             let number = try numbers[row] ?? ledger.documentSummary(invoiceID: flow.invoiceId)?.number ?? "#\(flow.invoiceId)"
-            var stop: String?
-            var sha: String?
-            let outcome: SubmissionOutcome
-            do {
-                let f = try file(flow)
-                sha = FlowAPI.sha256(f.bytes)
-                let info = FlowInfo(flowSyntax: f.syntax, trackingId: flow.trackingId, name: f.name, processingRule: "B2B",
-                                    flowProfile: f.syntax == "Factur-X" ? "CIUS" : nil, sha256: sha ?? "")
-                let response = try api.submit(info, file: f.bytes, contentType: f.contentType)
-                let classified = try classify(response, flow: flow, at: claimedAt)
-                outcome = classified.0
-                stop = classified.1
-            } catch let error as TransportError {
-                outcome = .temporary(error: error.message, retryAt: policy.nextAttempt(after: flow.attempts, at: claimedAt))
-                if error.unreachable { stop = "the platform could not be reached (\(error.message)); the other due flows wait for the next run" }
-            } catch let error as PlatformError {
-                // The platform refused Ardoise itself (credentials): no flow is at fault.
-                outcome = .temporary(error: error.message, retryAt: policy.nextAttempt(after: flow.attempts, at: claimedAt))
-                stop = error.message
-            } catch {
-                outcome = .refused(error: "\(error)")
-            }
+            let (outcome, stop, sha) = attempt(trackingId: flow.trackingId, attempts: flow.attempts, at: claimedAt) { try file(flow) }
             try ledger.recordSubmission(flowRow: row, outcome: outcome, sha256: sha, at: current())
             let item: SubmissionReport.Item
             switch outcome {
@@ -164,8 +156,35 @@ public struct PlatformSubmitter: Sendable {
         return report
     }
 
+    /// One submission of a file under its trackingId: the outcome, why the run should stop (if it should), the sha256 sent.
+    public func attempt(trackingId: String, attempts: Int, at claimedAt: Date, file: () throws -> FlowFile) -> (SubmissionOutcome, String?, String?) {
+        var stop: String?
+        var sha: String?
+        let outcome: SubmissionOutcome
+        do {
+            let f = try file()
+            sha = FlowAPI.sha256(f.bytes)
+            let info = FlowInfo(flowSyntax: f.syntax, trackingId: trackingId, name: f.name, processingRule: f.syntax == "FRR" ? "B2C" : "B2B",
+                                flowProfile: f.syntax == "Factur-X" ? "CIUS" : nil, sha256: sha ?? "")
+            let response = try api.submit(info, file: f.bytes, contentType: f.contentType)
+            let classified = try classify(response, trackingId: trackingId, attempts: attempts, at: claimedAt)
+            outcome = classified.0
+            stop = classified.1
+        } catch let error as TransportError {
+            outcome = .temporary(error: error.message, retryAt: policy.nextAttempt(after: attempts, at: claimedAt))
+            if error.unreachable { stop = "the platform could not be reached (\(error.message)); the other due flows wait for the next run" }
+        } catch let error as PlatformError {
+            // The platform refused Ardoise itself (credentials): no flow is at fault.
+            outcome = .temporary(error: error.message, retryAt: policy.nextAttempt(after: attempts, at: claimedAt))
+            stop = error.message
+        } catch {
+            outcome = .refused(error: "\(error)")
+        }
+        return (outcome, stop, sha)
+    }
+
     /// An answer to `POST /v1/flows` as an outcome, and whether the run should stop (the platform is overloaded).
-    func classify(_ r: HTTPResponse, flow: PlatformFlow, at date: Date) throws -> (SubmissionOutcome, String?) {
+    func classify(_ r: HTTPResponse, trackingId: String, attempts: Int, at date: Date) throws -> (SubmissionOutcome, String?) {
         let text = r.text
         let flowAnswer = try? JSONDecoder().decode(Flow.self, from: Data(r.body))
         let already = text.contains("AlreadyExistingFlow")
@@ -175,21 +194,21 @@ public struct PlatformSubmitter: Sendable {
             }
             if already { return (.alreadySubmitted(flowId: nil, response: Self.short(text)), nil) }
             return (.temporary(error: "HTTP \(r.status) without a flowId: \(Self.short(text))",
-                               retryAt: policy.nextAttempt(after: flow.attempts, at: date)), nil)
+                               retryAt: policy.nextAttempt(after: attempts, at: date)), nil)
         }
         if already {
             // The platform has this trackingId: an earlier attempt went through. Its flowId, if the search tells it now.
-            let id = flowAnswer?.flowId ?? (try? api.search(where: ["trackingId": flow.trackingId], limit: 1))?.first?.flowId
+            let id = flowAnswer?.flowId ?? (try? api.search(where: ["trackingId": trackingId], limit: 1))?.first?.flowId
             return (.alreadySubmitted(flowId: id, response: "HTTP \(r.status) \(FlowAPI.errorText(r))"), nil)
         }
         let error = "HTTP \(r.status) \(FlowAPI.errorText(r))"
         switch r.status {
         case 429, 503:
             let after = Int(r.headers["retry-after"] ?? "") ?? 0
-            return (.temporary(error: error, retryAt: policy.nextAttempt(after: flow.attempts, at: date, atLeast: after)),
+            return (.temporary(error: error, retryAt: policy.nextAttempt(after: attempts, at: date, atLeast: after)),
                     "the platform asked to slow down (\(error)); the other due flows wait for the next run")
         case 500...599:
-            return (.temporary(error: error, retryAt: policy.nextAttempt(after: flow.attempts, at: date)), nil)
+            return (.temporary(error: error, retryAt: policy.nextAttempt(after: attempts, at: date)), nil)
         default:
             // 400, 413, 422 and any other refusal: the same bytes would be refused again.
             return (.refused(error: error), nil)

@@ -33,6 +33,8 @@ public struct ScheduledRunReport: Sendable {
     public var platform: String?
     /// A submission failed, the platform could not be reached, or a document was rejected or refused: a person looks.
     public var platformFailed = false
+    /// The B2C e-reporting periods queued and submitted.
+    public var eReporting: String?
 
     public var documentsCreated: Int { [events, corrections, due].compactMap { $0?.created.count }.reduce(0, +) }
     public var documentsIssued: Int { [events, corrections, due].compactMap { $0?.issued.count }.reduce(0, +) }
@@ -176,6 +178,11 @@ public struct ScheduledRun {
                 }
                 report.platform = s.summary + "; " + poll.summary + (tasks.isEmpty ? "" : "; \(tasks.count) for a person (`ardoise platform list`)")
                 report.platformFailed = !s.failed.isEmpty || s.stoppedEarly != nil || !tasks.isEmpty
+                // B2C e-reporting: every period that ended in the last month, once.
+                let e = try workspace.eReport(period: Period(start: day.addingMonths(-1).firstOfMonth, end: day.adding(days: -1)), today: day,
+                                              ledger: ledger, api: api, actor: actor, now: now)
+                report.eReporting = "\(e.queued.count) periods queued, " + e.submission.summary
+                if !e.submission.failed.isEmpty || e.submission.stoppedEarly != nil { report.platformFailed = true }
             } catch {
                 report.stepFailures.append("platform: \(error)")
                 logger.error("platform failed", metadata: ["error": "\(error)"])

@@ -1,4 +1,5 @@
 import Foundation
+import BillingModel
 import Ledger
 import PlatformTransmission
 import Testing
@@ -254,6 +255,32 @@ struct PlatformWorkspace {
         #expect(r.stdout.contains("1 for a person (`ardoise platform list`)"), "\(r)")
         #expect(try ws.platform.submittedCounts() == Dictionary(uniqueKeysWithValues: issued.map { ($0, 1) }))
         #expect(try ws.ledger().platformFlows().filter { $0.flow.lifecycle == .rejected }.map(\.flow.trackingId) == [numbers[0]])
+    }
+
+    @Test func eachERportingPeriodOfRegisterSalesIsReportedOnce() throws {
+        let ws = try PlatformWorkspace()
+        let r = try ws.run("ereporting", "--period", "2026-10")
+        #expect(r.status == 0, "\(r)")
+        #expect(r.stdout.hasSuffix("3 queued, 3 submitted, 0 to retry, 0 failed\n"), "\(r)")
+        #expect(r.stdout.hasPrefix("2026-10-01..2026-10-10\tER-20261001-20261010\tsubmitted\t"), "\(r)")
+        #expect(r.stdout.contains("2026-10-21..2026-10-31\tER-20261021-20261031\tsubmitted"), "\(r)")
+        let again = try ws.run("ereporting", "--period", "2026-10")
+        #expect(again.status == 0 && again.stdout.hasSuffix("0 queued, 0 submitted, 0 to retry, 0 failed\n"), "\(again)")
+        // The platform holds each period once, and what it holds adds up to what diners paid in October.
+        let reports = try ws.platform.state().flows.filter { ($0["flowType"] as? String) == "AggregatedCustomerTransactionReport" }
+        #expect(reports.compactMap { $0["trackingId"] as? String }.sorted() == ["ER-20261001-20261010", "ER-20261011-20261020", "ER-20261021-20261031"])
+        #expect(reports.allSatisfy { ($0["acknowledgement"] as? [String: Any])?["status"] as? String == "Ok" }, "\(reports)")
+        let month = try #require(Period(parsing: "2026-10"))
+        let paid = try ws.ledger().b2cTotals(month).map(\.paidTTC).reduce(0, +)
+        #expect(paid > 0)
+        let held = reports.compactMap { ($0["amount"] as? String).flatMap { Money($0) }?.cents }.reduce(0, +)
+        #expect(held == paid)
+        #expect(try ws.ledger().eReports().map(\.totalTtc).reduce(0, +) == paid)
+        #expect(try ws.ledger().auditLog().filter { $0.action == "ereporting queue" }.count == 3)
+        // A period that has not ended is not reported.
+        let early = try Executable.run(["ereporting", "--period", "2026-11"], in: ws.dir,
+                                       environment: ws.platform.environment.merging(["ARDOISE_TODAY": "2026-11-15"]) { $1 })
+        #expect(early.status == 0 && early.stdout.hasPrefix("2026-11-01..2026-11-10\t") && early.stdout.contains("1 queued"), "\(early)")
     }
 
     @Test func theSecretIsReadFromTheEnvironmentAndNeverPrinted() throws {

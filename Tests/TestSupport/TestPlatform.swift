@@ -78,10 +78,10 @@ public final class TestPlatform: @unchecked Sendable {
         return ((object["flows"] as? [[String: Any]]) ?? [], (object["attempts"] as? [[String: Any]]) ?? [])
     }
 
-    /// The flows Ardoise submitted (direction Out), per trackingId: how many the platform holds of each.
+    /// The documents Ardoise submitted (direction Out, type CustomerInvoice), per trackingId: how many the platform holds of each.
     public func submittedCounts() throws -> [String: Int] {
         var counts: [String: Int] = [:]
-        for f in try state().flows where (f["flowDirection"] as? String) == "Out" {
+        for f in try state().flows where (f["flowDirection"] as? String) == "Out" && (f["flowType"] as? String) == "CustomerInvoice" {
             counts[(f["trackingId"] as? String) ?? "?", default: 0] += 1
         }
         return counts

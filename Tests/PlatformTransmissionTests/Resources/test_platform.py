@@ -346,10 +346,19 @@ class Handler(BaseHTTPRequestHandler):
                                     "reasonMessage": f"invoice {number} is unknown here"})
             except Exception as e:  # noqa: BLE001
                 reasons.append({"level": "Error", "item": "file", "reasonCode": "InvalidSchema", "reasonMessage": f"not a CDAR message: {e}"})
+        if syntax == "FRR":
+            try:
+                doc = ET.fromstring(data)
+                rows = doc.findall(".//{urn:ardoise:ereporting:1}Transactions")
+                amount = "%.2f" % sum(float(r.get("total")) for r in rows)
+                if any(round(float(r.get("net")) + float(r.get("vat")), 2) != round(float(r.get("total")), 2) for r in rows):
+                    reasons.append({"level": "Error", "item": "Transactions", "reasonCode": "InvalidSchema", "reasonMessage": "net + vat <> total"})
+            except Exception as e:  # noqa: BLE001
+                reasons.append({"level": "Error", "item": "file", "reasonCode": "InvalidSchema", "reasonMessage": f"not a report: {e}"})
         with lock:
             t = now()
             flow = {"flowId": str(uuid.uuid4()), "trackingId": tracking, "submittedAt": t, "updatedAt": t,
-                    "flowType": "CustomerInvoiceLC" if syntax == "CDAR" else "CustomerInvoice", "processingRule": info.get("processingRule", "B2B"),
+                    "flowType": {"CDAR": "CustomerInvoiceLC", "FRR": "AggregatedCustomerTransactionReport"}.get(syntax, "CustomerInvoice"), "processingRule": info.get("processingRule", "B2B"),
                     "processingRuleSource": "Input", "flowDirection": "Out", "flowSyntax": syntax, "flowProfile": info.get("flowProfile"),
                     "sha256": digest, "name": info.get("name"), "acknowledgement": {"status": "Pending", "details": []},
                     "about": number or tracking, "amount": amount}
