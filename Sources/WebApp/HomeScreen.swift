@@ -54,7 +54,7 @@ extension WebApp {
                     : "\(failed.count) document\(failed.count > 1 ? "s" : "") émis dont l'envoi a échoué : \(failed.prefix(5).map(\.number).joined(separator: ", "))\(failed.count > 5 ? "…" : "").",
                 href: failed.count == 1 ? "/factures/\(failed[0].message.invoiceId)" : "/factures", done: failed.isEmpty))
         }
-        if user.can(.invoices, .read) {
+        if user.can(.invoices, .read) && workspace.settings.transmission.usesPlatform {
             // Rejected or refused by the platform, or a submission it refused: the accountant credits and issues again.
             let rejected = try ledger.platformFlows(kinds: [.invoice]).filter { $0.flow.needsPerson && user.sees(client: $0.client) }
             if !rejected.isEmpty {

@@ -1,7 +1,8 @@
 import Foundation
 import Ledger
 
-/// The accredited platform's view of a document, in French: its life-cycle status and its history.
+/// The accredited platform's view of a document, in French: its life-cycle status and its history (shown when the
+/// settings hand documents to a platform).
 extension WebApp {
     /// The French names of the life-cycle statuses (XP Z12-012).
     static let lifecycleNames: [LifecycleStatus: String] = [
@@ -55,6 +56,7 @@ extension WebApp {
     /// The facts of an issued document's page about the platform: its status, then its history; none when the
     /// document was never queued for a platform.
     func platformFacts(invoiceID: Int64) throws -> [[String: Any]] {
+        guard workspace.settings.transmission.usesPlatform else { return [] }
         guard let e = try ledger.platformFlows(kinds: [.invoice], invoiceID: invoiceID).first, let row = e.flow.id else { return [] }
         let history = try ledger.platformEvents(flowRow: row).map(Self.platformEventText)
         var facts: [[String: Any]] = [["key": "doc-plateforme", "label": "Plateforme", "text": Self.platformState(e.flow), "links": []]]
