@@ -300,7 +300,7 @@ struct PlatformWorkspace {
     @Test func everyDocumentIsSubmittedExactlyOnce() throws {
         let trials = Int(ProcessInfo.processInfo.environment["ARDOISE_PLATFORM_KILL_TRIALS"] ?? "") ?? 5
         var generator = SystemRandomNumberGenerator()
-        var killedMidway = 0
+        var killedMidway = 0, lostAnswers = 0, interrupted = 0
         for trial in 1...trials {
             let ws = try PlatformWorkspace()
             let numbers = try ws.issuedNumbers()
@@ -314,7 +314,7 @@ struct PlatformWorkspace {
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            usleep(UInt32.random(in: 20_000...600_000, using: &generator))
+            usleep(UInt32.random(in: 20_000...1_200_000, using: &generator))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             let before = try ws.platform.submittedCounts().count
@@ -322,10 +322,14 @@ struct PlatformWorkspace {
             // The next run, once a dead sender's lease is over.
             let rerun = try ws.workspace().submitToPlatform(ledger: ws.ledger(), api: ws.api(), now: Date().addingTimeInterval(3600))
             #expect(rerun.failed.isEmpty, "trial \(trial): \(rerun.text)")
+            lostAnswers += rerun.items.filter { $0.outcome == "already-submitted" }.count
+            interrupted += try ws.ledger().platformFlows().map { try ws.ledger().platformEvents(flowRow: $0.flow.id ?? 0) }
+                .filter { $0.contains { $0.outcome == "interrupted" } }.count
             let counts = try ws.platform.submittedCounts()
             #expect(counts == Dictionary(uniqueKeysWithValues: numbers.map { ($0, 1) }), "trial \(trial): \(counts)")
             #expect(try ws.ledger().platformFlows().allSatisfy { $0.flow.status == .submitted }, "trial \(trial)")
         }
-        print("platform kill campaign: \(trials) trials, \(killedMidway) killed mid-submission, every document held once")
+        print("platform kill campaign: \(trials) trials, \(killedMidway) killed mid-submission, \(interrupted) claims left by a killed sender "
+              + "taken again, \(lostAnswers) answers lost and recognised (AlreadyExistingFlow); every document held once")
     }
 }
