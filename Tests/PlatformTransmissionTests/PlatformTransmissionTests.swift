@@ -283,6 +283,18 @@ struct PlatformWorkspace {
         #expect(early.status == 0 && early.stdout.hasPrefix("2026-11-01..2026-11-10\t") && early.stdout.contains("1 queued"), "\(early)")
     }
 
+    @Test func aCreditNoteIsSubmittedLikeAnInvoice() throws {
+        let ws = try PlatformWorkspace()
+        let numbers = try ws.issuedNumbers()
+        let credit = try ws.run("credit", numbers[4], "--reason", "erreur de tarif", "--date", "2026-11-02")
+        #expect(credit.status == 0, "\(credit)")
+        let note = try #require(try ws.issuedNumbers().first { !numbers.contains($0) })
+        let submit = try ws.run("platform", "submit")
+        #expect(submit.status == 0 && submit.stdout.contains("submitted\t\(note)\t\(note)"), "\(submit)")
+        #expect(try ws.platform.submittedCounts()[note] == 1)
+        #expect(try ws.ledger().outbox().isEmpty, "no e-mail with `transmission: platform`")
+    }
+
     @Test func theSecretIsReadFromTheEnvironmentAndNeverPrinted() throws {
         let ws = try PlatformWorkspace()
         let missing = try Executable.run(["platform", "submit"], in: ws.dir)
