@@ -317,7 +317,8 @@ struct PlatformWorkspace {
             let ws = try PlatformWorkspace()
             let numbers = try ws.issuedNumbers()
             let process = Process()
-            process.executableURL = try #require(Executable.url)
+            guard let binary = Executable.url else { throw HarnessError("no `ardoise` binary beside the tests") }
+            process.executableURL = binary
             process.arguments = ["platform", "submit"]
             process.currentDirectoryURL = ws.dir
             var environment = ProcessInfo.processInfo.environment
