@@ -6,6 +6,7 @@ import PackageDescription
 //   ContractLanguage                the contract language: imports neither storage nor YAML
 //   Settings (YAML), Accounting, Documents (PDF, CII), MailDispatch (SMTP), Spreadsheets (XLSX)
 //   Ledger (SQLite)
+//   PlatformTransmission            the accredited e-invoicing platform's flow API (libcurl)
 //   Imports, BillingEngine, Dashboards, ControlExports, Demo
 //   Workspace                       a command's configuration, settings, contracts and ledger together
 //   Benchmarks, WebApp, LanguageServer   the web app (Hummingbird): nothing below imports it; `ardoise lsp`
@@ -68,7 +69,7 @@ let package = Package(
         // Ties configuration, settings, rules and ledger together for commands.
         .target(name: "Workspace", dependencies: [
             "BillingModel", "Diagnostics", "ContractLanguage", "Settings", "Ledger", "Imports", "Demo", "BillingEngine",
-            "Documents", "MailDispatch", "Accounting", .product(name: "Logging", package: "swift-log"),
+            "Documents", "MailDispatch", "Accounting", "PlatformTransmission", .product(name: "Logging", package: "swift-log"),
         ]),
         // The team's web app (issue 13): Hummingbird server, users and permissions, French screens, JSON API.
         // Nothing below it imports it: the engine and the ledger know nothing of the web.
@@ -92,7 +93,7 @@ let package = Package(
         // The executable only parses arguments and calls the libraries.
         .executableTarget(name: "ardoise", dependencies: [
             "WebApp", "Workspace", "BillingModel", "Diagnostics", "ContractLanguage", "Ledger", "Imports", "Demo",
-            "BillingEngine", "Benchmarks", "Documents", "ControlExports", "Spreadsheets", "LanguageServer",
+            "BillingEngine", "Benchmarks", "Documents", "ControlExports", "Spreadsheets", "LanguageServer", "PlatformTransmission",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -114,6 +115,9 @@ let package = Package(
         // Sending documents by e-mail over SMTP, and the retry policy. Not named
         // `Dispatch`: that is libdispatch's module, which Foundation imports.
         .target(name: "MailDispatch", dependencies: ["CCurl"]),
+        // Handing issued documents and their life-cycle statuses to the accredited platform (AFNOR XP Z12-013 flow API)
+        // over libcurl, and following their acknowledgements and statuses.
+        .target(name: "PlatformTransmission", dependencies: ["Ledger", "CCurl", .product(name: "Crypto", package: "swift-crypto")]),
 
         .target(name: "TestSupport", dependencies: ["BillingModel"], path: "Tests/TestSupport"),
         // A generated example month, imported: the starting point shared by the tests of billing, accounting, exports, dashboards, web.
@@ -154,6 +158,10 @@ let package = Package(
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "BillingModel", "TestSupport"],
                     exclude: ["Resources", "Golden"]),
         .testTarget(name: "MailDispatchTests", dependencies: ["MailDispatch", "TestSupport"], exclude: ["Resources"]),
+        // Submissions, retries, statuses and kills against a test platform served on loopback (a Python stdlib server).
+        .testTarget(name: "PlatformTransmissionTests", dependencies: [
+            "ardoise", "PlatformTransmission", "Workspace", "Ledger", "BillingModel", "TestSupport",
+        ], exclude: ["Resources"]),
         // The built `ardoise` executable run as a subprocess: output, exit code and effect on the ledger of every command.
         // Depending on the executable target makes `swift test` build it first.
         // The web app served for real and driven by headless Chromium (selenium): screenshots of every screen.

@@ -359,7 +359,9 @@ public struct BillingEngine: Sendable {
                     }
                     let number = try ledger.issue(id: id, on: day, dueDate: terms.dueDate(issuedOn: day),
                                                   format: format(series: stored.invoice.series), actor: actor, at: now,
-                                                  mail: outboxRequest(for: stored.invoice), posting: posting, render: renderOnce)
+                                                  // `transmission: platform`: the platform delivers it, no e-mail is queued.
+                                                  mail: settings.transmission.usesEmail ? outboxRequest(for: stored.invoice) : nil,
+                                                  posting: posting, render: renderOnce)
                     if let forced, let reason {
                         try ledger.audit(actor: actor, action: "validate-past-limits", invoiceID: id,
                                          details: "\(number) issued past the amount limits (\(forced.message)): \(reason)", at: now)

@@ -429,6 +429,8 @@ enum Schema {
         registerMailClaims(&migrator)
         registerDocumentPeriod(&migrator)
         registerLineDiscounts(&migrator)
+        registerPlatformFlows(&migrator)
+        registerEReporting(&migrator)
         return migrator
     }
 }

@@ -455,6 +455,10 @@ public struct Settings: Sendable {
     public var reminders: ReminderSettings = .standard
     /// Bounds on amounts (`limits:`): typed-in lines past them are refused, documents past them wait for a person.
     public var limits: AmountLimits = .standard
+    /// The accredited platform invoices are handed to (`platform:`); nil: invoices go by e-mail only.
+    public var platform: PlatformSettings?
+    /// How invoices reach their buyers: the platform's `transmission`, e-mail when there is no platform.
+    public var transmission: Transmission { platform?.transmission ?? .email }
 
     private var clientIndex: [String: Int] = [:]
     private var siteIndex: [String: Int] = [:]

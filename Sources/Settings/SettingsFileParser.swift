@@ -37,6 +37,7 @@ struct SettingsFragment {
     var accounting: (AccountingSettings, Origin)?
     var reminders: (ReminderSettings, Origin)?
     var limits: (AmountLimits, Origin)?
+    var platform: (PlatformSettings, Origin)?
     /// The codes of `reminders: clients:`, checked against clients and payers once files are merged.
     var reminderCustomers: [Reference] = []
     var numberSeries: [(NumberSeries, Origin)] = []
@@ -51,7 +52,7 @@ struct SettingsFileParser {
     let reader: YAMLReader
 
     static let topKeys = ["seller", "time_zone", "currency", "number_series", "sites", "revenue_types", "clients",
-                          "index_series", "smtp", "accounting", "reminders", "limits"]
+                          "index_series", "smtp", "accounting", "reminders", "limits", "platform"]
     static let limitKeys = ["max_line_ht", "max_document_ttc"]
     static let accountingKeys = ["journal", "journal_label", "customer_account", "default_revenue_account", "output_vat_accounts",
                                  "bank_account", "bank_journal", "bank_journal_label", "suspense_account"]
@@ -140,6 +141,11 @@ struct SettingsFileParser {
                     fragment.reminderCustomers.append(Reference(code: code, origin: origin(node)))
                 }
             }
+        }
+        if let (k, v) = reader.node(top, "platform"),
+           let f = reader.fields(v, key: k, keyName: "platform", owner: "the platform settings", known: Self.platformKeys),
+           let platform = parsePlatform(f) {
+            fragment.platform = (platform, origin(k))
         }
         if let (k, v) = reader.node(top, "limits"),
            let f = reader.fields(v, key: k, keyName: "limits", owner: "the amount limits", known: Self.limitKeys),

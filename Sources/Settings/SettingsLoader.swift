@@ -95,6 +95,7 @@ struct Merger {
         let accounting = single(fragments.compactMap(\.accounting), key: "accounting") ?? .standard
         let reminders = single(fragments.compactMap(\.reminders), key: "reminders") ?? .standard
         let limits = single(fragments.compactMap(\.limits), key: "limits") ?? .standard
+        let platform = single(fragments.compactMap(\.platform), key: "platform")
 
         var seen: [String: Origin] = [:]
         let series = unique(fragments.flatMap(\.numberSeries), code: \.code, noun: "number series", seen: &seen)
@@ -192,6 +193,7 @@ struct Merger {
                                 accounting: accounting)
         settings.reminders = reminders
         settings.limits = limits
+        settings.platform = platform
         return settings
     }
 }

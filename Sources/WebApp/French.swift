@@ -23,6 +23,8 @@ enum French {
         "future-date": "date postérieure à aujourd'hui forcée", "bill-range-forced": "facturation forcée d'une plage de dates",
         "bill-missing-files-forced": "facturation forcée malgré des fichiers de caisse manquants",
         "validate-past-limits": "validation au-delà des plafonds",
+        "platform submit": "transmission à la plateforme", "platform retry": "transmission à la plateforme relancée",
+        "platform poll": "statuts lus sur la plateforme", "ereporting queue": "e-reporting préparé",
     ]
 
     /// The French name of an audit action; an action unknown here is shown as stored.

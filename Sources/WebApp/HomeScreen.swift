@@ -54,6 +54,17 @@ extension WebApp {
                     : "\(failed.count) document\(failed.count > 1 ? "s" : "") émis dont l'envoi a échoué : \(failed.prefix(5).map(\.number).joined(separator: ", "))\(failed.count > 5 ? "…" : "").",
                 href: failed.count == 1 ? "/factures/\(failed[0].message.invoiceId)" : "/factures", done: failed.isEmpty))
         }
+        if user.can(.invoices, .read) && workspace.settings.transmission.usesPlatform {
+            // Rejected or refused by the platform, or a submission it refused: the accountant credits and issues again.
+            let rejected = try ledger.platformFlows(kinds: [.invoice]).filter { $0.flow.needsPerson && user.sees(client: $0.client) }
+            if !rejected.isEmpty {
+                items.append(WorkItem(
+                    id: "a-faire-plateforme",
+                    text: "\(rejected.count) document\(rejected.count > 1 ? "s" : "") rejeté\(rejected.count > 1 ? "s" : "") ou refusé\(rejected.count > 1 ? "s" : "") par la plateforme : "
+                        + rejected.prefix(5).map(\.number).joined(separator: ", ") + (rejected.count > 5 ? "…" : "") + ".",
+                    href: rejected.count == 1 ? "/factures/\(rejected[0].flow.invoiceId)" : "/factures", done: false))
+            }
+        }
         if seesEveryClient(user) && user.can(.invoices, .read) {
             // Every payment is read to find them: kept until the ledger changes, as the other page parts.
             let text = try kept(.unmatchedPayments, csrf: "") {

@@ -486,6 +486,7 @@ extension WebApp {
         f.insert(["key": "doc-numero", "label": "Numéro", "text": s.invoice.number ?? "", "links": []], at: 0)
         f.append(["key": "doc-courriel", "label": "Courriel", "text": mailStatus(try ledger.outboxMessage(invoiceID: id)?.status.rawValue),
                   "links": []])
+        f += try platformFacts(invoiceID: id)
         let canCredit = user.can(.invoices, .write) && s.invoice.type == .invoice
         let audit = try auditContext(id)
         let context: [String: Any] = [

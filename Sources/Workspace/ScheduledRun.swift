@@ -5,6 +5,7 @@ import Foundation
 import Imports
 import Ledger
 import Logging
+import PlatformTransmission
 
 /// What `ardoise run` did on a day, step by step.
 public struct ScheduledRunReport: Sendable {
@@ -31,6 +32,12 @@ public struct ScheduledRunReport: Sendable {
     /// Settings or contract files changed (or added, removed) while the run went on: it billed with the
     /// version read at its start, the next run uses the new one.
     public var sourcesChanged: [String] = []
+    /// What was handed to the platform and read back from it (`platform:` with transmission `platform` or `both`).
+    public var platform: String?
+    /// A submission failed, the platform could not be reached, or a document was rejected or refused: a person looks.
+    public var platformFailed = false
+    /// The B2C e-reporting periods queued and submitted.
+    public var eReporting: String?
 
     public var documentsCreated: Int { [events, corrections, due].compactMap { $0?.created.count }.reduce(0, +) }
     public var documentsIssued: Int { [events, corrections, due].compactMap { $0?.issued.count }.reduce(0, +) }
@@ -40,7 +47,7 @@ public struct ScheduledRunReport: Sendable {
     /// a conflict, a client not billed or whose contract has errors, a step
     /// or a delivery that failed).
     public var exitCode: Int32 {
-        filesWithProblems > 0 || rowsRejected > 0 || !ordersHeld.isEmpty || !billingFailures.isEmpty || !stepFailures.isEmpty || sendingFailed
+        filesWithProblems > 0 || rowsRejected > 0 || !ordersHeld.isEmpty || !billingFailures.isEmpty || !stepFailures.isEmpty || sendingFailed || platformFailed
             || !(contractProblems?.isEmpty ?? true) ? 1 : 0
     }
 }
@@ -150,7 +157,42 @@ public struct ScheduledRun {
             logger.error("step failed", metadata: ["step": "reminders", "error": "\(error)"])
         }
 
-        // 6. Sending: the outbox over the settings' SMTP server.
+        // 6. The accredited platform: every issued document and Encaissée due is submitted, then the acknowledgements
+        // and life-cycle statuses since the last run are read.
+        if sending, let p = workspace.settings.platform, p.transmission.usesPlatform {
+            do {
+                let api = FlowAPI(endpoint: try workspace.platformEndpoint())
+                let s = try workspace.submitToPlatform(ledger: ledger, api: api, now: now)
+                for i in s.items {
+                    let meta: Logger.Metadata = ["tracking_id": "\(i.trackingId)", "number": "\(i.number)", "kind": "\(i.kind.rawValue)",
+                                                 "outcome": "\(i.outcome)", "detail": "\(i.detail)"]
+                    if i.outcome == "failed" { logger.warning("platform", metadata: meta) } else { logger.info("platform", metadata: meta) }
+                }
+                if let stop = s.stoppedEarly { logger.error("platform submission stopped", metadata: ["reason": "\(stop)"]) }
+                let poll = try workspace.pollPlatform(ledger: ledger, api: api, now: now)
+                for (number, code) in poll.statuses {
+                    logger.info("platform status", metadata: ["number": "\(number)", "status": "\(code)"])
+                }
+                for u in poll.unreadable { logger.warning("platform message not understood", metadata: ["detail": "\(u)"]) }
+                let tasks = try ledger.platformFlows().filter(\.flow.needsPerson)
+                for t in tasks {
+                    logger.warning("platform: a person must look", metadata: ["number": "\(t.number)", "tracking_id": "\(t.flow.trackingId)",
+                                                                             "state": "\(t.flow.state)"])
+                }
+                report.platform = s.summary + "; " + poll.summary + (tasks.isEmpty ? "" : "; \(tasks.count) for a person (`ardoise platform list`)")
+                report.platformFailed = !s.failed.isEmpty || s.stoppedEarly != nil || !tasks.isEmpty
+                // B2C e-reporting: every period that ended in the last month, once.
+                let e = try workspace.eReport(period: Period(start: day.addingMonths(-1).firstOfMonth, end: day.adding(days: -1)), today: day,
+                                              ledger: ledger, api: api, actor: actor, now: now)
+                report.eReporting = "\(e.queued.count) periods queued, " + e.submission.summary
+                if !e.submission.failed.isEmpty || e.submission.stoppedEarly != nil { report.platformFailed = true }
+            } catch {
+                report.stepFailures.append("platform: \(error)")
+                logger.error("platform failed", metadata: ["error": "\(error)"])
+            }
+        }
+
+        // 7. Sending: the outbox over the settings' SMTP server.
         if sending, send == nil {
             if workspace.settings.smtp == nil {
                 logger.notice("no `smtp` in the settings: the queued e-mails wait (`ardoise outbox list`)")

@@ -17,7 +17,7 @@ struct Ardoise: ParsableCommand {
         discussion: "Exit codes: 0 done; 1 done or checked, but something needs a person; 2 nothing done (wrong arguments, a malformed value, a workspace that cannot be opened).",
         subcommands: [InitCommand.self, RunCommand.self, LintCommand.self, FmtCommand.self, TestCommand.self, LSPCommand.self, ImportCommand.self, BillCommand.self,
                       InvoicesCommand.self, ValidateCommand.self, EditCommand.self, DiscardCommand.self, CreditCommand.self, ManualCommand.self, ExplainCommand.self, ReportCommand.self,
-                      DiffCommand.self, OutboxCommand.self, PaymentsCommand.self, ReceivablesCommand.self, RemindersCommand.self, UsersCommand.self, ServeCommand.self, EntriesCommand.self, ExportCommand.self, CloseCommand.self, UnbilledCommand.self, DemoCommand.self, BenchCommand.self, VerifyCommand.self]
+                      DiffCommand.self, OutboxCommand.self, PlatformCommand.self, EReportingCommand.self, PaymentsCommand.self, ReceivablesCommand.self, RemindersCommand.self, UsersCommand.self, ServeCommand.self, EntriesCommand.self, ExportCommand.self, CloseCommand.self, UnbilledCommand.self, DemoCommand.self, BenchCommand.self, VerifyCommand.self]
     )
 
     /// Parses and runs like swift-argument-parser's default, except that wrong

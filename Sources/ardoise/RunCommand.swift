@@ -78,6 +78,8 @@ struct RunCommand: ParsableCommand {
         }
         if !r.remindersQueued.isEmpty { out += "  reminders queued: \(reminderCounts(r.remindersQueued)) (`ardoise reminders list`)\n" }
         if !r.contractNotices.isEmpty { out += "  contracts ending: \(shortList(r.contractNotices))\n" }
+        if let p = r.platform { out += "  platform: \(p)\n" }
+        if let e = r.eReporting { out += "  e-reporting: \(e)\n" }
         if let s = r.sending { out += "  sending: \(s)\n" }
         if let n = r.notices { out += "  notices: \(n.sent) sent, \(n.cancelled) cancelled (paid or paused), \(n.failed) failed\n" }
         if !r.sourcesChanged.isEmpty {

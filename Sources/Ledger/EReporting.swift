@@ -1,0 +1,175 @@
+import BillingModel
+import Foundation
+import GRDB
+
+/// What diners paid at the registers on one day at one VAT rate: B2C sales, e-reported in aggregate.
+public struct B2CDayTotal: Sendable, Hashable {
+    public var day: Day
+    /// Ten-thousandths of a percent, as the ticket lines carry it (10 % = 100000).
+    public var vatRate: Int
+    /// Cents, TTC: what the diners paid (the line's amount less the employer's share; guests billed to a client left out).
+    public var paidTTC: Int64
+    public var lines: Int
+    /// The TTC split exactly: net = TTC × 1 / (1 + rate), rounded half up; VAT = TTC − net.
+    public var net: Int64 {
+        let denominator = Int64(1_000_000 + vatRate)
+        let scaled = paidTTC * 1_000_000
+        let half = denominator / 2
+        return paidTTC >= 0 ? (scaled + half) / denominator : -((-scaled + half) / denominator)
+    }
+    public var vat: Int64 { paidTTC - net }
+}
+
+/// One e-reporting period handed to the platform (table `ereporting_period`): its report is frozen when queued, so
+/// every attempt sends the same bytes.
+public struct EReportingPeriod: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    public var id: Int64?
+    /// `2026-10-01..2026-10-10`.
+    public var period: String
+    /// `ER-20261001-20261010`.
+    public var trackingId: String
+    public var status: PlatformFlowStatus
+    public var attempts: Int
+    public var nextAttemptAt: String?
+    public var claimedAt: String?
+    public var lastError: String?
+    public var flowId: String?
+    public var submittedAt: String?
+    public var sha256: String?
+    public var ackStatus: String?
+    public var content: Data
+    /// Cents TTC reported, and the number of (day, rate) rows.
+    public var totalTtc: Int64
+    public var rows: Int
+    public var createdAt: String
+
+    public static let databaseTableName = "ereporting_period"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension Schema {
+    /// "v16 platform e-reporting": the B2C sales of each e-reporting period, frozen when queued, submitted once.
+    static func registerEReporting(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v16 platform e-reporting") { db in
+            try db.execute(sql: """
+                CREATE TABLE ereporting_period (
+                  id INTEGER PRIMARY KEY,
+                  period TEXT NOT NULL UNIQUE,
+                  tracking_id TEXT NOT NULL UNIQUE CHECK (length(tracking_id) BETWEEN 1 AND 36),
+                  status TEXT NOT NULL CHECK (status IN ('pending', 'submitted', 'failed')),
+                  attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                  next_attempt_at TEXT,
+                  claimed_at TEXT,
+                  last_error TEXT,
+                  flow_id TEXT UNIQUE,
+                  submitted_at TEXT,
+                  sha256 TEXT,
+                  ack_status TEXT,
+                  content BLOB NOT NULL,
+                  total_ttc INTEGER NOT NULL,
+                  rows INTEGER NOT NULL CHECK (rows >= 0),
+                  created_at TEXT NOT NULL,
+                  CHECK ((status = 'submitted') = (submitted_at IS NOT NULL))
+                );
+                CREATE TRIGGER ereporting_period_no_delete BEFORE DELETE ON ereporting_period
+                  BEGIN SELECT RAISE(ABORT, 'e-reporting periods are kept'); END;
+                CREATE TRIGGER ereporting_period_frozen BEFORE UPDATE ON ereporting_period
+                  WHEN NEW.content <> OLD.content OR NEW.period <> OLD.period OR NEW.tracking_id <> OLD.tracking_id
+                    OR NEW.total_ttc <> OLD.total_ttc OR (OLD.status = 'submitted' AND (NEW.status <> 'submitted' OR NEW.flow_id IS NOT OLD.flow_id))
+                  BEGIN SELECT RAISE(ABORT, 'an e-reporting period is frozen when queued, and final once submitted'); END;
+                """)
+        }
+    }
+}
+
+extension Ledger {
+    /// The B2C sales of `period`: per day and VAT rate, what diners paid at the registers (current file versions),
+    /// guests billed to a client (`INV`) left out.
+    public func b2cTotals(_ period: Period) throws -> [B2CDayTotal] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT t.day, t.vat_rate, SUM(t.amount - t.employer_share) AS paid, COUNT(*) AS n
+                FROM site_day s JOIN ticket_line t ON t.file_id = s.current_file_id AND t.site = s.site AND t.day = s.day
+                WHERE s.day BETWEEN ? AND ? AND (t.category IS NULL OR t.category <> 'INV')
+                GROUP BY t.day, t.vat_rate ORDER BY t.day, t.vat_rate
+                """, arguments: [period.start.ordinal, period.end.ordinal]).map { r in
+                B2CDayTotal(day: Day(ordinal: r["day"]), vatRate: r["vat_rate"], paidTTC: r["paid"], lines: r["n"])
+            }
+        }
+    }
+
+    /// Queues the report of a period once (a period already queued keeps its report). Returns whether it was queued now.
+    @discardableResult
+    public func queueEReport(period: String, trackingId: String, content: [UInt8], totalTTC: Int64, rows: Int, actor: String,
+                             at date: Date = Date()) throws -> Bool {
+        try durableWrite { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM ereporting_period WHERE period = ?", arguments: [period]) ?? false { return false }
+            let now = Ledger.timestamp(date)
+            var row = EReportingPeriod(id: nil, period: period, trackingId: trackingId, status: .pending, attempts: 0, nextAttemptAt: now,
+                                       claimedAt: nil, lastError: nil, flowId: nil, submittedAt: nil, sha256: nil, ackStatus: nil,
+                                       content: Data(content), totalTtc: totalTTC, rows: rows, createdAt: now)
+            try row.insert(db)
+            try appendAudit(db, at: now, actor: actor, action: "ereporting queue", invoiceID: nil,
+                            details: "\(period): \(rows) day-rate rows, \(Money(cents: totalTTC)) TTC")
+            return true
+        }
+    }
+
+    public func eReports() throws -> [EReportingPeriod] {
+        try pool.read { db in try EReportingPeriod.order(Column("period")).fetchAll(db) }
+    }
+
+    /// The oldest pending report due at `now`, claimed under a lease (as the document flows).
+    public func claimDueEReport(now: Date, lease: TimeInterval, excluding tried: Set<Int64>) throws -> EReportingPeriod? {
+        try pool.write { db in
+            let at = Ledger.timestamp(now)
+            guard var r = try EReportingPeriod.fetchOne(db, sql: """
+                SELECT * FROM ereporting_period WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+                  AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY period LIMIT 1
+                """, arguments: [at, "[" + tried.sorted().map(String.init).joined(separator: ",") + "]"]), let id = r.id else { return nil }
+            r.attempts += 1
+            r.nextAttemptAt = Ledger.timestamp(now.addingTimeInterval(lease))
+            r.claimedAt = at
+            try db.execute(sql: "UPDATE ereporting_period SET attempts = ?, next_attempt_at = ?, claimed_at = ? WHERE id = ?",
+                           arguments: [r.attempts, r.nextAttemptAt, at, id])
+            return r
+        }
+    }
+
+    public func recordEReport(id: Int64, outcome: SubmissionOutcome, sha256: String?, at date: Date) throws {
+        try durableWrite { db in
+            let at = Ledger.timestamp(date)
+            guard let r = try EReportingPeriod.fetchOne(db, key: id), r.status != .submitted else { return }
+            switch outcome {
+            case .submitted(let flowId, _), .alreadySubmitted(let flowId?, _):
+                try db.execute(sql: """
+                    UPDATE ereporting_period SET status = 'submitted', flow_id = ?, submitted_at = ?, sha256 = ?, claimed_at = NULL,
+                      next_attempt_at = NULL, last_error = NULL, ack_status = COALESCE(ack_status, 'Pending') WHERE id = ?
+                    """, arguments: [flowId, at, sha256, id])
+            case .alreadySubmitted(nil, _):
+                try db.execute(sql: """
+                    UPDATE ereporting_period SET status = 'submitted', submitted_at = ?, sha256 = ?, claimed_at = NULL, next_attempt_at = NULL,
+                      last_error = NULL, ack_status = COALESCE(ack_status, 'Pending') WHERE id = ?
+                    """, arguments: [at, sha256, id])
+            case .temporary(let error, let retryAt?):
+                try db.execute(sql: "UPDATE ereporting_period SET claimed_at = NULL, next_attempt_at = ?, last_error = ? WHERE id = ?",
+                               arguments: [Ledger.timestamp(retryAt), error, id])
+            case .temporary(let error, nil), .refused(let error):
+                try db.execute(sql: "UPDATE ereporting_period SET status = 'failed', claimed_at = NULL, next_attempt_at = NULL, last_error = ? WHERE id = ?",
+                               arguments: [error, id])
+            }
+        }
+    }
+
+    /// An acknowledgement of an e-reporting flow (by flowId, else trackingId); true when it is one of ours.
+    func recordEReportAcknowledgement(_ db: Database, flowId: String, trackingId: String?, status: String) throws -> Bool {
+        try db.execute(sql: "UPDATE ereporting_period SET ack_status = ? WHERE flow_id = ?", arguments: [status, flowId])
+        if db.changesCount > 0 { return true }
+        guard let trackingId else { return false }
+        try db.execute(sql: "UPDATE ereporting_period SET ack_status = ?, flow_id = COALESCE(flow_id, ?) WHERE tracking_id = ? AND status = 'submitted'",
+                       arguments: [status, flowId, trackingId])
+        return db.changesCount > 0
+    }
+}

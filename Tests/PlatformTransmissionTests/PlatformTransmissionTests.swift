@@ -1,0 +1,348 @@
+import Foundation
+import BillingModel
+import Ledger
+import PlatformTransmission
+import Testing
+import TestSupport
+import Workspace
+
+/// A workspace whose October is billed and issued with `transmission: platform`, copied for each test and pointed
+/// at that test's own platform (`TestPlatform`, served on loopback).
+struct PlatformWorkspace {
+    let dir: URL
+    let platform: TestPlatform
+
+    /// The placeholder address the template's settings name, replaced by each test's platform.
+    static let placeholder = "http://127.0.0.1:9"
+
+    private static let template: Result<URL, HarnessError> = {
+        let root = Repository.temporaryDirectory("ardoise-platform-template")
+        do {
+            let ws = try Executable.demoWorkspace(in: root)
+            let settings = ws.appendingPathComponent("settings.yaml")
+            let section = """
+
+                platform:
+                  api_url: \(placeholder)
+                  token_url: \(placeholder)/oauth/token
+                  client_id: \(TestPlatform.clientID)
+                  client_secret_env: \(TestPlatform.secretVariable)
+                  connect_timeout: 5
+                  request_timeout: 20
+                  transmission: platform
+
+                """
+            try (String(contentsOf: settings, encoding: .utf8) + section).write(to: settings, atomically: true, encoding: .utf8)
+            for args in [["import"], ["bill", "--period", "2026-10", "--date", "2026-11-02"], ["validate", "--all", "--date", "2026-11-02"]] {
+                let r = try Executable.run(args, in: ws)
+                guard r.status == 0 else { return .failure(HarnessError("\(r)")) }
+            }
+            return .success(ws)
+        } catch {
+            return .failure(HarnessError("\(error)"))
+        }
+    }()
+
+    init() throws {
+        let template = try Self.template.get()
+        dir = Repository.temporaryDirectory("ardoise-platform")
+        try FileManager.default.removeItem(at: dir)
+        try FileManager.default.copyItem(at: template, to: dir)
+        platform = try TestPlatform()
+        let settings = dir.appendingPathComponent("settings.yaml")
+        let text = try String(contentsOf: settings, encoding: .utf8)
+        try text.replacingOccurrences(of: Self.placeholder, with: platform.baseURL).write(to: settings, atomically: true, encoding: .utf8)
+    }
+
+    @discardableResult
+    func run(_ arguments: String...) throws -> Execution {
+        try Executable.run(arguments, in: dir, environment: platform.environment)
+    }
+
+    func ledger() throws -> Ledger { try Ledger(path: dir.appendingPathComponent("ardoise.sqlite").path) }
+
+    func workspace() throws -> Workspace { try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path) }
+
+    /// The settings' platform API with the test secret, for calls made in-process (at a chosen `now`).
+    func api() throws -> FlowAPI { FlowAPI(endpoint: try workspace().platformEndpoint(environment: platform.environment)) }
+
+    func issuedNumbers() throws -> [String] {
+        try ledger().invoices(includeDiscarded: false).filter { $0.status == .issued }.compactMap(\.number).sorted()
+    }
+}
+
+/// Every issued document handed to the accredited platform exactly once, followed through its life cycle.
+@Suite(.serialized) struct PlatformSubmission {
+    @Test func eachIssuedDocumentIsSubmittedOnceWithItsStoredBytes() throws {
+        let ws = try PlatformWorkspace()
+        let numbers = try ws.issuedNumbers()
+        #expect(numbers.count > 5)
+        let ledger = try ws.ledger()
+        // `transmission: platform`: the platform delivers them, no e-mail is queued.
+        #expect(try ledger.outbox().isEmpty)
+        #expect(try ledger.platformFlows().map(\.flow.trackingId).sorted() == numbers, "every issued document is queued, by its number")
+
+        let first = try ws.run("platform", "submit")
+        #expect(first.status == 0, "\(first)")
+        #expect(first.stdout.hasSuffix("\(numbers.count) submitted, 0 to retry, 0 failed\n"), "\(first)")
+        #expect(try ws.platform.submittedCounts() == Dictionary(uniqueKeysWithValues: numbers.map { ($0, 1) }))
+        // The platform holds the stored PDF's bytes: the sha256 it computed is the ledger's, the stored record's.
+        let held = try ws.platform.state().flows
+        for e in try ledger.platformFlows() {
+            let stored = try #require(try ledger.invoice(id: e.flow.invoiceId))
+            let files = try #require(try ledger.issuedFiles(invoiceID: e.flow.invoiceId, render: { _, _ in throw HarnessError("rendered again") }, actor: "t"))
+            #expect(e.flow.status == .submitted && e.flow.flowId != nil)
+            #expect(e.flow.sha256 == FlowAPI.sha256(files.pdf), "\(stored.invoice.number ?? "")")
+            let flow = try #require(held.first { ($0["trackingId"] as? String) == e.flow.trackingId })
+            #expect(flow["sha256"] as? String == e.flow.sha256 && flow["flowId"] as? String == e.flow.flowId)
+            #expect(flow["flowSyntax"] as? String == "Factur-X" && flow["processingRule"] as? String == "B2B")
+        }
+        // Again: nothing is due, nothing is sent.
+        let again = try ws.run("platform", "submit")
+        #expect(again.status == 0 && again.stdout == "0 submitted, 0 to retry, 0 failed\n", "\(again)")
+        #expect(try ws.platform.state().attempts.count == numbers.count)
+
+        // The search brings the acknowledgements and the Déposée of each, with history; a second search nothing new.
+        let poll = try ws.run("platform", "poll")
+        #expect(poll.status == 0, "\(poll)")
+        #expect(poll.stdout.contains("\(numbers.count) acknowledgements and \(numbers.count) statuses recorded"), "\(poll)")
+        #expect(try ledger.platformFlows().allSatisfy { $0.flow.ackStatus == "Ok" && $0.flow.lifecycle == .deposited })
+        let quiet = try ws.run("platform", "poll")
+        #expect(quiet.stdout.contains("0 flows seen, 0 acknowledgements and 0 statuses recorded"), "\(quiet)")
+        let list = try ws.run("platform", "list", "--status", "deposited", "--format", "json", "--history")
+        #expect(list.status == 0, "\(list)")
+        let items = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+        #expect(items.count == numbers.count)
+        let history = try #require(items.first?["history"] as? [[String: Any]])
+        #expect(history.map { $0["kind"] as? String } == ["attempt", "acknowledgement", "lifecycle"], "\(history)")
+        let status = try ws.run("platform", "status")
+        #expect(status.status == 0 && status.stdout.contains("invoice deposited\t\(numbers.count)"), "\(status)")
+        // Every manual action is in the audit log.
+        let actions = try ledger.auditLog().map(\.action)
+        #expect(actions.filter { $0 == "platform submit" }.count == 2 && actions.contains("platform poll"))
+    }
+
+    @Test func networkErrorsTooManyRequestsAndServerErrorsAreRetriedWithBackOff() throws {
+        let ws = try PlatformWorkspace()
+        let numbers = try ws.issuedNumbers()
+        try ws.platform.fault("500", "503")
+        let first = try ws.run("platform", "submit")
+        // The 500 is retried later and the run goes on; the 503 says "slow down": the run stops there.
+        #expect(first.status == 1, "\(first)")
+        #expect(first.stdout.contains("retry\t\(numbers[0])\t\(numbers[0])\tHTTP 500"), "\(first)")
+        #expect(first.stdout.contains("retry\t\(numbers[1])\t\(numbers[1])\tHTTP 503"), "\(first)")
+        #expect(first.stdout.contains("stopped: the platform asked to slow down"), "\(first)")
+        let ledger = try ws.ledger()
+        let waiting = try ledger.platformFlows().filter { $0.flow.status == .pending && $0.flow.attempts == 1 }
+        #expect(waiting.count == 2 && waiting.allSatisfy { $0.flow.nextAttemptAt != nil && $0.flow.lastError != nil })
+        // Not due yet: a run now leaves them and submits the others.
+        let second = try ws.run("platform", "submit")
+        #expect(second.status == 0 && second.stdout.hasSuffix("\(numbers.count - 2) submitted, 0 to retry, 0 failed\n"), "\(second)")
+        // An hour later (the back-off of 1 min passed), a dropped connection then success.
+        try ws.platform.fault("drop")
+        let later = try ws.workspace().submitToPlatform(ledger: ledger, api: ws.api(), now: Date().addingTimeInterval(3600))
+        #expect(later.retrying.count == 1 && later.submitted.count == 1, "\(later.text)")
+        let last = try ws.workspace().submitToPlatform(ledger: ledger, api: ws.api(), now: Date().addingTimeInterval(7 * 3600))
+        #expect(last.submitted.count == 1, "\(last.text)")
+        #expect(try ws.platform.submittedCounts() == Dictionary(uniqueKeysWithValues: numbers.map { ($0, 1) }))
+        let events = try ledger.platformEvents(flowRow: try #require(waiting.first?.flow.id)).map(\.outcome)
+        #expect(events.first == "temporary" && events.last == "submitted", "\(events)")
+    }
+
+    @Test func aLostAnswerFollowedByAlreadyExistingFlowIsDeliveredOnce() throws {
+        let ws = try PlatformWorkspace()
+        let numbers = try ws.issuedNumbers()
+        // The platform stores the first flow, then the connection drops before its answer.
+        try ws.platform.fault("drop-after-store")
+        let first = try ws.run("platform", "submit")
+        #expect(first.status == 0, "\(first)")
+        #expect(first.stdout.contains("retry\t\(numbers[0])"), "\(first)")
+        let ledger = try ws.ledger()
+        let lost = try #require(try ledger.platformFlows().first { $0.flow.trackingId == numbers[0] })
+        #expect(lost.flow.status == .pending && lost.flow.flowId == nil)
+        // A person makes it due now (audit log); the platform answers AlreadyExistingFlow: delivered, not sent again.
+        let retry = try ws.run("platform", "retry", String(try #require(lost.flow.id)), "--actor", "alice")
+        #expect(retry.status == 0, "\(retry)")
+        #expect(retry.stdout.contains("already-submitted\t\(numbers[0])"), "\(retry)")
+        #expect(try ws.platform.submittedCounts()[numbers[0]] == 1)
+        let held = try #require(try ws.platform.state().flows.first { ($0["trackingId"] as? String) == numbers[0] })
+        let after = try #require(try ledger.platformFlows().first { $0.flow.trackingId == numbers[0] })
+        #expect(after.flow.status == .submitted && after.flow.flowId == held["flowId"] as? String, "the flowId is learnt from the search")
+        #expect(try ledger.platformEvents(flowRow: try #require(after.flow.id)).map(\.outcome) == ["temporary", "retry", "already-submitted"])
+        #expect(try ledger.auditLog().contains { $0.action == "platform retry" && $0.actor == "alice" })
+        // A submitted flow is final: retrying it by name is refused, nothing done.
+        let refused = try ws.run("platform", "retry", String(try #require(lost.flow.id)))
+        #expect(refused.status == 2 && refused.stderr.contains("a submitted flow is final"), "\(refused)")
+    }
+
+    @Test func aRejectedDocumentIsATaskForAPersonWithThePlatformsReasons() throws {
+        let ws = try PlatformWorkspace()
+        let numbers = try ws.issuedNumbers()
+        try ws.platform.reject(numbers[2], code: "InvalidSchema", message: "BR-FR-12 : le SIREN de l'acheteur est inconnu")
+        #expect(try ws.run("platform", "submit").status == 0)
+        let clean = try ws.run("platform", "list", "--status", "rejected")
+        #expect(clean.status == 0 && clean.stdout == "0 flows, 0 for a person\n", "not known before the search: \(clean)")
+        let poll = try ws.run("platform", "poll")
+        #expect(poll.status == 1, "a person must look: \(poll)")
+        let list = try ws.run("platform", "list", "--status", "rejected")
+        #expect(list.status == 1, "\(list)")
+        #expect(list.stdout.contains("\t\(numbers[2])\t\(numbers[2])\trejected\t"), "\(list)")
+        #expect(list.stdout.contains("InvalidSchema") && list.stdout.contains("BR-FR-12"), "\(list)")
+        #expect(list.stdout.hasSuffix("1 flows, 1 for a person\n"))
+        let json = try ws.run("platform", "list", "--status", "attention", "--format", "json")
+        #expect(json.status == 1 && json.stdout.contains("\"lifecycle_code\":\"213\"") && json.stdout.contains("\"needs_person\":true"), "\(json)")
+        // A refusal by the buyer (210) comes through the search too.
+        try ws.platform.lifecycle(numbers[3], status: "210", name: "Refusée",
+                                  reasons: [["reasonCode": "REF_CT", "reasonMessage": "Contrat inconnu"]])
+        #expect(try ws.run("platform", "poll").stdout.contains("status\t\(numbers[3])\t210"))
+        let refused = try ws.run("platform", "list", "--status", "refused")
+        #expect(refused.status == 1 && refused.stdout.contains("REF_CT"), "\(refused)")
+    }
+
+    @Test func aRequestTheAPIRefusesIsNeverRetried() throws {
+        let ws = try PlatformWorkspace()
+        let numbers = try ws.issuedNumbers()
+        try ws.platform.fault("400")
+        let first = try ws.run("platform", "submit")
+        #expect(first.status == 1 && first.stdout.contains("failed\t\(numbers[0])\t\(numbers[0])\tHTTP 400 MISSING_REQUIRED_FIELD"), "\(first)")
+        let ledger = try ws.ledger()
+        let failed = try ws.run("platform", "list", "--status", "failed")
+        #expect(failed.status == 1 && failed.stdout.contains(numbers[0]), "\(failed)")
+        // Days later it is still not tried again: a person decides.
+        let later = try ws.workspace().submitToPlatform(ledger: ledger, api: ws.api(), now: Date().addingTimeInterval(5 * 86400))
+        #expect(later.items.isEmpty)
+        #expect(try ws.platform.state().attempts.filter { ($0["trackingId"] as? String) == numbers[0] }.count == 1)
+        let retry = try ws.run("platform", "retry", "--all")
+        #expect(retry.status == 0 && retry.stdout.hasPrefix("1 made due now\nsubmitted\t\(numbers[0])"), "\(retry)")
+    }
+
+    @Test func eachPaymentAllocationSendsEncaisseeOnceAndItsRemovalAReversal() throws {
+        let ws = try PlatformWorkspace()
+        #expect(try ws.run("platform", "submit").status == 0)
+        let ledger = try ws.ledger()
+        let open = try ledger.openInvoices()
+        let invoice = try #require(open.first)
+        let csv = "reference;date;amount;debtor;iban;remittance\nB1;2026-11-20;\(invoice.balance);;;Facture \(invoice.number)\n"
+        try csv.write(to: ws.dir.appendingPathComponent("paiements.csv"), atomically: true, encoding: .utf8)
+        #expect(try ws.run("payments", "import", "paiements.csv", "--date", "2026-11-20").status == 0)
+        #expect(try ws.run("payments", "import", "paiements.csv", "--date", "2026-11-20").status == 0)
+        let collected = try ledger.platformFlows(kinds: [.collected])
+        #expect(collected.count == 1 && collected.first?.flow.amount == invoice.balance.cents)
+        let sent = try ws.run("platform", "submit")
+        #expect(sent.status == 0 && sent.stdout.contains("submitted\tENC-"), "\(sent)")
+        let payment = try #require(try ledger.payments().first { $0.reference == "B1" })
+        #expect(try ws.run("payments", "unmatch", String(payment.id), invoice.number).status == 0)
+        let reversal = try #require(try ledger.platformFlows(kinds: [.reversal]).first)
+        #expect(reversal.flow.amount == -invoice.balance.cents && reversal.flow.trackingId.hasPrefix("ANN-"))
+        #expect(try ws.run("platform", "submit").stdout.contains("submitted\tANN-"))
+        #expect(try ws.run("platform", "submit").stdout == "0 submitted, 0 to retry, 0 failed\n")
+        let lc = try ws.platform.state().flows.filter { ($0["flowType"] as? String) == "CustomerInvoiceLC" && ($0["flowDirection"] as? String) == "Out" }
+        #expect(lc.map { $0["amount"] as? String } == [LifecycleMessage.amountText(invoice.balance.cents), LifecycleMessage.amountText(-invoice.balance.cents)])
+        #expect(lc.allSatisfy { ($0["about"] as? String) == invoice.number && ($0["flowSyntax"] as? String) == "CDAR" })
+        #expect(try ws.run("platform", "poll").status == 0)
+        #expect(try ledger.platformFlows(kinds: [.collected, .reversal]).allSatisfy { $0.flow.ackStatus == "Ok" })
+    }
+
+    @Test func theDailyRunSubmitsAndReadsTheStatuses() throws {
+        let ws = try PlatformWorkspace()
+        let numbers = try ws.issuedNumbers()
+        try ws.platform.reject(numbers[0], code: "InvalidSchema", message: "refusé")
+        let r = try ws.run("run", "--date", "2026-11-03")
+        // The run issues the day's automatic documents too: every one issued by then is submitted in the same run.
+        let issued = try ws.issuedNumbers()
+        #expect(r.status == 1, "the rejection needs a person: \(r)")
+        #expect(r.stdout.contains("platform: \(issued.count) submitted, 0 to retry, 0 failed; "), "\(r)")
+        #expect(r.stdout.contains("1 for a person (`ardoise platform list`)"), "\(r)")
+        #expect(try ws.platform.submittedCounts() == Dictionary(uniqueKeysWithValues: issued.map { ($0, 1) }))
+        #expect(try ws.ledger().platformFlows().filter { $0.flow.lifecycle == .rejected }.map(\.flow.trackingId) == [numbers[0]])
+    }
+
+    @Test func eachERportingPeriodOfRegisterSalesIsReportedOnce() throws {
+        let ws = try PlatformWorkspace()
+        let r = try ws.run("ereporting", "--period", "2026-10")
+        #expect(r.status == 0, "\(r)")
+        #expect(r.stdout.hasSuffix("3 queued, 3 submitted, 0 to retry, 0 failed\n"), "\(r)")
+        #expect(r.stdout.hasPrefix("2026-10-01..2026-10-10\tER-20261001-20261010\tsubmitted\t"), "\(r)")
+        #expect(r.stdout.contains("2026-10-21..2026-10-31\tER-20261021-20261031\tsubmitted"), "\(r)")
+        let again = try ws.run("ereporting", "--period", "2026-10")
+        #expect(again.status == 0 && again.stdout.hasSuffix("0 queued, 0 submitted, 0 to retry, 0 failed\n"), "\(again)")
+        // The platform holds each period once, and what it holds adds up to what diners paid in October.
+        let reports = try ws.platform.state().flows.filter { ($0["flowType"] as? String) == "AggregatedCustomerTransactionReport" }
+        #expect(reports.compactMap { $0["trackingId"] as? String }.sorted() == ["ER-20261001-20261010", "ER-20261011-20261020", "ER-20261021-20261031"])
+        #expect(reports.allSatisfy { ($0["acknowledgement"] as? [String: Any])?["status"] as? String == "Ok" }, "\(reports)")
+        let month = try #require(Period(parsing: "2026-10"))
+        let paid = try ws.ledger().b2cTotals(month).map(\.paidTTC).reduce(0, +)
+        #expect(paid > 0)
+        let held = reports.compactMap { ($0["amount"] as? String).flatMap { Money($0) }?.cents }.reduce(0, +)
+        #expect(held == paid)
+        #expect(try ws.ledger().eReports().map(\.totalTtc).reduce(0, +) == paid)
+        #expect(try ws.ledger().auditLog().filter { $0.action == "ereporting queue" }.count == 3)
+        // A period that has not ended is not reported.
+        let early = try Executable.run(["ereporting", "--period", "2026-11"], in: ws.dir,
+                                       environment: ws.platform.environment.merging(["ARDOISE_TODAY": "2026-11-15"]) { $1 })
+        #expect(early.status == 0 && early.stdout.hasPrefix("2026-11-01..2026-11-10\t") && early.stdout.contains("1 queued"), "\(early)")
+    }
+
+    @Test func aCreditNoteIsSubmittedLikeAnInvoice() throws {
+        let ws = try PlatformWorkspace()
+        let numbers = try ws.issuedNumbers()
+        let credit = try ws.run("credit", numbers[4], "--reason", "erreur de tarif", "--date", "2026-11-02")
+        #expect(credit.status == 0, "\(credit)")
+        let note = try #require(try ws.issuedNumbers().first { !numbers.contains($0) })
+        let submit = try ws.run("platform", "submit")
+        #expect(submit.status == 0 && submit.stdout.contains("submitted\t\(note)\t\(note)"), "\(submit)")
+        #expect(try ws.platform.submittedCounts()[note] == 1)
+        #expect(try ws.ledger().outbox().isEmpty, "no e-mail with `transmission: platform`")
+    }
+
+    @Test func theSecretIsReadFromTheEnvironmentAndNeverPrinted() throws {
+        let ws = try PlatformWorkspace()
+        let missing = try Executable.run(["platform", "submit"], in: ws.dir)
+        #expect(missing.status == 2 && missing.stderr.contains("environment variable `\(TestPlatform.secretVariable)`, which is not set"), "\(missing)")
+        let wrong = try Executable.run(["platform", "submit"], in: ws.dir, environment: [TestPlatform.secretVariable: "not-it"])
+        #expect(wrong.status == 1 && wrong.stdout.contains("refused the client credentials"), "\(wrong)")
+        #expect(!(wrong.stdout + wrong.stderr).contains("not-it"))
+        #expect(try ws.ledger().platformFlows().allSatisfy { $0.flow.status == .pending })
+    }
+}
+
+/// `kill -9` of `ardoise platform submit` at random moments: after the rerun, every document is held by the platform
+/// exactly once and recorded as submitted. `ARDOISE_PLATFORM_KILL_TRIALS` sets the number of trials (5 by default).
+@Suite(.serialized) struct PlatformSubmissionSurvivesKills {
+    @Test func everyDocumentIsSubmittedExactlyOnce() throws {
+        let trials = Int(ProcessInfo.processInfo.environment["ARDOISE_PLATFORM_KILL_TRIALS"] ?? "") ?? 5
+        var generator = SystemRandomNumberGenerator()
+        var killedMidway = 0, lostAnswers = 0, interrupted = 0
+        for trial in 1...trials {
+            let ws = try PlatformWorkspace()
+            let numbers = try ws.issuedNumbers()
+            let process = Process()
+            guard let binary = Executable.url else { throw HarnessError("no `ardoise` binary beside the tests") }
+            process.executableURL = binary
+            process.arguments = ["platform", "submit"]
+            process.currentDirectoryURL = ws.dir
+            var environment = ProcessInfo.processInfo.environment
+            environment.merge(ws.platform.environment) { $1 }
+            process.environment = environment
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(UInt32.random(in: 20_000...1_200_000, using: &generator))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let before = try ws.platform.submittedCounts().count
+            if before > 0 && before < numbers.count { killedMidway += 1 }
+            // The next run, once a dead sender's lease is over.
+            let rerun = try ws.workspace().submitToPlatform(ledger: ws.ledger(), api: ws.api(), now: Date().addingTimeInterval(3600))
+            #expect(rerun.failed.isEmpty, "trial \(trial): \(rerun.text)")
+            lostAnswers += rerun.items.filter { $0.outcome == "already-submitted" }.count
+            interrupted += try ws.ledger().platformFlows().map { try ws.ledger().platformEvents(flowRow: $0.flow.id ?? 0) }
+                .filter { $0.contains { $0.outcome == "interrupted" } }.count
+            let counts = try ws.platform.submittedCounts()
+            #expect(counts == Dictionary(uniqueKeysWithValues: numbers.map { ($0, 1) }), "trial \(trial): \(counts)")
+            #expect(try ws.ledger().platformFlows().allSatisfy { $0.flow.status == .submitted }, "trial \(trial)")
+        }
+        print("platform kill campaign: \(trials) trials, \(killedMidway) killed mid-submission, \(interrupted) claims left by a killed sender "
+              + "taken again, \(lostAnswers) answers lost and recognised (AlreadyExistingFlow); every document held once")
+    }
+}
