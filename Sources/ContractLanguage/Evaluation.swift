@@ -23,6 +23,8 @@ public struct BilledLine: Sendable, Equatable {
     public var orderID: String?
     /// The order's revision it priced: the engine bills each revision once.
     public var orderRevision: Int? = nil
+    /// What the line was computed from (stored with it as typed columns).
+    public var basis: LineBasis
 }
 
 /// Revenue of the client that no term bills (T1): never dropped silently.

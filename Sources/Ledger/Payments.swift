@@ -401,7 +401,7 @@ extension Ledger {
             }
             let new = out.filter { $0.status == "new" }
             try appendAudit(db, at: now, actor: actor, action: "payments import", invoiceID: nil,
-                            details: "\(file): \(new.count) new, \(out.count - new.count) already imported")
+                            AuditParameters(["file": .text(file), "new": .of(new.count), "already": .of(out.count - new.count)]))
             return out
         }
     }
@@ -513,8 +513,8 @@ extension Ledger {
                 try db.execute(sql: "UPDATE payment SET transfer_entry_id = ? WHERE id = ?", arguments: [transfer, id])
             }
             try appendAudit(db, at: now, actor: actor, action: "payment match", invoiceID: out.first?.invoiceID,
-                            details: "payment \(id) (\(payment.reference), \(payment.amount)): "
-                                + out.map { "\($0.number) \($0.amount)" }.joined(separator: ", "))
+                            AuditParameters(["payment": .integer(id), "reference": .text(payment.reference), "amount": .of(payment.amount),
+                                             "documents": .list(out.map(\.number)), "amounts": .list(out.map { "\($0.amount.cents)" })]))
             return out
         }
     }
@@ -535,7 +535,7 @@ extension Ledger {
             try db.execute(sql: sql, arguments: args)
             let n = db.changesCount
             try appendAudit(db, at: now, actor: actor, action: "payment unmatch", invoiceID: invoiceIDs?.first,
-                            details: "payment \(id): \(n) allocation\(n == 1 ? "" : "s") removed")
+                            AuditParameters(["payment": .integer(id), "removed": .of(n)]))
             return n
         }
     }

@@ -427,6 +427,8 @@ enum Schema {
         registerBilledOnce(&migrator)
         registerAmountBounds(&migrator)
         registerMailClaims(&migrator)
+        Ledger.registerAuditParameters(&migrator)
+        LineBasisMigration.register(&migrator)
         return migrator
     }
 }

@@ -119,7 +119,7 @@ import TestSupport
                                                     "v10 users and permissions", "v11 daily revenue", "v12 payments", "v13 reminders",
                                                     "v14 login attempt address", "v15 import conflicts",
                                                     "v15 ledger identity", "v15 ledger guards", "v15 billed once",
-                                                    "v15 amount bounds", "v15 mail claims"])
+                                                    "v15 amount bounds", "v15 mail claims", "v16 audit parameters", "v16 line basis"])
         let mode = try ledger.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
         let fk = try ledger.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA foreign_keys") }
