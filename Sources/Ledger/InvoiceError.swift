@@ -91,7 +91,7 @@ public enum InvoiceError: CommandFailure, Sendable, Equatable {
 
     public var kind: Kind {
         switch self {
-        case .noInvoice, .noLine: .notFound
+        case .noInvoice: .notFound
         case .notProforma, .monthClosed, .revenueCorrected, .orderChanged, .datedBeforeLast, .proformasPending, .creditOfNotIssued,
              .creditOfCreditNote, .lineCreditedInFull, .lineCreditTooMuch, .creditTooMuch: .conflict
         default: .refused

@@ -26,6 +26,12 @@ extension French {
     /// `2026-10` → `octobre 2026` (as typed when it is not a month).
     static func month(_ code: String) -> String { Period(parsing: code)?.frenchName ?? code }
 
+    /// `de novembre 2026`, `d'octobre 2026`: the month after « de », elided before a vowel.
+    static func ofMonth(_ code: String) -> String {
+        let name = month(code)
+        return name.first.map { "aeiouéâ".contains($0) } == true ? "d'\(name)" : "de \(name)"
+    }
+
     static func document(_ k: DocumentKind) -> String { k == .creditNote ? "l'avoir" : "la facture" }
 
     static func refusal(_ e: InvoiceError) -> String {
@@ -41,8 +47,8 @@ extension French {
             case .edit: return "Ce document \(state) : un document émis ne change jamais ; faites un avoir (document \(id))."
             }
         case .monthClosed(let month, let day, let what):
-            guard let day, let what else { return "Le mois de \(self.month(month)) est clôturé : rien ne peut y être émis." }
-            return "Le mois de \(self.month(month)) est clôturé : \(what == .creditNote ? "un avoir" : "un document") daté du \(day.french) ne peut pas être fait."
+            guard let day, let what else { return "Le mois \(ofMonth(month)) est clôturé : rien ne peut y être émis." }
+            return "Le mois \(ofMonth(month)) est clôturé : \(what == .creditNote ? "un avoir" : "un document") daté du \(day.french) ne peut pas être fait."
         case .revenueCorrected(let id, let n):
             return "Les revenus de la proforma \(id) ont été corrigés depuis sa génération (\(count(n, "jour-site", "jours-site"))) : générez-la à nouveau."
         case .orderChanged(let order, let id, let priced, let now, let origin, _, _):
@@ -53,7 +59,7 @@ extension French {
             return "Impossible d'émettre \(what) le \(day.french) : le dernier document de la série\(series.map { " \($0)" } ?? ""), \(last), "
                 + "est daté du \(date(lastDate)) et les numéros suivent les dates ; émettez-le à partir du \(date(lastDate))."
         case .proformasPending(let n, let month):
-            return "\(count(n, "proforma", "proformas")) de \(self.month(month)) \(n > 1 ? "attendent" : "attend") : validez-les ou écartez-les d'abord."
+            return "\(count(n, "proforma", "proformas")) \(ofMonth(month)) \(n > 1 ? "attendent" : "attend") : validez-les ou écartez-les d'abord."
         case .creditOfNotIssued(let number, let status):
             return "\(number) est \(status == .proforma ? "une proforma" : "écarté") : seule une facture émise peut recevoir un avoir (une proforma se modifie ou s'écarte)."
         case .creditOfCreditNote(let number): return "\(number) est un avoir : seule une facture peut recevoir un avoir."
@@ -111,8 +117,8 @@ extension French {
     static func refusal(_ e: ClosingError) -> String {
         switch e {
         case .notEnded(let m, let today):
-            return "Le mois de \(month(m)) n'est pas terminé le \(today.french) : un mois se clôture une fois fini."
-        case .alreadyClosed(let m): return "Le mois de \(month(m)) est déjà clôturé (un mois clôturé ne se rouvre jamais)."
+            return "Le mois \(ofMonth(m)) n'est pas terminé le \(today.french) : un mois se clôture une fois fini."
+        case .alreadyClosed(let m): return "Le mois \(ofMonth(m)) est déjà clôturé (un mois clôturé ne se rouvre jamais)."
         }
     }
 }
