@@ -80,6 +80,17 @@ public enum InvoiceError: CommandFailure, Sendable, Equatable {
         case overflow(MoneyOverflow)
     }
 
+    /// A discarded document has no PDF nor XML.
+    case discardedHasNoDocument(id: Int64)
+    /// A proforma is not an invoice: it has no e-invoice (its PDF is printed).
+    case proformaHasNoEInvoice(id: Int64)
+    /// No payment with this id.
+    case noPayment(Int64)
+    /// What was left of the payment is allocated already.
+    case paymentFullyAllocated(Int64)
+    /// The invoice owes nothing.
+    case owesNothing(number: String)
+
     /// Not yet given its own case: the message, in English, for both readers.
     case other(String)
 
@@ -91,9 +102,10 @@ public enum InvoiceError: CommandFailure, Sendable, Equatable {
 
     public var kind: Kind {
         switch self {
-        case .noInvoice: .notFound
+        case .noInvoice, .noPayment: .notFound
         case .notProforma, .monthClosed, .revenueCorrected, .orderChanged, .datedBeforeLast, .proformasPending, .creditOfNotIssued,
-             .creditOfCreditNote, .lineCreditedInFull, .lineCreditTooMuch, .creditTooMuch: .conflict
+             .creditOfCreditNote, .lineCreditedInFull, .lineCreditTooMuch, .creditTooMuch, .discardedHasNoDocument, .paymentFullyAllocated,
+             .owesNothing: .conflict
         default: .refused
         }
     }
@@ -168,6 +180,12 @@ public enum InvoiceError: CommandFailure, Sendable, Equatable {
             }
         case .noReceivableAccount(let document, let proforma, let client, let customer):
             return "\(document ?? "proforma \(proforma) of \(client)") cannot be posted: customer `\(customer)` has no receivable account in the settings"
+        case .discardedHasNoDocument(let id): return "document \(id) was discarded: it has no document"
+        case .proformaHasNoEInvoice(let id):
+            return "document \(id) is a proforma: it is not an invoice and has no e-invoice; `ardoise invoices pdf \(id)` prints it"
+        case .noPayment(let id): return "no payment \(id)"
+        case .paymentFullyAllocated(let id): return "payment \(id) is fully allocated: unmatch it first"
+        case .owesNothing(let number): return "\(number) owes nothing"
         case .other(let message): return message
         }
     }

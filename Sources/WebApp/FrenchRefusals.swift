@@ -99,6 +99,11 @@ extension French {
             return "« \(text) » : \(why)."
         case .noReceivableAccount(let document, let proforma, _, let customer):
             return "\(document ?? "La proforma \(proforma)") ne peut pas être passée en comptabilité : le client « \(customer) » n'a pas de compte client dans les réglages."
+        case .discardedHasNoDocument(let id): return "Le document \(id) a été écarté : il n'a ni PDF ni XML."
+        case .proformaHasNoEInvoice: return "Une proforma n'est pas une facture : elle n'a pas de facture électronique (XML), seulement un PDF."
+        case .noPayment(let id): return "Aucun paiement \(id)."
+        case .paymentFullyAllocated(let id): return "Le paiement \(id) est entièrement rapproché : annulez d'abord un rapprochement."
+        case .owesNothing(let number): return "\(number) ne doit plus rien."
         case .other(let message): return message  // not typed yet: the engine's words
         }
     }

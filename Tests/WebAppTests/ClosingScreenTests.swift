@@ -39,7 +39,7 @@ import WebApp
             #expect(!after.text.contains("id=\"form-cloture\""), "a closed month is final")
             let again = try await send(client, .post, "/cloture", as: accountant, form: [("mois", "2026-10"), ("motif", "encore")])
             // A closed month is a conflict, said in French, without the engine's English.
-            #expect(again.status == .conflict && again.text.contains("Le mois d'octobre 2026 est déjà clôturé (un mois clôturé ne se rouvre jamais)."),
+            #expect(again.status == .conflict && again.text.contains("Le mois d&#39;octobre 2026 est déjà clôturé (un mois clôturé ne se rouvre jamais)."),
                     "\(again.status) \(again.text)")
             #expect(!again.text.contains("already closed"))
             #expect(try await send(client, .get, "/cloture?mois=2026-W42", as: accountant).status == .unprocessableContent)

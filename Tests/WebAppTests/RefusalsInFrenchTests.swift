@@ -32,7 +32,8 @@ import TestSupport
         .notAnIssuedInvoice("FA-3"), .invoiceOfAnotherClient(number: "FA-3", client: "C1", expected: "C2"),
         .doesNotAddUp(kind: .invoice, client: "C1", period: "2026-10", overflow: MoneyOverflow("1 × 2")), .lastLine,
         .noNumberSeries("ZZ"), .lineText(text: "Plat|x|1|10", problem: .quantityNotWhole("x")),
-        .noReceivableAccount(document: nil, proforma: 3, client: "C1", customer: "C1"),
+        .noReceivableAccount(document: nil, proforma: 3, client: "C1", customer: "C1"), .discardedHasNoDocument(id: 3),
+        .proformaHasNoEInvoice(id: 3), .noPayment(4), .paymentFullyAllocated(4), .owesNothing(number: "FA-1"),
     ]
 
     @Test func everyTypedRefusalHasItsFrenchWithoutACommandLine() {
@@ -60,13 +61,13 @@ import TestSupport
             let noLine = try await send(client, .post, "/factures/\(f.issued)/avoir", as: accountant,
                                         form: [("confirme", "1"), ("motif", "geste"), ("ligne", "99")])
             #expect(noLine.status == .unprocessableContent, "\(noLine.status)")
-            #expect(noLine.text.contains("\(number) n'a pas de ligne 99 (lignes 1 à \(issued.lines.count))."), "\(noLine.text)")
+            #expect(noLine.text.contains("\(number) n&#39;a pas de ligne 99 (lignes 1 à \(issued.lines.count))."), "\(noLine.text)")
             // A conflict: more than what is left of the line.
             let tooMuch = Money(cents: line.net + 100)
             let over = try await send(client, .post, "/factures/\(f.issued)/avoir", as: accountant,
                                       form: [("confirme", "1"), ("motif", "geste"), ("ligne", "\(line.position)"), ("montant-\(line.position)", tooMuch.description)])
             #expect(over.status == .conflict, "\(over.status)")
-            #expect(over.text.contains("La ligne \(line.position) de \(number) n'a plus que"), "\(over.text)")
+            #expect(over.text.contains("La ligne \(line.position) de \(number) n&#39;a plus que"), "\(over.text)")
             #expect(!over.text.contains("left to credit") && !over.text.contains("ardoise "))
             // The menu and the sign-out stay on the error page.
             #expect(over.text.contains("/deconnexion"))
