@@ -7,12 +7,30 @@ import Ledger
 /// person looks, and validates it with `--force --reason` if it is right).
 /// Names the proforma by its id: it has no number, and none was given.
 public struct IssueRefusal: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Why, as facts: the CLI words them in English (`message`), the web app in French.
+    public enum Reason: Sendable, Equatable {
+        /// A line's VAT rate the settings cannot post (`known`: those they can).
+        case rateNotPostable(line: Int, label: String, rate: VATRate, known: [VATRate])
+        /// Past the amount limits or the sign rules.
+        case amounts(AmountRefusal)
+    }
     public var proforma: Int64
-    public var message: String
+    public var reason: Reason
     /// Whether `--force --reason` validates it anyway (amounts past the limits only).
     public var forceable: Bool
     /// Nothing was issued (exit status 2).
     public var exitStatus: Int32 { 2 }
+    /// The English words, without the command-line hint.
+    public var message: String {
+        switch reason {
+        case .rateNotPostable(let line, let label, let rate, let known):
+            return "\(name), line \(line) \"\(label)\": VAT rate \(rate) % is not a rate of the settings (\(known.map(\.description).joined(separator: ", "))): "
+                + "correct the source (the event order, the contract) and bill it again, or discard it"
+        case .amounts(let refusal): return "\(refusal)"
+        }
+    }
+    /// The proforma, as the English names it (`invoice proforma 12 of C0001`).
+    public var name: String
     public var description: String { message + (forceable ? "; if it is right, validate it with `--force --reason \"why\"`" : "") }
 }
 
@@ -29,9 +47,8 @@ extension BillingEngine {
         let name = "\(i.type == .creditNote ? "credit note" : "invoice") proforma \(id) of \(i.client)"
         let rates = postableRates
         for l in stored.lines where !rates.contains(l.rate) {
-            let known = rates.sorted().map(\.description).joined(separator: ", ")
-            return IssueRefusal(proforma: id, message: "\(name), line \(l.position) \"\(l.label)\": VAT rate \(l.rate) % is not a rate of the settings (\(known)): "
-                                + "correct the source (the event order, the contract) and bill it again, or discard it", forceable: false)
+            return IssueRefusal(proforma: id, reason: .rateNotPostable(line: l.position, label: l.label, rate: l.rate, known: rates.sorted()),
+                                forceable: false, name: name)
         }
         let lines = stored.lines.map { (net: $0.netAmount, vat: $0.rate) }
         let limits = forced ? AmountLimits(maxLineHT: Money(cents: .max), maxDocumentTTC: Money(cents: .max)) : settings.limits
@@ -40,9 +57,9 @@ extension BillingEngine {
         } catch {
             switch error.reason {
             case .lineAboveLimit, .documentAboveLimit:
-                return IssueRefusal(proforma: id, message: "\(error)", forceable: true)
+                return IssueRefusal(proforma: id, reason: .amounts(error), forceable: true, name: name)
             default:
-                return IssueRefusal(proforma: id, message: "\(error)", forceable: false)
+                return IssueRefusal(proforma: id, reason: .amounts(error), forceable: false, name: name)
             }
         }
         return nil
@@ -71,7 +88,7 @@ extension BillingEngine {
             let net: Money
             do throws(MoneyOverflow) { net = try l.unitPrice.times(l.quantity) } catch { throw AmountRefusal(document: "\(document), line \(i + 1)", reason: .overflow(error)) }
             lines.append(NewInvoiceLine(label: l.label, quantity: l.quantity, unitPrice: l.unitPrice, net: net, vat: l.vat, service: service,
-                                        explanation: explanation))
+                                        explanation: explanation, basis: LineBasis(.typedIn)))
         }
         _ = try settings.limits.check(lines.map { ($0.net, $0.vat) }, creditNote: kind == .creditNote, positiveLines: kind == .creditNote,
                                       document: document)

@@ -30,9 +30,19 @@ public struct ClosingReport: Sendable {
     public var totalVAT: Money { vat.map(\.vat).sum() }
 }
 
-/// Why a month cannot be closed at all.
-public struct ClosingError: Error, CustomStringConvertible, Sendable {
-    public var description: String
+/// Why a month cannot be closed at all: the CLI words it in English (`description`), the web app in French.
+public enum ClosingError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The month has not ended on `today` (a refusal).
+    case notEnded(month: String, today: Day)
+    /// The month is closed already, for good (a conflict).
+    case alreadyClosed(month: String)
+
+    public var description: String {
+        switch self {
+        case .notEnded(let month, let today): "\(month) has not ended on \(today): a month is closed once it is over"
+        case .alreadyClosed(let month): "\(month) is already closed (a closed month is never reopened)"
+        }
+    }
 }
 
 extension UnbilledReport.Item {
@@ -50,7 +60,7 @@ extension BillingEngine {
     /// Runs the checks of `month` and computes its totals; writes nothing.
     public func closingReport(month: Period, today: Day) throws -> ClosingReport {
         guard today > month.end else {
-            throw ClosingError(description: "\(Ledger.monthCode(month)) has not ended on \(today): a month is closed once it is over")
+            throw ClosingError.notEnded(month: Ledger.monthCode(month), today: today)
         }
         let alreadyClosed = try ledger.isClosed(month: Ledger.monthCode(month))
         let facts = try ledger.monthFacts(month)
@@ -109,12 +119,12 @@ extension BillingEngine {
     public func close(month: Period, today: Day, forceReason: String?, dryRun: Bool) throws -> ClosingReport {
         var report = try closingReport(month: month, today: today)
         if report.closed, !dryRun {
-            throw ClosingError(description: "\(Ledger.monthCode(month)) is already closed (a closed month is never reopened)")
+            throw ClosingError.alreadyClosed(month: Ledger.monthCode(month))
         }
         guard !dryRun, report.passed || forceReason != nil else { return report }
-        let summary = "\(report.series.map { "\($0.series) \($0.first)…\($0.last) (\($0.count))" }.joined(separator: ", ")); "
-            + "\(report.totalHT) HT, \(report.totalVAT) VAT"
-        try ledger.close(month: month, by: actor, forcedReason: report.passed ? nil : forceReason, summary: summary)
+        try ledger.close(month: month, by: actor, forcedReason: report.passed ? nil : forceReason,
+                         numbers: report.series.map { (first: $0.first, last: $0.last, count: $0.count) },
+                         totalHT: report.totalHT, totalVAT: report.totalVAT)
         report.closed = true
         report.forcedReason = report.passed ? nil : forceReason
         return report

@@ -81,8 +81,8 @@ extension BillingEngine {
                 changed = true
                 let delta = LineTally.difference(from: b, to: a) { old, new in
                     func billed(_ e: LineTally.Entry?) -> String { e.map { "\($0.quantity) for \($0.net)" } ?? "nothing" }
-                    return "late revenue for \(period.frenchName), priced by the contract as it stands: "
-                        + "billed \(billed(old)) on the revenue as invoiced, \(billed(new)) on the revenue now"
+                    return EngineWording.worded("late revenue for \(period.frenchName), priced by the contract as it stands: "
+                        + "billed \(billed(old)) on the revenue as invoiced, \(billed(new)) on the revenue now")
                 }.map { l -> NewInvoiceLine in
                     var l = l
                     l.label = "Régularisation \(period.frenchName) : \(l.label)"

@@ -46,23 +46,25 @@ extension BillingEngine {
     public func credit(invoice number: String, selections: [CreditSelection] = [], reason: String, on day: Day,
                        issue: Bool = true, now: Date = Date()) throws -> (id: Int64, number: String?) {
         // Nothing is dated in a closed month, nor before the last document of the series: refused before anything is written.
-        try refuseClosedMonth(day, what: "a credit note")
+        try refuseClosedMonth(day, what: .creditNote)
         if issue, let last = try ledger.lastIssued(series: series(for: .creditNote)), last.day > day {
-            throw InvoiceError("a credit note cannot be issued on \(day): the last document of its series, \(last.number), is dated \(last.day); nothing done")
+            throw InvoiceError.datedBeforeLast(kind: .creditNote, id: nil, client: nil, day: day, series: nil, last: last.number, lastDate: "\(last.day)")
         }
-        guard let stored = try ledger.invoice(idOrNumber: number) else { throw InvoiceError("no invoice `\(number)`") }
+        guard let stored = try ledger.invoice(idOrNumber: number) else { throw InvoiceError.noInvoice(number) }
         let invoice = stored.invoice
         guard invoice.status == .issued, let invoiceNumber = invoice.number else {
-            throw InvoiceError("\(number) is a \(invoice.status.rawValue): only an issued invoice is credited (a proforma is edited or discarded)")
+            throw InvoiceError.creditOfNotIssued(number: number, status: invoice.status)
         }
-        guard invoice.type == .invoice else { throw InvoiceError("\(invoiceNumber) is a credit note: only an invoice is credited") }
-        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw InvoiceError("a credit note needs a reason") }
+        guard invoice.type == .invoice else { throw InvoiceError.creditOfCreditNote(number: invoiceNumber) }
+        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw InvoiceError.reasonRequired }
         // A credit note of this invoice an interrupted `credit` left waiting (killed between making it and
         // issuing it): a rerun with the same reason issues it instead of making a second one (see below).
         let earlier = try ledger.creditNotes(of: invoice.id!)
         let leftWaiting = !issue ? [] : earlier.filter { note in
             note.invoice.status == .proforma && note.invoice.origin == .credit && !note.lines.isEmpty
-                && note.lines.allSatisfy { $0.explanation.hasSuffix(": \(reason)") }
+                && note.lines.allSatisfy { l in
+                    stored.lines.contains { creditExplanation(line: $0.position, of: invoiceNumber, issued: invoice.issueDate, reason: reason) == l.explanation }
+                }
         }
         let counted = earlier.filter { note in !leftWaiting.contains { $0.invoice.id == note.invoice.id } }
         // What earlier credit notes of this invoice already credited, by line.
@@ -81,18 +83,19 @@ extension BillingEngine {
         var lines: [NewInvoiceLine] = []
         for sel in chosen {
             guard let l = stored.lines.first(where: { $0.position == sel.line }) else {
-                throw InvoiceError("\(invoiceNumber) has no line \(sel.line) (lines 1–\(stored.lines.count))")
+                throw InvoiceError.noLine(document: invoiceNumber, line: sel.line, lines: stored.lines.count)
             }
             let original = NewInvoiceLine(l)
             let already = credited.net(of: creditKey(original)) + lines.filter { creditKey($0) == creditKey(original) }.map(\.net).sum()
             let left = original.net - already
-            guard original.net > .zero else { throw InvoiceError("line \(sel.line) of \(invoiceNumber) is not a positive amount: it cannot be credited") }
+            guard original.net > .zero else { throw InvoiceError.lineNotPositive(line: sel.line, number: invoiceNumber) }
             var c = original
-            c.explanation = "credits line \(sel.line) of \(invoiceNumber) of \(invoice.issueDate): \(reason)"
+            c.explanation = creditExplanation(line: sel.line, of: invoiceNumber, issued: invoice.issueDate, reason: reason)
+            c.basis = LineBasis(.credit)
             if let amount = sel.amount {
-                guard amount > .zero else { throw InvoiceError("the amount to credit on line \(sel.line) must be positive") }
+                guard amount > .zero else { throw InvoiceError.creditAmountNotPositive(line: sel.line) }
                 guard amount <= left else {
-                    throw InvoiceError("line \(sel.line) of \(invoiceNumber) has \(left) HT left to credit (of \(original.net)): \(amount) is too much")
+                    throw InvoiceError.lineCreditTooMuch(line: sel.line, number: invoiceNumber, left: left, of: original.net, asked: amount)
                 }
                 if amount != original.net {
                     c.label = "\(original.label) (avoir partiel)"
@@ -103,7 +106,7 @@ extension BillingEngine {
                 c.net = amount
             } else {
                 guard already == .zero else {
-                    guard left > .zero else { throw InvoiceError("line \(sel.line) of \(invoiceNumber) is already credited in full") }
+                    guard left > .zero else { throw InvoiceError.lineCreditedInFull(line: sel.line, number: invoiceNumber) }
                     c.label = "\(original.label) (solde)"
                     c.quantity = 1
                     c.unitPrice = try left.asPrice
@@ -120,7 +123,7 @@ extension BillingEngine {
         let creditedBefore = counted.map { Money(cents: $0.invoice.totalHt) }.sum()
         let asked = lines.map(\.net).sum()
         guard creditedBefore + asked <= Money(cents: invoice.totalHt) else {
-            throw InvoiceError("\(invoiceNumber) is \(Money(cents: invoice.totalHt)) HT and credit notes already credit \(creditedBefore) HT: \(asked) HT more is too much")
+            throw InvoiceError.creditTooMuch(number: invoiceNumber, total: Money(cents: invoice.totalHt), credited: creditedBefore, waiting: nil, asked: asked)
         }
         func same(_ a: [NewInvoiceLine], _ b: [NewInvoiceLine]) -> Bool {
             a.map { [$0.label, "\($0.quantity)", "\($0.unitPrice)", "\($0.net)", "\($0.vat)"] }
@@ -132,16 +135,22 @@ extension BillingEngine {
         // Not the same credit: the waiting ones count again, as any live credit note does.
         let waitingHT = leftWaiting.map { Money(cents: $0.invoice.totalHt) }.sum()
         guard creditedBefore + waitingHT + asked <= Money(cents: invoice.totalHt) else {
-            throw InvoiceError("\(invoiceNumber) is \(Money(cents: invoice.totalHt)) HT and credit notes already credit \(creditedBefore + waitingHT) HT (\(waitingHT) waiting): \(asked) HT more is too much")
+            throw InvoiceError.creditTooMuch(number: invoiceNumber, total: Money(cents: invoice.totalHt), credited: creditedBefore + waitingHT,
+                                             waiting: waitingHT, asked: asked)
         }
         let new = NewInvoice(type: .creditNote, series: series(for: .creditNote), client: invoice.client, payer: invoice.payer,
                              site: invoice.site, period: invoice.period ?? Period(start: day, end: day), issueDate: day, dueDate: day,
                              paymentTerms: invoice.paymentTerms, poNumber: invoice.poNumber, orderId: invoice.orderId,
                              orderRevision: invoice.orderRevision, creditedInvoiceId: invoice.id, origin: .credit, lines: lines)
-        guard let id = try ledger.createProforma(new, actor: actor, at: now) else { throw InvoiceError("the credit note was not stored") }
-        try ledger.audit(actor: actor, action: "credit", invoiceID: id, details: "credit note for \(invoiceNumber): \(reason)", at: now)
+        guard let id = try ledger.createProforma(new, actor: actor, at: now) else { throw LedgerError.internalInconsistency("the credit note was not stored") }
+        try ledger.audit(actor: actor, action: "credit", invoiceID: id, AuditParameters(["credited": .text(invoiceNumber), "reason": .text(reason)]), at: now)
         guard issue else { return (id, nil) }
         return (id, try validate(ids: [id], on: day, now: now).first)
+    }
+
+    /// The explanation of a credit note's line (compared whole, never parsed: a rerun recognises its own waiting note by it).
+    func creditExplanation(line: Int, of number: String, issued: String, reason: String) -> String {
+        EngineWording.worded("credits line \(line) of \(number) of \(issued): \(reason)")
     }
 
     /// The key under which a credit note line counts against the invoice line it credits.
@@ -156,36 +165,36 @@ extension BillingEngine {
 
     /// Creates a document typed in by finance staff, as a proforma to validate.
     public func createManual(_ doc: ManualDocument, reason: String, on day: Day, now: Date = Date()) throws -> Int64 {
-        try refuseClosedMonth(day, what: "a document")
+        try refuseClosedMonth(day, what: nil)
         guard let client = settings.clients.first(where: { $0.code == doc.client }) else {
-            throw InvoiceError("no client `\(doc.client)` in the settings")
+            throw InvoiceError.unknownClient(doc.client)
         }
         if let payer = doc.payer, !client.payers.contains(where: { $0.code == payer }) {
-            throw InvoiceError("`\(payer)` is not a payer of \(doc.client)")
+            throw InvoiceError.notAPayer(payer: payer, client: doc.client)
         }
-        guard !doc.lines.isEmpty else { throw InvoiceError("a document needs at least one line") }
+        guard !doc.lines.isEmpty else { throw InvoiceError.noLines }
         for l in doc.lines where !VATRate.frenchRates.contains(l.vat) {
-            throw InvoiceError("line \"\(l.label)\": \(l.vat)% is not a French VAT rate (\(VATRate.frenchRates.map(\.description).joined(separator: ", ")))")
+            throw InvoiceError.notFrenchRate(label: l.label, rate: l.vat)
         }
         var credited: Invoice?
         if doc.type == .creditNote {
-            guard let ref = doc.credits else { throw InvoiceError("a credit note names the invoice it credits (`--credits NUMBER`)") }
+            guard let ref = doc.credits else { throw InvoiceError.creditNamesNoInvoice }
             guard let inv = try ledger.invoice(idOrNumber: ref)?.invoice, inv.status == .issued, inv.type == .invoice else {
-                throw InvoiceError("`\(ref)` is not an issued invoice")
+                throw InvoiceError.notAnIssuedInvoice(ref)
             }
-            guard inv.client == doc.client else { throw InvoiceError("\(ref) is an invoice of \(inv.client), not of \(doc.client)") }
+            guard inv.client == doc.client else { throw InvoiceError.invoiceOfAnotherClient(number: ref, client: inv.client, expected: doc.client) }
             credited = inv
         }
         // Bounded, checked against the settings' limits and the sign rules before anything is written.
         let lines = try typedLines(doc.lines, kind: doc.type,
                                    document: "the manual \(doc.type == .creditNote ? "credit note" : "invoice") for \(doc.client)",
-                                   service: doc.period, explanation: "typed in: \(reason)")
+                                   service: doc.period, explanation: EngineWording.worded("typed in: \(reason)"))
         let terms = contracts[doc.client]?.contract.paymentTerms(for: doc.payer ?? credited?.payer) ?? .onReceipt
         let new = NewInvoice(type: doc.type, series: series(for: doc.type), client: doc.client, payer: doc.payer ?? credited?.payer,
                              period: doc.period, issueDate: day, dueDate: terms.dueDate(issuedOn: day), paymentTerms: terms.description,
                              poNumber: doc.poNumber ?? credited?.poNumber, creditedInvoiceId: credited?.id, origin: .manual, lines: lines)
-        guard let id = try ledger.createProforma(new, actor: actor, at: now) else { throw InvoiceError("the document was not stored") }
-        try ledger.audit(actor: actor, action: "manual", invoiceID: id, details: reason, at: now)
+        guard let id = try ledger.createProforma(new, actor: actor, at: now) else { throw LedgerError.internalInconsistency("the document was not stored") }
+        try ledger.audit(actor: actor, action: "manual", invoiceID: id, AuditParameters(["reason": .text(reason)]), at: now)
         return id
     }
 }
@@ -199,8 +208,8 @@ extension LineTally {
 
 extension BillingEngine {
     /// A document dated `day` in a closed month is refused before anything is written.
-    func refuseClosedMonth(_ day: Day, what: String) throws {
+    func refuseClosedMonth(_ day: Day, what: DocumentKind?) throws {
         let month = String(day.description.prefix(7))
-        if try ledger.isClosed(month: month) { throw InvoiceError("\(month) is closed: \(what) dated \(day) cannot be made") }
+        if try ledger.isClosed(month: month) { throw InvoiceError.monthClosed(month: month, day: day, what: what ?? .invoice) }
     }
 }

@@ -341,7 +341,7 @@ public struct BillingEngine: Sendable {
             let prepared = try render.map { try prerender(batch, on: day, now: now, render: $0) } ?? [:]
             for id in batch {
                 do {
-                    guard let stored = try ledger.invoice(id: id) else { throw InvoiceError("no invoice \(id)") }
+                    guard let stored = try ledger.invoice(id: id) else { throw InvoiceError.noInvoice("\(id)") }
                     // Refused before a number is taken: the message names the proforma, never a number.
                     var forced: IssueRefusal?
                     if stored.invoice.status == .proforma, let refusal = issueRefusal(stored) {
@@ -362,9 +362,9 @@ public struct BillingEngine: Sendable {
                                                   // `transmission: platform`: the platform delivers it, no e-mail is queued.
                                                   mail: settings.transmission.usesEmail ? outboxRequest(for: stored.invoice) : nil,
                                                   posting: posting, render: renderOnce)
-                    if let forced, let reason {
+                    if forced != nil, let reason {
                         try ledger.audit(actor: actor, action: "validate-past-limits", invoiceID: id,
-                                         details: "\(number) issued past the amount limits (\(forced.message)): \(reason)", at: now)
+                                         AuditParameters(["number": .text(number), "reason": .text(reason)]), at: now)
                     }
                     out.append((id, .success(number)))
                 } catch {
@@ -407,7 +407,7 @@ extension BilledLine {
     var asNewLine: NewInvoiceLine {
         NewInvoiceLine(label: label, quantity: quantity, unitPrice: unitPrice, net: net, vat: vat, revenueType: revenueType, site: site,
                        service: servicePeriod, termLine: termLine, explanation: explanation, orderId: orderID,
-                       orderRevision: orderRevision, grossUnitPrice: grossUnitPrice)
+                       orderRevision: orderRevision, grossUnitPrice: grossUnitPrice, basis: basis)
     }
 }
 

@@ -39,10 +39,11 @@ extension BillingEngine {
             for doc in try ledger.documents(orderID: order.id)
             where doc.invoice.status == .proforma && doc.invoice.origin == .events && (doc.invoice.orderRevision ?? 0) <= order.revision
                 && !keys.contains(doc.invoice.generationKey ?? "") {
-                try ledger.discard(id: doc.invoice.id!, reason: "order \(order.id) revision \(order.revision) supersedes it", actor: actor, at: now)
+                guard let id = doc.invoice.id else { continue }
+                try ledger.discard(id: id, supersededBy: order.id, revision: order.revision, actor: actor, at: now)
             }
-            if let reason = decision.settledWithoutDocument {
-                try ledger.markOrderChecked(orderID: order.id, revision: order.revision, reason: reason, actor: actor, at: now)
+            if let settlement = decision.settledWithoutDocument {
+                try ledger.markOrderChecked(orderID: order.id, revision: order.revision, settlement, actor: actor, at: now)
             }
             if let note = decision.note { report.notes.append(note) }
             drafts += decision.drafts
@@ -55,7 +56,7 @@ extension BillingEngine {
     /// (settled with a reason), or waiting (neither).
     struct OrderDecision {
         var drafts: [NewInvoice] = []
-        var settledWithoutDocument: String?
+        var settledWithoutDocument: OrderSettlement?
         var note: String?
     }
 
@@ -65,7 +66,7 @@ extension BillingEngine {
         if issued.isEmpty {
             if order.cancelled {
                 // A proforma of the month that still carries it cannot be issued any more (`Ledger.issue` refuses it).
-                return OrderDecision(settledWithoutDocument: "cancelled before it was invoiced",
+                return OrderDecision(settledWithoutDocument: .cancelledBeforeInvoiced,
                                      note: state.inContractProforma ? "\(contract.client): order \(order.id) cancelled while a proforma of its month carries it: generate that period again" : nil)
             }
             guard !current.isEmpty else { return OrderDecision() }
@@ -88,10 +89,10 @@ extension BillingEngine {
             }
         }
         if state.unchangedSinceSettled {
-            return OrderDecision(settledWithoutDocument: "same lines as revision \(state.settledRevision) (a new purchase-order number bills nothing)")
+            return OrderDecision(settledWithoutDocument: .sameLines(asRevision: state.settledRevision))
         }
         if billed.sameAmounts(as: ordered) {
-            return OrderDecision(settledWithoutDocument: "bills the same amounts as what was issued")
+            return OrderDecision(settledWithoutDocument: .sameAmounts)
         }
         // The invoice a credit note refers to: the one standing (credit and reissue), else the order's original
         // invoice, which a difference only ever adjusts.
@@ -177,7 +178,7 @@ extension BillingEngine {
 
     func creditLine(_ l: NewInvoiceLine, order: ContractLanguage.EventOrder, revisionText: String) -> NewInvoiceLine {
         var c = l
-        c.explanation = "order \(order.id) \(order.cancelled ? "cancelled" : "changed") (\(revisionText)): credits \(l.quantity) × \(l.unitPrice) = \(l.net) billed before"
+        c.explanation = EngineWording.worded("order \(order.id) \(order.cancelled ? "cancelled" : "changed") (\(revisionText)): credits \(l.quantity) × \(l.unitPrice) = \(l.net) billed before")
         return c
     }
 

@@ -94,10 +94,14 @@ public struct EvaluationState: Sendable {
     var explain = true
 
     /// Appends a line of `term`; its explanation is only built when asked for.
+    /// `category`, `rate` and `guests` say which of the revenue the line was computed from (`LineBasis`).
     mutating func append(_ term: Term, label: String, quantity: Int, unit: Price, net: Money, vat: VATRate, site: String?,
-                         period: Period, explanation: @autoclosure () -> String, fee: Bool = false) {
-        lines.append(Compiler.line(term, label: label, quantity: quantity, unit: unit, net: net, vat: vat, site: site, period: period,
-                                   explanation: explain ? explanation() : "", fee: fee))
+                         period: Period, explanation: @autoclosure () -> String, fee: Bool = false,
+                         category: String? = nil, rate: VATRate? = nil, guests: Bool = true) {
+        var line = Compiler.line(term, label: label, quantity: quantity, unit: unit, net: net, vat: vat, site: site, period: period,
+                                 explanation: explain ? explanation() : "", fee: fee)
+        line.basis = LineBasis(Compiler.basisKind(of: term.rule), category: category, rate: rate, guests: guests)
+        lines.append(line)
     }
 }
 
@@ -211,10 +215,27 @@ enum Compiler {
 
     static func line(_ term: Term, label: String, quantity: Int, unit: Price, net: Money, vat: VATRate, site: String?,
                      period: Period, explanation: String, fee: Bool = false) -> BilledLine {
-        BilledLine(label: label, quantity: quantity, unitPrice: unit, net: net, vat: vat, revenueType: term.revenueType, payer: term.payer,
-                   site: site, isClientFee: fee, servicePeriod: period, termLine: term.line,
-                   explanation: term.sites.map { explanation.isEmpty ? explanation : "\(explanation) (only at \($0.count == 1 ? "site" : "sites") \($0.joined(separator: ", ")))" } ?? explanation,
-                   orderID: nil)
+        let text = term.sites.map { explanation.isEmpty ? explanation : "\(explanation) (only at \($0.count == 1 ? "site" : "sites") \($0.joined(separator: ", ")))" } ?? explanation
+        return BilledLine(label: label, quantity: quantity, unitPrice: unit, net: net, vat: vat, revenueType: term.revenueType, payer: term.payer,
+                          site: site, isClientFee: fee, servicePeriod: period, termLine: term.line,
+                          explanation: EngineWording.worded(text), orderID: nil, basis: LineBasis(basisKind(of: term.rule)))
+    }
+
+    /// The kind of line a term's rule makes (an events term: an order's line).
+    static func basisKind(of rule: TermRule) -> LineBasis.Kind {
+        switch rule {
+        case .subsidyPerCover: .subsidyPerCover
+        case .subsidyCappedByTray: .subsidyCappedByTray
+        case .subsidyAsRecorded: .subsidyAsRecorded
+        case .guestMeals: .guestMeals
+        case .admissionFee: .admissionFee
+        case .cafeteriaParticipation: .cafeteriaParticipation
+        case .flatFee: .flatFee
+        case .floorFee: .floorFee
+        case .tieredFee: .tieredFee
+        case .minimumGuarantee: .minimumGuarantee
+        case .events: .eventOrder
+        }
     }
 
     // MARK: terms
@@ -252,11 +273,12 @@ enum Compiler {
                             if c.schedule.includesVAT {
                                 let net = try Compiler.checked(term.line) { () throws(MoneyOverflow) in try price.times(covers, excludingVATAt: vat) }
                                 s.append(term, label: label + " (\(covers) couverts à \(price) TTC)", quantity: 1, unit: try Compiler.checked(term.line) { () throws(MoneyOverflow) in try net.asPrice }, net: net, vat: vat,
-                                         site: site.name, period: p, explanation: "\(covers) covers of category \(category) × \(price) TTC / (1 + \(vat)%) = \(net) HT")
+                                         site: site.name, period: p, explanation: "\(covers) covers of category \(category) × \(price) TTC / (1 + \(vat)%) = \(net) HT",
+                                         category: category)
                             } else {
                                 let net = try Compiler.checked(term.line) { () throws(MoneyOverflow) in try price.times(covers) }
                                 s.append(term, label: label, quantity: covers, unit: price, net: net, vat: vat, site: site.name, period: p,
-                                         explanation: "\(covers) covers of category \(category) × \(price) HT = \(net)")
+                                         explanation: "\(covers) covers of category \(category) × \(price) HT = \(net)", category: category)
                             }
                         }
                     }
@@ -281,7 +303,8 @@ enum Compiler {
                         let (category, cap) = (c.category, c.cap)
                         s.append(term, label: c.label, quantity: 1, unit: try Compiler.checked(term.line) { () throws(MoneyOverflow) in try net.asPrice }, net: net, vat: vat,
                                  site: site.name, period: within,
-                                 explanation: "\(covers) covers of category \(category), each min(\(cap) TTC, tray TTC), sum \(capped) TTC / (1 + \(vat)%) = \(net) HT")
+                                 explanation: "\(covers) covers of category \(category), each min(\(cap) TTC, tray TTC), sum \(capped) TTC / (1 + \(vat)%) = \(net) HT",
+                                 category: category)
                     }
                 }
             }
@@ -303,7 +326,8 @@ enum Compiler {
                         let net = try Compiler.checked(term.line) { () throws(MoneyOverflow) in try ttc.excludingVAT(at: r) }
                         s.append(term, label: byRate.count > 1 ? "\(term.label) (TVA \(r.french) %)" : term.label, quantity: 1,
                                  unit: try Compiler.checked(term.line) { () throws(MoneyOverflow) in try net.asPrice }, net: net, vat: r, site: site.name, period: within,
-                                 explanation: "employer share recorded by the registers \(ttc) TTC / (1 + \(r)%) = \(net) HT\(hasGuestTerm ? ", guests billed apart" : "")")
+                                 explanation: "employer share recorded by the registers \(ttc) TTC / (1 + \(r)%) = \(net) HT\(hasGuestTerm ? ", guests billed apart" : "")",
+                                 rate: r, guests: !hasGuestTerm)
                     }
                 }
             }
@@ -324,7 +348,8 @@ enum Compiler {
                         let net = try Compiler.checked(term.line) { () throws(MoneyOverflow) in try ttc.excludingVAT(at: r) }
                         s.append(term, label: byRate.count > 1 ? "\(term.label) (TVA \(r.french) %)" : term.label, quantity: 1,
                                  unit: try Compiler.checked(term.line) { () throws(MoneyOverflow) in try net.asPrice }, net: net, vat: r, site: site.name, period: within,
-                                 explanation: "\(tickets) guest tickets, \(ttc) TTC / (1 + \(r)%) = \(net) HT")
+                                 explanation: "\(tickets) guest tickets, \(ttc) TTC / (1 + \(r)%) = \(net) HT",
+                                 category: LineBasis.guestCategory, rate: r)
                     }
                 }
             }
@@ -371,7 +396,8 @@ enum Compiler {
                         let net = try Compiler.checked(term.line) { () throws(MoneyOverflow) in try ttc.percent(pct, excludingVATAt: r) }
                         s.append(term, label: "\(term.label) (TVA \(r.french) %)", quantity: 1, unit: try Compiler.checked(term.line) { () throws(MoneyOverflow) in try net.asPrice }, net: net, vat: r,
                                  site: site.name, period: within,
-                                 explanation: "\(pct)% of badge holders' cafeteria tickets \(ttc) TTC / (1 + \(r)%) = \(net) HT")
+                                 explanation: "\(pct)% of badge holders' cafeteria tickets \(ttc) TTC / (1 + \(r)%) = \(net) HT",
+                                 rate: r, guests: false)
                     }
                 }
             }
@@ -514,6 +540,7 @@ enum Compiler {
             bl.orderID = order.id
             bl.orderRevision = order.revision
             if unit != l.unitPrice { bl.grossUnitPrice = l.unitPrice }
+            bl.basis = LineBasis(.eventOrder)
             out.append(bl)
         }
         if let fee = events.deliveryFee, let vat = events.deliveryFeeVAT, let under = events.deliveryFeeUnder, orderHT < under {
@@ -523,6 +550,7 @@ enum Compiler {
                           explanation: "order \(order.id) totals \(orderHT) HT after discount, under \(under): delivery fee \(fee)")
             bl.orderID = order.id
             bl.orderRevision = order.revision
+            bl.basis = LineBasis(.deliveryFee)
             out.append(bl)
         }
         return out

@@ -79,7 +79,7 @@ extension Ledger {
                 added += db.changesCount
             }
             try appendAudit(db, at: now, actor: actor, action: "acknowledge-unbilled", invoiceID: nil,
-                            details: "\(Ledger.monthCode(month)): \(added) unbilled items acknowledged: \(reason)")
+                            AuditParameters(["month": .text(Ledger.monthCode(month)), "items": .of(added), "reason": .text(reason)]))
             return added
         }
     }
@@ -180,14 +180,18 @@ extension Ledger {
 
     /// Closes `month` for good: nothing can be issued, dated or posted in it
     /// afterwards. `forcedReason` records a closing despite failed checks.
-    public func close(month: Period, by actor: String, forcedReason: String?, summary: String, at date: Date = Date()) throws {
+    /// `numbers` (per series, the first and last numbers issued in the month) and the totals are kept in the audit log.
+    public func close(month: Period, by actor: String, forcedReason: String?, numbers: [(first: String, last: String, count: Int)],
+                      totalHT: Money, totalVAT: Money, at date: Date = Date()) throws {
         try durableWrite { db in
             let now = Ledger.timestamp(date)
             try db.execute(sql: "INSERT INTO closed_month (month, closed_at, closed_by, forced_reason) VALUES (?, ?, ?, ?)",
                            arguments: [Ledger.monthCode(month), now, actor, forcedReason])
             try appendAudit(db, at: now, actor: actor, action: forcedReason == nil ? "close" : "close-forced", invoiceID: nil,
-                            details: "closed \(Ledger.monthCode(month))" + (forcedReason.map { " despite failed checks: \($0)" } ?? "")
-                                + "; " + summary)
+                            AuditParameters([
+                "month": .text(Ledger.monthCode(month)), "reason": .of(forcedReason), "first": .list(numbers.map(\.first)),
+                "last": .list(numbers.map(\.last)), "counts": .list(numbers.map { "\($0.count)" }), "ht": .of(totalHT), "vat": .of(totalVAT),
+            ]))
         }
     }
 

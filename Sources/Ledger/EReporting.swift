@@ -112,7 +112,7 @@ extension Ledger {
                                        content: Data(content), totalTtc: totalTTC, rows: rows, createdAt: now)
             try row.insert(db)
             try appendAudit(db, at: now, actor: actor, action: "ereporting queue", invoiceID: nil,
-                            details: "\(period): \(rows) day-rate rows, \(Money(cents: totalTTC)) TTC")
+                            AuditParameters(["period": .text(period), "rows": .integer(Int64(rows)), "ttc": .integer(totalTTC)]))
             return true
         }
     }

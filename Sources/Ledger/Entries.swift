@@ -113,12 +113,13 @@ extension Ledger {
     /// Posts the sales entry of document `invoice`, numbered `number`, issued on `day`:
     /// called inside the issuing transaction, before the status changes.
     func postSalesEntry(_ invoice: Invoice, number: String, on day: Day, posting: SalesPosting, now: String, db: Database) throws {
-        guard let id = invoice.id else { throw InvoiceError("a document without id cannot be posted") }
+        guard let id = invoice.id else { throw LedgerError.internalInconsistency("a document without id cannot be posted") }
         let customerCode = invoice.billedCustomer
         // A proforma being issued is named by its id: the number it would have had is never given.
         let name = invoice.status == .issued ? number : "proforma \(id) of \(invoice.client)"
         guard let customer = posting.customers[customerCode] else {
-            throw InvoiceError("\(name) cannot be posted: customer `\(customerCode)` has no receivable account in the settings")
+            throw InvoiceError.noReceivableAccount(document: invoice.status == .issued ? number : nil, proforma: id, client: invoice.client,
+                                                   customer: customerCode)
         }
         let lines = try InvoiceLine.filter(InvoiceLine.Columns.invoiceId == id).order(InvoiceLine.Columns.position).fetchAll(db)
         let vat = try InvoiceVAT.filter(Column("invoice_id") == id).fetchAll(db)
@@ -177,7 +178,7 @@ extension Ledger {
             }
             if !missing.isEmpty {
                 try appendAudit(db, at: now, actor: actor, action: "post-missing-entries", invoiceID: nil,
-                                details: "\(missing.count) issued documents posted to the sales journal")
+                                AuditParameters(["documents": .of(missing.count)]))
             }
             return missing.count
         }

@@ -109,6 +109,15 @@ public struct InvoiceLine: Codable, Sendable, Hashable, FetchableRecord, Persist
     public var orderRevision: Int?
     /// The price before a discount (BT-148), ten-thousandths; nil when the line has none ("v16 line discounts").
     public var grossUnitPrice: Int64? = nil
+    /// What the line was computed from ("v16 line basis"), with `site`, the service period, `orderId` and
+    /// `orderRevision`: nil only for a line stored before the migration that it could not tell.
+    public var basisKind: LineBasis.Kind?
+    /// The one diner category counted (nil: every category).
+    public var basisCategory: String?
+    /// Only the ticket lines at this VAT rate, ten-thousandths of a percent (nil: every rate).
+    public var basisRate: Int64?
+    /// Whether guest tickets count when no category is named.
+    public var basisGuests: Bool?
 
     public static let databaseTableName = "invoice_line"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
@@ -119,7 +128,12 @@ public struct InvoiceLine: Codable, Sendable, Hashable, FetchableRecord, Persist
     public var price: Price { Price(tenThousandths: unitPrice) }
     public var rate: VATRate { VATRate(tenThousandths: vatRate) }
     public var grossPrice: Price? { grossUnitPrice.map { Price(tenThousandths: $0) } }
+    /// What the line was computed from, as stored (nil: not known).
+    public var basis: LineBasis? {
+        basisKind.map { LineBasis($0, category: basisCategory, rate: basisRate.map(VATRate.init(tenThousandths:)), guests: basisGuests ?? true) }
+    }
 }
+
 
 public struct InvoiceVAT: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
     public var invoiceId: Int64
@@ -137,7 +151,10 @@ public struct AuditEntry: Codable, Sendable, Hashable, FetchableRecord, MutableP
     public var actor: String
     public var action: String
     public var invoiceId: Int64?
+    /// The sentence of an entry written before "v16 audit parameters" (empty since: see `parameters`).
     public var details: String
+    /// The entry's facts as a JSON object (`AuditParameters`); nil before "v16 audit parameters".
+    public var parameters: String?
     public static let databaseTableName = "audit_log"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
@@ -168,10 +185,12 @@ public struct NewInvoiceLine: Sendable, Hashable {
     public var orderRevision: Int?
     /// The unit price before a discount (an event order's price less the contract's discount); nil without one.
     public var grossUnitPrice: Price?
+    /// What the line was computed from (nil: not known, a line stored before "v16 line basis" only).
+    public var basis: LineBasis?
 
     public init(label: String, quantity: Int, unitPrice: Price, net: Money, vat: VATRate, revenueType: String? = nil, site: String? = nil,
                 service: Period? = nil, termLine: Int? = nil, explanation: String = "", orderId: String? = nil,
-                orderRevision: Int? = nil, grossUnitPrice: Price? = nil) {
+                orderRevision: Int? = nil, grossUnitPrice: Price? = nil, basis: LineBasis? = nil) {
         self.label = label
         self.quantity = quantity
         self.unitPrice = unitPrice
@@ -185,6 +204,7 @@ public struct NewInvoiceLine: Sendable, Hashable {
         self.orderId = orderId
         self.orderRevision = orderRevision
         self.grossUnitPrice = grossUnitPrice
+        self.basis = basis
     }
 
     public init(_ stored: InvoiceLine) {
@@ -193,7 +213,7 @@ public struct NewInvoiceLine: Sendable, Hashable {
                   service: stored.serviceStart.flatMap { s in stored.serviceEnd.flatMap { e in
                       Day(iso: s).flatMap { sd in Day(iso: e).map { Period(start: sd, end: $0) } } } },
                   termLine: stored.termLine, explanation: stored.explanation, orderId: stored.orderId,
-                  orderRevision: stored.orderRevision, grossUnitPrice: stored.grossPrice)
+                  orderRevision: stored.orderRevision, grossUnitPrice: stored.grossPrice, basis: stored.basis)
     }
 }
 
@@ -262,20 +282,6 @@ public struct SeriesFormat: Sendable {
     }
 }
 
-/// A refused operation on documents: the user's mistake, with the reason.
-/// A refused or impossible action on documents. Thrown before anything is
-/// written (the transaction rolls back), so it means "nothing done" (exit 2)
-/// unless the thrower says part of the work was committed (`done`).
-public struct InvoiceError: CommandFailure, Sendable, Equatable {
-    public var message: String
-    public var exitStatus: ExitStatus
-    public init(_ message: String, done: Bool = false) {
-        self.message = message
-        self.exitStatus = done ? .needsAttention : .nothingDone
-    }
-    public var description: String { message }
-}
-
 extension Ledger {
     /// Creates a proforma. When a live document with the same generation key
     /// exists: a proforma is replaced (discarded, audited), an issued document
@@ -297,7 +303,7 @@ extension Ledger {
                                  arguments: [existing.id]) ?? false { return nil }
             try refuseBilledTwice(new, except: existing.id, db: db)
             try db.execute(sql: "UPDATE invoice SET status = 'discarded' WHERE id = ?", arguments: [existing.id])
-            try appendAudit(db, at: now, actor: actor, action: "discard", invoiceID: existing.id, details: "regenerated")
+            try appendAudit(db, at: now, actor: actor, action: "discard", invoiceID: existing.id, AuditParameters(["cause": .text("regenerated")]))
         } else {
             try refuseBilledTwice(new, except: nil, db: db)
         }
@@ -306,7 +312,7 @@ extension Ledger {
             .execute(arguments: [new.series, new.series])
         let totals: InvoiceTotals
         do { totals = try InvoiceTotals(lines: new.lines.map { ($0.net, $0.vat) }) } catch {
-            throw InvoiceError("the \(new.type == .creditNote ? "credit note" : "invoice") of \(new.client) for \(new.period) does not add up: \(error)")
+            throw InvoiceError.doesNotAddUp(kind: new.type, client: new.client, period: "\(new.period)", overflow: error)
         }
         var invoice = Invoice(id: nil, type: new.type, status: .proforma, number: nil, series: new.series, client: new.client,
                               payer: new.payer, site: new.site, periodStart: new.period.start.description,
@@ -317,7 +323,7 @@ extension Ledger {
                               automatic: new.automatic, totalHt: totals.totalHT.cents, totalVat: totals.totalVAT.cents,
                               totalTtc: totals.totalTTC.cents, createdAt: now, issuedAt: nil)
         try invoice.insert(db)
-        guard let id = invoice.id else { throw InvoiceError("the invoice was not stored") }
+        guard let id = invoice.id else { throw LedgerError.internalInconsistency("the invoice was not stored") }
         try writeLines(db, id: id, lines: new.lines, totals: totals)
         try billUnits(of: new, invoiceID: id, db: db)
         if !new.siteDays.isEmpty {
@@ -329,8 +335,10 @@ extension Ledger {
                 FROM json_each(?) j JOIN site_day s ON s.site = json_extract(j.value, '$[0]') AND s.day = json_extract(j.value, '$[1]')
                 """).execute(arguments: [id, new.client, pairs])
         }
-        try appendAudit(db, at: now, actor: actor, action: "generate", invoiceID: id,
-                        details: "\(new.origin.rawValue) \(new.type.rawValue) for \(new.client)\(new.payer.map { " billed to \($0)" } ?? "") \(new.period), \(new.lines.count) lines, \(totals.totalTTC) TTC")
+        try appendAudit(db, at: now, actor: actor, action: "generate", invoiceID: id, AuditParameters([
+            "origin": .text(new.origin.rawValue), "type": .text(new.type.rawValue), "client": .text(new.client), "payer": .of(new.payer),
+            "start": .of(new.period.start), "end": .of(new.period.end), "lines": .of(new.lines.count), "ttc": .of(totals.totalTTC),
+        ]))
         return id
     }
 
@@ -352,13 +360,16 @@ extension Ledger {
         // Cached statements with plain arguments: thousands of lines per billing run.
         let line = try db.cachedStatement(sql: """
             INSERT INTO invoice_line(invoice_id, position, label, quantity, unit_price, net, vat_rate, revenue_type, site,
-                                     service_start, service_end, term_line, explanation, order_id, order_revision, gross_unit_price)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                     service_start, service_end, term_line, explanation, order_id, order_revision, gross_unit_price,
+                                     basis_kind, basis_category, basis_rate, basis_guests)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for (i, l) in lines.enumerated() {
+            let b = l.basis
             try line.execute(arguments: [id, i + 1, l.label, l.quantity, l.unitPrice.tenThousandths, l.net.cents, l.vat.tenThousandths,
                                          l.revenueType, l.site, l.service?.start.description, l.service?.end.description, l.termLine,
-                                         l.explanation, l.orderId, l.orderRevision, l.grossUnitPrice?.tenThousandths])
+                                         l.explanation, l.orderId, l.orderRevision, l.grossUnitPrice?.tenThousandths,
+                                         b?.kind.rawValue, b?.category, b?.rate?.tenThousandths, b.map { $0.guests }])
         }
         let vat = try db.cachedStatement(sql: "INSERT INTO invoice_vat(invoice_id, rate, base, vat) VALUES (?, ?, ?, ?)")
         for v in totals.breakdown { try vat.execute(arguments: [id, v.rate.tenThousandths, v.base.cents, v.vat.cents]) }
@@ -386,19 +397,19 @@ extension Ledger {
     /// Issues inside the caller's transaction; the document's sales entry is posted with it (`posting`).
     public func issue(id: Int64, on day: Day, dueDate: Day, format: SeriesFormat, actor: String, at date: Date,
                       mail: OutboxRequest? = nil, posting: SalesPosting, render: DocumentRenderer? = nil, db: Database) throws -> String {
-        guard let invoice = try Invoice.fetchOne(db, key: id) else { throw InvoiceError("no invoice \(id)") }
+        guard let invoice = try Invoice.fetchOne(db, key: id) else { throw InvoiceError.noInvoice("\(id)") }
         guard invoice.status == .proforma else {
-            throw InvoiceError("invoice \(id) is \(invoice.status.rawValue)\(invoice.number.map { " as \($0)" } ?? ""): only a proforma can be validated")
+            throw InvoiceError.notProforma(id: id, status: invoice.status, number: invoice.number, action: .validate)
         }
         if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM closed_month WHERE month = ?)", arguments: [String(day.description.prefix(7))]) ?? false {
-            throw InvoiceError("the month \(day.description.prefix(7)) is closed: nothing can be issued in it")
+            throw InvoiceError.monthClosed(month: String(day.description.prefix(7)), day: nil, what: nil)
         }
         let stale = try Int.fetchOne(db, sql: """
             SELECT COUNT(*) FROM invoice_site_day i JOIN site_day s ON s.site = i.site AND s.day = i.day
             WHERE i.invoice_id = ? AND s.current_file_id <> i.file_id
             """, arguments: [id]) ?? 0
         if stale > 0 {
-            throw InvoiceError("the revenue of proforma \(id) was corrected since it was generated (\(stale) site-days): generate it again")
+            throw InvoiceError.revenueCorrected(proforma: id, siteDays: stale)
         }
         // An event order changed since the proforma priced it: the proforma bills what no longer stands.
         if invoice.origin == .contract || invoice.origin == .events,
@@ -410,9 +421,8 @@ extension Ledger {
                    !(try sameBillableContent(db, orderID: r[0], r[1], r[2]))
                }) {
             let order: String = changed[0], priced: Int = changed[1], now: Int = changed[2]
-            throw InvoiceError("order \(order) changed since proforma \(id) was generated (revision \(priced), now \(now)): "
-                               + (invoice.origin == .contract ? "generate the period again (`ardoise bill --period \(invoice.periodStart)..\(invoice.periodEnd) --client \(invoice.client)`)"
-                                                              : "the daily run (`ardoise bill --events`) replaces it"))
+            throw InvoiceError.orderChanged(order: order, proforma: id, priced: priced, now: now, origin: invoice.origin, client: invoice.client,
+                                            period: "\(invoice.periodStart)..\(invoice.periodEnd)")
         }
         // Numbers follow dates: the "v6 chronological numbering" trigger refuses it too, this says it in words.
         if let last = try Row.fetchOne(db.cachedStatement(sql: """
@@ -420,13 +430,12 @@ extension Ledger {
                ORDER BY issue_date DESC, id DESC LIMIT 1
                """), arguments: [invoice.series, day.description]) {
             let number: String = last[0], lastDate: String = last[1]
-            throw InvoiceError("\(invoice.type == .invoice ? "invoice" : "credit note") \(id) of \(invoice.client) cannot be issued on \(day): "
-                               + "the last document of series \(invoice.series), \(number), is dated \(lastDate), and numbers follow dates "
-                               + "within a series; validate it on \(lastDate) or later (`--date`)")
+            throw InvoiceError.datedBeforeLast(kind: invoice.type, id: id, client: invoice.client, day: day, series: invoice.series,
+                                               last: number, lastDate: lastDate)
         }
         try db.execute(sql: "UPDATE number_series SET last_number = last_number + 1 WHERE code = ?", arguments: [invoice.series])
         guard let n = try Int64.fetchOne(db, sql: "SELECT last_number FROM number_series WHERE code = ?", arguments: [invoice.series]) else {
-            throw InvoiceError("no number series `\(invoice.series)`")
+            throw InvoiceError.noNumberSeries(invoice.series)
         }
         let number = format.number(n)
         let now = Ledger.timestamp(date)
@@ -444,7 +453,7 @@ extension Ledger {
               AND (site, day) IN (SELECT site, day FROM invoice_site_day WHERE invoice_id = ?)
             """, arguments: [now, id])
         try appendAudit(db, at: now, actor: actor, action: "validate", invoiceID: id,
-                        details: "issued as \(number) on \(day), due \(max(dueDate, day))")
+                        AuditParameters(["number": .text(number), "issued": .of(day), "due": .of(max(dueDate, day))]))
         if let render { try storeIssuedDocuments(series: invoice.series, upTo: id, atIssue: true, render: render, actor: actor, now: now, db: db) }
         if let mail { try enqueueMail(mail, invoiceID: id, number: number, now: now, db: db) }
         return number
@@ -477,11 +486,20 @@ extension Ledger {
 
     /// Discards a proforma (kept, with the reason, for the audit).
     public func discard(id: Int64, reason: String, actor: String, at date: Date = Date()) throws {
+        try discard(id: id, AuditParameters(["reason": .text(reason)]), actor: actor, at: date)
+    }
+
+    /// Discards the proforma of an older revision of an event order that a newer revision supersedes.
+    public func discard(id: Int64, supersededBy order: String, revision: Int, actor: String, at date: Date = Date()) throws {
+        try discard(id: id, AuditParameters(["cause": .text("superseded"), "order": .text(order), "revision": .of(revision)]), actor: actor, at: date)
+    }
+
+    func discard(id: Int64, _ parameters: AuditParameters, actor: String, at date: Date) throws {
         try pool.write { db in
-            guard let invoice = try Invoice.fetchOne(db, key: id) else { throw InvoiceError("no invoice \(id)") }
-            guard invoice.status == .proforma else { throw InvoiceError("invoice \(id) is \(invoice.status.rawValue): only a proforma can be discarded") }
+            guard let invoice = try Invoice.fetchOne(db, key: id) else { throw InvoiceError.noInvoice("\(id)") }
+            guard invoice.status == .proforma else { throw InvoiceError.notProforma(id: id, status: invoice.status, number: invoice.number, action: .discard) }
             try db.execute(sql: "UPDATE invoice SET status = 'discarded' WHERE id = ?", arguments: [id])
-            try appendAudit(db, at: Ledger.timestamp(date), actor: actor, action: "discard", invoiceID: id, details: reason)
+            try appendAudit(db, at: Ledger.timestamp(date), actor: actor, action: "discard", invoiceID: id, parameters)
         }
     }
 
@@ -506,7 +524,7 @@ extension Ledger {
                     let id: Int64 = r[0]
                     try db.execute(sql: "UPDATE invoice SET status = 'discarded' WHERE id = ?", arguments: [id])
                     try appendAudit(db, at: now, actor: actor, action: "discard", invoiceID: id,
-                                    details: "generated again: the period bills nothing under this key any more")
+                                    AuditParameters(["cause": .text("vanished")]))
                     out.append((client, period, id))
                 }
             }
@@ -517,33 +535,23 @@ extension Ledger {
     /// Replaces the lines of a proforma (an edit), with the reason kept in the audit log.
     public func replaceLines(id: Int64, lines: [NewInvoiceLine], reason: String, actor: String, at date: Date = Date()) throws {
         try pool.write { db in
-            guard let invoice = try Invoice.fetchOne(db, key: id) else { throw InvoiceError("no invoice \(id)") }
-            guard invoice.status == .proforma else { throw InvoiceError("invoice \(id) is \(invoice.status.rawValue): an issued invoice never changes, make a credit note") }
+            guard let invoice = try Invoice.fetchOne(db, key: id) else { throw InvoiceError.noInvoice("\(id)") }
+            guard invoice.status == .proforma else { throw InvoiceError.notProforma(id: id, status: invoice.status, number: invoice.number, action: .edit) }
             let before = try InvoiceLine.filter(InvoiceLine.Columns.invoiceId == id).order(InvoiceLine.Columns.position).fetchAll(db)
             try db.execute(sql: "DELETE FROM invoice_line WHERE invoice_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM invoice_vat WHERE invoice_id = ?", arguments: [id])
             let totals: InvoiceTotals
-            do { totals = try InvoiceTotals(lines: lines.map { ($0.net, $0.vat) }) } catch {
-                throw InvoiceError("proforma \(id) of \(invoice.client) does not add up: \(error)")
+            do throws(MoneyOverflow) { totals = try InvoiceTotals(lines: lines.map { ($0.net, $0.vat) }) } catch {
+                throw InvoiceError.doesNotAddUp(kind: invoice.type, client: invoice.client, period: "\(invoice.periodStart)..\(invoice.periodEnd)", overflow: error)
             }
             try writeLines(db, id: id, lines: lines, totals: totals)
             try db.execute(sql: "UPDATE invoice SET total_ht = ?, total_vat = ?, total_ttc = ? WHERE id = ?",
                            arguments: [totals.totalHT.cents, totals.totalVAT.cents, totals.totalTTC.cents, id])
-            let change = "lines \(before.count) → \(lines.count), total TTC \(Money(cents: invoice.totalTtc)) → \(totals.totalTTC)"
-            try appendAudit(db, at: Ledger.timestamp(date), actor: actor, action: "edit", invoiceID: id, details: "\(reason) (\(change))")
+            try appendAudit(db, at: Ledger.timestamp(date), actor: actor, action: "edit", invoiceID: id, AuditParameters([
+                "reason": .text(reason), "lines_before": .of(before.count), "lines_after": .of(lines.count),
+                "ttc_before": .integer(invoice.totalTtc), "ttc_after": .of(totals.totalTTC),
+            ]))
         }
-    }
-
-    /// Records an action in the append-only audit log.
-    public func audit(actor: String, action: String, invoiceID: Int64? = nil, details: String, at date: Date = Date()) throws {
-        try pool.write { db in try appendAudit(db, at: Ledger.timestamp(date), actor: actor, action: action, invoiceID: invoiceID, details: details) }
-    }
-
-    func appendAudit(_ db: Database, at: String, actor: String, action: String, invoiceID: Int64?, details: String) throws {
-        try db.cachedStatement(sql: "INSERT INTO audit_log(at, actor, action, invoice_id, details) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [at, actor, action, invoiceID, details])
-        let id = db.lastInsertedRowID
-        if let content = try LedgerGuards.auditContent(db, id: id) { try LedgerGuards.link("audit", rowID: id, content: content, db: db) }
     }
 
     public func auditLog(invoiceID: Int64? = nil) throws -> [AuditEntry] {
@@ -690,10 +698,10 @@ extension Ledger {
         try pool.write { db in
             let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoice WHERE status = 'proforma' AND substr(issue_date, 1, 7) = ?",
                                            arguments: [month]) ?? 0
-            if pending > 0 { throw InvoiceError("\(pending) proformas of \(month) are pending: validate or discard them first") }
+            if pending > 0 { throw InvoiceError.proformasPending(count: pending, month: month) }
             try db.execute(sql: "INSERT INTO closed_month(month, closed_at, closed_by) VALUES (?, ?, ?)",
                            arguments: [month, Ledger.timestamp(date), actor])
-            try appendAudit(db, at: Ledger.timestamp(date), actor: actor, action: "close", invoiceID: nil, details: "closed \(month)")
+            try appendAudit(db, at: Ledger.timestamp(date), actor: actor, action: "close", invoiceID: nil, AuditParameters(["month": .text(month)]))
         }
     }
 

@@ -173,7 +173,7 @@ extension Ledger {
                                          hash, now, late ? 0 : 1])
             if late {
                 try appendAudit(db, at: now, actor: actor, action: "store", invoiceID: id,
-                                details: "issued before documents were stored: PDF and XML rendered now, from today's settings, and chained")
+                                AuditParameters(["cause": .text("stored-late")]))
             }
             last = (sequence, hash)
             if id == invoiceID { break }

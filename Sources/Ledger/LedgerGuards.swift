@@ -115,9 +115,22 @@ enum LedgerGuards {
 
     /// The text an audit row's link hashes (with the previous hash appended).
     static func auditContent(_ db: Database, id: Int64) throws -> String? {
-        guard let r = try Row.fetchOne(db.cachedStatement(sql: "SELECT at, actor, action, invoice_id, details FROM audit_log WHERE id = ?"),
+        guard let r = try Row.fetchOne(db.cachedStatement(sql: "SELECT at, actor, action, invoice_id, details, parameters FROM audit_log WHERE id = ?"),
                                        arguments: [id]) else { return nil }
         let invoice: Int64? = r[3]
+        // A row with parameters ("v16 audit parameters") is chained with them; older rows as they were.
+        if let parameters = r[5] as String? {
+            return [
+                "format: \"ardoise-audit/2\"",
+                "id: \(id)",
+                "at: \(IssuedContent.quote(r[0]))",
+                "actor: \(IssuedContent.quote(r[1]))",
+                "action: \(IssuedContent.quote(r[2]))",
+                "invoice: \(invoice.map(String.init) ?? "null")",
+                "details: \(IssuedContent.quote(r[4]))",
+                "parameters: \(IssuedContent.quote(parameters))",
+            ].joined(separator: "\n") + "\n"
+        }
         return [
             "format: \"ardoise-audit/1\"",
             "id: \(id)",

@@ -71,9 +71,7 @@ extension Ledger {
                 try db.execute(sql: "INSERT INTO ledger_identity (id, siren, series, recorded_at, origin) VALUES (1, ?, ?, ?, ?)",
                                arguments: [siren, series, now, origin.rawValue])
                 try appendAudit(db, at: now, actor: actor, action: origin == .created ? "init" : "adopt-seller", invoiceID: nil,
-                                details: origin == .created
-                                    ? "ledger created for SIREN \(siren), series \(series)"
-                                    : "ledger made before its seller was recorded: adopted the settings' SIREN \(siren), series \(series)")
+                                AuditParameters(["siren": .text(siren), "series": .text("\(series)")]))
             }
             guard let row = try Row.fetchOne(db, sql: "SELECT siren, series, recorded_at, origin FROM ledger_identity WHERE id = 1") else {
                 throw LedgerError.internalInconsistency("the ledger's seller was not recorded")

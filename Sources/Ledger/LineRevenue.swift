@@ -4,7 +4,7 @@ import Foundation
 import GRDB
 
 /// What a document line was computed from, read from the stored line alone
-/// (its order, service period, site, label and explanation): the contract may
+/// (its order, service period, site and basis columns): the contract may
 /// have changed since, the line has not.
 public enum RevenueBasis: Sendable, Hashable {
     /// The client's register revenue the line was computed from.
@@ -20,42 +20,28 @@ public enum RevenueBasis: Sendable, Hashable {
     /// Nothing recorded says what the line was computed from.
     case unknown
 
-    /// The basis of `line` of `invoice`. The explanations are the engine's
-    /// (English, stored as written at billing; a person's edits are appended
-    /// after `; edited by`), so their phrases are stable.
-    public static func of(_ line: InvoiceLine, in invoice: Invoice) -> RevenueBasis {
-        let base = line.explanation.components(separatedBy: "; edited by ")[0]
-        if let order = line.orderId { return .order(id: order, revision: line.orderRevision ?? invoice.orderRevision) }
-        if base.hasPrefix("credits line ") || invoice.origin == .credit { return .credit }
-        if base.hasPrefix("typed in: ") || invoice.origin == .manual { return .typedIn }
+    /// The basis of `line` of `invoice`, from the line's typed columns ("v16 line basis"): its kind of
+    /// term, category, rate and guests, its site, service period, order and revision. Never its words.
+    public init(_ line: InvoiceLine, of invoice: Invoice) {
+        if let order = line.orderId {
+            self = .order(id: order, revision: line.orderRevision ?? invoice.orderRevision)
+            return
+        }
+        guard let basis = line.basis else { self = .unknown; return }
+        switch basis.kind {
+        case .credit: self = .credit; return
+        case .typedIn: self = .typedIn; return
+        case .eventOrder, .deliveryFee: self = .unknown; return   // an order's line always names its order
+        default: break
+        }
         guard let start = line.serviceStart.flatMap(Day.init(iso:)), let end = line.serviceEnd.flatMap(Day.init(iso:)), start <= end else {
-            return .unknown
+            self = .unknown
+            return
         }
         let period = Period(start: start, end: end)
-        if base.contains(" HT per month ") || base.contains(" HT per quarter ") { return .fixedFee(period: period) }
-        var selection = RegisterSelection(site: line.site, period: period)
-        if base.contains(" guest tickets, ") {
-            selection.category = "INV"
-            selection.rate = line.rate
-        } else if base.contains("badge holders' cafeteria tickets") {
-            // Badge holders' tickets: guests are not (as the engine reads cafeteria revenue).
-            selection.cafeteria = true
-            selection.guests = false
-            selection.rate = line.rate
-        } else if base.hasPrefix("employer share recorded by the registers ") {
-            selection.guests = !base.contains(", guests billed apart")
-            selection.rate = line.rate
-        } else {
-            selection.category = word(after: "covers of category ", in: base) ?? word(after: "catégorie ", in: line.label)
-        }
-        return .registers(selection)
-    }
-
-    /// The word following `marker` in `text` (up to a space, comma or parenthesis).
-    static func word(after marker: String, in text: String) -> String? {
-        guard let r = text.range(of: marker) else { return nil }
-        let w = text[r.upperBound...].prefix { !" ,()".contains($0) }
-        return w.isEmpty ? nil : String(w)
+        if basis.kind == .flatFee { self = .fixedFee(period: period); return }
+        self = .registers(RegisterSelection(site: line.site, period: period, category: basis.category, guests: basis.guests,
+                                            cafeteria: basis.kind == .cafeteriaParticipation, rate: basis.rate))
     }
 }
 
@@ -79,7 +65,7 @@ public struct RegisterSelection: Sendable, Hashable {
         self.site = site; self.period = period; self.category = category; self.guests = guests; self.cafeteria = cafeteria; self.rate = rate
     }
 
-    func includes(category c: String) -> Bool { category.map { $0 == c } ?? (guests || c != "INV") }
+    func includes(category c: String) -> Bool { category.map { $0 == c } ?? (guests || c != LineBasis.guestCategory) }
 }
 
 /// The client's register revenue of one site-day behind a line.
@@ -129,7 +115,7 @@ extension Ledger {
     /// and brasserie lines sum above zero.
     public func revenueBehind(_ document: StoredInvoice) throws -> [LineRevenue] {
         let invoice = document.invoice
-        let bases = document.lines.map { (line: $0, basis: RevenueBasis.of($0, in: invoice)) }
+        let bases = document.lines.map { (line: $0, basis: RevenueBasis($0, of: invoice)) }
         var lo = Int.max, hi = Int.min
         var sites = Set(document.lines.compactMap(\.site))
         if let s = invoice.site { sites.insert(s) }

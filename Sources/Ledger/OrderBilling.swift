@@ -75,14 +75,15 @@ extension Ledger {
     /// Records that a revision of an order was looked at and bills nothing
     /// new: the engine will not look at the order again before a newer
     /// revision arrives (audited).
-    public func markOrderChecked(orderID: String, revision: Int, reason: String, actor: String, at date: Date = Date()) throws {
+    public func markOrderChecked(orderID: String, revision: Int, _ settlement: OrderSettlement, actor: String, at date: Date = Date()) throws {
         let now = Ledger.timestamp(date)
         try pool.write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO event_order_checked(order_id, revision, checked_at, reason) VALUES (?, ?, ?, ?)",
-                           arguments: [orderID, revision, now, reason])
+                           arguments: [orderID, revision, now, settlement.code])
             if db.changesCount > 0 {
                 try appendAudit(db, at: now, actor: actor, action: "settle", invoiceID: nil,
-                                details: "order \(orderID) revision \(revision): \(reason)")
+                                AuditParameters(["order": .text(orderID), "revision": .of(revision), "cause": .text(settlement.code),
+                                                 "same_as": .of(settlement.sameAsRevision)]))
             }
         }
     }
@@ -135,7 +136,8 @@ extension Ledger {
                     """, arguments: [client, now, k.site, k.day.ordinal])
             }
             try appendAudit(db, at: now, actor: actor, action: "settle", invoiceID: nil,
-                            details: "late revenue of \(client) on \(siteDays.count) site-days changes no amount: no document")
+                            AuditParameters(["cause": .text("late-revenue-unchanged"), "client": .text(client),
+                                             "site_days": .of(siteDays.count)]))
         }
     }
 
@@ -159,4 +161,25 @@ extension Ledger {
                 """, arguments: [invoiceID]).map { try withLines($0, db) }
         }
     }
+}
+
+/// Why a revision of an event order was settled without a document.
+public enum OrderSettlement: Sendable, Equatable {
+    /// Cancelled before it was invoiced.
+    case cancelledBeforeInvoiced
+    /// The same lines as the revision settled before (a new purchase-order number bills nothing).
+    case sameLines(asRevision: Int)
+    /// It bills the same amounts as what was issued.
+    case sameAmounts
+
+    /// The code stored (`event_order_checked.reason`, the audit entry's `cause`).
+    public var code: String {
+        switch self {
+        case .cancelledBeforeInvoiced: "cancelled-before-invoiced"
+        case .sameLines: "same-lines"
+        case .sameAmounts: "same-amounts"
+        }
+    }
+
+    var sameAsRevision: Int? { if case .sameLines(let r) = self { r } else { nil } }
 }

@@ -226,7 +226,8 @@ extension Ledger {
                     """, arguments: [at, list, id])
                 guard db.changesCount == 1 else { continue }
                 try appendAudit(db, at: at, actor: actor, action: "outbox retry", invoiceID: e.message.invoiceId,
-                                details: "message \(id) of \(e.number) due now, to \(list)\(e.message.lastError.map { "; was: \($0)" } ?? "")")
+                                AuditParameters(["message": .integer(id), "number": .text(e.number), "to": .text(list),
+                                                 "last_error": .of(e.message.lastError)]))
                 out.append(id)
             }
             return out

@@ -401,7 +401,7 @@ extension Ledger {
             }
             let new = out.filter { $0.status == "new" }
             try appendAudit(db, at: now, actor: actor, action: "payments import", invoiceID: nil,
-                            details: "\(file): \(new.count) new, \(out.count - new.count) already imported")
+                            AuditParameters(["file": .text(file), "new": .of(new.count), "already": .of(out.count - new.count)]))
             return out
         }
     }
@@ -478,15 +478,15 @@ extension Ledger {
                              at date: Date = Date()) throws -> [PaymentAllocation] {
         try durableWrite { db in
             let now = Ledger.timestamp(date)
-            guard let payment = try payments(db, id: id).first else { throw InvoiceError("no payment \(id)") }
+            guard let payment = try payments(db, id: id).first else { throw InvoiceError.noPayment(id) }
             let open = try openInvoices(db, asOf: nil, includePaid: true)
             var remaining = payment.unallocated.cents
-            guard remaining > 0 else { throw InvoiceError("payment \(id) is fully allocated: unmatch it first") }
+            guard remaining > 0 else { throw InvoiceError.paymentFullyAllocated(id) }
             var out: [PaymentAllocation] = []
             var customers: Set<String> = []
             for iid in invoiceIDs {
-                guard let inv = open.first(where: { $0.id == iid }) else { throw InvoiceError("invoice \(iid) is not an issued invoice") }
-                guard inv.balance.cents > 0 else { throw InvoiceError("\(inv.number) owes nothing") }
+                guard let inv = open.first(where: { $0.id == iid }) else { throw InvoiceError.notAnIssuedInvoice("\(iid)") }
+                guard inv.balance.cents > 0 else { throw InvoiceError.owesNothing(number: inv.number) }
                 guard remaining > 0 else { break }
                 let take = min(remaining, inv.balance.cents)
                 let a = PaymentAllocation(invoiceID: iid, number: inv.number, amount: Money(cents: take),
@@ -513,8 +513,8 @@ extension Ledger {
                 try db.execute(sql: "UPDATE payment SET transfer_entry_id = ? WHERE id = ?", arguments: [transfer, id])
             }
             try appendAudit(db, at: now, actor: actor, action: "payment match", invoiceID: out.first?.invoiceID,
-                            details: "payment \(id) (\(payment.reference), \(payment.amount)): "
-                                + out.map { "\($0.number) \($0.amount)" }.joined(separator: ", "))
+                            AuditParameters(["payment": .integer(id), "reference": .text(payment.reference), "amount": .of(payment.amount),
+                                             "documents": .list(out.map(\.number)), "amounts": .list(out.map { "\($0.amount.cents)" })]))
             return out
         }
     }
@@ -524,7 +524,7 @@ extension Ledger {
         try durableWrite { db in
             let now = Ledger.timestamp(date)
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM payment WHERE id = ?", arguments: [id]) ?? false else {
-                throw InvoiceError("no payment \(id)")
+                throw InvoiceError.noPayment(id)
             }
             var sql = "UPDATE payment_allocation SET removed_at = ?, removed_by = ? WHERE payment_id = ? AND removed_at IS NULL"
             var args: StatementArguments = [now, actor, id]
@@ -535,7 +535,7 @@ extension Ledger {
             try db.execute(sql: sql, arguments: args)
             let n = db.changesCount
             try appendAudit(db, at: now, actor: actor, action: "payment unmatch", invoiceID: invoiceIDs?.first,
-                            details: "payment \(id): \(n) allocation\(n == 1 ? "" : "s") removed")
+                            AuditParameters(["payment": .integer(id), "removed": .of(n)]))
             return n
         }
     }

@@ -437,7 +437,7 @@ extension Ledger {
                     """, arguments: [id, number, at, at])
                 let row = db.lastInsertedRowID
                 try PlatformEvent(flowRow: row, at: at, kind: "manual", outcome: "queued", detail: "queued by \(actor)").insert(db)
-                try appendAudit(db, at: at, actor: actor, action: "platform submit", invoiceID: id, details: "\(number) queued for the platform")
+                try appendAudit(db, at: at, actor: actor, action: "platform queue", invoiceID: id, AuditParameters(["number": .text(number)]))
             }
             return rows.map { $0["number"] }
         }
@@ -466,7 +466,8 @@ extension Ledger {
                 guard db.changesCount == 1 else { continue }
                 try PlatformEvent(flowRow: id, at: at, kind: "manual", outcome: "retry", detail: "made due by \(actor)").insert(db)
                 try appendAudit(db, at: at, actor: actor, action: "platform retry", invoiceID: e.flow.invoiceId,
-                                details: "flow \(id) (\(e.flow.trackingId)) of \(e.number) due now\(e.flow.lastError.map { "; was: \($0)" } ?? "")")
+                                AuditParameters(["flow": .integer(id), "tracking": .text(e.flow.trackingId), "number": .text(e.number),
+                                                 "error": e.flow.lastError.map { .text($0) }]))
                 out.append(id)
             }
             return out

@@ -208,7 +208,7 @@ extension Ledger {
                     UPDATE notice SET status = 'pending', attempts = 0, next_attempt_at = ?, claimed_at = NULL, recipients = ?, last_error = NULL WHERE id = ?
                     """, arguments: [at, list.joined(separator: ", "), id])
                 try appendAudit(db, at: at, actor: actor, action: "notice retry", invoiceID: n.invoiceId,
-                                details: "notice \(id) (\(n.key)) due now, to \(list.joined(separator: ", "))")
+                                AuditParameters(["notice": .integer(id), "key": .text(n.key), "to": .list(list)]))
                 out.append(id)
             }
             return out
@@ -224,7 +224,8 @@ extension Ledger {
             }
             try db.execute(sql: "INSERT INTO reminder_pause (target, reason, paused_at, paused_by) VALUES (?, ?, ?, ?)",
                            arguments: [target, reason, now, actor])
-            try appendAudit(db, at: now, actor: actor, action: "reminders pause", invoiceID: nil, details: "\(target): \(reason)")
+            try appendAudit(db, at: now, actor: actor, action: "reminders pause", invoiceID: nil,
+                            AuditParameters(["target": .text(target), "reason": .text(reason)]))
         }
     }
 
@@ -234,7 +235,7 @@ extension Ledger {
             try db.execute(sql: "UPDATE reminder_pause SET resumed_at = ?, resumed_by = ? WHERE target = ? AND resumed_at IS NULL",
                            arguments: [now, actor, target])
             guard db.changesCount == 1 else { throw InvoiceError("reminders of \(target) are not paused") }
-            try appendAudit(db, at: now, actor: actor, action: "reminders resume", invoiceID: nil, details: target)
+            try appendAudit(db, at: now, actor: actor, action: "reminders resume", invoiceID: nil, AuditParameters(["target": .text(target)]))
         }
     }
 

@@ -431,6 +431,8 @@ enum Schema {
         registerLineDiscounts(&migrator)
         registerPlatformFlows(&migrator)
         registerEReporting(&migrator)
+        Ledger.registerAuditParameters(&migrator)
+        LineBasisMigration.register(&migrator)
         return migrator
     }
 }

@@ -64,11 +64,7 @@ extension WebApp {
         let user = try call.user
         let month = try closingMonth(call.query("mois"))
         let report: ClosingReport
-        do {
-            report = try engine(for: user).closingReport(month: month, today: today)
-        } catch let error as ClosingError {
-            throw UserInputError("Refusé : \(error.description)")
-        }
+        report = try engine(for: user).closingReport(month: month, today: today)
         let checks: [[String: Any]] = report.checks.map { c in
             let french = Self.closingChecks[c.name]
             let details = c.details.prefix(20).map(French.closingDetail).joined(separator: " ; ") + (c.details.count > 20 ? " ; … (\(c.details.count) en tout)" : "")
@@ -119,11 +115,7 @@ extension WebApp {
         let month = try closingMonth(call.form.trimmed("mois"))
         let reason = call.form.trimmed("motif")
         let report: ClosingReport
-        do {
-            report = try engine(for: user).close(month: month, today: today, forceReason: reason, dryRun: false)
-        } catch let error as ClosingError {
-            throw UserInputError("Refusé : \(error.description)")
-        }
+        report = try engine(for: user).close(month: month, today: today, forceReason: reason, dryRun: false)
         return redirect("/cloture?mois=\(month.name)&fait=\(report.closed ? "cloture" : "cloture-refusee")")
     }
 

@@ -1,4 +1,6 @@
+import BillingModel
 import Foundation
+import Ledger
 
 /// The French wording of what the engine and the ledger store in English: the
 /// lines' explanations and the audit log's actions. The stored text stays as
@@ -22,47 +24,130 @@ enum French {
         "init": "registre créé", "adopt-seller": "vendeur du registre enregistré",
         "future-date": "date postérieure à aujourd'hui forcée", "bill-range-forced": "facturation forcée d'une plage de dates",
         "bill-missing-files-forced": "facturation forcée malgré des fichiers de caisse manquants",
-        "validate-past-limits": "validation au-delà des plafonds",
-        "platform submit": "transmission à la plateforme", "platform retry": "transmission à la plateforme relancée",
+        "validate-past-limits": "validation au-delà des plafonds", "line-basis": "base de calcul des lignes enregistrée",
+        "platform submit": "transmission à la plateforme", "platform queue": "document confié à la plateforme", "platform retry": "transmission à la plateforme relancée",
         "platform poll": "statuts lus sur la plateforme", "ereporting queue": "e-reporting préparé",
     ]
 
     /// The French name of an audit action; an action unknown here is shown as stored.
     static func auditAction(_ action: String) -> String { auditActions[action] ?? action }
 
-    /// The details of the audit entries the engine writes about documents, in French; a person's reason
-    /// is kept as typed, and details not recognised here are shown as stored.
-    static func auditDetails(_ action: String, _ details: String) -> String {
+    /// An audit entry's details in French, worded from its action and parameters ("v16 audit
+    /// parameters"); a person's reason is kept as typed. An entry written before the migration (no
+    /// parameters: the log is append-only and chained, never rewritten) is shown as it was stored.
+    static func auditDetails(_ action: String, details: String, parameters: String?) -> String {
+        guard let p = parameters.flatMap(AuditParameters.init(json:)) else { return details }
+        return auditDetails(action, p)
+    }
+
+    static func auditDetails(_ action: String, _ p: AuditParameters) -> String {
+        let t = { (k: String) in p.text(k) ?? "" }
+        func day(_ k: String) -> String { p.day(k)?.french ?? t(k) }
+        func money(_ k: String) -> String { (p.money(k) ?? .zero).french }
+        func because(_ k: String = "reason") -> String { p.text(k).map { " : \($0)" } ?? "" }
+        let order = "commande \(t("order")) révision \(p.integer("revision").map(String.init) ?? "?")"
         switch action {
         case "generate":
-            guard let m = match(#"^(contract|events|correction|manual|credit) (invoice|credit_note) for (\S+)( billed to (\S+))? (\S+), (\d+) lines, (-?[\d.]+) TTC$"#, details) else { break }
-            let origin = ["contract": "contrat", "events": "événement", "correction": "correction", "manual": "saisie manuelle", "credit": "avoir"][m[1]] ?? m[1]
-            let period = m[6].split(separator: ".").filter { !$0.isEmpty }.map { date(String($0)) }.joined(separator: " au ")
-            return "\(m[2] == "invoice" ? "facture" : "avoir")\(m[1] == "credit" ? "" : " (\(origin))") pour \(m[3])\(m[5].isEmpty ? "" : ", payée par \(m[5])"), "
-                + "\(m[6].contains("..") ? "du " : "le ")\(period), \(m[7]) ligne\(m[7] == "1" ? "" : "s"), \(numbers(m[8])) TTC"
+            let kind = t("type") == "credit_note" ? "avoir" : "facture"
+            let origin = ["contract": "contrat", "events": "événement", "correction": "correction", "manual": "saisie manuelle"][t("origin")]
+            let period = t("start") == t("end") ? "le \(day("start"))" : "du \(day("start")) au \(day("end"))"
+            let lines = Int(p.integer("lines") ?? 0)
+            return "\(kind)\(origin.map { " (\($0))" } ?? "") pour \(t("client"))\(p.text("payer").map { ", payée par \($0)" } ?? ""), "
+                + "\(period), \(count(lines, "ligne", "lignes")), \(money("ttc")) TTC"
         case "validate":
-            guard let m = match(#"^issued as (\S+) on (\d{4}-\d{2}-\d{2}), due (\d{4}-\d{2}-\d{2})$"#, details) else { break }
-            return "émise sous le numéro \(m[1]) le \(date(m[2])), échéance le \(date(m[3]))"
+            return "émise sous le numéro \(t("number")) le \(day("issued")), échéance le \(day("due"))"
         case "discard":
-            if details == "regenerated" { return "remplacée par une nouvelle génération" }
-            if details == "generated again: the period bills nothing under this key any more" {
-                return "générée à nouveau : la période ne facture plus rien sous cette clé"
+            switch p.text("cause") {
+            case "regenerated": return "remplacée par une nouvelle génération"
+            case "vanished": return "générée à nouveau : la période ne facture plus rien sous cette clé"
+            case "superseded": return "remplacée par la \(order)"
+            default: return t("reason")
             }
         case "edit":
-            guard let m = match(#"^(.*) \(lines (\d+) → (\d+), total TTC (-?[\d.]+) → (-?[\d.]+)\)$"#, details) else { break }
-            return "\(m[1]) (lignes \(m[2]) → \(m[3]), total TTC \(numbers(m[4])) → \(numbers(m[5])))"
-        case "credit":
-            guard let m = match(#"^credit note for (\S+): "#, details) else { break }
-            return "avoir sur \(m[1]) : " + details[m.end...]
-        case "sign in":
-            if details == "web session opened" { return "session web ouverte" }
-        case "store":
-            if details.hasPrefix("issued before documents were stored") {
-                return "émise avant l'archivage des documents : PDF et XML produits maintenant, avec les paramètres du jour, et chaînés"
+            return "\(t("reason")) (lignes \(p.integer("lines_before") ?? 0) → \(p.integer("lines_after") ?? 0), "
+                + "total TTC \(money("ttc_before")) → \(money("ttc_after")))"
+        case "credit": return "avoir sur \(t("credited"))\(because())"
+        case "manual": return t("reason")
+        case "store": return "émise avant l'archivage des documents : PDF et XML produits maintenant, avec les paramètres du jour, et chaînés"
+        case "settle":
+            switch p.text("cause") {
+            case "cancelled-before-invoiced": return "\(order) : annulée avant d'être facturée"
+            case "same-lines":
+                return "\(order) : mêmes lignes que la révision \(p.integer("same_as") ?? 0) (un nouveau numéro de bon de commande ne facture rien)"
+            case "same-amounts": return "\(order) : facture les mêmes montants que ce qui a été émis"
+            case "late-revenue-unchanged":
+                return "revenus tardifs de \(t("client")) sur \(count(Int(p.integer("site_days") ?? 0), "jour-site", "jours-site")) : "
+                    + "aucun montant ne change, aucun document"
+            default: return order
             }
+        case "sign in": return "session web ouverte"
+        case "bill-unended-period":
+            return "période du \(day("start")) au \(day("end")) facturée le \(day("today")), avant sa fin\(because())"
+        case "future-date": return "\(t("command")) à la date du \(day("day")), le \(day("today"))\(because())"
+        case "bill-range-forced":
+            return "du \(day("start")) au \(day("end")), \(count(Int(p.integer("problems") ?? 0), "anomalie", "anomalies")) passée\((p.integer("problems") ?? 0) > 1 ? "s" : "") outre\(because())"
+        case "bill-missing-files-forced":
+            return "du \(day("start")) au \(day("end")) : \(count(Int(p.integer("clients") ?? 0), "client facturé", "clients facturés")) "
+                + "sans les fichiers de caisse attendus\(because())"
+        case "validate-past-limits": return "\(t("number")) émise au-delà des plafonds\(because())"
+        case "post-missing-entries":
+            return "\(count(Int(p.integer("documents") ?? 0), "document émis passé", "documents émis passés")) au journal des ventes"
+        case "outbox retry":
+            return "courriel \(p.integer("message") ?? 0) de \(t("number")) renvoyé maintenant, à \(t("to"))"
+                + (p.text("last_error").map { " ; erreur précédente : \($0)" } ?? "")
+        case "notice retry":
+            return "relance \(p.integer("notice") ?? 0) (\(t("key"))) renvoyée maintenant, à \((p.list("to") ?? []).joined(separator: ", "))"
+        case "reminders pause": return "\(t("target"))\(because())"
+        case "reminders resume": return t("target")
+        case "user add": return "\(t("login")) (\(t("name")))\(p.flag("admin") ? ", administrateur" : "")"
+        case "user grant", "user revoke": return "\(t("login")) \(t("feature"))\(p.text("level").map { " \($0)" } ?? "")"
+        case "user scope": return "\(t("login")) : \(p.list("clients").map { $0.joined(separator: ", ") } ?? "tous les clients")"
+        case "user enable", "user disable", "user password", "user token": return t("login")
+        case "payments import":
+            return "\(t("file")) : \(count(Int(p.integer("new") ?? 0), "nouveau", "nouveaux")), \(p.integer("already") ?? 0) déjà importé\((p.integer("already") ?? 0) > 1 ? "s" : "")"
+        case "payment match":
+            let documents = zip(p.list("documents") ?? [], p.list("amounts") ?? []).map { "\($0) \(Money(cents: Int64($1) ?? 0).french) €" }
+            return "paiement \(p.integer("payment") ?? 0) (\(t("reference")), \(money("amount")) €) : \(documents.joined(separator: ", "))"
+        case "payment unmatch":
+            return "paiement \(p.integer("payment") ?? 0) : \(count(Int(p.integer("removed") ?? 0), "rapprochement annulé", "rapprochements annulés"))"
+        case "close", "close-forced":
+            let numbers = zip(zip(p.list("first") ?? [], p.list("last") ?? []), p.list("counts") ?? []).map { "\($0.0)…\($0.1) (\($1))" }
+            return "\(t("month")) clos\(p.text("reason").map { " malgré des contrôles en échec : \($0)" } ?? "")"
+                + (numbers.isEmpty ? "" : " ; \(numbers.joined(separator: ", "))")
+                + (p.integer("ht") == nil ? "" : " ; \(money("ht")) € HT, \(money("vat")) € de TVA")
+        case "acknowledge-unbilled":
+            return "\(t("month")) : \(count(Int(p.integer("items") ?? 0), "élément non facturé reconnu", "éléments non facturés reconnus"))\(because())"
+        case "init": return "registre créé pour le SIREN \(t("siren")), séries \(t("series"))"
+        case "adopt-seller":
+            return "registre créé avant l'enregistrement de son vendeur : SIREN \(t("siren")) des paramètres adopté, séries \(t("series"))"
+        case "platform queue": return "\(t("number")) à transmettre à la plateforme"
+        case "platform submit":
+            return "\(count(Int(p.integer("queued") ?? 0), "document confié", "documents confiés")), "
+                + "\(count(Int(p.integer("submitted") ?? 0), "transmis", "transmis")), \(count(Int(p.integer("retrying") ?? 0), "à relancer", "à relancer")), "
+                + "\(count(Int(p.integer("failed") ?? 0), "en échec", "en échec"))" + (p.text("stopped").map { " ; arrêt : \($0)" } ?? "")
+        case "platform retry":
+            return "flux \(p.integer("flow") ?? 0) (\(t("tracking"))) de \(t("number")) à transmettre de nouveau"
+                + (p.text("error").map { " ; erreur précédente : \($0)" } ?? "")
+        case "platform poll":
+            return "\(count(Int(p.integer("flows") ?? 0), "flux lu", "flux lus")), \(count(Int(p.integer("statuses") ?? 0), "statut", "statuts")) enregistrés"
+                + ((p.integer("unreadable") ?? 0) > 0 ? ", \(count(Int(p.integer("unreadable") ?? 0), "message incompris", "messages incompris"))" : "")
+        case "ereporting queue":
+            return "e-reporting de la période \(t("period")) : \(count(Int(p.integer("rows") ?? 0), "ligne", "lignes")), \(money("ttc")) TTC"
+        case "line-basis":
+            let unknown = p.list("unknown") ?? []
+            return "base de calcul enregistrée pour \(count(Int(p.integer("filled") ?? 0), "ligne", "lignes"))"
+                + (unknown.isEmpty ? "" : " ; inconnue pour \(count(unknown.count, "ligne", "lignes")) : \(unknown.joined(separator: ", "))")
         default: break
         }
-        return details
+        // An action without wording here: its fields, named.
+        return p.fields.keys.sorted().map { k in
+            switch p.fields[k] {
+            case .text(let v)?: "\(k) \(v)"
+            case .integer(let v)?: "\(k) \(v)"
+            case .list(let v)?: "\(k) \(v.joined(separator: ", "))"
+            case nil: k
+            }
+        }.joined(separator: ", ")
     }
 
     // MARK: explanations

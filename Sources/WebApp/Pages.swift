@@ -58,7 +58,7 @@ extension WebApp {
         case .success(let identity):
             guard let id = identity.access.user.id else { throw WebError(.internalServerError, "utilisateur sans id") }
             let session = try accounts.openSession(userID: id, lifetime: options.sessionLifetime)
-            try ledger.audit(actor: identity.login, action: "sign in", details: "web session opened")
+            try ledger.audit(actor: identity.login, action: "sign in", AuditParameters(["via": .text("web")]))
             var response = redirect("/")
             response.setCookie(sessionCookie(session.token, maxAge: Int(options.sessionLifetime)))
             return response
@@ -243,7 +243,7 @@ extension WebApp {
     /// A document's audit trail, actions in French.
     func auditContext(_ invoiceID: Int64?) throws -> [[String: Any]] {
         try ledger.auditLog(invoiceID: invoiceID).map {
-            ["at": French.timestamp($0.at), "actor": $0.actor, "action": French.auditAction($0.action), "details": French.auditDetails($0.action, $0.details)]
+            ["at": French.timestamp($0.at), "actor": $0.actor, "action": French.auditAction($0.action), "details": French.auditDetails($0.action, details: $0.details, parameters: $0.parameters)]
         }
     }
 
@@ -782,7 +782,7 @@ extension WebApp {
         let user = try call.user
         let rows = try ledger.pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT a.at, a.actor, a.action, a.details, a.invoice_id, i.client, i.number FROM audit_log a
+                SELECT a.at, a.actor, a.action, a.details, a.parameters, a.invoice_id, i.client, i.number FROM audit_log a
                 LEFT JOIN invoice i ON i.id = a.invoice_id ORDER BY a.id DESC LIMIT 500
                 """)
         }
@@ -797,7 +797,7 @@ extension WebApp {
                           "rows": visible.map { r in
                               ["cells": [cell(French.timestamp(r["at"])), cell(r["actor"]), cell(French.auditAction(r["action"])),
                                          cell((r["number"] as String?) ?? (r["invoice_id"] as Int64?).map { "#\($0)" } ?? ""),
-                                         cell(French.auditDetails(r["action"], r["details"]))],
+                                         cell(French.auditDetails(r["action"], details: r["details"], parameters: r["parameters"]))],
                                "selectable": false] as [String: Any]
                           }]],
         ]

@@ -301,9 +301,11 @@ public final class WebApp: Sendable {
         } catch let error as ExportOverflow {
             return errorResponse(WebError(.unprocessableContent, "Refusé : un montant est hors de toute limite (\(error.what)) ; rien n'a été exporté."), api: route.isAPI, identity: identity, csrf: csrf)
         } catch let error as IssueRefusal {
-            return errorResponse(WebError(.unprocessableContent, "Refusé : \(error.message)"), api: route.isAPI, identity: identity, csrf: csrf)
+            return errorResponse(WebError(.unprocessableContent, "Refusé : \(French.refusal(error))"), api: route.isAPI, identity: identity, csrf: csrf)
         } catch let error as InvoiceError {
-            return errorResponse(WebError(.unprocessableContent, "Refusé : \(error.message)"), api: route.isAPI, identity: identity, csrf: csrf)
+            return errorResponse(WebError(French.status(error), "Refusé : \(French.refusal(error))"), api: route.isAPI, identity: identity, csrf: csrf)
+        } catch let error as ClosingError {
+            return errorResponse(WebError(French.status(error), "Refusé : \(French.refusal(error))"), api: route.isAPI, identity: identity, csrf: csrf)
         } catch let error as WorkspaceError {
             return errorResponse(WebError(.unprocessableContent, "Refusé : \(error.message)"), api: route.isAPI, identity: identity, csrf: csrf)
         } catch let error as UserError {

@@ -21,7 +21,7 @@ public struct InvoiceDocuments: Sendable {
     /// stored totals (the PDF must say exactly what the ledger says).
     public func document(_ stored: StoredInvoice, references: DocumentReferences) throws(InvoiceError) -> InvoiceDocument {
         let i = stored.invoice
-        guard i.status != .discarded else { throw InvoiceError("document \(i.id ?? 0) was discarded: it has no document") }
+        guard i.status != .discarded else { throw InvoiceError.discardedHasNoDocument(id: i.id ?? 0) }
         guard let issue = Day(iso: i.issueDate), let due = Day(iso: i.dueDate) else {
             throw InvoiceError("document \(i.id ?? 0) has unreadable dates")
         }
@@ -189,7 +189,7 @@ extension Workspace {
         if let files = try issuedFiles(stored.invoice, ledger: ledger, actor: actor) { return xml ? files.xml : files.pdf }
         if xml && stored.invoice.status == .proforma {
             let id = stored.invoice.id ?? 0
-            throw InvoiceError("document \(id) is a proforma: it is not an invoice and has no e-invoice; `ardoise invoices pdf \(id)` prints it")
+            throw InvoiceError.proformaHasNoEInvoice(id: id)
         }
         return try documents.render(document(stored, ledger: ledger), facturX: Workspace.facturX()).pdf
     }

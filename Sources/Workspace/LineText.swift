@@ -21,7 +21,7 @@ public enum LineText {
     /// A whole line; every field required.
     public static func parse(_ text: String) throws -> Parsed {
         let f = try fields(text)
-        guard !f[0].isEmpty else { throw InvoiceError("`\(text)`: the label is empty") }
+        guard !f[0].isEmpty else { throw InvoiceError.lineText(text: text, problem: .emptyLabel) }
         return Parsed(label: f[0], quantity: try quantity(f[1], in: text), unitPrice: try price(f[2], in: text), vat: try vat(f[3], in: text))
     }
 
@@ -37,15 +37,15 @@ public enum LineText {
         if !f[2].isEmpty { l.unitPrice = try price(f[2], in: text); l.grossUnitPrice = nil }
         if !f[3].isEmpty { l.vat = try vat(f[3], in: text) }
         if !f[1].isEmpty || !f[2].isEmpty {
-            do { l.net = try l.unitPrice.times(l.quantity) } catch { throw InvoiceError("`\(text)`: \(error)") }
+            do { l.net = try l.unitPrice.times(l.quantity) } catch { throw InvoiceError.lineText(text: text, problem: .overflow(error)) }
         }
-        l.explanation += (l.explanation.isEmpty ? "" : "; ") + note
+        l.explanation += (l.explanation.isEmpty ? "" : "; ") + EngineWording.worded(note)
         return l
     }
 
     static func fields(_ text: String) throws -> [String] {
         let f = text.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard f.count == 4 else { throw InvoiceError("`\(text)`: expected \"LABEL|QUANTITY|UNIT PRICE HT|VAT %\" (4 fields, found \(f.count))") }
+        guard f.count == 4 else { throw InvoiceError.lineText(text: text, problem: .fieldCount(f.count)) }
         return f
     }
 
@@ -63,10 +63,10 @@ public enum LineText {
         // Digits too many for an Int are past the bound too, and said so.
         let digits = !s.isEmpty && s.allSatisfy { $0.isASCII && $0.isNumber }
         guard let q = Int(s) ?? (digits ? Int.max : nil), q > 0 || (allowZero && q == 0) else {
-            throw InvoiceError("`\(text)`: the quantity `\(s)` is not a whole number above 0")
+            throw InvoiceError.lineText(text: text, problem: .quantityNotWhole(s))
         }
         guard q <= AmountLimits.maxQuantity else {
-            throw InvoiceError("`\(text)`: the quantity `\(s)` is beyond the bound of \(AmountLimits.maxQuantityText) (at most 6 digits)")
+            throw InvoiceError.lineText(text: text, problem: .quantityPastBound(s))
         }
         return q
     }
@@ -76,20 +76,19 @@ public enum LineText {
         guard let p = Price(s) else {
             // A well-formed number too large for a price is past the bound, and said so.
             if s.range(of: #"^[-+]?[0-9]+(\.[0-9]{1,4})?$"#, options: .regularExpression) != nil {
-                throw InvoiceError("`\(text)`: the unit price `\(s)` is beyond the bound of \(AmountLimits.maxUnitPrice.grouped) (at most 7 digits before the point)")
+                throw InvoiceError.lineText(text: text, problem: .unitPricePastBound(s))
             }
-            throw InvoiceError("`\(text)`: the unit price `\(s)` is not an amount such as 150.00 (at most 4 decimals)")
+            throw InvoiceError.lineText(text: text, problem: .unitPriceNotAmount(s))
         }
         guard p.tenThousandths.magnitude <= AmountLimits.maxUnitPrice.tenThousandths.magnitude else {
-            throw InvoiceError("`\(text)`: the unit price `\(s)` is beyond the bound of \(AmountLimits.maxUnitPrice.grouped) (at most 7 digits before the point)")
+            throw InvoiceError.lineText(text: text, problem: .unitPricePastBound(s))
         }
         return p
     }
 
     static func vat(_ s: String, in text: String) throws -> VATRate {
-        let rates = VATRate.frenchRates.map(\.description).joined(separator: ", ")
         guard let v = VATRate(s.replacingOccurrences(of: "%", with: "").trimmingCharacters(in: .whitespaces)), VATRate.frenchRates.contains(v) else {
-            throw InvoiceError("`\(text)`: `\(s)` is not a French VAT rate (\(rates))")
+            throw InvoiceError.lineText(text: text, problem: .notFrenchRate(s))
         }
         return v
     }

@@ -139,8 +139,8 @@ extension Workspace {
                                  + "its revenue is not all in (give `--force --reason \"…\"` to bill it anyway)")
         }
         do {
-            try ledger.audit(actor: actor, action: "bill-unended-period",
-                             details: "billed \(name) (ends \(period.end)) on \(today), before its end: \(reason)")
+            try ledger.audit(actor: actor, action: "bill-unended-period", AuditParameters([
+                "start": .of(period.start), "end": .of(period.end), "today": .of(today), "reason": .text(reason)]))
         } catch {
             throw WorkspaceError("the audit log cannot be written: \(error)")
         }
@@ -162,7 +162,8 @@ extension Workspace {
         }
         guard let ledger else { return }
         do {
-            try ledger.audit(actor: actor, action: "future-date", details: "\(command) as of \(day) on \(today): \(reason)")
+            try ledger.audit(actor: actor, action: "future-date", AuditParameters([
+                "command": .text(command), "day": .of(day), "today": .of(today), "reason": .text(reason)]))
         } catch {
             throw WorkspaceError("the audit log cannot be written: \(error)")
         }
@@ -190,7 +191,8 @@ extension Workspace {
                                  + "or give `--force --reason \"…\"` to bill this range anyway; days billed already are not billed again)")
         }
         do {
-            try ledger.audit(actor: actor, action: "bill-range-forced", details: "\(period): \(problems.joined(separator: "; ")): \(reason)")
+            try ledger.audit(actor: actor, action: "bill-range-forced", AuditParameters([
+                "start": .of(period.start), "end": .of(period.end), "problems": .of(problems.count), "reason": .text(reason)]))
         } catch {
             throw WorkspaceError("the audit log cannot be written: \(error)")
         }

@@ -148,7 +148,7 @@ extension Workspace {
 
     public func matchPayment(id: Int64, invoices: [String], ledger: Ledger, actor: String, today: Day) throws -> [PaymentAllocation] {
         let ids = try invoices.map { text -> Int64 in
-            guard let i = try ledger.invoice(idOrNumber: text)?.invoice.id else { throw InvoiceError("no invoice \(text)") }
+            guard let i = try ledger.invoice(idOrNumber: text)?.invoice.id else { throw InvoiceError.noInvoice(text) }
             return i
         }
         return try ledger.matchPayment(id: id, invoiceIDs: ids, posting: settings.bankPosting, actor: actor, today: today)
@@ -156,7 +156,7 @@ extension Workspace {
 
     public func unmatchPayment(id: Int64, invoices: [String], ledger: Ledger, actor: String) throws -> Int {
         let ids = try invoices.map { text -> Int64 in
-            guard let i = try ledger.invoice(idOrNumber: text)?.invoice.id else { throw InvoiceError("no invoice \(text)") }
+            guard let i = try ledger.invoice(idOrNumber: text)?.invoice.id else { throw InvoiceError.noInvoice(text) }
             return i
         }
         return try ledger.unmatchPayment(id: id, invoiceIDs: ids.isEmpty ? nil : ids, actor: actor)

@@ -89,8 +89,9 @@ struct BillCommand: ParsableCommand {
                 let report = try engine.generate(period: period.period, explicitRange: period.isExplicitRange, issueDate: today,
                                                  only: client.map { [$0] }, holdMissingDays: !force)
                 if let reason, !report.billedWithoutFiles.isEmpty {
-                    try ledger.audit(actor: global.who, action: "bill-missing-files-forced",
-                                     details: "\(period.period): \(report.billedWithoutFiles.count) clients billed without expected register files: \(reason)")
+                    try ledger.audit(actor: global.who, action: "bill-missing-files-forced", AuditParameters([
+                        "start": .of(period.period.start), "end": .of(period.period.end), "clients": .of(report.billedWithoutFiles.count),
+                        "reason": .text(reason)]))
                 }
                 emit(BillCommand.summary(report))
                 BillCommand.reportFailures(report)

@@ -39,7 +39,7 @@ struct EditCommand: ParsableCommand {
         try Outcome.run {
             let workspace = try Workspace.open(configPath: global.config)
             let ledger = try workspace.openLedger()
-            guard let stored = try ledger.invoice(id: id) else { throw InvoiceError("no invoice \(id)") }
+            guard let stored = try ledger.invoice(id: id) else { throw InvoiceError.noInvoice("\(id)") }
             var lines = stored.lines.map { (position: $0.position, line: NewInvoiceLine($0)) }
             for pair in stride(from: 0, to: set.count, by: 2) {
                 guard let n = Int(set[pair]), let i = lines.firstIndex(where: { $0.position == n }) else {
@@ -48,7 +48,7 @@ struct EditCommand: ParsableCommand {
                 lines[i].line = try LineText.apply(set[pair + 1], to: lines[i].line, note: "edited by \(global.who): \(reason)")
             }
             for n in remove {
-                guard lines.contains(where: { $0.position == n }) else { throw InvoiceError("proforma \(id) has no line \(n)") }
+                guard lines.contains(where: { $0.position == n }) else { throw InvoiceError.noLine(document: "proforma \(id)", line: n, lines: stored.lines.count) }
                 lines.removeAll { $0.position == n }
             }
             var result = lines.map(\.line)
@@ -57,9 +57,9 @@ struct EditCommand: ParsableCommand {
                 let net: Money
                 do { net = try l.unitPrice.times(l.quantity) } catch { throw InvoiceError("--add \"\(l.label)\": \(error)") }
                 result.append(NewInvoiceLine(label: l.label, quantity: l.quantity, unitPrice: l.unitPrice, net: net,
-                                             vat: l.vat, service: stored.invoice.period, explanation: "added by \(global.who): \(reason)"))
+                                             vat: l.vat, service: stored.invoice.period, explanation: EngineWording.worded("added by \(global.who): \(reason)"), basis: LineBasis(.typedIn)))
             }
-            guard !result.isEmpty else { throw InvoiceError("a document keeps at least one line: discard it instead") }
+            guard !result.isEmpty else { throw InvoiceError.lastLine }
             // The settings' limits and the sign rules, before anything is written (exit 2 when past them).
             if stored.invoice.status == .proforma {
                 try BillingEngine.checkEdited(result, of: stored, limits: workspace.settings.limits)

@@ -136,7 +136,10 @@ struct PlatformCommand: ParsableCommand {
                     queued = try ledger.queuePlatformSubmissions(numbers: all ? nil : numbers, actor: global.who)
                 }
                 let report = try workspace.submitToPlatform(ledger: ledger, api: FlowAPI(endpoint: endpoint))
-                try ledger.audit(actor: global.who, action: "platform submit", details: "\(queued.count) queued; \(report.summary)")
+                try ledger.audit(actor: global.who, action: "platform submit",
+                                 AuditParameters(["queued": .integer(Int64(queued.count)), "submitted": .integer(Int64(report.submitted.count)),
+                                                  "retrying": .integer(Int64(report.retrying.count)), "failed": .integer(Int64(report.failed.count)),
+                                                  "stopped": report.stoppedEarly.map { .text($0) }]))
                 emit((queued.isEmpty ? "" : "\(queued.count) queued: \(queued.joined(separator: ", "))\n") + report.text)
                 return report.failed.isEmpty && report.stoppedEarly == nil ? 0 : 1
             }
@@ -178,7 +181,9 @@ struct PlatformCommand: ParsableCommand {
                 let endpoint = try workspace.platformEndpoint()
                 let ledger = try workspace.openLedger(actor: global.who)
                 let report = try workspace.pollPlatform(ledger: ledger, api: FlowAPI(endpoint: endpoint))
-                try ledger.audit(actor: global.who, action: "platform poll", details: report.summary)
+                try ledger.audit(actor: global.who, action: "platform poll",
+                                 AuditParameters(["flows": .integer(Int64(report.flowsSeen)), "acknowledgements": .integer(Int64(report.acknowledgements)),
+                                                  "statuses": .integer(Int64(report.statuses.count)), "unreadable": .integer(Int64(report.unreadable.count))]))
                 for (number, code) in report.statuses { emit("status\t\(number)\t\(code)\n") }
                 for u in report.unreadable { emit("not understood\t\(u)\n") }
                 emit(report.summary + "\n")

@@ -85,7 +85,7 @@ struct ExplainCommand: ParsableCommand {
             for l in s.lines {
                 emit("\(l.position). \(l.label): \(Money(cents: l.net).grouped) HT at \(l.rate)%\(l.termLine.map { " (contract line \($0))" } ?? "")\n   \(l.explanation)\n")
             }
-            for a in try ledger.auditLog(invoiceID: s.invoice.id) { emit("   \(a.at) \(a.actor) \(a.action): \(a.details)\n") }
+            for a in try ledger.auditLog(invoiceID: s.invoice.id) { emit("   \(a.at) \(a.actor) \(a.action): \(AuditWording.english(a))\n") }
             return 0
         }
     }

@@ -74,14 +74,14 @@ import Workspace
         let closed = try engine.close(month: Self.october, today: day("2026-11-03"), forceReason: nil, dryRun: false)
         #expect(closed.closed && closed.forcedReason == nil)
         #expect(try ledger.isClosed(month: "2026-10"))
-        #expect(try ledger.auditLog().contains { $0.action == "acknowledge-unbilled" && $0.details.contains("reviewed with the controller") })
+        #expect(try ledger.auditLog().contains { $0.action == "acknowledge-unbilled" && $0.facts?.text("reason")?.contains("reviewed with the controller") == true })
     }
 
     @Test func forcedClosingLocksTheMonthForGood() throws {
         let (workspace, ledger, engine) = try Self.billedMonth()
         let report = try engine.close(month: Self.november, today: day("2026-12-02"), forceReason: "e-mails sent by hand", dryRun: false)
         #expect(report.closed && report.forcedReason == "e-mails sent by hand")
-        #expect(try ledger.auditLog().contains { $0.action == "close-forced" && $0.details.contains("e-mails sent by hand") })
+        #expect(try ledger.auditLog().contains { $0.action == "close-forced" && $0.facts?.text("reason")?.contains("e-mails sent by hand") == true })
         // No reopening, no posting, no issuing in it.
         #expect(throws: DatabaseError.self) { try ledger.pool.write { db in try db.execute(sql: "DELETE FROM closed_month") } }
         #expect(throws: DatabaseError.self) {

@@ -189,7 +189,7 @@ func issuedNet(_ ledger: Ledger, client: String, label: String = "") throws -> I
         // 202 covers at 0.60: 121.20 HT of service fee for October.
         let fee = try issuedNet(ledger, client: "C0025", label: "Redevance")
         #expect(fee == 12_120)
-        #expect(try ledger.auditLog(invoiceID: feesCorrection.invoice.id!).last?.details == "regenerated")
+        #expect(try ledger.auditLog(invoiceID: feesCorrection.invoice.id!).last?.facts?.text("cause") == "regenerated")
     }
 
     // MARK: 5. An edited proforma pricing an order at an older revision can never be validated.

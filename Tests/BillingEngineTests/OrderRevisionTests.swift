@@ -79,7 +79,7 @@ extension Scratch {
         _ = s.workspace.importFiles([], into: ledger)
         #expect(try s.engine(ledger, day("2026-10-15")).billEvents(on: day("2026-10-15")).created.isEmpty)
         #expect(try ledger.settledRevision(orderID: "EVT-T-1") == 2)
-        #expect(try ledger.auditLog().contains { $0.action == "settle" && $0.details.contains("EVT-T-1 revision 2") })
+        #expect(try ledger.auditLog().contains { $0.action == "settle" && $0.facts?.text("order") == "EVT-T-1" && $0.facts?.integer("revision") == 2 })
 
         // Helios's discount goes from 5% to 10% in November: the October order stays as billed.
         let edited = try s.editContract("c0013-helios.ard", replacing: "discount 5% on event lines", with: "discount 10% on event lines",
@@ -153,7 +153,7 @@ extension Scratch {
         let back = try engine.billEvents(on: day("2026-11-02"))
         #expect(back.created.isEmpty)
         #expect(try ledger.invoices(status: .proforma).isEmpty)
-        #expect(try ledger.auditLog().filter { $0.action == "discard" && $0.details.contains("revision 3 supersedes") }.count == 2)
+        #expect(try ledger.auditLog().filter { $0.action == "discard" && $0.facts?.text("cause") == "superseded" && $0.facts?.integer("revision") == 3 }.count == 2)
         #expect(try ledger.settledRevision(orderID: "EVT-T-1") == 3)
     }
 }

@@ -94,7 +94,7 @@ import TestSupport
         #expect(forced.status == 0, "\(forced)")
         let ledger = try ws.ledger()
         #expect(try ledger.invoice(id: id)?.invoice.status == .issued)
-        #expect(try ledger.auditLog(invoiceID: id).contains { $0.action == "validate-past-limits" && $0.details.contains("agreed with the client") })
+        #expect(try ledger.auditLog(invoiceID: id).contains { $0.action == "validate-past-limits" && $0.facts?.text("reason")?.contains("agreed with the client") == true })
     }
 
     @Test func theEngineNeverValidatesAutomaticallyPastTheLimits() throws {

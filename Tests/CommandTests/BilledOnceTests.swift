@@ -56,7 +56,7 @@ private func daysBilledTwice(_ ws: ScratchWorkspace) throws -> Int {
         #expect(try ws.run("bill", "--period", "2026-10", "--date", "2026-11-02").status == 0)
         let forced = try ws.run("bill", "--period", "2026-09-01..2026-10-31", "--date", "2026-11-02", "--force", "--reason", "rattrapage")
         #expect(forced.status == 0, "\(forced)")
-        #expect(try ws.ledger().auditLog().contains { $0.action == "bill-range-forced" && $0.details.contains("rattrapage") })
+        #expect(try ws.ledger().auditLog().contains { $0.action == "bill-range-forced" && $0.facts?.text("reason")?.contains("rattrapage") == true })
         #expect(try daysBilledTwice(ws) == 0)
     }
 
@@ -124,7 +124,7 @@ private func daysBilledTwice(_ ws: ScratchWorkspace) throws -> Int {
         // Today itself is fine; forced with a reason, a later day too, in the audit log.
         let forced = try ws.run(today: "2026-12-06", "validate", "--all", "--date", "2026-12-08", "--force", "--reason", "clôture anticipée")
         #expect(forced.status == 0, "\(forced)")
-        #expect(try ws.ledger().auditLog().contains { $0.action == "future-date" && $0.details.contains("clôture anticipée") })
+        #expect(try ws.ledger().auditLog().contains { $0.action == "future-date" && $0.facts?.text("reason")?.contains("clôture anticipée") == true })
     }
 }
 

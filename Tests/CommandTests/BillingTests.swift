@@ -81,6 +81,7 @@ import TestSupport
         #expect(!(try ledger.invoices().isEmpty))
         let forced = try ledger.auditLog().filter { $0.action == "bill-unended-period" }
         #expect(forced.map(\.actor) == ["alice"])
-        #expect(forced.first?.details == "billed 2026-10 (ends 2026-10-31) on 2026-10-30, before its end: client leaves on the 30th")
+        #expect(forced.first?.facts == AuditParameters(["start": .text("2026-10-01"), "end": .text("2026-10-31"), "today": .text("2026-10-30"),
+                                                        "reason": .text("client leaves on the 30th")]))
     }
 }

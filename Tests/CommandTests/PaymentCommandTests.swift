@@ -59,7 +59,7 @@ import TestSupport
         #expect(!planned.stdout.contains("\(first.number)/"), "a paid invoice has nothing planned")
         expectRuns(try ws.run("reminders", "resume", second.number))
         expectRuns(try ws.run("reminders", "resume", second.number), 2)
-        #expect(try ledger.auditLog().contains { $0.action == "reminders pause" && $0.details == "\(second.number): litige" })
+        #expect(try ledger.auditLog().contains { $0.action == "reminders pause" && $0.facts == AuditParameters(["target": .text(second.number), "reason": .text("litige")]) })
 
         let send = try ws.run("reminders", "send")
         expectRuns(send, 2)  // no `smtp` in the settings: nothing can be sent

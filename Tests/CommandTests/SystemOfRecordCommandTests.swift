@@ -45,7 +45,7 @@ import TestSupport
         let forced = try ws.run("close", "2026-10", "--date", "2026-11-05", "--force", "--reason", "bilan provisoire")
         #expect(forced.status == 0, "\(forced)")
         #expect(forced.stdout.contains("2026-10 closed despite failed checks: bilan provisoire"))
-        #expect(try ws.ledger().auditLog().contains { $0.action == "close-forced" && $0.details.contains("bilan provisoire") })
+        #expect(try ws.ledger().auditLog().contains { $0.action == "close-forced" && $0.facts?.text("reason")?.contains("bilan provisoire") == true })
         let again = try ws.run("close", "2026-10", "--date", "2026-11-06", "--force", "--reason", "again")
         #expect(again.status == 2 && again.stderr.contains("already closed"), "\(again)")
     }

@@ -58,7 +58,7 @@ final class ForeignWriter: @unchecked Sendable {
         let ledger = try Ledger(path: path, creation: .mustExist)
         let started = Date()
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) { writer.release() }
-        try ledger.audit(actor: "test", action: "note", details: "written after the other process committed")
+        try ledger.audit(actor: "test", action: "note", AuditParameters(["note": .text("written after the other process committed")]))
         #expect(Date().timeIntervalSince(started) >= 0.4)
         #expect(try count(ledger, "SELECT COUNT(*) FROM audit_log WHERE actor IN ('other', 'test')") == 3)
     }
@@ -70,7 +70,7 @@ final class ForeignWriter: @unchecked Sendable {
         defer { writer.release() }
         let ledger = try Ledger(path: path, creation: .mustExist, busyTimeout: 0.2)
         #expect(throws: DatabaseError.self) {
-            try ledger.audit(actor: "test", action: "note", details: "cannot be written")
+            try ledger.audit(actor: "test", action: "note", AuditParameters(["note": .text("cannot be written")]))
         }
     }
 

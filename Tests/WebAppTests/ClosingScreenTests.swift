@@ -38,7 +38,10 @@ import WebApp
             #expect(after.text.contains("Mois clôturé.") && after.text.contains("au 31/10/2026 : clôturé."))
             #expect(!after.text.contains("id=\"form-cloture\""), "a closed month is final")
             let again = try await send(client, .post, "/cloture", as: accountant, form: [("mois", "2026-10"), ("motif", "encore")])
-            #expect(again.status == .unprocessableContent && again.text.contains("already closed"))
+            // A closed month is a conflict, said in French, without the engine's English.
+            #expect(again.status == .conflict && again.text.contains("Le mois d&#39;octobre 2026 est déjà clôturé (un mois clôturé ne se rouvre jamais)."),
+                    "\(again.status) \(again.text)")
+            #expect(!again.text.contains("already closed"))
             #expect(try await send(client, .get, "/cloture?mois=2026-W42", as: accountant).status == .unprocessableContent)
         }
     }

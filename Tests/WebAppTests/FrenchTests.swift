@@ -280,24 +280,42 @@ import TestSupport
         #expect(checked.count >= 4 && checked.values.reduce(0, +) > 20, "\(checked)")
     }
 
+    /// The French of an audit entry is made from its action and parameters, never from English words; an
+    /// entry written before "v16 audit parameters" is shown as it was stored (the log is never rewritten).
     @Test func theDocumentsAuditDetailsHaveTheirFrenchWording() {
-        let cases: [(String, String, String)] = [
-            ("generate", "contract invoice for C0001 2026-10-01..2026-10-31, 12 lines, 1480.15 TTC",
+        let cases: [(String, AuditParameters, String)] = [
+            ("generate", AuditParameters(["origin": .text("contract"), "type": .text("invoice"), "client": .text("C0001"),
+                                          "start": .text("2026-10-01"), "end": .text("2026-10-31"), "lines": .integer(12), "ttc": .integer(148_015)]),
              "facture (contrat) pour C0001, du 01/10/2026 au 31/10/2026, 12 lignes, 1\u{202F}480,15 TTC"),
-            ("generate", "events invoice for C0002 billed to C0002-CSE 2026-10-14, 1 lines, 55.00 TTC",
+            ("generate", AuditParameters(["origin": .text("events"), "type": .text("invoice"), "client": .text("C0002"), "payer": .text("C0002-CSE"),
+                                          "start": .text("2026-10-14"), "end": .text("2026-10-14"), "lines": .integer(1), "ttc": .integer(5500)]),
              "facture (événement) pour C0002, payée par C0002-CSE, le 14/10/2026, 1 ligne, 55,00 TTC"),
-            ("generate", "credit credit_note for C0001 2026-10-01..2026-10-31, 1 lines, 480.15 TTC",
+            ("generate", AuditParameters(["origin": .text("credit"), "type": .text("credit_note"), "client": .text("C0001"),
+                                          "start": .text("2026-10-01"), "end": .text("2026-10-31"), "lines": .integer(1), "ttc": .integer(48_015)]),
              "avoir pour C0001, du 01/10/2026 au 31/10/2026, 1 ligne, 480,15 TTC"),
-            ("validate", "issued as FA-2026-000009 on 2026-11-02, due 2026-12-31",
+            ("validate", AuditParameters(["number": .text("FA-2026-000009"), "issued": .text("2026-11-02"), "due": .text("2026-12-31")]),
              "émise sous le numéro FA-2026-000009 le 02/11/2026, échéance le 31/12/2026"),
-            ("discard", "regenerated", "remplacée par une nouvelle génération"),
-            ("discard", "doublon avec la 12", "doublon avec la 12"),
-            ("edit", "recompté 2.5 (lines 3 → 3, total TTC 1480.15 → 1490.15)",
+            ("discard", AuditParameters(["cause": .text("regenerated")]), "remplacée par une nouvelle génération"),
+            ("discard", AuditParameters(["reason": .text("doublon avec la 12")]), "doublon avec la 12"),
+            ("discard", AuditParameters(["cause": .text("superseded"), "order": .text("EVT-1"), "revision": .integer(3)]),
+             "remplacée par la commande EVT-1 révision 3"),
+            ("edit", AuditParameters(["reason": .text("recompté 2.5"), "lines_before": .integer(3), "lines_after": .integer(3),
+                                      "ttc_before": .integer(148_015), "ttc_after": .integer(149_015)]),
              "recompté 2.5 (lignes 3 → 3, total TTC 1\u{202F}480,15 → 1\u{202F}490,15)"),
-            ("credit", "credit note for FA-2026-000009: geste commercial", "avoir sur FA-2026-000009 : geste commercial"),
-            ("sign in", "web session opened", "session web ouverte"),
-            ("user grant", "compta audit read", "compta audit read"),
+            ("credit", AuditParameters(["credited": .text("FA-2026-000009"), "reason": .text("geste commercial")]),
+             "avoir sur FA-2026-000009 : geste commercial"),
+            ("sign in", AuditParameters(["via": .text("web")]), "session web ouverte"),
+            ("close", AuditParameters(["month": .text("2026-10"), "first": .list(["FA-2026-000001"]), "last": .list(["FA-2026-000009"]),
+                                       "counts": .list(["9"]), "ht": .integer(100_000), "vat": .integer(10_000)]),
+             "2026-10 clos ; FA-2026-000001…FA-2026-000009 (9) ; 1\u{202F}000,00 € HT, 100,00 € de TVA"),
         ]
-        for (action, english, french) in cases { #expect(French.auditDetails(action, english) == french, "\(action): \(english)") }
+        for (action, parameters, french) in cases {
+            let stored = AuditParameters(json: parameters.json)
+            #expect(stored == parameters, "\(parameters.json)")
+            #expect(French.auditDetails(action, details: "", parameters: parameters.json) == french, "\(action): \(parameters.json)")
+        }
+        // An entry of before the migration: its stored words, as they are.
+        #expect(French.auditDetails("validate", details: "issued as FA-2026-000001 on 2026-10-31, due 2026-11-30", parameters: nil)
+                == "issued as FA-2026-000001 on 2026-10-31, due 2026-11-30")
     }
 }

@@ -93,6 +93,6 @@ import WebApp
             let (ok, _) = try await WebAppTests.signIn(client, "compta", "le-nouveau-mot-de-passe")
             #expect(ok.status == .seeOther)
         }
-        #expect(try f.ledger.auditLog().contains { $0.action == "user password" && $0.details == "compta" })
+        #expect(try f.ledger.auditLog().contains { $0.action == "user password" && $0.facts?.text("login") == "compta" })
     }
 }

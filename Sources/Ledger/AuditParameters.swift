@@ -1,0 +1,105 @@
+import BillingModel
+import Foundation
+import GRDB
+
+/// The named facts of an audit entry ("v16 audit parameters"), stored as a
+/// JSON object beside its action: what was done to what, never a sentence.
+/// The CLI words an entry in English and the web app in French, each from the
+/// action and these fields. Entries written before the migration have no
+/// parameters: the audit log is append-only and hash-chained, so they are
+/// never rewritten and are shown as they were stored (`details`).
+public struct AuditParameters: Sendable, Hashable {
+    /// A field's value: text (a code, a number of a document, an ISO day, a person's reason), an integer
+    /// (a count, cents), or a list of texts.
+    public enum Value: Sendable, Hashable, Codable {
+        case text(String)
+        case integer(Int64)
+        case list([String])
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let i = try? c.decode(Int64.self) { self = .integer(i) } else if let s = try? c.decode(String.self) { self = .text(s) } else {
+                self = .list(try c.decode([String].self))
+            }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.singleValueContainer()
+            switch self {
+            case .text(let s): try c.encode(s)
+            case .integer(let i): try c.encode(i)
+            case .list(let l): try c.encode(l)
+            }
+        }
+    }
+
+    public var fields: [String: Value]
+
+    /// The fields; a nil value leaves its field out.
+    public init(_ fields: [String: Value?]) { self.fields = fields.compactMapValues { $0 } }
+
+    public func text(_ key: String) -> String? { if case .text(let s)? = fields[key] { s } else { nil } }
+    public func integer(_ key: String) -> Int64? { if case .integer(let i)? = fields[key] { i } else { nil } }
+    public func list(_ key: String) -> [String]? { if case .list(let l)? = fields[key] { l } else { nil } }
+    /// An amount stored in cents.
+    public func money(_ key: String) -> Money? { integer(key).map { Money(cents: $0) } }
+    /// A day stored as ISO text.
+    public func day(_ key: String) -> Day? { text(key).flatMap(Day.init(iso:)) }
+    public func flag(_ key: String) -> Bool { integer(key) == 1 }
+
+    /// The canonical JSON object (keys sorted): what is stored and chained.
+    public var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(fields)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
+    }
+
+    /// The parameters stored as `json`; nil for text that is not such an object.
+    public init?(json: String) {
+        guard let data = json.data(using: .utf8), let fields = try? JSONDecoder().decode([String: Value].self, from: data) else { return nil }
+        self.fields = fields
+    }
+}
+
+extension AuditParameters.Value {
+    /// A text field's value.
+    public static func of(_ s: String?) -> Self? { s.map { .text($0) } }
+    /// A day, as ISO text.
+    public static func of(_ d: Day?) -> Self? { d.map { .text($0.description) } }
+    /// An amount, in cents.
+    public static func of(_ m: Money?) -> Self? { m.map { .integer($0.cents) } }
+    public static func of(_ i: Int?) -> Self? { i.map { .integer(Int64($0)) } }
+    public static func of(_ b: Bool) -> Self { .integer(b ? 1 : 0) }
+}
+
+extension AuditEntry {
+    /// The entry's facts; nil for an entry written before "v16 audit parameters" (read `details`).
+    public var facts: AuditParameters? { parameters.flatMap(AuditParameters.init(json:)) }
+}
+
+extension Ledger {
+    static func registerAuditParameters(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v16 audit parameters") { db in
+            // Rows already written keep their `details` (append-only, chained): only new rows carry parameters.
+            try db.execute(sql: "ALTER TABLE audit_log ADD COLUMN parameters TEXT CHECK (parameters IS NULL OR json_valid(parameters))")
+        }
+    }
+
+    /// Records an action and its facts in the append-only audit log, chained in the same transaction.
+    public func audit(actor: String, action: String, invoiceID: Int64? = nil, _ parameters: AuditParameters, at date: Date = Date()) throws {
+        try pool.write { db in
+            try Ledger.appendAudit(db, at: Ledger.timestamp(date), actor: actor, action: action, invoiceID: invoiceID, parameters: parameters)
+        }
+    }
+
+    func appendAudit(_ db: Database, at: String, actor: String, action: String, invoiceID: Int64?, _ parameters: AuditParameters) throws {
+        try Ledger.appendAudit(db, at: at, actor: actor, action: action, invoiceID: invoiceID, parameters: parameters)
+    }
+
+    static func appendAudit(_ db: Database, at: String, actor: String, action: String, invoiceID: Int64?, parameters: AuditParameters) throws {
+        try db.cachedStatement(sql: "INSERT INTO audit_log(at, actor, action, invoice_id, details, parameters) VALUES (?, ?, ?, ?, '', ?)")
+            .execute(arguments: [at, actor, action, invoiceID, parameters.json])
+        let id = db.lastInsertedRowID
+        if let content = try LedgerGuards.auditContent(db, id: id) { try LedgerGuards.link("audit", rowID: id, content: content, db: db) }
+    }
+}
