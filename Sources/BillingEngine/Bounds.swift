@@ -48,6 +48,23 @@ extension BillingEngine {
         return nil
     }
 
+    /// A periodic invoice (a contract's, a correction's or grouped events' invoice of a week or a
+    /// month: CGI art. 289 I 3) that would fall due more than 45 days after `day`, its issue date,
+    /// is never issued (Code de commerce L441-10 II): lint refuses such terms, and this catches a
+    /// proforma made under older ones. Not forceable: the law does not bend for a reason.
+    public func periodicDueRefusal(_ stored: StoredInvoice, terms: PaymentTerms, on day: Day) -> IssueRefusal? {
+        let i = stored.invoice
+        guard i.type == .invoice, [.contract, .events, .correction].contains(i.origin), let period = i.period,
+              (2...31).contains(period.end.ordinal - period.start.ordinal + 1) else { return nil }
+        let due = terms.dueDate(issuedOn: day)
+        guard due.ordinal - day.ordinal > PaymentTerms.periodicMaximumDays else { return nil }
+        return IssueRefusal(proforma: i.id ?? 0,
+                            message: "invoice proforma \(i.id ?? 0) of \(i.client) is periodic (\(period.start) to \(period.end)): issued on \(day) under `\(terms)` "
+                                + "it would fall due on \(due), \(due.ordinal - day.ordinal) days later, over the 45 days the law allows (Code de commerce L441-10 II): "
+                                + "correct the contract's payment terms, bill it again and discard this proforma",
+                            forceable: false)
+    }
+
     /// The first refusal among proformas `ids` (the others unchecked), so a
     /// command can refuse before it issues anything.
     public func issueRefusal(ids: [Int64], forced: Bool = false) throws -> IssueRefusal? {
