@@ -11,7 +11,7 @@ public enum EvaluationBenchmark {
           sites LD01
           valid from 2026-01-01
           invoice monthly, one invoice per client
-          payment 30 days, then end of month
+          payment 45 days
           validation by an accountant
 
           subsidy per cover at 10% VAT

@@ -13,6 +13,8 @@ public struct IssueRefusal: Error, Sendable, Equatable, CustomStringConvertible 
         case rateNotPostable(line: Int, label: String, rate: VATRate, known: [VATRate])
         /// Past the amount limits or the sign rules.
         case amounts(AmountRefusal)
+        /// A periodic invoice that would fall due more than 45 days after its issue (Code de commerce L441-10 II).
+        case periodicDueTooLate(period: Period, terms: String, issued: Day, due: Day)
     }
     public var proforma: Int64
     public var reason: Reason
@@ -27,6 +29,10 @@ public struct IssueRefusal: Error, Sendable, Equatable, CustomStringConvertible 
             return "\(name), line \(line) \"\(label)\": VAT rate \(rate) % is not a rate of the settings (\(known.map(\.description).joined(separator: ", "))): "
                 + "correct the source (the event order, the contract) and bill it again, or discard it"
         case .amounts(let refusal): return "\(refusal)"
+        case .periodicDueTooLate(let period, let terms, let issued, let due):
+            return "\(name) is periodic (\(period.start) to \(period.end)): issued on \(issued) under `\(terms)` "
+                + "it would fall due on \(due), \(due.ordinal - issued.ordinal) days later, over the 45 days the law allows (Code de commerce L441-10 II): "
+                + "correct the contract's payment terms, bill it again and discard this proforma"
         }
     }
     /// The proforma, as the English names it (`invoice proforma 12 of C0001`).
@@ -63,6 +69,20 @@ extension BillingEngine {
             }
         }
         return nil
+    }
+
+    /// A periodic invoice (a contract's, a correction's or grouped events' invoice of a week or a
+    /// month: CGI art. 289 I 3) that would fall due more than 45 days after `day`, its issue date,
+    /// is never issued (Code de commerce L441-10 II): lint refuses such terms, and this catches a
+    /// proforma made under older ones. Not forceable: the law does not bend for a reason.
+    public func periodicDueRefusal(_ stored: StoredInvoice, terms: PaymentTerms, on day: Day) -> IssueRefusal? {
+        let i = stored.invoice
+        guard i.type == .invoice, [.contract, .events, .correction].contains(i.origin), let period = i.period,
+              (2...31).contains(period.end.ordinal - period.start.ordinal + 1) else { return nil }
+        let due = terms.dueDate(issuedOn: day)
+        guard due.ordinal - day.ordinal > PaymentTerms.periodicMaximumDays else { return nil }
+        return IssueRefusal(proforma: i.id ?? 0, reason: .periodicDueTooLate(period: period, terms: "\(terms)", issued: day, due: due),
+                            forceable: false, name: "invoice proforma \(i.id ?? 0) of \(i.client)")
     }
 
     /// The first refusal among proformas `ids` (the others unchecked), so a

@@ -349,6 +349,7 @@ public struct BillingEngine: Sendable {
                         forced = refusal
                     }
                     let terms = PaymentTerms(description: stored.invoice.paymentTerms) ?? .onReceipt
+                    if stored.invoice.status == .proforma, let refusal = periodicDueRefusal(stored, terms: terms, on: day) { throw refusal }
                     var renderOnce: DocumentRenderer?
                     if let render {
                         let ready = prepared[id]

@@ -12,6 +12,23 @@ public enum PaymentTerms: Hashable, Sendable, Codable, CustomStringConvertible {
     public static let legalMaximumDays = 60
     public static let legalMaximumDaysEndOfMonth = 45
 
+    /// Periodic invoices (monthly, weekly: CGI art. 289 I 3) are due at most 45 days
+    /// after their issue date (Code de commerce L441-10 II).
+    public static let periodicMaximumDays = 45
+
+    /// The most days these terms can put between an issue date and its due date, over every
+    /// issue date: an end of month adds up to 30 days (landing on the 1st of a 31-day month).
+    public var longestDelay: Int {
+        switch self {
+        case .onReceipt: return 0
+        case .days(let n): return n
+        case .daysThenEndOfMonth(let n), .endOfMonthThenDays(let n): return n + 30
+        }
+    }
+
+    /// True when a periodic invoice under these terms could fall due more than 45 days after issue.
+    public var exceedsPeriodicCap: Bool { longestDelay > Self.periodicMaximumDays }
+
     public func dueDate(issuedOn day: Day) -> Day {
         switch self {
         case .onReceipt: return day

@@ -42,13 +42,14 @@ public struct Checker {
 
         // Header.
         var sites: [String] = []
-        for s in syntax.sites {
+        // One message per distinct site, however often it is repeated (a 100 KB `sites` line).
+        for (s, count) in Checker.distinct(syntax.sites) {
             if let c = client, !c.sites.contains(s.value) {
                 let sug = DidYouMean.suggest(s.value, among: c.sites)
-                error("E0202", "`\(s.value)` is not a site of client `\(c.code)`", s.range,
+                error("E0202", "`\(s.value)` is not a site of client `\(c.code)`", s.first.range,
                       help: sug.map { "did you mean `\($0)`?" } ?? "the client's sites are \(c.sites.map { "`\($0)`" }.joined(separator: ", "))")
             }
-            if sites.contains(s.value) { error("E0108", "site `\(s.value)` is listed twice", s.range, help: "list each site once") }
+            if let again = s.again { error("E0108", "site `\(s.value)` is listed \(Checker.times(count))", again, help: "list each site once") }
             sites.append(s.value)
         }
         if sites.isEmpty { sites = client?.sites ?? [] }
@@ -71,15 +72,16 @@ public struct Checker {
         if syntax.automaticValidation == nil, !syntax.attemptedHeaders.contains("validation") {
             missing("validation", "validation by an accountant", firstLine)
         }
-        if let p = syntax.payment { checkLegalCap(p) }
+        if let p = syntax.payment { checkLegalCap(p, periodic: periodicInvoices) }
 
         let terms = syntax.terms.compactMap { t in checkTerm(t, contractFrom: validity.from.value, contractUntil: validity.until?.value) }
         let payerPayments = checkPayerPayments()
         checkOverlaps(terms)
+        checkUnpricedCategories()
         checkCompleteness(terms, at: firstLine)
         let examples = syntax.examples.compactMap { checkExample($0, sites: sites, contractFrom: validity.from.value) }
 
-        guard !diagnostics.hasErrors, let invoicing = syntax.invoicing, let payment = syntax.payment,
+        guard !diagnostics.hasBlockingErrors, let invoicing = syntax.invoicing, let payment = syntax.payment,
               let validation = syntax.automaticValidation else { return nil }
         return Contract(file: syntax.file, client: code, sites: sites, validFrom: validity.from.value, validUntil: validity.until?.value,
                         cadence: invoicing.cadence.value, perSite: invoicing.perSite, feesOnOwnInvoice: invoicing.feesOnOwnInvoice,
@@ -87,7 +89,20 @@ public struct Checker {
                         notBilled: syntax.notBilled.map(\.value), examples: examples)
     }
 
-    mutating func checkLegalCap(_ p: Located<PaymentTerms>) {
+    /// The contract issues periodic invoices (CGI art. 289 I 3): invoiced monthly or weekly, or
+    /// events grouped monthly. Their payment is capped at 45 days from issue (L441-10 II).
+    var periodicInvoices: Bool {
+        if let c = syntax.invoicing?.cadence.value, c == .monthly || c == .weekly { return true }
+        return syntax.terms.contains { if case .events(.monthly, _, _, _) = $0.body { return true } else { return false } }
+    }
+
+    mutating func checkLegalCap(_ p: Located<PaymentTerms>, periodic: Bool) {
+        if periodic, p.value.legalCapExceeded == nil, p.value.exceedsPeriodicCap {
+            let cadence = syntax.invoicing?.cadence.value.rawValue ?? "monthly"
+            error("E0603", "`\(p.value)` can fall due \(p.value.longestDelay) days after issue, over the 45 days allowed for the periodic invoices of a contract invoiced \(cadence)",
+                  p.range, help: "write `payment 45 days`, `payment 15 days, then end of month` or `payment end of month, then 15 days` (Code de commerce L441-10 II)")
+            return
+        }
         guard let cap = p.value.legalCapExceeded else { return }
         let endOfMonth: Bool
         if case .days = p.value { endOfMonth = false } else { endOfMonth = true }
@@ -102,7 +117,7 @@ public struct Checker {
         var first: [String: SourceRange] = [:]
         for t in syntax.terms {
             guard let payer = t.billedTo, let p = t.payerPayment else { continue }
-            checkLegalCap(p)
+            checkLegalCap(p, periodic: periodicInvoices)
             if let earlier = out[payer.value], earlier != p.value {
                 error("E0602", "payer `\(payer.value)` is given two payment terms: `\(earlier)` and `\(p.value)`", p.range,
                       help: "a payer's invoices carry one set of terms: write the same terms, or write them on one `billed to` line only",
@@ -113,6 +128,27 @@ public struct Checker {
             first[payer.value] = first[payer.value] ?? p.range
         }
         return out
+    }
+
+    /// Each distinct value of `list` once, in order of first appearance, with where it is first
+    /// written, where it is written again (if it is), and how many times: one message per item.
+    static func distinct(_ list: [Located<String>]) -> [((value: String, first: Located<String>, again: SourceRange?), Int)] {
+        var index: [String: Int] = [:]
+        var out: [((value: String, first: Located<String>, again: SourceRange?), Int)] = []
+        for item in list {
+            if let i = index[item.value] {
+                if out[i].0.again == nil { out[i].0.again = item.range }
+                out[i].1 += 1
+            } else {
+                index[item.value] = out.count
+                out.append(((item.value, item, nil), 1))
+            }
+        }
+        return out
+    }
+
+    static func times(_ n: Int) -> String {
+        n == 2 ? "twice" : "\(DecimalText.format(Int64(n), scale: 0, minimumFraction: 0, groupSeparator: ",")) times"
     }
 
     mutating func checkTermsOnly() {
@@ -139,7 +175,8 @@ public struct Checker {
     }
 
     func render(_ a: AmountLiteral) -> String {
-        let n = DecimalText.format(a.tenThousandths, scale: 4, minimumFraction: a.decimals, groupSeparator: ",")
+        // A whole number is never shown `1,500`: the language reads that as ambiguous.
+        let n = DecimalText.format(a.tenThousandths, scale: 4, minimumFraction: a.decimals, groupSeparator: a.decimals > 0 ? "," : nil)
         switch a.unit {
         case .ht: return n + " HT"
         case .ttc: return n + " TTC"
@@ -172,8 +209,14 @@ public struct Checker {
 
     mutating func money(_ a: AmountLiteral, what: String) -> Money? {
         guard let p = price(a, what: what) else { return nil }
-        guard let m = p.exactMoney else {
-            error("E0305", "\(what) is an amount in cents, found `\(render(a))`", a.range, help: "write at most 2 decimals")
+        // `1.500 HT` where cents are expected: 1.50, or the French way of writing 1,500? Refused either way.
+        guard a.decimals <= 2, let m = p.exactMoney else {
+            // `1.500 HT`: three decimals may be the French way of writing 1,500.
+            let integer = a.tenThousandths / 10_000
+            let thousands = a.decimals == 3 && integer < 1000
+                ? ", or `\(DecimalText.format(integer * 10_000_000 + (a.tenThousandths % 10_000) * 1000, scale: 4, minimumFraction: 2, groupSeparator: ","))\(a.unit == .ht ? " HT" : a.unit == .ttc ? " TTC" : "")` if thousands were meant"
+                : ""
+            error("E0305", "\(what) is an amount in cents, found `\(render(a))`", a.range, help: "write at most 2 decimals\(thousands)")
             return nil
         }
         return m
@@ -185,7 +228,8 @@ public struct Checker {
             return nil
         }
         guard a.tenThousandths <= 1_000_000, allowZero || a.tenThousandths > 0 else {
-            error("E0304", "\(what) must be between 0% and 100%, found `\(render(a))`", a.range, help: nil)
+            error("E0304", "\(what) must be \(allowZero ? "between 0% and 100%" : "more than 0% and at most 100%"), found `\(render(a))`", a.range,
+                  help: a.tenThousandths == 0 ? "a share of 0% bills nothing: remove the term, or write the share the contract gives" : "write a percentage of at most `100%`")
             return nil
         }
         return a.percentage
@@ -226,7 +270,7 @@ public struct Checker {
     // MARK: terms
 
     mutating func checkTerm(_ t: TermSyntax, contractFrom: Day, contractUntil: Day?) -> Term? {
-        let before = diagnostics.errorCount
+        let before = diagnostics.blockingErrorCount
         var termFrom = contractFrom
         var termUntil = contractUntil
         if let a = t.applies {
@@ -257,15 +301,15 @@ public struct Checker {
         var termSites: [String]?
         if let list = t.sites {
             var seen: [String] = []
-            for site in list {
+            for (site, count) in Checker.distinct(list) {
                 if client != nil, !contractSites.contains(site.value) {
                     let sug = DidYouMean.suggest(site.value, among: contractSites)
-                    error("E0209", "`\(site.value)` is not a site of this contract", site.range,
+                    error("E0209", "`\(site.value)` is not a site of this contract", site.first.range,
                           help: sug.map { "did you mean `\($0)`?" } ?? "the contract's sites are \(contractSites.map { "`\($0)`" }.joined(separator: ", "))")
-                } else if seen.contains(site.value) {
-                    error("E0108", "site `\(site.value)` is listed twice", site.range, help: "list each site once")
+                } else if let again = site.again {
+                    error("E0108", "site `\(site.value)` is listed \(Checker.times(count))", again, help: "list each site once")
                 }
-                if !seen.contains(site.value) { seen.append(site.value) }
+                seen.append(site.value)
             }
             termSites = seen
         }
@@ -280,17 +324,6 @@ public struct Checker {
                 } else { list.append((c.category.value, nil)) }
             }
             if cats.isEmpty { error("E0112", "`subsidy per cover` lists no category", t.range, help: "add lines such as `category A: 4.20 HT` under it") }
-            if let cl = client {
-                let listed = Set(cats.map(\.category.value))
-                let missing = cl.categories.filter { $0 != "INV" && !listed.contains($0) }
-                if missing.count == 1 {
-                    warning("W0403", "category `\(missing[0])` of `\(cl.code)` is not priced: its employer share will be reported as unbilled", t.range,
-                            help: "price it, or write `category \(missing[0]): nothing`")
-                } else if missing.count > 1 {
-                    warning("W0403", "categories \(missing.map { "`\($0)`" }.joined(separator: ", ")) of `\(cl.code)` are not priced: their employer share will be reported as unbilled", t.range,
-                            help: "price them, or write `category \(missing[0]): nothing` for each")
-                }
-            }
             rule = rate.map { .subsidyPerCover(vat: $0, categories: list) }
         case .subsidyCappedByTray(let v, let cats):
             let rate = vat(v)
@@ -346,14 +379,39 @@ public struct Checker {
             }
             rule = .events(terms)
         }
+        checkSettingsRate(t)
         var revision: IndexRevision?
         if let r = t.revision { revision = checkRevision(r, termFrom: termFrom, termUntil: termUntil) }
-        guard t.isValid, let rule, diagnostics.errorCount == before else { return nil }
+        guard t.isValid, let rule, diagnostics.blockingErrorCount == before else { return nil }
         let kind = rule.revenueKind
         let revenueType = context.revenueType(of: kind, for: client?.code ?? "")
         return Term(rule: rule, name: t.name, label: t.label?.value ?? defaultLabel(kind, revenueType: revenueType), revenueType: revenueType?.code,
                     validFrom: t.applies?.from.value, validUntil: t.applies?.until?.value, payer: payer, sites: termSites, revision: revision,
                     line: t.range.start.line)
+    }
+
+    /// A term's `at N% VAT` is the rate of the revenue type it bills in the settings: the
+    /// invoice line and the accounting entry carry that type, so two rates would be two truths.
+    mutating func checkSettingsRate(_ t: TermSyntax) {
+        let literal: AmountLiteral
+        switch t.body {
+        case .subsidyPerCover(let v, _), .subsidyCappedByTray(let v, _), .admissionFee(_, let v, _), .flatFee(_, _, let v, _),
+             .floorFee(_, _, _, let v), .tieredFee(_, _, _, let v), .minimumGuarantee(_, _, let v):
+            literal = v
+        default:
+            return // events carry their orders' rates; the other terms bill the registers' rates
+        }
+        let kind = kindOf(t.body)
+        guard literal.unit == .percent, context.vatRates.contains(literal.percentage), let cl = client,
+              let type = Checker.revenueType(of: kind, among: cl.revenueTypes, in: context),
+              let expected = type.vatRate, expected != literal.percentage else { return }
+        error("E0307", "`\(t.name)` is billed at \(literal.percentage)% VAT, but its revenue type `\(type.code)` (\(type.label)) is at \(expected)% in the settings",
+              literal.range, help: "write `at \(expected)% VAT`, or change the `vat_rate` of `\(type.code)` in the settings if the law changed")
+    }
+
+    static func revenueType(of kind: RevenueKind, among codes: [String], in context: ContractContext) -> ContractContext.RevenueType? {
+        for code in codes { if let r = context.revenueTypes[code], r.kind == kind { return r } }
+        return nil
     }
 
     func defaultLabel(_ kind: RevenueKind, revenueType: ContractContext.RevenueType?) -> String {
@@ -371,12 +429,24 @@ public struct Checker {
 
     mutating func checkedCategories(_ cats: [CategoryPriceSyntax], termName: String) -> [CategoryPriceSyntax] {
         var seen: [String: SourceRange] = [:]
+        var repeated: [String: (again: SourceRange, count: Int)] = [:]
+        var repeatOrder: [String] = []
         var out: [CategoryPriceSyntax] = []
+        defer {
+            // One message per category priced more than once, however many times.
+            for name in repeatOrder {
+                guard let r = repeated[name] else { continue }
+                error("E0108", "category `\(name)` is priced \(Checker.times(r.count + 1)) in `\(termName)`", r.again, help: "keep one line per category",
+                      notes: [.init("first priced here", range: seen[name])])
+            }
+        }
         for c in cats {
             let name = c.category.value
-            if let first = seen[name] {
-                error("E0108", "category `\(name)` is priced twice in `\(termName)`", c.category.range, help: "keep one line per category",
-                      notes: [.init("first priced here", range: first)])
+            if seen[name] != nil {
+                if let r = repeated[name] { repeated[name] = (r.again, r.count + 1) } else {
+                    repeated[name] = (c.category.range, 1)
+                    repeatOrder.append(name)
+                }
                 continue
             }
             seen[name] = c.category.range
@@ -464,7 +534,9 @@ public struct Checker {
                                      indexedPart: r.indexedPart.percentage, baseIndex: r.baseIndex.percentage, lagMonths: r.lagMonths.value,
                                      firstYear: r.firstYear?.value)
         // Every revision already due (after the term starts, from the first revision, up to today)
-        // needs its published index value; the months missing are reported together.
+        // needs its published index value; the months missing are reported together. An error for
+        // lint, but the contract is still built: only a period that bills at a revised price needs the
+        // value, and the engine refuses that one (billing an earlier period needs nothing of it).
         let end = min(termUntil ?? context.today, context.today)
         if termFrom < end {
             var missing: [(revision: Day, month: String)] = []
@@ -479,8 +551,22 @@ public struct Checker {
                     ? "the revision of \(firstMissing.revision) needs the index `\(r.series.value)` of \(firstMissing.month), which has no published value"
                     : "the revisions of \(missing.map { "\($0.revision)" }.joined(separator: ", ")) need the index `\(r.series.value)` of \(months.joined(separator: ", ")), which have no published value"
                 error("E0802", message, r.range,
-                      help: "add the value\(months.count == 1 ? "" : "s") of \(months.joined(separator: ", ")) to the series `\(r.series.value)` in the settings")
-                return nil
+                      help: "add the value\(months.count == 1 ? "" : "s") of \(months.joined(separator: ", ")) to the series `\(r.series.value)` in the settings; "
+                          + "periods before \(firstMissing.revision) still bill")
+                return revision
+            }
+        }
+        // The next revision after today: said from the start, so that lint does not turn red on the
+        // day it comes (a warning now, the error above from that day).
+        let after = max(termFrom, context.today).adding(days: 1)
+        if termUntil.map({ after <= $0 }) ?? true,
+           let next = revision.revisionDays(in: Period(start: after, end: after.addingMonths(12))).first,
+           termUntil.map({ next <= $0 }) ?? true {
+            let m = revision.referenceMonth(for: next)
+            let key = monthKey(year: m.year, month: m.month)
+            if series[key] == nil {
+                warning("W0802", "the index `\(r.series.value)` of \(key) is needed by \(next), for the revision of that day", r.range,
+                        help: "add its value to the series `\(r.series.value)` in the settings before \(next): from that day lint reports E0802 and periods from \(next) are not billed without it")
             }
         }
         return revision
@@ -498,37 +584,73 @@ public struct Checker {
             default: return []
             }
         }
-        for i in terms.indices {
-            for j in terms.indices where j > i {
+        // Computed once per term, not once per pair.
+        let periods = terms.map(period)
+        let categories = terms.map(pricedCategories)
+        let siteSets = terms.map { $0.sites.map(Set.init) }
+        var ranges: [Int: SourceRange] = [:]
+        for t in syntax.terms where ranges[t.range.start.line] == nil { ranges[t.range.start.line] = t.range }
+        // Each term is reported once, against the first term it overlaps: 1,000 copies of a term
+        // are 999 messages, not 499,500.
+        for j in terms.indices {
+            for i in terms.indices where i < j {
                 let a = terms[i], b = terms[j]
                 guard a.rule.revenueKind == b.rule.revenueKind, a.rule.revenueKind != .fee,
-                      period(a).intersection(period(b)) != nil else { continue }
+                      periods[i].intersection(periods[j]) != nil else { continue }
                 // Terms bound to sites that do not share one bill different revenue.
-                if let sa = a.sites, let sb = b.sites, Set(sa).isDisjoint(with: sb) { continue }
-                if a.rule.revenueKind == .subsidy {
-                    let ca = pricedCategories(a), cb = pricedCategories(b)
-                    if let ca, let cb, ca.isDisjoint(with: cb) { continue }
-                }
-                let range = syntax.terms.first { $0.range.start.line == b.line }?.range
-                let first = syntax.terms.first { $0.range.start.line == a.line }?.range
-                error("E0403", "`\(b.name)` prices revenue that `\(a.name)` at line \(a.line) already prices, on overlapping days", range,
+                if let sa = siteSets[i], let sb = siteSets[j], sa.isDisjoint(with: sb) { continue }
+                if a.rule.revenueKind == .subsidy, let ca = categories[i], let cb = categories[j], ca.isDisjoint(with: cb) { continue }
+                error("E0403", "`\(b.name)` prices revenue that `\(a.name)` at line \(a.line) already prices, on overlapping days", ranges[b.line],
                       help: "give them dates that do not overlap with `applies from … until …`, or remove one",
-                      notes: [.init("first priced here", range: first)])
+                      notes: [.init("first priced here", range: ranges[a.line])])
+                break
             }
         }
+    }
+
+    /// W0403: categories of the client no subsidy term prices, counting every subsidy term (per
+    /// cover, capped by the tray, at some sites): a category a tray cap subsidises is priced.
+    mutating func checkUnpricedCategories() {
+        // A category line with a syntax error is not missing: one cause, one message.
+        guard let cl = client, !syntax.hasSyntaxErrors else { return }
+        var listed: Set<String> = []
+        var first: TermSyntax?
+        for t in syntax.terms {
+            switch t.body {
+            case .subsidyPerCover(_, let cats):
+                listed.formUnion(cats.map(\.category.value))
+                if first == nil { first = t }
+            case .subsidyCappedByTray(_, let cats): listed.formUnion(cats.map(\.category.value))
+            case .subsidyAsRecorded: return // the registers' employer share, whatever the category
+            default: break
+            }
+        }
+        guard let term = first else { return }
+        let missing = cl.categories.filter { $0 != "INV" && !listed.contains($0) }
+        guard !missing.isEmpty else { return }
+        let names = missing.map { "`\($0)`" }.joined(separator: ", ")
+        warning("W0403", missing.count == 1
+                    ? "category \(names) of `\(cl.code)` is priced by no subsidy term: its employer share will be reported as unbilled"
+                    : "categories \(names) of `\(cl.code)` are priced by no subsidy term: their employer share will be reported as unbilled",
+                term.range,
+                help: "price \(missing.count == 1 ? "it" : "them") under a subsidy term, or, if the contract does not subsidise \(missing.count == 1 ? "it" : "them"), write `category \(missing[0]): nothing`\(missing.count == 1 ? "" : " for each") under `subsidy per cover`")
     }
 
     mutating func checkCompleteness(_ terms: [Term], at range: SourceRange) {
         let billedKinds = Set(terms.map(\.rule.revenueKind))
         let clientTypes = client?.revenueTypes ?? []
-        for code in syntax.notBilled {
+        for (code, _) in Checker.distinct(syntax.notBilled) {
             guard let type = context.revenueTypes[code.value] else {
                 let s = DidYouMean.suggest(code.value, among: context.revenueTypes.keys)
-                error("E0208", "unknown revenue type `\(code.value)`", code.range, help: s.map { "did you mean `\($0)`?" } ?? "use a revenue type code of the settings")
+                error("E0208", "unknown revenue type `\(code.value)`", code.first.range, help: s.map { "did you mean `\($0)`?" } ?? "use a revenue type code of the settings")
                 continue
             }
             if billedKinds.contains(type.kind) {
-                warning("W0901", "`\(code.value)` is said not billed, but a term of this contract bills it", code.range, help: "remove it from `not billed`")
+                // Two statements that contradict each other: one of them is a mistake, and which one is not for lint to guess.
+                let term = syntax.terms.first { kindOf($0.body) == type.kind }
+                error("E0903", "`\(code.value)` is said not billed, but `\(term?.name ?? "a term")` at line \(term?.range.start.line ?? 0) bills it", code.first.range,
+                      help: "remove `\(code.value)` from `not billed`, or remove the term that bills it",
+                      notes: term.map { [.init("billed here", range: $0.range)] } ?? [])
             }
         }
         // A term bills a kind of revenue the client must have in the settings (T1, the other way):
@@ -577,7 +699,7 @@ public struct Checker {
     mutating func checkExample(_ e: ExampleSyntax, sites: [String], contractFrom: Day) -> ContractExample? {
         let before = diagnostics.errorCount
         guard let period = e.period else {
-            if syntax.hasSyntaxErrors { return nil }
+            if syntax.hasSyntaxErrors || e.hasBrokenLine { return nil }
             error("E1001", "the example `\(e.name.value)` has no `period`", e.range, help: "add a line such as `period 2026-10` under it")
             return nil
         }
@@ -667,7 +789,7 @@ public struct Checker {
             case .nothing: expectations.append(.nothing(line: line))
             }
         }
-        if e.expectations.isEmpty {
+        if e.expectations.isEmpty, !e.hasBrokenLine {
             error("E1003", "the example `\(e.name.value)` expects nothing", e.range, help: "add `expect total …`, `expect line \"…\" …` or `expect nothing`")
         }
         guard diagnostics.errorCount == before else { return nil }

@@ -1,4 +1,5 @@
 import BillingModel
+import Diagnostics
 
 /// What the checker knows of the world outside the contract: the names the
 /// settings define. The workspace builds it from the YAML settings; the
@@ -14,8 +15,11 @@ public struct ContractContext: Sendable {
         /// Where the client is defined in the settings, for messages.
         public var file: String?
         public var line: Int?
+        /// The client's code in the settings file (more precise than `line`).
+        public var range: SourceRange?
         public init(code: String, sites: [String], categories: [String], revenueTypes: [String], payers: [String] = [],
-                    file: String? = nil, line: Int? = nil) {
+                    file: String? = nil, line: Int? = nil, range: SourceRange? = nil) {
+            self.range = range
             self.code = code
             self.sites = sites
             self.categories = categories
@@ -30,10 +34,13 @@ public struct ContractContext: Sendable {
         public var code: String
         public var kind: RevenueKind
         public var label: String
-        public init(code: String, kind: RevenueKind, label: String) {
+        /// The VAT rate the settings bill this revenue type at: a term's `at N% VAT` must say the same.
+        public var vatRate: Percentage?
+        public init(code: String, kind: RevenueKind, label: String, vatRate: Percentage? = nil) {
             self.code = code
             self.kind = kind
             self.label = label
+            self.vatRate = vatRate
         }
     }
 

@@ -7,7 +7,7 @@ public enum ContractExplanations {
     client ACME
       valid from 2026-01-01
       invoice monthly, one invoice per client
-      payment 30 days, then end of month
+      payment 45 days
       validation by an accountant
     """
 
@@ -18,6 +18,9 @@ public enum ContractExplanations {
         Explanation(code: "W0001", title: "contracts checked without settings",
                     body: "Without the settings, the names a contract uses (client, sites, categories, payers, index series) cannot be resolved, so only the syntax was checked. Lint from the folder of `ardoise.yaml`, pass `--config`, or name the settings files.",
                     wrong: "ardoise lint rules/acme.ard", fixed: "ardoise lint --config examples/ardoise.yaml rules/acme.ard"),
+        Explanation(code: "W0002", title: "more messages than are shown",
+                    body: "A file with more than 100 messages (a pasted list of thousands of sites, a term copied a thousand times) shows the first 100, errors first, and counts the others: fixing the first usually removes the rest. Each distinct repeated item is reported once, with the number of times it is repeated.",
+                    wrong: "  sites LD01, LD01, LD01, …   (10,000 times)", fixed: "  sites LD01"),
         Explanation(code: "E0100", title: "contract file that cannot be read",
                     body: "A file of the rules folder (or a path given on the command line) is missing, cannot be read, or is not UTF-8 text. It is never skipped: a contract left out would bill its client nothing. The message gives the first byte that is not UTF-8; contracts saved by some editors in Latin-1 or Windows-1252 need converting.",
                     wrong: "rules/acme.ard   (saved as Latin-1: `Frais de gestion \\xe9t\\xe9`)",
@@ -65,6 +68,9 @@ public enum ContractExplanations {
                     body: "A category under `subsidy capped by the tray` has a cap TTC. A category that is not subsidised is simply not listed.",
                     wrong: acme + "\n  subsidy capped by the tray at 10% VAT\n    category C: nothing",
                     fixed: acme + "\n  subsidy capped by the tray at 10% VAT\n    category A: 4.20 TTC"),
+        Explanation(code: "E0114", title: "a number written the French way",
+                    body: "The language writes `4.20 HT` and `1,500.00 HT`: a point before the decimals, and a comma between thousands only in the full form with decimals. `4,20`, `5,5 %`, `1.500,00` and `1 500,00` are how French finance staff write numbers, and `4,200` could be 4.20 or 4,200.00, a thousand times apart: each is refused, the help showing the amount to write. A whole count of covers or tickets may be written `2000` or `2,000` (a count has no decimals).",
+                    wrong: acme + "\n  subsidy per cover at 10% VAT\n    category A: 4,200 HT", fixed: acme + "\n  subsidy per cover at 10% VAT\n    category A: 4.20 HT"),
         Explanation(code: "E0201", title: "unknown client",
                     body: "The client code after `client` must be a client of the settings (`clients:` in settings.yaml). A near code is suggested.",
                     wrong: acme.replacingOccurrences(of: "client ACME", with: "client ACNE"), fixed: acme),
@@ -110,6 +116,9 @@ public enum ContractExplanations {
                     body: "Numbers of covers, tickets, band limits and guarantees are positive whole numbers with no unit.",
                     wrong: "  minimum guarantee 250.5 covers per day, shortfall at 1.50 HT per cover at 10% VAT",
                     fixed: "  minimum guarantee 250 covers per day, shortfall at 1.50 HT per cover at 10% VAT"),
+        Explanation(code: "E0307", title: "a VAT rate other than its revenue type's",
+                    body: "A term bills a revenue type of the settings (`admission fee` bills the client's type of kind `admission_fee`), and the settings give that type its VAT rate, which the invoice line, the accounting entry and the register imports use. The rate written in the term must be the same: a difference is a mistake in one of them.",
+                    wrong: acme + "\n  admission fee 2.35 HT per cover at 20% VAT", fixed: acme + "\n  admission fee 2.35 HT per cover at 10% VAT"),
         Explanation(code: "E0401", title: "an end before the start",
                     body: "A contract's `valid from … until …`, or a term's `applies from … until …`, ends on or after it starts.",
                     wrong: "  valid from 2026-01-01 until 2025-12-31", fixed: "  valid from 2026-01-01 until 2026-12-31"),
@@ -130,6 +139,9 @@ public enum ContractExplanations {
         Explanation(code: "E0601", title: "payment terms over the legal maximum",
                     body: "French law (Code de commerce, L441-10) caps payment terms at 60 days from the invoice date, or 45 days end of month.",
                     wrong: "  payment 60 days, then end of month", fixed: "  payment 45 days, then end of month"),
+        Explanation(code: "E0603", title: "periodic invoices due more than 45 days after issue",
+                    body: "A contract invoiced monthly or weekly issues periodic invoices (article 289 I 3 of the Code général des impôts), and French law (Code de commerce L441-10 II) caps their payment at 45 days from the issue date, whatever the terms say. `30 days, then end of month` and `end of month, then 30 days` can each reach 60 days: refused. The longest lawful terms are `45 days`, `15 days, then end of month` and `end of month, then 15 days` (at most 45 days from any issue date). A payer's own terms on such a contract obey the same cap. The engine also refuses to issue a periodic invoice due more than 45 days after its issue date.",
+                    wrong: "  invoice monthly, one invoice per client\n  payment 30 days, then end of month", fixed: "  invoice monthly, one invoice per client\n  payment 45 days"),
         Explanation(code: "E0602", title: "a payer given two payment terms",
                     body: "A payer's invoices carry the terms written after its code (`billed to C0013-CSE, payment on receipt`); without them, the contract's `payment`. When several terms are billed to one payer, they are grouped on its invoice, which carries one set of terms: write them once, or the same on each line.",
                     wrong: "  subsidy as recorded by the registers\n    billed to C0013-CSE, payment on receipt\n  guest meals billed in full\n    billed to C0013-CSE, payment 30 days",
@@ -145,7 +157,7 @@ public enum ContractExplanations {
                     body: "The revision formula `P = P0 × (a + b × I / I0)` keeps the price when the index does not move only when a + b = 1.",
                     wrong: "P0 × (0.15 + 0.80 × I / 118.2)", fixed: "P0 × (0.15 + 0.85 × I / 118.2)"),
         Explanation(code: "E0802", title: "a revision without its published index",
-                    body: "A revision already due (after the term starts, from the first revision the line names with `from YEAR`, up to today) needs the index value of its reference month in the settings. A missing value is an error, never a silent zero: publish the value in the series. The months missing for one revision line are reported together; revisions before `from YEAR` and periods before the first revision need no index.",
+                    body: "A revision already due (after the term starts, from the first revision the line names with `from YEAR`, up to today) needs the index value of its reference month in the settings. A missing value is an error, never a silent zero: publish the value in the series. The months missing for one revision line are reported together; revisions before `from YEAR` and periods before the first revision need no index. The contract is still billed for the periods before the revision (they do not use the value): `bill` refuses only a period that bills at the revised price. Before the revision day, lint says the same as the warning W0802.",
                     wrong: "(series ILC-RESTO has no value for 2026-09)", fixed: "index_series: ILC-RESTO: values: \"2026-09\": 121.7"),
         Explanation(code: "E0803", title: "an implausible index lag",
                     body: "The reference month is a number of months before the revision (e.g. the index of September for a revision on 1 January: 4 months before).",
@@ -176,8 +188,12 @@ public enum ContractExplanations {
         Explanation(code: "W0403", title: "categories left unpriced",
                     body: "Some diner categories of the client are not listed under the subsidy term: the employer share the registers record for them is reported as unbilled revenue. List them, with `nothing` if the contract does not subsidise them.",
                     wrong: "  subsidy per cover at 10% VAT\n    category A: 4.20 HT", fixed: "  subsidy per cover at 10% VAT\n    category A: 4.20 HT\n    category C: nothing"),
-        Explanation(code: "W0901", title: "excluded yet billed",
-                    body: "A revenue type is listed in `not billed:` while a term of the contract bills it: one of the two is a mistake.",
+        Explanation(code: "W0802", title: "an index value needed by a coming revision",
+                    body: "The next revision of a term (after today) needs the index value of its reference month, which the settings do not have yet. Lint says so from the start, with the day it is needed, so that a contract clean today does not turn red on the revision day: publish the value before then. From that day it is the error E0802.",
+                    wrong: "(revision on 1 January 2027 with the index of 4 months before; series ILC-RESTO has no 2026-09)",
+                    fixed: "index_series: ILC-RESTO: values: \"2026-09\": 121.7"),
+        Explanation(code: "E0903", title: "excluded yet billed",
+                    body: "A revenue type is listed in `not billed:` while a term of the contract bills it: one of the two is a mistake, and which one decides what the client pays, so it is an error, not a warning.",
                     wrong: "  not billed: DROIT\n  admission fee 2.35 HT per cover at 10% VAT", fixed: "  admission fee 2.35 HT per cover at 10% VAT"),
     ]
 }

@@ -2,7 +2,7 @@ import BillingModel
 
 /// The one canonical layout of a contract file: `client` at the margin,
 /// statements indented by two spaces, details by four, one space between
-/// words, amounts grouped by thousands, keywords in lower case. Formatting is
+/// words, amounts with decimals grouped by thousands, keywords in lower case. Formatting is
 /// idempotent; a file with syntax errors is not formatted.
 public enum Formatter {
     public static func format(_ file: CheckedFile) -> String? {
@@ -97,8 +97,11 @@ public enum Formatter {
             || prev.isWord("for") && tokens.first?.isWord("expect") == true
     }
 
+    /// `1500.00` → `1,500.00`. A whole number is kept as written (`2000` or `2,000` for covers):
+    /// grouping `1500 HT` would write `1,500 HT`, which the language refuses as ambiguous.
     static func groupNumber(_ text: String) -> String {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return text }
         let integer = parts[0].filter { $0 != "," }
         guard let value = Int64(integer) else { return text }
         var grouped = DecimalText.format(value, scale: 0, minimumFraction: 0, groupSeparator: ",")

@@ -112,15 +112,12 @@ public struct Lexer {
                 while i < n, Lexer.isDigit(bytes[i]) || Lexer.isLetter(bytes[i]) || bytes[i] == 45 || bytes[i] == 46 { i += 1 }
                 return make(.dateLike, s, i)
             }
+            // Digits with every comma or point followed by a digit: `1,500.00`, but also the
+            // French habits `4,20`, `4,200` and `1.500,00`, kept whole so that the parser
+            // refuses them with the amount to write (`NumberSpelling`), never reads them wrong.
             while i < n {
                 if Lexer.isDigit(bytes[i]) { i += 1; continue }
-                // thousands separator: a comma followed by exactly three digits
-                if bytes[i] == 44,
-                   (1...3).allSatisfy({ i + $0 < n && Lexer.isDigit(bytes[i + $0]) }),
-                   !(i + 4 < n && Lexer.isDigit(bytes[i + 4])) {
-                    i += 4; continue
-                }
-                if bytes[i] == 46, i + 1 < n, Lexer.isDigit(bytes[i + 1]) { i += 1; continue }
+                if bytes[i] == 44 || bytes[i] == 46, i + 1 < n, Lexer.isDigit(bytes[i + 1]) { i += 1; continue }
                 break
             }
             // `4.20HT` or `10%`: the unit is its own token, so stop here.

@@ -41,6 +41,11 @@ struct Cursor {
 
     func error(_ expected: String, help: String? = nil) -> LineError {
         let t = peek
+        // `per week` where `per month` or `per quarter` is expected: show the words that differ, not `per`.
+        if let t, t.kind == .word, expected.lowercased().contains("`\(t.text.lowercased()) "), let u = peek(1) {
+            return LineError(code: "E0102", message: "expected \(expected), found `\(t.text) \(u.kind == .string ? "\"\(u.text)\"" : u.text)`",
+                             start: t.start, end: u.end, help: help)
+        }
         return LineError(code: "E0102", message: "expected \(expected), found \(describe(t))",
                          start: t?.start ?? lineEnd, end: t?.end ?? lineEnd + 1, help: help)
     }
@@ -126,9 +131,50 @@ public struct Parser {
     func range(_ t: Token) -> SourceRange { source.range(from: t.start, to: t.end) }
     func range(_ a: Token, _ b: Token) -> SourceRange { source.range(from: a.start, to: b.end) }
 
-    mutating func report(_ e: LineError) {
-        diagnostics.append(.error(e.code, e.message, file: source.path, range: range(e.start, e.end), help: e.help))
+    mutating func report(_ e: LineError, head: Token? = nil) {
+        // Every syntax error says how the statement is written: the line's model when no better help was given.
+        let help = e.help ?? head.flatMap { Parser.models[$0.text.lowercased()] }.map { "the statement is written like `\($0)`" }
+        diagnostics.append(.error(e.code, e.message, file: source.path, range: range(e.start, e.end), help: help))
     }
+
+    /// A correct line for each first word, shown when a line starting with it cannot be read.
+    static let models: [String: String] = [
+        "client": "client ACME",
+        "sites": "sites LD01, LD02",
+        "valid": "valid from 2026-01-01 until 2026-12-31",
+        "invoice": "invoice monthly, one invoice per client",
+        "payment": "payment 45 days",
+        "validation": "validation by an accountant",
+        "not": "not billed: CAFET",
+        "subsidy": "subsidy per cover at 10% VAT",
+        "guest": "guest meals billed in full",
+        "admission": "admission fee 2.35 HT per cover at 10% VAT",
+        "cafeteria": "cafeteria participation 20% of tickets",
+        "fee": "fee \"Frais de gestion\" 1,200.00 HT per month at 20% VAT, in arrears",
+        "minimum": "minimum guarantee 250 covers per day, shortfall at 1.50 HT per cover at 10% VAT",
+        "events": "events at order prices, one invoice per order",
+        "category": "category A: 4.20 HT",
+        "up": "up to 2000 covers: 0.60 HT",
+        "above": "above: 0.30 HT",
+        "then": "then 2.45 HT from 2026-07-01",
+        "revised": "revised each year on 1 January by index ILC-RESTO: P0 × (0.15 + 0.85 × I / 118.2), I of 4 months before",
+        "billed": "billed to C0013-CSE, payment on receipt",
+        "labelled": "labelled \"Subvention employeur\"",
+        "discount": "discount 5% on event lines",
+        "delivery": "delivery fee 35.00 HT at 20% VAT on orders under 300.00 HT",
+        "changes": "changes by credit note and new invoice",
+        "applies": "applies from 2026-01-01 until 2026-06-30",
+        "at": "at sites LD01, LD02",
+        "example": "example \"October 2026\"",
+        "period": "period 2026-10",
+        "issued": "issued 2026-11-02",
+        "covers": "covers A 2000, B 1000, C 500",
+        "guests": "guests 20 tickets, 260.00 TTC",
+        "registered": "registered subsidies 1,234.50 TTC",
+        "trays": "trays A 200 × 6.80 TTC",
+        "order": "order \"CMD-1\" delivered 2026-10-14: 40 × 18.50 HT at 10% VAT",
+        "expect": "expect total 23,910.00 TTC",
+    ]
 
     mutating func run() {
         var lexer = Lexer(source)
@@ -137,13 +183,16 @@ public struct Parser {
             diagnostics.append(.error("E0104", message, file: source.path, range: range(s, e), help: "close the text with `\"` on the same line"))
         }
         var sawClient = false
+        // The lexer's problems are in file order: one pointer walks them with the lines (linear).
+        var nextProblem = 0
         for line in lines {
             if line.tokens.isEmpty {
                 roles.append(line.comment == nil ? .blank : .comment)
                 continue
             }
             let lineEnd = lineEnd(line)
-            if lexer.problems.contains(where: { $0.1 >= line.start && $0.1 <= lineEnd }) {
+            while nextProblem < lexer.problems.count, lexer.problems[nextProblem].1 < line.start { nextProblem += 1 }
+            if nextProblem < lexer.problems.count, lexer.problems[nextProblem].1 <= lineEnd {
                 // already reported by the lexer; the rest of the line cannot be read reliably
                 roles.append(.invalid)
                 markBroken()
@@ -179,7 +228,8 @@ public struct Parser {
             do throws(LineError) {
                 roles.append(try statement(head: head, cursor: &cursor, line: line))
             } catch {
-                report(error)
+                report(error, head: head)
+                if case .example(let i) = block { syntax.examples[i].hasBrokenLine = true }
                 roles.append(.invalid)
                 let word = head.text.lowercased()
                 if Parser.headerWords.contains(word) { syntax.attemptedHeaders.insert(word) }
@@ -199,7 +249,10 @@ public struct Parser {
     mutating func markBroken() {
         switch block {
         case .term, .brokenTerm: block = .brokenTerm
-        case .example, .brokenExample: block = .brokenExample
+        // The example goes on: its other lines are still read (an unknown character in one line
+        // does not drop the rest of the example), and nothing is reported missing from it.
+        case .example(let i): syntax.examples[i].hasBrokenLine = true
+        case .brokenExample: break
         case .header: break
         }
     }
@@ -342,11 +395,24 @@ public struct Parser {
     mutating func paymentTerms(_ c: inout Cursor) throws(LineError) -> PaymentTerms {
         if c.accept(phrase: "on receipt") { return .onReceipt }
         if c.accept(phrase: "end of month") {
-            _ = try c.expect(.comma, "`,` then `then N days`")
-            try c.expect("then")
+            let spelt = "write `payment end of month, then \(c.tokens[c.position...].first { $0.kind == .number }?.text ?? "N") days`"
+            guard c.accept(.comma) != nil, c.accept("then") else { throw c.error("`, then N days`", help: spelt) }
             return .endOfMonthThenDays(try days(&c))
         }
+        if c.peek?.isWord("end") ?? false {
+            // `payment end of month 30 days`, `end of month + 30 days`: show the language's spelling.
+            throw LineError(code: "E0102", message: "expected `end of month, then N days`, found `\(c.tokens[c.position...].map(\.text).joined(separator: " "))`",
+                            start: c.peek?.start ?? c.lineEnd, end: c.tokens.last?.end ?? c.lineEnd,
+                            help: "write `payment end of month, then \(c.tokens.first { $0.kind == .number }?.text ?? "30") days`")
+        }
         let n = try days(&c)
+        if c.peek?.isWord("end") ?? false || c.peek?.isWord("net") ?? false {
+            // `45 days end of month` ("45 jours fin de mois") says end of month without saying which one.
+            let rest = c.tokens[c.position...]
+            throw LineError(code: "E0102", message: "`\(n) days \(rest.map(\.text).joined(separator: " "))` does not say which end of month",
+                            start: rest.first?.start ?? c.lineEnd, end: rest.last?.end ?? c.lineEnd,
+                            help: "write `payment \(n) days, then end of month` (\(n) days, then to the end of that month) or `payment end of month, then \(n) days` (to the end of the month, then \(n) days)")
+        }
         if c.accept(.comma) != nil {
             try c.expect(phrase: "then end of month", help: "write `N days, then end of month` or `end of month, then N days`")
             return .daysThenEndOfMonth(n)
@@ -372,42 +438,140 @@ public struct Parser {
         try c.expect("from")
         let from = try date(&c)
         var until: Located<Day>?
-        if c.accept("until") { until = try date(&c) }
+        if c.accept("until") { until = try date(&c) } else if let w = c.peek, ["to", "till", "through", "au", "jusqu'au", "-"].contains(w.text.lowercased()),
+                                                              c.peek(1)?.kind == .dateLike {
+            let end = c.tokens[c.position + 1]
+            throw LineError(code: "E0102", message: "expected `until`, found `\(w.text)`", start: w.start, end: w.end,
+                            help: "write `\(head.text) from \(from.value) until \(end.text)`")
+        }
         return ValiditySyntax(from: from, until: until, range: range(head.start, c.tokens[c.position - 1].end))
     }
 
     mutating func date(_ c: inout Cursor) throws(LineError) -> Located<Day> {
+        if let first = c.peek, first.kind == .number, let meant = Parser.frenchDate(c) {
+            // `01/10/2026`, `1/10/2026`: the French order, with slashes.
+            let last = c.tokens[c.position + 4]
+            throw LineError(code: "E0109", message: "`\(c.tokens[c.position...(c.position + 4)].map(\.text).joined())` is not written `YYYY-MM-DD`",
+                            start: first.start, end: last.end, help: "write `\(meant)`")
+        }
         let t = try c.expect(.dateLike, "a date `YYYY-MM-DD`")
         guard let d = Day(iso: t.text) else {
+            // `2026-1-5`: the same date with two digits for the month and the day.
+            let parts = t.text.split(separator: "-")
+            if parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let dd = Int(parts[2]),
+               let padded = Day(iso: "\(y)-\(m < 10 ? "0" : "")\(m)-\(dd < 10 ? "0" : "")\(dd)") {
+                throw LineError(code: "E0109", message: "`\(t.text)` is not written `YYYY-MM-DD`", start: t.start, end: t.end,
+                                help: "write `\(padded)`")
+            }
             throw LineError(code: "E0109", message: "`\(t.text)` is not a date", start: t.start, end: t.end,
                             help: "dates are written `YYYY-MM-DD` and must exist, e.g. `2026-10-01`")
         }
         return Located(d, range(t))
     }
 
+    /// The ISO date meant by `D/M/YYYY` (or `YYYY/M/D`) at the cursor, when it is one.
+    static func frenchDate(_ c: Cursor) -> String? {
+        guard let a = c.peek, let s1 = c.peek(1), let b = c.peek(2), let s2 = c.peek(3), let y = c.peek(4),
+              s1.kind == .slash, s2.kind == .slash, b.kind == .number, y.kind == .number,
+              let x = Int(a.text), let m = Int(b.text), let z = Int(y.text) else { return nil }
+        let (year, day) = a.text.count == 4 ? (x, z) : (z, x)
+        let iso = "\(year)-\(m < 10 ? "0" : "")\(m)-\(day < 10 ? "0" : "")\(day)"
+        return Day(iso: iso).map(\.description)
+    }
+
     /// A number with its unit: `4.20 HT`, `260.00 TTC`, `60%`, `2000`.
-    mutating func amount(_ c: inout Cursor, _ what: String) throws(LineError) -> AmountLiteral {
+    mutating func amount(_ c: inout Cursor, _ what: String, whole: Bool = false) throws(LineError) -> AmountLiteral {
         let t = try c.expect(.number, what)
-        guard let v = DecimalText.parse(Substring(t.text), scale: 4, groupSeparator: ",") else {
+        let value = try spelling(of: t, c, whole: whole)
+        guard let v = DecimalText.parse(Substring(value), scale: 4, groupSeparator: ",") else {
             throw LineError(code: "E0109", message: "`\(t.text)` has more than 4 decimals", start: t.start, end: t.end,
                             help: "prices carry at most 4 decimals, amounts 2")
         }
-        let decimals = t.text.split(separator: ".").count > 1 ? t.text.split(separator: ".")[1].count : 0
+        let decimals = value.split(separator: ".").count > 1 ? value.split(separator: ".")[1].count : 0
         var unit = AmountUnit.none
         var end = t.end
         if let u = c.peek {
             if u.isWord("ht") { unit = .ht; c.position += 1; end = u.end }
             else if u.isWord("ttc") { unit = .ttc; c.position += 1; end = u.end }
             else if u.kind == .percent { unit = .percent; c.position += 1; end = u.end }
+            else if u.kind == .word, let meant = Parser.unitMeant(by: u.text) {
+                throw LineError(code: "E0114", message: "`\(u.text)` is not a unit of the language", start: u.start, end: u.end,
+                                help: meant.isEmpty ? "amounts say whether VAT is included, not the currency: write `\(value) HT` or `\(value) TTC`"
+                                                    : "write `\(value) \(meant)`")
+            }
         }
         return AmountLiteral(tenThousandths: v, unit: unit, decimals: decimals, range: range(t.start, end))
+    }
+
+    /// A word written where a unit goes that means one (`TTX` for `TTC`), or a currency (`€`, `euros`: "").
+    static func unitMeant(by word: String) -> String? {
+        let w = word.lowercased()
+        if ["eur", "euro", "euros"].contains(w) { return "" }
+        if ["ttx", "tcc", "ttv", "tc", "ttcc", "tttc", "ytc", "rtc", "ttd"].contains(w) { return "TTC" }
+        if ["hr", "hy", "gt", "jt", "htt", "hht", "h.t"].contains(w) { return "HT" }
+        return nil
+    }
+
+    /// The number `t` in the language's spelling, or the error that shows the amount to write.
+    /// `whole`: a count (covers, tickets, a band's limit), where `2,000` can only mean thousands.
+    func spelling(of t: Token, _ c: Cursor, whole: Bool) throws(LineError) -> String {
+        // The unit written after the number (after its second half for `1 500,00 HT`).
+        let spaced = c.peek?.kind == .number
+        let next = spaced ? c.peek(1) : c.peek
+        let unit = next.map { $0.isWord("ht") ? " HT" : $0.isWord("ttc") ? " TTC" : $0.kind == .percent ? "%" : "" } ?? ""
+        let end = unit.isEmpty ? t.end : (next?.end ?? t.end)
+        let written = "`\(t.text)\(unit)`"
+        func amount(_ n: String) -> String {
+            // An amount HT or TTC has cents: `4.2` is written `4.20`.
+            guard unit == " HT" || unit == " TTC", let point = n.firstIndex(of: ".") else { return "`\(n)\(unit)`" }
+            let decimals = n[n.index(after: point)...].count
+            return "`\(n)\(decimals < 2 ? String(repeating: "0", count: 2 - decimals) : "")\(unit)`"
+        }
+        // `1 500,00`: a space between thousands splits the number in two tokens.
+        if spaced, let n = c.peek, t.text.count <= 3, t.text.allSatisfy(\.isNumber),
+           n.text.prefix(while: \.isNumber).count == 3 {
+            let rest = n.text.dropFirst(3)
+            let decimals = rest.first == "," || rest.first == "." ? String(rest.dropFirst()) : (rest.isEmpty ? "00" : "")
+            if !decimals.isEmpty, decimals.allSatisfy(\.isNumber) {
+                throw LineError(code: "E0114", message: "`\(t.text) \(n.text)\(unit)` separates thousands with a space", start: t.start,
+                                end: unit.isEmpty ? n.end : (next?.end ?? n.end),
+                                help: whole && rest.isEmpty ? "write `\(t.text + n.text)`, without a space"
+                                    : "write \(amount(NumberSpelling.grouped(t.text + n.text.prefix(3)) + "." + decimals)): a comma between thousands, a point before the decimals")
+            }
+        }
+        switch NumberSpelling.of(t.text) {
+        case .plain:
+            return t.text
+        case .thousandsWithoutDecimals(let digits, let decimal):
+            if whole { return digits }
+            let thousands = "`\(NumberSpelling.fullForm(digits))\(unit.isEmpty ? "" : unit)`"
+            if let decimal {
+                throw LineError(code: "E0114", message: "\(written) is ambiguous: a decimal comma, or a comma between thousands",
+                                start: t.start, end: end, help: "write \(amount(decimal)), or \(thousands) if thousands were meant")
+            }
+            throw LineError(code: "E0114", message: "\(written) has commas between thousands but no decimals", start: t.start, end: end,
+                            help: "write \(thousands): a comma separates thousands only in an amount written with its decimals")
+        case .decimalComma(_, let meant):
+            throw LineError(code: "E0114", message: "\(written) has a decimal comma", start: t.start, end: end,
+                            help: "write \(amount(meant)): the decimals follow a point")
+        case .frenchGrouping(let meant):
+            throw LineError(code: "E0114", message: "\(written) separates thousands with points and decimals with a comma", start: t.start, end: end,
+                            help: "write \(amount(meant)): a comma between thousands, a point before the decimals")
+        case .malformed:
+            throw LineError(code: "E0114", message: "\(written) is not a number", start: t.start, end: end,
+                            help: "write amounts as `4.20 HT` or `1,500.00 HT`, counts as `2000`, rates as `5.5%`")
+        }
     }
 
     /// `at 10% VAT`.
     mutating func vat(_ c: inout Cursor) throws(LineError) -> AmountLiteral {
         try c.expect("at", help: "every billed amount states its VAT rate, e.g. `at 10% VAT`")
         let a = try amount(&c, "a VAT rate such as `10%`")
-        try c.expect("vat")
+        if let w = c.peek, w.isWord("tva") {
+            throw LineError(code: "E0102", message: "expected `VAT`, found `\(w.text)`", start: w.start, end: w.end,
+                            help: "the language is written in English: `at \(DecimalText.format(a.tenThousandths, scale: 4, minimumFraction: a.decimals))\(a.unit == .percent ? "%" : "") VAT`")
+        }
+        try c.expect("vat", help: "write the rate as `at 10% VAT`")
         return a
     }
 
@@ -509,7 +673,7 @@ public struct Parser {
         case "minimum":
             name = "minimum guarantee"
             try c.expect("guarantee")
-            let threshold = try amount(&c, "the guaranteed number of covers per day")
+            let threshold = try amount(&c, "the guaranteed number of covers per day", whole: true)
             try c.expect(phrase: "covers per day")
             _ = try c.expect(.comma, "`,` then `shortfall at PRICE HT per cover`")
             try c.expect(phrase: "shortfall at")
@@ -570,7 +734,7 @@ public struct Parser {
             var limit: AmountLiteral?
             if word == "up" {
                 try c.expect("to")
-                limit = try amount(&c, "the band's last cover, e.g. `2,000`")
+                limit = try amount(&c, "the band's last cover, e.g. `2,000`", whole: true)
                 try c.expect("covers")
             }
             _ = try c.expect(.colon, "`:` then the price per cover")
@@ -747,13 +911,13 @@ public struct Parser {
             var list: [(category: Located<String>, count: AmountLiteral)] = []
             repeat {
                 let cat = try c.name("a diner category")
-                list.append((Located(cat.text, range(cat)), try amount(&c, "a number of covers")))
+                list.append((Located(cat.text, range(cat)), try amount(&c, "a number of covers", whole: true)))
             } while c.accept(.comma) != nil
             var g = GivenSyntax(kind: .covers(list), range: here)
             try whereAndWhen(&g)
             e.givens.append(g)
         case "guests":
-            let n = try amount(&c, "the number of guest tickets")
+            let n = try amount(&c, "the number of guest tickets", whole: true)
             try c.expect("tickets")
             _ = try c.expect(.comma, "`,` then the guests' total TTC")
             let ttc = try amount(&c, "the guests' total, e.g. `260.00 TTC`")
@@ -773,7 +937,7 @@ public struct Parser {
             e.givens.append(g)
         case "trays":
             let cat = try c.name("a diner category")
-            let n = try amount(&c, "the number of covers")
+            let n = try amount(&c, "the number of covers", whole: true)
             _ = try c.expect(.times, "`×` then the TTC of each tray")
             let each = try amount(&c, "the TTC of each tray, e.g. `6.80 TTC`")
             var g = GivenSyntax(kind: .trays(category: Located(cat.text, range(cat)), count: n, ticketTTC: each), range: here)
@@ -791,7 +955,7 @@ public struct Parser {
             _ = try c.expect(.colon, "`:` then lines such as `40 × 18.50 HT at 10% VAT`")
             var lines: [(quantity: AmountLiteral, price: AmountLiteral, vat: AmountLiteral)] = []
             repeat {
-                let q = try amount(&c, "a quantity")
+                let q = try amount(&c, "a quantity", whole: true)
                 _ = try c.expect(.times, "`×`")
                 let p = try amount(&c, "a unit price HT")
                 lines.append((q, p, try vat(&c)))
@@ -816,7 +980,7 @@ public struct Parser {
                 }
                 kind = .due(d, payer: payer)
             } else if c.accept("invoices") {
-                kind = .invoices(try amount(&c, "the number of invoices"))
+                kind = .invoices(try amount(&c, "the number of invoices", whole: true))
             } else if c.accept("nothing") {
                 kind = .nothing
             } else {

@@ -168,6 +168,9 @@ public struct ExampleSyntax: Sendable {
     public var givens: [GivenSyntax] = []
     public var expectations: [ExpectationSyntax] = []
     public var range: SourceRange
+    /// A line of the example has a syntax error (reported): what it says is unknown, so nothing
+    /// is reported as missing from the example.
+    public var hasBrokenLine = false
 }
 
 public struct GivenSyntax: Sendable {

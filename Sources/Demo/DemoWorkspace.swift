@@ -350,7 +350,7 @@ struct ContractWriter {
     /// T2, T5, T6, T9; T15 (a).
     mutating func classic() throws(MoneyOverflow) {
         header("subsidies by category, guests, admission fee, management fee with a floor.", validFrom: yearStart,
-               invoice: "monthly, one invoice per client", payment: "30 days, then end of month", automatic: false)
+               invoice: "monthly, one invoice per client", payment: "15 days, then end of month", automatic: false)
         let prices = subsidyPrices()
         let admission: Int64 = [23_500, 21_000, 24_000][g.below(3)]
         let floor: Int64 = [150_000, 90_000, 120_000][g.below(3)]
@@ -434,7 +434,7 @@ struct ContractWriter {
     /// T4, T6 with a share, T11, T19 grouped monthly; weekly (T16); T15 (b).
     mutating func trayWeekly() throws(MoneyOverflow) {
         header("subsidy capped by the tray, a share of the admission fee, a daily minimum guarantee; invoiced every ISO week.",
-               validFrom: yearStart, invoice: "weekly, one invoice per client", payment: "end of month, then 30 days", automatic: false)
+               validFrom: yearStart, invoice: "weekly, one invoice per client", payment: "end of month, then 15 days", automatic: false)
         let caps: [String: Int64] = ["A": 420, "B": 360, "C": 200, "STA": 475]
         let share = [60, 50, 80][g.below(3)]
         let threshold = [150, 200, 250][g.below(3)]
@@ -506,7 +506,7 @@ struct ContractWriter {
         let from = start.adding(days: 14)
         header("new client from \(from); fees prorated for the first month, on their own invoice; cafeteria not billed.",
                validFrom: from.description, invoice: "monthly, one invoice per client, fees on their own invoice",
-               payment: "30 days, then end of month", automatic: true)
+               payment: "45 days", automatic: true)
         line("  not billed: CAFET")
         let prices = subsidyPrices()
         let fee: Int64 = [120_000, 80_000][g.below(2)]

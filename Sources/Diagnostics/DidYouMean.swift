@@ -1,16 +1,26 @@
 /// Suggests the closest known name for a misspelt one ("did you mean").
 public enum DidYouMean {
     /// The candidate nearest to `name` by edit distance, when near enough to be
-    /// a plausible typo (at most a third of the name's length, at least 1).
+    /// a plausible typo (at most a third of the name's length, at least 1) and
+    /// no other candidate is as near.
     public static func suggest(_ name: String, among candidates: some Sequence<String>) -> String? {
         let lower = name.lowercased()
         var best: (String, Int)?
+        var tied = false
         for c in candidates {
             let d = distance(lower, c.lowercased())
-            if let (bc, bd) = best, bd < d || (bd == d && bc <= c) { continue }
+            if let (bc, bd) = best {
+                if bd < d { continue }
+                if bd == d {
+                    // Two candidates as close: naming one would be a guess (`D` among `A`, `B`, `C`).
+                    if bc.lowercased() != c.lowercased() { tied = true }
+                    continue
+                }
+            }
             best = (c, d)
+            tied = false
         }
-        guard let (c, d) = best else { return nil }
+        guard let (c, d) = best, !tied else { return nil }
         let limit = max(1, name.count / 3)
         return d <= limit ? c : nil
     }

@@ -7,7 +7,19 @@ public enum DiagnosticFormat: String, Sendable, CaseIterable {
 /// file path so a caret can be drawn under the fault.
 public struct DiagnosticRenderer: Sendable {
     public var sources: [String: SourceFile]
-    public init(sources: [String: SourceFile] = [:]) { self.sources = sources }
+    /// The folder relative paths start from (SARIF's `%SRCROOT%`, the repository's root in CI).
+    public var baseDirectory: String?
+    /// Each code's one-line title (SARIF rules' `shortDescription`).
+    public var ruleTitles: [String: String]
+    public init(sources: [String: SourceFile] = [:], baseDirectory: String? = nil, ruleTitles: [String: String] = [:]) {
+        self.sources = sources
+        self.baseDirectory = baseDirectory
+        self.ruleTitles = ruleTitles
+    }
+
+    /// Where the explanations of the codes are, in the repository (`grammar/diagnostics.md`, one
+    /// heading per code): SARIF's `helpUri`, an absolute URI as the schema requires.
+    public static let documentationURI = "https://serenest.example/ardoise/blob/main/grammar/diagnostics.md"
 
     public func render(_ diagnostics: [Diagnostic], format: DiagnosticFormat, tool: String = "ardoise") -> String {
         let sorted = diagnostics.sortedForDisplay()
@@ -54,16 +66,18 @@ public struct DiagnosticRenderer: Sendable {
         let pad = String(repeating: " ", count: gutter)
         out += "\(pad)--> \(d.file):\(range.start.line):\(range.start.column)\n"
         if let source = sources[d.file], range.start.line <= source.lineStarts.count {
-            let line = source.lineText(range.start.line).replacingTabs()
-            out += "\(pad) |\n"
-            out += "\(range.start.line) | \(line)\n"
-            let width: Int
+            let full = source.lineText(range.start.line).replacingTabs()
+            var width: Int
             if range.end.line == range.start.line {
                 width = max(1, range.end.column - range.start.column)
             } else {
-                width = max(1, line.count - range.start.column + 1)
+                width = max(1, full.count - range.start.column + 1)
             }
-            out += "\(pad) | \(String(repeating: " ", count: range.start.column - 1))\(String(repeating: "^", count: width))\n"
+            // A long line is cut around the caret: a 100 KB line is not printed once per message.
+            let (line, column) = Self.window(full, column: range.start.column, width: &width)
+            out += "\(pad) |\n"
+            out += "\(range.start.line) | \(line)\n"
+            out += "\(pad) | \(String(repeating: " ", count: column - 1))\(String(repeating: "^", count: width))\n"
         }
         for n in d.notes {
             if let r = n.range {
@@ -74,6 +88,26 @@ public struct DiagnosticRenderer: Sendable {
         }
         if let help = d.help { out += "\(pad) = help: \(help)\n" }
         return out
+    }
+
+    /// Lines longer than this are shown cut around the fault, `…` marking what is left out.
+    public static let maximumShownLine = 120
+
+    /// The part of `line` shown around `column` (1-based) and the caret's column in it; the
+    /// caret's `width` is cut to what is shown.
+    static func window(_ line: String, column: Int, width: inout Int) -> (String, Int) {
+        guard line.utf8.count > maximumShownLine else { return (line, column) }
+        let chars = Array(line)
+        guard chars.count > maximumShownLine else { return (line, column) }
+        let context = 40
+        let from = max(0, column - 1 - context)
+        let to = min(chars.count, max(column - 1 + min(width, maximumShownLine - 2 * context), from) + context)
+        var shown = String(chars[from..<to])
+        var caret = column - from
+        if from > 0 { shown = "…" + shown; caret += 1 }
+        if to < chars.count { shown += "…" }
+        width = max(1, min(width, to - (column - 1)))
+        return (shown, caret)
     }
 
     // MARK: json
@@ -94,6 +128,12 @@ public struct DiagnosticRenderer: Sendable {
                 ("message", JSON.string(d.message)),
             ]
             if let h = d.help { fields.append(("help", JSON.string(h))) }
+            if !d.notes.isEmpty {
+                // The notes the text shows ("first priced here", line 12), with their line when they have one.
+                fields.append(("notes", JSON.array(d.notes.map { n in
+                    JSON.object([("message", JSON.string(n.message))] + (n.range.map { [("line", String($0.start.line)), ("column", String($0.start.column))] } ?? []))
+                })))
+            }
             out += JSON.object(fields) + "\n"
         }
         return out
@@ -132,25 +172,32 @@ public struct DiagnosticRenderer: Sendable {
 
     // MARK: sarif
 
-    /// A SARIF 2.1.0 log, one run, one result per diagnostic, for code scanning.
+    /// A SARIF 2.1.0 log, one run, one result per diagnostic, for code scanning: valid against the
+    /// OASIS schema, paths relative to `%SRCROOT%` (the base directory) so that code scanning places
+    /// them in the repository, each rule's `helpUri` its explanation in the repository's documentation.
     public func sarif(_ diagnostics: [Diagnostic], tool: String) -> String {
         let codes = Array(Set(diagnostics.map(\.code))).sorted()
         let rules = codes.map { c in
-            JSON.object([("id", JSON.string(c)), ("helpUri", JSON.string("ardoise lint --explain \(c)"))])
+            var fields: [(String, String)] = [("id", JSON.string(c))]
+            if let title = ruleTitles[c] { fields.append(("shortDescription", JSON.object([("text", JSON.string(title))]))) }
+            fields.append(("helpUri", JSON.string(Self.documentationURI + "#" + c.lowercased())))
+            return JSON.object(fields)
         }
         let results = diagnostics.map { d -> String in
             var region: [(String, String)] = []
-            if let r = d.range {
-                region = [("startLine", String(r.start.line)), ("startColumn", String(r.start.column)),
-                          ("endLine", String(r.end.line)), ("endColumn", String(r.end.column))]
+            if let r = d.range, r.start.line >= 1 {
+                region = [("startLine", String(r.start.line)), ("startColumn", String(max(1, r.start.column))),
+                          ("endLine", String(max(r.start.line, r.end.line))), ("endColumn", String(max(1, r.end.column)))]
             }
-            var physical: [(String, String)] = [("artifactLocation", JSON.object([("uri", JSON.string(d.file))]))]
+            var physical: [(String, String)] = [("artifactLocation", artifactLocation(d.file))]
             if !region.isEmpty { physical.append(("region", JSON.object(region))) }
             var text = d.message
+            for n in d.notes { text += " (note: \(n.message)\(n.range.map { " at line \($0.start.line)" } ?? ""))" }
             if let h = d.help { text += " (help: \(h))" }
             let level = d.severity == .error ? "error" : d.severity == .warning ? "warning" : "note"
             return JSON.object([
                 ("ruleId", JSON.string(d.code)),
+                ("ruleIndex", String(codes.firstIndex(of: d.code) ?? 0)),
                 ("level", JSON.string(level)),
                 ("message", JSON.object([("text", JSON.string(text))])),
                 ("locations", "[" + JSON.object([("physicalLocation", JSON.object(physical))]) + "]"),
@@ -161,12 +208,54 @@ public struct DiagnosticRenderer: Sendable {
             ("informationUri", JSON.string("https://serenest.example/ardoise")),
             ("rules", "[" + rules.joined(separator: ",") + "]"),
         ])
-        let run = JSON.object([("tool", JSON.object([("driver", driver)])), ("results", "[" + results.joined(separator: ",") + "]")])
+        var run: [(String, String)] = [("tool", JSON.object([("driver", driver)]))]
+        if let base = baseDirectory {
+            run.append(("originalUriBaseIds", JSON.object([("%SRCROOT%", JSON.object([("uri", JSON.string(Self.fileURI(base, directory: true)))]))])))
+        }
+        run.append(("results", "[" + results.joined(separator: ",") + "]"))
         return JSON.object([
-            ("$schema", JSON.string("https://json.schemastore.org/sarif-2.1.0.json")),
+            ("$schema", JSON.string("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json")),
             ("version", JSON.string("2.1.0")),
-            ("runs", "[" + run + "]"),
+            ("runs", "[" + JSON.object(run) + "]"),
         ]) + "\n"
+    }
+
+    /// A file as SARIF locates it: relative to `%SRCROOT%` when it is under the base directory
+    /// (or already relative), else an absolute `file://` URI.
+    func artifactLocation(_ path: String) -> String {
+        var relative: String?
+        if !path.hasPrefix("/") {
+            relative = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
+        } else if let base = baseDirectory {
+            let b = base.hasSuffix("/") ? base : base + "/"
+            if path.hasPrefix(b) { relative = String(path.dropFirst(b.count)) }
+        }
+        if let relative {
+            return JSON.object([("uri", JSON.string(Self.percentEncoded(relative))), ("uriBaseId", JSON.string("%SRCROOT%"))])
+        }
+        return JSON.object([("uri", JSON.string(Self.fileURI(path, directory: false)))])
+    }
+
+    static func fileURI(_ path: String, directory: Bool) -> String {
+        var p = path.hasPrefix("/") ? path : "/" + path
+        if directory, !p.hasSuffix("/") { p += "/" }
+        return "file://" + percentEncoded(p)
+    }
+
+    /// RFC 3986: unreserved characters and `/` kept, every other byte `%XX`.
+    static func percentEncoded(_ s: String) -> String {
+        var out = ""
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
+                out.unicodeScalars.append(Unicode.Scalar(b))
+            default:
+                let hex = String(b, radix: 16, uppercase: true)
+                out += "%" + (hex.count == 1 ? "0" : "") + hex
+            }
+        }
+        return out
     }
 }
 

@@ -7,14 +7,29 @@ public struct SourceFile: Sendable {
     /// UTF-8 offset of the start of each line.
     public let lineStarts: [Int]
     public let utf8: [UInt8]
+    /// Whether each line is plain ASCII: its columns are then byte offsets, found without
+    /// decoding the line (a 100 KB line with thousands of diagnostics stays linear).
+    let asciiLines: [Bool]
 
     public init(path: String, text: String) {
         self.path = path
         self.text = text
         self.utf8 = Array(text.utf8)
         var starts = [0]
-        for (i, b) in utf8.enumerated() where b == 10 { starts.append(i + 1) }
+        var ascii: [Bool] = []
+        var lineASCII = true
+        for (i, b) in utf8.enumerated() {
+            if b == 10 {
+                starts.append(i + 1)
+                ascii.append(lineASCII)
+                lineASCII = true
+            } else if b >= 0x80 {
+                lineASCII = false
+            }
+        }
+        ascii.append(lineASCII)
         self.lineStarts = starts
+        self.asciiLines = ascii
     }
 
     /// 1-based line and column (in characters) of a UTF-8 offset.
@@ -26,6 +41,7 @@ public struct SourceFile: Sendable {
         }
         let start = lineStarts[lo]
         let clamped = min(max(offset, start), utf8.count)
+        if lo < asciiLines.count, asciiLines[lo] { return SourceLocation(line: lo + 1, column: clamped - start + 1, offset: offset) }
         let prefix = String(decoding: utf8[start..<clamped], as: UTF8.self)
         return SourceLocation(line: lo + 1, column: prefix.count + 1, offset: offset)
     }

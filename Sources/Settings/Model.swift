@@ -440,6 +440,16 @@ public struct ReminderSettings: Sendable, Hashable {
     public static let standard = ReminderSettings()
 }
 
+/// A place in a settings file.
+public struct SettingsPlace: Sendable, Equatable {
+    public var file: String
+    public var range: SourceRange
+    public init(file: String, range: SourceRange) {
+        self.file = file
+        self.range = range
+    }
+}
+
 /// All the master data billing needs, merged from the settings files.
 public struct Settings: Sendable {
     public var seller: Seller
@@ -459,6 +469,9 @@ public struct Settings: Sendable {
     public var platform: PlatformSettings?
     /// How invoices reach their buyers: the platform's `transmission`, e-mail when there is no platform.
     public var transmission: Transmission { platform?.transmission ?? .email }
+    /// Where each client's entry is written in the settings files, for messages about the client
+    /// (a client without a contract is reported at its entry).
+    public var clientPlaces: [String: SettingsPlace] = [:]
 
     private var clientIndex: [String: Int] = [:]
     private var siteIndex: [String: Int] = [:]

@@ -110,8 +110,12 @@ struct Merger {
         // Clients and their payers are all billed customers: one namespace.
         seen = [:]
         var clients: [Client] = []
+        var clientPlaces: [String: SettingsPlace] = [:]
         let entries = fragments.flatMap(\.clients)
         for entry in entries {
+            if clientPlaces[entry.client.code] == nil {
+                clientPlaces[entry.client.code] = SettingsPlace(file: entry.origin.file, range: entry.origin.range)
+            }
             let kept = unique([(entry.client, entry.origin)], code: \.code, noun: "client", seen: &seen)
             let payers = unique(Array(zip(entry.client.payers, entry.payerOrigins)), code: \.code, noun: "client",
                                 seen: &seen)
@@ -194,6 +198,7 @@ struct Merger {
         settings.reminders = reminders
         settings.limits = limits
         settings.platform = platform
+        settings.clientPlaces = clientPlaces
         return settings
     }
 }

@@ -228,6 +228,7 @@ final class YAMLReader {
                 let help: String
                 if let s = DidYouMean.suggest(name, among: known) {
                     help = "did you mean `\(s)`?"
+                    fields.misspelt.insert(s)
                 } else {
                     help = "known keys here: " + known.map { "`\($0)`" }.joined(separator: ", ")
                 }
@@ -247,6 +248,7 @@ final class YAMLReader {
 
     /// Reports a missing required key at the place that names what it belongs to.
     func missing(_ key: String, in fields: Fields, help: String? = nil) {
+        guard !fields.misspelt.contains(key) else { return } // one cause, one message
         error(SettingsCode.missingKey, "missing key `\(key)` in \(fields.owner)", at: fields.anchor,
               help: help ?? "add `\(key): ...` to \(fields.owner)")
     }
@@ -392,6 +394,9 @@ struct Fields {
     /// Where "missing key" errors point.
     var anchor: SourceRange
     var entries: [String: (key: Node, value: Node)] = [:]
+    /// Known keys a misspelt key was taken for (`reciveable_account` → `receivable_account`): already
+    /// reported as unknown with "did you mean", so not reported again as missing.
+    var misspelt: Set<String> = []
 
     init(node: Node, owner: String, anchor: SourceRange) {
         self.node = node

@@ -116,6 +116,10 @@ extension French {
         case .amounts(let refusal):
             return "Proforma \(e.proforma) : \(amountRefusal(refusal))"
                 + (e.forceable ? " Si le montant est juste, la validation au-delà des plafonds demande un motif." : "")
+        case .periodicDueTooLate(let period, _, let issued, let due):
+            return "Proforma \(e.proforma) : facture périodique (du \(period.start.french) au \(period.end.french)) qui, émise le \(issued.french), "
+                + "serait échue le \(due.french), \(due.ordinal - issued.ordinal) jours plus tard : la loi en permet 45 au plus "
+                + "(Code de commerce, L441-10 II). Corrigez les conditions de paiement du contrat, facturez à nouveau et écartez cette proforma."
         }
     }
 

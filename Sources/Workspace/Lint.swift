@@ -12,7 +12,9 @@ public struct LintReport: Sendable {
     public var settingsChecked: Int
 
     public func render(_ format: DiagnosticFormat) -> String {
-        DiagnosticRenderer(sources: sources).render(diagnostics, format: format)
+        let titles = Dictionary(DiagnosticCatalogue.all.map { ($0.code, $0.title) }, uniquingKeysWith: { a, _ in a })
+        return DiagnosticRenderer(sources: sources, baseDirectory: FileManager.default.currentDirectoryPath, ruleTitles: titles)
+            .render(diagnostics, format: format)
     }
 }
 
@@ -55,7 +57,8 @@ public enum Linter {
         let loaded = ContractFiles.load(in: contractPaths)
         let files = loaded.files
         diagnostics += loaded.diagnostics
-        if !paths.isEmpty, files.isEmpty, settingsSources.isEmpty, loaded.diagnostics.isEmpty {
+        // Paths that hold no contract and name no settings file: the configuration's settings alone are not what was asked.
+        if !paths.isEmpty, files.isEmpty, loaded.diagnostics.isEmpty, !paths.contains(where: { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }) {
             diagnostics.append(.error("E0002", "no contract (`*.ard`) or settings (`*.yaml`) file in \(paths.map { "`\($0)`" }.joined(separator: ", "))",
                                       file: paths[0], range: nil, help: "name contract files, folders of them, or settings files"))
         }

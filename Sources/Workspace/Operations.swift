@@ -104,7 +104,7 @@ extension Workspace {
     /// the client's contract).
     public func engine(ledger: Ledger, today: Day, actor: String = "ardoise") throws(WorkspaceError) -> BillingEngine {
         let rules = self.rules(today: today)
-        if rules.diagnostics.hasErrors {
+        if rules.diagnostics.hasBlockingErrors {
             throw WorkspaceError("the contracts have errors: run `ardoise lint`", diagnostics: rules.diagnostics, sources: rules.sources)
         }
         return BillingEngine(ledger: ledger, settings: settings, contracts: rules.contracts, actor: actor,
@@ -218,7 +218,8 @@ public struct ContractProblems: Sendable {
         var diagnostics: [Diagnostic] = []
         var clientOfFile: [String: String] = [:]
         for f in rules.files { if let c = f.syntax.client?.value { clientOfFile[f.source.path] = c } }
-        for d in rules.diagnostics where d.severity == .error {
+        // A missing index value (E0802) leaves the client billed: only a period that uses it fails.
+        for d in rules.diagnostics where d.severity == .error && !d.isDataNeed {
             diagnostics.append(d)
             if let client = clientOfFile[d.file] { clients.insert(client) }
         }

@@ -100,13 +100,14 @@ extension Settings {
     public func contractContext(today: Day) -> ContractContext {
         var clientsByCode: [String: ContractContext.Client] = [:]
         for c in clients {
+            let place = clientPlaces[c.code]
             clientsByCode[c.code] = .init(code: c.code, sites: c.sites, categories: c.dinerCategories, revenueTypes: c.revenueTypes,
-                                          payers: c.payers.map(\.code))
+                                          payers: c.payers.map(\.code), file: place?.file, line: place?.range.start.line, range: place?.range)
         }
         var types: [String: ContractContext.RevenueType] = [:]
         for r in revenueTypes {
             guard let kind = ContractLanguage.RevenueKind(rawValue: r.kind.rawValue) else { continue }
-            types[r.code] = .init(code: r.code, kind: kind, label: r.label)
+            types[r.code] = .init(code: r.code, kind: kind, label: r.label, vatRate: r.vatRate)
         }
         let rates = Set(revenueTypes.map(\.vatRate)).union(["0", "2.1", "5.5", "10", "20"].compactMap { Percentage($0) })
         return ContractContext(clients: clientsByCode, revenueTypes: types, indexSeries: indexValues, vatRates: rates, today: today)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Diagnostics
 import Workspace
 
@@ -34,9 +35,18 @@ struct LintCommand: ParsableCommand {
                 emit(e.rendered)
                 return 0
             }
+            // Nothing to check is not a clean check: CI must not be green on a mistyped `--config` or folder.
+            if paths.isEmpty, !FileManager.default.fileExists(atPath: global.config) {
+                printError("ardoise: no configuration `\(global.config)`: nothing linted; run from the folder of `ardoise.yaml`, give `--config FILE`, or name the files to lint")
+                return 2
+            }
             let report = Linter.run(paths: paths, configPath: global.config, today: try global.today())
             let out = report.render(format)
             emit(out)
+            if report.contractsChecked == 0, report.settingsChecked == 0 || report.diagnostics.contains(where: { $0.code == "E0002" }) {
+                printError("ardoise: no contract and no settings file found: nothing linted")
+                return 2
+            }
             if format == .text, report.diagnostics.isEmpty {
                 emit("checked \(report.contractsChecked) contract\(report.contractsChecked == 1 ? "" : "s") and \(report.settingsChecked) settings file\(report.settingsChecked == 1 ? "" : "s"): no problem\n")
             }

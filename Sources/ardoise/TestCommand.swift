@@ -28,13 +28,17 @@ struct TestCommand: ParsableCommand {
             let loaded = ContractFiles.load(in: paths.isEmpty ? [workspace.config.rulesDirectory] : paths)
             var set = RuleSet(files: loaded.files, context: workspace.contractContext(today: today), requireEveryClient: false)
             set.diagnostics += loaded.diagnostics
-            if set.diagnostics.hasErrors {
-                emit(DiagnosticRenderer(sources: set.sources).render(set.diagnostics, format: .text))
-                return 1
-            }
+            // A broken contract is reported and the examples of every other one still run.
+            let errors = set.diagnostics.filter { $0.severity == .error }
+            if !errors.isEmpty { emit(DiagnosticRenderer(sources: set.sources).render(errors, format: .text)) }
+            let broken = Set(errors.filter { !$0.isDataNeed }.map(\.file))
             var passed = 0, failed = 0
             for file in set.files {
-                guard let contract = file.contract else { continue }
+                guard let contract = file.contract else {
+                    emit("SKIP \(file.source.path): the contract has errors, its examples were not run\n")
+                    continue
+                }
+                if broken.contains(file.source.path) { continue }
                 for r in ExampleRunner.run(contract, indexSeries: workspace.indexValues) {
                     if r.passed {
                         passed += 1
@@ -48,8 +52,9 @@ struct TestCommand: ParsableCommand {
                     }
                 }
             }
-            emit("\(passed) passed, \(failed) failed\n")
-            return failed > 0 ? 1 : 0
+            let skipped = set.files.filter { $0.contract == nil }.count + loaded.diagnostics.count
+            emit("\(passed) passed, \(failed) failed\(skipped > 0 ? ", \(skipped) contract\(skipped == 1 ? "" : "s") with errors" : "")\n")
+            return failed > 0 || !errors.isEmpty ? 1 : 0
         }
     }
 }

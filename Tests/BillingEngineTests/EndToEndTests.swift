@@ -71,7 +71,7 @@ import Workspace
         let numbers = try engine.validate(ids: [id], on: day)
         #expect(numbers == ["FA-2026-000001"])
         let issued = try #require(try ledger.invoice(id: id)).invoice
-        #expect(issued.dueDate == "2026-12-31")
+        #expect(issued.dueDate == "2026-12-17")  // `payment 45 days`: 2 November + 45 days
 
         // The database itself refuses to change or delete an issued invoice.
         #expect(throws: DatabaseError.self) {

@@ -156,7 +156,7 @@ import Workspace
 
     @Test func newRulesWithErrorsStopTheDiff() throws {
         let (ws, ledger, before) = try workspace(editAfter: { rules in
-            try Self.replace("payment 30 days, then end of month", with: "payment 90 days", in: rules.appendingPathComponent("acme.ard"))
+            try Self.replace("payment 45 days", with: "payment 90 days", in: rules.appendingPathComponent("acme.ard"))
         })
         #expect(throws: WorkspaceError.self) {
             try ws.rulesDiff(ledger: ledger, before: before, period: october, explicitRange: false, issueDate: issued, today: issued)

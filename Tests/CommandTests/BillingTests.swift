@@ -8,7 +8,7 @@ import TestSupport
     static let golden = Repository.root.appendingPathComponent("Tests/CommandTests/Golden").path
 
     /// C0004's admission fee revised on 1 November with the index of October,
-    /// which the settings have not published yet.
+    /// which the settings have not published yet (October does not use it).
     static func unpublishedIndex() throws -> ScratchWorkspace {
         let ws = try ScratchWorkspace()
         try ws.replace("revised each year on 1 January by index ILC-RESTO: P0 × (0.15 + 0.85 × I / 118.2), I of 4 months before",
@@ -18,12 +18,22 @@ import TestSupport
         return ws
     }
 
+    /// C0004's admission fee revised on 1 October with the index of September, unpublished:
+    /// October bills at the revised price, so October cannot be billed for C0004.
+    static func indexNeededByOctober() throws -> ScratchWorkspace {
+        let ws = try ScratchWorkspace()
+        try ws.replace("revised each year on 1 January by index ILC-RESTO: P0 × (0.15 + 0.85 × I / 118.2), I of 4 months before",
+                       with: "revised each year on 1 October by index ILC-RESTO: P0 × (0.15 + 0.85 × I / 118.2), I of 1 months before",
+                       in: "rules/c0004.ard")
+        try ws.replace("      2026-09: 121.7\n", with: "", in: "settings.yaml")
+        return ws
+    }
+
     @Test func billBillsEveryOtherClientAndReportsTheOne() throws {
-        let ws = try Self.unpublishedIndex()
+        let ws = try Self.indexNeededByOctober()
         let r = try ws.run("bill", "--period", "2026-10", "--date", "2026-11-02")
         #expect(r.status == 1, "\(r)")
-        #expect(r.stderr.contains("error[E0802]") && r.stderr.contains("rules/c0004.ard:15:5"), "\(r)")
-        #expect(r.stderr.contains("error: C0004: not billed, its contract has errors (`ardoise lint rules/c0004.ard`)"))
+        #expect(r.stderr.contains("error: C0004: the revision of 2026-10-01 (term at line 14) needs the index `ILC-RESTO` of 2026-09, which has no published value"), "\(r)")
         #expect(!r.stdout.contains("error"), "stdout says what was done, errors go to stderr: \(r)")
         let clients = Set(try ws.ledger().invoices().map(\.client))
         #expect(clients.count == 11 && !clients.contains("C0004"))
@@ -36,22 +46,21 @@ import TestSupport
     }
 
     @Test func theDailyRunBillsTheOthersAndExits1() throws {
-        let ws = try Self.unpublishedIndex()
+        let ws = try Self.indexNeededByOctober()
         let r = try ws.run("run", "--date", "2026-11-02", "--no-send")
         #expect(r.status == 1, "\(r)")
-        #expect(r.stdout.contains("error: C0004: not billed"))
-        #expect(r.stderr.contains("client not billed: its contract has errors client=C0004"))
-        #expect(r.stderr.contains("error[E0802]"))
+        #expect(r.stdout.contains("error: C0004: the revision of 2026-10-01"), "\(r)")
+        #expect(r.stderr.contains("client not billed client=C0004 error=the revision of 2026-10-01"), "\(r)")
         let clients = Set(try ws.ledger().invoices().map(\.client))
         #expect(clients.count == 11 && !clients.contains("C0004"))
     }
 
     @Test func reportUnbilledStillRunsAndLintStaysStrict() throws {
-        let ws = try Self.unpublishedIndex()
+        let ws = try Self.indexNeededByOctober()
         let report = try ws.run("report", "unbilled", "--period", "2026-10", "--date", "2026-11-02")
         #expect(report.status == 1, "\(report)")
         #expect(report.stdout.contains("unbilled revenue of 2026-10:"))
-        #expect(report.stdout.contains("C0004\t"))
+        #expect(report.stdout.contains("error: C0004: the revision of 2026-10-01"), "\(report)")
         let lint = try ws.run("lint", "--date", "2026-11-02")
         #expect(lint.status == 1 && lint.stdout.contains("E0802"), "\(lint)")
     }

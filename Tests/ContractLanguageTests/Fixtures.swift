@@ -9,13 +9,13 @@ enum Fixtures {
 
     static var context: ContractContext {
         let types: [ContractContext.RevenueType] = [
-            .init(code: "SUBV", kind: .subsidy, label: "Subvention employeur"),
-            .init(code: "DROIT", kind: .admissionFee, label: "Droit d'admission"),
-            .init(code: "INVIT", kind: .guestMeals, label: "Repas invités"),
-            .init(code: "CAFET", kind: .cafeteria, label: "Participation cafétéria"),
-            .init(code: "FRAIS", kind: .fee, label: "Frais de gestion"),
-            .init(code: "GARANTIE", kind: .minimumGuarantee, label: "Minimum garanti"),
-            .init(code: "EVT", kind: .events, label: "Prestations événementielles"),
+            .init(code: "SUBV", kind: .subsidy, label: "Subvention employeur", vatRate: Percentage("10")),
+            .init(code: "DROIT", kind: .admissionFee, label: "Droit d'admission", vatRate: Percentage("10")),
+            .init(code: "INVIT", kind: .guestMeals, label: "Repas invités", vatRate: Percentage("10")),
+            .init(code: "CAFET", kind: .cafeteria, label: "Participation cafétéria", vatRate: Percentage("10")),
+            .init(code: "FRAIS", kind: .fee, label: "Frais de gestion", vatRate: Percentage("20")),
+            .init(code: "GARANTIE", kind: .minimumGuarantee, label: "Minimum garanti", vatRate: Percentage("10")),
+            .init(code: "EVT", kind: .events, label: "Prestations événementielles", vatRate: Percentage("10")),
         ]
         let clients: [ContractContext.Client] = [
             .init(code: "ACME", sites: ["LD01"], categories: ["A", "B", "C", "INV"], revenueTypes: ["SUBV", "INVIT", "DROIT", "FRAIS"]),

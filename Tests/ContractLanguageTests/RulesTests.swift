@@ -9,7 +9,8 @@ import Testing
         #expect(files.count >= 5)
         let set = RuleSet(files: files, context: Fixtures.context)
         let rendered = DiagnosticRenderer(sources: set.sources).render(set.diagnostics, format: .text)
-        #expect(set.diagnostics.isEmpty, "\(rendered)")
+        // Only the coming revisions' index values, not yet published, are said (W0802): no error.
+        #expect(set.diagnostics.allSatisfy { $0.code == "W0802" }, "\(rendered)")
         for (client, contract) in set.contracts {
             for r in ExampleRunner.run(contract, indexSeries: Fixtures.context.indexSeries) {
                 #expect(r.passed, "\(client) example `\(r.example)`:\n\(r.failures.joined(separator: "\n"))\n\(r.report)")

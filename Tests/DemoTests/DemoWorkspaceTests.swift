@@ -62,6 +62,24 @@ import Workspace
         #expect(seen.subtracting(known).isEmpty, "unknown clients: \(seen.subtracting(known).sorted())")
     }
 
+    /// `fmt --check` passes on what `demo generate` writes (248 of 1,000 contracts did not), and the
+    /// same 1,000 contracts lint clean: lawful payment terms for periodic invoices, VAT rates of the settings.
+    @Test func aThousandGeneratedContractsAreCanonicalAndLintClean() throws {
+        let dir = Repository.temporaryDirectory("demo-canonical")
+        _ = try DemoWorkspace.write(to: dir, sites: 60, clients: 1000, month: "2026-10", seed: 1, revenue: false)
+        let rules = dir.appendingPathComponent("rules")
+        var differing: [String] = []
+        for name in try FileManager.default.contentsOfDirectory(atPath: rules.path).sorted() where name.hasSuffix(".ard") {
+            let text = try String(contentsOf: rules.appendingPathComponent(name), encoding: .utf8)
+            let file = CheckedFile(path: name, text: text, context: ContractContext(today: today))
+            if Formatter.format(file) != text { differing.append(name) }
+        }
+        #expect(differing.isEmpty, "\(differing.count) not canonical, e.g. \(differing.prefix(5))")
+        let report = Linter.run(paths: [], configPath: dir.appendingPathComponent("ardoise.yaml").path, today: today)
+        #expect(report.contractsChecked == 1000)
+        #expect(report.diagnostics.isEmpty, "\(report.render(.text).prefix(3000))")
+    }
+
     @Test func sameInputsGiveIdenticalBytes() throws {
         let a = Repository.temporaryDirectory("demo-ws-a"), b = Repository.temporaryDirectory("demo-ws-b")
         try DemoWorkspace.write(to: a, sites: 2, clients: 9, month: "2026-10", seed: 7, revenue: false)

@@ -35,6 +35,11 @@ import Workspace
         #expect(seen.filter { $0.value > 1 }.keys.sorted().isEmpty)
     }
 
+    /// SARIF's `helpUri` points at this page: it must say what the catalogue says.
+    @Test func theDocumentationPageInTheRepositoryIsTheCatalogue() {
+        Golden.assertMatches(DiagnosticCatalogue.markdown, file: Repository.root.appendingPathComponent("grammar/diagnostics.md").path)
+    }
+
     @Test func importCodesAreExplained() throws {
         let e = try #require(Linter.explanation(for: "e1202"))
         #expect(e.rendered.hasPrefix("E1202: row rejected to the quarantine"))
