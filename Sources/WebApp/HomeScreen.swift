@@ -63,7 +63,7 @@ extension WebApp {
                     : "\(open.count) paiement\(open.count > 1 ? "s" : "") reçu\(open.count > 1 ? "s" : "") non rapproché\(open.count > 1 ? "s" : "") (\(euros(amount))) : les factures qu'ils paient restent dues."
             }
             items.append(WorkItem(id: "a-faire-paiements", text: text.isEmpty ? "Tous les paiements reçus sont rapprochés de leurs factures." : text,
-                                  href: "/factures", done: text.isEmpty))
+                                  href: text.isEmpty ? "/paiements" : "/paiements?non-rapproches=1", done: text.isEmpty))
         }
         if seesEveryClient(user) && user.can(.closing, .read) {
             let month = lastEndedMonth
