@@ -44,7 +44,7 @@ extension WebApp {
                     : "\(unmatched.count) non rapproché\(unmatched.count > 1 ? "s" : "") (\(euros(open))) : les factures qu'ils paient restent dues "
                         + "jusqu'au rapprochement."),
             "sections": [["tableId": "paiements", "selectable": false,
-                          "headers": ["Reçu le", "Référence", "Payeur", "Client", "Libellé du virement", "Montant", "Factures réglées", "Non rapproché"],
+                          "headers": ["Reçu le", "Référence", "Donneur d'ordre", "Client ou payeur", "Libellé du virement", "Montant", "Factures réglées", "Non rapproché"],
                           "rows": rows]],
         ]
         if pageCount > 1 {
