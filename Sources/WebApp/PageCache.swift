@@ -20,6 +20,9 @@ enum CachedPart: Hashable, Sendable {
     case closingState(Period)
     /// The home page's line on payments no invoice matched (every payment is read to find them).
     case unmatchedPayments
+    /// The closing screen's content for a month, as of a day (its checks evaluate the whole month), with or without
+    /// the write right's actions (`WebApp.csrfMark` for the session's token).
+    case closingPage(Period, Day, canWrite: Bool)
 }
 
 extension WebApp {
