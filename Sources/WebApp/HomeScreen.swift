@@ -78,7 +78,7 @@ extension WebApp {
         if seesEveryClient(user) && user.can(.closing, .read) {
             let month = lastEndedMonth
             let name = month.frenchName.prefix(1).uppercased() + month.frenchName.dropFirst()
-            let state = try kept(.closingState(month), csrf: "") {
+            let state = try kept(.closingState(month, today), csrf: "") {
                 let report = try engine(for: user).closingReport(month: month, today: today)
                 let failing = report.checks.filter { !$0.passed }
                 return report.closed ? "closed|\(name) est clôturé."
