@@ -5,17 +5,22 @@ import Ledger
 import Workspace
 
 /// The web app under load: the full example month imported and billed (the
-/// accountant's proformas waiting), `ardoise serve` started on loopback, 20
-/// users signed in, and `wrk` running 20 connections, one session each,
-/// alternating between the dashboard and the proforma list; prints wrk's
-/// p50/p95/p99 and the errors, and the server's CPU time per request.
+/// accountant's proformas waiting) and its bank statement imported, `ardoise
+/// serve` started on loopback; first each page alone, one request at a time
+/// (curl's own timing): warm (its kept parts valid) and cold (a write to the
+/// ledger before every request, so every kept part is made again: a proforma
+/// edited back to the same lines, as a person's edit does); then 20 users
+/// signed in and `wrk` running 20 connections, one session each, alternating
+/// between the dashboard and the proforma list; prints p50/p95 per page and
+/// wrk's p50/p95/p99 and the errors, and the server's CPU time per request.
 public enum WebBenchmark {
     public static func run(executable: URL, directory: URL, sites: Int = 60, clients: Int = 850, seconds: Int = 20,
-                           connections: Int = 20) throws -> String {
+                           connections: Int = 20, samples: Int = 40) throws -> String {
         var lines: [String] = []
         let fm = FileManager.default
         let clock = ContinuousClock()
-        let folder = directory.appendingPathComponent("web-\(sites)x\(clients)-v\(DemoGenerator.version)")
+        // `paid`: the month's bank statement imported too (the payments page and the invoices' payment states).
+        let folder = directory.appendingPathComponent("web-\(sites)x\(clients)-v\(DemoGenerator.version)-paid")
         let marker = folder.appendingPathComponent(".complete")
         let config = folder.appendingPathComponent("ardoise.yaml").path
         let issueDay = Day(iso: "2026-11-02") ?? Day(ordinal: 0)
@@ -28,6 +33,10 @@ public enum WebBenchmark {
             _ = workspace.importFiles([], into: ledger)
             let engine = try workspace.engine(ledger: ledger, today: issueDay)
             let report = try engine.generate(period: Period(parsing: "2026-10") ?? Period.month(of: issueDay), issueDate: issueDay)
+            let statement = try workspace.writeDemoStatement(ledger: ledger, bookedOn: issueDay)
+            for (file, result) in workspace.importPayments(files: [statement], ledger: ledger, actor: "bench", today: issueDay) {
+                if case .failure(let error) = result { throw GenerationBenchmarkError("\(file): \(error)") }
+            }
             try run(executable, ["users", "add", "bench", "--name", "Banc d'essai", "--admin", "--password-stdin", "--config", config],
                     input: "mot-de-passe-du-banc\n")
             try Data().write(to: marker)
@@ -74,6 +83,8 @@ public enum WebBenchmark {
                 }
             sessions.append(cookies.joined(separator: "; "))
         }
+        lines += try pages(base: base, cookie: sessions[0], config: config, samples: samples)
+
         let paths = ["/tableau-de-bord", "/proformas"]
         for path in paths {
             let status = try run("/usr/bin/env", ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Cookie: \(sessions[0])", base + path])
@@ -94,6 +105,58 @@ public enum WebBenchmark {
                 + "\(String(format: "%.2f", perRequest)) ms per request")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Each page of the month's work alone, one request at a time: `samples` requests with its kept parts valid
+    /// (after one that makes them), then `samples` each after a write to the ledger (which throws every kept part
+    /// away); p50 and p95 of curl's time per request (connection included, loopback).
+    static func pages(base: String, cookie: String, config: String, samples: Int) throws -> [String] {
+        let workspace = try Workspace.open(configPath: config)
+        let ledger = try workspace.openLedger(creating: false)
+        let waiting = try ledger.invoices(status: .proforma)
+        let issued = try ledger.invoices(status: .issued).filter { $0.type == .invoice }
+        // The write: the last proforma waiting edited back to its own lines (the ledger's edit, audited as one).
+        guard let edited = waiting.last?.id, let stored = try ledger.invoice(id: edited), let shown = waiting.first?.id,
+              let invoice = issued.last?.id else {
+            throw GenerationBenchmarkError("the bench month has no proforma waiting or no issued invoice")
+        }
+        let same = stored.lines.map(NewInvoiceLine.init)
+        func write() throws { try ledger.replaceLines(id: edited, lines: same, reason: "bench: cold cache", actor: "bench") }
+        func time(_ urls: [String]) throws -> [Double] {
+            // One curl, one connection kept alive, each body thrown away.
+            let out = try run("/usr/bin/env", ["curl", "-s", "-H", "Cookie: \(cookie)", "-w", "%{http_code} %{time_total}\\n"]
+                              + urls.flatMap { ["-o", "/dev/null", $0] })
+            return try out.split(separator: "\n").map { line in
+                let f = line.split(separator: " ")
+                guard f.count == 2, f[0] == "200", let t = Double(f[1]) else { throw GenerationBenchmarkError("\(urls[0]): \(line)") }
+                return t * 1000
+            }
+        }
+        func percentile(_ values: [Double], _ p: Double) -> Double {
+            let sorted = values.sorted()
+            guard !sorted.isEmpty else { return 0 }
+            return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p / 100).rounded(.up)) - 1)]
+        }
+        func ms(_ v: Double) -> String { String(format: "%.1f", v) }
+        let pages = ["/", "/tableau-de-bord", "/proformas", "/proformas/\(shown)", "/factures", "/factures?tri=-numero",
+                     "/factures/\(invoice)", "/paiements", "/cloture"]
+        var lines = ["each page alone, \(samples) requests, ms (p50 / p95): warm (kept parts valid) | cold (a write before each request)"]
+        var worst = (warm: 0.0, cold: 0.0)
+        for page in pages {
+            let url = base + page
+            _ = try time([url])
+            let warm = try time(Array(repeating: url, count: samples))
+            var cold: [Double] = []
+            for _ in 0..<samples {
+                try write()
+                cold += try time([url])
+            }
+            worst = (max(worst.warm, percentile(warm, 95)), max(worst.cold, percentile(cold, 95)))
+            lines.append("  GET \(page.padding(toLength: 24, withPad: " ", startingAt: 0)) warm \(ms(percentile(warm, 50))) / \(ms(percentile(warm, 95)))"
+                + " | cold \(ms(percentile(cold, 50))) / \(ms(percentile(cold, 95)))")
+        }
+        lines.append("  slowest p95: warm \(ms(worst.warm)) ms, cold \(ms(worst.cold)) ms (target 100 ms)")
+        return lines
     }
 
     /// User + system CPU seconds a process has used so far (`/proc/PID/stat`, Linux); nil where there is none.

@@ -49,6 +49,33 @@ extension Cell {
     static func isoDate(_ text: String?) -> Cell { .date(text.flatMap { Day(iso: $0) }) }
 }
 
+/// The words the workbooks write in their cells, in French as their headers (finance staff read them).
+enum FrenchCells {
+    static func documentType(creditNote: Bool) -> String { creditNote ? "avoir" : "facture" }
+
+    /// A document's origin as stored (`contract`, `correction`, `manual`, `credit`, `events`).
+    static func origin(_ stored: String) -> String {
+        switch stored {
+        case "contract": return "contrat"
+        case "correction": return "correction"
+        case "manual": return "saisie manuelle"
+        case "credit": return "avoir"
+        case "events": return "événement"
+        default: return stored
+        }
+    }
+
+    /// An event order's status as stored (`confirmed`, `delivered`, `cancelled`).
+    static func orderStatus(_ stored: String) -> String {
+        switch stored {
+        case "confirmed": return "confirmée"
+        case "delivered": return "livrée"
+        case "cancelled": return "annulée"
+        default: return stored
+        }
+    }
+}
+
 /// An amount of an export that does not fit in cents (register rows or
 /// orders past any sane bound): the export stops with this error, naming
 /// what it was summing, never a trap.

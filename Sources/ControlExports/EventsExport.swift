@@ -18,22 +18,22 @@ extension ControlExports {
     /// `clients`: only these clients' orders (a web user's scope); nil: every client.
     public func events(period: Period, clients: Set<String>? = nil, to path: String) throws -> ExportSummary {
         let workbook = try Workbook(path: path, constantMemory: true)
-        let ordersSheet = try workbook.addSheet("Orders", columns: [
-            Column("Order", width: 18), Column("Revision", width: 9), Column("Current", width: 8), Column("Client", width: 10),
-            Column("Site", width: 7), Column("Status", width: 10), Column("Event date", width: 11), Column("Delivered on", width: 12),
-            Column("PO", width: 14), Column("Ordered by", width: 18), Column("Cost center", width: 12), Column("Order lines", width: 11),
-            Column("Ordered HT", width: 13), Column("Invoiced HT (this revision)", width: 15), Column("Documents (this revision)", width: 34),
-            Column("Invoiced HT (all documents)", width: 15), Column("Difference HT", width: 14),
+        let ordersSheet = try workbook.addSheet("Commandes", columns: [
+            Column("Commande", width: 18), Column("Révision", width: 9), Column("Actuelle", width: 9), Column("Client", width: 10),
+            Column("Site", width: 7), Column("Statut", width: 10), Column("Date de l'événement", width: 18), Column("Livrée le", width: 12),
+            Column("Bon de commande", width: 16), Column("Commandée par", width: 18), Column("Centre de coût", width: 14),
+            Column("Lignes commandées", width: 12), Column("Commandé HT", width: 13), Column("Facturé HT (cette révision)", width: 15),
+            Column("Documents (cette révision)", width: 34), Column("Facturé HT (tous documents)", width: 15), Column("Écart HT", width: 14),
         ])
-        let orderLinesSheet = try workbook.addSheet("Order lines", columns: [
-            Column("Order", width: 18), Column("Revision", width: 9), Column("Line", width: 6), Column("Article", width: 14),
-            Column("Label", width: 36), Column("Quantity", width: 9), Column("Unit price HT", width: 13), Column("Amount HT", width: 13),
-            Column("VAT %", width: 7),
+        let orderLinesSheet = try workbook.addSheet("Lignes de commande", columns: [
+            Column("Commande", width: 18), Column("Révision", width: 9), Column("Ligne", width: 6), Column("Article", width: 14),
+            Column("Libellé", width: 36), Column("Quantité", width: 9), Column("Prix unitaire HT", width: 16), Column("Montant HT", width: 13),
+            Column("TVA %", width: 7),
         ])
         let documentsSheet = try workbook.addSheet("Documents", columns: [
-            Column("Order", width: 18), Column("Revision", width: 9), Column("Document", width: 17), Column("Type", width: 11),
-            Column("Issue date", width: 11), Column("Line", width: 6), Column("Label", width: 36), Column("Quantity", width: 9),
-            Column("Unit price HT", width: 13), Column("Net HT", width: 13), Column("VAT %", width: 7),
+            Column("Commande", width: 18), Column("Révision", width: 9), Column("Document", width: 17), Column("Type", width: 9),
+            Column("Date d'émission", width: 15), Column("Ligne", width: 6), Column("Libellé", width: 36), Column("Quantité", width: 9),
+            Column("Prix unitaire HT", width: 16), Column("Montant HT", width: 13), Column("TVA %", width: 7),
         ])
         let s = period.start, e = period.end
         try ledger.pool.read { db in
@@ -66,7 +66,7 @@ extension ControlExports {
                 billed[r[0], default: []].append(line)
                 try documentsSheet.append([
                     .text(r[0] as String), line.revision.map { .integer($0) } ?? .empty, .text(line.number),
-                    .text(credit ? "credit note" : "invoice"), .isoDate(line.issueDate), .integer(line.position), .text(line.label),
+                    .text(FrenchCells.documentType(creditNote: credit)), .isoDate(line.issueDate), .integer(line.position), .text(line.label),
                     .integer(line.quantity), .unitPrice(line.unitPrice), .amount(cents: line.net), .vatRate(line.vat),
                 ])
             }
@@ -102,8 +102,8 @@ extension ControlExports {
                 let numbers = mine.reduce(into: [String]()) { if !$0.contains($1.number) { $0.append($1.number) } }
                 let o = ordered[r[0]] ?? (0, 0)
                 var cells: [Cell] = [
-                    .text(order), .integer(revision), .text(current ? "yes" : "no"), .text(r[4] as String), .text(r[5] as String),
-                    .text(status), .date(Day(ordinal: r[7])), .date((r[8] as Int?).map { Day(ordinal: $0) }), .text(r[9] as String?),
+                    .text(order), .integer(revision), .text(current ? "oui" : "non"), .text(r[4] as String), .text(r[5] as String),
+                    .text(FrenchCells.orderStatus(status)), .date(Day(ordinal: r[7])), .date((r[8] as Int?).map { Day(ordinal: $0) }), .text(r[9] as String?),
                     .text(r[10] as String?), .text(r[11] as String?), .integer(o.count), .amount(cents: o.cents),
                     .amount(cents: try mine.reduce(Int64(0)) { (t, l) throws(ExportOverflow) in try addCents(t, l.net, "the documents of order \(order)") }),
                     .text(numbers.joined(separator: ", ")),

@@ -45,24 +45,24 @@ extension ControlExports {
         }
 
         let workbook = try Workbook(path: path, constantMemory: true)
-        let totalsSheet = try workbook.addSheet("Totals by client", columns: [
-            Column("Client", width: 12), Column("Documents", width: 11), Column("Ticket lines", width: 12),
-            Column("Tickets amount TTC", width: 18), Column("Employer share TTC", width: 18),
-            Column("Invoiced HT", width: 15), Column("Invoiced VAT", width: 14), Column("Invoiced TTC", width: 15),
+        let totalsSheet = try workbook.addSheet("Totaux par client", columns: [
+            Column("Client", width: 12), Column("Documents", width: 11), Column("Lignes de caisse", width: 15),
+            Column("Montant des tickets TTC", width: 22), Column("Part patronale TTC", width: 18),
+            Column("Facturé HT", width: 15), Column("TVA facturée", width: 14), Column("Facturé TTC", width: 15),
         ])
-        let linesSheet = try workbook.addSheet("Invoice lines", columns: [
-            Column("Client", width: 10), Column("Invoice", width: 17), Column("Type", width: 11), Column("Origin", width: 10),
-            Column("Billed to", width: 12), Column("Site", width: 7), Column("Period start", width: 12), Column("Period end", width: 12),
-            Column("Line", width: 6), Column("Label", width: 44), Column("Revenue type", width: 10), Column("Quantity", width: 10),
-            Column("Unit price HT", width: 13), Column("Net HT", width: 13), Column("VAT %", width: 7),
-            Column("Ticket lines", width: 12), Column("Tickets amount TTC", width: 18), Column("Employer share TTC", width: 18),
+        let linesSheet = try workbook.addSheet("Lignes de facture", columns: [
+            Column("Client", width: 10), Column("Facture", width: 17), Column("Type", width: 9), Column("Origine", width: 15),
+            Column("Facturé à", width: 12), Column("Site", width: 7), Column("Début de période", width: 16), Column("Fin de période", width: 14),
+            Column("Ligne", width: 6), Column("Libellé", width: 44), Column("Type de revenu", width: 14), Column("Quantité", width: 10),
+            Column("Prix unitaire HT", width: 16), Column("Montant HT", width: 13), Column("TVA %", width: 7),
+            Column("Lignes de caisse", width: 15), Column("Montant des tickets TTC", width: 22), Column("Part patronale TTC", width: 18),
         ])
         let ticketsSheet = try workbook.addSheet("Tickets", columns: [
-            Column("Client", width: 10), Column("Site", width: 7), Column("Day", width: 11), Column("Badge", width: 10),
-            Column("Category", width: 9), Column("Ticket", width: 10), Column("Activity", width: 8), Column("Article", width: 12),
-            Column("Label", width: 28), Column("Quantity", width: 9), Column("Unit price TTC", width: 13), Column("VAT %", width: 7),
-            Column("Amount TTC", width: 12), Column("Employer share TTC", width: 17), Column("Invoice", width: 17),
-            Column("Invoice line", width: 11), Column("Invoice line label", width: 40),
+            Column("Client", width: 10), Column("Site", width: 7), Column("Jour", width: 11), Column("Badge", width: 10),
+            Column("Catégorie", width: 10), Column("Ticket", width: 10), Column("Activité", width: 9), Column("Article", width: 12),
+            Column("Libellé", width: 28), Column("Quantité", width: 9), Column("Prix unitaire TTC", width: 16), Column("TVA %", width: 7),
+            Column("Montant TTC", width: 12), Column("Part patronale TTC", width: 18), Column("Facture", width: 17),
+            Column("Ligne de facture", width: 15), Column("Libellé de la ligne de facture", width: 40),
         ])
 
         try ledger.pool.read { db in
@@ -147,7 +147,8 @@ extension ControlExports {
             for l in lines.indices {
                 let line = lines[l], doc = docs[line.doc], sign: Int64 = doc.creditNote ? -1 : 1
                 try linesSheet.append([
-                    .text(doc.client), .text(doc.number), .text(doc.creditNote ? "credit note" : "invoice"), .text(doc.origin),
+                    .text(doc.client), .text(doc.number), .text(FrenchCells.documentType(creditNote: doc.creditNote)),
+                    .text(FrenchCells.origin(doc.origin)),
                     .text(doc.payer ?? doc.client), .text(line.site ?? doc.site), .isoDate(doc.start), .isoDate(doc.end),
                     .integer(line.position), .text(line.label), .text(line.revenueType), .integer(line.quantity),
                     .unitPrice(line.unitPrice), .amount(cents: sign * line.net), .vatRate(line.vat),

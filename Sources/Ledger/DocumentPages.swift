@@ -48,9 +48,29 @@ public struct DocumentFilter: Sendable, Hashable {
 
 }
 
+/// The order of a document list. Numbers are ordered as text: within a series they are zero-padded and
+/// follow their dates, so a series reads in issue order (`AV-…` before `FA-…`).
+public enum DocumentOrder: String, Sendable, Hashable, CaseIterable {
+    /// Creation order (ids): the default.
+    case id
+    case numberAscending, numberDescending
+    /// Issue date, then number.
+    case issueDateAscending, issueDateDescending
+
+    var sql: String {
+        switch self {
+        case .id: return "id"
+        case .numberAscending: return "number, id"
+        case .numberDescending: return "number DESC, id DESC"
+        case .issueDateAscending: return "issue_date, number, id"
+        case .issueDateDescending: return "issue_date DESC, number DESC, id DESC"
+        }
+    }
+}
+
 /// One page of a document list, with the count and totals of every document the filter matches.
 public struct DocumentPage: Sendable, Hashable {
-    /// The documents of the page, in id order.
+    /// The documents of the page, in the order asked (id order by default).
     public var documents: [Invoice]
     /// Every matching document, all pages.
     public var count: Int
@@ -66,7 +86,8 @@ extension Ledger {
     /// A page of the documents `filter` matches, in id order, and the count and
     /// totals of all of them, in one read transaction: the count, the totals and
     /// the page are computed by SQLite (an aggregate and `LIMIT`/`OFFSET`).
-    public func documentPage(_ filter: DocumentFilter, page: Int, pageSize: Int) throws -> DocumentPage {
+    /// The scope and the filters are in the `WHERE` clause, so the `LIMIT` applies to what the reader may see.
+    public func documentPage(_ filter: DocumentFilter, page: Int, pageSize: Int, order: DocumentOrder = .id) throws -> DocumentPage {
         let (condition, arguments) = filter.sql
         let size = max(1, pageSize)
         return try pool.read { db in
@@ -82,7 +103,7 @@ extension Ledger {
             // Decoded column by column: the record's Codable decoding (column names converted from
             // snake case) cost more than the rest of a list page's query.
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT \(Self.invoiceColumns) FROM invoice WHERE \(condition) ORDER BY id LIMIT ? OFFSET ?
+                SELECT \(Self.invoiceColumns) FROM invoice WHERE \(condition) ORDER BY \(order.sql) LIMIT ? OFFSET ?
                 """, arguments: arguments + [size, (shown - 1) * size])
             var documents: [Invoice] = []
             while let row = try rows.next() { documents.append(try Self.invoice(row)) }

@@ -330,17 +330,33 @@ extension Ledger {
         try pool.read { db in try openInvoices(db, asOf: day, includePaid: includePaid) }
     }
 
-    func openInvoices(_ db: Database, asOf day: Day?, includePaid: Bool) throws -> [OpenInvoice] {
+    /// What each of `invoiceIDs` (issued invoices; others are left out) was credited and paid as of `day`
+    /// (nil: all), paid ones included: a list page's payment states, read for that page only.
+    public func paymentStates(invoiceIDs: [Int64], asOf day: Day? = nil) throws -> [Int64: OpenInvoice] {
+        guard !invoiceIDs.isEmpty else { return [:] }
+        return try pool.read { db in
+            Dictionary(try openInvoices(db, asOf: day, includePaid: true, ids: invoiceIDs).map { ($0.id, $0) },
+                       uniquingKeysWith: { a, _ in a })
+        }
+    }
+
+    func openInvoices(_ db: Database, asOf day: Day?, includePaid: Bool, ids: [Int64]? = nil) throws -> [OpenInvoice] {
         let d = day?.description ?? "9999-12-31"
+        var arguments: StatementArguments = [d, d, d]
+        var only = ""
+        if let ids {
+            only = " AND i.id IN (SELECT value FROM json_each(?))"
+            arguments += ["[" + ids.map(String.init).joined(separator: ",") + "]"]
+        }
         let rows = try Row.fetchAll(db, sql: """
             SELECT i.id, i.number, i.client, i.payer, i.issue_date, i.due_date, i.total_ttc,
               COALESCE((SELECT SUM(c.total_ttc) FROM invoice c WHERE c.credited_invoice_id = i.id AND c.status = 'issued'
                           AND c.type = 'credit_note' AND c.issue_date <= ?), 0) AS credited,
               COALESCE((SELECT SUM(a.amount) FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
                           WHERE a.invoice_id = i.id AND a.allocated_on <= ? AND a.removed_at IS NULL), 0) AS paid
-            FROM invoice i WHERE i.status = 'issued' AND i.type = 'invoice' AND i.issue_date <= ?
+            FROM invoice i WHERE i.status = 'issued' AND i.type = 'invoice' AND i.issue_date <= ?\(only)
             ORDER BY i.due_date, i.id
-            """, arguments: [d, d, d])
+            """, arguments: arguments)
         return rows.compactMap { r -> OpenInvoice? in
             guard let issue = Day(iso: r["issue_date"] as String), let due = Day(iso: r["due_date"] as String) else { return nil }
             let o = OpenInvoice(id: r["id"], number: r["number"], client: r["client"], payer: r["payer"], issueDate: issue, dueDate: due,

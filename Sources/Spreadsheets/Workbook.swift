@@ -31,7 +31,7 @@ public enum NumberFormat: Sendable, Hashable {
     case amount
     /// At least `places` decimals, up to `scale` (`10`, `5.5`, `4.2035`).
     case decimal(places: Int, scale: Int)
-    /// `2026-10-05`: a real Excel date (a day serial with a date format).
+    /// `05/10/2026`: a real Excel date (a day serial with the French date format, `jj/mm/aaaa` in a French Excel).
     case date
 
     var excelFormat: String? {
@@ -41,7 +41,7 @@ public enum NumberFormat: Sendable, Hashable {
         case .amount: "#,##0.00"
         case let .decimal(places, scale):
             "#,##0" + (scale > 0 ? "." + String(repeating: "0", count: places) + String(repeating: "#", count: max(0, scale - places)) : "")
-        case .date: "yyyy-mm-dd"
+        case .date: "dd/mm/yyyy"
         }
     }
 }

@@ -60,11 +60,22 @@ extension WebApp {
         return p
     }
 
+    /// The report evaluates every contract over the month: its content is kept until the ledger changes (any commit),
+    /// per month, day and right, as the lists are.
     func closingPage(_ call: Call) throws -> Response {
         let user = try call.user
         let month = try closingMonth(call.query("mois"))
+        let canWrite = user.can(.closing, .write)
+        let content = try kept(.closingPage(month, today, canWrite: canWrite), csrf: call.csrf) {
+            try closingContent(month: month, canWrite: canWrite, csrf: Self.csrfMark)
+        }
+        return html(page(title: "Clôture", content: content, identity: user, csrf: call.csrf, current: .closing, notice: closingNotice(call)))
+    }
+
+    func closingContent(month: Period, canWrite: Bool, csrf: String) throws -> String {
         let report: ClosingReport
-        report = try engine(for: user).closingReport(month: month, today: today)
+        // Reads only: the actor is nobody's. A refusal (a month not ended) is worded in French where errors become pages.
+        report = try workspace.engine(ledger: ledger, today: today, actor: "web").closingReport(month: month, today: today)
         let checks: [[String: Any]] = report.checks.map { c in
             let french = Self.closingChecks[c.name]
             let details = c.details.prefix(20).map(French.closingDetail).joined(separator: " ; ") + (c.details.count > 20 ? " ; … (\(c.details.count) en tout)" : "")
@@ -75,9 +86,9 @@ extension WebApp {
             ["cells": [cell(Self.activityNames[a.activity] ?? a.activity), cell(euros(a.net.cents) + " HT", num: true)], "selectable": false]
         }
         // The failed checks' actions, as buttons of the app (with the write right, on a month not closed).
-        let actions: [[String: Any]] = user.can(.closing, .write) && !report.closed
+        let actions: [[String: Any]] = canWrite && !report.closed
             ? report.checks.filter { !$0.passed }.compactMap { Self.closingChecks[$0.name]?.action }.flatMap(\.buttons).map { a in
-                ["action": a.rawValue, "label": a.label, "csrf": call.csrf, "month": month.name, "isLink": a == .proformas,
+                ["action": a.rawValue, "label": a.label, "csrf": csrf, "month": month.name, "isLink": a == .proformas,
                  "href": "/proformas?periode=\(month.name)", "needsReason": a == .acknowledge]
             }
             : []
@@ -102,12 +113,11 @@ extension WebApp {
         ]
         context["actions"] = actions
         context["hasActions"] = !actions.isEmpty
-        if user.can(.closing, .write) && !report.closed {
+        if canWrite && !report.closed {
             // Closing despite failed checks needs a reason, as `ardoise close --force --reason` does.
-            context["closingForm"] = ["csrf": call.csrf, "month": month.name, "passed": report.passed]
+            context["closingForm"] = ["csrf": csrf, "month": month.name, "passed": report.passed]
         }
-        return html(page(title: "Clôture", content: render("table", context) + render("closing", context), identity: user,
-                         csrf: call.csrf, current: .closing, notice: closingNotice(call)))
+        return render("table", context) + render("closing", context)
     }
 
     func closeMonth(_ call: Call) throws -> Response {

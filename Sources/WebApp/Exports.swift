@@ -103,7 +103,7 @@ extension WebApp {
                     report.lateRevenue = report.lateRevenue.filter { clients.contains($0.client) }
                     report.failures = report.failures.filter { clients.contains($0.client) }
                 }
-                _ = try ControlExports.unbilled(report, to: path)
+                _ = try ControlExports.unbilled(report, to: path, reason: French.unbilledReason)
             }
             let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
             return attachment(bytes, name: name, type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

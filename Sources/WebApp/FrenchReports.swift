@@ -1,7 +1,8 @@
+import BillingModel
 import Foundation
 
 /// The reasons of `report unbilled` and the details of the closing checks, written in English by
-/// the engine (the CLI prints them as they are), in French on the pages. Each form the engine
+/// the engine (the CLI prints them as they are), in French on the pages, where a command line becomes the screen's button. Each form the engine
 /// writes has its pattern here; text of another form is shown as written.
 extension French {
     /// Reasons revenue is not billed (ContractLanguage's compiler and BillingEngine's Unbilled).
@@ -14,9 +15,9 @@ extension French {
          "client inconnu des paramètres ($1 couverts, part patronale et invités)"),
         (#"^order (\S+) delivered (\d{4})-(\d{2})-(\d{2}): the client has no contract$"#, "commande $1 livrée le $4/$3/$2 : le client n'a pas de contrat"),
         (#"^order (\S+) delivered (\d{4})-(\d{2})-(\d{2}), not invoiced yet \(`ardoise bill --events`\)$"#,
-         "commande $1 livrée le $4/$3/$2, pas encore facturée (`ardoise bill --events`)"),
+         "commande $1 livrée le $4/$3/$2, pas encore facturée (Clôture : « Facturer les commandes livrées »)"),
         (#"^order (\S+) delivered (\d{4})-(\d{2})-(\d{2}), not invoiced yet: arrived after (\S+) of its month was issued \(`ardoise bill --events`\)$"#,
-         "commande $1 livrée le $4/$3/$2, pas encore facturée : arrivée après l'émission de $5 de son mois (`ardoise bill --events`)"),
+         "commande $1 livrée le $4/$3/$2, pas encore facturée : arrivée après l'émission de $5 de son mois (Clôture : « Facturer les commandes livrées »)"),
         (#"^order (\S+) delivered (\d{4})-(\d{2})-(\d{2}), not invoiced yet: no invoice of (\S+) carries it$"#,
          "commande $1 livrée le $4/$3/$2, pas encore facturée : aucune facture de $5 ne la porte"),
         (#"^order (\S+) changed \(revision (\d+)\) since it was invoiced, difference not billed yet$"#,
@@ -45,7 +46,9 @@ extension French {
     static func closingDetail(_ text: String) -> String {
         if let m = match(#"^(\S+) (\S+) (\S+): ([-\d,.]+) TTC, (.*)$"#, text) {
             let category = m[3] == "-" ? "" : " \(m[3])"
-            return "\(m[1]) \(m[2])\(category) : \(m[4]) TTC, \(unbilledReason(m[5]))"
+            // The engine's `1,829.43` as the pages show amounts: `1 829,43 €`.
+            let amount = Money(m[4].replacingOccurrences(of: ",", with: "")).map { "\($0.french) €" } ?? m[4]
+            return "\(m[1]) \(m[2])\(category) : \(amount) TTC, \(unbilledReason(m[5]))"
         }
         return firstForm(closingDetails, text)
     }

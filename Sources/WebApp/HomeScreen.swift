@@ -35,6 +35,16 @@ extension WebApp {
         return html(page(title: "Accueil", content: body, identity: user, csrf: call.csrf))
     }
 
+    /// What a failed closing check says on the home page: what blocks the closing (the check's title says what it wants).
+    static let closingBlockers: [String: String] = [
+        "no proforma waiting for the month": "des proformas du mois attendent",
+        "every revenue line of the month billed or acknowledged": "du revenu du mois n'est ni facturé ni reconnu",
+        "every event order delivered in the month invoiced": "des commandes d'événements livrées ne sont pas facturées",
+        "numbering gapless and chronological": "la numérotation a une rupture",
+        "entries balanced and equal to the documents": "des écritures manquent ou diffèrent des documents",
+        "every e-mail of the month sent": "des courriels du mois ne sont pas partis",
+    ]
+
     func work(of user: Identity) throws -> [WorkItem] {
         var items: [WorkItem] = []
         let scope = seesEveryClient(user) ? nil : user.access.clients ?? []
@@ -74,17 +84,17 @@ extension WebApp {
                     : "\(open.count) paiement\(open.count > 1 ? "s" : "") reçu\(open.count > 1 ? "s" : "") non rapproché\(open.count > 1 ? "s" : "") (\(euros(amount))) : les factures qu'ils paient restent dues."
             }
             items.append(WorkItem(id: "a-faire-paiements", text: text.isEmpty ? "Tous les paiements reçus sont rapprochés de leurs factures." : text,
-                                  href: "/factures", done: text.isEmpty))
+                                  href: text.isEmpty ? "/paiements" : "/paiements?non-rapproches=1", done: text.isEmpty))
         }
         if seesEveryClient(user) && user.can(.closing, .read) {
             let month = lastEndedMonth
             let name = month.frenchName.prefix(1).uppercased() + month.frenchName.dropFirst()
-            let state = try kept(.closingState(month), csrf: "") {
+            let state = try kept(.closingState(month, today), csrf: "") {
                 let report = try engine(for: user).closingReport(month: month, today: today)
                 let failing = report.checks.filter { !$0.passed }
                 return report.closed ? "closed|\(name) est clôturé."
                     : failing.isEmpty ? "open|\(name) peut être clôturé : tous les contrôles sont réussis."
-                    : "open|\(name) n'est pas clôturé : \(failing.map { Self.closingChecks[$0.name]?.title ?? $0.name }.joined(separator: " ; "))."
+                    : "open|\(name) n'est pas clôturé : \(failing.map { Self.closingBlockers[$0.name] ?? $0.name }.joined(separator: " ; "))."
             }
             items.append(WorkItem(id: "a-faire-cloture", text: String(state.drop { $0 != "|" }.dropFirst()),
                                   href: "/cloture?mois=\(month.name)", done: state.hasPrefix("closed|")))

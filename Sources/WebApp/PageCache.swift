@@ -16,10 +16,14 @@ enum CachedPart: Hashable, Sendable {
     /// A page of a document list (its content, without the layout) for a query string, a scope (nil: every
     /// client) and whether the user may write (selection boxes, with `WebApp.csrfMark` for the session's token).
     case list(path: String, query: String, scope: Set<String>?, canWrite: Bool)
-    /// The home page's line on a month's closing (its checks evaluate the month: kept until the ledger changes).
-    case closingState(Period)
+    /// The home page's line on a month's closing as of a day (its checks evaluate the month, and a day moves the
+    /// month shown and what is late: kept until the ledger changes or the day does).
+    case closingState(Period, Day)
     /// The home page's line on payments no invoice matched (every payment is read to find them).
     case unmatchedPayments
+    /// The closing screen's content for a month, as of a day (its checks evaluate the whole month), with or without
+    /// the write right's actions (`WebApp.csrfMark` for the session's token).
+    case closingPage(Period, Day, canWrite: Bool)
 }
 
 extension WebApp {

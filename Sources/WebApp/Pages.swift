@@ -430,7 +430,8 @@ extension WebApp {
     func invoiceList(_ call: Call) throws -> Response {
         let user = try call.user
         let scope = user.isAdmin ? nil : user.access.clients
-        let key = CachedPart.list(path: "/factures", query: call.request.uri.query ?? "", scope: scope, canWrite: false)
+        // Payment states depend on the day (overdue after the due date): the day is part of the key.
+        let key = CachedPart.list(path: "/factures", query: (call.request.uri.query ?? "") + "#\(today)", scope: scope, canWrite: false)
         let content = try kept(key, csrf: call.csrf) { try invoiceListContent(call, scope: scope) }
         return html(page(title: "Factures et avoirs", content: content, identity: user, csrf: call.csrf, current: .invoices,
                          notice: notice(call)))
@@ -444,13 +445,18 @@ extension WebApp {
         // An unknown type lists nothing (no status), as before.
         let wanted = DocumentFilter(statuses: type != nil && kind == nil ? [] : [.issued], client: client,
                                     scope: scope, type: kind, period: p)
-        let result = try ledger.documentPage(wanted, page: Int(call.query("page") ?? "1") ?? 1, pageSize: 100)
-        let mails = try ledger.outboxStatuses(invoiceIDs: result.documents.compactMap(\.id))
+        let sort = call.query("tri") ?? ""
+        let order = Self.invoiceOrders.first { $0.0 == sort }?.1 ?? .id
+        let result = try ledger.documentPage(wanted, page: Int(call.query("page") ?? "1") ?? 1, pageSize: 100, order: order)
+        let ids = result.documents.compactMap(\.id)
+        let mails = try ledger.outboxStatuses(invoiceIDs: ids)
+        // What each invoice of the page was paid (the ledger's allocations) and credited, as of today.
+        let payments = try ledger.paymentStates(invoiceIDs: ids, asOf: today)
         let rows: [[String: Any]] = result.documents.map { i in
             ["cells": [
                 cell(i.number ?? "", link: "/factures/\(i.id ?? 0)"), cell(i.type == .invoice ? "facture" : "avoir"), cell(named(i.client)),
                 cell(frenchSpan(i.periodStart, i.periodEnd)), cell(Day(iso: i.issueDate)?.french ?? i.issueDate), cell(euros(i.totalHt), num: true), cell(euros(i.totalTtc), num: true),
-                cell(mailStatus(mails[i.id ?? 0])),
+                cell(i.type == .invoice ? paymentState(payments[i.id ?? 0]) : "—"), cell(mailStatus(mails[i.id ?? 0])),
             ], "selectable": false]
         }
         var context: [String: Any] = [
@@ -458,15 +464,36 @@ extension WebApp {
             "filters": [
                 filter("periode", "Période", value: call.query("periode"), hint: "2026-10"), filter("client", "Client", value: client),
                 filter("type", "Type", value: type ?? "", choices: [("", "tous"), ("invoice", "factures"), ("credit_note", "avoirs")]),
+                filter("tri", "Trier par", value: sort, choices: Self.invoiceOrders.map { ($0.0, $0.2) }),
             ],
-            "summary": "\(result.count) documents · total HT (avoirs déduits) \(euros(result.totalHt))",
+            "summary": "\(result.count) documents · total HT \(euros(result.totalHt)) · TTC \(euros(result.totalTtc)) (avoirs déduits)",
             "sections": [["tableId": "factures", "selectable": false,
-                          "headers": ["Numéro", "Type", "Client", "Période", "Émise le", "HT", "TTC", "Courriel"], "rows": rows]],
+                          "headers": ["Numéro", "Type", "Client", "Période", "Émise le", "HT", "TTC", "Paiement", "Courriel"], "rows": rows]],
         ]
-        if let pager = pager(result, path: "/factures", filters: [("periode", call.query("periode")), ("client", client), ("type", type)]) {
+        if let pager = pager(result, path: "/factures", filters: [
+            ("periode", call.query("periode")), ("client", client), ("type", type), ("tri", call.query("tri")),
+        ]) {
             context["pager"] = pager
         }
         return render("table", context)
+    }
+
+    /// The orders the invoice list offers: the query's value, the ledger's order, its French name.
+    static let invoiceOrders: [(String, DocumentOrder, String)] = [
+        ("", .id, "ordre d'émission"), ("numero", .numberAscending, "numéro croissant"), ("-numero", .numberDescending, "numéro décroissant"),
+        ("date", .issueDateAscending, "date croissante"), ("-date", .issueDateDescending, "date décroissante"),
+    ]
+
+    /// An invoice's payment state in French, credit notes deducted: what is left to pay is said when part was settled.
+    func paymentState(_ o: OpenInvoice?) -> String {
+        guard let o else { return "—" }
+        let left = euros(o.balance.cents)
+        switch o.state(on: today) {
+        case .paid: return o.paid.cents == 0 ? "soldée par avoir" : "payée"
+        case .partlyPaid: return "partiellement payée, reste \(left)"
+        case .open: return "à payer"
+        case .overdue: return o.paid.cents > 0 || o.credited.cents > 0 ? "en retard, reste \(left)" : "en retard"
+        }
     }
 
     func mailStatus(_ status: String?) -> String {

@@ -33,6 +33,10 @@ extension WebApp {
         Route(method: .post, path: "/factures/:id/avoir", guardedBy: .feature(.invoices, .write), scope: .documentInPath,
               handler: { try $0.app.credit($0) }),
 
+        // The bank's credits: the company's account, not a client's.
+        Route(method: .get, path: "/paiements", guardedBy: .feature(.invoices, .read), scope: .wholeCompany,
+              handler: { try $0.app.paymentsPage($0) }),
+
         Route(method: .get, path: "/factures-manuelles", guardedBy: .feature(.manual, .read), scope: .none, handler: { try $0.app.manualPage($0) }),
         Route(method: .post, path: "/factures-manuelles", guardedBy: .feature(.manual, .write), scope: .clientInForm,
               handler: { try $0.app.createManual($0) }),

@@ -61,7 +61,7 @@ struct BenchCommand: ParsableCommand {
 
     struct Web: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The web app under load: 20 signed-in sessions on the dashboard and the proforma list with wrk; p50/p95/p99 and errors.")
+            abstract: "The web app: each page alone, warm and cold (a write before each request), p50/p95; then 20 signed-in sessions on the dashboard and the proforma list with wrk; p50/p95/p99 and errors.")
         @Option(help: "Scratch folder for the generated workspace (reused between runs).") var directory: String = "/tmp/ardoise-bench-web"
         @Option var sites: Int = 60
         @Option var clients: Int = 850

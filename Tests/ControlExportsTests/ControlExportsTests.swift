@@ -164,7 +164,7 @@ enum Readers {
         let path = m.path("restaurants.xlsx")
         let summary = try m.exports.restaurants(period: BilledMonth.october, to: path)
         let sheets = try Readers.openpyxl(path)
-        #expect(sheets.map(\.name) == ["Totals by client", "Invoice lines", "Tickets"])
+        #expect(sheets.map(\.name) == ["Totaux par client", "Lignes de facture", "Tickets"])
         for s in sheets {
             #expect(s.freeze == "A2", "header row of \(s.name) frozen")
             #expect(s.filter?.hasPrefix("A1:") == true, "autofilter on \(s.name)")
@@ -185,11 +185,11 @@ enum Readers {
         }
         #expect(count > 10_000)
         #expect(tickets.body.count == count)
-        let day = try tickets.column("Day"), quantity = try tickets.column("Quantity"), amountColumn = try tickets.column("Amount TTC")
-        let shareColumn = try tickets.column("Employer share TTC"), invoice = try tickets.column("Invoice")
-        let lineLabel = try tickets.column("Invoice line label"), category = try tickets.column("Category")
-        let activity = try tickets.column("Activity")
-        #expect(tickets.body.allSatisfy { $0[day]?.type == "d" && $0[day]?.format == "yyyy-mm-dd" })
+        let day = try tickets.column("Jour"), quantity = try tickets.column("Quantité"), amountColumn = try tickets.column("Montant TTC")
+        let shareColumn = try tickets.column("Part patronale TTC"), invoice = try tickets.column("Facture")
+        let lineLabel = try tickets.column("Libellé de la ligne de facture"), category = try tickets.column("Catégorie")
+        let activity = try tickets.column("Activité")
+        #expect(tickets.body.allSatisfy { $0[day]?.type == "d" && $0[day]?.format == "dd/mm/yyyy" })
         #expect(tickets.body.allSatisfy { $0[quantity]?.type == "n" && $0[amountColumn]?.type == "n" })
         #expect(tickets.body.allSatisfy { $0[amountColumn]?.format == "#,##0.00" })
         #expect(tickets.body.compactMap { $0[amountColumn]?.cents }.reduce(0, +) == amount)
@@ -207,8 +207,8 @@ enum Readers {
         // Totals per client equal the issued invoices, to the cent.
         let totals = sheets[0]
         let expected = try m.invoicedByClient()
-        let client = try totals.column("Client"), ht = try totals.column("Invoiced HT"), vat = try totals.column("Invoiced VAT")
-        let ttc = try totals.column("Invoiced TTC")
+        let client = try totals.column("Client"), ht = try totals.column("Facturé HT"), vat = try totals.column("TVA facturée")
+        let ttc = try totals.column("Facturé TTC")
         let clientRows = totals.body.filter { $0[client]?.text != "Total" }
         #expect(clientRows.count == expected.count)
         for row in clientRows {
@@ -219,11 +219,11 @@ enum Readers {
         let total = try #require(totals.body.last)
         #expect(total[client]?.text == "Total")
         #expect(total[ttc]?.cents == expected.values.map(\.ttc).reduce(0, +))
-        #expect(total[try totals.column("Ticket lines")]?.number == Double(count))
+        #expect(total[try totals.column("Lignes de caisse")]?.number == Double(count))
 
         // Invoice lines add up to their invoice's total HT.
         let lines = sheets[1]
-        let number = try lines.column("Invoice"), net = try lines.column("Net HT")
+        let number = try lines.column("Facture"), net = try lines.column("Montant HT")
         var byInvoice: [String: Int64] = [:]
         for row in lines.body { byInvoice[row[number]?.text ?? "", default: 0] += row[net]?.cents ?? 0 }
         let stored = try m.ledger.pool.read { db in
@@ -241,10 +241,10 @@ enum Readers {
         let path = m.path("restaurants.xlsx")
         _ = try m.exports.restaurants(period: BilledMonth.october, to: path)
         let sheets = try Readers.libreOffice(path)
-        #expect(Set(sheets.keys) == ["Totals by client", "Invoice lines", "Tickets"])
-        let totals = try #require(sheets["Totals by client"])
-        #expect(totals.first == ["Client", "Documents", "Ticket lines", "Tickets amount TTC", "Employer share TTC",
-                                 "Invoiced HT", "Invoiced VAT", "Invoiced TTC"])
+        #expect(Set(sheets.keys) == ["Totaux par client", "Lignes de facture", "Tickets"])
+        let totals = try #require(sheets["Totaux par client"])
+        #expect(totals.first == ["Client", "Documents", "Lignes de caisse", "Montant des tickets TTC", "Part patronale TTC",
+                                 "Facturé HT", "TVA facturée", "Facturé TTC"])
         let expected = try m.invoicedByClient()
         for row in totals.dropFirst() where row.first != "Total" {
             let e = try #require(expected[row[0]])
@@ -253,7 +253,8 @@ enum Readers {
         }
         let tickets = try #require(sheets["Tickets"])
         #expect(tickets.count - 1 > 10_000)
-        #expect(tickets.dropFirst().allSatisfy { $0[2].count == 10 && $0[2].hasPrefix("2026-") })
+        // Days are dates LibreOffice shows in the French form the cells ask for.
+        #expect(tickets.dropFirst().allSatisfy { $0[2].range(of: #"^\d{2}/\d{2}/2026$"#, options: .regularExpression) != nil })
     }
 
     @Test(.enabled(if: Readers.openpyxl || Tools.inCI, "openpyxl missing: run .ci/setup"))
@@ -262,10 +263,10 @@ enum Readers {
         let path = m.path("events.xlsx")
         _ = try m.exports.events(period: BilledMonth.october, to: path)
         let sheets = try Readers.openpyxl(path)
-        #expect(sheets.map(\.name) == ["Orders", "Order lines", "Documents"])
+        #expect(sheets.map(\.name) == ["Commandes", "Lignes de commande", "Documents"])
         let orders = sheets[0]
-        let order = try orders.column("Order"), current = try orders.column("Current"), all = try orders.column("Invoiced HT (all documents)")
-        let difference = try orders.column("Difference HT"), ordered = try orders.column("Ordered HT")
+        let order = try orders.column("Commande"), current = try orders.column("Actuelle"), all = try orders.column("Facturé HT (tous documents)")
+        let difference = try orders.column("Écart HT"), ordered = try orders.column("Commandé HT")
         let (first, last) = (BilledMonth.october.start.ordinal, BilledMonth.october.end.ordinal)
         let revisions = try m.ledger.pool.read { db in
             try Int.fetchOne(db, sql: """
@@ -284,7 +285,7 @@ enum Readers {
                 """).map { ($0[0] as String, $0[1] as Int64) })
         }
         var highlighted = 0
-        for row in orders.body where row[current]?.text == "yes" {
+        for row in orders.body where row[current]?.text == "oui" {
             let id = try #require(row[order]?.text)
             #expect(row[all]?.cents == invoiced[id] ?? 0, "invoiced HT of \(id)")
             let d = try #require(row[difference]?.cents)
@@ -293,9 +294,9 @@ enum Readers {
             if d != 0 { highlighted += 1 }
         }
         #expect(highlighted > 0)
-        #expect(orders.body.filter { $0[current]?.text == "no" }.allSatisfy { $0.count <= difference || $0[difference] == nil })
+        #expect(orders.body.filter { $0[current]?.text == "non" }.allSatisfy { $0.count <= difference || $0[difference] == nil })
         let documents = sheets[2]
-        let net = try documents.column("Net HT"), issue = try documents.column("Issue date")
+        let net = try documents.column("Montant HT"), issue = try documents.column("Date d'émission")
         #expect(documents.body.allSatisfy { $0[issue]?.type == "d" && $0[net]?.type == "n" })
         #expect(documents.body.compactMap { $0[net]?.cents }.reduce(0, +) == invoiced.values.reduce(0, +))
     }
@@ -308,10 +309,10 @@ enum Readers {
         let path = m.path("unbilled.xlsx")
         _ = try ControlExports.unbilled(report, to: path)
         let sheets = try Readers.openpyxl(path)
-        #expect(sheets.map(\.name) == ["Unbilled", "Late revenue"])
+        #expect(sheets.map(\.name) == ["Non facturé", "Revenus tardifs"])
         let items = sheets[0]
         #expect(items.body.count == report.items.count + 1)
-        let amount = try items.column("Amount TTC"), reason = try items.column("Reason")
+        let amount = try items.column("Montant TTC"), reason = try items.column("Raison")
         for (row, item) in zip(items.body, report.items) {
             #expect(row[amount]?.cents == item.amountTTC.cents && row[reason]?.text == item.reason)
         }
@@ -326,12 +327,12 @@ enum Readers {
         let path = m.path("closing.xlsx")
         _ = try ControlExports.closing(report, to: path)
         let sheets = try Readers.openpyxl(path)
-        #expect(sheets.map(\.name) == ["Checks", "Documents", "Activities", "VAT", "Accounts"])
+        #expect(sheets.map(\.name) == ["Contrôles", "Documents", "Activités", "TVA", "Comptes"])
         #expect(sheets.allSatisfy { $0.freeze == "A2" })
         let checks = sheets[0]
         let named = checks.body.compactMap { $0[0]?.text }
         for c in report.checks { #expect(named.contains(c.name)) }
-        let failed = checks.body.filter { $0[1]?.text == "FAIL" }
+        let failed = checks.body.filter { $0[1]?.text == "ÉCHEC" }
         #expect(failed.count == report.checks.filter { !$0.passed }.count)
         #expect(failed.allSatisfy { $0[1]?.fill != nil })
         // Totals are numbers equal to the report's, to the cent.

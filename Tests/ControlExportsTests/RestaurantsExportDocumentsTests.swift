@@ -29,7 +29,7 @@ import TestSupport
         let path = month.folder.appendingPathComponent("restaurants.xlsx").path
         _ = try exports.restaurants(period: DemoMonth.october, to: path)
         let totals = try #require(try Readers.openpyxl(path).first)
-        let client = try totals.column("Client"), ttc = try totals.column("Invoiced TTC")
+        let client = try totals.column("Client"), ttc = try totals.column("Facturé TTC")
         // The ledger's net of the client's October documents, events aside.
         let net: Int64 = try month.ledger.pool.read { db in
             try Int64.fetchOne(db, sql: """

@@ -105,7 +105,7 @@ func listTotals(_ docs: [Invoice]) -> (ht: Int64, ttc: Int64) {
             #expect(first.status == .ok && second.status == .ok)
             #expect(linkedIDs(first.text, "/factures") == mine.prefix(100).compactMap(\.id))
             #expect(linkedIDs(second.text, "/factures") == mine.dropFirst(100).compactMap(\.id), "page 2 shows the next documents")
-            #expect(first.text.contains("\(mine.count) documents · total HT (avoirs déduits) \(euroText(ht))"))
+            #expect(first.text.contains("\(mine.count) documents · total HT \(euroText(ht)) · TTC \(euroText(listTotals(mine).ttc)) (avoirs déduits)"))
             #expect(first.text.contains("page 1 sur 2 (100 sur \(mine.count))") && first.text.contains("id=\"page-suivante\""))
             #expect(second.text.contains("id=\"page-precedente\"") && !second.text.contains("id=\"page-suivante\""))
             #expect(!first.text.contains(f.clientOut) && !second.text.contains(f.clientOut))

@@ -16,7 +16,8 @@ import WebApp
              "GET /factures", "GET /factures/:id", "GET /factures/:id/pdf", "GET /factures/:id/xml", "GET /factures-manuelles",
              "GET /imports", "GET /clients", "GET /clients/:code", "GET /audit", "GET /utilisateurs",
              "GET /api/v1/documents", "GET /api/v1/documents/:id", "GET /api/v1/documents/:id/pdf", "GET /api/v1/documents/:id/xml",
-             "GET /api/v1/revenue", "GET /exports", "GET /exports/:kind", "GET /exports/fec", "GET /exports/ecritures", "GET /cloture":
+             "GET /api/v1/revenue", "GET /exports", "GET /exports/:kind", "GET /exports/fec", "GET /exports/ecritures", "GET /cloture",
+             "GET /paiements":
             return []
         case "GET /non-factures": return []
         case "POST /connexion": return [("login", "x"), ("password", "y")]

@@ -41,6 +41,21 @@ struct BrowserTests {
             let r = try Executable.run(args, in: ws)
             guard r.status == 0 else { throw HarnessError("\(r)") }
         }
+        // The bank's payments of 2 November: one invoice paid in full, one in part, and a transfer no invoice matches.
+        let ledger = try Ledger(path: ws.appendingPathComponent("ardoise.sqlite").path, creation: .mustExist)
+        let issued = try ledger.invoices(status: .issued).filter { $0.type == .invoice }
+        guard issued.count >= 2 else { throw HarnessError("no issued invoices to pay: \(issued.count)") }
+        func amount(_ cents: Int64) -> String { "\(cents / 100).\(String(format: "%02d", cents % 100))" }
+        let statement = ws.appendingPathComponent("paiements.csv")
+        try """
+            reference;date;amount;debtor;iban;remittance
+            VIR-1;2026-11-02;\(amount(issued[0].totalTtc));;;Facture \(issued[0].number ?? "")
+            VIR-2;2026-11-02;\(amount(issued[1].totalTtc - 1_000));;;Facture \(issued[1].number ?? "")
+            VIR-3;2026-11-02;42.00;Inconnu SA;;virement divers
+
+            """.write(to: statement, atomically: true, encoding: .utf8)
+        let paid = try Executable.run(["payments", "import", statement.path, "--date", "2026-11-02"], in: ws)
+        guard paid.status == 1, paid.stdout.contains("2 matched, 1 unmatched") else { throw HarnessError("\(paid)") }
         // A pending change of contracts: C0004 (whose client lists fees) gets a monthly fee, to see its impact on the clients screen.
         let rules = ws.appendingPathComponent("rules"), pending = ws.appendingPathComponent("rules-pending")
         try FileManager.default.copyItem(at: rules, to: pending)
@@ -88,6 +103,6 @@ struct BrowserTests {
         print(run.output)
         #expect(run.status == 0, "\(run.output)")
         let pngs = (try? FileManager.default.contentsOfDirectory(atPath: shots.path))?.filter { $0.hasSuffix(".png") } ?? []
-        #expect(pngs.count >= 15, "screenshots: \(pngs.sorted())")
+        #expect(pngs.count >= 25, "screenshots: \(pngs.sorted())")
     }
 }

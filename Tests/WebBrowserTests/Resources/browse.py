@@ -7,8 +7,12 @@ Usage: browse.py BASE_URL SCREENSHOT_DIR PASSWORD
 Users (made by the Swift test): `compta` (accountant, writes proformas and
 invoices), `controle` (read-only controller), `portee` (reads invoices of
 three clients only, whose codes are in the env var SCOPED_CLIENTS).
+The accountant first walks a month's work from the home page: proformas,
+validate one (confirmed), credit an invoice (confirmed), payments, closing;
+every page of that walk must be French (no English engine text, no command line).
 Prints one line per check and exits 0 only when all pass."""
 import os
+import re
 import sys
 
 from selenium import webdriver
@@ -64,6 +68,112 @@ def first_link(d, table_id):
     return links[0].get_attribute("href") if links else None
 
 
+# Words of the engine's English (its reasons, refusals, audit details): none may reach a page of the walk.
+ENGLISH = re.compile(r"\b(the|of|and|with|not|no|is|was|already|issued|invoice|invoices|credit note|payment|payments|order|"
+                     r"delivered|covers|error|failed|pending|unmatched|check|checks|closed|month|waiting|yet|paid|"
+                     r"refused|nothing|run|bill|validate|proformas? of)\b")
+# A command line where the app should offer a button: `ardoise …`, an option, a back-quoted command.
+COMMAND = re.compile(r"ardoise [a-z]|\s--[a-z]|`")
+# An amount written the English way (`2,124.02`, `74.60`): the pages write `2 124,02 €`.
+ENGLISH_AMOUNT = re.compile(r"\b\d{1,3}(?:,\d{3})*\.\d{2}\b")
+
+
+def french(d, what):
+    """The visible text of the page (menu, headings, tables, forms) has no English engine text and no command line."""
+    text = d.find_element(By.TAG_NAME, "body").text
+    english = sorted({m.group(0) for m in ENGLISH.finditer(text)})
+    check(not english, f"{what}: French only (English words seen: {english})")
+    commands = sorted({text[max(0, m.start() - 30): m.end() + 30] for m in COMMAND.finditer(text)})
+    check(not commands, f"{what}: no command line ({commands})")
+    amounts = sorted({m.group(0) for m in ENGLISH_AMOUNT.finditer(text)})[:5]
+    check(not amounts, f"{what}: amounts written the French way ({amounts})")
+    check(d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr", f"{what}: the page says it is French")
+
+
+def home_link(d, item_id):
+    """The link of one item of the home page's "À faire"."""
+    d.get(BASE + "/")
+    links = d.find_elements(By.CSS_SELECTOR, f"li#{item_id} a")
+    return links[0] if links else None
+
+
+def month_walk(d):
+    """A month's work as the accountant does it, each step reached from the home page."""
+    login(d, "compta")
+    d.get(BASE + "/")
+    shot(d, "40-mois-accueil")
+    french(d, "walk: home page")
+    check(exists(d, By.ID, "a-faire"), "walk: the home page says what to do")
+    link = home_link(d, "a-faire-proformas")
+    check(link is not None and "à contrôler" in link.text, "walk: the home page counts the proformas waiting")
+    if link is None:
+        return
+    link.click()
+    shot(d, "41-mois-proformas")
+    french(d, "walk: proformas")
+    href = first_link(d, "proformas")
+    check(href is not None, "walk: a proforma to open")
+    if href:
+        d.get(href)
+        shot(d, "42-mois-proforma")
+        french(d, "walk: a proforma")
+        d.find_element(By.ID, "valider").click()
+        shot(d, "43-mois-validation-a-confirmer")
+        french(d, "walk: validation to confirm")
+        check("FA-" in d.page_source and exists(d, By.ID, "confirmer"), "walk: validation says the number it will give")
+        d.find_element(By.ID, "confirmer").click()
+        shot(d, "44-mois-proforma-validee")
+        french(d, "walk: proforma validated")
+        check(exists(d, By.ID, "message"), "walk: validation says it is done")
+    # The invoice just issued is the last number of its series: the list sorted by number, descending.
+    d.get(BASE + "/factures?tri=-numero&type=invoice")
+    shot(d, "45-mois-factures-par-numero")
+    french(d, "walk: invoices by number")
+    numbers = [a.text for a in d.find_elements(By.CSS_SELECTOR, "table#factures tbody tr td:first-child a")]
+    check(len(numbers) > 1 and numbers == sorted(numbers, reverse=True), f"walk: invoices sorted by number, descending ({numbers[:3]})")
+    check("TTC" in d.find_element(By.ID, "totaux").text and "avoirs déduits" in d.find_element(By.ID, "totaux").text,
+          "walk: the list's TTC total, credit notes deducted")
+    links = d.find_elements(By.CSS_SELECTOR, "table#factures tbody tr td:first-child a")
+    if links:
+        links[0].click()
+        shot(d, "46-mois-facture")
+        french(d, "walk: an invoice")
+        d.find_element(By.ID, "avoir-ligne-1").click()
+        d.find_element(By.ID, "avoir-motif").send_keys("remise accordée au client")
+        d.find_element(By.ID, "creer-avoir").click()
+        shot(d, "47-mois-avoir-a-confirmer")
+        french(d, "walk: credit note to confirm")
+        check(exists(d, By.ID, "confirmer") and "à créditer" in d.page_source, "walk: the credit note says what it credits first")
+        d.find_element(By.ID, "confirmer").click()
+        shot(d, "48-mois-avoir-cree")
+        french(d, "walk: credit note issued")
+        check(exists(d, By.ID, "message") and "AV-" in d.page_source, "walk: the credit note is issued and linked")
+    link = home_link(d, "a-faire-paiements")
+    check(link is not None and "non rapproché" in link.text, "walk: the home page names the unmatched payment")
+    if link is not None:
+        link.click()
+        shot(d, "49-mois-paiements")
+        french(d, "walk: payments")
+        rows = d.find_elements(By.CSS_SELECTOR, "table#paiements tbody tr")
+        check(len(rows) == 1 and "42,00" in rows[0].text, "walk: the unmatched payments only")
+        d.get(BASE + "/paiements")
+        shot(d, "50-mois-paiements-tous")
+        french(d, "walk: every payment")
+        check(len(d.find_elements(By.CSS_SELECTOR, "table#paiements tbody tr")) == 3, "walk: the three payments received")
+    d.get(BASE + "/factures?tri=numero&type=invoice")
+    shot(d, "51-mois-factures-etat-paiement")
+    states = [td.text for td in d.find_elements(By.CSS_SELECTOR, "table#factures tbody tr td:nth-child(8)")]
+    check("payée" in states and any(s.startswith("partiellement payée, reste") for s in states) and "à payer" in states,
+          f"walk: each invoice's payment state ({sorted(set(states))})")
+    link = home_link(d, "a-faire-cloture")
+    check(link is not None, "walk: the home page says where the closing stands")
+    if link is not None:
+        link.click()
+        shot(d, "52-mois-cloture")
+        french(d, "walk: closing")
+        check(exists(d, By.ID, "controles"), "walk: the closing checks")
+
+
 def accountant(d):
     login(d, "compta")
     d.get(BASE + "/tableau-de-bord")
@@ -106,10 +216,10 @@ def accountant(d):
     shot(d, "05-factures")
     links = d.find_elements(By.CSS_SELECTOR, "table tbody a")
     invoice = None
+    # The last invoice listed: the walk above credited line 1 of the one it validated, listed first.
     for a in links:
         if "FA-" in a.text:
             invoice = a.get_attribute("href")
-            break
     check(invoice is not None, "compta: an issued invoice to open")
     if invoice:
         d.get(invoice)
@@ -183,6 +293,7 @@ def main():
     os.makedirs(SHOTS, exist_ok=True)
     d = browser()
     try:
+        month_walk(d)
         accountant(d)
         controller(d)
         scoped(d)
