@@ -158,4 +158,20 @@ import TestSupport
         #expect(dashboard.stdout.contains("daily_revenue: ") && dashboard.stdout.contains("invoiced vs not: p50 "), "\(dashboard)")
         #expect(dashboard.stdout.contains("target p95 under 100 ms: "))
     }
+
+    @Test func benchYearRunsTwoMonthsInOneLedgerAndRefusesAnImpossibleYear() throws {
+        let ws = try ScratchWorkspace()
+        let year = try ws.run("bench", "year", "--directory", "year", "--months", "2", "--sites", "1", "--clients", "3")
+        expectRuns(year)
+        let rows = year.stdout.split(separator: "\n").filter { $0.hasPrefix("2026-10 ") || $0.hasPrefix("2026-11 ") }
+        #expect(rows.count == 2, "\(year)")
+        // A month that did not close is marked `!` after its name: both closed.
+        #expect(!year.stdout.contains("2026-10!") && !year.stdout.contains("2026-11!"), "\(year)")
+        #expect(year.stdout.contains("verify (every chain, content and stored file): intact"), "\(year)")
+        #expect(year.stdout.contains("last month against the first: "), "\(year)")
+        for wrong in [["--months", "0"], ["--months", "37"], ["--first", "2026-13"], ["--sites", "0"]] {
+            let refused = try ws.run(["bench", "year", "--directory", "year"] + wrong)
+            #expect(refused.status == 2 && refused.stdout.isEmpty, "\(refused)")
+        }
+    }
 }
