@@ -103,3 +103,38 @@ extension Ledger {
         if let content = try LedgerGuards.auditContent(db, id: id) { try LedgerGuards.link("audit", rowID: id, content: content, db: db) }
     }
 }
+
+/// An audit entry with the document it names, as the audit screen lists it.
+public struct AuditListing: Sendable, Hashable {
+    public var entry: AuditEntry
+    /// The client and number of the document the entry names (nil: the entry names none, or a proforma's number).
+    public var client: String?
+    public var number: String?
+}
+
+extension Ledger {
+    /// The latest `limit` audit entries, newest first. With `clients`, only entries about those clients'
+    /// documents: the scope is part of the query, applied before the limit, so a user who sees a few
+    /// clients gets their latest entries however many others there are.
+    public func latestAudit(limit: Int, clients: Set<String>?) throws -> [AuditListing] {
+        try pool.read { db in
+            var sql = """
+                SELECT a.id, a.at, a.actor, a.action, a.invoice_id, a.details, a.parameters, i.client, i.number
+                FROM audit_log a LEFT JOIN invoice i ON i.id = a.invoice_id
+                """
+            var arguments: StatementArguments = []
+            if let clients {
+                let list = String(decoding: try JSONEncoder().encode(clients.sorted()), as: UTF8.self)
+                sql += " WHERE i.client IN (SELECT value FROM json_each(?))"
+                arguments += [list]
+            }
+            sql += " ORDER BY a.id DESC LIMIT ?"
+            arguments += [max(0, limit)]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { r in
+                AuditListing(entry: AuditEntry(id: r["id"], at: r["at"], actor: r["actor"], action: r["action"], invoiceId: r["invoice_id"],
+                                               details: r["details"], parameters: r["parameters"]),
+                             client: r["client"], number: r["number"])
+            }
+        }
+    }
+}

@@ -804,27 +804,19 @@ extension WebApp {
         return context
     }
 
-    /// The audit log; a user scoped to some clients sees only their documents' entries.
+    /// The audit log; a user scoped to some clients sees only their documents' entries, the latest 500 of them
+    /// (the scope is a parameter of the ledger's query, applied before its limit).
     func auditPage(_ call: Call) throws -> Response {
         let user = try call.user
-        let rows = try ledger.pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT a.at, a.actor, a.action, a.details, a.parameters, a.invoice_id, i.client, i.number FROM audit_log a
-                LEFT JOIN invoice i ON i.id = a.invoice_id ORDER BY a.id DESC LIMIT 500
-                """)
-        }
-        let scoped = user.access.clients != nil && !user.isAdmin
-        let visible = rows.filter { r in
-            guard let client: String = r["client"] else { return !scoped }
-            return user.sees(client: client)
-        }
+        let scope = user.isAdmin ? nil : user.access.clients
+        let visible = try ledger.latestAudit(limit: 500, clients: scope)
         let context: [String: Any] = [
             "heading": "Journal d'audit", "summary": "\(visible.count) dernières actions",
             "sections": [["tableId": "audit", "selectable": false, "headers": ["Quand", "Qui", "Action", "Document", "Détail"],
                           "rows": visible.map { r in
-                              ["cells": [cell(French.timestamp(r["at"])), cell(r["actor"]), cell(French.auditAction(r["action"])),
-                                         cell((r["number"] as String?) ?? (r["invoice_id"] as Int64?).map { "#\($0)" } ?? ""),
-                                         cell(French.auditDetails(r["action"], details: r["details"], parameters: r["parameters"]))],
+                              ["cells": [cell(French.timestamp(r.entry.at)), cell(r.entry.actor), cell(French.auditAction(r.entry.action)),
+                                         cell(r.number ?? r.entry.invoiceId.map { "#\($0)" } ?? ""),
+                                         cell(French.auditDetails(r.entry.action, details: r.entry.details, parameters: r.entry.parameters))],
                                "selectable": false] as [String: Any]
                           }]],
         ]
