@@ -32,7 +32,8 @@ public enum BankStatements {
 
     /// The credits of a statement's bytes, whichever format they are (no ledger needed).
     public static func read(_ data: Data, file: String) throws -> [BankCredit] {
-        let head = String(decoding: data.prefix(512), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        // A byte-order mark before the XML (some banks write one) does not make the statement a CSV file.
+        let head = String(decoding: data.prefix(512), as: UTF8.self).trimmingCharacters(in: CharacterSet.whitespacesAndNewlines.union(["\u{FEFF}"]))
         if head.hasPrefix("<") { return try camt053(data, file: file) }
         return try csv(data, file: file)
     }
@@ -48,6 +49,12 @@ public enum BankStatements {
         // messages are UTF-8, so any other byte is refused, at its line, before the parser sees it.
         if let line = firstInvalidUTF8Line(data) {
             throw StatementError(file: file, message: "line \(line): not UTF-8 (ISO 20022 statements are UTF-8)")
+        }
+        // FoundationXML crashes on a processing instruction without data (`<?x?>`, found by `.ci/fuzz --long`). A statement
+        // has none but its XML declaration: any other is refused, at its line, before the parser sees it.
+        if let line = firstProcessingInstructionLine(data) {
+            throw StatementError(file: file, message: "line \(line): a processing instruction (`<?…?>`) other than the XML declaration "
+                + "is not part of an ISO 20022 statement: nothing imported")
         }
         let parser = XMLParser(data: data)
         let collector = CamtCollector()
@@ -180,6 +187,27 @@ public enum BankStatements {
     // MARK: CSV
 
     /// The line of the first byte sequence that is not UTF-8, or nil when all of `data` is.
+    /// The line of the first `<?` that is not the XML declaration at the very start (after a byte-order mark and blanks).
+    static func firstProcessingInstructionLine(_ data: Data) -> Int? {
+        let bytes = [UInt8](data)
+        var start = 0
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
+        while start < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[start]) { start += 1 }
+        let declaration = Array("<?xml".utf8)
+        var line = 1
+        var i = 0
+        while i + 1 < bytes.count {
+            if bytes[i] == 0x0A { line += 1 }
+            if bytes[i] == 0x3C, bytes[i + 1] == 0x3F {
+                let isDeclaration = i == start && bytes[i...].starts(with: declaration)
+                    && (i + 5 < bytes.count && [0x20, 0x09, 0x0A, 0x0D].contains(bytes[i + 5]))
+                if !isDeclaration { return line }
+            }
+            i += 1
+        }
+        return nil
+    }
+
     static func firstInvalidUTF8Line(_ data: Data) -> Int? {
         var decoder = UTF8()
         var bytes = data.makeIterator()

@@ -193,4 +193,20 @@ private final class Results: @unchecked Sendable {
         #expect(try ws.ledger().payments().isEmpty)
         #expect(try ws.ledgerState() == before)
     }
+
+    @Test func aStatementWithAProcessingInstructionIsRefusedAtItsLineNotACrash() throws {
+        let ws = try ScratchWorkspace()
+        // `<?xenc?>` (a processing instruction without data) made FoundationXML read a null pointer.
+        let file = Repository.root.appendingPathComponent("Tests/FuzzCorpus/camt/crash-processing-instruction-without-data.xml")
+        let before = try ws.ledgerState()
+        let r = try ws.run("payments", "import", file.path, "--date", "2026-11-20")
+        #expect(r.status == 1, "\(r)")
+        #expect((r.stdout + r.stderr).contains("line 1: a processing instruction"), "\(r)")
+        #expect(try ws.ledgerState() == before)
+        // The XML declaration is not one: a statement that starts with it is still read.
+        let declared = ws.dir.appendingPathComponent("declared.xml")
+        try Data("\u{FEFF}  <?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<?pi data?><Document/>".utf8).write(to: declared)
+        let again = try ws.run("payments", "import", declared.path, "--date", "2026-11-20")
+        #expect((again.stdout + again.stderr).contains("line 2: a processing instruction"), "\(again)")
+    }
 }
