@@ -124,9 +124,8 @@ extension Ledger {
                 """
             var arguments: StatementArguments = []
             if let clients {
-                let list = String(decoding: try JSONEncoder().encode(clients.sorted()), as: UTF8.self)
                 sql += " WHERE i.client IN (SELECT value FROM json_each(?))"
-                arguments += [list]
+                arguments += [Ledger.jsonArray(clients.sorted())]
             }
             sql += " ORDER BY a.id DESC LIMIT ?"
             arguments += [max(0, limit)]

@@ -128,7 +128,7 @@ extension Ledger {
             guard var r = try EReportingPeriod.fetchOne(db, sql: """
                 SELECT * FROM ereporting_period WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
                   AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY period LIMIT 1
-                """, arguments: [at, "[" + tried.sorted().map(String.init).joined(separator: ",") + "]"]), let id = r.id else { return nil }
+                """, arguments: [at, Ledger.jsonArray(tried)]), let id = r.id else { return nil }
             r.attempts += 1
             r.nextAttemptAt = Ledger.timestamp(now.addingTimeInterval(lease))
             r.claimedAt = at

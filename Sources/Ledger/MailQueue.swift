@@ -23,7 +23,7 @@ extension Ledger {
     func claimDue<Mail: QueuedMail>(_ type: Mail.Type, now: Date, lease: TimeInterval, excluding tried: Set<Int64> = []) throws -> Mail? {
         try pool.write { db in
             let table = Mail.databaseTableName
-            let excluded = "[" + tried.sorted().map(String.init).joined(separator: ",") + "]"
+            let excluded = Ledger.jsonArray(tried)
             try flagDeadClaims(db, table: table, now: Ledger.timestamp(now))
             guard var mail = try Mail.fetchOne(db, sql: """
                 SELECT * FROM \(table) WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)

@@ -153,7 +153,7 @@ extension Ledger {
             try Int.fetchOne(db, sql: """
                 SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
                   AND id NOT IN (SELECT value FROM json_each(?))
-                """, arguments: [Ledger.timestamp(now), "[" + tried.sorted().map(String.init).joined(separator: ",") + "]"]) ?? 0
+                """, arguments: [Ledger.timestamp(now), Ledger.jsonArray(tried)]) ?? 0
         }
     }
 

@@ -242,7 +242,7 @@ extension Ledger {
     public func claimDuePlatformFlow(now: Date, lease: TimeInterval, excluding tried: Set<Int64> = []) throws -> PlatformFlow? {
         try pool.write { db in
             let at = Ledger.timestamp(now)
-            let excluded = "[" + tried.sorted().map(String.init).joined(separator: ",") + "]"
+            let excluded = Ledger.jsonArray(tried)
             guard var flow = try PlatformFlow.fetchOne(db, sql: """
                 SELECT f.* FROM platform_flow f
                 WHERE f.status = 'pending' AND (f.next_attempt_at IS NULL OR f.next_attempt_at <= ?)
@@ -272,7 +272,7 @@ extension Ledger {
             try Int.fetchOne(db, sql: """
                 SELECT COUNT(*) FROM platform_flow WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
                   AND id NOT IN (SELECT value FROM json_each(?))
-                """, arguments: [Ledger.timestamp(now), "[" + tried.sorted().map(String.init).joined(separator: ",") + "]"]) ?? 0
+                """, arguments: [Ledger.timestamp(now), Ledger.jsonArray(tried)]) ?? 0
         }
     }
 

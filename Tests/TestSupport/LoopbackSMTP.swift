@@ -33,22 +33,8 @@ public final class LoopbackSMTP {
     public let port: Int
 
     public init(mode: String) throws {
-        let output = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [Tools.python, Self.script.path, mode, folder.path]
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        var line = ""
-        while !line.contains("\n") {
-            let data = output.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            line += String(decoding: data, as: UTF8.self)
-        }
-        guard let p = line.split(separator: "\n").first.flatMap({ Int($0.split(separator: " ").last ?? "") }) else {
-            process.terminate()
-            throw ServerError(message: "the SMTP server did not start: \(line)")
-        }
+        let started = try Tools.startLoopbackServer(process, script: Self.script.path, arguments: [mode, folder.path], input: input)
+        guard let p = started.port else { throw ServerError(message: "the SMTP server did not start: \(started.line)") }
         port = p
     }
 

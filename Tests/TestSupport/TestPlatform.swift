@@ -14,23 +14,9 @@ public final class TestPlatform: @unchecked Sendable {
     public let port: Int
 
     public init() throws {
-        let output = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [Tools.python, Self.script.path, Self.clientID, Self.secret]
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = ""
-        while !line.contains("\n") {
-            let data = output.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            line += String(decoding: data, as: UTF8.self)
-        }
-        guard let p = line.split(separator: "\n").first.flatMap({ Int($0.split(separator: " ").last ?? "") }) else {
-            process.terminate()
-            throw HarnessError("the test platform did not start: \(line)")
-        }
+        let started = try Tools.startLoopbackServer(process, script: Self.script.path, arguments: [Self.clientID, Self.secret],
+                                                    input: input, quiet: true)
+        guard let p = started.port else { throw HarnessError("the test platform did not start: \(started.line)") }
         port = p
     }
 

@@ -51,4 +51,28 @@ public enum Tools {
         return try run("pdftotext", ["-layout", url.path, "-"]).output
             .replacingOccurrences(of: "\u{202F}", with: " ").replacingOccurrences(of: "\u{A0}", with: " ")
     }
+
+    /// Starts a test server of `.venv` (a Python script) that prints a first line ending with the port it listens
+    /// on; returns that port, or nil with the line it printed (the process is then terminated).
+    public static func startLoopbackServer(_ process: Process, script: String, arguments: [String], input: Pipe,
+                                           quiet: Bool = false) throws -> (port: Int?, line: String) {
+        let output = Pipe()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [python, script] + arguments
+        process.standardInput = input
+        process.standardOutput = output
+        if quiet { process.standardError = FileHandle.nullDevice }
+        try process.run()
+        var line = ""
+        while !line.contains("\n") {
+            let data = output.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            line += String(decoding: data, as: UTF8.self)
+        }
+        guard let port = line.split(separator: "\n").first.flatMap({ Int($0.split(separator: " ").last ?? "") }) else {
+            process.terminate()
+            return (nil, line)
+        }
+        return (port, line)
+    }
 }
