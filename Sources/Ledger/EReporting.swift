@@ -10,14 +10,14 @@ public struct B2CDayTotal: Sendable, Hashable {
     /// Cents, TTC: what the diners paid (the line's amount less the employer's share; guests billed to a client left out).
     public var paidTTC: Int64
     public var lines: Int
-    /// The TTC split exactly: net = TTC × 1 / (1 + rate), rounded half up; VAT = TTC − net.
+    /// The TTC split exactly, by the one rounding of `Money.excludingVAT` (half away from zero, over Int128):
+    /// net = TTC / (1 + rate); VAT = TTC − net. An amount past Int64 is an error, never a trap.
     public var net: Int64 {
-        let denominator = Int64(1_000_000 + vatRate)
-        let scaled = paidTTC * 1_000_000
-        let half = denominator / 2
-        return paidTTC >= 0 ? (scaled + half) / denominator : -((-scaled + half) / denominator)
+        get throws(MoneyOverflow) { try Money(cents: paidTTC).excludingVAT(at: Percentage(tenThousandths: Int64(vatRate))).cents }
     }
-    public var vat: Int64 { paidTTC - net }
+    public var vat: Int64 {
+        get throws(MoneyOverflow) { try Money(cents: paidTTC).subtracting(Money(cents: try net)).cents }
+    }
 }
 
 /// One e-reporting period handed to the platform (table `ereporting_period`): its report is frozen when queued, so

@@ -41,12 +41,12 @@ public enum EReport {
 
     /// The report: the aggregated transactions (net, VAT, TTC per day and rate, operation category: services) and the
     /// payments collected. The layout is Ardoise's, shaped after the platform's flux 10 (`flowSyntax` FRR).
-    public static func document(_ p: Period, totals: [B2CDayTotal], sellerSIREN: String) -> [UInt8] {
+    public static func document(_ p: Period, totals: [B2CDayTotal], sellerSIREN: String) throws(MoneyOverflow) -> [UInt8] {
         var s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         s += "<EReporting xmlns=\"urn:ardoise:ereporting:1\" seller=\"\(sellerSIREN)\" start=\"\(p.start)\" end=\"\(p.end)\" currency=\"EUR\">\n"
         s += "<AggregatedCustomerTransactionReport>\n"
         for t in totals {
-            s += "<Transactions date=\"\(t.day)\" vatRate=\"\(rate(t.vatRate))\" category=\"TPS1\" net=\"\(amount(t.net))\" vat=\"\(amount(t.vat))\" "
+            s += "<Transactions date=\"\(t.day)\" vatRate=\"\(rate(t.vatRate))\" category=\"TPS1\" net=\"\(amount(try t.net))\" vat=\"\(amount(try t.vat))\" "
                 + "total=\"\(amount(t.paidTTC))\" lines=\"\(t.lines)\"/>\n"
         }
         s += "</AggregatedCustomerTransactionReport>\n<AggregatedCustomerPaymentReport>\n"
@@ -75,7 +75,7 @@ extension Workspace {
         var out = EReportingReport()
         for p in EReport.periods(in: period, days: platform.eReportingDays) where p.end < today {
             let totals = try ledger.b2cTotals(p)
-            let content = EReport.document(p, totals: totals, sellerSIREN: settings.seller.siren)
+            let content = try EReport.document(p, totals: totals, sellerSIREN: settings.seller.siren)
             if try ledger.queueEReport(period: "\(p.start)..\(p.end)", trackingId: EReport.trackingId(p), content: content,
                                        totalTTC: totals.map(\.paidTTC).reduce(0, +), rows: totals.count, actor: actor, at: now) {
                 out.queued.append("\(p.start)..\(p.end)")
