@@ -117,7 +117,7 @@ let package = Package(
         .target(name: "MailDispatch", dependencies: ["CCurl"]),
         // Handing issued documents and their life-cycle statuses to the accredited platform (AFNOR XP Z12-013 flow API)
         // over libcurl, and following their acknowledgements and statuses.
-        .target(name: "PlatformTransmission", dependencies: ["Ledger", "CCurl", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "PlatformTransmission", dependencies: ["BillingModel", "Ledger", "CCurl", .product(name: "Crypto", package: "swift-crypto")]),
 
         .target(name: "TestSupport", dependencies: ["BillingModel"], path: "Tests/TestSupport"),
         // A generated example month, imported: the starting point shared by the tests of billing, accounting, exports, dashboards, web.

@@ -1,3 +1,4 @@
+import BillingModel
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -56,12 +57,8 @@ public struct LifecycleMessage: Sendable, Hashable {
     /// `-12.34` from cents, exactly.
     public static func amountText(_ cents: Int64) -> String { amount(cents) }
 
-    static func amount(_ cents: Int64) -> String {
-        let sign = cents < 0 ? "-" : ""
-        let m = cents.magnitude
-        let c = m % 100
-        return "\(sign)\(m / 100).\(c < 10 ? "0" : "")\(c)"
-    }
+    /// `1500.00`, `-0.05`: the amount as `Money` writes it (two decimals, a point, no grouping).
+    static func amount(_ cents: Int64) -> String { Money(cents: cents).description }
 
     /// The message as XML bytes.
     public var xml: [UInt8] {
