@@ -15,9 +15,20 @@ struct Ardoise: ParsableCommand {
         commandName: "ardoise",
         abstract: "Billing engine for company restaurants and events: contracts as files, exact invoices.",
         discussion: "Exit codes: 0 done; 1 done or checked, but something needs a person; 2 nothing done (wrong arguments, a malformed value, a workspace that cannot be opened).",
-        subcommands: [InitCommand.self, RunCommand.self, LintCommand.self, FmtCommand.self, TestCommand.self, LSPCommand.self, ImportCommand.self, BillCommand.self,
-                      InvoicesCommand.self, ValidateCommand.self, EditCommand.self, DiscardCommand.self, CreditCommand.self, ManualCommand.self, ExplainCommand.self, ReportCommand.self,
-                      DiffCommand.self, OutboxCommand.self, PlatformCommand.self, EReportingCommand.self, PaymentsCommand.self, ReceivablesCommand.self, RemindersCommand.self, UsersCommand.self, ServeCommand.self, EntriesCommand.self, ExportCommand.self, CloseCommand.self, UnbilledCommand.self, DemoCommand.self, BenchCommand.self, VerifyCommand.self]
+        // Grouped as the README's table of commands groups them (CommandLineTests checks both agree).
+        groupedSubcommands: [
+            CommandGroup(name: "Contracts", subcommands: [LintCommand.self, FmtCommand.self, LSPCommand.self, TestCommand.self]),
+            CommandGroup(name: "Ledger and daily run", subcommands: [InitCommand.self, ImportCommand.self, RunCommand.self]),
+            CommandGroup(name: "Billing", subcommands: [BillCommand.self, InvoicesCommand.self, ValidateCommand.self, VerifyCommand.self]),
+            CommandGroup(name: "Sending", subcommands: [OutboxCommand.self, PlatformCommand.self, EReportingCommand.self]),
+            CommandGroup(name: "Getting paid", subcommands: [PaymentsCommand.self, ReceivablesCommand.self, RemindersCommand.self]),
+            CommandGroup(name: "Corrections, control and closing",
+                         subcommands: [ReportCommand.self, EntriesCommand.self, CloseCommand.self, UnbilledCommand.self, EditCommand.self,
+                                       CreditCommand.self, ManualCommand.self, DiscardCommand.self, ExplainCommand.self, DiffCommand.self,
+                                       ExportCommand.self]),
+            CommandGroup(name: "Web app", subcommands: [UsersCommand.self, ServeCommand.self]),
+            CommandGroup(name: "Development", subcommands: [DemoCommand.self, BenchCommand.self]),
+        ]
     )
 
     /// Parses and runs like swift-argument-parser's default, except that wrong
