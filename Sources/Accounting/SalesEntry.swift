@@ -24,8 +24,7 @@ public struct SalesAccounts: Sendable {
 
 /// What a sales entry needs of an issued document.
 public struct IssuedDocument: Sendable {
-    public enum Kind: String, Sendable { case invoice, creditNote }
-    public var kind: Kind
+    public var kind: DocumentKind
     public var number: String
     public var issueDate: Day
     /// The billed customer (the payer when there is one): its own account and name.
@@ -35,7 +34,7 @@ public struct IssuedDocument: Sendable {
     public var vat: [(rate: VATRate, base: Money, vat: Money)]
     public var totalTTC: Money
 
-    public init(kind: Kind, number: String, issueDate: Day, customerAccount: String, customerName: String,
+    public init(kind: DocumentKind, number: String, issueDate: Day, customerAccount: String, customerName: String,
                 lines: [(revenueType: String?, rate: VATRate, net: Money)], vat: [(rate: VATRate, base: Money, vat: Money)], totalTTC: Money) {
         self.kind = kind
         self.number = number

@@ -55,7 +55,7 @@ public enum EvaluationBenchmark {
             "FRAIS": .init(code: "FRAIS", kind: .fee, label: "Frais de gestion"),
             "GARANTIE": .init(code: "GARANTIE", kind: .minimumGuarantee, label: "Minimum garanti"),
         ]
-        let cats = ["A", "B", "C", "INV"]
+        let cats = ["A", "B", "C", DinerCategory.guests]
         return ContractContext(clients: [
             "ACME": .init(code: "ACME", sites: ["LD01"], categories: cats, revenueTypes: ["SUBV", "INVIT", "DROIT", "FRAIS"]),
             "RICH": .init(code: "RICH", sites: ["LD01"], categories: cats, revenueTypes: ["SUBV", "INVIT", "DROIT", "FRAIS", "GARANTIE"]),
@@ -73,7 +73,7 @@ public enum EvaluationBenchmark {
             let guests = weekend ? 0 : 1 + i % 3
             days.append(RevenueDay(site: "LD01", day: d, covers: ["A": a, "B": b, "C": c], guestCovers: guests,
                                    guestTTC: guests == 0 ? [:] : [vat10: Money(cents: Int64(guests) * 1330)],
-                                   employerShare: guests == 0 ? [:] : ["INV": [vat10: Money(cents: Int64(guests) * 1330)]]))
+                                   employerShare: guests == 0 ? [:] : [DinerCategory.guests: [vat10: Money(cents: Int64(guests) * 1330)]]))
         }
         return ClientRevenue(days: days)
     }

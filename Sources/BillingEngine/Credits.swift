@@ -209,7 +209,7 @@ extension LineTally {
 extension BillingEngine {
     /// A document dated `day` in a closed month is refused before anything is written.
     func refuseClosedMonth(_ day: Day, what: DocumentKind?) throws {
-        let month = String(day.description.prefix(7))
+        let month = Month(day).description
         if try ledger.isClosed(month: month) { throw InvoiceError.monthClosed(month: month, day: day, what: what ?? .invoice) }
     }
 }

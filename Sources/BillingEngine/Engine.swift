@@ -303,7 +303,7 @@ public struct BillingEngine: Sendable {
     }
 
     func series(for type: DocumentKind) -> String {
-        let t: DocumentType = type == .invoice ? .invoice : .creditNote
+        let t = type
         return settings.numberSeries(for: t)?.code ?? (type == .invoice ? "FA" : "AV")
     }
 

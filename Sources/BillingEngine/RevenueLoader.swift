@@ -56,7 +56,7 @@ struct RevenueLoader {
             }
             let key = "\(r.site)|\(r.day.ordinal)"
             var d = days[r.client]?[key] ?? ContractLanguage.RevenueDay(site: r.site, day: r.day)
-            if r.category == "INV" {
+            if r.category == DinerCategory.guests {
                 d.guestCovers += r.covers
                 for (rate, m) in r.guestAmount { d.guestTTC[rate, default: .zero] += m }
             } else if r.covers > 0 {
@@ -66,7 +66,7 @@ struct RevenueLoader {
                 for (rate, m) in r.employerShare { d.employerShare[r.category, default: [:]][rate, default: .zero] += m }
             }
             // Cafeteria participation (T7) is a share of the badge holders' tickets: guests' are not priced by it.
-            if r.category != "INV" { for (rate, m) in r.cafeteriaAmount { d.cafeteriaTTC[rate, default: .zero] += m } }
+            if r.category != DinerCategory.guests { for (rate, m) in r.cafeteriaAmount { d.cafeteriaTTC[rate, default: .zero] += m } }
             days[r.client, default: [:]][key] = d
         }
         for t in scanned.trays {

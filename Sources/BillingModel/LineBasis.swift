@@ -40,7 +40,4 @@ public struct LineBasis: Sendable, Hashable {
         self.rate = rate
         self.guests = guests
     }
-
-    /// The guest category of the registers.
-    public static let guestCategory = "INV"
 }

@@ -82,7 +82,7 @@ public struct Period: Hashable, Sendable, Codable, CustomStringConvertible {
     public var name: String {
         if start == end { return start.description }
         if start.dayOfMonth == 1, end == start.lastOfMonth {
-            return String(start.description.prefix(7))
+            return Month(start).description
         }
         if start.isoWeekday == 1, dayCount == 7 {
             let w = Period.isoWeekNumber(of: start)

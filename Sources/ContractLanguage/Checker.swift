@@ -450,13 +450,13 @@ public struct Checker {
                 continue
             }
             seen[name] = c.category.range
-            if name == "INV" {
+            if name == DinerCategory.guests {
                 error("E0205", "guests (`INV`) are not priced by `\(termName)`", c.category.range,
                       help: "bill guest tickets with `guest meals billed in full`")
                 continue
             }
             if let cl = client, !cl.categories.contains(name) {
-                let s = DidYouMean.suggest(name, among: cl.categories.filter { $0 != "INV" })
+                let s = DidYouMean.suggest(name, among: cl.categories.filter { $0 != DinerCategory.guests })
                 error("E0203", "unknown category `\(name)` for client `\(cl.code)`", c.category.range,
                       help: s.map { "did you mean `\($0)`?" } ?? "the client's categories are \(cl.categories.map { "`\($0)`" }.joined(separator: ", "))")
                 continue
@@ -626,7 +626,7 @@ public struct Checker {
             }
         }
         guard let term = first else { return }
-        let missing = cl.categories.filter { $0 != "INV" && !listed.contains($0) }
+        let missing = cl.categories.filter { $0 != DinerCategory.guests && !listed.contains($0) }
         guard !missing.isEmpty else { return }
         let names = missing.map { "`\($0)`" }.joined(separator: ", ")
         warning("W0403", missing.count == 1
@@ -729,18 +729,18 @@ public struct Checker {
             case .covers(let list):
                 for (c, n) in list where category(c) {
                     guard let n = count(n, what: "a number of covers") else { continue }
-                    if c.value == "INV" { rd.guestCovers += n } else { rd.covers[c.value, default: 0] += n }
+                    if c.value == DinerCategory.guests { rd.guestCovers += n } else { rd.covers[c.value, default: 0] += n }
                 }
             case .guests(let n, let ttc, let v):
                 guard let n = count(n, what: "a number of guest tickets"), let amount = exampleMoney(ttc, ttc: true) else { continue }
                 let rate = v.flatMap { vat($0) } ?? Percentage(whole: 10)
                 rd.guestCovers += n
                 rd.guestTTC[rate, default: .zero] += amount
-                rd.employerShare["INV", default: [:]][rate, default: .zero] += amount
+                rd.employerShare[DinerCategory.guests, default: [:]][rate, default: .zero] += amount
             case .registeredSubsidies(let c, let ttc, let v):
                 guard let amount = exampleMoney(ttc, ttc: true) else { continue }
                 let rate = v.flatMap { vat($0) } ?? Percentage(whole: 10)
-                let cat = c.map(\.value) ?? (client?.categories.first { $0 != "INV" } ?? "A")
+                let cat = c.map(\.value) ?? (client?.categories.first { $0 != DinerCategory.guests } ?? "A")
                 if let c, !category(c) { continue }
                 rd.employerShare[cat, default: [:]][rate, default: .zero] += amount
             case .trays(let c, let n, let each):

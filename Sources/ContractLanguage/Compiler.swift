@@ -317,7 +317,7 @@ enum Compiler {
                 for site in sites {
                     var byRate = RateTotals()
                     for i in days.indices where s.table.matches(i, lo: lo, hi: hi, site: site) {
-                        for (category, rates) in days[i].employerShare where !(hasGuestTerm && category == "INV") {
+                        for (category, rates) in days[i].employerShare where !(hasGuestTerm && category == DinerCategory.guests) {
                             for (r, m) in rates { try Compiler.checked(term.line) { () throws(MoneyOverflow) in try byRate.add(r, m) } }
                         }
                     }
@@ -349,7 +349,7 @@ enum Compiler {
                         s.append(term, label: byRate.count > 1 ? "\(term.label) (TVA \(r.french) %)" : term.label, quantity: 1,
                                  unit: try Compiler.checked(term.line) { () throws(MoneyOverflow) in try net.asPrice }, net: net, vat: r, site: site.name, period: within,
                                  explanation: "\(tickets) guest tickets, \(ttc) TTC / (1 + \(r)%) = \(net) HT",
-                                 category: LineBasis.guestCategory, rate: r)
+                                 category: DinerCategory.guests, rate: r)
                     }
                 }
             }
@@ -619,7 +619,7 @@ enum Compiler {
                     let amount = { () throws(MoneyOverflow) in try rates.values.checkedSum() }
                     if !inContract {
                         try add(days[i].site, category, "outside the contract's validity", amount, day)
-                    } else if category == "INV" {
+                    } else if category == DinerCategory.guests {
                         if !guestBilled {
                             try add(days[i].site, category, "guest tickets, no guest term", { () throws(MoneyOverflow) in try days[i].guestTTC.values.checkedSum() }, day)
                         }

@@ -195,7 +195,7 @@ extension ControlExports {
     /// The invoice line (index in `lines`) that bills a ticket line (the rule is on `restaurants`).
     static func link(candidates: [Int], docs: [Doc], lines: [Line], site: String, day: Int, category: String, activity: String,
                      vat: Int64) -> Int? {
-        let order = category == "INV" ? guestKinds : activity == "CAFET" ? cafeteriaKinds : coverKinds
+        let order = category == DinerCategory.guests ? guestKinds : activity == "CAFET" ? cafeteriaKinds : coverKinds
         for kind in order {
             var best: Int?, bestScore = -1
             for d in candidates {

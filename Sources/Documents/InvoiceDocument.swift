@@ -6,18 +6,6 @@ import BillingModel
 /// engine maps an issued invoice to it, and the PDF, the CII XML and the
 /// Factur-X PDF are all made from it alone, so they always agree.
 public struct InvoiceDocument: Sendable, Equatable {
-    /// The document type and its UNTDID 1001 code (BT-3).
-    public enum Kind: String, Sendable, Hashable {
-        /// Commercial invoice, code 380.
-        case invoice = "380"
-        /// Credit note, code 381; amounts stay positive.
-        case creditNote = "381"
-
-        public var typeCode: String { rawValue }
-        /// The title printed on the PDF.
-        public var frenchTitle: String { self == .invoice ? "Facture" : "Avoir" }
-    }
-
     /// A postal address as printed and as sent in the e-invoice.
     public struct Address: Sendable, Hashable {
         /// Street lines, first to last.
@@ -194,7 +182,7 @@ public struct InvoiceDocument: Sendable, Equatable {
         }
     }
 
-    public var kind: Kind
+    public var kind: DocumentKind
     /// At most 35 characters of `A-Z a-z 0-9 + - _ /`.
     public var number: String
     public var issueDate: Day
@@ -234,7 +222,7 @@ public struct InvoiceDocument: Sendable, Equatable {
     /// refuses it), since an e-invoice is a legal invoice.
     public var isProforma = false
 
-    public init(kind: Kind, number: String, issueDate: Day, dueDate: Day, paymentTerms: String, period: Period,
+    public init(kind: DocumentKind, number: String, issueDate: Day, dueDate: Day, paymentTerms: String, period: Period,
                 purchaseOrder: String? = nil, seller: Seller, buyer: Buyer, lines: [Line],
                 latePaymentPenaltyRate: Percentage, recoveryIndemnity: Money = Money(cents: 4000),
                 earlyPaymentDiscount: String = "Pas d'escompte pour paiement anticipé", vatOnDebits: Bool,

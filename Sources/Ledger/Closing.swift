@@ -63,7 +63,7 @@ public struct MonthFacts: Sendable {
 }
 
 extension Ledger {
-    public static func monthCode(_ period: Period) -> String { String(period.start.description.prefix(7)) }
+    public static func monthCode(_ period: Period) -> String { Month(period.start).description }
 
     /// Records that unbilled items of a month were looked at and accepted.
     public func acknowledge(_ items: [(key: String, amountTTC: Money)], month: Period, reason: String, actor: String,

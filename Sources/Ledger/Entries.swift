@@ -124,7 +124,7 @@ extension Ledger {
         let lines = try InvoiceLine.filter(InvoiceLine.Columns.invoiceId == id).order(InvoiceLine.Columns.position).fetchAll(db)
         let vat = try InvoiceVAT.filter(Column("invoice_id") == id).fetchAll(db)
         let document = IssuedDocument(
-            kind: invoice.type == .creditNote ? .creditNote : .invoice, number: number, issueDate: day,
+            kind: invoice.type, number: number, issueDate: day,
             customerAccount: customer.account, customerName: customer.name,
             lines: lines.map { (revenueType: $0.revenueType, rate: $0.rate, net: $0.netAmount) },
             vat: vat.map { (rate: VATRate(tenThousandths: $0.rate), base: Money(cents: $0.base), vat: Money(cents: $0.vat)) },

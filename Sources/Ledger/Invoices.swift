@@ -3,11 +3,6 @@ import Diagnostics
 import Foundation
 import GRDB
 
-public enum DocumentKind: String, Codable, Sendable, DatabaseValueConvertible {
-    case invoice
-    case creditNote = "credit_note"
-}
-
 public enum InvoiceStatus: String, Codable, Sendable, DatabaseValueConvertible, CaseIterable {
     case proforma, issued, discarded
 }

@@ -67,7 +67,7 @@ enum LineBasisMigration {
         if base.hasPrefix("typed in: ") || base.hasPrefix("added by ") || origin == "manual" { return LineBasis(.typedIn) }
         guard let s = serviceStart.flatMap(Day.init(iso:)), let e = serviceEnd.flatMap(Day.init(iso:)), s <= e else { return nil }
         if base.contains(" HT per month ") || base.contains(" HT per quarter ") { return LineBasis(.flatFee) }
-        if base.contains(" guest tickets, ") { return LineBasis(.guestMeals, category: LineBasis.guestCategory, rate: rate) }
+        if base.contains(" guest tickets, ") { return LineBasis(.guestMeals, category: DinerCategory.guests, rate: rate) }
         if base.contains("badge holders' cafeteria tickets") { return LineBasis(.cafeteriaParticipation, rate: rate, guests: false) }
         if base.hasPrefix("employer share recorded by the registers ") {
             return LineBasis(.subsidyAsRecorded, rate: rate, guests: !base.contains(", guests billed apart"))

@@ -65,7 +65,7 @@ public struct RegisterSelection: Sendable, Hashable {
         self.site = site; self.period = period; self.category = category; self.guests = guests; self.cafeteria = cafeteria; self.rate = rate
     }
 
-    func includes(category c: String) -> Bool { category.map { $0 == c } ?? (guests || c != LineBasis.guestCategory) }
+    func includes(category c: String) -> Bool { category.map { $0 == c } ?? (guests || c != DinerCategory.guests) }
 }
 
 /// The client's register revenue of one site-day behind a line.

@@ -217,7 +217,7 @@ private struct Scan {
         }
     }
 
-    static let inv = Array("INV".utf8), cafet = Array("CAFET".utf8), selfActivity = Array("SELF".utf8), brass = Array("BRASS".utf8)
+    static let inv = Array(DinerCategory.guests.utf8), cafet = Array("CAFET".utf8), selfActivity = Array("SELF".utf8), brass = Array("BRASS".utf8)
 
     /// Covers and capped trays of the file's tickets.
     mutating func endFile() {

@@ -54,15 +54,9 @@ public struct Seller: Sendable, Hashable {
     public var rcsCity: String? = nil
 }
 
-/// The kind of document a number series numbers.
-public enum DocumentType: String, Sendable, Hashable, CaseIterable {
-    case invoice
-    case creditNote = "credit_note"
-}
-
 /// A numbering series: unique, chronological, continuous numbers with a prefix.
 public struct NumberSeries: Sendable, Hashable {
-    public init(code: String, prefix: String, width: Int, documentType: DocumentType) {
+    public init(code: String, prefix: String, width: Int, documentType: DocumentKind) {
         self.code = code
         self.prefix = prefix
         self.width = width
@@ -74,7 +68,7 @@ public struct NumberSeries: Sendable, Hashable {
     public var prefix: String
     /// Digits of the sequence number, zero-padded.
     public var width: Int
-    public var documentType: DocumentType
+    public var documentType: DocumentKind
 
     /// The document number for a sequence number: `FA-2026-000042`.
     public func number(_ sequence: Int) -> String {
@@ -233,53 +227,6 @@ public struct Client: Sendable, Hashable {
     /// Codes of the revenue types it has: a contract must bill each one.
     public var revenueTypes: [String]
     public var payers: [Payer]
-
-    /// The diner category of guests.
-    public static let guestCategory = "INV"
-}
-
-/// A calendar month, `2026-09`: the key of index values.
-public struct Month: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public var year: Int
-    public var month: Int
-
-    public init?(year: Int, month: Int) {
-        guard (1...12).contains(month), (1900...9999).contains(year) else { return nil }
-        self.year = year
-        self.month = month
-    }
-
-    /// Parses exactly `YYYY-MM`.
-    public init?(_ text: String) {
-        let c = Array(text)
-        guard c.count == 7, c[4] == "-",
-              c[0..<4].allSatisfy({ $0.wholeNumberValueASCII != nil }),
-              c[5...].allSatisfy({ $0.wholeNumberValueASCII != nil }),
-              let y = Int(String(c[0..<4])), let m = Int(String(c[5...]))
-        else { return nil }
-        self.init(year: y, month: m)
-    }
-
-    public init(_ day: Day) {
-        year = day.year
-        month = day.month
-    }
-
-    public var next: Month {
-        month == 12 ? Month(uncheckedYear: year + 1, month: 1) : Month(uncheckedYear: year, month: month + 1)
-    }
-
-    init(uncheckedYear year: Int, month: Int) {
-        self.year = year
-        self.month = month
-    }
-
-    public var description: String {
-        let y = String(year), m = String(month)
-        return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + (m.count == 1 ? "0" + m : m)
-    }
-
-    public static func < (a: Month, b: Month) -> Bool { (a.year, a.month) < (b.year, b.month) }
 }
 
 /// A published index value, exact to 4 decimals (stored in ten-thousandths).
@@ -515,7 +462,7 @@ public struct Settings: Sendable {
     }
 
     /// The first series numbering `type`.
-    public func numberSeries(for type: DocumentType) -> NumberSeries? {
+    public func numberSeries(for type: DocumentKind) -> NumberSeries? {
         numberSeries.first { $0.documentType == type }
     }
 

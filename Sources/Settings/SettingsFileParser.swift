@@ -593,7 +593,7 @@ struct SettingsFileParser {
         let code = code(f)
         let prefix = reader.text(f, "prefix")
         let width = reader.integer(f, "width", in: 1...20, example: 6)
-        let type = reader.choice(f, "document_type", DocumentType.self, what: "document type")
+        let type = reader.choice(f, "document_type", DocumentKind.self, what: "document type")
         var prefixOK = true
         if let prefix, let bad = prefix.first(where: { !Identifiers.isInvoiceNumberCharacter($0) }),
            let node = reader.valueNode(f, "prefix") {

@@ -177,7 +177,7 @@ struct Merger {
                                       help: "add `- rate: \(type.vatRate)` with its `account` (e.g. 44571x) under `accounting: output_vat_accounts:`"))
         }
 
-        for type in DocumentType.allCases where !series.contains(where: { $0.documentType == type }) {
+        for type in DocumentKind.allCases where !series.contains(where: { $0.documentType == type }) {
             let name = type == .invoice ? "invoices" : "credit notes"
             diagnostics.append(.warning(SettingsCode.missingNumberSeries, "no number series for \(name)", file: firstFile,
                                         range: nil,

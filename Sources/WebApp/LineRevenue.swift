@@ -26,7 +26,7 @@ extension WebApp {
             let period = selection.period, cafeteria = selection.cafeteria
             var scope = "client \(client), " + (selection.site.map { "site \($0)" } ?? "tous ses sites")
             if let category = selection.category {
-                scope += category == "INV" ? ", invités" : ", catégorie \(category)"
+                scope += category == DinerCategory.guests ? ", invités" : ", catégorie \(category)"
             } else if !selection.guests {
                 scope += ", invités exclus"
             }

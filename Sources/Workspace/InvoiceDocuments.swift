@@ -66,7 +66,7 @@ public struct InvoiceDocuments: Sendable {
         }
         let s = settings.seller
         var doc = InvoiceDocument(
-            kind: i.type == .invoice ? .invoice : .creditNote, number: number, issueDate: issue, dueDate: due,
+            kind: i.type, number: number, issueDate: issue, dueDate: due,
             paymentTerms: Self.frenchTerms(i.paymentTerms), period: period,
             // BT-13 is one per document: its order's, else the one all its lines share (`documentPurchaseOrder`).
             purchaseOrder: documentOrderPO,

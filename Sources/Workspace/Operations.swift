@@ -171,7 +171,7 @@ extension Workspace {
 
     /// Refuses, before anything is written, a document dated in a closed month (nothing is issued or dated in it).
     public func checkOpenMonth(_ day: Day, what: String, ledger: Ledger) throws(WorkspaceError) {
-        let month = String(day.description.prefix(7))
+        let month = Month(day).description
         let closed: Bool
         do { closed = try ledger.isClosed(month: month) } catch { throw WorkspaceError("the ledger cannot be read: \(error)") }
         if closed {

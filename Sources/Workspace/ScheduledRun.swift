@@ -135,7 +135,7 @@ public struct ScheduledRun {
             if problems.clients.isEmpty { logger.error("a contract file has errors") }
         }
         // Nothing is issued into a closed month: documents would be dated in it.
-        let month = String(day.description.prefix(7))
+        let month = Month(day).description
         if (try? ledger.isClosed(month: month)) == true {
             report.stepFailures.append("billing: \(month) is closed, nothing can be issued on \(day); run with a day of an open month")
             logger.error("month closed: nothing billed", metadata: ["month": "\(month)", "day": "\(day)"])

@@ -40,20 +40,19 @@ struct PeriodArgument: ExpressibleByArgument, Sendable {
 
 /// A calendar month, `2026-10`.
 struct MonthArgument: ExpressibleByArgument, CustomStringConvertible, Sendable {
-    var period: Period
-    var text: String
+    var month: Month
+    var period: Period { month.period }
+    var text: String { month.description }
     var description: String { text }
 
-    init(year: Int, month: Int) {
-        let first = Day(year: year, month: month, day: 1) ?? Day(ordinal: 0)
-        period = Period.month(of: first)
-        text = String(first.description.prefix(7))
-    }
+    /// October 2026, the example month: the default of `demo` and `bench year`.
+    static let exampleMonth = MonthArgument(month: Month(Day(ordinal: 20_727)))  // 2026-10-01
+
+    init(month: Month) { self.month = month }
 
     init?(argument: String) {
-        guard argument.count == 7, let p = Period(parsing: argument), Period.month(of: p.start) == p else { return nil }
-        period = p
-        text = argument
+        guard let m = Month(argument) else { return nil }
+        month = m
     }
 
     static func parse(_ text: String) throws -> MonthArgument {

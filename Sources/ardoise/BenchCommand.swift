@@ -16,7 +16,7 @@ struct BenchCommand: ParsableCommand {
                 + "seconds per stage and month, the idle daily run, ledger size and peak memory; then a dashboard and verify over the year.")
         @Option(help: "Scratch folder for the generated months (reused between runs).") var directory: String = "/tmp/ardoise-bench-year"
         @Option(help: "Consecutive months (1 to 36).") var months: Int = 12
-        @Option(help: "The first month.", transform: MonthArgument.parse) var first: MonthArgument = MonthArgument(year: 2026, month: 10)
+        @Option(help: "The first month.", transform: MonthArgument.parse) var first: MonthArgument = .exampleMonth
         @Option var sites: Int = 60
         @Option var clients: Int = 850
         func validate() throws {

@@ -16,7 +16,7 @@ struct DemoCommand: ParsableCommand {
         @Option(help: "Folder of the generated workspace.") var out: String = "examples/demo"
         @Option var sites: Int = 60
         @Option var clients: Int = 850
-        @Option(transform: MonthArgument.parse) var month: MonthArgument = MonthArgument(year: 2026, month: 10)
+        @Option(transform: MonthArgument.parse) var month: MonthArgument = .exampleMonth
         @Option var seed: UInt64 = 1
 
         func validate() throws {
