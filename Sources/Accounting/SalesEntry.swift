@@ -11,6 +11,11 @@ public struct SalesAccounts: Sendable {
     public var revenue: [String: (account: String, label: String)]
     /// The account of lines that name no revenue type (documents typed in by hand).
     public var defaultRevenue: (account: String, label: String)
+    /// VAT on receipts: the pending account of each rate, credited at invoicing with the VAT of services,
+    /// moved to `outputVAT` as payments come. Empty: all VAT is due at invoicing (VAT on debits).
+    public var pendingVAT: [VATRate: String] = [:]
+    /// Revenue types that sell goods: their VAT is due at invoicing whatever the regime.
+    public var goodsRevenueTypes: Set<String> = []
 
     public init(customerCollective: String, customerCollectiveLabel: String = "Clients", outputVAT: [VATRate: String],
                 revenue: [String: (account: String, label: String)], defaultRevenue: (account: String, label: String)) {
@@ -51,10 +56,11 @@ public struct IssuedDocument: Sendable {
 public enum PostingError: Error, Equatable, CustomStringConvertible, Sendable {
     case noVATAccount(rate: String, document: String)
     case unbalanced(document: String, debit: Money, credit: Money)
+    case noPendingVATAccount(rate: String, document: String)
 
     public var description: String {
         switch self {
-        case .noVATAccount(_, let document): return "\(reason): \(document) cannot be posted"
+        case .noVATAccount(_, let document), .noPendingVATAccount(_, let document): return "\(reason): \(document) cannot be posted"
         case .unbalanced(let document, _, _): return "the entry of \(document) \(reason)"
         }
     }
@@ -67,6 +73,8 @@ public enum PostingError: Error, Equatable, CustomStringConvertible, Sendable {
             return "no output VAT account for \(rate) % in the settings (`accounting: output_vat_accounts`)"
         case .unbalanced(_, let debit, let credit):
             return "does not balance: debit \(debit) ≠ credit \(credit)"
+        case .noPendingVATAccount(let rate, _):
+            return "no pending VAT account for \(rate) % in the settings (`accounting: pending_vat_accounts`: VAT on receipts)"
         }
     }
 }
@@ -115,12 +123,20 @@ public enum SalesEntry {
         for key in order {
             if let r = byKey[key] { post(r.net, on: key.account, r.label, rate: key.rate, creditSide: credit) }
         }
+        let pending = Dictionary(Self.pendingVAT(document, accounts: accounts).map { ($0.rate, $0.vat) }, uniquingKeysWith: { a, _ in a })
         for v in document.vat.sorted(by: { $0.rate > $1.rate }) where !v.vat.isZero {
             guard let account = accounts.outputVAT[v.rate] else {
                 throw .noVATAccount(rate: v.rate.oneDecimal, document: document.number)
             }
-            post(v.vat, on: account, "TVA collectée \(String(v.rate.oneDecimal.map { $0 == "." ? "," : $0 })) %", rate: v.rate,
-                 creditSide: credit)
+            let onReceipt = pending[v.rate] ?? .zero
+            let rateText = String(v.rate.oneDecimal.map { $0 == "." ? "," : $0 })
+            post(v.vat - onReceipt, on: account, "TVA collectée \(rateText) %", rate: v.rate, creditSide: credit)
+            if !onReceipt.isZero {
+                guard let pendingAccount = accounts.pendingVAT[v.rate] else {
+                    throw .noPendingVATAccount(rate: v.rate.oneDecimal, document: document.number)
+                }
+                post(onReceipt, on: pendingAccount, "TVA collectée en attente \(rateText) %", rate: v.rate, creditSide: credit)
+            }
         }
         let entry = JournalEntry(journal: journal, journalLabel: journalLabel, number: number, date: document.issueDate,
                                  pieceReference: document.number, pieceDate: document.issueDate,
@@ -129,5 +145,21 @@ public enum SalesEntry {
             throw .unbalanced(document: document.number, debit: entry.totalDebit, credit: entry.totalCredit)
         }
         return entry
+    }
+
+    /// The VAT of each rate due on receipt (services, when `accounts.pendingVAT` is set; positive for a
+    /// credit note too): what invoicing puts on the pending account, and a credit note takes off it.
+    public static func pendingVAT(_ document: IssuedDocument, accounts: SalesAccounts) -> [(rate: VATRate, vat: Money)] {
+        guard !accounts.pendingVAT.isEmpty else { return [] }
+        var services: [VATRate: Money] = [:], base: [VATRate: Money] = [:]
+        for line in document.lines {
+            base[line.rate, default: .zero] += line.net
+            // A line typed in by hand (no revenue type) is a service, as on the document (BT-23).
+            if !(line.revenueType.map { accounts.goodsRevenueTypes.contains($0) } ?? false) { services[line.rate, default: .zero] += line.net }
+        }
+        return document.vat.sorted(by: { $0.rate > $1.rate }).compactMap { v in
+            let part = VATOnReceipts.pendingPart(vat: v.vat, base: base[v.rate] ?? v.base, servicesNet: services[v.rate] ?? .zero)
+            return part.isZero ? nil : (v.rate, part)
+        }
     }
 }

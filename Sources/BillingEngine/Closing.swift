@@ -98,6 +98,21 @@ extension BillingEngine {
             name: "every e-mail of the month sent", passed: facts.mailsNotSent.isEmpty,
             details: facts.mailsNotSent.map { "\($0.number): \($0.status)" },
             remedy: "send them (`ardoise outbox send`, `ardoise outbox retry --all` once the address is fixed)"))
+        let pending = try ledger.pendingVATBalances(asOf: month.end).filter { $0.balance != $0.expected }
+        checks.append(ClosingCheck(
+            name: "VAT on receipts pending equals the VAT of what is unpaid", passed: pending.isEmpty,
+            details: pending.map { "\($0.account): balance \($0.balance), VAT of the unpaid part of issued service invoices \($0.expected)" },
+            remedy: "post the VAT moves of payments that lack them (`ardoise entries post`); a difference that remains is reported to the auditor"))
+        // With `transmission: platform` or `both`, the platform is how an invoice reaches its buyer and the administration.
+        if settings.platform?.transmission.usesPlatform == true {
+            let undelivered = try ledger.documentsNotOnPlatform(month)
+            checks.append(ClosingCheck(
+                name: "every document of the month delivered to the accredited platform", passed: undelivered.isEmpty,
+                details: undelivered.map { "\($0.number): \($0.state)" },
+                remedy: "submit them (`ardoise platform submit --all`; a failed one after fixing its cause: `ardoise platform retry ID`); "
+                    + "a rejected or refused invoice is cancelled by a credit note (`ardoise credit NUMBER --reason R`) and issued again "
+                    + "corrected (`ardoise platform list --status attention` gives the platform's reasons)"))
+        }
 
         let totals = try ledger.monthTotals(month)
         var byActivity: [String: Money] = [:]

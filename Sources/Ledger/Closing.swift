@@ -154,6 +154,8 @@ extension Ledger {
                   AND (e.invoice_id IS NULL OR NOT EXISTS (SELECT 1 FROM invoice i WHERE i.id = e.invoice_id AND i.status = 'issued'))
                   -- A payment's bank entry (or its transfer from the suspense account) records a payment, not a document.
                   AND NOT EXISTS (SELECT 1 FROM payment p WHERE p.entry_id = e.id OR p.transfer_entry_id = e.id)
+                  -- Nor does a move of VAT on receipts at a payment: it records the payment's VAT.
+                  AND NOT EXISTS (SELECT 1 FROM vat_receipt_move m WHERE m.entry_id = e.id)
                 """, arguments: [start, end]) ?? 0
             if orphans > 0 { entryBreaks.append("\(orphans) entries of the month record no issued document") }
 

@@ -11,6 +11,8 @@ public struct SalesPosting: Sendable {
     public var journalLabel: String
     /// Client or payer code → its receivable account and legal name.
     public var customers: [String: Customer]
+    /// The journal of VAT on receipts' moves from the pending to the output VAT accounts (`OD`).
+    public var vatJournal: (code: String, label: String) = ("OD", "Opérations diverses")
 
     public struct Customer: Sendable {
         public var account: String
@@ -121,6 +123,12 @@ extension Ledger {
             throw InvoiceError.noReceivableAccount(document: invoice.status == .issued ? number : nil, proforma: id, client: invoice.client,
                                                    customer: customerCode)
         }
+        var posting = posting
+        // A credit note takes VAT off the pending accounts only when its invoice put some there (VAT on receipts
+        // began after it was issued otherwise), so that nothing pending ever goes below zero.
+        if invoice.type == .creditNote, !(try invoice.creditedInvoiceId.map { try putVATPending(db, invoiceID: $0) } ?? false) {
+            posting.accounts.pendingVAT = [:]
+        }
         let lines = try InvoiceLine.filter(InvoiceLine.Columns.invoiceId == id).order(InvoiceLine.Columns.position).fetchAll(db)
         let vat = try InvoiceVAT.filter(Column("invoice_id") == id).fetchAll(db)
         let document = IssuedDocument(
@@ -141,6 +149,7 @@ extension Ledger {
             throw InvoiceError("\(name) cannot be posted: \(error.reason)")
         }
         try insert(entry, invoiceID: id, now: now, db: db)
+        try recordPendingVAT(db, documentID: id, document: document, accounts: posting.accounts)
     }
 
     func insert(_ entry: JournalEntry, invoiceID: Int64?, now: String, db: Database) throws {

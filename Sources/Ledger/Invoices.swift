@@ -438,6 +438,10 @@ extension Ledger {
         try db.execute(sql: """
             UPDATE invoice SET status = 'issued', number = ?, issue_date = ?, due_date = ?, issued_at = ? WHERE id = ?
             """, arguments: [number, day.description, max(dueDate, day).description, now, id])
+        if invoice.type == .creditNote, let credited = invoice.creditedInvoiceId {
+            try settleVATOnReceipts(db, invoiceIDs: [credited], cause: .creditNote, creditNoteID: id, on: day, today: day,
+                                    journal: posting.vatJournal, now: now)
+        }
         try db.execute(sql: """
             UPDATE site_day SET billed_file_id = current_file_id
             WHERE (site, day) IN (SELECT site, day FROM invoice_site_day WHERE invoice_id = ?)

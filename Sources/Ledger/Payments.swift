@@ -236,6 +236,8 @@ public struct BankPosting: Sendable {
     public var suspenseAccount: String
     /// Customer code → its auxiliary account and legal name.
     public var customers: [String: SalesPosting.Customer]
+    /// The journal of VAT on receipts' moves at each allocation (`OD`).
+    public var vatJournal: (code: String, label: String) = ("OD", "Opérations diverses")
     public init(bankAccount: String, journal: String, journalLabel: String, customerAccount: String, suspenseAccount: String,
                 customers: [String: SalesPosting.Customer]) {
         self.bankAccount = bankAccount
@@ -407,6 +409,8 @@ extension Ledger {
                 let paymentID = db.lastInsertedRowID
                 for a in m.allocations {
                     try insertAllocation(db, paymentID: paymentID, a, on: credit.bookingDate, now: now, actor: actor)
+                    try settleVATOnReceipts(db, invoiceIDs: [a.invoiceID], cause: .allocation, allocationID: db.lastInsertedRowID,
+                                            on: credit.bookingDate, today: today, journal: posting.vatJournal, now: now)
                     if let i = positions[a.number.uppercased()] { open[i].paid = Money(cents: open[i].paid.cents + a.amount.cents) }
                 }
                 let entryID = try postBankEntry(db, paymentID: paymentID, credit: credit, customer: m.customer, posting: posting,
@@ -508,6 +512,8 @@ extension Ledger {
                 let a = PaymentAllocation(invoiceID: iid, number: inv.number, amount: Money(cents: take),
                                           stillDue: Money(cents: inv.balance.cents - take))
                 try insertAllocation(db, paymentID: id, a, on: today, now: now, actor: actor)
+                try settleVATOnReceipts(db, invoiceIDs: [iid], cause: .allocation, allocationID: db.lastInsertedRowID, on: today,
+                                        today: today, journal: posting.vatJournal, now: now)
                 remaining -= take
                 out.append(a)
                 customers.insert(inv.customer)
@@ -536,24 +542,37 @@ extension Ledger {
     }
 
     /// Removes a payment's allocations (to the invoices named, or all), kept as removed rows; in the audit log.
-    public func unmatchPayment(id: Int64, invoiceIDs: [Int64]?, actor: String, at date: Date = Date()) throws -> Int {
+    /// The VAT on receipts their payments moved goes back to pending, dated `today` (default: the UTC day of `date`).
+    public func unmatchPayment(id: Int64, invoiceIDs: [Int64]?, actor: String, posting: BankPosting? = nil, today: Day? = nil,
+                               at date: Date = Date()) throws -> Int {
         try durableWrite { db in
             let now = Ledger.timestamp(date)
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM payment WHERE id = ?", arguments: [id]) ?? false else {
                 throw InvoiceError.noPayment(id)
             }
-            var sql = "UPDATE payment_allocation SET removed_at = ?, removed_by = ? WHERE payment_id = ? AND removed_at IS NULL"
-            var args: StatementArguments = [now, actor, id]
+            var which = "payment_id = ? AND removed_at IS NULL"
+            var whichArgs: StatementArguments = [id]
             if let invoiceIDs, !invoiceIDs.isEmpty {
-                sql += " AND invoice_id IN (\(invoiceIDs.map { _ in "?" }.joined(separator: ",")))"
-                args += StatementArguments(invoiceIDs)
+                which += " AND invoice_id IN (\(invoiceIDs.map { _ in "?" }.joined(separator: ",")))"
+                whichArgs += StatementArguments(invoiceIDs)
             }
-            try db.execute(sql: sql, arguments: args)
+            let touched = try Int64.fetchAll(db, sql: "SELECT DISTINCT invoice_id FROM payment_allocation WHERE \(which)", arguments: whichArgs)
+            try db.execute(sql: "UPDATE payment_allocation SET removed_at = ?, removed_by = ? WHERE \(which)",
+                           arguments: [now, actor] + whichArgs)
             let n = db.changesCount
+            try returnVATOnReceipts(db, invoiceIDs: touched, posting: posting, today: today, now: now)
             try appendAudit(db, at: now, actor: actor, action: "payment unmatch", invoiceID: invoiceIDs?.first,
                             AuditParameters(["payment": .integer(id), "removed": .of(n)]))
             return n
         }
+    }
+
+    /// Moves back to pending the VAT on receipts of the invoices whose allocations were just removed.
+    func returnVATOnReceipts(_ db: Database, invoiceIDs: [Int64], posting: BankPosting?, today: Day?, now: String) throws {
+        guard !invoiceIDs.isEmpty else { return }
+        let day = today ?? Day(iso: String(now.prefix(10))) ?? Day(ordinal: 0)
+        try settleVATOnReceipts(db, invoiceIDs: invoiceIDs, cause: .removal, on: day, today: day,
+                                journal: posting?.vatJournal ?? ("OD", "Opérations diverses"), now: now)
     }
 
     /// The lettering of entry lines for the FEC. Invoices and the payments

@@ -321,6 +321,12 @@ public struct AccountingSettings: Sendable, Hashable {
     public var bankJournalLabel: String = "Banque"
     /// Credited with a payment whose customer is not known yet (`471000`, compte d'attente).
     public var suspenseAccount: String = "471000"
+    /// VAT on receipts (services, unless the seller opted for VAT on debits): the account of each rate where
+    /// invoicing puts the VAT until the customer pays ("TVA collectée en attente"), and the journal of the
+    /// entries that move it to the output VAT account at each payment (`OD`, `Opérations diverses`).
+    public var pendingVATAccounts: [Percentage: String] = AccountingSettings.standardPendingVATAccounts
+    public var vatJournalCode: String = "OD"
+    public var vatJournalLabel: String = "Opérations diverses"
 
     public init(journalCode: String = "VT", journalLabel: String = "Ventes", customerAccount: String = "411000",
                 defaultRevenueAccount: String = "706000", outputVATAccounts: [Percentage: String] = AccountingSettings.standardVATAccounts) {
@@ -335,6 +341,12 @@ public struct AccountingSettings: Sendable, Hashable {
     public static let standardVATAccounts: [Percentage: String] = [
         Percentage(whole: 20): "445711", Percentage(whole: 10): "445712",
         Percentage(tenThousandths: 55_000): "445713", Percentage(tenThousandths: 21_000): "445714",
+    ]
+
+    /// 445741 for 20 %, 445742 for 10 %, 445743 for 5.5 %, 445744 for 2.1 % (under 44574, "TVA collectée en attente").
+    public static let standardPendingVATAccounts: [Percentage: String] = [
+        Percentage(whole: 20): "445741", Percentage(whole: 10): "445742",
+        Percentage(tenThousandths: 55_000): "445743", Percentage(tenThousandths: 21_000): "445744",
     ]
 
     public static let standard = AccountingSettings()

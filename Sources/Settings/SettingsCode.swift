@@ -36,6 +36,7 @@ public enum SettingsCode {
     public static let settingsFileNotFound = "E0541"
     public static let missingVATAccount = "E0542"
     public static let unknownCustomer = "E0543"
+    public static let missingPendingVATAccount = "E0544"
 
     public static let missingNumberSeries = "W0501"
     public static let indexGap = "W0502"
@@ -80,6 +81,7 @@ public enum SettingsCode {
         settingsFileNotFound,
         missingVATAccount,
         unknownCustomer,
+        missingPendingVATAccount,
         missingNumberSeries,
         indexGap,
         unusualIndemnity,

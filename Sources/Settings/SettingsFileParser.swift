@@ -55,7 +55,8 @@ struct SettingsFileParser {
                           "index_series", "smtp", "accounting", "reminders", "limits", "platform"]
     static let limitKeys = ["max_line_ht", "max_document_ttc"]
     static let accountingKeys = ["journal", "journal_label", "customer_account", "default_revenue_account", "output_vat_accounts",
-                                 "bank_account", "bank_journal", "bank_journal_label", "suspense_account"]
+                                 "bank_account", "bank_journal", "bank_journal_label", "suspense_account",
+                                 "pending_vat_accounts", "vat_journal", "vat_journal_label"]
     static let reminderKeys = ["courtesy_days_before", "after_due_days", "finance_email", "courtesy_subject", "courtesy_body",
                                "reminder_subject", "reminder_body", "clients"]
     static let reminderClientKeys = ["code", "courtesy_days_before", "after_due_days", "enabled"]
@@ -514,6 +515,16 @@ struct SettingsFileParser {
             }
         }
         if let label = reader.text(f, "bank_journal_label", required: false) { settings.bankJournalLabel = label }
+        if let journal = reader.text(f, "vat_journal", required: false), let node = reader.valueNode(f, "vat_journal") {
+            if journal.count <= 10, !journal.isEmpty, journal.allSatisfy(\.isASCIIAlphanumeric) {
+                settings.vatJournalCode = journal
+            } else {
+                reader.error(SettingsCode.invalidCode, "invalid journal code `\(journal)`", at: reader.range(node),
+                             help: "a journal code is a few letters or digits, e.g. `OD`")
+                broken = true
+            }
+        }
+        if let label = reader.text(f, "vat_journal_label", required: false) { settings.vatJournalLabel = label }
         if let account = generalAccount("default_revenue_account", classPrefix: "7", example: "706000") {
             settings.defaultRevenueAccount = account
         }
@@ -541,6 +552,33 @@ struct SettingsFileParser {
                 if let rate, let account { accounts[rate] = account } else { broken = true }
             }
             settings.outputVATAccounts = accounts
+        }
+        if let items = reader.list(f, "pending_vat_accounts", required: false) {
+            var accounts: [Percentage: String] = [:]
+            for item in items {
+                guard let e = entry(item, section: "pending_vat_accounts", noun: "pending VAT account", known: Self.vatAccountKeys) else {
+                    broken = true
+                    continue
+                }
+                let rate = reader.percentage(e, "rate")
+                let account = reader.text(e, "account")
+                if let r = rate, !Self.frenchVATRates.contains(r) || r == .zero, let node = reader.valueNode(e, "rate") {
+                    reader.error(SettingsCode.invalidVATRate, "invalid vat rate `\(r)` for a pending VAT account", at: reader.range(node),
+                                 help: "french vat rates with a tax to post are 20, 10, 5.5 and 2.1 (percent)")
+                    broken = true
+                    continue
+                }
+                // The pending account must differ from the output one, or a payment's move would post nothing.
+                if let a = account, let node = reader.valueNode(e, "account"),
+                   !Self.isGeneralAccount(a, prefix: "4457") || settings.outputVATAccounts.values.contains(a) {
+                    reader.error(SettingsCode.invalidAccount, "invalid pending VAT account `\(a)`", at: reader.range(node),
+                                 help: "a pending VAT account (VAT on receipts) starts with `4457` and is not an output VAT account, e.g. `445741`")
+                    broken = true
+                    continue
+                }
+                if let rate, let account { accounts[rate] = account } else { broken = true }
+            }
+            settings.pendingVATAccounts = accounts
         }
         return broken ? nil : settings
     }

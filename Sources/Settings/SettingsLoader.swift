@@ -177,6 +177,18 @@ struct Merger {
                                       help: "add `- rate: \(type.vatRate)` with its `account` (e.g. 44571x) under `accounting: output_vat_accounts:`"))
         }
 
+        // VAT on receipts: every rate a service is billed at needs its pending account, or its invoices cannot be posted.
+        if seller?.vatOnDebits == false {
+            for (type, origin, _) in revenueEntries where type.nature == .services && type.vatRate != .zero
+                && accounting.pendingVATAccounts[type.vatRate] == nil {
+                let at = accountingEntry?.1 ?? origin
+                diagnostics.append(.error(SettingsCode.missingPendingVATAccount,
+                                          "no pending VAT account for \(type.vatRate) %, the rate of service `\(type.code)` (VAT on receipts)",
+                                          file: at.file, range: at.range,
+                                          help: "add `- rate: \(type.vatRate)` with its `account` (e.g. 44574x) under `accounting: pending_vat_accounts:`, or set `seller: vat_on_debits: true`"))
+            }
+        }
+
         for type in DocumentKind.allCases where !series.contains(where: { $0.documentType == type }) {
             let name = type == .invoice ? "invoices" : "credit notes"
             diagnostics.append(.warning(SettingsCode.missingNumberSeries, "no number series for \(name)", file: firstFile,

@@ -26,6 +26,14 @@ extension WebApp {
         "every e-mail of the month sent": (
             "Tous les courriels du mois envoyés",
             "Corrigez l'adresse du client dans les paramètres, puis relancez les courriels en échec.", .mail),
+        "VAT on receipts pending equals the VAT of what is unpaid": (
+            "TVA sur les encaissements : la TVA en attente égale celle des factures impayées",
+            "Passez les écritures manquantes (elles portent la TVA des règlements) ; un écart qui reste se signale au commissaire aux comptes.",
+            .entries),
+        "every document of the month delivered to the accredited platform": (
+            "Tous les documents du mois remis à la plateforme agréée",
+            "Soumettez les documents en attente à la plateforme (ardoise platform submit --all) ; corrigez la cause d'un échec puis relancez-le. "
+                + "Une facture rejetée ou refusée s'annule par un avoir et s'émet à nouveau corrigée (motifs sur la page de la facture).", nil),
     ]
 
     /// What the closing screen offers to do about a failed check, as buttons of the app.

@@ -40,6 +40,11 @@ extension French {
         (#"^(\d+) entries of the month record no issued document$"#, "$1 écritures du mois ne portent aucun document émis"),
         (#"^(\S+): pending$"#, "$1 : en attente"),
         (#"^(\S+): failed$"#, "$1 : en échec"),
+        (#"^(\S+): not queued$"#, "$1 : jamais confié à la plateforme agréée"),
+        (#"^(\S+): rejected$"#, "$1 : rejeté par la plateforme agréée"),
+        (#"^(\S+): refused$"#, "$1 : refusé par l'acheteur"),
+        (#"^(\S+): balance ([-\d.]+), VAT of the unpaid part of issued service invoices ([-\d.]+)$"#,
+         "compte $1 : solde $2, TVA de la part impayée des factures de services émises $3"),
     ]
 
     /// A closing detail in French; a revenue item (`CLIENT SITE CAT: AMOUNT TTC, reason`) gets its reason translated.

@@ -43,6 +43,8 @@ extension WebApp {
         "numbering gapless and chronological": "la numérotation a une rupture",
         "entries balanced and equal to the documents": "des écritures manquent ou diffèrent des documents",
         "every e-mail of the month sent": "des courriels du mois ne sont pas partis",
+        "VAT on receipts pending equals the VAT of what is unpaid": "la TVA en attente ne correspond pas aux factures impayées",
+        "every document of the month delivered to the accredited platform": "des documents du mois ne sont pas remis à la plateforme agréée",
     ]
 
     func work(of user: Identity) throws -> [WorkItem] {

@@ -29,8 +29,12 @@ public struct EntriesExport: Sendable {
 extension Workspace {
     /// Posts the sales entries of issued documents that have none (ledgers
     /// issued before the journal existed). Idempotent; the daily run calls it.
-    public func postMissingEntries(ledger: Ledger, actor: String) throws -> Int {
-        try ledger.postMissingEntries(posting: settings.salesPosting, actor: actor)
+    /// Then the VAT on receipts' moves that lag the payments (dated `today`, default the UTC day), counted with them.
+    public func postMissingEntries(ledger: Ledger, actor: String, today: Day? = nil) throws -> Int {
+        let posting = settings.salesPosting
+        let documents = try ledger.postMissingEntries(posting: posting, actor: actor)
+        let day = today ?? Day(iso: String(Ledger.timestamp().prefix(10))) ?? Day(ordinal: 0)
+        return documents + (try ledger.postMissingVATMoves(journal: posting.vatJournal, today: day, actor: actor))
     }
 
     /// The entries dated within `period` as a FEC or CSV file. The FEC's name

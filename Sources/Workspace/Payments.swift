@@ -108,9 +108,11 @@ public struct Receivables: Sendable {
 extension Settings {
     /// The bank journal and accounts of payments.
     public var bankPosting: BankPosting {
-        BankPosting(bankAccount: accounting.bankAccount, journal: accounting.bankJournalCode, journalLabel: accounting.bankJournalLabel,
-                    customerAccount: accounting.customerAccount, suspenseAccount: accounting.suspenseAccount,
-                    customers: salesPosting.customers)
+        var posting = BankPosting(bankAccount: accounting.bankAccount, journal: accounting.bankJournalCode,
+                                  journalLabel: accounting.bankJournalLabel, customerAccount: accounting.customerAccount,
+                                  suspenseAccount: accounting.suspenseAccount, customers: salesPosting.customers)
+        posting.vatJournal = (accounting.vatJournalCode, accounting.vatJournalLabel)
+        return posting
     }
 
     /// Normalized legal name → customer code (clients and payers): how a debtor is recognised. A name two
@@ -154,12 +156,14 @@ extension Workspace {
         return try ledger.matchPayment(id: id, invoiceIDs: ids, posting: settings.bankPosting, actor: actor, today: today)
     }
 
-    public func unmatchPayment(id: Int64, invoices: [String], ledger: Ledger, actor: String) throws -> Int {
+    /// `today`: the day the VAT on receipts of the removed allocations goes back to pending (default: today in UTC).
+    public func unmatchPayment(id: Int64, invoices: [String], ledger: Ledger, actor: String, today: Day? = nil) throws -> Int {
         let ids = try invoices.map { text -> Int64 in
             guard let i = try ledger.invoice(idOrNumber: text)?.invoice.id else { throw InvoiceError.noInvoice(text) }
             return i
         }
-        return try ledger.unmatchPayment(id: id, invoiceIDs: ids.isEmpty ? nil : ids, actor: actor)
+        return try ledger.unmatchPayment(id: id, invoiceIDs: ids.isEmpty ? nil : ids, actor: actor, posting: settings.bankPosting,
+                                         today: today)
     }
 
     public func receivables(ledger: Ledger, asOf: Day) throws -> Receivables {

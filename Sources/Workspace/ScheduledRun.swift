@@ -99,7 +99,7 @@ public struct ScheduledRun {
 
         // 0. Documents issued before the sales journal existed get their entries (once).
         do {
-            let posted = try workspace.postMissingEntries(ledger: ledger, actor: actor)
+            let posted = try workspace.postMissingEntries(ledger: ledger, actor: actor, today: day)
             if posted > 0 { logger.notice("posted the entries of documents issued before the sales journal", metadata: ["documents": "\(posted)"]) }
         } catch {
             report.stepFailures.append("entries: \(error)")

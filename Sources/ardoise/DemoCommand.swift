@@ -46,6 +46,18 @@ struct DemoCommand: ParsableCommand {
                 var start = clock.now
                 let summary = try DemoWorkspace.write(to: folder, sites: options.sites, clients: options.clients, month: options.month.text, seed: options.seed)
                 emit("generated \(summary.clients) clients, \(summary.sites) sites, \(summary.contracts) contracts in \(seconds(clock.now - start))\n")
+                // The accredited platform: the repository's test platform, when the checkout and its `.venv` are here.
+                let platform: DemoPlatform?
+                switch DemoPlatform.start() {
+                case .success(let p):
+                    try p.configure(folder)
+                    platform = p
+                    emit("platform: the repository's test platform on 127.0.0.1:\(p.port) (`\(DemoPlatform.script)`), `transmission: both`\n")
+                case .failure(let why):
+                    platform = nil
+                    emit("platform: not shown: \(why.reason)\n")
+                }
+                defer { platform?.stop() }
                 let workspace = try Workspace.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
                 let ledger = try workspace.openLedger(creating: true, actor: "demo")
                 start = clock.now
@@ -86,6 +98,9 @@ struct DemoCommand: ParsableCommand {
                 let due = try engine.generateDue(on: closingDay)
                 let dueNumbers = try engine.validate(ids: try ledger.invoices(status: .proforma).compactMap(\.id), on: closingDay)
                 emit("the run of \(closingDay): \(due.created.count) documents of the periods ending then (weeks), \(dueNumbers.count) validated\n")
+
+                // Every issued document handed to the platform once, its status read back, before the month closes.
+                if platform != nil { emit(try DemoPlatform.submitAndPoll(workspace, ledger: ledger, what: "invoices and credit notes")) }
 
                 // The month's books: the sales journal as a FEC, then the closing.
                 let fec = try workspace.exportEntries(ledger: ledger, period: month, format: .fec)
@@ -132,6 +147,15 @@ struct DemoCommand: ParsableCommand {
                     emit(try result.get().text)
                 }
                 emit("bank statement: `ardoise payments import \(DisplayPath.of(statement))`; `ardoise receivables --as-of \(statementDay)`\n")
+                if platform != nil {
+                    // Encaissée for each payment allocated, then the B2C e-reporting of the month's register sales.
+                    emit(try DemoPlatform.submitAndPoll(workspace, ledger: ledger, what: "Encaissée of the statement's payments"))
+                    let reported = try workspace.eReport(period: month, today: statementDay, ledger: ledger, actor: "demo")
+                    emit("e-reporting: \(reported.queued.count) periods of \(options.month.text)'s register sales queued (\(reported.queued.joined(separator: ", "))), "
+                         + "\(reported.submission.summary)\n")
+                    _ = try workspace.pollPlatform(ledger: ledger)
+                    emit("platform flows by state: \(try DemoPlatform.statuses(ledger)) (`ardoise platform status`)\n")
+                }
                 emit("next: `cd \(DisplayPath.of(folder.path))`, create a user (`ardoise users add NAME --name N --admin --password-stdin`) "
                      + "and `ardoise serve --date \(closingDay)`: the month in the web app\n")
                 return report.failures.isEmpty && closing.closed ? 0 : 1

@@ -48,7 +48,7 @@ struct EntriesCommand: ParsableCommand {
             try Outcome.run {
                 let workspace = try Workspace.open(configPath: global.config)
                 let ledger = try workspace.openLedger()
-                let posted = try workspace.postMissingEntries(ledger: ledger, actor: global.who)
+                let posted = try workspace.postMissingEntries(ledger: ledger, actor: global.who, today: try global.today())
                 emit("\(posted) document\(posted == 1 ? "" : "s") posted to the sales journal\n")
                 return 0
             }

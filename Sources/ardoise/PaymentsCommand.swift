@@ -79,7 +79,8 @@ struct PaymentsCommand: ParsableCommand {
             try Outcome.run {
                 let workspace = try Workspace.open(configPath: global.config)
                 let ledger = try workspace.openLedger()
-                let n = try workspace.unmatchPayment(id: payment, invoices: invoices, ledger: ledger, actor: global.who)
+                let n = try workspace.unmatchPayment(id: payment, invoices: invoices, ledger: ledger, actor: global.who,
+                                                     today: try global.today())
                 emit("payment \(payment): \(n) allocation\(n == 1 ? "" : "s") removed\n")
                 return 0
             }

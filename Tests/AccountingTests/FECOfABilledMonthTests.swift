@@ -107,4 +107,51 @@ import Workspace
             #expect(rows.allSatisfy { $0.fields["DateLet"] == "20261120" })
         }
     }
+
+    /// VAT on receipts in the books: each payment of a service invoice moves its VAT share from the pending
+    /// account (44574x) to the output VAT account (44571x) in the OD journal; the FEC carries those entries
+    /// (ISO 8859-15), and the closing check finds the pending balance equal to the VAT of what is unpaid.
+    @Test func paymentsMoveVATOnReceiptsAndTheFECAndTheClosingFollow() throws {
+        let (workspace, ledger) = try FECOfABilledMonth.billedMonth()
+        var names: [String: String] = [:]
+        for c in workspace.settings.clients {
+            names[c.code] = c.legalName
+            for p in c.payers { names[p.code] = p.legalName }
+        }
+        let pendingBefore = try ledger.pendingVATBalances(asOf: try #require(Day(iso: "2026-11-19")))
+        #expect(pendingBefore.contains { $0.account.hasPrefix("44574") && $0.balance.cents > 0 }, "the month's services put VAT pending")
+        let day = try #require(Day(iso: "2026-11-20"))
+        let credits = Camt053Writer.demoCredits(invoices: try ledger.openInvoices(), names: names, bookedOn: day)
+        let file = Repository.temporaryDirectory("fec-vat-receipts").appendingPathComponent("releve.xml")
+        try Camt053Writer.xml(messageID: "S", created: day, account: workspace.settings.seller.iban, opening: .zero, credits: credits)
+            .write(to: file, atomically: true, encoding: .utf8)
+        _ = try workspace.importPayments(files: [file.path], ledger: ledger, actor: "test", today: day).first?.result.get()
+        let november = try #require(Period(parsing: "2026-11"))
+        let export = try workspace.exportEntries(ledger: ledger, period: november, format: .fec)
+        let check = FECChecker(text: export.text, firstDay: "20261101", lastDay: "20261130")
+        #expect(check.problems.isEmpty, "\(check.problems.prefix(10))")
+        let od = check.rows.filter { $0.fields["JournalCode"] == "OD" }
+        #expect(!od.isEmpty)
+        // Each move debits a pending account and credits an output VAT account by the same amount.
+        #expect(od.filter { ($0.fields["CompteNum"] ?? "").hasPrefix("44574") }.allSatisfy { $0.debitCents > 0 })
+        #expect(od.filter { ($0.fields["CompteNum"] ?? "").hasPrefix("44571") }.allSatisfy { $0.creditCents > 0 })
+        #expect(od.reduce(0) { $0 + $1.debitCents - $1.creditCents } == 0)
+        // A fully paid invoice has nothing pending: its sales entry's pending VAT equals its moves.
+        let paid = try ledger.openInvoices(includePaid: true).filter { $0.balance == .zero && $0.paid.cents > 0 && $0.credited == .zero }
+        #expect(!paid.isEmpty)
+        for invoice in paid {
+            let put = check.rows.filter { $0.fields["PieceRef"] == invoice.number && $0.fields["JournalCode"] == "VT"
+                && ($0.fields["CompteNum"] ?? "").hasPrefix("44574") }.reduce(0) { $0 + $1.creditCents - $1.debitCents }
+            let moved = od.filter { $0.fields["PieceRef"] == invoice.number && ($0.fields["CompteNum"] ?? "").hasPrefix("44574") }
+                .reduce(0) { $0 + $1.debitCents - $1.creditCents }
+            #expect(put == moved, "\(invoice.number)")
+        }
+        // The FEC's bytes are ISO 8859-15: `é` of "TVA collectée en attente" is one byte, 0xE9.
+        let label = Array("TVA collect".utf8) + [0xE9] + Array("e en attente".utf8)
+        #expect(export.bytes.count > label.count && (0...(export.bytes.count - label.count)).contains { Array(export.bytes[$0..<($0 + label.count)]) == label })
+        let engine = try workspace.engine(ledger: ledger, today: try #require(Day(iso: "2026-12-02")), actor: "test")
+        let report = try engine.closingReport(month: november, today: try #require(Day(iso: "2026-12-02")))
+        let vat = try #require(report.checks.first { $0.name.hasPrefix("VAT on receipts") })
+        #expect(vat.passed, "\(vat.details)")
+    }
 }

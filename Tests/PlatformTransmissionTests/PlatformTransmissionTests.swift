@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import BillingModel
 import Ledger
 import PlatformTransmission
@@ -295,6 +298,32 @@ struct PlatformWorkspace {
         #expect(try ws.ledger().outbox().isEmpty, "no e-mail with `transmission: platform`")
     }
 
+    @Test func aMonthIsNotClosedWithDocumentsThePlatformDoesNotHold() throws {
+        let ws = try PlatformWorkspace()
+        let numbers = try ws.issuedNumbers()
+        let check = "every document of the month delivered to the accredited platform"
+        // Nothing submitted yet: every document of November is listed, with what to do.
+        let before = try ws.run("close", "2026-11", "--dry-run", "--date", "2026-12-02")
+        #expect(before.status == 1 && before.stdout.contains("FAIL \(check)\n"), "\(before)")
+        #expect(before.stdout.contains("       \(numbers[0]): pending\n") && before.stdout.contains("ardoise platform submit --all"), "\(before)")
+        // Submitted, one rejected by the platform: only that one holds the closing, and the remedy says to credit it.
+        try ws.platform.reject(numbers[2], code: "InvalidSchema", message: "BR-FR-12 : SIREN inconnu")
+        #expect(try ws.run("platform", "submit").status == 0)
+        #expect(try ws.run("platform", "poll").status == 1)
+        let rejected = try ws.run("close", "2026-11", "--dry-run", "--date", "2026-12-02")
+        let section = rejected.stdout.components(separatedBy: "FAIL \(check)\n").dropFirst().first ?? ""
+        let details = section.split(separator: "\n").prefix { $0.hasPrefix("       ") && !$0.hasPrefix("       to do:") }
+        #expect(details == ["       \(numbers[2]): rejected"], "\(rejected)")
+        #expect(section.contains("ardoise credit NUMBER"), "\(rejected)")
+        // Cancelled by a credit note, which is itself submitted: the check passes.
+        #expect(try ws.run("credit", numbers[2], "--reason", "rejetée par la plateforme", "--date", "2026-11-02").status == 0)
+        let pendingNote = try ws.run("close", "2026-11", "--dry-run", "--date", "2026-12-02")
+        #expect(pendingNote.stdout.contains("FAIL \(check)") && pendingNote.stdout.contains("AV-"), "the credit note is not on the platform yet: \(pendingNote)")
+        #expect(try ws.run("platform", "submit").status == 0)
+        let after = try ws.run("close", "2026-11", "--dry-run", "--date", "2026-12-02")
+        #expect(after.stdout.contains("ok   \(check)\n"), "\(after)")
+    }
+
     @Test func theSecretIsReadFromTheEnvironmentAndNeverPrinted() throws {
         let ws = try PlatformWorkspace()
         let missing = try Executable.run(["platform", "submit"], in: ws.dir)
@@ -344,5 +373,148 @@ struct PlatformWorkspace {
         }
         print("platform kill campaign: \(trials) trials, \(killedMidway) killed mid-submission, \(interrupted) claims left by a killed sender "
               + "taken again, \(lostAnswers) answers lost and recognised (AlreadyExistingFlow); every document held once")
+    }
+}
+
+/// `ardoise demo run` from a checkout (its `.venv` and the test platform there): the example month handed to the
+/// repository's test platform end to end: every document once, its status back, Encaissée for each payment of the
+/// statement, one e-reporting per ten days of register sales.
+@Suite(.serialized) struct DemoRunShowsThePlatform {
+    @Test func theExampleMonthReachesThePlatformOnceAndItsStatusesComeBack() throws {
+        let root = Repository.temporaryDirectory("demo-platform")
+        let files = FileManager.default
+        try files.createSymbolicLink(at: root.appendingPathComponent(".venv"), withDestinationURL: Repository.root.appendingPathComponent(".venv"))
+        let resources = root.appendingPathComponent("Tests/PlatformTransmissionTests/Resources")
+        try files.createDirectory(at: resources, withIntermediateDirectories: true)
+        try files.createSymbolicLink(at: resources.appendingPathComponent("test_platform.py"), withDestinationURL: TestPlatform.script)
+        let run = try Executable.run(["demo", "run", "--out", "ws", "--sites", "2", "--clients", "6"], in: root)
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdout.contains("platform: the repository's test platform on 127.0.0.1:"), "\(run)")
+        let ledger = try Ledger(path: root.appendingPathComponent("ws/ardoise.sqlite").path)
+        let issued = try ledger.invoices(status: .issued)
+        #expect(run.stdout.contains("platform: \(issued.count) submitted, 0 to retry, 0 failed (invoices and credit notes)"), "\(run)")
+        // Every document once, its Déposée read back; an Encaissée for each allocation of the statement, each acknowledged.
+        let flows = try ledger.platformFlows()
+        let documents = flows.filter { $0.flow.kind == .invoice }
+        #expect(documents.map(\.flow.trackingId).sorted() == issued.compactMap(\.number).sorted())
+        #expect(documents.allSatisfy { $0.flow.status == .submitted && $0.flow.lifecycle == .deposited }, "\(documents.map(\.flow.state))")
+        let allocations = try ledger.payments().flatMap(\.allocations)
+        #expect(!allocations.isEmpty)
+        let collected = flows.filter { $0.flow.kind == .collected }
+        #expect(collected.count == allocations.count && collected.allSatisfy { $0.flow.status == .submitted && $0.flow.ackStatus == "Ok" })
+        #expect(run.stdout.contains("platform: \(allocations.count) submitted, 0 to retry, 0 failed (Encaissée of the statement's payments)"), "\(run)")
+        // One e-reporting per ten days of October's register sales.
+        #expect(run.stdout.contains("e-reporting: 3 periods of 2026-10's register sales queued (2026-10-01..2026-10-10, 2026-10-11..2026-10-20, "
+                                    + "2026-10-21..2026-10-31), 3 submitted, 0 to retry, 0 failed"), "\(run)")
+        #expect(try ledger.eReports().count == 3)
+        // The month closed with the platform check passing.
+        #expect(run.stdout.contains("  ok   every document of the month delivered to the accredited platform\n"), "\(run)")
+        #expect(run.stdout.contains("closed 2026-10"), "\(run)")
+    }
+}
+
+/// An element of a parsed XML file: its namespace, local name, attributes, text and children, in order.
+final class XMLNode {
+    let namespace: String, name: String, attributes: [String: String]
+    var text = ""
+    var children: [XMLNode] = []
+    init(namespace: String, name: String, attributes: [String: String]) {
+        self.namespace = namespace
+        self.name = name
+        self.attributes = attributes
+    }
+
+    func child(_ name: String) -> XMLNode? { children.first { $0.name == name } }
+    func path(_ names: String...) -> XMLNode? { names.reduce(Optional(self)) { $0?.child($1) } }
+
+    /// Parses `bytes` with namespaces; nil when they are not well-formed XML.
+    static func parse(_ bytes: [UInt8]) -> XMLNode? {
+        final class Builder: NSObject, XMLParserDelegate {
+            var stack: [XMLNode] = []
+            var root: XMLNode?
+            func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                        attributes: [String: String] = [:]) {
+                let node = XMLNode(namespace: namespaceURI ?? "", name: name, attributes: attributes)
+                stack.last?.children.append(node)
+                if root == nil { root = node }
+                stack.append(node)
+            }
+            func parser(_ parser: XMLParser, foundCharacters string: String) { stack.last?.text += string }
+            func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) { stack.removeLast() }
+        }
+        let builder = Builder()
+        let parser = XMLParser(data: Data(bytes))
+        parser.shouldProcessNamespaces = true
+        parser.delegate = builder
+        return parser.parse() ? builder.root : nil
+    }
+}
+
+/// No published schema of the CDAR life-cycle message (D22B) nor of the e-reporting flux is available here (neither in
+/// the pinned Python packages nor in the tool library): the fields the reference defines are checked one by one.
+@Suite struct PlatformMessagesHaveTheReferencesFields {
+    static let rsm = "urn:un:unece:uncefact:data:standard:CrossDomainAcknowledgementAndResponse:100"
+    static let ram = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+
+    @Test(arguments: [Int64(12_345), -12_345]) func theEncaisseeIsACDARNamingTheInvoiceTheStatusAndTheAmount(cents: Int64) throws {
+        let message = LifecycleMessage(id: cents > 0 ? "ENC-7" : "ANN-7", invoiceNumber: "FA-2026-000012", invoiceIssueDate: "2026-11-02",
+                                       statusCode: "212", statusName: "Encaissée", amountCents: cents, sellerSIREN: "812457638",
+                                       issuedAt: "20261120093000")
+        let root = try #require(XMLNode.parse(message.xml), "well-formed")
+        #expect(root.namespace == Self.rsm && root.name == "CrossDomainAcknowledgementAndResponse")
+        // The three parts, in the order of the D22B message, each in its namespace.
+        #expect(root.children.map(\.name) == ["ExchangedDocumentContext", "ExchangedDocument", "AcknowledgementDocument"])
+        #expect(root.children.allSatisfy { $0.namespace == Self.rsm })
+        #expect(root.path("ExchangedDocumentContext", "GuidelineSpecifiedDocumentContextParameter", "ID")?.text.isEmpty == false)
+        let document = try #require(root.child("ExchangedDocument"))
+        #expect(document.child("ID")?.text == message.id && document.child("ID")?.namespace == Self.ram)
+        let stamp = try #require(document.path("IssueDateTime", "DateTimeString"))
+        #expect(stamp.attributes["format"] == "204" && stamp.text.count == 14 && stamp.text.allSatisfy(\.isNumber))
+        #expect(document.path("SenderTradeParty", "GlobalID")?.text == "812457638")
+        #expect(document.path("SenderTradeParty", "GlobalID")?.attributes["schemeID"] == "0002")
+        let ack = try #require(root.child("AcknowledgementDocument"))
+        #expect(ack.child("TypeCode")?.text == "305")
+        let reference = try #require(ack.child("ReferenceReferencedDocument"))
+        #expect(reference.child("IssuerAssignedID")?.text == "FA-2026-000012" && reference.child("TypeCode")?.text == "380")
+        let issued = try #require(reference.path("FormattedIssueDateTime", "DateTimeString"))
+        #expect(issued.attributes["format"] == "102" && issued.text == "20261102")
+        #expect(reference.child("ProcessConditionCode")?.text == "212" && reference.child("ProcessCondition")?.text == "Encaissée")
+        let characteristic = try #require(reference.path("SpecifiedDocumentStatus", "SpecifiedDocumentCharacteristic"))
+        #expect(characteristic.child("TypeCode")?.text == "MEN")
+        let amount = try #require(characteristic.child("ValueAmount"))
+        #expect(amount.attributes["currencyID"] == "EUR" && amount.text == (cents > 0 ? "123.45" : "-123.45"))
+        // What Ardoise reads back from a message is what it wrote.
+        let read = try #require(LifecycleMessage.read(message.xml))
+        #expect(read.invoiceNumber == "FA-2026-000012" && read.statusCode == "212" && read.amountCents == cents)
+    }
+
+    @Test func theEReportingFileGivesNetVATAndCategoryPerDayAndRateAndThePayments() throws {
+        let ws = try PlatformWorkspace()
+        #expect(try ws.run("ereporting", "--period", "2026-10").status == 0)
+        let reports = try ws.ledger().eReports()
+        #expect(reports.count == 3)
+        let rates: Set<String> = ["20.00", "10.00", "5.50", "2.10", "0.00"]
+        for r in reports {
+            let root = try #require(XMLNode.parse([UInt8](r.content)), "\(r.trackingId) well-formed")
+            #expect(root.name == "EReporting" && root.attributes["currency"] == "EUR")
+            #expect(root.attributes["seller"]?.count == 9 && root.attributes["seller"]?.allSatisfy(\.isNumber) == true)
+            let start = try #require(root.attributes["start"]), end = try #require(root.attributes["end"])
+            #expect("\(start)..\(end)" == r.period)
+            let transactions = try #require(root.child("AggregatedCustomerTransactionReport")).children
+            let payments = try #require(root.child("AggregatedCustomerPaymentReport")).children
+            #expect(!transactions.isEmpty && transactions.count == payments.count)
+            var keys = Set<String>()
+            for (t, p) in zip(transactions, payments) {
+                let day = try #require(t.attributes["date"]), rate = try #require(t.attributes["vatRate"])
+                #expect(day >= start && day <= end && rates.contains(rate), "\(t.attributes)")
+                #expect(keys.insert("\(day) \(rate)").inserted, "one row per day and rate")
+                // Operation category: services (TPS1), as the reference's goods/services/both.
+                #expect(t.attributes["category"] == "TPS1")
+                let net = try #require(t.attributes["net"].flatMap { Money($0) }), vat = try #require(t.attributes["vat"].flatMap { Money($0) })
+                let total = try #require(t.attributes["total"].flatMap { Money($0) })
+                #expect(net + vat == total, "net + VAT = TTC on \(day) at \(rate)")
+                #expect(p.attributes["date"] == day && p.attributes["vatRate"] == rate && p.attributes["amount"].flatMap { Money($0) } == total)
+            }
+        }
     }
 }

@@ -37,6 +37,10 @@ import TestSupport
         ("series FA: FA-2026-000004 where number 3 was expected", "série FA : FA-2026-000004 là où le numéro 3 était attendu"),
         ("FA-2026-000001 has no journal entry", "FA-2026-000001 n'a pas d'écriture au journal"),
         ("FA-2026-000002: pending", "FA-2026-000002 : en attente"),
+        ("FA-2026-000007: not queued", "FA-2026-000007 : jamais confié à la plateforme agréée"),
+        ("FA-2026-000008: rejected", "FA-2026-000008 : rejeté par la plateforme agréée"),
+        ("445742: balance 84.00, VAT of the unpaid part of issued service invoices 59.52",
+         "compte 445742 : solde 84.00, TVA de la part impayée des factures de services émises 59.52"),
     ]) func closingDetailsInFrench(english: String, french: String) {
         #expect(French.closingDetail(english) == french)
     }
