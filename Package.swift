@@ -5,7 +5,7 @@ import PackageDescription
 //   BillingModel, Diagnostics       the vocabulary (money, VAT rates, days, periods) and diagnostics as values
 //   ContractLanguage                the contract language: imports neither storage nor YAML
 //   Settings (YAML), Accounting, Documents (PDF, CII), MailDispatch (SMTP), Spreadsheets (XLSX)
-//   Ledger (SQLite)
+//   Ledger (SQLite; PostgreSQL beside it)
 //   PlatformTransmission            the accredited e-invoicing platform's flow API (libcurl)
 //   Imports, BillingEngine, Dashboards, ControlExports, Demo
 //   Workspace                       a command's configuration, settings, contracts and ledger together
@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Money, VAT rates, days, periods, payment terms. Depends on nothing.
@@ -40,10 +41,12 @@ let package = Package(
         .target(name: "Accounting", dependencies: ["BillingModel"]),
         // Master data from YAML (seller, clients, revenue types, indices).
         .target(name: "Settings", dependencies: ["BillingModel", "Diagnostics", "Yams"]),
-        // The SQLite ledger: imported files, tickets, quarantine, orders, invoices.
+        // The ledger: imported files, tickets, quarantine, orders, invoices. SQLite (GRDB) today; PostgreSQL's schema,
+        // migrations and connection beside it (postgres-nio, imported by no other module).
         .target(name: "Ledger", dependencies: [
             "BillingModel", "Diagnostics", "Accounting", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         // Importers of register files and event orders into the ledger.
         .target(name: "Imports", dependencies: [

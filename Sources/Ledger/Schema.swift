@@ -434,6 +434,7 @@ enum Schema {
         Ledger.registerAuditParameters(&migrator)
         LineBasisMigration.register(&migrator)
         registerVATOnReceipts(&migrator)
+        GuaranteeGaps.register(&migrator)
         return migrator
     }
 }

@@ -73,7 +73,7 @@ import TestSupport
         // Tampering with an issued line (the frozen-row triggers dropped, as an attacker with the file would).
         let ledger = try ws.ledger()
         try ledger.pool.write { db in
-            try db.execute(sql: "DROP TRIGGER invoice_line_frozen_update")
+            try db.execute(sql: "DROP TRIGGER invoice_line_frozen_update; DROP TRIGGER invoice_line_frozen_target")
             try db.execute(sql: """
                 UPDATE invoice_line SET label = label || ' (modifié)'
                 WHERE invoice_id = (SELECT MIN(id) FROM invoice WHERE status = 'issued') AND position = 1

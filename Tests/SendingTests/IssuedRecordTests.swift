@@ -138,7 +138,7 @@ import Workspace
 
         // Someone with the database file drops the trigger and rewrites a line.
         try m.ledger.pool.write { db in
-            try db.execute(sql: "DROP TRIGGER invoice_line_frozen_update")
+            try db.execute(sql: "DROP TRIGGER invoice_line_frozen_update; DROP TRIGGER invoice_line_frozen_target")
             try db.execute(sql: "UPDATE invoice_line SET label = 'Remise exceptionnelle' WHERE invoice_id = ? AND position = 1",
                            arguments: [victim.id])
         }
