@@ -40,11 +40,23 @@ enum GuaranteeGaps {
           WHEN (SELECT status FROM invoice WHERE id = NEW.invoice_id) IS NOT 'proforma'
           BEGIN SELECT RAISE(ABORT, 'the site-days of an issued invoice never change'); END;
 
+        -- The number a series gave and no document has taken yet: kept by the series' own update, so that
+        -- checking an issue costs one key lookup whatever the size of the series (counting its issued
+        -- documents cost 2-4 ms per issue at 27,000 documents).
+        CREATE TABLE number_taken (
+          series TEXT PRIMARY KEY REFERENCES number_series(code),
+          sequence INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TRIGGER number_series_taken AFTER UPDATE OF last_number ON number_series
+          BEGIN INSERT OR REPLACE INTO number_taken (series, sequence) VALUES (NEW.code, NEW.last_number); END;
         CREATE TRIGGER invoice_issued_with_next_number BEFORE UPDATE OF status ON invoice
           WHEN NEW.status = 'issued' AND OLD.status = 'proforma'
-           AND (SELECT COUNT(*) FROM invoice WHERE series = NEW.series AND status = 'issued') + 1
-               IS NOT (SELECT last_number FROM number_series WHERE code = NEW.series)
+           AND NOT EXISTS (SELECT 1 FROM number_taken t JOIN number_series s ON s.code = t.series
+                           WHERE t.series = NEW.series AND t.sequence = s.last_number)
           BEGIN SELECT RAISE(ABORT, 'a document is issued with the next number of its series, taken in the same transaction'); END;
+        CREATE TRIGGER invoice_issued_takes_its_number AFTER UPDATE OF status ON invoice
+          WHEN NEW.status = 'issued' AND OLD.status = 'proforma'
+          BEGIN DELETE FROM number_taken WHERE series = NEW.series; END;
 
         CREATE TRIGGER invoice_no_replace BEFORE INSERT ON invoice
           WHEN EXISTS (SELECT 1 FROM invoice WHERE id = NEW.id)
@@ -74,5 +86,11 @@ enum GuaranteeGaps {
         CREATE TRIGGER payment_allocation_no_replace BEFORE INSERT ON payment_allocation
           WHEN EXISTS (SELECT 1 FROM payment_allocation WHERE id = NEW.id)
           BEGIN SELECT RAISE(ABORT, 'allocations are kept: an unmatch marks them removed'); END;
+        CREATE TRIGGER vat_pending_no_replace BEFORE INSERT ON vat_pending
+          WHEN EXISTS (SELECT 1 FROM vat_pending WHERE document_id = NEW.document_id AND rate = NEW.rate)
+          BEGIN SELECT RAISE(ABORT, 'pending VAT is recorded once, with its document'); END;
+        CREATE TRIGGER vat_receipt_move_no_replace BEFORE INSERT ON vat_receipt_move
+          WHEN EXISTS (SELECT 1 FROM vat_receipt_move WHERE id = NEW.id)
+          BEGIN SELECT RAISE(ABORT, 'VAT moves are append-only: a removal moves back'); END;
         """
 }

@@ -949,14 +949,22 @@ enum PostgresSchema {
                        when: "ardoise_invoice_status(NEW.invoice_id) IS DISTINCT FROM 'proforma'", frozenInvoice),
                 refuse("invoice_site_day_frozen_target", "BEFORE UPDATE", on: "invoice_site_day",
                        when: "ardoise_invoice_status(NEW.invoice_id) IS DISTINCT FROM 'proforma'", "the site-days of an issued invoice never change"),
+                // The number a series gave and no document has taken yet (one key lookup per issue, as on SQLite).
+                "CREATE TABLE number_taken (series TEXT PRIMARY KEY REFERENCES number_series(code), sequence BIGINT NOT NULL)",
+            ] + action("number_series_taken", "AFTER UPDATE OF last_number", on: "number_series", body: """
+                INSERT INTO number_taken (series, sequence) VALUES (NEW.code, NEW.last_number)
+                  ON CONFLICT (series) DO UPDATE SET sequence = EXCLUDED.sequence;
+                """) + [
                 """
                 CREATE FUNCTION ardoise_takes_next_number(series text) RETURNS boolean LANGUAGE sql STABLE AS $$
-                  SELECT (SELECT COUNT(*) FROM invoice i WHERE i.series = $1 AND i.status = 'issued') + 1
-                         IS NOT DISTINCT FROM (SELECT last_number FROM number_series WHERE code = $1) $$
+                  SELECT EXISTS (SELECT 1 FROM number_taken t JOIN number_series s ON s.code = t.series
+                                 WHERE t.series = $1 AND t.sequence = s.last_number) $$
                 """,
                 refuse("invoice_issued_with_next_number", "BEFORE UPDATE OF status", on: "invoice",
                        when: "NEW.status = 'issued' AND OLD.status = 'proforma' AND NOT ardoise_takes_next_number(NEW.series)",
                        "a document is issued with the next number of its series, taken in the same transaction"),
+            ] + action("invoice_issued_takes_its_number", "AFTER UPDATE OF status", on: "invoice",
+                       when: "NEW.status = 'issued' AND OLD.status = 'proforma'", body: "DELETE FROM number_taken WHERE series = NEW.series;") + [
                 // `INSERT … ON CONFLICT DO UPDATE` is an update here and meets the update triggers: SQLite's replace guards
                 // have no twin, and a replaced ticket line of a billed file is refused (SQLite only detects it).
             ]),
