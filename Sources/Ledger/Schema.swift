@@ -433,6 +433,7 @@ enum Schema {
         registerEReporting(&migrator)
         Ledger.registerAuditParameters(&migrator)
         LineBasisMigration.register(&migrator)
+        registerHistoryBounds(&migrator)
         return migrator
     }
 }

@@ -121,7 +121,7 @@ import TestSupport
                                                     "v15 ledger identity", "v15 ledger guards", "v15 billed once",
                                                     "v15 amount bounds", "v15 mail claims", "v16 document period", "v16 line discounts",
                                                     "v16 platform flows", "v16 platform e-reporting", "v16 audit parameters",
-                                                    "v16 line basis"])
+                                                    "v16 line basis", "v17 history bounds"])
         let mode = try ledger.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
         let fk = try ledger.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA foreign_keys") }
