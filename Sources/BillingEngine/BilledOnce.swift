@@ -29,7 +29,11 @@ extension BillingEngine {
     /// period overlapping documents of other periods bills only its unbilled
     /// days, and says so.
     func unbilledOnly(_ plan: [(CompiledContract, Period)]) throws -> (plan: [(CompiledContract, Period)], notes: [String]) {
-        let billed = try ledger.contractPeriods(clients: Set(plan.map { $0.0.contract.client }))
+        guard let span = plan.map(\.1).reduce(nil, { (w: Period?, p: Period) in
+            w.map { Period(start: min($0.start, p.start), end: max($0.end, p.end)) } ?? p
+        }) else { return ([], []) }
+        // Only documents overlapping the periods planned can bill their days: the rest of the history is not read.
+        let billed = try ledger.contractPeriods(clients: Set(plan.map { $0.0.contract.client }), overlapping: span)
         var out: [(CompiledContract, Period)] = []
         var notes: [String] = []
         for (c, p) in plan {

@@ -22,7 +22,9 @@ extension BillingEngine {
     public func billEvents(on day: Day, now: Date = Date()) throws -> BillingReport {
         var report = BillingReport(period: Period(start: day, end: day), issueDate: day)
         var drafts: [NewInvoice] = []
-        for snapshot in try ledger.ordersToBill(upTo: day) {
+        // Orders of clients with no events term are never billed here (the unbilled report shows them): not read.
+        let billable = Set(contracts.filter { $0.value.contract.terms.contains { if case .events = $0.rule { true } else { false } } }.keys)
+        for snapshot in try ledger.ordersToBill(upTo: day, clients: billable) {
             let state: OrderState
             do {
                 guard let s = try orderState(snapshot) else { continue }   // no events term: in the unbilled report

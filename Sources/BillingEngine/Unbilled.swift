@@ -67,7 +67,8 @@ extension BillingEngine {
             }
         }
         // Orders delivered in the period and not (or no longer exactly) invoiced: pending for the daily run.
-        for snapshot in try ledger.ordersToBill(upTo: period.end) {
+        // The orders delivered in the period: those of earlier months are their months' (not the history each time).
+        for snapshot in try ledger.ordersToBill(upTo: period.end, from: period.start) {
             let state: OrderState?
             do { state = try orderState(snapshot) } catch let error as EvaluationError {
                 report.failures.append(BillingFailure(client: snapshot.revision.client, message: "\(error)"))

@@ -224,30 +224,64 @@ enum PDFText {
     }
 
     /// The numbers of the CIDFontType2 font objects that have no /CIDToGIDMap, in order.
+    /// Searched in the bytes (the keywords are ASCII): no String of the whole PDF.
     static func cidFontsWithoutMap(in pdf: [UInt8]) -> [Int] {
-        let text = ascii(pdf)
+        let subtype = Array("/Subtype /CIDFontType2".utf8), obj = Array(" 0 obj".utf8), endobj = Array("endobj".utf8)
+        let map = Array("/CIDToGIDMap".utf8)
         var out: [Int] = []
-        var searchFrom = text.startIndex
-        while let hit = text.range(of: "/Subtype /CIDFontType2", range: searchFrom..<text.endIndex) {
-            searchFrom = hit.upperBound
-            guard let objectStart = text.range(of: " 0 obj", options: .backwards, range: text.startIndex..<hit.lowerBound),
-                  let objectEnd = text.range(of: "endobj", range: hit.upperBound..<text.endIndex) else { continue }
-            guard !text[objectStart.upperBound..<objectEnd.lowerBound].contains("/CIDToGIDMap") else { continue }
-            let digits = text[..<objectStart.lowerBound].reversed().prefix { $0.isNumber }
-            if let n = Int(String(digits.reversed())), !out.contains(n) { out.append(n) }
+        var searchFrom = 0
+        while let hit = firstIndex(of: subtype, in: pdf, from: searchFrom, to: pdf.count) {
+            searchFrom = hit + subtype.count
+            guard let objectStart = lastIndex(of: obj, in: pdf, before: hit),
+                  let objectEnd = firstIndex(of: endobj, in: pdf, from: searchFrom, to: pdf.count) else { continue }
+            guard firstIndex(of: map, in: pdf, from: objectStart + obj.count, to: objectEnd) == nil else { continue }
+            var first = objectStart
+            while first > 0, (48...57).contains(pdf[first - 1]) { first -= 1 }
+            if let n = Int(String(decoding: pdf[first..<objectStart], as: UTF8.self)), !out.contains(n) { out.append(n) }
         }
         return out
     }
 
     /// The dictionary of object `number` without its closing `>>`.
     static func objectDictionary(_ number: Int, in pdf: [UInt8]) -> String? {
-        let text = ascii(pdf)
-        guard let start = text.range(of: "\n\(number) 0 obj", options: .backwards),
-              let end = text.range(of: "endobj", range: start.upperBound..<text.endIndex) else { return nil }
-        var body = text[start.upperBound..<end.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines)
-        guard body.hasPrefix("<<"), body.hasSuffix(">>") else { return nil }
-        body.removeLast(2)
-        return body.trimmingCharacters(in: .whitespacesAndNewlines)
+        let header = Array("\n\(number) 0 obj".utf8), endobj = Array("endobj".utf8)
+        guard let start = lastIndex(of: header, in: pdf, before: pdf.count),
+              let end = firstIndex(of: endobj, in: pdf, from: start + header.count, to: pdf.count) else { return nil }
+        var body = trimmed(pdf[(start + header.count)..<end])
+        guard body.starts(with: [60, 60]), body.reversed().starts(with: [62, 62]) else { return nil }
+        body = body.dropLast(2)
+        return ascii(trimmed(body))
+    }
+
+    /// `bytes` without the ASCII white space at either end (what `.whitespacesAndNewlines` trims of ASCII text).
+    static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        func space(_ b: UInt8) -> Bool { b == 32 || (9...13).contains(b) }
+        var s = bytes
+        while let f = s.first, space(f) { s = s.dropFirst() }
+        while let l = s.last, space(l) { s = s.dropLast() }
+        return s
+    }
+
+    /// The first occurrence of `needle` starting at or after `from` and ending at or before `to`.
+    static func firstIndex(of needle: [UInt8], in hay: [UInt8], from: Int, to: Int) -> Int? {
+        guard let first = needle.first, to - from >= needle.count else { return nil }
+        var i = from
+        while i + needle.count <= to {
+            if hay[i] == first, hay[i..<(i + needle.count)].elementsEqual(needle) { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The last occurrence of `needle` ending at or before `before`.
+    static func lastIndex(of needle: [UInt8], in hay: [UInt8], before: Int) -> Int? {
+        guard let first = needle.first, before >= needle.count else { return nil }
+        var i = before - needle.count
+        while i >= 0 {
+            if hay[i] == first, hay[i..<(i + needle.count)].elementsEqual(needle) { return i }
+            i -= 1
+        }
+        return nil
     }
 
     /// A PDF text string: literal when ASCII, else UTF-16BE with a BOM, in hex.

@@ -1,4 +1,5 @@
 import BillingModel
+import Crypto
 import Foundation
 import GRDB
 
@@ -204,6 +205,75 @@ enum LedgerGuards {
         return (count, ContentHash.sha256(("ardoise-revenue/1\n" + text + "\n").utf8))
     }
 
+    /// A recorded revenue row of `invoice_revenue`: document, site and day.
+    struct RevenueKey: Hashable {
+        var invoice: Int64
+        var site: String
+        var day: Int64
+    }
+
+    /// The rows of `invoice_revenue` whose ticket lines no longer hash as recorded (`revenueHash`), with their
+    /// count now. One pass: the records in file order, and each register file's lines read once, every
+    /// client's hash of it computed side by side (the same text `revenueHash` hashes).
+    static func changedRevenue(_ db: Database) throws -> [RevenueKey: Int] {
+        struct Wanted: Hashable {
+            var site: String
+            var day: Int64
+            var client: String
+        }
+        var changed: [RevenueKey: Int] = [:]
+        let lines = try db.makeStatement(sql: """
+            SELECT site, day, client, json_array(line, ticket, register, time, badge, category, activity, article, label, quantity,
+                                                 unit_price, vat_rate, amount, employer_share)
+            FROM ticket_line WHERE file_id = ? AND client IS NOT NULL ORDER BY line
+            """)
+        var file: Int64?
+        var records: [(key: RevenueKey, wanted: Wanted, hash: String)] = []
+        func check() throws {
+            guard let id = file, !records.isEmpty else { return }
+            let wanted = Set(records.map(\.wanted))
+            var hashers: [Wanted: (hasher: SHA256, count: Int)] = [:]
+            let header = Array("ardoise-revenue/1\n".utf8)
+            let rows = try Row.fetchCursor(lines, arguments: [id])
+            while let r = try rows.next() {
+                let w = Wanted(site: r[0], day: r[1], client: r[2])
+                guard wanted.contains(w) else { continue }
+                var entry = hashers[w] ?? {
+                    var h = SHA256()
+                    h.update(data: header)
+                    return (h, 0)
+                }()
+                if entry.count > 0 { entry.hasher.update(data: [UInt8(10)]) }
+                let text: String = r[3]
+                entry.hasher.update(data: Array(text.utf8))
+                entry.count += 1
+                hashers[w] = entry
+            }
+            for record in records {
+                var entry = hashers[record.wanted] ?? {
+                    var h = SHA256()
+                    h.update(data: header)
+                    return (h, 0)
+                }()
+                entry.hasher.update(data: [UInt8(10)])
+                if ContentHash.hex(entry.hasher.finalize()) != record.hash { changed[record.key] = entry.count }
+            }
+        }
+        let recorded = try Row.fetchCursor(db, sql: "SELECT file_id, invoice_id, site, day, client, hash FROM invoice_revenue ORDER BY file_id")
+        while let r = try recorded.next() {
+            let id: Int64 = r[0]
+            if id != file {
+                try check()
+                file = id
+                records.removeAll(keepingCapacity: true)
+            }
+            let site: String = r[2], day: Int64 = r[3]
+            records.append((RevenueKey(invoice: r[1], site: site, day: day), Wanted(site: site, day: day, client: r[4]), r[5]))
+        }
+        try check()
+        return changed
+    }
+
     /// Records the revenue document `invoiceID` billed, per site-day, as it is issued.
     static func recordRevenue(invoiceID: Int64, db: Database) throws {
         let siteDays = try Row.fetchAll(db.cachedStatement(sql: "SELECT site, day, client, file_id FROM invoice_site_day WHERE invoice_id = ?"),
@@ -295,6 +365,9 @@ extension Ledger {
                    OR EXISTS (SELECT 1 FROM audit_log a WHERE a.invoice_id = v.id AND a.action = 'validate' AND a.id >= ?))
             ORDER BY v.id
             """, arguments: [auditStart])
+        // Each register file billed is read once, in file order, whatever the number of documents and clients
+        // that billed it: the recorded revenue whose ticket lines hash differently now, with their count now.
+        let changed = try LedgerGuards.changedRevenue(db)
         for d in issued {
             let id: Int64 = d[0], series: String = d[1], number: String = d[2]
             func broken(_ detail: String) { breaks.append(.init(series: series, number: number, kind: "revenue", detail: detail)) }
@@ -316,9 +389,8 @@ extension Ledger {
             }
             for (key, r) in recorded.sorted(by: { $0.key < $1.key }) {
                 if !billed.contains(key) { broken("\(key.text): billed when issued, its site-day record is gone") }
-                let now = try LedgerGuards.revenueHash(db, fileID: r.file, site: key.site, day: key.day, client: r.client)
-                if now.hash != r.hash {
-                    broken("\(key.text): the ticket lines billed changed since issue (\(r.lines) lines then, \(now.lines) now, or their content)")
+                if let now = changed[LedgerGuards.RevenueKey(invoice: id, site: key.site, day: key.day)] {
+                    broken("\(key.text): the ticket lines billed changed since issue (\(r.lines) lines then, \(now) now, or their content)")
                 }
             }
             for key in billed.subtracting(recorded.keys).sorted() { broken("\(key.text): billed, but its revenue was not recorded at issue") }

@@ -19,7 +19,11 @@ extension Ledger {
     /// delivery day of the revision before it, so an order cancelled after
     /// delivery is still followed. An order whose current revision was
     /// delivered again with other content (an open import conflict) is held.
-    public func ordersToBill(upTo day: Day) throws -> [EventOrderSnapshot] {
+    ///
+    /// `from` leaves out orders delivered before it, `clients` the orders of other clients: the engine asks for
+    /// the orders it can bill (clients with an events term) and the closing for its month's, not for every
+    /// order of the history that no term will ever bill.
+    public func ordersToBill(upTo day: Day, from: Day? = nil, clients: Set<String>? = nil) throws -> [EventOrderSnapshot] {
         try pool.read { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT * FROM (
@@ -27,13 +31,14 @@ extension Ledger {
                            (SELECT p.delivered_day FROM event_order_revision p
                             WHERE p.order_id = r.order_id AND p.revision < r.revision AND p.delivered_day IS NOT NULL
                             ORDER BY p.revision DESC LIMIT 1)) AS effective_day
-                  FROM event_order o JOIN event_order_revision r ON r.order_id = o.order_id AND r.revision = o.current_revision) cur
-                WHERE cur.effective_day IS NOT NULL AND cur.effective_day <= ?
+                  FROM event_order o JOIN event_order_revision r ON r.order_id = o.order_id AND r.revision = o.current_revision
+                  WHERE (?2 IS NULL OR r.client IN (SELECT value FROM json_each(?2)))) cur
+                WHERE cur.effective_day IS NOT NULL AND cur.effective_day <= ?1 AND cur.effective_day >= ?3
                   AND NOT \(Ledger.orderConflictSQL(order: "cur.order_id", revision: "cur.revision"))
                   AND (cur.revision > \(Ledger.settledRevisionSQL("cur.order_id"))
                        OR EXISTS (SELECT 1 FROM invoice v WHERE v.order_id = cur.order_id AND v.status = 'proforma' AND v.origin = 'events'))
                 ORDER BY cur.effective_day, cur.order_id
-                """, arguments: [day.ordinal])
+                """, arguments: [day.ordinal, clients.map { Ledger.jsonArray($0.sorted()) }, from?.ordinal ?? Int.min])
             return try rows.map { row in
                 var r = try EventOrderRevision(row: row)
                 r.deliveredDay = row["effective_day"]
@@ -145,11 +150,13 @@ extension Ledger {
     public func discardedGenerationKeys(_ keys: Set<String>) throws -> Set<String> {
         guard !keys.isEmpty else { return [] }
         return try pool.read { db in
+            // From the keys asked about (the index of discarded keys, "v17 history bounds"), not every discarded document.
             let found = try String.fetchAll(db, sql: """
-                SELECT DISTINCT generation_key FROM invoice d WHERE status = 'discarded' AND generation_key IS NOT NULL
-                  AND NOT EXISTS (SELECT 1 FROM invoice l WHERE l.generation_key = d.generation_key AND l.status <> 'discarded')
-                """)
-            return Set(found).intersection(keys)
+                SELECT k.value FROM json_each(?) k
+                WHERE EXISTS (SELECT 1 FROM invoice d WHERE d.generation_key = k.value AND d.status = 'discarded')
+                  AND NOT EXISTS (SELECT 1 FROM invoice l WHERE l.generation_key = k.value AND l.status <> 'discarded')
+                """, arguments: [Ledger.jsonArray(keys.sorted())])
+            return Set(found)
         }
     }
 

@@ -968,6 +968,20 @@ enum PostgresSchema {
                 // `INSERT … ON CONFLICT DO UPDATE` is an update here and meets the update triggers: SQLite's replace guards
                 // have no twin, and a replaced ticket line of a billed file is refused (SQLite only detects it).
             ]),
+            Migration(name: "v17 history bounds", statements: [
+                "CREATE TABLE site_day_redelivered (site TEXT NOT NULL, day BIGINT NOT NULL, PRIMARY KEY (site, day))",
+                refuse("site_day_redelivered_frozen_update", "BEFORE UPDATE", on: "site_day_redelivered", "a re-delivered site-day stays recorded"),
+                refuse("site_day_redelivered_frozen_delete", "BEFORE DELETE", on: "site_day_redelivered", "a re-delivered site-day stays recorded"),
+                "CREATE INDEX invoice_discarded_key ON invoice(generation_key) WHERE status = 'discarded' AND generation_key IS NOT NULL",
+                "CREATE INDEX invoice_contract_period ON invoice(period_end) WHERE origin = 'contract' AND type = 'invoice' AND status <> 'discarded'",
+            ] + action("site_day_redelivered_update", "AFTER UPDATE", on: "site_day", when: """
+                NEW.current_file_id IS DISTINCT FROM OLD.current_file_id OR NEW.site IS DISTINCT FROM OLD.site OR NEW.day IS DISTINCT FROM OLD.day
+                """, body: "INSERT INTO site_day_redelivered (site, day) VALUES (NEW.site, NEW.day) ON CONFLICT DO NOTHING;")
+              + action("site_day_redelivered_insert", "AFTER INSERT", on: "site_day", body: """
+                IF EXISTS (SELECT 1 FROM invoice_site_day WHERE site = NEW.site AND day = NEW.day) THEN
+                  INSERT INTO site_day_redelivered (site, day) VALUES (NEW.site, NEW.day) ON CONFLICT DO NOTHING;
+                END IF;
+                """)),
         ]
     }
 }

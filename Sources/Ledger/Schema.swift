@@ -435,6 +435,7 @@ enum Schema {
         LineBasisMigration.register(&migrator)
         registerVATOnReceipts(&migrator)
         GuaranteeGaps.register(&migrator)
+        registerHistoryBounds(&migrator)
         return migrator
     }
 }
