@@ -138,7 +138,10 @@ extension Ledger {
             entry = try SalesEntry.make(document, accounts: posting.accounts, journal: posting.journal,
                                         journalLabel: posting.journalLabel, number: next)
         } catch {
-            throw InvoiceError("\(name) cannot be posted: \(error.reason)")
+            switch error {
+            case .noVATAccount(let rate, _): throw InvoiceError.cannotPost(document: name, problem: .noVATAccount(rate: rate))
+            case .unbalanced(_, let debit, let credit): throw InvoiceError.cannotPost(document: name, problem: .unbalanced(debit: debit, credit: credit))
+            }
         }
         try insert(entry, invoiceID: id, now: now, db: db)
     }
