@@ -5,12 +5,60 @@ import Settings
 
 /// One check run before a month is closed.
 public struct ClosingCheck: Sendable {
-    public var name: String
+    /// Which check: what the readers word (the CLI in English, the web in French).
+    public enum Kind: String, Sendable, CaseIterable {
+        case proformasWaiting, revenueBilled, eventOrdersInvoiced, numbering, entries, mails
+
+        /// The check's English name (the CLI's).
+        public var name: String {
+            switch self {
+            case .proformasWaiting: "no proforma waiting for the month"
+            case .revenueBilled: "every revenue line of the month billed or acknowledged"
+            case .eventOrdersInvoiced: "every event order delivered in the month invoiced"
+            case .numbering: "numbering gapless and chronological"
+            case .entries: "entries balanced and equal to the documents"
+            case .mails: "every e-mail of the month sent"
+            }
+        }
+    }
+
+    public var kind: Kind
+    public var name: String { kind.name }
     public var passed: Bool
-    /// What failed, one line each (at most a few dozen shown by the renderers).
-    public var details: [String]
-    /// What to do when it fails.
+    /// What failed, as facts (at most a few dozen shown by the renderers).
+    public var facts: [ClosingDetail]
+    /// `facts` in English, one line each.
+    public var details: [String] { facts.map(\.text) }
+    /// What to do when it fails, in English with the CLI's commands.
     public var remedy: String
+}
+
+/// One thing a closing check found.
+public enum ClosingDetail: Sendable, Equatable {
+    case proformaWaiting(id: Int64, client: String, period: String)
+    case unbilled(UnbilledReport.Item)
+    case lateRevenue(client: String, period: Period)
+    /// A contract that could not be evaluated (its error in the engine's words, for the CLI and the log).
+    case evaluationFailed(client: String, message: String)
+    case orderNotInvoiced(order: String, client: String, delivered: Day)
+    case numbering(NumberingBreak)
+    case entry(EntryBreak)
+    case mailNotSent(number: String, failed: Bool)
+
+    /// The English line (`EngineWording`: a test rewords them all, and no screen may change).
+    public var text: String {
+        let english = switch self {
+        case .proformaWaiting(let id, let client, let period): "proforma \(id) of \(client), \(period)"
+        case .unbilled(let i): "\(i.client) \(i.site) \(i.category ?? "-"): \(i.amountTTC.grouped) TTC, \(i.reason)"
+        case .lateRevenue(let client, let period): "\(client): late revenue of \(period.name) to correct"
+        case .evaluationFailed(let client, let message): "\(client): \(message)"
+        case .orderNotInvoiced(let order, let client, let delivered): "order \(order) of \(client), delivered \(delivered)"
+        case .numbering(let b): b.description
+        case .entry(let b): b.description
+        case .mailNotSent(let number, let failed): "\(number): \(failed ? "failed" : "pending")"
+        }
+        return EngineWording.worded(english)
+    }
 }
 
 /// The closing of a month: its checks, and its totals per activity, VAT rate and account.
@@ -57,46 +105,45 @@ extension BillingEngine {
         (nil, "other (typed in by hand)"),
     ]
 
-    /// Runs the checks of `month` and computes its totals; writes nothing.
-    public func closingReport(month: Period, today: Day) throws -> ClosingReport {
+    /// Runs the checks of `month` and computes its totals; writes nothing. `evaluations` keeps the contracts'
+    /// evaluation over the month's revenue between reports (see `unbilled`).
+    public func closingReport(month: Period, today: Day, evaluations: UnbilledEvaluations? = nil) throws -> ClosingReport {
         guard today > month.end else {
             throw ClosingError.notEnded(month: Ledger.monthCode(month), today: today)
         }
         let alreadyClosed = try ledger.isClosed(month: Ledger.monthCode(month))
         let facts = try ledger.monthFacts(month)
-        let unbilled = try self.unbilled(period: month, issueDate: today)
+        let unbilled = try self.unbilled(period: month, issueDate: today, evaluations: evaluations)
         let acknowledged = Set(facts.acknowledgements.map { "\($0.itemKey)#\($0.amountTTC.cents)" })
         let open = unbilled.items.filter { !acknowledged.contains("\($0.acknowledgementKey)#\($0.amountTTC.cents)") }
-        let acknowledgedOrders = unbilled.items.filter { acknowledged.contains("\($0.acknowledgementKey)#\($0.amountTTC.cents)") }
-            .map(\.reason)
-        let orders = facts.ordersNotInvoiced.filter { o in !acknowledgedOrders.contains { $0.contains(o.orderID) } }
+        let acknowledgedOrders = Set(unbilled.items.filter { acknowledged.contains("\($0.acknowledgementKey)#\($0.amountTTC.cents)") }
+            .compactMap(\.why.order))
+        let orders = facts.ordersNotInvoiced.filter { !acknowledgedOrders.contains($0.orderID) }
         let code = Ledger.monthCode(month)
 
         var checks: [ClosingCheck] = []
         checks.append(ClosingCheck(
-            name: "no proforma waiting for the month", passed: facts.waitingProformas.isEmpty,
-            details: facts.waitingProformas.map { "proforma \($0.id) of \($0.client), \($0.period)" },
+            kind: .proformasWaiting, passed: facts.waitingProformas.isEmpty,
+            facts: facts.waitingProformas.map { .proformaWaiting(id: $0.id, client: $0.client, period: $0.period) },
             remedy: "validate or discard them (`ardoise validate --all --period \(code)`, `ardoise discard ID --reason R`)"))
         checks.append(ClosingCheck(
-            name: "every revenue line of the month billed or acknowledged", passed: open.isEmpty && unbilled.lateRevenue.isEmpty
-                && unbilled.failures.isEmpty,
-            details: open.map { "\($0.client) \($0.site) \($0.category ?? "-"): \($0.amountTTC.grouped) TTC, \($0.reason)" }
-                + unbilled.lateRevenue.map { "\($0.client): late revenue of \($0.period.name) to correct" }
-                + unbilled.failures.map { "\($0.client): \($0.message)" },
+            kind: .revenueBilled, passed: open.isEmpty && unbilled.lateRevenue.isEmpty && unbilled.failures.isEmpty,
+            facts: open.map { .unbilled($0) } + unbilled.lateRevenue.map { .lateRevenue(client: $0.client, period: $0.period) }
+                + unbilled.failures.map { .evaluationFailed(client: $0.client, message: $0.message) },
             remedy: "bill it, or acknowledge it with a reason (`ardoise unbilled acknowledge --period \(code) --client C --reason R`); correct late revenue (`ardoise bill --corrections`)"))
         checks.append(ClosingCheck(
-            name: "every event order delivered in the month invoiced", passed: orders.isEmpty,
-            details: orders.map { "order \($0.orderID) of \($0.client), delivered \($0.delivered)" },
+            kind: .eventOrdersInvoiced, passed: orders.isEmpty,
+            facts: orders.map { .orderNotInvoiced(order: $0.orderID, client: $0.client, delivered: $0.delivered) },
             remedy: "bill them (`ardoise bill --events`), or acknowledge them in `report unbilled`"))
         checks.append(ClosingCheck(
-            name: "numbering gapless and chronological", passed: facts.numberingBreaks.isEmpty, details: facts.numberingBreaks,
+            kind: .numbering, passed: facts.numberingBreaks.isEmpty, facts: facts.numberingBreaks.map { .numbering($0) },
             remedy: "a break in the numbering cannot be repaired: report it to the auditor and run `ardoise verify`"))
         checks.append(ClosingCheck(
-            name: "entries balanced and equal to the documents", passed: facts.entryBreaks.isEmpty, details: facts.entryBreaks,
+            kind: .entries, passed: facts.entryBreaks.isEmpty, facts: facts.entryBreaks.map { .entry($0) },
             remedy: "post the missing entries (`ardoise entries post`); an entry that differs from its document is reported to the auditor"))
         checks.append(ClosingCheck(
-            name: "every e-mail of the month sent", passed: facts.mailsNotSent.isEmpty,
-            details: facts.mailsNotSent.map { "\($0.number): \($0.status)" },
+            kind: .mails, passed: facts.mailsNotSent.isEmpty,
+            facts: facts.mailsNotSent.map { .mailNotSent(number: $0.number, failed: $0.status == "failed") },
             remedy: "send them (`ardoise outbox send`, `ardoise outbox retry --all` once the address is fixed)"))
 
         let totals = try ledger.monthTotals(month)
