@@ -120,6 +120,16 @@ public final class UnbilledEvaluations: Sendable {
     enum Found: Sendable { case item(UnbilledReport.Item), failure(BillingFailure) }
 
     private let kept = Mutex<[(key: Key, found: [Found])]>([])
+    /// The periods with late revenue, kept per `Ledger.lateRevenueVersion` and the clients whose bill counts open days.
+    struct LateKey: Hashable {
+        var version: [Int64]
+        var openDayClients: [String: [String]]
+    }
+    typealias Late = [(client: String, period: Period, siteDays: [SiteDayKey])]
+    private let late = Mutex<(key: LateKey, found: Late)?>(nil)
+
+    func late(_ key: LateKey) -> Late? { late.withLock { $0?.key == key ? $0?.found : nil } }
+    func keepLate(_ found: Late, for key: LateKey) { late.withLock { $0 = (key, found) } }
     static let size = 6
 
     public init() {}
@@ -204,7 +214,7 @@ extension BillingEngine {
                 report.failures.append(BillingFailure(client: s.contract.client, message: "\(reason): \(error)"))
             }
         }
-        report.lateRevenue = try ledger.periodsWithLateRevenue(openDayClients: openDayClients).filter { $0.period.intersection(period) != nil }
+        report.lateRevenue = try periodsWithLateRevenue(evaluations).filter { $0.period.intersection(period) != nil }
             .map { ($0.client, $0.period, $0.siteDays.count) }
         return report
     }
@@ -245,6 +255,19 @@ extension BillingEngine {
             }
         }
         evaluations?.keep(found, for: key)
+        return found
+    }
+}
+
+extension BillingEngine {
+    /// The ledger's periods with late revenue, or those kept in `evaluations` for the same version of what they read
+    /// (a count that grows with every document issued, file imported or late revenue checked: an older one never returns).
+    func periodsWithLateRevenue(_ evaluations: UnbilledEvaluations?) throws -> UnbilledEvaluations.Late {
+        guard let evaluations else { return try ledger.periodsWithLateRevenue(openDayClients: openDayClients) }
+        let key = UnbilledEvaluations.LateKey(version: try ledger.lateRevenueVersion(), openDayClients: openDayClients)
+        if let kept = evaluations.late(key) { return kept }
+        let found = try ledger.periodsWithLateRevenue(openDayClients: key.openDayClients)
+        evaluations.keepLate(found, for: key)
         return found
     }
 }
