@@ -5,12 +5,71 @@ import Settings
 
 /// One check run before a month is closed.
 public struct ClosingCheck: Sendable {
-    public var name: String
+    /// Which check: what the readers word (the CLI in English, the web in French).
+    public enum Kind: String, Sendable, CaseIterable {
+        case proformasWaiting, revenueBilled, eventOrdersInvoiced, numbering, entries, mails, vatOnReceipts
+        /// Only with `platform: transmission: platform` or `both`.
+        case platformDelivery
+
+        /// The check's English name (the CLI's).
+        public var name: String {
+            switch self {
+            case .proformasWaiting: "no proforma waiting for the month"
+            case .revenueBilled: "every revenue line of the month billed or acknowledged"
+            case .eventOrdersInvoiced: "every event order delivered in the month invoiced"
+            case .numbering: "numbering gapless and chronological"
+            case .entries: "entries balanced and equal to the documents"
+            case .mails: "every e-mail of the month sent"
+            case .vatOnReceipts: "VAT on receipts pending equals the VAT of what is unpaid"
+            case .platformDelivery: "every document of the month delivered to the accredited platform"
+            }
+        }
+    }
+
+    public var kind: Kind
+    public var name: String { kind.name }
     public var passed: Bool
-    /// What failed, one line each (at most a few dozen shown by the renderers).
-    public var details: [String]
-    /// What to do when it fails.
+    /// What failed, as facts (at most a few dozen shown by the renderers).
+    public var facts: [ClosingDetail]
+    /// `facts` in English, one line each.
+    public var details: [String] { facts.map(\.text) }
+    /// What to do when it fails, in English with the CLI's commands.
     public var remedy: String
+}
+
+/// One thing a closing check found.
+public enum ClosingDetail: Sendable, Equatable {
+    case proformaWaiting(id: Int64, client: String, period: String)
+    case unbilled(UnbilledReport.Item)
+    case lateRevenue(client: String, period: Period)
+    /// A contract that could not be evaluated (its error in the engine's words, for the CLI and the log).
+    case evaluationFailed(client: String, message: String)
+    case orderNotInvoiced(order: String, client: String, delivered: Day)
+    case numbering(NumberingBreak)
+    case entry(EntryBreak)
+    case mailNotSent(number: String, failed: Bool)
+    /// A pending VAT account whose balance differs from the VAT of the unpaid part of the service invoices put on it.
+    case pendingVAT(account: String, balance: Money, expected: Money)
+    /// A document the accredited platform does not hold: `state` is `not queued`, `pending`, `failed`, `rejected` or `refused`.
+    case notOnPlatform(number: String, state: String)
+
+    /// The English line (`EngineWording`: a test rewords them all, and no screen may change).
+    public var text: String {
+        let english = switch self {
+        case .proformaWaiting(let id, let client, let period): "proforma \(id) of \(client), \(period)"
+        case .unbilled(let i): "\(i.client) \(i.site) \(i.category ?? "-"): \(i.amountTTC.grouped) TTC, \(i.reason)"
+        case .lateRevenue(let client, let period): "\(client): late revenue of \(period.name) to correct"
+        case .evaluationFailed(let client, let message): "\(client): \(message)"
+        case .orderNotInvoiced(let order, let client, let delivered): "order \(order) of \(client), delivered \(delivered)"
+        case .numbering(let b): b.description
+        case .entry(let b): b.description
+        case .mailNotSent(let number, let failed): "\(number): \(failed ? "failed" : "pending")"
+        case .pendingVAT(let account, let balance, let expected):
+            "\(account): balance \(balance), VAT of the unpaid part of issued service invoices \(expected)"
+        case .notOnPlatform(let number, let state): "\(number): \(state)"
+        }
+        return EngineWording.worded(english)
+    }
 }
 
 /// The closing of a month: its checks, and its totals per activity, VAT rate and account.
@@ -57,58 +116,57 @@ extension BillingEngine {
         (nil, "other (typed in by hand)"),
     ]
 
-    /// Runs the checks of `month` and computes its totals; writes nothing.
-    public func closingReport(month: Period, today: Day) throws -> ClosingReport {
+    /// Runs the checks of `month` and computes its totals; writes nothing. `evaluations` keeps the contracts'
+    /// evaluation over the month's revenue between reports (see `unbilled`).
+    public func closingReport(month: Period, today: Day, evaluations: UnbilledEvaluations? = nil) throws -> ClosingReport {
         guard today > month.end else {
             throw ClosingError.notEnded(month: Ledger.monthCode(month), today: today)
         }
         let alreadyClosed = try ledger.isClosed(month: Ledger.monthCode(month))
         let facts = try ledger.monthFacts(month)
-        let unbilled = try self.unbilled(period: month, issueDate: today)
+        let unbilled = try self.unbilled(period: month, issueDate: today, evaluations: evaluations)
         let acknowledged = Set(facts.acknowledgements.map { "\($0.itemKey)#\($0.amountTTC.cents)" })
         let open = unbilled.items.filter { !acknowledged.contains("\($0.acknowledgementKey)#\($0.amountTTC.cents)") }
-        let acknowledgedOrders = unbilled.items.filter { acknowledged.contains("\($0.acknowledgementKey)#\($0.amountTTC.cents)") }
-            .map(\.reason)
-        let orders = facts.ordersNotInvoiced.filter { o in !acknowledgedOrders.contains { $0.contains(o.orderID) } }
+        let acknowledgedOrders = Set(unbilled.items.filter { acknowledged.contains("\($0.acknowledgementKey)#\($0.amountTTC.cents)") }
+            .compactMap(\.why.order))
+        let orders = facts.ordersNotInvoiced.filter { !acknowledgedOrders.contains($0.orderID) }
         let code = Ledger.monthCode(month)
 
         var checks: [ClosingCheck] = []
         checks.append(ClosingCheck(
-            name: "no proforma waiting for the month", passed: facts.waitingProformas.isEmpty,
-            details: facts.waitingProformas.map { "proforma \($0.id) of \($0.client), \($0.period)" },
+            kind: .proformasWaiting, passed: facts.waitingProformas.isEmpty,
+            facts: facts.waitingProformas.map { .proformaWaiting(id: $0.id, client: $0.client, period: $0.period) },
             remedy: "validate or discard them (`ardoise validate --all --period \(code)`, `ardoise discard ID --reason R`)"))
         checks.append(ClosingCheck(
-            name: "every revenue line of the month billed or acknowledged", passed: open.isEmpty && unbilled.lateRevenue.isEmpty
-                && unbilled.failures.isEmpty,
-            details: open.map { "\($0.client) \($0.site) \($0.category ?? "-"): \($0.amountTTC.grouped) TTC, \($0.reason)" }
-                + unbilled.lateRevenue.map { "\($0.client): late revenue of \($0.period.name) to correct" }
-                + unbilled.failures.map { "\($0.client): \($0.message)" },
+            kind: .revenueBilled, passed: open.isEmpty && unbilled.lateRevenue.isEmpty && unbilled.failures.isEmpty,
+            facts: open.map { .unbilled($0) } + unbilled.lateRevenue.map { .lateRevenue(client: $0.client, period: $0.period) }
+                + unbilled.failures.map { .evaluationFailed(client: $0.client, message: $0.message) },
             remedy: "bill it, or acknowledge it with a reason (`ardoise unbilled acknowledge --period \(code) --client C --reason R`); correct late revenue (`ardoise bill --corrections`)"))
         checks.append(ClosingCheck(
-            name: "every event order delivered in the month invoiced", passed: orders.isEmpty,
-            details: orders.map { "order \($0.orderID) of \($0.client), delivered \($0.delivered)" },
+            kind: .eventOrdersInvoiced, passed: orders.isEmpty,
+            facts: orders.map { .orderNotInvoiced(order: $0.orderID, client: $0.client, delivered: $0.delivered) },
             remedy: "bill them (`ardoise bill --events`), or acknowledge them in `report unbilled`"))
         checks.append(ClosingCheck(
-            name: "numbering gapless and chronological", passed: facts.numberingBreaks.isEmpty, details: facts.numberingBreaks,
+            kind: .numbering, passed: facts.numberingBreaks.isEmpty, facts: facts.numberingBreaks.map { .numbering($0) },
             remedy: "a break in the numbering cannot be repaired: report it to the auditor and run `ardoise verify`"))
         checks.append(ClosingCheck(
-            name: "entries balanced and equal to the documents", passed: facts.entryBreaks.isEmpty, details: facts.entryBreaks,
+            kind: .entries, passed: facts.entryBreaks.isEmpty, facts: facts.entryBreaks.map { .entry($0) },
             remedy: "post the missing entries (`ardoise entries post`); an entry that differs from its document is reported to the auditor"))
         checks.append(ClosingCheck(
-            name: "every e-mail of the month sent", passed: facts.mailsNotSent.isEmpty,
-            details: facts.mailsNotSent.map { "\($0.number): \($0.status)" },
+            kind: .mails, passed: facts.mailsNotSent.isEmpty,
+            facts: facts.mailsNotSent.map { .mailNotSent(number: $0.number, failed: $0.status == "failed") },
             remedy: "send them (`ardoise outbox send`, `ardoise outbox retry --all` once the address is fixed)"))
         let pending = try ledger.pendingVATBalances(asOf: month.end).filter { $0.balance != $0.expected }
         checks.append(ClosingCheck(
-            name: "VAT on receipts pending equals the VAT of what is unpaid", passed: pending.isEmpty,
-            details: pending.map { "\($0.account): balance \($0.balance), VAT of the unpaid part of issued service invoices \($0.expected)" },
+            kind: .vatOnReceipts, passed: pending.isEmpty,
+            facts: pending.map { .pendingVAT(account: $0.account, balance: $0.balance, expected: $0.expected) },
             remedy: "post the VAT moves of payments that lack them (`ardoise entries post`); a difference that remains is reported to the auditor"))
         // With `transmission: platform` or `both`, the platform is how an invoice reaches its buyer and the administration.
         if settings.platform?.transmission.usesPlatform == true {
             let undelivered = try ledger.documentsNotOnPlatform(month)
             checks.append(ClosingCheck(
-                name: "every document of the month delivered to the accredited platform", passed: undelivered.isEmpty,
-                details: undelivered.map { "\($0.number): \($0.state)" },
+                kind: .platformDelivery, passed: undelivered.isEmpty,
+                facts: undelivered.map { .notOnPlatform(number: $0.number, state: $0.state) },
                 remedy: "submit them (`ardoise platform submit --all`; a failed one after fixing its cause: `ardoise platform retry ID`); "
                     + "a rejected or refused invoice is cancelled by a credit note (`ardoise credit NUMBER --reason R`) and issued again "
                     + "corrected (`ardoise platform list --status attention` gives the platform's reasons)"))

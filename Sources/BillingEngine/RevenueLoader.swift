@@ -20,6 +20,16 @@ struct RevenueLoader {
                         contracts: contracts, knownClients: knownClients)
     }
 
+    /// Every client's revenue over the register file named for each site-day (`files`, as `Ledger.currentFiles`
+    /// reads them) and over `orders`: what `load(window:…)` gives when they are the current ones. The inputs are
+    /// named, so what was read is known (the closing's evaluations are kept per input, `UnbilledEvaluations`).
+    func load(files: [SiteDayKey: Int64], orders: [EventOrderSnapshot], contracts: [String: Contract],
+              knownClients: Set<String>) throws -> Loaded {
+        let scanned = try ledger.periodRevenue(files: files, caps: RevenueLoader.caps(contracts))
+        return assemble(scanned, open: try ledger.siteDaysWithTickets(files: files), orders: orders, contracts: contracts,
+                        knownClients: knownClients)
+    }
+
     /// One client's revenue over the register file named for each site-day of
     /// the window (for instance the versions it was invoiced on): the same
     /// figures `load` gives that client when `files` are the current ones.

@@ -586,9 +586,9 @@ enum Compiler {
         let subsidyTerms = subsidies, guestTerms = guests, eventTerms = events
         let contractValidity = contract.validity
         return { (s: inout EvaluationState) throws(EvaluationError) in
-            struct Key: Hashable { var site: String, category: String?, reason: String }
+            struct Key: Hashable { var site: String, category: String?, reason: UnbilledRevenue.Reason }
             var totals: [Key: UnbilledRevenue] = [:]
-            func add(_ site: String, _ category: String?, _ reason: String, _ compute: () throws(MoneyOverflow) -> Money,
+            func add(_ site: String, _ category: String?, _ reason: UnbilledRevenue.Reason, _ compute: () throws(MoneyOverflow) -> Money,
                      _ day: Day) throws(EvaluationError) {
                 let amount: Money
                 do throws(MoneyOverflow) { amount = try compute() } catch { throw .revenueOverflow(site: site, day: day, error) }
@@ -600,7 +600,7 @@ enum Compiler {
                     u.lastDay = max(u.lastDay, day)
                     totals[key] = u
                 } else {
-                    totals[key] = UnbilledRevenue(site: site, category: category, reason: reason, amountTTC: amount, firstDay: day, lastDay: day)
+                    totals[key] = UnbilledRevenue(site: site, category: category, why: reason, amountTTC: amount, firstDay: day, lastDay: day)
                 }
             }
             let lo = s.period.start.ordinal, hi = s.period.end.ordinal
@@ -618,13 +618,13 @@ enum Compiler {
                     // Summed only when reported: most days bill all their revenue.
                     let amount = { () throws(MoneyOverflow) in try rates.values.checkedSum() }
                     if !inContract {
-                        try add(days[i].site, category, "outside the contract's validity", amount, day)
+                        try add(days[i].site, category, .outsideValidity, amount, day)
                     } else if category == DinerCategory.guests {
                         if !guestBilled {
-                            try add(days[i].site, category, "guest tickets, no guest term", { () throws(MoneyOverflow) in try days[i].guestTTC.values.checkedSum() }, day)
+                            try add(days[i].site, category, .guestsWithoutTerm, { () throws(MoneyOverflow) in try days[i].guestTTC.values.checkedSum() }, day)
                         }
                     } else if !subsidyTerms.contains(where: { $0.covers(day, at: site) && ($0.categories?.contains(category) ?? true) }) {
-                        try add(days[i].site, category, "employer share of a category no subsidy term prices", amount, day)
+                        try add(days[i].site, category, .categoryNotPriced, amount, day)
                     }
                 }
             }
@@ -639,7 +639,7 @@ enum Compiler {
                     }
                 }
                 let orderLines = lines
-                try add(o.site, nil, "delivered order \(o.id) with no events term", { () throws(MoneyOverflow) in
+                try add(o.site, nil, .orderWithoutEventsTerm(order: o.id), { () throws(MoneyOverflow) in
                     try InvoiceTotals(lines: orderLines).totalTTC
                 }, o.deliveredOn)
             }

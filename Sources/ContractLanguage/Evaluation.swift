@@ -31,12 +31,40 @@ public struct BilledLine: Sendable, Equatable {
 
 /// Revenue of the client that no term bills (T1): never dropped silently.
 public struct UnbilledRevenue: Sendable, Equatable {
+    /// Why no term bills it, as a fact (each reader words it).
+    public enum Reason: Sendable, Hashable {
+        /// Revenue of days outside the contract's validity.
+        case outsideValidity
+        /// Guest tickets, and no guest term bills them.
+        case guestsWithoutTerm
+        /// The employer share of a category no subsidy term prices.
+        case categoryNotPriced
+        /// A delivered order, and no events term bills it.
+        case orderWithoutEventsTerm(order: String)
+
+        /// The English words: the CLI's, and the identity an acknowledgement records (never reworded).
+        public var text: String {
+            switch self {
+            case .outsideValidity: "outside the contract's validity"
+            case .guestsWithoutTerm: "guest tickets, no guest term"
+            case .categoryNotPriced: "employer share of a category no subsidy term prices"
+            case .orderWithoutEventsTerm(let order): "delivered order \(order) with no events term"
+            }
+        }
+    }
+
     public var site: String
     public var category: String?
-    public var reason: String
+    public var why: Reason
+    /// `why` in English.
+    public var reason: String { why.text }
     public var amountTTC: Money
     public var firstDay: Day
     public var lastDay: Day
+
+    public init(site: String, category: String?, why: Reason, amountTTC: Money, firstDay: Day, lastDay: Day) {
+        self.site = site; self.category = category; self.why = why; self.amountTTC = amountTTC; self.firstDay = firstDay; self.lastDay = lastDay
+    }
 }
 
 /// What a contract bills for a period.

@@ -44,6 +44,44 @@ extension Schema {
     }
 }
 
+/// A break in a series' numbering, as the closing finds it (`description`: the CLI's English).
+public enum NumberingBreak: Sendable, Equatable, CustomStringConvertible {
+    /// The series gave `given` numbers but holds `issued` issued documents.
+    case countDiffers(series: String, issued: Int, given: Int)
+    /// `number` stands where number `expected` was due.
+    case outOfSequence(series: String, number: String, expected: Int)
+    /// `number` is dated before the number before it.
+    case datedBefore(series: String, number: String, date: String, previous: String, previousDate: String)
+
+    public var description: String {
+        switch self {
+        case .countDiffers(let series, let issued, let given): "series \(series): \(issued) issued documents for \(given) numbers given"
+        case .outOfSequence(let series, let number, let expected): "series \(series): \(number) where number \(expected) was expected"
+        case .datedBefore(let series, let number, let date, let previous, let previousDate):
+            "series \(series): \(number) dated \(date), before \(previous) dated \(previousDate)"
+        }
+    }
+}
+
+/// An entry of the month that does not record its document as it should (`description`: the CLI's English).
+public enum EntryBreak: Sendable, Equatable, CustomStringConvertible {
+    case noEntry(number: String)
+    case unbalanced(number: String, by: Money)
+    case customerDiffers(number: String, customer: Money, document: Money)
+    /// Entries of the month that record no issued document.
+    case orphans(count: Int)
+
+    public var description: String {
+        switch self {
+        case .noEntry(let number): "\(number) has no journal entry"
+        case .unbalanced(let number, let by): "the entry of \(number) does not balance (\(by))"
+        case .customerDiffers(let number, let customer, let document):
+            "the entry of \(number) debits the customer \(customer), the document is \(document) TTC"
+        case .orphans(let n): "\(n) entries of the month record no issued document"
+        }
+    }
+}
+
 /// What the closing checks read from the ledger for one month.
 public struct MonthFacts: Sendable {
     public var month: Period
@@ -52,9 +90,9 @@ public struct MonthFacts: Sendable {
     /// Orders delivered in the month that no issued document bills.
     public var ordersNotInvoiced: [(orderID: String, client: String, delivered: Day)]
     /// Per series: numbers out of sequence or dated before an earlier number.
-    public var numberingBreaks: [String]
+    public var numberingBreaks: [NumberingBreak]
     /// Issued documents dated in the month without their entry, entries that do not balance or differ from their document.
-    public var entryBreaks: [String]
+    public var entryBreaks: [EntryBreak]
     /// E-mails of documents issued in the month still pending or failed.
     public var mailsNotSent: [(number: String, status: String)]
     /// The month's documents per series: count, first and last number.
@@ -108,7 +146,7 @@ extension Ledger {
                 }
 
             // Numbering: each series from 1 to its last number, no gap, dates never going back.
-            var numberingBreaks: [String] = []
+            var numberingBreaks: [NumberingBreak] = []
             let seriesCodes = try String.fetchAll(db, sql: "SELECT code FROM number_series ORDER BY code")
             for code in seriesCodes {
                 let rows = try Row.fetchAll(db, sql: """
@@ -116,22 +154,22 @@ extension Ledger {
                     """, arguments: [code])
                 let last = try Int.fetchOne(db, sql: "SELECT last_number FROM number_series WHERE code = ?", arguments: [code]) ?? 0
                 if rows.count != last {
-                    numberingBreaks.append("series \(code): \(rows.count) issued documents for \(last) numbers given")
+                    numberingBreaks.append(.countDiffers(series: code, issued: rows.count, given: last))
                 }
                 var previous: (number: String, date: String)?
                 for (i, r) in rows.enumerated() {
                     let number: String = r["number"], date: String = r["issue_date"]
                     let digits = Int(String(number.reversed().prefix { $0.isNumber }.reversed())) ?? -1
-                    if digits != i + 1 { numberingBreaks.append("series \(code): \(number) where number \(i + 1) was expected") }
+                    if digits != i + 1 { numberingBreaks.append(.outOfSequence(series: code, number: number, expected: i + 1)) }
                     if let p = previous, date < p.date {
-                        numberingBreaks.append("series \(code): \(number) dated \(date), before \(p.number) dated \(p.date)")
+                        numberingBreaks.append(.datedBefore(series: code, number: number, date: date, previous: p.number, previousDate: p.date))
                     }
                     previous = (number, date)
                 }
             }
 
             // Entries: one per document issued in the month, balanced, its customer line the document's TTC.
-            var entryBreaks: [String] = []
+            var entryBreaks: [EntryBreak] = []
             let documents = try Row.fetchAll(db, sql: """
                 SELECT i.id, i.number, i.type, i.total_ttc, e.id AS entry_id,
                        (SELECT COALESCE(SUM(debit - credit), 0) FROM journal_entry_line WHERE entry_id = e.id) AS balance,
@@ -141,12 +179,12 @@ extension Ledger {
                 """, arguments: [start, end])
             for d in documents {
                 let number: String = d["number"]
-                guard (d["entry_id"] as Int64?) != nil else { entryBreaks.append("\(number) has no journal entry"); continue }
+                guard (d["entry_id"] as Int64?) != nil else { entryBreaks.append(.noEntry(number: number)); continue }
                 let balance: Int64 = d["balance"], customer: Int64 = d["customer"], ttc: Int64 = d["total_ttc"]
-                if balance != 0 { entryBreaks.append("the entry of \(number) does not balance (\(Money(cents: balance)))") }
+                if balance != 0 { entryBreaks.append(.unbalanced(number: number, by: Money(cents: balance))) }
                 let expected = (d["type"] as String) == "credit_note" ? -ttc : ttc
                 if customer != expected {
-                    entryBreaks.append("the entry of \(number) debits the customer \(Money(cents: customer)), the document is \(Money(cents: expected)) TTC")
+                    entryBreaks.append(.customerDiffers(number: number, customer: Money(cents: customer), document: Money(cents: expected)))
                 }
             }
             let orphans = try Int.fetchOne(db, sql: """
@@ -157,7 +195,7 @@ extension Ledger {
                   -- Nor does a move of VAT on receipts at a payment: it records the payment's VAT.
                   AND NOT EXISTS (SELECT 1 FROM vat_receipt_move m WHERE m.entry_id = e.id)
                 """, arguments: [start, end]) ?? 0
-            if orphans > 0 { entryBreaks.append("\(orphans) entries of the month record no issued document") }
+            if orphans > 0 { entryBreaks.append(.orphans(count: orphans)) }
 
             let mails = try Row.fetchAll(db, sql: """
                 SELECT i.number, o.status FROM outbox o JOIN invoice i ON i.id = o.invoice_id

@@ -146,7 +146,11 @@ extension Ledger {
             entry = try SalesEntry.make(document, accounts: posting.accounts, journal: posting.journal,
                                         journalLabel: posting.journalLabel, number: next)
         } catch {
-            throw InvoiceError("\(name) cannot be posted: \(error.reason)")
+            switch error {
+            case .noVATAccount(let rate, _): throw InvoiceError.cannotPost(document: name, problem: .noVATAccount(rate: rate))
+            case .unbalanced(_, let debit, let credit): throw InvoiceError.cannotPost(document: name, problem: .unbalanced(debit: debit, credit: credit))
+            case .noPendingVATAccount(let rate, _): throw InvoiceError.cannotPost(document: name, problem: .noPendingVATAccount(rate: rate))
+            }
         }
         try insert(entry, invoiceID: id, now: now, db: db)
         try recordPendingVAT(db, documentID: id, document: document, accounts: posting.accounts)

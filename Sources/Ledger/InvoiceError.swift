@@ -91,21 +91,72 @@ public enum InvoiceError: CommandFailure, Sendable, Equatable {
     /// The invoice owes nothing.
     case owesNothing(number: String)
 
-    /// Not yet given its own case: the message, in English, for both readers.
-    case other(String)
+    /// What keeps a stored document from becoming its PDF or XML.
+    public enum DocumentProblem: Sendable, Equatable {
+        case unreadableDates
+        /// Issued before the ledger stored documents' periods, and never opened since.
+        case noServicePeriod
+        case creditNamesNoIssuedInvoice
+        case linesDoNotAddUp(MoneyOverflow)
+        case totalsDiffer(lines: Money, ledger: Money)
+        case payerNotInSettings(String)
+        case clientNotInSettings(String)
+        /// The renderer's failure, in its own words (the CLI shows them; the web says what it means).
+        case cannotRender(String)
+        case noEInvoice
+    }
+    /// `document` (its number, or `document ID`) cannot be made into its files.
+    case documentFile(document: String, problem: DocumentProblem)
 
-    /// The refusals not yet typed (issue 20): their English text.
-    public init(_ message: String) { self = .other(message) }
+    /// What was to be done with a document that is not issued.
+    public enum NotIssuedAction: Sendable, Equatable { case send, submit, lifeCycle }
+    /// Only an issued document is sent, submitted, or has its life cycle reported.
+    case notIssued(document: String, action: NotIssuedAction)
+    /// An issued document whose validation is not in the audit log: never stored nor chained.
+    case notIssuedByArdoise(document: String, series: String)
+
+    /// Why an entry cannot be made (the Accounting module's `PostingError`, as facts).
+    public enum PostingProblem: Sendable, Equatable {
+        case noVATAccount(rate: String)
+        /// VAT on receipts: a service's rate has no pending VAT account.
+        case noPendingVATAccount(rate: String)
+        case unbalanced(debit: Money, credit: Money)
+    }
+    /// `document` (its number, or `proforma ID`) cannot be posted to the sales journal.
+    case cannotPost(document: String, problem: PostingProblem)
+
+    /// A reminder pause names neither a client, a payer nor an invoice number.
+    case unknownReminderTarget(String)
+    case remindersAlreadyPaused(String)
+    case remindersNotPaused(String)
+    case noNotice(Int64)
+    /// A notice sent or cancelled is final.
+    case noticeFinal(id: Int64, status: String)
+
+    case noOutboxMessage(Int64)
+    /// A sent message is final.
+    case messageSent(id: Int64, number: String, at: String?)
+
+    case noIssuedDocument(String)
+    case noPlatformFlow(Int64)
+    /// A submitted flow is final.
+    case flowSubmitted(id: Int64, number: String, at: String?, flowID: String?)
+    /// An e-reporting submission asked for a document's file (it has none): an internal mix-up, never the user's.
+    case noReportFile
+
+    /// A proforma has no line by that name (as typed on the command line).
+    case noLineNamed(proforma: Int64, line: String, lines: Int)
 
     /// How the caller should take it.
     public enum Kind: Sendable { case notFound, conflict, refused }
 
     public var kind: Kind {
         switch self {
-        case .noInvoice, .noPayment: .notFound
+        case .noInvoice, .noPayment, .noNotice, .noOutboxMessage, .noIssuedDocument, .noPlatformFlow, .noLineNamed: .notFound
         case .notProforma, .monthClosed, .revenueCorrected, .orderChanged, .datedBeforeLast, .proformasPending, .creditOfNotIssued,
              .creditOfCreditNote, .lineCreditedInFull, .lineCreditTooMuch, .creditTooMuch, .discardedHasNoDocument, .paymentFullyAllocated,
-             .owesNothing: .conflict
+             .owesNothing, .notIssued, .notIssuedByArdoise, .remindersAlreadyPaused, .remindersNotPaused, .noticeFinal, .messageSent,
+             .flowSubmitted, .documentFile, .noReportFile: .conflict
         default: .refused
         }
     }
@@ -186,7 +237,50 @@ public enum InvoiceError: CommandFailure, Sendable, Equatable {
         case .noPayment(let id): return "no payment \(id)"
         case .paymentFullyAllocated(let id): return "payment \(id) is fully allocated: unmatch it first"
         case .owesNothing(let number): return "\(number) owes nothing"
-        case .other(let message): return message
+        case .documentFile(let document, let problem):
+            switch problem {
+            case .unreadableDates: return "\(document) has unreadable dates"
+            case .noServicePeriod:
+                return "\(document) has no service period in the ledger: open it with this version of ardoise, which stores it"
+            case .creditNamesNoIssuedInvoice:
+                return "credit note \(document) names no issued invoice: a credit note must reference the invoice it credits"
+            case .linesDoNotAddUp(let overflow): return "document \(document): its lines do not add up: \(overflow)"
+            case .totalsDiffer(let lines, let ledger): return "document \(document): its lines give \(lines) TTC but the ledger says \(ledger)"
+            case .payerNotInSettings(let code): return "document \(document): payer `\(code)` is not in the settings"
+            case .clientNotInSettings(let code): return "document \(document): client `\(code)` is not in the settings"
+            case .cannotRender(let why): return "document \(document) cannot be rendered: \(why)"
+            case .noEInvoice: return "document \(document) has no e-invoice to store"
+            }
+        case .notIssued(let document, let action):
+            switch action {
+            case .send: return "document \(document) is not issued: nothing to send"
+            case .submit: return "document \(document) is not issued: nothing to submit"
+            case .lifeCycle: return "the invoice of \(document) is not issued"
+            }
+        case .notIssuedByArdoise(let document, let series):
+            return "\(document) of series \(series) was not issued by Ardoise (no validation in the audit log): "
+                + "it is never stored nor chained; `ardoise verify` names it"
+        case .cannotPost(let document, let problem):
+            switch problem {
+            case .noVATAccount(let rate):
+                return "\(document) cannot be posted: no output VAT account for \(rate) % in the settings (`accounting: output_vat_accounts`)"
+            case .noPendingVATAccount(let rate):
+                return "\(document) cannot be posted: no pending VAT account for \(rate) % in the settings (`accounting: pending_vat_accounts`)"
+            case .unbalanced(let debit, let credit): return "\(document) cannot be posted: does not balance: debit \(debit) ≠ credit \(credit)"
+            }
+        case .unknownReminderTarget(let target): return "`\(target)` is neither a client, a payer nor an invoice number"
+        case .remindersAlreadyPaused(let target): return "reminders of \(target) are already paused"
+        case .remindersNotPaused(let target): return "reminders of \(target) are not paused"
+        case .noNotice(let id): return "no notice \(id)"
+        case .noticeFinal(let id, let status): return "notice \(id) is \(status): final"
+        case .noOutboxMessage(let id): return "no outbox message \(id)"
+        case .messageSent(let id, let number, let at): return "message \(id) of \(number) was sent at \(at ?? "?"): a sent message is final"
+        case .noIssuedDocument(let number): return "no issued document `\(number)`"
+        case .noPlatformFlow(let id): return "no platform flow \(id)"
+        case .flowSubmitted(let id, let number, let at, let flowID):
+            return "flow \(id) of \(number) was submitted at \(at ?? "?") (flowId \(flowID ?? "not yet known")): a submitted flow is final"
+        case .noReportFile: return "no document file for a report"
+        case .noLineNamed(let id, let line, let lines): return "proforma \(id) has no line `\(line)` (lines 1–\(lines))"
         }
     }
 }

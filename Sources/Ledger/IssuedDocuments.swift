@@ -153,8 +153,7 @@ extension Ledger {
             // Stored late only when Ardoise issued it (its `validate` is in the audit log): a document
             // issued by SQL on the file is a break for `verify`, never repaired by storing it.
             if !(atIssue && id == invoiceID), try !issuedByValidation(id, db: db) {
-                throw InvoiceError("\(invoice.number ?? "document \(id)") of series \(series) was not issued by Ardoise (no validation in the audit log): "
-                                   + "it is never stored nor chained; `ardoise verify` names it")
+                throw InvoiceError.notIssuedByArdoise(document: invoice.number ?? "document \(id)", series: series)
             }
             let stored = try withLines(invoice, db)
             let references = try references(of: invoice, db: db)

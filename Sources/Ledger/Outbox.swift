@@ -204,9 +204,9 @@ extension Ledger {
         // and making it due again would let a second sender send it too.
         let entries = try outbox().filter { e in ids.map { $0.contains(e.message.id ?? -1) } ?? (e.message.status == .failed) }
         if let ids {
-            for id in ids where !entries.contains(where: { $0.message.id == id }) { throw InvoiceError("no outbox message \(id)") }
+            for id in ids where !entries.contains(where: { $0.message.id == id }) { throw InvoiceError.noOutboxMessage(id) }
             if let sent = entries.first(where: { $0.message.status == .sent }) {
-                throw InvoiceError("message \(sent.message.id ?? 0) of \(sent.number) was sent at \(sent.message.sentAt ?? "?"): a sent message is final")
+                throw InvoiceError.messageSent(id: sent.message.id ?? 0, number: sent.number, at: sent.message.sentAt)
             }
         }
         return try pool.write { db in

@@ -423,7 +423,7 @@ extension Ledger {
             if let numbers {
                 for n in numbers {
                     guard try Bool.fetchOne(db, sql: "SELECT 1 FROM invoice WHERE number = ? AND status = 'issued'", arguments: [n]) ?? false else {
-                        throw InvoiceError("no issued document `\(n)`")
+                        throw InvoiceError.noIssuedDocument(n)
                     }
                 }
                 sql += " AND number IN (\(numbers.map { _ in "?" }.joined(separator: ",")))"
@@ -450,10 +450,9 @@ extension Ledger {
     public func retryPlatformFlows(ids: [Int64]?, actor: String, at date: Date = Date()) throws -> [Int64] {
         let entries = try platformFlows().filter { e in ids.map { $0.contains(e.flow.id ?? -1) } ?? (e.flow.status == .failed) }
         if let ids {
-            for id in ids where !entries.contains(where: { $0.flow.id == id }) { throw InvoiceError("no platform flow \(id)") }
+            for id in ids where !entries.contains(where: { $0.flow.id == id }) { throw InvoiceError.noPlatformFlow(id) }
             if let done = entries.first(where: { $0.flow.status == .submitted }) {
-                throw InvoiceError("flow \(done.flow.id ?? 0) of \(done.number) was submitted at \(done.flow.submittedAt ?? "?") "
-                                   + "(flowId \(done.flow.flowId ?? "not yet known")): a submitted flow is final")
+                throw InvoiceError.flowSubmitted(id: done.flow.id ?? 0, number: done.number, at: done.flow.submittedAt, flowID: done.flow.flowId)
             }
         }
         return try pool.write { db in

@@ -192,8 +192,8 @@ extension Ledger {
             let all = try Notice.fetchAll(db, sql: "SELECT * FROM notice ORDER BY id")
             if let ids {
                 for id in ids {
-                    guard let n = all.first(where: { $0.id == id }) else { throw InvoiceError("no notice \(id)") }
-                    guard n.status == .failed || n.status == .pending else { throw InvoiceError("notice \(id) is \(n.status.rawValue): final") }
+                    guard let n = all.first(where: { $0.id == id }) else { throw InvoiceError.noNotice(id) }
+                    guard n.status == .failed || n.status == .pending else { throw InvoiceError.noticeFinal(id: id, status: n.status.rawValue) }
                 }
             }
             for n in all where ids.map({ $0.contains(n.id ?? -1) }) ?? (n.status == .failed) {
@@ -220,7 +220,7 @@ extension Ledger {
         try pool.write { db in
             let now = Ledger.timestamp(date)
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM reminder_pause WHERE target = ? AND resumed_at IS NULL", arguments: [target]) ?? false {
-                throw InvoiceError("reminders of \(target) are already paused")
+                throw InvoiceError.remindersAlreadyPaused(target)
             }
             try db.execute(sql: "INSERT INTO reminder_pause (target, reason, paused_at, paused_by) VALUES (?, ?, ?, ?)",
                            arguments: [target, reason, now, actor])
@@ -234,7 +234,7 @@ extension Ledger {
             let now = Ledger.timestamp(date)
             try db.execute(sql: "UPDATE reminder_pause SET resumed_at = ?, resumed_by = ? WHERE target = ? AND resumed_at IS NULL",
                            arguments: [now, actor, target])
-            guard db.changesCount == 1 else { throw InvoiceError("reminders of \(target) are not paused") }
+            guard db.changesCount == 1 else { throw InvoiceError.remindersNotPaused(target) }
             try appendAudit(db, at: now, actor: actor, action: "reminders resume", invoiceID: nil, AuditParameters(["target": .text(target)]))
         }
     }

@@ -7,34 +7,34 @@ import Hummingbird
 /// and, with the write right, closing it through the engine as `ardoise close` does. A closing covers
 /// the whole company: the route table keeps it to users who see every client.
 extension WebApp {
-    /// The checks' French names and what to do, by the engine's (English) check name.
-    static let closingChecks: [String: (title: String, remedy: String, action: ClosingAction?)] = [
-        "no proforma waiting for the month": (
-            "Aucune proforma en attente pour le mois", "Validez-les ou écartez-les.", .proformas),
-        "every revenue line of the month billed or acknowledged": (
-            "Tout le revenu du mois facturé ou reconnu",
-            "Facturez les revenus arrivés en retard, puis reconnaissez le reste avec un motif (il ne sera pas facturé).", .acknowledge),
-        "every event order delivered in the month invoiced": (
-            "Toute commande d'événement livrée dans le mois facturée",
-            "Facturez les commandes livrées, ou reconnaissez-les avec un motif.", .events),
-        "numbering gapless and chronological": (
-            "Numérotation continue et chronologique",
-            "Une rupture de numérotation ne se répare pas : signalez-la au commissaire aux comptes.", nil),
-        "entries balanced and equal to the documents": (
-            "Écritures équilibrées et égales aux documents",
-            "Passez les écritures manquantes ; une écriture différente de son document se signale au commissaire aux comptes.", .entries),
-        "every e-mail of the month sent": (
-            "Tous les courriels du mois envoyés",
-            "Corrigez l'adresse du client dans les paramètres, puis relancez les courriels en échec.", .mail),
-        "VAT on receipts pending equals the VAT of what is unpaid": (
-            "TVA sur les encaissements : la TVA en attente égale celle des factures impayées",
-            "Passez les écritures manquantes (elles portent la TVA des règlements) ; un écart qui reste se signale au commissaire aux comptes.",
-            .entries),
-        "every document of the month delivered to the accredited platform": (
-            "Tous les documents du mois remis à la plateforme agréée",
-            "Soumettez les documents en attente à la plateforme (ardoise platform submit --all) ; corrigez la cause d'un échec puis relancez-le. "
-                + "Une facture rejetée ou refusée s'annule par un avoir et s'émet à nouveau corrigée (motifs sur la page de la facture).", nil),
-    ]
+    /// The checks' French names, what to do and the screen's action, by check.
+    static func closingCheck(_ kind: ClosingCheck.Kind) -> (title: String, remedy: String, action: ClosingAction?) {
+        switch kind {
+        case .proformasWaiting: ("Aucune proforma en attente pour le mois", "Validez-les ou écartez-les.", .proformas)
+        case .revenueBilled:
+            ("Tout le revenu du mois facturé ou reconnu",
+             "Facturez les revenus arrivés en retard, puis reconnaissez le reste avec un motif (il ne sera pas facturé).", .acknowledge)
+        case .eventOrdersInvoiced:
+            ("Toute commande d'événement livrée dans le mois facturée", "Facturez les commandes livrées, ou reconnaissez-les avec un motif.", .events)
+        case .numbering:
+            ("Numérotation continue et chronologique",
+             "Une rupture de numérotation ne se répare pas : signalez-la au commissaire aux comptes.", nil)
+        case .entries:
+            ("Écritures équilibrées et égales aux documents",
+             "Passez les écritures manquantes ; une écriture différente de son document se signale au commissaire aux comptes.", .entries)
+        case .mails:
+            ("Tous les courriels du mois envoyés",
+             "Corrigez l'adresse du client dans les paramètres, puis relancez les courriels en échec.", .mail)
+        case .vatOnReceipts:
+            ("TVA sur les encaissements : la TVA en attente égale celle des factures impayées",
+             "Passez les écritures manquantes (elles portent la TVA des règlements) ; un écart qui reste se signale au commissaire aux comptes.",
+             .entries)
+        case .platformDelivery:
+            ("Tous les documents du mois remis à la plateforme agréée",
+             "Les documents en attente partent au prochain passage quotidien ; corrigez la cause d'un échec puis relancez-le. "
+                + "Une facture rejetée ou refusée s'annule par un avoir et s'émet à nouveau corrigée (motifs sur la page de la facture).", nil)
+        }
+    }
 
     /// What the closing screen offers to do about a failed check, as buttons of the app.
     enum ClosingAction: String, CaseIterable {
@@ -83,19 +83,19 @@ extension WebApp {
     func closingContent(month: Period, canWrite: Bool, csrf: String) throws -> String {
         let report: ClosingReport
         // Reads only: the actor is nobody's. A refusal (a month not ended) is worded in French where errors become pages.
-        report = try workspace.engine(ledger: ledger, today: today, actor: "web").closingReport(month: month, today: today)
+        report = try engine(actor: "web").closingReport(month: month, today: today, evaluations: unbilledEvaluations)
         let checks: [[String: Any]] = report.checks.map { c in
-            let french = Self.closingChecks[c.name]
-            let details = c.details.prefix(20).map(French.closingDetail).joined(separator: " ; ") + (c.details.count > 20 ? " ; … (\(c.details.count) en tout)" : "")
-            return ["cells": [cell(french?.title ?? c.name), cell(c.passed ? "réussi" : "échoué"), cell(details),
-                              cell(c.passed ? "" : french?.remedy ?? c.remedy)], "selectable": false]
+            let french = Self.closingCheck(c.kind)
+            let details = c.facts.prefix(20).map(French.closingDetail).joined(separator: " ; ") + (c.facts.count > 20 ? " ; … (\(c.facts.count) en tout)" : "")
+            return ["cells": [cell(french.title), cell(c.passed ? "réussi" : "échoué"), cell(details),
+                              cell(c.passed ? "" : french.remedy)], "selectable": false]
         }
         let activities: [[String: Any]] = report.activities.map { a in
             ["cells": [cell(Self.activityNames[a.activity] ?? a.activity), cell(euros(a.net.cents) + " HT", num: true)], "selectable": false]
         }
         // The failed checks' actions, as buttons of the app (with the write right, on a month not closed).
         let actions: [[String: Any]] = canWrite && !report.closed
-            ? report.checks.filter { !$0.passed }.compactMap { Self.closingChecks[$0.name]?.action }.flatMap(\.buttons).map { a in
+            ? report.checks.filter { !$0.passed }.compactMap { Self.closingCheck($0.kind).action }.flatMap(\.buttons).map { a in
                 ["action": a.rawValue, "label": a.label, "csrf": csrf, "month": month.name, "isLink": a == .proformas,
                  "href": "/proformas?periode=\(month.name)", "needsReason": a == .acknowledge]
             }
@@ -103,17 +103,27 @@ extension WebApp {
         let series: [[String: Any]] = report.series.map { s in
             ["cells": [cell(s.series), cell(String(s.count), num: true), cell(s.first), cell(s.last)], "selectable": false]
         }
+        // The month's service billed by documents dated in another month (October's, issued on 2 November): said
+        // beside the totals, which follow the documents' dates, so that a month billed after its end does not read as 0.
+        let elsewhere: [String] = try ledger.serviceIssuedInOtherMonths(month).map { m in
+            let name = Period(parsing: m.issueMonth)?.frenchName ?? m.issueMonth
+            return "Les prestations \(French.ofMonth(month.name)) sont aussi facturées par \(French.count(m.count, "document émis", "documents émis")) "
+                + "en \(name), pour \(euros(m.totalHT.cents)) HT : \(m.count > 1 ? "ils entrent" : "il entre") dans la clôture \(French.ofMonth(m.issueMonth))."
+        }
         let state = report.closed ? "clôturé" + (report.forcedReason.map { " (forcé : \($0))" } ?? "")
             : report.passed ? "ouvert ; tous les contrôles sont réussis" : "ouvert ; \(report.checks.filter { !$0.passed }.count) contrôle(s) échoué(s)"
         var context: [String: Any] = [
             "heading": "Clôture de \(month.frenchName)", "hasFilters": true,
             "filters": [filter("mois", "Mois", value: month.name, hint: "2026-10")],
-            "summary": "Du \(month.start.french) au \(month.end.french) : \(state). Total \(euros(report.totalHT.cents)) HT, "
-                + "TVA \(euros(report.totalVAT.cents)), \(euros(report.totalHT.cents + report.totalVAT.cents)) TTC.",
+            // The totals follow the documents' dates, as the sales journal and the FEC do: what the closing locks.
+            "summary": "Du \(month.start.french) au \(month.end.french) : \(state). Documents émis en \(month.frenchName) "
+                + "(datés dans le mois, comme au journal des ventes : ce que la clôture arrête) : \(euros(report.totalHT.cents)) HT, "
+                + "TVA \(euros(report.totalVAT.cents)), \(euros(report.totalHT.cents + report.totalVAT.cents)) TTC."
+                + elsewhere.map { " " + $0 }.joined(),
             "sections": [
                 ["caption": "Contrôles", "tableId": "controles", "selectable": false,
                  "headers": ["Contrôle", "Résultat", "Détail", "À faire"], "rows": checks],
-                ["caption": "Chiffre d'affaires HT par activité", "tableId": "activites", "selectable": false,
+                ["caption": "Chiffre d'affaires HT par activité des documents émis dans le mois", "tableId": "activites", "selectable": false,
                  "headers": ["Activité", "HT"], "rows": activities],
                 ["caption": "Documents émis par série", "tableId": "series", "selectable": false,
                  "headers": ["Série", "Documents", "Premier", "Dernier"], "rows": series],

@@ -96,14 +96,15 @@ extension WebApp {
             case .evenements: _ = try exports.events(period: period, clients: clients, to: path)
             default:
                 // As `report unbilled`: a client whose contract has errors shows its revenue as unbilled.
-                let (engine, _) = try workspace.billingEngine(ledger: ledger, today: today, actor: user.login)
-                var report = try engine.unbilled(period: period, issueDate: today)
+                let engine = try lenientEngine(actor: user.login)
+                var report = try engine.unbilled(period: period, issueDate: today, evaluations: unbilledEvaluations)
                 if let clients {
                     report.keepItems { clients.contains($0.client) }
                     report.lateRevenue = report.lateRevenue.filter { clients.contains($0.client) }
                     report.failures = report.failures.filter { clients.contains($0.client) }
                 }
-                _ = try ControlExports.unbilled(report, to: path, reason: French.unbilledReason)
+                report.reword { French.unbilledReason($0.why) }
+                _ = try ControlExports.unbilled(report, to: path)
             }
             let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
             return attachment(bytes, name: name, type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

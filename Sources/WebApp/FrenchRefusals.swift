@@ -1,7 +1,9 @@
 import BillingEngine
 import BillingModel
+import Foundation
 import HTTPTypes
 import Ledger
+import Workspace
 
 /// The engine's and the ledger's refusals in French, worded from their facts
 /// (never from the CLI's English, never with a command line), and the HTTP
@@ -104,7 +106,54 @@ extension French {
         case .noPayment(let id): return "Aucun paiement \(id)."
         case .paymentFullyAllocated(let id): return "Le paiement \(id) est entièrement rapproché : annulez d'abord un rapprochement."
         case .owesNothing(let number): return "\(number) ne doit plus rien."
-        case .other(let message): return message  // not typed yet: the engine's words
+        case .documentFile(let document, let problem):
+            switch problem {
+            case .unreadableDates: return "Les dates de \(document) sont illisibles dans le registre : signalez-le à l'administrateur."
+            case .noServicePeriod:
+                return "\(document) n'a pas de période de prestation dans le registre : signalez-le à l'administrateur (la version en service l'ajoute)."
+            case .creditNamesNoIssuedInvoice: return "L'avoir \(document) ne renvoie à aucune facture émise : un avoir indique toujours la facture qu'il crédite."
+            case .linesDoNotAddUp: return "Les lignes de \(document) dépassent toute limite : le document ne peut pas être mis en page."
+            case .totalsDiffer(let lines, let ledger):
+                return "Les lignes de \(document) font \(euros(lines)) TTC mais le registre indique \(euros(ledger)) : le document n'est pas produit ; signalez-le à l'administrateur."
+            case .payerNotInSettings(let code): return "Le payeur « \(code) » de \(document) n'est plus dans les réglages : le document ne peut pas être produit."
+            case .clientNotInSettings(let code): return "Le client « \(code) » de \(document) n'est plus dans les réglages : le document ne peut pas être produit."
+            case .cannotRender: return "\(document) n'a pas pu être mis en page (PDF ou XML) : signalez-le à l'administrateur."
+            case .noEInvoice: return "\(document) n'a pas de facture électronique (XML) à conserver."
+            }
+        case .notIssued(let document, let action):
+            switch action {
+            case .send: return "\(document) n'est pas émis : rien à envoyer."
+            case .submit: return "\(document) n'est pas émis : rien à déposer sur la plateforme."
+            case .lifeCycle: return "La facture de \(document) n'est pas émise : aucun statut à transmettre."
+            }
+        case .notIssuedByArdoise(let document, let series):
+            return "\(document) (série \(series)) n'a pas été émis par Ardoise (aucune validation au journal d'audit) : il n'est ni conservé ni chaîné ; signalez-le au commissaire aux comptes."
+        case .cannotPost(let document, let problem):
+            switch problem {
+            case .noVATAccount(let rate):
+                let rateText = Percentage(rate).map(\.french) ?? rate
+                return "\(document) ne peut pas être passé en comptabilité : aucun compte de TVA collectée pour \(rateText) % dans les réglages."
+            case .noPendingVATAccount(let rate):
+                let rateText = Percentage(rate).map(\.french) ?? rate
+                return "\(document) ne peut pas être passé en comptabilité : aucun compte de TVA en attente (TVA sur les encaissements) pour \(rateText) % dans les réglages."
+            case .unbalanced(let debit, let credit):
+                return "\(document) ne peut pas être passé en comptabilité : l'écriture n'est pas équilibrée (débit \(euros(debit)), crédit \(euros(credit)))."
+            }
+        case .unknownReminderTarget(let target): return "« \(target) » n'est ni un client, ni un payeur, ni un numéro de facture."
+        case .remindersAlreadyPaused(let target): return "Les relances de \(target) sont déjà suspendues."
+        case .remindersNotPaused(let target): return "Les relances de \(target) ne sont pas suspendues."
+        case .noNotice(let id): return "Aucune relance \(id)."
+        case .noticeFinal(let id, let status):
+            return "La relance \(id) est \(status == "sent" ? "envoyée" : status == "cancelled" ? "annulée" : "close") : elle ne se relance plus."
+        case .noOutboxMessage(let id): return "Aucun courriel \(id)."
+        case .messageSent(let id, let number, let at):
+            return "Le courriel \(id) de \(number) est parti\(at.map { " le \(timestamp($0))" } ?? "") : un courriel envoyé ne se relance pas."
+        case .noIssuedDocument(let number): return "Aucun document émis « \(number) »."
+        case .noPlatformFlow(let id): return "Aucun dépôt sur la plateforme \(id)."
+        case .flowSubmitted(let id, let number, let at, _):
+            return "Le dépôt \(id) de \(number) a été fait\(at.map { " le \(timestamp($0))" } ?? "") : un dépôt fait ne se refait pas."
+        case .noReportFile: return "Une erreur interne est survenue (un e-reporting a demandé le fichier d'un document) ; rien n'a été déposé."
+        case .noLineNamed(let id, let line, let lines): return "La proforma \(id) n'a pas de ligne « \(line) » (lignes 1 à \(lines))."
         }
     }
 
@@ -120,6 +169,34 @@ extension French {
             return "Proforma \(e.proforma) : facture périodique (du \(period.start.french) au \(period.end.french)) qui, émise le \(issued.french), "
                 + "serait échue le \(due.french), \(due.ordinal - issued.ordinal) jours plus tard : la loi en permet 45 au plus "
                 + "(Code de commerce, L441-10 II). Corrigez les conditions de paiement du contrat, facturez à nouveau et écartez cette proforma."
+        }
+    }
+
+    /// The workspace's failures the web app meets, worded from their facts (the others are logged, never shown).
+    static func refusal(_ e: WorkspaceError) -> String {
+        switch e.reason {
+        case .contractsHaveErrors(let files):
+            return "Des contrats ont des erreurs (\(files.map { ($0 as NSString).lastPathComponent }.joined(separator: ", "))) : "
+                + "rien n'est fait sur les documents tant qu'ils ne sont pas corrigés (écran Clients)."
+        case .fecCharacter(let line, let column, let character):
+            return "Le FEC s'écrit en ISO 8859-15, qui n'a pas le caractère « \(character) » (ligne \(line), colonne \(column)) : "
+                + "corrigez le libellé à sa source (réglages ou document) ; rien n'a été exporté."
+        case nil: return "L'opération n'a pas pu être faite."
+        }
+    }
+
+    static func status(_ e: UserError) -> HTTPResponse.Status {
+        switch e {
+        case .unknownUser: .notFound
+        case .duplicate, .lastAdministrator: .conflict
+        }
+    }
+
+    static func refusal(_ e: UserError) -> String {
+        switch e {
+        case .unknownUser(let login): return "Aucun utilisateur « \(login) »."
+        case .duplicate(let login): return "Un utilisateur « \(login) » existe déjà."
+        case .lastAdministrator(let login): return "« \(login) » est le dernier administrateur actif : il ne peut pas être désactivé."
         }
     }
 

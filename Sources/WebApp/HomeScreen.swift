@@ -36,16 +36,18 @@ extension WebApp {
     }
 
     /// What a failed closing check says on the home page: what blocks the closing (the check's title says what it wants).
-    static let closingBlockers: [String: String] = [
-        "no proforma waiting for the month": "des proformas du mois attendent",
-        "every revenue line of the month billed or acknowledged": "du revenu du mois n'est ni facturé ni reconnu",
-        "every event order delivered in the month invoiced": "des commandes d'événements livrées ne sont pas facturées",
-        "numbering gapless and chronological": "la numérotation a une rupture",
-        "entries balanced and equal to the documents": "des écritures manquent ou diffèrent des documents",
-        "every e-mail of the month sent": "des courriels du mois ne sont pas partis",
-        "VAT on receipts pending equals the VAT of what is unpaid": "la TVA en attente ne correspond pas aux factures impayées",
-        "every document of the month delivered to the accredited platform": "des documents du mois ne sont pas remis à la plateforme agréée",
-    ]
+    static func closingBlocker(_ kind: ClosingCheck.Kind) -> String {
+        switch kind {
+        case .proformasWaiting: "des proformas du mois attendent"
+        case .revenueBilled: "du revenu du mois n'est ni facturé ni reconnu"
+        case .eventOrdersInvoiced: "des commandes d'événements livrées ne sont pas facturées"
+        case .numbering: "la numérotation a une rupture"
+        case .entries: "des écritures manquent ou diffèrent des documents"
+        case .mails: "des courriels du mois ne sont pas partis"
+        case .vatOnReceipts: "la TVA en attente ne correspond pas aux factures impayées"
+        case .platformDelivery: "des documents du mois ne sont pas remis à la plateforme agréée"
+        }
+    }
 
     func work(of user: Identity) throws -> [WorkItem] {
         var items: [WorkItem] = []
@@ -92,11 +94,11 @@ extension WebApp {
             let month = lastEndedMonth
             let name = month.frenchName.prefix(1).uppercased() + month.frenchName.dropFirst()
             let state = try kept(.closingState(month, today), csrf: "") {
-                let report = try engine(for: user).closingReport(month: month, today: today)
+                let report = try engine(for: user).closingReport(month: month, today: today, evaluations: unbilledEvaluations)
                 let failing = report.checks.filter { !$0.passed }
                 return report.closed ? "closed|\(name) est clôturé."
                     : failing.isEmpty ? "open|\(name) peut être clôturé : tous les contrôles sont réussis."
-                    : "open|\(name) n'est pas clôturé : \(failing.map { Self.closingBlockers[$0.name] ?? $0.name }.joined(separator: " ; "))."
+                    : "open|\(name) n'est pas clôturé : \(failing.map { Self.closingBlocker($0.kind) }.joined(separator: " ; "))."
             }
             items.append(WorkItem(id: "a-faire-cloture", text: String(state.drop { $0 != "|" }.dropFirst()),
                                   href: "/cloture?mois=\(month.name)", done: state.hasPrefix("closed|")))

@@ -173,6 +173,11 @@ public final class WebApp: Sendable {
     let logger: Logger
     /// Finished parts of pages (the dashboard's figures and charts, pages of lists), until the ledger changes.
     let cachedParts: LedgerCache<CachedPart, [String]>
+    /// The contracts' evaluations of the closing's revenue check, kept per register file versions and order revisions
+    /// read (not per commit: a write that changes neither, an edited proforma, leaves them valid).
+    let unbilledEvaluations = UnbilledEvaluations()
+    /// The billing engines, per day and actor (the contracts are the process's).
+    let keptEngines = KeptEngines()
     /// Signs the sign-in form's double-submit token.
     let signInToken = SignInToken()
     /// When each session was last used (the idle timeout).
@@ -306,10 +311,10 @@ public final class WebApp: Sendable {
             return errorResponse(WebError(French.status(error), "Refusé : \(French.refusal(error))"), api: route.isAPI, identity: identity, csrf: csrf)
         } catch let error as ClosingError {
             return errorResponse(WebError(French.status(error), "Refusé : \(French.refusal(error))"), api: route.isAPI, identity: identity, csrf: csrf)
-        } catch let error as WorkspaceError {
-            return errorResponse(WebError(.unprocessableContent, "Refusé : \(error.message)"), api: route.isAPI, identity: identity, csrf: csrf)
+        } catch let error as WorkspaceError where error.reason != nil {
+            return errorResponse(WebError(.unprocessableContent, "Refusé : \(French.refusal(error))"), api: route.isAPI, identity: identity, csrf: csrf)
         } catch let error as UserError {
-            return errorResponse(WebError(.unprocessableContent, "Refusé : \(error.description)"), api: route.isAPI, identity: identity, csrf: csrf)
+            return errorResponse(WebError(French.status(error), "Refusé : \(French.refusal(error))"), api: route.isAPI, identity: identity, csrf: csrf)
         } catch let error as HTTPResponseError where error.status == .contentTooLarge {
             // A body over the limit is the sender's doing: answered, not logged (a flood of them would fill the log).
             return errorResponse(WebError(.contentTooLarge, "Le formulaire envoyé est trop gros (1 Mo au plus)."), api: route.isAPI, identity: identity, csrf: csrf)

@@ -60,7 +60,9 @@ extension Workspace {
             name = "ecritures-\(period.start.compact)-\(period.end.compact).csv"
         }
         let bytes: [UInt8]
-        do { bytes = format == .fec ? try FEC.latin9(text) : Array(text.utf8) } catch { throw WorkspaceError("\(name): \(error)") }
+        do throws(FECCharacterError) { bytes = format == .fec ? try FEC.latin9(text) : Array(text.utf8) } catch {
+            throw WorkspaceError("\(name): \(error)", reason: .fecCharacter(line: error.line, column: error.column, character: String(error.character)))
+        }
         return EntriesExport(fileName: name, text: text, bytes: bytes,
                              mediaType: format == .fec ? "text/plain; charset=iso-8859-15" : "text/csv; charset=utf-8",
                              entries: stored.count, lines: lines.count, debit: lines.map(\.debit).sum(), credit: lines.map(\.credit).sum())

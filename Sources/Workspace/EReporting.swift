@@ -82,7 +82,7 @@ extension Workspace {
             }
         }
         let submitter = PlatformSubmitter(ledger: ledger, api: try api ?? FlowAPI(endpoint: platformEndpoint()), file: { _ in
-            throw InvoiceError("no document file for a report")
+            throw InvoiceError.noReportFile
         })
         var tried = Set<Int64>()
         while let r = try ledger.claimDueEReport(now: now, lease: submitter.lease, excluding: tried), let id = r.id {

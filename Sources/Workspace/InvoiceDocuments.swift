@@ -23,19 +23,19 @@ public struct InvoiceDocuments: Sendable {
         let i = stored.invoice
         guard i.status != .discarded else { throw InvoiceError.discardedHasNoDocument(id: i.id ?? 0) }
         guard let issue = Day(iso: i.issueDate), let due = Day(iso: i.dueDate) else {
-            throw InvoiceError("document \(i.id ?? 0) has unreadable dates")
+            throw InvoiceError.documentFile(document: i.number ?? "document \(i.id ?? 0)", problem: .unreadableDates)
         }
         // The period the document bills (BG-14, BT-73/BT-74, and the PDF's "Période"): the one the ledger stored
         // with the document, the days its lines bill, which the JSON, the screens and the exports show too.
         guard let period = i.documentPeriod else {
-            throw InvoiceError("document \(i.id ?? 0) has no service period in the ledger: open it with this version of ardoise, which stores it")
+            throw InvoiceError.documentFile(document: i.number ?? "document \(i.id ?? 0)", problem: .noServicePeriod)
         }
         let proforma = i.status == .proforma
         let number = i.number ?? "PROFORMA-\(i.id ?? 0)"
         var credited: InvoiceDocument.CreditedInvoice?
         if i.type == .creditNote {
             guard let c = references.credited, let n = c.number, c.status == .issued, let d = Day(iso: c.issueDate) else {
-                throw InvoiceError("credit note \(number) names no issued invoice: a credit note must reference the invoice it credits")
+                throw InvoiceError.documentFile(document: number, problem: .creditNamesNoIssuedInvoice)
             }
             credited = .init(number: n, issueDate: d)
         }
@@ -62,7 +62,7 @@ public struct InvoiceDocuments: Sendable {
             notes.append(parts.joined(separator: ", ") + ".")
         }
         do { _ = try InvoiceTotals(lines: lines.map { (net: $0.net, vat: $0.vatRate) }) } catch {
-            throw InvoiceError("document \(number): its lines do not add up: \(error)")
+            throw InvoiceError.documentFile(document: number, problem: .linesDoNotAddUp(error))
         }
         let s = settings.seller
         var doc = InvoiceDocument(
@@ -86,7 +86,7 @@ public struct InvoiceDocuments: Sendable {
         }
         let t = doc.totals
         guard t.totalHT.cents == i.totalHt, t.totalVAT.cents == i.totalVat, t.totalTTC.cents == i.totalTtc else {
-            throw InvoiceError("document \(number): its lines give \(t.totalTTC) TTC but the ledger says \(Money(cents: i.totalTtc))")
+            throw InvoiceError.documentFile(document: number, problem: .totalsDiffer(lines: t.totalTTC, ledger: Money(cents: i.totalTtc)))
         }
         return doc
     }
@@ -106,13 +106,16 @@ public struct InvoiceDocuments: Sendable {
         return sites.count == 1 ? sites.first ?? nil : nil
     }
 
+    /// A document as its errors name it: its number, or its id before it has one.
+    func name(_ i: Invoice) -> String { i.number ?? "document \(i.id ?? 0)" }
+
     /// The billed customer: the payer when the document is billed to one, else the client.
     func buyer(of i: Invoice) throws(InvoiceError) -> InvoiceDocument.Buyer {
         if let code = i.payer {
-            guard let p = settings.payer(code)?.payer else { throw InvoiceError("payer `\(code)` is not in the settings") }
+            guard let p = settings.payer(code)?.payer else { throw InvoiceError.documentFile(document: name(i), problem: .payerNotInSettings(code)) }
             return .init(legalName: p.legalName, siren: p.siren, vatNumber: p.vatNumber, address: Self.address(p.address), emails: p.emails)
         }
-        guard let c = settings.client(i.client) else { throw InvoiceError("client `\(i.client)` is not in the settings") }
+        guard let c = settings.client(i.client) else { throw InvoiceError.documentFile(document: name(i), problem: .clientNotInSettings(i.client)) }
         return .init(legalName: c.legalName, siren: c.siren, vatNumber: c.vatNumber, address: Self.address(c.address), emails: c.emails)
     }
 
@@ -157,7 +160,7 @@ extension InvoiceDocuments {
             let out = try facturX.render(document)
             return RenderedDocument(document: document, pdf: out.pdf, xml: out.xml)
         } catch {
-            throw InvoiceError("document \(document.number) cannot be rendered: \(error)")
+            throw InvoiceError.documentFile(document: document.number, problem: .cannotRender("\(error)"))
         }
     }
 }
@@ -168,7 +171,7 @@ extension InvoiceDocuments {
     public func renderer(facturX: FacturX) -> DocumentRenderer {
         { stored, references in
             let rendered = try self.render(self.document(stored, references: references), facturX: facturX)
-            guard let xml = rendered.xml else { throw InvoiceError("document \(rendered.document.number) has no e-invoice to store") }
+            guard let xml = rendered.xml else { throw InvoiceError.documentFile(document: rendered.document.number, problem: .noEInvoice) }
             return IssuedFiles(pdf: rendered.pdf, xml: Array(xml.utf8))
         }
     }

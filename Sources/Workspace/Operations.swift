@@ -105,7 +105,8 @@ extension Workspace {
     public func engine(ledger: Ledger, today: Day, actor: String = "ardoise") throws(WorkspaceError) -> BillingEngine {
         let rules = self.rules(today: today)
         if rules.diagnostics.hasBlockingErrors {
-            throw WorkspaceError("the contracts have errors: run `ardoise lint`", diagnostics: rules.diagnostics, sources: rules.sources)
+            throw WorkspaceError("the contracts have errors: run `ardoise lint`", diagnostics: rules.diagnostics, sources: rules.sources,
+                                 reason: .contractsHaveErrors(files: Array(Set(rules.diagnostics.filter { $0.severity == .error }.map(\.file))).sorted()))
         }
         return BillingEngine(ledger: ledger, settings: settings, contracts: rules.contracts, actor: actor,
                              render: documents.renderer(facturX: try Workspace.facturX()))

@@ -39,12 +39,12 @@ extension Workspace {
         case .invoice:
             guard let files = try ledger.issuedFiles(invoiceID: flow.invoiceId, render: documents.renderer(facturX: Workspace.facturX()),
                                                      actor: "ardoise") else {
-                throw InvoiceError("document \(flow.trackingId) is not issued: nothing to submit")
+                throw InvoiceError.notIssued(document: flow.trackingId, action: .submit)
             }
             return FlowFile(bytes: files.pdf, contentType: "application/pdf", name: "\(flow.trackingId).pdf", syntax: "Factur-X")
         case .collected, .reversal:
             guard let d = try ledger.documentSummary(invoiceID: flow.invoiceId) else {
-                throw InvoiceError("the invoice of \(flow.trackingId) is not issued")
+                throw InvoiceError.notIssued(document: flow.trackingId, action: .lifeCycle)
             }
             let stamp = flow.createdAt.filter(\.isNumber)
             let message = LifecycleMessage(id: flow.trackingId, invoiceNumber: d.number, invoiceIssueDate: d.issueDate,

@@ -120,7 +120,7 @@ extension Workspace {
     public func checkReminderTarget(_ target: String, ledger: Ledger) throws {
         if settings.client(target) != nil || settings.payer(target) != nil { return }
         if try ledger.invoice(number: target) != nil { return }
-        throw InvoiceError("`\(target)` is neither a client, a payer nor an invoice number")
+        throw InvoiceError.unknownReminderTarget(target)
     }
 
     /// Queues the notices due on `day` (each once); returns them.

@@ -154,7 +154,7 @@ public struct OutboxSender: Sendable {
         let document = try documents.document(stored, references: ledger.references(of: stored.invoice))
         // The PDF stored when the document was issued, byte for byte.
         guard let files = try ledger.issuedFiles(invoiceID: queued.invoiceId, render: documents.renderer(facturX: facturX), actor: "ardoise") else {
-            throw InvoiceError("document \(document.number) is not issued: nothing to send")
+            throw InvoiceError.notIssued(document: document.number, action: .send)
         }
         return OutgoingMessage(messageID: queued.messageId, from: smtp.fromAddress, to: queued.recipientList,
                                subject: Self.subject(document), body: Self.body(document),

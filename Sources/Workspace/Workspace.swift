@@ -8,13 +8,24 @@ import Settings
 /// A failure that stops a command before it could do its job (exit code 2):
 /// a missing configuration, unreadable settings, a database that cannot open.
 public struct WorkspaceError: CommandFailure, Sendable {
+    /// What the web app may meet, as facts it words in French (nil: a failure of the installation, which the
+    /// web app logs and does not show; the CLI prints `message`).
+    public enum Reason: Sendable, Equatable {
+        /// Contracts with blocking errors: documents are not acted on with a partial set of contracts.
+        case contractsHaveErrors(files: [String])
+        /// A character the FEC's ISO 8859-15 lacks, at a line and column of the file.
+        case fecCharacter(line: Int, column: String, character: String)
+    }
+
     public var message: String
     public var diagnostics: [Diagnostic]
     public var sources: [String: SourceFile]
-    public init(_ message: String, diagnostics: [Diagnostic] = [], sources: [String: SourceFile] = [:]) {
+    public var reason: Reason?
+    public init(_ message: String, diagnostics: [Diagnostic] = [], sources: [String: SourceFile] = [:], reason: Reason? = nil) {
         self.message = message
         self.diagnostics = diagnostics
         self.sources = sources
+        self.reason = reason
     }
     public var description: String { message }
     public var exitStatus: ExitStatus { .nothingDone }

@@ -43,7 +43,7 @@ struct EditCommand: ParsableCommand {
             var lines = stored.lines.map { (position: $0.position, line: NewInvoiceLine($0)) }
             for pair in stride(from: 0, to: set.count, by: 2) {
                 guard let n = Int(set[pair]), let i = lines.firstIndex(where: { $0.position == n }) else {
-                    throw InvoiceError("proforma \(id) has no line `\(set[pair])` (lines 1–\(stored.lines.count))")
+                    throw InvoiceError.noLineNamed(proforma: id, line: set[pair], lines: stored.lines.count)
                 }
                 lines[i].line = try LineText.apply(set[pair + 1], to: lines[i].line, note: "edited by \(global.who): \(reason)")
             }
@@ -55,7 +55,7 @@ struct EditCommand: ParsableCommand {
             for l in add.map(\.line) {
                 // Bounded at parse time (`LineText`): the net fits.
                 let net: Money
-                do { net = try l.unitPrice.times(l.quantity) } catch { throw InvoiceError("--add \"\(l.label)\": \(error)") }
+                do throws(MoneyOverflow) { net = try l.unitPrice.times(l.quantity) } catch { throw InvoiceError.lineText(text: "--add \"\(l.label)\"", problem: .overflow(error)) }
                 result.append(NewInvoiceLine(label: l.label, quantity: l.quantity, unitPrice: l.unitPrice, net: net,
                                              vat: l.vat, service: stored.invoice.period, explanation: EngineWording.worded("added by \(global.who): \(reason)"), basis: LineBasis(.typedIn)))
             }

@@ -149,6 +149,11 @@ import TestSupport
         let run = try ws.run("demo", "run", "--out", "small", "--sites", "1", "--clients", "3")
         expectRuns(run)
         #expect(run.stdout.contains("validated ") && run.stdout.contains("unbilled revenue: "))
+        // Issue 19, 12: the summary says what the demo accepted on the user's behalf, prints durations as people read
+        // them and ends on the next step.
+        #expect(run.stdout.contains("acknowledged ") && run.stdout.contains(" as reviewed"), "\(run)")
+        #expect(run.stdout.range(of: #"\d\.\d{4,} ?s"#, options: .regularExpression) == nil, "a raw duration in \(run.stdout)")
+        #expect(run.stdout.contains("\nnext: "), "\(run)")
         let bench = try ws.run("bench", "lint", "--files", "20")
         expectRuns(bench)
         #expect(!bench.stdout.isEmpty)

@@ -3,7 +3,7 @@ import GRDB
 import HummingbirdTesting
 import Ledger
 import Testing
-import WebApp
+@testable import WebApp
 
 /// Clôture: the checks of a month in French, closing through the engine (refused while checks fail unless a
 /// reason is given, final once done), and only for users who see every client.
@@ -67,6 +67,28 @@ import WebApp
             #expect(notice.text.contains("0 écriture(s) passée(s)."))
             let reader = try await send(client, .post, "/cloture/actions", as: controller, form: [("mois", "2026-10"), ("action", "ecritures")])
             #expect(reader.status == .forbidden)
+        }
+    }
+
+    /// October billed on 2 November: October's closing counts the documents dated in October (none), as the sales
+    /// journal does, and says where October's service went; November's counts them. Its details are French from facts.
+    @Test func theMonthsTotalsSayWhichDocumentsTheyCountAndWhereTheMonthsServiceWent() async throws {
+        let f = try Fixture()
+        let controller = try f.user("controle-totaux", rights: [(.closing, .read)])
+        let issuedInNovember = try f.ledger.invoices(status: .issued).filter { $0.issueDate.hasPrefix("2026-11") }
+        let octoberService = issuedInNovember.filter { $0.documentEnd.hasPrefix("2026-10") }
+        #expect(!octoberService.isEmpty)
+        let ht = octoberService.reduce(Int64(0)) { $0 + ($1.type == .creditNote ? -$1.totalHt : $1.totalHt) }
+        try await f.app.application().test(.router) { client in
+            let october = try await send(client, .get, "/cloture?mois=2026-10", as: controller)
+            let text = october.text.replacingOccurrences(of: "&#39;", with: "'")
+            #expect(text.contains("Documents émis en octobre 2026 (datés dans le mois, comme au journal des ventes : ce que la clôture arrête) : 0,00 € HT"), "\(text)")
+            #expect(text.contains("Les prestations d'octobre 2026 sont aussi facturées par \(octoberService.count) document"), "\(text)")
+            #expect(text.contains("en novembre 2026, pour \(euros(ht)) HT") && text.contains("dans la clôture de novembre 2026."), "\(text)")
+            // The failed checks' details are worded from their facts: amounts as the pages write them, no English.
+            for english in ["TTC, guest", "covers", "known to no settings", "proforma 1 of", "pending", "failed"] {
+                #expect(!text.contains(english), "« \(english) » on the closing screen")
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+import BillingEngine
 import BillingModel
 import Foundation
 import HummingbirdTesting
@@ -10,39 +11,55 @@ import TestSupport
 /// actions are stored in English (the CLI and the documents keep it) and shown
 /// in French, numbers in the French form.
 @Suite struct FrenchTests {
-    @Test(arguments: [
-        ("guest tickets, no guest term", "tickets d'invités, aucune clause d'invités"),
-        ("outside the contract's validity", "hors de la période de validité du contrat"),
-        ("employer share of a category no subsidy term prices", "part patronale d'une catégorie qu'aucune clause de subvention ne tarife"),
-        ("delivered order EVT-1 with no events term", "commande EVT-1 livrée, aucune clause d'événements"),
-        ("client known to no settings (12 covers, employer share and guests)", "client inconnu des paramètres (12 couverts, part patronale et invités)"),
-        ("order EVT-2 delivered 2026-10-05: the client has no contract", "commande EVT-2 livrée le 05/10/2026 : le client n'a pas de contrat"),
-        ("order EVT-3 delivered 2026-10-05, not invoiced yet (`ardoise bill --events`)",
-         "commande EVT-3 livrée le 05/10/2026, pas encore facturée (Clôture : « Facturer les commandes livrées »)"),
-        ("order EVT-4 delivered 2026-10-05, not invoiced yet: no invoice of 2026-10 carries it",
-         "commande EVT-4 livrée le 05/10/2026, pas encore facturée : aucune facture de 2026-10 ne la porte"),
-        ("order EVT-5 changed (revision 3) since it was invoiced, difference not billed yet",
-         "commande EVT-5 modifiée (révision 3) depuis sa facturation, écart pas encore facturé"),
-        ("a reason of another form", "a reason of another form"),
-    ]) func unbilledReasonsInFrench(english: String, french: String) {
-        #expect(French.unbilledReason(english) == french)
+    /// Each reason revenue is not billed, worded in French from its facts (the engine's English is never read).
+    @Test func unbilledReasonsInFrench() {
+        let october5 = day("2026-10-05"), october = Period.month(of: october5)
+        let cases: [(UnbilledReason, String)] = [
+            (.contract(.guestsWithoutTerm), "tickets d'invités, aucune clause d'invités"),
+            (.contract(.outsideValidity), "hors de la période de validité du contrat"),
+            (.contract(.categoryNotPriced), "part patronale d'une catégorie qu'aucune clause de subvention ne tarife"),
+            (.contract(.orderWithoutEventsTerm(order: "EVT-1")), "commande EVT-1 livrée, aucune clause d'événements"),
+            (.unknownClient(covers: 12), "client inconnu des paramètres (12 couverts, part patronale et invités)"),
+            (.orderWithoutContract(order: "EVT-2", delivered: october5), "commande EVT-2 livrée le 05/10/2026 : le client n'a pas de contrat"),
+            (.orderNotInvoiced(order: "EVT-3", delivered: october5, why: .daily),
+             "commande EVT-3 livrée le 05/10/2026, pas encore facturée (Clôture : « Facturer les commandes livrées »)"),
+            (.orderNotInvoiced(order: "EVT-4", delivered: october5, why: .noInvoiceOf(october)),
+             "commande EVT-4 livrée le 05/10/2026, pas encore facturée : aucune facture de sa période (octobre 2026) ne la porte"),
+            (.orderNotInvoiced(order: "EVT-6", delivered: october5, why: .arrivedAfter(carrier: "FA-2026-000012")),
+             "commande EVT-6 livrée le 05/10/2026, pas encore facturée : arrivée après l'émission de FA-2026-000012 de son mois (Clôture : « Facturer les commandes livrées »)"),
+            (.orderChanged(order: "EVT-5", revision: 3), "commande EVT-5 modifiée (révision 3) depuis sa facturation, écart pas encore facturé"),
+        ]
+        for (why, french) in cases { #expect(French.unbilledReason(why) == french, "\(why)") }
+        // The English words stay what acknowledgements recorded (an acknowledgement's key is the reason's text).
+        #expect(UnbilledReason.orderNotInvoiced(order: "EVT-3", delivered: october5, why: .daily).text
+                == "order EVT-3 delivered 2026-10-05, not invoiced yet (`ardoise bill --events`)")
+        #expect(UnbilledReason.contract(.guestsWithoutTerm).text == "guest tickets, no guest term")
     }
 
-    @Test(arguments: [
-        ("proforma 4 of C0003, 2026-09-28..2026-10-04", "proforma 4 de C0003, du 28/09/2026 au 04/10/2026"),
-        ("C0001 LD01 -: 1,829.43 TTC, delivered order EVT-9 with no events term",
-         "C0001 LD01 : 1\u{202F}829,43 € TTC, commande EVT-9 livrée, aucune clause d'événements"),
-        ("C0003 PA02 INV: 74.60 TTC, guest tickets, no guest term", "C0003 PA02 INV : 74,60 € TTC, tickets d'invités, aucune clause d'invités"),
-        ("order EVT-7 of C0004, delivered 2026-10-20", "commande EVT-7 de C0004, livrée le 20/10/2026"),
-        ("series FA: FA-2026-000004 where number 3 was expected", "série FA : FA-2026-000004 là où le numéro 3 était attendu"),
-        ("FA-2026-000001 has no journal entry", "FA-2026-000001 n'a pas d'écriture au journal"),
-        ("FA-2026-000002: pending", "FA-2026-000002 : en attente"),
-        ("FA-2026-000007: not queued", "FA-2026-000007 : jamais confié à la plateforme agréée"),
-        ("FA-2026-000008: rejected", "FA-2026-000008 : rejeté par la plateforme agréée"),
-        ("445742: balance 84.00, VAT of the unpaid part of issued service invoices 59.52",
-         "compte 445742 : solde 84.00, TVA de la part impayée des factures de services émises 59.52"),
-    ]) func closingDetailsInFrench(english: String, french: String) {
-        #expect(French.closingDetail(english) == french)
+    /// What the closing checks find, worded in French from their facts.
+    @Test func closingDetailsInFrench() {
+        let cases: [(ClosingDetail, String)] = [
+            (.proformaWaiting(id: 4, client: "C0003", period: "2026-09-28..2026-10-04"), "proforma 4 de C0003, du 28/09/2026 au 04/10/2026"),
+            (.orderNotInvoiced(order: "EVT-7", client: "C0004", delivered: day("2026-10-20")), "commande EVT-7 de C0004, livrée le 20/10/2026"),
+            (.numbering(.outOfSequence(series: "FA", number: "FA-2026-000004", expected: 3)), "série FA : FA-2026-000004 là où le numéro 3 était attendu"),
+            (.numbering(.countDiffers(series: "FA", issued: 3, given: 4)), "série FA : 3 documents émis pour 4 numéros attribués"),
+            (.numbering(.datedBefore(series: "FA", number: "FA-2026-000004", date: "2026-11-01", previous: "FA-2026-000003", previousDate: "2026-11-02")),
+             "série FA : FA-2026-000004 daté du 01/11/2026, avant FA-2026-000003 daté du 02/11/2026"),
+            (.entry(.noEntry(number: "FA-2026-000001")), "FA-2026-000001 n'a pas d'écriture au journal"),
+            (.entry(.unbalanced(number: "FA-1", by: Money(cents: 1))), "l'écriture de FA-1 n'est pas équilibrée (0,01 €)"),
+            (.entry(.customerDiffers(number: "FA-1", customer: Money(cents: 100), document: Money(cents: 120))),
+             "l'écriture de FA-1 débite le client de 1,00 €, le document fait 1,20 € TTC"),
+            (.entry(.orphans(count: 2)), "2 écritures du mois ne portent aucun document émis"),
+            (.mailNotSent(number: "FA-2026-000002", failed: false), "FA-2026-000002 : en attente"),
+            (.notOnPlatform(number: "FA-2026-000007", state: "not queued"), "FA-2026-000007 : jamais confié à la plateforme agréée"),
+            (.notOnPlatform(number: "FA-2026-000008", state: "rejected"), "FA-2026-000008 : rejeté par la plateforme agréée"),
+            (.pendingVAT(account: "445742", balance: Money(cents: 8400), expected: Money(cents: 5952)),
+             "compte 445742 : solde 84,00 €, TVA de la part impayée des factures de services émises 59,52 €"),
+            (.lateRevenue(client: "C0001", period: Period.month(of: day("2026-10-01"))), "C0001 : revenus tardifs à régulariser (période octobre 2026)"),
+            (.evaluationFailed(client: "C0001", message: "index INSEE-1 of 2026-09 is not published"),
+             "C0001 : le contrat n'a pas pu être évalué sur ce mois ; vérifiez-le (écran Clients)"),
+        ]
+        for (detail, french) in cases { #expect(French.closingDetail(detail) == french, "\(detail)") }
     }
 
     @Test func theUnbilledAndClosingPagesOfTheDemoMonthHaveNoEnglishReason() async throws {

@@ -128,6 +128,7 @@ import Workspace
         for (path, text) in pages {
             #expect(rewordedPages[path] == text, "\(path) differs")
         }
+        #expect(try #require(rewordedPages["/cloture?mois=2026-11"]).contains(" : en attente"), "November's mail check and its details")
         let refusal = try #require(rewordedPages["refusal"])
         #expect(refusal.hasPrefix("La ligne 1 de \(reworded.credited) a déjà reçu un avoir pour la totalité."), "\(refusal)")
         #expect(!refusal.contains("ardoise ") && !refusal.contains("credited in full"), "\(refusal)")
@@ -158,6 +159,15 @@ import Workspace
                 let export = try await send(client, .get, "/exports/\(kind)?periode=2026-10", as: admin)
                 #expect(export.status == .ok, "\(kind)")
                 out["/exports/\(kind)"] = export.text
+            }
+            // The closing screens (checks with their details, totals) and the unbilled revenue: worded from the engine's
+            // typed results, so the same whatever its English (November's e-mails are pending: its mail check has details).
+            for path in ["/cloture?mois=2026-10", "/cloture?mois=2026-11", "/non-factures?periode=2026-10"] {
+                let page = try await send(client, .get, path, as: admin)
+                #expect(page.status == .ok, "\(path)")
+                let main = page.text.components(separatedBy: "<main").dropFirst().joined()
+                out[path] = main.replacingOccurrences(of: #"name="csrf" value="[^"]*""#, with: "", options: .regularExpression)
+                #expect(!main.contains(Self.marker), "\(path) shows the engine's English")
             }
             // Crediting again a line credited in full: the engine's refusal, in French, as a conflict.
             let refused = try await send(client, .post, "/factures/\(month.creditedID)/avoir", as: admin,
