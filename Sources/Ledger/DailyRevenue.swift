@@ -128,7 +128,7 @@ extension Ledger {
     /// Recomputes the event row of a client at a site on a day from the
     /// current order revisions. Call inside the import's transaction for the
     /// (client, site, delivered day) of both the old and the new current revision.
-    public static func refreshEventRevenue(_ db: Database, client: String, site: String, day: Int) throws {
+    static func refreshEventRevenue(_ db: Database, client: String, site: String, day: Int) throws {
         try db.cachedStatement(sql: """
             DELETE FROM daily_revenue WHERE day = ? AND site = ? AND client = ? AND activity = 'EVENT'
             """).execute(arguments: [day, site, client])
@@ -210,7 +210,7 @@ public struct DailyRevenueAccumulator {
     }
 
     /// Replaces the site-day's register rows by the sums. Call in the import's transaction.
-    public func write(_ db: Database, site: String, day: Day) throws {
+    func write(_ db: Database, site: String, day: Day) throws {
         var result = sums
         for (t, amount) in ticketAmounts.enumerated() where Covers.isCover(countedCents: amount) { result[ticketGroups[t]].covers += 1 }
         try db.cachedStatement(sql: """

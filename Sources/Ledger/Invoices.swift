@@ -282,6 +282,18 @@ public struct SeriesFormat: Sendable {
     }
 }
 
+/// What storing one draft did (`Ledger.storeProformas`).
+public enum ProformaStoreOutcome: Sendable {
+    /// A new proforma.
+    case created(Int64)
+    /// Refused before anything of it was written: it would bill a unit another document bills.
+    case refused(BilledTwice)
+    /// A live document with the same generation key is kept (issued, unchanged or edited by a person).
+    case existing(id: Int64?, issued: Bool)
+    /// Nothing stored and no document with its key.
+    case nothing
+}
+
 extension Ledger {
     /// Creates a proforma. When a live document with the same generation key
     /// exists: a proforma is replaced (discarded, audited), an issued document
@@ -291,7 +303,34 @@ extension Ledger {
         try pool.write { db in try createProforma(new, actor: actor, at: date, db: db) }
     }
 
-    public func createProforma(_ new: NewInvoice, actor: String, at date: Date, db: Database) throws -> Int64? {
+    /// Stores drafts as proformas in one transaction, each as `createProforma` does; a draft refused because
+    /// it would bill a unit twice leaves nothing of it written, and the others are stored.
+    public func storeProformas(_ drafts: [NewInvoice], actor: String, at date: Date) throws -> [ProformaStoreOutcome] {
+        try pool.write { db in
+            var outcomes: [ProformaStoreOutcome] = []
+            outcomes.reserveCapacity(drafts.count)
+            for d in drafts {
+                let made: Int64?
+                do {
+                    made = try createProforma(d, actor: actor, at: date, db: db)
+                } catch let twice as BilledTwice {
+                    outcomes.append(.refused(twice))
+                    continue
+                }
+                if let id = made {
+                    outcomes.append(.created(id))
+                } else if let key = d.generationKey,
+                          let existing = try Invoice.filter(Invoice.Columns.generationKey == key && Invoice.Columns.status != InvoiceStatus.discarded.rawValue).fetchOne(db) {
+                    outcomes.append(.existing(id: existing.id, issued: existing.status == .issued))
+                } else {
+                    outcomes.append(.nothing)
+                }
+            }
+            return outcomes
+        }
+    }
+
+    func createProforma(_ new: NewInvoice, actor: String, at date: Date, db: Database) throws -> Int64? {
         let now = Ledger.timestamp(date)
         if let key = new.generationKey,
            let existing = try Invoice.fetchOne(db.cachedStatement(sql: "SELECT * FROM invoice WHERE generation_key = ? AND status <> 'discarded'"),
@@ -375,7 +414,6 @@ extension Ledger {
         for v in totals.breakdown { try vat.execute(arguments: [id, v.rate.tenThousandths, v.base.cents, v.vat.cents]) }
         try storeDocumentPeriod(db, id: id)
     }
-
     /// Issues a proforma: the next number of its series (no gap, even under
     /// concurrent validations: numbering and issuing are one transaction),
     /// the issue date, the due date; from then on it never changes. Refused
