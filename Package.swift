@@ -48,27 +48,23 @@ let package = Package(
             .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
-        // Importers of register files and event orders into the ledger.
+        // Importers of register files, event orders and bank statements (camt.053, CSV): they parse, the ledger stores.
         .target(name: "Imports", dependencies: [
-            "BillingModel", "Diagnostics", "Ledger", .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Crypto", package: "swift-crypto"),
+            "BillingModel", "Diagnostics", "Ledger", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Deterministic generator of realistic example revenue (registers, events).
         .target(name: "Demo", dependencies: ["BillingModel", "Diagnostics", "Ledger", "Imports", "Settings"]),
         // The billing engine: contracts over the ledger's revenue, invoice life.
         .target(name: "BillingEngine", dependencies: [
-            "BillingModel", "ContractLanguage", "Settings", "Ledger", "Accounting", .product(name: "GRDB", package: "GRDB.swift"),
+            "BillingModel", "ContractLanguage", "Settings", "Ledger", "Accounting",
         ]),
         // Benchmarks of issues 3, 4 and 5 (lint throughput, compiled evaluation, generation); they return printable reports.
         .target(name: "Benchmarks", dependencies: [
             "BillingModel", "ContractLanguage", "Settings", "Workspace", "Demo", "Ledger", "BillingEngine", "Documents",
-            "Accounting", "Dashboards", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+            "Accounting", "Dashboards", .product(name: "Logging", package: "swift-log"),
         ]),
         // The revenue dashboards' data: queries over the ledger's daily aggregate and SVG charts. No web framework.
-        .target(name: "Dashboards", dependencies: [
-            "BillingModel", "Ledger", .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "GRDBSQLite", package: "GRDB.swift"),
-        ]),
+        .target(name: "Dashboards", dependencies: ["BillingModel", "Ledger"]),
         // Ties configuration, settings, rules and ledger together for commands.
         .target(name: "Workspace", dependencies: [
             "BillingModel", "Diagnostics", "ContractLanguage", "Settings", "Ledger", "Imports", "Demo", "BillingEngine",
@@ -110,7 +106,7 @@ let package = Package(
         .target(name: "Spreadsheets", dependencies: ["BillingModel", "CXlsxWriter"]),
         // The control exports of the ledger to XLSX (restaurants, events, unbilled).
         .target(name: "ControlExports", dependencies: [
-            "BillingModel", "Settings", "Ledger", "BillingEngine", "Spreadsheets", .product(name: "GRDB", package: "GRDB.swift"),
+            "BillingModel", "Settings", "Ledger", "BillingEngine", "Spreadsheets",
         ]),
         // Invoice documents: the PDF, the CII e-invoice XML and the Factur-X PDF/A-3.
         .target(name: "Documents", dependencies: ["BillingModel", "CPangoCairo"]),

@@ -44,7 +44,7 @@ public enum DashboardBenchmark {
         let dashboard = Dashboard(ledger: ledger)
         let (sites, clients) = try dashboard.sitesAndClients(period: period, scope: .all)
         guard !sites.isEmpty, !clients.isEmpty else { throw GenerationBenchmarkError("the month has no revenue") }
-        let rows = try ledger.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM daily_revenue") ?? 0 }
+        let rows = try ledger.dailyRevenueRowCount()
         lines.append("daily_revenue: \(rows) rows; \(sites.count) sites, \(clients.count) clients; \(runs) runs per query")
 
         var random = SplitMix64(seed: 42)

@@ -3,7 +3,6 @@ import BillingEngine
 import BillingModel
 import Demo
 import Foundation
-import GRDB
 import Ledger
 import Workspace
 
@@ -28,20 +27,7 @@ public enum EntriesBenchmark {
         let copy = directory.appendingPathComponent("entries-bench.sqlite").path
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) }
         let source = try Ledger(path: workspace.config.databasePath, creation: .mustExist)
-        try source.pool.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [copy]) }
-        let queue = try DatabaseQueue(path: copy)
-        try queue.write { db in
-            for trigger in ["journal_entry_append_only_delete", "journal_entry_line_append_only_delete", "journal_no_gap",
-                            "vat_pending_append_only_delete", "vat_receipt_move_append_only_delete"] {
-                try db.execute(sql: "DROP TRIGGER \(trigger)")
-            }
-            // VAT on receipts' records go with the entries they were posted with (posting again records them again).
-            try db.execute(sql: """
-                DELETE FROM vat_receipt_move; DELETE FROM vat_pending;
-                DELETE FROM journal_entry_line; DELETE FROM journal_entry; UPDATE journal SET last_number = 0
-                """)
-        }
-        try queue.close()
+        try source.benchmarkCopyWithEmptyJournal(to: copy)
         let ledger = try Ledger(path: copy, creation: .mustExist)
         let documents = try ledger.invoices(status: .issued).count
 
@@ -62,16 +48,12 @@ public enum EntriesBenchmark {
         // transactions as the month has documents, `synchronous = FULL` (durableWrite) against NORMAL.
         start = clock.now
         for i in 0..<documents {
-            try ledger.durableWrite { db in
-                try db.execute(sql: "INSERT INTO audit_log (at, actor, action, details) VALUES ('now', 'bench', 'sync', ?)", arguments: [i])
-            }
+            try ledger.benchmarkSmallWrite(i, durable: true)
         }
         let full = clock.now - start
         start = clock.now
         for i in 0..<documents {
-            try ledger.pool.write { db in
-                try db.execute(sql: "INSERT INTO audit_log (at, actor, action, details) VALUES ('now', 'bench', 'sync', ?)", arguments: [i])
-            }
+            try ledger.benchmarkSmallWrite(i, durable: false)
         }
         let normal = clock.now - start
         let perDocument = (GenerationBenchmark.asDouble(full) - GenerationBenchmark.asDouble(normal)) / Double(max(documents, 1)) * 1000

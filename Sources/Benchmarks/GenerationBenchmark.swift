@@ -3,7 +3,6 @@ import BillingModel
 import ContractLanguage
 import Demo
 import Foundation
-import GRDB
 import Ledger
 import Workspace
 
@@ -67,11 +66,8 @@ public enum GenerationBenchmark {
         lines.append("validation of the \(numbers.count) proformas (numbers, dates, frozen, PDF and XML rendered and stored, chained): "
             + "\(seconds(validation)) s")
         lines.append("  rendering (mapping, PDF, XML, Factur-X), CPU time summed over the workers rendering ahead: \(seconds(rendering.total)) s")
-        let stored = try ledger.pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT COUNT(*), COALESCE(SUM(length(pdf) + length(xml) + length(content)), 0) FROM issued_document")
-        }
-        if let stored {
-            let count: Int = stored[0], bytes: Int64 = stored[1]
+        do {
+            let (count, bytes) = try ledger.issuedDocumentStorage()
             lines.append("  stored: \(count) documents, \(ImportBenchmark.format(Double(bytes) / 1_048_576)) MB "
                 + "(\(bytes / Int64(max(count, 1)) / 1024) KB a document)")
         }
@@ -81,12 +77,7 @@ public enum GenerationBenchmark {
             + "in \(seconds(clock.now - start)) s")
 
         // The same revenue summed by client and category in the sqlite3 shell.
-        let sql = """
-            SELECT client, category, SUM(amount), SUM(employer_share), COUNT(*) FROM ticket_line
-            WHERE file_id IN (SELECT current_file_id FROM site_day WHERE day BETWEEN \(period.start.ordinal) AND \(period.end.ordinal))
-              AND client IS NOT NULL
-            GROUP BY client, category;
-            """
+        let sql = PlainSQLite.revenueByClientAndCategory(period: period)
         start = clock.now
         let output = try ImportBenchmark.runSQLite(database: workspace.config.databasePath, script: sql)
         let aggregation = clock.now - start

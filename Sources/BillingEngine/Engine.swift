@@ -1,7 +1,6 @@
 import BillingModel
 import ContractLanguage
 import Foundation
-import GRDB
 import Ledger
 import Settings
 
@@ -216,26 +215,21 @@ public struct BillingEngine: Sendable {
         // New documents (with the draft they came from) and the proformas to validate automatically.
         var created: [(id: Int64, draft: NewInvoice)] = []
         var automatic: [Int64] = []
-        try ledger.pool.write { db in
-            for d in drafts {
-                let made: Int64?
-                do {
-                    made = try ledger.createProforma(d, actor: actor, at: now, db: db)
-                } catch let twice as BilledTwice {
-                    // Refused before anything of it was written: the other drafts are stored.
-                    report.failures.append(BillingFailure(client: d.client, message: "\(d.period) not billed: \(twice)"))
-                    continue
+        for (d, outcome) in zip(drafts, try ledger.storeProformas(drafts, actor: actor, at: now)) {
+            switch outcome {
+            case .refused(let twice):
+                // Refused before anything of it was written: the other drafts are stored.
+                report.failures.append(BillingFailure(client: d.client, message: "\(d.period) not billed: \(twice)"))
+            case .created(let id):
+                created.append((id, d))
+                if d.automatic { automatic.append(id) }
+            case .existing(let id, let issued):
+                if issued { report.alreadyIssued += 1 } else {
+                    report.unchanged += 1
+                    if d.automatic, let id { automatic.append(id) }
                 }
-                if let id = made {
-                    created.append((id, d))
-                    if d.automatic { automatic.append(id) }
-                } else if let key = d.generationKey,
-                          let existing = try Invoice.filter(Invoice.Columns.generationKey == key && Invoice.Columns.status != InvoiceStatus.discarded.rawValue).fetchOne(db) {
-                    if existing.status == .issued { report.alreadyIssued += 1 } else {
-                        report.unchanged += 1
-                        if d.automatic, let id = existing.id { automatic.append(id) }
-                    }
-                }
+            case .nothing:
+                break
             }
         }
         let refused = Set(report.failures.map(\.client))

@@ -1,6 +1,5 @@
 import BillingModel
 import Foundation
-import GRDB
 import Ledger
 import Settings
 import Spreadsheets
@@ -37,12 +36,6 @@ extension ControlExports {
     /// `clients`: only these clients' documents and tickets (a web user's scope); nil: every client.
     public func restaurants(period: Period, clients: Set<String>? = nil, to path: String) throws -> ExportSummary {
         let kinds = Dictionary(settings.revenueTypes.map { ($0.code, $0.kind) }, uniquingKeysWith: { a, _ in a })
-        var range: StatementArguments = [period.start.description, period.end.description]
-        var scope = "i.status = 'issued' AND i.period_end BETWEEN ? AND ? AND " + Self.restaurantDocuments
-        if let clients {
-            scope += " AND i.client IN (SELECT value FROM json_each(?))"
-            range += [Ledger.jsonArray(clients.sorted())]
-        }
 
         let workbook = try Workbook(path: path, constantMemory: true)
         let totalsSheet = try workbook.addSheet("Totaux par client", columns: [
@@ -65,64 +58,42 @@ extension ControlExports {
             Column("Ligne de facture", width: 15), Column("Libellé de la ligne de facture", width: 40),
         ])
 
-        try ledger.pool.read { db in
+        try ledger.readRestaurantsExport(period: period, clients: clients) { reader in
             // The documents and their lines.
             var docs: [Doc] = []
             var docIndex: [Int64: Int] = [:]
-            let docRows = try Row.fetchCursor(db, sql: """
-                SELECT i.id, i.number, i.type, i.origin, i.client, i.payer, i.site, i.service_start, i.service_end,
-                       i.total_ht, i.total_vat, i.total_ttc
-                FROM invoice i WHERE \(scope) ORDER BY i.client, i.period_start, i.number
-                """, arguments: range)
-            while let r = try docRows.next() {
-                docIndex[r[0]] = docs.count
-                docs.append(Doc(id: r[0], number: r[1], creditNote: (r[2] as String) == "credit_note", origin: r[3], client: r[4],
-                                payer: r[5], site: r[6], start: r[7], end: r[8], ht: r[9], vat: r[10], ttc: r[11]))
+            try reader.documents { r in
+                docIndex[r.id] = docs.count
+                docs.append(Doc(id: r.id, number: r.number, creditNote: r.creditNote, origin: r.origin, client: r.client,
+                                payer: r.payer, site: r.site, start: r.serviceStart, end: r.serviceEnd, ht: r.totalHT, vat: r.totalVAT,
+                                ttc: r.totalTTC))
             }
             var lines: [Line] = []
-            let lineRows = try Row.fetchCursor(db, sql: """
-                SELECT l.invoice_id, l.position, l.label, l.quantity, l.unit_price, l.net, l.vat_rate, l.revenue_type, l.site,
-                       l.service_start, l.service_end
-                FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id WHERE \(scope) ORDER BY l.invoice_id, l.position
-                """, arguments: range)
-            while let r = try lineRows.next() {
-                guard let d = docIndex[r[0]] else { continue }
-                let label: String = r[2], type: String? = r[7]
-                let line = Line(doc: d, position: r[1], label: label, quantity: r[3], unitPrice: r[4], net: r[5], vat: r[6],
-                                revenueType: type, kind: type.flatMap { kinds[$0] }, site: r[8],
-                                serviceStart: (r[9] as String?).flatMap { Day(iso: $0)?.ordinal },
-                                serviceEnd: (r[10] as String?).flatMap { Day(iso: $0)?.ordinal },
+            try reader.lines { r in
+                guard let d = docIndex[r.invoiceID] else { return }
+                let label = r.label, type = r.revenueType
+                let line = Line(doc: d, position: r.position, label: label, quantity: r.quantity, unitPrice: r.unitPrice, net: r.net,
+                                vat: r.vatRate, revenueType: type, kind: type.flatMap { kinds[$0] }, site: r.site,
+                                serviceStart: r.serviceStart.flatMap { Day(iso: $0)?.ordinal },
+                                serviceEnd: r.serviceEnd.flatMap { Day(iso: $0)?.ordinal },
                                 category: Self.category(inLabel: label))
                 docs[d].lines.append(lines.count)
                 lines.append(line)
             }
             // The site-days each client's contract invoices billed.
             var siteDays: [SiteDayClient: [Int]] = [:]
-            let dayRows = try Row.fetchCursor(db, sql: """
-                SELECT s.invoice_id, s.client, s.site, s.day FROM invoice_site_day s JOIN invoice i ON i.id = s.invoice_id
-                WHERE \(scope) AND i.origin = 'contract'
-                """, arguments: range)
-            while let r = try dayRows.next() {
-                guard let d = docIndex[r[0]] else { continue }
-                siteDays[SiteDayClient(client: r[1], site: r[2], day: r[3]), default: []].append(d)
+            try reader.contractSiteDays { r in
+                guard let d = docIndex[r.invoiceID] else { return }
+                siteDays[SiteDayClient(client: r.client, site: r.site, day: r.day), default: []].append(d)
             }
 
             // The ticket lines, in order: client, site, day, badge, ticket.
             var stats = [LineStats](repeating: LineStats(), count: lines.count)
             var clientTickets: [String: LineStats] = [:]
             var current = LineStats(), currentClient: String?
-            let tickets = try Row.fetchCursor(db, sql: """
-                WITH billed(client, file_id) AS (
-                  SELECT DISTINCT s.client, s.file_id FROM invoice_site_day s JOIN invoice i ON i.id = s.invoice_id
-                  WHERE \(scope) AND i.origin = 'contract')
-                SELECT t.client, t.site, t.day, t.badge, t.category, t.ticket, t.activity, t.article, t.label, t.quantity,
-                       t.unit_price, t.vat_rate, t.amount, t.employer_share
-                FROM billed b JOIN ticket_line t ON t.file_id = b.file_id AND t.client = b.client
-                ORDER BY t.client, t.site, t.day, t.badge, t.ticket, t.line
-                """, arguments: range)
-            while let r = try tickets.next() {
-                let client: String = r[0], site: String = r[1], day: Int = r[2], category: String = r[4], activity: String = r[6]
-                let vat: Int64 = r[11], amount: Int64 = r[12], share: Int64 = r[13]
+            try reader.billedTickets { r in
+                let client = r.client, site = r.site, day = r.day, category = r.category, activity = r.activity
+                let vat = r.vatRate, amount = r.amount, share = r.employerShare
                 if client != currentClient {
                     if let c = currentClient { clientTickets[c] = current }
                     currentClient = client
@@ -135,8 +106,8 @@ extension ControlExports {
                 if let l = link { try stats[l].add(amount: amount, share: share, "the tickets of \(docs[lines[l].doc].number), line \(lines[l].position)") }
                 let invoice = link.map { docs[lines[$0].doc].number } ?? candidates.first.map { docs[$0].number }
                 try ticketsSheet.append([
-                    .text(client), .text(site), .date(Day(ordinal: day)), .text(r[3] as String?), .text(category), .text(r[5] as String),
-                    .text(activity), .text(r[7] as String), .text(r[8] as String), .integer(r[9] as Int64), .amount(cents: r[10]),
+                    .text(client), .text(site), .date(Day(ordinal: day)), .text(r.badge), .text(category), .text(r.ticket),
+                    .text(activity), .text(r.article), .text(r.label), .integer(r.quantity), .amount(cents: r.unitPrice),
                     .vatRate(vat), .amount(cents: amount), .amount(cents: share), .text(invoice),
                     link.map { .integer(lines[$0].position) } ?? .empty, .text(link.map { lines[$0].label }),
                 ])
@@ -176,13 +147,6 @@ extension ControlExports {
         try workbook.close()
         return ExportSummary(path: path, sheets: [totalsSheet, linesSheet, ticketsSheet])
     }
-
-    /// The condition on `invoice i` that keeps the restaurants' documents: all but event invoices and the credit
-    /// notes of event invoices.
-    static let restaurantDocuments = """
-        (i.origin IN ('contract', 'correction', 'manual')
-         OR (i.origin = 'credit' AND COALESCE((SELECT c.origin FROM invoice c WHERE c.id = i.credited_invoice_id), '') <> 'events'))
-        """
 
     /// The category a subsidy line's label names (`Subvention employeur catégorie A (45 couverts …)` → `A`).
     static func category(inLabel label: String) -> String? {

@@ -1,7 +1,5 @@
 import BillingModel
 import Foundation
-import GRDB
-import GRDBSQLite
 import Ledger
 import Synchronization
 
@@ -26,7 +24,6 @@ extension Dashboard {
     public func overview(period: Period, selection: Selection) throws -> Overview {
         // Rows of the whole scope: the choosers list its sites and clients; the
         // selection's site and client narrow the sums, compared here on the bytes.
-        let (where_, arguments) = Self.filter(Selection(scope: selection.scope))
         let dayCount = max(0, period.dayCount)
         let activities = Activity.allCases.count
         var covers = [Int](repeating: 0, count: dayCount * activities), lines = covers
@@ -38,16 +35,11 @@ extension Dashboard {
         // A client outside the scope shows nothing (as `filter` says with `AND 0`).
         let nothing = selection.client.map { !selection.scope.contains($0) } ?? false
         var split = InvoicingSplit()
-        try ledger.pool.read { db in
-            let statement = try db.makeStatement(sql: """
-                SELECT day, site, client, activity, covers, lines, amount, employer_share, invoiced FROM daily_revenue
-                WHERE day BETWEEN ? AND ?\(where_)
-                """)
-            try statement.setArguments([period.start.ordinal, period.end.ordinal] + arguments)
+        try ledger.readRevenue { reader in
             var lastSite: [UInt8] = [], lastClient: [UInt8] = []
             var haveSite = false, haveClient = false
-            try Self.step(statement, db) { s in
-                let site = Self.bytes(s, 1), client = Self.bytes(s, 2)
+            try reader.forEachDailyRevenue(period: period, filter: RevenueFilter(clients: selection.scope.clients)) { row in
+                let site = row.site, client = row.client
                 // Rows come in key order (day, site, client): a name is made only when it changes.
                 if !haveSite || !site.elementsEqual(lastSite) {
                     lastSite = Array(site)
@@ -62,22 +54,22 @@ extension Dashboard {
                 if nothing { return }
                 if let wantedSite, !site.elementsEqual(wantedSite) { return }
                 if let wantedClient, !client.elementsEqual(wantedClient) { return }
-                let d = Int(sqlite3_column_int64(s, 0)) - period.start.ordinal
-                let a = try Self.activity(s, 3)
+                let d = row.day - period.start.ordinal
+                let a = try Self.activity(row.activity)
                 guard d >= 0, d < dayCount else { return }
                 let i = d * activities + a.index
-                covers[i] += Int(sqlite3_column_int64(s, 4))
-                lines[i] += Int(sqlite3_column_int64(s, 5))
-                let amount = sqlite3_column_int64(s, 6)
+                covers[i] += row.covers
+                lines[i] += row.lines
+                let amount = row.amount
                 amounts[i] += amount
-                shares[i] += sqlite3_column_int64(s, 7)
+                shares[i] += row.employerShare
                 if a != .events {
-                    let bucket = client.isEmpty ? 0 : (sqlite3_column_int64(s, 8) != 0 ? 1 : 2)
+                    let bucket = client.isEmpty ? 0 : (row.invoiced ? 1 : 2)
                     sums[bucket][a.index] += amount
                 }
             }
             split = Self.registerSplit(sums)
-            try Self.addEvents(to: &split, period: period, selection: selection, db)
+            try Self.addEvents(to: &split, period: period, selection: selection, reader)
         }
         let days = Self.days(period, covers: covers, lines: lines, amounts: amounts, shares: shares)
         var total = RevenueFigures()
@@ -85,13 +77,6 @@ extension Dashboard {
         func ordered(_ names: Set<String>) -> [String] { names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
         return Overview(period: period, selection: selection, days: days, total: total, invoicing: split,
                         sites: ordered(sites), clients: ordered(clients))
-    }
-
-    /// The bytes of text column `column` (valid until the statement steps again).
-    static func bytes(_ s: OpaquePointer, _ column: Int32) -> UnsafeBufferPointer<UInt8> {
-        let n = Int(sqlite3_column_bytes(s, column))
-        guard let p = sqlite3_column_text(s, column), n > 0 else { return UnsafeBufferPointer(start: nil, count: 0) }
-        return UnsafeBufferPointer(start: p, count: n)
     }
 }
 

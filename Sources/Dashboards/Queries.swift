@@ -1,7 +1,5 @@
 import BillingModel
 import Foundation
-import GRDB
-import GRDBSQLite
 import Ledger
 
 public typealias Activity = DailyRevenueActivity
@@ -28,6 +26,14 @@ public enum ClientScope: Sendable, Hashable {
         switch self {
         case .all: true
         case .clients(let set): set.contains(client)
+        }
+    }
+
+    /// The ledger's form of the scope: nil for every client.
+    public var clients: Set<String>? {
+        switch self {
+        case .all: nil
+        case .clients(let set): set
         }
     }
 }
@@ -130,32 +136,13 @@ public struct Dashboard: Sendable {
 
     public init(ledger: Ledger) { self.ledger = ledger }
 
-    /// The WHERE clause (after the day range) and its arguments for a selection.
-    static func filter(_ s: Selection, alias: String = "") -> (sql: String, arguments: StatementArguments) {
-        var sql = ""
-        var arguments: StatementArguments = []
-        if let site = s.site {
-            sql += " AND \(alias)site = ?"
-            arguments += [site]
-        }
-        if let client = s.client {
-            if s.scope.contains(client) {
-                sql += " AND \(alias)client = ?"
-                arguments += [client]
-            } else {
-                sql += " AND 0"
-            }
-        } else if case .clients(let set) = s.scope {
-            // One JSON argument: no limit on the number of clients.
-            sql += " AND \(alias)client IN (SELECT value FROM json_each(?))"
-            arguments += [Ledger.jsonArray(set.sorted())]
-        }
-        return (sql, arguments)
+    /// The ledger's filter of a selection: its scope and its site and client, applied in the query.
+    static func filter(_ s: Selection) -> RevenueFilter {
+        RevenueFilter(clients: s.scope.clients, site: s.site, client: s.client)
     }
 
     /// Figures per day of `period`, every day listed.
     public func byDay(period: Period, selection: Selection) throws -> [DayFigures] {
-        let (where_, arguments) = Self.filter(selection)
         let dayCount = max(0, period.dayCount)
         let activities = Activity.allCases.count
         // Sums per (day, activity) in flat arrays: the rows are read in key order
@@ -163,21 +150,16 @@ public struct Dashboard: Sendable {
         // `GROUP BY day, activity` sorts the month's 80,000 rows: 4× slower).
         var covers = [Int](repeating: 0, count: dayCount * activities), lines = covers
         var amounts = [Int64](repeating: 0, count: dayCount * activities), shares = amounts
-        try ledger.pool.read { db in
-            let statement = try db.makeStatement(sql: """
-                SELECT day, activity, covers, lines, amount, employer_share FROM daily_revenue
-                WHERE day BETWEEN ? AND ?\(where_)
-                """)
-            try statement.setArguments([period.start.ordinal, period.end.ordinal] + arguments)
-            try Self.step(statement, db) { s in
-                let d = Int(sqlite3_column_int64(s, 0)) - period.start.ordinal
-                let a = try Self.activity(s, 1)
+        try ledger.readRevenue { reader in
+            try reader.forEachDailyRevenue(period: period, filter: Self.filter(selection)) { row in
+                let d = row.day - period.start.ordinal
+                let a = try Self.activity(row.activity)
                 guard d >= 0, d < dayCount else { return }
                 let i = d * activities + a.index
-                covers[i] += Int(sqlite3_column_int64(s, 2))
-                lines[i] += Int(sqlite3_column_int64(s, 3))
-                amounts[i] += sqlite3_column_int64(s, 4)
-                shares[i] += sqlite3_column_int64(s, 5)
+                covers[i] += row.covers
+                lines[i] += row.lines
+                amounts[i] += row.amount
+                shares[i] += row.employerShare
             }
         }
         return Self.days(period, covers: covers, lines: lines, amounts: amounts, shares: shares)
@@ -198,31 +180,15 @@ public struct Dashboard: Sendable {
         }
     }
 
-    /// Steps a statement to its end through the C API, calling `row` on each row.
-    static func step(_ statement: Statement, _ db: Database, _ row: (OpaquePointer) throws -> Void) throws {
-        let s = statement.sqliteStatement
-        defer { sqlite3_reset(s) }
-        while true {
-            let code = sqlite3_step(s)
-            if code == SQLITE_DONE { return }
-            guard code == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code),
-                                    message: db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) })
-            }
-            try row(s)
-        }
-    }
-
-    /// The activity in text column `column`, from its first bytes.
-    static func activity(_ s: OpaquePointer, _ column: Int32) throws -> Activity {
-        let n = Int(sqlite3_column_bytes(s, column))
-        guard let p = sqlite3_column_text(s, column), n >= 4 else { throw DashboardError.unknownActivity("") }
-        switch (p[0], n) {
+    /// The activity of a row, from its bytes.
+    static func activity(_ p: UnsafeBufferPointer<UInt8>) throws -> Activity {
+        guard p.count >= 4 else { throw DashboardError.unknownActivity("") }
+        switch (p[0], p.count) {
         case (UInt8(ascii: "S"), 4): return .selfService
         case (UInt8(ascii: "C"), 5): return .cafeteria
         case (UInt8(ascii: "B"), 5): return .brasserie
         case (UInt8(ascii: "E"), 5): return .events
-        default: throw DashboardError.unknownActivity(String(cString: p))
+        default: throw DashboardError.unknownActivity(String(decoding: p, as: UTF8.self))
         }
     }
 
@@ -269,23 +235,17 @@ public struct Dashboard: Sendable {
     /// Revenue of `period` invoiced (an issued document recorded the client's
     /// site-day, or bills the event order) and not yet invoiced.
     public func invoicing(period: Period, selection: Selection) throws -> InvoicingSplit {
-        let (where_, arguments) = Self.filter(selection, alias: "d.")
         var split = InvoicingSplit()
-        try ledger.pool.read { db in
+        try ledger.readRevenue { reader in
             // `invoiced` is kept on the aggregate's rows by the ledger (set when a document is issued).
-            let statement = try db.makeStatement(sql: """
-                SELECT d.activity, d.client = '', d.invoiced, d.amount FROM daily_revenue d
-                WHERE d.day BETWEEN ? AND ? AND d.activity <> 'EVENT'\(where_)
-                """)
-            try statement.setArguments([period.start.ordinal, period.end.ordinal] + arguments)
             var sums = [[Int64]](repeating: [0, 0, 0, 0], count: 3)  // anonymous, invoiced, not invoiced × activity
-            try Self.step(statement, db) { s in
-                let activity = try Self.activity(s, 0)
-                let bucket = sqlite3_column_int64(s, 1) != 0 ? 0 : (sqlite3_column_int64(s, 2) != 0 ? 1 : 2)
-                sums[bucket][activity.index] += sqlite3_column_int64(s, 3)
+            try reader.forEachDailyRevenue(period: period, filter: Self.filter(selection), registerOnly: true) { row in
+                let activity = try Self.activity(row.activity)
+                let bucket = row.client.isEmpty ? 0 : (row.invoiced ? 1 : 2)
+                sums[bucket][activity.index] += row.amount
             }
             split = Self.registerSplit(sums)
-            try Self.addEvents(to: &split, period: period, selection: selection, db)
+            try Self.addEvents(to: &split, period: period, selection: selection, reader)
         }
         return split
     }
@@ -302,39 +262,14 @@ public struct Dashboard: Sendable {
     }
 
     /// Events: the orders behind the aggregate's EVENT rows, each billed or not.
-    static func addEvents(to split: inout InvoicingSplit, period: Period, selection: Selection, _ db: Database) throws {
-        let (orderWhere, orderArguments) = Self.filter(selection, alias: "r.")
-        let orders = try Row.fetchCursor(db, sql: """
-            SELECT EXISTS (SELECT 1 FROM invoice_line il JOIN invoice i ON i.id = il.invoice_id
-                           WHERE il.order_id = o.order_id AND i.status = 'issued'),
-                   SUM((l.quantity * l.unit_price + 50) / 100)
-            FROM event_order_revision r
-            JOIN event_order o ON o.order_id = r.order_id AND o.current_revision = r.revision
-            JOIN event_order_line l ON l.revision_id = r.id
-            WHERE r.status = 'delivered' AND r.delivered_day BETWEEN ? AND ?\(orderWhere)
-            GROUP BY 1
-            """, arguments: [period.start.ordinal, period.end.ordinal] + orderArguments)
-        while let row = try orders.next() {
-            let amount = Money(cents: row[1])
-            if row[0] as Bool {
-                split.invoiced[.events, default: .zero] += amount
-            } else {
-                split.notInvoiced[.events, default: .zero] += amount
-            }
-        }
+    static func addEvents(to split: inout InvoicingSplit, period: Period, selection: Selection, _ reader: RevenueReader) throws {
+        let events = try reader.deliveredEventOrders(period: period, filter: Self.filter(selection))
+        if let invoiced = events.invoiced { split.invoiced[.events, default: .zero] += invoiced }
+        if let notInvoiced = events.notInvoiced { split.notInvoiced[.events, default: .zero] += notInvoiced }
     }
 
     /// The sites and clients that have revenue in `period` (for choosers).
     public func sitesAndClients(period: Period, scope: ClientScope) throws -> (sites: [String], clients: [String]) {
-        let (where_, arguments) = Self.filter(Selection(scope: scope))
-        return try ledger.pool.read { db in
-            let sites = try String.fetchAll(db, sql: """
-                SELECT DISTINCT site FROM daily_revenue WHERE day BETWEEN ? AND ?\(where_) ORDER BY site
-                """, arguments: [period.start.ordinal, period.end.ordinal] + arguments)
-            let clients = try String.fetchAll(db, sql: """
-                SELECT DISTINCT client FROM daily_revenue WHERE day BETWEEN ? AND ? AND client <> ''\(where_) ORDER BY client
-                """, arguments: [period.start.ordinal, period.end.ordinal] + arguments)
-            return (sites, clients)
-        }
+        try ledger.revenueSitesAndClients(period: period, clients: scope.clients)
     }
 }

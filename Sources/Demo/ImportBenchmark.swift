@@ -73,11 +73,7 @@ public enum ImportBenchmark {
         // The same register rows through the sqlite3 shell, which validates nothing.
         let barePath = directory.appendingPathComponent("bare.sqlite").path
         for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: barePath + suffix) }
-        let columns = (1...16).map { "c\($0) TEXT" }.joined(separator: ", ")
-        var script = "PRAGMA journal_mode = WAL;\nPRAGMA synchronous = NORMAL;\nCREATE TABLE bare (\(columns));\n"
-        script += ".mode csv\n.separator ;\n"
-        for url in registers { script += ".import --skip 1 '\(url.path)' bare\n" }
-        script += "SELECT count(*) FROM bare;\n"
+        let script = PlainSQLite.bareImportScript(files: registers.map(\.path))
         let sqliteStart = Date()
         let output = try runSQLite(database: barePath, script: script)
         let sqliteSeconds = Date().timeIntervalSince(sqliteStart)

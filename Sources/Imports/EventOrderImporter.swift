@@ -1,6 +1,5 @@
 import BillingModel
 import Foundation
-import GRDB
 import Ledger
 
 /// Imports event orders (`EVT_<YYYYMMDD>[_<n>].jsonl`, one JSON order per
@@ -49,15 +48,15 @@ public struct EventOrderImporter: Sendable {
             return .refused(path, "`\(name)` is not an event-order file name `EVT_<YYYYMMDD>[_<n>].jsonl`")
         }
         do {
-            let previous = try ledger.pool.read { db in try RegisterImporter.latestVersion(db, name: name) }
+            let previous = try ledger.latestImportedVersion(name: name)
             if let previous, try ChunkReader.hash(url: url).sha256 == previous.sha256 {
                 return try RegisterImporter(ledger: ledger).unchanged(path, previous: previous.id)
             }
             var reader = try ChunkReader(url: url)
             defer { reader.close() }
             var result = ImportResult(file: path, status: .imported)
-            try ledger.pool.write { db in
-                try run(db, reader: &reader, name: name, previous: previous, result: &result)
+            try ledger.importTransaction { transaction in
+                try run(transaction, reader: &reader, name: name, previous: previous, result: &result)
             }
             return result
         } catch let refusal as Refusal {
@@ -67,17 +66,15 @@ public struct EventOrderImporter: Sendable {
         }
     }
 
-    private func run(_ db: Database, reader: inout ChunkReader, name: String,
-                     previous: (id: Int64, version: Int, sha256: String, size: Int64)?,
+    private func run(_ transaction: ImportTransaction, reader: inout ChunkReader, name: String,
+                     previous: StoredFileVersion?,
                      result: inout ImportResult) throws {
         var file = ImportedFile(name: name, kind: .events, version: (previous?.version ?? 0) + 1,
                                 sha256: String(repeating: "0", count: 64), size: 0, importedAt: Ledger.timestamp(),
                                 status: previous == nil ? .imported : .replaced, site: nil, day: nil,
                                 rowCount: 0, rejectedCount: 0, warningCount: 0, message: nil)
-        try file.insert(db)
+        try transaction.insert(&file)
         guard let fileID = file.id else { throw Refusal(reason: "no file id") }
-        let reject = try db.makeStatement(sql: "INSERT INTO rejected_row (file_id, line, raw, reason) VALUES (?, ?, ?, ?)")
-        let warn = try db.makeStatement(sql: "INSERT OR IGNORE INTO import_warning (file_id, line, reason) VALUES (?, ?, ?)")
         var unknown = Set<String>()
         var rows = 0
         var lineNumber = 0
@@ -94,18 +91,18 @@ public struct EventOrderImporter: Sendable {
                 // The first rejections are kept (result and quarantine), the rest counted: memory stays flat.
                 let issue = LineIssue(line: lineNumber, reason: reason.message)
                 if result.countRejection(issue) {
-                    try reject.execute(arguments: [fileID, lineNumber, Data(raw), issue.reason])
+                    try transaction.reject(fileID: fileID, line: lineNumber, raw: Data(raw), reason: issue.reason)
                 }
             case .success(let order):
                 rows += 1
                 if let known = knownClients, !known.contains(order.revision.client), unknown.count < ImportBounds.keptRejections {
                     unknown.insert(order.revision.client)
                 }
-                switch try store(db, order, fileID: fileID, line: lineNumber, raw: bytes) {
+                switch try store(transaction, order, fileID: fileID, line: lineNumber, raw: bytes) {
                 case .stored(nil), .same: break
                 case .stored(let warning?):
                     if result.countWarning(LineIssue(line: lineNumber, reason: warning)) {
-                        try warn.execute(arguments: [fileID, lineNumber, warning])
+                        try transaction.warn(fileID: fileID, line: lineNumber, reason: warning)
                     }
                 case .conflict(let message):
                     if result.conflicts.count < ImportBounds.keptRejections {
@@ -133,7 +130,7 @@ public struct EventOrderImporter: Sendable {
                 + "kept beside the stored one\(conflicts == 1 ? "" : "s"), a person must decide (see `ardoise lint --explain E1205`)"
             file.message = result.message
         }
-        try file.update(db)
+        try transaction.update(file)
         result.rows = rows
         result.fileID = fileID
         result.unknownClients = unknown.sorted()
@@ -148,71 +145,23 @@ public struct EventOrderImporter: Sendable {
         case conflict(String)
     }
 
-    /// The content of a revision that a re-delivery must repeat exactly.
-    static func content(_ r: EventOrderRevision, _ lines: [EventOrderLine]) -> String {
-        var parts = [r.client, r.site, r.poNumber ?? "\u{1}", String(r.eventDate), r.status, r.deliveredAt ?? "\u{1}",
-                     r.orderedBy ?? "\u{1}", r.costCenter ?? "\u{1}"]
-        for l in lines {
-            parts += [String(l.lineNo), l.article, l.label, String(l.quantity), String(l.unitPrice), String(l.vatRate)]
-        }
-        return parts.joined(separator: "\u{0}")
-    }
-
-    /// Stores one revision. The same revision again is nothing new when its
-    /// content is the same, and a conflict kept beside it when it differs.
-    private func store(_ db: Database, _ order: ParsedOrder, fileID: Int64, line: Int, raw: [UInt8]) throws -> Stored {
+    /// Stores one revision through the ledger and words what it did.
+    private func store(_ transaction: ImportTransaction, _ order: ParsedOrder, fileID: Int64, line: Int, raw: [UInt8]) throws -> Stored {
         let r = order.revision
-        if let stored = try EventOrderRevision.fetchOne(db, sql: "SELECT * FROM event_order_revision WHERE order_id = ? AND revision = ?",
-                                                        arguments: [r.orderId, r.revision]) {
-            let storedLines = try EventOrderLine.filter(EventOrderLine.Columns.revisionId == stored.id)
-                .order(EventOrderLine.Columns.lineNo).fetchAll(db)
-            let delivered = Self.content(r, order.lines)
-            if Self.content(stored, storedLines) == delivered { return .same }
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO event_order_conflict (order_id, revision, file_id, line, raw, content_sha256, recorded_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [r.orderId, r.revision, fileID, line, Data(raw), ContentHash.sha256(Array(delivered.utf8)),
-                                 Ledger.timestamp()])
-            let current = try Int.fetchOne(db, sql: "SELECT current_revision FROM event_order WHERE order_id = ?",
-                                           arguments: [r.orderId]) ?? r.revision
-            let storedFile = try String.fetchOne(db, sql: "SELECT name FROM imported_file WHERE id = ?", arguments: [stored.fileId]) ?? "?"
+        switch try transaction.storeEventOrder(r, lines: order.lines, fileID: fileID, line: line, raw: raw) {
+        case .same:
+            return .same
+        case .conflict(let storedFile, let storedLine, let current):
             return .conflict("order `\(r.orderId)` revision \(r.revision) differs from the one imported from `\(storedFile)` "
-                + "line \(stored.line): both kept, "
+                + "line \(storedLine): both kept, "
                 + (current == r.revision ? "the order is held from billing until a later revision supersedes them"
                                          : "revision \(current) already supersedes them"))
+        case .stored(let older?):
+            return .stored("revision \(r.revision) of order `\(r.orderId)` is older than stored revision "
+                + "\(older): kept as history")
+        case .stored(nil):
+            return .stored(nil)
         }
-        var warning: String?
-        // The (client, site, delivered day) of the daily aggregate's event rows to recompute.
-        var touched: [(client: String, site: String, day: Int)] = []
-        if let current = try EventOrder.fetchOne(db, key: r.orderId) {
-            if r.revision > current.currentRevision {
-                if let old = try Row.fetchOne(db, sql: """
-                    SELECT client, site, delivered_day FROM event_order_revision WHERE order_id = ? AND revision = ?
-                    """, arguments: [r.orderId, current.currentRevision]), let oldDay: Int = old[2] {
-                    touched.append((old[0], old[1], oldDay))
-                }
-                if let day = r.deliveredDay { touched.append((r.client, r.site, day)) }
-                try db.execute(sql: "UPDATE event_order SET current_revision = ? WHERE order_id = ?",
-                               arguments: [r.revision, r.orderId])
-            } else {
-                warning = "revision \(r.revision) of order `\(r.orderId)` is older than stored revision "
-                    + "\(current.currentRevision): kept as history"
-            }
-        } else {
-            try EventOrder(orderId: r.orderId, currentRevision: r.revision).insert(db)
-            if let day = r.deliveredDay { touched.append((r.client, r.site, day)) }
-        }
-        var revision = r
-        revision.fileId = fileID
-        revision.line = line
-        try revision.insert(db)
-        guard let id = revision.id else { return .stored(warning) }
-        for var l in order.lines {
-            l.revisionId = id
-            try l.insert(db)
-        }
-        for t in touched { try Ledger.refreshEventRevenue(db, client: t.client, site: t.site, day: t.day) }
-        return .stored(warning)
     }
 
     struct ParsedOrder {

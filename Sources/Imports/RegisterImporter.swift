@@ -1,6 +1,5 @@
 import BillingModel
 import Foundation
-import GRDB
 import Ledger
 
 /// Imports PiElectronique register files (`PIE_<SITE>_<YYYYMMDD>.csv`) into
@@ -52,8 +51,8 @@ public struct RegisterImporter: Sendable {
             var reader = try ChunkReader(url: url)
             defer { reader.close() }
             var work = Work(path: path, site: site, day: day)
-            try ledger.pool.write { db in
-                try work.run(db, reader: &reader, url: url, name: name, importer: self)
+            try ledger.importTransaction { transaction in
+                try work.run(transaction, reader: &reader, url: url, name: name, importer: self)
             }
             return work.result
         } catch let refusal as Refusal {
@@ -65,30 +64,18 @@ public struct RegisterImporter: Sendable {
         }
     }
 
-    /// The latest stored version of a file name: id, version, hash and size.
-    static func latestVersion(_ db: Database, name: String) throws -> (id: Int64, version: Int, sha256: String, size: Int64)? {
-        let statement = try db.cachedStatement(sql: """
-            SELECT id, version, sha256, size FROM imported_file WHERE name = ? ORDER BY version DESC LIMIT 1
-            """)
-        guard let row = try Row.fetchOne(statement, arguments: [name]) else { return nil }
-        return (row[0], row[1], row[2], row[3])
-    }
-
     /// The result of an identical re-delivery: what the stored version holds.
     func unchanged(_ path: String, previous id: Int64) throws -> ImportResult {
-        try ledger.pool.read { db in
-            let file = try ImportedFile.fetchOne(db, key: id)
-            let rejected = try RejectedRow.filter(RejectedRow.Columns.fileId == id).order(RejectedRow.Columns.line)
-                .fetchAll(db).map { LineIssue(line: $0.line, reason: $0.reason) }
-            let warnings = try ImportWarning.filter(ImportWarning.Columns.fileId == id)
-                .order(ImportWarning.Columns.line).fetchAll(db).map { LineIssue(line: $0.line, reason: $0.reason) }
-            var result = ImportResult(file: path, status: .unchanged, rows: file?.rowCount ?? 0, rejected: rejected,
-                                      warnings: warnings, message: "same content as version \(file?.version ?? 0)",
-                                      fileID: id)
-            result.rejectedCount = max(rejected.count, file?.rejectedCount ?? 0)
-            result.warningCount = max(warnings.count, file?.warningCount ?? 0)
-            return result
-        }
+        let stored = try ledger.storedFileIssues(id: id)
+        let file = stored.file
+        let rejected = stored.rejected.map { LineIssue(line: $0.line, reason: $0.reason) }
+        let warnings = stored.warnings.map { LineIssue(line: $0.line, reason: $0.reason) }
+        var result = ImportResult(file: path, status: .unchanged, rows: file?.rowCount ?? 0, rejected: rejected,
+                                  warnings: warnings, message: "same content as version \(file?.version ?? 0)",
+                                  fileID: id)
+        result.rejectedCount = max(rejected.count, file?.rejectedCount ?? 0)
+        result.warningCount = max(warnings.count, file?.warningCount ?? 0)
+        return result
     }
 }
 
@@ -106,30 +93,22 @@ private struct Work {
         result = ImportResult(file: path, status: .imported)
     }
 
-    mutating func run(_ db: Database, reader: inout ChunkReader, url: URL, name: String,
+    mutating func run(_ transaction: ImportTransaction, reader: inout ChunkReader, url: URL, name: String,
                       importer: RegisterImporter) throws {
         // Same name again: an identical content is `unchanged`, before any write.
-        let previous = try RegisterImporter.latestVersion(db, name: name)
+        let previous = try transaction.latestVersion(name: name)
         if let previous, previous.size == reader.fileSize, try ChunkReader.hash(url: url).sha256 == previous.sha256 {
             throw Unchanged(previous: previous.id)
         }
         let version = (previous?.version ?? 0) + 1
         let importedAt = Ledger.timestamp()
-        try db.cachedStatement(sql: """
-            INSERT INTO imported_file (name, kind, version, sha256, size, imported_at, status, site, day,
-              row_count, rejected_count, warning_count)
-            VALUES (?, 'registers', ?, ?, 0, ?, 'imported', ?, ?, 0, 0, 0)
-            """).execute(arguments: [name, version, String(repeating: "0", count: 64), importedAt, site, day.ordinal])
-        let fileID = db.lastInsertedRowID
+        let fileID = try transaction.insertRegisterFile(name: name, version: version, importedAt: importedAt, site: site, day: day)
 
         var scanner = CSVScanner(reader: reader)
         guard try scanner.next() else { throw Refusal(reason: "the file is empty: no header line") }
         try checkHeader(scanner)
 
-        let writer = try TicketLineWriter(db)
-        // Not cached: a cached statement keeps its last arguments (a rejected row's bytes) as long as the connection lives.
-        let reject = try db.makeStatement(sql: "INSERT INTO rejected_row (file_id, line, raw, reason) VALUES (?, ?, ?, ?)")
-        let warn = try db.cachedStatement(sql: "INSERT OR IGNORE INTO import_warning (file_id, line, reason) VALUES (?, ?, ?)")
+        let writer = try transaction.ticketLineWriter()
         let siteBytes = Array(site.utf8)
         let known = importer.knownClients
         var unknown = Set<String>()
@@ -181,11 +160,11 @@ private struct Work {
             if !reasons.isEmpty {
                 let issue = LineIssue(line: line, reason: reasons.joined(separator: "; "))
                 if result.countRejection(issue) {
-                    try reject.execute(arguments: [fileID, line, Data(scanner.raw), issue.reason])
+                    try transaction.reject(fileID: fileID, line: line, raw: Data(scanner.raw), reason: issue.reason)
                 }
             } else if let warning {
                 if result.countWarning(LineIssue(line: line, reason: warning)) {
-                    try warn.execute(arguments: [fileID, line, warning])
+                    try transaction.warn(fileID: fileID, line: line, reason: warning)
                 }
             }
             try importer.interruption?(line)
@@ -198,17 +177,14 @@ private struct Work {
 
         // Which version of the site-day is current, and whether it was billed.
         var status = FileStatus.imported
-        let siteDay = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT current_file_id, billed_file_id FROM site_day WHERE site = ? AND day = ?
-            """), arguments: [site, day.ordinal])
+        let siteDay = try transaction.siteDay(site: site, day: day)
         if let siteDay {
-            let current: Int64 = siteDay[0]
-            if let billed: Int64 = siteDay[1] {
+            let current = siteDay.current
+            if let billed = siteDay.billed {
                 status = .conflict
-                var late = LateRevenue(site: site, day: day.ordinal, billedFileId: billed, fileId: fileID,
-                                       recordedAt: importedAt,
-                                       reason: "corrected re-delivery of a billed site-day (version \(version))")
-                try late.insert(db)
+                try transaction.recordLateRevenue(LateRevenue(site: site, day: day.ordinal, billedFileId: billed, fileId: fileID,
+                                                              recordedAt: importedAt,
+                                                              reason: "corrected re-delivery of a billed site-day (version \(version))"))
                 result.billedFileIDs = [billed]
                 result.message = "\(site) on \(day) is already on a validated invoice (file #\(billed)): "
                     + "version \(version) is kept beside it and the difference recorded as late revenue"
@@ -216,20 +192,12 @@ private struct Work {
                 status = .replaced
                 result.message = "version \(version) replaces file #\(current)"
             }
-            try db.cachedStatement(sql: "UPDATE site_day SET current_file_id = ? WHERE site = ? AND day = ?")
-                .execute(arguments: [fileID, site, day.ordinal])
-        } else {
-            try db.cachedStatement(sql: "INSERT INTO site_day (site, day, current_file_id) VALUES (?, ?, ?)")
-                .execute(arguments: [site, day.ordinal, fileID])
         }
+        try transaction.makeCurrent(fileID: fileID, site: site, day: day, existing: siteDay != nil)
         // The dashboards' daily aggregate follows the current version, in this transaction.
-        try aggregate.write(db, site: site, day: day)
-        try db.cachedStatement(sql: """
-            UPDATE imported_file SET sha256 = ?, size = ?, status = ?, row_count = ?, rejected_count = ?,
-              warning_count = ?, message = ?
-            WHERE id = ?
-            """).execute(arguments: [sha, scanner.size, status.rawValue, rows, result.rejectedCount,
-                                    result.warningCount, result.message, fileID])
+        try transaction.writeDailyRevenue(aggregate, site: site, day: day)
+        try transaction.finishRegisterFile(id: fileID, sha256: sha, size: scanner.size, status: status, rows: rows,
+                                           rejected: result.rejectedCount, warnings: result.warningCount, message: result.message)
 
         result.status = ImportStatus(rawValue: status.rawValue) ?? .imported
         result.rows = rows

@@ -31,7 +31,7 @@ public final class TicketLineWriter {
     private let statement: Statement
     private let connection: OpaquePointer?
 
-    public init(_ db: Database) throws {
+    init(_ db: Database) throws {
         statement = try db.makeStatement(sql: """
             INSERT INTO ticket_line (file_id, line, ticket, site, register, day, time, badge, client, category,
               activity, article, label, quantity, unit_price, vat_rate, amount, employer_share)

@@ -128,7 +128,7 @@ extension Ledger {
     /// Recomputes the event row of a client at a site on a day from the
     /// current order revisions. Call inside the import's transaction for the
     /// (client, site, delivered day) of both the old and the new current revision.
-    public static func refreshEventRevenue(_ db: Database, client: String, site: String, day: Int) throws {
+    static func refreshEventRevenue(_ db: Database, client: String, site: String, day: Int) throws {
         try db.cachedStatement(sql: """
             DELETE FROM daily_revenue WHERE day = ? AND site = ? AND client = ? AND activity = 'EVENT'
             """).execute(arguments: [day, site, client])
@@ -150,6 +150,8 @@ public struct DailyRevenueAccumulator {
 
     private static let activities = ["SELF", "CAFET", "BRASS"]
     private var keys: [GroupKey] = []
+    /// Per group: whether its activity's lines make covers (`Covers`).
+    private var coverGroups: [Bool] = []
     private var sums: [Sums] = []
     private var groupIndex: [GroupKey: Int] = [:]
     /// Per ticket of a SELF or BRASS group: the sum of its lines' amounts.
@@ -179,6 +181,7 @@ public struct DailyRevenueAccumulator {
             } else {
                 group = keys.count
                 keys.append(key)
+                coverGroups.append(Covers.counts(activity: UnsafeBufferPointer(rebasing: bytes[f.activity])))
                 sums.append(Sums())
                 groupIndex[key] = group
             }
@@ -188,7 +191,7 @@ public struct DailyRevenueAccumulator {
         sums[group].lines += 1
         sums[group].amount += f.amount
         sums[group].share += f.employerShare
-        guard activity != 1 else { return }
+        guard coverGroups[group] else { return }
         var ticket = lastTicket
         if ticket < 0 || ticketGroups[ticket] != group || !lastTicketBytes.elementsEqual(bytes[f.ticket]) {
             lastTicketBytes = Array(bytes[f.ticket])
@@ -207,9 +210,9 @@ public struct DailyRevenueAccumulator {
     }
 
     /// Replaces the site-day's register rows by the sums. Call in the import's transaction.
-    public func write(_ db: Database, site: String, day: Day) throws {
+    func write(_ db: Database, site: String, day: Day) throws {
         var result = sums
-        for (t, amount) in ticketAmounts.enumerated() where amount > 0 { result[ticketGroups[t]].covers += 1 }
+        for (t, amount) in ticketAmounts.enumerated() where Covers.isCover(countedCents: amount) { result[ticketGroups[t]].covers += 1 }
         try db.cachedStatement(sql: """
             DELETE FROM daily_revenue WHERE day = ? AND site = ? AND activity <> 'EVENT'
             """).execute(arguments: [day.ordinal, site])

@@ -6,8 +6,10 @@ import GRDB
 /// ticket lines, the quarantine, site-day versions, late revenue and event
 /// orders. Opening it migrates the database when a migration is pending.
 public final class Ledger: Sendable {
-    /// The connection pool; writers run one at a time, readers in parallel.
-    public let pool: DatabasePool
+    /// The connection pool; writers run one at a time, readers in parallel. Only this module writes SQL
+    /// (`.ci/check-sql-boundary`): the others read and write through its named queries.
+    /// Tests read it through `@testable import Ledger`.
+    let pool: DatabasePool
     public let path: String
 
     /// How long a statement waits for another process's write lock before
@@ -51,7 +53,7 @@ public final class Ledger: Sendable {
     /// included (`synchronous = FULL`: the WAL is synced at commit). Used for
     /// the transactions that give documents their legal numbers; every other
     /// write keeps `NORMAL`, which can lose the last commits on power loss.
-    public func durableWrite<T>(_ updates: (Database) throws -> T) throws -> T {
+    func durableWrite<T>(_ updates: (Database) throws -> T) throws -> T {
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }

@@ -74,60 +74,9 @@ extension Ledger {
     /// Per (client, site, day, category) covers and TTC sums per VAT rate, over
     /// the chosen version of every site-day in `period`. Anonymous sales are
     /// left out; unknown clients are included (they are reported as unbilled).
+    /// The ledger's one scan of the ticket lines (`periodRevenue`), so covers are counted by `Covers` only.
     public func revenueDays(period: Period, version: SiteDayVersion = .current) throws -> [RevenueDay] {
-        try pool.read { db in
-            let bounds: StatementArguments = [period.start.ordinal, period.end.ordinal]
-            // Each file is one site-day: group by file, then name its site and day.
-            var siteDays: [Int64: (site: String, day: Day)] = [:]
-            let files = try Row.fetchCursor(db, sql: """
-                SELECT \(version.column), site, day FROM site_day
-                WHERE day BETWEEN ? AND ? AND \(version.column) IS NOT NULL
-                """, arguments: bounds)
-            while let row = try files.next() { siteDays[row[0]] = (row[1], Day(ordinal: row[2])) }
-            // `file_id IN (...)` walks the files in key order, so the groups need no
-            // sort beyond each file's own rows.
-            let files_ = "SELECT \(version.column) FROM site_day WHERE day BETWEEN ? AND ?"
-            struct Key: Hashable { var file: Int64; var client: String; var category: String }
-            // Rows live in an array and are changed in place (no copy of their dictionaries).
-            var result: [RevenueDay] = []
-            var index: [Key: Int] = [:]
-            func entry(_ key: Key) -> Int? {
-                if let i = index[key] { return i }
-                guard let sd = siteDays[key.file] else { return nil }
-                result.append(RevenueDay(client: key.client, site: sd.site, day: sd.day, category: key.category))
-                index[key] = result.count - 1
-                return result.count - 1
-            }
-            let sums = try Row.fetchCursor(db, sql: """
-                SELECT file_id, client, category, vat_rate, SUM(employer_share),
-                       SUM(CASE WHEN category = 'INV' THEN amount ELSE 0 END),
-                       SUM(CASE WHEN activity = 'CAFET' THEN amount ELSE 0 END)
-                FROM ticket_line
-                WHERE file_id IN (\(files_)) AND client IS NOT NULL
-                GROUP BY file_id, client, category, vat_rate
-                """, arguments: bounds)
-            while let row = try sums.next() {
-                guard let i = entry(Key(file: row[0], client: row[1], category: row[2])) else { continue }
-                let rate = VATRate(tenThousandths: row[3])
-                let share: Int64 = row[4], guest: Int64 = row[5], cafet: Int64 = row[6]
-                if share != 0 { result[i].employerShare[rate, default: .zero] += Money(cents: share) }
-                if guest != 0 { result[i].guestAmount[rate, default: .zero] += Money(cents: guest) }
-                if cafet != 0 { result[i].cafeteriaAmount[rate, default: .zero] += Money(cents: cafet) }
-            }
-            let covers = try Row.fetchCursor(db, sql: """
-                SELECT file_id, client, category, COUNT(*) FROM (
-                  SELECT file_id, client, category FROM ticket_line
-                  WHERE file_id IN (\(files_)) AND client IS NOT NULL AND activity IN ('SELF', 'BRASS')
-                  GROUP BY file_id, client, category, ticket
-                  HAVING SUM(amount) > 0)
-                GROUP BY file_id, client, category
-                """, arguments: bounds)
-            while let row = try covers.next() {
-                guard let i = entry(Key(file: row[0], client: row[1], category: row[2])) else { continue }
-                result[i].covers = row[3]
-            }
-            return result.sorted { ($0.day, $0.site, $0.client, $0.category) < ($1.day, $1.site, $1.client, $1.category) }
-        }
+        try periodRevenue(period: period, version: version).days
     }
 
     /// The site-days of `period` on which the site had at least one valid row
@@ -146,27 +95,20 @@ extension Ledger {
     /// sum over them of `min(cap, ticket TTC)` (T4).
     public func cappedTrayTotals(period: Period, caps: [ClientCategory: Money]) throws -> [CappedTrayTotal] {
         if caps.isEmpty { return [] }
-        // The caps travel as one JSON argument: no limit on bound variables.
-        let json = "[" + caps.map { k, v in "[\(JSON.string(k.client)),\(JSON.string(k.category)),\(v.cents)]" }
-            .joined(separator: ",") + "]"
-        return try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                WITH caps(client, category, cap) AS (
-                  SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]')
-                  FROM json_each(?)),
-                tickets(client, site, category, total) AS (
-                  SELECT client, site, category, SUM(amount) FROM ticket_line
-                  WHERE file_id IN (SELECT current_file_id FROM site_day WHERE day BETWEEN ? AND ?)
-                    AND client IS NOT NULL AND activity IN ('SELF', 'BRASS')
-                  GROUP BY file_id, client, category, ticket
-                  HAVING SUM(amount) > 0)
-                SELECT t.client, t.site, t.category, COUNT(*), SUM(MIN(c.cap, t.total))
-                FROM tickets t JOIN caps c ON c.client = t.client AND c.category = t.category
-                GROUP BY t.client, t.site, t.category
-                ORDER BY t.client, t.site, t.category
-                """, arguments: [json, period.start.ordinal, period.end.ordinal])
-                .map { CappedTrayTotal(client: $0[0], site: $0[1], category: $0[2], covers: $0[3],
-                                       total: Money(cents: $0[4])) }
+        // From the one scan of the ticket lines: its covers and its capped trays by day, summed over the days.
+        let scan = try periodRevenue(period: period, caps: caps)
+        struct Key: Hashable, Comparable {
+            var client: String, site: String, category: String
+            static func < (a: Key, b: Key) -> Bool { (a.client, a.site, a.category) < (b.client, b.site, b.category) }
+        }
+        var covers: [Key: Int] = [:], cents: [Key: Int64] = [:]
+        for d in scan.days where d.covers > 0 && caps[ClientCategory(client: d.client, category: d.category)] != nil {
+            covers[Key(client: d.client, site: d.site, category: d.category), default: 0] += d.covers
+        }
+        for t in scan.trays { cents[Key(client: t.client, site: t.site, category: t.category), default: 0] += t.total.cents }
+        return covers.keys.sorted().map { k in
+            CappedTrayTotal(client: k.client, site: k.site, category: k.category, covers: covers[k] ?? 0,
+                            total: Money(cents: cents[k] ?? 0))
         }
     }
 

@@ -204,7 +204,7 @@ private struct Scan {
         let e = ticketList[index].entry
         let isGuest = Scan.equal(Scan.inv, category)
         let isCafet = Scan.equal(Scan.cafet, activity)
-        if Scan.equal(Scan.selfActivity, activity) || Scan.equal(Scan.brass, activity) {
+        if Covers.counts(activity: activity) {
             ticketList[index].selfBrass += amount
             ticketList[index].hasSelfBrass = true
         }
@@ -217,11 +217,11 @@ private struct Scan {
         }
     }
 
-    static let inv = Array(DinerCategory.guests.utf8), cafet = Array("CAFET".utf8), selfActivity = Array("SELF".utf8), brass = Array("BRASS".utf8)
+    static let inv = Array(DinerCategory.guests.utf8), cafet = Array("CAFET".utf8)
 
     /// Covers and capped trays of the file's tickets.
     mutating func endFile() {
-        for t in ticketList where t.hasSelfBrass && t.selfBrass > 0 {
+        for t in ticketList where t.hasSelfBrass && Covers.isCover(countedCents: t.selfBrass) {
             entries[t.entry].day.covers += 1
             let d = entries[t.entry].day
             if let cap = caps[ClientCategory(client: d.client, category: d.category)] {

@@ -3,6 +3,7 @@ import BillingModel
 import Demo
 import Diagnostics
 import Foundation
+import Imports
 import Ledger
 import Settings
 

@@ -5,7 +5,7 @@ import Demo
 import DemoMonthSupport
 import Foundation
 import GRDB
-import Ledger
+@testable import Ledger
 import Testing
 import TestSupport
 import Workspace

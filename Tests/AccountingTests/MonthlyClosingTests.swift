@@ -4,7 +4,7 @@ import BillingModel
 import DemoMonthSupport
 import Foundation
 import GRDB
-import Ledger
+@testable import Ledger
 import Logging
 import Testing
 import TestSupport

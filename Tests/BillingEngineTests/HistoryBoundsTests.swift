@@ -2,7 +2,7 @@ import BillingEngine
 import BillingModel
 import Foundation
 import GRDB
-import Ledger
+@testable import Ledger
 import Testing
 import TestSupport
 import Workspace

@@ -1,7 +1,7 @@
 @testable import BillingEngine
 import BillingModel
 import Foundation
-import Ledger
+@testable import Ledger
 import Testing
 import TestSupport
 import Workspace

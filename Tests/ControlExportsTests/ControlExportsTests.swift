@@ -6,7 +6,7 @@ import BillingModel
 import DemoMonthSupport
 import Foundation
 import GRDB
-import Ledger
+@testable import Ledger
 @testable import Spreadsheets
 import Testing
 import TestSupport

@@ -3,7 +3,7 @@ import Dashboards
 import Demo
 import Foundation
 import GRDB
-import Ledger
+@testable import Ledger
 import Testing
 import TestSupport
 import Workspace

@@ -2,7 +2,7 @@ import BillingModel
 import Dashboards
 import Foundation
 import Imports
-import Ledger
+@testable import Ledger
 import Testing
 import TestSupport
 

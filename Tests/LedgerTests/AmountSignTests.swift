@@ -1,7 +1,7 @@
 import BillingModel
 import Foundation
 import GRDB
-import Ledger
+@testable import Ledger
 import Testing
 
 /// The sign rule held by the ledger itself ("v15 amount bounds"): whatever

@@ -1,7 +1,7 @@
 import BillingModel
 import Foundation
 import GRDB
-import Ledger
+@testable import Ledger
 import Testing
 
 /// A proforma of `client` with one line, in series FA.

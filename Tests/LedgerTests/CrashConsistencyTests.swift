@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import Imports
-import Ledger
+@testable import Ledger
 import Testing
 
 /// The checks the kill campaigns run after each kill (`ardoise bench faults`).

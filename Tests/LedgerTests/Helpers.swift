@@ -3,7 +3,7 @@ import BillingModel
 import Foundation
 import GRDB
 import Imports
-import Ledger
+@testable import Ledger
 import TestSupport
 
 /// A ledger in a fresh temporary file (tests use real files, WAL included).

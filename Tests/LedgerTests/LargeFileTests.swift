@@ -3,7 +3,7 @@ import Demo
 import Foundation
 import GRDB
 import Imports
-import Ledger
+@testable import Ledger
 import Testing
 import TestSupport
 

@@ -3,7 +3,7 @@ import BillingModel
 import Documents
 import Foundation
 import GRDB
-import Ledger
+@testable import Ledger
 import Settings
 import Testing
 import TestSupport

@@ -4,7 +4,7 @@ import Demo
 import Foundation
 import GRDB
 import Logging
-import Ledger
+@testable import Ledger
 import Settings
 import Testing
 import TestSupport

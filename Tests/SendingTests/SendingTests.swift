@@ -7,7 +7,7 @@ import Demo
 import Documents
 import Foundation
 import GRDB
-import Ledger
+@testable import Ledger
 import Logging
 import MailDispatch
 import Settings

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import HummingbirdTesting
-import Ledger
+@testable import Ledger
 import Testing
 @testable import WebApp
 

@@ -2,7 +2,7 @@ import BillingModel
 import Foundation
 import GRDB
 import HummingbirdTesting
-import Ledger
+@testable import Ledger
 import Testing
 import WebApp
 

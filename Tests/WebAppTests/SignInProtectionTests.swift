@@ -3,7 +3,7 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import Ledger
+@testable import Ledger
 import Testing
 import WebApp
 

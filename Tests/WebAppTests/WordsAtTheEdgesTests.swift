@@ -2,7 +2,7 @@ import BillingModel
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Ledger
+@testable import Ledger
 import Testing
 import TestSupport
 @testable import WebApp

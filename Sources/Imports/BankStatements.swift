@@ -1,6 +1,5 @@
 import BillingModel
 import Foundation
-import Imports
 import Ledger
 #if canImport(FoundationXML)
 import FoundationXML

@@ -1,0 +1,68 @@
+import BillingModel
+import Foundation
+import GRDB
+
+/// What the benchmarks need of the ledger beyond its product API: copies, counts, and the SQL of the plain
+/// `sqlite3` runs they compare Ardoise with. Kept here so that no other module writes SQL.
+public enum PlainSQLite {
+    /// A `sqlite3` shell script that imports register files into a bare table of 16 text columns, validating
+    /// nothing, and prints its row count.
+    public static func bareImportScript(files: [String]) -> String {
+        let columns = (1...16).map { "c\($0) TEXT" }.joined(separator: ", ")
+        var script = "PRAGMA journal_mode = WAL;\nPRAGMA synchronous = NORMAL;\nCREATE TABLE bare (\(columns));\n"
+        script += ".mode csv\n.separator ;\n"
+        for path in files { script += ".import --skip 1 '\(path)' bare\n" }
+        script += "SELECT count(*) FROM bare;\n"
+        return script
+    }
+
+    /// A `sqlite3` shell script summing the current revenue of `period` by client and category.
+    public static func revenueByClientAndCategory(period: Period) -> String {
+        """
+        SELECT client, category, SUM(amount), SUM(employer_share), COUNT(*) FROM ticket_line
+        WHERE file_id IN (SELECT current_file_id FROM site_day WHERE day BETWEEN \(period.start.ordinal) AND \(period.end.ordinal))
+          AND client IS NOT NULL
+        GROUP BY client, category;
+        """
+    }
+}
+
+extension Ledger {
+    /// Writes a copy of this ledger at `path` whose sales journal is empty (its append-only and no-gap triggers
+    /// dropped in the copy only): `bench entries` posts a month into it. Never used on a real ledger.
+    public func benchmarkCopyWithEmptyJournal(to path: String) throws {
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [path]) }
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            for trigger in ["journal_entry_append_only_delete", "journal_entry_line_append_only_delete", "journal_no_gap",
+                            "vat_pending_append_only_delete", "vat_receipt_move_append_only_delete"] {
+                try db.execute(sql: "DROP TRIGGER \(trigger)")
+            }
+            // VAT on receipts' records go with the entries they were posted with (posting again records them again).
+            try db.execute(sql: """
+                DELETE FROM vat_receipt_move; DELETE FROM vat_pending;
+                DELETE FROM journal_entry_line; DELETE FROM journal_entry; UPDATE journal SET last_number = 0
+                """)
+        }
+        try queue.close()
+    }
+
+    /// One small write transaction (an audit row `sync` with `i`), synced in full (`durableWrite`) or not:
+    /// what the sync of an issuing transaction costs.
+    public func benchmarkSmallWrite(_ i: Int, durable: Bool) throws {
+        let sql = "INSERT INTO audit_log (at, actor, action, details) VALUES ('now', 'bench', 'sync', ?)"
+        if durable {
+            try durableWrite { db in try db.execute(sql: sql, arguments: [i]) }
+        } else {
+            try pool.write { db in try db.execute(sql: sql, arguments: [i]) }
+        }
+    }
+
+    /// The number of stored documents and the bytes of their PDF, XML and canonical content.
+    public func issuedDocumentStorage() throws -> (count: Int, bytes: Int64) {
+        try pool.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT COUNT(*), COALESCE(SUM(length(pdf) + length(xml) + length(content)), 0) FROM issued_document")
+            return (row?[0] ?? 0, row?[1] ?? 0)
+        }
+    }
+}
