@@ -141,7 +141,7 @@ public enum InvoiceHTML {
             s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
                 .replacingOccurrences(of: ">", with: "&gt;")
         }
-        func address(_ a: InvoiceDocument.Address) -> String {
+        func address(_ a: Address) -> String {
             (a.lines + ["\(a.postcode) \(a.city)"]).map { "<div>\(e($0))</div>" }.joined()
         }
         func period(_ p: Period) -> String { p.start == p.end ? "le \(p.start.french)" : "du \(p.start.french) au \(p.end.french)" }

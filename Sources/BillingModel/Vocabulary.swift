@@ -1,4 +1,4 @@
-/// The words every module shares: what a document is, a month, the guests'
+/// The words every module shares: what a document is, a postal address, a month, the guests'
 /// diner category. One type for one idea, so that the ledger, the settings,
 /// the documents and the entries cannot disagree on it.
 
@@ -12,6 +12,23 @@ public enum DocumentKind: String, Sendable, Hashable, Codable, CaseIterable {
     public var typeCode: String { self == .invoice ? "380" : "381" }
     /// The title printed on the PDF.
     public var frenchTitle: String { self == .invoice ? "Facture" : "Avoir" }
+}
+
+/// A postal address as the settings give it, printed on documents and sent in the e-invoice.
+public struct Address: Sendable, Hashable {
+    /// Street lines, first to last (building, street, ...).
+    public var lines: [String]
+    public var postcode: String
+    public var city: String
+    /// ISO 3166-1 alpha-2 country code, `FR`.
+    public var countryCode: String
+
+    public init(lines: [String], postcode: String, city: String, countryCode: String = "FR") {
+        self.lines = lines
+        self.postcode = postcode
+        self.city = city
+        self.countryCode = countryCode
+    }
 }
 
 /// The diner categories of the registers' badges that have a meaning of their own.

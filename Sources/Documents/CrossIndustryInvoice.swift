@@ -127,7 +127,7 @@ public enum CrossIndustryInvoice {
         }
     }
 
-    private static func address(_ w: inout XMLWriter, _ a: InvoiceDocument.Address) {
+    private static func address(_ w: inout XMLWriter, _ a: Address) {
         w.element("ram:PostalTradeAddress") { w in
             w.leaf("ram:PostcodeCode", a.postcode)
             let names = ["ram:LineOne", "ram:LineTwo", "ram:LineThree"]

@@ -6,23 +6,6 @@ import BillingModel
 /// engine maps an issued invoice to it, and the PDF, the CII XML and the
 /// Factur-X PDF are all made from it alone, so they always agree.
 public struct InvoiceDocument: Sendable, Equatable {
-    /// A postal address as printed and as sent in the e-invoice.
-    public struct Address: Sendable, Hashable {
-        /// Street lines, first to last.
-        public var lines: [String]
-        public var postcode: String
-        public var city: String
-        /// ISO 3166-1 alpha-2, `FR`.
-        public var countryCode: String
-
-        public init(lines: [String], postcode: String, city: String, countryCode: String = "FR") {
-            self.lines = lines
-            self.postcode = postcode
-            self.city = city
-            self.countryCode = countryCode
-        }
-    }
-
     /// The company issuing the document.
     public struct Seller: Sendable, Hashable {
         public var legalName: String

@@ -345,7 +345,7 @@ private struct Page {
     }
 }
 
-private func addressLines(_ a: InvoiceDocument.Address) -> [String] {
+private func addressLines(_ a: Address) -> [String] {
     a.lines + ["\(a.postcode) \(a.city)" + (a.countryCode == "FR" ? "" : " (\(a.countryCode))")]
 }
 

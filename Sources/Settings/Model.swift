@@ -1,23 +1,6 @@
 import BillingModel
 import Diagnostics
 
-/// A postal address as printed on invoices.
-public struct Address: Sendable, Hashable {
-    /// Street lines, first to last (building, street, ...).
-    public var lines: [String]
-    public var postcode: String
-    public var city: String
-    /// ISO 3166-1 alpha-2 country code, `FR`.
-    public var countryCode: String
-
-    public init(lines: [String], postcode: String, city: String, countryCode: String = "FR") {
-        self.lines = lines
-        self.postcode = postcode
-        self.city = city
-        self.countryCode = countryCode
-    }
-}
-
 /// The company issuing the invoices, and the legal mentions every invoice carries.
 public struct Seller: Sendable, Hashable {
     public init(legalName: String, siren: String, vatNumber: String, address: Address, iban: String, bic: String, latePaymentPenaltyRate: Percentage, recoveryIndemnity: Money, earlyPaymentDiscount: String, vatOnDebits: Bool) {

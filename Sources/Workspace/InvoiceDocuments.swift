@@ -70,7 +70,7 @@ public struct InvoiceDocuments: Sendable {
             paymentTerms: Self.frenchTerms(i.paymentTerms), period: period,
             // BT-13 is one per document: its order's, else the one all its lines share (`documentPurchaseOrder`).
             purchaseOrder: documentOrderPO,
-            seller: .init(legalName: s.legalName, siren: s.siren, vatNumber: s.vatNumber, address: Self.address(s.address),
+            seller: .init(legalName: s.legalName, siren: s.siren, vatNumber: s.vatNumber, address: s.address,
                           iban: s.iban, bic: s.bic, legalForm: s.legalForm, shareCapital: s.shareCapital, rcsCity: s.rcsCity),
             buyer: try buyer(of: i), lines: lines,
             latePaymentPenaltyRate: s.latePaymentPenaltyRate, recoveryIndemnity: s.recoveryIndemnity,
@@ -97,7 +97,7 @@ public struct InvoiceDocuments: Sendable {
         let i = stored.invoice
         guard let client = settings.client(i.client), let code = i.site ?? Self.oneSite(of: stored.lines) else { return nil }
         let site = settings.site(code)
-        return .init(name: client.legalName, place: site.map { "\($0.name) (\(code))" } ?? code, address: site?.address.map(Self.address))
+        return .init(name: client.legalName, place: site.map { "\($0.name) (\(code))" } ?? code, address: site?.address)
     }
 
     /// The site every line names, when there is exactly one.
@@ -113,20 +113,16 @@ public struct InvoiceDocuments: Sendable {
     func buyer(of i: Invoice) throws(InvoiceError) -> InvoiceDocument.Buyer {
         if let code = i.payer {
             guard let p = settings.payer(code)?.payer else { throw InvoiceError.documentFile(document: name(i), problem: .payerNotInSettings(code)) }
-            return .init(legalName: p.legalName, siren: p.siren, vatNumber: p.vatNumber, address: Self.address(p.address), emails: p.emails)
+            return .init(legalName: p.legalName, siren: p.siren, vatNumber: p.vatNumber, address: p.address, emails: p.emails)
         }
         guard let c = settings.client(i.client) else { throw InvoiceError.documentFile(document: name(i), problem: .clientNotInSettings(i.client)) }
-        return .init(legalName: c.legalName, siren: c.siren, vatNumber: c.vatNumber, address: Self.address(c.address), emails: c.emails)
+        return .init(legalName: c.legalName, siren: c.siren, vatNumber: c.vatNumber, address: c.address, emails: c.emails)
     }
 
     func servicePeriod(_ l: InvoiceLine, within period: Period) -> Period? {
         guard let s = l.serviceStart.flatMap({ Day(iso: $0) }), let e = l.serviceEnd.flatMap({ Day(iso: $0) }) else { return nil }
         let p = Period(start: s, end: e)
         return p == period ? nil : p
-    }
-
-    static func address(_ a: Address) -> InvoiceDocument.Address {
-        .init(lines: a.lines, postcode: a.postcode, city: a.city, countryCode: a.countryCode)
     }
 
     /// The stored payment terms (`30 days, then end of month`) in the invoice's French.
