@@ -342,7 +342,7 @@ public struct BillingEngine: Sendable {
                         guard reason != nil, refusal.forceable, issueRefusal(stored, forced: true) == nil else { throw refusal }
                         forced = refusal
                     }
-                    let terms = PaymentTerms(description: stored.invoice.paymentTerms) ?? .onReceipt
+                    let terms = try stored.invoice.storedPaymentTerms()
                     if stored.invoice.status == .proforma, let refusal = periodicDueRefusal(stored, terms: terms, on: day) { throw refusal }
                     var renderOnce: DocumentRenderer?
                     if let render {
@@ -382,7 +382,7 @@ public struct BillingEngine: Sendable {
             let series = proforma.invoice.series
             let n = try next[series] ?? ledger.lastNumber(series: series) + 1
             next[series] = n + 1
-            let stored = asIssued(proforma, sequence: n, on: day, now: now)
+            let stored = try asIssued(proforma, sequence: n, on: day, now: now)
             inputs.append((id, stored, try ledger.references(of: stored.invoice)))
         }
         let results = PrerenderResults(count: inputs.count)

@@ -17,9 +17,9 @@ public struct ValidationPreview: Sendable, Hashable {
 
 extension BillingEngine {
     /// `stored` as it would be once issued on `day` with the `sequence`-th number of its series.
-    func asIssued(_ stored: StoredInvoice, sequence: Int64, on day: Day, now: Date) -> StoredInvoice {
+    func asIssued(_ stored: StoredInvoice, sequence: Int64, on day: Day, now: Date) throws -> StoredInvoice {
         var issued = stored
-        let terms = PaymentTerms(description: stored.invoice.paymentTerms) ?? .onReceipt
+        let terms = try stored.invoice.storedPaymentTerms()
         issued.invoice.status = .issued
         issued.invoice.number = format(series: stored.invoice.series).number(sequence)
         issued.invoice.issueDate = day.description
@@ -37,7 +37,7 @@ extension BillingEngine {
             let series = stored.invoice.series
             let n = try next[series] ?? ledger.lastNumber(series: series) + 1
             next[series] = n + 1
-            let issued = asIssued(stored, sequence: n, on: day, now: Date()).invoice
+            let issued = try asIssued(stored, sequence: n, on: day, now: Date()).invoice
             out.append(ValidationPreview(id: id, client: issued.client, kind: issued.type, number: issued.number ?? "", issueDate: day,
                                          dueDate: issued.type == .creditNote ? nil : Day(iso: issued.dueDate),
                                          totalTTC: Money(cents: issued.totalTtc)))

@@ -114,6 +114,9 @@ public enum InvoiceError: CommandFailure, Sendable, Equatable {
     case notIssued(document: String, action: NotIssuedAction)
     /// An issued document whose validation is not in the audit log: never stored nor chained.
     case notIssuedByArdoise(document: String, series: String)
+    /// A value the ledger stores as text that does not read back as its type (written outside Ardoise):
+    /// an error, never replaced by a default.
+    case malformedStoredValue(document: String, field: String, value: String)
 
     /// Why an entry cannot be made (the Accounting module's `PostingError`, as facts).
     public enum PostingProblem: Sendable, Equatable {
@@ -156,7 +159,7 @@ public enum InvoiceError: CommandFailure, Sendable, Equatable {
         case .notProforma, .monthClosed, .revenueCorrected, .orderChanged, .datedBeforeLast, .proformasPending, .creditOfNotIssued,
              .creditOfCreditNote, .lineCreditedInFull, .lineCreditTooMuch, .creditTooMuch, .discardedHasNoDocument, .paymentFullyAllocated,
              .owesNothing, .notIssued, .notIssuedByArdoise, .remindersAlreadyPaused, .remindersNotPaused, .noticeFinal, .messageSent,
-             .flowSubmitted, .documentFile, .noReportFile: .conflict
+             .flowSubmitted, .documentFile, .noReportFile, .malformedStoredValue: .conflict
         default: .refused
         }
     }
@@ -257,6 +260,8 @@ public enum InvoiceError: CommandFailure, Sendable, Equatable {
             case .submit: return "document \(document) is not issued: nothing to submit"
             case .lifeCycle: return "the invoice of \(document) is not issued"
             }
+        case .malformedStoredValue(let document, let field, let value):
+            return "\(document): the ledger holds `\(value)` as its \(field), which does not read back; nothing done (`ardoise verify` checks the ledger)"
         case .notIssuedByArdoise(let document, let series):
             return "\(document) of series \(series) was not issued by Ardoise (no validation in the audit log): "
                 + "it is never stored nor chained; `ardoise verify` names it"

@@ -288,3 +288,14 @@ public enum ProformaStoreOutcome: Sendable {
     /// Nothing stored and no document with its key.
     case nothing
 }
+
+extension Invoice {
+    /// The payment terms it stores (`30 days, then end of month`), read back as their type: a value that
+    /// does not read is an error naming the document, never "on receipt" by default.
+    public func storedPaymentTerms() throws(InvoiceError) -> PaymentTerms {
+        guard let terms = PaymentTerms(description: paymentTerms) else {
+            throw .malformedStoredValue(document: number ?? "proforma \(id ?? 0)", field: "payment terms", value: paymentTerms)
+        }
+        return terms
+    }
+}

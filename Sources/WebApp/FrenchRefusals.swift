@@ -126,6 +126,8 @@ extension French {
             case .submit: return "\(document) n'est pas émis : rien à déposer sur la plateforme."
             case .lifeCycle: return "La facture de \(document) n'est pas émise : aucun statut à transmettre."
             }
+        case .malformedStoredValue(let document, let field, let value):
+            return "\(document) : le registre contient « \(value) » pour \(field == "payment terms" ? "ses conditions de paiement" : field), une valeur illisible ; rien n'a été fait. Signalez-le à l'administrateur."
         case .notIssuedByArdoise(let document, let series):
             return "\(document) (série \(series)) n'a pas été émis par Ardoise (aucune validation au journal d'audit) : il n'est ni conservé ni chaîné ; signalez-le au commissaire aux comptes."
         case .cannotPost(let document, let problem):

@@ -1,5 +1,5 @@
 import Foundation
-import Ledger
+@testable import Ledger
 import Testing
 import TestSupport
 
@@ -27,5 +27,20 @@ import TestSupport
         let statuses = try ws.ledger().invoices().filter { [first, second, third].contains($0.id ?? -1) }
         #expect(statuses.filter { $0.status == .issued }.count == 2)
         #expect(statuses.first { $0.id == third }?.status == .proforma)
+    }
+
+    /// A stored value that does not read back as its type is an error, never a default: payment terms
+    /// written outside Ardoise are not taken as "on receipt" (which would print a wrong due date).
+    @Test func malformedStoredPaymentTermsRefuseTheValidationInsteadOfADefault() throws {
+        let ws = try ScratchWorkspace()
+        #expect(try ws.run("bill", "--period", "2026-10", "--date", "2026-11-02").status == 0)
+        let id = try #require(try ws.ledger().invoices(status: .proforma).compactMap(\.id).first)
+        try ws.ledger().pool.write { db in
+            try db.execute(sql: "UPDATE invoice SET payment_terms = 'whenever' WHERE id = ?", arguments: [id])
+        }
+        let refused = try ws.run("validate", "\(id)", "--date", "2026-11-02")
+        #expect(refused.status == 2, "\(refused)")
+        #expect(refused.stderr.contains("`whenever` as its payment terms, which does not read back"), "\(refused)")
+        #expect(try ws.ledger().invoice(id: id)?.invoice.status == .proforma, "nothing issued")
     }
 }

@@ -46,6 +46,7 @@ import Workspace
         .documentFile(document: "FA-1", problem: .cannotRender("pango: no font `Foo`")), .documentFile(document: "FA-1", problem: .noEInvoice),
         .notIssued(document: "FA-1", action: .send), .notIssued(document: "FA-1", action: .submit),
         .notIssued(document: "FA-1", action: .lifeCycle), .notIssuedByArdoise(document: "FA-2026-000009", series: "FA"),
+        .malformedStoredValue(document: "proforma 12", field: "payment terms", value: "30 jrs"),
         .cannotPost(document: "FA-1", problem: .noVATAccount(rate: "7")),
         .cannotPost(document: "FA-1", problem: .unbalanced(debit: Money(cents: 100), credit: Money(cents: 99))),
         .unknownReminderTarget("X1"), .remindersAlreadyPaused("C1"), .remindersNotPaused("C1"), .noNotice(3),
