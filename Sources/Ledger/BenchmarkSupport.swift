@@ -35,12 +35,12 @@ extension Ledger {
         let queue = try DatabaseQueue(path: path)
         try queue.write { db in
             for trigger in ["journal_entry_append_only_delete", "journal_entry_line_append_only_delete", "journal_no_gap",
-                            "vat_pending_append_only_delete", "vat_receipt_move_append_only_delete"] {
+                            "vat_pending_append_only_delete", "vat_receipt_move_append_only_delete", "record_chain_frozen_delete"] {
                 try db.execute(sql: "DROP TRIGGER \(trigger)")
             }
-            // VAT on receipts' records go with the entries they were posted with (posting again records them again).
+            // VAT on receipts' records and the entries' hash chain go with the entries (posting again writes them again).
             try db.execute(sql: """
-                DELETE FROM vat_receipt_move; DELETE FROM vat_pending;
+                DELETE FROM vat_receipt_move; DELETE FROM vat_pending; DELETE FROM record_chain WHERE chain = 'entries';
                 DELETE FROM journal_entry_line; DELETE FROM journal_entry; UPDATE journal SET last_number = 0
                 """)
         }

@@ -32,3 +32,16 @@ import Testing
         #expect(report.contains("targets: under 3 s"))
     }
 }
+
+/// `bench entries` posts a billed month's documents again on a copy whose journal is emptied: the copy must
+/// clear everything posting writes (the entries' hash chain and VAT on receipts included), or it stops.
+@Suite struct EntriesBenchmarkTests {
+    @Test func entriesBenchmarkPostsTheMonthAgainAndReportsItsFigures() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bench-entries-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let report = try EntriesBenchmark.run(directory: dir, sites: 2, clients: 8)
+        #expect(report.contains("issued documents to the sales journal (one transaction)"), "\(report)")
+        #expect(report.contains("FEC of November"), "\(report)")
+        #expect(report.contains("entries + FEC for"), "\(report)")
+    }
+}
