@@ -1,28 +1,20 @@
+import Foundation
 import BillingModel
 import ContractLanguage
 import Diagnostics
 import Testing
+import TestSupport
 
 /// What French finance staff type, and what the language makes of it: the language's spelling
 /// read exactly, theirs refused with the spelling to write (the golden files show the messages).
 @Suite struct FrenchWritersTests {
-    static let acme = """
-    client ACME
-      sites LD01
-      valid from 2026-01-01
-      invoice monthly, one invoice per client
-      payment 45 days
-      validation by an accountant
-
-      subsidy per cover at 10% VAT
-        category A: 4.20 HT
-        category B: 3.10 HT
-        category C: nothing
-      guest meals billed in full
-      admission fee 2.35 HT per cover at 10% VAT
-      fee "Frais de gestion" per month at 20% VAT, in arrears: max(1,500.00 HT, 0.45 HT per cover)
-
-    """
+    /// The worked example's terms (`rules/acme.ard` without its comments and examples).
+    static let acme: String = {
+        let url = Repository.root.appendingPathComponent("rules/acme.ard")
+        let file = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+        let terms = file.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("#") }.joined(separator: "\n")
+        return terms.range(of: "\n  example").map { String(terms[..<$0.lowerBound]) + "\n" } ?? terms
+    }()
 
     @Test(arguments: [
         ("4.20", NumberSpelling.plain), ("1,500.00", .plain), ("2000", .plain), ("1.500", .plain),
