@@ -116,22 +116,6 @@ extension Ledger {
             """), arguments: [list, except]).map { (unit: $0[0] as String, document: $0[1] as String) }
     }
 
-    /// The periods of the live contract documents of each client (proformas and issued), to bill only what is unbilled.
-    public func contractPeriods(clients: Set<String>? = nil) throws -> [String: [(period: Period, document: String)]] {
-        try pool.read { db in
-            var out: [String: [(period: Period, document: String)]] = [:]
-            for r in try Row.fetchAll(db, sql: """
-                SELECT client, period_start, period_end, ifnull(number, 'proforma ' || id) FROM invoice
-                WHERE origin = 'contract' AND type = 'invoice' AND status <> 'discarded' ORDER BY client, period_start, id
-                """) {
-                let client: String = r[0]
-                guard clients?.contains(client) ?? true, let s = Day(iso: r[1] as String), let e = Day(iso: r[2] as String) else { continue }
-                out[client, default: []].append((period: Period(start: s, end: e), document: r[3] as String))
-            }
-            return out
-        }
-    }
-
     /// The issue date and number of the last issued document of a series (numbers follow dates).
     public func lastIssued(series: String) throws -> (day: Day, number: String)? {
         try pool.read { db in

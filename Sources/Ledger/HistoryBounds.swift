@@ -49,7 +49,8 @@ extension Schema {
 }
 
 extension Ledger {
-    /// `contractPeriods` of the documents whose period overlaps `period` (those the plan can meet).
+    /// The periods of the live contract documents (proformas and issued) of each client whose period overlaps
+    /// `period` (those the plan can meet), to bill only what is unbilled.
     public func contractPeriods(clients: Set<String>?, overlapping period: Period) throws -> [String: [(period: Period, document: String)]] {
         try pool.read { db in
             var out: [String: [(period: Period, document: String)]] = [:]
