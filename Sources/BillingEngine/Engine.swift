@@ -282,6 +282,7 @@ public struct BillingEngine: Sendable {
                           period: period, issueDate: issueDate, dueDate: c.paymentTerms(for: draft.payer).dueDate(issuedOn: issueDate),
                           paymentTerms: c.paymentTerms(for: draft.payer).description, origin: origin, generationKey: key,
                           automatic: c.automaticValidation, lines: draft.lines.map(NewInvoiceLine.init), siteDays: siteDays)
+        for (i, l) in draft.lines.enumerated() where !l.tickets.isEmpty { new.lineTickets[i + 1] = l.tickets }
         if origin == .contract {
             new.billedUnits = BillingEngine.billedUnits(client: c.client, payer: draft.payer, site: draft.site, fees: fees, siteDays: siteDays,
                                                         lines: draft.lines)

@@ -75,6 +75,7 @@ struct RevenueLoader {
             if !r.employerShare.isEmpty {
                 for (rate, m) in r.employerShare { d.employerShare[r.category, default: [:]][rate, default: .zero] += m }
             }
+            if !r.shareCounts.isEmpty { d.shareCounts[r.category, default: []] += r.shareCounts }
             // Cafeteria participation (T7) is a share of the badge holders' tickets: guests' are not priced by it.
             if r.category != DinerCategory.guests { for (rate, m) in r.cafeteriaAmount { d.cafeteriaTTC[rate, default: .zero] += m } }
             days[r.client, default: [:]][key] = d

@@ -97,10 +97,11 @@ public struct EvaluationState: Sendable {
     /// `category`, `rate` and `guests` say which of the revenue the line was computed from (`LineBasis`).
     mutating func append(_ term: Term, label: String, quantity: Int, unit: Price, net: Money, vat: VATRate, site: String?,
                          period: Period, explanation: @autoclosure () -> String, fee: Bool = false,
-                         category: String? = nil, rate: VATRate? = nil, guests: Bool = true) {
+                         category: String? = nil, rate: VATRate? = nil, guests: Bool = true, tickets: [TicketGroup] = []) {
         var line = Compiler.line(term, label: label, quantity: quantity, unit: unit, net: net, vat: vat, site: site, period: period,
                                  explanation: explain ? explanation() : "", fee: fee)
         line.basis = LineBasis(Compiler.basisKind(of: term.rule), category: category, rate: rate, guests: guests)
+        line.tickets = tickets
         lines.append(line)
     }
 }

@@ -27,6 +27,9 @@ public struct BilledLine: Sendable, Equatable {
     public var grossUnitPrice: Price? = nil
     /// What the line was computed from (stored with it as typed columns).
     public var basis: LineBasis
+    /// The tickets behind a line billed to a payer, grouped by site, category and amount per ticket (empty otherwise):
+    /// what the payer's invoice shows under the line.
+    public var tickets: [TicketGroup] = []
 }
 
 /// Revenue of the client that no term bills (T1): never dropped silently.

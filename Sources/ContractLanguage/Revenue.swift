@@ -13,6 +13,8 @@ public struct RevenueDay: Sendable, Equatable {
     public var guestTTC: [VATRate: Money]
     /// The registers' employer share (`part_patronale`, TTC) by category, then VAT rate.
     public var employerShare: [String: [VATRate: Money]]
+    /// The tickets behind `employerShare`, by category: per VAT rate and share of a ticket, how many.
+    public var shareCounts: [String: [ShareCount]] = [:]
     /// Σ min(cap, ticket TTC) over the covers of each category (T4), for the contract's caps.
     public var cappedTTC: [String: Money]
     /// Badge holders' cafeteria tickets TTC by VAT rate (T7).

@@ -98,9 +98,15 @@ extension Compiler {
             let days = s.revenue.days
             for site in sites {
                 var byRate = RateTotals()
+                // A payer's line shows the tickets behind it: counted per site, category, rate and share of a ticket.
+                var tickets: [ShareGroupKey: Int] = [:]
                 for i in days.indices where s.table.matches(i, lo: lo, hi: hi, site: site) {
                     for (category, rates) in days[i].employerShare where !(hasGuestTerm && category == DinerCategory.guests) {
                         for (r, m) in rates { try Compiler.checked(term.line) { () throws(MoneyOverflow) in try byRate.add(r, m) } }
+                        guard term.payer != nil else { continue }
+                        for c in days[i].shareCounts[category] ?? [] {
+                            tickets[ShareGroupKey(site: days[i].site, category: category, rate: c.rate, share: c.share), default: 0] += c.tickets
+                        }
                     }
                 }
                 for (r, ttc) in byRate.sorted() {
@@ -109,7 +115,7 @@ extension Compiler {
                     s.append(term, label: byRate.count > 1 ? "\(term.label) (TVA \(r.french) %)" : term.label, quantity: 1,
                              unit: try Compiler.checked(term.line) { () throws(MoneyOverflow) in try net.asPrice }, net: net, vat: r, site: site.name, period: within,
                              explanation: "employer share recorded by the registers \(ttc) TTC / (1 + \(r)%) = \(net) HT\(hasGuestTerm ? ", guests billed apart" : "")",
-                             rate: r, guests: !hasGuestTerm)
+                             rate: r, guests: !hasGuestTerm, tickets: ShareGroupKey.groups(tickets, rate: r, net: net))
                 }
             }
         }
@@ -345,5 +351,22 @@ extension Compiler {
                 }
             }
         }
+    }
+}
+
+/// The tickets of a subsidy as recorded, for a payer's line: a site, a category, a VAT rate and the share of a ticket.
+struct ShareGroupKey: Hashable {
+    var site: String
+    var category: String
+    var rate: VATRate
+    var share: Money
+
+    /// The groups of the line at `rate`, by site, category and share (largest first), when they add up to its `net`
+    /// (revenue given without its tickets, as a contract's examples give it, has none).
+    static func groups(_ counts: [ShareGroupKey: Int], rate: VATRate, net: Money) -> [TicketGroup] {
+        let groups = counts.filter { $0.key.rate == rate && $0.value != 0 }
+            .sorted { ($0.key.site, $0.key.category, -$0.key.share.cents) < ($1.key.site, $1.key.category, -$1.key.share.cents) }
+            .map { TicketGroup(site: $0.key.site, category: $0.key.category, tickets: $0.value, unit: $0.key.share, includesVAT: true) }
+        return groups.addUp(to: net, at: rate) ? groups : []
     }
 }

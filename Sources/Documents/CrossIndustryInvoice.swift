@@ -89,7 +89,11 @@ public enum CrossIndustryInvoice {
 
     private static func lineItem(_ w: inout XMLWriter, _ number: Int, _ line: InvoiceDocument.Line) {
         w.element("ram:IncludedSupplyChainTradeLineItem") { w in
-            w.element("ram:AssociatedDocumentLineDocument") { $0.leaf("ram:LineID", String(number)) }
+            w.element("ram:AssociatedDocumentLineDocument") { w in
+                w.leaf("ram:LineID", String(number))
+                // BT-127: how a payer's line was counted (its tickets, group by group, and their total).
+                if let note = line.ticketNote { w.element("ram:IncludedNote") { $0.leaf("ram:Content", note) } }
+            }
             w.element("ram:SpecifiedTradeProduct") { $0.leaf("ram:Name", line.label) }
             w.element("ram:SpecifiedLineTradeAgreement") { w in
                 // BT-132: the buyer's order the line answers.

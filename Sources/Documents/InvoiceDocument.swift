@@ -130,6 +130,9 @@ public struct InvoiceDocument: Sendable, Equatable {
         public var grossPrice: Price?
         /// The buyer's purchase order this line belongs to (BT-132).
         public var purchaseOrder: String?
+        /// The tickets the line counts, when a payer pays it (`TicketGroup`: site, category, tickets × amount each),
+        /// adding up to the line: printed under it and sent as its note (BT-127).
+        public var tickets: [TicketGroup] = []
 
         /// A line whose net is `round(quantity × unitPrice, 2)`, or an error when it does not fit.
         public init(label: String, quantity: Int, unitPrice: Price, vatRate: VATRate, servicePeriod: Period? = nil) throws(MoneyOverflow) {
@@ -146,6 +149,31 @@ public struct InvoiceDocument: Sendable, Equatable {
             self.net = net
             self.vatRate = vatRate
             self.servicePeriod = servicePeriod
+        }
+
+        /// How the line was counted, one sentence per group of tickets then the total, in French:
+        /// "Catégorie A, site LD01 : 120 tickets × 4,35 € TTC = 522,00 € TTC", …,
+        /// "Total : 646,00 € TTC, soit 587,27 € HT à 10 % de TVA". Empty without tickets.
+        public var ticketLines: [String] {
+            guard !tickets.isEmpty, let total = try? tickets.total else { return [] }
+            func tax(_ g: Bool) -> String { g ? "TTC" : "HT" }
+            var out = tickets.map { g in
+                let amount = (try? g.amount).map { "\($0.french) € \(tax(g.includesVAT))" } ?? "?"
+                return "Catégorie \(g.category), site \(g.site) : \(DecimalText.format(Int64(g.tickets), scale: 0, minimumFraction: 0, groupSeparator: "\u{202F}")) "
+                    + "ticket\(g.tickets > 1 ? "s" : "") × \(g.unit.french) € \(tax(g.includesVAT)) = \(amount)"
+            }
+            if tickets.allSatisfy(\.includesVAT) {
+                out.append("Total : \(total.french) € TTC, soit \(net.french) € HT à \(vatRate.french) % de TVA")
+            } else if tickets.count > 1 {
+                out.append("Total : \(total.french) € HT")
+            }
+            return out
+        }
+
+        /// The line's note (BT-127): "Décompte : " and `ticketLines` joined; nil without tickets.
+        public var ticketNote: String? {
+            let lines = ticketLines
+            return lines.isEmpty ? nil : "Décompte : " + lines.joined(separator: " ; ") + "."
         }
 
         /// The discount per unit (BT-147), when the line has a gross price above its net price.

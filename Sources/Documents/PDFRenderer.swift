@@ -258,6 +258,8 @@ private struct Page {
                 details.append("Prix brut \(gross.french) € HT, remise \(discount.french) € par unité")
             }
             if let po = line.purchaseOrder, po != documentPO { details.append("Bon de commande : \(po)") }
+            // A payer's line: the tickets it counts, group by group, and their total.
+            details += line.ticketLines
             let sub = details.isEmpty ? nil : details.joined(separator: "\n")
             let h = measure { $0.row(cells, y: 0, sub: sub) } + 6
             if y + h > Page.footerTop - 8 {

@@ -9,11 +9,15 @@ public struct DocumentReferences: Sendable, Hashable {
     public var order: EventOrderRevision?
     /// The current revisions of the other orders its lines bill (events grouped on a monthly invoice), in line order.
     public var lineOrders: [EventOrderRevision]
+    /// The tickets behind a payer's lines, by line position ("v18 payer breakdown").
+    public var lineTickets: [Int: [TicketGroup]]
 
-    public init(credited: Invoice? = nil, order: EventOrderRevision? = nil, lineOrders: [EventOrderRevision] = []) {
+    public init(credited: Invoice? = nil, order: EventOrderRevision? = nil, lineOrders: [EventOrderRevision] = [],
+                lineTickets: [Int: [TicketGroup]] = [:]) {
         self.credited = credited
         self.order = order
         self.lineOrders = lineOrders
+        self.lineTickets = lineTickets
     }
 }
 
@@ -49,7 +53,8 @@ extension Ledger {
                     """, arguments: [orderID]) { lineOrders.append(r) }
             }
         }
-        return DocumentReferences(credited: credited, order: order, lineOrders: lineOrders)
+        return DocumentReferences(credited: credited, order: order, lineOrders: lineOrders,
+                                  lineTickets: try invoice.id.map { try Ledger.lineTickets(db, id: $0) } ?? [:])
     }
 
     /// Every document of `status` (of documents overlapping `period` when given)

@@ -2,11 +2,39 @@ import BillingModel
 import Foundation
 import GRDB
 
-/// What diners paid at the registers on one day at one VAT rate: B2C sales, e-reported in aggregate.
+/// The operation category of a B2C sale as e-reporting codes it: goods delivered (`TLB1`) or services (`TPS1`).
+public enum B2CCategory: String, Sendable, Hashable, CaseIterable {
+    case goods = "TLB1"
+    case services = "TPS1"
+}
+
+/// Which register sales are goods: the settings' revenue types say it (`nature`), by article code or by activity;
+/// every other sale is a service. The same attribute that sets an invoice's operation category (BT-23).
+public struct B2CGoods: Sendable, Hashable {
+    /// Article codes of goods, and article codes of services (an article listed by a revenue type wins over its activity).
+    public var goodsArticles: Set<String>
+    public var serviceArticles: Set<String>
+    /// Activities (`CAFET`…) whose sales are goods.
+    public var goodsActivities: Set<String>
+
+    public init(goodsArticles: Set<String> = [], serviceArticles: Set<String> = [], goodsActivities: Set<String> = []) {
+        self.goodsArticles = goodsArticles
+        self.serviceArticles = serviceArticles
+        self.goodsActivities = goodsActivities
+    }
+
+    /// Every sale a service.
+    public static let none = B2CGoods()
+}
+
+/// What diners paid at the registers on one day at one VAT rate for one operation category: B2C sales, e-reported in
+/// aggregate.
 public struct B2CDayTotal: Sendable, Hashable {
     public var day: Day
     /// Ten-thousandths of a percent, as the ticket lines carry it (10 % = 100000).
     public var vatRate: Int
+    /// Goods or services, from the settings' revenue types (`B2CGoods`).
+    public var category: B2CCategory = .services
     /// Cents, TTC: what the diners paid (the line's amount less the employer's share; guests billed to a client left out).
     public var paidTTC: Int64
     public var lines: Int
@@ -85,17 +113,23 @@ extension Schema {
 }
 
 extension Ledger {
-    /// The B2C sales of `period`: per day and VAT rate, what diners paid at the registers (current file versions),
-    /// guests billed to a client (`INV`) left out.
-    public func b2cTotals(_ period: Period) throws -> [B2CDayTotal] {
+    /// The B2C sales of `period`: per day, VAT rate and operation category (goods as `goods` says, else services),
+    /// what diners paid at the registers (current file versions), guests billed to a client (`INV`) left out.
+    public func b2cTotals(_ period: Period, goods: B2CGoods = .none) throws -> [B2CDayTotal] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT t.day, t.vat_rate, SUM(t.amount - t.employer_share) AS paid, COUNT(*) AS n
+                SELECT t.day, t.vat_rate,
+                       CASE WHEN t.article IN (SELECT value FROM json_each(?)) THEN 1
+                            WHEN t.article IN (SELECT value FROM json_each(?)) THEN 0
+                            WHEN t.activity IN (SELECT value FROM json_each(?)) THEN 1 ELSE 0 END AS goods,
+                       SUM(t.amount - t.employer_share) AS paid, COUNT(*) AS n
                 FROM site_day s JOIN ticket_line t ON t.file_id = s.current_file_id AND t.site = s.site AND t.day = s.day
                 WHERE s.day BETWEEN ? AND ? AND (t.category IS NULL OR t.category <> 'INV')
-                GROUP BY t.day, t.vat_rate ORDER BY t.day, t.vat_rate
-                """, arguments: [period.start.ordinal, period.end.ordinal]).map { r in
-                B2CDayTotal(day: Day(ordinal: r["day"]), vatRate: r["vat_rate"], paidTTC: r["paid"], lines: r["n"])
+                GROUP BY t.day, t.vat_rate, goods ORDER BY t.day, t.vat_rate, goods
+                """, arguments: [Ledger.jsonArray(goods.goodsArticles.sorted()), Ledger.jsonArray(goods.serviceArticles.sorted()),
+                                 Ledger.jsonArray(goods.goodsActivities.sorted()), period.start.ordinal, period.end.ordinal]).map { r in
+                B2CDayTotal(day: Day(ordinal: r["day"]), vatRate: r["vat_rate"], category: (r["goods"] as Int) == 1 ? .goods : .services,
+                            paidTTC: r["paid"], lines: r["n"])
             }
         }
     }

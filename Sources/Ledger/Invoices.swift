@@ -237,6 +237,8 @@ public struct NewInvoice: Sendable {
     /// What it bills that no other live document may bill (`BilledUnit`): days of revenue and fee periods,
     /// from the engine; the order revisions of its lines are added by the ledger.
     public var billedUnits: [String] = []
+    /// The tickets behind a payer's lines, by line position (1-based): stored with them ("v18 payer breakdown").
+    public var lineTickets: [Int: [TicketGroup]] = [:]
 
     public init(type: DocumentKind, series: String, client: String, payer: String? = nil, site: String? = nil, period: Period,
                 issueDate: Day, dueDate: Day, paymentTerms: String, poNumber: String? = nil, orderId: String? = nil,

@@ -982,6 +982,27 @@ enum PostgresSchema {
                   INSERT INTO site_day_redelivered (site, day) VALUES (NEW.site, NEW.day) ON CONFLICT DO NOTHING;
                 END IF;
                 """)),
+            Migration(name: "v18 payer breakdown", statements: [
+                """
+                CREATE TABLE invoice_line_tickets (
+                  invoice_id BIGINT NOT NULL,
+                  position BIGINT NOT NULL,
+                  site TEXT NOT NULL CHECK (site <> ''),
+                  category TEXT NOT NULL CHECK (category <> ''),
+                  unit BIGINT NOT NULL,
+                  includes_vat BIGINT NOT NULL CHECK (includes_vat IN (0, 1)),
+                  tickets BIGINT NOT NULL CHECK (tickets > 0),
+                  PRIMARY KEY (invoice_id, position, site, category, unit),
+                  FOREIGN KEY (invoice_id, position) REFERENCES invoice_line(invoice_id, position)
+                )
+                """,
+                refuse("invoice_line_tickets_frozen_insert", "BEFORE INSERT", on: "invoice_line_tickets",
+                       when: "ardoise_invoice_status(NEW.invoice_id) IS DISTINCT FROM 'proforma'", frozenInvoice),
+                refuse("invoice_line_tickets_frozen_update", "BEFORE UPDATE", on: "invoice_line_tickets",
+                       "a line's tickets are written with it, never changed"),
+                refuse("invoice_line_tickets_frozen_delete", "BEFORE DELETE", on: "invoice_line_tickets",
+                       when: "ardoise_invoice_status(OLD.invoice_id) IS DISTINCT FROM 'proforma'", frozenInvoice),
+            ]),
         ]
     }
 }

@@ -74,6 +74,7 @@ extension Ledger {
         try invoice.insert(db)
         guard let id = invoice.id else { throw LedgerError.internalInconsistency("the invoice was not stored") }
         try writeLines(db, id: id, lines: new.lines, totals: totals)
+        try Ledger.writeLineTickets(db, id: id, new.lineTickets)
         try billUnits(of: new, invoiceID: id, db: db)
         if !new.siteDays.isEmpty {
             // One statement per document: the site-days as a JSON array of [site, day].
@@ -97,7 +98,8 @@ extension Ledger {
         // The dates of a proforma are provisional (validation sets them): a day later, the same lines, terms and
         // register files are the same proforma. A file delivered again (even with the same amounts) makes a new
         // one, else the old proforma, recorded at the replaced file, could never be issued.
-        guard lines.map({ NewInvoiceLine($0) }) == new.lines, existing.paymentTerms == new.paymentTerms else { return false }
+        guard lines.map({ NewInvoiceLine($0) }) == new.lines, existing.paymentTerms == new.paymentTerms,
+              try Ledger.lineTickets(db, id: id) == new.lineTickets else { return false }
         let stale = try Bool.fetchOne(db.cachedStatement(sql: """
             SELECT EXISTS (SELECT 1 FROM invoice_site_day i JOIN site_day s ON s.site = i.site AND s.day = i.day
                            WHERE i.invoice_id = ? AND s.current_file_id <> i.file_id)
@@ -179,6 +181,15 @@ extension Ledger {
             guard let invoice = try Invoice.fetchOne(db, key: id) else { throw InvoiceError.noInvoice("\(id)") }
             guard invoice.status == .proforma else { throw InvoiceError.notProforma(id: id, status: invoice.status, number: invoice.number, action: .edit) }
             let before = try InvoiceLine.filter(InvoiceLine.Columns.invoiceId == id).order(InvoiceLine.Columns.position).fetchAll(db)
+            // The tickets behind a line stay with it when the edit leaves the line as it was (wherever it moves);
+            // an edited line no longer adds up to its tickets and loses them.
+            var kept = try Ledger.lineTickets(db, id: id)
+            var tickets: [Int: [TicketGroup]] = [:]
+            for (i, l) in lines.enumerated() {
+                guard let old = before.first(where: { kept[$0.position] != nil && NewInvoiceLine($0) == l }) else { continue }
+                tickets[i + 1] = kept.removeValue(forKey: old.position)
+            }
+            try db.execute(sql: "DELETE FROM invoice_line_tickets WHERE invoice_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM invoice_line WHERE invoice_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM invoice_vat WHERE invoice_id = ?", arguments: [id])
             let totals: InvoiceTotals
@@ -186,6 +197,7 @@ extension Ledger {
                 throw InvoiceError.doesNotAddUp(kind: invoice.type, client: invoice.client, period: "\(invoice.periodStart)..\(invoice.periodEnd)", overflow: error)
             }
             try writeLines(db, id: id, lines: lines, totals: totals)
+            try Ledger.writeLineTickets(db, id: id, tickets)
             try db.execute(sql: "UPDATE invoice SET total_ht = ?, total_vat = ?, total_ttc = ? WHERE id = ?",
                            arguments: [totals.totalHT.cents, totals.totalVAT.cents, totals.totalTTC.cents, id])
             try appendAudit(db, at: Ledger.timestamp(date), actor: actor, action: "edit", invoiceID: id, AuditParameters([

@@ -36,12 +36,16 @@ public struct RevenueDay: Hashable, Sendable {
     public var guestAmount: [VATRate: Money]
     /// CAFET lines' amount TTC per VAT rate.
     public var cafeteriaAmount: [VATRate: Money]
+    /// The tickets behind `employerShare`: per VAT rate and share of a ticket, how many tickets (Σ share × tickets =
+    /// `employerShare` at each rate; tickets whose share adds up to nothing are left out).
+    public var shareCounts: [ShareCount]
 
     public init(client: String, site: String, day: Day, category: String, covers: Int = 0,
                 employerShare: [VATRate: Money] = [:], guestAmount: [VATRate: Money] = [:],
-                cafeteriaAmount: [VATRate: Money] = [:]) {
+                cafeteriaAmount: [VATRate: Money] = [:], shareCounts: [ShareCount] = []) {
         self.client = client; self.site = site; self.day = day; self.category = category; self.covers = covers
         self.employerShare = employerShare; self.guestAmount = guestAmount; self.cafeteriaAmount = cafeteriaAmount
+        self.shareCounts = shareCounts
     }
 }
 

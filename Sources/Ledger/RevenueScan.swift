@@ -113,13 +113,32 @@ private struct Scan {
         var day: RevenueDay
         /// Per VAT rate: employer share, guests' amount, cafeteria amount (zero sums are dropped at the end, as SQL's would be).
         var rates: [(rate: Int64, share: Int64, guest: Int64, cafet: Int64)] = []
+        /// Per VAT rate and share of a ticket: how many tickets (`RevenueDay.shareCounts`).
+        var shareCounts: [(rate: Int64, share: Int64, tickets: Int)] = []
     }
 
-    /// A ticket of the current file: its entry, and the sum of its SELF/BRASS lines.
+    /// A ticket of the current file: its entry, the sum of its SELF/BRASS lines, and its employer share per VAT rate
+    /// (the first rate inline: a ticket's share is nearly always at one rate).
     struct Ticket {
         var entry: Int
         var selfBrass: Int64 = 0
         var hasSelfBrass = false
+        var shareRate: Int64 = 0
+        var share: Int64 = 0
+        var hasShare = false
+        var otherShares: [(rate: Int64, share: Int64)] = []
+
+        mutating func addShare(_ amount: Int64, rate: Int64) {
+            if !hasShare {
+                (shareRate, share, hasShare) = (rate, amount, true)
+            } else if rate == shareRate {
+                share += amount
+            } else if let i = otherShares.firstIndex(where: { $0.rate == rate }) {
+                otherShares[i].share += amount
+            } else {
+                otherShares.append((rate, amount))
+            }
+        }
     }
 
     let caps: [ClientCategory: Money]
@@ -208,6 +227,7 @@ private struct Scan {
             ticketList[index].selfBrass += amount
             ticketList[index].hasSelfBrass = true
         }
+        if share != 0 { ticketList[index].addShare(share, rate: rate) }
         if let r = entries[e].rates.firstIndex(where: { $0.rate == rate }) {
             entries[e].rates[r].share += share
             if isGuest { entries[e].rates[r].guest += amount }
@@ -228,6 +248,10 @@ private struct Scan {
                 trays[ClientCategory(client: d.client, category: d.category), default: 0] += min(cap.cents, t.selfBrass)
             }
         }
+        for t in ticketList where t.hasShare {
+            if t.share != 0 { Scan.count(&entries[t.entry], rate: t.shareRate, share: t.share) }
+            for o in t.otherShares where o.share != 0 { Scan.count(&entries[t.entry], rate: o.rate, share: o.share) }
+        }
         for (k, total) in trays {
             trayDays.append(CappedTrayDay(client: k.client, site: site, day: day, category: k.category, total: Money(cents: total)))
         }
@@ -236,6 +260,14 @@ private struct Scan {
         ticketList.removeAll(keepingCapacity: true)
         entryIndex.removeAll(keepingCapacity: true)
         lastIndex = -1
+    }
+
+    static func count(_ e: inout Entry, rate: Int64, share: Int64) {
+        if let i = e.shareCounts.firstIndex(where: { $0.rate == rate && $0.share == share }) {
+            e.shareCounts[i].tickets += 1
+        } else {
+            e.shareCounts.append((rate, share, 1))
+        }
     }
 
     func result() -> PeriodRevenue {
@@ -254,6 +286,8 @@ private struct Scan {
                     if r.guest != 0 { d.guestAmount[rate, default: .zero] += Money(cents: r.guest) }
                     if r.cafet != 0 { d.cafeteriaAmount[rate, default: .zero] += Money(cents: r.cafet) }
                 }
+                d.shareCounts = e.shareCounts.sorted { ($0.rate, $0.share) < ($1.rate, $1.share) }
+                    .map { ShareCount(rate: VATRate(tenThousandths: $0.rate), share: Money(cents: $0.share), tickets: $0.tickets) }
                 return d
             }
             days += group.sorted { ($0.client, $0.category) < ($1.client, $1.category) }

@@ -436,6 +436,7 @@ enum Schema {
         registerVATOnReceipts(&migrator)
         GuaranteeGaps.register(&migrator)
         registerHistoryBounds(&migrator)
+        registerPayerBreakdown(&migrator)
         return migrator
     }
 }

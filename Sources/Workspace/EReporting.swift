@@ -39,22 +39,40 @@ public enum EReport {
         return fraction % 100 == 0 ? "\(whole).\(pad(fraction / 100, 2))" : "\(whole).\(pad(fraction, 4))"
     }
 
-    /// The report: the aggregated transactions (net, VAT, TTC per day and rate, operation category: services) and the
-    /// payments collected. The layout is Ardoise's, shaped after the platform's flux 10 (`flowSyntax` FRR).
+    /// The report: the aggregated transactions (net, VAT, TTC per day, rate and operation category: `TLB1` goods,
+    /// `TPS1` services) and the payments collected on services (VAT on goods is due on delivery: their payments are
+    /// not reported), per day and rate. The layout is Ardoise's, shaped after the platform's flux 10 (`flowSyntax` FRR).
     public static func document(_ p: Period, totals: [B2CDayTotal], sellerSIREN: String) throws(MoneyOverflow) -> [UInt8] {
         var s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         s += "<EReporting xmlns=\"urn:ardoise:ereporting:1\" seller=\"\(sellerSIREN)\" start=\"\(p.start)\" end=\"\(p.end)\" currency=\"EUR\">\n"
         s += "<AggregatedCustomerTransactionReport>\n"
         for t in totals {
-            s += "<Transactions date=\"\(t.day)\" vatRate=\"\(rate(t.vatRate))\" category=\"TPS1\" net=\"\(amount(try t.net))\" vat=\"\(amount(try t.vat))\" "
-                + "total=\"\(amount(t.paidTTC))\" lines=\"\(t.lines)\"/>\n"
+            s += "<Transactions date=\"\(t.day)\" vatRate=\"\(rate(t.vatRate))\" category=\"\(t.category.rawValue)\" net=\"\(amount(try t.net))\" "
+                + "vat=\"\(amount(try t.vat))\" total=\"\(amount(t.paidTTC))\" lines=\"\(t.lines)\"/>\n"
         }
         s += "</AggregatedCustomerTransactionReport>\n<AggregatedCustomerPaymentReport>\n"
-        for t in totals {
+        for t in totals where t.category == .services {
             s += "<Payment date=\"\(t.day)\" vatRate=\"\(rate(t.vatRate))\" amount=\"\(amount(t.paidTTC))\"/>\n"
         }
         s += "</AggregatedCustomerPaymentReport>\n</EReporting>\n"
         return Array(s.utf8)
+    }
+
+    /// Which register sales are goods, from the revenue types' `nature` (as an invoice line's, BT-23): the article
+    /// codes a revenue type lists take its nature; an activity is goods when every revenue type of that activity is.
+    public static func goods(_ settings: Settings) -> B2CGoods {
+        var out = B2CGoods()
+        var natures: [String: Set<OperationNature>] = [:]
+        for t in settings.revenueTypes {
+            natures[t.activity.rawValue, default: []].insert(t.nature)
+            for a in t.articleCodes {
+                if t.nature == .goods { out.goodsArticles.insert(a) } else { out.serviceArticles.insert(a) }
+            }
+        }
+        // An article two revenue types of different natures list stays a service, as an invoice line defaults.
+        out.goodsArticles.subtract(out.serviceArticles)
+        out.goodsActivities = Set(natures.filter { $0.value == [.goods] }.keys)
+        return out
     }
 }
 
@@ -74,7 +92,7 @@ extension Workspace {
         }
         var out = EReportingReport()
         for p in EReport.periods(in: period, days: platform.eReportingDays) where p.end < today {
-            let totals = try ledger.b2cTotals(p)
+            let totals = try ledger.b2cTotals(p, goods: EReport.goods(settings))
             let content = try EReport.document(p, totals: totals, sellerSIREN: settings.seller.siren)
             if try ledger.queueEReport(period: "\(p.start)..\(p.end)", trackingId: EReport.trackingId(p), content: content,
                                        totalTTC: totals.map(\.paidTTC).reduce(0, +), rows: totals.count, actor: actor, at: now) {

@@ -48,6 +48,8 @@ public struct InvoiceDocuments: Sendable {
             line.nature = l.revenueType.flatMap { settings.revenueType($0)?.nature } == .goods ? .goods : .services
             line.grossPrice = l.grossPrice
             line.purchaseOrder = l.orderId.flatMap { orderPOs[$0] ?? nil } ?? (l.orderId == nil || l.orderId == i.orderId ? documentOrderPO : nil)
+            // The tickets the engine stored with a payer's line, shown when they add up to it (they always do as stored).
+            if let tickets = references.lineTickets[l.position], tickets.addUp(to: l.netAmount, at: l.rate) { line.tickets = tickets }
             return line
         }
         var notes: [String] = []
@@ -77,12 +79,15 @@ public struct InvoiceDocuments: Sendable {
             earlyPaymentDiscount: s.earlyPaymentDiscount, vatOnDebits: s.vatOnDebits, creditedInvoice: credited,
             orderedBy: references.order?.orderedBy, costCenter: references.order?.costCenter, notes: notes)
         doc.isProforma = proforma
-        doc.delivery = delivery(of: stored)
+        let sites = Self.sites(of: stored, tickets: references.lineTickets)
+        doc.delivery = delivery(of: stored, tickets: references.lineTickets)
         if i.payer != nil {
-            // A payer (a works council) pays for a client: the document names whom and where.
+            // A payer (a works council) pays for a client: the document names whom and where (every site its lines
+            // or their tickets name).
             let client = settings.client(i.client)
-            let site = (i.site ?? Self.oneSite(of: stored.lines)).map { code in settings.site(code).map { "\($0.name) (\(code))" } ?? code }
-            doc.billedFor = "Pour le compte de \(client?.legalName ?? i.client) (client \(i.client))\(site.map { ", site \($0)" } ?? "")"
+            let named = sites.map { code in settings.site(code).map { "\($0.name) (\(code))" } ?? code }
+            let place = named.isEmpty ? "" : named.count == 1 ? ", site \(named[0])" : ", sites \(named.joined(separator: ", "))"
+            doc.billedFor = "Pour le compte de \(client?.legalName ?? i.client) (client \(i.client))\(place)"
         }
         let t = doc.totals
         guard t.totalHT.cents == i.totalHt, t.totalVAT.cents == i.totalVat, t.totalTTC.cents == i.totalTtc else {
@@ -92,12 +97,21 @@ public struct InvoiceDocuments: Sendable {
     }
 
     /// Where the service happened and for whom (BG-13): the client, at the document's site or the one site all its
-    /// lines name, with the site's address from the settings. Nil when the lines are at several sites.
-    func delivery(of stored: StoredInvoice) -> InvoiceDocument.DeliveryParty? {
+    /// lines name (or, when no line names one, the one site of the tickets they count), with the site's address from
+    /// the settings. Nil when the lines are at several sites.
+    func delivery(of stored: StoredInvoice, tickets: [Int: [TicketGroup]] = [:]) -> InvoiceDocument.DeliveryParty? {
         let i = stored.invoice
-        guard let client = settings.client(i.client), let code = i.site ?? Self.oneSite(of: stored.lines) else { return nil }
+        let ticketSites = Set(tickets.values.flatMap { $0.map(\.site) })
+        let fromTickets = stored.lines.allSatisfy { $0.site == nil } && ticketSites.count == 1 ? ticketSites.first : nil
+        guard let client = settings.client(i.client), let code = i.site ?? Self.oneSite(of: stored.lines) ?? fromTickets else { return nil }
         let site = settings.site(code)
         return .init(name: client.legalName, place: site.map { "\($0.name) (\(code))" } ?? code, address: site?.address)
+    }
+
+    /// Every site a document is for: its own, else those its lines and the tickets they count name, sorted.
+    static func sites(of stored: StoredInvoice, tickets: [Int: [TicketGroup]]) -> [String] {
+        if let site = stored.invoice.site { return [site] }
+        return Set(stored.lines.compactMap(\.site) + tickets.values.flatMap { $0.map(\.site) }).sorted()
     }
 
     /// The site every line names, when there is exactly one.

@@ -73,5 +73,16 @@ import TestSupport
         #expect(scan.days.first { $0.client == "ACME" && $0.category == "B" }?.covers == 0)
         #expect(scan.trays.first { $0.client == "ACME" }?.total == Money(cents: 1000))
         #expect(scan.trays.first { $0.client == "BETA" }?.total == Money(cents: 450))
+        // The tickets behind each employer share: ticket 1 and 2 (split, a share-less refund line) each 4.20; ticket 3's
+        // shares cancel out and count no ticket; BETA's two tickets 1.00 each.
+        let ten = VATRate(tenThousandths: 100_000)
+        #expect(scan.days.first { $0.client == "ACME" && $0.category == "A" }?.shareCounts == [ShareCount(rate: ten, share: Money(cents: 420), tickets: 2)])
+        #expect(scan.days.first { $0.client == "ACME" && $0.category == "B" }?.shareCounts == [])
+        #expect(scan.days.first { $0.client == "BETA" && $0.category == "A" }?.shareCounts == [ShareCount(rate: ten, share: Money(cents: 100), tickets: 2)])
+        for d in scan.days {
+            for (rate, total) in d.employerShare {
+                #expect(d.shareCounts.filter { $0.rate == rate }.reduce(0) { $0 + $1.share.cents * Int64($1.tickets) } == total.cents, "\(d)")
+            }
+        }
     }
 }

@@ -494,6 +494,7 @@ final class XMLNode {
         let reports = try ws.ledger().eReports()
         #expect(reports.count == 3)
         let rates: Set<String> = ["20.00", "10.00", "5.50", "2.10", "0.00"]
+        var categories = Set<String>()
         for r in reports {
             let root = try #require(XMLNode.parse([UInt8](r.content)), "\(r.trackingId) well-formed")
             #expect(root.name == "EReporting" && root.attributes["currency"] == "EUR")
@@ -502,19 +503,29 @@ final class XMLNode {
             #expect("\(start)..\(end)" == r.period)
             let transactions = try #require(root.child("AggregatedCustomerTransactionReport")).children
             let payments = try #require(root.child("AggregatedCustomerPaymentReport")).children
-            #expect(!transactions.isEmpty && transactions.count == payments.count)
+            #expect(!transactions.isEmpty && !payments.isEmpty)
             var keys = Set<String>()
-            for (t, p) in zip(transactions, payments) {
+            var services: [String] = []
+            for t in transactions {
                 let day = try #require(t.attributes["date"]), rate = try #require(t.attributes["vatRate"])
                 #expect(day >= start && day <= end && rates.contains(rate), "\(t.attributes)")
-                #expect(keys.insert("\(day) \(rate)").inserted, "one row per day and rate")
-                // Operation category: services (TPS1), as the reference's goods/services/both.
-                #expect(t.attributes["category"] == "TPS1")
+                // Operation category from the settings' revenue types: the cafeteria sells goods (TLB1), the rest is services (TPS1).
+                let category = try #require(t.attributes["category"])
+                #expect(category == "TLB1" || category == "TPS1", "\(t.attributes)")
+                categories.insert(category)
+                #expect(keys.insert("\(day) \(rate) \(category)").inserted, "one row per day, rate and category")
                 let net = try #require(t.attributes["net"].flatMap { Money($0) }), vat = try #require(t.attributes["vat"].flatMap { Money($0) })
                 let total = try #require(t.attributes["total"].flatMap { Money($0) })
                 #expect(net + vat == total, "net + VAT = TTC on \(day) at \(rate)")
-                #expect(p.attributes["date"] == day && p.attributes["vatRate"] == rate && p.attributes["amount"].flatMap { Money($0) } == total)
+                if category == "TPS1" { services.append("\(day) \(rate) \(total.cents)") }
             }
+            // Payments are reported for services only (VAT on goods is due on delivery), one per services row.
+            #expect(payments.map { "\($0.attributes["date"] ?? "") \($0.attributes["vatRate"] ?? "") \($0.attributes["amount"].flatMap { Money($0) }?.cents ?? -1)" } == services)
+            // The rows are the ledger's, split by the settings' goods.
+            let p = try #require(Period(parsing: r.period))
+            let ledgerRows = try ws.ledger().b2cTotals(p, goods: EReport.goods(try ws.workspace().settings))
+            #expect(ledgerRows.count == transactions.count && ledgerRows.filter { $0.category == .goods }.count == transactions.filter { $0.attributes["category"] == "TLB1" }.count)
         }
+        #expect(categories == ["TLB1", "TPS1"], "the demo's cafeteria sells goods")
     }
 }
