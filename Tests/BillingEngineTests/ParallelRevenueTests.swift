@@ -38,7 +38,7 @@ import Workspace
         var oneByOne: [NewInvoice] = []
         for (compiled, period) in plan {
             let one = engine.draftOne(compiled, period: period, issueDate: day("2026-11-02"),
-                                      revenue: revenue.byClient[compiled.contract.client] ?? ClientRevenue())
+                                      revenue: revenue.byClient[compiled.contract.client] ?? .init())
             if case .drafts(let drafts) = one.outcome { oneByOne += drafts }
         }
         #expect(!together.drafts.isEmpty && together.failures.isEmpty)
