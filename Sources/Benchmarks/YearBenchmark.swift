@@ -32,8 +32,9 @@ public enum YearBenchmark {
         public var peakRSSKB = 0
     }
 
+    @discardableResult
     public static func run(directory: URL, months count: Int = 12, first: String = "2026-10", sites siteCount: Int = 60,
-                           clients clientCount: Int = 850, seed: UInt64 = 1, output: (String) -> Void = { print($0) }) throws {
+                           clients clientCount: Int = 850, seed: UInt64 = 1, output: (String) -> Void = { print($0) }) throws -> [Month] {
         guard count >= 1, count <= 36 else { throw GenerationBenchmarkError("--months is 1 to 36") }
         guard let start = Period(parsing: first) else { throw GenerationBenchmarkError("`\(first)` is not a month YYYY-MM") }
         let months = (0..<count).map { Period.month(of: start.start.addingMonths($0)) }
@@ -168,6 +169,7 @@ public enum YearBenchmark {
                 + "closing \(ratio(first.closingSeconds, last.closingSeconds)), "
                 + "idle run \(ratio(first.idleRunSeconds, last.idleRunSeconds)) (target: within 1.10×; idle run under 1 s)")
         }
+        return figures
     }
 
     static func row(_ m: Month) -> String {

@@ -176,24 +176,44 @@ public struct BillingEngine: Sendable {
         guard let window = window(plan) else { return out }
         let revenue = try RevenueLoader(ledger: ledger)
             .load(window: window, contracts: contracts.mapValues(\.contract), knownClients: Set(settings.clients.map(\.code)))
-        for (compiled, p) in plan {
-            let c = compiled.contract
-            let clientRevenue = revenue.byClient[c.client] ?? ClientRevenue()
-            do {
-                let evaluation = try compiled.evaluate(period: p, issueDate: issueDate, revenue: clientRevenue)
-                out.notes += evaluation.notes.map { "\(c.client): \($0)" }
-                var report = BillingReport(period: p, issueDate: issueDate)
-                let drafts = bounded(c.invoices(for: evaluation.lines).map {
-                    newInvoice($0, contract: c, period: p, issueDate: issueDate, origin: .contract, revenue: clientRevenue)
-                }, into: &report)
-                // A document of the client that does not add up: none of its documents, the others billed.
-                if let failure = report.failures.first { out.failures.append(failure); continue }
-                out.drafts += drafts
-            } catch {
-                out.failures.append(BillingFailure(client: c.client, message: "\(error)"))
+        // Each contract's evaluation reads only its client's revenue: they run on every core, and are gathered in
+        // the plan's order, so the drafts, notes and failures are the same as one after the other.
+        let evaluated = PlanResults(count: plan.count)
+        DispatchQueue.concurrentPerform(iterations: min(plan.count, ProcessInfo.processInfo.activeProcessorCount)) { worker in
+            let workers = min(plan.count, ProcessInfo.processInfo.activeProcessorCount)
+            for i in stride(from: worker, to: plan.count, by: workers) {
+                evaluated.set(i, draftOne(plan[i].0, period: plan[i].1, issueDate: issueDate,
+                                          revenue: revenue.byClient[plan[i].0.contract.client] ?? ClientRevenue()))
+            }
+        }
+        for i in plan.indices {
+            guard let one = evaluated.get(i) else { continue }
+            out.notes += one.notes
+            switch one.outcome {
+            case .drafts(let drafts): out.drafts += drafts
+            case .failure(let failure): out.failures.append(failure)
             }
         }
         return out
+    }
+
+    /// One contract's documents for one period, or why it bills none (a document that does not add up: none of
+    /// the client's documents, the others billed).
+    func draftOne(_ compiled: CompiledContract, period p: Period, issueDate: Day, revenue clientRevenue: ClientRevenue)
+        -> (notes: [String], outcome: PlanOutcome) {
+        let c = compiled.contract
+        do {
+            let evaluation = try compiled.evaluate(period: p, issueDate: issueDate, revenue: clientRevenue)
+            let notes = evaluation.notes.map { "\(c.client): \($0)" }
+            var report = BillingReport(period: p, issueDate: issueDate)
+            let drafts = bounded(c.invoices(for: evaluation.lines).map {
+                newInvoice($0, contract: c, period: p, issueDate: issueDate, origin: .contract, revenue: clientRevenue)
+            }, into: &report)
+            if let failure = report.failures.first { return (notes, .failure(failure)) }
+            return (notes, .drafts(drafts))
+        } catch {
+            return ([], .failure(BillingFailure(client: c.client, message: "\(error)")))
+        }
     }
 
     /// The documents a billing would create, before anything is stored.
@@ -321,19 +341,32 @@ public struct BillingEngine: Sendable {
 
     /// Validates each proforma in its own transaction, recording a refusal
     /// and going on. With a renderer, each batch's documents are rendered
-    /// first on every core, outside the ledger's write lock, as they will be
-    /// once issued (the number its series gives next, the dates); in the
-    /// numbering transaction a pre-rendered file is used only when the
-    /// issued document and its references are exactly those it was rendered
-    /// from, else it is rendered there. The bytes are the same either way.
+    /// on every core, outside the ledger's write lock, as they will be once
+    /// issued (the number its series gives next, the dates): the next batch
+    /// is rendered while this one is numbered, its numbers following this
+    /// batch's. In the numbering transaction a pre-rendered file is used only
+    /// when the issued document and its references are exactly those it was
+    /// rendered from (a refusal shifts the numbers after it: those are
+    /// rendered there), so the bytes are the same either way. The hashes of
+    /// the revenue each document bills (`invoice_revenue`) are computed with
+    /// its files, so the numbering transaction reads no ticket.
     public func validateEach(ids: [Int64], on day: Day, now: Date = Date(), stopAtFirstFailure: Bool = false,
                              forcedBecause reason: String? = nil) throws -> [(id: Int64, outcome: Result<String, any Error>)] {
         var out: [(id: Int64, outcome: Result<String, any Error>)] = []
-        var start = 0
-        while start < ids.count {
-            let batch = Array(ids[start..<min(start + 64, ids.count)])
-            start += batch.count
-            let prepared = try render.map { try prerender(batch, on: day, now: now, render: $0) } ?? [:]
+        let batches = stride(from: 0, to: ids.count, by: 64).map { Array(ids[$0..<min($0 + 64, ids.count)]) }
+        var ahead: PrerenderAhead?
+        if let render, let first = batches.first {
+            ahead = PrerenderAhead(engine: self, ids: first, next: [:], on: day, now: now, render: render)
+        }
+        for (index, batch) in batches.enumerated() {
+            var prepared: Prerendered = [:]
+            if let current = ahead, let render {
+                let (files, next) = try current.wait()
+                prepared = files
+                // The next batch renders on the other cores while this one takes its numbers.
+                ahead = index + 1 < batches.count
+                    ? PrerenderAhead(engine: self, ids: batches[index + 1], next: next, on: day, now: now, render: render) : nil
+            }
             for id in batch {
                 do {
                     guard let stored = try ledger.invoice(id: id) else { throw InvoiceError.noInvoice("\(id)") }
@@ -357,7 +390,7 @@ public struct BillingEngine: Sendable {
                                                   format: format(series: stored.invoice.series), actor: actor, at: now,
                                                   // `transmission: platform`: the platform delivers it, no e-mail is queued.
                                                   mail: settings.transmission.usesEmail ? outboxRequest(for: stored.invoice) : nil,
-                                                  posting: posting, render: renderOnce)
+                                                  posting: posting, render: renderOnce, revenue: prepared[id]?.revenue ?? [])
                     if forced != nil, let reason {
                         try ledger.audit(actor: actor, action: "validate-past-limits", invoiceID: id,
                                          AuditParameters(["number": .text(number), "reason": .text(reason)]), at: now)
@@ -373,10 +406,12 @@ public struct BillingEngine: Sendable {
         return out
     }
 
-    /// The documents of `ids` rendered in parallel as they would be issued now, keyed by id.
-    func prerender(_ ids: [Int64], on day: Day, now: Date, render: DocumentRenderer) throws
-        -> [Int64: (stored: StoredInvoice, references: DocumentReferences, files: IssuedFiles)] {
-        var next: [String: Int64] = [:]
+    /// The documents of `ids` rendered in parallel as they would be issued now, keyed by id, with the number
+    /// each series would give after them. `next` holds the numbers expected after the batch before (a series
+    /// it does not name starts after the ledger's last number).
+    func prerender(_ ids: [Int64], next expected: [String: Int64], on day: Day, now: Date, render: DocumentRenderer) throws
+        -> (files: Prerendered, next: [String: Int64]) {
+        var next = expected
         var inputs: [(Int64, StoredInvoice, DocumentReferences)] = []
         for id in ids {
             guard let proforma = try ledger.invoice(id: id), proforma.invoice.status == .proforma else { continue }
@@ -388,14 +423,39 @@ public struct BillingEngine: Sendable {
         }
         let results = PrerenderResults(count: inputs.count)
         let work = inputs
+        let ledger = self.ledger
         DispatchQueue.concurrentPerform(iterations: work.count) { i in
-            results.set(i, try? render(work[i].1, work[i].2))
+            // The hashes of the revenue it bills too: the issuing transaction records them without reading the tickets.
+            results.set(i, (try? render(work[i].1, work[i].2)).map { ($0, (try? ledger.revenueHashes(invoiceID: work[i].0)) ?? []) })
         }
-        var out: [Int64: (stored: StoredInvoice, references: DocumentReferences, files: IssuedFiles)] = [:]
+        var out: Prerendered = [:]
         for (i, input) in inputs.enumerated() {
-            if let files = results.get(i) { out[input.0] = (input.1, input.2, files) }
+            if let ready = results.get(i) { out[input.0] = (input.1, input.2, ready.files, ready.revenue) }
         }
-        return out
+        return (out, next)
+    }
+}
+
+/// Pre-rendered documents by proforma id: the document as it would be issued, its references and its files.
+typealias Prerendered = [Int64: (stored: StoredInvoice, references: DocumentReferences, files: IssuedFiles, revenue: [RevenueHash])]
+
+/// One batch's documents rendered on a background thread while the caller numbers the batch before.
+private final class PrerenderAhead: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<(files: Prerendered, next: [String: Int64]), any Error>?
+
+    init(engine: BillingEngine, ids: [Int64], next: [String: Int64], on day: Day, now: Date, render: @escaping DocumentRenderer) {
+        Thread.detachNewThread { [self] in
+            result = Result { try engine.prerender(ids, next: next, on: day, now: now, render: render) }
+            done.signal()
+        }
+    }
+
+    /// The batch's documents once rendered (the semaphore orders the write of `result` before this read).
+    func wait() throws -> (files: Prerendered, next: [String: Int64]) {
+        done.wait()
+        guard let result else { throw LedgerError.internalInconsistency("a pre-rendering ended without a result") }
+        return try result.get()
     }
 }
 
@@ -424,11 +484,26 @@ extension Settings {
     }
 }
 
+/// What one item of a billing plan gives.
+enum PlanOutcome {
+    case drafts([NewInvoice])
+    case failure(BillingFailure)
+}
+
+/// Evaluations made by concurrent workers, one slot per item of the plan.
+private final class PlanResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [(notes: [String], outcome: PlanOutcome)?]
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ r: (notes: [String], outcome: PlanOutcome)) { lock.withLock { slots[i] = r } }
+    func get(_ i: Int) -> (notes: [String], outcome: PlanOutcome)? { lock.withLock { slots[i] } }
+}
+
 /// Files rendered by concurrent workers, one slot each.
 private final class PrerenderResults: @unchecked Sendable {
     private let lock = NSLock()
-    private var slots: [IssuedFiles?]
+    private var slots: [(files: IssuedFiles, revenue: [RevenueHash])?]
     init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ files: IssuedFiles?) { lock.withLock { slots[i] = files } }
-    func get(_ i: Int) -> IssuedFiles? { lock.withLock { slots[i] } }
+    func set(_ i: Int, _ ready: (files: IssuedFiles, revenue: [RevenueHash])?) { lock.withLock { slots[i] = ready } }
+    func get(_ i: Int) -> (files: IssuedFiles, revenue: [RevenueHash])? { lock.withLock { slots[i] } }
 }

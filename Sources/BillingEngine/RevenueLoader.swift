@@ -1,5 +1,6 @@
 import BillingModel
 import ContractLanguage
+import Foundation
 import Ledger
 
 /// Turns the ledger's aggregates into the daily revenue compiled contracts
@@ -14,10 +15,40 @@ struct RevenueLoader {
     }
 
     func load(window: Period, contracts: [String: Contract], knownClients: Set<String>) throws -> Loaded {
-        let scanned = try ledger.periodRevenue(period: window, caps: RevenueLoader.caps(contracts))
+        let scanned = try scanInParallel(files: ledger.currentFiles(period: window), caps: RevenueLoader.caps(contracts))
         return assemble(scanned, open: try ledger.siteDaysWithTickets(period: window),
                         orders: try ledger.deliveredOrders(period: window, onlyForPeriodicBilling: true),
                         contracts: contracts, knownClients: knownClients)
+    }
+
+    /// `Ledger.periodRevenue(files:)` on every core: the site-days in (day, site) order cut into one run per
+    /// core, each read by its own connection, the results put end to end in that order, which is the order of
+    /// one scan of all the files (its days sorted by day and site). A file version's ticket lines never change,
+    /// so the parts read the same lines whatever commits in between.
+    func scanInParallel(files: [SiteDayKey: Int64], caps: [ClientCategory: Money], parts wanted: Int? = nil) throws -> PeriodRevenue {
+        let ordered = files.sorted { ($0.key.day, $0.key.site) < ($1.key.day, $1.key.site) }
+        let parts = max(1, min(wanted ?? min(ProcessInfo.processInfo.activeProcessorCount, ordered.count / 64), ordered.count))
+        if parts == 1 { return try ledger.periodRevenue(files: files, caps: caps) }
+        let size = (ordered.count + parts - 1) / parts
+        let chunks = (0..<parts).map { k in
+            Dictionary(uniqueKeysWithValues: ordered[min(k * size, ordered.count)..<min((k + 1) * size, ordered.count)].map { ($0.key, $0.value) })
+        }
+        let results = ScanResults(count: parts)
+        let ledger = self.ledger
+        DispatchQueue.concurrentPerform(iterations: parts) { k in
+            results.set(k, Result { try ledger.periodRevenue(files: chunks[k], caps: caps) })
+        }
+        func part(_ k: Int) throws -> PeriodRevenue {
+            guard let part = try results.get(k)?.get() else { throw LedgerError.internalInconsistency("a revenue scan ended without a result") }
+            return part
+        }
+        var all = try part(0)
+        for k in 1..<parts {
+            let next = try part(k)
+            all.days += next.days
+            all.trays += next.trays
+        }
+        return all
     }
 
     /// Every client's revenue over the register file named for each site-day (`files`, as `Ledger.currentFiles`
@@ -117,4 +148,13 @@ extension ContractLanguage.EventOrder {
                   lines: s.lines.map { .init(article: $0.article, label: $0.label, quantity: $0.quantity,
                                              unitPrice: Price(tenThousandths: $0.unitPrice), vat: VATRate(tenThousandths: $0.vatRate)) })
     }
+}
+
+/// The parts of a revenue scan read by concurrent workers, one slot each.
+private final class ScanResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<PeriodRevenue, any Error>?]
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ k: Int, _ r: Result<PeriodRevenue, any Error>) { lock.withLock { slots[k] = r } }
+    func get(_ k: Int) -> Result<PeriodRevenue, any Error>? { lock.withLock { slots[k] } }
 }

@@ -13,9 +13,11 @@ public struct RenderError: Error, Equatable, CustomStringConvertible {
 /// Cairo's PDF surface embeds subsets of the fonts used (DejaVu Sans, from
 /// Debian `fonts-dejavu-core`). Lines flow over as many pages as needed: each
 /// page repeats the table header, the totals and the legal mentions close the
-/// last page, and every page says "Page i/N". The layout runs twice, once to
-/// count pages and once to draw, on the same kind of surface so the page
-/// breaks are the same.
+/// last page, and every page says "Page i/N". Where the page breaks fall does
+/// not depend on N (the footer's place is fixed), so a document expected to
+/// fit on one page is drawn at once as "Page 1/1" and kept when it did; any
+/// other is laid out once to count its pages, on the same kind of surface so
+/// the breaks are the same, then drawn. The bytes are the same either way.
 public struct PDFRenderer: Sendable {
     /// The font family; must cover French accents, `€` and U+202F.
     public var fontFamily: String
@@ -27,11 +29,28 @@ public struct PDFRenderer: Sendable {
     /// The PDF bytes of `document`.
     public func render(_ document: InvoiceDocument) throws(RenderError) -> [UInt8] {
         if let problem = document.problems.first { throw RenderError(problem) }
+        if document.lines.count <= PDFRenderer.linesSurelyOnOnePage {
+            let drawn = try pass(document, totalPages: 1)
+            if drawn.pages == 1 { return drawn.bytes }
+        }
         let pages = try pass(document, totalPages: nil).pages
         return try pass(document, totalPages: pages).bytes
     }
 
-    private func pass(_ document: InvoiceDocument, totalPages: Int?) throws(RenderError) -> (pages: Int, bytes: [UInt8]) {
+    /// Documents with at most this many lines are drawn at once as one page (the month's documents have five
+    /// lines on average; a page holds about twenty): a longer one would be drawn twice, so it is counted first.
+    static let linesSurelyOnOnePage = 12
+
+    /// The bytes as every document was made before: counted, then drawn laying each measured text out again.
+    /// Tests compare `render` with it.
+    func renderCountingFirst(_ document: InvoiceDocument) throws(RenderError) -> [UInt8] {
+        if let problem = document.problems.first { throw RenderError(problem) }
+        let pages = try pass(document, totalPages: nil, keepingMeasured: false).pages
+        return try pass(document, totalPages: pages, keepingMeasured: false).bytes
+    }
+
+    private func pass(_ document: InvoiceDocument, totalPages: Int?,
+                      keepingMeasured: Bool = true) throws(RenderError) -> (pages: Int, bytes: [UInt8]) {
         let sink = ByteSink()
         let unmanaged = Unmanaged.passRetained(sink)
         defer { unmanaged.release() }
@@ -53,6 +72,7 @@ public struct PDFRenderer: Sendable {
         guard let cr = cairo_create(surface) else { throw RenderError("cairo could not create a context") }
         defer { cairo_destroy(cr) }
         var page = Page(cr: cr, family: fontFamily, draw: totalPages != nil)
+        page.keepsMeasured = keepingMeasured
         defer { page.release() }
         let count = page.layOut(document, totalPages: totalPages ?? 0)
         cairo_surface_finish(surface)
@@ -81,6 +101,13 @@ private struct Page {
     let draw: Bool
     var layout: OpaquePointer?
     var fonts: [String: OpaquePointer] = [:]
+    /// Set on the probe that measures what its drawing page draws next (`measure`): each text it lays out is
+    /// kept in `kept`, so that drawing it shows the same layout instead of laying the text out again.
+    var keeping = false
+    /// Whether `measure` keeps what it lays out for drawing.
+    var keepsMeasured = true
+    /// Layouts measured and not drawn yet, by what was laid out (the same text, box and font lay out the same).
+    var kept: [LayoutKey: OpaquePointer] = [:]
     let family: String
     var y = margin
     var pageNumber = 1
@@ -94,7 +121,16 @@ private struct Page {
 
     mutating func release() {
         if let layout { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        for l in kept.values { g_object_unref(UnsafeMutableRawPointer(l)) }
         for f in fonts.values { pango_font_description_free(f) }
+    }
+
+    struct LayoutKey: Hashable {
+        var text: String
+        var width: Double
+        var size: Double
+        var bold: Bool
+        var align: Align
     }
 
     enum Align { case left, right, center }
@@ -111,7 +147,18 @@ private struct Page {
     @discardableResult
     mutating func text(_ text: String, x: Double, y: Double, width: Double, size: Double = 8.5, bold: Bool = false,
                        align: Align = .left, gray: Double = 0) -> Double {
-        guard let layout else { return 0 }
+        guard let shared = layout else { return 0 }
+        let key = LayoutKey(text: text, width: width, size: size, bold: bold, align: align)
+        if draw, let measured = kept.removeValue(forKey: key) {
+            defer { g_object_unref(UnsafeMutableRawPointer(measured)) }
+            return show(measured, x: x, y: y, gray: gray)
+        }
+        if keeping, kept[key] != nil { return height(of: kept[key]) }
+        var layout = shared
+        if keeping, let context = pango_layout_get_context(shared), let own = pango_layout_new(context) {
+            layout = own
+            kept[key] = own
+        }
         pango_layout_set_font_description(layout, font(size, bold: bold))
         pango_layout_set_width(layout, Int32(width * 1024))
         pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
@@ -121,14 +168,24 @@ private struct Page {
         case .center: pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER)
         }
         pango_layout_set_text(layout, text, -1)
-        var w: Int32 = 0
-        var h: Int32 = 0
-        pango_layout_get_size(layout, &w, &h)
+        return show(layout, x: x, y: y, gray: gray)
+    }
+
+    /// Draws a laid-out text when drawing; returns its height.
+    private func show(_ layout: OpaquePointer, x: Double, y: Double, gray: Double) -> Double {
+        let h = height(of: layout)
         if draw {
             cairo_set_source_rgb(cr, gray, gray, gray)
             cairo_move_to(cr, x, y)
             pango_cairo_show_layout(cr, layout)
         }
+        return h
+    }
+
+    private func height(of layout: OpaquePointer?) -> Double {
+        var w: Int32 = 0
+        var h: Int32 = 0
+        pango_layout_get_size(layout, &w, &h)
         return Double(h) / 1024
     }
 
@@ -285,8 +342,10 @@ private struct Page {
     /// The height `body` would take, without drawing.
     mutating func measure(_ body: (inout Page) -> Double) -> Double {
         var probe = Page(copying: self, draw: false)
+        probe.keeping = draw && keepsMeasured
         let h = body(&probe)
         fonts = probe.fonts
+        kept = probe.kept
         return h
     }
 
@@ -296,6 +355,8 @@ private struct Page {
         self.draw = draw
         layout = other.layout
         fonts = other.fonts
+        kept = other.kept
+        keepsMeasured = other.keepsMeasured
         y = other.y
         pageNumber = other.pageNumber
     }

@@ -33,20 +33,53 @@ public struct Importer: Sendable {
     }
 
     /// Imports files and the files of directories (not recursive), each
-    /// directory's files in name order, so days come in order.
+    /// directory's files in name order, so days come in order. Each file is
+    /// its own transaction, in that order; the next register file is read,
+    /// checked and converted on another core while the ledger writes this one.
     public func importPaths(_ urls: [URL]) -> [ImportResult] {
-        var results: [ImportResult] = []
+        var files: [URL] = []
         for url in urls {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
                 let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
-                for name in names.sorted() where !name.hasPrefix(".") {
-                    results.append(importFile(at: url.appendingPathComponent(name)))
-                }
+                for name in names.sorted() where !name.hasPrefix(".") { files.append(url.appendingPathComponent(name)) }
             } else {
-                results.append(importFile(at: url))
+                files.append(url)
             }
         }
+        let registers = RegisterImporter(ledger: ledger, knownClients: knownClients)
+        func parseAhead(_ i: Int) -> ParseAhead? {
+            guard i < files.count, files[i].lastPathComponent.hasPrefix("PIE_") else { return nil }
+            let url = files[i]
+            return ParseAhead { registers.parse(at: url) }
+        }
+        var results: [ImportResult] = []
+        results.reserveCapacity(files.count)
+        var ahead = parseAhead(0)
+        for (i, url) in files.enumerated() {
+            let parsed = ahead?.wait()
+            ahead = parseAhead(i + 1)
+            results.append(parsed.map(registers.write) ?? importFile(at: url))
+        }
         return results
+    }
+}
+
+/// One register file parsed on a thread of its own while the caller writes the file before.
+private final class ParseAhead: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var parsed: ParsedRegisterFile?
+
+    init(_ parse: @escaping @Sendable () -> ParsedRegisterFile) {
+        Thread.detachNewThread { [self] in
+            parsed = parse()
+            done.signal()
+        }
+    }
+
+    /// The parsed file (the semaphore orders the write of `parsed` before this read).
+    func wait() -> ParsedRegisterFile? {
+        done.wait()
+        return parsed
     }
 }

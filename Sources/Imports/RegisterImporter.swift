@@ -64,6 +64,74 @@ public struct RegisterImporter: Sendable {
         }
     }
 
+    /// Files larger than this are read inside their import's transaction (streamed, memory flat whatever
+    /// their size); smaller ones may be parsed ahead, in memory, while the file before them is written.
+    static let parseAheadLimit: Int64 = 8 << 20
+
+    /// Reads, checks and converts a register file, writing nothing: `write(_:)` stores it later in one
+    /// transaction. `Importer` parses the next file on another core while the ledger writes this one. An
+    /// identical re-delivery of the current version is found here by its hash (read, not parsed).
+    func parse(at url: URL) -> ParsedRegisterFile {
+        let path = url.path
+        let name = url.lastPathComponent
+        guard let (site, day) = RegisterImporter.parseName(name) else {
+            return ParsedRegisterFile(url: url, content: .refused(Refusal(reason: "`\(name)` is not a register file name `PIE_<SITE>_<YYYYMMDD>.csv`")))
+        }
+        do {
+            let reader = try ChunkReader(url: url)
+            defer { reader.close() }
+            if let previous = try ledger.latestImportedVersion(name: name), previous.size == reader.fileSize,
+               try ChunkReader.hash(url: url).sha256 == previous.sha256 {
+                return ParsedRegisterFile(url: url, content: .sameAs(previous))
+            }
+            if reader.fileSize > RegisterImporter.parseAheadLimit { return ParsedRegisterFile(url: url, content: .inTransaction) }
+            var work = Work(path: path, site: site, day: day)
+            var scanner = CSVScanner(reader: reader)
+            var sink = MemorySink()
+            var aggregate = DailyRevenueAccumulator()
+            var unknown = Set<String>()
+            let rows = try work.scan(&scanner, known: knownClients, aggregate: &aggregate, unknown: &unknown, into: &sink)
+            let parsed = ParsedRegisterRows(sink: sink, result: work.result, rows: rows, aggregate: aggregate, unknown: unknown,
+                                            sha256: scanner.digest(), size: scanner.size)
+            return ParsedRegisterFile(url: url, content: .parsed(parsed))
+        } catch let refusal as Refusal {
+            return ParsedRegisterFile(url: url, content: .refused(refusal))
+        } catch {
+            // Read again in the transaction, where a failure is reported as `importFile` reports it.
+            return ParsedRegisterFile(url: url, content: .inTransaction)
+        }
+    }
+
+    /// Stores a file `parse(at:)` read, in one transaction: the same outcome as `importFile(at:)` on that file.
+    func write(_ parsed: ParsedRegisterFile) -> ImportResult {
+        let url = parsed.url, path = url.path, name = url.lastPathComponent
+        switch parsed.content {
+        case .refused(let refusal):
+            return .refused(path, refusal)
+        case .inTransaction:
+            return importFile(at: url)
+        case .sameAs(let previous):
+            // Still the current version (nothing imported the name since): nothing to write.
+            guard (try? ledger.latestImportedVersion(name: name)) == previous else { return importFile(at: url) }
+            return (try? unchanged(path, previous: previous.id)) ?? ImportResult(file: path, status: .unchanged)
+        case .parsed(let rows):
+            guard let (site, day) = RegisterImporter.parseName(name) else { return importFile(at: url) }
+            do {
+                var work = Work(path: path, site: site, day: day)
+                try ledger.importTransaction { transaction in
+                    try work.write(transaction, parsed: rows, name: name, interruption: interruption)
+                }
+                return work.result
+            } catch let refusal as Refusal {
+                return .refused(path, refusal)
+            } catch let same as Unchanged {
+                return (try? unchanged(path, previous: same.previous)) ?? ImportResult(file: path, status: .unchanged)
+            } catch {
+                return .refused(path, "import failed, nothing written: \(error)")
+            }
+        }
+    }
+
     /// The result of an identical re-delivery: what the stored version holds.
     func unchanged(_ path: String, previous id: Int64) throws -> ImportResult {
         let stored = try ledger.storedFileIssues(id: id)
@@ -105,18 +173,63 @@ private struct Work {
         let fileID = try transaction.insertRegisterFile(name: name, version: version, importedAt: importedAt, site: site, day: day)
 
         var scanner = CSVScanner(reader: reader)
+        var sink = TransactionSink(writer: try transaction.ticketLineWriter(), transaction: transaction, fileID: fileID,
+                                   interruption: importer.interruption)
+        var aggregate = DailyRevenueAccumulator()
+        var unknown = Set<String>()
+        let rows = try scan(&scanner, known: importer.knownClients, aggregate: &aggregate, unknown: &unknown, into: &sink)
+        let sha = scanner.digest()
+        if let previous, previous.sha256 == sha { throw Unchanged(previous: previous.id) }
+        try finish(transaction, fileID: fileID, version: version, importedAt: importedAt, sha: sha, size: scanner.size, rows: rows,
+                   aggregate: aggregate, unknown: unknown)
+    }
+
+    /// Writes a file parsed ahead (`ParsedRegisterRows`) in the import's transaction: the same rows, quarantine,
+    /// warnings and site-day as `run` writes when it reads the file there.
+    mutating func write(_ transaction: ImportTransaction, parsed: ParsedRegisterRows, name: String,
+                        interruption: (@Sendable (Int) throws -> Void)?) throws {
+        let previous = try transaction.latestVersion(name: name)
+        if let previous, previous.sha256 == parsed.sha256 { throw Unchanged(previous: previous.id) }
+        let version = (previous?.version ?? 0) + 1
+        let importedAt = Ledger.timestamp()
+        let fileID = try transaction.insertRegisterFile(name: name, version: version, importedAt: importedAt, site: site, day: day)
+        result = parsed.result
+        let writer = try transaction.ticketLineWriter()
+        try parsed.sink.bytes.withUnsafeBufferPointer { buffer in
+            if let interruption {
+                for f in parsed.sink.rows {
+                    try writer.insert(fileID: fileID, f, bytes: buffer)
+                    try interruption(Int(f.line))
+                }
+            } else {
+                try writer.insert(fileID: fileID, rows: parsed.sink.rows, bytes: buffer)
+            }
+        }
+        for r in parsed.sink.rejections {
+            try transaction.reject(fileID: fileID, line: r.line, raw: r.raw, reason: r.reason)
+            try interruption?(r.line)
+        }
+        for w in parsed.sink.warnings {
+            try transaction.warn(fileID: fileID, line: w.line, reason: w.reason)
+            try interruption?(w.line)
+        }
+        try finish(transaction, fileID: fileID, version: version, importedAt: importedAt, sha: parsed.sha256, size: parsed.size,
+                   rows: parsed.rows, aggregate: parsed.aggregate, unknown: parsed.unknown)
+    }
+
+    /// Reads the header and every row of the file, checks and converts each row, counts rejections and
+    /// warnings in `result` and hands the kept rows and the kept issues to `sink`; returns the rows kept.
+    mutating func scan<Sink: RegisterRowSink>(_ scanner: inout CSVScanner, known: Set<String>?,
+                                              aggregate: inout DailyRevenueAccumulator, unknown: inout Set<String>,
+                                              into sink: inout Sink) throws -> Int {
         guard try scanner.next() else { throw Refusal(reason: "the file is empty: no header line") }
         try checkHeader(scanner)
 
-        let writer = try transaction.ticketLineWriter()
         let siteBytes = Array(site.utf8)
-        let known = importer.knownClients
-        var unknown = Set<String>()
         var lastClient: [UInt8] = []
         var rows = 0
         var reasons: [String] = []
         var f = TicketLineFields()
-        var aggregate = DailyRevenueAccumulator()
 
         while try scanner.next() {
             let line = scanner.recordLine
@@ -141,7 +254,7 @@ private struct Work {
                     if reasons.isEmpty, !f.client.isEmpty { clientCode = f.client }
                 }
                 if reasons.isEmpty {
-                    try writer.insert(fileID: fileID, f, bytes: buffer)
+                    try sink.row(f, bytes: buffer)
                     aggregate.add(f, bytes: buffer)
                     rows += 1
                     if let range = clientCode, let known {
@@ -160,18 +273,23 @@ private struct Work {
             if !reasons.isEmpty {
                 let issue = LineIssue(line: line, reason: reasons.joined(separator: "; "))
                 if result.countRejection(issue) {
-                    try transaction.reject(fileID: fileID, line: line, raw: Data(scanner.raw), reason: issue.reason)
+                    try sink.reject(line: line, raw: Data(scanner.raw), reason: issue.reason)
                 }
             } else if let warning {
                 if result.countWarning(LineIssue(line: line, reason: warning)) {
-                    try transaction.warn(fileID: fileID, line: line, reason: warning)
+                    try sink.warn(line: line, reason: warning)
                 }
             }
-            try importer.interruption?(line)
+            try sink.recorded(line: line)
         }
+        return rows
+    }
 
-        let sha = scanner.digest()
-        if let previous, previous.sha256 == sha { throw Unchanged(previous: previous.id) }
+    /// What follows the rows in the import's transaction: the refusal of a file whose every row was rejected,
+    /// the site-day's current version (a conflict with a billed one records late revenue), the daily aggregate
+    /// and the file's hash and counts.
+    mutating func finish(_ transaction: ImportTransaction, fileID: Int64, version: Int, importedAt: String, sha: String, size: Int64,
+                         rows: Int, aggregate: DailyRevenueAccumulator, unknown: Set<String>) throws {
         // A file whose rows were all rejected must not become the site-day's version (an empty day).
         if let refusal = result.everyRowRejected(rows: rows) { throw refusal }
 
@@ -196,7 +314,7 @@ private struct Work {
         try transaction.makeCurrent(fileID: fileID, site: site, day: day, existing: siteDay != nil)
         // The dashboards' daily aggregate follows the current version, in this transaction.
         try transaction.writeDailyRevenue(aggregate, site: site, day: day)
-        try transaction.finishRegisterFile(id: fileID, sha256: sha, size: scanner.size, status: status, rows: rows,
+        try transaction.finishRegisterFile(id: fileID, sha256: sha, size: size, status: status, rows: rows,
                                            rejected: result.rejectedCount, warnings: result.warningCount, message: result.message)
 
         result.status = ImportStatus(rawValue: status.rawValue) ?? .imported
@@ -305,4 +423,80 @@ private struct Work {
     }
 
     static let selfBytes = Array("SELF".utf8), cafetBytes = Array("CAFET".utf8), brassBytes = Array("BRASS".utf8)
+}
+
+/// A register file read ahead of its transaction (`RegisterImporter.parse(at:)`).
+struct ParsedRegisterFile: Sendable {
+    enum Content: Sendable {
+        /// Refused before any write (name, unreadable file, header, a record too long, changed while read).
+        case refused(Refusal)
+        /// The same bytes as the current version of its name.
+        case sameAs(StoredFileVersion)
+        /// Too large to hold in memory, or not readable ahead: read in the transaction.
+        case inTransaction
+        case parsed(ParsedRegisterRows)
+    }
+    var url: URL
+    var content: Content
+}
+
+/// A register file's rows and findings, checked and converted, waiting for their transaction.
+struct ParsedRegisterRows: Sendable {
+    var sink: MemorySink
+    var result: ImportResult
+    var rows: Int
+    var aggregate: DailyRevenueAccumulator
+    var unknown: Set<String>
+    var sha256: String
+    var size: Int64
+}
+
+/// Where a register file's scanned rows go.
+protocol RegisterRowSink {
+    mutating func row(_ f: TicketLineFields, bytes: UnsafeBufferPointer<UInt8>) throws
+    mutating func reject(line: Int, raw: Data, reason: String) throws
+    mutating func warn(line: Int, reason: String) throws
+    /// After each record, kept or not.
+    func recorded(line: Int) throws
+}
+
+/// Straight into the import's transaction.
+private struct TransactionSink: RegisterRowSink {
+    let writer: TicketLineWriter
+    let transaction: ImportTransaction
+    let fileID: Int64
+    let interruption: (@Sendable (Int) throws -> Void)?
+
+    func row(_ f: TicketLineFields, bytes: UnsafeBufferPointer<UInt8>) throws { try writer.insert(fileID: fileID, f, bytes: bytes) }
+    func reject(line: Int, raw: Data, reason: String) throws { try transaction.reject(fileID: fileID, line: line, raw: raw, reason: reason) }
+    func warn(line: Int, reason: String) throws { try transaction.warn(fileID: fileID, line: line, reason: reason) }
+    func recorded(line: Int) throws { try interruption?(line) }
+}
+
+/// Into memory, for a transaction later: each kept row's text fields copied into one buffer, its ranges moved there.
+struct MemorySink: RegisterRowSink, Sendable {
+    var bytes: [UInt8] = []
+    var rows: [TicketLineFields] = []
+    var rejections: [(line: Int, raw: Data, reason: String)] = []
+    var warnings: [(line: Int, reason: String)] = []
+
+    mutating func row(_ f: TicketLineFields, bytes buffer: UnsafeBufferPointer<UInt8>) {
+        // The scanner lays a record's fields out in order: ticket first, label the last text field.
+        var low = f.ticket.lowerBound, high = f.label.upperBound
+        func cover(_ r: Range<Int>) {
+            if r.lowerBound < low { low = r.lowerBound }
+            if r.upperBound > high { high = r.upperBound }
+        }
+        cover(f.site); cover(f.badge); cover(f.client); cover(f.category); cover(f.activity); cover(f.article)
+        let offset = bytes.count - low
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[low..<high]))
+        func moved(_ r: Range<Int>) -> Range<Int> { (r.lowerBound + offset)..<(r.upperBound + offset) }
+        var g = f
+        g.ticket = moved(f.ticket); g.site = moved(f.site); g.badge = moved(f.badge); g.client = moved(f.client)
+        g.category = moved(f.category); g.activity = moved(f.activity); g.article = moved(f.article); g.label = moved(f.label)
+        rows.append(g)
+    }
+    mutating func reject(line: Int, raw: Data, reason: String) { rejections.append((line, raw, reason)) }
+    mutating func warn(line: Int, reason: String) { warnings.append((line, reason)) }
+    func recorded(line: Int) {}
 }

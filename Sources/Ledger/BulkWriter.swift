@@ -29,48 +29,90 @@ public struct TicketLineFields: Sendable {
 /// C API: the import's hot path. Use it inside a write transaction only.
 public final class TicketLineWriter {
     private let statement: Statement
+    private let db: Database
+    private var batchStatement: Statement?
     private let connection: OpaquePointer?
 
+    /// Rows per statement of `insert(fileID:rows:bytes:)`: each statement's own cost (opening the table's and
+    /// the parent's cursors, halting) is paid once for them (18 × 32 = 576 parameters, under SQLite's 999).
+    static let batch = 32
+
+    static func sql(rows: Int) -> String {
+        """
+        INSERT INTO ticket_line (file_id, line, ticket, site, register, day, time, badge, client, category,
+          activity, article, label, quantity, unit_price, vat_rate, amount, employer_share)
+        VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", "))
+        """
+    }
+
     init(_ db: Database) throws {
-        statement = try db.makeStatement(sql: """
-            INSERT INTO ticket_line (file_id, line, ticket, site, register, day, time, badge, client, category,
-              activity, article, label, quantity, unit_price, vat_rate, amount, employer_share)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        statement = try db.makeStatement(sql: TicketLineWriter.sql(rows: 1))
+        self.db = db
         connection = db.sqliteConnection
     }
 
     /// Inserts one line of file `fileID`; `bytes` holds the text fields.
     public func insert(fileID: Int64, _ f: TicketLineFields, bytes: UnsafeBufferPointer<UInt8>) throws {
-        let s = statement.sqliteStatement
         guard let base = bytes.baseAddress else { throw DatabaseError(message: "empty field buffer") }
-        func text(_ index: Int32, _ r: Range<Int>, nullWhenEmpty: Bool = false) {
-            if r.isEmpty && nullWhenEmpty {
-                sqlite3_bind_null(s, index)
-            } else {
-                // SQLITE_STATIC (nil): the buffer outlives the step below.
-                let p = UnsafeRawPointer(base + r.lowerBound).assumingMemoryBound(to: CChar.self)
-                sqlite3_bind_text(s, index, p, Int32(r.count), nil)
+        let s = statement.sqliteStatement
+        bind(s, at: 0, fileID: fileID, f, base: base)
+        try step(s)
+    }
+
+    /// Inserts the lines of file `fileID` in their order, `batch` to a statement; `bytes` holds their text fields.
+    public func insert(fileID: Int64, rows: [TicketLineFields], bytes: UnsafeBufferPointer<UInt8>) throws {
+        guard !rows.isEmpty else { return }
+        guard let base = bytes.baseAddress else { throw DatabaseError(message: "empty field buffer") }
+        var start = 0
+        if rows.count >= Self.batch {
+            if batchStatement == nil { batchStatement = try db.makeStatement(sql: TicketLineWriter.sql(rows: Self.batch)) }
+            if let s = batchStatement?.sqliteStatement {
+                while rows.count - start >= Self.batch {
+                    for k in 0..<Self.batch { bind(s, at: Int32(k * 18), fileID: fileID, rows[start + k], base: base) }
+                    try step(s)
+                    start += Self.batch
+                }
             }
         }
-        sqlite3_bind_int64(s, 1, fileID)
-        sqlite3_bind_int64(s, 2, f.line)
+        let s = statement.sqliteStatement
+        for k in start..<rows.count {
+            bind(s, at: 0, fileID: fileID, rows[k], base: base)
+            try step(s)
+        }
+    }
+
+    /// Binds one line's 18 values after the `offset` first parameters.
+    private func bind(_ s: OpaquePointer?, at offset: Int32, fileID: Int64, _ f: TicketLineFields, base: UnsafePointer<UInt8>) {
+        func text(_ index: Int32, _ r: Range<Int>, nullWhenEmpty: Bool = false) {
+            if r.isEmpty && nullWhenEmpty {
+                sqlite3_bind_null(s, offset + index)
+            } else {
+                // SQLITE_STATIC (nil): the buffer outlives the step that follows.
+                let p = UnsafeRawPointer(base + r.lowerBound).assumingMemoryBound(to: CChar.self)
+                sqlite3_bind_text(s, offset + index, p, Int32(r.count), nil)
+            }
+        }
+        sqlite3_bind_int64(s, offset + 1, fileID)
+        sqlite3_bind_int64(s, offset + 2, f.line)
         text(3, f.ticket)
         text(4, f.site)
-        sqlite3_bind_int64(s, 5, f.register)
-        sqlite3_bind_int64(s, 6, f.day)
-        sqlite3_bind_int64(s, 7, f.time)
+        sqlite3_bind_int64(s, offset + 5, f.register)
+        sqlite3_bind_int64(s, offset + 6, f.day)
+        sqlite3_bind_int64(s, offset + 7, f.time)
         text(8, f.badge, nullWhenEmpty: true)
         text(9, f.client, nullWhenEmpty: true)
         text(10, f.category, nullWhenEmpty: true)
         text(11, f.activity)
         text(12, f.article)
         text(13, f.label)
-        sqlite3_bind_int64(s, 14, f.quantity)
-        sqlite3_bind_int64(s, 15, f.unitPrice)
-        sqlite3_bind_int64(s, 16, f.vatRate)
-        sqlite3_bind_int64(s, 17, f.amount)
-        sqlite3_bind_int64(s, 18, f.employerShare)
+        sqlite3_bind_int64(s, offset + 14, f.quantity)
+        sqlite3_bind_int64(s, offset + 15, f.unitPrice)
+        sqlite3_bind_int64(s, offset + 16, f.vatRate)
+        sqlite3_bind_int64(s, offset + 17, f.amount)
+        sqlite3_bind_int64(s, offset + 18, f.employerShare)
+    }
+
+    private func step(_ s: OpaquePointer?) throws {
         let code = sqlite3_step(s)
         if code != SQLITE_DONE {
             let message = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "insert failed"

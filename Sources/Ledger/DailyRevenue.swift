@@ -143,7 +143,7 @@ extension Ledger {
 /// importer inserts its ticket lines (reading them back in SQL after the
 /// insert took 2 s of a million-line import; this takes a fraction of it).
 /// Gives the same rows as the migration's SQL (a test compares them).
-public struct DailyRevenueAccumulator {
+public struct DailyRevenueAccumulator: Sendable {
     private struct GroupKey: Hashable { var client: [UInt8]; var activity: Int }
     private struct TicketKey: Hashable { var group: Int; var ticket: [UInt8] }
     private struct Sums { var lines = 0; var amount: Int64 = 0; var share: Int64 = 0; var covers = 0 }

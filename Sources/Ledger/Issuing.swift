@@ -13,19 +13,22 @@ extension Ledger {
     /// With `mail`, the document's e-mail is queued in the outbox in the same
     /// transaction: issued and queued together, or neither. With `render`,
     /// its PDF and XML are rendered, stored and chained in that transaction
-    /// too (`issued_document`): what is served and sent later is those bytes.
+    /// too (`issued_document`): what is served and sent later is those bytes. `revenue`: the hashes of the
+    /// revenue it bills, computed before (`revenueHashes`); what they do not cover is hashed here.
     @discardableResult
     public func issue(id: Int64, on day: Day, dueDate: Day, format: SeriesFormat, actor: String, at date: Date = Date(),
-                      mail: OutboxRequest? = nil, posting: SalesPosting, render: DocumentRenderer? = nil) throws -> String {
+                      mail: OutboxRequest? = nil, posting: SalesPosting, render: DocumentRenderer? = nil,
+                      revenue: [RevenueHash] = []) throws -> String {
         try durableWrite { db in
             try issue(id: id, on: day, dueDate: dueDate, format: format, actor: actor, at: date, mail: mail, posting: posting,
-                      render: render, db: db)
+                      render: render, revenue: revenue, db: db)
         }
     }
 
     /// Issues inside the caller's transaction; the document's sales entry is posted with it (`posting`).
     public func issue(id: Int64, on day: Day, dueDate: Day, format: SeriesFormat, actor: String, at date: Date,
-                      mail: OutboxRequest? = nil, posting: SalesPosting, render: DocumentRenderer? = nil, db: Database) throws -> String {
+                      mail: OutboxRequest? = nil, posting: SalesPosting, render: DocumentRenderer? = nil,
+                      revenue: [RevenueHash] = [], db: Database) throws -> String {
         guard let invoice = try Invoice.fetchOne(db, key: id) else { throw InvoiceError.noInvoice("\(id)") }
         guard invoice.status == .proforma else {
             throw InvoiceError.notProforma(id: id, status: invoice.status, number: invoice.number, action: .validate)
@@ -80,7 +83,7 @@ extension Ledger {
             UPDATE site_day SET billed_file_id = current_file_id
             WHERE (site, day) IN (SELECT site, day FROM invoice_site_day WHERE invoice_id = ?)
             """, arguments: [id])
-        try LedgerGuards.recordRevenue(invoiceID: id, db: db)
+        try LedgerGuards.recordRevenue(invoiceID: id, hashed: revenue, db: db)
         try db.execute(sql: """
             UPDATE late_revenue SET settled_at = ? WHERE settled_at IS NULL
               AND (site, day) IN (SELECT site, day FROM invoice_site_day WHERE invoice_id = ?)

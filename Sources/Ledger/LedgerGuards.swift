@@ -275,16 +275,21 @@ enum LedgerGuards {
     }
 
     /// Records the revenue document `invoiceID` billed, per site-day, as it is issued.
-    static func recordRevenue(invoiceID: Int64, db: Database) throws {
+    /// `hashed`: hashes computed before the transaction (`Ledger.revenueHashes`), used for the site-days whose
+    /// file they name (a file version's lines never change, so its hash is the one computed here); any other
+    /// site-day is hashed here.
+    static func recordRevenue(invoiceID: Int64, hashed: [RevenueHash] = [], db: Database) throws {
         let siteDays = try Row.fetchAll(db.cachedStatement(sql: "SELECT site, day, client, file_id FROM invoice_site_day WHERE invoice_id = ?"),
                                         arguments: [invoiceID])
         let insert = try db.cachedStatement(sql: """
             INSERT INTO invoice_revenue (invoice_id, site, day, client, file_id, lines, hash) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
+        let ready = Dictionary(hashed.map { ($0.key, ($0.lines, $0.hash)) }, uniquingKeysWith: { a, _ in a })
         for s in siteDays {
             let site: String = s[0], day: Int64 = s[1], client: String = s[2], file: Int64 = s[3]
-            let r = try revenueHash(db, fileID: file, site: site, day: day, client: client)
-            try insert.execute(arguments: [invoiceID, site, day, client, file, r.lines, r.hash])
+            let r = try ready[RevenueHash.Key(site: site, day: day, client: client, file: file)]
+                ?? revenueHash(db, fileID: file, site: site, day: day, client: client)
+            try insert.execute(arguments: [invoiceID, site, day, client, file, r.0, r.1])
         }
     }
 }
@@ -396,5 +401,34 @@ extension Ledger {
             for key in billed.subtracting(recorded.keys).sorted() { broken("\(key.text): billed, but its revenue was not recorded at issue") }
         }
         return (breaks, chains)
+    }
+}
+
+/// The hash of a client's ticket lines at a site on a day in one register file (`invoice_revenue`), computed
+/// ahead of the issuing transaction.
+public struct RevenueHash: Sendable, Hashable {
+    struct Key: Hashable {
+        var site: String
+        var day: Int64
+        var client: String
+        var file: Int64
+    }
+    let key: Key
+    let lines: Int
+    let hash: String
+}
+
+extension Ledger {
+    /// The revenue hashes issuing `invoiceID` records, computed outside any write (the validation computes them
+    /// on the other cores while the document before takes its number).
+    public func revenueHashes(invoiceID: Int64) throws -> [RevenueHash] {
+        try pool.read { db in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT site, day, client, file_id FROM invoice_site_day WHERE invoice_id = ?"),
+                             arguments: [invoiceID]).map { s in
+                let site: String = s[0], day: Int64 = s[1], client: String = s[2], file: Int64 = s[3]
+                let r = try LedgerGuards.revenueHash(db, fileID: file, site: site, day: day, client: client)
+                return RevenueHash(key: .init(site: site, day: day, client: client, file: file), lines: r.lines, hash: r.hash)
+            }
+        }
     }
 }

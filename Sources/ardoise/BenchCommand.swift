@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks that print figures (build with -c release).",
         subcommands: [Lint.self, Evaluate.self, Import.self, Generate.self, Documents.self, Exports.self, Entries.self, Web.self, Dashboard.self,
-                      Faults.self, Year.self]
+                      Faults.self, Year.self, Month.self]
     )
 
     struct Year: ParsableCommand {
@@ -26,6 +26,23 @@ struct BenchCommand: ParsableCommand {
         func run() throws {
             try YearBenchmark.run(directory: URL(fileURLWithPath: directory), months: months, first: first.text, sites: sites,
                                   clients: clients, output: { emit($0 + "\n") })
+        }
+    }
+
+    struct Month: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The whole month in a fresh ledger: import, billing, validation with documents, entries and closing; "
+                + "each stage's seconds and their sum (target under 20 s).")
+        @Option(help: "Scratch folder for the generated month (reused between runs).") var directory: String = "/tmp/ardoise-bench-month"
+        @Option(help: "The month.", transform: MonthArgument.parse) var month: MonthArgument = .exampleMonth
+        @Option var sites: Int = 60
+        @Option var clients: Int = 850
+        func validate() throws {
+            if sites < 1 || clients < 1 { throw ValidationError("--sites and --clients are at least 1") }
+        }
+        func run() throws {
+            try MonthBenchmark.run(directory: URL(fileURLWithPath: directory), month: month.text, sites: sites, clients: clients,
+                                   output: { emit($0 + "\n") })
         }
     }
 

@@ -164,6 +164,17 @@ import TestSupport
         #expect(dashboard.stdout.contains("target p95 under 100 ms: "))
     }
 
+    @Test func benchMonthPrintsEachStageAndTheWholeMonth() throws {
+        let ws = try ScratchWorkspace()
+        let month = try ws.run("bench", "month", "--directory", "month", "--sites", "1", "--clients", "3")
+        expectRuns(month)
+        #expect(month.stdout.split(separator: "\n").contains { $0.hasPrefix("2026-10 ") }, "\(month)")
+        #expect(month.stdout.contains("the whole month 2026-10: import ") && month.stdout.contains("+ closing ")
+            && month.stdout.contains("(target under 20 s: "), "\(month)")
+        let refused = try ws.run("bench", "month", "--directory", "month", "--sites", "0")
+        #expect(refused.status == 2 && refused.stdout.isEmpty, "\(refused)")
+    }
+
     @Test func benchYearRunsTwoMonthsInOneLedgerAndRefusesAnImpossibleYear() throws {
         let ws = try ScratchWorkspace()
         let year = try ws.run("bench", "year", "--directory", "year", "--months", "2", "--sites", "1", "--clients", "3")
