@@ -115,12 +115,20 @@ final class PostgresEngine: SQLEngine, Sendable {
                 }
                 guard !names.contains(m.name) else { return true }
                 for sql in m.statements { try s.execute(sql, []) }
-                try s.execute("INSERT INTO grdb_migrations (identifier) VALUES (?)", [.text(m.name)])
+                try s.execute("INSERT INTO grdb_migrations (identifier) VALUES (?)", [.text(m.name)] as [SQLValue])
                 return false
             }
             if !done { applied.append(m.name) }
         }
         return applied
+    }
+
+    /// Whether this database holds a ledger (its migrations table has rows).
+    func hasLedger() throws -> Bool {
+        try transaction { s in
+            guard try s.fetchValue(Bool.self, sql: "SELECT to_regclass('grdb_migrations') IS NOT NULL") == true else { return false }
+            return try s.fetchValue(Int64.self, sql: "SELECT COUNT(*) FROM grdb_migrations") ?? 0 > 0
+        }
     }
 
     func appliedMigrations() throws -> [String] {
@@ -132,23 +140,62 @@ final class PostgresEngine: SQLEngine, Sendable {
     }
 }
 
-struct PostgresSession: SQLSession {
+final class PostgresSession: SQLSession {
     let connection: PostgresConnection
+    var kind: SQLEngineKind { .postgres }
+    private(set) var changesCount = 0
 
-    func execute(_ sql: String, _ arguments: [SQLValue]) throws {
-        _ = try run(sql, arguments)
-    }
+    init(connection: PostgresConnection) { self.connection = connection }
 
-    func fetch(_ sql: String, _ arguments: [SQLValue]) throws -> [[SQLValue]] {
-        try run(sql, arguments).rows.map { row in try row.map(SQLValue.init) }
-    }
-
-    private func run(_ sql: String, _ arguments: [SQLValue]) throws -> PostgresQueryResult {
+    func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
         let text = arguments.isEmpty ? sql : SQLPlaceholders.numbered(sql)
         do {
-            return try connection.query(text, arguments.map(\.postgresData)).wait()
+            changesCount = try connection.query(text, arguments.map(\.postgresData)).wait().metadata.rows ?? 0
+            return changesCount
         } catch {
             throw SQLEngineError(message: PostgresEngine.message(of: error), sql: sql)
+        }
+    }
+
+    /// Rows come from the driver's event loop as the server sends them, into `body` on that loop
+    /// while this thread waits: one row at a time, none kept.
+    func forEachRow(_ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws -> Bool) throws {
+        let text = arguments.isEmpty ? sql : SQLPlaceholders.numbered(sql)
+        try withoutActuallyEscaping(body) { body in
+            let state = RowState(body: body)
+            do {
+                try connection.query(text, arguments.map(\.postgresData), onRow: { row in try state.take(row) }).wait()
+            } catch let error as SQLEngineError {
+                throw error
+            } catch {
+                if let thrown = state.thrown { throw thrown }
+                throw SQLEngineError(message: PostgresEngine.message(of: error), sql: sql)
+            }
+            if let thrown = state.thrown { throw thrown }
+        }
+    }
+
+    /// The row callback's state: the caller's thread waits while the event loop calls it, so it is
+    /// never used from two threads at once.
+    private final class RowState: @unchecked Sendable {
+        let body: (SQLRow) throws -> Bool
+        var columns: SQLColumns?
+        var done = false
+        var thrown: (any Error)?
+        init(body: @escaping (SQLRow) throws -> Bool) { self.body = body }
+
+        func take(_ row: PostgresRow) throws {
+            guard !done else { return }
+            let cells = Array(row)
+            let columns = self.columns ?? SQLColumns(cells.map(\.columnName))
+            self.columns = columns
+            do {
+                if try !body(SQLRow(columns: columns, values: cells.map(SQLValue.init))) { done = true }
+            } catch {
+                // Kept and thrown on the caller's thread; the remaining rows are skipped.
+                thrown = error
+                done = true
+            }
         }
     }
 }
@@ -179,5 +226,23 @@ extension SQLValue {
             self = .integer(v)
         default: self = .text(try cell.decode(String.self))
         }
+    }
+}
+
+/// The daily run's lock on a PostgreSQL ledger: a session advisory lock of the database, held by a
+/// connection of its own while the run lasts, so two schedulers on two machines never run at once (the
+/// second finds it taken and stops, nothing done). Released when the lock object goes, or when the
+/// process dies and the server closes its connection: no lock file to clean up.
+public final class DatabaseRunLock: Sendable {
+    private let engine: PostgresEngine
+
+    /// Takes the lock of the ledger at `address`, or returns nil when another process holds it.
+    public init?(address: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        let engine = try PostgresEngine(try Ledger.postgresLocation(address, environment: environment))
+        let taken = try engine.transaction { s in
+            try s.fetchValue(Bool.self, sql: "SELECT pg_try_advisory_lock(hashtext('ardoise daily run'))")
+        }
+        guard taken == true else { return nil }
+        self.engine = engine
     }
 }
