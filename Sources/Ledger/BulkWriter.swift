@@ -25,23 +25,61 @@ public struct TicketLineFields: Sendable {
     public init() {}
 }
 
-/// Inserts ticket lines through one prepared statement bound with the SQLite
-/// C API: the import's hot path. Use it inside a write transaction only.
+/// Inserts ticket lines: on SQLite through one prepared statement bound with the
+/// C API (the import's hot path); on PostgreSQL in batches of rows, one INSERT
+/// each. Use it inside a write transaction only (`ImportTransaction` flushes it).
 public final class TicketLineWriter {
-    private let statement: Statement
+    private let statement: Statement?
     private let connection: OpaquePointer?
+    /// PostgreSQL: the session and the lines not sent yet.
+    private let session: (any SQLSession)?
+    private var pending: [SQLValue] = []
+    static let columns = """
+        ticket_line (file_id, line, ticket, site, register, day, time, badge, client, category,
+          activity, article, label, quantity, unit_price, vat_rate, amount, employer_share)
+        """
+    /// Lines per INSERT on PostgreSQL (18 parameters each, under its 65,535).
+    static let batch = 1_000
 
-    init(_ db: Database) throws {
-        statement = try db.makeStatement(sql: """
-            INSERT INTO ticket_line (file_id, line, ticket, site, register, day, time, badge, client, category,
-              activity, article, label, quantity, unit_price, vat_rate, amount, employer_share)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        connection = db.sqliteConnection
+    init(_ db: any SQLSession) throws {
+        if let grdb = db as? GRDBSession {
+            statement = try grdb.db.makeStatement(sql: """
+                INSERT INTO \(Self.columns)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            connection = grdb.db.sqliteConnection
+            session = nil
+        } else {
+            statement = nil
+            connection = nil
+            session = db
+        }
+    }
+
+    /// Sends the lines held back (PostgreSQL); nothing on SQLite, where each line is written as it comes.
+    func flush() throws {
+        guard let session, !pending.isEmpty else { return }
+        let rows = pending.count / 18
+        let row = "(" + Array(repeating: "?", count: 18).joined(separator: ", ") + ")"
+        try session.execute("INSERT INTO \(Self.columns) VALUES " + Array(repeating: row, count: rows).joined(separator: ", "), pending)
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    private func hold(fileID: Int64, _ f: TicketLineFields, bytes: UnsafeBufferPointer<UInt8>) throws {
+        func text(_ r: Range<Int>, nullWhenEmpty: Bool = false) -> SQLValue {
+            if r.isEmpty && nullWhenEmpty { return .null }
+            return .text(String(decoding: UnsafeBufferPointer(rebasing: bytes[r]), as: UTF8.self))
+        }
+        pending += [.integer(fileID), .integer(f.line), text(f.ticket), text(f.site), .integer(f.register), .integer(f.day),
+                    .integer(f.time), text(f.badge, nullWhenEmpty: true), text(f.client, nullWhenEmpty: true),
+                    text(f.category, nullWhenEmpty: true), text(f.activity), text(f.article), text(f.label), .integer(f.quantity),
+                    .integer(f.unitPrice), .integer(f.vatRate), .integer(f.amount), .integer(f.employerShare)]
+        if pending.count >= 18 * Self.batch { try flush() }
     }
 
     /// Inserts one line of file `fileID`; `bytes` holds the text fields.
     public func insert(fileID: Int64, _ f: TicketLineFields, bytes: UnsafeBufferPointer<UInt8>) throws {
+        guard let statement else { return try hold(fileID: fileID, f, bytes: bytes) }
         let s = statement.sqliteStatement
         guard let base = bytes.baseAddress else { throw DatabaseError(message: "empty field buffer") }
         func text(_ index: Int32, _ r: Range<Int>, nullWhenEmpty: Bool = false) {
