@@ -72,7 +72,11 @@ final class PostgresEngine: SQLEngine, Sendable {
         _ = try? connection.close().wait()
     }
 
-    static func message(of error: any Error) -> String {
+    /// `ARDOISE_DEBUG_SQL=1`: a statement PostgreSQL refuses is printed on standard error with its SQL.
+    static let debugSQL = ProcessInfo.processInfo.environment["ARDOISE_DEBUG_SQL"] == "1"
+
+    static func message(of error: any Error, sql: String = "") -> String {
+        if debugSQL, !sql.isEmpty { FileHandle.standardError.write(Data("postgres refused: \(error)\n\(sql)\n".utf8)) }
         if let e = error as? PSQLError {
             if let m = e.serverInfo?[.message] { return m }
             return "\(e.code)"
@@ -153,48 +157,42 @@ final class PostgresSession: SQLSession {
             changesCount = try connection.query(text, arguments.map(\.postgresData)).wait().metadata.rows ?? 0
             return changesCount
         } catch {
-            throw SQLEngineError(message: PostgresEngine.message(of: error), sql: sql)
+            throw SQLEngineError(message: PostgresEngine.message(of: error, sql: sql), sql: sql)
         }
     }
 
-    /// Rows come from the driver's event loop as the server sends them, into `body` on that loop
-    /// while this thread waits: one row at a time, none kept.
+    /// Rows come from the driver's event loop as the server sends them and are decoded there; `body` then
+    /// reads them on the caller's thread once the query is done (a body may run queries of its own: it
+    /// never runs on the event loop, where waiting for them would deadlock).
     func forEachRow(_ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws -> Bool) throws {
         let text = arguments.isEmpty ? sql : SQLPlaceholders.numbered(sql)
-        try withoutActuallyEscaping(body) { body in
-            let state = RowState(body: body)
-            do {
-                try connection.query(text, arguments.map(\.postgresData), onRow: { row in try state.take(row) }).wait()
-            } catch let error as SQLEngineError {
-                throw error
-            } catch {
-                if let thrown = state.thrown { throw thrown }
-                throw SQLEngineError(message: PostgresEngine.message(of: error), sql: sql)
-            }
+        let state = RowState()
+        do {
+            try connection.query(text, arguments.map(\.postgresData), onRow: { row in try state.take(row) }).wait()
+        } catch {
             if let thrown = state.thrown { throw thrown }
+            throw SQLEngineError(message: PostgresEngine.message(of: error, sql: sql), sql: sql)
+        }
+        guard let columns = state.columns else { return }
+        for values in state.rows {
+            guard try body(SQLRow(columns: columns, values: values)) else { return }
         }
     }
 
-    /// The row callback's state: the caller's thread waits while the event loop calls it, so it is
-    /// never used from two threads at once.
+    /// The rows decoded on the event loop while the caller's thread waits: never used from two threads at once.
     private final class RowState: @unchecked Sendable {
-        let body: (SQLRow) throws -> Bool
         var columns: SQLColumns?
-        var done = false
+        var rows: [[SQLValue]] = []
         var thrown: (any Error)?
-        init(body: @escaping (SQLRow) throws -> Bool) { self.body = body }
 
         func take(_ row: PostgresRow) throws {
-            guard !done else { return }
             let cells = Array(row)
-            let columns = self.columns ?? SQLColumns(cells.map(\.columnName))
-            self.columns = columns
+            if columns == nil { columns = SQLColumns(cells.map(\.columnName)) }
             do {
-                if try !body(SQLRow(columns: columns, values: cells.map(SQLValue.init))) { done = true }
+                rows.append(try cells.map(SQLValue.init))
             } catch {
-                // Kept and thrown on the caller's thread; the remaining rows are skipped.
                 thrown = error
-                done = true
+                throw error
             }
         }
     }
