@@ -270,7 +270,20 @@ struct SQLRecordEncoder {
     static func columns(of record: some Encodable) throws -> [(column: String, value: SQLValue)] {
         let box = Box()
         try record.encode(to: Encoder(box: box))
-        return box.fields
+        // Synthesized encoding leaves nil optionals out: they are NULL columns all the same (an UPDATE sets them).
+        var fields = box.fields
+        let named = Set(fields.map(\.column))
+        for child in Mirror(reflecting: record).children {
+            guard let label = child.label, !named.contains(snakeCase(label)) else { continue }
+            if isNil(child.value) { fields.append((snakeCase(label), .null)) }
+        }
+        return fields
+    }
+
+    /// Whether a reflected property's value is an Optional holding nil.
+    static func isNil(_ value: Any) -> Bool {
+        let m = Mirror(reflecting: value)
+        return m.displayStyle == .optional && m.children.isEmpty
     }
 
     final class Box { var fields: [(column: String, value: SQLValue)] = [] }
