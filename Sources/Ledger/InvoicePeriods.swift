@@ -18,11 +18,12 @@ extension Ledger {
     public func periodsWithLateRevenue(openDayClients: [String: [String]] = [:]) throws -> [(client: String, period: Period, siteDays: [SiteDayKey])] {
         try engine.read { db in
             // A document billed another version than the current one only on a site-day whose file changed:
-            // from those ("v17 history bounds"), not from every site-day ever billed.
+            // from those ("v17 history bounds"), not from every site-day ever billed. (CROSS JOIN fixes SQLite's join order.)
+            let cross = db.sql(sqlite: "CROSS JOIN", postgres: "JOIN")
             var rows = try db.fetchAll(sql: """
                 SELECT DISTINCT i.client, v.period_start, v.period_end, i.site, i.day
-                FROM site_day_redelivered r CROSS JOIN site_day s ON s.site = r.site AND s.day = r.day
-                CROSS JOIN invoice_site_day i ON i.site = r.site AND i.day = r.day
+                FROM site_day_redelivered r \(cross) site_day s ON s.site = r.site AND s.day = r.day
+                \(cross) invoice_site_day i ON i.site = r.site AND i.day = r.day
                 JOIN invoice v ON v.id = i.invoice_id
                 WHERE v.status = 'issued' AND v.origin IN ('contract', 'correction') AND s.current_file_id <> i.file_id
                   AND NOT EXISTS (SELECT 1 FROM invoice_site_day j JOIN invoice w ON w.id = j.invoice_id

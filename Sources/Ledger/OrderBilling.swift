@@ -32,8 +32,8 @@ extension Ledger {
                             WHERE p.order_id = r.order_id AND p.revision < r.revision AND p.delivered_day IS NOT NULL
                             ORDER BY p.revision DESC LIMIT 1)) AS effective_day
                   FROM event_order o JOIN event_order_revision r ON r.order_id = o.order_id AND r.revision = o.current_revision
-                  WHERE (?2 IS NULL OR r.client IN (\(db.sql(sqlite: "SELECT value FROM json_each(?2)",
-                                                             postgres: "SELECT value FROM json_array_elements_text(?2::json)"))))) cur
+                  WHERE (CAST(?2 AS TEXT) IS NULL OR r.client IN (\(db.sql(sqlite: "SELECT value FROM json_each(?2)",
+                                                             postgres: "SELECT value FROM json_array_elements_text(CAST(?2 AS TEXT)::json)"))))) cur
                 WHERE cur.effective_day IS NOT NULL AND cur.effective_day <= ?1 AND cur.effective_day >= ?3
                   AND NOT \(Ledger.orderConflictSQL(order: "cur.order_id", revision: "cur.revision"))
                   AND (cur.revision > \(Ledger.settledRevisionSQL("cur.order_id", db.kind))
