@@ -77,8 +77,9 @@ public struct ArdoiseConfig: Sendable, Hashable {
         let database = reader.text(top, "database", required: false) ?? "ardoise.sqlite"
         let isAddress = database.hasPrefix("postgres://") || database.hasPrefix("postgresql://")
         let passwordFile = reader.text(top, "database_password_file", required: false).map(resolve)
-        if let (k, _) = top.entries["database"], isAddress, let c = URLComponents(string: database), c.password != nil {
-            reader.error(SettingsCode.conflictingKeys, "the `database:` address holds a password", at: reader.range(k),
+        if isAddress, let c = URLComponents(string: database), c.password != nil {
+            // No position: the diagnostic would print the line, password included.
+            reader.error(SettingsCode.conflictingKeys, "the `database:` address holds a password", at: nil,
                          help: "remove it from ardoise.yaml: give it in PGPASSWORD or in a file named by `database_password_file:`")
         }
         let inbox = reader.text(top, "inbox", required: false) ?? "inbox"
