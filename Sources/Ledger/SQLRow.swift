@@ -65,7 +65,9 @@ extension Data: SQLDecodable {
     }
 }
 extension Array: SQLDecodable where Element == UInt8 {
-    init(sqlValue: SQLValue, column: String) throws { self = [UInt8](try Data(sqlValue: sqlValue, column: column)) }
+    init(sqlValue: SQLValue, column: String) throws {
+        if case .bytes(let v) = sqlValue { self = v } else { self = [UInt8](try Data(sqlValue: sqlValue, column: column)) }
+    }
 }
 extension Optional: SQLDecodable where Wrapped: SQLDecodable {
     init(sqlValue: SQLValue, column: String) throws {
