@@ -87,19 +87,21 @@ extension Ledger {
 
     /// Records an action and its facts in the append-only audit log, chained in the same transaction.
     public func audit(actor: String, action: String, invoiceID: Int64? = nil, _ parameters: AuditParameters, at date: Date = Date()) throws {
-        try pool.write { db in
+        try engine.write { db in
             try Ledger.appendAudit(db, at: Ledger.timestamp(date), actor: actor, action: action, invoiceID: invoiceID, parameters: parameters)
         }
     }
 
-    func appendAudit(_ db: Database, at: String, actor: String, action: String, invoiceID: Int64?, _ parameters: AuditParameters) throws {
+    func appendAudit(_ db: any SQLSession, at: String, actor: String, action: String, invoiceID: Int64?, _ parameters: AuditParameters) throws {
         try Ledger.appendAudit(db, at: at, actor: actor, action: action, invoiceID: invoiceID, parameters: parameters)
     }
 
-    static func appendAudit(_ db: Database, at: String, actor: String, action: String, invoiceID: Int64?, parameters: AuditParameters) throws {
-        try db.cachedStatement(sql: "INSERT INTO audit_log(at, actor, action, invoice_id, details, parameters) VALUES (?, ?, ?, ?, '', ?)")
-            .execute(arguments: [at, actor, action, invoiceID, parameters.json])
-        let id = db.lastInsertedRowID
+    static func appendAudit(_ db: any SQLSession, at: String, actor: String, action: String, invoiceID: Int64?, parameters: AuditParameters) throws {
+        guard let id = try db.fetchValue(Int64.self, sql: """
+            INSERT INTO audit_log(at, actor, action, invoice_id, details, parameters) VALUES (?, ?, ?, ?, '', ?) RETURNING id
+            """, arguments: [at, actor, action, invoiceID, parameters.json]) else {
+            throw LedgerError.internalInconsistency("an audit row was stored without an id")
+        }
         if let content = try LedgerGuards.auditContent(db, id: id) { try LedgerGuards.link("audit", rowID: id, content: content, db: db) }
     }
 }
@@ -117,20 +119,20 @@ extension Ledger {
     /// documents: the scope is part of the query, applied before the limit, so a user who sees a few
     /// clients gets their latest entries however many others there are.
     public func latestAudit(limit: Int, clients: Set<String>?) throws -> [AuditListing] {
-        try pool.read { db in
+        try engine.read { db in
             var sql = """
                 SELECT a.id, a.at, a.actor, a.action, a.invoice_id, a.details, a.parameters, i.client, i.number
                 FROM audit_log a LEFT JOIN invoice i ON i.id = a.invoice_id
                 """
-            var arguments: StatementArguments = []
+            var arguments: [any SQLArgument] = []
             if let clients {
-                sql += " WHERE i.client IN (SELECT value FROM json_each(?))"
+                sql += " WHERE i.client IN (\(db.stringsOfJSONArgument))"
                 arguments += [Ledger.jsonArray(clients.sorted())]
             }
             sql += " ORDER BY a.id DESC LIMIT ?"
             arguments += [max(0, limit)]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { r in
-                AuditListing(entry: AuditEntry(id: r["id"], at: r["at"], actor: r["actor"], action: r["action"], invoiceId: r["invoice_id"],
+            return try db.fetchAll(sql: sql, arguments: arguments).map { r in
+                try AuditListing(entry: AuditEntry(id: r["id"], at: r["at"], actor: r["actor"], action: r["action"], invoiceId: r["invoice_id"],
                                                details: r["details"], parameters: r["parameters"]),
                              client: r["client"], number: r["number"])
             }

@@ -93,52 +93,51 @@ extension Ledger {
     /// it is written) a unit another live document already bills. Order
     /// revisions are read from the lines of an invoice of a contract or an
     /// order; `extra` comes from the engine (days and fees).
-    func billUnits(of new: NewInvoice, invoiceID id: Int64, db: Database) throws {
+    func billUnits(of new: NewInvoice, invoiceID id: Int64, db: any SQLSession) throws {
         guard new.type == .invoice, new.origin == .contract || new.origin == .events else { return }
         var units = Set(new.billedUnits)
         for l in new.lines { if let o = l.orderId, let r = l.orderRevision ?? new.orderRevision { units.insert(BilledUnit.order(o, revision: r)) } }
         guard !units.isEmpty else { return }
         let list = "[" + units.sorted().map(JSON.string).joined(separator: ",") + "]"
-        try db.cachedStatement(sql: "INSERT INTO billed_unit(unit, invoice_id) SELECT value, ? FROM json_each(?)")
-            .execute(arguments: [id, list])
+        try db.execute(sql: "INSERT INTO billed_unit(unit, invoice_id) SELECT value, ? FROM (\(db.stringsOfJSONArgument)) j", arguments: [id, list])
     }
 
     /// The units of `new` another live document (not `except`) already bills, with that document's name.
-    func alreadyBilled(_ new: NewInvoice, except: Int64?, db: Database) throws -> [(unit: String, document: String)] {
+    func alreadyBilled(_ new: NewInvoice, except: Int64?, db: any SQLSession) throws -> [(unit: String, document: String)] {
         guard new.type == .invoice, new.origin == .contract || new.origin == .events else { return [] }
         var units = Set(new.billedUnits)
         for l in new.lines { if let o = l.orderId, let r = l.orderRevision ?? new.orderRevision { units.insert(BilledUnit.order(o, revision: r)) } }
         guard !units.isEmpty else { return [] }
         let list = "[" + units.sorted().map(JSON.string).joined(separator: ",") + "]"
-        return try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT b.unit, ifnull(v.number, 'proforma ' || v.id) FROM json_each(?) j JOIN billed_unit b ON b.unit = j.value
-            JOIN invoice v ON v.id = b.invoice_id WHERE b.invoice_id IS NOT ? ORDER BY b.unit
-            """), arguments: [list, except]).map { (unit: $0[0] as String, document: $0[1] as String) }
+        return try db.fetchAll(sql: """
+            SELECT b.unit, COALESCE(v.number, 'proforma ' || v.id) FROM (\(db.stringsOfJSONArgument)) j JOIN billed_unit b ON b.unit = j.value
+            JOIN invoice v ON v.id = b.invoice_id WHERE b.invoice_id <> ? ORDER BY b.unit
+            """, arguments: [list, except ?? -1]).map { try (unit: $0[0] as String, document: $0[1] as String) }
     }
 
     /// The issue date and number of the last issued document of a series (numbers follow dates).
     public func lastIssued(series: String) throws -> (day: Day, number: String)? {
-        try pool.read { db in
-            try Row.fetchOne(db, sql: """
+        try engine.read { db in
+            try db.fetchOne(sql: """
                 SELECT issue_date, number FROM invoice WHERE series = ? AND status = 'issued' ORDER BY issue_date DESC, id DESC LIMIT 1
-                """, arguments: [series]).flatMap { r in Day(iso: r[0] as String).map { (day: $0, number: r[1] as String) } }
+                """, arguments: [series]).flatMap { r in try Day(iso: r[0] as String).map { (day: $0, number: try r[1] as String) } }
         }
     }
 
     /// The first day of each site with a register file in the ledger (when the ledger started receiving its files).
     public func firstRegisterDays() throws -> [String: Day] {
-        try pool.read { db in
+        try engine.read { db in
             var out: [String: Day] = [:]
-            for r in try Row.fetchAll(db, sql: "SELECT site, MIN(day) FROM site_day GROUP BY site") { out[r[0]] = Day(ordinal: r[1]) }
+            for r in try db.fetchAll(sql: "SELECT site, MIN(day) FROM site_day GROUP BY site") { out[try r[0]] = Day(ordinal: try r[1]) }
             return out
         }
     }
 
     /// The site-days with a register file received, between two days.
     public func siteDaysReceived(in period: Period) throws -> Set<SiteDayKey> {
-        try pool.read { db in
-            Set(try Row.fetchAll(db, sql: "SELECT site, day FROM site_day WHERE day BETWEEN ? AND ?",
-                                 arguments: [period.start.ordinal, period.end.ordinal]).map { SiteDayKey(site: $0[0], day: Day(ordinal: $0[1])) })
+        try engine.read { db in
+            Set(try db.fetchAll(sql: "SELECT site, day FROM site_day WHERE day BETWEEN ? AND ?",
+                                 arguments: [period.start.ordinal, period.end.ordinal]).map { try SiteDayKey(site: $0[0], day: Day(ordinal: $0[1])) })
         }
     }
 }
@@ -155,7 +154,7 @@ public struct BilledTwice: Error, CustomStringConvertible, Sendable {
 }
 
 extension Ledger {
-    func refuseBilledTwice(_ new: NewInvoice, except: Int64?, db: Database) throws {
+    func refuseBilledTwice(_ new: NewInvoice, except: Int64?, db: any SQLSession) throws {
         let twice = try alreadyBilled(new, except: except, db: db)
         if !twice.isEmpty { throw BilledTwice(client: new.client, units: twice) }
     }

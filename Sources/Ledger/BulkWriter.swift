@@ -25,52 +25,92 @@ public struct TicketLineFields: Sendable {
     public init() {}
 }
 
-/// Inserts ticket lines through one prepared statement bound with the SQLite
-/// C API: the import's hot path. Use it inside a write transaction only.
+/// Inserts ticket lines: on SQLite through prepared statements bound with the
+/// C API (the import's hot path); on PostgreSQL in batches of rows, one INSERT
+/// each. Use it inside a write transaction only (`ImportTransaction` flushes it).
 public final class TicketLineWriter {
-    private let statement: Statement
-    private let db: Database
+    /// SQLite: one line per statement, and `sqliteBatch` lines per statement (made when first needed).
+    private let statement: Statement?
+    private let db: Database?
     private var batchStatement: Statement?
     private let connection: OpaquePointer?
-
-    /// Rows per statement of `insert(fileID:rows:bytes:)`: each statement's own cost (opening the table's and
-    /// the parent's cursors, halting) is paid once for them (18 × 32 = 576 parameters, under SQLite's 999).
-    static let batch = 32
+    /// PostgreSQL: the session and the lines not sent yet.
+    private let session: (any SQLSession)?
+    private var pending: [SQLValue] = []
+    static let columns = """
+        ticket_line (file_id, line, ticket, site, register, day, time, badge, client, category,
+          activity, article, label, quantity, unit_price, vat_rate, amount, employer_share)
+        """
+    /// Lines per INSERT on PostgreSQL (18 parameters each, under its 65,535).
+    static let batch = 1_000
+    /// Rows per statement of `insert(fileID:rows:bytes:)` on SQLite: each statement's own cost (opening the
+    /// table's and the parent's cursors, halting) is paid once for them (18 × 32 = 576 parameters, under SQLite's 999).
+    static let sqliteBatch = 32
 
     static func sql(rows: Int) -> String {
-        """
-        INSERT INTO ticket_line (file_id, line, ticket, site, register, day, time, badge, client, category,
-          activity, article, label, quantity, unit_price, vat_rate, amount, employer_share)
-        VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", "))
-        """
+        "INSERT INTO \(columns) VALUES "
+            + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
     }
 
-    init(_ db: Database) throws {
-        statement = try db.makeStatement(sql: TicketLineWriter.sql(rows: 1))
-        self.db = db
-        connection = db.sqliteConnection
+    init(_ db: any SQLSession) throws {
+        if let grdb = db as? GRDBSession {
+            statement = try grdb.db.makeStatement(sql: TicketLineWriter.sql(rows: 1))
+            self.db = grdb.db
+            connection = grdb.db.sqliteConnection
+            session = nil
+        } else {
+            statement = nil
+            self.db = nil
+            connection = nil
+            session = db
+        }
+    }
+
+    /// Sends the lines held back (PostgreSQL); nothing on SQLite, where each line is written as it comes.
+    func flush() throws {
+        guard let session, !pending.isEmpty else { return }
+        try session.execute(TicketLineWriter.sql(rows: pending.count / 18), pending)
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    private func hold(fileID: Int64, _ f: TicketLineFields, bytes: UnsafeBufferPointer<UInt8>) throws {
+        func text(_ r: Range<Int>, nullWhenEmpty: Bool = false) -> SQLValue {
+            if r.isEmpty && nullWhenEmpty { return .null }
+            return .text(String(decoding: UnsafeBufferPointer(rebasing: bytes[r]), as: UTF8.self))
+        }
+        pending += [.integer(fileID), .integer(f.line), text(f.ticket), text(f.site), .integer(f.register), .integer(f.day),
+                    .integer(f.time), text(f.badge, nullWhenEmpty: true), text(f.client, nullWhenEmpty: true),
+                    text(f.category, nullWhenEmpty: true), text(f.activity), text(f.article), text(f.label), .integer(f.quantity),
+                    .integer(f.unitPrice), .integer(f.vatRate), .integer(f.amount), .integer(f.employerShare)]
+        if pending.count >= 18 * Self.batch { try flush() }
     }
 
     /// Inserts one line of file `fileID`; `bytes` holds the text fields.
     public func insert(fileID: Int64, _ f: TicketLineFields, bytes: UnsafeBufferPointer<UInt8>) throws {
+        guard let statement else { return try hold(fileID: fileID, f, bytes: bytes) }
         guard let base = bytes.baseAddress else { throw DatabaseError(message: "empty field buffer") }
         let s = statement.sqliteStatement
         bind(s, at: 0, fileID: fileID, f, base: base)
         try step(s)
     }
 
-    /// Inserts the lines of file `fileID` in their order, `batch` to a statement; `bytes` holds their text fields.
+    /// Inserts the lines of file `fileID` in their order, `sqliteBatch` to a statement on SQLite; `bytes` holds
+    /// their text fields.
     public func insert(fileID: Int64, rows: [TicketLineFields], bytes: UnsafeBufferPointer<UInt8>) throws {
         guard !rows.isEmpty else { return }
+        guard let statement, let db else {
+            for f in rows { try hold(fileID: fileID, f, bytes: bytes) }
+            return
+        }
         guard let base = bytes.baseAddress else { throw DatabaseError(message: "empty field buffer") }
         var start = 0
-        if rows.count >= Self.batch {
-            if batchStatement == nil { batchStatement = try db.makeStatement(sql: TicketLineWriter.sql(rows: Self.batch)) }
+        if rows.count >= Self.sqliteBatch {
+            if batchStatement == nil { batchStatement = try db.makeStatement(sql: TicketLineWriter.sql(rows: Self.sqliteBatch)) }
             if let s = batchStatement?.sqliteStatement {
-                while rows.count - start >= Self.batch {
-                    for k in 0..<Self.batch { bind(s, at: Int32(k * 18), fileID: fileID, rows[start + k], base: base) }
+                while rows.count - start >= Self.sqliteBatch {
+                    for k in 0..<Self.sqliteBatch { bind(s, at: Int32(k * 18), fileID: fileID, rows[start + k], base: base) }
                     try step(s)
-                    start += Self.batch
+                    start += Self.sqliteBatch
                 }
             }
         }

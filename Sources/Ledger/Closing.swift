@@ -106,13 +106,13 @@ extension Ledger {
     /// Records that unbilled items of a month were looked at and accepted.
     public func acknowledge(_ items: [(key: String, amountTTC: Money)], month: Period, reason: String, actor: String,
                             at date: Date = Date()) throws -> Int {
-        try pool.write { db in
+        try engine.write { db in
             let now = Ledger.timestamp(date)
             var added = 0
             for item in items {
                 try db.execute(sql: """
-                    INSERT OR IGNORE INTO unbilled_acknowledgement (month, item_key, amount_ttc, reason, actor, at)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO unbilled_acknowledgement (month, item_key, amount_ttc, reason, actor, at)
+                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                     """, arguments: [Ledger.monthCode(month), item.key, item.amountTTC.cents, reason, actor, now])
                 added += db.changesCount
             }
@@ -124,17 +124,17 @@ extension Ledger {
 
     /// The facts the closing of `month` is checked against.
     public func monthFacts(_ month: Period) throws -> MonthFacts {
-        try pool.read { db in
+        try engine.read { db in
             let start = month.start.description, end = month.end.description
-            let waiting = try Row.fetchAll(db, sql: """
+            let waiting = try db.fetchAll(sql: """
                 SELECT id, client, period_start, period_end FROM invoice WHERE status = 'proforma'
                   AND ((period_start <= ? AND period_end >= ?) OR issue_date BETWEEN ? AND ?)
                 ORDER BY id
                 """, arguments: [end, start, start, end]).map {
-                    (id: $0["id"] as Int64, client: $0["client"] as String,
+                    try (id: $0["id"] as Int64, client: $0["client"] as String,
                      period: "\($0["period_start"] as String)..\($0["period_end"] as String)")
                 }
-            let orders = try Row.fetchAll(db, sql: """
+            let orders = try db.fetchAll(sql: """
                 SELECT o.order_id, r.client, r.delivered_day FROM event_order o
                 JOIN event_order_revision r ON r.order_id = o.order_id AND r.revision = o.current_revision
                 WHERE r.status = 'delivered' AND r.delivered_day BETWEEN ? AND ?
@@ -142,23 +142,23 @@ extension Ledger {
                                   WHERE l.order_id = o.order_id AND i.status = 'issued')
                 ORDER BY r.delivered_day, o.order_id
                 """, arguments: [month.start.ordinal, month.end.ordinal]).map {
-                    (orderID: $0["order_id"] as String, client: $0["client"] as String, delivered: Day(ordinal: $0["delivered_day"]))
+                    try (orderID: $0["order_id"] as String, client: $0["client"] as String, delivered: Day(ordinal: $0["delivered_day"]))
                 }
 
             // Numbering: each series from 1 to its last number, no gap, dates never going back.
             var numberingBreaks: [NumberingBreak] = []
-            let seriesCodes = try String.fetchAll(db, sql: "SELECT code FROM number_series ORDER BY code")
+            let seriesCodes = try db.fetchColumn(String.self, sql: "SELECT code FROM number_series ORDER BY code")
             for code in seriesCodes {
-                let rows = try Row.fetchAll(db, sql: """
+                let rows = try db.fetchAll(sql: """
                     SELECT number, issue_date FROM invoice WHERE series = ? AND status = 'issued' ORDER BY number
                     """, arguments: [code])
-                let last = try Int.fetchOne(db, sql: "SELECT last_number FROM number_series WHERE code = ?", arguments: [code]) ?? 0
+                let last = try db.fetchValue(Int.self, sql: "SELECT last_number FROM number_series WHERE code = ?", arguments: [code]) ?? 0
                 if rows.count != last {
                     numberingBreaks.append(.countDiffers(series: code, issued: rows.count, given: last))
                 }
                 var previous: (number: String, date: String)?
                 for (i, r) in rows.enumerated() {
-                    let number: String = r["number"], date: String = r["issue_date"]
+                    let number: String = try r["number"], date: String = try r["issue_date"]
                     let digits = Int(String(number.reversed().prefix { $0.isNumber }.reversed())) ?? -1
                     if digits != i + 1 { numberingBreaks.append(.outOfSequence(series: code, number: number, expected: i + 1)) }
                     if let p = previous, date < p.date {
@@ -170,7 +170,7 @@ extension Ledger {
 
             // Entries: one per document issued in the month, balanced, its customer line the document's TTC.
             var entryBreaks: [EntryBreak] = []
-            let documents = try Row.fetchAll(db, sql: """
+            let documents = try db.fetchAll(sql: """
                 SELECT i.id, i.number, i.type, i.total_ttc, e.id AS entry_id,
                        (SELECT COALESCE(SUM(debit - credit), 0) FROM journal_entry_line WHERE entry_id = e.id) AS balance,
                        (SELECT COALESCE(SUM(debit - credit), 0) FROM journal_entry_line WHERE entry_id = e.id AND auxiliary_account IS NOT NULL) AS customer
@@ -178,16 +178,16 @@ extension Ledger {
                 WHERE i.status = 'issued' AND i.issue_date BETWEEN ? AND ? ORDER BY i.number
                 """, arguments: [start, end])
             for d in documents {
-                let number: String = d["number"]
-                guard (d["entry_id"] as Int64?) != nil else { entryBreaks.append(.noEntry(number: number)); continue }
-                let balance: Int64 = d["balance"], customer: Int64 = d["customer"], ttc: Int64 = d["total_ttc"]
+                let number: String = try d["number"]
+                guard try (d["entry_id"] as Int64?) != nil else { entryBreaks.append(.noEntry(number: number)); continue }
+                let balance: Int64 = try d["balance"], customer: Int64 = try d["customer"], ttc: Int64 = try d["total_ttc"]
                 if balance != 0 { entryBreaks.append(.unbalanced(number: number, by: Money(cents: balance))) }
-                let expected = (d["type"] as String) == "credit_note" ? -ttc : ttc
+                let expected = try (d["type"] as String) == "credit_note" ? -ttc : ttc
                 if customer != expected {
                     entryBreaks.append(.customerDiffers(number: number, customer: Money(cents: customer), document: Money(cents: expected)))
                 }
             }
-            let orphans = try Int.fetchOne(db, sql: """
+            let orphans = try db.fetchValue(Int.self, sql: """
                 SELECT COUNT(*) FROM journal_entry e WHERE e.entry_date BETWEEN ? AND ?
                   AND (e.invoice_id IS NULL OR NOT EXISTS (SELECT 1 FROM invoice i WHERE i.id = e.invoice_id AND i.status = 'issued'))
                   -- A payment's bank entry (or its transfer from the suspense account) records a payment, not a document.
@@ -197,20 +197,20 @@ extension Ledger {
                 """, arguments: [start, end]) ?? 0
             if orphans > 0 { entryBreaks.append(.orphans(count: orphans)) }
 
-            let mails = try Row.fetchAll(db, sql: """
+            let mails = try db.fetchAll(sql: """
                 SELECT i.number, o.status FROM outbox o JOIN invoice i ON i.id = o.invoice_id
                 WHERE i.issue_date BETWEEN ? AND ? AND o.status IN ('pending', 'failed') ORDER BY i.number
-                """, arguments: [start, end]).map { (number: $0["number"] as String, status: $0["status"] as String) }
+                """, arguments: [start, end]).map { try (number: $0["number"] as String, status: $0["status"] as String) }
 
-            let series = try Row.fetchAll(db, sql: """
+            let series = try db.fetchAll(sql: """
                 SELECT series, COUNT(*) AS n, MIN(number) AS first, MAX(number) AS last FROM invoice
                 WHERE status = 'issued' AND issue_date BETWEEN ? AND ? GROUP BY series ORDER BY series
                 """, arguments: [start, end]).map {
-                    (series: $0["series"] as String, count: $0["n"] as Int, first: $0["first"] as String, last: $0["last"] as String)
+                    try (series: $0["series"] as String, count: $0["n"] as Int, first: $0["first"] as String, last: $0["last"] as String)
                 }
-            let acks = try Row.fetchAll(db, sql: "SELECT * FROM unbilled_acknowledgement WHERE month = ? ORDER BY at, item_key",
+            let acks = try db.fetchAll(sql: "SELECT * FROM unbilled_acknowledgement WHERE month = ? ORDER BY at, item_key",
                                         arguments: [Ledger.monthCode(month)]).map {
-                UnbilledAcknowledgement(month: $0["month"], itemKey: $0["item_key"], amountTTC: Money(cents: $0["amount_ttc"]),
+                try UnbilledAcknowledgement(month: $0["month"], itemKey: $0["item_key"], amountTTC: Money(cents: $0["amount_ttc"]),
                                         reason: $0["reason"], actor: $0["actor"], at: $0["at"])
             }
             return MonthFacts(month: month, waitingProformas: waiting, ordersNotInvoiced: orders, numberingBreaks: numberingBreaks,
@@ -223,7 +223,7 @@ extension Ledger {
     /// `numbers` (per series, the first and last numbers issued in the month) and the totals are kept in the audit log.
     public func close(month: Period, by actor: String, forcedReason: String?, numbers: [(first: String, last: String, count: Int)],
                       totalHT: Money, totalVAT: Money, at date: Date = Date()) throws {
-        try durableWrite { db in
+        try engine.durableWrite { db in
             let now = Ledger.timestamp(date)
             try db.execute(sql: "INSERT INTO closed_month (month, closed_at, closed_by, forced_reason) VALUES (?, ?, ?, ?)",
                            arguments: [Ledger.monthCode(month), now, actor, forcedReason])
@@ -240,26 +240,26 @@ extension Ledger {
     public func monthTotals(_ month: Period) throws -> (lines: [(revenueType: String?, rate: Int64, net: Int64)],
                                                        vat: [(rate: Int64, base: Int64, vat: Int64)],
                                                        accounts: [(account: String, label: String, debit: Int64, credit: Int64)]) {
-        try pool.read { db in
+        try engine.read { db in
             let start = month.start.description, end = month.end.description
-            let lines = try Row.fetchAll(db, sql: """
+            let lines = try db.fetchAll(sql: """
                 SELECT l.revenue_type, l.vat_rate, SUM(CASE i.type WHEN 'credit_note' THEN -l.net ELSE l.net END) AS net
                 FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id
                 WHERE i.status = 'issued' AND i.issue_date BETWEEN ? AND ?
                 GROUP BY l.revenue_type, l.vat_rate ORDER BY l.revenue_type, l.vat_rate
-                """, arguments: [start, end]).map { (revenueType: $0["revenue_type"] as String?, rate: $0["vat_rate"] as Int64, net: $0["net"] as Int64) }
-            let vat = try Row.fetchAll(db, sql: """
+                """, arguments: [start, end]).map { try (revenueType: $0["revenue_type"] as String?, rate: $0["vat_rate"] as Int64, net: $0["net"] as Int64) }
+            let vat = try db.fetchAll(sql: """
                 SELECT v.rate, SUM(CASE i.type WHEN 'credit_note' THEN -v.base ELSE v.base END) AS base,
                        SUM(CASE i.type WHEN 'credit_note' THEN -v.vat ELSE v.vat END) AS vat
                 FROM invoice_vat v JOIN invoice i ON i.id = v.invoice_id
                 WHERE i.status = 'issued' AND i.issue_date BETWEEN ? AND ? GROUP BY v.rate ORDER BY v.rate DESC
-                """, arguments: [start, end]).map { (rate: $0["rate"] as Int64, base: $0["base"] as Int64, vat: $0["vat"] as Int64) }
-            let accounts = try Row.fetchAll(db, sql: """
+                """, arguments: [start, end]).map { try (rate: $0["rate"] as Int64, base: $0["base"] as Int64, vat: $0["vat"] as Int64) }
+            let accounts = try db.fetchAll(sql: """
                 SELECT l.account, MIN(l.account_label) AS label, SUM(l.debit) AS debit, SUM(l.credit) AS credit
                 FROM journal_entry_line l JOIN journal_entry e ON e.id = l.entry_id
                 WHERE e.entry_date BETWEEN ? AND ? GROUP BY l.account ORDER BY l.account
                 """, arguments: [start, end]).map {
-                    (account: $0["account"] as String, label: $0["label"] as String, debit: $0["debit"] as Int64, credit: $0["credit"] as Int64)
+                    try (account: $0["account"] as String, label: $0["label"] as String, debit: $0["debit"] as Int64, credit: $0["credit"] as Int64)
                 }
             return (lines, vat, accounts)
         }

@@ -128,14 +128,14 @@ extension Ledger {
     /// Recomputes the event row of a client at a site on a day from the
     /// current order revisions. Call inside the import's transaction for the
     /// (client, site, delivered day) of both the old and the new current revision.
-    static func refreshEventRevenue(_ db: Database, client: String, site: String, day: Int) throws {
-        try db.cachedStatement(sql: """
+    static func refreshEventRevenue(_ db: any SQLSession, client: String, site: String, day: Int) throws {
+        try db.execute(sql: """
             DELETE FROM daily_revenue WHERE day = ? AND site = ? AND client = ? AND activity = 'EVENT'
-            """).execute(arguments: [day, site, client])
-        try db.cachedStatement(sql: """
+            """, arguments: [day, site, client])
+        try db.execute(sql: """
             INSERT INTO daily_revenue (day, site, client, activity, covers, lines, amount, employer_share)
             \(DailyRevenueSQL.eventRows(filter: "AND r.delivered_day = ? AND r.site = ? AND r.client = ?"))
-            """).execute(arguments: [day, site, client])
+            """, arguments: [day, site, client])
     }
 }
 
@@ -210,27 +210,26 @@ public struct DailyRevenueAccumulator: Sendable {
     }
 
     /// Replaces the site-day's register rows by the sums. Call in the import's transaction.
-    func write(_ db: Database, site: String, day: Day) throws {
+    func write(_ db: any SQLSession, site: String, day: Day) throws {
         var result = sums
         for (t, amount) in ticketAmounts.enumerated() where Covers.isCover(countedCents: amount) { result[ticketGroups[t]].covers += 1 }
-        try db.cachedStatement(sql: """
+        try db.execute(sql: """
             DELETE FROM daily_revenue WHERE day = ? AND site = ? AND activity <> 'EVENT'
-            """).execute(arguments: [day.ordinal, site])
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO daily_revenue (day, site, client, activity, covers, lines, amount, employer_share)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+            """, arguments: [day.ordinal, site])
         for (i, key) in keys.enumerated() {
             let s = result[i]
-            try insert.execute(arguments: [day.ordinal, site, String(decoding: key.client, as: UTF8.self),
-                                           Self.activities[key.activity], s.covers, s.lines, s.amount, s.share])
+            try db.execute(sql: """
+                INSERT INTO daily_revenue (day, site, client, activity, covers, lines, amount, employer_share)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [day.ordinal, site, String(decoding: key.client, as: UTF8.self),
+                                 Self.activities[key.activity], s.covers, s.lines, s.amount, s.share])
         }
         // A client of a site-day an issued document recorded stays invoiced when a new version arrives.
-        try db.cachedStatement(sql: """
+        try db.execute(sql: """
             UPDATE daily_revenue SET invoiced = 1
             WHERE day = ? AND site = ? AND activity <> 'EVENT' AND client IN (
               SELECT s.client FROM invoice_site_day s JOIN invoice i ON i.id = s.invoice_id
               WHERE s.site = ? AND s.day = ? AND i.status = 'issued')
-            """).execute(arguments: [day.ordinal, site, site, day.ordinal])
+            """, arguments: [day.ordinal, site, site, day.ordinal])
     }
 }

@@ -75,23 +75,23 @@ extension Ledger {
     /// Stores a document's service period from its lines, just written: the
     /// first and last day they bill, a line without days counting as the
     /// billing period. Called with every write of the lines, so it is never stale.
-    func storeDocumentPeriod(_ db: Database, id: Int64) throws {
-        try db.cachedStatement(sql: """
+    func storeDocumentPeriod(_ db: any SQLSession, id: Int64) throws {
+        try db.execute(sql: """
             UPDATE invoice SET
               service_start = COALESCE((SELECT MIN(COALESCE(l.service_start, invoice.period_start)) FROM invoice_line l
                                         WHERE l.invoice_id = invoice.id), period_start),
               service_end = COALESCE((SELECT MAX(COALESCE(l.service_end, invoice.period_end)) FROM invoice_line l
                                       WHERE l.invoice_id = invoice.id), period_end)
             WHERE id = ?
-            """).execute(arguments: [id])
+            """, arguments: [id])
     }
 
     /// The documents whose period "v16 document period" could not take from their lines, with why.
     public func documentPeriodsAssumed() throws -> [(number: String, reason: String)] {
-        try pool.read { db in
-            try Row.fetchAll(db, sql: """
+        try engine.read { db in
+            try db.fetchAll(sql: """
                 SELECT i.number, a.reason FROM document_period_assumed a JOIN invoice i ON i.id = a.invoice_id ORDER BY i.id
-                """).map { (($0[0] as String?) ?? "?", $0[1]) }
+                """).map { try (($0[0] as String?) ?? "?", $0[1]) }
         }
     }
 }

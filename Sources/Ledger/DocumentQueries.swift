@@ -24,18 +24,18 @@ public struct DocumentReferences: Sendable, Hashable {
 extension Ledger {
     /// The credited invoice and the event order revision `invoice` names.
     public func references(of invoice: Invoice) throws -> DocumentReferences {
-        try pool.read { db in try references(of: invoice, db: db) }
+        try engine.read { db in try references(of: invoice, db: db) }
     }
 
-    func references(of invoice: Invoice, db: Database) throws -> DocumentReferences {
-        let credited = try invoice.creditedInvoiceId.flatMap { try Invoice.fetchOne(db, key: $0) }
+    func references(of invoice: Invoice, db: any SQLSession) throws -> DocumentReferences {
+        let credited = try invoice.creditedInvoiceId.flatMap { try db.fetchRecord(Invoice.self, id: $0) }
         var order: EventOrderRevision?
         if let id = invoice.orderId {
             if let revision = invoice.orderRevision {
-                order = try EventOrderRevision.filter(EventOrderRevision.Columns.orderId == id
-                                                      && EventOrderRevision.Columns.revision == revision).fetchOne(db)
+                order = try db.fetchRecord(EventOrderRevision.self, sql: "SELECT * FROM event_order_revision WHERE order_id = ? AND revision = ?",
+                                           arguments: [id, revision])
             } else {
-                order = try EventOrderRevision.fetchOne(db, sql: """
+                order = try db.fetchRecord(EventOrderRevision.self, sql: """
                     SELECT r.* FROM event_order_revision r
                     JOIN event_order o ON o.order_id = r.order_id AND o.current_revision = r.revision WHERE r.order_id = ?
                     """, arguments: [id])
@@ -43,11 +43,11 @@ extension Ledger {
         }
         var lineOrders: [EventOrderRevision] = []
         if let id = invoice.id {
-            let ids = try String.fetchAll(db, sql: """
+            let ids = try db.fetchColumn(String.self, sql: """
                 SELECT order_id FROM invoice_line WHERE invoice_id = ? AND order_id IS NOT NULL GROUP BY order_id ORDER BY MIN(position)
                 """, arguments: [id])
             for orderID in ids where orderID != invoice.orderId {
-                if let r = try EventOrderRevision.fetchOne(db, sql: """
+                if let r = try db.fetchRecord(EventOrderRevision.self, sql: """
                     SELECT r.* FROM event_order_revision r
                     JOIN event_order o ON o.order_id = r.order_id AND o.current_revision = r.revision WHERE r.order_id = ?
                     """, arguments: [orderID]) { lineOrders.append(r) }
@@ -61,19 +61,21 @@ extension Ledger {
     /// with its lines, VAT breakdown and references, read in one transaction,
     /// in id order: what rendering a whole month needs.
     public func documentsWithReferences(status: InvoiceStatus, period: Period? = nil) throws -> [(StoredInvoice, DocumentReferences)] {
-        try pool.read { db in
-            var q = Invoice.filter(Invoice.Columns.status == status.rawValue)
+        try engine.read { db in
+            var sql = "SELECT * FROM invoice WHERE status = ?"
+            var arguments: [any SQLArgument] = [status.rawValue]
             if let period {
-                q = q.filter(Invoice.Columns.periodStart <= period.end.description && Invoice.Columns.periodEnd >= period.start.description)
+                sql += " AND period_start <= ? AND period_end >= ?"
+                arguments += [period.end.description, period.start.description]
             }
-            let invoices = try q.order(Invoice.Columns.id).fetchAll(db)
+            let invoices = try db.fetchRecords(Invoice.self, sql: sql + " ORDER BY id", arguments: arguments)
             let ids = Set(invoices.compactMap(\.id))
             var lines: [Int64: [InvoiceLine]] = [:]
-            for l in try InvoiceLine.order(InvoiceLine.Columns.invoiceId, InvoiceLine.Columns.position).fetchAll(db) where ids.contains(l.invoiceId) {
+            for l in try db.fetchRecords(InvoiceLine.self, sql: "SELECT * FROM invoice_line ORDER BY invoice_id, position") where ids.contains(l.invoiceId) {
                 lines[l.invoiceId, default: []].append(l)
             }
             var vat: [Int64: [InvoiceVAT]] = [:]
-            for v in try InvoiceVAT.order(Column("invoice_id"), Column("rate")).fetchAll(db) where ids.contains(v.invoiceId) {
+            for v in try db.fetchRecords(InvoiceVAT.self, sql: "SELECT * FROM invoice_vat ORDER BY invoice_id, rate") where ids.contains(v.invoiceId) {
                 vat[v.invoiceId, default: []].append(v)
             }
             return try invoices.map { i in
@@ -88,8 +90,8 @@ extension Ledger {
     /// The live document (waiting or issued) generated for the same period, client and terms as the discarded
     /// proforma `id` (the same generation key): what replaced it. Nil when nothing did.
     public func replacement(ofDiscarded id: Int64) throws -> Invoice? {
-        try pool.read { db in
-            try Invoice.fetchOne(db, sql: """
+        try engine.read { db in
+            try db.fetchRecord(Invoice.self, sql: """
                 SELECT n.* FROM invoice d JOIN invoice n ON n.generation_key = d.generation_key AND n.id <> d.id
                 WHERE d.id = ? AND d.status = 'discarded' AND d.generation_key IS NOT NULL AND n.status <> 'discarded'
                 ORDER BY n.id DESC LIMIT 1

@@ -145,7 +145,7 @@ extension Ledger {
                                        claimedAt: nil, lastError: nil, flowId: nil, submittedAt: nil, sha256: nil, ackStatus: nil,
                                        content: Data(content), totalTtc: totalTTC, rows: rows, createdAt: now)
             try row.insert(db)
-            try appendAudit(db, at: now, actor: actor, action: "ereporting queue", invoiceID: nil,
+            try appendAudit(GRDBSession(db: db), at: now, actor: actor, action: "ereporting queue", invoiceID: nil,
                             AuditParameters(["period": .text(period), "rows": .integer(Int64(rows)), "ttc": .integer(totalTTC)]))
             return true
         }

@@ -114,7 +114,7 @@ extension Schema {
 extension Ledger {
     /// Posts the sales entry of document `invoice`, numbered `number`, issued on `day`:
     /// called inside the issuing transaction, before the status changes.
-    func postSalesEntry(_ invoice: Invoice, number: String, on day: Day, posting: SalesPosting, now: String, db: Database) throws {
+    func postSalesEntry(_ invoice: Invoice, number: String, on day: Day, posting: SalesPosting, now: String, db: any SQLSession) throws {
         guard let id = invoice.id else { throw LedgerError.internalInconsistency("a document without id cannot be posted") }
         let customerCode = invoice.billedCustomer
         // A proforma being issued is named by its id: the number it would have had is never given.
@@ -129,8 +129,8 @@ extension Ledger {
         if invoice.type == .creditNote, !(try invoice.creditedInvoiceId.map { try putVATPending(db, invoiceID: $0) } ?? false) {
             posting.accounts.pendingVAT = [:]
         }
-        let lines = try InvoiceLine.filter(InvoiceLine.Columns.invoiceId == id).order(InvoiceLine.Columns.position).fetchAll(db)
-        let vat = try InvoiceVAT.filter(Column("invoice_id") == id).fetchAll(db)
+        let lines = try db.fetchRecords(InvoiceLine.self, sql: "SELECT * FROM invoice_line WHERE invoice_id = ? ORDER BY position", arguments: [id])
+        let vat = try db.fetchRecords(InvoiceVAT.self, sql: "SELECT * FROM invoice_vat WHERE invoice_id = ? ORDER BY rate", arguments: [id])
         let document = IssuedDocument(
             kind: invoice.type, number: number, issueDate: day,
             customerAccount: customer.account, customerName: customer.name,
@@ -140,7 +140,7 @@ extension Ledger {
         try db.execute(sql: "INSERT INTO journal (code, label) SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM journal WHERE code = ?)",
                        arguments: [posting.journal, posting.journalLabel, posting.journal])
         try db.execute(sql: "UPDATE journal SET last_number = last_number + 1 WHERE code = ?", arguments: [posting.journal])
-        let next = try Int.fetchOne(db, sql: "SELECT last_number FROM journal WHERE code = ?", arguments: [posting.journal]) ?? 0
+        let next = try db.fetchValue(Int.self, sql: "SELECT last_number FROM journal WHERE code = ?", arguments: [posting.journal]) ?? 0
         let entry: JournalEntry
         do {
             entry = try SalesEntry.make(document, accounts: posting.accounts, journal: posting.journal,
@@ -156,13 +156,14 @@ extension Ledger {
         try recordPendingVAT(db, documentID: id, document: document, accounts: posting.accounts)
     }
 
-    func insert(_ entry: JournalEntry, invoiceID: Int64?, now: String, db: Database) throws {
-        try db.execute(sql: """
+    func insert(_ entry: JournalEntry, invoiceID: Int64?, now: String, db: any SQLSession) throws {
+        guard let entryID = try db.fetchValue(Int64.self, sql: """
             INSERT INTO journal_entry (journal, number, entry_date, piece_ref, piece_date, validation_date, invoice_id, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
             """, arguments: [entry.journal, entry.number, entry.date.description, entry.pieceReference, entry.pieceDate.description,
-                             entry.validationDate.description, invoiceID, now])
-        let entryID = db.lastInsertedRowID
+                             entry.validationDate.description, invoiceID, now]) else {
+            throw LedgerError.internalInconsistency("a journal entry was stored without an id")
+        }
         for (i, l) in entry.lines.enumerated() {
             try db.execute(sql: """
                 INSERT INTO journal_entry_line (entry_id, position, account, account_label, auxiliary_account, auxiliary_label,
@@ -178,8 +179,8 @@ extension Ledger {
     /// documents were issued before entries existed), in number order within
     /// each series, dated their issue date; returns how many. Idempotent.
     public func postMissingEntries(posting: SalesPosting, actor: String, at date: Date = Date()) throws -> Int {
-        try durableWrite { db in
-            let missing = try Invoice.fetchAll(db, sql: """
+        try engine.durableWrite { db in
+            let missing = try db.fetchRecords(Invoice.self, sql: """
                 SELECT * FROM invoice WHERE status = 'issued'
                   AND NOT EXISTS (SELECT 1 FROM journal_entry WHERE invoice_id = invoice.id)
                 ORDER BY issue_date, issued_at, id
@@ -199,32 +200,32 @@ extension Ledger {
 
     /// The entries dated within `period` (all journals), in journal and number order.
     public func entries(in period: Period? = nil) throws -> [StoredEntry] {
-        try pool.read { db in
+        try engine.read { db in
             var sql = "SELECT e.*, j.label AS journal_label FROM journal_entry e JOIN journal j ON j.code = e.journal"
-            var arguments: StatementArguments = []
+            var arguments: [any SQLArgument] = []
             if let period {
                 sql += " WHERE e.entry_date BETWEEN ? AND ?"
                 arguments = [period.start.description, period.end.description]
             }
             sql += " ORDER BY e.journal, e.number"
-            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+            let rows = try db.fetchAll(sql: sql, arguments: arguments)
             var linesByEntry: [Int64: [EntryLine]] = [:]
-            let lineRows = try Row.fetchAll(db, sql: """
+            let lineRows = try db.fetchAll(sql: """
                 SELECT l.* FROM journal_entry_line l JOIN journal_entry e ON e.id = l.entry_id
                 \(period == nil ? "" : "WHERE e.entry_date BETWEEN ? AND ?") ORDER BY l.entry_id, l.position
                 """, arguments: arguments)
             for r in lineRows {
-                let rate: Int64? = r["vat_rate"]
-                linesByEntry[r["entry_id"], default: []].append(EntryLine(
+                let rate: Int64? = try r["vat_rate"]
+                try linesByEntry[r["entry_id"], default: []].append(EntryLine(
                     account: r["account"], accountLabel: r["account_label"], auxiliaryAccount: r["auxiliary_account"],
                     auxiliaryLabel: r["auxiliary_label"], label: r["label"], debit: Money(cents: r["debit"]),
                     credit: Money(cents: r["credit"]), vatRate: rate.map { VATRate(tenThousandths: $0) }))
             }
-            return rows.compactMap { r -> StoredEntry? in
-                let id: Int64 = r["id"]
-                guard let date = Day(iso: r["entry_date"] as String), let piece = Day(iso: r["piece_date"] as String),
-                      let valid = Day(iso: r["validation_date"] as String) else { return nil }
-                return StoredEntry(id: id, invoiceID: r["invoice_id"], entry: JournalEntry(
+            return try rows.compactMap { r -> StoredEntry? in
+                let id: Int64 = try r["id"]
+                guard let date = Day(iso: try r["entry_date"] as String), let piece = Day(iso: try r["piece_date"] as String),
+                      let valid = Day(iso: try r["validation_date"] as String) else { return nil }
+                return try StoredEntry(id: id, invoiceID: r["invoice_id"], entry: JournalEntry(
                     journal: r["journal"], journalLabel: r["journal_label"], number: r["number"], date: date,
                     pieceReference: r["piece_ref"], pieceDate: piece, validationDate: valid, lines: linesByEntry[id] ?? []))
             }

@@ -52,16 +52,16 @@ extension Ledger {
     /// The periods of the live contract documents (proformas and issued) of each client whose period overlaps
     /// `period` (those the plan can meet), to bill only what is unbilled.
     public func contractPeriods(clients: Set<String>?, overlapping period: Period) throws -> [String: [(period: Period, document: String)]] {
-        try pool.read { db in
+        try engine.read { db in
             var out: [String: [(period: Period, document: String)]] = [:]
-            for r in try Row.fetchAll(db, sql: """
-                SELECT client, period_start, period_end, ifnull(number, 'proforma ' || id) FROM invoice INDEXED BY invoice_contract_period
+            for r in try db.fetchAll(sql: """
+                SELECT client, period_start, period_end, COALESCE(number, 'proforma ' || id) FROM invoice\(db.sql(sqlite: " INDEXED BY invoice_contract_period", postgres: ""))
                 WHERE origin = 'contract' AND type = 'invoice' AND status <> 'discarded' AND period_end >= ? AND period_start <= ?
                 ORDER BY client, period_start, id
                 """, arguments: [period.start.description, period.end.description]) {
-                let client: String = r[0]
-                guard clients?.contains(client) ?? true, let s = Day(iso: r[1] as String), let e = Day(iso: r[2] as String) else { continue }
-                out[client, default: []].append((period: Period(start: s, end: e), document: r[3] as String))
+                let client: String = try r[0]
+                guard clients?.contains(client) ?? true, let s = Day(iso: try r[1] as String), let e = Day(iso: try r[2] as String) else { continue }
+                out[client, default: []].append((period: Period(start: s, end: e), document: try r[3] as String))
             }
             return out
         }

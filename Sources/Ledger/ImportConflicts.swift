@@ -80,8 +80,8 @@ extension Ledger {
     /// Conflicts of event orders: the open ones only (the conflicting
     /// revision is still the order's current one), or all.
     public func orderConflicts(openOnly: Bool = true) throws -> [OrderConflict] {
-        try pool.read { db in
-            try Row.fetchAll(db, sql: """
+        try engine.read { db in
+            try db.fetchAll(sql: """
                 SELECT c.order_id, c.revision, r.file_id AS stored_file, r.line AS stored_line, c.file_id, c.line, f.name,
                        c.recorded_at, c.raw, (o.current_revision = c.revision) AS open
                 FROM event_order_conflict c
@@ -91,8 +91,8 @@ extension Ledger {
                 \(openOnly ? "WHERE o.current_revision = c.revision" : "")
                 ORDER BY c.order_id, c.revision, c.id
                 """).map { r in
-                let raw: Data = r["raw"]
-                return OrderConflict(orderID: r["order_id"], revision: r["revision"], storedFileID: r["stored_file"],
+                let raw: Data = try r["raw"]
+                return try OrderConflict(orderID: r["order_id"], revision: r["revision"], storedFileID: r["stored_file"],
                                      storedLine: r["stored_line"], fileID: r["file_id"], line: r["line"], fileName: r["name"],
                                      recordedAt: r["recorded_at"], raw: String(decoding: raw, as: UTF8.self), open: r["open"])
             }

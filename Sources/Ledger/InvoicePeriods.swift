@@ -16,13 +16,14 @@ extension Ledger {
     /// days the site was open (a daily minimum guarantee): a late file with
     /// rows opens a day for them even with none of their tickets.
     public func periodsWithLateRevenue(openDayClients: [String: [String]] = [:]) throws -> [(client: String, period: Period, siteDays: [SiteDayKey])] {
-        try pool.read { db in
+        try engine.read { db in
             // A document billed another version than the current one only on a site-day whose file changed:
-            // from those ("v17 history bounds"), not from every site-day ever billed.
-            var rows = try Row.fetchAll(db, sql: """
+            // from those ("v17 history bounds"), not from every site-day ever billed. (CROSS JOIN fixes SQLite's join order.)
+            let cross = db.sql(sqlite: "CROSS JOIN", postgres: "JOIN")
+            var rows = try db.fetchAll(sql: """
                 SELECT DISTINCT i.client, v.period_start, v.period_end, i.site, i.day
-                FROM site_day_redelivered r CROSS JOIN site_day s ON s.site = r.site AND s.day = r.day
-                CROSS JOIN invoice_site_day i ON i.site = r.site AND i.day = r.day
+                FROM site_day_redelivered r \(cross) site_day s ON s.site = r.site AND s.day = r.day
+                \(cross) invoice_site_day i ON i.site = r.site AND i.day = r.day
                 JOIN invoice v ON v.id = i.invoice_id
                 WHERE v.status = 'issued' AND v.origin IN ('contract', 'correction') AND s.current_file_id <> i.file_id
                   AND NOT EXISTS (SELECT 1 FROM invoice_site_day j JOIN invoice w ON w.id = j.invoice_id
@@ -35,11 +36,11 @@ extension Ledger {
             rows += try lateFilesOfUnbilledClients(db, openDayClients: openDayClients)
             var out: [String: (client: String, period: Period, siteDays: [SiteDayKey])] = [:]
             for r in rows {
-                let client: String = r[0]
-                guard let s = Day(iso: r[1] as String), let e = Day(iso: r[2] as String) else { continue }
+                let client: String = try r[0]
+                guard let s = try Day(iso: r[1] as String), let e = try Day(iso: r[2] as String) else { continue }
                 let key = "\(client)|\(s)|\(e)"
                 if out[key] == nil { out[key] = (client, Period(start: s, end: e), []) }
-                let k = SiteDayKey(site: r[3], day: Day(ordinal: r[4]))
+                let k = try SiteDayKey(site: r[3], day: Day(ordinal: r[4]))
                 if out[key]?.siteDays.contains(k) == false { out[key]?.siteDays.append(k) }
             }
             return out.values.sorted { ($0.client, $0.period.start) < ($1.client, $1.period.start) }
@@ -52,28 +53,28 @@ extension Ledger {
     /// period generated no later than the file arrived. Only files imported
     /// after the first invoice covering their day was generated are read
     /// (late files are few; files of the normal flow precede invoicing).
-    private func lateFilesOfUnbilledClients(_ db: Database, openDayClients: [String: [String]]) throws -> [Row] {
+    private func lateFilesOfUnbilledClients(_ db: any SQLSession, openDayClients: [String: [String]]) throws -> [SQLRow] {
         var earliest: [(period: Period, createdAt: String)] = []
-        for r in try Row.fetchAll(db, sql: """
+        for r in try db.fetchAll(sql: """
             SELECT period_start, period_end, MIN(created_at) FROM invoice WHERE status = 'issued' AND origin = 'contract'
             GROUP BY period_start, period_end
             """) {
-            if let s = Day(iso: r[0] as String), let e = Day(iso: r[1] as String) { earliest.append((Period(start: s, end: e), r[2])) }
+            if let s = try Day(iso: r[0] as String), let e = try Day(iso: r[1] as String) { try earliest.append((Period(start: s, end: e), r[2])) }
         }
         guard let first = earliest.map(\.period.start).min(), let last = earliest.map(\.period.end).max() else { return [] }
-        var out: [Row] = []
-        let candidates = try Row.fetchAll(db, sql: """
+        var out: [SQLRow] = []
+        let candidates = try db.fetchAll(sql: """
             SELECT sd.site, sd.day, sd.current_file_id, f.imported_at, f.row_count FROM site_day sd JOIN imported_file f ON f.id = sd.current_file_id
             WHERE sd.day BETWEEN ? AND ?
             """, arguments: [first.ordinal, last.ordinal])
         for c in candidates {
-            let site: String = c[0], day = Day(ordinal: c[1]), file: Int64 = c[2], importedAt: String = c[3], rowCount: Int = c[4]
+            let site: String = try c[0], day = try Day(ordinal: c[1]), file: Int64 = try c[2], importedAt: String = try c[3], rowCount: Int = try c[4]
             let opened = "[" + (rowCount > 0 ? openDayClients[site] ?? [] : []).map { JSON.string($0) }.joined(separator: ",") + "]"
             guard earliest.contains(where: { $0.period.contains(day) && $0.createdAt <= importedAt }) else { continue }
-            out += try Row.fetchAll(db, sql: """
+            out += try db.fetchAll(sql: """
                 SELECT DISTINCT t.client, v.period_start, v.period_end, ? AS site, ? AS day
                 FROM (SELECT DISTINCT client FROM ticket_line WHERE file_id = ? AND client IS NOT NULL
-                      UNION SELECT value FROM json_each(?)) t
+                      UNION \(db.stringsOfJSONArgument)) t
                 JOIN invoice v ON v.client = t.client AND v.status = 'issued' AND v.origin = 'contract'
                  AND v.period_start <= ? AND v.period_end >= ? AND v.created_at <= ?
                 WHERE NOT EXISTS (SELECT 1 FROM invoice_site_day i JOIN invoice w ON w.id = i.invoice_id
@@ -88,8 +89,8 @@ extension Ledger {
 
     /// Closes a month: from then on nothing is issued in it (the trigger enforces it).
     public func closeMonth(_ month: String, by actor: String, at date: Date = Date()) throws {
-        try pool.write { db in
-            let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoice WHERE status = 'proforma' AND substr(issue_date, 1, 7) = ?",
+        try engine.write { db in
+            let pending = try db.fetchValue(Int.self, sql: "SELECT COUNT(*) FROM invoice WHERE status = 'proforma' AND substr(issue_date, 1, 7) = ?",
                                            arguments: [month]) ?? 0
             if pending > 0 { throw InvoiceError.proformasPending(count: pending, month: month) }
             try db.execute(sql: "INSERT INTO closed_month(month, closed_at, closed_by) VALUES (?, ?, ?)",
@@ -99,6 +100,6 @@ extension Ledger {
     }
 
     public func isClosed(month: String) throws -> Bool {
-        try pool.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM closed_month WHERE month = ?)", arguments: [month]) ?? false }
+        try engine.read { db in try db.fetchValue(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM closed_month WHERE month = ?)", arguments: [month]) ?? false }
     }
 }

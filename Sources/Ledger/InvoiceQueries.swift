@@ -6,63 +6,75 @@ import GRDB
 // Reading documents, their lines and their audit trail.
 extension Ledger {
     public func auditLog(invoiceID: Int64? = nil) throws -> [AuditEntry] {
-        try pool.read { db in
+        try engine.read { db in
             if let invoiceID {
-                return try AuditEntry.filter(Column("invoice_id") == invoiceID).order(Column("id")).fetchAll(db)
+                return try db.fetchRecords(AuditEntry.self, sql: "SELECT * FROM audit_log WHERE invoice_id = ? ORDER BY id", arguments: [invoiceID])
             }
-            return try AuditEntry.order(Column("id")).fetchAll(db)
+            return try db.fetchRecords(AuditEntry.self, sql: "SELECT * FROM audit_log ORDER BY id")
         }
     }
 
     public func invoice(id: Int64) throws -> StoredInvoice? {
-        try pool.read { db in try Invoice.fetchOne(db, key: id).map { try withLines($0, db) } }
+        try engine.read { db in try db.fetchRecord(Invoice.self, id: id).map { try withLines($0, db) } }
     }
 
     public func invoice(number: String) throws -> StoredInvoice? {
-        try pool.read { db in try Invoice.filter(Invoice.Columns.number == number).fetchOne(db).map { try withLines($0, db) } }
+        try engine.read { db in try db.fetchRecord(Invoice.self, sql: "SELECT * FROM invoice WHERE number = ?", arguments: [number]).map { try withLines($0, db) } }
     }
 
-    func withLines(_ i: Invoice, _ db: Database) throws -> StoredInvoice {
+    func withLines(_ i: Invoice, _ db: any SQLSession) throws -> StoredInvoice {
         let id = i.id ?? -1
         return StoredInvoice(invoice: i,
-                             lines: try InvoiceLine.filter(InvoiceLine.Columns.invoiceId == id).order(InvoiceLine.Columns.position).fetchAll(db),
-                             vat: try InvoiceVAT.filter(Column("invoice_id") == id).order(Column("rate")).fetchAll(db))
+                             lines: try db.fetchRecords(InvoiceLine.self, sql: "SELECT * FROM invoice_line WHERE invoice_id = ? ORDER BY position",
+                                                        arguments: [id]),
+                             vat: try db.fetchRecords(InvoiceVAT.self, sql: "SELECT * FROM invoice_vat WHERE invoice_id = ? ORDER BY rate", arguments: [id]))
     }
 
     /// Documents filtered by status, client and period (overlapping): the billing run's period, or with
     /// `byDocumentPeriod` the document's own (what `invoices list --period` and every output show).
     public func invoices(status: InvoiceStatus? = nil, client: String? = nil, period: Period? = nil,
                          includeDiscarded: Bool = false, byDocumentPeriod: Bool = false) throws -> [Invoice] {
-        try pool.read { db in
-            var q = Invoice.all()
-            if let status { q = q.filter(Invoice.Columns.status == status.rawValue) } else if !includeDiscarded {
-                q = q.filter(Invoice.Columns.status != InvoiceStatus.discarded.rawValue)
+        try engine.read { db in
+            var conditions: [String] = []
+            var arguments: [any SQLArgument] = []
+            if let status {
+                conditions.append("status = ?")
+                arguments.append(status.rawValue)
+            } else if !includeDiscarded {
+                conditions.append("status <> 'discarded'")
             }
-            if let client { q = q.filter(Invoice.Columns.client == client) }
+            if let client {
+                conditions.append("client = ?")
+                arguments.append(client)
+            }
             if let period, byDocumentPeriod {
-                q = q.filter(Column("service_start") <= period.end.description && Column("service_end") >= period.start.description)
+                conditions.append("service_start <= ? AND service_end >= ?")
+                arguments += [period.end.description, period.start.description]
             } else if let period {
-                q = q.filter(Invoice.Columns.periodStart <= period.end.description && Invoice.Columns.periodEnd >= period.start.description)
+                conditions.append("period_start <= ? AND period_end >= ?")
+                arguments += [period.end.description, period.start.description]
             }
-            return try q.order(Invoice.Columns.id).fetchAll(db)
+            let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+            return try db.fetchRecords(Invoice.self, sql: "SELECT * FROM invoice\(filter) ORDER BY id", arguments: arguments)
         }
     }
 
     /// Every live document with its lines, for a client and exactly a period (corrections compare against them).
     public func documents(client: String, period: Period, statuses: [InvoiceStatus]) throws -> [StoredInvoice] {
-        try pool.read { db in
-            try Invoice.filter(Invoice.Columns.client == client && Invoice.Columns.periodStart == period.start.description
-                               && Invoice.Columns.periodEnd == period.end.description
-                               && statuses.map(\.rawValue).contains(Invoice.Columns.status))
-                .order(Invoice.Columns.id).fetchAll(db).map { try withLines($0, db) }
+        try engine.read { db in
+            try db.fetchRecords(Invoice.self, sql: """
+                SELECT * FROM invoice WHERE client = ? AND period_start = ? AND period_end = ? AND status IN (\(db.stringsOfJSONArgument))
+                ORDER BY id
+                """, arguments: [client, period.start.description, period.end.description, Ledger.jsonArray(statuses.map(\.rawValue))])
+                .map { try withLines($0, db) }
         }
     }
 
     /// Documents of one event order.
     public func documents(orderID: String) throws -> [StoredInvoice] {
-        try pool.read { db in
-            try Invoice.filter(Invoice.Columns.orderId == orderID && Invoice.Columns.status != InvoiceStatus.discarded.rawValue)
-                .order(Invoice.Columns.id).fetchAll(db).map { try withLines($0, db) }
+        try engine.read { db in
+            try db.fetchRecords(Invoice.self, sql: "SELECT * FROM invoice WHERE order_id = ? AND status <> 'discarded' ORDER BY id",
+                                arguments: [orderID]).map { try withLines($0, db) }
         }
     }
 }
@@ -72,12 +84,12 @@ extension Ledger {
     /// (named in an import conflict).
     public func invoiceNumbers(billedFrom fileIDs: [Int64]) throws -> [String] {
         guard !fileIDs.isEmpty else { return [] }
-        return try pool.read { db in
-            try String.fetchAll(db, sql: """
+        return try engine.read { db in
+            try db.fetchColumn(String.self, sql: """
                 SELECT DISTINCT v.number FROM invoice_site_day i JOIN invoice v ON v.id = i.invoice_id
                 WHERE v.status = 'issued' AND i.file_id IN (\(fileIDs.map { _ in "?" }.joined(separator: ",")))
                 ORDER BY v.number
-                """, arguments: StatementArguments(fileIDs))
+                """, arguments: fileIDs.map { $0 as any SQLArgument })
         }
     }
 }

@@ -132,24 +132,24 @@ extension Ledger {
     /// earlier ones of the series are stored first (`atIssue` false, an audit
     /// entry each), so the chain follows the numbers.
     func storeIssuedDocuments(series: String, upTo invoiceID: Int64, atIssue: Bool, render: DocumentRenderer, actor: String,
-                              now: String, db: Database) throws {
+                              now: String, db: any SQLSession) throws {
         // At issue, when every earlier number of the series is stored (stored sequences are 1…k without gap),
         // the one just issued is the only one pending: no scan of the series.
-        let stored = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(sequence) FROM issued_document WHERE series = ?"),
+        let stored = try db.fetchValue(Int64.self, sql: "SELECT MAX(sequence) FROM issued_document WHERE series = ?",
                                         arguments: [series]) ?? 0
-        let given = try Int64.fetchOne(db.cachedStatement(sql: "SELECT last_number FROM number_series WHERE code = ?"),
+        let given = try db.fetchValue(Int64.self, sql: "SELECT last_number FROM number_series WHERE code = ?",
                                        arguments: [series]) ?? 0
-        let pending = atIssue && stored == given - 1 ? [invoiceID] : try Int64.fetchAll(db.cachedStatement(sql: """
+        let pending = atIssue && stored == given - 1 ? [invoiceID] : try db.fetchColumn(Int64.self, sql: """
             SELECT v.id FROM invoice v WHERE v.series = ? AND v.status = 'issued'
               AND NOT EXISTS (SELECT 1 FROM issued_document d WHERE d.invoice_id = v.id)
             ORDER BY length(v.number), v.number
-            """), arguments: [series])
+            """, arguments: [series])
         guard pending.contains(invoiceID) else { return }
-        var last: (sequence: Int64, hash: String) = try Row.fetchOne(db.cachedStatement(sql: """
+        var last: (sequence: Int64, hash: String) = try db.fetchOne(sql: """
             SELECT sequence, hash FROM issued_document WHERE series = ? ORDER BY sequence DESC LIMIT 1
-            """), arguments: [series]).map { (sequence: $0[0] as Int64, hash: $0[1] as String) } ?? (sequence: 0, hash: IssuedContent.genesis)
+            """, arguments: [series]).map { try (sequence: $0[0] as Int64, hash: $0[1] as String) } ?? (sequence: 0, hash: IssuedContent.genesis)
         for id in pending {
-            guard let invoice = try Invoice.fetchOne(db, key: id) else { continue }
+            guard let invoice = try db.fetchRecord(Invoice.self, id: id) else { continue }
             // Stored late only when Ardoise issued it (its `validate` is in the audit log): a document
             // issued by SQL on the file is a break for `verify`, never repaired by storing it.
             if !(atIssue && id == invoiceID), try !issuedByValidation(id, db: db) {
@@ -164,11 +164,11 @@ extension Ledger {
                                                   pdfSHA256: pdfHash, xmlSHA256: xmlHash, previousHash: last.hash)
             let hash = ContentHash.sha256(content.utf8)
             let late = !(atIssue && id == invoiceID)
-            try db.cachedStatement(sql: """
+            try db.execute(sql: """
                 INSERT INTO issued_document(invoice_id, series, sequence, pdf, pdf_sha256, xml, xml_sha256, content, previous_hash,
                                             hash, stored_at, at_issue)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [id, series, sequence, Data(files.pdf), pdfHash, Data(files.xml), xmlHash, content, last.hash,
+                """, arguments: [id, series, sequence, Data(files.pdf), pdfHash, Data(files.xml), xmlHash, content, last.hash,
                                          hash, now, late ? 0 : 1])
             if late {
                 try appendAudit(db, at: now, actor: actor, action: "store", invoiceID: id,
@@ -183,9 +183,9 @@ extension Ledger {
     /// documents were stored), they are rendered by `render`, stored and
     /// chained now, with the earlier ones of its series. Nil for a proforma.
     public func issuedFiles(invoiceID: Int64, render: DocumentRenderer, actor: String, at date: Date = Date()) throws -> IssuedFiles? {
-        if let found = try pool.read({ db in try storedFiles(invoiceID: invoiceID, db: db) }) { return found }
-        return try pool.write { db in
-            guard let invoice = try Invoice.fetchOne(db, key: invoiceID), invoice.status == .issued else { return nil }
+        if let found = try engine.read({ db in try storedFiles(invoiceID: invoiceID, db: db) }) { return found }
+        return try engine.write { db in
+            guard let invoice = try db.fetchRecord(Invoice.self, id: invoiceID), invoice.status == .issued else { return nil }
             try storeIssuedDocuments(series: invoice.series, upTo: invoiceID, atIssue: false, render: render, actor: actor,
                                      now: Ledger.timestamp(date), db: db)
             return try storedFiles(invoiceID: invoiceID, db: db)
@@ -194,12 +194,12 @@ extension Ledger {
 
     /// The last number a series gave (0 when it gave none).
     public func lastNumber(series: String) throws -> Int64 {
-        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT last_number FROM number_series WHERE code = ?", arguments: [series]) ?? 0 }
+        try engine.read { db in try db.fetchValue(Int64.self, sql: "SELECT last_number FROM number_series WHERE code = ?", arguments: [series]) ?? 0 }
     }
 
-    func storedFiles(invoiceID: Int64, db: Database) throws -> IssuedFiles? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT pdf, xml FROM issued_document WHERE invoice_id = ?"), arguments: [invoiceID])
-            .map { IssuedFiles(pdf: [UInt8]($0[0] as Data), xml: [UInt8]($0[1] as Data)) }
+    func storedFiles(invoiceID: Int64, db: any SQLSession) throws -> IssuedFiles? {
+        try db.fetchOne(sql: "SELECT pdf, xml FROM issued_document WHERE invoice_id = ?", arguments: [invoiceID])
+            .map { try IssuedFiles(pdf: $0[0], xml: $0[1]) }
     }
 }
 
@@ -239,9 +239,9 @@ extension Ledger {
     /// gap, dates that never go back; every issued document stored; the
     /// number series' counter matching the documents. Reads one document at a time.
     public func verifyIssuedDocuments() throws -> ChainReport {
-        try pool.read { db in
+        try engine.read { db in
             var report = ChainReport()
-            let seriesCodes = try String.fetchAll(db, sql: """
+            let seriesCodes = try db.fetchColumn(String.self, sql: """
                 SELECT code FROM number_series WHERE code IN (SELECT series FROM invoice WHERE status = 'issued') ORDER BY code
                 """)
             for code in seriesCodes {
@@ -253,25 +253,25 @@ extension Ledger {
                 var lastDate = ""
                 // The numbers in order first (small rows: only they are sorted), then each document's row by its
                 // key, one at a time: a year of stored files is read once and never goes through SQLite's sorter.
-                let order = try Row.fetchAll(db, sql: """
+                let order = try db.fetchAll(sql: """
                     SELECT id, number, issue_date FROM invoice WHERE series = ? AND status = 'issued' ORDER BY length(number), number
                     """, arguments: [code])
-                let document = try db.makeStatement(sql: """
+                let document = """
                     SELECT sequence, pdf, pdf_sha256, xml, xml_sha256, content, previous_hash, hash, at_issue
                     FROM issued_document WHERE invoice_id = ?
-                    """)
+                    """
                 for o in order {
-                    let id: Int64 = o[0], number: String = o[1], issueDate: String = o[2]
+                    let id: Int64 = try o[0], number: String = try o[1], issueDate: String = try o[2]
                     summary.documents += 1
                     if issueDate < lastDate { broken(number, "chronology", "dated \(issueDate), before the document before it (\(lastDate))") }
                     lastDate = issueDate
-                    guard let r = try Row.fetchOne(document, arguments: [id]) else {
+                    guard let r = try db.fetchOne(sql: document, arguments: [id]) else {
                         summary.notStored += 1
                         continue
                     }
-                    let sequence: Int64 = r[0], pdf = [UInt8](r[1] as Data), pdfHash: String = r[2], xml = [UInt8](r[3] as Data)
-                    let xmlHash: String = r[4], content: String = r[5], previous: String = r[6], hash: String = r[7]
-                    if !(r[8] as Bool) { summary.storedAfterIssue += 1 }
+                    let sequence: Int64 = try r[0], pdf: [UInt8] = try r[1], pdfHash: String = try r[2], xml: [UInt8] = try r[3]
+                    let xmlHash: String = try r[4], content: String = try r[5], previous: String = try r[6], hash: String = try r[7]
+                    if try !(r[8] as Bool) { summary.storedAfterIssue += 1 }
                     if sequence != expected.sequence {
                         broken(number, "sequence", "stored as document \(sequence) of the series, expected \(expected.sequence)")
                     }
@@ -284,9 +284,9 @@ extension Ledger {
                     let actualPDF = ContentHash.sha256(pdf), actualXML = ContentHash.sha256(xml)
                     if actualPDF != pdfHash { broken(number, "pdf", "the stored PDF's SHA-256 is \(actualPDF), recorded \(pdfHash)") }
                     if actualXML != xmlHash { broken(number, "xml", "the stored XML's SHA-256 is \(actualXML), recorded \(xmlHash)") }
-                    if let invoice = try Invoice.fetchOne(db, key: id) {
+                    if let invoice = try db.fetchRecord(Invoice.self, id: id) {
                         let stored = try withLines(invoice, db)
-                        let credited = try invoice.creditedInvoiceId.flatMap { try String.fetchOne(db, sql: "SELECT number FROM invoice WHERE id = ?", arguments: [$0]) }
+                        let credited = try invoice.creditedInvoiceId.flatMap { try db.fetchValue(String.self, sql: "SELECT number FROM invoice WHERE id = ?", arguments: [$0]) }
                         let now = IssuedContent.serialise(stored, sequence: sequence, creditedNumber: credited, pdfSHA256: actualPDF,
                                                           xmlSHA256: actualXML, previousHash: previous)
                         for difference in IssuedContent.differences(issued: content, now: now) {
@@ -300,7 +300,7 @@ extension Ledger {
                     broken(code, "not stored", "\(summary.notStored) issued documents have no stored files (issued before documents were stored): "
                            + "`ardoise invoices export` stores them")
                 }
-                let counter = try Int64.fetchOne(db, sql: "SELECT last_number FROM number_series WHERE code = ?", arguments: [code]) ?? 0
+                let counter = try db.fetchValue(Int64.self, sql: "SELECT last_number FROM number_series WHERE code = ?", arguments: [code]) ?? 0
                 if counter != Int64(summary.documents) {
                     broken(code, "numbering", "the series has given \(counter) numbers but \(summary.documents) issued documents are in the ledger")
                 }
@@ -310,11 +310,11 @@ extension Ledger {
             report.breaks += records.breaks
             report.chains = records.chains
             // A stored document whose invoice is no longer issued (rows rewritten under the triggers).
-            for r in try Row.fetchAll(db, sql: """
+            for r in try db.fetchAll(sql: """
                 SELECT d.series, COALESCE(v.number, '#' || d.invoice_id) FROM issued_document d LEFT JOIN invoice v ON v.id = d.invoice_id
                 WHERE v.id IS NULL OR v.status <> 'issued' OR v.series <> d.series
                 """) {
-                report.breaks.append(.init(series: r[0], number: r[1], kind: "content", detail: "stored as issued, but the ledger no longer holds it as an issued document of its series"))
+                try report.breaks.append(.init(series: r[0], number: r[1], kind: "content", detail: "stored as issued, but the ledger no longer holds it as an issued document of its series"))
             }
             return report
         }

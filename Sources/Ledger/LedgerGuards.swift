@@ -115,13 +115,13 @@ enum LedgerGuards {
     // MARK: - Canonical contents
 
     /// The text an audit row's link hashes (with the previous hash appended).
-    static func auditContent(_ db: Database, id: Int64) throws -> String? {
-        guard let r = try Row.fetchOne(db.cachedStatement(sql: "SELECT at, actor, action, invoice_id, details, parameters FROM audit_log WHERE id = ?"),
+    static func auditContent(_ db: any SQLSession, id: Int64) throws -> String? {
+        guard let r = try db.fetchOne(sql: "SELECT at, actor, action, invoice_id, details, parameters FROM audit_log WHERE id = ?",
                                        arguments: [id]) else { return nil }
-        let invoice: Int64? = r[3]
+        let invoice: Int64? = try r[3]
         // A row with parameters ("v16 audit parameters") is chained with them; older rows as they were.
-        if let parameters = r[5] as String? {
-            return [
+        if let parameters = try r[5] as String? {
+            return try [
                 "format: \"ardoise-audit/2\"",
                 "id: \(id)",
                 "at: \(IssuedContent.quote(r[0]))",
@@ -132,7 +132,7 @@ enum LedgerGuards {
                 "parameters: \(IssuedContent.quote(parameters))",
             ].joined(separator: "\n") + "\n"
         }
-        return [
+        return try [
             "format: \"ardoise-audit/1\"",
             "id: \(id)",
             "at: \(IssuedContent.quote(r[0]))",
@@ -144,12 +144,12 @@ enum LedgerGuards {
     }
 
     /// The text a journal entry's link hashes: the entry and its lines.
-    static func entryContent(_ db: Database, id: Int64) throws -> String? {
-        guard let e = try Row.fetchOne(db.cachedStatement(sql: """
+    static func entryContent(_ db: any SQLSession, id: Int64) throws -> String? {
+        guard let e = try db.fetchOne(sql: """
             SELECT journal, number, entry_date, piece_ref, piece_date, validation_date, invoice_id, created_at FROM journal_entry WHERE id = ?
-            """), arguments: [id]) else { return nil }
-        let invoice: Int64? = e[6], number: Int64 = e[1]
-        var out = [
+            """, arguments: [id]) else { return nil }
+        let invoice: Int64? = try e[6], number: Int64 = try e[1]
+        var out = try [
             "format: \"ardoise-entry/1\"",
             "id: \(id)",
             "journal: \(IssuedContent.quote(e[0]))",
@@ -161,13 +161,13 @@ enum LedgerGuards {
             "invoice: \(invoice.map(String.init) ?? "null")",
             "created_at: \(IssuedContent.quote(e[7]))",
         ]
-        for l in try Row.fetchAll(db.cachedStatement(sql: """
+        for l in try db.fetchAll(sql: """
             SELECT position, account, account_label, auxiliary_account, auxiliary_label, label, debit, credit, vat_rate
             FROM journal_entry_line WHERE entry_id = ? ORDER BY position
-            """), arguments: [id]) {
+            """, arguments: [id]) {
             func str(_ v: String?) -> String { v.map(IssuedContent.quote) ?? "null" }
-            let position: Int64 = l[0], debit: Int64 = l[6], credit: Int64 = l[7], rate: Int64? = l[8]
-            out.append("line \(position): [\(IssuedContent.quote(l[1])),\(IssuedContent.quote(l[2])),\(str(l[3])),\(str(l[4])),"
+            let position: Int64 = try l[0], debit: Int64 = try l[6], credit: Int64 = try l[7], rate: Int64? = try l[8]
+            try out.append("line \(position): [\(IssuedContent.quote(l[1])),\(IssuedContent.quote(l[2])),\(str(l[3])),\(str(l[4])),"
                        + "\(IssuedContent.quote(l[5])),\(debit),\(credit),\(rate.map(String.init) ?? "null")]")
         }
         return out.joined(separator: "\n") + "\n"
@@ -178,14 +178,13 @@ enum LedgerGuards {
     }
 
     /// Appends the link of row `rowID` to `chain`, in the caller's transaction.
-    static func link(_ chain: String, rowID: Int64, content: String, db: Database) throws {
-        let last = try Row.fetchOne(db.cachedStatement(sql: """
+    static func link(_ chain: String, rowID: Int64, content: String, db: any SQLSession) throws {
+        let last = try db.fetchOne(sql: """
             SELECT sequence, hash FROM record_chain WHERE chain = ? ORDER BY sequence DESC LIMIT 1
-            """), arguments: [chain])
-        let sequence: Int64 = (last?[0] as Int64? ?? 0) + 1
-        let previous: String = last?[1] ?? genesis
-        try db.cachedStatement(sql: "INSERT INTO record_chain (chain, sequence, row_id, previous_hash, hash) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [chain, sequence, rowID, previous, linkHash(content: content, previous: previous)])
+            """, arguments: [chain])
+        let sequence: Int64 = (try last?[0] as Int64? ?? 0) + 1
+        let previous: String = try last?[1] ?? genesis
+        try db.execute(sql: "INSERT INTO record_chain (chain, sequence, row_id, previous_hash, hash) VALUES (?, ?, ?, ?, ?)", arguments: [chain, sequence, rowID, previous, linkHash(content: content, previous: previous)])
     }
 
     // MARK: - Revenue billed
@@ -193,17 +192,30 @@ enum LedgerGuards {
     /// The hash of the ticket lines of `client` at `site` on `day` in register file `fileID`, and how many:
     /// the SHA-256 of `ardoise-revenue/1` and one JSON array per line, in line order. SQLite writes
     /// the text (json_array, group_concat): a month's invoice hashes its thousands of lines in one statement.
-    static func revenueHash(_ db: Database, fileID: Int64, site: String, day: Int64, client: String) throws -> (lines: Int, hash: String) {
-        let row = try Row.fetchOne(db.cachedStatement(sql: """
+    static func revenueHash(_ db: any SQLSession, fileID: Int64, site: String, day: Int64, client: String) throws -> (lines: Int, hash: String) {
+        let row = try db.fetchOne(sql: db.sql(sqlite: """
             SELECT COUNT(*), COALESCE(group_concat(j, char(10)), '') FROM (
               SELECT json_array(line, ticket, register, time, badge, category, activity, article, label, quantity, unit_price, vat_rate,
                                 amount, employer_share) AS j
               FROM ticket_line WHERE file_id = ? AND site = ? AND day = ? AND client = ? ORDER BY line)
+            """, postgres: """
+            SELECT COUNT(*), COALESCE(string_agg(\(postgresLineJSON), chr(10) ORDER BY line), '')
+            FROM ticket_line WHERE file_id = ? AND site = ? AND day = ? AND client = ?
             """), arguments: [fileID, site, day, client])
-        let count: Int = row?[0] ?? 0
-        let text: String = row?[1] ?? ""
+        let count: Int = try row?[0] ?? 0
+        let text: String = try row?[1] ?? ""
         return (count, ContentHash.sha256(("ardoise-revenue/1\n" + text + "\n").utf8))
     }
+
+    /// SQLite's `json_array(line, ticket, …, employer_share)` text written by PostgreSQL, character for character
+    /// (no spaces, `null`, strings escaped by `to_json`), so a ledger's revenue hashes are the same on both engines.
+    static let postgresLineJSON: String = {
+        func text(_ c: String) -> String { "COALESCE(to_json(\(c))::text, 'null')" }
+        let parts = ["line::text", text("ticket"), "register::text", "time::text", text("badge"), text("category"), text("activity"),
+                     text("article"), text("label"), "quantity::text", "unit_price::text", "vat_rate::text", "amount::text",
+                     "employer_share::text"]
+        return "'[' || " + parts.joined(separator: " || ',' || ") + " || ']'"
+    }()
 
     /// A recorded revenue row of `invoice_revenue`: document, site and day.
     struct RevenueKey: Hashable {
@@ -215,17 +227,19 @@ enum LedgerGuards {
     /// The rows of `invoice_revenue` whose ticket lines no longer hash as recorded (`revenueHash`), with their
     /// count now. One pass: the records in file order, and each register file's lines read once, every
     /// client's hash of it computed side by side (the same text `revenueHash` hashes).
-    static func changedRevenue(_ db: Database) throws -> [RevenueKey: Int] {
+    static func changedRevenue(_ db: any SQLSession) throws -> [RevenueKey: Int] {
         struct Wanted: Hashable {
             var site: String
             var day: Int64
             var client: String
         }
         var changed: [RevenueKey: Int] = [:]
-        let lines = try db.makeStatement(sql: """
+        let lines = db.sql(sqlite: """
             SELECT site, day, client, json_array(line, ticket, register, time, badge, category, activity, article, label, quantity,
                                                  unit_price, vat_rate, amount, employer_share)
             FROM ticket_line WHERE file_id = ? AND client IS NOT NULL ORDER BY line
+            """, postgres: """
+            SELECT site, day, client, \(postgresLineJSON) FROM ticket_line WHERE file_id = ? AND client IS NOT NULL ORDER BY line
             """)
         var file: Int64?
         var records: [(key: RevenueKey, wanted: Wanted, hash: String)] = []
@@ -234,17 +248,16 @@ enum LedgerGuards {
             let wanted = Set(records.map(\.wanted))
             var hashers: [Wanted: (hasher: SHA256, count: Int)] = [:]
             let header = Array("ardoise-revenue/1\n".utf8)
-            let rows = try Row.fetchCursor(lines, arguments: [id])
-            while let r = try rows.next() {
-                let w = Wanted(site: r[0], day: r[1], client: r[2])
-                guard wanted.contains(w) else { continue }
+            try db.forEach(sql: lines, arguments: [id]) { r in
+                let w = try Wanted(site: r[0], day: r[1], client: r[2])
+                guard wanted.contains(w) else { return }
                 var entry = hashers[w] ?? {
                     var h = SHA256()
                     h.update(data: header)
                     return (h, 0)
                 }()
                 if entry.count > 0 { entry.hasher.update(data: [UInt8(10)]) }
-                let text: String = r[3]
+                let text: String = try r[3]
                 entry.hasher.update(data: Array(text.utf8))
                 entry.count += 1
                 hashers[w] = entry
@@ -259,16 +272,15 @@ enum LedgerGuards {
                 if ContentHash.hex(entry.hasher.finalize()) != record.hash { changed[record.key] = entry.count }
             }
         }
-        let recorded = try Row.fetchCursor(db, sql: "SELECT file_id, invoice_id, site, day, client, hash FROM invoice_revenue ORDER BY file_id")
-        while let r = try recorded.next() {
-            let id: Int64 = r[0]
+        try db.forEach(sql: "SELECT file_id, invoice_id, site, day, client, hash FROM invoice_revenue ORDER BY file_id") { r in
+            let id: Int64 = try r[0]
             if id != file {
                 try check()
                 file = id
                 records.removeAll(keepingCapacity: true)
             }
-            let site: String = r[2], day: Int64 = r[3]
-            records.append((RevenueKey(invoice: r[1], site: site, day: day), Wanted(site: site, day: day, client: r[4]), r[5]))
+            let site: String = try r[2], day: Int64 = try r[3]
+            try records.append((RevenueKey(invoice: r[1], site: site, day: day), Wanted(site: site, day: day, client: r[4]), r[5]))
         }
         try check()
         return changed
@@ -278,18 +290,17 @@ enum LedgerGuards {
     /// `hashed`: hashes computed before the transaction (`Ledger.revenueHashes`), used for the site-days whose
     /// file they name (a file version's lines never change, so its hash is the one computed here); any other
     /// site-day is hashed here.
-    static func recordRevenue(invoiceID: Int64, hashed: [RevenueHash] = [], db: Database) throws {
-        let siteDays = try Row.fetchAll(db.cachedStatement(sql: "SELECT site, day, client, file_id FROM invoice_site_day WHERE invoice_id = ?"),
+    static func recordRevenue(invoiceID: Int64, hashed: [RevenueHash] = [], db: any SQLSession) throws {
+        let siteDays = try db.fetchAll(sql: "SELECT site, day, client, file_id FROM invoice_site_day WHERE invoice_id = ?",
                                         arguments: [invoiceID])
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO invoice_revenue (invoice_id, site, day, client, file_id, lines, hash) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """)
         let ready = Dictionary(hashed.map { ($0.key, ($0.lines, $0.hash)) }, uniquingKeysWith: { a, _ in a })
         for s in siteDays {
-            let site: String = s[0], day: Int64 = s[1], client: String = s[2], file: Int64 = s[3]
+            let site: String = try s[0], day: Int64 = try s[1], client: String = try s[2], file: Int64 = try s[3]
             let r = try ready[RevenueHash.Key(site: site, day: day, client: client, file: file)]
                 ?? revenueHash(db, fileID: file, site: site, day: day, client: client)
-            try insert.execute(arguments: [invoiceID, site, day, client, file, r.0, r.1])
+            try db.execute(sql: """
+                INSERT INTO invoice_revenue (invoice_id, site, day, client, file_id, lines, hash) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [invoiceID, site, day, client, file, r.0, r.1])
         }
     }
 }
@@ -297,17 +308,17 @@ enum LedgerGuards {
 extension Ledger {
     /// Whether `invoiceID` was issued by Ardoise's validation: its `validate` row is in the audit log.
     /// A document without it was issued by other means (SQL on the file) and is never stored late.
-    func issuedByValidation(_ invoiceID: Int64, db: Database) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM audit_log WHERE invoice_id = ? AND action = 'validate')"),
+    func issuedByValidation(_ invoiceID: Int64, db: any SQLSession) throws -> Bool {
+        try db.fetchValue(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM audit_log WHERE invoice_id = ? AND action = 'validate')",
                           arguments: [invoiceID]) ?? false
     }
 
     /// The breaks of the audit-log and journal chains, of the revenue issued
     /// documents billed, and documents issued outside validation.
-    func verifyRecords(_ db: Database) throws -> (breaks: [ChainReport.Break], chains: [ChainReport.Series]) {
+    func verifyRecords(_ db: any SQLSession) throws -> (breaks: [ChainReport.Break], chains: [ChainReport.Series]) {
         var breaks: [ChainReport.Break] = []
         var chains: [ChainReport.Series] = []
-        let starts = Dictionary(try Row.fetchAll(db, sql: "SELECT chain, first_row_id FROM record_chain_start").map { ($0[0] as String, $0[1] as Int64) },
+        let starts = Dictionary(try db.fetchAll(sql: "SELECT chain, first_row_id FROM record_chain_start").map { try ($0[0] as String, $0[1] as Int64) },
                                 uniquingKeysWith: { a, _ in a })
         for (chain, table, name, content) in [("audit", "audit_log", "audit log", LedgerGuards.auditContent),
                                               ("entries", "journal_entry", "journal entries", LedgerGuards.entryContent)] {
@@ -320,10 +331,9 @@ extension Ledger {
             }
             var summary = ChainReport.Series(series: name, documents: 0, notStored: 0, storedAfterIssue: 0, lastHash: LedgerGuards.genesis)
             var expected = (sequence: Int64(1), previous: LedgerGuards.genesis)
-            let links = try Row.fetchCursor(db, sql: "SELECT sequence, row_id, previous_hash, hash FROM record_chain WHERE chain = ? ORDER BY sequence",
-                                            arguments: [chain])
-            while let l = try links.next() {
-                let sequence: Int64 = l[0], rowID: Int64 = l[1], previous: String = l[2], hash: String = l[3]
+            try db.forEach(sql: "SELECT sequence, row_id, previous_hash, hash FROM record_chain WHERE chain = ? ORDER BY sequence",
+                           arguments: [chain]) { l in
+                let sequence: Int64 = try l[0], rowID: Int64 = try l[1], previous: String = try l[2], hash: String = try l[3]
                 let label = "\(chain == "audit" ? "audit log row" : "journal entry") #\(rowID)"
                 summary.documents += 1
                 if sequence != expected.sequence {
@@ -342,29 +352,29 @@ extension Ledger {
                 expected = (sequence + 1, hash)
                 summary.lastHash = hash
             }
-            for r in try Row.fetchAll(db, sql: """
+            for r in try db.fetchAll(sql: """
                 SELECT t.id FROM \(table) t WHERE t.id >= ? AND NOT EXISTS (SELECT 1 FROM record_chain c WHERE c.chain = ? AND c.row_id = t.id)
                 ORDER BY t.id
                 """, arguments: [start, chain]) {
-                let id: Int64 = r[0]
+                let id: Int64 = try r[0]
                 broken("\(chain == "audit" ? "audit log row" : "journal entry") #\(id)", "not chained", "written after the chain started (row \(start)) without its link: not written by Ardoise")
             }
             chains.append(summary)
         }
 
         // Documents issued by other means than validation: no `validate` row in the audit log.
-        for r in try Row.fetchAll(db, sql: """
+        for r in try db.fetchAll(sql: """
             SELECT v.series, v.number FROM invoice v WHERE v.status = 'issued'
               AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.invoice_id = v.id AND a.action = 'validate')
             ORDER BY v.series, length(v.number), v.number
             """) {
-            breaks.append(.init(series: r[0], number: r[1], kind: "issued outside Ardoise",
+            try breaks.append(.init(series: r[0], number: r[1], kind: "issued outside Ardoise",
                                 detail: "issued without validation (no `validate` in the audit log): never stored nor chained by Ardoise"))
         }
 
         // The revenue each document issued since the chains started billed, per site-day.
         let auditStart = starts["audit"] ?? Int64.max
-        let issued = try Row.fetchAll(db, sql: """
+        let issued = try db.fetchAll(sql: """
             SELECT v.id, v.series, v.number FROM invoice v WHERE v.status = 'issued'
               AND (EXISTS (SELECT 1 FROM invoice_revenue r WHERE r.invoice_id = v.id)
                    OR EXISTS (SELECT 1 FROM audit_log a WHERE a.invoice_id = v.id AND a.action = 'validate' AND a.id >= ?))
@@ -374,7 +384,7 @@ extension Ledger {
         // that billed it: the recorded revenue whose ticket lines hash differently now, with their count now.
         let changed = try LedgerGuards.changedRevenue(db)
         for d in issued {
-            let id: Int64 = d[0], series: String = d[1], number: String = d[2]
+            let id: Int64 = try d[0], series: String = try d[1], number: String = try d[2]
             func broken(_ detail: String) { breaks.append(.init(series: series, number: number, kind: "revenue", detail: detail)) }
             struct SiteDay: Hashable, Comparable {
                 var site: String
@@ -383,14 +393,14 @@ extension Ledger {
                 var text: String { "site \(site) on \(Day(ordinal: Int(day)))" }
             }
             var recorded: [SiteDay: (client: String, file: Int64, lines: Int64, hash: String)] = [:]
-            for r in try Row.fetchAll(db.cachedStatement(sql: "SELECT site, day, client, file_id, lines, hash FROM invoice_revenue WHERE invoice_id = ?"),
+            for r in try db.fetchAll(sql: "SELECT site, day, client, file_id, lines, hash FROM invoice_revenue WHERE invoice_id = ?",
                                       arguments: [id]) {
-                let client: String = r[2], file: Int64 = r[3], lines: Int64 = r[4], hash: String = r[5]
-                recorded[SiteDay(site: r[0], day: r[1])] = (client, file, lines, hash)
+                let client: String = try r[2], file: Int64 = try r[3], lines: Int64 = try r[4], hash: String = try r[5]
+                try recorded[SiteDay(site: r[0], day: r[1])] = (client, file, lines, hash)
             }
             var billed = Set<SiteDay>()
-            for s in try Row.fetchAll(db.cachedStatement(sql: "SELECT site, day FROM invoice_site_day WHERE invoice_id = ?"), arguments: [id]) {
-                billed.insert(SiteDay(site: s[0], day: s[1]))
+            for s in try db.fetchAll(sql: "SELECT site, day FROM invoice_site_day WHERE invoice_id = ?", arguments: [id]) {
+                try billed.insert(SiteDay(site: s[0], day: s[1]))
             }
             for (key, r) in recorded.sorted(by: { $0.key < $1.key }) {
                 if !billed.contains(key) { broken("\(key.text): billed when issued, its site-day record is gone") }
@@ -422,10 +432,10 @@ extension Ledger {
     /// The revenue hashes issuing `invoiceID` records, computed outside any write (the validation computes them
     /// on the other cores while the document before takes its number).
     public func revenueHashes(invoiceID: Int64) throws -> [RevenueHash] {
-        try pool.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT site, day, client, file_id FROM invoice_site_day WHERE invoice_id = ?"),
-                             arguments: [invoiceID]).map { s in
-                let site: String = s[0], day: Int64 = s[1], client: String = s[2], file: Int64 = s[3]
+        try engine.read { db in
+            try db.fetchAll(sql: "SELECT site, day, client, file_id FROM invoice_site_day WHERE invoice_id = ?",
+                            arguments: [invoiceID]).map { s in
+                let site: String = try s[0], day: Int64 = try s[1], client: String = try s[2], file: Int64 = try s[3]
                 let r = try LedgerGuards.revenueHash(db, fileID: file, site: site, day: day, client: client)
                 return RevenueHash(key: .init(site: site, day: day, client: client, file: file), lines: r.lines, hash: r.hash)
             }

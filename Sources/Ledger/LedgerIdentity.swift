@@ -52,9 +52,9 @@ extension Schema {
 extension Ledger {
     /// The recorded seller of this ledger; nil for a ledger made before the record existed.
     public func identity() throws -> LedgerIdentity? {
-        try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT siren, series, recorded_at, origin FROM ledger_identity WHERE id = 1").map {
-                LedgerIdentity(siren: $0[0], series: $0[1], recordedAt: $0[2],
+        try engine.read { db in
+            try db.fetchOne(sql: "SELECT siren, series, recorded_at, origin FROM ledger_identity WHERE id = 1").map {
+                try LedgerIdentity(siren: $0[0], series: $0[1], recordedAt: $0[2],
                                origin: LedgerIdentity.Origin(rawValue: $0[3] as String) ?? .adopted)
             }
         }
@@ -65,18 +65,18 @@ extension Ledger {
     @discardableResult
     public func recordIdentity(siren: String, series: String, origin: LedgerIdentity.Origin, actor: String,
                                at date: Date = Date()) throws -> LedgerIdentity {
-        try pool.write { db in
+        try engine.write { db in
             let now = Ledger.timestamp(date)
-            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM ledger_identity)") != true {
+            if try db.fetchValue(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM ledger_identity)") != true {
                 try db.execute(sql: "INSERT INTO ledger_identity (id, siren, series, recorded_at, origin) VALUES (1, ?, ?, ?, ?)",
                                arguments: [siren, series, now, origin.rawValue])
                 try appendAudit(db, at: now, actor: actor, action: origin == .created ? "init" : "adopt-seller", invoiceID: nil,
                                 AuditParameters(["siren": .text(siren), "series": .text("\(series)")]))
             }
-            guard let row = try Row.fetchOne(db, sql: "SELECT siren, series, recorded_at, origin FROM ledger_identity WHERE id = 1") else {
+            guard let row = try db.fetchOne(sql: "SELECT siren, series, recorded_at, origin FROM ledger_identity WHERE id = 1") else {
                 throw LedgerError.internalInconsistency("the ledger's seller was not recorded")
             }
-            return LedgerIdentity(siren: row[0], series: row[1], recordedAt: row[2],
+            return try LedgerIdentity(siren: row[0], series: row[1], recordedAt: row[2],
                                   origin: LedgerIdentity.Origin(rawValue: row[3] as String) ?? .adopted)
         }
     }

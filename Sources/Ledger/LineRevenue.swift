@@ -129,39 +129,39 @@ extension Ledger {
         struct Ticket { var meal: Int64 = 0, hasMeal = false, rates: [Int64: Figures] = [:] }
         struct Figures { var amount: Int64 = 0, share: Int64 = 0, cafet: Int64 = 0, cafetShare: Int64 = 0, hasCafet = false }
         struct File { var site: String, day: Int, name: String, version: Int, recorded: Bool, current: Int? }
-        let (files, tickets): ([Int64: File], [Int64: [(category: String, ticket: Ticket)]]) = try pool.read { db in
+        let (files, tickets): ([Int64: File], [Int64: [(category: String, ticket: Ticket)]]) = try engine.read { db in
             // The lines' sites and the document's own (a fee counted over every site, no site on its line, reads those).
             var files: [Int64: File] = [:]
             let siteList = "[" + sites.sorted().map(JSON.string).joined(separator: ",") + "]"
-            for r in try Row.fetchAll(db, sql: """
+            for r in try db.fetchAll(sql: """
                 SELECT COALESCE(r.file_id, sd.current_file_id), sd.site, sd.day, f.name, f.version, r.file_id IS NOT NULL,
                        CASE WHEN c.id <> f.id THEN c.version END
                 FROM site_day sd
                 LEFT JOIN invoice_site_day r ON r.invoice_id = ? AND r.site = sd.site AND r.day = sd.day
                 JOIN imported_file f ON f.id = COALESCE(r.file_id, sd.current_file_id)
                 JOIN imported_file c ON c.id = sd.current_file_id
-                WHERE sd.site IN (SELECT value FROM json_each(?) UNION SELECT site FROM invoice_site_day WHERE invoice_id = ?)
+                WHERE sd.site IN (\(db.stringsOfJSONArgument) UNION SELECT site FROM invoice_site_day WHERE invoice_id = ?)
                   AND sd.day BETWEEN ? AND ?
                 """, arguments: [id, siteList, id, lo, hi]) {
-                files[r[0]] = File(site: r[1], day: r[2], name: r[3], version: r[4], recorded: r[5], current: r[6])
+                files[try r[0]] = try File(site: r[1], day: r[2], name: r[3], version: r[4], recorded: r[5], current: r[6])
             }
             // The client's ticket lines of those files, summed per ticket and VAT rate (a few thousand rows a month).
             struct Key: Hashable { var file: Int64, ticket: String, category: String }
             var byTicket: [Key: Ticket] = [:]
-            let rows = try Row.fetchCursor(db, sql: """
+            let any = db.sql(sqlite: "MAX", postgres: "BOOL_OR")
+            try db.forEach(sql: """
                 SELECT file_id, ticket, category, vat_rate,
-                       SUM(CASE WHEN activity <> 'CAFET' THEN amount ELSE 0 END), MAX(activity <> 'CAFET'), SUM(amount), SUM(employer_share),
+                       SUM(CASE WHEN activity <> 'CAFET' THEN amount ELSE 0 END), \(any)(activity <> 'CAFET'), SUM(amount), SUM(employer_share),
                        SUM(CASE WHEN activity = 'CAFET' THEN amount ELSE 0 END), SUM(CASE WHEN activity = 'CAFET' THEN employer_share ELSE 0 END),
-                       MAX(activity = 'CAFET')
-                FROM ticket_line WHERE file_id IN (SELECT value FROM json_each(?)) AND client = ?
+                       \(any)(activity = 'CAFET')
+                FROM ticket_line WHERE file_id IN (\(db.integersOfJSONArgument)) AND client = ?
                 GROUP BY file_id, ticket, category, vat_rate
-                """, arguments: [Ledger.jsonArray(files.keys), invoice.client])
-            while let r = try rows.next() {
-                let key = Key(file: r[0], ticket: r[1], category: r[2])
+                """, arguments: [Ledger.jsonArray(files.keys), invoice.client]) { r in
+                let key = try Key(file: r[0], ticket: r[1], category: r[2])
                 var t = byTicket[key] ?? Ticket()
-                t.meal += r[4]
-                t.hasMeal = t.hasMeal || r[5]
-                t.rates[r[3]] = Figures(amount: r[6], share: r[7], cafet: r[8], cafetShare: r[9], hasCafet: r[10])
+                t.meal += try r[4] as Int64
+                t.hasMeal = try t.hasMeal || r[5]
+                t.rates[try r[3]] = try Figures(amount: r[6], share: r[7], cafet: r[8], cafetShare: r[9], hasCafet: r[10])
                 byTicket[key] = t
             }
             var tickets: [Int64: [(category: String, ticket: Ticket)]] = [:]

@@ -24,26 +24,28 @@ extension Ledger {
     /// the orders it can bill (clients with an events term) and the closing for its month's, not for every
     /// order of the history that no term will ever bill.
     public func ordersToBill(upTo day: Day, from: Day? = nil, clients: Set<String>? = nil) throws -> [EventOrderSnapshot] {
-        try pool.read { db in
-            let rows = try Row.fetchAll(db, sql: """
+        try engine.read { db in
+            let rows = try db.fetchAll(sql: """
                 SELECT * FROM (
                   SELECT r.*, COALESCE(r.delivered_day,
                            (SELECT p.delivered_day FROM event_order_revision p
                             WHERE p.order_id = r.order_id AND p.revision < r.revision AND p.delivered_day IS NOT NULL
                             ORDER BY p.revision DESC LIMIT 1)) AS effective_day
                   FROM event_order o JOIN event_order_revision r ON r.order_id = o.order_id AND r.revision = o.current_revision
-                  WHERE (?2 IS NULL OR r.client IN (SELECT value FROM json_each(?2)))) cur
+                  WHERE (CAST(?2 AS TEXT) IS NULL OR r.client IN (\(db.sql(sqlite: "SELECT value FROM json_each(?2)",
+                                                             postgres: "SELECT value FROM json_array_elements_text(CAST(?2 AS TEXT)::json)"))))) cur
                 WHERE cur.effective_day IS NOT NULL AND cur.effective_day <= ?1 AND cur.effective_day >= ?3
                   AND NOT \(Ledger.orderConflictSQL(order: "cur.order_id", revision: "cur.revision"))
-                  AND (cur.revision > \(Ledger.settledRevisionSQL("cur.order_id"))
+                  AND (cur.revision > \(Ledger.settledRevisionSQL("cur.order_id", db.kind))
                        OR EXISTS (SELECT 1 FROM invoice v WHERE v.order_id = cur.order_id AND v.status = 'proforma' AND v.origin = 'events'))
                 ORDER BY cur.effective_day, cur.order_id
                 """, arguments: [day.ordinal, clients.map { Ledger.jsonArray($0.sorted()) }, from?.ordinal ?? Int.min])
             return try rows.map { row in
-                var r = try EventOrderRevision(row: row)
-                r.deliveredDay = row["effective_day"]
-                return EventOrderSnapshot(revision: r, lines: try EventOrderLine.filter(EventOrderLine.Columns.revisionId == r.id)
-                    .order(EventOrderLine.Columns.lineNo).fetchAll(db))
+                var r = try row.decode(EventOrderRevision.self)
+                r.deliveredDay = try row["effective_day"]
+                return EventOrderSnapshot(revision: r, lines: try db.fetchRecords(EventOrderLine.self, sql: """
+                    SELECT * FROM event_order_line WHERE revision_id = ? ORDER BY line_no
+                    """, arguments: [r.id]))
             }
         }
     }
@@ -52,9 +54,9 @@ extension Ledger {
     /// issued document (a line records the revision it priced; lines stored
     /// before "v5 order revisions" count their document's revision), or
     /// checked and found to bill nothing new. 0 when none.
-    static func settledRevisionSQL(_ orderColumn: String) -> String {
+    static func settledRevisionSQL(_ orderColumn: String, _ kind: SQLEngineKind = .sqlite) -> String {
         """
-        MAX(COALESCE((SELECT MAX(COALESCE(l.order_revision, v.order_revision, 0)) FROM invoice_line l
+        \(kind == .sqlite ? "MAX" : "GREATEST")(COALESCE((SELECT MAX(COALESCE(l.order_revision, v.order_revision, 0)) FROM invoice_line l
                       JOIN invoice v ON v.id = l.invoice_id
                       WHERE l.order_id = \(orderColumn) AND v.status = 'issued'), 0),
             COALESCE((SELECT MAX(c.revision) FROM event_order_checked c WHERE c.order_id = \(orderColumn)), 0))
@@ -62,18 +64,19 @@ extension Ledger {
     }
 
     public func settledRevision(orderID: String) throws -> Int {
-        try pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT \(Ledger.settledRevisionSQL("?"))", arguments: [orderID, orderID]) ?? 0
+        try engine.read { db in
+            try db.fetchValue(Int.self, sql: "SELECT \(Ledger.settledRevisionSQL("?", db.kind))", arguments: [orderID, orderID]) ?? 0
         }
     }
 
     /// One revision of an order as it was received, with its lines.
     public func orderRevision(orderID: String, revision: Int) throws -> EventOrderSnapshot? {
-        try pool.read { db in
-            guard let r = try EventOrderRevision.fetchOne(db, sql: "SELECT * FROM event_order_revision WHERE order_id = ? AND revision = ?",
+        try engine.read { db in
+            guard let r = try db.fetchRecord(EventOrderRevision.self, sql: "SELECT * FROM event_order_revision WHERE order_id = ? AND revision = ?",
                                                           arguments: [orderID, revision]) else { return nil }
-            return EventOrderSnapshot(revision: r, lines: try EventOrderLine.filter(EventOrderLine.Columns.revisionId == r.id)
-                .order(EventOrderLine.Columns.lineNo).fetchAll(db))
+            return EventOrderSnapshot(revision: r, lines: try db.fetchRecords(EventOrderLine.self, sql: """
+                SELECT * FROM event_order_line WHERE revision_id = ? ORDER BY line_no
+                """, arguments: [r.id]))
         }
     }
 
@@ -82,8 +85,8 @@ extension Ledger {
     /// revision arrives (audited).
     public func markOrderChecked(orderID: String, revision: Int, _ settlement: OrderSettlement, actor: String, at date: Date = Date()) throws {
         let now = Ledger.timestamp(date)
-        try pool.write { db in
-            try db.execute(sql: "INSERT OR IGNORE INTO event_order_checked(order_id, revision, checked_at, reason) VALUES (?, ?, ?, ?)",
+        try engine.write { db in
+            try db.execute(sql: "INSERT INTO event_order_checked(order_id, revision, checked_at, reason) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                            arguments: [orderID, revision, now, settlement.code])
             if db.changesCount > 0 {
                 try appendAudit(db, at: now, actor: actor, action: "settle", invoiceID: nil,
@@ -96,8 +99,8 @@ extension Ledger {
     /// Whether a live proforma of a contract's periodic billing carries the
     /// order (a grouped order waiting with its month).
     public func orderInContractProforma(orderID: String) throws -> Bool {
-        try pool.read { db in
-            try Bool.fetchOne(db, sql: """
+        try engine.read { db in
+            try db.fetchValue(Bool.self, sql: """
                 SELECT EXISTS (SELECT 1 FROM invoice_line l JOIN invoice v ON v.id = l.invoice_id
                                WHERE l.order_id = ? AND v.status = 'proforma' AND v.origin = 'contract')
                 """, arguments: [orderID]) ?? false
@@ -106,22 +109,22 @@ extension Ledger {
 
     /// The live (proforma or issued) document of a generation key, if any.
     public func liveDocument(generationKey: String) throws -> Invoice? {
-        try pool.read { db in
-            try Invoice.fetchOne(db, sql: "SELECT * FROM invoice WHERE generation_key = ? AND status <> 'discarded'", arguments: [generationKey])
+        try engine.read { db in
+            try db.fetchRecord(Invoice.self, sql: "SELECT * FROM invoice WHERE generation_key = ? AND status <> 'discarded'", arguments: [generationKey])
         }
     }
 
     /// Every line of issued documents that billed the order, oldest first.
     public func issuedLines(orderID: String) throws -> [BilledOrderLine] {
-        try pool.read { db in
-            let invoices = try Invoice.fetchAll(db, sql: """
+        try engine.read { db in
+            let invoices = try db.fetchRecords(Invoice.self, sql: """
                 SELECT DISTINCT v.* FROM invoice v JOIN invoice_line l ON l.invoice_id = v.id
                 WHERE l.order_id = ? AND v.status = 'issued' ORDER BY v.id
                 """, arguments: [orderID])
             var out: [BilledOrderLine] = []
             for i in invoices {
-                for l in try InvoiceLine.filter(InvoiceLine.Columns.invoiceId == i.id! && Column("order_id") == orderID)
-                    .order(InvoiceLine.Columns.position).fetchAll(db) {
+                for l in try db.fetchRecords(InvoiceLine.self, sql: "SELECT * FROM invoice_line WHERE invoice_id = ? AND order_id = ? ORDER BY position",
+                                             arguments: [i.id, orderID]) {
                     out.append(BilledOrderLine(invoice: i, line: l))
                 }
             }
@@ -133,11 +136,12 @@ extension Ledger {
     /// are recorded as checked at their current version, with no document.
     public func settleWithoutDocument(client: String, siteDays: [SiteDayKey], actor: String, at date: Date = Date()) throws {
         let now = Ledger.timestamp(date)
-        try pool.write { db in
+        try engine.write { db in
             for k in siteDays {
                 try db.execute(sql: """
-                    INSERT OR IGNORE INTO late_revenue_checked(client, site, day, file_id, checked_at)
+                    INSERT INTO late_revenue_checked(client, site, day, file_id, checked_at)
                     SELECT ?, site, day, current_file_id, ? FROM site_day WHERE site = ? AND day = ?
+                    ON CONFLICT DO NOTHING
                     """, arguments: [client, now, k.site, k.day.ordinal])
             }
             try appendAudit(db, at: now, actor: actor, action: "settle", invoiceID: nil,
@@ -149,10 +153,10 @@ extension Ledger {
     /// Of these generation keys, those whose documents were all discarded (none live).
     public func discardedGenerationKeys(_ keys: Set<String>) throws -> Set<String> {
         guard !keys.isEmpty else { return [] }
-        return try pool.read { db in
+        return try engine.read { db in
             // From the keys asked about (the index of discarded keys, "v17 history bounds"), not every discarded document.
-            let found = try String.fetchAll(db, sql: """
-                SELECT k.value FROM json_each(?) k
+            let found = try db.fetchColumn(String.self, sql: """
+                SELECT k.value FROM (\(db.stringsOfJSONArgument)) k
                 WHERE EXISTS (SELECT 1 FROM invoice d WHERE d.generation_key = k.value AND d.status = 'discarded')
                   AND NOT EXISTS (SELECT 1 FROM invoice l WHERE l.generation_key = k.value AND l.status <> 'discarded')
                 """, arguments: [Ledger.jsonArray(keys.sorted())])
@@ -162,8 +166,8 @@ extension Ledger {
 
     /// The live credit notes (issued or proforma) that credit an invoice, with their lines.
     public func creditNotes(of invoiceID: Int64) throws -> [StoredInvoice] {
-        try pool.read { db in
-            try Invoice.fetchAll(db, sql: """
+        try engine.read { db in
+            try db.fetchRecords(Invoice.self, sql: """
                 SELECT * FROM invoice WHERE credited_invoice_id = ? AND type = 'credit_note' AND status <> 'discarded' ORDER BY id
                 """, arguments: [invoiceID]).map { try withLines($0, db) }
         }

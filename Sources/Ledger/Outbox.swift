@@ -97,30 +97,30 @@ public enum DeliveryOutcome: Sendable, Hashable {
 
 extension Ledger {
     /// Queues the e-mail of a document being issued, inside the issuing transaction.
-    func enqueueMail(_ request: OutboxRequest, invoiceID: Int64, number: String, now: String, db: Database) throws {
+    func enqueueMail(_ request: OutboxRequest, invoiceID: Int64, number: String, now: String, db: any SQLSession) throws {
         let blocked = request.blockedReason ?? (request.recipients.isEmpty ? "no billing e-mail address" : nil)
-        var message = OutboxMessage(id: nil, invoiceId: invoiceID, messageId: request.messageID(number: number),
+        let message = OutboxMessage(id: nil, invoiceId: invoiceID, messageId: request.messageID(number: number),
                                     recipients: request.recipients.joined(separator: ", "),
                                     status: blocked == nil ? .pending : .failed, attempts: 0,
                                     nextAttemptAt: blocked == nil ? now : nil, lastError: blocked.map { "blocked: \($0)" },
                                     sentAt: nil, createdAt: now)
-        try message.insert(db)
+        try db.insert(message)
     }
 
     /// Queued messages, oldest first, with their documents' numbers.
     public func outbox(status: OutboxStatus? = nil) throws -> [OutboxEntry] {
-        try pool.read { db in
+        try engine.read { db in
             var sql = """
                 SELECT o.*, i.number AS doc_number, i.client AS doc_client, i.payer AS doc_payer, i.type AS doc_type
                 FROM outbox o JOIN invoice i ON i.id = o.invoice_id
                 """
-            var arguments: StatementArguments = []
+            var arguments: [any SQLArgument] = []
             if let status {
                 sql += " WHERE o.status = ?"
                 arguments = [status.rawValue]
             }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY o.id", arguments: arguments).map { row in
-                OutboxEntry(message: try OutboxMessage(row: row), number: row["doc_number"] ?? "", client: row["doc_client"],
+            return try db.fetchAll(sql: sql + " ORDER BY o.id", arguments: arguments).map { row in
+                try OutboxEntry(message: try row.decode(OutboxMessage.self), number: row["doc_number"] ?? "", client: row["doc_client"],
                             payer: row["doc_payer"], type: row["doc_type"])
             }
         }
@@ -128,17 +128,17 @@ extension Ledger {
 
     /// The queued message of a document, if any.
     public func outboxMessage(invoiceID: Int64) throws -> OutboxMessage? {
-        try pool.read { db in try OutboxMessage.filter(Column("invoice_id") == invoiceID).fetchOne(db) }
+        try engine.read { db in try db.fetchRecord(OutboxMessage.self, sql: "SELECT * FROM outbox WHERE invoice_id = ?", arguments: [invoiceID]) }
     }
 
     public func outboxMessage(id: Int64) throws -> OutboxMessage? {
-        try pool.read { db in try OutboxMessage.fetchOne(db, key: id) }
+        try engine.read { db in try db.fetchRecord(OutboxMessage.self, id: id) }
     }
 
     /// Every attempt to deliver a message, in order.
     public func outboxAttempts(outboxID: Int64) throws -> [OutboxAttempt] {
-        try pool.read { db in
-            try OutboxAttempt.fetchAll(db, sql: "SELECT * FROM outbox_attempt WHERE outbox_id = ? ORDER BY rowid", arguments: [outboxID])
+        try engine.read { db in
+            try db.fetchRecords(OutboxAttempt.self, sql: "SELECT * FROM outbox_attempt WHERE outbox_id = ? ORDER BY \(db.sql(sqlite: "rowid", postgres: "at"))", arguments: [outboxID])
         }
     }
 
@@ -150,10 +150,10 @@ extension Ledger {
 
     /// How many pending messages are due at `now`, those in `tried` aside.
     public func dueMailCount(now: Date, excluding tried: Set<Int64> = []) throws -> Int {
-        try pool.read { db in
-            try Int.fetchOne(db, sql: """
+        try engine.read { db in
+            try db.fetchValue(Int.self, sql: """
                 SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-                  AND id NOT IN (SELECT value FROM json_each(?))
+                  AND id NOT IN (\(db.integersOfJSONArgument))
                 """, arguments: [Ledger.timestamp(now), Ledger.jsonArray(tried)]) ?? 0
         }
     }
@@ -161,18 +161,18 @@ extension Ledger {
     /// Records how an attempt ended: the attempt row and the message's new
     /// state, in one transaction. A message already sent is left as it is.
     public func recordDelivery(outboxID: Int64, outcome: DeliveryOutcome, at date: Date) throws {
-        try pool.write { db in
+        try engine.write { db in
             let at = Ledger.timestamp(date)
-            guard let message = try OutboxMessage.fetchOne(db, key: outboxID), message.status != .sent else { return }
+            guard let message = try db.fetchRecord(OutboxMessage.self, id: outboxID), message.status != .sent else { return }
             // The attempt has an outcome: the claim is over.
             try db.execute(sql: "UPDATE outbox SET claimed_at = NULL WHERE id = ?", arguments: [outboxID])
             switch outcome {
             case .sent(let response):
-                try OutboxAttempt(outboxId: outboxID, at: at, outcome: "sent", response: response).insert(db)
+                try db.insert(OutboxAttempt(outboxId: outboxID, at: at, outcome: "sent", response: response))
                 try db.execute(sql: "UPDATE outbox SET status = 'sent', sent_at = ?, next_attempt_at = NULL, last_error = NULL WHERE id = ?",
                                arguments: [at, outboxID])
             case .temporary(let error, let retryAt):
-                try OutboxAttempt(outboxId: outboxID, at: at, outcome: "temporary", response: error).insert(db)
+                try db.insert(OutboxAttempt(outboxId: outboxID, at: at, outcome: "temporary", response: error))
                 if let retryAt {
                     try db.execute(sql: "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?",
                                    arguments: [Ledger.timestamp(retryAt), error, outboxID])
@@ -181,11 +181,11 @@ extension Ledger {
                                    arguments: ["gave up after \(message.attempts) attempts: \(error)", outboxID])
                 }
             case .uncertain(let error):
-                try OutboxAttempt(outboxId: outboxID, at: at, outcome: "uncertain", response: error).insert(db)
+                try db.insert(OutboxAttempt(outboxId: outboxID, at: at, outcome: "uncertain", response: error))
                 try db.execute(sql: "UPDATE outbox SET status = 'failed', next_attempt_at = NULL, last_error = ? WHERE id = ?",
                                arguments: [error, outboxID])
             case .refused(let error):
-                try OutboxAttempt(outboxId: outboxID, at: at, outcome: "refused", response: error).insert(db)
+                try db.insert(OutboxAttempt(outboxId: outboxID, at: at, outcome: "refused", response: error))
                 try db.execute(sql: "UPDATE outbox SET status = 'failed', next_attempt_at = NULL, last_error = ? WHERE id = ?",
                                arguments: [error, outboxID])
             }
@@ -209,7 +209,7 @@ extension Ledger {
                 throw InvoiceError.messageSent(id: sent.message.id ?? 0, number: sent.number, at: sent.message.sentAt)
             }
         }
-        return try pool.write { db in
+        return try engine.write { db in
             let at = Ledger.timestamp(now)
             var out: [Int64] = []
             for e in entries {

@@ -36,32 +36,32 @@ extension Schema {
 
 extension Ledger {
     /// Writes the tickets behind the lines of document `id`, by line position (1-based).
-    static func writeLineTickets(_ db: Database, id: Int64, _ tickets: [Int: [TicketGroup]]) throws {
+    static func writeLineTickets(_ db: any SQLSession, id: Int64, _ tickets: [Int: [TicketGroup]]) throws {
         guard !tickets.isEmpty else { return }
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO invoice_line_tickets(invoice_id, position, site, category, unit, includes_vat, tickets) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """)
         for (position, groups) in tickets.sorted(by: { $0.key < $1.key }) {
             for g in groups {
-                try insert.execute(arguments: [id, position, g.site, g.category, g.unit.cents, g.includesVAT, g.tickets])
+                try db.execute(sql: """
+                    INSERT INTO invoice_line_tickets(invoice_id, position, site, category, unit, includes_vat, tickets) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [id, position, g.site, g.category, g.unit.cents, g.includesVAT, g.tickets])
             }
         }
     }
 
     /// The tickets behind the lines of document `id`, by line position: empty for a line without.
-    static func lineTickets(_ db: Database, id: Int64) throws -> [Int: [TicketGroup]] {
+    static func lineTickets(_ db: any SQLSession, id: Int64) throws -> [Int: [TicketGroup]] {
         var out: [Int: [TicketGroup]] = [:]
-        for r in try Row.fetchAll(db.cachedStatement(sql: """
+        for r in try db.fetchAll(sql: """
             SELECT position, site, category, unit, includes_vat, tickets FROM invoice_line_tickets WHERE invoice_id = ?
             ORDER BY position, site, category, unit DESC
-            """), arguments: [id]) {
-            out[r[0], default: []].append(TicketGroup(site: r[1], category: r[2], tickets: r[5], unit: Money(cents: r[3]), includesVAT: r[4]))
+            """, arguments: [id]) {
+            out[try r[0] as Int, default: []].append(TicketGroup(site: try r[1], category: try r[2], tickets: try r[5],
+                                                                 unit: Money(cents: try r[3]), includesVAT: try r[4]))
         }
         return out
     }
 
     /// The tickets behind the lines of document `id` (what its PDF and XML show under each payer's line).
     public func lineTickets(invoiceID id: Int64) throws -> [Int: [TicketGroup]] {
-        try pool.read { db in try Ledger.lineTickets(db, id: id) }
+        try engine.read { db in try Ledger.lineTickets(db, id: id) }
     }
 }

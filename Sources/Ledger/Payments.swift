@@ -199,7 +199,7 @@ extension Ledger {
                 let paymentID = db.lastInsertedRowID
                 for a in m.allocations {
                     try insertAllocation(db, paymentID: paymentID, a, on: credit.bookingDate, now: now, actor: actor)
-                    try settleVATOnReceipts(db, invoiceIDs: [a.invoiceID], cause: .allocation, allocationID: db.lastInsertedRowID,
+                    try settleVATOnReceipts(GRDBSession(db: db), invoiceIDs: [a.invoiceID], cause: .allocation, allocationID: db.lastInsertedRowID,
                                             on: credit.bookingDate, today: today, journal: posting.vatJournal, now: now)
                     if let i = positions[a.number.uppercased()] { open[i].paid = Money(cents: open[i].paid.cents + a.amount.cents) }
                 }
@@ -210,7 +210,7 @@ extension Ledger {
                                            status: "new", rule: m.rule, customer: m.customer, allocations: m.allocations))
             }
             let new = out.filter { $0.status == "new" }
-            try appendAudit(db, at: now, actor: actor, action: "payments import", invoiceID: nil,
+            try appendAudit(GRDBSession(db: db), at: now, actor: actor, action: "payments import", invoiceID: nil,
                             AuditParameters(["file": .text(file), "new": .of(new.count), "already": .of(out.count - new.count)]))
             return out
         }
@@ -244,16 +244,20 @@ extension Ledger {
                                  pieceReference: String(credit.reference.prefix(35)), pieceDate: credit.bookingDate, validationDate: date,
                                  lines: [EntryLine(account: posting.bankAccount, accountLabel: "Banque", label: label, debit: credit.amount),
                                          customerLine])
-        try insert(entry, invoiceID: nil, now: now, db: db)
+        try insert(entry, invoiceID: nil, now: now, db: GRDBSession(db: db))
         return try Int64.fetchOne(db, sql: "SELECT id FROM journal_entry WHERE journal = ? AND number = ?",
                                   arguments: [posting.journal, number]) ?? 0
     }
 
     func nextNumber(_ db: Database, journal: String, label: String) throws -> Int {
+        try nextNumber(GRDBSession(db: db), journal: journal, label: label)
+    }
+
+    func nextNumber(_ db: any SQLSession, journal: String, label: String) throws -> Int {
         try db.execute(sql: "INSERT INTO journal (code, label) SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM journal WHERE code = ?)",
                        arguments: [journal, label, journal])
         try db.execute(sql: "UPDATE journal SET last_number = last_number + 1 WHERE code = ?", arguments: [journal])
-        return try Int.fetchOne(db, sql: "SELECT last_number FROM journal WHERE code = ?", arguments: [journal]) ?? 0
+        return try db.fetchValue(Int.self, sql: "SELECT last_number FROM journal WHERE code = ?", arguments: [journal]) ?? 0
     }
 
     /// Every payment (or one), with its live allocations.
@@ -302,7 +306,7 @@ extension Ledger {
                 let a = PaymentAllocation(invoiceID: iid, number: inv.number, amount: Money(cents: take),
                                           stillDue: Money(cents: inv.balance.cents - take))
                 try insertAllocation(db, paymentID: id, a, on: today, now: now, actor: actor)
-                try settleVATOnReceipts(db, invoiceIDs: [iid], cause: .allocation, allocationID: db.lastInsertedRowID, on: today,
+                try settleVATOnReceipts(GRDBSession(db: db), invoiceIDs: [iid], cause: .allocation, allocationID: db.lastInsertedRowID, on: today,
                                         today: today, journal: posting.vatJournal, now: now)
                 remaining -= take
                 out.append(a)
@@ -319,12 +323,12 @@ extension Ledger {
                                             EntryLine(account: posting.customerAccount, accountLabel: "Clients", auxiliaryAccount: c.account,
                                                       auxiliaryLabel: c.name, label: label, credit: payment.amount),
                                          ])
-                try insert(entry, invoiceID: nil, now: now, db: db)
+                try insert(entry, invoiceID: nil, now: now, db: GRDBSession(db: db))
                 let transfer = try Int64.fetchOne(db, sql: "SELECT id FROM journal_entry WHERE journal = ? AND number = ?",
                                                   arguments: [posting.journal, number])
                 try db.execute(sql: "UPDATE payment SET transfer_entry_id = ? WHERE id = ?", arguments: [transfer, id])
             }
-            try appendAudit(db, at: now, actor: actor, action: "payment match", invoiceID: out.first?.invoiceID,
+            try appendAudit(GRDBSession(db: db), at: now, actor: actor, action: "payment match", invoiceID: out.first?.invoiceID,
                             AuditParameters(["payment": .integer(id), "reference": .text(payment.reference), "amount": .of(payment.amount),
                                              "documents": .list(out.map(\.number)), "amounts": .list(out.map { "\($0.amount.cents)" })]))
             return out
@@ -351,7 +355,7 @@ extension Ledger {
                            arguments: [now, actor] + whichArgs)
             let n = db.changesCount
             try returnVATOnReceipts(db, invoiceIDs: touched, posting: posting, today: today, now: now)
-            try appendAudit(db, at: now, actor: actor, action: "payment unmatch", invoiceID: invoiceIDs?.first,
+            try appendAudit(GRDBSession(db: db), at: now, actor: actor, action: "payment unmatch", invoiceID: invoiceIDs?.first,
                             AuditParameters(["payment": .integer(id), "removed": .of(n)]))
             return n
         }
@@ -361,7 +365,7 @@ extension Ledger {
     func returnVATOnReceipts(_ db: Database, invoiceIDs: [Int64], posting: BankPosting?, today: Day?, now: String) throws {
         guard !invoiceIDs.isEmpty else { return }
         let day = today ?? Day(iso: String(now.prefix(10))) ?? Day(ordinal: 0)
-        try settleVATOnReceipts(db, invoiceIDs: invoiceIDs, cause: .removal, on: day, today: day,
+        try settleVATOnReceipts(GRDBSession(db: db), invoiceIDs: invoiceIDs, cause: .removal, on: day, today: day,
                                 journal: posting?.vatJournal ?? ("OD", "Opérations diverses"), now: now)
     }
 

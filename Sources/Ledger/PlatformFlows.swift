@@ -438,7 +438,7 @@ extension Ledger {
                     """, arguments: [id, number, at, at])
                 let row = db.lastInsertedRowID
                 try PlatformEvent(flowRow: row, at: at, kind: "manual", outcome: "queued", detail: "queued by \(actor)").insert(db)
-                try appendAudit(db, at: at, actor: actor, action: "platform queue", invoiceID: id, AuditParameters(["number": .text(number)]))
+                try appendAudit(GRDBSession(db: db), at: at, actor: actor, action: "platform queue", invoiceID: id, AuditParameters(["number": .text(number)]))
             }
             return rows.map { $0["number"] }
         }
@@ -465,7 +465,7 @@ extension Ledger {
                     """, arguments: [at, id])
                 guard db.changesCount == 1 else { continue }
                 try PlatformEvent(flowRow: id, at: at, kind: "manual", outcome: "retry", detail: "made due by \(actor)").insert(db)
-                try appendAudit(db, at: at, actor: actor, action: "platform retry", invoiceID: e.flow.invoiceId,
+                try appendAudit(GRDBSession(db: db), at: at, actor: actor, action: "platform retry", invoiceID: e.flow.invoiceId,
                                 AuditParameters(["flow": .integer(id), "tracking": .text(e.flow.trackingId), "number": .text(e.number),
                                                  "error": e.flow.lastError.map { .text($0) }]))
                 out.append(id)

@@ -72,7 +72,11 @@ final class PostgresEngine: SQLEngine, Sendable {
         _ = try? connection.close().wait()
     }
 
-    static func message(of error: any Error) -> String {
+    /// `ARDOISE_DEBUG_SQL=1`: a statement PostgreSQL refuses is printed on standard error with its SQL.
+    static let debugSQL = ProcessInfo.processInfo.environment["ARDOISE_DEBUG_SQL"] == "1"
+
+    static func message(of error: any Error, sql: String = "") -> String {
+        if debugSQL, !sql.isEmpty { FileHandle.standardError.write(Data("postgres refused: \(error)\n\(sql)\n".utf8)) }
         if let e = error as? PSQLError {
             if let m = e.serverInfo?[.message] { return m }
             return "\(e.code)"
@@ -115,12 +119,20 @@ final class PostgresEngine: SQLEngine, Sendable {
                 }
                 guard !names.contains(m.name) else { return true }
                 for sql in m.statements { try s.execute(sql, []) }
-                try s.execute("INSERT INTO grdb_migrations (identifier) VALUES (?)", [.text(m.name)])
+                try s.execute("INSERT INTO grdb_migrations (identifier) VALUES (?)", [.text(m.name)] as [SQLValue])
                 return false
             }
             if !done { applied.append(m.name) }
         }
         return applied
+    }
+
+    /// Whether this database holds a ledger (its migrations table has rows).
+    func hasLedger() throws -> Bool {
+        try transaction { s in
+            guard try s.fetchValue(Bool.self, sql: "SELECT to_regclass('grdb_migrations') IS NOT NULL") == true else { return false }
+            return try s.fetchValue(Int64.self, sql: "SELECT COUNT(*) FROM grdb_migrations") ?? 0 > 0
+        }
     }
 
     func appliedMigrations() throws -> [String] {
@@ -132,23 +144,56 @@ final class PostgresEngine: SQLEngine, Sendable {
     }
 }
 
-struct PostgresSession: SQLSession {
+final class PostgresSession: SQLSession {
     let connection: PostgresConnection
+    var kind: SQLEngineKind { .postgres }
+    private(set) var changesCount = 0
 
-    func execute(_ sql: String, _ arguments: [SQLValue]) throws {
-        _ = try run(sql, arguments)
-    }
+    init(connection: PostgresConnection) { self.connection = connection }
 
-    func fetch(_ sql: String, _ arguments: [SQLValue]) throws -> [[SQLValue]] {
-        try run(sql, arguments).rows.map { row in try row.map(SQLValue.init) }
-    }
-
-    private func run(_ sql: String, _ arguments: [SQLValue]) throws -> PostgresQueryResult {
+    func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
         let text = arguments.isEmpty ? sql : SQLPlaceholders.numbered(sql)
         do {
-            return try connection.query(text, arguments.map(\.postgresData)).wait()
+            changesCount = try connection.query(text, arguments.map(\.postgresData)).wait().metadata.rows ?? 0
+            return changesCount
         } catch {
-            throw SQLEngineError(message: PostgresEngine.message(of: error), sql: sql)
+            throw SQLEngineError(message: PostgresEngine.message(of: error, sql: sql), sql: sql)
+        }
+    }
+
+    /// Rows come from the driver's event loop as the server sends them and are decoded there; `body` then
+    /// reads them on the caller's thread once the query is done (a body may run queries of its own: it
+    /// never runs on the event loop, where waiting for them would deadlock).
+    func forEachRow(_ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws -> Bool) throws {
+        let text = arguments.isEmpty ? sql : SQLPlaceholders.numbered(sql)
+        let state = RowState()
+        do {
+            try connection.query(text, arguments.map(\.postgresData), onRow: { row in try state.take(row) }).wait()
+        } catch {
+            if let thrown = state.thrown { throw thrown }
+            throw SQLEngineError(message: PostgresEngine.message(of: error, sql: sql), sql: sql)
+        }
+        guard let columns = state.columns else { return }
+        for values in state.rows {
+            guard try body(SQLRow(columns: columns, values: values)) else { return }
+        }
+    }
+
+    /// The rows decoded on the event loop while the caller's thread waits: never used from two threads at once.
+    private final class RowState: @unchecked Sendable {
+        var columns: SQLColumns?
+        var rows: [[SQLValue]] = []
+        var thrown: (any Error)?
+
+        func take(_ row: PostgresRow) throws {
+            let cells = Array(row)
+            if columns == nil { columns = SQLColumns(cells.map(\.columnName)) }
+            do {
+                rows.append(try cells.map(SQLValue.init))
+            } catch {
+                thrown = error
+                throw error
+            }
         }
     }
 }
@@ -179,5 +224,23 @@ extension SQLValue {
             self = .integer(v)
         default: self = .text(try cell.decode(String.self))
         }
+    }
+}
+
+/// The daily run's lock on a PostgreSQL ledger: a session advisory lock of the database, held by a
+/// connection of its own while the run lasts, so two schedulers on two machines never run at once (the
+/// second finds it taken and stops, nothing done). Released when the lock object goes, or when the
+/// process dies and the server closes its connection: no lock file to clean up.
+public final class DatabaseRunLock: Sendable {
+    private let engine: PostgresEngine
+
+    /// Takes the lock of the ledger at `address`, or returns nil when another process holds it.
+    public init?(address: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        let engine = try PostgresEngine(try Ledger.postgresLocation(address, environment: environment))
+        let taken = try engine.transaction { s in
+            try s.fetchValue(Bool.self, sql: "SELECT pg_try_advisory_lock(hashtext('ardoise daily run'))")
+        }
+        guard taken == true else { return nil }
+        self.engine = engine
     }
 }

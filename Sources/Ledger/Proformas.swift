@@ -10,13 +10,13 @@ extension Ledger {
     /// is kept and nil is returned (generation is idempotent).
     @discardableResult
     public func createProforma(_ new: NewInvoice, actor: String, at date: Date = Date()) throws -> Int64? {
-        try pool.write { db in try createProforma(new, actor: actor, at: date, db: db) }
+        try engine.write { db in try createProforma(new, actor: actor, at: date, db: db) }
     }
 
     /// Stores drafts as proformas in one transaction, each as `createProforma` does; a draft refused because
     /// it would bill a unit twice leaves nothing of it written, and the others are stored.
     public func storeProformas(_ drafts: [NewInvoice], actor: String, at date: Date) throws -> [ProformaStoreOutcome] {
-        try pool.write { db in
+        try engine.write { db in
             var outcomes: [ProformaStoreOutcome] = []
             outcomes.reserveCapacity(drafts.count)
             for d in drafts {
@@ -30,7 +30,8 @@ extension Ledger {
                 if let id = made {
                     outcomes.append(.created(id))
                 } else if let key = d.generationKey,
-                          let existing = try Invoice.filter(Invoice.Columns.generationKey == key && Invoice.Columns.status != InvoiceStatus.discarded.rawValue).fetchOne(db) {
+                          let existing = try db.fetchRecord(Invoice.self, sql: "SELECT * FROM invoice WHERE generation_key = ? AND status <> 'discarded'",
+                                                            arguments: [key]) {
                     outcomes.append(.existing(id: existing.id, issued: existing.status == .issued))
                 } else {
                     outcomes.append(.nothing)
@@ -40,15 +41,15 @@ extension Ledger {
         }
     }
 
-    func createProforma(_ new: NewInvoice, actor: String, at date: Date, db: Database) throws -> Int64? {
+    func createProforma(_ new: NewInvoice, actor: String, at date: Date, db: any SQLSession) throws -> Int64? {
         let now = Ledger.timestamp(date)
         if let key = new.generationKey,
-           let existing = try Invoice.fetchOne(db.cachedStatement(sql: "SELECT * FROM invoice WHERE generation_key = ? AND status <> 'discarded'"),
-                                               arguments: [key]) {
+           let existing = try db.fetchRecord(Invoice.self, sql: "SELECT * FROM invoice WHERE generation_key = ? AND status <> 'discarded'",
+                                             arguments: [key]) {
             if existing.status == .issued { return nil }
             if try sameContent(existing, new, db: db) { return nil }
             // A proforma finance staff edited is theirs: regeneration never throws the edit away.
-            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM audit_log WHERE invoice_id = ? AND action = 'edit')",
+            if try db.fetchValue(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM audit_log WHERE invoice_id = ? AND action = 'edit')",
                                  arguments: [existing.id]) ?? false { return nil }
             try refuseBilledTwice(new, except: existing.id, db: db)
             try db.execute(sql: "UPDATE invoice SET status = 'discarded' WHERE id = ?", arguments: [existing.id])
@@ -57,8 +58,7 @@ extension Ledger {
             try refuseBilledTwice(new, except: nil, db: db)
         }
         // Not INSERT OR IGNORE: "v15 ledger guards" refuses any insert of an existing series.
-        try db.cachedStatement(sql: "INSERT INTO number_series(code, last_number) SELECT ?, 0 WHERE NOT EXISTS (SELECT 1 FROM number_series WHERE code = ?)")
-            .execute(arguments: [new.series, new.series])
+        try db.execute(sql: "INSERT INTO number_series(code, last_number) SELECT ?, 0 WHERE NOT EXISTS (SELECT 1 FROM number_series WHERE code = ?)", arguments: [new.series, new.series])
         let totals: InvoiceTotals
         do { totals = try InvoiceTotals(lines: new.lines.map { ($0.net, $0.vat) }) } catch {
             throw InvoiceError.doesNotAddUp(kind: new.type, client: new.client, period: "\(new.period)", overflow: error)
@@ -71,7 +71,7 @@ extension Ledger {
                               creditedInvoiceId: new.creditedInvoiceId, origin: new.origin, generationKey: new.generationKey,
                               automatic: new.automatic, totalHt: totals.totalHT.cents, totalVat: totals.totalVAT.cents,
                               totalTtc: totals.totalTTC.cents, createdAt: now, issuedAt: nil)
-        try invoice.insert(db)
+        invoice.id = try db.insert(invoice)
         guard let id = invoice.id else { throw LedgerError.internalInconsistency("the invoice was not stored") }
         try writeLines(db, id: id, lines: new.lines, totals: totals)
         try Ledger.writeLineTickets(db, id: id, new.lineTickets)
@@ -79,11 +79,16 @@ extension Ledger {
         if !new.siteDays.isEmpty {
             // One statement per document: the site-days as a JSON array of [site, day].
             let pairs = "[" + Set(new.siteDays).map { "[\(JSON.string($0.site)),\($0.day.ordinal)]" }.joined(separator: ",") + "]"
-            try db.cachedStatement(sql: """
+            try db.execute(sql: db.sql(sqlite: """
                 INSERT OR IGNORE INTO invoice_site_day(invoice_id, client, site, day, file_id)
                 SELECT ?, ?, s.site, s.day, s.current_file_id
                 FROM json_each(?) j JOIN site_day s ON s.site = json_extract(j.value, '$[0]') AND s.day = json_extract(j.value, '$[1]')
-                """).execute(arguments: [id, new.client, pairs])
+                """, postgres: """
+                INSERT INTO invoice_site_day(invoice_id, client, site, day, file_id)
+                SELECT ?, ?, s.site, s.day, s.current_file_id
+                FROM json_array_elements(?::json) j JOIN site_day s ON s.site = j.value->>0 AND s.day = (j.value->>1)::bigint
+                ON CONFLICT DO NOTHING
+                """), arguments: [id, new.client, pairs])
         }
         try appendAudit(db, at: now, actor: actor, action: "generate", invoiceID: id, AuditParameters([
             "origin": .text(new.origin.rawValue), "type": .text(new.type.rawValue), "client": .text(new.client), "payer": .of(new.payer),
@@ -92,38 +97,39 @@ extension Ledger {
         return id
     }
 
-    func sameContent(_ existing: Invoice, _ new: NewInvoice, db: Database) throws -> Bool {
+    func sameContent(_ existing: Invoice, _ new: NewInvoice, db: any SQLSession) throws -> Bool {
         guard let id = existing.id else { return false }
-        let lines = try InvoiceLine.filter(InvoiceLine.Columns.invoiceId == id).order(InvoiceLine.Columns.position).fetchAll(db)
+        let lines = try db.fetchRecords(InvoiceLine.self, sql: "SELECT * FROM invoice_line WHERE invoice_id = ? ORDER BY position", arguments: [id])
         // The dates of a proforma are provisional (validation sets them): a day later, the same lines, terms and
         // register files are the same proforma. A file delivered again (even with the same amounts) makes a new
         // one, else the old proforma, recorded at the replaced file, could never be issued.
         guard lines.map({ NewInvoiceLine($0) }) == new.lines, existing.paymentTerms == new.paymentTerms,
               try Ledger.lineTickets(db, id: id) == new.lineTickets else { return false }
-        let stale = try Bool.fetchOne(db.cachedStatement(sql: """
+        let stale = try db.fetchValue(Bool.self, sql: """
             SELECT EXISTS (SELECT 1 FROM invoice_site_day i JOIN site_day s ON s.site = i.site AND s.day = i.day
                            WHERE i.invoice_id = ? AND s.current_file_id <> i.file_id)
-            """), arguments: [id]) ?? false
+            """, arguments: [id]) ?? false
         return !stale
     }
 
-    func writeLines(_ db: Database, id: Int64, lines: [NewInvoiceLine], totals: InvoiceTotals) throws {
-        // Cached statements with plain arguments: thousands of lines per billing run.
-        let line = try db.cachedStatement(sql: """
-            INSERT INTO invoice_line(invoice_id, position, label, quantity, unit_price, net, vat_rate, revenue_type, site,
-                                     service_start, service_end, term_line, explanation, order_id, order_revision, gross_unit_price,
-                                     basis_kind, basis_category, basis_rate, basis_guests)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+    func writeLines(_ db: any SQLSession, id: Int64, lines: [NewInvoiceLine], totals: InvoiceTotals) throws {
+        // Statements prepared once per connection (the seam caches them): thousands of lines per billing run.
         for (i, l) in lines.enumerated() {
             let b = l.basis
-            try line.execute(arguments: [id, i + 1, l.label, l.quantity, l.unitPrice.tenThousandths, l.net.cents, l.vat.tenThousandths,
-                                         l.revenueType, l.site, l.service?.start.description, l.service?.end.description, l.termLine,
-                                         l.explanation, l.orderId, l.orderRevision, l.grossUnitPrice?.tenThousandths,
-                                         b?.kind.rawValue, b?.category, b?.rate?.tenThousandths, b.map { $0.guests }])
+            try db.execute(sql: """
+                INSERT INTO invoice_line(invoice_id, position, label, quantity, unit_price, net, vat_rate, revenue_type, site,
+                                         service_start, service_end, term_line, explanation, order_id, order_revision, gross_unit_price,
+                                         basis_kind, basis_category, basis_rate, basis_guests)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [id, i + 1, l.label, l.quantity, l.unitPrice.tenThousandths, l.net.cents, l.vat.tenThousandths,
+                                 l.revenueType, l.site, l.service?.start.description, l.service?.end.description, l.termLine,
+                                 l.explanation, l.orderId, l.orderRevision, l.grossUnitPrice?.tenThousandths,
+                                 b?.kind.rawValue, b?.category, b?.rate?.tenThousandths, b.map { $0.guests }])
         }
-        let vat = try db.cachedStatement(sql: "INSERT INTO invoice_vat(invoice_id, rate, base, vat) VALUES (?, ?, ?, ?)")
-        for v in totals.breakdown { try vat.execute(arguments: [id, v.rate.tenThousandths, v.base.cents, v.vat.cents]) }
+        for v in totals.breakdown {
+            try db.execute(sql: "INSERT INTO invoice_vat(invoice_id, rate, base, vat) VALUES (?, ?, ?, ?)",
+                           arguments: [id, v.rate.tenThousandths, v.base.cents, v.vat.cents])
+        }
         try storeDocumentPeriod(db, id: id)
     }
 
@@ -138,8 +144,8 @@ extension Ledger {
     }
 
     func discard(id: Int64, _ parameters: AuditParameters, actor: String, at date: Date) throws {
-        try pool.write { db in
-            guard let invoice = try Invoice.fetchOne(db, key: id) else { throw InvoiceError.noInvoice("\(id)") }
+        try engine.write { db in
+            guard let invoice = try db.fetchRecord(Invoice.self, id: id) else { throw InvoiceError.noInvoice("\(id)") }
             guard invoice.status == .proforma else { throw InvoiceError.notProforma(id: id, status: invoice.status, number: invoice.number, action: .discard) }
             try db.execute(sql: "UPDATE invoice SET status = 'discarded' WHERE id = ?", arguments: [id])
             try appendAudit(db, at: Ledger.timestamp(date), actor: actor, action: "discard", invoiceID: id, parameters)
@@ -154,17 +160,17 @@ extension Ledger {
     public func discardVanishedProformas(_ generated: [(client: String, period: Period)], keeping keys: Set<String>, actor: String,
                                          at date: Date = Date()) throws -> [(client: String, period: Period, id: Int64)] {
         let now = Ledger.timestamp(date)
-        return try pool.write { db in
-            let live = try db.cachedStatement(sql: """
+        return try engine.write { db in
+            let live = """
                 SELECT id, generation_key FROM invoice v
                 WHERE client = ? AND period_start = ? AND period_end = ? AND status = 'proforma' AND origin = 'contract'
                   AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.invoice_id = v.id AND a.action = 'edit')
-                """)
+                """
             var out: [(client: String, period: Period, id: Int64)] = []
             for (client, period) in generated {
-                for r in try Row.fetchAll(live, arguments: [client, period.start.description, period.end.description])
-                where !keys.contains(r[1] as String? ?? "") {
-                    let id: Int64 = r[0]
+                for r in try db.fetchAll(sql: live, arguments: [client, period.start.description, period.end.description])
+                where try !keys.contains(r[1] as String? ?? "") {
+                    let id: Int64 = try r[0]
                     try db.execute(sql: "UPDATE invoice SET status = 'discarded' WHERE id = ?", arguments: [id])
                     try appendAudit(db, at: now, actor: actor, action: "discard", invoiceID: id,
                                     AuditParameters(["cause": .text("vanished")]))
@@ -177,10 +183,10 @@ extension Ledger {
 
     /// Replaces the lines of a proforma (an edit), with the reason kept in the audit log.
     public func replaceLines(id: Int64, lines: [NewInvoiceLine], reason: String, actor: String, at date: Date = Date()) throws {
-        try pool.write { db in
-            guard let invoice = try Invoice.fetchOne(db, key: id) else { throw InvoiceError.noInvoice("\(id)") }
+        try engine.write { db in
+            guard let invoice = try db.fetchRecord(Invoice.self, id: id) else { throw InvoiceError.noInvoice("\(id)") }
             guard invoice.status == .proforma else { throw InvoiceError.notProforma(id: id, status: invoice.status, number: invoice.number, action: .edit) }
-            let before = try InvoiceLine.filter(InvoiceLine.Columns.invoiceId == id).order(InvoiceLine.Columns.position).fetchAll(db)
+            let before = try db.fetchRecords(InvoiceLine.self, sql: "SELECT * FROM invoice_line WHERE invoice_id = ? ORDER BY position", arguments: [id])
             // The tickets behind a line stay with it when the edit leaves the line as it was (wherever it moves);
             // an edited line no longer adds up to its tickets and loses them.
             var kept = try Ledger.lineTickets(db, id: id)

@@ -86,12 +86,12 @@ extension Ledger {
     /// The site-days of `period` on which the site had at least one valid row
     /// (the days of the daily minimum guarantee, T11).
     public func siteDaysWithTickets(period: Period) throws -> [SiteDayKey] {
-        try pool.read { db in
-            try Row.fetchAll(db, sql: """
+        try engine.read { db in
+            try db.fetchAll(sql: """
                 SELECT sd.site, sd.day FROM site_day sd JOIN imported_file f ON f.id = sd.current_file_id
                 WHERE sd.day BETWEEN ? AND ? AND f.row_count > 0 ORDER BY sd.day, sd.site
                 """, arguments: [period.start.ordinal, period.end.ordinal])
-                .map { SiteDayKey(site: $0[0], day: Day(ordinal: $0[1])) }
+                .map { try SiteDayKey(site: $0[0], day: Day(ordinal: $0[1])) }
         }
     }
 
@@ -125,8 +125,8 @@ extension Ledger {
     /// invoiced on its own). An order is billed with its month only once;
     /// its later changes are billed order by order.
     public func deliveredOrders(period: Period, onlyForPeriodicBilling: Bool = false) throws -> [EventOrderSnapshot] {
-        try pool.read { db in
-            let revisions = try EventOrderRevision.fetchAll(db, sql: """
+        try engine.read { db in
+            let revisions = try db.fetchRecords(EventOrderRevision.self, sql: """
                 SELECT r.* FROM event_order_revision r
                 JOIN event_order o ON o.order_id = r.order_id AND o.current_revision = r.revision
                 WHERE r.delivered_day BETWEEN ? AND ?
@@ -137,10 +137,8 @@ extension Ledger {
                 ORDER BY r.delivered_day, r.order_id
                 """, arguments: [period.start.ordinal, period.end.ordinal, onlyForPeriodicBilling])
             return try revisions.map { r in
-                let lines = try EventOrderLine
-                    .filter(EventOrderLine.Columns.revisionId == r.id)
-                    .order(EventOrderLine.Columns.lineNo)
-                    .fetchAll(db)
+                let lines = try db.fetchRecords(EventOrderLine.self, sql: "SELECT * FROM event_order_line WHERE revision_id = ? ORDER BY line_no",
+                                                arguments: [r.id])
                 return EventOrderSnapshot(revision: r, lines: lines)
             }
         }
@@ -148,14 +146,14 @@ extension Ledger {
 
     /// The current revision of one order, with its lines.
     public func currentOrder(_ orderID: String) throws -> EventOrderSnapshot? {
-        try pool.read { db in
-            guard let r = try EventOrderRevision.fetchOne(db, sql: """
+        try engine.read { db in
+            guard let r = try db.fetchRecord(EventOrderRevision.self, sql: """
                 SELECT r.* FROM event_order_revision r
                 JOIN event_order o ON o.order_id = r.order_id AND o.current_revision = r.revision
                 WHERE r.order_id = ?
                 """, arguments: [orderID]) else { return nil }
-            let lines = try EventOrderLine.filter(EventOrderLine.Columns.revisionId == r.id)
-                .order(EventOrderLine.Columns.lineNo).fetchAll(db)
+            let lines = try db.fetchRecords(EventOrderLine.self, sql: "SELECT * FROM event_order_line WHERE revision_id = ? ORDER BY line_no",
+                                            arguments: [r.id])
             return EventOrderSnapshot(revision: r, lines: lines)
         }
     }
@@ -166,7 +164,7 @@ extension Ledger {
     @discardableResult
     public func markSiteDaysBilled(_ siteDays: [SiteDayKey], at date: Date = Date()) throws -> Int {
         let now = Ledger.timestamp(date)
-        return try pool.write { db in
+        return try engine.write { db in
             var count = 0
             for key in siteDays {
                 try db.execute(sql: """
@@ -183,16 +181,15 @@ extension Ledger {
 
     /// Corrected re-deliveries of billed site-days not yet billed again.
     public func openLateRevenue() throws -> [LateRevenue] {
-        try pool.read { db in
-            try LateRevenue.filter(LateRevenue.Columns.settledAt == nil)
-                .order(LateRevenue.Columns.day, LateRevenue.Columns.site).fetchAll(db)
+        try engine.read { db in
+            try db.fetchRecords(LateRevenue.self, sql: "SELECT * FROM late_revenue WHERE settled_at IS NULL ORDER BY day, site")
         }
     }
 
     /// Site-days whose billed version differs from the current one.
     public func siteDaysBilledOnOtherVersion() throws -> [SiteDay] {
-        try pool.read { db in
-            try SiteDay.fetchAll(db, sql: """
+        try engine.read { db in
+            try db.fetchRecords(SiteDay.self, sql: """
                 SELECT * FROM site_day WHERE billed_file_id IS NOT NULL AND billed_file_id <> current_file_id
                 ORDER BY day, site
                 """)
@@ -201,8 +198,8 @@ extension Ledger {
 
     /// The site-day row of a site and day.
     public func siteDay(site: String, day: Day) throws -> SiteDay? {
-        try pool.read { db in
-            try SiteDay.fetchOne(db, key: ["site": site, "day": day.ordinal])
+        try engine.read { db in
+            try db.fetchRecord(SiteDay.self, sql: "SELECT * FROM site_day WHERE site = ? AND day = ?", arguments: [site, day.ordinal])
         }
     }
 }
@@ -213,22 +210,23 @@ extension Ledger {
         if caps.isEmpty { return [] }
         let json = "[" + caps.map { k, v in "[\(JSON.string(k.client)),\(JSON.string(k.category)),\(v.cents)]" }
             .joined(separator: ",") + "]"
-        return try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                WITH caps(client, category, cap) AS (
+        return try engine.read { db in
+            try db.fetchAll(sql: """
+                WITH caps(client, category, cap) AS (\(db.sql(sqlite: """
                   SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]')
-                  FROM json_each(?)),
+                  FROM json_each(?)
+                  """, postgres: "SELECT value->>0, value->>1, (value->>2)::bigint FROM json_array_elements(?::json)"))),
                 files(file_id, day) AS (SELECT current_file_id, day FROM site_day WHERE day BETWEEN ? AND ?),
                 tickets(client, site, day, category, total) AS (
                   SELECT t.client, t.site, f.day, t.category, SUM(t.amount) FROM ticket_line t JOIN files f ON f.file_id = t.file_id
                   WHERE t.client IN (SELECT client FROM caps) AND t.activity IN ('SELF', 'BRASS')
                   GROUP BY t.file_id, t.client, t.category, t.ticket
                   HAVING SUM(t.amount) > 0)
-                SELECT t.client, t.site, t.day, t.category, SUM(MIN(c.cap, t.total))
+                SELECT t.client, t.site, t.day, t.category, SUM(\(db.sql(sqlite: "MIN", postgres: "LEAST"))(c.cap, t.total))
                 FROM tickets t JOIN caps c ON c.client = t.client AND c.category = t.category
                 GROUP BY t.client, t.site, t.day, t.category
                 """, arguments: [json, period.start.ordinal, period.end.ordinal])
-                .map { (client: $0[0], site: $0[1], day: Day(ordinal: $0[2]), category: $0[3], total: Money(cents: $0[4])) }
+                .map { try (client: $0[0], site: $0[1], day: Day(ordinal: $0[2]), category: $0[3], total: Money(cents: $0[4])) }
         }
     }
 }
@@ -236,11 +234,12 @@ extension Ledger {
 extension Ledger {
     /// The current register file of each site-day of `period`: what `.current` reads.
     public func currentFiles(period: Period) throws -> [SiteDayKey: Int64] {
-        try pool.read { db in
+        try engine.read { db in
             var out: [SiteDayKey: Int64] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT site, day, current_file_id FROM site_day WHERE day BETWEEN ? AND ?",
-                                           arguments: [period.start.ordinal, period.end.ordinal])
-            while let r = try rows.next() { out[SiteDayKey(site: r[0], day: Day(ordinal: r[1]))] = r[2] }
+            try db.forEach(sql: "SELECT site, day, current_file_id FROM site_day WHERE day BETWEEN ? AND ?",
+                           arguments: [period.start.ordinal, period.end.ordinal]) { r in
+                out[try SiteDayKey(site: r[0], day: Day(ordinal: r[1]))] = try r[2]
+            }
             return out
         }
     }
@@ -253,18 +252,20 @@ extension Ledger {
     /// With `group`, only the documents of that invoice of the contract (its
     /// payer and site, nil matching nil): each invoice was corrected on its own.
     public func invoicedFiles(client: String, period: Period, group: (payer: String?, site: String?)? = nil) throws -> [SiteDayKey: Int64] {
-        try pool.read { db in
+        try engine.read { db in
             var out: [SiteDayKey: Int64] = [:]
             // From the client's documents (an index) to their site-days (the key), in issue
             // order: a later document's record replaces an earlier one's.
-            let rows = try Row.fetchCursor(db, sql: """
+            let same = db.sql(sqlite: "IS", postgres: "IS NOT DISTINCT FROM")
+            try db.forEach(sql: """
                 SELECT i.site, i.day, i.file_id FROM invoice v JOIN invoice_site_day i ON i.invoice_id = v.id
                 WHERE v.client = ?1 AND i.client = ?1 AND i.day BETWEEN ?2 AND ?3
                   AND v.status = 'issued' AND v.origin IN ('contract', 'correction')
-                  AND (?4 = 0 OR (v.payer IS ?5 AND v.site IS ?6))
+                  AND (?4 = 0 OR (v.payer \(same) ?5 AND v.site \(same) ?6))
                 ORDER BY v.issued_at, v.id
-                """, arguments: [client, period.start.ordinal, period.end.ordinal, group != nil, group?.payer, group?.site])
-            while let r = try rows.next() { out[SiteDayKey(site: r[0], day: Day(ordinal: r[1]))] = r[2] }
+                """, arguments: [client, period.start.ordinal, period.end.ordinal, group != nil, group?.payer, group?.site]) { r in
+                out[try SiteDayKey(site: r[0], day: Day(ordinal: r[1]))] = try r[2]
+            }
             return out
         }
     }
@@ -272,8 +273,8 @@ extension Ledger {
     /// Of the site-days of `files`, those whose named file has at least one
     /// valid row (`siteDaysWithTickets` over chosen file versions).
     public func siteDaysWithTickets(files: [SiteDayKey: Int64]) throws -> [SiteDayKey] {
-        let withRows = try pool.read { db in
-            Set(try Int64.fetchAll(db, sql: "SELECT id FROM imported_file WHERE id IN (SELECT value FROM json_each(?)) AND row_count > 0",
+        let withRows = try engine.read { db in
+            Set(try db.fetchColumn(Int64.self, sql: "SELECT id FROM imported_file WHERE id IN (\(db.integersOfJSONArgument)) AND row_count > 0",
                                    arguments: [Ledger.jsonArray(files.values)]))
         }
         return files.filter { withRows.contains($0.value) }.map(\.key).sorted()

@@ -207,7 +207,7 @@ extension Ledger {
                 try db.execute(sql: """
                     UPDATE notice SET status = 'pending', attempts = 0, next_attempt_at = ?, claimed_at = NULL, recipients = ?, last_error = NULL WHERE id = ?
                     """, arguments: [at, list.joined(separator: ", "), id])
-                try appendAudit(db, at: at, actor: actor, action: "notice retry", invoiceID: n.invoiceId,
+                try appendAudit(GRDBSession(db: db), at: at, actor: actor, action: "notice retry", invoiceID: n.invoiceId,
                                 AuditParameters(["notice": .integer(id), "key": .text(n.key), "to": .list(list)]))
                 out.append(id)
             }
@@ -224,7 +224,7 @@ extension Ledger {
             }
             try db.execute(sql: "INSERT INTO reminder_pause (target, reason, paused_at, paused_by) VALUES (?, ?, ?, ?)",
                            arguments: [target, reason, now, actor])
-            try appendAudit(db, at: now, actor: actor, action: "reminders pause", invoiceID: nil,
+            try appendAudit(GRDBSession(db: db), at: now, actor: actor, action: "reminders pause", invoiceID: nil,
                             AuditParameters(["target": .text(target), "reason": .text(reason)]))
         }
     }
@@ -235,7 +235,7 @@ extension Ledger {
             try db.execute(sql: "UPDATE reminder_pause SET resumed_at = ?, resumed_by = ? WHERE target = ? AND resumed_at IS NULL",
                            arguments: [now, actor, target])
             guard db.changesCount == 1 else { throw InvoiceError.remindersNotPaused(target) }
-            try appendAudit(db, at: now, actor: actor, action: "reminders resume", invoiceID: nil, AuditParameters(["target": .text(target)]))
+            try appendAudit(GRDBSession(db: db), at: now, actor: actor, action: "reminders resume", invoiceID: nil, AuditParameters(["target": .text(target)]))
         }
     }
 

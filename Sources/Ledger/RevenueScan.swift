@@ -32,7 +32,20 @@ extension Ledger {
     /// contiguous. Results are the same as the SQL forms (tests compare them).
     public func periodRevenue(period: Period, caps: [ClientCategory: Money] = [:],
                               version: SiteDayVersion = .current) throws -> PeriodRevenue {
-        try pool.read { db in
+        if engine.kind == .postgres {
+            return try engine.read { s in
+                var siteDays: [Int64: (site: String, day: Day)] = [:]
+                try s.forEach(sql: """
+                    SELECT \(version.column), site, day FROM site_day
+                    WHERE day BETWEEN ? AND ? AND \(version.column) IS NOT NULL
+                    """, arguments: [period.start.ordinal, period.end.ordinal]) { row in
+                    siteDays[try row[0]] = try (row[1], Day(ordinal: row[2]))
+                }
+                return try scanRevenue(s, files: "SELECT \(version.column) FROM site_day WHERE day BETWEEN ? AND ?",
+                                       arguments: [period.start.ordinal, period.end.ordinal], client: nil, siteDays: siteDays, caps: caps)
+            }
+        }
+        return try pool.read { db in
             var siteDays: [Int64: (site: String, day: Day)] = [:]
             let files = try Row.fetchCursor(db, sql: """
                 SELECT \(version.column), site, day FROM site_day
@@ -51,6 +64,12 @@ extension Ledger {
                               caps: [ClientCategory: Money] = [:]) throws -> PeriodRevenue {
         var siteDays: [Int64: (site: String, day: Day)] = [:]
         for (key, file) in files { siteDays[file] = (key.site, key.day) }
+        if engine.kind == .postgres {
+            return try engine.read { s in
+                try scanRevenue(s, files: s.integersOfJSONArgument, arguments: [Ledger.jsonArray(files.values)], client: client,
+                                siteDays: siteDays, caps: caps)
+            }
+        }
         return try pool.read { db in
             // The files travel as one JSON argument: no limit on bound variables.
             try scanRevenue(db, files: "SELECT value FROM json_each(?)", arguments: [Ledger.jsonArray(files.values)],
@@ -93,6 +112,46 @@ extension Ledger {
             guard fileKnown else { continue }
             scan.add(ticket: Scan.bytes(s, 1), client: Scan.bytes(s, 2), category: Scan.bytes(s, 3), activity: Scan.bytes(s, 4),
                      rate: sqlite3_column_int64(s, 5), amount: sqlite3_column_int64(s, 6), share: sqlite3_column_int64(s, 7))
+        }
+        scan.endFile()
+        return scan.result()
+    }
+
+    /// `scanRevenue` through the seam (PostgreSQL): the same single pass, the rows streamed as the server sends them.
+    private func scanRevenue(_ s: any SQLSession, files: String, arguments: [any SQLArgument], client: String?,
+                             siteDays: [Int64: (site: String, day: Day)], caps: [ClientCategory: Money]) throws -> PeriodRevenue {
+        var scan = Scan(caps: caps)
+        var currentFile: Int64 = -1
+        var fileKnown = false
+        try s.forEach(sql: """
+            SELECT file_id, ticket, client, category, activity, vat_rate, amount, employer_share FROM ticket_line
+            WHERE file_id IN (\(files)) AND \(client == nil ? "client IS NOT NULL" : "client = ?")
+            ORDER BY file_id, line
+            """, arguments: client.map { arguments + [$0] } ?? arguments) { row in
+            let file: Int64 = try row[0]
+            if file != currentFile {
+                scan.endFile()
+                currentFile = file
+                if let sd = siteDays[file] {
+                    scan.beginFile(file, site: sd.site, day: sd.day)
+                    fileKnown = true
+                } else {
+                    fileKnown = false
+                }
+            }
+            guard fileKnown else { return }
+            var ticket: String = try row[1], client: String = try row[2], category: String? = try row[3], activity: String = try row[4]
+            var categoryText = category ?? ""
+            let rate: Int64 = try row[5], amount: Int64 = try row[6], share: Int64 = try row[7]
+            ticket.withUTF8 { t in
+                client.withUTF8 { c in
+                    categoryText.withUTF8 { k in
+                        activity.withUTF8 { a in
+                            scan.add(ticket: t, client: c, category: k, activity: a, rate: rate, amount: amount, share: share)
+                        }
+                    }
+                }
+            }
         }
         scan.endFile()
         return scan.result()

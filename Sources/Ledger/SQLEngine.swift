@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The seam the ledger will move onto to run on SQLite or PostgreSQL (issue 23).
 ///
@@ -32,10 +33,135 @@ enum SQLEngineKind: String, Sendable { case sqlite, postgres }
 
 /// Statements inside one transaction of one connection.
 protocol SQLSession {
-    /// Runs one statement; `?` are bound to `arguments` in order.
-    func execute(_ sql: String, _ arguments: [SQLValue]) throws
+    var kind: SQLEngineKind { get }
+    /// Runs one statement; `?` are bound to `arguments` in order; the number of rows it changed.
+    @discardableResult func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int
+    /// The number of rows the last statement run by `execute` changed.
+    var changesCount: Int { get }
+    /// Calls `body` with each row of one query as the database steps through them (nothing is kept:
+    /// the big scans stream); `body` returns false to stop early.
+    func forEachRow(_ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws -> Bool) throws
+}
+
+extension SQLSession {
     /// The rows of one query, each a list of its columns' values.
-    func fetch(_ sql: String, _ arguments: [SQLValue]) throws -> [[SQLValue]]
+    func fetch(_ sql: String, _ arguments: [SQLValue]) throws -> [[SQLValue]] {
+        try fetchAll(sql: sql, arguments: arguments).map(\.values)
+    }
+
+    /// Runs one statement with `?` bound to `arguments` (integers, text, bytes, optionals); the number of rows it changed.
+    @discardableResult func execute(sql: String, arguments: [any SQLArgument] = []) throws -> Int {
+        try execute(sql, arguments.map(\.sqlValue))
+    }
+
+    /// Every row of one query.
+    func fetchAll(sql: String, arguments: [any SQLArgument] = []) throws -> [SQLRow] {
+        var rows: [SQLRow] = []
+        try forEachRow(sql, arguments.map(\.sqlValue)) { rows.append($0); return true }
+        return rows
+    }
+
+    /// The first row of one query, nil when there is none.
+    func fetchOne(sql: String, arguments: [any SQLArgument] = []) throws -> SQLRow? {
+        var first: SQLRow?
+        try forEachRow(sql, arguments.map(\.sqlValue)) { first = $0; return false }
+        return first
+    }
+
+    /// Each row of one query in turn, none kept (a cursor).
+    func forEach(sql: String, arguments: [any SQLArgument] = [], _ body: (SQLRow) throws -> Void) throws {
+        try forEachRow(sql, arguments.map(\.sqlValue)) { try body($0); return true }
+    }
+
+    /// The first column of the first row; nil when there is no row or the value is NULL.
+    func fetchValue<T: SQLDecodable>(_ type: T.Type, sql: String, arguments: [any SQLArgument] = []) throws -> T? {
+        guard let row = try fetchOne(sql: sql, arguments: arguments) else { return nil }
+        return try row.get(0) as T?
+    }
+
+    /// The first column of every row (a NULL in it throws).
+    func fetchColumn<T: SQLDecodable>(_ type: T.Type, sql: String, arguments: [any SQLArgument] = []) throws -> [T] {
+        var values: [T] = []
+        try forEachRow(sql, arguments.map(\.sqlValue)) { values.append(try $0.get(0)); return true }
+        return values
+    }
+
+    /// Inserts a flat `Encodable` record (camelCase properties for snake_case columns) into `table`;
+    /// `id`, when nil, is left to the database and the new id returned (`RETURNING id` on both engines).
+    @discardableResult func insert(_ record: some Encodable, into table: String) throws -> Int64? {
+        var fields = try SQLRecordEncoder.columns(of: record)
+        let hasID = fields.contains { $0.column == "id" }
+        fields.removeAll { $0.column == "id" && $0.value == .null }
+        let sql = "INSERT INTO \(table) (\(fields.map(\.column).joined(separator: ", "))) VALUES ("
+            + Array(repeating: "?", count: fields.count).joined(separator: ", ") + ")" + (hasID ? " RETURNING id" : "")
+        if hasID {
+            guard let row = try fetchOne(sql: sql, arguments: fields.map(\.value)) else {
+                throw SQLEngineError(message: "INSERT INTO \(table) returned no id", sql: sql)
+            }
+            return try row.get(0) as Int64
+        }
+        try execute(sql, fields.map(\.value))
+        return nil
+    }
+
+    /// The GRDB connection under a SQLite session, for the helpers not yet written for both engines:
+    /// on PostgreSQL they refuse (nothing done) instead of running.
+    func sqliteDatabase() throws -> Database {
+        guard let session = self as? GRDBSession else { throw LedgerError.notOnPostgreSQL }
+        return session.db
+    }
+
+    /// Inserts a stored record into its table (`databaseTableName`); the new id when the record has an `id` left nil.
+    @discardableResult func insert<R: Encodable & TableRecord>(_ record: R) throws -> Int64? {
+        try insert(record, into: R.databaseTableName)
+    }
+
+    /// Writes every column of a stored record again, found by its `id`.
+    func update<R: Encodable & TableRecord>(_ record: R, id: Int64) throws {
+        let fields = try SQLRecordEncoder.columns(of: record).filter { $0.column != "id" }
+        try execute("UPDATE \(R.databaseTableName) SET " + fields.map { "\($0.column) = ?" }.joined(separator: ", ") + " WHERE id = ?",
+                    fields.map(\.value) + [.integer(id)])
+    }
+
+    /// The stored records one query selects (`SELECT * FROM table …`), read by column name.
+    func fetchRecords<R: Decodable>(_ type: R.Type, sql: String, arguments: [any SQLArgument] = []) throws -> [R] {
+        var records: [R] = []
+        try forEachRow(sql, arguments.map(\.sqlValue)) { records.append(try $0.decode(R.self)); return true }
+        return records
+    }
+
+    /// The first stored record one query selects.
+    func fetchRecord<R: Decodable>(_ type: R.Type, sql: String, arguments: [any SQLArgument] = []) throws -> R? {
+        try fetchOne(sql: sql, arguments: arguments)?.decode(R.self)
+    }
+
+    /// The stored record of this id (`SELECT * FROM table WHERE id = ?`).
+    func fetchRecord<R: Decodable & TableRecord>(_ type: R.Type, id: some SQLArgument) throws -> R? {
+        try fetchRecord(R.self, sql: "SELECT * FROM \(R.databaseTableName) WHERE \(R.primaryKeyColumn) = ?", arguments: [id])
+    }
+
+    /// SQL where the engines differ: `sqlite` on SQLite, `postgres` on PostgreSQL.
+    func sql(sqlite: String, postgres: String) -> String { kind == .sqlite ? sqlite : postgres }
+
+    /// A subquery giving the integers of one JSON array argument (`Ledger.jsonArray`), so a set of any size is one argument.
+    var integersOfJSONArgument: String {
+        sql(sqlite: "SELECT value FROM json_each(?)", postgres: "SELECT value::bigint FROM json_array_elements_text(?::json)")
+    }
+
+    /// A subquery giving the strings of one JSON array argument.
+    var stringsOfJSONArgument: String {
+        sql(sqlite: "SELECT value FROM json_each(?)", postgres: "SELECT value FROM json_array_elements_text(?::json)")
+    }
+}
+
+extension TableRecord {
+    /// The column `fetchRecord(_:id:)` finds a row by: `id`, or the key of the tables keyed otherwise.
+    static var primaryKeyColumn: String {
+        switch databaseTableName {
+        case "event_order": "order_id"
+        default: "id"
+        }
+    }
 }
 
 /// A ledger database: one engine, its migrations, its transactions.
@@ -43,10 +169,22 @@ protocol SQLEngine: Sendable {
     var kind: SQLEngineKind { get }
     /// Runs `work` in one transaction: committed when it returns, rolled back when it throws.
     func transaction<T>(_ work: (any SQLSession) throws -> T) throws -> T
+    /// A read-only transaction (on SQLite, one of the pool's readers, beside the writer).
+    func read<T>(_ work: (any SQLSession) throws -> T) throws -> T
+    /// A write transaction; the database's own errors come through unchanged.
+    func write<T>(_ work: (any SQLSession) throws -> T) throws -> T
+    /// A write transaction that is on disk once it returns, power cut included (documents' legal numbers).
+    func durableWrite<T>(_ work: (any SQLSession) throws -> T) throws -> T
     /// Applies the named migrations not applied yet, in order; returns the names applied now.
     @discardableResult func migrate() throws -> [String]
     /// The names of the applied migrations, in order.
     func appliedMigrations() throws -> [String]
+}
+
+extension SQLEngine {
+    func read<T>(_ work: (any SQLSession) throws -> T) throws -> T { try transaction(work) }
+    func write<T>(_ work: (any SQLSession) throws -> T) throws -> T { try transaction(work) }
+    func durableWrite<T>(_ work: (any SQLSession) throws -> T) throws -> T { try transaction(work) }
 }
 
 /// A statement refused or failed by the database, with the database's own message
@@ -72,6 +210,29 @@ struct SQLiteEngine: SQLEngine {
         }
     }
 
+    func read<T>(_ work: (any SQLSession) throws -> T) throws -> T {
+        try writer.read { db in try work(GRDBSession(db: db)) }
+    }
+
+    func write<T>(_ work: (any SQLSession) throws -> T) throws -> T {
+        try writer.write { db in try work(GRDBSession(db: db)) }
+    }
+
+    /// `synchronous = FULL` for this transaction: the WAL is synced at commit.
+    func durableWrite<T>(_ work: (any SQLSession) throws -> T) throws -> T {
+        try writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            var result: T?
+            try db.inTransaction {
+                result = try work(GRDBSession(db: db))
+                return .commit
+            }
+            guard let result else { throw LedgerError.internalInconsistency("durable write returned nothing") }
+            return result
+        }
+    }
+
     func migrate() throws -> [String] {
         let before = try appliedMigrations()
         try Schema.migrator.migrate(writer)
@@ -83,16 +244,42 @@ struct SQLiteEngine: SQLEngine {
     }
 }
 
+/// Statements on one GRDB connection: prepared once per connection and reused (`cachedStatement`),
+/// rows read through a cursor.
 struct GRDBSession: SQLSession {
     let db: Database
+    var kind: SQLEngineKind { .sqlite }
+    var changesCount: Int { db.changesCount }
 
-    func execute(_ sql: String, _ arguments: [SQLValue]) throws {
-        try db.execute(sql: sql, arguments: StatementArguments(arguments.map(\.databaseValue)))
+    /// Several statements in one text (a migration's script) cannot be one prepared statement.
+    static func isScript(_ sql: String) -> Bool {
+        guard let last = sql.lastIndex(where: { !$0.isWhitespace && $0 != ";" }) else { return false }
+        return sql[..<last].contains(";")
     }
 
-    func fetch(_ sql: String, _ arguments: [SQLValue]) throws -> [[SQLValue]] {
-        try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments.map(\.databaseValue))).map { row in
-            row.databaseValues.map(SQLValue.init)
+    func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
+        let args = StatementArguments(arguments.map(\.databaseValue))
+        // Not cached: a script, or a statement binding bytes (a cached statement keeps its last arguments as long as
+        // the connection lives).
+        if Self.isScript(sql) || arguments.contains(where: { if case .bytes = $0 { true } else { false } }) {
+            try db.execute(sql: sql, arguments: args)
+        } else {
+            try db.cachedStatement(sql: sql).execute(arguments: args)
+        }
+        return db.changesCount
+    }
+
+    func forEachRow(_ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws -> Bool) throws {
+        let statement = try db.cachedStatement(sql: sql)
+        let columns = SQLColumns(statement.columnNames)
+        let cursor = try Row.fetchCursor(statement, arguments: StatementArguments(arguments.map(\.databaseValue)))
+        while let row = try cursor.next() {
+            guard try body(SQLRow(columns: columns, values: row.databaseValues.map(SQLValue.init))) else {
+                // Stopped before the end: reset now, so no statement stays in progress (an INSERT … RETURNING
+                // left half-stepped would keep the transaction from committing).
+                sqlite3_reset(statement.sqliteStatement)
+                return
+            }
         }
     }
 }
@@ -168,6 +355,10 @@ enum SQLPlaceholders {
                     out += String(chars[i...])
                     i = chars.count
                 }
+            case "?" where i + 1 < chars.count && chars[i + 1].isASCII && chars[i + 1].isNumber:
+                // SQLite's numbered `?2` is PostgreSQL's `$2`.
+                out.append("$")
+                i += 1
             case "?":
                 n += 1
                 out += "$\(n)"

@@ -122,7 +122,7 @@ extension Ledger {
             var user = AppUser(id: nil, login: login, displayName: displayName, passwordHash: passwordHash, active: true,
                                admin: admin, allClients: true, createdAt: Ledger.timestamp())
             try user.insert(db)
-            try appendAudit(db, at: Ledger.timestamp(), actor: actor, action: "user add", invoiceID: nil,
+            try appendAudit(GRDBSession(db: db), at: Ledger.timestamp(), actor: actor, action: "user add", invoiceID: nil,
                             AuditParameters(["login": .text(login), "name": .text(displayName), "admin": .of(admin)]))
             return user
         }
@@ -149,7 +149,7 @@ extension Ledger {
             if let level {
                 try db.execute(sql: "INSERT INTO user_right(user_id, feature, level) VALUES (?, ?, ?)", arguments: [u.id, feature, level])
             }
-            try appendAudit(db, at: Ledger.timestamp(), actor: actor, action: level == nil ? "user revoke" : "user grant", invoiceID: nil,
+            try appendAudit(GRDBSession(db: db), at: Ledger.timestamp(), actor: actor, action: level == nil ? "user revoke" : "user grant", invoiceID: nil,
                             AuditParameters(["login": .text(login), "feature": .text("\(feature)"), "level": .of(level.map { "\($0)" })]))
         }
     }
@@ -163,7 +163,7 @@ extension Ledger {
             for c in clients ?? [] {
                 try db.execute(sql: "INSERT OR IGNORE INTO user_client(user_id, client) VALUES (?, ?)", arguments: [u.id, c])
             }
-            try appendAudit(db, at: Ledger.timestamp(), actor: actor, action: "user scope", invoiceID: nil,
+            try appendAudit(GRDBSession(db: db), at: Ledger.timestamp(), actor: actor, action: "user scope", invoiceID: nil,
                             AuditParameters(["login": .text(login), "clients": clients.map { .list($0) }]))
         }
     }
@@ -181,7 +181,7 @@ extension Ledger {
                 try db.execute(sql: "DELETE FROM web_session WHERE user_id = ?", arguments: [u.id])
                 try db.execute(sql: "UPDATE api_token SET revoked = 1 WHERE user_id = ?", arguments: [u.id])
             }
-            try appendAudit(db, at: Ledger.timestamp(), actor: actor, action: active ? "user enable" : "user disable", invoiceID: nil,
+            try appendAudit(GRDBSession(db: db), at: Ledger.timestamp(), actor: actor, action: active ? "user enable" : "user disable", invoiceID: nil,
                             AuditParameters(["login": .text(login)]))
         }
     }
@@ -194,7 +194,7 @@ extension Ledger {
             let u = try requireUser(db, login)
             try db.execute(sql: "UPDATE app_user SET password_hash = ? WHERE id = ?", arguments: [hash, u.id])
             try db.execute(sql: "DELETE FROM web_session WHERE user_id = ?", arguments: [u.id])
-            try appendAudit(db, at: Ledger.timestamp(), actor: actor, action: "user password", invoiceID: nil, AuditParameters(["login": .text(login)]))
+            try appendAudit(GRDBSession(db: db), at: Ledger.timestamp(), actor: actor, action: "user password", invoiceID: nil, AuditParameters(["login": .text(login)]))
         }
     }
 
@@ -239,7 +239,7 @@ extension Ledger {
             let u = try requireUser(db, login)
             try db.execute(sql: "INSERT INTO api_token(token_hash, user_id, created_at) VALUES (?, ?, ?)",
                            arguments: [tokenHash, u.id, Ledger.timestamp()])
-            try appendAudit(db, at: Ledger.timestamp(), actor: actor, action: "user token", invoiceID: nil, AuditParameters(["login": .text(login)]))
+            try appendAudit(GRDBSession(db: db), at: Ledger.timestamp(), actor: actor, action: "user token", invoiceID: nil, AuditParameters(["login": .text(login)]))
         }
     }
 

@@ -103,7 +103,7 @@ extension Ledger {
 
     /// Records what document `id`'s sales entry put on (or, a credit note, took off) the pending VAT accounts.
     /// A credit note of an invoice that put nothing pending (issued before VAT on receipts) takes nothing off.
-    func recordPendingVAT(_ db: Database, documentID id: Int64, document: IssuedDocument, accounts: SalesAccounts) throws {
+    func recordPendingVAT(_ db: any SQLSession, documentID id: Int64, document: IssuedDocument, accounts: SalesAccounts) throws {
         for p in SalesEntry.pendingVAT(document, accounts: accounts) {
             guard let pending = accounts.pendingVAT[p.rate], let output = accounts.outputVAT[p.rate] else { continue }
             try db.execute(sql: """
@@ -113,21 +113,21 @@ extension Ledger {
     }
 
     /// Whether issued invoice `id` put VAT on a pending account (so its credit notes take theirs off it).
-    func putVATPending(_ db: Database, invoiceID id: Int64) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM vat_pending WHERE document_id = ?)", arguments: [id]) ?? false
+    func putVATPending(_ db: any SQLSession, invoiceID id: Int64) throws -> Bool {
+        try db.fetchValue(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM vat_pending WHERE document_id = ?)", arguments: [id]) ?? false
     }
 
     /// The VAT on receipts state of the invoices given (nil: every invoice with pending VAT), as of `day`
     /// (nil: everything recorded): credit notes issued, allocations made and not removed by then.
-    func vatReceiptStates(_ db: Database, invoiceIDs: [Int64]?, asOf day: Day? = nil) throws -> [VATReceiptState] {
+    func vatReceiptStates(_ db: any SQLSession, invoiceIDs: [Int64]?, asOf day: Day? = nil) throws -> [VATReceiptState] {
         let d = day?.description ?? "9999-12-31"
         var only = ""
-        var arguments: StatementArguments = [d]
+        var arguments: [any SQLArgument] = [d]
         if let invoiceIDs {
-            only = " AND i.id IN (SELECT value FROM json_each(?))"
+            only = " AND i.id IN (\(db.integersOfJSONArgument))"
             arguments += [Ledger.jsonArray(invoiceIDs)]
         }
-        let rows = try Row.fetchAll(db, sql: """
+        let rows = try db.fetchAll(sql: """
             SELECT i.id, i.number, i.total_ttc, v.rate, v.pending_account, v.output_account, v.amount
             FROM vat_pending v JOIN invoice i ON i.id = v.document_id
             WHERE i.type = 'invoice' AND i.status = 'issued' AND i.issue_date <= ?\(only)
@@ -136,49 +136,49 @@ extension Ledger {
         var states: [Int64: VATReceiptState] = [:]
         var order: [Int64] = []
         for r in rows {
-            let id: Int64 = r["id"]
+            let id: Int64 = try r["id"]
             if states[id] == nil {
                 order.append(id)
-                states[id] = VATReceiptState(invoiceID: id, number: r["number"], ttc: r["total_ttc"], rates: [])
+                states[id] = try VATReceiptState(invoiceID: id, number: r["number"], ttc: r["total_ttc"], rates: [])
             }
-            states[id]?.rates.append(.init(rate: r["rate"], pending: r["amount"], pendingAccount: r["pending_account"],
+            try states[id]?.rates.append(.init(rate: r["rate"], pending: r["amount"], pendingAccount: r["pending_account"],
                                            outputAccount: r["output_account"]))
         }
         guard !order.isEmpty else { return [] }
         let ids = Ledger.jsonArray(order)
-        for r in try Row.fetchAll(db, sql: """
+        for r in try db.fetchAll(sql: """
             SELECT c.credited_invoice_id AS invoice, SUM(c.total_ttc) AS ttc FROM invoice c
             WHERE c.type = 'credit_note' AND c.status = 'issued' AND c.issue_date <= ?
-              AND c.credited_invoice_id IN (SELECT value FROM json_each(?)) GROUP BY c.credited_invoice_id
+              AND c.credited_invoice_id IN (\(db.integersOfJSONArgument)) GROUP BY c.credited_invoice_id
             """, arguments: [d, ids]) {
-            let id: Int64 = r["invoice"]
-            states[id]?.creditedTTC = r["ttc"]
+            let id: Int64 = try r["invoice"]
+            states[id]?.creditedTTC = try r["ttc"]
         }
-        for r in try Row.fetchAll(db, sql: """
+        for r in try db.fetchAll(sql: """
             SELECT c.credited_invoice_id AS invoice, v.rate, SUM(v.amount) AS amount FROM invoice c JOIN vat_pending v ON v.document_id = c.id
             WHERE c.type = 'credit_note' AND c.status = 'issued' AND c.issue_date <= ?
-              AND c.credited_invoice_id IN (SELECT value FROM json_each(?)) GROUP BY c.credited_invoice_id, v.rate
+              AND c.credited_invoice_id IN (\(db.integersOfJSONArgument)) GROUP BY c.credited_invoice_id, v.rate
             """, arguments: [d, ids]) {
-            let id: Int64 = r["invoice"], rate: Int64 = r["rate"]
-            if let i = states[id]?.rates.firstIndex(where: { $0.rate == rate }) { states[id]?.rates[i].credited = r["amount"] }
+            let id: Int64 = try r["invoice"], rate: Int64 = try r["rate"]
+            if let i = try states[id]?.rates.firstIndex(where: { $0.rate == rate }) { states[id]?.rates[i].credited = try r["amount"] }
         }
         // Allocations live on the day: made by then, and not removed by then (a removal's UTC day, as it is stamped).
-        for r in try Row.fetchAll(db, sql: """
+        for r in try db.fetchAll(sql: """
             SELECT invoice_id, SUM(amount) AS paid FROM payment_allocation
-            WHERE invoice_id IN (SELECT value FROM json_each(?)) AND allocated_on <= ?
+            WHERE invoice_id IN (\(db.integersOfJSONArgument)) AND allocated_on <= ?
               AND (removed_at IS NULL OR substr(removed_at, 1, 10) > ?)
             GROUP BY invoice_id
             """, arguments: [ids, d, d]) {
-            let id: Int64 = r["invoice_id"]
-            states[id]?.paid = r["paid"]
+            let id: Int64 = try r["invoice_id"]
+            states[id]?.paid = try r["paid"]
         }
         if day == nil {
-            for r in try Row.fetchAll(db, sql: """
+            for r in try db.fetchAll(sql: """
                 SELECT invoice_id, rate, SUM(amount) AS moved FROM vat_receipt_move
-                WHERE invoice_id IN (SELECT value FROM json_each(?)) GROUP BY invoice_id, rate
+                WHERE invoice_id IN (\(db.integersOfJSONArgument)) GROUP BY invoice_id, rate
                 """, arguments: [ids]) {
-                let id: Int64 = r["invoice_id"], rate: Int64 = r["rate"]
-                if let i = states[id]?.rates.firstIndex(where: { $0.rate == rate }) { states[id]?.rates[i].moved = r["moved"] }
+                let id: Int64 = try r["invoice_id"], rate: Int64 = try r["rate"]
+                if let i = try states[id]?.rates.firstIndex(where: { $0.rate == rate }) { states[id]?.rates[i].moved = try r["moved"] }
             }
         }
         return order.compactMap { states[$0] }
@@ -190,7 +190,7 @@ extension Ledger {
     /// entry per invoice in the VAT journal, dated `day` (or `today` when `day`'s month is closed), its
     /// rows in `vat_receipt_move`. Idempotent: what is moved already is not moved again. Returns the entries posted.
     @discardableResult
-    func settleVATOnReceipts(_ db: Database, invoiceIDs: [Int64]?, cause: VATMoveCause, allocationID: Int64? = nil,
+    func settleVATOnReceipts(_ db: any SQLSession, invoiceIDs: [Int64]?, cause: VATMoveCause, allocationID: Int64? = nil,
                              creditNoteID: Int64? = nil, on day: Day, today: Day, journal: (code: String, label: String),
                              now: String) throws -> Int {
         var posted = 0
@@ -200,7 +200,7 @@ extension Ledger {
                 return delta == 0 ? nil : (r, delta)
             }
             guard !moves.isEmpty else { continue }
-            let closed = try Bool.fetchOne(db, sql: "SELECT 1 FROM closed_month WHERE month = ?",
+            let closed = try db.fetchValue(Bool.self, sql: "SELECT 1 FROM closed_month WHERE month = ?",
                                            arguments: [Month(day).description]) ?? false
             let date = closed ? today : day
             let label = String((cause == .removal ? "Annulation TVA sur encaissement \(state.number)" : "TVA sur encaissement \(state.number)")
@@ -222,7 +222,7 @@ extension Ledger {
             let entry = JournalEntry(journal: journal.code, journalLabel: journal.label, number: number, date: date,
                                      pieceReference: state.number, pieceDate: day, validationDate: date, lines: lines)
             try insert(entry, invoiceID: nil, now: now, db: db)
-            let entryID = try Int64.fetchOne(db, sql: "SELECT id FROM journal_entry WHERE journal = ? AND number = ?",
+            let entryID = try db.fetchValue(Int64.self, sql: "SELECT id FROM journal_entry WHERE journal = ? AND number = ?",
                                              arguments: [journal.code, number]) ?? 0
             for m in moves {
                 try db.execute(sql: """
@@ -238,17 +238,17 @@ extension Ledger {
     /// Per pending VAT account, its balance in the entries dated up to `day` against the VAT of the unpaid
     /// part of the issued service invoices as of `day`: the closing check of VAT on receipts.
     public func pendingVATBalances(asOf day: Day) throws -> [PendingVATBalance] {
-        try pool.read { db in
+        try engine.read { db in
             var expected: [String: Int64] = [:]
             for state in try vatReceiptStates(db, invoiceIDs: nil, asOf: day) {
                 for r in state.rates {
                     expected[r.pendingAccount, default: 0] += max(0, r.pending - r.credited) - state.target(r)
                 }
             }
-            let accounts = try String.fetchAll(db, sql: "SELECT DISTINCT pending_account FROM vat_pending ORDER BY 1")
+            let accounts = try db.fetchColumn(String.self, sql: "SELECT DISTINCT pending_account FROM vat_pending ORDER BY 1")
             var out: [PendingVATBalance] = []
             for account in accounts {
-                let balance = try Int64.fetchOne(db, sql: """
+                let balance = try db.fetchValue(Int64.self, sql: """
                     SELECT COALESCE(SUM(l.credit - l.debit), 0) FROM journal_entry_line l JOIN journal_entry e ON e.id = l.entry_id
                     WHERE l.account = ? AND e.entry_date <= ?
                     """, arguments: [account, day.description]) ?? 0
@@ -261,7 +261,7 @@ extension Ledger {
     /// Posts the VAT on receipts' moves that lag the payments (allocations recorded by a ledger before the
     /// moves existed, or by a path that did not post them), dated `today`; idempotent. Returns the entries posted.
     public func postMissingVATMoves(journal: (code: String, label: String), today: Day, actor: String, at date: Date = Date()) throws -> Int {
-        try durableWrite { db in
+        try engine.durableWrite { db in
             let now = Ledger.timestamp(date)
             let n = try settleVATOnReceipts(db, invoiceIDs: nil, cause: .catchUp, on: today, today: today, journal: journal, now: now)
             if n > 0 {

@@ -12,8 +12,11 @@ public struct ArdoiseConfig: Sendable, Hashable {
     public var settingsFiles: [String]
     /// Folder of the contracts (`.ard` rules); default `rules`.
     public var rulesDirectory: String
-    /// SQLite ledger file; default `ardoise.sqlite`.
+    /// SQLite ledger file; default `ardoise.sqlite`. Or a PostgreSQL address `postgres://USER@HOST:PORT/DATABASE`
+    /// (kept as written), whose password comes from `PGPASSWORD` or from `database_password_file`.
     public var databasePath: String
+    /// The file holding the PostgreSQL password (its first line), resolved; never the password itself.
+    public var databasePasswordFile: String?
     /// Folder of register files and event orders to import; default `inbox`.
     public var inboxDirectory: String
     /// Folder where invoices, credit notes and exports are written; default `out`.
@@ -21,7 +24,8 @@ public struct ArdoiseConfig: Sendable, Hashable {
     /// Time zone deciding the issue date of documents; the settings' time zone when nil.
     public var issueDateTimeZone: String?
 
-    static let keys = ["settings", "rules", "database", "inbox", "documents", "outbox", "issue_date_time_zone"]
+    static let keys = ["settings", "rules", "database", "database_password_file", "inbox", "documents", "outbox",
+                       "issue_date_time_zone"]
 
     /// Reads and checks the config file at `path`.
     public static func load(file path: String) -> (ArdoiseConfig?, [Diagnostic]) {
@@ -71,6 +75,13 @@ public struct ArdoiseConfig: Sendable, Hashable {
         }
         let rules = reader.text(top, "rules", required: false) ?? "rules"
         let database = reader.text(top, "database", required: false) ?? "ardoise.sqlite"
+        let isAddress = database.hasPrefix("postgres://") || database.hasPrefix("postgresql://")
+        let passwordFile = reader.text(top, "database_password_file", required: false).map(resolve)
+        if isAddress, let c = URLComponents(string: database), c.password != nil {
+            // No position: the diagnostic would print the line, password included.
+            reader.error(SettingsCode.conflictingKeys, "the `database:` address holds a password", at: nil,
+                         help: "remove it from ardoise.yaml: give it in PGPASSWORD or in a file named by `database_password_file:`")
+        }
         let inbox = reader.text(top, "inbox", required: false) ?? "inbox"
         var documents = reader.text(top, "documents", required: false)
         if let outbox = reader.text(top, "outbox", required: false) {
@@ -91,10 +102,11 @@ public struct ArdoiseConfig: Sendable, Hashable {
             }
         }
         guard !reader.diagnostics.hasErrors else { return (nil, reader.diagnostics) }
-        let config = ArdoiseConfig(file: source.path, directory: directory, settingsFiles: settings,
-                                   rulesDirectory: resolve(rules), databasePath: resolve(database),
+        var config = ArdoiseConfig(file: source.path, directory: directory, settingsFiles: settings,
+                                   rulesDirectory: resolve(rules), databasePath: isAddress ? database : resolve(database),
                                    inboxDirectory: resolve(inbox), documentsDirectory: resolve(documents ?? "out"),
                                    issueDateTimeZone: zone)
+        config.databasePasswordFile = passwordFile
         return (config, reader.diagnostics)
     }
 

@@ -18,15 +18,15 @@ extension Workspace {
     /// numbering from 1 again.
     public func openLedger(creating: Bool = false, actor: String = "ardoise") throws(WorkspaceError) -> Ledger {
         let path = config.databasePath
-        if !FileManager.default.fileExists(atPath: path) {
-            guard creating else { throw WorkspaceError(LedgerError.missing(path: path).description) }
+        if try !ledgerExists() {
+            guard creating else { throw WorkspaceError(LedgerError.missing(path: shownDatabase).description) }
             return try initLedger(actor: actor)
         }
         let ledger: Ledger
         do {
-            ledger = try Ledger(path: path, creation: .mustExist)
+            ledger = try Ledger(path: path, creation: .mustExist, environment: databaseEnvironment)
         } catch {
-            throw WorkspaceError("the database `\(path)` cannot be opened: \(error)")
+            throw WorkspaceError("the database `\(shownDatabase)` cannot be opened: \(error)")
         }
         try checkSeller(of: ledger, actor: actor)
         return ledger
@@ -37,13 +37,15 @@ extension Workspace {
     /// a file is already at the path: nothing is created over a ledger.
     public func initLedger(actor: String = "ardoise") throws(WorkspaceError) -> Ledger {
         let path = config.databasePath
-        if FileManager.default.fileExists(atPath: path) {
-            throw WorkspaceError("a ledger is already at `\(path)`: nothing done (`ardoise init` only creates one where there is none)")
+        if try ledgerExists() {
+            throw WorkspaceError("a ledger is already at `\(shownDatabase)`: nothing done (`ardoise init` only creates one where there is none)")
         }
         do {
-            let folder = (path as NSString).deletingLastPathComponent
-            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-            let ledger = try Ledger(path: path, creation: .createIfMissing)
+            if !Ledger.isPostgreSQL(path) {
+                let folder = (path as NSString).deletingLastPathComponent
+                if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            }
+            let ledger = try Ledger(path: path, creation: .createIfMissing, environment: databaseEnvironment)
             let identity = try ledger.recordIdentity(siren: settings.seller.siren, series: seriesText, origin: .created, actor: actor)
             guard identity.siren == settings.seller.siren else {
                 throw WorkspaceError(sellerMismatch(path: path, ledger: identity.siren))
@@ -52,7 +54,31 @@ extension Workspace {
         } catch let error as WorkspaceError {
             throw error
         } catch {
-            throw WorkspaceError("the database `\(path)` cannot be created: \(error)")
+            throw WorkspaceError("the database `\(shownDatabase)` cannot be created: \(error)")
+        }
+    }
+
+    /// The environment the ledger is opened with: the process's, with `database_password_file` as `PGPASSFILE`.
+    var databaseEnvironment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        if let file = config.databasePasswordFile { environment["PGPASSFILE"] = file }
+        return environment
+    }
+
+    /// The configured database as it may be shown: a PostgreSQL address never with a password.
+    var shownDatabase: String {
+        guard Ledger.isPostgreSQL(config.databasePath), let c = URLComponents(string: config.databasePath) else { return config.databasePath }
+        var shown = c
+        shown.password = nil
+        return shown.string ?? "postgres://…"
+    }
+
+    /// Whether the configured ledger exists (the SQLite file, or a PostgreSQL database holding the ledger's tables).
+    public func ledgerExists() throws(WorkspaceError) -> Bool {
+        do {
+            return try Ledger.exists(at: config.databasePath, environment: databaseEnvironment)
+        } catch {
+            throw WorkspaceError("the database `\(shownDatabase)` cannot be opened: \(error)")
         }
     }
 

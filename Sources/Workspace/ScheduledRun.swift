@@ -84,15 +84,29 @@ public struct ScheduledRun {
 
     public func run(on day: Day, now: Date = Date()) throws -> ScheduledRunReport {
         // A mistyped `database:` is refused before the lock is taken: the run never starts a new ledger.
-        guard FileManager.default.fileExists(atPath: workspace.config.databasePath) else {
-            throw WorkspaceError(LedgerError.missing(path: workspace.config.databasePath).description)
+        guard try workspace.ledgerExists() else {
+            throw WorkspaceError(LedgerError.missing(path: workspace.shownDatabase).description)
         }
-        guard let lock = try RunLock(path: lockPath) else {
-            throw WorkspaceError("another `ardoise run` holds the lock `\(lockPath)`: nothing done")
+        // On PostgreSQL the lock is the database's (several machines share it); on SQLite a file beside the ledger.
+        let lock: AnyObject
+        if Ledger.isPostgreSQL(workspace.config.databasePath) {
+            let taken: DatabaseRunLock?
+            do { taken = try DatabaseRunLock(address: workspace.config.databasePath, environment: workspace.databaseEnvironment) } catch {
+                throw WorkspaceError("the database `\(workspace.shownDatabase)` cannot be opened: \(error)")
+            }
+            guard let taken else {
+                throw WorkspaceError("another `ardoise run` holds the lock of the database `\(workspace.shownDatabase)`: nothing done")
+            }
+            lock = taken
+        } else {
+            guard let taken = try RunLock(path: lockPath) else {
+                throw WorkspaceError("another `ardoise run` holds the lock `\(lockPath)`: nothing done")
+            }
+            lock = taken
         }
         defer { withExtendedLifetime(lock) {} }
         var report = ScheduledRunReport(day: day)
-        logger.info("run started", metadata: ["day": "\(day)", "database": "\(workspace.config.databasePath)"])
+        logger.info("run started", metadata: ["day": "\(day)", "database": "\(workspace.shownDatabase)"])
         let ledger = try workspace.openLedger(actor: actor)
         // `ardoise run` refuses a day after today before it comes here; forced, the reason goes to the audit log.
         if futureDateReason != nil { try workspace.checkNotFuture(day, command: "run", force: futureDateReason, ledger: ledger, actor: actor) }

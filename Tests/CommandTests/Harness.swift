@@ -26,6 +26,8 @@ struct ScratchWorkspace {
         dir = Repository.temporaryDirectory("ardoise-cli")
         try FileManager.default.removeItem(at: dir)
         try FileManager.default.copyItem(at: template, to: dir)
+        // On PostgreSQL the ledger is not in the folder: each workspace gets its own copy of the template's database.
+        if TestEngine.postgres { try TestEngine.usePostgres(in: dir, copying: try TestEngine.database(of: template)) }
         try edit(dir)
     }
 
@@ -38,7 +40,7 @@ struct ScratchWorkspace {
         try Executable.run(arguments, in: dir, environment: ["ARDOISE_TODAY": today])
     }
 
-    func ledger() throws -> Ledger { try Ledger(path: dir.appendingPathComponent("ardoise.sqlite").path) }
+    func ledger() throws -> Ledger { try Ledger(path: try TestEngine.database(of: dir)) }
 
     /// Replaces `old` with `new` in a file of the workspace; fails the test when `old` is absent.
     func replace(_ old: String, with new: String, in file: String) throws {

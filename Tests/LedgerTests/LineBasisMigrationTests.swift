@@ -62,7 +62,7 @@ import TestSupport
         #expect(log.first?.details == "issued as FA-2026-000001 on 2026-11-02, due 2026-11-02" && log.first?.parameters == nil)
         let note = try #require(log.last)
         #expect(note.action == "line-basis" && note.facts?.integer("filled") == 4 && note.facts?.list("unknown") == ["FA-2026-000001 line 4"])
-        let breaks = try ledger.pool.read { db in try ledger.verifyRecords(db).breaks }.filter { $0.series == "audit log" }
+        let breaks = try ledger.pool.read { db in try ledger.verifyRecords(GRDBSession(db: db)).breaks }.filter { $0.series == "audit log" }
         #expect(breaks.isEmpty, "\(breaks)")
         // The lines of an issued document are frozen again.
         #expect(throws: (any Error).self) {
@@ -83,6 +83,6 @@ extension Ledger {
         let content = ["format: \"ardoise-audit/1\"", "id: \(id)", "at: \(IssuedContent.quote("2026-11-02T08:00:00Z"))",
                        "actor: \(IssuedContent.quote("ardoise"))", "action: \(IssuedContent.quote("validate"))", "invoice: 1",
                        "details: \(IssuedContent.quote("issued as FA-2026-000001 on 2026-11-02, due 2026-11-02"))"].joined(separator: "\n") + "\n"
-        try LedgerGuards.link("audit", rowID: id, content: content, db: db)
+        try LedgerGuards.link("audit", rowID: id, content: content, db: GRDBSession(db: db))
     }
 }

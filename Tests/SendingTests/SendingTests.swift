@@ -115,7 +115,7 @@ struct BilledMonth {
         #expect(throws: Crash.self) {
             try m.ledger.pool.write { db in
                 _ = try m.ledger.issue(id: id, on: BilledMonth.issueDay, dueDate: BilledMonth.issueDay, format: SeriesFormat(prefix: "FA-2026-", width: 6),
-                                       actor: "test", at: BilledMonth.t0, mail: request, posting: m.engine.settings.salesPosting, db: db)
+                                       actor: "test", at: BilledMonth.t0, mail: request, posting: m.engine.settings.salesPosting, db: GRDBSession(db: db))
                 #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE invoice_id = ?", arguments: [id]) == 1)
                 #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal_entry WHERE invoice_id = ?", arguments: [id]) == 1)
                 throw Crash()

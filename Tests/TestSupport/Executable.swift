@@ -75,6 +75,7 @@ extension Executable {
         let generate = try run(["demo", "generate", "--out", name, "--sites", "\(sites)", "--clients", "\(clients)"] + extra, in: root)
         guard generate.status == 0 else { throw HarnessError("demo generate failed: \(generate)") }
         let ws = root.appendingPathComponent(name)
+        if TestEngine.postgres { try TestEngine.usePostgres(in: ws) }
         let created = try run(["init"], in: ws)
         guard created.status == 0 else { throw HarnessError("init failed: \(created)") }
         return ws

@@ -117,9 +117,11 @@ public final class PostgresServer: Sendable {
     }
 
     /// A new empty database of this server; its address (`postgres://ardoise@127.0.0.1:PORT/NAME`).
-    public func createDatabase(_ prefix: String = "ledger") throws -> String {
+    /// With `template` (a database of this server nobody is connected to), the new database is its copy.
+    public func createDatabase(_ prefix: String = "ledger", template: String? = nil) throws -> String {
         let name = "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())"
-        let r = try Tools.run(bin.appendingPathComponent("createdb").path, ["-h", "127.0.0.1", "-p", "\(port)", "-U", user, name])
+        let copy = template.map { ["-T", $0.split(separator: "/").last.map(String.init) ?? $0] } ?? []
+        let r = try Tools.run(bin.appendingPathComponent("createdb").path, ["-h", "127.0.0.1", "-p", "\(port)", "-U", user] + copy + [name])
         guard r.status == 0 else { throw PostgresServerUnavailable(reason: "createdb \(name) failed: \(r.output)") }
         return "postgres://\(user)@127.0.0.1:\(port)/\(name)"
     }
@@ -134,4 +136,33 @@ public final class PostgresServer: Sendable {
 public struct PostgresServerUnavailable: Error, CustomStringConvertible, Sendable {
     public var reason: String
     public var description: String { reason }
+}
+
+/// Which engine the command tests' workspaces keep their ledger on: SQLite (the default), or, with
+/// `ARDOISE_TEST_ENGINE=postgres`, a database of this test process's private PostgreSQL server, so that a chosen
+/// suite runs on both (`ARDOISE_TEST_ENGINE=postgres swift test --filter BillingTests`).
+public enum TestEngine {
+    public static var postgres: Bool { ProcessInfo.processInfo.environment["ARDOISE_TEST_ENGINE"] == "postgres" }
+
+    /// The `database:` the workspace's ardoise.yaml names: an address as written, a path resolved against the workspace.
+    public static func database(of workspace: URL) throws -> String {
+        let text = try String(contentsOf: workspace.appendingPathComponent("ardoise.yaml"), encoding: .utf8)
+        let line = text.split(separator: "\n").first { $0.hasPrefix("database:") }
+        let value = line.map { $0.dropFirst("database:".count).trimmingCharacters(in: .whitespaces) } ?? "ardoise.sqlite"
+        if value.hasPrefix("postgres://") || value.hasPrefix("/") { return value }
+        return workspace.appendingPathComponent(value).path
+    }
+
+    /// Points the workspace's ardoise.yaml at a new database of the private server, a copy of `template` when given.
+    @discardableResult
+    public static func usePostgres(in workspace: URL, copying template: String? = nil) throws -> String {
+        let address = try PostgresServer.require().createDatabase("ws", template: template)
+        let config = workspace.appendingPathComponent("ardoise.yaml")
+        let text = try String(contentsOf: config, encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.hasPrefix("database:") ? "database: \(address)" : String(line)
+        }
+        try lines.joined(separator: "\n").write(to: config, atomically: true, encoding: .utf8)
+        return address
+    }
 }
