@@ -436,6 +436,8 @@ enum Schema {
         registerVATOnReceipts(&migrator)
         GuaranteeGaps.register(&migrator)
         registerHistoryBounds(&migrator)
+        registerBillingInputs(&migrator)
+        registerCatchUpBounds(&migrator)
         return migrator
     }
 }
