@@ -24,9 +24,40 @@ extension Ledger {
 
     func withLines(_ i: Invoice, _ db: Database) throws -> StoredInvoice {
         let id = i.id ?? -1
-        return StoredInvoice(invoice: i,
-                             lines: try InvoiceLine.filter(InvoiceLine.Columns.invoiceId == id).order(InvoiceLine.Columns.position).fetchAll(db),
-                             vat: try InvoiceVAT.filter(Column("invoice_id") == id).order(Column("rate")).fetchAll(db))
+        // Cached statements, read column by column: `verify` reads every issued document's lines, and the
+        // Codable decoding (each column's name converted from snake case, on every row) was a fifth of it.
+        let lineRows = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT invoice_id, position, label, quantity, unit_price, net, vat_rate, revenue_type, site, service_start, service_end,
+                   term_line, explanation, order_id, order_revision, gross_unit_price, basis_kind, basis_category, basis_rate, basis_guests
+            FROM invoice_line WHERE invoice_id = ? ORDER BY position
+            """), arguments: [id])
+        var lines: [InvoiceLine] = []
+        while let r = try lineRows.next() {
+            let kind: String? = try r.decode(atIndex: 16)
+            var basisKind: LineBasis.Kind?
+            if let kind {
+                guard let k = LineBasis.Kind(rawValue: kind) else {
+                    throw InvoiceError.malformedStoredValue(document: i.number ?? "proforma \(id)", field: "line basis", value: kind)
+                }
+                basisKind = k
+            }
+            lines.append(InvoiceLine(
+                invoiceId: try r.decode(atIndex: 0), position: try r.decode(atIndex: 1), label: try r.decode(atIndex: 2),
+                quantity: try r.decode(atIndex: 3), unitPrice: try r.decode(atIndex: 4), net: try r.decode(atIndex: 5),
+                vatRate: try r.decode(atIndex: 6), revenueType: try r.decode(atIndex: 7), site: try r.decode(atIndex: 8),
+                serviceStart: try r.decode(atIndex: 9), serviceEnd: try r.decode(atIndex: 10), termLine: try r.decode(atIndex: 11),
+                explanation: try r.decode(atIndex: 12), orderId: try r.decode(atIndex: 13), orderRevision: try r.decode(atIndex: 14),
+                grossUnitPrice: try r.decode(atIndex: 15), basisKind: basisKind, basisCategory: try r.decode(atIndex: 17),
+                basisRate: try r.decode(atIndex: 18), basisGuests: try r.decode(atIndex: 19)))
+        }
+        let vatRows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT invoice_id, rate, base, vat FROM invoice_vat WHERE invoice_id = ? ORDER BY rate"),
+                                          arguments: [id])
+        var vat: [InvoiceVAT] = []
+        while let r = try vatRows.next() {
+            vat.append(InvoiceVAT(invoiceId: try r.decode(atIndex: 0), rate: try r.decode(atIndex: 1), base: try r.decode(atIndex: 2),
+                                  vat: try r.decode(atIndex: 3)))
+        }
+        return StoredInvoice(invoice: i, lines: lines, vat: vat)
     }
 
     /// Documents filtered by status, client and period (overlapping): the billing run's period, or with
