@@ -28,6 +28,8 @@ public enum YearBenchmark {
         public var closingSeconds = 0.0
         public var closed = false
         public var idleRunSeconds = 0.0
+        /// Contract periods the idle run evaluated (their inputs changed since billed).
+        public var idleEvaluated = 0
         public var ledgerBytes: Int64 = 0
         public var peakRSSKB = 0
     }
@@ -73,7 +75,7 @@ public enum YearBenchmark {
         let ledger = try workspace.openLedger(actor: "bench")
         let logger = Logger(label: "bench-year") { _ in SwiftLogNoOpLogHandler() }
 
-        output("month    | import s | rows/s  | billing s | docs | validation s | docs/s | entries s | payments s | closing s | idle run s | ledger MB | peak RSS MB")
+        output("month    | import s | rows/s  | billing s | docs | validation s | docs/s | entries s | payments s | closing s | idle run s | ledger MB | peak RSS MB | idle evaluated")
         var figures: [Month] = []
         for month in months {
             var m = Month(month: month.name)
@@ -123,14 +125,16 @@ public enum YearBenchmark {
             t = clock.now
             let run = try idle.run(on: closingDay)
             m.idleRunSeconds = GenerationBenchmark.asDouble(clock.now - t)
+            m.idleEvaluated = run.due?.evaluated ?? 0
             if run.documentsCreated > 0 || run.filesImported > 0 {
                 throw GenerationBenchmarkError("\(month.name): the run of a day with nothing new created \(run.documentsCreated) documents")
             }
 
-            // The bank statement of the month after: the month's invoices paid.
+            // The bank statement of the month after: every open invoice paid, one transfer naming its number (the demo's
+            // statement pays two, and the idle runs of the months after queued a reminder for each of the thousands left).
             t = clock.now
             let statementDay = closingDay.adding(days: 18)
-            let statement = try workspace.writeDemoStatement(ledger: ledger, bookedOn: statementDay)
+            let statement = try paidStatement(workspace: workspace, ledger: ledger, folder: folder, bookedOn: statementDay)
             for (file, result) in workspace.importPayments(files: [statement], ledger: ledger, actor: "bench", today: statementDay) {
                 if case .failure(let error) = result { throw GenerationBenchmarkError("\(month.name): \(file): \(error)") }
             }
@@ -172,6 +176,24 @@ public enum YearBenchmark {
         return figures
     }
 
+    /// A camt.053 statement booked on `day` paying every invoice open then, each by a transfer naming its number.
+    static func paidStatement(workspace: Workspace, ledger: Ledger, folder: URL, bookedOn day: Day) throws -> String {
+        var names: [String: String] = [:]
+        for c in workspace.settings.clients {
+            names[c.code] = c.legalName
+            for p in c.payers { names[p.code] = p.legalName }
+        }
+        let credits = try ledger.openInvoices(asOf: day).filter { $0.balance.cents > 0 }.enumerated().map { i, invoice in
+            BankCredit(reference: "BENCH\(day.compact)\(i + 1)", bookingDate: day, amount: invoice.balance, debtorName: names[invoice.customer],
+                       debtorIBAN: nil, remittance: "FACTURE \(invoice.number)")
+        }
+        let xml = Camt053Writer.xml(messageID: "RELEVE-\(day.compact)", created: day, account: workspace.settings.seller.iban,
+                                    opening: Money(cents: 250_000_00), credits: credits)
+        let url = folder.appendingPathComponent("releve-\(day).xml")
+        try Data(xml.utf8).write(to: url, options: .atomic)
+        return url.path
+    }
+
     static func row(_ m: Month) -> String {
         let f = ImportBenchmark.format
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
@@ -181,7 +203,7 @@ public enum YearBenchmark {
                 pad(f(m.billingSeconds), 9), pad(String(m.documents), 4), pad(f(m.validationSeconds), 12),
                 pad(String(Int(docsPerSecond)), 6), pad(f(m.entriesSeconds), 9), pad(f(m.paymentsSeconds), 10),
                 pad(f(m.closingSeconds), 9), pad(f(m.idleRunSeconds), 10), pad(f(Double(m.ledgerBytes) / 1_048_576), 9),
-                f(Double(m.peakRSSKB) / 1024)].joined(separator: " | ")
+                pad(f(Double(m.peakRSSKB) / 1024), 11), String(m.idleEvaluated)].joined(separator: " | ")
     }
 
     /// The process's peak resident memory so far.

@@ -42,6 +42,11 @@ public struct BillingReport: Sendable {
     public var billedAlready: [String] = []
     /// Clients billed although register files the settings' calendar expects are missing (not held: forced).
     public var billedWithoutFiles: [String] = []
+    /// Client-periods evaluated over the ledger's revenue.
+    public var evaluated = 0
+    /// Client-periods the daily run did not evaluate: what their evaluation would read is what the one that
+    /// billed them read ("v18 billing inputs") and no proforma of theirs waits, so it would give what the ledger holds.
+    public var unchangedSinceBilled = 0
 }
 
 /// The billing engine: compiled contracts over the ledger's revenue, and the
@@ -56,6 +61,9 @@ public struct BillingEngine: Sendable {
     /// engines that issue nothing (the rules diff) and for ledger-level tests;
     /// a document issued without it is stored at its first render.
     public var render: DocumentRenderer?
+    /// The digest of each client's contract file with the settings, as read (the workspace gives them): part of
+    /// what an evaluation of the client reads ("v18 billing inputs"). A client without one is always evaluated.
+    public var sourceDigests: [String: String] = [:]
 
     public init(ledger: Ledger, settings: Settings, contracts: [String: Contract], actor: String = "ardoise",
                 render: DocumentRenderer?) {
@@ -128,14 +136,26 @@ public struct BillingEngine: Sendable {
         let (plan, held) = try holdMissingDays ? holdingMissingDays(unbilled, issueDate: day) : (plan: unbilled, failures: [])
         let requested = plan.map(\.1).reduce(Period(start: day, end: day)) { Period(start: min($0.start, $1.start), end: max($0.end, $1.end)) }
         var report = BillingReport(period: requested, issueDate: day)
-        var billing = try draft(plan, issueDate: day)
+        // A period whose inputs are those its billing read, with nothing waiting, would give what the ledger holds.
+        let inputs = try inputDigests(plan)
+        let recorded = try ledger.billingInputs(plan.map { (client: $0.0.contract.client, period: $0.1) }.filter {
+            inputs[Ledger.billingInputsKey(client: $0.client, period: $0.period)] != nil
+        })
+        let changed = plan.filter { c, p in
+            let key = Ledger.billingInputsKey(client: c.contract.client, period: p)
+            guard let now = inputs[key] else { return true }
+            return recorded[key] != now.digest
+        }
+        report.unchangedSinceBilled = plan.count - changed.count
+        var billing = try draft(changed, issueDate: day)
+        report.evaluated = changed.count
         let discarded = try ledger.discardedGenerationKeys(Set(billing.drafts.compactMap(\.generationKey)))
         billing.drafts.removeAll { d in d.generationKey.map(discarded.contains) ?? false }
         report.notes = billing.notes + (discarded.isEmpty ? [] : ["\(discarded.count) discarded proformas not generated again (use `ardoise bill --period`)"])
         report.billedAlready = billedAlready
         report.failures = held + billing.failures
-        try discardVanished(plan, billing, into: &report, now: now)
-        try store(billing.drafts, into: &report, now: now)
+        try discardVanished(changed, billing, into: &report, now: now)
+        try store(billing.drafts, inputs: recordable(changed, inputs, billing), into: &report, now: now)
         return report
     }
 
@@ -161,11 +181,13 @@ public struct BillingEngine: Sendable {
 
     func generate(_ plan: [(CompiledContract, Period)], requested: Period, issueDate: Day, now: Date) throws -> BillingReport {
         var report = BillingReport(period: requested, issueDate: issueDate)
+        let inputs = try inputDigests(plan)
         let billing = try draft(plan, issueDate: issueDate)
+        report.evaluated = plan.count
         report.notes = billing.notes
         report.failures = billing.failures
         try discardVanished(plan, billing, into: &report, now: now)
-        try store(billing.drafts, into: &report, now: now)
+        try store(billing.drafts, inputs: recordable(plan, inputs, billing), into: &report, now: now)
         return report
     }
 
@@ -229,13 +251,15 @@ public struct BillingEngine: Sendable {
         return plan
     }
 
-    /// Stores drafts as proformas in one transaction, then issues the automatic ones.
-    func store(_ unchecked: [NewInvoice], into report: inout BillingReport, now: Date) throws {
+    /// Stores drafts as proformas in one transaction (with `inputs`, what their evaluations read), then issues the automatic ones.
+    func store(_ unchecked: [NewInvoice], inputs: [BillingInputs] = [], into report: inout BillingReport, now: Date) throws {
         let drafts = bounded(unchecked, into: &report)
         // New documents (with the draft they came from) and the proformas to validate automatically.
         var created: [(id: Int64, draft: NewInvoice)] = []
         var automatic: [Int64] = []
-        for (d, outcome) in zip(drafts, try ledger.storeProformas(drafts, actor: actor, at: now)) {
+        // A client with a draft that does not add up is not recorded as billed from its inputs.
+        let unbounded = Set(report.failures.map(\.client))
+        for (d, outcome) in zip(drafts, try ledger.storeProformas(drafts, inputs: inputs.filter { !unbounded.contains($0.client) }, actor: actor, at: now)) {
             switch outcome {
             case .refused(let twice):
                 // Refused before anything of it was written: the other drafts are stored.

@@ -178,13 +178,16 @@ extension Ledger {
     /// Posts the entries of issued documents that have none (a ledger whose
     /// documents were issued before entries existed), in number order within
     /// each series, dated their issue date; returns how many. Idempotent.
+    /// Reads the documents after its bound ("v18 catch-up bounds"): those before were looked at, and any
+    /// issued since has its entry.
     public func postMissingEntries(posting: SalesPosting, actor: String, at date: Date = Date()) throws -> Int {
         try engine.durableWrite { db in
+            let through = try catchUpBound("entries", db: db).invoice
             let missing = try db.fetchRecords(Invoice.self, sql: """
-                SELECT * FROM invoice WHERE status = 'issued'
+                SELECT * FROM invoice WHERE id > ? AND status = 'issued'
                   AND NOT EXISTS (SELECT 1 FROM journal_entry WHERE invoice_id = invoice.id)
                 ORDER BY issue_date, issued_at, id
-                """)
+                """, arguments: [through])
             let now = Ledger.timestamp(date)
             for invoice in missing {
                 guard let number = invoice.number, let day = Day(iso: invoice.issueDate) else { continue }
@@ -194,6 +197,7 @@ extension Ledger {
                 try appendAudit(db, at: now, actor: actor, action: "post-missing-entries", invoiceID: nil,
                                 AuditParameters(["documents": .of(missing.count)]))
             }
+            try advanceCatchUpBound("entries", db: db)
             return missing.count
         }
     }

@@ -2,6 +2,7 @@ import BillingModel
 import Crypto
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// "v15 ledger guards": what `sqlite3` on the file could still do unseen.
 ///
@@ -217,6 +218,12 @@ enum LedgerGuards {
         return "'[' || " + parts.joined(separator: " || ',' || ") + " || ']'"
     }()
 
+    /// The bytes of a text column of the current row (valid until the next step).
+    static func columnBytes(_ s: OpaquePointer, _ column: Int32) -> UnsafeBufferPointer<UInt8> {
+        guard let p = sqlite3_column_text(s, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(s, column)))
+    }
+
     /// A recorded revenue row of `invoice_revenue`: document, site and day.
     struct RevenueKey: Hashable {
         var invoice: Int64
@@ -241,35 +248,57 @@ enum LedgerGuards {
             """, postgres: """
             SELECT site, day, client, \(postgresLineJSON) FROM ticket_line WHERE file_id = ? AND client IS NOT NULL ORDER BY line
             """)
+        // SQLite: one prepared statement, each line's JSON hashed from SQLite's buffer (no String per line: `verify`
+        // reads every billed ticket line of the ledger).
+        let sqlite = db as? GRDBSession
+        let statement = try sqlite.map { try $0.db.makeStatement(sql: lines) }
         var file: Int64?
         var records: [(key: RevenueKey, wanted: Wanted, hash: String)] = []
+        let header = Array("ardoise-revenue/1\n".utf8), newline: [UInt8] = [10]
         func check() throws {
             guard let id = file, !records.isEmpty else { return }
-            let wanted = Set(records.map(\.wanted))
-            var hashers: [Wanted: (hasher: SHA256, count: Int)] = [:]
-            let header = Array("ardoise-revenue/1\n".utf8)
-            try db.forEach(sql: lines, arguments: [id]) { r in
-                let w = try Wanted(site: r[0], day: r[1], client: r[2])
-                guard wanted.contains(w) else { return }
-                var entry = hashers[w] ?? {
-                    var h = SHA256()
-                    h.update(data: header)
-                    return (h, 0)
-                }()
-                if entry.count > 0 { entry.hasher.update(data: [UInt8(10)]) }
-                let text: String = try r[3]
-                entry.hasher.update(data: Array(text.utf8))
-                entry.count += 1
-                hashers[w] = entry
+            // Each wanted (site, day, client) hashes in place in `states`.
+            var index: [Wanted: Int] = [:]
+            var states: [(hasher: SHA256, count: Int)] = []
+            for w in records.map(\.wanted) where index[w] == nil {
+                index[w] = states.count
+                var h = SHA256()
+                h.update(data: header)
+                states.append((h, 0))
+            }
+            if let statement, let sqlite {
+                try statement.setArguments([id])
+                let s = statement.sqliteStatement
+                defer { sqlite3_reset(s) }
+                while true {
+                    let code = sqlite3_step(s)
+                    if code == SQLITE_DONE { break }
+                    guard code == SQLITE_ROW else {
+                        throw DatabaseError(resultCode: ResultCode(rawValue: code),
+                                            message: sqlite.db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) })
+                    }
+                    let w = Wanted(site: String(decoding: columnBytes(s, 0), as: UTF8.self), day: sqlite3_column_int64(s, 1),
+                                   client: String(decoding: columnBytes(s, 2), as: UTF8.self))
+                    guard let i = index[w] else { continue }
+                    if states[i].count > 0 { states[i].hasher.update(data: newline) }
+                    states[i].hasher.update(bufferPointer: UnsafeRawBufferPointer(columnBytes(s, 3)))
+                    states[i].count += 1
+                }
+            } else {
+                try db.forEach(sql: lines, arguments: [id]) { r in
+                    let w = try Wanted(site: r[0], day: r[1], client: r[2])
+                    guard let i = index[w] else { return }
+                    if states[i].count > 0 { states[i].hasher.update(data: newline) }
+                    let text: String = try r[3]
+                    states[i].hasher.update(data: Array(text.utf8))
+                    states[i].count += 1
+                }
             }
             for record in records {
-                var entry = hashers[record.wanted] ?? {
-                    var h = SHA256()
-                    h.update(data: header)
-                    return (h, 0)
-                }()
-                entry.hasher.update(data: [UInt8(10)])
-                if ContentHash.hex(entry.hasher.finalize()) != record.hash { changed[record.key] = entry.count }
+                guard let i = index[record.wanted] else { continue }
+                var h = states[i].hasher
+                h.update(data: newline)
+                if ContentHash.hex(h.finalize()) != record.hash { changed[record.key] = states[i].count }
             }
         }
         try db.forEach(sql: "SELECT file_id, invoice_id, site, day, client, hash FROM invoice_revenue ORDER BY file_id") { r in

@@ -1003,6 +1003,27 @@ enum PostgresSchema {
                 refuse("invoice_line_tickets_frozen_delete", "BEFORE DELETE", on: "invoice_line_tickets",
                        when: "ardoise_invoice_status(OLD.invoice_id) IS DISTINCT FROM 'proforma'", frozenInvoice),
             ]),
+            Migration(name: "v18 billing inputs", statements: [
+                """
+                CREATE TABLE billing_inputs (
+                  client TEXT NOT NULL,
+                  period_start TEXT NOT NULL,
+                  period_end TEXT NOT NULL,
+                  digest TEXT NOT NULL CHECK (length(digest) = 64),
+                  PRIMARY KEY (client, period_start, period_end)
+                )
+                """,
+            ]),
+            Migration(name: "v18 catch-up bounds", statements: [
+                """
+                CREATE TABLE catch_up_bound (
+                  name TEXT PRIMARY KEY CHECK (name IN ('entries', 'vat on receipts')),
+                  through_invoice BIGINT NOT NULL CHECK (through_invoice >= 0),
+                  through_allocation BIGINT NOT NULL CHECK (through_allocation >= 0)
+                )
+                """,
+                "CREATE INDEX payment_allocation_removed ON payment_allocation(invoice_id) WHERE removed_at IS NOT NULL",
+            ]),
         ]
     }
 }

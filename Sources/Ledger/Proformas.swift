@@ -15,7 +15,9 @@ extension Ledger {
 
     /// Stores drafts as proformas in one transaction, each as `createProforma` does; a draft refused because
     /// it would bill a unit twice leaves nothing of it written, and the others are stored.
-    public func storeProformas(_ drafts: [NewInvoice], actor: String, at date: Date) throws -> [ProformaStoreOutcome] {
+    /// `inputs`: what the evaluations that made them read ("v18 billing inputs"), recorded in the same
+    /// transaction for each client none of whose drafts was refused.
+    public func storeProformas(_ drafts: [NewInvoice], inputs: [BillingInputs] = [], actor: String, at date: Date) throws -> [ProformaStoreOutcome] {
         try engine.write { db in
             var outcomes: [ProformaStoreOutcome] = []
             outcomes.reserveCapacity(drafts.count)
@@ -37,6 +39,9 @@ extension Ledger {
                     outcomes.append(.nothing)
                 }
             }
+            var refused: Set<String> = []
+            for (d, o) in zip(drafts, outcomes) { if case .refused = o { refused.insert(d.client) } }
+            try recordBillingInputs(inputs.filter { !refused.contains($0.client) }, db: db)
             return outcomes
         }
     }

@@ -437,6 +437,8 @@ enum Schema {
         GuaranteeGaps.register(&migrator)
         registerHistoryBounds(&migrator)
         registerPayerBreakdown(&migrator)
+        registerBillingInputs(&migrator)
+        registerCatchUpBounds(&migrator)
         return migrator
     }
 }

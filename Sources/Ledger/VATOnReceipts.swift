@@ -263,7 +263,17 @@ extension Ledger {
     public func postMissingVATMoves(journal: (code: String, label: String), today: Day, actor: String, at date: Date = Date()) throws -> Int {
         try engine.durableWrite { db in
             let now = Ledger.timestamp(date)
-            let n = try settleVATOnReceipts(db, invoiceIDs: nil, cause: .catchUp, on: today, today: today, journal: journal, now: now)
+            // Only invoices whose payments or credit notes changed since the last catch-up can lag ("v18 catch-up bounds").
+            let bound = try catchUpBound("vat on receipts", db: db)
+            let changed = try db.fetchColumn(Int64.self, sql: """
+                SELECT document_id FROM vat_pending WHERE document_id > ?
+                UNION SELECT invoice_id FROM payment_allocation WHERE id > ?
+                UNION SELECT invoice_id FROM payment_allocation WHERE removed_at IS NOT NULL
+                UNION SELECT credited_invoice_id FROM invoice WHERE id > ? AND credited_invoice_id IS NOT NULL
+                """, arguments: [bound.invoice, bound.allocation, bound.invoice])
+            let n = changed.isEmpty ? 0 : try settleVATOnReceipts(db, invoiceIDs: changed, cause: .catchUp, on: today, today: today,
+                                                                   journal: journal, now: now)
+            try advanceCatchUpBound("vat on receipts", db: db)
             if n > 0 {
                 try appendAudit(db, at: now, actor: actor, action: "post-missing-entries", invoiceID: nil,
                                 AuditParameters(["vat_moves": .of(n)]))

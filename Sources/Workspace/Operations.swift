@@ -134,8 +134,26 @@ extension Workspace {
             throw WorkspaceError("the contracts have errors: run `ardoise lint`", diagnostics: rules.diagnostics, sources: rules.sources,
                                  reason: .contractsHaveErrors(files: Array(Set(rules.diagnostics.filter { $0.severity == .error }.map(\.file))).sorted()))
         }
-        return BillingEngine(ledger: ledger, settings: settings, contracts: rules.contracts, actor: actor,
-                             render: documents.renderer(facturX: try Workspace.facturX()))
+        var engine = BillingEngine(ledger: ledger, settings: settings, contracts: rules.contracts, actor: actor,
+                                   render: documents.renderer(facturX: try Workspace.facturX()))
+        engine.sourceDigests = sourceDigests(rules.contracts)
+        return engine
+    }
+
+    /// The digest of each client's contract file with the settings files, as read at `open`: a change to
+    /// either makes the daily run evaluate the client's periods again ("v18 billing inputs").
+    func sourceDigests(_ contracts: [String: Contract]) -> [String: String] {
+        // The texts, not the paths: the same files named from another folder are the same inputs.
+        var settingsText = ""
+        for path in config.settingsFiles { settingsText += "\(settingsSources[path]?.text ?? "")\n\u{0}" }
+        let settingsDigest = ContentHash.sha256(settingsText.utf8)
+        let texts = Dictionary(contractFiles.files.map { ($0.path, $0.text) }, uniquingKeysWith: { a, _ in a })
+        var out: [String: String] = [:]
+        for (client, contract) in contracts {
+            guard let text = texts[contract.file] else { continue }
+            out[client] = ContentHash.sha256("\(settingsDigest)\n\(text)".utf8)
+        }
+        return out
     }
 
     /// The billing engine over the clients whose contract is valid, and the
@@ -149,8 +167,9 @@ extension Workspace {
         let problems = ContractProblems(rules, clients: settings.clients.map(\.code))
         var contracts = rules.contracts
         for client in problems.clients { contracts[client] = nil }
-        let engine = BillingEngine(ledger: ledger, settings: settings, contracts: contracts, actor: actor,
+        var engine = BillingEngine(ledger: ledger, settings: settings, contracts: contracts, actor: actor,
                                    render: documents.renderer(facturX: try Workspace.facturX()))
+        engine.sourceDigests = sourceDigests(contracts)
         return (engine, problems)
     }
 

@@ -260,6 +260,7 @@ public struct ScheduledRun {
             let r = try body()
             logger.info("\(name)", metadata: [
                 "created": "\(r.created.count)", "unchanged": "\(r.unchanged)", "issued": "\(r.issued.count)",
+                "evaluated": "\(r.evaluated)", "unchanged_since_billed": "\(r.unchangedSinceBilled)",
                 "total_ht": "\(r.totalHT)", "total_ttc": "\(r.totalTTC)",
             ])
             for n in r.issued { logger.debug("issued", metadata: ["step": "\(name)", "number": "\(n)"]) }

@@ -76,6 +76,9 @@ struct RunCommand: ParsableCommand {
         for (name, step) in [("events", r.events), ("corrections", r.corrections), ("periods due", r.due)] {
             if let step { out += "  \(name): \(step.counts)\n" }
         }
+        if let due = r.due, due.unchangedSinceBilled > 0 {
+            out += "  periods not evaluated again (their inputs unchanged since billed): \(due.unchangedSinceBilled)\n"
+        }
         if !r.remindersQueued.isEmpty { out += "  reminders queued: \(reminderCounts(r.remindersQueued)) (`ardoise reminders list`)\n" }
         if !r.contractNotices.isEmpty { out += "  contracts ending: \(shortList(r.contractNotices))\n" }
         if let p = r.platform { out += "  platform: \(p)\n" }

@@ -181,6 +181,8 @@ import TestSupport
         expectRuns(year)
         let rows = year.stdout.split(separator: "\n").filter { $0.hasPrefix("2026-10 ") || $0.hasPrefix("2026-11 ") }
         #expect(rows.count == 2, "\(year)")
+        // The run of a day with nothing new evaluated no contract period (the last column): each was billed from the same inputs.
+        #expect(rows.allSatisfy { $0.hasSuffix(" | 0") }, "\(year)")
         // A month that did not close is marked `!` after its name: both closed.
         #expect(!year.stdout.contains("2026-10!") && !year.stdout.contains("2026-11!"), "\(year)")
         #expect(year.stdout.contains("verify (every chain, content and stored file): intact"), "\(year)")

@@ -120,6 +120,8 @@ import TestSupport
         #expect(try ledger.appliedMigrations().contains("v8 journal entries"))
         #expect(try ledger.postMissingEntries(posting: Self.posting, actor: "test") == 2)
         #expect(try ledger.postMissingEntries(posting: Self.posting, actor: "test") == 0)
+        // The next runs read the documents after the last one looked at ("v18 catch-up bounds").
+        #expect(try ledger.engine.read { db in try ledger.catchUpBound("entries", db: db).invoice } == 2)
         let entries = try ledger.entries()
         #expect(entries.map(\.entry.number) == [1, 2])
         #expect(entries.map(\.entry.pieceReference) == ["FA-2026-000001", "FA-2026-000002"])

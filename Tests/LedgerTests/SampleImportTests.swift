@@ -122,7 +122,8 @@ import TestSupport
                                                     "v15 amount bounds", "v15 mail claims", "v16 document period", "v16 line discounts",
                                                     "v16 platform flows", "v16 platform e-reporting", "v16 audit parameters",
                                                     "v16 line basis", "v17 vat on receipts",
-                                                    "v17 guarantee gaps", "v17 history bounds", "v18 payer breakdown"])
+                                                    "v17 guarantee gaps", "v17 history bounds", "v18 payer breakdown",
+                                                    "v18 billing inputs", "v18 catch-up bounds"])
         let mode = try ledger.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
         let fk = try ledger.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA foreign_keys") }

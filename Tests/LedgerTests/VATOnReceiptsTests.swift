@@ -171,6 +171,35 @@ import TestSupport
         #expect(try ledger.pendingVATBalances(asOf: Day(iso: "2026-11-30") ?? Self.day).allSatisfy { $0.balance == $0.expected })
     }
 
+    /// The catch-up reads what changed since its last run ("v18 catch-up bounds"), not every invoice with
+    /// pending VAT: an allocation recorded after it without its move, and an allocation it had settled removed
+    /// without moving back, are both still caught, once.
+    @Test func theCatchUpStillFindsWhatChangedSinceItsLastRun() throws {
+        let (ledger, _) = try freshLedger()
+        let invoice = try issuedInvoice(ledger)
+        let journal = (code: "OD", label: "Opérations diverses"), day = Day(iso: "2026-11-20") ?? Self.day
+        #expect(try ledger.postMissingVATMoves(journal: journal, today: day, actor: "test") == 0)
+        let bound = try ledger.engine.read { db in try ledger.catchUpBound("vat on receipts", db: db) }
+        #expect(bound.invoice == invoice.id)
+        try ledger.pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO payment (bank_ref, source_file, booking_date, amount, imported_at) VALUES ('OLD', 'old.csv', '2026-11-10', 102950, 'now');
+                INSERT INTO payment_allocation (payment_id, invoice_id, amount, allocated_on, allocated_at, allocated_by)
+                VALUES (last_insert_rowid(), ?, 102950, '2026-11-10', 'now', 'test');
+                """, arguments: [invoice.id])
+        }
+        #expect(try ledger.postMissingVATMoves(journal: journal, today: day, actor: "test") == 1)
+        #expect(try moves(ledger, invoice.id) == [8_400])
+        #expect(try ledger.postMissingVATMoves(journal: journal, today: day, actor: "test") == 0)
+        // Removed behind the catch-up's back (before its bound): the removed allocations are always read.
+        try ledger.pool.write { db in
+            try db.execute(sql: "UPDATE payment_allocation SET removed_at = '2026-11-15T10:00:00Z', removed_by = 'test' WHERE invoice_id = ?", arguments: [invoice.id])
+        }
+        #expect(try ledger.postMissingVATMoves(journal: journal, today: day, actor: "test") == 1)
+        #expect(try moves(ledger, invoice.id) == [8_400, -8_400])
+        #expect(try ledger.postMissingVATMoves(journal: journal, today: day, actor: "test") == 0)
+    }
+
     @Test func theSharesAreExact() {
         #expect(VATOnReceipts.collected(pending: Money(cents: 8_400), paid: Money(cents: 30_000), due: Money(cents: 102_950)) == Money(cents: 2_448))
         #expect(VATOnReceipts.collected(pending: Money(cents: 8_400), paid: Money(cents: 102_950), due: Money(cents: 102_950)) == Money(cents: 8_400))
