@@ -110,15 +110,17 @@ extension Ledger {
         let line = try db.cachedStatement(sql: """
             INSERT INTO invoice_line(invoice_id, position, label, quantity, unit_price, net, vat_rate, revenue_type, site,
                                      service_start, service_end, term_line, explanation, order_id, order_revision, gross_unit_price,
-                                     basis_kind, basis_category, basis_rate, basis_guests)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                     basis_kind, basis_category, basis_rate, basis_guests, facts)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
+        let encoder = LineFacts.storedEncoder
         for (i, l) in lines.enumerated() {
             let b = l.basis
+            let facts = try l.facts.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
             try line.execute(arguments: [id, i + 1, l.label, l.quantity, l.unitPrice.tenThousandths, l.net.cents, l.vat.tenThousandths,
                                          l.revenueType, l.site, l.service?.start.description, l.service?.end.description, l.termLine,
                                          l.explanation, l.orderId, l.orderRevision, l.grossUnitPrice?.tenThousandths,
-                                         b?.kind.rawValue, b?.category, b?.rate?.tenThousandths, b.map { $0.guests }])
+                                         b?.kind.rawValue, b?.category, b?.rate?.tenThousandths, b.map { $0.guests }, facts])
         }
         let vat = try db.cachedStatement(sql: "INSERT INTO invoice_vat(invoice_id, rate, base, vat) VALUES (?, ?, ?, ?)")
         for v in totals.breakdown { try vat.execute(arguments: [id, v.rate.tenThousandths, v.base.cents, v.vat.cents]) }

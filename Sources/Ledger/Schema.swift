@@ -436,6 +436,7 @@ enum Schema {
         registerVATOnReceipts(&migrator)
         GuaranteeGaps.register(&migrator)
         registerHistoryBounds(&migrator)
+        LineFactsMigration.register(&migrator)
         return migrator
     }
 }
