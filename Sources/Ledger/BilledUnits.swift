@@ -121,7 +121,10 @@ extension Ledger {
         try pool.read { db in
             try Row.fetchOne(db, sql: """
                 SELECT issue_date, number FROM invoice WHERE series = ? AND status = 'issued' ORDER BY issue_date DESC, id DESC LIMIT 1
-                """, arguments: [series]).flatMap { r in Day(iso: r[0] as String).map { (day: $0, number: r[1] as String) } }
+                """, arguments: [series]).map { r in
+                    let number: String = r[1]
+                    return (day: try StoredValue.day(r[0], "issue date", of: number), number: number)
+                }
         }
     }
 

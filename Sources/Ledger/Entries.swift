@@ -186,8 +186,8 @@ extension Ledger {
                 """)
             let now = Ledger.timestamp(date)
             for invoice in missing {
-                guard let number = invoice.number, let day = Day(iso: invoice.issueDate) else { continue }
-                try postSalesEntry(invoice, number: number, on: day, posting: posting, now: now, db: db)
+                guard let number = invoice.number else { throw LedgerError.internalInconsistency("issued document \(invoice.id ?? 0) has no number") }
+                try postSalesEntry(invoice, number: number, on: try invoice.storedIssueDay(), posting: posting, now: now, db: db)
             }
             if !missing.isEmpty {
                 try appendAudit(db, at: now, actor: actor, action: "post-missing-entries", invoiceID: nil,
@@ -220,10 +220,12 @@ extension Ledger {
                     auxiliaryLabel: r["auxiliary_label"], label: r["label"], debit: Money(cents: r["debit"]),
                     credit: Money(cents: r["credit"]), vatRate: rate.map { VATRate(tenThousandths: $0) }))
             }
-            return rows.compactMap { r -> StoredEntry? in
+            return try rows.map { r -> StoredEntry in
                 let id: Int64 = r["id"]
-                guard let date = Day(iso: r["entry_date"] as String), let piece = Day(iso: r["piece_date"] as String),
-                      let valid = Day(iso: r["validation_date"] as String) else { return nil }
+                let name = "journal entry \(r["journal"] as String) \(r["number"] as Int64)"
+                let date = try StoredValue.day(r["entry_date"], "entry date", of: name)
+                let piece = try StoredValue.day(r["piece_date"], "piece date", of: name)
+                let valid = try StoredValue.day(r["validation_date"], "validation date", of: name)
                 return StoredEntry(id: id, invoiceID: r["invoice_id"], entry: JournalEntry(
                     journal: r["journal"], journalLabel: r["journal_label"], number: r["number"], date: date,
                     pieceReference: r["piece_ref"], pieceDate: piece, validationDate: valid, lines: linesByEntry[id] ?? []))

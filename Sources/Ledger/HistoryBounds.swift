@@ -60,8 +60,9 @@ extension Ledger {
                 ORDER BY client, period_start, id
                 """, arguments: [period.start.description, period.end.description]) {
                 let client: String = r[0]
-                guard clients?.contains(client) ?? true, let s = Day(iso: r[1] as String), let e = Day(iso: r[2] as String) else { continue }
-                out[client, default: []].append((period: Period(start: s, end: e), document: r[3] as String))
+                guard clients?.contains(client) ?? true else { continue }
+                let document: String = r[3]
+                out[client, default: []].append((period: try StoredValue.period(r[1], r[2], "period", of: document), document: document))
             }
             return out
         }

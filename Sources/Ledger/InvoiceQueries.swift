@@ -24,7 +24,7 @@ extension Ledger {
 
     func withLines(_ i: Invoice, _ db: Database) throws -> StoredInvoice {
         let id = i.id ?? -1
-        return StoredInvoice(invoice: i,
+        return try StoredInvoice(checking: i,
                              lines: try InvoiceLine.filter(InvoiceLine.Columns.invoiceId == id).order(InvoiceLine.Columns.position).fetchAll(db),
                              vat: try InvoiceVAT.filter(Column("invoice_id") == id).order(Column("rate")).fetchAll(db))
     }
