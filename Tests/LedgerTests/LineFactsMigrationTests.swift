@@ -76,9 +76,9 @@ import TestSupport
             try db.execute(sql: """
                 INSERT INTO number_series (code, last_number) VALUES ('FA', 0);
                 INSERT INTO invoice (id, type, status, series, client, period_start, period_end, issue_date, due_date,
-                                     payment_terms, origin, total_ht, total_vat, total_ttc, created_at)
+                                     payment_terms, origin, total_ht, total_vat, total_ttc, created_at, service_start, service_end)
                 VALUES (1, 'invoice', 'proforma', 'FA', 'ACME', '2026-10-01', '2026-10-31', '2026-11-02', '2026-11-02', 'on receipt',
-                        'contract', 500, 50, 550, 'then');
+                        'contract', 500, 50, 550, 'then', '2026-10-01', '2026-10-31');
                 """)
             let lines = ["12 covers of category A × 4.20 HT = 50.40", "a sentence nobody wrote",
                          "1500.00 HT per month in arrears = 1500.00; edited by marie: recompté"]

@@ -33,7 +33,7 @@ import TestSupport
         let ledger = try Self.ledger()
         #expect(try ledger.invoice(id: 1)?.invoice.storedDueDay() == Day(iso: "2026-12-17"))
         for (column, value, field) in [("due_date", "2026-13-45", "due date"), ("issue_date", "02/11/2026", "issue date"),
-                                       ("period_end", "", "period end")] {
+                                       ("period_end", "2026-10-3x", "period end")] {
             let ledger = try Self.ledger()
             try ledger.pool.write { db in try db.execute(sql: "UPDATE invoice SET \(column) = ? WHERE id = 1", arguments: [value]) }
             let error = Self.refusal { _ = try ledger.invoice(id: 1) }
