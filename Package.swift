@@ -168,7 +168,7 @@ let package = Package(
                     exclude: ["Golden"]),
         // The web app in-process (router) and live (HTTP on loopback): routes, permission matrix, sessions, CSRF.
         .testTarget(name: "WebAppTests", dependencies: [
-            "WebApp", "Workspace", "Dashboards", "Ledger", "BillingEngine", "BillingModel", "TestSupport", "DemoMonthSupport",
+            "WebApp", "Workspace", "Dashboards", "Ledger", "BillingEngine", "BillingModel", "TestSupport", "DemoMonthSupport", "ContractLanguage",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),

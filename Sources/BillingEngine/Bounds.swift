@@ -101,14 +101,14 @@ extension BillingEngine {
     /// totals within the settings' limits, an invoice's total not negative and
     /// a credit note's lines positive. Throws `AmountRefusal` (nothing written).
     public func typedLines(_ typed: [(label: String, quantity: Int, unitPrice: Price, vat: VATRate)], kind: DocumentKind,
-                           document: String, service: Period?, explanation: String) throws(AmountRefusal) -> [NewInvoiceLine] {
+                           document: String, service: Period?, facts: LineFacts.Computation) throws(AmountRefusal) -> [NewInvoiceLine] {
         var lines: [NewInvoiceLine] = []
         for (i, l) in typed.enumerated() {
             try AmountLimits.checkTyped(line: i + 1, quantity: l.quantity, unitPrice: l.unitPrice, document: document)
             let net: Money
             do throws(MoneyOverflow) { net = try l.unitPrice.times(l.quantity) } catch { throw AmountRefusal(document: "\(document), line \(i + 1)", reason: .overflow(error)) }
             lines.append(NewInvoiceLine(label: l.label, quantity: l.quantity, unitPrice: l.unitPrice, net: net, vat: l.vat, service: service,
-                                        explanation: explanation, basis: LineBasis(.typedIn)))
+                                        basis: LineBasis(.typedIn), facts: LineFacts(facts)))
         }
         _ = try settings.limits.check(lines.map { ($0.net, $0.vat) }, creditNote: kind == .creditNote, positiveLines: kind == .creditNote,
                                       document: document)

@@ -80,9 +80,7 @@ extension BillingEngine {
                 if b.sameAmounts(as: a) { continue }
                 changed = true
                 let delta = LineTally.difference(from: b, to: a) { old, new in
-                    func billed(_ e: LineTally.Entry?) -> String { e.map { "\($0.quantity) for \($0.net)" } ?? "nothing" }
-                    return EngineWording.worded("late revenue for \(period.frenchName), priced by the contract as it stands: "
-                        + "billed \(billed(old)) on the revenue as invoiced, \(billed(new)) on the revenue now")
+                    .lateRevenue(period: period, invoiced: old?.tally, now: new?.tally)
                 }.map { l -> NewInvoiceLine in
                     var l = l
                     l.label = "Régularisation \(period.frenchName) : \(l.label)"

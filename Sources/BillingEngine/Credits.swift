@@ -59,11 +59,13 @@ extension BillingEngine {
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw InvoiceError.reasonRequired }
         // A credit note of this invoice an interrupted `credit` left waiting (killed between making it and
         // issuing it): a rerun with the same reason issues it instead of making a second one (see below).
-        let earlier = try ledger.creditNotes(of: invoice.id!)
+        guard let invoiceID = invoice.id else { throw LedgerError.internalInconsistency("an issued invoice without an id") }
+        let issuedOn = try invoice.storedIssueDay()
+        let earlier = try ledger.creditNotes(of: invoiceID)
         let leftWaiting = !issue ? [] : earlier.filter { note in
             note.invoice.status == .proforma && note.invoice.origin == .credit && !note.lines.isEmpty
                 && note.lines.allSatisfy { l in
-                    stored.lines.contains { creditExplanation(line: $0.position, of: invoiceNumber, issued: invoice.issueDate, reason: reason) == l.explanation }
+                    stored.lines.contains { creditFacts(line: $0.position, of: invoiceNumber, issued: issuedOn, reason: reason) == l.facts }
                 }
         }
         let counted = earlier.filter { note in !leftWaiting.contains { $0.invoice.id == note.invoice.id } }
@@ -89,8 +91,7 @@ extension BillingEngine {
             let already = credited.net(of: creditKey(original)) + lines.filter { creditKey($0) == creditKey(original) }.map(\.net).sum()
             let left = original.net - already
             guard original.net > .zero else { throw InvoiceError.lineNotPositive(line: sel.line, number: invoiceNumber) }
-            var c = original
-            c.explanation = creditExplanation(line: sel.line, of: invoiceNumber, issued: invoice.issueDate, reason: reason)
+            var c = original.explained(by: creditFacts(line: sel.line, of: invoiceNumber, issued: issuedOn, reason: reason))
             c.basis = LineBasis(.credit)
             if let amount = sel.amount {
                 guard amount > .zero else { throw InvoiceError.creditAmountNotPositive(line: sel.line) }
@@ -139,7 +140,7 @@ extension BillingEngine {
                                              waiting: waitingHT, asked: asked)
         }
         let new = NewInvoice(type: .creditNote, series: series(for: .creditNote), client: invoice.client, payer: invoice.payer,
-                             site: invoice.site, period: invoice.period ?? Period(start: day, end: day), issueDate: day, dueDate: day,
+                             site: invoice.site, period: try invoice.storedPeriod(), issueDate: day, dueDate: day,
                              paymentTerms: invoice.paymentTerms, poNumber: invoice.poNumber, orderId: invoice.orderId,
                              orderRevision: invoice.orderRevision, creditedInvoiceId: invoice.id, origin: .credit, lines: lines)
         guard let id = try ledger.createProforma(new, actor: actor, at: now) else { throw LedgerError.internalInconsistency("the credit note was not stored") }
@@ -148,9 +149,9 @@ extension BillingEngine {
         return (id, try validate(ids: [id], on: day, now: now).first)
     }
 
-    /// The explanation of a credit note's line (compared whole, never parsed: a rerun recognises its own waiting note by it).
-    func creditExplanation(line: Int, of number: String, issued: String, reason: String) -> String {
-        EngineWording.worded("credits line \(line) of \(number) of \(issued): \(reason)")
+    /// The facts of a credit note's line (a rerun recognises its own waiting note by them).
+    func creditFacts(line: Int, of number: String, issued: Day, reason: String) -> LineFacts {
+        LineFacts(.credit(line: line, number: number, issued: issued, reason: reason))
     }
 
     /// The key under which a credit note line counts against the invoice line it credits.
@@ -188,7 +189,7 @@ extension BillingEngine {
         // Bounded, checked against the settings' limits and the sign rules before anything is written.
         let lines = try typedLines(doc.lines, kind: doc.type,
                                    document: "the manual \(doc.type == .creditNote ? "credit note" : "invoice") for \(doc.client)",
-                                   service: doc.period, explanation: EngineWording.worded("typed in: \(reason)"))
+                                   service: doc.period, facts: .typedIn(reason: reason))
         let terms = contracts[doc.client]?.contract.paymentTerms(for: doc.payer ?? credited?.payer) ?? .onReceipt
         let new = NewInvoice(type: doc.type, series: series(for: doc.type), client: doc.client, payer: doc.payer ?? credited?.payer,
                              period: doc.period, issueDate: day, dueDate: terms.dueDate(issuedOn: day), paymentTerms: terms.description,

@@ -13,6 +13,8 @@ struct LineTally: Equatable {
         var quantity: Int
         var net: Money
         var template: NewInvoiceLine
+        /// What it bills, as a line's facts state it.
+        var tally: LineFacts.Tally { LineFacts.Tally(quantity: quantity, net: net) }
     }
     private(set) var keys: [Key] = []
     private(set) var entries: [Key: Entry] = [:]
@@ -56,17 +58,17 @@ struct LineTally: Equatable {
 
     /// `after − before`, line by line: added with `before + difference = after`
     /// exactly, in net amounts.
-    static func difference(from before: LineTally, to after: LineTally, explain: (Entry?, Entry?) -> String) -> [NewInvoiceLine] {
+    static func difference(from before: LineTally, to after: LineTally,
+                           explain: (Entry?, Entry?) -> LineFacts.Computation) -> [NewInvoiceLine] {
         var out: [NewInvoiceLine] = []
         var seen = Set<Key>()
         for k in after.keys + before.keys where seen.insert(k).inserted {
             let b = before.entries[k], a = after.entries[k]
             let dq = (a?.quantity ?? 0) - (b?.quantity ?? 0)
             let dn = (a?.net ?? .zero) - (b?.net ?? .zero)
-            guard dq != 0 || dn != .zero, var l = (a ?? b)?.template else { continue }
+            guard dq != 0 || dn != .zero, var l = (a ?? b)?.template.explained(by: explain(b, a)) else { continue }
             l.quantity = dq
             l.net = dn
-            l.explanation = explain(b, a)
             out.append(l)
         }
         return out

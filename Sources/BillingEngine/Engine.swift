@@ -487,7 +487,7 @@ extension BilledLine {
     var asNewLine: NewInvoiceLine {
         NewInvoiceLine(label: label, quantity: quantity, unitPrice: unitPrice, net: net, vat: vat, revenueType: revenueType, site: site,
                        service: servicePeriod, termLine: termLine, explanation: explanation, orderId: orderID,
-                       orderRevision: orderRevision, grossUnitPrice: grossUnitPrice, basis: basis)
+                       orderRevision: orderRevision, grossUnitPrice: grossUnitPrice, basis: basis, facts: facts)
     }
 }
 

@@ -107,7 +107,7 @@ extension BillingEngine {
             let outstanding = billed.lines
             if !outstanding.isEmpty {
                 out.drafts.append(eventDocument(.creditNote, order: order, contract: contract,
-                                                lines: outstanding.map { creditLine($0, order: order, revisionText: "revision \(order.revision)") },
+                                                lines: outstanding.map { creditLine($0, order: order) },
                                                 day: day, key: "event-credit|\(revision)", credited: lastInvoice))
             }
             if !current.isEmpty {
@@ -116,7 +116,7 @@ extension BillingEngine {
             }
         } else {
             let delta = LineTally.difference(from: billed, to: ordered) { b, a in
-                "order \(order.id) revision \(order.revision): billed \(b.map { "\($0.quantity) for \($0.net)" } ?? "nothing"), now \(a.map { "\($0.quantity) for \($0.net)" } ?? "nothing")"
+                .orderDifference(order: order.id, revision: order.revision, billed: b?.tally, now: a?.tally)
             }
             let type: DocumentKind = delta.map(\.net).sum() >= .zero ? .invoice : .creditNote
             out.drafts.append(eventDocument(type, order: order, contract: contract, lines: type == .invoice ? delta : delta.map(\.negated),
@@ -178,10 +178,9 @@ extension BillingEngine {
                           home: home, carrier: carrier, inContractProforma: inProforma)
     }
 
-    func creditLine(_ l: NewInvoiceLine, order: ContractLanguage.EventOrder, revisionText: String) -> NewInvoiceLine {
-        var c = l
-        c.explanation = EngineWording.worded("order \(order.id) \(order.cancelled ? "cancelled" : "changed") (\(revisionText)): credits \(l.quantity) × \(l.unitPrice) = \(l.net) billed before")
-        return c
+    func creditLine(_ l: NewInvoiceLine, order: ContractLanguage.EventOrder) -> NewInvoiceLine {
+        l.explained(by: .orderCredit(order: order.id, cancelled: order.cancelled, revision: order.revision, quantity: l.quantity,
+                                     unit: l.unitPrice, net: l.net))
     }
 
     func eventDocument(_ type: DocumentKind, order: ContractLanguage.EventOrder, contract c: Contract, lines: [NewInvoiceLine], day: Day,

@@ -31,6 +31,25 @@ public struct Address: Sendable, Hashable {
     }
 }
 
+/// A site's activity: the registers' (`SELF`, `CAFET`, `BRASS`, as their ticket lines name it), the event
+/// orders' and the contracts' fees. One type for the settings (a revenue type's activity), the ledger's daily
+/// revenue, the dashboards and the closing report; the raw value is the settings' word.
+public enum Activity: String, Sendable, Hashable, CaseIterable, Comparable {
+    case selfService = "SELF"
+    case cafeteria = "CAFET"
+    case brasserie = "BRASS"
+    case events = "EVENTS"
+    case fees = "FEES"
+
+    /// The activities with revenue of their own day by day (the registers' and the event orders'), in the order
+    /// the dashboards show them; fees are billed by contracts, not sold.
+    public static let withDailyRevenue: [Activity] = [.selfService, .cafeteria, .brasserie, .events]
+
+    public static func < (a: Activity, b: Activity) -> Bool {
+        (allCases.firstIndex(of: a) ?? 0) < (allCases.firstIndex(of: b) ?? 0)
+    }
+}
+
 /// The diner categories of the registers' badges that have a meaning of their own.
 public enum DinerCategory {
     /// Guests' tickets (`INV`): billed by a contract's guest meals term, not as covers of a category.

@@ -93,13 +93,13 @@ public struct EvaluationState: Sendable {
     /// Whether lines carry their explanation; building it costs more than the rest of an evaluation.
     var explain = true
 
-    /// Appends a line of `term`; its explanation is only built when asked for.
+    /// Appends a line of `term`; its facts (and the explanation worded from them) are only built when asked for.
     /// `category`, `rate` and `guests` say which of the revenue the line was computed from (`LineBasis`).
     mutating func append(_ term: Term, label: String, quantity: Int, unit: Price, net: Money, vat: VATRate, site: String?,
-                         period: Period, explanation: @autoclosure () -> String, fee: Bool = false,
+                         period: Period, facts: @autoclosure () -> LineFacts.Computation, fee: Bool = false,
                          category: String? = nil, rate: VATRate? = nil, guests: Bool = true, tickets: [TicketGroup] = []) {
         var line = Compiler.line(term, label: label, quantity: quantity, unit: unit, net: net, vat: vat, site: site, period: period,
-                                 explanation: explain ? explanation() : "", fee: fee)
+                                 facts: explain ? facts() : nil, fee: fee)
         line.basis = LineBasis(Compiler.basisKind(of: term.rule), category: category, rate: rate, guests: guests)
         line.tickets = tickets
         lines.append(line)
@@ -124,20 +124,20 @@ enum Compiler {
 
     /// Price in force on each sub-period of `within`: dated changes (T13) and yearly index revisions (T14).
     static func segments(_ schedule: PriceSchedule, revision: IndexRevision?, termStart: Day, within: Period,
-                         index: [String: Percentage]?, termLine: Int) throws(EvaluationError) -> [(Period, Price, String)] {
+                         index: [String: Percentage]?, termLine: Int) throws(EvaluationError) -> [(Period, Price, LineFacts.Revision?)] {
         var boundaries = [within.start]
         for c in schedule.changes where within.contains(c.from) && c.from != within.start { boundaries.append(c.from) }
         if let r = revision {
             for d in r.revisionDays(in: within) where d > termStart && d != within.start { boundaries.append(d) }
         }
         boundaries.sort()
-        var out: [(Period, Price, String)] = []
+        var out: [(Period, Price, LineFacts.Revision?)] = []
         for (i, b) in boundaries.enumerated() {
             let end = i + 1 < boundaries.count ? boundaries[i + 1].adding(days: -1) : within.end
             var base = schedule.initial
             for c in schedule.changes where c.from <= b { base = c.price }
             var price = base
-            var why = ""
+            var why: LineFacts.Revision?
             if let r = revision {
                 // the latest revision on or before b, strictly after the term's start
                 var latest: Day?
@@ -152,7 +152,8 @@ enum Compiler {
                         throw .missingIndex(series: r.series, month: key, revision: latest, termLine: termLine)
                     }
                     price = r.revise(base, index: value)
-                    why = "revised on \(latest): \(base) × (\(r.fixedPart) + \(r.indexedPart) × \(value) / \(r.baseIndex)) = \(price)"
+                    why = LineFacts.Revision(on: latest, series: r.series, referenceMonth: key, base: base, fixedPart: r.fixedPart,
+                                             indexedPart: r.indexedPart, index: value, baseIndex: r.baseIndex, price: price)
                 }
             }
             out.append((Period(start: b, end: end), price, why))
@@ -174,22 +175,22 @@ enum Compiler {
     /// `segments`, without an array in the common case of one price over the whole period.
     static func pieces(_ schedule: PriceSchedule, revision: IndexRevision?, termStart: Day, within: Period,
                        index: [String: Percentage]?, termLine: Int) throws(EvaluationError) -> Segments {
-        if revision == nil, let price = singlePrice(schedule, within: within) { return Segments(single: (within, price, "")) }
+        if revision == nil, let price = singlePrice(schedule, within: within) { return Segments(single: (within, price, nil)) }
         return Segments(list: try segments(schedule, revision: revision, termStart: termStart, within: within, index: index, termLine: termLine))
     }
 
     /// The sub-periods of a term and their prices (and why a price was revised).
     struct Segments {
-        private var single: (Period, Price, String)
-        private var list: [(Period, Price, String)]
+        private var single: (Period, Price, LineFacts.Revision?)
+        private var list: [(Period, Price, LineFacts.Revision?)]
         let count: Int
-        init(single: (Period, Price, String)) { self.single = single; list = []; count = 1 }
-        init(list: [(Period, Price, String)]) {
+        init(single: (Period, Price, LineFacts.Revision?)) { self.single = single; list = []; count = 1 }
+        init(list: [(Period, Price, LineFacts.Revision?)]) {
             self.list = list
-            single = list.first ?? (Period(start: Day(ordinal: 0), end: Day(ordinal: -1)), .zero, "")
+            single = list.first ?? (Period(start: Day(ordinal: 0), end: Day(ordinal: -1)), .zero, nil)
             count = list.count
         }
-        subscript(i: Int) -> (Period, Price, String) { list.isEmpty ? single : list[i] }
+        subscript(i: Int) -> (Period, Price, LineFacts.Revision?) { list.isEmpty ? single : list[i] }
     }
 
     static func suffix(_ p: Period, of segments: Int) -> String {
@@ -215,11 +216,11 @@ enum Compiler {
     }
 
     static func line(_ term: Term, label: String, quantity: Int, unit: Price, net: Money, vat: VATRate, site: String?,
-                     period: Period, explanation: String, fee: Bool = false) -> BilledLine {
-        let text = term.sites.map { explanation.isEmpty ? explanation : "\(explanation) (only at \($0.count == 1 ? "site" : "sites") \($0.joined(separator: ", ")))" } ?? explanation
+                     period: Period, facts computation: LineFacts.Computation?, fee: Bool = false) -> BilledLine {
+        let facts = computation.map { LineFacts($0, sites: term.sites) }
         return BilledLine(label: label, quantity: quantity, unitPrice: unit, net: net, vat: vat, revenueType: term.revenueType, payer: term.payer,
                           site: site, isClientFee: fee, servicePeriod: period, termLine: term.line,
-                          explanation: EngineWording.worded(text), orderID: nil, basis: LineBasis(basisKind(of: term.rule)))
+                          explanation: facts?.english ?? "", orderID: nil, facts: facts, basis: LineBasis(basisKind(of: term.rule)))
     }
 
     /// The kind of line a term's rule makes (an events term: an order's line).
@@ -280,9 +281,9 @@ enum Compiler {
             } catch {
                 throw .orderOverflow(order: order.id, revision: order.revision, line: position + 1, error)
             }
-            let discountText = events.discount.map { ", discount \($0)%: \(l.unitPrice) → \(unit)" } ?? ""
+            let discount = events.discount.map { LineFacts.Discount(percent: $0, gross: l.unitPrice) }
             var bl = line(term, label: l.label, quantity: l.quantity, unit: unit, net: net, vat: l.vat, site: order.site, period: day,
-                          explanation: "order \(order.id) revision \(order.revision): \(l.quantity) × \(unit)\(discountText) = \(net)")
+                          facts: .orderLine(order: order.id, revision: order.revision, quantity: l.quantity, unit: unit, discount: discount, net: net))
             bl.orderID = order.id
             bl.orderRevision = order.revision
             if unit != l.unitPrice { bl.grossUnitPrice = l.unitPrice }
@@ -293,7 +294,7 @@ enum Compiler {
             let feePrice: Price
             do throws(MoneyOverflow) { feePrice = try fee.asPrice } catch { throw .overflow(termLine: term.line, error) }
             var bl = line(term, label: "Frais de livraison", quantity: 1, unit: feePrice, net: fee, vat: vat, site: order.site, period: day,
-                          explanation: "order \(order.id) totals \(orderHT) HT after discount, under \(under): delivery fee \(fee)")
+                          facts: .deliveryFee(order: order.id, orderHT: orderHT, under: under, fee: fee))
             bl.orderID = order.id
             bl.orderRevision = order.revision
             bl.basis = LineBasis(.deliveryFee)

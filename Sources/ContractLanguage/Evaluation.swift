@@ -25,6 +25,8 @@ public struct BilledLine: Sendable, Equatable {
     public var orderRevision: Int? = nil
     /// The order's price before the contract's discount (BT-148); nil when no discount applies.
     public var grossUnitPrice: Price? = nil
+    /// Every fact its explanation states (nil when the evaluation was asked for no explanations).
+    public var facts: LineFacts? = nil
     /// What the line was computed from (stored with it as typed columns).
     public var basis: LineBasis
     /// The tickets behind a line billed to a payer, grouped by site, category and amount per ticket (empty otherwise):

@@ -43,12 +43,13 @@ extension Compiler {
                         if c.schedule.includesVAT {
                             let net = try Compiler.checked(term.line) { () throws(MoneyOverflow) in try price.times(covers, excludingVATAt: vat) }
                             s.append(term, label: label + " (\(covers) couverts à \(price) TTC)", quantity: 1, unit: try Compiler.checked(term.line) { () throws(MoneyOverflow) in try net.asPrice }, net: net, vat: vat,
-                                     site: site.name, period: p, explanation: "\(covers) covers of category \(category) × \(price) TTC / (1 + \(vat)%) = \(net) HT",
+                                     site: site.name, period: p, facts: .subsidyPerCover(covers: covers, category: category, price: price, includesVAT: true, vat: vat, net: net),
                                      category: category)
                         } else {
                             let net = try Compiler.checked(term.line) { () throws(MoneyOverflow) in try price.times(covers) }
                             s.append(term, label: label, quantity: covers, unit: price, net: net, vat: vat, site: site.name, period: p,
-                                     explanation: "\(covers) covers of category \(category) × \(price) HT = \(net)", category: category)
+                                     facts: .subsidyPerCover(covers: covers, category: category, price: price, includesVAT: false, vat: vat, net: net),
+                                     category: category)
                         }
                     }
                 }
@@ -79,7 +80,7 @@ extension Compiler {
                     let (category, cap) = (c.category, c.cap)
                     s.append(term, label: c.label, quantity: 1, unit: try Compiler.checked(term.line) { () throws(MoneyOverflow) in try net.asPrice }, net: net, vat: vat,
                              site: site.name, period: within,
-                             explanation: "\(covers) covers of category \(category), each min(\(cap) TTC, tray TTC), sum \(capped) TTC / (1 + \(vat)%) = \(net) HT",
+                             facts: .subsidyCappedByTray(covers: covers, category: category, cap: cap, capped: capped, vat: vat, net: net),
                              category: category)
                 }
             }
@@ -114,7 +115,7 @@ extension Compiler {
                     let net = try Compiler.checked(term.line) { () throws(MoneyOverflow) in try ttc.excludingVAT(at: r) }
                     s.append(term, label: byRate.count > 1 ? "\(term.label) (TVA \(r.french) %)" : term.label, quantity: 1,
                              unit: try Compiler.checked(term.line) { () throws(MoneyOverflow) in try net.asPrice }, net: net, vat: r, site: site.name, period: within,
-                             explanation: "employer share recorded by the registers \(ttc) TTC / (1 + \(r)%) = \(net) HT\(hasGuestTerm ? ", guests billed apart" : "")",
+                             facts: .subsidyAsRecorded(ttc: ttc, vat: r, net: net, guestsBilledApart: hasGuestTerm),
                              rate: r, guests: !hasGuestTerm, tickets: ShareGroupKey.groups(tickets, rate: r, net: net))
                 }
             }
@@ -141,7 +142,7 @@ extension Compiler {
                     let net = try Compiler.checked(term.line) { () throws(MoneyOverflow) in try ttc.excludingVAT(at: r) }
                     s.append(term, label: byRate.count > 1 ? "\(term.label) (TVA \(r.french) %)" : term.label, quantity: 1,
                              unit: try Compiler.checked(term.line) { () throws(MoneyOverflow) in try net.asPrice }, net: net, vat: r, site: site.name, period: within,
-                             explanation: "\(tickets) guest tickets, \(ttc) TTC / (1 + \(r)%) = \(net) HT",
+                             facts: .guestMeals(tickets: tickets, ttc: ttc, vat: r, net: net),
                              category: DinerCategory.guests, rate: r)
                 }
             }
@@ -164,19 +165,18 @@ extension Compiler {
                     let covers = s.table.sum(CoverTable.total, in: p, site: site)
                     guard covers > 0 else { continue }
                     let unit = try share == .full ? price : Compiler.checked(term.line) { () throws(MoneyOverflow) in try price.percent(share) }
-                    // Words for the explanation only: built when it is.
-                    var detail: String {
-                        (share == .full ? "" : ", client pays \(share)%: \(price) × \(share)% = \(unit)") + (why.isEmpty ? "" : " (\(why))")
-                    }
+                    // Facts for the explanation only: built when it is.
+                    var clientShare: LineFacts.ClientShare? { share == .full ? nil : LineFacts.ClientShare(percent: share, fullPrice: price) }
                     let label = segs.count > 1 ? term.label + suffix(p, of: segs.count) : term.label
                     if schedule.includesVAT {
                         let net = try Compiler.checked(term.line) { () throws(MoneyOverflow) in try unit.times(covers, excludingVATAt: vat) }
                         s.append(term, label: label + " (\(covers) couverts à \(unit) TTC)", quantity: 1, unit: try Compiler.checked(term.line) { () throws(MoneyOverflow) in try net.asPrice }, net: net, vat: vat,
-                                 site: site.name, period: p, explanation: "\(covers) covers × \(unit) TTC / (1 + \(vat)%) = \(net) HT\(detail)")
+                                 site: site.name, period: p,
+                                 facts: .admissionFee(covers: covers, unit: unit, includesVAT: true, vat: vat, net: net, share: clientShare, revision: why))
                     } else {
                         let net = try Compiler.checked(term.line) { () throws(MoneyOverflow) in try unit.times(covers) }
                         s.append(term, label: label, quantity: covers, unit: unit, net: net, vat: vat, site: site.name, period: p,
-                                 explanation: "\(covers) covers (guests included) × \(unit) HT = \(net)\(detail)")
+                                 facts: .admissionFee(covers: covers, unit: unit, includesVAT: false, vat: vat, net: net, share: clientShare, revision: why))
                     }
                 }
             }
@@ -201,7 +201,7 @@ extension Compiler {
                     let net = try Compiler.checked(term.line) { () throws(MoneyOverflow) in try ttc.percent(pct, excludingVATAt: r) }
                     s.append(term, label: "\(term.label) (TVA \(r.french) %)", quantity: 1, unit: try Compiler.checked(term.line) { () throws(MoneyOverflow) in try net.asPrice }, net: net, vat: r,
                              site: site.name, period: within,
-                             explanation: "\(pct)% of badge holders' cafeteria tickets \(ttc) TTC / (1 + \(r)%) = \(net) HT",
+                             facts: .cafeteriaParticipation(percent: pct, ttc: ttc, vat: r, net: net),
                              rate: r, guests: false)
                 }
             }
@@ -222,10 +222,11 @@ extension Compiler {
                     let (p, price, why) = segs[i]
                     let full = try Compiler.checked(term.line) { () throws(MoneyOverflow) in try price.times(1) }
                     let net = try p.dayCount == f.dayCount ? full : Compiler.checked(term.line) { () throws(MoneyOverflow) in try full.prorated(p.dayCount, over: f.dayCount) }
-                    var prorata: String { p.dayCount == f.dayCount ? "" : ", prorated \(p.dayCount)/\(f.dayCount) days" }
+                    var prorata: LineFacts.Prorata? { p.dayCount == f.dayCount ? nil : LineFacts.Prorata(days: p.dayCount, of: f.dayCount) }
                     let label = "\(term.label) \(feePeriodName(f))\(p == f ? "" : " (du \(p.start.french) au \(p.end.french))")"
                     s.append(term, label: label, quantity: 1, unit: try Compiler.checked(term.line) { () throws(MoneyOverflow) in try net.asPrice }, net: net, vat: vat, site: nil, period: p,
-                             explanation: "\(full) HT per \(per.rawValue) \(timing.rawValue)\(prorata) = \(net)\(why.isEmpty ? "" : " (\(why))")", fee: true)
+                             facts: .flatFee(full: full, per: per == .month ? .month : .quarter, timing: timing == .inArrears ? .inArrears : .inAdvance,
+                                            prorata: prorata, net: net, revision: why), fee: true)
                 }
             }
         }
@@ -241,14 +242,16 @@ extension Compiler {
                 let covers = s.table.sum(CoverTable.total, in: within, site: allSites)
                 let variable = try Compiler.checked(term.line) { () throws(MoneyOverflow) in try perCover.times(covers) }
                 let minimum = try within == f ? floor : Compiler.checked(term.line) { () throws(MoneyOverflow) in try floor.prorated(within.dayCount, over: f.dayCount) }
-                var prorata: String { within == f ? "" : " (floor prorated \(within.dayCount)/\(f.dayCount) days)" }
+                var prorata: LineFacts.Prorata? { within == f ? nil : LineFacts.Prorata(days: within.dayCount, of: f.dayCount) }
                 let label = "\(term.label) \(feePeriodName(f))"
                 if variable >= minimum {
                     s.append(term, label: label, quantity: covers, unit: perCover, net: variable, vat: vat, site: nil, period: within,
-                             explanation: "max(\(minimum)\(prorata), \(perCover) × \(covers) covers = \(variable)) = \(variable)", fee: true)
+                             facts: .floorFee(floor: minimum, prorata: prorata, perCover: perCover, covers: covers, variable: variable, billed: variable),
+                             fee: true)
                 } else {
                     s.append(term, label: label, quantity: 1, unit: try Compiler.checked(term.line) { () throws(MoneyOverflow) in try minimum.asPrice }, net: minimum, vat: vat, site: nil, period: within,
-                             explanation: "max(\(minimum)\(prorata), \(perCover) × \(covers) covers = \(variable)) = \(minimum)", fee: true)
+                             facts: .floorFee(floor: minimum, prorata: prorata, perCover: perCover, covers: covers, variable: variable, billed: minimum),
+                             fee: true)
                 }
             }
         }
@@ -272,10 +275,10 @@ extension Compiler {
                         let inBand = max(0, min(covers, upper) - lower)
                         if inBand > 0 {
                             let net = try Compiler.checked(term.line) { () throws(MoneyOverflow) in try b.price.times(inBand) }
-                            let bandName = b.upTo.map { "de \(lower + 1) à \($0) couverts" } ?? "au-delà de \(lower) couverts"
-                            s.append(term, label: "\(name), tranche \(bandName)", quantity: inBand, unit: b.price, net: net, vat: vat,
+                            let band = LineFacts.Band(from: lower, upTo: b.upTo)
+                            s.append(term, label: "\(name), tranche \(band.graduatedName)", quantity: inBand, unit: b.price, net: net, vat: vat,
                                      site: nil, period: within,
-                                     explanation: "graduated: \(covers) covers, \(inBand) in the band \(bandName) × \(b.price) = \(net)", fee: true)
+                                     facts: .graduatedFee(covers: covers, inBand: inBand, band: band, price: b.price, net: net), fee: true)
                         }
                         lower = upper
                         if covers <= upper { break }
@@ -288,10 +291,10 @@ extension Compiler {
                         lower = b.upTo ?? lower
                     }
                     let net = try Compiler.checked(term.line) { () throws(MoneyOverflow) in try reached.price.times(covers) }
-                    let bandName = reached.upTo.map { "jusqu'à \($0) couverts" } ?? "au-delà de \(lower) couverts"
-                    s.append(term, label: "\(name), tranche \(bandName)", quantity: covers, unit: reached.price, net: net, vat: vat,
+                    let band = LineFacts.Band(from: lower, upTo: reached.upTo)
+                    s.append(term, label: "\(name), tranche \(band.volumeName)", quantity: covers, unit: reached.price, net: net, vat: vat,
                              site: nil, period: within,
-                             explanation: "volume: \(covers) covers reach the band \(bandName), all at \(reached.price) = \(net)", fee: true)
+                             facts: .volumeFee(covers: covers, band: band, price: reached.price, net: net), fee: true)
                 }
             }
         }
@@ -331,7 +334,8 @@ extension Compiler {
                     let net = try Compiler.checked(term.line) { () throws(MoneyOverflow) in try price.times(missing) }
                     s.append(term, label: "\(term.label) \(site.name)\(suffix(p, of: segs.count))", quantity: missing, unit: price, net: net,
                              vat: vat, site: site.name, period: p,
-                             explanation: "\(shortDays) of \(openDays) open days under \(threshold) covers at \(site.name): \(missing) missing covers × \(price) = \(net)\(why.isEmpty ? "" : " (\(why))")")
+                             facts: .minimumGuarantee(shortDays: shortDays, openDays: openDays, threshold: threshold, site: site.name, missing: missing,
+                                                     price: price, net: net, revision: why))
                 }
             }
         }

@@ -38,6 +38,7 @@ public enum Charts {
         case .cafeteria: "Cafétéria"
         case .brasserie: "Brasserie"
         case .events: "Événements (HT)"
+        case .fees: "Frais"
         }
     }
 
@@ -47,6 +48,7 @@ public enum Charts {
         case .cafeteria: "#d9962b"
         case .brasserie: "#8c4f9f"
         case .events: "#3f8f5a"
+        case .fees: "#7f7f7f"
         }
     }
 
@@ -86,8 +88,8 @@ public enum Charts {
 
     /// Bars stacked by activity (self-service at the bottom), a y axis in euros, a legend.
     public static func stackedBars(_ bars: [Bar], title: String, id: String) -> String {
-        let totals = bars.map { b in Activity.allCases.reduce(Int64(0)) { $0 + max(0, b.amounts[$1]?.cents ?? 0) } }
-        let total = Activity.allCases.reduce(Int64(0)) { s, a in s + bars.reduce(Int64(0)) { $0 + ($1.amounts[a]?.cents ?? 0) } }
+        let totals = bars.map { b in Activity.withDailyRevenue.reduce(Int64(0)) { $0 + max(0, b.amounts[$1]?.cents ?? 0) } }
+        let total = Activity.withDailyRevenue.reduce(Int64(0)) { s, a in s + bars.reduce(Int64(0)) { $0 + ($1.amounts[a]?.cents ?? 0) } }
         let scale = Scale(maximum: totals.max() ?? 0)
         var svg = header(title: title, id: id, description: "Diagramme en barres empilées par activité, \(bars.count) barres ; "
             + "total \(euros(Money(cents: total))).")
@@ -98,7 +100,7 @@ public enum Charts {
             let x = left + i * slot + (slot - barWidth) / 2
             var base: Int64 = 0
             svg += "<g>\n"
-            for a in Activity.allCases {
+            for a in Activity.withDailyRevenue {
                 let cents = max(0, bar.amounts[a]?.cents ?? 0)
                 guard cents > 0 else { continue }
                 let y0 = scale.y(base), y1 = scale.y(base + cents)
@@ -111,7 +113,7 @@ public enum Charts {
                 svg += "<text x=\"\(x + barWidth / 2)\" y=\"\(height - bottom + 16)\" text-anchor=\"middle\">\(escape(bar.label))</text>\n"
             }
         }
-        svg += legend(Activity.allCases.map { (name($0), colour($0)) })
+        svg += legend(Activity.withDailyRevenue.map { (name($0), colour($0)) })
         return svg + "</svg>\n"
     }
 

@@ -28,7 +28,7 @@ extension Dashboard {
         let activities = Activity.allCases.count
         var covers = [Int](repeating: 0, count: dayCount * activities), lines = covers
         var amounts = [Int64](repeating: 0, count: dayCount * activities), shares = amounts
-        var sums = [[Int64]](repeating: [0, 0, 0, 0], count: 3)  // anonymous, invoiced, not invoiced × activity
+        var sums = [[Int64]](repeating: [Int64](repeating: 0, count: activities), count: 3)  // anonymous, invoiced, not invoiced × activity
         var sites = Set<String>(), clients = Set<String>()
         let wantedSite = selection.site.map { Array($0.utf8) }
         let wantedClient = selection.client.map { Array($0.utf8) }

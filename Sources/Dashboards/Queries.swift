@@ -2,16 +2,15 @@ import BillingModel
 import Foundation
 import Ledger
 
-public typealias Activity = DailyRevenueActivity
-
-extension DailyRevenueActivity {
-    /// The position in `allCases`.
+extension Activity {
+    /// The position in `allCases` (the slot of its sums; fees, with no daily revenue, keep theirs at zero).
     var index: Int {
         switch self {
         case .selfService: 0
         case .cafeteria: 1
         case .brasserie: 2
         case .events: 3
+        case .fees: 4
         }
     }
 }
@@ -65,7 +64,7 @@ public struct RevenueFigures: Sendable, Hashable {
 
     public func amount(_ a: Activity) -> Money { amounts[a] ?? .zero }
     /// All activities together.
-    public var total: Money { Activity.allCases.reduce(Money.zero) { $0 + amount($1) } }
+    public var total: Money { Activity.withDailyRevenue.reduce(Money.zero) { $0 + amount($1) } }
     public var totalCovers: Int { covers.values.reduce(0, +) }
     public var totalLines: Int { lines.values.reduce(0, +) }
     public var totalEmployerShare: Money { employerShare.values.reduce(Money.zero, +) }
@@ -78,7 +77,7 @@ public struct RevenueFigures: Sendable, Hashable {
     }
 
     mutating func add(_ other: RevenueFigures) {
-        for a in Activity.allCases {
+        for a in Activity.withDailyRevenue {
             add(a, covers: other.covers[a] ?? 0, lines: other.lines[a] ?? 0, amount: other.amount(a),
                 share: other.employerShare[a] ?? .zero)
         }
@@ -170,7 +169,7 @@ public struct Dashboard: Sendable {
         let activities = Activity.allCases.count
         return period.days.enumerated().map { d, day in
             var f = RevenueFigures()
-            for a in Activity.allCases {
+            for a in Activity.withDailyRevenue {
                 let i = d * activities + a.index
                 if lines[i] != 0 || amounts[i] != 0 || covers[i] != 0 || shares[i] != 0 {
                     f.add(a, covers: covers[i], lines: lines[i], amount: Money(cents: amounts[i]), share: Money(cents: shares[i]))
@@ -238,7 +237,7 @@ public struct Dashboard: Sendable {
         var split = InvoicingSplit()
         try ledger.readRevenue { reader in
             // `invoiced` is kept on the aggregate's rows by the ledger (set when a document is issued).
-            var sums = [[Int64]](repeating: [0, 0, 0, 0], count: 3)  // anonymous, invoiced, not invoiced × activity
+            var sums = [[Int64]](repeating: [Int64](repeating: 0, count: Activity.allCases.count), count: 3)  // anonymous, invoiced, not invoiced × activity
             try reader.forEachDailyRevenue(period: period, filter: Self.filter(selection), registerOnly: true) { row in
                 let activity = try Self.activity(row.activity)
                 let bucket = row.client.isEmpty ? 0 : (row.invoiced ? 1 : 2)
@@ -253,7 +252,7 @@ public struct Dashboard: Sendable {
     /// The split of the register activities from sums per bucket (anonymous, invoiced, not invoiced) × activity.
     static func registerSplit(_ sums: [[Int64]]) -> InvoicingSplit {
         var split = InvoicingSplit()
-        for a in Activity.allCases where a != .events {
+        for a in Activity.withDailyRevenue where a != .events {
             if sums[0][a.index] != 0 { split.anonymous[a] = Money(cents: sums[0][a.index]) }
             if sums[1][a.index] != 0 { split.invoiced[a] = Money(cents: sums[1][a.index]) }
             if sums[2][a.index] != 0 { split.notInvoiced[a] = Money(cents: sums[2][a.index]) }

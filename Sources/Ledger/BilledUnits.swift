@@ -120,7 +120,10 @@ extension Ledger {
         try engine.read { db in
             try db.fetchOne(sql: """
                 SELECT issue_date, number FROM invoice WHERE series = ? AND status = 'issued' ORDER BY issue_date DESC, id DESC LIMIT 1
-                """, arguments: [series]).flatMap { r in try Day(iso: r[0] as String).map { (day: $0, number: try r[1] as String) } }
+                """, arguments: [series]).map { r in
+                    let number: String = try r[1]
+                    return (day: try StoredValue.day(try r[0], "issue date", of: number), number: number)
+                }
         }
     }
 

@@ -18,14 +18,23 @@ import GRDB
 /// tickets whose lines of that activity sum above zero (the engine's covers,
 /// by activity); `CAFET` and `EVENT` rows have no covers. `lines` counts
 /// ticket lines (order lines for events).
-public enum DailyRevenueActivity: String, CaseIterable, Sendable, Hashable, Comparable {
-    case selfService = "SELF"
-    case cafeteria = "CAFET"
-    case brasserie = "BRASS"
-    case events = "EVENT"
+extension Activity {
+    /// The code `daily_revenue.activity` stores for the activity ("v11 daily revenue", frozen with it: `EVENT` for
+    /// events, where the settings say `EVENTS`); nil for fees, which have no daily revenue.
+    public var dailyRevenueCode: String? {
+        switch self {
+        case .selfService: "SELF"
+        case .cafeteria: "CAFET"
+        case .brasserie: "BRASS"
+        case .events: "EVENT"
+        case .fees: nil
+        }
+    }
 
-    public static func < (a: Self, b: Self) -> Bool {
-        (allCases.firstIndex(of: a) ?? 0) < (allCases.firstIndex(of: b) ?? 0)
+    /// The activity of a stored `daily_revenue.activity` code; nil for a code the ledger never stores.
+    public init?(dailyRevenueCode code: String) {
+        guard let a = Activity.withDailyRevenue.first(where: { $0.dailyRevenueCode == code }) else { return nil }
+        self = a
     }
 }
 

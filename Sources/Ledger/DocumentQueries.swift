@@ -80,7 +80,7 @@ extension Ledger {
             }
             return try invoices.map { i in
                 let id = i.id ?? -1
-                return (StoredInvoice(invoice: i, lines: lines[id] ?? [], vat: vat[id] ?? []), try references(of: i, db: db))
+                return (try StoredInvoice(checking: i, lines: lines[id] ?? [], vat: vat[id] ?? []), try references(of: i, db: db))
             }
         }
     }

@@ -190,8 +190,8 @@ extension Ledger {
                 """, arguments: [through])
             let now = Ledger.timestamp(date)
             for invoice in missing {
-                guard let number = invoice.number, let day = Day(iso: invoice.issueDate) else { continue }
-                try postSalesEntry(invoice, number: number, on: day, posting: posting, now: now, db: db)
+                guard let number = invoice.number else { throw LedgerError.internalInconsistency("issued document \(invoice.id ?? 0) has no number") }
+                try postSalesEntry(invoice, number: number, on: try invoice.storedIssueDay(), posting: posting, now: now, db: db)
             }
             if !missing.isEmpty {
                 try appendAudit(db, at: now, actor: actor, action: "post-missing-entries", invoiceID: nil,
@@ -225,10 +225,12 @@ extension Ledger {
                     auxiliaryLabel: r["auxiliary_label"], label: r["label"], debit: Money(cents: r["debit"]),
                     credit: Money(cents: r["credit"]), vatRate: rate.map { VATRate(tenThousandths: $0) }))
             }
-            return try rows.compactMap { r -> StoredEntry? in
+            return try rows.map { r -> StoredEntry in
                 let id: Int64 = try r["id"]
-                guard let date = Day(iso: try r["entry_date"] as String), let piece = Day(iso: try r["piece_date"] as String),
-                      let valid = Day(iso: try r["validation_date"] as String) else { return nil }
+                let name = "journal entry \(try r["journal"] as String) \(try r["number"] as Int64)"
+                let date = try StoredValue.day(try r["entry_date"], "entry date", of: name)
+                let piece = try StoredValue.day(try r["piece_date"], "piece date", of: name)
+                let valid = try StoredValue.day(try r["validation_date"], "validation date", of: name)
                 return try StoredEntry(id: id, invoiceID: r["invoice_id"], entry: JournalEntry(
                     journal: r["journal"], journalLabel: r["journal_label"], number: r["number"], date: date,
                     pieceReference: r["piece_ref"], pieceDate: piece, validationDate: valid, lines: linesByEntry[id] ?? []))

@@ -60,8 +60,9 @@ extension Ledger {
                 ORDER BY client, period_start, id
                 """, arguments: [period.start.description, period.end.description]) {
                 let client: String = try r[0]
-                guard clients?.contains(client) ?? true, let s = Day(iso: try r[1] as String), let e = Day(iso: try r[2] as String) else { continue }
-                out[client, default: []].append((period: Period(start: s, end: e), document: try r[3] as String))
+                guard clients?.contains(client) ?? true else { continue }
+                let document: String = try r[3]
+                out[client, default: []].append((period: try StoredValue.period(try r[1], try r[2], "period", of: document), document: document))
             }
             return out
         }

@@ -37,9 +37,9 @@ extension Ledger {
             var out: [String: (client: String, period: Period, siteDays: [SiteDayKey])] = [:]
             for r in rows {
                 let client: String = try r[0]
-                guard let s = try Day(iso: r[1] as String), let e = try Day(iso: r[2] as String) else { continue }
-                let key = "\(client)|\(s)|\(e)"
-                if out[key] == nil { out[key] = (client, Period(start: s, end: e), []) }
+                let p = try StoredValue.period(try r[1], try r[2], "period", of: "a contract invoice of \(client)")
+                let key = "\(client)|\(p.start)|\(p.end)"
+                if out[key] == nil { out[key] = (client, p, []) }
                 let k = try SiteDayKey(site: r[3], day: Day(ordinal: r[4]))
                 if out[key]?.siteDays.contains(k) == false { out[key]?.siteDays.append(k) }
             }
@@ -59,7 +59,7 @@ extension Ledger {
             SELECT period_start, period_end, MIN(created_at) FROM invoice WHERE status = 'issued' AND origin = 'contract'
             GROUP BY period_start, period_end
             """) {
-            if let s = try Day(iso: r[0] as String), let e = try Day(iso: r[1] as String) { try earliest.append((Period(start: s, end: e), r[2])) }
+            try earliest.append((StoredValue.period(try r[0], try r[1], "period", of: "a contract invoice"), r[2]))
         }
         guard let first = earliest.map(\.period.start).min(), let last = earliest.map(\.period.end).max() else { return [] }
         var out: [SQLRow] = []

@@ -27,18 +27,28 @@ extension Ledger {
         // Read column by column: `verify` reads every issued document's lines, and the Codable decoding (each
         // column's name converted from snake case, on every row) was a fifth of it.
         var lines: [InvoiceLine] = []
+        let name = i.number ?? "proforma \(id)"
         try db.forEach(sql: """
             SELECT invoice_id, position, label, quantity, unit_price, net, vat_rate, revenue_type, site, service_start, service_end,
-                   term_line, explanation, order_id, order_revision, gross_unit_price, basis_kind, basis_category, basis_rate, basis_guests
+                   term_line, explanation, order_id, order_revision, gross_unit_price, basis_kind, basis_category, basis_rate, basis_guests,
+                   facts
             FROM invoice_line WHERE invoice_id = ? ORDER BY position
             """, arguments: [id]) { r in
             let kind: String? = try r[16]
             var basisKind: LineBasis.Kind?
             if let kind {
                 guard let k = LineBasis.Kind(rawValue: kind) else {
-                    throw InvoiceError.malformedStoredValue(document: i.number ?? "proforma \(id)", field: "line basis", value: kind)
+                    throw InvoiceError.malformedStoredValue(document: name, field: "line basis", value: kind)
                 }
                 basisKind = k
+            }
+            let factsText: String? = try r[20]
+            var facts: LineFacts?
+            if let factsText {
+                guard let f = try? JSONDecoder().decode(LineFacts.self, from: Data(factsText.utf8)) else {
+                    throw InvoiceError.malformedStoredValue(document: name, field: "line facts", value: factsText)
+                }
+                facts = f
             }
             lines.append(InvoiceLine(
                 invoiceId: try r[0], position: try r[1], label: try r[2],
@@ -47,13 +57,13 @@ extension Ledger {
                 serviceStart: try r[9], serviceEnd: try r[10], termLine: try r[11],
                 explanation: try r[12], orderId: try r[13], orderRevision: try r[14],
                 grossUnitPrice: try r[15], basisKind: basisKind, basisCategory: try r[17],
-                basisRate: try r[18], basisGuests: try r[19]))
+                basisRate: try r[18], basisGuests: try r[19], facts: facts))
         }
         var vat: [InvoiceVAT] = []
         try db.forEach(sql: "SELECT invoice_id, rate, base, vat FROM invoice_vat WHERE invoice_id = ? ORDER BY rate", arguments: [id]) { r in
             vat.append(InvoiceVAT(invoiceId: try r[0], rate: try r[1], base: try r[2], vat: try r[3]))
         }
-        return StoredInvoice(invoice: i, lines: lines, vat: vat)
+        return try StoredInvoice(checking: i, lines: lines, vat: vat)
     }
 
     /// Documents filtered by status, client and period (overlapping): the billing run's period, or with

@@ -113,6 +113,9 @@ public struct InvoiceLine: Codable, Sendable, Hashable, FetchableRecord, Persist
     public var basisRate: Int64?
     /// Whether guest tickets count when no category is named.
     public var basisGuests: Bool?
+    /// Every fact the explanation states ("v18 line facts"), stored as the JSON of `LineFacts`: nil only for a
+    /// line stored before the migration whose explanation it could not read (then `explanation` is all there is).
+    public var facts: LineFacts? = nil
 
     public static let databaseTableName = "invoice_line"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
@@ -123,6 +126,8 @@ public struct InvoiceLine: Codable, Sendable, Hashable, FetchableRecord, Persist
     public var price: Price { Price(tenThousandths: unitPrice) }
     public var rate: VATRate { VATRate(tenThousandths: vatRate) }
     public var grossPrice: Price? { grossUnitPrice.map { Price(tenThousandths: $0) } }
+    /// The line's explanation in English: worded from its facts, or as stored when they are not known.
+    public var englishExplanation: String { facts?.english ?? explanation }
     /// What the line was computed from, as stored (nil: not known).
     public var basis: LineBasis? {
         basisKind.map { LineBasis($0, category: basisCategory, rate: basisRate.map(VATRate.init(tenThousandths:)), guests: basisGuests ?? true) }
@@ -182,10 +187,13 @@ public struct NewInvoiceLine: Sendable, Hashable {
     public var grossUnitPrice: Price?
     /// What the line was computed from (nil: not known, a line stored before "v16 line basis" only).
     public var basis: LineBasis?
+    /// Every fact the explanation states (nil: not known, a line stored before "v18 line facts" only). Set with
+    /// `explained(by:)`, which words the English explanation from them.
+    public private(set) var facts: LineFacts?
 
     public init(label: String, quantity: Int, unitPrice: Price, net: Money, vat: VATRate, revenueType: String? = nil, site: String? = nil,
                 service: Period? = nil, termLine: Int? = nil, explanation: String = "", orderId: String? = nil,
-                orderRevision: Int? = nil, grossUnitPrice: Price? = nil, basis: LineBasis? = nil) {
+                orderRevision: Int? = nil, grossUnitPrice: Price? = nil, basis: LineBasis? = nil, facts: LineFacts? = nil) {
         self.label = label
         self.quantity = quantity
         self.unitPrice = unitPrice
@@ -200,6 +208,33 @@ public struct NewInvoiceLine: Sendable, Hashable {
         self.orderRevision = orderRevision
         self.grossUnitPrice = grossUnitPrice
         self.basis = basis
+        self.facts = facts
+        if let facts { self.explanation = facts.english }
+    }
+
+    /// The line with `facts` as what it states, its English explanation worded from them.
+    public func explained(by facts: LineFacts) -> NewInvoiceLine {
+        var l = self
+        l.facts = facts
+        l.explanation = facts.english
+        return l
+    }
+
+    /// The line with `computation` as its facts (no sites, no edits).
+    public func explained(by computation: LineFacts.Computation) -> NewInvoiceLine { explained(by: LineFacts(computation)) }
+
+    /// The line with a person's edit recorded after the others.
+    public func edited(by who: String, reason: String) -> NewInvoiceLine {
+        guard var f = facts else {
+            // A line without facts (stored before "v18 line facts", its explanation unread) stays without: the edit
+            // is added to its stored words only.
+            var l = self
+            let edit = LineFacts(.notRecorded, edits: [LineFacts.Edit(by: who, reason: reason)]).english
+            l.explanation += (explanation.isEmpty ? "" : "; ") + edit
+            return l
+        }
+        f.edits.append(LineFacts.Edit(by: who, reason: reason))
+        return explained(by: f)
     }
 
     public init(_ stored: InvoiceLine) {
@@ -208,7 +243,8 @@ public struct NewInvoiceLine: Sendable, Hashable {
                   service: stored.serviceStart.flatMap { s in stored.serviceEnd.flatMap { e in
                       Day(iso: s).flatMap { sd in Day(iso: e).map { Period(start: sd, end: $0) } } } },
                   termLine: stored.termLine, explanation: stored.explanation, orderId: stored.orderId,
-                  orderRevision: stored.orderRevision, grossUnitPrice: stored.grossPrice, basis: stored.basis)
+                  orderRevision: stored.orderRevision, grossUnitPrice: stored.grossPrice, basis: stored.basis, facts: stored.facts)
+        explanation = stored.explanation
     }
 }
 

@@ -149,8 +149,9 @@ extension Ledger {
             FROM invoice i WHERE i.status = 'issued' AND i.type = 'invoice' AND i.issue_date <= ?\(only)
             ORDER BY i.due_date, i.id
             """, arguments: arguments)
-        return rows.compactMap { r -> OpenInvoice? in
-            guard let issue = Day(iso: r["issue_date"] as String), let due = Day(iso: r["due_date"] as String) else { return nil }
+        return try rows.compactMap { r -> OpenInvoice? in
+            let name: String = r["number"]
+            let issue = try StoredValue.day(r["issue_date"], "issue date", of: name), due = try StoredValue.day(r["due_date"], "due date", of: name)
             let o = OpenInvoice(id: r["id"], number: r["number"], client: r["client"], payer: r["payer"], issueDate: issue, dueDate: due,
                                 totalTTC: Money(cents: r["total_ttc"]), credited: Money(cents: r["credited"]), paid: Money(cents: r["paid"]))
             return includePaid || o.balance.cents > 0 ? o : nil
@@ -276,9 +277,9 @@ extension Ledger {
         for a in allocs {
             byPayment[a["payment_id"], default: []].append(PaymentAllocation(invoiceID: a["invoice_id"], number: a["number"], amount: Money(cents: a["amount"])))
         }
-        return rows.compactMap { r in
-            guard let day = Day(iso: r["booking_date"] as String) else { return nil }
+        return try rows.map { r in
             let id: Int64 = r["id"]
+            let day = try StoredValue.day(r["booking_date"], "booking date", of: "payment \(id)")
             return StoredPayment(id: id, reference: r["bank_ref"], bookingDate: day, amount: Money(cents: r["amount"]),
                                  debtorName: r["debtor_name"], remittance: r["remittance"], customer: r["customer"],
                                  allocations: byPayment[id] ?? [])
@@ -429,8 +430,8 @@ extension Ledger {
                     guard let inv = invoices[id] else { return false }
                     return inv.totalTTC.cents == inv.credited.cents + inv.paid.cents
                 } && paymentIDs.allSatisfy { allocatedPerPayment[$0] == paymentAmount[$0] }
-                guard settled, let first = invoiceIDs.first,
-                      let last = paymentIDs.compactMap({ lastDay[$0] }).max(), let day = Day(iso: last) else { continue }
+                guard settled, let first = invoiceIDs.first, let last = paymentIDs.compactMap({ lastDay[$0] }).max() else { continue }
+                let day = try StoredValue.day(last, "allocation day", of: "the allocations of payment \(paymentIDs.min() ?? 0)")
                 let code = Self.letteringCode(first)
                 for id in invoiceIDs {
                     let entries = try Int64.fetchAll(db, sql: """

@@ -14,7 +14,7 @@
 /// A PostgreSQL ledger starts empty (there is no PostgreSQL ledger made before
 /// these migrations): the steps that fill new columns or tables from existing
 /// rows on SQLite ("v11 daily revenue", "v15 billed once", "v16 document period",
-/// "v16 line basis") have nothing to fill here and only create the schema.
+/// "v16 line basis", "v18 line facts") have nothing to fill here and only create the schema.
 /// No lock is needed around numbering: `UPDATE number_series` takes the series'
 /// row lock until commit, so concurrent issuers of one series queue behind it.
 enum PostgresSchema {
@@ -1023,6 +1023,10 @@ enum PostgresSchema {
                 )
                 """,
                 "CREATE INDEX payment_allocation_removed ON payment_allocation(invoice_id) WHERE removed_at IS NOT NULL",
+            ]),
+            // Every fact a line's explanation states, as JSON (`LineFacts`): nothing to fill on a new ledger.
+            Migration(name: "v18 line facts", statements: [
+                "ALTER TABLE invoice_line ADD COLUMN facts TEXT CHECK (facts IS NULL OR ardoise_json_valid(facts))",
             ]),
         ]
     }

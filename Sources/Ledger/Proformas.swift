@@ -119,17 +119,19 @@ extension Ledger {
 
     func writeLines(_ db: any SQLSession, id: Int64, lines: [NewInvoiceLine], totals: InvoiceTotals) throws {
         // Statements prepared once per connection (the seam caches them): thousands of lines per billing run.
+        let encoder = LineFacts.storedEncoder
         for (i, l) in lines.enumerated() {
             let b = l.basis
+            let facts = try l.facts.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
             try db.execute(sql: """
                 INSERT INTO invoice_line(invoice_id, position, label, quantity, unit_price, net, vat_rate, revenue_type, site,
                                          service_start, service_end, term_line, explanation, order_id, order_revision, gross_unit_price,
-                                         basis_kind, basis_category, basis_rate, basis_guests)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                         basis_kind, basis_category, basis_rate, basis_guests, facts)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [id, i + 1, l.label, l.quantity, l.unitPrice.tenThousandths, l.net.cents, l.vat.tenThousandths,
                                  l.revenueType, l.site, l.service?.start.description, l.service?.end.description, l.termLine,
                                  l.explanation, l.orderId, l.orderRevision, l.grossUnitPrice?.tenThousandths,
-                                 b?.kind.rawValue, b?.category, b?.rate?.tenThousandths, b.map { $0.guests }])
+                                 b?.kind.rawValue, b?.category, b?.rate?.tenThousandths, b.map { $0.guests }, facts])
         }
         for v in totals.breakdown {
             try db.execute(sql: "INSERT INTO invoice_vat(invoice_id, rate, base, vat) VALUES (?, ?, ?, ?)",

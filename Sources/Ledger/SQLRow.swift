@@ -217,8 +217,19 @@ private struct SQLRowDecoder: Decoder {
             let name = column(key)
             if type == Data.self, let v = try row.get(name) as Data as? T { return v }
             if type == [UInt8].self, let v = try row.get(name) as [UInt8] as? T { return v }
-            // String-valued enums and other single values read through a single-value container.
-            return try T(from: Single(value: try row.value(name), column: name))
+            // String-valued enums and other single values read through a single-value container; a value with
+            // fields of its own is stored as JSON text, as GRDB stores it (`InvoiceLine.facts`).
+            let value = try row.value(name)
+            do {
+                return try T(from: Single(value: value, column: name))
+            } catch {
+                guard case .text(let json) = value else { throw error }
+                do {
+                    return try JSONDecoder().decode(T.self, from: Data(json.utf8))
+                } catch {
+                    throw value.malformed(name, expected: "the JSON of \(T.self)")
+                }
+            }
         }
 
         func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
@@ -330,7 +341,11 @@ struct SQLRecordEncoder {
             case let v as any RawRepresentable:
                 guard let s = v.rawValue as? String else { throw Failure() }
                 put(key, .text(s))
-            default: throw Failure()
+            default:
+                // A value with fields of its own is stored as JSON text, as GRDB stores it.
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = .sortedKeys
+                put(key, .text(String(decoding: try encoder.encode(value), as: UTF8.self)))
             }
         }
         mutating func nestedContainer<K: CodingKey>(keyedBy keyType: K.Type, forKey key: Key) -> KeyedEncodingContainer<K> {

@@ -439,6 +439,7 @@ enum Schema {
         registerPayerBreakdown(&migrator)
         registerBillingInputs(&migrator)
         registerCatchUpBounds(&migrator)
+        LineFactsMigration.register(&migrator)
         return migrator
     }
 }

@@ -67,14 +67,6 @@ public struct NumberSeries: Sendable, Hashable {
     }
 }
 
-/// The activities of a site, as the registers name them.
-public enum Activity: String, Sendable, Hashable, CaseIterable {
-    case selfService = "SELF"
-    case cafeteria = "CAFET"
-    case brasserie = "BRASS"
-    case events = "EVENTS"
-    case fees = "FEES"
-}
 
 /// The contract-language term kind that bills a revenue type.
 public enum RevenueKind: String, Sendable, Hashable, CaseIterable {

@@ -41,12 +41,12 @@ extension WebApp {
             let total = o.total, split = o.invoicing
             func money(_ m: Money?) -> String { jsonString((m ?? .zero).description) }
             func activities(_ f: RevenueFigures) -> String {
-                "{" + DailyRevenueActivity.allCases.map { a in
-                    "\(jsonString(a.rawValue)):{\"amount\":\(money(f.amount(a))),\"covers\":\(f.covers[a] ?? 0),\"lines\":\(f.lines[a] ?? 0)}"
+                "{" + Activity.withDailyRevenue.map { a in
+                    "\(jsonString(a.dailyRevenueCode ?? a.rawValue)):{\"amount\":\(money(f.amount(a))),\"covers\":\(f.covers[a] ?? 0),\"lines\":\(f.lines[a] ?? 0)}"
                 }.joined(separator: ",") + "}"
             }
-            let invoicing = "{" + DailyRevenueActivity.allCases.map { a in
-                "\(jsonString(a.rawValue)):{\"invoiced\":\(money(split.invoiced[a])),\"not_invoiced\":\(money(split.notInvoiced[a])),"
+            let invoicing = "{" + Activity.withDailyRevenue.map { a in
+                "\(jsonString(a.dailyRevenueCode ?? a.rawValue)):{\"invoiced\":\(money(split.invoiced[a])),\"not_invoiced\":\(money(split.notInvoiced[a])),"
                     + "\"anonymous\":\(money(split.anonymous[a]))}"
             }.joined(separator: ",") + "}"
             let dayList = o.days.map { "{\"day\":\(jsonString($0.day.description)),\"activities\":\(activities($0.figures))}" }

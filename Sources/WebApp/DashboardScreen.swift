@@ -34,7 +34,7 @@ extension WebApp {
             let o = try board.overview(period: shown, selection: selection)
             let total = o.total, split = o.invoicing
             func euros(_ m: Money?) -> String { "\((m ?? .zero).french) €" }
-            let rows: [[String: Any]] = DailyRevenueActivity.allCases.map { a in
+            let rows: [[String: Any]] = Activity.withDailyRevenue.map { a in
                 ["name": Charts.name(a), "amount": euros(total.amount(a)), "covers": total.covers[a].map { "\($0)" } ?? "—",
                  "invoiced": euros(split.invoiced[a]), "notInvoiced": euros(split.notInvoiced[a]), "anonymous": euros(split.anonymous[a])]
             }

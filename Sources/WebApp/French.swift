@@ -2,10 +2,8 @@ import BillingModel
 import Foundation
 import Ledger
 
-/// The French wording of what the engine and the ledger store in English: the
-/// lines' explanations and the audit log's actions. The stored text stays as
-/// written (the CLI, the documents and the ledger keep their English); the web
-/// pages, in French for the accounting team, show it through here.
+/// The French wording of the audit log's actions, worded from their parameters, and of numbers and
+/// times (the lines' explanations: `FrenchLineFacts.swift`, from their facts). Nothing here reads English.
 enum French {
     // MARK: audit actions
 
@@ -25,6 +23,7 @@ enum French {
         "future-date": "date postérieure à aujourd'hui forcée", "bill-range-forced": "facturation forcée d'une plage de dates",
         "bill-missing-files-forced": "facturation forcée malgré des fichiers de caisse manquants",
         "validate-past-limits": "validation au-delà des plafonds", "line-basis": "base de calcul des lignes enregistrée",
+        "line-facts": "faits des explications des lignes enregistrés",
         "platform submit": "transmission à la plateforme", "platform queue": "document confié à la plateforme", "platform retry": "transmission à la plateforme relancée",
         "platform poll": "statuts lus sur la plateforme", "ereporting queue": "e-reporting préparé",
     ]
@@ -133,6 +132,10 @@ enum French {
                 + ((p.integer("unreadable") ?? 0) > 0 ? ", \(count(Int(p.integer("unreadable") ?? 0), "message incompris", "messages incompris"))" : "")
         case "ereporting queue":
             return "e-reporting de la période \(t("period")) : \(count(Int(p.integer("rows") ?? 0), "ligne", "lignes")), \(money("ttc")) TTC"
+        case "line-facts":
+            let unknown = p.list("unknown") ?? []
+            return "faits enregistrés pour \(count(Int(p.integer("filled") ?? 0), "ligne", "lignes"))"
+                + (unknown.isEmpty ? "" : " ; explication illisible, gardée en anglais, pour \(count(unknown.count, "ligne", "lignes")) : \(unknown.joined(separator: ", "))")
         case "line-basis":
             let unknown = p.list("unknown") ?? []
             return "base de calcul enregistrée pour \(count(Int(p.integer("filled") ?? 0), "ligne", "lignes"))"
@@ -150,102 +153,7 @@ enum French {
         }.joined(separator: ", ")
     }
 
-    // MARK: explanations
-
-    /// A line's explanation in French. A person's words (the reason of an edit,
-    /// a credit note or a typed-in line) are kept as typed.
-    static func explanation(_ text: String) -> String {
-        let parts = text.components(separatedBy: "; edited by ")
-        var out = parts[0].hasPrefix("edited by ") ? edit(String(parts[0].dropFirst("edited by ".count))) : base(parts[0])
-        for p in parts.dropFirst() { out += " ; " + edit(p) }
-        return out
-    }
-
-    /// `LOGIN: REASON` after `edited by`.
-    static func edit(_ text: String) -> String {
-        guard let colon = text.range(of: ": ") else { return "modifié par " + text }
-        return "modifié par \(text[..<colon.lowerBound]) : \(text[colon.upperBound...])"
-    }
-
-    /// The engine's own explanation (no person's words but the reasons matched here).
-    static func base(_ text: String) -> String {
-        if let m = match(#"^credits line (\d+) of (\S+) of (\d{4}-\d{2}-\d{2}): "#, text) {
-            return "avoir sur la ligne \(m[1]) de \(m[2]) du \(date(m[3])) : " + text[m.end...]
-        }
-        if text.hasPrefix("typed in: ") { return "saisie manuelle : " + text.dropFirst("typed in: ".count) }
-        var s = text
-        for (pattern, template) in phrases { s = replace(pattern, template, in: s) }
-        return numbers(s)
-    }
-
-    /// English phrases of the engine's explanations (ContractLanguage's compiler, the engine's events,
-    /// corrections and credit notes) and their French, most specific first.
-    static let phrases: [(String, String)] = [
-        // Decimal commas: a list inside max(…) and min(…) is separated by a semicolon.
-        (#"^max\(([-\d.]+( \(floor prorated \d+/\d+ days\))?), "#, "max($1 ; "),
-        // A term bound to some sites.
-        (#" \(only at site (\S+)\)$"#, " (seulement au site $1)"),
-        (#" \(only at sites ([^)]+)\)$"#, " (seulement aux sites $1)"),
-        // Index revisions, in the explanation of a revised price.
-        (#"revised on (\d{4})-(\d{2})-(\d{2}): "#, "révisé le $3/$2/$1 : "),
-        // Subsidies.
-        (#"(\d+) covers of category (\S+), each min\(([^ ]+) TTC, tray TTC\), sum "#, "$1 couverts de la catégorie $2, chacun min($3 TTC ; plateau TTC), somme "),
-        (#"(\d+) covers of category "#, "$1 couverts de la catégorie "),
-        (#"^employer share recorded by the registers "#, "part patronale enregistrée par les caisses "),
-        (#", guests billed apart"#, ", invités facturés à part"),
-        (#"(\d+) guest tickets, "#, "$1 tickets invités, "),
-        // Admission fee and cafeteria participation.
-        (#"(\d+) covers \(guests included\) × "#, "$1 couverts (invités compris) × "),
-        (#", client pays ([\d.]+)%: "#, ", le client paie $1 % : "),
-        (#"^([\d.]+)% of badge holders' cafeteria tickets "#, "$1 % des tickets de cafétéria des badgés "),
-        // Fees.
-        (#" HT per month in arrears"#, " HT par mois, à terme échu"),
-        (#" HT per month in advance"#, " HT par mois, à échoir"),
-        (#" HT per quarter in arrears"#, " HT par trimestre, à terme échu"),
-        (#" HT per quarter in advance"#, " HT par trimestre, à échoir"),
-        (#"\(floor prorated (\d+)/(\d+) days\)"#, "(plancher au prorata de $1/$2 jours)"),
-        (#", prorated (\d+)/(\d+) days"#, ", au prorata de $1/$2 jours"),
-        (#"^graduated: (\d+) covers, (\d+) in the band "#, "tranches progressives : $1 couverts, dont $2 dans la tranche "),
-        (#"^volume: (\d+) covers reach the band "#, "tarif au volume : $1 couverts atteignent la tranche "),
-        (#", all at "#, ", tous à "),
-        (#"(\d+) of (\d+) open days under (\d+) covers at ([^:]+): (\d+) missing covers × "#,
-         "$1 jours d'ouverture sur $2 sous $3 couverts à $4 : $5 couverts manquants × "),
-        // Event orders.
-        (#"^order (\S+) totals ([\d.]+) HT after discount, under ([\d.]+): delivery fee "#,
-         "commande $1 : $2 HT après remise, moins de $3 : frais de livraison "),
-        (#"^order (\S+) (cancelled|changed) \(revision (\d+)\): credits (-?\d+) × "#, "commande $1 $2 (révision $3) : avoir de $4 × "),
-        (#"^commande (\S+) cancelled"#, "commande $1 annulée"),
-        (#"^commande (\S+) changed"#, "commande $1 modifiée"),
-        (#" billed before$"#, " facturés auparavant"),
-        (#"^order (\S+) revision (\d+): "#, "commande $1 révision $2 : "),
-        (#", discount ([\d.]+)%: "#, ", remise $1 % : "),
-        // What was billed and what is billed now (event orders, late revenue).
-        (#"^late revenue for (.+?), priced by the contract as it stands: "#, "revenus tardifs de $1, valorisés selon le contrat actuel : "),
-        (#"billed (-?\d+) for ([-\d.]+) on the revenue as invoiced, "#, "facturé $1 pour $2 sur les revenus facturés, "),
-        (#"billed nothing on the revenue as invoiced, "#, "rien facturé sur les revenus facturés, "),
-        (#"^(.*), (-?\d+) for ([-\d.]+) on the revenue now$"#, "$1, $2 pour $3 sur les revenus actuels"),
-        (#", nothing on the revenue now$"#, ", rien sur les revenus actuels"),
-        (#"billed (-?\d+) for "#, "facturé $1 pour "),
-        (#"billed nothing"#, "rien facturé"),
-        (#", now (-?\d+) for "#, ", maintenant $1 pour "),
-        (#", now nothing"#, ", maintenant rien"),
-        // What is left.
-        (#"(\d+) covers"#, "$1 couverts"),
-        (#"(\d)%"#, "$1 %"),
-    ]
-
     // MARK: numbers
-
-    /// Decimal numbers in the French form (`1 234,56`, narrow no-break space), and the
-    /// whole numbers of covers and tickets grouped; dates as `31/10/2026`.
-    static func numbers(_ text: String) -> String {
-        var s = replace(#"(?<![\w.,/-])(-?)(\d+)\.(\d+)(?![\w.])"#, in: text) { m in
-            m[1] + group(m[2]) + "," + m[3]
-        }
-        s = replace(#"(?<![\w.,/-])(\d{4,})(?= (couverts|tickets|pour|jours|dans|à))"#, in: s) { m in group(m[1]) }
-        s = replace(#"(?<![\w/-])(\d{4})-(\d{2})-(\d{2})(?![\w-])"#, in: s) { m in "\(m[3])/\(m[2])/\(m[1])" }
-        return s
-    }
 
     /// `1234567` → `1 234 567` (narrow no-break spaces, as `Money.french`).
     static func group(_ digits: String) -> String {
@@ -269,6 +177,7 @@ enum French {
         return "\(two(c.day))/\(two(c.month))/\(c.year ?? 0) \(two(c.hour)):\(two(c.minute)):\(two(c.second))"
     }
 
+    /// An ISO day (`2026-10-31`) as `31/10/2026`; anything else as stored.
     static func date(_ iso: String) -> String {
         let p = iso.split(separator: "-")
         return p.count == 3 ? "\(p[2])/\(p[1])/\(p[0])" : iso
@@ -279,50 +188,4 @@ enum French {
 
     /// `n` and its noun, singular for 0 and 1 as French has it: `1 couvert`, `0 couvert`, `12 couverts`.
     static func count(_ n: Int, _ singular: String, _ plural: String) -> String { "\(count(n)) \(abs(n) <= 1 ? singular : plural)" }
-
-    // MARK: regular expressions
-
-    struct Match {
-        let groups: [String]
-        let end: String.Index
-        subscript(i: Int) -> String { groups[i] }
-    }
-
-    nonisolated(unsafe) private static var cache: [String: NSRegularExpression] = [:]
-    private static let lock = NSLock()
-
-    static func regex(_ pattern: String) -> NSRegularExpression? {
-        lock.withLock {
-            if let r = cache[pattern] { return r }
-            let r = try? NSRegularExpression(pattern: pattern)
-            cache[pattern] = r
-            return r
-        }
-    }
-
-    static func match(_ pattern: String, _ text: String) -> Match? {
-        guard let r = regex(pattern), let m = r.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
-              let whole = Range(m.range, in: text) else { return nil }
-        let groups = (0..<m.numberOfRanges).map { i in Range(m.range(at: i), in: text).map { String(text[$0]) } ?? "" }
-        return Match(groups: groups, end: whole.upperBound)
-    }
-
-    static func replace(_ pattern: String, _ template: String, in text: String) -> String {
-        guard let r = regex(pattern) else { return text }
-        return r.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: template)
-    }
-
-    static func replace(_ pattern: String, in text: String, with f: (Match) -> String) -> String {
-        guard let r = regex(pattern) else { return text }
-        var out = ""
-        var last = text.startIndex
-        for m in r.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
-            guard let whole = Range(m.range, in: text) else { continue }
-            let groups = (0..<m.numberOfRanges).map { i in Range(m.range(at: i), in: text).map { String(text[$0]) } ?? "" }
-            out += text[last..<whole.lowerBound]
-            out += f(Match(groups: groups, end: whole.upperBound))
-            last = whole.upperBound
-        }
-        return out + text[last...]
-    }
 }

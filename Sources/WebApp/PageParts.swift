@@ -120,7 +120,7 @@ extension WebApp {
                 "rate": l.rate.oneDecimal.replacingOccurrences(of: ".", with: ",") + " %", "termLine": l.termLine.map(String.init) ?? "",
                 // The contract line that priced it, a link to that line of the client's contract.
                 "termLink": l.termLine.map { "/clients/\(s.invoice.client)#contrat-ligne-\($0)" } ?? false,
-                "explanation": French.explanation(l.explanation), "rawQuantity": l.quantity, "rawPrice": l.price.french,
+                "explanation": French.explanation(l), "rawQuantity": l.quantity, "rawPrice": l.price.french,
                 "rawRate": l.rate.french, "editable": editable, "csrf": csrf, "editAction": "/proformas/\(s.invoice.id ?? 0)/lignes",
                 "revenue": revenueContext(behind[l.position], client: s.invoice.client),
             ] as [String: Any]

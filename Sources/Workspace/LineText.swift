@@ -25,10 +25,9 @@ public enum LineText {
         return Parsed(label: f[0], quantity: try quantity(f[1], in: text), unitPrice: try price(f[2], in: text), vat: try vat(f[3], in: text))
     }
 
-    /// `line` with the fields given in `text` changed; empty fields keep their
-    /// value. The net is recomputed, round(quantity × unit price, 2), when the
-    /// quantity or the price changes.
-    public static func apply(_ text: String, to line: NewInvoiceLine, note: String) throws -> NewInvoiceLine {
+    /// `line` with the fields given in `text` changed, recorded as edited by `who` for `reason`; empty fields
+    /// keep their value. The net is recomputed, round(quantity × unit price, 2), when the quantity or the price changes.
+    public static func apply(_ text: String, to line: NewInvoiceLine, editedBy who: String, reason: String) throws -> NewInvoiceLine {
         let f = try fields(text)
         var l = line
         if !f[0].isEmpty { l.label = f[0] }
@@ -39,8 +38,7 @@ public enum LineText {
         if !f[1].isEmpty || !f[2].isEmpty {
             do { l.net = try l.unitPrice.times(l.quantity) } catch { throw InvoiceError.lineText(text: text, problem: .overflow(error)) }
         }
-        l.explanation += (l.explanation.isEmpty ? "" : "; ") + EngineWording.worded(note)
-        return l
+        return l.edited(by: who, reason: reason)
     }
 
     static func fields(_ text: String) throws -> [String] {

@@ -80,6 +80,9 @@ enum AuditWording {
             return "flow \(int("flow")) (\(t("tracking"))) of \(t("number")) due now" + (p.text("error").map { "; was: \($0)" } ?? "")
         case "platform poll": return "\(int("flows")) flows read, \(int("statuses")) statuses recorded, \(int("unreadable")) not understood"
         case "ereporting queue": return "\(t("period")): \(int("rows")) day-rate rows, \(money("ttc")) TTC"
+        case "line-facts":
+            let unknown = p.list("unknown") ?? []
+            return "facts recorded for \(int("filled")) lines" + (unknown.isEmpty ? "" : "; explanation unread, kept in English, for \(unknown.count): \(unknown.joined(separator: ", "))")
         case "line-basis":
             let unknown = p.list("unknown") ?? []
             return "basis recorded for \(int("filled")) lines" + (unknown.isEmpty ? "" : "; not known for \(unknown.count): \(unknown.joined(separator: ", "))")

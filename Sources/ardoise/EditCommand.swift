@@ -45,7 +45,7 @@ struct EditCommand: ParsableCommand {
                 guard let n = Int(set[pair]), let i = lines.firstIndex(where: { $0.position == n }) else {
                     throw InvoiceError.noLineNamed(proforma: id, line: set[pair], lines: stored.lines.count)
                 }
-                lines[i].line = try LineText.apply(set[pair + 1], to: lines[i].line, note: "edited by \(global.who): \(reason)")
+                lines[i].line = try LineText.apply(set[pair + 1], to: lines[i].line, editedBy: global.who, reason: reason)
             }
             for n in remove {
                 guard lines.contains(where: { $0.position == n }) else { throw InvoiceError.noLine(document: "proforma \(id)", line: n, lines: stored.lines.count) }
@@ -57,7 +57,8 @@ struct EditCommand: ParsableCommand {
                 let net: Money
                 do throws(MoneyOverflow) { net = try l.unitPrice.times(l.quantity) } catch { throw InvoiceError.lineText(text: "--add \"\(l.label)\"", problem: .overflow(error)) }
                 result.append(NewInvoiceLine(label: l.label, quantity: l.quantity, unitPrice: l.unitPrice, net: net,
-                                             vat: l.vat, service: stored.invoice.period, explanation: EngineWording.worded("added by \(global.who): \(reason)"), basis: LineBasis(.typedIn)))
+                                             vat: l.vat, service: stored.invoice.period, basis: LineBasis(.typedIn),
+                                             facts: LineFacts(.added(by: global.who, reason: reason))))
             }
             guard !result.isEmpty else { throw InvoiceError.lastLine }
             // The settings' limits and the sign rules, before anything is written (exit 2 when past them).

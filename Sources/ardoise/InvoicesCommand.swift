@@ -52,7 +52,7 @@ struct InvoicesCommand: ParsableCommand {
                      ? "period \(i.documentStart)..\(i.documentEnd), issued \(i.issueDate), no due date (set against the invoice it credits)\n"
                      : "period \(i.documentStart)..\(i.documentEnd), issued \(i.issueDate), due \(i.dueDate) (\(i.paymentTerms))\n")
                 for l in s.lines {
-                    emit("  \(l.label): \(l.quantity) × \(l.price) = \(Money(cents: l.net).grouped) HT at \(l.rate)%\n      \(l.explanation)\n")
+                    emit("  \(l.label): \(l.quantity) × \(l.price) = \(Money(cents: l.net).grouped) HT at \(l.rate)%\n      \(l.englishExplanation)\n")
                 }
                 for v in s.vat { emit("  VAT \(VATRate(tenThousandths: v.rate))% on \(Money(cents: v.base).grouped) = \(Money(cents: v.vat).grouped)\n") }
                 emit("  total HT \(Money(cents: i.totalHt).grouped), VAT \(Money(cents: i.totalVat).grouped), TTC \(Money(cents: i.totalTtc).grouped)\n")

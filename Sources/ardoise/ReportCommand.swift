@@ -83,7 +83,7 @@ struct ExplainCommand: ParsableCommand {
             }
             emit("\(s.invoice.number ?? "proforma #\(s.invoice.id ?? 0)") for \(s.invoice.client), \(s.invoice.documentStart)..\(s.invoice.documentEnd)\n")
             for l in s.lines {
-                emit("\(l.position). \(l.label): \(Money(cents: l.net).grouped) HT at \(l.rate)%\(l.termLine.map { " (contract line \($0))" } ?? "")\n   \(l.explanation)\n")
+                emit("\(l.position). \(l.label): \(Money(cents: l.net).grouped) HT at \(l.rate)%\(l.termLine.map { " (contract line \($0))" } ?? "")\n   \(l.englishExplanation)\n")
             }
             for a in try ledger.auditLog(invoiceID: s.invoice.id) { emit("   \(a.at) \(a.actor) \(a.action): \(AuditWording.english(a))\n") }
             return 0

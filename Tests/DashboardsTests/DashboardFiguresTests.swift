@@ -79,7 +79,7 @@ import Workspace
     static func cells(_ key: Int, _ f: RevenueFigures) -> [String: Cell] {
         var cells: [String: Cell] = [:]
         for a in Activity.allCases where (f.lines[a] ?? 0) != 0 || f.amount(a) != .zero {
-            cells["\(key) \(a.rawValue)"] = Cell(amount: f.amount(a).cents, lines: f.lines[a] ?? 0,
+            cells["\(key) \(a.dailyRevenueCode ?? a.rawValue)"] = Cell(amount: f.amount(a).cents, lines: f.lines[a] ?? 0,
                                                  share: f.employerShare[a]?.cents ?? 0, covers: f.covers[a] ?? 0)
         }
         return cells
@@ -117,7 +117,7 @@ import Workspace
     static func invoicingCells(_ split: InvoicingSplit) -> [String: Int64] {
         var result: [String: Int64] = [:]
         for (name, amounts) in [("invoiced", split.invoiced), ("not", split.notInvoiced), ("anonymous", split.anonymous)] {
-            for (a, m) in amounts where m != .zero { result["\(name) \(a.rawValue)"] = m.cents }
+            for (a, m) in amounts where m != .zero { result["\(name) \(a.dailyRevenueCode ?? a.rawValue)"] = m.cents }
         }
         return result
     }

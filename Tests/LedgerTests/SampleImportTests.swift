@@ -123,7 +123,7 @@ import TestSupport
                                                     "v16 platform flows", "v16 platform e-reporting", "v16 audit parameters",
                                                     "v16 line basis", "v17 vat on receipts",
                                                     "v17 guarantee gaps", "v17 history bounds", "v18 payer breakdown",
-                                                    "v18 billing inputs", "v18 catch-up bounds"])
+                                                    "v18 billing inputs", "v18 catch-up bounds", "v18 line facts"])
         let mode = try ledger.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
         let fk = try ledger.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA foreign_keys") }

@@ -83,77 +83,135 @@ import TestSupport
         #expect(French.timestamp("pas une date") == "pas une date")
     }
 
-    /// Each form of explanation the engine writes (ContractLanguage's Compiler; the engine's Events,
-    /// Credits, Corrections through Differences) and its French. `\u{202F}` groups thousands.
-    static let forms: [(String, String)] = [
-        ("120 covers of category A × 4.50 HT = 540.00", "120 couverts de la catégorie A × 4,50 HT = 540,00"),
-        ("1500 covers of category B × 4.20 TTC / (1 + 10%) = 5727.27 HT",
-         "1\u{202F}500 couverts de la catégorie B × 4,20 TTC / (1 + 10 %) = 5\u{202F}727,27 HT"),
-        ("300 covers of category A, each min(4.20 TTC, tray TTC), sum 1186.40 TTC / (1 + 10%) = 1078.55 HT",
-         "300 couverts de la catégorie A, chacun min(4,20 TTC ; plateau TTC), somme 1\u{202F}186,40 TTC / (1 + 10 %) = 1\u{202F}078,55 HT"),
-        ("employer share recorded by the registers 8400.00 TTC / (1 + 10%) = 7636.36 HT, guests billed apart",
-         "part patronale enregistrée par les caisses 8\u{202F}400,00 TTC / (1 + 10 %) = 7\u{202F}636,36 HT, invités facturés à part"),
-        ("20 guest tickets, 260.00 TTC / (1 + 10%) = 236.36 HT", "20 tickets invités, 260,00 TTC / (1 + 10 %) = 236,36 HT"),
-        ("3520 covers (guests included) × 2.35 HT = 8272.00", "3\u{202F}520 couverts (invités compris) × 2,35 HT = 8\u{202F}272,00"),
-        ("3520 covers × 1.41 TTC / (1 + 10%) = 4512.00 HT, client pays 60%: 2.35 × 60% = 1.41",
-         "3\u{202F}520 couverts × 1,41 TTC / (1 + 10 %) = 4\u{202F}512,00 HT, le client paie 60 % : 2,35 × 60 % = 1,41"),
-        ("20% of badge holders' cafeteria tickets 1055.00 TTC / (1 + 5.5%) = 200.00 HT",
-         "20 % des tickets de cafétéria des badgés 1\u{202F}055,00 TTC / (1 + 5,5 %) = 200,00 HT"),
-        ("1200.00 HT per month in arrears = 1200.00", "1\u{202F}200,00 HT par mois, à terme échu = 1\u{202F}200,00"),
-        ("3000.00 HT per quarter in advance, prorated 45/92 days = 1467.39",
-         "3\u{202F}000,00 HT par trimestre, à échoir, au prorata de 45/92 jours = 1\u{202F}467,39"),
-        ("1200.00 HT per month in arrears = 1230.12 (revised on 2026-01-01: 1200.00 × (0.15 + 0.85 × 121.7 / 118.2) = 1230.12)",
-         "1\u{202F}200,00 HT par mois, à terme échu = 1\u{202F}230,12 (révisé le 01/01/2026 : 1\u{202F}200,00 × (0,15 + 0,85 × 121,7 / 118,2) = 1\u{202F}230,12)"),
-        ("max(1500.00, 0.45 × 3520 covers = 1584.00) = 1584.00", "max(1\u{202F}500,00 ; 0,45 × 3\u{202F}520 couverts = 1\u{202F}584,00) = 1\u{202F}584,00"),
-        ("max(750.00 (floor prorated 15/31 days), 0.45 × 900 covers = 405.00) = 750.00",
-         "max(750,00 (plancher au prorata de 15/31 jours) ; 0,45 × 900 couverts = 405,00) = 750,00"),
-        ("graduated: 3520 covers, 1520 in the band de 2001 à 4000 couverts × 0.45 = 684.00",
-         "tranches progressives : 3\u{202F}520 couverts, dont 1\u{202F}520 dans la tranche de 2\u{202F}001 à 4\u{202F}000 couverts × 0,45 = 684,00"),
-        ("volume: 3520 covers reach the band jusqu'à 4000 couverts, all at 0.45 = 1584.00",
-         "tarif au volume : 3\u{202F}520 couverts atteignent la tranche jusqu'à 4\u{202F}000 couverts, tous à 0,45 = 1\u{202F}584,00"),
-        ("4 of 22 open days under 250 covers at LD01: 130 missing covers × 1.50 = 195.00",
-         "4 jours d'ouverture sur 22 sous 250 couverts à LD01 : 130 couverts manquants × 1,50 = 195,00"),
-        ("order EVT-2026-17 revision 2: 40 × 12.50 = 500.00", "commande EVT-2026-17 révision 2 : 40 × 12,50 = 500,00"),
-        ("order EVT-2026-17 revision 2: 40 × 11.25, discount 10%: 12.50 → 11.25 = 450.00",
-         "commande EVT-2026-17 révision 2 : 40 × 11,25, remise 10 % : 12,50 → 11,25 = 450,00"),
-        ("order EVT-2026-17 totals 180.00 HT after discount, under 250.00: delivery fee 35.00",
-         "commande EVT-2026-17 : 180,00 HT après remise, moins de 250,00 : frais de livraison 35,00"),
-        ("order EVT-2026-17 cancelled (revision 3): credits 40 × 12.50 = 500.00 billed before",
-         "commande EVT-2026-17 annulée (révision 3) : avoir de 40 × 12,50 = 500,00 facturés auparavant"),
-        ("order EVT-2026-17 changed (revision 3): credits 40 × 12.50 = 500.00 billed before",
-         "commande EVT-2026-17 modifiée (révision 3) : avoir de 40 × 12,50 = 500,00 facturés auparavant"),
-        ("order EVT-2026-17 revision 3: billed 40 for 500.00, now 45 for 562.50",
-         "commande EVT-2026-17 révision 3 : facturé 40 pour 500,00, maintenant 45 pour 562,50"),
-        ("order EVT-2026-17 revision 3: billed nothing, now 1 for 35.00", "commande EVT-2026-17 révision 3 : rien facturé, maintenant 1 pour 35,00"),
-        ("late revenue for octobre 2026, priced by the contract as it stands: billed 1500 for 6300.00 on the revenue as invoiced, 1512 for 6350.40 on the revenue now",
-         "revenus tardifs de octobre 2026, valorisés selon le contrat actuel : facturé 1\u{202F}500 pour 6\u{202F}300,00 sur les revenus facturés, 1\u{202F}512 pour 6\u{202F}350,40 sur les revenus actuels"),
-        ("credits line 2 of FA-2026-000123 of 2026-11-02: geste commercial 1.50",
-         "avoir sur la ligne 2 de FA-2026-000123 du 02/11/2026 : geste commercial 1.50"),
-        ("typed in: cocktail du 3.10", "saisie manuelle : cocktail du 3.10"),
-        ("120 covers of category A × 4.50 HT = 540.00 (only at site LD01)",
-         "120 couverts de la catégorie A × 4,50 HT = 540,00 (seulement au site LD01)"),
-        ("120 covers (guests included) × 2.35 HT = 282.00 (only at sites LD01, LD02)",
-         "120 couverts (invités compris) × 2,35 HT = 282,00 (seulement aux sites LD01, LD02)"),
-        ("120 covers of category A × 4.50 HT = 540.00; edited by marie: recompté 2.5; edited by paul: prix",
-         "120 couverts de la catégorie A × 4,50 HT = 540,00 ; modifié par marie : recompté 2.5 ; modifié par paul : prix"),
-        ("edited by marie: ligne ajoutée", "modifié par marie : ligne ajoutée"),
-    ]
+    /// Each form of explanation the engine writes (ContractLanguage's Compiler; the engine's Events, Credits,
+    /// Corrections through Differences), as the facts stored with the line, with its English (the CLI's, and the
+    /// stored explanation: unchanged by "v18 line facts") and its French. `\u{202F}` groups thousands.
+    static let forms: [(LineFacts, String, String)] = {
+        func m(_ s: String) -> Money { Money(s) ?? .zero }
+        func p(_ s: String) -> Price { Price(s) ?? .zero }
+        func r(_ s: String) -> Percentage { Percentage(s) ?? .zero }
+        let revision = LineFacts.Revision(on: Day(iso: "2026-01-01") ?? Day(ordinal: 0), series: "ILC-RESTO", referenceMonth: "2025-09",
+                                          base: p("1200.00"), fixedPart: r("0.15"), indexedPart: r("0.85"), index: r("121.7"),
+                                          baseIndex: r("118.2"), price: p("1230.12"))
+        let t = { (q: Int, n: String) in LineFacts.Tally(quantity: q, net: m(n)) }
+        let october = Period(parsing: "2026-10") ?? Period(start: Day(ordinal: 0), end: Day(ordinal: 0))
+        return [
+            (LineFacts(.subsidyPerCover(covers: 120, category: "A", price: p("4.50"), includesVAT: false, vat: r("10"), net: m("540.00"))),
+             "120 covers of category A × 4.50 HT = 540.00", "120 couverts de la catégorie A × 4,50 HT = 540,00"),
+            (LineFacts(.subsidyPerCover(covers: 1500, category: "B", price: p("4.20"), includesVAT: true, vat: r("10"), net: m("5727.27"))),
+             "1500 covers of category B × 4.20 TTC / (1 + 10%) = 5727.27 HT",
+             "1\u{202F}500 couverts de la catégorie B × 4,20 TTC / (1 + 10 %) = 5\u{202F}727,27 HT"),
+            (LineFacts(.subsidyCappedByTray(covers: 300, category: "A", cap: m("4.20"), capped: m("1186.40"), vat: r("10"), net: m("1078.55"))),
+             "300 covers of category A, each min(4.20 TTC, tray TTC), sum 1186.40 TTC / (1 + 10%) = 1078.55 HT",
+             "300 couverts de la catégorie A, chacun min(4,20 TTC ; plateau TTC), somme 1\u{202F}186,40 TTC / (1 + 10 %) = 1\u{202F}078,55 HT"),
+            (LineFacts(.subsidyAsRecorded(ttc: m("8400.00"), vat: r("10"), net: m("7636.36"), guestsBilledApart: true)),
+             "employer share recorded by the registers 8400.00 TTC / (1 + 10%) = 7636.36 HT, guests billed apart",
+             "part patronale enregistrée par les caisses 8\u{202F}400,00 TTC / (1 + 10 %) = 7\u{202F}636,36 HT, invités facturés à part"),
+            (LineFacts(.guestMeals(tickets: 20, ttc: m("260.00"), vat: r("10"), net: m("236.36"))),
+             "20 guest tickets, 260.00 TTC / (1 + 10%) = 236.36 HT", "20 tickets invités, 260,00 TTC / (1 + 10 %) = 236,36 HT"),
+            (LineFacts(.admissionFee(covers: 3520, unit: p("2.35"), includesVAT: false, vat: r("10"), net: m("8272.00"), share: nil, revision: nil)),
+             "3520 covers (guests included) × 2.35 HT = 8272.00", "3\u{202F}520 couverts (invités compris) × 2,35 HT = 8\u{202F}272,00"),
+            (LineFacts(.admissionFee(covers: 3520, unit: p("1.41"), includesVAT: true, vat: r("10"), net: m("4512.00"),
+                                     share: LineFacts.ClientShare(percent: r("60"), fullPrice: p("2.35")), revision: nil)),
+             "3520 covers × 1.41 TTC / (1 + 10%) = 4512.00 HT, client pays 60%: 2.35 × 60% = 1.41",
+             "3\u{202F}520 couverts × 1,41 TTC / (1 + 10 %) = 4\u{202F}512,00 HT, le client paie 60 % : 2,35 × 60 % = 1,41"),
+            (LineFacts(.cafeteriaParticipation(percent: r("20"), ttc: m("1055.00"), vat: r("5.5"), net: m("200.00"))),
+             "20% of badge holders' cafeteria tickets 1055.00 TTC / (1 + 5.5%) = 200.00 HT",
+             "20 % des tickets de cafétéria des badgés 1\u{202F}055,00 TTC / (1 + 5,5 %) = 200,00 HT"),
+            (LineFacts(.flatFee(full: m("1200.00"), per: .month, timing: .inArrears, prorata: nil, net: m("1200.00"), revision: nil)),
+             "1200.00 HT per month in arrears = 1200.00", "1\u{202F}200,00 HT par mois, à terme échu = 1\u{202F}200,00"),
+            (LineFacts(.flatFee(full: m("3000.00"), per: .quarter, timing: .inAdvance, prorata: LineFacts.Prorata(days: 45, of: 92),
+                                net: m("1467.39"), revision: nil)),
+             "3000.00 HT per quarter in advance, prorated 45/92 days = 1467.39",
+             "3\u{202F}000,00 HT par trimestre, à échoir, au prorata de 45/92 jours = 1\u{202F}467,39"),
+            (LineFacts(.flatFee(full: m("1200.00"), per: .month, timing: .inArrears, prorata: nil, net: m("1230.12"), revision: revision)),
+             "1200.00 HT per month in arrears = 1230.12 (revised on 2026-01-01: 1200.00 × (0.15 + 0.85 × 121.7 / 118.2) = 1230.12)",
+             "1\u{202F}200,00 HT par mois, à terme échu = 1\u{202F}230,12 (révisé le 01/01/2026 : 1\u{202F}200,00 × (0,15 + 0,85 × 121,7 / 118,2) = 1\u{202F}230,12)"),
+            (LineFacts(.floorFee(floor: m("1500.00"), prorata: nil, perCover: p("0.45"), covers: 3520, variable: m("1584.00"), billed: m("1584.00"))),
+             "max(1500.00, 0.45 × 3520 covers = 1584.00) = 1584.00",
+             "max(1\u{202F}500,00 ; 0,45 × 3\u{202F}520 couverts = 1\u{202F}584,00) = 1\u{202F}584,00"),
+            (LineFacts(.floorFee(floor: m("750.00"), prorata: LineFacts.Prorata(days: 15, of: 31), perCover: p("0.45"), covers: 900,
+                                 variable: m("405.00"), billed: m("750.00"))),
+             "max(750.00 (floor prorated 15/31 days), 0.45 × 900 covers = 405.00) = 750.00",
+             "max(750,00 (plancher au prorata de 15/31 jours) ; 0,45 × 900 couverts = 405,00) = 750,00"),
+            (LineFacts(.graduatedFee(covers: 3520, inBand: 1520, band: LineFacts.Band(from: 2000, upTo: 4000), price: p("0.45"), net: m("684.00"))),
+             "graduated: 3520 covers, 1520 in the band de 2001 à 4000 couverts × 0.45 = 684.00",
+             "tranches progressives : 3\u{202F}520 couverts, dont 1\u{202F}520 dans la tranche de 2\u{202F}001 à 4\u{202F}000 couverts × 0,45 = 684,00"),
+            (LineFacts(.volumeFee(covers: 3520, band: LineFacts.Band(from: 2000, upTo: 4000), price: p("0.45"), net: m("1584.00"))),
+             "volume: 3520 covers reach the band jusqu'à 4000 couverts, all at 0.45 = 1584.00",
+             "tarif au volume : 3\u{202F}520 couverts atteignent la tranche jusqu'à 4\u{202F}000 couverts, tous à 0,45 = 1\u{202F}584,00"),
+            (LineFacts(.minimumGuarantee(shortDays: 4, openDays: 22, threshold: 250, site: "LD01", missing: 130, price: p("1.50"), net: m("195.00"),
+                                         revision: nil)),
+             "4 of 22 open days under 250 covers at LD01: 130 missing covers × 1.50 = 195.00",
+             "4 jours d'ouverture sur 22 sous 250 couverts à LD01 : 130 couverts manquants × 1,50 = 195,00"),
+            (LineFacts(.orderLine(order: "EVT-2026-17", revision: 2, quantity: 40, unit: p("12.50"), discount: nil, net: m("500.00"))),
+             "order EVT-2026-17 revision 2: 40 × 12.50 = 500.00", "commande EVT-2026-17 révision 2 : 40 × 12,50 = 500,00"),
+            (LineFacts(.orderLine(order: "EVT-2026-17", revision: 2, quantity: 40, unit: p("11.25"),
+                                  discount: LineFacts.Discount(percent: r("10"), gross: p("12.50")), net: m("450.00"))),
+             "order EVT-2026-17 revision 2: 40 × 11.25, discount 10%: 12.50 → 11.25 = 450.00",
+             "commande EVT-2026-17 révision 2 : 40 × 11,25, remise 10 % : 12,50 → 11,25 = 450,00"),
+            (LineFacts(.deliveryFee(order: "EVT-2026-17", orderHT: m("180.00"), under: m("250.00"), fee: m("35.00"))),
+             "order EVT-2026-17 totals 180.00 HT after discount, under 250.00: delivery fee 35.00",
+             "commande EVT-2026-17 : 180,00 HT après remise, moins de 250,00 : frais de livraison 35,00"),
+            (LineFacts(.orderCredit(order: "EVT-2026-17", cancelled: true, revision: 3, quantity: 40, unit: p("12.50"), net: m("500.00"))),
+             "order EVT-2026-17 cancelled (revision 3): credits 40 × 12.50 = 500.00 billed before",
+             "commande EVT-2026-17 annulée (révision 3) : avoir de 40 × 12,50 = 500,00 facturés auparavant"),
+            (LineFacts(.orderCredit(order: "EVT-2026-17", cancelled: false, revision: 3, quantity: 40, unit: p("12.50"), net: m("500.00"))),
+             "order EVT-2026-17 changed (revision 3): credits 40 × 12.50 = 500.00 billed before",
+             "commande EVT-2026-17 modifiée (révision 3) : avoir de 40 × 12,50 = 500,00 facturés auparavant"),
+            (LineFacts(.orderDifference(order: "EVT-2026-17", revision: 3, billed: t(40, "500.00"), now: t(45, "562.50"))),
+             "order EVT-2026-17 revision 3: billed 40 for 500.00, now 45 for 562.50",
+             "commande EVT-2026-17 révision 3 : facturé 40 pour 500,00, maintenant 45 pour 562,50"),
+            (LineFacts(.orderDifference(order: "EVT-2026-17", revision: 3, billed: nil, now: t(1, "35.00"))),
+             "order EVT-2026-17 revision 3: billed nothing, now 1 for 35.00", "commande EVT-2026-17 révision 3 : rien facturé, maintenant 1 pour 35,00"),
+            (LineFacts(.lateRevenue(period: october, invoiced: t(1500, "6300.00"), now: t(1512, "6350.40"))),
+             "late revenue for octobre 2026, priced by the contract as it stands: billed 1500 for 6300.00 on the revenue as invoiced, 1512 for 6350.40 on the revenue now",
+             "revenus tardifs de octobre 2026, valorisés selon le contrat actuel : facturé 1\u{202F}500 pour 6\u{202F}300,00 sur les revenus facturés, 1\u{202F}512 pour 6\u{202F}350,40 sur les revenus actuels"),
+            (LineFacts(.lateRevenue(period: october, invoiced: nil, now: t(12, "50.40"))),
+             "late revenue for octobre 2026, priced by the contract as it stands: billed nothing on the revenue as invoiced, 12 for 50.40 on the revenue now",
+             "revenus tardifs de octobre 2026, valorisés selon le contrat actuel : rien facturé sur les revenus facturés, 12 pour 50,40 sur les revenus actuels"),
+            (LineFacts(.credit(line: 2, number: "FA-2026-000123", issued: Day(iso: "2026-11-02") ?? Day(ordinal: 0), reason: "geste commercial 1.50")),
+             "credits line 2 of FA-2026-000123 of 2026-11-02: geste commercial 1.50",
+             "avoir sur la ligne 2 de FA-2026-000123 du 02/11/2026 : geste commercial 1.50"),
+            (LineFacts(.typedIn(reason: "cocktail du 3.10")), "typed in: cocktail du 3.10", "saisie manuelle : cocktail du 3.10"),
+            (LineFacts(.added(by: "marie", reason: "oubli du 3.10")), "added by marie: oubli du 3.10", "ajoutée par marie : oubli du 3.10"),
+            (LineFacts(.subsidyPerCover(covers: 120, category: "A", price: p("4.50"), includesVAT: false, vat: r("10"), net: m("540.00")), sites: ["LD01"]),
+             "120 covers of category A × 4.50 HT = 540.00 (only at site LD01)",
+             "120 couverts de la catégorie A × 4,50 HT = 540,00 (seulement au site LD01)"),
+            (LineFacts(.admissionFee(covers: 120, unit: p("2.35"), includesVAT: false, vat: r("10"), net: m("282.00"), share: nil, revision: nil),
+                       sites: ["LD01", "LD02"]),
+             "120 covers (guests included) × 2.35 HT = 282.00 (only at sites LD01, LD02)",
+             "120 couverts (invités compris) × 2,35 HT = 282,00 (seulement aux sites LD01, LD02)"),
+            (LineFacts(.subsidyPerCover(covers: 120, category: "A", price: p("4.50"), includesVAT: false, vat: r("10"), net: m("540.00")),
+                       edits: [LineFacts.Edit(by: "marie", reason: "recompté 2.5"), LineFacts.Edit(by: "paul", reason: "prix")]),
+             "120 covers of category A × 4.50 HT = 540.00; edited by marie: recompté 2.5; edited by paul: prix",
+             "120 couverts de la catégorie A × 4,50 HT = 540,00 ; modifié par marie : recompté 2.5 ; modifié par paul : prix"),
+            (LineFacts(.notRecorded, edits: [LineFacts.Edit(by: "marie", reason: "ligne ajoutée")]),
+             "edited by marie: ligne ajoutée", "modifié par marie : ligne ajoutée"),
+        ]
+    }()
 
-    @Test func everyExplanationFormHasItsFrenchWording() {
-        for (english, french) in Self.forms {
-            #expect(French.explanation(english) == french, "\(english)")
+    /// Each form's English (what the CLI prints and the ledger stores, as before the facts were stored) and its
+    /// French, both worded from the same facts.
+    @Test func everyExplanationFormHasItsEnglishAndFrenchWordingFromItsFacts() throws {
+        for (facts, english, french) in Self.forms {
+            #expect(facts.english == english)
+            #expect(French.explanation(facts) == french, "\(english)")
+            // The facts as the ledger stores them (JSON) read back the same.
+            let stored = try JSONEncoder().encode(facts)
+            #expect(try JSONDecoder().decode(LineFacts.self, from: stored) == facts, "\(english)")
         }
     }
 
     /// Words of the engine's English explanations that no French rendering keeps.
     static let englishWords = ["covers", "category", "guest", "per month", "per quarter", "arrears", "advance", "prorated", "floor",
                                "graduated", "volume:", "band", "open days", "missing", "order ", "revision", "discount",
-                               "delivery fee", "credits", "typed in", "edited by", "late revenue", "billed", "now ", "nothing",
+                               "delivery fee", "credits", "typed in", "edited by", "added by", "late revenue", "billed", "now ", "nothing",
                                "employer share", "registers", "badge holders", "only at", "revised on", "client pays", "included",
                                " of ", " after ", " under ", " each ", " sum ", " all at "]
 
     @Test func theFrenchFormsKeepNoEnglishWord() {
-        for (_, french) in Self.forms {
+        for (_, _, french) in Self.forms {
             for w in Self.englishWords { #expect(!french.contains(w), "« \(w) » in \(french)") }
         }
     }
@@ -279,22 +337,24 @@ import TestSupport
             let stored = try #require(try f.ledger.invoice(id: id))
             let behind = Dictionary(uniqueKeysWithValues: try f.ledger.revenueBehind(stored).map { ($0.position, $0) })
             for line in stored.lines {
-                let e = line.explanation, revenue = try #require(behind[line.position])
-                if let m = French.match(#"^(\d+) covers of category (\S+) × "#, e) {
-                    #expect(revenue.covers == Int(m[1]), "\(e): \(revenue.covers) covers shown")
+                let revenue = try #require(behind[line.position])
+                switch line.facts?.computation {
+                case .subsidyPerCover(let covers, _, _, _, _, _)?:
+                    #expect(revenue.covers == covers, "\(line.explanation): \(revenue.covers) covers shown")
                     checked["category", default: 0] += 1
-                } else if let m = French.match(#"^(\d+) covers \(guests included\) × "#, e) {
-                    #expect(revenue.covers == Int(m[1]), "\(e): \(revenue.covers) covers shown")
+                case .admissionFee(let covers, _, _, _, _, _, _)?:
+                    #expect(revenue.covers == covers, "\(line.explanation): \(revenue.covers) covers shown")
                     checked["admission", default: 0] += 1
-                } else if let m = French.match(#"^\d+ guest tickets, ([\d.]+) TTC"#, e) {
-                    #expect(revenue.amountTTC.description == m[1], "\(e): \(revenue.amountTTC) TTC shown")
+                case .guestMeals(_, let ttc, _, _)?:
+                    #expect(revenue.amountTTC == ttc, "\(line.explanation): \(revenue.amountTTC) TTC shown")
                     checked["guests", default: 0] += 1
-                } else if let m = French.match(#"^employer share recorded by the registers ([\d.]+) TTC"#, e) {
-                    #expect(revenue.employerShare.description == m[1], "\(e): \(revenue.employerShare) employer share shown")
+                case .subsidyAsRecorded(let ttc, _, _, _)?:
+                    #expect(revenue.employerShare == ttc, "\(line.explanation): \(revenue.employerShare) employer share shown")
                     checked["recorded", default: 0] += 1
-                } else if let m = French.match(#"badge holders' cafeteria tickets ([\d.]+) TTC"#, e) {
-                    #expect(revenue.amountTTC.description == m[1], "\(e): \(revenue.amountTTC) TTC shown")
+                case .cafeteriaParticipation(_, let ttc, _, _)?:
+                    #expect(revenue.amountTTC == ttc, "\(line.explanation): \(revenue.amountTTC) TTC shown")
                     checked["cafeteria", default: 0] += 1
+                default: break
                 }
             }
         }

@@ -145,6 +145,8 @@ import Workspace
                 let page = try await send(client, .get, "/factures/\(id)", as: admin)
                 #expect(page.status == .ok)
                 out["/factures/\(id) revenue"] = revenueBlocks(page.text).joined(separator: "\n")
+                // The lines' explanations in French: worded from the facts stored with each line, not from its English.
+                out["/factures/\(id) explanations"] = FrenchTests.explanations(page.text).joined(separator: "\n")
             }
             let audit = try await send(client, .get, "/audit", as: admin)
             // The details column only (the times differ between the runs).

@@ -24,10 +24,17 @@ import Workspace
     @Test func anEditKeepsEmptyFieldsAndRecomputesTheNet() throws {
         let line = NewInvoiceLine(label: "Subvention employeur catégorie A", quantity: 2000, unitPrice: Price("4.20")!,
                                   net: Money("8400.00")!, vat: VATRate(whole: 10), explanation: "2000 covers")
-        let edited = try LineText.apply("|1850||", to: line, note: "edited: badge errors")
+        let edited = try LineText.apply("|1850||", to: line, editedBy: "marie", reason: "badge errors")
         #expect(edited.label == line.label && edited.quantity == 1850 && edited.net == Money("7770.00")! && edited.vat == line.vat)
-        #expect(edited.explanation == "2000 covers; edited: badge errors")
-        let relabelled = try LineText.apply("Subvention A (corrigée)|||", to: line, note: "n")
+        // A line without facts (stored before "v18 line facts", unread) keeps its words and gains the edit's.
+        #expect(edited.explanation == "2000 covers; edited by marie: badge errors" && edited.facts == nil)
+        // A line with facts records the edit among them, and its English is worded from them.
+        let computed = line.explained(by: .subsidyPerCover(covers: 2000, category: "A", price: Price("4.20")!, includesVAT: false,
+                                                           vat: VATRate(whole: 10), net: Money("8400.00")!))
+        let recorded = try LineText.apply("|1850||", to: computed, editedBy: "marie", reason: "badge errors")
+        #expect(recorded.facts?.edits == [LineFacts.Edit(by: "marie", reason: "badge errors")])
+        #expect(recorded.explanation == "2000 covers of category A × 4.20 HT = 8400.00; edited by marie: badge errors")
+        let relabelled = try LineText.apply("Subvention A (corrigée)|||", to: line, editedBy: "paul", reason: "n")
         #expect(relabelled.net == line.net && relabelled.label == "Subvention A (corrigée)")
     }
 }
