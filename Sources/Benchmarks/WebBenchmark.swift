@@ -33,7 +33,8 @@ public enum WebBenchmark {
             _ = workspace.importFiles([], into: ledger)
             let engine = try workspace.engine(ledger: ledger, today: issueDay)
             let report = try engine.generate(period: Period(parsing: "2026-10") ?? Period.month(of: issueDay), issueDate: issueDay)
-            let statement = try workspace.writeDemoStatement(ledger: ledger, bookedOn: issueDay)
+            let statement = try Camt053Writer.writeDemoStatement(
+                settings: workspace.settings, documentsDirectory: workspace.config.documentsDirectory, ledger: ledger, bookedOn: issueDay)
             for (file, result) in workspace.importPayments(files: [statement], ledger: ledger, actor: "bench", today: issueDay) {
                 if case .failure(let error) = result { throw GenerationBenchmarkError("\(file): \(error)") }
             }

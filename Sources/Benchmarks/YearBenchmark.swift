@@ -129,7 +129,8 @@ public enum YearBenchmark {
             // The bank statement of the month after: the month's invoices paid.
             t = clock.now
             let statementDay = closingDay.adding(days: 18)
-            let statement = try workspace.writeDemoStatement(ledger: ledger, bookedOn: statementDay)
+            let statement = try Camt053Writer.writeDemoStatement(
+                settings: workspace.settings, documentsDirectory: workspace.config.documentsDirectory, ledger: ledger, bookedOn: statementDay)
             for (file, result) in workspace.importPayments(files: [statement], ledger: ledger, actor: "bench", today: statementDay) {
                 if case .failure(let error) = result { throw GenerationBenchmarkError("\(month.name): \(file): \(error)") }
             }

@@ -1,6 +1,5 @@
 import BillingEngine
 import BillingModel
-import Demo
 import Diagnostics
 import Foundation
 import Imports
@@ -169,26 +168,5 @@ extension Workspace {
 
     public func receivables(ledger: Ledger, asOf: Day) throws -> Receivables {
         Receivables(asOf: asOf, invoices: try ledger.openInvoices(asOf: asOf))
-    }
-}
-
-extension Workspace {
-    /// The demo's bank statement of a billed month (`Camt053Writer.demoCredits`:
-    /// exact, partial, grouped, unmatched and duplicate payments), written as
-    /// camt.053 to `documents/releve-<day>.xml`; returns its path.
-    public func writeDemoStatement(ledger: Ledger, bookedOn day: Day) throws -> String {
-        var names: [String: String] = [:]
-        for c in settings.clients {
-            names[c.code] = c.legalName
-            for p in c.payers { names[p.code] = p.legalName }
-        }
-        let credits = Camt053Writer.demoCredits(invoices: try ledger.openInvoices(asOf: day), names: names, bookedOn: day)
-        let xml = Camt053Writer.xml(messageID: "RELEVE-\(day.compact)", created: day, account: settings.seller.iban,
-                                    opening: Money(cents: 250_000_00), credits: credits)
-        let folder = URL(fileURLWithPath: config.documentsDirectory)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let url = folder.appendingPathComponent("releve-\(day).xml")
-        try Data(xml.utf8).write(to: url, options: .atomic)
-        return url.path
     }
 }

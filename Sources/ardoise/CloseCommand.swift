@@ -1,6 +1,7 @@
 import ArgumentParser
 import BillingEngine
 import BillingModel
+import CommandSupport
 import Workspace
 
 struct CloseCommand: ParsableCommand {

@@ -14,7 +14,7 @@ import Workspace
 
 /// A generated month (2 sites, 12 clients) imported, its events billed day by
 /// day, its restaurants billed and every proforma validated, on a real SQLite
-/// ledger: what `ardoise demo run` does, small. Built once for the suite.
+/// ledger: what `ardoise-dev demo run` does, small. Built once for the suite.
 final class BilledMonth: Sendable {
     let workspace: Workspace
     let ledger: Ledger

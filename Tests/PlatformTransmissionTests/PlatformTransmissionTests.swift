@@ -376,7 +376,7 @@ struct PlatformWorkspace {
     }
 }
 
-/// `ardoise demo run` from a checkout (its `.venv` and the test platform there): the example month handed to the
+/// `ardoise-dev demo run` from a checkout (its `.venv` and the test platform there): the example month handed to the
 /// repository's test platform end to end: every document once, its status back, Encaissée for each payment of the
 /// statement, one e-reporting per ten days of register sales.
 @Suite(.serialized) struct DemoRunShowsThePlatform {
@@ -387,7 +387,7 @@ struct PlatformWorkspace {
         let resources = root.appendingPathComponent("Tests/PlatformTransmissionTests/Resources")
         try files.createDirectory(at: resources, withIntermediateDirectories: true)
         try files.createSymbolicLink(at: resources.appendingPathComponent("test_platform.py"), withDestinationURL: TestPlatform.script)
-        let run = try Executable.run(["demo", "run", "--out", "ws", "--sites", "2", "--clients", "6"], in: root)
+        let run = try Executable.run(["demo", "run", "--out", "ws", "--sites", "2", "--clients", "6"], in: root, tool: .ardoiseDev)
         #expect(run.status == 0, "\(run)")
         #expect(run.stdout.contains("platform: the repository's test platform on 127.0.0.1:"), "\(run)")
         let ledger = try Ledger(path: root.appendingPathComponent("ws/ardoise.sqlite").path)

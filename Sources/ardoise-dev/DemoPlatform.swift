@@ -1,10 +1,11 @@
 import BillingModel
+import CommandSupport
 import Foundation
 import Ledger
 import PlatformTransmission
 import Workspace
 
-/// The accredited platform of `ardoise demo run`: the test platform that lives in the repository
+/// The accredited platform of `ardoise-dev demo run`: the test platform that lives in the repository
 /// (`Tests/PlatformTransmissionTests/Resources/test_platform.py`, Python's standard library plus the pinned
 /// `factur-x`), started on loopback with the checkout's `.venv` (what `.ci/setup` makes), and stopped when the demo
 /// ends. Without them (a demo run outside the checkout) the demo says so and shows the rest.
@@ -63,7 +64,7 @@ final class DemoPlatform {
         let settings = folder.appendingPathComponent("settings.yaml")
         let section = """
 
-            # The repository's test platform, started by `ardoise demo run` for the demo only (it stops with it).
+            # The repository's test platform, started by `ardoise-dev demo run` for the demo only (it stops with it).
             platform:
               api_url: http://127.0.0.1:\(port)
               token_url: http://127.0.0.1:\(port)/oauth/token

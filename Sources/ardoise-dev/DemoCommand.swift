@@ -1,5 +1,6 @@
 import ArgumentParser
 import BillingModel
+import CommandSupport
 import ControlExports
 import Demo
 import Foundation
@@ -79,8 +80,8 @@ struct DemoCommand: ParsableCommand {
                 emit("events: \(eventDocuments) documents issued on their delivery days, \(eventTTC.grouped) TTC, in \(seconds(clock.now - start))\n")
                 start = clock.now
                 let report = try engine.generate(period: month, issueDate: issueDate)
-                emit("billing: \(seconds(clock.now - start))\n" + BillCommand.summary(report))
-                BillCommand.reportFailures(report)
+                emit("billing: \(seconds(clock.now - start))\n" + BillingSummary.text(report))
+                BillingSummary.reportFailures(report)
                 let pending = try ledger.invoices(status: .proforma).compactMap(\.id)
                 let numbers = try engine.validate(ids: pending, on: issueDate)
                 emit("validated \(numbers.count) proformas awaiting an accountant (the demo validates them all)\n")
@@ -142,7 +143,8 @@ struct DemoCommand: ParsableCommand {
                 // November's bank statement: October's invoices paid (exactly, partly, two at once), a credit
                 // nobody can place, and an entry the bank delivered twice.
                 let statementDay = closingDay.adding(days: 18)
-                let statement = try workspace.writeDemoStatement(ledger: ledger, bookedOn: statementDay)
+                let statement = try Camt053Writer.writeDemoStatement(
+                    settings: workspace.settings, documentsDirectory: workspace.config.documentsDirectory, ledger: ledger, bookedOn: statementDay)
                 for (_, result) in workspace.importPayments(files: [statement], ledger: ledger, actor: "demo", today: statementDay) {
                     emit(try result.get().text)
                 }
@@ -162,11 +164,4 @@ struct DemoCommand: ParsableCommand {
             }
         }
     }
-}
-
-/// `11.5 s`: a duration as a person reads it in a summary.
-func seconds(_ d: Duration) -> String {
-    let (whole, attoseconds) = d.components
-    let tenths = (whole * 10 + attoseconds / 100_000_000_000_000_000)
-    return "\(tenths / 10).\(tenths % 10) s"
 }
