@@ -15,27 +15,43 @@ extension Workspace {
     /// create a ledger (`creating: true`, the same as `initLedger` when there
     /// is none); for every other command, `import` and `run` included, a
     /// `database:` path with no ledger is an error, never a new empty ledger
-    /// numbering from 1 again.
+    /// numbering from 1 again. The workspace keeps the ledger it opened: later
+    /// calls, and every operation of the workspace, use it.
     public func openLedger(creating: Bool = false, actor: String = "ardoise") throws(WorkspaceError) -> Ledger {
-        let path = config.databasePath
-        if !FileManager.default.fileExists(atPath: path) {
-            guard creating else { throw WorkspaceError(LedgerError.missing(path: path).description) }
-            return try initLedger(actor: actor)
+        try opened.get { () throws(WorkspaceError) -> Ledger in
+            let path = config.databasePath
+            if !FileManager.default.fileExists(atPath: path) {
+                guard creating else { throw WorkspaceError(LedgerError.missing(path: path).description) }
+                return try createLedger(actor: actor)
+            }
+            let ledger: Ledger
+            do {
+                ledger = try Ledger(path: path, creation: .mustExist)
+            } catch {
+                throw WorkspaceError("the database `\(path)` cannot be opened: \(error)")
+            }
+            try checkSeller(of: ledger, actor: actor)
+            return ledger
         }
-        let ledger: Ledger
-        do {
-            ledger = try Ledger(path: path, creation: .mustExist)
-        } catch {
-            throw WorkspaceError("the database `\(path)` cannot be opened: \(error)")
-        }
-        try checkSeller(of: ledger, actor: actor)
-        return ledger
+    }
+
+    /// The workspace's ledger, which its operations act on: the one `openLedger` or `initLedger` opened, else the
+    /// configured ledger opened now (it must exist: only `ardoise init` and the demo create one).
+    public var ledger: Ledger {
+        get throws(WorkspaceError) { try openLedger() }
     }
 
     /// Creates the configured ledger, empty and migrated, and records the
     /// seller's SIREN and number series in it (`ardoise init`). Refused when
     /// a file is already at the path: nothing is created over a ledger.
+    /// The workspace keeps it for its operations.
     public func initLedger(actor: String = "ardoise") throws(WorkspaceError) -> Ledger {
+        let ledger = try createLedger(actor: actor)
+        opened.keep(ledger)
+        return ledger
+    }
+
+    private func createLedger(actor: String) throws(WorkspaceError) -> Ledger {
         let path = config.databasePath
         if FileManager.default.fileExists(atPath: path) {
             throw WorkspaceError("a ledger is already at `\(path)`: nothing done (`ardoise init` only creates one where there is none)")
