@@ -29,10 +29,10 @@ public enum DocumentsBenchmark {
             configPath = folder.appendingPathComponent("ardoise.yaml").path
             let workspace = try Workspace.open(configPath: configPath)
             let ledger = try workspace.openLedger(creating: true)
-            _ = workspace.importFiles([], into: ledger)
+            _ = try workspace.importFiles([])
             let issueDay = Day(iso: "2026-11-01") ?? Day(ordinal: 0)
             let month = Period(start: Day(iso: "2026-10-01") ?? issueDay, end: Day(iso: "2026-10-31") ?? issueDay)
-            let engine = try workspace.engine(ledger: ledger, today: issueDay)
+            let engine = try workspace.engine(today: issueDay)
             _ = try engine.generate(period: month, issueDate: issueDay)
             _ = try engine.validate(ids: ledger.invoices(status: .proforma).compactMap(\.id), on: issueDay)
             lines.append("generated, imported, billed and validated \(sites) sites × \(clients) clients in \(Timing.format(Date().timeIntervalSince(start))) s")

@@ -134,9 +134,10 @@ extension Settings {
 extension Workspace {
     /// Imports bank statements, each file in one transaction; a file that
     /// cannot be read is refused whole (StatementError) and the next files are still read.
-    public func importPayments(files: [String], ledger: Ledger, actor: String, today: Day, at date: Date = Date())
+    public func importPayments(files: [String], actor: String, today: Day, at date: Date = Date()) throws(WorkspaceError)
         -> [(file: String, result: Result<PaymentImport, Error>)] {
-        files.map { file in
+        let ledger = try self.ledger
+        return files.map { file in
             do {
                 let credits = try BankStatements.read(file: file)
                 let imported = try ledger.importPayments(credits, file: (file as NSString).lastPathComponent, customers: settings.customersByName,
@@ -148,7 +149,8 @@ extension Workspace {
         }
     }
 
-    public func matchPayment(id: Int64, invoices: [String], ledger: Ledger, actor: String, today: Day) throws -> [PaymentAllocation] {
+    public func matchPayment(id: Int64, invoices: [String], actor: String, today: Day) throws -> [PaymentAllocation] {
+        let ledger = try self.ledger
         let ids = try invoices.map { text -> Int64 in
             guard let i = try ledger.invoice(idOrNumber: text)?.invoice.id else { throw InvoiceError.noInvoice(text) }
             return i
@@ -157,7 +159,8 @@ extension Workspace {
     }
 
     /// `today`: the day the VAT on receipts of the removed allocations goes back to pending (default: today in UTC).
-    public func unmatchPayment(id: Int64, invoices: [String], ledger: Ledger, actor: String, today: Day? = nil) throws -> Int {
+    public func unmatchPayment(id: Int64, invoices: [String], actor: String, today: Day? = nil) throws -> Int {
+        let ledger = try self.ledger
         let ids = try invoices.map { text -> Int64 in
             guard let i = try ledger.invoice(idOrNumber: text)?.invoice.id else { throw InvoiceError.noInvoice(text) }
             return i
@@ -166,7 +169,8 @@ extension Workspace {
                                          today: today)
     }
 
-    public func receivables(ledger: Ledger, asOf: Day) throws -> Receivables {
-        Receivables(asOf: asOf, invoices: try ledger.openInvoices(asOf: asOf))
+    public func receivables(asOf: Day) throws -> Receivables {
+        let ledger = try self.ledger
+        return Receivables(asOf: asOf, invoices: try ledger.openInvoices(asOf: asOf))
     }
 }

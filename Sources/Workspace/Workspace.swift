@@ -45,7 +45,7 @@ public struct Workspace: Sendable {
     /// What the files were when read.
     public let snapshot: SourceSnapshot
     /// The ledger this workspace opened, kept for its operations (see `ledger`).
-    let opened = OpenedLedger()
+    let opened: OpenedLedger
 
     /// Opens the workspace of the configuration file at `configPath`: the configuration, the settings and the
     /// contracts, read together as one version (a file that changes while they are read makes them read again).
@@ -82,7 +82,7 @@ public struct Workspace: Sendable {
         }
         return Workspace(config: config, settings: settings, settingsSources: sources(of: files),
                          contractFiles: ContractFiles.load(in: [config.rulesDirectory]),
-                         snapshot: SourceSnapshot(stamps: stamps, configPath: configPath, config: config))
+                         snapshot: SourceSnapshot(stamps: stamps, configPath: configPath, config: config), opened: OpenedLedger())
     }
 
     static func sources(of files: [String]) -> [String: SourceFile] {

@@ -88,13 +88,13 @@ final class DemoPlatform {
     static func submitAndPoll(_ workspace: Workspace, ledger: Ledger, what: String) throws -> String {
         let clock = ContinuousClock()
         let start = clock.now
-        let submitted = try workspace.submitToPlatform(ledger: ledger)
+        let submitted = try workspace.submitToPlatform()
         let elapsed = clock.now - start
         let (whole, atto) = elapsed.components
         let perSecond = Double(whole) + Double(atto) / 1e18 > 0 ? Double(submitted.items.count) / (Double(whole) + Double(atto) / 1e18) : 0
         var out = "platform: \(submitted.summary) (\(what)) in \(seconds(elapsed)), \(Int(perSecond.rounded())) per second\n"
         for f in submitted.failed.prefix(10) { out += "  failed \(f.trackingId): \(f.detail)\n" }
-        let poll = try workspace.pollPlatform(ledger: ledger)
+        let poll = try workspace.pollPlatform()
         out += "platform: \(poll.summary)\n"
         return out
     }

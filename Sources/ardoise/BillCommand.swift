@@ -61,15 +61,15 @@ struct BillCommand: ParsableCommand {
                 throw WorkspaceError("`--client \(client)`: no such client in the settings")
             }
             let ledger = try workspace.openLedger()
-            try workspace.checkNotFuture(today, command: "bill", force: force ? reason : nil, ledger: ledger, actor: global.who)
+            try workspace.checkNotFuture(today, command: "bill", force: force ? reason : nil, actor: global.who)
             if let period {
                 try workspace.checkPeriodEnded(period.period, name: period.period.name, today: today, force: force ? reason : nil,
-                                               ledger: ledger, actor: global.who)
+                                               actor: global.who)
             }
-            let (engine, allProblems) = try workspace.billingEngine(ledger: ledger, today: today, actor: global.who)
+            let (engine, allProblems) = try workspace.billingEngine(today: today, actor: global.who)
             let problems = allProblems.only(client.map { [$0] })
             if let period, period.isExplicitRange {
-                try workspace.checkRange(period.period, engine: engine, only: client.map { [$0] }, force: force ? reason : nil, ledger: ledger,
+                try workspace.checkRange(period.period, engine: engine, only: client.map { [$0] }, force: force ? reason : nil,
                                          actor: global.who)
             }
             if !problems.isEmpty { printError(problems.rendered, terminator: "") }
