@@ -10,13 +10,17 @@ import PackageDescription
 //   Imports, BillingEngine, Dashboards, ControlExports, Demo
 //   Workspace                       a command's configuration, settings, contracts and ledger together
 //   Benchmarks, WebApp, LanguageServer   the web app (Hummingbird): nothing below imports it; `ardoise lsp`
-//   ardoise                         the thin CLI
+//   CommandSupport                  what the two executables share: exit codes, output, typed options
+//   ardoise                         the thin CLI, the product: it links neither Demo nor Benchmarks
+//   ardoise-dev                     the development tool: `demo` and `bench`
 // Each target declares exactly the modules it imports (`.ci/check-dependencies`, run by `.ci/run`).
 let package = Package(
     name: "Ardoise",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "ardoise", targets: ["ardoise"]),
+        // The development tool (`demo`, `bench`): not part of the product.
+        .executable(name: "ardoise-dev", targets: ["ardoise-dev"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -67,7 +71,7 @@ let package = Package(
         .target(name: "Dashboards", dependencies: ["BillingModel", "Ledger"]),
         // Ties configuration, settings, rules and ledger together for commands.
         .target(name: "Workspace", dependencies: [
-            "BillingModel", "Diagnostics", "ContractLanguage", "Settings", "Ledger", "Imports", "Demo", "BillingEngine",
+            "BillingModel", "Diagnostics", "ContractLanguage", "Settings", "Ledger", "Imports", "BillingEngine",
             "Documents", "MailDispatch", "Accounting", "PlatformTransmission", .product(name: "Logging", package: "swift-log"),
         ]),
         // The team's web app (issue 13): Hummingbird server, users and permissions, French screens, JSON API.
@@ -88,12 +92,23 @@ let package = Package(
         .target(name: "LanguageServer", dependencies: [
             "BillingModel", "ContractLanguage", "Diagnostics", "Ledger", "Settings", "Workspace",
         ]),
-        // The executable only parses arguments and calls the libraries.
+        // What the two executables share: failures to exit codes, output, the options both take.
+        .target(name: "CommandSupport", dependencies: [
+            "BillingModel", "BillingEngine", "Diagnostics", "Workspace",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // The executable only parses arguments and calls the libraries. The product: no demo generator, no benchmarks
+        // (`.ci/check-dependencies` refuses a path from it to `Demo` or `Benchmarks`).
         .executableTarget(name: "ardoise", dependencies: [
-            "WebApp", "Workspace", "BillingModel", "Diagnostics", "ContractLanguage", "Ledger", "Imports", "Demo",
-            "BillingEngine", "Benchmarks", "Documents", "ControlExports", "Spreadsheets", "LanguageServer", "PlatformTransmission",
+            "WebApp", "Workspace", "CommandSupport", "BillingModel", "Diagnostics", "ContractLanguage", "Ledger", "Imports",
+            "BillingEngine", "Documents", "ControlExports", "Spreadsheets", "LanguageServer", "PlatformTransmission",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The development tool: `ardoise-dev demo` (the example workspace) and `ardoise-dev bench` (the figures).
+        .executableTarget(name: "ardoise-dev", dependencies: [
+            "CommandSupport", "Benchmarks", "Demo", "BillingModel", "ControlExports", "Ledger", "PlatformTransmission", "Workspace",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // C libraries: cairo + pango (PDF rendering) and libcurl (SMTP).
@@ -158,17 +173,18 @@ let package = Package(
         .testTarget(name: "MailDispatchTests", dependencies: ["MailDispatch", "TestSupport"], exclude: ["Resources"]),
         // Submissions, retries, statuses and kills against a test platform served on loopback (a Python stdlib server).
         .testTarget(name: "PlatformTransmissionTests", dependencies: [
-            "ardoise", "PlatformTransmission", "Workspace", "Ledger", "BillingModel", "TestSupport",
+            "ardoise", "ardoise-dev", "PlatformTransmission", "Workspace", "Ledger", "BillingModel", "TestSupport",
         ], exclude: ["Resources"]),
         // The built `ardoise` executable run as a subprocess: output, exit code and effect on the ledger of every command.
         // Depending on the executable target makes `swift test` build it first.
         // The web app served for real and driven by headless Chromium (selenium): screenshots of every screen.
-        .testTarget(name: "WebBrowserTests", dependencies: ["ardoise", "Ledger", "TestSupport"], exclude: ["Resources"]),
-        .testTarget(name: "CommandTests", dependencies: ["ardoise", "Ledger", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+        .testTarget(name: "WebBrowserTests", dependencies: ["ardoise", "ardoise-dev", "Ledger", "TestSupport"], exclude: ["Resources"]),
+        .testTarget(name: "CommandTests", dependencies: ["ardoise", "ardoise-dev", "Ledger", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
                     exclude: ["Golden"]),
         // The web app in-process (router) and live (HTTP on loopback): routes, permission matrix, sessions, CSRF.
         .testTarget(name: "WebAppTests", dependencies: [
-            "WebApp", "Workspace", "Dashboards", "Ledger", "BillingEngine", "BillingModel", "TestSupport", "DemoMonthSupport", "ContractLanguage",
+            "ardoise-dev", "WebApp", "Workspace", "Dashboards", "Ledger", "BillingEngine", "BillingModel", "TestSupport", "DemoMonthSupport",
+            "ContractLanguage",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),

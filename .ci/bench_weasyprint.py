@@ -2,7 +2,7 @@
 """Renders every FOLDER/*.html to PDF with WeasyPrint in one process and
 prints, last, `seconds: S` for the rendering alone (the import of WeasyPrint
 and its first font load are not counted: one warm-up document is rendered
-before timing). Used by `ardoise bench documents`.
+before timing). Used by `ardoise-dev bench documents`.
 Usage: bench_weasyprint.py FOLDER"""
 import glob
 import os

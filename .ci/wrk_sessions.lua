@@ -1,4 +1,4 @@
--- wrk script for `ardoise bench web`: each thread is one signed-in session
+-- wrk script for `ardoise-dev bench web`: each thread is one signed-in session
 -- (its cookie from the SESSIONS env var, one per line), alternating between
 -- the paths of PATHS (comma-separated). Prints p50/p95/p99 and errors last.
 local threads = {}

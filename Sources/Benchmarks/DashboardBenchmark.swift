@@ -30,12 +30,12 @@ public enum DashboardBenchmark {
             for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: workspace.config.databasePath + suffix) }
             ledger = try workspace.openLedger(creating: true)
             var start = clock.now
-            let results = workspace.importFiles([], into: ledger)
+            let results = try workspace.importFiles([])
             lines.append("imported \(results.count) files, \(results.map(\.rows).reduce(0, +)) rows in "
                 + "\(GenerationBenchmark.seconds(clock.now - start)) s")
             start = clock.now
             let issueDate = period.end.adding(days: 1)
-            let engine = try workspace.engine(ledger: ledger, today: issueDate, actor: "bench")
+            let engine = try workspace.engine(today: issueDate, actor: "bench")
             let report = try engine.generate(period: period, issueDate: issueDate)
             _ = try engine.validate(ids: try ledger.invoices(status: .proforma).compactMap(\.id), on: issueDate)
             try Data().write(to: billed)

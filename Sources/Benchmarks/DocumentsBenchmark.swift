@@ -11,7 +11,7 @@ import Workspace
 /// embedded), against WeasyPrint rendering the same documents from HTML, in
 /// the same run. Optionally validates every XML with the official artefacts.
 public enum DocumentsBenchmark {
-    /// `config`: an example workspace already billed and validated (`ardoise demo run`);
+    /// `config`: an example workspace already billed and validated (`ardoise-dev demo run`);
     /// when it does not exist, one is generated, imported, billed and validated in `directory`.
     public static func run(config: String, directory: URL, sites: Int = 60, clients: Int = 850,
                            weasyprint: Bool = true, validate: Bool = false) throws -> String {
@@ -29,10 +29,10 @@ public enum DocumentsBenchmark {
             configPath = folder.appendingPathComponent("ardoise.yaml").path
             let workspace = try Workspace.open(configPath: configPath)
             let ledger = try workspace.openLedger(creating: true)
-            _ = workspace.importFiles([], into: ledger)
+            _ = try workspace.importFiles([])
             let issueDay = Day(iso: "2026-11-01") ?? Day(ordinal: 0)
             let month = Period(start: Day(iso: "2026-10-01") ?? issueDay, end: Day(iso: "2026-10-31") ?? issueDay)
-            let engine = try workspace.engine(ledger: ledger, today: issueDay)
+            let engine = try workspace.engine(today: issueDay)
             _ = try engine.generate(period: month, issueDate: issueDay)
             _ = try engine.validate(ids: ledger.invoices(status: .proforma).compactMap(\.id), on: issueDay)
             lines.append("generated, imported, billed and validated \(sites) sites × \(clients) clients in \(Timing.format(Date().timeIntervalSince(start))) s")
@@ -44,7 +44,7 @@ public enum DocumentsBenchmark {
 
         // Reading the month is not rendering: done once, before timing.
         let stored = try ledger.documentsWithReferences(status: .issued)
-        guard !stored.isEmpty else { throw WorkspaceError("no issued document in \(configPath): run `ardoise demo run` first") }
+        guard !stored.isEmpty else { throw WorkspaceError("no issued document in \(configPath): run `ardoise-dev demo run` first") }
         let documents = try stored.map { try mapping.document($0.0, references: $0.1) }
 
         // Best of 2 runs: the first also warms fontconfig's and pango's caches.

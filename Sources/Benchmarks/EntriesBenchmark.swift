@@ -38,7 +38,7 @@ public enum EntriesBenchmark {
 
         start = clock.now
         let period = Period(start: Day(iso: "2026-11-01") ?? Day(ordinal: 0), end: Day(iso: "2026-11-30") ?? Day(ordinal: 0))
-        let export = try workspace.exportEntries(ledger: ledger, period: period, format: .fec)
+        let export = try workspace.exportEntries(period: period, format: .fec)
         let fecPath = directory.appendingPathComponent(export.fileName).path
         try Data(export.text.utf8).write(to: URL(fileURLWithPath: fecPath))
         let fec = clock.now - start

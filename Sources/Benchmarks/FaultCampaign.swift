@@ -110,7 +110,8 @@ public enum FaultCampaign {
             if command.produces == "validated" {
                 // November's bank statement for `payments import`, written from the issued invoices.
                 let workspace = try Workspace.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
-                _ = try workspace.writeDemoStatement(ledger: ledger, bookedOn: Day(iso: "2026-11-20") ?? Day(ordinal: 0))
+                _ = try Camt053Writer.writeDemoStatement(
+                    settings: workspace.settings, documentsDirectory: workspace.config.documentsDirectory, ledger: ledger, bookedOn: Day(iso: "2026-11-20") ?? Day(ordinal: 0))
             }
             states[command.produces] = folder
             lines.append("reference \(command.name): exit \(status), \(String(format: "%.2f", seconds)) s"
@@ -150,7 +151,7 @@ public enum FaultCampaign {
             text += "\n\(r.campaign):\n" + r.failures.map { "  - \($0)\n" }.joined()
         }
         text += "trials in \(GenerationBenchmark.seconds(clock.now - start)) s; reproduce one: "
-            + "`ardoise bench faults --commands NAME --seed \(seed) --trials N`\n"
+            + "`ardoise-dev bench faults --commands NAME --seed \(seed) --trials N`\n"
         return Result(rows: rows, text: text)
     }
 

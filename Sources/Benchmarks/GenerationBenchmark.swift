@@ -26,7 +26,7 @@ public enum GenerationBenchmark {
         for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: workspace.config.databasePath + suffix) }
         let ledger = try workspace.openLedger(creating: true)
         var start = clock.now
-        let results = workspace.importFiles([], into: ledger)
+        let results = try workspace.importFiles([])
         lines.append("import (not timed in the target): \(results.count) files, \(results.map(\.rows).reduce(0, +)) rows "
             + "in \(seconds(clock.now - start)) s")
 

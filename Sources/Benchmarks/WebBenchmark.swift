@@ -30,11 +30,12 @@ public enum WebBenchmark {
             _ = try DemoWorkspace.write(to: folder, sites: sites, clients: clients, month: "2026-10", seed: 1)
             let workspace = try Workspace.open(configPath: config)
             let ledger = try workspace.openLedger(creating: true)
-            _ = workspace.importFiles([], into: ledger)
-            let engine = try workspace.engine(ledger: ledger, today: issueDay)
+            _ = try workspace.importFiles([])
+            let engine = try workspace.engine(today: issueDay)
             let report = try engine.generate(period: Period(parsing: "2026-10") ?? Period.month(of: issueDay), issueDate: issueDay)
-            let statement = try workspace.writeDemoStatement(ledger: ledger, bookedOn: issueDay)
-            for (file, result) in workspace.importPayments(files: [statement], ledger: ledger, actor: "bench", today: issueDay) {
+            let statement = try Camt053Writer.writeDemoStatement(
+                settings: workspace.settings, documentsDirectory: workspace.config.documentsDirectory, ledger: ledger, bookedOn: issueDay)
+            for (file, result) in try workspace.importPayments(files: [statement], actor: "bench", today: issueDay) {
                 if case .failure(let error) = result { throw GenerationBenchmarkError("\(file): \(error)") }
             }
             try run(executable, ["users", "add", "bench", "--name", "Banc d'essai", "--admin", "--password-stdin", "--config", config],

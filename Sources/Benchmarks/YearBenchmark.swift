@@ -83,7 +83,7 @@ public enum YearBenchmark {
             let closingDay = issueDate.adding(days: 1)
 
             var t = clock.now
-            let results = workspace.importFiles([folder.appendingPathComponent("months/\(month.name)").path], into: ledger)
+            let results = try workspace.importFiles([folder.appendingPathComponent("months/\(month.name)").path])
             m.importSeconds = GenerationBenchmark.asDouble(clock.now - t)
             m.rows = results.map(\.rows).reduce(0, +)
             if let failed = results.first(where: { $0.rejectedCount > 0 || $0.status == .refused }) {
@@ -92,7 +92,7 @@ public enum YearBenchmark {
 
             // Billing: the events of each day of the month, the month, then the weeks that end just after it.
             t = clock.now
-            let engine = try workspace.engine(ledger: ledger, today: issueDate, actor: "bench")
+            let engine = try workspace.engine(today: issueDate, actor: "bench")
             var day = month.start
             var created = 0
             while day <= month.end {
@@ -114,7 +114,7 @@ public enum YearBenchmark {
 
             // The month's sales journal as a FEC (the entries are posted by validation, in its transaction).
             t = clock.now
-            let fec = try workspace.exportEntries(ledger: ledger, period: month, format: .fec)
+            let fec = try workspace.exportEntries(period: month, format: .fec)
             if fec.entries == 0 { throw GenerationBenchmarkError("\(month.name): no entries") }
             m.entriesSeconds = GenerationBenchmark.asDouble(clock.now - t)
 
@@ -135,7 +135,7 @@ public enum YearBenchmark {
             t = clock.now
             let statementDay = closingDay.adding(days: 18)
             let statement = try paidStatement(workspace: workspace, ledger: ledger, folder: folder, bookedOn: statementDay)
-            for (file, result) in workspace.importPayments(files: [statement], ledger: ledger, actor: "bench", today: statementDay) {
+            for (file, result) in try workspace.importPayments(files: [statement], actor: "bench", today: statementDay) {
                 if case .failure(let error) = result { throw GenerationBenchmarkError("\(month.name): \(file): \(error)") }
             }
             m.paymentsSeconds = GenerationBenchmark.asDouble(clock.now - t)

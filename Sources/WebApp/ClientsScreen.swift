@@ -70,7 +70,7 @@ extension WebApp {
         // Every key is set: a missing one would be looked up in the page around it (the current contract).
         var context: [String: Any] = ["folder": DisplayPath.of(directory), "period": period.name, "pendingContract": false, "pendingDiagnostics": false,
                                       "impactTable": false]
-        switch try workspace.pendingChange(ledger: ledger, pending: directory, client: client, current: current, period: period,
+        switch try workspace.pendingChange(pending: directory, client: client, current: current, period: period,
                                                 today: today) {
         case .unchanged:
             context["summary"] = "Aucune modification en attente pour ce client : son contrat est le même dans les deux dossiers."

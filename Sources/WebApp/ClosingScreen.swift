@@ -167,9 +167,9 @@ extension WebApp {
         case .events:
             count = try engine.billEvents(on: today).created.count
         case .entries:
-            count = try workspace.postMissingEntries(ledger: ledger, actor: user.login)
+            count = try workspace.postMissingEntries(actor: user.login)
         case .mail:
-            count = try workspace.requeueMail(ids: nil, ledger: ledger, actor: user.login).count
+            count = try workspace.requeueMail(ids: nil, actor: user.login).count
         case .proformas:
             count = 0
         }

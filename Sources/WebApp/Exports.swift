@@ -82,7 +82,7 @@ extension WebApp {
         let clients: Set<String>? = seesEveryClient(user) ? nil : (user.access.clients ?? [])
         switch file {
         case .fec, .ecritures:
-            let export = try workspace.exportEntries(ledger: ledger, period: period, format: file == .fec ? .fec : .csv)
+            let export = try workspace.exportEntries(period: period, format: file == .fec ? .fec : .csv)
             return attachment(export.bytes, name: export.fileName, type: export.mediaType)
         case .restaurants, .evenements, .nonFactures:
             let exports = ControlExports(ledger: ledger, settings: workspace.settings)

@@ -121,7 +121,7 @@ extension WebApp {
         // A proforma (or a discarded one) is the proformas screen's: its PDF needs that right, as its page does.
         if stored.invoice.status != .issued && !user.can(.proformas, .read) { throw WebError.notFound }
         if xml && stored.invoice.status != .issued { throw UserInputError("Une proforma n'a pas de facture électronique (XML).") }
-        let bytes = try workspace.documentFile(stored, xml: xml, ledger: ledger, actor: user.login)
+        let bytes = try workspace.documentFile(stored, xml: xml, actor: user.login)
         let name = InvoiceDocuments.fileName(stored, extension: xml ? "xml" : "pdf")
         return Response(status: .ok, headers: [
             .contentType: xml ? "application/xml" : "application/pdf",

@@ -35,14 +35,14 @@ extension WebApp {
     /// The engine acting for `actor` today, refusing when a contract has errors (as `Workspace.engine`).
     func engine(actor: String) throws -> BillingEngine {
         try keptEngines.engine(.init(day: today, actor: actor, lenient: false)) {
-            try workspace.engine(ledger: ledger, today: today, actor: actor)
+            try workspace.engine(today: today, actor: actor)
         }
     }
 
     /// The engine over the contracts without errors (as `Workspace.billingEngine`): reports show the others' revenue as unbilled.
     func lenientEngine(actor: String) throws -> BillingEngine {
         try keptEngines.engine(.init(day: today, actor: actor, lenient: true)) {
-            try workspace.billingEngine(ledger: ledger, today: today, actor: actor).engine
+            try workspace.billingEngine(today: today, actor: actor).engine
         }
     }
 }

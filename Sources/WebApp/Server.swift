@@ -166,6 +166,7 @@ struct WebError: Error {
 /// The web app: the route table, the checks every request goes through, the pages.
 public final class WebApp: Sendable {
     public let workspace: Workspace
+    /// The workspace's ledger (`Workspace.ledger`), which every page reads and writes.
     public let ledger: Ledger
     public let options: WebOptions
     public let accounts: Accounts
@@ -183,8 +184,9 @@ public final class WebApp: Sendable {
     /// When each session was last used (the idle timeout).
     let sessionActivity: SessionActivity
 
-    public init(workspace: Workspace, ledger: Ledger, options: WebOptions = WebOptions(), logger: Logger = Logger(label: "ardoise.web")) throws {
+    public init(workspace: Workspace, options: WebOptions = WebOptions(), logger: Logger = Logger(label: "ardoise.web")) throws {
         self.workspace = workspace
+        let ledger = try workspace.ledger
         self.ledger = ledger
         self.options = options
         self.accounts = Accounts(ledger: ledger, cost: options.bcryptCost)

@@ -30,7 +30,8 @@ extension Workspace {
     /// Posts the sales entries of issued documents that have none (ledgers
     /// issued before the journal existed). Idempotent; the daily run calls it.
     /// Then the VAT on receipts' moves that lag the payments (dated `today`, default the UTC day), counted with them.
-    public func postMissingEntries(ledger: Ledger, actor: String, today: Day? = nil) throws -> Int {
+    public func postMissingEntries(actor: String, today: Day? = nil) throws -> Int {
+        let ledger = try self.ledger
         let posting = settings.salesPosting
         let documents = try ledger.postMissingEntries(posting: posting, actor: actor)
         let day = today ?? Day(iso: String(Ledger.timestamp().prefix(10))) ?? Day(ordinal: 0)
@@ -40,7 +41,8 @@ extension Workspace {
     /// The entries dated within `period` as a FEC or CSV file. The FEC's name
     /// is `<SIREN>FEC<YYYYMMDD>.txt`, the date being the period's last day
     /// (the closing date of the month exported).
-    public func exportEntries(ledger: Ledger, period: Period, format: EntriesFormat) throws -> EntriesExport {
+    public func exportEntries(period: Period, format: EntriesFormat) throws -> EntriesExport {
+        let ledger = try self.ledger
         let entries = try ledger.entries(in: period)
         let stored = entries.map(\.entry)
         let lines = stored.flatMap(\.lines)

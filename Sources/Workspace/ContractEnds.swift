@@ -35,7 +35,8 @@ extension Workspace {
     /// Thresholds (days before the end) of the contract-end notices, one notice per contract and threshold.
     public static let contractEndThresholds = [60, 30, 7]
 
-    public func contractsEnding(ledger: Ledger, today: Day, within days: Int) throws -> ContractEndReport {
+    public func contractsEnding(today: Day, within days: Int) throws -> ContractEndReport {
+        let ledger = try self.ledger
         let contracts = rules(today: today).contracts
         var ending: [ContractEndReport.Ending] = []
         let last = Day(ordinal: today.ordinal + days)
@@ -64,9 +65,10 @@ extension Workspace {
     /// that reached a threshold (60, 30, 7 days before its end): once per
     /// contract and threshold; a missed day sends only the tightest threshold reached.
     @discardableResult
-    public func queueContractEndNotices(ledger: Ledger, on day: Day, at date: Date = Date()) throws -> [String] {
+    public func queueContractEndNotices(on day: Day, at date: Date = Date()) throws -> [String] {
+        let ledger = try self.ledger
         guard let finance = settings.reminders.financeEmail else { return [] }
-        let report = try contractsEnding(ledger: ledger, today: day, within: Self.contractEndThresholds.max() ?? 60)
+        let report = try contractsEnding(today: day, within: Self.contractEndThresholds.max() ?? 60)
         let domain = settings.smtp?.fromAddress.split(separator: "@").last.map(String.init) ?? "ardoise.invalid"
         var out: [String] = []
         for e in report.ending {

@@ -86,7 +86,8 @@ public struct EReportingReport: Sendable {
 extension Workspace {
     /// Queues the report of every e-reporting period inside `period` that has ended before `today` (each once, frozen
     /// when queued), then submits the due reports.
-    public func eReport(period: Period, today: Day, ledger: Ledger, api: FlowAPI? = nil, actor: String, now: Date = Date()) throws -> EReportingReport {
+    public func eReport(period: Period, today: Day, api: FlowAPI? = nil, actor: String, now: Date = Date()) throws -> EReportingReport {
+        let ledger = try self.ledger
         guard let platform = settings.platform, platform.transmission.usesPlatform else {
             throw WorkspaceError("the settings hand nothing to a platform (`platform:` with `transmission: platform` or `both`): no e-reporting")
         }

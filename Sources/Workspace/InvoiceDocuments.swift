@@ -191,34 +191,36 @@ extension Workspace {
     /// The files of an issued document exactly as stored when it was issued
     /// (a document issued before documents were stored is rendered, stored and
     /// chained now, once); nil for a proforma.
-    public func issuedFiles(_ invoice: Invoice, ledger: Ledger, actor: String = "ardoise") throws -> IssuedFiles? {
+    public func issuedFiles(_ invoice: Invoice, actor: String = "ardoise") throws -> IssuedFiles? {
+        let ledger = try self.ledger
         guard invoice.status == .issued, let id = invoice.id else { return nil }
         return try ledger.issuedFiles(invoiceID: id, render: documents.renderer(facturX: Workspace.facturX()), actor: actor)
     }
 
     /// The bytes `invoices pdf|xml` write: an issued document's stored PDF or
     /// XML; a proforma's PDF rendered now (it has no XML).
-    public func documentFile(_ stored: StoredInvoice, xml: Bool, ledger: Ledger, actor: String = "ardoise") throws -> [UInt8] {
-        if let files = try issuedFiles(stored.invoice, ledger: ledger, actor: actor) { return xml ? files.xml : files.pdf }
+    public func documentFile(_ stored: StoredInvoice, xml: Bool, actor: String = "ardoise") throws -> [UInt8] {
+        if let files = try issuedFiles(stored.invoice, actor: actor) { return xml ? files.xml : files.pdf }
         if xml && stored.invoice.status == .proforma {
             let id = stored.invoice.id ?? 0
             throw InvoiceError.proformaHasNoEInvoice(id: id)
         }
-        return try documents.render(document(stored, ledger: ledger), facturX: Workspace.facturX()).pdf
+        return try documents.render(document(stored), facturX: Workspace.facturX()).pdf
     }
 
-    /// The same workspace with other settings (tools and tests that change a value).
+    /// The same workspace with other settings (tools and tests that change a value), on the same ledger.
     public func with(settings: Settings) -> Workspace {
         Workspace(config: config, settings: settings, settingsSources: settingsSources, contractFiles: contractFiles,
-                  snapshot: snapshot)
+                  snapshot: snapshot, opened: opened)
     }
 
     /// The mapping of stored documents to printable ones, with these settings.
     public var documents: InvoiceDocuments { InvoiceDocuments(settings: settings) }
 
     /// The printable document of `stored`, its references read from `ledger`.
-    public func document(_ stored: StoredInvoice, ledger: Ledger) throws -> InvoiceDocument {
-        try documents.document(stored, references: ledger.references(of: stored.invoice))
+    public func document(_ stored: StoredInvoice) throws -> InvoiceDocument {
+        let ledger = try self.ledger
+        return try documents.document(stored, references: ledger.references(of: stored.invoice))
     }
 
     /// The Factur-X maker (needs the sRGB profile of `icc-profiles-free`).

@@ -15,27 +15,43 @@ extension Workspace {
     /// create a ledger (`creating: true`, the same as `initLedger` when there
     /// is none); for every other command, `import` and `run` included, a
     /// `database:` path with no ledger is an error, never a new empty ledger
-    /// numbering from 1 again.
+    /// numbering from 1 again. The workspace keeps the ledger it opened: later
+    /// calls, and every operation of the workspace, use it.
     public func openLedger(creating: Bool = false, actor: String = "ardoise") throws(WorkspaceError) -> Ledger {
-        let path = config.databasePath
-        if try !ledgerExists() {
-            guard creating else { throw WorkspaceError(LedgerError.missing(path: shownDatabase).description) }
-            return try initLedger(actor: actor)
+        try opened.get { () throws(WorkspaceError) -> Ledger in
+            let path = config.databasePath
+            if try !ledgerExists() {
+                guard creating else { throw WorkspaceError(LedgerError.missing(path: shownDatabase).description) }
+                return try createLedger(actor: actor)
+            }
+            let ledger: Ledger
+            do {
+                ledger = try Ledger(path: path, creation: .mustExist, environment: databaseEnvironment)
+            } catch {
+                throw WorkspaceError("the database `\(shownDatabase)` cannot be opened: \(error)")
+            }
+            try checkSeller(of: ledger, actor: actor)
+            return ledger
         }
-        let ledger: Ledger
-        do {
-            ledger = try Ledger(path: path, creation: .mustExist, environment: databaseEnvironment)
-        } catch {
-            throw WorkspaceError("the database `\(shownDatabase)` cannot be opened: \(error)")
-        }
-        try checkSeller(of: ledger, actor: actor)
-        return ledger
+    }
+
+    /// The workspace's ledger, which its operations act on: the one `openLedger` or `initLedger` opened, else the
+    /// configured ledger opened now (it must exist: only `ardoise init` and the demo create one).
+    public var ledger: Ledger {
+        get throws(WorkspaceError) { try openLedger() }
     }
 
     /// Creates the configured ledger, empty and migrated, and records the
     /// seller's SIREN and number series in it (`ardoise init`). Refused when
     /// a file is already at the path: nothing is created over a ledger.
+    /// The workspace keeps it for its operations.
     public func initLedger(actor: String = "ardoise") throws(WorkspaceError) -> Ledger {
+        let ledger = try createLedger(actor: actor)
+        opened.keep(ledger)
+        return ledger
+    }
+
+    private func createLedger(actor: String) throws(WorkspaceError) -> Ledger {
         let path = config.databasePath
         if try ledgerExists() {
             throw WorkspaceError("a ledger is already at `\(shownDatabase)`: nothing done (`ardoise init` only creates one where there is none)")
@@ -109,7 +125,8 @@ extension Workspace {
     }
 
     /// Imports files or folders (default: the inbox), each file all or nothing.
-    public func importFiles(_ paths: [String], into ledger: Ledger) -> [ImportResult] {
+    public func importFiles(_ paths: [String]) throws(WorkspaceError) -> [ImportResult] {
+        let ledger = try self.ledger
         let targets = paths.isEmpty ? [config.inboxDirectory] : paths
         let importer = Importer(ledger: ledger, knownClients: Set(settings.clients.map(\.code)), vatRates: eventVATRates)
         return importer.importPaths(targets.map { URL(fileURLWithPath: $0) })
@@ -128,7 +145,8 @@ extension Workspace {
     /// documents (validate, credit, manual) use it: they must not run on a
     /// partial set of contracts (a credit note takes its payment terms from
     /// the client's contract).
-    public func engine(ledger: Ledger, today: Day, actor: String = "ardoise") throws(WorkspaceError) -> BillingEngine {
+    public func engine(today: Day, actor: String = "ardoise") throws(WorkspaceError) -> BillingEngine {
+        let ledger = try self.ledger
         let rules = self.rules(today: today)
         if rules.diagnostics.hasBlockingErrors {
             throw WorkspaceError("the contracts have errors: run `ardoise lint`", diagnostics: rules.diagnostics, sources: rules.sources,
@@ -161,8 +179,9 @@ extension Workspace {
     /// value not published yet) does not stop billing of everyone else.
     /// `bill`, `run` and `report unbilled` use it; `lint` stays strict.
     /// Its documents are rendered and stored as they are issued, like `engine`'s.
-    public func billingEngine(ledger: Ledger, today: Day, actor: String = "ardoise") throws(WorkspaceError)
+    public func billingEngine(today: Day, actor: String = "ardoise") throws(WorkspaceError)
         -> (engine: BillingEngine, problems: ContractProblems) {
+        let ledger = try self.ledger
         let rules = self.rules(today: today)
         let problems = ContractProblems(rules, clients: settings.clients.map(\.code))
         var contracts = rules.contracts
@@ -177,13 +196,14 @@ extension Workspace {
     /// not all in); fees in advance need no such request, the engine bills
     /// them with the period before. `force` (the reason, required) overrides,
     /// and the forcing is written to the audit log.
-    public func checkPeriodEnded(_ period: Period, name: String, today: Day, force reason: String?, ledger: Ledger,
+    public func checkPeriodEnded(_ period: Period, name: String, today: Day, force reason: String?,
                                  actor: String) throws(WorkspaceError) {
         guard period.end >= today else { return }
         guard let reason else {
             throw WorkspaceError("the period \(name) ends on \(period.end), it has not ended on \(today): nothing billed; "
                                  + "its revenue is not all in (give `--force --reason \"…\"` to bill it anyway)")
         }
+        let ledger = try self.ledger
         do {
             try ledger.audit(actor: actor, action: "bill-unended-period", AuditParameters([
                 "start": .of(period.start), "end": .of(period.end), "today": .of(today), "reason": .text(reason)]))
@@ -198,7 +218,7 @@ extension Workspace {
     /// command that issues, numbers or posts: a number given on a future date
     /// cannot be taken back, and the series could not issue again before that
     /// day. `force` (the reason, required) overrides, in the audit log.
-    public func checkNotFuture(_ day: Day, command: String, force reason: String?, ledger: Ledger?, actor: String) throws(WorkspaceError) {
+    public func checkNotFuture(_ day: Day, command: String, force reason: String?, actor: String) throws(WorkspaceError) {
         let today = BusinessCalendar.today(timeZone: settings.timeZone)
         guard day > today else { return }
         guard let reason else {
@@ -206,7 +226,7 @@ extension Workspace {
                                  + "in the future, and no document could be numbered before that day again; nothing done "
                                  + "(give `--force --reason \"…\"` to act as of that day anyway)")
         }
-        guard let ledger else { return }
+        let ledger = try self.ledger
         do {
             try ledger.audit(actor: actor, action: "future-date", AuditParameters([
                 "command": .text(command), "day": .of(day), "today": .of(today), "reason": .text(reason)]))
@@ -216,7 +236,8 @@ extension Workspace {
     }
 
     /// Refuses, before anything is written, a document dated in a closed month (nothing is issued or dated in it).
-    public func checkOpenMonth(_ day: Day, what: String, ledger: Ledger) throws(WorkspaceError) {
+    public func checkOpenMonth(_ day: Day, what: String) throws(WorkspaceError) {
+        let ledger = try self.ledger
         let month = Month(day).description
         let closed: Bool
         do { closed = try ledger.isClosed(month: month) } catch { throw WorkspaceError("the ledger cannot be read: \(error)") }
@@ -227,7 +248,7 @@ extension Workspace {
 
     /// Refuses an explicit range longer than a billed contract's cadence or
     /// reaching into a closed month, unless forced (the reason in the audit log).
-    public func checkRange(_ period: Period, engine: BillingEngine, only: Set<String>?, force reason: String?, ledger: Ledger,
+    public func checkRange(_ period: Period, engine: BillingEngine, only: Set<String>?, force reason: String?,
                            actor: String) throws(WorkspaceError) {
         let problems: [String]
         do { problems = try engine.rangeProblems(period, only: only) } catch { throw WorkspaceError("the ledger cannot be read: \(error)") }
@@ -236,6 +257,7 @@ extension Workspace {
             throw WorkspaceError(problems.joined(separator: "; ") + ": nothing billed (bill named periods such as `2026-10`, "
                                  + "or give `--force --reason \"…\"` to bill this range anyway; days billed already are not billed again)")
         }
+        let ledger = try self.ledger
         do {
             try ledger.audit(actor: actor, action: "bill-range-forced", AuditParameters([
                 "start": .of(period.start), "end": .of(period.end), "problems": .of(problems.count), "reason": .text(reason)]))

@@ -1,6 +1,5 @@
 import BillingEngine
 import BillingModel
-import Demo
 import Diagnostics
 import Foundation
 import Imports
@@ -135,9 +134,10 @@ extension Settings {
 extension Workspace {
     /// Imports bank statements, each file in one transaction; a file that
     /// cannot be read is refused whole (StatementError) and the next files are still read.
-    public func importPayments(files: [String], ledger: Ledger, actor: String, today: Day, at date: Date = Date())
+    public func importPayments(files: [String], actor: String, today: Day, at date: Date = Date()) throws(WorkspaceError)
         -> [(file: String, result: Result<PaymentImport, Error>)] {
-        files.map { file in
+        let ledger = try self.ledger
+        return files.map { file in
             do {
                 let credits = try BankStatements.read(file: file)
                 let imported = try ledger.importPayments(credits, file: (file as NSString).lastPathComponent, customers: settings.customersByName,
@@ -149,7 +149,8 @@ extension Workspace {
         }
     }
 
-    public func matchPayment(id: Int64, invoices: [String], ledger: Ledger, actor: String, today: Day) throws -> [PaymentAllocation] {
+    public func matchPayment(id: Int64, invoices: [String], actor: String, today: Day) throws -> [PaymentAllocation] {
+        let ledger = try self.ledger
         let ids = try invoices.map { text -> Int64 in
             guard let i = try ledger.invoice(idOrNumber: text)?.invoice.id else { throw InvoiceError.noInvoice(text) }
             return i
@@ -158,7 +159,8 @@ extension Workspace {
     }
 
     /// `today`: the day the VAT on receipts of the removed allocations goes back to pending (default: today in UTC).
-    public func unmatchPayment(id: Int64, invoices: [String], ledger: Ledger, actor: String, today: Day? = nil) throws -> Int {
+    public func unmatchPayment(id: Int64, invoices: [String], actor: String, today: Day? = nil) throws -> Int {
+        let ledger = try self.ledger
         let ids = try invoices.map { text -> Int64 in
             guard let i = try ledger.invoice(idOrNumber: text)?.invoice.id else { throw InvoiceError.noInvoice(text) }
             return i
@@ -167,28 +169,8 @@ extension Workspace {
                                          today: today)
     }
 
-    public func receivables(ledger: Ledger, asOf: Day) throws -> Receivables {
-        Receivables(asOf: asOf, invoices: try ledger.openInvoices(asOf: asOf))
-    }
-}
-
-extension Workspace {
-    /// The demo's bank statement of a billed month (`Camt053Writer.demoCredits`:
-    /// exact, partial, grouped, unmatched and duplicate payments), written as
-    /// camt.053 to `documents/releve-<day>.xml`; returns its path.
-    public func writeDemoStatement(ledger: Ledger, bookedOn day: Day) throws -> String {
-        var names: [String: String] = [:]
-        for c in settings.clients {
-            names[c.code] = c.legalName
-            for p in c.payers { names[p.code] = p.legalName }
-        }
-        let credits = Camt053Writer.demoCredits(invoices: try ledger.openInvoices(asOf: day), names: names, bookedOn: day)
-        let xml = Camt053Writer.xml(messageID: "RELEVE-\(day.compact)", created: day, account: settings.seller.iban,
-                                    opening: Money(cents: 250_000_00), credits: credits)
-        let folder = URL(fileURLWithPath: config.documentsDirectory)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let url = folder.appendingPathComponent("releve-\(day).xml")
-        try Data(xml.utf8).write(to: url, options: .atomic)
-        return url.path
+    public func receivables(asOf: Day) throws -> Receivables {
+        let ledger = try self.ledger
+        return Receivables(asOf: asOf, invoices: try ledger.openInvoices(asOf: asOf))
     }
 }

@@ -69,8 +69,9 @@ extension Workspace {
     /// nil: none) and with its contract in `directory`, over the same ledger and issue date, writing
     /// nothing, and compares them (as `ardoise diff --rules-before` does, the configured rules being
     /// "before" here). Only the two files are checked.
-    public func pendingChange(ledger: Ledger, pending directory: String, client: String, current: CheckedFile?, period: Period,
+    public func pendingChange(pending directory: String, client: String, current: CheckedFile?, period: Period,
                               today: Day) throws -> PendingChange {
+        let ledger = try self.ledger
         // A file left in its place with the same text: the change does not touch this client.
         if let current {
             let root = URL(fileURLWithPath: config.rulesDirectory).standardizedFileURL.path + "/"

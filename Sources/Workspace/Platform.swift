@@ -34,7 +34,8 @@ extension Workspace {
 
     /// The file of a flow: the document's stored Factur-X PDF (the bytes stored when it was issued), or the CDAR
     /// message of an Encaissée or its reversal.
-    func platformFile(_ flow: PlatformFlow, ledger: Ledger) throws -> FlowFile {
+    func platformFile(_ flow: PlatformFlow) throws -> FlowFile {
+        let ledger = try self.ledger
         switch flow.kind {
         case .invoice:
             guard let files = try ledger.issuedFiles(invoiceID: flow.invoiceId, render: documents.renderer(facturX: Workspace.facturX()),
@@ -56,18 +57,20 @@ extension Workspace {
     }
 
     /// Submits the ledger's due flows to the settings' platform; what `ardoise platform submit` and the daily run call.
-    public func submitToPlatform(ledger: Ledger, api: FlowAPI? = nil, now: Date = Date(),
+    public func submitToPlatform(api: FlowAPI? = nil, now: Date = Date(),
                                  policy: SubmissionRetryPolicy = .standard) throws -> SubmissionReport {
+        let ledger = try self.ledger
         let api = try api ?? FlowAPI(endpoint: platformEndpoint())
         let workspace = self
-        return try PlatformSubmitter(ledger: ledger, api: api, file: { flow in try workspace.platformFile(flow, ledger: ledger) },
+        return try PlatformSubmitter(ledger: ledger, api: api, file: { flow in try workspace.platformFile(flow) },
                                      policy: policy, deadline: settings.platform.map { TimeInterval($0.runDeadlineSeconds) })
             .submit(now: now)
     }
 
     /// Reads the platform's acknowledgements and life-cycle statuses since the last search.
-    public func pollPlatform(ledger: Ledger, api: FlowAPI? = nil, now: Date = Date()) throws -> PollReport {
-        try PlatformPoller(ledger: ledger, api: api ?? FlowAPI(endpoint: platformEndpoint())).poll(now: now)
+    public func pollPlatform(api: FlowAPI? = nil, now: Date = Date()) throws -> PollReport {
+        let ledger = try self.ledger
+        return try PlatformPoller(ledger: ledger, api: api ?? FlowAPI(endpoint: platformEndpoint())).poll(now: now)
     }
 }
 

@@ -92,7 +92,8 @@ extension Workspace {
     /// The step due on `day` for each open invoice: the latest step not after
     /// `day` (a courtesy notice only up to the due date), unless already
     /// queued; so a missed run catches up with one notice, never a burst.
-    public func dueReminders(ledger: Ledger, on day: Day) throws -> [(OpenInvoice, ReminderStep)] {
+    public func dueReminders(on day: Day) throws -> [(OpenInvoice, ReminderStep)] {
+        let ledger = try self.ledger
         let pauses = try ledger.reminderPauses()
         let queued = try ledger.noticeKeys()
         var out: [(OpenInvoice, ReminderStep)] = []
@@ -106,7 +107,8 @@ extension Workspace {
     }
 
     /// What the daily runs from `from` to `until` would queue if nothing were paid.
-    public func plannedReminders(ledger: Ledger, from: Day, until: Day) throws -> [ReminderStep] {
+    public func plannedReminders(from: Day, until: Day) throws -> [ReminderStep] {
+        let ledger = try self.ledger
         let pauses = try ledger.reminderPauses()
         let queued = try ledger.noticeKeys()
         var out: [ReminderStep] = []
@@ -117,7 +119,8 @@ extension Workspace {
     }
 
     /// Refuses a pause target that is neither a client, a payer nor an invoice number.
-    public func checkReminderTarget(_ target: String, ledger: Ledger) throws {
+    public func checkReminderTarget(_ target: String) throws {
+        let ledger = try self.ledger
         if settings.client(target) != nil || settings.payer(target) != nil { return }
         if try ledger.invoice(number: target) != nil { return }
         throw InvoiceError.unknownReminderTarget(target)
@@ -125,12 +128,13 @@ extension Workspace {
 
     /// Queues the notices due on `day` (each once); returns them.
     @discardableResult
-    public func queueReminders(ledger: Ledger, on day: Day, at date: Date = Date()) throws -> [Notice] {
+    public func queueReminders(on day: Day, at date: Date = Date()) throws -> [Notice] {
+        let ledger = try self.ledger
         let r = settings.reminders
         let seller = settings.seller
         let domain = settings.smtp?.fromAddress.split(separator: "@").last.map(String.init) ?? "ardoise.invalid"
         var out: [Notice] = []
-        for (inv, step) in try dueReminders(ledger: ledger, on: day) {
+        for (inv, step) in try dueReminders(on: day) {
             let daysLate = max(0, day.ordinal - inv.dueDate.ordinal)
             let values: [String: String] = [
                 "numero": inv.number, "date_facture": inv.issueDate.french, "echeance": inv.dueDate.french,
@@ -156,8 +160,9 @@ extension Workspace {
     }
 
     /// Makes failed notices due now with the current addresses of the settings.
-    public func retryNotices(ids: [Int64]?, ledger: Ledger, actor: String, now: Date = Date()) throws -> [Int64] {
-        try ledger.retryNotices(ids: ids, now: now, actor: actor) { n in
+    public func retryNotices(ids: [Int64]?, actor: String, now: Date = Date()) throws -> [Int64] {
+        let ledger = try self.ledger
+        return try ledger.retryNotices(ids: ids, now: now, actor: actor) { n in
             if n.kind == .contractEnd { return self.settings.reminders.financeEmail.map { [$0] } ?? [] }
             return self.settings.payer(n.customer)?.payer.emails ?? self.settings.client(n.customer)?.emails ?? []
         }
@@ -165,8 +170,9 @@ extension Workspace {
 
     /// Sends the due notices: a reminder whose invoice was paid, credited or
     /// paused since it was queued is cancelled, not sent; a reminder carries the invoice's PDF.
-    public func sendNotices(ledger: Ledger, smtp: SMTPConfiguration, now: Date = Date(), policy: RetryPolicy = .standard)
+    public func sendNotices(smtp: SMTPConfiguration, now: Date = Date(), policy: RetryPolicy = .standard)
         throws -> (sent: Int, cancelled: Int, failed: Int) {
+        let ledger = try self.ledger
         let sender = SMTPSender(configuration: smtp)
         var sent = 0, cancelled = 0, failed = 0
         let facturX = try Workspace.facturX()

@@ -37,9 +37,10 @@ extension Workspace {
     /// Bills `period` with the contracts of `beforeDirectory` and with the
     /// configured ones, over the same ledger and issue date, writing nothing,
     /// and compares the two. Refuses (exit 2) when either rule set has errors.
-    public func rulesDiff(ledger: Ledger, before beforeDirectory: String, period: Period, explicitRange: Bool, issueDate: Day,
+    public func rulesDiff(before beforeDirectory: String, period: Period, explicitRange: Bool, issueDate: Day,
                           today: Day, only: Set<String>? = nil) throws -> RulesDiffReport {
-        let afterEngine = try engine(ledger: ledger, today: today)
+        let ledger = try self.ledger
+        let afterEngine = try engine(today: today)
         let (old, retired) = try rules(before: beforeDirectory, today: today)
         // The diff writes nothing: its engines issue no document, so none is rendered.
         let beforeEngine = BillingEngine(ledger: ledger, settings: settings, contracts: old.contracts, render: nil)

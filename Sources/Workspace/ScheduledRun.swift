@@ -109,11 +109,11 @@ public struct ScheduledRun {
         logger.info("run started", metadata: ["day": "\(day)", "database": "\(workspace.shownDatabase)"])
         let ledger = try workspace.openLedger(actor: actor)
         // `ardoise run` refuses a day after today before it comes here; forced, the reason goes to the audit log.
-        if futureDateReason != nil { try workspace.checkNotFuture(day, command: "run", force: futureDateReason, ledger: ledger, actor: actor) }
+        if futureDateReason != nil { try workspace.checkNotFuture(day, command: "run", force: futureDateReason, actor: actor) }
 
         // 0. Documents issued before the sales journal existed get their entries (once).
         do {
-            let posted = try workspace.postMissingEntries(ledger: ledger, actor: actor, today: day)
+            let posted = try workspace.postMissingEntries(actor: actor, today: day)
             if posted > 0 { logger.notice("posted the entries of documents issued before the sales journal", metadata: ["documents": "\(posted)"]) }
         } catch {
             report.stepFailures.append("entries: \(error)")
@@ -121,7 +121,7 @@ public struct ScheduledRun {
         }
 
         // 1. The inbox, each file all or nothing.
-        for r in workspace.importFiles([], into: ledger) {
+        for r in try workspace.importFiles([]) {
             var meta: Logger.Metadata = ["file": "\(DisplayPath.of(r.file))", "status": "\(r.status.rawValue)", "rows": "\(r.rows)"]
             if r.rejectedCount > 0 { meta["rejected"] = "\(r.rejectedCount)" }
             if let m = r.message { meta["detail"] = "\(m)" }
@@ -142,7 +142,7 @@ public struct ScheduledRun {
 
         // 2–4. Billing: events, corrections, the periods due.
         // A client whose contract has errors is left out and reported; the others are billed.
-        let (engine, problems) = try workspace.billingEngine(ledger: ledger, today: day, actor: actor)
+        let (engine, problems) = try workspace.billingEngine(today: day, actor: actor)
         if !problems.isEmpty {
             report.contractProblems = problems
             for c in problems.clients { logger.error("client not billed: its contract has errors", metadata: ["client": "\(c)"]) }
@@ -161,10 +161,10 @@ public struct ScheduledRun {
 
         // 5. Reminders due today (each step once), sent below with the outbox.
         do {
-            let queued = try workspace.queueReminders(ledger: ledger, on: day, at: now)
+            let queued = try workspace.queueReminders(on: day, at: now)
             report.remindersQueued = queued.map(\.key)
             for n in queued { logger.info("reminder queued", metadata: ["key": "\(n.key)", "kind": "\(n.kind.rawValue)"]) }
-            report.contractNotices = try workspace.queueContractEndNotices(ledger: ledger, on: day, at: now)
+            report.contractNotices = try workspace.queueContractEndNotices(on: day, at: now)
             for k in report.contractNotices { logger.info("contract end notice queued", metadata: ["key": "\(k)"]) }
         } catch {
             report.stepFailures.append("reminders: \(error)")
@@ -176,14 +176,14 @@ public struct ScheduledRun {
         if sending, let p = workspace.settings.platform, p.transmission.usesPlatform {
             do {
                 let api = FlowAPI(endpoint: try workspace.platformEndpoint())
-                let s = try workspace.submitToPlatform(ledger: ledger, api: api, now: now)
+                let s = try workspace.submitToPlatform(api: api, now: now)
                 for i in s.items {
                     let meta: Logger.Metadata = ["tracking_id": "\(i.trackingId)", "number": "\(i.number)", "kind": "\(i.kind.rawValue)",
                                                  "outcome": "\(i.outcome)", "detail": "\(i.detail)"]
                     if i.outcome == "failed" { logger.warning("platform", metadata: meta) } else { logger.info("platform", metadata: meta) }
                 }
                 if let stop = s.stoppedEarly { logger.error("platform submission stopped", metadata: ["reason": "\(stop)"]) }
-                let poll = try workspace.pollPlatform(ledger: ledger, api: api, now: now)
+                let poll = try workspace.pollPlatform(api: api, now: now)
                 for (number, code) in poll.statuses {
                     logger.info("platform status", metadata: ["number": "\(number)", "status": "\(code)"])
                 }
@@ -197,7 +197,7 @@ public struct ScheduledRun {
                 report.platformFailed = !s.failed.isEmpty || s.stoppedEarly != nil || !tasks.isEmpty
                 // B2C e-reporting: every period that ended in the last month, once.
                 let e = try workspace.eReport(period: Period(start: day.addingMonths(-1).firstOfMonth, end: day.adding(days: -1)), today: day,
-                                              ledger: ledger, api: api, actor: actor, now: now)
+                                              api: api, actor: actor, now: now)
                 report.eReporting = "\(e.queued.count) periods queued, " + e.submission.summary
                 if !e.submission.failed.isEmpty || e.submission.stoppedEarly != nil { report.platformFailed = true }
             } catch {
@@ -212,7 +212,7 @@ public struct ScheduledRun {
                 logger.notice("no `smtp` in the settings: the queued e-mails wait (`ardoise outbox list`)")
             } else {
                 do {
-                    let r = try workspace.sendOutbox(ledger: ledger, now: now)
+                    let r = try workspace.sendOutbox(now: now)
                     report.sending = "\(r.sent.count) sent, \(r.retrying.count) to retry, \(r.failed.count) failed"
                         + (r.stoppedEarly.map { ", stopped: \($0)" } ?? "")
                     report.sendingFailed = !r.failed.isEmpty || r.stoppedEarly != nil
@@ -221,7 +221,7 @@ public struct ScheduledRun {
                         if i.outcome == "sent" { logger.info("mail", metadata: meta) } else { logger.warning("mail", metadata: meta) }
                     }
                     if let stop = r.stoppedEarly { logger.error("sending stopped", metadata: ["reason": "\(stop)"]) }
-                    let n = try workspace.sendNotices(ledger: ledger, smtp: workspace.smtpConfiguration(), now: now)
+                    let n = try workspace.sendNotices(smtp: workspace.smtpConfiguration(), now: now)
                     report.notices = n
                     if n.failed > 0 { report.sendingFailed = true }
                     logger.info("notices", metadata: ["sent": "\(n.sent)", "cancelled": "\(n.cancelled)", "failed": "\(n.failed)"])

@@ -217,19 +217,20 @@ extension Workspace {
 
     /// Sends the outbox's due messages over the settings' SMTP server and
     /// records every attempt; what `ardoise outbox send` and `ardoise run` call.
-    public func sendOutbox(ledger: Ledger, now: Date = Date(), policy: RetryPolicy = .standard) throws -> OutboxReport {
-        try OutboxSender(ledger: ledger, documents: documents, facturX: Workspace.facturX(), smtp: smtpConfiguration(),
+    public func sendOutbox(now: Date = Date(), policy: RetryPolicy = .standard) throws -> OutboxReport {
+        let ledger = try self.ledger
+        return try OutboxSender(ledger: ledger, documents: documents, facturX: Workspace.facturX(), smtp: smtpConfiguration(),
                          policy: policy, deadline: settings.smtp.map { TimeInterval($0.runDeadlineSeconds) }).send(now: now)
     }
 
     /// Makes failed or pending messages due now (all when `ids` is nil), with
     /// the billed customers' current addresses, then sends what is due.
-    public func retryOutbox(ids: [Int64]?, ledger: Ledger, now: Date = Date(), actor: String = "ardoise",
+    public func retryOutbox(ids: [Int64]?, now: Date = Date(), actor: String = "ardoise",
                             policy: RetryPolicy = .standard) throws -> (retried: [Int64], report: OutboxReport) {
         // Nothing is made due when nothing could be sent (no `smtp`, a password variable unset).
         _ = try smtpConfiguration()
-        let retried = try requeueMail(ids: ids, ledger: ledger, now: now, actor: actor)
-        return (retried, try sendOutbox(ledger: ledger, now: now, policy: policy))
+        let retried = try requeueMail(ids: ids, now: now, actor: actor)
+        return (retried, try sendOutbox(now: now, policy: policy))
     }
 }
 

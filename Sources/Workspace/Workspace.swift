@@ -3,7 +3,9 @@ import BillingModel
 import ContractLanguage
 import Diagnostics
 import Foundation
+import Ledger
 import Settings
+import Synchronization
 
 /// A failure that stops a command before it could do its job (exit code 2):
 /// a missing configuration, unreadable settings, a database that cannot open.
@@ -42,6 +44,8 @@ public struct Workspace: Sendable {
     public let contractFiles: ContractFiles.Loaded
     /// What the files were when read.
     public let snapshot: SourceSnapshot
+    /// The ledger this workspace opened, kept for its operations (see `ledger`).
+    let opened: OpenedLedger
 
     /// Opens the workspace of the configuration file at `configPath`: the configuration, the settings and the
     /// contracts, read together as one version (a file that changes while they are read makes them read again).
@@ -78,7 +82,7 @@ public struct Workspace: Sendable {
         }
         return Workspace(config: config, settings: settings, settingsSources: sources(of: files),
                          contractFiles: ContractFiles.load(in: [config.rulesDirectory]),
-                         snapshot: SourceSnapshot(stamps: stamps, configPath: configPath, config: config))
+                         snapshot: SourceSnapshot(stamps: stamps, configPath: configPath, config: config), opened: OpenedLedger())
     }
 
     static func sources(of files: [String]) -> [String: SourceFile] {
@@ -212,6 +216,33 @@ public enum ContractFiles {
         return .failure(ReadProblem(message: "not UTF-8 (byte \(offset + 1), line \(line), column \(column))",
                                     range: SourceRange(start: at, end: SourceLocation(line: line, column: column + 1)),
                                     help: "save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)"))
+    }
+}
+
+/// The ledger a workspace opened (`openLedger`, `initLedger`, or its first operation), shared by the workspace's
+/// copies: opened once, then every operation of the workspace acts on it.
+final class OpenedLedger: Sendable {
+    private let kept = Mutex<Ledger?>(nil)
+
+    /// The ledger opened before, or the one `open` opens now (kept for the next calls; `open` runs at most once
+    /// successfully, under the lock, so two threads never open two ledgers).
+    func get(orOpen open: () throws(WorkspaceError) -> Ledger) throws(WorkspaceError) -> Ledger {
+        let result: Result<Ledger, WorkspaceError> = kept.withLock { kept in
+            if let kept { return .success(kept) }
+            do throws(WorkspaceError) {
+                let ledger = try open()
+                kept = ledger
+                return .success(ledger)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    /// Keeps `ledger`, just created (`initLedger`).
+    func keep(_ ledger: Ledger) {
+        kept.withLock { $0 = ledger }
     }
 }
 

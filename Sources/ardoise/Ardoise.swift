@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import Foundation
 
 /// The arguments as typed, in order, for options whose meaning depends on their
@@ -15,7 +16,7 @@ struct Ardoise: ParsableCommand {
         commandName: "ardoise",
         abstract: "Billing engine for company restaurants and events: contracts as files, exact invoices.",
         discussion: "Exit codes: 0 done; 1 done or checked, but something needs a person; 2 nothing done (wrong arguments, a malformed value, a workspace that cannot be opened).",
-        // Grouped as the README's table of commands groups them (CommandLineTests checks both agree).
+        // Grouped as the README's table of commands groups them (CommandGroupsTests checks both agree).
         groupedSubcommands: [
             CommandGroup(name: "Contracts", subcommands: [LintCommand.self, FmtCommand.self, LSPCommand.self, TestCommand.self]),
             CommandGroup(name: "Ledger and daily run", subcommands: [InitCommand.self, ImportCommand.self, RunCommand.self]),
@@ -27,25 +28,14 @@ struct Ardoise: ParsableCommand {
                                        CreditCommand.self, ManualCommand.self, DiscardCommand.self, ExplainCommand.self, DiffCommand.self,
                                        ExportCommand.self]),
             CommandGroup(name: "Web app", subcommands: [UsersCommand.self, ServeCommand.self]),
-            CommandGroup(name: "Development", subcommands: [DemoCommand.self, BenchCommand.self]),
+            // `demo` and `bench` are the development tool's (`ardoise-dev`): the product links neither.
         ]
     )
 
-    /// Parses and runs like swift-argument-parser's default, except that wrong
-    /// arguments (an unknown option, a malformed value, a missing one) exit 2,
-    /// the code of "nothing done", instead of its EX_USAGE 64.
+    /// Wrong arguments exit 2, the code of "nothing done" (`runCommandLine`).
     static func main() {
-        do {
-            let arguments = Array(CommandLine.arguments.dropFirst())
-            RawArguments.all = arguments
-            var command = try parseAsRoot(arguments)
-            try command.run()
-        } catch {
-            if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(2)
-            }
-            exit(withError: error)
-        }
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        RawArguments.all = arguments
+        runCommandLine(arguments)
     }
 }

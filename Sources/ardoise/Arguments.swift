@@ -1,5 +1,6 @@
 import ArgumentParser
 import BillingModel
+import CommandSupport
 import Ledger
 import Foundation
 import Workspace
@@ -8,13 +9,6 @@ import Workspace
 // arguments are parsed, before anything is opened or written, with a message
 // naming the option and the expected shape (exit 2, see `Ardoise.main`).
 // A typo is never read as "no filter".
-
-/// The shape a value was expected to have, shown after swift-argument-parser's
-/// "The value 'X' is invalid for '--option <value>'".
-struct ExpectedShape: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
 
 /// A period as typed: `2026-10`, `2026-W42`, `2026-Q4`, `2026-10-14` or `2026-10-01..2026-10-15`.
 struct PeriodArgument: ExpressibleByArgument, Sendable {
@@ -35,29 +29,6 @@ struct PeriodArgument: ExpressibleByArgument, Sendable {
     static func parse(_ text: String) throws -> PeriodArgument {
         guard let p = PeriodArgument(argument: text) else { throw ExpectedShape(shape) }
         return p
-    }
-}
-
-/// A calendar month, `2026-10`.
-struct MonthArgument: ExpressibleByArgument, CustomStringConvertible, Sendable {
-    var month: Month
-    var period: Period { month.period }
-    var text: String { month.description }
-    var description: String { text }
-
-    /// October 2026, the example month: the default of `demo` and `bench year`.
-    static let exampleMonth = MonthArgument(month: Month(Day(ordinal: 20_727)))  // 2026-10-01
-
-    init(month: Month) { self.month = month }
-
-    init?(argument: String) {
-        guard let m = Month(argument) else { return nil }
-        month = m
-    }
-
-    static func parse(_ text: String) throws -> MonthArgument {
-        guard let m = MonthArgument(argument: text) else { throw ExpectedShape("expected a month YYYY-MM, e.g. 2026-10") }
-        return m
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BillingEngine
 import BillingModel
+import CommandSupport
 import Foundation
 import Ledger
 import Workspace
@@ -60,15 +61,15 @@ struct BillCommand: ParsableCommand {
                 throw WorkspaceError("`--client \(client)`: no such client in the settings")
             }
             let ledger = try workspace.openLedger()
-            try workspace.checkNotFuture(today, command: "bill", force: force ? reason : nil, ledger: ledger, actor: global.who)
+            try workspace.checkNotFuture(today, command: "bill", force: force ? reason : nil, actor: global.who)
             if let period {
                 try workspace.checkPeriodEnded(period.period, name: period.period.name, today: today, force: force ? reason : nil,
-                                               ledger: ledger, actor: global.who)
+                                               actor: global.who)
             }
-            let (engine, allProblems) = try workspace.billingEngine(ledger: ledger, today: today, actor: global.who)
+            let (engine, allProblems) = try workspace.billingEngine(today: today, actor: global.who)
             let problems = allProblems.only(client.map { [$0] })
             if let period, period.isExplicitRange {
-                try workspace.checkRange(period.period, engine: engine, only: client.map { [$0] }, force: force ? reason : nil, ledger: ledger,
+                try workspace.checkRange(period.period, engine: engine, only: client.map { [$0] }, force: force ? reason : nil,
                                          actor: global.who)
             }
             if !problems.isEmpty { printError(problems.rendered, terminator: "") }
@@ -76,13 +77,13 @@ struct BillCommand: ParsableCommand {
             if events {
                 let report = try engine.billEvents(on: today)
                 emit("events up to \(today): \(BillCommand.counts(report))")
-                BillCommand.reportFailures(report)
+                BillingSummary.reportFailures(report)
                 failed = failed || !report.failures.isEmpty
             }
             if corrections {
                 let report = try engine.correctLateRevenue(issueDate: today, only: client.map { [$0] })
                 emit("corrections issued \(today): \(BillCommand.counts(report))")
-                BillCommand.reportFailures(report)
+                BillingSummary.reportFailures(report)
                 failed = failed || !report.failures.isEmpty
             }
             if let period {
@@ -93,8 +94,8 @@ struct BillCommand: ParsableCommand {
                         "start": .of(period.period.start), "end": .of(period.period.end), "clients": .of(report.billedWithoutFiles.count),
                         "reason": .text(reason)]))
                 }
-                emit(BillCommand.summary(report))
-                BillCommand.reportFailures(report)
+                emit(BillingSummary.text(report))
+                BillingSummary.reportFailures(report)
                 failed = failed || !report.failures.isEmpty
             }
             // The clients not billed for their contract's errors: on stderr, after the diagnostics.
@@ -107,20 +108,5 @@ struct BillCommand: ParsableCommand {
         var out = r.counts + "\n"
         for n in r.notes { out += "note: \(n)\n" }
         return out
-    }
-
-    static func summary(_ r: BillingReport) -> String {
-        var out = "billed \(r.period.name), issued \(r.issueDate): \(r.clientsBilled.count) clients, \(r.created.count) documents created"
-        out += ", \(r.unchanged) unchanged, \(r.alreadyIssued) already issued, \(r.issued.count) validated automatically\n"
-        out += "total of new documents: \(r.totalHT.grouped) HT, \(r.totalTTC.grouped) TTC\n"
-        for n in r.billedAlready { out += "note: \(n)\n" }
-        for n in r.billedWithoutFiles { out += "note: billed anyway (--force): \(n)\n" }
-        return out
-    }
-
-    /// Clients not billed (and proformas not validated automatically) are errors: on stderr, beside the
-    /// contract diagnostics, so that stdout is only what was done.
-    static func reportFailures(_ r: BillingReport) {
-        for f in r.failures { printError("error: \(f.client): \(f.message)") }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BillingEngine
 import BillingModel
+import CommandSupport
 import Workspace
 
 struct CloseCommand: ParsableCommand {
@@ -32,9 +33,9 @@ struct CloseCommand: ParsableCommand {
         try Outcome.run {
             let workspace = try Workspace.open(configPath: global.config)
             let today = try global.today()
-            let ledger = try workspace.openLedger()
-            if !dryRun { try workspace.checkNotFuture(today, command: "close", force: force ? reason : nil, ledger: ledger, actor: global.who) }
-            let engine = try workspace.engine(ledger: ledger, today: today, actor: global.who)
+            _ = try workspace.openLedger()
+            if !dryRun { try workspace.checkNotFuture(today, command: "close", force: force ? reason : nil, actor: global.who) }
+            let engine = try workspace.engine(today: today, actor: global.who)
             let report: ClosingReport
             do {
                 report = try engine.close(month: month.period, today: today, forceReason: force ? reason : nil, dryRun: dryRun)
@@ -74,7 +75,7 @@ struct UnbilledCommand: ParsableCommand {
                     throw WorkspaceError("unknown client `\(client)`")
                 }
                 let today = try global.today()
-                let (engine, problems) = try workspace.billingEngine(ledger: try workspace.openLedger(), today: today, actor: global.who)
+                let (engine, problems) = try workspace.billingEngine(today: today, actor: global.who)
                 if !problems.isEmpty { printError(problems.rendered, terminator: "") }
                 let n = try engine.acknowledgeUnbilled(month: period.period, client: client, reason: reason, today: today)
                 emit("\(n) unbilled item\(n == 1 ? "" : "s") of \(period.text) acknowledged\n")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BillingEngine
 import BillingModel
+import CommandSupport
 import Ledger
 import Workspace
 
@@ -43,10 +44,10 @@ struct CreditCommand: ParsableCommand {
             let selections = try selections()
             let workspace = try Workspace.open(configPath: global.config)
             let today = try global.today()
-            let ledger = try workspace.openLedger()
-            try workspace.checkNotFuture(today, command: "credit", force: force ? reason : nil, ledger: ledger, actor: global.who)
-            try workspace.checkOpenMonth(today, what: "a credit note", ledger: ledger)
-            let engine = try workspace.engine(ledger: ledger, today: today, actor: global.who)
+            _ = try workspace.openLedger()
+            try workspace.checkNotFuture(today, command: "credit", force: force ? reason : nil, actor: global.who)
+            try workspace.checkOpenMonth(today, what: "a credit note")
+            let engine = try workspace.engine(today: today, actor: global.who)
             let (id, number) = try engine.credit(invoice: invoice, selections: selections, reason: reason, on: today, issue: !proforma)
             let stored = try engine.ledger.invoice(id: id)
             let ttc = stored.map { Money(cents: $0.invoice.totalTtc).grouped } ?? "?"
@@ -136,10 +137,10 @@ struct ManualCommand: ParsableCommand {
             let kind = type.kind
             let workspace = try Workspace.open(configPath: global.config)
             let today = try global.today()
-            let ledger = try workspace.openLedger()
-            try workspace.checkNotFuture(today, command: "manual", force: force ? reason : nil, ledger: ledger, actor: global.who)
-            try workspace.checkOpenMonth(today, what: "a document", ledger: ledger)
-            let engine = try workspace.engine(ledger: ledger, today: today, actor: global.who)
+            _ = try workspace.openLedger()
+            try workspace.checkNotFuture(today, command: "manual", force: force ? reason : nil, actor: global.who)
+            try workspace.checkOpenMonth(today, what: "a document")
+            let engine = try workspace.engine(today: today, actor: global.who)
             let p = period?.period ?? Period.month(of: today)
             let lines = line.map(\.line).map { ($0.label, $0.quantity, $0.unitPrice, $0.vat) }
             let id = try engine.createManual(ManualDocument(type: kind, client: client, payer: payer, period: p, poNumber: po,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BillingModel
+import CommandSupport
 import Workspace
 
 struct DiffCommand: ParsableCommand {
@@ -43,7 +44,7 @@ struct DiffCommand: ParsableCommand {
             if let client, !workspace.settings.clients.contains(where: { $0.code == client }) {
                 throw WorkspaceError("`--client \(client)`: no such client in the settings")
             }
-            let report = try workspace.rulesDiff(ledger: try workspace.openLedger(), before: rulesBefore, period: period.period,
+            let report = try workspace.rulesDiff(before: rulesBefore, period: period.period,
                                                  explicitRange: period.isExplicitRange, issueDate: today, today: today,
                                                  only: client.map { [$0] })
             emit(report.render(format))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import Diagnostics
 import Foundation
 import Ledger
@@ -20,8 +21,8 @@ struct EReportingCommand: ParsableCommand {
         try Outcome.run {
             let workspace = try PlatformCommand.platformWorkspace(global)
             let endpoint = try workspace.platformEndpoint()
-            let ledger = try workspace.openLedger(actor: global.who)
-            let r = try workspace.eReport(period: period.period, today: global.today(), ledger: ledger, api: FlowAPI(endpoint: endpoint),
+            _ = try workspace.openLedger(actor: global.who)
+            let r = try workspace.eReport(period: period.period, today: global.today(), api: FlowAPI(endpoint: endpoint),
                                           actor: global.who)
             let inside = Set(EReport.periods(in: period.period, days: workspace.settings.platform?.eReportingDays ?? 10).map { "\($0.start)..\($0.end)" })
             let shown = r.reports.filter { inside.contains($0.period) }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BillingEngine
 import BillingModel
+import CommandSupport
 import Ledger
 import Workspace
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BillingModel
+import CommandSupport
 import Foundation
 import Workspace
 
@@ -23,8 +24,8 @@ struct EntriesCommand: ParsableCommand {
         func run() throws {
             try Outcome.run {
                 let workspace = try Workspace.open(configPath: global.config)
-                let ledger = try workspace.openLedger()
-                let export = try workspace.exportEntries(ledger: ledger, period: period.period, format: format)
+                _ = try workspace.openLedger()
+                let export = try workspace.exportEntries(period: period.period, format: format)
                 if output == "-" {
                     FileHandle.standardOutput.write(Data(export.bytes))
                     return 0
@@ -47,8 +48,8 @@ struct EntriesCommand: ParsableCommand {
         func run() throws {
             try Outcome.run {
                 let workspace = try Workspace.open(configPath: global.config)
-                let ledger = try workspace.openLedger()
-                let posted = try workspace.postMissingEntries(ledger: ledger, actor: global.who, today: try global.today())
+                _ = try workspace.openLedger()
+                let posted = try workspace.postMissingEntries(actor: global.who, today: try global.today())
                 emit("\(posted) document\(posted == 1 ? "" : "s") posted to the sales journal\n")
                 return 0
             }

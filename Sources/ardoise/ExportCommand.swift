@@ -1,6 +1,7 @@
 import ArgumentParser
 import BillingEngine
 import BillingModel
+import CommandSupport
 import ControlExports
 import Foundation
 import Spreadsheets
@@ -43,7 +44,7 @@ struct ExportCommand: ParsableCommand {
             try ExportCommand.export(.unbilled, options) { workspace, exports, period, path in
                 let today = try options.global.today()
                 // As `report unbilled`: a client whose contract has errors shows its revenue as unbilled.
-                let (engine, problems) = try workspace.billingEngine(ledger: exports.ledger, today: today)
+                let (engine, problems) = try workspace.billingEngine(today: today)
                 if !problems.isEmpty { printError(problems.rendered, terminator: "") }
                 let report = try engine.unbilled(period: period, issueDate: today)
                 return try ControlExports.unbilled(report, to: path)
@@ -59,7 +60,7 @@ struct ExportCommand: ParsableCommand {
             try ExportCommand.export(.closing, options) { workspace, exports, period, path in
                 guard Period.month(of: period.start) == period else { throw WorkspaceError("a closing report is of a month: `--period 2026-10`") }
                 let today = try options.global.today()
-                let engine = try workspace.engine(ledger: exports.ledger, today: today)
+                let engine = try workspace.engine(today: today)
                 let report: ClosingReport
                 do {
                     report = try engine.closingReport(month: period, today: today)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import Diagnostics
 import Foundation
 import Imports
@@ -27,7 +28,7 @@ struct ImportCommand: ParsableCommand {
         try Outcome.run {
             let workspace = try Workspace.open(configPath: global.config)
             let ledger = try workspace.openLedger(actor: global.who)
-            var results = workspace.importFiles(paths, into: ledger)
+            var results = try workspace.importFiles(paths)
             // A conflict names the issued invoices whose revenue the corrected file changes.
             for i in results.indices where results[i].status == .conflict {
                 let numbers = try ledger.invoiceNumbers(billedFrom: results[i].billedFileIDs)

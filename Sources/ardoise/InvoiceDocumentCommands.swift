@@ -1,5 +1,6 @@
 import ArgumentParser
 import BillingModel
+import CommandSupport
 import Diagnostics
 import Documents
 import Foundation
@@ -59,7 +60,7 @@ extension InvoicesCommand {
                 for invoice in try ledger.invoices(status: .issued, period: p) {
                     let files: IssuedFiles?
                     do {
-                        files = try workspace.issuedFiles(invoice, ledger: ledger, actor: global.who)
+                        files = try workspace.issuedFiles(invoice, actor: global.who)
                     } catch let error as InvoiceError {
                         printError("ardoise: \(error.message)")
                         refused += 1
@@ -88,7 +89,7 @@ enum DocumentFile {
         guard let stored = try ledger.invoice(idOrNumber: id) else {
             return Outcome.notFound(id)
         }
-        let bytes = try workspace.documentFile(stored, xml: xml, ledger: ledger, actor: global.who)
+        let bytes = try workspace.documentFile(stored, xml: xml, actor: global.who)
         let path = output ?? URL(fileURLWithPath: workspace.config.documentsDirectory)
             .appendingPathComponent(InvoiceDocuments.fileName(stored, extension: xml ? "xml" : "pdf")).path
         let folder = (path as NSString).deletingLastPathComponent

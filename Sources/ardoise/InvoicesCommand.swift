@@ -1,6 +1,7 @@
 import ArgumentParser
 import BillingEngine
 import BillingModel
+import CommandSupport
 import Ledger
 import Workspace
 
@@ -87,8 +88,8 @@ struct ValidateCommand: ParsableCommand {
             let workspace = try Workspace.open(configPath: global.config)
             let today = try global.today()
             let ledger = try workspace.openLedger()
-            try workspace.checkNotFuture(today, command: "validate", force: force ? reason : nil, ledger: ledger, actor: global.who)
-            let engine = try workspace.engine(ledger: ledger, today: today, actor: global.who)
+            try workspace.checkNotFuture(today, command: "validate", force: force ? reason : nil, actor: global.who)
+            let engine = try workspace.engine(today: today, actor: global.who)
             var targets = ids
             if all { targets += try ledger.invoices(status: .proforma, period: period?.period).compactMap(\.id) }
             // Every target checked before any is issued: a refusal leaves them all as they were (exit 2).

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import Foundation
 import Ledger
 import Workspace
@@ -42,7 +43,7 @@ struct OutboxCommand: ParsableCommand {
         func run() throws {
             try Outcome.run {
                 let workspace = try Workspace.open(configPath: global.config)
-                let report = try workspace.sendOutbox(ledger: workspace.openLedger())
+                let report = try workspace.sendOutbox()
                 emit(report.text)
                 return report.failed.isEmpty && report.stoppedEarly == nil ? 0 : 1
             }
@@ -63,8 +64,8 @@ struct OutboxCommand: ParsableCommand {
         func run() throws {
             try Outcome.run {
                 let workspace = try Workspace.open(configPath: global.config)
-                let ledger = try workspace.openLedger()
-                let (retried, report) = try workspace.retryOutbox(ids: all ? nil : ids, ledger: ledger)
+                _ = try workspace.openLedger()
+                let (retried, report) = try workspace.retryOutbox(ids: all ? nil : ids)
                 emit("\(retried.count) made due now\n" + report.text)
                 return report.failed.isEmpty && report.stoppedEarly == nil ? 0 : 1
             }

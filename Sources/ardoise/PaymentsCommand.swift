@@ -1,5 +1,6 @@
 import ArgumentParser
 import BillingModel
+import CommandSupport
 import Foundation
 import Ledger
 import Workspace
@@ -27,11 +28,11 @@ struct PaymentsCommand: ParsableCommand {
         func run() throws {
             try Outcome.run {
                 let workspace = try Workspace.open(configPath: global.config)
-                let ledger = try workspace.openLedger()
+                _ = try workspace.openLedger()
                 let today = try global.today()
-                try workspace.checkNotFuture(today, command: "payments import", force: force ? reason : nil, ledger: ledger, actor: global.who)
+                try workspace.checkNotFuture(today, command: "payments import", force: force ? reason : nil, actor: global.who)
                 var code: Int32 = 0
-                for (file, result) in workspace.importPayments(files: files, ledger: ledger, actor: global.who, today: today) {
+                for (file, result) in try workspace.importPayments(files: files, actor: global.who, today: today) {
                     switch result {
                     case .success(let r):
                         emit(r.text)
@@ -60,8 +61,8 @@ struct PaymentsCommand: ParsableCommand {
         func run() throws {
             try Outcome.run {
                 let workspace = try Workspace.open(configPath: global.config)
-                let ledger = try workspace.openLedger()
-                let out = try workspace.matchPayment(id: payment, invoices: invoices, ledger: ledger, actor: global.who, today: try global.today())
+                _ = try workspace.openLedger()
+                let out = try workspace.matchPayment(id: payment, invoices: invoices, actor: global.who, today: try global.today())
                 for a in out { emit("payment \(payment)\t\(a.number)\t\(a.amount)\n") }
                 return 0
             }
@@ -78,8 +79,8 @@ struct PaymentsCommand: ParsableCommand {
         func run() throws {
             try Outcome.run {
                 let workspace = try Workspace.open(configPath: global.config)
-                let ledger = try workspace.openLedger()
-                let n = try workspace.unmatchPayment(id: payment, invoices: invoices, ledger: ledger, actor: global.who,
+                _ = try workspace.openLedger()
+                let n = try workspace.unmatchPayment(id: payment, invoices: invoices, actor: global.who,
                                                      today: try global.today())
                 emit("payment \(payment): \(n) allocation\(n == 1 ? "" : "s") removed\n")
                 return 0
@@ -119,8 +120,8 @@ struct ReceivablesCommand: ParsableCommand {
     func run() throws {
         try Outcome.run {
             let workspace = try Workspace.open(configPath: global.config)
-            let ledger = try workspace.openLedger()
-            let r = try workspace.receivables(ledger: ledger, asOf: try asOf?.day ?? global.today())
+            _ = try workspace.openLedger()
+            let r = try workspace.receivables(asOf: try asOf?.day ?? global.today())
             emit(format == .json ? r.json : r.text)
             if invoices && format == .text {
                 for i in r.invoices where i.balance.cents > 0 {
@@ -151,10 +152,10 @@ struct RemindersCommand: ParsableCommand {
         func run() throws {
             try Outcome.run {
                 let workspace = try Workspace.open(configPath: global.config)
-                let ledger = try workspace.openLedger()
+                _ = try workspace.openLedger()
                 let smtp = try workspace.smtpConfiguration()
-                let retried = try workspace.retryNotices(ids: all ? nil : ids, ledger: ledger, actor: global.who)
-                let r = try workspace.sendNotices(ledger: ledger, smtp: smtp)
+                let retried = try workspace.retryNotices(ids: all ? nil : ids, actor: global.who)
+                let r = try workspace.sendNotices(smtp: smtp)
                 emit("\(retried.count) made due; \(r.sent) sent, \(r.cancelled) cancelled, \(r.failed) failed\n")
                 return r.failed == 0 ? 0 : 1
             }
@@ -169,8 +170,8 @@ struct RemindersCommand: ParsableCommand {
         func run() throws {
             try Outcome.run {
                 let workspace = try Workspace.open(configPath: global.config)
-                let ledger = try workspace.openLedger()
-                let r = try workspace.sendNotices(ledger: ledger, smtp: workspace.smtpConfiguration())
+                _ = try workspace.openLedger()
+                let r = try workspace.sendNotices(smtp: workspace.smtpConfiguration())
                 emit("\(r.sent) sent, \(r.cancelled) cancelled (paid, credited or paused), \(r.failed) failed\n")
                 return r.failed == 0 ? 0 : 1
             }
@@ -191,7 +192,7 @@ struct RemindersCommand: ParsableCommand {
                     emit("\(n.id ?? 0)\t\(n.dueOn)\t\(n.kind.rawValue)\t\(n.key)\t\(n.status.rawValue)\t\(n.recipients)\(n.lastError.map { "\t\($0)" } ?? "")\n")
                 }
                 if let until {
-                    for p in try workspace.plannedReminders(ledger: ledger, from: try global.today(), until: until.day) {
+                    for p in try workspace.plannedReminders(from: try global.today(), until: until.day) {
                         emit("planned\t\(p.day)\t\(p.kind.rawValue)\t\(p.key)\t\(p.amountDue)\n")
                     }
                 }
@@ -210,7 +211,7 @@ struct RemindersCommand: ParsableCommand {
             try Outcome.run {
                 let workspace = try Workspace.open(configPath: global.config)
                 let ledger = try workspace.openLedger()
-                try workspace.checkReminderTarget(target, ledger: ledger)
+                try workspace.checkReminderTarget(target)
                 try ledger.pauseReminders(target: target, reason: reason, actor: global.who)
                 emit("reminders of \(target) paused\n")
                 return 0

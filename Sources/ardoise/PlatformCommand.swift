@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import Diagnostics
 import Foundation
 import Ledger
@@ -135,7 +136,7 @@ struct PlatformCommand: ParsableCommand {
                 if all || !numbers.isEmpty {
                     queued = try ledger.queuePlatformSubmissions(numbers: all ? nil : numbers, actor: global.who)
                 }
-                let report = try workspace.submitToPlatform(ledger: ledger, api: FlowAPI(endpoint: endpoint))
+                let report = try workspace.submitToPlatform(api: FlowAPI(endpoint: endpoint))
                 try ledger.audit(actor: global.who, action: "platform submit",
                                  AuditParameters(["queued": .integer(Int64(queued.count)), "submitted": .integer(Int64(report.submitted.count)),
                                                   "retrying": .integer(Int64(report.retrying.count)), "failed": .integer(Int64(report.failed.count)),
@@ -163,7 +164,7 @@ struct PlatformCommand: ParsableCommand {
                 let endpoint = try workspace.platformEndpoint()
                 let ledger = try workspace.openLedger(actor: global.who)
                 let retried = try ledger.retryPlatformFlows(ids: all ? nil : ids, actor: global.who)
-                let report = try workspace.submitToPlatform(ledger: ledger, api: FlowAPI(endpoint: endpoint))
+                let report = try workspace.submitToPlatform(api: FlowAPI(endpoint: endpoint))
                 emit("\(retried.count) made due now\n" + report.text)
                 return report.failed.isEmpty && report.stoppedEarly == nil ? 0 : 1
             }
@@ -180,7 +181,7 @@ struct PlatformCommand: ParsableCommand {
                 let workspace = try PlatformCommand.platformWorkspace(global)
                 let endpoint = try workspace.platformEndpoint()
                 let ledger = try workspace.openLedger(actor: global.who)
-                let report = try workspace.pollPlatform(ledger: ledger, api: FlowAPI(endpoint: endpoint))
+                let report = try workspace.pollPlatform(api: FlowAPI(endpoint: endpoint))
                 try ledger.audit(actor: global.who, action: "platform poll",
                                  AuditParameters(["flows": .integer(Int64(report.flowsSeen)), "acknowledgements": .integer(Int64(report.acknowledgements)),
                                                   "statuses": .integer(Int64(report.statuses.count)), "unreadable": .integer(Int64(report.unreadable.count))]))

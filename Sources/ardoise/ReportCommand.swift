@@ -1,5 +1,6 @@
 import ArgumentParser
 import BillingModel
+import CommandSupport
 import Ledger
 import Workspace
 
@@ -29,7 +30,7 @@ struct ReportCommand: ParsableCommand {
                 let today = try global.today()
                 // Runs even when some contracts have errors: their clients' revenue shows as unbilled.
                 let ledger = try workspace.openLedger()
-                let (engine, problems) = try workspace.billingEngine(ledger: ledger, today: today)
+                let (engine, problems) = try workspace.billingEngine(today: today)
                 if !problems.isEmpty { printError(problems.rendered, terminator: "") }
                 let report = try engine.unbilled(period: p, issueDate: today)
                 for i in report.items {
@@ -62,7 +63,7 @@ struct ReportCommand: ParsableCommand {
         func run() throws {
             try Outcome.run {
                 let workspace = try Workspace.open(configPath: global.config)
-                let report = try workspace.contractsEnding(ledger: try workspace.openLedger(), today: try global.today(), within: endingWithin.days)
+                let report = try workspace.contractsEnding(today: try global.today(), within: endingWithin.days)
                 emit(report.text)
                 return report.ending.isEmpty && report.uncovered.isEmpty ? 0 : 1
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BillingModel
+import CommandSupport
 import Foundation
 import Logging
 import Workspace
@@ -32,7 +33,7 @@ struct RunCommand: ParsableCommand {
         try Outcome.run {
             let workspace = try Workspace.open(configPath: global.config)
             let day = try global.today()
-            if !force { try workspace.checkNotFuture(day, command: "run", force: nil, ledger: nil, actor: global.who) }
+            if !force { try workspace.checkNotFuture(day, command: "run", force: nil, actor: global.who) }
             let format = logFormat
             var logger = Logger(label: "ardoise.run") { label in
                 format == .json ? JSONLogHandler(label: label) as any LogHandler : TextLogHandler() as any LogHandler

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import ContractLanguage
 import Diagnostics
 import Workspace

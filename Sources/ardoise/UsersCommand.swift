@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import Foundation
 import Ledger
 import WebApp
@@ -227,8 +228,8 @@ struct ServeCommand: ParsableCommand {
             let workspace = try Workspace.open(configPath: global.config)
             let ledger = try workspace.openLedger()
             // The screens validate and credit as of this day: never one after today.
-            if let day = global.date?.day { try workspace.checkNotFuture(day, command: "serve", force: nil, ledger: nil, actor: global.who) }
-            let app = try WebApp(workspace: workspace, ledger: ledger,
+            if let day = global.date?.day { try workspace.checkNotFuture(day, command: "serve", force: nil, actor: global.who) }
+            let app = try WebApp(workspace: workspace,
                                  options: WebOptions(host: host, port: port, secureCookies: secureCookies, today: global.date?.day,
                                                      behindProxy: behindProxy, pendingRules: rulesPending,
                                                      idleTimeout: idleTimeout, maximumConnections: maxConnections))

@@ -29,7 +29,7 @@ import Workspace
     @Test func theFECPassesTheCheckerAndEqualsTheDocuments() throws {
         let (workspace, ledger) = try Self.billedMonth()
         let november = try #require(Period(parsing: "2026-11"))
-        let export = try workspace.exportEntries(ledger: ledger, period: november, format: .fec)
+        let export = try workspace.exportEntries(period: november, format: .fec)
         #expect(export.fileName == "\(workspace.settings.seller.siren)FEC20261130.txt")
         let check = FECChecker(text: export.text, firstDay: "20261101", lastDay: "20261130")
         #expect(check.problems.isEmpty, "\(check.problems.prefix(10))")
@@ -67,7 +67,7 @@ import Workspace
 
     @Test func theCSVHasOneRowPerLineAndBalances() throws {
         let (workspace, ledger) = try Self.billedMonth()
-        let export = try workspace.exportEntries(ledger: ledger, period: try #require(Period(parsing: "2026-11")), format: .csv)
+        let export = try workspace.exportEntries(period: try #require(Period(parsing: "2026-11")), format: .csv)
         let rows = export.text.split(separator: "\r\n")
         #expect(rows.count == export.lines + 1)
         #expect(export.debit == export.credit)
@@ -90,10 +90,10 @@ import Workspace
         let file = Repository.temporaryDirectory("fec-payments").appendingPathComponent("releve.xml")
         try Camt053Writer.xml(messageID: "S", created: day, account: workspace.settings.seller.iban, opening: .zero, credits: credits)
             .write(to: file, atomically: true, encoding: .utf8)
-        let imported = try workspace.importPayments(files: [file.path], ledger: ledger, actor: "test", today: day).first?.result.get()
+        let imported = try workspace.importPayments(files: [file.path], actor: "test", today: day).first?.result.get()
         let new = try #require(imported).payments.filter { $0.status == "new" }
         let november = try #require(Period(parsing: "2026-11"))
-        let export = try workspace.exportEntries(ledger: ledger, period: november, format: .fec)
+        let export = try workspace.exportEntries(period: november, format: .fec)
         let check = FECChecker(text: export.text, firstDay: "20261101", lastDay: "20261130")
         #expect(check.problems.isEmpty, "\(check.problems.prefix(10))")
         let bank = check.rows.filter { $0.fields["JournalCode"] == "BQ" }
@@ -125,9 +125,9 @@ import Workspace
         let file = Repository.temporaryDirectory("fec-vat-receipts").appendingPathComponent("releve.xml")
         try Camt053Writer.xml(messageID: "S", created: day, account: workspace.settings.seller.iban, opening: .zero, credits: credits)
             .write(to: file, atomically: true, encoding: .utf8)
-        _ = try workspace.importPayments(files: [file.path], ledger: ledger, actor: "test", today: day).first?.result.get()
+        _ = try workspace.importPayments(files: [file.path], actor: "test", today: day).first?.result.get()
         let november = try #require(Period(parsing: "2026-11"))
-        let export = try workspace.exportEntries(ledger: ledger, period: november, format: .fec)
+        let export = try workspace.exportEntries(period: november, format: .fec)
         let check = FECChecker(text: export.text, firstDay: "20261101", lastDay: "20261130")
         #expect(check.problems.isEmpty, "\(check.problems.prefix(10))")
         let od = check.rows.filter { $0.fields["JournalCode"] == "OD" }
@@ -149,7 +149,7 @@ import Workspace
         // The FEC's bytes are ISO 8859-15: `é` of "TVA collectée en attente" is one byte, 0xE9.
         let label = Array("TVA collect".utf8) + [0xE9] + Array("e en attente".utf8)
         #expect(export.bytes.count > label.count && (0...(export.bytes.count - label.count)).contains { Array(export.bytes[$0..<($0 + label.count)]) == label })
-        let engine = try workspace.engine(ledger: ledger, today: try #require(Day(iso: "2026-12-02")), actor: "test")
+        let engine = try workspace.engine(today: try #require(Day(iso: "2026-12-02")), actor: "test")
         let report = try engine.closingReport(month: november, today: try #require(Day(iso: "2026-12-02")))
         let vat = try #require(report.checks.first { $0.name.hasPrefix("VAT on receipts") })
         #expect(vat.passed, "\(vat.details)")

@@ -20,7 +20,7 @@ import TestSupport
         try s.write("EVT_20261014.jsonl", heliosOrder(revision: 1) + heliosOrder(revision: 1).replacingOccurrences(of: "EVT-T-1", with: "EVT-T-2")
                     + novaOrder(id: "EVT-N-1", day: "2026-10-20")
                     + novaOrder(id: "EVT-O-1", day: "2026-10-20").replacingOccurrences(of: "\"C0014\"", with: "\"C0025\""))
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         try ledger.pool.write { db in
             try db.execute(sql: """
                 UPDATE event_order_line SET quantity = 2147483647, unit_price = 999999999999

@@ -22,7 +22,7 @@ import Workspace
             try s.write("PIE_LD01_202610\(d).csv", EndToEndTests.registerFile(day: "2026-10-\(d)", a: 1000, b: 500, c: 250, guests: Self.guests))
         }
         let ledger = try s.workspace.openLedger(creating: true)
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let engine = try s.engine(ledger, day("2026-11-02"))
         let billed = try engine.generate(period: Self.october, issueDate: day("2026-11-02"), only: ["ACME"])
         try engine.validate(ids: billed.created, on: day("2026-11-02"))
@@ -31,7 +31,7 @@ import Workspace
 
         // The 6th delivered again with one more category-A cover: late revenue for ACME's October.
         try s.write("PIE_LD01_20261006.csv", EndToEndTests.registerFile(day: "2026-10-06", a: 1001, b: 500, c: 250, guests: Self.guests))
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let recorded = try ledger.pool.read { db in try Row.fetchAll(db, sql: "SELECT site, day FROM site_day_redelivered") }
         #expect(recorded.map { "\($0[0] as String) \(Day(ordinal: $0[1]))" } == ["LD01 2026-10-06"])
         let late = try ledger.periodsWithLateRevenue()
@@ -49,7 +49,7 @@ import Workspace
         let s = try Scratch()
         try s.write("PIE_LD01_20261005.csv", EndToEndTests.registerFile(day: "2026-10-05", a: 10, b: 5, c: 2, guests: Self.guests))
         let ledger = try s.workspace.openLedger(creating: true)
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let engine = try s.engine(ledger, day("2026-11-02"))
         let first = try engine.generate(period: Self.october, issueDate: day("2026-11-02"), only: ["ACME"])
         #expect(first.created.count == 1)

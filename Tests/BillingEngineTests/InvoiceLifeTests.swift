@@ -45,14 +45,14 @@ struct Scratch {
     /// An engine of the contracts as they are now: the workspace opened again, as a new command would
     /// (a workspace reads its contracts once, when opened).
     func engine(_ ledger: Ledger, _ day: Day) throws -> BillingEngine {
-        try Workspace.open(configPath: workspace.config.file).engine(ledger: ledger, today: day, actor: "test")
+        try Workspace.open(configPath: workspace.config.file).engine(today: day, actor: "test")
     }
 
     /// The ledger with one file written to the inbox and imported, and an engine of `today`.
     func imported(_ name: String, _ text: String, engineOn today: Day) throws -> (Ledger, BillingEngine) {
         let ledger = try workspace.openLedger(creating: true)
         try write(name, text)
-        _ = workspace.importFiles([], into: ledger)
+        _ = try workspace.importFiles([])
         return (ledger, try engine(ledger, today))
     }
 }
@@ -92,12 +92,12 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
 
         // A new purchase-order number alone bills nothing; the invoice keeps the old one.
         try s.write("EVT_20261015.jsonl", heliosOrder(revision: 2, po: "PO-2"))
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         #expect(try engine.billEvents(on: day("2026-10-15")).created.isEmpty)
 
         // 50 cocktails instead of 40: a credit note of the old invoice and a new invoice.
         try s.write("EVT_20261016.jsonl", heliosOrder(revision: 3, po: "PO-2", cocktails: 50))
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let change = try engine.billEvents(on: day("2026-10-16"))
         #expect(change.issued.count == 2)
         let credit = try #require(try ledger.invoice(number: change.issued[0]))
@@ -111,7 +111,7 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
 
         // Cancelled after delivery: credited in full.
         try s.write("EVT_20261017.jsonl", heliosOrder(revision: 4, status: "cancelled", po: "PO-2", cocktails: 50))
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let cancel = try engine.billEvents(on: day("2026-10-17"))
         #expect(cancel.issued.count == 1)
         let last = try #require(try ledger.invoice(number: cancel.issued[0]))
@@ -126,7 +126,7 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
         let s = try Scratch()
         let ledger = try s.workspace.openLedger(creating: true)
         try s.write("EVT_20261014.jsonl", heliosOrder(revision: 1))
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         try ledger.closeMonth("2026-10", by: "controller")
         let r = try s.engine(ledger, day("2026-10-14")).billEvents(on: day("2026-10-14"))
         #expect(r.issued.isEmpty && r.created.count == 1)
@@ -147,7 +147,7 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
 
         // 30 cocktails instead of 40: one credit note of 10 × 17.5750 = 175.75 HT (positive amounts).
         try s.write("EVT_20261016.jsonl", heliosOrder(revision: 2, cocktails: 30))
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let change = try engine.billEvents(on: day("2026-10-16"))
         #expect(change.issued.count == 1)
         let credit = try #require(try ledger.invoice(number: change.issued[0]))
@@ -160,7 +160,7 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
 
         // Back to 45: a supplementary invoice of 15 cocktails.
         try s.write("EVT_20261017.jsonl", heliosOrder(revision: 3, cocktails: 45))
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let up = try engine.billEvents(on: day("2026-10-17"))
         let supplement = try #require(try ledger.invoice(number: up.issued[0]))
         #expect(supplement.invoice.type == .invoice && supplement.lines.map(\.quantity) == [15] && supplement.invoice.totalHt == 26_363)
@@ -174,7 +174,7 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
         try s.write("PIE_LD01_20261005.csv", EndToEndTests.registerFile(day: "2026-10-05", a: 1000, b: 500, c: 250, guests: Array(repeating: "13,00", count: 10)))
         try s.write("PIE_LD01_20261006.csv", EndToEndTests.registerFile(day: "2026-10-06", a: 1000, b: 500, c: 250, guests: Array(repeating: "13,00", count: 10)))
         let ledger = try s.workspace.openLedger(creating: true)
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let engine = try s.engine(ledger, day("2026-11-02"))
         let r = try engine.generate(period: Period(parsing: "2026-10")!, issueDate: day("2026-11-02"), only: ["ACME"])
         let numbers = try engine.validate(ids: r.created, on: day("2026-11-02"))
@@ -242,7 +242,7 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
         let (s, ledger, engine, invoice) = try CreditNoteTests().issuedAcme()
         // One more category-A cover on the 5th, delivered after the invoice was issued.
         try s.write("PIE_LD01_20261005.csv", EndToEndTests.registerFile(day: "2026-10-05", a: 1001, b: 500, c: 250, guests: Array(repeating: "13,00", count: 10)))
-        #expect(s.workspace.importFiles([], into: ledger).map(\.status.rawValue).contains("conflict"))
+        #expect(try s.workspace.importFiles([]).map(\.status.rawValue).contains("conflict"))
         let late = try engine.unbilled(period: Period(parsing: "2026-10")!, issueDate: day("2026-11-20"))
         #expect(late.lateRevenue.map(\.client) == ["ACME"])
         // The issued invoice is untouched; billing October again does not bill it silently.
@@ -276,7 +276,7 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
     @Test func aMissingFileDeliveredAfterIssuingBecomesACorrection() throws {
         let (s, ledger, engine, invoice) = try CreditNoteTests().issuedAcme()
         try s.write("PIE_LD01_20261007.csv", EndToEndTests.registerFile(day: "2026-10-07", a: 10, b: 0, c: 0, guests: []))
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let late = try ledger.periodsWithLateRevenue()
         #expect(late.map(\.client) == ["ACME"] && late.first?.siteDays == [SiteDayKey(site: "LD01", day: day("2026-10-07"))])
         #expect(try engine.unbilled(period: Period(parsing: "2026-10")!, issueDate: day("2026-11-20")).lateRevenue.map(\.client) == ["ACME"])
@@ -299,7 +299,7 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
         var text = EndToEndTests.registerFile(day: "2026-10-06", a: 1000, b: 500, c: 250, guests: Array(repeating: "13,00", count: 10))
         text += "LD01-1-20261006-999999;LD01;1;06/10/2026;13:00:00;0001;ACME;C;SELF;EAU;Eau;1;0,00;10,0;0,00;0,00\r\n"
         try s.write("PIE_LD01_20261006.csv", text)
-        #expect(s.workspace.importFiles([], into: ledger).map(\.status.rawValue).contains("conflict"))
+        #expect(try s.workspace.importFiles([]).map(\.status.rawValue).contains("conflict"))
         #expect(try ledger.periodsWithLateRevenue().count == 1)
         let r = try engine.correctLateRevenue(issueDate: day("2026-11-20"))
         #expect(r.created.isEmpty && r.notes.count == 1)
@@ -312,7 +312,7 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
         let s = try Scratch()
         try s.write("PIE_LD01_20261005.csv", EndToEndTests.registerFile(day: "2026-10-05", a: 10, b: 0, c: 0, guests: []))
         let ledger = try s.workspace.openLedger(creating: true)
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let engine = try s.engine(ledger, day("2026-11-02"))
         // On the 2nd (the 1st was missed), ACME's October is due.
         let due = try engine.generateDue(on: day("2026-11-02"))

@@ -26,7 +26,7 @@ import Workspace
         let s = try Scratch()
         try s.write("PIE_LD01_20261005.csv", Self.file(unknown: 1))
         let ledger = try s.workspace.openLedger(creating: true)
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let engine = try s.engine(ledger, day("2026-11-02"))
         let kept = UnbilledEvaluations()
 
@@ -46,7 +46,7 @@ import Workspace
 
         // A corrected delivery of the 5th (two unknown tickets): a new file version, so a new key, read again.
         try s.write("PIE_LD01_20261005.csv", Self.file(unknown: 2))
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let after = try engine.unbilled(period: Self.october, issueDate: day("2026-11-02"), evaluations: kept)
         #expect(after.items.first { $0.client == "C9999" }?.amountTTC == Money("9.50"))
         let afterFresh = try engine.unbilled(period: Self.october, issueDate: day("2026-11-02"))
@@ -64,7 +64,7 @@ import Workspace
         let s = try Scratch()
         try s.write("PIE_LD01_20261005.csv", Self.file(unknown: 1))
         let ledger = try s.workspace.openLedger(creating: true)
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let engine = try s.engine(ledger, day("2026-11-02"))
         let kept = UnbilledEvaluations()
         let fresh = try engine.closingReport(month: Self.october, today: day("2026-11-02"))
@@ -85,7 +85,7 @@ import Workspace
         let ledger = try s.workspace.openLedger(creating: true)
         // Orbital (C0025) has no events term: 20 × 15.00 HT at 10 % = 300.00 HT, 330.00 TTC.
         try s.write("EVT_20261020.jsonl", novaOrder(id: "EVT-O-1", day: "2026-10-20").replacingOccurrences(of: "\"C0014\"", with: "\"C0025\""))
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let report = try s.engine(ledger, day("2026-11-02")).unbilled(period: Period.month(of: day("2026-10-01")), issueDate: day("2026-11-02"))
         let item = try #require(report.items.first { $0.why.order == "EVT-O-1" })
         #expect(item.why == .contract(.orderWithoutEventsTerm(order: "EVT-O-1")))

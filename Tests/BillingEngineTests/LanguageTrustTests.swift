@@ -62,7 +62,7 @@ func quartzFile(day: String, covers: Int) -> String {
         // The works council pays on receipt; the company 45 days.
         #expect(cse.paymentTerms == "on receipt" && cse.dueDate == "2026-11-02")
         #expect(client.paymentTerms == "45 days" && client.dueDate == "2026-12-17")
-        let doc = try s.workspace.document(try #require(try ledger.invoice(id: cse.id!)), ledger: ledger)
+        let doc = try s.workspace.document(try #require(try ledger.invoice(id: cse.id!)))
         #expect(doc.paymentTerms == "Paiement à réception" || doc.paymentTerms.lowercased().contains("réception"))
     }
 
@@ -72,7 +72,7 @@ func quartzFile(day: String, covers: Int) -> String {
         let report = try engine.generate(period: Period(parsing: "2026-10")!, issueDate: day("2026-11-02"), only: ["C0027"])
         #expect(report.failures.isEmpty && report.issued.count == 2)
         for inv in try ledger.invoices(status: .issued, client: "C0027") {
-            let doc = try s.workspace.document(try #require(try ledger.invoice(id: inv.id!)), ledger: ledger)
+            let doc = try s.workspace.document(try #require(try ledger.invoice(id: inv.id!)))
             #expect(doc.period == Period(start: day("2026-10-15"), end: day("2026-10-31")))
             let xml = CrossIndustryInvoice.xml(doc)
             // BT-73/BT-74 say the same as the PDF: from the 15th, never the 1st.
@@ -88,7 +88,7 @@ func quartzFile(day: String, covers: Int) -> String {
         #expect(september.failures.isEmpty)
         let feesDoc = { (period: Period) throws -> InvoiceDocument in
             let fees = try #require(try ledger.invoices(client: "C0025", period: period).first { $0.site == nil })
-            return try s.workspace.document(try #require(try ledger.invoice(id: fees.id!)), ledger: ledger)
+            return try s.workspace.document(try #require(try ledger.invoice(id: fees.id!)))
         }
         #expect(try feesDoc(Period(parsing: "2026-09")!).period == Period(start: day("2026-09-01"), end: day("2026-12-31")))
         // December, no covers: the fees invoice holds only the first quarter's fee of 2027, and covers it.
@@ -99,6 +99,6 @@ func quartzFile(day: String, covers: Int) -> String {
         #expect(doc.period == Period(start: day("2027-01-01"), end: day("2027-03-31")))
         // The subsidy invoice of LD01 in September covers September.
         let ld01 = try #require(try ledger.invoices(client: "C0025", period: Period(parsing: "2026-09")!).first { $0.site == "LD01" })
-        #expect(try s.workspace.document(try #require(try ledger.invoice(id: ld01.id!)), ledger: ledger).period == Period(parsing: "2026-09")!)
+        #expect(try s.workspace.document(try #require(try ledger.invoice(id: ld01.id!))).period == Period(parsing: "2026-09")!)
     }
 }

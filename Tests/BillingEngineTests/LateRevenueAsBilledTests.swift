@@ -37,7 +37,7 @@ import Workspace
         try Self.editAcme(s, "category A: 4.20 HT", "category A: 4.50 HT")
         let engine = try s.engine(ledger, day("2026-11-20"))
         try Self.oneMoreCover(s)
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
 
         let r = try engine.correctLateRevenue(issueDate: day("2026-11-20"))
         #expect(r.failures.isEmpty)
@@ -68,7 +68,7 @@ import Workspace
         var text = EndToEndTests.registerFile(day: "2026-10-06", a: 1000, b: 500, c: 250, guests: Array(repeating: "13,00", count: 10))
         text += "LD01-1-20261006-999999;LD01;1;06/10/2026;13:00:00;0001;ACME;C;SELF;EAU;Eau;1;0,00;10,0;0,00;0,00\r\n"
         try s.write("PIE_LD01_20261006.csv", text)
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         #expect(try ledger.periodsWithLateRevenue().count == 1)
 
         // Compared with the invoice, the new price would have billed 2,000 × 0.30 = 600.00 HT.
@@ -85,7 +85,7 @@ import Workspace
                                                                              guests: Array(repeating: "13,00", count: 10)))
         }
         let ledger = try s.workspace.openLedger(creating: true)
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let engine = try s.engine(ledger, day("2026-11-02"))
         let generated = try engine.generate(period: Self.october, issueDate: day("2026-11-02"), only: ["ACME"])
         let proforma = try #require(try ledger.invoice(id: generated.created[0]))
@@ -103,7 +103,7 @@ import Workspace
         try engine.validate(ids: [proforma.invoice.id!], on: day("2026-11-02"))
 
         try Self.oneMoreCover(s)
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let r = try engine.correctLateRevenue(issueDate: day("2026-11-20"))
         #expect(r.failures.isEmpty)
         #expect(r.created.count == 1)
@@ -121,7 +121,7 @@ import Workspace
     @Test func aSecondLateDeliveryIsComparedWithTheCorrectionThatBilledTheFirst() throws {
         let (s, ledger, engine, _) = try CreditNoteTests().issuedAcme()
         try Self.oneMoreCover(s)
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let first = try engine.correctLateRevenue(issueDate: day("2026-11-20"))
         try engine.validate(ids: first.created, on: day("2026-11-20"))
         #expect(try ledger.periodsWithLateRevenue().isEmpty)
@@ -132,7 +132,7 @@ import Workspace
         let later = try s.engine(ledger, day("2026-11-25"))
         try s.write("PIE_LD01_20261005.csv", EndToEndTests.registerFile(day: "2026-10-05", a: 1000, b: 500, c: 250,
                                                                         guests: Array(repeating: "13,00", count: 10)))
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let second = try later.correctLateRevenue(issueDate: day("2026-11-25"))
         #expect(second.failures.isEmpty)
         #expect(second.created.count == 1)
@@ -169,14 +169,14 @@ import Workspace
                                                                 day: "2026-10-\(d)"))
         }
         let ledger = try s.workspace.openLedger(creating: true)
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let engine = try s.engine(ledger, day("2026-11-02"))
         let generated = try engine.generate(period: Self.october, issueDate: day("2026-11-02"), only: ["ACME"])
         try engine.validate(ids: generated.created, on: day("2026-11-02"))
         // The 5th corrected: one more cover for ACME and two for Nova.
         try s.write("PIE_LD01_20261005.csv", Self.withNova(EndToEndTests.registerFile(day: "2026-10-05", a: 1001, b: 500, c: 250, guests: guests),
                                                             day: "2026-10-05", extraCovers: 2))
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let fifth = SiteDayKey(site: "LD01", day: day("2026-10-05")), sixth = SiteDayKey(site: "LD01", day: day("2026-10-06"))
         let billedFifth = try #require(try ledger.siteDay(site: "LD01", day: day("2026-10-05"))?.billedFileId)
 

@@ -47,7 +47,7 @@ func issuedNet(_ ledger: Ledger, client: String, label: String = "") throws -> I
             try s.write("PIE_LD01_202610\(d).csv", EndToEndTests.registerFile(day: "2026-10-\(d)", a: 1000, b: 500, c: 250, guests: Self.guests))
         }
         let ledger = try s.workspace.openLedger(creating: true)
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let engine = try s.engine(ledger, day("2026-11-02"))
         let first = try engine.generate(period: Self.october, issueDate: day("2026-11-02"), only: ["ACME"])
         #expect(first.created.count == 1)
@@ -55,7 +55,7 @@ func issuedNet(_ ledger: Ledger, client: String, label: String = "") throws -> I
         var text = EndToEndTests.registerFile(day: "2026-10-06", a: 1000, b: 500, c: 250, guests: Self.guests)
         text += "LD01-1-20261006-999999;LD01;1;06/10/2026;13:00:00;0001;ACME;C;SELF;EAU;Eau;1;0,00;10,0;0,00;0,00\r\n"
         try s.write("PIE_LD01_20261006.csv", text)
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
 
         // The daily run (or the accountant, as the refusal says) generates October again the next day:
         // the proforma recorded at the replaced file gives way to one at the file now (same amounts).
@@ -89,7 +89,7 @@ func issuedNet(_ ledger: Ledger, client: String, label: String = "") throws -> I
             try s.write("PIE_LD01_202610\(d).csv", EndToEndTests.registerFile(day: "2026-10-\(d)", a: 1000, b: 500, c: 250, guests: Self.guests))
         }
         let ledger = try s.workspace.openLedger(creating: true)
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let engine = try s.engine(ledger, day("2026-11-02"))
         let w41 = try engine.generate(period: Period(parsing: "2026-W41")!, issueDate: day("2026-10-12"), only: ["ACME"])
         try engine.validate(ids: w41.created, on: day("2026-10-12"))
@@ -99,7 +99,7 @@ func issuedNet(_ ledger: Ledger, client: String, label: String = "") throws -> I
         #expect(try issuedNet(ledger, client: "ACME", label: "Frais de gestion") == 158_400)
 
         try LateRevenueAsBilledTests.oneMoreCover(s)
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let r = try engine.correctLateRevenue(issueDate: day("2026-11-20"))
         #expect(r.failures.isEmpty)
         try engine.validate(ids: r.created, on: day("2026-11-20"))
@@ -123,7 +123,7 @@ func issuedNet(_ ledger: Ledger, client: String, label: String = "") throws -> I
         try s.write("PIE_LD01_20261005.csv", LateRevenueAsBilledTests.withNova(
             EndToEndTests.registerFile(day: "2026-10-05", a: 10, b: 0, c: 0, guests: []), day: "2026-10-05"))
         let ledger = try s.workspace.openLedger(creating: true)
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let engine = try s.engine(ledger, day("2026-10-12"))
         let w41 = Period(parsing: "2026-W41")!
         let week = try engine.generate(period: w41, issueDate: day("2026-10-12"), only: ["C0014"])
@@ -133,7 +133,7 @@ func issuedNet(_ ledger: Ledger, client: String, label: String = "") throws -> I
 
         // The 6th, missing, arrives on 20 October: ACME's tickets only.
         try s.write("PIE_LD01_20261006.csv", EndToEndTests.registerFile(day: "2026-10-06", a: 10, b: 0, c: 0, guests: []))
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         // What W41 bills now: the 6th is a day of the site with tickets.
         let now = try engine.preview(period: w41, explicitRange: true, issueDate: day("2026-10-20"), only: ["C0014"])
         let nowGuarantee = now.drafts.flatMap(\.lines).filter { $0.label.contains("Minimum garanti") }.map(\.net.cents).reduce(0, +)
@@ -163,7 +163,7 @@ func issuedNet(_ ledger: Ledger, client: String, label: String = "") throws -> I
         let s = try Scratch()
         for d in ["05", "06"] { try s.write("PIE_LD01_202610\(d).csv", orbitalFile(day: "2026-10-\(d)", covers: 100)) }
         let ledger = try s.workspace.openLedger(creating: true)
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let engine = try s.engine(ledger, day("2026-11-02"))
         let october = try engine.generate(period: Self.october, issueDate: day("2026-11-02"), only: ["C0025"])
         #expect(october.failures.isEmpty)
@@ -171,7 +171,7 @@ func issuedNet(_ ledger: Ledger, client: String, label: String = "") throws -> I
         #expect(try issuedNet(ledger, client: "C0025", label: "Redevance") == 12_000)
 
         try s.write("PIE_LD01_20261005.csv", orbitalFile(day: "2026-10-05", covers: 101))
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let first = try engine.correctLateRevenue(issueDate: day("2026-11-10"))
         #expect(first.failures.isEmpty && first.created.count == 2)
         let docs = try first.created.map { try #require(try ledger.invoice(id: $0)) }
@@ -181,7 +181,7 @@ func issuedNet(_ ledger: Ledger, client: String, label: String = "") throws -> I
         try engine.validate(ids: [siteCorrection.invoice.id!], on: day("2026-11-10"))   // the fees one waits
 
         try s.write("PIE_LD01_20261006.csv", orbitalFile(day: "2026-10-06", covers: 101))
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let second = try engine.correctLateRevenue(issueDate: day("2026-11-12"))
         #expect(second.failures.isEmpty)
         try engine.validate(ids: try ledger.invoices(status: .proforma, client: "C0025").map { $0.id! }, on: day("2026-11-12"))
@@ -210,7 +210,7 @@ func issuedNet(_ ledger: Ledger, client: String, label: String = "") throws -> I
 
         let po2 = novaOrder(id: "EVT-N-1", revision: 2, day: "2026-10-20").replacingOccurrences(of: "\"PO-N\"", with: "\"PO-N2\"")
         try s.write("EVT_20261103.jsonl", po2)
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         _ = try engine.billEvents(on: day("2026-11-03"))
         // As the refusal says: generate the period again.
         _ = try engine.generate(period: w44, explicitRange: true, issueDate: day("2026-11-03"), only: ["C0014"])

@@ -25,7 +25,7 @@ extension Scratch {
         let text = try String(contentsOf: f, encoding: .utf8)
         #expect(text.contains(old))
         try text.replacingOccurrences(of: old, with: new).write(to: f, atomically: true, encoding: .utf8)
-        return try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path).engine(ledger: ledger, today: today, actor: "test")
+        return try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path).engine(today: today, actor: "test")
     }
 }
 
@@ -47,7 +47,7 @@ extension Scratch {
 
         // Delivered on 22 October, received on 5 November.
         try s.write("EVT_20261105.jsonl", novaOrder(id: "EVT-N-2", day: "2026-10-22", quantity: 10))
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let october = Period(parsing: "2026-10")!
         let pending = try engine.unbilled(period: october, issueDate: day("2026-11-05")).items.filter { $0.reason.contains("EVT-N-2") }
         #expect(pending.map(\.amountTTC) == [Money(cents: 16_500)])   // 10 × 15.00 HT + 10% VAT
@@ -73,10 +73,10 @@ extension Scratch {
         let s = try Scratch()
         let ledger = try s.workspace.openLedger(creating: true)
         try s.write("EVT_20261014.jsonl", heliosOrder(revision: 1))
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         #expect(try s.engine(ledger, day("2026-10-14")).billEvents(on: day("2026-10-14")).issued.count == 1)
         try s.write("EVT_20261015.jsonl", heliosOrder(revision: 2, po: "PO-2"))
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         #expect(try s.engine(ledger, day("2026-10-15")).billEvents(on: day("2026-10-15")).created.isEmpty)
         #expect(try ledger.settledRevision(orderID: "EVT-T-1") == 2)
         #expect(try ledger.auditLog().contains { $0.action == "settle" && $0.facts?.text("order") == "EVT-T-1" && $0.facts?.integer("revision") == 2 })
@@ -107,7 +107,7 @@ extension Scratch {
 
         // A real change (30 trays) is billed as the difference from what was issued: 5 trays.
         try s.write("EVT_20261104.jsonl", novaOrder(id: "EVT-N-1", revision: 3, day: "2026-10-20", quantity: 30))
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let change = try edited.billEvents(on: day("2026-11-04"))
         #expect(change.created.count == 1)
         let difference = try #require(try ledger.invoice(id: change.created[0]))
@@ -124,7 +124,7 @@ extension Scratch {
         let (ledger, engine) = try s.imported("EVT_20261014.jsonl", heliosOrder(revision: 1), engineOn: day("2026-10-14"))
         #expect(try engine.billEvents(on: day("2026-10-14")).issued.count == 1)
         try s.write("EVT_20261016.jsonl", heliosOrder(revision: 2, status: "cancelled").replacingOccurrences(of: "\"delivered_at\":\"2026-10-14T11:30:00+02:00\",", with: ""))
-        #expect(s.workspace.importFiles([], into: ledger).allSatisfy { $0.status.rawValue != "rejected" })
+        #expect(try s.workspace.importFiles([]).allSatisfy { $0.status.rawValue != "rejected" })
         #expect(try ledger.currentOrder("EVT-T-1")?.revision.deliveredDay == nil)
         let cancel = try engine.billEvents(on: day("2026-10-16"))
         #expect(cancel.issued.count == 1)
@@ -142,14 +142,14 @@ extension Scratch {
         #expect(try engine.billEvents(on: day("2026-10-14")).issued.count == 1)
         try ledger.closeMonth("2026-10", by: "controller")
         try s.write("EVT_20261016.jsonl", heliosOrder(revision: 2, cocktails: 50))
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let refused = try engine.billEvents(on: day("2026-10-16"))
         #expect(refused.created.count == 2 && refused.issued.isEmpty && refused.failures.count == 2)
         #expect(try ledger.invoices(status: .proforma).count == 2)
 
         // Back to 40 cocktails: the same lines as what was issued.
         try s.write("EVT_20261102.jsonl", heliosOrder(revision: 3))
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let back = try engine.billEvents(on: day("2026-11-02"))
         #expect(back.created.isEmpty)
         #expect(try ledger.invoices(status: .proforma).isEmpty)

@@ -19,7 +19,7 @@ import Workspace
                                                                               guests: Array(repeating: "13,00", count: i)))
         }
         let ledger = try s.workspace.openLedger(creating: true)
-        _ = s.workspace.importFiles([], into: ledger)
+        _ = try s.workspace.importFiles([])
         let caps = [ClientCategory(client: "ACME", category: "A"): Money(cents: 420)]
         let whole = try ledger.periodRevenue(period: Self.october, caps: caps)
         #expect(whole.days.count > 8)

@@ -16,9 +16,9 @@ import Workspace
         try EndToEndTests.registerFile(day: "2026-10-05", a: 10, b: 5, c: 2, guests: [])
             .write(to: dir.appendingPathComponent("inbox/PIE_LD01_20261005.csv"), atomically: true, encoding: .utf8)
         let ledger = try ws.openLedger(creating: true)
-        _ = ws.importFiles([], into: ledger)
+        _ = try ws.importFiles([])
         let day = try #require(Day(iso: "2026-11-02"))
-        let engine = try ws.engine(ledger: ledger, today: day)
+        let engine = try ws.engine(today: day)
         let report = try engine.generate(period: try #require(Period(parsing: "2026-10")), issueDate: day, only: ["ACME"])
         let id = try #require(report.created.first)
         // A proforma made under terms lint now refuses (ACME used to pay "30 days, then end of month": due 31 December).

@@ -39,7 +39,7 @@ import Workspace
         }
         let ws = try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
         let ledger = try ws.openLedger(creating: true)
-        #expect(ws.importFiles([], into: ledger).allSatisfy { $0.status == .imported })
+        #expect(try ws.importFiles([]).allSatisfy { $0.status == .imported })
         return (ws, ledger, before.path)
     }
 
@@ -57,7 +57,7 @@ import Workspace
         let (ws, ledger, before) = try workspace(editAfter: { rules in
             try Self.replace("category A: 4.20 HT", with: "category A: 4.35 HT", in: rules.appendingPathComponent("acme.ard"))
         })
-        let report = try ws.rulesDiff(ledger: ledger, before: before, period: october, explicitRange: false, issueDate: issued, today: issued)
+        let report = try ws.rulesDiff(before: before, period: october, explicitRange: false, issueDate: issued, today: issued)
         let diff = report.diff
         #expect(diff.clients.map(\.client) == ["ACME"])
         let acme = try #require(diff.clients.first)
@@ -101,7 +101,7 @@ import Workspace
 
     @Test func identicalRulesChangeNothing() throws {
         let (ws, ledger, before) = try workspace()
-        let report = try ws.rulesDiff(ledger: ledger, before: before, period: october, explicitRange: false, issueDate: issued, today: issued)
+        let report = try ws.rulesDiff(before: before, period: october, explicitRange: false, issueDate: issued, today: issued)
         #expect(!report.diff.hasChanges)
         #expect(report.diff.unchangedClients == 5)
         #expect(report.diff.impact == .zero)
@@ -114,7 +114,7 @@ import Workspace
         let (ws, ledger, before) = try workspace(editBefore: { rules in
             try FileManager.default.removeItem(at: rules.appendingPathComponent("acme.ard"))
         })
-        let report = try ws.rulesDiff(ledger: ledger, before: before, period: october, explicitRange: false, issueDate: issued, today: issued)
+        let report = try ws.rulesDiff(before: before, period: october, explicitRange: false, issueDate: issued, today: issued)
         #expect(report.diff.clients.map(\.client) == ["ACME"])
         let acme = try #require(report.diff.clients.first)
         #expect(acme.contract == .added && acme.beforeFile == nil)
@@ -132,7 +132,7 @@ import Workspace
             try text.replacingOccurrences(of: "client ACME", with: "client GONE")
                 .write(to: rules.appendingPathComponent("gone.ard"), atomically: true, encoding: .utf8)
         })
-        let report = try ws.rulesDiff(ledger: ledger, before: before, period: october, explicitRange: false, issueDate: issued, today: issued)
+        let report = try ws.rulesDiff(before: before, period: october, explicitRange: false, issueDate: issued, today: issued)
         let gone = try #require(report.diff.clients.first { $0.client == "GONE" })
         #expect(gone.contract == .removed)
         #expect(gone.beforeFailure?.contains("no longer in the settings") == true)
@@ -146,7 +146,7 @@ import Workspace
             try Self.replace("category B: 3.10 HT", with: "category Z: 3.10 HT", in: rules.appendingPathComponent("acme.ard"))
         })
         do {
-            _ = try ws.rulesDiff(ledger: ledger, before: before, period: october, explicitRange: false, issueDate: issued, today: issued)
+            _ = try ws.rulesDiff(before: before, period: october, explicitRange: false, issueDate: issued, today: issued)
             Issue.record("the diff ran over old rules with errors")
         } catch let error as WorkspaceError {
             #expect(error.message.contains("the rules before the change"))
@@ -159,7 +159,7 @@ import Workspace
             try Self.replace("payment 45 days", with: "payment 90 days", in: rules.appendingPathComponent("acme.ard"))
         })
         #expect(throws: WorkspaceError.self) {
-            try ws.rulesDiff(ledger: ledger, before: before, period: october, explicitRange: false, issueDate: issued, today: issued)
+            try ws.rulesDiff(before: before, period: october, explicitRange: false, issueDate: issued, today: issued)
         }
     }
 }

@@ -143,10 +143,10 @@ import TestSupport
 
     @Test func demoAndBenchCommands() throws {
         let ws = try ScratchWorkspace()
-        let generate = try ws.run("demo", "generate", "--out", "small", "--sites", "1", "--clients", "3", "--month", "2026-09")
+        let generate = try ws.dev("demo", "generate", "--out", "small", "--sites", "1", "--clients", "3", "--month", "2026-09")
         expectRuns(generate)
         #expect(generate.stdout == "wrote small: 3 clients, 1 sites, 3 contracts\n")
-        let run = try ws.run("demo", "run", "--out", "small", "--sites", "1", "--clients", "3")
+        let run = try ws.dev("demo", "run", "--out", "small", "--sites", "1", "--clients", "3")
         expectRuns(run)
         #expect(run.stdout.contains("validated ") && run.stdout.contains("unbilled revenue: "))
         // Issue 19, 12: the summary says what the demo accepted on the user's behalf, prints durations as people read
@@ -154,11 +154,11 @@ import TestSupport
         #expect(run.stdout.contains("acknowledged ") && run.stdout.contains(" as reviewed"), "\(run)")
         #expect(run.stdout.range(of: #"\d\.\d{4,} ?s"#, options: .regularExpression) == nil, "a raw duration in \(run.stdout)")
         #expect(run.stdout.contains("\nnext: "), "\(run)")
-        let bench = try ws.run("bench", "lint", "--files", "20")
+        let bench = try ws.dev("bench", "lint", "--files", "20")
         expectRuns(bench)
         #expect(!bench.stdout.isEmpty)
         // A month smaller than the benchmark's client scopes (3 to 50 clients) still runs, and prints every query's figures.
-        let dashboard = try ws.run("bench", "dashboard", "--directory", "bench", "--sites", "1", "--clients", "4", "--runs", "3")
+        let dashboard = try ws.dev("bench", "dashboard", "--directory", "bench", "--sites", "1", "--clients", "4", "--runs", "3")
         expectRuns(dashboard)
         #expect(dashboard.stdout.contains("daily_revenue: ") && dashboard.stdout.contains("invoiced vs not: p50 "), "\(dashboard)")
         #expect(dashboard.stdout.contains("target p95 under 100 ms: "))
@@ -166,18 +166,18 @@ import TestSupport
 
     @Test func benchMonthPrintsEachStageAndTheWholeMonth() throws {
         let ws = try ScratchWorkspace()
-        let month = try ws.run("bench", "month", "--directory", "month", "--sites", "1", "--clients", "3")
+        let month = try ws.dev("bench", "month", "--directory", "month", "--sites", "1", "--clients", "3")
         expectRuns(month)
         #expect(month.stdout.split(separator: "\n").contains { $0.hasPrefix("2026-10 ") }, "\(month)")
         #expect(month.stdout.contains("the whole month 2026-10: import ") && month.stdout.contains("+ closing ")
             && month.stdout.contains("(target under 20 s: "), "\(month)")
-        let refused = try ws.run("bench", "month", "--directory", "month", "--sites", "0")
+        let refused = try ws.dev("bench", "month", "--directory", "month", "--sites", "0")
         #expect(refused.status == 2 && refused.stdout.isEmpty, "\(refused)")
     }
 
     @Test func benchYearRunsTwoMonthsInOneLedgerAndRefusesAnImpossibleYear() throws {
         let ws = try ScratchWorkspace()
-        let year = try ws.run("bench", "year", "--directory", "year", "--months", "2", "--sites", "1", "--clients", "3")
+        let year = try ws.dev("bench", "year", "--directory", "year", "--months", "2", "--sites", "1", "--clients", "3")
         expectRuns(year)
         let rows = year.stdout.split(separator: "\n").filter { $0.hasPrefix("2026-10 ") || $0.hasPrefix("2026-11 ") }
         #expect(rows.count == 2, "\(year)")
@@ -188,7 +188,7 @@ import TestSupport
         #expect(year.stdout.contains("verify (every chain, content and stored file): intact"), "\(year)")
         #expect(year.stdout.contains("last month against the first: "), "\(year)")
         for wrong in [["--months", "0"], ["--months", "37"], ["--first", "2026-13"], ["--sites", "0"]] {
-            let refused = try ws.run(["bench", "year", "--directory", "year"] + wrong)
+            let refused = try ws.dev(["bench", "year", "--directory", "year"] + wrong)
             #expect(refused.status == 2 && refused.stdout.isEmpty, "\(refused)")
         }
     }

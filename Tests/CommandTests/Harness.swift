@@ -3,7 +3,7 @@ import Ledger
 import Testing
 import TestSupport
 
-/// A small realistic workspace (`ardoise demo generate --sites 2 --clients 12`,
+/// A small realistic workspace (`ardoise-dev demo generate --sites 2 --clients 12`,
 /// `ardoise init`, its inbox imported) copied into a temporary folder for each test.
 struct ScratchWorkspace {
     let dir: URL
@@ -35,6 +35,10 @@ struct ScratchWorkspace {
     @discardableResult
     func run(_ arguments: String...) throws -> Execution { try Executable.run(arguments, in: dir) }
     func run(_ arguments: [String]) throws -> Execution { try Executable.run(arguments, in: dir) }
+    /// Runs the development tool `ardoise-dev` (`demo`, `bench`) in the workspace.
+    @discardableResult
+    func dev(_ arguments: String...) throws -> Execution { try Executable.run(arguments, in: dir, tool: .ardoiseDev) }
+    func dev(_ arguments: [String]) throws -> Execution { try Executable.run(arguments, in: dir, tool: .ardoiseDev) }
     /// Runs `ardoise` with the binary's today set to `today`.
     func run(today: String, _ arguments: String...) throws -> Execution {
         try Executable.run(arguments, in: dir, environment: ["ARDOISE_TODAY": today])

@@ -28,7 +28,7 @@ import TestSupport
 
     /// November's register files and event orders of the same workspace, put in its inbox.
     func newMonthInInbox(_ ws: ScratchWorkspace) throws {
-        let generate = try ws.run("demo", "generate", "--out", "november", "--sites", "2", "--clients", "12", "--month", "2026-11")
+        let generate = try ws.dev("demo", "generate", "--out", "november", "--sites", "2", "--clients", "12", "--month", "2026-11")
         #expect(generate.status == 0, "\(generate)")
         let fm = FileManager.default
         let from = ws.dir.appendingPathComponent("november/inbox")

@@ -11,7 +11,7 @@ struct PostgresMainJobTests {
     /// One generated month (2 sites, 12 clients), copied for each engine.
     static func workspaces() throws -> (sqlite: URL, postgres: URL, address: String) {
         let root = Repository.temporaryDirectory("ardoise-main-job")
-        let generate = try Executable.run(["demo", "generate", "--out", "ws", "--sites", "2", "--clients", "12"], in: root)
+        let generate = try Executable.run(["demo", "generate", "--out", "ws", "--sites", "2", "--clients", "12"], in: root, tool: .ardoiseDev)
         guard generate.status == 0 else { throw HarnessError("demo generate failed: \(generate)") }
         let sqlite = root.appendingPathComponent("ws")
         let postgres = root.appendingPathComponent("ws-postgres")

@@ -14,7 +14,7 @@ import Workspace
 
 /// A generated month (2 sites, 12 clients) imported, its events billed day by
 /// day, its restaurants billed and every proforma validated, on a real SQLite
-/// ledger: what `ardoise demo run` does, small. Built once for the suite.
+/// ledger: what `ardoise-dev demo run` does, small. Built once for the suite.
 final class BilledMonth: Sendable {
     let workspace: Workspace
     let ledger: Ledger
@@ -304,7 +304,7 @@ enum Readers {
     @Test(.enabled(if: Readers.openpyxl || Tools.inCI, "openpyxl missing: run .ci/setup"))
     func unbilledWorkbookIsTheReportOfThePeriod() throws {
         let m = try month()
-        let report = try m.workspace.engine(ledger: m.ledger, today: BilledMonth.issueDay)
+        let report = try m.workspace.engine(today: BilledMonth.issueDay)
             .unbilled(period: BilledMonth.october, issueDate: BilledMonth.issueDay)
         let path = m.path("unbilled.xlsx")
         _ = try ControlExports.unbilled(report, to: path)
@@ -322,7 +322,7 @@ enum Readers {
     @Test(.enabled(if: Readers.openpyxl || Tools.inCI, "openpyxl missing: run .ci/setup"))
     func closingWorkbookIsTheClosingReport() throws {
         let m = try month()
-        let engine = try m.workspace.engine(ledger: m.ledger, today: BilledMonth.issueDay.adding(days: 1))
+        let engine = try m.workspace.engine(today: BilledMonth.issueDay.adding(days: 1))
         let report = try engine.closingReport(month: BilledMonth.october, today: BilledMonth.issueDay.adding(days: 1))
         let path = m.path("closing.xlsx")
         _ = try ControlExports.closing(report, to: path)

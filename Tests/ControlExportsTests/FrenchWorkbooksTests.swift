@@ -119,7 +119,7 @@ import TestSupport
         }
         #expect(documents.body.compactMap { $0[net]?.cents }.reduce(0, +) == invoiced)
 
-        let engine = try month.workspace.engine(ledger: month.ledger, today: DemoMonth.issueDay)
+        let engine = try month.workspace.engine(today: DemoMonth.issueDay)
         let report = try engine.unbilled(period: DemoMonth.october, issueDate: DemoMonth.issueDay)
         let unbilledPath = month.folder.appendingPathComponent("unbilled.xlsx").path
         _ = try ControlExports.unbilled(report, to: unbilledPath)

@@ -197,7 +197,7 @@ import Workspace
         _ = try DemoWorkspace.write(to: dir, sites: 3, clients: 12, month: "2026-10", seed: 7)
         let workspace = try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
         let ledger = try workspace.openLedger(creating: true)
-        let results = workspace.importFiles([], into: ledger)
+        let results = try workspace.importFiles([])
         #expect(!results.isEmpty && results.allSatisfy { $0.status != .refused })
         let (sites, clients) = try Dashboard(ledger: ledger).sitesAndClients(period: Self.october, scope: .all)
         #expect(sites.count == 3 && clients.count >= 6)
@@ -209,14 +209,14 @@ import Workspace
         let first = inbox.appendingPathComponent(try #require(names.first))
         let before = try Dashboard(ledger: ledger).total(period: Self.october, selection: .scope(.all))
         try Self.correct(first, drop: 5)
-        let replaced = workspace.importFiles([first.path], into: ledger)
+        let replaced = try workspace.importFiles([first.path])
         #expect(replaced.map(\.status) == [.replaced])
         let after = try Dashboard(ledger: ledger).total(period: Self.october, selection: .scope(.all))
         #expect(after.totalLines < before.totalLines)
         try Self.checkEveryFigure(ledger, clients: clients, sites: sites)
 
         // Billed, half the proformas validated: both sides of "invoiced vs not".
-        let engine = try workspace.engine(ledger: ledger, today: day("2026-11-02"), actor: "controller")
+        let engine = try workspace.engine(today: day("2026-11-02"), actor: "controller")
         _ = try engine.generate(period: Self.october, issueDate: day("2026-11-02"))
         let proformas = try ledger.invoices(status: .proforma).compactMap(\.id)
         _ = try engine.validate(ids: Array(proformas.prefix(proformas.count / 2 + 1)), on: day("2026-11-02"))
@@ -230,7 +230,7 @@ import Workspace
         })
         let second = inbox.appendingPathComponent("PIE_\(billed[0] as String)_\(Day(ordinal: billed[1]).compact).csv")
         try Self.correct(second, drop: 3)
-        #expect(workspace.importFiles([second.path], into: ledger).map(\.status) == [.conflict])
+        #expect(try workspace.importFiles([second.path]).map(\.status) == [.conflict])
         try Self.checkEveryFigure(ledger, clients: clients, sites: sites)
     }
 
@@ -242,7 +242,7 @@ import Workspace
         _ = try DemoWorkspace.write(to: dir, sites: 2, clients: 8, month: "2026-10", seed: 5)
         let workspace = try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
         let served = try workspace.openLedger(creating: true)
-        _ = workspace.importFiles([], into: served)
+        _ = try workspace.importFiles([])
         let cache = try LedgerCache<Selection, Overview>(ledger: served)
         let board = Dashboard(ledger: served)
         var computed = 0
@@ -256,17 +256,18 @@ import Workspace
         #expect(try lookup() == first && computed == 1, "nothing changed: the stored figures")
 
         // Another process imports a corrected register file: fewer lines, other amounts.
-        let other = try Ledger(path: served.path, creation: .mustExist)
+        let another = try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
+        let other = try another.ledger
         let inbox = dir.appendingPathComponent("inbox")
         let name = try #require(try FileManager.default.contentsOfDirectory(atPath: inbox.path).filter { $0.hasPrefix("PIE_") }.sorted().first)
         try Self.correct(inbox.appendingPathComponent(name), drop: 4)
-        #expect(workspace.importFiles([inbox.appendingPathComponent(name).path], into: other).map(\.status) == [.replaced])
+        #expect(try another.importFiles([inbox.appendingPathComponent(name).path]).map(\.status) == [.replaced])
         let imported = try lookup()
         #expect(computed == 2 && imported.total.totalLines < first.total.totalLines)
         #expect(imported == (try Dashboard(ledger: other).overview(period: Self.october, selection: .scope(.all))))
 
         // Another process bills and validates: revenue moves from "not yet invoiced" to "invoiced".
-        let engine = try workspace.engine(ledger: other, today: day("2026-11-02"), actor: "scheduler")
+        let engine = try another.engine(today: day("2026-11-02"), actor: "scheduler")
         _ = try engine.generate(period: Self.october, issueDate: day("2026-11-02"))
         _ = try lookup()
         let proformas = try other.invoices(status: .proforma).compactMap(\.id)
@@ -283,12 +284,12 @@ import Workspace
         let workspace = try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
         var ledger: Ledger? = try workspace.openLedger(creating: true)
         guard let first = ledger else { return }
-        _ = workspace.importFiles([], into: first)
+        _ = try workspace.importFiles([])
         // A day replaced: the migration reads the current versions only.
         let inbox = dir.appendingPathComponent("inbox")
         let name = try #require(try FileManager.default.contentsOfDirectory(atPath: inbox.path).filter { $0.hasPrefix("PIE_") }.sorted().last)
         try Self.correct(inbox.appendingPathComponent(name), drop: 2)
-        _ = workspace.importFiles([inbox.appendingPathComponent(name).path], into: first)
+        _ = try workspace.importFiles([inbox.appendingPathComponent(name).path])
         let kept = try Self.aggregate(first)
         #expect(kept.contains { $0[3] == "EVENT" } && kept.contains { $0[3] == "SELF" })
         // The ledger as it was before the migration: no aggregate.
@@ -301,7 +302,8 @@ import Workspace
                 """)
         }
         ledger = nil
-        let reopened = try workspace.openLedger()
+        // Opened again, as the next command does (a workspace keeps the ledger it opened): the migration runs.
+        let reopened = try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path).openLedger()
         #expect(try reopened.appliedMigrations().contains("v11 daily revenue"))
         #expect(try Self.aggregate(reopened) == kept)
     }

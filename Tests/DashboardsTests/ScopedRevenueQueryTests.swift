@@ -15,7 +15,7 @@ import Workspace
         _ = try DemoWorkspace.write(to: dir, sites: 2, clients: 8, month: "2026-10", seed: 3)
         let workspace = try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
         let ledger = try workspace.openLedger(creating: true)
-        #expect(workspace.importFiles([], into: ledger).allSatisfy { $0.status != .refused })
+        #expect(try workspace.importFiles([]).allSatisfy { $0.status != .refused })
         let october = Period.month(of: day("2026-10-01"))
 
         func clients(_ filter: RevenueFilter) throws -> (clients: Set<String>, rows: Int) {

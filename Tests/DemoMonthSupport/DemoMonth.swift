@@ -26,11 +26,11 @@ public struct DemoMonth: Sendable {
         try editSettings(folder.appendingPathComponent("settings.yaml"))
         workspace = try Workspace.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
         ledger = try workspace.openLedger(creating: true)
-        _ = workspace.importFiles([], into: ledger)
+        _ = try workspace.importFiles([])
     }
 
     public func engine(actor: String = "ardoise") throws -> BillingEngine {
-        try workspace.engine(ledger: ledger, today: Self.issueDay, actor: actor)
+        try workspace.engine(today: Self.issueDay, actor: actor)
     }
 
     /// October's proformas generated on 2 November (automatic contracts issued at once), and with

@@ -4,7 +4,7 @@ import Imports
 @testable import Ledger
 import Testing
 
-/// The checks the kill campaigns run after each kill (`ardoise bench faults`).
+/// The checks the kill campaigns run after each kill (`ardoise-dev bench faults`).
 @Suite struct CrashConsistencyTests {
     @Test func aWholeImportIsConsistentAndAHalfImportedFileIsNamed() throws {
         let (ledger, _) = try freshLedger()

@@ -143,9 +143,9 @@ struct PlatformWorkspace {
         #expect(second.status == 0 && second.stdout.hasSuffix("\(numbers.count - 2) submitted, 0 to retry, 0 failed\n"), "\(second)")
         // An hour later (the back-off of 1 min passed), a dropped connection then success.
         try ws.platform.fault("drop")
-        let later = try ws.workspace().submitToPlatform(ledger: ledger, api: ws.api(), now: Date().addingTimeInterval(3600))
+        let later = try ws.workspace().submitToPlatform(api: ws.api(), now: Date().addingTimeInterval(3600))
         #expect(later.retrying.count == 1 && later.submitted.count == 1, "\(later.text)")
-        let last = try ws.workspace().submitToPlatform(ledger: ledger, api: ws.api(), now: Date().addingTimeInterval(7 * 3600))
+        let last = try ws.workspace().submitToPlatform(api: ws.api(), now: Date().addingTimeInterval(7 * 3600))
         #expect(last.submitted.count == 1, "\(last.text)")
         #expect(try ws.platform.submittedCounts() == Dictionary(uniqueKeysWithValues: numbers.map { ($0, 1) }))
         let events = try ledger.platformEvents(flowRow: try #require(waiting.first?.flow.id)).map(\.outcome)
@@ -212,7 +212,7 @@ struct PlatformWorkspace {
         let failed = try ws.run("platform", "list", "--status", "failed")
         #expect(failed.status == 1 && failed.stdout.contains(numbers[0]), "\(failed)")
         // Days later it is still not tried again: a person decides.
-        let later = try ws.workspace().submitToPlatform(ledger: ledger, api: ws.api(), now: Date().addingTimeInterval(5 * 86400))
+        let later = try ws.workspace().submitToPlatform(api: ws.api(), now: Date().addingTimeInterval(5 * 86400))
         #expect(later.items.isEmpty)
         #expect(try ws.platform.state().attempts.filter { ($0["trackingId"] as? String) == numbers[0] }.count == 1)
         let retry = try ws.run("platform", "retry", "--all")
@@ -362,7 +362,7 @@ struct PlatformWorkspace {
             let before = try ws.platform.submittedCounts().count
             if before > 0 && before < numbers.count { killedMidway += 1 }
             // The next run, once a dead sender's lease is over.
-            let rerun = try ws.workspace().submitToPlatform(ledger: ws.ledger(), api: ws.api(), now: Date().addingTimeInterval(3600))
+            let rerun = try ws.workspace().submitToPlatform(api: ws.api(), now: Date().addingTimeInterval(3600))
             #expect(rerun.failed.isEmpty, "trial \(trial): \(rerun.text)")
             lostAnswers += rerun.items.filter { $0.outcome == "already-submitted" }.count
             interrupted += try ws.ledger().platformFlows().map { try ws.ledger().platformEvents(flowRow: $0.flow.id ?? 0) }
@@ -376,7 +376,7 @@ struct PlatformWorkspace {
     }
 }
 
-/// `ardoise demo run` from a checkout (its `.venv` and the test platform there): the example month handed to the
+/// `ardoise-dev demo run` from a checkout (its `.venv` and the test platform there): the example month handed to the
 /// repository's test platform end to end: every document once, its status back, Encaissée for each payment of the
 /// statement, one e-reporting per ten days of register sales.
 @Suite(.serialized) struct DemoRunShowsThePlatform {
@@ -387,7 +387,7 @@ struct PlatformWorkspace {
         let resources = root.appendingPathComponent("Tests/PlatformTransmissionTests/Resources")
         try files.createDirectory(at: resources, withIntermediateDirectories: true)
         try files.createSymbolicLink(at: resources.appendingPathComponent("test_platform.py"), withDestinationURL: TestPlatform.script)
-        let run = try Executable.run(["demo", "run", "--out", "ws", "--sites", "2", "--clients", "6"], in: root)
+        let run = try Executable.run(["demo", "run", "--out", "ws", "--sites", "2", "--clients", "6"], in: root, tool: .ardoiseDev)
         #expect(run.status == 0, "\(run)")
         #expect(run.stdout.contains("platform: the repository's test platform on 127.0.0.1:"), "\(run)")
         let ledger = try Ledger(path: root.appendingPathComponent("ws/ardoise.sqlite").path)

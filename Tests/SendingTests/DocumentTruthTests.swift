@@ -89,7 +89,7 @@ import Workspace
         let folder = Repository.temporaryDirectory("ardoise-pdfa")
         let all = try m.ledger.documentsWithReferences(status: .issued)
         for (stored, _) in all {
-            let files = try #require(try m.workspace.issuedFiles(stored.invoice, ledger: m.ledger))
+            let files = try #require(try m.workspace.issuedFiles(stored.invoice))
             let name = stored.invoice.number ?? "?"
             try Data(files.xml).write(to: folder.appendingPathComponent("\(name).xml"))
             try Data(files.pdf).write(to: folder.appendingPathComponent("\(name).pdf"))

@@ -33,8 +33,8 @@ import Workspace
         let invoice = try #require(issued.first)
         let invoiceID = try #require(invoice.id)
         let stored = try #require(try m.ledger.invoice(id: invoiceID))
-        let pdf = try m.workspace.documentFile(stored, xml: false, ledger: m.ledger)
-        let xml = try m.workspace.documentFile(stored, xml: true, ledger: m.ledger)
+        let pdf = try m.workspace.documentFile(stored, xml: false)
+        let xml = try m.workspace.documentFile(stored, xml: true)
         let row = try #require(try m.ledger.pool.read { db in
             try Row.fetchOne(db, sql: "SELECT pdf_sha256, xml_sha256 FROM issued_document WHERE invoice_id = ?", arguments: [invoice.id])
         })
@@ -43,10 +43,10 @@ import Workspace
 
         // The seller moves and changes bank: a fresh render would say so, the issued document does not.
         let later = m.workspace.with(settings: Self.moved(m.workspace.settings))
-        let fresh = try later.documents.render(later.document(stored, ledger: m.ledger), facturX: FacturX.withSystemProfile())
+        let fresh = try later.documents.render(later.document(stored), facturX: FacturX.withSystemProfile())
         #expect(fresh.xml.map { Array($0.utf8) } != xml)
-        #expect(try later.documentFile(stored, xml: false, ledger: m.ledger) == pdf)
-        #expect(try later.documentFile(stored, xml: true, ledger: m.ledger) == xml)
+        #expect(try later.documentFile(stored, xml: false) == pdf)
+        #expect(try later.documentFile(stored, xml: true) == xml)
         let text = String(decoding: xml, as: UTF8.self)
         #expect(text.contains(m.workspace.settings.seller.iban.filter { $0 != " " }))
         #expect(!text.contains("FR7630004000050000123456789"))
@@ -54,7 +54,7 @@ import Workspace
         // `invoices export` writes the same bytes.
         let folder = Repository.temporaryDirectory("ardoise-stored-export")
         for i in issued {
-            let files = try #require(try later.issuedFiles(i, ledger: m.ledger))
+            let files = try #require(try later.issuedFiles(i))
             try Data(files.pdf).write(to: folder.appendingPathComponent("\(i.number ?? "").pdf"))
         }
         #expect(try Data(contentsOf: folder.appendingPathComponent("\(invoice.number ?? "").pdf")) == Data(pdf))
@@ -193,7 +193,7 @@ import Workspace
         let byNumber = issued.sorted { ($0.number ?? "") < ($1.number ?? "") }
         #expect(byNumber.count >= 3)
         let third = byNumber[2]
-        _ = try #require(try m.workspace.issuedFiles(third, ledger: m.ledger))
+        _ = try #require(try m.workspace.issuedFiles(third))
         let sequences = try m.ledger.pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT v.number, d.sequence, d.at_issue FROM issued_document d JOIN invoice v ON v.id = d.invoice_id ORDER BY d.sequence
@@ -203,7 +203,7 @@ import Workspace
         #expect(try m.ledger.auditLog(invoiceID: third.id).contains { $0.action == "store" })
 
         // Serving every document (what `invoices export` does) completes the record; a new validation chains after it.
-        for i in try m.ledger.invoices(status: .issued) { _ = try m.workspace.issuedFiles(i, ledger: m.ledger) }
+        for i in try m.ledger.invoices(status: .issued) { _ = try m.workspace.issuedFiles(i) }
         let after = try m.ledger.verifyIssuedDocuments()
         #expect(after.intact, "\(after.breaks)")
         #expect(after.series.map(\.storedAfterIssue).reduce(0, +) == (try m.ledger.invoices(status: .issued).count))

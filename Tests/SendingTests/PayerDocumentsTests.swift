@@ -57,7 +57,7 @@ import Workspace
         for i in try m.ledger.invoices(status: .issued) where i.payer != nil && i.type == .invoice {
             let number = try #require(i.number)
             let id = try #require(i.id)
-            let files = try #require(try m.workspace.issuedFiles(i, ledger: m.ledger))
+            let files = try #require(try m.workspace.issuedFiles(i))
             let text = try Self.text(files.pdf)
             let xml = Self.compact(String(decoding: files.xml, as: UTF8.self))
             let client = try #require(s.client(i.client))
@@ -108,7 +108,7 @@ import Workspace
         var proforma = issued
         proforma.invoice.status = .proforma
         proforma.invoice.number = nil
-        let doc = try m.workspace.document(proforma, ledger: m.ledger)
+        let doc = try m.workspace.document(proforma)
         #expect(doc.isProforma && doc.lines.contains { !$0.tickets.isEmpty })
         let text = try Self.text(try m.workspace.documents.render(doc, facturX: Workspace.facturX()).pdf)
         #expect(text.contains("PROFORMA") && text.contains("Ne pas payer"), "\(text)")

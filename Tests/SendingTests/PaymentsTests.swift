@@ -43,7 +43,7 @@ struct IssuedMonth {
     }
 
     func importFiles(_ files: [String], today: String = "2026-11-20") throws -> [PaymentImport] {
-        try workspace.importPayments(files: files, ledger: ledger, actor: "test", today: Day(iso: today) ?? BilledMonth.issueDay)
+        try workspace.importPayments(files: files, actor: "test", today: Day(iso: today) ?? BilledMonth.issueDay)
             .map { try $0.result.get() }
     }
 
@@ -157,14 +157,14 @@ struct IssuedMonth {
         var parts = xml.components(separatedBy: "<Ntry>")
         parts[3] = parts[3].replacingOccurrences(of: "<Amt Ccy=\"EUR\">", with: "<Amt Ccy=\"EUR\">12x")
         let file = try t.write(parts.joined(separator: "<Ntry>"), "bad.xml")
-        let result = try #require(t.workspace.importPayments(files: [file], ledger: t.ledger, actor: "test",
+        let result = try #require(try t.workspace.importPayments(files: [file], actor: "test",
                                                              today: BilledMonth.issueDay).first?.result)
         guard case .failure(let error) = result else { Issue.record("a malformed file was imported"); return }
         #expect("\(error)".contains("entry 3 (DEMO20261120000003)"), "\(error)")
         #expect(try t.ledger.payments().isEmpty)
         // Not XML at all: the line is named.
         let broken = try t.write("<Document><BkToCstmrStmt><Ntry></BkToCstmrStmt>", "broken.xml")
-        let r2 = try #require(t.workspace.importPayments(files: [broken], ledger: t.ledger, actor: "test", today: BilledMonth.issueDay).first)
+        let r2 = try #require(try t.workspace.importPayments(files: [broken], actor: "test", today: BilledMonth.issueDay).first)
         guard case .failure(let e2) = r2.result else { Issue.record("malformed XML was imported"); return }
         #expect("\(e2)".contains("line 1"))
     }
@@ -193,7 +193,7 @@ struct IssuedMonth {
         #expect(o.text.contains("overpaid 10.00 left on the payment"))
         #expect(try t.ledger.payments().contains { $0.reference == "VIR-9" && $0.unallocated == Money(cents: 10_00) })
         let bad = try t.write("reference;date;amount;debtor;iban;remittance\nVIR-3;2026-13-01;10.00;;;\n", "bad.csv")
-        let e = t.workspace.importPayments(files: [bad], ledger: t.ledger, actor: "test", today: BilledMonth.issueDay).first?.result
+        let e = try t.workspace.importPayments(files: [bad], actor: "test", today: BilledMonth.issueDay).first?.result
         guard case .failure(let error)? = e else { Issue.record("a bad date was imported"); return }
         #expect("\(error)".contains("line 2 (VIR-3): invalid date"))
     }
@@ -208,18 +208,18 @@ struct IssuedMonth {
         let payment = try #require(try t.ledger.payments().first)
         #expect(payment.allocations.isEmpty)
         let today = Day(iso: "2026-11-21") ?? inv.dueDate
-        let allocs = try t.workspace.matchPayment(id: payment.id, invoices: [inv.number], ledger: t.ledger, actor: "alice", today: today)
+        let allocs = try t.workspace.matchPayment(id: payment.id, invoices: [inv.number], actor: "alice", today: today)
         #expect(allocs.map(\.amount) == [inv.balance])
         #expect(try t.ledger.auditLog().contains { $0.action == "payment match" && $0.actor == "alice" })
         // The transfer from the suspense account to the customer, then the lettering in the FEC.
         let bank = try t.ledger.entries().map(\.entry).filter { $0.journal == "BQ" }
         #expect(bank.count == 2 && bank.allSatisfy(\.isBalanced))
-        let fec = try t.workspace.exportEntries(ledger: t.ledger, period: Period(start: BilledMonth.issueDay, end: today), format: .fec).text
+        let fec = try t.workspace.exportEntries(period: Period(start: BilledMonth.issueDay, end: today), format: .fec).text
         let lettered = fec.split(separator: "\r\n").filter { $0.split(separator: "\t", omittingEmptySubsequences: false)[13] == "\(Ledger.letteringCode(inv.id))" }
         #expect(lettered.count == 2, "the invoice's customer line and the transfer's customer line")
         #expect(lettered.allSatisfy { $0.split(separator: "\t", omittingEmptySubsequences: false)[14] == "20261121" })
 
-        #expect(try t.workspace.unmatchPayment(id: payment.id, invoices: [], ledger: t.ledger, actor: "bob") == 1)
+        #expect(try t.workspace.unmatchPayment(id: payment.id, invoices: [], actor: "bob") == 1)
         #expect(try t.ledger.openInvoices().first { $0.id == inv.id }?.balance == inv.balance)
         #expect(try t.ledger.auditLog().contains { $0.action == "payment unmatch" && $0.actor == "bob" })
     }
@@ -245,10 +245,10 @@ struct IssuedMonth {
         let inv = try #require(try t.ledger.openInvoices().last)
         _ = try t.m.engine.credit(invoice: inv.number, reason: "geste commercial", on: Day(iso: "2026-11-25") ?? inv.dueDate)
         #expect(try t.ledger.openInvoices(includePaid: true).first { $0.id == inv.id }?.state(on: inv.dueDate) == .paid)
-        #expect(try t.workspace.dueReminders(ledger: t.ledger, on: Day(ordinal: inv.dueDate.ordinal + 7)).allSatisfy { $0.0.id != inv.id })
+        #expect(try t.workspace.dueReminders(on: Day(ordinal: inv.dueDate.ordinal + 7)).allSatisfy { $0.0.id != inv.id })
         for asOf in ["2026-11-20", "2026-12-31", "2027-01-31", "2027-03-15"] {
             let day = try #require(Day(iso: asOf))
-            let r = try t.workspace.receivables(ledger: t.ledger, asOf: day)
+            let r = try t.workspace.receivables(asOf: day)
             #expect(r.total.cents == (try t.openBalanceInSQL(asOf: day)), "as of \(asOf)")
             #expect(r.totals.count == 5)
             #expect(r.json.contains("\"as_of\":\"\(asOf)\"") || r.json.contains("\"as_of\": \"\(asOf)\""))
@@ -297,11 +297,11 @@ struct ReminderTests {
                                                        debtorName: nil, debtorIBAN: nil, remittance: paid.number)], name: "paid.xml")
                 _ = try t.importFiles([file], today: day.description)
             }
-            let queued = try t.workspace.queueReminders(ledger: t.ledger, on: day, at: BilledMonth.t0)
-            _ = try t.workspace.sendNotices(ledger: t.ledger, smtp: smtp, now: Date(timeIntervalSinceNow: 0))
+            let queued = try t.workspace.queueReminders(on: day, at: BilledMonth.t0)
+            _ = try t.workspace.sendNotices(smtp: smtp, now: Date(timeIntervalSinceNow: 0))
             sentKeys += queued.map(\.key)
             // Running the same day again queues nothing.
-            #expect(try t.workspace.queueReminders(ledger: t.ledger, on: day, at: BilledMonth.t0).isEmpty)
+            #expect(try t.workspace.queueReminders(on: day, at: BilledMonth.t0).isEmpty)
             day = Day(ordinal: day.ordinal + 1)
         }
         #expect(Set(sentKeys).count == sentKeys.count, "each step once")
@@ -352,9 +352,9 @@ struct ReminderTests {
         var keys: [String: [String]] = [:]
         var day = try #require(Day(iso: "2026-10-20"))
         while day <= Day(iso: "2027-01-10") ?? day {
-            let queued = try ws.queueContractEndNotices(ledger: t.ledger, on: day, at: BilledMonth.t0)
+            let queued = try ws.queueContractEndNotices(on: day, at: BilledMonth.t0)
             if !queued.isEmpty { keys[day.description] = queued }
-            _ = try ws.sendNotices(ledger: t.ledger, smtp: t.m.smtp(port: server.port))
+            _ = try ws.sendNotices(smtp: t.m.smtp(port: server.port))
             day = Day(ordinal: day.ordinal + 1)
         }
         #expect(keys == ["2026-11-01": ["contract/C0001/contract/2026-12-31/60"], "2026-12-01": ["contract/C0001/contract/2026-12-31/30"],
@@ -363,7 +363,7 @@ struct ReminderTests {
         let first = try server.received(1)
         #expect(first["rcpt_tos"] as? [String] == ["finance@serenest.example"])
         #expect((first["subject"] as? String)?.hasPrefix("Fin de contrat : ") == true)
-        let report = try ws.contractsEnding(ledger: t.ledger, today: Day(iso: "2026-11-20") ?? day, within: 60)
+        let report = try ws.contractsEnding(today: Day(iso: "2026-11-20") ?? day, within: 60)
         #expect(report.ending.map(\.client) == ["C0001"])
         #expect(report.uncovered.isEmpty, "every client billed in October has a contract for December")
     }
@@ -409,15 +409,15 @@ struct ReminderTests {
                                    return c
                                }, indexSeries: s.indexSeries, smtp: s.smtp)
         let day = Day(ordinal: inv.dueDate.ordinal + 7)
-        _ = try t.workspace.with(settings: without).queueReminders(ledger: t.ledger, on: day)
+        _ = try t.workspace.with(settings: without).queueReminders(on: day)
         let blocked = try #require(try t.ledger.notices().first { $0.invoiceId == inv.id })
         #expect(blocked.status == .failed && blocked.lastError?.hasPrefix("blocked") == true)
-        let retried = try t.workspace.retryNotices(ids: nil, ledger: t.ledger, actor: "alice")
+        let retried = try t.workspace.retryNotices(ids: nil, actor: "alice")
         #expect(retried.contains(try #require(blocked.id)))
-        _ = try t.workspace.sendNotices(ledger: t.ledger, smtp: t.m.smtp(port: server.port))
+        _ = try t.workspace.sendNotices(smtp: t.m.smtp(port: server.port))
         let sent = try #require(try t.ledger.notices().first { $0.id == blocked.id })
         #expect(sent.status == .sent && sent.recipientList == t.workspace.settings.client(inv.client)?.emails)
-        #expect(throws: (any Error).self) { try t.workspace.retryNotices(ids: [try #require(sent.id)], ledger: t.ledger, actor: "alice") }
+        #expect(throws: (any Error).self) { try t.workspace.retryNotices(ids: [try #require(sent.id)], actor: "alice") }
         #expect(try t.ledger.auditLog().contains { $0.action == "notice retry" && $0.actor == "alice" })
     }
 
@@ -427,12 +427,12 @@ struct ReminderTests {
         let t = try IssuedMonth(smtpPort: server.port)
         let inv = try #require(try t.ledger.openInvoices().first)
         let day = Day(ordinal: inv.dueDate.ordinal + 7)
-        let queued = try t.workspace.queueReminders(ledger: t.ledger, on: day)
+        let queued = try t.workspace.queueReminders(on: day)
         #expect(queued.contains { $0.key == "\(inv.number)/+7" })
         let file = try t.statement([BankCredit(reference: "LATE", bookingDate: day, amount: inv.balance, debtorName: nil, debtorIBAN: nil,
                                                remittance: inv.number)])
         _ = try t.importFiles([file], today: day.description)
-        let r = try t.workspace.sendNotices(ledger: t.ledger, smtp: t.m.smtp(port: server.port))
+        let r = try t.workspace.sendNotices(smtp: t.m.smtp(port: server.port))
         #expect(r.cancelled >= 1)
         let notice = try #require(try t.ledger.notices().first { $0.key == "\(inv.number)/+7" })
         #expect(notice.status == .cancelled && notice.lastError == "paid or credited")
@@ -446,7 +446,7 @@ struct ReminderTests {
         try text.replacingOccurrences(of: "valid from 2025-01-01\n", with: "valid from 2025-01-01 until 2026-11-30\n")
             .write(to: rules, atomically: true, encoding: .utf8)
         let reopened = try Workspace.open(configPath: t.workspace.config.file)
-        let report = try reopened.contractsEnding(ledger: t.ledger, today: Day(iso: "2026-11-20") ?? BilledMonth.issueDay, within: 60)
+        let report = try reopened.contractsEnding(today: Day(iso: "2026-11-20") ?? BilledMonth.issueDay, within: 60)
         #expect(report.uncovered == ["C0001"])
         #expect(report.ending.contains { $0.client == "C0001" && $0.what == "contract" && $0.daysLeft == 10 })
         #expect(report.text.contains("C0001\tbilled last month, no contract valid on 2026-12-01"))

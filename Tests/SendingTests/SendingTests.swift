@@ -40,11 +40,11 @@ struct BilledMonth {
         }
         var ws = try Workspace.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
         ledger = try ws.openLedger(creating: true)
-        _ = ws.importFiles([], into: ledger)
-        var engine = try ws.engine(ledger: ledger, today: Self.issueDay)
+        _ = try ws.importFiles([])
+        var engine = try ws.engine(today: Self.issueDay)
         if let edit {
             ws = ws.with(settings: edit(ws.settings))
-            engine = try ws.engine(ledger: ledger, today: Self.issueDay)
+            engine = try ws.engine(today: Self.issueDay)
         }
         if !storing {
             engine = BillingEngine(ledger: ledger, settings: ws.settings, contracts: ws.rules(today: Self.issueDay).contracts, render: nil)
@@ -82,7 +82,7 @@ struct BilledMonth {
     }
 
     func facturX(_ stored: StoredInvoice) throws -> (pdf: [UInt8], xml: String) {
-        try FacturX.withSystemProfile().render(workspace.document(stored, ledger: ledger))
+        try FacturX.withSystemProfile().render(workspace.document(stored))
     }
 }
 
@@ -158,7 +158,7 @@ struct BilledMonth {
 
         // The settings on disk have the address: `outbox retry` takes it and sends.
         let fixed = try Workspace.open(configPath: m.folder.appendingPathComponent("ardoise.yaml").path)
-        let (retried, report) = try fixed.retryOutbox(ids: [try #require(blocked.id)], ledger: m.ledger, now: BilledMonth.t0.addingTimeInterval(60))
+        let (retried, report) = try fixed.retryOutbox(ids: [try #require(blocked.id)], now: BilledMonth.t0.addingTimeInterval(60))
         #expect(retried == [blocked.id])
         #expect(report.sent.map(\.outboxID) == [blocked.id])
         let sent = try m.message(invoiceID: id)
@@ -177,7 +177,7 @@ struct OutboxSendingTests {
         defer { server.stop() }
         let m = try BilledMonth(smtpPort: server.port)
         let issued = try m.ledger.invoices(status: .issued)
-        let report = try m.workspace.sendOutbox(ledger: m.ledger, now: BilledMonth.t0)
+        let report = try m.workspace.sendOutbox(now: BilledMonth.t0)
         #expect(report.sent.count == issued.count)
         #expect(report.failed.isEmpty && report.retrying.isEmpty && report.stoppedEarly == nil)
         #expect(server.receivedCount == issued.count)
@@ -217,7 +217,7 @@ struct OutboxSendingTests {
         }
 
         // Sending again sends nothing; a sent message cannot be retried nor changed.
-        let again = try m.workspace.sendOutbox(ledger: m.ledger, now: BilledMonth.t0.addingTimeInterval(86_400))
+        let again = try m.workspace.sendOutbox(now: BilledMonth.t0.addingTimeInterval(86_400))
         #expect(again.items.isEmpty)
         #expect(server.receivedCount == issued.count)
         let sentID = try #require(try m.ledger.outbox().first?.message.id)

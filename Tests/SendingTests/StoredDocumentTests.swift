@@ -51,7 +51,7 @@ import Workspace
         let s = m.workspace.settings
         let payerCode = try #require(credited.invoice.payer)
         let payer = try #require(s.payer(payerCode)).payer
-        let doc = try m.workspace.document(credited, ledger: m.ledger)
+        let doc = try m.workspace.document(credited)
         #expect(doc.buyer.legalName == payer.legalName)
         #expect(doc.buyer.siren == payer.siren)
         #expect(doc.totals.totalTTC.cents == credited.invoice.totalTtc)
@@ -68,7 +68,7 @@ import Workspace
             #expect(text.contains(needle.replacingOccurrences(of: "\u{202F}", with: " ")), "missing \(needle)")
         }
 
-        let creditDoc = try m.workspace.document(credit, ledger: m.ledger)
+        let creditDoc = try m.workspace.document(credit)
         #expect(creditDoc.kind == .creditNote)
         #expect(creditDoc.creditedInvoice == .init(number: number, issueDate: BilledMonth.issueDay))
         let creditText = try Tools.pdfText(try FacturX.withSystemProfile().render(creditDoc).pdf)
@@ -82,7 +82,7 @@ import Workspace
     func aCreditNoteSaysWhatItCreditsAndNothingIsOwedByTheClient() throws {
         let (m, credit, credited) = try Self.month()
         let number = try #require(credited.invoice.number)
-        let doc = try m.workspace.document(credit, ledger: m.ledger)
+        let doc = try m.workspace.document(credit)
         let rendered = try m.workspace.documents.render(doc, facturX: FacturX.withSystemProfile())
         let text = try Tools.pdfText(rendered.pdf).replacingOccurrences(of: "\n", with: " ")
         #expect(!text.contains("échéance"), "\(text)")
@@ -94,7 +94,7 @@ import Workspace
         #expect(!xml.contains("DueDateDateTime"))
         #expect(xml.contains("<ram:Description>Aucun paiement n'est dû par le client : le montant de cet avoir vient en déduction de la facture n° \(number) du 01/11/2026"))
         // An invoice keeps its terms and due date.
-        let invoiceXML = try #require(try m.workspace.documents.render(m.workspace.document(credited, ledger: m.ledger),
+        let invoiceXML = try #require(try m.workspace.documents.render(m.workspace.document(credited),
                                                                        facturX: FacturX.withSystemProfile()).xml)
         #expect(invoiceXML.contains("DueDateDateTime"))
     }
@@ -105,7 +105,7 @@ import Workspace
         let proforma = try #require(try m.ledger.invoices(status: .proforma).first)
         let storedID = try #require(proforma.id)
         let stored = try #require(try m.ledger.invoice(id: storedID))
-        let doc = try m.workspace.document(stored, ledger: m.ledger)
+        let doc = try m.workspace.document(stored)
         #expect(doc.isProforma)
         #expect(doc.number == "PROFORMA-\(proforma.id ?? 0)")
         #expect(throws: RenderError.self) { try FacturX.withSystemProfile().render(doc) }

@@ -1,13 +1,22 @@
 import Foundation
 
-/// What one run of the `ardoise` executable printed and returned.
+/// What one run of the `ardoise` (or `ardoise-dev`) executable printed and returned.
 public struct Execution: CustomStringConvertible, Sendable {
+    public var tool: Tool = .ardoise
     public var arguments: [String]
     public var status: Int32
     public var stdout: String
     public var stderr: String
 
-    public var description: String { "ardoise \(arguments.joined(separator: " ")) → exit \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
+    public var description: String {
+        "\(tool.rawValue) \(arguments.joined(separator: " ")) → exit \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)"
+    }
+}
+
+/// The two binaries: the product, and the development tool (`demo`, `bench`) that the product does not link.
+public enum Tool: String, Sendable {
+    case ardoise
+    case ardoiseDev = "ardoise-dev"
 }
 
 /// The built `ardoise` binary, run as a subprocess in a scratch workspace:
@@ -25,14 +34,22 @@ public enum Executable {
         return candidates.map { $0.appendingPathComponent("ardoise") }.first { fm.isExecutableFile(atPath: $0.path) }
     }()
 
+    /// `ardoise-dev`, the development tool, beside `ardoise` (the same build folder).
+    public static let devURL: URL? = url.map { $0.deletingLastPathComponent().appendingPathComponent(Tool.ardoiseDev.rawValue) }
+        .flatMap { FileManager.default.isExecutableFile(atPath: $0.path) ? $0 : nil }
+
+    public static func url(of tool: Tool) -> URL? { tool == .ardoise ? url : devURL }
+
     /// Runs `ardoise arguments…` in `directory`; standard output and error kept apart.
     /// The day the binary takes for today (`ARDOISE_TODAY`, test only) unless a test says otherwise: tests never
     /// depend on the day they run, and the dates they act on (up to late December 2026) are never "after today".
     public static let today = "2026-12-31"
 
     public static func run(_ arguments: [String], in directory: URL, input: String? = nil,
-                           environment extra: [String: String] = [:]) throws -> Execution {
-        guard let url else { throw HarnessError("no `ardoise` binary beside the tests: run `swift build` first, or set ARDOISE_BINARY") }
+                           environment extra: [String: String] = [:], tool: Tool = .ardoise) throws -> Execution {
+        guard let url = url(of: tool) else {
+            throw HarnessError("no `\(tool.rawValue)` binary beside the tests: run `swift build` first, or set ARDOISE_BINARY")
+        }
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
@@ -60,19 +77,20 @@ public enum Executable {
         }
         try process.run()
         process.waitUntilExit()
-        return Execution(arguments: arguments, status: process.terminationStatus,
+        return Execution(tool: tool, arguments: arguments, status: process.terminationStatus,
                          stdout: try String(contentsOf: out, encoding: .utf8), stderr: try String(contentsOf: err, encoding: .utf8))
     }
 }
 
 extension Executable {
-    /// `ardoise demo generate --out NAME --sites S --clients C` in `root`, then
+    /// `ardoise-dev demo generate --out NAME --sites S --clients C` in `root`, then
     /// `ardoise init` in the workspace: a ledger is only ever created
     /// explicitly, so every command test starts from here (or `demo run`).
     /// Returns the workspace folder.
     public static func demoWorkspace(in root: URL, named name: String = "ws", sites: Int = 2, clients: Int = 12,
                                      extra: [String] = []) throws -> URL {
-        let generate = try run(["demo", "generate", "--out", name, "--sites", "\(sites)", "--clients", "\(clients)"] + extra, in: root)
+        let generate = try run(["demo", "generate", "--out", name, "--sites", "\(sites)", "--clients", "\(clients)"] + extra, in: root,
+                               tool: .ardoiseDev)
         guard generate.status == 0 else { throw HarnessError("demo generate failed: \(generate)") }
         let ws = root.appendingPathComponent(name)
         if TestEngine.postgres { try TestEngine.usePostgres(in: ws) }

@@ -28,7 +28,7 @@ import WebApp
     /// The fixture with one invoice of the client out of scope issued too.
     static func fixture() throws -> Fixture {
         let f = try Fixture()
-        let engine = try f.app.workspace.engine(ledger: f.ledger, today: Fixture.today, actor: "test")
+        let engine = try f.app.workspace.engine(today: Fixture.today, actor: "test")
         let other = try #require(try f.ledger.invoices(status: .proforma, client: f.clientOut).first { $0.origin == .contract }?.id)
         _ = try engine.validate(ids: [other], on: Fixture.today)
         return f

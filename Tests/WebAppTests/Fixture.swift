@@ -37,8 +37,7 @@ struct Fixture {
         self.proforma = proformas[1]
         self.spare = Array(proformas[2...])
         self.issued = issued
-        self.app = try WebApp(workspace: workspace, ledger: ledger,
-                              options: WebOptions(port: 0, today: Self.today, bcryptCost: 4))
+        self.app = try WebApp(workspace: workspace, options: WebOptions(port: 0, today: Self.today, bcryptCost: 4))
     }
 
     var accounts: Accounts { app.accounts }

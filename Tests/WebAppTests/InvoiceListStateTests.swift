@@ -26,14 +26,14 @@ import Workspace
         for n in 0..<105 { try ListPagingTests.proforma(f, client: f.clientOut, site: nil, automatic: false, cents: Int64(700 + n)) }
         let mineWaiting = try f.ledger.invoices(status: .proforma, client: f.clientIn).compactMap(\.id)
         let later = Fixture.today.adding(days: 1)
-        let engine = try f.app.workspace.engine(ledger: f.ledger, today: later, actor: "test")
+        let engine = try f.app.workspace.engine(today: later, actor: "test")
         _ = try engine.validate(ids: mineWaiting, on: later)
         let first = try #require(try f.ledger.invoice(id: f.issued)?.invoice.number)
         _ = try engine.credit(invoice: first, selections: [CreditSelection(line: 1, amount: Money(cents: 100))], reason: "geste",
                               on: later, issue: true)
         let outWaiting = try f.ledger.invoices(status: .proforma, client: f.clientOut).compactMap(\.id)
         let latest = later.adding(days: 1)
-        _ = try f.app.workspace.engine(ledger: f.ledger, today: latest, actor: "test").validate(ids: outWaiting, on: latest)
+        _ = try f.app.workspace.engine(today: latest, actor: "test").validate(ids: outWaiting, on: latest)
         let scoped = try f.user("compta-tri", rights: [(.invoices, .read)], clients: [f.clientIn])
         let mine = try f.ledger.invoices(status: .issued, client: f.clientIn)
         #expect(mine.count >= 4 && mine.contains { $0.type == .creditNote })
@@ -69,7 +69,7 @@ import Workspace
     @Test func eachInvoiceSaysWhatIsPaidAndTheTotalIsTTCWithCreditNotesDeducted() async throws {
         let f = try Fixture()
         for n in 0..<2 { try ListPagingTests.proforma(f, client: f.clientIn, site: nil, automatic: false, cents: Int64(50_000 + n)) }
-        let engine = try f.app.workspace.engine(ledger: f.ledger, today: Fixture.today, actor: "test")
+        let engine = try f.app.workspace.engine(today: Fixture.today, actor: "test")
         _ = try engine.validate(ids: try f.ledger.invoices(status: .proforma, client: f.clientIn).compactMap(\.id), on: Fixture.today)
         let invoices = try f.ledger.invoices(status: .issued, client: f.clientIn).filter { $0.type == .invoice }
         #expect(invoices.count >= 5)
@@ -126,8 +126,7 @@ import Workspace
             #expect(try await send(client, .get, "/paiements", as: user).status == .forbidden, "a scoped user")
         }
         // Past the due date, what is not paid is late, with what is left when part was settled.
-        let late = try WebApp(workspace: f.app.workspace, ledger: f.ledger,
-                              options: WebOptions(port: 0, today: try #require(Day(iso: "2027-06-30")), bcryptCost: 4))
+        let late = try WebApp(workspace: f.app.workspace, options: WebOptions(port: 0, today: try #require(Day(iso: "2027-06-30")), bcryptCost: 4))
         try await late.application().test(.router) { client in
             let list = try await send(client, .get, "/factures", as: user).text
             #expect(Self.row(list, paid.id ?? 0)?.contains("<td>payée</td>") == true)

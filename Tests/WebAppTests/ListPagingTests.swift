@@ -7,6 +7,7 @@ import HummingbirdTesting
 import Ledger
 import Testing
 import WebApp
+import Workspace
 
 /// The ids a list page links to, in order (`/proformas/12`, `/factures/34`).
 func linkedIDs(_ html: String, _ prefix: String) -> [Int64] {
@@ -91,7 +92,7 @@ func listTotals(_ docs: [Invoice]) -> (ht: Int64, ttc: Int64) {
         let f = try Fixture()
         for n in 0..<110 { try Self.proforma(f, client: f.clientIn, site: nil, automatic: false, cents: Int64(500 + n)) }
         for n in 0..<5 { try Self.proforma(f, client: f.clientOut, site: nil, automatic: false, cents: Int64(90_000 + n)) }
-        let engine = try f.app.workspace.engine(ledger: f.ledger, today: Fixture.today, actor: "test")
+        let engine = try f.app.workspace.engine(today: Fixture.today, actor: "test")
         _ = try engine.validate(ids: try f.ledger.invoices(status: .proforma).compactMap(\.id), on: Fixture.today)
         let scoped = try f.user("compta-c3", rights: [(.invoices, .read)], clients: [f.clientIn])
         let issued = try f.ledger.invoices(status: .issued)
@@ -142,8 +143,11 @@ func listTotals(_ docs: [Invoice]) -> (ht: Int64, ttc: Int64) {
             // The same kept page for another session carries that session's CSRF token, not the first one's.
             let secondPage = try await send(client, .get, "/proformas", as: other2).text
             #expect(secondPage.contains("value=\"\(other2.csrf)\"") && !secondPage.contains(user.csrf) && !secondPage.contains("csrf-of-the-session"))
-            let other = try Ledger(path: f.ledger.path, creation: .mustExist)
-            let engine = try f.app.workspace.engine(ledger: other, today: Fixture.today, actor: "scheduler")
+            // Another process: the workspace opened again, on its own connection to the ledger.
+            let another = try Workspace.open(configPath: URL(fileURLWithPath: f.ledger.path).deletingLastPathComponent()
+                .appendingPathComponent("ardoise.yaml").path)
+            let other = try another.ledger
+            let engine = try another.engine(today: Fixture.today, actor: "scheduler")
             _ = try engine.validate(ids: [f.proforma] + f.spare, on: Fixture.today)
             let split = try Dashboard(ledger: other).invoicing(period: october, selection: .scope(.all))
             let after = summary(try await send(client, .get, "/tableau-de-bord?periode=2026-10", as: user).text)

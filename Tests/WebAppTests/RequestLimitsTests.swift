@@ -18,7 +18,7 @@ import Glibc
     @Test func anOversizedFormIsRefusedWith413AndNothingLogged() async throws {
         let f = try Fixture()
         let lines = LogLines()
-        let app = try WebApp(workspace: f.app.workspace, ledger: f.ledger, options: WebOptions(port: 0, today: Fixture.today, bcryptCost: 4),
+        let app = try WebApp(workspace: f.app.workspace, options: WebOptions(port: 0, today: Fixture.today, bcryptCost: 4),
                              logger: Logger(label: "test") { _ in CapturingLogHandler(lines: lines) })
         let user = try f.user("compta-413", rights: [(.proformas, .write)])
         try await app.application().test(.router) { client in
@@ -120,8 +120,7 @@ import Glibc
 
     @Test func aConnectionThatNeverFinishesItsRequestIsClosed() async throws {
         let f = try Fixture()
-        let app = try WebApp(workspace: f.app.workspace, ledger: f.ledger,
-                             options: WebOptions(port: 0, today: Fixture.today, bcryptCost: 4, idleTimeout: 1))
+        let app = try WebApp(workspace: f.app.workspace, options: WebOptions(port: 0, today: Fixture.today, bcryptCost: 4, idleTimeout: 1))
         try await app.application().test(.live) { client in
             let port = try #require(client.port)
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -180,8 +179,7 @@ final class TestClock: Sendable {
     @Test func aSessionLeftAloneLongerThanTheIdleTimeoutIsClosed() async throws {
         let f = try Fixture()
         let clock = TestClock()
-        let app = try WebApp(workspace: f.app.workspace, ledger: f.ledger,
-                             options: WebOptions(port: 0, today: Fixture.today, bcryptCost: 4, sessionIdleTimeout: 30 * 60,
+        let app = try WebApp(workspace: f.app.workspace, options: WebOptions(port: 0, today: Fixture.today, bcryptCost: 4, sessionIdleTimeout: 30 * 60,
                                                  clock: { clock.now }))
         let user = try f.user("oubli", rights: [(.invoices, .read)])
         try await app.application().test(.router) { client in

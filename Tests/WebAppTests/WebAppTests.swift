@@ -165,8 +165,7 @@ func hiddenCSRF(_ html: String) -> String? {
 
     @Test func secureCookiesWhenServedBehindTLS() async throws {
         let f = try Fixture()
-        let app = try WebApp(workspace: f.app.workspace, ledger: f.ledger,
-                             options: WebOptions(port: 0, secureCookies: true, today: Fixture.today, bcryptCost: 4))
+        let app = try WebApp(workspace: f.app.workspace, options: WebOptions(port: 0, secureCookies: true, today: Fixture.today, bcryptCost: 4))
         _ = try f.user("compta", password: "un-mot-de-passe-long")
         try await app.application().test(.router) { client in
             let (r, _) = try await Self.signIn(client, "compta", "un-mot-de-passe-long")

@@ -32,7 +32,8 @@ import Workspace
     static func month(reworded: Bool) throws -> Month {
         let root = Repository.temporaryDirectory("words-at-the-edges")
         let env = reworded ? ["ARDOISE_TEST_REWORDING": marker] : [:]
-        let run = try Executable.run(["demo", "run", "--out", "ws", "--sites", "2", "--clients", "6"], in: root, environment: env)
+        let run = try Executable.run(["demo", "run", "--out", "ws", "--sites", "2", "--clients", "6"], in: root, environment: env,
+                                     tool: .ardoiseDev)
         guard run.status == 0 else { throw HarnessError("demo run: \(run)") }
         let dir = root.appendingPathComponent("ws")
         let ledger = try Ledger(path: dir.appendingPathComponent("ardoise.sqlite").path)
@@ -43,7 +44,7 @@ import Workspace
         guard credit.status == 0 else { throw HarnessError("credit: \(credit)") }
         let workspace = try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
         let today = try #require(Day(iso: Executable.today))
-        let app = try WebApp(workspace: workspace, ledger: ledger, options: WebOptions(port: 0, today: today, bcryptCost: 4))
+        let app = try WebApp(workspace: workspace, options: WebOptions(port: 0, today: today, bcryptCost: 4))
         return Month(dir: dir, ledger: ledger, app: app, env: env, credited: number, creditedID: invoice.id ?? 0)
     }
 

@@ -1,9 +1,10 @@
 import ArgumentParser
 import Benchmarks
+import CommandSupport
 import Foundation
 
 extension BenchCommand {
-    /// `ardoise bench faults`: kill campaigns and power-cut images over a small generated workspace.
+    /// `ardoise-dev bench faults`: kill campaigns and power-cut images over a small generated workspace.
     struct Faults: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Kill each command with SIGKILL at random moments (and copy its ledger as a power cut's image), check, rerun, compare.",
@@ -23,8 +24,8 @@ extension BenchCommand {
         }
 
         func run() throws {
-            // This very binary is the one killed.
-            let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            // The product binary is the one killed.
+            let executable = try ProductBinary.url()
             let result: FaultCampaign.Result
             do {
                 result = try FaultCampaign.run(executable: executable, directory: URL(fileURLWithPath: directory), trials: trials,

@@ -1,10 +1,11 @@
 import BillingModel
+import CommandSupport
 import Foundation
 import Ledger
 import PlatformTransmission
 import Workspace
 
-/// The accredited platform of `ardoise demo run`: the test platform that lives in the repository
+/// The accredited platform of `ardoise-dev demo run`: the test platform that lives in the repository
 /// (`Tests/PlatformTransmissionTests/Resources/test_platform.py`, Python's standard library plus the pinned
 /// `factur-x`), started on loopback with the checkout's `.venv` (what `.ci/setup` makes), and stopped when the demo
 /// ends. Without them (a demo run outside the checkout) the demo says so and shows the rest.
@@ -63,7 +64,7 @@ final class DemoPlatform {
         let settings = folder.appendingPathComponent("settings.yaml")
         let section = """
 
-            # The repository's test platform, started by `ardoise demo run` for the demo only (it stops with it).
+            # The repository's test platform, started by `ardoise-dev demo run` for the demo only (it stops with it).
             platform:
               api_url: http://127.0.0.1:\(port)
               token_url: http://127.0.0.1:\(port)/oauth/token
@@ -87,13 +88,13 @@ final class DemoPlatform {
     static func submitAndPoll(_ workspace: Workspace, ledger: Ledger, what: String) throws -> String {
         let clock = ContinuousClock()
         let start = clock.now
-        let submitted = try workspace.submitToPlatform(ledger: ledger)
+        let submitted = try workspace.submitToPlatform()
         let elapsed = clock.now - start
         let (whole, atto) = elapsed.components
         let perSecond = Double(whole) + Double(atto) / 1e18 > 0 ? Double(submitted.items.count) / (Double(whole) + Double(atto) / 1e18) : 0
         var out = "platform: \(submitted.summary) (\(what)) in \(seconds(elapsed)), \(Int(perSecond.rounded())) per second\n"
         for f in submitted.failed.prefix(10) { out += "  failed \(f.trackingId): \(f.detail)\n" }
-        let poll = try workspace.pollPlatform(ledger: ledger)
+        let poll = try workspace.pollPlatform()
         out += "platform: \(poll.summary)\n"
         return out
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BillingModel
+import CommandSupport
 import ControlExports
 import Demo
 import Foundation
@@ -61,11 +62,11 @@ struct DemoCommand: ParsableCommand {
                 let workspace = try Workspace.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
                 let ledger = try workspace.openLedger(creating: true, actor: "demo")
                 start = clock.now
-                let results = workspace.importFiles([], into: ledger)
+                let results = try workspace.importFiles([])
                 emit("imported \(results.count) files, \(results.map(\.rows).reduce(0, +)) rows, \(results.map(\.rejectedCount).reduce(0, +)) rejected, in \(seconds(clock.now - start))\n")
                 let month = options.month.period
                 let issueDate = month.end.adding(days: 1)
-                let engine = try workspace.engine(ledger: ledger, today: issueDate)
+                let engine = try workspace.engine(today: issueDate)
                 // Event orders, as the daily runs bill them: each day its deliveries and changes.
                 start = clock.now
                 var eventDocuments = 0, eventTTC = Money.zero
@@ -79,8 +80,8 @@ struct DemoCommand: ParsableCommand {
                 emit("events: \(eventDocuments) documents issued on their delivery days, \(eventTTC.grouped) TTC, in \(seconds(clock.now - start))\n")
                 start = clock.now
                 let report = try engine.generate(period: month, issueDate: issueDate)
-                emit("billing: \(seconds(clock.now - start))\n" + BillCommand.summary(report))
-                BillCommand.reportFailures(report)
+                emit("billing: \(seconds(clock.now - start))\n" + BillingSummary.text(report))
+                BillingSummary.reportFailures(report)
                 let pending = try ledger.invoices(status: .proforma).compactMap(\.id)
                 let numbers = try engine.validate(ids: pending, on: issueDate)
                 emit("validated \(numbers.count) proformas awaiting an accountant (the demo validates them all)\n")
@@ -103,7 +104,7 @@ struct DemoCommand: ParsableCommand {
                 if platform != nil { emit(try DemoPlatform.submitAndPoll(workspace, ledger: ledger, what: "invoices and credit notes")) }
 
                 // The month's books: the sales journal as a FEC, then the closing.
-                let fec = try workspace.exportEntries(ledger: ledger, period: month, format: .fec)
+                let fec = try workspace.exportEntries(period: month, format: .fec)
                 let documents = URL(fileURLWithPath: workspace.config.documentsDirectory)
                 try FileManager.default.createDirectory(at: documents, withIntermediateDirectories: true)
                 let fecURL = documents.appendingPathComponent(fec.fileName)
@@ -142,18 +143,19 @@ struct DemoCommand: ParsableCommand {
                 // November's bank statement: October's invoices paid (exactly, partly, two at once), a credit
                 // nobody can place, and an entry the bank delivered twice.
                 let statementDay = closingDay.adding(days: 18)
-                let statement = try workspace.writeDemoStatement(ledger: ledger, bookedOn: statementDay)
-                for (_, result) in workspace.importPayments(files: [statement], ledger: ledger, actor: "demo", today: statementDay) {
+                let statement = try Camt053Writer.writeDemoStatement(
+                    settings: workspace.settings, documentsDirectory: workspace.config.documentsDirectory, ledger: ledger, bookedOn: statementDay)
+                for (_, result) in try workspace.importPayments(files: [statement], actor: "demo", today: statementDay) {
                     emit(try result.get().text)
                 }
                 emit("bank statement: `ardoise payments import \(DisplayPath.of(statement))`; `ardoise receivables --as-of \(statementDay)`\n")
                 if platform != nil {
                     // Encaissée for each payment allocated, then the B2C e-reporting of the month's register sales.
                     emit(try DemoPlatform.submitAndPoll(workspace, ledger: ledger, what: "Encaissée of the statement's payments"))
-                    let reported = try workspace.eReport(period: month, today: statementDay, ledger: ledger, actor: "demo")
+                    let reported = try workspace.eReport(period: month, today: statementDay, actor: "demo")
                     emit("e-reporting: \(reported.queued.count) periods of \(options.month.text)'s register sales queued (\(reported.queued.joined(separator: ", "))), "
                          + "\(reported.submission.summary)\n")
-                    _ = try workspace.pollPlatform(ledger: ledger)
+                    _ = try workspace.pollPlatform()
                     emit("platform flows by state: \(try DemoPlatform.statuses(ledger)) (`ardoise platform status`)\n")
                 }
                 emit("next: `cd \(DisplayPath.of(folder.path))`, create a user (`ardoise users add NAME --name N --admin --password-stdin`) "
@@ -162,11 +164,4 @@ struct DemoCommand: ParsableCommand {
             }
         }
     }
-}
-
-/// `11.5 s`: a duration as a person reads it in a summary.
-func seconds(_ d: Duration) -> String {
-    let (whole, attoseconds) = d.components
-    let tenths = (whole * 10 + attoseconds / 100_000_000_000_000_000)
-    return "\(tenths / 10).\(tenths % 10) s"
 }

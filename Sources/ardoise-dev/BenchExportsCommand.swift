@@ -1,9 +1,10 @@
 import ArgumentParser
 import Benchmarks
+import CommandSupport
 import Foundation
 
 extension BenchCommand {
-    /// `ardoise bench exports`: the restaurants XLSX of the full example month, time and peak memory.
+    /// `ardoise-dev bench exports`: the restaurants XLSX of the full example month, time and peak memory.
     struct Exports: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Seconds and peak memory of `export restaurants` over the full example month (about one million ticket lines).")
@@ -11,7 +12,7 @@ extension BenchCommand {
         @Option var sites: Int = 60
         @Option var clients: Int = 850
         func run() throws {
-            let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
+            let executable = try ProductBinary.url().path
             emit(try ExportsBenchmark.run(executable: executable, directory: URL(fileURLWithPath: directory), sites: sites, clients: clients))
         }
     }

@@ -1,9 +1,10 @@
 import ArgumentParser
 import Benchmarks
+import CommandSupport
 import Foundation
 
 extension BenchCommand {
-    /// `ardoise bench dashboard`: p50/p95/p99 of each dashboard query over the full example month.
+    /// `ardoise-dev bench dashboard`: p50/p95/p99 of each dashboard query over the full example month.
     struct Dashboard: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "p50/p95/p99 of each dashboard query on random selections over the full example month, billed (target p95 under 100 ms).")

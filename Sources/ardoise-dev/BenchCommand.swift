@@ -1,5 +1,6 @@
 import ArgumentParser
 import Benchmarks
+import CommandSupport
 import Demo
 import Foundation
 
@@ -84,8 +85,8 @@ struct BenchCommand: ParsableCommand {
         @Option var clients: Int = 850
         @Option(help: "Seconds of load.") var seconds: Int = 20
         func run() throws {
-            // This very binary serves the app under test.
-            let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            // The product binary serves the app under test.
+            let executable = try ProductBinary.url()
             emit(try WebBenchmark.run(executable: executable, directory: URL(fileURLWithPath: directory), sites: sites, clients: clients,
                                       seconds: seconds))
         }
@@ -105,7 +106,7 @@ struct BenchCommand: ParsableCommand {
     struct Documents: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Render every issued document of the example month (Factur-X), beside WeasyPrint from HTML; --validate checks them all.")
-        @Option(help: "A billed example workspace (`ardoise demo run`); generated in --directory when missing.")
+        @Option(help: "A billed example workspace (`ardoise-dev demo run`); generated in --directory when missing.")
         var config: String = "examples/demo/ardoise.yaml"
         @Option(help: "Scratch folder.") var directory: String = "/tmp/ardoise-bench-documents"
         @Option var sites: Int = 60
