@@ -67,11 +67,14 @@ public struct Importer: Sendable {
 
 /// One register file parsed on a thread of its own while the caller writes the file before.
 private final class ParseAhead: @unchecked Sendable {
+    static let queue = DispatchQueue(label: "ardoise.import.parse-ahead")
     private let done = DispatchSemaphore(value: 0)
     private var parsed: ParsedRegisterFile?
 
     init(_ parse: @escaping @Sendable () -> ParsedRegisterFile) {
-        Thread.detachNewThread { [self] in
+        // On a queue of its own (a serial queue: dispatch reuses its thread and gives it one even when every other is busy or
+        // blocked): a thread started and ended per file was found ending with a damaged heap in the test suite.
+        ParseAhead.queue.async { [self] in
             parsed = parse()
             done.signal()
         }
