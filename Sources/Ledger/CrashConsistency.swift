@@ -3,7 +3,7 @@ import GRDB
 
 /// What a process killed at any moment (or a power cut) must never leave in
 /// the ledger, beyond what `verifyIssuedDocuments` checks: the fault
-/// campaigns (`ardoise bench faults`) run these after every kill.
+/// campaigns (`ardoise-dev bench faults`) run these after every kill.
 public struct CrashConsistency: Sendable {
     /// Each break found, in words (empty: consistent).
     public var breaks: [String]

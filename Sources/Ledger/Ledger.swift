@@ -145,7 +145,7 @@ public enum LedgerError: Error, CustomStringConvertible, Sendable, Equatable {
     public var description: String {
         switch self {
         case .missing(let path):
-            return "no ledger at `\(path)`: nothing done; check `database:` in ardoise.yaml, or create the ledger with `ardoise init` (`ardoise demo` makes its own)"
+            return "no ledger at `\(path)`: nothing done; check `database:` in ardoise.yaml, or create the ledger with `ardoise init` (`ardoise-dev demo` makes its own)"
         case .internalInconsistency(let what):
             return "internal error: \(what)"
         case .notOnPostgreSQL:

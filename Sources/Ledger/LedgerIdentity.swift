@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// Whose ledger this is: the seller's SIREN and the number series, recorded
-/// when the ledger was created (`ardoise init`, `ardoise demo`), or adopted
+/// when the ledger was created (`ardoise init`, `ardoise-dev demo`), or adopted
 /// from the settings by the first command that opened a ledger made before
 /// the record existed. A command whose settings name another seller is
 /// refused: two companies' invoices never share one numbering.
