@@ -200,7 +200,7 @@ public struct BillingEngine: Sendable {
             .load(window: window, contracts: contracts.mapValues(\.contract), knownClients: Set(settings.clients.map(\.code)))
         // Each contract's evaluation reads only its client's revenue: they run on every core, and are gathered in
         // the plan's order, so the drafts, notes and failures are the same as one after the other.
-        let evaluated = PlanResults(count: plan.count)
+        let evaluated = WorkerSlots<(notes: [String], outcome: PlanOutcome)>(count: plan.count)
         DispatchQueue.concurrentPerform(iterations: min(plan.count, ProcessInfo.processInfo.activeProcessorCount)) { worker in
             let workers = min(plan.count, ProcessInfo.processInfo.activeProcessorCount)
             for i in stride(from: worker, to: plan.count, by: workers) {
@@ -445,7 +445,7 @@ public struct BillingEngine: Sendable {
             let stored = try asIssued(proforma, sequence: n, on: day, now: now)
             inputs.append((id, stored, try ledger.references(of: stored.invoice)))
         }
-        let results = PrerenderResults(count: inputs.count)
+        let results = WorkerSlots<(files: IssuedFiles, revenue: [RevenueHash])>(count: inputs.count)
         let work = inputs
         let ledger = self.ledger
         DispatchQueue.concurrentPerform(iterations: work.count) { i in
@@ -517,20 +517,11 @@ enum PlanOutcome {
     case failure(BillingFailure)
 }
 
-/// Evaluations made by concurrent workers, one slot per item of the plan.
-private final class PlanResults: @unchecked Sendable {
+/// Results written by concurrent workers, one slot each, read once they are done.
+final class WorkerSlots<Value>: @unchecked Sendable {
     private let lock = NSLock()
-    private var slots: [(notes: [String], outcome: PlanOutcome)?]
+    private var slots: [Value?]
     init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ r: (notes: [String], outcome: PlanOutcome)) { lock.withLock { slots[i] = r } }
-    func get(_ i: Int) -> (notes: [String], outcome: PlanOutcome)? { lock.withLock { slots[i] } }
-}
-
-/// Files rendered by concurrent workers, one slot each.
-private final class PrerenderResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [(files: IssuedFiles, revenue: [RevenueHash])?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ ready: (files: IssuedFiles, revenue: [RevenueHash])?) { lock.withLock { slots[i] = ready } }
-    func get(_ i: Int) -> (files: IssuedFiles, revenue: [RevenueHash])? { lock.withLock { slots[i] } }
+    func set(_ i: Int, _ value: Value?) { lock.withLock { slots[i] = value } }
+    func get(_ i: Int) -> Value? { lock.withLock { slots[i] } }
 }

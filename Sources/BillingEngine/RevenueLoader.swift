@@ -33,7 +33,7 @@ struct RevenueLoader {
         let chunks = (0..<parts).map { k in
             Dictionary(uniqueKeysWithValues: ordered[min(k * size, ordered.count)..<min((k + 1) * size, ordered.count)].map { ($0.key, $0.value) })
         }
-        let results = ScanResults(count: parts)
+        let results = WorkerSlots<Result<PeriodRevenue, any Error>>(count: parts)
         let ledger = self.ledger
         DispatchQueue.concurrentPerform(iterations: parts) { k in
             results.set(k, Result { try ledger.periodRevenue(files: chunks[k], caps: caps) })
@@ -148,13 +148,4 @@ extension ContractLanguage.EventOrder {
                   lines: s.lines.map { .init(article: $0.article, label: $0.label, quantity: $0.quantity,
                                              unitPrice: Price(tenThousandths: $0.unitPrice), vat: VATRate(tenThousandths: $0.vatRate)) })
     }
-}
-
-/// The parts of a revenue scan read by concurrent workers, one slot each.
-private final class ScanResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Result<PeriodRevenue, any Error>?]
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ k: Int, _ r: Result<PeriodRevenue, any Error>) { lock.withLock { slots[k] = r } }
-    func get(_ k: Int) -> Result<PeriodRevenue, any Error>? { lock.withLock { slots[k] } }
 }

@@ -28,6 +28,7 @@ extension Ledger {
         // column's name converted from snake case, on every row) was a fifth of it.
         var lines: [InvoiceLine] = []
         let name = i.number ?? "proforma \(id)"
+        let decoder = JSONDecoder()
         try db.forEach(sql: """
             SELECT invoice_id, position, label, quantity, unit_price, net, vat_rate, revenue_type, site, service_start, service_end,
                    term_line, explanation, order_id, order_revision, gross_unit_price, basis_kind, basis_category, basis_rate, basis_guests,
@@ -45,7 +46,7 @@ extension Ledger {
             let factsText: String? = try r[20]
             var facts: LineFacts?
             if let factsText {
-                guard let f = try? JSONDecoder().decode(LineFacts.self, from: Data(factsText.utf8)) else {
+                guard let f = try? decoder.decode(LineFacts.self, from: Data(factsText.utf8)) else {
                     throw InvoiceError.malformedStoredValue(document: name, field: "line facts", value: factsText)
                 }
                 facts = f
