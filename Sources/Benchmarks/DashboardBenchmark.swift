@@ -19,8 +19,8 @@ public enum DashboardBenchmark {
         let (folder, note) = try BenchWorkspace.generated(in: directory, sites: siteCount, clients: clientCount, month: month, seed: seed)
         let billed = folder.appendingPathComponent(".billed")
         var lines = [note]
-        let workspace = try Workspace.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
-        let ledger: Ledger
+        let workspace = try Installation.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
+        let ledger: LedgerDatabase
         if fm.fileExists(atPath: billed.path), fm.fileExists(atPath: workspace.config.databasePath) {
             let start = clock.now
             ledger = try workspace.openLedger()

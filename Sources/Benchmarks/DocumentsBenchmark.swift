@@ -27,7 +27,7 @@ public enum DocumentsBenchmark {
             let start = Date()
             _ = try DemoWorkspace.write(to: folder, sites: sites, clients: clients, month: "2026-10", seed: 1)
             configPath = folder.appendingPathComponent("ardoise.yaml").path
-            let workspace = try Workspace.open(configPath: configPath)
+            let workspace = try Installation.open(configPath: configPath)
             let ledger = try workspace.openLedger(creating: true)
             _ = try workspace.importFiles([])
             let issueDay = Day(iso: "2026-11-01") ?? Day(ordinal: 0)
@@ -37,10 +37,10 @@ public enum DocumentsBenchmark {
             _ = try engine.validate(ids: ledger.invoices(status: .proforma).compactMap(\.id), on: issueDay)
             lines.append("generated, imported, billed and validated \(sites) sites × \(clients) clients in \(Timing.format(Date().timeIntervalSince(start))) s")
         }
-        let workspace = try Workspace.open(configPath: configPath)
+        let workspace = try Installation.open(configPath: configPath)
         let ledger = try workspace.openLedger()
         let mapping = workspace.documents
-        let facturX = try Workspace.facturX()
+        let facturX = try Installation.facturX()
 
         // Reading the month is not rendering: done once, before timing.
         let stored = try ledger.documentsWithReferences(status: .issued)

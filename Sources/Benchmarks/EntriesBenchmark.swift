@@ -20,15 +20,15 @@ public enum EntriesBenchmark {
         lines += try GenerationBenchmark.run(directory: directory, sites: sites, clients: clients)
             .split(separator: "\n").map { "  " + $0 }
         let folder = directory.appendingPathComponent("workspace-2026-10-\(sites)x\(clients)-seed1-v\(DemoGenerator.version)")
-        let workspace = try Workspace.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
+        let workspace = try Installation.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
         let clock = ContinuousClock()
 
         // A copy of the ledger with an empty journal.
         let copy = directory.appendingPathComponent("entries-bench.sqlite").path
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) }
-        let source = try Ledger(path: workspace.config.databasePath, creation: .mustExist)
+        let source = try LedgerDatabase(path: workspace.config.databasePath, creation: .mustExist)
         try source.benchmarkCopyWithEmptyJournal(to: copy)
-        let ledger = try Ledger(path: copy, creation: .mustExist)
+        let ledger = try LedgerDatabase(path: copy, creation: .mustExist)
         let documents = try ledger.invoices(status: .issued).count
 
         var start = clock.now

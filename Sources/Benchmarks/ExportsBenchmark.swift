@@ -25,7 +25,7 @@ public enum ExportsBenchmark {
             try? fm.removeItem(at: folder)
             let start = clock.now
             let summary = try DemoWorkspace.write(to: folder, sites: siteCount, clients: clientCount, month: month, seed: seed)
-            let workspace = try Workspace.open(configPath: configPath)
+            let workspace = try Installation.open(configPath: configPath)
             let ledger = try workspace.openLedger(creating: true)
             _ = try workspace.importFiles([])
             let issueDate = period.end.adding(days: 1)

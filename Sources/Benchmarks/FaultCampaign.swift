@@ -7,7 +7,7 @@ import Workspace
 /// Kill campaigns (issue 18): the built `ardoise` run on a small generated
 /// workspace and killed with SIGKILL at a random moment of each command, then
 /// checked (SQLite's integrity, no half-imported file, `verify`'s chain and
-/// numbering, no issued document without its rows: `Ledger.crashConsistency`)
+/// numbering, no issued document without its rows: `LedgerDatabase.crashConsistency`)
 /// and run again to the end, which must leave the same figures as the command
 /// run once, and send no e-mail twice. At the same moment the ledger's files
 /// (WAL first, then the database) are copied as a power cut's crash image,
@@ -104,12 +104,12 @@ public enum FaultCampaign {
             let began = clock.now
             let status = try runToEnd(executable, command.arguments, in: folder)
             let seconds = Double((clock.now - began).components.seconds) + Double((clock.now - began).components.attoseconds) / 1e18
-            let ledger = try Ledger(path: folder.appendingPathComponent("ardoise.sqlite").path, creation: .mustExist)
+            let ledger = try LedgerDatabase(path: folder.appendingPathComponent("ardoise.sqlite").path, creation: .mustExist)
             references[command.name] = Reference(seconds: seconds, status: status, fingerprint: try ledger.crashConsistency().fingerprint,
                                                  messages: smtp.count - before)
             if command.produces == "validated" {
                 // November's bank statement for `payments import`, written from the issued invoices.
-                let workspace = try Workspace.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
+                let workspace = try Installation.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
                 _ = try Camt053Writer.writeDemoStatement(
                     settings: workspace.settings, documentsDirectory: workspace.config.documentsDirectory, ledger: ledger, bookedOn: Day(iso: "2026-11-20") ?? Day(ordinal: 0))
             }
@@ -250,7 +250,7 @@ public enum FaultCampaign {
             let path = workspace.appendingPathComponent("ardoise.sqlite").path
             guard FileManager.default.fileExists(atPath: path) else { return [] }
             do {
-                let ledger = try Ledger(path: path, creation: .mustExist)
+                let ledger = try LedgerDatabase(path: path, creation: .mustExist)
                 var breaks = try ledger.crashConsistency().breaks
                 breaks += try ledger.verifyIssuedDocuments().breaks.map { "verify: \($0.number) \($0.kind): \($0.detail)" }
                 return breaks.map { "\(stage): \($0)" }
@@ -269,7 +269,7 @@ public enum FaultCampaign {
                 failures.append("the rerun could not run (exit 2): \(output.split(separator: "\n").suffix(2).joined(separator: " / "))")
             }
             failures += try check(workspace, stage: "after the rerun")
-            let ledger = try Ledger(path: workspace.appendingPathComponent("ardoise.sqlite").path, creation: .mustExist)
+            let ledger = try LedgerDatabase(path: workspace.appendingPathComponent("ardoise.sqlite").path, creation: .mustExist)
             let now = try ledger.crashConsistency().fingerprint
             for key in reference.fingerprint.keys.sorted() where now[key] != reference.fingerprint[key] {
                 failures.append("after the rerun \(key) = \(now[key] ?? 0), one uninterrupted run gives \(reference.fingerprint[key] ?? 0)")

@@ -26,8 +26,8 @@ public enum LintBenchmark {
         let configPath = dir.appendingPathComponent("ardoise.yaml").path
         let rulesPath = dir.appendingPathComponent("rules").path
         let today = Day(iso: "2026-11-23") ?? Day(ordinal: 0)
-        let workspace: Workspace
-        do { workspace = try Workspace.open(configPath: configPath) } catch {
+        let workspace: Installation
+        do { workspace = try Installation.open(configPath: configPath) } catch {
             return (lines + ["lint benchmark: the generated settings do not open: \(error)"]).joined(separator: "\n") + "\n"
         }
         let context = workspace.contractContext(today: today)

@@ -28,7 +28,7 @@ public enum WebBenchmark {
             try? fm.removeItem(at: folder)
             let start = clock.now
             _ = try DemoWorkspace.write(to: folder, sites: sites, clients: clients, month: "2026-10", seed: 1)
-            let workspace = try Workspace.open(configPath: config)
+            let workspace = try Installation.open(configPath: config)
             let ledger = try workspace.openLedger(creating: true)
             _ = try workspace.importFiles([])
             let engine = try workspace.engine(today: issueDay)
@@ -112,7 +112,7 @@ public enum WebBenchmark {
     /// (after one that makes them), then `samples` each after a write to the ledger (which throws every kept part
     /// away); p50 and p95 of curl's time per request (connection included, loopback).
     static func pages(base: String, cookie: String, config: String, samples: Int) throws -> [String] {
-        let workspace = try Workspace.open(configPath: config)
+        let workspace = try Installation.open(configPath: config)
         let ledger = try workspace.openLedger(creating: false)
         let waiting = try ledger.invoices(status: .proforma)
         let issued = try ledger.invoices(status: .issued).filter { $0.type == .invoice }

@@ -68,7 +68,7 @@ public enum YearBenchmark {
             output("reusing the generated months in \(folder.path)")
         }
 
-        let workspace = try Workspace.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
+        let workspace = try Installation.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
         let database = workspace.config.databasePath
         for suffix in ["", "-wal", "-shm", ".lock"] { try? fm.removeItem(atPath: database + suffix) }
         _ = try workspace.initLedger(actor: "bench")
@@ -177,7 +177,7 @@ public enum YearBenchmark {
     }
 
     /// A camt.053 statement booked on `day` paying every invoice open then, each by a transfer naming its number.
-    static func paidStatement(workspace: Workspace, ledger: Ledger, folder: URL, bookedOn day: Day) throws -> String {
+    static func paidStatement(workspace: Installation, ledger: LedgerDatabase, folder: URL, bookedOn day: Day) throws -> String {
         var names: [String: String] = [:]
         for c in workspace.settings.clients {
             names[c.code] = c.legalName

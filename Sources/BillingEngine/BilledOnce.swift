@@ -21,7 +21,7 @@ extension Period {
     }
 }
 
-extension BillingEngine {
+extension Engine {
     /// The plan less what other live contract documents of each client bill
     /// already: a day of revenue is billed by one document, whatever periods
     /// are asked for. A period generated again (the same client and period)
@@ -119,7 +119,7 @@ extension BillingEngine {
         var month = Period.month(of: period.start)
         var closed: [String] = []
         while month.start <= period.end {
-            let code = Ledger.monthCode(month)
+            let code = LedgerDatabase.monthCode(month)
             if try ledger.isClosed(month: code) { closed.append(code) }
             month = Period.month(of: month.end.adding(days: 1))
         }
@@ -146,7 +146,7 @@ public struct ValidationRound: Sendable {
     public var refused: [(id: Int64, message: String)] = []
 }
 
-extension BillingEngine {
+extension Engine {
     /// Validates every proforma of a list taken a moment ago: one that
     /// another validator (a second `validate --all`, the web app, the daily
     /// run) issued or discarded meanwhile is skipped and reported, the others

@@ -2,9 +2,9 @@ import BillingModel
 import ContractLanguage
 import Ledger
 
-extension BillingEngine {
+extension Engine {
     /// What evaluating each planned (client, period) would read now, as one digest each ("v18 billing
-    /// inputs"), keyed by `Ledger.billingInputsKey`: the client's contract file with the settings
+    /// inputs"), keyed by `LedgerDatabase.billingInputsKey`: the client's contract file with the settings
     /// (`sourceDigests`), the register file version of every site-day of the contract's revenue window (a
     /// version's tickets never change; any client's tickets may be at any site) and each order of the client
     /// delivered in the window, its current revision, whether an import conflict holds it and whether a
@@ -35,7 +35,7 @@ extension BillingEngine {
             for o in orders[client] ?? [] where w.contains(o.deliveredDay) {
                 text += "order\t\(o.orderID)\t\(o.revisionID)\t\(o.held)\t\(o.billedElsewhere)\n"
             }
-            out[Ledger.billingInputsKey(client: client, period: period)] = BillingInputs(client: client, period: period,
+            out[LedgerDatabase.billingInputsKey(client: client, period: period)] = BillingInputs(client: client, period: period,
                                                                                           digest: ContentHash.sha256(text.utf8))
         }
         return out
@@ -45,7 +45,7 @@ extension BillingEngine {
     func recordable(_ plan: [(CompiledContract, Period)], _ inputs: [String: BillingInputs], _ billing: BillingDrafts) -> [BillingInputs] {
         let failed = Set(billing.failures.map(\.client))
         return plan.compactMap { c, p in
-            failed.contains(c.contract.client) ? nil : inputs[Ledger.billingInputsKey(client: c.contract.client, period: p)]
+            failed.contains(c.contract.client) ? nil : inputs[LedgerDatabase.billingInputsKey(client: c.contract.client, period: p)]
         }
     }
 }

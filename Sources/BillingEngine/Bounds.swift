@@ -40,7 +40,7 @@ public struct IssueRefusal: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String { message + (forceable ? "; if it is right, validate it with `--force --reason \"why\"`" : "") }
 }
 
-extension BillingEngine {
+extension Engine {
     /// The VAT rates documents may carry: those the settings can post (an
     /// output VAT account), and 0.
     var postableRates: Set<VATRate> { Set(settings.accounting.outputVATAccounts.keys).union([.zero]) }

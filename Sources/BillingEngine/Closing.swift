@@ -109,7 +109,7 @@ extension UnbilledReport.Item {
     public var acknowledgementKey: String { "\(client)|\(site)|\(category ?? "-")|\(reason)" }
 }
 
-extension BillingEngine {
+extension Engine {
     /// The activities of the closing report, in the order finance reads them.
     static let activityOrder: [(Activity?, String)] = [
         (.selfService, "self-service"), (.cafeteria, "cafeteria"), (.brasserie, "brasserie"), (.events, "events"), (.fees, "fees"),
@@ -120,9 +120,9 @@ extension BillingEngine {
     /// evaluation over the month's revenue between reports (see `unbilled`).
     public func closingReport(month: Period, today: Day, evaluations: UnbilledEvaluations? = nil) throws -> ClosingReport {
         guard today > month.end else {
-            throw ClosingError.notEnded(month: Ledger.monthCode(month), today: today)
+            throw ClosingError.notEnded(month: LedgerDatabase.monthCode(month), today: today)
         }
-        let alreadyClosed = try ledger.isClosed(month: Ledger.monthCode(month))
+        let alreadyClosed = try ledger.isClosed(month: LedgerDatabase.monthCode(month))
         let facts = try ledger.monthFacts(month)
         let unbilled = try self.unbilled(period: month, issueDate: today, evaluations: evaluations)
         let acknowledged = Set(facts.acknowledgements.map { "\($0.itemKey)#\($0.amountTTC.cents)" })
@@ -130,7 +130,7 @@ extension BillingEngine {
         let acknowledgedOrders = Set(unbilled.items.filter { acknowledged.contains("\($0.acknowledgementKey)#\($0.amountTTC.cents)") }
             .compactMap(\.why.order))
         let orders = facts.ordersNotInvoiced.filter { !acknowledgedOrders.contains($0.orderID) }
-        let code = Ledger.monthCode(month)
+        let code = LedgerDatabase.monthCode(month)
 
         var checks: [ClosingCheck] = []
         checks.append(ClosingCheck(
@@ -192,7 +192,7 @@ extension BillingEngine {
     public func close(month: Period, today: Day, forceReason: String?, dryRun: Bool) throws -> ClosingReport {
         var report = try closingReport(month: month, today: today)
         if report.closed, !dryRun {
-            throw ClosingError.alreadyClosed(month: Ledger.monthCode(month))
+            throw ClosingError.alreadyClosed(month: LedgerDatabase.monthCode(month))
         }
         guard !dryRun, report.passed || forceReason != nil else { return report }
         try ledger.close(month: month, by: actor, forcedReason: report.passed ? nil : forceReason,

@@ -3,7 +3,7 @@ import ContractLanguage
 import Foundation
 import Ledger
 
-extension BillingEngine {
+extension Engine {
     /// Bills late revenue: the effect of register files corrected after the
     /// period they belong to was invoiced, and nothing else.
     ///

@@ -37,7 +37,7 @@ public struct ManualDocument: Sendable {
     }
 }
 
-extension BillingEngine {
+extension Engine {
     /// Makes a credit note for an issued invoice: in full, or for chosen lines
     /// (each in full or for an amount HT). It references the invoice's number
     /// and date, bills the same customer, and never credits more than what
@@ -207,7 +207,7 @@ extension LineTally {
 }
 
 
-extension BillingEngine {
+extension Engine {
     /// A document dated `day` in a closed month is refused before anything is written.
     func refuseClosedMonth(_ day: Day, what: DocumentKind?) throws {
         let month = Month(day).description

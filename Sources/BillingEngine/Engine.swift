@@ -51,9 +51,9 @@ public struct BillingReport: Sendable {
 
 /// The billing engine: compiled contracts over the ledger's revenue, and the
 /// life of the documents they produce. It knows nothing of the web or the CLI.
-public struct BillingEngine: Sendable {
-    public let ledger: Ledger
-    public let settings: Settings
+public struct Engine: Sendable {
+    public let ledger: LedgerDatabase
+    public let settings: MasterData
     public let contracts: [String: CompiledContract]
     public let actor: String
     /// Renders an issued document's PDF and XML, stored at validation (the
@@ -65,7 +65,7 @@ public struct BillingEngine: Sendable {
     /// what an evaluation of the client reads ("v18 billing inputs"). A client without one is always evaluated.
     public var sourceDigests: [String: String] = [:]
 
-    public init(ledger: Ledger, settings: Settings, contracts: [String: Contract], actor: String = "ardoise",
+    public init(ledger: LedgerDatabase, settings: MasterData, contracts: [String: Contract], actor: String = "ardoise",
                 render: DocumentRenderer?) {
         self.ledger = ledger
         self.settings = settings
@@ -130,7 +130,7 @@ public struct BillingEngine: Sendable {
     public func generateDue(on day: Day, holdMissingDays: Bool = false, now: Date = Date()) throws -> BillingReport {
         let due = contracts.sorted { $0.key < $1.key }
             .filter { $0.value.contract.cadence != .onDelivery }
-            .map { ($0.value, BillingEngine.duePeriod(of: $0.value.contract, on: day)) }
+            .map { ($0.value, Engine.duePeriod(of: $0.value.contract, on: day)) }
             .filter { $0.1.end >= $0.0.contract.validFrom }
         let (unbilled, billedAlready) = try unbilledOnly(due)
         let (plan, held) = try holdMissingDays ? holdingMissingDays(unbilled, issueDate: day) : (plan: unbilled, failures: [])
@@ -139,10 +139,10 @@ public struct BillingEngine: Sendable {
         // A period whose inputs are those its billing read, with nothing waiting, would give what the ledger holds.
         let inputs = try inputDigests(plan)
         let recorded = try ledger.billingInputs(plan.map { (client: $0.0.contract.client, period: $0.1) }.filter {
-            inputs[Ledger.billingInputsKey(client: $0.client, period: $0.period)] != nil
+            inputs[LedgerDatabase.billingInputsKey(client: $0.client, period: $0.period)] != nil
         })
         let changed = plan.filter { c, p in
-            let key = Ledger.billingInputsKey(client: c.contract.client, period: p)
+            let key = LedgerDatabase.billingInputsKey(client: c.contract.client, period: p)
             guard let now = inputs[key] else { return true }
             return recorded[key] != now.digest
         }
@@ -246,7 +246,7 @@ public struct BillingEngine: Sendable {
     func plan(period: Period, explicitRange: Bool, only: Set<String>?) -> [(CompiledContract, Period)] {
         var plan: [(CompiledContract, Period)] = []
         for (client, c) in contracts.sorted(by: { $0.key < $1.key }) where only?.contains(client) ?? true {
-            for p in BillingEngine.billingPeriods(of: c.contract, requested: period, explicitRange: explicitRange) { plan.append((c, p)) }
+            for p in Engine.billingPeriods(of: c.contract, requested: period, explicitRange: explicitRange) { plan.append((c, p)) }
         }
         return plan
     }
@@ -319,7 +319,7 @@ public struct BillingEngine: Sendable {
     func newInvoice(_ draft: InvoiceDraft, contract c: Contract, period: Period, issueDate: Day, origin: InvoiceOrigin,
                     revenue: ClientRevenue) -> NewInvoice {
         let fees = draft.lines.first?.isClientFee == true && (c.perSite || c.feesOnOwnInvoice)
-        let key = BillingEngine.contractKey(client: c.client, period: period, payer: draft.payer, site: draft.site, fees: fees)
+        let key = Engine.contractKey(client: c.client, period: period, payer: draft.payer, site: draft.site, fees: fees)
         let siteDays = revenue.days.filter { period.contains($0.day) && (draft.site == nil || $0.site == draft.site) }
             .map { SiteDayKey(site: $0.site, day: $0.day) }
         var new = NewInvoice(type: .invoice, series: series(for: .invoice), client: c.client, payer: draft.payer, site: draft.site,
@@ -328,7 +328,7 @@ public struct BillingEngine: Sendable {
                           automatic: c.automaticValidation, lines: draft.lines.map(NewInvoiceLine.init), siteDays: siteDays)
         for (i, l) in draft.lines.enumerated() where !l.tickets.isEmpty { new.lineTickets[i + 1] = l.tickets }
         if origin == .contract {
-            new.billedUnits = BillingEngine.billedUnits(client: c.client, payer: draft.payer, site: draft.site, fees: fees, siteDays: siteDays,
+            new.billedUnits = Engine.billedUnits(client: c.client, payer: draft.payer, site: draft.site, fees: fees, siteDays: siteDays,
                                                         lines: draft.lines)
         }
         return new
@@ -469,7 +469,7 @@ private final class PrerenderAhead: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var result: Result<(files: Prerendered, next: [String: Int64]), any Error>?
 
-    init(engine: BillingEngine, ids: [Int64], next: [String: Int64], on day: Day, now: Date, render: @escaping DocumentRenderer) {
+    init(engine: Engine, ids: [Int64], next: [String: Int64], on day: Day, now: Date, render: @escaping DocumentRenderer) {
         // On a queue of its own (a serial queue: dispatch reuses its thread and gives it one even when every other is busy or
         // blocked): a thread started and ended per batch was found ending with a damaged heap in the test suite.
         PrerenderAhead.queue.async { [self] in
@@ -498,7 +498,7 @@ extension NewInvoiceLine {
     init(_ l: BilledLine) { self = l.asNewLine }
 }
 
-extension Settings {
+extension MasterData {
     /// Index values by series and month, for compiled contracts.
     public var contractIndexValues: [String: [String: Percentage]] {
         var out: [String: [String: Percentage]] = [:]

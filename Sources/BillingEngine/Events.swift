@@ -3,7 +3,7 @@ import ContractLanguage
 import Foundation
 import Ledger
 
-extension BillingEngine {
+extension Engine {
     /// Bills event orders on `day` with no human step (T19): each order
     /// delivered up to that day and not yet invoiced gets its invoice (when
     /// its contract bills order by order, or when it is grouped monthly and
@@ -67,7 +67,7 @@ extension BillingEngine {
         let current = state.priced
         if issued.isEmpty {
             if order.cancelled {
-                // A proforma of the month that still carries it cannot be issued any more (`Ledger.issue` refuses it).
+                // A proforma of the month that still carries it cannot be issued any more (`LedgerDatabase.issue` refuses it).
                 return OrderDecision(settledWithoutDocument: .cancelledBeforeInvoiced,
                                      note: state.inContractProforma ? "\(contract.client): order \(order.id) cancelled while a proforma of its month carries it: generate that period again" : nil)
             }
@@ -82,7 +82,7 @@ extension BillingEngine {
                 // issued before it arrived, or when the month is no longer due (the scheduler bills the due
                 // period in this same run, after the events).
                 guard let home = state.home, !state.inContractProforma, home.end < day else { return OrderDecision() }
-                if state.carrier == nil && BillingEngine.duePeriod(of: contract, on: day) == home { return OrderDecision() }
+                if state.carrier == nil && Engine.duePeriod(of: contract, on: day) == home { return OrderDecision() }
                 let after = state.carrier.map { "arrived after \($0.number ?? "the invoice") of \($0.periodStart)..\($0.periodEnd) was issued" }
                     ?? "was not billed with \(home.name)"
                 return OrderDecision(drafts: [eventDocument(.invoice, order: order, contract: contract, lines: current, day: day,
@@ -168,7 +168,7 @@ extension BillingEngine {
             if issued.isEmpty {
                 inProforma = try ledger.orderInContractProforma(orderID: order.id)
                 let payer = c.eventsTerm(on: order.deliveredOn)?.0.payer
-                carrier = try ledger.liveDocument(generationKey: BillingEngine.contractKey(
+                carrier = try ledger.liveDocument(generationKey: Engine.contractKey(
                     client: c.client, period: p, payer: payer, site: c.perSite ? order.site : nil, fees: false))
                     .flatMap { $0.status == .issued ? $0 : nil }
             }

@@ -1,7 +1,7 @@
 import Ledger
 import Settings
 
-extension BillingEngine {
+extension Engine {
     /// The e-mail queued when `invoice` is issued: to the billed customer's
     /// billing contacts (the payer's when the document is billed to a payer).
     /// A customer missing from the settings, or without an address, still gets
@@ -25,7 +25,7 @@ extension BillingEngine {
 
     /// The domain of the Message-IDs: the sender address's when mail is
     /// configured, else `ardoise.invalid` (a reserved name, never anyone's).
-    static func messageIDDomain(_ settings: Settings) -> String {
+    static func messageIDDomain(_ settings: MasterData) -> String {
         if let from = settings.smtp?.fromAddress, let at = from.lastIndex(of: "@") {
             let domain = from[from.index(after: at)...]
             if !domain.isEmpty { return String(domain) }

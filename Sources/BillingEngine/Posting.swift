@@ -3,7 +3,7 @@ import BillingModel
 import Ledger
 import Settings
 
-extension Settings {
+extension MasterData {
     /// The accounts and customers issued documents are posted with.
     public var salesPosting: SalesPosting {
         var revenue: [String: (account: String, label: String)] = [:]

@@ -6,7 +6,7 @@ import Ledger
 /// Turns the ledger's aggregates into the daily revenue compiled contracts
 /// are evaluated on, for every client at once (one pass over the period).
 struct RevenueLoader {
-    let ledger: Ledger
+    let ledger: LedgerDatabase
 
     struct Loaded {
         var byClient: [String: ClientRevenue]
@@ -21,7 +21,7 @@ struct RevenueLoader {
                         contracts: contracts, knownClients: knownClients)
     }
 
-    /// `Ledger.periodRevenue(files:)` on every core: the site-days in (day, site) order cut into one run per
+    /// `LedgerDatabase.periodRevenue(files:)` on every core: the site-days in (day, site) order cut into one run per
     /// core, each read by its own connection, the results put end to end in that order, which is the order of
     /// one scan of all the files (its days sorted by day and site). A file version's ticket lines never change,
     /// so the parts read the same lines whatever commits in between.
@@ -51,7 +51,7 @@ struct RevenueLoader {
         return all
     }
 
-    /// Every client's revenue over the register file named for each site-day (`files`, as `Ledger.currentFiles`
+    /// Every client's revenue over the register file named for each site-day (`files`, as `LedgerDatabase.currentFiles`
     /// reads them) and over `orders`: what `load(window:…)` gives when they are the current ones. The inputs are
     /// named, so what was read is known (the closing's evaluations are kept per input, `UnbilledEvaluations`).
     func load(files: [SiteDayKey: Int64], orders: [EventOrderSnapshot], contracts: [String: Contract],

@@ -125,11 +125,11 @@ public struct RulesDiff: Sendable {
     }
 
     /// Previews the same period with both engines (same ledger, same issue date) and compares them.
-    public static func compare(before: BillingEngine, after: BillingEngine, period: Period, explicitRange: Bool = false,
+    public static func compare(before: Engine, after: Engine, period: Period, explicitRange: Bool = false,
                                issueDate: Day, only: Set<String>? = nil) throws -> RulesDiff {
         let old = try before.preview(period: period, explicitRange: explicitRange, issueDate: issueDate, only: only)
         let new = try after.preview(period: period, explicitRange: explicitRange, issueDate: issueDate, only: only)
-        func files(_ e: BillingEngine) -> [String: String] {
+        func files(_ e: Engine) -> [String: String] {
             var out: [String: String] = [:]
             for (client, c) in e.contracts where only?.contains(client) ?? true { out[client] = c.contract.file }
             return out

@@ -120,7 +120,7 @@ public final class UnbilledEvaluations: Sendable {
     enum Found: Sendable { case item(UnbilledReport.Item), failure(BillingFailure) }
 
     private let kept = Mutex<[(key: Key, found: [Found])]>([])
-    /// The periods with late revenue, kept per `Ledger.lateRevenueVersion` and the clients whose bill counts open days.
+    /// The periods with late revenue, kept per `LedgerDatabase.lateRevenueVersion` and the clients whose bill counts open days.
     struct LateKey: Hashable {
         var version: [Int64]
         var openDayClients: [String: [String]]
@@ -148,7 +148,7 @@ public final class UnbilledEvaluations: Sendable {
     }
 }
 
-extension BillingEngine {
+extension Engine {
     /// Evaluates every contract over `period` without writing anything and
     /// collects the revenue no term bills. With `evaluations`, the contracts'
     /// evaluation over the revenue (the costly part: every ticket line of the
@@ -221,7 +221,7 @@ extension BillingEngine {
     }
 }
 
-extension BillingEngine {
+extension Engine {
     /// What the contracts leave unbilled over `period` and the revenue of clients no settings know, read from
     /// the current register file of each site-day and the orders of the window, or kept in `evaluations` for them.
     func contractsUnbilled(period: Period, issueDate: Day, evaluations: UnbilledEvaluations?) throws -> [UnbilledEvaluations.Found] {
@@ -260,7 +260,7 @@ extension BillingEngine {
     }
 }
 
-extension BillingEngine {
+extension Engine {
     /// The ledger's periods with late revenue, or those kept in `evaluations` for the same version of what they read
     /// (a count that grows with every document issued, file imported or late revenue checked: an older one never returns).
     func periodsWithLateRevenue(_ evaluations: UnbilledEvaluations?) throws -> UnbilledEvaluations.Late {

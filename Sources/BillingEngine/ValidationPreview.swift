@@ -15,7 +15,7 @@ public struct ValidationPreview: Sendable, Hashable {
     public var totalTTC: Money
 }
 
-extension BillingEngine {
+extension Engine {
     /// `stored` as it would be once issued on `day` with the `sequence`-th number of its series.
     func asIssued(_ stored: StoredInvoice, sequence: Int64, on day: Day, now: Date) throws -> StoredInvoice {
         var issued = stored
@@ -24,7 +24,7 @@ extension BillingEngine {
         issued.invoice.number = format(series: stored.invoice.series).number(sequence)
         issued.invoice.issueDate = day.description
         issued.invoice.dueDate = max(terms.dueDate(issuedOn: day), day).description
-        issued.invoice.issuedAt = Ledger.timestamp(now)
+        issued.invoice.issuedAt = LedgerDatabase.timestamp(now)
         return issued
     }
 

@@ -9,10 +9,10 @@ import Spreadsheets
 /// event orders beside their documents, and the revenue no invoice carries.
 /// They read the ledger only.
 public struct ControlExports: Sendable {
-    public let ledger: Ledger
-    public let settings: Settings
+    public let ledger: LedgerDatabase
+    public let settings: MasterData
 
-    public init(ledger: Ledger, settings: Settings) {
+    public init(ledger: LedgerDatabase, settings: MasterData) {
         self.ledger = ledger
         self.settings = settings
     }

@@ -96,7 +96,7 @@ public final class LedgerCache<Key: Hashable & Sendable, Value: Sendable>: Senda
     private let state = Mutex(State())
 
     /// `capacity`: beyond it the cache is emptied (periods and selections are typed by users: no unbounded growth).
-    public init(ledger: Ledger, capacity: Int = 256) throws {
+    public init(ledger: LedgerDatabase, capacity: Int = 256) throws {
         self.changes = try ledger.changes()
         self.capacity = max(1, capacity)
     }

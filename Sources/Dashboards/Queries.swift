@@ -131,9 +131,9 @@ public enum DashboardError: Error, CustomStringConvertible {
 
 /// The dashboards' queries, over the ledger's daily aggregate (`daily_revenue`).
 public struct Dashboard: Sendable {
-    public let ledger: Ledger
+    public let ledger: LedgerDatabase
 
-    public init(ledger: Ledger) { self.ledger = ledger }
+    public init(ledger: LedgerDatabase) { self.ledger = ledger }
 
     /// The ledger's filter of a selection: its scope and its site and client, applied in the query.
     static func filter(_ s: Selection) -> RevenueFilter {

@@ -7,7 +7,7 @@ extension Camt053Writer {
     /// The demo's bank statement of a billed month (`demoCredits`: exact, partial, grouped, unmatched and duplicate
     /// payments of the ledger's open invoices), written as camt.053 to `releve-<day>.xml` in `documentsDirectory`
     /// (the workspace's `documents:` folder); returns its path. `ardoise-dev demo run` and the benchmarks import it.
-    public static func writeDemoStatement(settings: Settings, documentsDirectory: String, ledger: Ledger, bookedOn day: Day) throws -> String {
+    public static func writeDemoStatement(settings: MasterData, documentsDirectory: String, ledger: LedgerDatabase, bookedOn day: Day) throws -> String {
         var names: [String: String] = [:]
         for c in settings.clients {
             names[c.code] = c.legalName

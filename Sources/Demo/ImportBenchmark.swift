@@ -34,7 +34,7 @@ public enum ImportBenchmark {
 
         let dbPath = directory.appendingPathComponent("bench.sqlite").path
         for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: dbPath + suffix) }
-        let ledger = try Ledger(path: dbPath)
+        let ledger = try LedgerDatabase(path: dbPath)
         let importer = Importer(ledger: ledger, knownClients: Set(clients.map(\.code)))
         let start = Date()
         // As `ardoise import` does: each file its own transaction, the next one parsed on the other core meanwhile.

@@ -249,7 +249,7 @@ public struct InvoiceDocument: Sendable, Equatable {
         self.seller = seller
         self.buyer = buyer
         self.lines = lines
-        // Zero when the lines do not add up in cents: the workspace checks them before (`Workspace.document`).
+        // Zero when the lines do not add up in cents: the workspace checks them before (`Installation.document`).
         self.totals = (try? InvoiceTotals(lines: lines.map { (net: $0.net, vat: $0.vatRate) })) ?? .zero
         self.latePaymentPenaltyRate = latePaymentPenaltyRate
         self.recoveryIndemnity = recoveryIndemnity

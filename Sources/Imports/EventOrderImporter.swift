@@ -7,7 +7,7 @@ import Ledger
 /// highest is the order's truth; the same revision again changes nothing.
 /// Prices are exact whether sent as strings or JSON numbers.
 public struct EventOrderImporter: Sendable {
-    public let ledger: Ledger
+    public let ledger: LedgerDatabase
     /// Client codes the settings know; nil checks none.
     public var knownClients: Set<String>?
     /// The time zone of delivery days (`delivered_at` is billed on its local date).
@@ -19,7 +19,7 @@ public struct EventOrderImporter: Sendable {
     /// by default the French rates.
     public var vatRates: Set<Int64>
 
-    public init(ledger: Ledger, knownClients: Set<String>? = nil,
+    public init(ledger: LedgerDatabase, knownClients: Set<String>? = nil,
                 timeZone: TimeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt,
                 vatRates: Set<Int64>? = nil) {
         self.ledger = ledger
@@ -70,7 +70,7 @@ public struct EventOrderImporter: Sendable {
                      previous: StoredFileVersion?,
                      result: inout ImportResult) throws {
         var file = ImportedFile(name: name, kind: .events, version: (previous?.version ?? 0) + 1,
-                                sha256: String(repeating: "0", count: 64), size: 0, importedAt: Ledger.timestamp(),
+                                sha256: String(repeating: "0", count: 64), size: 0, importedAt: LedgerDatabase.timestamp(),
                                 status: previous == nil ? .imported : .replaced, site: nil, day: nil,
                                 rowCount: 0, rejectedCount: 0, warningCount: 0, message: nil)
         try transaction.insert(&file)

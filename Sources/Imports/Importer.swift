@@ -4,13 +4,13 @@ import Ledger
 /// Imports register files and event orders, whichever each file is: the
 /// entry point of `ardoise import [FILE|DIR...]`.
 public struct Importer: Sendable {
-    public let ledger: Ledger
+    public let ledger: LedgerDatabase
     public var knownClients: Set<String>?
     public var timeZone: TimeZone
     /// The VAT rates event order lines may carry (ten-thousandths); nil: the French rates.
     public var vatRates: Set<Int64>?
 
-    public init(ledger: Ledger, knownClients: Set<String>? = nil,
+    public init(ledger: LedgerDatabase, knownClients: Set<String>? = nil,
                 timeZone: TimeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt, vatRates: Set<Int64>? = nil) {
         self.ledger = ledger
         self.knownClients = knownClients

@@ -14,14 +14,14 @@ public struct RegisterImporter: Sendable {
                                 "activite", "article", "libelle", "quantite", "pu_ttc", "taux_tva", "montant_ttc",
                                 "part_patronale"]
 
-    public let ledger: Ledger
+    public let ledger: LedgerDatabase
     /// Client codes the settings know; nil checks none.
     public var knownClients: Set<String>?
     /// Called after each record with its line number, inside the transaction:
     /// a test throws from it to interrupt an import.
     public var interruption: (@Sendable (Int) throws -> Void)?
 
-    public init(ledger: Ledger, knownClients: Set<String>? = nil) {
+    public init(ledger: LedgerDatabase, knownClients: Set<String>? = nil) {
         self.ledger = ledger
         self.knownClients = knownClients
     }
@@ -169,7 +169,7 @@ private struct Work {
             throw Unchanged(previous: previous.id)
         }
         let version = (previous?.version ?? 0) + 1
-        let importedAt = Ledger.timestamp()
+        let importedAt = LedgerDatabase.timestamp()
         let fileID = try transaction.insertRegisterFile(name: name, version: version, importedAt: importedAt, site: site, day: day)
 
         var scanner = CSVScanner(reader: reader)
@@ -191,7 +191,7 @@ private struct Work {
         let previous = try transaction.latestVersion(name: name)
         if let previous, previous.sha256 == parsed.sha256 { throw Unchanged(previous: previous.id) }
         let version = (previous?.version ?? 0) + 1
-        let importedAt = Ledger.timestamp()
+        let importedAt = LedgerDatabase.timestamp()
         let fileID = try transaction.insertRegisterFile(name: name, version: version, importedAt: importedAt, site: site, day: day)
         result = parsed.result
         let writer = try transaction.ticketLineWriter()

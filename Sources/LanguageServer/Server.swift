@@ -15,7 +15,7 @@ import Workspace
 public final class ContractLanguageServer {
     private let channel: MessageChannel
     private var configPath: String?
-    private var workspace: Workspace?
+    private var workspace: Installation?
     private var workspaceProblem: String?
     private var documents: [String: String] = [:]
     private let today: Day
@@ -130,7 +130,7 @@ public final class ContractLanguageServer {
             return
         }
         do {
-            workspace = try Workspace.open(configPath: configPath)
+            workspace = try Installation.open(configPath: configPath)
             workspaceProblem = nil
         } catch {
             workspace = nil

@@ -77,7 +77,7 @@ extension AuditEntry {
     public var facts: AuditParameters? { parameters.flatMap(AuditParameters.init(json:)) }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     static func registerAuditParameters(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v16 audit parameters") { db in
             // Rows already written keep their `details` (append-only, chained): only new rows carry parameters.
@@ -88,12 +88,12 @@ extension Ledger {
     /// Records an action and its facts in the append-only audit log, chained in the same transaction.
     public func audit(actor: String, action: String, invoiceID: Int64? = nil, _ parameters: AuditParameters, at date: Date = Date()) throws {
         try engine.write { db in
-            try Ledger.appendAudit(db, at: Ledger.timestamp(date), actor: actor, action: action, invoiceID: invoiceID, parameters: parameters)
+            try LedgerDatabase.appendAudit(db, at: LedgerDatabase.timestamp(date), actor: actor, action: action, invoiceID: invoiceID, parameters: parameters)
         }
     }
 
     func appendAudit(_ db: any SQLSession, at: String, actor: String, action: String, invoiceID: Int64?, _ parameters: AuditParameters) throws {
-        try Ledger.appendAudit(db, at: at, actor: actor, action: action, invoiceID: invoiceID, parameters: parameters)
+        try LedgerDatabase.appendAudit(db, at: at, actor: actor, action: action, invoiceID: invoiceID, parameters: parameters)
     }
 
     static func appendAudit(_ db: any SQLSession, at: String, actor: String, action: String, invoiceID: Int64?, parameters: AuditParameters) throws {
@@ -114,7 +114,7 @@ public struct AuditListing: Sendable, Hashable {
     public var number: String?
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// The latest `limit` audit entries, newest first. With `clients`, only entries about those clients'
     /// documents: the scope is part of the query, applied before the limit, so a user who sees a few
     /// clients gets their latest entries however many others there are.
@@ -127,7 +127,7 @@ extension Ledger {
             var arguments: [any SQLArgument] = []
             if let clients {
                 sql += " WHERE i.client IN (\(db.stringsOfJSONArgument))"
-                arguments += [Ledger.jsonArray(clients.sorted())]
+                arguments += [LedgerDatabase.jsonArray(clients.sorted())]
             }
             sql += " ORDER BY a.id DESC LIMIT ?"
             arguments += [max(0, limit)]

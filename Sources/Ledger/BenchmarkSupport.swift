@@ -27,7 +27,7 @@ public enum PlainSQLite {
     }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// Writes a copy of this ledger at `path` whose sales journal is empty (its append-only and no-gap triggers
     /// dropped in the copy only): `bench entries` posts a month into it. Never used on a real ledger.
     public func benchmarkCopyWithEmptyJournal(to path: String) throws {

@@ -88,7 +88,7 @@ extension Schema {
     }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// Stores the units a new document bills, refusing (before anything of
     /// it is written) a unit another live document already bills. Order
     /// revisions are read from the lines of an invoice of a contract or an
@@ -156,7 +156,7 @@ public struct BilledTwice: Error, CustomStringConvertible, Sendable {
     }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     func refuseBilledTwice(_ new: NewInvoice, except: Int64?, db: any SQLSession) throws {
         let twice = try alreadyBilled(new, except: except, db: db)
         if !twice.isEmpty { throw BilledTwice(client: new.client, units: twice) }

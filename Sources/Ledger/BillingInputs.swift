@@ -55,7 +55,7 @@ public struct OrderInput: Sendable, Hashable {
     public var billedElsewhere: Bool
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// The digests recorded for `keys` whose period has no proforma waiting (a waiting one is evaluated
     /// again: it may be validated automatically, replaced or discarded) nor discarded (its evaluation says
     /// so in the run's notes), by client and period.
@@ -72,7 +72,7 @@ extension Ledger {
             for (client, period) in keys {
                 if let digest = try db.fetchValue(String.self, sql: statement,
                                                   arguments: [client, period.start.description, period.end.description]) {
-                    out[Ledger.billingInputsKey(client: client, period: period)] = digest
+                    out[LedgerDatabase.billingInputsKey(client: client, period: period)] = digest
                 }
             }
             return out
@@ -97,7 +97,7 @@ extension Ledger {
         try engine.read { db in
             try db.fetchAll(sql: """
                 SELECT r.client, r.order_id, r.id, r.delivered_day,
-                       CASE WHEN \(Ledger.orderConflictSQL(order: "r.order_id", revision: "r.revision")) THEN 1 ELSE 0 END,
+                       CASE WHEN \(LedgerDatabase.orderConflictSQL(order: "r.order_id", revision: "r.revision")) THEN 1 ELSE 0 END,
                        CASE WHEN EXISTS (SELECT 1 FROM invoice_line l JOIN invoice v ON v.id = l.invoice_id
                                          WHERE l.order_id = r.order_id
                                            AND (v.status = 'issued' OR v.status = 'proforma') AND v.origin <> 'contract') THEN 1 ELSE 0 END

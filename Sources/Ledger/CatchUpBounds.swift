@@ -25,7 +25,7 @@ extension Schema {
     }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// How far catch-up `name` has looked: (last invoice id, last allocation id), zeros before its first run.
     func catchUpBound(_ name: String, db: any SQLSession) throws -> (invoice: Int64, allocation: Int64) {
         guard let r = try db.fetchOne(sql: "SELECT through_invoice, through_allocation FROM catch_up_bound WHERE name = ?",

@@ -100,24 +100,24 @@ public struct MonthFacts: Sendable {
     public var acknowledgements: [UnbilledAcknowledgement]
 }
 
-extension Ledger {
+extension LedgerDatabase {
     public static func monthCode(_ period: Period) -> String { Month(period.start).description }
 
     /// Records that unbilled items of a month were looked at and accepted.
     public func acknowledge(_ items: [(key: String, amountTTC: Money)], month: Period, reason: String, actor: String,
                             at date: Date = Date()) throws -> Int {
         try engine.write { db in
-            let now = Ledger.timestamp(date)
+            let now = LedgerDatabase.timestamp(date)
             var added = 0
             for item in items {
                 try db.execute(sql: """
                     INSERT INTO unbilled_acknowledgement (month, item_key, amount_ttc, reason, actor, at)
                     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                    """, arguments: [Ledger.monthCode(month), item.key, item.amountTTC.cents, reason, actor, now])
+                    """, arguments: [LedgerDatabase.monthCode(month), item.key, item.amountTTC.cents, reason, actor, now])
                 added += db.changesCount
             }
             try appendAudit(db, at: now, actor: actor, action: "acknowledge-unbilled", invoiceID: nil,
-                            AuditParameters(["month": .text(Ledger.monthCode(month)), "items": .of(added), "reason": .text(reason)]))
+                            AuditParameters(["month": .text(LedgerDatabase.monthCode(month)), "items": .of(added), "reason": .text(reason)]))
             return added
         }
     }
@@ -209,7 +209,7 @@ extension Ledger {
                     try (series: $0["series"] as String, count: $0["n"] as Int, first: $0["first"] as String, last: $0["last"] as String)
                 }
             let acks = try db.fetchAll(sql: "SELECT * FROM unbilled_acknowledgement WHERE month = ? ORDER BY at, item_key",
-                                        arguments: [Ledger.monthCode(month)]).map {
+                                        arguments: [LedgerDatabase.monthCode(month)]).map {
                 try UnbilledAcknowledgement(month: $0["month"], itemKey: $0["item_key"], amountTTC: Money(cents: $0["amount_ttc"]),
                                         reason: $0["reason"], actor: $0["actor"], at: $0["at"])
             }
@@ -224,12 +224,12 @@ extension Ledger {
     public func close(month: Period, by actor: String, forcedReason: String?, numbers: [(first: String, last: String, count: Int)],
                       totalHT: Money, totalVAT: Money, at date: Date = Date()) throws {
         try engine.durableWrite { db in
-            let now = Ledger.timestamp(date)
+            let now = LedgerDatabase.timestamp(date)
             try db.execute(sql: "INSERT INTO closed_month (month, closed_at, closed_by, forced_reason) VALUES (?, ?, ?, ?)",
-                           arguments: [Ledger.monthCode(month), now, actor, forcedReason])
+                           arguments: [LedgerDatabase.monthCode(month), now, actor, forcedReason])
             try appendAudit(db, at: now, actor: actor, action: forcedReason == nil ? "close" : "close-forced", invoiceID: nil,
                             AuditParameters([
-                "month": .text(Ledger.monthCode(month)), "reason": .of(forcedReason), "first": .list(numbers.map(\.first)),
+                "month": .text(LedgerDatabase.monthCode(month)), "reason": .of(forcedReason), "first": .list(numbers.map(\.first)),
                 "last": .list(numbers.map(\.last)), "counts": .list(numbers.map { "\($0.count)" }), "ht": .of(totalHT), "vat": .of(totalVAT),
             ]))
         }

@@ -13,7 +13,7 @@ public struct CrashConsistency: Sendable {
     public var fingerprint: [String: Int64]
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// SQLite's own checks (`integrity_check`, `foreign_key_check`), no
     /// half-imported file, and no issued document without its lines, VAT
     /// rows, journal entry, stored document (its chain link) and outbox row.

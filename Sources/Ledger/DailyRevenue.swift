@@ -133,7 +133,7 @@ enum DailyRevenueSQL {
     }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// Recomputes the event row of a client at a site on a day from the
     /// current order revisions. Call inside the import's transaction for the
     /// (client, site, delivered day) of both the old and the new current revision.

@@ -33,7 +33,7 @@ public struct RevenueFilter: Sendable, Hashable {
         } else if let clients {
             // One JSON argument: no limit on the number of clients.
             sql += " AND \(alias)client IN (SELECT value FROM json_each(?))"
-            arguments += [Ledger.jsonArray(clients.sorted())]
+            arguments += [LedgerDatabase.jsonArray(clients.sorted())]
         }
         return (sql, arguments)
     }
@@ -66,7 +66,7 @@ public struct DailyRevenueRow {
 }
 
 /// The dashboards' named queries over the daily aggregate and the event orders, inside one read transaction
-/// (`Ledger.readRevenue`), so that the figures of one page agree with each other.
+/// (`LedgerDatabase.readRevenue`), so that the figures of one page agree with each other.
 public struct RevenueReader {
     let db: Database
 
@@ -116,7 +116,7 @@ public struct RevenueReader {
     }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// Runs `body` in one read transaction over the revenue queries.
     public func readRevenue<T>(_ body: (RevenueReader) throws -> T) throws -> T {
         try pool.read { db in try body(RevenueReader(db: db)) }

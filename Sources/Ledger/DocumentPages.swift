@@ -29,12 +29,12 @@ public struct DocumentFilter: Sendable, Hashable {
     /// The WHERE clause and its arguments.
     var sql: (String, StatementArguments) {
         var conditions = ["status IN (SELECT value FROM json_each(?))"]
-        var arguments: StatementArguments = [Ledger.jsonArray(statuses.map(\.rawValue))]
+        var arguments: StatementArguments = [LedgerDatabase.jsonArray(statuses.map(\.rawValue))]
         if let client { conditions.append("client = ?"); arguments += [client] }
         if let scope {
             // One JSON argument: no limit on the number of clients in a scope.
             conditions.append("client IN (SELECT value FROM json_each(?))")
-            arguments += [Ledger.jsonArray(scope.sorted())]
+            arguments += [LedgerDatabase.jsonArray(scope.sorted())]
         }
         if let site { conditions.append("site = ?"); arguments += [site] }
         if let automatic { conditions.append("automatic = ?"); arguments += [automatic] }
@@ -82,7 +82,7 @@ public struct DocumentPage: Sendable, Hashable {
     public var pageCount: Int
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// A page of the documents `filter` matches, in id order, and the count and
     /// totals of all of them, in one read transaction: the count, the totals and
     /// the page are computed by SQLite (an aggregate and `LIMIT`/`OFFSET`).

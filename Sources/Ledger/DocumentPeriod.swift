@@ -71,7 +71,7 @@ extension Schema {
     }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// Stores a document's service period from its lines, just written: the
     /// first and last day they bill, a line without days counting as the
     /// billing period. Called with every write of the lines, so it is never stale.

@@ -21,7 +21,7 @@ public struct DocumentReferences: Sendable, Hashable {
     }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// The credited invoice and the event order revision `invoice` names.
     public func references(of invoice: Invoice) throws -> DocumentReferences {
         try engine.read { db in try references(of: invoice, db: db) }
@@ -54,7 +54,7 @@ extension Ledger {
             }
         }
         return DocumentReferences(credited: credited, order: order, lineOrders: lineOrders,
-                                  lineTickets: try invoice.id.map { try Ledger.lineTickets(db, id: $0) } ?? [:])
+                                  lineTickets: try invoice.id.map { try LedgerDatabase.lineTickets(db, id: $0) } ?? [:])
     }
 
     /// Every document of `status` (of documents overlapping `period` when given)
@@ -86,7 +86,7 @@ extension Ledger {
     }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// The live document (waiting or issued) generated for the same period, client and terms as the discarded
     /// proforma `id` (the same generation key): what replaced it. Nil when nothing did.
     public func replacement(ofDiscarded id: Int64) throws -> Invoice? {

@@ -112,7 +112,7 @@ extension Schema {
     }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// The B2C sales of `period`: per day, VAT rate and operation category (goods as `goods` says, else services),
     /// what diners paid at the registers (current file versions), guests billed to a client (`INV`) left out.
     public func b2cTotals(_ period: Period, goods: B2CGoods = .none) throws -> [B2CDayTotal] {
@@ -126,8 +126,8 @@ extension Ledger {
                 FROM site_day s JOIN ticket_line t ON t.file_id = s.current_file_id AND t.site = s.site AND t.day = s.day
                 WHERE s.day BETWEEN ? AND ? AND (t.category IS NULL OR t.category <> 'INV')
                 GROUP BY t.day, t.vat_rate, goods ORDER BY t.day, t.vat_rate, goods
-                """, arguments: [Ledger.jsonArray(goods.goodsArticles.sorted()), Ledger.jsonArray(goods.serviceArticles.sorted()),
-                                 Ledger.jsonArray(goods.goodsActivities.sorted()), period.start.ordinal, period.end.ordinal]).map { r in
+                """, arguments: [LedgerDatabase.jsonArray(goods.goodsArticles.sorted()), LedgerDatabase.jsonArray(goods.serviceArticles.sorted()),
+                                 LedgerDatabase.jsonArray(goods.goodsActivities.sorted()), period.start.ordinal, period.end.ordinal]).map { r in
                 B2CDayTotal(day: Day(ordinal: r["day"]), vatRate: r["vat_rate"], category: (r["goods"] as Int) == 1 ? .goods : .services,
                             paidTTC: r["paid"], lines: r["n"])
             }
@@ -140,7 +140,7 @@ extension Ledger {
                              at date: Date = Date()) throws -> Bool {
         try durableWrite { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM ereporting_period WHERE period = ?", arguments: [period]) ?? false { return false }
-            let now = Ledger.timestamp(date)
+            let now = LedgerDatabase.timestamp(date)
             var row = EReportingPeriod(id: nil, period: period, trackingId: trackingId, status: .pending, attempts: 0, nextAttemptAt: now,
                                        claimedAt: nil, lastError: nil, flowId: nil, submittedAt: nil, sha256: nil, ackStatus: nil,
                                        content: Data(content), totalTtc: totalTTC, rows: rows, createdAt: now)
@@ -158,13 +158,13 @@ extension Ledger {
     /// The oldest pending report due at `now`, claimed under a lease (as the document flows).
     public func claimDueEReport(now: Date, lease: TimeInterval, excluding tried: Set<Int64>) throws -> EReportingPeriod? {
         try pool.write { db in
-            let at = Ledger.timestamp(now)
+            let at = LedgerDatabase.timestamp(now)
             guard var r = try EReportingPeriod.fetchOne(db, sql: """
                 SELECT * FROM ereporting_period WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
                   AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY period LIMIT 1
-                """, arguments: [at, Ledger.jsonArray(tried)]), let id = r.id else { return nil }
+                """, arguments: [at, LedgerDatabase.jsonArray(tried)]), let id = r.id else { return nil }
             r.attempts += 1
-            r.nextAttemptAt = Ledger.timestamp(now.addingTimeInterval(lease))
+            r.nextAttemptAt = LedgerDatabase.timestamp(now.addingTimeInterval(lease))
             r.claimedAt = at
             try db.execute(sql: "UPDATE ereporting_period SET attempts = ?, next_attempt_at = ?, claimed_at = ? WHERE id = ?",
                            arguments: [r.attempts, r.nextAttemptAt, at, id])
@@ -174,7 +174,7 @@ extension Ledger {
 
     public func recordEReport(id: Int64, outcome: SubmissionOutcome, sha256: String?, at date: Date) throws {
         try durableWrite { db in
-            let at = Ledger.timestamp(date)
+            let at = LedgerDatabase.timestamp(date)
             guard let r = try EReportingPeriod.fetchOne(db, key: id), r.status != .submitted else { return }
             switch outcome {
             case .submitted(let flowId, _), .alreadySubmitted(let flowId?, _):
@@ -189,7 +189,7 @@ extension Ledger {
                     """, arguments: [at, sha256, id])
             case .temporary(let error, let retryAt?):
                 try db.execute(sql: "UPDATE ereporting_period SET claimed_at = NULL, next_attempt_at = ?, last_error = ? WHERE id = ?",
-                               arguments: [Ledger.timestamp(retryAt), error, id])
+                               arguments: [LedgerDatabase.timestamp(retryAt), error, id])
             case .temporary(let error, nil), .refused(let error):
                 try db.execute(sql: "UPDATE ereporting_period SET status = 'failed', claimed_at = NULL, next_attempt_at = NULL, last_error = ? WHERE id = ?",
                                arguments: [error, id])

@@ -111,7 +111,7 @@ extension Schema {
     }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// Posts the sales entry of document `invoice`, numbered `number`, issued on `day`:
     /// called inside the issuing transaction, before the status changes.
     func postSalesEntry(_ invoice: Invoice, number: String, on day: Day, posting: SalesPosting, now: String, db: any SQLSession) throws {
@@ -188,7 +188,7 @@ extension Ledger {
                   AND NOT EXISTS (SELECT 1 FROM journal_entry WHERE invoice_id = invoice.id)
                 ORDER BY issue_date, issued_at, id
                 """, arguments: [through])
-            let now = Ledger.timestamp(date)
+            let now = LedgerDatabase.timestamp(date)
             for invoice in missing {
                 guard let number = invoice.number else { throw LedgerError.internalInconsistency("issued document \(invoice.id ?? 0) has no number") }
                 try postSalesEntry(invoice, number: number, on: try invoice.storedIssueDay(), posting: posting, now: now, db: db)

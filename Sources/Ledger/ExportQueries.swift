@@ -30,7 +30,7 @@ public struct ExportTicketLine: Sendable, Hashable {
     public var article: String, label: String, quantity: Int64, unitPrice: Int64, vatRate: Int64, amount: Int64, employerShare: Int64
 }
 
-/// The restaurants export's reads (`Ledger.readRestaurantsExport`).
+/// The restaurants export's reads (`LedgerDatabase.readRestaurantsExport`).
 public struct RestaurantsExportReader {
     let db: Database
     let scope: String
@@ -119,7 +119,7 @@ public struct ExportEventRevision: Sendable, Hashable {
     public var eventDate: Int, deliveredDay: Int?, poNumber: String?, orderedBy: String?, costCenter: String?
 }
 
-/// The events export's reads (`Ledger.readEventsExport`): the orders of the period (an event date or a delivery
+/// The events export's reads (`LedgerDatabase.readEventsExport`): the orders of the period (an event date or a delivery
 /// in it, or an issued document for it issued in it), every revision.
 public struct EventsExportReader {
     let db: Database
@@ -171,7 +171,7 @@ public struct EventsExportReader {
     }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// The restaurants export's documents, lines, billed site-days and ticket lines of `period`, in one read
     /// transaction; `clients`: only these clients' documents (nil: every client).
     public func readRestaurantsExport<T>(period: Period, clients: Set<String>?, _ body: (RestaurantsExportReader) throws -> T) throws -> T {
@@ -179,7 +179,7 @@ extension Ledger {
         var scope = "i.status = 'issued' AND i.period_end BETWEEN ? AND ? AND " + RestaurantsExportReader.restaurantDocuments
         if let clients {
             scope += " AND i.client IN (SELECT value FROM json_each(?))"
-            arguments += [Ledger.jsonArray(clients.sorted())]
+            arguments += [LedgerDatabase.jsonArray(clients.sorted())]
         }
         return try pool.read { db in try body(RestaurantsExportReader(db: db, scope: scope, arguments: arguments)) }
     }
@@ -198,7 +198,7 @@ extension Ledger {
             SELECT order_id FROM (\(inPeriod)) WHERE order_id IN
               (SELECT order_id FROM event_order_revision WHERE client IN (SELECT value FROM json_each(?)))
             """
-        let arguments: StatementArguments = clients.map { [Ledger.jsonArray($0.sorted())] } ?? []
+        let arguments: StatementArguments = clients.map { [LedgerDatabase.jsonArray($0.sorted())] } ?? []
         return try pool.read { db in try body(EventsExportReader(db: db, scope: scope, arguments: arguments)) }
     }
 }

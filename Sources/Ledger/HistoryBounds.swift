@@ -48,7 +48,7 @@ extension Schema {
     }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// The periods of the live contract documents (proformas and issued) of each client whose period overlaps
     /// `period` (those the plan can meet), to bill only what is unbilled.
     public func contractPeriods(clients: Set<String>?, overlapping period: Period) throws -> [String: [(period: Period, document: String)]] {

@@ -71,7 +71,7 @@ extension Schema {
     }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// SQL: true when the order's revision `revisionColumn` has an open conflict (billing holds it).
     public static func orderConflictSQL(order orderColumn: String, revision revisionColumn: String) -> String {
         "EXISTS (SELECT 1 FROM event_order_conflict c WHERE c.order_id = \(orderColumn) AND c.revision = \(revisionColumn))"

@@ -26,7 +26,7 @@ public enum EventOrderStoreOutcome: Sendable, Hashable {
     case conflict(storedFile: String, storedLine: Int, currentRevision: Int)
 }
 
-/// The writes of one imported file, inside one write transaction (`Ledger.importTransaction`):
+/// The writes of one imported file, inside one write transaction (`LedgerDatabase.importTransaction`):
 /// the importers parse, the ledger stores. Statements are prepared once per transaction.
 public final class ImportTransaction {
     let db: any SQLSession
@@ -41,7 +41,7 @@ public final class ImportTransaction {
 
     /// The latest stored version of a file name.
     public func latestVersion(name: String) throws -> StoredFileVersion? {
-        try Ledger.latestVersion(db, name: name)
+        try LedgerDatabase.latestVersion(db, name: name)
     }
 
     /// Inserts a register file's row (hash and counts are written by `finishRegisterFile`); returns its id.
@@ -138,7 +138,7 @@ public final class ImportTransaction {
                 INSERT INTO event_order_conflict (order_id, revision, file_id, line, raw, content_sha256, recorded_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                 """, arguments: [r.orderId, r.revision, fileID, line, Data(raw), ContentHash.sha256(Array(delivered.utf8)),
-                                 Ledger.timestamp()])
+                                 LedgerDatabase.timestamp()])
             let current = try db.fetchValue(Int.self, sql: "SELECT current_revision FROM event_order WHERE order_id = ?",
                                            arguments: [r.orderId]) ?? r.revision
             let storedFile = try db.fetchValue(String.self, sql: "SELECT name FROM imported_file WHERE id = ?", arguments: [stored.fileId]) ?? "?"
@@ -173,7 +173,7 @@ public final class ImportTransaction {
             l.revisionId = id
             try db.insert(l)
         }
-        for t in touched { try Ledger.refreshEventRevenue(db, client: t.client, site: t.site, day: t.day) }
+        for t in touched { try LedgerDatabase.refreshEventRevenue(db, client: t.client, site: t.site, day: t.day) }
         return .stored(olderThan: olderThan)
     }
 
@@ -195,7 +195,7 @@ public struct StoredFileIssues: Sendable, Hashable {
     public var warnings: [ImportWarning]
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// Runs `body` in one write transaction: the whole file is stored, or nothing.
     public func importTransaction<T>(_ body: (ImportTransaction) throws -> T) throws -> T {
         try engine.write { db in
@@ -208,7 +208,7 @@ extension Ledger {
 
     /// The latest stored version of a file name, outside any import.
     public func latestImportedVersion(name: String) throws -> StoredFileVersion? {
-        try engine.read { db in try Ledger.latestVersion(db, name: name) }
+        try engine.read { db in try LedgerDatabase.latestVersion(db, name: name) }
     }
 
     static func latestVersion(_ db: any SQLSession, name: String) throws -> StoredFileVersion? {

@@ -4,7 +4,7 @@ import Foundation
 import GRDB
 
 // Late revenue to correct and closed months: the periods documents may still be made for.
-extension Ledger {
+extension LedgerDatabase {
     /// (client, invoice period) pairs with late revenue to correct: a site-day
     /// an issued document of the client billed whose register file is no
     /// longer the current one, or a site-day whose current file arrived after
@@ -94,8 +94,8 @@ extension Ledger {
                                            arguments: [month]) ?? 0
             if pending > 0 { throw InvoiceError.proformasPending(count: pending, month: month) }
             try db.execute(sql: "INSERT INTO closed_month(month, closed_at, closed_by) VALUES (?, ?, ?)",
-                           arguments: [month, Ledger.timestamp(date), actor])
-            try appendAudit(db, at: Ledger.timestamp(date), actor: actor, action: "close", invoiceID: nil, AuditParameters(["month": .text(month)]))
+                           arguments: [month, LedgerDatabase.timestamp(date), actor])
+            try appendAudit(db, at: LedgerDatabase.timestamp(date), actor: actor, action: "close", invoiceID: nil, AuditParameters(["month": .text(month)]))
         }
     }
 

@@ -4,7 +4,7 @@ import Foundation
 import GRDB
 
 // Reading documents, their lines and their audit trail.
-extension Ledger {
+extension LedgerDatabase {
     public func auditLog(invoiceID: Int64? = nil) throws -> [AuditEntry] {
         try engine.read { db in
             if let invoiceID {
@@ -102,7 +102,7 @@ extension Ledger {
             try db.fetchRecords(Invoice.self, sql: """
                 SELECT * FROM invoice WHERE client = ? AND period_start = ? AND period_end = ? AND status IN (\(db.stringsOfJSONArgument))
                 ORDER BY id
-                """, arguments: [client, period.start.description, period.end.description, Ledger.jsonArray(statuses.map(\.rawValue))])
+                """, arguments: [client, period.start.description, period.end.description, LedgerDatabase.jsonArray(statuses.map(\.rawValue))])
                 .map { try withLines($0, db) }
         }
     }
@@ -116,7 +116,7 @@ extension Ledger {
     }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// The numbers of issued documents that billed revenue from these register files
     /// (named in an import conflict).
     public func invoiceNumbers(billedFrom fileIDs: [Int64]) throws -> [String] {
@@ -131,7 +131,7 @@ extension Ledger {
     }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// A document by its id (`12`) or its number (`FA-2026-000012`), as users type them.
     public func invoice(idOrNumber text: String) throws -> StoredInvoice? {
         if let id = Int64(text), let found = try invoice(id: id) { return found }

@@ -315,7 +315,7 @@ public struct SeriesFormat: Sendable {
     }
 }
 
-/// What storing one draft did (`Ledger.storeProformas`).
+/// What storing one draft did (`LedgerDatabase.storeProformas`).
 public enum ProformaStoreOutcome: Sendable {
     /// A new proforma.
     case created(Int64)

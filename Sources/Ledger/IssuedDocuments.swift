@@ -126,7 +126,7 @@ public enum IssuedContent {
     }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// Stores the files of the issued documents of `series` not stored yet, in
     /// number order, each chained to the one before, until `invoiceID` is
     /// stored. At validation that is the one document just issued; in a
@@ -189,7 +189,7 @@ extension Ledger {
         return try engine.write { db in
             guard let invoice = try db.fetchRecord(Invoice.self, id: invoiceID), invoice.status == .issued else { return nil }
             try storeIssuedDocuments(series: invoice.series, upTo: invoiceID, atIssue: false, render: render, actor: actor,
-                                     now: Ledger.timestamp(date), db: db)
+                                     now: LedgerDatabase.timestamp(date), db: db)
             return try storedFiles(invoiceID: invoiceID, db: db)
         }
     }
@@ -234,7 +234,7 @@ public struct ChainReport: Sendable {
     public var intact: Bool { breaks.isEmpty }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// Re-checks every series' chain of issued documents: each stored
     /// document's content serialised again from the ledger's rows, its hash,
     /// its link to the previous one, its files' hashes, the sequence with no

@@ -4,7 +4,7 @@ import Foundation
 import GRDB
 
 // Issuing: numbering, dates and freezing of a proforma in one durable transaction.
-extension Ledger {
+extension LedgerDatabase {
     /// Issues a proforma: the next number of its series (no gap, even under
     /// concurrent validations: numbering and issuing are one transaction),
     /// the issue date, the due date; from then on it never changes. Refused
@@ -70,7 +70,7 @@ extension Ledger {
             throw InvoiceError.noNumberSeries(invoice.series)
         }
         let number = format.number(n)
-        let now = Ledger.timestamp(date)
+        let now = LedgerDatabase.timestamp(date)
         try postSalesEntry(invoice, number: number, on: day, posting: posting, now: now, db: db)
         try db.execute(sql: """
             UPDATE invoice SET status = 'issued', number = ?, issue_date = ?, due_date = ?, issued_at = ? WHERE id = ?

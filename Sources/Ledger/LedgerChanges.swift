@@ -16,7 +16,7 @@ public final class LedgerChanges: Sendable {
 
     public init(path: String) throws {
         var config = Configuration()
-        config.busyMode = .timeout(Ledger.defaultBusyTimeout)
+        config.busyMode = .timeout(LedgerDatabase.defaultBusyTimeout)
         connection = try DatabaseQueue(path: path, configuration: config)
     }
 
@@ -26,7 +26,7 @@ public final class LedgerChanges: Sendable {
     }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// A watcher of this ledger's changes (its own connection to the file).
     public func changes() throws -> LedgerChanges { try LedgerChanges(path: path) }
 }

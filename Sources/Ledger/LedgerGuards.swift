@@ -316,7 +316,7 @@ enum LedgerGuards {
     }
 
     /// Records the revenue document `invoiceID` billed, per site-day, as it is issued.
-    /// `hashed`: hashes computed before the transaction (`Ledger.revenueHashes`), used for the site-days whose
+    /// `hashed`: hashes computed before the transaction (`LedgerDatabase.revenueHashes`), used for the site-days whose
     /// file they name (a file version's lines never change, so its hash is the one computed here); any other
     /// site-day is hashed here.
     static func recordRevenue(invoiceID: Int64, hashed: [RevenueHash] = [], db: any SQLSession) throws {
@@ -334,7 +334,7 @@ enum LedgerGuards {
     }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// Whether `invoiceID` was issued by Ardoise's validation: its `validate` row is in the audit log.
     /// A document without it was issued by other means (SQL on the file) and is never stored late.
     func issuedByValidation(_ invoiceID: Int64, db: any SQLSession) throws -> Bool {
@@ -457,7 +457,7 @@ public struct RevenueHash: Sendable, Hashable {
     let hash: String
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// The revenue hashes issuing `invoiceID` records, computed outside any write (the validation computes them
     /// on the other cores while the document before takes its number).
     public func revenueHashes(invoiceID: Int64) throws -> [RevenueHash] {

@@ -49,7 +49,7 @@ extension Schema {
     }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// The recorded seller of this ledger; nil for a ledger made before the record existed.
     public func identity() throws -> LedgerIdentity? {
         try engine.read { db in
@@ -66,7 +66,7 @@ extension Ledger {
     public func recordIdentity(siren: String, series: String, origin: LedgerIdentity.Origin, actor: String,
                                at date: Date = Date()) throws -> LedgerIdentity {
         try engine.write { db in
-            let now = Ledger.timestamp(date)
+            let now = LedgerDatabase.timestamp(date)
             if try db.fetchValue(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM ledger_identity)") != true {
                 try db.execute(sql: "INSERT INTO ledger_identity (id, siren, series, recorded_at, origin) VALUES (1, ?, ?, ?, ?)",
                                arguments: [siren, series, now, origin.rawValue])

@@ -51,7 +51,7 @@ enum LineBasisMigration {
             }
             if let freeze { try db.execute(sql: freeze) }
             guard !rows.isEmpty else { return }
-            try Ledger.appendAudit(GRDBSession(db: db), at: Ledger.timestamp(), actor: "ardoise", action: "line-basis", invoiceID: nil,
+            try LedgerDatabase.appendAudit(GRDBSession(db: db), at: LedgerDatabase.timestamp(), actor: "ardoise", action: "line-basis", invoiceID: nil,
                                    parameters: AuditParameters(["filled": .integer(Int64(filled)), "unknown": .list(unknown)]))
         }
     }

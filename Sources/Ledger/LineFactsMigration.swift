@@ -47,7 +47,7 @@ enum LineFactsMigration {
             }
             for sql in freezes { try db.execute(sql: sql) }
             guard !rows.isEmpty else { return }
-            try Ledger.appendAudit(GRDBSession(db: db), at: Ledger.timestamp(), actor: "ardoise", action: "line-facts", invoiceID: nil,
+            try LedgerDatabase.appendAudit(GRDBSession(db: db), at: LedgerDatabase.timestamp(), actor: "ardoise", action: "line-facts", invoiceID: nil,
                                    parameters: AuditParameters(["filled": .integer(Int64(filled)), "unknown": .list(unknown)]))
         }
     }

@@ -104,7 +104,7 @@ public struct LineRevenue: Sendable, Hashable {
     public var employerShare: Money { days.reduce(Money.zero) { $0 + $1.employerShare } }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// The register revenue each line of `document` was computed from, in line
     /// order, in two statements whatever the number of lines and days: the
     /// site-days of the document's sites in the lines' periods with the file
@@ -156,7 +156,7 @@ extension Ledger {
                        \(any)(activity = 'CAFET')
                 FROM ticket_line WHERE file_id IN (\(db.integersOfJSONArgument)) AND client = ?
                 GROUP BY file_id, ticket, category, vat_rate
-                """, arguments: [Ledger.jsonArray(files.keys), invoice.client]) { r in
+                """, arguments: [LedgerDatabase.jsonArray(files.keys), invoice.client]) { r in
                 let key = try Key(file: r[0], ticket: r[1], category: r[2])
                 var t = byTicket[key] ?? Ticket()
                 t.meal += try r[4] as Int64

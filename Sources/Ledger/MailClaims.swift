@@ -15,7 +15,7 @@ extension Schema {
     }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// The words a message held in doubt carries, for the person who decides whether to send it again.
     static let deadClaim = "uncertain: the sender stopped while sending it (it may have been delivered); "
         + "check with the customer, then send it again deliberately (`ardoise outbox retry ID` / `reminders retry ID`)"
@@ -28,11 +28,11 @@ extension Ledger {
                 INSERT INTO outbox_attempt (outbox_id, at, outcome, response)
                 SELECT id, ?, 'uncertain', ? FROM outbox
                 WHERE status = 'pending' AND claimed_at IS NOT NULL AND next_attempt_at <= ?
-                """, arguments: [now, Ledger.deadClaim, now])
+                """, arguments: [now, LedgerDatabase.deadClaim, now])
         }
         try db.execute(sql: """
             UPDATE \(table) SET status = 'failed', next_attempt_at = NULL, claimed_at = NULL, last_error = ?
             WHERE status = 'pending' AND claimed_at IS NOT NULL AND next_attempt_at <= ?
-            """, arguments: [Ledger.deadClaim, now])
+            """, arguments: [LedgerDatabase.deadClaim, now])
     }
 }

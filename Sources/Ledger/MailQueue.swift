@@ -13,7 +13,7 @@ protocol QueuedMail: FetchableRecord, TableRecord {
 extension OutboxMessage: QueuedMail {}
 extension Notice: QueuedMail {}
 
-extension Ledger {
+extension LedgerDatabase {
     /// Takes the oldest pending row due at `now` for one attempt: counts the
     /// attempt and moves its next attempt to `now + lease`, in one transaction,
     /// so another sender running at the same time skips it. A sender that dies
@@ -23,17 +23,17 @@ extension Ledger {
     func claimDue<Mail: QueuedMail>(_ type: Mail.Type, now: Date, lease: TimeInterval, excluding tried: Set<Int64> = []) throws -> Mail? {
         try pool.write { db in
             let table = Mail.databaseTableName
-            let excluded = Ledger.jsonArray(tried)
-            try flagDeadClaims(db, table: table, now: Ledger.timestamp(now))
+            let excluded = LedgerDatabase.jsonArray(tried)
+            try flagDeadClaims(db, table: table, now: LedgerDatabase.timestamp(now))
             guard var mail = try Mail.fetchOne(db, sql: """
                 SELECT * FROM \(table) WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
                   AND id NOT IN (SELECT value FROM json_each(?))
                 ORDER BY next_attempt_at, id LIMIT 1
-                """, arguments: [Ledger.timestamp(now), excluded]) else { return nil }
+                """, arguments: [LedgerDatabase.timestamp(now), excluded]) else { return nil }
             mail.attempts += 1
-            mail.nextAttemptAt = Ledger.timestamp(now.addingTimeInterval(lease))
+            mail.nextAttemptAt = LedgerDatabase.timestamp(now.addingTimeInterval(lease))
             try db.execute(sql: "UPDATE \(table) SET attempts = ?, next_attempt_at = ?, claimed_at = ? WHERE id = ?",
-                           arguments: [mail.attempts, mail.nextAttemptAt, Ledger.timestamp(now), mail.id])
+                           arguments: [mail.attempts, mail.nextAttemptAt, LedgerDatabase.timestamp(now), mail.id])
             return mail
         }
     }

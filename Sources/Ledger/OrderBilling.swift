@@ -10,7 +10,7 @@ public struct BilledOrderLine: Sendable, Hashable {
     public var sign: Int64 { invoice.type == .creditNote ? -1 : 1 }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// Orders the engine must look at on `day`: delivered up to that day and
     /// with a current revision not settled yet (`settledRevision`), or with an
     /// events document still waiting as a proforma (a credit note issued
@@ -35,11 +35,11 @@ extension Ledger {
                   WHERE (CAST(?2 AS TEXT) IS NULL OR r.client IN (\(db.sql(sqlite: "SELECT value FROM json_each(?2)",
                                                              postgres: "SELECT value FROM json_array_elements_text(CAST(?2 AS TEXT)::json)"))))) cur
                 WHERE cur.effective_day IS NOT NULL AND cur.effective_day <= ?1 AND cur.effective_day >= ?3
-                  AND NOT \(Ledger.orderConflictSQL(order: "cur.order_id", revision: "cur.revision"))
-                  AND (cur.revision > \(Ledger.settledRevisionSQL("cur.order_id", db.kind))
+                  AND NOT \(LedgerDatabase.orderConflictSQL(order: "cur.order_id", revision: "cur.revision"))
+                  AND (cur.revision > \(LedgerDatabase.settledRevisionSQL("cur.order_id", db.kind))
                        OR EXISTS (SELECT 1 FROM invoice v WHERE v.order_id = cur.order_id AND v.status = 'proforma' AND v.origin = 'events'))
                 ORDER BY cur.effective_day, cur.order_id
-                """, arguments: [day.ordinal, clients.map { Ledger.jsonArray($0.sorted()) }, from?.ordinal ?? Int.min])
+                """, arguments: [day.ordinal, clients.map { LedgerDatabase.jsonArray($0.sorted()) }, from?.ordinal ?? Int.min])
             return try rows.map { row in
                 var r = try row.decode(EventOrderRevision.self)
                 r.deliveredDay = try row["effective_day"]
@@ -65,7 +65,7 @@ extension Ledger {
 
     public func settledRevision(orderID: String) throws -> Int {
         try engine.read { db in
-            try db.fetchValue(Int.self, sql: "SELECT \(Ledger.settledRevisionSQL("?", db.kind))", arguments: [orderID, orderID]) ?? 0
+            try db.fetchValue(Int.self, sql: "SELECT \(LedgerDatabase.settledRevisionSQL("?", db.kind))", arguments: [orderID, orderID]) ?? 0
         }
     }
 
@@ -84,7 +84,7 @@ extension Ledger {
     /// new: the engine will not look at the order again before a newer
     /// revision arrives (audited).
     public func markOrderChecked(orderID: String, revision: Int, _ settlement: OrderSettlement, actor: String, at date: Date = Date()) throws {
-        let now = Ledger.timestamp(date)
+        let now = LedgerDatabase.timestamp(date)
         try engine.write { db in
             try db.execute(sql: "INSERT INTO event_order_checked(order_id, revision, checked_at, reason) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                            arguments: [orderID, revision, now, settlement.code])
@@ -135,7 +135,7 @@ extension Ledger {
     /// Settles a client's late revenue that changes no amount: its site-days
     /// are recorded as checked at their current version, with no document.
     public func settleWithoutDocument(client: String, siteDays: [SiteDayKey], actor: String, at date: Date = Date()) throws {
-        let now = Ledger.timestamp(date)
+        let now = LedgerDatabase.timestamp(date)
         try engine.write { db in
             for k in siteDays {
                 try db.execute(sql: """
@@ -159,7 +159,7 @@ extension Ledger {
                 SELECT k.value FROM (\(db.stringsOfJSONArgument)) k
                 WHERE EXISTS (SELECT 1 FROM invoice d WHERE d.generation_key = k.value AND d.status = 'discarded')
                   AND NOT EXISTS (SELECT 1 FROM invoice l WHERE l.generation_key = k.value AND l.status <> 'discarded')
-                """, arguments: [Ledger.jsonArray(keys.sorted())])
+                """, arguments: [LedgerDatabase.jsonArray(keys.sorted())])
             return Set(found)
         }
     }

@@ -95,7 +95,7 @@ public enum DeliveryOutcome: Sendable, Hashable {
     case uncertain(error: String)
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// Queues the e-mail of a document being issued, inside the issuing transaction.
     func enqueueMail(_ request: OutboxRequest, invoiceID: Int64, number: String, now: String, db: any SQLSession) throws {
         let blocked = request.blockedReason ?? (request.recipients.isEmpty ? "no billing e-mail address" : nil)
@@ -154,7 +154,7 @@ extension Ledger {
             try db.fetchValue(Int.self, sql: """
                 SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
                   AND id NOT IN (\(db.integersOfJSONArgument))
-                """, arguments: [Ledger.timestamp(now), Ledger.jsonArray(tried)]) ?? 0
+                """, arguments: [LedgerDatabase.timestamp(now), LedgerDatabase.jsonArray(tried)]) ?? 0
         }
     }
 
@@ -162,7 +162,7 @@ extension Ledger {
     /// state, in one transaction. A message already sent is left as it is.
     public func recordDelivery(outboxID: Int64, outcome: DeliveryOutcome, at date: Date) throws {
         try engine.write { db in
-            let at = Ledger.timestamp(date)
+            let at = LedgerDatabase.timestamp(date)
             guard let message = try db.fetchRecord(OutboxMessage.self, id: outboxID), message.status != .sent else { return }
             // The attempt has an outcome: the claim is over.
             try db.execute(sql: "UPDATE outbox SET claimed_at = NULL WHERE id = ?", arguments: [outboxID])
@@ -175,7 +175,7 @@ extension Ledger {
                 try db.insert(OutboxAttempt(outboxId: outboxID, at: at, outcome: "temporary", response: error))
                 if let retryAt {
                     try db.execute(sql: "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?",
-                                   arguments: [Ledger.timestamp(retryAt), error, outboxID])
+                                   arguments: [LedgerDatabase.timestamp(retryAt), error, outboxID])
                 } else {
                     try db.execute(sql: "UPDATE outbox SET status = 'failed', next_attempt_at = NULL, last_error = ? WHERE id = ?",
                                    arguments: ["gave up after \(message.attempts) attempts: \(error)", outboxID])
@@ -210,7 +210,7 @@ extension Ledger {
             }
         }
         return try engine.write { db in
-            let at = Ledger.timestamp(now)
+            let at = LedgerDatabase.timestamp(now)
             var out: [Int64] = []
             for e in entries {
                 guard let id = e.message.id else { continue }

@@ -34,7 +34,7 @@ extension Schema {
     }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// Writes the tickets behind the lines of document `id`, by line position (1-based).
     static func writeLineTickets(_ db: any SQLSession, id: Int64, _ tickets: [Int: [TicketGroup]]) throws {
         guard !tickets.isEmpty else { return }
@@ -62,6 +62,6 @@ extension Ledger {
 
     /// The tickets behind the lines of document `id` (what its PDF and XML show under each payer's line).
     public func lineTickets(invoiceID id: Int64) throws -> [Int: [TicketGroup]] {
-        try engine.read { db in try Ledger.lineTickets(db, id: id) }
+        try engine.read { db in try LedgerDatabase.lineTickets(db, id: id) }
     }
 }

@@ -116,7 +116,7 @@ extension Schema {
     }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// Issued invoices with their credit notes and payments as of `day` (nil: all), in due-date order.
     public func openInvoices(asOf day: Day? = nil, includePaid: Bool = false) throws -> [OpenInvoice] {
         try pool.read { db in try openInvoices(db, asOf: day, includePaid: includePaid) }
@@ -164,7 +164,7 @@ extension Ledger {
     public func importPayments(_ credits: [BankCredit], file: String, customers: [String: String], posting: BankPosting,
                                actor: String, today: Day, at date: Date = Date()) throws -> [ImportedPayment] {
         try durableWrite { db in
-            let now = Ledger.timestamp(date)
+            let now = LedgerDatabase.timestamp(date)
             var open = try openInvoices(db, asOf: nil, includePaid: false)
             let positions = PaymentMatcher.positions(open), keys = PaymentMatcher.numberKeys(open)
             var out: [ImportedPayment] = []
@@ -292,7 +292,7 @@ extension Ledger {
     public func matchPayment(id: Int64, invoiceIDs: [Int64], posting: BankPosting, actor: String, today: Day,
                              at date: Date = Date()) throws -> [PaymentAllocation] {
         try durableWrite { db in
-            let now = Ledger.timestamp(date)
+            let now = LedgerDatabase.timestamp(date)
             guard let payment = try payments(db, id: id).first else { throw InvoiceError.noPayment(id) }
             let open = try openInvoices(db, asOf: nil, includePaid: true)
             var remaining = payment.unallocated.cents
@@ -341,7 +341,7 @@ extension Ledger {
     public func unmatchPayment(id: Int64, invoiceIDs: [Int64]?, actor: String, posting: BankPosting? = nil, today: Day? = nil,
                                at date: Date = Date()) throws -> Int {
         try durableWrite { db in
-            let now = Ledger.timestamp(date)
+            let now = LedgerDatabase.timestamp(date)
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM payment WHERE id = ?", arguments: [id]) ?? false else {
                 throw InvoiceError.noPayment(id)
             }

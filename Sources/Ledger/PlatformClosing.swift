@@ -10,7 +10,7 @@ public struct UndeliveredDocument: Sendable, Hashable {
     public var reason: String?
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// The documents issued in `month` that did not reach the platform (no flow, still pending, failed) or that
     /// it rejected or the buyer refused, unless a credit note issued since cancels them in full: a month is not
     /// closed silently with invoices the tax administration never received.

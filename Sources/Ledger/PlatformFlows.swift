@@ -232,7 +232,7 @@ extension Schema {
     }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// The words a flow whose sender stopped mid-attempt carries in its history.
     static let interruptedAttempt = "the previous attempt stopped without an answer (the sender died or timed out); submitted again "
         + "with the same trackingId, which the platform recognises if it had it (AlreadyExistingFlow)"
@@ -242,8 +242,8 @@ extension Ledger {
     /// A claim left by a sender that died is taken again once its lease is over (the trackingId makes a repeat harmless).
     public func claimDuePlatformFlow(now: Date, lease: TimeInterval, excluding tried: Set<Int64> = []) throws -> PlatformFlow? {
         try pool.write { db in
-            let at = Ledger.timestamp(now)
-            let excluded = Ledger.jsonArray(tried)
+            let at = LedgerDatabase.timestamp(now)
+            let excluded = LedgerDatabase.jsonArray(tried)
             guard var flow = try PlatformFlow.fetchOne(db, sql: """
                 SELECT f.* FROM platform_flow f
                 WHERE f.status = 'pending' AND (f.next_attempt_at IS NULL OR f.next_attempt_at <= ?)
@@ -256,10 +256,10 @@ extension Ledger {
                 ORDER BY f.next_attempt_at, f.id LIMIT 1
                 """, arguments: [at, excluded]), let id = flow.id else { return nil }
             if flow.claimedAt != nil {
-                try PlatformEvent(flowRow: id, at: at, kind: "attempt", outcome: "interrupted", detail: Ledger.interruptedAttempt).insert(db)
+                try PlatformEvent(flowRow: id, at: at, kind: "attempt", outcome: "interrupted", detail: LedgerDatabase.interruptedAttempt).insert(db)
             }
             flow.attempts += 1
-            flow.nextAttemptAt = Ledger.timestamp(now.addingTimeInterval(lease))
+            flow.nextAttemptAt = LedgerDatabase.timestamp(now.addingTimeInterval(lease))
             flow.claimedAt = at
             try db.execute(sql: "UPDATE platform_flow SET attempts = ?, next_attempt_at = ?, claimed_at = ? WHERE id = ?",
                            arguments: [flow.attempts, flow.nextAttemptAt, at, id])
@@ -273,14 +273,14 @@ extension Ledger {
             try Int.fetchOne(db, sql: """
                 SELECT COUNT(*) FROM platform_flow WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
                   AND id NOT IN (SELECT value FROM json_each(?))
-                """, arguments: [Ledger.timestamp(now), Ledger.jsonArray(tried)]) ?? 0
+                """, arguments: [LedgerDatabase.timestamp(now), LedgerDatabase.jsonArray(tried)]) ?? 0
         }
     }
 
     /// Records how an attempt ended: the event and the flow's new state, in one transaction. A submitted flow stays so.
     public func recordSubmission(flowRow: Int64, outcome: SubmissionOutcome, sha256: String?, at date: Date) throws {
         try durableWrite { db in
-            let at = Ledger.timestamp(date)
+            let at = LedgerDatabase.timestamp(date)
             guard let flow = try PlatformFlow.fetchOne(db, key: flowRow), flow.status != .submitted else { return }
             try db.execute(sql: "UPDATE platform_flow SET claimed_at = NULL WHERE id = ?", arguments: [flowRow])
             switch outcome {
@@ -303,7 +303,7 @@ extension Ledger {
                 try PlatformEvent(flowRow: flowRow, at: at, kind: "attempt", outcome: "temporary", detail: error).insert(db)
                 if let retryAt {
                     try db.execute(sql: "UPDATE platform_flow SET next_attempt_at = ?, last_error = ? WHERE id = ?",
-                                   arguments: [Ledger.timestamp(retryAt), error, flowRow])
+                                   arguments: [LedgerDatabase.timestamp(retryAt), error, flowRow])
                 } else {
                     try db.execute(sql: "UPDATE platform_flow SET status = 'failed', next_attempt_at = NULL, last_error = ? WHERE id = ?",
                                    arguments: ["gave up after \(flow.attempts) attempts: \(error)", flowRow])
@@ -353,7 +353,7 @@ extension Ledger {
     @discardableResult
     public func recordAcknowledgement(flowId: String, trackingId: String?, status: String, detail: String, at date: Date) throws -> Int64? {
         try pool.write { db in
-            let at = Ledger.timestamp(date)
+            let at = LedgerDatabase.timestamp(date)
             var flow = try PlatformFlow.fetchOne(db, sql: "SELECT * FROM platform_flow WHERE flow_id = ?", arguments: [flowId])
             if flow == nil, let trackingId {
                 // Delivered before its answer was lost: the search tells its flowId.
@@ -387,7 +387,7 @@ extension Ledger {
                 """, arguments: [number]) else { return false }
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM platform_event WHERE kind = 'lifecycle' AND remote_flow_id = ?",
                                  arguments: [remoteFlowId]) ?? false { return false }
-            let at = Ledger.timestamp(date)
+            let at = LedgerDatabase.timestamp(date)
             try PlatformEvent(flowRow: id, at: at, kind: "lifecycle", outcome: code, detail: detail, remoteFlowId: remoteFlowId).insert(db)
             try db.execute(sql: "UPDATE platform_flow SET lifecycle_code = ?, lifecycle_at = ? WHERE id = ?",
                            arguments: [code, statusAt ?? at, id])
@@ -414,7 +414,7 @@ extension Ledger {
     @discardableResult
     public func queuePlatformSubmissions(numbers: [String]?, actor: String, at date: Date = Date()) throws -> [String] {
         try pool.write { db in
-            let at = Ledger.timestamp(date)
+            let at = LedgerDatabase.timestamp(date)
             var sql = """
                 SELECT id, number FROM invoice i WHERE status = 'issued'
                   AND NOT EXISTS (SELECT 1 FROM platform_flow f WHERE f.kind = 'invoice' AND f.invoice_id = i.id)
@@ -456,7 +456,7 @@ extension Ledger {
             }
         }
         return try pool.write { db in
-            let at = Ledger.timestamp(date)
+            let at = LedgerDatabase.timestamp(date)
             var out: [Int64] = []
             for e in entries {
                 guard let id = e.flow.id else { continue }

@@ -236,7 +236,7 @@ public final class DatabaseRunLock: Sendable {
 
     /// Takes the lock of the ledger at `address`, or returns nil when another process holds it.
     public init?(address: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        let engine = try PostgresEngine(try Ledger.postgresLocation(address, environment: environment))
+        let engine = try PostgresEngine(try LedgerDatabase.postgresLocation(address, environment: environment))
         let taken = try engine.transaction { s in
             try s.fetchValue(Bool.self, sql: "SELECT pg_try_advisory_lock(hashtext('ardoise daily run'))")
         }

@@ -4,7 +4,7 @@ import Foundation
 import GRDB
 
 // Proformas: created (or replaced) by generation, edited by a person, discarded; never numbered here.
-extension Ledger {
+extension LedgerDatabase {
     /// Creates a proforma. When a live document with the same generation key
     /// exists: a proforma is replaced (discarded, audited), an issued document
     /// is kept and nil is returned (generation is idempotent).
@@ -47,7 +47,7 @@ extension Ledger {
     }
 
     func createProforma(_ new: NewInvoice, actor: String, at date: Date, db: any SQLSession) throws -> Int64? {
-        let now = Ledger.timestamp(date)
+        let now = LedgerDatabase.timestamp(date)
         if let key = new.generationKey,
            let existing = try db.fetchRecord(Invoice.self, sql: "SELECT * FROM invoice WHERE generation_key = ? AND status <> 'discarded'",
                                              arguments: [key]) {
@@ -79,7 +79,7 @@ extension Ledger {
         invoice.id = try db.insert(invoice)
         guard let id = invoice.id else { throw LedgerError.internalInconsistency("the invoice was not stored") }
         try writeLines(db, id: id, lines: new.lines, totals: totals)
-        try Ledger.writeLineTickets(db, id: id, new.lineTickets)
+        try LedgerDatabase.writeLineTickets(db, id: id, new.lineTickets)
         try billUnits(of: new, invoiceID: id, db: db)
         if !new.siteDays.isEmpty {
             // One statement per document: the site-days as a JSON array of [site, day].
@@ -109,7 +109,7 @@ extension Ledger {
         // register files are the same proforma. A file delivered again (even with the same amounts) makes a new
         // one, else the old proforma, recorded at the replaced file, could never be issued.
         guard lines.map({ NewInvoiceLine($0) }) == new.lines, existing.paymentTerms == new.paymentTerms,
-              try Ledger.lineTickets(db, id: id) == new.lineTickets else { return false }
+              try LedgerDatabase.lineTickets(db, id: id) == new.lineTickets else { return false }
         let stale = try db.fetchValue(Bool.self, sql: """
             SELECT EXISTS (SELECT 1 FROM invoice_site_day i JOIN site_day s ON s.site = i.site AND s.day = i.day
                            WHERE i.invoice_id = ? AND s.current_file_id <> i.file_id)
@@ -155,7 +155,7 @@ extension Ledger {
             guard let invoice = try db.fetchRecord(Invoice.self, id: id) else { throw InvoiceError.noInvoice("\(id)") }
             guard invoice.status == .proforma else { throw InvoiceError.notProforma(id: id, status: invoice.status, number: invoice.number, action: .discard) }
             try db.execute(sql: "UPDATE invoice SET status = 'discarded' WHERE id = ?", arguments: [id])
-            try appendAudit(db, at: Ledger.timestamp(date), actor: actor, action: "discard", invoiceID: id, parameters)
+            try appendAudit(db, at: LedgerDatabase.timestamp(date), actor: actor, action: "discard", invoiceID: id, parameters)
         }
     }
 
@@ -166,7 +166,7 @@ extension Ledger {
     /// returns the ids discarded.
     public func discardVanishedProformas(_ generated: [(client: String, period: Period)], keeping keys: Set<String>, actor: String,
                                          at date: Date = Date()) throws -> [(client: String, period: Period, id: Int64)] {
-        let now = Ledger.timestamp(date)
+        let now = LedgerDatabase.timestamp(date)
         return try engine.write { db in
             let live = """
                 SELECT id, generation_key FROM invoice v
@@ -196,7 +196,7 @@ extension Ledger {
             let before = try db.fetchRecords(InvoiceLine.self, sql: "SELECT * FROM invoice_line WHERE invoice_id = ? ORDER BY position", arguments: [id])
             // The tickets behind a line stay with it when the edit leaves the line as it was (wherever it moves);
             // an edited line no longer adds up to its tickets and loses them.
-            var kept = try Ledger.lineTickets(db, id: id)
+            var kept = try LedgerDatabase.lineTickets(db, id: id)
             var tickets: [Int: [TicketGroup]] = [:]
             for (i, l) in lines.enumerated() {
                 guard let old = before.first(where: { kept[$0.position] != nil && NewInvoiceLine($0) == l }) else { continue }
@@ -210,10 +210,10 @@ extension Ledger {
                 throw InvoiceError.doesNotAddUp(kind: invoice.type, client: invoice.client, period: "\(invoice.periodStart)..\(invoice.periodEnd)", overflow: error)
             }
             try writeLines(db, id: id, lines: lines, totals: totals)
-            try Ledger.writeLineTickets(db, id: id, tickets)
+            try LedgerDatabase.writeLineTickets(db, id: id, tickets)
             try db.execute(sql: "UPDATE invoice SET total_ht = ?, total_vat = ?, total_ttc = ? WHERE id = ?",
                            arguments: [totals.totalHT.cents, totals.totalVAT.cents, totals.totalTTC.cents, id])
-            try appendAudit(db, at: Ledger.timestamp(date), actor: actor, action: "edit", invoiceID: id, AuditParameters([
+            try appendAudit(db, at: LedgerDatabase.timestamp(date), actor: actor, action: "edit", invoiceID: id, AuditParameters([
                 "reason": .text(reason), "lines_before": .of(before.count), "lines_after": .of(lines.count),
                 "ttc_before": .integer(invoice.totalTtc), "ttc_after": .of(totals.totalTTC),
             ]))

@@ -74,7 +74,7 @@ public struct EventOrderSnapshot: Hashable, Sendable {
     public var lines: [EventOrderLine]
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// Per (client, site, day, category) covers and TTC sums per VAT rate, over
     /// the chosen version of every site-day in `period`. Anonymous sales are
     /// left out; unknown clients are included (they are reported as unbilled).
@@ -130,7 +130,7 @@ extension Ledger {
                 SELECT r.* FROM event_order_revision r
                 JOIN event_order o ON o.order_id = r.order_id AND o.current_revision = r.revision
                 WHERE r.delivered_day BETWEEN ? AND ?
-                  AND NOT \(Ledger.orderConflictSQL(order: "r.order_id", revision: "r.revision"))
+                  AND NOT \(LedgerDatabase.orderConflictSQL(order: "r.order_id", revision: "r.revision"))
                   AND (? = 0 OR NOT EXISTS (SELECT 1 FROM invoice_line l JOIN invoice v ON v.id = l.invoice_id
                                             WHERE l.order_id = r.order_id
                                               AND (v.status = 'issued' OR (v.status = 'proforma' AND v.origin <> 'contract'))))
@@ -163,7 +163,7 @@ extension Ledger {
     /// of those site-days is settled at the same time. Returns the count marked.
     @discardableResult
     public func markSiteDaysBilled(_ siteDays: [SiteDayKey], at date: Date = Date()) throws -> Int {
-        let now = Ledger.timestamp(date)
+        let now = LedgerDatabase.timestamp(date)
         return try engine.write { db in
             var count = 0
             for key in siteDays {
@@ -204,7 +204,7 @@ extension Ledger {
     }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// Like `cappedTrayTotals`, per day: (client, site, day, category) → covers and Σ min(cap, ticket TTC).
     public func cappedTrayTotalsByDay(period: Period, caps: [ClientCategory: Money]) throws -> [(client: String, site: String, day: Day, category: String, total: Money)] {
         if caps.isEmpty { return [] }
@@ -231,7 +231,7 @@ extension Ledger {
     }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// The current register file of each site-day of `period`: what `.current` reads.
     public func currentFiles(period: Period) throws -> [SiteDayKey: Int64] {
         try engine.read { db in
@@ -275,7 +275,7 @@ extension Ledger {
     public func siteDaysWithTickets(files: [SiteDayKey: Int64]) throws -> [SiteDayKey] {
         let withRows = try engine.read { db in
             Set(try db.fetchColumn(Int64.self, sql: "SELECT id FROM imported_file WHERE id IN (\(db.integersOfJSONArgument)) AND row_count > 0",
-                                   arguments: [Ledger.jsonArray(files.values)]))
+                                   arguments: [LedgerDatabase.jsonArray(files.values)]))
         }
         return files.filter { withRows.contains($0.value) }.map(\.key).sorted()
     }

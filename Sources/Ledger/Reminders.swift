@@ -121,7 +121,7 @@ extension Schema {
     }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// Queues a notice unless one with its key exists; true when queued.
     @discardableResult
     public func queueNotice(_ notice: Notice) throws -> Bool {
@@ -155,7 +155,7 @@ extension Ledger {
     /// Records how an attempt ended; `cancelled` when the reason to send is gone.
     public func recordNotice(id: Int64, outcome: DeliveryOutcome?, cancelled reason: String? = nil, at date: Date) throws {
         try pool.write { db in
-            let at = Ledger.timestamp(date)
+            let at = LedgerDatabase.timestamp(date)
             guard let n = try Notice.fetchOne(db, key: id), n.status == .pending || n.status == .failed else { return }
             // The attempt has an outcome (or none is needed any more): the claim is over.
             try db.execute(sql: "UPDATE notice SET claimed_at = NULL WHERE id = ?", arguments: [id])
@@ -170,7 +170,7 @@ extension Ledger {
                                arguments: [at, id])
             case .temporary(let error, let retryAt?)?:
                 try db.execute(sql: "UPDATE notice SET next_attempt_at = ?, last_error = ? WHERE id = ?",
-                               arguments: [Ledger.timestamp(retryAt), error, id])
+                               arguments: [LedgerDatabase.timestamp(retryAt), error, id])
             case .temporary(let error, nil)?, .refused(let error)?, .uncertain(let error)?:
                 try db.execute(sql: "UPDATE notice SET status = 'failed', next_attempt_at = NULL, last_error = ? WHERE id = ?",
                                arguments: [error, id])
@@ -187,7 +187,7 @@ extension Ledger {
     @discardableResult
     public func retryNotices(ids: [Int64]?, now: Date, actor: String, recipients: (Notice) -> [String]) throws -> [Int64] {
         try pool.write { db in
-            let at = Ledger.timestamp(now)
+            let at = LedgerDatabase.timestamp(now)
             var out: [Int64] = []
             let all = try Notice.fetchAll(db, sql: "SELECT * FROM notice ORDER BY id")
             if let ids {
@@ -218,7 +218,7 @@ extension Ledger {
     /// Pauses reminders of a client, payer or invoice number, with a reason (audit log).
     public func pauseReminders(target: String, reason: String, actor: String, at date: Date = Date()) throws {
         try pool.write { db in
-            let now = Ledger.timestamp(date)
+            let now = LedgerDatabase.timestamp(date)
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM reminder_pause WHERE target = ? AND resumed_at IS NULL", arguments: [target]) ?? false {
                 throw InvoiceError.remindersAlreadyPaused(target)
             }
@@ -231,7 +231,7 @@ extension Ledger {
 
     public func resumeReminders(target: String, actor: String, at date: Date = Date()) throws {
         try pool.write { db in
-            let now = Ledger.timestamp(date)
+            let now = LedgerDatabase.timestamp(date)
             try db.execute(sql: "UPDATE reminder_pause SET resumed_at = ?, resumed_by = ? WHERE target = ? AND resumed_at IS NULL",
                            arguments: [now, actor, target])
             guard db.changesCount == 1 else { throw InvoiceError.remindersNotPaused(target) }

@@ -20,7 +20,7 @@ public struct PeriodRevenue: Sendable {
     public var trays: [CappedTrayDay]
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// `revenueDays` and `cappedTrayTotalsByDay` in one pass over the ticket
     /// lines, in the table's key order: no sort, no temporary table.
     ///
@@ -66,13 +66,13 @@ extension Ledger {
         for (key, file) in files { siteDays[file] = (key.site, key.day) }
         if engine.kind == .postgres {
             return try engine.read { s in
-                try scanRevenue(s, files: s.integersOfJSONArgument, arguments: [Ledger.jsonArray(files.values)], client: client,
+                try scanRevenue(s, files: s.integersOfJSONArgument, arguments: [LedgerDatabase.jsonArray(files.values)], client: client,
                                 siteDays: siteDays, caps: caps)
             }
         }
         return try pool.read { db in
             // The files travel as one JSON argument: no limit on bound variables.
-            try scanRevenue(db, files: "SELECT value FROM json_each(?)", arguments: [Ledger.jsonArray(files.values)],
+            try scanRevenue(db, files: "SELECT value FROM json_each(?)", arguments: [LedgerDatabase.jsonArray(files.values)],
                             client: client, siteDays: siteDays, caps: caps)
         }
     }

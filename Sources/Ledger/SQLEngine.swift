@@ -143,7 +143,7 @@ extension SQLSession {
     /// SQL where the engines differ: `sqlite` on SQLite, `postgres` on PostgreSQL.
     func sql(sqlite: String, postgres: String) -> String { kind == .sqlite ? sqlite : postgres }
 
-    /// A subquery giving the integers of one JSON array argument (`Ledger.jsonArray`), so a set of any size is one argument.
+    /// A subquery giving the integers of one JSON array argument (`LedgerDatabase.jsonArray`), so a set of any size is one argument.
     var integersOfJSONArgument: String {
         sql(sqlite: "SELECT value FROM json_each(?)", postgres: "SELECT value::bigint FROM json_array_elements_text(?::json)")
     }

@@ -431,7 +431,7 @@ enum Schema {
         registerLineDiscounts(&migrator)
         registerPlatformFlows(&migrator)
         registerEReporting(&migrator)
-        Ledger.registerAuditParameters(&migrator)
+        LedgerDatabase.registerAuditParameters(&migrator)
         LineBasisMigration.register(&migrator)
         registerVATOnReceipts(&migrator)
         GuaranteeGaps.register(&migrator)

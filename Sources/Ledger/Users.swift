@@ -115,14 +115,14 @@ extension Schema {
     }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     public func addUser(login: String, displayName: String, passwordHash: String, admin: Bool, actor: String) throws -> AppUser {
         try pool.write { db in
             if try AppUser.filter(Column("login") == login).fetchOne(db) != nil { throw UserError.duplicate(login) }
             var user = AppUser(id: nil, login: login, displayName: displayName, passwordHash: passwordHash, active: true,
-                               admin: admin, allClients: true, createdAt: Ledger.timestamp())
+                               admin: admin, allClients: true, createdAt: LedgerDatabase.timestamp())
             try user.insert(db)
-            try appendAudit(GRDBSession(db: db), at: Ledger.timestamp(), actor: actor, action: "user add", invoiceID: nil,
+            try appendAudit(GRDBSession(db: db), at: LedgerDatabase.timestamp(), actor: actor, action: "user add", invoiceID: nil,
                             AuditParameters(["login": .text(login), "name": .text(displayName), "admin": .of(admin)]))
             return user
         }
@@ -149,7 +149,7 @@ extension Ledger {
             if let level {
                 try db.execute(sql: "INSERT INTO user_right(user_id, feature, level) VALUES (?, ?, ?)", arguments: [u.id, feature, level])
             }
-            try appendAudit(GRDBSession(db: db), at: Ledger.timestamp(), actor: actor, action: level == nil ? "user revoke" : "user grant", invoiceID: nil,
+            try appendAudit(GRDBSession(db: db), at: LedgerDatabase.timestamp(), actor: actor, action: level == nil ? "user revoke" : "user grant", invoiceID: nil,
                             AuditParameters(["login": .text(login), "feature": .text("\(feature)"), "level": .of(level.map { "\($0)" })]))
         }
     }
@@ -163,7 +163,7 @@ extension Ledger {
             for c in clients ?? [] {
                 try db.execute(sql: "INSERT OR IGNORE INTO user_client(user_id, client) VALUES (?, ?)", arguments: [u.id, c])
             }
-            try appendAudit(GRDBSession(db: db), at: Ledger.timestamp(), actor: actor, action: "user scope", invoiceID: nil,
+            try appendAudit(GRDBSession(db: db), at: LedgerDatabase.timestamp(), actor: actor, action: "user scope", invoiceID: nil,
                             AuditParameters(["login": .text(login), "clients": clients.map { .list($0) }]))
         }
     }
@@ -181,7 +181,7 @@ extension Ledger {
                 try db.execute(sql: "DELETE FROM web_session WHERE user_id = ?", arguments: [u.id])
                 try db.execute(sql: "UPDATE api_token SET revoked = 1 WHERE user_id = ?", arguments: [u.id])
             }
-            try appendAudit(GRDBSession(db: db), at: Ledger.timestamp(), actor: actor, action: active ? "user enable" : "user disable", invoiceID: nil,
+            try appendAudit(GRDBSession(db: db), at: LedgerDatabase.timestamp(), actor: actor, action: active ? "user enable" : "user disable", invoiceID: nil,
                             AuditParameters(["login": .text(login)]))
         }
     }
@@ -194,7 +194,7 @@ extension Ledger {
             let u = try requireUser(db, login)
             try db.execute(sql: "UPDATE app_user SET password_hash = ? WHERE id = ?", arguments: [hash, u.id])
             try db.execute(sql: "DELETE FROM web_session WHERE user_id = ?", arguments: [u.id])
-            try appendAudit(GRDBSession(db: db), at: Ledger.timestamp(), actor: actor, action: "user password", invoiceID: nil, AuditParameters(["login": .text(login)]))
+            try appendAudit(GRDBSession(db: db), at: LedgerDatabase.timestamp(), actor: actor, action: "user password", invoiceID: nil, AuditParameters(["login": .text(login)]))
         }
     }
 
@@ -215,9 +215,9 @@ extension Ledger {
 
     public func createSession(tokenHash: String, userID: Int64, csrfToken: String, expiresAt: Date) throws {
         try pool.write { db in
-            try db.execute(sql: "DELETE FROM web_session WHERE expires_at < ?", arguments: [Ledger.timestamp()])
+            try db.execute(sql: "DELETE FROM web_session WHERE expires_at < ?", arguments: [LedgerDatabase.timestamp()])
             try db.execute(sql: "INSERT INTO web_session(token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [tokenHash, userID, csrfToken, Ledger.timestamp(), Ledger.timestamp(expiresAt)])
+                           arguments: [tokenHash, userID, csrfToken, LedgerDatabase.timestamp(), LedgerDatabase.timestamp(expiresAt)])
         }
     }
 
@@ -225,7 +225,7 @@ extension Ledger {
     public func session(tokenHash: String, now: Date = Date()) throws -> SessionRecord? {
         try pool.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT user_id, csrf_token, expires_at FROM web_session WHERE token_hash = ? AND expires_at > ?",
-                                             arguments: [tokenHash, Ledger.timestamp(now)]) else { return nil }
+                                             arguments: [tokenHash, LedgerDatabase.timestamp(now)]) else { return nil }
             return SessionRecord(userID: row["user_id"], csrfToken: row["csrf_token"], expiresAt: row["expires_at"])
         }
     }
@@ -238,8 +238,8 @@ extension Ledger {
         try pool.write { db in
             let u = try requireUser(db, login)
             try db.execute(sql: "INSERT INTO api_token(token_hash, user_id, created_at) VALUES (?, ?, ?)",
-                           arguments: [tokenHash, u.id, Ledger.timestamp()])
-            try appendAudit(GRDBSession(db: db), at: Ledger.timestamp(), actor: actor, action: "user token", invoiceID: nil, AuditParameters(["login": .text(login)]))
+                           arguments: [tokenHash, u.id, LedgerDatabase.timestamp()])
+            try appendAudit(GRDBSession(db: db), at: LedgerDatabase.timestamp(), actor: actor, action: "user token", invoiceID: nil, AuditParameters(["login": .text(login)]))
         }
     }
 
@@ -253,7 +253,7 @@ extension Ledger {
     public func recordLoginAttempt(login: String, address: String? = nil, succeeded: Bool, at date: Date = Date()) throws {
         try pool.write { db in
             try db.execute(sql: "INSERT INTO login_attempt(login, at, succeeded, address) VALUES (?, ?, ?, ?)",
-                           arguments: [login, Ledger.timestamp(date), succeeded, address])
+                           arguments: [login, LedgerDatabase.timestamp(date), succeeded, address])
         }
     }
 
@@ -263,14 +263,14 @@ extension Ledger {
     public func failedLogins(address: String, since date: Date) throws -> Int {
         try pool.read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM login_attempt WHERE address = ? AND succeeded = 0 AND at >= ?",
-                             arguments: [address, Ledger.timestamp(date)]) ?? 0
+                             arguments: [address, LedgerDatabase.timestamp(date)]) ?? 0
         }
     }
 
     /// Failed attempts for a login since `date`, counted after its last success.
     public func failedLogins(login: String, since date: Date) throws -> Int {
         try pool.read { db in
-            let since = Ledger.timestamp(date)
+            let since = LedgerDatabase.timestamp(date)
             let lastSuccess = try String.fetchOne(db, sql: "SELECT max(at) FROM login_attempt WHERE login = ? AND succeeded = 1", arguments: [login])
             let from = max(since, lastSuccess ?? "")
             return try Int.fetchOne(db, sql: "SELECT count(*) FROM login_attempt WHERE login = ? AND succeeded = 0 AND at >= ?",

@@ -74,7 +74,7 @@ extension Schema {
     }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// What VAT on receipts knows of one invoice: per rate what it put pending, what its credit notes took
     /// off, the accounts and what was moved; its TTC, its credit notes' TTC and what its payments allocated.
     struct VATReceiptState {
@@ -125,7 +125,7 @@ extension Ledger {
         var arguments: [any SQLArgument] = [d]
         if let invoiceIDs {
             only = " AND i.id IN (\(db.integersOfJSONArgument))"
-            arguments += [Ledger.jsonArray(invoiceIDs)]
+            arguments += [LedgerDatabase.jsonArray(invoiceIDs)]
         }
         let rows = try db.fetchAll(sql: """
             SELECT i.id, i.number, i.total_ttc, v.rate, v.pending_account, v.output_account, v.amount
@@ -145,7 +145,7 @@ extension Ledger {
                                            outputAccount: r["output_account"]))
         }
         guard !order.isEmpty else { return [] }
-        let ids = Ledger.jsonArray(order)
+        let ids = LedgerDatabase.jsonArray(order)
         for r in try db.fetchAll(sql: """
             SELECT c.credited_invoice_id AS invoice, SUM(c.total_ttc) AS ttc FROM invoice c
             WHERE c.type = 'credit_note' AND c.status = 'issued' AND c.issue_date <= ?
@@ -262,7 +262,7 @@ extension Ledger {
     /// moves existed, or by a path that did not post them), dated `today`; idempotent. Returns the entries posted.
     public func postMissingVATMoves(journal: (code: String, label: String), today: Day, actor: String, at date: Date = Date()) throws -> Int {
         try engine.durableWrite { db in
-            let now = Ledger.timestamp(date)
+            let now = LedgerDatabase.timestamp(date)
             // Only invoices whose payments or credit notes changed since the last catch-up can lag ("v18 catch-up bounds").
             let bound = try catchUpBound("vat on receipts", db: db)
             let changed = try db.fetchColumn(Int64.self, sql: """

@@ -10,7 +10,7 @@ public struct QuarantinedRow: Sendable, Hashable {
 
 /// The web screens' reads, named (the web app speaks no SQL): each takes what it reads for as parameters, a
 /// client scope among them where the rows belong to clients, applied before any limit.
-extension Ledger {
+extension LedgerDatabase {
     /// The latest imported file versions, newest first (files are per site and day, not per client: no scope).
     public func recentImportedFiles(limit: Int) throws -> [ImportedFile] {
         try pool.read { db in

@@ -90,7 +90,7 @@ public struct SubmissionReport: Sendable {
 /// trackingId and the platform answers `AlreadyExistingFlow`, which is recorded as delivered, never as a second
 /// flow. Retried with back-off on network errors, 429 and 5xx; refused for good on 400, 413, 422 (a person looks).
 public struct PlatformSubmitter: Sendable {
-    public var ledger: Ledger
+    public var ledger: LedgerDatabase
     public var api: FlowAPI
     /// The file of a flow (the stored Factur-X of a document, the CDAR of an Encaissée).
     public var file: @Sendable (PlatformFlow) throws -> FlowFile
@@ -98,7 +98,7 @@ public struct PlatformSubmitter: Sendable {
     public var lease: TimeInterval
     public var deadline: TimeInterval?
 
-    public init(ledger: Ledger, api: FlowAPI, file: @escaping @Sendable (PlatformFlow) throws -> FlowFile,
+    public init(ledger: LedgerDatabase, api: FlowAPI, file: @escaping @Sendable (PlatformFlow) throws -> FlowFile,
                 policy: SubmissionRetryPolicy = .standard, lease: TimeInterval = 600, deadline: TimeInterval? = nil) {
         self.ledger = ledger
         self.api = api
@@ -140,7 +140,7 @@ public struct PlatformSubmitter: Sendable {
                              detail: "\(id.map { "flowId \($0): " } ?? "")\(response)")
             case .temporary(let error, let retryAt?):
                 item = .init(flowRow: row, trackingId: flow.trackingId, number: number, kind: flow.kind, outcome: "retry", detail: error,
-                             nextAttempt: Ledger.timestamp(retryAt))
+                             nextAttempt: LedgerDatabase.timestamp(retryAt))
             case .temporary(let error, nil):
                 item = .init(flowRow: row, trackingId: flow.trackingId, number: number, kind: flow.kind, outcome: "failed",
                              detail: "gave up after \(flow.attempts) attempts: \(error)")
@@ -236,13 +236,13 @@ public struct PollReport: Sendable {
 /// Follows the platform: `POST /v1/flows/search` from the last `updatedAt` seen, page by page; each acknowledgement
 /// of our flows and each life-cycle status of our invoices recorded once, with its reasons.
 public struct PlatformPoller: Sendable {
-    public var ledger: Ledger
+    public var ledger: LedgerDatabase
     public var api: FlowAPI
     /// Where the first search starts.
     public var origin: String
     public var pageSize: Int
 
-    public init(ledger: Ledger, api: FlowAPI, origin: String = "2026-01-01T00:00:00Z", pageSize: Int = 100) {
+    public init(ledger: LedgerDatabase, api: FlowAPI, origin: String = "2026-01-01T00:00:00Z", pageSize: Int = 100) {
         self.ledger = ledger
         self.api = api
         self.origin = origin

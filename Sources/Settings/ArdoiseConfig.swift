@@ -111,7 +111,7 @@ public struct ArdoiseConfig: Sendable, Hashable {
     }
 
     /// Loads the settings files this config names.
-    public func loadSettings() -> (Settings?, [Diagnostic]) {
+    public func loadSettings() -> (MasterData?, [Diagnostic]) {
         SettingsLoader.load(files: settingsFiles)
     }
 }

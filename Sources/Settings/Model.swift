@@ -385,7 +385,7 @@ public struct SettingsPlace: Sendable, Equatable {
 }
 
 /// All the master data billing needs, merged from the settings files.
-public struct Settings: Sendable {
+public struct MasterData: Sendable {
     public var seller: Seller
     public var timeZone: String
     public var currency: String

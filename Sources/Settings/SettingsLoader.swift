@@ -7,7 +7,7 @@ import Foundation
 public enum SettingsLoader {
     /// Reads, parses, merges and checks `files` (e.g. settings.yaml, clients.yaml,
     /// indices.yaml). Returns the settings only when there is no error.
-    public static func load(files: [String]) -> (Settings?, [Diagnostic]) {
+    public static func load(files: [String]) -> (MasterData?, [Diagnostic]) {
         let (sources, readErrors) = readSources(files: files)
         let (settings, diagnostics) = load(sources: sources)
         return (readErrors.isEmpty ? settings : nil, readErrors + diagnostics)
@@ -35,7 +35,7 @@ public enum SettingsLoader {
 
     /// Parses, merges and checks settings already read; the paths of the
     /// sources are the names printed in diagnostics.
-    public static func load(sources: [SourceFile]) -> (Settings?, [Diagnostic]) {
+    public static func load(sources: [SourceFile]) -> (MasterData?, [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
         var fragments: [SettingsFragment] = []
         for source in sources {
@@ -86,7 +86,7 @@ struct Merger {
         return kept
     }
 
-    mutating func merge(_ fragments: [SettingsFragment]) -> Settings? {
+    mutating func merge(_ fragments: [SettingsFragment]) -> MasterData? {
         let seller = single(fragments.compactMap(\.seller), key: "seller")
         let timeZone = single(fragments.compactMap(\.timeZone), key: "time_zone") ?? "Europe/Paris"
         let currency = single(fragments.compactMap(\.currency), key: "currency") ?? "EUR"
@@ -204,7 +204,7 @@ struct Merger {
             }
             return nil
         }
-        var settings = Settings(seller: seller, timeZone: timeZone, currency: currency, numberSeries: series,
+        var settings = MasterData(seller: seller, timeZone: timeZone, currency: currency, numberSeries: series,
                                 revenueTypes: revenueTypes, sites: sites, clients: clients, indexSeries: indices, smtp: smtp,
                                 accounting: accounting)
         settings.reminders = reminders

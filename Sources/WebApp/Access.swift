@@ -85,11 +85,11 @@ public struct Identity: Sendable {
 /// web app share. Passwords are bcrypt hashes; session and API tokens are
 /// random and stored as their SHA-256, so a copy of the ledger opens nothing.
 public struct Accounts: Sendable {
-    public let ledger: Ledger
+    public let ledger: LedgerDatabase
     /// bcrypt's cost (log2 rounds): 12 in production; tests lower it.
     public let cost: UInt8
 
-    public init(ledger: Ledger, cost: UInt8 = 12) {
+    public init(ledger: LedgerDatabase, cost: UInt8 = 12) {
         self.ledger = ledger
         self.cost = cost
     }

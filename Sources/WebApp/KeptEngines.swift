@@ -11,16 +11,16 @@ final class KeptEngines: Sendable {
     struct Key: Hashable {
         var day: Day
         var actor: String
-        /// `Workspace.billingEngine` (contracts with errors left out) rather than `Workspace.engine` (refuses them).
+        /// `Installation.billingEngine` (contracts with errors left out) rather than `Installation.engine` (refuses them).
         var lenient: Bool
     }
 
-    private let kept = Mutex<[Key: BillingEngine]>([:])
+    private let kept = Mutex<[Key: Engine]>([:])
     /// Days and users are few; past this, start again.
     static let size = 64
 
     /// The kept engine of `key`, or the one `make` makes (kept when made; a refusal is not kept).
-    func engine(_ key: Key, make: () throws -> BillingEngine) throws -> BillingEngine {
+    func engine(_ key: Key, make: () throws -> Engine) throws -> Engine {
         if let engine = kept.withLock({ $0[key] }) { return engine }
         let engine = try make()
         kept.withLock { kept in
@@ -32,15 +32,15 @@ final class KeptEngines: Sendable {
 }
 
 extension WebApp {
-    /// The engine acting for `actor` today, refusing when a contract has errors (as `Workspace.engine`).
-    func engine(actor: String) throws -> BillingEngine {
+    /// The engine acting for `actor` today, refusing when a contract has errors (as `Installation.engine`).
+    func engine(actor: String) throws -> Engine {
         try keptEngines.engine(.init(day: today, actor: actor, lenient: false)) {
             try workspace.engine(today: today, actor: actor)
         }
     }
 
-    /// The engine over the contracts without errors (as `Workspace.billingEngine`): reports show the others' revenue as unbilled.
-    func lenientEngine(actor: String) throws -> BillingEngine {
+    /// The engine over the contracts without errors (as `Installation.billingEngine`): reports show the others' revenue as unbilled.
+    func lenientEngine(actor: String) throws -> Engine {
         try keptEngines.engine(.init(day: today, actor: actor, lenient: true)) {
             try workspace.billingEngine(today: today, actor: actor).engine
         }

@@ -111,7 +111,7 @@ extension WebApp {
         }
     }
 
-    /// The lines in French (explanations included), each with the revenue behind it (`revenue`, from `Ledger.revenueBehind`).
+    /// The lines in French (explanations included), each with the revenue behind it (`revenue`, from `LedgerDatabase.revenueBehind`).
     func lineContext(_ s: StoredInvoice, editable: Bool, csrf: String, revenue: [LineRevenue] = []) -> [[String: Any]] {
         let behind = Dictionary(revenue.map { ($0.position, $0) }, uniquingKeysWith: { a, _ in a })
         return s.lines.map { l in
@@ -137,7 +137,7 @@ extension WebApp {
     func totals(_ i: Invoice) -> String {
         "Total HT \(euros(i.totalHt)) · TVA \(euros(i.totalVat)) · TTC \(euros(i.totalTtc))"
     }
-    func engine(for user: Identity) throws -> BillingEngine {
+    func engine(for user: Identity) throws -> Engine {
         try engine(actor: user.login)
     }
 }

@@ -125,7 +125,7 @@ extension WebApp {
         }
         var lines = s.lines.map(NewInvoiceLine.init)
         lines[index] = try LineText.apply(text, to: lines[index], editedBy: user.login, reason: reason)
-        try BillingEngine.checkEdited(lines, of: s, limits: workspace.settings.limits)
+        try Engine.checkEdited(lines, of: s, limits: workspace.settings.limits)
         try ledger.replaceLines(id: id, lines: lines, reason: reason, actor: user.login)
         return redirect("/proformas/\(id)?fait=ligne")
     }

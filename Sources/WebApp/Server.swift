@@ -165,9 +165,9 @@ struct WebError: Error {
 
 /// The web app: the route table, the checks every request goes through, the pages.
 public final class WebApp: Sendable {
-    public let workspace: Workspace
-    /// The workspace's ledger (`Workspace.ledger`), which every page reads and writes.
-    public let ledger: Ledger
+    public let workspace: Installation
+    /// The workspace's ledger (`Installation.ledger`), which every page reads and writes.
+    public let ledger: LedgerDatabase
     public let options: WebOptions
     public let accounts: Accounts
     let library: MustacheLibrary
@@ -184,7 +184,7 @@ public final class WebApp: Sendable {
     /// When each session was last used (the idle timeout).
     let sessionActivity: SessionActivity
 
-    public init(workspace: Workspace, options: WebOptions = WebOptions(), logger: Logger = Logger(label: "ardoise.web")) throws {
+    public init(workspace: Installation, options: WebOptions = WebOptions(), logger: Logger = Logger(label: "ardoise.web")) throws {
         self.workspace = workspace
         let ledger = try workspace.ledger
         self.ledger = ledger

@@ -26,7 +26,7 @@ public struct EntriesExport: Sendable {
     public var credit: Money
 }
 
-extension Workspace {
+extension Installation {
     /// Posts the sales entries of issued documents that have none (ledgers
     /// issued before the journal existed). Idempotent; the daily run calls it.
     /// Then the VAT on receipts' moves that lag the payments (dated `today`, default the UTC day), counted with them.
@@ -34,7 +34,7 @@ extension Workspace {
         let ledger = try self.ledger
         let posting = settings.salesPosting
         let documents = try ledger.postMissingEntries(posting: posting, actor: actor)
-        let day = today ?? Day(iso: String(Ledger.timestamp().prefix(10))) ?? Day(ordinal: 0)
+        let day = today ?? Day(iso: String(LedgerDatabase.timestamp().prefix(10))) ?? Day(ordinal: 0)
         return documents + (try ledger.postMissingVATMoves(journal: posting.vatJournal, today: day, actor: actor))
     }
 

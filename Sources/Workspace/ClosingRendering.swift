@@ -7,7 +7,7 @@ extension ClosingReport {
     /// The report as a finance reader reads it: each check with its result,
     /// what to do when it failed, then the month's totals.
     public var text: String {
-        var out = "closing \(Ledger.monthName(month))\n\n"
+        var out = "closing \(LedgerDatabase.monthName(month))\n\n"
         for c in checks {
             out += "\(c.passed ? "ok  " : "FAIL") \(c.name)\n"
             if !c.passed {
@@ -30,7 +30,7 @@ extension ClosingReport {
         }
         out += "\n"
         if closed {
-            out += forcedReason.map { "\(Ledger.monthName(month)) closed despite failed checks: \($0)\n" } ?? "\(Ledger.monthName(month)) closed\n"
+            out += forcedReason.map { "\(LedgerDatabase.monthName(month)) closed despite failed checks: \($0)\n" } ?? "\(LedgerDatabase.monthName(month)) closed\n"
         } else if passed {
             out += "every check passed\n"
         } else {
@@ -47,7 +47,7 @@ extension ClosingReport {
                          ("details", JSON.array(c.details.map(JSON.string))), ("remedy", JSON.string(c.remedy))])
         }
         return JSON.object([
-            ("month", JSON.string(Ledger.monthName(month))), ("passed", passed ? "true" : "false"), ("closed", closed ? "true" : "false"),
+            ("month", JSON.string(LedgerDatabase.monthName(month))), ("passed", passed ? "true" : "false"), ("closed", closed ? "true" : "false"),
             ("forced_reason", forcedReason.map(JSON.string) ?? "null"),
             ("checks", JSON.array(checksJSON)),
             ("series", JSON.array(series.map { JSON.object([("series", JSON.string($0.series)), ("count", String($0.count)),
@@ -61,7 +61,7 @@ extension ClosingReport {
     }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     static func monthName(_ period: Period) -> String { monthCode(period) }
 }
 

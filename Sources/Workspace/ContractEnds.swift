@@ -31,7 +31,7 @@ public struct ContractEndReport: Sendable {
     }
 }
 
-extension Workspace {
+extension Installation {
     /// Thresholds (days before the end) of the contract-end notices, one notice per contract and threshold.
     public static let contractEndThresholds = [60, 30, 7]
 
@@ -89,7 +89,7 @@ extension Workspace {
             let id = key.replacingOccurrences(of: "/", with: ".")
             let notice = Notice(kind: .contractEnd, key: key, invoiceId: nil, customer: e.client, dueOn: day,
                                 messageId: "<\(id).\(settings.seller.siren)@\(domain)>", recipients: [finance], subject: subject, body: body,
-                                createdAt: Ledger.timestamp(date))
+                                createdAt: LedgerDatabase.timestamp(date))
             if try ledger.queueNotice(notice) { out.append(key) }
         }
         return out

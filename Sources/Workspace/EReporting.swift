@@ -60,7 +60,7 @@ public enum EReport {
 
     /// Which register sales are goods, from the revenue types' `nature` (as an invoice line's, BT-23): the article
     /// codes a revenue type lists take its nature; an activity is goods when every revenue type of that activity is.
-    public static func goods(_ settings: Settings) -> B2CGoods {
+    public static func goods(_ settings: MasterData) -> B2CGoods {
         var out = B2CGoods()
         var natures: [String: Set<OperationNature>] = [:]
         for t in settings.revenueTypes {
@@ -83,7 +83,7 @@ public struct EReportingReport: Sendable {
     public var reports: [EReportingPeriod] = []
 }
 
-extension Workspace {
+extension Installation {
     /// Queues the report of every e-reporting period inside `period` that has ended before `today` (each once, frozen
     /// when queued), then submits the due reports.
     public func eReport(period: Period, today: Day, api: FlowAPI? = nil, actor: String, now: Date = Date()) throws -> EReportingReport {
@@ -117,7 +117,7 @@ extension Workspace {
                 item = .init(flowRow: id, trackingId: r.trackingId, number: r.period, kind: .invoice, outcome: "already-submitted", detail: response)
             case .temporary(let error, let retryAt?):
                 item = .init(flowRow: id, trackingId: r.trackingId, number: r.period, kind: .invoice, outcome: "retry", detail: error,
-                             nextAttempt: Ledger.timestamp(retryAt))
+                             nextAttempt: LedgerDatabase.timestamp(retryAt))
             case .temporary(let error, nil), .refused(let error):
                 item = .init(flowRow: id, trackingId: r.trackingId, number: r.period, kind: .invoice, outcome: "failed", detail: error)
             }

@@ -8,9 +8,9 @@ import Settings
 /// PDF, the CII XML and the Factur-X are made from. Documents knows neither
 /// the settings nor the ledger; this is the one place that joins them.
 public struct InvoiceDocuments: Sendable {
-    public let settings: Settings
+    public let settings: MasterData
 
-    public init(settings: Settings) {
+    public init(settings: MasterData) {
         self.settings = settings
     }
 
@@ -187,14 +187,14 @@ extension InvoiceDocuments {
     }
 }
 
-extension Workspace {
+extension Installation {
     /// The files of an issued document exactly as stored when it was issued
     /// (a document issued before documents were stored is rendered, stored and
     /// chained now, once); nil for a proforma.
     public func issuedFiles(_ invoice: Invoice, actor: String = "ardoise") throws -> IssuedFiles? {
         let ledger = try self.ledger
         guard invoice.status == .issued, let id = invoice.id else { return nil }
-        return try ledger.issuedFiles(invoiceID: id, render: documents.renderer(facturX: Workspace.facturX()), actor: actor)
+        return try ledger.issuedFiles(invoiceID: id, render: documents.renderer(facturX: Installation.facturX()), actor: actor)
     }
 
     /// The bytes `invoices pdf|xml` write: an issued document's stored PDF or
@@ -205,12 +205,12 @@ extension Workspace {
             let id = stored.invoice.id ?? 0
             throw InvoiceError.proformaHasNoEInvoice(id: id)
         }
-        return try documents.render(document(stored), facturX: Workspace.facturX()).pdf
+        return try documents.render(document(stored), facturX: Installation.facturX()).pdf
     }
 
     /// The same workspace with other settings (tools and tests that change a value), on the same ledger.
-    public func with(settings: Settings) -> Workspace {
-        Workspace(config: config, settings: settings, settingsSources: settingsSources, contractFiles: contractFiles,
+    public func with(settings: MasterData) -> Installation {
+        Installation(config: config, settings: settings, settingsSources: settingsSources, contractFiles: contractFiles,
                   snapshot: snapshot, opened: opened)
     }
 

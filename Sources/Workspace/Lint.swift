@@ -48,7 +48,7 @@ public enum Linter {
         let (settingsSources, readDiagnostics) = SettingsLoader.readSources(files: settingsFiles)
         diagnostics += readDiagnostics
         for s in settingsSources { sources[s.path] = s }
-        var settings: Settings?
+        var settings: MasterData?
         if !settingsSources.isEmpty {
             let (loaded, settingsDiagnostics) = SettingsLoader.load(sources: settingsSources)
             diagnostics += settingsDiagnostics

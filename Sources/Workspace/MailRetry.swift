@@ -1,7 +1,7 @@
 import Foundation
 import Ledger
 
-extension Workspace {
+extension Installation {
     /// Makes failed messages (or those of `ids`) due now, with the billed customers' current addresses from the
     /// settings; the next `outbox send` (the daily run, or a person) sends them.
     public func requeueMail(ids: [Int64]?, now: Date = Date(), actor: String) throws -> [Int64] {

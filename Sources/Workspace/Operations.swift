@@ -7,7 +7,7 @@ import Imports
 import Ledger
 import Settings
 
-extension Workspace {
+extension Installation {
     /// Opens the configured ledger, migrating it when a migration is pending,
     /// and checks it is this seller's: a ledger recorded for another SIREN is
     /// refused (nothing done), a ledger made before sellers were recorded
@@ -17,16 +17,16 @@ extension Workspace {
     /// `database:` path with no ledger is an error, never a new empty ledger
     /// numbering from 1 again. The workspace keeps the ledger it opened: later
     /// calls, and every operation of the workspace, use it.
-    public func openLedger(creating: Bool = false, actor: String = "ardoise") throws(WorkspaceError) -> Ledger {
-        try opened.get { () throws(WorkspaceError) -> Ledger in
+    public func openLedger(creating: Bool = false, actor: String = "ardoise") throws(WorkspaceError) -> LedgerDatabase {
+        try opened.get { () throws(WorkspaceError) -> LedgerDatabase in
             let path = config.databasePath
             if try !ledgerExists() {
                 guard creating else { throw WorkspaceError(LedgerError.missing(path: shownDatabase).description) }
                 return try createLedger(actor: actor)
             }
-            let ledger: Ledger
+            let ledger: LedgerDatabase
             do {
-                ledger = try Ledger(path: path, creation: .mustExist, environment: databaseEnvironment)
+                ledger = try LedgerDatabase(path: path, creation: .mustExist, environment: databaseEnvironment)
             } catch {
                 throw WorkspaceError("the database `\(shownDatabase)` cannot be opened: \(error)")
             }
@@ -37,7 +37,7 @@ extension Workspace {
 
     /// The workspace's ledger, which its operations act on: the one `openLedger` or `initLedger` opened, else the
     /// configured ledger opened now (it must exist: only `ardoise init` and the demo create one).
-    public var ledger: Ledger {
+    public var ledger: LedgerDatabase {
         get throws(WorkspaceError) { try openLedger() }
     }
 
@@ -45,23 +45,23 @@ extension Workspace {
     /// seller's SIREN and number series in it (`ardoise init`). Refused when
     /// a file is already at the path: nothing is created over a ledger.
     /// The workspace keeps it for its operations.
-    public func initLedger(actor: String = "ardoise") throws(WorkspaceError) -> Ledger {
+    public func initLedger(actor: String = "ardoise") throws(WorkspaceError) -> LedgerDatabase {
         let ledger = try createLedger(actor: actor)
         opened.keep(ledger)
         return ledger
     }
 
-    private func createLedger(actor: String) throws(WorkspaceError) -> Ledger {
+    private func createLedger(actor: String) throws(WorkspaceError) -> LedgerDatabase {
         let path = config.databasePath
         if try ledgerExists() {
             throw WorkspaceError("a ledger is already at `\(shownDatabase)`: nothing done (`ardoise init` only creates one where there is none)")
         }
         do {
-            if !Ledger.isPostgreSQL(path) {
+            if !LedgerDatabase.isPostgreSQL(path) {
                 let folder = (path as NSString).deletingLastPathComponent
                 if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
             }
-            let ledger = try Ledger(path: path, creation: .createIfMissing, environment: databaseEnvironment)
+            let ledger = try LedgerDatabase(path: path, creation: .createIfMissing, environment: databaseEnvironment)
             let identity = try ledger.recordIdentity(siren: settings.seller.siren, series: seriesText, origin: .created, actor: actor)
             guard identity.siren == settings.seller.siren else {
                 throw WorkspaceError(sellerMismatch(path: path, ledger: identity.siren))
@@ -83,7 +83,7 @@ extension Workspace {
 
     /// The configured database as it may be shown: a PostgreSQL address never with a password.
     var shownDatabase: String {
-        guard Ledger.isPostgreSQL(config.databasePath), let c = URLComponents(string: config.databasePath) else { return config.databasePath }
+        guard LedgerDatabase.isPostgreSQL(config.databasePath), let c = URLComponents(string: config.databasePath) else { return config.databasePath }
         var shown = c
         shown.password = nil
         return shown.string ?? "postgres://…"
@@ -92,7 +92,7 @@ extension Workspace {
     /// Whether the configured ledger exists (the SQLite file, or a PostgreSQL database holding the ledger's tables).
     public func ledgerExists() throws(WorkspaceError) -> Bool {
         do {
-            return try Ledger.exists(at: config.databasePath, environment: databaseEnvironment)
+            return try LedgerDatabase.exists(at: config.databasePath, environment: databaseEnvironment)
         } catch {
             throw WorkspaceError("the database `\(shownDatabase)` cannot be opened: \(error)")
         }
@@ -108,7 +108,7 @@ extension Workspace {
 
     /// Refuses a ledger recorded for another seller; a ledger made before
     /// sellers were recorded adopts the settings' (audited, once).
-    func checkSeller(of ledger: Ledger, actor: String) throws(WorkspaceError) {
+    func checkSeller(of ledger: LedgerDatabase, actor: String) throws(WorkspaceError) {
         do {
             var identity = try ledger.identity()
             if identity == nil {
@@ -145,15 +145,15 @@ extension Workspace {
     /// documents (validate, credit, manual) use it: they must not run on a
     /// partial set of contracts (a credit note takes its payment terms from
     /// the client's contract).
-    public func engine(today: Day, actor: String = "ardoise") throws(WorkspaceError) -> BillingEngine {
+    public func engine(today: Day, actor: String = "ardoise") throws(WorkspaceError) -> Engine {
         let ledger = try self.ledger
         let rules = self.rules(today: today)
         if rules.diagnostics.hasBlockingErrors {
             throw WorkspaceError("the contracts have errors: run `ardoise lint`", diagnostics: rules.diagnostics, sources: rules.sources,
                                  reason: .contractsHaveErrors(files: Array(Set(rules.diagnostics.filter { $0.severity == .error }.map(\.file))).sorted()))
         }
-        var engine = BillingEngine(ledger: ledger, settings: settings, contracts: rules.contracts, actor: actor,
-                                   render: documents.renderer(facturX: try Workspace.facturX()))
+        var engine = Engine(ledger: ledger, settings: settings, contracts: rules.contracts, actor: actor,
+                                   render: documents.renderer(facturX: try Installation.facturX()))
         engine.sourceDigests = sourceDigests(rules.contracts)
         return engine
     }
@@ -180,14 +180,14 @@ extension Workspace {
     /// `bill`, `run` and `report unbilled` use it; `lint` stays strict.
     /// Its documents are rendered and stored as they are issued, like `engine`'s.
     public func billingEngine(today: Day, actor: String = "ardoise") throws(WorkspaceError)
-        -> (engine: BillingEngine, problems: ContractProblems) {
+        -> (engine: Engine, problems: ContractProblems) {
         let ledger = try self.ledger
         let rules = self.rules(today: today)
         let problems = ContractProblems(rules, clients: settings.clients.map(\.code))
         var contracts = rules.contracts
         for client in problems.clients { contracts[client] = nil }
-        var engine = BillingEngine(ledger: ledger, settings: settings, contracts: contracts, actor: actor,
-                                   render: documents.renderer(facturX: try Workspace.facturX()))
+        var engine = Engine(ledger: ledger, settings: settings, contracts: contracts, actor: actor,
+                                   render: documents.renderer(facturX: try Installation.facturX()))
         engine.sourceDigests = sourceDigests(contracts)
         return (engine, problems)
     }
@@ -213,7 +213,7 @@ extension Workspace {
     }
 }
 
-extension Workspace {
+extension Installation {
     /// Refuses a `--date` after today (in the settings' time zone) for a
     /// command that issues, numbers or posts: a number given on a future date
     /// cannot be taken back, and the series could not issue again before that
@@ -248,7 +248,7 @@ extension Workspace {
 
     /// Refuses an explicit range longer than a billed contract's cadence or
     /// reaching into a closed month, unless forced (the reason in the audit log).
-    public func checkRange(_ period: Period, engine: BillingEngine, only: Set<String>?, force reason: String?,
+    public func checkRange(_ period: Period, engine: Engine, only: Set<String>?, force reason: String?,
                            actor: String) throws(WorkspaceError) {
         let problems: [String]
         do { problems = try engine.rangeProblems(period, only: only) } catch { throw WorkspaceError("the ledger cannot be read: \(error)") }

@@ -105,7 +105,7 @@ public struct Receivables: Sendable {
     }
 }
 
-extension Settings {
+extension MasterData {
     /// The bank journal and accounts of payments.
     public var bankPosting: BankPosting {
         var posting = BankPosting(bankAccount: accounting.bankAccount, journal: accounting.bankJournalCode,
@@ -131,7 +131,7 @@ extension Settings {
     }
 }
 
-extension Workspace {
+extension Installation {
     /// Imports bank statements, each file in one transaction; a file that
     /// cannot be read is refused whole (StatementError) and the next files are still read.
     public func importPayments(files: [String], actor: String, today: Day, at date: Date = Date()) throws(WorkspaceError)

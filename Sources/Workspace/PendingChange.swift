@@ -18,7 +18,7 @@ public enum PendingChange: Sendable {
     case changed(file: String?, text: String?, period: Period, diff: RulesDiff.ClientDiff?)
 }
 
-extension Workspace {
+extension Installation {
     /// The contract files of a rules folder by the client each names: parsed only, not checked (the
     /// checker is needed only for the file a page shows). The first file of a client counts.
     static func contractTexts(in directory: String) -> [String: (path: String, text: String)] {
@@ -48,7 +48,7 @@ extension Workspace {
     /// The contract file of `client` in the configured rules folder, found by the client it names (the
     /// file's name is free: `c0003.ard`, `acme-2026.ard`), checked; nil when the client has none.
     public func contractFile(of client: String, today: Day) -> CheckedFile? {
-        Workspace.contractTexts(in: config.rulesDirectory)[client]
+        Installation.contractTexts(in: config.rulesDirectory)[client]
             .map { CheckedFile(path: $0.path, text: $0.text, context: contractContext(today: today)) }
     }
 
@@ -56,11 +56,11 @@ extension Workspace {
     /// (added, removed or edited): the files are compared in place, and only those that differ
     /// are parsed, for the client they name; nothing is checked or billed.
     public func clientsChanged(pending directory: String, today: Day) -> Set<String> {
-        let current = Workspace.contractsByPlace(in: config.rulesDirectory), pending = Workspace.contractsByPlace(in: directory)
+        let current = Installation.contractsByPlace(in: config.rulesDirectory), pending = Installation.contractsByPlace(in: directory)
         var before: [String: String] = [:], after: [String: String] = [:]
         for place in Set(current.keys).union(pending.keys).sorted() where current[place]?.text != pending[place]?.text {
-            if let f = current[place], let client = Workspace.clientNamed(by: f), before[client] == nil { before[client] = f.text }
-            if let f = pending[place], let client = Workspace.clientNamed(by: f), after[client] == nil { after[client] = f.text }
+            if let f = current[place], let client = Installation.clientNamed(by: f), before[client] == nil { before[client] = f.text }
+            if let f = pending[place], let client = Installation.clientNamed(by: f), after[client] == nil { after[client] = f.text }
         }
         return Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }
     }
@@ -81,7 +81,7 @@ extension Workspace {
                                       encoding: .utf8),
                same == current.source.text { return .unchanged }
         }
-        let pending = Workspace.contractTexts(in: directory)[client]
+        let pending = Installation.contractTexts(in: directory)[client]
             .map { CheckedFile(path: $0.path, text: $0.text, context: contractContext(today: today)) }
         if current?.source.text == pending?.source.text { return .unchanged }
         if let pending, pending.diagnostics.hasErrors {
@@ -89,10 +89,10 @@ extension Workspace {
             return .errors(file: DisplayPath.of(pending.source.path), text: pending.source.text, diagnostics: rendered)
         }
         // Only this client is billed on each side: other clients' contracts (and their errors) play no part.
-        func engine(_ file: CheckedFile?) -> BillingEngine {
+        func engine(_ file: CheckedFile?) -> Engine {
             var contracts: [String: Contract] = [:]
             if let contract = file?.contract { contracts[client] = contract }
-            return BillingEngine(ledger: ledger, settings: settings, contracts: contracts, render: nil)
+            return Engine(ledger: ledger, settings: settings, contracts: contracts, render: nil)
         }
         let diff = try RulesDiff.compare(before: engine(current), after: engine(pending), period: period, issueDate: today, only: [client])
         return .changed(file: pending.map { DisplayPath.of($0.source.path) }, text: pending?.source.text, period: period,

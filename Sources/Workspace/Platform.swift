@@ -6,7 +6,7 @@ import Ledger
 import PlatformTransmission
 import Settings
 
-extension Workspace {
+extension Installation {
     /// The settings' platform, with its client secret read from the environment variable or the file they name.
     /// The secret is never printed: a message names where it was looked for.
     public func platformEndpoint(environment: [String: String] = ProcessInfo.processInfo.environment) throws(WorkspaceError) -> PlatformEndpoint {
@@ -38,7 +38,7 @@ extension Workspace {
         let ledger = try self.ledger
         switch flow.kind {
         case .invoice:
-            guard let files = try ledger.issuedFiles(invoiceID: flow.invoiceId, render: documents.renderer(facturX: Workspace.facturX()),
+            guard let files = try ledger.issuedFiles(invoiceID: flow.invoiceId, render: documents.renderer(facturX: Installation.facturX()),
                                                      actor: "ardoise") else {
                 throw InvoiceError.notIssued(document: flow.trackingId, action: .submit)
             }

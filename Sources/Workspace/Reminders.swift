@@ -67,7 +67,7 @@ public enum ReminderTexts {
     }
 }
 
-extension Workspace {
+extension Installation {
     /// The steps of an open invoice's schedule (its billed customer's, or the default).
     public func reminderSteps(_ inv: OpenInvoice) -> [ReminderStep] {
         let schedule = settings.reminders.schedule(for: inv.customer)
@@ -153,7 +153,7 @@ extension Workspace {
             let safeKey = step.key.replacingOccurrences(of: "/", with: ".").replacingOccurrences(of: "+", with: "p")
             let notice = Notice(kind: step.kind, key: step.key, invoiceId: inv.id, customer: inv.customer, dueOn: step.day,
                                 messageId: "<\(safeKey).\(seller.siren)@\(domain)>", recipients: emails, subject: subject, body: body,
-                                createdAt: Ledger.timestamp(date))
+                                createdAt: LedgerDatabase.timestamp(date))
             if try ledger.queueNotice(notice) { out.append(notice) }
         }
         return out
@@ -175,7 +175,7 @@ extension Workspace {
         let ledger = try self.ledger
         let sender = SMTPSender(configuration: smtp)
         var sent = 0, cancelled = 0, failed = 0
-        let facturX = try Workspace.facturX()
+        let facturX = try Installation.facturX()
         // The sending run's deadline (`smtp.run_deadline`) bounds the notices too: the rest wait for the next run.
         let clock = ContinuousClock(), start = clock.now
         let deadline = Duration.seconds(settings.smtp?.runDeadlineSeconds ?? SMTPSettings.defaultRunDeadline)

@@ -6,7 +6,7 @@ import Foundation
 import Ledger
 import Settings
 
-extension Workspace {
+extension Installation {
     /// The contracts of another rules folder (the rules before a change),
     /// checked against these settings. A file whose client the settings no
     /// longer know is not an error here: the change took the client out, and
@@ -43,7 +43,7 @@ extension Workspace {
         let afterEngine = try engine(today: today)
         let (old, retired) = try rules(before: beforeDirectory, today: today)
         // The diff writes nothing: its engines issue no document, so none is rendered.
-        let beforeEngine = BillingEngine(ledger: ledger, settings: settings, contracts: old.contracts, render: nil)
+        let beforeEngine = Engine(ledger: ledger, settings: settings, contracts: old.contracts, render: nil)
         var beforeDrafts = try beforeEngine.preview(period: period, explicitRange: explicitRange, issueDate: issueDate, only: only)
         let afterDrafts = try afterEngine.preview(period: period, explicitRange: explicitRange, issueDate: issueDate, only: only)
         // Old files are shown where they stood in the rules folder, as a pull request names them.

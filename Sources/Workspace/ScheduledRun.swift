@@ -58,20 +58,20 @@ public struct ScheduledRunReport: Sendable {
 /// running it twice for a day changes nothing; a lock beside the database
 /// keeps two runs from billing at once.
 public struct ScheduledRun {
-    public let workspace: Workspace
+    public let workspace: Installation
     public let logger: Logger
     public let actor: String
     /// Whether the run sends the outbox (`--no-send` turns it off).
     public var sending: Bool
     /// Another way to send (tests); by default the settings' SMTP server.
-    public var send: ((Ledger, Logger) throws -> (summary: String, failed: Bool))?
+    public var send: ((LedgerDatabase, Logger) throws -> (summary: String, failed: Bool))?
     /// Why a day after today is run anyway (`--force --reason`); nil refuses it.
     public var futureDateReason: String?
     /// Whether a client whose sites lack register files for days they were expected open is held (not billed, exit 1).
     public var holdsMissingDays = true
 
-    public init(workspace: Workspace, logger: Logger, actor: String = "scheduler", sending: Bool = true,
-                send: ((Ledger, Logger) throws -> (summary: String, failed: Bool))? = nil) {
+    public init(workspace: Installation, logger: Logger, actor: String = "scheduler", sending: Bool = true,
+                send: ((LedgerDatabase, Logger) throws -> (summary: String, failed: Bool))? = nil) {
         self.workspace = workspace
         self.logger = logger
         self.actor = actor
@@ -89,7 +89,7 @@ public struct ScheduledRun {
         }
         // On PostgreSQL the lock is the database's (several machines share it); on SQLite a file beside the ledger.
         let lock: AnyObject
-        if Ledger.isPostgreSQL(workspace.config.databasePath) {
+        if LedgerDatabase.isPostgreSQL(workspace.config.databasePath) {
             let taken: DatabaseRunLock?
             do { taken = try DatabaseRunLock(address: workspace.config.databasePath, environment: workspace.databaseEnvironment) } catch {
                 throw WorkspaceError("the database `\(workspace.shownDatabase)` cannot be opened: \(error)")

@@ -61,7 +61,7 @@ public struct OutboxReport: Sendable {
 /// (the settings' `smtp` timeouts), and a run stops claiming messages at its
 /// `deadline` (`smtp.run_deadline`): the rest wait for the next run.
 public struct OutboxSender: Sendable {
-    public var ledger: Ledger
+    public var ledger: LedgerDatabase
     public var documents: InvoiceDocuments
     public var facturX: FacturX
     public var smtp: SMTPConfiguration
@@ -72,7 +72,7 @@ public struct OutboxSender: Sendable {
     /// How long a sending run may go on claiming messages, in seconds (nil: until none is due).
     public var deadline: TimeInterval?
 
-    public init(ledger: Ledger, documents: InvoiceDocuments, facturX: FacturX, smtp: SMTPConfiguration,
+    public init(ledger: LedgerDatabase, documents: InvoiceDocuments, facturX: FacturX, smtp: SMTPConfiguration,
                 policy: RetryPolicy = .standard, lease: TimeInterval = 600, deadline: TimeInterval? = nil) {
         self.ledger = ledger
         self.documents = documents
@@ -130,7 +130,7 @@ public struct OutboxSender: Sendable {
                 report.items.append(.init(outboxID: id, number: number, outcome: "sent", detail: response))
             case .temporary(let error, let retryAt?):
                 report.items.append(.init(outboxID: id, number: number, outcome: "retry", detail: error,
-                                          nextAttempt: Ledger.timestamp(retryAt)))
+                                          nextAttempt: LedgerDatabase.timestamp(retryAt)))
             case .temporary(let error, nil):
                 report.items.append(.init(outboxID: id, number: number, outcome: "failed",
                                           detail: "gave up after \(claimed.attempts) attempts: \(error)"))
@@ -196,7 +196,7 @@ public struct OutboxSender: Sendable {
     }
 }
 
-extension Workspace {
+extension Installation {
     /// The mail server of the settings (`smtp`), the password read from the
     /// environment variable they name.
     public func smtpConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment) throws(WorkspaceError) -> SMTPConfiguration {
@@ -219,7 +219,7 @@ extension Workspace {
     /// records every attempt; what `ardoise outbox send` and `ardoise run` call.
     public func sendOutbox(now: Date = Date(), policy: RetryPolicy = .standard) throws -> OutboxReport {
         let ledger = try self.ledger
-        return try OutboxSender(ledger: ledger, documents: documents, facturX: Workspace.facturX(), smtp: smtpConfiguration(),
+        return try OutboxSender(ledger: ledger, documents: documents, facturX: Installation.facturX(), smtp: smtpConfiguration(),
                          policy: policy, deadline: settings.smtp.map { TimeInterval($0.runDeadlineSeconds) }).send(now: now)
     }
 

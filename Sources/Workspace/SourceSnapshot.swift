@@ -25,7 +25,7 @@ struct SourceStamp: Equatable, Sendable {
 }
 
 /// The configuration, settings and contracts a command works from are read once, together, at
-/// `Workspace.open`: a run that lasts minutes bills, validates and renders with one version of them
+/// `Installation.open`: a run that lasts minutes bills, validates and renders with one version of them
 /// even if someone edits or deploys a contract meanwhile. A file that changes while it is being read
 /// (an editor saving, a deployment half done) is read again; one that keeps changing stops the command
 /// before anything is done.

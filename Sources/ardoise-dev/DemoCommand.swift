@@ -59,7 +59,7 @@ struct DemoCommand: ParsableCommand {
                     emit("platform: not shown: \(why.reason)\n")
                 }
                 defer { platform?.stop() }
-                let workspace = try Workspace.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
+                let workspace = try Installation.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
                 let ledger = try workspace.openLedger(creating: true, actor: "demo")
                 start = clock.now
                 let results = try workspace.importFiles([])

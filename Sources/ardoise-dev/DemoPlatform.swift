@@ -85,7 +85,7 @@ final class DemoPlatform {
     }
 
     /// Submits what is due and reads the statuses back; one line each, with the rate of submissions.
-    static func submitAndPoll(_ workspace: Workspace, ledger: Ledger, what: String) throws -> String {
+    static func submitAndPoll(_ workspace: Installation, ledger: LedgerDatabase, what: String) throws -> String {
         let clock = ContinuousClock()
         let start = clock.now
         let submitted = try workspace.submitToPlatform()
@@ -100,7 +100,7 @@ final class DemoPlatform {
     }
 
     /// Each kind of flow by state (`invoice deposited 1234`): every document once, its status back in the ledger.
-    static func statuses(_ ledger: Ledger) throws -> String {
+    static func statuses(_ ledger: LedgerDatabase) throws -> String {
         var counts: [String: Int] = [:]
         for e in try ledger.platformFlows() { counts["\(e.flow.kind.rawValue) \(e.flow.state)", default: 0] += 1 }
         return counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")

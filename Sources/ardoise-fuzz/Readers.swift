@@ -57,7 +57,7 @@ enum FuzzTarget: String, CaseIterable {
 /// A scratch folder and ledger per process, replaced every few thousand
 /// inputs so that versions of the same file name do not pile up.
 enum Scratch {
-    nonisolated(unsafe) static var ledger: Ledger?
+    nonisolated(unsafe) static var ledger: LedgerDatabase?
     nonisolated(unsafe) static var uses = 0
     static let folder: URL = {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("ardoise-fuzz-\(getpid())")
@@ -73,13 +73,13 @@ enum Scratch {
         return loaded.contractContext(today: today)
     }()
 
-    static func importFile(named name: String, _ bytes: UnsafeRawBufferPointer, _ body: (Ledger, URL) -> Void) {
+    static func importFile(named name: String, _ bytes: UnsafeRawBufferPointer, _ body: (LedgerDatabase, URL) -> Void) {
         let database = folder.appendingPathComponent("ledger.sqlite")
         uses += 1
         if uses % 2000 == 0 || ledger == nil {
             ledger = nil
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database.path + suffix) }
-            ledger = try? Ledger(path: database.path)
+            ledger = try? LedgerDatabase(path: database.path)
         }
         guard let ledger else { return }
         let url = folder.appendingPathComponent(name)

@@ -55,7 +55,7 @@ struct BillCommand: ParsableCommand {
 
     func run() throws {
         try Outcome.run {
-            let workspace = try Workspace.open(configPath: global.config)
+            let workspace = try Installation.open(configPath: global.config)
             let today = try global.today()
             if let client, !workspace.settings.clients.contains(where: { $0.code == client }) {
                 throw WorkspaceError("`--client \(client)`: no such client in the settings")

@@ -31,7 +31,7 @@ struct CloseCommand: ParsableCommand {
 
     func run() throws {
         try Outcome.run {
-            let workspace = try Workspace.open(configPath: global.config)
+            let workspace = try Installation.open(configPath: global.config)
             let today = try global.today()
             _ = try workspace.openLedger()
             if !dryRun { try workspace.checkNotFuture(today, command: "close", force: force ? reason : nil, actor: global.who) }
@@ -70,7 +70,7 @@ struct UnbilledCommand: ParsableCommand {
 
         func run() throws {
             try Outcome.run {
-                let workspace = try Workspace.open(configPath: global.config)
+                let workspace = try Installation.open(configPath: global.config)
                 if let client, workspace.settings.client(client) == nil, workspace.settings.payer(client) == nil {
                     throw WorkspaceError("unknown client `\(client)`")
                 }

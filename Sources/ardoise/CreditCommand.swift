@@ -42,7 +42,7 @@ struct CreditCommand: ParsableCommand {
     func run() throws {
         try Outcome.run {
             let selections = try selections()
-            let workspace = try Workspace.open(configPath: global.config)
+            let workspace = try Installation.open(configPath: global.config)
             let today = try global.today()
             _ = try workspace.openLedger()
             try workspace.checkNotFuture(today, command: "credit", force: force ? reason : nil, actor: global.who)
@@ -135,7 +135,7 @@ struct ManualCommand: ParsableCommand {
     func run() throws {
         try Outcome.run {
             let kind = type.kind
-            let workspace = try Workspace.open(configPath: global.config)
+            let workspace = try Installation.open(configPath: global.config)
             let today = try global.today()
             _ = try workspace.openLedger()
             try workspace.checkNotFuture(today, command: "manual", force: force ? reason : nil, actor: global.who)

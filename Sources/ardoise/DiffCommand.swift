@@ -39,7 +39,7 @@ struct DiffCommand: ParsableCommand {
 
     func run() throws {
         try Outcome.run {
-            let workspace = try Workspace.open(configPath: global.config)
+            let workspace = try Installation.open(configPath: global.config)
             let today = try global.today()
             if let client, !workspace.settings.clients.contains(where: { $0.code == client }) {
                 throw WorkspaceError("`--client \(client)`: no such client in the settings")

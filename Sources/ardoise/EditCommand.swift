@@ -38,7 +38,7 @@ struct EditCommand: ParsableCommand {
 
     func run() throws {
         try Outcome.run {
-            let workspace = try Workspace.open(configPath: global.config)
+            let workspace = try Installation.open(configPath: global.config)
             let ledger = try workspace.openLedger()
             guard let stored = try ledger.invoice(id: id) else { throw InvoiceError.noInvoice("\(id)") }
             var lines = stored.lines.map { (position: $0.position, line: NewInvoiceLine($0)) }
@@ -64,7 +64,7 @@ struct EditCommand: ParsableCommand {
             guard !result.isEmpty else { throw InvoiceError.lastLine }
             // The settings' limits and the sign rules, before anything is written (exit 2 when past them).
             if stored.invoice.status == .proforma {
-                try BillingEngine.checkEdited(result, of: stored, limits: workspace.settings.limits)
+                try Engine.checkEdited(result, of: stored, limits: workspace.settings.limits)
             }
             try ledger.replaceLines(id: id, lines: result, reason: reason, actor: global.who)
             let after = try ledger.invoice(id: id)

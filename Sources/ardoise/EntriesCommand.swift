@@ -23,7 +23,7 @@ struct EntriesCommand: ParsableCommand {
 
         func run() throws {
             try Outcome.run {
-                let workspace = try Workspace.open(configPath: global.config)
+                let workspace = try Installation.open(configPath: global.config)
                 _ = try workspace.openLedger()
                 let export = try workspace.exportEntries(period: period.period, format: format)
                 if output == "-" {
@@ -47,7 +47,7 @@ struct EntriesCommand: ParsableCommand {
 
         func run() throws {
             try Outcome.run {
-                let workspace = try Workspace.open(configPath: global.config)
+                let workspace = try Installation.open(configPath: global.config)
                 _ = try workspace.openLedger()
                 let posted = try workspace.postMissingEntries(actor: global.who, today: try global.today())
                 emit("\(posted) document\(posted == 1 ? "" : "s") posted to the sales journal\n")

@@ -73,10 +73,10 @@ struct ExportCommand: ParsableCommand {
     }
 
     static func export(_ kind: ControlExports.Kind, _ options: Options,
-                       _ write: (Workspace, ControlExports, Period, String) throws -> ExportSummary) throws {
+                       _ write: (Installation, ControlExports, Period, String) throws -> ExportSummary) throws {
         try Outcome.run {
             let p = options.period.period
-            let workspace = try Workspace.open(configPath: options.global.config)
+            let workspace = try Installation.open(configPath: options.global.config)
             let ledger = try workspace.openLedger()
             let path: String
             if let output = options.output {

@@ -26,7 +26,7 @@ struct FmtCommand: ParsableCommand {
     func run() throws {
         try Outcome.run {
             var targets = paths
-            if targets.isEmpty { targets = [try Workspace.open(configPath: global.config).config.rulesDirectory] }
+            if targets.isEmpty { targets = [try Installation.open(configPath: global.config).config.rulesDirectory] }
             var differing = 0
             var broken = 0
             let loaded = ContractFiles.load(in: targets)

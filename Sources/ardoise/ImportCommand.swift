@@ -26,7 +26,7 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         try Outcome.run {
-            let workspace = try Workspace.open(configPath: global.config)
+            let workspace = try Installation.open(configPath: global.config)
             let ledger = try workspace.openLedger(actor: global.who)
             var results = try workspace.importFiles(paths)
             // A conflict names the issued invoices whose revenue the corrected file changes.

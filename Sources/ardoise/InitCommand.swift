@@ -14,7 +14,7 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         try Outcome.run {
-            let workspace = try Workspace.open(configPath: global.config)
+            let workspace = try Installation.open(configPath: global.config)
             let ledger = try workspace.initLedger(actor: global.who)
             let siren = workspace.settings.seller.siren
             emit("created the ledger \(ledger.path) for SIREN \(siren)\n")

@@ -49,7 +49,7 @@ extension InvoicesCommand {
 
         func run() throws {
             try Outcome.run {
-                let workspace = try Workspace.open(configPath: global.config)
+                let workspace = try Installation.open(configPath: global.config)
                 let ledger = try workspace.openLedger()
                 let folder = URL(fileURLWithPath: directory ?? workspace.config.documentsDirectory)
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -84,7 +84,7 @@ extension InvoicesCommand {
 
 enum DocumentFile {
     static func write(id: String, output: String?, global: GlobalOptions, xml: Bool) throws -> Int32 {
-        let workspace = try Workspace.open(configPath: global.config)
+        let workspace = try Installation.open(configPath: global.config)
         let ledger = try workspace.openLedger()
         guard let stored = try ledger.invoice(idOrNumber: id) else {
             return Outcome.notFound(id)

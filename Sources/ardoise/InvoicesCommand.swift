@@ -20,7 +20,7 @@ struct InvoicesCommand: ParsableCommand {
 
         func run() throws {
             try Outcome.run {
-                let ledger = try Workspace.open(configPath: global.config).openLedger()
+                let ledger = try Installation.open(configPath: global.config).openLedger()
                 let list = try ledger.invoices(status: status, client: client, period: period?.period, byDocumentPeriod: true)
                 if format == .json {
                     emit("[" + (try list.compactMap { try ledger.invoice(id: $0.id ?? 0) }.map(InvoiceJSON.encode)).joined(separator: ",\n") + "]\n")
@@ -42,7 +42,7 @@ struct InvoicesCommand: ParsableCommand {
 
         func run() throws {
             try Outcome.run {
-                let ledger = try Workspace.open(configPath: global.config).openLedger()
+                let ledger = try Installation.open(configPath: global.config).openLedger()
                 guard let s = try ledger.invoice(idOrNumber: id) else {
                     return Outcome.notFound(id)
                 }
@@ -85,7 +85,7 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         try Outcome.run {
-            let workspace = try Workspace.open(configPath: global.config)
+            let workspace = try Installation.open(configPath: global.config)
             let today = try global.today()
             let ledger = try workspace.openLedger()
             try workspace.checkNotFuture(today, command: "validate", force: force ? reason : nil, actor: global.who)

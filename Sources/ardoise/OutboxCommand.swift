@@ -18,7 +18,7 @@ struct OutboxCommand: ParsableCommand {
 
         func run() throws {
             try Outcome.run {
-                let ledger = try Workspace.open(configPath: global.config).openLedger()
+                let ledger = try Installation.open(configPath: global.config).openLedger()
                 let entries = try ledger.outbox(status: status)
                 if format == .json {
                     emit("[" + entries.map(OutboxJSON.encode).joined(separator: ",\n") + "]\n")
@@ -42,7 +42,7 @@ struct OutboxCommand: ParsableCommand {
 
         func run() throws {
             try Outcome.run {
-                let workspace = try Workspace.open(configPath: global.config)
+                let workspace = try Installation.open(configPath: global.config)
                 let report = try workspace.sendOutbox()
                 emit(report.text)
                 return report.failed.isEmpty && report.stoppedEarly == nil ? 0 : 1
@@ -63,7 +63,7 @@ struct OutboxCommand: ParsableCommand {
 
         func run() throws {
             try Outcome.run {
-                let workspace = try Workspace.open(configPath: global.config)
+                let workspace = try Installation.open(configPath: global.config)
                 _ = try workspace.openLedger()
                 let (retried, report) = try workspace.retryOutbox(ids: all ? nil : ids)
                 emit("\(retried.count) made due now\n" + report.text)

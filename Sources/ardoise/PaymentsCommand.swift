@@ -27,7 +27,7 @@ struct PaymentsCommand: ParsableCommand {
 
         func run() throws {
             try Outcome.run {
-                let workspace = try Workspace.open(configPath: global.config)
+                let workspace = try Installation.open(configPath: global.config)
                 _ = try workspace.openLedger()
                 let today = try global.today()
                 try workspace.checkNotFuture(today, command: "payments import", force: force ? reason : nil, actor: global.who)
@@ -60,7 +60,7 @@ struct PaymentsCommand: ParsableCommand {
 
         func run() throws {
             try Outcome.run {
-                let workspace = try Workspace.open(configPath: global.config)
+                let workspace = try Installation.open(configPath: global.config)
                 _ = try workspace.openLedger()
                 let out = try workspace.matchPayment(id: payment, invoices: invoices, actor: global.who, today: try global.today())
                 for a in out { emit("payment \(payment)\t\(a.number)\t\(a.amount)\n") }
@@ -78,7 +78,7 @@ struct PaymentsCommand: ParsableCommand {
 
         func run() throws {
             try Outcome.run {
-                let workspace = try Workspace.open(configPath: global.config)
+                let workspace = try Installation.open(configPath: global.config)
                 _ = try workspace.openLedger()
                 let n = try workspace.unmatchPayment(id: payment, invoices: invoices, actor: global.who,
                                                      today: try global.today())
@@ -95,7 +95,7 @@ struct PaymentsCommand: ParsableCommand {
 
         func run() throws {
             try Outcome.run {
-                let workspace = try Workspace.open(configPath: global.config)
+                let workspace = try Installation.open(configPath: global.config)
                 let ledger = try workspace.openLedger()
                 for p in try ledger.payments() where !unallocated || p.unallocated.cents > 0 {
                     let allocs = p.allocations.map { "\($0.number) \($0.amount)" }.joined(separator: ", ")
@@ -119,7 +119,7 @@ struct ReceivablesCommand: ParsableCommand {
 
     func run() throws {
         try Outcome.run {
-            let workspace = try Workspace.open(configPath: global.config)
+            let workspace = try Installation.open(configPath: global.config)
             _ = try workspace.openLedger()
             let r = try workspace.receivables(asOf: try asOf?.day ?? global.today())
             emit(format == .json ? r.json : r.text)
@@ -151,7 +151,7 @@ struct RemindersCommand: ParsableCommand {
 
         func run() throws {
             try Outcome.run {
-                let workspace = try Workspace.open(configPath: global.config)
+                let workspace = try Installation.open(configPath: global.config)
                 _ = try workspace.openLedger()
                 let smtp = try workspace.smtpConfiguration()
                 let retried = try workspace.retryNotices(ids: all ? nil : ids, actor: global.who)
@@ -169,7 +169,7 @@ struct RemindersCommand: ParsableCommand {
 
         func run() throws {
             try Outcome.run {
-                let workspace = try Workspace.open(configPath: global.config)
+                let workspace = try Installation.open(configPath: global.config)
                 _ = try workspace.openLedger()
                 let r = try workspace.sendNotices(smtp: workspace.smtpConfiguration())
                 emit("\(r.sent) sent, \(r.cancelled) cancelled (paid, credited or paused), \(r.failed) failed\n")
@@ -186,7 +186,7 @@ struct RemindersCommand: ParsableCommand {
 
         func run() throws {
             try Outcome.run {
-                let workspace = try Workspace.open(configPath: global.config)
+                let workspace = try Installation.open(configPath: global.config)
                 let ledger = try workspace.openLedger()
                 for n in try ledger.notices() {
                     emit("\(n.id ?? 0)\t\(n.dueOn)\t\(n.kind.rawValue)\t\(n.key)\t\(n.status.rawValue)\t\(n.recipients)\(n.lastError.map { "\t\($0)" } ?? "")\n")
@@ -209,7 +209,7 @@ struct RemindersCommand: ParsableCommand {
 
         func run() throws {
             try Outcome.run {
-                let workspace = try Workspace.open(configPath: global.config)
+                let workspace = try Installation.open(configPath: global.config)
                 let ledger = try workspace.openLedger()
                 try workspace.checkReminderTarget(target)
                 try ledger.pauseReminders(target: target, reason: reason, actor: global.who)
@@ -226,7 +226,7 @@ struct RemindersCommand: ParsableCommand {
 
         func run() throws {
             try Outcome.run {
-                let workspace = try Workspace.open(configPath: global.config)
+                let workspace = try Installation.open(configPath: global.config)
                 let ledger = try workspace.openLedger()
                 try ledger.resumeReminders(target: target, actor: global.who)
                 emit("reminders of \(target) resumed\n")

@@ -22,8 +22,8 @@ struct PlatformCommand: ParsableCommand {
     )
 
     /// Opens the workspace for an action on the platform: refused when the settings do not hand documents to it.
-    static func platformWorkspace(_ global: GlobalOptions) throws -> Workspace {
-        let workspace = try Workspace.open(configPath: global.config)
+    static func platformWorkspace(_ global: GlobalOptions) throws -> Installation {
+        let workspace = try Installation.open(configPath: global.config)
         guard let p = workspace.settings.platform else {
             throw WorkspaceError("the settings have no `platform` section: nothing is handed to a platform (see examples/SETTINGS.md)")
         }
@@ -40,7 +40,7 @@ struct PlatformCommand: ParsableCommand {
 
         func run() throws {
             try Outcome.run {
-                let workspace = try Workspace.open(configPath: global.config)
+                let workspace = try Installation.open(configPath: global.config)
                 let ledger = try workspace.openLedger()
                 let flows = try ledger.platformFlows()
                 var counts: [String: Int] = [:]
@@ -77,7 +77,7 @@ struct PlatformCommand: ParsableCommand {
 
         func run() throws {
             try Outcome.run {
-                let ledger = try Workspace.open(configPath: global.config).openLedger()
+                let ledger = try Installation.open(configPath: global.config).openLedger()
                 let kinds = kind.flatMap { PlatformFlowKind(rawValue: $0.rawValue) }.map { [$0] }
                 let entries = try ledger.platformFlows(kinds: kinds).filter { e in
                     guard let status else { return true }
@@ -109,7 +109,7 @@ struct PlatformCommand: ParsableCommand {
         }
 
         /// What a person reads first: the refusal, or the last status's reasons.
-        static func reason(_ ledger: Ledger, _ f: PlatformFlow) throws -> String? {
+        static func reason(_ ledger: LedgerDatabase, _ f: PlatformFlow) throws -> String? {
             if f.status == .failed { return f.lastError }
             let events = try ledger.platformEvents(flowRow: f.id ?? 0)
             return events.last(where: { $0.kind == "lifecycle" || $0.kind == "acknowledgement" })?.detail

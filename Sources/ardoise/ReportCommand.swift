@@ -26,7 +26,7 @@ struct ReportCommand: ParsableCommand {
         func run() throws {
             try Outcome.run {
                 let p = period.period
-                let workspace = try Workspace.open(configPath: global.config)
+                let workspace = try Installation.open(configPath: global.config)
                 let today = try global.today()
                 // Runs even when some contracts have errors: their clients' revenue shows as unbilled.
                 let ledger = try workspace.openLedger()
@@ -62,7 +62,7 @@ struct ReportCommand: ParsableCommand {
 
         func run() throws {
             try Outcome.run {
-                let workspace = try Workspace.open(configPath: global.config)
+                let workspace = try Installation.open(configPath: global.config)
                 let report = try workspace.contractsEnding(today: try global.today(), within: endingWithin.days)
                 emit(report.text)
                 return report.ending.isEmpty && report.uncovered.isEmpty ? 0 : 1
@@ -78,7 +78,7 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
         try Outcome.run {
-            let ledger = try Workspace.open(configPath: global.config).openLedger()
+            let ledger = try Installation.open(configPath: global.config).openLedger()
             guard let s = try ledger.invoice(idOrNumber: id) else {
                 return Outcome.notFound(id)
             }
@@ -100,7 +100,7 @@ struct DiscardCommand: ParsableCommand {
 
     func run() throws {
         try Outcome.run {
-            let ledger = try Workspace.open(configPath: global.config).openLedger()
+            let ledger = try Installation.open(configPath: global.config).openLedger()
             for id in ids { try ledger.discard(id: id, reason: reason, actor: global.who); emit("discarded \(id)\n") }
             return 0
         }

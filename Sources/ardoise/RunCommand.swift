@@ -31,7 +31,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         try Outcome.run {
-            let workspace = try Workspace.open(configPath: global.config)
+            let workspace = try Installation.open(configPath: global.config)
             let day = try global.today()
             if !force { try workspace.checkNotFuture(day, command: "run", force: nil, actor: global.who) }
             let format = logFormat

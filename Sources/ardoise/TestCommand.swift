@@ -24,7 +24,7 @@ struct TestCommand: ParsableCommand {
 
     func run() throws {
         try Outcome.run {
-            let workspace = try Workspace.open(configPath: global.config)
+            let workspace = try Installation.open(configPath: global.config)
             let today = try global.today()
             let loaded = ContractFiles.load(in: paths.isEmpty ? [workspace.config.rulesDirectory] : paths)
             var set = RuleSet(files: loaded.files, context: workspace.contractContext(today: today), requireEveryClient: false)

@@ -21,13 +21,13 @@ struct UsersCommand: ParsableCommand {
     )
 
     /// Runs a users command; unknown users and malformed values exit 2, nothing done.
-    static func run(_ global: GlobalOptions, _ body: (Ledger) throws -> Void) throws {
+    static func run(_ global: GlobalOptions, _ body: (LedgerDatabase) throws -> Void) throws {
         try run(global) { _, ledger in try body(ledger) }
     }
 
-    static func run(_ global: GlobalOptions, _ body: (Workspace, Ledger) throws -> Void) throws {
+    static func run(_ global: GlobalOptions, _ body: (Installation, LedgerDatabase) throws -> Void) throws {
         try Outcome.run {
-            let workspace = try Workspace.open(configPath: global.config)
+            let workspace = try Installation.open(configPath: global.config)
             let ledger = try workspace.openLedger()
             do {
                 try body(workspace, ledger)
@@ -225,7 +225,7 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         try Outcome.run {
-            let workspace = try Workspace.open(configPath: global.config)
+            let workspace = try Installation.open(configPath: global.config)
             let ledger = try workspace.openLedger()
             // The screens validate and credit as of this day: never one after today.
             if let day = global.date?.day { try workspace.checkNotFuture(day, command: "serve", force: nil, actor: global.who) }

@@ -17,7 +17,7 @@ struct VerifyCommand: ParsableCommand {
         let report: ChainReport
         var assumed: [(number: String, reason: String)] = []
         do {
-            let workspace = try Workspace.open(configPath: global.config)
+            let workspace = try Installation.open(configPath: global.config)
             let ledger = try workspace.openLedger()
             report = try ledger.verifyIssuedDocuments()
             assumed = try ledger.documentPeriodsAssumed()

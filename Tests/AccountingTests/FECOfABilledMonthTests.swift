@@ -17,7 +17,7 @@ import Workspace
     static let issueDay = Day(iso: "2026-11-02") ?? Day(ordinal: 0)
 
     /// A small month, billed and validated, with one credit note.
-    static func billedMonth() throws -> (Workspace, Ledger) {
+    static func billedMonth() throws -> (Installation, LedgerDatabase) {
         let month = try DemoMonth("fec-month", sites: 2, clients: 8, seed: 7)
         let (workspace, ledger) = (month.workspace, month.ledger)
         let engine = try month.bill(validateAll: true)

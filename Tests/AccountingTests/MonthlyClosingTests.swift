@@ -16,7 +16,7 @@ import Workspace
     static let november = Period(parsing: "2026-11") ?? Period.month(of: day("2026-11-01"))
 
     /// October billed and every proforma validated on 2 November; e-mails queued, not sent.
-    static func billedMonth() throws -> (Workspace, Ledger, BillingEngine) {
+    static func billedMonth() throws -> (Installation, LedgerDatabase, Engine) {
         let month = try DemoMonth("closing", sites: 2, clients: 8, seed: 11)
         let engine = try month.bill(actor: "controller", validateAll: true)
         return (month.workspace, month.ledger, engine)

@@ -14,7 +14,7 @@ import TestSupport
     /// and Orbital (C0025, no events term), each with one order; `poisoned`
     /// get the issue's quantity and price, written under the importers (whose
     /// own bounds are another matter) as an older ledger may hold them.
-    func ledger(poisoned: [String]) throws -> (Scratch, Ledger) {
+    func ledger(poisoned: [String]) throws -> (Scratch, LedgerDatabase) {
         let s = try Scratch()
         let ledger = try s.workspace.openLedger(creating: true)
         try s.write("EVT_20261014.jsonl", heliosOrder(revision: 1) + heliosOrder(revision: 1).replacingOccurrences(of: "EVT-T-1", with: "EVT-T-2")
@@ -25,7 +25,7 @@ import TestSupport
             try db.execute(sql: """
                 UPDATE event_order_line SET quantity = 2147483647, unit_price = 999999999999
                 WHERE line_no = 1 AND revision_id IN (SELECT id FROM event_order_revision WHERE order_id IN (SELECT value FROM json_each(?)))
-                """, arguments: [Ledger.jsonArray(poisoned)])
+                """, arguments: [LedgerDatabase.jsonArray(poisoned)])
         }
         return (s, ledger)
     }

@@ -28,7 +28,7 @@ import Workspace
 
     init() {}
 
-    func workspace() throws -> (Workspace, URL) {
+    func workspace() throws -> (Installation, URL) {
         let dir = Repository.temporaryDirectory("engine")
         let root = Repository.root.path
         try """
@@ -38,7 +38,7 @@ import Workspace
         inbox: \(dir.path)/inbox
         """.write(to: dir.appendingPathComponent("ardoise.yaml"), atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("inbox"), withIntermediateDirectories: true)
-        return (try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path), dir)
+        return (try Installation.open(configPath: dir.appendingPathComponent("ardoise.yaml").path), dir)
     }
 
     @Test func acmeOctoberBillsTheWorkedExampleFromRegisterFiles() throws {

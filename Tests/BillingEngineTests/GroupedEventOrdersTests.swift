@@ -40,7 +40,7 @@ func orbitalBilledForEvents(_ settings: String) -> String {
 }
 
 /// Net HT (cents) that issued documents billed for an order.
-func billedNet(_ ledger: Ledger, _ order: String) throws -> Int64 {
+func billedNet(_ ledger: LedgerDatabase, _ order: String) throws -> Int64 {
     try ledger.issuedLines(orderID: order).map { $0.sign * $0.line.net }.reduce(0, +)
 }
 

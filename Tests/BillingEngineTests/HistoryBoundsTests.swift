@@ -69,6 +69,6 @@ import Workspace
     }
 }
 
-private func count(_ ledger: Ledger, _ sql: String) throws -> Int {
+private func count(_ ledger: LedgerDatabase, _ sql: String) throws -> Int {
     try ledger.pool.read { db in try Int.fetchOne(db, sql: sql) ?? -1 }
 }

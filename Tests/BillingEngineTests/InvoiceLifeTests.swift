@@ -11,7 +11,7 @@ import Workspace
 /// A workspace over a copy of the repository's rules (edited by `edit`), a
 /// fresh SQLite ledger (created as `ardoise init` does) and an empty inbox.
 struct Scratch {
-    let workspace: Workspace
+    let workspace: Installation
     let dir: URL
     var inbox: URL { dir.appendingPathComponent("inbox") }
 
@@ -34,7 +34,7 @@ struct Scratch {
         inbox: \(dir.path)/inbox
         """.write(to: dir.appendingPathComponent("ardoise.yaml"), atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("inbox"), withIntermediateDirectories: true)
-        workspace = try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
+        workspace = try Installation.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
         _ = try workspace.initLedger(actor: "test")
     }
 
@@ -44,12 +44,12 @@ struct Scratch {
 
     /// An engine of the contracts as they are now: the workspace opened again, as a new command would
     /// (a workspace reads its contracts once, when opened).
-    func engine(_ ledger: Ledger, _ day: Day) throws -> BillingEngine {
-        try Workspace.open(configPath: workspace.config.file).engine(today: day, actor: "test")
+    func engine(_ ledger: LedgerDatabase, _ day: Day) throws -> Engine {
+        try Installation.open(configPath: workspace.config.file).engine(today: day, actor: "test")
     }
 
     /// The ledger with one file written to the inbox and imported, and an engine of `today`.
-    func imported(_ name: String, _ text: String, engineOn today: Day) throws -> (Ledger, BillingEngine) {
+    func imported(_ name: String, _ text: String, engineOn today: Day) throws -> (LedgerDatabase, Engine) {
         let ledger = try workspace.openLedger(creating: true)
         try write(name, text)
         _ = try workspace.importFiles([])
@@ -169,7 +169,7 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
 
 @Suite struct CreditNoteTests {
     /// ACME's October invoice, issued (23,910.00 TTC).
-    func issuedAcme() throws -> (Scratch, Ledger, BillingEngine, StoredInvoice) {
+    func issuedAcme() throws -> (Scratch, LedgerDatabase, Engine, StoredInvoice) {
         let s = try Scratch()
         try s.write("PIE_LD01_20261005.csv", EndToEndTests.registerFile(day: "2026-10-05", a: 1000, b: 500, c: 250, guests: Array(repeating: "13,00", count: 10)))
         try s.write("PIE_LD01_20261006.csv", EndToEndTests.registerFile(day: "2026-10-06", a: 1000, b: 500, c: 250, guests: Array(repeating: "13,00", count: 10)))

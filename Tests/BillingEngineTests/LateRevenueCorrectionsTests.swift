@@ -21,7 +21,7 @@ func orbitalFile(day: String, covers: Int) -> String {
 }
 
 /// Net HT (cents) of every issued document of `client` (credit notes negative), over lines whose label contains `label`.
-func issuedNet(_ ledger: Ledger, client: String, label: String = "") throws -> Int64 {
+func issuedNet(_ ledger: LedgerDatabase, client: String, label: String = "") throws -> Int64 {
     var total: Int64 = 0
     for inv in try ledger.invoices(status: .issued, client: client) {
         let doc = try #require(try ledger.invoice(id: inv.id!))

@@ -10,7 +10,7 @@ import Workspace
 /// A contract edited or deployed while the run goes on changes nothing of this run's documents, and the
 /// run says that the files changed (the next run uses them).
 @Suite struct OneVersionPerRunTests {
-    private func subsidyA(_ ledger: Ledger) throws -> Int64? {
+    private func subsidyA(_ ledger: LedgerDatabase) throws -> Int64? {
         let acme = try #require(try ledger.invoices(client: "ACME").first?.id)
         return try ledger.invoice(id: acme)?.lines.first { $0.label == "Subvention employeur catégorie A" }?.net
     }
@@ -33,7 +33,7 @@ import Workspace
         #expect(report.sourcesChanged.count == 1 && report.sourcesChanged[0].hasSuffix("rules/acme.ard"), "\(report.sourcesChanged)")
 
         // A workspace opened now reads the new version, and sees nothing changed since.
-        let next = try Workspace.open(configPath: s.dir.appendingPathComponent("ardoise.yaml").path)
+        let next = try Installation.open(configPath: s.dir.appendingPathComponent("ardoise.yaml").path)
         #expect(next.contractFiles.files.first { $0.path.hasSuffix("acme.ard") }?.text.contains("9.99 HT") == true)
         #expect(next.snapshot.changedSinceRead().isEmpty)
     }

@@ -20,12 +20,12 @@ func novaOrder(id: String, revision: Int = 1, day: String, quantity: Int = 20, s
 extension Scratch {
     /// Edits a contract of the scratch rules in place and returns an engine over
     /// the same ledger that reads the edited rules (the contract as it stands now).
-    func editContract(_ file: String, replacing old: String, with new: String, ledger: Ledger, today: Day) throws -> BillingEngine {
+    func editContract(_ file: String, replacing old: String, with new: String, ledger: LedgerDatabase, today: Day) throws -> Engine {
         let f = dir.appendingPathComponent("rules").appendingPathComponent(file)
         let text = try String(contentsOf: f, encoding: .utf8)
         #expect(text.contains(old))
         try text.replacingOccurrences(of: old, with: new).write(to: f, atomically: true, encoding: .utf8)
-        return try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path).engine(today: today, actor: "test")
+        return try Installation.open(configPath: dir.appendingPathComponent("ardoise.yaml").path).engine(today: today, actor: "test")
     }
 }
 

@@ -16,7 +16,7 @@ import Workspace
     /// side, free to edit), with ACME's worked example imported; and a second
     /// copy of the rules as the "before" side.
     func workspace(editAfter: (URL) throws -> Void = { _ in }, editBefore: (URL) throws -> Void = { _ in })
-        throws -> (Workspace, Ledger, before: String) {
+        throws -> (Installation, LedgerDatabase, before: String) {
         let dir = Repository.temporaryDirectory("rules-diff")
         let fm = FileManager.default
         let after = dir.appendingPathComponent("rules"), before = dir.appendingPathComponent("base/rules")
@@ -37,7 +37,7 @@ import Workspace
             try EndToEndTests.registerFile(day: "2026-10-\(day)", a: 1000, b: 500, c: 250, guests: Array(repeating: "13,00", count: 10))
                 .write(to: inbox.appendingPathComponent("PIE_LD01_202610\(day).csv"), atomically: true, encoding: .utf8)
         }
-        let ws = try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
+        let ws = try Installation.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
         let ledger = try ws.openLedger(creating: true)
         #expect(try ws.importFiles([]).allSatisfy { $0.status == .imported })
         return (ws, ledger, before.path)
@@ -49,7 +49,7 @@ import Workspace
         try text.replacingOccurrences(of: old, with: new).write(to: file, atomically: true, encoding: .utf8)
     }
 
-    func invoiceCount(_ ledger: Ledger) throws -> Int {
+    func invoiceCount(_ ledger: LedgerDatabase) throws -> Int {
         try ledger.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoice") ?? -1 }
     }
 

@@ -36,7 +36,7 @@ import Workspace
         func run(_ d: String) throws {
             if !recordingInputs { try ledger.pool.write { db in try db.execute(sql: "DELETE FROM billing_inputs") } }
             // Opened again as a new `ardoise run` would: a contract edited since is read.
-            let workspace = try Workspace.open(configPath: s.workspace.config.file)
+            let workspace = try Installation.open(configPath: s.workspace.config.file)
             var r = ScheduledRun(workspace: workspace, logger: Logger(label: "test"), actor: "test", sending: false)
             r.holdsMissingDays = false
             let report = try r.run(on: day(d))

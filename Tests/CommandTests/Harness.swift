@@ -44,7 +44,7 @@ struct ScratchWorkspace {
         try Executable.run(arguments, in: dir, environment: ["ARDOISE_TODAY": today])
     }
 
-    func ledger() throws -> Ledger { try Ledger(path: try TestEngine.database(of: dir)) }
+    func ledger() throws -> LedgerDatabase { try LedgerDatabase(path: try TestEngine.database(of: dir)) }
 
     /// Replaces `old` with `new` in a file of the workspace; fails the test when `old` is absent.
     func replace(_ old: String, with new: String, in file: String) throws {

@@ -39,7 +39,7 @@ import TestSupport
         #expect(created.status == 0, "\(created)")
         #expect(created.stdout.contains("for SIREN 812457638"), "\(created)")
         let path = ws.dir.appendingPathComponent("books/new.sqlite").path
-        let ledger = try Ledger(path: path, creation: .mustExist)
+        let ledger = try LedgerDatabase(path: path, creation: .mustExist)
         let identity = try #require(try ledger.identity())
         #expect(identity.siren == "812457638" && identity.origin == .created && identity.series.contains("FA"))
         #expect(try ledger.auditLog().map(\.action) == ["init"])

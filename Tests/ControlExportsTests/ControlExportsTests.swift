@@ -16,8 +16,8 @@ import Workspace
 /// day, its restaurants billed and every proforma validated, on a real SQLite
 /// ledger: what `ardoise-dev demo run` does, small. Built once for the suite.
 final class BilledMonth: Sendable {
-    let workspace: Workspace
-    let ledger: Ledger
+    let workspace: Installation
+    let ledger: LedgerDatabase
     let folder: URL
     static let october = Period(parsing: "2026-10") ?? Period(start: Day(ordinal: 0), end: Day(ordinal: 0))
     static let issueDay = october.end.adding(days: 1)

@@ -36,7 +36,7 @@ import Workspace
 
     /// Per (key, activity) from the ticket lines of the current file versions and the delivered orders;
     /// `key` is a SQL expression of the day (`t.day` / `r.delivered_day` substituted for `DAY`).
-    static func reference(_ ledger: Ledger, _ s: Selection, key: String = "DAY", upTo: Day? = nil) throws -> [String: Cell] {
+    static func reference(_ ledger: LedgerDatabase, _ s: Selection, key: String = "DAY", upTo: Day? = nil) throws -> [String: Cell] {
         let (tc, ta) = condition(s, "t"), (rc, ra) = condition(s, "r")
         let start = october.start.ordinal, end = (upTo ?? october.end).ordinal
         let tkey = key.replacingOccurrences(of: "DAY", with: "t.day")
@@ -86,7 +86,7 @@ import Workspace
     }
 
     /// Invoiced / not invoiced / anonymous per activity, from the ticket lines and the orders.
-    static func invoicingReference(_ ledger: Ledger, _ s: Selection) throws -> [String: Int64] {
+    static func invoicingReference(_ ledger: LedgerDatabase, _ s: Selection) throws -> [String: Int64] {
         let (tc, ta) = condition(s, "t"), (rc, ra) = condition(s, "r")
         var result: [String: Int64] = [:]
         try ledger.pool.read { db in
@@ -123,7 +123,7 @@ import Workspace
     }
 
     /// Checks every figure of every query for a few selections.
-    static func checkEveryFigure(_ ledger: Ledger, clients: [String], sites: [String]) throws {
+    static func checkEveryFigure(_ ledger: LedgerDatabase, clients: [String], sites: [String]) throws {
         let dashboard = Dashboard(ledger: ledger)
         let selections = [
             Selection(scope: .all),
@@ -173,7 +173,7 @@ import Workspace
     }
 
     /// The ledger's aggregate rows, sorted.
-    static func aggregate(_ ledger: Ledger) throws -> [[String]] {
+    static func aggregate(_ ledger: LedgerDatabase) throws -> [[String]] {
         try ledger.pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT day || '', site, client, activity, covers || '', lines || '', amount || '', employer_share || ''
@@ -195,7 +195,7 @@ import Workspace
     @Test func everyFigureEqualsSQLOverTheTicketLinesBeforeAndAfterACorrectedFile() throws {
         let dir = Repository.temporaryDirectory("dashboards")
         _ = try DemoWorkspace.write(to: dir, sites: 3, clients: 12, month: "2026-10", seed: 7)
-        let workspace = try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
+        let workspace = try Installation.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
         let ledger = try workspace.openLedger(creating: true)
         let results = try workspace.importFiles([])
         #expect(!results.isEmpty && results.allSatisfy { $0.status != .refused })
@@ -236,11 +236,11 @@ import Workspace
 
     /// The web app keeps the dashboard's figures until the ledger changes; the scheduler's `ardoise run`,
     /// an `import` or a `validate` write the ledger through connections of their own (here a second
-    /// `Ledger` on the same file, as another process opens it): the next lookup sees their figures.
+    /// `LedgerDatabase` on the same file, as another process opens it): the next lookup sees their figures.
     @Test func cachedFiguresFollowImportsAndValidationsByAnotherConnection() throws {
         let dir = Repository.temporaryDirectory("dashboards-cache")
         _ = try DemoWorkspace.write(to: dir, sites: 2, clients: 8, month: "2026-10", seed: 5)
-        let workspace = try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
+        let workspace = try Installation.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
         let served = try workspace.openLedger(creating: true)
         _ = try workspace.importFiles([])
         let cache = try LedgerCache<Selection, Overview>(ledger: served)
@@ -256,7 +256,7 @@ import Workspace
         #expect(try lookup() == first && computed == 1, "nothing changed: the stored figures")
 
         // Another process imports a corrected register file: fewer lines, other amounts.
-        let another = try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
+        let another = try Installation.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
         let other = try another.ledger
         let inbox = dir.appendingPathComponent("inbox")
         let name = try #require(try FileManager.default.contentsOfDirectory(atPath: inbox.path).filter { $0.hasPrefix("PIE_") }.sorted().first)
@@ -281,8 +281,8 @@ import Workspace
     @Test func theMigrationFillsAnExistingLedgerAsImportsKeepIt() throws {
         let dir = Repository.temporaryDirectory("dashboards-migration")
         _ = try DemoWorkspace.write(to: dir, sites: 2, clients: 8, month: "2026-10", seed: 3)
-        let workspace = try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
-        var ledger: Ledger? = try workspace.openLedger(creating: true)
+        let workspace = try Installation.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
+        var ledger: LedgerDatabase? = try workspace.openLedger(creating: true)
         guard let first = ledger else { return }
         _ = try workspace.importFiles([])
         // A day replaced: the migration reads the current versions only.
@@ -303,7 +303,7 @@ import Workspace
         }
         ledger = nil
         // Opened again, as the next command does (a workspace keeps the ledger it opened): the migration runs.
-        let reopened = try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path).openLedger()
+        let reopened = try Installation.open(configPath: dir.appendingPathComponent("ardoise.yaml").path).openLedger()
         #expect(try reopened.appliedMigrations().contains("v11 daily revenue"))
         #expect(try Self.aggregate(reopened) == kept)
     }

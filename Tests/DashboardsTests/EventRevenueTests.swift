@@ -20,7 +20,7 @@ import TestSupport
     }
 
     /// Events amount per day of the first week of October, for client C0002.
-    static func events(_ ledger: Ledger) throws -> [Int64] {
+    static func events(_ ledger: LedgerDatabase) throws -> [Int64] {
         let period = Period(start: day("2026-10-01"), end: day("2026-10-07"))
         return try Dashboard(ledger: ledger).byDay(period: period, selection: Selection(scope: .clients(["C0002"])))
             .map { $0.figures.amount(.events).cents }
@@ -28,7 +28,7 @@ import TestSupport
 
     @Test func eventRowsFollowTheCurrentRevision() throws {
         let dir = Repository.temporaryDirectory("dashboards-events")
-        let ledger = try Ledger(path: dir.appendingPathComponent("ledger.sqlite").path)
+        let ledger = try LedgerDatabase(path: dir.appendingPathComponent("ledger.sqlite").path)
         let importer = Importer(ledger: ledger)
         func deliver(_ name: String, _ text: String) throws {
             let url = dir.appendingPathComponent(name)

@@ -12,8 +12,8 @@ import Workspace
 /// engine of the workspace.
 public struct DemoMonth: Sendable {
     public let folder: URL
-    public let workspace: Workspace
-    public let ledger: Ledger
+    public let workspace: Installation
+    public let ledger: LedgerDatabase
 
     public static let october = Period(parsing: "2026-10") ?? Period(start: Day(ordinal: 0), end: Day(ordinal: 0))
     /// The day October is billed: 2 November.
@@ -24,19 +24,19 @@ public struct DemoMonth: Sendable {
         folder = Repository.temporaryDirectory(name)
         _ = try DemoWorkspace.write(to: folder, sites: sites, clients: clients, month: "2026-10", seed: seed)
         try editSettings(folder.appendingPathComponent("settings.yaml"))
-        workspace = try Workspace.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
+        workspace = try Installation.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
         ledger = try workspace.openLedger(creating: true)
         _ = try workspace.importFiles([])
     }
 
-    public func engine(actor: String = "ardoise") throws -> BillingEngine {
+    public func engine(actor: String = "ardoise") throws -> Engine {
         try workspace.engine(today: Self.issueDay, actor: actor)
     }
 
     /// October's proformas generated on 2 November (automatic contracts issued at once), and with
     /// `validateAll` every other proforma validated too. Returns the engine, for what the test does next.
     @discardableResult
-    public func bill(actor: String = "ardoise", validateAll: Bool) throws -> BillingEngine {
+    public func bill(actor: String = "ardoise", validateAll: Bool) throws -> Engine {
         let engine = try engine(actor: actor)
         _ = try engine.generate(period: Self.october, issueDate: Self.issueDay)
         if validateAll { _ = try engine.validate(ids: try ledger.invoices(status: .proforma).compactMap(\.id), on: Self.issueDay) }

@@ -27,7 +27,7 @@ import Workspace
         #expect(summary.contracts == 30)
         #expect(summary.shapes.count == DemoWorkspace.shapeNames.count)
         let config = dir.appendingPathComponent("ardoise.yaml").path
-        let workspace = try Workspace.open(configPath: config)
+        let workspace = try Installation.open(configPath: config)
         #expect(workspace.settings.clients.count == 30)
         let report = Linter.run(paths: [], configPath: config, today: today)
         #expect(report.diagnostics.isEmpty, "\(report.render(.text))")

@@ -37,7 +37,7 @@ import TestSupport
             }
         }
         try queue.close()
-        let ledger = try Ledger(path: path)
+        let ledger = try LedgerDatabase(path: path)
         let units = try ledger.pool.read { db in try Row.fetchAll(db, sql: "SELECT unit, invoice_id FROM billed_unit ORDER BY unit") }
         #expect(units.map { $0[0] as String } == [BilledUnit.day(client: "ACME", payer: nil, documentSite: nil, fees: false, site: "LD01", day: day),
                                                   BilledUnit.fee(client: "ACME", payer: nil, label: "Frais de gestion octobre 2026",

@@ -5,7 +5,7 @@ import GRDB
 import Testing
 
 /// A proforma of `client` with one line, in series FA.
-func proforma(_ ledger: Ledger, client: String = "ACME", label: String = "Subvention", cents: Int64 = 10_000,
+func proforma(_ ledger: LedgerDatabase, client: String = "ACME", label: String = "Subvention", cents: Int64 = 10_000,
               series: String = "FA") throws -> Int64 {
     let october = Period(start: Day(iso: "2026-10-01") ?? Day(ordinal: 0), end: Day(iso: "2026-10-31") ?? Day(ordinal: 0))
     let line = NewInvoiceLine(label: label, quantity: 1, unitPrice: Price(tenThousandths: cents * 100), net: Money(cents: cents),

@@ -42,7 +42,7 @@ import TestSupport
         }
         try queue.close()
 
-        let ledger = try Ledger(path: path)
+        let ledger = try LedgerDatabase(path: path)
         #expect(try ledger.appliedMigrations().contains("v16 document period"))
         func period(_ id: Int64) throws -> String? {
             try ledger.invoice(id: id).flatMap { i in i.invoice.documentPeriod.map { "\($0.start)..\($0.end)" } }
@@ -69,7 +69,7 @@ import TestSupport
 
     @Test func aNewDocumentsPeriodIsItsLinesHullAndALineWithoutDaysCountsAsTheBillingPeriod() throws {
         let dir = Repository.temporaryDirectory("ledger-period")
-        let ledger = try Ledger(path: dir.appendingPathComponent("ardoise.sqlite").path)
+        let ledger = try LedgerDatabase(path: dir.appendingPathComponent("ardoise.sqlite").path)
         let october = try #require(Period(parsing: "2026-10"))
         let day = try #require(Day(iso: "2026-11-01"))
         func line(_ service: Period?) -> NewInvoiceLine {

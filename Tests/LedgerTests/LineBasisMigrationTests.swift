@@ -43,11 +43,11 @@ import TestSupport
                 UPDATE invoice SET status = 'issued', number = 'FA-2026-000001', issued_at = 'then' WHERE id = 1;
                 """)
             try db.execute(sql: entryTrigger)
-            try Ledger.appendAuditBeforeV16(db)
+            try LedgerDatabase.appendAuditBeforeV16(db)
         }
         try queue.close()
 
-        let ledger = try Ledger(path: path)
+        let ledger = try LedgerDatabase(path: path)
         let doc = try #require(try ledger.invoice(id: 1))
         #expect(doc.lines.map(\.basis) == [LineBasis(.subsidyPerCover, category: "A"),
                                            LineBasis(.guestMeals, category: "INV", rate: VATRate(whole: 10)),
@@ -71,7 +71,7 @@ import TestSupport
     }
 }
 
-extension Ledger {
+extension LedgerDatabase {
     /// An audit entry as written before "v16 audit parameters": a sentence, chained.
     static func appendAuditBeforeV16(_ db: Database) throws {
         try db.execute(sql: """

@@ -98,7 +98,7 @@ import TestSupport
         }
         try queue.close()
 
-        let ledger = try Ledger(path: path)
+        let ledger = try LedgerDatabase(path: path)
         let doc = try #require(try ledger.invoice(id: 1))
         #expect(doc.lines.map(\.facts) == [
             LineFacts(.subsidyPerCover(covers: 12, category: "A", price: Price("4.20") ?? .zero, includesVAT: false, vat: VATRate(whole: 10),

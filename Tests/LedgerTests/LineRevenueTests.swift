@@ -31,7 +31,7 @@ import TestSupport
                        row("000006", "BETA", "A", "SELF", "2,00", "1,00"),
                        row("000002", "ACME", "A", "SELF", "-1,00", "0,00")]
 
-    func deliver(_ rows: [String], to ledger: Ledger, as status: ImportStatus = .imported) throws {
+    func deliver(_ rows: [String], to ledger: LedgerDatabase, as status: ImportStatus = .imported) throws {
         let dir = Repository.temporaryDirectory("line-revenue")
         try (rows.joined(separator: "\r\n") + "\r\n").write(to: dir.appendingPathComponent("PIE_LD01_20261005.csv"), atomically: true, encoding: .utf8)
         let results = Importer(ledger: ledger, knownClients: ["ACME", "BETA"]).importPaths([dir])
@@ -46,7 +46,7 @@ import TestSupport
     }
 
     /// A live document bills an order revision alone (`billed_unit`): two proformas at once name two orders.
-    func proforma(_ ledger: Ledger, key: String, recorded: Bool, order: String = "EVT-2026-1") throws -> StoredInvoice {
+    func proforma(_ ledger: LedgerDatabase, key: String, recorded: Bool, order: String = "EVT-2026-1") throws -> StoredInvoice {
         let lines = [
             // The words are anything: what the line was computed from is in its basis.
             line("Subvention catégorie A", "(reworded) 2 covers; edited by marie: arrondi", LineBasis(.subsidyPerCover, category: "A")),
@@ -67,7 +67,7 @@ import TestSupport
     }
 
     /// The client's figures of one category (nil: all) in a file, straight from SQL.
-    func sql(_ ledger: Ledger, file: Int64, category: String?) throws -> (tickets: Int, amount: Int64, share: Int64) {
+    func sql(_ ledger: LedgerDatabase, file: Int64, category: String?) throws -> (tickets: Int, amount: Int64, share: Int64) {
         try ledger.pool.read { db in
             let r = try #require(try Row.fetchOne(db, sql: """
                 SELECT COUNT(DISTINCT ticket || '|' || category), COALESCE(SUM(amount), 0), COALESCE(SUM(employer_share), 0) FROM ticket_line

@@ -9,7 +9,7 @@ import TestSupport
 /// "v11 daily revenue" stores (`EVENT` for events, where the settings say `EVENTS`), so existing ledgers read.
 @Suite struct OneActivityVocabularyTests {
     @Test func eachActivityWithDailyRevenueHasTheCodeTheLedgerStoresAndReadsBack() throws {
-        let ledger = try Ledger(path: Repository.temporaryDirectory("activity").appendingPathComponent("ardoise.sqlite").path)
+        let ledger = try LedgerDatabase(path: Repository.temporaryDirectory("activity").appendingPathComponent("ardoise.sqlite").path)
         #expect(Activity.withDailyRevenue.map(\.dailyRevenueCode) == ["SELF", "CAFET", "BRASS", "EVENT"])
         #expect(Activity.fees.dailyRevenueCode == nil)
         #expect(Activity.allCases.map(\.rawValue) == ["SELF", "CAFET", "BRASS", "EVENTS", "FEES"], "the settings' words")

@@ -16,7 +16,7 @@ import TestSupport
     var generator: DemoGenerator { DemoGenerator(clients: clients, sites: sites, month: Period.month(of: day), seed: 7) }
 
     /// Every row of the tables an import writes, in a stable order, times of import left out.
-    func contents(_ ledger: Ledger) throws -> [String: [String]] {
+    func contents(_ ledger: LedgerDatabase) throws -> [String: [String]] {
         let tables = [
             "imported_file": "name, kind, version, sha256, size, status, site, day, row_count, rejected_count, warning_count, message",
             "ticket_line": "*", "rejected_row": "file_id, line, raw, reason", "import_warning": "*", "site_day": "*",

@@ -17,7 +17,7 @@ struct Interrupted: Error {}
         DemoGenerator(clients: clients, sites: sites, month: Period.month(of: day), seed: 42)
     }
 
-    func sum(_ ledger: Ledger, fileID: Int64?) throws -> Int {
+    func sum(_ ledger: LedgerDatabase, fileID: Int64?) throws -> Int {
         try count(ledger, "SELECT COALESCE(SUM(amount), 0) FROM ticket_line WHERE file_id = ?", [fileID])
     }
 

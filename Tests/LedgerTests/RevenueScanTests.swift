@@ -11,7 +11,7 @@ import TestSupport
 @Suite struct RevenueScanTests {
     let october = Period(parsing: "2026-10") ?? Period(start: Day(ordinal: 0), end: Day(ordinal: 0))
 
-    func expectSameAsSQL(_ ledger: Ledger, caps: [ClientCategory: Money], version: SiteDayVersion = .current,
+    func expectSameAsSQL(_ ledger: LedgerDatabase, caps: [ClientCategory: Money], version: SiteDayVersion = .current,
                          sourceLocation: SourceLocation = #_sourceLocation) throws {
         let scan = try ledger.periodRevenue(period: october, caps: caps, version: version)
         let sql = try ledger.revenueDays(period: october, version: version)

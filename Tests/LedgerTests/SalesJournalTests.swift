@@ -18,7 +18,7 @@ import TestSupport
         customers: ["ACME": .init(account: "411ACME", name: "ACME Industries SA")])
     static let format = SeriesFormat(prefix: "FA-2026-", width: 6)
 
-    func proforma(_ ledger: Ledger, type: DocumentKind = .invoice) throws -> Int64 {
+    func proforma(_ ledger: LedgerDatabase, type: DocumentKind = .invoice) throws -> Int64 {
         let lines = [
             NewInvoiceLine(label: "Subvention", quantity: 2000, unitPrice: Price("4.20") ?? Price(tenThousandths: 0),
                            net: Money(cents: 840_000), vat: Self.ten, revenueType: "SUBV"),
@@ -116,7 +116,7 @@ import TestSupport
             }
         }
         try queue.close()
-        let ledger = try Ledger(path: path)
+        let ledger = try LedgerDatabase(path: path)
         #expect(try ledger.appliedMigrations().contains("v8 journal entries"))
         #expect(try ledger.postMissingEntries(posting: Self.posting, actor: "test") == 2)
         #expect(try ledger.postMissingEntries(posting: Self.posting, actor: "test") == 0)

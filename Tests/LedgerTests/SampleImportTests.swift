@@ -61,7 +61,7 @@ import TestSupport
 @Suite struct SampleAggregationTests {
     let day = Day(year: 2026, month: 10, day: 5) ?? Day(ordinal: 0)
 
-    func importedSample() throws -> Ledger {
+    func importedSample() throws -> LedgerDatabase {
         let (ledger, _) = try freshLedger()
         let result = RegisterImporter(ledger: ledger).importFile(at: samples.appendingPathComponent("PIE_LD01_20261005.csv"))
         #expect(result.status == .imported)
@@ -129,7 +129,7 @@ import TestSupport
         let fk = try ledger.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA foreign_keys") }
         #expect(fk == 1)
         // Reopening the same file migrates nothing and keeps the data.
-        let again = try Ledger(path: ledger.path)
+        let again = try LedgerDatabase(path: ledger.path)
         #expect(try count(again, "SELECT COUNT(*) FROM ticket_line") == 40)
     }
 }

@@ -46,7 +46,7 @@ final class ForeignWriter: @unchecked Sendable {
         let path = dir.appendingPathComponent("ardoise.sqlite").path
         let writer = try ForeignWriter(path: path)
         defer { writer.release() }
-        let reader = try Ledger(path: path, creation: .mustExist, busyTimeout: 0.2)
+        let reader = try LedgerDatabase(path: path, creation: .mustExist, busyTimeout: 0.2)
         #expect(try reader.appliedMigrations().count >= 5)
         #expect(try reader.invoices().isEmpty)
     }
@@ -55,7 +55,7 @@ final class ForeignWriter: @unchecked Sendable {
         let (_, dir) = try freshLedger()
         let path = dir.appendingPathComponent("ardoise.sqlite").path
         let writer = try ForeignWriter(path: path)
-        let ledger = try Ledger(path: path, creation: .mustExist)
+        let ledger = try LedgerDatabase(path: path, creation: .mustExist)
         let started = Date()
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) { writer.release() }
         try ledger.audit(actor: "test", action: "note", AuditParameters(["note": .text("written after the other process committed")]))
@@ -68,7 +68,7 @@ final class ForeignWriter: @unchecked Sendable {
         let path = dir.appendingPathComponent("ardoise.sqlite").path
         let writer = try ForeignWriter(path: path)
         defer { writer.release() }
-        let ledger = try Ledger(path: path, creation: .mustExist, busyTimeout: 0.2)
+        let ledger = try LedgerDatabase(path: path, creation: .mustExist, busyTimeout: 0.2)
         #expect(throws: DatabaseError.self) {
             try ledger.audit(actor: "test", action: "note", AuditParameters(["note": .text("cannot be written")]))
         }
@@ -76,9 +76,9 @@ final class ForeignWriter: @unchecked Sendable {
 
     @Test func aMissingLedgerIsAnErrorAndNoFileIsCreated() throws {
         let path = Repository.temporaryDirectory("ledger-missing").appendingPathComponent("typo.sqlite").path
-        #expect(throws: LedgerError.missing(path: path)) { try Ledger(path: path, creation: .mustExist) }
+        #expect(throws: LedgerError.missing(path: path)) { try LedgerDatabase(path: path, creation: .mustExist) }
         #expect(!FileManager.default.fileExists(atPath: path))
-        _ = try Ledger(path: path, creation: .createIfMissing)
+        _ = try LedgerDatabase(path: path, creation: .createIfMissing)
         #expect(FileManager.default.fileExists(atPath: path))
     }
 

@@ -8,8 +8,8 @@ import TestSupport
 /// A date the ledger stores as text that does not read back (written outside Ardoise) is an error naming the
 /// record and the field, never a default day, a skipped row or a document shown with a wrong date.
 @Suite struct StrictStoredValuesTests {
-    static func ledger() throws -> Ledger {
-        let ledger = try Ledger(path: Repository.temporaryDirectory("strict-values").appendingPathComponent("ardoise.sqlite").path)
+    static func ledger() throws -> LedgerDatabase {
+        let ledger = try LedgerDatabase(path: Repository.temporaryDirectory("strict-values").appendingPathComponent("ardoise.sqlite").path)
         try ledger.pool.write { db in
             try db.execute(sql: """
                 INSERT INTO number_series (code, last_number) VALUES ('FA', 0);

@@ -28,7 +28,7 @@ import TestSupport
     }
 
     /// FA: 840.00 HT of subsidy at 10 % (84.00 VAT, services) and 100.00 HT of snacks at 5.5 % (5.50, goods): 1,029.50 TTC.
-    func issuedInvoice(_ ledger: Ledger) throws -> (id: Int64, number: String) {
+    func issuedInvoice(_ ledger: LedgerDatabase) throws -> (id: Int64, number: String) {
         let lines = [
             NewInvoiceLine(label: "Subvention", quantity: 200, unitPrice: Price("4.20") ?? .zero, net: Money(cents: 84_000), vat: Self.ten,
                            revenueType: "SUBV"),
@@ -44,7 +44,7 @@ import TestSupport
     }
 
     /// A credit note of 100.00 HT of subsidy (10.00 VAT, 110.00 TTC) against invoice `id`.
-    func creditNote(_ ledger: Ledger, of id: Int64, on day: Day) throws {
+    func creditNote(_ ledger: LedgerDatabase, of id: Int64, on day: Day) throws {
         let new = NewInvoice(type: .creditNote, series: "AV", client: "ACME", period: Period.month(of: Day(iso: "2026-10-01") ?? Self.day),
                              issueDate: day, dueDate: day, paymentTerms: "on receipt", creditedInvoiceId: id, origin: .manual,
                              lines: [NewInvoiceLine(label: "Subvention", quantity: 1, unitPrice: Price("100.00") ?? .zero,
@@ -54,7 +54,7 @@ import TestSupport
                              posting: Self.posting)
     }
 
-    func pay(_ ledger: Ledger, _ reference: String, _ cents: Int64, naming number: String, on day: String) throws -> Int64 {
+    func pay(_ ledger: LedgerDatabase, _ reference: String, _ cents: Int64, naming number: String, on day: String) throws -> Int64 {
         let credit = BankCredit(reference: reference, bookingDate: Day(iso: day) ?? Self.day, amount: Money(cents: cents),
                                 debtorName: "ACME", debtorIBAN: nil, remittance: number)
         let imported = try ledger.importPayments([credit], file: "releve.xml", customers: [:], posting: Self.bank, actor: "test",
@@ -63,7 +63,7 @@ import TestSupport
     }
 
     /// Credit less debit of `account` over every entry.
-    func balance(_ ledger: Ledger, _ account: String) throws -> Int64 {
+    func balance(_ ledger: LedgerDatabase, _ account: String) throws -> Int64 {
         try ledger.pool.read { db in
             try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(credit - debit), 0) FROM journal_entry_line WHERE account = ?",
                                arguments: [account]) ?? 0
@@ -71,7 +71,7 @@ import TestSupport
     }
 
     /// The amounts moved from pending to collected for invoice `id`, in order (negative: moved back).
-    func moves(_ ledger: Ledger, _ id: Int64) throws -> [Int64] {
+    func moves(_ ledger: LedgerDatabase, _ id: Int64) throws -> [Int64] {
         try ledger.pool.read { db in
             try Int64.fetchAll(db, sql: "SELECT amount FROM vat_receipt_move WHERE invoice_id = ? ORDER BY id", arguments: [id])
         }

@@ -62,9 +62,9 @@ struct PlatformWorkspace {
         try Executable.run(arguments, in: dir, environment: platform.environment)
     }
 
-    func ledger() throws -> Ledger { try Ledger(path: dir.appendingPathComponent("ardoise.sqlite").path) }
+    func ledger() throws -> LedgerDatabase { try LedgerDatabase(path: dir.appendingPathComponent("ardoise.sqlite").path) }
 
-    func workspace() throws -> Workspace { try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path) }
+    func workspace() throws -> Installation { try Installation.open(configPath: dir.appendingPathComponent("ardoise.yaml").path) }
 
     /// The settings' platform API with the test secret, for calls made in-process (at a chosen `now`).
     func api() throws -> FlowAPI { FlowAPI(endpoint: try workspace().platformEndpoint(environment: platform.environment)) }
@@ -390,7 +390,7 @@ struct PlatformWorkspace {
         let run = try Executable.run(["demo", "run", "--out", "ws", "--sites", "2", "--clients", "6"], in: root, tool: .ardoiseDev)
         #expect(run.status == 0, "\(run)")
         #expect(run.stdout.contains("platform: the repository's test platform on 127.0.0.1:"), "\(run)")
-        let ledger = try Ledger(path: root.appendingPathComponent("ws/ardoise.sqlite").path)
+        let ledger = try LedgerDatabase(path: root.appendingPathComponent("ws/ardoise.sqlite").path)
         let issued = try ledger.invoices(status: .issued)
         #expect(run.stdout.contains("platform: \(issued.count) submitted, 0 to retry, 0 failed (invoices and credit notes)"), "\(run)")
         // Every document once, its Déposée read back; an Encaissée for each allocation of the statement, each acknowledged.

@@ -19,7 +19,7 @@ import Workspace
     }
 
     /// Settings where the seller moved and changed bank.
-    static func moved(_ s: Settings) -> Settings {
+    static func moved(_ s: MasterData) -> MasterData {
         var s = s
         s.seller.address.lines = ["99 avenue du Déménagement"]
         s.seller.iban = "FR76 3000 4000 0500 0012 3456 789"
@@ -71,7 +71,7 @@ import Workspace
         let m = try BilledMonth(settings: { $0 }, storing: false)
         let renderer = m.workspace.documents.renderer(facturX: try FacturX.withSystemProfile())
         let calls = Counter()
-        let engine = BillingEngine(ledger: m.ledger, settings: m.workspace.settings,
+        let engine = Engine(ledger: m.ledger, settings: m.workspace.settings,
                                    contracts: m.workspace.rules(today: BilledMonth.issueDay).contracts,
                                    render: { stored, references in
                                        calls.increment()
@@ -210,7 +210,7 @@ import Workspace
     }
 }
 
-func count(_ ledger: Ledger, _ sql: String) throws -> Int {
+func count(_ ledger: LedgerDatabase, _ sql: String) throws -> Int {
     try ledger.pool.read { db in try Int.fetchOne(db, sql: sql) ?? -1 }
 }
 

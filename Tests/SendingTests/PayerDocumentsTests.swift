@@ -32,7 +32,7 @@ import Workspace
 
     /// The tickets behind each rate of a client's employer share over a period, counted from the ticket lines
     /// themselves: (site, category, rate, share of a ticket) → tickets; guests left out (billed on their own line).
-    static func countedTickets(_ ledger: Ledger, client: String, from: String, to: String) throws -> [String: Int] {
+    static func countedTickets(_ ledger: LedgerDatabase, client: String, from: String, to: String) throws -> [String: Int] {
         guard let start = Day(iso: from), let end = Day(iso: to) else { return [:] }
         return try ledger.pool.read { db in
             var out: [String: Int] = [:]
@@ -110,7 +110,7 @@ import Workspace
         proforma.invoice.number = nil
         let doc = try m.workspace.document(proforma)
         #expect(doc.isProforma && doc.lines.contains { !$0.tickets.isEmpty })
-        let text = try Self.text(try m.workspace.documents.render(doc, facturX: Workspace.facturX()).pdf)
+        let text = try Self.text(try m.workspace.documents.render(doc, facturX: Installation.facturX()).pdf)
         #expect(text.contains("PROFORMA") && text.contains("Ne pas payer"), "\(text)")
         #expect(text.contains("Catégorie ") && text.contains(" tickets × "), "\(text)")
         #expect(!text.contains("à payer") && !text.contains("IBAN") && !text.contains(m.workspace.settings.seller.iban), "\(text)")

@@ -13,8 +13,8 @@ import Workspace
 /// A billed month whose proformas are all validated, so every client has issued invoices.
 struct IssuedMonth {
     let m: BilledMonth
-    var ledger: Ledger { m.ledger }
-    var workspace: Workspace { m.workspace }
+    var ledger: LedgerDatabase { m.ledger }
+    var workspace: Installation { m.workspace }
 
     init(smtpPort: Int? = nil) throws {
         m = try BilledMonth(smtpPort: smtpPort)
@@ -215,7 +215,7 @@ struct IssuedMonth {
         let bank = try t.ledger.entries().map(\.entry).filter { $0.journal == "BQ" }
         #expect(bank.count == 2 && bank.allSatisfy(\.isBalanced))
         let fec = try t.workspace.exportEntries(period: Period(start: BilledMonth.issueDay, end: today), format: .fec).text
-        let lettered = fec.split(separator: "\r\n").filter { $0.split(separator: "\t", omittingEmptySubsequences: false)[13] == "\(Ledger.letteringCode(inv.id))" }
+        let lettered = fec.split(separator: "\r\n").filter { $0.split(separator: "\t", omittingEmptySubsequences: false)[13] == "\(LedgerDatabase.letteringCode(inv.id))" }
         #expect(lettered.count == 2, "the invoice's customer line and the transfer's customer line")
         #expect(lettered.allSatisfy { $0.split(separator: "\t", omittingEmptySubsequences: false)[14] == "20261121" })
 
@@ -348,7 +348,7 @@ struct ReminderTests {
         var settings = t.workspace.settings
         settings.reminders.financeEmail = "finance@serenest.example"
         // A workspace reads its contracts when opened: the changed contract is read by a workspace opened after the change.
-        let ws = try Workspace.open(configPath: t.workspace.config.file).with(settings: settings)
+        let ws = try Installation.open(configPath: t.workspace.config.file).with(settings: settings)
         var keys: [String: [String]] = [:]
         var day = try #require(Day(iso: "2026-10-20"))
         while day <= Day(iso: "2027-01-10") ?? day {
@@ -377,7 +377,7 @@ struct ReminderTests {
         try (try String(contentsOf: settings, encoding: .utf8)
              + "\nsmtp:\n  host: 127.0.0.1\n  port: \(server.port)\n  starttls: false\n  from: factures@serenest.example\n")
             .write(to: settings, atomically: true, encoding: .utf8)
-        let ws = try Workspace.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
+        let ws = try Installation.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
         _ = try ws.initLedger(actor: "test")
         let run = ScheduledRun(workspace: ws, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         _ = try run.run(on: BilledMonth.issueDay)
@@ -402,7 +402,7 @@ struct ReminderTests {
         let t = try IssuedMonth(smtpPort: server.port)
         let inv = try #require(try t.ledger.openInvoices().first { $0.payer == nil })
         let s = t.workspace.settings
-        let without = Settings(seller: s.seller, numberSeries: s.numberSeries, revenueTypes: s.revenueTypes, sites: s.sites,
+        let without = MasterData(seller: s.seller, numberSeries: s.numberSeries, revenueTypes: s.revenueTypes, sites: s.sites,
                                clients: s.clients.map { c in
                                    var c = c
                                    if c.code == inv.client { c.emails = [] }
@@ -445,7 +445,7 @@ struct ReminderTests {
         let text = try String(contentsOf: rules, encoding: .utf8)
         try text.replacingOccurrences(of: "valid from 2025-01-01\n", with: "valid from 2025-01-01 until 2026-11-30\n")
             .write(to: rules, atomically: true, encoding: .utf8)
-        let reopened = try Workspace.open(configPath: t.workspace.config.file)
+        let reopened = try Installation.open(configPath: t.workspace.config.file)
         let report = try reopened.contractsEnding(today: Day(iso: "2026-11-20") ?? BilledMonth.issueDay, within: 60)
         #expect(report.uncovered == ["C0001"])
         #expect(report.ending.contains { $0.client == "C0001" && $0.what == "contract" && $0.daysLeft == 10 })

@@ -19,9 +19,9 @@ import Workspace
 /// ledger: the automatic contracts' invoices are issued (and their e-mails
 /// queued), the others wait as proformas.
 struct BilledMonth {
-    let workspace: Workspace
-    let ledger: Ledger
-    let engine: BillingEngine
+    let workspace: Installation
+    let ledger: LedgerDatabase
+    let engine: Engine
     let folder: URL
     static let issueDay = Day(iso: "2026-11-01") ?? Day(ordinal: 0)
     /// The instant of validation and of the first send: a fixed clock, so retry times are exact.
@@ -29,7 +29,7 @@ struct BilledMonth {
 
     /// `smtpPort`: the settings' `smtp` section points at 127.0.0.1 on that port.
     /// `storing: false` gives an engine without a renderer, issuing as ledgers did before documents were stored.
-    init(smtpPort: Int? = nil, settings edit: ((Settings) -> Settings)? = nil, storing: Bool = true) throws {
+    init(smtpPort: Int? = nil, settings edit: ((MasterData) -> MasterData)? = nil, storing: Bool = true) throws {
         folder = Repository.temporaryDirectory("ardoise-sending")
         _ = try DemoWorkspace.write(to: folder, sites: 2, clients: 8, month: "2026-10", seed: 1)
         if let smtpPort {
@@ -38,7 +38,7 @@ struct BilledMonth {
             try (text + "\nsmtp:\n  host: 127.0.0.1\n  port: \(smtpPort)\n  starttls: false\n  from: factures@serenest.example\n")
                 .write(to: settings, atomically: true, encoding: .utf8)
         }
-        var ws = try Workspace.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
+        var ws = try Installation.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
         ledger = try ws.openLedger(creating: true)
         _ = try ws.importFiles([])
         var engine = try ws.engine(today: Self.issueDay)
@@ -47,7 +47,7 @@ struct BilledMonth {
             engine = try ws.engine(today: Self.issueDay)
         }
         if !storing {
-            engine = BillingEngine(ledger: ledger, settings: ws.settings, contracts: ws.rules(today: Self.issueDay).contracts, render: nil)
+            engine = Engine(ledger: ledger, settings: ws.settings, contracts: ws.rules(today: Self.issueDay).contracts, render: nil)
         }
         workspace = ws
         self.engine = engine
@@ -134,7 +134,7 @@ struct BilledMonth {
         defer { server.stop() }
         // The settings as they were when validating: C0001 had lost its address.
         let m = try BilledMonth(smtpPort: server.port) { s in
-            Settings(seller: s.seller, numberSeries: s.numberSeries, revenueTypes: s.revenueTypes, sites: s.sites,
+            MasterData(seller: s.seller, numberSeries: s.numberSeries, revenueTypes: s.revenueTypes, sites: s.sites,
                      clients: s.clients.map { c in
                          var c = c
                          if c.code == "C0001" { c.emails = [] }
@@ -157,7 +157,7 @@ struct BilledMonth {
         #expect(try m.message(invoiceID: id).status == .failed)
 
         // The settings on disk have the address: `outbox retry` takes it and sends.
-        let fixed = try Workspace.open(configPath: m.folder.appendingPathComponent("ardoise.yaml").path)
+        let fixed = try Installation.open(configPath: m.folder.appendingPathComponent("ardoise.yaml").path)
         let (retried, report) = try fixed.retryOutbox(ids: [try #require(blocked.id)], now: BilledMonth.t0.addingTimeInterval(60))
         #expect(retried == [blocked.id])
         #expect(report.sent.map(\.outboxID) == [blocked.id])
@@ -192,7 +192,7 @@ struct OutboxSendingTests {
             let number = try #require(i.number)
             let msg = try m.message(invoiceID: id)
             #expect(msg.status == .sent)
-            #expect((msg.sentAt ?? "") >= Ledger.timestamp(BilledMonth.t0))
+            #expect((msg.sentAt ?? "") >= LedgerDatabase.timestamp(BilledMonth.t0))
             let attempts = try m.ledger.outboxAttempts(outboxID: try #require(msg.id))
             #expect(attempts.map(\.outcome) == ["sent"])
             #expect(attempts.first?.response.hasPrefix("250") == true)
@@ -237,7 +237,7 @@ struct OutboxSendingTests {
         try (try String(contentsOf: settings, encoding: .utf8)
              + "\nsmtp:\n  host: 127.0.0.1\n  port: \(server.port)\n  starttls: false\n  from: factures@serenest.example\n")
             .write(to: settings, atomically: true, encoding: .utf8)
-        let ws = try Workspace.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
+        let ws = try Installation.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
         _ = try ws.initLedger(actor: "test")
         let run = ScheduledRun(workspace: ws, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         let first = try run.run(on: BilledMonth.issueDay)
@@ -293,7 +293,7 @@ struct OutboxSendingTests {
         var msg = try m.message(invoiceID: id)
         #expect(msg.status == .pending)
         #expect(msg.attempts == 1)
-        #expect(msg.nextAttemptAt == Ledger.timestamp(BilledMonth.t0.addingTimeInterval(60)))
+        #expect(msg.nextAttemptAt == LedgerDatabase.timestamp(BilledMonth.t0.addingTimeInterval(60)))
 
         // Not due 30 s later, even with the server back.
         #expect(try m.sender(port: accept.port, policy: policy).send(now: BilledMonth.t0.addingTimeInterval(30)).items.isEmpty)
@@ -303,7 +303,7 @@ struct OutboxSendingTests {
         #expect(second.retrying.count == 1)
         msg = try m.message(invoiceID: id)
         #expect(msg.attempts == 2)
-        #expect(msg.nextAttemptAt == Ledger.timestamp(BilledMonth.t0.addingTimeInterval(361)))
+        #expect(msg.nextAttemptAt == LedgerDatabase.timestamp(BilledMonth.t0.addingTimeInterval(361)))
         // The server is back: sent once.
         let third = try m.sender(port: accept.port, policy: policy).send(now: BilledMonth.t0.addingTimeInterval(400))
         #expect(third.sent.map(\.number) == [number])

@@ -67,7 +67,7 @@ struct UncertainDeliveryTests {
         let text = try String(contentsOf: settings, encoding: .utf8)
         try (text + "  connect_timeout: 3\n  command_timeout: 7\n  message_timeout: 40\n  run_deadline: 90\n")
             .write(to: settings, atomically: true, encoding: .utf8)
-        let ws = try Workspace.open(configPath: m.folder.appendingPathComponent("ardoise.yaml").path)
+        let ws = try Installation.open(configPath: m.folder.appendingPathComponent("ardoise.yaml").path)
         let smtp = try ws.smtpConfiguration()
         #expect(smtp.connectTimeoutSeconds == 3)
         #expect(smtp.commandTimeoutSeconds == 7)
@@ -75,7 +75,7 @@ struct UncertainDeliveryTests {
         #expect(ws.settings.smtp?.runDeadlineSeconds == 90)
         // Without the keys: bounded defaults, not the old fixed 60 s per message only.
         let plain = try BilledMonth(smtpPort: 2525)
-        let defaults = try Workspace.open(configPath: plain.folder.appendingPathComponent("ardoise.yaml").path).smtpConfiguration()
+        let defaults = try Installation.open(configPath: plain.folder.appendingPathComponent("ardoise.yaml").path).smtpConfiguration()
         #expect(defaults.commandTimeoutSeconds == 60 && defaults.connectTimeoutSeconds == 30 && defaults.timeoutSeconds == 300)
     }
 }

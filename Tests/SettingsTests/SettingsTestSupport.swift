@@ -50,7 +50,7 @@ enum Fixture {
     """
 
     /// Loads `base.yaml` (seller and catalog) then the given files.
-    static func load(_ files: [(String, String)], base: String = seller + catalog) -> (Settings?, [Diagnostic], String) {
+    static func load(_ files: [(String, String)], base: String = seller + catalog) -> (MasterData?, [Diagnostic], String) {
         var sources = [SourceFile(path: "base.yaml", text: base)]
         sources += files.map { SourceFile(path: $0.0, text: $0.1) }
         let (settings, diagnostics) = SettingsLoader.load(sources: sources)

@@ -15,7 +15,7 @@ import Workspace
     /// Every example of the contracts of rules/ (the catalogue's terms), evaluated as the engine bills them: each
     /// line carries its facts, and its French has no English word and no decimal point.
     @Test func everyTermOfTheCatalogueIsExplainedInFrenchFromItsFacts() throws {
-        let workspace = try Workspace.open(configPath: Repository.root.appendingPathComponent("examples/ardoise.yaml").path)
+        let workspace = try Installation.open(configPath: Repository.root.appendingPathComponent("examples/ardoise.yaml").path)
         let today = try #require(Day(iso: "2026-11-23"))
         let set = workspace.rules(today: today)
         #expect(set.contracts.count >= 5)

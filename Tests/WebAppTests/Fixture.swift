@@ -15,7 +15,7 @@ import Workspace
 /// proforma of C0003 validated, so C0003 has issued invoices and proformas.
 struct Fixture {
     let app: WebApp
-    let ledger: Ledger
+    let ledger: LedgerDatabase
     let clientIn = "C0003"
     let clientOut = "C0004"
     let proforma: Int64

@@ -144,7 +144,7 @@ func listTotals(_ docs: [Invoice]) -> (ht: Int64, ttc: Int64) {
             let secondPage = try await send(client, .get, "/proformas", as: other2).text
             #expect(secondPage.contains("value=\"\(other2.csrf)\"") && !secondPage.contains(user.csrf) && !secondPage.contains("csrf-of-the-session"))
             // Another process: the workspace opened again, on its own connection to the ledger.
-            let another = try Workspace.open(configPath: URL(fileURLWithPath: f.ledger.path).deletingLastPathComponent()
+            let another = try Installation.open(configPath: URL(fileURLWithPath: f.ledger.path).deletingLastPathComponent()
                 .appendingPathComponent("ardoise.yaml").path)
             let other = try another.ledger
             let engine = try another.engine(today: Fixture.today, actor: "scheduler")

@@ -99,7 +99,7 @@ import Workspace
         let file = try #require(try FileManager.default.contentsOfDirectory(atPath: rules.path).filter { $0.hasSuffix(".ard") }.sorted().first)
         let path = rules.appendingPathComponent(file)
         try (try String(contentsOf: path, encoding: .utf8) + "\nterm broken: per cover\n").write(to: path, atomically: true, encoding: .utf8)
-        let workspace = try Workspace.open(configPath: month.folder.appendingPathComponent("ardoise.yaml").path)
+        let workspace = try Installation.open(configPath: month.folder.appendingPathComponent("ardoise.yaml").path)
         let app = try WebApp(workspace: workspace, options: WebOptions(port: 0, today: Fixture.today, bcryptCost: 4))
         let proforma = try #require(try month.ledger.invoices(status: .proforma).first?.id)
         let u = try app.accounts.addUser(login: "compta", name: "Compta", password: nil, admin: true, actor: "test")

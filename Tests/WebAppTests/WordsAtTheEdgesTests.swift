@@ -20,7 +20,7 @@ import Workspace
 
     struct Month {
         let dir: URL
-        let ledger: Ledger
+        let ledger: LedgerDatabase
         let app: WebApp
         let env: [String: String]
         let credited: String
@@ -36,13 +36,13 @@ import Workspace
                                      tool: .ardoiseDev)
         guard run.status == 0 else { throw HarnessError("demo run: \(run)") }
         let dir = root.appendingPathComponent("ws")
-        let ledger = try Ledger(path: dir.appendingPathComponent("ardoise.sqlite").path)
+        let ledger = try LedgerDatabase(path: dir.appendingPathComponent("ardoise.sqlite").path)
         guard let invoice = try ledger.invoices(status: .issued).first(where: { $0.type == .invoice }), let number = invoice.number else {
             throw HarnessError("no issued invoice")
         }
         let credit = try Executable.run(["credit", number, "--line", "1", "--reason", "geste commercial"], in: dir, environment: env)
         guard credit.status == 0 else { throw HarnessError("credit: \(credit)") }
-        let workspace = try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
+        let workspace = try Installation.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
         let today = try #require(Day(iso: Executable.today))
         let app = try WebApp(workspace: workspace, options: WebOptions(port: 0, today: today, bcryptCost: 4))
         return Month(dir: dir, ledger: ledger, app: app, env: env, credited: number, creditedID: invoice.id ?? 0)

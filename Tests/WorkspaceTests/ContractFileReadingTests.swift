@@ -11,7 +11,7 @@ import Workspace
     let today = Day(year: 2026, month: 11, day: 2) ?? Day(ordinal: 0)
 
     /// A workspace over a copy of the repository's rules, edited by `edit`.
-    func workspace(_ edit: (URL) throws -> Void) throws -> Workspace {
+    func workspace(_ edit: (URL) throws -> Void) throws -> Installation {
         let dir = Repository.temporaryDirectory("contract-files")
         let rules = dir.appendingPathComponent("rules")
         try FileManager.default.copyItem(at: Repository.root.appendingPathComponent("rules"), to: rules)
@@ -22,7 +22,7 @@ import Workspace
         database: \(dir.path)/ardoise.sqlite
         inbox: \(dir.path)/inbox
         """.write(to: dir.appendingPathComponent("ardoise.yaml"), atomically: true, encoding: .utf8)
-        return try Workspace.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
+        return try Installation.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
     }
 
     @Test func aContractThatIsNotUTF8IsAnErrorAtItsFirstBadByte() throws {

@@ -5,7 +5,7 @@ import GRDB
 /// The ledger: one SQLite file (WAL, foreign keys on) holding imported files,
 /// ticket lines, the quarantine, site-day versions, late revenue and event
 /// orders. Opening it migrates the database when a migration is pending.
-public final class Ledger: Sendable {
+public final class LedgerDatabase: Sendable {
     /// The database the ledger's queries run on: SQLite (GRDB) or PostgreSQL, through one seam (`SQLEngine`).
     /// Only this module writes SQL (`.ci/check-sql-boundary`): the others read and write through its named queries.
     let engine: any SQLEngine
@@ -15,7 +15,7 @@ public final class Ledger: Sendable {
     public let path: String
 
     /// The SQLite connection pool, for the queries not yet written for both engines: on a PostgreSQL
-    /// ledger they refuse (nothing done) instead of running. Tests read it through `@testable import Ledger`.
+    /// ledger they refuse (nothing done) instead of running. Tests read it through `@testable import LedgerDatabase`.
     var pool: DatabasePool {
         get throws {
             guard let sqlitePool else { throw LedgerError.notOnPostgreSQL }
@@ -63,10 +63,10 @@ public final class Ledger: Sendable {
     /// password comes from `PGPASSWORD` or the file `PGPASSFILE` names), migrating only when a migration is
     /// pending, so that opening an up-to-date ledger to read it never takes the write lock.
     public init(path: String, creation: Creation = .createIfMissing,
-                busyTimeout: TimeInterval = Ledger.defaultBusyTimeout,
+                busyTimeout: TimeInterval = LedgerDatabase.defaultBusyTimeout,
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        if Ledger.isPostgreSQL(path) {
-            let location = try Ledger.postgresLocation(path, environment: environment)
+        if LedgerDatabase.isPostgreSQL(path) {
+            let location = try LedgerDatabase.postgresLocation(path, environment: environment)
             let engine = try PostgresEngine(location)
             let exists = try engine.hasLedger()
             if creation == .mustExist, !exists { throw LedgerError.missing(path: location.description) }

@@ -35,9 +35,9 @@ public struct WorkspaceError: CommandFailure, Sendable {
 
 /// Configuration, settings and contracts of one Ardoise installation, as
 /// `ardoise.yaml` names them.
-public struct Workspace: Sendable {
+public struct Installation: Sendable {
     public let config: ArdoiseConfig
-    public let settings: Settings
+    public let settings: MasterData
     /// The settings files' text, for rendering diagnostics.
     public let settingsSources: [String: SourceFile]
     /// The contract files, read with the settings (see `SourceSnapshot`).
@@ -49,7 +49,7 @@ public struct Workspace: Sendable {
 
     /// Opens the workspace of the configuration file at `configPath`: the configuration, the settings and the
     /// contracts, read together as one version (a file that changes while they are read makes them read again).
-    public static func open(configPath: String) throws(WorkspaceError) -> Workspace {
+    public static func open(configPath: String) throws(WorkspaceError) -> Installation {
         guard FileManager.default.fileExists(atPath: configPath) else {
             throw WorkspaceError("no configuration file `\(configPath)`: run from the folder holding `ardoise.yaml`, or give `--config FILE`")
         }
@@ -70,7 +70,7 @@ public struct Workspace: Sendable {
     }
 
     private static func read(configPath: String, config: ArdoiseConfig?, configDiagnostics: [Diagnostic],
-                             stamps: [SourceStamp]) throws(WorkspaceError) -> Workspace {
+                             stamps: [SourceStamp]) throws(WorkspaceError) -> Installation {
         guard let config, !configDiagnostics.hasErrors else {
             throw WorkspaceError("the configuration `\(configPath)` has errors", diagnostics: configDiagnostics,
                                  sources: sources(of: [configPath]))
@@ -80,7 +80,7 @@ public struct Workspace: Sendable {
         guard let settings, !diagnostics.hasErrors else {
             throw WorkspaceError("the settings have errors", diagnostics: diagnostics, sources: sources(of: files))
         }
-        return Workspace(config: config, settings: settings, settingsSources: sources(of: files),
+        return Installation(config: config, settings: settings, settingsSources: sources(of: files),
                          contractFiles: ContractFiles.load(in: [config.rulesDirectory]),
                          snapshot: SourceSnapshot(stamps: stamps, configPath: configPath, config: config), opened: OpenedLedger())
     }
@@ -110,7 +110,7 @@ public struct Workspace: Sendable {
     public var indexValues: [String: [String: Percentage]] { settings.contractIndexValues }
 }
 
-extension Settings {
+extension MasterData {
     /// The settings as the contract language sees them.
     public func contractContext(today: Day) -> ContractContext {
         var clientsByCode: [String: ContractContext.Client] = [:]
@@ -222,12 +222,12 @@ public enum ContractFiles {
 /// The ledger a workspace opened (`openLedger`, `initLedger`, or its first operation), shared by the workspace's
 /// copies: opened once, then every operation of the workspace acts on it.
 final class OpenedLedger: Sendable {
-    private let kept = Mutex<Ledger?>(nil)
+    private let kept = Mutex<LedgerDatabase?>(nil)
 
     /// The ledger opened before, or the one `open` opens now (kept for the next calls; `open` runs at most once
     /// successfully, under the lock, so two threads never open two ledgers).
-    func get(orOpen open: () throws(WorkspaceError) -> Ledger) throws(WorkspaceError) -> Ledger {
-        let result: Result<Ledger, WorkspaceError> = kept.withLock { kept in
+    func get(orOpen open: () throws(WorkspaceError) -> LedgerDatabase) throws(WorkspaceError) -> LedgerDatabase {
+        let result: Result<LedgerDatabase, WorkspaceError> = kept.withLock { kept in
             if let kept { return .success(kept) }
             do throws(WorkspaceError) {
                 let ledger = try open()
@@ -241,7 +241,7 @@ final class OpenedLedger: Sendable {
     }
 
     /// Keeps `ledger`, just created (`initLedger`).
-    func keep(_ ledger: Ledger) {
+    func keep(_ ledger: LedgerDatabase) {
         kept.withLock { $0 = ledger }
     }
 }
