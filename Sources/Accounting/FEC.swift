@@ -7,9 +7,11 @@ import BillingModel
 /// columns. Amounts are in euros, so `Montantdevise` and `Idevise` stay empty.
 public enum FEC {
     public static let columns = [
-        "JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "CompAuxNum", "CompAuxLib",
-        "PieceRef", "PieceDate", "EcritureLib", "Debit", "Credit", "EcritureLet", "DateLet", "ValidDate", "Montantdevise",
-        "Idevise",
+        "JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "CompAuxNum",
+        "CompAuxLib",
+        "PieceRef", "PieceDate", "EcritureLib", "Debit", "Credit", "EcritureLet", "DateLet", "ValidDate",
+        "Montantdevise",
+        "Idevise"
     ]
     public static let separator: Character = "\t"
 
@@ -22,7 +24,9 @@ public enum FEC {
     }
 
     /// The file's text (UTF-8, lines ending with CR LF as accounting software expects).
-    public static func text(_ entries: [JournalEntry], lettering: (JournalEntry, EntryLine) -> (code: String, date: Day)? = { _, _ in nil }) -> String {
+    public static func text(
+        _ entries: [JournalEntry], lettering: (JournalEntry, EntryLine) -> (code: String, date: Day)? = { _, _ in nil }
+    ) -> String {
         var out = columns.joined(separator: String(separator)) + "\r\n"
         for entry in entries {
             for line in entry.lines {
@@ -32,7 +36,7 @@ public enum FEC {
                     line.account, line.accountLabel, line.auxiliaryAccount ?? "", line.auxiliaryLabel ?? "",
                     entry.pieceReference, entry.pieceDate.compact, line.label,
                     amount(line.debit), amount(line.credit), letter?.code ?? "", letter?.date.compact ?? "",
-                    entry.validationDate.compact, "", "",
+                    entry.validationDate.compact, "", ""
                 ]
                 out += fields.map(clean).joined(separator: String(separator)) + "\r\n"
             }
@@ -52,7 +56,8 @@ public enum FEC {
             if scalar == "\n" { line += 1; column = 0 }
             if scalar == "\t" { column += 1 }
             guard let byte = latin9Byte(scalar) else {
-                throw FECCharacterError(line: line, column: column < columns.count ? columns[column] : "?", character: scalar)
+                throw FECCharacterError(
+                    line: line, column: column < columns.count ? columns[column] : "?", character: scalar)
             }
             out.append(byte)
         }
@@ -97,7 +102,8 @@ public struct FECCharacterError: Error, Sendable, Equatable, CustomStringConvert
     }
     public var description: String {
         let code = String(character.value, radix: 16, uppercase: true)
-        return "the FEC is written in ISO 8859-15, which has no `\(character)` (U+\(String(repeating: "0", count: max(0, 4 - code.count)))\(code)): "
+        return
+            "the FEC is written in ISO 8859-15, which has no `\(character)` (U+\(String(repeating: "0", count: max(0, 4 - code.count)))\(code)): "
             + "line \(line), column \(column); correct the label where it comes from (settings or document)"
     }
 }
@@ -107,7 +113,9 @@ public struct FECCharacterError: Error, Sendable, Equatable, CustomStringConvert
 /// `journal;date;piece;account;auxiliary;label;debit;credit;entry`, dates
 /// `DD/MM/YYYY`, amounts with a decimal comma.
 public enum EntriesCSV {
-    public static let columns = ["journal", "date", "piece", "account", "auxiliary", "label", "debit", "credit", "entry"]
+    public static let columns = [
+        "journal", "date", "piece", "account", "auxiliary", "label", "debit", "credit", "entry"
+    ]
 
     public static func text(_ entries: [JournalEntry]) -> String {
         var out = columns.joined(separator: ";") + "\r\n"
@@ -115,7 +123,7 @@ public enum EntriesCSV {
             for line in entry.lines {
                 let fields = [
                     entry.journal, entry.date.french, entry.pieceReference, line.account, line.auxiliaryAccount ?? "",
-                    line.label, FEC.amount(line.debit), FEC.amount(line.credit), String(entry.number),
+                    line.label, FEC.amount(line.debit), FEC.amount(line.credit), String(entry.number)
                 ]
                 out += fields.map(quote).joined(separator: ";") + "\r\n"
             }

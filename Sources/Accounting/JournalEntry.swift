@@ -15,8 +15,10 @@ public struct EntryLine: Hashable, Sendable {
     /// The VAT rate of a revenue or VAT line, so an entry can be checked per rate (not a FEC column).
     public var vatRate: VATRate?
 
-    public init(account: String, accountLabel: String, auxiliaryAccount: String? = nil, auxiliaryLabel: String? = nil,
-                label: String, debit: Money = .zero, credit: Money = .zero, vatRate: VATRate? = nil) {
+    public init(
+        account: String, accountLabel: String, auxiliaryAccount: String? = nil, auxiliaryLabel: String? = nil,
+        label: String, debit: Money = .zero, credit: Money = .zero, vatRate: VATRate? = nil
+    ) {
         self.vatRate = vatRate
         self.account = account
         self.accountLabel = accountLabel
@@ -44,8 +46,10 @@ public struct JournalEntry: Hashable, Sendable {
     public var validationDate: Day
     public var lines: [EntryLine]
 
-    public init(journal: String, journalLabel: String, number: Int, date: Day, pieceReference: String, pieceDate: Day,
-                validationDate: Day, lines: [EntryLine]) {
+    public init(
+        journal: String, journalLabel: String, number: Int, date: Day, pieceReference: String, pieceDate: Day,
+        validationDate: Day, lines: [EntryLine]
+    ) {
         self.journal = journal
         self.journalLabel = journalLabel
         self.number = number

@@ -17,8 +17,10 @@ public struct SalesAccounts: Sendable {
     /// Revenue types that sell goods: their VAT is due at invoicing whatever the regime.
     public var goodsRevenueTypes: Set<String> = []
 
-    public init(customerCollective: String, customerCollectiveLabel: String = "Clients", outputVAT: [VATRate: String],
-                revenue: [String: (account: String, label: String)], defaultRevenue: (account: String, label: String)) {
+    public init(
+        customerCollective: String, customerCollectiveLabel: String = "Clients", outputVAT: [VATRate: String],
+        revenue: [String: (account: String, label: String)], defaultRevenue: (account: String, label: String)
+    ) {
         self.customerCollective = customerCollective
         self.customerCollectiveLabel = customerCollectiveLabel
         self.outputVAT = outputVAT
@@ -39,8 +41,11 @@ public struct IssuedDocument: Sendable {
     public var vat: [(rate: VATRate, base: Money, vat: Money)]
     public var totalTTC: Money
 
-    public init(kind: DocumentKind, number: String, issueDate: Day, customerAccount: String, customerName: String,
-                lines: [(revenueType: String?, rate: VATRate, net: Money)], vat: [(rate: VATRate, base: Money, vat: Money)], totalTTC: Money) {
+    public init(
+        kind: DocumentKind, number: String, issueDate: Day, customerAccount: String, customerName: String,
+        lines: [(revenueType: String?, rate: VATRate, net: Money)], vat: [(rate: VATRate, base: Money, vat: Money)],
+        totalTTC: Money
+    ) {
         self.kind = kind
         self.number = number
         self.issueDate = issueDate
@@ -60,7 +65,8 @@ public enum PostingError: Error, Equatable, CustomStringConvertible, Sendable {
 
     public var description: String {
         switch self {
-        case .noVATAccount(_, let document), .noPendingVATAccount(_, let document): return "\(reason): \(document) cannot be posted"
+        case .noVATAccount(_, let document), .noPendingVATAccount(_, let document):
+            return "\(reason): \(document) cannot be posted"
         case .unbalanced(let document, _, _): return "the entry of \(document) \(reason)"
         }
     }
@@ -74,7 +80,8 @@ public enum PostingError: Error, Equatable, CustomStringConvertible, Sendable {
         case .unbalanced(_, let debit, let credit):
             return "does not balance: debit \(debit) ≠ credit \(credit)"
         case .noPendingVATAccount(let rate, _):
-            return "no pending VAT account for \(rate) % in the settings (`accounting: pending_vat_accounts`: VAT on receipts)"
+            return
+                "no pending VAT account for \(rate) % in the settings (`accounting: pending_vat_accounts`: VAT on receipts)"
         }
     }
 }
@@ -89,26 +96,33 @@ public enum PostingError: Error, Equatable, CustomStringConvertible, Sendable {
 /// so no amount of an entry is negative. The entry balances to the cent
 /// because the document's TTC is its lines' HT plus its VAT per rate.
 public enum SalesEntry {
-    public static func make(_ document: IssuedDocument, accounts: SalesAccounts, journal: String, journalLabel: String,
-                            number: Int) throws(PostingError) -> JournalEntry {
+    public static func make(
+        _ document: IssuedDocument, accounts: SalesAccounts, journal: String, journalLabel: String,
+        number: Int
+    ) throws(PostingError) -> JournalEntry {
         let credit = document.kind == .invoice
         let kindLabel = credit ? "Facture" : "Avoir"
         let label = "\(kindLabel) \(document.number) \(document.customerName)"
         var lines: [EntryLine] = []
 
-        func post(_ amount: Money, on account: String, _ accountLabel: String, auxiliary: (String, String)? = nil,
-                  rate: VATRate? = nil, creditSide: Bool) {
+        func post(
+            _ amount: Money, on account: String, _ accountLabel: String, auxiliary: (String, String)? = nil,
+            rate: VATRate? = nil, creditSide: Bool
+        ) {
             guard !amount.isZero else { return }
             // A negative amount is posted, positive, on the other side.
             let side = amount.cents < 0 ? !creditSide : creditSide
             let value = amount.cents < 0 ? -amount : amount
-            lines.append(EntryLine(account: account, accountLabel: accountLabel, auxiliaryAccount: auxiliary?.0,
-                                   auxiliaryLabel: auxiliary?.1, label: label,
-                                   debit: side ? .zero : value, credit: side ? value : .zero, vatRate: rate))
+            lines.append(
+                EntryLine(
+                    account: account, accountLabel: accountLabel, auxiliaryAccount: auxiliary?.0,
+                    auxiliaryLabel: auxiliary?.1, label: label,
+                    debit: side ? .zero : value, credit: side ? value : .zero, vatRate: rate))
         }
 
-        post(document.totalTTC, on: accounts.customerCollective, accounts.customerCollectiveLabel,
-             auxiliary: (document.customerAccount, document.customerName), creditSide: !credit)
+        post(
+            document.totalTTC, on: accounts.customerCollective, accounts.customerCollectiveLabel,
+            auxiliary: (document.customerAccount, document.customerName), creditSide: !credit)
 
         // Revenue per account and VAT rate, in the order they first appear on the document.
         struct Key: Hashable { var account: String; var rate: VATRate }
@@ -123,7 +137,8 @@ public enum SalesEntry {
         for key in order {
             if let r = byKey[key] { post(r.net, on: key.account, r.label, rate: key.rate, creditSide: credit) }
         }
-        let pending = Dictionary(Self.pendingVAT(document, accounts: accounts).map { ($0.rate, $0.vat) }, uniquingKeysWith: { a, _ in a })
+        let pending = Dictionary(
+            Self.pendingVAT(document, accounts: accounts).map { ($0.rate, $0.vat) }, uniquingKeysWith: { a, _ in a })
         for v in document.vat.sorted(by: { $0.rate > $1.rate }) where !v.vat.isZero {
             guard let account = accounts.outputVAT[v.rate] else {
                 throw .noVATAccount(rate: v.rate.oneDecimal, document: document.number)
@@ -135,12 +150,15 @@ public enum SalesEntry {
                 guard let pendingAccount = accounts.pendingVAT[v.rate] else {
                     throw .noPendingVATAccount(rate: v.rate.oneDecimal, document: document.number)
                 }
-                post(onReceipt, on: pendingAccount, "TVA collectée en attente \(rateText) %", rate: v.rate, creditSide: credit)
+                post(
+                    onReceipt, on: pendingAccount, "TVA collectée en attente \(rateText) %", rate: v.rate,
+                    creditSide: credit)
             }
         }
-        let entry = JournalEntry(journal: journal, journalLabel: journalLabel, number: number, date: document.issueDate,
-                                 pieceReference: document.number, pieceDate: document.issueDate,
-                                 validationDate: document.issueDate, lines: lines)
+        let entry = JournalEntry(
+            journal: journal, journalLabel: journalLabel, number: number, date: document.issueDate,
+            pieceReference: document.number, pieceDate: document.issueDate,
+            validationDate: document.issueDate, lines: lines)
         guard entry.isBalanced else {
             throw .unbalanced(document: document.number, debit: entry.totalDebit, credit: entry.totalCredit)
         }
@@ -149,16 +167,20 @@ public enum SalesEntry {
 
     /// The VAT of each rate due on receipt (services, when `accounts.pendingVAT` is set; positive for a
     /// credit note too): what invoicing puts on the pending account, and a credit note takes off it.
-    public static func pendingVAT(_ document: IssuedDocument, accounts: SalesAccounts) -> [(rate: VATRate, vat: Money)] {
+    public static func pendingVAT(_ document: IssuedDocument, accounts: SalesAccounts) -> [(rate: VATRate, vat: Money)]
+    {
         guard !accounts.pendingVAT.isEmpty else { return [] }
         var services: [VATRate: Money] = [:], base: [VATRate: Money] = [:]
         for line in document.lines {
             base[line.rate, default: .zero] += line.net
             // A line typed in by hand (no revenue type) is a service, as on the document (BT-23).
-            if !(line.revenueType.map { accounts.goodsRevenueTypes.contains($0) } ?? false) { services[line.rate, default: .zero] += line.net }
+            if !(line.revenueType.map { accounts.goodsRevenueTypes.contains($0) } ?? false) {
+                services[line.rate, default: .zero] += line.net
+            }
         }
         return document.vat.sorted(by: { $0.rate > $1.rate }).compactMap { v in
-            let part = VATOnReceipts.pendingPart(vat: v.vat, base: base[v.rate] ?? v.base, servicesNet: services[v.rate] ?? .zero)
+            let part = VATOnReceipts.pendingPart(
+                vat: v.vat, base: base[v.rate] ?? v.base, servicesNet: services[v.rate] ?? .zero)
             return part.isZero ? nil : (v.rate, part)
         }
     }

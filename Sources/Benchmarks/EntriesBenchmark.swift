@@ -19,7 +19,8 @@ public enum EntriesBenchmark {
         var lines = ["the month billed and validated by `bench generate`:"]
         lines += try GenerationBenchmark.run(directory: directory, sites: sites, clients: clients)
             .split(separator: "\n").map { "  " + $0 }
-        let folder = directory.appendingPathComponent("workspace-2026-10-\(sites)x\(clients)-seed1-v\(DemoGenerator.version)")
+        let folder = directory.appendingPathComponent(
+            "workspace-2026-10-\(sites)x\(clients)-seed1-v\(DemoGenerator.version)")
         let workspace = try Installation.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
         let clock = ContinuousClock()
 
@@ -34,16 +35,21 @@ public enum EntriesBenchmark {
         var start = clock.now
         let posted = try ledger.postMissingEntries(posting: workspace.settings.salesPosting, actor: "bench")
         let posting = clock.now - start
-        lines.append("posting \(posted) issued documents to the sales journal (one transaction): \(GenerationBenchmark.seconds(posting)) s")
+        lines.append(
+            "posting \(posted) issued documents to the sales journal (one transaction): \(GenerationBenchmark.seconds(posting)) s"
+        )
 
         start = clock.now
-        let period = Period(start: Day(iso: "2026-11-01") ?? Day(ordinal: 0), end: Day(iso: "2026-11-30") ?? Day(ordinal: 0))
+        let period = Period(
+            start: Day(iso: "2026-11-01") ?? Day(ordinal: 0), end: Day(iso: "2026-11-30") ?? Day(ordinal: 0))
         let export = try workspace.exportEntries(period: period, format: .fec)
         let fecPath = directory.appendingPathComponent(export.fileName).path
         try Data(export.text.utf8).write(to: URL(fileURLWithPath: fecPath))
         let fec = clock.now - start
-        lines.append("FEC of November (the month's documents are dated 1–2 November): \(export.entries) entries, \(export.lines) lines, "
-            + "\(export.text.utf8.count / 1024) KiB, debit \(export.debit.grouped) = credit \(export.credit.grouped), in \(GenerationBenchmark.seconds(fec)) s")
+        lines.append(
+            "FEC of November (the month's documents are dated 1–2 November): \(export.entries) entries, \(export.lines) lines, "
+                + "\(export.text.utf8.count / 1024) KiB, debit \(export.debit.grouped) = credit \(export.credit.grouped), in \(GenerationBenchmark.seconds(fec)) s"
+        )
         // What syncing in full costs the transactions that issue documents: as many small write
         // transactions as the month has documents, `synchronous = FULL` (durableWrite) against NORMAL.
         start = clock.now
@@ -56,13 +62,18 @@ public enum EntriesBenchmark {
             try ledger.benchmarkSmallWrite(i, durable: false)
         }
         let normal = clock.now - start
-        let perDocument = (GenerationBenchmark.asDouble(full) - GenerationBenchmark.asDouble(normal)) / Double(max(documents, 1)) * 1000
-        lines.append("\(documents) write transactions synced in full (issuing): \(GenerationBenchmark.seconds(full)) s; "
-            + "with synchronous = NORMAL: \(GenerationBenchmark.seconds(normal)) s; cost of the full sync: "
-            + "\(ImportBenchmark.format(perDocument)) ms per document")
+        let perDocument =
+            (GenerationBenchmark.asDouble(full) - GenerationBenchmark.asDouble(normal)) / Double(max(documents, 1))
+            * 1000
+        lines.append(
+            "\(documents) write transactions synced in full (issuing): \(GenerationBenchmark.seconds(full)) s; "
+                + "with synchronous = NORMAL: \(GenerationBenchmark.seconds(normal)) s; cost of the full sync: "
+                + "\(ImportBenchmark.format(perDocument)) ms per document")
 
         let total = GenerationBenchmark.asDouble(posting + fec)
-        lines.append("entries + FEC for \(documents) documents: \(ImportBenchmark.format(total)) s (target 2 s: \(total < 2 ? "met" : "NOT met"))")
+        lines.append(
+            "entries + FEC for \(documents) documents: \(ImportBenchmark.format(total)) s (target 2 s: \(total < 2 ? "met" : "NOT met"))"
+        )
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -12,19 +12,25 @@ import Workspace
 /// time and peak memory (the child's maximum resident set, from `getrusage`)
 /// are the command's own, not the preparation's.
 public enum ExportsBenchmark {
-    public static func run(executable: String, directory: URL, sites siteCount: Int = 60, clients clientCount: Int = 850,
-                           month: String = "2026-10", seed: UInt64 = 1) throws -> String {
-        guard let period = Period(parsing: month) else { throw GenerationBenchmarkError("`\(month)` is not a month YYYY-MM") }
+    public static func run(
+        executable: String, directory: URL, sites siteCount: Int = 60, clients clientCount: Int = 850,
+        month: String = "2026-10", seed: UInt64 = 1
+    ) throws -> String {
+        guard let period = Period(parsing: month) else {
+            throw GenerationBenchmarkError("`\(month)` is not a month YYYY-MM")
+        }
         let fm = FileManager.default
         let clock = ContinuousClock()
-        let folder = directory.appendingPathComponent("billed-\(month)-\(siteCount)x\(clientCount)-seed\(seed)-v\(DemoGenerator.version)")
+        let folder = directory.appendingPathComponent(
+            "billed-\(month)-\(siteCount)x\(clientCount)-seed\(seed)-v\(DemoGenerator.version)")
         let marker = folder.appendingPathComponent(".complete")
         let configPath = folder.appendingPathComponent("ardoise.yaml").path
         var lines: [String] = []
         if !fm.fileExists(atPath: marker.path) {
             try? fm.removeItem(at: folder)
             let start = clock.now
-            let summary = try DemoWorkspace.write(to: folder, sites: siteCount, clients: clientCount, month: month, seed: seed)
+            let summary = try DemoWorkspace.write(
+                to: folder, sites: siteCount, clients: clientCount, month: month, seed: seed)
             let workspace = try Installation.open(configPath: configPath)
             let ledger = try workspace.openLedger(creating: true)
             _ = try workspace.importFiles([])
@@ -33,8 +39,9 @@ public enum ExportsBenchmark {
             _ = try engine.generate(period: period, issueDate: issueDate)
             _ = try engine.validate(ids: try ledger.invoices(status: .proforma).compactMap(\.id), on: issueDate)
             try Data().write(to: marker)
-            lines.append("prepared \(summary.clients) clients, \(summary.revenue?.ticketLines ?? 0) ticket lines, billed and validated, "
-                + "in \(GenerationBenchmark.seconds(clock.now - start)) s (not timed)")
+            lines.append(
+                "prepared \(summary.clients) clients, \(summary.revenue?.ticketLines ?? 0) ticket lines, billed and validated, "
+                    + "in \(GenerationBenchmark.seconds(clock.now - start)) s (not timed)")
         } else {
             lines.append("reusing \(folder.path)")
         }
@@ -52,15 +59,17 @@ public enum ExportsBenchmark {
         process.waitUntilExit()
         let elapsed = clock.now - start
         guard process.terminationStatus == 0 else {
-            throw GenerationBenchmarkError("the export failed (exit \(process.terminationStatus)): \(String(decoding: printed, as: UTF8.self))")
+            throw GenerationBenchmarkError(
+                "the export failed (exit \(process.terminationStatus)): \(String(decoding: printed, as: UTF8.self))")
         }
         var usage = rusage()
         getrusage(RUSAGE_CHILDREN.rawValue, &usage)
         let peakMB = Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
         let size = ((try? fm.attributesOfItem(atPath: output))?[.size] as? NSNumber)?.int64Value ?? 0
         lines.append(String(decoding: printed, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
-        lines.append("export restaurants \(month): \(GenerationBenchmark.seconds(elapsed)) s, peak RSS \(Int(peakMB.rounded())) MB, "
-            + "file \(size / 1_000_000) MB")
+        lines.append(
+            "export restaurants \(month): \(GenerationBenchmark.seconds(elapsed)) s, peak RSS \(Int(peakMB.rounded())) MB, "
+                + "file \(size / 1_000_000) MB")
         let fast = elapsed < .seconds(30), small = peakMB < 500
         lines.append("targets: under 30 s \(fast ? "met" : "NOT met"); under 500 MB peak \(small ? "met" : "NOT met")")
         return lines.joined(separator: "\n") + "\n"

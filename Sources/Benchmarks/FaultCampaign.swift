@@ -28,16 +28,28 @@ public enum FaultCampaign {
     /// month generated; imported; billed; validated with its statement written).
     static let commands: [Command] = [
         Command(name: "import", arguments: ["import"], from: "generated", produces: "imported"),
-        Command(name: "bill", arguments: ["bill", "--period", "2026-10", "--date", "2026-11-02"], from: "imported", produces: "billed"),
-        Command(name: "validate", arguments: ["validate", "--all", "--date", "2026-11-02"], from: "billed", produces: "validated"),
+        Command(
+            name: "bill", arguments: ["bill", "--period", "2026-10", "--date", "2026-11-02"], from: "imported",
+            produces: "billed"),
+        Command(
+            name: "validate", arguments: ["validate", "--all", "--date", "2026-11-02"], from: "billed",
+            produces: "validated"),
         Command(name: "run", arguments: ["run", "--date", "2026-11-02"], from: "generated", produces: "run"),
-        Command(name: "outbox-send", arguments: ["outbox", "send", "--date", "2026-11-02"], from: "validated", produces: "sent"),
-        Command(name: "credit", arguments: ["credit", "FA-2026-000001", "--reason", "fault campaign", "--date", "2026-11-02"],
-                from: "validated", produces: "credited", idempotent: false),
-        Command(name: "payments-import", arguments: ["payments", "import", "documents/releve-2026-11-20.xml", "--date", "2026-11-20"],
-                from: "validated", produces: "paid"),
-        Command(name: "close", arguments: ["close", "2026-10", "--force", "--reason", "fault campaign", "--date", "2026-11-03"],
-                from: "validated", produces: "closed", idempotent: false),
+        Command(
+            name: "outbox-send", arguments: ["outbox", "send", "--date", "2026-11-02"], from: "validated",
+            produces: "sent"),
+        Command(
+            name: "credit",
+            arguments: ["credit", "FA-2026-000001", "--reason", "fault campaign", "--date", "2026-11-02"],
+            from: "validated", produces: "credited", idempotent: false),
+        Command(
+            name: "payments-import",
+            arguments: ["payments", "import", "documents/releve-2026-11-20.xml", "--date", "2026-11-20"],
+            from: "validated", produces: "paid"),
+        Command(
+            name: "close",
+            arguments: ["close", "2026-10", "--force", "--reason", "fault campaign", "--date", "2026-11-03"],
+            from: "validated", produces: "closed", idempotent: false)
     ]
 
     public static var commandNames: [String] { commands.map(\.name) }
@@ -66,8 +78,10 @@ public enum FaultCampaign {
         var messages: Int
     }
 
-    public static func run(executable: URL, directory: URL, trials: Int, only: [String]?, seed: UInt64, sites: Int = 2, clients: Int = 12,
-                           progress: (String) -> Void = { _ in }) throws -> Result {
+    public static func run(
+        executable: URL, directory: URL, trials: Int, only: [String]?, seed: UInt64, sites: Int = 2, clients: Int = 12,
+        progress: (String) -> Void = { _ in }
+    ) throws -> Result {
         let fm = FileManager.default
         try? fm.removeItem(at: directory)
         try fm.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -82,42 +96,59 @@ public enum FaultCampaign {
         var start = clock.now
         let generated = directory.appendingPathComponent("state-generated")
         _ = try DemoWorkspace.write(to: generated, sites: sites, clients: clients, month: "2026-10", seed: 1)
-        try Data("smtp:\n  host: 127.0.0.1\n  port: \(smtp.port)\n  starttls: false\n  from: facturation@serenest.fr\n".utf8)
-            .write(to: generated.appendingPathComponent("smtp.yaml"))
+        try Data(
+            "smtp:\n  host: 127.0.0.1\n  port: \(smtp.port)\n  starttls: false\n  from: facturation@serenest.fr\n".utf8
+        )
+        .write(to: generated.appendingPathComponent("smtp.yaml"))
         let config = generated.appendingPathComponent("ardoise.yaml")
-        try String(contentsOf: config, encoding: .utf8).replacingOccurrences(of: "  - settings.yaml\n", with: "  - settings.yaml\n  - smtp.yaml\n")
-            .write(to: config, atomically: true, encoding: .utf8)
+        try String(contentsOf: config, encoding: .utf8).replacingOccurrences(
+            of: "  - settings.yaml\n", with: "  - settings.yaml\n  - smtp.yaml\n"
+        )
+        .write(to: config, atomically: true, encoding: .utf8)
         // Only `init` creates a ledger: every state, the generated one included, starts from one.
         let made = try runToEnd(executable, ["init"], in: generated)
-        guard made == 0 else { throw GenerationBenchmarkError("`ardoise init` of the generated workspace exited \(made)") }
+        guard made == 0 else {
+            throw GenerationBenchmarkError("`ardoise init` of the generated workspace exited \(made)")
+        }
         var states = ["generated": generated]
         var references: [String: Reference] = [:]
         // The states the selected commands start from, and those these are made from.
         var neededStates = Set(selected.map(\.from))
-        for command in commands.reversed() where neededStates.contains(command.produces) { neededStates.insert(command.from) }
+        for command in commands.reversed() where neededStates.contains(command.produces) {
+            neededStates.insert(command.from)
+        }
         for command in commands {
             guard let from = states[command.from] else { continue }
-            guard selected.contains(where: { $0.name == command.name }) || neededStates.contains(command.produces) else { continue }
+            guard selected.contains(where: { $0.name == command.name }) || neededStates.contains(command.produces)
+            else { continue }
             let folder = directory.appendingPathComponent("state-\(command.produces)")
             try fm.copyItem(at: from, to: folder)
             let before = smtp.count
             let began = clock.now
             let status = try runToEnd(executable, command.arguments, in: folder)
-            let seconds = Double((clock.now - began).components.seconds) + Double((clock.now - began).components.attoseconds) / 1e18
-            let ledger = try LedgerDatabase(path: folder.appendingPathComponent("ardoise.sqlite").path, creation: .mustExist)
-            references[command.name] = Reference(seconds: seconds, status: status, fingerprint: try ledger.crashConsistency().fingerprint,
-                                                 messages: smtp.count - before)
+            let seconds =
+                Double((clock.now - began).components.seconds) + Double((clock.now - began).components.attoseconds)
+                / 1e18
+            let ledger = try LedgerDatabase(
+                path: folder.appendingPathComponent("ardoise.sqlite").path, creation: .mustExist)
+            references[command.name] = Reference(
+                seconds: seconds, status: status, fingerprint: try ledger.crashConsistency().fingerprint,
+                messages: smtp.count - before)
             if command.produces == "validated" {
                 // November's bank statement for `payments import`, written from the issued invoices.
                 let workspace = try Installation.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
                 _ = try Camt053Writer.writeDemoStatement(
-                    settings: workspace.settings, documentsDirectory: workspace.config.documentsDirectory, ledger: ledger, bookedOn: Day(iso: "2026-11-20") ?? Day(ordinal: 0))
+                    settings: workspace.settings, documentsDirectory: workspace.config.documentsDirectory,
+                    ledger: ledger, bookedOn: Day(iso: "2026-11-20") ?? Day(ordinal: 0))
             }
             states[command.produces] = folder
-            lines.append("reference \(command.name): exit \(status), \(String(format: "%.2f", seconds)) s"
-                + (smtp.count > before ? ", \(smtp.count - before) e-mails" : ""))
+            lines.append(
+                "reference \(command.name): exit \(status), \(String(format: "%.2f", seconds)) s"
+                    + (smtp.count > before ? ", \(smtp.count - before) e-mails" : ""))
         }
-        lines.append("workspace \(sites) sites × \(clients) clients prepared in \(GenerationBenchmark.seconds(clock.now - start)) s")
+        lines.append(
+            "workspace \(sites) sites × \(clients) clients prepared in \(GenerationBenchmark.seconds(clock.now - start)) s"
+        )
         progress(lines.joined(separator: "\n") + "\n")
 
         var rows: [Row] = []
@@ -129,18 +160,30 @@ public enum FaultCampaign {
                 var g = SplitMix64(seed: SplitMix64.derive(seed, [SplitMix64.hash(command.name), UInt64(trial)]))
                 let delay = Double(g.below(max(Int(reference.seconds * 1100), 1))) / 1000
                 let tag = "seed \(seed) trial \(trial) (at \(String(format: "%.3f", delay)) s)"
-                let outcome = try Trial(executable: executable, command: command, from: from, reference: reference, smtp: smtp,
-                                        folder: directory.appendingPathComponent("trial-\(command.name)-\(trial)")).run(after: delay)
+                let outcome = try Trial(
+                    executable: executable, command: command, from: from, reference: reference, smtp: smtp,
+                    folder: directory.appendingPathComponent("trial-\(command.name)-\(trial)")
+                ).run(after: delay)
                 kill.trials += 1
-                if outcome.killFailures.isEmpty { kill.survived += 1 } else { kill.failures.append("\(tag): " + outcome.killFailures.joined(separator: "; ")) }
+                if outcome.killFailures.isEmpty {
+                    kill.survived += 1
+                } else {
+                    kill.failures.append("\(tag): " + outcome.killFailures.joined(separator: "; "))
+                }
                 if outcome.ended { kill.endedBeforeKill += 1 }
                 if let imageFailures = outcome.imageFailures {
                     image.trials += 1
-                    if imageFailures.isEmpty { image.survived += 1 } else { image.failures.append("\(tag): " + imageFailures.joined(separator: "; ")) }
+                    if imageFailures.isEmpty {
+                        image.survived += 1
+                    } else {
+                        image.failures.append("\(tag): " + imageFailures.joined(separator: "; "))
+                    }
                 }
             }
             rows += [kill, image]
-            progress("\(kill.campaign): \(kill.survived)/\(kill.trials); \(image.campaign): \(image.survived)/\(image.trials)\n")
+            progress(
+                "\(kill.campaign): \(kill.survived)/\(kill.trials); \(image.campaign): \(image.survived)/\(image.trials)\n"
+            )
         }
         var text = "| campaign | trials | survived | failures |\n| --- | --- | --- | --- |\n"
         for r in rows {
@@ -150,14 +193,16 @@ public enum FaultCampaign {
         for r in rows where !r.failures.isEmpty {
             text += "\n\(r.campaign):\n" + r.failures.map { "  - \($0)\n" }.joined()
         }
-        text += "trials in \(GenerationBenchmark.seconds(clock.now - start)) s; reproduce one: "
+        text +=
+            "trials in \(GenerationBenchmark.seconds(clock.now - start)) s; reproduce one: "
             + "`ardoise-dev bench faults --commands NAME --seed \(seed) --trials N`\n"
         return Result(rows: rows, text: text)
     }
 
     /// Runs `ardoise arguments…` in `folder` to its end; its exit status.
     static func runToEnd(_ executable: URL, _ arguments: [String], in folder: URL) throws -> Int32 {
-        let process = try start(executable, arguments, in: folder, output: folder.appendingPathComponent(".rerun-output"))
+        let process = try start(
+            executable, arguments, in: folder, output: folder.appendingPathComponent(".rerun-output"))
         process.waitUntilExit()
         return process.terminationReason == .uncaughtSignal ? -process.terminationStatus : process.terminationStatus
     }
@@ -199,7 +244,8 @@ public enum FaultCampaign {
             try fm.copyItem(at: from, to: folder)
             let imageFolder = folder.appendingPathExtension("image")
             let sentBefore = smtp.count
-            let process = try FaultCampaign.start(executable, command.arguments, in: folder, output: folder.appendingPathComponent(".killed-output"))
+            let process = try FaultCampaign.start(
+                executable, command.arguments, in: folder, output: folder.appendingPathComponent(".killed-output"))
             Thread.sleep(forTimeInterval: delay)
             var imageTaken = false
             // What the server had received when the image was taken: the process goes on while it is copied.
@@ -223,7 +269,8 @@ public enum FaultCampaign {
             if imageTaken {
                 // Everything else of the workspace as the killed process left it (inbox, documents).
                 for name in try fm.contentsOfDirectory(atPath: folder.path) where !name.hasPrefix("ardoise.sqlite") {
-                    try? fm.copyItem(at: folder.appendingPathComponent(name), to: imageFolder.appendingPathComponent(name))
+                    try? fm.copyItem(
+                        at: folder.appendingPathComponent(name), to: imageFolder.appendingPathComponent(name))
                 }
             }
             var killFailures = try check(folder, stage: "after the kill")
@@ -252,7 +299,9 @@ public enum FaultCampaign {
             do {
                 let ledger = try LedgerDatabase(path: path, creation: .mustExist)
                 var breaks = try ledger.crashConsistency().breaks
-                breaks += try ledger.verifyIssuedDocuments().breaks.map { "verify: \($0.number) \($0.kind): \($0.detail)" }
+                breaks += try ledger.verifyIssuedDocuments().breaks.map {
+                    "verify: \($0.number) \($0.kind): \($0.detail)"
+                }
                 return breaks.map { "\(stage): \($0)" }
             } catch {
                 return ["\(stage): the ledger cannot be opened: \(error)"]
@@ -265,14 +314,20 @@ public enum FaultCampaign {
             var failures: [String] = []
             if status < 0 { failures.append("the rerun died of signal \(-status)") }
             if command.idempotent, status == 2, reference.status != 2 {
-                let output = (try? String(contentsOf: workspace.appendingPathComponent(".rerun-output"), encoding: .utf8)) ?? ""
-                failures.append("the rerun could not run (exit 2): \(output.split(separator: "\n").suffix(2).joined(separator: " / "))")
+                let output =
+                    (try? String(contentsOf: workspace.appendingPathComponent(".rerun-output"), encoding: .utf8)) ?? ""
+                failures.append(
+                    "the rerun could not run (exit 2): \(output.split(separator: "\n").suffix(2).joined(separator: " / "))"
+                )
             }
             failures += try check(workspace, stage: "after the rerun")
-            let ledger = try LedgerDatabase(path: workspace.appendingPathComponent("ardoise.sqlite").path, creation: .mustExist)
+            let ledger = try LedgerDatabase(
+                path: workspace.appendingPathComponent("ardoise.sqlite").path, creation: .mustExist)
             let now = try ledger.crashConsistency().fingerprint
             for key in reference.fingerprint.keys.sorted() where now[key] != reference.fingerprint[key] {
-                failures.append("after the rerun \(key) = \(now[key] ?? 0), one uninterrupted run gives \(reference.fingerprint[key] ?? 0)")
+                failures.append(
+                    "after the rerun \(key) = \(now[key] ?? 0), one uninterrupted run gives \(reference.fingerprint[key] ?? 0)"
+                )
             }
             return failures
         }
@@ -284,9 +339,13 @@ public enum FaultCampaign {
             let before = Set(alsoSent)
             let again = Set(ids.filter { alsoSent.isEmpty ? false : before.contains($0) })
             var failures: [String] = []
-            if !twice.isEmpty { failures.append("\(twice.count) e-mails sent twice: \(twice.prefix(3).joined(separator: ", "))") }
+            if !twice.isEmpty {
+                failures.append("\(twice.count) e-mails sent twice: \(twice.prefix(3).joined(separator: ", "))")
+            }
             if !again.isEmpty {
-                failures.append("\(again.count) e-mails delivered before the image was taken sent again from it: \(again.sorted().prefix(3).joined(separator: ", "))")
+                failures.append(
+                    "\(again.count) e-mails delivered before the image was taken sent again from it: \(again.sorted().prefix(3).joined(separator: ", "))"
+                )
             }
             return failures
         }
@@ -307,7 +366,8 @@ final class MailSink: @unchecked Sendable {
         let python = WebBenchmark.locate(".venv/bin/python3")
         let script = WebBenchmark.locate("Tests/MailDispatchTests/Resources/smtp_server.py")
         let output = Pipe()
-        process.executableURL = URL(fileURLWithPath: FileManager.default.isExecutableFile(atPath: python) ? python : "/usr/bin/python3")
+        process.executableURL = URL(
+            fileURLWithPath: FileManager.default.isExecutableFile(atPath: python) ? python : "/usr/bin/python3")
         process.arguments = [script, "accept", folder.path]
         process.standardInput = input
         process.standardOutput = output
@@ -327,7 +387,8 @@ final class MailSink: @unchecked Sendable {
     }
 
     var count: Int {
-        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".json") }.count
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".json") }
+            .count
     }
 
     /// The Message-IDs of the messages stored after the first `count`.

@@ -14,12 +14,17 @@ import Workspace
 public enum GenerationBenchmark {
     /// Writes (or reuses) the demo workspace in `directory`, imports its month
     /// into a fresh ledger and returns the report.
-    public static func run(directory: URL, sites siteCount: Int = 60, clients clientCount: Int = 850,
-                           month: String = "2026-10", seed: UInt64 = 1) throws -> String {
-        guard let period = Period(parsing: month) else { throw GenerationBenchmarkError("`\(month)` is not a month YYYY-MM") }
+    public static func run(
+        directory: URL, sites siteCount: Int = 60, clients clientCount: Int = 850,
+        month: String = "2026-10", seed: UInt64 = 1
+    ) throws -> String {
+        guard let period = Period(parsing: month) else {
+            throw GenerationBenchmarkError("`\(month)` is not a month YYYY-MM")
+        }
         let fm = FileManager.default
         let clock = ContinuousClock()
-        let (folder, note) = try BenchWorkspace.generated(in: directory, sites: siteCount, clients: clientCount, month: month, seed: seed)
+        let (folder, note) = try BenchWorkspace.generated(
+            in: directory, sites: siteCount, clients: clientCount, month: month, seed: seed)
         var lines = [note]
         let configPath = folder.appendingPathComponent("ardoise.yaml").path
         let workspace = try Installation.open(configPath: configPath)
@@ -27,8 +32,9 @@ public enum GenerationBenchmark {
         let ledger = try workspace.openLedger(creating: true)
         var start = clock.now
         let results = try workspace.importFiles([])
-        lines.append("import (not timed in the target): \(results.count) files, \(results.map(\.rows).reduce(0, +)) rows "
-            + "in \(seconds(clock.now - start)) s")
+        lines.append(
+            "import (not timed in the target): \(results.count) files, \(results.map(\.rows).reduce(0, +)) rows "
+                + "in \(seconds(clock.now - start)) s")
 
         let issueDate = period.end.adding(days: 1)
         let rules = workspace.rules(today: issueDate)
@@ -43,12 +49,13 @@ public enum GenerationBenchmark {
         // Validation as in production: each document's PDF and XML rendered, stored and chained in its transaction.
         let renderer = workspace.documents.renderer(facturX: try Installation.facturX())
         let rendering = RenderTimer()
-        let engine = Engine(ledger: ledger, settings: workspace.settings, contracts: deferred,
-                                   render: { stored, references in
-                                       let t = ContinuousClock.now
-                                       defer { rendering.add(ContinuousClock.now - t) }
-                                       return try renderer(stored, references)
-                                   })
+        let engine = Engine(
+            ledger: ledger, settings: workspace.settings, contracts: deferred,
+            render: { stored, references in
+                let t = ContinuousClock.now
+                defer { rendering.add(ContinuousClock.now - t) }
+                return try renderer(stored, references)
+            })
 
         start = clock.now
         let report = try engine.generate(period: period, issueDate: issueDate)
@@ -60,21 +67,29 @@ public enum GenerationBenchmark {
         start = clock.now
         let numbers = try engine.validate(ids: report.created, on: issueDate)
         let validation = clock.now - start
-        lines.append("generate \(period.name): \(report.clientsBilled.count) clients, \(report.created.count) proformas, "
-            + "\(report.totalTTC.grouped) TTC in \(seconds(generation)) s")
-        lines.append("  of which evaluation alone (preview, writing nothing: \(preview.drafts.count) drafts): \(seconds(evaluation)) s")
-        lines.append("validation of the \(numbers.count) proformas (numbers, dates, frozen, PDF and XML rendered and stored, chained): "
-            + "\(seconds(validation)) s")
-        lines.append("  rendering (mapping, PDF, XML, Factur-X), CPU time summed over the workers rendering ahead: \(seconds(rendering.total)) s")
+        lines.append(
+            "generate \(period.name): \(report.clientsBilled.count) clients, \(report.created.count) proformas, "
+                + "\(report.totalTTC.grouped) TTC in \(seconds(generation)) s")
+        lines.append(
+            "  of which evaluation alone (preview, writing nothing: \(preview.drafts.count) drafts): \(seconds(evaluation)) s"
+        )
+        lines.append(
+            "validation of the \(numbers.count) proformas (numbers, dates, frozen, PDF and XML rendered and stored, chained): "
+                + "\(seconds(validation)) s")
+        lines.append(
+            "  rendering (mapping, PDF, XML, Factur-X), CPU time summed over the workers rendering ahead: \(seconds(rendering.total)) s"
+        )
         do {
             let (count, bytes) = try ledger.issuedDocumentStorage()
-            lines.append("  stored: \(count) documents, \(ImportBenchmark.format(Double(bytes) / 1_048_576)) MB "
-                + "(\(bytes / Int64(max(count, 1)) / 1024) KB a document)")
+            lines.append(
+                "  stored: \(count) documents, \(ImportBenchmark.format(Double(bytes) / 1_048_576)) MB "
+                    + "(\(bytes / Int64(max(count, 1)) / 1024) KB a document)")
         }
         start = clock.now
         let chain = try ledger.verifyIssuedDocuments()
-        lines.append("verify (every chain, content and stored file): \(chain.intact ? "intact" : "\(chain.breaks.count) breaks") "
-            + "in \(seconds(clock.now - start)) s")
+        lines.append(
+            "verify (every chain, content and stored file): \(chain.intact ? "intact" : "\(chain.breaks.count) breaks") "
+                + "in \(seconds(clock.now - start)) s")
 
         // The same revenue summed by client and category in the sqlite3 shell.
         let sql = PlainSQLite.revenueByClientAndCategory(period: period)
@@ -86,7 +101,8 @@ public enum GenerationBenchmark {
         let ratio = ratio(generation, aggregation)
         lines.append("ratio generate / sqlite3: \(ImportBenchmark.format(ratio))×")
         let fast = generation < .seconds(3), close = ratio <= 3
-        lines.append("targets: under 3 s \(fast ? "met" : "NOT met"); within 3× of sqlite3 \(close ? "met" : "NOT met")")
+        lines.append(
+            "targets: under 3 s \(fast ? "met" : "NOT met"); within 3× of sqlite3 \(close ? "met" : "NOT met")")
         return lines.joined(separator: "\n") + "\n"
     }
 

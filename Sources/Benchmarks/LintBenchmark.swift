@@ -12,14 +12,18 @@ public enum LintBenchmark {
     /// them `repetitions` times and returns the report. Build with `-c release`.
     public static func run(files: Int = 1000, seed: UInt64 = 1, repetitions: Int = 5) -> String {
         let fm = FileManager.default
-        let dir = fm.temporaryDirectory.appendingPathComponent("ardoise-lint-bench-\(files)-\(seed)-\(UUID().uuidString)")
+        let dir = fm.temporaryDirectory.appendingPathComponent(
+            "ardoise-lint-bench-\(files)-\(seed)-\(UUID().uuidString)")
         defer { try? fm.removeItem(at: dir) }
         var lines: [String] = []
         do {
             let generation = Date()
-            let summary = try DemoWorkspace.write(to: dir, sites: max(1, min(60, files / 10)), clients: files, month: "2026-10",
-                                                  seed: seed, revenue: false)
-            lines.append("generated \(summary.contracts) contract files and settings in \(Timing.format(Date().timeIntervalSince(generation))) s")
+            let summary = try DemoWorkspace.write(
+                to: dir, sites: max(1, min(60, files / 10)), clients: files, month: "2026-10",
+                seed: seed, revenue: false)
+            lines.append(
+                "generated \(summary.contracts) contract files and settings in \(Timing.format(Date().timeIntervalSince(generation))) s"
+            )
         } catch {
             return "lint benchmark: could not generate the contracts: \(error)\n"
         }
@@ -28,7 +32,8 @@ public enum LintBenchmark {
         let today = Day(iso: "2026-11-23") ?? Day(ordinal: 0)
         let workspace: Installation
         do { workspace = try Installation.open(configPath: configPath) } catch {
-            return (lines + ["lint benchmark: the generated settings do not open: \(error)"]).joined(separator: "\n") + "\n"
+            return (lines + ["lint benchmark: the generated settings do not open: \(error)"]).joined(separator: "\n")
+                + "\n"
         }
         let context = workspace.contractContext(today: today)
 
@@ -55,12 +60,16 @@ public enum LintBenchmark {
         let best = contractTimes.min() ?? 0, median = Timing.median(contractTimes)
         let fullBest = fullTimes.min() ?? 0, fullMedian = Timing.median(fullTimes)
         lines.append("files: \(checked) contracts, \(diagnostics) diagnostics, \(contractTimes.count) repetitions")
-        lines.append("contracts (read + parse + check + rule set): best \(Timing.format(best)) s, median \(Timing.format(median)) s, "
-            + "\(Int(Double(checked) / max(median, 1e-9))) files/s")
-        lines.append("ardoise lint (config + settings + contracts): best \(Timing.format(fullBest)) s, median \(Timing.format(fullMedian)) s, "
-            + "\(Int(Double(checked) / max(fullMedian, 1e-9))) files/s")
+        lines.append(
+            "contracts (read + parse + check + rule set): best \(Timing.format(best)) s, median \(Timing.format(median)) s, "
+                + "\(Int(Double(checked) / max(median, 1e-9))) files/s")
+        lines.append(
+            "ardoise lint (config + settings + contracts): best \(Timing.format(fullBest)) s, median \(Timing.format(fullMedian)) s, "
+                + "\(Int(Double(checked) / max(fullMedian, 1e-9))) files/s")
         let perThousand = fullMedian * 1000 / Double(max(checked, 1))
-        lines.append("target (1,000 files in under 1 s): \(perThousand < 1 ? "met" : "NOT met") (\(Timing.format(perThousand)) s per 1,000 files, whole lint, median)")
+        lines.append(
+            "target (1,000 files in under 1 s): \(perThousand < 1 ? "met" : "NOT met") (\(Timing.format(perThousand)) s per 1,000 files, whole lint, median)"
+        )
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -5,10 +5,13 @@ import Foundation
 /// validated with its documents rendered and stored, its entries exported and closed, as `bench year` does
 /// its first month; each stage's seconds and their sum against the 20 s target.
 public enum MonthBenchmark {
-    public static func run(directory: URL, month: String = "2026-10", sites: Int = 60, clients: Int = 850, seed: UInt64 = 1,
-                           output: (String) -> Void = { print($0) }) throws {
-        let figures = try YearBenchmark.run(directory: directory, months: 1, first: month, sites: sites, clients: clients, seed: seed,
-                                            output: output)
+    public static func run(
+        directory: URL, month: String = "2026-10", sites: Int = 60, clients: Int = 850, seed: UInt64 = 1,
+        output: (String) -> Void = { print($0) }
+    ) throws {
+        let figures = try YearBenchmark.run(
+            directory: directory, months: 1, first: month, sites: sites, clients: clients, seed: seed,
+            output: output)
         guard let m = figures.first else { throw GenerationBenchmarkError("no month was run") }
         output(summary(m))
     }
@@ -17,7 +20,8 @@ public enum MonthBenchmark {
     static func summary(_ m: YearBenchmark.Month) -> String {
         let f = ImportBenchmark.format
         let total = m.importSeconds + m.billingSeconds + m.validationSeconds + m.entriesSeconds + m.closingSeconds
-        return "the whole month \(m.month): import \(f(m.importSeconds)) s (\(m.rows) rows) + billing \(f(m.billingSeconds)) s "
+        return
+            "the whole month \(m.month): import \(f(m.importSeconds)) s (\(m.rows) rows) + billing \(f(m.billingSeconds)) s "
             + "(\(m.documents) documents) + validation with documents \(f(m.validationSeconds)) s (\(m.issued) issued) "
             + "+ entries \(f(m.entriesSeconds)) s + closing \(f(m.closingSeconds)) s = \(f(total)) s "
             + "(target under 20 s: \(total < 20 ? "met" : "NOT met")); beside it, the bank statement \(f(m.paymentsSeconds)) s "

@@ -14,8 +14,10 @@ import Workspace
 /// between the dashboard and the proforma list; prints p50/p95 per page and
 /// wrk's p50/p95/p99 and the errors, and the server's CPU time per request.
 public enum WebBenchmark {
-    public static func run(executable: URL, directory: URL, sites: Int = 60, clients: Int = 850, seconds: Int = 20,
-                           connections: Int = 20, samples: Int = 40) throws -> String {
+    public static func run(
+        executable: URL, directory: URL, sites: Int = 60, clients: Int = 850, seconds: Int = 20,
+        connections: Int = 20, samples: Int = 40
+    ) throws -> String {
         var lines: [String] = []
         let fm = FileManager.default
         let clock = ContinuousClock()
@@ -32,17 +34,23 @@ public enum WebBenchmark {
             let ledger = try workspace.openLedger(creating: true)
             _ = try workspace.importFiles([])
             let engine = try workspace.engine(today: issueDay)
-            let report = try engine.generate(period: Period(parsing: "2026-10") ?? Period.month(of: issueDay), issueDate: issueDay)
+            let report = try engine.generate(
+                period: Period(parsing: "2026-10") ?? Period.month(of: issueDay), issueDate: issueDay)
             let statement = try Camt053Writer.writeDemoStatement(
-                settings: workspace.settings, documentsDirectory: workspace.config.documentsDirectory, ledger: ledger, bookedOn: issueDay)
+                settings: workspace.settings, documentsDirectory: workspace.config.documentsDirectory, ledger: ledger,
+                bookedOn: issueDay)
             for (file, result) in try workspace.importPayments(files: [statement], actor: "bench", today: issueDay) {
                 if case .failure(let error) = result { throw GenerationBenchmarkError("\(file): \(error)") }
             }
-            try run(executable, ["users", "add", "bench", "--name", "Banc d'essai", "--admin", "--password-stdin", "--config", config],
-                    input: "mot-de-passe-du-banc\n")
+            try run(
+                executable,
+                ["users", "add", "bench", "--name", "Banc d'essai", "--admin", "--password-stdin", "--config", config],
+                input: "mot-de-passe-du-banc\n")
             try Data().write(to: marker)
-            lines.append("generated, imported and billed \(sites) sites × \(clients) clients (\(report.created.count) documents, "
-                + "\(try ledger.invoices(status: .proforma).count) proformas waiting) in \(GenerationBenchmark.seconds(clock.now - start)) s")
+            lines.append(
+                "generated, imported and billed \(sites) sites × \(clients) clients (\(report.created.count) documents, "
+                    + "\(try ledger.invoices(status: .proforma).count) proformas waiting) in \(GenerationBenchmark.seconds(clock.now - start)) s"
+            )
         } else {
             lines.append("reusing \(folder.path)")
         }
@@ -58,7 +66,9 @@ public enum WebBenchmark {
         let base = "http://127.0.0.1:\(port)"
         var ready = false
         for _ in 0..<150 where !ready {
-            if (try? run("/usr/bin/env", ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", base + "/connexion"])) == "200" {
+            if (try? run("/usr/bin/env", ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", base + "/connexion"]))
+                == "200"
+            {
                 ready = true
             } else {
                 Thread.sleep(forTimeInterval: 0.2)
@@ -73,9 +83,13 @@ public enum WebBenchmark {
             try? fm.removeItem(atPath: jar)
             let page = try run("/usr/bin/env", ["curl", "-s", "-c", jar, "-b", jar, base + "/connexion"])
             guard let token = csrf(in: page) else { throw GenerationBenchmarkError("no CSRF token on the login page") }
-            _ = try run("/usr/bin/env", ["curl", "-s", "-o", "/dev/null", "-c", jar, "-b", jar, "--data-urlencode", "login=bench",
-                                         "--data-urlencode", "password=mot-de-passe-du-banc", "--data-urlencode", "csrf=\(token)",
-                                         base + "/connexion"])
+            _ = try run(
+                "/usr/bin/env",
+                [
+                    "curl", "-s", "-o", "/dev/null", "-c", jar, "-b", jar, "--data-urlencode", "login=bench",
+                    "--data-urlencode", "password=mot-de-passe-du-banc", "--data-urlencode", "csrf=\(token)",
+                    base + "/connexion"
+                ])
             let cookies = try String(contentsOfFile: jar, encoding: .utf8).split(separator: "\n")
                 .filter { !$0.hasPrefix("#") || $0.hasPrefix("#HttpOnly_") }
                 .compactMap { line -> String? in
@@ -88,22 +102,30 @@ public enum WebBenchmark {
 
         let paths = ["/tableau-de-bord", "/proformas"]
         for path in paths {
-            let status = try run("/usr/bin/env", ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Cookie: \(sessions[0])", base + path])
+            let status = try run(
+                "/usr/bin/env",
+                ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Cookie: \(sessions[0])", base + path])
             lines.append("GET \(path) signed in: \(status)")
         }
         let script = locate(".ci/wrk_sessions.lua")
         let cpuBefore = cpuSeconds(server.processIdentifier)
-        let wrk = try run("/usr/bin/env", ["SESSIONS=\(sessions.joined(separator: "\n"))", "PATHS=\(paths.joined(separator: ","))",
-                                           "wrk", "-t\(connections)", "-c\(connections)", "-d\(seconds)s", "--timeout", "10s",
-                                           "-s", script, base])
+        let wrk = try run(
+            "/usr/bin/env",
+            [
+                "SESSIONS=\(sessions.joined(separator: "\n"))", "PATHS=\(paths.joined(separator: ","))",
+                "wrk", "-t\(connections)", "-c\(connections)", "-d\(seconds)s", "--timeout", "10s",
+                "-s", script, base
+            ])
         let cpuAfter = cpuSeconds(server.processIdentifier)
-        lines.append("wrk, \(connections) signed-in sessions, \(seconds) s, alternating \(paths.joined(separator: " and ")):")
+        lines.append(
+            "wrk, \(connections) signed-in sessions, \(seconds) s, alternating \(paths.joined(separator: " and ")):")
         lines += wrk.split(separator: "\n").map { "  " + $0 }
         // The server's own CPU time (user + system) over the run, per request answered.
         if let before = cpuBefore, let after = cpuAfter, let requests = requestCount(wrk), requests > 0 {
             let perRequest = (after - before) * 1000 / Double(requests)
-            lines.append("server CPU: \(String(format: "%.2f", after - before)) s for \(requests) requests, "
-                + "\(String(format: "%.2f", perRequest)) ms per request")
+            lines.append(
+                "server CPU: \(String(format: "%.2f", after - before)) s for \(requests) requests, "
+                    + "\(String(format: "%.2f", perRequest)) ms per request")
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -118,18 +140,25 @@ public enum WebBenchmark {
         let issued = try ledger.invoices(status: .issued).filter { $0.type == .invoice }
         // The write: the last proforma waiting edited back to its own lines (the ledger's edit, audited as one).
         guard let edited = waiting.last?.id, let stored = try ledger.invoice(id: edited), let shown = waiting.first?.id,
-              let invoice = issued.last?.id else {
+            let invoice = issued.last?.id
+        else {
             throw GenerationBenchmarkError("the bench month has no proforma waiting or no issued invoice")
         }
         let same = stored.lines.map(NewInvoiceLine.init)
-        func write() throws { try ledger.replaceLines(id: edited, lines: same, reason: "bench: cold cache", actor: "bench") }
+        func write() throws {
+            try ledger.replaceLines(id: edited, lines: same, reason: "bench: cold cache", actor: "bench")
+        }
         func time(_ urls: [String]) throws -> [Double] {
             // One curl, one connection kept alive, each body thrown away.
-            let out = try run("/usr/bin/env", ["curl", "-s", "-H", "Cookie: \(cookie)", "-w", "%{http_code} %{time_total}\\n"]
-                              + urls.flatMap { ["-o", "/dev/null", $0] })
+            let out = try run(
+                "/usr/bin/env",
+                ["curl", "-s", "-H", "Cookie: \(cookie)", "-w", "%{http_code} %{time_total}\\n"]
+                    + urls.flatMap { ["-o", "/dev/null", $0] })
             return try out.split(separator: "\n").map { line in
                 let f = line.split(separator: " ")
-                guard f.count == 2, f[0] == "200", let t = Double(f[1]) else { throw GenerationBenchmarkError("\(urls[0]): \(line)") }
+                guard f.count == 2, f[0] == "200", let t = Double(f[1]) else {
+                    throw GenerationBenchmarkError("\(urls[0]): \(line)")
+                }
                 return t * 1000
             }
         }
@@ -139,9 +168,13 @@ public enum WebBenchmark {
             return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p / 100).rounded(.up)) - 1)]
         }
         func ms(_ v: Double) -> String { String(format: "%.1f", v) }
-        let pages = ["/", "/tableau-de-bord", "/proformas", "/proformas/\(shown)", "/factures", "/factures?tri=-numero",
-                     "/factures/\(invoice)", "/paiements", "/cloture"]
-        var lines = ["each page alone, \(samples) requests, ms (p50 / p95): warm (kept parts valid) | cold (a write before each request)"]
+        let pages = [
+            "/", "/tableau-de-bord", "/proformas", "/proformas/\(shown)", "/factures", "/factures?tri=-numero",
+            "/factures/\(invoice)", "/paiements", "/cloture"
+        ]
+        var lines = [
+            "each page alone, \(samples) requests, ms (p50 / p95): warm (kept parts valid) | cold (a write before each request)"
+        ]
         var worst = (warm: 0.0, cold: 0.0)
         for page in pages {
             let url = base + page
@@ -153,8 +186,9 @@ public enum WebBenchmark {
                 cold += try time([url])
             }
             worst = (max(worst.warm, percentile(warm, 95)), max(worst.cold, percentile(cold, 95)))
-            lines.append("  GET \(page.padding(toLength: 24, withPad: " ", startingAt: 0)) warm \(ms(percentile(warm, 50))) / \(ms(percentile(warm, 95)))"
-                + " | cold \(ms(percentile(cold, 50))) / \(ms(percentile(cold, 95)))")
+            lines.append(
+                "  GET \(page.padding(toLength: 24, withPad: " ", startingAt: 0)) warm \(ms(percentile(warm, 50))) / \(ms(percentile(warm, 95)))"
+                    + " | cold \(ms(percentile(cold, 50))) / \(ms(percentile(cold, 95)))")
         }
         lines.append("  slowest p95: warm \(ms(worst.warm)) ms, cold \(ms(worst.cold)) ms (target 100 ms)")
         return lines
@@ -162,7 +196,9 @@ public enum WebBenchmark {
 
     /// User + system CPU seconds a process has used so far (`/proc/PID/stat`, Linux); nil where there is none.
     static func cpuSeconds(_ pid: Int32) -> Double? {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let name = text.lastIndex(of: ")") else { return nil }
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let name = text.lastIndex(of: ")")
+        else { return nil }
         // After the command name: state (field 3) … utime (field 14) and stime (field 15), in clock ticks.
         let fields = text[text.index(after: name)...].split(separator: " ")
         guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
@@ -190,8 +226,12 @@ public enum WebBenchmark {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
         return Int(UInt16(bigEndian: address.sin_port))
     }
 

@@ -35,10 +35,14 @@ public enum YearBenchmark {
     }
 
     @discardableResult
-    public static func run(directory: URL, months count: Int = 12, first: String = "2026-10", sites siteCount: Int = 60,
-                           clients clientCount: Int = 850, seed: UInt64 = 1, output: (String) -> Void = { print($0) }) throws -> [Month] {
+    public static func run(
+        directory: URL, months count: Int = 12, first: String = "2026-10", sites siteCount: Int = 60,
+        clients clientCount: Int = 850, seed: UInt64 = 1, output: (String) -> Void = { print($0) }
+    ) throws -> [Month] {
         guard count >= 1, count <= 36 else { throw GenerationBenchmarkError("--months is 1 to 36") }
-        guard let start = Period(parsing: first) else { throw GenerationBenchmarkError("`\(first)` is not a month YYYY-MM") }
+        guard let start = Period(parsing: first) else {
+            throw GenerationBenchmarkError("`\(first)` is not a month YYYY-MM")
+        }
         let months = (0..<count).map { Period.month(of: start.start.addingMonths($0)) }
         let clock = ContinuousClock()
         let fm = FileManager.default
@@ -51,8 +55,9 @@ public enum YearBenchmark {
         if !fm.fileExists(atPath: marker.path) {
             try? fm.removeItem(at: folder)
             let t = clock.now
-            _ = try DemoWorkspace.write(to: folder, sites: siteCount, clients: clientCount, month: start, seed: seed,
-                                        revenue: false, indexThrough: months.last)
+            _ = try DemoWorkspace.write(
+                to: folder, sites: siteCount, clients: clientCount, month: start, seed: seed,
+                revenue: false, indexThrough: months.last)
             let sites = DemoGenerator.sites(count: siteCount)
             let clients = DemoGenerator.clients(count: clientCount, sites: sites, seed: seed)
             var lines = 0
@@ -62,8 +67,9 @@ public enum YearBenchmark {
                 lines += summary.ticketLines
             }
             try Data().write(to: marker)
-            output("generated \(count) months of \(siteCount) sites and \(clientCount) clients, \(lines) ticket lines, "
-                + "in \(GenerationBenchmark.seconds(clock.now - t)) s (kept in \(folder.path))")
+            output(
+                "generated \(count) months of \(siteCount) sites and \(clientCount) clients, \(lines) ticket lines, "
+                    + "in \(GenerationBenchmark.seconds(clock.now - t)) s (kept in \(folder.path))")
         } else {
             output("reusing the generated months in \(folder.path)")
         }
@@ -75,7 +81,9 @@ public enum YearBenchmark {
         let ledger = try workspace.openLedger(actor: "bench")
         let logger = Logger(label: "bench-year") { _ in SwiftLogNoOpLogHandler() }
 
-        output("month    | import s | rows/s  | billing s | docs | validation s | docs/s | entries s | payments s | closing s | idle run s | ledger MB | peak RSS MB | idle evaluated")
+        output(
+            "month    | import s | rows/s  | billing s | docs | validation s | docs/s | entries s | payments s | closing s | idle run s | ledger MB | peak RSS MB | idle evaluated"
+        )
         var figures: [Month] = []
         for month in months {
             var m = Month(month: month.name)
@@ -100,7 +108,9 @@ public enum YearBenchmark {
                 day = day.adding(days: 1)
             }
             let report = try engine.generate(period: month, issueDate: issueDate)
-            if !report.failures.isEmpty { throw GenerationBenchmarkError("\(month.name): billing failed: \(report.failures.prefix(3))") }
+            if !report.failures.isEmpty {
+                throw GenerationBenchmarkError("\(month.name): billing failed: \(report.failures.prefix(3))")
+            }
             created += report.created.count
             created += try engine.generateDue(on: closingDay).created.count
             m.billingSeconds = GenerationBenchmark.asDouble(clock.now - t)
@@ -127,28 +137,37 @@ public enum YearBenchmark {
             m.idleRunSeconds = GenerationBenchmark.asDouble(clock.now - t)
             m.idleEvaluated = run.due?.evaluated ?? 0
             if run.documentsCreated > 0 || run.filesImported > 0 {
-                throw GenerationBenchmarkError("\(month.name): the run of a day with nothing new created \(run.documentsCreated) documents")
+                throw GenerationBenchmarkError(
+                    "\(month.name): the run of a day with nothing new created \(run.documentsCreated) documents")
             }
 
             // The bank statement of the month after: every open invoice paid, one transfer naming its number (the demo's
             // statement pays two, and the idle runs of the months after queued a reminder for each of the thousands left).
             t = clock.now
             let statementDay = closingDay.adding(days: 18)
-            let statement = try paidStatement(workspace: workspace, ledger: ledger, folder: folder, bookedOn: statementDay)
-            for (file, result) in try workspace.importPayments(files: [statement], actor: "bench", today: statementDay) {
-                if case .failure(let error) = result { throw GenerationBenchmarkError("\(month.name): \(file): \(error)") }
+            let statement = try paidStatement(
+                workspace: workspace, ledger: ledger, folder: folder, bookedOn: statementDay)
+            for (file, result) in try workspace.importPayments(files: [statement], actor: "bench", today: statementDay)
+            {
+                if case .failure(let error) = result {
+                    throw GenerationBenchmarkError("\(month.name): \(file): \(error)")
+                }
             }
             m.paymentsSeconds = GenerationBenchmark.asDouble(clock.now - t)
 
             // Closing: the unbilled revenue acknowledged as the demo does, e-mails left queued (no mail server).
             t = clock.now
-            _ = try engine.acknowledgeUnbilled(month: month, client: nil, reason: "benchmark: reviewed", today: closingDay)
-            let closing = try engine.close(month: month, today: closingDay, forceReason: "benchmark: no mail server, e-mails queued",
-                                           dryRun: false)
+            _ = try engine.acknowledgeUnbilled(
+                month: month, client: nil, reason: "benchmark: reviewed", today: closingDay)
+            let closing = try engine.close(
+                month: month, today: closingDay, forceReason: "benchmark: no mail server, e-mails queued",
+                dryRun: false)
             m.closingSeconds = GenerationBenchmark.asDouble(clock.now - t)
             m.closed = closing.closed
 
-            m.ledgerBytes = ["", "-wal"].compactMap { (try? fm.attributesOfItem(atPath: database + $0))?[.size] as? Int64 }.reduce(0, +)
+            m.ledgerBytes = ["", "-wal"].compactMap {
+                (try? fm.attributesOfItem(atPath: database + $0))?[.size] as? Int64
+            }.reduce(0, +)
             m.peakRSSKB = peakRSSKilobytes()
             figures.append(m)
             output(row(m))
@@ -162,33 +181,44 @@ public enum YearBenchmark {
         let v = clock.now
         let chain = try ledger.verifyIssuedDocuments()
         let verifySeconds = GenerationBenchmark.asDouble(clock.now - v)
-        output("dashboard by day over the \(count) months (\(days.count) days): \(ImportBenchmark.format(dashboardSeconds * 1000)) ms")
-        output("verify (every chain, content and stored file): \(chain.intact ? "intact" : "\(chain.breaks.count) breaks") "
-            + "in \(ImportBenchmark.format(verifySeconds)) s (target under 30 s)")
+        output(
+            "dashboard by day over the \(count) months (\(days.count) days): \(ImportBenchmark.format(dashboardSeconds * 1000)) ms"
+        )
+        output(
+            "verify (every chain, content and stored file): \(chain.intact ? "intact" : "\(chain.breaks.count) breaks") "
+                + "in \(ImportBenchmark.format(verifySeconds)) s (target under 30 s)")
         if let first = figures.first, let last = figures.last, figures.count > 1 {
             func ratio(_ a: Double, _ b: Double) -> String { a > 0 ? ImportBenchmark.format(b / a) + "×" : "n/a" }
-            output("last month against the first: import \(ratio(first.importSeconds, last.importSeconds)), "
-                + "billing \(ratio(first.billingSeconds, last.billingSeconds)), "
-                + "validation \(ratio(first.validationSeconds, last.validationSeconds)), "
-                + "closing \(ratio(first.closingSeconds, last.closingSeconds)), "
-                + "idle run \(ratio(first.idleRunSeconds, last.idleRunSeconds)) (target: within 1.10×; idle run under 1 s)")
+            output(
+                "last month against the first: import \(ratio(first.importSeconds, last.importSeconds)), "
+                    + "billing \(ratio(first.billingSeconds, last.billingSeconds)), "
+                    + "validation \(ratio(first.validationSeconds, last.validationSeconds)), "
+                    + "closing \(ratio(first.closingSeconds, last.closingSeconds)), "
+                    + "idle run \(ratio(first.idleRunSeconds, last.idleRunSeconds)) (target: within 1.10×; idle run under 1 s)"
+            )
         }
         return figures
     }
 
     /// A camt.053 statement booked on `day` paying every invoice open then, each by a transfer naming its number.
-    static func paidStatement(workspace: Installation, ledger: LedgerDatabase, folder: URL, bookedOn day: Day) throws -> String {
+    static func paidStatement(workspace: Installation, ledger: LedgerDatabase, folder: URL, bookedOn day: Day) throws
+        -> String
+    {
         var names: [String: String] = [:]
         for c in workspace.settings.clients {
             names[c.code] = c.legalName
             for p in c.payers { names[p.code] = p.legalName }
         }
-        let credits = try ledger.openInvoices(asOf: day).filter { $0.balance.cents > 0 }.enumerated().map { i, invoice in
-            BankCredit(reference: "BENCH\(day.compact)\(i + 1)", bookingDate: day, amount: invoice.balance, debtorName: names[invoice.customer],
-                       debtorIBAN: nil, remittance: "FACTURE \(invoice.number)")
+        let credits = try ledger.openInvoices(asOf: day).filter { $0.balance.cents > 0 }.enumerated().map {
+            i, invoice in
+            BankCredit(
+                reference: "BENCH\(day.compact)\(i + 1)", bookingDate: day, amount: invoice.balance,
+                debtorName: names[invoice.customer],
+                debtorIBAN: nil, remittance: "FACTURE \(invoice.number)")
         }
-        let xml = Camt053Writer.xml(messageID: "RELEVE-\(day.compact)", created: day, account: workspace.settings.seller.iban,
-                                    opening: Money(cents: 250_000_00), credits: credits)
+        let xml = Camt053Writer.xml(
+            messageID: "RELEVE-\(day.compact)", created: day, account: workspace.settings.seller.iban,
+            opening: Money(cents: 250_000_00), credits: credits)
         let url = folder.appendingPathComponent("releve-\(day).xml")
         try Data(xml.utf8).write(to: url, options: .atomic)
         return url.path
@@ -199,11 +229,13 @@ public enum YearBenchmark {
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
         let rate = m.importSeconds > 0 ? Double(m.rows) / m.importSeconds : 0
         let docsPerSecond = m.validationSeconds > 0 ? Double(m.issued) / m.validationSeconds : 0
-        return [pad(m.month + (m.closed ? "" : "!"), 8), pad(f(m.importSeconds), 8), pad(String(Int(rate)), 7),
-                pad(f(m.billingSeconds), 9), pad(String(m.documents), 4), pad(f(m.validationSeconds), 12),
-                pad(String(Int(docsPerSecond)), 6), pad(f(m.entriesSeconds), 9), pad(f(m.paymentsSeconds), 10),
-                pad(f(m.closingSeconds), 9), pad(f(m.idleRunSeconds), 10), pad(f(Double(m.ledgerBytes) / 1_048_576), 9),
-                pad(f(Double(m.peakRSSKB) / 1024), 11), String(m.idleEvaluated)].joined(separator: " | ")
+        return [
+            pad(m.month + (m.closed ? "" : "!"), 8), pad(f(m.importSeconds), 8), pad(String(Int(rate)), 7),
+            pad(f(m.billingSeconds), 9), pad(String(m.documents), 4), pad(f(m.validationSeconds), 12),
+            pad(String(Int(docsPerSecond)), 6), pad(f(m.entriesSeconds), 9), pad(f(m.paymentsSeconds), 10),
+            pad(f(m.closingSeconds), 9), pad(f(m.idleRunSeconds), 10), pad(f(Double(m.ledgerBytes) / 1_048_576), 9),
+            pad(f(Double(m.peakRSSKB) / 1024), 11), String(m.idleEvaluated)
+        ].joined(separator: " | ")
     }
 
     /// The process's peak resident memory so far.

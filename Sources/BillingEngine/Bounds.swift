@@ -26,7 +26,8 @@ public struct IssueRefusal: Error, Sendable, Equatable, CustomStringConvertible 
     public var message: String {
         switch reason {
         case .rateNotPostable(let line, let label, let rate, let known):
-            return "\(name), line \(line) \"\(label)\": VAT rate \(rate) % is not a rate of the settings (\(known.map(\.description).joined(separator: ", "))): "
+            return
+                "\(name), line \(line) \"\(label)\": VAT rate \(rate) % is not a rate of the settings (\(known.map(\.description).joined(separator: ", "))): "
                 + "correct the source (the event order, the contract) and bill it again, or discard it"
         case .amounts(let refusal): return "\(refusal)"
         case .periodicDueTooLate(let period, let terms, let issued, let due):
@@ -37,7 +38,9 @@ public struct IssueRefusal: Error, Sendable, Equatable, CustomStringConvertible 
     }
     /// The proforma, as the English names it (`invoice proforma 12 of C0001`).
     public var name: String
-    public var description: String { message + (forceable ? "; if it is right, validate it with `--force --reason \"why\"`" : "") }
+    public var description: String {
+        message + (forceable ? "; if it is right, validate it with `--force --reason \"why\"`" : "")
+    }
 }
 
 extension Engine {
@@ -53,11 +56,14 @@ extension Engine {
         let name = "\(i.type == .creditNote ? "credit note" : "invoice") proforma \(id) of \(i.client)"
         let rates = postableRates
         for l in stored.lines where !rates.contains(l.rate) {
-            return IssueRefusal(proforma: id, reason: .rateNotPostable(line: l.position, label: l.label, rate: l.rate, known: rates.sorted()),
-                                forceable: false, name: name)
+            return IssueRefusal(
+                proforma: id,
+                reason: .rateNotPostable(line: l.position, label: l.label, rate: l.rate, known: rates.sorted()),
+                forceable: false, name: name)
         }
         let lines = stored.lines.map { (net: $0.netAmount, vat: $0.rate) }
-        let limits = forced ? AmountLimits(maxLineHT: Money(cents: .max), maxDocumentTTC: Money(cents: .max)) : settings.limits
+        let limits =
+            forced ? AmountLimits(maxLineHT: Money(cents: .max), maxDocumentTTC: Money(cents: .max)) : settings.limits
         do throws(AmountRefusal) {
             _ = try limits.check(lines, creditNote: i.type == .creditNote, document: name)
         } catch {
@@ -78,18 +84,22 @@ extension Engine {
     public func periodicDueRefusal(_ stored: StoredInvoice, terms: PaymentTerms, on day: Day) -> IssueRefusal? {
         let i = stored.invoice
         guard i.type == .invoice, [.contract, .events, .correction].contains(i.origin), let period = i.period,
-              (2...31).contains(period.end.ordinal - period.start.ordinal + 1) else { return nil }
+            (2...31).contains(period.end.ordinal - period.start.ordinal + 1)
+        else { return nil }
         let due = terms.dueDate(issuedOn: day)
         guard due.ordinal - day.ordinal > PaymentTerms.periodicMaximumDays else { return nil }
-        return IssueRefusal(proforma: i.id ?? 0, reason: .periodicDueTooLate(period: period, terms: "\(terms)", issued: day, due: due),
-                            forceable: false, name: "invoice proforma \(i.id ?? 0) of \(i.client)")
+        return IssueRefusal(
+            proforma: i.id ?? 0, reason: .periodicDueTooLate(period: period, terms: "\(terms)", issued: day, due: due),
+            forceable: false, name: "invoice proforma \(i.id ?? 0) of \(i.client)")
     }
 
     /// The first refusal among proformas `ids` (the others unchecked), so a
     /// command can refuse before it issues anything.
     public func issueRefusal(ids: [Int64], forced: Bool = false) throws -> IssueRefusal? {
         for id in ids {
-            if let stored = try ledger.invoice(id: id), stored.invoice.status == .proforma, let r = issueRefusal(stored, forced: forced) {
+            if let stored = try ledger.invoice(id: id), stored.invoice.status == .proforma,
+                let r = issueRefusal(stored, forced: forced)
+            {
                 return r
             }
         }
@@ -100,25 +110,37 @@ extension Engine {
     /// quantity and unit price within the typed bounds, each net and the
     /// totals within the settings' limits, an invoice's total not negative and
     /// a credit note's lines positive. Throws `AmountRefusal` (nothing written).
-    public func typedLines(_ typed: [(label: String, quantity: Int, unitPrice: Price, vat: VATRate)], kind: DocumentKind,
-                           document: String, service: Period?, facts: LineFacts.Computation) throws(AmountRefusal) -> [NewInvoiceLine] {
+    public func typedLines(
+        _ typed: [(label: String, quantity: Int, unitPrice: Price, vat: VATRate)], kind: DocumentKind,
+        document: String, service: Period?, facts: LineFacts.Computation
+    ) throws(AmountRefusal) -> [NewInvoiceLine] {
         var lines: [NewInvoiceLine] = []
         for (i, l) in typed.enumerated() {
             try AmountLimits.checkTyped(line: i + 1, quantity: l.quantity, unitPrice: l.unitPrice, document: document)
             let net: Money
-            do throws(MoneyOverflow) { net = try l.unitPrice.times(l.quantity) } catch { throw AmountRefusal(document: "\(document), line \(i + 1)", reason: .overflow(error)) }
-            lines.append(NewInvoiceLine(label: l.label, quantity: l.quantity, unitPrice: l.unitPrice, net: net, vat: l.vat, service: service,
-                                        basis: LineBasis(.typedIn), facts: LineFacts(facts)))
+            do throws(MoneyOverflow) { net = try l.unitPrice.times(l.quantity) } catch {
+                throw AmountRefusal(document: "\(document), line \(i + 1)", reason: .overflow(error))
+            }
+            lines.append(
+                NewInvoiceLine(
+                    label: l.label, quantity: l.quantity, unitPrice: l.unitPrice, net: net, vat: l.vat,
+                    service: service,
+                    basis: LineBasis(.typedIn), facts: LineFacts(facts)))
         }
-        _ = try settings.limits.check(lines.map { ($0.net, $0.vat) }, creditNote: kind == .creditNote, positiveLines: kind == .creditNote,
-                                      document: document)
+        _ = try settings.limits.check(
+            lines.map { ($0.net, $0.vat) }, creditNote: kind == .creditNote, positiveLines: kind == .creditNote,
+            document: document)
         return lines
     }
 
     /// Checks the lines of an edited proforma as `typedLines` does, its kind and sign rules included.
-    public static func checkEdited(_ lines: [NewInvoiceLine], of stored: StoredInvoice, limits: AmountLimits) throws(AmountRefusal) {
-        let name = "\(stored.invoice.type == .creditNote ? "credit note" : "invoice") proforma \(stored.invoice.id ?? 0) of \(stored.invoice.client)"
+    public static func checkEdited(_ lines: [NewInvoiceLine], of stored: StoredInvoice, limits: AmountLimits)
+        throws(AmountRefusal)
+    {
+        let name =
+            "\(stored.invoice.type == .creditNote ? "credit note" : "invoice") proforma \(stored.invoice.id ?? 0) of \(stored.invoice.client)"
         // Typed fields are bounded where they are read (`LineText`); generated lines keep their figures.
-        _ = try limits.check(lines.map { ($0.net, $0.vat) }, creditNote: stored.invoice.type == .creditNote, document: name)
+        _ = try limits.check(
+            lines.map { ($0.net, $0.vat) }, creditNote: stored.invoice.type == .creditNote, document: name)
     }
 }

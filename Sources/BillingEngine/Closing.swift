@@ -55,19 +55,21 @@ public enum ClosingDetail: Sendable, Equatable {
 
     /// The English line (`EngineWording`: a test rewords them all, and no screen may change).
     public var text: String {
-        let english = switch self {
-        case .proformaWaiting(let id, let client, let period): "proforma \(id) of \(client), \(period)"
-        case .unbilled(let i): "\(i.client) \(i.site) \(i.category ?? "-"): \(i.amountTTC.grouped) TTC, \(i.reason)"
-        case .lateRevenue(let client, let period): "\(client): late revenue of \(period.name) to correct"
-        case .evaluationFailed(let client, let message): "\(client): \(message)"
-        case .orderNotInvoiced(let order, let client, let delivered): "order \(order) of \(client), delivered \(delivered)"
-        case .numbering(let b): b.description
-        case .entry(let b): b.description
-        case .mailNotSent(let number, let failed): "\(number): \(failed ? "failed" : "pending")"
-        case .pendingVAT(let account, let balance, let expected):
-            "\(account): balance \(balance), VAT of the unpaid part of issued service invoices \(expected)"
-        case .notOnPlatform(let number, let state): "\(number): \(state)"
-        }
+        let english =
+            switch self {
+            case .proformaWaiting(let id, let client, let period): "proforma \(id) of \(client), \(period)"
+            case .unbilled(let i): "\(i.client) \(i.site) \(i.category ?? "-"): \(i.amountTTC.grouped) TTC, \(i.reason)"
+            case .lateRevenue(let client, let period): "\(client): late revenue of \(period.name) to correct"
+            case .evaluationFailed(let client, let message): "\(client): \(message)"
+            case .orderNotInvoiced(let order, let client, let delivered):
+                "order \(order) of \(client), delivered \(delivered)"
+            case .numbering(let b): b.description
+            case .entry(let b): b.description
+            case .mailNotSent(let number, let failed): "\(number): \(failed ? "failed" : "pending")"
+            case .pendingVAT(let account, let balance, let expected):
+                "\(account): balance \(balance), VAT of the unpaid part of issued service invoices \(expected)"
+            case .notOnPlatform(let number, let state): "\(number): \(state)"
+            }
         return EngineWording.worded(english)
     }
 }
@@ -112,13 +114,16 @@ extension UnbilledReport.Item {
 extension Engine {
     /// The activities of the closing report, in the order finance reads them.
     static let activityOrder: [(Activity?, String)] = [
-        (.selfService, "self-service"), (.cafeteria, "cafeteria"), (.brasserie, "brasserie"), (.events, "events"), (.fees, "fees"),
-        (nil, "other (typed in by hand)"),
+        (.selfService, "self-service"), (.cafeteria, "cafeteria"), (.brasserie, "brasserie"), (.events, "events"),
+        (.fees, "fees"),
+        (nil, "other (typed in by hand)")
     ]
 
     /// Runs the checks of `month` and computes its totals; writes nothing. `evaluations` keeps the contracts'
     /// evaluation over the month's revenue between reports (see `unbilled`).
-    public func closingReport(month: Period, today: Day, evaluations: UnbilledEvaluations? = nil) throws -> ClosingReport {
+    public func closingReport(month: Period, today: Day, evaluations: UnbilledEvaluations? = nil) throws
+        -> ClosingReport
+    {
         guard today > month.end else {
             throw ClosingError.notEnded(month: LedgerDatabase.monthCode(month), today: today)
         }
@@ -127,49 +132,70 @@ extension Engine {
         let unbilled = try self.unbilled(period: month, issueDate: today, evaluations: evaluations)
         let acknowledged = Set(facts.acknowledgements.map { "\($0.itemKey)#\($0.amountTTC.cents)" })
         let open = unbilled.items.filter { !acknowledged.contains("\($0.acknowledgementKey)#\($0.amountTTC.cents)") }
-        let acknowledgedOrders = Set(unbilled.items.filter { acknowledged.contains("\($0.acknowledgementKey)#\($0.amountTTC.cents)") }
-            .compactMap(\.why.order))
+        let acknowledgedOrders = Set(
+            unbilled.items.filter { acknowledged.contains("\($0.acknowledgementKey)#\($0.amountTTC.cents)") }
+                .compactMap(\.why.order))
         let orders = facts.ordersNotInvoiced.filter { !acknowledgedOrders.contains($0.orderID) }
         let code = LedgerDatabase.monthCode(month)
 
         var checks: [ClosingCheck] = []
-        checks.append(ClosingCheck(
-            kind: .proformasWaiting, passed: facts.waitingProformas.isEmpty,
-            facts: facts.waitingProformas.map { .proformaWaiting(id: $0.id, client: $0.client, period: $0.period) },
-            remedy: "validate or discard them (`ardoise validate --all --period \(code)`, `ardoise discard ID --reason R`)"))
-        checks.append(ClosingCheck(
-            kind: .revenueBilled, passed: open.isEmpty && unbilled.lateRevenue.isEmpty && unbilled.failures.isEmpty,
-            facts: open.map { .unbilled($0) } + unbilled.lateRevenue.map { .lateRevenue(client: $0.client, period: $0.period) }
-                + unbilled.failures.map { .evaluationFailed(client: $0.client, message: $0.message) },
-            remedy: "bill it, or acknowledge it with a reason (`ardoise unbilled acknowledge --period \(code) --client C --reason R`); correct late revenue (`ardoise bill --corrections`)"))
-        checks.append(ClosingCheck(
-            kind: .eventOrdersInvoiced, passed: orders.isEmpty,
-            facts: orders.map { .orderNotInvoiced(order: $0.orderID, client: $0.client, delivered: $0.delivered) },
-            remedy: "bill them (`ardoise bill --events`), or acknowledge them in `report unbilled`"))
-        checks.append(ClosingCheck(
-            kind: .numbering, passed: facts.numberingBreaks.isEmpty, facts: facts.numberingBreaks.map { .numbering($0) },
-            remedy: "a break in the numbering cannot be repaired: report it to the auditor and run `ardoise verify`"))
-        checks.append(ClosingCheck(
-            kind: .entries, passed: facts.entryBreaks.isEmpty, facts: facts.entryBreaks.map { .entry($0) },
-            remedy: "post the missing entries (`ardoise entries post`); an entry that differs from its document is reported to the auditor"))
-        checks.append(ClosingCheck(
-            kind: .mails, passed: facts.mailsNotSent.isEmpty,
-            facts: facts.mailsNotSent.map { .mailNotSent(number: $0.number, failed: $0.status == "failed") },
-            remedy: "send them (`ardoise outbox send`, `ardoise outbox retry --all` once the address is fixed)"))
+        checks.append(
+            ClosingCheck(
+                kind: .proformasWaiting, passed: facts.waitingProformas.isEmpty,
+                facts: facts.waitingProformas.map { .proformaWaiting(id: $0.id, client: $0.client, period: $0.period) },
+                remedy:
+                    "validate or discard them (`ardoise validate --all --period \(code)`, `ardoise discard ID --reason R`)"
+            ))
+        checks.append(
+            ClosingCheck(
+                kind: .revenueBilled, passed: open.isEmpty && unbilled.lateRevenue.isEmpty && unbilled.failures.isEmpty,
+                facts: open.map { .unbilled($0) }
+                    + unbilled.lateRevenue.map { .lateRevenue(client: $0.client, period: $0.period) }
+                    + unbilled.failures.map { .evaluationFailed(client: $0.client, message: $0.message) },
+                remedy:
+                    "bill it, or acknowledge it with a reason (`ardoise unbilled acknowledge --period \(code) --client C --reason R`); correct late revenue (`ardoise bill --corrections`)"
+            ))
+        checks.append(
+            ClosingCheck(
+                kind: .eventOrdersInvoiced, passed: orders.isEmpty,
+                facts: orders.map { .orderNotInvoiced(order: $0.orderID, client: $0.client, delivered: $0.delivered) },
+                remedy: "bill them (`ardoise bill --events`), or acknowledge them in `report unbilled`"))
+        checks.append(
+            ClosingCheck(
+                kind: .numbering, passed: facts.numberingBreaks.isEmpty,
+                facts: facts.numberingBreaks.map { .numbering($0) },
+                remedy: "a break in the numbering cannot be repaired: report it to the auditor and run `ardoise verify`"
+            ))
+        checks.append(
+            ClosingCheck(
+                kind: .entries, passed: facts.entryBreaks.isEmpty, facts: facts.entryBreaks.map { .entry($0) },
+                remedy:
+                    "post the missing entries (`ardoise entries post`); an entry that differs from its document is reported to the auditor"
+            ))
+        checks.append(
+            ClosingCheck(
+                kind: .mails, passed: facts.mailsNotSent.isEmpty,
+                facts: facts.mailsNotSent.map { .mailNotSent(number: $0.number, failed: $0.status == "failed") },
+                remedy: "send them (`ardoise outbox send`, `ardoise outbox retry --all` once the address is fixed)"))
         let pending = try ledger.pendingVATBalances(asOf: month.end).filter { $0.balance != $0.expected }
-        checks.append(ClosingCheck(
-            kind: .vatOnReceipts, passed: pending.isEmpty,
-            facts: pending.map { .pendingVAT(account: $0.account, balance: $0.balance, expected: $0.expected) },
-            remedy: "post the VAT moves of payments that lack them (`ardoise entries post`); a difference that remains is reported to the auditor"))
+        checks.append(
+            ClosingCheck(
+                kind: .vatOnReceipts, passed: pending.isEmpty,
+                facts: pending.map { .pendingVAT(account: $0.account, balance: $0.balance, expected: $0.expected) },
+                remedy:
+                    "post the VAT moves of payments that lack them (`ardoise entries post`); a difference that remains is reported to the auditor"
+            ))
         // With `transmission: platform` or `both`, the platform is how an invoice reaches its buyer and the administration.
         if settings.platform?.transmission.usesPlatform == true {
             let undelivered = try ledger.documentsNotOnPlatform(month)
-            checks.append(ClosingCheck(
-                kind: .platformDelivery, passed: undelivered.isEmpty,
-                facts: undelivered.map { .notOnPlatform(number: $0.number, state: $0.state) },
-                remedy: "submit them (`ardoise platform submit --all`; a failed one after fixing its cause: `ardoise platform retry ID`); "
-                    + "a rejected or refused invoice is cancelled by a credit note (`ardoise credit NUMBER --reason R`) and issued again "
-                    + "corrected (`ardoise platform list --status attention` gives the platform's reasons)"))
+            checks.append(
+                ClosingCheck(
+                    kind: .platformDelivery, passed: undelivered.isEmpty,
+                    facts: undelivered.map { .notOnPlatform(number: $0.number, state: $0.state) },
+                    remedy:
+                        "submit them (`ardoise platform submit --all`; a failed one after fixing its cause: `ardoise platform retry ID`); "
+                        + "a rejected or refused invoice is cancelled by a credit note (`ardoise credit NUMBER --reason R`) and issued again "
+                        + "corrected (`ardoise platform list --status attention` gives the platform's reasons)"))
         }
 
         let totals = try ledger.monthTotals(month)
@@ -195,9 +221,10 @@ extension Engine {
             throw ClosingError.alreadyClosed(month: LedgerDatabase.monthCode(month))
         }
         guard !dryRun, report.passed || forceReason != nil else { return report }
-        try ledger.close(month: month, by: actor, forcedReason: report.passed ? nil : forceReason,
-                         numbers: report.series.map { (first: $0.first, last: $0.last, count: $0.count) },
-                         totalHT: report.totalHT, totalVAT: report.totalVAT)
+        try ledger.close(
+            month: month, by: actor, forcedReason: report.passed ? nil : forceReason,
+            numbers: report.series.map { (first: $0.first, last: $0.last, count: $0.count) },
+            totalHT: report.totalHT, totalVAT: report.totalVAT)
         report.closed = true
         report.forcedReason = report.passed ? nil : forceReason
         return report
@@ -206,6 +233,7 @@ extension Engine {
     /// Acknowledges the unbilled items of `month` (all, or one client's) with a reason.
     public func acknowledgeUnbilled(month: Period, client: String?, reason: String, today: Day) throws -> Int {
         let items = try unbilled(period: month, issueDate: today).items.filter { client == nil || $0.client == client }
-        return try ledger.acknowledge(items.map { ($0.acknowledgementKey, $0.amountTTC) }, month: month, reason: reason, actor: actor)
+        return try ledger.acknowledge(
+            items.map { ($0.acknowledgementKey, $0.amountTTC) }, month: month, reason: reason, actor: actor)
     }
 }

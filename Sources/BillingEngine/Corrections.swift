@@ -22,28 +22,37 @@ extension Engine {
     /// are never touched. Late revenue that changes no amount is settled with
     /// no document. Event order lines are left to `billEvents`, which follows
     /// each order.
-    public func correctLateRevenue(issueDate: Day, only: Set<String>? = nil, now: Date = Date()) throws -> BillingReport {
-        let late = try widenedToFeeWindows(try ledger.periodsWithLateRevenue(openDayClients: openDayClients).filter { only?.contains($0.client) ?? true })
-        var report = BillingReport(period: late.map(\.period).reduce(Period(start: issueDate, end: issueDate)) {
-            Period(start: min($0.start, $1.start), end: max($0.end, $1.end))
-        }, issueDate: issueDate)
+    public func correctLateRevenue(issueDate: Day, only: Set<String>? = nil, now: Date = Date()) throws -> BillingReport
+    {
+        let late = try widenedToFeeWindows(
+            try ledger.periodsWithLateRevenue(openDayClients: openDayClients).filter {
+                only?.contains($0.client) ?? true
+            })
+        var report = BillingReport(
+            period: late.map(\.period).reduce(Period(start: issueDate, end: issueDate)) {
+                Period(start: min($0.start, $1.start), end: max($0.end, $1.end))
+            }, issueDate: issueDate)
         var drafts: [NewInvoice] = []
         let loader = RevenueLoader(ledger: ledger)
         for (client, period, siteDays) in late {
             guard let compiled = contracts[client] else {
-                report.failures.append(BillingFailure(client: client, message: "late revenue for \(period.name) but the client has no contract"))
+                report.failures.append(
+                    BillingFailure(
+                        client: client, message: "late revenue for \(period.name) but the client has no contract"))
                 continue
             }
             let c = compiled.contract
             let window = compiled.revenueWindow(for: period)
             let current = try ledger.currentFiles(period: window)
             let issuedDocs = try ledger.documents(client: client, period: period, statuses: [.issued])
-            let issuedGroups = Set(issuedDocs.filter { $0.invoice.origin == .contract || $0.invoice.origin == .correction }
-                .map { InvoiceGroup(payer: $0.invoice.payer, site: $0.invoice.site) })
+            let issuedGroups = Set(
+                issuedDocs.filter { $0.invoice.origin == .contract || $0.invoice.origin == .correction }
+                    .map { InvoiceGroup(payer: $0.invoice.payer, site: $0.invoice.site) })
             // "As invoiced" per invoice of the contract: a correction of one invoice validated before
             // another's must not count for the other. A group never issued compares with the client's files.
             func invoicedFiles(_ g: InvoiceGroup?) throws -> [SiteDayKey: Int64] {
-                let recorded = try ledger.invoicedFiles(client: client, period: window, group: g.map { ($0.payer, $0.site) })
+                let recorded = try ledger.invoicedFiles(
+                    client: client, period: window, group: g.map { ($0.payer, $0.site) })
                 var invoiced = current.merging(recorded) { _, billed in billed }
                 // A late site-day no document billed had none of the client's tickets when it was invoiced.
                 for k in siteDays where recorded[k] == nil { invoiced[k] = nil }
@@ -58,7 +67,8 @@ extension Engine {
                     let files = try invoicedFiles(issuedGroups.contains(g) ? g : nil)
                     if evaluated[files] == nil {
                         let revenue = try loader.load(client: client, contract: c, window: window, files: files)
-                        evaluated[files] = try lineTallies(compiled, period: period, issueDate: issueDate, revenue: revenue)
+                        evaluated[files] = try lineTallies(
+                            compiled, period: period, issueDate: issueDate, revenue: revenue)
                     }
                     before[g] = evaluated[files]?[g]
                 }
@@ -71,11 +81,15 @@ extension Engine {
             var corrections: [InvoiceGroup: Int] = [:]
             for doc in issuedDocs {
                 let g = InvoiceGroup(payer: doc.invoice.payer, site: doc.invoice.site)
-                if doc.invoice.origin == .contract, doc.invoice.type == .invoice { original[g] = original[g] ?? doc.invoice }
+                if doc.invoice.origin == .contract, doc.invoice.type == .invoice {
+                    original[g] = original[g] ?? doc.invoice
+                }
                 if doc.invoice.origin == .correction { corrections[g, default: 0] += 1 }
             }
             var changed = false
-            for g in Array(Set(before.keys).union(after.keys)).sorted(by: { ($0.payer ?? "", $0.site ?? "") < ($1.payer ?? "", $1.site ?? "") }) {
+            for g in Array(Set(before.keys).union(after.keys)).sorted(by: {
+                ($0.payer ?? "", $0.site ?? "") < ($1.payer ?? "", $1.site ?? "")
+            }) {
                 let b = before[g] ?? LineTally(), a = after[g] ?? LineTally()
                 if b.sameAmounts(as: a) { continue }
                 changed = true
@@ -88,17 +102,22 @@ extension Engine {
                 }
                 let sum = delta.map(\.net).sum()
                 let type: DocumentKind = sum >= .zero ? .invoice : .creditNote
-                drafts.append(NewInvoice(
-                    type: type, series: series(for: type), client: client, payer: g.payer, site: g.site, period: period,
-                    issueDate: issueDate, dueDate: c.paymentTerms(for: g.payer).dueDate(issuedOn: issueDate), paymentTerms: c.paymentTerms(for: g.payer).description,
-                    creditedInvoiceId: type == .creditNote ? original[g]?.id : nil, origin: .correction,
-                    generationKey: "correction|\(client)|\(period.start)|\(period.end)|\(g.payer ?? "")|\(g.site ?? "")|\((corrections[g] ?? 0) + 1)",
-                    automatic: c.automaticValidation, lines: type == .invoice ? delta : delta.map(\.negated),
-                    siteDays: siteDays.filter { g.site == nil || $0.site == g.site }))
+                drafts.append(
+                    NewInvoice(
+                        type: type, series: series(for: type), client: client, payer: g.payer, site: g.site,
+                        period: period,
+                        issueDate: issueDate, dueDate: c.paymentTerms(for: g.payer).dueDate(issuedOn: issueDate),
+                        paymentTerms: c.paymentTerms(for: g.payer).description,
+                        creditedInvoiceId: type == .creditNote ? original[g]?.id : nil, origin: .correction,
+                        generationKey:
+                            "correction|\(client)|\(period.start)|\(period.end)|\(g.payer ?? "")|\(g.site ?? "")|\((corrections[g] ?? 0) + 1)",
+                        automatic: c.automaticValidation, lines: type == .invoice ? delta : delta.map(\.negated),
+                        siteDays: siteDays.filter { g.site == nil || $0.site == g.site }))
             }
             if !changed {
                 try ledger.settleWithoutDocument(client: client, siteDays: siteDays, actor: actor, at: now)
-                report.notes.append("\(client): the corrected revenue of \(period.name) changes no amount; settled with no document")
+                report.notes.append(
+                    "\(client): the corrected revenue of \(period.name) changes no amount; settled with no document")
             }
         }
         try store(drafts, into: &report, now: now)
@@ -123,13 +142,16 @@ extension Engine {
     /// billed with the week in which the month ends): those periods are
     /// corrected too, with the same site-days.
     func widenedToFeeWindows(_ late: [(client: String, period: Period, siteDays: [SiteDayKey])]) throws
-        -> [(client: String, period: Period, siteDays: [SiteDayKey])] {
+        -> [(client: String, period: Period, siteDays: [SiteDayKey])]
+    {
         var out = late
         for client in Set(late.map(\.client)).sorted() {
             guard let compiled = contracts[client] else { continue }
             let days = late.filter { $0.client == client }.flatMap(\.siteDays)
             let known = Set(late.filter { $0.client == client }.map(\.period))
-            let periods = Set(try ledger.invoices(status: .issued, client: client).filter { $0.origin == .contract }.compactMap(\.period))
+            let periods = Set(
+                try ledger.invoices(status: .issued, client: client).filter { $0.origin == .contract }.compactMap(
+                    \.period))
             for p in periods.sorted(by: { $0.start < $1.start }) where !known.contains(p) {
                 let window = compiled.revenueWindow(for: p)
                 guard window != p else { continue }
@@ -140,8 +162,10 @@ extension Engine {
         return out
     }
 
-    func lineTallies(_ compiled: CompiledContract, period: Period, issueDate: Day,
-                     revenue: ClientRevenue) throws(EvaluationError) -> [InvoiceGroup: LineTally] {
+    func lineTallies(
+        _ compiled: CompiledContract, period: Period, issueDate: Day,
+        revenue: ClientRevenue
+    ) throws(EvaluationError) -> [InvoiceGroup: LineTally] {
         let evaluation = try compiled.evaluate(period: period, issueDate: issueDate, revenue: revenue)
         var out: [InvoiceGroup: LineTally] = [:]
         for d in compiled.contract.invoices(for: evaluation.lines) {

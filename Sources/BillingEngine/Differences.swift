@@ -49,7 +49,9 @@ struct LineTally: Equatable {
     /// Whether both bill the same quantities and amounts, line by line (labels, explanations aside).
     func sameAmounts(as other: LineTally) -> Bool {
         func amounts(_ t: LineTally) -> [Key: [Int64]] {
-            t.entries.filter { $0.value.quantity != 0 || $0.value.net != .zero }.mapValues { [Int64($0.quantity), $0.net.cents] }
+            t.entries.filter { $0.value.quantity != 0 || $0.value.net != .zero }.mapValues {
+                [Int64($0.quantity), $0.net.cents]
+            }
         }
         return amounts(self) == amounts(other)
     }
@@ -58,8 +60,10 @@ struct LineTally: Equatable {
 
     /// `after − before`, line by line: added with `before + difference = after`
     /// exactly, in net amounts.
-    static func difference(from before: LineTally, to after: LineTally,
-                           explain: (Entry?, Entry?) -> LineFacts.Computation) -> [NewInvoiceLine] {
+    static func difference(
+        from before: LineTally, to after: LineTally,
+        explain: (Entry?, Entry?) -> LineFacts.Computation
+    ) -> [NewInvoiceLine] {
         var out: [NewInvoiceLine] = []
         var seen = Set<Key>()
         for k in after.keys + before.keys where seen.insert(k).inserted {

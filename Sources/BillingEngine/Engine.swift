@@ -65,8 +65,10 @@ public struct Engine: Sendable {
     /// what an evaluation of the client reads ("v18 billing inputs"). A client without one is always evaluated.
     public var sourceDigests: [String: String] = [:]
 
-    public init(ledger: LedgerDatabase, settings: MasterData, contracts: [String: Contract], actor: String = "ardoise",
-                render: DocumentRenderer?) {
+    public init(
+        ledger: LedgerDatabase, settings: MasterData, contracts: [String: Contract], actor: String = "ardoise",
+        render: DocumentRenderer?
+    ) {
         self.ledger = ledger
         self.settings = settings
         let index = settings.contractIndexValues
@@ -110,8 +112,10 @@ public struct Engine: Sendable {
     /// Generating twice changes nothing; a period already issued is kept.
     /// With `holdMissingDays`, a client one of whose sites lacks a register
     /// file for a day its calendar says it was open is not billed (a failure).
-    public func generate(period: Period, explicitRange: Bool = false, issueDate: Day, only: Set<String>? = nil,
-                         holdMissingDays: Bool = false, now: Date = Date()) throws -> BillingReport {
+    public func generate(
+        period: Period, explicitRange: Bool = false, issueDate: Day, only: Set<String>? = nil,
+        holdMissingDays: Bool = false, now: Date = Date()
+    ) throws -> BillingReport {
         let (wanted, billedAlready) = try unbilledOnly(plan(period: period, explicitRange: explicitRange, only: only))
         let (kept, held) = try holdingMissingDays(wanted, issueDate: issueDate)
         var report = try generate(holdMissingDays ? kept : wanted, requested: period, issueDate: issueDate, now: now)
@@ -133,14 +137,18 @@ public struct Engine: Sendable {
             .map { ($0.value, Engine.duePeriod(of: $0.value.contract, on: day)) }
             .filter { $0.1.end >= $0.0.contract.validFrom }
         let (unbilled, billedAlready) = try unbilledOnly(due)
-        let (plan, held) = try holdMissingDays ? holdingMissingDays(unbilled, issueDate: day) : (plan: unbilled, failures: [])
-        let requested = plan.map(\.1).reduce(Period(start: day, end: day)) { Period(start: min($0.start, $1.start), end: max($0.end, $1.end)) }
+        let (plan, held) =
+            try holdMissingDays ? holdingMissingDays(unbilled, issueDate: day) : (plan: unbilled, failures: [])
+        let requested = plan.map(\.1).reduce(Period(start: day, end: day)) {
+            Period(start: min($0.start, $1.start), end: max($0.end, $1.end))
+        }
         var report = BillingReport(period: requested, issueDate: day)
         // A period whose inputs are those its billing read, with nothing waiting, would give what the ledger holds.
         let inputs = try inputDigests(plan)
-        let recorded = try ledger.billingInputs(plan.map { (client: $0.0.contract.client, period: $0.1) }.filter {
-            inputs[LedgerDatabase.billingInputsKey(client: $0.client, period: $0.period)] != nil
-        })
+        let recorded = try ledger.billingInputs(
+            plan.map { (client: $0.0.contract.client, period: $0.1) }.filter {
+                inputs[LedgerDatabase.billingInputsKey(client: $0.client, period: $0.period)] != nil
+            })
         let changed = plan.filter { c, p in
             let key = LedgerDatabase.billingInputsKey(client: c.contract.client, period: p)
             guard let now = inputs[key] else { return true }
@@ -151,7 +159,10 @@ public struct Engine: Sendable {
         report.evaluated = changed.count
         let discarded = try ledger.discardedGenerationKeys(Set(billing.drafts.compactMap(\.generationKey)))
         billing.drafts.removeAll { d in d.generationKey.map(discarded.contains) ?? false }
-        report.notes = billing.notes + (discarded.isEmpty ? [] : ["\(discarded.count) discarded proformas not generated again (use `ardoise bill --period`)"])
+        report.notes =
+            billing.notes
+            + (discarded.isEmpty
+                ? [] : ["\(discarded.count) discarded proformas not generated again (use `ardoise bill --period`)"])
         report.billedAlready = billedAlready
         report.failures = held + billing.failures
         try discardVanished(changed, billing, into: &report, now: now)
@@ -161,12 +172,18 @@ public struct Engine: Sendable {
 
     /// A period generated again replaces its waiting proformas: those whose
     /// key the evaluation no longer produces are discarded (edited ones kept).
-    func discardVanished(_ plan: [(CompiledContract, Period)], _ billing: BillingDrafts, into report: inout BillingReport, now: Date) throws {
+    func discardVanished(
+        _ plan: [(CompiledContract, Period)], _ billing: BillingDrafts, into report: inout BillingReport, now: Date
+    ) throws {
         let failed = Set(billing.failures.map(\.client))
-        let generated = plan.filter { !failed.contains($0.0.contract.client) }.map { (client: $0.0.contract.client, period: $0.1) }
-        let gone = try ledger.discardVanishedProformas(generated, keeping: Set(billing.drafts.compactMap(\.generationKey)), actor: actor, at: now)
+        let generated = plan.filter { !failed.contains($0.0.contract.client) }.map {
+            (client: $0.0.contract.client, period: $0.1)
+        }
+        let gone = try ledger.discardVanishedProformas(
+            generated, keeping: Set(billing.drafts.compactMap(\.generationKey)), actor: actor, at: now)
         for g in gone {
-            report.notes.append("\(g.client): proforma \(g.id) of \(g.period.name) discarded, the period bills nothing in it any more")
+            report.notes.append(
+                "\(g.client): proforma \(g.id) of \(g.period.name) discarded, the period bills nothing in it any more")
         }
     }
 
@@ -179,7 +196,9 @@ public struct Engine: Sendable {
         return w
     }
 
-    func generate(_ plan: [(CompiledContract, Period)], requested: Period, issueDate: Day, now: Date) throws -> BillingReport {
+    func generate(_ plan: [(CompiledContract, Period)], requested: Period, issueDate: Day, now: Date) throws
+        -> BillingReport
+    {
         var report = BillingReport(period: requested, issueDate: issueDate)
         let inputs = try inputDigests(plan)
         let billing = try draft(plan, issueDate: issueDate)
@@ -197,15 +216,21 @@ public struct Engine: Sendable {
         var out = BillingDrafts()
         guard let window = window(plan) else { return out }
         let revenue = try RevenueLoader(ledger: ledger)
-            .load(window: window, contracts: contracts.mapValues(\.contract), knownClients: Set(settings.clients.map(\.code)))
+            .load(
+                window: window, contracts: contracts.mapValues(\.contract),
+                knownClients: Set(settings.clients.map(\.code)))
         // Each contract's evaluation reads only its client's revenue: they run on every core, and are gathered in
         // the plan's order, so the drafts, notes and failures are the same as one after the other.
         let evaluated = WorkerSlots<(notes: [String], outcome: PlanOutcome)>(count: plan.count)
-        DispatchQueue.concurrentPerform(iterations: min(plan.count, ProcessInfo.processInfo.activeProcessorCount)) { worker in
+        DispatchQueue.concurrentPerform(iterations: min(plan.count, ProcessInfo.processInfo.activeProcessorCount)) {
+            worker in
             let workers = min(plan.count, ProcessInfo.processInfo.activeProcessorCount)
             for i in stride(from: worker, to: plan.count, by: workers) {
-                evaluated.set(i, draftOne(plan[i].0, period: plan[i].1, issueDate: issueDate,
-                                          revenue: revenue.byClient[plan[i].0.contract.client] ?? ClientRevenue()))
+                evaluated.set(
+                    i,
+                    draftOne(
+                        plan[i].0, period: plan[i].1, issueDate: issueDate,
+                        revenue: revenue.byClient[plan[i].0.contract.client] ?? ClientRevenue()))
             }
         }
         for i in plan.indices {
@@ -222,15 +247,18 @@ public struct Engine: Sendable {
     /// One contract's documents for one period, or why it bills none (a document that does not add up: none of
     /// the client's documents, the others billed).
     func draftOne(_ compiled: CompiledContract, period p: Period, issueDate: Day, revenue clientRevenue: ClientRevenue)
-        -> (notes: [String], outcome: PlanOutcome) {
+        -> (notes: [String], outcome: PlanOutcome)
+    {
         let c = compiled.contract
         do {
             let evaluation = try compiled.evaluate(period: p, issueDate: issueDate, revenue: clientRevenue)
             let notes = evaluation.notes.map { "\(c.client): \($0)" }
             var report = BillingReport(period: p, issueDate: issueDate)
-            let drafts = bounded(c.invoices(for: evaluation.lines).map {
-                newInvoice($0, contract: c, period: p, issueDate: issueDate, origin: .contract, revenue: clientRevenue)
-            }, into: &report)
+            let drafts = bounded(
+                c.invoices(for: evaluation.lines).map {
+                    newInvoice(
+                        $0, contract: c, period: p, issueDate: issueDate, origin: .contract, revenue: clientRevenue)
+                }, into: &report)
             if let failure = report.failures.first { return (notes, .failure(failure)) }
             return (notes, .drafts(drafts))
         } catch {
@@ -239,27 +267,37 @@ public struct Engine: Sendable {
     }
 
     /// The documents a billing would create, before anything is stored.
-    public func preview(period: Period, explicitRange: Bool = false, issueDate: Day, only: Set<String>? = nil) throws -> BillingDrafts {
+    public func preview(period: Period, explicitRange: Bool = false, issueDate: Day, only: Set<String>? = nil) throws
+        -> BillingDrafts
+    {
         try draft(plan(period: period, explicitRange: explicitRange, only: only), issueDate: issueDate)
     }
 
     func plan(period: Period, explicitRange: Bool, only: Set<String>?) -> [(CompiledContract, Period)] {
         var plan: [(CompiledContract, Period)] = []
         for (client, c) in contracts.sorted(by: { $0.key < $1.key }) where only?.contains(client) ?? true {
-            for p in Engine.billingPeriods(of: c.contract, requested: period, explicitRange: explicitRange) { plan.append((c, p)) }
+            for p in Engine.billingPeriods(of: c.contract, requested: period, explicitRange: explicitRange) {
+                plan.append((c, p))
+            }
         }
         return plan
     }
 
     /// Stores drafts as proformas in one transaction (with `inputs`, what their evaluations read), then issues the automatic ones.
-    func store(_ unchecked: [NewInvoice], inputs: [BillingInputs] = [], into report: inout BillingReport, now: Date) throws {
+    func store(_ unchecked: [NewInvoice], inputs: [BillingInputs] = [], into report: inout BillingReport, now: Date)
+        throws
+    {
         let drafts = bounded(unchecked, into: &report)
         // New documents (with the draft they came from) and the proformas to validate automatically.
         var created: [(id: Int64, draft: NewInvoice)] = []
         var automatic: [Int64] = []
         // A client with a draft that does not add up is not recorded as billed from its inputs.
         let unbounded = Set(report.failures.map(\.client))
-        for (d, outcome) in zip(drafts, try ledger.storeProformas(drafts, inputs: inputs.filter { !unbounded.contains($0.client) }, actor: actor, at: now)) {
+        for (d, outcome) in zip(
+            drafts,
+            try ledger.storeProformas(
+                drafts, inputs: inputs.filter { !unbounded.contains($0.client) }, actor: actor, at: now))
+        {
             switch outcome {
             case .refused(let twice):
                 // Refused before anything of it was written: the other drafts are stored.
@@ -268,7 +306,9 @@ public struct Engine: Sendable {
                 created.append((id, d))
                 if d.automatic { automatic.append(id) }
             case .existing(let id, let issued):
-                if issued { report.alreadyIssued += 1 } else {
+                if issued {
+                    report.alreadyIssued += 1
+                } else {
                     report.unchanged += 1
                     if d.automatic, let id { automatic.append(id) }
                 }
@@ -292,8 +332,10 @@ public struct Engine: Sendable {
             switch outcome {
             case .success(let number): report.issued.append(number)
             case .failure(let error):
-                report.failures.append(BillingFailure(client: (try? ledger.invoice(id: id))??.invoice.client ?? "?",
-                                                      message: "proforma \(id) not validated automatically: \(error)"))
+                report.failures.append(
+                    BillingFailure(
+                        client: (try? ledger.invoice(id: id))??.invoice.client ?? "?",
+                        message: "proforma \(id) not validated automatically: \(error)"))
             }
         }
     }
@@ -309,27 +351,35 @@ public struct Engine: Sendable {
                 for l in d.lines { lines.append((l.net, l.vat)); _ = try InvoiceTotals(lines: lines) }
                 return true
             } catch {
-                report.failures.append(BillingFailure(client: d.client, message: "not billed: the \(d.type == .creditNote ? "credit note" : "invoice") of \(d.period) "
-                                                      + "does not add up at line \(lines.count) \"\(d.lines[lines.count - 1].label)\": \(error)"))
+                report.failures.append(
+                    BillingFailure(
+                        client: d.client,
+                        message: "not billed: the \(d.type == .creditNote ? "credit note" : "invoice") of \(d.period) "
+                            + "does not add up at line \(lines.count) \"\(d.lines[lines.count - 1].label)\": \(error)"))
                 return false
             }
         }
     }
 
-    func newInvoice(_ draft: InvoiceDraft, contract c: Contract, period: Period, issueDate: Day, origin: InvoiceOrigin,
-                    revenue: ClientRevenue) -> NewInvoice {
+    func newInvoice(
+        _ draft: InvoiceDraft, contract c: Contract, period: Period, issueDate: Day, origin: InvoiceOrigin,
+        revenue: ClientRevenue
+    ) -> NewInvoice {
         let fees = draft.lines.first?.isClientFee == true && (c.perSite || c.feesOnOwnInvoice)
         let key = Engine.contractKey(client: c.client, period: period, payer: draft.payer, site: draft.site, fees: fees)
         let siteDays = revenue.days.filter { period.contains($0.day) && (draft.site == nil || $0.site == draft.site) }
             .map { SiteDayKey(site: $0.site, day: $0.day) }
-        var new = NewInvoice(type: .invoice, series: series(for: .invoice), client: c.client, payer: draft.payer, site: draft.site,
-                          period: period, issueDate: issueDate, dueDate: c.paymentTerms(for: draft.payer).dueDate(issuedOn: issueDate),
-                          paymentTerms: c.paymentTerms(for: draft.payer).description, origin: origin, generationKey: key,
-                          automatic: c.automaticValidation, lines: draft.lines.map(NewInvoiceLine.init), siteDays: siteDays)
+        var new = NewInvoice(
+            type: .invoice, series: series(for: .invoice), client: c.client, payer: draft.payer, site: draft.site,
+            period: period, issueDate: issueDate,
+            dueDate: c.paymentTerms(for: draft.payer).dueDate(issuedOn: issueDate),
+            paymentTerms: c.paymentTerms(for: draft.payer).description, origin: origin, generationKey: key,
+            automatic: c.automaticValidation, lines: draft.lines.map(NewInvoiceLine.init), siteDays: siteDays)
         for (i, l) in draft.lines.enumerated() where !l.tickets.isEmpty { new.lineTickets[i + 1] = l.tickets }
         if origin == .contract {
-            new.billedUnits = Engine.billedUnits(client: c.client, payer: draft.payer, site: draft.site, fees: fees, siteDays: siteDays,
-                                                        lines: draft.lines)
+            new.billedUnits = Engine.billedUnits(
+                client: c.client, payer: draft.payer, site: draft.site, fees: fees, siteDays: siteDays,
+                lines: draft.lines)
         }
         return new
     }
@@ -337,8 +387,11 @@ public struct Engine: Sendable {
     /// The generation key of a contract's periodic invoice: one per client,
     /// period, payer, site (per-site contracts) and fees kept apart.
     static func contractKey(client: String, period: Period, payer: String?, site: String?, fees: Bool) -> String {
-        ["contract", client, period.start.description, period.end.description, payer ?? "", site ?? "", fees ? "fees" : ""]
-            .joined(separator: "|")
+        [
+            "contract", client, period.start.description, period.end.description, payer ?? "", site ?? "",
+            fees ? "fees" : ""
+        ]
+        .joined(separator: "|")
     }
 
     func series(for type: DocumentKind) -> String {
@@ -359,8 +412,12 @@ public struct Engine: Sendable {
     /// past the settings' amount limits is refused unless `forcedBecause`
     /// gives a reason (kept in the audit log).
     @discardableResult
-    public func validate(ids: [Int64], on day: Day, now: Date = Date(), forcedBecause reason: String? = nil) throws -> [String] {
-        try validateEach(ids: ids, on: day, now: now, stopAtFirstFailure: true, forcedBecause: reason).map { try $0.outcome.get() }
+    public func validate(ids: [Int64], on day: Day, now: Date = Date(), forcedBecause reason: String? = nil) throws
+        -> [String]
+    {
+        try validateEach(ids: ids, on: day, now: now, stopAtFirstFailure: true, forcedBecause: reason).map {
+            try $0.outcome.get()
+        }
     }
 
     /// Validates each proforma in its own transaction, recording a refusal
@@ -374,8 +431,10 @@ public struct Engine: Sendable {
     /// rendered there), so the bytes are the same either way. The hashes of
     /// the revenue each document bills (`invoice_revenue`) are computed with
     /// its files, so the numbering transaction reads no ticket.
-    public func validateEach(ids: [Int64], on day: Day, now: Date = Date(), stopAtFirstFailure: Bool = false,
-                             forcedBecause reason: String? = nil) throws -> [(id: Int64, outcome: Result<String, any Error>)] {
+    public func validateEach(
+        ids: [Int64], on day: Day, now: Date = Date(), stopAtFirstFailure: Bool = false,
+        forcedBecause reason: String? = nil
+    ) throws -> [(id: Int64, outcome: Result<String, any Error>)] {
         var out: [(id: Int64, outcome: Result<String, any Error>)] = []
         let batches = stride(from: 0, to: ids.count, by: 64).map { Array(ids[$0..<min($0 + 64, ids.count)]) }
         var ahead: PrerenderAhead?
@@ -388,8 +447,10 @@ public struct Engine: Sendable {
                 let (files, next) = try current.wait()
                 prepared = files
                 // The next batch renders on the other cores while this one takes its numbers.
-                ahead = index + 1 < batches.count
-                    ? PrerenderAhead(engine: self, ids: batches[index + 1], next: next, on: day, now: now, render: render) : nil
+                ahead =
+                    index + 1 < batches.count
+                    ? PrerenderAhead(
+                        engine: self, ids: batches[index + 1], next: next, on: day, now: now, render: render) : nil
             }
             for id in batch {
                 do {
@@ -397,27 +458,36 @@ public struct Engine: Sendable {
                     // Refused before a number is taken: the message names the proforma, never a number.
                     var forced: IssueRefusal?
                     if stored.invoice.status == .proforma, let refusal = issueRefusal(stored) {
-                        guard reason != nil, refusal.forceable, issueRefusal(stored, forced: true) == nil else { throw refusal }
+                        guard reason != nil, refusal.forceable, issueRefusal(stored, forced: true) == nil else {
+                            throw refusal
+                        }
                         forced = refusal
                     }
                     let terms = try stored.invoice.storedPaymentTerms()
-                    if stored.invoice.status == .proforma, let refusal = periodicDueRefusal(stored, terms: terms, on: day) { throw refusal }
+                    if stored.invoice.status == .proforma,
+                        let refusal = periodicDueRefusal(stored, terms: terms, on: day)
+                    {
+                        throw refusal
+                    }
                     var renderOnce: DocumentRenderer?
                     if let render {
                         let ready = prepared[id]
-                        renderOnce = { @Sendable (issued: StoredInvoice, references: DocumentReferences) throws -> IssuedFiles in
+                        renderOnce = {
+                            @Sendable (issued: StoredInvoice, references: DocumentReferences) throws -> IssuedFiles in
                             if let ready, ready.stored == issued, ready.references == references { return ready.files }
                             return try render(issued, references)
                         }
                     }
-                    let number = try ledger.issue(id: id, on: day, dueDate: terms.dueDate(issuedOn: day),
-                                                  format: format(series: stored.invoice.series), actor: actor, at: now,
-                                                  // `transmission: platform`: the platform delivers it, no e-mail is queued.
-                                                  mail: settings.transmission.usesEmail ? outboxRequest(for: stored.invoice) : nil,
-                                                  posting: posting, render: renderOnce, revenue: prepared[id]?.revenue ?? [])
+                    let number = try ledger.issue(
+                        id: id, on: day, dueDate: terms.dueDate(issuedOn: day),
+                        format: format(series: stored.invoice.series), actor: actor, at: now,
+                        // `transmission: platform`: the platform delivers it, no e-mail is queued.
+                        mail: settings.transmission.usesEmail ? outboxRequest(for: stored.invoice) : nil,
+                        posting: posting, render: renderOnce, revenue: prepared[id]?.revenue ?? [])
                     if forced != nil, let reason {
-                        try ledger.audit(actor: actor, action: "validate-past-limits", invoiceID: id,
-                                         AuditParameters(["number": .text(number), "reason": .text(reason)]), at: now)
+                        try ledger.audit(
+                            actor: actor, action: "validate-past-limits", invoiceID: id,
+                            AuditParameters(["number": .text(number), "reason": .text(reason)]), at: now)
                     }
                     out.append((id, .success(number)))
                 } catch {
@@ -433,8 +503,10 @@ public struct Engine: Sendable {
     /// The documents of `ids` rendered in parallel as they would be issued now, keyed by id, with the number
     /// each series would give after them. `next` holds the numbers expected after the batch before (a series
     /// it does not name starts after the ledger's last number).
-    func prerender(_ ids: [Int64], next expected: [String: Int64], on day: Day, now: Date, render: DocumentRenderer) throws
-        -> (files: Prerendered, next: [String: Int64]) {
+    func prerender(_ ids: [Int64], next expected: [String: Int64], on day: Day, now: Date, render: DocumentRenderer)
+        throws
+        -> (files: Prerendered, next: [String: Int64])
+    {
         var next = expected
         var inputs: [(Int64, StoredInvoice, DocumentReferences)] = []
         for id in ids {
@@ -450,7 +522,11 @@ public struct Engine: Sendable {
         let ledger = self.ledger
         DispatchQueue.concurrentPerform(iterations: work.count) { i in
             // The hashes of the revenue it bills too: the issuing transaction records them without reading the tickets.
-            results.set(i, (try? render(work[i].1, work[i].2)).map { ($0, (try? ledger.revenueHashes(invoiceID: work[i].0)) ?? []) })
+            results.set(
+                i,
+                (try? render(work[i].1, work[i].2)).map {
+                    ($0, (try? ledger.revenueHashes(invoiceID: work[i].0)) ?? [])
+                })
         }
         var out: Prerendered = [:]
         for (i, input) in inputs.enumerated() {
@@ -461,7 +537,9 @@ public struct Engine: Sendable {
 }
 
 /// Pre-rendered documents by proforma id: the document as it would be issued, its references and its files.
-typealias Prerendered = [Int64: (stored: StoredInvoice, references: DocumentReferences, files: IssuedFiles, revenue: [RevenueHash])]
+typealias Prerendered = [Int64: (
+    stored: StoredInvoice, references: DocumentReferences, files: IssuedFiles, revenue: [RevenueHash]
+)]
 
 /// One batch's documents rendered on a background thread while the caller numbers the batch before.
 private final class PrerenderAhead: @unchecked Sendable {
@@ -469,7 +547,9 @@ private final class PrerenderAhead: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var result: Result<(files: Prerendered, next: [String: Int64]), any Error>?
 
-    init(engine: Engine, ids: [Int64], next: [String: Int64], on day: Day, now: Date, render: @escaping DocumentRenderer) {
+    init(
+        engine: Engine, ids: [Int64], next: [String: Int64], on day: Day, now: Date, render: @escaping DocumentRenderer
+    ) {
         // On a queue of its own (a serial queue: dispatch reuses its thread and gives it one even when every other is busy or
         // blocked): a thread started and ended per batch was found ending with a damaged heap in the test suite.
         PrerenderAhead.queue.async { [self] in
@@ -488,9 +568,11 @@ private final class PrerenderAhead: @unchecked Sendable {
 
 extension BilledLine {
     var asNewLine: NewInvoiceLine {
-        NewInvoiceLine(label: label, quantity: quantity, unitPrice: unitPrice, net: net, vat: vat, revenueType: revenueType, site: site,
-                       service: servicePeriod, termLine: termLine, explanation: explanation, orderId: orderID,
-                       orderRevision: orderRevision, grossUnitPrice: grossUnitPrice, basis: basis, facts: facts)
+        NewInvoiceLine(
+            label: label, quantity: quantity, unitPrice: unitPrice, net: net, vat: vat, revenueType: revenueType,
+            site: site,
+            service: servicePeriod, termLine: termLine, explanation: explanation, orderId: orderID,
+            orderRevision: orderRevision, grossUnitPrice: grossUnitPrice, basis: basis, facts: facts)
     }
 }
 

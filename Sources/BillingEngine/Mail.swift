@@ -16,11 +16,13 @@ extension Engine {
             emails = settings.client(invoice.client)?.emails
         }
         guard let emails else {
-            return OutboxRequest(recipients: [], messageIDSuffix: suffix,
-                                 blockedReason: "customer `\(customer)` is not in the settings")
+            return OutboxRequest(
+                recipients: [], messageIDSuffix: suffix,
+                blockedReason: "customer `\(customer)` is not in the settings")
         }
-        return OutboxRequest(recipients: emails, messageIDSuffix: suffix,
-                             blockedReason: emails.isEmpty ? "no billing e-mail address for `\(customer)` in the settings" : nil)
+        return OutboxRequest(
+            recipients: emails, messageIDSuffix: suffix,
+            blockedReason: emails.isEmpty ? "no billing e-mail address for `\(customer)` in the settings" : nil)
     }
 
     /// The domain of the Message-IDs: the sender address's when mail is

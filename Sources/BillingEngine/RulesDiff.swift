@@ -89,11 +89,15 @@ public struct RulesDiff: Sendable {
     /// Compares the drafts of the old rules with those of the new ones.
     /// `beforeContracts` and `afterContracts` name each side's contract file by client:
     /// a client in one map only has had its contract added or removed.
-    public init(before: BillingDrafts, after: BillingDrafts, beforeContracts: [String: String], afterContracts: [String: String]) {
+    public init(
+        before: BillingDrafts, after: BillingDrafts, beforeContracts: [String: String], afterContracts: [String: String]
+    ) {
         let beforeDocs = Dictionary(grouping: before.drafts, by: \.client)
         let afterDocs = Dictionary(grouping: after.drafts, by: \.client)
-        let beforeFailures = Dictionary(before.failures.map { ($0.client, $0.message) }, uniquingKeysWith: { a, b in a + "; " + b })
-        let afterFailures = Dictionary(after.failures.map { ($0.client, $0.message) }, uniquingKeysWith: { a, b in a + "; " + b })
+        let beforeFailures = Dictionary(
+            before.failures.map { ($0.client, $0.message) }, uniquingKeysWith: { a, b in a + "; " + b })
+        let afterFailures = Dictionary(
+            after.failures.map { ($0.client, $0.message) }, uniquingKeysWith: { a, b in a + "; " + b })
         let codes = Set(beforeContracts.keys).union(afterContracts.keys).union(beforeDocs.keys).union(afterDocs.keys)
             .union(beforeFailures.keys).union(afterFailures.keys)
         var clients: [ClientDiff] = []
@@ -101,11 +105,13 @@ public struct RulesDiff: Sendable {
         var totalBefore = Amounts.zero, totalAfter = Amounts.zero
         for code in codes.sorted() {
             let old = beforeDocs[code] ?? [], new = afterDocs[code] ?? []
-            let presence: ContractPresence = beforeContracts[code] == nil ? .added : afterContracts[code] == nil ? .removed : .both
-            var diff = ClientDiff(client: code, contract: presence, beforeFile: beforeContracts[code], afterFile: afterContracts[code],
-                                  before: RulesDiff.amounts(of: old), after: RulesDiff.amounts(of: new),
-                                  beforeFailure: beforeFailures[code], afterFailure: afterFailures[code],
-                                  documents: RulesDiff.documents(before: old, after: new))
+            let presence: ContractPresence =
+                beforeContracts[code] == nil ? .added : afterContracts[code] == nil ? .removed : .both
+            var diff = ClientDiff(
+                client: code, contract: presence, beforeFile: beforeContracts[code], afterFile: afterContracts[code],
+                before: RulesDiff.amounts(of: old), after: RulesDiff.amounts(of: new),
+                beforeFailure: beforeFailures[code], afterFailure: afterFailures[code],
+                documents: RulesDiff.documents(before: old, after: new))
             if diff.impact != nil {
                 totalBefore = totalBefore + diff.before
                 totalAfter = totalAfter + diff.after
@@ -115,7 +121,9 @@ public struct RulesDiff: Sendable {
                 continue
             }
             // A contract added or removed that bills nothing either way still shows: the reviewer should see it.
-            diff.documents.sort { ($0.period.start, $0.payer ?? "", $0.site ?? "") < ($1.period.start, $1.payer ?? "", $1.site ?? "") }
+            diff.documents.sort {
+                ($0.period.start, $0.payer ?? "", $0.site ?? "") < ($1.period.start, $1.payer ?? "", $1.site ?? "")
+            }
             clients.append(diff)
         }
         self.clients = clients
@@ -125,8 +133,10 @@ public struct RulesDiff: Sendable {
     }
 
     /// Previews the same period with both engines (same ledger, same issue date) and compares them.
-    public static func compare(before: Engine, after: Engine, period: Period, explicitRange: Bool = false,
-                               issueDate: Day, only: Set<String>? = nil) throws -> RulesDiff {
+    public static func compare(
+        before: Engine, after: Engine, period: Period, explicitRange: Bool = false,
+        issueDate: Day, only: Set<String>? = nil
+    ) throws -> RulesDiff {
         let old = try before.preview(period: period, explicitRange: explicitRange, issueDate: issueDate, only: only)
         let new = try after.preview(period: period, explicitRange: explicitRange, issueDate: issueDate, only: only)
         func files(_ e: Engine) -> [String: String] {
@@ -151,7 +161,8 @@ public struct RulesDiff: Sendable {
     /// What makes a document the same one on both sides: its kind, payer, site,
     /// period and whether it holds the fees (the generation key says all that).
     static func identity(_ d: NewInvoice) -> String {
-        "\(d.type.rawValue)|" + (d.generationKey ?? "\(d.client)|\(d.period)|\(d.payer ?? "")|\(d.site ?? "")|\(d.orderId ?? "")")
+        "\(d.type.rawValue)|"
+            + (d.generationKey ?? "\(d.client)|\(d.period)|\(d.payer ?? "")|\(d.site ?? "")|\(d.orderId ?? "")")
     }
 
     static func documents(before: [NewInvoice], after: [NewInvoice]) -> [DocumentChange] {
@@ -164,22 +175,28 @@ public struct RulesDiff: Sendable {
                 remaining[id] = candidates
                 let lines = RulesDiff.lines(before: old.lines, after: new.lines)
                 if !lines.isEmpty || old.dueDate != new.dueDate {
-                    out.append(DocumentChange(change: .changed, kind: new.type, payer: new.payer, site: new.site, period: new.period,
-                                              before: totals(old), after: totals(new), dueBefore: old.dueDate, dueAfter: new.dueDate,
-                                              lines: lines))
+                    out.append(
+                        DocumentChange(
+                            change: .changed, kind: new.type, payer: new.payer, site: new.site, period: new.period,
+                            before: totals(old), after: totals(new), dueBefore: old.dueDate, dueAfter: new.dueDate,
+                            lines: lines))
                 }
             } else {
-                out.append(DocumentChange(change: .added, kind: new.type, payer: new.payer, site: new.site, period: new.period,
-                                          before: nil, after: totals(new), dueBefore: nil, dueAfter: new.dueDate,
-                                          lines: new.lines.map { LineChange(change: .added, before: nil, after: $0) }))
+                out.append(
+                    DocumentChange(
+                        change: .added, kind: new.type, payer: new.payer, site: new.site, period: new.period,
+                        before: nil, after: totals(new), dueBefore: nil, dueAfter: new.dueDate,
+                        lines: new.lines.map { LineChange(change: .added, before: nil, after: $0) }))
             }
         }
         for old in before where remaining[identity(old)]?.isEmpty == false {
             let id = identity(old)
             remaining[id]?.removeFirst()
-            out.append(DocumentChange(change: .removed, kind: old.type, payer: old.payer, site: old.site, period: old.period,
-                                      before: totals(old), after: nil, dueBefore: old.dueDate, dueAfter: nil,
-                                      lines: old.lines.map { LineChange(change: .removed, before: $0, after: nil) }))
+            out.append(
+                DocumentChange(
+                    change: .removed, kind: old.type, payer: old.payer, site: old.site, period: old.period,
+                    before: totals(old), after: nil, dueBefore: old.dueDate, dueAfter: nil,
+                    lines: old.lines.map { LineChange(change: .removed, before: $0, after: nil) }))
         }
         return out
     }
@@ -191,10 +208,14 @@ public struct RulesDiff: Sendable {
     /// Lines paired and equal in money and wording are left out.
     static func lines(before: [NewInvoiceLine], after: [NewInvoiceLine]) -> [LineChange] {
         let keys: [(NewInvoiceLine) -> String?] = [
-            { "\($0.label)|\($0.revenueType ?? "")|\($0.site ?? "")|\($0.service.map(\.description) ?? "")|\($0.vat)|\($0.orderId ?? "")" },
+            {
+                "\($0.label)|\($0.revenueType ?? "")|\($0.site ?? "")|\($0.service.map(\.description) ?? "")|\($0.vat)|\($0.orderId ?? "")"
+            },
             { "\($0.label)|\($0.revenueType ?? "")|\($0.site ?? "")|\($0.orderId ?? "")" },
             // Without a revenue type, two unrelated lines would look alike: only labels pair them.
-            { l in l.revenueType.map { "\($0)|\(l.site ?? "")|\(l.service.map(\.description) ?? "")|\(l.orderId ?? "")" } },
+            { l in
+                l.revenueType.map { "\($0)|\(l.site ?? "")|\(l.service.map(\.description) ?? "")|\(l.orderId ?? "")" }
+            }
         ]
         var partnerOfAfter = [Int?](repeating: nil, count: after.count)
         var paired = [Bool](repeating: false, count: before.count)
@@ -216,7 +237,9 @@ public struct RulesDiff: Sendable {
         var nextBefore = 0
         func flushRemoved(upTo limit: Int) {
             while nextBefore < limit {
-                if !paired[nextBefore] { out.append(LineChange(change: .removed, before: before[nextBefore], after: nil)) }
+                if !paired[nextBefore] {
+                    out.append(LineChange(change: .removed, before: before[nextBefore], after: nil))
+                }
                 nextBefore += 1
             }
         }
@@ -227,8 +250,10 @@ public struct RulesDiff: Sendable {
             }
             flushRemoved(upTo: i)
             let old = before[i]
-            if old.label != l.label || old.quantity != l.quantity || old.unitPrice != l.unitPrice || old.net != l.net || old.vat != l.vat
-                || old.service != l.service {
+            if old.label != l.label || old.quantity != l.quantity || old.unitPrice != l.unitPrice || old.net != l.net
+                || old.vat != l.vat
+                || old.service != l.service
+            {
                 out.append(LineChange(change: .changed, before: old, after: l))
             }
         }

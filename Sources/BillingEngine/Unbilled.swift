@@ -38,14 +38,18 @@ public enum UnbilledReason: Sendable, Equatable {
     public var text: String {
         switch self {
         case .contract(let r): return r.text
-        case .unknownClient(let covers): return "client known to no settings (\(covers) covers, employer share and guests)"
-        case .orderWithoutContract(let order, let delivered): return "order \(order) delivered \(delivered): the client has no contract"
+        case .unknownClient(let covers):
+            return "client known to no settings (\(covers) covers, employer share and guests)"
+        case .orderWithoutContract(let order, let delivered):
+            return "order \(order) delivered \(delivered): the client has no contract"
         case .orderNotInvoiced(let order, let delivered, let why):
             switch why {
             case .daily: return "order \(order) delivered \(delivered), not invoiced yet (`ardoise bill --events`)"
             case .arrivedAfter(let carrier):
-                return "order \(order) delivered \(delivered), not invoiced yet: arrived after \(carrier ?? "the invoice") of its month was issued (`ardoise bill --events`)"
-            case .noInvoiceOf(let home): return "order \(order) delivered \(delivered), not invoiced yet: no invoice of \(home.name) carries it"
+                return
+                    "order \(order) delivered \(delivered), not invoiced yet: arrived after \(carrier ?? "the invoice") of its month was issued (`ardoise bill --events`)"
+            case .noInvoiceOf(let home):
+                return "order \(order) delivered \(delivered), not invoiced yet: no invoice of \(home.name) carries it"
             }
         case .orderChanged(let order, let revision):
             return "order \(order) changed (revision \(revision)) since it was invoiced, difference not billed yet"
@@ -67,7 +71,8 @@ public struct UnbilledReport: Sendable {
         public var why: UnbilledReason
 
         init(client: String, site: String, category: String?, why: UnbilledReason, amountTTC: Money) {
-            self.client = client; self.site = site; self.category = category; self.reason = why.text; self.amountTTC = amountTTC; self.why = why
+            self.client = client; self.site = site; self.category = category; self.reason = why.text;
+            self.amountTTC = amountTTC; self.why = why
         }
     }
     public var period: Period
@@ -89,7 +94,9 @@ public struct UnbilledReport: Sendable {
 
     /// Each item's words replaced by `words` of its facts (a reader's language: the web's French); the facts stay.
     public mutating func reword(_ words: (Item) -> String) {
-        items = items.map { var i = $0; i.reason = words(i); return i }
+        items = items.map {
+            var i = $0; i.reason = words(i); return i
+        }
     }
 
     mutating func add(_ item: Item) {
@@ -153,7 +160,9 @@ extension Engine {
     /// collects the revenue no term bills. With `evaluations`, the contracts'
     /// evaluation over the revenue (the costly part: every ticket line of the
     /// period) is taken from there when its inputs are the same (see `UnbilledEvaluations`).
-    public func unbilled(period: Period, issueDate: Day, evaluations: UnbilledEvaluations? = nil) throws -> UnbilledReport {
+    public func unbilled(period: Period, issueDate: Day, evaluations: UnbilledEvaluations? = nil) throws
+        -> UnbilledReport
+    {
         var report = UnbilledReport(period: period)
         for f in try contractsUnbilled(period: period, issueDate: issueDate, evaluations: evaluations) {
             switch f {
@@ -173,19 +182,26 @@ extension Engine {
                 // A client with no contract: no evaluation sees the order (one with a contract but no events term
                 // on that day is reported by its contract's evaluation).
                 if contracts[snapshot.revision.client] == nil, snapshot.revision.status != "cancelled",
-                   let order = ContractLanguage.EventOrder(snapshot), period.contains(order.deliveredOn) {
-                    let why = UnbilledReason.orderWithoutContract(order: order.id, delivered: order.deliveredOn), reason = why.text
+                    let order = ContractLanguage.EventOrder(snapshot), period.contains(order.deliveredOn)
+                {
+                    let why = UnbilledReason.orderWithoutContract(order: order.id, delivered: order.deliveredOn),
+                        reason = why.text
                     do {
                         var lines: [(Money, VATRate)] = []
                         for (position, l) in order.lines.enumerated() {
-                            do throws(MoneyOverflow) { lines.append((try l.unitPrice.times(l.quantity), l.vat)) } catch {
-                                throw EvaluationError.orderOverflow(order: order.id, revision: order.revision, line: position + 1, error)
+                            do throws(MoneyOverflow) { lines.append((try l.unitPrice.times(l.quantity), l.vat)) } catch
+                            {
+                                throw EvaluationError.orderOverflow(
+                                    order: order.id, revision: order.revision, line: position + 1, error)
                             }
                         }
-                        report.add(Item(client: snapshot.revision.client, site: order.site, category: nil, why: why,
-                                        amountTTC: try InvoiceTotals(lines: lines).totalTTC))
+                        report.add(
+                            Item(
+                                client: snapshot.revision.client, site: order.site, category: nil, why: why,
+                                amountTTC: try InvoiceTotals(lines: lines).totalTTC))
                     } catch {
-                        report.failures.append(BillingFailure(client: snapshot.revision.client, message: "\(reason): \(error)"))
+                        report.failures.append(
+                            BillingFailure(client: snapshot.revision.client, message: "\(reason): \(error)"))
                     }
                 }
                 continue
@@ -197,8 +213,9 @@ extension Engine {
                 if s.events.grouping == .monthly {
                     // With its month's invoice while a proforma of the month carries it or the month is not over.
                     guard let home = s.home, !s.inContractProforma, home.end < issueDate else { continue }
-                    why = .orderNotInvoiced(order: s.order.id, delivered: s.order.deliveredOn,
-                                            why: s.carrier.map { .arrivedAfter(carrier: $0.number) } ?? .noInvoiceOf(home))
+                    why = .orderNotInvoiced(
+                        order: s.order.id, delivered: s.order.deliveredOn,
+                        why: s.carrier.map { .arrivedAfter(carrier: $0.number) } ?? .noInvoiceOf(home))
                 } else {
                     why = .orderNotInvoiced(order: s.order.id, delivered: s.order.deliveredOn, why: .daily)
                 }
@@ -224,23 +241,32 @@ extension Engine {
 extension Engine {
     /// What the contracts leave unbilled over `period` and the revenue of clients no settings know, read from
     /// the current register file of each site-day and the orders of the window, or kept in `evaluations` for them.
-    func contractsUnbilled(period: Period, issueDate: Day, evaluations: UnbilledEvaluations?) throws -> [UnbilledEvaluations.Found] {
+    func contractsUnbilled(period: Period, issueDate: Day, evaluations: UnbilledEvaluations?) throws
+        -> [UnbilledEvaluations.Found]
+    {
         let plan = contracts.sorted { $0.key < $1.key }.map { ($0.value, period) }
         let window = window(plan) ?? period
         let files = try ledger.currentFiles(period: window)
         let orders = try ledger.deliveredOrders(period: window, onlyForPeriodicBilling: true)
-        let key = UnbilledEvaluations.Key(period: period, issueDate: issueDate, clients: plan.map { $0.0.contract.client }, files: files,
-                                          orderRevisions: orders.map(\.revision.id))
+        let key = UnbilledEvaluations.Key(
+            period: period, issueDate: issueDate, clients: plan.map { $0.0.contract.client }, files: files,
+            orderRevisions: orders.map(\.revision.id))
         if let found = evaluations?.found(key) { return found }
         var found: [UnbilledEvaluations.Found] = []
-        let revenue = try RevenueLoader(ledger: ledger).load(files: files, orders: orders, contracts: contracts.mapValues(\.contract),
-                                                             knownClients: Set(settings.clients.map(\.code)))
+        let revenue = try RevenueLoader(ledger: ledger).load(
+            files: files, orders: orders, contracts: contracts.mapValues(\.contract),
+            knownClients: Set(settings.clients.map(\.code)))
         for (compiled, p) in plan {
             let client = compiled.contract.client
             do {
-                let e = try compiled.evaluate(period: p, issueDate: issueDate, revenue: revenue.byClient[client] ?? ClientRevenue())
+                let e = try compiled.evaluate(
+                    period: p, issueDate: issueDate, revenue: revenue.byClient[client] ?? ClientRevenue())
                 for u in e.unbilled {
-                    found.append(.item(Item(client: client, site: u.site, category: u.category, why: .contract(u.why), amountTTC: u.amountTTC)))
+                    found.append(
+                        .item(
+                            Item(
+                                client: client, site: u.site, category: u.category, why: .contract(u.why),
+                                amountTTC: u.amountTTC)))
                 }
             } catch {
                 found.append(.failure(BillingFailure(client: client, message: "\(error)")))
@@ -249,8 +275,11 @@ extension Engine {
         for (code, u) in revenue.unknownClients.sorted(by: { $0.key < $1.key }) {
             let why = UnbilledReason.unknownClient(covers: u.covers), reason = why.text
             do {
-                found.append(.item(Item(client: code, site: u.sites.sorted().joined(separator: ","), category: nil, why: why,
-                                        amountTTC: try u.employerShare.adding(u.guests))))
+                found.append(
+                    .item(
+                        Item(
+                            client: code, site: u.sites.sorted().joined(separator: ","), category: nil, why: why,
+                            amountTTC: try u.employerShare.adding(u.guests))))
             } catch {
                 found.append(.failure(BillingFailure(client: code, message: "\(reason): \(error)")))
             }

@@ -38,9 +38,11 @@ extension Engine {
             let n = try next[series] ?? ledger.lastNumber(series: series) + 1
             next[series] = n + 1
             let issued = try asIssued(stored, sequence: n, on: day, now: Date()).invoice
-            out.append(ValidationPreview(id: id, client: issued.client, kind: issued.type, number: issued.number ?? "", issueDate: day,
-                                         dueDate: issued.type == .creditNote ? nil : try issued.storedDueDay(),
-                                         totalTTC: Money(cents: issued.totalTtc)))
+            out.append(
+                ValidationPreview(
+                    id: id, client: issued.client, kind: issued.type, number: issued.number ?? "", issueDate: day,
+                    dueDate: issued.type == .creditNote ? nil : try issued.storedDueDay(),
+                    totalTTC: Money(cents: issued.totalTtc)))
         }
         return out
     }

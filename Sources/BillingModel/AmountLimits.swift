@@ -22,12 +22,15 @@ public struct AmountLimits: Sendable, Equatable {
     }
 
     /// 500,000.00 HT per line, 1,000,000.00 TTC per document.
-    public static let standard = AmountLimits(maxLineHT: Money(cents: 50_000_000), maxDocumentTTC: Money(cents: 100_000_000))
+    public static let standard = AmountLimits(
+        maxLineHT: Money(cents: 50_000_000), maxDocumentTTC: Money(cents: 100_000_000))
 
     /// The largest quantity a line is typed with (6 digits, as the import formats).
     public static let maxQuantity = 999_999
     /// `999,999`.
-    public static var maxQuantityText: String { DecimalText.format(Int64(maxQuantity), scale: 0, minimumFraction: 0, groupSeparator: ",") }
+    public static var maxQuantityText: String {
+        DecimalText.format(Int64(maxQuantity), scale: 0, minimumFraction: 0, groupSeparator: ",")
+    }
     /// The largest unit price a line is typed with, 9,999,999.9999 (7 digits, as the import formats):
     /// a bounded quantity times a bounded price is below 10^13 euros, so a line's
     /// net always fits in cents, and so does the sum of nine thousand of the largest.
@@ -40,7 +43,8 @@ public struct AmountLimits: Sendable, Equatable {
             throw AmountRefusal(document: document, reason: .quantityAboveLimit(line: line, quantity: String(quantity)))
         }
         guard unitPrice.tenThousandths.magnitude <= maxUnitPrice.tenThousandths.magnitude else {
-            throw AmountRefusal(document: document, reason: .unitPriceAboveLimit(line: line, price: unitPrice.description))
+            throw AmountRefusal(
+                document: document, reason: .unitPriceAboveLimit(line: line, price: unitPrice.description))
         }
     }
 
@@ -48,11 +52,14 @@ public struct AmountLimits: Sendable, Equatable {
     /// invoice's total is zero or more (a negative document is a credit note),
     /// a credit note typed in has positive lines; returns its totals.
     /// `document` names it in the error ("proforma 12 of C0002").
-    public func check(_ lines: [(net: Money, vat: VATRate)], creditNote: Bool, positiveLines: Bool = false,
-                      document: String) throws(AmountRefusal) -> InvoiceTotals {
+    public func check(
+        _ lines: [(net: Money, vat: VATRate)], creditNote: Bool, positiveLines: Bool = false,
+        document: String
+    ) throws(AmountRefusal) -> InvoiceTotals {
         for (i, l) in lines.enumerated() {
             if l.net.cents.magnitude > maxLineHT.cents.magnitude {
-                throw AmountRefusal(document: document, reason: .lineAboveLimit(line: i + 1, net: l.net, limit: maxLineHT))
+                throw AmountRefusal(
+                    document: document, reason: .lineAboveLimit(line: i + 1, net: l.net, limit: maxLineHT))
             }
             if positiveLines, l.net.cents < 0 {
                 throw AmountRefusal(document: document, reason: .negativeCreditLine(line: i + 1, net: l.net))
@@ -63,11 +70,15 @@ public struct AmountLimits: Sendable, Equatable {
             throw AmountRefusal(document: document, reason: .overflow(error))
         }
         if totals.totalTTC.cents < 0 {
-            throw AmountRefusal(document: document, reason: creditNote ? .negativeCreditNote(ttc: totals.totalTTC)
-                                                                       : .negativeInvoice(ttc: totals.totalTTC))
+            throw AmountRefusal(
+                document: document,
+                reason: creditNote
+                    ? .negativeCreditNote(ttc: totals.totalTTC)
+                    : .negativeInvoice(ttc: totals.totalTTC))
         }
         if totals.totalTTC > maxDocumentTTC {
-            throw AmountRefusal(document: document, reason: .documentAboveLimit(ttc: totals.totalTTC, limit: maxDocumentTTC))
+            throw AmountRefusal(
+                document: document, reason: .documentAboveLimit(ttc: totals.totalTTC, limit: maxDocumentTTC))
         }
         return totals
     }
@@ -100,9 +111,11 @@ public struct AmountRefusal: Error, Sendable, Equatable, CustomStringConvertible
     public var description: String {
         switch reason {
         case .lineAboveLimit(let line, let net, let limit):
-            return "\(document), line \(line): \(net.grouped) HT is beyond the limit of \(limit.grouped) HT per line (`limits: max_line_ht` in the settings)"
+            return
+                "\(document), line \(line): \(net.grouped) HT is beyond the limit of \(limit.grouped) HT per line (`limits: max_line_ht` in the settings)"
         case .documentAboveLimit(let ttc, let limit):
-            return "\(document): \(ttc.grouped) TTC is beyond the limit of \(limit.grouped) TTC per document (`limits: max_document_ttc` in the settings)"
+            return
+                "\(document): \(ttc.grouped) TTC is beyond the limit of \(limit.grouped) TTC per document (`limits: max_document_ttc` in the settings)"
         case .negativeInvoice(let ttc):
             return "\(document): an invoice's total cannot be negative (\(ttc.grouped) TTC): make a credit note"
         case .negativeCreditNote(let ttc):
@@ -112,9 +125,11 @@ public struct AmountRefusal: Error, Sendable, Equatable, CustomStringConvertible
         case .overflow(let overflow):
             return "\(document): \(overflow)"
         case .quantityAboveLimit(let line, let quantity):
-            return "\(document), line \(line): the quantity \(quantity) is beyond \(AmountLimits.maxQuantityText) (at most 6 digits)"
+            return
+                "\(document), line \(line): the quantity \(quantity) is beyond \(AmountLimits.maxQuantityText) (at most 6 digits)"
         case .unitPriceAboveLimit(let line, let price):
-            return "\(document), line \(line): the unit price \(price) is beyond \(AmountLimits.maxUnitPrice.grouped) (at most 7 digits before the point)"
+            return
+                "\(document), line \(line): the unit price \(price) is beyond \(AmountLimits.maxUnitPrice.grouped) (at most 7 digits before the point)"
         }
     }
 }

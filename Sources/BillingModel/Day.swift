@@ -16,8 +16,9 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
     public init?(iso text: some StringProtocol) {
         let s = Array(text.utf8)
         guard s.count == 10, s[4] == 45, s[7] == 45,
-              let y = Day.number(s[0..<4]), let m = Day.number(s[5..<7]), let d = Day.number(s[8..<10]),
-              let day = Day(year: y, month: m, day: d) else { return nil }
+            let y = Day.number(s[0..<4]), let m = Day.number(s[5..<7]), let d = Day.number(s[8..<10]),
+            let day = Day(year: y, month: m, day: d)
+        else { return nil }
         self = day
     }
 
@@ -25,8 +26,9 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
     public init?(french text: some StringProtocol) {
         let s = Array(text.utf8)
         guard s.count == 10, s[2] == 47, s[5] == 47,
-              let d = Day.number(s[0..<2]), let m = Day.number(s[3..<5]), let y = Day.number(s[6..<10]),
-              let day = Day(year: y, month: m, day: d) else { return nil }
+            let d = Day.number(s[0..<2]), let m = Day.number(s[3..<5]), let y = Day.number(s[6..<10]),
+            let day = Day(year: y, month: m, day: d)
+        else { return nil }
         self = day
     }
 

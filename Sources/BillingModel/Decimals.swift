@@ -7,8 +7,10 @@ public enum DecimalText {
     /// Parses `1234.5`, `-0.45`, `1,500.00` (thousands commas when `groupSeparator`
     /// is `,`), or `6,80` (decimal comma) into an integer scaled by 10^`scale`.
     /// Returns nil when the text is not a number or has more than `scale` decimals.
-    public static func parse(_ text: Substring, scale: Int, decimalSeparator: Character = ".",
-                             groupSeparator: Character? = nil) -> Int64? {
+    public static func parse(
+        _ text: Substring, scale: Int, decimalSeparator: Character = ".",
+        groupSeparator: Character? = nil
+    ) -> Int64? {
         var digits: Int64 = 0
         var fractionDigits = 0
         var seenPoint = false
@@ -37,7 +39,9 @@ public enum DecimalText {
                 // a group separator must be followed by exactly three digits
                 var look = text.index(after: index)
                 var count = 0
-                while look < text.endIndex, text[look].asciiDigitValue != nil { count += 1; look = text.index(after: look) }
+                while look < text.endIndex, text[look].asciiDigitValue != nil {
+                    count += 1; look = text.index(after: look)
+                }
                 if count < 3 { return nil }
             } else {
                 return nil
@@ -56,8 +60,10 @@ public enum DecimalText {
 
     /// Prints a scaled integer with exactly `minimumFraction`..`scale` decimals
     /// (trailing zeros beyond `minimumFraction` are dropped).
-    public static func format(_ value: Int64, scale: Int, minimumFraction: Int, decimalSeparator: Character = ".",
-                              groupSeparator: Character? = nil) -> String {
+    public static func format(
+        _ value: Int64, scale: Int, minimumFraction: Int, decimalSeparator: Character = ".",
+        groupSeparator: Character? = nil
+    ) -> String {
         // Written as UTF-8 bytes, right to left, into one small buffer: this runs
         // for every amount of every explanation line, so it allocates once.
         var magnitude = value.magnitude

@@ -35,9 +35,13 @@ public struct LineFacts: Sendable, Hashable, Codable {
         public var index: Percentage
         public var baseIndex: Percentage
         public var price: Price
-        public init(on: Day, series: String?, referenceMonth: String?, base: Price, fixedPart: Percentage, indexedPart: Percentage,
-                    index: Percentage, baseIndex: Percentage, price: Price) {
-            self.on = on; self.series = series; self.referenceMonth = referenceMonth; self.base = base; self.fixedPart = fixedPart
+        public init(
+            on: Day, series: String?, referenceMonth: String?, base: Price, fixedPart: Percentage,
+            indexedPart: Percentage,
+            index: Percentage, baseIndex: Percentage, price: Price
+        ) {
+            self.on = on; self.series = series; self.referenceMonth = referenceMonth; self.base = base;
+            self.fixedPart = fixedPart
             self.indexedPart = indexedPart; self.index = index; self.baseIndex = baseIndex; self.price = price
         }
     }
@@ -89,7 +93,9 @@ public struct LineFacts: Sendable, Hashable, Codable {
         case subsidyAsRecorded(ttc: Money, vat: VATRate, net: Money, guestsBilledApart: Bool)
         case guestMeals(tickets: Int, ttc: Money, vat: VATRate, net: Money)
         /// `covers` (guests included) × `unit` (HT, or TTC brought to HT at `vat`).
-        case admissionFee(covers: Int, unit: Price, includesVAT: Bool, vat: VATRate, net: Money, share: ClientShare?, revision: Revision?)
+        case admissionFee(
+            covers: Int, unit: Price, includesVAT: Bool, vat: VATRate, net: Money, share: ClientShare?,
+            revision: Revision?)
         case cafeteriaParticipation(percent: Percentage, ttc: Money, vat: VATRate, net: Money)
         /// `full` per period, prorated when the line bills part of it.
         case flatFee(full: Money, per: Cadence, timing: Timing, prorata: Prorata?, net: Money, revision: Revision?)
@@ -100,8 +106,9 @@ public struct LineFacts: Sendable, Hashable, Codable {
         /// Volume pricing: all `covers` at the price of the band they reach.
         case volumeFee(covers: Int, band: Band, price: Price, net: Money)
         /// `shortDays` of `openDays` under `threshold` covers at `site`: `missing` covers × `price`.
-        case minimumGuarantee(shortDays: Int, openDays: Int, threshold: Int, site: String, missing: Int, price: Price, net: Money,
-                              revision: Revision?)
+        case minimumGuarantee(
+            shortDays: Int, openDays: Int, threshold: Int, site: String, missing: Int, price: Price, net: Money,
+            revision: Revision?)
         case orderLine(order: String, revision: Int, quantity: Int, unit: Price, discount: Discount?, net: Money)
         /// The delivery fee of an order whose total HT after discount is under `under`.
         case deliveryFee(order: String, orderHT: Money, under: Money, fee: Money)
@@ -157,7 +164,12 @@ extension LineFacts {
     /// a test rewords every part).
     public var english: String {
         let base = computation.english
-        var out = base.isEmpty ? "" : EngineWording.worded(sites.map { "\(base) (only at \($0.count == 1 ? "site" : "sites") \($0.joined(separator: ", ")))" } ?? base)
+        var out =
+            base.isEmpty
+            ? ""
+            : EngineWording.worded(
+                sites.map { "\(base) (only at \($0.count == 1 ? "site" : "sites") \($0.joined(separator: ", ")))" }
+                    ?? base)
         for e in edits { out += (out.isEmpty ? "" : "; ") + EngineWording.worded("edited by \(e.by): \(e.reason)") }
         return out
     }
@@ -170,44 +182,56 @@ extension LineFacts.Computation {
         func revised(_ r: LineFacts.Revision?) -> String { r.map { " (\($0.english))" } ?? "" }
         switch self {
         case let .subsidyPerCover(covers, category, price, includesVAT, vat, net):
-            return includesVAT ? "\(covers) covers of category \(category) × \(price) TTC / (1 + \(vat)%) = \(net) HT"
+            return includesVAT
+                ? "\(covers) covers of category \(category) × \(price) TTC / (1 + \(vat)%) = \(net) HT"
                 : "\(covers) covers of category \(category) × \(price) HT = \(net)"
         case let .subsidyCappedByTray(covers, category, cap, capped, vat, net):
-            return "\(covers) covers of category \(category), each min(\(cap) TTC, tray TTC), sum \(capped) TTC / (1 + \(vat)%) = \(net) HT"
+            return
+                "\(covers) covers of category \(category), each min(\(cap) TTC, tray TTC), sum \(capped) TTC / (1 + \(vat)%) = \(net) HT"
         case let .subsidyAsRecorded(ttc, vat, net, apart):
-            return "employer share recorded by the registers \(ttc) TTC / (1 + \(vat)%) = \(net) HT\(apart ? ", guests billed apart" : "")"
+            return
+                "employer share recorded by the registers \(ttc) TTC / (1 + \(vat)%) = \(net) HT\(apart ? ", guests billed apart" : "")"
         case let .guestMeals(tickets, ttc, vat, net):
             return "\(tickets) guest tickets, \(ttc) TTC / (1 + \(vat)%) = \(net) HT"
         case let .admissionFee(covers, unit, includesVAT, vat, net, share, revision):
-            let detail = (share.map { ", client pays \($0.percent)%: \($0.fullPrice) × \($0.percent)% = \(unit)" } ?? "") + revised(revision)
-            return includesVAT ? "\(covers) covers × \(unit) TTC / (1 + \(vat)%) = \(net) HT\(detail)"
+            let detail =
+                (share.map { ", client pays \($0.percent)%: \($0.fullPrice) × \($0.percent)% = \(unit)" } ?? "")
+                + revised(revision)
+            return includesVAT
+                ? "\(covers) covers × \(unit) TTC / (1 + \(vat)%) = \(net) HT\(detail)"
                 : "\(covers) covers (guests included) × \(unit) HT = \(net)\(detail)"
         case let .cafeteriaParticipation(pct, ttc, vat, net):
             return "\(pct)% of badge holders' cafeteria tickets \(ttc) TTC / (1 + \(vat)%) = \(net) HT"
         case let .flatFee(full, per, timing, prorata, net, revision):
-            return "\(full) HT per \(per.rawValue) \(timing.rawValue)\(prorata.map { ", prorated \($0.days)/\($0.of) days" } ?? "") = \(net)"
+            return
+                "\(full) HT per \(per.rawValue) \(timing.rawValue)\(prorata.map { ", prorated \($0.days)/\($0.of) days" } ?? "") = \(net)"
                 + revised(revision)
         case let .floorFee(floor, prorata, perCover, covers, variable, billed):
-            return "max(\(floor)\(prorata.map { " (floor prorated \($0.days)/\($0.of) days)" } ?? ""), \(perCover) × \(covers) covers = \(variable)) = \(billed)"
+            return
+                "max(\(floor)\(prorata.map { " (floor prorated \($0.days)/\($0.of) days)" } ?? ""), \(perCover) × \(covers) covers = \(variable)) = \(billed)"
         case let .graduatedFee(covers, inBand, band, price, net):
             return "graduated: \(covers) covers, \(inBand) in the band \(band.graduatedName) × \(price) = \(net)"
         case let .volumeFee(covers, band, price, net):
             return "volume: \(covers) covers reach the band \(band.volumeName), all at \(price) = \(net)"
         case let .minimumGuarantee(shortDays, openDays, threshold, site, missing, price, net, revision):
-            return "\(shortDays) of \(openDays) open days under \(threshold) covers at \(site): \(missing) missing covers × \(price) = \(net)"
+            return
+                "\(shortDays) of \(openDays) open days under \(threshold) covers at \(site): \(missing) missing covers × \(price) = \(net)"
                 + revised(revision)
         case let .orderLine(order, revision, quantity, unit, discount, net):
-            return "order \(order) revision \(revision): \(quantity) × \(unit)\(discount.map { ", discount \($0.percent)%: \($0.gross) → \(unit)" } ?? "") = \(net)"
+            return
+                "order \(order) revision \(revision): \(quantity) × \(unit)\(discount.map { ", discount \($0.percent)%: \($0.gross) → \(unit)" } ?? "") = \(net)"
         case let .deliveryFee(order, orderHT, under, fee):
             return "order \(order) totals \(orderHT) HT after discount, under \(under): delivery fee \(fee)"
         case let .orderCredit(order, cancelled, revision, quantity, unit, net):
-            return "order \(order) \(cancelled ? "cancelled" : "changed") (revision \(revision)): credits \(quantity) × \(unit) = \(net) billed before"
+            return
+                "order \(order) \(cancelled ? "cancelled" : "changed") (revision \(revision)): credits \(quantity) × \(unit) = \(net) billed before"
         case let .orderDifference(order, revision, billed, now):
             return "order \(order) revision \(revision): billed \(tally(billed)), now \(tally(now))"
         case let .lateRevenue(period, invoiced, now):
             return "late revenue for \(period.frenchName), priced by the contract as it stands: "
                 + "billed \(tally(invoiced)) on the revenue as invoiced, \(tally(now)) on the revenue now"
-        case let .credit(line, number, issued, reason): return "credits line \(line) of \(number) of \(issued): \(reason)"
+        case let .credit(line, number, issued, reason):
+            return "credits line \(line) of \(number) of \(issued): \(reason)"
         case let .typedIn(reason): return "typed in: \(reason)"
         case let .added(by, reason): return "added by \(by): \(reason)"
         case .notRecorded: return ""
@@ -217,7 +241,9 @@ extension LineFacts.Computation {
 
 extension LineFacts.Revision {
     /// `revised on 2026-01-01: 1200.00 × (0.15 + 0.85 × 121.7 / 118.2) = 1230.12`.
-    public var english: String { "revised on \(on): \(base) × (\(fixedPart) + \(indexedPart) × \(index) / \(baseIndex)) = \(price)" }
+    public var english: String {
+        "revised on \(on): \(base) × (\(fixedPart) + \(indexedPart) × \(index) / \(baseIndex)) = \(price)"
+    }
 }
 
 extension LineFacts.Band {

@@ -49,29 +49,34 @@ public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConver
     @inlinable public func excludingVAT(at rate: Percentage) throws(MoneyOverflow) -> Money {
         let denominator = Percentage.hundred + Int128(rate.tenThousandths)
         guard denominator > 0 else { throw MoneyOverflow("\(self) TTC at \(rate) % VAT") }
-        return try Money(exactly: divideRoundingHalfAwayFromZero(Int128(cents) * Percentage.hundred, denominator),
-                         "\(self) TTC at \(rate) % VAT")
+        return try Money(
+            exactly: divideRoundingHalfAwayFromZero(Int128(cents) * Percentage.hundred, denominator),
+            "\(self) TTC at \(rate) % VAT")
     }
 
     /// `round(self × rate / 100, 2)`: VAT on a base, or a percentage of an amount.
     @inlinable public func percent(_ rate: Percentage) throws(MoneyOverflow) -> Money {
-        try Money(exactly: divideRoundingHalfAwayFromZero(Int128(cents) * Int128(rate.tenThousandths), Percentage.hundred),
-                  "\(rate) % of \(self)")
+        try Money(
+            exactly: divideRoundingHalfAwayFromZero(Int128(cents) * Int128(rate.tenThousandths), Percentage.hundred),
+            "\(rate) % of \(self)")
     }
 
     /// `round(self × numerator / denominator, 2)`: proration by days.
     @inlinable public func prorated(_ numerator: Int, over denominator: Int) throws(MoneyOverflow) -> Money {
         guard denominator != 0 else { throw MoneyOverflow("\(self) × \(numerator) / 0") }
-        return try Money(exactly: divideRoundingHalfAwayFromZero(Int128(cents) * Int128(numerator), Int128(denominator)),
-                         "\(self) × \(numerator) / \(denominator)")
+        return try Money(
+            exactly: divideRoundingHalfAwayFromZero(Int128(cents) * Int128(numerator), Int128(denominator)),
+            "\(self) × \(numerator) / \(denominator)")
     }
 
     /// `round(self × share / (100 + rate), 2)`: a share of an amount TTC, converted to HT in one rounding.
-    @inlinable public func percent(_ share: Percentage, excludingVATAt rate: Percentage) throws(MoneyOverflow) -> Money {
+    @inlinable public func percent(_ share: Percentage, excludingVATAt rate: Percentage) throws(MoneyOverflow) -> Money
+    {
         let denominator = Percentage.hundred + Int128(rate.tenThousandths)
         guard denominator > 0 else { throw MoneyOverflow("\(share) % of \(self) TTC at \(rate) % VAT") }
-        return try Money(exactly: divideRoundingHalfAwayFromZero(Int128(cents) * Int128(share.tenThousandths), denominator),
-                         "\(share) % of \(self) TTC at \(rate) % VAT")
+        return try Money(
+            exactly: divideRoundingHalfAwayFromZero(Int128(cents) * Int128(share.tenThousandths), denominator),
+            "\(share) % of \(self) TTC at \(rate) % VAT")
     }
 
     /// `self + other`, or an error when the sum does not fit (the `+` operator traps).
@@ -132,7 +137,8 @@ public struct Price: Hashable, Comparable, Sendable, Codable, CustomStringConver
     public var description: String { DecimalText.format(tenThousandths, scale: 4, minimumFraction: 2) }
     public var grouped: String { DecimalText.format(tenThousandths, scale: 4, minimumFraction: 2, groupSeparator: ",") }
     public var french: String {
-        DecimalText.format(tenThousandths, scale: 4, minimumFraction: 2, decimalSeparator: ",", groupSeparator: "\u{202F}")
+        DecimalText.format(
+            tenThousandths, scale: 4, minimumFraction: 2, decimalSeparator: ",", groupSeparator: "\u{202F}")
     }
 
     @inlinable public static func < (a: Price, b: Price) -> Bool { a.tenThousandths < b.tenThousandths }
@@ -140,20 +146,26 @@ public struct Price: Hashable, Comparable, Sendable, Codable, CustomStringConver
     /// `round(quantity × price, 2)`: a line's net amount, or an error when it does not fit in cents.
     @inlinable public func times(_ quantity: Int) throws(MoneyOverflow) -> Money {
         // Int64 × Int64 always fits in Int128: only the quotient's conversion can fail.
-        try Money(exactly: divideRoundingHalfAwayFromZero(Int128(tenThousandths) * Int128(quantity), 100), "\(quantity) × \(self)")
+        try Money(
+            exactly: divideRoundingHalfAwayFromZero(Int128(tenThousandths) * Int128(quantity), 100),
+            "\(quantity) × \(self)")
     }
 
     /// `round(quantity × price / (1 + rate/100), 2)`: a per-cover price stated TTC, converted once.
     @inlinable public func times(_ quantity: Int, excludingVATAt rate: Percentage) throws(MoneyOverflow) -> Money {
-        let (numerator, o) = (Int128(tenThousandths) * Int128(quantity)).multipliedReportingOverflow(by: Percentage.hundred)
+        let (numerator, o) = (Int128(tenThousandths) * Int128(quantity)).multipliedReportingOverflow(
+            by: Percentage.hundred)
         let denominator = (Percentage.hundred + Int128(rate.tenThousandths)) * 100
         guard !o, denominator > 0 else { throw MoneyOverflow("\(quantity) × \(self) TTC at \(rate) % VAT") }
-        return try Money(exactly: divideRoundingHalfAwayFromZero(numerator, denominator), "\(quantity) × \(self) TTC at \(rate) % VAT")
+        return try Money(
+            exactly: divideRoundingHalfAwayFromZero(numerator, denominator),
+            "\(quantity) × \(self) TTC at \(rate) % VAT")
     }
 
     /// `round(price × share / 100, 4)`: a share of a fee, or a discounted price.
     @inlinable public func percent(_ share: Percentage) throws(MoneyOverflow) -> Price {
-        let v = divideRoundingHalfAwayFromZero(Int128(tenThousandths) * Int128(share.tenThousandths), Percentage.hundred)
+        let v = divideRoundingHalfAwayFromZero(
+            Int128(tenThousandths) * Int128(share.tenThousandths), Percentage.hundred)
         guard let t = Int64(exactly: v) else { throw MoneyOverflow("\(share) % of \(self)") }
         return Price(tenThousandths: t)
     }
@@ -188,7 +200,9 @@ public struct Percentage: Hashable, Comparable, Sendable, Codable, CustomStringC
     public var description: String { DecimalText.format(tenThousandths, scale: 4, minimumFraction: 0) }
     /// `10.0`: the form e-invoices and exports use for VAT rates.
     public var oneDecimal: String { DecimalText.format(tenThousandths, scale: 4, minimumFraction: 1) }
-    public var french: String { DecimalText.format(tenThousandths, scale: 4, minimumFraction: 0, decimalSeparator: ",") }
+    public var french: String {
+        DecimalText.format(tenThousandths, scale: 4, minimumFraction: 0, decimalSeparator: ",")
+    }
     @inlinable public static func < (a: Percentage, b: Percentage) -> Bool { a.tenThousandths < b.tenThousandths }
 }
 

@@ -17,7 +17,9 @@ public struct BankCredit: Sendable, Hashable {
     /// Where the credit was read (`entry 3 (REF) at line 41`, `line 2`), for messages.
     public var origin: String?
 
-    public init(reference: String, bookingDate: Day, amount: Money, debtorName: String?, debtorIBAN: String?, remittance: String) {
+    public init(
+        reference: String, bookingDate: Day, amount: Money, debtorName: String?, debtorIBAN: String?, remittance: String
+    ) {
         self.reference = reference
         self.bookingDate = bookingDate
         self.amount = amount
@@ -42,8 +44,10 @@ public struct OpenInvoice: Sendable, Hashable {
     public var paid: Money
     public var customer: String { payer ?? client }
 
-    public init(id: Int64, number: String, client: String, payer: String?, issueDate: Day, dueDate: Day, totalTTC: Money,
-                credited: Money, paid: Money) {
+    public init(
+        id: Int64, number: String, client: String, payer: String?, issueDate: Day, dueDate: Day, totalTTC: Money,
+        credited: Money, paid: Money
+    ) {
         self.id = id
         self.number = number
         self.client = client
@@ -107,13 +111,16 @@ public enum PaymentMatcher {
     public static func normalizedName(_ s: String) -> String {
         let folded = s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
         // "S.A.R.L." is one word once its dots are gone.
-        let words = folded.replacingOccurrences(of: ".", with: "").split { !($0.isLetter || $0.isNumber) }.map(String.init)
+        let words = folded.replacingOccurrences(of: ".", with: "").split { !($0.isLetter || $0.isNumber) }.map(
+            String.init)
         let kept = words.filter { !legalForms.contains($0) }
         return (kept.isEmpty ? words : kept).joined()
     }
 
     /// French legal forms, as debtors' banks write them or leave them out.
-    static let legalForms: Set<String> = ["sa", "sas", "sasu", "sarl", "eurl", "snc", "sci", "scop", "gie", "sca", "selarl", "ei", "eirl"]
+    static let legalForms: Set<String> = [
+        "sa", "sas", "sasu", "sarl", "eurl", "snc", "sci", "scop", "gie", "sca", "selarl", "ei", "eirl"
+    ]
 
     /// An invoice number's letters and numbers without separators or leading zeros: `FA-2026-000061` and
     /// `FA2026-00061` are both `FA|2026|61`; nil for a text without both letters and digits.
@@ -137,7 +144,9 @@ public enum PaymentMatcher {
             current.append(ch)
         }
         flush()
-        guard parts.contains(where: { $0.first?.isLetter == true }), parts.contains(where: { $0.first?.isNumber == true }) else { return nil }
+        guard parts.contains(where: { $0.first?.isLetter == true }),
+            parts.contains(where: { $0.first?.isNumber == true })
+        else { return nil }
         return parts.joined(separator: "|")
     }
 
@@ -156,9 +165,12 @@ public enum PaymentMatcher {
     }
 
     /// `customers`: normalized legal name → customer code; `positions`: `positions(open)`, computed once per file.
-    public static func match(_ credit: BankCredit, open: [OpenInvoice], customers: [String: String], positions given: [String: Int]? = nil,
-                             numberKeys givenKeys: [String: [Int]]? = nil)
-        -> (allocations: [PaymentAllocation], customer: String?, rule: String) {
+    public static func match(
+        _ credit: BankCredit, open: [OpenInvoice], customers: [String: String], positions given: [String: Int]? = nil,
+        numberKeys givenKeys: [String: [Int]]? = nil
+    )
+        -> (allocations: [PaymentAllocation], customer: String?, rule: String)
+    {
         let positions = given ?? Self.positions(open)
         var remaining = credit.amount.cents
         var out: [PaymentAllocation] = []
@@ -166,20 +178,30 @@ public enum PaymentMatcher {
         // invoice's number, the text without spaces is searched ("FA-2026- 000012").
         let upper = credit.remittance.uppercased()
         var named: [OpenInvoice] = []
-        for word in upper.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "/") }) {
-            if let i = positions[String(word)], open[i].balance.cents > 0, !named.contains(where: { $0.id == open[i].id }) {
+        for word in upper.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "/") }
+        ) {
+            if let i = positions[String(word)], open[i].balance.cents > 0,
+                !named.contains(where: { $0.id == open[i].id })
+            {
                 named.append(open[i])
             }
         }
         if named.isEmpty {
             let text = upper.filter { !$0.isWhitespace }
-            named = positions.filter { open[$0.value].balance.cents > 0 && text.contains($0.key) }.map { open[$0.value] }
-                .sorted { (text.range(of: $0.number.uppercased())?.lowerBound ?? text.endIndex) < (text.range(of: $1.number.uppercased())?.lowerBound ?? text.endIndex) }
+            named = positions.filter { open[$0.value].balance.cents > 0 && text.contains($0.key) }.map {
+                open[$0.value]
+            }
+            .sorted {
+                (text.range(of: $0.number.uppercased())?.lowerBound ?? text.endIndex)
+                    < (text.range(of: $1.number.uppercased())?.lowerBound ?? text.endIndex)
+            }
         }
         for inv in named where remaining > 0 {
             let take = min(remaining, inv.balance.cents)
-            out.append(PaymentAllocation(invoiceID: inv.id, number: inv.number, amount: Money(cents: take),
-                                         stillDue: Money(cents: inv.balance.cents - take)))
+            out.append(
+                PaymentAllocation(
+                    invoiceID: inv.id, number: inv.number, amount: Money(cents: take),
+                    stillDue: Money(cents: inv.balance.cents - take)))
             remaining -= take
         }
         if !out.isEmpty {
@@ -202,20 +224,32 @@ public enum PaymentMatcher {
                 }
             }
         }
-        if candidates.count == 1, let c = candidates.first, open[c.invoice].balance == credit.amount, credit.amount.cents > 0 {
+        if candidates.count == 1, let c = candidates.first, open[c.invoice].balance == credit.amount,
+            credit.amount.cents > 0
+        {
             let inv = open[c.invoice]
-            return ([PaymentAllocation(invoiceID: inv.id, number: inv.number, amount: inv.balance)], inv.customer,
-                    "approximate invoice number (`\(c.read)` read as \(inv.number))")
+            return (
+                [PaymentAllocation(invoiceID: inv.id, number: inv.number, amount: inv.balance)], inv.customer,
+                "approximate invoice number (`\(c.read)` read as \(inv.number))"
+            )
         }
         guard let name = credit.debtorName, let customer = customers[normalizedName(name)], !customer.isEmpty else {
             return ([], nil, "unmatched")
         }
-        let mine = open.filter { $0.customer == customer && $0.balance.cents > 0 }.sorted { ($0.dueDate, $0.id) < ($1.dueDate, $1.id) }
+        let mine = open.filter { $0.customer == customer && $0.balance.cents > 0 }.sorted {
+            ($0.dueDate, $0.id) < ($1.dueDate, $1.id)
+        }
         if let exact = mine.first(where: { $0.balance == credit.amount }) {
-            return ([PaymentAllocation(invoiceID: exact.id, number: exact.number, amount: exact.balance)], customer, "customer and amount")
+            return (
+                [PaymentAllocation(invoiceID: exact.id, number: exact.number, amount: exact.balance)], customer,
+                "customer and amount"
+            )
         }
         if mine.count > 1, mine.map(\.balance.cents).reduce(0, +) == credit.amount.cents {
-            return (mine.map { PaymentAllocation(invoiceID: $0.id, number: $0.number, amount: $0.balance) }, customer, "customer and total")
+            return (
+                mine.map { PaymentAllocation(invoiceID: $0.id, number: $0.number, amount: $0.balance) }, customer,
+                "customer and total"
+            )
         }
         return ([], customer, "unmatched")
     }

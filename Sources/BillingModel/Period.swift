@@ -48,7 +48,9 @@ public struct Period: Hashable, Sendable, Codable, CustomStringConvertible {
     public init?(parsing text: String) {
         let chars = Array(text)
         if let dot = chars.indices.first(where: { $0 + 1 < chars.count && chars[$0] == "." && chars[$0 + 1] == "." }) {
-            guard let a = Day(iso: String(chars[..<dot])), let b = Day(iso: String(chars[(dot + 2)...])), a <= b else { return nil }
+            guard let a = Day(iso: String(chars[..<dot])), let b = Day(iso: String(chars[(dot + 2)...])), a <= b else {
+                return nil
+            }
             self.init(start: a, end: b)
             return
         }
@@ -67,7 +69,9 @@ public struct Period: Hashable, Sendable, Codable, CustomStringConvertible {
             self.init(start: monday, end: monday.adding(days: 6))
             return
         }
-        if p.first == "Q", let q = Int(p.dropFirst()), (1...4).contains(q), let d = Day(year: y, month: q * 3 - 2, day: 1) {
+        if p.first == "Q", let q = Int(p.dropFirst()), (1...4).contains(q),
+            let d = Day(year: y, month: q * 3 - 2, day: 1)
+        {
             self = Period.quarter(of: d)
             return
         }
@@ -113,11 +117,16 @@ public enum Cadence: String, Sendable, Codable, CaseIterable {
 }
 
 extension Period {
-    static let frenchMonths = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
+    static let frenchMonths = [
+        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
+        "décembre"
+    ]
 
     /// The period as an invoice names it: `octobre 2026`, `T4 2026`, `du 01/10/2026 au 15/10/2026`.
     public var frenchName: String {
-        if start.dayOfMonth == 1, end == start.lastOfMonth { return "\(Period.frenchMonths[start.month - 1]) \(start.year)" }
+        if start.dayOfMonth == 1, end == start.lastOfMonth {
+            return "\(Period.frenchMonths[start.month - 1]) \(start.year)"
+        }
         if Period.quarter(of: start) == self { return "T\((start.month - 1) / 3 + 1) \(start.year)" }
         return "du \(start.french) au \(end.french)"
     }

@@ -71,9 +71,9 @@ public struct Month: Sendable, Hashable, Comparable, CustomStringConvertible {
     public init?(_ text: String) {
         let c = Array(text)
         guard c.count == 7, c[4] == "-",
-              c[0..<4].allSatisfy({ $0.isASCII && $0.isWholeNumber }),
-              c[5...].allSatisfy({ $0.isASCII && $0.isWholeNumber }),
-              let y = Int(String(c[0..<4])), let m = Int(String(c[5...]))
+            c[0..<4].allSatisfy({ $0.isASCII && $0.isWholeNumber }),
+            c[5...].allSatisfy({ $0.isASCII && $0.isWholeNumber }),
+            let y = Int(String(c[0..<4])), let m = Int(String(c[5...]))
         else { return nil }
         self.init(year: y, month: m)
     }
@@ -104,4 +104,3 @@ public struct Month: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public static func < (a: Month, b: Month) -> Bool { (a.year, a.month) < (b.year, b.month) }
 }
-

@@ -27,7 +27,9 @@ public struct MonthArgument: ExpressibleByArgument, CustomStringConvertible, Sen
     }
 
     public static func parse(_ text: String) throws -> MonthArgument {
-        guard let m = MonthArgument(argument: text) else { throw ExpectedShape("expected a month YYYY-MM, e.g. 2026-10") }
+        guard let m = MonthArgument(argument: text) else {
+            throw ExpectedShape("expected a month YYYY-MM, e.g. 2026-10")
+        }
         return m
     }
 }

@@ -22,7 +22,8 @@ public enum Outcome {
             throw ExitCode(error.exitStatus)
         } catch let error as WorkspaceError {
             if !error.diagnostics.isEmpty {
-                printError(DiagnosticRenderer(sources: error.sources).render(error.diagnostics, format: .text), terminator: "")
+                printError(
+                    DiagnosticRenderer(sources: error.sources).render(error.diagnostics, format: .text), terminator: "")
             }
             printError("ardoise: \(error.message)")
             throw ExitCode(error.exitStatus.rawValue)
@@ -58,8 +59,10 @@ public func seconds(_ d: Duration) -> String {
 /// What `ardoise bill` (and `ardoise-dev demo run`) print of a billing run.
 public enum BillingSummary {
     public static func text(_ r: BillingReport) -> String {
-        var out = "billed \(r.period.name), issued \(r.issueDate): \(r.clientsBilled.count) clients, \(r.created.count) documents created"
-        out += ", \(r.unchanged) unchanged, \(r.alreadyIssued) already issued, \(r.issued.count) validated automatically\n"
+        var out =
+            "billed \(r.period.name), issued \(r.issueDate): \(r.clientsBilled.count) clients, \(r.created.count) documents created"
+        out +=
+            ", \(r.unchanged) unchanged, \(r.alreadyIssued) already issued, \(r.issued.count) validated automatically\n"
         out += "total of new documents: \(r.totalHT.grouped) HT, \(r.totalTTC.grouped) TTC\n"
         for n in r.billedAlready { out += "note: \(n)\n" }
         for n in r.billedWithoutFiles { out += "note: billed anyway (--force): \(n)\n" }

@@ -10,7 +10,10 @@ public enum CatalogueCoverage {
             used.insert(c.automaticValidation ? "T17:auto" : "T17:accountant")
             if c.perSite { used.insert("T18:site") }
             if c.validUntil != nil || c.validFrom.dayOfMonth != 1
-                || c.terms.contains(where: { $0.validFrom != nil || $0.validUntil != nil }) { used.insert("T20") }
+                || c.terms.contains(where: { $0.validFrom != nil || $0.validUntil != nil })
+            {
+                used.insert("T20")
+            }
             if case .daysThenEndOfMonth = c.payment { used.insert("T15a") }
             if case .endOfMonthThenDays = c.payment { used.insert("T15b") }
             if !c.notBilled.isEmpty { used.insert("T1") }

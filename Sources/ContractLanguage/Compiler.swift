@@ -19,7 +19,9 @@ public struct CompiledContract: Sendable {
         self.contract = contract
         let layout = TableLayout(contract)
         self.layout = layout
-        evaluators = contract.terms.map { Compiler.compile($0, contract: contract, layout: layout, indexSeries: indexSeries) }
+        evaluators = contract.terms.map {
+            Compiler.compile($0, contract: contract, layout: layout, indexSeries: indexSeries)
+        }
         unbilledCheck = Compiler.unbilled(contract)
         var reads = false, lines = 0
         let sites = contract.perSite ? max(1, contract.sites.count) : 1
@@ -58,14 +60,19 @@ public struct CompiledContract: Sendable {
 
     /// Bills `period`, issued on `issueDate`, from `revenue`. With `explanations: false`
     /// the lines' `explanation` is left empty (same lines and amounts, faster).
-    public func evaluate(period: Period, issueDate: Day, revenue: ClientRevenue,
-                         explanations: Bool = true) throws(EvaluationError) -> Evaluation {
-        var state = EvaluationState(period: period, issueDate: issueDate, revenue: revenue,
-                                    table: readsDays ? CoverTable(revenue.days, layout: layout) : .empty)
+    public func evaluate(
+        period: Period, issueDate: Day, revenue: ClientRevenue,
+        explanations: Bool = true
+    ) throws(EvaluationError) -> Evaluation {
+        var state = EvaluationState(
+            period: period, issueDate: issueDate, revenue: revenue,
+            table: readsDays ? CoverTable(revenue.days, layout: layout) : .empty)
         state.explain = explanations
         state.lines.reserveCapacity(expectedLines)
         if contract.validity.intersection(period) == nil {
-            state.notes.append("the period \(period.name) is outside the contract's validity (\(contract.validFrom)\(contract.validUntil.map { " to \($0)" } ?? " onwards")): its revenue bills nothing")
+            state.notes.append(
+                "the period \(period.name) is outside the contract's validity (\(contract.validFrom)\(contract.validUntil.map { " to \($0)" } ?? " onwards")): its revenue bills nothing"
+            )
         }
         for e in evaluators { try e(&state) }
         try unbilledCheck(&state)
@@ -95,11 +102,14 @@ public struct EvaluationState: Sendable {
 
     /// Appends a line of `term`; its facts (and the explanation worded from them) are only built when asked for.
     /// `category`, `rate` and `guests` say which of the revenue the line was computed from (`LineBasis`).
-    mutating func append(_ term: Term, label: String, quantity: Int, unit: Price, net: Money, vat: VATRate, site: String?,
-                         period: Period, facts: @autoclosure () -> LineFacts.Computation, fee: Bool = false,
-                         category: String? = nil, rate: VATRate? = nil, guests: Bool = true, tickets: [TicketGroup] = []) {
-        var line = Compiler.line(term, label: label, quantity: quantity, unit: unit, net: net, vat: vat, site: site, period: period,
-                                 facts: explain ? facts() : nil, fee: fee)
+    mutating func append(
+        _ term: Term, label: String, quantity: Int, unit: Price, net: Money, vat: VATRate, site: String?,
+        period: Period, facts: @autoclosure () -> LineFacts.Computation, fee: Bool = false,
+        category: String? = nil, rate: VATRate? = nil, guests: Bool = true, tickets: [TicketGroup] = []
+    ) {
+        var line = Compiler.line(
+            term, label: label, quantity: quantity, unit: unit, net: net, vat: vat, site: site, period: period,
+            facts: explain ? facts() : nil, fee: fee)
         line.basis = LineBasis(Compiler.basisKind(of: term.rule), category: category, rate: rate, guests: guests)
         line.tickets = tickets
         lines.append(line)
@@ -123,8 +133,10 @@ enum Compiler {
     }
 
     /// Price in force on each sub-period of `within`: dated changes (T13) and yearly index revisions (T14).
-    static func segments(_ schedule: PriceSchedule, revision: IndexRevision?, termStart: Day, within: Period,
-                         index: [String: Percentage]?, termLine: Int) throws(EvaluationError) -> [(Period, Price, LineFacts.Revision?)] {
+    static func segments(
+        _ schedule: PriceSchedule, revision: IndexRevision?, termStart: Day, within: Period,
+        index: [String: Percentage]?, termLine: Int
+    ) throws(EvaluationError) -> [(Period, Price, LineFacts.Revision?)] {
         var boundaries = [within.start]
         for c in schedule.changes where within.contains(c.from) && c.from != within.start { boundaries.append(c.from) }
         if let r = revision {
@@ -152,8 +164,9 @@ enum Compiler {
                         throw .missingIndex(series: r.series, month: key, revision: latest, termLine: termLine)
                     }
                     price = r.revise(base, index: value)
-                    why = LineFacts.Revision(on: latest, series: r.series, referenceMonth: key, base: base, fixedPart: r.fixedPart,
-                                             indexedPart: r.indexedPart, index: value, baseIndex: r.baseIndex, price: price)
+                    why = LineFacts.Revision(
+                        on: latest, series: r.series, referenceMonth: key, base: base, fixedPart: r.fixedPart,
+                        indexedPart: r.indexedPart, index: value, baseIndex: r.baseIndex, price: price)
                 }
             }
             out.append((Period(start: b, end: end), price, why))
@@ -173,10 +186,16 @@ enum Compiler {
     }
 
     /// `segments`, without an array in the common case of one price over the whole period.
-    static func pieces(_ schedule: PriceSchedule, revision: IndexRevision?, termStart: Day, within: Period,
-                       index: [String: Percentage]?, termLine: Int) throws(EvaluationError) -> Segments {
-        if revision == nil, let price = singlePrice(schedule, within: within) { return Segments(single: (within, price, nil)) }
-        return Segments(list: try segments(schedule, revision: revision, termStart: termStart, within: within, index: index, termLine: termLine))
+    static func pieces(
+        _ schedule: PriceSchedule, revision: IndexRevision?, termStart: Day, within: Period,
+        index: [String: Percentage]?, termLine: Int
+    ) throws(EvaluationError) -> Segments {
+        if revision == nil, let price = singlePrice(schedule, within: within) {
+            return Segments(single: (within, price, nil))
+        }
+        return Segments(
+            list: try segments(
+                schedule, revision: revision, termStart: termStart, within: within, index: index, termLine: termLine))
     }
 
     /// The sub-periods of a term and their prices (and why a price was revised).
@@ -215,12 +234,16 @@ enum Compiler {
         return out
     }
 
-    static func line(_ term: Term, label: String, quantity: Int, unit: Price, net: Money, vat: VATRate, site: String?,
-                     period: Period, facts computation: LineFacts.Computation?, fee: Bool = false) -> BilledLine {
+    static func line(
+        _ term: Term, label: String, quantity: Int, unit: Price, net: Money, vat: VATRate, site: String?,
+        period: Period, facts computation: LineFacts.Computation?, fee: Bool = false
+    ) -> BilledLine {
         let facts = computation.map { LineFacts($0, sites: term.sites) }
-        return BilledLine(label: label, quantity: quantity, unitPrice: unit, net: net, vat: vat, revenueType: term.revenueType, payer: term.payer,
-                          site: site, isClientFee: fee, servicePeriod: period, termLine: term.line,
-                          explanation: facts?.english ?? "", orderID: nil, facts: facts, basis: LineBasis(basisKind(of: term.rule)))
+        return BilledLine(
+            label: label, quantity: quantity, unitPrice: unit, net: net, vat: vat, revenueType: term.revenueType,
+            payer: term.payer,
+            site: site, isClientFee: fee, servicePeriod: period, termLine: term.line,
+            explanation: facts?.english ?? "", orderID: nil, facts: facts, basis: LineBasis(basisKind(of: term.rule)))
     }
 
     /// The kind of line a term's rule makes (an events term: an order's line).
@@ -248,53 +271,78 @@ enum Compiler {
     struct CappedCategory: Sendable { var category: String, cap: Money, column: Int, label: String }
     struct GuaranteedSite: Sendable { var name: String, slot: Int }
 
-    static func compile(_ term: Term, contract: Contract, layout: TableLayout, indexSeries: [String: [String: Percentage]]) -> Evaluator {
-        let scope = TermScope(contract: contract, layout: layout, valid: validity(term, contract), termStart: term.validFrom ?? contract.validFrom,
-                              index: term.revision.flatMap { indexSeries[$0.series] },
-                              sites: layout.filters(perSite: contract.perSite, only: term.sites),
-                              allSites: layout.filters(perSite: false, only: term.sites)[0], perSite: contract.perSite)
+    static func compile(
+        _ term: Term, contract: Contract, layout: TableLayout, indexSeries: [String: [String: Percentage]]
+    ) -> Evaluator {
+        let scope = TermScope(
+            contract: contract, layout: layout, valid: validity(term, contract),
+            termStart: term.validFrom ?? contract.validFrom,
+            index: term.revision.flatMap { indexSeries[$0.series] },
+            sites: layout.filters(perSite: contract.perSite, only: term.sites),
+            allSites: layout.filters(perSite: false, only: term.sites)[0], perSite: contract.perSite)
         return switch term.rule {
-        case .subsidyPerCover(let vat, let categories): subsidyPerCover(term, vat: vat, categories: categories, scope: scope)
+        case .subsidyPerCover(let vat, let categories):
+            subsidyPerCover(term, vat: vat, categories: categories, scope: scope)
         case .subsidyCappedByTray(let vat, let caps): subsidyCappedByTray(term, vat: vat, caps: caps, scope: scope)
         case .subsidyAsRecorded: subsidyAsRecorded(term, scope: scope)
         case .guestMeals: guestMeals(term, scope: scope)
-        case .admissionFee(let schedule, let vat, let share): admissionFee(term, schedule: schedule, vat: vat, share: share, scope: scope)
+        case .admissionFee(let schedule, let vat, let share):
+            admissionFee(term, schedule: schedule, vat: vat, share: share, scope: scope)
         case .cafeteriaParticipation(let pct): cafeteriaParticipation(term, pct: pct, scope: scope)
-        case .flatFee(let schedule, let per, let vat, let timing): flatFee(term, schedule: schedule, per: per, vat: vat, timing: timing, scope: scope)
-        case .floorFee(let floor, let perCover, let per, let vat): floorFee(term, floor: floor, perCover: perCover, per: per, vat: vat, scope: scope)
-        case .tieredFee(let mode, let bands, let per, let vat): tieredFee(term, mode: mode, bands: bands, per: per, vat: vat, scope: scope)
-        case .minimumGuarantee(let threshold, let schedule, let vat): minimumGuarantee(term, threshold: threshold, schedule: schedule, vat: vat, scope: scope)
+        case .flatFee(let schedule, let per, let vat, let timing):
+            flatFee(term, schedule: schedule, per: per, vat: vat, timing: timing, scope: scope)
+        case .floorFee(let floor, let perCover, let per, let vat):
+            floorFee(term, floor: floor, perCover: perCover, per: per, vat: vat, scope: scope)
+        case .tieredFee(let mode, let bands, let per, let vat):
+            tieredFee(term, mode: mode, bands: bands, per: per, vat: vat, scope: scope)
+        case .minimumGuarantee(let threshold, let schedule, let vat):
+            minimumGuarantee(term, threshold: threshold, schedule: schedule, vat: vat, scope: scope)
         case .events(let events): groupedEvents(term, events: events, scope: scope)
         }
     }
 
-    static func priceOrder(_ order: EventOrder, term: Term, events: EventTerms, perSite: Bool) throws(EvaluationError) -> [BilledLine] {
+    static func priceOrder(_ order: EventOrder, term: Term, events: EventTerms, perSite: Bool) throws(EvaluationError)
+        -> [BilledLine]
+    {
         var out: [BilledLine] = []
         let day = Period(start: order.deliveredOn, end: order.deliveredOn)
         var orderHT = Money.zero
         for (position, l) in order.lines.enumerated() {
             let unit: Price, net: Money
             do throws(MoneyOverflow) {
-                unit = try events.discount.map { (d) throws(MoneyOverflow) in try l.unitPrice.percent(Percentage(tenThousandths: 1_000_000 - d.tenThousandths)) } ?? l.unitPrice
+                unit =
+                    try events.discount.map { (d) throws(MoneyOverflow) in
+                        try l.unitPrice.percent(Percentage(tenThousandths: 1_000_000 - d.tenThousandths))
+                    } ?? l.unitPrice
                 net = try unit.times(l.quantity)
                 orderHT = try orderHT.adding(net)
             } catch {
                 throw .orderOverflow(order: order.id, revision: order.revision, line: position + 1, error)
             }
             let discount = events.discount.map { LineFacts.Discount(percent: $0, gross: l.unitPrice) }
-            var bl = line(term, label: l.label, quantity: l.quantity, unit: unit, net: net, vat: l.vat, site: order.site, period: day,
-                          facts: .orderLine(order: order.id, revision: order.revision, quantity: l.quantity, unit: unit, discount: discount, net: net))
+            var bl = line(
+                term, label: l.label, quantity: l.quantity, unit: unit, net: net, vat: l.vat, site: order.site,
+                period: day,
+                facts: .orderLine(
+                    order: order.id, revision: order.revision, quantity: l.quantity, unit: unit, discount: discount,
+                    net: net))
             bl.orderID = order.id
             bl.orderRevision = order.revision
             if unit != l.unitPrice { bl.grossUnitPrice = l.unitPrice }
             bl.basis = LineBasis(.eventOrder)
             out.append(bl)
         }
-        if let fee = events.deliveryFee, let vat = events.deliveryFeeVAT, let under = events.deliveryFeeUnder, orderHT < under {
+        if let fee = events.deliveryFee, let vat = events.deliveryFeeVAT, let under = events.deliveryFeeUnder,
+            orderHT < under
+        {
             let feePrice: Price
-            do throws(MoneyOverflow) { feePrice = try fee.asPrice } catch { throw .overflow(termLine: term.line, error) }
-            var bl = line(term, label: "Frais de livraison", quantity: 1, unit: feePrice, net: fee, vat: vat, site: order.site, period: day,
-                          facts: .deliveryFee(order: order.id, orderHT: orderHT, under: under, fee: fee))
+            do throws(MoneyOverflow) { feePrice = try fee.asPrice } catch {
+                throw .overflow(termLine: term.line, error)
+            }
+            var bl = line(
+                term, label: "Frais de livraison", quantity: 1, unit: feePrice, net: fee, vat: vat, site: order.site,
+                period: day,
+                facts: .deliveryFee(order: order.id, orderHT: orderHT, under: under, fee: fee))
             bl.orderID = order.id
             bl.orderRevision = order.revision
             bl.basis = LineBasis(.deliveryFee)
@@ -322,8 +370,10 @@ enum Compiler {
             let v = validity(t, contract)
             let sites = t.sites.map(Set.init)
             switch t.rule {
-            case .subsidyPerCover(_, let cats): subsidies.append(Pricing(period: v, categories: Set(cats.map(\.category)), guests: false, sites: sites))
-            case .subsidyCappedByTray(_, let caps): subsidies.append(Pricing(period: v, categories: Set(caps.map(\.category)), guests: false, sites: sites))
+            case .subsidyPerCover(_, let cats):
+                subsidies.append(Pricing(period: v, categories: Set(cats.map(\.category)), guests: false, sites: sites))
+            case .subsidyCappedByTray(_, let caps):
+                subsidies.append(Pricing(period: v, categories: Set(caps.map(\.category)), guests: false, sites: sites))
             case .subsidyAsRecorded: subsidies.append(Pricing(period: v, categories: nil, guests: true, sites: sites))
             case .guestMeals: guests.append(Pricing(period: v, categories: nil, guests: true, sites: sites))
             case .events: events.append(v)
@@ -335,19 +385,27 @@ enum Compiler {
         return { (s: inout EvaluationState) throws(EvaluationError) in
             struct Key: Hashable { var site: String, category: String?, reason: UnbilledRevenue.Reason }
             var totals: [Key: UnbilledRevenue] = [:]
-            func add(_ site: String, _ category: String?, _ reason: UnbilledRevenue.Reason, _ compute: () throws(MoneyOverflow) -> Money,
-                     _ day: Day) throws(EvaluationError) {
+            func add(
+                _ site: String, _ category: String?, _ reason: UnbilledRevenue.Reason,
+                _ compute: () throws(MoneyOverflow) -> Money,
+                _ day: Day
+            ) throws(EvaluationError) {
                 let amount: Money
-                do throws(MoneyOverflow) { amount = try compute() } catch { throw .revenueOverflow(site: site, day: day, error) }
+                do throws(MoneyOverflow) { amount = try compute() } catch {
+                    throw .revenueOverflow(site: site, day: day, error)
+                }
                 guard !amount.isZero else { return }
                 let key = Key(site: site, category: category, reason: reason)
                 if var u = totals[key] {
-                    do throws(MoneyOverflow) { u.amountTTC = try u.amountTTC.adding(amount) } catch { throw .revenueOverflow(site: site, day: day, error) }
+                    do throws(MoneyOverflow) { u.amountTTC = try u.amountTTC.adding(amount) } catch {
+                        throw .revenueOverflow(site: site, day: day, error)
+                    }
                     u.firstDay = min(u.firstDay, day)
                     u.lastDay = max(u.lastDay, day)
                     totals[key] = u
                 } else {
-                    totals[key] = UnbilledRevenue(site: site, category: category, why: reason, amountTTC: amount, firstDay: day, lastDay: day)
+                    totals[key] = UnbilledRevenue(
+                        site: site, category: category, why: reason, amountTTC: amount, firstDay: day, lastDay: day)
                 }
             }
             let lo = s.period.start.ordinal, hi = s.period.end.ordinal
@@ -359,7 +417,8 @@ enum Compiler {
                 let site = days[i].site
                 // Asked only of a day's guests: most days bill all their revenue.
                 var guestBilled: Bool {
-                    guestTerms.contains { $0.covers(day, at: site) } || subsidyTerms.contains { $0.guests && $0.covers(day, at: site) }
+                    guestTerms.contains { $0.covers(day, at: site) }
+                        || subsidyTerms.contains { $0.guests && $0.covers(day, at: site) }
                 }
                 for (category, rates) in days[i].employerShare {
                     // Summed only when reported: most days bill all their revenue.
@@ -368,9 +427,13 @@ enum Compiler {
                         try add(days[i].site, category, .outsideValidity, amount, day)
                     } else if category == DinerCategory.guests {
                         if !guestBilled {
-                            try add(days[i].site, category, .guestsWithoutTerm, { () throws(MoneyOverflow) in try days[i].guestTTC.values.checkedSum() }, day)
+                            try add(
+                                days[i].site, category, .guestsWithoutTerm,
+                                { () throws(MoneyOverflow) in try days[i].guestTTC.values.checkedSum() }, day)
                         }
-                    } else if !subsidyTerms.contains(where: { $0.covers(day, at: site) && ($0.categories?.contains(category) ?? true) }) {
+                    } else if !subsidyTerms.contains(where: {
+                        $0.covers(day, at: site) && ($0.categories?.contains(category) ?? true)
+                    }) {
                         try add(days[i].site, category, .categoryNotPriced, amount, day)
                     }
                 }
@@ -386,12 +449,16 @@ enum Compiler {
                     }
                 }
                 let orderLines = lines
-                try add(o.site, nil, .orderWithoutEventsTerm(order: o.id), { () throws(MoneyOverflow) in
-                    try InvoiceTotals(lines: orderLines).totalTTC
-                }, o.deliveredOn)
+                try add(
+                    o.site, nil, .orderWithoutEventsTerm(order: o.id),
+                    { () throws(MoneyOverflow) in
+                        try InvoiceTotals(lines: orderLines).totalTTC
+                    }, o.deliveredOn)
             }
             guard !totals.isEmpty else { return }
-            s.unbilled += totals.values.sorted { ($0.site, $0.category ?? "", $0.reason) < ($1.site, $1.category ?? "", $1.reason) }
+            s.unbilled += totals.values.sorted {
+                ($0.site, $0.category ?? "", $0.reason) < ($1.site, $1.category ?? "", $1.reason)
+            }
         }
     }
 }

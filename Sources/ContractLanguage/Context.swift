@@ -17,8 +17,10 @@ public struct ContractContext: Sendable {
         public var line: Int?
         /// The client's code in the settings file (more precise than `line`).
         public var range: SourceRange?
-        public init(code: String, sites: [String], categories: [String], revenueTypes: [String], payers: [String] = [],
-                    file: String? = nil, line: Int? = nil, range: SourceRange? = nil) {
+        public init(
+            code: String, sites: [String], categories: [String], revenueTypes: [String], payers: [String] = [],
+            file: String? = nil, line: Int? = nil, range: SourceRange? = nil
+        ) {
             self.range = range
             self.code = code
             self.sites = sites
@@ -52,10 +54,12 @@ public struct ContractContext: Sendable {
     /// The day the check is made: revisions on or before it need a published index.
     public var today: Day
 
-    public init(clients: [String: Client] = [:], revenueTypes: [String: RevenueType] = [:],
-                indexSeries: [String: [String: Percentage]] = [:],
-                vatRates: Set<Percentage> = Set(["0", "2.1", "5.5", "10", "20"].compactMap { Percentage($0) }),
-                today: Day) {
+    public init(
+        clients: [String: Client] = [:], revenueTypes: [String: RevenueType] = [:],
+        indexSeries: [String: [String: Percentage]] = [:],
+        vatRates: Set<Percentage> = Set(["0", "2.1", "5.5", "10", "20"].compactMap { Percentage($0) }),
+        today: Day
+    ) {
         self.clients = clients
         self.revenueTypes = revenueTypes
         self.indexSeries = indexSeries

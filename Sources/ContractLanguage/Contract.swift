@@ -49,7 +49,9 @@ public struct Contract: Sendable {
     public func eventsTerm(on day: Day) -> (Term, EventTerms)? {
         for t in terms {
             guard case .events(let e) = t.rule else { continue }
-            if day >= (t.validFrom ?? validFrom) && day <= (t.validUntil ?? validity.end) && validity.contains(day) { return (t, e) }
+            if day >= (t.validFrom ?? validFrom) && day <= (t.validUntil ?? validity.end) && validity.contains(day) {
+                return (t, e)
+            }
         }
         return nil
     }
@@ -105,7 +107,9 @@ public struct IndexRevision: Sendable, Equatable {
     /// The revision days falling in `period`.
     public func revisionDays(in period: Period) -> [Day] {
         var out: [Day] = []
-        for y in max(period.start.year, firstYear ?? period.start.year)...max(period.end.year, firstYear ?? period.end.year) {
+        for y in max(
+            period.start.year, firstYear ?? period.start.year)...max(period.end.year, firstYear ?? period.end.year)
+        {
             if let d = Day(year: y, month: month, day: day), period.contains(d) { out.append(d) }
         }
         return out

@@ -16,8 +16,10 @@ struct TableLayout: Sendable {
         var cats: [String] = []
         for t in contract.terms {
             switch t.rule {
-            case .subsidyPerCover(_, let list): for c in list where c.price != nil && !cats.contains(c.category) { cats.append(c.category) }
-            case .subsidyCappedByTray(_, let list): for c in list where !cats.contains(c.category) { cats.append(c.category) }
+            case .subsidyPerCover(_, let list):
+                for c in list where c.price != nil && !cats.contains(c.category) { cats.append(c.category) }
+            case .subsidyCappedByTray(_, let list):
+                for c in list where !cats.contains(c.category) { cats.append(c.category) }
             default: break
             }
         }
@@ -154,5 +156,7 @@ struct RateTotals {
     var count: Int { entries.count }
 
     /// The totals by increasing rate.
-    func sorted() -> [(rate: VATRate, amount: Money)] { entries.count < 2 ? entries : entries.sorted { $0.rate < $1.rate } }
+    func sorted() -> [(rate: VATRate, amount: Money)] {
+        entries.count < 2 ? entries : entries.sorted { $0.rate < $1.rate }
+    }
 }

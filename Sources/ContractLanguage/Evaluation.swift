@@ -68,7 +68,8 @@ public struct UnbilledRevenue: Sendable, Equatable {
     public var lastDay: Day
 
     public init(site: String, category: String?, why: Reason, amountTTC: Money, firstDay: Day, lastDay: Day) {
-        self.site = site; self.category = category; self.why = why; self.amountTTC = amountTTC; self.firstDay = firstDay; self.lastDay = lastDay
+        self.site = site; self.category = category; self.why = why; self.amountTTC = amountTTC;
+        self.firstDay = firstDay; self.lastDay = lastDay
     }
 }
 
@@ -93,7 +94,8 @@ public enum EvaluationError: Error, Sendable, Equatable, CustomStringConvertible
     public var description: String {
         switch self {
         case .missingIndex(let s, let m, let r, let l):
-            return "the revision of \(r) (term at line \(l)) needs the index `\(s)` of \(m), which has no published value"
+            return
+                "the revision of \(r) (term at line \(l)) needs the index `\(s)` of \(m), which has no published value"
         case .overflow(let l, let o):
             return "the term at line \(l): \(o)"
         case .orderOverflow(let order, let revision, let line, let o):
@@ -109,7 +111,9 @@ public struct InvoiceDraft: Sendable {
     public var payer: String?
     public var site: String?
     public var lines: [BilledLine]
-    public var totals: InvoiceTotals { get throws(MoneyOverflow) { try InvoiceTotals(lines: lines.map { ($0.net, $0.vat) }) } }
+    public var totals: InvoiceTotals {
+        get throws(MoneyOverflow) { try InvoiceTotals(lines: lines.map { ($0.net, $0.vat) }) }
+    }
 }
 
 extension Contract {

@@ -26,7 +26,8 @@ public enum ExampleRunner {
         var lines: [BilledLine] = []
         var drafts: [InvoiceDraft] = []
         do {
-            let evaluation = try compiled.evaluate(period: example.period, issueDate: example.issued, revenue: example.revenue)
+            let evaluation = try compiled.evaluate(
+                period: example.period, issueDate: example.issued, revenue: example.revenue)
             lines = evaluation.lines
             drafts = contract.invoices(for: lines)
             if let (_, events) = contract.eventsTerm, events.grouping == .perOrder {
@@ -38,7 +39,8 @@ public enum ExampleRunner {
             }
             for n in evaluation.notes { report += "    note: \(n)\n" }
             for u in evaluation.unbilled {
-                report += "    unbilled: \(u.amountTTC) at \(u.site)\(u.category.map { " category \($0)" } ?? ""): \(u.reason)\n"
+                report +=
+                    "    unbilled: \(u.amountTTC) at \(u.site)\(u.category.map { " category \($0)" } ?? ""): \(u.reason)\n"
             }
         } catch {
             failures.append("the contract could not be evaluated: \(error)")
@@ -51,7 +53,8 @@ public enum ExampleRunner {
         }
         for (i, d) in drafts.enumerated() {
             let t = totals[i]
-            report += "    invoice \(i + 1)\(d.payer.map { " to \($0)" } ?? "")\(d.site.map { " for site \($0)" } ?? ""):\n"
+            report +=
+                "    invoice \(i + 1)\(d.payer.map { " to \($0)" } ?? "")\(d.site.map { " for site \($0)" } ?? ""):\n"
             for l in d.lines {
                 report += "      \(l.label): \(l.quantity) × \(l.unitPrice) = \(l.net) HT at \(l.vat)%\n"
                 report += "        \(l.explanation)\n"
@@ -67,25 +70,45 @@ public enum ExampleRunner {
                 let found = lines.filter { $0.label == label }
                 if found.isEmpty {
                     let labels = lines.map { "`\($0.label)`" }.joined(separator: ", ")
-                    failures.append("line \(line): expected a line `\(label)` of \(net.grouped) HT, computed none (lines: \(labels.isEmpty ? "none" : labels))")
+                    failures.append(
+                        "line \(line): expected a line `\(label)` of \(net.grouped) HT, computed none (lines: \(labels.isEmpty ? "none" : labels))"
+                    )
                 } else if let computed = try? found.map(\.net).checkedSum(), computed != net {
-                    failures.append("line \(line): line `\(label)`: expected \(net.grouped) HT, computed \(computed.grouped) HT (\(found.map(\.explanation).joined(separator: "; ")))")
+                    failures.append(
+                        "line \(line): line `\(label)`: expected \(net.grouped) HT, computed \(computed.grouped) HT (\(found.map(\.explanation).joined(separator: "; ")))"
+                    )
                 }
             case .totalTTC(let m, let line):
-                if m != totalTTC { failures.append("line \(line): total: expected \(m.grouped) TTC, computed \(totalTTC.grouped) TTC") }
+                if m != totalTTC {
+                    failures.append("line \(line): total: expected \(m.grouped) TTC, computed \(totalTTC.grouped) TTC")
+                }
             case .totalHT(let m, let line):
-                if m != totalHT { failures.append("line \(line): total: expected \(m.grouped) HT, computed \(totalHT.grouped) HT") }
+                if m != totalHT {
+                    failures.append("line \(line): total: expected \(m.grouped) HT, computed \(totalHT.grouped) HT")
+                }
             case .due(let d, let payer, let line):
                 let terms = contract.paymentTerms(for: payer)
                 let due = terms.dueDate(issuedOn: example.issued)
                 let whose = payer.map { " for \($0)" } ?? ""
-                if due != d { failures.append("line \(line): due date\(whose): expected \(d), computed \(due) (\(terms) from \(example.issued))") }
+                if due != d {
+                    failures.append(
+                        "line \(line): due date\(whose): expected \(d), computed \(due) (\(terms) from \(example.issued))"
+                    )
+                }
             case .invoices(let n, let line):
-                if n != drafts.count { failures.append("line \(line): invoices: expected \(n), computed \(drafts.count)") }
+                if n != drafts.count {
+                    failures.append("line \(line): invoices: expected \(n), computed \(drafts.count)")
+                }
             case .nothing(let line):
-                if !drafts.isEmpty { failures.append("line \(line): expected nothing billed, computed \(drafts.count) invoice(s), \(totalTTC.grouped) TTC") }
+                if !drafts.isEmpty {
+                    failures.append(
+                        "line \(line): expected nothing billed, computed \(drafts.count) invoice(s), \(totalTTC.grouped) TTC"
+                    )
+                }
             }
         }
-        return ExampleResult(file: contract.file, client: contract.client, example: example.name, line: example.line, failures: failures, report: report)
+        return ExampleResult(
+            file: contract.file, client: contract.client, example: example.name, line: example.line, failures: failures,
+            report: report)
     }
 }

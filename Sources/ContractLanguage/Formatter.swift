@@ -45,15 +45,22 @@ public enum Formatter {
     }
 
     static let upper: Set<String> = ["ht", "ttc", "vat", "p0"]
-    static let keywords: Set<String> = Set(Parser.allStatementWords + [
-        "from", "until", "per", "cover", "covers", "at", "one", "invoice", "client", "and", "site", "fees", "on", "their", "own",
-        "days", "then", "end", "of", "month", "receipt", "automatic", "by", "an", "accountant", "billed", "capped", "the", "tray",
-        "as", "recorded", "registers", "meals", "in", "full", "fee", "participation", "tickets", "quarter", "arrears", "advance",
-        "max", "graduated", "volume", "guarantee", "shortfall", "order", "prices", "grouped", "monthly", "weekly", "quarterly",
-        "nothing", "to", "each", "year", "index", "months", "before", "lines", "under", "orders", "credit", "note", "new",
-        "difference", "pays", "delivered", "line", "total", "due", "invoices", "subsidies", "trays", "example", "period", "issued",
-        "sites", "payment", "for",
-    ])
+    static let keywords: Set<String> = Set(
+        Parser.allStatementWords + [
+            "from", "until", "per", "cover", "covers", "at", "one", "invoice", "client", "and", "site", "fees", "on",
+            "their", "own",
+            "days", "then", "end", "of", "month", "receipt", "automatic", "by", "an", "accountant", "billed", "capped",
+            "the", "tray",
+            "as", "recorded", "registers", "meals", "in", "full", "fee", "participation", "tickets", "quarter",
+            "arrears", "advance",
+            "max", "graduated", "volume", "guarantee", "shortfall", "order", "prices", "grouped", "monthly", "weekly",
+            "quarterly",
+            "nothing", "to", "each", "year", "index", "months", "before", "lines", "under", "orders", "credit", "note",
+            "new",
+            "difference", "pays", "delivered", "line", "total", "due", "invoices", "subsidies", "trays", "example",
+            "period", "issued",
+            "sites", "payment", "for"
+        ])
 
     static func render(_ tokens: [Token]) -> String {
         var out = ""
@@ -65,10 +72,15 @@ public enum Formatter {
                 if i == 1, tokens[0].isWord("at"), lower == "site" || lower == "sites" {
                     // `at site LD01`, `at sites LD01, LD02`: the number follows the list.
                     text = tokens.contains(where: { $0.kind == .comma }) ? "sites" : "site"
-                } else if upper.contains(lower) { text = t.text.uppercased() }
-                else if Parser.monthNames.contains(lower) { text = lower.prefix(1).uppercased() + lower.dropFirst() }
-                else if keywords.contains(lower) && !(i > 0 && tokens[i - 1].isWord("client")) && !isName(tokens, i) { text = lower }
-                else { text = t.text }
+                } else if upper.contains(lower) {
+                    text = t.text.uppercased()
+                } else if Parser.monthNames.contains(lower) {
+                    text = lower.prefix(1).uppercased() + lower.dropFirst()
+                } else if keywords.contains(lower) && !(i > 0 && tokens[i - 1].isWord("client")) && !isName(tokens, i) {
+                    text = lower
+                } else {
+                    text = t.text
+                }
             // A year (`revised … from 2026`) is not an amount: never grouped.
             case .number: text = i > 0 && tokens[i - 1].isWord("from") ? t.text : groupNumber(t.text)
             case .string: text = "\"\(t.text)\""
@@ -89,11 +101,15 @@ public enum Formatter {
     static func isName(_ tokens: [Token], _ i: Int) -> Bool {
         guard i > 0 else { return false }
         let prev = tokens[i - 1]
-        return prev.isWord("category") || prev.isWord("sites") || prev.isWord("to") && i >= 2 && tokens[i - 2].isWord("billed")
-            || prev.kind == .comma && tokens.first?.isWord("sites") == true || prev.isWord("covers") || prev.isWord("trays")
+        return prev.isWord("category") || prev.isWord("sites")
+            || prev.isWord("to") && i >= 2 && tokens[i - 2].isWord("billed")
+            || prev.kind == .comma && tokens.first?.isWord("sites") == true || prev.isWord("covers")
+            || prev.isWord("trays")
             || prev.kind == .comma && tokens.first?.isWord("covers") == true || prev.isWord("index")
-            || prev.kind == .colon && tokens.first?.isWord("not") == true || prev.kind == .comma && tokens.first?.isWord("not") == true
-            || (prev.isWord("site") || prev.isWord("sites") || prev.kind == .comma) && tokens.first?.isWord("at") == true
+            || prev.kind == .colon && tokens.first?.isWord("not") == true
+            || prev.kind == .comma && tokens.first?.isWord("not") == true
+            || (prev.isWord("site") || prev.isWord("sites") || prev.kind == .comma)
+                && tokens.first?.isWord("at") == true
             || prev.isWord("for") && tokens.first?.isWord("expect") == true
     }
 

@@ -63,7 +63,7 @@ public struct Lexer {
             while i < n, bytes[i] != 10 {
                 let b = bytes[i]
                 if b == 32 || b == 9 || b == 13 { i += 1; continue }
-                if b == 35 { // '#'
+                if b == 35 {  // '#'
                     let s = i + 1
                     while i < n, bytes[i] != 10 { i += 1 }
                     var e = i
@@ -75,7 +75,9 @@ public struct Lexer {
                 tokens.append(nextToken(&i))
                 if i <= before { i = before + 1 }  // never stall on a byte the lexer did not consume
             }
-            out.append(SourceLine(number: number, start: lineStart, indentation: indentation, tokens: tokens, comment: comment))
+            out.append(
+                SourceLine(number: number, start: lineStart, indentation: indentation, tokens: tokens, comment: comment)
+            )
             number += 1
             i += 1
         }
@@ -109,7 +111,9 @@ public struct Lexer {
             // A date-like literal starts with four digits and a dash.
             if i + 4 < n, (0..<4).allSatisfy({ Lexer.isDigit(bytes[i + $0]) }), bytes[i + 4] == 45 {
                 i += 5
-                while i < n, Lexer.isDigit(bytes[i]) || Lexer.isLetter(bytes[i]) || bytes[i] == 45 || bytes[i] == 46 { i += 1 }
+                while i < n, Lexer.isDigit(bytes[i]) || Lexer.isLetter(bytes[i]) || bytes[i] == 45 || bytes[i] == 46 {
+                    i += 1
+                }
                 return make(.dateLike, s, i)
             }
             // Digits with every comma or point followed by a digit: `1,500.00`, but also the
@@ -135,11 +139,12 @@ public struct Lexer {
             while i > s + 1, bytes[i - 1] == 45 || bytes[i - 1] == 39 { i -= 1 }
             return make(.word, s, i)
         }
-        if b == 34 { // string
+        if b == 34 {  // string
             i += 1
             while i < n, bytes[i] != 34, bytes[i] != 10 { i += 1 }
             if i < n, bytes[i] == 34 {
-                let t = Token(kind: .string, text: String(decoding: bytes[(s + 1)..<i], as: UTF8.self), start: s, end: i + 1)
+                let t = Token(
+                    kind: .string, text: String(decoding: bytes[(s + 1)..<i], as: UTF8.self), start: s, end: i + 1)
                 i += 1
                 return t
             }

@@ -28,14 +28,16 @@ public enum NumberSpelling: Equatable, Sendable {
             let threes = pieces[0].count <= 3 && groups.allSatisfy { $0.count == 3 }
             if threes {
                 let digits = pieces.joined()
-                return .thousandsWithoutDecimals(digits: digits, decimalReading: commas == 1 ? trimmed(pieces[0], pieces[1]) : nil)
+                return .thousandsWithoutDecimals(
+                    digits: digits, decimalReading: commas == 1 ? trimmed(pieces[0], pieces[1]) : nil)
             }
             if commas == 1 { return .decimalComma(asWritten: text, meant: trimmed(pieces[0], pieces[1])) }
             return .malformed
         }
         // Commas and a point: the language's `1,500.00` when every comma comes before the point
         // and separates groups of three; the French `1.500,00` when points come first.
-        if points == 1, let point = text.firstIndex(of: "."), let lastComma = text.lastIndex(of: ","), lastComma < point {
+        if points == 1, let point = text.firstIndex(of: "."), let lastComma = text.lastIndex(of: ","), lastComma < point
+        {
             let integer = String(text[..<point]).split(separator: ",", omittingEmptySubsequences: false)
             if integer[0].count <= 3, integer.dropFirst().allSatisfy({ $0.count == 3 }) { return .plain }
             return .malformed
@@ -48,7 +50,9 @@ public enum NumberSpelling: Equatable, Sendable {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false)
         guard parts.count <= 2 else { return .malformed }
         let groups = parts[0].split(separator: ".", omittingEmptySubsequences: false)
-        guard groups.count >= 2, groups[0].count <= 3, groups.dropFirst().allSatisfy({ $0.count == 3 }) else { return .malformed }
+        guard groups.count >= 2, groups[0].count <= 3, groups.dropFirst().allSatisfy({ $0.count == 3 }) else {
+            return .malformed
+        }
         let whole = groups.joined()
         return .frenchGrouping(meant: grouped(whole) + "." + (parts.count == 2 ? String(parts[1]) : "00"))
     }

@@ -43,11 +43,14 @@ struct Cursor {
         let t = peek
         // `per week` where `per month` or `per quarter` is expected: show the words that differ, not `per`.
         if let t, t.kind == .word, expected.lowercased().contains("`\(t.text.lowercased()) "), let u = peek(1) {
-            return LineError(code: "E0102", message: "expected \(expected), found `\(t.text) \(u.kind == .string ? "\"\(u.text)\"" : u.text)`",
-                             start: t.start, end: u.end, help: help)
+            return LineError(
+                code: "E0102",
+                message: "expected \(expected), found `\(t.text) \(u.kind == .string ? "\"\(u.text)\"" : u.text)`",
+                start: t.start, end: u.end, help: help)
         }
-        return LineError(code: "E0102", message: "expected \(expected), found \(describe(t))",
-                         start: t?.start ?? lineEnd, end: t?.end ?? lineEnd + 1, help: help)
+        return LineError(
+            code: "E0102", message: "expected \(expected), found \(describe(t))",
+            start: t?.start ?? lineEnd, end: t?.end ?? lineEnd + 1, help: help)
     }
 
     /// Consumes `word` (case-insensitive) or fails.
@@ -97,8 +100,10 @@ struct Cursor {
 
     func endOfLine() throws(LineError) {
         if let t = peek {
-            throw LineError(code: "E0103", message: "unexpected \(describe(t)) at the end of the statement",
-                            start: t.start, end: tokens.last?.end ?? t.end, help: "remove it, or start a new line for a new statement")
+            throw LineError(
+                code: "E0103", message: "unexpected \(describe(t)) at the end of the statement",
+                start: t.start, end: tokens.last?.end ?? t.end,
+                help: "remove it, or start a new line for a new statement")
         }
     }
 }
@@ -133,7 +138,9 @@ public struct Parser {
 
     mutating func report(_ e: LineError, head: Token? = nil) {
         // Every syntax error says how the statement is written: the line's model when no better help was given.
-        let help = e.help ?? head.flatMap { Parser.models[$0.text.lowercased()] }.map { "the statement is written like `\($0)`" }
+        let help =
+            e.help
+            ?? head.flatMap { Parser.models[$0.text.lowercased()] }.map { "the statement is written like `\($0)`" }
         diagnostics.append(.error(e.code, e.message, file: source.path, range: range(e.start, e.end), help: help))
     }
 
@@ -157,7 +164,8 @@ public struct Parser {
         "up": "up to 2000 covers: 0.60 HT",
         "above": "above: 0.30 HT",
         "then": "then 2.45 HT from 2026-07-01",
-        "revised": "revised each year on 1 January by index ILC-RESTO: P0 × (0.15 + 0.85 × I / 118.2), I of 4 months before",
+        "revised":
+            "revised each year on 1 January by index ILC-RESTO: P0 × (0.15 + 0.85 × I / 118.2), I of 4 months before",
         "billed": "billed to C0013-CSE, payment on receipt",
         "labelled": "labelled \"Subvention employeur\"",
         "discount": "discount 5% on event lines",
@@ -173,14 +181,17 @@ public struct Parser {
         "registered": "registered subsidies 1,234.50 TTC",
         "trays": "trays A 200 × 6.80 TTC",
         "order": "order \"CMD-1\" delivered 2026-10-14: 40 × 18.50 HT at 10% VAT",
-        "expect": "expect total 23,910.00 TTC",
+        "expect": "expect total 23,910.00 TTC"
     ]
 
     mutating func run() {
         var lexer = Lexer(source)
         lines = lexer.lines()
         for (message, s, e) in lexer.problems {
-            diagnostics.append(.error("E0104", message, file: source.path, range: range(s, e), help: "close the text with `\"` on the same line"))
+            diagnostics.append(
+                .error(
+                    "E0104", message, file: source.path, range: range(s, e),
+                    help: "close the text with `\"` on the same line"))
         }
         var sawClient = false
         // The lexer's problems are in file order: one pointer walks them with the lines (linear).
@@ -199,8 +210,10 @@ public struct Parser {
                 continue
             }
             if let bad = line.tokens.first(where: { $0.kind == .unknown }) {
-                diagnostics.append(.error("E0105", "unexpected character `\(bad.text)`", file: source.path, range: range(bad),
-                                          help: "amounts are written `4.20 HT`, multiplication `×` or `*`, percentages `60%`"))
+                diagnostics.append(
+                    .error(
+                        "E0105", "unexpected character `\(bad.text)`", file: source.path, range: range(bad),
+                        help: "amounts are written `4.20 HT`, multiplication `×` or `*`, percentages `60%`"))
                 roles.append(.invalid)
                 markBroken()
                 continue
@@ -219,8 +232,10 @@ public struct Parser {
                     } catch { report(error) }
                     continue
                 }
-                diagnostics.append(.error("E0106", "a contract starts with `client` and the client's code", file: source.path,
-                                          range: range(head), help: "write `client CODE` on the first line, e.g. `client ACME`"))
+                diagnostics.append(
+                    .error(
+                        "E0106", "a contract starts with `client` and the client's code", file: source.path,
+                        range: range(head), help: "write `client CODE` on the first line, e.g. `client ACME`"))
                 sawClient = true
                 roles.append(.invalid)
                 continue
@@ -234,13 +249,19 @@ public struct Parser {
                 let word = head.text.lowercased()
                 if Parser.headerWords.contains(word) { syntax.attemptedHeaders.insert(word) }
                 if Parser.termWords.contains(word) { syntax.attemptedTermKinds.insert(word) }
-                if roleOfHead(head) == .term { block = .brokenTerm } else if roleOfHead(head) == .example { block = .brokenExample }
+                if roleOfHead(head) == .term {
+                    block = .brokenTerm
+                } else if roleOfHead(head) == .example {
+                    block = .brokenExample
+                }
             }
         }
         syntax.hasSyntaxErrors = !diagnostics.isEmpty
         if syntax.client == nil, !diagnostics.contains(where: { $0.code == "E0106" }) {
-            diagnostics.append(.error("E0106", "a contract starts with `client` and the client's code", file: source.path,
-                                      range: range(0, 0), help: "write `client CODE` on the first line, e.g. `client ACME`"))
+            diagnostics.append(
+                .error(
+                    "E0106", "a contract starts with `client` and the client's code", file: source.path,
+                    range: range(0, 0), help: "write `client CODE` on the first line, e.g. `client ACME`"))
         }
     }
 
@@ -259,10 +280,17 @@ public struct Parser {
 
     static let headerWords: Set<String> = ["sites", "valid", "invoice", "payment", "validation", "not"]
     static let termWords: Set<String> = ["subsidy", "guest", "admission", "cafeteria", "fee", "minimum", "events"]
-    static let termDetailWords: Set<String> = ["category", "up", "above", "then", "revised", "billed", "labelled", "discount", "delivery", "changes", "applies", "at"]
-    static let exampleDetailWords: Set<String> = ["period", "issued", "covers", "guests", "registered", "trays", "cafeteria", "order", "expect"]
+    static let termDetailWords: Set<String> = [
+        "category", "up", "above", "then", "revised", "billed", "labelled", "discount", "delivery", "changes",
+        "applies", "at"
+    ]
+    static let exampleDetailWords: Set<String> = [
+        "period", "issued", "covers", "guests", "registered", "trays", "cafeteria", "order", "expect"
+    ]
     static var allStatementWords: [String] {
-        Array(headerWords.union(termWords).union(termDetailWords).union(exampleDetailWords).union(["client", "example"])).sorted()
+        Array(
+            headerWords.union(termWords).union(termDetailWords).union(exampleDetailWords).union(["client", "example"])
+        ).sorted()
     }
 
     func roleOfHead(_ t: Token) -> LineRole {
@@ -277,17 +305,23 @@ public struct Parser {
     mutating func statement(head: Token, cursor: inout Cursor, line: SourceLine) throws(LineError) -> LineRole {
         let word = head.kind == .word ? head.text.lowercased() : ""
         let inExample: Bool
-        switch block { case .example, .brokenExample: inExample = true; default: inExample = false }
+        switch block {
+        case .example, .brokenExample: inExample = true;
+        default: inExample = false
+        }
         // Inside an example, `cafeteria 120.00 TTC` is data; `cafeteria participation` starts a term.
         if inExample, Parser.exampleDetailWords.contains(word),
-           !(word == "cafeteria" && (cursor.peek(1)?.isWord("participation") ?? false)) {
+            !(word == "cafeteria" && (cursor.peek(1)?.isWord("participation") ?? false))
+        {
             try exampleDetail(word, &cursor)
             return .exampleDetail
         }
         if Parser.headerWords.contains(word) {
-            if case .header = block {} else {
-                throw LineError(code: "E0107", message: "`\(head.text)` belongs to the contract's header, before its terms",
-                                start: head.start, end: head.end, help: "move this line up, under `client`")
+            if case .header = block {
+            } else {
+                throw LineError(
+                    code: "E0107", message: "`\(head.text)` belongs to the contract's header, before its terms",
+                    start: head.start, end: head.end, help: "move this line up, under `client`")
             }
             try header(word, &cursor)
             return .header
@@ -310,19 +344,24 @@ public struct Parser {
                 try termDetail(word, index, &cursor)
                 return .termDetail
             case .brokenTerm:
-                return .termDetail // its term has an error already: one message per root cause
+                return .termDetail  // its term has an error already: one message per root cause
             default:
-                throw LineError(code: "E0107", message: "`\(head.text)` must follow the term it belongs to",
-                                start: head.start, end: head.end, help: "put this line under the term it details")
+                throw LineError(
+                    code: "E0107", message: "`\(head.text)` must follow the term it belongs to",
+                    start: head.start, end: head.end, help: "put this line under the term it details")
             }
         }
         if Parser.exampleDetailWords.contains(word) {
-            throw LineError(code: "E0107", message: "`\(head.text)` belongs to an example",
-                            start: head.start, end: head.end, help: "start the example with `example \"name\"` above this line")
+            throw LineError(
+                code: "E0107", message: "`\(head.text)` belongs to an example",
+                start: head.start, end: head.end, help: "start the example with `example \"name\"` above this line")
         }
         let suggestion = head.kind == .word ? DidYouMean.suggest(head.text, among: Parser.allStatementWords) : nil
-        throw LineError(code: "E0101", message: "unknown statement \(cursor.describe(head))", start: head.start, end: head.end,
-                        help: suggestion.map { "did you mean `\($0)`?" } ?? "a line starts with a term such as `subsidy`, `admission fee`, `fee`, or a detail such as `category`")
+        throw LineError(
+            code: "E0101", message: "unknown statement \(cursor.describe(head))", start: head.start, end: head.end,
+            help: suggestion.map { "did you mean `\($0)`?" }
+                ?? "a line starts with a term such as `subsidy`, `admission fee`, `fee`, or a detail such as `category`"
+        )
     }
 
     // MARK: header
@@ -348,8 +387,9 @@ public struct Parser {
         case "invoice":
             let t = try c.name("a cadence: `monthly`, `weekly` or `quarterly`")
             guard let cadence = Cadence(rawValue: t.text.lowercased()), cadence != .onDelivery else {
-                throw LineError(code: "E0102", message: "expected a cadence: `monthly`, `weekly` or `quarterly`, found `\(t.text)`",
-                                start: t.start, end: t.end, help: "events are invoiced by their own term `events at order prices`")
+                throw LineError(
+                    code: "E0102", message: "expected a cadence: `monthly`, `weekly` or `quarterly`, found `\(t.text)`",
+                    start: t.start, end: t.end, help: "events are invoiced by their own term `events at order prices`")
             }
             var perSite = false, feesApart = false
             while c.accept(.comma) != nil {
@@ -358,13 +398,15 @@ public struct Parser {
                 } else if c.accept(phrase: "fees on their own invoice") {
                     feesApart = true
                 } else {
-                    throw c.error("`one invoice per client`, `one invoice per client and site` or `fees on their own invoice`")
+                    throw c.error(
+                        "`one invoice per client`, `one invoice per client and site` or `fees on their own invoice`")
                 }
             }
             try c.endOfLine()
             if syntax.invoicing != nil { throw duplicate(head) }
-            syntax.invoicing = InvoicingSyntax(cadence: Located(cadence, range(t)), perSite: perSite, feesOnOwnInvoice: feesApart,
-                                               range: range(head, c.tokens[c.tokens.count - 1]))
+            syntax.invoicing = InvoicingSyntax(
+                cadence: Located(cadence, range(t)), perSite: perSite, feesOnOwnInvoice: feesApart,
+                range: range(head, c.tokens[c.tokens.count - 1]))
         case "payment":
             let terms = try paymentTerms(&c)
             try c.endOfLine()
@@ -372,7 +414,11 @@ public struct Parser {
             syntax.payment = Located(terms, range(head, c.tokens[c.tokens.count - 1]))
         case "validation":
             let automatic: Bool
-            if c.accept("automatic") { automatic = true } else if c.accept(phrase: "by an accountant") { automatic = false } else {
+            if c.accept("automatic") {
+                automatic = true
+            } else if c.accept(phrase: "by an accountant") {
+                automatic = false
+            } else {
                 throw c.error("`automatic` or `by an accountant`")
             }
             try c.endOfLine()
@@ -395,40 +441,52 @@ public struct Parser {
     mutating func paymentTerms(_ c: inout Cursor) throws(LineError) -> PaymentTerms {
         if c.accept(phrase: "on receipt") { return .onReceipt }
         if c.accept(phrase: "end of month") {
-            let spelt = "write `payment end of month, then \(c.tokens[c.position...].first { $0.kind == .number }?.text ?? "N") days`"
+            let spelt =
+                "write `payment end of month, then \(c.tokens[c.position...].first { $0.kind == .number }?.text ?? "N") days`"
             guard c.accept(.comma) != nil, c.accept("then") else { throw c.error("`, then N days`", help: spelt) }
             return .endOfMonthThenDays(try days(&c))
         }
         if c.peek?.isWord("end") ?? false {
             // `payment end of month 30 days`, `end of month + 30 days`: show the language's spelling.
-            throw LineError(code: "E0102", message: "expected `end of month, then N days`, found `\(c.tokens[c.position...].map(\.text).joined(separator: " "))`",
-                            start: c.peek?.start ?? c.lineEnd, end: c.tokens.last?.end ?? c.lineEnd,
-                            help: "write `payment end of month, then \(c.tokens.first { $0.kind == .number }?.text ?? "30") days`")
+            throw LineError(
+                code: "E0102",
+                message:
+                    "expected `end of month, then N days`, found `\(c.tokens[c.position...].map(\.text).joined(separator: " "))`",
+                start: c.peek?.start ?? c.lineEnd, end: c.tokens.last?.end ?? c.lineEnd,
+                help: "write `payment end of month, then \(c.tokens.first { $0.kind == .number }?.text ?? "30") days`")
         }
         let n = try days(&c)
         if c.peek?.isWord("end") ?? false || c.peek?.isWord("net") ?? false {
             // `45 days end of month` ("45 jours fin de mois") says end of month without saying which one.
             let rest = c.tokens[c.position...]
-            throw LineError(code: "E0102", message: "`\(n) days \(rest.map(\.text).joined(separator: " "))` does not say which end of month",
-                            start: rest.first?.start ?? c.lineEnd, end: rest.last?.end ?? c.lineEnd,
-                            help: "write `payment \(n) days, then end of month` (\(n) days, then to the end of that month) or `payment end of month, then \(n) days` (to the end of the month, then \(n) days)")
+            throw LineError(
+                code: "E0102",
+                message: "`\(n) days \(rest.map(\.text).joined(separator: " "))` does not say which end of month",
+                start: rest.first?.start ?? c.lineEnd, end: rest.last?.end ?? c.lineEnd,
+                help:
+                    "write `payment \(n) days, then end of month` (\(n) days, then to the end of that month) or `payment end of month, then \(n) days` (to the end of the month, then \(n) days)"
+            )
         }
         if c.accept(.comma) != nil {
-            try c.expect(phrase: "then end of month", help: "write `N days, then end of month` or `end of month, then N days`")
+            try c.expect(
+                phrase: "then end of month", help: "write `N days, then end of month` or `end of month, then N days`")
             return .daysThenEndOfMonth(n)
         }
         return .days(n)
     }
 
     func duplicate(_ head: Token) -> LineError {
-        LineError(code: "E0108", message: "`\(head.text)` is said twice in this contract", start: head.start, end: head.end,
-                  help: "keep one `\(head.text)` line")
+        LineError(
+            code: "E0108", message: "`\(head.text)` is said twice in this contract", start: head.start, end: head.end,
+            help: "keep one `\(head.text)` line")
     }
 
     mutating func days(_ c: inout Cursor) throws(LineError) -> Int {
         let t = try c.expect(.number, "a number of days")
         guard let n = Int(t.text) else {
-            throw LineError(code: "E0109", message: "`\(t.text)` is not a whole number of days", start: t.start, end: t.end, help: nil)
+            throw LineError(
+                code: "E0109", message: "`\(t.text)` is not a whole number of days", start: t.start, end: t.end,
+                help: nil)
         }
         try c.expect("days")
         return n
@@ -438,11 +496,15 @@ public struct Parser {
         try c.expect("from")
         let from = try date(&c)
         var until: Located<Day>?
-        if c.accept("until") { until = try date(&c) } else if let w = c.peek, ["to", "till", "through", "au", "jusqu'au", "-"].contains(w.text.lowercased()),
-                                                              c.peek(1)?.kind == .dateLike {
+        if c.accept("until") {
+            until = try date(&c)
+        } else if let w = c.peek, ["to", "till", "through", "au", "jusqu'au", "-"].contains(w.text.lowercased()),
+            c.peek(1)?.kind == .dateLike
+        {
             let end = c.tokens[c.position + 1]
-            throw LineError(code: "E0102", message: "expected `until`, found `\(w.text)`", start: w.start, end: w.end,
-                            help: "write `\(head.text) from \(from.value) until \(end.text)`")
+            throw LineError(
+                code: "E0102", message: "expected `until`, found `\(w.text)`", start: w.start, end: w.end,
+                help: "write `\(head.text) from \(from.value) until \(end.text)`")
         }
         return ValiditySyntax(from: from, until: until, range: range(head.start, c.tokens[c.position - 1].end))
     }
@@ -451,20 +513,26 @@ public struct Parser {
         if let first = c.peek, first.kind == .number, let meant = Parser.frenchDate(c) {
             // `01/10/2026`, `1/10/2026`: the French order, with slashes.
             let last = c.tokens[c.position + 4]
-            throw LineError(code: "E0109", message: "`\(c.tokens[c.position...(c.position + 4)].map(\.text).joined())` is not written `YYYY-MM-DD`",
-                            start: first.start, end: last.end, help: "write `\(meant)`")
+            throw LineError(
+                code: "E0109",
+                message:
+                    "`\(c.tokens[c.position...(c.position + 4)].map(\.text).joined())` is not written `YYYY-MM-DD`",
+                start: first.start, end: last.end, help: "write `\(meant)`")
         }
         let t = try c.expect(.dateLike, "a date `YYYY-MM-DD`")
         guard let d = Day(iso: t.text) else {
             // `2026-1-5`: the same date with two digits for the month and the day.
             let parts = t.text.split(separator: "-")
             if parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let dd = Int(parts[2]),
-               let padded = Day(iso: "\(y)-\(m < 10 ? "0" : "")\(m)-\(dd < 10 ? "0" : "")\(dd)") {
-                throw LineError(code: "E0109", message: "`\(t.text)` is not written `YYYY-MM-DD`", start: t.start, end: t.end,
-                                help: "write `\(padded)`")
+                let padded = Day(iso: "\(y)-\(m < 10 ? "0" : "")\(m)-\(dd < 10 ? "0" : "")\(dd)")
+            {
+                throw LineError(
+                    code: "E0109", message: "`\(t.text)` is not written `YYYY-MM-DD`", start: t.start, end: t.end,
+                    help: "write `\(padded)`")
             }
-            throw LineError(code: "E0109", message: "`\(t.text)` is not a date", start: t.start, end: t.end,
-                            help: "dates are written `YYYY-MM-DD` and must exist, e.g. `2026-10-01`")
+            throw LineError(
+                code: "E0109", message: "`\(t.text)` is not a date", start: t.start, end: t.end,
+                help: "dates are written `YYYY-MM-DD` and must exist, e.g. `2026-10-01`")
         }
         return Located(d, range(t))
     }
@@ -472,8 +540,9 @@ public struct Parser {
     /// The ISO date meant by `D/M/YYYY` (or `YYYY/M/D`) at the cursor, when it is one.
     static func frenchDate(_ c: Cursor) -> String? {
         guard let a = c.peek, let s1 = c.peek(1), let b = c.peek(2), let s2 = c.peek(3), let y = c.peek(4),
-              s1.kind == .slash, s2.kind == .slash, b.kind == .number, y.kind == .number,
-              let x = Int(a.text), let m = Int(b.text), let z = Int(y.text) else { return nil }
+            s1.kind == .slash, s2.kind == .slash, b.kind == .number, y.kind == .number,
+            let x = Int(a.text), let m = Int(b.text), let z = Int(y.text)
+        else { return nil }
         let (year, day) = a.text.count == 4 ? (x, z) : (z, x)
         let iso = "\(year)-\(m < 10 ? "0" : "")\(m)-\(day < 10 ? "0" : "")\(day)"
         return Day(iso: iso).map(\.description)
@@ -484,20 +553,26 @@ public struct Parser {
         let t = try c.expect(.number, what)
         let value = try spelling(of: t, c, whole: whole)
         guard let v = DecimalText.parse(Substring(value), scale: 4, groupSeparator: ",") else {
-            throw LineError(code: "E0109", message: "`\(t.text)` has more than 4 decimals", start: t.start, end: t.end,
-                            help: "prices carry at most 4 decimals, amounts 2")
+            throw LineError(
+                code: "E0109", message: "`\(t.text)` has more than 4 decimals", start: t.start, end: t.end,
+                help: "prices carry at most 4 decimals, amounts 2")
         }
         let decimals = value.split(separator: ".").count > 1 ? value.split(separator: ".")[1].count : 0
         var unit = AmountUnit.none
         var end = t.end
         if let u = c.peek {
-            if u.isWord("ht") { unit = .ht; c.position += 1; end = u.end }
-            else if u.isWord("ttc") { unit = .ttc; c.position += 1; end = u.end }
-            else if u.kind == .percent { unit = .percent; c.position += 1; end = u.end }
-            else if u.kind == .word, let meant = Parser.unitMeant(by: u.text) {
-                throw LineError(code: "E0114", message: "`\(u.text)` is not a unit of the language", start: u.start, end: u.end,
-                                help: meant.isEmpty ? "amounts say whether VAT is included, not the currency: write `\(value) HT` or `\(value) TTC`"
-                                                    : "write `\(value) \(meant)`")
+            if u.isWord("ht") {
+                unit = .ht; c.position += 1; end = u.end
+            } else if u.isWord("ttc") {
+                unit = .ttc; c.position += 1; end = u.end
+            } else if u.kind == .percent {
+                unit = .percent; c.position += 1; end = u.end
+            } else if u.kind == .word, let meant = Parser.unitMeant(by: u.text) {
+                throw LineError(
+                    code: "E0114", message: "`\(u.text)` is not a unit of the language", start: u.start, end: u.end,
+                    help: meant.isEmpty
+                        ? "amounts say whether VAT is included, not the currency: write `\(value) HT` or `\(value) TTC`"
+                        : "write `\(value) \(meant)`")
             }
         }
         return AmountLiteral(tenThousandths: v, unit: unit, decimals: decimals, range: range(t.start, end))
@@ -518,7 +593,8 @@ public struct Parser {
         // The unit written after the number (after its second half for `1 500,00 HT`).
         let spaced = c.peek?.kind == .number
         let next = spaced ? c.peek(1) : c.peek
-        let unit = next.map { $0.isWord("ht") ? " HT" : $0.isWord("ttc") ? " TTC" : $0.kind == .percent ? "%" : "" } ?? ""
+        let unit =
+            next.map { $0.isWord("ht") ? " HT" : $0.isWord("ttc") ? " TTC" : $0.kind == .percent ? "%" : "" } ?? ""
         let end = unit.isEmpty ? t.end : (next?.end ?? t.end)
         let written = "`\(t.text)\(unit)`"
         func amount(_ n: String) -> String {
@@ -529,14 +605,20 @@ public struct Parser {
         }
         // `1 500,00`: a space between thousands splits the number in two tokens.
         if spaced, let n = c.peek, t.text.count <= 3, t.text.allSatisfy(\.isNumber),
-           n.text.prefix(while: \.isNumber).count == 3 {
+            n.text.prefix(while: \.isNumber).count == 3
+        {
             let rest = n.text.dropFirst(3)
-            let decimals = rest.first == "," || rest.first == "." ? String(rest.dropFirst()) : (rest.isEmpty ? "00" : "")
+            let decimals =
+                rest.first == "," || rest.first == "." ? String(rest.dropFirst()) : (rest.isEmpty ? "00" : "")
             if !decimals.isEmpty, decimals.allSatisfy(\.isNumber) {
-                throw LineError(code: "E0114", message: "`\(t.text) \(n.text)\(unit)` separates thousands with a space", start: t.start,
-                                end: unit.isEmpty ? n.end : (next?.end ?? n.end),
-                                help: whole && rest.isEmpty ? "write `\(t.text + n.text)`, without a space"
-                                    : "write \(amount(NumberSpelling.grouped(t.text + n.text.prefix(3)) + "." + decimals)): a comma between thousands, a point before the decimals")
+                throw LineError(
+                    code: "E0114", message: "`\(t.text) \(n.text)\(unit)` separates thousands with a space",
+                    start: t.start,
+                    end: unit.isEmpty ? n.end : (next?.end ?? n.end),
+                    help: whole && rest.isEmpty
+                        ? "write `\(t.text + n.text)`, without a space"
+                        : "write \(amount(NumberSpelling.grouped(t.text + n.text.prefix(3)) + "." + decimals)): a comma between thousands, a point before the decimals"
+                )
             }
         }
         switch NumberSpelling.of(t.text) {
@@ -546,20 +628,27 @@ public struct Parser {
             if whole { return digits }
             let thousands = "`\(NumberSpelling.fullForm(digits))\(unit.isEmpty ? "" : unit)`"
             if let decimal {
-                throw LineError(code: "E0114", message: "\(written) is ambiguous: a decimal comma, or a comma between thousands",
-                                start: t.start, end: end, help: "write \(amount(decimal)), or \(thousands) if thousands were meant")
+                throw LineError(
+                    code: "E0114", message: "\(written) is ambiguous: a decimal comma, or a comma between thousands",
+                    start: t.start, end: end, help: "write \(amount(decimal)), or \(thousands) if thousands were meant")
             }
-            throw LineError(code: "E0114", message: "\(written) has commas between thousands but no decimals", start: t.start, end: end,
-                            help: "write \(thousands): a comma separates thousands only in an amount written with its decimals")
+            throw LineError(
+                code: "E0114", message: "\(written) has commas between thousands but no decimals", start: t.start,
+                end: end,
+                help: "write \(thousands): a comma separates thousands only in an amount written with its decimals")
         case .decimalComma(_, let meant):
-            throw LineError(code: "E0114", message: "\(written) has a decimal comma", start: t.start, end: end,
-                            help: "write \(amount(meant)): the decimals follow a point")
+            throw LineError(
+                code: "E0114", message: "\(written) has a decimal comma", start: t.start, end: end,
+                help: "write \(amount(meant)): the decimals follow a point")
         case .frenchGrouping(let meant):
-            throw LineError(code: "E0114", message: "\(written) separates thousands with points and decimals with a comma", start: t.start, end: end,
-                            help: "write \(amount(meant)): a comma between thousands, a point before the decimals")
+            throw LineError(
+                code: "E0114", message: "\(written) separates thousands with points and decimals with a comma",
+                start: t.start, end: end,
+                help: "write \(amount(meant)): a comma between thousands, a point before the decimals")
         case .malformed:
-            throw LineError(code: "E0114", message: "\(written) is not a number", start: t.start, end: end,
-                            help: "write amounts as `4.20 HT` or `1,500.00 HT`, counts as `2000`, rates as `5.5%`")
+            throw LineError(
+                code: "E0114", message: "\(written) is not a number", start: t.start, end: end,
+                help: "write amounts as `4.20 HT` or `1,500.00 HT`, counts as `2000`, rates as `5.5%`")
         }
     }
 
@@ -568,8 +657,11 @@ public struct Parser {
         try c.expect("at", help: "every billed amount states its VAT rate, e.g. `at 10% VAT`")
         let a = try amount(&c, "a VAT rate such as `10%`")
         if let w = c.peek, w.isWord("tva") {
-            throw LineError(code: "E0102", message: "expected `VAT`, found `\(w.text)`", start: w.start, end: w.end,
-                            help: "the language is written in English: `at \(DecimalText.format(a.tenThousandths, scale: 4, minimumFraction: a.decimals))\(a.unit == .percent ? "%" : "") VAT`")
+            throw LineError(
+                code: "E0102", message: "expected `VAT`, found `\(w.text)`", start: w.start, end: w.end,
+                help:
+                    "the language is written in English: `at \(DecimalText.format(a.tenThousandths, scale: 4, minimumFraction: a.decimals))\(a.unit == .percent ? "%" : "") VAT`"
+            )
         }
         try c.expect("vat", help: "write the rate as `at 10% VAT`")
         return a
@@ -660,9 +752,10 @@ public struct Parser {
                         _ = try c.expect(.colon, "`:` then band lines such as `up to 2,000 covers: 0.60 HT`")
                         body = .tieredFee(mode: mode, bands: [], per: per, vat: v)
                     } else if c.peek?.isWord("in") ?? false {
-                        throw LineError(code: "E0110", message: "a fee computed on covers is billed in arrears",
-                                        start: c.peek?.start ?? 0, end: c.tokens.last?.end ?? 0,
-                                        help: "covers are known only once the period has ended: write `in arrears`")
+                        throw LineError(
+                            code: "E0110", message: "a fee computed on covers is billed in arrears",
+                            start: c.peek?.start ?? 0, end: c.tokens.last?.end ?? 0,
+                            help: "covers are known only once the period has ended: write `in arrears`")
                     } else {
                         throw c.error("`in arrears: max(…)`, `graduated:` or `volume:`")
                     }
@@ -685,7 +778,11 @@ public struct Parser {
             try c.expect(phrase: "at order prices")
             _ = try c.expect(.comma, "`, one invoice per order` or `, grouped monthly`")
             let grouping: EventGrouping
-            if c.accept(phrase: "one invoice per order") { grouping = .perOrder } else if c.accept(phrase: "grouped monthly") { grouping = .monthly } else {
+            if c.accept(phrase: "one invoice per order") {
+                grouping = .perOrder
+            } else if c.accept(phrase: "grouped monthly") {
+                grouping = .monthly
+            } else {
                 throw c.error("`one invoice per order` or `grouped monthly`")
             }
             body = .events(grouping: grouping, discount: nil, deliveryFee: nil, changes: .creditAndReissue)
@@ -693,7 +790,8 @@ public struct Parser {
             throw c.error("a term")
         }
         try c.endOfLine()
-        syntax.terms.append(TermSyntax(body: body, name: name, label: label, range: range(head, c.tokens[c.tokens.count - 1])))
+        syntax.terms.append(
+            TermSyntax(body: body, name: name, label: label, range: range(head, c.tokens[c.tokens.count - 1])))
         block = .term(syntax.terms.count - 1)
     }
 
@@ -714,8 +812,10 @@ public struct Parser {
         c.position = 1
         var t = syntax.terms[index]
         func misplaced(_ what: String) -> LineError {
-            LineError(code: "E0107", message: "`\(head.text)` does not belong to the term `\(t.name)`", start: head.start, end: head.end,
-                      help: what)
+            LineError(
+                code: "E0107", message: "`\(head.text)` does not belong to the term `\(t.name)`", start: head.start,
+                end: head.end,
+                help: what)
         }
         switch word {
         case "category":
@@ -724,10 +824,13 @@ public struct Parser {
             var price: PriceScheduleSyntax?
             if !c.accept("nothing") { price = try schedule(&c, "the price per cover, e.g. `4.20 HT`, or `nothing`") }
             try c.endOfLine()
-            let line = CategoryPriceSyntax(category: Located(cat.text, range(cat)), price: price, range: range(head, c.tokens[c.tokens.count - 1]))
+            let line = CategoryPriceSyntax(
+                category: Located(cat.text, range(cat)), price: price, range: range(head, c.tokens[c.tokens.count - 1]))
             switch t.body {
-            case .subsidyPerCover(let v, var cats): cats.append(line); t.body = .subsidyPerCover(vat: v, categories: cats)
-            case .subsidyCappedByTray(let v, var cats): cats.append(line); t.body = .subsidyCappedByTray(vat: v, categories: cats)
+            case .subsidyPerCover(let v, var cats):
+                cats.append(line); t.body = .subsidyPerCover(vat: v, categories: cats)
+            case .subsidyCappedByTray(let v, var cats):
+                cats.append(line); t.body = .subsidyCappedByTray(vat: v, categories: cats)
             default: throw misplaced("category lines belong under `subsidy per cover` or `subsidy capped by the tray`")
             }
         case "up", "above":
@@ -751,26 +854,36 @@ public struct Parser {
             let d = try date(&c)
             try c.endOfLine()
             switch t.body {
-            case .admissionFee(var p, let v, let s): p.changes.append((d, a)); t.body = .admissionFee(price: p, vat: v, share: s)
-            case .flatFee(var p, let per, let v, let timing): p.changes.append((d, a)); t.body = .flatFee(amount: p, per: per, vat: v, timing: timing)
-            case .minimumGuarantee(let th, var p, let v): p.changes.append((d, a)); t.body = .minimumGuarantee(threshold: th, price: p, vat: v)
-            default: throw misplaced("`then PRICE from DATE` changes the price of an admission fee, a flat fee or a guarantee; for a category write `category A: 4.20 HT, then 4.40 HT from DATE`")
+            case .admissionFee(var p, let v, let s):
+                p.changes.append((d, a)); t.body = .admissionFee(price: p, vat: v, share: s)
+            case .flatFee(var p, let per, let v, let timing):
+                p.changes.append((d, a)); t.body = .flatFee(amount: p, per: per, vat: v, timing: timing)
+            case .minimumGuarantee(let th, var p, let v):
+                p.changes.append((d, a)); t.body = .minimumGuarantee(threshold: th, price: p, vat: v)
+            default:
+                throw misplaced(
+                    "`then PRICE from DATE` changes the price of an admission fee, a flat fee or a guarantee; for a category write `category A: 4.20 HT, then 4.40 HT from DATE`"
+                )
             }
         case "revised":
             try c.expect(phrase: "each year on")
             let dayToken = try c.expect(.number, "the day of the month, e.g. `1 January`")
             let monthToken = try c.name("a month name, e.g. `January`")
             guard let month = Parser.monthNames.firstIndex(of: monthToken.text.lowercased()).map({ $0 + 1 }),
-                  let day = Int(dayToken.text), day >= 1, day <= Day.daysIn(year: 2025, month: month) else {
-                throw LineError(code: "E0109", message: "`\(dayToken.text) \(monthToken.text)` is not a day of the year",
-                                start: dayToken.start, end: monthToken.end, help: "write the day and the English month name, e.g. `1 January`")
+                let day = Int(dayToken.text), day >= 1, day <= Day.daysIn(year: 2025, month: month)
+            else {
+                throw LineError(
+                    code: "E0109", message: "`\(dayToken.text) \(monthToken.text)` is not a day of the year",
+                    start: dayToken.start, end: monthToken.end,
+                    help: "write the day and the English month name, e.g. `1 January`")
             }
             var firstYear: Located<Int>?
             if c.accept("from") {
                 let y = try c.expect(.number, "the year of the first revision, e.g. `from 2026`")
                 guard let year = Int(y.text), (2000...2199).contains(year) else {
-                    throw LineError(code: "E0109", message: "`\(y.text)` is not a year", start: y.start, end: y.end,
-                                    help: "write the year of the first revision, e.g. `from 2026`")
+                    throw LineError(
+                        code: "E0109", message: "`\(y.text)` is not a year", start: y.start, end: y.end,
+                        help: "write the year of the first revision, e.g. `from 2026`")
                 }
                 firstYear = Located(year, range(y))
             }
@@ -799,16 +912,19 @@ public struct Parser {
             case .admissionFee, .flatFee, .minimumGuarantee: break
             default: throw misplaced("an index revision applies to an admission fee, a flat fee or a guarantee price")
             }
-            t.revision = RevisionSyntax(month: month, day: day, series: Located(series.text, range(series)), fixedPart: a, indexedPart: b,
-                                        baseIndex: i0, lagMonths: Located(Int(lagToken.text) ?? 0, range(lagToken)), firstYear: firstYear,
-                                        range: range(head, c.tokens[c.tokens.count - 1]))
+            t.revision = RevisionSyntax(
+                month: month, day: day, series: Located(series.text, range(series)), fixedPart: a, indexedPart: b,
+                baseIndex: i0, lagMonths: Located(Int(lagToken.text) ?? 0, range(lagToken)), firstYear: firstYear,
+                range: range(head, c.tokens[c.tokens.count - 1]))
         case "billed":
             try c.expect("to")
             let payer = try c.name("the payer's code")
             var terms: Located<PaymentTerms>?
             if c.accept(.comma) != nil {
                 let start = c.peek
-                try c.expect("payment", help: "a payer's own payment terms follow its code: `billed to C0013-CSE, payment on receipt`")
+                try c.expect(
+                    "payment",
+                    help: "a payer's own payment terms follow its code: `billed to C0013-CSE, payment on receipt`")
                 let p = try paymentTerms(&c)
                 terms = Located(p, range(start ?? payer, c.tokens[c.position - 1]))
             }
@@ -828,7 +944,9 @@ public struct Parser {
             try c.endOfLine()
             if t.sites != nil { throw duplicate(head) }
             switch t.body {
-            case .flatFee, .events: throw misplaced("`at sites` restricts a term billed on revenue to some sites; a flat fee or an events term is not")
+            case .flatFee, .events:
+                throw misplaced(
+                    "`at sites` restricts a term billed on revenue to some sites; a flat fee or an events term is not")
             default: break
             }
             t.sites = list
@@ -855,10 +973,15 @@ public struct Parser {
                 let v = try vat(&c)
                 try c.expect(phrase: "on orders under")
                 let under = try amount(&c, "the order amount under which the fee applies, e.g. `300.00 HT`")
-                delivery = DeliveryFeeSyntax(amount: a, vat: v, under: under, range: range(head, c.tokens[c.position - 1]))
+                delivery = DeliveryFeeSyntax(
+                    amount: a, vat: v, under: under, range: range(head, c.tokens[c.position - 1]))
             } else {
                 try c.expect("by")
-                if c.accept(phrase: "credit note and new invoice") { changes = .creditAndReissue } else if c.accept("difference") { changes = .difference } else {
+                if c.accept(phrase: "credit note and new invoice") {
+                    changes = .creditAndReissue
+                } else if c.accept("difference") {
+                    changes = .difference
+                } else {
                     throw c.error("`credit note and new invoice` or `difference`")
                 }
             }
@@ -870,8 +993,10 @@ public struct Parser {
         syntax.terms[index] = t
     }
 
-    static let monthNames = ["january", "february", "march", "april", "may", "june", "july", "august",
-                             "september", "october", "november", "december"]
+    static let monthNames = [
+        "january", "february", "march", "april", "may", "june", "july", "august",
+        "september", "october", "november", "december"
+    ]
 
     // MARK: examples
 
@@ -882,10 +1007,14 @@ public struct Parser {
         var e = syntax.examples[index]
         func whereAndWhen(_ g: inout GivenSyntax) throws(LineError) {
             while true {
-                if c.accept("on") { g.day = try date(&c) } else if c.accept("at") {
+                if c.accept("on") {
+                    g.day = try date(&c)
+                } else if c.accept("at") {
                     let s = try c.name("a site code")
                     g.site = Located(s.text, range(s))
-                } else { break }
+                } else {
+                    break
+                }
             }
             try c.endOfLine()
             g.range = range(head, c.tokens[c.tokens.count - 1])
@@ -899,8 +1028,11 @@ public struct Parser {
         case "period":
             let t = try c.expect(.dateLike, "a period: `2026-10`, `2026-W42` or `2026-10-01..2026-10-15`")
             guard let p = Period(parsing: t.text) else {
-                throw LineError(code: "E0109", message: "`\(t.text)` is not a period", start: t.start, end: t.end,
-                                help: "write a month `2026-10`, an ISO week `2026-W42`, a quarter `2026-Q4` or `2026-10-01..2026-10-15`")
+                throw LineError(
+                    code: "E0109", message: "`\(t.text)` is not a period", start: t.start, end: t.end,
+                    help:
+                        "write a month `2026-10`, an ISO week `2026-W42`, a quarter `2026-Q4` or `2026-10-01..2026-10-15`"
+                )
             }
             try c.endOfLine()
             e.period = Located(p, range(t))
@@ -932,7 +1064,8 @@ public struct Parser {
                 category = Located(cat.text, range(cat))
             }
             let ttc = try amount(&c, "the employer share recorded, e.g. `1,234.50 TTC`")
-            var g = GivenSyntax(kind: .registeredSubsidies(category: category, ttc: ttc, vat: try optionalVAT()), range: here)
+            var g = GivenSyntax(
+                kind: .registeredSubsidies(category: category, ttc: ttc, vat: try optionalVAT()), range: here)
             try whereAndWhen(&g)
             e.givens.append(g)
         case "trays":
@@ -940,7 +1073,8 @@ public struct Parser {
             let n = try amount(&c, "the number of covers", whole: true)
             _ = try c.expect(.times, "`×` then the TTC of each tray")
             let each = try amount(&c, "the TTC of each tray, e.g. `6.80 TTC`")
-            var g = GivenSyntax(kind: .trays(category: Located(cat.text, range(cat)), count: n, ticketTTC: each), range: here)
+            var g = GivenSyntax(
+                kind: .trays(category: Located(cat.text, range(cat)), count: n, ticketTTC: each), range: here)
             try whereAndWhen(&g)
             e.givens.append(g)
         case "cafeteria":
@@ -961,14 +1095,18 @@ public struct Parser {
                 lines.append((q, p, try vat(&c)))
             } while c.accept(.comma) != nil
             try c.endOfLine()
-            var g = GivenSyntax(kind: .order(id: Located(id.text, range(id)), lines: lines), range: range(head, c.tokens[c.tokens.count - 1]))
+            var g = GivenSyntax(
+                kind: .order(id: Located(id.text, range(id)), lines: lines),
+                range: range(head, c.tokens[c.tokens.count - 1]))
             g.day = d
             e.givens.append(g)
         case "expect":
             let kind: ExpectationSyntax.Kind
             if c.accept("line") {
                 let l = try c.expect(.string, "the line's label in quotes")
-                kind = .line(label: Located(l.text, range(l)), amount: try amount(&c, "the line's net amount, e.g. `8,400.00 HT`"))
+                kind = .line(
+                    label: Located(l.text, range(l)),
+                    amount: try amount(&c, "the line's net amount, e.g. `8,400.00 HT`"))
             } else if c.accept("total") {
                 kind = .total(try amount(&c, "the expected total, e.g. `23,910.00 TTC`"))
             } else if c.accept("due") {

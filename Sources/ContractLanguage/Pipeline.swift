@@ -33,13 +33,20 @@ public struct CheckedFile: Sendable {
 
     static func capped(_ diagnostics: [Diagnostic], file: String) -> [Diagnostic] {
         guard diagnostics.count > maximumDiagnostics else { return diagnostics }
-        let kept = Array(diagnostics.sorted { ($0.severity, $0.range?.start.line ?? 0, $0.range?.start.column ?? 0)
-            < ($1.severity, $1.range?.start.line ?? 0, $1.range?.start.column ?? 0) }.prefix(maximumDiagnostics))
+        let kept = Array(
+            diagnostics.sorted {
+                ($0.severity, $0.range?.start.line ?? 0, $0.range?.start.column ?? 0)
+                    < ($1.severity, $1.range?.start.line ?? 0, $1.range?.start.column ?? 0)
+            }.prefix(maximumDiagnostics))
         let left = diagnostics.count - kept.count
         let errors = diagnostics.errorCount - kept.errorCount
-        return kept + [.warning("W0002", "\(left) more message\(left == 1 ? "" : "s") (\(errors) error\(errors == 1 ? "" : "s")) about this file not shown",
-                                file: file, range: nil,
-                                help: "fix the first ones and lint again: the first \(maximumDiagnostics) of a file are shown")]
+        return kept + [
+            .warning(
+                "W0002",
+                "\(left) more message\(left == 1 ? "" : "s") (\(errors) error\(errors == 1 ? "" : "s")) about this file not shown",
+                file: file, range: nil,
+                help: "fix the first ones and lint again: the first \(maximumDiagnostics) of a file are shown")
+        ]
     }
 }
 
@@ -63,7 +70,8 @@ public struct RuleSet: Sendable {
     /// Client code → its checked contract.
     public var contracts: [String: Contract]
 
-    public init(files inputs: [(path: String, text: String)], context: ContractContext, requireEveryClient: Bool = true) {
+    public init(files inputs: [(path: String, text: String)], context: ContractContext, requireEveryClient: Bool = true)
+    {
         files = inputs.map { CheckedFile(path: $0.path, text: $0.text, context: context) }
         diagnostics = files.flatMap(\.diagnostics)
         contracts = [:]
@@ -71,9 +79,13 @@ public struct RuleSet: Sendable {
         for f in files {
             guard let client = f.syntax.client else { continue }
             if let first = firstFile[client.value] {
-                diagnostics.append(.error("E0405", "client `\(client.value)` has a second contract", file: f.source.path, range: client.range,
-                                          help: "a client has one contract file: merge this one into \(first.source.path)",
-                                          notes: [.init("its first contract is \(first.source.path)", range: first.syntax.client?.range)]))
+                diagnostics.append(
+                    .error(
+                        "E0405", "client `\(client.value)` has a second contract", file: f.source.path,
+                        range: client.range,
+                        help: "a client has one contract file: merge this one into \(first.source.path)",
+                        notes: [.init("its first contract is \(first.source.path)", range: first.syntax.client?.range)])
+                )
                 continue
             }
             firstFile[client.value] = f
@@ -82,9 +94,16 @@ public struct RuleSet: Sendable {
         if requireEveryClient {
             for code in context.clients.keys.sorted() where firstFile[code] == nil {
                 let c = context.clients[code]
-                let range = c?.range ?? c?.line.map { SourceRange(start: SourceLocation(line: $0, column: 1), end: SourceLocation(line: $0, column: 2)) }
-                diagnostics.append(.error("E0406", "client `\(code)` has no contract", file: c?.file ?? "settings", range: range,
-                                          help: "write its contract in the rules folder, starting with `client \(code)`"))
+                let range =
+                    c?.range
+                    ?? c?.line.map {
+                        SourceRange(
+                            start: SourceLocation(line: $0, column: 1), end: SourceLocation(line: $0, column: 2))
+                    }
+                diagnostics.append(
+                    .error(
+                        "E0406", "client `\(code)` has no contract", file: c?.file ?? "settings", range: range,
+                        help: "write its contract in the rules folder, starting with `client \(code)`"))
             }
         }
     }

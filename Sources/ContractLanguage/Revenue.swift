@@ -22,9 +22,11 @@ public struct RevenueDay: Sendable, Equatable {
     /// True when the site had any ticket that day, of any client (T11).
     public var siteOpen: Bool
 
-    public init(site: String, day: Day, covers: [String: Int] = [:], guestCovers: Int = 0, guestTTC: [VATRate: Money] = [:],
-                employerShare: [String: [VATRate: Money]] = [:], cappedTTC: [String: Money] = [:],
-                cafeteriaTTC: [VATRate: Money] = [:], siteOpen: Bool = true) {
+    public init(
+        site: String, day: Day, covers: [String: Int] = [:], guestCovers: Int = 0, guestTTC: [VATRate: Money] = [:],
+        employerShare: [String: [VATRate: Money]] = [:], cappedTTC: [String: Money] = [:],
+        cafeteriaTTC: [VATRate: Money] = [:], siteOpen: Bool = true
+    ) {
         self.site = site
         self.day = day
         self.covers = covers
@@ -64,7 +66,10 @@ public struct EventOrder: Sendable, Equatable {
     public var poNumber: String?
     public var cancelled: Bool
     public var lines: [Line]
-    public init(id: String, revision: Int, site: String, deliveredOn: Day, poNumber: String? = nil, cancelled: Bool = false, lines: [Line]) {
+    public init(
+        id: String, revision: Int, site: String, deliveredOn: Day, poNumber: String? = nil, cancelled: Bool = false,
+        lines: [Line]
+    ) {
         self.id = id
         self.revision = revision
         self.site = site

@@ -131,7 +131,8 @@ public enum TermBody: Sendable {
     /// T11: `minimum guarantee 250 covers per day, shortfall at 1.50 HT per cover at 10% VAT`.
     case minimumGuarantee(threshold: AmountLiteral, price: PriceScheduleSyntax, vat: AmountLiteral)
     /// T19: `events at order prices, one invoice per order`.
-    case events(grouping: EventGrouping, discount: AmountLiteral?, deliveryFee: DeliveryFeeSyntax?, changes: EventChanges)
+    case events(
+        grouping: EventGrouping, discount: AmountLiteral?, deliveryFee: DeliveryFeeSyntax?, changes: EventChanges)
 }
 
 public struct DeliveryFeeSyntax: Sendable {

@@ -17,36 +17,53 @@ extension ControlExports {
     /// `clients`: only these clients' orders (a web user's scope); nil: every client.
     public func events(period: Period, clients: Set<String>? = nil, to path: String) throws -> ExportSummary {
         let workbook = try Workbook(path: path, constantMemory: true)
-        let ordersSheet = try workbook.addSheet("Commandes", columns: [
-            Column("Commande", width: 18), Column("Révision", width: 9), Column("Actuelle", width: 9), Column("Client", width: 10),
-            Column("Site", width: 7), Column("Statut", width: 10), Column("Date de l'événement", width: 18), Column("Livrée le", width: 12),
-            Column("Bon de commande", width: 16), Column("Commandée par", width: 18), Column("Centre de coût", width: 14),
-            Column("Lignes commandées", width: 12), Column("Commandé HT", width: 13), Column("Facturé HT (cette révision)", width: 15),
-            Column("Documents (cette révision)", width: 34), Column("Facturé HT (tous documents)", width: 15), Column("Écart HT", width: 14),
-        ])
-        let orderLinesSheet = try workbook.addSheet("Lignes de commande", columns: [
-            Column("Commande", width: 18), Column("Révision", width: 9), Column("Ligne", width: 6), Column("Article", width: 14),
-            Column("Libellé", width: 36), Column("Quantité", width: 9), Column("Prix unitaire HT", width: 16), Column("Montant HT", width: 13),
-            Column("TVA %", width: 7),
-        ])
-        let documentsSheet = try workbook.addSheet("Documents", columns: [
-            Column("Commande", width: 18), Column("Révision", width: 9), Column("Document", width: 17), Column("Type", width: 9),
-            Column("Date d'émission", width: 15), Column("Ligne", width: 6), Column("Libellé", width: 36), Column("Quantité", width: 9),
-            Column("Prix unitaire HT", width: 16), Column("Montant HT", width: 13), Column("TVA %", width: 7),
-        ])
+        let ordersSheet = try workbook.addSheet(
+            "Commandes",
+            columns: [
+                Column("Commande", width: 18), Column("Révision", width: 9), Column("Actuelle", width: 9),
+                Column("Client", width: 10),
+                Column("Site", width: 7), Column("Statut", width: 10), Column("Date de l'événement", width: 18),
+                Column("Livrée le", width: 12),
+                Column("Bon de commande", width: 16), Column("Commandée par", width: 18),
+                Column("Centre de coût", width: 14),
+                Column("Lignes commandées", width: 12), Column("Commandé HT", width: 13),
+                Column("Facturé HT (cette révision)", width: 15),
+                Column("Documents (cette révision)", width: 34), Column("Facturé HT (tous documents)", width: 15),
+                Column("Écart HT", width: 14)
+            ])
+        let orderLinesSheet = try workbook.addSheet(
+            "Lignes de commande",
+            columns: [
+                Column("Commande", width: 18), Column("Révision", width: 9), Column("Ligne", width: 6),
+                Column("Article", width: 14),
+                Column("Libellé", width: 36), Column("Quantité", width: 9), Column("Prix unitaire HT", width: 16),
+                Column("Montant HT", width: 13),
+                Column("TVA %", width: 7)
+            ])
+        let documentsSheet = try workbook.addSheet(
+            "Documents",
+            columns: [
+                Column("Commande", width: 18), Column("Révision", width: 9), Column("Document", width: 17),
+                Column("Type", width: 9),
+                Column("Date d'émission", width: 15), Column("Ligne", width: 6), Column("Libellé", width: 36),
+                Column("Quantité", width: 9),
+                Column("Prix unitaire HT", width: 16), Column("Montant HT", width: 13), Column("TVA %", width: 7)
+            ])
         try ledger.readEventsExport(period: period, clients: clients) { reader in
             // Document lines by order and revision.
             var billed: [String: [DocumentLine]] = [:]
             try reader.documentLines { r in
                 let credit = r.creditNote
-                let line = DocumentLine(revision: r.revision, number: r.number, creditNote: credit, issueDate: r.issueDate,
-                                        position: r.position, label: r.label, quantity: r.quantity, unitPrice: r.unitPrice,
-                                        net: credit ? -r.net : r.net, vat: r.vatRate)
+                let line = DocumentLine(
+                    revision: r.revision, number: r.number, creditNote: credit, issueDate: r.issueDate,
+                    position: r.position, label: r.label, quantity: r.quantity, unitPrice: r.unitPrice,
+                    net: credit ? -r.net : r.net, vat: r.vatRate)
                 billed[r.orderID, default: []].append(line)
                 try documentsSheet.append([
                     .text(r.orderID), line.revision.map { .integer($0) } ?? .empty, .text(line.number),
-                    .text(FrenchCells.documentType(creditNote: credit)), .isoDate(line.issueDate), .integer(line.position), .text(line.label),
-                    .integer(line.quantity), .unitPrice(line.unitPrice), .amount(cents: line.net), .vatRate(line.vat),
+                    .text(FrenchCells.documentType(creditNote: credit)), .isoDate(line.issueDate),
+                    .integer(line.position), .text(line.label),
+                    .integer(line.quantity), .unitPrice(line.unitPrice), .amount(cents: line.net), .vatRate(line.vat)
                 ])
             }
             // Ordered amounts by revision.
@@ -57,10 +74,11 @@ extension ControlExports {
                 let amount: Money
                 do { amount = try Price(tenThousandths: price).times(quantity) } catch { throw ExportOverflow(what) }
                 ordered[r.revisionID, default: (0, 0)].count += 1
-                ordered[r.revisionID, default: (0, 0)].cents = try addCents(ordered[r.revisionID, default: (0, 0)].cents, amount.cents, what)
+                ordered[r.revisionID, default: (0, 0)].cents = try addCents(
+                    ordered[r.revisionID, default: (0, 0)].cents, amount.cents, what)
                 try orderLinesSheet.append([
                     .text(r.orderID), .integer(r.revision), .integer(r.lineNo), .text(r.article), .text(r.label),
-                    .integer(quantity), .unitPrice(price), .amount(amount), .vatRate(r.vatRate),
+                    .integer(quantity), .unitPrice(price), .amount(amount), .vatRate(r.vatRate)
                 ])
             }
             try reader.revisions { r in
@@ -71,15 +89,26 @@ extension ControlExports {
                 let o = ordered[r.id] ?? (0, 0)
                 var cells: [Cell] = [
                     .text(order), .integer(revision), .text(current ? "oui" : "non"), .text(r.client), .text(r.site),
-                    .text(FrenchCells.orderStatus(status)), .date(Day(ordinal: r.eventDate)), .date(r.deliveredDay.map { Day(ordinal: $0) }),
-                    .text(r.poNumber), .text(r.orderedBy), .text(r.costCenter), .integer(o.count), .amount(cents: o.cents),
-                    .amount(cents: try mine.reduce(Int64(0)) { (t, l) throws(ExportOverflow) in try addCents(t, l.net, "the documents of order \(order)") }),
-                    .text(numbers.joined(separator: ", ")),
+                    .text(FrenchCells.orderStatus(status)), .date(Day(ordinal: r.eventDate)),
+                    .date(r.deliveredDay.map { Day(ordinal: $0) }),
+                    .text(r.poNumber), .text(r.orderedBy), .text(r.costCenter), .integer(o.count),
+                    .amount(cents: o.cents),
+                    .amount(
+                        cents: try mine.reduce(Int64(0)) { (t, l) throws(ExportOverflow) in
+                            try addCents(t, l.net, "the documents of order \(order)")
+                        }),
+                    .text(numbers.joined(separator: ", "))
                 ]
                 if current {
-                    let invoiced = try lines.reduce(Int64(0)) { (t, l) throws(ExportOverflow) in try addCents(t, l.net, "the documents of order \(order)") }
-                    let difference = try addCents(invoiced, -(status == "cancelled" ? 0 : o.cents), "the difference of order \(order)")
-                    cells += [.amount(cents: invoiced).highlighted(difference != 0), .amount(cents: difference).highlighted(difference != 0)]
+                    let invoiced = try lines.reduce(Int64(0)) { (t, l) throws(ExportOverflow) in
+                        try addCents(t, l.net, "the documents of order \(order)")
+                    }
+                    let difference = try addCents(
+                        invoiced, -(status == "cancelled" ? 0 : o.cents), "the difference of order \(order)")
+                    cells += [
+                        .amount(cents: invoiced).highlighted(difference != 0),
+                        .amount(cents: difference).highlighted(difference != 0)
+                    ]
                 }
                 try ordersSheet.append(cells)
             }

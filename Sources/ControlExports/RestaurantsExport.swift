@@ -38,25 +38,38 @@ extension ControlExports {
         let kinds = Dictionary(settings.revenueTypes.map { ($0.code, $0.kind) }, uniquingKeysWith: { a, _ in a })
 
         let workbook = try Workbook(path: path, constantMemory: true)
-        let totalsSheet = try workbook.addSheet("Totaux par client", columns: [
-            Column("Client", width: 12), Column("Documents", width: 11), Column("Lignes de caisse", width: 15),
-            Column("Montant des tickets TTC", width: 22), Column("Part patronale TTC", width: 18),
-            Column("Facturé HT", width: 15), Column("TVA facturée", width: 14), Column("Facturé TTC", width: 15),
-        ])
-        let linesSheet = try workbook.addSheet("Lignes de facture", columns: [
-            Column("Client", width: 10), Column("Facture", width: 17), Column("Type", width: 9), Column("Origine", width: 15),
-            Column("Facturé à", width: 12), Column("Site", width: 7), Column("Début de période", width: 16), Column("Fin de période", width: 14),
-            Column("Ligne", width: 6), Column("Libellé", width: 44), Column("Type de revenu", width: 14), Column("Quantité", width: 10),
-            Column("Prix unitaire HT", width: 16), Column("Montant HT", width: 13), Column("TVA %", width: 7),
-            Column("Lignes de caisse", width: 15), Column("Montant des tickets TTC", width: 22), Column("Part patronale TTC", width: 18),
-        ])
-        let ticketsSheet = try workbook.addSheet("Tickets", columns: [
-            Column("Client", width: 10), Column("Site", width: 7), Column("Jour", width: 11), Column("Badge", width: 10),
-            Column("Catégorie", width: 10), Column("Ticket", width: 10), Column("Activité", width: 9), Column("Article", width: 12),
-            Column("Libellé", width: 28), Column("Quantité", width: 9), Column("Prix unitaire TTC", width: 16), Column("TVA %", width: 7),
-            Column("Montant TTC", width: 12), Column("Part patronale TTC", width: 18), Column("Facture", width: 17),
-            Column("Ligne de facture", width: 15), Column("Libellé de la ligne de facture", width: 40),
-        ])
+        let totalsSheet = try workbook.addSheet(
+            "Totaux par client",
+            columns: [
+                Column("Client", width: 12), Column("Documents", width: 11), Column("Lignes de caisse", width: 15),
+                Column("Montant des tickets TTC", width: 22), Column("Part patronale TTC", width: 18),
+                Column("Facturé HT", width: 15), Column("TVA facturée", width: 14), Column("Facturé TTC", width: 15)
+            ])
+        let linesSheet = try workbook.addSheet(
+            "Lignes de facture",
+            columns: [
+                Column("Client", width: 10), Column("Facture", width: 17), Column("Type", width: 9),
+                Column("Origine", width: 15),
+                Column("Facturé à", width: 12), Column("Site", width: 7), Column("Début de période", width: 16),
+                Column("Fin de période", width: 14),
+                Column("Ligne", width: 6), Column("Libellé", width: 44), Column("Type de revenu", width: 14),
+                Column("Quantité", width: 10),
+                Column("Prix unitaire HT", width: 16), Column("Montant HT", width: 13), Column("TVA %", width: 7),
+                Column("Lignes de caisse", width: 15), Column("Montant des tickets TTC", width: 22),
+                Column("Part patronale TTC", width: 18)
+            ])
+        let ticketsSheet = try workbook.addSheet(
+            "Tickets",
+            columns: [
+                Column("Client", width: 10), Column("Site", width: 7), Column("Jour", width: 11),
+                Column("Badge", width: 10),
+                Column("Catégorie", width: 10), Column("Ticket", width: 10), Column("Activité", width: 9),
+                Column("Article", width: 12),
+                Column("Libellé", width: 28), Column("Quantité", width: 9), Column("Prix unitaire TTC", width: 16),
+                Column("TVA %", width: 7),
+                Column("Montant TTC", width: 12), Column("Part patronale TTC", width: 18), Column("Facture", width: 17),
+                Column("Ligne de facture", width: 15), Column("Libellé de la ligne de facture", width: 40)
+            ])
 
         try ledger.readRestaurantsExport(period: period, clients: clients) { reader in
             // The documents and their lines.
@@ -64,19 +77,24 @@ extension ControlExports {
             var docIndex: [Int64: Int] = [:]
             try reader.documents { r in
                 docIndex[r.id] = docs.count
-                docs.append(Doc(id: r.id, number: r.number, creditNote: r.creditNote, origin: r.origin, client: r.client,
-                                payer: r.payer, site: r.site, start: r.serviceStart, end: r.serviceEnd, ht: r.totalHT, vat: r.totalVAT,
-                                ttc: r.totalTTC))
+                docs.append(
+                    Doc(
+                        id: r.id, number: r.number, creditNote: r.creditNote, origin: r.origin, client: r.client,
+                        payer: r.payer, site: r.site, start: r.serviceStart, end: r.serviceEnd, ht: r.totalHT,
+                        vat: r.totalVAT,
+                        ttc: r.totalTTC))
             }
             var lines: [Line] = []
             try reader.lines { r in
                 guard let d = docIndex[r.invoiceID] else { return }
                 let label = r.label, type = r.revenueType
-                let line = Line(doc: d, position: r.position, label: label, quantity: r.quantity, unitPrice: r.unitPrice, net: r.net,
-                                vat: r.vatRate, revenueType: type, kind: type.flatMap { kinds[$0] }, site: r.site,
-                                serviceStart: r.serviceStart.flatMap { Day(iso: $0)?.ordinal },
-                                serviceEnd: r.serviceEnd.flatMap { Day(iso: $0)?.ordinal },
-                                category: Self.category(inLabel: label))
+                let line = Line(
+                    doc: d, position: r.position, label: label, quantity: r.quantity, unitPrice: r.unitPrice,
+                    net: r.net,
+                    vat: r.vatRate, revenueType: type, kind: type.flatMap { kinds[$0] }, site: r.site,
+                    serviceStart: r.serviceStart.flatMap { Day(iso: $0)?.ordinal },
+                    serviceEnd: r.serviceEnd.flatMap { Day(iso: $0)?.ordinal },
+                    category: Self.category(inLabel: label))
                 docs[d].lines.append(lines.count)
                 lines.append(line)
             }
@@ -101,15 +119,22 @@ extension ControlExports {
                 }
                 try current.add(amount: amount, share: share, "the tickets of \(client)")
                 let candidates = siteDays[SiteDayClient(client: client, site: site, day: day)] ?? []
-                let link = Self.link(candidates: candidates, docs: docs, lines: lines, site: site, day: day, category: category,
-                                     activity: activity, vat: vat)
-                if let l = link { try stats[l].add(amount: amount, share: share, "the tickets of \(docs[lines[l].doc].number), line \(lines[l].position)") }
+                let link = Self.link(
+                    candidates: candidates, docs: docs, lines: lines, site: site, day: day, category: category,
+                    activity: activity, vat: vat)
+                if let l = link {
+                    try stats[l].add(
+                        amount: amount, share: share,
+                        "the tickets of \(docs[lines[l].doc].number), line \(lines[l].position)")
+                }
                 let invoice = link.map { docs[lines[$0].doc].number } ?? candidates.first.map { docs[$0].number }
                 try ticketsSheet.append([
-                    .text(client), .text(site), .date(Day(ordinal: day)), .text(r.badge), .text(category), .text(r.ticket),
-                    .text(activity), .text(r.article), .text(r.label), .integer(r.quantity), .amount(cents: r.unitPrice),
+                    .text(client), .text(site), .date(Day(ordinal: day)), .text(r.badge), .text(category),
+                    .text(r.ticket),
+                    .text(activity), .text(r.article), .text(r.label), .integer(r.quantity),
+                    .amount(cents: r.unitPrice),
                     .vatRate(vat), .amount(cents: amount), .amount(cents: share), .text(invoice),
-                    link.map { .integer(lines[$0].position) } ?? .empty, .text(link.map { lines[$0].label }),
+                    link.map { .integer(lines[$0].position) } ?? .empty, .text(link.map { lines[$0].label })
                 ])
             }
             if let c = currentClient { clientTickets[c] = current }
@@ -120,10 +145,11 @@ extension ControlExports {
                 try linesSheet.append([
                     .text(doc.client), .text(doc.number), .text(FrenchCells.documentType(creditNote: doc.creditNote)),
                     .text(FrenchCells.origin(doc.origin)),
-                    .text(doc.payer ?? doc.client), .text(line.site ?? doc.site), .isoDate(doc.start), .isoDate(doc.end),
+                    .text(doc.payer ?? doc.client), .text(line.site ?? doc.site), .isoDate(doc.start),
+                    .isoDate(doc.end),
                     .integer(line.position), .text(line.label), .text(line.revenueType), .integer(line.quantity),
                     .unitPrice(line.unitPrice), .amount(cents: sign * line.net), .vatRate(line.vat),
-                    .integer(stats[l].count), .amount(cents: stats[l].amount), .amount(cents: stats[l].share),
+                    .integer(stats[l].count), .amount(cents: stats[l].amount), .amount(cents: stats[l].share)
                 ])
             }
 
@@ -131,15 +157,17 @@ extension ControlExports {
             var byClient: [String: ClientTotals] = [:]
             for d in docs {
                 let sign: Int64 = d.creditNote ? -1 : 1
-                try byClient[d.client, default: ClientTotals()].add(documents: 1, ht: sign * d.ht, vat: sign * d.vat, ttc: sign * d.ttc,
-                                                                    "the documents of \(d.client)")
+                try byClient[d.client, default: ClientTotals()].add(
+                    documents: 1, ht: sign * d.ht, vat: sign * d.vat, ttc: sign * d.ttc,
+                    "the documents of \(d.client)")
             }
             for (c, t) in clientTickets { byClient[c, default: ClientTotals()].tickets = t }
             var all = ClientTotals()
             for (client, t) in byClient.sorted(by: { $0.key < $1.key }) {
                 try all.add(documents: t.documents, ht: t.ht, vat: t.vat, ttc: t.ttc, "the total of every client")
                 all.tickets.count += t.tickets.count
-                try all.tickets.add(amount: t.tickets.amount, share: t.tickets.share, count: 0, "the tickets of every client")
+                try all.tickets.add(
+                    amount: t.tickets.amount, share: t.tickets.share, count: 0, "the tickets of every client")
                 try totalsSheet.append(t.cells(.text(client)))
             }
             try totalsSheet.append(all.cells(.text("Total")).map { $0.bold() })
@@ -157,8 +185,10 @@ extension ControlExports {
     }
 
     /// The invoice line (index in `lines`) that bills a ticket line (the rule is on `restaurants`).
-    static func link(candidates: [Int], docs: [Doc], lines: [Line], site: String, day: Int, category: String, activity: String,
-                     vat: Int64) -> Int? {
+    static func link(
+        candidates: [Int], docs: [Doc], lines: [Line], site: String, day: Int, category: String, activity: String,
+        vat: Int64
+    ) -> Int? {
         let order = category == DinerCategory.guests ? guestKinds : activity == "CAFET" ? cafeteriaKinds : coverKinds
         for kind in order {
             var best: Int?, bestScore = -1
@@ -166,7 +196,8 @@ extension ControlExports {
                 for l in docs[d].lines {
                     let line = lines[l]
                     guard line.kind == kind, line.site == nil || line.site == site,
-                          line.serviceStart.map({ $0 <= day }) ?? true, line.serviceEnd.map({ day <= $0 }) ?? true else { continue }
+                        line.serviceStart.map({ $0 <= day }) ?? true, line.serviceEnd.map({ day <= $0 }) ?? true
+                    else { continue }
                     let score = (line.category == category ? 2 : 0) + (line.vat == vat ? 1 : 0)
                     if score > bestScore { best = l; bestScore = score }
                 }
@@ -189,7 +220,8 @@ extension ControlExports {
 
     struct Line {
         var doc: Int, position: Int, label: String, quantity: Int64, unitPrice: Int64, net: Int64, vat: Int64
-        var revenueType: String?, kind: RevenueKind?, site: String?, serviceStart: Int?, serviceEnd: Int?, category: String?
+        var revenueType: String?, kind: RevenueKind?, site: String?, serviceStart: Int?, serviceEnd: Int?,
+            category: String?
     }
 
     struct SiteDayClient: Hashable {
@@ -198,7 +230,9 @@ extension ControlExports {
 
     struct LineStats {
         var count: Int64 = 0, amount: Int64 = 0, share: Int64 = 0
-        mutating func add(amount a: Int64, share s: Int64, count c: Int64 = 1, _ what: @autoclosure () -> String) throws(ExportOverflow) {
+        mutating func add(amount a: Int64, share s: Int64, count c: Int64 = 1, _ what: @autoclosure () -> String)
+            throws(ExportOverflow)
+        {
             count += c
             amount = try addCents(amount, a, what())
             share = try addCents(share, s, what())
@@ -208,15 +242,20 @@ extension ControlExports {
     struct ClientTotals {
         var documents = 0, ht: Int64 = 0, vat: Int64 = 0, ttc: Int64 = 0
         var tickets = LineStats()
-        mutating func add(documents n: Int, ht h: Int64, vat v: Int64, ttc t: Int64, _ what: @autoclosure () -> String) throws(ExportOverflow) {
+        mutating func add(documents n: Int, ht h: Int64, vat v: Int64, ttc t: Int64, _ what: @autoclosure () -> String)
+            throws(ExportOverflow)
+        {
             documents += n
             ht = try addCents(ht, h, what())
             vat = try addCents(vat, v, what())
             ttc = try addCents(ttc, t, what())
         }
         func cells(_ first: Cell) -> [Cell] {
-            [first, .integer(documents), .integer(tickets.count), .amount(cents: tickets.amount), .amount(cents: tickets.share),
-             .amount(cents: ht), .amount(cents: vat), .amount(cents: ttc)]
+            [
+                first, .integer(documents), .integer(tickets.count), .amount(cents: tickets.amount),
+                .amount(cents: tickets.share),
+                .amount(cents: ht), .amount(cents: vat), .amount(cents: ttc)
+            ]
         }
     }
 }

@@ -52,12 +52,16 @@ public enum Charts {
         }
     }
 
-    static let shortMonths = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
+    static let shortMonths = [
+        "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."
+    ]
 
     /// `14 oct.`
     public static func shortDay(_ d: Day) -> String { "\(d.dayOfMonth) \(shortMonths[d.month - 1])" }
-    static let months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-                         "novembre", "décembre"]
+    static let months = [
+        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+        "novembre", "décembre"
+    ]
     static let weekdays = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 
     /// `mercredi 14 octobre 2026`
@@ -67,32 +71,45 @@ public enum Charts {
 
     /// Stacked bars of the days' revenue by activity.
     public static func daily(_ days: [DayFigures], title: String, id: String = "ca-jour") -> String {
-        stackedBars(days.map { Bar(label: shortDay($0.day), longLabel: longDay($0.day), amounts: $0.figures.amounts) },
-                    title: title, id: id)
+        stackedBars(
+            days.map { Bar(label: shortDay($0.day), longLabel: longDay($0.day), amounts: $0.figures.amounts) },
+            title: title, id: id)
     }
 
     /// Stacked bars of the ISO weeks' revenue by activity.
     public static func weekly(_ weeks: [WeekFigures], title: String, id: String = "ca-semaine") -> String {
-        stackedBars(weeks.map {
-            Bar(label: "S\($0.week)", longLabel: "semaine \($0.week) (\(shortDay($0.days.start)) – \(shortDay($0.days.end)))",
-                amounts: $0.figures.amounts)
-        }, title: title, id: id)
+        stackedBars(
+            weeks.map {
+                Bar(
+                    label: "S\($0.week)",
+                    longLabel: "semaine \($0.week) (\(shortDay($0.days.start)) – \(shortDay($0.days.end)))",
+                    amounts: $0.figures.amounts)
+            }, title: title, id: id)
     }
 
     /// The running total of all activities, one point per day, from each day's own figures (the chart cumulates
     /// them itself, so a caller cannot hand it daily figures by mistake and draw a daily chart under this title).
     public static func cumulative(_ days: [DayFigures], title: String, id: String = "ca-cumul") -> String {
-        line(Dashboard.cumulative(days).map { Point(label: shortDay($0.day), longLabel: longDay($0.day), amount: $0.figures.total) },
-             title: title, id: id)
+        line(
+            Dashboard.cumulative(days).map {
+                Point(label: shortDay($0.day), longLabel: longDay($0.day), amount: $0.figures.total)
+            },
+            title: title, id: id)
     }
 
     /// Bars stacked by activity (self-service at the bottom), a y axis in euros, a legend.
     public static func stackedBars(_ bars: [Bar], title: String, id: String) -> String {
-        let totals = bars.map { b in Activity.withDailyRevenue.reduce(Int64(0)) { $0 + max(0, b.amounts[$1]?.cents ?? 0) } }
-        let total = Activity.withDailyRevenue.reduce(Int64(0)) { s, a in s + bars.reduce(Int64(0)) { $0 + ($1.amounts[a]?.cents ?? 0) } }
+        let totals = bars.map { b in
+            Activity.withDailyRevenue.reduce(Int64(0)) { $0 + max(0, b.amounts[$1]?.cents ?? 0) }
+        }
+        let total = Activity.withDailyRevenue.reduce(Int64(0)) { s, a in
+            s + bars.reduce(Int64(0)) { $0 + ($1.amounts[a]?.cents ?? 0) }
+        }
         let scale = Scale(maximum: totals.max() ?? 0)
-        var svg = header(title: title, id: id, description: "Diagramme en barres empilées par activité, \(bars.count) barres ; "
-            + "total \(euros(Money(cents: total))).")
+        var svg = header(
+            title: title, id: id,
+            description: "Diagramme en barres empilées par activité, \(bars.count) barres ; "
+                + "total \(euros(Money(cents: total))).")
         svg += scale.axis()
         let slot = bars.isEmpty ? plotWidth : plotWidth / bars.count
         let barWidth = max(1, slot * 7 / 10)
@@ -105,12 +122,15 @@ public enum Charts {
                 guard cents > 0 else { continue }
                 let y0 = scale.y(base), y1 = scale.y(base + cents)
                 base += cents
-                svg += "<rect x=\"\(x)\" y=\"\(y1)\" width=\"\(barWidth)\" height=\"\(max(0, y0 - y1))\" fill=\"\(colour(a))\">"
-                svg += "<title>\(escape("\(bar.longLabel) — \(name(a)) : \(euros(Money(cents: cents)))"))</title></rect>\n"
+                svg +=
+                    "<rect x=\"\(x)\" y=\"\(y1)\" width=\"\(barWidth)\" height=\"\(max(0, y0 - y1))\" fill=\"\(colour(a))\">"
+                svg +=
+                    "<title>\(escape("\(bar.longLabel) — \(name(a)) : \(euros(Money(cents: cents)))"))</title></rect>\n"
             }
             svg += "</g>\n"
             if labelShown(i, count: bars.count) {
-                svg += "<text x=\"\(x + barWidth / 2)\" y=\"\(height - bottom + 16)\" text-anchor=\"middle\">\(escape(bar.label))</text>\n"
+                svg +=
+                    "<text x=\"\(x + barWidth / 2)\" y=\"\(height - bottom + 16)\" text-anchor=\"middle\">\(escape(bar.label))</text>\n"
             }
         }
         svg += legend(Activity.withDailyRevenue.map { (name($0), colour($0)) })
@@ -121,21 +141,25 @@ public enum Charts {
     public static func line(_ points: [Point], title: String, id: String) -> String {
         let scale = Scale(maximum: points.map { max(0, $0.amount.cents) }.max() ?? 0)
         let last = points.last?.amount ?? .zero
-        var svg = header(title: title, id: id, description: "Courbe du chiffre d'affaires cumulé, \(points.count) points ; "
-            + "total \(euros(last)).")
+        var svg = header(
+            title: title, id: id,
+            description: "Courbe du chiffre d'affaires cumulé, \(points.count) points ; "
+                + "total \(euros(last)).")
         svg += scale.axis()
         let step = points.count > 1 ? plotWidth / (points.count - 1) : 0
         let coordinates = points.enumerated().map { (i, p) in (x: left + i * step, y: scale.y(max(0, p.amount.cents))) }
         if !coordinates.isEmpty {
             let path = coordinates.map { "\($0.x),\($0.y)" }.joined(separator: " ")
-            svg += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(colour(.selfService))\" stroke-width=\"2\"/>\n"
+            svg +=
+                "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(colour(.selfService))\" stroke-width=\"2\"/>\n"
         }
         for (i, p) in points.enumerated() {
             let c = coordinates[i]
             svg += "<circle cx=\"\(c.x)\" cy=\"\(c.y)\" r=\"3\" fill=\"\(colour(.selfService))\">"
             svg += "<title>\(escape("\(p.longLabel) — cumul : \(euros(p.amount))"))</title></circle>\n"
             if labelShown(i, count: points.count) {
-                svg += "<text x=\"\(c.x)\" y=\"\(height - bottom + 16)\" text-anchor=\"middle\">\(escape(p.label))</text>\n"
+                svg +=
+                    "<text x=\"\(c.x)\" y=\"\(height - bottom + 16)\" text-anchor=\"middle\">\(escape(p.label))</text>\n"
             }
         }
         svg += legend([("Cumul, toutes activités", colour(.selfService))])
@@ -209,7 +233,8 @@ public enum Charts {
             while v <= top {
                 let y = y(v)
                 svg += "<line x1=\"\(Charts.left)\" y1=\"\(y)\" x2=\"\(Charts.width - Charts.right)\" y2=\"\(y)\"/>\n"
-                labels += "<text x=\"\(Charts.left - 6)\" y=\"\(y + 4)\" text-anchor=\"end\">\(escape(wholeEuros(v)))</text>\n"
+                labels +=
+                    "<text x=\"\(Charts.left - 6)\" y=\"\(y + 4)\" text-anchor=\"end\">\(escape(wholeEuros(v)))</text>\n"
                 v += step
             }
             return svg + "</g>\n" + labels

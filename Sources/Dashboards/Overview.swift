@@ -28,7 +28,8 @@ extension Dashboard {
         let activities = Activity.allCases.count
         var covers = [Int](repeating: 0, count: dayCount * activities), lines = covers
         var amounts = [Int64](repeating: 0, count: dayCount * activities), shares = amounts
-        var sums = [[Int64]](repeating: [Int64](repeating: 0, count: activities), count: 3)  // anonymous, invoiced, not invoiced × activity
+        // anonymous, invoiced, not invoiced × activity
+        var sums = [[Int64]](repeating: [Int64](repeating: 0, count: activities), count: 3)
         var sites = Set<String>(), clients = Set<String>()
         let wantedSite = selection.site.map { Array($0.utf8) }
         let wantedClient = selection.client.map { Array($0.utf8) }
@@ -38,7 +39,8 @@ extension Dashboard {
         try ledger.readRevenue { reader in
             var lastSite: [UInt8] = [], lastClient: [UInt8] = []
             var haveSite = false, haveClient = false
-            try reader.forEachDailyRevenue(period: period, filter: RevenueFilter(clients: selection.scope.clients)) { row in
+            try reader.forEachDailyRevenue(period: period, filter: RevenueFilter(clients: selection.scope.clients)) {
+                row in
                 let site = row.site, client = row.client
                 // Rows come in key order (day, site, client): a name is made only when it changes.
                 if !haveSite || !site.elementsEqual(lastSite) {
@@ -75,8 +77,9 @@ extension Dashboard {
         var total = RevenueFigures()
         for d in days { total.add(d.figures) }
         func ordered(_ names: Set<String>) -> [String] { names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
-        return Overview(period: period, selection: selection, days: days, total: total, invoicing: split,
-                        sites: ordered(sites), clients: ordered(clients))
+        return Overview(
+            period: period, selection: selection, days: days, total: total, invoicing: split,
+            sites: ordered(sites), clients: ordered(clients))
     }
 }
 

@@ -78,7 +78,8 @@ public struct RevenueFigures: Sendable, Hashable {
 
     mutating func add(_ other: RevenueFigures) {
         for a in Activity.withDailyRevenue {
-            add(a, covers: other.covers[a] ?? 0, lines: other.lines[a] ?? 0, amount: other.amount(a),
+            add(
+                a, covers: other.covers[a] ?? 0, lines: other.lines[a] ?? 0, amount: other.amount(a),
                 share: other.employerShare[a] ?? .zero)
         }
     }
@@ -128,7 +129,6 @@ public enum DashboardError: Error, CustomStringConvertible {
     }
 }
 
-
 /// The dashboards' queries, over the ledger's daily aggregate (`daily_revenue`).
 public struct Dashboard: Sendable {
     public let ledger: LedgerDatabase
@@ -172,7 +172,9 @@ public struct Dashboard: Sendable {
             for a in Activity.withDailyRevenue {
                 let i = d * activities + a.index
                 if lines[i] != 0 || amounts[i] != 0 || covers[i] != 0 || shares[i] != 0 {
-                    f.add(a, covers: covers[i], lines: lines[i], amount: Money(cents: amounts[i]), share: Money(cents: shares[i]))
+                    f.add(
+                        a, covers: covers[i], lines: lines[i], amount: Money(cents: amounts[i]),
+                        share: Money(cents: shares[i]))
                 }
             }
             return DayFigures(day: day, figures: f)
@@ -205,7 +207,8 @@ public struct Dashboard: Sendable {
                 result[result.count - 1].days.end = d.day
                 result[result.count - 1].figures.add(d.figures)
             } else {
-                result.append(WeekFigures(year: year, week: week, days: Period(start: d.day, end: d.day), figures: d.figures))
+                result.append(
+                    WeekFigures(year: year, week: week, days: Period(start: d.day, end: d.day), figures: d.figures))
             }
         }
         return result
@@ -237,7 +240,8 @@ public struct Dashboard: Sendable {
         var split = InvoicingSplit()
         try ledger.readRevenue { reader in
             // `invoiced` is kept on the aggregate's rows by the ledger (set when a document is issued).
-            var sums = [[Int64]](repeating: [Int64](repeating: 0, count: Activity.allCases.count), count: 3)  // anonymous, invoiced, not invoiced × activity
+            // anonymous, invoiced, not invoiced × activity
+            var sums = [[Int64]](repeating: [Int64](repeating: 0, count: Activity.allCases.count), count: 3)
             try reader.forEachDailyRevenue(period: period, filter: Self.filter(selection), registerOnly: true) { row in
                 let activity = try Self.activity(row.activity)
                 let bucket = row.client.isEmpty ? 0 : (row.invoiced ? 1 : 2)
@@ -261,7 +265,9 @@ public struct Dashboard: Sendable {
     }
 
     /// Events: the orders behind the aggregate's EVENT rows, each billed or not.
-    static func addEvents(to split: inout InvoicingSplit, period: Period, selection: Selection, _ reader: RevenueReader) throws {
+    static func addEvents(to split: inout InvoicingSplit, period: Period, selection: Selection, _ reader: RevenueReader)
+        throws
+    {
         let events = try reader.deliveredEventOrders(period: period, filter: Self.filter(selection))
         if let invoiced = events.invoiced { split.invoiced[.events, default: .zero] += invoiced }
         if let notInvoiced = events.notInvoiced { split.notInvoiced[.events, default: .zero] += notInvoiced }

@@ -7,7 +7,9 @@ import Ledger
 /// balances, one booked entry per credit with its transaction details
 /// (references, debtor, debtor's IBAN, unstructured remittance).
 public enum Camt053Writer {
-    public static func xml(messageID: String, created: Day, account iban: String, opening: Money, credits: [BankCredit]) -> String {
+    public static func xml(messageID: String, created: Day, account iban: String, opening: Money, credits: [BankCredit])
+        -> String
+    {
         let closing = Money(cents: opening.cents + credits.map(\.amount.cents).reduce(0, +))
         let from = credits.map(\.bookingDate).min() ?? created
         let to = credits.map(\.bookingDate).max() ?? created
@@ -119,8 +121,10 @@ public enum Camt053Writer {
     }
 
     static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-            .replacingOccurrences(of: "\"", with: "&quot;")
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+            of: ">", with: "&gt;"
+        )
+        .replacingOccurrences(of: "\"", with: "&quot;")
     }
 
     /// The demo's statement of a billed month: from its issued invoices (in
@@ -128,31 +132,43 @@ public enum Camt053Writer {
     /// payment for two invoices of a customer (named by the debtor, total
     /// exact), an unmatched credit, and the first entry delivered twice
     /// (a duplicate the import skips). `names`: customer code → legal name.
-    public static func demoCredits(invoices: [OpenInvoice], names: [String: String], bookedOn day: Day) -> [BankCredit] {
+    public static func demoCredits(invoices: [OpenInvoice], names: [String: String], bookedOn day: Day) -> [BankCredit]
+    {
         var credits: [BankCredit] = []
         var n = 0
-        func ref() -> String { n += 1; return "DEMO\(day.compact)\(String(repeating: "0", count: max(0, 6 - String(n).count)))\(n)" }
+        func ref() -> String {
+            n += 1; return "DEMO\(day.compact)\(String(repeating: "0", count: max(0, 6 - String(n).count)))\(n)"
+        }
         let sorted = invoices.sorted { $0.number < $1.number }
         var used: Set<Int64> = []
         if let a = sorted.first {
-            credits.append(BankCredit(reference: ref(), bookingDate: day, amount: a.balance, debtorName: names[a.customer],
-                                      debtorIBAN: "FR7630006000011234567890189", remittance: "FACTURE \(a.number)"))
+            credits.append(
+                BankCredit(
+                    reference: ref(), bookingDate: day, amount: a.balance, debtorName: names[a.customer],
+                    debtorIBAN: "FR7630006000011234567890189", remittance: "FACTURE \(a.number)"))
             used.insert(a.id)
         }
         if let b = sorted.dropFirst().first(where: { $0.balance.cents > 200 }) {
-            credits.append(BankCredit(reference: ref(), bookingDate: day, amount: Money(cents: b.balance.cents / 2),
-                                      debtorName: names[b.customer], debtorIBAN: nil, remittance: "Acompte \(b.number)"))
+            credits.append(
+                BankCredit(
+                    reference: ref(), bookingDate: day, amount: Money(cents: b.balance.cents / 2),
+                    debtorName: names[b.customer], debtorIBAN: nil, remittance: "Acompte \(b.number)"))
             used.insert(b.id)
         }
         // A customer with exactly two open invoices, neither paid above: one transfer for both, no number written.
         let byCustomer = Dictionary(grouping: sorted, by: \.customer)
         if let (customer, group) = byCustomer.sorted(by: { $0.key < $1.key })
-            .first(where: { $0.value.count == 2 && $0.value.allSatisfy { !used.contains($0.id) } }) {
-            credits.append(BankCredit(reference: ref(), bookingDate: day, amount: Money(cents: group.map(\.balance.cents).reduce(0, +)),
-                                      debtorName: names[customer], debtorIBAN: nil, remittance: "REGLEMENT FACTURES OCTOBRE"))
+            .first(where: { $0.value.count == 2 && $0.value.allSatisfy { !used.contains($0.id) } })
+        {
+            credits.append(
+                BankCredit(
+                    reference: ref(), bookingDate: day, amount: Money(cents: group.map(\.balance.cents).reduce(0, +)),
+                    debtorName: names[customer], debtorIBAN: nil, remittance: "REGLEMENT FACTURES OCTOBRE"))
         }
-        credits.append(BankCredit(reference: ref(), bookingDate: day, amount: Money(cents: 123_45), debtorName: "SCI DES TILLEULS",
-                                  debtorIBAN: "FR7610107001011234567890129", remittance: "LOYER NOVEMBRE"))
+        credits.append(
+            BankCredit(
+                reference: ref(), bookingDate: day, amount: Money(cents: 123_45), debtorName: "SCI DES TILLEULS",
+                debtorIBAN: "FR7610107001011234567890129", remittance: "LOYER NOVEMBRE"))
         if let first = credits.first { credits.append(first) }
         return credits
     }

@@ -138,7 +138,7 @@ public struct DemoGenerator: Sendable {
         Article(code: "GRILL", label: "Grillade et garniture", price: 810, rate: 100_000),
         Article(code: "POISSON", label: "Poisson du marché", price: 780, rate: 100_000),
         Article(code: "PATES", label: "Pâtes fraîches", price: 610, rate: 100_000),
-        Article(code: "FORM-EP", label: "Formule entrée; plat", price: 910, rate: 100_000),
+        Article(code: "FORM-EP", label: "Formule entrée; plat", price: 910, rate: 100_000)
     ]
     static let sides = [
         Article(code: "ENTREE", label: "Entrée du jour", price: 210, rate: 100_000),
@@ -148,14 +148,14 @@ public struct DemoGenerator: Sendable {
         Article(code: "EAU", label: "Eau minérale 50 cl", price: 110, rate: 100_000),
         Article(code: "CAFE", label: "Café", price: 100, rate: 100_000),
         Article(code: "CAFE-G", label: "Café \"gourmand\"", price: 350, rate: 100_000),
-        Article(code: "YAOURT", label: "Yaourt nature", price: 80, rate: 100_000),
+        Article(code: "YAOURT", label: "Yaourt nature", price: 80, rate: 100_000)
     ]
     static let brasserie = [
         Article(code: "BR-PLAT", label: "Plat brasserie", price: 1470, rate: 100_000),
         Article(code: "BR-ENTREE", label: "Entrée brasserie", price: 690, rate: 100_000),
         Article(code: "VIN-R", label: "Verre de vin rouge 12 cl", price: 450, rate: 200_000),
         Article(code: "BR-CAFE", label: "Café expresso", price: 180, rate: 100_000),
-        Article(code: "BR-DESS", label: "Dessert du chef", price: 650, rate: 100_000),
+        Article(code: "BR-DESS", label: "Dessert du chef", price: 650, rate: 100_000)
     ]
     static let cafeteria = [
         Article(code: "EXPRESSO", label: "Café expresso", price: 110, rate: 100_000),
@@ -164,7 +164,7 @@ public struct DemoGenerator: Sendable {
         Article(code: "SANDW", label: "Sandwich jambon-beurre", price: 420, rate: 100_000),
         Article(code: "SALADE-E", label: "Salade à emporter", price: 540, rate: 55_000),
         Article(code: "FRUIT-E", label: "Fruit frais à emporter", price: 80, rate: 55_000),
-        Article(code: "JUS", label: "Jus d'orange pressé", price: 320, rate: 100_000),
+        Article(code: "JUS", label: "Jus d'orange pressé", price: 320, rate: 100_000)
     ]
     static let shares: [String: Int64] = ["A": 420, "B": 310, "C": 150, "STA": 475]
 
@@ -201,7 +201,13 @@ public struct DemoGenerator: Sendable {
             let t = min(time, 86399)
             let lunch = t >= 11 * 3600 + 15 * 60 && t < 14 * 3600 + 30 * 60
             let activity: String
-            if !lunch || g.chance(120) { activity = "CAFET" } else if hasBrasserie && g.chance(150) { activity = "BRASS" } else { activity = "SELF" }
+            if !lunch || g.chance(120) {
+                activity = "CAFET"
+            } else if hasBrasserie && g.chance(150) {
+                activity = "BRASS"
+            } else {
+                activity = "SELF"
+            }
             let register = activity == "CAFET" ? registers : 1 + g.below(max(1, registers - 1))
             sequence[register] += 1
             let seq = String(sequence[register])
@@ -222,9 +228,13 @@ public struct DemoGenerator: Sendable {
                 for _ in 0..<g.below(5) { articles.append(DemoGenerator.sides[g.below(DemoGenerator.sides.count)]) }
             case "BRASS":
                 articles.append(DemoGenerator.brasserie[0])
-                for _ in 0..<(1 + g.below(4)) { articles.append(DemoGenerator.brasserie[1 + g.below(DemoGenerator.brasserie.count - 1)]) }
+                for _ in 0..<(1 + g.below(4)) {
+                    articles.append(DemoGenerator.brasserie[1 + g.below(DemoGenerator.brasserie.count - 1)])
+                }
             default:
-                for _ in 0..<(1 + g.below(3)) { articles.append(DemoGenerator.cafeteria[g.below(DemoGenerator.cafeteria.count)]) }
+                for _ in 0..<(1 + g.below(3)) {
+                    articles.append(DemoGenerator.cafeteria[g.below(DemoGenerator.cafeteria.count)])
+                }
             }
             let guest = category == "INV"
             var ticketRows: [DemoRow] = []
@@ -232,18 +242,23 @@ public struct DemoGenerator: Sendable {
                 let quantity = a.code == "PAIN" && g.chance(200) ? 2 : 1
                 let amount = a.price * Int64(quantity)
                 var share: Int64 = 0
-                if guest { share = amount } else if k == 0, !client.isEmpty, activity != "CAFET" {
+                if guest {
+                    share = amount
+                } else if k == 0, !client.isEmpty, activity != "CAFET" {
                     share = min(amount, DemoGenerator.shares[category] ?? 0)
                 }
-                ticketRows.append(DemoRow(ticket: ticket, site: site, register: register, day: day, time: t, badge: badge,
-                                          client: client, category: category, activity: activity, article: a.code,
-                                          label: a.label, quantity: quantity, unitPrice: a.price, vatRate: a.rate,
-                                          amount: amount, employerShare: share))
+                ticketRows.append(
+                    DemoRow(
+                        ticket: ticket, site: site, register: register, day: day, time: t, badge: badge,
+                        client: client, category: category, activity: activity, article: a.code,
+                        label: a.label, quantity: quantity, unitPrice: a.price, vatRate: a.rate,
+                        amount: amount, employerShare: share))
             }
             if g.chance(5) {
                 // The whole ticket cancelled at the register: it adds up to zero.
                 ticketRows += ticketRows.map { r in
-                    var c = r; c.quantity = -r.quantity; c.amount = -r.amount; c.employerShare = -r.employerShare; return c
+                    var c = r; c.quantity = -r.quantity; c.amount = -r.amount; c.employerShare = -r.employerShare;
+                    return c
                 }
             } else if g.chance(30), let last = ticketRows.last {
                 var c = last
@@ -257,7 +272,8 @@ public struct DemoGenerator: Sendable {
     }
 
     /// The header line of a register file.
-    public static let csvHeader = "ticket;site;caisse;date;heure;badge;client;categorie;activite;article;libelle;quantite;pu_ttc;taux_tva;montant_ttc;part_patronale"
+    public static let csvHeader =
+        "ticket;site;caisse;date;heure;badge;client;categorie;activite;article;libelle;quantite;pu_ttc;taux_tva;montant_ttc;part_patronale"
 
     /// A register file's bytes: BOM, header, CRLF lines, quotes where needed.
     public static func csv(_ rows: [DemoRow]) -> [UInt8] {

@@ -18,19 +18,26 @@ public struct DemoWorkspaceSummary: Sendable {
 /// Same inputs, byte-identical files.
 public enum DemoWorkspace {
     /// The contract shapes, in the order clients cycle through them.
-    public static let shapeNames = ["classic", "works-council", "tray-weekly", "per-site-indexed", "new-client",
-                                    "advance-fee-events", "registers-weekly", "ttc-cafeteria"]
+    public static let shapeNames = [
+        "classic", "works-council", "tray-weekly", "per-site-indexed", "new-client",
+        "advance-fee-events", "registers-weekly", "ttc-cafeteria"
+    ]
 
-    public static func write(to directory: URL, sites siteCount: Int, clients clientCount: Int, month: String = "2026-10",
-                             seed: UInt64, revenue: Bool = true) throws -> DemoWorkspaceSummary {
+    public static func write(
+        to directory: URL, sites siteCount: Int, clients clientCount: Int, month: String = "2026-10",
+        seed: UInt64, revenue: Bool = true
+    ) throws -> DemoWorkspaceSummary {
         guard let period = Period(parsing: month) else { throw BenchmarkError("`\(month)` is not a month YYYY-MM") }
-        return try write(to: directory, sites: siteCount, clients: clientCount, month: period, seed: seed, revenue: revenue)
+        return try write(
+            to: directory, sites: siteCount, clients: clientCount, month: period, seed: seed, revenue: revenue)
     }
 
     /// Writes the workspace into `directory` (created when missing). `indexThrough` publishes the price index up to
     /// that month instead of the generated one (a workspace billed for a year needs the year's values).
-    public static func write(to directory: URL, sites siteCount: Int, clients clientCount: Int, month: Period,
-                             seed: UInt64, revenue: Bool = true, indexThrough: Period? = nil) throws -> DemoWorkspaceSummary {
+    public static func write(
+        to directory: URL, sites siteCount: Int, clients clientCount: Int, month: Period,
+        seed: UInt64, revenue: Bool = true, indexThrough: Period? = nil
+    ) throws -> DemoWorkspaceSummary {
         let fm = FileManager.default
         let month = Period.month(of: month.start)
         let sites = DemoGenerator.sites(count: siteCount)
@@ -50,13 +57,15 @@ public enum DemoWorkspace {
             summary.shapes[shapeNames[shape], default: 0] += 1
             entries.append(clientYAML(c, shape: shape, g: &g))
         }
-        let settings = settingsYAML(sites: sites, clients: entries, month: indexThrough.map { Period.month(of: $0.start) } ?? month)
+        let settings = settingsYAML(
+            sites: sites, clients: entries, month: indexThrough.map { Period.month(of: $0.start) } ?? month)
         try Data(settings.utf8).write(to: directory.appendingPathComponent("settings.yaml"))
         let inbox = directory.appendingPathComponent("inbox")
         try fm.createDirectory(at: inbox, withIntermediateDirectories: true)
         try fm.createDirectory(at: directory.appendingPathComponent("documents"), withIntermediateDirectories: true)
         if revenue {
-            summary.revenue = try DemoGenerator(clients: clients, sites: sites, month: month, seed: seed).write(to: inbox)
+            summary.revenue = try DemoGenerator(clients: clients, sites: sites, month: month, seed: seed).write(
+                to: inbox)
         }
         return summary
     }
@@ -65,7 +74,7 @@ public enum DemoWorkspace {
     static let revenueTypes: [[String]] = [
         ["SUBV", "INVIT", "DROIT", "FRAIS"], ["SUBV", "INVIT", "CAFET", "EVT"], ["SUBV", "DROIT", "GARANTIE", "EVT"],
         ["SUBV", "DROIT", "FRAIS"], ["SUBV", "DROIT", "FRAIS", "CAFET"], ["SUBV", "DROIT", "FRAIS", "EVT"],
-        ["SUBV", "DROIT", "FRAIS"], ["SUBV", "INVIT", "CAFET", "EVT"],
+        ["SUBV", "DROIT", "FRAIS"], ["SUBV", "INVIT", "CAFET", "EVT"]
     ]
 
     static let config = """
@@ -79,15 +88,24 @@ public enum DemoWorkspace {
 
         """
 
-    static let names = ["Atlas", "Boréal", "Cèdre", "Delta", "Éole", "Fénix", "Galien", "Hermès", "Iris", "Jade", "Kairos",
-                        "Lumen", "Mistral", "Nacre", "Opale", "Pléiade", "Quartz", "Rivage", "Sirius", "Tilia", "Ulysse", "Vega"]
-    static let trades = ["Conseil", "Industries", "Assurances", "Logistique", "Énergie", "Finance", "Ingénierie", "Santé",
-                         "Médias", "Immobilier", "Systèmes", "Transports"]
+    static let names = [
+        "Atlas", "Boréal", "Cèdre", "Delta", "Éole", "Fénix", "Galien", "Hermès", "Iris", "Jade", "Kairos",
+        "Lumen", "Mistral", "Nacre", "Opale", "Pléiade", "Quartz", "Rivage", "Sirius", "Tilia", "Ulysse", "Vega"
+    ]
+    static let trades = [
+        "Conseil", "Industries", "Assurances", "Logistique", "Énergie", "Finance", "Ingénierie", "Santé",
+        "Médias", "Immobilier", "Systèmes", "Transports"
+    ]
     static let forms = ["SA", "SAS", "SARL"]
-    static let streets = ["rue de la République", "avenue Charles de Gaulle", "boulevard Voltaire", "rue Victor Hugo",
-                          "cours Valmy", "place de la Défense", "rue Jean Jaurès", "avenue de l'Arche"]
-    static let cities = [("92400", "Courbevoie"), ("92800", "Puteaux"), ("92130", "Issy-les-Moulineaux"), ("75015", "Paris"),
-                         ("92100", "Boulogne-Billancourt"), ("93200", "Saint-Denis"), ("92200", "Neuilly-sur-Seine"), ("92500", "Rueil-Malmaison")]
+    static let streets = [
+        "rue de la République", "avenue Charles de Gaulle", "boulevard Voltaire", "rue Victor Hugo",
+        "cours Valmy", "place de la Défense", "rue Jean Jaurès", "avenue de l'Arche"
+    ]
+    static let cities = [
+        ("92400", "Courbevoie"), ("92800", "Puteaux"), ("92130", "Issy-les-Moulineaux"), ("75015", "Paris"),
+        ("92100", "Boulogne-Billancourt"), ("93200", "Saint-Denis"), ("92200", "Neuilly-sur-Seine"),
+        ("92500", "Rueil-Malmaison")
+    ]
 
     /// A valid SIREN: 8 random digits and the Luhn check digit.
     static func siren(_ g: inout SplitMix64) -> String {
@@ -146,9 +164,11 @@ public enum DemoWorkspace {
     /// The index values of examples/settings.yaml (2024-01 to 2026-10), extended
     /// by 0.3 a month up to the generated month when it is later.
     static func indexValues(through month: Period) -> [(String, String)] {
-        let known = ["112.4", "112.7", "113.0", "113.3", "113.6", "113.8", "114.1", "114.4", "114.7", "115.0", "115.3", "115.6",
-                     "115.9", "116.2", "116.5", "116.8", "117.0", "117.3", "117.6", "117.9", "118.2", "118.5", "118.8", "119.1",
-                     "119.4", "119.7", "120.0", "120.2", "120.5", "120.8", "121.1", "121.4", "121.7", "121.9"]
+        let known = [
+            "112.4", "112.7", "113.0", "113.3", "113.6", "113.8", "114.1", "114.4", "114.7", "115.0", "115.3", "115.6",
+            "115.9", "116.2", "116.5", "116.8", "117.0", "117.3", "117.6", "117.9", "118.2", "118.5", "118.8", "119.1",
+            "119.4", "119.7", "120.0", "120.2", "120.5", "120.8", "121.1", "121.4", "121.7", "121.9"
+        ]
         let wanted = (month.start.year - 2024) * 12 + month.start.month
         var out: [(String, String)] = []
         for i in 0..<max(known.count, wanted) {
@@ -204,7 +224,8 @@ public enum DemoWorkspace {
 
             """
         for s in sites {
-            out += "  - code: \(s)\n    name: Restaurant \(s) - \(names[g.below(names.count)])\n\(address(&g, indent: "    "))\n"
+            out +=
+                "  - code: \(s)\n    name: Restaurant \(s) - \(names[g.below(names.count)])\n\(address(&g, indent: "    "))\n"
             // The generated register files: every day Monday to Friday.
             out += "    open_days: [monday, tuesday, wednesday, thursday, friday]\n"
         }
@@ -287,10 +308,14 @@ struct ContractWriter {
         self.client = client; self.shape = shape; self.month = month; self.g = g
     }
 
-    static let monthNames = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-                             "novembre", "décembre"]
-    static let englishMonths = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-                                "October", "November", "December"]
+    static let monthNames = [
+        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+        "novembre", "décembre"
+    ]
+    static let englishMonths = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December"
+    ]
     static let vat10 = Percentage(whole: 10)
     static let vat20 = Percentage(whole: 20)
 
@@ -304,13 +329,18 @@ struct ContractWriter {
 
     /// Cafeteria participation at 10%: one rounding, `round(TTC × pct / 100 / 1.10, 2)`.
     func cafeteriaNet(_ ttcCents: Int64, _ pct: Int) -> Money {
-        Money(cents: Int64(divideRoundingHalfAwayFromZero(Int128(ttcCents) * Int128(Percentage(whole: pct).tenThousandths),
-                                                          Percentage.hundred + Int128(ContractWriter.vat10.tenThousandths))))
+        Money(
+            cents: Int64(
+                divideRoundingHalfAwayFromZero(
+                    Int128(ttcCents) * Int128(Percentage(whole: pct).tenThousandths),
+                    Percentage.hundred + Int128(ContractWriter.vat10.tenThousandths))))
     }
 
     mutating func line(_ s: String = "") { out += s + "\n" }
 
-    mutating func header(_ summary: String, validFrom: String, until: String? = nil, invoice: String, payment: String, automatic: Bool) {
+    mutating func header(
+        _ summary: String, validFrom: String, until: String? = nil, invoice: String, payment: String, automatic: Bool
+    ) {
         line("# \(client.code): \(summary)")
         line("client \(client.code)")
         line("  sites \(sites)")
@@ -349,8 +379,9 @@ struct ContractWriter {
 
     /// T2, T5, T6, T9; T15 (a).
     mutating func classic() throws(MoneyOverflow) {
-        header("subsidies by category, guests, admission fee, management fee with a floor.", validFrom: yearStart,
-               invoice: "monthly, one invoice per client", payment: "15 days, then end of month", automatic: false)
+        header(
+            "subsidies by category, guests, admission fee, management fee with a floor.", validFrom: yearStart,
+            invoice: "monthly, one invoice per client", payment: "15 days, then end of month", automatic: false)
         let prices = subsidyPrices()
         let admission: Int64 = [23_500, 21_000, 24_000][g.below(3)]
         let floor: Int64 = [150_000, 90_000, 120_000][g.below(3)]
@@ -360,7 +391,9 @@ struct ContractWriter {
         for (c, pr) in prices { line("    category \(c): \(pr.map { p($0) + " HT" } ?? "nothing")") }
         line("  guest meals billed in full")
         line("  admission fee \(p(admission)) HT per cover at 10% VAT")
-        line("  fee \"Frais de gestion\" per month at 20% VAT, in arrears: max(\(m(floor)) HT, \(p(perCover)) HT per cover)")
+        line(
+            "  fee \"Frais de gestion\" per month at 20% VAT, in arrears: max(\(m(floor)) HT, \(p(perCover)) HT per cover)"
+        )
         let counts = prices.map { _ in 200 + g.below(1800) }
         let guests = 1 + g.below(30)
         line()
@@ -393,8 +426,9 @@ struct ContractWriter {
 
     /// T3 billed to the works council (T18 payer), T5, T7, T19 per order with discount and delivery fee.
     mutating func worksCouncil() throws(MoneyOverflow) {
-        header("the registers record the employer share, paid by the works council; events billed order by order.",
-               validFrom: yearStart, invoice: "monthly, one invoice per client", payment: "45 days", automatic: true)
+        header(
+            "the registers record the employer share, paid by the works council; events billed order by order.",
+            validFrom: yearStart, invoice: "monthly, one invoice per client", payment: "45 days", automatic: true)
         let pct = [20, 25, 15][g.below(3)]
         let discount = [5, 10][g.below(2)]
         line()
@@ -415,7 +449,9 @@ struct ContractWriter {
         line("    registered subsidies category A \(m(registered)) TTC")
         line("    guests 2 tickets, 24.20 TTC")
         line("    cafeteria \(m(cafeteria)) TTC at 10% VAT")
-        try line("    expect line \"Subvention employeur\" \(Money(cents: registered).excludingVAT(at: ContractWriter.vat10).grouped) HT")
+        try line(
+            "    expect line \"Subvention employeur\" \(Money(cents: registered).excludingVAT(at: ContractWriter.vat10).grouped) HT"
+        )
         line("    expect line \"Repas invités\" 22.00 HT")
         line("    expect line \"Participation cafétéria (TVA 10 %)\" \(cafeteriaNet(cafeteria, pct).grouped) HT")
         line("    expect invoices 2")
@@ -433,8 +469,10 @@ struct ContractWriter {
 
     /// T4, T6 with a share, T11, T19 grouped monthly; weekly (T16); T15 (b).
     mutating func trayWeekly() throws(MoneyOverflow) {
-        header("subsidy capped by the tray, a share of the admission fee, a daily minimum guarantee; invoiced every ISO week.",
-               validFrom: yearStart, invoice: "weekly, one invoice per client", payment: "end of month, then 15 days", automatic: false)
+        header(
+            "subsidy capped by the tray, a share of the admission fee, a daily minimum guarantee; invoiced every ISO week.",
+            validFrom: yearStart, invoice: "weekly, one invoice per client", payment: "end of month, then 15 days",
+            automatic: false)
         let caps: [String: Int64] = ["A": 420, "B": 360, "C": 200, "STA": 475]
         let share = [60, 50, 80][g.below(3)]
         let threshold = [150, 200, 250][g.below(3)]
@@ -454,17 +492,24 @@ struct ContractWriter {
         line("    period \(week.name)")
         line("    issued \(week.end.adding(days: 1))")
         line("    trays A \(n) × 6.80 TTC on \(monday)")
-        try line("    expect line \"Subvention employeur catégorie A\" \(Money(cents: 420 * Int64(n)).excludingVAT(at: ContractWriter.vat10).grouped) HT")
-        try line("    expect line \"Droit d'admission\" \(Price(tenThousandths: 23_500).percent(Percentage(whole: share)).times(n).grouped) HT")
-        try line("    expect line \"Minimum garanti \(client.sites[0])\" \(Price(tenThousandths: 15_000).times(threshold - n).grouped) HT")
+        try line(
+            "    expect line \"Subvention employeur catégorie A\" \(Money(cents: 420 * Int64(n)).excludingVAT(at: ContractWriter.vat10).grouped) HT"
+        )
+        try line(
+            "    expect line \"Droit d'admission\" \(Price(tenThousandths: 23_500).percent(Percentage(whole: share)).times(n).grouped) HT"
+        )
+        try line(
+            "    expect line \"Minimum garanti \(client.sites[0])\" \(Price(tenThousandths: 15_000).times(threshold - n).grouped) HT"
+        )
         line("    expect invoices 1")
     }
 
     /// T2 stated TTC with an amendment (T13), T14, T8 quarterly in advance, T10 graduated, per site (T18), T20 end.
     mutating func perSiteIndexed() throws(MoneyOverflow) {
-        header("sites billed apart, subsidies stated TTC with an amendment, admission fee revised each January by index.",
-               validFrom: yearStart, until: "\(start.year + 1)-12-31", invoice: "monthly, one invoice per client and site",
-               payment: "30 days", automatic: false)
+        header(
+            "sites billed apart, subsidies stated TTC with an amendment, admission fee revised each January by index.",
+            validFrom: yearStart, until: "\(start.year + 1)-12-31", invoice: "monthly, one invoice per client and site",
+            payment: "30 days", automatic: false)
         let change = start.adding(days: 14)
         line()
         line("  subsidy per cover at 10% VAT")
@@ -477,7 +522,9 @@ struct ContractWriter {
             }
         }
         line("  admission fee 2.35 HT per cover at 10% VAT")
-        line("    revised each year on 1 January by index ILC-RESTO: P0 × (0.15 + 0.85 × I / 118.2), I of 4 months before")
+        line(
+            "    revised each year on 1 January by index ILC-RESTO: P0 × (0.15 + 0.85 × I / 118.2), I of 4 months before"
+        )
         line("  fee \"Frais de gestion\" 3,000.00 HT per quarter at 20% VAT, in advance")
         line("  fee \"Redevance de service\" per month at 20% VAT, graduated:")
         line("    up to 2,000 covers: 0.60 HT")
@@ -495,18 +542,25 @@ struct ContractWriter {
         line("    issued \(issued)")
         line("    covers A \(n1) on \(start) at \(site)")
         line("    covers A \(n2) on \(later) at \(site)")
-        try line("    expect line \"\(label(start, change.adding(days: -1), n1, "4.75"))\" \(Price(tenThousandths: 47_500).times(n1, excludingVATAt: ContractWriter.vat10).grouped) HT")
-        try line("    expect line \"\(label(change, month.end, n2, "4.95"))\" \(Price(tenThousandths: 49_500).times(n2, excludingVATAt: ContractWriter.vat10).grouped) HT")
-        try line("    expect line \"Redevance de service \(monthName(start)), tranche de 1 à 2000 couverts\" \(Price(tenThousandths: 6_000).times(n1 + n2).grouped) HT")
+        try line(
+            "    expect line \"\(label(start, change.adding(days: -1), n1, "4.75"))\" \(Price(tenThousandths: 47_500).times(n1, excludingVATAt: ContractWriter.vat10).grouped) HT"
+        )
+        try line(
+            "    expect line \"\(label(change, month.end, n2, "4.95"))\" \(Price(tenThousandths: 49_500).times(n2, excludingVATAt: ContractWriter.vat10).grouped) HT"
+        )
+        try line(
+            "    expect line \"Redevance de service \(monthName(start)), tranche de 1 à 2000 couverts\" \(Price(tenThousandths: 6_000).times(n1 + n2).grouped) HT"
+        )
         line("    expect invoices 2")
     }
 
     /// T20 start inside the month, T12 proration, T8 in arrears, T10 volume, fees on their own invoice, T1 not billed.
     mutating func newClient() throws(MoneyOverflow) {
         let from = start.adding(days: 14)
-        header("new client from \(from); fees prorated for the first month, on their own invoice; cafeteria not billed.",
-               validFrom: from.description, invoice: "monthly, one invoice per client, fees on their own invoice",
-               payment: "45 days", automatic: true)
+        header(
+            "new client from \(from); fees prorated for the first month, on their own invoice; cafeteria not billed.",
+            validFrom: from.description, invoice: "monthly, one invoice per client, fees on their own invoice",
+            payment: "45 days", automatic: true)
         line("  not billed: CAFET")
         let prices = subsidyPrices()
         let fee: Int64 = [120_000, 80_000][g.below(2)]
@@ -526,8 +580,12 @@ struct ContractWriter {
         line("    period \(month.name)")
         line("    issued \(issued)")
         line("    covers A \(n) on \(start.adding(days: 19))")
-        try line("    expect line \"Frais de gestion \(monthName(start)) (du \(from.french) au \(month.end.french))\" \(Money(cents: fee).prorated(days, over: month.dayCount).grouped) HT")
-        try line("    expect line \"Redevance de service \(monthName(start)), tranche jusqu'à 2000 couverts\" \(Price(tenThousandths: 6_000).times(n).grouped) HT")
+        try line(
+            "    expect line \"Frais de gestion \(monthName(start)) (du \(from.french) au \(month.end.french))\" \(Money(cents: fee).prorated(days, over: month.dayCount).grouped) HT"
+        )
+        try line(
+            "    expect line \"Redevance de service \(monthName(start)), tranche jusqu'à 2000 couverts\" \(Price(tenThousandths: 6_000).times(n).grouped) HT"
+        )
         line("    expect invoices 2")
         let before = Period.month(of: start.adding(days: -1))
         line()
@@ -540,8 +598,10 @@ struct ContractWriter {
 
     /// T2 with `nothing`, T6 with a share, T8 in advance, T19 grouped monthly with discount and delivery fee; on receipt.
     mutating func advanceFeeEvents() throws(MoneyOverflow) {
-        header("subsidies, half the admission fee, a management fee in advance, events grouped monthly.", validFrom: yearStart,
-               invoice: "monthly, one invoice per client", payment: "on receipt", automatic: true)
+        header(
+            "subsidies, half the admission fee, a management fee in advance, events grouped monthly.",
+            validFrom: yearStart,
+            invoice: "monthly, one invoice per client", payment: "on receipt", automatic: true)
         let prices = subsidyPrices()
         let fee: Int64 = [85_000, 60_000, 100_000][g.below(3)]
         line()
@@ -570,8 +630,9 @@ struct ContractWriter {
 
     /// T3 without a guest term, T6 TTC with a share, T8 quarterly in arrears; weekly.
     mutating func registersWeekly() throws(MoneyOverflow) {
-        header("the registers record the employer share; admission fee stated TTC; a quarterly fee; invoiced weekly.",
-               validFrom: yearStart, invoice: "weekly, one invoice per client", payment: "30 days", automatic: false)
+        header(
+            "the registers record the employer share; admission fee stated TTC; a quarterly fee; invoiced weekly.",
+            validFrom: yearStart, invoice: "weekly, one invoice per client", payment: "30 days", automatic: false)
         line()
         line("  subsidy as recorded by the registers")
         line("  admission fee 2.50 TTC per cover at 10% VAT, client pays 80%")
@@ -585,14 +646,17 @@ struct ContractWriter {
         line("    period \(week.name)")
         line("    issued \(week.end.adding(days: 1))")
         line("    registered subsidies category A \(m(registered)) TTC on \(monday)")
-        try line("    expect line \"Subvention employeur\" \(Money(cents: registered).excludingVAT(at: ContractWriter.vat10).grouped) HT")
+        try line(
+            "    expect line \"Subvention employeur\" \(Money(cents: registered).excludingVAT(at: ContractWriter.vat10).grouped) HT"
+        )
         line("    expect invoices 1")
     }
 
     /// T2 stated TTC, T5, T7, T19 per order; mode (b) end of month then days.
     mutating func ttcCafeteria() throws(MoneyOverflow) {
-        header("subsidies stated TTC, guests, cafeteria participation, events order by order.", validFrom: yearStart,
-               invoice: "monthly, one invoice per client", payment: "end of month, then 15 days", automatic: true)
+        header(
+            "subsidies stated TTC, guests, cafeteria participation, events order by order.", validFrom: yearStart,
+            invoice: "monthly, one invoice per client", payment: "end of month, then 15 days", automatic: true)
         let pct = [30, 20][g.below(2)]
         let ttc: [String: Int64] = ["A": 46_200, "B": 34_100, "C": 16_500, "STA": 52_800]
         line()
@@ -611,7 +675,9 @@ struct ContractWriter {
         line("    issued \(issued)")
         line("    covers A \(n)")
         line("    cafeteria \(m(cafeteria)) TTC at 10% VAT")
-        try line("    expect line \"Subvention employeur catégorie A (\(n) couverts à 4.62 TTC)\" \(Price(tenThousandths: 46_200).times(n, excludingVATAt: ContractWriter.vat10).grouped) HT")
+        try line(
+            "    expect line \"Subvention employeur catégorie A (\(n) couverts à 4.62 TTC)\" \(Price(tenThousandths: 46_200).times(n, excludingVATAt: ContractWriter.vat10).grouped) HT"
+        )
         line("    expect line \"Participation cafétéria (TVA 10 %)\" \(caf.grouped) HT")
         line("    expect invoices 1")
     }

@@ -13,15 +13,21 @@ extension DemoGenerator {
     }
 
     static let eventArticles = [
-        EventArticle(code: "PDJ-CONT", label: "Petit-déjeuner continental", price: "7.90", rate: "10.0", asNumber: false),
+        EventArticle(
+            code: "PDJ-CONT", label: "Petit-déjeuner continental", price: "7.90", rate: "10.0", asNumber: false),
         EventArticle(code: "JUS-1L", label: "Jus de fruits pressés 1 L", price: "6.45", rate: "10.0", asNumber: false),
-        EventArticle(code: "COCKTAIL-12", label: "Cocktail déjeunatoire 12 pièces", price: "18.50", rate: "10.0", asNumber: false),
-        EventArticle(code: "PLATEAU", label: "Plateau-repas « Affaires »", price: "24.1667", rate: "10.0", asNumber: false),
+        EventArticle(
+            code: "COCKTAIL-12", label: "Cocktail déjeunatoire 12 pièces", price: "18.50", rate: "10.0", asNumber: false
+        ),
+        EventArticle(
+            code: "PLATEAU", label: "Plateau-repas « Affaires »", price: "24.1667", rate: "10.0", asNumber: false),
         EventArticle(code: "CANAPE", label: "Canapé salé (la pièce)", price: "2.675", rate: "10.0", asNumber: true),
-        EventArticle(code: "MIGNARD", label: "Mignardise sucrée (la pièce)", price: "1.005", rate: "10.0", asNumber: true),
+        EventArticle(
+            code: "MIGNARD", label: "Mignardise sucrée (la pièce)", price: "1.005", rate: "10.0", asNumber: true),
         EventArticle(code: "CHAMP-75", label: "Champagne brut 75 cl", price: "32.00", rate: "20.0", asNumber: false),
         EventArticle(code: "SERV-H", label: "Maître d'hôtel (heure)", price: "38.5", rate: "20.0", asNumber: true),
-        EventArticle(code: "COFFRET", label: "Coffret gourmand à emporter", price: "18.335", rate: "5.5", asNumber: false),
+        EventArticle(
+            code: "COFFRET", label: "Coffret gourmand à emporter", price: "18.335", rate: "5.5", asNumber: false)
     ]
 
     struct Order {
@@ -60,13 +66,15 @@ extension DemoGenerator {
                 let eventDate = eventIndex < days.count ? days[eventIndex] : day.adding(days: 9)
                 var lines: [(EventArticle, Int)] = []
                 for _ in 0..<(1 + g.below(4)) {
-                    lines.append((DemoGenerator.eventArticles[g.below(DemoGenerator.eventArticles.count)], 1 + g.below(40)))
+                    lines.append(
+                        (DemoGenerator.eventArticles[g.below(DemoGenerator.eventArticles.count)], 1 + g.below(40)))
                 }
-                var o = Order(id: "EVT-\(day.year)-\(sequence)", revision: 1, client: client,
-                              po: g.chance(600) ? "45\(String(10_000_000 + g.below(89_999_999)))" : nil,
-                              eventDate: eventDate, status: "confirmed", deliveredAt: nil,
-                              orderedBy: g.chance(800) ? "contact\(g.below(100))@\(client.code.lowercased()).example" : nil,
-                              costCenter: g.chance(400) ? "CC-\(g.below(90) + 10)" : nil, lines: lines)
+                var o = Order(
+                    id: "EVT-\(day.year)-\(sequence)", revision: 1, client: client,
+                    po: g.chance(600) ? "45\(String(10_000_000 + g.below(89_999_999)))" : nil,
+                    eventDate: eventDate, status: "confirmed", deliveredAt: nil,
+                    orderedBy: g.chance(800) ? "contact\(g.below(100))@\(client.code.lowercased()).example" : nil,
+                    costCenter: g.chance(400) ? "CC-\(g.below(90) + 10)" : nil, lines: lines)
                 emit(o, on: i)
                 if g.chance(250), eventIndex > i + 1 {
                     o.revision += 1
@@ -85,7 +93,8 @@ extension DemoGenerator {
                 let noon = Date(timeIntervalSince1970: TimeInterval(eventDate.ordinal * 86400 + 12 * 3600))
                 let offset = paris.secondsFromGMT(for: noon) / 60
                 func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-                o.deliveredAt = "\(eventDate)T\(two(minutes / 60)):\(two(minutes % 60)):00"
+                o.deliveredAt =
+                    "\(eventDate)T\(two(minutes / 60)):\(two(minutes % 60)):00"
                     + "\(offset >= 0 ? "+" : "-")\(two(abs(offset) / 60)):\(two(abs(offset) % 60))"
                 emit(o, on: eventIndex)
                 if g.chance(50) {
@@ -102,8 +111,10 @@ extension DemoGenerator {
 
     static func json(_ o: Order) -> String {
         let str = JSON.string
-        var parts = ["\"order_id\":\(str(o.id))", "\"revision\":\(o.revision)", "\"client\":\(str(o.client.code))",
-                     "\"site\":\(str(o.client.sites.first ?? "LD01"))"]
+        var parts = [
+            "\"order_id\":\(str(o.id))", "\"revision\":\(o.revision)", "\"client\":\(str(o.client.code))",
+            "\"site\":\(str(o.client.sites.first ?? "LD01"))"
+        ]
         if let po = o.po { parts.append("\"po_number\":\(str(po))") }
         parts.append("\"event_date\":\(str(o.eventDate.description))")
         parts.append("\"status\":\(str(o.status))")

@@ -44,8 +44,10 @@ public struct FaultyRegisterFile: Sendable {
 extension DemoGenerator {
     /// Writes `PIE_<site>_<day>.csv` into `directory` with each fault of the
     /// format doc injected on its own row, plus a valid record spanning two lines.
-    public func writeFaultyRegisterFile(site: String, day: Day, to directory: URL,
-                                        unknownClient: String = "C9999") throws -> FaultyRegisterFile {
+    public func writeFaultyRegisterFile(
+        site: String, day: Day, to directory: URL,
+        unknownClient: String = "C9999"
+    ) throws -> FaultyRegisterFile {
         let rows = registerRows(site: site, day: day)
         let faults = RegisterFault.allCases
         var at: [Int: RegisterFault] = [:]
@@ -53,10 +55,11 @@ extension DemoGenerator {
         let multilineIndex = 2
         var out: [UInt8] = [0xEF, 0xBB, 0xBF] + Array(DemoGenerator.csvHeader.utf8) + [13, 10]
         var line = 2
-        var result = FaultyRegisterFile(url: directory.appendingPathComponent("PIE_\(site)_\(day.compact).csv"),
-                                        site: site, day: day, lines: [:], validRows: 0, validAmount: 0,
-                                        validEmployerShare: 0, unknownClient: unknownClient,
-                                        multilineRecordLine: 0)
+        var result = FaultyRegisterFile(
+            url: directory.appendingPathComponent("PIE_\(site)_\(day.compact).csv"),
+            site: site, day: day, lines: [:], validRows: 0, validAmount: 0,
+            validEmployerShare: 0, unknownClient: unknownClient,
+            multilineRecordLine: 0)
         for (index, original) in rows.enumerated() {
             var r = original
             var bytes: [UInt8] = []
@@ -79,7 +82,8 @@ extension DemoGenerator {
             switch fault {
             case .invalidUTF8?:
                 // The label as a Latin-1 register writes it: `é` and `è` as single bytes.
-                bytes = replaceField(bytes, index: 10, with: [0x43, 0x61, 0x66, 0xE9, 0x20, 0x63, 0x72, 0xE8, 0x6D, 0x65])
+                bytes = replaceField(
+                    bytes, index: 10, with: [0x43, 0x61, 0x66, 0xE9, 0x20, 0x63, 0x72, 0xE8, 0x6D, 0x65])
             case .wrongFieldCount?:
                 if let i = bytes.lastIndex(of: 59) { bytes.removeSubrange(i...) }
             case .unparseableAmount?:

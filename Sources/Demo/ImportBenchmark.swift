@@ -9,11 +9,14 @@ import Ledger
 public enum ImportBenchmark {
     /// Generates (or reuses) the month in `directory`, imports it, and returns
     /// the report: rows, seconds, rows/s, peak memory, ratio to `sqlite3 .import`.
-    public static func run(directory: URL, sites siteCount: Int = 60, clients clientCount: Int = 850,
-                           month: String = "2026-10", seed: UInt64 = 1) throws -> String {
+    public static func run(
+        directory: URL, sites siteCount: Int = 60, clients clientCount: Int = 850,
+        month: String = "2026-10", seed: UInt64 = 1
+    ) throws -> String {
         guard let period = Period(parsing: month) else { throw BenchmarkError("`\(month)` is not a month YYYY-MM") }
         let fm = FileManager.default
-        let data = directory.appendingPathComponent("month-\(month)-\(siteCount)x\(clientCount)-seed\(seed)-v\(DemoGenerator.version)")
+        let data = directory.appendingPathComponent(
+            "month-\(month)-\(siteCount)x\(clientCount)-seed\(seed)-v\(DemoGenerator.version)")
         let marker = data.appendingPathComponent(".complete")
         let sites = DemoGenerator.sites(count: siteCount)
         let clients = DemoGenerator.clients(count: clientCount, sites: sites, seed: seed)
@@ -23,8 +26,10 @@ public enum ImportBenchmark {
             let start = Date()
             let summary = try DemoGenerator(clients: clients, sites: sites, month: period, seed: seed).write(to: data)
             try Data().write(to: marker)
-            lines.append("generated \(summary.registerFiles) register files, \(summary.eventFiles) event files, "
-                + "\(summary.ticketLines) ticket lines, \(summary.bytes / 1_000_000) MB in \(seconds(since: start)) s")
+            lines.append(
+                "generated \(summary.registerFiles) register files, \(summary.eventFiles) event files, "
+                    + "\(summary.ticketLines) ticket lines, \(summary.bytes / 1_000_000) MB in \(seconds(since: start)) s"
+            )
         } else {
             lines.append("reusing \(data.path)")
         }
@@ -48,15 +53,19 @@ public enum ImportBenchmark {
         let refused = (registerResults + eventResults).filter { $0.status == .refused }.count
         let peak = peakMemoryMB()
         let rate = Int(Double(rows) / max(registerSeconds, 1e-9))
-        lines.append("ardoise import: \(registers.count) register files, \(rows) rows kept, \(rejected) rejected, "
-            + "\(refused) refused, \(format(registerSeconds)) s, \(rate) rows/s")
-        lines.append("ardoise import: \(events.count) event files, "
-            + "\(eventResults.reduce(0) { $0 + $1.rows }) orders, \(format(eventSeconds)) s")
+        lines.append(
+            "ardoise import: \(registers.count) register files, \(rows) rows kept, \(rejected) rejected, "
+                + "\(refused) refused, \(format(registerSeconds)) s, \(rate) rows/s")
+        lines.append(
+            "ardoise import: \(events.count) event files, "
+                + "\(eventResults.reduce(0) { $0 + $1.rows }) orders, \(format(eventSeconds)) s")
         lines.append("peak memory (VmHWM): \(peak.map { "\($0) MB" } ?? "unknown")")
 
         // The billing engine's queries over the month just imported.
         var caps: [ClientCategory: Money] = [:]
-        for c in clients { for k in c.categories { caps[ClientCategory(client: c.code, category: k)] = Money(cents: 420) } }
+        for c in clients {
+            for k in c.categories { caps[ClientCategory(client: c.code, category: k)] = Money(cents: 420) }
+        }
         var queryStart = Date()
         let days = try ledger.revenueDays(period: period)
         let revenueSeconds = Date().timeIntervalSince(queryStart)
@@ -67,9 +76,10 @@ public enum ImportBenchmark {
         let siteDays = try ledger.siteDaysWithTickets(period: period)
         let orders = try ledger.deliveredOrders(period: period)
         let otherSeconds = Date().timeIntervalSince(queryStart)
-        lines.append("queries: revenueDays \(days.count) rows (\(days.reduce(0) { $0 + $1.covers }) covers) "
-            + "\(format(revenueSeconds)) s; cappedTrayTotals \(trays.count) rows \(format(traySeconds)) s; "
-            + "siteDaysWithTickets \(siteDays.count) + deliveredOrders \(orders.count) \(format(otherSeconds)) s")
+        lines.append(
+            "queries: revenueDays \(days.count) rows (\(days.reduce(0) { $0 + $1.covers }) covers) "
+                + "\(format(revenueSeconds)) s; cappedTrayTotals \(trays.count) rows \(format(traySeconds)) s; "
+                + "siteDaysWithTickets \(siteDays.count) + deliveredOrders \(orders.count) \(format(otherSeconds)) s")
 
         // The same register rows through the sqlite3 shell, which validates nothing.
         let barePath = directory.appendingPathComponent("bare.sqlite").path
@@ -79,8 +89,9 @@ public enum ImportBenchmark {
         let output = try runSQLite(database: barePath, script: script)
         let sqliteSeconds = Date().timeIntervalSince(sqliteStart)
         let bareRows = output.split(whereSeparator: \.isNewline).last.map(String.init) ?? "?"
-        lines.append("sqlite3 .import: \(bareRows) rows, \(format(sqliteSeconds)) s, "
-            + "\(Int(Double(Int(bareRows) ?? 0) / max(sqliteSeconds, 1e-9))) rows/s")
+        lines.append(
+            "sqlite3 .import: \(bareRows) rows, \(format(sqliteSeconds)) s, "
+                + "\(Int(Double(Int(bareRows) ?? 0) / max(sqliteSeconds, 1e-9))) rows/s")
         lines.append("ratio ardoise / sqlite3: \(format(registerSeconds / max(sqliteSeconds, 1e-9)))×")
         let ok = rate >= 250_000 && (peak ?? 0) < 300 && registerSeconds <= 2 * sqliteSeconds
         lines.append("targets (≥ 250,000 rows/s, < 300 MB, within 2× of sqlite3): \(ok ? "met" : "NOT met")")

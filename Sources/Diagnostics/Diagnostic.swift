@@ -30,8 +30,10 @@ public struct Diagnostic: Sendable, Hashable {
         }
     }
 
-    public init(code: String, severity: Severity, message: String, file: String, range: SourceRange?,
-                help: String? = nil, notes: [Note] = []) {
+    public init(
+        code: String, severity: Severity, message: String, file: String, range: SourceRange?,
+        help: String? = nil, notes: [Note] = []
+    ) {
         self.code = code
         self.severity = severity
         self.message = message
@@ -41,13 +43,17 @@ public struct Diagnostic: Sendable, Hashable {
         self.notes = notes
     }
 
-    public static func error(_ code: String, _ message: String, file: String, range: SourceRange?,
-                             help: String? = nil, notes: [Note] = []) -> Diagnostic {
+    public static func error(
+        _ code: String, _ message: String, file: String, range: SourceRange?,
+        help: String? = nil, notes: [Note] = []
+    ) -> Diagnostic {
         Diagnostic(code: code, severity: .error, message: message, file: file, range: range, help: help, notes: notes)
     }
 
-    public static func warning(_ code: String, _ message: String, file: String, range: SourceRange?,
-                               help: String? = nil, notes: [Note] = []) -> Diagnostic {
+    public static func warning(
+        _ code: String, _ message: String, file: String, range: SourceRange?,
+        help: String? = nil, notes: [Note] = []
+    ) -> Diagnostic {
         Diagnostic(code: code, severity: .warning, message: message, file: file, range: range, help: help, notes: notes)
     }
 }

@@ -125,14 +125,23 @@ public struct DiagnosticRenderer: Sendable {
                 ("end_column", String(d.range?.end.column ?? 0)),
                 ("code", JSON.string(d.code)),
                 ("severity", JSON.string(d.severity.rawValue)),
-                ("message", JSON.string(d.message)),
+                ("message", JSON.string(d.message))
             ]
             if let h = d.help { fields.append(("help", JSON.string(h))) }
             if !d.notes.isEmpty {
                 // The notes the text shows ("first priced here", line 12), with their line when they have one.
-                fields.append(("notes", JSON.array(d.notes.map { n in
-                    JSON.object([("message", JSON.string(n.message))] + (n.range.map { [("line", String($0.start.line)), ("column", String($0.start.column))] } ?? []))
-                })))
+                fields.append(
+                    (
+                        "notes",
+                        JSON.array(
+                            d.notes.map { n in
+                                JSON.object(
+                                    [("message", JSON.string(n.message))]
+                                        + (n.range.map {
+                                            [("line", String($0.start.line)), ("column", String($0.start.column))]
+                                        } ?? []))
+                            })
+                    ))
             }
             out += JSON.object(fields) + "\n"
         }
@@ -179,15 +188,19 @@ public struct DiagnosticRenderer: Sendable {
         let codes = Array(Set(diagnostics.map(\.code))).sorted()
         let rules = codes.map { c in
             var fields: [(String, String)] = [("id", JSON.string(c))]
-            if let title = ruleTitles[c] { fields.append(("shortDescription", JSON.object([("text", JSON.string(title))]))) }
+            if let title = ruleTitles[c] {
+                fields.append(("shortDescription", JSON.object([("text", JSON.string(title))])))
+            }
             fields.append(("helpUri", JSON.string(Self.documentationURI + "#" + c.lowercased())))
             return JSON.object(fields)
         }
         let results = diagnostics.map { d -> String in
             var region: [(String, String)] = []
             if let r = d.range, r.start.line >= 1 {
-                region = [("startLine", String(r.start.line)), ("startColumn", String(max(1, r.start.column))),
-                          ("endLine", String(max(r.start.line, r.end.line))), ("endColumn", String(max(1, r.end.column)))]
+                region = [
+                    ("startLine", String(r.start.line)), ("startColumn", String(max(1, r.start.column))),
+                    ("endLine", String(max(r.start.line, r.end.line))), ("endColumn", String(max(1, r.end.column)))
+                ]
             }
             var physical: [(String, String)] = [("artifactLocation", artifactLocation(d.file))]
             if !region.isEmpty { physical.append(("region", JSON.object(region))) }
@@ -200,23 +213,33 @@ public struct DiagnosticRenderer: Sendable {
                 ("ruleIndex", String(codes.firstIndex(of: d.code) ?? 0)),
                 ("level", JSON.string(level)),
                 ("message", JSON.object([("text", JSON.string(text))])),
-                ("locations", "[" + JSON.object([("physicalLocation", JSON.object(physical))]) + "]"),
+                ("locations", "[" + JSON.object([("physicalLocation", JSON.object(physical))]) + "]")
             ])
         }
         let driver = JSON.object([
             ("name", JSON.string(tool)),
             ("informationUri", JSON.string("https://serenest.example/ardoise")),
-            ("rules", "[" + rules.joined(separator: ",") + "]"),
+            ("rules", "[" + rules.joined(separator: ",") + "]")
         ])
         var run: [(String, String)] = [("tool", JSON.object([("driver", driver)]))]
         if let base = baseDirectory {
-            run.append(("originalUriBaseIds", JSON.object([("%SRCROOT%", JSON.object([("uri", JSON.string(Self.fileURI(base, directory: true)))]))])))
+            run.append(
+                (
+                    "originalUriBaseIds",
+                    JSON.object([
+                        ("%SRCROOT%", JSON.object([("uri", JSON.string(Self.fileURI(base, directory: true)))]))
+                    ])
+                ))
         }
         run.append(("results", "[" + results.joined(separator: ",") + "]"))
         return JSON.object([
-            ("$schema", JSON.string("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json")),
+            (
+                "$schema",
+                JSON.string(
+                    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json")
+            ),
             ("version", JSON.string("2.1.0")),
-            ("runs", "[" + JSON.object(run) + "]"),
+            ("runs", "[" + JSON.object(run) + "]")
         ]) + "\n"
     }
 
@@ -231,7 +254,9 @@ public struct DiagnosticRenderer: Sendable {
             if path.hasPrefix(b) { relative = String(path.dropFirst(b.count)) }
         }
         if let relative {
-            return JSON.object([("uri", JSON.string(Self.percentEncoded(relative))), ("uriBaseId", JSON.string("%SRCROOT%"))])
+            return JSON.object([
+                ("uri", JSON.string(Self.percentEncoded(relative))), ("uriBaseId", JSON.string("%SRCROOT%"))
+            ])
         }
         return JSON.object([("uri", JSON.string(Self.fileURI(path, directory: false)))])
     }
@@ -247,8 +272,9 @@ public struct DiagnosticRenderer: Sendable {
         var out = ""
         for b in s.utf8 {
             switch b {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
                 out.unicodeScalars.append(Unicode.Scalar(b))
             default:
                 let hex = String(b, radix: 16, uppercase: true)

@@ -41,7 +41,9 @@ public struct SourceFile: Sendable {
         }
         let start = lineStarts[lo]
         let clamped = min(max(offset, start), utf8.count)
-        if lo < asciiLines.count, asciiLines[lo] { return SourceLocation(line: lo + 1, column: clamped - start + 1, offset: offset) }
+        if lo < asciiLines.count, asciiLines[lo] {
+            return SourceLocation(line: lo + 1, column: clamped - start + 1, offset: offset)
+        }
         let prefix = String(decoding: utf8[start..<clamped], as: UTF8.self)
         return SourceLocation(line: lo + 1, column: prefix.count + 1, offset: offset)
     }

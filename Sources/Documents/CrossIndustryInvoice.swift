@@ -14,15 +14,19 @@ public enum CrossIndustryInvoice {
     /// The CII XML of `document`, UTF-8.
     public static func xml(_ document: InvoiceDocument) -> String {
         var w = XMLWriter()
-        w.start("rsm:CrossIndustryInvoice", [
-            "xmlns:rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
-            "xmlns:qdt": "urn:un:unece:uncefact:data:standard:QualifiedDataType:100",
-            "xmlns:ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
-            "xmlns:udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100",
-        ])
+        w.start(
+            "rsm:CrossIndustryInvoice",
+            [
+                "xmlns:rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
+                "xmlns:qdt": "urn:un:unece:uncefact:data:standard:QualifiedDataType:100",
+                "xmlns:ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
+                "xmlns:udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"
+            ])
         w.element("rsm:ExchangedDocumentContext") { w in
             // BT-23, the French billing framework: B1 goods, S1 services, M1 both (from the lines' revenue types).
-            w.element("ram:BusinessProcessSpecifiedDocumentContextParameter") { $0.leaf("ram:ID", document.operationCategory.code) }
+            w.element("ram:BusinessProcessSpecifiedDocumentContextParameter") {
+                $0.leaf("ram:ID", document.operationCategory.code)
+            }
             w.element("ram:GuidelineSpecifiedDocumentContextParameter") { $0.leaf("ram:ID", guideline) }
         }
         w.element("rsm:ExchangedDocument") { w in
@@ -67,7 +71,7 @@ public enum CrossIndustryInvoice {
             ("PMT", d.indemnityMention),
             ("PMD", d.penaltyMention),
             ("AAB", d.earlyPaymentDiscount),
-            ("AAI", d.operationMention),
+            ("AAI", d.operationMention)
         ]
         if let forWhom = d.billedFor { notes.append(("AAI", forWhom)) }
         if let credited = d.creditedInvoiceMention { notes.append(("AAI", credited)) }
@@ -191,7 +195,9 @@ public enum CrossIndustryInvoice {
                 // 58: SEPA credit transfer.
                 w.leaf("ram:TypeCode", "58")
                 w.element("ram:PayeePartyCreditorFinancialAccount") { $0.leaf("ram:IBANID", compact(d.seller.iban)) }
-                w.element("ram:PayeeSpecifiedCreditorFinancialInstitution") { $0.leaf("ram:BICID", compact(d.seller.bic)) }
+                w.element("ram:PayeeSpecifiedCreditorFinancialInstitution") {
+                    $0.leaf("ram:BICID", compact(d.seller.bic))
+                }
             }
             for v in d.totals.breakdown {
                 w.element("ram:ApplicableTradeTax") { w in

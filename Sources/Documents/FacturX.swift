@@ -22,7 +22,7 @@ public struct FacturX: Sendable {
     public static let sRGBProfilePaths = [
         "/usr/share/color/icc/sRGB.icc",
         "/usr/share/color/icc/colord/sRGB.icc",
-        "/usr/share/ghostscript/iccprofiles/srgb.icc",
+        "/usr/share/ghostscript/iccprofiles/srgb.icc"
     ]
 
     /// The ICC profile of the output intent (sRGB IEC 61966-2.1).
@@ -41,7 +41,8 @@ public struct FacturX: Sendable {
                 return FacturX(iccProfile: [UInt8](data), renderer: renderer)
             }
         }
-        throw RenderError("no sRGB ICC profile found in \(sRGBProfilePaths.joined(separator: ", ")): install icc-profiles-free")
+        throw RenderError(
+            "no sRGB ICC profile found in \(sRGBProfilePaths.joined(separator: ", ")): install icc-profiles-free")
     }
 
     /// The Factur-X PDF of `document`, and the CII XML it embeds.
@@ -56,10 +57,10 @@ public struct FacturX: Sendable {
     func attach(xml: [UInt8], to pdf: [UInt8], document d: InvoiceDocument) throws(RenderError) -> [UInt8] {
         let tail = PDFText.ascii(pdf.suffix(2048))
         guard let sx = tail.range(of: "startxref", options: .backwards),
-              let prev = Int(tail[sx.upperBound...].split(whereSeparator: \.isWhitespace).first ?? ""),
-              let tr = tail.range(of: "trailer", options: .backwards),
-              let size = PDFText.reference(after: "/Size", in: tail[tr.upperBound...]),
-              let root = PDFText.reference(after: "/Root", in: tail[tr.upperBound...])
+            let prev = Int(tail[sx.upperBound...].split(whereSeparator: \.isWhitespace).first ?? ""),
+            let tr = tail.range(of: "trailer", options: .backwards),
+            let size = PDFText.reference(after: "/Size", in: tail[tr.upperBound...]),
+            let root = PDFText.reference(after: "/Root", in: tail[tr.upperBound...])
         else { throw RenderError("unexpected PDF from cairo: no classic trailer") }
         guard let catalog = PDFText.objectDictionary(root, in: pdf) else {
             throw RenderError("unexpected PDF from cairo: catalog \(root) not found")
@@ -80,7 +81,11 @@ public struct FacturX: Sendable {
         var offsets: [(Int, Int)] = []
         var next = size
         func add(_ dictionary: String, number: Int? = nil, stream: [UInt8]? = nil) -> Int {
-            let n = number ?? { defer { next += 1 }; return next }()
+            let n =
+                number
+                ?? {
+                    defer { next += 1 }; return next
+                }()
             offsets.append((n, out.count))
             out += Array("\(n) 0 obj\n\(dictionary)".utf8)
             if let stream {
@@ -99,19 +104,23 @@ public struct FacturX: Sendable {
         }
         let metadata = add("<< /Type /Metadata /Subtype /XML /Length \(xmp.count) >>", stream: xmp)
         let icc = add("<< /N 3 /Length \(iccProfile.count) >>", stream: iccProfile)
-        let intent = add("""
+        let intent = add(
+            """
             << /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (sRGB IEC61966-2.1) \
             /RegistryName (http://www.color.org) /Info (sRGB IEC61966-2.1) /DestOutputProfile \(icc) 0 R >>
             """)
-        let file = add("""
+        let file = add(
+            """
             << /Type /EmbeddedFile /Subtype /text#2Fxml /Params << /Size \(xml.count) /ModDate (\(pdfDate)) >> \
             /Length \(xml.count) >>
             """, stream: xml)
-        let spec = add("""
+        let spec = add(
+            """
             << /Type /Filespec /F (\(Self.fileName)) /UF (\(Self.fileName)) /Desc (Factur-X invoice) \
             /AFRelationship /Data /EF << /F \(file) 0 R /UF \(file) 0 R >> >>
             """)
-        let info = add("""
+        let info = add(
+            """
             << /Title \(PDFText.string(title)) /Author \(PDFText.string(author)) /Creator (Ardoise) \
             /Producer \(PDFText.string(producer)) /CreationDate (\(pdfDate)) /ModDate (\(pdfDate)) >>
             """)
@@ -163,10 +172,14 @@ public struct FacturX: Sendable {
             w.leaf("xmp:CreateDate", date)
             w.leaf("xmp:ModifyDate", date)
         }
-        w.element("rdf:Description", [
-            "rdf:about": "", "xmlns:pdfaExtension": "http://www.aiim.org/pdfa/ns/extension/",
-            "xmlns:pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#", "xmlns:pdfaProperty": "http://www.aiim.org/pdfa/ns/property#",
-        ]) { w in
+        w.element(
+            "rdf:Description",
+            [
+                "rdf:about": "", "xmlns:pdfaExtension": "http://www.aiim.org/pdfa/ns/extension/",
+                "xmlns:pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#",
+                "xmlns:pdfaProperty": "http://www.aiim.org/pdfa/ns/property#"
+            ]
+        ) { w in
             w.element("pdfaExtension:schemas") { w in
                 w.element("rdf:Bag") { w in
                     w.element("rdf:li", ["rdf:parseType": "Resource"]) { w in
@@ -177,9 +190,15 @@ public struct FacturX: Sendable {
                             w.element("rdf:Seq") { w in
                                 for (name, text) in [
                                     ("DocumentFileName", "The name of the embedded XML document"),
-                                    ("DocumentType", "The type of the hybrid document in capital letters, e.g. INVOICE or ORDER"),
-                                    ("Version", "The actual version of the standard applying to the embedded XML document"),
-                                    ("ConformanceLevel", "The conformance level of the embedded XML document"),
+                                    (
+                                        "DocumentType",
+                                        "The type of the hybrid document in capital letters, e.g. INVOICE or ORDER"
+                                    ),
+                                    (
+                                        "Version",
+                                        "The actual version of the standard applying to the embedded XML document"
+                                    ),
+                                    ("ConformanceLevel", "The conformance level of the embedded XML document")
                                 ] {
                                     w.element("rdf:li", ["rdf:parseType": "Resource"]) { w in
                                         w.leaf("pdfaProperty:name", name)
@@ -233,11 +252,14 @@ enum PDFText {
         while let hit = firstIndex(of: subtype, in: pdf, from: searchFrom, to: pdf.count) {
             searchFrom = hit + subtype.count
             guard let objectStart = lastIndex(of: obj, in: pdf, before: hit),
-                  let objectEnd = firstIndex(of: endobj, in: pdf, from: searchFrom, to: pdf.count) else { continue }
+                let objectEnd = firstIndex(of: endobj, in: pdf, from: searchFrom, to: pdf.count)
+            else { continue }
             guard firstIndex(of: map, in: pdf, from: objectStart + obj.count, to: objectEnd) == nil else { continue }
             var first = objectStart
             while first > 0, (48...57).contains(pdf[first - 1]) { first -= 1 }
-            if let n = Int(String(decoding: pdf[first..<objectStart], as: UTF8.self)), !out.contains(n) { out.append(n) }
+            if let n = Int(String(decoding: pdf[first..<objectStart], as: UTF8.self)), !out.contains(n) {
+                out.append(n)
+            }
         }
         return out
     }
@@ -246,7 +268,8 @@ enum PDFText {
     static func objectDictionary(_ number: Int, in pdf: [UInt8]) -> String? {
         let header = Array("\n\(number) 0 obj".utf8), endobj = Array("endobj".utf8)
         guard let start = lastIndex(of: header, in: pdf, before: pdf.count),
-              let end = firstIndex(of: endobj, in: pdf, from: start + header.count, to: pdf.count) else { return nil }
+            let end = firstIndex(of: endobj, in: pdf, from: start + header.count, to: pdf.count)
+        else { return nil }
         var body = trimmed(pdf[(start + header.count)..<end])
         guard body.starts(with: [60, 60]), body.reversed().starts(with: [62, 62]) else { return nil }
         body = body.dropLast(2)

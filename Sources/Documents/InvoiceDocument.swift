@@ -23,8 +23,11 @@ public struct InvoiceDocument: Sendable, Equatable {
         public var shareCapital: Money?
         public var rcsCity: String?
 
-        public init(legalName: String, siren: String, vatNumber: String, address: Address, iban: String, bic: String,
-                    electronicAddress: String? = nil, legalForm: String? = nil, shareCapital: Money? = nil, rcsCity: String? = nil) {
+        public init(
+            legalName: String, siren: String, vatNumber: String, address: Address, iban: String, bic: String,
+            electronicAddress: String? = nil, legalForm: String? = nil, shareCapital: Money? = nil,
+            rcsCity: String? = nil
+        ) {
             self.legalName = legalName
             self.siren = siren
             self.vatNumber = vatNumber
@@ -42,7 +45,8 @@ public struct InvoiceDocument: Sendable, Equatable {
         /// the seller's additional legal information (BT-33). Nil when the settings give none.
         public var legalMention: String? {
             guard let legalForm, let shareCapital, let rcsCity else { return nil }
-            let capital = shareCapital.cents % 100 == 0 ? frenchInteger(Int(shareCapital.cents / 100)) : shareCapital.french
+            let capital =
+                shareCapital.cents % 100 == 0 ? frenchInteger(Int(shareCapital.cents / 100)) : shareCapital.french
             return "\(legalForm) au capital de \(capital) €, RCS \(rcsCity) \(Self.spaced(siren))"
         }
 
@@ -102,8 +106,10 @@ public struct InvoiceDocument: Sendable, Equatable {
         /// Where the buyer receives e-invoices (BT-49); defaults to the SIREN.
         public var electronicAddress: String?
 
-        public init(legalName: String, siren: String, vatNumber: String? = nil, address: Address, emails: [String],
-                    electronicAddress: String? = nil) {
+        public init(
+            legalName: String, siren: String, vatNumber: String? = nil, address: Address, emails: [String],
+            electronicAddress: String? = nil
+        ) {
             self.legalName = legalName
             self.siren = siren
             self.vatNumber = vatNumber
@@ -135,14 +141,19 @@ public struct InvoiceDocument: Sendable, Equatable {
         public var tickets: [TicketGroup] = []
 
         /// A line whose net is `round(quantity × unitPrice, 2)`, or an error when it does not fit.
-        public init(label: String, quantity: Int, unitPrice: Price, vatRate: VATRate, servicePeriod: Period? = nil) throws(MoneyOverflow) {
-            self.init(label: label, quantity: quantity, unitPrice: unitPrice, net: try unitPrice.times(quantity),
-                      vatRate: vatRate, servicePeriod: servicePeriod)
+        public init(label: String, quantity: Int, unitPrice: Price, vatRate: VATRate, servicePeriod: Period? = nil)
+            throws(MoneyOverflow)
+        {
+            self.init(
+                label: label, quantity: quantity, unitPrice: unitPrice, net: try unitPrice.times(quantity),
+                vatRate: vatRate, servicePeriod: servicePeriod)
         }
 
         /// A line with a net computed elsewhere (e.g. converted from a TTC price).
-        public init(label: String, quantity: Int, unitPrice: Price, net: Money, vatRate: VATRate,
-                    servicePeriod: Period? = nil) {
+        public init(
+            label: String, quantity: Int, unitPrice: Price, net: Money, vatRate: VATRate,
+            servicePeriod: Period? = nil
+        ) {
             self.label = label
             self.quantity = quantity
             self.unitPrice = unitPrice
@@ -159,7 +170,8 @@ public struct InvoiceDocument: Sendable, Equatable {
             func tax(_ g: Bool) -> String { g ? "TTC" : "HT" }
             var out = tickets.map { g in
                 let amount = (try? g.amount).map { "\($0.french) € \(tax(g.includesVAT))" } ?? "?"
-                return "Catégorie \(g.category), site \(g.site) : \(DecimalText.format(Int64(g.tickets), scale: 0, minimumFraction: 0, groupSeparator: "\u{202F}")) "
+                return
+                    "Catégorie \(g.category), site \(g.site) : \(DecimalText.format(Int64(g.tickets), scale: 0, minimumFraction: 0, groupSeparator: "\u{202F}")) "
                     + "ticket\(g.tickets > 1 ? "s" : "") × \(g.unit.french) € \(tax(g.includesVAT)) = \(amount)"
             }
             if tickets.allSatisfy(\.includesVAT) {
@@ -233,12 +245,14 @@ public struct InvoiceDocument: Sendable, Equatable {
     /// refuses it), since an e-invoice is a legal invoice.
     public var isProforma = false
 
-    public init(kind: DocumentKind, number: String, issueDate: Day, dueDate: Day, paymentTerms: String, period: Period,
-                purchaseOrder: String? = nil, seller: Seller, buyer: Buyer, lines: [Line],
-                latePaymentPenaltyRate: Percentage, recoveryIndemnity: Money = Money(cents: 4000),
-                earlyPaymentDiscount: String = "Pas d'escompte pour paiement anticipé", vatOnDebits: Bool,
-                creditedInvoice: CreditedInvoice? = nil, orderedBy: String? = nil, costCenter: String? = nil,
-                notes: [String] = []) {
+    public init(
+        kind: DocumentKind, number: String, issueDate: Day, dueDate: Day, paymentTerms: String, period: Period,
+        purchaseOrder: String? = nil, seller: Seller, buyer: Buyer, lines: [Line],
+        latePaymentPenaltyRate: Percentage, recoveryIndemnity: Money = Money(cents: 4000),
+        earlyPaymentDiscount: String = "Pas d'escompte pour paiement anticipé", vatOnDebits: Bool,
+        creditedInvoice: CreditedInvoice? = nil, orderedBy: String? = nil, costCenter: String? = nil,
+        notes: [String] = []
+    ) {
         self.kind = kind
         self.number = number
         self.issueDate = issueDate
@@ -314,8 +328,11 @@ extension InvoiceDocument {
     /// due date or payment terms, and the terms are this sentence.
     public var settlementTerms: String {
         guard kind == .creditNote else { return paymentTerms }
-        let against = creditedInvoice.map { "de la facture n° \($0.number) du \($0.issueDate.french)" } ?? "de la facture créditée"
-        return "Aucun paiement n'est dû par le client : le montant de cet avoir vient en déduction \(against), ou lui est remboursé si elle est déjà réglée"
+        let against =
+            creditedInvoice.map { "de la facture n° \($0.number) du \($0.issueDate.french)" }
+            ?? "de la facture créditée"
+        return
+            "Aucun paiement n'est dû par le client : le montant de cet avoir vient en déduction \(against), ou lui est remboursé si elle est déjà réglée"
     }
     /// The due date a payer must meet; nil for a credit note, which nobody pays.
     public var paymentDueDate: Day? { kind == .invoice ? dueDate : nil }

@@ -49,22 +49,28 @@ public struct PDFRenderer: Sendable {
         return try pass(document, totalPages: pages, keepingMeasured: false).bytes
     }
 
-    private func pass(_ document: InvoiceDocument, totalPages: Int?,
-                      keepingMeasured: Bool = true) throws(RenderError) -> (pages: Int, bytes: [UInt8]) {
+    private func pass(
+        _ document: InvoiceDocument, totalPages: Int?,
+        keepingMeasured: Bool = true
+    ) throws(RenderError) -> (pages: Int, bytes: [UInt8]) {
         let sink = ByteSink()
         let unmanaged = Unmanaged.passRetained(sink)
         defer { unmanaged.release() }
-        guard let surface = cairo_pdf_surface_create_for_stream({ closure, data, length in
-            guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
-            Unmanaged<ByteSink>.fromOpaque(closure).takeUnretainedValue()
-                .bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
-            return CAIRO_STATUS_SUCCESS
-        }, unmanaged.toOpaque(), Page.width, Page.height) else { throw RenderError("cairo could not create a PDF surface") }
+        guard
+            let surface = cairo_pdf_surface_create_for_stream(
+                { closure, data, length in
+                    guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
+                    Unmanaged<ByteSink>.fromOpaque(closure).takeUnretainedValue()
+                        .bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
+                    return CAIRO_STATUS_SUCCESS
+                }, unmanaged.toOpaque(), Page.width, Page.height)
+        else { throw RenderError("cairo could not create a PDF surface") }
         defer { cairo_surface_destroy(surface) }
         // Fixed dates so the same document always gives the same bytes.
         let date = "\(document.issueDate.description)T00:00:00Z"
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE,
-                                       "\(document.isProforma ? "Proforma" : document.kind.frenchTitle) \(document.number)")
+        cairo_pdf_surface_set_metadata(
+            surface, CAIRO_PDF_METADATA_TITLE,
+            "\(document.isProforma ? "Proforma" : document.kind.frenchTitle) \(document.number)")
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, document.seller.legalName)
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "Ardoise")
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, date)
@@ -145,8 +151,10 @@ private struct Page {
 
     /// Lays out `text` in a box; draws it when drawing; returns its height.
     @discardableResult
-    mutating func text(_ text: String, x: Double, y: Double, width: Double, size: Double = 8.5, bold: Bool = false,
-                       align: Align = .left, gray: Double = 0) -> Double {
+    mutating func text(
+        _ text: String, x: Double, y: Double, width: Double, size: Double = 8.5, bold: Bool = false,
+        align: Align = .left, gray: Double = 0
+    ) -> Double {
         guard let shared = layout else { return 0 }
         let key = LayoutKey(text: text, width: width, size: size, bold: bold, align: align)
         if draw, let measured = kept.removeValue(forKey: key) {
@@ -208,11 +216,13 @@ private struct Page {
     // Table columns: label, quantity, unit price, VAT rate, net.
     static let columns: [(title: String, width: Double, align: Align)] = [
         ("Désignation", 231, .left), ("Quantité", 60, .right), ("Prix unitaire HT", 84, .right),
-        ("TVA", 44, .right), ("Montant HT", 92.276, .right),
+        ("TVA", 44, .right), ("Montant HT", 92.276, .right)
     ]
 
-    mutating func row(_ cells: [String], y: Double, bold: Bool = false, size: Double = 8.5,
-                      sub: String? = nil) -> Double {
+    mutating func row(
+        _ cells: [String], y: Double, bold: Bool = false, size: Double = 8.5,
+        sub: String? = nil
+    ) -> Double {
         var x = Page.margin
         var height = 0.0
         for (i, column) in Page.columns.enumerated() {
@@ -240,10 +250,12 @@ private struct Page {
     mutating func footer(_ d: InvoiceDocument, totalPages: Int) {
         rule(Page.footerTop)
         // The company's registration on every page: legal form, share capital and RCS when the settings give them.
-        let legal = "\(d.seller.legalName)\(d.seller.legalMention.map { " — \($0)" } ?? " — SIREN \(d.seller.siren)") — TVA \(d.seller.vatNumber)"
+        let legal =
+            "\(d.seller.legalName)\(d.seller.legalMention.map { " — \($0)" } ?? " — SIREN \(d.seller.siren)") — TVA \(d.seller.vatNumber)"
         text(legal, x: Page.margin, y: Page.footerTop + 6, width: Page.contentWidth - 80, size: 7, gray: 0.3)
-        text("Page \(pageNumber)/\(totalPages)", x: Page.width - Page.margin - 80, y: Page.footerTop + 6, width: 80,
-             size: 7, align: .right, gray: 0.3)
+        text(
+            "Page \(pageNumber)/\(totalPages)", x: Page.width - Page.margin - 80, y: Page.footerTop + 6, width: 80,
+            size: 7, align: .right, gray: 0.3)
     }
 
     mutating func newPage(_ d: InvoiceDocument, totalPages: Int) {
@@ -268,7 +280,10 @@ private struct Page {
         ly += text("N° TVA intracommunautaire : \(d.seller.vatNumber)", x: left, y: ly, width: half)
         // Title and references, top right.
         var ry = y
-        ry += text(d.isProforma ? "PROFORMA" : d.kind == .invoice ? "FACTURE" : "AVOIR", x: right, y: ry, width: half - 20, size: 18, bold: true) + 2
+        ry +=
+            text(
+                d.isProforma ? "PROFORMA" : d.kind == .invoice ? "FACTURE" : "AVOIR", x: right, y: ry, width: half - 20,
+                size: 18, bold: true) + 2
         var refs = ["N° : \(d.number)", "Date d'émission : \(d.issueDate.french)"]
         if !d.isProforma, let due = d.paymentDueDate { refs.append("Date d'échéance : \(due.french)") }
         refs.append("Période : \(periodText(d.period))")
@@ -294,7 +309,10 @@ private struct Page {
         }
         y = by + 18
         if d.isProforma {
-            y += text(InvoiceDocument.proformaMention, x: Page.margin, y: y, width: Page.contentWidth, size: 9.5, bold: true) + 8
+            y +=
+                text(
+                    InvoiceDocument.proformaMention, x: Page.margin, y: y, width: Page.contentWidth, size: 9.5,
+                    bold: true) + 8
         }
         if let mention = d.creditedInvoiceMention {
             y += text(mention, x: Page.margin, y: y, width: Page.contentWidth, size: 9.5, bold: true) + 8
@@ -306,8 +324,10 @@ private struct Page {
         // Lines.
         let documentPO = d.documentPurchaseOrder
         for line in d.lines {
-            let cells = [line.label, frenchInteger(line.quantity), "\(line.unitPrice.french) €",
-                         "\(line.vatRate.french) %", "\(line.net.french) €"]
+            let cells = [
+                line.label, frenchInteger(line.quantity), "\(line.unitPrice.french) €",
+                "\(line.vatRate.french) %", "\(line.net.french) €"
+            ]
             var details: [String] = []
             if let p = line.servicePeriod { details.append("Période : \(periodText(p))") }
             // A discount is shown, never hidden in the net price: the gross price and the discount per unit.
@@ -369,38 +389,51 @@ private struct Page {
         let amountX = labelX + labelW
         let amountW = Page.width - Page.margin - amountX - 3
         for v in d.totals.breakdown {
-            ty += max(text("Base HT TVA \(v.rate.french) %", x: labelX, y: ty, width: labelW),
-                      text("\(v.base.french) €", x: amountX, y: ty, width: amountW, align: .right))
-            ty += max(text("TVA \(v.rate.french) %", x: labelX, y: ty, width: labelW),
-                      text("\(v.vat.french) €", x: amountX, y: ty, width: amountW, align: .right))
+            ty += max(
+                text("Base HT TVA \(v.rate.french) %", x: labelX, y: ty, width: labelW),
+                text("\(v.base.french) €", x: amountX, y: ty, width: amountW, align: .right))
+            ty += max(
+                text("TVA \(v.rate.french) %", x: labelX, y: ty, width: labelW),
+                text("\(v.vat.french) €", x: amountX, y: ty, width: amountW, align: .right))
         }
         ty += 3
         rule(ty, from: labelX)
         ty += 3
-        ty += max(text("Total HT", x: labelX, y: ty, width: labelW, bold: true),
-                  text("\(d.totals.totalHT.french) €", x: amountX, y: ty, width: amountW, bold: true, align: .right))
-        ty += max(text("Total TVA", x: labelX, y: ty, width: labelW, bold: true),
-                  text("\(d.totals.totalVAT.french) €", x: amountX, y: ty, width: amountW, bold: true, align: .right))
+        ty += max(
+            text("Total HT", x: labelX, y: ty, width: labelW, bold: true),
+            text("\(d.totals.totalHT.french) €", x: amountX, y: ty, width: amountW, bold: true, align: .right))
+        ty += max(
+            text("Total TVA", x: labelX, y: ty, width: labelW, bold: true),
+            text("\(d.totals.totalVAT.french) €", x: amountX, y: ty, width: amountW, bold: true, align: .right))
         let ttcTop = ty + 2
         fill(labelX - 3, ttcTop, Page.width - Page.margin - labelX + 3, 18, gray: 0.9)
         // A proforma is not an invoice: nothing is to be paid on it.
-        let ttcLabel = d.isProforma ? "Total TTC (proforma)" : d.kind == .invoice ? "Total TTC à payer" : "Total TTC de l'avoir"
-        ty = ttcTop + 3 + max(text(ttcLabel, x: labelX, y: ttcTop + 3, width: labelW, size: 10, bold: true),
-                              text("\(d.totals.totalTTC.french) €", x: amountX, y: ttcTop + 3, width: amountW, size: 10,
-                                   bold: true, align: .right))
+        let ttcLabel =
+            d.isProforma ? "Total TTC (proforma)" : d.kind == .invoice ? "Total TTC à payer" : "Total TTC de l'avoir"
+        ty =
+            ttcTop + 3
+            + max(
+                text(ttcLabel, x: labelX, y: ttcTop + 3, width: labelW, size: 10, bold: true),
+                text(
+                    "\(d.totals.totalTTC.french) €", x: amountX, y: ttcTop + 3, width: amountW, size: 10,
+                    bold: true, align: .right))
         ty += 16
         // A credit note is owed by nobody: no due date, no bank details to pay to, what it is set against.
         // A proforma shows the terms its invoice will have, but no due date and no bank details: it is not to be paid.
-        var mentions = d.isProforma ? ["Conditions de paiement de la future facture : \(d.settlementTerms)."]
+        var mentions =
+            d.isProforma
+            ? ["Conditions de paiement de la future facture : \(d.settlementTerms)."]
             : d.paymentDueDate.map { due in
-                ["Conditions de paiement : \(d.paymentTerms). Date d'échéance : \(due.french).",
-                 "Règlement par virement — IBAN : \(d.seller.iban) — BIC : \(d.seller.bic)."]
+                [
+                    "Conditions de paiement : \(d.paymentTerms). Date d'échéance : \(due.french).",
+                    "Règlement par virement — IBAN : \(d.seller.iban) — BIC : \(d.seller.bic)."
+                ]
             } ?? ["\(d.settlementTerms)."]
         mentions += [
             d.penaltyMention,
             d.indemnityMention,
             "Escompte : \(d.earlyPaymentDiscount).",
-            "Nature de l'opération : \(d.operationMention)",
+            "Nature de l'opération : \(d.operationMention)"
         ]
         mentions.append(contentsOf: d.notes)
         for m in mentions { ty += text(m, x: Page.margin, y: ty, width: Page.contentWidth, size: 8) + 2 }

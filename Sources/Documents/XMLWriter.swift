@@ -60,7 +60,9 @@ struct XMLWriter {
     }
 
     /// Opens `name`, runs `body`, closes it.
-    mutating func element(_ name: String, _ attrs: KeyValuePairs<String, String> = [:], _ body: (inout XMLWriter) -> Void) {
+    mutating func element(
+        _ name: String, _ attrs: KeyValuePairs<String, String> = [:], _ body: (inout XMLWriter) -> Void
+    ) {
         start(name, attrs)
         body(&self)
         end()

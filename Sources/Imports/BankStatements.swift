@@ -2,7 +2,7 @@ import BillingModel
 import Foundation
 import Ledger
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// A bank statement that cannot be read: the file, and the entry when one is at fault.
@@ -20,8 +20,10 @@ public enum BankStatements {
         // The size is checked before a byte is read: a statement is a day's or a month's entries, never hundreds of MB.
         let size = ((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber)?.int64Value ?? 0
         if size > ImportBounds.maximumStatementBytes {
-            throw StatementError(file: file, message: "is \(size) bytes, over the \(ImportBounds.maximumStatementBytes >> 20) MiB "
-                + "a bank statement may have: nothing read; ask the bank for one statement per day or per account")
+            throw StatementError(
+                file: file,
+                message: "is \(size) bytes, over the \(ImportBounds.maximumStatementBytes >> 20) MiB "
+                    + "a bank statement may have: nothing read; ask the bank for one statement per day or per account")
         }
         guard let data = FileManager.default.contents(atPath: file) else {
             throw StatementError(file: file, message: "cannot be read")
@@ -32,7 +34,8 @@ public enum BankStatements {
     /// The credits of a statement's bytes, whichever format they are (no ledger needed).
     public static func read(_ data: Data, file: String) throws -> [BankCredit] {
         // A byte-order mark before the XML (some banks write one) does not make the statement a CSV file.
-        let head = String(decoding: data.prefix(512), as: UTF8.self).trimmingCharacters(in: CharacterSet.whitespacesAndNewlines.union(["\u{FEFF}"]))
+        let head = String(decoding: data.prefix(512), as: UTF8.self).trimmingCharacters(
+            in: CharacterSet.whitespacesAndNewlines.union(["\u{FEFF}"]))
         if head.hasPrefix("<") { return try camt053(data, file: file) }
         return try csv(data, file: file)
     }
@@ -52,8 +55,10 @@ public enum BankStatements {
         // FoundationXML crashes on a processing instruction without data (`<?x?>`, found by `.ci/fuzz --long`). A statement
         // has none but its XML declaration: any other is refused, at its line, before the parser sees it.
         if let line = firstProcessingInstructionLine(data) {
-            throw StatementError(file: file, message: "line \(line): a processing instruction (`<?…?>`) other than the XML declaration "
-                + "is not part of an ISO 20022 statement: nothing imported")
+            throw StatementError(
+                file: file,
+                message: "line \(line): a processing instruction (`<?…?>`) other than the XML declaration "
+                    + "is not part of an ISO 20022 statement: nothing imported")
         }
         let parser = XMLParser(data: data)
         let collector = CamtCollector()
@@ -61,21 +66,30 @@ public enum BankStatements {
         parser.shouldProcessNamespaces = true
         guard parser.parse() else {
             let e = parser.parserError.map { "\($0.localizedDescription)" } ?? "not well-formed"
-            let entry = collector.current.map { ", inside entry \(collector.entries.count + 1) (opened at line \($0.line))" } ?? ""
-            throw StatementError(file: file, message: "line \(parser.lineNumber): malformed XML (\(e))\(entry): nothing imported")
+            let entry =
+                collector.current.map { ", inside entry \(collector.entries.count + 1) (opened at line \($0.line))" }
+                ?? ""
+            throw StatementError(
+                file: file, message: "line \(parser.lineNumber): malformed XML (\(e))\(entry): nothing imported")
         }
         // A file cut short is not a shorter statement: every element opened must be closed.
         if !collector.path.isEmpty {
-            let inside = collector.current.map { " inside entry \(collector.entries.count + 1) (opened at line \($0.line))" } ?? ""
-            throw StatementError(file: file, message: "line \(parser.lineNumber): malformed XML, the file ends\(inside) with "
-                + "<\(collector.path.joined(separator: "><"))> not closed: truncated, nothing imported")
+            let inside =
+                collector.current.map { " inside entry \(collector.entries.count + 1) (opened at line \($0.line))" }
+                ?? ""
+            throw StatementError(
+                file: file,
+                message: "line \(parser.lineNumber): malformed XML, the file ends\(inside) with "
+                    + "<\(collector.path.joined(separator: "><"))> not closed: truncated, nothing imported")
         }
         guard collector.sawDocument else {
             throw StatementError(file: file, message: "not a camt.053 statement (no BkToCstmrStmt element)")
         }
         guard let version = collector.namespace.flatMap(camtVersion), supportedVersions.contains(version) else {
-            throw StatementError(file: file, message: "namespace `\(collector.namespace ?? "")` is not camt.053.001.02 to "
-                + "camt.053.001.08, the versions read: nothing imported")
+            throw StatementError(
+                file: file,
+                message: "namespace `\(collector.namespace ?? "")` is not camt.053.001.02 to "
+                    + "camt.053.001.08, the versions read: nothing imported")
         }
         var out: [BankCredit] = []
         for (i, e) in collector.entries.enumerated() {
@@ -93,12 +107,19 @@ public enum BankStatements {
             }
             // Booked entries are payments; pending and information-only ones are not yet. Anything else is not understood.
             guard let status = e.status, ["BOOK", "PDNG", "INFO"].contains(status) else {
-                throw StatementError(file: file, message: "\(name): status (Sts) `\(e.status ?? "")` is not BOOK, PDNG or INFO")
+                throw StatementError(
+                    file: file, message: "\(name): status (Sts) `\(e.status ?? "")` is not BOOK, PDNG or INFO")
             }
             guard indicator == "CRDT", status == "BOOK" else { continue }
-            guard let ref, !ref.isEmpty else { throw StatementError(file: file, message: "\(name): no AcctSvcrRef nor NtryRef") }
-            for (field, value) in [("AcctSvcrRef/NtryRef", ref), ("Dbtr/Nm", e.debtor ?? ""), ("DbtrAcct/IBAN", e.iban ?? "")] {
-                if let fault = ControlCharacters.fault(field, value) { throw StatementError(file: file, message: "\(name): \(fault)") }
+            guard let ref, !ref.isEmpty else {
+                throw StatementError(file: file, message: "\(name): no AcctSvcrRef nor NtryRef")
+            }
+            for (field, value) in [
+                ("AcctSvcrRef/NtryRef", ref), ("Dbtr/Nm", e.debtor ?? ""), ("DbtrAcct/IBAN", e.iban ?? "")
+            ] {
+                if let fault = ControlCharacters.fault(field, value) {
+                    throw StatementError(file: file, message: "\(name): \(fault)")
+                }
             }
             for text in e.remittance {
                 if let fault = ControlCharacters.fault("RmtInf", text, allowingLineBreaks: true) {
@@ -106,10 +127,12 @@ public enum BankStatements {
                 }
             }
             guard let dateText = e.bookingDate, let day = Day(iso: dateText.prefix(10)) else {
-                throw StatementError(file: file, message: "\(name): invalid or missing BookgDt `\(e.bookingDate ?? "")`")
+                throw StatementError(
+                    file: file, message: "\(name): invalid or missing BookgDt `\(e.bookingDate ?? "")`")
             }
-            var credit = BankCredit(reference: ref, bookingDate: day, amount: amount, debtorName: e.debtor, debtorIBAN: e.iban,
-                                    remittance: e.remittance.joined(separator: " "))
+            var credit = BankCredit(
+                reference: ref, bookingDate: day, amount: amount, debtorName: e.debtor, debtorIBAN: e.iban,
+                remittance: e.remittance.joined(separator: " "))
             credit.origin = "entry \(i + 1) at line \(e.line)"
             out.append(credit)
         }
@@ -131,7 +154,8 @@ public enum BankStatements {
     final class CamtCollector: NSObject, XMLParserDelegate {
         struct Entry {
             var line = 0
-            var ntryRef: String?, acctSvcrRef: String?, amount: String?, currency: String?, cdtDbt: String?, status: String?
+            var ntryRef: String?, acctSvcrRef: String?, amount: String?, currency: String?, cdtDbt: String?,
+                status: String?
             var bookingDate: String?, debtor: String?, iban: String?
             var remittance: [String] = []
         }
@@ -143,8 +167,10 @@ public enum BankStatements {
         /// The namespace of the root element (the camt.053 version).
         var namespace: String?
 
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                    attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
             if path.isEmpty, namespace == nil { namespace = namespaceURI ?? "" }
             path.append(name)
             text = ""
@@ -171,7 +197,9 @@ public enum BankStatements {
                 default:
                     if name == "Nm", parent == "Dbtr", current?.debtor == nil { current?.debtor = value }
                     if name == "IBAN", path.contains("DbtrAcct"), current?.iban == nil { current?.iban = value }
-                    if path.contains("RmtInf"), name == "Ustrd" || name == "Ref", !value.isEmpty { current?.remittance.append(value) }
+                    if path.contains("RmtInf"), name == "Ustrd" || name == "Ref", !value.isEmpty {
+                        current?.remittance.append(value)
+                    }
                 }
             }
             if name == "Ntry", let c = current {
@@ -198,7 +226,8 @@ public enum BankStatements {
         while i + 1 < bytes.count {
             if bytes[i] == 0x0A { line += 1 }
             if bytes[i] == 0x3C, bytes[i + 1] == 0x3F {
-                let isDeclaration = i == start && bytes[i...].starts(with: declaration)
+                let isDeclaration =
+                    i == start && bytes[i...].starts(with: declaration)
                     && (i + 5 < bytes.count && [0x20, 0x09, 0x0A, 0x0D].contains(bytes[i + 5]))
                 if !isDeclaration { return line }
             }
@@ -226,13 +255,19 @@ public enum BankStatements {
     /// dates `YYYY-MM-DD` or `DD/MM/YYYY`, amounts `1234.56` or `1234,56`
     /// (positive: payments received), fields quoted with `"` when needed.
     public static func csv(_ data: Data, file: String) throws -> [BankCredit] {
-        guard let text = String(data: data, encoding: .utf8) else { throw StatementError(file: file, message: "not UTF-8") }
-        var lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw StatementError(file: file, message: "not UTF-8")
+        }
+        var lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(
+            separator: "\n", omittingEmptySubsequences: false
+        ).map(String.init)
         while lines.last?.isEmpty == true { lines.removeLast() }
         guard let header = lines.first else { throw StatementError(file: file, message: "empty file") }
         let names = fields(header).map { $0.lowercased() }
         guard names == csvColumns else {
-            throw StatementError(file: file, message: "line 1: the header must be `\(csvColumns.joined(separator: ";"))`, found `\(header)`")
+            throw StatementError(
+                file: file,
+                message: "line 1: the header must be `\(csvColumns.joined(separator: ";"))`, found `\(header)`")
         }
         var out: [BankCredit] = []
         for (i, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -242,19 +277,25 @@ public enum BankStatements {
                 throw StatementError(file: file, message: "\(at): \(f.count) fields, expected \(csvColumns.count)")
             }
             for (column, value) in zip(csvColumns, f) {
-                if let fault = ControlCharacters.fault(column, value) { throw StatementError(file: file, message: "\(at): \(fault)") }
+                if let fault = ControlCharacters.fault(column, value) {
+                    throw StatementError(file: file, message: "\(at): \(fault)")
+                }
             }
             let ref = f[0].trimmingCharacters(in: .whitespaces)
             guard !ref.isEmpty else { throw StatementError(file: file, message: "\(at): empty reference") }
             guard let day = Day(iso: f[1]) ?? Day(french: f[1]) else {
-                throw StatementError(file: file, message: "\(at) (\(ref)): invalid date `\(f[1])`, expected YYYY-MM-DD or DD/MM/YYYY")
+                throw StatementError(
+                    file: file, message: "\(at) (\(ref)): invalid date `\(f[1])`, expected YYYY-MM-DD or DD/MM/YYYY")
             }
             let amountText = f[2].replacingOccurrences(of: ",", with: ".")
             guard let amount = Money(amountText), amount.cents > 0 else {
-                throw StatementError(file: file, message: "\(at) (\(ref)): invalid amount `\(f[2])`, expected a positive amount such as 1234,56")
+                throw StatementError(
+                    file: file,
+                    message: "\(at) (\(ref)): invalid amount `\(f[2])`, expected a positive amount such as 1234,56")
             }
-            var credit = BankCredit(reference: ref, bookingDate: day, amount: amount, debtorName: f[3].isEmpty ? nil : f[3],
-                                    debtorIBAN: f[4].isEmpty ? nil : f[4], remittance: f[5])
+            var credit = BankCredit(
+                reference: ref, bookingDate: day, amount: amount, debtorName: f[3].isEmpty ? nil : f[3],
+                debtorIBAN: f[4].isEmpty ? nil : f[4], remittance: f[5])
             credit.origin = at
             out.append(credit)
         }
@@ -270,7 +311,9 @@ public enum BankStatements {
             if quoted {
                 if c == "\"" {
                     if chars.first == "\"" { field.append("\""); chars = chars.dropFirst() } else { quoted = false }
-                } else { field.append(c) }
+                } else {
+                    field.append(c)
+                }
             } else if c == "\"" {
                 quoted = true
             } else if c == ";" {

@@ -65,8 +65,9 @@ enum Bytes {
     /// `HH:MM:SS` as seconds since midnight.
     static func time(_ p: UnsafePointer<UInt8>, _ r: Range<Int>) -> Int64? {
         guard r.count == 8, p[r.lowerBound + 2] == 58, p[r.lowerBound + 5] == 58,
-              let h = two(p, r.lowerBound), let m = two(p, r.lowerBound + 3), let s = two(p, r.lowerBound + 6),
-              h < 24, m < 60, s < 60 else { return nil }
+            let h = two(p, r.lowerBound), let m = two(p, r.lowerBound + 3), let s = two(p, r.lowerBound + 6),
+            h < 24, m < 60, s < 60
+        else { return nil }
         return Int64(h * 3600 + m * 60 + s)
     }
 
@@ -80,10 +81,15 @@ enum Bytes {
             var need = 0
             var min: UInt32 = 0
             var v: UInt32 = 0
-            if c & 0xE0 == 0xC0 { need = 1; min = 0x80; v = UInt32(c & 0x1F) }
-            else if c & 0xF0 == 0xE0 { need = 2; min = 0x800; v = UInt32(c & 0x0F) }
-            else if c & 0xF8 == 0xF0 { need = 3; min = 0x10000; v = UInt32(c & 0x07) }
-            else { return false }
+            if c & 0xE0 == 0xC0 {
+                need = 1; min = 0x80; v = UInt32(c & 0x1F)
+            } else if c & 0xF0 == 0xE0 {
+                need = 2; min = 0x800; v = UInt32(c & 0x0F)
+            } else if c & 0xF8 == 0xF0 {
+                need = 3; min = 0x10000; v = UInt32(c & 0x07)
+            } else {
+                return false
+            }
             if i + need >= end { return false }
             for k in 1...need {
                 let d = p[i + k]

@@ -79,9 +79,12 @@ struct CSVScanner {
     var raw: ArraySlice<UInt8> { reader.buffer[rawStart..<rawEnd] }
 
     /// Scans one record from `from`; nil when more bytes are needed.
-    private static func scan(_ buf: UnsafePointer<UInt8>, from: Int, end: Int, eof: Bool,
-                             scratch: UnsafeMutablePointer<UInt8>, fields: inout [Range<Int>])
-        -> (rawEnd: Int, next: Int, newlines: Int, unterminated: Bool)? {
+    private static func scan(
+        _ buf: UnsafePointer<UInt8>, from: Int, end: Int, eof: Bool,
+        scratch: UnsafeMutablePointer<UInt8>, fields: inout [Range<Int>]
+    )
+        -> (rawEnd: Int, next: Int, newlines: Int, unterminated: Bool)?
+    {
         fields.removeAll(keepingCapacity: true)
         var i = from
         var o = 0

@@ -38,7 +38,8 @@ struct ChunkReader {
         }
         guard info.st_mode & S_IFMT == S_IFREG else {
             _ = Glibc.close(fd)
-            throw Refusal(reason: "`\(path)` is \(InboxFile.kind(mode: info.st_mode)), not a regular file: nothing read")
+            throw Refusal(
+                reason: "`\(path)` is \(InboxFile.kind(mode: info.st_mode)), not a regular file: nothing read")
         }
         // Back to blocking reads for the regular file.
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
@@ -62,9 +63,11 @@ struct ChunkReader {
             throw Refusal(reason: "`\(path)` vanished while being read: nothing imported; deliver it again")
         }
         if Int64(info.st_size) != fileSize || size != fileSize
-            || info.st_mtim.tv_sec != modified.tv_sec || info.st_mtim.tv_nsec != modified.tv_nsec {
-            throw Refusal(reason: "`\(path)` changed while being read (still being written?): nothing imported; "
-                + "it is imported once complete, at the next import")
+            || info.st_mtim.tv_sec != modified.tv_sec || info.st_mtim.tv_nsec != modified.tv_nsec
+        {
+            throw Refusal(
+                reason: "`\(path)` changed while being read (still being written?): nothing imported; "
+                    + "it is imported once complete, at the next import")
         }
     }
 

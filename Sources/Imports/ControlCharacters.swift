@@ -26,7 +26,9 @@ public enum ControlCharacters {
 
     /// "`field` holds the control character U+0000", or nil when clean.
     public static func fault(_ field: String, _ text: String, allowingLineBreaks: Bool = false) -> String? {
-        first(in: text, allowingLineBreaks: allowingLineBreaks).map { "`\(field)` holds the control character \(name($0))" }
+        first(in: text, allowingLineBreaks: allowingLineBreaks).map {
+            "`\(field)` holds the control character \(name($0))"
+        }
     }
 
     @inline(__always)

@@ -19,9 +19,11 @@ public struct EventOrderImporter: Sendable {
     /// by default the French rates.
     public var vatRates: Set<Int64>
 
-    public init(ledger: LedgerDatabase, knownClients: Set<String>? = nil,
-                timeZone: TimeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt,
-                vatRates: Set<Int64>? = nil) {
+    public init(
+        ledger: LedgerDatabase, knownClients: Set<String>? = nil,
+        timeZone: TimeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt,
+        vatRates: Set<Int64>? = nil
+    ) {
         self.ledger = ledger
         self.knownClients = knownClients
         self.timeZone = timeZone
@@ -34,8 +36,11 @@ public struct EventOrderImporter: Sendable {
         let core = Array(name.dropFirst(4).dropLast(6).utf8)
         guard core.count >= 8, core[0..<8].allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return false }
         let ymd = core[0..<8].map { Int($0 - 48) }
-        guard Day(year: ymd[0] * 1000 + ymd[1] * 100 + ymd[2] * 10 + ymd[3], month: ymd[4] * 10 + ymd[5],
-                  day: ymd[6] * 10 + ymd[7]) != nil else { return false }
+        guard
+            Day(
+                year: ymd[0] * 1000 + ymd[1] * 100 + ymd[2] * 10 + ymd[3], month: ymd[4] * 10 + ymd[5],
+                day: ymd[6] * 10 + ymd[7]) != nil
+        else { return false }
         if core.count == 8 { return true }
         return core.count > 9 && core[8] == UInt8(ascii: "_") && core[9...].allSatisfy { $0 >= 48 && $0 <= 57 }
     }
@@ -66,13 +71,16 @@ public struct EventOrderImporter: Sendable {
         }
     }
 
-    private func run(_ transaction: ImportTransaction, reader: inout ChunkReader, name: String,
-                     previous: StoredFileVersion?,
-                     result: inout ImportResult) throws {
-        var file = ImportedFile(name: name, kind: .events, version: (previous?.version ?? 0) + 1,
-                                sha256: String(repeating: "0", count: 64), size: 0, importedAt: LedgerDatabase.timestamp(),
-                                status: previous == nil ? .imported : .replaced, site: nil, day: nil,
-                                rowCount: 0, rejectedCount: 0, warningCount: 0, message: nil)
+    private func run(
+        _ transaction: ImportTransaction, reader: inout ChunkReader, name: String,
+        previous: StoredFileVersion?,
+        result: inout ImportResult
+    ) throws {
+        var file = ImportedFile(
+            name: name, kind: .events, version: (previous?.version ?? 0) + 1,
+            sha256: String(repeating: "0", count: 64), size: 0, importedAt: LedgerDatabase.timestamp(),
+            status: previous == nil ? .imported : .replaced, site: nil, day: nil,
+            rowCount: 0, rejectedCount: 0, warningCount: 0, message: nil)
         try transaction.insert(&file)
         guard let fileID = file.id else { throw Refusal(reason: "no file id") }
         var unknown = Set<String>()
@@ -95,7 +103,9 @@ public struct EventOrderImporter: Sendable {
                 }
             case .success(let order):
                 rows += 1
-                if let known = knownClients, !known.contains(order.revision.client), unknown.count < ImportBounds.keptRejections {
+                if let known = knownClients, !known.contains(order.revision.client),
+                    unknown.count < ImportBounds.keptRejections
+                {
                     unknown.insert(order.revision.client)
                 }
                 switch try store(transaction, order, fileID: fileID, line: lineNumber, raw: bytes) {
@@ -126,7 +136,8 @@ public struct EventOrderImporter: Sendable {
         if conflicts > 0 {
             result.status = .conflict
             file.status = .conflict
-            result.message = "\(conflicts) order revision\(conflicts == 1 ? "" : "s") delivered again with other content: "
+            result.message =
+                "\(conflicts) order revision\(conflicts == 1 ? "" : "s") delivered again with other content: "
                 + "kept beside the stored one\(conflicts == 1 ? "" : "s"), a person must decide (see `ardoise lint --explain E1205`)"
             file.message = result.message
         }
@@ -146,19 +157,24 @@ public struct EventOrderImporter: Sendable {
     }
 
     /// Stores one revision through the ledger and words what it did.
-    private func store(_ transaction: ImportTransaction, _ order: ParsedOrder, fileID: Int64, line: Int, raw: [UInt8]) throws -> Stored {
+    private func store(_ transaction: ImportTransaction, _ order: ParsedOrder, fileID: Int64, line: Int, raw: [UInt8])
+        throws -> Stored
+    {
         let r = order.revision
         switch try transaction.storeEventOrder(r, lines: order.lines, fileID: fileID, line: line, raw: raw) {
         case .same:
             return .same
         case .conflict(let storedFile, let storedLine, let current):
-            return .conflict("order `\(r.orderId)` revision \(r.revision) differs from the one imported from `\(storedFile)` "
-                + "line \(storedLine): both kept, "
-                + (current == r.revision ? "the order is held from billing until a later revision supersedes them"
-                                         : "revision \(current) already supersedes them"))
+            return .conflict(
+                "order `\(r.orderId)` revision \(r.revision) differs from the one imported from `\(storedFile)` "
+                    + "line \(storedLine): both kept, "
+                    + (current == r.revision
+                        ? "the order is held from billing until a later revision supersedes them"
+                        : "revision \(current) already supersedes them"))
         case .stored(let older?):
-            return .stored("revision \(r.revision) of order `\(r.orderId)` is older than stored revision "
-                + "\(older): kept as history")
+            return .stored(
+                "revision \(r.revision) of order `\(r.orderId)` is older than stored revision "
+                    + "\(older): kept as history")
         case .stored(nil):
             return .stored(nil)
         }
@@ -173,8 +189,10 @@ public struct EventOrderImporter: Sendable {
 
     /// Reads one line of an event-order file without a ledger (fuzzing, checks):
     /// nil for a valid order, else every fault of the line, as an import reports it.
-    public static func faults(ofLine bytes: [UInt8], timeZone: TimeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt,
-                              vatRates: Set<Int64>? = nil) -> String? {
+    public static func faults(
+        ofLine bytes: [UInt8], timeZone: TimeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt,
+        vatRates: Set<Int64>? = nil
+    ) -> String? {
         let rates = vatRates ?? Set(VATRate.frenchRates.map(\.tenThousandths))
         if case .failure(let reason) = parseOrder(bytes, timeZone: timeZone, vatRates: rates) { return reason.message }
         return nil
@@ -186,7 +204,9 @@ public struct EventOrderImporter: Sendable {
 
     /// Checks every field of one order; all faults are reported together.
     static func parseOrder(_ bytes: [UInt8], timeZone: TimeZone, vatRates: Set<Int64>) -> Result<ParsedOrder, Reason> {
-        guard String(validating: bytes, as: UTF8.self) != nil else { return .failure(Reason(message: "the line is not valid UTF-8")) }
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            return .failure(Reason(message: "the line is not valid UTF-8"))
+        }
         let json: JSONValue
         do { json = try JSONParser.parse(bytes) } catch let e as JSONError {
             return .failure(Reason(message: "invalid JSON at column \(e.column): \(e.message)"))
@@ -260,7 +280,9 @@ public struct EventOrderImporter: Sendable {
         let deliveredAt = string(json["delivered_at"], "delivered_at", required: false)
         var deliveredDay: Int?
         if let d = deliveredAt {
-            if let day = Self.localDay(ofInstant: d, in: timeZone) { deliveredDay = day.ordinal } else {
+            if let day = Self.localDay(ofInstant: d, in: timeZone) {
+                deliveredDay = day.ordinal
+            } else {
                 faults.append("`delivered_at` `\(d)` is not an ISO 8601 instant with an offset")
             }
         } else if status == "delivered" {
@@ -284,19 +306,28 @@ public struct EventOrderImporter: Sendable {
                 let rate = decimal(item["vat_rate"], "lines[\(n)].vat_rate")
                 // The format's bounds (examples/formats/event-orders.md): no order can make billing overflow.
                 if let quantity, quantity > Int(ImportBounds.maximumOrderQuantity) {
-                    faults.append("`lines[\(n)].quantity` \(quantity) is out of bounds: at most \(ImportBounds.maximumOrderQuantity)")
+                    faults.append(
+                        "`lines[\(n)].quantity` \(quantity) is out of bounds: at most \(ImportBounds.maximumOrderQuantity)"
+                    )
                 }
                 if let price, price > ImportBounds.maximumOrderUnitPrice {
-                    faults.append("`lines[\(n)].unit_price_ht` \(Price(tenThousandths: price)) is out of bounds: at most 9999999.9999")
+                    faults.append(
+                        "`lines[\(n)].unit_price_ht` \(Price(tenThousandths: price)) is out of bounds: at most 9999999.9999"
+                    )
                 }
                 // Only the rates the settings bill and post: any other would be refused at validation, too late.
                 if let rate, !vatRates.contains(rate) {
-                    let allowed = vatRates.sorted().map { VATRate(tenThousandths: $0).description }.joined(separator: ", ")
-                    faults.append("`lines[\(n)].vat_rate` \(VATRate(tenThousandths: rate)) is not a VAT rate of the settings (\(allowed))")
+                    let allowed = vatRates.sorted().map { VATRate(tenThousandths: $0).description }.joined(
+                        separator: ", ")
+                    faults.append(
+                        "`lines[\(n)].vat_rate` \(VATRate(tenThousandths: rate)) is not a VAT rate of the settings (\(allowed))"
+                    )
                 }
                 if faults.count == before, let article, let label, let quantity, let price, let rate {
-                    lines.append(EventOrderLine(revisionId: 0, lineNo: n + 1, article: article, label: label,
-                                                quantity: quantity, unitPrice: price, vatRate: rate))
+                    lines.append(
+                        EventOrderLine(
+                            revisionId: 0, lineNo: n + 1, article: article, label: label,
+                            quantity: quantity, unitPrice: price, vatRate: rate))
                 }
             }
         case .some(.array): faults.append("an order needs at least one line")
@@ -306,10 +337,11 @@ public struct EventOrderImporter: Sendable {
         guard faults.isEmpty, let orderID, let revision, let client, let site, let eventDate, let status else {
             return .failure(Reason(message: faults.isEmpty ? "invalid order" : faults.joined(separator: "; ")))
         }
-        let r = EventOrderRevision(orderId: orderID, revision: revision, fileId: 0, line: 0, client: client, site: site,
-                                   poNumber: po, eventDate: eventDate.ordinal, status: status,
-                                   deliveredAt: deliveredAt, deliveredDay: deliveredDay, orderedBy: orderedBy,
-                                   costCenter: costCenter)
+        let r = EventOrderRevision(
+            orderId: orderID, revision: revision, fileId: 0, line: 0, client: client, site: site,
+            poNumber: po, eventDate: eventDate.ordinal, status: status,
+            deliveredAt: deliveredAt, deliveredDay: deliveredDay, orderedBy: orderedBy,
+            costCenter: costCenter)
         return .success(ParsedOrder(revision: r, lines: lines))
     }
 
@@ -318,7 +350,8 @@ public struct EventOrderImporter: Sendable {
     public static func localDay(ofInstant text: String, in zone: TimeZone) -> Day? {
         let b = Array(text.utf8)
         guard b.count >= 20, b[10] == UInt8(ascii: "T"), b[13] == 58, b[16] == 58,
-              let day = Day(iso: String(decoding: b[0..<10], as: UTF8.self)) else { return nil }
+            let day = Day(iso: String(decoding: b[0..<10], as: UTF8.self))
+        else { return nil }
         func two(_ i: Int) -> Int? {
             guard b[i] >= 48, b[i] <= 57, b[i + 1] >= 48, b[i + 1] <= 57 else { return nil }
             return Int(b[i] - 48) * 10 + Int(b[i + 1] - 48)
@@ -337,7 +370,8 @@ public struct EventOrderImporter: Sendable {
             guard i + 1 == b.count else { return nil }
         } else {
             guard b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-"), i + 6 == b.count, b[i + 3] == 58,
-                  let oh = two(i + 1), let om = two(i + 4), oh < 24, om < 60 else { return nil }
+                let oh = two(i + 1), let om = two(i + 4), oh < 24, om < 60
+            else { return nil }
             offset = (oh * 3600 + om * 60) * (b[i] == UInt8(ascii: "-") ? -1 : 1)
         }
         let utc = day.ordinal * 86400 + h * 3600 + m * 60 + s - offset

@@ -24,7 +24,8 @@ public struct LineIssue: Sendable, Codable, Hashable, CustomStringConvertible {
     /// A reason quotes the field at fault: cut at 1,000 bytes, so that kept issues stay small whatever a row holds.
     public init(line: Int, reason: String) {
         self.line = line
-        self.reason = reason.utf8.count > 1_000 ? String(decoding: reason.utf8.prefix(1_000), as: UTF8.self) + "…" : reason
+        self.reason =
+            reason.utf8.count > 1_000 ? String(decoding: reason.utf8.prefix(1_000), as: UTF8.self) + "…" : reason
     }
     public var description: String { "line \(line): \(reason)" }
 }
@@ -55,9 +56,11 @@ public struct ImportResult: Sendable, Codable, Hashable {
     /// numbers will be found from them once invoices exist).
     public var billedFileIDs: [Int64]
 
-    public init(file: String, status: ImportStatus, rows: Int = 0, rejected: [LineIssue] = [],
-                warnings: [LineIssue] = [], unknownClients: [String] = [], message: String? = nil,
-                fileID: Int64? = nil, billedFileIDs: [Int64] = []) {
+    public init(
+        file: String, status: ImportStatus, rows: Int = 0, rejected: [LineIssue] = [],
+        warnings: [LineIssue] = [], unknownClients: [String] = [], message: String? = nil,
+        fileID: Int64? = nil, billedFileIDs: [Int64] = []
+    ) {
         self.file = file; self.status = status; self.rows = rows; self.rejected = rejected
         self.warnings = warnings; self.unknownClients = unknownClients; self.message = message
         self.fileID = fileID; self.billedFileIDs = billedFileIDs
@@ -94,8 +97,9 @@ public struct ImportResult: Sendable, Codable, Hashable {
     /// the refusal that rolls it back, with the first rejections.
     func everyRowRejected(rows: Int) -> Refusal? {
         guard rows == 0, rejectedCount > 0 else { return nil }
-        return Refusal(reason: "every row was rejected (\(rejectedCount)): nothing imported, the file must be delivered again",
-                       rejected: rejected, rejectedCount: rejectedCount)
+        return Refusal(
+            reason: "every row was rejected (\(rejectedCount)): nothing imported, the file must be delivered again",
+            rejected: rejected, rejectedCount: rejectedCount)
     }
 
     /// The findings as diagnostics for the shared renderers: rejected rows and
@@ -109,22 +113,32 @@ public struct ImportResult: Sendable, Codable, Hashable {
             out.append(.error("E1201", message ?? "file refused", file: file, range: nil))
         }
         if status == .conflict && conflicts.isEmpty {
-            out.append(.warning("W1204", message ?? "corrected re-delivery of billed revenue", file: file, range: nil,
-                                help: "the difference is recorded as late revenue for the next invoice"))
+            out.append(
+                .warning(
+                    "W1204", message ?? "corrected re-delivery of billed revenue", file: file, range: nil,
+                    help: "the difference is recorded as late revenue for the next invoice"))
         }
         out += conflicts.map {
-            .error("E1205", $0.reason, file: file, range: at($0.line),
-                   help: "both versions are kept and the order is held from billing until a later revision supersedes them")
+            .error(
+                "E1205", $0.reason, file: file, range: at($0.line),
+                help: "both versions are kept and the order is held from billing until a later revision supersedes them"
+            )
         }
-        out += rejected.map { .error("E1202", $0.reason, file: file, range: at($0.line), help: "the row is kept in quarantine") }
+        out += rejected.map {
+            .error("E1202", $0.reason, file: file, range: at($0.line), help: "the row is kept in quarantine")
+        }
         if rejectedCount > rejected.count {
-            out.append(.error("E1202", "\(rejectedCount - rejected.count) more rows rejected (\(rejectedCount) in all; the first "
-                              + "\(rejected.count) are listed and kept in quarantine)", file: file, range: nil))
+            out.append(
+                .error(
+                    "E1202",
+                    "\(rejectedCount - rejected.count) more rows rejected (\(rejectedCount) in all; the first "
+                        + "\(rejected.count) are listed and kept in quarantine)", file: file, range: nil))
         }
         out += warnings.map { .warning("W1202", $0.reason, file: file, range: at($0.line)) }
         out += unknownClients.map {
-            .warning("W1203", "client `\($0)` is known to no settings: its revenue is unbilled", file: file, range: nil,
-                     help: "add the client to the settings, then bill it")
+            .warning(
+                "W1203", "client `\($0)` is known to no settings: its revenue is unbilled", file: file, range: nil,
+                help: "add the client to the settings, then bill it")
         }
         return out
     }

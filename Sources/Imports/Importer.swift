@@ -10,8 +10,10 @@ public struct Importer: Sendable {
     /// The VAT rates event order lines may carry (ten-thousandths); nil: the French rates.
     public var vatRates: Set<Int64>?
 
-    public init(ledger: LedgerDatabase, knownClients: Set<String>? = nil,
-                timeZone: TimeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt, vatRates: Set<Int64>? = nil) {
+    public init(
+        ledger: LedgerDatabase, knownClients: Set<String>? = nil,
+        timeZone: TimeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt, vatRates: Set<Int64>? = nil
+    ) {
         self.ledger = ledger
         self.knownClients = knownClients
         self.timeZone = timeZone
@@ -25,11 +27,15 @@ public struct Importer: Sendable {
             return RegisterImporter(ledger: ledger, knownClients: knownClients).importFile(at: url)
         }
         if name.hasPrefix("EVT_") {
-            return EventOrderImporter(ledger: ledger, knownClients: knownClients, timeZone: timeZone, vatRates: vatRates)
-                .importFile(at: url)
+            return EventOrderImporter(
+                ledger: ledger, knownClients: knownClients, timeZone: timeZone, vatRates: vatRates
+            )
+            .importFile(at: url)
         }
-        return .refused(url.path, "`\(name)` is neither a register file `PIE_<SITE>_<YYYYMMDD>.csv` "
-            + "nor an event-order file `EVT_<YYYYMMDD>[_<n>].jsonl`")
+        return .refused(
+            url.path,
+            "`\(name)` is neither a register file `PIE_<SITE>_<YYYYMMDD>.csv` "
+                + "nor an event-order file `EVT_<YYYYMMDD>[_<n>].jsonl`")
     }
 
     /// Imports files and the files of directories (not recursive), each

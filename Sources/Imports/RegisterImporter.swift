@@ -10,9 +10,11 @@ import Ledger
 /// A replaced version's rows stay in the ledger as history: `site_day` points
 /// at the current version, and every query reads through it.
 public struct RegisterImporter: Sendable {
-    public static let header = ["ticket", "site", "caisse", "date", "heure", "badge", "client", "categorie",
-                                "activite", "article", "libelle", "quantite", "pu_ttc", "taux_tva", "montant_ttc",
-                                "part_patronale"]
+    public static let header = [
+        "ticket", "site", "caisse", "date", "heure", "badge", "client", "categorie",
+        "activite", "article", "libelle", "quantite", "pu_ttc", "taux_tva", "montant_ttc",
+        "part_patronale"
+    ]
 
     public let ledger: LedgerDatabase
     /// Client codes the settings know; nil checks none.
@@ -34,7 +36,8 @@ public struct RegisterImporter: Sendable {
         let site = core[..<underscore]
         let date = Array(core[core.index(after: underscore)...].utf8)
         guard !site.isEmpty, site.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }), date.count == 8,
-              date.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+            date.allSatisfy({ $0 >= 48 && $0 <= 57 })
+        else { return nil }
         func n(_ r: Range<Int>) -> Int { date[r].reduce(0) { $0 * 10 + Int($1 - 48) } }
         guard let day = Day(year: n(0..<4), month: n(4..<6), day: n(6..<8)) else { return nil }
         return (String(site), day)
@@ -75,24 +78,31 @@ public struct RegisterImporter: Sendable {
         let path = url.path
         let name = url.lastPathComponent
         guard let (site, day) = RegisterImporter.parseName(name) else {
-            return ParsedRegisterFile(url: url, content: .refused(Refusal(reason: "`\(name)` is not a register file name `PIE_<SITE>_<YYYYMMDD>.csv`")))
+            return ParsedRegisterFile(
+                url: url,
+                content: .refused(Refusal(reason: "`\(name)` is not a register file name `PIE_<SITE>_<YYYYMMDD>.csv`")))
         }
         do {
             let reader = try ChunkReader(url: url)
             defer { reader.close() }
             if let previous = try ledger.latestImportedVersion(name: name), previous.size == reader.fileSize,
-               try ChunkReader.hash(url: url).sha256 == previous.sha256 {
+                try ChunkReader.hash(url: url).sha256 == previous.sha256
+            {
                 return ParsedRegisterFile(url: url, content: .sameAs(previous))
             }
-            if reader.fileSize > RegisterImporter.parseAheadLimit { return ParsedRegisterFile(url: url, content: .inTransaction) }
+            if reader.fileSize > RegisterImporter.parseAheadLimit {
+                return ParsedRegisterFile(url: url, content: .inTransaction)
+            }
             var work = Work(path: path, site: site, day: day)
             var scanner = CSVScanner(reader: reader)
             var sink = MemorySink()
             var aggregate = DailyRevenueAccumulator()
             var unknown = Set<String>()
-            let rows = try work.scan(&scanner, known: knownClients, aggregate: &aggregate, unknown: &unknown, into: &sink)
-            let parsed = ParsedRegisterRows(sink: sink, result: work.result, rows: rows, aggregate: aggregate, unknown: unknown,
-                                            sha256: scanner.digest(), size: scanner.size)
+            let rows = try work.scan(
+                &scanner, known: knownClients, aggregate: &aggregate, unknown: &unknown, into: &sink)
+            let parsed = ParsedRegisterRows(
+                sink: sink, result: work.result, rows: rows, aggregate: aggregate, unknown: unknown,
+                sha256: scanner.digest(), size: scanner.size)
             return ParsedRegisterFile(url: url, content: .parsed(parsed))
         } catch let refusal as Refusal {
             return ParsedRegisterFile(url: url, content: .refused(refusal))
@@ -138,9 +148,10 @@ public struct RegisterImporter: Sendable {
         let file = stored.file
         let rejected = stored.rejected.map { LineIssue(line: $0.line, reason: $0.reason) }
         let warnings = stored.warnings.map { LineIssue(line: $0.line, reason: $0.reason) }
-        var result = ImportResult(file: path, status: .unchanged, rows: file?.rowCount ?? 0, rejected: rejected,
-                                  warnings: warnings, message: "same content as version \(file?.version ?? 0)",
-                                  fileID: id)
+        var result = ImportResult(
+            file: path, status: .unchanged, rows: file?.rowCount ?? 0, rejected: rejected,
+            warnings: warnings, message: "same content as version \(file?.version ?? 0)",
+            fileID: id)
         result.rejectedCount = max(rejected.count, file?.rejectedCount ?? 0)
         result.warningCount = max(warnings.count, file?.warningCount ?? 0)
         return result
@@ -161,8 +172,10 @@ private struct Work {
         result = ImportResult(file: path, status: .imported)
     }
 
-    mutating func run(_ transaction: ImportTransaction, reader: inout ChunkReader, url: URL, name: String,
-                      importer: RegisterImporter) throws {
+    mutating func run(
+        _ transaction: ImportTransaction, reader: inout ChunkReader, url: URL, name: String,
+        importer: RegisterImporter
+    ) throws {
         // Same name again: an identical content is `unchanged`, before any write.
         let previous = try transaction.latestVersion(name: name)
         if let previous, previous.size == reader.fileSize, try ChunkReader.hash(url: url).sha256 == previous.sha256 {
@@ -170,29 +183,37 @@ private struct Work {
         }
         let version = (previous?.version ?? 0) + 1
         let importedAt = LedgerDatabase.timestamp()
-        let fileID = try transaction.insertRegisterFile(name: name, version: version, importedAt: importedAt, site: site, day: day)
+        let fileID = try transaction.insertRegisterFile(
+            name: name, version: version, importedAt: importedAt, site: site, day: day)
 
         var scanner = CSVScanner(reader: reader)
-        var sink = TransactionSink(writer: try transaction.ticketLineWriter(), transaction: transaction, fileID: fileID,
-                                   interruption: importer.interruption)
+        var sink = TransactionSink(
+            writer: try transaction.ticketLineWriter(), transaction: transaction, fileID: fileID,
+            interruption: importer.interruption)
         var aggregate = DailyRevenueAccumulator()
         var unknown = Set<String>()
-        let rows = try scan(&scanner, known: importer.knownClients, aggregate: &aggregate, unknown: &unknown, into: &sink)
+        let rows = try scan(
+            &scanner, known: importer.knownClients, aggregate: &aggregate, unknown: &unknown, into: &sink)
         let sha = scanner.digest()
         if let previous, previous.sha256 == sha { throw Unchanged(previous: previous.id) }
-        try finish(transaction, fileID: fileID, version: version, importedAt: importedAt, sha: sha, size: scanner.size, rows: rows,
-                   aggregate: aggregate, unknown: unknown)
+        try finish(
+            transaction, fileID: fileID, version: version, importedAt: importedAt, sha: sha, size: scanner.size,
+            rows: rows,
+            aggregate: aggregate, unknown: unknown)
     }
 
     /// Writes a file parsed ahead (`ParsedRegisterRows`) in the import's transaction: the same rows, quarantine,
     /// warnings and site-day as `run` writes when it reads the file there.
-    mutating func write(_ transaction: ImportTransaction, parsed: ParsedRegisterRows, name: String,
-                        interruption: (@Sendable (Int) throws -> Void)?) throws {
+    mutating func write(
+        _ transaction: ImportTransaction, parsed: ParsedRegisterRows, name: String,
+        interruption: (@Sendable (Int) throws -> Void)?
+    ) throws {
         let previous = try transaction.latestVersion(name: name)
         if let previous, previous.sha256 == parsed.sha256 { throw Unchanged(previous: previous.id) }
         let version = (previous?.version ?? 0) + 1
         let importedAt = LedgerDatabase.timestamp()
-        let fileID = try transaction.insertRegisterFile(name: name, version: version, importedAt: importedAt, site: site, day: day)
+        let fileID = try transaction.insertRegisterFile(
+            name: name, version: version, importedAt: importedAt, site: site, day: day)
         result = parsed.result
         let writer = try transaction.ticketLineWriter()
         try parsed.sink.bytes.withUnsafeBufferPointer { buffer in
@@ -213,15 +234,19 @@ private struct Work {
             try transaction.warn(fileID: fileID, line: w.line, reason: w.reason)
             try interruption?(w.line)
         }
-        try finish(transaction, fileID: fileID, version: version, importedAt: importedAt, sha: parsed.sha256, size: parsed.size,
-                   rows: parsed.rows, aggregate: parsed.aggregate, unknown: parsed.unknown)
+        try finish(
+            transaction, fileID: fileID, version: version, importedAt: importedAt, sha: parsed.sha256,
+            size: parsed.size,
+            rows: parsed.rows, aggregate: parsed.aggregate, unknown: parsed.unknown)
     }
 
     /// Reads the header and every row of the file, checks and converts each row, counts rejections and
     /// warnings in `result` and hands the kept rows and the kept issues to `sink`; returns the rows kept.
-    mutating func scan<Sink: RegisterRowSink>(_ scanner: inout CSVScanner, known: Set<String>?,
-                                              aggregate: inout DailyRevenueAccumulator, unknown: inout Set<String>,
-                                              into sink: inout Sink) throws -> Int {
+    mutating func scan<Sink: RegisterRowSink>(
+        _ scanner: inout CSVScanner, known: Set<String>?,
+        aggregate: inout DailyRevenueAccumulator, unknown: inout Set<String>,
+        into sink: inout Sink
+    ) throws -> Int {
         guard try scanner.next() else { throw Refusal(reason: "the file is empty: no header line") }
         try checkHeader(scanner)
 
@@ -250,7 +275,8 @@ private struct Work {
                 } else if fields.count != 16 {
                     reasons.append("expected 16 fields, found \(fields.count)")
                 } else {
-                    validate(p, fields, siteBytes: siteBytes, line: line, into: &f, reasons: &reasons, warning: &warning)
+                    validate(
+                        p, fields, siteBytes: siteBytes, line: line, into: &f, reasons: &reasons, warning: &warning)
                     if reasons.isEmpty, !f.client.isEmpty { clientCode = f.client }
                 }
                 if reasons.isEmpty {
@@ -263,7 +289,9 @@ private struct Work {
                             lastClient = Array(buffer[range])
                             let code = Bytes.string(p, range)
                             // As many as rejections are kept: memory stays flat whatever a file names.
-                            if !known.contains(code), unknown.count < ImportBounds.keptRejections { unknown.insert(code) }
+                            if !known.contains(code), unknown.count < ImportBounds.keptRejections {
+                                unknown.insert(code)
+                            }
                         }
                     }
                 }
@@ -288,8 +316,10 @@ private struct Work {
     /// What follows the rows in the import's transaction: the refusal of a file whose every row was rejected,
     /// the site-day's current version (a conflict with a billed one records late revenue), the daily aggregate
     /// and the file's hash and counts.
-    mutating func finish(_ transaction: ImportTransaction, fileID: Int64, version: Int, importedAt: String, sha: String, size: Int64,
-                         rows: Int, aggregate: DailyRevenueAccumulator, unknown: Set<String>) throws {
+    mutating func finish(
+        _ transaction: ImportTransaction, fileID: Int64, version: Int, importedAt: String, sha: String, size: Int64,
+        rows: Int, aggregate: DailyRevenueAccumulator, unknown: Set<String>
+    ) throws {
         // A file whose rows were all rejected must not become the site-day's version (an empty day).
         if let refusal = result.everyRowRejected(rows: rows) { throw refusal }
 
@@ -300,11 +330,14 @@ private struct Work {
             let current = siteDay.current
             if let billed = siteDay.billed {
                 status = .conflict
-                try transaction.recordLateRevenue(LateRevenue(site: site, day: day.ordinal, billedFileId: billed, fileId: fileID,
-                                                              recordedAt: importedAt,
-                                                              reason: "corrected re-delivery of a billed site-day (version \(version))"))
+                try transaction.recordLateRevenue(
+                    LateRevenue(
+                        site: site, day: day.ordinal, billedFileId: billed, fileId: fileID,
+                        recordedAt: importedAt,
+                        reason: "corrected re-delivery of a billed site-day (version \(version))"))
                 result.billedFileIDs = [billed]
-                result.message = "\(site) on \(day) is already on a validated invoice (file #\(billed)): "
+                result.message =
+                    "\(site) on \(day) is already on a validated invoice (file #\(billed)): "
                     + "version \(version) is kept beside it and the difference recorded as late revenue"
             } else {
                 status = .replaced
@@ -314,8 +347,9 @@ private struct Work {
         try transaction.makeCurrent(fileID: fileID, site: site, day: day, existing: siteDay != nil)
         // The dashboards' daily aggregate follows the current version, in this transaction.
         try transaction.writeDailyRevenue(aggregate, site: site, day: day)
-        try transaction.finishRegisterFile(id: fileID, sha256: sha, size: size, status: status, rows: rows,
-                                           rejected: result.rejectedCount, warnings: result.warningCount, message: result.message)
+        try transaction.finishRegisterFile(
+            id: fileID, sha256: sha, size: size, status: status, rows: rows,
+            rejected: result.rejectedCount, warnings: result.warningCount, message: result.message)
 
         result.status = ImportStatus(rawValue: status.rawValue) ?? .imported
         result.rows = rows
@@ -329,21 +363,26 @@ private struct Work {
             return scanner.fields.map { Bytes.string(p, $0) }
         }
         if names != RegisterImporter.header {
-            throw Refusal(reason: "line \(scanner.recordLine): the header is not the PiElectronique header "
-                + "`\(RegisterImporter.header.joined(separator: ";"))`; found `\(names.joined(separator: ";"))`")
+            throw Refusal(
+                reason: "line \(scanner.recordLine): the header is not the PiElectronique header "
+                    + "`\(RegisterImporter.header.joined(separator: ";"))`; found `\(names.joined(separator: ";"))`")
         }
     }
 
     /// Checks and converts one row of 16 fields; appends each fault to `reasons`.
-    private func validate(_ p: UnsafePointer<UInt8>, _ fields: [Range<Int>], siteBytes: [UInt8], line: Int,
-                          into f: inout TicketLineFields, reasons: inout [String], warning: inout String?) {
+    private func validate(
+        _ p: UnsafePointer<UInt8>, _ fields: [Range<Int>], siteBytes: [UInt8], line: Int,
+        into f: inout TicketLineFields, reasons: inout [String], warning: inout String?
+    ) {
         func text(_ i: Int) -> String { Bytes.string(p, fields[i]) }
         f.line = Int64(line)
         // Control characters first: nothing else of such a row is read (a NUL would cut a code in the ledger).
         for (i, field) in fields.enumerated() {
             if let c = ControlCharacters.first(p, field, allowingLineBreaks: i == 10),
-               let scalar = Unicode.Scalar(c) {
-                reasons.append("`\(RegisterImporter.header[i])` holds the control character \(ControlCharacters.name(scalar))")
+                let scalar = Unicode.Scalar(c)
+            {
+                reasons.append(
+                    "`\(RegisterImporter.header[i])` holds the control character \(ControlCharacters.name(scalar))")
             }
         }
         if !reasons.isEmpty { return }
@@ -353,12 +392,17 @@ private struct Work {
         if !Bytes.equal(p, fields[1], siteBytes) {
             reasons.append("`site` is `\(text(1))`, the file is for `\(site)`")
         }
-        if let v = Bytes.integer(p, fields[2]) { f.register = v } else { reasons.append("unreadable `caisse` `\(text(2))`") }
+        if let v = Bytes.integer(p, fields[2]) {
+            f.register = v
+        } else {
+            reasons.append("unreadable `caisse` `\(text(2))`")
+        }
         let d = fields[3]
         if d.count == 10, p[d.lowerBound + 2] == 47, p[d.lowerBound + 5] == 47,
-           let dd = Bytes.two(p, d.lowerBound), let mm = Bytes.two(p, d.lowerBound + 3),
-           let y1 = Bytes.two(p, d.lowerBound + 6), let y2 = Bytes.two(p, d.lowerBound + 8),
-           let parsed = Day(year: y1 * 100 + y2, month: mm, day: dd) {
+            let dd = Bytes.two(p, d.lowerBound), let mm = Bytes.two(p, d.lowerBound + 3),
+            let y1 = Bytes.two(p, d.lowerBound + 6), let y2 = Bytes.two(p, d.lowerBound + 8),
+            let parsed = Day(year: y1 * 100 + y2, month: mm, day: dd)
+        {
             f.day = Int64(parsed.ordinal)
             if parsed != day { reasons.append("`date` is `\(text(3))`, the file is for \(day.french)") }
         } else {
@@ -368,10 +412,13 @@ private struct Work {
         f.badge = fields[5]
         f.client = fields[6]
         f.category = fields[7]
-        if fields[6].isEmpty != fields[7].isEmpty { reasons.append("`client` and `categorie` must both be given or both empty") }
+        if fields[6].isEmpty != fields[7].isEmpty {
+            reasons.append("`client` and `categorie` must both be given or both empty")
+        }
         f.activity = fields[8]
         if !(Bytes.equal(p, fields[8], Work.selfBytes) || Bytes.equal(p, fields[8], Work.cafetBytes)
-            || Bytes.equal(p, fields[8], Work.brassBytes)) {
+            || Bytes.equal(p, fields[8], Work.brassBytes))
+        {
             reasons.append("unknown `activite` `\(text(8))`, expected SELF, CAFET or BRASS")
         }
         f.article = fields[9]
@@ -402,7 +449,8 @@ private struct Work {
         }
         for (i, value) in [(12, unit), (14, amount), (15, f.employerShare)]
         where value.magnitude > UInt64(ImportBounds.maximumRegisterAmount) {
-            reasons.append("`\(RegisterImporter.header[i])` \(text(i)) is out of bounds: at most 9999999,99 in absolute value")
+            reasons.append(
+                "`\(RegisterImporter.header[i])` \(text(i)) is out of bounds: at most 9999999,99 in absolute value")
         }
         if reasons.count > boundsBefore { return }
         f.quantity = quantity
@@ -415,7 +463,8 @@ private struct Work {
         }
         let difference = amount - product
         if difference == 1 || difference == -1 {
-            warning = "`montant_ttc` \(text(14)) differs by one cent from quantite × pu_ttc = "
+            warning =
+                "`montant_ttc` \(text(14)) differs by one cent from quantite × pu_ttc = "
                 + "\(Money(cents: product).french); kept as written"
         } else if difference != 0 {
             reasons.append("`montant_ttc` \(text(14)) is not quantite × pu_ttc = \(Money(cents: product).french)")
@@ -467,8 +516,12 @@ private struct TransactionSink: RegisterRowSink {
     let fileID: Int64
     let interruption: (@Sendable (Int) throws -> Void)?
 
-    func row(_ f: TicketLineFields, bytes: UnsafeBufferPointer<UInt8>) throws { try writer.insert(fileID: fileID, f, bytes: bytes) }
-    func reject(line: Int, raw: Data, reason: String) throws { try transaction.reject(fileID: fileID, line: line, raw: raw, reason: reason) }
+    func row(_ f: TicketLineFields, bytes: UnsafeBufferPointer<UInt8>) throws {
+        try writer.insert(fileID: fileID, f, bytes: bytes)
+    }
+    func reject(line: Int, raw: Data, reason: String) throws {
+        try transaction.reject(fileID: fileID, line: line, raw: raw, reason: reason)
+    }
     func warn(line: Int, reason: String) throws { try transaction.warn(fileID: fileID, line: line, reason: reason) }
     func recorded(line: Int) throws { try interruption?(line) }
 }
@@ -493,7 +546,8 @@ struct MemorySink: RegisterRowSink, Sendable {
         func moved(_ r: Range<Int>) -> Range<Int> { (r.lowerBound + offset)..<(r.upperBound + offset) }
         var g = f
         g.ticket = moved(f.ticket); g.site = moved(f.site); g.badge = moved(f.badge); g.client = moved(f.client)
-        g.category = moved(f.category); g.activity = moved(f.activity); g.article = moved(f.article); g.label = moved(f.label)
+        g.category = moved(f.category); g.activity = moved(f.activity); g.article = moved(f.article);
+        g.label = moved(f.label)
         rows.append(g)
     }
     mutating func reject(line: Int, raw: Data, reason: String) { rejections.append((line, raw, reason)) }

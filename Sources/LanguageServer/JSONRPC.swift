@@ -46,7 +46,9 @@ public final class MessageChannel: @unchecked Sendable {
             }
         }
         guard let length, let body = try readBytes(length) else { return nil }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else { throw ReadError.notJSON }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
+            throw ReadError.notJSON
+        }
         return object
     }
 
@@ -54,7 +56,10 @@ public final class MessageChannel: @unchecked Sendable {
     public func write(_ message: [String: Any]) {
         var object = message
         object["jsonrpc"] = "2.0"
-        guard let body = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
+        guard
+            let body = try? JSONSerialization.data(
+                withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        else { return }
         writeLock.lock()
         defer { writeLock.unlock() }
         output.write(Data("Content-Length: \(body.count)\r\n\r\n".utf8) + body)

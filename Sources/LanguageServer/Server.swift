@@ -32,7 +32,8 @@ public final class ContractLanguageServer {
         while true {
             let message: [String: Any]?
             do { message = try channel.read() } catch {
-                channel.write(["method": "window/logMessage", "params": ["type": 1, "message": "ardoise lsp: \(error)"]])
+                channel.write(["method": "window/logMessage", "params": ["type": 1, "message": "ardoise lsp: \(error)"]]
+                )
                 return 1
             }
             guard let message else { return shuttingDown ? 0 : 1 }
@@ -40,7 +41,7 @@ public final class ContractLanguageServer {
             let id = message["id"]
             let params = message["params"] as? [String: Any] ?? [:]
             if method == "exit" { return shuttingDown ? 0 : 1 }
-            if let id, method.isEmpty { _ = id; continue }   // a response to a request of ours: none are made
+            if let id, method.isEmpty { _ = id; continue }  // a response to a request of ours: none are made
             do {
                 let result = try handle(method, params)
                 if let id { channel.write(["id": id, "result": result ?? NSNull()]) }
@@ -70,9 +71,9 @@ public final class ContractLanguageServer {
                     "hoverProvider": true,
                     "definitionProvider": true,
                     "documentFormattingProvider": true,
-                    "completionProvider": ["triggerCharacters": [" ", ","]],
+                    "completionProvider": ["triggerCharacters": [" ", ","]]
                 ] as [String: Any],
-                "serverInfo": ["name": "ardoise", "version": "1"],
+                "serverInfo": ["name": "ardoise", "version": "1"]
             ] as [String: Any]
         case "initialized", "$/cancelRequest", "$/setTrace", "workspace/didChangeConfiguration":
             return nil
@@ -87,7 +88,8 @@ public final class ContractLanguageServer {
             return nil
         case "textDocument/didChange":
             guard let uri = (params["textDocument"] as? [String: Any])?["uri"] as? String,
-                  let text = (params["contentChanges"] as? [[String: Any]])?.last?["text"] as? String else { return nil }
+                let text = (params["contentChanges"] as? [[String: Any]])?.last?["text"] as? String
+            else { return nil }
             documents[uri] = text
             publish(uri)
             return nil
@@ -106,7 +108,9 @@ public final class ContractLanguageServer {
         case "textDocument/didClose":
             if let uri = (params["textDocument"] as? [String: Any])?["uri"] as? String {
                 documents[uri] = nil
-                channel.write(["method": "textDocument/publishDiagnostics", "params": ["uri": uri, "diagnostics": [Any]()]])
+                channel.write([
+                    "method": "textDocument/publishDiagnostics", "params": ["uri": uri, "diagnostics": [Any]()]
+                ])
             }
             return nil
         case "textDocument/hover":
@@ -143,7 +147,9 @@ public final class ContractLanguageServer {
     }
 
     private func checked(_ uri: String) throws -> CheckedFile {
-        guard let text = documents[uri] else { throw RequestFailure(code: -32602, message: "document not open: \(uri)") }
+        guard let text = documents[uri] else {
+            throw RequestFailure(code: -32602, message: "document not open: \(uri)")
+        }
         return CheckedFile(path: Self.path(ofURI: uri) ?? uri, text: text, context: context)
     }
 
@@ -151,10 +157,15 @@ public final class ContractLanguageServer {
 
     private func publish(_ uri: String) {
         guard let file = try? checked(uri) else { return }
-        var out: [[String: Any]] = file.diagnostics.filter { $0.file == file.source.path }.map { lsp($0, in: file.source, uri: uri) }
+        var out: [[String: Any]] = file.diagnostics.filter { $0.file == file.source.path }.map {
+            lsp($0, in: file.source, uri: uri)
+        }
         if let workspaceProblem {
-            out.insert(["range": Self.range(line: 0, from: 0, to: 0), "severity": 2, "source": "ardoise",
-                        "message": "the settings could not be read, names are not checked: \(workspaceProblem)"], at: 0)
+            out.insert(
+                [
+                    "range": Self.range(line: 0, from: 0, to: 0), "severity": 2, "source": "ardoise",
+                    "message": "the settings could not be read, names are not checked: \(workspaceProblem)"
+                ], at: 0)
         }
         channel.write(["method": "textDocument/publishDiagnostics", "params": ["uri": uri, "diagnostics": out]])
     }
@@ -165,7 +176,7 @@ public final class ContractLanguageServer {
         var out: [String: Any] = [
             "range": d.range.map { Self.lspRange($0, in: source) } ?? Self.range(line: 0, from: 0, to: 0),
             "severity": d.severity == .error ? 1 : d.severity == .warning ? 2 : 3,
-            "code": d.code, "source": "ardoise", "message": message,
+            "code": d.code, "source": "ardoise", "message": message
         ]
         let related: [[String: Any]] = d.notes.compactMap { note in
             guard let range = note.range else { return nil }
@@ -179,14 +190,15 @@ public final class ContractLanguageServer {
 
     private struct Place {
         var file: CheckedFile
-        var line: Int          // 1-based
+        var line: Int  // 1-based
         var token: Token?
     }
 
     private func place(_ params: [String: Any]) throws -> Place {
         guard let uri = (params["textDocument"] as? [String: Any])?["uri"] as? String,
-              let position = params["position"] as? [String: Any],
-              let line = position["line"] as? Int, let character = position["character"] as? Int else {
+            let position = params["position"] as? [String: Any],
+            let line = position["line"] as? Int, let character = position["character"] as? Int
+        else {
             throw RequestFailure(code: -32602, message: "a textDocument and a position are needed")
         }
         let file = try checked(uri)
@@ -207,11 +219,15 @@ public final class ContractLanguageServer {
                 parts.append("**\(site.code)**: site \(site.name)")
             }
             if let type = settings.revenueTypes.first(where: { $0.code == word }) {
-                parts.append("**\(type.code)**: revenue type \"\(type.label)\" at \(type.vatRate) % VAT, account \(type.revenueAccount)")
+                parts.append(
+                    "**\(type.code)**: revenue type \"\(type.label)\" at \(type.vatRate) % VAT, account \(type.revenueAccount)"
+                )
             }
         }
         let role = at.line - 1 < at.file.roles.count ? at.file.roles[at.line - 1] : .blank
-        if role == .term || role == .termDetail, let billed = lastBilled(termLine: termLine(of: at.line, in: at.file), file: at.file) {
+        if role == .term || role == .termDetail,
+            let billed = lastBilled(termLine: termLine(of: at.line, in: at.file), file: at.file)
+        {
             parts.append(billed)
         }
         guard !parts.isEmpty else { return nil }
@@ -228,8 +244,9 @@ public final class ContractLanguageServer {
     /// What the term at `termLine` billed on the client's last issued invoice that has lines of it.
     private func lastBilled(termLine: Int, file: CheckedFile) -> String? {
         guard let client = file.syntax.client?.value, let workspace,
-              FileManager.default.fileExists(atPath: workspace.config.databasePath),
-              let ledger = try? workspace.openLedger() else { return nil }
+            FileManager.default.fileExists(atPath: workspace.config.databasePath),
+            let ledger = try? workspace.openLedger()
+        else { return nil }
         guard let issued = try? ledger.invoices(status: .issued, client: client) else { return nil }
         for invoice in issued.sorted(by: { ($0.periodEnd, $0.issueDate) > ($1.periodEnd, $1.issueDate) }) {
             guard let id = invoice.id, let stored = try? ledger.invoice(id: id) else { continue }
@@ -247,17 +264,23 @@ public final class ContractLanguageServer {
         guard let token = at.token, token.kind == .word, let workspace else { return nil }
         let word = token.text
         // A client's entry is known by position; sites and revenue types are found by their `code:` line.
-        if let client = workspace.contractContext(today: today).clients[word], let file = client.file, let line = client.line {
+        if let client = workspace.contractContext(today: today).clients[word], let file = client.file,
+            let line = client.line
+        {
             return location(file: file, line: line)
         }
-        let known = workspace.settings.sites.contains { $0.code == word } || workspace.settings.revenueTypes.contains { $0.code == word }
+        let known =
+            workspace.settings.sites.contains { $0.code == word }
+            || workspace.settings.revenueTypes.contains { $0.code == word }
         guard known else { return nil }
         for (path, source) in workspace.settingsSources.sorted(by: { $0.key < $1.key }) {
             for line in 1...max(1, source.lineStarts.count) {
                 let text = source.lineText(line)
                 let trimmed = text.trimmingCharacters(in: .whitespaces)
                 let stripped = trimmed.hasPrefix("- ") ? String(trimmed.dropFirst(2)) : trimmed
-                if stripped == "code: \(word)" || stripped == "code: \"\(word)\"" { return location(file: path, line: line) }
+                if stripped == "code: \(word)" || stripped == "code: \"\(word)\"" {
+                    return location(file: path, line: line)
+                }
             }
         }
         return nil
@@ -265,7 +288,9 @@ public final class ContractLanguageServer {
 
     private func location(file: String, line: Int) -> [String: Any] {
         let absolute = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
-        return ["uri": URL(fileURLWithPath: absolute).absoluteString, "range": Self.range(line: line - 1, from: 0, to: 0)]
+        return [
+            "uri": URL(fileURLWithPath: absolute).absoluteString, "range": Self.range(line: line - 1, from: 0, to: 0)
+        ]
     }
 
     private func formatting(_ params: [String: Any]) throws -> Any? {
@@ -285,7 +310,8 @@ public final class ContractLanguageServer {
         let client = at.file.syntax.client.flatMap { c in settings.clients.first { $0.code == c.value } }
         var items: [[String: Any]] = []
         for site in (client?.sites ?? settings.sites.map(\.code)) {
-            items.append(["label": site, "kind": 12, "detail": settings.sites.first { $0.code == site }?.name ?? "site"])
+            items.append(["label": site, "kind": 12, "detail": settings.sites.first { $0.code == site }?.name ?? "site"]
+            )
         }
         for category in client?.dinerCategories ?? [] {
             items.append(["label": category, "kind": 20, "detail": "diner category of \(client?.code ?? "")"])

@@ -12,14 +12,15 @@ extension Schema {
     /// would freeze them.
     static func registerAmountBounds(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v15 amount bounds") { db in
-            try db.execute(sql: """
-                CREATE TRIGGER invoice_issued_total_not_negative BEFORE UPDATE OF status ON invoice
-                  WHEN NEW.status = 'issued' AND NEW.total_ttc < 0
-                  BEGIN SELECT RAISE(ABORT, 'a document is never issued with a negative total: a negative invoice is a credit note'); END;
-                CREATE TRIGGER invoice_inserted_issued_total_not_negative BEFORE INSERT ON invoice
-                  WHEN NEW.status = 'issued' AND NEW.total_ttc < 0
-                  BEGIN SELECT RAISE(ABORT, 'a document is never issued with a negative total: a negative invoice is a credit note'); END;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER invoice_issued_total_not_negative BEFORE UPDATE OF status ON invoice
+                      WHEN NEW.status = 'issued' AND NEW.total_ttc < 0
+                      BEGIN SELECT RAISE(ABORT, 'a document is never issued with a negative total: a negative invoice is a credit note'); END;
+                    CREATE TRIGGER invoice_inserted_issued_total_not_negative BEFORE INSERT ON invoice
+                      WHEN NEW.status = 'issued' AND NEW.total_ttc < 0
+                      BEGIN SELECT RAISE(ABORT, 'a document is never issued with a negative total: a negative invoice is a credit note'); END;
+                    """)
         }
     }
 }

@@ -18,7 +18,11 @@ public struct AuditParameters: Sendable, Hashable {
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.singleValueContainer()
-            if let i = try? c.decode(Int64.self) { self = .integer(i) } else if let s = try? c.decode(String.self) { self = .text(s) } else {
+            if let i = try? c.decode(Int64.self) {
+                self = .integer(i)
+            } else if let s = try? c.decode(String.self) {
+                self = .text(s)
+            } else {
                 self = .list(try c.decode([String].self))
             }
         }
@@ -56,7 +60,9 @@ public struct AuditParameters: Sendable, Hashable {
 
     /// The parameters stored as `json`; nil for text that is not such an object.
     public init?(json: String) {
-        guard let data = json.data(using: .utf8), let fields = try? JSONDecoder().decode([String: Value].self, from: data) else { return nil }
+        guard let data = json.data(using: .utf8),
+            let fields = try? JSONDecoder().decode([String: Value].self, from: data)
+        else { return nil }
         self.fields = fields
     }
 }
@@ -81,28 +87,47 @@ extension LedgerDatabase {
     static func registerAuditParameters(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v16 audit parameters") { db in
             // Rows already written keep their `details` (append-only, chained): only new rows carry parameters.
-            try db.execute(sql: "ALTER TABLE audit_log ADD COLUMN parameters TEXT CHECK (parameters IS NULL OR json_valid(parameters))")
+            try db.execute(
+                sql:
+                    "ALTER TABLE audit_log ADD COLUMN parameters TEXT CHECK (parameters IS NULL OR json_valid(parameters))"
+            )
         }
     }
 
     /// Records an action and its facts in the append-only audit log, chained in the same transaction.
-    public func audit(actor: String, action: String, invoiceID: Int64? = nil, _ parameters: AuditParameters, at date: Date = Date()) throws {
+    public func audit(
+        actor: String, action: String, invoiceID: Int64? = nil, _ parameters: AuditParameters, at date: Date = Date()
+    ) throws {
         try engine.write { db in
-            try LedgerDatabase.appendAudit(db, at: LedgerDatabase.timestamp(date), actor: actor, action: action, invoiceID: invoiceID, parameters: parameters)
+            try LedgerDatabase.appendAudit(
+                db, at: LedgerDatabase.timestamp(date), actor: actor, action: action, invoiceID: invoiceID,
+                parameters: parameters)
         }
     }
 
-    func appendAudit(_ db: any SQLSession, at: String, actor: String, action: String, invoiceID: Int64?, _ parameters: AuditParameters) throws {
-        try LedgerDatabase.appendAudit(db, at: at, actor: actor, action: action, invoiceID: invoiceID, parameters: parameters)
+    func appendAudit(
+        _ db: any SQLSession, at: String, actor: String, action: String, invoiceID: Int64?,
+        _ parameters: AuditParameters
+    ) throws {
+        try LedgerDatabase.appendAudit(
+            db, at: at, actor: actor, action: action, invoiceID: invoiceID, parameters: parameters)
     }
 
-    static func appendAudit(_ db: any SQLSession, at: String, actor: String, action: String, invoiceID: Int64?, parameters: AuditParameters) throws {
-        guard let id = try db.fetchValue(Int64.self, sql: """
-            INSERT INTO audit_log(at, actor, action, invoice_id, details, parameters) VALUES (?, ?, ?, ?, '', ?) RETURNING id
-            """, arguments: [at, actor, action, invoiceID, parameters.json]) else {
+    static func appendAudit(
+        _ db: any SQLSession, at: String, actor: String, action: String, invoiceID: Int64?, parameters: AuditParameters
+    ) throws {
+        guard
+            let id = try db.fetchValue(
+                Int64.self,
+                sql: """
+                    INSERT INTO audit_log(at, actor, action, invoice_id, details, parameters) VALUES (?, ?, ?, ?, '', ?) RETURNING id
+                    """, arguments: [at, actor, action, invoiceID, parameters.json])
+        else {
             throw LedgerError.internalInconsistency("an audit row was stored without an id")
         }
-        if let content = try LedgerGuards.auditContent(db, id: id) { try LedgerGuards.link("audit", rowID: id, content: content, db: db) }
+        if let content = try LedgerGuards.auditContent(db, id: id) {
+            try LedgerGuards.link("audit", rowID: id, content: content, db: db)
+        }
     }
 }
 
@@ -132,9 +157,11 @@ extension LedgerDatabase {
             sql += " ORDER BY a.id DESC LIMIT ?"
             arguments += [max(0, limit)]
             return try db.fetchAll(sql: sql, arguments: arguments).map { r in
-                try AuditListing(entry: AuditEntry(id: r["id"], at: r["at"], actor: r["actor"], action: r["action"], invoiceId: r["invoice_id"],
-                                               details: r["details"], parameters: r["parameters"]),
-                             client: r["client"], number: r["number"])
+                try AuditListing(
+                    entry: AuditEntry(
+                        id: r["id"], at: r["at"], actor: r["actor"], action: r["action"], invoiceId: r["invoice_id"],
+                        details: r["details"], parameters: r["parameters"]),
+                    client: r["client"], number: r["number"])
             }
         }
     }

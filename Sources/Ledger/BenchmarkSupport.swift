@@ -34,15 +34,18 @@ extension LedgerDatabase {
         try pool.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [path]) }
         let queue = try DatabaseQueue(path: path)
         try queue.write { db in
-            for trigger in ["journal_entry_append_only_delete", "journal_entry_line_append_only_delete", "journal_no_gap",
-                            "vat_pending_append_only_delete", "vat_receipt_move_append_only_delete", "record_chain_frozen_delete"] {
+            for trigger in [
+                "journal_entry_append_only_delete", "journal_entry_line_append_only_delete", "journal_no_gap",
+                "vat_pending_append_only_delete", "vat_receipt_move_append_only_delete", "record_chain_frozen_delete"
+            ] {
                 try db.execute(sql: "DROP TRIGGER \(trigger)")
             }
             // VAT on receipts' records and the entries' hash chain go with the entries (posting again writes them again).
-            try db.execute(sql: """
-                DELETE FROM vat_receipt_move; DELETE FROM vat_pending; DELETE FROM record_chain WHERE chain = 'entries';
-                DELETE FROM journal_entry_line; DELETE FROM journal_entry; UPDATE journal SET last_number = 0
-                """)
+            try db.execute(
+                sql: """
+                    DELETE FROM vat_receipt_move; DELETE FROM vat_pending; DELETE FROM record_chain WHERE chain = 'entries';
+                    DELETE FROM journal_entry_line; DELETE FROM journal_entry; UPDATE journal SET last_number = 0
+                    """)
         }
         try queue.close()
     }
@@ -61,7 +64,11 @@ extension LedgerDatabase {
     /// The number of stored documents and the bytes of their PDF, XML and canonical content.
     public func issuedDocumentStorage() throws -> (count: Int, bytes: Int64) {
         try pool.read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT COUNT(*), COALESCE(SUM(length(pdf) + length(xml) + length(content)), 0) FROM issued_document")
+            let row = try Row.fetchOne(
+                db,
+                sql:
+                    "SELECT COUNT(*), COALESCE(SUM(length(pdf) + length(xml) + length(content)), 0) FROM issued_document"
+            )
             return (row?[0] ?? 0, row?[1] ?? 0)
         }
     }

@@ -29,15 +29,16 @@ extension Schema {
     /// period is evaluated as before.
     static func registerBillingInputs(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v18 billing inputs") { db in
-            try db.execute(sql: """
-                CREATE TABLE billing_inputs (
-                  client TEXT NOT NULL,
-                  period_start TEXT NOT NULL,
-                  period_end TEXT NOT NULL,
-                  digest TEXT NOT NULL CHECK (length(digest) = 64),
-                  PRIMARY KEY (client, period_start, period_end)
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE billing_inputs (
+                      client TEXT NOT NULL,
+                      period_start TEXT NOT NULL,
+                      period_end TEXT NOT NULL,
+                      digest TEXT NOT NULL CHECK (length(digest) = 64),
+                      PRIMARY KEY (client, period_start, period_end)
+                    );
+                    """)
         }
     }
 }
@@ -70,8 +71,10 @@ extension LedgerDatabase {
                 """
             var out: [String: String] = [:]
             for (client, period) in keys {
-                if let digest = try db.fetchValue(String.self, sql: statement,
-                                                  arguments: [client, period.start.description, period.end.description]) {
+                if let digest = try db.fetchValue(
+                    String.self, sql: statement,
+                    arguments: [client, period.start.description, period.end.description])
+                {
                     out[LedgerDatabase.billingInputsKey(client: client, period: period)] = digest
                 }
             }
@@ -80,34 +83,40 @@ extension LedgerDatabase {
     }
 
     /// The key of `billingInputs`' answer.
-    public static func billingInputsKey(client: String, period: Period) -> String { "\(client)|\(period.start)|\(period.end)" }
+    public static func billingInputsKey(client: String, period: Period) -> String {
+        "\(client)|\(period.start)|\(period.end)"
+    }
 
     /// Records what the evaluations whose documents were just stored read, in the storing transaction.
     func recordBillingInputs(_ inputs: [BillingInputs], db: any SQLSession) throws {
         for i in inputs {
-            try db.execute(sql: """
-                INSERT INTO billing_inputs (client, period_start, period_end, digest) VALUES (?, ?, ?, ?)
-                ON CONFLICT (client, period_start, period_end) DO UPDATE SET digest = excluded.digest
-                """, arguments: [i.client, i.period.start.description, i.period.end.description, i.digest])
+            try db.execute(
+                sql: """
+                    INSERT INTO billing_inputs (client, period_start, period_end, digest) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (client, period_start, period_end) DO UPDATE SET digest = excluded.digest
+                    """, arguments: [i.client, i.period.start.description, i.period.end.description, i.digest])
         }
     }
 
     /// The orders delivered in `period`, their current revision and what holds or bills them elsewhere.
     public func orderInputs(period: Period) throws -> [OrderInput] {
         try engine.read { db in
-            try db.fetchAll(sql: """
-                SELECT r.client, r.order_id, r.id, r.delivered_day,
-                       CASE WHEN \(LedgerDatabase.orderConflictSQL(order: "r.order_id", revision: "r.revision")) THEN 1 ELSE 0 END,
-                       CASE WHEN EXISTS (SELECT 1 FROM invoice_line l JOIN invoice v ON v.id = l.invoice_id
-                                         WHERE l.order_id = r.order_id
-                                           AND (v.status = 'issued' OR v.status = 'proforma') AND v.origin <> 'contract') THEN 1 ELSE 0 END
-                FROM event_order_revision r
-                JOIN event_order o ON o.order_id = r.order_id AND o.current_revision = r.revision
-                WHERE r.delivered_day BETWEEN ? AND ?
-                ORDER BY r.order_id
-                """, arguments: [period.start.ordinal, period.end.ordinal]).map {
-                OrderInput(client: try $0[0], orderID: try $0[1], revisionID: try $0[2], deliveredDay: Day(ordinal: try $0[3]),
-                           held: (try $0[4] as Int64) != 0, billedElsewhere: (try $0[5] as Int64) != 0)
+            try db.fetchAll(
+                sql: """
+                    SELECT r.client, r.order_id, r.id, r.delivered_day,
+                           CASE WHEN \(LedgerDatabase.orderConflictSQL(order: "r.order_id", revision: "r.revision")) THEN 1 ELSE 0 END,
+                           CASE WHEN EXISTS (SELECT 1 FROM invoice_line l JOIN invoice v ON v.id = l.invoice_id
+                                             WHERE l.order_id = r.order_id
+                                               AND (v.status = 'issued' OR v.status = 'proforma') AND v.origin <> 'contract') THEN 1 ELSE 0 END
+                    FROM event_order_revision r
+                    JOIN event_order o ON o.order_id = r.order_id AND o.current_revision = r.revision
+                    WHERE r.delivered_day BETWEEN ? AND ?
+                    ORDER BY r.order_id
+                    """, arguments: [period.start.ordinal, period.end.ordinal]
+            ).map {
+                OrderInput(
+                    client: try $0[0], orderID: try $0[1], revisionID: try $0[2], deliveredDay: Day(ordinal: try $0[3]),
+                    held: (try $0[4] as Int64) != 0, billedElsewhere: (try $0[5] as Int64) != 0)
             }
         }
     }

@@ -49,7 +49,8 @@ public final class TicketLineWriter {
 
     static func sql(rows: Int) -> String {
         "INSERT INTO \(columns) VALUES "
-            + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+            + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(
+                separator: ", ")
     }
 
     init(_ db: any SQLSession) throws {
@@ -78,10 +79,13 @@ public final class TicketLineWriter {
             if r.isEmpty && nullWhenEmpty { return .null }
             return .text(String(decoding: UnsafeBufferPointer(rebasing: bytes[r]), as: UTF8.self))
         }
-        pending += [.integer(fileID), .integer(f.line), text(f.ticket), text(f.site), .integer(f.register), .integer(f.day),
-                    .integer(f.time), text(f.badge, nullWhenEmpty: true), text(f.client, nullWhenEmpty: true),
-                    text(f.category, nullWhenEmpty: true), text(f.activity), text(f.article), text(f.label), .integer(f.quantity),
-                    .integer(f.unitPrice), .integer(f.vatRate), .integer(f.amount), .integer(f.employerShare)]
+        pending += [
+            .integer(fileID), .integer(f.line), text(f.ticket), text(f.site), .integer(f.register), .integer(f.day),
+            .integer(f.time), text(f.badge, nullWhenEmpty: true), text(f.client, nullWhenEmpty: true),
+            text(f.category, nullWhenEmpty: true), text(f.activity), text(f.article), text(f.label),
+            .integer(f.quantity),
+            .integer(f.unitPrice), .integer(f.vatRate), .integer(f.amount), .integer(f.employerShare)
+        ]
         if pending.count >= 18 * Self.batch { try flush() }
     }
 
@@ -105,10 +109,14 @@ public final class TicketLineWriter {
         guard let base = bytes.baseAddress else { throw DatabaseError(message: "empty field buffer") }
         var start = 0
         if rows.count >= Self.sqliteBatch {
-            if batchStatement == nil { batchStatement = try db.makeStatement(sql: TicketLineWriter.sql(rows: Self.sqliteBatch)) }
+            if batchStatement == nil {
+                batchStatement = try db.makeStatement(sql: TicketLineWriter.sql(rows: Self.sqliteBatch))
+            }
             if let s = batchStatement?.sqliteStatement {
                 while rows.count - start >= Self.sqliteBatch {
-                    for k in 0..<Self.sqliteBatch { bind(s, at: Int32(k * 18), fileID: fileID, rows[start + k], base: base) }
+                    for k in 0..<Self.sqliteBatch {
+                        bind(s, at: Int32(k * 18), fileID: fileID, rows[start + k], base: base)
+                    }
                     try step(s)
                     start += Self.sqliteBatch
                 }
@@ -122,7 +130,9 @@ public final class TicketLineWriter {
     }
 
     /// Binds one line's 18 values after the `offset` first parameters.
-    private func bind(_ s: OpaquePointer?, at offset: Int32, fileID: Int64, _ f: TicketLineFields, base: UnsafePointer<UInt8>) {
+    private func bind(
+        _ s: OpaquePointer?, at offset: Int32, fileID: Int64, _ f: TicketLineFields, base: UnsafePointer<UInt8>
+    ) {
         func text(_ index: Int32, _ r: Range<Int>, nullWhenEmpty: Bool = false) {
             if r.isEmpty && nullWhenEmpty {
                 sqlite3_bind_null(s, offset + index)

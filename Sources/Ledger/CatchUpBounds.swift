@@ -13,14 +13,15 @@ extension Schema {
     ///   credited after them, or one with a removed allocation (rare: an index of the removed ones).
     static func registerCatchUpBounds(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v18 catch-up bounds") { db in
-            try db.execute(sql: """
-                CREATE TABLE catch_up_bound (
-                  name TEXT PRIMARY KEY CHECK (name IN ('entries', 'vat on receipts')),
-                  through_invoice INTEGER NOT NULL CHECK (through_invoice >= 0),
-                  through_allocation INTEGER NOT NULL CHECK (through_allocation >= 0)
-                );
-                CREATE INDEX payment_allocation_removed ON payment_allocation(invoice_id) WHERE removed_at IS NOT NULL;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE catch_up_bound (
+                      name TEXT PRIMARY KEY CHECK (name IN ('entries', 'vat on receipts')),
+                      through_invoice INTEGER NOT NULL CHECK (through_invoice >= 0),
+                      through_allocation INTEGER NOT NULL CHECK (through_allocation >= 0)
+                    );
+                    CREATE INDEX payment_allocation_removed ON payment_allocation(invoice_id) WHERE removed_at IS NOT NULL;
+                    """)
         }
     }
 }
@@ -28,17 +29,21 @@ extension Schema {
 extension LedgerDatabase {
     /// How far catch-up `name` has looked: (last invoice id, last allocation id), zeros before its first run.
     func catchUpBound(_ name: String, db: any SQLSession) throws -> (invoice: Int64, allocation: Int64) {
-        guard let r = try db.fetchOne(sql: "SELECT through_invoice, through_allocation FROM catch_up_bound WHERE name = ?",
-                                      arguments: [name]) else { return (0, 0) }
+        guard
+            let r = try db.fetchOne(
+                sql: "SELECT through_invoice, through_allocation FROM catch_up_bound WHERE name = ?",
+                arguments: [name])
+        else { return (0, 0) }
         return (try r[0], try r[1])
     }
 
     /// Moves catch-up `name`'s bound to the last invoice and allocation recorded, in the catch-up's transaction.
     func advanceCatchUpBound(_ name: String, db: any SQLSession) throws {
-        try db.execute(sql: """
-            INSERT INTO catch_up_bound (name, through_invoice, through_allocation)
-            VALUES (?, (SELECT COALESCE(MAX(id), 0) FROM invoice), (SELECT COALESCE(MAX(id), 0) FROM payment_allocation))
-            ON CONFLICT (name) DO UPDATE SET through_invoice = excluded.through_invoice, through_allocation = excluded.through_allocation
-            """, arguments: [name])
+        try db.execute(
+            sql: """
+                INSERT INTO catch_up_bound (name, through_invoice, through_allocation)
+                VALUES (?, (SELECT COALESCE(MAX(id), 0) FROM invoice), (SELECT COALESCE(MAX(id), 0) FROM payment_allocation))
+                ON CONFLICT (name) DO UPDATE SET through_invoice = excluded.through_invoice, through_allocation = excluded.through_allocation
+                """, arguments: [name])
     }
 }

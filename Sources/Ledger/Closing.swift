@@ -20,26 +20,27 @@ extension Schema {
     /// stays closed (no reopening: its row is never changed nor deleted).
     static func registerClosing(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v9 closing") { db in
-            try db.execute(sql: """
-                ALTER TABLE closed_month ADD COLUMN forced_reason TEXT;
-                CREATE TRIGGER closed_month_final_update BEFORE UPDATE ON closed_month
-                  BEGIN SELECT RAISE(ABORT, 'a closed month is never reopened'); END;
-                CREATE TRIGGER closed_month_final_delete BEFORE DELETE ON closed_month
-                  BEGIN SELECT RAISE(ABORT, 'a closed month is never reopened'); END;
-                CREATE TABLE unbilled_acknowledgement (
-                  month TEXT NOT NULL CHECK (length(month) = 7),
-                  item_key TEXT NOT NULL CHECK (item_key <> ''),
-                  amount_ttc INTEGER NOT NULL,
-                  reason TEXT NOT NULL CHECK (reason <> ''),
-                  actor TEXT NOT NULL CHECK (actor <> ''),
-                  at TEXT NOT NULL,
-                  PRIMARY KEY (month, item_key, amount_ttc)
-                ) WITHOUT ROWID;
-                CREATE TRIGGER unbilled_acknowledgement_append_only_update BEFORE UPDATE ON unbilled_acknowledgement
-                  BEGIN SELECT RAISE(ABORT, 'acknowledgements are append-only'); END;
-                CREATE TRIGGER unbilled_acknowledgement_append_only_delete BEFORE DELETE ON unbilled_acknowledgement
-                  BEGIN SELECT RAISE(ABORT, 'acknowledgements are append-only'); END;
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE closed_month ADD COLUMN forced_reason TEXT;
+                    CREATE TRIGGER closed_month_final_update BEFORE UPDATE ON closed_month
+                      BEGIN SELECT RAISE(ABORT, 'a closed month is never reopened'); END;
+                    CREATE TRIGGER closed_month_final_delete BEFORE DELETE ON closed_month
+                      BEGIN SELECT RAISE(ABORT, 'a closed month is never reopened'); END;
+                    CREATE TABLE unbilled_acknowledgement (
+                      month TEXT NOT NULL CHECK (length(month) = 7),
+                      item_key TEXT NOT NULL CHECK (item_key <> ''),
+                      amount_ttc INTEGER NOT NULL,
+                      reason TEXT NOT NULL CHECK (reason <> ''),
+                      actor TEXT NOT NULL CHECK (actor <> ''),
+                      at TEXT NOT NULL,
+                      PRIMARY KEY (month, item_key, amount_ttc)
+                    ) WITHOUT ROWID;
+                    CREATE TRIGGER unbilled_acknowledgement_append_only_update BEFORE UPDATE ON unbilled_acknowledgement
+                      BEGIN SELECT RAISE(ABORT, 'acknowledgements are append-only'); END;
+                    CREATE TRIGGER unbilled_acknowledgement_append_only_delete BEFORE DELETE ON unbilled_acknowledgement
+                      BEGIN SELECT RAISE(ABORT, 'acknowledgements are append-only'); END;
+                    """)
         }
     }
 }
@@ -55,8 +56,10 @@ public enum NumberingBreak: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .countDiffers(let series, let issued, let given): "series \(series): \(issued) issued documents for \(given) numbers given"
-        case .outOfSequence(let series, let number, let expected): "series \(series): \(number) where number \(expected) was expected"
+        case .countDiffers(let series, let issued, let given):
+            "series \(series): \(issued) issued documents for \(given) numbers given"
+        case .outOfSequence(let series, let number, let expected):
+            "series \(series): \(number) where number \(expected) was expected"
         case .datedBefore(let series, let number, let date, let previous, let previousDate):
             "series \(series): \(number) dated \(date), before \(previous) dated \(previousDate)"
         }
@@ -104,20 +107,27 @@ extension LedgerDatabase {
     public static func monthCode(_ period: Period) -> String { Month(period.start).description }
 
     /// Records that unbilled items of a month were looked at and accepted.
-    public func acknowledge(_ items: [(key: String, amountTTC: Money)], month: Period, reason: String, actor: String,
-                            at date: Date = Date()) throws -> Int {
+    public func acknowledge(
+        _ items: [(key: String, amountTTC: Money)], month: Period, reason: String, actor: String,
+        at date: Date = Date()
+    ) throws -> Int {
         try engine.write { db in
             let now = LedgerDatabase.timestamp(date)
             var added = 0
             for item in items {
-                try db.execute(sql: """
-                    INSERT INTO unbilled_acknowledgement (month, item_key, amount_ttc, reason, actor, at)
-                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                    """, arguments: [LedgerDatabase.monthCode(month), item.key, item.amountTTC.cents, reason, actor, now])
+                try db.execute(
+                    sql: """
+                        INSERT INTO unbilled_acknowledgement (month, item_key, amount_ttc, reason, actor, at)
+                        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                        """,
+                    arguments: [LedgerDatabase.monthCode(month), item.key, item.amountTTC.cents, reason, actor, now])
                 added += db.changesCount
             }
-            try appendAudit(db, at: now, actor: actor, action: "acknowledge-unbilled", invoiceID: nil,
-                            AuditParameters(["month": .text(LedgerDatabase.monthCode(month)), "items": .of(added), "reason": .text(reason)]))
+            try appendAudit(
+                db, at: now, actor: actor, action: "acknowledge-unbilled", invoiceID: nil,
+                AuditParameters([
+                    "month": .text(LedgerDatabase.monthCode(month)), "items": .of(added), "reason": .text(reason)
+                ]))
             return added
         }
     }
@@ -126,33 +136,45 @@ extension LedgerDatabase {
     public func monthFacts(_ month: Period) throws -> MonthFacts {
         try engine.read { db in
             let start = month.start.description, end = month.end.description
-            let waiting = try db.fetchAll(sql: """
-                SELECT id, client, period_start, period_end FROM invoice WHERE status = 'proforma'
-                  AND ((period_start <= ? AND period_end >= ?) OR issue_date BETWEEN ? AND ?)
-                ORDER BY id
-                """, arguments: [end, start, start, end]).map {
-                    try (id: $0["id"] as Int64, client: $0["client"] as String,
-                     period: "\($0["period_start"] as String)..\($0["period_end"] as String)")
-                }
-            let orders = try db.fetchAll(sql: """
-                SELECT o.order_id, r.client, r.delivered_day FROM event_order o
-                JOIN event_order_revision r ON r.order_id = o.order_id AND r.revision = o.current_revision
-                WHERE r.status = 'delivered' AND r.delivered_day BETWEEN ? AND ?
-                  AND NOT EXISTS (SELECT 1 FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id
-                                  WHERE l.order_id = o.order_id AND i.status = 'issued')
-                ORDER BY r.delivered_day, o.order_id
-                """, arguments: [month.start.ordinal, month.end.ordinal]).map {
-                    try (orderID: $0["order_id"] as String, client: $0["client"] as String, delivered: Day(ordinal: $0["delivered_day"]))
-                }
+            let waiting = try db.fetchAll(
+                sql: """
+                    SELECT id, client, period_start, period_end FROM invoice WHERE status = 'proforma'
+                      AND ((period_start <= ? AND period_end >= ?) OR issue_date BETWEEN ? AND ?)
+                    ORDER BY id
+                    """, arguments: [end, start, start, end]
+            ).map {
+                try (
+                    id: $0["id"] as Int64, client: $0["client"] as String,
+                    period: "\($0["period_start"] as String)..\($0["period_end"] as String)"
+                )
+            }
+            let orders = try db.fetchAll(
+                sql: """
+                    SELECT o.order_id, r.client, r.delivered_day FROM event_order o
+                    JOIN event_order_revision r ON r.order_id = o.order_id AND r.revision = o.current_revision
+                    WHERE r.status = 'delivered' AND r.delivered_day BETWEEN ? AND ?
+                      AND NOT EXISTS (SELECT 1 FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id
+                                      WHERE l.order_id = o.order_id AND i.status = 'issued')
+                    ORDER BY r.delivered_day, o.order_id
+                    """, arguments: [month.start.ordinal, month.end.ordinal]
+            ).map {
+                try (
+                    orderID: $0["order_id"] as String, client: $0["client"] as String,
+                    delivered: Day(ordinal: $0["delivered_day"])
+                )
+            }
 
             // Numbering: each series from 1 to its last number, no gap, dates never going back.
             var numberingBreaks: [NumberingBreak] = []
             let seriesCodes = try db.fetchColumn(String.self, sql: "SELECT code FROM number_series ORDER BY code")
             for code in seriesCodes {
-                let rows = try db.fetchAll(sql: """
-                    SELECT number, issue_date FROM invoice WHERE series = ? AND status = 'issued' ORDER BY number
-                    """, arguments: [code])
-                let last = try db.fetchValue(Int.self, sql: "SELECT last_number FROM number_series WHERE code = ?", arguments: [code]) ?? 0
+                let rows = try db.fetchAll(
+                    sql: """
+                        SELECT number, issue_date FROM invoice WHERE series = ? AND status = 'issued' ORDER BY number
+                        """, arguments: [code])
+                let last =
+                    try db.fetchValue(
+                        Int.self, sql: "SELECT last_number FROM number_series WHERE code = ?", arguments: [code]) ?? 0
                 if rows.count != last {
                     numberingBreaks.append(.countDiffers(series: code, issued: rows.count, given: last))
                 }
@@ -160,9 +182,13 @@ extension LedgerDatabase {
                 for (i, r) in rows.enumerated() {
                     let number: String = try r["number"], date: String = try r["issue_date"]
                     let digits = Int(String(number.reversed().prefix { $0.isNumber }.reversed())) ?? -1
-                    if digits != i + 1 { numberingBreaks.append(.outOfSequence(series: code, number: number, expected: i + 1)) }
+                    if digits != i + 1 {
+                        numberingBreaks.append(.outOfSequence(series: code, number: number, expected: i + 1))
+                    }
                     if let p = previous, date < p.date {
-                        numberingBreaks.append(.datedBefore(series: code, number: number, date: date, previous: p.number, previousDate: p.date))
+                        numberingBreaks.append(
+                            .datedBefore(
+                                series: code, number: number, date: date, previous: p.number, previousDate: p.date))
                     }
                     previous = (number, date)
                 }
@@ -170,97 +196,136 @@ extension LedgerDatabase {
 
             // Entries: one per document issued in the month, balanced, its customer line the document's TTC.
             var entryBreaks: [EntryBreak] = []
-            let documents = try db.fetchAll(sql: """
-                SELECT i.id, i.number, i.type, i.total_ttc, e.id AS entry_id,
-                       (SELECT COALESCE(SUM(debit - credit), 0) FROM journal_entry_line WHERE entry_id = e.id) AS balance,
-                       (SELECT COALESCE(SUM(debit - credit), 0) FROM journal_entry_line WHERE entry_id = e.id AND auxiliary_account IS NOT NULL) AS customer
-                FROM invoice i LEFT JOIN journal_entry e ON e.invoice_id = i.id
-                WHERE i.status = 'issued' AND i.issue_date BETWEEN ? AND ? ORDER BY i.number
-                """, arguments: [start, end])
+            let documents = try db.fetchAll(
+                sql: """
+                    SELECT i.id, i.number, i.type, i.total_ttc, e.id AS entry_id,
+                           (SELECT COALESCE(SUM(debit - credit), 0) FROM journal_entry_line WHERE entry_id = e.id) AS balance,
+                           (SELECT COALESCE(SUM(debit - credit), 0) FROM journal_entry_line WHERE entry_id = e.id AND auxiliary_account IS NOT NULL) AS customer
+                    FROM invoice i LEFT JOIN journal_entry e ON e.invoice_id = i.id
+                    WHERE i.status = 'issued' AND i.issue_date BETWEEN ? AND ? ORDER BY i.number
+                    """, arguments: [start, end])
             for d in documents {
                 let number: String = try d["number"]
-                guard try (d["entry_id"] as Int64?) != nil else { entryBreaks.append(.noEntry(number: number)); continue }
-                let balance: Int64 = try d["balance"], customer: Int64 = try d["customer"], ttc: Int64 = try d["total_ttc"]
+                guard try (d["entry_id"] as Int64?) != nil else {
+                    entryBreaks.append(.noEntry(number: number)); continue
+                }
+                let balance: Int64 = try d["balance"], customer: Int64 = try d["customer"],
+                    ttc: Int64 = try d["total_ttc"]
                 if balance != 0 { entryBreaks.append(.unbalanced(number: number, by: Money(cents: balance))) }
                 let expected = try (d["type"] as String) == "credit_note" ? -ttc : ttc
                 if customer != expected {
-                    entryBreaks.append(.customerDiffers(number: number, customer: Money(cents: customer), document: Money(cents: expected)))
+                    entryBreaks.append(
+                        .customerDiffers(
+                            number: number, customer: Money(cents: customer), document: Money(cents: expected)))
                 }
             }
-            let orphans = try db.fetchValue(Int.self, sql: """
-                SELECT COUNT(*) FROM journal_entry e WHERE e.entry_date BETWEEN ? AND ?
-                  AND (e.invoice_id IS NULL OR NOT EXISTS (SELECT 1 FROM invoice i WHERE i.id = e.invoice_id AND i.status = 'issued'))
-                  -- A payment's bank entry (or its transfer from the suspense account) records a payment, not a document.
-                  AND NOT EXISTS (SELECT 1 FROM payment p WHERE p.entry_id = e.id OR p.transfer_entry_id = e.id)
-                  -- Nor does a move of VAT on receipts at a payment: it records the payment's VAT.
-                  AND NOT EXISTS (SELECT 1 FROM vat_receipt_move m WHERE m.entry_id = e.id)
-                """, arguments: [start, end]) ?? 0
+            let orphans =
+                try db.fetchValue(
+                    Int.self,
+                    sql: """
+                        SELECT COUNT(*) FROM journal_entry e WHERE e.entry_date BETWEEN ? AND ?
+                          AND (e.invoice_id IS NULL OR NOT EXISTS (SELECT 1 FROM invoice i WHERE i.id = e.invoice_id AND i.status = 'issued'))
+                          -- A payment's bank entry (or its transfer from the suspense account) records a payment, not a document.
+                          AND NOT EXISTS (SELECT 1 FROM payment p WHERE p.entry_id = e.id OR p.transfer_entry_id = e.id)
+                          -- Nor does a move of VAT on receipts at a payment: it records the payment's VAT.
+                          AND NOT EXISTS (SELECT 1 FROM vat_receipt_move m WHERE m.entry_id = e.id)
+                        """, arguments: [start, end]) ?? 0
             if orphans > 0 { entryBreaks.append(.orphans(count: orphans)) }
 
-            let mails = try db.fetchAll(sql: """
-                SELECT i.number, o.status FROM outbox o JOIN invoice i ON i.id = o.invoice_id
-                WHERE i.issue_date BETWEEN ? AND ? AND o.status IN ('pending', 'failed') ORDER BY i.number
-                """, arguments: [start, end]).map { try (number: $0["number"] as String, status: $0["status"] as String) }
+            let mails = try db.fetchAll(
+                sql: """
+                    SELECT i.number, o.status FROM outbox o JOIN invoice i ON i.id = o.invoice_id
+                    WHERE i.issue_date BETWEEN ? AND ? AND o.status IN ('pending', 'failed') ORDER BY i.number
+                    """, arguments: [start, end]
+            ).map { try (number: $0["number"] as String, status: $0["status"] as String) }
 
-            let series = try db.fetchAll(sql: """
-                SELECT series, COUNT(*) AS n, MIN(number) AS first, MAX(number) AS last FROM invoice
-                WHERE status = 'issued' AND issue_date BETWEEN ? AND ? GROUP BY series ORDER BY series
-                """, arguments: [start, end]).map {
-                    try (series: $0["series"] as String, count: $0["n"] as Int, first: $0["first"] as String, last: $0["last"] as String)
-                }
-            let acks = try db.fetchAll(sql: "SELECT * FROM unbilled_acknowledgement WHERE month = ? ORDER BY at, item_key",
-                                        arguments: [LedgerDatabase.monthCode(month)]).map {
-                try UnbilledAcknowledgement(month: $0["month"], itemKey: $0["item_key"], amountTTC: Money(cents: $0["amount_ttc"]),
-                                        reason: $0["reason"], actor: $0["actor"], at: $0["at"])
+            let series = try db.fetchAll(
+                sql: """
+                    SELECT series, COUNT(*) AS n, MIN(number) AS first, MAX(number) AS last FROM invoice
+                    WHERE status = 'issued' AND issue_date BETWEEN ? AND ? GROUP BY series ORDER BY series
+                    """, arguments: [start, end]
+            ).map {
+                try (
+                    series: $0["series"] as String, count: $0["n"] as Int, first: $0["first"] as String,
+                    last: $0["last"] as String
+                )
             }
-            return MonthFacts(month: month, waitingProformas: waiting, ordersNotInvoiced: orders, numberingBreaks: numberingBreaks,
-                              entryBreaks: entryBreaks, mailsNotSent: mails, series: series, acknowledgements: acks)
+            let acks = try db.fetchAll(
+                sql: "SELECT * FROM unbilled_acknowledgement WHERE month = ? ORDER BY at, item_key",
+                arguments: [LedgerDatabase.monthCode(month)]
+            ).map {
+                try UnbilledAcknowledgement(
+                    month: $0["month"], itemKey: $0["item_key"], amountTTC: Money(cents: $0["amount_ttc"]),
+                    reason: $0["reason"], actor: $0["actor"], at: $0["at"])
+            }
+            return MonthFacts(
+                month: month, waitingProformas: waiting, ordersNotInvoiced: orders, numberingBreaks: numberingBreaks,
+                entryBreaks: entryBreaks, mailsNotSent: mails, series: series, acknowledgements: acks)
         }
     }
 
     /// Closes `month` for good: nothing can be issued, dated or posted in it
     /// afterwards. `forcedReason` records a closing despite failed checks.
     /// `numbers` (per series, the first and last numbers issued in the month) and the totals are kept in the audit log.
-    public func close(month: Period, by actor: String, forcedReason: String?, numbers: [(first: String, last: String, count: Int)],
-                      totalHT: Money, totalVAT: Money, at date: Date = Date()) throws {
+    public func close(
+        month: Period, by actor: String, forcedReason: String?, numbers: [(first: String, last: String, count: Int)],
+        totalHT: Money, totalVAT: Money, at date: Date = Date()
+    ) throws {
         try engine.durableWrite { db in
             let now = LedgerDatabase.timestamp(date)
-            try db.execute(sql: "INSERT INTO closed_month (month, closed_at, closed_by, forced_reason) VALUES (?, ?, ?, ?)",
-                           arguments: [LedgerDatabase.monthCode(month), now, actor, forcedReason])
-            try appendAudit(db, at: now, actor: actor, action: forcedReason == nil ? "close" : "close-forced", invoiceID: nil,
-                            AuditParameters([
-                "month": .text(LedgerDatabase.monthCode(month)), "reason": .of(forcedReason), "first": .list(numbers.map(\.first)),
-                "last": .list(numbers.map(\.last)), "counts": .list(numbers.map { "\($0.count)" }), "ht": .of(totalHT), "vat": .of(totalVAT),
-            ]))
+            try db.execute(
+                sql: "INSERT INTO closed_month (month, closed_at, closed_by, forced_reason) VALUES (?, ?, ?, ?)",
+                arguments: [LedgerDatabase.monthCode(month), now, actor, forcedReason])
+            try appendAudit(
+                db, at: now, actor: actor, action: forcedReason == nil ? "close" : "close-forced", invoiceID: nil,
+                AuditParameters([
+                    "month": .text(LedgerDatabase.monthCode(month)), "reason": .of(forcedReason),
+                    "first": .list(numbers.map(\.first)),
+                    "last": .list(numbers.map(\.last)), "counts": .list(numbers.map { "\($0.count)" }),
+                    "ht": .of(totalHT), "vat": .of(totalVAT)
+                ]))
         }
     }
 
     /// Per revenue type and VAT rate, the net HT of the documents issued in
     /// `month` (credit notes negative), and per account the entries' debit and credit.
-    public func monthTotals(_ month: Period) throws -> (lines: [(revenueType: String?, rate: Int64, net: Int64)],
-                                                       vat: [(rate: Int64, base: Int64, vat: Int64)],
-                                                       accounts: [(account: String, label: String, debit: Int64, credit: Int64)]) {
+    public func monthTotals(_ month: Period) throws -> (
+        lines: [(revenueType: String?, rate: Int64, net: Int64)],
+        vat: [(rate: Int64, base: Int64, vat: Int64)],
+        accounts: [(account: String, label: String, debit: Int64, credit: Int64)]
+    ) {
         try engine.read { db in
             let start = month.start.description, end = month.end.description
-            let lines = try db.fetchAll(sql: """
-                SELECT l.revenue_type, l.vat_rate, SUM(CASE i.type WHEN 'credit_note' THEN -l.net ELSE l.net END) AS net
-                FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id
-                WHERE i.status = 'issued' AND i.issue_date BETWEEN ? AND ?
-                GROUP BY l.revenue_type, l.vat_rate ORDER BY l.revenue_type, l.vat_rate
-                """, arguments: [start, end]).map { try (revenueType: $0["revenue_type"] as String?, rate: $0["vat_rate"] as Int64, net: $0["net"] as Int64) }
-            let vat = try db.fetchAll(sql: """
-                SELECT v.rate, SUM(CASE i.type WHEN 'credit_note' THEN -v.base ELSE v.base END) AS base,
-                       SUM(CASE i.type WHEN 'credit_note' THEN -v.vat ELSE v.vat END) AS vat
-                FROM invoice_vat v JOIN invoice i ON i.id = v.invoice_id
-                WHERE i.status = 'issued' AND i.issue_date BETWEEN ? AND ? GROUP BY v.rate ORDER BY v.rate DESC
-                """, arguments: [start, end]).map { try (rate: $0["rate"] as Int64, base: $0["base"] as Int64, vat: $0["vat"] as Int64) }
-            let accounts = try db.fetchAll(sql: """
-                SELECT l.account, MIN(l.account_label) AS label, SUM(l.debit) AS debit, SUM(l.credit) AS credit
-                FROM journal_entry_line l JOIN journal_entry e ON e.id = l.entry_id
-                WHERE e.entry_date BETWEEN ? AND ? GROUP BY l.account ORDER BY l.account
-                """, arguments: [start, end]).map {
-                    try (account: $0["account"] as String, label: $0["label"] as String, debit: $0["debit"] as Int64, credit: $0["credit"] as Int64)
-                }
+            let lines = try db.fetchAll(
+                sql: """
+                    SELECT l.revenue_type, l.vat_rate, SUM(CASE i.type WHEN 'credit_note' THEN -l.net ELSE l.net END) AS net
+                    FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id
+                    WHERE i.status = 'issued' AND i.issue_date BETWEEN ? AND ?
+                    GROUP BY l.revenue_type, l.vat_rate ORDER BY l.revenue_type, l.vat_rate
+                    """, arguments: [start, end]
+            ).map {
+                try (revenueType: $0["revenue_type"] as String?, rate: $0["vat_rate"] as Int64, net: $0["net"] as Int64)
+            }
+            let vat = try db.fetchAll(
+                sql: """
+                    SELECT v.rate, SUM(CASE i.type WHEN 'credit_note' THEN -v.base ELSE v.base END) AS base,
+                           SUM(CASE i.type WHEN 'credit_note' THEN -v.vat ELSE v.vat END) AS vat
+                    FROM invoice_vat v JOIN invoice i ON i.id = v.invoice_id
+                    WHERE i.status = 'issued' AND i.issue_date BETWEEN ? AND ? GROUP BY v.rate ORDER BY v.rate DESC
+                    """, arguments: [start, end]
+            ).map { try (rate: $0["rate"] as Int64, base: $0["base"] as Int64, vat: $0["vat"] as Int64) }
+            let accounts = try db.fetchAll(
+                sql: """
+                    SELECT l.account, MIN(l.account_label) AS label, SUM(l.debit) AS debit, SUM(l.credit) AS credit
+                    FROM journal_entry_line l JOIN journal_entry e ON e.id = l.entry_id
+                    WHERE e.entry_date BETWEEN ? AND ? GROUP BY l.account ORDER BY l.account
+                    """, arguments: [start, end]
+            ).map {
+                try (
+                    account: $0["account"] as String, label: $0["label"] as String, debit: $0["debit"] as Int64,
+                    credit: $0["credit"] as Int64
+                )
+            }
             return (lines, vat, accounts)
         }
     }

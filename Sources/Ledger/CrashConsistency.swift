@@ -24,39 +24,58 @@ extension LedgerDatabase {
             if integrity != ["ok"] { breaks += integrity.prefix(10).map { "integrity_check: \($0)" } }
             let foreign = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")
             for r in foreign.prefix(10) {
-                breaks.append("foreign_key_check: row \(r[1] as Int64? ?? -1) of \(r[0] as String? ?? "?") refers to a missing \(r[2] as String? ?? "?")")
+                breaks.append(
+                    "foreign_key_check: row \(r[1] as Int64? ?? -1) of \(r[0] as String? ?? "?") refers to a missing \(r[2] as String? ?? "?")"
+                )
             }
             // An import is one transaction: a file row is finished (hash, counts) or absent.
-            for r in try Row.fetchAll(db, sql: """
-                SELECT f.name, f.version, f.kind, f.sha256, f.row_count, f.rejected_count,
-                       (SELECT COUNT(*) FROM ticket_line t WHERE t.file_id = f.id) AS lines,
-                       (SELECT COUNT(*) FROM rejected_row r WHERE r.file_id = f.id) AS rejected
-                FROM imported_file f ORDER BY f.id
-                """) {
+            for r in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT f.name, f.version, f.kind, f.sha256, f.row_count, f.rejected_count,
+                           (SELECT COUNT(*) FROM ticket_line t WHERE t.file_id = f.id) AS lines,
+                           (SELECT COUNT(*) FROM rejected_row r WHERE r.file_id = f.id) AS rejected
+                    FROM imported_file f ORDER BY f.id
+                    """)
+            {
                 let name = "\(r["name"] as String) (version \(r["version"] as Int64))"
-                if (r["sha256"] as String) == String(repeating: "0", count: 64) { breaks.append("\(name) is half-imported: its hash was never written") }
+                if (r["sha256"] as String) == String(repeating: "0", count: 64) {
+                    breaks.append("\(name) is half-imported: its hash was never written")
+                }
                 if (r["kind"] as String) == "registers", (r["row_count"] as Int64) != (r["lines"] as Int64) {
-                    breaks.append("\(name) is half-imported: \(r["row_count"] as Int64) rows recorded, \(r["lines"] as Int64) ticket lines stored")
+                    breaks.append(
+                        "\(name) is half-imported: \(r["row_count"] as Int64) rows recorded, \(r["lines"] as Int64) ticket lines stored"
+                    )
                 }
                 if (r["rejected_count"] as Int64) != (r["rejected"] as Int64) {
-                    breaks.append("\(name) is half-imported: \(r["rejected_count"] as Int64) rejected rows recorded, \(r["rejected"] as Int64) kept")
+                    breaks.append(
+                        "\(name) is half-imported: \(r["rejected_count"] as Int64) rejected rows recorded, \(r["rejected"] as Int64) kept"
+                    )
                 }
             }
             // Issuing is one transaction: the number comes with everything that goes with it.
-            for r in try Row.fetchAll(db, sql: """
-                SELECT i.number,
-                       EXISTS (SELECT 1 FROM invoice_line l WHERE l.invoice_id = i.id) AS lines,
-                       EXISTS (SELECT 1 FROM invoice_vat v WHERE v.invoice_id = i.id) AS vat,
-                       EXISTS (SELECT 1 FROM journal_entry e WHERE e.invoice_id = i.id) AS entry,
-                       EXISTS (SELECT 1 FROM issued_document d WHERE d.invoice_id = i.id) AS stored,
-                       EXISTS (SELECT 1 FROM outbox o WHERE o.invoice_id = i.id) AS mail
-                FROM invoice i WHERE i.status = 'issued' ORDER BY i.id
-                """) {
+            for r in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT i.number,
+                           EXISTS (SELECT 1 FROM invoice_line l WHERE l.invoice_id = i.id) AS lines,
+                           EXISTS (SELECT 1 FROM invoice_vat v WHERE v.invoice_id = i.id) AS vat,
+                           EXISTS (SELECT 1 FROM journal_entry e WHERE e.invoice_id = i.id) AS entry,
+                           EXISTS (SELECT 1 FROM issued_document d WHERE d.invoice_id = i.id) AS stored,
+                           EXISTS (SELECT 1 FROM outbox o WHERE o.invoice_id = i.id) AS mail
+                    FROM invoice i WHERE i.status = 'issued' ORDER BY i.id
+                    """)
+            {
                 let missing = ["lines", "vat", "entry", "stored", "mail"].filter { !(r[$0] as Bool) }
                 if !missing.isEmpty {
-                    let words = ["lines": "lines", "vat": "VAT rows", "entry": "journal entry", "stored": "stored document (chain link)",
-                                 "mail": "outbox row"]
-                    breaks.append("\(r["number"] as String) is issued without its \(missing.compactMap { words[$0] }.joined(separator: ", "))")
+                    let words = [
+                        "lines": "lines", "vat": "VAT rows", "entry": "journal entry",
+                        "stored": "stored document (chain link)",
+                        "mail": "outbox row"
+                    ]
+                    breaks.append(
+                        "\(r["number"] as String) is issued without its \(missing.compactMap { words[$0] }.joined(separator: ", "))"
+                    )
                 }
             }
             var fingerprint: [String: Int64] = [:]
@@ -68,7 +87,8 @@ extension LedgerDatabase {
                 "proformas": "SELECT COUNT(*) FROM invoice WHERE status = 'proforma'",
                 "proformas TTC": "SELECT COALESCE(SUM(total_ttc), 0) FROM invoice WHERE status = 'proforma'",
                 "issued documents": "SELECT COUNT(*) FROM invoice WHERE status = 'issued'",
-                "issued TTC": "SELECT COALESCE(SUM(CASE type WHEN 'credit_note' THEN -total_ttc ELSE total_ttc END), 0) FROM invoice WHERE status = 'issued'",
+                "issued TTC":
+                    "SELECT COALESCE(SUM(CASE type WHEN 'credit_note' THEN -total_ttc ELSE total_ttc END), 0) FROM invoice WHERE status = 'issued'",
                 "discarded": "SELECT COUNT(*) FROM invoice WHERE status = 'discarded'",
                 "numbers given": "SELECT COALESCE(SUM(last_number), 0) FROM number_series",
                 "journal entries": "SELECT COUNT(*) FROM journal_entry",
@@ -77,14 +97,14 @@ extension LedgerDatabase {
                 // Sent, or held in doubt: a message whose sender died while sending it is never sent again by a
                 // sender (it may have been delivered) but kept for a person; either way it left at most once.
                 "outbox sent or held in doubt": """
-                    SELECT COUNT(*) FROM outbox WHERE status = 'sent' OR claimed_at IS NOT NULL OR last_error LIKE 'uncertain:%'
-                    """,
+                SELECT COUNT(*) FROM outbox WHERE status = 'sent' OR claimed_at IS NOT NULL OR last_error LIKE 'uncertain:%'
+                """,
                 "payments": "SELECT COUNT(*) FROM payment",
                 "payments amount": "SELECT COALESCE(SUM(amount), 0) FROM payment",
                 "allocations": "SELECT COUNT(*) FROM payment_allocation",
                 "notices": "SELECT COUNT(*) FROM notice",
                 "closed months": "SELECT COUNT(*) FROM closed_month",
-                "late revenue": "SELECT COUNT(*) FROM late_revenue",
+                "late revenue": "SELECT COUNT(*) FROM late_revenue"
             ]
             for (name, sql) in figures { fingerprint[name] = try Int64.fetchOne(db, sql: sql) ?? 0 }
             return CrashConsistency(breaks: breaks, fingerprint: fingerprint)

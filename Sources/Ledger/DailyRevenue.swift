@@ -43,37 +43,41 @@ extension Schema {
     /// versions and the current order revisions of an existing ledger.
     static func registerDailyRevenue(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v11 daily revenue") { db in
-            try db.execute(sql: """
-                CREATE TABLE daily_revenue (
-                  day INTEGER NOT NULL,
-                  site TEXT NOT NULL,
-                  client TEXT NOT NULL,
-                  activity TEXT NOT NULL
-                    CHECK (activity = 'SELF' OR activity = 'CAFET' OR activity = 'BRASS' OR activity = 'EVENT'),
-                  covers INTEGER NOT NULL CHECK (covers >= 0),
-                  lines INTEGER NOT NULL CHECK (lines >= 0),
-                  amount INTEGER NOT NULL,
-                  employer_share INTEGER NOT NULL,
-                  invoiced INTEGER NOT NULL DEFAULT 0 CHECK (invoiced = 0 OR invoiced = 1),
-                  PRIMARY KEY (day, site, client, activity)
-                ) WITHOUT ROWID;
-                \(DailyRevenueSQL.invoicedTriggers)
-                """)
-            try db.execute(sql: """
-                INSERT INTO daily_revenue (day, site, client, activity, covers, lines, amount, employer_share)
-                \(DailyRevenueSQL.allRegisterRows)
-                """)
-            try db.execute(sql: """
-                INSERT INTO daily_revenue (day, site, client, activity, covers, lines, amount, employer_share)
-                \(DailyRevenueSQL.eventRows(filter: ""))
-                """)
-            try db.execute(sql: """
-                UPDATE daily_revenue SET invoiced = 1
-                FROM (SELECT DISTINCT s.day, s.site, s.client FROM invoice_site_day s JOIN invoice i ON i.id = s.invoice_id
-                      WHERE i.status = 'issued') AS b
-                WHERE daily_revenue.day = b.day AND daily_revenue.site = b.site AND daily_revenue.client = b.client
-                  AND daily_revenue.activity <> 'EVENT'
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE daily_revenue (
+                      day INTEGER NOT NULL,
+                      site TEXT NOT NULL,
+                      client TEXT NOT NULL,
+                      activity TEXT NOT NULL
+                        CHECK (activity = 'SELF' OR activity = 'CAFET' OR activity = 'BRASS' OR activity = 'EVENT'),
+                      covers INTEGER NOT NULL CHECK (covers >= 0),
+                      lines INTEGER NOT NULL CHECK (lines >= 0),
+                      amount INTEGER NOT NULL,
+                      employer_share INTEGER NOT NULL,
+                      invoiced INTEGER NOT NULL DEFAULT 0 CHECK (invoiced = 0 OR invoiced = 1),
+                      PRIMARY KEY (day, site, client, activity)
+                    ) WITHOUT ROWID;
+                    \(DailyRevenueSQL.invoicedTriggers)
+                    """)
+            try db.execute(
+                sql: """
+                    INSERT INTO daily_revenue (day, site, client, activity, covers, lines, amount, employer_share)
+                    \(DailyRevenueSQL.allRegisterRows)
+                    """)
+            try db.execute(
+                sql: """
+                    INSERT INTO daily_revenue (day, site, client, activity, covers, lines, amount, employer_share)
+                    \(DailyRevenueSQL.eventRows(filter: ""))
+                    """)
+            try db.execute(
+                sql: """
+                    UPDATE daily_revenue SET invoiced = 1
+                    FROM (SELECT DISTINCT s.day, s.site, s.client FROM invoice_site_day s JOIN invoice i ON i.id = s.invoice_id
+                          WHERE i.status = 'issued') AS b
+                    WHERE daily_revenue.day = b.day AND daily_revenue.site = b.site AND daily_revenue.client = b.client
+                      AND daily_revenue.activity <> 'EVENT'
+                    """)
         }
     }
 }
@@ -138,13 +142,15 @@ extension LedgerDatabase {
     /// current order revisions. Call inside the import's transaction for the
     /// (client, site, delivered day) of both the old and the new current revision.
     static func refreshEventRevenue(_ db: any SQLSession, client: String, site: String, day: Int) throws {
-        try db.execute(sql: """
-            DELETE FROM daily_revenue WHERE day = ? AND site = ? AND client = ? AND activity = 'EVENT'
-            """, arguments: [day, site, client])
-        try db.execute(sql: """
-            INSERT INTO daily_revenue (day, site, client, activity, covers, lines, amount, employer_share)
-            \(DailyRevenueSQL.eventRows(filter: "AND r.delivered_day = ? AND r.site = ? AND r.client = ?"))
-            """, arguments: [day, site, client])
+        try db.execute(
+            sql: """
+                DELETE FROM daily_revenue WHERE day = ? AND site = ? AND client = ? AND activity = 'EVENT'
+                """, arguments: [day, site, client])
+        try db.execute(
+            sql: """
+                INSERT INTO daily_revenue (day, site, client, activity, covers, lines, amount, employer_share)
+                \(DailyRevenueSQL.eventRows(filter: "AND r.delivered_day = ? AND r.site = ? AND r.client = ?"))
+                """, arguments: [day, site, client])
     }
 }
 
@@ -221,24 +227,32 @@ public struct DailyRevenueAccumulator: Sendable {
     /// Replaces the site-day's register rows by the sums. Call in the import's transaction.
     func write(_ db: any SQLSession, site: String, day: Day) throws {
         var result = sums
-        for (t, amount) in ticketAmounts.enumerated() where Covers.isCover(countedCents: amount) { result[ticketGroups[t]].covers += 1 }
-        try db.execute(sql: """
-            DELETE FROM daily_revenue WHERE day = ? AND site = ? AND activity <> 'EVENT'
-            """, arguments: [day.ordinal, site])
+        for (t, amount) in ticketAmounts.enumerated() where Covers.isCover(countedCents: amount) {
+            result[ticketGroups[t]].covers += 1
+        }
+        try db.execute(
+            sql: """
+                DELETE FROM daily_revenue WHERE day = ? AND site = ? AND activity <> 'EVENT'
+                """, arguments: [day.ordinal, site])
         for (i, key) in keys.enumerated() {
             let s = result[i]
-            try db.execute(sql: """
-                INSERT INTO daily_revenue (day, site, client, activity, covers, lines, amount, employer_share)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [day.ordinal, site, String(decoding: key.client, as: UTF8.self),
-                                 Self.activities[key.activity], s.covers, s.lines, s.amount, s.share])
+            try db.execute(
+                sql: """
+                    INSERT INTO daily_revenue (day, site, client, activity, covers, lines, amount, employer_share)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    day.ordinal, site, String(decoding: key.client, as: UTF8.self),
+                    Self.activities[key.activity], s.covers, s.lines, s.amount, s.share
+                ])
         }
         // A client of a site-day an issued document recorded stays invoiced when a new version arrives.
-        try db.execute(sql: """
-            UPDATE daily_revenue SET invoiced = 1
-            WHERE day = ? AND site = ? AND activity <> 'EVENT' AND client IN (
-              SELECT s.client FROM invoice_site_day s JOIN invoice i ON i.id = s.invoice_id
-              WHERE s.site = ? AND s.day = ? AND i.status = 'issued')
-            """, arguments: [day.ordinal, site, site, day.ordinal])
+        try db.execute(
+            sql: """
+                UPDATE daily_revenue SET invoiced = 1
+                WHERE day = ? AND site = ? AND activity <> 'EVENT' AND client IN (
+                  SELECT s.client FROM invoice_site_day s JOIN invoice i ON i.id = s.invoice_id
+                  WHERE s.site = ? AND s.day = ? AND i.status = 'issued')
+                """, arguments: [day.ordinal, site, site, day.ordinal])
     }
 }

@@ -72,13 +72,16 @@ public struct RevenueReader {
 
     /// Every row of the days of `period` that `filter` selects, in key order (day, site, client, activity), with
     /// no SQL sort; `registerOnly` leaves the event rows out.
-    public func forEachDailyRevenue(period: Period, filter: RevenueFilter, registerOnly: Bool = false,
-                                    _ body: (DailyRevenueRow) throws -> Void) throws {
+    public func forEachDailyRevenue(
+        period: Period, filter: RevenueFilter, registerOnly: Bool = false,
+        _ body: (DailyRevenueRow) throws -> Void
+    ) throws {
         let (where_, arguments) = filter.sql()
-        let statement = try db.makeStatement(sql: """
-            SELECT day, site, client, activity, covers, lines, amount, employer_share, invoiced FROM daily_revenue
-            WHERE day BETWEEN ? AND ?\(registerOnly ? " AND activity <> 'EVENT'" : "")\(where_)
-            """)
+        let statement = try db.makeStatement(
+            sql: """
+                SELECT day, site, client, activity, covers, lines, amount, employer_share, invoiced FROM daily_revenue
+                WHERE day BETWEEN ? AND ?\(registerOnly ? " AND activity <> 'EVENT'" : "")\(where_)
+                """)
         try statement.setArguments([period.start.ordinal, period.end.ordinal] + arguments)
         let s = statement.sqliteStatement
         defer { sqlite3_reset(s) }
@@ -86,8 +89,9 @@ public struct RevenueReader {
             let code = sqlite3_step(s)
             if code == SQLITE_DONE { return }
             guard code == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code),
-                                    message: db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) })
+                throw DatabaseError(
+                    resultCode: ResultCode(rawValue: code),
+                    message: db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) })
             }
             try body(DailyRevenueRow(s: s))
         }
@@ -95,22 +99,30 @@ public struct RevenueReader {
 
     /// The HT at order prices of the current revisions delivered in `period` that `filter` selects: the part an
     /// issued document bills, and the rest (nil when no such order).
-    public func deliveredEventOrders(period: Period, filter: RevenueFilter) throws -> (invoiced: Money?, notInvoiced: Money?) {
+    public func deliveredEventOrders(period: Period, filter: RevenueFilter) throws -> (
+        invoiced: Money?, notInvoiced: Money?
+    ) {
         let (orderWhere, orderArguments) = filter.sql(alias: "r.")
-        let orders = try Row.fetchCursor(db, sql: """
-            SELECT EXISTS (SELECT 1 FROM invoice_line il JOIN invoice i ON i.id = il.invoice_id
-                           WHERE il.order_id = o.order_id AND i.status = 'issued'),
-                   SUM((l.quantity * l.unit_price + 50) / 100)
-            FROM event_order_revision r
-            JOIN event_order o ON o.order_id = r.order_id AND o.current_revision = r.revision
-            JOIN event_order_line l ON l.revision_id = r.id
-            WHERE r.status = 'delivered' AND r.delivered_day BETWEEN ? AND ?\(orderWhere)
-            GROUP BY 1
-            """, arguments: [period.start.ordinal, period.end.ordinal] + orderArguments)
+        let orders = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT EXISTS (SELECT 1 FROM invoice_line il JOIN invoice i ON i.id = il.invoice_id
+                               WHERE il.order_id = o.order_id AND i.status = 'issued'),
+                       SUM((l.quantity * l.unit_price + 50) / 100)
+                FROM event_order_revision r
+                JOIN event_order o ON o.order_id = r.order_id AND o.current_revision = r.revision
+                JOIN event_order_line l ON l.revision_id = r.id
+                WHERE r.status = 'delivered' AND r.delivered_day BETWEEN ? AND ?\(orderWhere)
+                GROUP BY 1
+                """, arguments: [period.start.ordinal, period.end.ordinal] + orderArguments)
         var invoiced: Money?, notInvoiced: Money?
         while let row = try orders.next() {
             let amount = Money(cents: row[1])
-            if row[0] as Bool { invoiced = (invoiced ?? .zero) + amount } else { notInvoiced = (notInvoiced ?? .zero) + amount }
+            if row[0] as Bool {
+                invoiced = (invoiced ?? .zero) + amount
+            } else {
+                notInvoiced = (notInvoiced ?? .zero) + amount
+            }
         }
         return (invoiced, notInvoiced)
     }
@@ -123,15 +135,21 @@ extension LedgerDatabase {
     }
 
     /// The sites and the clients (anonymous sales left out) that have revenue in `period` within the scope `clients`.
-    public func revenueSitesAndClients(period: Period, clients: Set<String>?) throws -> (sites: [String], clients: [String]) {
+    public func revenueSitesAndClients(period: Period, clients: Set<String>?) throws -> (
+        sites: [String], clients: [String]
+    ) {
         let (where_, arguments) = RevenueFilter(clients: clients).sql()
         return try pool.read { db in
-            let sites = try String.fetchAll(db, sql: """
-                SELECT DISTINCT site FROM daily_revenue WHERE day BETWEEN ? AND ?\(where_) ORDER BY site
-                """, arguments: [period.start.ordinal, period.end.ordinal] + arguments)
-            let clients = try String.fetchAll(db, sql: """
-                SELECT DISTINCT client FROM daily_revenue WHERE day BETWEEN ? AND ? AND client <> ''\(where_) ORDER BY client
-                """, arguments: [period.start.ordinal, period.end.ordinal] + arguments)
+            let sites = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT site FROM daily_revenue WHERE day BETWEEN ? AND ?\(where_) ORDER BY site
+                    """, arguments: [period.start.ordinal, period.end.ordinal] + arguments)
+            let clients = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT client FROM daily_revenue WHERE day BETWEEN ? AND ? AND client <> ''\(where_) ORDER BY client
+                    """, arguments: [period.start.ordinal, period.end.ordinal] + arguments)
             return (sites, clients)
         }
     }

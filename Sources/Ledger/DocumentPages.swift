@@ -15,8 +15,10 @@ public struct DocumentFilter: Sendable, Hashable {
     /// Documents whose period overlaps this one.
     public var period: Period?
 
-    public init(statuses: [InvoiceStatus], client: String? = nil, scope: Set<String>? = nil, site: String? = nil,
-                automatic: Bool? = nil, type: DocumentKind? = nil, period: Period? = nil) {
+    public init(
+        statuses: [InvoiceStatus], client: String? = nil, scope: Set<String>? = nil, site: String? = nil,
+        automatic: Bool? = nil, type: DocumentKind? = nil, period: Period? = nil
+    ) {
         self.statuses = statuses
         self.client = client
         self.scope = scope
@@ -87,28 +89,35 @@ extension LedgerDatabase {
     /// totals of all of them, in one read transaction: the count, the totals and
     /// the page are computed by SQLite (an aggregate and `LIMIT`/`OFFSET`).
     /// The scope and the filters are in the `WHERE` clause, so the `LIMIT` applies to what the reader may see.
-    public func documentPage(_ filter: DocumentFilter, page: Int, pageSize: Int, order: DocumentOrder = .id) throws -> DocumentPage {
+    public func documentPage(_ filter: DocumentFilter, page: Int, pageSize: Int, order: DocumentOrder = .id) throws
+        -> DocumentPage
+    {
         let (condition, arguments) = filter.sql
         let size = max(1, pageSize)
         return try pool.read { db in
-            let totals = try Row.fetchOne(db, sql: """
-                SELECT COUNT(*),
-                       COALESCE(SUM(CASE WHEN type = 'credit_note' THEN -total_ht ELSE total_ht END), 0),
-                       COALESCE(SUM(CASE WHEN type = 'credit_note' THEN -total_ttc ELSE total_ttc END), 0)
-                FROM invoice WHERE \(condition)
-                """, arguments: arguments)
+            let totals = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*),
+                           COALESCE(SUM(CASE WHEN type = 'credit_note' THEN -total_ht ELSE total_ht END), 0),
+                           COALESCE(SUM(CASE WHEN type = 'credit_note' THEN -total_ttc ELSE total_ttc END), 0)
+                    FROM invoice WHERE \(condition)
+                    """, arguments: arguments)
             let count: Int = totals?[0] ?? 0
             let pageCount = max(1, (count + size - 1) / size)
             let shown = min(max(page, 1), pageCount)
             // Decoded column by column: the record's Codable decoding (column names converted from
             // snake case) cost more than the rest of a list page's query.
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT \(Self.invoiceColumns) FROM invoice WHERE \(condition) ORDER BY \(order.sql) LIMIT ? OFFSET ?
-                """, arguments: arguments + [size, (shown - 1) * size])
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT \(Self.invoiceColumns) FROM invoice WHERE \(condition) ORDER BY \(order.sql) LIMIT ? OFFSET ?
+                    """, arguments: arguments + [size, (shown - 1) * size])
             var documents: [Invoice] = []
             while let row = try rows.next() { documents.append(try Self.invoice(row)) }
-            return DocumentPage(documents: documents, count: count, totalHt: totals?[1] ?? 0, totalTtc: totals?[2] ?? 0,
-                                page: shown, pageCount: pageCount)
+            return DocumentPage(
+                documents: documents, count: count, totalHt: totals?[1] ?? 0, totalTtc: totals?[2] ?? 0,
+                page: shown, pageCount: pageCount)
         }
     }
 
@@ -120,16 +129,22 @@ extension LedgerDatabase {
 
     /// An invoice from a row of `invoiceColumns`, in that order.
     static func invoice(_ row: Row) throws -> Invoice {
-        Invoice(id: try row.decode(atIndex: 0), type: try row.decode(atIndex: 1), status: try row.decode(atIndex: 2),
-                number: try row.decode(atIndex: 3), series: try row.decode(atIndex: 4), client: try row.decode(atIndex: 5),
-                payer: try row.decode(atIndex: 6), site: try row.decode(atIndex: 7), periodStart: try row.decode(atIndex: 8),
-                periodEnd: try row.decode(atIndex: 9), issueDate: try row.decode(atIndex: 10), dueDate: try row.decode(atIndex: 11),
-                paymentTerms: try row.decode(atIndex: 12), poNumber: try row.decode(atIndex: 13), orderId: try row.decode(atIndex: 14),
-                orderRevision: try row.decode(atIndex: 15), creditedInvoiceId: try row.decode(atIndex: 16),
-                origin: try row.decode(atIndex: 17), generationKey: try row.decode(atIndex: 18), automatic: try row.decode(atIndex: 19),
-                totalHt: try row.decode(atIndex: 20), totalVat: try row.decode(atIndex: 21), totalTtc: try row.decode(atIndex: 22),
-                createdAt: try row.decode(atIndex: 23), issuedAt: try row.decode(atIndex: 24),
-                serviceStart: try row.decode(atIndex: 25), serviceEnd: try row.decode(atIndex: 26))
+        Invoice(
+            id: try row.decode(atIndex: 0), type: try row.decode(atIndex: 1), status: try row.decode(atIndex: 2),
+            number: try row.decode(atIndex: 3), series: try row.decode(atIndex: 4), client: try row.decode(atIndex: 5),
+            payer: try row.decode(atIndex: 6), site: try row.decode(atIndex: 7),
+            periodStart: try row.decode(atIndex: 8),
+            periodEnd: try row.decode(atIndex: 9), issueDate: try row.decode(atIndex: 10),
+            dueDate: try row.decode(atIndex: 11),
+            paymentTerms: try row.decode(atIndex: 12), poNumber: try row.decode(atIndex: 13),
+            orderId: try row.decode(atIndex: 14),
+            orderRevision: try row.decode(atIndex: 15), creditedInvoiceId: try row.decode(atIndex: 16),
+            origin: try row.decode(atIndex: 17), generationKey: try row.decode(atIndex: 18),
+            automatic: try row.decode(atIndex: 19),
+            totalHt: try row.decode(atIndex: 20), totalVat: try row.decode(atIndex: 21),
+            totalTtc: try row.decode(atIndex: 22),
+            createdAt: try row.decode(atIndex: 23), issuedAt: try row.decode(atIndex: 24),
+            serviceStart: try row.decode(atIndex: 25), serviceEnd: try row.decode(atIndex: 26))
     }
 
     /// The status of the first e-mail queued for each of `invoiceIDs` (`pending`, `sent`, `failed`).
@@ -138,9 +153,11 @@ extension LedgerDatabase {
         let ids = "[" + invoiceIDs.map(String.init).joined(separator: ",") + "]"
         return try pool.read { db in
             var result: [Int64: String] = [:]
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT invoice_id, status FROM outbox WHERE invoice_id IN (SELECT value FROM json_each(?)) ORDER BY id
-                """, arguments: [ids])
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT invoice_id, status FROM outbox WHERE invoice_id IN (SELECT value FROM json_each(?)) ORDER BY id
+                    """, arguments: [ids])
             while let row = try rows.next() {
                 let id: Int64 = row[0]
                 if result[id] == nil { result[id] = row[1] }

@@ -41,7 +41,9 @@ public struct B2CDayTotal: Sendable, Hashable {
     /// The TTC split exactly, by the one rounding of `Money.excludingVAT` (half away from zero, over Int128):
     /// net = TTC / (1 + rate); VAT = TTC − net. An amount past Int64 is an error, never a trap.
     public var net: Int64 {
-        get throws(MoneyOverflow) { try Money(cents: paidTTC).excludingVAT(at: Percentage(tenThousandths: Int64(vatRate))).cents }
+        get throws(MoneyOverflow) {
+            try Money(cents: paidTTC).excludingVAT(at: Percentage(tenThousandths: Int64(vatRate))).cents
+        }
     }
     public var vat: Int64 {
         get throws(MoneyOverflow) { try Money(cents: paidTTC).subtracting(Money(cents: try net)).cents }
@@ -81,33 +83,34 @@ extension Schema {
     /// "v16 platform e-reporting": the B2C sales of each e-reporting period, frozen when queued, submitted once.
     static func registerEReporting(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v16 platform e-reporting") { db in
-            try db.execute(sql: """
-                CREATE TABLE ereporting_period (
-                  id INTEGER PRIMARY KEY,
-                  period TEXT NOT NULL UNIQUE,
-                  tracking_id TEXT NOT NULL UNIQUE CHECK (length(tracking_id) BETWEEN 1 AND 36),
-                  status TEXT NOT NULL CHECK (status IN ('pending', 'submitted', 'failed')),
-                  attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
-                  next_attempt_at TEXT,
-                  claimed_at TEXT,
-                  last_error TEXT,
-                  flow_id TEXT UNIQUE,
-                  submitted_at TEXT,
-                  sha256 TEXT,
-                  ack_status TEXT,
-                  content BLOB NOT NULL,
-                  total_ttc INTEGER NOT NULL,
-                  rows INTEGER NOT NULL CHECK (rows >= 0),
-                  created_at TEXT NOT NULL,
-                  CHECK ((status = 'submitted') = (submitted_at IS NOT NULL))
-                );
-                CREATE TRIGGER ereporting_period_no_delete BEFORE DELETE ON ereporting_period
-                  BEGIN SELECT RAISE(ABORT, 'e-reporting periods are kept'); END;
-                CREATE TRIGGER ereporting_period_frozen BEFORE UPDATE ON ereporting_period
-                  WHEN NEW.content <> OLD.content OR NEW.period <> OLD.period OR NEW.tracking_id <> OLD.tracking_id
-                    OR NEW.total_ttc <> OLD.total_ttc OR (OLD.status = 'submitted' AND (NEW.status <> 'submitted' OR NEW.flow_id IS NOT OLD.flow_id))
-                  BEGIN SELECT RAISE(ABORT, 'an e-reporting period is frozen when queued, and final once submitted'); END;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE ereporting_period (
+                      id INTEGER PRIMARY KEY,
+                      period TEXT NOT NULL UNIQUE,
+                      tracking_id TEXT NOT NULL UNIQUE CHECK (length(tracking_id) BETWEEN 1 AND 36),
+                      status TEXT NOT NULL CHECK (status IN ('pending', 'submitted', 'failed')),
+                      attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                      next_attempt_at TEXT,
+                      claimed_at TEXT,
+                      last_error TEXT,
+                      flow_id TEXT UNIQUE,
+                      submitted_at TEXT,
+                      sha256 TEXT,
+                      ack_status TEXT,
+                      content BLOB NOT NULL,
+                      total_ttc INTEGER NOT NULL,
+                      rows INTEGER NOT NULL CHECK (rows >= 0),
+                      created_at TEXT NOT NULL,
+                      CHECK ((status = 'submitted') = (submitted_at IS NOT NULL))
+                    );
+                    CREATE TRIGGER ereporting_period_no_delete BEFORE DELETE ON ereporting_period
+                      BEGIN SELECT RAISE(ABORT, 'e-reporting periods are kept'); END;
+                    CREATE TRIGGER ereporting_period_frozen BEFORE UPDATE ON ereporting_period
+                      WHEN NEW.content <> OLD.content OR NEW.period <> OLD.period OR NEW.tracking_id <> OLD.tracking_id
+                        OR NEW.total_ttc <> OLD.total_ttc OR (OLD.status = 'submitted' AND (NEW.status <> 'submitted' OR NEW.flow_id IS NOT OLD.flow_id))
+                      BEGIN SELECT RAISE(ABORT, 'an e-reporting period is frozen when queued, and final once submitted'); END;
+                    """)
         }
     }
 }
@@ -117,36 +120,53 @@ extension LedgerDatabase {
     /// what diners paid at the registers (current file versions), guests billed to a client (`INV`) left out.
     public func b2cTotals(_ period: Period, goods: B2CGoods = .none) throws -> [B2CDayTotal] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT t.day, t.vat_rate,
-                       CASE WHEN t.article IN (SELECT value FROM json_each(?)) THEN 1
-                            WHEN t.article IN (SELECT value FROM json_each(?)) THEN 0
-                            WHEN t.activity IN (SELECT value FROM json_each(?)) THEN 1 ELSE 0 END AS goods,
-                       SUM(t.amount - t.employer_share) AS paid, COUNT(*) AS n
-                FROM site_day s JOIN ticket_line t ON t.file_id = s.current_file_id AND t.site = s.site AND t.day = s.day
-                WHERE s.day BETWEEN ? AND ? AND (t.category IS NULL OR t.category <> 'INV')
-                GROUP BY t.day, t.vat_rate, goods ORDER BY t.day, t.vat_rate, goods
-                """, arguments: [LedgerDatabase.jsonArray(goods.goodsArticles.sorted()), LedgerDatabase.jsonArray(goods.serviceArticles.sorted()),
-                                 LedgerDatabase.jsonArray(goods.goodsActivities.sorted()), period.start.ordinal, period.end.ordinal]).map { r in
-                B2CDayTotal(day: Day(ordinal: r["day"]), vatRate: r["vat_rate"], category: (r["goods"] as Int) == 1 ? .goods : .services,
-                            paidTTC: r["paid"], lines: r["n"])
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.day, t.vat_rate,
+                           CASE WHEN t.article IN (SELECT value FROM json_each(?)) THEN 1
+                                WHEN t.article IN (SELECT value FROM json_each(?)) THEN 0
+                                WHEN t.activity IN (SELECT value FROM json_each(?)) THEN 1 ELSE 0 END AS goods,
+                           SUM(t.amount - t.employer_share) AS paid, COUNT(*) AS n
+                    FROM site_day s JOIN ticket_line t ON t.file_id = s.current_file_id AND t.site = s.site AND t.day = s.day
+                    WHERE s.day BETWEEN ? AND ? AND (t.category IS NULL OR t.category <> 'INV')
+                    GROUP BY t.day, t.vat_rate, goods ORDER BY t.day, t.vat_rate, goods
+                    """,
+                arguments: [
+                    LedgerDatabase.jsonArray(goods.goodsArticles.sorted()),
+                    LedgerDatabase.jsonArray(goods.serviceArticles.sorted()),
+                    LedgerDatabase.jsonArray(goods.goodsActivities.sorted()), period.start.ordinal, period.end.ordinal
+                ]
+            ).map { r in
+                B2CDayTotal(
+                    day: Day(ordinal: r["day"]), vatRate: r["vat_rate"],
+                    category: (r["goods"] as Int) == 1 ? .goods : .services,
+                    paidTTC: r["paid"], lines: r["n"])
             }
         }
     }
 
     /// Queues the report of a period once (a period already queued keeps its report). Returns whether it was queued now.
     @discardableResult
-    public func queueEReport(period: String, trackingId: String, content: [UInt8], totalTTC: Int64, rows: Int, actor: String,
-                             at date: Date = Date()) throws -> Bool {
+    public func queueEReport(
+        period: String, trackingId: String, content: [UInt8], totalTTC: Int64, rows: Int, actor: String,
+        at date: Date = Date()
+    ) throws -> Bool {
         try durableWrite { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM ereporting_period WHERE period = ?", arguments: [period]) ?? false { return false }
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM ereporting_period WHERE period = ?", arguments: [period])
+                ?? false
+            {
+                return false
+            }
             let now = LedgerDatabase.timestamp(date)
-            var row = EReportingPeriod(id: nil, period: period, trackingId: trackingId, status: .pending, attempts: 0, nextAttemptAt: now,
-                                       claimedAt: nil, lastError: nil, flowId: nil, submittedAt: nil, sha256: nil, ackStatus: nil,
-                                       content: Data(content), totalTtc: totalTTC, rows: rows, createdAt: now)
+            var row = EReportingPeriod(
+                id: nil, period: period, trackingId: trackingId, status: .pending, attempts: 0, nextAttemptAt: now,
+                claimedAt: nil, lastError: nil, flowId: nil, submittedAt: nil, sha256: nil, ackStatus: nil,
+                content: Data(content), totalTtc: totalTTC, rows: rows, createdAt: now)
             try row.insert(db)
-            try appendAudit(GRDBSession(db: db), at: now, actor: actor, action: "ereporting queue", invoiceID: nil,
-                            AuditParameters(["period": .text(period), "rows": .integer(Int64(rows)), "ttc": .integer(totalTTC)]))
+            try appendAudit(
+                GRDBSession(db: db), at: now, actor: actor, action: "ereporting queue", invoiceID: nil,
+                AuditParameters(["period": .text(period), "rows": .integer(Int64(rows)), "ttc": .integer(totalTTC)]))
             return true
         }
     }
@@ -156,18 +176,24 @@ extension LedgerDatabase {
     }
 
     /// The oldest pending report due at `now`, claimed under a lease (as the document flows).
-    public func claimDueEReport(now: Date, lease: TimeInterval, excluding tried: Set<Int64>) throws -> EReportingPeriod? {
+    public func claimDueEReport(now: Date, lease: TimeInterval, excluding tried: Set<Int64>) throws -> EReportingPeriod?
+    {
         try pool.write { db in
             let at = LedgerDatabase.timestamp(now)
-            guard var r = try EReportingPeriod.fetchOne(db, sql: """
-                SELECT * FROM ereporting_period WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-                  AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY period LIMIT 1
-                """, arguments: [at, LedgerDatabase.jsonArray(tried)]), let id = r.id else { return nil }
+            guard
+                var r = try EReportingPeriod.fetchOne(
+                    db,
+                    sql: """
+                        SELECT * FROM ereporting_period WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+                          AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY period LIMIT 1
+                        """, arguments: [at, LedgerDatabase.jsonArray(tried)]), let id = r.id
+            else { return nil }
             r.attempts += 1
             r.nextAttemptAt = LedgerDatabase.timestamp(now.addingTimeInterval(lease))
             r.claimedAt = at
-            try db.execute(sql: "UPDATE ereporting_period SET attempts = ?, next_attempt_at = ?, claimed_at = ? WHERE id = ?",
-                           arguments: [r.attempts, r.nextAttemptAt, at, id])
+            try db.execute(
+                sql: "UPDATE ereporting_period SET attempts = ?, next_attempt_at = ?, claimed_at = ? WHERE id = ?",
+                arguments: [r.attempts, r.nextAttemptAt, at, id])
             return r
         }
     }
@@ -178,32 +204,43 @@ extension LedgerDatabase {
             guard let r = try EReportingPeriod.fetchOne(db, key: id), r.status != .submitted else { return }
             switch outcome {
             case .submitted(let flowId, _), .alreadySubmitted(let flowId?, _):
-                try db.execute(sql: """
-                    UPDATE ereporting_period SET status = 'submitted', flow_id = ?, submitted_at = ?, sha256 = ?, claimed_at = NULL,
-                      next_attempt_at = NULL, last_error = NULL, ack_status = COALESCE(ack_status, 'Pending') WHERE id = ?
-                    """, arguments: [flowId, at, sha256, id])
+                try db.execute(
+                    sql: """
+                        UPDATE ereporting_period SET status = 'submitted', flow_id = ?, submitted_at = ?, sha256 = ?, claimed_at = NULL,
+                          next_attempt_at = NULL, last_error = NULL, ack_status = COALESCE(ack_status, 'Pending') WHERE id = ?
+                        """, arguments: [flowId, at, sha256, id])
             case .alreadySubmitted(nil, _):
-                try db.execute(sql: """
-                    UPDATE ereporting_period SET status = 'submitted', submitted_at = ?, sha256 = ?, claimed_at = NULL, next_attempt_at = NULL,
-                      last_error = NULL, ack_status = COALESCE(ack_status, 'Pending') WHERE id = ?
-                    """, arguments: [at, sha256, id])
+                try db.execute(
+                    sql: """
+                        UPDATE ereporting_period SET status = 'submitted', submitted_at = ?, sha256 = ?, claimed_at = NULL, next_attempt_at = NULL,
+                          last_error = NULL, ack_status = COALESCE(ack_status, 'Pending') WHERE id = ?
+                        """, arguments: [at, sha256, id])
             case .temporary(let error, let retryAt?):
-                try db.execute(sql: "UPDATE ereporting_period SET claimed_at = NULL, next_attempt_at = ?, last_error = ? WHERE id = ?",
-                               arguments: [LedgerDatabase.timestamp(retryAt), error, id])
+                try db.execute(
+                    sql:
+                        "UPDATE ereporting_period SET claimed_at = NULL, next_attempt_at = ?, last_error = ? WHERE id = ?",
+                    arguments: [LedgerDatabase.timestamp(retryAt), error, id])
             case .temporary(let error, nil), .refused(let error):
-                try db.execute(sql: "UPDATE ereporting_period SET status = 'failed', claimed_at = NULL, next_attempt_at = NULL, last_error = ? WHERE id = ?",
-                               arguments: [error, id])
+                try db.execute(
+                    sql:
+                        "UPDATE ereporting_period SET status = 'failed', claimed_at = NULL, next_attempt_at = NULL, last_error = ? WHERE id = ?",
+                    arguments: [error, id])
             }
         }
     }
 
     /// An acknowledgement of an e-reporting flow (by flowId, else trackingId); true when it is one of ours.
-    func recordEReportAcknowledgement(_ db: Database, flowId: String, trackingId: String?, status: String) throws -> Bool {
-        try db.execute(sql: "UPDATE ereporting_period SET ack_status = ? WHERE flow_id = ?", arguments: [status, flowId])
+    func recordEReportAcknowledgement(_ db: Database, flowId: String, trackingId: String?, status: String) throws
+        -> Bool
+    {
+        try db.execute(
+            sql: "UPDATE ereporting_period SET ack_status = ? WHERE flow_id = ?", arguments: [status, flowId])
         if db.changesCount > 0 { return true }
         guard let trackingId else { return false }
-        try db.execute(sql: "UPDATE ereporting_period SET ack_status = ?, flow_id = COALESCE(flow_id, ?) WHERE tracking_id = ? AND status = 'submitted'",
-                       arguments: [status, flowId, trackingId])
+        try db.execute(
+            sql:
+                "UPDATE ereporting_period SET ack_status = ?, flow_id = COALESCE(flow_id, ?) WHERE tracking_id = ? AND status = 'submitted'",
+            arguments: [status, flowId, trackingId])
         return db.changesCount > 0
     }
 }

@@ -46,27 +46,28 @@ extension Schema {
     /// order lines are bounded in the database as the importer bounds them.
     static func registerImportConflicts(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v15 import conflicts") { db in
-            try db.execute(sql: """
-                CREATE TABLE event_order_conflict (
-                  id INTEGER PRIMARY KEY,
-                  order_id TEXT NOT NULL REFERENCES event_order(order_id),
-                  revision INTEGER NOT NULL,
-                  file_id INTEGER NOT NULL REFERENCES imported_file(id),
-                  line INTEGER NOT NULL CHECK (line >= 1),
-                  raw BLOB NOT NULL,
-                  content_sha256 TEXT NOT NULL,
-                  recorded_at TEXT NOT NULL,
-                  UNIQUE (order_id, revision, content_sha256),
-                  FOREIGN KEY (order_id, revision) REFERENCES event_order_revision(order_id, revision)
-                );
-                CREATE TRIGGER event_order_conflict_kept BEFORE DELETE ON event_order_conflict
-                  BEGIN SELECT RAISE(ABORT, 'import conflicts are kept: a later revision resolves them'); END;
-                CREATE TRIGGER event_order_conflict_frozen BEFORE UPDATE ON event_order_conflict
-                  BEGIN SELECT RAISE(ABORT, 'import conflicts are kept as delivered'); END;
-                CREATE TRIGGER event_order_line_bounded BEFORE INSERT ON event_order_line
-                  WHEN NEW.quantity > 999999 OR NEW.unit_price > 99999999999
-                  BEGIN SELECT RAISE(ABORT, 'event order line out of bounds (quantity 999999, unit price 9999999.9999)'); END;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE event_order_conflict (
+                      id INTEGER PRIMARY KEY,
+                      order_id TEXT NOT NULL REFERENCES event_order(order_id),
+                      revision INTEGER NOT NULL,
+                      file_id INTEGER NOT NULL REFERENCES imported_file(id),
+                      line INTEGER NOT NULL CHECK (line >= 1),
+                      raw BLOB NOT NULL,
+                      content_sha256 TEXT NOT NULL,
+                      recorded_at TEXT NOT NULL,
+                      UNIQUE (order_id, revision, content_sha256),
+                      FOREIGN KEY (order_id, revision) REFERENCES event_order_revision(order_id, revision)
+                    );
+                    CREATE TRIGGER event_order_conflict_kept BEFORE DELETE ON event_order_conflict
+                      BEGIN SELECT RAISE(ABORT, 'import conflicts are kept: a later revision resolves them'); END;
+                    CREATE TRIGGER event_order_conflict_frozen BEFORE UPDATE ON event_order_conflict
+                      BEGIN SELECT RAISE(ABORT, 'import conflicts are kept as delivered'); END;
+                    CREATE TRIGGER event_order_line_bounded BEFORE INSERT ON event_order_line
+                      WHEN NEW.quantity > 999999 OR NEW.unit_price > 99999999999
+                      BEGIN SELECT RAISE(ABORT, 'event order line out of bounds (quantity 999999, unit price 9999999.9999)'); END;
+                    """)
         }
     }
 }
@@ -81,20 +82,23 @@ extension LedgerDatabase {
     /// revision is still the order's current one), or all.
     public func orderConflicts(openOnly: Bool = true) throws -> [OrderConflict] {
         try engine.read { db in
-            try db.fetchAll(sql: """
-                SELECT c.order_id, c.revision, r.file_id AS stored_file, r.line AS stored_line, c.file_id, c.line, f.name,
-                       c.recorded_at, c.raw, (o.current_revision = c.revision) AS open
-                FROM event_order_conflict c
-                JOIN event_order o ON o.order_id = c.order_id
-                JOIN event_order_revision r ON r.order_id = c.order_id AND r.revision = c.revision
-                JOIN imported_file f ON f.id = c.file_id
-                \(openOnly ? "WHERE o.current_revision = c.revision" : "")
-                ORDER BY c.order_id, c.revision, c.id
-                """).map { r in
+            try db.fetchAll(
+                sql: """
+                    SELECT c.order_id, c.revision, r.file_id AS stored_file, r.line AS stored_line, c.file_id, c.line, f.name,
+                           c.recorded_at, c.raw, (o.current_revision = c.revision) AS open
+                    FROM event_order_conflict c
+                    JOIN event_order o ON o.order_id = c.order_id
+                    JOIN event_order_revision r ON r.order_id = c.order_id AND r.revision = c.revision
+                    JOIN imported_file f ON f.id = c.file_id
+                    \(openOnly ? "WHERE o.current_revision = c.revision" : "")
+                    ORDER BY c.order_id, c.revision, c.id
+                    """
+            ).map { r in
                 let raw: Data = try r["raw"]
-                return try OrderConflict(orderID: r["order_id"], revision: r["revision"], storedFileID: r["stored_file"],
-                                     storedLine: r["stored_line"], fileID: r["file_id"], line: r["line"], fileName: r["name"],
-                                     recordedAt: r["recorded_at"], raw: String(decoding: raw, as: UTF8.self), open: r["open"])
+                return try OrderConflict(
+                    orderID: r["order_id"], revision: r["revision"], storedFileID: r["stored_file"],
+                    storedLine: r["stored_line"], fileID: r["file_id"], line: r["line"], fileName: r["name"],
+                    recordedAt: r["recorded_at"], raw: String(decoding: raw, as: UTF8.self), open: r["open"])
             }
         }
     }

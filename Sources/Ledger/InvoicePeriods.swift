@@ -15,24 +15,27 @@ extension LedgerDatabase {
     /// `openDayClients` names, per site, the clients whose bill depends on the
     /// days the site was open (a daily minimum guarantee): a late file with
     /// rows opens a day for them even with none of their tickets.
-    public func periodsWithLateRevenue(openDayClients: [String: [String]] = [:]) throws -> [(client: String, period: Period, siteDays: [SiteDayKey])] {
+    public func periodsWithLateRevenue(openDayClients: [String: [String]] = [:]) throws -> [(
+        client: String, period: Period, siteDays: [SiteDayKey]
+    )] {
         try engine.read { db in
             // A document billed another version than the current one only on a site-day whose file changed:
             // from those ("v17 history bounds"), not from every site-day ever billed. (CROSS JOIN fixes SQLite's join order.)
             let cross = db.sql(sqlite: "CROSS JOIN", postgres: "JOIN")
-            var rows = try db.fetchAll(sql: """
-                SELECT DISTINCT i.client, v.period_start, v.period_end, i.site, i.day
-                FROM site_day_redelivered r \(cross) site_day s ON s.site = r.site AND s.day = r.day
-                \(cross) invoice_site_day i ON i.site = r.site AND i.day = r.day
-                JOIN invoice v ON v.id = i.invoice_id
-                WHERE v.status = 'issued' AND v.origin IN ('contract', 'correction') AND s.current_file_id <> i.file_id
-                  AND NOT EXISTS (SELECT 1 FROM invoice_site_day j JOIN invoice w ON w.id = j.invoice_id
-                                  WHERE j.client = i.client AND j.site = i.site AND j.day = i.day
-                                    AND w.status = 'issued' AND j.file_id = s.current_file_id)
-                  AND NOT EXISTS (SELECT 1 FROM late_revenue_checked c
-                                  WHERE c.client = i.client AND c.site = i.site AND c.day = i.day AND c.file_id = s.current_file_id)
-                ORDER BY i.client, v.period_start
-                """)
+            var rows = try db.fetchAll(
+                sql: """
+                    SELECT DISTINCT i.client, v.period_start, v.period_end, i.site, i.day
+                    FROM site_day_redelivered r \(cross) site_day s ON s.site = r.site AND s.day = r.day
+                    \(cross) invoice_site_day i ON i.site = r.site AND i.day = r.day
+                    JOIN invoice v ON v.id = i.invoice_id
+                    WHERE v.status = 'issued' AND v.origin IN ('contract', 'correction') AND s.current_file_id <> i.file_id
+                      AND NOT EXISTS (SELECT 1 FROM invoice_site_day j JOIN invoice w ON w.id = j.invoice_id
+                                      WHERE j.client = i.client AND j.site = i.site AND j.day = i.day
+                                        AND w.status = 'issued' AND j.file_id = s.current_file_id)
+                      AND NOT EXISTS (SELECT 1 FROM late_revenue_checked c
+                                      WHERE c.client = i.client AND c.site = i.site AND c.day = i.day AND c.file_id = s.current_file_id)
+                    ORDER BY i.client, v.period_start
+                    """)
             rows += try lateFilesOfUnbilledClients(db, openDayClients: openDayClients)
             var out: [String: (client: String, period: Period, siteDays: [SiteDayKey])] = [:]
             for r in rows {
@@ -53,36 +56,49 @@ extension LedgerDatabase {
     /// period generated no later than the file arrived. Only files imported
     /// after the first invoice covering their day was generated are read
     /// (late files are few; files of the normal flow precede invoicing).
-    private func lateFilesOfUnbilledClients(_ db: any SQLSession, openDayClients: [String: [String]]) throws -> [SQLRow] {
+    private func lateFilesOfUnbilledClients(_ db: any SQLSession, openDayClients: [String: [String]]) throws -> [SQLRow]
+    {
         var earliest: [(period: Period, createdAt: String)] = []
-        for r in try db.fetchAll(sql: """
-            SELECT period_start, period_end, MIN(created_at) FROM invoice WHERE status = 'issued' AND origin = 'contract'
-            GROUP BY period_start, period_end
-            """) {
+        for r in try db.fetchAll(
+            sql: """
+                SELECT period_start, period_end, MIN(created_at) FROM invoice WHERE status = 'issued' AND origin = 'contract'
+                GROUP BY period_start, period_end
+                """)
+        {
             try earliest.append((StoredValue.period(try r[0], try r[1], "period", of: "a contract invoice"), r[2]))
         }
-        guard let first = earliest.map(\.period.start).min(), let last = earliest.map(\.period.end).max() else { return [] }
+        guard let first = earliest.map(\.period.start).min(), let last = earliest.map(\.period.end).max() else {
+            return []
+        }
         var out: [SQLRow] = []
-        let candidates = try db.fetchAll(sql: """
-            SELECT sd.site, sd.day, sd.current_file_id, f.imported_at, f.row_count FROM site_day sd JOIN imported_file f ON f.id = sd.current_file_id
-            WHERE sd.day BETWEEN ? AND ?
-            """, arguments: [first.ordinal, last.ordinal])
+        let candidates = try db.fetchAll(
+            sql: """
+                SELECT sd.site, sd.day, sd.current_file_id, f.imported_at, f.row_count FROM site_day sd JOIN imported_file f ON f.id = sd.current_file_id
+                WHERE sd.day BETWEEN ? AND ?
+                """, arguments: [first.ordinal, last.ordinal])
         for c in candidates {
-            let site: String = try c[0], day = try Day(ordinal: c[1]), file: Int64 = try c[2], importedAt: String = try c[3], rowCount: Int = try c[4]
-            let opened = "[" + (rowCount > 0 ? openDayClients[site] ?? [] : []).map { JSON.string($0) }.joined(separator: ",") + "]"
+            let site: String = try c[0], day = try Day(ordinal: c[1]), file: Int64 = try c[2],
+                importedAt: String = try c[3], rowCount: Int = try c[4]
+            let opened =
+                "[" + (rowCount > 0 ? openDayClients[site] ?? [] : []).map { JSON.string($0) }.joined(separator: ",")
+                + "]"
             guard earliest.contains(where: { $0.period.contains(day) && $0.createdAt <= importedAt }) else { continue }
-            out += try db.fetchAll(sql: """
-                SELECT DISTINCT t.client, v.period_start, v.period_end, ? AS site, ? AS day
-                FROM (SELECT DISTINCT client FROM ticket_line WHERE file_id = ? AND client IS NOT NULL
-                      UNION \(db.stringsOfJSONArgument)) t
-                JOIN invoice v ON v.client = t.client AND v.status = 'issued' AND v.origin = 'contract'
-                 AND v.period_start <= ? AND v.period_end >= ? AND v.created_at <= ?
-                WHERE NOT EXISTS (SELECT 1 FROM invoice_site_day i JOIN invoice w ON w.id = i.invoice_id
-                                  WHERE i.client = t.client AND i.site = ? AND i.day = ? AND w.status = 'issued')
-                  AND NOT EXISTS (SELECT 1 FROM late_revenue_checked k
-                                  WHERE k.client = t.client AND k.site = ? AND k.day = ? AND k.file_id = ?)
-                """, arguments: [site, day.ordinal, file, opened, day.description, day.description, importedAt,
-                                   site, day.ordinal, site, day.ordinal, file])
+            out += try db.fetchAll(
+                sql: """
+                    SELECT DISTINCT t.client, v.period_start, v.period_end, ? AS site, ? AS day
+                    FROM (SELECT DISTINCT client FROM ticket_line WHERE file_id = ? AND client IS NOT NULL
+                          UNION \(db.stringsOfJSONArgument)) t
+                    JOIN invoice v ON v.client = t.client AND v.status = 'issued' AND v.origin = 'contract'
+                     AND v.period_start <= ? AND v.period_end >= ? AND v.created_at <= ?
+                    WHERE NOT EXISTS (SELECT 1 FROM invoice_site_day i JOIN invoice w ON w.id = i.invoice_id
+                                      WHERE i.client = t.client AND i.site = ? AND i.day = ? AND w.status = 'issued')
+                      AND NOT EXISTS (SELECT 1 FROM late_revenue_checked k
+                                      WHERE k.client = t.client AND k.site = ? AND k.day = ? AND k.file_id = ?)
+                    """,
+                arguments: [
+                    site, day.ordinal, file, opened, day.description, day.description, importedAt,
+                    site, day.ordinal, site, day.ordinal, file
+                ])
         }
         return out
     }
@@ -90,16 +106,26 @@ extension LedgerDatabase {
     /// Closes a month: from then on nothing is issued in it (the trigger enforces it).
     public func closeMonth(_ month: String, by actor: String, at date: Date = Date()) throws {
         try engine.write { db in
-            let pending = try db.fetchValue(Int.self, sql: "SELECT COUNT(*) FROM invoice WHERE status = 'proforma' AND substr(issue_date, 1, 7) = ?",
-                                           arguments: [month]) ?? 0
+            let pending =
+                try db.fetchValue(
+                    Int.self,
+                    sql: "SELECT COUNT(*) FROM invoice WHERE status = 'proforma' AND substr(issue_date, 1, 7) = ?",
+                    arguments: [month]) ?? 0
             if pending > 0 { throw InvoiceError.proformasPending(count: pending, month: month) }
-            try db.execute(sql: "INSERT INTO closed_month(month, closed_at, closed_by) VALUES (?, ?, ?)",
-                           arguments: [month, LedgerDatabase.timestamp(date), actor])
-            try appendAudit(db, at: LedgerDatabase.timestamp(date), actor: actor, action: "close", invoiceID: nil, AuditParameters(["month": .text(month)]))
+            try db.execute(
+                sql: "INSERT INTO closed_month(month, closed_at, closed_by) VALUES (?, ?, ?)",
+                arguments: [month, LedgerDatabase.timestamp(date), actor])
+            try appendAudit(
+                db, at: LedgerDatabase.timestamp(date), actor: actor, action: "close", invoiceID: nil,
+                AuditParameters(["month": .text(month)]))
         }
     }
 
     public func isClosed(month: String) throws -> Bool {
-        try engine.read { db in try db.fetchValue(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM closed_month WHERE month = ?)", arguments: [month]) ?? false }
+        try engine.read { db in
+            try db.fetchValue(
+                Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM closed_month WHERE month = ?)", arguments: [month])
+                ?? false
+        }
     }
 }

@@ -59,7 +59,8 @@ public struct Invoice: Codable, Sendable, Hashable, FetchableRecord, MutablePers
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     public enum Columns {
-        public static let id = Column("id"), status = Column("status"), client = Column("client"), number = Column("number")
+        public static let id = Column("id"), status = Column("status"), client = Column("client"),
+            number = Column("number")
         public static let periodStart = Column("period_start"), periodEnd = Column("period_end"), type = Column("type")
         public static let orderId = Column("order_id"), generationKey = Column("generation_key")
     }
@@ -72,7 +73,9 @@ public struct Invoice: Codable, Sendable, Hashable, FetchableRecord, MutablePers
     /// The document's period, as the ledger stored it with the document: the days its lines bill. The one
     /// period the JSON, the screens, the PDF, the e-invoice and the exports show.
     public var documentPeriod: Period? {
-        guard let s = serviceStart.flatMap({ Day(iso: $0) }), let e = serviceEnd.flatMap({ Day(iso: $0) }) else { return nil }
+        guard let s = serviceStart.flatMap({ Day(iso: $0) }), let e = serviceEnd.flatMap({ Day(iso: $0) }) else {
+            return nil
+        }
         return Period(start: s, end: e)
     }
     /// The customer billed: the other payer when there is one, else the client.
@@ -130,10 +133,13 @@ public struct InvoiceLine: Codable, Sendable, Hashable, FetchableRecord, Persist
     public var englishExplanation: String { facts?.english ?? explanation }
     /// What the line was computed from, as stored (nil: not known).
     public var basis: LineBasis? {
-        basisKind.map { LineBasis($0, category: basisCategory, rate: basisRate.map(VATRate.init(tenThousandths:)), guests: basisGuests ?? true) }
+        basisKind.map {
+            LineBasis(
+                $0, category: basisCategory, rate: basisRate.map(VATRate.init(tenThousandths:)),
+                guests: basisGuests ?? true)
+        }
     }
 }
-
 
 public struct InvoiceVAT: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
     public var invoiceId: Int64
@@ -191,9 +197,12 @@ public struct NewInvoiceLine: Sendable, Hashable {
     /// `explained(by:)`, which words the English explanation from them.
     public private(set) var facts: LineFacts?
 
-    public init(label: String, quantity: Int, unitPrice: Price, net: Money, vat: VATRate, revenueType: String? = nil, site: String? = nil,
-                service: Period? = nil, termLine: Int? = nil, explanation: String = "", orderId: String? = nil,
-                orderRevision: Int? = nil, grossUnitPrice: Price? = nil, basis: LineBasis? = nil, facts: LineFacts? = nil) {
+    public init(
+        label: String, quantity: Int, unitPrice: Price, net: Money, vat: VATRate, revenueType: String? = nil,
+        site: String? = nil,
+        service: Period? = nil, termLine: Int? = nil, explanation: String = "", orderId: String? = nil,
+        orderRevision: Int? = nil, grossUnitPrice: Price? = nil, basis: LineBasis? = nil, facts: LineFacts? = nil
+    ) {
         self.label = label
         self.quantity = quantity
         self.unitPrice = unitPrice
@@ -221,7 +230,9 @@ public struct NewInvoiceLine: Sendable, Hashable {
     }
 
     /// The line with `computation` as its facts (no sites, no edits).
-    public func explained(by computation: LineFacts.Computation) -> NewInvoiceLine { explained(by: LineFacts(computation)) }
+    public func explained(by computation: LineFacts.Computation) -> NewInvoiceLine {
+        explained(by: LineFacts(computation))
+    }
 
     /// The line with a person's edit recorded after the others.
     public func edited(by who: String, reason: String) -> NewInvoiceLine {
@@ -238,12 +249,18 @@ public struct NewInvoiceLine: Sendable, Hashable {
     }
 
     public init(_ stored: InvoiceLine) {
-        self.init(label: stored.label, quantity: stored.quantity, unitPrice: stored.price, net: stored.netAmount, vat: stored.rate,
-                  revenueType: stored.revenueType, site: stored.site,
-                  service: stored.serviceStart.flatMap { s in stored.serviceEnd.flatMap { e in
-                      Day(iso: s).flatMap { sd in Day(iso: e).map { Period(start: sd, end: $0) } } } },
-                  termLine: stored.termLine, explanation: stored.explanation, orderId: stored.orderId,
-                  orderRevision: stored.orderRevision, grossUnitPrice: stored.grossPrice, basis: stored.basis, facts: stored.facts)
+        self.init(
+            label: stored.label, quantity: stored.quantity, unitPrice: stored.price, net: stored.netAmount,
+            vat: stored.rate,
+            revenueType: stored.revenueType, site: stored.site,
+            service: stored.serviceStart.flatMap { s in
+                stored.serviceEnd.flatMap { e in
+                    Day(iso: s).flatMap { sd in Day(iso: e).map { Period(start: sd, end: $0) } }
+                }
+            },
+            termLine: stored.termLine, explanation: stored.explanation, orderId: stored.orderId,
+            orderRevision: stored.orderRevision, grossUnitPrice: stored.grossPrice, basis: stored.basis,
+            facts: stored.facts)
         explanation = stored.explanation
     }
 }
@@ -276,10 +293,12 @@ public struct NewInvoice: Sendable {
     /// The tickets behind a payer's lines, by line position (1-based): stored with them ("v18 payer breakdown").
     public var lineTickets: [Int: [TicketGroup]] = [:]
 
-    public init(type: DocumentKind, series: String, client: String, payer: String? = nil, site: String? = nil, period: Period,
-                issueDate: Day, dueDate: Day, paymentTerms: String, poNumber: String? = nil, orderId: String? = nil,
-                orderRevision: Int? = nil, creditedInvoiceId: Int64? = nil, origin: InvoiceOrigin, generationKey: String? = nil,
-                automatic: Bool = false, lines: [NewInvoiceLine], siteDays: [SiteDayKey] = []) {
+    public init(
+        type: DocumentKind, series: String, client: String, payer: String? = nil, site: String? = nil, period: Period,
+        issueDate: Day, dueDate: Day, paymentTerms: String, poNumber: String? = nil, orderId: String? = nil,
+        orderRevision: Int? = nil, creditedInvoiceId: Int64? = nil, origin: InvoiceOrigin, generationKey: String? = nil,
+        automatic: Bool = false, lines: [NewInvoiceLine], siteDays: [SiteDayKey] = []
+    ) {
         self.type = type
         self.series = series
         self.client = client
@@ -332,7 +351,8 @@ extension Invoice {
     /// does not read is an error naming the document, never "on receipt" by default.
     public func storedPaymentTerms() throws(InvoiceError) -> PaymentTerms {
         guard let terms = PaymentTerms(description: paymentTerms) else {
-            throw .malformedStoredValue(document: number ?? "proforma \(id ?? 0)", field: "payment terms", value: paymentTerms)
+            throw .malformedStoredValue(
+                document: number ?? "proforma \(id ?? 0)", field: "payment terms", value: paymentTerms)
         }
         return terms
     }

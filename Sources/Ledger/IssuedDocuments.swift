@@ -41,8 +41,10 @@ public enum IssuedContent {
     public static let format = "ardoise-issued-document/1"
     public static let genesis = String(repeating: "0", count: 64)
 
-    public static func serialise(_ s: StoredInvoice, sequence: Int64, creditedNumber: String?, pdfSHA256: String,
-                                 xmlSHA256: String, previousHash: String) -> String {
+    public static func serialise(
+        _ s: StoredInvoice, sequence: Int64, creditedNumber: String?, pdfSHA256: String,
+        xmlSHA256: String, previousHash: String
+    ) -> String {
         let i = s.invoice
         func str(_ v: String?) -> String { v.map(quote) ?? "null" }
         var out: [String] = [
@@ -60,11 +62,12 @@ public enum IssuedContent {
             "payment_terms: \(quote(i.paymentTerms))",
             "po_number: \(str(i.poNumber))",
             "order: \(str(i.orderId.map { o in i.orderRevision.map { "\(o) revision \($0)" } ?? o }))",
-            "credited: \(str(creditedNumber))",
+            "credited: \(str(creditedNumber))"
         ]
         for l in s.lines {
             let service = l.serviceStart.flatMap { a in l.serviceEnd.map { quote(a + ".." + $0) } } ?? "null"
-            out.append("line \(l.position): [\(quote(l.label)),\(l.quantity),\(l.unitPrice),\(l.net),\(l.vatRate),\(service)]")
+            out.append(
+                "line \(l.position): [\(quote(l.label)),\(l.quantity),\(l.unitPrice),\(l.net),\(l.vatRate),\(service)]")
         }
         for v in s.vat { out.append("vat \(v.rate): [\(v.base),\(v.vat)]") }
         out += [
@@ -73,7 +76,7 @@ public enum IssuedContent {
             "total_ttc: \(i.totalTtc)",
             "pdf_sha256: \(quote(pdfSHA256))",
             "xml_sha256: \(quote(xmlSHA256))",
-            "previous: \(quote(previousHash))",
+            "previous: \(quote(previousHash))"
         ]
         return out.joined(separator: "\n") + "\n"
     }
@@ -133,23 +136,39 @@ extension LedgerDatabase {
     /// ledger holding documents issued before documents were stored, the
     /// earlier ones of the series are stored first (`atIssue` false, an audit
     /// entry each), so the chain follows the numbers.
-    func storeIssuedDocuments(series: String, upTo invoiceID: Int64, atIssue: Bool, render: DocumentRenderer, actor: String,
-                              now: String, db: any SQLSession) throws {
+    func storeIssuedDocuments(
+        series: String, upTo invoiceID: Int64, atIssue: Bool, render: DocumentRenderer, actor: String,
+        now: String, db: any SQLSession
+    ) throws {
         // At issue, when every earlier number of the series is stored (stored sequences are 1…k without gap),
         // the one just issued is the only one pending: no scan of the series.
-        let stored = try db.fetchValue(Int64.self, sql: "SELECT MAX(sequence) FROM issued_document WHERE series = ?",
-                                        arguments: [series]) ?? 0
-        let given = try db.fetchValue(Int64.self, sql: "SELECT last_number FROM number_series WHERE code = ?",
-                                       arguments: [series]) ?? 0
-        let pending = atIssue && stored == given - 1 ? [invoiceID] : try db.fetchColumn(Int64.self, sql: """
-            SELECT v.id FROM invoice v WHERE v.series = ? AND v.status = 'issued'
-              AND NOT EXISTS (SELECT 1 FROM issued_document d WHERE d.invoice_id = v.id)
-            ORDER BY length(v.number), v.number
-            """, arguments: [series])
+        let stored =
+            try db.fetchValue(
+                Int64.self, sql: "SELECT MAX(sequence) FROM issued_document WHERE series = ?",
+                arguments: [series]) ?? 0
+        let given =
+            try db.fetchValue(
+                Int64.self, sql: "SELECT last_number FROM number_series WHERE code = ?",
+                arguments: [series]) ?? 0
+        let pending =
+            atIssue && stored == given - 1
+            ? [invoiceID]
+            : try db.fetchColumn(
+                Int64.self,
+                sql: """
+                    SELECT v.id FROM invoice v WHERE v.series = ? AND v.status = 'issued'
+                      AND NOT EXISTS (SELECT 1 FROM issued_document d WHERE d.invoice_id = v.id)
+                    ORDER BY length(v.number), v.number
+                    """, arguments: [series])
         guard pending.contains(invoiceID) else { return }
-        var last: (sequence: Int64, hash: String) = try db.fetchOne(sql: """
-            SELECT sequence, hash FROM issued_document WHERE series = ? ORDER BY sequence DESC LIMIT 1
-            """, arguments: [series]).map { try (sequence: $0[0] as Int64, hash: $0[1] as String) } ?? (sequence: 0, hash: IssuedContent.genesis)
+        var last: (sequence: Int64, hash: String) =
+            try db.fetchOne(
+                sql: """
+                    SELECT sequence, hash FROM issued_document WHERE series = ? ORDER BY sequence DESC LIMIT 1
+                    """, arguments: [series]
+            ).map { try (sequence: $0[0] as Int64, hash: $0[1] as String) } ?? (
+                sequence: 0, hash: IssuedContent.genesis
+            )
         for id in pending {
             guard let invoice = try db.fetchRecord(Invoice.self, id: id) else { continue }
             // Stored late only when Ardoise issued it (its `validate` is in the audit log): a document
@@ -162,19 +181,25 @@ extension LedgerDatabase {
             let files = try render(stored, references)
             let pdfHash = ContentHash.sha256(files.pdf), xmlHash = ContentHash.sha256(files.xml)
             let sequence = last.sequence + 1
-            let content = IssuedContent.serialise(stored, sequence: sequence, creditedNumber: references.credited?.number,
-                                                  pdfSHA256: pdfHash, xmlSHA256: xmlHash, previousHash: last.hash)
+            let content = IssuedContent.serialise(
+                stored, sequence: sequence, creditedNumber: references.credited?.number,
+                pdfSHA256: pdfHash, xmlSHA256: xmlHash, previousHash: last.hash)
             let hash = ContentHash.sha256(content.utf8)
             let late = !(atIssue && id == invoiceID)
-            try db.execute(sql: """
-                INSERT INTO issued_document(invoice_id, series, sequence, pdf, pdf_sha256, xml, xml_sha256, content, previous_hash,
-                                            hash, stored_at, at_issue)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [id, series, sequence, Data(files.pdf), pdfHash, Data(files.xml), xmlHash, content, last.hash,
-                                         hash, now, late ? 0 : 1])
+            try db.execute(
+                sql: """
+                    INSERT INTO issued_document(invoice_id, series, sequence, pdf, pdf_sha256, xml, xml_sha256, content, previous_hash,
+                                                hash, stored_at, at_issue)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    id, series, sequence, Data(files.pdf), pdfHash, Data(files.xml), xmlHash, content, last.hash,
+                    hash, now, late ? 0 : 1
+                ])
             if late {
-                try appendAudit(db, at: now, actor: actor, action: "store", invoiceID: id,
-                                AuditParameters(["cause": .text("stored-late")]))
+                try appendAudit(
+                    db, at: now, actor: actor, action: "store", invoiceID: id,
+                    AuditParameters(["cause": .text("stored-late")]))
             }
             last = (sequence, hash)
             if id == invoiceID { break }
@@ -184,19 +209,27 @@ extension LedgerDatabase {
     /// The stored files of an issued document; when it has none (issued before
     /// documents were stored), they are rendered by `render`, stored and
     /// chained now, with the earlier ones of its series. Nil for a proforma.
-    public func issuedFiles(invoiceID: Int64, render: DocumentRenderer, actor: String, at date: Date = Date()) throws -> IssuedFiles? {
+    public func issuedFiles(invoiceID: Int64, render: DocumentRenderer, actor: String, at date: Date = Date()) throws
+        -> IssuedFiles?
+    {
         if let found = try engine.read({ db in try storedFiles(invoiceID: invoiceID, db: db) }) { return found }
         return try engine.write { db in
-            guard let invoice = try db.fetchRecord(Invoice.self, id: invoiceID), invoice.status == .issued else { return nil }
-            try storeIssuedDocuments(series: invoice.series, upTo: invoiceID, atIssue: false, render: render, actor: actor,
-                                     now: LedgerDatabase.timestamp(date), db: db)
+            guard let invoice = try db.fetchRecord(Invoice.self, id: invoiceID), invoice.status == .issued else {
+                return nil
+            }
+            try storeIssuedDocuments(
+                series: invoice.series, upTo: invoiceID, atIssue: false, render: render, actor: actor,
+                now: LedgerDatabase.timestamp(date), db: db)
             return try storedFiles(invoiceID: invoiceID, db: db)
         }
     }
 
     /// The last number a series gave (0 when it gave none).
     public func lastNumber(series: String) throws -> Int64 {
-        try engine.read { db in try db.fetchValue(Int64.self, sql: "SELECT last_number FROM number_series WHERE code = ?", arguments: [series]) ?? 0 }
+        try engine.read { db in
+            try db.fetchValue(
+                Int64.self, sql: "SELECT last_number FROM number_series WHERE code = ?", arguments: [series]) ?? 0
+        }
     }
 
     func storedFiles(invoiceID: Int64, db: any SQLSession) throws -> IssuedFiles? {
@@ -243,11 +276,14 @@ extension LedgerDatabase {
     public func verifyIssuedDocuments() throws -> ChainReport {
         try engine.read { db in
             var report = ChainReport()
-            let seriesCodes = try db.fetchColumn(String.self, sql: """
-                SELECT code FROM number_series WHERE code IN (SELECT series FROM invoice WHERE status = 'issued') ORDER BY code
-                """)
+            let seriesCodes = try db.fetchColumn(
+                String.self,
+                sql: """
+                    SELECT code FROM number_series WHERE code IN (SELECT series FROM invoice WHERE status = 'issued') ORDER BY code
+                    """)
             for code in seriesCodes {
-                var summary = ChainReport.Series(series: code, documents: 0, notStored: 0, storedAfterIssue: 0, lastHash: IssuedContent.genesis)
+                var summary = ChainReport.Series(
+                    series: code, documents: 0, notStored: 0, storedAfterIssue: 0, lastHash: IssuedContent.genesis)
                 func broken(_ number: String, _ kind: String, _ detail: String) {
                     report.breaks.append(.init(series: code, number: number, kind: kind, detail: detail))
                 }
@@ -255,9 +291,10 @@ extension LedgerDatabase {
                 var lastDate = ""
                 // The numbers in order first (small rows: only they are sorted), then each document's row by its
                 // key, one at a time: a year of stored files is read once and never goes through SQLite's sorter.
-                let order = try db.fetchAll(sql: """
-                    SELECT id, number, issue_date FROM invoice WHERE series = ? AND status = 'issued' ORDER BY length(number), number
-                    """, arguments: [code])
+                let order = try db.fetchAll(
+                    sql: """
+                        SELECT id, number, issue_date FROM invoice WHERE series = ? AND status = 'issued' ORDER BY length(number), number
+                        """, arguments: [code])
                 let document = """
                     SELECT sequence, pdf, pdf_sha256, xml, xml_sha256, content, previous_hash, hash, at_issue
                     FROM issued_document WHERE invoice_id = ?
@@ -265,32 +302,48 @@ extension LedgerDatabase {
                 for o in order {
                     let id: Int64 = try o[0], number: String = try o[1], issueDate: String = try o[2]
                     summary.documents += 1
-                    if issueDate < lastDate { broken(number, "chronology", "dated \(issueDate), before the document before it (\(lastDate))") }
+                    if issueDate < lastDate {
+                        broken(number, "chronology", "dated \(issueDate), before the document before it (\(lastDate))")
+                    }
                     lastDate = issueDate
                     guard let r = try db.fetchOne(sql: document, arguments: [id]) else {
                         summary.notStored += 1
                         continue
                     }
-                    let sequence: Int64 = try r[0], pdf: [UInt8] = try r[1], pdfHash: String = try r[2], xml: [UInt8] = try r[3]
-                    let xmlHash: String = try r[4], content: String = try r[5], previous: String = try r[6], hash: String = try r[7]
+                    let sequence: Int64 = try r[0], pdf: [UInt8] = try r[1], pdfHash: String = try r[2],
+                        xml: [UInt8] = try r[3]
+                    let xmlHash: String = try r[4], content: String = try r[5], previous: String = try r[6],
+                        hash: String = try r[7]
                     if try !(r[8] as Bool) { summary.storedAfterIssue += 1 }
                     if sequence != expected.sequence {
-                        broken(number, "sequence", "stored as document \(sequence) of the series, expected \(expected.sequence)")
+                        broken(
+                            number, "sequence",
+                            "stored as document \(sequence) of the series, expected \(expected.sequence)")
                     }
                     if previous != expected.previous {
-                        broken(number, "chain", "records previous hash \(previous), the document before it has \(expected.previous)")
+                        broken(
+                            number, "chain",
+                            "records previous hash \(previous), the document before it has \(expected.previous)")
                     }
                     if ContentHash.sha256(content.utf8) != hash {
                         broken(number, "hash", "its hash \(hash) is not the SHA-256 of its stored content")
                     }
                     let actualPDF = ContentHash.sha256(pdf), actualXML = ContentHash.sha256(xml)
-                    if actualPDF != pdfHash { broken(number, "pdf", "the stored PDF's SHA-256 is \(actualPDF), recorded \(pdfHash)") }
-                    if actualXML != xmlHash { broken(number, "xml", "the stored XML's SHA-256 is \(actualXML), recorded \(xmlHash)") }
+                    if actualPDF != pdfHash {
+                        broken(number, "pdf", "the stored PDF's SHA-256 is \(actualPDF), recorded \(pdfHash)")
+                    }
+                    if actualXML != xmlHash {
+                        broken(number, "xml", "the stored XML's SHA-256 is \(actualXML), recorded \(xmlHash)")
+                    }
                     if let invoice = try db.fetchRecord(Invoice.self, id: id) {
                         let stored = try withLines(invoice, db)
-                        let credited = try invoice.creditedInvoiceId.flatMap { try db.fetchValue(String.self, sql: "SELECT number FROM invoice WHERE id = ?", arguments: [$0]) }
-                        let now = IssuedContent.serialise(stored, sequence: sequence, creditedNumber: credited, pdfSHA256: actualPDF,
-                                                          xmlSHA256: actualXML, previousHash: previous)
+                        let credited = try invoice.creditedInvoiceId.flatMap {
+                            try db.fetchValue(
+                                String.self, sql: "SELECT number FROM invoice WHERE id = ?", arguments: [$0])
+                        }
+                        let now = IssuedContent.serialise(
+                            stored, sequence: sequence, creditedNumber: credited, pdfSHA256: actualPDF,
+                            xmlSHA256: actualXML, previousHash: previous)
                         for difference in IssuedContent.differences(issued: content, now: now) {
                             broken(number, "content", difference)
                         }
@@ -299,12 +352,19 @@ extension LedgerDatabase {
                     summary.lastHash = hash
                 }
                 if summary.notStored > 0 {
-                    broken(code, "not stored", "\(summary.notStored) issued documents have no stored files (issued before documents were stored): "
-                           + "`ardoise invoices export` stores them")
+                    broken(
+                        code, "not stored",
+                        "\(summary.notStored) issued documents have no stored files (issued before documents were stored): "
+                            + "`ardoise invoices export` stores them")
                 }
-                let counter = try db.fetchValue(Int64.self, sql: "SELECT last_number FROM number_series WHERE code = ?", arguments: [code]) ?? 0
+                let counter =
+                    try db.fetchValue(
+                        Int64.self, sql: "SELECT last_number FROM number_series WHERE code = ?", arguments: [code]) ?? 0
                 if counter != Int64(summary.documents) {
-                    broken(code, "numbering", "the series has given \(counter) numbers but \(summary.documents) issued documents are in the ledger")
+                    broken(
+                        code, "numbering",
+                        "the series has given \(counter) numbers but \(summary.documents) issued documents are in the ledger"
+                    )
                 }
                 report.series.append(summary)
             }
@@ -312,11 +372,17 @@ extension LedgerDatabase {
             report.breaks += records.breaks
             report.chains = records.chains
             // A stored document whose invoice is no longer issued (rows rewritten under the triggers).
-            for r in try db.fetchAll(sql: """
-                SELECT d.series, COALESCE(v.number, '#' || d.invoice_id) FROM issued_document d LEFT JOIN invoice v ON v.id = d.invoice_id
-                WHERE v.id IS NULL OR v.status <> 'issued' OR v.series <> d.series
-                """) {
-                try report.breaks.append(.init(series: r[0], number: r[1], kind: "content", detail: "stored as issued, but the ledger no longer holds it as an issued document of its series"))
+            for r in try db.fetchAll(
+                sql: """
+                    SELECT d.series, COALESCE(v.number, '#' || d.invoice_id) FROM issued_document d LEFT JOIN invoice v ON v.id = d.invoice_id
+                    WHERE v.id IS NULL OR v.status <> 'issued' OR v.series <> d.series
+                    """)
+            {
+                try report.breaks.append(
+                    .init(
+                        series: r[0], number: r[1], kind: "content",
+                        detail:
+                            "stored as issued, but the ledger no longer holds it as an issued document of its series"))
             }
             return report
         }

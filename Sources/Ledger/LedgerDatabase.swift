@@ -46,7 +46,9 @@ public final class LedgerDatabase: Sendable {
 
     /// Whether a ledger is at `database`: the SQLite file exists, or the PostgreSQL database has the ledger's
     /// migrations (an empty database has none: `ardoise init` makes the ledger in it).
-    public static func exists(at database: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Bool {
+    public static func exists(at database: String, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws -> Bool
+    {
         guard isPostgreSQL(database) else { return FileManager.default.fileExists(atPath: database) }
         let engine = try PostgresEngine(try postgresLocation(database, environment: environment))
         return try engine.hasLedger()
@@ -62,9 +64,11 @@ public final class LedgerDatabase: Sendable {
     /// Opens the ledger at `path` (a SQLite file, or a `postgres://USER@HOST:PORT/DATABASE` address whose
     /// password comes from `PGPASSWORD` or the file `PGPASSFILE` names), migrating only when a migration is
     /// pending, so that opening an up-to-date ledger to read it never takes the write lock.
-    public init(path: String, creation: Creation = .createIfMissing,
-                busyTimeout: TimeInterval = LedgerDatabase.defaultBusyTimeout,
-                environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    public init(
+        path: String, creation: Creation = .createIfMissing,
+        busyTimeout: TimeInterval = LedgerDatabase.defaultBusyTimeout,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws {
         if LedgerDatabase.isPostgreSQL(path) {
             let location = try LedgerDatabase.postgresLocation(path, environment: environment)
             let engine = try PostgresEngine(location)
@@ -145,13 +149,15 @@ public enum LedgerError: Error, CustomStringConvertible, Sendable, Equatable {
     public var description: String {
         switch self {
         case .missing(let path):
-            return "no ledger at `\(path)`: nothing done; check `database:` in ardoise.yaml, or create the ledger with `ardoise init` (`ardoise-dev demo` makes its own)"
+            return
+                "no ledger at `\(path)`: nothing done; check `database:` in ardoise.yaml, or create the ledger with `ardoise init` (`ardoise-dev demo` makes its own)"
         case .internalInconsistency(let what):
             return "internal error: \(what)"
         case .notOnPostgreSQL:
             return "this operation does not run on a PostgreSQL ledger yet: nothing done (it runs on a SQLite ledger)"
         case .badAddress:
-            return "`database:` is not a PostgreSQL address of the form postgres://USER@HOST:PORT/DATABASE: nothing done"
+            return
+                "`database:` is not a PostgreSQL address of the form postgres://USER@HOST:PORT/DATABASE: nothing done"
         }
     }
 }

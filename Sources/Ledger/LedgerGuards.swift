@@ -26,90 +26,91 @@ enum LedgerGuards {
 
     static func register(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v15 ledger guards") { db in
-            try db.execute(sql: """
-                CREATE TRIGGER invoice_born_proforma BEFORE INSERT ON invoice
-                  WHEN NEW.status <> 'proforma' OR NEW.number IS NOT NULL
-                  BEGIN SELECT RAISE(ABORT, 'a document is created as a proforma: only validation issues it, with its number, entry and chain link'); END;
-                CREATE TRIGGER number_series_created_once BEFORE INSERT ON number_series
-                  WHEN NEW.last_number <> 0 OR EXISTS (SELECT 1 FROM number_series WHERE code = NEW.code)
-                  BEGIN SELECT RAISE(ABORT, 'a number series is created once, at 0: its numbers only move forward by one'); END;
-                CREATE TRIGGER number_series_no_delete BEFORE DELETE ON number_series
-                  WHEN OLD.last_number > 0
-                  BEGIN SELECT RAISE(ABORT, 'a number series that gave numbers is never deleted'); END;
-                CREATE TRIGGER journal_created_once BEFORE INSERT ON journal
-                  WHEN NEW.last_number <> 0 OR EXISTS (SELECT 1 FROM journal WHERE code = NEW.code)
-                  BEGIN SELECT RAISE(ABORT, 'a journal is created once, at 0: its numbers only move forward by one'); END;
-                CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal
-                  WHEN OLD.last_number > 0
-                  BEGIN SELECT RAISE(ABORT, 'a journal that numbered entries is never deleted'); END;
-                CREATE TRIGGER ticket_line_append_only_update BEFORE UPDATE ON ticket_line
-                  BEGIN SELECT RAISE(ABORT, 'ticket lines are kept as imported: a corrected file is imported again'); END;
-                CREATE TRIGGER ticket_line_append_only_delete BEFORE DELETE ON ticket_line
-                  BEGIN SELECT RAISE(ABORT, 'ticket lines are kept as imported: a corrected file is imported again'); END;
-                CREATE TRIGGER invoice_site_day_frozen_insert BEFORE INSERT ON invoice_site_day
-                  WHEN (SELECT status FROM invoice WHERE id = NEW.invoice_id) <> 'proforma'
-                  BEGIN SELECT RAISE(ABORT, 'the site-days of an issued invoice never change'); END;
-                CREATE TRIGGER invoice_site_day_frozen_update BEFORE UPDATE ON invoice_site_day
-                  WHEN (SELECT status FROM invoice WHERE id = OLD.invoice_id) <> 'proforma'
-                  BEGIN SELECT RAISE(ABORT, 'the site-days of an issued invoice never change'); END;
-                CREATE TRIGGER invoice_site_day_frozen_delete BEFORE DELETE ON invoice_site_day
-                  WHEN (SELECT status FROM invoice WHERE id = OLD.invoice_id) <> 'proforma'
-                  BEGIN SELECT RAISE(ABORT, 'the site-days of an issued invoice never change'); END;
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER invoice_born_proforma BEFORE INSERT ON invoice
+                      WHEN NEW.status <> 'proforma' OR NEW.number IS NOT NULL
+                      BEGIN SELECT RAISE(ABORT, 'a document is created as a proforma: only validation issues it, with its number, entry and chain link'); END;
+                    CREATE TRIGGER number_series_created_once BEFORE INSERT ON number_series
+                      WHEN NEW.last_number <> 0 OR EXISTS (SELECT 1 FROM number_series WHERE code = NEW.code)
+                      BEGIN SELECT RAISE(ABORT, 'a number series is created once, at 0: its numbers only move forward by one'); END;
+                    CREATE TRIGGER number_series_no_delete BEFORE DELETE ON number_series
+                      WHEN OLD.last_number > 0
+                      BEGIN SELECT RAISE(ABORT, 'a number series that gave numbers is never deleted'); END;
+                    CREATE TRIGGER journal_created_once BEFORE INSERT ON journal
+                      WHEN NEW.last_number <> 0 OR EXISTS (SELECT 1 FROM journal WHERE code = NEW.code)
+                      BEGIN SELECT RAISE(ABORT, 'a journal is created once, at 0: its numbers only move forward by one'); END;
+                    CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal
+                      WHEN OLD.last_number > 0
+                      BEGIN SELECT RAISE(ABORT, 'a journal that numbered entries is never deleted'); END;
+                    CREATE TRIGGER ticket_line_append_only_update BEFORE UPDATE ON ticket_line
+                      BEGIN SELECT RAISE(ABORT, 'ticket lines are kept as imported: a corrected file is imported again'); END;
+                    CREATE TRIGGER ticket_line_append_only_delete BEFORE DELETE ON ticket_line
+                      BEGIN SELECT RAISE(ABORT, 'ticket lines are kept as imported: a corrected file is imported again'); END;
+                    CREATE TRIGGER invoice_site_day_frozen_insert BEFORE INSERT ON invoice_site_day
+                      WHEN (SELECT status FROM invoice WHERE id = NEW.invoice_id) <> 'proforma'
+                      BEGIN SELECT RAISE(ABORT, 'the site-days of an issued invoice never change'); END;
+                    CREATE TRIGGER invoice_site_day_frozen_update BEFORE UPDATE ON invoice_site_day
+                      WHEN (SELECT status FROM invoice WHERE id = OLD.invoice_id) <> 'proforma'
+                      BEGIN SELECT RAISE(ABORT, 'the site-days of an issued invoice never change'); END;
+                    CREATE TRIGGER invoice_site_day_frozen_delete BEFORE DELETE ON invoice_site_day
+                      WHEN (SELECT status FROM invoice WHERE id = OLD.invoice_id) <> 'proforma'
+                      BEGIN SELECT RAISE(ABORT, 'the site-days of an issued invoice never change'); END;
 
-                CREATE TABLE record_chain_start (
-                  chain TEXT PRIMARY KEY CHECK (chain = 'audit' OR chain = 'entries'),
-                  first_row_id INTEGER NOT NULL CHECK (first_row_id >= 1),
-                  started_at TEXT NOT NULL
-                );
-                INSERT INTO record_chain_start (chain, first_row_id, started_at)
-                  SELECT 'audit', COALESCE(MAX(id), 0) + 1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now') FROM audit_log;
-                INSERT INTO record_chain_start (chain, first_row_id, started_at)
-                  SELECT 'entries', COALESCE(MAX(id), 0) + 1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now') FROM journal_entry;
-                CREATE TRIGGER record_chain_start_frozen_update BEFORE UPDATE ON record_chain_start
-                  BEGIN SELECT RAISE(ABORT, 'where a chain starts never changes'); END;
-                CREATE TRIGGER record_chain_start_frozen_delete BEFORE DELETE ON record_chain_start
-                  BEGIN SELECT RAISE(ABORT, 'where a chain starts never changes'); END;
-                CREATE TRIGGER record_chain_start_once BEFORE INSERT ON record_chain_start
-                  BEGIN SELECT RAISE(ABORT, 'where a chain starts never changes'); END;
+                    CREATE TABLE record_chain_start (
+                      chain TEXT PRIMARY KEY CHECK (chain = 'audit' OR chain = 'entries'),
+                      first_row_id INTEGER NOT NULL CHECK (first_row_id >= 1),
+                      started_at TEXT NOT NULL
+                    );
+                    INSERT INTO record_chain_start (chain, first_row_id, started_at)
+                      SELECT 'audit', COALESCE(MAX(id), 0) + 1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now') FROM audit_log;
+                    INSERT INTO record_chain_start (chain, first_row_id, started_at)
+                      SELECT 'entries', COALESCE(MAX(id), 0) + 1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now') FROM journal_entry;
+                    CREATE TRIGGER record_chain_start_frozen_update BEFORE UPDATE ON record_chain_start
+                      BEGIN SELECT RAISE(ABORT, 'where a chain starts never changes'); END;
+                    CREATE TRIGGER record_chain_start_frozen_delete BEFORE DELETE ON record_chain_start
+                      BEGIN SELECT RAISE(ABORT, 'where a chain starts never changes'); END;
+                    CREATE TRIGGER record_chain_start_once BEFORE INSERT ON record_chain_start
+                      BEGIN SELECT RAISE(ABORT, 'where a chain starts never changes'); END;
 
-                CREATE TABLE record_chain (
-                  chain TEXT NOT NULL CHECK (chain = 'audit' OR chain = 'entries'),
-                  sequence INTEGER NOT NULL CHECK (sequence >= 1),
-                  row_id INTEGER NOT NULL,
-                  previous_hash TEXT NOT NULL CHECK (length(previous_hash) = 64),
-                  hash TEXT NOT NULL CHECK (length(hash) = 64),
-                  PRIMARY KEY (chain, sequence),
-                  UNIQUE (chain, row_id)
-                ) WITHOUT ROWID;
-                CREATE TRIGGER record_chain_linked BEFORE INSERT ON record_chain
-                  WHEN NEW.sequence <> COALESCE((SELECT MAX(sequence) FROM record_chain WHERE chain = NEW.chain), 0) + 1
-                    OR NEW.previous_hash IS NOT COALESCE((SELECT hash FROM record_chain WHERE chain = NEW.chain AND sequence = NEW.sequence - 1),
-                                                         '0000000000000000000000000000000000000000000000000000000000000000')
-                  BEGIN SELECT RAISE(ABORT, 'a record joins its chain right after the previous one, with its hash'); END;
-                CREATE TRIGGER record_chain_frozen_update BEFORE UPDATE ON record_chain
-                  BEGIN SELECT RAISE(ABORT, 'a chain link never changes'); END;
-                CREATE TRIGGER record_chain_frozen_delete BEFORE DELETE ON record_chain
-                  BEGIN SELECT RAISE(ABORT, 'a chain link is never deleted'); END;
+                    CREATE TABLE record_chain (
+                      chain TEXT NOT NULL CHECK (chain = 'audit' OR chain = 'entries'),
+                      sequence INTEGER NOT NULL CHECK (sequence >= 1),
+                      row_id INTEGER NOT NULL,
+                      previous_hash TEXT NOT NULL CHECK (length(previous_hash) = 64),
+                      hash TEXT NOT NULL CHECK (length(hash) = 64),
+                      PRIMARY KEY (chain, sequence),
+                      UNIQUE (chain, row_id)
+                    ) WITHOUT ROWID;
+                    CREATE TRIGGER record_chain_linked BEFORE INSERT ON record_chain
+                      WHEN NEW.sequence <> COALESCE((SELECT MAX(sequence) FROM record_chain WHERE chain = NEW.chain), 0) + 1
+                        OR NEW.previous_hash IS NOT COALESCE((SELECT hash FROM record_chain WHERE chain = NEW.chain AND sequence = NEW.sequence - 1),
+                                                             '0000000000000000000000000000000000000000000000000000000000000000')
+                      BEGIN SELECT RAISE(ABORT, 'a record joins its chain right after the previous one, with its hash'); END;
+                    CREATE TRIGGER record_chain_frozen_update BEFORE UPDATE ON record_chain
+                      BEGIN SELECT RAISE(ABORT, 'a chain link never changes'); END;
+                    CREATE TRIGGER record_chain_frozen_delete BEFORE DELETE ON record_chain
+                      BEGIN SELECT RAISE(ABORT, 'a chain link is never deleted'); END;
 
-                CREATE TABLE invoice_revenue (
-                  invoice_id INTEGER NOT NULL REFERENCES invoice(id),
-                  site TEXT NOT NULL,
-                  day INTEGER NOT NULL,
-                  client TEXT NOT NULL,
-                  file_id INTEGER NOT NULL REFERENCES imported_file(id),
-                  lines INTEGER NOT NULL CHECK (lines >= 0),
-                  hash TEXT NOT NULL CHECK (length(hash) = 64),
-                  PRIMARY KEY (invoice_id, site, day)
-                ) WITHOUT ROWID;
-                CREATE TRIGGER invoice_revenue_of_issued BEFORE INSERT ON invoice_revenue
-                  WHEN (SELECT status FROM invoice WHERE id = NEW.invoice_id) IS NOT 'issued'
-                    OR EXISTS (SELECT 1 FROM invoice_revenue WHERE invoice_id = NEW.invoice_id AND site = NEW.site AND day = NEW.day)
-                  BEGIN SELECT RAISE(ABORT, 'the revenue of a document is recorded once, when it is issued'); END;
-                CREATE TRIGGER invoice_revenue_frozen_update BEFORE UPDATE ON invoice_revenue
-                  BEGIN SELECT RAISE(ABORT, 'the revenue an issued invoice billed never changes'); END;
-                CREATE TRIGGER invoice_revenue_frozen_delete BEFORE DELETE ON invoice_revenue
-                  BEGIN SELECT RAISE(ABORT, 'the revenue an issued invoice billed never changes'); END;
-                """)
+                    CREATE TABLE invoice_revenue (
+                      invoice_id INTEGER NOT NULL REFERENCES invoice(id),
+                      site TEXT NOT NULL,
+                      day INTEGER NOT NULL,
+                      client TEXT NOT NULL,
+                      file_id INTEGER NOT NULL REFERENCES imported_file(id),
+                      lines INTEGER NOT NULL CHECK (lines >= 0),
+                      hash TEXT NOT NULL CHECK (length(hash) = 64),
+                      PRIMARY KEY (invoice_id, site, day)
+                    ) WITHOUT ROWID;
+                    CREATE TRIGGER invoice_revenue_of_issued BEFORE INSERT ON invoice_revenue
+                      WHEN (SELECT status FROM invoice WHERE id = NEW.invoice_id) IS NOT 'issued'
+                        OR EXISTS (SELECT 1 FROM invoice_revenue WHERE invoice_id = NEW.invoice_id AND site = NEW.site AND day = NEW.day)
+                      BEGIN SELECT RAISE(ABORT, 'the revenue of a document is recorded once, when it is issued'); END;
+                    CREATE TRIGGER invoice_revenue_frozen_update BEFORE UPDATE ON invoice_revenue
+                      BEGIN SELECT RAISE(ABORT, 'the revenue an issued invoice billed never changes'); END;
+                    CREATE TRIGGER invoice_revenue_frozen_delete BEFORE DELETE ON invoice_revenue
+                      BEGIN SELECT RAISE(ABORT, 'the revenue an issued invoice billed never changes'); END;
+                    """)
         }
     }
 
@@ -117,8 +118,11 @@ enum LedgerGuards {
 
     /// The text an audit row's link hashes (with the previous hash appended).
     static func auditContent(_ db: any SQLSession, id: Int64) throws -> String? {
-        guard let r = try db.fetchOne(sql: "SELECT at, actor, action, invoice_id, details, parameters FROM audit_log WHERE id = ?",
-                                       arguments: [id]) else { return nil }
+        guard
+            let r = try db.fetchOne(
+                sql: "SELECT at, actor, action, invoice_id, details, parameters FROM audit_log WHERE id = ?",
+                arguments: [id])
+        else { return nil }
         let invoice: Int64? = try r[3]
         // A row with parameters ("v16 audit parameters") is chained with them; older rows as they were.
         if let parameters = try r[5] as String? {
@@ -130,7 +134,7 @@ enum LedgerGuards {
                 "action: \(IssuedContent.quote(r[2]))",
                 "invoice: \(invoice.map(String.init) ?? "null")",
                 "details: \(IssuedContent.quote(r[4]))",
-                "parameters: \(IssuedContent.quote(parameters))",
+                "parameters: \(IssuedContent.quote(parameters))"
             ].joined(separator: "\n") + "\n"
         }
         return try [
@@ -140,15 +144,18 @@ enum LedgerGuards {
             "actor: \(IssuedContent.quote(r[1]))",
             "action: \(IssuedContent.quote(r[2]))",
             "invoice: \(invoice.map(String.init) ?? "null")",
-            "details: \(IssuedContent.quote(r[4]))",
+            "details: \(IssuedContent.quote(r[4]))"
         ].joined(separator: "\n") + "\n"
     }
 
     /// The text a journal entry's link hashes: the entry and its lines.
     static func entryContent(_ db: any SQLSession, id: Int64) throws -> String? {
-        guard let e = try db.fetchOne(sql: """
-            SELECT journal, number, entry_date, piece_ref, piece_date, validation_date, invoice_id, created_at FROM journal_entry WHERE id = ?
-            """, arguments: [id]) else { return nil }
+        guard
+            let e = try db.fetchOne(
+                sql: """
+                    SELECT journal, number, entry_date, piece_ref, piece_date, validation_date, invoice_id, created_at FROM journal_entry WHERE id = ?
+                    """, arguments: [id])
+        else { return nil }
         let invoice: Int64? = try e[6], number: Int64 = try e[1]
         var out = try [
             "format: \"ardoise-entry/1\"",
@@ -160,16 +167,19 @@ enum LedgerGuards {
             "piece_date: \(IssuedContent.quote(e[4]))",
             "validation_date: \(IssuedContent.quote(e[5]))",
             "invoice: \(invoice.map(String.init) ?? "null")",
-            "created_at: \(IssuedContent.quote(e[7]))",
+            "created_at: \(IssuedContent.quote(e[7]))"
         ]
-        for l in try db.fetchAll(sql: """
-            SELECT position, account, account_label, auxiliary_account, auxiliary_label, label, debit, credit, vat_rate
-            FROM journal_entry_line WHERE entry_id = ? ORDER BY position
-            """, arguments: [id]) {
+        for l in try db.fetchAll(
+            sql: """
+                SELECT position, account, account_label, auxiliary_account, auxiliary_label, label, debit, credit, vat_rate
+                FROM journal_entry_line WHERE entry_id = ? ORDER BY position
+                """, arguments: [id])
+        {
             func str(_ v: String?) -> String { v.map(IssuedContent.quote) ?? "null" }
             let position: Int64 = try l[0], debit: Int64 = try l[6], credit: Int64 = try l[7], rate: Int64? = try l[8]
-            try out.append("line \(position): [\(IssuedContent.quote(l[1])),\(IssuedContent.quote(l[2])),\(str(l[3])),\(str(l[4])),"
-                       + "\(IssuedContent.quote(l[5])),\(debit),\(credit),\(rate.map(String.init) ?? "null")]")
+            try out.append(
+                "line \(position): [\(IssuedContent.quote(l[1])),\(IssuedContent.quote(l[2])),\(str(l[3])),\(str(l[4])),"
+                    + "\(IssuedContent.quote(l[5])),\(debit),\(credit),\(rate.map(String.init) ?? "null")]")
         }
         return out.joined(separator: "\n") + "\n"
     }
@@ -180,12 +190,15 @@ enum LedgerGuards {
 
     /// Appends the link of row `rowID` to `chain`, in the caller's transaction.
     static func link(_ chain: String, rowID: Int64, content: String, db: any SQLSession) throws {
-        let last = try db.fetchOne(sql: """
-            SELECT sequence, hash FROM record_chain WHERE chain = ? ORDER BY sequence DESC LIMIT 1
-            """, arguments: [chain])
+        let last = try db.fetchOne(
+            sql: """
+                SELECT sequence, hash FROM record_chain WHERE chain = ? ORDER BY sequence DESC LIMIT 1
+                """, arguments: [chain])
         let sequence: Int64 = (try last?[0] as Int64? ?? 0) + 1
         let previous: String = try last?[1] ?? genesis
-        try db.execute(sql: "INSERT INTO record_chain (chain, sequence, row_id, previous_hash, hash) VALUES (?, ?, ?, ?, ?)", arguments: [chain, sequence, rowID, previous, linkHash(content: content, previous: previous)])
+        try db.execute(
+            sql: "INSERT INTO record_chain (chain, sequence, row_id, previous_hash, hash) VALUES (?, ?, ?, ?, ?)",
+            arguments: [chain, sequence, rowID, previous, linkHash(content: content, previous: previous)])
     }
 
     // MARK: - Revenue billed
@@ -193,16 +206,21 @@ enum LedgerGuards {
     /// The hash of the ticket lines of `client` at `site` on `day` in register file `fileID`, and how many:
     /// the SHA-256 of `ardoise-revenue/1` and one JSON array per line, in line order. SQLite writes
     /// the text (json_array, group_concat): a month's invoice hashes its thousands of lines in one statement.
-    static func revenueHash(_ db: any SQLSession, fileID: Int64, site: String, day: Int64, client: String) throws -> (lines: Int, hash: String) {
-        let row = try db.fetchOne(sql: db.sql(sqlite: """
-            SELECT COUNT(*), COALESCE(group_concat(j, char(10)), '') FROM (
-              SELECT json_array(line, ticket, register, time, badge, category, activity, article, label, quantity, unit_price, vat_rate,
-                                amount, employer_share) AS j
-              FROM ticket_line WHERE file_id = ? AND site = ? AND day = ? AND client = ? ORDER BY line)
-            """, postgres: """
-            SELECT COUNT(*), COALESCE(string_agg(\(postgresLineJSON), chr(10) ORDER BY line), '')
-            FROM ticket_line WHERE file_id = ? AND site = ? AND day = ? AND client = ?
-            """), arguments: [fileID, site, day, client])
+    static func revenueHash(_ db: any SQLSession, fileID: Int64, site: String, day: Int64, client: String) throws -> (
+        lines: Int, hash: String
+    ) {
+        let row = try db.fetchOne(
+            sql: db.sql(
+                sqlite: """
+                    SELECT COUNT(*), COALESCE(group_concat(j, char(10)), '') FROM (
+                      SELECT json_array(line, ticket, register, time, badge, category, activity, article, label, quantity, unit_price, vat_rate,
+                                        amount, employer_share) AS j
+                      FROM ticket_line WHERE file_id = ? AND site = ? AND day = ? AND client = ? ORDER BY line)
+                    """,
+                postgres: """
+                    SELECT COUNT(*), COALESCE(string_agg(\(postgresLineJSON), chr(10) ORDER BY line), '')
+                    FROM ticket_line WHERE file_id = ? AND site = ? AND day = ? AND client = ?
+                    """), arguments: [fileID, site, day, client])
         let count: Int = try row?[0] ?? 0
         let text: String = try row?[1] ?? ""
         return (count, ContentHash.sha256(("ardoise-revenue/1\n" + text + "\n").utf8))
@@ -212,9 +230,12 @@ enum LedgerGuards {
     /// (no spaces, `null`, strings escaped by `to_json`), so a ledger's revenue hashes are the same on both engines.
     static let postgresLineJSON: String = {
         func text(_ c: String) -> String { "COALESCE(to_json(\(c))::text, 'null')" }
-        let parts = ["line::text", text("ticket"), "register::text", "time::text", text("badge"), text("category"), text("activity"),
-                     text("article"), text("label"), "quantity::text", "unit_price::text", "vat_rate::text", "amount::text",
-                     "employer_share::text"]
+        let parts = [
+            "line::text", text("ticket"), "register::text", "time::text", text("badge"), text("category"),
+            text("activity"),
+            text("article"), text("label"), "quantity::text", "unit_price::text", "vat_rate::text", "amount::text",
+            "employer_share::text"
+        ]
         return "'[' || " + parts.joined(separator: " || ',' || ") + " || ']'"
     }()
 
@@ -241,13 +262,15 @@ enum LedgerGuards {
             var client: String
         }
         var changed: [RevenueKey: Int] = [:]
-        let lines = db.sql(sqlite: """
-            SELECT site, day, client, json_array(line, ticket, register, time, badge, category, activity, article, label, quantity,
-                                                 unit_price, vat_rate, amount, employer_share)
-            FROM ticket_line WHERE file_id = ? AND client IS NOT NULL ORDER BY line
-            """, postgres: """
-            SELECT site, day, client, \(postgresLineJSON) FROM ticket_line WHERE file_id = ? AND client IS NOT NULL ORDER BY line
-            """)
+        let lines = db.sql(
+            sqlite: """
+                SELECT site, day, client, json_array(line, ticket, register, time, badge, category, activity, article, label, quantity,
+                                                     unit_price, vat_rate, amount, employer_share)
+                FROM ticket_line WHERE file_id = ? AND client IS NOT NULL ORDER BY line
+                """,
+            postgres: """
+                SELECT site, day, client, \(postgresLineJSON) FROM ticket_line WHERE file_id = ? AND client IS NOT NULL ORDER BY line
+                """)
         // SQLite: one prepared statement, each line's JSON hashed from SQLite's buffer (no String per line: `verify`
         // reads every billed ticket line of the ledger).
         let sqlite = db as? GRDBSession
@@ -274,11 +297,15 @@ enum LedgerGuards {
                     let code = sqlite3_step(s)
                     if code == SQLITE_DONE { break }
                     guard code == SQLITE_ROW else {
-                        throw DatabaseError(resultCode: ResultCode(rawValue: code),
-                                            message: sqlite.db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) })
+                        throw DatabaseError(
+                            resultCode: ResultCode(rawValue: code),
+                            message: sqlite.db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map {
+                                String(cString: $0)
+                            })
                     }
-                    let w = Wanted(site: String(decoding: columnBytes(s, 0), as: UTF8.self), day: sqlite3_column_int64(s, 1),
-                                   client: String(decoding: columnBytes(s, 2), as: UTF8.self))
+                    let w = Wanted(
+                        site: String(decoding: columnBytes(s, 0), as: UTF8.self), day: sqlite3_column_int64(s, 1),
+                        client: String(decoding: columnBytes(s, 2), as: UTF8.self))
                     guard let i = index[w] else { continue }
                     if states[i].count > 0 { states[i].hasher.update(data: newline) }
                     states[i].hasher.update(bufferPointer: UnsafeRawBufferPointer(columnBytes(s, 3)))
@@ -301,7 +328,8 @@ enum LedgerGuards {
                 if ContentHash.hex(h.finalize()) != record.hash { changed[record.key] = states[i].count }
             }
         }
-        try db.forEach(sql: "SELECT file_id, invoice_id, site, day, client, hash FROM invoice_revenue ORDER BY file_id") { r in
+        try db.forEach(sql: "SELECT file_id, invoice_id, site, day, client, hash FROM invoice_revenue ORDER BY file_id")
+        { r in
             let id: Int64 = try r[0]
             if id != file {
                 try check()
@@ -309,7 +337,8 @@ enum LedgerGuards {
                 records.removeAll(keepingCapacity: true)
             }
             let site: String = try r[2], day: Int64 = try r[3]
-            try records.append((RevenueKey(invoice: r[1], site: site, day: day), Wanted(site: site, day: day, client: r[4]), r[5]))
+            try records.append(
+                (RevenueKey(invoice: r[1], site: site, day: day), Wanted(site: site, day: day, client: r[4]), r[5]))
         }
         try check()
         return changed
@@ -320,16 +349,19 @@ enum LedgerGuards {
     /// file they name (a file version's lines never change, so its hash is the one computed here); any other
     /// site-day is hashed here.
     static func recordRevenue(invoiceID: Int64, hashed: [RevenueHash] = [], db: any SQLSession) throws {
-        let siteDays = try db.fetchAll(sql: "SELECT site, day, client, file_id FROM invoice_site_day WHERE invoice_id = ?",
-                                        arguments: [invoiceID])
+        let siteDays = try db.fetchAll(
+            sql: "SELECT site, day, client, file_id FROM invoice_site_day WHERE invoice_id = ?",
+            arguments: [invoiceID])
         let ready = Dictionary(hashed.map { ($0.key, ($0.lines, $0.hash)) }, uniquingKeysWith: { a, _ in a })
         for s in siteDays {
             let site: String = try s[0], day: Int64 = try s[1], client: String = try s[2], file: Int64 = try s[3]
-            let r = try ready[RevenueHash.Key(site: site, day: day, client: client, file: file)]
+            let r =
+                try ready[RevenueHash.Key(site: site, day: day, client: client, file: file)]
                 ?? revenueHash(db, fileID: file, site: site, day: day, client: client)
-            try db.execute(sql: """
-                INSERT INTO invoice_revenue (invoice_id, site, day, client, file_id, lines, hash) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [invoiceID, site, day, client, file, r.0, r.1])
+            try db.execute(
+                sql: """
+                    INSERT INTO invoice_revenue (invoice_id, site, day, client, file_id, lines, hash) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [invoiceID, site, day, client, file, r.0, r.1])
         }
     }
 }
@@ -338,8 +370,9 @@ extension LedgerDatabase {
     /// Whether `invoiceID` was issued by Ardoise's validation: its `validate` row is in the audit log.
     /// A document without it was issued by other means (SQL on the file) and is never stored late.
     func issuedByValidation(_ invoiceID: Int64, db: any SQLSession) throws -> Bool {
-        try db.fetchValue(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM audit_log WHERE invoice_id = ? AND action = 'validate')",
-                          arguments: [invoiceID]) ?? false
+        try db.fetchValue(
+            Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM audit_log WHERE invoice_id = ? AND action = 'validate')",
+            arguments: [invoiceID]) ?? false
     }
 
     /// The breaks of the audit-log and journal chains, of the revenue issued
@@ -347,10 +380,15 @@ extension LedgerDatabase {
     func verifyRecords(_ db: any SQLSession) throws -> (breaks: [ChainReport.Break], chains: [ChainReport.Series]) {
         var breaks: [ChainReport.Break] = []
         var chains: [ChainReport.Series] = []
-        let starts = Dictionary(try db.fetchAll(sql: "SELECT chain, first_row_id FROM record_chain_start").map { try ($0[0] as String, $0[1] as Int64) },
-                                uniquingKeysWith: { a, _ in a })
-        for (chain, table, name, content) in [("audit", "audit_log", "audit log", LedgerGuards.auditContent),
-                                              ("entries", "journal_entry", "journal entries", LedgerGuards.entryContent)] {
+        let starts = Dictionary(
+            try db.fetchAll(sql: "SELECT chain, first_row_id FROM record_chain_start").map {
+                try ($0[0] as String, $0[1] as Int64)
+            },
+            uniquingKeysWith: { a, _ in a })
+        for (chain, table, name, content) in [
+            ("audit", "audit_log", "audit log", LedgerGuards.auditContent),
+            ("entries", "journal_entry", "journal entries", LedgerGuards.entryContent)
+        ] {
             func broken(_ what: String, _ kind: String, _ detail: String) {
                 breaks.append(.init(series: name, number: what, kind: kind, detail: detail))
             }
@@ -358,22 +396,33 @@ extension LedgerDatabase {
                 broken(name, "chain", "the chain's start is not recorded (`record_chain_start`): it was deleted")
                 continue
             }
-            var summary = ChainReport.Series(series: name, documents: 0, notStored: 0, storedAfterIssue: 0, lastHash: LedgerGuards.genesis)
+            var summary = ChainReport.Series(
+                series: name, documents: 0, notStored: 0, storedAfterIssue: 0, lastHash: LedgerGuards.genesis)
             var expected = (sequence: Int64(1), previous: LedgerGuards.genesis)
-            try db.forEach(sql: "SELECT sequence, row_id, previous_hash, hash FROM record_chain WHERE chain = ? ORDER BY sequence",
-                           arguments: [chain]) { l in
-                let sequence: Int64 = try l[0], rowID: Int64 = try l[1], previous: String = try l[2], hash: String = try l[3]
+            try db.forEach(
+                sql: "SELECT sequence, row_id, previous_hash, hash FROM record_chain WHERE chain = ? ORDER BY sequence",
+                arguments: [chain]
+            ) { l in
+                let sequence: Int64 = try l[0], rowID: Int64 = try l[1], previous: String = try l[2],
+                    hash: String = try l[3]
                 let label = "\(chain == "audit" ? "audit log row" : "journal entry") #\(rowID)"
                 summary.documents += 1
                 if sequence != expected.sequence {
-                    broken(label, "sequence", "link \(sequence) of the chain, expected \(expected.sequence): \(sequence - expected.sequence) links before it were deleted")
+                    broken(
+                        label, "sequence",
+                        "link \(sequence) of the chain, expected \(expected.sequence): \(sequence - expected.sequence) links before it were deleted"
+                    )
                 }
                 if previous != expected.previous {
-                    broken(label, "chain", "records previous hash \(previous), the link before it has \(expected.previous)")
+                    broken(
+                        label, "chain", "records previous hash \(previous), the link before it has \(expected.previous)"
+                    )
                 }
                 if let text = try content(db, rowID) {
                     if LedgerGuards.linkHash(content: text, previous: previous) != hash {
-                        broken(label, "content", "the \(chain == "audit" ? "audit row" : "entry or its lines") changed since it was written")
+                        broken(
+                            label, "content",
+                            "the \(chain == "audit" ? "audit row" : "entry or its lines") changed since it was written")
                     }
                 } else {
                     broken(label, "deleted", "chained when written, no longer in `\(table)`")
@@ -381,40 +430,53 @@ extension LedgerDatabase {
                 expected = (sequence + 1, hash)
                 summary.lastHash = hash
             }
-            for r in try db.fetchAll(sql: """
-                SELECT t.id FROM \(table) t WHERE t.id >= ? AND NOT EXISTS (SELECT 1 FROM record_chain c WHERE c.chain = ? AND c.row_id = t.id)
-                ORDER BY t.id
-                """, arguments: [start, chain]) {
+            for r in try db.fetchAll(
+                sql: """
+                    SELECT t.id FROM \(table) t WHERE t.id >= ? AND NOT EXISTS (SELECT 1 FROM record_chain c WHERE c.chain = ? AND c.row_id = t.id)
+                    ORDER BY t.id
+                    """, arguments: [start, chain])
+            {
                 let id: Int64 = try r[0]
-                broken("\(chain == "audit" ? "audit log row" : "journal entry") #\(id)", "not chained", "written after the chain started (row \(start)) without its link: not written by Ardoise")
+                broken(
+                    "\(chain == "audit" ? "audit log row" : "journal entry") #\(id)", "not chained",
+                    "written after the chain started (row \(start)) without its link: not written by Ardoise")
             }
             chains.append(summary)
         }
 
         // Documents issued by other means than validation: no `validate` row in the audit log.
-        for r in try db.fetchAll(sql: """
-            SELECT v.series, v.number FROM invoice v WHERE v.status = 'issued'
-              AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.invoice_id = v.id AND a.action = 'validate')
-            ORDER BY v.series, length(v.number), v.number
-            """) {
-            try breaks.append(.init(series: r[0], number: r[1], kind: "issued outside Ardoise",
-                                detail: "issued without validation (no `validate` in the audit log): never stored nor chained by Ardoise"))
+        for r in try db.fetchAll(
+            sql: """
+                SELECT v.series, v.number FROM invoice v WHERE v.status = 'issued'
+                  AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.invoice_id = v.id AND a.action = 'validate')
+                ORDER BY v.series, length(v.number), v.number
+                """)
+        {
+            try breaks.append(
+                .init(
+                    series: r[0], number: r[1], kind: "issued outside Ardoise",
+                    detail:
+                        "issued without validation (no `validate` in the audit log): never stored nor chained by Ardoise"
+                ))
         }
 
         // The revenue each document issued since the chains started billed, per site-day.
         let auditStart = starts["audit"] ?? Int64.max
-        let issued = try db.fetchAll(sql: """
-            SELECT v.id, v.series, v.number FROM invoice v WHERE v.status = 'issued'
-              AND (EXISTS (SELECT 1 FROM invoice_revenue r WHERE r.invoice_id = v.id)
-                   OR EXISTS (SELECT 1 FROM audit_log a WHERE a.invoice_id = v.id AND a.action = 'validate' AND a.id >= ?))
-            ORDER BY v.id
-            """, arguments: [auditStart])
+        let issued = try db.fetchAll(
+            sql: """
+                SELECT v.id, v.series, v.number FROM invoice v WHERE v.status = 'issued'
+                  AND (EXISTS (SELECT 1 FROM invoice_revenue r WHERE r.invoice_id = v.id)
+                       OR EXISTS (SELECT 1 FROM audit_log a WHERE a.invoice_id = v.id AND a.action = 'validate' AND a.id >= ?))
+                ORDER BY v.id
+                """, arguments: [auditStart])
         // Each register file billed is read once, in file order, whatever the number of documents and clients
         // that billed it: the recorded revenue whose ticket lines hash differently now, with their count now.
         let changed = try LedgerGuards.changedRevenue(db)
         for d in issued {
             let id: Int64 = try d[0], series: String = try d[1], number: String = try d[2]
-            func broken(_ detail: String) { breaks.append(.init(series: series, number: number, kind: "revenue", detail: detail)) }
+            func broken(_ detail: String) {
+                breaks.append(.init(series: series, number: number, kind: "revenue", detail: detail))
+            }
             struct SiteDay: Hashable, Comparable {
                 var site: String
                 var day: Int64
@@ -422,22 +484,30 @@ extension LedgerDatabase {
                 var text: String { "site \(site) on \(Day(ordinal: Int(day)))" }
             }
             var recorded: [SiteDay: (client: String, file: Int64, lines: Int64, hash: String)] = [:]
-            for r in try db.fetchAll(sql: "SELECT site, day, client, file_id, lines, hash FROM invoice_revenue WHERE invoice_id = ?",
-                                      arguments: [id]) {
+            for r in try db.fetchAll(
+                sql: "SELECT site, day, client, file_id, lines, hash FROM invoice_revenue WHERE invoice_id = ?",
+                arguments: [id])
+            {
                 let client: String = try r[2], file: Int64 = try r[3], lines: Int64 = try r[4], hash: String = try r[5]
                 try recorded[SiteDay(site: r[0], day: r[1])] = (client, file, lines, hash)
             }
             var billed = Set<SiteDay>()
-            for s in try db.fetchAll(sql: "SELECT site, day FROM invoice_site_day WHERE invoice_id = ?", arguments: [id]) {
+            for s in try db.fetchAll(
+                sql: "SELECT site, day FROM invoice_site_day WHERE invoice_id = ?", arguments: [id])
+            {
                 try billed.insert(SiteDay(site: s[0], day: s[1]))
             }
             for (key, r) in recorded.sorted(by: { $0.key < $1.key }) {
                 if !billed.contains(key) { broken("\(key.text): billed when issued, its site-day record is gone") }
                 if let now = changed[LedgerGuards.RevenueKey(invoice: id, site: key.site, day: key.day)] {
-                    broken("\(key.text): the ticket lines billed changed since issue (\(r.lines) lines then, \(now) now, or their content)")
+                    broken(
+                        "\(key.text): the ticket lines billed changed since issue (\(r.lines) lines then, \(now) now, or their content)"
+                    )
                 }
             }
-            for key in billed.subtracting(recorded.keys).sorted() { broken("\(key.text): billed, but its revenue was not recorded at issue") }
+            for key in billed.subtracting(recorded.keys).sorted() {
+                broken("\(key.text): billed, but its revenue was not recorded at issue")
+            }
         }
         return (breaks, chains)
     }
@@ -462,11 +532,14 @@ extension LedgerDatabase {
     /// on the other cores while the document before takes its number).
     public func revenueHashes(invoiceID: Int64) throws -> [RevenueHash] {
         try engine.read { db in
-            try db.fetchAll(sql: "SELECT site, day, client, file_id FROM invoice_site_day WHERE invoice_id = ?",
-                            arguments: [invoiceID]).map { s in
+            try db.fetchAll(
+                sql: "SELECT site, day, client, file_id FROM invoice_site_day WHERE invoice_id = ?",
+                arguments: [invoiceID]
+            ).map { s in
                 let site: String = try s[0], day: Int64 = try s[1], client: String = try s[2], file: Int64 = try s[3]
                 let r = try LedgerGuards.revenueHash(db, fileID: file, site: site, day: day, client: client)
-                return RevenueHash(key: .init(site: site, day: day, client: client, file: file), lines: r.lines, hash: r.hash)
+                return RevenueHash(
+                    key: .init(site: site, day: day, client: client, file: file), lines: r.lines, hash: r.hash)
             }
         }
     }

@@ -17,58 +17,80 @@ enum LineBasisMigration {
     static func register(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v16 line basis") { db in
             let kinds = LineBasis.Kind.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-            try db.execute(sql: """
-                ALTER TABLE invoice_line ADD COLUMN basis_kind TEXT CHECK (basis_kind IN (\(kinds)));
-                ALTER TABLE invoice_line ADD COLUMN basis_category TEXT;
-                ALTER TABLE invoice_line ADD COLUMN basis_rate INTEGER CHECK (basis_rate BETWEEN 0 AND 999999);
-                ALTER TABLE invoice_line ADD COLUMN basis_guests INTEGER CHECK (basis_guests IN (0, 1));
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE invoice_line ADD COLUMN basis_kind TEXT CHECK (basis_kind IN (\(kinds)));
+                    ALTER TABLE invoice_line ADD COLUMN basis_category TEXT;
+                    ALTER TABLE invoice_line ADD COLUMN basis_rate INTEGER CHECK (basis_rate BETWEEN 0 AND 999999);
+                    ALTER TABLE invoice_line ADD COLUMN basis_guests INTEGER CHECK (basis_guests IN (0, 1));
+                    """)
             // The lines of issued documents are frozen by a trigger: it is lifted for this one fill (the
             // columns are new, no figure of a line changes) and put back exactly as it was.
-            let freeze = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'invoice_line_frozen_update'")
+            let freeze = try String.fetchOne(
+                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'invoice_line_frozen_update'")
             try db.execute(sql: "DROP TRIGGER IF EXISTS invoice_line_frozen_update")
-            let update = try db.makeStatement(sql: """
-                UPDATE invoice_line SET basis_kind = ?, basis_category = ?, basis_rate = ?, basis_guests = ?
-                WHERE invoice_id = ? AND position = ?
-                """)
+            let update = try db.makeStatement(
+                sql: """
+                    UPDATE invoice_line SET basis_kind = ?, basis_category = ?, basis_rate = ?, basis_guests = ?
+                    WHERE invoice_id = ? AND position = ?
+                    """)
             var filled = 0
             var unknown: [String] = []
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT l.invoice_id, l.position, l.label, l.explanation, l.order_id, l.service_start, l.service_end, l.vat_rate,
-                       v.origin, v.number
-                FROM invoice_line l JOIN invoice v ON v.id = l.invoice_id ORDER BY l.invoice_id, l.position
-                """)
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT l.invoice_id, l.position, l.label, l.explanation, l.order_id, l.service_start, l.service_end, l.vat_rate,
+                           v.origin, v.number
+                    FROM invoice_line l JOIN invoice v ON v.id = l.invoice_id ORDER BY l.invoice_id, l.position
+                    """)
             for r in rows {
                 let id: Int64 = r[0], position: Int = r[1]
-                guard let b = classify(label: r[2], explanation: r[3], orderID: r[4], serviceStart: r[5], serviceEnd: r[6],
-                                       vatRate: r[7], origin: r[8]) else {
+                guard
+                    let b = classify(
+                        label: r[2], explanation: r[3], orderID: r[4], serviceStart: r[5], serviceEnd: r[6],
+                        vatRate: r[7], origin: r[8])
+                else {
                     let number: String? = r[9]
                     unknown.append("\(number ?? "proforma \(id)") line \(position)")
                     continue
                 }
-                try update.execute(arguments: [b.kind.rawValue, b.category, b.rate?.tenThousandths, b.guests, id, position])
+                try update.execute(arguments: [
+                    b.kind.rawValue, b.category, b.rate?.tenThousandths, b.guests, id, position
+                ])
                 filled += 1
             }
             if let freeze { try db.execute(sql: freeze) }
             guard !rows.isEmpty else { return }
-            try LedgerDatabase.appendAudit(GRDBSession(db: db), at: LedgerDatabase.timestamp(), actor: "ardoise", action: "line-basis", invoiceID: nil,
-                                   parameters: AuditParameters(["filled": .integer(Int64(filled)), "unknown": .list(unknown)]))
+            try LedgerDatabase.appendAudit(
+                GRDBSession(db: db), at: LedgerDatabase.timestamp(), actor: "ardoise", action: "line-basis",
+                invoiceID: nil,
+                parameters: AuditParameters(["filled": .integer(Int64(filled)), "unknown": .list(unknown)]))
         }
     }
 
     /// What a line stored before the migration was computed from, from its
     /// explanation and label as the engine wrote them then; nil when they do not say.
-    static func classify(label: String, explanation: String, orderID: String?, serviceStart: String?, serviceEnd: String?,
-                         vatRate: Int64, origin: String) -> LineBasis? {
+    static func classify(
+        label: String, explanation: String, orderID: String?, serviceStart: String?, serviceEnd: String?,
+        vatRate: Int64, origin: String
+    ) -> LineBasis? {
         let base = explanation.components(separatedBy: "; edited by ")[0]
         let rate = VATRate(tenThousandths: vatRate)
         if orderID != nil { return LineBasis(base.contains(": delivery fee ") ? .deliveryFee : .eventOrder) }
         if base.hasPrefix("credits line ") || origin == "credit" { return LineBasis(.credit) }
-        if base.hasPrefix("typed in: ") || base.hasPrefix("added by ") || origin == "manual" { return LineBasis(.typedIn) }
-        guard let s = serviceStart.flatMap(Day.init(iso:)), let e = serviceEnd.flatMap(Day.init(iso:)), s <= e else { return nil }
+        if base.hasPrefix("typed in: ") || base.hasPrefix("added by ") || origin == "manual" {
+            return LineBasis(.typedIn)
+        }
+        guard let s = serviceStart.flatMap(Day.init(iso:)), let e = serviceEnd.flatMap(Day.init(iso:)), s <= e else {
+            return nil
+        }
         if base.contains(" HT per month ") || base.contains(" HT per quarter ") { return LineBasis(.flatFee) }
-        if base.contains(" guest tickets, ") { return LineBasis(.guestMeals, category: DinerCategory.guests, rate: rate) }
-        if base.contains("badge holders' cafeteria tickets") { return LineBasis(.cafeteriaParticipation, rate: rate, guests: false) }
+        if base.contains(" guest tickets, ") {
+            return LineBasis(.guestMeals, category: DinerCategory.guests, rate: rate)
+        }
+        if base.contains("badge holders' cafeteria tickets") {
+            return LineBasis(.cafeteriaParticipation, rate: rate, guests: false)
+        }
         if base.hasPrefix("employer share recorded by the registers ") {
             return LineBasis(.subsidyAsRecorded, rate: rate, guests: !base.contains(", guests billed apart"))
         }

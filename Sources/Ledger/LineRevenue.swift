@@ -31,17 +31,21 @@ public enum RevenueBasis: Sendable, Hashable {
         switch basis.kind {
         case .credit: self = .credit; return
         case .typedIn: self = .typedIn; return
-        case .eventOrder, .deliveryFee: self = .unknown; return   // an order's line always names its order
+        case .eventOrder, .deliveryFee: self = .unknown; return  // an order's line always names its order
         default: break
         }
-        guard let start = line.serviceStart.flatMap(Day.init(iso:)), let end = line.serviceEnd.flatMap(Day.init(iso:)), start <= end else {
+        guard let start = line.serviceStart.flatMap(Day.init(iso:)), let end = line.serviceEnd.flatMap(Day.init(iso:)),
+            start <= end
+        else {
             self = .unknown
             return
         }
         let period = Period(start: start, end: end)
         if basis.kind == .flatFee { self = .fixedFee(period: period); return }
-        self = .registers(RegisterSelection(site: line.site, period: period, category: basis.category, guests: basis.guests,
-                                            cafeteria: basis.kind == .cafeteriaParticipation, rate: basis.rate))
+        self = .registers(
+            RegisterSelection(
+                site: line.site, period: period, category: basis.category, guests: basis.guests,
+                cafeteria: basis.kind == .cafeteriaParticipation, rate: basis.rate))
     }
 }
 
@@ -61,8 +65,12 @@ public struct RegisterSelection: Sendable, Hashable {
     /// cafeteria participation, subsidy as recorded) make one line per rate.
     public var rate: VATRate?
 
-    public init(site: String?, period: Period, category: String? = nil, guests: Bool = true, cafeteria: Bool = false, rate: VATRate? = nil) {
-        self.site = site; self.period = period; self.category = category; self.guests = guests; self.cafeteria = cafeteria; self.rate = rate
+    public init(
+        site: String?, period: Period, category: String? = nil, guests: Bool = true, cafeteria: Bool = false,
+        rate: VATRate? = nil
+    ) {
+        self.site = site; self.period = period; self.category = category; self.guests = guests;
+        self.cafeteria = cafeteria; self.rate = rate
     }
 
     func includes(category c: String) -> Bool { category.map { $0 == c } ?? (guests || c != DinerCategory.guests) }
@@ -120,48 +128,60 @@ extension LedgerDatabase {
         var sites = Set(document.lines.compactMap(\.site))
         if let s = invoice.site { sites.insert(s) }
         for b in bases {
-            if case .registers(let r) = b.basis { lo = min(lo, r.period.start.ordinal); hi = max(hi, r.period.end.ordinal) }
+            if case .registers(let r) = b.basis {
+                lo = min(lo, r.period.start.ordinal); hi = max(hi, r.period.end.ordinal)
+            }
         }
-        guard lo <= hi, let id = invoice.id else { return bases.map { LineRevenue(position: $0.line.position, basis: $0.basis, days: []) } }
+        guard lo <= hi, let id = invoice.id else {
+            return bases.map { LineRevenue(position: $0.line.position, basis: $0.basis, days: []) }
+        }
 
         /// One ticket of the client (a file, ticket and category, as the engine sums them): whether it is a
         /// cover, and its figures per VAT rate.
         struct Ticket { var meal: Int64 = 0, hasMeal = false, rates: [Int64: Figures] = [:] }
-        struct Figures { var amount: Int64 = 0, share: Int64 = 0, cafet: Int64 = 0, cafetShare: Int64 = 0, hasCafet = false }
+        struct Figures {
+            var amount: Int64 = 0, share: Int64 = 0, cafet: Int64 = 0, cafetShare: Int64 = 0, hasCafet = false
+        }
         struct File { var site: String, day: Int, name: String, version: Int, recorded: Bool, current: Int? }
         let (files, tickets): ([Int64: File], [Int64: [(category: String, ticket: Ticket)]]) = try engine.read { db in
             // The lines' sites and the document's own (a fee counted over every site, no site on its line, reads those).
             var files: [Int64: File] = [:]
             let siteList = "[" + sites.sorted().map(JSON.string).joined(separator: ",") + "]"
-            for r in try db.fetchAll(sql: """
-                SELECT COALESCE(r.file_id, sd.current_file_id), sd.site, sd.day, f.name, f.version, r.file_id IS NOT NULL,
-                       CASE WHEN c.id <> f.id THEN c.version END
-                FROM site_day sd
-                LEFT JOIN invoice_site_day r ON r.invoice_id = ? AND r.site = sd.site AND r.day = sd.day
-                JOIN imported_file f ON f.id = COALESCE(r.file_id, sd.current_file_id)
-                JOIN imported_file c ON c.id = sd.current_file_id
-                WHERE sd.site IN (\(db.stringsOfJSONArgument) UNION SELECT site FROM invoice_site_day WHERE invoice_id = ?)
-                  AND sd.day BETWEEN ? AND ?
-                """, arguments: [id, siteList, id, lo, hi]) {
-                files[try r[0]] = try File(site: r[1], day: r[2], name: r[3], version: r[4], recorded: r[5], current: r[6])
+            for r in try db.fetchAll(
+                sql: """
+                    SELECT COALESCE(r.file_id, sd.current_file_id), sd.site, sd.day, f.name, f.version, r.file_id IS NOT NULL,
+                           CASE WHEN c.id <> f.id THEN c.version END
+                    FROM site_day sd
+                    LEFT JOIN invoice_site_day r ON r.invoice_id = ? AND r.site = sd.site AND r.day = sd.day
+                    JOIN imported_file f ON f.id = COALESCE(r.file_id, sd.current_file_id)
+                    JOIN imported_file c ON c.id = sd.current_file_id
+                    WHERE sd.site IN (\(db.stringsOfJSONArgument) UNION SELECT site FROM invoice_site_day WHERE invoice_id = ?)
+                      AND sd.day BETWEEN ? AND ?
+                    """, arguments: [id, siteList, id, lo, hi])
+            {
+                files[try r[0]] = try File(
+                    site: r[1], day: r[2], name: r[3], version: r[4], recorded: r[5], current: r[6])
             }
             // The client's ticket lines of those files, summed per ticket and VAT rate (a few thousand rows a month).
             struct Key: Hashable { var file: Int64, ticket: String, category: String }
             var byTicket: [Key: Ticket] = [:]
             let any = db.sql(sqlite: "MAX", postgres: "BOOL_OR")
-            try db.forEach(sql: """
-                SELECT file_id, ticket, category, vat_rate,
-                       SUM(CASE WHEN activity <> 'CAFET' THEN amount ELSE 0 END), \(any)(activity <> 'CAFET'), SUM(amount), SUM(employer_share),
-                       SUM(CASE WHEN activity = 'CAFET' THEN amount ELSE 0 END), SUM(CASE WHEN activity = 'CAFET' THEN employer_share ELSE 0 END),
-                       \(any)(activity = 'CAFET')
-                FROM ticket_line WHERE file_id IN (\(db.integersOfJSONArgument)) AND client = ?
-                GROUP BY file_id, ticket, category, vat_rate
-                """, arguments: [LedgerDatabase.jsonArray(files.keys), invoice.client]) { r in
+            try db.forEach(
+                sql: """
+                    SELECT file_id, ticket, category, vat_rate,
+                           SUM(CASE WHEN activity <> 'CAFET' THEN amount ELSE 0 END), \(any)(activity <> 'CAFET'), SUM(amount), SUM(employer_share),
+                           SUM(CASE WHEN activity = 'CAFET' THEN amount ELSE 0 END), SUM(CASE WHEN activity = 'CAFET' THEN employer_share ELSE 0 END),
+                           \(any)(activity = 'CAFET')
+                    FROM ticket_line WHERE file_id IN (\(db.integersOfJSONArgument)) AND client = ?
+                    GROUP BY file_id, ticket, category, vat_rate
+                    """, arguments: [LedgerDatabase.jsonArray(files.keys), invoice.client]
+            ) { r in
                 let key = try Key(file: r[0], ticket: r[1], category: r[2])
                 var t = byTicket[key] ?? Ticket()
                 t.meal += try r[4] as Int64
                 t.hasMeal = try t.hasMeal || r[5]
-                t.rates[try r[3]] = try Figures(amount: r[6], share: r[7], cafet: r[8], cafetShare: r[9], hasCafet: r[10])
+                t.rates[try r[3]] = try Figures(
+                    amount: r[6], share: r[7], cafet: r[8], cafetShare: r[9], hasCafet: r[10])
                 byTicket[key] = t
             }
             var tickets: [Int64: [(category: String, ticket: Ticket)]] = [:]
@@ -175,21 +195,31 @@ extension LedgerDatabase {
             }
             var days: [RevenueSiteDay] = []
             let period = selection.period
-            for (fileID, f) in ordered where (selection.site == nil || f.site == selection.site)
-                && f.day >= period.start.ordinal && f.day <= period.end.ordinal {
-                var d = RevenueSiteDay(site: f.site, day: Day(ordinal: f.day), fileName: f.name, fileVersion: f.version, recorded: f.recorded,
-                                       currentVersion: f.current, tickets: 0, covers: 0, amountTTC: .zero, employerShare: .zero)
+            for (fileID, f) in ordered
+            where (selection.site == nil || f.site == selection.site)
+                && f.day >= period.start.ordinal && f.day <= period.end.ordinal
+            {
+                var d = RevenueSiteDay(
+                    site: f.site, day: Day(ordinal: f.day), fileName: f.name, fileVersion: f.version,
+                    recorded: f.recorded,
+                    currentVersion: f.current, tickets: 0, covers: 0, amountTTC: .zero, employerShare: .zero)
                 for (c, t) in tickets[fileID] ?? [] where selection.includes(category: c) {
-                    let figures = selection.rate.map { r in t.rates[r.tenThousandths].map { [$0] } ?? [] } ?? Array(t.rates.values)
+                    let figures =
+                        selection.rate.map { r in t.rates[r.tenThousandths].map { [$0] } ?? [] }
+                        ?? Array(t.rates.values)
                     guard !figures.isEmpty else { continue }
                     if selection.cafeteria {
                         guard figures.contains(where: \.hasCafet) else { continue }
                         d.tickets += 1
-                        for x in figures { d.amountTTC += Money(cents: x.cafet); d.employerShare += Money(cents: x.cafetShare) }
+                        for x in figures {
+                            d.amountTTC += Money(cents: x.cafet); d.employerShare += Money(cents: x.cafetShare)
+                        }
                     } else {
                         d.tickets += 1
                         if t.hasMeal && t.meal > 0 { d.covers += 1 }
-                        for x in figures { d.amountTTC += Money(cents: x.amount); d.employerShare += Money(cents: x.share) }
+                        for x in figures {
+                            d.amountTTC += Money(cents: x.amount); d.employerShare += Money(cents: x.share)
+                        }
                     }
                 }
                 if d.tickets > 0 { days.append(d) }

@@ -20,20 +20,27 @@ extension LedgerDatabase {
     /// before recording the outcome may have delivered it: once the lease is
     /// over the message is flagged for a person (`flagDeadClaims`), never sent
     /// again by a sender. Nil when nothing is due.
-    func claimDue<Mail: QueuedMail>(_ type: Mail.Type, now: Date, lease: TimeInterval, excluding tried: Set<Int64> = []) throws -> Mail? {
+    func claimDue<Mail: QueuedMail>(_ type: Mail.Type, now: Date, lease: TimeInterval, excluding tried: Set<Int64> = [])
+        throws -> Mail?
+    {
         try pool.write { db in
             let table = Mail.databaseTableName
             let excluded = LedgerDatabase.jsonArray(tried)
             try flagDeadClaims(db, table: table, now: LedgerDatabase.timestamp(now))
-            guard var mail = try Mail.fetchOne(db, sql: """
-                SELECT * FROM \(table) WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-                  AND id NOT IN (SELECT value FROM json_each(?))
-                ORDER BY next_attempt_at, id LIMIT 1
-                """, arguments: [LedgerDatabase.timestamp(now), excluded]) else { return nil }
+            guard
+                var mail = try Mail.fetchOne(
+                    db,
+                    sql: """
+                        SELECT * FROM \(table) WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+                          AND id NOT IN (SELECT value FROM json_each(?))
+                        ORDER BY next_attempt_at, id LIMIT 1
+                        """, arguments: [LedgerDatabase.timestamp(now), excluded])
+            else { return nil }
             mail.attempts += 1
             mail.nextAttemptAt = LedgerDatabase.timestamp(now.addingTimeInterval(lease))
-            try db.execute(sql: "UPDATE \(table) SET attempts = ?, next_attempt_at = ?, claimed_at = ? WHERE id = ?",
-                           arguments: [mail.attempts, mail.nextAttemptAt, LedgerDatabase.timestamp(now), mail.id])
+            try db.execute(
+                sql: "UPDATE \(table) SET attempts = ?, next_attempt_at = ?, claimed_at = ? WHERE id = ?",
+                arguments: [mail.attempts, mail.nextAttemptAt, LedgerDatabase.timestamp(now), mail.id])
             return mail
         }
     }

@@ -97,13 +97,15 @@ public enum DeliveryOutcome: Sendable, Hashable {
 
 extension LedgerDatabase {
     /// Queues the e-mail of a document being issued, inside the issuing transaction.
-    func enqueueMail(_ request: OutboxRequest, invoiceID: Int64, number: String, now: String, db: any SQLSession) throws {
+    func enqueueMail(_ request: OutboxRequest, invoiceID: Int64, number: String, now: String, db: any SQLSession) throws
+    {
         let blocked = request.blockedReason ?? (request.recipients.isEmpty ? "no billing e-mail address" : nil)
-        let message = OutboxMessage(id: nil, invoiceId: invoiceID, messageId: request.messageID(number: number),
-                                    recipients: request.recipients.joined(separator: ", "),
-                                    status: blocked == nil ? .pending : .failed, attempts: 0,
-                                    nextAttemptAt: blocked == nil ? now : nil, lastError: blocked.map { "blocked: \($0)" },
-                                    sentAt: nil, createdAt: now)
+        let message = OutboxMessage(
+            id: nil, invoiceId: invoiceID, messageId: request.messageID(number: number),
+            recipients: request.recipients.joined(separator: ", "),
+            status: blocked == nil ? .pending : .failed, attempts: 0,
+            nextAttemptAt: blocked == nil ? now : nil, lastError: blocked.map { "blocked: \($0)" },
+            sentAt: nil, createdAt: now)
         try db.insert(message)
     }
 
@@ -120,15 +122,20 @@ extension LedgerDatabase {
                 arguments = [status.rawValue]
             }
             return try db.fetchAll(sql: sql + " ORDER BY o.id", arguments: arguments).map { row in
-                try OutboxEntry(message: try row.decode(OutboxMessage.self), number: row["doc_number"] ?? "", client: row["doc_client"],
-                            payer: row["doc_payer"], type: row["doc_type"])
+                try OutboxEntry(
+                    message: try row.decode(OutboxMessage.self), number: row["doc_number"] ?? "",
+                    client: row["doc_client"],
+                    payer: row["doc_payer"], type: row["doc_type"])
             }
         }
     }
 
     /// The queued message of a document, if any.
     public func outboxMessage(invoiceID: Int64) throws -> OutboxMessage? {
-        try engine.read { db in try db.fetchRecord(OutboxMessage.self, sql: "SELECT * FROM outbox WHERE invoice_id = ?", arguments: [invoiceID]) }
+        try engine.read { db in
+            try db.fetchRecord(
+                OutboxMessage.self, sql: "SELECT * FROM outbox WHERE invoice_id = ?", arguments: [invoiceID])
+        }
     }
 
     public func outboxMessage(id: Int64) throws -> OutboxMessage? {
@@ -138,23 +145,30 @@ extension LedgerDatabase {
     /// Every attempt to deliver a message, in order.
     public func outboxAttempts(outboxID: Int64) throws -> [OutboxAttempt] {
         try engine.read { db in
-            try db.fetchRecords(OutboxAttempt.self, sql: "SELECT * FROM outbox_attempt WHERE outbox_id = ? ORDER BY \(db.sql(sqlite: "rowid", postgres: "at"))", arguments: [outboxID])
+            try db.fetchRecords(
+                OutboxAttempt.self,
+                sql:
+                    "SELECT * FROM outbox_attempt WHERE outbox_id = ? ORDER BY \(db.sql(sqlite: "rowid", postgres: "at"))",
+                arguments: [outboxID])
         }
     }
 
     /// Takes the oldest pending message due at `now` for one attempt, under a lease (see `claimDue`).
     /// `tried`: the messages a sending run already attempted, never attempted twice in one run.
-    public func claimDueMail(now: Date, lease: TimeInterval, excluding tried: Set<Int64> = []) throws -> OutboxMessage? {
+    public func claimDueMail(now: Date, lease: TimeInterval, excluding tried: Set<Int64> = []) throws -> OutboxMessage?
+    {
         try claimDue(OutboxMessage.self, now: now, lease: lease, excluding: tried)
     }
 
     /// How many pending messages are due at `now`, those in `tried` aside.
     public func dueMailCount(now: Date, excluding tried: Set<Int64> = []) throws -> Int {
         try engine.read { db in
-            try db.fetchValue(Int.self, sql: """
-                SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-                  AND id NOT IN (\(db.integersOfJSONArgument))
-                """, arguments: [LedgerDatabase.timestamp(now), LedgerDatabase.jsonArray(tried)]) ?? 0
+            try db.fetchValue(
+                Int.self,
+                sql: """
+                    SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+                      AND id NOT IN (\(db.integersOfJSONArgument))
+                    """, arguments: [LedgerDatabase.timestamp(now), LedgerDatabase.jsonArray(tried)]) ?? 0
         }
     }
 
@@ -163,31 +177,39 @@ extension LedgerDatabase {
     public func recordDelivery(outboxID: Int64, outcome: DeliveryOutcome, at date: Date) throws {
         try engine.write { db in
             let at = LedgerDatabase.timestamp(date)
-            guard let message = try db.fetchRecord(OutboxMessage.self, id: outboxID), message.status != .sent else { return }
+            guard let message = try db.fetchRecord(OutboxMessage.self, id: outboxID), message.status != .sent else {
+                return
+            }
             // The attempt has an outcome: the claim is over.
             try db.execute(sql: "UPDATE outbox SET claimed_at = NULL WHERE id = ?", arguments: [outboxID])
             switch outcome {
             case .sent(let response):
                 try db.insert(OutboxAttempt(outboxId: outboxID, at: at, outcome: "sent", response: response))
-                try db.execute(sql: "UPDATE outbox SET status = 'sent', sent_at = ?, next_attempt_at = NULL, last_error = NULL WHERE id = ?",
-                               arguments: [at, outboxID])
+                try db.execute(
+                    sql:
+                        "UPDATE outbox SET status = 'sent', sent_at = ?, next_attempt_at = NULL, last_error = NULL WHERE id = ?",
+                    arguments: [at, outboxID])
             case .temporary(let error, let retryAt):
                 try db.insert(OutboxAttempt(outboxId: outboxID, at: at, outcome: "temporary", response: error))
                 if let retryAt {
-                    try db.execute(sql: "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?",
-                                   arguments: [LedgerDatabase.timestamp(retryAt), error, outboxID])
+                    try db.execute(
+                        sql: "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?",
+                        arguments: [LedgerDatabase.timestamp(retryAt), error, outboxID])
                 } else {
-                    try db.execute(sql: "UPDATE outbox SET status = 'failed', next_attempt_at = NULL, last_error = ? WHERE id = ?",
-                                   arguments: ["gave up after \(message.attempts) attempts: \(error)", outboxID])
+                    try db.execute(
+                        sql: "UPDATE outbox SET status = 'failed', next_attempt_at = NULL, last_error = ? WHERE id = ?",
+                        arguments: ["gave up after \(message.attempts) attempts: \(error)", outboxID])
                 }
             case .uncertain(let error):
                 try db.insert(OutboxAttempt(outboxId: outboxID, at: at, outcome: "uncertain", response: error))
-                try db.execute(sql: "UPDATE outbox SET status = 'failed', next_attempt_at = NULL, last_error = ? WHERE id = ?",
-                               arguments: [error, outboxID])
+                try db.execute(
+                    sql: "UPDATE outbox SET status = 'failed', next_attempt_at = NULL, last_error = ? WHERE id = ?",
+                    arguments: [error, outboxID])
             case .refused(let error):
                 try db.insert(OutboxAttempt(outboxId: outboxID, at: at, outcome: "refused", response: error))
-                try db.execute(sql: "UPDATE outbox SET status = 'failed', next_attempt_at = NULL, last_error = ? WHERE id = ?",
-                               arguments: [error, outboxID])
+                try db.execute(
+                    sql: "UPDATE outbox SET status = 'failed', next_attempt_at = NULL, last_error = ? WHERE id = ?",
+                    arguments: [error, outboxID])
             }
         }
     }
@@ -198,13 +220,19 @@ extension LedgerDatabase {
     /// message blocked for want of an address leaves once the settings have
     /// one. A sent message is never retried. Returns the ids made due.
     @discardableResult
-    public func retryMail(ids: [Int64]?, now: Date, actor: String,
-                          recipients: (OutboxEntry) -> [String]? = { _ in nil }) throws -> [Int64] {
+    public func retryMail(
+        ids: [Int64]?, now: Date, actor: String,
+        recipients: (OutboxEntry) -> [String]? = { _ in nil }
+    ) throws -> [Int64] {
         // Without ids only failed messages: a pending one may be claimed by a sender right now,
         // and making it due again would let a second sender send it too.
-        let entries = try outbox().filter { e in ids.map { $0.contains(e.message.id ?? -1) } ?? (e.message.status == .failed) }
+        let entries = try outbox().filter { e in
+            ids.map { $0.contains(e.message.id ?? -1) } ?? (e.message.status == .failed)
+        }
         if let ids {
-            for id in ids where !entries.contains(where: { $0.message.id == id }) { throw InvoiceError.noOutboxMessage(id) }
+            for id in ids where !entries.contains(where: { $0.message.id == id }) {
+                throw InvoiceError.noOutboxMessage(id)
+            }
             if let sent = entries.first(where: { $0.message.status == .sent }) {
                 throw InvoiceError.messageSent(id: sent.message.id ?? 0, number: sent.number, at: sent.message.sentAt)
             }
@@ -217,18 +245,23 @@ extension LedgerDatabase {
                 let fresh = recipients(e)
                 let list = fresh.flatMap { $0.isEmpty ? nil : $0.joined(separator: ", ") } ?? e.message.recipients
                 if list.isEmpty {
-                    try db.execute(sql: "UPDATE outbox SET last_error = ? WHERE id = ? AND status <> 'sent'",
-                                   arguments: ["blocked: still no billing e-mail address for \(e.payer ?? e.client)", id])
+                    try db.execute(
+                        sql: "UPDATE outbox SET last_error = ? WHERE id = ? AND status <> 'sent'",
+                        arguments: ["blocked: still no billing e-mail address for \(e.payer ?? e.client)", id])
                     continue
                 }
                 // A sender may have sent it since it was read: a sent message stays as it is.
-                try db.execute(sql: """
-                    UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, claimed_at = NULL, recipients = ? WHERE id = ? AND status <> 'sent'
-                    """, arguments: [at, list, id])
+                try db.execute(
+                    sql: """
+                        UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, claimed_at = NULL, recipients = ? WHERE id = ? AND status <> 'sent'
+                        """, arguments: [at, list, id])
                 guard db.changesCount == 1 else { continue }
-                try appendAudit(db, at: at, actor: actor, action: "outbox retry", invoiceID: e.message.invoiceId,
-                                AuditParameters(["message": .integer(id), "number": .text(e.number), "to": .text(list),
-                                                 "last_error": .of(e.message.lastError)]))
+                try appendAudit(
+                    db, at: at, actor: actor, action: "outbox retry", invoiceID: e.message.invoiceId,
+                    AuditParameters([
+                        "message": .integer(id), "number": .text(e.number), "to": .text(list),
+                        "last_error": .of(e.message.lastError)
+                    ]))
                 out.append(id)
             }
             return out

@@ -28,8 +28,10 @@ public struct BankPosting: Sendable {
     public var customers: [String: SalesPosting.Customer]
     /// The journal of VAT on receipts' moves at each allocation (`OD`).
     public var vatJournal: (code: String, label: String) = ("OD", "Opérations diverses")
-    public init(bankAccount: String, journal: String, journalLabel: String, customerAccount: String, suspenseAccount: String,
-                customers: [String: SalesPosting.Customer]) {
+    public init(
+        bankAccount: String, journal: String, journalLabel: String, customerAccount: String, suspenseAccount: String,
+        customers: [String: SalesPosting.Customer]
+    ) {
         self.bankAccount = bankAccount
         self.journal = journal
         self.journalLabel = journalLabel
@@ -71,47 +73,48 @@ extension Schema {
     /// deleted: an unmatch marks the row removed), the bank entry of each.
     static func registerPayments(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v12 payments") { db in
-            try db.execute(sql: """
-                CREATE TABLE payment (
-                  id INTEGER PRIMARY KEY,
-                  bank_ref TEXT NOT NULL UNIQUE CHECK (bank_ref <> ''),
-                  source_file TEXT NOT NULL,
-                  booking_date TEXT NOT NULL,
-                  amount INTEGER NOT NULL CHECK (amount > 0),
-                  debtor_name TEXT,
-                  debtor_iban TEXT,
-                  remittance TEXT NOT NULL DEFAULT '',
-                  customer TEXT,
-                  entry_id INTEGER REFERENCES journal_entry(id),
-                  -- The suspense account's transfer to the customer, when matched by a person.
-                  transfer_entry_id INTEGER REFERENCES journal_entry(id),
-                  imported_at TEXT NOT NULL
-                );
-                CREATE TABLE payment_allocation (
-                  id INTEGER PRIMARY KEY,
-                  payment_id INTEGER NOT NULL REFERENCES payment(id),
-                  invoice_id INTEGER NOT NULL REFERENCES invoice(id),
-                  amount INTEGER NOT NULL CHECK (amount > 0),
-                  allocated_on TEXT NOT NULL,
-                  allocated_at TEXT NOT NULL,
-                  allocated_by TEXT NOT NULL,
-                  removed_at TEXT,
-                  removed_by TEXT
-                );
-                CREATE INDEX payment_allocation_invoice ON payment_allocation(invoice_id);
-                CREATE INDEX payment_allocation_payment ON payment_allocation(payment_id);
-                CREATE TRIGGER payment_no_delete BEFORE DELETE ON payment
-                  BEGIN SELECT RAISE(ABORT, 'payments are kept: unmatch them'); END;
-                CREATE TRIGGER payment_allocation_no_delete BEFORE DELETE ON payment_allocation
-                  BEGIN SELECT RAISE(ABORT, 'allocations are kept: an unmatch marks them removed'); END;
-                CREATE TRIGGER payment_allocation_only_removed BEFORE UPDATE ON payment_allocation
-                  WHEN OLD.removed_at IS NOT NULL OR NEW.amount <> OLD.amount OR NEW.invoice_id <> OLD.invoice_id
-                    OR NEW.payment_id <> OLD.payment_id
-                  BEGIN SELECT RAISE(ABORT, 'an allocation is only ever marked removed, once'); END;
-                CREATE TRIGGER payment_allocation_issued_invoice BEFORE INSERT ON payment_allocation
-                  WHEN (SELECT status <> 'issued' OR type <> 'invoice' FROM invoice WHERE id = NEW.invoice_id)
-                  BEGIN SELECT RAISE(ABORT, 'payments are allocated to issued invoices only'); END;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE payment (
+                      id INTEGER PRIMARY KEY,
+                      bank_ref TEXT NOT NULL UNIQUE CHECK (bank_ref <> ''),
+                      source_file TEXT NOT NULL,
+                      booking_date TEXT NOT NULL,
+                      amount INTEGER NOT NULL CHECK (amount > 0),
+                      debtor_name TEXT,
+                      debtor_iban TEXT,
+                      remittance TEXT NOT NULL DEFAULT '',
+                      customer TEXT,
+                      entry_id INTEGER REFERENCES journal_entry(id),
+                      -- The suspense account's transfer to the customer, when matched by a person.
+                      transfer_entry_id INTEGER REFERENCES journal_entry(id),
+                      imported_at TEXT NOT NULL
+                    );
+                    CREATE TABLE payment_allocation (
+                      id INTEGER PRIMARY KEY,
+                      payment_id INTEGER NOT NULL REFERENCES payment(id),
+                      invoice_id INTEGER NOT NULL REFERENCES invoice(id),
+                      amount INTEGER NOT NULL CHECK (amount > 0),
+                      allocated_on TEXT NOT NULL,
+                      allocated_at TEXT NOT NULL,
+                      allocated_by TEXT NOT NULL,
+                      removed_at TEXT,
+                      removed_by TEXT
+                    );
+                    CREATE INDEX payment_allocation_invoice ON payment_allocation(invoice_id);
+                    CREATE INDEX payment_allocation_payment ON payment_allocation(payment_id);
+                    CREATE TRIGGER payment_no_delete BEFORE DELETE ON payment
+                      BEGIN SELECT RAISE(ABORT, 'payments are kept: unmatch them'); END;
+                    CREATE TRIGGER payment_allocation_no_delete BEFORE DELETE ON payment_allocation
+                      BEGIN SELECT RAISE(ABORT, 'allocations are kept: an unmatch marks them removed'); END;
+                    CREATE TRIGGER payment_allocation_only_removed BEFORE UPDATE ON payment_allocation
+                      WHEN OLD.removed_at IS NOT NULL OR NEW.amount <> OLD.amount OR NEW.invoice_id <> OLD.invoice_id
+                        OR NEW.payment_id <> OLD.payment_id
+                      BEGIN SELECT RAISE(ABORT, 'an allocation is only ever marked removed, once'); END;
+                    CREATE TRIGGER payment_allocation_issued_invoice BEFORE INSERT ON payment_allocation
+                      WHEN (SELECT status <> 'issued' OR type <> 'invoice' FROM invoice WHERE id = NEW.invoice_id)
+                      BEGIN SELECT RAISE(ABORT, 'payments are allocated to issued invoices only'); END;
+                    """)
         }
     }
 }
@@ -127,8 +130,9 @@ extension LedgerDatabase {
     public func paymentStates(invoiceIDs: [Int64], asOf day: Day? = nil) throws -> [Int64: OpenInvoice] {
         guard !invoiceIDs.isEmpty else { return [:] }
         return try pool.read { db in
-            Dictionary(try openInvoices(db, asOf: day, includePaid: true, ids: invoiceIDs).map { ($0.id, $0) },
-                       uniquingKeysWith: { a, _ in a })
+            Dictionary(
+                try openInvoices(db, asOf: day, includePaid: true, ids: invoiceIDs).map { ($0.id, $0) },
+                uniquingKeysWith: { a, _ in a })
         }
     }
 
@@ -140,20 +144,26 @@ extension LedgerDatabase {
             only = " AND i.id IN (SELECT value FROM json_each(?))"
             arguments += ["[" + ids.map(String.init).joined(separator: ",") + "]"]
         }
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT i.id, i.number, i.client, i.payer, i.issue_date, i.due_date, i.total_ttc,
-              COALESCE((SELECT SUM(c.total_ttc) FROM invoice c WHERE c.credited_invoice_id = i.id AND c.status = 'issued'
-                          AND c.type = 'credit_note' AND c.issue_date <= ?), 0) AS credited,
-              COALESCE((SELECT SUM(a.amount) FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
-                          WHERE a.invoice_id = i.id AND a.allocated_on <= ? AND a.removed_at IS NULL), 0) AS paid
-            FROM invoice i WHERE i.status = 'issued' AND i.type = 'invoice' AND i.issue_date <= ?\(only)
-            ORDER BY i.due_date, i.id
-            """, arguments: arguments)
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT i.id, i.number, i.client, i.payer, i.issue_date, i.due_date, i.total_ttc,
+                  COALESCE((SELECT SUM(c.total_ttc) FROM invoice c WHERE c.credited_invoice_id = i.id AND c.status = 'issued'
+                              AND c.type = 'credit_note' AND c.issue_date <= ?), 0) AS credited,
+                  COALESCE((SELECT SUM(a.amount) FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
+                              WHERE a.invoice_id = i.id AND a.allocated_on <= ? AND a.removed_at IS NULL), 0) AS paid
+                FROM invoice i WHERE i.status = 'issued' AND i.type = 'invoice' AND i.issue_date <= ?\(only)
+                ORDER BY i.due_date, i.id
+                """, arguments: arguments)
         return try rows.compactMap { r -> OpenInvoice? in
             let name: String = r["number"]
-            let issue = try StoredValue.day(r["issue_date"], "issue date", of: name), due = try StoredValue.day(r["due_date"], "due date", of: name)
-            let o = OpenInvoice(id: r["id"], number: r["number"], client: r["client"], payer: r["payer"], issueDate: issue, dueDate: due,
-                                totalTTC: Money(cents: r["total_ttc"]), credited: Money(cents: r["credited"]), paid: Money(cents: r["paid"]))
+            let issue = try StoredValue.day(r["issue_date"], "issue date", of: name),
+                due = try StoredValue.day(r["due_date"], "due date", of: name)
+            let o = OpenInvoice(
+                id: r["id"], number: r["number"], client: r["client"], payer: r["payer"], issueDate: issue,
+                dueDate: due,
+                totalTTC: Money(cents: r["total_ttc"]), credited: Money(cents: r["credited"]),
+                paid: Money(cents: r["paid"]))
             return includePaid || o.balance.cents > 0 ? o : nil
         }
     }
@@ -161,8 +171,10 @@ extension LedgerDatabase {
     /// Imports the credits of one file in one transaction: a credit whose
     /// reference is already in the ledger is a duplicate (nothing changes);
     /// each new one is matched, allocated and posted to the bank journal.
-    public func importPayments(_ credits: [BankCredit], file: String, customers: [String: String], posting: BankPosting,
-                               actor: String, today: Day, at date: Date = Date()) throws -> [ImportedPayment] {
+    public func importPayments(
+        _ credits: [BankCredit], file: String, customers: [String: String], posting: BankPosting,
+        actor: String, today: Day, at date: Date = Date()
+    ) throws -> [ImportedPayment] {
         try durableWrite { db in
             let now = LedgerDatabase.timestamp(date)
             var open = try openInvoices(db, asOf: nil, includePaid: false)
@@ -174,80 +186,111 @@ extension LedgerDatabase {
                 // The same reference is the same payment: again with the same amount it is a duplicate;
                 // with another amount it is a conflict, and the whole file is refused (nothing is lost silently).
                 if let first = seen[credit.reference], first.amount != credit.amount {
-                    throw PaymentConflict(reference: credit.reference, origin: credit.origin ?? "credit \(n + 1)", amount: credit.amount,
-                                          other: first.amount, where: "\(first.origin) of the same file")
+                    throw PaymentConflict(
+                        reference: credit.reference, origin: credit.origin ?? "credit \(n + 1)", amount: credit.amount,
+                        other: first.amount, where: "\(first.origin) of the same file")
                 }
-                let stored = try Row.fetchOne(db, sql: "SELECT amount, source_file FROM payment WHERE bank_ref = ?",
-                                              arguments: [credit.reference])
+                let stored = try Row.fetchOne(
+                    db, sql: "SELECT amount, source_file FROM payment WHERE bank_ref = ?",
+                    arguments: [credit.reference])
                 if let stored, Money(cents: stored["amount"]) != credit.amount {
-                    throw PaymentConflict(reference: credit.reference, origin: credit.origin ?? "credit \(n + 1)", amount: credit.amount,
-                                          other: Money(cents: stored["amount"]),
-                                          where: "the ledger (imported from \(stored["source_file"] as String? ?? "?"))")
+                    throw PaymentConflict(
+                        reference: credit.reference, origin: credit.origin ?? "credit \(n + 1)", amount: credit.amount,
+                        other: Money(cents: stored["amount"]),
+                        where: "the ledger (imported from \(stored["source_file"] as String? ?? "?"))")
                 }
                 let known = stored != nil
                 if seen[credit.reference] != nil || known {
-                    out.append(ImportedPayment(id: nil, reference: credit.reference, amount: credit.amount, debtor: debtor,
-                                               status: "duplicate", rule: "", customer: nil, allocations: []))
+                    out.append(
+                        ImportedPayment(
+                            id: nil, reference: credit.reference, amount: credit.amount, debtor: debtor,
+                            status: "duplicate", rule: "", customer: nil, allocations: []))
                     continue
                 }
                 seen[credit.reference] = (credit.origin ?? "credit \(n + 1)", credit.amount)
-                let m = PaymentMatcher.match(credit, open: open, customers: customers, positions: positions, numberKeys: keys)
-                try db.execute(sql: """
-                    INSERT INTO payment (bank_ref, source_file, booking_date, amount, debtor_name, debtor_iban, remittance, customer, imported_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [credit.reference, file, credit.bookingDate.description, credit.amount.cents, credit.debtorName,
-                                     credit.debtorIBAN, credit.remittance, m.customer, now])
+                let m = PaymentMatcher.match(
+                    credit, open: open, customers: customers, positions: positions, numberKeys: keys)
+                try db.execute(
+                    sql: """
+                        INSERT INTO payment (bank_ref, source_file, booking_date, amount, debtor_name, debtor_iban, remittance, customer, imported_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        credit.reference, file, credit.bookingDate.description, credit.amount.cents, credit.debtorName,
+                        credit.debtorIBAN, credit.remittance, m.customer, now
+                    ])
                 let paymentID = db.lastInsertedRowID
                 for a in m.allocations {
                     try insertAllocation(db, paymentID: paymentID, a, on: credit.bookingDate, now: now, actor: actor)
-                    try settleVATOnReceipts(GRDBSession(db: db), invoiceIDs: [a.invoiceID], cause: .allocation, allocationID: db.lastInsertedRowID,
-                                            on: credit.bookingDate, today: today, journal: posting.vatJournal, now: now)
-                    if let i = positions[a.number.uppercased()] { open[i].paid = Money(cents: open[i].paid.cents + a.amount.cents) }
+                    try settleVATOnReceipts(
+                        GRDBSession(db: db), invoiceIDs: [a.invoiceID], cause: .allocation,
+                        allocationID: db.lastInsertedRowID,
+                        on: credit.bookingDate, today: today, journal: posting.vatJournal, now: now)
+                    if let i = positions[a.number.uppercased()] {
+                        open[i].paid = Money(cents: open[i].paid.cents + a.amount.cents)
+                    }
                 }
-                let entryID = try postBankEntry(db, paymentID: paymentID, credit: credit, customer: m.customer, posting: posting,
-                                                today: today, now: now)
+                let entryID = try postBankEntry(
+                    db, paymentID: paymentID, credit: credit, customer: m.customer, posting: posting,
+                    today: today, now: now)
                 try db.execute(sql: "UPDATE payment SET entry_id = ? WHERE id = ?", arguments: [entryID, paymentID])
-                out.append(ImportedPayment(id: paymentID, reference: credit.reference, amount: credit.amount, debtor: debtor,
-                                           status: "new", rule: m.rule, customer: m.customer, allocations: m.allocations))
+                out.append(
+                    ImportedPayment(
+                        id: paymentID, reference: credit.reference, amount: credit.amount, debtor: debtor,
+                        status: "new", rule: m.rule, customer: m.customer, allocations: m.allocations))
             }
             let new = out.filter { $0.status == "new" }
-            try appendAudit(GRDBSession(db: db), at: now, actor: actor, action: "payments import", invoiceID: nil,
-                            AuditParameters(["file": .text(file), "new": .of(new.count), "already": .of(out.count - new.count)]))
+            try appendAudit(
+                GRDBSession(db: db), at: now, actor: actor, action: "payments import", invoiceID: nil,
+                AuditParameters(["file": .text(file), "new": .of(new.count), "already": .of(out.count - new.count)]))
             return out
         }
     }
 
-    func insertAllocation(_ db: Database, paymentID: Int64, _ a: PaymentAllocation, on day: Day, now: String, actor: String) throws {
-        try db.execute(sql: """
-            INSERT INTO payment_allocation (payment_id, invoice_id, amount, allocated_on, allocated_at, allocated_by)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [paymentID, a.invoiceID, a.amount.cents, day.description, now, actor])
+    func insertAllocation(
+        _ db: Database, paymentID: Int64, _ a: PaymentAllocation, on day: Day, now: String, actor: String
+    ) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO payment_allocation (payment_id, invoice_id, amount, allocated_on, allocated_at, allocated_by)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [paymentID, a.invoiceID, a.amount.cents, day.description, now, actor])
     }
 
     /// The entry of a payment: the bank debited, the customer (or the
     /// suspense account when it is not known) credited. Dated the booking
     /// day, or `today` when that month is closed.
-    func postBankEntry(_ db: Database, paymentID: Int64, credit: BankCredit, customer: String?, posting: BankPosting,
-                       today: Day, now: String) throws -> Int64 {
-        let closed = try Bool.fetchOne(db, sql: "SELECT 1 FROM closed_month WHERE month = ?",
-                                       arguments: [Month(credit.bookingDate).description]) ?? false
+    func postBankEntry(
+        _ db: Database, paymentID: Int64, credit: BankCredit, customer: String?, posting: BankPosting,
+        today: Day, now: String
+    ) throws -> Int64 {
+        let closed =
+            try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM closed_month WHERE month = ?",
+                arguments: [Month(credit.bookingDate).description]) ?? false
         let date = closed ? today : credit.bookingDate
         let label = String("Règlement \(credit.debtorName ?? credit.reference)".prefix(100))
         let customerLine: EntryLine
         if let customer, let c = posting.customers[customer] {
-            customerLine = EntryLine(account: posting.customerAccount, accountLabel: "Clients", auxiliaryAccount: c.account,
-                                     auxiliaryLabel: c.name, label: label, credit: credit.amount)
+            customerLine = EntryLine(
+                account: posting.customerAccount, accountLabel: "Clients", auxiliaryAccount: c.account,
+                auxiliaryLabel: c.name, label: label, credit: credit.amount)
         } else {
-            customerLine = EntryLine(account: posting.suspenseAccount, accountLabel: "Compte d'attente", label: label, credit: credit.amount)
+            customerLine = EntryLine(
+                account: posting.suspenseAccount, accountLabel: "Compte d'attente", label: label, credit: credit.amount)
         }
         let number = try nextNumber(db, journal: posting.journal, label: posting.journalLabel)
-        let entry = JournalEntry(journal: posting.journal, journalLabel: posting.journalLabel, number: number, date: date,
-                                 pieceReference: String(credit.reference.prefix(35)), pieceDate: credit.bookingDate, validationDate: date,
-                                 lines: [EntryLine(account: posting.bankAccount, accountLabel: "Banque", label: label, debit: credit.amount),
-                                         customerLine])
+        let entry = JournalEntry(
+            journal: posting.journal, journalLabel: posting.journalLabel, number: number, date: date,
+            pieceReference: String(credit.reference.prefix(35)), pieceDate: credit.bookingDate, validationDate: date,
+            lines: [
+                EntryLine(account: posting.bankAccount, accountLabel: "Banque", label: label, debit: credit.amount),
+                customerLine
+            ])
         try insert(entry, invoiceID: nil, now: now, db: GRDBSession(db: db))
-        return try Int64.fetchOne(db, sql: "SELECT id FROM journal_entry WHERE journal = ? AND number = ?",
-                                  arguments: [posting.journal, number]) ?? 0
+        return try Int64.fetchOne(
+            db, sql: "SELECT id FROM journal_entry WHERE journal = ? AND number = ?",
+            arguments: [posting.journal, number]) ?? 0
     }
 
     func nextNumber(_ db: Database, journal: String, label: String) throws -> Int {
@@ -255,10 +298,13 @@ extension LedgerDatabase {
     }
 
     func nextNumber(_ db: any SQLSession, journal: String, label: String) throws -> Int {
-        try db.execute(sql: "INSERT INTO journal (code, label) SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM journal WHERE code = ?)",
-                       arguments: [journal, label, journal])
+        try db.execute(
+            sql:
+                "INSERT INTO journal (code, label) SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM journal WHERE code = ?)",
+            arguments: [journal, label, journal])
         try db.execute(sql: "UPDATE journal SET last_number = last_number + 1 WHERE code = ?", arguments: [journal])
-        return try db.fetchValue(Int.self, sql: "SELECT last_number FROM journal WHERE code = ?", arguments: [journal]) ?? 0
+        return try db.fetchValue(Int.self, sql: "SELECT last_number FROM journal WHERE code = ?", arguments: [journal])
+            ?? 0
     }
 
     /// Every payment (or one), with its live allocations.
@@ -267,30 +313,37 @@ extension LedgerDatabase {
     }
 
     func payments(_ db: Database, id: Int64?) throws -> [StoredPayment] {
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM payment \(id == nil ? "" : "WHERE id = ?") ORDER BY booking_date, id",
-                                    arguments: id.map { [$0] } ?? [])
-        let allocs = try Row.fetchAll(db, sql: """
-            SELECT a.payment_id, a.invoice_id, a.amount, i.number FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id
-            WHERE a.removed_at IS NULL ORDER BY a.id
-            """)
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT * FROM payment \(id == nil ? "" : "WHERE id = ?") ORDER BY booking_date, id",
+            arguments: id.map { [$0] } ?? [])
+        let allocs = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT a.payment_id, a.invoice_id, a.amount, i.number FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id
+                WHERE a.removed_at IS NULL ORDER BY a.id
+                """)
         var byPayment: [Int64: [PaymentAllocation]] = [:]
         for a in allocs {
-            byPayment[a["payment_id"], default: []].append(PaymentAllocation(invoiceID: a["invoice_id"], number: a["number"], amount: Money(cents: a["amount"])))
+            byPayment[a["payment_id"], default: []].append(
+                PaymentAllocation(invoiceID: a["invoice_id"], number: a["number"], amount: Money(cents: a["amount"])))
         }
         return try rows.map { r in
             let id: Int64 = r["id"]
             let day = try StoredValue.day(r["booking_date"], "booking date", of: "payment \(id)")
-            return StoredPayment(id: id, reference: r["bank_ref"], bookingDate: day, amount: Money(cents: r["amount"]),
-                                 debtorName: r["debtor_name"], remittance: r["remittance"], customer: r["customer"],
-                                 allocations: byPayment[id] ?? [])
+            return StoredPayment(
+                id: id, reference: r["bank_ref"], bookingDate: day, amount: Money(cents: r["amount"]),
+                debtorName: r["debtor_name"], remittance: r["remittance"], customer: r["customer"],
+                allocations: byPayment[id] ?? [])
         }
     }
 
     /// A person settles a payment: allocates what is left of it to the
     /// invoices named, in order, each up to what it still owes. A payment
     /// posted to the suspense account gets a transfer entry to the customer.
-    public func matchPayment(id: Int64, invoiceIDs: [Int64], posting: BankPosting, actor: String, today: Day,
-                             at date: Date = Date()) throws -> [PaymentAllocation] {
+    public func matchPayment(
+        id: Int64, invoiceIDs: [Int64], posting: BankPosting, actor: String, today: Day,
+        at date: Date = Date()
+    ) throws -> [PaymentAllocation] {
         try durableWrite { db in
             let now = LedgerDatabase.timestamp(date)
             guard let payment = try payments(db, id: id).first else { throw InvoiceError.noPayment(id) }
@@ -300,46 +353,64 @@ extension LedgerDatabase {
             var out: [PaymentAllocation] = []
             var customers: Set<String> = []
             for iid in invoiceIDs {
-                guard let inv = open.first(where: { $0.id == iid }) else { throw InvoiceError.notAnIssuedInvoice("\(iid)") }
+                guard let inv = open.first(where: { $0.id == iid }) else {
+                    throw InvoiceError.notAnIssuedInvoice("\(iid)")
+                }
                 guard inv.balance.cents > 0 else { throw InvoiceError.owesNothing(number: inv.number) }
                 guard remaining > 0 else { break }
                 let take = min(remaining, inv.balance.cents)
-                let a = PaymentAllocation(invoiceID: iid, number: inv.number, amount: Money(cents: take),
-                                          stillDue: Money(cents: inv.balance.cents - take))
+                let a = PaymentAllocation(
+                    invoiceID: iid, number: inv.number, amount: Money(cents: take),
+                    stillDue: Money(cents: inv.balance.cents - take))
                 try insertAllocation(db, paymentID: id, a, on: today, now: now, actor: actor)
-                try settleVATOnReceipts(GRDBSession(db: db), invoiceIDs: [iid], cause: .allocation, allocationID: db.lastInsertedRowID, on: today,
-                                        today: today, journal: posting.vatJournal, now: now)
+                try settleVATOnReceipts(
+                    GRDBSession(db: db), invoiceIDs: [iid], cause: .allocation, allocationID: db.lastInsertedRowID,
+                    on: today,
+                    today: today, journal: posting.vatJournal, now: now)
                 remaining -= take
                 out.append(a)
                 customers.insert(inv.customer)
             }
-            if payment.customer == nil, customers.count == 1, let customer = customers.first, let c = posting.customers[customer] {
+            if payment.customer == nil, customers.count == 1, let customer = customers.first,
+                let c = posting.customers[customer]
+            {
                 try db.execute(sql: "UPDATE payment SET customer = ? WHERE id = ?", arguments: [customer, id])
                 let number = try nextNumber(db, journal: posting.journal, label: posting.journalLabel)
                 let label = String("Affectation \(payment.reference) \(c.name)".prefix(100))
-                let entry = JournalEntry(journal: posting.journal, journalLabel: posting.journalLabel, number: number, date: today,
-                                         pieceReference: String(payment.reference.prefix(35)), pieceDate: payment.bookingDate,
-                                         validationDate: today, lines: [
-                                            EntryLine(account: posting.suspenseAccount, accountLabel: "Compte d'attente", label: label, debit: payment.amount),
-                                            EntryLine(account: posting.customerAccount, accountLabel: "Clients", auxiliaryAccount: c.account,
-                                                      auxiliaryLabel: c.name, label: label, credit: payment.amount),
-                                         ])
+                let entry = JournalEntry(
+                    journal: posting.journal, journalLabel: posting.journalLabel, number: number, date: today,
+                    pieceReference: String(payment.reference.prefix(35)), pieceDate: payment.bookingDate,
+                    validationDate: today,
+                    lines: [
+                        EntryLine(
+                            account: posting.suspenseAccount, accountLabel: "Compte d'attente", label: label,
+                            debit: payment.amount),
+                        EntryLine(
+                            account: posting.customerAccount, accountLabel: "Clients", auxiliaryAccount: c.account,
+                            auxiliaryLabel: c.name, label: label, credit: payment.amount)
+                    ])
                 try insert(entry, invoiceID: nil, now: now, db: GRDBSession(db: db))
-                let transfer = try Int64.fetchOne(db, sql: "SELECT id FROM journal_entry WHERE journal = ? AND number = ?",
-                                                  arguments: [posting.journal, number])
+                let transfer = try Int64.fetchOne(
+                    db, sql: "SELECT id FROM journal_entry WHERE journal = ? AND number = ?",
+                    arguments: [posting.journal, number])
                 try db.execute(sql: "UPDATE payment SET transfer_entry_id = ? WHERE id = ?", arguments: [transfer, id])
             }
-            try appendAudit(GRDBSession(db: db), at: now, actor: actor, action: "payment match", invoiceID: out.first?.invoiceID,
-                            AuditParameters(["payment": .integer(id), "reference": .text(payment.reference), "amount": .of(payment.amount),
-                                             "documents": .list(out.map(\.number)), "amounts": .list(out.map { "\($0.amount.cents)" })]))
+            try appendAudit(
+                GRDBSession(db: db), at: now, actor: actor, action: "payment match", invoiceID: out.first?.invoiceID,
+                AuditParameters([
+                    "payment": .integer(id), "reference": .text(payment.reference), "amount": .of(payment.amount),
+                    "documents": .list(out.map(\.number)), "amounts": .list(out.map { "\($0.amount.cents)" })
+                ]))
             return out
         }
     }
 
     /// Removes a payment's allocations (to the invoices named, or all), kept as removed rows; in the audit log.
     /// The VAT on receipts their payments moved goes back to pending, dated `today` (default: the UTC day of `date`).
-    public func unmatchPayment(id: Int64, invoiceIDs: [Int64]?, actor: String, posting: BankPosting? = nil, today: Day? = nil,
-                               at date: Date = Date()) throws -> Int {
+    public func unmatchPayment(
+        id: Int64, invoiceIDs: [Int64]?, actor: String, posting: BankPosting? = nil, today: Day? = nil,
+        at date: Date = Date()
+    ) throws -> Int {
         try durableWrite { db in
             let now = LedgerDatabase.timestamp(date)
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM payment WHERE id = ?", arguments: [id]) ?? false else {
@@ -351,23 +422,29 @@ extension LedgerDatabase {
                 which += " AND invoice_id IN (\(invoiceIDs.map { _ in "?" }.joined(separator: ",")))"
                 whichArgs += StatementArguments(invoiceIDs)
             }
-            let touched = try Int64.fetchAll(db, sql: "SELECT DISTINCT invoice_id FROM payment_allocation WHERE \(which)", arguments: whichArgs)
-            try db.execute(sql: "UPDATE payment_allocation SET removed_at = ?, removed_by = ? WHERE \(which)",
-                           arguments: [now, actor] + whichArgs)
+            let touched = try Int64.fetchAll(
+                db, sql: "SELECT DISTINCT invoice_id FROM payment_allocation WHERE \(which)", arguments: whichArgs)
+            try db.execute(
+                sql: "UPDATE payment_allocation SET removed_at = ?, removed_by = ? WHERE \(which)",
+                arguments: [now, actor] + whichArgs)
             let n = db.changesCount
             try returnVATOnReceipts(db, invoiceIDs: touched, posting: posting, today: today, now: now)
-            try appendAudit(GRDBSession(db: db), at: now, actor: actor, action: "payment unmatch", invoiceID: invoiceIDs?.first,
-                            AuditParameters(["payment": .integer(id), "removed": .of(n)]))
+            try appendAudit(
+                GRDBSession(db: db), at: now, actor: actor, action: "payment unmatch", invoiceID: invoiceIDs?.first,
+                AuditParameters(["payment": .integer(id), "removed": .of(n)]))
             return n
         }
     }
 
     /// Moves back to pending the VAT on receipts of the invoices whose allocations were just removed.
-    func returnVATOnReceipts(_ db: Database, invoiceIDs: [Int64], posting: BankPosting?, today: Day?, now: String) throws {
+    func returnVATOnReceipts(_ db: Database, invoiceIDs: [Int64], posting: BankPosting?, today: Day?, now: String)
+        throws
+    {
         guard !invoiceIDs.isEmpty else { return }
         let day = today ?? Day(iso: String(now.prefix(10))) ?? Day(ordinal: 0)
-        try settleVATOnReceipts(GRDBSession(db: db), invoiceIDs: invoiceIDs, cause: .removal, on: day, today: day,
-                                journal: posting?.vatJournal ?? ("OD", "Opérations diverses"), now: now)
+        try settleVATOnReceipts(
+            GRDBSession(db: db), invoiceIDs: invoiceIDs, cause: .removal, on: day, today: day,
+            journal: posting?.vatJournal ?? ("OD", "Opérations diverses"), now: now)
     }
 
     /// The lettering of entry lines for the FEC. Invoices and the payments
@@ -381,13 +458,16 @@ extension LedgerDatabase {
     /// id), and so balance; `DateLet` is the day of the last allocation.
     /// Key: entry id.
     public func lettering() throws -> [Int64: (code: String, date: Day)] {
-        let invoices = Dictionary(uniqueKeysWithValues: try openInvoices(asOf: nil, includePaid: true).map { ($0.id, $0) })
+        let invoices = Dictionary(
+            uniqueKeysWithValues: try openInvoices(asOf: nil, includePaid: true).map { ($0.id, $0) })
         return try pool.read { db in
-            let allocations = try Row.fetchAll(db, sql: """
-                SELECT a.payment_id, a.invoice_id, a.allocated_on, p.amount,
-                       COALESCE(p.transfer_entry_id, p.entry_id) AS entry_id
-                FROM payment_allocation a JOIN payment p ON p.id = a.payment_id WHERE a.removed_at IS NULL
-                """)
+            let allocations = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT a.payment_id, a.invoice_id, a.allocated_on, p.amount,
+                           COALESCE(p.transfer_entry_id, p.entry_id) AS entry_id
+                    FROM payment_allocation a JOIN payment p ON p.id = a.payment_id WHERE a.removed_at IS NULL
+                    """)
             // Union-find over invoices (id) and payments (-id - 1).
             var parent: [Int64: Int64] = [:]
             func find(_ x: Int64) -> Int64 {
@@ -411,10 +491,12 @@ extension LedgerDatabase {
                 paymentAmount[pid] = r["amount"]
                 paymentEntry[pid] = r["entry_id"]
             }
-            let allocatedRows = try Row.fetchAll(db, sql: """
-                SELECT payment_id, SUM(amount) AS allocated, MAX(allocated_on) AS last FROM payment_allocation
-                WHERE removed_at IS NULL GROUP BY payment_id
-                """)
+            let allocatedRows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT payment_id, SUM(amount) AS allocated, MAX(allocated_on) AS last FROM payment_allocation
+                    WHERE removed_at IS NULL GROUP BY payment_id
+                    """)
             var lastDay: [Int64: String] = [:]
             for r in allocatedRows {
                 allocatedPerPayment[r["payment_id"]] = r["allocated"]
@@ -426,18 +508,23 @@ extension LedgerDatabase {
             for (_, members) in groups {
                 let invoiceIDs = members.filter { $0 >= 0 }.sorted()
                 let paymentIDs = members.filter { $0 < 0 }.map { -$0 - 1 }
-                let settled = invoiceIDs.allSatisfy { id in
-                    guard let inv = invoices[id] else { return false }
-                    return inv.totalTTC.cents == inv.credited.cents + inv.paid.cents
-                } && paymentIDs.allSatisfy { allocatedPerPayment[$0] == paymentAmount[$0] }
-                guard settled, let first = invoiceIDs.first, let last = paymentIDs.compactMap({ lastDay[$0] }).max() else { continue }
-                let day = try StoredValue.day(last, "allocation day", of: "the allocations of payment \(paymentIDs.min() ?? 0)")
+                let settled =
+                    invoiceIDs.allSatisfy { id in
+                        guard let inv = invoices[id] else { return false }
+                        return inv.totalTTC.cents == inv.credited.cents + inv.paid.cents
+                    } && paymentIDs.allSatisfy { allocatedPerPayment[$0] == paymentAmount[$0] }
+                guard settled, let first = invoiceIDs.first, let last = paymentIDs.compactMap({ lastDay[$0] }).max()
+                else { continue }
+                let day = try StoredValue.day(
+                    last, "allocation day", of: "the allocations of payment \(paymentIDs.min() ?? 0)")
                 let code = Self.letteringCode(first)
                 for id in invoiceIDs {
-                    let entries = try Int64.fetchAll(db, sql: """
-                        SELECT e.id FROM journal_entry e JOIN invoice i ON i.id = e.invoice_id
-                        WHERE i.id = ? OR (i.credited_invoice_id = ? AND i.status = 'issued' AND i.type = 'credit_note')
-                        """, arguments: [id, id])
+                    let entries = try Int64.fetchAll(
+                        db,
+                        sql: """
+                            SELECT e.id FROM journal_entry e JOIN invoice i ON i.id = e.invoice_id
+                            WHERE i.id = ? OR (i.credited_invoice_id = ? AND i.status = 'issued' AND i.type = 'credit_note')
+                            """, arguments: [id, id])
                     for e in entries { out[e] = (code, day) }
                 }
                 for p in paymentIDs { if let e = paymentEntry[p] { out[e] = (code, day) } }

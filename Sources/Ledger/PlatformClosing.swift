@@ -16,18 +16,22 @@ extension LedgerDatabase {
     /// closed silently with invoices the tax administration never received.
     public func documentsNotOnPlatform(_ month: Period) throws -> [UndeliveredDocument] {
         try pool.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT i.number, f.status, f.ack_status, f.lifecycle_code, f.last_error, f.id AS flow,
-                       i.total_ttc - COALESCE((SELECT SUM(c.total_ttc) FROM invoice c WHERE c.credited_invoice_id = i.id
-                         AND c.type = 'credit_note' AND c.status = 'issued'), 0) AS uncancelled, i.type
-                FROM invoice i LEFT JOIN platform_flow f ON f.invoice_id = i.id AND f.kind = 'invoice'
-                WHERE i.status = 'issued' AND i.issue_date BETWEEN ? AND ?
-                  AND (f.id IS NULL OR f.status <> 'submitted' OR f.ack_status = 'Error' OR f.lifecycle_code IN ('210', '213'))
-                ORDER BY i.number
-                """, arguments: [month.start.description, month.end.description])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT i.number, f.status, f.ack_status, f.lifecycle_code, f.last_error, f.id AS flow,
+                           i.total_ttc - COALESCE((SELECT SUM(c.total_ttc) FROM invoice c WHERE c.credited_invoice_id = i.id
+                             AND c.type = 'credit_note' AND c.status = 'issued'), 0) AS uncancelled, i.type
+                    FROM invoice i LEFT JOIN platform_flow f ON f.invoice_id = i.id AND f.kind = 'invoice'
+                    WHERE i.status = 'issued' AND i.issue_date BETWEEN ? AND ?
+                      AND (f.id IS NULL OR f.status <> 'submitted' OR f.ack_status = 'Error' OR f.lifecycle_code IN ('210', '213'))
+                    ORDER BY i.number
+                    """, arguments: [month.start.description, month.end.description])
             return try rows.compactMap { r -> UndeliveredDocument? in
                 let number: String = r["number"]
-                guard let flow: Int64 = r["flow"] else { return UndeliveredDocument(number: number, state: "not queued") }
+                guard let flow: Int64 = r["flow"] else {
+                    return UndeliveredDocument(number: number, state: "not queued")
+                }
                 let status: String = r["status"]
                 if status != "submitted" {
                     return UndeliveredDocument(number: number, state: status, reason: r["last_error"])
@@ -35,10 +39,13 @@ extension LedgerDatabase {
                 // Rejected or refused, and cancelled by a credit note in full: the accountant did what was due.
                 if (r["type"] as String) == "invoice", (r["uncancelled"] as Int64) <= 0 { return nil }
                 let code: String? = r["lifecycle_code"]
-                let reason = try String.fetchOne(db, sql: """
-                    SELECT detail FROM platform_event WHERE flow_row = ? AND kind IN ('lifecycle', 'acknowledgement') ORDER BY id DESC LIMIT 1
-                    """, arguments: [flow])
-                return UndeliveredDocument(number: number, state: code == "210" ? "refused" : "rejected", reason: reason)
+                let reason = try String.fetchOne(
+                    db,
+                    sql: """
+                        SELECT detail FROM platform_event WHERE flow_row = ? AND kind IN ('lifecycle', 'acknowledgement') ORDER BY id DESC LIMIT 1
+                        """, arguments: [flow])
+                return UndeliveredDocument(
+                    number: number, state: code == "210" ? "refused" : "rejected", reason: reason)
             }
         }
     }

@@ -25,7 +25,8 @@ public enum PlatformFlowStatus: String, Codable, Sendable, DatabaseValueConverti
 /// The life-cycle statuses of an invoice (XP Z12-012), by code: the four mandatory ones and the optional ones.
 public enum LifecycleStatus: String, Sendable, CaseIterable {
     case deposited = "200", issuedByPlatform = "201", receivedByPlatform = "202", madeAvailable = "203", inHand = "204"
-    case approved = "205", partlyApproved = "206", disputed = "207", suspended = "208", completed = "209", refused = "210"
+    case approved = "205", partlyApproved = "206", disputed = "207", suspended = "208", completed = "209", refused =
+        "210"
     case paymentSent = "211", collected = "212", rejected = "213"
 
     /// The word `platform list --status` and the JSON use.
@@ -152,117 +153,129 @@ extension Schema {
     /// life-cycle status kept in `platform_event`; the search's cursor in `platform_cursor`.
     static func registerPlatformFlows(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v16 platform flows") { db in
-            try db.execute(sql: """
-                CREATE TABLE platform_flow (
-                  id INTEGER PRIMARY KEY,
-                  kind TEXT NOT NULL CHECK (kind IN ('invoice', 'collected', 'reversal')),
-                  invoice_id INTEGER NOT NULL REFERENCES invoice(id),
-                  allocation_id INTEGER REFERENCES payment_allocation(id),
-                  tracking_id TEXT NOT NULL UNIQUE CHECK (length(tracking_id) BETWEEN 1 AND 36),
-                  amount INTEGER,
-                  status TEXT NOT NULL CHECK (status IN ('pending', 'submitted', 'failed')),
-                  attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
-                  next_attempt_at TEXT,
-                  claimed_at TEXT,
-                  last_error TEXT,
-                  flow_id TEXT UNIQUE,
-                  submitted_at TEXT,
-                  sha256 TEXT CHECK (sha256 IS NULL OR length(sha256) = 64),
-                  ack_status TEXT,
-                  lifecycle_code TEXT,
-                  lifecycle_at TEXT,
-                  created_at TEXT NOT NULL,
-                  CHECK ((kind = 'invoice') = (allocation_id IS NULL)),
-                  CHECK ((kind = 'invoice') = (amount IS NULL)),
-                  CHECK ((status = 'submitted') = (submitted_at IS NOT NULL))
-                );
-                CREATE UNIQUE INDEX platform_flow_document ON platform_flow(invoice_id) WHERE kind = 'invoice';
-                CREATE UNIQUE INDEX platform_flow_allocation ON platform_flow(allocation_id, kind) WHERE allocation_id IS NOT NULL;
-                CREATE INDEX platform_flow_due ON platform_flow(status, next_attempt_at);
-                CREATE TABLE platform_event (
-                  id INTEGER PRIMARY KEY,
-                  flow_row INTEGER NOT NULL REFERENCES platform_flow(id),
-                  at TEXT NOT NULL,
-                  kind TEXT NOT NULL CHECK (kind IN ('attempt', 'acknowledgement', 'lifecycle', 'manual')),
-                  outcome TEXT NOT NULL,
-                  detail TEXT NOT NULL DEFAULT '',
-                  remote_flow_id TEXT
-                );
-                CREATE INDEX platform_event_flow ON platform_event(flow_row);
-                -- A life-cycle message is recorded once, however often the search shows it.
-                CREATE UNIQUE INDEX platform_event_remote ON platform_event(remote_flow_id) WHERE kind = 'lifecycle';
-                CREATE TABLE platform_cursor (
-                  name TEXT PRIMARY KEY,
-                  updated_after TEXT NOT NULL
-                );
-                CREATE TRIGGER platform_flow_no_delete BEFORE DELETE ON platform_flow
-                  BEGIN SELECT RAISE(ABORT, 'platform flows are kept'); END;
-                CREATE TRIGGER platform_event_no_delete BEFORE DELETE ON platform_event
-                  BEGIN SELECT RAISE(ABORT, 'the platform history is append-only'); END;
-                CREATE TRIGGER platform_event_no_update BEFORE UPDATE ON platform_event
-                  BEGIN SELECT RAISE(ABORT, 'the platform history is append-only'); END;
-                -- What a flow is never changes; a submitted flow is final (never submitted again, its flowId kept).
-                CREATE TRIGGER platform_flow_identity BEFORE UPDATE ON platform_flow
-                  WHEN NEW.kind <> OLD.kind OR NEW.invoice_id <> OLD.invoice_id OR NEW.allocation_id IS NOT OLD.allocation_id
-                    OR NEW.tracking_id <> OLD.tracking_id OR NEW.amount IS NOT OLD.amount
-                    OR (OLD.status = 'submitted' AND (NEW.status <> 'submitted' OR NEW.flow_id IS NOT OLD.flow_id
-                        OR NEW.submitted_at IS NOT OLD.submitted_at OR NEW.sha256 IS NOT OLD.sha256))
-                  BEGIN SELECT RAISE(ABORT, 'a platform flow is what it was queued as, and a submitted flow is final'); END;
-                -- Every document issued from now on is queued for the platform in its issuing transaction.
-                CREATE TRIGGER platform_flow_on_issue AFTER UPDATE OF status ON invoice
-                  WHEN OLD.status = 'proforma' AND NEW.status = 'issued'
-                  BEGIN
-                    INSERT INTO platform_flow (kind, invoice_id, tracking_id, status, next_attempt_at, created_at)
-                    VALUES ('invoice', NEW.id, NEW.number, 'pending', NEW.issued_at, NEW.issued_at);
-                  END;
-                -- Each allocation of a payment to an invoice: its Encaissée status, once; its removal: the reversal, once.
-                CREATE TRIGGER platform_flow_on_allocation AFTER INSERT ON payment_allocation
-                  BEGIN
-                    INSERT INTO platform_flow (kind, invoice_id, allocation_id, tracking_id, amount, status, next_attempt_at, created_at)
-                    VALUES ('collected', NEW.invoice_id, NEW.id, 'ENC-' || NEW.id, NEW.amount, 'pending', NEW.allocated_at, NEW.allocated_at);
-                  END;
-                CREATE TRIGGER platform_flow_on_unallocation AFTER UPDATE OF removed_at ON payment_allocation
-                  WHEN OLD.removed_at IS NULL AND NEW.removed_at IS NOT NULL
-                  BEGIN
-                    INSERT INTO platform_flow (kind, invoice_id, allocation_id, tracking_id, amount, status, next_attempt_at, created_at)
-                    VALUES ('reversal', NEW.invoice_id, NEW.id, 'ANN-' || NEW.id, -NEW.amount, 'pending', NEW.removed_at, NEW.removed_at);
-                  END;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE platform_flow (
+                      id INTEGER PRIMARY KEY,
+                      kind TEXT NOT NULL CHECK (kind IN ('invoice', 'collected', 'reversal')),
+                      invoice_id INTEGER NOT NULL REFERENCES invoice(id),
+                      allocation_id INTEGER REFERENCES payment_allocation(id),
+                      tracking_id TEXT NOT NULL UNIQUE CHECK (length(tracking_id) BETWEEN 1 AND 36),
+                      amount INTEGER,
+                      status TEXT NOT NULL CHECK (status IN ('pending', 'submitted', 'failed')),
+                      attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                      next_attempt_at TEXT,
+                      claimed_at TEXT,
+                      last_error TEXT,
+                      flow_id TEXT UNIQUE,
+                      submitted_at TEXT,
+                      sha256 TEXT CHECK (sha256 IS NULL OR length(sha256) = 64),
+                      ack_status TEXT,
+                      lifecycle_code TEXT,
+                      lifecycle_at TEXT,
+                      created_at TEXT NOT NULL,
+                      CHECK ((kind = 'invoice') = (allocation_id IS NULL)),
+                      CHECK ((kind = 'invoice') = (amount IS NULL)),
+                      CHECK ((status = 'submitted') = (submitted_at IS NOT NULL))
+                    );
+                    CREATE UNIQUE INDEX platform_flow_document ON platform_flow(invoice_id) WHERE kind = 'invoice';
+                    CREATE UNIQUE INDEX platform_flow_allocation ON platform_flow(allocation_id, kind) WHERE allocation_id IS NOT NULL;
+                    CREATE INDEX platform_flow_due ON platform_flow(status, next_attempt_at);
+                    CREATE TABLE platform_event (
+                      id INTEGER PRIMARY KEY,
+                      flow_row INTEGER NOT NULL REFERENCES platform_flow(id),
+                      at TEXT NOT NULL,
+                      kind TEXT NOT NULL CHECK (kind IN ('attempt', 'acknowledgement', 'lifecycle', 'manual')),
+                      outcome TEXT NOT NULL,
+                      detail TEXT NOT NULL DEFAULT '',
+                      remote_flow_id TEXT
+                    );
+                    CREATE INDEX platform_event_flow ON platform_event(flow_row);
+                    -- A life-cycle message is recorded once, however often the search shows it.
+                    CREATE UNIQUE INDEX platform_event_remote ON platform_event(remote_flow_id) WHERE kind = 'lifecycle';
+                    CREATE TABLE platform_cursor (
+                      name TEXT PRIMARY KEY,
+                      updated_after TEXT NOT NULL
+                    );
+                    CREATE TRIGGER platform_flow_no_delete BEFORE DELETE ON platform_flow
+                      BEGIN SELECT RAISE(ABORT, 'platform flows are kept'); END;
+                    CREATE TRIGGER platform_event_no_delete BEFORE DELETE ON platform_event
+                      BEGIN SELECT RAISE(ABORT, 'the platform history is append-only'); END;
+                    CREATE TRIGGER platform_event_no_update BEFORE UPDATE ON platform_event
+                      BEGIN SELECT RAISE(ABORT, 'the platform history is append-only'); END;
+                    -- What a flow is never changes; a submitted flow is final (never submitted again, its flowId kept).
+                    CREATE TRIGGER platform_flow_identity BEFORE UPDATE ON platform_flow
+                      WHEN NEW.kind <> OLD.kind OR NEW.invoice_id <> OLD.invoice_id OR NEW.allocation_id IS NOT OLD.allocation_id
+                        OR NEW.tracking_id <> OLD.tracking_id OR NEW.amount IS NOT OLD.amount
+                        OR (OLD.status = 'submitted' AND (NEW.status <> 'submitted' OR NEW.flow_id IS NOT OLD.flow_id
+                            OR NEW.submitted_at IS NOT OLD.submitted_at OR NEW.sha256 IS NOT OLD.sha256))
+                      BEGIN SELECT RAISE(ABORT, 'a platform flow is what it was queued as, and a submitted flow is final'); END;
+                    -- Every document issued from now on is queued for the platform in its issuing transaction.
+                    CREATE TRIGGER platform_flow_on_issue AFTER UPDATE OF status ON invoice
+                      WHEN OLD.status = 'proforma' AND NEW.status = 'issued'
+                      BEGIN
+                        INSERT INTO platform_flow (kind, invoice_id, tracking_id, status, next_attempt_at, created_at)
+                        VALUES ('invoice', NEW.id, NEW.number, 'pending', NEW.issued_at, NEW.issued_at);
+                      END;
+                    -- Each allocation of a payment to an invoice: its Encaissée status, once; its removal: the reversal, once.
+                    CREATE TRIGGER platform_flow_on_allocation AFTER INSERT ON payment_allocation
+                      BEGIN
+                        INSERT INTO platform_flow (kind, invoice_id, allocation_id, tracking_id, amount, status, next_attempt_at, created_at)
+                        VALUES ('collected', NEW.invoice_id, NEW.id, 'ENC-' || NEW.id, NEW.amount, 'pending', NEW.allocated_at, NEW.allocated_at);
+                      END;
+                    CREATE TRIGGER platform_flow_on_unallocation AFTER UPDATE OF removed_at ON payment_allocation
+                      WHEN OLD.removed_at IS NULL AND NEW.removed_at IS NOT NULL
+                      BEGIN
+                        INSERT INTO platform_flow (kind, invoice_id, allocation_id, tracking_id, amount, status, next_attempt_at, created_at)
+                        VALUES ('reversal', NEW.invoice_id, NEW.id, 'ANN-' || NEW.id, -NEW.amount, 'pending', NEW.removed_at, NEW.removed_at);
+                      END;
+                    """)
         }
     }
 }
 
 extension LedgerDatabase {
     /// The words a flow whose sender stopped mid-attempt carries in its history.
-    static let interruptedAttempt = "the previous attempt stopped without an answer (the sender died or timed out); submitted again "
+    static let interruptedAttempt =
+        "the previous attempt stopped without an answer (the sender died or timed out); submitted again "
         + "with the same trackingId, which the platform recognises if it had it (AlreadyExistingFlow)"
 
     /// Takes the oldest pending flow due at `now` for one attempt: counts it and moves its next attempt past the lease,
     /// in one transaction, so a second sender skips it. An Encaissée waits until its invoice is submitted.
     /// A claim left by a sender that died is taken again once its lease is over (the trackingId makes a repeat harmless).
-    public func claimDuePlatformFlow(now: Date, lease: TimeInterval, excluding tried: Set<Int64> = []) throws -> PlatformFlow? {
+    public func claimDuePlatformFlow(now: Date, lease: TimeInterval, excluding tried: Set<Int64> = []) throws
+        -> PlatformFlow?
+    {
         try pool.write { db in
             let at = LedgerDatabase.timestamp(now)
             let excluded = LedgerDatabase.jsonArray(tried)
-            guard var flow = try PlatformFlow.fetchOne(db, sql: """
-                SELECT f.* FROM platform_flow f
-                WHERE f.status = 'pending' AND (f.next_attempt_at IS NULL OR f.next_attempt_at <= ?)
-                  AND f.id NOT IN (SELECT value FROM json_each(?))
-                  AND (f.kind = 'invoice' OR EXISTS (SELECT 1 FROM platform_flow d WHERE d.kind = 'invoice'
-                       AND d.invoice_id = f.invoice_id AND d.status = 'submitted'))
-                  -- A reversal after its Encaissée.
-                  AND (f.kind <> 'reversal' OR EXISTS (SELECT 1 FROM platform_flow c WHERE c.kind = 'collected'
-                       AND c.allocation_id = f.allocation_id AND c.status = 'submitted'))
-                ORDER BY f.next_attempt_at, f.id LIMIT 1
-                """, arguments: [at, excluded]), let id = flow.id else { return nil }
+            guard
+                var flow = try PlatformFlow.fetchOne(
+                    db,
+                    sql: """
+                        SELECT f.* FROM platform_flow f
+                        WHERE f.status = 'pending' AND (f.next_attempt_at IS NULL OR f.next_attempt_at <= ?)
+                          AND f.id NOT IN (SELECT value FROM json_each(?))
+                          AND (f.kind = 'invoice' OR EXISTS (SELECT 1 FROM platform_flow d WHERE d.kind = 'invoice'
+                               AND d.invoice_id = f.invoice_id AND d.status = 'submitted'))
+                          -- A reversal after its Encaissée.
+                          AND (f.kind <> 'reversal' OR EXISTS (SELECT 1 FROM platform_flow c WHERE c.kind = 'collected'
+                               AND c.allocation_id = f.allocation_id AND c.status = 'submitted'))
+                        ORDER BY f.next_attempt_at, f.id LIMIT 1
+                        """, arguments: [at, excluded]), let id = flow.id
+            else { return nil }
             if flow.claimedAt != nil {
-                try PlatformEvent(flowRow: id, at: at, kind: "attempt", outcome: "interrupted", detail: LedgerDatabase.interruptedAttempt).insert(db)
+                try PlatformEvent(
+                    flowRow: id, at: at, kind: "attempt", outcome: "interrupted",
+                    detail: LedgerDatabase.interruptedAttempt
+                ).insert(db)
             }
             flow.attempts += 1
             flow.nextAttemptAt = LedgerDatabase.timestamp(now.addingTimeInterval(lease))
             flow.claimedAt = at
-            try db.execute(sql: "UPDATE platform_flow SET attempts = ?, next_attempt_at = ?, claimed_at = ? WHERE id = ?",
-                           arguments: [flow.attempts, flow.nextAttemptAt, at, id])
+            try db.execute(
+                sql: "UPDATE platform_flow SET attempts = ?, next_attempt_at = ?, claimed_at = ? WHERE id = ?",
+                arguments: [flow.attempts, flow.nextAttemptAt, at, id])
             return flow
         }
     }
@@ -270,10 +283,12 @@ extension LedgerDatabase {
     /// How many flows are due at `now` (those in `tried` aside), whatever waits on another.
     public func duePlatformFlowCount(now: Date, excluding tried: Set<Int64> = []) throws -> Int {
         try pool.read { db in
-            try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM platform_flow WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-                  AND id NOT IN (SELECT value FROM json_each(?))
-                """, arguments: [LedgerDatabase.timestamp(now), LedgerDatabase.jsonArray(tried)]) ?? 0
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) FROM platform_flow WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+                      AND id NOT IN (SELECT value FROM json_each(?))
+                    """, arguments: [LedgerDatabase.timestamp(now), LedgerDatabase.jsonArray(tried)]) ?? 0
         }
     }
 
@@ -286,32 +301,45 @@ extension LedgerDatabase {
             switch outcome {
             case .submitted(let flowId, let response), .alreadySubmitted(let flowId?, let response):
                 let already = if case .alreadySubmitted = outcome { true } else { false }
-                try PlatformEvent(flowRow: flowRow, at: at, kind: "attempt", outcome: already ? "already-submitted" : "submitted",
-                                  detail: response).insert(db)
-                try db.execute(sql: """
-                    UPDATE platform_flow SET status = 'submitted', flow_id = ?, submitted_at = ?, sha256 = ?, next_attempt_at = NULL,
-                      last_error = NULL, ack_status = COALESCE(ack_status, 'Pending') WHERE id = ?
-                    """, arguments: [flowId, at, sha256, flowRow])
+                try PlatformEvent(
+                    flowRow: flowRow, at: at, kind: "attempt", outcome: already ? "already-submitted" : "submitted",
+                    detail: response
+                ).insert(db)
+                try db.execute(
+                    sql: """
+                        UPDATE platform_flow SET status = 'submitted', flow_id = ?, submitted_at = ?, sha256 = ?, next_attempt_at = NULL,
+                          last_error = NULL, ack_status = COALESCE(ack_status, 'Pending') WHERE id = ?
+                        """, arguments: [flowId, at, sha256, flowRow])
             case .alreadySubmitted(nil, let response):
                 // Delivered, but its flowId is not known yet: the search fills it in.
-                try PlatformEvent(flowRow: flowRow, at: at, kind: "attempt", outcome: "already-submitted", detail: response).insert(db)
-                try db.execute(sql: """
-                    UPDATE platform_flow SET status = 'submitted', submitted_at = ?, sha256 = ?, next_attempt_at = NULL, last_error = NULL,
-                      ack_status = COALESCE(ack_status, 'Pending') WHERE id = ?
-                    """, arguments: [at, sha256, flowRow])
+                try PlatformEvent(
+                    flowRow: flowRow, at: at, kind: "attempt", outcome: "already-submitted", detail: response
+                ).insert(db)
+                try db.execute(
+                    sql: """
+                        UPDATE platform_flow SET status = 'submitted', submitted_at = ?, sha256 = ?, next_attempt_at = NULL, last_error = NULL,
+                          ack_status = COALESCE(ack_status, 'Pending') WHERE id = ?
+                        """, arguments: [at, sha256, flowRow])
             case .temporary(let error, let retryAt):
-                try PlatformEvent(flowRow: flowRow, at: at, kind: "attempt", outcome: "temporary", detail: error).insert(db)
+                try PlatformEvent(flowRow: flowRow, at: at, kind: "attempt", outcome: "temporary", detail: error)
+                    .insert(db)
                 if let retryAt {
-                    try db.execute(sql: "UPDATE platform_flow SET next_attempt_at = ?, last_error = ? WHERE id = ?",
-                                   arguments: [LedgerDatabase.timestamp(retryAt), error, flowRow])
+                    try db.execute(
+                        sql: "UPDATE platform_flow SET next_attempt_at = ?, last_error = ? WHERE id = ?",
+                        arguments: [LedgerDatabase.timestamp(retryAt), error, flowRow])
                 } else {
-                    try db.execute(sql: "UPDATE platform_flow SET status = 'failed', next_attempt_at = NULL, last_error = ? WHERE id = ?",
-                                   arguments: ["gave up after \(flow.attempts) attempts: \(error)", flowRow])
+                    try db.execute(
+                        sql:
+                            "UPDATE platform_flow SET status = 'failed', next_attempt_at = NULL, last_error = ? WHERE id = ?",
+                        arguments: ["gave up after \(flow.attempts) attempts: \(error)", flowRow])
                 }
             case .refused(let error):
-                try PlatformEvent(flowRow: flowRow, at: at, kind: "attempt", outcome: "refused", detail: error).insert(db)
-                try db.execute(sql: "UPDATE platform_flow SET status = 'failed', next_attempt_at = NULL, last_error = ? WHERE id = ?",
-                               arguments: [error, flowRow])
+                try PlatformEvent(flowRow: flowRow, at: at, kind: "attempt", outcome: "refused", detail: error).insert(
+                    db)
+                try db.execute(
+                    sql:
+                        "UPDATE platform_flow SET status = 'failed', next_attempt_at = NULL, last_error = ? WHERE id = ?",
+                    arguments: [error, flowRow])
             }
         }
     }
@@ -335,8 +363,9 @@ extension LedgerDatabase {
                 \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")) ORDER BY f.id
                 """
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                PlatformEntry(flow: try PlatformFlow(row: row), number: row["doc_number"] ?? "", client: row["doc_client"],
-                              payer: row["doc_payer"], type: row["doc_type"])
+                PlatformEntry(
+                    flow: try PlatformFlow(row: row), number: row["doc_number"] ?? "", client: row["doc_client"],
+                    payer: row["doc_payer"], type: row["doc_type"])
             }
         }
     }
@@ -344,21 +373,28 @@ extension LedgerDatabase {
     /// A flow's history, in order.
     public func platformEvents(flowRow: Int64) throws -> [PlatformEvent] {
         try pool.read { db in
-            try PlatformEvent.fetchAll(db, sql: "SELECT * FROM platform_event WHERE flow_row = ? ORDER BY id", arguments: [flowRow])
+            try PlatformEvent.fetchAll(
+                db, sql: "SELECT * FROM platform_event WHERE flow_row = ? ORDER BY id", arguments: [flowRow])
         }
     }
 
     /// The platform's acknowledgement of one of our flows (by its flowId, else its trackingId), recorded when it changed.
     /// Returns the flow's row when something was recorded.
     @discardableResult
-    public func recordAcknowledgement(flowId: String, trackingId: String?, status: String, detail: String, at date: Date) throws -> Int64? {
+    public func recordAcknowledgement(
+        flowId: String, trackingId: String?, status: String, detail: String, at date: Date
+    ) throws -> Int64? {
         try pool.write { db in
             let at = LedgerDatabase.timestamp(date)
-            var flow = try PlatformFlow.fetchOne(db, sql: "SELECT * FROM platform_flow WHERE flow_id = ?", arguments: [flowId])
+            var flow = try PlatformFlow.fetchOne(
+                db, sql: "SELECT * FROM platform_flow WHERE flow_id = ?", arguments: [flowId])
             if flow == nil, let trackingId {
                 // Delivered before its answer was lost: the search tells its flowId.
-                flow = try PlatformFlow.fetchOne(db, sql: "SELECT * FROM platform_flow WHERE tracking_id = ? AND status = 'submitted' AND flow_id IS NULL",
-                                                 arguments: [trackingId])
+                flow = try PlatformFlow.fetchOne(
+                    db,
+                    sql:
+                        "SELECT * FROM platform_flow WHERE tracking_id = ? AND status = 'submitted' AND flow_id IS NULL",
+                    arguments: [trackingId])
                 if let id = flow?.id {
                     try db.execute(sql: "UPDATE platform_flow SET flow_id = ? WHERE id = ?", arguments: [flowId, id])
                 }
@@ -367,9 +403,11 @@ extension LedgerDatabase {
                 _ = try recordEReportAcknowledgement(db, flowId: flowId, trackingId: trackingId, status: status)
                 return nil
             }
-            let last = try String.fetchOne(db, sql: """
-                SELECT outcome || char(31) || detail FROM platform_event WHERE flow_row = ? AND kind = 'acknowledgement' ORDER BY id DESC LIMIT 1
-                """, arguments: [id])
+            let last = try String.fetchOne(
+                db,
+                sql: """
+                    SELECT outcome || char(31) || detail FROM platform_event WHERE flow_row = ? AND kind = 'acknowledgement' ORDER BY id DESC LIMIT 1
+                    """, arguments: [id])
             if last == status + "\u{1F}" + detail { return nil }
             try PlatformEvent(flowRow: id, at: at, kind: "acknowledgement", outcome: status, detail: detail).insert(db)
             try db.execute(sql: "UPDATE platform_flow SET ack_status = ? WHERE id = ?", arguments: [status, id])
@@ -380,32 +418,48 @@ extension LedgerDatabase {
     /// A life-cycle status received for a document (by its number), once per life-cycle message. Returns false when
     /// the message was already recorded, or names no document submitted to the platform.
     @discardableResult
-    public func recordLifecycle(number: String, code: String, detail: String, remoteFlowId: String, statusAt: String?, at date: Date) throws -> Bool {
+    public func recordLifecycle(
+        number: String, code: String, detail: String, remoteFlowId: String, statusAt: String?, at date: Date
+    ) throws -> Bool {
         try pool.write { db in
-            guard let id = try Int64.fetchOne(db, sql: """
-                SELECT f.id FROM platform_flow f JOIN invoice i ON i.id = f.invoice_id WHERE f.kind = 'invoice' AND i.number = ?
-                """, arguments: [number]) else { return false }
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM platform_event WHERE kind = 'lifecycle' AND remote_flow_id = ?",
-                                 arguments: [remoteFlowId]) ?? false { return false }
+            guard
+                let id = try Int64.fetchOne(
+                    db,
+                    sql: """
+                        SELECT f.id FROM platform_flow f JOIN invoice i ON i.id = f.invoice_id WHERE f.kind = 'invoice' AND i.number = ?
+                        """, arguments: [number])
+            else { return false }
+            if try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM platform_event WHERE kind = 'lifecycle' AND remote_flow_id = ?",
+                arguments: [remoteFlowId]) ?? false
+            {
+                return false
+            }
             let at = LedgerDatabase.timestamp(date)
-            try PlatformEvent(flowRow: id, at: at, kind: "lifecycle", outcome: code, detail: detail, remoteFlowId: remoteFlowId).insert(db)
-            try db.execute(sql: "UPDATE platform_flow SET lifecycle_code = ?, lifecycle_at = ? WHERE id = ?",
-                           arguments: [code, statusAt ?? at, id])
+            try PlatformEvent(
+                flowRow: id, at: at, kind: "lifecycle", outcome: code, detail: detail, remoteFlowId: remoteFlowId
+            ).insert(db)
+            try db.execute(
+                sql: "UPDATE platform_flow SET lifecycle_code = ?, lifecycle_at = ? WHERE id = ?",
+                arguments: [code, statusAt ?? at, id])
             return true
         }
     }
 
     /// Where the search of the platform's flows goes on from (`updatedAfter`); nil before the first search.
     public func platformCursor(_ name: String = "flows") throws -> String? {
-        try pool.read { db in try String.fetchOne(db, sql: "SELECT updated_after FROM platform_cursor WHERE name = ?", arguments: [name]) }
+        try pool.read { db in
+            try String.fetchOne(db, sql: "SELECT updated_after FROM platform_cursor WHERE name = ?", arguments: [name])
+        }
     }
 
     public func setPlatformCursor(_ value: String, name: String = "flows") throws {
         try pool.write { db in
-            try db.execute(sql: """
-                INSERT INTO platform_cursor (name, updated_after) VALUES (?, ?)
-                ON CONFLICT (name) DO UPDATE SET updated_after = excluded.updated_after
-                """, arguments: [name, value])
+            try db.execute(
+                sql: """
+                    INSERT INTO platform_cursor (name, updated_after) VALUES (?, ?)
+                    ON CONFLICT (name) DO UPDATE SET updated_after = excluded.updated_after
+                    """, arguments: [name, value])
         }
     }
 
@@ -422,7 +476,11 @@ extension LedgerDatabase {
             var arguments: StatementArguments = []
             if let numbers {
                 for n in numbers {
-                    guard try Bool.fetchOne(db, sql: "SELECT 1 FROM invoice WHERE number = ? AND status = 'issued'", arguments: [n]) ?? false else {
+                    guard
+                        try Bool.fetchOne(
+                            db, sql: "SELECT 1 FROM invoice WHERE number = ? AND status = 'issued'", arguments: [n])
+                            ?? false
+                    else {
                         throw InvoiceError.noIssuedDocument(n)
                     }
                 }
@@ -432,13 +490,17 @@ extension LedgerDatabase {
             let rows = try Row.fetchAll(db, sql: sql + " ORDER BY issue_date, id", arguments: arguments)
             for r in rows {
                 let id: Int64 = r["id"], number: String = r["number"]
-                try db.execute(sql: """
-                    INSERT INTO platform_flow (kind, invoice_id, tracking_id, status, next_attempt_at, created_at)
-                    VALUES ('invoice', ?, ?, 'pending', ?, ?)
-                    """, arguments: [id, number, at, at])
+                try db.execute(
+                    sql: """
+                        INSERT INTO platform_flow (kind, invoice_id, tracking_id, status, next_attempt_at, created_at)
+                        VALUES ('invoice', ?, ?, 'pending', ?, ?)
+                        """, arguments: [id, number, at, at])
                 let row = db.lastInsertedRowID
-                try PlatformEvent(flowRow: row, at: at, kind: "manual", outcome: "queued", detail: "queued by \(actor)").insert(db)
-                try appendAudit(GRDBSession(db: db), at: at, actor: actor, action: "platform queue", invoiceID: id, AuditParameters(["number": .text(number)]))
+                try PlatformEvent(flowRow: row, at: at, kind: "manual", outcome: "queued", detail: "queued by \(actor)")
+                    .insert(db)
+                try appendAudit(
+                    GRDBSession(db: db), at: at, actor: actor, action: "platform queue", invoiceID: id,
+                    AuditParameters(["number": .text(number)]))
             }
             return rows.map { $0["number"] }
         }
@@ -448,11 +510,14 @@ extension LedgerDatabase {
     /// final and refused by name. In the audit log. Returns the rows made due.
     @discardableResult
     public func retryPlatformFlows(ids: [Int64]?, actor: String, at date: Date = Date()) throws -> [Int64] {
-        let entries = try platformFlows().filter { e in ids.map { $0.contains(e.flow.id ?? -1) } ?? (e.flow.status == .failed) }
+        let entries = try platformFlows().filter { e in
+            ids.map { $0.contains(e.flow.id ?? -1) } ?? (e.flow.status == .failed)
+        }
         if let ids {
             for id in ids where !entries.contains(where: { $0.flow.id == id }) { throw InvoiceError.noPlatformFlow(id) }
             if let done = entries.first(where: { $0.flow.status == .submitted }) {
-                throw InvoiceError.flowSubmitted(id: done.flow.id ?? 0, number: done.number, at: done.flow.submittedAt, flowID: done.flow.flowId)
+                throw InvoiceError.flowSubmitted(
+                    id: done.flow.id ?? 0, number: done.number, at: done.flow.submittedAt, flowID: done.flow.flowId)
             }
         }
         return try pool.write { db in
@@ -460,14 +525,19 @@ extension LedgerDatabase {
             var out: [Int64] = []
             for e in entries {
                 guard let id = e.flow.id else { continue }
-                try db.execute(sql: """
-                    UPDATE platform_flow SET status = 'pending', attempts = 0, next_attempt_at = ?, claimed_at = NULL WHERE id = ? AND status <> 'submitted'
-                    """, arguments: [at, id])
+                try db.execute(
+                    sql: """
+                        UPDATE platform_flow SET status = 'pending', attempts = 0, next_attempt_at = ?, claimed_at = NULL WHERE id = ? AND status <> 'submitted'
+                        """, arguments: [at, id])
                 guard db.changesCount == 1 else { continue }
-                try PlatformEvent(flowRow: id, at: at, kind: "manual", outcome: "retry", detail: "made due by \(actor)").insert(db)
-                try appendAudit(GRDBSession(db: db), at: at, actor: actor, action: "platform retry", invoiceID: e.flow.invoiceId,
-                                AuditParameters(["flow": .integer(id), "tracking": .text(e.flow.trackingId), "number": .text(e.number),
-                                                 "error": e.flow.lastError.map { .text($0) }]))
+                try PlatformEvent(flowRow: id, at: at, kind: "manual", outcome: "retry", detail: "made due by \(actor)")
+                    .insert(db)
+                try appendAudit(
+                    GRDBSession(db: db), at: at, actor: actor, action: "platform retry", invoiceID: e.flow.invoiceId,
+                    AuditParameters([
+                        "flow": .integer(id), "tracking": .text(e.flow.trackingId), "number": .text(e.number),
+                        "error": e.flow.lastError.map { .text($0) }
+                    ]))
                 out.append(id)
             }
             return out
@@ -475,10 +545,16 @@ extension LedgerDatabase {
     }
 
     /// The amount collected of an allocation's invoice context: the invoice's number, issue date and TTC, for the CDAR.
-    public func documentSummary(invoiceID: Int64) throws -> (number: String, issueDate: String, type: DocumentKind, totalTTC: Int64, client: String)? {
+    public func documentSummary(invoiceID: Int64) throws -> (
+        number: String, issueDate: String, type: DocumentKind, totalTTC: Int64, client: String
+    )? {
         try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT number, issue_date, type, total_ttc, client FROM invoice WHERE id = ? AND status = 'issued'",
-                             arguments: [invoiceID]).map { r in
+            try Row.fetchOne(
+                db,
+                sql:
+                    "SELECT number, issue_date, type, total_ttc, client FROM invoice WHERE id = ? AND status = 'issued'",
+                arguments: [invoiceID]
+            ).map { r in
                 (r["number"], r["issue_date"], r["type"], r["total_ttc"], r["client"])
             }
         }

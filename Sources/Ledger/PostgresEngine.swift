@@ -23,13 +23,15 @@ struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
     /// Nil when `address` is not a `postgres://` or `postgresql://` address with a user and a database.
     init?(_ address: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
         guard let c = URLComponents(string: address), c.scheme == "postgres" || c.scheme == "postgresql",
-              let host = c.host, !host.isEmpty, let user = c.user, !user.isEmpty else { return nil }
+            let host = c.host, !host.isEmpty, let user = c.user, !user.isEmpty
+        else { return nil }
         let database = String(c.path.drop(while: { $0 == "/" }))
         guard !database.isEmpty, !database.contains("/") else { return nil }
         var password = c.password
         if password == nil, let p = environment["PGPASSWORD"], !p.isEmpty { password = p }
         if password == nil, let file = environment["PGPASSFILE"],
-           let text = try? String(contentsOfFile: file, encoding: .utf8) {
+            let text = try? String(contentsOfFile: file, encoding: .utf8)
+        {
             password = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init)
         }
         self.init(host: host, port: c.port ?? 5432, user: user, password: password, database: database)
@@ -58,11 +60,14 @@ final class PostgresEngine: SQLEngine, Sendable {
 
     init(_ location: PostgresLocation) throws {
         self.location = location
-        let configuration = PostgresConnection.Configuration(host: location.host, port: location.port, username: location.user,
-                                                             password: location.password, database: location.database, tls: .disable)
+        let configuration = PostgresConnection.Configuration(
+            host: location.host, port: location.port, username: location.user,
+            password: location.password, database: location.database, tls: .disable)
         do {
-            connection = try PostgresConnection.connect(on: PostgresConnection.defaultEventLoopGroup.any(), configuration: configuration,
-                                                        id: 1, logger: Self.logger).wait()
+            connection = try PostgresConnection.connect(
+                on: PostgresConnection.defaultEventLoopGroup.any(), configuration: configuration,
+                id: 1, logger: Self.logger
+            ).wait()
         } catch {
             throw SQLEngineError(message: "cannot connect to \(location): \(Self.message(of: error))", sql: "")
         }
@@ -114,8 +119,10 @@ final class PostgresEngine: SQLEngine, Sendable {
                 try s.execute("SELECT pg_advisory_xact_lock(hashtext('ardoise migrations'))", [])
                 let names = try s.fetch("SELECT identifier FROM grdb_migrations", []).compactMap { $0.first?.text }
                 if let unknown = names.first(where: { !known.contains($0) }) {
-                    throw SQLEngineError(message: "the database at \(location) has migration `\(unknown)`, which this ardoise does not know: "
-                                         + "it was made by a newer version", sql: "")
+                    throw SQLEngineError(
+                        message:
+                            "the database at \(location) has migration `\(unknown)`, which this ardoise does not know: "
+                            + "it was made by a newer version", sql: "")
                 }
                 guard !names.contains(m.name) else { return true }
                 for sql in m.statements { try s.execute(sql, []) }
@@ -130,7 +137,9 @@ final class PostgresEngine: SQLEngine, Sendable {
     /// Whether this database holds a ledger (its migrations table has rows).
     func hasLedger() throws -> Bool {
         try transaction { s in
-            guard try s.fetchValue(Bool.self, sql: "SELECT to_regclass('grdb_migrations') IS NOT NULL") == true else { return false }
+            guard try s.fetchValue(Bool.self, sql: "SELECT to_regclass('grdb_migrations') IS NOT NULL") == true else {
+                return false
+            }
             return try s.fetchValue(Int64.self, sql: "SELECT COUNT(*) FROM grdb_migrations") ?? 0 > 0
         }
     }

@@ -34,9 +34,11 @@ public struct ImportedFile: Codable, Sendable, Hashable {
     public var warningCount: Int
     public var message: String?
 
-    public init(id: Int64? = nil, name: String, kind: FileKind, version: Int, sha256: String, size: Int64,
-                importedAt: String, status: FileStatus, site: String?, day: Int?, rowCount: Int,
-                rejectedCount: Int, warningCount: Int, message: String?) {
+    public init(
+        id: Int64? = nil, name: String, kind: FileKind, version: Int, sha256: String, size: Int64,
+        importedAt: String, status: FileStatus, site: String?, day: Int?, rowCount: Int,
+        rejectedCount: Int, warningCount: Int, message: String?
+    ) {
         self.id = id; self.name = name; self.kind = kind; self.version = version; self.sha256 = sha256
         self.size = size; self.importedAt = importedAt; self.status = status; self.site = site; self.day = day
         self.rowCount = rowCount; self.rejectedCount = rejectedCount; self.warningCount = warningCount
@@ -150,7 +152,9 @@ public struct ImportWarning: Codable, Sendable, Hashable {
     public var fileId: Int64
     public var line: Int
     public var reason: String
-    public init(fileId: Int64, line: Int, reason: String) { self.fileId = fileId; self.line = line; self.reason = reason }
+    public init(fileId: Int64, line: Int, reason: String) {
+        self.fileId = fileId; self.line = line; self.reason = reason
+    }
 }
 
 extension ImportWarning: FetchableRecord, PersistableRecord {
@@ -170,8 +174,10 @@ public struct LateRevenue: Codable, Sendable, Hashable {
     public var recordedAt: String
     public var reason: String
     public var settledAt: String?
-    public init(id: Int64? = nil, site: String, day: Int, billedFileId: Int64, fileId: Int64, recordedAt: String,
-                reason: String, settledAt: String? = nil) {
+    public init(
+        id: Int64? = nil, site: String, day: Int, billedFileId: Int64, fileId: Int64, recordedAt: String,
+        reason: String, settledAt: String? = nil
+    ) {
         self.id = id; self.site = site; self.day = day; self.billedFileId = billedFileId; self.fileId = fileId
         self.recordedAt = recordedAt; self.reason = reason; self.settledAt = settledAt
     }
@@ -193,7 +199,9 @@ extension LateRevenue: FetchableRecord, MutablePersistableRecord {
 public struct EventOrder: Codable, Sendable, Hashable {
     public var orderId: String
     public var currentRevision: Int
-    public init(orderId: String, currentRevision: Int) { self.orderId = orderId; self.currentRevision = currentRevision }
+    public init(orderId: String, currentRevision: Int) {
+        self.orderId = orderId; self.currentRevision = currentRevision
+    }
 }
 
 extension EventOrder: FetchableRecord, PersistableRecord {
@@ -223,9 +231,11 @@ public struct EventOrderRevision: Codable, Sendable, Hashable {
     public var orderedBy: String?
     public var costCenter: String?
 
-    public init(id: Int64? = nil, orderId: String, revision: Int, fileId: Int64, line: Int, client: String,
-                site: String, poNumber: String?, eventDate: Int, status: String, deliveredAt: String?,
-                deliveredDay: Int?, orderedBy: String?, costCenter: String?) {
+    public init(
+        id: Int64? = nil, orderId: String, revision: Int, fileId: Int64, line: Int, client: String,
+        site: String, poNumber: String?, eventDate: Int, status: String, deliveredAt: String?,
+        deliveredDay: Int?, orderedBy: String?, costCenter: String?
+    ) {
         self.id = id; self.orderId = orderId; self.revision = revision; self.fileId = fileId; self.line = line
         self.client = client; self.site = site; self.poNumber = poNumber; self.eventDate = eventDate
         self.status = status; self.deliveredAt = deliveredAt; self.deliveredDay = deliveredDay
@@ -259,8 +269,10 @@ public struct EventOrderLine: Codable, Sendable, Hashable {
     /// VAT rate in ten-thousandths of a percent.
     public var vatRate: Int64
 
-    public init(revisionId: Int64, lineNo: Int, article: String, label: String, quantity: Int, unitPrice: Int64,
-                vatRate: Int64) {
+    public init(
+        revisionId: Int64, lineNo: Int, article: String, label: String, quantity: Int, unitPrice: Int64,
+        vatRate: Int64
+    ) {
         self.revisionId = revisionId; self.lineNo = lineNo; self.article = article; self.label = label
         self.quantity = quantity; self.unitPrice = unitPrice; self.vatRate = vatRate
     }

@@ -45,8 +45,10 @@ public struct Notice: Codable, Sendable, Hashable, FetchableRecord, MutablePersi
     public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
-    public init(kind: NoticeKind, key: String, invoiceId: Int64?, customer: String, dueOn: Day, messageId: String,
-                recipients: [String], subject: String, body: String, createdAt: String) {
+    public init(
+        kind: NoticeKind, key: String, invoiceId: Int64?, customer: String, dueOn: Day, messageId: String,
+        recipients: [String], subject: String, body: String, createdAt: String
+    ) {
         self.kind = kind
         self.key = key
         self.invoiceId = invoiceId
@@ -81,42 +83,43 @@ extension Schema {
     /// notices) sent once each, and pauses of reminders with their reason.
     static func registerReminders(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v13 reminders") { db in
-            try db.execute(sql: """
-                CREATE TABLE notice (
-                  id INTEGER PRIMARY KEY,
-                  kind TEXT NOT NULL CHECK (kind IN ('courtesy', 'reminder', 'contract_end')),
-                  key TEXT NOT NULL UNIQUE CHECK (key <> ''),
-                  invoice_id INTEGER REFERENCES invoice(id),
-                  customer TEXT NOT NULL,
-                  due_on TEXT NOT NULL,
-                  message_id TEXT NOT NULL UNIQUE,
-                  recipients TEXT NOT NULL,
-                  subject TEXT NOT NULL,
-                  body TEXT NOT NULL,
-                  status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'cancelled')),
-                  attempts INTEGER NOT NULL DEFAULT 0,
-                  next_attempt_at TEXT,
-                  last_error TEXT,
-                  sent_at TEXT,
-                  created_at TEXT NOT NULL
-                );
-                CREATE INDEX notice_due ON notice(status, next_attempt_at);
-                CREATE TRIGGER notice_sent_final BEFORE UPDATE ON notice
-                  WHEN OLD.status IN ('sent', 'cancelled')
-                  BEGIN SELECT RAISE(ABORT, 'a sent or cancelled notice is final'); END;
-                CREATE TRIGGER notice_no_delete BEFORE DELETE ON notice
-                  BEGIN SELECT RAISE(ABORT, 'notices are kept'); END;
-                CREATE TABLE reminder_pause (
-                  id INTEGER PRIMARY KEY,
-                  target TEXT NOT NULL CHECK (target <> ''),
-                  reason TEXT NOT NULL CHECK (reason <> ''),
-                  paused_at TEXT NOT NULL,
-                  paused_by TEXT NOT NULL,
-                  resumed_at TEXT,
-                  resumed_by TEXT
-                );
-                CREATE UNIQUE INDEX reminder_pause_active ON reminder_pause(target) WHERE resumed_at IS NULL;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE notice (
+                      id INTEGER PRIMARY KEY,
+                      kind TEXT NOT NULL CHECK (kind IN ('courtesy', 'reminder', 'contract_end')),
+                      key TEXT NOT NULL UNIQUE CHECK (key <> ''),
+                      invoice_id INTEGER REFERENCES invoice(id),
+                      customer TEXT NOT NULL,
+                      due_on TEXT NOT NULL,
+                      message_id TEXT NOT NULL UNIQUE,
+                      recipients TEXT NOT NULL,
+                      subject TEXT NOT NULL,
+                      body TEXT NOT NULL,
+                      status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'cancelled')),
+                      attempts INTEGER NOT NULL DEFAULT 0,
+                      next_attempt_at TEXT,
+                      last_error TEXT,
+                      sent_at TEXT,
+                      created_at TEXT NOT NULL
+                    );
+                    CREATE INDEX notice_due ON notice(status, next_attempt_at);
+                    CREATE TRIGGER notice_sent_final BEFORE UPDATE ON notice
+                      WHEN OLD.status IN ('sent', 'cancelled')
+                      BEGIN SELECT RAISE(ABORT, 'a sent or cancelled notice is final'); END;
+                    CREATE TRIGGER notice_no_delete BEFORE DELETE ON notice
+                      BEGIN SELECT RAISE(ABORT, 'notices are kept'); END;
+                    CREATE TABLE reminder_pause (
+                      id INTEGER PRIMARY KEY,
+                      target TEXT NOT NULL CHECK (target <> ''),
+                      reason TEXT NOT NULL CHECK (reason <> ''),
+                      paused_at TEXT NOT NULL,
+                      paused_by TEXT NOT NULL,
+                      resumed_at TEXT,
+                      resumed_by TEXT
+                    );
+                    CREATE UNIQUE INDEX reminder_pause_active ON reminder_pause(target) WHERE resumed_at IS NULL;
+                    """)
         }
     }
 }
@@ -126,7 +129,9 @@ extension LedgerDatabase {
     @discardableResult
     public func queueNotice(_ notice: Notice) throws -> Bool {
         try pool.write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM notice WHERE key = ?", arguments: [notice.key]) ?? false { return false }
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM notice WHERE key = ?", arguments: [notice.key]) ?? false {
+                return false
+            }
             var n = notice
             try n.insert(db)
             return true
@@ -136,14 +141,17 @@ extension LedgerDatabase {
     /// The keys of the notices already queued whose key starts with `prefix`.
     public func noticeKeys(prefix: String = "") throws -> Set<String> {
         try pool.read { db in
-            Set(try String.fetchAll(db, sql: "SELECT key FROM notice WHERE substr(key, 1, ?) = ?", arguments: [prefix.count, prefix]))
+            Set(
+                try String.fetchAll(
+                    db, sql: "SELECT key FROM notice WHERE substr(key, 1, ?) = ?", arguments: [prefix.count, prefix]))
         }
     }
 
     public func notices(status: NoticeStatus? = nil) throws -> [Notice] {
         try pool.read { db in
-            try Notice.fetchAll(db, sql: "SELECT * FROM notice \(status == nil ? "" : "WHERE status = ?") ORDER BY id",
-                                arguments: status.map { [$0.rawValue] } ?? [])
+            try Notice.fetchAll(
+                db, sql: "SELECT * FROM notice \(status == nil ? "" : "WHERE status = ?") ORDER BY id",
+                arguments: status.map { [$0.rawValue] } ?? [])
         }
     }
 
@@ -153,27 +161,34 @@ extension LedgerDatabase {
     }
 
     /// Records how an attempt ended; `cancelled` when the reason to send is gone.
-    public func recordNotice(id: Int64, outcome: DeliveryOutcome?, cancelled reason: String? = nil, at date: Date) throws {
+    public func recordNotice(id: Int64, outcome: DeliveryOutcome?, cancelled reason: String? = nil, at date: Date)
+        throws
+    {
         try pool.write { db in
             let at = LedgerDatabase.timestamp(date)
             guard let n = try Notice.fetchOne(db, key: id), n.status == .pending || n.status == .failed else { return }
             // The attempt has an outcome (or none is needed any more): the claim is over.
             try db.execute(sql: "UPDATE notice SET claimed_at = NULL WHERE id = ?", arguments: [id])
             if let reason {
-                try db.execute(sql: "UPDATE notice SET status = 'cancelled', next_attempt_at = NULL, last_error = ? WHERE id = ?",
-                               arguments: [reason, id])
+                try db.execute(
+                    sql: "UPDATE notice SET status = 'cancelled', next_attempt_at = NULL, last_error = ? WHERE id = ?",
+                    arguments: [reason, id])
                 return
             }
             switch outcome {
             case .sent?:
-                try db.execute(sql: "UPDATE notice SET status = 'sent', sent_at = ?, next_attempt_at = NULL, last_error = NULL WHERE id = ?",
-                               arguments: [at, id])
+                try db.execute(
+                    sql:
+                        "UPDATE notice SET status = 'sent', sent_at = ?, next_attempt_at = NULL, last_error = NULL WHERE id = ?",
+                    arguments: [at, id])
             case .temporary(let error, let retryAt?)?:
-                try db.execute(sql: "UPDATE notice SET next_attempt_at = ?, last_error = ? WHERE id = ?",
-                               arguments: [LedgerDatabase.timestamp(retryAt), error, id])
+                try db.execute(
+                    sql: "UPDATE notice SET next_attempt_at = ?, last_error = ? WHERE id = ?",
+                    arguments: [LedgerDatabase.timestamp(retryAt), error, id])
             case .temporary(let error, nil)?, .refused(let error)?, .uncertain(let error)?:
-                try db.execute(sql: "UPDATE notice SET status = 'failed', next_attempt_at = NULL, last_error = ? WHERE id = ?",
-                               arguments: [error, id])
+                try db.execute(
+                    sql: "UPDATE notice SET status = 'failed', next_attempt_at = NULL, last_error = ? WHERE id = ?",
+                    arguments: [error, id])
             case nil:
                 break
             }
@@ -185,7 +200,9 @@ extension LedgerDatabase {
     /// customer code; the finance address for contract-end notices); a sent or
     /// cancelled notice is final. Returns the ids made due; in the audit log.
     @discardableResult
-    public func retryNotices(ids: [Int64]?, now: Date, actor: String, recipients: (Notice) -> [String]) throws -> [Int64] {
+    public func retryNotices(ids: [Int64]?, now: Date, actor: String, recipients: (Notice) -> [String]) throws
+        -> [Int64]
+    {
         try pool.write { db in
             let at = LedgerDatabase.timestamp(now)
             var out: [Int64] = []
@@ -193,22 +210,27 @@ extension LedgerDatabase {
             if let ids {
                 for id in ids {
                     guard let n = all.first(where: { $0.id == id }) else { throw InvoiceError.noNotice(id) }
-                    guard n.status == .failed || n.status == .pending else { throw InvoiceError.noticeFinal(id: id, status: n.status.rawValue) }
+                    guard n.status == .failed || n.status == .pending else {
+                        throw InvoiceError.noticeFinal(id: id, status: n.status.rawValue)
+                    }
                 }
             }
             for n in all where ids.map({ $0.contains(n.id ?? -1) }) ?? (n.status == .failed) {
                 guard let id = n.id else { continue }
                 let list = recipients(n)
                 guard !list.isEmpty else {
-                    try db.execute(sql: "UPDATE notice SET last_error = ? WHERE id = ?",
-                                   arguments: ["blocked: still no e-mail address for \(n.customer)", id])
+                    try db.execute(
+                        sql: "UPDATE notice SET last_error = ? WHERE id = ?",
+                        arguments: ["blocked: still no e-mail address for \(n.customer)", id])
                     continue
                 }
-                try db.execute(sql: """
-                    UPDATE notice SET status = 'pending', attempts = 0, next_attempt_at = ?, claimed_at = NULL, recipients = ?, last_error = NULL WHERE id = ?
-                    """, arguments: [at, list.joined(separator: ", "), id])
-                try appendAudit(GRDBSession(db: db), at: at, actor: actor, action: "notice retry", invoiceID: n.invoiceId,
-                                AuditParameters(["notice": .integer(id), "key": .text(n.key), "to": .list(list)]))
+                try db.execute(
+                    sql: """
+                        UPDATE notice SET status = 'pending', attempts = 0, next_attempt_at = ?, claimed_at = NULL, recipients = ?, last_error = NULL WHERE id = ?
+                        """, arguments: [at, list.joined(separator: ", "), id])
+                try appendAudit(
+                    GRDBSession(db: db), at: at, actor: actor, action: "notice retry", invoiceID: n.invoiceId,
+                    AuditParameters(["notice": .integer(id), "key": .text(n.key), "to": .list(list)]))
                 out.append(id)
             }
             return out
@@ -219,23 +241,31 @@ extension LedgerDatabase {
     public func pauseReminders(target: String, reason: String, actor: String, at date: Date = Date()) throws {
         try pool.write { db in
             let now = LedgerDatabase.timestamp(date)
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM reminder_pause WHERE target = ? AND resumed_at IS NULL", arguments: [target]) ?? false {
+            if try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM reminder_pause WHERE target = ? AND resumed_at IS NULL", arguments: [target])
+                ?? false
+            {
                 throw InvoiceError.remindersAlreadyPaused(target)
             }
-            try db.execute(sql: "INSERT INTO reminder_pause (target, reason, paused_at, paused_by) VALUES (?, ?, ?, ?)",
-                           arguments: [target, reason, now, actor])
-            try appendAudit(GRDBSession(db: db), at: now, actor: actor, action: "reminders pause", invoiceID: nil,
-                            AuditParameters(["target": .text(target), "reason": .text(reason)]))
+            try db.execute(
+                sql: "INSERT INTO reminder_pause (target, reason, paused_at, paused_by) VALUES (?, ?, ?, ?)",
+                arguments: [target, reason, now, actor])
+            try appendAudit(
+                GRDBSession(db: db), at: now, actor: actor, action: "reminders pause", invoiceID: nil,
+                AuditParameters(["target": .text(target), "reason": .text(reason)]))
         }
     }
 
     public func resumeReminders(target: String, actor: String, at date: Date = Date()) throws {
         try pool.write { db in
             let now = LedgerDatabase.timestamp(date)
-            try db.execute(sql: "UPDATE reminder_pause SET resumed_at = ?, resumed_by = ? WHERE target = ? AND resumed_at IS NULL",
-                           arguments: [now, actor, target])
+            try db.execute(
+                sql: "UPDATE reminder_pause SET resumed_at = ?, resumed_by = ? WHERE target = ? AND resumed_at IS NULL",
+                arguments: [now, actor, target])
             guard db.changesCount == 1 else { throw InvoiceError.remindersNotPaused(target) }
-            try appendAudit(GRDBSession(db: db), at: now, actor: actor, action: "reminders resume", invoiceID: nil, AuditParameters(["target": .text(target)]))
+            try appendAudit(
+                GRDBSession(db: db), at: now, actor: actor, action: "reminders resume", invoiceID: nil,
+                AuditParameters(["target": .text(target)]))
         }
     }
 
@@ -244,7 +274,8 @@ extension LedgerDatabase {
         try pool.read { db in
             var out: [String: ReminderPause] = [:]
             for r in try Row.fetchAll(db, sql: "SELECT * FROM reminder_pause WHERE resumed_at IS NULL") {
-                out[r["target"]] = ReminderPause(target: r["target"], reason: r["reason"], pausedAt: r["paused_at"], pausedBy: r["paused_by"])
+                out[r["target"]] = ReminderPause(
+                    target: r["target"], reason: r["reason"], pausedAt: r["paused_at"], pausedBy: r["paused_by"])
             }
             return out
         }

@@ -30,62 +30,78 @@ extension LedgerDatabase {
     /// once through the C API and tickets are summed as they come; a ticket is
     /// a (site-day file, ticket, client, category), its lines need not be
     /// contiguous. Results are the same as the SQL forms (tests compare them).
-    public func periodRevenue(period: Period, caps: [ClientCategory: Money] = [:],
-                              version: SiteDayVersion = .current) throws -> PeriodRevenue {
+    public func periodRevenue(
+        period: Period, caps: [ClientCategory: Money] = [:],
+        version: SiteDayVersion = .current
+    ) throws -> PeriodRevenue {
         if engine.kind == .postgres {
             return try engine.read { s in
                 var siteDays: [Int64: (site: String, day: Day)] = [:]
-                try s.forEach(sql: """
-                    SELECT \(version.column), site, day FROM site_day
-                    WHERE day BETWEEN ? AND ? AND \(version.column) IS NOT NULL
-                    """, arguments: [period.start.ordinal, period.end.ordinal]) { row in
+                try s.forEach(
+                    sql: """
+                        SELECT \(version.column), site, day FROM site_day
+                        WHERE day BETWEEN ? AND ? AND \(version.column) IS NOT NULL
+                        """, arguments: [period.start.ordinal, period.end.ordinal]
+                ) { row in
                     siteDays[try row[0]] = try (row[1], Day(ordinal: row[2]))
                 }
-                return try scanRevenue(s, files: "SELECT \(version.column) FROM site_day WHERE day BETWEEN ? AND ?",
-                                       arguments: [period.start.ordinal, period.end.ordinal], client: nil, siteDays: siteDays, caps: caps)
+                return try scanRevenue(
+                    s, files: "SELECT \(version.column) FROM site_day WHERE day BETWEEN ? AND ?",
+                    arguments: [period.start.ordinal, period.end.ordinal], client: nil, siteDays: siteDays, caps: caps)
             }
         }
         return try pool.read { db in
             var siteDays: [Int64: (site: String, day: Day)] = [:]
-            let files = try Row.fetchCursor(db, sql: """
-                SELECT \(version.column), site, day FROM site_day
-                WHERE day BETWEEN ? AND ? AND \(version.column) IS NOT NULL
-                """, arguments: [period.start.ordinal, period.end.ordinal])
+            let files = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT \(version.column), site, day FROM site_day
+                    WHERE day BETWEEN ? AND ? AND \(version.column) IS NOT NULL
+                    """, arguments: [period.start.ordinal, period.end.ordinal])
             while let row = try files.next() { siteDays[row[0]] = (row[1], Day(ordinal: row[2])) }
-            return try scanRevenue(db, files: "SELECT \(version.column) FROM site_day WHERE day BETWEEN ? AND ?",
-                                   arguments: [period.start.ordinal, period.end.ordinal], client: nil, siteDays: siteDays, caps: caps)
+            return try scanRevenue(
+                db, files: "SELECT \(version.column) FROM site_day WHERE day BETWEEN ? AND ?",
+                arguments: [period.start.ordinal, period.end.ordinal], client: nil, siteDays: siteDays, caps: caps)
         }
     }
 
     /// `periodRevenue` over the register file named for each site-day (for
     /// instance the versions a client was invoiced on), for one client or all.
     /// Site-days left out of `files` are not read.
-    public func periodRevenue(files: [SiteDayKey: Int64], client: String? = nil,
-                              caps: [ClientCategory: Money] = [:]) throws -> PeriodRevenue {
+    public func periodRevenue(
+        files: [SiteDayKey: Int64], client: String? = nil,
+        caps: [ClientCategory: Money] = [:]
+    ) throws -> PeriodRevenue {
         var siteDays: [Int64: (site: String, day: Day)] = [:]
         for (key, file) in files { siteDays[file] = (key.site, key.day) }
         if engine.kind == .postgres {
             return try engine.read { s in
-                try scanRevenue(s, files: s.integersOfJSONArgument, arguments: [LedgerDatabase.jsonArray(files.values)], client: client,
-                                siteDays: siteDays, caps: caps)
+                try scanRevenue(
+                    s, files: s.integersOfJSONArgument, arguments: [LedgerDatabase.jsonArray(files.values)],
+                    client: client,
+                    siteDays: siteDays, caps: caps)
             }
         }
         return try pool.read { db in
             // The files travel as one JSON argument: no limit on bound variables.
-            try scanRevenue(db, files: "SELECT value FROM json_each(?)", arguments: [LedgerDatabase.jsonArray(files.values)],
-                            client: client, siteDays: siteDays, caps: caps)
+            try scanRevenue(
+                db, files: "SELECT value FROM json_each(?)", arguments: [LedgerDatabase.jsonArray(files.values)],
+                client: client, siteDays: siteDays, caps: caps)
         }
     }
 
     /// The single pass of `periodRevenue` over the ticket lines of the files
     /// `files` (a subquery) selects; `siteDays` names each file's site and day.
-    private func scanRevenue(_ db: Database, files: String, arguments: StatementArguments, client: String?,
-                             siteDays: [Int64: (site: String, day: Day)], caps: [ClientCategory: Money]) throws -> PeriodRevenue {
-        let statement = try db.makeStatement(sql: """
-            SELECT file_id, ticket, client, category, activity, vat_rate, amount, employer_share FROM ticket_line
-            WHERE file_id IN (\(files)) AND \(client == nil ? "client IS NOT NULL" : "client = ?")
-            ORDER BY file_id, line
-            """)
+    private func scanRevenue(
+        _ db: Database, files: String, arguments: StatementArguments, client: String?,
+        siteDays: [Int64: (site: String, day: Day)], caps: [ClientCategory: Money]
+    ) throws -> PeriodRevenue {
+        let statement = try db.makeStatement(
+            sql: """
+                SELECT file_id, ticket, client, category, activity, vat_rate, amount, employer_share FROM ticket_line
+                WHERE file_id IN (\(files)) AND \(client == nil ? "client IS NOT NULL" : "client = ?")
+                ORDER BY file_id, line
+                """)
         try statement.setArguments(client.map { arguments + [$0] } ?? arguments)
         var scan = Scan(caps: caps)
         let s = statement.sqliteStatement
@@ -95,8 +111,9 @@ extension LedgerDatabase {
             let code = sqlite3_step(s)
             if code == SQLITE_DONE { break }
             guard code == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code),
-                                    message: db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) })
+                throw DatabaseError(
+                    resultCode: ResultCode(rawValue: code),
+                    message: db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) })
             }
             let file = sqlite3_column_int64(s, 0)
             if file != currentFile {
@@ -110,24 +127,30 @@ extension LedgerDatabase {
                 }
             }
             guard fileKnown else { continue }
-            scan.add(ticket: Scan.bytes(s, 1), client: Scan.bytes(s, 2), category: Scan.bytes(s, 3), activity: Scan.bytes(s, 4),
-                     rate: sqlite3_column_int64(s, 5), amount: sqlite3_column_int64(s, 6), share: sqlite3_column_int64(s, 7))
+            scan.add(
+                ticket: Scan.bytes(s, 1), client: Scan.bytes(s, 2), category: Scan.bytes(s, 3),
+                activity: Scan.bytes(s, 4),
+                rate: sqlite3_column_int64(s, 5), amount: sqlite3_column_int64(s, 6), share: sqlite3_column_int64(s, 7))
         }
         scan.endFile()
         return scan.result()
     }
 
     /// `scanRevenue` through the seam (PostgreSQL): the same single pass, the rows streamed as the server sends them.
-    private func scanRevenue(_ s: any SQLSession, files: String, arguments: [any SQLArgument], client: String?,
-                             siteDays: [Int64: (site: String, day: Day)], caps: [ClientCategory: Money]) throws -> PeriodRevenue {
+    private func scanRevenue(
+        _ s: any SQLSession, files: String, arguments: [any SQLArgument], client: String?,
+        siteDays: [Int64: (site: String, day: Day)], caps: [ClientCategory: Money]
+    ) throws -> PeriodRevenue {
         var scan = Scan(caps: caps)
         var currentFile: Int64 = -1
         var fileKnown = false
-        try s.forEach(sql: """
-            SELECT file_id, ticket, client, category, activity, vat_rate, amount, employer_share FROM ticket_line
-            WHERE file_id IN (\(files)) AND \(client == nil ? "client IS NOT NULL" : "client = ?")
-            ORDER BY file_id, line
-            """, arguments: client.map { arguments + [$0] } ?? arguments) { row in
+        try s.forEach(
+            sql: """
+                SELECT file_id, ticket, client, category, activity, vat_rate, amount, employer_share FROM ticket_line
+                WHERE file_id IN (\(files)) AND \(client == nil ? "client IS NOT NULL" : "client = ?")
+                ORDER BY file_id, line
+                """, arguments: client.map { arguments + [$0] } ?? arguments
+        ) { row in
             let file: Int64 = try row[0]
             if file != currentFile {
                 scan.endFile()
@@ -140,14 +163,17 @@ extension LedgerDatabase {
                 }
             }
             guard fileKnown else { return }
-            var ticket: String = try row[1], client: String = try row[2], category: String? = try row[3], activity: String = try row[4]
+            var ticket: String = try row[1], client: String = try row[2], category: String? = try row[3],
+                activity: String = try row[4]
             var categoryText = category ?? ""
             let rate: Int64 = try row[5], amount: Int64 = try row[6], share: Int64 = try row[7]
             ticket.withUTF8 { t in
                 client.withUTF8 { c in
                     categoryText.withUTF8 { k in
                         activity.withUTF8 { a in
-                            scan.add(ticket: t, client: c, category: k, activity: a, rate: rate, amount: amount, share: share)
+                            scan.add(
+                                ticket: t, client: c, category: k, activity: a, rate: rate, amount: amount, share: share
+                            )
                         }
                     }
                 }
@@ -243,11 +269,15 @@ private struct Scan {
         fileStarts.append((entries.count, day, site))
     }
 
-    mutating func add(ticket: UnsafeBufferPointer<UInt8>, client: UnsafeBufferPointer<UInt8>, category: UnsafeBufferPointer<UInt8>,
-                      activity: UnsafeBufferPointer<UInt8>, rate: Int64, amount: Int64, share: Int64) {
+    mutating func add(
+        ticket: UnsafeBufferPointer<UInt8>, client: UnsafeBufferPointer<UInt8>, category: UnsafeBufferPointer<UInt8>,
+        activity: UnsafeBufferPointer<UInt8>, rate: Int64, amount: Int64, share: Int64
+    ) {
         // The lines of a ticket usually follow each other: only a new ticket is looked up.
         let index: Int
-        if lastIndex >= 0, Scan.equal(lastTicket, ticket), Scan.equal(lastClient, client), Scan.equal(lastCategory, category) {
+        if lastIndex >= 0, Scan.equal(lastTicket, ticket), Scan.equal(lastClient, client),
+            Scan.equal(lastCategory, category)
+        {
             index = lastIndex
         } else {
             Scan.replace(&lastTicket, with: ticket)
@@ -269,8 +299,11 @@ private struct Scan {
                     e = i
                 } else {
                     e = entries.count
-                    entries.append(Entry(day: RevenueDay(client: String(decoding: client, as: UTF8.self), site: site, day: day,
-                                                         category: String(decoding: category, as: UTF8.self))))
+                    entries.append(
+                        Entry(
+                            day: RevenueDay(
+                                client: String(decoding: client, as: UTF8.self), site: site, day: day,
+                                category: String(decoding: category, as: UTF8.self))))
                     entryIndex[pair] = e
                 }
                 index = ticketList.count
@@ -312,7 +345,8 @@ private struct Scan {
             for o in t.otherShares where o.share != 0 { Scan.count(&entries[t.entry], rate: o.rate, share: o.share) }
         }
         for (k, total) in trays {
-            trayDays.append(CappedTrayDay(client: k.client, site: site, day: day, category: k.category, total: Money(cents: total)))
+            trayDays.append(
+                CappedTrayDay(client: k.client, site: site, day: day, category: k.category, total: Money(cents: total)))
         }
         trays.removeAll(keepingCapacity: true)
         tickets.removeAll(keepingCapacity: true)
@@ -332,7 +366,9 @@ private struct Scan {
     func result() -> PeriodRevenue {
         // Sorted by (day, site, client, category) as `revenueDays` is: a file is one
         // site-day, so files are ordered by day and site and only their few entries by name.
-        let files = fileStarts.indices.sorted { (fileStarts[$0].day, fileStarts[$0].site) < (fileStarts[$1].day, fileStarts[$1].site) }
+        let files = fileStarts.indices.sorted {
+            (fileStarts[$0].day, fileStarts[$0].site) < (fileStarts[$1].day, fileStarts[$1].site)
+        }
         var days: [RevenueDay] = []
         days.reserveCapacity(entries.count)
         for f in files {
@@ -346,7 +382,10 @@ private struct Scan {
                     if r.cafet != 0 { d.cafeteriaAmount[rate, default: .zero] += Money(cents: r.cafet) }
                 }
                 d.shareCounts = e.shareCounts.sorted { ($0.rate, $0.share) < ($1.rate, $1.share) }
-                    .map { ShareCount(rate: VATRate(tenThousandths: $0.rate), share: Money(cents: $0.share), tickets: $0.tickets) }
+                    .map {
+                        ShareCount(
+                            rate: VATRate(tenThousandths: $0.rate), share: Money(cents: $0.share), tickets: $0.tickets)
+                    }
                 return d
             }
             days += group.sorted { ($0.client, $0.category) < ($1.client, $1.category) }

@@ -57,20 +57,26 @@ extension SQLSession {
     /// Every row of one query.
     func fetchAll(sql: String, arguments: [any SQLArgument] = []) throws -> [SQLRow] {
         var rows: [SQLRow] = []
-        try forEachRow(sql, arguments.map(\.sqlValue)) { rows.append($0); return true }
+        try forEachRow(sql, arguments.map(\.sqlValue)) {
+            rows.append($0); return true
+        }
         return rows
     }
 
     /// The first row of one query, nil when there is none.
     func fetchOne(sql: String, arguments: [any SQLArgument] = []) throws -> SQLRow? {
         var first: SQLRow?
-        try forEachRow(sql, arguments.map(\.sqlValue)) { first = $0; return false }
+        try forEachRow(sql, arguments.map(\.sqlValue)) {
+            first = $0; return false
+        }
         return first
     }
 
     /// Each row of one query in turn, none kept (a cursor).
     func forEach(sql: String, arguments: [any SQLArgument] = [], _ body: (SQLRow) throws -> Void) throws {
-        try forEachRow(sql, arguments.map(\.sqlValue)) { try body($0); return true }
+        try forEachRow(sql, arguments.map(\.sqlValue)) {
+            try body($0); return true
+        }
     }
 
     /// The first column of the first row; nil when there is no row or the value is NULL.
@@ -82,7 +88,9 @@ extension SQLSession {
     /// The first column of every row (a NULL in it throws).
     func fetchColumn<T: SQLDecodable>(_ type: T.Type, sql: String, arguments: [any SQLArgument] = []) throws -> [T] {
         var values: [T] = []
-        try forEachRow(sql, arguments.map(\.sqlValue)) { values.append(try $0.get(0)); return true }
+        try forEachRow(sql, arguments.map(\.sqlValue)) {
+            values.append(try $0.get(0)); return true
+        }
         return values
     }
 
@@ -92,7 +100,8 @@ extension SQLSession {
         var fields = try SQLRecordEncoder.columns(of: record)
         let hasID = fields.contains { $0.column == "id" }
         fields.removeAll { $0.column == "id" && $0.value == .null }
-        let sql = "INSERT INTO \(table) (\(fields.map(\.column).joined(separator: ", "))) VALUES ("
+        let sql =
+            "INSERT INTO \(table) (\(fields.map(\.column).joined(separator: ", "))) VALUES ("
             + Array(repeating: "?", count: fields.count).joined(separator: ", ") + ")" + (hasID ? " RETURNING id" : "")
         if hasID {
             guard let row = try fetchOne(sql: sql, arguments: fields.map(\.value)) else {
@@ -119,14 +128,18 @@ extension SQLSession {
     /// Writes every column of a stored record again, found by its `id`.
     func update<R: Encodable & TableRecord>(_ record: R, id: Int64) throws {
         let fields = try SQLRecordEncoder.columns(of: record).filter { $0.column != "id" }
-        try execute("UPDATE \(R.databaseTableName) SET " + fields.map { "\($0.column) = ?" }.joined(separator: ", ") + " WHERE id = ?",
-                    fields.map(\.value) + [.integer(id)])
+        try execute(
+            "UPDATE \(R.databaseTableName) SET " + fields.map { "\($0.column) = ?" }.joined(separator: ", ")
+                + " WHERE id = ?",
+            fields.map(\.value) + [.integer(id)])
     }
 
     /// The stored records one query selects (`SELECT * FROM table …`), read by column name.
     func fetchRecords<R: Decodable>(_ type: R.Type, sql: String, arguments: [any SQLArgument] = []) throws -> [R] {
         var records: [R] = []
-        try forEachRow(sql, arguments.map(\.sqlValue)) { records.append(try $0.decode(R.self)); return true }
+        try forEachRow(sql, arguments.map(\.sqlValue)) {
+            records.append(try $0.decode(R.self)); return true
+        }
         return records
     }
 
@@ -137,7 +150,8 @@ extension SQLSession {
 
     /// The stored record of this id (`SELECT * FROM table WHERE id = ?`).
     func fetchRecord<R: Decodable & TableRecord>(_ type: R.Type, id: some SQLArgument) throws -> R? {
-        try fetchRecord(R.self, sql: "SELECT * FROM \(R.databaseTableName) WHERE \(R.primaryKeyColumn) = ?", arguments: [id])
+        try fetchRecord(
+            R.self, sql: "SELECT * FROM \(R.databaseTableName) WHERE \(R.primaryKeyColumn) = ?", arguments: [id])
     }
 
     /// SQL where the engines differ: `sqlite` on SQLite, `postgres` on PostgreSQL.
@@ -145,7 +159,9 @@ extension SQLSession {
 
     /// A subquery giving the integers of one JSON array argument (`LedgerDatabase.jsonArray`), so a set of any size is one argument.
     var integersOfJSONArgument: String {
-        sql(sqlite: "SELECT value FROM json_each(?)", postgres: "SELECT value::bigint FROM json_array_elements_text(?::json)")
+        sql(
+            sqlite: "SELECT value FROM json_each(?)",
+            postgres: "SELECT value::bigint FROM json_array_elements_text(?::json)")
     }
 
     /// A subquery giving the strings of one JSON array argument.
@@ -343,7 +359,9 @@ enum SQLPlaceholders {
             case "$" where i + 1 < chars.count && (chars[i + 1] == "$" || chars[i + 1].isLetter):
                 // A dollar-quote tag `$tag$` … `$tag$`; `$1` (a digit) is not one.
                 var j = i + 1
-                while j < chars.count, chars[j] != "$", chars[j].isLetter || chars[j].isNumber || chars[j] == "_" { j += 1 }
+                while j < chars.count, chars[j] != "$", chars[j].isLetter || chars[j].isNumber || chars[j] == "_" {
+                    j += 1
+                }
                 guard j < chars.count, chars[j] == "$" else { out.append(c); i += 1; continue }
                 let tag = String(chars[i...j])
                 let rest = String(chars[(j + 1)...])

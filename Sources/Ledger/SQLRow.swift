@@ -25,7 +25,8 @@ protocol SQLDecodable {
 
 extension SQLValue {
     func malformed(_ column: String, expected: String) -> SQLEngineError {
-        SQLEngineError(message: "malformed stored value in column `\(column)`: expected \(expected), found \(self)", sql: "")
+        SQLEngineError(
+            message: "malformed stored value in column `\(column)`: expected \(expected), found \(self)", sql: "")
     }
 }
 
@@ -38,13 +39,17 @@ extension Int64: SQLDecodable {
 }
 extension Int: SQLDecodable {
     init(sqlValue: SQLValue, column: String) throws {
-        guard case .integer(let v) = sqlValue, let i = Int(exactly: v) else { throw sqlValue.malformed(column, expected: "an integer") }
+        guard case .integer(let v) = sqlValue, let i = Int(exactly: v) else {
+            throw sqlValue.malformed(column, expected: "an integer")
+        }
         self = i
     }
 }
 extension Bool: SQLDecodable {
     init(sqlValue: SQLValue, column: String) throws {
-        guard case .integer(let v) = sqlValue, v == 0 || v == 1 else { throw sqlValue.malformed(column, expected: "0 or 1") }
+        guard case .integer(let v) = sqlValue, v == 0 || v == 1 else {
+            throw sqlValue.malformed(column, expected: "0 or 1")
+        }
         self = v == 1
     }
 }
@@ -66,7 +71,11 @@ extension Data: SQLDecodable {
 }
 extension Array: SQLDecodable where Element == UInt8 {
     init(sqlValue: SQLValue, column: String) throws {
-        if case .bytes(let v) = sqlValue { self = v } else { self = [UInt8](try Data(sqlValue: sqlValue, column: column)) }
+        if case .bytes(let v) = sqlValue {
+            self = v
+        } else {
+            self = [UInt8](try Data(sqlValue: sqlValue, column: column))
+        }
     }
 }
 extension Optional: SQLDecodable where Wrapped: SQLDecodable {
@@ -104,7 +113,8 @@ struct SQLRow: CustomStringConvertible {
 
     func value(_ column: String) throws -> SQLValue {
         guard let i = columns.position(of: column) else {
-            throw SQLEngineError(message: "no column `\(column)` in the row (\(columns.names.joined(separator: ", ")))", sql: "")
+            throw SQLEngineError(
+                message: "no column `\(column)` in the row (\(columns.names.joined(separator: ", ")))", sql: "")
         }
         return values[i]
     }
@@ -209,7 +219,9 @@ private struct SQLRowDecoder: Decoder {
 
         func narrow<T: FixedWidthInteger>(_ key: Key) throws -> T {
             let v: Int64 = try row.get(column(key))
-            guard let n = T(exactly: v) else { throw SQLValue.integer(v).malformed(column(key), expected: "a smaller integer") }
+            guard let n = T(exactly: v) else {
+                throw SQLValue.integer(v).malformed(column(key), expected: "a smaller integer")
+            }
             return n
         }
 
@@ -233,14 +245,17 @@ private struct SQLRowDecoder: Decoder {
         }
 
         func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
-            -> KeyedDecodingContainer<NestedKey> {
+            -> KeyedDecodingContainer<NestedKey>
+        {
             throw SQLEngineError(message: "no nested values in a stored record (column `\(column(key))`)", sql: "")
         }
         func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
             throw SQLEngineError(message: "no nested values in a stored record (column `\(column(key))`)", sql: "")
         }
         func superDecoder() throws -> any Decoder { throw SQLEngineError(message: "no super decoder", sql: "") }
-        func superDecoder(forKey key: Key) throws -> any Decoder { throw SQLEngineError(message: "no super decoder", sql: "") }
+        func superDecoder(forKey key: Key) throws -> any Decoder {
+            throw SQLEngineError(message: "no super decoder", sql: "")
+        }
     }
 
     /// One column's value, for the `Decodable` types made of one value (string enums).
@@ -252,14 +267,18 @@ private struct SQLRowDecoder: Decoder {
         func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
             throw value.malformed(column, expected: "one value")
         }
-        func unkeyedContainer() throws -> any UnkeyedDecodingContainer { throw value.malformed(column, expected: "one value") }
+        func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+            throw value.malformed(column, expected: "one value")
+        }
         func singleValueContainer() throws -> any SingleValueDecodingContainer { self }
         func decodeNil() -> Bool { value == .null }
         func decode(_ type: Bool.Type) throws -> Bool { try Bool(sqlValue: value, column: column) }
         func decode(_ type: String.Type) throws -> String { try String(sqlValue: value, column: column) }
         func decode(_ type: Int.Type) throws -> Int { try Int(sqlValue: value, column: column) }
         func decode(_ type: Int64.Type) throws -> Int64 { try Int64(sqlValue: value, column: column) }
-        func decode(_ type: Double.Type) throws -> Double { throw value.malformed(column, expected: "no floating point") }
+        func decode(_ type: Double.Type) throws -> Double {
+            throw value.malformed(column, expected: "no floating point")
+        }
         func decode(_ type: Float.Type) throws -> Float { throw value.malformed(column, expected: "no floating point") }
         func decode(_ type: Int8.Type) throws -> Int8 { try n() }
         func decode(_ type: Int16.Type) throws -> Int16 { try n() }
@@ -348,7 +367,9 @@ struct SQLRecordEncoder {
                 put(key, .text(String(decoding: try encoder.encode(value), as: UTF8.self)))
             }
         }
-        mutating func nestedContainer<K: CodingKey>(keyedBy keyType: K.Type, forKey key: Key) -> KeyedEncodingContainer<K> {
+        mutating func nestedContainer<K: CodingKey>(keyedBy keyType: K.Type, forKey key: Key) -> KeyedEncodingContainer<
+            K
+        > {
             KeyedEncodingContainer(Keyed<K>(box: Box()))
         }
         mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer { Unsupported() }

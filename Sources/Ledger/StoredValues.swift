@@ -10,7 +10,9 @@ enum StoredValue {
     }
 
     /// `start..end`, both days, the start not after the end.
-    static func period(_ start: String, _ end: String, _ field: String, of record: @autoclosure () -> String) throws(InvoiceError) -> Period {
+    static func period(_ start: String, _ end: String, _ field: String, of record: @autoclosure () -> String)
+        throws(InvoiceError) -> Period
+    {
         let s = try day(start, field + " start", of: record()), e = try day(end, field + " end", of: record())
         guard s <= e else { throw .malformedStoredValue(document: record(), field: field, value: "\(start)..\(end)") }
         return Period(start: s, end: e)
@@ -21,10 +23,14 @@ extension Invoice {
     /// How errors name it: its number, or `proforma ID`.
     var storedName: String { number ?? "proforma \(id ?? 0)" }
 
-    public func storedIssueDay() throws(InvoiceError) -> Day { try StoredValue.day(issueDate, "issue date", of: storedName) }
+    public func storedIssueDay() throws(InvoiceError) -> Day {
+        try StoredValue.day(issueDate, "issue date", of: storedName)
+    }
     public func storedDueDay() throws(InvoiceError) -> Day { try StoredValue.day(dueDate, "due date", of: storedName) }
     /// The billing run's period (`period_start`, `period_end`).
-    public func storedPeriod() throws(InvoiceError) -> Period { try StoredValue.period(periodStart, periodEnd, "period", of: storedName) }
+    public func storedPeriod() throws(InvoiceError) -> Period {
+        try StoredValue.period(periodStart, periodEnd, "period", of: storedName)
+    }
 
     /// Every date it stores reads back (the document's period, when stored, too).
     func checkStoredValues() throws(InvoiceError) {
@@ -41,7 +47,8 @@ extension InvoiceLine {
     /// The line's service period; nil when it stores none (both days null).
     public func storedServicePeriod(of document: String) throws(InvoiceError) -> Period? {
         guard serviceStart != nil || serviceEnd != nil else { return nil }
-        return try StoredValue.period(serviceStart ?? "", serviceEnd ?? "", "service period of line \(position)", of: document)
+        return try StoredValue.period(
+            serviceStart ?? "", serviceEnd ?? "", "service period of line \(position)", of: document)
     }
 }
 

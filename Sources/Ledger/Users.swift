@@ -56,49 +56,50 @@ extension Schema {
     /// login attempts used to throttle password guessing.
     static func registerUsers(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v10 users and permissions") { db in
-            try db.execute(sql: """
-                CREATE TABLE app_user (
-                  id INTEGER PRIMARY KEY,
-                  login TEXT NOT NULL UNIQUE CHECK (login <> ''),
-                  display_name TEXT NOT NULL,
-                  password_hash TEXT NOT NULL DEFAULT '',
-                  active INTEGER NOT NULL DEFAULT 1,
-                  admin INTEGER NOT NULL DEFAULT 0,
-                  all_clients INTEGER NOT NULL DEFAULT 1,
-                  created_at TEXT NOT NULL
-                );
-                CREATE TABLE user_right (
-                  user_id INTEGER NOT NULL REFERENCES app_user(id),
-                  feature TEXT NOT NULL,
-                  level TEXT NOT NULL CHECK (level IN ('read', 'write')),
-                  PRIMARY KEY (user_id, feature)
-                ) WITHOUT ROWID;
-                CREATE TABLE user_client (
-                  user_id INTEGER NOT NULL REFERENCES app_user(id),
-                  client TEXT NOT NULL,
-                  PRIMARY KEY (user_id, client)
-                ) WITHOUT ROWID;
-                CREATE TABLE web_session (
-                  token_hash TEXT PRIMARY KEY,
-                  user_id INTEGER NOT NULL REFERENCES app_user(id),
-                  csrf_token TEXT NOT NULL,
-                  created_at TEXT NOT NULL,
-                  expires_at TEXT NOT NULL
-                );
-                CREATE INDEX web_session_user ON web_session(user_id);
-                CREATE TABLE api_token (
-                  token_hash TEXT PRIMARY KEY,
-                  user_id INTEGER NOT NULL REFERENCES app_user(id),
-                  created_at TEXT NOT NULL,
-                  revoked INTEGER NOT NULL DEFAULT 0
-                );
-                CREATE TABLE login_attempt (
-                  login TEXT NOT NULL,
-                  at TEXT NOT NULL,
-                  succeeded INTEGER NOT NULL
-                );
-                CREATE INDEX login_attempt_login ON login_attempt(login, at);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE app_user (
+                      id INTEGER PRIMARY KEY,
+                      login TEXT NOT NULL UNIQUE CHECK (login <> ''),
+                      display_name TEXT NOT NULL,
+                      password_hash TEXT NOT NULL DEFAULT '',
+                      active INTEGER NOT NULL DEFAULT 1,
+                      admin INTEGER NOT NULL DEFAULT 0,
+                      all_clients INTEGER NOT NULL DEFAULT 1,
+                      created_at TEXT NOT NULL
+                    );
+                    CREATE TABLE user_right (
+                      user_id INTEGER NOT NULL REFERENCES app_user(id),
+                      feature TEXT NOT NULL,
+                      level TEXT NOT NULL CHECK (level IN ('read', 'write')),
+                      PRIMARY KEY (user_id, feature)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE user_client (
+                      user_id INTEGER NOT NULL REFERENCES app_user(id),
+                      client TEXT NOT NULL,
+                      PRIMARY KEY (user_id, client)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE web_session (
+                      token_hash TEXT PRIMARY KEY,
+                      user_id INTEGER NOT NULL REFERENCES app_user(id),
+                      csrf_token TEXT NOT NULL,
+                      created_at TEXT NOT NULL,
+                      expires_at TEXT NOT NULL
+                    );
+                    CREATE INDEX web_session_user ON web_session(user_id);
+                    CREATE TABLE api_token (
+                      token_hash TEXT PRIMARY KEY,
+                      user_id INTEGER NOT NULL REFERENCES app_user(id),
+                      created_at TEXT NOT NULL,
+                      revoked INTEGER NOT NULL DEFAULT 0
+                    );
+                    CREATE TABLE login_attempt (
+                      login TEXT NOT NULL,
+                      at TEXT NOT NULL,
+                      succeeded INTEGER NOT NULL
+                    );
+                    CREATE INDEX login_attempt_login ON login_attempt(login, at);
+                    """)
         }
     }
 
@@ -107,23 +108,28 @@ extension Schema {
     /// throttled too. Attempts before it have none (NULL).
     static func registerLoginAddresses(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v14 login attempt address") { db in
-            try db.execute(sql: """
-                ALTER TABLE login_attempt ADD COLUMN address TEXT;
-                CREATE INDEX login_attempt_address ON login_attempt(address, at);
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE login_attempt ADD COLUMN address TEXT;
+                    CREATE INDEX login_attempt_address ON login_attempt(address, at);
+                    """)
         }
     }
 }
 
 extension LedgerDatabase {
-    public func addUser(login: String, displayName: String, passwordHash: String, admin: Bool, actor: String) throws -> AppUser {
+    public func addUser(login: String, displayName: String, passwordHash: String, admin: Bool, actor: String) throws
+        -> AppUser
+    {
         try pool.write { db in
             if try AppUser.filter(Column("login") == login).fetchOne(db) != nil { throw UserError.duplicate(login) }
-            var user = AppUser(id: nil, login: login, displayName: displayName, passwordHash: passwordHash, active: true,
-                               admin: admin, allClients: true, createdAt: LedgerDatabase.timestamp())
+            var user = AppUser(
+                id: nil, login: login, displayName: displayName, passwordHash: passwordHash, active: true,
+                admin: admin, allClients: true, createdAt: LedgerDatabase.timestamp())
             try user.insert(db)
-            try appendAudit(GRDBSession(db: db), at: LedgerDatabase.timestamp(), actor: actor, action: "user add", invoiceID: nil,
-                            AuditParameters(["login": .text(login), "name": .text(displayName), "admin": .of(admin)]))
+            try appendAudit(
+                GRDBSession(db: db), at: LedgerDatabase.timestamp(), actor: actor, action: "user add", invoiceID: nil,
+                AuditParameters(["login": .text(login), "name": .text(displayName), "admin": .of(admin)]))
             return user
         }
     }
@@ -137,7 +143,9 @@ extension LedgerDatabase {
     }
 
     private func requireUser(_ db: Database, _ login: String) throws -> AppUser {
-        guard let u = try AppUser.filter(Column("login") == login).fetchOne(db), u.id != nil else { throw UserError.unknownUser(login) }
+        guard let u = try AppUser.filter(Column("login") == login).fetchOne(db), u.id != nil else {
+            throw UserError.unknownUser(login)
+        }
         return u
     }
 
@@ -147,10 +155,16 @@ extension LedgerDatabase {
             let u = try requireUser(db, login)
             try db.execute(sql: "DELETE FROM user_right WHERE user_id = ? AND feature = ?", arguments: [u.id, feature])
             if let level {
-                try db.execute(sql: "INSERT INTO user_right(user_id, feature, level) VALUES (?, ?, ?)", arguments: [u.id, feature, level])
+                try db.execute(
+                    sql: "INSERT INTO user_right(user_id, feature, level) VALUES (?, ?, ?)",
+                    arguments: [u.id, feature, level])
             }
-            try appendAudit(GRDBSession(db: db), at: LedgerDatabase.timestamp(), actor: actor, action: level == nil ? "user revoke" : "user grant", invoiceID: nil,
-                            AuditParameters(["login": .text(login), "feature": .text("\(feature)"), "level": .of(level.map { "\($0)" })]))
+            try appendAudit(
+                GRDBSession(db: db), at: LedgerDatabase.timestamp(), actor: actor,
+                action: level == nil ? "user revoke" : "user grant", invoiceID: nil,
+                AuditParameters([
+                    "login": .text(login), "feature": .text("\(feature)"), "level": .of(level.map { "\($0)" })
+                ]))
         }
     }
 
@@ -161,10 +175,12 @@ extension LedgerDatabase {
             try db.execute(sql: "DELETE FROM user_client WHERE user_id = ?", arguments: [u.id])
             try db.execute(sql: "UPDATE app_user SET all_clients = ? WHERE id = ?", arguments: [clients == nil, u.id])
             for c in clients ?? [] {
-                try db.execute(sql: "INSERT OR IGNORE INTO user_client(user_id, client) VALUES (?, ?)", arguments: [u.id, c])
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO user_client(user_id, client) VALUES (?, ?)", arguments: [u.id, c])
             }
-            try appendAudit(GRDBSession(db: db), at: LedgerDatabase.timestamp(), actor: actor, action: "user scope", invoiceID: nil,
-                            AuditParameters(["login": .text(login), "clients": clients.map { .list($0) }]))
+            try appendAudit(
+                GRDBSession(db: db), at: LedgerDatabase.timestamp(), actor: actor, action: "user scope", invoiceID: nil,
+                AuditParameters(["login": .text(login), "clients": clients.map { .list($0) }]))
         }
     }
 
@@ -172,8 +188,10 @@ extension LedgerDatabase {
         try pool.write { db in
             let u = try requireUser(db, login)
             if !active && u.admin && u.active {
-                let others = try Int.fetchOne(db, sql: "SELECT count(*) FROM app_user WHERE admin = 1 AND active = 1 AND id <> ?",
-                                              arguments: [u.id]) ?? 0
+                let others =
+                    try Int.fetchOne(
+                        db, sql: "SELECT count(*) FROM app_user WHERE admin = 1 AND active = 1 AND id <> ?",
+                        arguments: [u.id]) ?? 0
                 if others == 0 { throw UserError.lastAdministrator(login) }
             }
             try db.execute(sql: "UPDATE app_user SET active = ? WHERE id = ?", arguments: [active, u.id])
@@ -181,8 +199,10 @@ extension LedgerDatabase {
                 try db.execute(sql: "DELETE FROM web_session WHERE user_id = ?", arguments: [u.id])
                 try db.execute(sql: "UPDATE api_token SET revoked = 1 WHERE user_id = ?", arguments: [u.id])
             }
-            try appendAudit(GRDBSession(db: db), at: LedgerDatabase.timestamp(), actor: actor, action: active ? "user enable" : "user disable", invoiceID: nil,
-                            AuditParameters(["login": .text(login)]))
+            try appendAudit(
+                GRDBSession(db: db), at: LedgerDatabase.timestamp(), actor: actor,
+                action: active ? "user enable" : "user disable", invoiceID: nil,
+                AuditParameters(["login": .text(login)]))
         }
     }
 
@@ -194,7 +214,9 @@ extension LedgerDatabase {
             let u = try requireUser(db, login)
             try db.execute(sql: "UPDATE app_user SET password_hash = ? WHERE id = ?", arguments: [hash, u.id])
             try db.execute(sql: "DELETE FROM web_session WHERE user_id = ?", arguments: [u.id])
-            try appendAudit(GRDBSession(db: db), at: LedgerDatabase.timestamp(), actor: actor, action: "user password", invoiceID: nil, AuditParameters(["login": .text(login)]))
+            try appendAudit(
+                GRDBSession(db: db), at: LedgerDatabase.timestamp(), actor: actor, action: "user password",
+                invoiceID: nil, AuditParameters(["login": .text(login)]))
         }
     }
 
@@ -202,11 +224,17 @@ extension LedgerDatabase {
         try pool.read { db in
             guard let u = try AppUser.fetchOne(db, key: userID) else { return nil }
             var rights: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT feature, level FROM user_right WHERE user_id = ?", arguments: [userID]) {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT feature, level FROM user_right WHERE user_id = ?", arguments: [userID])
+            {
                 rights[row["feature"]] = row["level"]
             }
-            let clients: Set<String>? = u.allClients ? nil
-                : Set(try String.fetchAll(db, sql: "SELECT client FROM user_client WHERE user_id = ?", arguments: [userID]))
+            let clients: Set<String>? =
+                u.allClients
+                ? nil
+                : Set(
+                    try String.fetchAll(
+                        db, sql: "SELECT client FROM user_client WHERE user_id = ?", arguments: [userID]))
             return UserAccess(user: u, rights: rights, clients: clients)
         }
     }
@@ -216,44 +244,63 @@ extension LedgerDatabase {
     public func createSession(tokenHash: String, userID: Int64, csrfToken: String, expiresAt: Date) throws {
         try pool.write { db in
             try db.execute(sql: "DELETE FROM web_session WHERE expires_at < ?", arguments: [LedgerDatabase.timestamp()])
-            try db.execute(sql: "INSERT INTO web_session(token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [tokenHash, userID, csrfToken, LedgerDatabase.timestamp(), LedgerDatabase.timestamp(expiresAt)])
+            try db.execute(
+                sql:
+                    "INSERT INTO web_session(token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [
+                    tokenHash, userID, csrfToken, LedgerDatabase.timestamp(), LedgerDatabase.timestamp(expiresAt)
+                ])
         }
     }
 
     /// The session of a token hash, if it has not expired.
     public func session(tokenHash: String, now: Date = Date()) throws -> SessionRecord? {
         try pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT user_id, csrf_token, expires_at FROM web_session WHERE token_hash = ? AND expires_at > ?",
-                                             arguments: [tokenHash, LedgerDatabase.timestamp(now)]) else { return nil }
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql:
+                        "SELECT user_id, csrf_token, expires_at FROM web_session WHERE token_hash = ? AND expires_at > ?",
+                    arguments: [tokenHash, LedgerDatabase.timestamp(now)])
+            else { return nil }
             return SessionRecord(userID: row["user_id"], csrfToken: row["csrf_token"], expiresAt: row["expires_at"])
         }
     }
 
     public func deleteSession(tokenHash: String) throws {
-        try pool.write { db in try db.execute(sql: "DELETE FROM web_session WHERE token_hash = ?", arguments: [tokenHash]) }
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM web_session WHERE token_hash = ?", arguments: [tokenHash])
+        }
     }
 
     public func addAPIToken(login: String, tokenHash: String, actor: String) throws {
         try pool.write { db in
             let u = try requireUser(db, login)
-            try db.execute(sql: "INSERT INTO api_token(token_hash, user_id, created_at) VALUES (?, ?, ?)",
-                           arguments: [tokenHash, u.id, LedgerDatabase.timestamp()])
-            try appendAudit(GRDBSession(db: db), at: LedgerDatabase.timestamp(), actor: actor, action: "user token", invoiceID: nil, AuditParameters(["login": .text(login)]))
+            try db.execute(
+                sql: "INSERT INTO api_token(token_hash, user_id, created_at) VALUES (?, ?, ?)",
+                arguments: [tokenHash, u.id, LedgerDatabase.timestamp()])
+            try appendAudit(
+                GRDBSession(db: db), at: LedgerDatabase.timestamp(), actor: actor, action: "user token", invoiceID: nil,
+                AuditParameters(["login": .text(login)]))
         }
     }
 
     public func userID(apiTokenHash: String) throws -> Int64? {
         try pool.read { db in
-            try Int64.fetchOne(db, sql: "SELECT user_id FROM api_token WHERE token_hash = ? AND revoked = 0", arguments: [apiTokenHash])
+            try Int64.fetchOne(
+                db, sql: "SELECT user_id FROM api_token WHERE token_hash = ? AND revoked = 0", arguments: [apiTokenHash]
+            )
         }
     }
 
     /// `address`: the client's IP address, nil when unknown.
-    public func recordLoginAttempt(login: String, address: String? = nil, succeeded: Bool, at date: Date = Date()) throws {
+    public func recordLoginAttempt(login: String, address: String? = nil, succeeded: Bool, at date: Date = Date())
+        throws
+    {
         try pool.write { db in
-            try db.execute(sql: "INSERT INTO login_attempt(login, at, succeeded, address) VALUES (?, ?, ?, ?)",
-                           arguments: [login, LedgerDatabase.timestamp(date), succeeded, address])
+            try db.execute(
+                sql: "INSERT INTO login_attempt(login, at, succeeded, address) VALUES (?, ?, ?, ?)",
+                arguments: [login, LedgerDatabase.timestamp(date), succeeded, address])
         }
     }
 
@@ -262,8 +309,9 @@ extension LedgerDatabase {
     /// go on guessing the others' passwords.
     public func failedLogins(address: String, since date: Date) throws -> Int {
         try pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM login_attempt WHERE address = ? AND succeeded = 0 AND at >= ?",
-                             arguments: [address, LedgerDatabase.timestamp(date)]) ?? 0
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM login_attempt WHERE address = ? AND succeeded = 0 AND at >= ?",
+                arguments: [address, LedgerDatabase.timestamp(date)]) ?? 0
         }
     }
 
@@ -271,10 +319,12 @@ extension LedgerDatabase {
     public func failedLogins(login: String, since date: Date) throws -> Int {
         try pool.read { db in
             let since = LedgerDatabase.timestamp(date)
-            let lastSuccess = try String.fetchOne(db, sql: "SELECT max(at) FROM login_attempt WHERE login = ? AND succeeded = 1", arguments: [login])
+            let lastSuccess = try String.fetchOne(
+                db, sql: "SELECT max(at) FROM login_attempt WHERE login = ? AND succeeded = 1", arguments: [login])
             let from = max(since, lastSuccess ?? "")
-            return try Int.fetchOne(db, sql: "SELECT count(*) FROM login_attempt WHERE login = ? AND succeeded = 0 AND at >= ?",
-                                    arguments: [login, from]) ?? 0
+            return try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM login_attempt WHERE login = ? AND succeeded = 0 AND at >= ?",
+                arguments: [login, from]) ?? 0
         }
     }
 }

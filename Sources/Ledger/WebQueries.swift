@@ -21,26 +21,33 @@ extension LedgerDatabase {
     /// The latest rejected rows, newest file first, in line order within a file.
     public func recentRejectedRows(limit: Int) throws -> [QuarantinedRow] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT f.name, r.line, r.reason FROM rejected_row r JOIN imported_file f ON f.id = r.file_id
-                ORDER BY r.file_id DESC, r.line LIMIT ?
-                """, arguments: [max(0, limit)]).map { QuarantinedRow(file: $0["name"], line: $0["line"], reason: $0["reason"]) }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT f.name, r.line, r.reason FROM rejected_row r JOIN imported_file f ON f.id = r.file_id
+                    ORDER BY r.file_id DESC, r.line LIMIT ?
+                    """, arguments: [max(0, limit)]
+            ).map { QuarantinedRow(file: $0["name"], line: $0["line"], reason: $0["reason"]) }
         }
     }
 
     /// The documents whose service ends in `month` but that are dated in another month, per month of issue (`2026-11`):
     /// how many and their net HT (credit notes negative). A month's closing covers the documents dated in it (the
     /// sales journal's month); these belong to the closing of the month they are dated in.
-    public func serviceIssuedInOtherMonths(_ month: Period) throws -> [(issueMonth: String, count: Int, totalHT: Money)] {
+    public func serviceIssuedInOtherMonths(_ month: Period) throws -> [(issueMonth: String, count: Int, totalHT: Money)]
+    {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT substr(issue_date, 1, 7) AS issue_month, COUNT(*) AS n,
-                       SUM(CASE type WHEN 'credit_note' THEN -total_ht ELSE total_ht END) AS ht
-                FROM invoice WHERE status = 'issued' AND service_end BETWEEN ?1 AND ?2 AND issue_date NOT BETWEEN ?1 AND ?2
-                GROUP BY issue_month ORDER BY issue_month
-                """, arguments: [month.start.description, month.end.description]).map {
-                    (issueMonth: $0["issue_month"], count: $0["n"], totalHT: Money(cents: $0["ht"]))
-                }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT substr(issue_date, 1, 7) AS issue_month, COUNT(*) AS n,
+                           SUM(CASE type WHEN 'credit_note' THEN -total_ht ELSE total_ht END) AS ht
+                    FROM invoice WHERE status = 'issued' AND service_end BETWEEN ?1 AND ?2 AND issue_date NOT BETWEEN ?1 AND ?2
+                    GROUP BY issue_month ORDER BY issue_month
+                    """, arguments: [month.start.description, month.end.description]
+            ).map {
+                (issueMonth: $0["issue_month"], count: $0["n"], totalHT: Money(cents: $0["ht"]))
+            }
         }
     }
 
@@ -49,10 +56,12 @@ extension LedgerDatabase {
     /// only moves to a newly imported one) and the site-days. Equal counts, same answer: a key for keeping it.
     public func lateRevenueVersion() throws -> [Int64] {
         try pool.read { db in
-            let row = try Row.fetchOne(db, sql: """
-                SELECT (SELECT COUNT(*) FROM invoice WHERE status = 'issued'), (SELECT COUNT(*) FROM late_revenue_checked),
-                       (SELECT COALESCE(MAX(id), 0) FROM imported_file), (SELECT COUNT(*) FROM site_day)
-                """)
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT (SELECT COUNT(*) FROM invoice WHERE status = 'issued'), (SELECT COUNT(*) FROM late_revenue_checked),
+                           (SELECT COALESCE(MAX(id), 0) FROM imported_file), (SELECT COUNT(*) FROM site_day)
+                    """)
             return (0..<4).map { row?[$0] ?? -1 }
         }
     }

@@ -28,8 +28,10 @@ public struct OutgoingMessage: Sendable, Hashable {
     /// The `Date:` header.
     public var date: Date
 
-    public init(messageID: String, from: String, to: [String], subject: String, body: String,
-                attachments: [Attachment] = [], date: Date) {
+    public init(
+        messageID: String, from: String, to: [String], subject: String, body: String,
+        attachments: [Attachment] = [], date: Date
+    ) {
         self.messageID = messageID
         self.from = from
         self.to = to

@@ -16,8 +16,10 @@ public struct RetryPolicy: Sendable, Hashable {
     }
 
     /// 1 min, 5 min, 30 min, 2 h, 12 h: six attempts over about 15 hours.
-    public static let standard = RetryPolicy(delays: [.seconds(60), .seconds(300), .seconds(1800),
-                                                       .seconds(7200), .seconds(43200)])
+    public static let standard = RetryPolicy(delays: [
+        .seconds(60), .seconds(300), .seconds(1800),
+        .seconds(7200), .seconds(43200)
+    ])
 
     /// When to make the next attempt after `attempt` attempts (1 = the first)
     /// failed, the last at `at`; nil when no attempt is left.

@@ -28,9 +28,11 @@ public struct SMTPConfiguration: Sendable, Hashable {
     /// seconds; a transfer making no progress for that long is abandoned too.
     public var commandTimeoutSeconds: Int
 
-    public init(host: String, port: Int = 587, startTLS: StartTLS = .required, username: String? = nil,
-                password: String? = nil, fromAddress: String, timeoutSeconds: Int = 300, connectTimeoutSeconds: Int = 30,
-                commandTimeoutSeconds: Int = 60) {
+    public init(
+        host: String, port: Int = 587, startTLS: StartTLS = .required, username: String? = nil,
+        password: String? = nil, fromAddress: String, timeoutSeconds: Int = 300, connectTimeoutSeconds: Int = 30,
+        commandTimeoutSeconds: Int = 60
+    ) {
         self.host = host
         self.port = port
         self.startTLS = startTLS
@@ -65,7 +67,8 @@ public enum DeliveryError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .uncertain(let message):
-            return "delivery uncertain: the message was handed to the server, which did not acknowledge it (\(message)); "
+            return
+                "delivery uncertain: the message was handed to the server, which did not acknowledge it (\(message)); "
                 + "it may have been delivered, so it is not sent again automatically: check with the recipient, then `ardoise outbox retry`"
         case .refused(let code, let message): return "refused (\(code)): \(message)"
         case .temporary(let code, let message): return "temporary failure\(code.map { " (\($0))" } ?? ""): \(message)"
@@ -87,7 +90,9 @@ public struct SMTPSender: Sendable {
     public func send(_ message: OutgoingMessage) throws(DeliveryError) -> String {
         guard Self.globalInit == CURLE_OK else { throw .temporary(code: nil, message: "libcurl could not initialise") }
         guard !message.to.isEmpty else { throw .refused(code: 0, message: "no recipient") }
-        guard let curl = curl_easy_init() else { throw .temporary(code: nil, message: "libcurl could not create a handle") }
+        guard let curl = curl_easy_init() else {
+            throw .temporary(code: nil, message: "libcurl could not create a handle")
+        }
         defer { curl_easy_cleanup(curl) }
 
         let c = configuration
@@ -159,7 +164,8 @@ public struct SMTPSender: Sendable {
         let detail = [curlMessage.isEmpty ? String(cString: curl_easy_strerror(code)) : curlMessage, lastReply]
             .filter { !$0.isEmpty }.joined(separator: "; server: ")
         // The whole content went out and no reply to it came: delivered or not, nobody knows.
-        let handedOver = !state.payload.isEmpty && state.offset == state.payload.count && !(400...599).contains(responseCode)
+        let handedOver =
+            !state.payload.isEmpty && state.offset == state.payload.count && !(400...599).contains(responseCode)
         if handedOver { throw .uncertain(message: detail) }
         throw Self.classify(curl: code, responseCode: responseCode, detail: detail)
     }

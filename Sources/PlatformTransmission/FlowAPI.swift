@@ -10,8 +10,10 @@ public struct PlatformEndpoint: Sendable {
     public var connectTimeoutSeconds: Int
     public var requestTimeoutSeconds: Int
 
-    public init(apiURL: String, tokenURL: String, clientID: String, clientSecret: String, connectTimeoutSeconds: Int = 10,
-                requestTimeoutSeconds: Int = 60) {
+    public init(
+        apiURL: String, tokenURL: String, clientID: String, clientSecret: String, connectTimeoutSeconds: Int = 10,
+        requestTimeoutSeconds: Int = 60
+    ) {
         self.apiURL = apiURL.hasSuffix("/") ? String(apiURL.dropLast()) : apiURL
         self.tokenURL = tokenURL
         self.clientID = clientID
@@ -81,7 +83,9 @@ public final class FlowAPI: @unchecked Sendable {
 
     public init(endpoint: PlatformEndpoint) {
         self.endpoint = endpoint
-        self.http = HTTPClient(connectTimeoutSeconds: endpoint.connectTimeoutSeconds, requestTimeoutSeconds: endpoint.requestTimeoutSeconds)
+        self.http = HTTPClient(
+            connectTimeoutSeconds: endpoint.connectTimeoutSeconds, requestTimeoutSeconds: endpoint.requestTimeoutSeconds
+        )
     }
 
     /// The lower-case hex SHA-256 of `bytes`, as `flowInfo.sha256` carries it.
@@ -100,16 +104,20 @@ public final class FlowAPI: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if !renew, let token { return token }
-        let form = "grant_type=client_credentials&client_id=\(Self.formEncoded(endpoint.clientID))&client_secret=\(Self.formEncoded(endpoint.clientSecret))"
-        let response = try http.send("POST", endpoint.tokenURL, headers: ["Accept: application/json"],
-                                     body: .bytes(Array(form.utf8), contentType: "application/x-www-form-urlencoded"))
+        let form =
+            "grant_type=client_credentials&client_id=\(Self.formEncoded(endpoint.clientID))&client_secret=\(Self.formEncoded(endpoint.clientSecret))"
+        let response = try http.send(
+            "POST", endpoint.tokenURL, headers: ["Accept: application/json"],
+            body: .bytes(Array(form.utf8), contentType: "application/x-www-form-urlencoded"))
         guard response.status == 200 else {
             // The answer is not echoed: a token server may repeat what it was sent.
-            throw PlatformError("the platform's token URL refused the client credentials of `\(endpoint.clientID)` (HTTP \(response.status)); "
-                                + "check `client_id` and the secret the settings name")
+            throw PlatformError(
+                "the platform's token URL refused the client credentials of `\(endpoint.clientID)` (HTTP \(response.status)); "
+                    + "check `client_id` and the secret the settings name")
         }
         struct TokenAnswer: Decodable { var access_token: String }
-        guard let t = try? JSONDecoder().decode(TokenAnswer.self, from: Data(response.body)), !t.access_token.isEmpty else {
+        guard let t = try? JSONDecoder().decode(TokenAnswer.self, from: Data(response.body)), !t.access_token.isEmpty
+        else {
             throw PlatformError("the platform's token URL answered without an `access_token`")
         }
         token = t.access_token
@@ -117,18 +125,24 @@ public final class FlowAPI: @unchecked Sendable {
     }
 
     /// An authorised call; a 401 renews the token once.
-    func call(_ method: String, _ path: String, body: RequestBody, accept: String = "application/json") throws -> HTTPResponse {
+    func call(_ method: String, _ path: String, body: RequestBody, accept: String = "application/json") throws
+        -> HTTPResponse
+    {
         var renew = false
         while true {
             let token = try bearer(renew: renew)
-            let headers = ["Authorization: Bearer \(token)", "Accept: \(accept)", "X-Request-Id: \(UUID().uuidString.lowercased())"]
+            let headers = [
+                "Authorization: Bearer \(token)", "Accept: \(accept)", "X-Request-Id: \(UUID().uuidString.lowercased())"
+            ]
             let response = try http.send(method, endpoint.apiURL + path, headers: headers, body: body)
             if response.status == 401 && !renew {
                 renew = true
                 continue
             }
             if response.status == 401 || response.status == 403 {
-                throw PlatformError("the platform refused Ardoise's token (HTTP \(response.status)) for \(method) \(path): check the client's rights")
+                throw PlatformError(
+                    "the platform refused Ardoise's token (HTTP \(response.status)) for \(method) \(path): check the client's rights"
+                )
             }
             return response
         }
@@ -139,10 +153,12 @@ public final class FlowAPI: @unchecked Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let json = try encoder.encode(info)
-        return try call("POST", "/v1/flows", body: .multipart([
-            FormPart(name: "flowInfo", contentType: "application/json", bytes: Array(json)),
-            FormPart(name: "file", fileName: info.name, contentType: contentType, bytes: file),
-        ]))
+        return try call(
+            "POST", "/v1/flows",
+            body: .multipart([
+                FormPart(name: "flowInfo", contentType: "application/json", bytes: Array(json)),
+                FormPart(name: "file", fileName: info.name, contentType: contentType, bytes: file)
+            ]))
     }
 
     /// `POST /v1/flows/search`: one page.
@@ -163,17 +179,22 @@ public final class FlowAPI: @unchecked Sendable {
 
     /// `GET /v1/flows/{flowId}?docType=Original`: the file of a flow.
     public func original(flowId: String) throws -> [UInt8] {
-        let id = flowId.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? flowId
+        let id =
+            flowId.addingPercentEncoding(
+                withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? flowId
         let response = try call("GET", "/v1/flows/\(id)?docType=Original", body: .none, accept: "*/*")
         guard response.status == 200 else {
-            throw PlatformError("the platform did not give flow \(flowId) (HTTP \(response.status)): \(Self.errorText(response))")
+            throw PlatformError(
+                "the platform did not give flow \(flowId) (HTTP \(response.status)): \(Self.errorText(response))")
         }
         return response.body
     }
 
     /// `errorCode: errorMessage` of an error answer, else its first 300 characters.
     public static func errorText(_ response: HTTPResponse) -> String {
-        if let e = try? JSONDecoder().decode(APIError.self, from: Data(response.body)), e.errorCode != nil || e.errorMessage != nil {
+        if let e = try? JSONDecoder().decode(APIError.self, from: Data(response.body)),
+            e.errorCode != nil || e.errorMessage != nil
+        {
             return [e.errorCode, e.errorMessage].compactMap { $0 }.joined(separator: ": ")
         }
         return String(response.text.prefix(300))

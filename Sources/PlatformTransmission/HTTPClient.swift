@@ -54,9 +54,15 @@ public struct HTTPClient: Sendable {
     private static let globalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
 
     /// Sends one request; an HTTP error status is an answer, not a throw.
-    public func send(_ method: String, _ url: String, headers: [String] = [], body: RequestBody = .none) throws(TransportError) -> HTTPResponse {
-        guard Self.globalInit == CURLE_OK else { throw TransportError(message: "libcurl could not initialise", unreachable: true) }
-        guard let curl = curl_easy_init() else { throw TransportError(message: "libcurl could not create a handle", unreachable: true) }
+    public func send(_ method: String, _ url: String, headers: [String] = [], body: RequestBody = .none)
+        throws(TransportError) -> HTTPResponse
+    {
+        guard Self.globalInit == CURLE_OK else {
+            throw TransportError(message: "libcurl could not initialise", unreachable: true)
+        }
+        guard let curl = curl_easy_init() else {
+            throw TransportError(message: "libcurl could not create a handle", unreachable: true)
+        }
         defer { curl_easy_cleanup(curl) }
         let state = ResponseState()
         let unmanaged = Unmanaged.passRetained(state)
@@ -105,12 +111,15 @@ public struct HTTPClient: Sendable {
                     _ = ardoise_curl_setopt_long(curl, CURLOPT_POST, 1)
                     _ = ardoise_curl_setopt_long(curl, CURLOPT_POSTFIELDSIZE_LARGE, bytes.count)
                     if let base = bytes.baseAddress {
-                        _ = ardoise_curl_setopt_pointer(curl, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: base))
+                        _ = ardoise_curl_setopt_pointer(
+                            curl, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: base))
                     } else {
                         _ = ardoise_curl_setopt_string(curl, CURLOPT_COPYPOSTFIELDS, "")
                     }
                 }
-                if method != "GET" && method != "POST" { _ = ardoise_curl_setopt_string(curl, CURLOPT_CUSTOMREQUEST, method) }
+                if method != "GET" && method != "POST" {
+                    _ = ardoise_curl_setopt_string(curl, CURLOPT_CUSTOMREQUEST, method)
+                }
                 _ = ardoise_curl_setopt_callback(curl, CURLOPT_WRITEFUNCTION) { buffer, size, count, userdata in
                     guard let buffer, let userdata else { return 0 }
                     let state = Unmanaged<ResponseState>.fromOpaque(userdata).takeUnretainedValue()
@@ -124,10 +133,12 @@ public struct HTTPClient: Sendable {
                 _ = ardoise_curl_setopt_callback(curl, CURLOPT_HEADERFUNCTION) { buffer, size, count, userdata in
                     guard let buffer, let userdata else { return 0 }
                     let state = Unmanaged<ResponseState>.fromOpaque(userdata).takeUnretainedValue()
-                    let line = String(decoding: UnsafeRawBufferPointer(start: buffer, count: size * count), as: UTF8.self)
+                    let line = String(
+                        decoding: UnsafeRawBufferPointer(start: buffer, count: size * count), as: UTF8.self)
                     if line.hasPrefix("HTTP/") { state.headers = [:] }
                     if let colon = line.firstIndex(of: ":") {
-                        state.headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+                        state.headers[line[..<colon].lowercased()] = line[line.index(after: colon)...]
+                            .trimmingCharacters(in: .whitespacesAndNewlines)
                     }
                     return size * count
                 }
@@ -140,8 +151,10 @@ public struct HTTPClient: Sendable {
         if code == CURLE_OK { return HTTPResponse(status: status, headers: state.headers, body: state.body) }
         let detail = errorBuffer.withUnsafeBufferPointer { b in b.baseAddress.map { String(cString: $0) } ?? "" }
         let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
-        let unreachable = code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST
-            || (code == CURLE_OPERATION_TIMEDOUT && status == 0 && state.headers.isEmpty && message.lowercased().contains("connect"))
+        let unreachable =
+            code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST
+            || (code == CURLE_OPERATION_TIMEDOUT && status == 0 && state.headers.isEmpty
+                && message.lowercased().contains("connect"))
         throw TransportError(message: "\(method) \(Self.redacted(url)): \(message)", unreachable: unreachable)
     }
 

@@ -1,7 +1,7 @@
 import BillingModel
 import Foundation
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// A life-cycle status as a CDAR message (UN/CEFACT Cross Domain Acknowledgement And Response, D22B), in the shape
@@ -35,8 +35,11 @@ public struct LifecycleMessage: Sendable, Hashable {
     /// `YYYYMMDDHHMMSS`, UTC.
     public var issuedAt: String
 
-    public init(id: String, invoiceNumber: String, invoiceIssueDate: String?, invoiceTypeCode: String = "380", statusCode: String,
-                statusName: String, reasons: [Reason] = [], amountCents: Int64? = nil, sellerSIREN: String?, issuedAt: String) {
+    public init(
+        id: String, invoiceNumber: String, invoiceIssueDate: String?, invoiceTypeCode: String = "380",
+        statusCode: String,
+        statusName: String, reasons: [Reason] = [], amountCents: Int64? = nil, sellerSIREN: String?, issuedAt: String
+    ) {
         self.id = id
         self.invoiceNumber = invoiceNumber
         self.invoiceIssueDate = invoiceIssueDate
@@ -50,8 +53,10 @@ public struct LifecycleMessage: Sendable, Hashable {
     }
 
     static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-            .replacingOccurrences(of: "\"", with: "&quot;")
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+            of: ">", with: "&gt;"
+        )
+        .replacingOccurrences(of: "\"", with: "&quot;")
     }
 
     /// `-12.34` from cents, exactly.
@@ -79,7 +84,8 @@ public struct LifecycleMessage: Sendable, Hashable {
 
             """
         if let siren = sellerSIREN {
-            s += "<ram:SenderTradeParty><ram:GlobalID schemeID=\"0002\">\(e(siren))</ram:GlobalID><ram:RoleCode>SE</ram:RoleCode></ram:SenderTradeParty>\n"
+            s +=
+                "<ram:SenderTradeParty><ram:GlobalID schemeID=\"0002\">\(e(siren))</ram:GlobalID><ram:RoleCode>SE</ram:RoleCode></ram:SenderTradeParty>\n"
         }
         s += """
             </rsm:ExchangedDocument>
@@ -93,21 +99,26 @@ public struct LifecycleMessage: Sendable, Hashable {
 
             """
         if let d = invoiceIssueDate {
-            s += "<ram:FormattedIssueDateTime><qdt:DateTimeString format=\"102\">\(e(d.replacingOccurrences(of: "-", with: "")))</qdt:DateTimeString></ram:FormattedIssueDateTime>\n"
+            s +=
+                "<ram:FormattedIssueDateTime><qdt:DateTimeString format=\"102\">\(e(d.replacingOccurrences(of: "-", with: "")))</qdt:DateTimeString></ram:FormattedIssueDateTime>\n"
         }
-        s += "<ram:ProcessConditionCode>\(e(statusCode))</ram:ProcessConditionCode>\n<ram:ProcessCondition>\(e(statusName))</ram:ProcessCondition>\n"
+        s +=
+            "<ram:ProcessConditionCode>\(e(statusCode))</ram:ProcessConditionCode>\n<ram:ProcessCondition>\(e(statusName))</ram:ProcessCondition>\n"
         if !reasons.isEmpty || amountCents != nil {
             s += "<ram:SpecifiedDocumentStatus>\n"
             for r in reasons {
-                s += "<ram:ReasonCode>\(e(r.reasonCode))</ram:ReasonCode>\n<ram:Reason>\(e(r.reasonMessage))</ram:Reason>\n"
+                s +=
+                    "<ram:ReasonCode>\(e(r.reasonCode))</ram:ReasonCode>\n<ram:Reason>\(e(r.reasonMessage))</ram:Reason>\n"
             }
             if let amountCents {
-                s += "<ram:SpecifiedDocumentCharacteristic><ram:TypeCode>MEN</ram:TypeCode>"
+                s +=
+                    "<ram:SpecifiedDocumentCharacteristic><ram:TypeCode>MEN</ram:TypeCode>"
                     + "<ram:ValueAmount currencyID=\"EUR\">\(Self.amount(amountCents))</ram:ValueAmount></ram:SpecifiedDocumentCharacteristic>\n"
             }
             s += "</ram:SpecifiedDocumentStatus>\n"
         }
-        s += "</ram:ReferenceReferencedDocument>\n</rsm:AcknowledgementDocument>\n</rsm:CrossDomainAcknowledgementAndResponse>\n"
+        s +=
+            "</ram:ReferenceReferencedDocument>\n</rsm:AcknowledgementDocument>\n</rsm:CrossDomainAcknowledgementAndResponse>\n"
         return Array(s.utf8)
     }
 
@@ -119,24 +130,31 @@ public struct LifecycleMessage: Sendable, Hashable {
         parser.shouldProcessNamespaces = true
         parser.shouldResolveExternalEntities = false
         parser.delegate = reader
-        guard parser.parse(), let number = reader.values["IssuerAssignedID"], let code = reader.values["ProcessConditionCode"] else { return nil }
+        guard parser.parse(), let number = reader.values["IssuerAssignedID"],
+            let code = reader.values["ProcessConditionCode"]
+        else { return nil }
         var reasons: [Reason] = []
         for (i, c) in reader.reasonCodes.enumerated() {
-            reasons.append(Reason(reasonCode: c, reasonMessage: i < reader.reasonTexts.count ? reader.reasonTexts[i] : ""))
+            reasons.append(
+                Reason(reasonCode: c, reasonMessage: i < reader.reasonTexts.count ? reader.reasonTexts[i] : ""))
         }
         var cents: Int64?
         if let a = reader.values["ValueAmount"] {
             let negative = a.hasPrefix("-")
-            let parts = a.trimmingCharacters(in: CharacterSet(charactersIn: "-+")).split(separator: ".", omittingEmptySubsequences: false)
+            let parts = a.trimmingCharacters(in: CharacterSet(charactersIn: "-+")).split(
+                separator: ".", omittingEmptySubsequences: false)
             if let whole = Int64(parts[0]), whole < 1_000_000_000_000 {
-                let fraction = parts.count > 1 ? String(parts[1].prefix(2)).padding(toLength: 2, withPad: "0", startingAt: 0) : "00"
+                let fraction =
+                    parts.count > 1
+                    ? String(parts[1].prefix(2)).padding(toLength: 2, withPad: "0", startingAt: 0) : "00"
                 if let f = Int64(fraction) { cents = (whole * 100 + f) * (negative ? -1 : 1) }
             }
         }
-        return LifecycleMessage(id: reader.values["ID"] ?? "", invoiceNumber: number, invoiceIssueDate: reader.values["FormattedDate"],
-                                invoiceTypeCode: reader.values["TypeCode"] ?? "380", statusCode: code,
-                                statusName: reader.values["ProcessCondition"] ?? "", reasons: reasons, amountCents: cents,
-                                sellerSIREN: nil, issuedAt: reader.values["IssueDateTime"] ?? "")
+        return LifecycleMessage(
+            id: reader.values["ID"] ?? "", invoiceNumber: number, invoiceIssueDate: reader.values["FormattedDate"],
+            invoiceTypeCode: reader.values["TypeCode"] ?? "380", statusCode: code,
+            statusName: reader.values["ProcessCondition"] ?? "", reasons: reasons, amountCents: cents,
+            sellerSIREN: nil, issuedAt: reader.values["IssueDateTime"] ?? "")
     }
 
     private final class Reader: NSObject, XMLParserDelegate {
@@ -146,8 +164,10 @@ public struct LifecycleMessage: Sendable, Hashable {
         var reasonCodes: [String] = []
         var reasonTexts: [String] = []
 
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                    attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
             path.append(name)
             text = ""
         }

@@ -46,8 +46,10 @@ public struct SubmissionReport: Sendable {
         public var detail: String
         public var nextAttempt: String?
 
-        public init(flowRow: Int64, trackingId: String, number: String, kind: PlatformFlowKind, outcome: String, detail: String,
-                    nextAttempt: String? = nil) {
+        public init(
+            flowRow: Int64, trackingId: String, number: String, kind: PlatformFlowKind, outcome: String, detail: String,
+            nextAttempt: String? = nil
+        ) {
             self.flowRow = flowRow
             self.trackingId = trackingId
             self.number = number
@@ -69,13 +71,15 @@ public struct SubmissionReport: Sendable {
     public var failed: [Item] { items.filter { $0.outcome == "failed" } }
 
     public var summary: String {
-        "\(submitted.count) submitted, \(retrying.count) to retry, \(failed.count) failed" + (stoppedEarly.map { ", stopped: \($0)" } ?? "")
+        "\(submitted.count) submitted, \(retrying.count) to retry, \(failed.count) failed"
+            + (stoppedEarly.map { ", stopped: \($0)" } ?? "")
     }
 
     public var text: String {
         var out = ""
         for i in items {
-            out += "\(i.outcome)\t\(i.trackingId)\t\(i.number)\t\(i.detail)\(i.nextAttempt.map { "\tnext attempt \($0)" } ?? "")\n"
+            out +=
+                "\(i.outcome)\t\(i.trackingId)\t\(i.number)\t\(i.detail)\(i.nextAttempt.map { "\tnext attempt \($0)" } ?? "")\n"
         }
         if let stoppedEarly { out += "stopped: \(stoppedEarly)\n" }
         return out + "\(submitted.count) submitted, \(retrying.count) to retry, \(failed.count) failed\n"
@@ -98,8 +102,10 @@ public struct PlatformSubmitter: Sendable {
     public var lease: TimeInterval
     public var deadline: TimeInterval?
 
-    public init(ledger: LedgerDatabase, api: FlowAPI, file: @escaping @Sendable (PlatformFlow) throws -> FlowFile,
-                policy: SubmissionRetryPolicy = .standard, lease: TimeInterval = 600, deadline: TimeInterval? = nil) {
+    public init(
+        ledger: LedgerDatabase, api: FlowAPI, file: @escaping @Sendable (PlatformFlow) throws -> FlowFile,
+        policy: SubmissionRetryPolicy = .standard, lease: TimeInterval = 600, deadline: TimeInterval? = nil
+    ) {
         self.ledger = ledger
         self.api = api
         self.file = file
@@ -117,35 +123,51 @@ public struct PlatformSubmitter: Sendable {
             return now.addingTimeInterval(TimeInterval(e.seconds) + TimeInterval(e.attoseconds) / 1e18)
         }
         var tried = Set<Int64>()
-        let numbers = Dictionary(try ledger.platformFlows().map { ($0.flow.id ?? 0, $0.number) }, uniquingKeysWith: { a, _ in a })
+        let numbers = Dictionary(
+            try ledger.platformFlows().map { ($0.flow.id ?? 0, $0.number) }, uniquingKeysWith: { a, _ in a })
         while true {
             let claimedAt = current()
             if let deadline, claimedAt.timeIntervalSince(now) >= deadline {
                 if try ledger.duePlatformFlowCount(now: claimedAt, excluding: tried) > 0 {
-                    report.stoppedEarly = "the deadline (\(Int(deadline)) s, `platform.run_deadline`) was reached; the other due flows wait for the next run"
+                    report.stoppedEarly =
+                        "the deadline (\(Int(deadline)) s, `platform.run_deadline`) was reached; the other due flows wait for the next run"
                 }
                 break
             }
-            guard let flow = try ledger.claimDuePlatformFlow(now: claimedAt, lease: lease, excluding: tried), let row = flow.id else { break }
+            guard let flow = try ledger.claimDuePlatformFlow(now: claimedAt, lease: lease, excluding: tried),
+                let row = flow.id
+            else { break }
             tried.insert(row)
-            let number = try numbers[row] ?? ledger.documentSummary(invoiceID: flow.invoiceId)?.number ?? "#\(flow.invoiceId)"
-            let (outcome, stop, sha) = attempt(trackingId: flow.trackingId, attempts: flow.attempts, at: claimedAt) { try file(flow) }
+            let number =
+                try numbers[row] ?? ledger.documentSummary(invoiceID: flow.invoiceId)?.number ?? "#\(flow.invoiceId)"
+            let (outcome, stop, sha) = attempt(trackingId: flow.trackingId, attempts: flow.attempts, at: claimedAt) {
+                try file(flow)
+            }
             try ledger.recordSubmission(flowRow: row, outcome: outcome, sha256: sha, at: current())
             let item: SubmissionReport.Item
             switch outcome {
             case .submitted(let id, _):
-                item = .init(flowRow: row, trackingId: flow.trackingId, number: number, kind: flow.kind, outcome: "submitted", detail: "flowId \(id)")
+                item = .init(
+                    flowRow: row, trackingId: flow.trackingId, number: number, kind: flow.kind, outcome: "submitted",
+                    detail: "flowId \(id)")
             case .alreadySubmitted(let id, let response):
-                item = .init(flowRow: row, trackingId: flow.trackingId, number: number, kind: flow.kind, outcome: "already-submitted",
-                             detail: "\(id.map { "flowId \($0): " } ?? "")\(response)")
+                item = .init(
+                    flowRow: row, trackingId: flow.trackingId, number: number, kind: flow.kind,
+                    outcome: "already-submitted",
+                    detail: "\(id.map { "flowId \($0): " } ?? "")\(response)")
             case .temporary(let error, let retryAt?):
-                item = .init(flowRow: row, trackingId: flow.trackingId, number: number, kind: flow.kind, outcome: "retry", detail: error,
-                             nextAttempt: LedgerDatabase.timestamp(retryAt))
+                item = .init(
+                    flowRow: row, trackingId: flow.trackingId, number: number, kind: flow.kind, outcome: "retry",
+                    detail: error,
+                    nextAttempt: LedgerDatabase.timestamp(retryAt))
             case .temporary(let error, nil):
-                item = .init(flowRow: row, trackingId: flow.trackingId, number: number, kind: flow.kind, outcome: "failed",
-                             detail: "gave up after \(flow.attempts) attempts: \(error)")
+                item = .init(
+                    flowRow: row, trackingId: flow.trackingId, number: number, kind: flow.kind, outcome: "failed",
+                    detail: "gave up after \(flow.attempts) attempts: \(error)")
             case .refused(let error):
-                item = .init(flowRow: row, trackingId: flow.trackingId, number: number, kind: flow.kind, outcome: "failed", detail: error)
+                item = .init(
+                    flowRow: row, trackingId: flow.trackingId, number: number, kind: flow.kind, outcome: "failed",
+                    detail: error)
             }
             report.items.append(item)
             if let stop {
@@ -157,22 +179,28 @@ public struct PlatformSubmitter: Sendable {
     }
 
     /// One submission of a file under its trackingId: the outcome, why the run should stop (if it should), the sha256 sent.
-    public func attempt(trackingId: String, attempts: Int, at claimedAt: Date, file: () throws -> FlowFile) -> (SubmissionOutcome, String?, String?) {
+    public func attempt(trackingId: String, attempts: Int, at claimedAt: Date, file: () throws -> FlowFile) -> (
+        SubmissionOutcome, String?, String?
+    ) {
         var stop: String?
         var sha: String?
         let outcome: SubmissionOutcome
         do {
             let f = try file()
             sha = FlowAPI.sha256(f.bytes)
-            let info = FlowInfo(flowSyntax: f.syntax, trackingId: trackingId, name: f.name, processingRule: f.syntax == "FRR" ? "B2C" : "B2B",
-                                flowProfile: f.syntax == "Factur-X" ? "CIUS" : nil, sha256: sha ?? "")
+            let info = FlowInfo(
+                flowSyntax: f.syntax, trackingId: trackingId, name: f.name,
+                processingRule: f.syntax == "FRR" ? "B2C" : "B2B",
+                flowProfile: f.syntax == "Factur-X" ? "CIUS" : nil, sha256: sha ?? "")
             let response = try api.submit(info, file: f.bytes, contentType: f.contentType)
             let classified = try classify(response, trackingId: trackingId, attempts: attempts, at: claimedAt)
             outcome = classified.0
             stop = classified.1
         } catch let error as TransportError {
             outcome = .temporary(error: error.message, retryAt: policy.nextAttempt(after: attempts, at: claimedAt))
-            if error.unreachable { stop = "the platform could not be reached (\(error.message)); the other due flows wait for the next run" }
+            if error.unreachable {
+                stop = "the platform could not be reached (\(error.message)); the other due flows wait for the next run"
+            }
         } catch let error as PlatformError {
             // The platform refused Ardoise itself (credentials): no flow is at fault.
             outcome = .temporary(error: error.message, retryAt: policy.nextAttempt(after: attempts, at: claimedAt))
@@ -184,17 +212,26 @@ public struct PlatformSubmitter: Sendable {
     }
 
     /// An answer to `POST /v1/flows` as an outcome, and whether the run should stop (the platform is overloaded).
-    func classify(_ r: HTTPResponse, trackingId: String, attempts: Int, at date: Date) throws -> (SubmissionOutcome, String?) {
+    func classify(_ r: HTTPResponse, trackingId: String, attempts: Int, at date: Date) throws -> (
+        SubmissionOutcome, String?
+    ) {
         let text = r.text
         let flowAnswer = try? JSONDecoder().decode(Flow.self, from: Data(r.body))
         let already = text.contains("AlreadyExistingFlow")
         if (200...299).contains(r.status) {
             if let f = flowAnswer {
-                return (already ? .alreadySubmitted(flowId: f.flowId, response: Self.short(text)) : .submitted(flowId: f.flowId, response: Self.short(text)), nil)
+                return (
+                    already
+                        ? .alreadySubmitted(flowId: f.flowId, response: Self.short(text))
+                        : .submitted(flowId: f.flowId, response: Self.short(text)), nil
+                )
             }
             if already { return (.alreadySubmitted(flowId: nil, response: Self.short(text)), nil) }
-            return (.temporary(error: "HTTP \(r.status) without a flowId: \(Self.short(text))",
-                               retryAt: policy.nextAttempt(after: attempts, at: date)), nil)
+            return (
+                .temporary(
+                    error: "HTTP \(r.status) without a flowId: \(Self.short(text))",
+                    retryAt: policy.nextAttempt(after: attempts, at: date)), nil
+            )
         }
         if already {
             // The platform has this trackingId: an earlier attempt went through. Its flowId, if the search tells it now.
@@ -205,8 +242,10 @@ public struct PlatformSubmitter: Sendable {
         switch r.status {
         case 429, 503:
             let after = Int(r.headers["retry-after"] ?? "") ?? 0
-            return (.temporary(error: error, retryAt: policy.nextAttempt(after: attempts, at: date, atLeast: after)),
-                    "the platform asked to slow down (\(error)); the other due flows wait for the next run")
+            return (
+                .temporary(error: error, retryAt: policy.nextAttempt(after: attempts, at: date, atLeast: after)),
+                "the platform asked to slow down (\(error)); the other due flows wait for the next run"
+            )
         case 500...599:
             return (.temporary(error: error, retryAt: policy.nextAttempt(after: attempts, at: date)), nil)
         default:
@@ -271,16 +310,25 @@ public struct PlatformPoller: Sendable {
                         report.unreadable.append("\(f.flowId): not a CDAR message naming an invoice and a status")
                         continue
                     }
-                    struct Detail: Encodable { var status: String; var reasons: [LifecycleMessage.Reason]; var amount: String? }
-                    let detail = String(decoding: try encoder.encode(Detail(status: m.statusName, reasons: m.reasons,
-                                                                            amount: m.amountCents.map(LifecycleMessage.amount))), as: UTF8.self)
-                    if try ledger.recordLifecycle(number: m.invoiceNumber, code: m.statusCode, detail: detail, remoteFlowId: f.flowId,
-                                                  statusAt: f.updatedAt, at: now) {
+                    struct Detail: Encodable {
+                        var status: String; var reasons: [LifecycleMessage.Reason]; var amount: String?
+                    }
+                    let detail = String(
+                        decoding: try encoder.encode(
+                            Detail(
+                                status: m.statusName, reasons: m.reasons,
+                                amount: m.amountCents.map(LifecycleMessage.amount))), as: UTF8.self)
+                    if try ledger.recordLifecycle(
+                        number: m.invoiceNumber, code: m.statusCode, detail: detail, remoteFlowId: f.flowId,
+                        statusAt: f.updatedAt, at: now)
+                    {
                         report.statuses.append((m.invoiceNumber, m.statusCode))
                     }
                 } else if let ack = f.acknowledgement {
                     let detail = String(decoding: try encoder.encode(ack.details ?? []), as: UTF8.self)
-                    if try ledger.recordAcknowledgement(flowId: f.flowId, trackingId: f.trackingId, status: ack.status, detail: detail, at: now) != nil {
+                    if try ledger.recordAcknowledgement(
+                        flowId: f.flowId, trackingId: f.trackingId, status: ack.status, detail: detail, at: now) != nil
+                    {
                         report.acknowledgements += 1
                     }
                 }

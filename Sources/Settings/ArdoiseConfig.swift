@@ -24,23 +24,35 @@ public struct ArdoiseConfig: Sendable, Hashable {
     /// Time zone deciding the issue date of documents; the settings' time zone when nil.
     public var issueDateTimeZone: String?
 
-    static let keys = ["settings", "rules", "database", "database_password_file", "inbox", "documents", "outbox",
-                       "issue_date_time_zone"]
+    static let keys = [
+        "settings", "rules", "database", "database_password_file", "inbox", "documents", "outbox",
+        "issue_date_time_zone"
+    ]
 
     /// Reads and checks the config file at `path`.
     public static func load(file path: String) -> (ArdoiseConfig?, [Diagnostic]) {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            return (nil, [.error(SettingsCode.unreadableFile, "cannot read config file `\(path)`", file: path, range: nil,
-                                 help: "create `ardoise.yaml` or pass its path with `--config`")])
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        else {
+            return (
+                nil,
+                [
+                    .error(
+                        SettingsCode.unreadableFile, "cannot read config file `\(path)`", file: path, range: nil,
+                        help: "create `ardoise.yaml` or pass its path with `--config`")
+                ]
+            )
         }
         return load(source: SourceFile(path: path, text: text))
     }
 
     /// Checks a config already read; paths resolve against the folder of
     /// `source.path`, and `fileExists` says whether a settings file is there.
-    public static func load(source: SourceFile,
-                            fileExists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) })
-        -> (ArdoiseConfig?, [Diagnostic]) {
+    public static func load(
+        source: SourceFile,
+        fileExists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }
+    )
+        -> (ArdoiseConfig?, [Diagnostic])
+    {
         let reader = YAMLReader(source: source)
         let directory = (source.path as NSString).deletingLastPathComponent
         func resolve(_ path: String) -> String {
@@ -49,27 +61,31 @@ public struct ArdoiseConfig: Sendable, Hashable {
         }
         guard let root = reader.parseRoot() else {
             if reader.diagnostics.isEmpty {
-                reader.error(SettingsCode.missingKey, "missing key `settings` in the config file", at: nil,
-                             help: "list the settings files, e.g. `settings: [settings.yaml]`")
+                reader.error(
+                    SettingsCode.missingKey, "missing key `settings` in the config file", at: nil,
+                    help: "list the settings files, e.g. `settings: [settings.yaml]`")
             }
             return (nil, reader.diagnostics)
         }
-        guard let top = reader.fields(root, key: nil, keyName: "ardoise.yaml", owner: "the config file", known: keys) else {
+        guard let top = reader.fields(root, key: nil, keyName: "ardoise.yaml", owner: "the config file", known: keys)
+        else {
             return (nil, reader.diagnostics)
         }
         var settings: [String] = []
         if let list = reader.textList(top, "settings") {
             if list.isEmpty, let (k, _) = top.entries["settings"] {
-                reader.error(SettingsCode.emptyList, "the config file lists no settings file", at: reader.range(k),
-                             help: "list the settings files, e.g. `settings: [settings.yaml]`")
+                reader.error(
+                    SettingsCode.emptyList, "the config file lists no settings file", at: reader.range(k),
+                    help: "list the settings files, e.g. `settings: [settings.yaml]`")
             }
             for (path, node) in list {
                 let resolved = resolve(path)
                 if fileExists(resolved) {
                     settings.append(resolved)
                 } else {
-                    reader.error(SettingsCode.settingsFileNotFound, "settings file `\(path)` not found", at: reader.range(node),
-                                 help: "paths are relative to the folder of `\(source.path)`; looked for `\(resolved)`")
+                    reader.error(
+                        SettingsCode.settingsFileNotFound, "settings file `\(path)` not found", at: reader.range(node),
+                        help: "paths are relative to the folder of `\(source.path)`; looked for `\(resolved)`")
                 }
             }
         }
@@ -79,33 +95,41 @@ public struct ArdoiseConfig: Sendable, Hashable {
         let passwordFile = reader.text(top, "database_password_file", required: false).map(resolve)
         if isAddress, let c = URLComponents(string: database), c.password != nil {
             // No position: the diagnostic would print the line, password included.
-            reader.error(SettingsCode.conflictingKeys, "the `database:` address holds a password", at: nil,
-                         help: "remove it from ardoise.yaml: give it in PGPASSWORD or in a file named by `database_password_file:`")
+            reader.error(
+                SettingsCode.conflictingKeys, "the `database:` address holds a password", at: nil,
+                help:
+                    "remove it from ardoise.yaml: give it in PGPASSWORD or in a file named by `database_password_file:`"
+            )
         }
         let inbox = reader.text(top, "inbox", required: false) ?? "inbox"
         var documents = reader.text(top, "documents", required: false)
         if let outbox = reader.text(top, "outbox", required: false) {
             if documents != nil, let (k, _) = top.entries["outbox"], let (first, _) = top.entries["documents"] {
-                reader.error(SettingsCode.conflictingKeys, "`outbox` and `documents` name the same folder", at: reader.range(k),
-                             help: "keep one of them", notes: [.init("`documents` is written at \(reader.position(first))")])
+                reader.error(
+                    SettingsCode.conflictingKeys, "`outbox` and `documents` name the same folder", at: reader.range(k),
+                    help: "keep one of them", notes: [.init("`documents` is written at \(reader.position(first))")])
             }
             documents = documents ?? outbox
         }
         var zone: String?
-        if let z = reader.text(top, "issue_date_time_zone", required: false), let node = reader.valueNode(top, "issue_date_time_zone") {
+        if let z = reader.text(top, "issue_date_time_zone", required: false),
+            let node = reader.valueNode(top, "issue_date_time_zone")
+        {
             if TimeZone(identifier: z) != nil {
                 zone = z
             } else {
                 let near = DidYouMean.suggest(z, among: TimeZone.knownTimeZoneIdentifiers)
-                reader.error(SettingsCode.invalidTimeZone, "unknown time zone `\(z)`", at: reader.range(node),
-                             help: near.map { "did you mean `\($0)`?" } ?? "use an IANA time zone such as `Europe/Paris`")
+                reader.error(
+                    SettingsCode.invalidTimeZone, "unknown time zone `\(z)`", at: reader.range(node),
+                    help: near.map { "did you mean `\($0)`?" } ?? "use an IANA time zone such as `Europe/Paris`")
             }
         }
         guard !reader.diagnostics.hasErrors else { return (nil, reader.diagnostics) }
-        var config = ArdoiseConfig(file: source.path, directory: directory, settingsFiles: settings,
-                                   rulesDirectory: resolve(rules), databasePath: isAddress ? database : resolve(database),
-                                   inboxDirectory: resolve(inbox), documentsDirectory: resolve(documents ?? "out"),
-                                   issueDateTimeZone: zone)
+        var config = ArdoiseConfig(
+            file: source.path, directory: directory, settingsFiles: settings,
+            rulesDirectory: resolve(rules), databasePath: isAddress ? database : resolve(database),
+            inboxDirectory: resolve(inbox), documentsDirectory: resolve(documents ?? "out"),
+            issueDateTimeZone: zone)
         config.databasePasswordFile = passwordFile
         return (config, reader.diagnostics)
     }

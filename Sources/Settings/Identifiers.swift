@@ -52,7 +52,7 @@ public enum Identifiers {
     /// Lengths of IBANs by country for the countries Serenest's banks use;
     /// other countries are checked by checksum only (15 to 34 characters).
     static let ibanLengths: [String: Int] = [
-        "FR": 27, "MC": 27, "BE": 16, "LU": 20, "DE": 22, "ES": 24, "IT": 27, "NL": 18, "CH": 21, "GB": 22,
+        "FR": 27, "MC": 27, "BE": 16, "LU": 20, "DE": 22, "ES": 24, "IT": 27, "NL": 18, "CH": 21, "GB": 22
     ]
 
     /// An IBAN (spaces allowed): country letters, 2 check digits, alphanumerics,
@@ -61,9 +61,9 @@ public enum Identifiers {
         let compact = text.filter { $0 != " " }
         let chars = Array(compact)
         guard chars.count >= 15, chars.count <= 34,
-              chars[0].isUppercaseASCIILetter, chars[1].isUppercaseASCIILetter,
-              chars[2].wholeNumberValueASCII != nil, chars[3].wholeNumberValueASCII != nil,
-              chars.allSatisfy({ $0.isUppercaseASCIILetter || $0.wholeNumberValueASCII != nil })
+            chars[0].isUppercaseASCIILetter, chars[1].isUppercaseASCIILetter,
+            chars[2].wholeNumberValueASCII != nil, chars[3].wholeNumberValueASCII != nil,
+            chars.allSatisfy({ $0.isUppercaseASCIILetter || $0.wholeNumberValueASCII != nil })
         else { return false }
         if let length = ibanLengths[String(chars[0...1])], length != chars.count { return false }
         let rearranged = chars[4...] + chars[0..<4]
@@ -72,7 +72,7 @@ public enum Identifiers {
             if let d = c.wholeNumberValueASCII {
                 remainder = (remainder * 10 + d) % 97
             } else if let a = c.asciiValue {
-                let v = Int(a) - 55 // A = 10 ... Z = 35
+                let v = Int(a) - 55  // A = 10 ... Z = 35
                 remainder = (remainder * 100 + v) % 97
             }
         }
@@ -93,15 +93,18 @@ public enum Identifiers {
     public static func isValidEmail(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, let local = parts.first, let domain = parts.last,
-              !local.isEmpty, local.count <= 64, domain.count <= 253 else { return false }
+            !local.isEmpty, local.count <= 64, domain.count <= 253
+        else { return false }
         let localAllowed = "!#$%&'*+/=?^_`{|}~-."
         guard local.allSatisfy({ $0.isASCIIAlphanumeric || localAllowed.contains($0) }),
-              local.first != ".", local.last != ".", !local.contains("..") else { return false }
+            local.first != ".", local.last != ".", !local.contains("..")
+        else { return false }
         let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
         guard labels.count >= 2 else { return false }
         for label in labels {
             guard !label.isEmpty, label.count <= 63, label.first != "-", label.last != "-",
-                  label.allSatisfy({ $0.isASCIIAlphanumeric || $0 == "-" }) else { return false }
+                label.allSatisfy({ $0.isASCIIAlphanumeric || $0 == "-" })
+            else { return false }
         }
         return labels.last.map { $0.count >= 2 && $0.allSatisfy(\.isLetter) } ?? false
     }

@@ -3,7 +3,10 @@ import Diagnostics
 
 /// The company issuing the invoices, and the legal mentions every invoice carries.
 public struct Seller: Sendable, Hashable {
-    public init(legalName: String, siren: String, vatNumber: String, address: Address, iban: String, bic: String, latePaymentPenaltyRate: Percentage, recoveryIndemnity: Money, earlyPaymentDiscount: String, vatOnDebits: Bool) {
+    public init(
+        legalName: String, siren: String, vatNumber: String, address: Address, iban: String, bic: String,
+        latePaymentPenaltyRate: Percentage, recoveryIndemnity: Money, earlyPaymentDiscount: String, vatOnDebits: Bool
+    ) {
         self.legalName = legalName
         self.siren = siren
         self.vatNumber = vatNumber
@@ -67,7 +70,6 @@ public struct NumberSeries: Sendable, Hashable {
     }
 }
 
-
 /// The contract-language term kind that bills a revenue type.
 public enum RevenueKind: String, Sendable, Hashable, CaseIterable {
     case subsidy
@@ -88,7 +90,10 @@ public enum OperationNature: String, Sendable, Hashable, CaseIterable {
 
 /// What an invoice line bills, with its accounting and VAT.
 public struct RevenueType: Sendable, Hashable {
-    public init(code: String, label: String, activity: Activity, kind: RevenueKind, articleCodes: [String], revenueAccount: String, vatRate: VATRate) {
+    public init(
+        code: String, label: String, activity: Activity, kind: RevenueKind, articleCodes: [String],
+        revenueAccount: String, vatRate: VATRate
+    ) {
         self.code = code
         self.label = label
         self.activity = activity
@@ -151,7 +156,10 @@ public struct SiteCalendar: Sendable, Hashable {
 
 /// A customer billed for some lines of a client's contract (a works council, ...).
 public struct Payer: Sendable, Hashable {
-    public init(code: String, legalName: String, siren: String, vatNumber: String? = nil, address: Address, emails: [String], receivableAccount: String) {
+    public init(
+        code: String, legalName: String, siren: String, vatNumber: String? = nil, address: Address, emails: [String],
+        receivableAccount: String
+    ) {
         self.code = code
         self.legalName = legalName
         self.siren = siren
@@ -172,7 +180,11 @@ public struct Payer: Sendable, Hashable {
 
 /// A client company: who is billed, where its diners eat, what it buys.
 public struct Client: Sendable, Hashable {
-    public init(code: String, legalName: String, siren: String, vatNumber: String? = nil, address: Address, emails: [String], receivableAccount: String, sites: [String], dinerCategories: [String], revenueTypes: [String], payers: [Payer] = []) {
+    public init(
+        code: String, legalName: String, siren: String, vatNumber: String? = nil, address: Address, emails: [String],
+        receivableAccount: String, sites: [String], dinerCategories: [String], revenueTypes: [String],
+        payers: [Payer] = []
+    ) {
         self.code = code
         self.legalName = legalName
         self.siren = siren
@@ -240,9 +252,14 @@ public struct IndexSeries: Sendable, Hashable {
 
 /// The outgoing mail server, for sending invoices (used later by dispatch).
 public struct SMTPSettings: Sendable, Hashable {
-    public init(host: String, port: Int, startTLS: Bool, username: String? = nil, passwordEnvironmentVariable: String? = nil, fromAddress: String,
-                connectTimeoutSeconds: Int = SMTPSettings.defaultConnectTimeout, commandTimeoutSeconds: Int = SMTPSettings.defaultCommandTimeout,
-                messageTimeoutSeconds: Int = SMTPSettings.defaultMessageTimeout, runDeadlineSeconds: Int = SMTPSettings.defaultRunDeadline) {
+    public init(
+        host: String, port: Int, startTLS: Bool, username: String? = nil, passwordEnvironmentVariable: String? = nil,
+        fromAddress: String,
+        connectTimeoutSeconds: Int = SMTPSettings.defaultConnectTimeout,
+        commandTimeoutSeconds: Int = SMTPSettings.defaultCommandTimeout,
+        messageTimeoutSeconds: Int = SMTPSettings.defaultMessageTimeout,
+        runDeadlineSeconds: Int = SMTPSettings.defaultRunDeadline
+    ) {
         self.host = host
         self.port = port
         self.startTLS = startTLS
@@ -303,8 +320,11 @@ public struct AccountingSettings: Sendable, Hashable {
     public var vatJournalCode: String = "OD"
     public var vatJournalLabel: String = "Opérations diverses"
 
-    public init(journalCode: String = "VT", journalLabel: String = "Ventes", customerAccount: String = "411000",
-                defaultRevenueAccount: String = "706000", outputVATAccounts: [Percentage: String] = AccountingSettings.standardVATAccounts) {
+    public init(
+        journalCode: String = "VT", journalLabel: String = "Ventes", customerAccount: String = "411000",
+        defaultRevenueAccount: String = "706000",
+        outputVATAccounts: [Percentage: String] = AccountingSettings.standardVATAccounts
+    ) {
         self.journalCode = journalCode
         self.journalLabel = journalLabel
         self.customerAccount = customerAccount
@@ -315,13 +335,13 @@ public struct AccountingSettings: Sendable, Hashable {
     /// 445711 for 20 %, 445712 for 10 %, 445713 for 5.5 %, 445714 for 2.1 %.
     public static let standardVATAccounts: [Percentage: String] = [
         Percentage(whole: 20): "445711", Percentage(whole: 10): "445712",
-        Percentage(tenThousandths: 55_000): "445713", Percentage(tenThousandths: 21_000): "445714",
+        Percentage(tenThousandths: 55_000): "445713", Percentage(tenThousandths: 21_000): "445714"
     ]
 
     /// 445741 for 20 %, 445742 for 10 %, 445743 for 5.5 %, 445744 for 2.1 % (under 44574, "TVA collectée en attente").
     public static let standardPendingVATAccounts: [Percentage: String] = [
         Percentage(whole: 20): "445741", Percentage(whole: 10): "445742",
-        Percentage(tenThousandths: 55_000): "445743", Percentage(tenThousandths: 21_000): "445744",
+        Percentage(tenThousandths: 55_000): "445743", Percentage(tenThousandths: 21_000): "445744"
     ]
 
     public static let standard = AccountingSettings()
@@ -357,8 +377,11 @@ public struct ReminderSettings: Sendable, Hashable {
     public var reminderSubject: String?
     public var reminderBody: String?
 
-    public init(schedule: Schedule = Schedule(), clients: [String: Schedule] = [:], financeEmail: String? = nil,
-                courtesySubject: String? = nil, courtesyBody: String? = nil, reminderSubject: String? = nil, reminderBody: String? = nil) {
+    public init(
+        schedule: Schedule = Schedule(), clients: [String: Schedule] = [:], financeEmail: String? = nil,
+        courtesySubject: String? = nil, courtesyBody: String? = nil, reminderSubject: String? = nil,
+        reminderBody: String? = nil
+    ) {
         self.schedule = schedule
         self.clients = clients
         self.financeEmail = financeEmail
@@ -414,9 +437,11 @@ public struct MasterData: Sendable {
     private var indexSeriesIndex: [String: Int] = [:]
     private var payerIndex: [String: (client: Int, payer: Int)] = [:]
 
-    public init(seller: Seller, timeZone: String = "Europe/Paris", currency: String = "EUR",
-                numberSeries: [NumberSeries], revenueTypes: [RevenueType], sites: [Site], clients: [Client],
-                indexSeries: [IndexSeries], smtp: SMTPSettings? = nil, accounting: AccountingSettings = .standard) {
+    public init(
+        seller: Seller, timeZone: String = "Europe/Paris", currency: String = "EUR",
+        numberSeries: [NumberSeries], revenueTypes: [RevenueType], sites: [Site], clients: [Client],
+        indexSeries: [IndexSeries], smtp: SMTPSettings? = nil, accounting: AccountingSettings = .standard
+    ) {
         self.accounting = accounting
         self.seller = seller
         self.timeZone = timeZone

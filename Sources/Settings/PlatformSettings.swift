@@ -46,9 +46,12 @@ public struct PlatformSettings: Sendable, Hashable {
     public static let defaultRequestTimeout = 60
     public static let defaultRunDeadline = 1800
 
-    public init(apiURL: String, tokenURL: String, clientID: String, secret: SecretSource, connectTimeoutSeconds: Int = defaultConnectTimeout,
-                requestTimeoutSeconds: Int = defaultRequestTimeout, runDeadlineSeconds: Int = defaultRunDeadline,
-                transmission: Transmission = .platform, eReportingDays: Int = 10) {
+    public init(
+        apiURL: String, tokenURL: String, clientID: String, secret: SecretSource,
+        connectTimeoutSeconds: Int = defaultConnectTimeout,
+        requestTimeoutSeconds: Int = defaultRequestTimeout, runDeadlineSeconds: Int = defaultRunDeadline,
+        transmission: Transmission = .platform, eReportingDays: Int = 10
+    ) {
         self.apiURL = apiURL
         self.tokenURL = tokenURL
         self.clientID = clientID
@@ -64,15 +67,18 @@ public struct PlatformSettings: Sendable, Hashable {
     /// the token and the invoices never travel in clear over a network.
     public static func isAcceptableURL(_ text: String) -> Bool {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty,
-              url.query == nil, url.fragment == nil, url.user == nil else { return false }
+            url.query == nil, url.fragment == nil, url.user == nil
+        else { return false }
         if scheme == "https" { return true }
         return scheme == "http" && ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host.lowercased())
     }
 }
 
 extension SettingsFileParser {
-    static let platformKeys = ["api_url", "token_url", "client_id", "client_secret_env", "client_secret_file", "connect_timeout",
-                               "request_timeout", "run_deadline", "transmission", "ereporting_days"]
+    static let platformKeys = [
+        "api_url", "token_url", "client_id", "client_secret_env", "client_secret_file", "connect_timeout",
+        "request_timeout", "run_deadline", "transmission", "ereporting_days"
+    ]
 
     /// `platform:`: every fault named at its place; the secret's source, never the secret.
     func parsePlatform(_ f: Fields) -> PlatformSettings? {
@@ -80,8 +86,10 @@ extension SettingsFileParser {
         func url(_ key: String) -> String? {
             guard let text = reader.text(f, key), let node = reader.valueNode(f, key) else { return nil }
             guard PlatformSettings.isAcceptableURL(text) else {
-                reader.error(SettingsCode.invalidValue, "`\(key)` must be an `https://` URL (or `http://` to 127.0.0.1), found `\(text)`",
-                             at: reader.range(node), help: "write e.g. `\(key): https://api.plateforme.example/afnor`")
+                reader.error(
+                    SettingsCode.invalidValue,
+                    "`\(key)` must be an `https://` URL (or `http://` to 127.0.0.1), found `\(text)`",
+                    at: reader.range(node), help: "write e.g. `\(key): https://api.plateforme.example/afnor`")
                 broken = true
                 return nil
             }
@@ -92,28 +100,42 @@ extension SettingsFileParser {
         var secret: SecretSource?
         let env = reader.node(f, "client_secret_env"), file = reader.node(f, "client_secret_file")
         if let env, let file {
-            reader.error(SettingsCode.conflictingKeys, "`client_secret_env` and `client_secret_file` are both given", at: reader.range(file.key),
-                         help: "read the secret from one place only", notes: [.init("`client_secret_env` is at \(reader.position(env.key))")])
+            reader.error(
+                SettingsCode.conflictingKeys, "`client_secret_env` and `client_secret_file` are both given",
+                at: reader.range(file.key),
+                help: "read the secret from one place only",
+                notes: [.init("`client_secret_env` is at \(reader.position(env.key))")])
             broken = true
-        } else if env != nil, let name = reader.text(f, "client_secret_env"), let node = reader.valueNode(f, "client_secret_env") {
+        } else if env != nil, let name = reader.text(f, "client_secret_env"),
+            let node = reader.valueNode(f, "client_secret_env")
+        {
             let chars = Array(name)
             if let first = chars.first, first == "_" || first.isUppercaseASCIILetter,
-               chars.allSatisfy({ $0 == "_" || $0.isUppercaseASCIILetter || $0.wholeNumberValueASCII != nil }) {
+                chars.allSatisfy({ $0 == "_" || $0.isUppercaseASCIILetter || $0.wholeNumberValueASCII != nil })
+            {
                 secret = .environment(name)
             } else {
-                reader.error(SettingsCode.invalidEnvironmentVariable, "invalid environment variable name `\(name)`", at: reader.range(node),
-                             help: "name the variable holding the client secret, e.g. `ARDOISE_PLATFORM_SECRET`; never write the secret here")
+                reader.error(
+                    SettingsCode.invalidEnvironmentVariable, "invalid environment variable name `\(name)`",
+                    at: reader.range(node),
+                    help:
+                        "name the variable holding the client secret, e.g. `ARDOISE_PLATFORM_SECRET`; never write the secret here"
+                )
                 broken = true
             }
         } else if file != nil, let path = reader.text(f, "client_secret_file") {
             secret = .file(path)
         } else if env == nil && file == nil {
-            reader.missing("client_secret_env", in: f,
-                           help: "add `client_secret_env: ARDOISE_PLATFORM_SECRET` (or `client_secret_file: /path`); never the secret itself")
+            reader.missing(
+                "client_secret_env", in: f,
+                help:
+                    "add `client_secret_env: ARDOISE_PLATFORM_SECRET` (or `client_secret_file: /path`); never the secret itself"
+            )
             broken = true
         }
         let connect = reader.integer(f, "connect_timeout", in: 1...600, default: PlatformSettings.defaultConnectTimeout)
-        let request = reader.integer(f, "request_timeout", in: 1...3600, default: PlatformSettings.defaultRequestTimeout)
+        let request = reader.integer(
+            f, "request_timeout", in: 1...3600, default: PlatformSettings.defaultRequestTimeout)
         let deadline = reader.integer(f, "run_deadline", in: 1...86400, default: PlatformSettings.defaultRunDeadline)
         let days = reader.integer(f, "ereporting_days", in: 1...31, default: 10)
         var transmission: Transmission? = .platform
@@ -121,8 +143,11 @@ extension SettingsFileParser {
             transmission = reader.choice(f, "transmission", Transmission.self, what: "transmission")
         }
         guard !broken, let api, let token, let clientID, let secret, let connect, let request, let deadline, let days,
-              let transmission else { return nil }
-        return PlatformSettings(apiURL: api, tokenURL: token, clientID: clientID, secret: secret, connectTimeoutSeconds: connect,
-                                requestTimeoutSeconds: request, runDeadlineSeconds: deadline, transmission: transmission, eReportingDays: days)
+            let transmission
+        else { return nil }
+        return PlatformSettings(
+            apiURL: api, tokenURL: token, clientID: clientID, secret: secret, connectTimeoutSeconds: connect,
+            requestTimeoutSeconds: request, runDeadlineSeconds: deadline, transmission: transmission,
+            eReportingDays: days)
     }
 }

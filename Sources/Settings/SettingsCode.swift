@@ -86,6 +86,6 @@ public enum SettingsCode {
         indexGap,
         unusualIndemnity,
         listedTwice,
-        noRevenueTypes,
+        noRevenueTypes
     ]
 }

@@ -51,36 +51,50 @@ struct SettingsFragment {
 struct SettingsFileParser {
     let reader: YAMLReader
 
-    static let topKeys = ["seller", "time_zone", "currency", "number_series", "sites", "revenue_types", "clients",
-                          "index_series", "smtp", "accounting", "reminders", "limits", "platform"]
+    static let topKeys = [
+        "seller", "time_zone", "currency", "number_series", "sites", "revenue_types", "clients",
+        "index_series", "smtp", "accounting", "reminders", "limits", "platform"
+    ]
     static let limitKeys = ["max_line_ht", "max_document_ttc"]
-    static let accountingKeys = ["journal", "journal_label", "customer_account", "default_revenue_account", "output_vat_accounts",
-                                 "bank_account", "bank_journal", "bank_journal_label", "suspense_account",
-                                 "pending_vat_accounts", "vat_journal", "vat_journal_label"]
-    static let reminderKeys = ["courtesy_days_before", "after_due_days", "finance_email", "courtesy_subject", "courtesy_body",
-                               "reminder_subject", "reminder_body", "clients"]
+    static let accountingKeys = [
+        "journal", "journal_label", "customer_account", "default_revenue_account", "output_vat_accounts",
+        "bank_account", "bank_journal", "bank_journal_label", "suspense_account",
+        "pending_vat_accounts", "vat_journal", "vat_journal_label"
+    ]
+    static let reminderKeys = [
+        "courtesy_days_before", "after_due_days", "finance_email", "courtesy_subject", "courtesy_body",
+        "reminder_subject", "reminder_body", "clients"
+    ]
     static let reminderClientKeys = ["code", "courtesy_days_before", "after_due_days", "enabled"]
     static let vatAccountKeys = ["rate", "account"]
-    static let sellerKeys = ["legal_name", "siren", "vat_number", "address", "iban", "bic", "late_payment_penalty_rate",
-                             "recovery_indemnity", "early_payment_discount", "vat_on_debits", "legal_form", "share_capital",
-                             "rcs_city"]
+    static let sellerKeys = [
+        "legal_name", "siren", "vat_number", "address", "iban", "bic", "late_payment_penalty_rate",
+        "recovery_indemnity", "early_payment_discount", "vat_on_debits", "legal_form", "share_capital",
+        "rcs_city"
+    ]
     /// Legal forms whose documents state a share capital.
     static let legalForms = ["SA", "SAS", "SASU", "SARL", "EURL", "SNC", "SCA", "SCS", "SE", "SCOP"]
     static let addressKeys = ["lines", "postcode", "city", "country"]
     static let seriesKeys = ["code", "prefix", "width", "document_type"]
-    static let revenueTypeKeys = ["code", "label", "activity", "kind", "article_codes", "revenue_account", "vat_rate", "nature"]
+    static let revenueTypeKeys = [
+        "code", "label", "activity", "kind", "article_codes", "revenue_account", "vat_rate", "nature"
+    ]
     static let siteKeys = ["code", "name", "address", "open_days", "closed"]
-    static let clientKeys = ["code", "legal_name", "siren", "vat_number", "address", "emails", "receivable_account",
-                             "sites", "diner_categories", "revenue_types", "payers"]
+    static let clientKeys = [
+        "code", "legal_name", "siren", "vat_number", "address", "emails", "receivable_account",
+        "sites", "diner_categories", "revenue_types", "payers"
+    ]
     static let payerKeys = ["code", "legal_name", "siren", "vat_number", "address", "emails", "receivable_account"]
     static let indexKeys = ["code", "label", "values"]
-    static let smtpKeys = ["host", "port", "starttls", "username", "password_env", "from", "connect_timeout", "command_timeout",
-                           "message_timeout", "run_deadline"]
+    static let smtpKeys = [
+        "host", "port", "starttls", "username", "password_env", "from", "connect_timeout", "command_timeout",
+        "message_timeout", "run_deadline"
+    ]
 
     /// The VAT rates of mainland France, in percent.
     static let frenchVATRates: [Percentage] = [
         Percentage(whole: 20), Percentage(whole: 10), Percentage(tenThousandths: 55_000),
-        Percentage(tenThousandths: 21_000), Percentage.zero,
+        Percentage(tenThousandths: 21_000), Percentage.zero
     ]
 
     func origin(_ node: Node) -> Origin { Origin(file: reader.file, range: reader.range(node)) }
@@ -93,17 +107,23 @@ struct SettingsFileParser {
         }
         if case let .scalar(s) = root, YAMLReader.isNull(s) { return fragment }
         guard case .mapping = root else {
-            reader.error(SettingsCode.wrongType, "a settings file must be a mapping of sections, found \(YAMLReader.describe(root))",
-                         at: reader.range(root), help: "start the file with sections such as `seller:` or `clients:`")
+            reader.error(
+                SettingsCode.wrongType,
+                "a settings file must be a mapping of sections, found \(YAMLReader.describe(root))",
+                at: reader.range(root), help: "start the file with sections such as `seller:` or `clients:`")
             return fragment
         }
-        guard let top = reader.fields(root, key: nil, keyName: "settings", owner: "the settings file",
-                                      known: Self.topKeys) else { return fragment }
+        guard
+            let top = reader.fields(
+                root, key: nil, keyName: "settings", owner: "the settings file",
+                known: Self.topKeys)
+        else { return fragment }
 
         fragment.hasSellerSection = reader.node(top, "seller") != nil
         if let (k, v) = reader.node(top, "seller"),
-           let f = reader.fields(v, key: k, keyName: "seller", owner: "the seller", known: Self.sellerKeys),
-           let seller = parseSeller(f) {
+            let f = reader.fields(v, key: k, keyName: "seller", owner: "the seller", known: Self.sellerKeys),
+            let seller = parseSeller(f)
+        {
             fragment.seller = (seller, origin(k))
         }
         if let (k, v) = reader.node(top, "time_zone"), let zone = reader.text(top, "time_zone") {
@@ -111,31 +131,38 @@ struct SettingsFileParser {
                 fragment.timeZone = (zone, origin(k))
             } else {
                 let near = DidYouMean.suggest(zone, among: TimeZone.knownTimeZoneIdentifiers)
-                reader.error(SettingsCode.invalidTimeZone, "unknown time zone `\(zone)`", at: reader.range(v),
-                             help: near.map { "did you mean `\($0)`?" } ?? "use an IANA time zone such as `Europe/Paris`")
+                reader.error(
+                    SettingsCode.invalidTimeZone, "unknown time zone `\(zone)`", at: reader.range(v),
+                    help: near.map { "did you mean `\($0)`?" } ?? "use an IANA time zone such as `Europe/Paris`")
             }
         }
         if let (k, v) = reader.node(top, "currency"), let currency = reader.text(top, "currency") {
             if currency == "EUR" {
                 fragment.currency = (currency, origin(k))
             } else {
-                reader.error(SettingsCode.invalidCurrency, "unsupported currency `\(currency)`", at: reader.range(v),
-                             help: "invoices are issued in euros: write `currency: EUR`")
+                reader.error(
+                    SettingsCode.invalidCurrency, "unsupported currency `\(currency)`", at: reader.range(v),
+                    help: "invoices are issued in euros: write `currency: EUR`")
             }
         }
         if let (k, v) = reader.node(top, "smtp"),
-           let f = reader.fields(v, key: k, keyName: "smtp", owner: "the smtp settings", known: Self.smtpKeys),
-           let smtp = parseSMTP(f) {
+            let f = reader.fields(v, key: k, keyName: "smtp", owner: "the smtp settings", known: Self.smtpKeys),
+            let smtp = parseSMTP(f)
+        {
             fragment.smtp = (smtp, origin(k))
         }
         if let (k, v) = reader.node(top, "accounting"),
-           let f = reader.fields(v, key: k, keyName: "accounting", owner: "the accounting settings", known: Self.accountingKeys),
-           let accounting = parseAccounting(f) {
+            let f = reader.fields(
+                v, key: k, keyName: "accounting", owner: "the accounting settings", known: Self.accountingKeys),
+            let accounting = parseAccounting(f)
+        {
             fragment.accounting = (accounting, origin(k))
         }
         if let (k, v) = reader.node(top, "reminders"),
-           let f = reader.fields(v, key: k, keyName: "reminders", owner: "the reminder settings", known: Self.reminderKeys),
-           let reminders = parseReminders(f) {
+            let f = reader.fields(
+                v, key: k, keyName: "reminders", owner: "the reminder settings", known: Self.reminderKeys),
+            let reminders = parseReminders(f)
+        {
             fragment.reminders = (reminders, origin(k))
             for item in reader.list(f, "clients", required: false) ?? [] {
                 if case let .mapping(m) = item, let node = m["code"], let code = node.scalar?.string {
@@ -144,21 +171,27 @@ struct SettingsFileParser {
             }
         }
         if let (k, v) = reader.node(top, "platform"),
-           let f = reader.fields(v, key: k, keyName: "platform", owner: "the platform settings", known: Self.platformKeys),
-           let platform = parsePlatform(f) {
+            let f = reader.fields(
+                v, key: k, keyName: "platform", owner: "the platform settings", known: Self.platformKeys),
+            let platform = parsePlatform(f)
+        {
             fragment.platform = (platform, origin(k))
         }
         if let (k, v) = reader.node(top, "limits"),
-           let f = reader.fields(v, key: k, keyName: "limits", owner: "the amount limits", known: Self.limitKeys),
-           let limits = parseLimits(f) {
+            let f = reader.fields(v, key: k, keyName: "limits", owner: "the amount limits", known: Self.limitKeys),
+            let limits = parseLimits(f)
+        {
             fragment.limits = (limits, origin(k))
         }
         for item in reader.list(top, "number_series", required: false) ?? [] {
-            guard let f = entry(item, section: "number_series", noun: "number series", known: Self.seriesKeys) else { continue }
+            guard let f = entry(item, section: "number_series", noun: "number series", known: Self.seriesKeys) else {
+                continue
+            }
             if let s = parseSeries(f) { fragment.numberSeries.append(s) }
         }
         for item in reader.list(top, "revenue_types", required: false) ?? [] {
-            guard let f = entry(item, section: "revenue_types", noun: "revenue type", known: Self.revenueTypeKeys) else { continue }
+            guard let f = entry(item, section: "revenue_types", noun: "revenue type", known: Self.revenueTypeKeys)
+            else { continue }
             if let r = parseRevenueType(f) { fragment.revenueTypes.append(r) }
         }
         for item in reader.list(top, "sites", required: false) ?? [] {
@@ -179,8 +212,10 @@ struct SettingsFileParser {
     /// One entry of a list section, named after its `code` in messages.
     func entry(_ item: Node, section: String, noun: String, known: [String]) -> Fields? {
         guard case let .mapping(m) = item else {
-            reader.error(SettingsCode.wrongType, "each entry of `\(section)` must be a mapping, found \(YAMLReader.describe(item))",
-                         at: reader.range(item), help: "write each \(noun) as `- code: ...` followed by its keys")
+            reader.error(
+                SettingsCode.wrongType,
+                "each entry of `\(section)` must be a mapping, found \(YAMLReader.describe(item))",
+                at: reader.range(item), help: "write each \(noun) as `- code: ...` followed by its keys")
             return nil
         }
         let codeNode = m["code"]
@@ -195,8 +230,9 @@ struct SettingsFileParser {
     func code(_ f: Fields) -> String? {
         guard let code = reader.text(f, "code"), let node = reader.valueNode(f, "code") else { return nil }
         guard code.count <= 32, code.allSatisfy({ $0.isASCIIAlphanumeric || $0 == "-" || $0 == "_" }) else {
-            reader.error(SettingsCode.invalidCode, "invalid code `\(code)`", at: reader.range(node),
-                         help: "codes use letters, digits, `-` and `_` only, at most 32 characters")
+            reader.error(
+                SettingsCode.invalidCode, "invalid code `\(code)`", at: reader.range(node),
+                help: "codes use letters, digits, `-` and `_` only, at most 32 characters")
             return nil
         }
         return code
@@ -209,7 +245,8 @@ struct SettingsFileParser {
         let siren = raw.filter { $0 != " " }
         guard Identifiers.isValidSIREN(siren) else {
             let digitsOnly = siren.allSatisfy { $0.wholeNumberValueASCII != nil }
-            let help = digitsOnly && siren.count == 9
+            let help =
+                digitsOnly && siren.count == 9
                 ? "the check digit is wrong (luhn): look for a mistyped or swapped digit"
                 : "a siren has exactly 9 digits"
             reader.error(SettingsCode.invalidSIREN, "invalid siren `\(raw)`", at: reader.range(node), help: help)
@@ -225,25 +262,30 @@ struct SettingsFileParser {
         if vat.hasPrefix("FR") {
             guard Identifiers.isValidFrenchVATNumber(vat) else {
                 let suffix = String(vat.dropFirst(4))
-                let help = Identifiers.isValidSIREN(suffix)
+                let help =
+                    Identifiers.isValidSIREN(suffix)
                     ? "the key of `\(suffix)` is `\(Identifiers.frenchVATKey(siren: suffix) ?? "")`: the number is `\(Identifiers.frenchVATNumber(siren: suffix) ?? "")`"
                     : "a french vat number is `FR`, a 2-digit key, then the 9-digit siren"
-                reader.error(SettingsCode.invalidVATNumber, "invalid vat number `\(raw)`", at: reader.range(node), help: help)
+                reader.error(
+                    SettingsCode.invalidVATNumber, "invalid vat number `\(raw)`", at: reader.range(node), help: help)
                 return nil
             }
             if let siren, Identifiers.siren(ofVATNumber: vat) != siren {
-                reader.error(SettingsCode.invalidVATNumber, "vat number `\(raw)` does not match siren `\(siren)`",
-                             at: reader.range(node),
-                             help: "the vat number of siren `\(siren)` is `\(Identifiers.frenchVATNumber(siren: siren) ?? "")`")
+                reader.error(
+                    SettingsCode.invalidVATNumber, "vat number `\(raw)` does not match siren `\(siren)`",
+                    at: reader.range(node),
+                    help: "the vat number of siren `\(siren)` is `\(Identifiers.frenchVATNumber(siren: siren) ?? "")`")
                 return nil
             }
             return vat
         }
         let chars = Array(vat)
         guard chars.count >= 4, chars.count <= 14, chars[0].isUppercaseASCIILetter, chars[1].isUppercaseASCIILetter,
-              chars[2...].allSatisfy({ $0.isASCIIAlphanumeric }) else {
-            reader.error(SettingsCode.invalidVATNumber, "invalid vat number `\(raw)`", at: reader.range(node),
-                         help: "a vat number starts with its country code, e.g. `FR40303265045`")
+            chars[2...].allSatisfy({ $0.isASCIIAlphanumeric })
+        else {
+            reader.error(
+                SettingsCode.invalidVATNumber, "invalid vat number `\(raw)`", at: reader.range(node),
+                help: "a vat number starts with its country code, e.g. `FR40303265045`")
             return nil
         }
         return vat
@@ -252,14 +294,16 @@ struct SettingsFileParser {
     func emails(_ f: Fields) -> [String]? {
         guard let list = reader.textList(f, "emails") else { return nil }
         if list.isEmpty, let (k, _) = f.entries["emails"] {
-            reader.error(SettingsCode.emptyList, "\(f.owner) has no billing e-mail address", at: reader.range(k),
-                         help: "invoices are sent by e-mail: list at least one address under `emails`")
+            reader.error(
+                SettingsCode.emptyList, "\(f.owner) has no billing e-mail address", at: reader.range(k),
+                help: "invoices are sent by e-mail: list at least one address under `emails`")
             return nil
         }
         var ok = true
         for (address, node) in list where !Identifiers.isValidEmail(address) {
-            reader.error(SettingsCode.invalidEmail, "invalid e-mail address `\(address)`", at: reader.range(node),
-                         help: "write one address per entry, as `name@domain.fr`")
+            reader.error(
+                SettingsCode.invalidEmail, "invalid e-mail address `\(address)`", at: reader.range(node),
+                help: "write one address per entry, as `name@domain.fr`")
             ok = false
         }
         return ok ? list.map(\.0) : nil
@@ -271,15 +315,18 @@ struct SettingsFileParser {
         if receivable {
             valid = account.hasPrefix("411") && account.count <= 20 && account.allSatisfy(\.isASCIIAlphanumeric)
         } else {
-            valid = account.hasPrefix("7") && account.count >= 3 && account.count <= 20
+            valid =
+                account.hasPrefix("7") && account.count >= 3 && account.count <= 20
                 && account.allSatisfy { $0.wholeNumberValueASCII != nil }
         }
         guard valid else {
-            let help = receivable
+            let help =
+                receivable
                 ? "a receivable account starts with `411`, then letters or digits, e.g. `411ACME`"
                 : "a revenue account is a class 7 account number, e.g. `706100`"
-            reader.error(SettingsCode.invalidAccount, "invalid \(receivable ? "receivable" : "revenue") account `\(account)`",
-                         at: reader.range(node), help: help)
+            reader.error(
+                SettingsCode.invalidAccount, "invalid \(receivable ? "receivable" : "revenue") account `\(account)`",
+                at: reader.range(node), help: help)
             return nil
         }
         return account
@@ -290,12 +337,16 @@ struct SettingsFileParser {
             if required { reader.missing("address", in: f) }
             return nil
         }
-        guard let a = reader.fields(v, key: k, keyName: "address", owner: "the address of \(f.owner)",
-                                    known: Self.addressKeys) else { return nil }
+        guard
+            let a = reader.fields(
+                v, key: k, keyName: "address", owner: "the address of \(f.owner)",
+                known: Self.addressKeys)
+        else { return nil }
         let lines = reader.textList(a, "lines")
         if let lines, lines.isEmpty, let (lk, _) = a.entries["lines"] {
-            reader.error(SettingsCode.emptyList, "\(a.owner) has no street line", at: reader.range(lk),
-                         help: "write the street as `lines: [\"12 rue de la Paix\"]`")
+            reader.error(
+                SettingsCode.emptyList, "\(a.owner) has no street line", at: reader.range(lk),
+                help: "write the street as `lines: [\"12 rue de la Paix\"]`")
         }
         let postcode = reader.text(a, "postcode")
         let city = reader.text(a, "city")
@@ -304,15 +355,18 @@ struct SettingsFileParser {
             if c.count == 2, c.allSatisfy(\.isUppercaseASCIILetter) {
                 country = c
             } else {
-                reader.error(SettingsCode.invalidCountry, "invalid country code `\(c)`", at: reader.range(node),
-                             help: "write the two-letter iso code, e.g. `FR`")
+                reader.error(
+                    SettingsCode.invalidCountry, "invalid country code `\(c)`", at: reader.range(node),
+                    help: "write the two-letter iso code, e.g. `FR`")
                 country = nil
             }
         }
         if country == "FR", let postcode, let node = reader.valueNode(a, "postcode"),
-           !(postcode.count == 5 && postcode.allSatisfy({ $0.wholeNumberValueASCII != nil })) {
-            reader.error(SettingsCode.invalidPostcode, "invalid french postcode `\(postcode)`", at: reader.range(node),
-                         help: "a french postcode has 5 digits; quote it to keep a leading zero, e.g. `\"06000\"`")
+            !(postcode.count == 5 && postcode.allSatisfy({ $0.wholeNumberValueASCII != nil }))
+        {
+            reader.error(
+                SettingsCode.invalidPostcode, "invalid french postcode `\(postcode)`", at: reader.range(node),
+                help: "a french postcode has 5 digits; quote it to keep a leading zero, e.g. `\"06000\"`")
             return nil
         }
         guard let lines, !lines.isEmpty, let postcode, let city, let country else { return nil }
@@ -332,8 +386,9 @@ struct SettingsFileParser {
             if Identifiers.isValidIBAN(compact) {
                 iban = compact
             } else {
-                reader.error(SettingsCode.invalidIBAN, "invalid iban `\(raw)`", at: reader.range(node),
-                             help: "copy the iban from the bank's rib; its check digits (mod 97) do not match")
+                reader.error(
+                    SettingsCode.invalidIBAN, "invalid iban `\(raw)`", at: reader.range(node),
+                    help: "copy the iban from the bank's rib; its check digits (mod 97) do not match")
             }
         }
         var bic: String?
@@ -341,15 +396,17 @@ struct SettingsFileParser {
             if Identifiers.isValidBIC(raw) {
                 bic = raw
             } else {
-                reader.error(SettingsCode.invalidBIC, "invalid bic `\(raw)`", at: reader.range(node),
-                             help: "a bic has 8 or 11 characters: bank (4 letters), country (2 letters), place, branch")
+                reader.error(
+                    SettingsCode.invalidBIC, "invalid bic `\(raw)`", at: reader.range(node),
+                    help: "a bic has 8 or 11 characters: bank (4 letters), country (2 letters), place, branch")
             }
         }
         let penalty = reader.percentage(f, "late_payment_penalty_rate")
         let indemnity = reader.money(f, "recovery_indemnity", default: Money(cents: 4000))
         if let indemnity, indemnity != Money(cents: 4000), let node = reader.valueNode(f, "recovery_indemnity") {
-            reader.warning(SettingsCode.unusualIndemnity, "recovery indemnity `\(indemnity)` is not the legal 40.00",
-                           at: reader.range(node), help: "french law sets the fixed recovery indemnity at 40.00 euros")
+            reader.warning(
+                SettingsCode.unusualIndemnity, "recovery indemnity `\(indemnity)` is not the legal 40.00",
+                at: reader.range(node), help: "french law sets the fixed recovery indemnity at 40.00 euros")
         }
         let discount = reader.text(f, "early_payment_discount")
         let debits = reader.bool(f, "vat_on_debits", default: false)
@@ -361,8 +418,11 @@ struct SettingsFileParser {
                 legalForm = form
             } else {
                 legalBroken = true
-                reader.error(SettingsCode.invalidValue, "unknown legal form `\(form)`", at: reader.range(node),
-                             help: "write one of \(Self.legalForms.map { "`\($0)`" }.joined(separator: ", ")), as the company's kbis says")
+                reader.error(
+                    SettingsCode.invalidValue, "unknown legal form `\(form)`", at: reader.range(node),
+                    help:
+                        "write one of \(Self.legalForms.map { "`\($0)`" }.joined(separator: ", ")), as the company's kbis says"
+                )
             }
         }
         var capital: Money?
@@ -371,16 +431,20 @@ struct SettingsFileParser {
             if capital == nil { legalBroken = true }
             if let c = capital, c <= .zero, let node = reader.valueNode(f, "share_capital") {
                 legalBroken = true
-                reader.error(SettingsCode.invalidValue, "share capital `\(c)` must be more than zero", at: reader.range(node),
-                             help: "write the capital in euros as the kbis states it, e.g. `share_capital: 150000.00`")
+                reader.error(
+                    SettingsCode.invalidValue, "share capital `\(c)` must be more than zero", at: reader.range(node),
+                    help: "write the capital in euros as the kbis states it, e.g. `share_capital: 150000.00`")
             }
         }
         var rcsCity: String?
         if let city = reader.text(f, "rcs_city", required: false), let node = reader.valueNode(f, "rcs_city") {
             if city.trimmingCharacters(in: .whitespaces).isEmpty || city.contains(where: \.isNumber) {
                 legalBroken = true
-                reader.error(SettingsCode.invalidValue, "invalid rcs city `\(city)`", at: reader.range(node),
-                             help: "write the city of the registry court only, e.g. `rcs_city: Nanterre`; the number printed is the siren")
+                reader.error(
+                    SettingsCode.invalidValue, "invalid rcs city `\(city)`", at: reader.range(node),
+                    help:
+                        "write the city of the registry court only, e.g. `rcs_city: Nanterre`; the number printed is the siren"
+                )
             } else {
                 rcsCity = city
             }
@@ -390,15 +454,19 @@ struct SettingsFileParser {
         if !given.isEmpty && given.count < legalKeys.count {
             legalBroken = true
             for key in legalKeys where !given.contains(key) {
-                reader.missing(key, in: f, help: "legal_form, share_capital and rcs_city are printed together "
-                               + "(\"SAS au capital de 150 000 €, RCS Nanterre …\"): give all three")
+                reader.missing(
+                    key, in: f,
+                    help: "legal_form, share_capital and rcs_city are printed together "
+                        + "(\"SAS au capital de 150 000 €, RCS Nanterre …\"): give all three")
             }
         }
         guard let legalName, let siren, let vat, let address, let iban, let bic, let penalty, let indemnity,
-              let discount, let debits, !legalBroken else { return nil }
-        var seller = Seller(legalName: legalName, siren: siren, vatNumber: vat, address: address, iban: iban, bic: bic,
-                            latePaymentPenaltyRate: penalty, recoveryIndemnity: indemnity, earlyPaymentDiscount: discount,
-                            vatOnDebits: debits)
+            let discount, let debits, !legalBroken
+        else { return nil }
+        var seller = Seller(
+            legalName: legalName, siren: siren, vatNumber: vat, address: address, iban: iban, bic: bic,
+            latePaymentPenaltyRate: penalty, recoveryIndemnity: indemnity, earlyPaymentDiscount: discount,
+            vatOnDebits: debits)
         seller.legalForm = legalForm
         seller.shareCapital = capital
         seller.rcsCity = rcsCity
@@ -417,8 +485,10 @@ struct SettingsFileParser {
             var days: [Int] = []
             for (text, node) in items {
                 guard let n = Int(text), (1...365).contains(n), n > (days.last ?? 0) else {
-                    reader.error(SettingsCode.invalidValue, "`after_due_days` must be whole numbers of days from 1 to 365 in ascending order, found `\(text)`",
-                                 at: reader.range(node), help: "write e.g. `after_due_days: [7, 21, 45]`")
+                    reader.error(
+                        SettingsCode.invalidValue,
+                        "`after_due_days` must be whole numbers of days from 1 to 365 in ascending order, found `\(text)`",
+                        at: reader.range(node), help: "write e.g. `after_due_days: [7, 21, 45]`")
                     broken = true
                     continue
                 }
@@ -426,7 +496,9 @@ struct SettingsFileParser {
             }
             s.afterDueDays = days
         }
-        if let enabled = reader.bool(f, "enabled", default: true), reader.node(f, "enabled") != nil { s.enabled = enabled }
+        if let enabled = reader.bool(f, "enabled", default: true), reader.node(f, "enabled") != nil {
+            s.enabled = enabled
+        }
         return broken ? nil : s
     }
 
@@ -438,12 +510,15 @@ struct SettingsFileParser {
         if parsed == nil { broken = true }
         let schedule = parsed ?? settings.schedule
         settings.schedule = schedule
-        if let email = reader.text(f, "finance_email", required: false), let node = reader.valueNode(f, "finance_email") {
+        if let email = reader.text(f, "finance_email", required: false), let node = reader.valueNode(f, "finance_email")
+        {
             if email.contains("@"), !email.contains(" ") {
                 settings.financeEmail = email
             } else {
-                reader.error(SettingsCode.invalidEmail, "invalid e-mail address `\(email)` for `finance_email`", at: reader.range(node),
-                             help: "write an address such as `finance@serenest.example`")
+                reader.error(
+                    SettingsCode.invalidEmail, "invalid e-mail address `\(email)` for `finance_email`",
+                    at: reader.range(node),
+                    help: "write an address such as `finance@serenest.example`")
                 broken = true
             }
         }
@@ -452,8 +527,11 @@ struct SettingsFileParser {
         settings.reminderSubject = reader.text(f, "reminder_subject", required: false)
         settings.reminderBody = reader.text(f, "reminder_body", required: false)
         for item in reader.list(f, "clients", required: false) ?? [] {
-            guard let e = entry(item, section: "reminders: clients", noun: "client's reminders", known: Self.reminderClientKeys),
-                  let code = reader.text(e, "code") else { broken = true; continue }
+            guard
+                let e = entry(
+                    item, section: "reminders: clients", noun: "client's reminders", known: Self.reminderClientKeys),
+                let code = reader.text(e, "code")
+            else { broken = true; continue }
             guard let s = parseSchedule(e, base: schedule) else { broken = true; continue }
             settings.clients[code] = s
         }
@@ -464,12 +542,16 @@ struct SettingsFileParser {
     func parseLimits(_ f: Fields) -> AmountLimits? {
         var limits = AmountLimits.standard
         var broken = false
-        for (key, keyPath) in [("max_line_ht", \AmountLimits.maxLineHT), ("max_document_ttc", \AmountLimits.maxDocumentTTC)] {
+        for (key, keyPath) in [
+            ("max_line_ht", \AmountLimits.maxLineHT), ("max_document_ttc", \AmountLimits.maxDocumentTTC)
+        ] {
             guard reader.node(f, key) != nil else { continue }
             guard let m = reader.money(f, key), let node = reader.valueNode(f, key) else { broken = true; continue }
             guard m.cents > 0 else {
-                reader.error(SettingsCode.invalidValue, "`\(key)` must be an amount above 0, found `\(m)`", at: reader.range(node),
-                             help: "write e.g. `\(key): \(limits[keyPath: keyPath])`")
+                reader.error(
+                    SettingsCode.invalidValue, "`\(key)` must be an amount above 0, found `\(m)`",
+                    at: reader.range(node),
+                    help: "write e.g. `\(key): \(limits[keyPath: keyPath])`")
                 broken = true
                 continue
             }
@@ -483,10 +565,15 @@ struct SettingsFileParser {
         var settings = AccountingSettings.standard
         var broken = false
         func generalAccount(_ key: String, classPrefix: String, example: String) -> String? {
-            guard let text = reader.text(f, key, required: false), let node = reader.valueNode(f, key) else { return nil }
+            guard let text = reader.text(f, key, required: false), let node = reader.valueNode(f, key) else {
+                return nil
+            }
             guard Self.isGeneralAccount(text, prefix: classPrefix) else {
-                reader.error(SettingsCode.invalidAccount, "invalid account `\(text)` for `\(key)`", at: reader.range(node),
-                             help: "an account of the french chart: digits (then letters or digits), starting with `\(classPrefix)`, e.g. `\(example)`")
+                reader.error(
+                    SettingsCode.invalidAccount, "invalid account `\(text)` for `\(key)`", at: reader.range(node),
+                    help:
+                        "an account of the french chart: digits (then letters or digits), starting with `\(classPrefix)`, e.g. `\(example)`"
+                )
                 broken = true
                 return nil
             }
@@ -496,21 +583,30 @@ struct SettingsFileParser {
             if journal.count <= 10, !journal.isEmpty, journal.allSatisfy(\.isASCIIAlphanumeric) {
                 settings.journalCode = journal
             } else {
-                reader.error(SettingsCode.invalidCode, "invalid journal code `\(journal)`", at: reader.range(node),
-                             help: "a journal code is a few letters or digits, e.g. `VT`")
+                reader.error(
+                    SettingsCode.invalidCode, "invalid journal code `\(journal)`", at: reader.range(node),
+                    help: "a journal code is a few letters or digits, e.g. `VT`")
                 broken = true
             }
         }
         if let label = reader.text(f, "journal_label", required: false) { settings.journalLabel = label }
-        if let account = generalAccount("customer_account", classPrefix: "411", example: "411000") { settings.customerAccount = account }
-        if let account = generalAccount("bank_account", classPrefix: "5", example: "512000") { settings.bankAccount = account }
-        if let account = generalAccount("suspense_account", classPrefix: "47", example: "471000") { settings.suspenseAccount = account }
-        if let journal = reader.text(f, "bank_journal", required: false), let node = reader.valueNode(f, "bank_journal") {
+        if let account = generalAccount("customer_account", classPrefix: "411", example: "411000") {
+            settings.customerAccount = account
+        }
+        if let account = generalAccount("bank_account", classPrefix: "5", example: "512000") {
+            settings.bankAccount = account
+        }
+        if let account = generalAccount("suspense_account", classPrefix: "47", example: "471000") {
+            settings.suspenseAccount = account
+        }
+        if let journal = reader.text(f, "bank_journal", required: false), let node = reader.valueNode(f, "bank_journal")
+        {
             if journal.count <= 10, !journal.isEmpty, journal.allSatisfy(\.isASCIIAlphanumeric) {
                 settings.bankJournalCode = journal
             } else {
-                reader.error(SettingsCode.invalidCode, "invalid journal code `\(journal)`", at: reader.range(node),
-                             help: "a journal code is a few letters or digits, e.g. `BQ`")
+                reader.error(
+                    SettingsCode.invalidCode, "invalid journal code `\(journal)`", at: reader.range(node),
+                    help: "a journal code is a few letters or digits, e.g. `BQ`")
                 broken = true
             }
         }
@@ -519,8 +615,9 @@ struct SettingsFileParser {
             if journal.count <= 10, !journal.isEmpty, journal.allSatisfy(\.isASCIIAlphanumeric) {
                 settings.vatJournalCode = journal
             } else {
-                reader.error(SettingsCode.invalidCode, "invalid journal code `\(journal)`", at: reader.range(node),
-                             help: "a journal code is a few letters or digits, e.g. `OD`")
+                reader.error(
+                    SettingsCode.invalidCode, "invalid journal code `\(journal)`", at: reader.range(node),
+                    help: "a journal code is a few letters or digits, e.g. `OD`")
                 broken = true
             }
         }
@@ -531,21 +628,29 @@ struct SettingsFileParser {
         if let items = reader.list(f, "output_vat_accounts", required: false) {
             var accounts: [Percentage: String] = [:]
             for item in items {
-                guard let e = entry(item, section: "output_vat_accounts", noun: "output VAT account", known: Self.vatAccountKeys) else {
+                guard
+                    let e = entry(
+                        item, section: "output_vat_accounts", noun: "output VAT account", known: Self.vatAccountKeys)
+                else {
                     broken = true
                     continue
                 }
                 let rate = reader.percentage(e, "rate")
                 let account = reader.text(e, "account")
-                if let r = rate, !Self.frenchVATRates.contains(r) || r == .zero, let node = reader.valueNode(e, "rate") {
-                    reader.error(SettingsCode.invalidVATRate, "invalid vat rate `\(r)` for an output VAT account", at: reader.range(node),
-                                 help: "french vat rates with a tax to post are 20, 10, 5.5 and 2.1 (percent)")
+                if let r = rate, !Self.frenchVATRates.contains(r) || r == .zero, let node = reader.valueNode(e, "rate")
+                {
+                    reader.error(
+                        SettingsCode.invalidVATRate, "invalid vat rate `\(r)` for an output VAT account",
+                        at: reader.range(node),
+                        help: "french vat rates with a tax to post are 20, 10, 5.5 and 2.1 (percent)")
                     broken = true
                     continue
                 }
-                if let a = account, !Self.isGeneralAccount(a, prefix: "4457"), let node = reader.valueNode(e, "account") {
-                    reader.error(SettingsCode.invalidAccount, "invalid output VAT account `\(a)`", at: reader.range(node),
-                                 help: "output VAT accounts start with `4457`, e.g. `445711`")
+                if let a = account, !Self.isGeneralAccount(a, prefix: "4457"), let node = reader.valueNode(e, "account")
+                {
+                    reader.error(
+                        SettingsCode.invalidAccount, "invalid output VAT account `\(a)`", at: reader.range(node),
+                        help: "output VAT accounts start with `4457`, e.g. `445711`")
                     broken = true
                     continue
                 }
@@ -556,23 +661,33 @@ struct SettingsFileParser {
         if let items = reader.list(f, "pending_vat_accounts", required: false) {
             var accounts: [Percentage: String] = [:]
             for item in items {
-                guard let e = entry(item, section: "pending_vat_accounts", noun: "pending VAT account", known: Self.vatAccountKeys) else {
+                guard
+                    let e = entry(
+                        item, section: "pending_vat_accounts", noun: "pending VAT account", known: Self.vatAccountKeys)
+                else {
                     broken = true
                     continue
                 }
                 let rate = reader.percentage(e, "rate")
                 let account = reader.text(e, "account")
-                if let r = rate, !Self.frenchVATRates.contains(r) || r == .zero, let node = reader.valueNode(e, "rate") {
-                    reader.error(SettingsCode.invalidVATRate, "invalid vat rate `\(r)` for a pending VAT account", at: reader.range(node),
-                                 help: "french vat rates with a tax to post are 20, 10, 5.5 and 2.1 (percent)")
+                if let r = rate, !Self.frenchVATRates.contains(r) || r == .zero, let node = reader.valueNode(e, "rate")
+                {
+                    reader.error(
+                        SettingsCode.invalidVATRate, "invalid vat rate `\(r)` for a pending VAT account",
+                        at: reader.range(node),
+                        help: "french vat rates with a tax to post are 20, 10, 5.5 and 2.1 (percent)")
                     broken = true
                     continue
                 }
                 // The pending account must differ from the output one, or a payment's move would post nothing.
                 if let a = account, let node = reader.valueNode(e, "account"),
-                   !Self.isGeneralAccount(a, prefix: "4457") || settings.outputVATAccounts.values.contains(a) {
-                    reader.error(SettingsCode.invalidAccount, "invalid pending VAT account `\(a)`", at: reader.range(node),
-                                 help: "a pending VAT account (VAT on receipts) starts with `4457` and is not an output VAT account, e.g. `445741`")
+                    !Self.isGeneralAccount(a, prefix: "4457") || settings.outputVATAccounts.values.contains(a)
+                {
+                    reader.error(
+                        SettingsCode.invalidAccount, "invalid pending VAT account `\(a)`", at: reader.range(node),
+                        help:
+                            "a pending VAT account (VAT on receipts) starts with `4457` and is not an output VAT account, e.g. `445741`"
+                    )
                     broken = true
                     continue
                 }
@@ -599,12 +714,16 @@ struct SettingsFileParser {
         if let name = reader.text(f, "password_env", required: false), let node = reader.valueNode(f, "password_env") {
             let chars = Array(name)
             if let first = chars.first, first == "_" || first.isUppercaseASCIILetter,
-               chars.allSatisfy({ $0 == "_" || $0.isUppercaseASCIILetter || $0.wholeNumberValueASCII != nil }) {
+                chars.allSatisfy({ $0 == "_" || $0.isUppercaseASCIILetter || $0.wholeNumberValueASCII != nil })
+            {
                 passwordEnv = name
             } else {
-                reader.error(SettingsCode.invalidEnvironmentVariable, "invalid environment variable name `\(name)`",
-                             at: reader.range(node),
-                             help: "name the variable holding the password, e.g. `ARDOISE_SMTP_PASSWORD`; never write the password here")
+                reader.error(
+                    SettingsCode.invalidEnvironmentVariable, "invalid environment variable name `\(name)`",
+                    at: reader.range(node),
+                    help:
+                        "name the variable holding the password, e.g. `ARDOISE_SMTP_PASSWORD`; never write the password here"
+                )
                 passwordBroken = true
             }
         }
@@ -613,18 +732,22 @@ struct SettingsFileParser {
             if Identifiers.isValidEmail(address) {
                 from = address
             } else {
-                reader.error(SettingsCode.invalidEmail, "invalid e-mail address `\(address)`", at: reader.range(node),
-                             help: "write the sender address as `facturation@domain.fr`")
+                reader.error(
+                    SettingsCode.invalidEmail, "invalid e-mail address `\(address)`", at: reader.range(node),
+                    help: "write the sender address as `facturation@domain.fr`")
             }
         }
         let connect = reader.integer(f, "connect_timeout", in: 1...600, default: SMTPSettings.defaultConnectTimeout)
         let command = reader.integer(f, "command_timeout", in: 1...600, default: SMTPSettings.defaultCommandTimeout)
         let message = reader.integer(f, "message_timeout", in: 1...3600, default: SMTPSettings.defaultMessageTimeout)
         let deadline = reader.integer(f, "run_deadline", in: 1...86400, default: SMTPSettings.defaultRunDeadline)
-        guard let host, let port, let startTLS, !passwordBroken, let from, let connect, let command, let message, let deadline else { return nil }
-        return SMTPSettings(host: host, port: port, startTLS: startTLS, username: username,
-                            passwordEnvironmentVariable: passwordEnv, fromAddress: from, connectTimeoutSeconds: connect,
-                            commandTimeoutSeconds: command, messageTimeoutSeconds: message, runDeadlineSeconds: deadline)
+        guard let host, let port, let startTLS, !passwordBroken, let from, let connect, let command, let message,
+            let deadline
+        else { return nil }
+        return SMTPSettings(
+            host: host, port: port, startTLS: startTLS, username: username,
+            passwordEnvironmentVariable: passwordEnv, fromAddress: from, connectTimeoutSeconds: connect,
+            commandTimeoutSeconds: command, messageTimeoutSeconds: message, runDeadlineSeconds: deadline)
     }
 
     func parseSeries(_ f: Fields) -> (NumberSeries, Origin)? {
@@ -634,16 +757,23 @@ struct SettingsFileParser {
         let type = reader.choice(f, "document_type", DocumentKind.self, what: "document type")
         var prefixOK = true
         if let prefix, let bad = prefix.first(where: { !Identifiers.isInvoiceNumberCharacter($0) }),
-           let node = reader.valueNode(f, "prefix") {
-            reader.error(SettingsCode.invalidNumberSeries, "prefix `\(prefix)` has the character `\(bad)`, not allowed in invoice numbers",
-                         at: reader.range(node), help: "invoice numbers use only `A-Z a-z 0-9 + - _ /`")
+            let node = reader.valueNode(f, "prefix")
+        {
+            reader.error(
+                SettingsCode.invalidNumberSeries,
+                "prefix `\(prefix)` has the character `\(bad)`, not allowed in invoice numbers",
+                at: reader.range(node), help: "invoice numbers use only `A-Z a-z 0-9 + - _ /`")
             prefixOK = false
         }
-        guard let code, let prefix, prefixOK, let width, let type, let codeNode = reader.valueNode(f, "code") else { return nil }
+        guard let code, let prefix, prefixOK, let width, let type, let codeNode = reader.valueNode(f, "code") else {
+            return nil
+        }
         if prefix.count + width > 35, let node = reader.valueNode(f, "width") {
-            reader.error(SettingsCode.invalidNumberSeries,
-                         "numbers of series `\(code)` would have \(prefix.count + width) characters, more than 35",
-                         at: reader.range(node), help: "shorten the prefix or the width: an e-invoice number has at most 35 characters")
+            reader.error(
+                SettingsCode.invalidNumberSeries,
+                "numbers of series `\(code)` would have \(prefix.count + width) characters, more than 35",
+                at: reader.range(node),
+                help: "shorten the prefix or the width: an e-invoice number has at most 35 characters")
             return nil
         }
         return (NumberSeries(code: code, prefix: prefix, width: width, documentType: type), origin(codeNode))
@@ -658,17 +788,20 @@ struct SettingsFileParser {
         let account = account(f, "revenue_account", receivable: false)
         var rate = reader.percentage(f, "vat_rate")
         if let r = rate, !Self.frenchVATRates.contains(r), let node = reader.valueNode(f, "vat_rate") {
-            reader.error(SettingsCode.invalidVATRate, "invalid vat rate `\(r)`", at: reader.range(node),
-                         help: "french vat rates are 20, 10, 5.5, 2.1 and 0 (percent)")
+            reader.error(
+                SettingsCode.invalidVATRate, "invalid vat rate `\(r)`", at: reader.range(node),
+                help: "french vat rates are 20, 10, 5.5, 2.1 and 0 (percent)")
             rate = nil
         }
         // Goods or services (default): the documents' operation category follows from it.
         var nature: OperationNature? = .services
         if reader.node(f, "nature") != nil { nature = reader.choice(f, "nature", OperationNature.self, what: "nature") }
         guard let code, let label, let activity, let kind, let account, let rate, let nature,
-              let codeNode = reader.valueNode(f, "code") else { return nil }
-        var type = RevenueType(code: code, label: label, activity: activity, kind: kind, articleCodes: articles.map(\.0),
-                               revenueAccount: account, vatRate: rate)
+            let codeNode = reader.valueNode(f, "code")
+        else { return nil }
+        var type = RevenueType(
+            code: code, label: label, activity: activity, kind: kind, articleCodes: articles.map(\.0),
+            revenueAccount: account, vatRate: rate)
         type.nature = nature
         return (type, origin(codeNode), articles.map { origin($0.1) })
     }
@@ -679,7 +812,9 @@ struct SettingsFileParser {
         let address = address(f, required: false)
         let addressBroken = reader.node(f, "address") != nil && address == nil
         let calendar = siteCalendar(f)
-        guard let code, let name, !addressBroken, let calendar, let codeNode = reader.valueNode(f, "code") else { return nil }
+        guard let code, let name, !addressBroken, let calendar, let codeNode = reader.valueNode(f, "code") else {
+            return nil
+        }
         return (Site(code: code, name: name, address: address, calendar: calendar), origin(codeNode))
     }
 
@@ -696,14 +831,20 @@ struct SettingsFileParser {
                     weekdays.insert(i + 1)
                 } else {
                     broken = true
-                    reader.error(SettingsCode.invalidValue, "`\(text)` is not a day of the week in `open_days` of \(f.owner)", at: reader.range(node),
-                                 help: "write English day names, e.g. `open_days: [monday, tuesday, wednesday, thursday, friday]`")
+                    reader.error(
+                        SettingsCode.invalidValue, "`\(text)` is not a day of the week in `open_days` of \(f.owner)",
+                        at: reader.range(node),
+                        help:
+                            "write English day names, e.g. `open_days: [monday, tuesday, wednesday, thursday, friday]`")
                 }
             }
             if days.isEmpty, let (k, _) = f.entries["open_days"] {
                 broken = true
-                reader.error(SettingsCode.emptyList, "`open_days` of \(f.owner) is empty", at: reader.range(k),
-                             help: "list the days the site opens, e.g. `open_days: [monday, tuesday, wednesday, thursday, friday]`")
+                reader.error(
+                    SettingsCode.emptyList, "`open_days` of \(f.owner) is empty", at: reader.range(k),
+                    help:
+                        "list the days the site opens, e.g. `open_days: [monday, tuesday, wednesday, thursday, friday]`"
+                )
             }
             calendar.openWeekdays = weekdays
         }
@@ -713,8 +854,11 @@ struct SettingsFileParser {
                     calendar.closures.append(p)
                 } else {
                     broken = true
-                    reader.error(SettingsCode.invalidValue, "`\(text)` is not a day or a range of days in `closed` of \(f.owner)",
-                                 at: reader.range(node), help: "write days as `2026-11-11` and ranges as `2026-12-24..2027-01-01`")
+                    reader.error(
+                        SettingsCode.invalidValue,
+                        "`\(text)` is not a day or a range of days in `closed` of \(f.owner)",
+                        at: reader.range(node),
+                        help: "write days as `2026-11-11` and ranges as `2026-12-24..2027-01-01`")
                 }
             }
         }
@@ -726,9 +870,10 @@ struct SettingsFileParser {
         var seen: [String: Node] = [:]
         for (code, node) in list {
             if let first = seen[code] {
-                reader.warning(SettingsCode.listedTwice, "`\(code)` is listed twice in `\(key)` of \(f.owner)",
-                               at: reader.range(node), help: "remove the second `\(code)`",
-                               notes: [.init("first listed at \(reader.position(first))")])
+                reader.warning(
+                    SettingsCode.listedTwice, "`\(code)` is listed twice in `\(key)` of \(f.owner)",
+                    at: reader.range(node), help: "remove the second `\(code)`",
+                    notes: [.init("first listed at \(reader.position(first))")])
             } else {
                 seen[code] = node
             }
@@ -747,34 +892,42 @@ struct SettingsFileParser {
         let account = account(f, "receivable_account", receivable: true)
         let sites = references(f, "sites")
         if let sites, sites.isEmpty, let (k, _) = f.entries["sites"] {
-            reader.error(SettingsCode.emptyList, "\(f.owner) has no site", at: reader.range(k),
-                         help: "list the codes of the sites its diners use, e.g. `sites: [LD01]`")
+            reader.error(
+                SettingsCode.emptyList, "\(f.owner) has no site", at: reader.range(k),
+                help: "list the codes of the sites its diners use, e.g. `sites: [LD01]`")
         }
         let categories = references(f, "diner_categories")
         let revenueTypes = references(f, "revenue_types")
         if let revenueTypes, revenueTypes.isEmpty, let (k, _) = f.entries["revenue_types"] {
-            reader.warning(SettingsCode.noRevenueTypes, "\(f.owner) has no revenue type", at: reader.range(k),
-                           help: "list what the client buys, e.g. `revenue_types: [SUBV, DROIT]`, so the contract linter can check it is all billed")
+            reader.warning(
+                SettingsCode.noRevenueTypes, "\(f.owner) has no revenue type", at: reader.range(k),
+                help:
+                    "list what the client buys, e.g. `revenue_types: [SUBV, DROIT]`, so the contract linter can check it is all billed"
+            )
         }
         var payers: [(Payer, Origin)] = []
         var payersBroken = false
         for item in reader.list(f, "payers", required: false) ?? [] {
             guard let pf = entry(item, section: "payers", noun: "payer", known: Self.payerKeys),
-                  let payer = parsePayer(pf) else {
+                let payer = parsePayer(pf)
+            else {
                 payersBroken = true
                 continue
             }
             payers.append(payer)
         }
         guard let code, let legalName, let siren, !vatBroken, let address, let emails, let account,
-              let sites, !sites.isEmpty, let categories, let revenueTypes, !payersBroken,
-              let codeNode = reader.valueNode(f, "code") else { return nil }
-        let client = Client(code: code, legalName: legalName, siren: siren, vatNumber: vat, address: address,
-                            emails: emails, receivableAccount: account, sites: sites.map(\.code),
-                            dinerCategories: categories.map(\.code), revenueTypes: revenueTypes.map(\.code),
-                            payers: payers.map(\.0))
-        return ClientEntry(client: client, origin: origin(codeNode), siteReferences: sites,
-                           revenueTypeReferences: revenueTypes, payerOrigins: payers.map(\.1))
+            let sites, !sites.isEmpty, let categories, let revenueTypes, !payersBroken,
+            let codeNode = reader.valueNode(f, "code")
+        else { return nil }
+        let client = Client(
+            code: code, legalName: legalName, siren: siren, vatNumber: vat, address: address,
+            emails: emails, receivableAccount: account, sites: sites.map(\.code),
+            dinerCategories: categories.map(\.code), revenueTypes: revenueTypes.map(\.code),
+            payers: payers.map(\.0))
+        return ClientEntry(
+            client: client, origin: origin(codeNode), siteReferences: sites,
+            revenueTypeReferences: revenueTypes, payerOrigins: payers.map(\.1))
     }
 
     func parsePayer(_ f: Fields) -> (Payer, Origin)? {
@@ -787,9 +940,13 @@ struct SettingsFileParser {
         let emails = emails(f)
         let account = account(f, "receivable_account", receivable: true)
         guard let code, let legalName, let siren, !vatBroken, let address, let emails, let account,
-              let codeNode = reader.valueNode(f, "code") else { return nil }
-        return (Payer(code: code, legalName: legalName, siren: siren, vatNumber: vat, address: address, emails: emails,
-                      receivableAccount: account), origin(codeNode))
+            let codeNode = reader.valueNode(f, "code")
+        else { return nil }
+        return (
+            Payer(
+                code: code, legalName: legalName, siren: siren, vatNumber: vat, address: address, emails: emails,
+                receivableAccount: account), origin(codeNode)
+        )
     }
 
     func parseIndexSeries(_ f: Fields) -> (IndexSeries, Origin)? {
@@ -802,23 +959,27 @@ struct SettingsFileParser {
                 for (mk, mv) in m {
                     let key = mk.scalar?.string ?? ""
                     guard let month = Month(key) else {
-                        reader.error(SettingsCode.invalidMonth, "invalid month `\(key)` in \(f.owner)", at: reader.range(mk),
-                                     help: "write months as `YYYY-MM`, e.g. `2025-09: 118.2`")
+                        reader.error(
+                            SettingsCode.invalidMonth, "invalid month `\(key)` in \(f.owner)", at: reader.range(mk),
+                            help: "write months as `YYYY-MM`, e.g. `2025-09: 118.2`")
                         broken = true
                         continue
                     }
                     guard case let .scalar(s) = mv, let value = IndexValue(s.string), value.tenThousandths > 0 else {
                         let raw = mv.scalar?.string ?? YAMLReader.describe(mv)
-                        reader.error(SettingsCode.invalidIndexValue, "invalid value `\(raw)` for `\(key)` in \(f.owner)",
-                                     at: reader.range(mv), help: "write the published value, positive, with at most 4 decimals, e.g. `118.2`")
+                        reader.error(
+                            SettingsCode.invalidIndexValue, "invalid value `\(raw)` for `\(key)` in \(f.owner)",
+                            at: reader.range(mv),
+                            help: "write the published value, positive, with at most 4 decimals, e.g. `118.2`")
                         broken = true
                         continue
                     }
                     values[month] = value
                 }
             } else {
-                reader.wrongType(v, key: k, keyName: "values", expected: "a mapping of months to values",
-                                 example: "values: { 2025-09: 118.2 }")
+                reader.wrongType(
+                    v, key: k, keyName: "values", expected: "a mapping of months to values",
+                    example: "values: { 2025-09: 118.2 }")
                 broken = true
             }
         } else {
@@ -835,16 +996,25 @@ struct SettingsFileParser {
             while month < last {
                 if values[month] == nil {
                     missing += 1
-                    if let run = runs.last, run.last.next == month { runs[runs.count - 1].last = month } else { runs.append((month, month)) }
+                    if let run = runs.last, run.last.next == month {
+                        runs[runs.count - 1].last = month
+                    } else {
+                        runs.append((month, month))
+                    }
                 }
                 month = month.next
             }
         }
         if let firstRun = runs.first {
-            let listed = runs.map { $0.first == $0.last ? "`\($0.first)`" : "`\($0.first)..\($0.last)`" }.joined(separator: ", ")
-            reader.warning(SettingsCode.indexGap, "\(f.owner) has no value for \(missing == 1 ? "" : "\(missing) months: ")\(listed)",
-                           at: reader.range(codeNode),
-                           help: "add \(missing == 1 ? "`\(firstRun.first): ...`" : "them") under `values`; a price revision needing one would fail")
+            let listed = runs.map { $0.first == $0.last ? "`\($0.first)`" : "`\($0.first)..\($0.last)`" }.joined(
+                separator: ", ")
+            reader.warning(
+                SettingsCode.indexGap,
+                "\(f.owner) has no value for \(missing == 1 ? "" : "\(missing) months: ")\(listed)",
+                at: reader.range(codeNode),
+                help:
+                    "add \(missing == 1 ? "`\(firstRun.first): ...`" : "them") under `values`; a price revision needing one would fail"
+            )
         }
         return (IndexSeries(code: code, label: label, values: values), origin(codeNode))
     }

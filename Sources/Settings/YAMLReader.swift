@@ -24,8 +24,10 @@ final class YAMLReader {
             report(error)
             return nil
         } catch {
-            diagnostics.append(.error(SettingsCode.syntax, "invalid yaml: \(error)", file: file, range: nil,
-                                      help: "fix the yaml syntax of this file"))
+            diagnostics.append(
+                .error(
+                    SettingsCode.syntax, "invalid yaml: \(error)", file: file, range: nil,
+                    help: "fix the yaml syntax of this file"))
             return nil
         }
     }
@@ -33,7 +35,7 @@ final class YAMLReader {
     private func report(_ error: YamlError) {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
-             let .composer(context, problem, mark, _):
+            let .composer(context, problem, mark, _):
             var help = "check the indentation, the `:` after each key and the quotes around this point"
             if let context {
                 help = "\(context.text) at line \(context.mark.line), column \(context.mark.column): " + help
@@ -43,24 +45,34 @@ final class YAMLReader {
             } else if let (line, column) = unclosedQuote(before: mark.line) {
                 help = "the quote opened at line \(line), column \(column) is never closed"
             }
-            diagnostics.append(.error(SettingsCode.syntax, "invalid yaml: \(problem)", file: file,
-                                      range: pointRange(mark), help: help))
+            diagnostics.append(
+                .error(
+                    SettingsCode.syntax, "invalid yaml: \(problem)", file: file,
+                    range: pointRange(mark), help: help))
         case let .reader(problem, offset, _, _):
             let range = offset.map { source.range(from: $0, to: $0 + 1) }
-            diagnostics.append(.error(SettingsCode.syntax, "invalid yaml: \(problem)", file: file, range: range,
-                                      help: "save the file as utf-8 text"))
+            diagnostics.append(
+                .error(
+                    SettingsCode.syntax, "invalid yaml: \(problem)", file: file, range: range,
+                    help: "save the file as utf-8 text"))
         case let .duplicatedKeysInMapping(duplicates, context):
             let key = duplicates.first ?? ""
             let first = (line: context.mark.line, column: context.mark.column)
             let second = secondOccurrence(ofKey: key, after: first) ?? first
             let firstRange = keyRange(key, at: first)
-            diagnostics.append(.error(
-                SettingsCode.duplicateKey, "duplicate key `\(key)`", file: file, range: keyRange(key, at: second),
-                help: "keep one `\(key)` in this mapping",
-                notes: [.init("`\(key)` is first written at \(file):\(firstRange.start.line):\(firstRange.start.column)")]))
+            diagnostics.append(
+                .error(
+                    SettingsCode.duplicateKey, "duplicate key `\(key)`", file: file, range: keyRange(key, at: second),
+                    help: "keep one `\(key)` in this mapping",
+                    notes: [
+                        .init(
+                            "`\(key)` is first written at \(file):\(firstRange.start.line):\(firstRange.start.column)")
+                    ]))
         default:
-            diagnostics.append(.error(SettingsCode.syntax, "invalid yaml: \(error)", file: file, range: nil,
-                                      help: "fix the yaml syntax of this file"))
+            diagnostics.append(
+                .error(
+                    SettingsCode.syntax, "invalid yaml: \(error)", file: file, range: nil,
+                    help: "fix the yaml syntax of this file"))
         }
     }
 
@@ -85,7 +97,8 @@ final class YAMLReader {
     }
 
     /// Where the same key is written again in the same mapping (same column, later line).
-    private func secondOccurrence(ofKey key: String, after mark: (line: Int, column: Int)) -> (line: Int, column: Int)? {
+    private func secondOccurrence(ofKey key: String, after mark: (line: Int, column: Int)) -> (line: Int, column: Int)?
+    {
         guard mark.line < source.lineStarts.count else { return nil }
         for line in (mark.line + 1)...source.lineStarts.count {
             let scalars = Array(source.lineText(line).unicodeScalars)
@@ -134,8 +147,9 @@ final class YAMLReader {
     /// (quotes included), or the first character of a mapping or list.
     func range(_ node: Node) -> SourceRange {
         guard let mark = node.mark else {
-            return SourceRange(start: SourceLocation(line: 1, column: 1, offset: 0),
-                               end: SourceLocation(line: 1, column: 2, offset: 1))
+            return SourceRange(
+                start: SourceLocation(line: 1, column: 1, offset: 0),
+                end: SourceLocation(line: 1, column: 2, offset: 1))
         }
         guard case let .scalar(scalar) = node else { return pointRange(mark) }
         let start = location(line: mark.line, scalarColumn: mark.column)
@@ -184,13 +198,17 @@ final class YAMLReader {
 
     // MARK: reporting
 
-    func error(_ code: String, _ message: String, at range: SourceRange?, help: String? = nil,
-               notes: [Diagnostic.Note] = []) {
+    func error(
+        _ code: String, _ message: String, at range: SourceRange?, help: String? = nil,
+        notes: [Diagnostic.Note] = []
+    ) {
         diagnostics.append(.error(code, message, file: file, range: range, help: help, notes: notes))
     }
 
-    func warning(_ code: String, _ message: String, at range: SourceRange?, help: String? = nil,
-                 notes: [Diagnostic.Note] = []) {
+    func warning(
+        _ code: String, _ message: String, at range: SourceRange?, help: String? = nil,
+        notes: [Diagnostic.Note] = []
+    ) {
         diagnostics.append(.warning(code, message, file: file, range: range, help: help, notes: notes))
     }
 
@@ -219,8 +237,9 @@ final class YAMLReader {
         var fields = Fields(node: node, owner: owner, anchor: key.map(range) ?? range(node))
         for (k, v) in mapping {
             guard case let .scalar(ks) = k else {
-                error(SettingsCode.wrongType, "a key in \(owner) must be a plain name", at: range(k),
-                      help: "write keys as `name: value`")
+                error(
+                    SettingsCode.wrongType, "a key in \(owner) must be a plain name", at: range(k),
+                    help: "write keys as `name: value`")
                 continue
             }
             let name = ks.string
@@ -242,15 +261,17 @@ final class YAMLReader {
 
     func wrongType(_ node: Node, key: Node?, keyName: String, expected: String, example: String) {
         let at = (node.scalar.map { !Self.isNull($0) } ?? false) ? range(node) : (key.map(range) ?? range(node))
-        error(SettingsCode.wrongType, "`\(keyName)` must be \(expected), found \(Self.describe(node))", at: at,
-              help: "write it as `\(example)`")
+        error(
+            SettingsCode.wrongType, "`\(keyName)` must be \(expected), found \(Self.describe(node))", at: at,
+            help: "write it as `\(example)`")
     }
 
     /// Reports a missing required key at the place that names what it belongs to.
     func missing(_ key: String, in fields: Fields, help: String? = nil) {
-        guard !fields.misspelt.contains(key) else { return } // one cause, one message
-        error(SettingsCode.missingKey, "missing key `\(key)` in \(fields.owner)", at: fields.anchor,
-              help: help ?? "add `\(key): ...` to \(fields.owner)")
+        guard !fields.misspelt.contains(key) else { return }  // one cause, one message
+        error(
+            SettingsCode.missingKey, "missing key `\(key)` in \(fields.owner)", at: fields.anchor,
+            help: help ?? "add `\(key): ...` to \(fields.owner)")
     }
 
     // MARK: typed values
@@ -267,8 +288,9 @@ final class YAMLReader {
         }
         if Self.isNull(s) {
             if required {
-                error(SettingsCode.missingKey, "missing value for `\(key)` in \(fields.owner)", at: range(k),
-                      help: "write the value after `\(key):`")
+                error(
+                    SettingsCode.missingKey, "missing value for `\(key)` in \(fields.owner)", at: range(k),
+                    help: "write the value after `\(key):`")
             }
             return nil
         }
@@ -292,8 +314,9 @@ final class YAMLReader {
         case .sequence(let s): return Array(s)
         case .scalar(let s) where Self.isNull(s):
             if required {
-                error(SettingsCode.missingKey, "missing value for `\(key)` in \(fields.owner)", at: range(k),
-                      help: "write the list after `\(key):`, e.g. `\(key): [A, B]`")
+                error(
+                    SettingsCode.missingKey, "missing value for `\(key)` in \(fields.owner)", at: range(k),
+                    help: "write the list after `\(key):`, e.g. `\(key): [A, B]`")
             }
             return nil
         default:
@@ -309,8 +332,9 @@ final class YAMLReader {
         var out: [(String, Node)] = []
         for item in items {
             guard case let .scalar(s) = item, !Self.isNull(s) else {
-                error(SettingsCode.wrongType, "each entry of `\(key)` must be a value, found \(Self.describe(item))",
-                      at: range(item), help: "write `\(key): [A, B]`")
+                error(
+                    SettingsCode.wrongType, "each entry of `\(key)` must be a value, found \(Self.describe(item))",
+                    at: range(item), help: "write `\(key): [A, B]`")
                 continue
             }
             out.append((s.string, item))
@@ -320,24 +344,33 @@ final class YAMLReader {
 
     /// `true` or `false`.
     func bool(_ fields: Fields, _ key: String, default value: Bool? = nil) -> Bool? {
-        guard let raw = text(fields, key, required: value == nil), let (_, v) = fields.entries[key] else { return value }
+        guard let raw = text(fields, key, required: value == nil), let (_, v) = fields.entries[key] else {
+            return value
+        }
         switch raw {
         case "true", "True", "TRUE": return true
         case "false", "False", "FALSE": return false
         default:
-            error(SettingsCode.invalidValue, "`\(key)` must be `true` or `false`, found `\(raw)`", at: range(v),
-                  help: "write `\(key): true` or `\(key): false`")
+            error(
+                SettingsCode.invalidValue, "`\(key)` must be `true` or `false`, found `\(raw)`", at: range(v),
+                help: "write `\(key): true` or `\(key): false`")
             return nil
         }
     }
 
     /// A whole number within `bounds`.
-    func integer(_ fields: Fields, _ key: String, in bounds: ClosedRange<Int>, default value: Int? = nil,
-                 example: Int? = nil) -> Int? {
-        guard let raw = text(fields, key, required: value == nil), let (_, v) = fields.entries[key] else { return value }
+    func integer(
+        _ fields: Fields, _ key: String, in bounds: ClosedRange<Int>, default value: Int? = nil,
+        example: Int? = nil
+    ) -> Int? {
+        guard let raw = text(fields, key, required: value == nil), let (_, v) = fields.entries[key] else {
+            return value
+        }
         guard let n = Int(raw), bounds.contains(n) else {
-            error(SettingsCode.invalidValue, "`\(key)` must be a whole number from \(bounds.lowerBound) to \(bounds.upperBound), found `\(raw)`",
-                  at: range(v), help: "write a whole number, e.g. `\(key): \(example ?? value ?? bounds.lowerBound)`")
+            error(
+                SettingsCode.invalidValue,
+                "`\(key)` must be a whole number from \(bounds.lowerBound) to \(bounds.upperBound), found `\(raw)`",
+                at: range(v), help: "write a whole number, e.g. `\(key): \(example ?? value ?? bounds.lowerBound)`")
             return nil
         }
         return n
@@ -345,11 +378,14 @@ final class YAMLReader {
 
     /// An exact decimal with up to 4 decimals (a rate, in percent).
     func percentage(_ fields: Fields, _ key: String, default value: Percentage? = nil) -> Percentage? {
-        guard let raw = text(fields, key, required: value == nil), let (_, v) = fields.entries[key] else { return value }
+        guard let raw = text(fields, key, required: value == nil), let (_, v) = fields.entries[key] else {
+            return value
+        }
         let cleaned = raw.hasSuffix("%") ? String(raw.dropLast()).trimmingSpaces : raw
         guard let p = Percentage(cleaned), p >= .zero else {
-            error(SettingsCode.invalidValue, "`\(key)` must be a percentage with at most 4 decimals, found `\(raw)`",
-                  at: range(v), help: "write the number of percent, e.g. `\(key): 10` or `\(key): 5.5`")
+            error(
+                SettingsCode.invalidValue, "`\(key)` must be a percentage with at most 4 decimals, found `\(raw)`",
+                at: range(v), help: "write the number of percent, e.g. `\(key): 10` or `\(key): 5.5`")
             return nil
         }
         return p
@@ -357,18 +393,24 @@ final class YAMLReader {
 
     /// An amount of euros, exact to the cent.
     func money(_ fields: Fields, _ key: String, default value: Money? = nil) -> Money? {
-        guard let raw = text(fields, key, required: value == nil), let (_, v) = fields.entries[key] else { return value }
+        guard let raw = text(fields, key, required: value == nil), let (_, v) = fields.entries[key] else {
+            return value
+        }
         guard let m = Money(raw), m >= .zero else {
-            error(SettingsCode.invalidValue, "`\(key)` must be an amount in euros with at most 2 decimals, found `\(raw)`",
-                  at: range(v), help: "write e.g. `\(key): 40.00`")
+            error(
+                SettingsCode.invalidValue,
+                "`\(key)` must be an amount in euros with at most 2 decimals, found `\(raw)`",
+                at: range(v), help: "write e.g. `\(key): 40.00`")
             return nil
         }
         return m
     }
 
     /// One of an enumeration's raw values, with "did you mean" on a typo.
-    func choice<T: RawRepresentable & CaseIterable>(_ fields: Fields, _ key: String, _ type: T.Type,
-                                                   what: String) -> T? where T.RawValue == String {
+    func choice<T: RawRepresentable & CaseIterable>(
+        _ fields: Fields, _ key: String, _ type: T.Type,
+        what: String
+    ) -> T? where T.RawValue == String {
         guard let raw = text(fields, key), let (_, v) = fields.entries[key] else { return nil }
         if let value = T(rawValue: raw) { return value }
         let all = T.allCases.map(\.rawValue)

@@ -40,7 +40,10 @@ public enum NumberFormat: Sendable, Hashable {
         case .integer: "#,##0"
         case .amount: "#,##0.00"
         case let .decimal(places, scale):
-            "#,##0" + (scale > 0 ? "." + String(repeating: "0", count: places) + String(repeating: "#", count: max(0, scale - places)) : "")
+            "#,##0"
+                + (scale > 0
+                    ? "." + String(repeating: "0", count: places)
+                        + String(repeating: "#", count: max(0, scale - places)) : "")
         case .date: "dd/mm/yyyy"
         }
     }
@@ -243,7 +246,9 @@ public final class Sheet {
 
     private var workbook: Workbook {
         get throws {
-            guard let w = owner else { throw SpreadsheetError(file: "?", message: "sheet `\(name)`: its workbook is gone") }
+            guard let w = owner else {
+                throw SpreadsheetError(file: "?", message: "sheet `\(name)`: its workbook is gone")
+            }
             return w
         }
     }
@@ -291,7 +296,9 @@ public final class Sheet {
         rowCount += 1
     }
 
-    private func write(_ cell: Cell, _ ws: UnsafeMutablePointer<lxw_worksheet>, _ col: lxw_col_t, _ workbook: Workbook) throws {
+    private func write(_ cell: Cell, _ ws: UnsafeMutablePointer<lxw_worksheet>, _ col: lxw_col_t, _ workbook: Workbook)
+        throws
+    {
         let format = try workbook.format(cell.style)
         let code: lxw_error
         switch cell.value {

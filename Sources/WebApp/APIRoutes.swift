@@ -14,8 +14,10 @@ extension WebApp {
 
     func apiDocuments(_ call: Call) throws -> Response {
         let user = try call.user
-        let list = try ledger.invoices(status: .issued, client: call.query("client"), period: try period(call.query("period")))
-            .filter { user.sees(client: $0.client) }
+        let list = try ledger.invoices(
+            status: .issued, client: call.query("client"), period: try period(call.query("period"))
+        )
+        .filter { user.sees(client: $0.client) }
         let docs = try list.compactMap { try ledger.invoice(id: $0.id ?? 0) }.map(InvoiceJSON.encode)
         return json("[" + docs.joined(separator: ",\n") + "]\n")
     }
@@ -41,16 +43,22 @@ extension WebApp {
             let total = o.total, split = o.invoicing
             func money(_ m: Money?) -> String { jsonString((m ?? .zero).description) }
             func activities(_ f: RevenueFigures) -> String {
-                "{" + Activity.withDailyRevenue.map { a in
-                    "\(jsonString(a.dailyRevenueCode ?? a.rawValue)):{\"amount\":\(money(f.amount(a))),\"covers\":\(f.covers[a] ?? 0),\"lines\":\(f.lines[a] ?? 0)}"
-                }.joined(separator: ",") + "}"
+                "{"
+                    + Activity.withDailyRevenue.map { a in
+                        "\(jsonString(a.dailyRevenueCode ?? a.rawValue)):{\"amount\":\(money(f.amount(a))),\"covers\":\(f.covers[a] ?? 0),\"lines\":\(f.lines[a] ?? 0)}"
+                    }.joined(separator: ",") + "}"
             }
-            let invoicing = "{" + Activity.withDailyRevenue.map { a in
-                "\(jsonString(a.dailyRevenueCode ?? a.rawValue)):{\"invoiced\":\(money(split.invoiced[a])),\"not_invoiced\":\(money(split.notInvoiced[a])),"
-                    + "\"anonymous\":\(money(split.anonymous[a]))}"
-            }.joined(separator: ",") + "}"
-            let dayList = o.days.map { "{\"day\":\(jsonString($0.day.description)),\"activities\":\(activities($0.figures))}" }
-            return "{\"period\":{\"start\":\(jsonString(period.start.description)),\"end\":\(jsonString(period.end.description))},"
+            let invoicing =
+                "{"
+                + Activity.withDailyRevenue.map { a in
+                    "\(jsonString(a.dailyRevenueCode ?? a.rawValue)):{\"invoiced\":\(money(split.invoiced[a])),\"not_invoiced\":\(money(split.notInvoiced[a])),"
+                        + "\"anonymous\":\(money(split.anonymous[a]))}"
+                }.joined(separator: ",") + "}"
+            let dayList = o.days.map {
+                "{\"day\":\(jsonString($0.day.description)),\"activities\":\(activities($0.figures))}"
+            }
+            return
+                "{\"period\":{\"start\":\(jsonString(period.start.description)),\"end\":\(jsonString(period.end.description))},"
                 + "\"site\":\(selection.site.map(jsonString) ?? "null"),\"client\":\(selection.client.map(jsonString) ?? "null"),"
                 + "\"total\":\(money(total.total)),\"activities\":\(activities(total)),\"invoicing\":\(invoicing),"
                 + "\"days\":[\(dayList.joined(separator: ","))]}\n"

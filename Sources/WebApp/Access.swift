@@ -6,7 +6,8 @@ import Synchronization
 
 /// A feature of the web app; each has its own right per user.
 public enum Feature: String, CaseIterable, Sendable {
-    case dashboard, proformas, invoices, manual = "manual-invoices", unbilled, imports, clients, audit, users, exports, closing
+    case dashboard, proformas, invoices, manual = "manual-invoices", unbilled, imports, clients, audit, users, exports,
+        closing
 
     /// The French name shown in menus and on the users screen.
     public var title: String {
@@ -112,12 +113,16 @@ public struct Accounts: Sendable {
     public static func digest(_ token: String) -> String { ContentHash.sha256(Array(token.utf8)) }
 
     public func addUser(login: String, name: String, password: String?, admin: Bool, actor: String) throws -> AppUser {
-        guard Accounts.validLogin(login) else { throw UserInputError("`\(login)`: a login is letters, digits, `.`, `-` or `_`") }
-        return try ledger.addUser(login: login, displayName: name, passwordHash: password.map(hash) ?? "", admin: admin, actor: actor)
+        guard Accounts.validLogin(login) else {
+            throw UserInputError("`\(login)`: a login is letters, digits, `.`, `-` or `_`")
+        }
+        return try ledger.addUser(
+            login: login, displayName: name, passwordHash: password.map(hash) ?? "", admin: admin, actor: actor)
     }
 
     public static func validLogin(_ login: String) -> Bool {
-        !login.isEmpty && login.count <= 64 && login.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
+        !login.isEmpty && login.count <= 64
+            && login.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
     }
 
     /// Prints once, stores only the hash.
@@ -147,7 +152,9 @@ public struct Accounts: Sendable {
     /// Checks a password, counting failures: after `throttleFailures` failures of a login, or
     /// `throttleFailuresPerAddress` failures from an address (nil: unknown, not counted), within
     /// `throttleWindow`, the attempt is refused without checking (and counted).
-    public func login(_ login: String, password: String, address: String? = nil, now: Date = Date()) throws -> LoginOutcome {
+    public func login(_ login: String, password: String, address: String? = nil, now: Date = Date()) throws
+        -> LoginOutcome
+    {
         let since = now.addingTimeInterval(-Accounts.throttleWindow)
         if let address, try ledger.failedLogins(address: address, since: since) >= Accounts.throttleFailuresPerAddress {
             try ledger.recordLoginAttempt(login: login, address: address, succeeded: false, at: now)
@@ -187,20 +194,24 @@ public struct Accounts: Sendable {
 
     public func openSession(userID: Int64, lifetime: TimeInterval, now: Date = Date()) throws -> NewSession {
         let token = Accounts.randomToken(), csrf = Accounts.randomToken()
-        try ledger.createSession(tokenHash: Accounts.digest(token), userID: userID, csrfToken: csrf, expiresAt: now.addingTimeInterval(lifetime))
+        try ledger.createSession(
+            tokenHash: Accounts.digest(token), userID: userID, csrfToken: csrf,
+            expiresAt: now.addingTimeInterval(lifetime))
         return NewSession(token: token, csrf: csrf)
     }
 
     /// The active user of a session cookie, with the session's CSRF token.
     public func identity(sessionToken: String, now: Date = Date()) throws -> (Identity, String)? {
         guard let s = try ledger.session(tokenHash: Accounts.digest(sessionToken), now: now),
-              let access = try ledger.access(userID: s.userID), access.user.active else { return nil }
+            let access = try ledger.access(userID: s.userID), access.user.active
+        else { return nil }
         return (Identity(access: access), s.csrfToken)
     }
 
     public func identity(apiToken: String) throws -> Identity? {
         guard let id = try ledger.userID(apiTokenHash: Accounts.digest(apiToken)),
-              let access = try ledger.access(userID: id), access.user.active else { return nil }
+            let access = try ledger.access(userID: id), access.user.active
+        else { return nil }
         return Identity(access: access)
     }
 }

@@ -18,14 +18,29 @@ extension WebApp {
         let visible = try ledger.latestAudit(limit: 500, clients: scope)
         let context: [String: Any] = [
             "heading": "Journal d'audit", "summary": "\(visible.count) dernières actions",
-            "sections": [["tableId": "audit", "selectable": false, "headers": ["Quand", "Qui", "Action", "Document", "Détail"],
-                          "rows": visible.map { r in
-                              ["cells": [cell(French.timestamp(r.entry.at)), cell(r.entry.actor), cell(French.auditAction(r.entry.action)),
-                                         cell(r.number ?? r.entry.invoiceId.map { "#\($0)" } ?? ""),
-                                         cell(French.auditDetails(r.entry.action, details: r.entry.details, parameters: r.entry.parameters))],
-                               "selectable": false] as [String: Any]
-                          }]],
+            "sections": [
+                [
+                    "tableId": "audit", "selectable": false,
+                    "headers": ["Quand", "Qui", "Action", "Document", "Détail"],
+                    "rows": visible.map { r in
+                        [
+                            "cells": [
+                                cell(French.timestamp(r.entry.at)), cell(r.entry.actor),
+                                cell(French.auditAction(r.entry.action)),
+                                cell(r.number ?? r.entry.invoiceId.map { "#\($0)" } ?? ""),
+                                cell(
+                                    French.auditDetails(
+                                        r.entry.action, details: r.entry.details, parameters: r.entry.parameters))
+                            ],
+                            "selectable": false
+                        ] as [String: Any]
+                    }
+                ]
+            ]
         ]
-        return html(page(title: "Journal d'audit", content: render("table", context), identity: user, csrf: call.csrf, current: .audit))
+        return html(
+            page(
+                title: "Journal d'audit", content: render("table", context), identity: user, csrf: call.csrf,
+                current: .audit))
     }
 }

@@ -12,34 +12,53 @@ extension WebApp {
         switch kind {
         case .proformasWaiting: ("Aucune proforma en attente pour le mois", "Validez-les ou écartez-les.", .proformas)
         case .revenueBilled:
-            ("Tout le revenu du mois facturé ou reconnu",
-             "Facturez les revenus arrivés en retard, puis reconnaissez le reste avec un motif (il ne sera pas facturé).", .acknowledge)
+            (
+                "Tout le revenu du mois facturé ou reconnu",
+                "Facturez les revenus arrivés en retard, puis reconnaissez le reste avec un motif (il ne sera pas facturé).",
+                .acknowledge
+            )
         case .eventOrdersInvoiced:
-            ("Toute commande d'événement livrée dans le mois facturée", "Facturez les commandes livrées, ou reconnaissez-les avec un motif.", .events)
+            (
+                "Toute commande d'événement livrée dans le mois facturée",
+                "Facturez les commandes livrées, ou reconnaissez-les avec un motif.", .events
+            )
         case .numbering:
-            ("Numérotation continue et chronologique",
-             "Une rupture de numérotation ne se répare pas : signalez-la au commissaire aux comptes.", nil)
+            (
+                "Numérotation continue et chronologique",
+                "Une rupture de numérotation ne se répare pas : signalez-la au commissaire aux comptes.", nil
+            )
         case .entries:
-            ("Écritures équilibrées et égales aux documents",
-             "Passez les écritures manquantes ; une écriture différente de son document se signale au commissaire aux comptes.", .entries)
+            (
+                "Écritures équilibrées et égales aux documents",
+                "Passez les écritures manquantes ; une écriture différente de son document se signale au commissaire aux comptes.",
+                .entries
+            )
         case .mails:
-            ("Tous les courriels du mois envoyés",
-             "Corrigez l'adresse du client dans les paramètres, puis relancez les courriels en échec.", .mail)
+            (
+                "Tous les courriels du mois envoyés",
+                "Corrigez l'adresse du client dans les paramètres, puis relancez les courriels en échec.", .mail
+            )
         case .vatOnReceipts:
-            ("TVA sur les encaissements : la TVA en attente égale celle des factures impayées",
-             "Passez les écritures manquantes (elles portent la TVA des règlements) ; un écart qui reste se signale au commissaire aux comptes.",
-             .entries)
+            (
+                "TVA sur les encaissements : la TVA en attente égale celle des factures impayées",
+                "Passez les écritures manquantes (elles portent la TVA des règlements) ; un écart qui reste se signale au commissaire aux comptes.",
+                .entries
+            )
         case .platformDelivery:
-            ("Tous les documents du mois remis à la plateforme agréée",
-             "Les documents en attente partent au prochain passage quotidien ; corrigez la cause d'un échec puis relancez-le. "
-                + "Une facture rejetée ou refusée s'annule par un avoir et s'émet à nouveau corrigée (motifs sur la page de la facture).", nil)
+            (
+                "Tous les documents du mois remis à la plateforme agréée",
+                "Les documents en attente partent au prochain passage quotidien ; corrigez la cause d'un échec puis relancez-le. "
+                    + "Une facture rejetée ou refusée s'annule par un avoir et s'émet à nouveau corrigée (motifs sur la page de la facture).",
+                nil
+            )
         }
     }
 
     /// What the closing screen offers to do about a failed check, as buttons of the app.
     enum ClosingAction: String, CaseIterable {
-        case proformas, lateRevenue = "revenus-tardifs", acknowledge = "reconnaitre", events = "evenements", entries = "ecritures",
-             mail = "courriels"
+        case proformas, lateRevenue = "revenus-tardifs", acknowledge = "reconnaitre", events = "evenements", entries =
+            "ecritures",
+            mail = "courriels"
 
         /// The buttons a failed check shows (the revenue check has two: bill late revenue, then acknowledge the rest).
         var buttons: [ClosingAction] { self == .acknowledge ? [.lateRevenue, .acknowledge] : [self] }
@@ -59,12 +78,14 @@ extension WebApp {
     /// The closing report's activities in French.
     static let activityNames: [String: String] = [
         "self-service": "Self-service", "cafeteria": "Cafétéria", "brasserie": "Brasserie", "events": "Événements",
-        "fees": "Frais et redevances", "other (typed in by hand)": "Autres (saisis à la main)",
+        "fees": "Frais et redevances", "other (typed in by hand)": "Autres (saisis à la main)"
     ]
 
     func closingMonth(_ text: String?) throws -> Period {
         guard let p = try period(text) else { return lastEndedMonth }
-        guard Period.month(of: p.start) == p else { throw UserInputError("Une clôture porte sur un mois : écrivez 2026-10.") }
+        guard Period.month(of: p.start) == p else {
+            throw UserInputError("Une clôture porte sur un mois : écrivez 2026-10.")
+        }
         return p
     }
 
@@ -77,7 +98,10 @@ extension WebApp {
         let content = try kept(.closingPage(month, today, canWrite: canWrite), csrf: call.csrf) {
             try closingContent(month: month, canWrite: canWrite, csrf: Self.csrfMark)
         }
-        return html(page(title: "Clôture", content: content, identity: user, csrf: call.csrf, current: .closing, notice: closingNotice(call)))
+        return html(
+            page(
+                title: "Clôture", content: content, identity: user, csrf: call.csrf, current: .closing,
+                notice: closingNotice(call)))
     }
 
     func closingContent(month: Period, canWrite: Bool, csrf: String) throws -> String {
@@ -86,48 +110,79 @@ extension WebApp {
         report = try engine(actor: "web").closingReport(month: month, today: today, evaluations: unbilledEvaluations)
         let checks: [[String: Any]] = report.checks.map { c in
             let french = Self.closingCheck(c.kind)
-            let details = c.facts.prefix(20).map(French.closingDetail).joined(separator: " ; ") + (c.facts.count > 20 ? " ; … (\(c.facts.count) en tout)" : "")
-            return ["cells": [cell(french.title), cell(c.passed ? "réussi" : "échoué"), cell(details),
-                              cell(c.passed ? "" : french.remedy)], "selectable": false]
+            let details =
+                c.facts.prefix(20).map(French.closingDetail).joined(separator: " ; ")
+                + (c.facts.count > 20 ? " ; … (\(c.facts.count) en tout)" : "")
+            return [
+                "cells": [
+                    cell(french.title), cell(c.passed ? "réussi" : "échoué"), cell(details),
+                    cell(c.passed ? "" : french.remedy)
+                ], "selectable": false
+            ]
         }
         let activities: [[String: Any]] = report.activities.map { a in
-            ["cells": [cell(Self.activityNames[a.activity] ?? a.activity), cell(euros(a.net.cents) + " HT", num: true)], "selectable": false]
+            [
+                "cells": [
+                    cell(Self.activityNames[a.activity] ?? a.activity), cell(euros(a.net.cents) + " HT", num: true)
+                ], "selectable": false
+            ]
         }
         // The failed checks' actions, as buttons of the app (with the write right, on a month not closed).
-        let actions: [[String: Any]] = canWrite && !report.closed
-            ? report.checks.filter { !$0.passed }.compactMap { Self.closingCheck($0.kind).action }.flatMap(\.buttons).map { a in
-                ["action": a.rawValue, "label": a.label, "csrf": csrf, "month": month.name, "isLink": a == .proformas,
-                 "href": "/proformas?periode=\(month.name)", "needsReason": a == .acknowledge]
-            }
+        let actions: [[String: Any]] =
+            canWrite && !report.closed
+            ? report.checks.filter { !$0.passed }.compactMap { Self.closingCheck($0.kind).action }.flatMap(\.buttons)
+                .map { a in
+                    [
+                        "action": a.rawValue, "label": a.label, "csrf": csrf, "month": month.name,
+                        "isLink": a == .proformas,
+                        "href": "/proformas?periode=\(month.name)", "needsReason": a == .acknowledge
+                    ]
+                }
             : []
         let series: [[String: Any]] = report.series.map { s in
-            ["cells": [cell(s.series), cell(String(s.count), num: true), cell(s.first), cell(s.last)], "selectable": false]
+            [
+                "cells": [cell(s.series), cell(String(s.count), num: true), cell(s.first), cell(s.last)],
+                "selectable": false
+            ]
         }
         // The month's service billed by documents dated in another month (October's, issued on 2 November): said
         // beside the totals, which follow the documents' dates, so that a month billed after its end does not read as 0.
         let elsewhere: [String] = try ledger.serviceIssuedInOtherMonths(month).map { m in
             let name = Period(parsing: m.issueMonth)?.frenchName ?? m.issueMonth
-            return "Les prestations \(French.ofMonth(month.name)) sont aussi facturées par \(French.count(m.count, "document émis", "documents émis")) "
+            return
+                "Les prestations \(French.ofMonth(month.name)) sont aussi facturées par \(French.count(m.count, "document émis", "documents émis")) "
                 + "en \(name), pour \(euros(m.totalHT.cents)) HT : \(m.count > 1 ? "ils entrent" : "il entre") dans la clôture \(French.ofMonth(m.issueMonth))."
         }
-        let state = report.closed ? "clôturé" + (report.forcedReason.map { " (forcé : \($0))" } ?? "")
-            : report.passed ? "ouvert ; tous les contrôles sont réussis" : "ouvert ; \(report.checks.filter { !$0.passed }.count) contrôle(s) échoué(s)"
+        let state =
+            report.closed
+            ? "clôturé" + (report.forcedReason.map { " (forcé : \($0))" } ?? "")
+            : report.passed
+                ? "ouvert ; tous les contrôles sont réussis"
+                : "ouvert ; \(report.checks.filter { !$0.passed }.count) contrôle(s) échoué(s)"
         var context: [String: Any] = [
             "heading": "Clôture de \(month.frenchName)", "hasFilters": true,
             "filters": [filter("mois", "Mois", value: month.name, hint: "2026-10")],
             // The totals follow the documents' dates, as the sales journal and the FEC do: what the closing locks.
-            "summary": "Du \(month.start.french) au \(month.end.french) : \(state). Documents émis en \(month.frenchName) "
+            "summary":
+                "Du \(month.start.french) au \(month.end.french) : \(state). Documents émis en \(month.frenchName) "
                 + "(datés dans le mois, comme au journal des ventes : ce que la clôture arrête) : \(euros(report.totalHT.cents)) HT, "
                 + "TVA \(euros(report.totalVAT.cents)), \(euros(report.totalHT.cents + report.totalVAT.cents)) TTC."
                 + elsewhere.map { " " + $0 }.joined(),
             "sections": [
-                ["caption": "Contrôles", "tableId": "controles", "selectable": false,
-                 "headers": ["Contrôle", "Résultat", "Détail", "À faire"], "rows": checks],
-                ["caption": "Chiffre d'affaires HT par activité des documents émis dans le mois", "tableId": "activites", "selectable": false,
-                 "headers": ["Activité", "HT"], "rows": activities],
-                ["caption": "Documents émis par série", "tableId": "series", "selectable": false,
-                 "headers": ["Série", "Documents", "Premier", "Dernier"], "rows": series],
-            ],
+                [
+                    "caption": "Contrôles", "tableId": "controles", "selectable": false,
+                    "headers": ["Contrôle", "Résultat", "Détail", "À faire"], "rows": checks
+                ],
+                [
+                    "caption": "Chiffre d'affaires HT par activité des documents émis dans le mois",
+                    "tableId": "activites", "selectable": false,
+                    "headers": ["Activité", "HT"], "rows": activities
+                ],
+                [
+                    "caption": "Documents émis par série", "tableId": "series", "selectable": false,
+                    "headers": ["Série", "Documents", "Premier", "Dernier"], "rows": series
+                ]
+            ]
         ]
         context["actions"] = actions
         context["hasActions"] = !actions.isEmpty
@@ -162,7 +217,9 @@ extension WebApp {
         case .lateRevenue:
             count = try engine.correctLateRevenue(issueDate: today).created.count
         case .acknowledge:
-            guard let reason = call.form.trimmed("motif") else { throw UserInputError("Indiquez pourquoi ce revenu n'est pas facturé.") }
+            guard let reason = call.form.trimmed("motif") else {
+                throw UserInputError("Indiquez pourquoi ce revenu n'est pas facturé.")
+            }
             count = try engine.acknowledgeUnbilled(month: month, client: nil, reason: reason, today: today)
         case .events:
             count = try engine.billEvents(on: today).created.count
@@ -192,15 +249,15 @@ extension WebApp {
     }
 
     static let closingTemplate = """
-    {{#hasActions}}<h2>À faire</h2><div class="card" id="actions-cloture">{{#actions}}
-    {{#isLink}}<p><a href="{{href}}" id="action-{{action}}">{{label}}</a></p>{{/isLink}}
-    {{^isLink}}<form method="post" action="/cloture/actions" id="form-{{action}}"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="mois" value="{{month}}"><input type="hidden" name="action" value="{{action}}">
-    {{#needsReason}}<label>Motif <input name="motif" id="motif-{{action}}" size="50" required></label> {{/needsReason}}<button type="submit" id="action-{{action}}">{{label}}</button></form>{{/isLink}}
-    {{/actions}}</div>{{/hasActions}}
-    {{#closingForm}}<form method="post" action="/cloture" id="form-cloture" class="card">
-    <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="mois" value="{{month}}">
-    <p>La clôture est définitive : plus rien ne pourra être émis, daté ni comptabilisé dans ce mois.</p>
-    {{^passed}}<label>Motif pour clôturer malgré les contrôles échoués <input name="motif" id="cloture-motif" size="60"></label>{{/passed}}
-    <button type="submit" id="cloturer">Clôturer {{month}}</button></form>{{/closingForm}}
-    """
+        {{#hasActions}}<h2>À faire</h2><div class="card" id="actions-cloture">{{#actions}}
+        {{#isLink}}<p><a href="{{href}}" id="action-{{action}}">{{label}}</a></p>{{/isLink}}
+        {{^isLink}}<form method="post" action="/cloture/actions" id="form-{{action}}"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="mois" value="{{month}}"><input type="hidden" name="action" value="{{action}}">
+        {{#needsReason}}<label>Motif <input name="motif" id="motif-{{action}}" size="50" required></label> {{/needsReason}}<button type="submit" id="action-{{action}}">{{label}}</button></form>{{/isLink}}
+        {{/actions}}</div>{{/hasActions}}
+        {{#closingForm}}<form method="post" action="/cloture" id="form-cloture" class="card">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="mois" value="{{month}}">
+        <p>La clôture est définitive : plus rien ne pourra être émis, daté ni comptabilisé dans ce mois.</p>
+        {{^passed}}<label>Motif pour clôturer malgré les contrôles échoués <input name="motif" id="cloture-motif" size="60"></label>{{/passed}}
+        <button type="submit" id="cloturer">Clôturer {{month}}</button></form>{{/closingForm}}
+        """
 }

@@ -35,23 +35,31 @@ extension WebApp {
             let total = o.total, split = o.invoicing
             func euros(_ m: Money?) -> String { "\((m ?? .zero).french) €" }
             let rows: [[String: Any]] = Activity.withDailyRevenue.map { a in
-                ["name": Charts.name(a), "amount": euros(total.amount(a)), "covers": total.covers[a].map { "\($0)" } ?? "—",
-                 "invoiced": euros(split.invoiced[a]), "notInvoiced": euros(split.notInvoiced[a]), "anonymous": euros(split.anonymous[a])]
+                [
+                    "name": Charts.name(a), "amount": euros(total.amount(a)),
+                    "covers": total.covers[a].map { "\($0)" } ?? "—",
+                    "invoiced": euros(split.invoiced[a]), "notInvoiced": euros(split.notInvoiced[a]),
+                    "anonymous": euros(split.anonymous[a])
+                ]
             }
-            let scopeText = client.map { "client \($0)" } ?? site.map { "site \($0)" } ?? (scope == .all ? "tous les clients" : "vos clients")
+            let scopeText =
+                client.map { "client \($0)" } ?? site.map { "site \($0)" }
+                ?? (scope == .all ? "tous les clients" : "vos clients")
             let context: [String: Any] = [
                 "period": shown.name,
                 "sites": o.sites.map { ["code": $0, "selected": $0 == site] },
                 "clients": o.clients.map { ["code": $0, "name": named($0), "selected": $0 == client] },
-                "summary": "\(shown.start) → \(shown.end), \(scopeText) : \(euros(total.total)), \(total.totalCovers) couverts ; "
+                "summary":
+                    "\(shown.start) → \(shown.end), \(scopeText) : \(euros(total.total)), \(total.totalCovers) couverts ; "
                     + "facturé \(euros(split.invoicedTotal)), pas encore facturé \(euros(split.notInvoicedTotal))",
                 "rows": rows,
                 "daily": Charts.daily(o.days, title: "Chiffre d'affaires par jour et par activité"),
                 "weekly": Charts.weekly(Dashboard.weeks(o.days), title: "Chiffre d'affaires par semaine ISO"),
-                "cumulative": Charts.cumulative(o.days, title: "Chiffre d'affaires cumulé sur la période"),
+                "cumulative": Charts.cumulative(o.days, title: "Chiffre d'affaires cumulé sur la période")
             ]
             return render("dashboard", context)
         }
-        return html(page(title: "Tableau de bord", content: content, identity: user, csrf: call.csrf, current: .dashboard))
+        return html(
+            page(title: "Tableau de bord", content: content, identity: user, csrf: call.csrf, current: .dashboard))
     }
 }

@@ -25,8 +25,12 @@ extension WebApp {
 
         var detail: String {
             switch self {
-            case .restaurants: return "Chaque ligne de caisse facturée à côté de la ligne de facture qui l'a facturée ; totaux par client."
-            case .evenements: return "Chaque commande d'événement, toutes révisions, à côté des documents qui l'ont facturée ; écarts surlignés."
+            case .restaurants:
+                return
+                    "Chaque ligne de caisse facturée à côté de la ligne de facture qui l'a facturée ; totaux par client."
+            case .evenements:
+                return
+                    "Chaque commande d'événement, toutes révisions, à côté des documents qui l'ont facturée ; écarts surlignés."
             case .nonFactures: return "Le revenu qu'aucune facture ne porte, avec la raison ; revenus tardifs."
             case .fec: return "Les écritures de la période au format légal (article A47 A-1 du LPF)."
             case .ecritures: return "Les mêmes écritures, une ligne par mouvement, pour l'import comptable."
@@ -55,7 +59,8 @@ extension WebApp {
         let whole = seesEveryClient(user)
         let rows: [[String: Any]] = ExportFile.allCases.map { file in
             let link = "/exports/\(file.rawValue)?periode=\(period.name)"
-            let download = file.wholeCompany && !whole
+            let download =
+                file.wholeCompany && !whole
                 ? cell("réservé aux utilisateurs qui voient tous les clients")
                 : cell("Télécharger", link: link)
             return ["cells": [cell(file.title), cell(file.detail), download], "selectable": false]
@@ -65,9 +70,14 @@ extension WebApp {
             "heading": "Exports", "hasFilters": true,
             "filters": [filter("periode", "Période", value: period.name, hint: "2026-10")],
             "summary": "Période \(period.name) (\(period.start) → \(period.end)) : \(scope).",
-            "sections": [["tableId": "exports", "selectable": false, "headers": ["Fichier", "Contenu", ""], "rows": rows]],
+            "sections": [
+                ["tableId": "exports", "selectable": false, "headers": ["Fichier", "Contenu", ""], "rows": rows]
+            ]
         ]
-        return html(page(title: "Exports", content: render("table", context), identity: user, csrf: call.csrf, current: .exports))
+        return html(
+            page(
+                title: "Exports", content: render("table", context), identity: user, csrf: call.csrf, current: .exports)
+        )
     }
 
     /// The file itself, written for this request and sent as an attachment.
@@ -75,7 +85,9 @@ extension WebApp {
     /// `wholeCompany` in the route table, which keeps them from users who see some clients only.
     func exportFile(_ call: Call, _ fixed: ExportFile? = nil) throws -> Response {
         let user = try call.user
-        guard let file = try fixed ?? ExportFile(rawValue: try call.parameter("kind")), fixed != nil || !file.wholeCompany else {
+        guard let file = try fixed ?? ExportFile(rawValue: try call.parameter("kind")),
+            fixed != nil || !file.wholeCompany
+        else {
             throw WebError.notFound
         }
         let period = try self.period(call.query("periode")) ?? lastEndedMonth
@@ -87,7 +99,8 @@ extension WebApp {
         case .restaurants, .evenements, .nonFactures:
             let exports = ControlExports(ledger: ledger, settings: workspace.settings)
             let name = "\(file.rawValue)-\(period.name).xlsx"
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ardoise-export-\(Accounts.randomToken().prefix(16))")
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "ardoise-export-\(Accounts.randomToken().prefix(16))")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
             let path = folder.appendingPathComponent(name).path
@@ -107,12 +120,14 @@ extension WebApp {
                 _ = try ControlExports.unbilled(report, to: path)
             }
             let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
-            return attachment(bytes, name: name, type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            return attachment(
+                bytes, name: name, type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         }
     }
 
     func attachment(_ bytes: [UInt8], name: String, type: String) -> Response {
-        Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(name)\""],
-                 body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        Response(
+            status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(name)\""],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }

@@ -25,13 +25,15 @@ extension WebApp {
             if f == .closing && !seesEveryClient(user) { return nil }
             return ["href": href, "label": f.title]
         }
-        let body = render("home", [
-            "heading": "Bonjour \(user.access.user.displayName)",
-            "items": items.map { ["id": $0.id, "text": $0.text, "href": $0.href, "done": $0.done] },
-            "hasItems": !items.isEmpty,
-            "noRight": links.isEmpty,
-            "links": links,
-        ])
+        let body = render(
+            "home",
+            [
+                "heading": "Bonjour \(user.access.user.displayName)",
+                "items": items.map { ["id": $0.id, "text": $0.text, "href": $0.href, "done": $0.done] },
+                "hasItems": !items.isEmpty,
+                "noRight": links.isEmpty,
+                "links": links
+            ])
         return html(page(title: "Accueil", content: body, identity: user, csrf: call.csrf))
     }
 
@@ -53,30 +55,42 @@ extension WebApp {
         var items: [WorkItem] = []
         let scope = seesEveryClient(user) ? nil : user.access.clients ?? []
         if user.can(.proformas, .read) {
-            let waiting = try ledger.documentPage(DocumentFilter(statuses: [.proforma], scope: scope), page: 1, pageSize: 1)
-            items.append(WorkItem(
-                id: "a-faire-proformas",
-                text: waiting.count == 0 ? "Aucune proforma à contrôler."
-                    : "\(waiting.count) proforma\(waiting.count > 1 ? "s" : "") à contrôler, \(euros(waiting.totalTtc)) TTC.",
-                href: "/proformas", done: waiting.count == 0))
+            let waiting = try ledger.documentPage(
+                DocumentFilter(statuses: [.proforma], scope: scope), page: 1, pageSize: 1)
+            items.append(
+                WorkItem(
+                    id: "a-faire-proformas",
+                    text: waiting.count == 0
+                        ? "Aucune proforma à contrôler."
+                        : "\(waiting.count) proforma\(waiting.count > 1 ? "s" : "") à contrôler, \(euros(waiting.totalTtc)) TTC.",
+                    href: "/proformas", done: waiting.count == 0))
         }
         if user.can(.invoices, .read) {
             let failed = try ledger.outbox(status: .failed).filter { user.sees(client: $0.client) }
-            items.append(WorkItem(
-                id: "a-faire-envois",
-                text: failed.isEmpty ? "Tous les documents émis sont envoyés ou en cours d'envoi."
-                    : "\(failed.count) document\(failed.count > 1 ? "s" : "") émis dont l'envoi a échoué : \(failed.prefix(5).map(\.number).joined(separator: ", "))\(failed.count > 5 ? "…" : "").",
-                href: failed.count == 1 ? "/factures/\(failed[0].message.invoiceId)" : "/factures", done: failed.isEmpty))
+            items.append(
+                WorkItem(
+                    id: "a-faire-envois",
+                    text: failed.isEmpty
+                        ? "Tous les documents émis sont envoyés ou en cours d'envoi."
+                        : "\(failed.count) document\(failed.count > 1 ? "s" : "") émis dont l'envoi a échoué : \(failed.prefix(5).map(\.number).joined(separator: ", "))\(failed.count > 5 ? "…" : "").",
+                    href: failed.count == 1 ? "/factures/\(failed[0].message.invoiceId)" : "/factures",
+                    done: failed.isEmpty))
         }
         if user.can(.invoices, .read) && workspace.settings.transmission.usesPlatform {
             // Rejected or refused by the platform, or a submission it refused: the accountant credits and issues again.
-            let rejected = try ledger.platformFlows(kinds: [.invoice]).filter { $0.flow.needsPerson && user.sees(client: $0.client) }
+            let rejected = try ledger.platformFlows(kinds: [.invoice]).filter {
+                $0.flow.needsPerson && user.sees(client: $0.client)
+            }
             if !rejected.isEmpty {
-                items.append(WorkItem(
-                    id: "a-faire-plateforme",
-                    text: "\(rejected.count) document\(rejected.count > 1 ? "s" : "") rejeté\(rejected.count > 1 ? "s" : "") ou refusé\(rejected.count > 1 ? "s" : "") par la plateforme : "
-                        + rejected.prefix(5).map(\.number).joined(separator: ", ") + (rejected.count > 5 ? "…" : "") + ".",
-                    href: rejected.count == 1 ? "/factures/\(rejected[0].flow.invoiceId)" : "/factures", done: false))
+                items.append(
+                    WorkItem(
+                        id: "a-faire-plateforme",
+                        text:
+                            "\(rejected.count) document\(rejected.count > 1 ? "s" : "") rejeté\(rejected.count > 1 ? "s" : "") ou refusé\(rejected.count > 1 ? "s" : "") par la plateforme : "
+                            + rejected.prefix(5).map(\.number).joined(separator: ", ") + (rejected.count > 5 ? "…" : "")
+                            + ".",
+                        href: rejected.count == 1 ? "/factures/\(rejected[0].flow.invoiceId)" : "/factures", done: false
+                    ))
             }
         }
         if seesEveryClient(user) && user.can(.invoices, .read) {
@@ -84,24 +98,33 @@ extension WebApp {
             let text = try kept(.unmatchedPayments, csrf: "") {
                 let open = try ledger.payments().filter { $0.unallocated.cents > 0 }
                 let amount = open.map(\.unallocated.cents).reduce(0, +)
-                return open.isEmpty ? ""
+                return open.isEmpty
+                    ? ""
                     : "\(open.count) paiement\(open.count > 1 ? "s" : "") reçu\(open.count > 1 ? "s" : "") non rapproché\(open.count > 1 ? "s" : "") (\(euros(amount))) : les factures qu'ils paient restent dues."
             }
-            items.append(WorkItem(id: "a-faire-paiements", text: text.isEmpty ? "Tous les paiements reçus sont rapprochés de leurs factures." : text,
-                                  href: text.isEmpty ? "/paiements" : "/paiements?non-rapproches=1", done: text.isEmpty))
+            items.append(
+                WorkItem(
+                    id: "a-faire-paiements",
+                    text: text.isEmpty ? "Tous les paiements reçus sont rapprochés de leurs factures." : text,
+                    href: text.isEmpty ? "/paiements" : "/paiements?non-rapproches=1", done: text.isEmpty))
         }
         if seesEveryClient(user) && user.can(.closing, .read) {
             let month = lastEndedMonth
             let name = month.frenchName.prefix(1).uppercased() + month.frenchName.dropFirst()
             let state = try kept(.closingState(month, today), csrf: "") {
-                let report = try engine(for: user).closingReport(month: month, today: today, evaluations: unbilledEvaluations)
+                let report = try engine(for: user).closingReport(
+                    month: month, today: today, evaluations: unbilledEvaluations)
                 let failing = report.checks.filter { !$0.passed }
-                return report.closed ? "closed|\(name) est clôturé."
-                    : failing.isEmpty ? "open|\(name) peut être clôturé : tous les contrôles sont réussis."
-                    : "open|\(name) n'est pas clôturé : \(failing.map { Self.closingBlocker($0.kind) }.joined(separator: " ; "))."
+                return report.closed
+                    ? "closed|\(name) est clôturé."
+                    : failing.isEmpty
+                        ? "open|\(name) peut être clôturé : tous les contrôles sont réussis."
+                        : "open|\(name) n'est pas clôturé : \(failing.map { Self.closingBlocker($0.kind) }.joined(separator: " ; "))."
             }
-            items.append(WorkItem(id: "a-faire-cloture", text: String(state.drop { $0 != "|" }.dropFirst()),
-                                  href: "/cloture?mois=\(month.name)", done: state.hasPrefix("closed|")))
+            items.append(
+                WorkItem(
+                    id: "a-faire-cloture", text: String(state.drop { $0 != "|" }.dropFirst()),
+                    href: "/cloture?mois=\(month.name)", done: state.hasPrefix("closed|")))
         }
         return items
     }

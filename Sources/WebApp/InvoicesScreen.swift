@@ -17,10 +17,13 @@ extension WebApp {
         let user = try call.user
         let scope = user.isAdmin ? nil : user.access.clients
         // Payment states depend on the day (overdue after the due date): the day is part of the key.
-        let key = CachedPart.list(path: "/factures", query: (call.request.uri.query ?? "") + "#\(today)", scope: scope, canWrite: false)
+        let key = CachedPart.list(
+            path: "/factures", query: (call.request.uri.query ?? "") + "#\(today)", scope: scope, canWrite: false)
         let content = try kept(key, csrf: call.csrf) { try invoiceListContent(call, scope: scope) }
-        return html(page(title: "Factures et avoirs", content: content, identity: user, csrf: call.csrf, current: .invoices,
-                         notice: notice(call)))
+        return html(
+            page(
+                title: "Factures et avoirs", content: content, identity: user, csrf: call.csrf, current: .invoices,
+                notice: notice(call)))
     }
 
     func invoiceListContent(_ call: Call, scope: Set<String>?) throws -> String {
@@ -29,36 +32,55 @@ extension WebApp {
         // A page at a time, as the proforma list: a month issues about two thousand documents.
         let kind = type.flatMap { DocumentKind(rawValue: $0) }
         // An unknown type lists nothing (no status), as before.
-        let wanted = DocumentFilter(statuses: type != nil && kind == nil ? [] : [.issued], client: client,
-                                    scope: scope, type: kind, period: p)
+        let wanted = DocumentFilter(
+            statuses: type != nil && kind == nil ? [] : [.issued], client: client,
+            scope: scope, type: kind, period: p)
         let sort = call.query("tri") ?? ""
         let order = Self.invoiceOrders.first { $0.0 == sort }?.1 ?? .id
-        let result = try ledger.documentPage(wanted, page: Int(call.query("page") ?? "1") ?? 1, pageSize: 100, order: order)
+        let result = try ledger.documentPage(
+            wanted, page: Int(call.query("page") ?? "1") ?? 1, pageSize: 100, order: order)
         let ids = result.documents.compactMap(\.id)
         let mails = try ledger.outboxStatuses(invoiceIDs: ids)
         // What each invoice of the page was paid (the ledger's allocations) and credited, as of today.
         let payments = try ledger.paymentStates(invoiceIDs: ids, asOf: today)
         let rows: [[String: Any]] = result.documents.map { i in
-            ["cells": [
-                cell(i.number ?? "", link: "/factures/\(i.id ?? 0)"), cell(i.type == .invoice ? "facture" : "avoir"), cell(named(i.client)),
-                cell(frenchSpan(i.periodStart, i.periodEnd)), cell(Day(iso: i.issueDate)?.french ?? i.issueDate), cell(euros(i.totalHt), num: true), cell(euros(i.totalTtc), num: true),
-                cell(i.type == .invoice ? paymentState(payments[i.id ?? 0]) : "—"), cell(mailStatus(mails[i.id ?? 0])),
-            ], "selectable": false]
+            [
+                "cells": [
+                    cell(i.number ?? "", link: "/factures/\(i.id ?? 0)"),
+                    cell(i.type == .invoice ? "facture" : "avoir"), cell(named(i.client)),
+                    cell(frenchSpan(i.periodStart, i.periodEnd)), cell(Day(iso: i.issueDate)?.french ?? i.issueDate),
+                    cell(euros(i.totalHt), num: true), cell(euros(i.totalTtc), num: true),
+                    cell(i.type == .invoice ? paymentState(payments[i.id ?? 0]) : "—"),
+                    cell(mailStatus(mails[i.id ?? 0]))
+                ], "selectable": false
+            ]
         }
         var context: [String: Any] = [
             "heading": "Factures et avoirs", "hasFilters": true,
             "filters": [
-                filter("periode", "Période", value: call.query("periode"), hint: "2026-10"), filter("client", "Client", value: client),
-                filter("type", "Type", value: type ?? "", choices: [("", "tous"), ("invoice", "factures"), ("credit_note", "avoirs")]),
-                filter("tri", "Trier par", value: sort, choices: Self.invoiceOrders.map { ($0.0, $0.2) }),
+                filter("periode", "Période", value: call.query("periode"), hint: "2026-10"),
+                filter("client", "Client", value: client),
+                filter(
+                    "type", "Type", value: type ?? "",
+                    choices: [("", "tous"), ("invoice", "factures"), ("credit_note", "avoirs")]),
+                filter("tri", "Trier par", value: sort, choices: Self.invoiceOrders.map { ($0.0, $0.2) })
             ],
-            "summary": "\(result.count) documents · total HT \(euros(result.totalHt)) · TTC \(euros(result.totalTtc)) (avoirs déduits)",
-            "sections": [["tableId": "factures", "selectable": false,
-                          "headers": ["Numéro", "Type", "Client", "Période", "Émise le", "HT", "TTC", "Paiement", "Courriel"], "rows": rows]],
+            "summary":
+                "\(result.count) documents · total HT \(euros(result.totalHt)) · TTC \(euros(result.totalTtc)) (avoirs déduits)",
+            "sections": [
+                [
+                    "tableId": "factures", "selectable": false,
+                    "headers": ["Numéro", "Type", "Client", "Période", "Émise le", "HT", "TTC", "Paiement", "Courriel"],
+                    "rows": rows
+                ]
+            ]
         ]
-        if let pager = pager(result, path: "/factures", filters: [
-            ("periode", call.query("periode")), ("client", client), ("type", type), ("tri", call.query("tri")),
-        ]) {
+        if let pager = pager(
+            result, path: "/factures",
+            filters: [
+                ("periode", call.query("periode")), ("client", client), ("type", type), ("tri", call.query("tri"))
+            ])
+        {
             context["pager"] = pager
         }
         return render("table", context)
@@ -66,8 +88,9 @@ extension WebApp {
 
     /// The orders the invoice list offers: the query's value, the ledger's order, its French name.
     static let invoiceOrders: [(String, DocumentOrder, String)] = [
-        ("", .id, "ordre d'émission"), ("numero", .numberAscending, "numéro croissant"), ("-numero", .numberDescending, "numéro décroissant"),
-        ("date", .issueDateAscending, "date croissante"), ("-date", .issueDateDescending, "date décroissante"),
+        ("", .id, "ordre d'émission"), ("numero", .numberAscending, "numéro croissant"),
+        ("-numero", .numberDescending, "numéro décroissant"),
+        ("date", .issueDateAscending, "date croissante"), ("-date", .issueDateDescending, "date décroissante")
     ]
 
     /// An invoice's payment state in French, credit notes deducted: what is left to pay is said when part was settled.
@@ -97,20 +120,29 @@ extension WebApp {
         guard s.invoice.status == .issued, let id = s.invoice.id else { throw WebError.notFound }
         var f = try facts(s.invoice, user: user)
         f.insert(["key": "doc-numero", "label": "Numéro", "text": s.invoice.number ?? "", "links": []], at: 0)
-        f.append(["key": "doc-courriel", "label": "Courriel", "text": mailStatus(try ledger.outboxMessage(invoiceID: id)?.status.rawValue),
-                  "links": []])
+        f.append([
+            "key": "doc-courriel", "label": "Courriel",
+            "text": mailStatus(try ledger.outboxMessage(invoiceID: id)?.status.rawValue),
+            "links": []
+        ])
         f += try platformFacts(invoiceID: id)
         let canCredit = user.can(.invoices, .write) && s.invoice.type == .invoice
         let audit = try auditContext(id)
         let context: [String: Any] = [
-            "heading": "\(s.invoice.type == .invoice ? "Facture" : "Avoir") \(s.invoice.number ?? "") — \(named(s.invoice.client))", "facts": f,
+            "heading":
+                "\(s.invoice.type == .invoice ? "Facture" : "Avoir") \(s.invoice.number ?? "") — \(named(s.invoice.client))",
+            "facts": f,
             "downloads": ["pdf": "/factures/\(id)/pdf", "xml": "/factures/\(id)/xml"],
-            "lines": lineContext(s, editable: false, csrf: call.csrf, revenue: try ledger.revenueBehind(s)), "totals": totals(s.invoice),
+            "lines": lineContext(s, editable: false, csrf: call.csrf, revenue: try ledger.revenueBehind(s)),
+            "totals": totals(s.invoice),
             "creditForm": canCredit ? ["action": "/factures/\(id)/avoir", "csrf": call.csrf] as [String: Any] : false,
-            "proformaActions": false, "audit": audit, "hasAudit": !audit.isEmpty,
+            "proformaActions": false, "audit": audit, "hasAudit": !audit.isEmpty
         ]
-        return html(page(title: "Facture", content: render("document", context), identity: user, csrf: call.csrf, current: .invoices,
-                         notice: notice(call)))
+        return html(
+            page(
+                title: "Facture", content: render("document", context), identity: user, csrf: call.csrf,
+                current: .invoices,
+                notice: notice(call)))
     }
 
     /// The PDF (Factur-X when issued) or the CII XML, exactly as `ardoise invoices pdf|xml`
@@ -120,13 +152,17 @@ extension WebApp {
         let stored = try document(try call.parameter("id"), for: user)
         // A proforma (or a discarded one) is the proformas screen's: its PDF needs that right, as its page does.
         if stored.invoice.status != .issued && !user.can(.proformas, .read) { throw WebError.notFound }
-        if xml && stored.invoice.status != .issued { throw UserInputError("Une proforma n'a pas de facture électronique (XML).") }
+        if xml && stored.invoice.status != .issued {
+            throw UserInputError("Une proforma n'a pas de facture électronique (XML).")
+        }
         let bytes = try workspace.documentFile(stored, xml: xml, actor: user.login)
         let name = InvoiceDocuments.fileName(stored, extension: xml ? "xml" : "pdf")
-        return Response(status: .ok, headers: [
-            .contentType: xml ? "application/xml" : "application/pdf",
-            .contentDisposition: "attachment; filename=\"\(name)\"",
-        ], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: xml ? "application/xml" : "application/pdf",
+                .contentDisposition: "attachment; filename=\"\(name)\""
+            ], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     /// A credit note in full or for chosen lines and amounts, as `ardoise credit` makes it.
@@ -154,8 +190,13 @@ extension WebApp {
                 }
                 let amount = c.amount ?? l.netAmount
                 total += amount
-                rows.append(["cells": [cell(String(l.position)), cell(l.label), cell(c.amount == nil ? "la ligne entière" : "une partie"),
-                                       cell(amount.french + " €", num: true), cell(l.rate.french + " %", num: true)], "selectable": false])
+                rows.append([
+                    "cells": [
+                        cell(String(l.position)), cell(l.label),
+                        cell(c.amount == nil ? "la ligne entière" : "une partie"),
+                        cell(amount.french + " €", num: true), cell(l.rate.french + " %", num: true)
+                    ], "selectable": false
+                ])
             }
             var hidden: [[String: String]] = [["name": "confirme", "value": "1"], ["name": "motif", "value": reason]]
             for c in selections {
@@ -164,16 +205,27 @@ extension WebApp {
             }
             let context: [String: Any] = [
                 "heading": "Avoir sur \(number) — \(named(s.invoice.client))",
-                "summary": "\(selections.isEmpty ? "Toute la facture" : "\(chosen.count) ligne(s)") : \(total.french) € HT à créditer, "
+                "summary":
+                    "\(selections.isEmpty ? "Toute la facture" : "\(chosen.count) ligne(s)") : \(total.french) € HT à créditer, "
                     + "émis aujourd'hui (\(today.french)) et envoyé au client. Motif : « \(reason) ».",
-                "sections": [["tableId": "confirmation", "selectable": false,
-                              "headers": ["Ligne", "Libellé", "Crédité", "Montant HT", "TVA"], "rows": rows]],
-                "selection": ["action": "/factures/\(s.invoice.id ?? 0)/avoir", "formId": "form-confirmer", "csrf": call.csrf,
-                              "button": "Confirmer l'avoir", "buttonId": "confirmer", "hidden": hidden],
+                "sections": [
+                    [
+                        "tableId": "confirmation", "selectable": false,
+                        "headers": ["Ligne", "Libellé", "Crédité", "Montant HT", "TVA"], "rows": rows
+                    ]
+                ],
+                "selection": [
+                    "action": "/factures/\(s.invoice.id ?? 0)/avoir", "formId": "form-confirmer", "csrf": call.csrf,
+                    "button": "Confirmer l'avoir", "buttonId": "confirmer", "hidden": hidden
+                ]
             ]
-            return html(page(title: "Avoir", content: render("table", context), identity: user, csrf: call.csrf, current: .invoices))
+            return html(
+                page(
+                    title: "Avoir", content: render("table", context), identity: user, csrf: call.csrf,
+                    current: .invoices))
         }
-        let (id, issued) = try engine(for: user).credit(invoice: number, selections: selections, reason: reason, on: today, issue: true)
+        let (id, issued) = try engine(for: user).credit(
+            invoice: number, selections: selections, reason: reason, on: today, issue: true)
         return redirect(issued == nil ? "/proformas/\(id)?fait=avoir" : "/factures/\(id)?fait=avoir")
     }
 }

@@ -16,13 +16,26 @@ extension WebApp {
 
     func manualPage(_ call: Call) throws -> Response {
         let user = try call.user
-        let clients = workspace.settings.clients.filter { user.sees(client: $0.code) }.map { ["code": $0.code, "name": $0.legalName] }
+        let clients = workspace.settings.clients.filter { user.sees(client: $0.code) }.map {
+            ["code": $0.code, "name": $0.legalName]
+        }
         let context: [String: Any] = [
-            "canWrite": user.can(.manual, .write), "csrf": call.csrf, "clients": clients, "period": Period.month(of: today).name,
-            "rows": (1...5).map { ["n": $0, "rates": Self.frenchVATRates.map { ["value": $0, "text": $0.replacingOccurrences(of: ".", with: ",")] }]
-                as [String: Any] },
+            "canWrite": user.can(.manual, .write), "csrf": call.csrf, "clients": clients,
+            "period": Period.month(of: today).name,
+            "rows": (1...5).map {
+                [
+                    "n": $0,
+                    "rates": Self.frenchVATRates.map {
+                        ["value": $0, "text": $0.replacingOccurrences(of: ".", with: ",")]
+                    }
+                ]
+                    as [String: Any]
+            }
         ]
-        return html(page(title: "Factures manuelles", content: render("manual", context), identity: user, csrf: call.csrf, current: .manual))
+        return html(
+            page(
+                title: "Factures manuelles", content: render("manual", context), identity: user, csrf: call.csrf,
+                current: .manual))
     }
 
     func createManual(_ call: Call) throws -> Response {
@@ -43,7 +56,8 @@ extension WebApp {
                 throw UserInputError("Ligne \(n) : « \(priceTyped) » n'est pas un prix : écrivez 1 234,56")
             }
             guard Self.frenchVATRates.contains(rateText), let rate = VATRate(rateText) else {
-                throw UserInputError("Ligne \(n) : TVA « \(rateText) » : seuls les taux français (20, 10, 5,5, 2,1, 0 %) sont permis")
+                throw UserInputError(
+                    "Ligne \(n) : TVA « \(rateText) » : seuls les taux français (20, 10, 5,5, 2,1, 0 %) sont permis")
             }
             lines.append((label, quantity, price, rate))
         }
@@ -59,8 +73,9 @@ extension WebApp {
             }
         }
         let id = try engine(for: user).createManual(
-            ManualDocument(type: kind, client: client, period: p, poNumber: call.form.trimmed("commande"),
-                           credits: kind == .creditNote ? credits : nil, lines: lines), reason: reason, on: today)
+            ManualDocument(
+                type: kind, client: client, period: p, poNumber: call.form.trimmed("commande"),
+                credits: kind == .creditNote ? credits : nil, lines: lines), reason: reason, on: today)
         return redirect("/proformas/\(id)?fait=creee")
     }
 }

@@ -44,11 +44,14 @@ extension WebApp {
         guard result.pageCount > 1 else { return nil }
         func link(_ n: Int) -> String {
             var items = URLComponents()
-            items.queryItems = filters.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
+            items.queryItems =
+                filters.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
                 + [URLQueryItem(name: "page", value: String(n))]
             return path + "?" + (items.percentEncodedQuery ?? "page=\(n)")
         }
-        var pager: [String: Any] = ["label": "page \(result.page) sur \(result.pageCount) (\(result.documents.count) sur \(result.count))"]
+        var pager: [String: Any] = [
+            "label": "page \(result.page) sur \(result.pageCount) (\(result.documents.count) sur \(result.count))"
+        ]
         if result.page > 1 { pager["previous"] = link(result.page - 1) }
         if result.page < result.pageCount { pager["next"] = link(result.page + 1) }
         return pager

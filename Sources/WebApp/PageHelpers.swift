@@ -20,8 +20,12 @@ func cell(_ text: String, link: String? = nil, num: Bool = false) -> [String: An
     ["text": text, "num": num, "link": link ?? false]
 }
 
-func filter(_ name: String, _ label: String, value: String?, hint: String = "", choices: [(String, String)] = []) -> [String: Any] {
-    var f: [String: Any] = ["name": name, "label": label, "value": value ?? "", "hint": hint, "hasChoices": !choices.isEmpty]
+func filter(_ name: String, _ label: String, value: String?, hint: String = "", choices: [(String, String)] = [])
+    -> [String: Any]
+{
+    var f: [String: Any] = [
+        "name": name, "label": label, "value": value ?? "", "hint": hint, "hasChoices": !choices.isEmpty
+    ]
     f["choices"] = choices.map { ["value": $0.0, "text": $0.1, "selected": $0.0 == (value ?? "")] as [String: Any] }
     return f
 }

@@ -14,9 +14,12 @@ extension WebApp {
     /// The confirmation after a write, from a fixed list: the URL never puts its own text on the page.
     static let notices = [
         "ligne": "Ligne modifiée.", "ecartee": "Proforma écartée.", "validee": "Proforma validée : facture émise.",
-        "validees": "Proformas validées : factures émises.", "avoir": "Avoir créé.", "creee": "Proforma créée, à valider.",
+        "validees": "Proformas validées : factures émises.", "avoir": "Avoir créé.",
+        "creee": "Proforma créée, à valider.",
         "utilisateur": "Utilisateur créé.", "droits": "Droits enregistrés.", "activation": "Utilisateur mis à jour.",
-        "cloture": "Mois clôturé.", "cloture-refusee": "Clôture refusée : des contrôles ont échoué (voir ci-dessous) ; indiquez un motif pour clôturer malgré tout.",
+        "cloture": "Mois clôturé.",
+        "cloture-refusee":
+            "Clôture refusée : des contrôles ont échoué (voir ci-dessous) ; indiquez un motif pour clôturer malgré tout."
     ]
 
     func notice(_ call: Call) -> String? { call.query("fait").flatMap { Self.notices[$0] } }
@@ -25,7 +28,9 @@ extension WebApp {
 
     /// A document the user may see, or 404 (never the document of a client outside the scope).
     func document(_ text: String, for user: Identity) throws -> StoredInvoice {
-        guard let stored = try ledger.invoice(idOrNumber: text), user.sees(client: stored.invoice.client) else { throw WebError.notFound }
+        guard let stored = try ledger.invoice(idOrNumber: text), user.sees(client: stored.invoice.client) else {
+            throw WebError.notFound
+        }
         return stored
     }
 
@@ -36,9 +41,12 @@ extension WebApp {
     /// A period typed in a query or a form, at most three years long.
     func period(_ text: String?) throws -> Period? {
         guard let text else { return nil }
-        guard let p = Period(parsing: text) else { throw UserInputError("« \(text) » n'est pas une période : écrivez 2026-10") }
+        guard let p = Period(parsing: text) else {
+            throw UserInputError("« \(text) » n'est pas une période : écrivez 2026-10")
+        }
         guard p.dayCount <= WebApp.longestPeriodDays else {
-            throw UserInputError("La période « \(text) » couvre \(p.dayCount) jours : choisissez une période de trois ans au plus.")
+            throw UserInputError(
+                "La période « \(text) » couvre \(p.dayCount) jours : choisissez une période de trois ans au plus.")
         }
         return p
     }
@@ -65,40 +73,65 @@ extension WebApp {
         var f = [
             fact("doc-type", "Type", i.type == .invoice ? "Facture" : "Avoir"),
             fact("doc-statut", "Statut", statusName(i.status)),
-            fact("doc-client", "Client", named(i.client)),
+            fact("doc-client", "Client", named(i.client))
         ]
         if let payer = i.payer { f.append(fact("doc-payeur", "Payé par", named(payer))) }
         f.append(fact("doc-periode", "Période", "du \(day(i.documentStart)) au \(day(i.documentEnd))"))
         f.append(fact("doc-origine", "Origine", originName(i.origin) + (i.automatic ? " (automatique)" : "")))
-        if let site = i.site { f.append(fact("doc-site", "Site", workspace.settings.site(site).map { "\(site) — \($0.name)" } ?? site)) }
+        if let site = i.site {
+            f.append(fact("doc-site", "Site", workspace.settings.site(site).map { "\(site) — \($0.name)" } ?? site))
+        }
         if let po = i.poNumber { f.append(fact("doc-commande", "Bon de commande", po)) }
-        if i.type == .invoice { f.append(fact("doc-conditions", "Conditions de paiement", InvoiceDocuments.frenchTerms(i.paymentTerms))) }
+        if i.type == .invoice {
+            f.append(fact("doc-conditions", "Conditions de paiement", InvoiceDocuments.frenchTerms(i.paymentTerms)))
+        }
         if i.status == .issued {
             // A credit note is not owed by the client: it is set against the invoice it credits, with no due date.
-            f.append(fact("doc-emission", "Émise le", i.type == .creditNote ? day(i.issueDate) : "\(day(i.issueDate)), échéance \(day(i.dueDate))"))
+            f.append(
+                fact(
+                    "doc-emission", "Émise le",
+                    i.type == .creditNote ? day(i.issueDate) : "\(day(i.issueDate)), échéance \(day(i.dueDate))"))
         }
-        if i.type == .creditNote, let credited = i.creditedInvoiceId, let number = try ledger.invoice(id: credited)?.invoice.number {
-            f.append(fact("doc-credite", "Avoir sur", "à imputer sur cette facture", links: [("/factures/\(credited)", number)]))
+        if i.type == .creditNote, let credited = i.creditedInvoiceId,
+            let number = try ledger.invoice(id: credited)?.invoice.number
+        {
+            f.append(
+                fact(
+                    "doc-credite", "Avoir sur", "à imputer sur cette facture",
+                    links: [("/factures/\(credited)", number)]))
         }
         if i.type == .invoice, i.status == .issued, let id = i.id {
             let credits = try ledger.creditNotes(of: id).map(\.invoice)
             let issued = credits.filter { $0.status == .issued }
             let left = i.totalTtc - issued.map(\.totalTtc).reduce(0, +)
             let links = credits.map { c in
-                c.status == .issued ? ("/factures/\(c.id ?? 0)", c.number ?? "") : ("/proformas/\(c.id ?? 0)", "avoir en attente #\(c.id ?? 0)")
+                c.status == .issued
+                    ? ("/factures/\(c.id ?? 0)", c.number ?? "")
+                    : ("/proformas/\(c.id ?? 0)", "avoir en attente #\(c.id ?? 0)")
             }
-            f.append(fact("doc-avoirs", "Avoirs", credits.isEmpty ? "aucun ; reste à créditer \(euros(left)) TTC"
-                          : "reste à créditer \(euros(left)) TTC", links: links))
+            f.append(
+                fact(
+                    "doc-avoirs", "Avoirs",
+                    credits.isEmpty
+                        ? "aucun ; reste à créditer \(euros(left)) TTC"
+                        : "reste à créditer \(euros(left)) TTC", links: links))
         }
         if i.status == .discarded, let id = i.id, let next = try ledger.replacement(ofDiscarded: id) {
-            let link = next.status == .issued ? ("/factures/\(next.id ?? 0)", next.number ?? "") : ("/proformas/\(next.id ?? 0)", "proforma #\(next.id ?? 0)")
+            let link =
+                next.status == .issued
+                ? ("/factures/\(next.id ?? 0)", next.number ?? "")
+                : ("/proformas/\(next.id ?? 0)", "proforma #\(next.id ?? 0)")
             f.append(fact("doc-remplacee", "Remplacée par", "", links: [link]))
         }
         return f
     }
 
     func statusName(_ s: InvoiceStatus) -> String {
-        switch s { case .proforma: return "proforma"; case .issued: return "émise"; case .discarded: return "écartée" }
+        switch s {
+        case .proforma: return "proforma";
+        case .issued: return "émise";
+        case .discarded: return "écartée"
+        }
     }
 
     func originName(_ o: InvoiceOrigin) -> String {
@@ -116,13 +149,16 @@ extension WebApp {
         let behind = Dictionary(revenue.map { ($0.position, $0) }, uniquingKeysWith: { a, _ in a })
         return s.lines.map { l in
             [
-                "position": l.position, "label": l.label, "quantity": French.count(l.quantity), "price": l.price.french + " €", "net": euros(l.net),
-                "rate": l.rate.oneDecimal.replacingOccurrences(of: ".", with: ",") + " %", "termLine": l.termLine.map(String.init) ?? "",
+                "position": l.position, "label": l.label, "quantity": French.count(l.quantity),
+                "price": l.price.french + " €", "net": euros(l.net),
+                "rate": l.rate.oneDecimal.replacingOccurrences(of: ".", with: ",") + " %",
+                "termLine": l.termLine.map(String.init) ?? "",
                 // The contract line that priced it, a link to that line of the client's contract.
                 "termLink": l.termLine.map { "/clients/\(s.invoice.client)#contrat-ligne-\($0)" } ?? false,
                 "explanation": French.explanation(l), "rawQuantity": l.quantity, "rawPrice": l.price.french,
-                "rawRate": l.rate.french, "editable": editable, "csrf": csrf, "editAction": "/proformas/\(s.invoice.id ?? 0)/lignes",
-                "revenue": revenueContext(behind[l.position], client: s.invoice.client),
+                "rawRate": l.rate.french, "editable": editable, "csrf": csrf,
+                "editAction": "/proformas/\(s.invoice.id ?? 0)/lignes",
+                "revenue": revenueContext(behind[l.position], client: s.invoice.client)
             ] as [String: Any]
         }
     }
@@ -130,7 +166,10 @@ extension WebApp {
     /// A document's audit trail, actions in French.
     func auditContext(_ invoiceID: Int64?) throws -> [[String: Any]] {
         try ledger.auditLog(invoiceID: invoiceID).map {
-            ["at": French.timestamp($0.at), "actor": $0.actor, "action": French.auditAction($0.action), "details": French.auditDetails($0.action, details: $0.details, parameters: $0.parameters)]
+            [
+                "at": French.timestamp($0.at), "actor": $0.actor, "action": French.auditAction($0.action),
+                "details": French.auditDetails($0.action, details: $0.details, parameters: $0.parameters)
+            ]
         }
     }
 

@@ -38,10 +38,13 @@ public struct WebOptions: Sendable {
     /// The time for session idleness; nil: the system's clock (tests pass their own).
     public var clock: (@Sendable () -> Date)?
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, sessionLifetime: TimeInterval = 8 * 3600,
-                today: Day? = nil, bcryptCost: UInt8 = 12, behindProxy: Bool = false, pendingRules: String? = nil,
-                idleTimeout: Int = 30, maximumConnections: Int = 512, sessionIdleTimeout: TimeInterval = 30 * 60,
-                clock: (@Sendable () -> Date)? = nil) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false,
+        sessionLifetime: TimeInterval = 8 * 3600,
+        today: Day? = nil, bcryptCost: UInt8 = 12, behindProxy: Bool = false, pendingRules: String? = nil,
+        idleTimeout: Int = 30, maximumConnections: Int = 512, sessionIdleTimeout: TimeInterval = 30 * 60,
+        clock: (@Sendable () -> Date)? = nil
+    ) {
         self.sessionIdleTimeout = sessionIdleTimeout
         self.clock = clock
         self.idleTimeout = idleTimeout
@@ -141,7 +144,9 @@ struct Form: Sendable {
     init(encoded text: String) {
         fields = text.split(separator: "&").map { pair in
             let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ s: Substring) -> String { s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s) }
+            func decode(_ s: Substring) -> String {
+                s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s)
+            }
             return (decode(kv[0]), kv.count > 1 ? decode(kv[1]) : "")
         }
     }
@@ -184,7 +189,9 @@ public final class WebApp: Sendable {
     /// When each session was last used (the idle timeout).
     let sessionActivity: SessionActivity
 
-    public init(workspace: Installation, options: WebOptions = WebOptions(), logger: Logger = Logger(label: "ardoise.web")) throws {
+    public init(
+        workspace: Installation, options: WebOptions = WebOptions(), logger: Logger = Logger(label: "ardoise.web")
+    ) throws {
         self.workspace = workspace
         let ledger = try workspace.ledger
         self.ledger = ledger
@@ -235,7 +242,8 @@ public final class WebApp: Sendable {
         for route in routes {
             let pattern = route.path.split(separator: "/", omittingEmptySubsequences: false)
             guard pattern.count == segments.count,
-                  zip(pattern, segments).allSatisfy({ p, s in p.hasPrefix(":") ? !s.isEmpty : p == s }) else { continue }
+                zip(pattern, segments).allSatisfy({ p, s in p.hasPrefix(":") ? !s.isEmpty : p == s })
+            else { continue }
             if !methods.contains(route.method) { methods.append(route.method) }
             if route.method == .get && !methods.contains(.head) { methods.append(.head) }
         }
@@ -243,10 +251,12 @@ public final class WebApp: Sendable {
     }
 
     public func application() -> some ApplicationProtocol {
-        Application(router: router(), server: .http1(configuration: .init(idleTimeout: .seconds(Int64(options.idleTimeout)))),
-                    configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil,
-                                         availableConnectionsDelegate: MaximumAvailableConnections(options.maximumConnections)),
-                    logger: logger)
+        Application(
+            router: router(), server: .http1(configuration: .init(idleTimeout: .seconds(Int64(options.idleTimeout)))),
+            configuration: .init(
+                address: .hostname(options.host, port: options.port), serverName: nil,
+                availableConnectionsDelegate: MaximumAvailableConnections(options.maximumConnections)),
+            logger: logger)
     }
 
     /// Authentication, the feature right, CSRF, then the handler; errors become pages.
@@ -260,7 +270,9 @@ public final class WebApp: Sendable {
                 if let auth = request.headers[.authorization], auth.hasPrefix("Bearer ") {
                     identity = try accounts.identity(apiToken: String(auth.dropFirst("Bearer ".count)))
                 }
-            } else if let token = request.cookies[Self.sessionCookie]?.value, let (who, csrfToken) = try accounts.identity(sessionToken: token) {
+            } else if let token = request.cookies[Self.sessionCookie]?.value,
+                let (who, csrfToken) = try accounts.identity(sessionToken: token)
+            {
                 if sessionActivity.touch(token, now: now) {
                     identity = who
                     csrf = csrfToken
@@ -276,12 +288,18 @@ public final class WebApp: Sendable {
                 guard let identity else { throw WebError(.unauthorized, "Connexion requise.") }
                 if !identity.can(feature, level) {
                     let readOnly = level == .write && identity.can(feature, .read)
-                    throw WebError(.forbidden, readOnly ? "Vous n'avez que la lecture sur « \(feature.title) »."
-                                                        : "Vous n'avez pas accès à « \(feature.title) ».")
+                    throw WebError(
+                        .forbidden,
+                        readOnly
+                            ? "Vous n'avez que la lecture sur « \(feature.title) »."
+                            : "Vous n'avez pas accès à « \(feature.title) ».")
                 }
             }
             if route.scope == .wholeCompany, let identity, !seesEveryClient(identity) {
-                throw WebError(.forbidden, "Cette page couvre toute la société : elle est réservée aux utilisateurs qui voient tous les clients.")
+                throw WebError(
+                    .forbidden,
+                    "Cette page couvre toute la société : elle est réservée aux utilisateurs qui voient tous les clients."
+                )
             }
             var form = Form()
             if route.method == .post {
@@ -289,12 +307,15 @@ public final class WebApp: Sendable {
                 form = Form(encoded: String(buffer: body))
                 if !route.isAPI && route.guardedBy != .open {
                     guard let sent = form["csrf"], !csrf.isEmpty, constantTimeEqual(sent, csrf) else {
-                        throw WebError(.forbidden, "Le formulaire a expiré ou ne vient pas d'Ardoise (jeton CSRF) : rechargez la page.")
+                        throw WebError(
+                            .forbidden,
+                            "Le formulaire a expiré ou ne vient pas d'Ardoise (jeton CSRF) : rechargez la page.")
                     }
                 }
             }
-            let call = Call(request: request, parameters: context.parameters, identity: identity, csrf: csrf, form: form, app: self,
-                            address: callerAddress(request, peer: context.peerAddress))
+            let call = Call(
+                request: request, parameters: context.parameters, identity: identity, csrf: csrf, form: form, app: self,
+                address: callerAddress(request, peer: context.peerAddress))
             return try await route.handler(call)
         } catch let error as WebError {
             if error.status == .unauthorized && !route.isAPI {
@@ -302,28 +323,49 @@ public final class WebApp: Sendable {
             }
             return errorResponse(error, api: route.isAPI, identity: identity, csrf: csrf)
         } catch let error as UserInputError {
-            return errorResponse(WebError(.unprocessableContent, error.message), api: route.isAPI, identity: identity, csrf: csrf)
+            return errorResponse(
+                WebError(.unprocessableContent, error.message), api: route.isAPI, identity: identity, csrf: csrf)
         } catch let error as AmountRefusal {
-            return errorResponse(WebError(.unprocessableContent, "Refusé : \(French.amountRefusal(error))"), api: route.isAPI, identity: identity, csrf: csrf)
+            return errorResponse(
+                WebError(.unprocessableContent, "Refusé : \(French.amountRefusal(error))"), api: route.isAPI,
+                identity: identity, csrf: csrf)
         } catch let error as ExportOverflow {
-            return errorResponse(WebError(.unprocessableContent, "Refusé : un montant est hors de toute limite (\(error.what)) ; rien n'a été exporté."), api: route.isAPI, identity: identity, csrf: csrf)
+            return errorResponse(
+                WebError(
+                    .unprocessableContent,
+                    "Refusé : un montant est hors de toute limite (\(error.what)) ; rien n'a été exporté."),
+                api: route.isAPI, identity: identity, csrf: csrf)
         } catch let error as IssueRefusal {
-            return errorResponse(WebError(.unprocessableContent, "Refusé : \(French.refusal(error))"), api: route.isAPI, identity: identity, csrf: csrf)
+            return errorResponse(
+                WebError(.unprocessableContent, "Refusé : \(French.refusal(error))"), api: route.isAPI,
+                identity: identity, csrf: csrf)
         } catch let error as InvoiceError {
-            return errorResponse(WebError(French.status(error), "Refusé : \(French.refusal(error))"), api: route.isAPI, identity: identity, csrf: csrf)
+            return errorResponse(
+                WebError(French.status(error), "Refusé : \(French.refusal(error))"), api: route.isAPI,
+                identity: identity, csrf: csrf)
         } catch let error as ClosingError {
-            return errorResponse(WebError(French.status(error), "Refusé : \(French.refusal(error))"), api: route.isAPI, identity: identity, csrf: csrf)
+            return errorResponse(
+                WebError(French.status(error), "Refusé : \(French.refusal(error))"), api: route.isAPI,
+                identity: identity, csrf: csrf)
         } catch let error as WorkspaceError where error.reason != nil {
-            return errorResponse(WebError(.unprocessableContent, "Refusé : \(French.refusal(error))"), api: route.isAPI, identity: identity, csrf: csrf)
+            return errorResponse(
+                WebError(.unprocessableContent, "Refusé : \(French.refusal(error))"), api: route.isAPI,
+                identity: identity, csrf: csrf)
         } catch let error as UserError {
-            return errorResponse(WebError(French.status(error), "Refusé : \(French.refusal(error))"), api: route.isAPI, identity: identity, csrf: csrf)
+            return errorResponse(
+                WebError(French.status(error), "Refusé : \(French.refusal(error))"), api: route.isAPI,
+                identity: identity, csrf: csrf)
         } catch let error as HTTPResponseError where error.status == .contentTooLarge {
             // A body over the limit is the sender's doing: answered, not logged (a flood of them would fill the log).
-            return errorResponse(WebError(.contentTooLarge, "Le formulaire envoyé est trop gros (1 Mo au plus)."), api: route.isAPI, identity: identity, csrf: csrf)
+            return errorResponse(
+                WebError(.contentTooLarge, "Le formulaire envoyé est trop gros (1 Mo au plus)."), api: route.isAPI,
+                identity: identity, csrf: csrf)
         } catch {
             // Never shown to the browser: it goes to the log only.
             logger.error("\(request.method) \(request.uri.path): \(String(reflecting: error))")
-            return errorResponse(WebError(.internalServerError, "Une erreur interne est survenue ; elle a été consignée."), api: route.isAPI, identity: identity, csrf: csrf)
+            return errorResponse(
+                WebError(.internalServerError, "Une erreur interne est survenue ; elle a été consignée."),
+                api: route.isAPI, identity: identity, csrf: csrf)
         }
     }
 
@@ -332,7 +374,8 @@ public final class WebApp: Sendable {
     func callerAddress(_ request: Request, peer: String?) -> String? {
         guard options.behindProxy else { return peer }
         guard let name = HTTPField.Name("X-Forwarded-For"), let forwarded = request.headers[values: name].last,
-              let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty else { return peer }
+            let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty
+        else { return peer }
         return last
     }
 
@@ -352,7 +395,10 @@ public final class WebApp: Sendable {
     }
 
     /// The layout around a page's content, with the menu of the features the user may read.
-    func page(title: String, content: String, identity: Identity?, csrf: String, current: Feature? = nil, notice: String? = nil) -> String {
+    func page(
+        title: String, content: String, identity: Identity?, csrf: String, current: Feature? = nil,
+        notice: String? = nil
+    ) -> String {
         var context: [String: Any] = ["title": title, "content": content]
         if let notice { context["notice"] = notice }
         if let identity {
@@ -373,11 +419,15 @@ public final class WebApp: Sendable {
 }
 
 func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
-    Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    Response(
+        status: status, headers: [.contentType: "text/html; charset=utf-8"],
+        body: .init(byteBuffer: ByteBuffer(string: text)))
 }
 
 func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
-    Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    Response(
+        status: status, headers: [.contentType: "application/json; charset=utf-8"],
+        body: .init(byteBuffer: ByteBuffer(string: text)))
 }
 
 func redirect(_ location: String) -> Response {
@@ -402,14 +452,19 @@ struct Protection: RouterMiddleware {
     let app: WebApp
 
     static let headers: [(String, String)] = [
-        ("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+        (
+            "Content-Security-Policy",
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        ),
         ("X-Content-Type-Options", "nosniff"),
         ("X-Frame-Options", "DENY"),
         ("Referrer-Policy", "same-origin"),
-        ("Cache-Control", "no-store"),
+        ("Cache-Control", "no-store")
     ]
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         var response: Response
         do {
             response = try await next(request, context)
@@ -418,14 +473,16 @@ struct Protection: RouterMiddleware {
             if allowed.isEmpty || allowed.contains(request.method) {
                 response = app.errorResponse(WebError.notFound, api: request.uri.path.hasPrefix("/api/"))
             } else {
-                response = app.errorResponse(WebError(.methodNotAllowed, "Cette adresse ne répond pas à \(request.method.rawValue)."),
-                                             api: request.uri.path.hasPrefix("/api/"))
+                response = app.errorResponse(
+                    WebError(.methodNotAllowed, "Cette adresse ne répond pas à \(request.method.rawValue)."),
+                    api: request.uri.path.hasPrefix("/api/"))
                 response.headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
             }
         } catch {
             app.logger.error("\(request.method) \(request.uri.path): \(String(reflecting: error))")
-            response = app.errorResponse(WebError(.internalServerError, "Une erreur interne est survenue ; elle a été consignée."),
-                                         api: request.uri.path.hasPrefix("/api/"))
+            response = app.errorResponse(
+                WebError(.internalServerError, "Une erreur interne est survenue ; elle a été consignée."),
+                api: request.uri.path.hasPrefix("/api/"))
         }
         for (name, value) in Self.headers {
             if let n = HTTPField.Name(name) { response.headers[n] = value }

@@ -16,25 +16,34 @@ extension WebApp {
         let token = signInToken.make()
         var context: [String: Any] = ["csrf": token]
         if let failed { context["failed"] = failed }
-        var response = html(page(title: "Connexion", content: render("login", context), identity: nil, csrf: ""), status: status)
-        response.setCookie(Cookie(name: Self.loginCookie, value: token, path: "/connexion", secure: options.secureCookies,
-                                  httpOnly: true, sameSite: .strict))
+        var response = html(
+            page(title: "Connexion", content: render("login", context), identity: nil, csrf: ""), status: status)
+        response.setCookie(
+            Cookie(
+                name: Self.loginCookie, value: token, path: "/connexion", secure: options.secureCookies,
+                httpOnly: true, sameSite: .strict))
         return response
     }
 
     func login(_ call: Call) throws -> Response {
         // The login form carries the value of its own cookie (double submit), and that value is one this server made
         // (signed): a form posted from elsewhere has neither, and a cookie planted with any value equal to the field fails.
-        guard let sent = call.form["csrf"], let cookie = call.request.cookies[Self.loginCookie]?.value, constantTimeEqual(sent, cookie),
-              signInToken.isGenuine(sent) else {
+        guard let sent = call.form["csrf"], let cookie = call.request.cookies[Self.loginCookie]?.value,
+            constantTimeEqual(sent, cookie),
+            signInToken.isGenuine(sent)
+        else {
             return try loginPage(call, failed: "Le formulaire a expiré : veuillez recommencer.", status: .forbidden)
         }
         let login = call.form.trimmed("login") ?? ""
         switch try accounts.login(login, password: call.form["password"] ?? "", address: call.address) {
         case .throttled:
-            return try loginPage(call, failed: "Trop de tentatives pour cet identifiant : réessayez dans 15 minutes.", status: .tooManyRequests)
+            return try loginPage(
+                call, failed: "Trop de tentatives pour cet identifiant : réessayez dans 15 minutes.",
+                status: .tooManyRequests)
         case .throttledAddress:
-            return try loginPage(call, failed: "Trop de tentatives depuis votre adresse : réessayez dans 15 minutes.", status: .tooManyRequests)
+            return try loginPage(
+                call, failed: "Trop de tentatives depuis votre adresse : réessayez dans 15 minutes.",
+                status: .tooManyRequests)
         case .refused:
             return try loginPage(call, failed: "Identifiant ou mot de passe incorrect.", status: .unauthorized)
         case .success(let identity):
@@ -48,7 +57,9 @@ extension WebApp {
     }
 
     func sessionCookie(_ value: String, maxAge: Int) -> Cookie {
-        Cookie(name: Self.sessionCookie, value: value, maxAge: maxAge, path: "/", secure: options.secureCookies, httpOnly: true, sameSite: .strict)
+        Cookie(
+            name: Self.sessionCookie, value: value, maxAge: maxAge, path: "/", secure: options.secureCookies,
+            httpOnly: true, sameSite: .strict)
     }
 
     func logout(_ call: Call) throws -> Response {

@@ -24,6 +24,8 @@ struct SignInToken: Sendable {
     }
 
     private func signature(_ nonce: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(nonce.utf8), using: SymmetricKey(data: key)).map { String(format: "%02x", $0) }.joined()
+        HMAC<SHA256>.authenticationCode(for: Data(nonce.utf8), using: SymmetricKey(data: key)).map {
+            String(format: "%02x", $0)
+        }.joined()
     }
 }

@@ -28,7 +28,9 @@ struct UserAdministration {
             throw WebError(.forbidden, "Seul un administrateur peut modifier ou désactiver un administrateur.")
         }
         if !within(target.clients) {
-            throw WebError(.forbidden, "Cet utilisateur voit des clients que vous ne voyez pas : seul un administrateur peut le modifier.")
+            throw WebError(
+                .forbidden,
+                "Cet utilisateur voit des clients que vous ne voyez pas : seul un administrateur peut le modifier.")
         }
     }
 

@@ -63,10 +63,14 @@ extension Installation {
         }
         let bytes: [UInt8]
         do throws(FECCharacterError) { bytes = format == .fec ? try FEC.latin9(text) : Array(text.utf8) } catch {
-            throw WorkspaceError("\(name): \(error)", reason: .fecCharacter(line: error.line, column: error.column, character: String(error.character)))
+            throw WorkspaceError(
+                "\(name): \(error)",
+                reason: .fecCharacter(line: error.line, column: error.column, character: String(error.character)))
         }
-        return EntriesExport(fileName: name, text: text, bytes: bytes,
-                             mediaType: format == .fec ? "text/plain; charset=iso-8859-15" : "text/csv; charset=utf-8",
-                             entries: stored.count, lines: lines.count, debit: lines.map(\.debit).sum(), credit: lines.map(\.credit).sum())
+        return EntriesExport(
+            fileName: name, text: text, bytes: bytes,
+            mediaType: format == .fec ? "text/plain; charset=iso-8859-15" : "text/csv; charset=utf-8",
+            entries: stored.count, lines: lines.count, debit: lines.map(\.debit).sum(),
+            credit: lines.map(\.credit).sum())
     }
 }

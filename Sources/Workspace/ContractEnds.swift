@@ -27,7 +27,8 @@ public struct ContractEndReport: Sendable {
         var out = ""
         for e in ending { out += "\(e.client)\t\(e.what)\tends \(e.end) (in \(e.daysLeft) days)\t\(e.file)\n" }
         for c in uncovered { out += "\(c)\tbilled last month, no contract valid on \(nextMonth)\n" }
-        return out + "\(ending.count) ending within \(within) days of \(today), \(uncovered.count) clients without a contract for next month\n"
+        return out
+            + "\(ending.count) ending within \(within) days of \(today), \(uncovered.count) clients without a contract for next month\n"
     }
 }
 
@@ -42,23 +43,30 @@ extension Installation {
         let last = Day(ordinal: today.ordinal + days)
         for (client, c) in contracts.sorted(by: { $0.key < $1.key }) {
             if let until = c.validUntil, until >= today, until <= last {
-                ending.append(.init(client: client, what: "contract", end: until, file: c.file, daysLeft: until.ordinal - today.ordinal,
-                                    key: "contract/\(client)/contract/\(until)"))
+                ending.append(
+                    .init(
+                        client: client, what: "contract", end: until, file: c.file,
+                        daysLeft: until.ordinal - today.ordinal,
+                        key: "contract/\(client)/contract/\(until)"))
             }
             for t in c.terms {
                 guard let until = t.validUntil, until >= today, until <= last, until != c.validUntil else { continue }
-                ending.append(.init(client: client, what: "term line \(t.line) (\(t.label))", end: until, file: c.file,
-                                    daysLeft: until.ordinal - today.ordinal, key: "contract/\(client)/line\(t.line)/\(until)"))
+                ending.append(
+                    .init(
+                        client: client, what: "term line \(t.line) (\(t.label))", end: until, file: c.file,
+                        daysLeft: until.ordinal - today.ordinal, key: "contract/\(client)/line\(t.line)/\(until)"))
             }
         }
         // Clients billed last month (an issued contract invoice whose period ends in it) with no contract for next month.
         let thisMonth = Period.month(of: today)
         let lastMonth = Period.month(of: Day(ordinal: thisMonth.start.ordinal - 1))
         let nextMonth = Day(ordinal: thisMonth.end.ordinal + 1)
-        let billed = Set(try ledger.invoices(status: .issued, period: lastMonth).filter { $0.origin == .contract }.map(\.client))
+        let billed = Set(
+            try ledger.invoices(status: .issued, period: lastMonth).filter { $0.origin == .contract }.map(\.client))
         let uncovered = billed.filter { contracts[$0].map { !$0.validity.contains(nextMonth) } ?? true }.sorted()
-        return ContractEndReport(today: today, within: days, ending: ending.sorted { ($0.end, $0.client) < ($1.end, $1.client) },
-                                 uncovered: uncovered, nextMonth: nextMonth)
+        return ContractEndReport(
+            today: today, within: days, ending: ending.sorted { ($0.end, $0.client) < ($1.end, $1.client) },
+            uncovered: uncovered, nextMonth: nextMonth)
     }
 
     /// Queues a notice to the finance address for each contract (or term)
@@ -72,10 +80,13 @@ extension Installation {
         let domain = settings.smtp?.fromAddress.split(separator: "@").last.map(String.init) ?? "ardoise.invalid"
         var out: [String] = []
         for e in report.ending {
-            guard let threshold = Self.contractEndThresholds.sorted().first(where: { e.daysLeft <= $0 }) else { continue }
+            guard let threshold = Self.contractEndThresholds.sorted().first(where: { e.daysLeft <= $0 }) else {
+                continue
+            }
             let key = "\(e.key)/\(threshold)"
             let name = settings.client(e.client)?.legalName ?? e.client
-            let subject = "Fin de contrat : \(name) (\(e.client)), \(e.what == "contract" ? "contrat" : e.what) le \(e.end.french)"
+            let subject =
+                "Fin de contrat : \(name) (\(e.client)), \(e.what == "contract" ? "contrat" : e.what) le \(e.end.french)"
             let body = """
                 Bonjour,
 
@@ -87,9 +98,11 @@ extension Installation {
 
                 """
             let id = key.replacingOccurrences(of: "/", with: ".")
-            let notice = Notice(kind: .contractEnd, key: key, invoiceId: nil, customer: e.client, dueOn: day,
-                                messageId: "<\(id).\(settings.seller.siren)@\(domain)>", recipients: [finance], subject: subject, body: body,
-                                createdAt: LedgerDatabase.timestamp(date))
+            let notice = Notice(
+                kind: .contractEnd, key: key, invoiceId: nil, customer: e.client, dueOn: day,
+                messageId: "<\(id).\(settings.seller.siren)@\(domain)>", recipients: [finance], subject: subject,
+                body: body,
+                createdAt: LedgerDatabase.timestamp(date))
             if try ledger.queueNotice(notice) { out.append(key) }
         }
         return out

@@ -19,10 +19,12 @@ public enum DiagnosticCatalogue {
     /// The catalogue as the Markdown page `grammar/diagnostics.md`, one heading per code (its
     /// anchor `#e0301` is the SARIF rules' `helpUri`); a test keeps the file equal to this.
     public static var markdown: String {
-        var out = "# Diagnostics of `ardoise lint`\n\nGenerated from the catalogue (`Sources/Workspace/DiagnosticCatalogue.swift`); "
+        var out =
+            "# Diagnostics of `ardoise lint`\n\nGenerated from the catalogue (`Sources/Workspace/DiagnosticCatalogue.swift`); "
             + "`ardoise lint --explain CODE` prints the same text.\n"
         for e in all.sorted(by: { $0.code < $1.code }) {
-            out += "\n## \(e.code)\n\n**\(e.title)**\n\n\(e.body)\n\nWrong:\n\n```\n\(e.wrong)\n```\n\nFixed:\n\n```\n\(e.fixed)\n```\n"
+            out +=
+                "\n## \(e.code)\n\n**\(e.title)**\n\n\(e.body)\n\nWrong:\n\n```\n\(e.wrong)\n```\n\nFixed:\n\n```\n\(e.fixed)\n```\n"
         }
         return out
     }

@@ -35,19 +35,25 @@ public enum EReport {
     /// `10.00`, `5.50`, `2.10` (four decimals when the rate has them).
     static func rate(_ tenThousandths: Int) -> String {
         let whole = tenThousandths / 10_000, fraction = tenThousandths % 10_000
-        func pad(_ v: Int, _ width: Int) -> String { String(repeating: "0", count: max(0, width - String(v).count)) + String(v) }
+        func pad(_ v: Int, _ width: Int) -> String {
+            String(repeating: "0", count: max(0, width - String(v).count)) + String(v)
+        }
         return fraction % 100 == 0 ? "\(whole).\(pad(fraction / 100, 2))" : "\(whole).\(pad(fraction, 4))"
     }
 
     /// The report: the aggregated transactions (net, VAT, TTC per day, rate and operation category: `TLB1` goods,
     /// `TPS1` services) and the payments collected on services (VAT on goods is due on delivery: their payments are
     /// not reported), per day and rate. The layout is Ardoise's, shaped after the platform's flux 10 (`flowSyntax` FRR).
-    public static func document(_ p: Period, totals: [B2CDayTotal], sellerSIREN: String) throws(MoneyOverflow) -> [UInt8] {
+    public static func document(_ p: Period, totals: [B2CDayTotal], sellerSIREN: String) throws(MoneyOverflow)
+        -> [UInt8]
+    {
         var s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        s += "<EReporting xmlns=\"urn:ardoise:ereporting:1\" seller=\"\(sellerSIREN)\" start=\"\(p.start)\" end=\"\(p.end)\" currency=\"EUR\">\n"
+        s +=
+            "<EReporting xmlns=\"urn:ardoise:ereporting:1\" seller=\"\(sellerSIREN)\" start=\"\(p.start)\" end=\"\(p.end)\" currency=\"EUR\">\n"
         s += "<AggregatedCustomerTransactionReport>\n"
         for t in totals {
-            s += "<Transactions date=\"\(t.day)\" vatRate=\"\(rate(t.vatRate))\" category=\"\(t.category.rawValue)\" net=\"\(amount(try t.net))\" "
+            s +=
+                "<Transactions date=\"\(t.day)\" vatRate=\"\(rate(t.vatRate))\" category=\"\(t.category.rawValue)\" net=\"\(amount(try t.net))\" "
                 + "vat=\"\(amount(try t.vat))\" total=\"\(amount(t.paidTTC))\" lines=\"\(t.lines)\"/>\n"
         }
         s += "</AggregatedCustomerTransactionReport>\n<AggregatedCustomerPaymentReport>\n"
@@ -86,40 +92,59 @@ public struct EReportingReport: Sendable {
 extension Installation {
     /// Queues the report of every e-reporting period inside `period` that has ended before `today` (each once, frozen
     /// when queued), then submits the due reports.
-    public func eReport(period: Period, today: Day, api: FlowAPI? = nil, actor: String, now: Date = Date()) throws -> EReportingReport {
+    public func eReport(period: Period, today: Day, api: FlowAPI? = nil, actor: String, now: Date = Date()) throws
+        -> EReportingReport
+    {
         let ledger = try self.ledger
         guard let platform = settings.platform, platform.transmission.usesPlatform else {
-            throw WorkspaceError("the settings hand nothing to a platform (`platform:` with `transmission: platform` or `both`): no e-reporting")
+            throw WorkspaceError(
+                "the settings hand nothing to a platform (`platform:` with `transmission: platform` or `both`): no e-reporting"
+            )
         }
         var out = EReportingReport()
         for p in EReport.periods(in: period, days: platform.eReportingDays) where p.end < today {
             let totals = try ledger.b2cTotals(p, goods: EReport.goods(settings))
             let content = try EReport.document(p, totals: totals, sellerSIREN: settings.seller.siren)
-            if try ledger.queueEReport(period: "\(p.start)..\(p.end)", trackingId: EReport.trackingId(p), content: content,
-                                       totalTTC: totals.map(\.paidTTC).reduce(0, +), rows: totals.count, actor: actor, at: now) {
+            if try ledger.queueEReport(
+                period: "\(p.start)..\(p.end)", trackingId: EReport.trackingId(p), content: content,
+                totalTTC: totals.map(\.paidTTC).reduce(0, +), rows: totals.count, actor: actor, at: now)
+            {
                 out.queued.append("\(p.start)..\(p.end)")
             }
         }
-        let submitter = PlatformSubmitter(ledger: ledger, api: try api ?? FlowAPI(endpoint: platformEndpoint()), file: { _ in
-            throw InvoiceError.noReportFile
-        })
+        let submitter = PlatformSubmitter(
+            ledger: ledger, api: try api ?? FlowAPI(endpoint: platformEndpoint()),
+            file: { _ in
+                throw InvoiceError.noReportFile
+            })
         var tried = Set<Int64>()
         while let r = try ledger.claimDueEReport(now: now, lease: submitter.lease, excluding: tried), let id = r.id {
             tried.insert(id)
-            let file = FlowFile(bytes: [UInt8](r.content), contentType: "application/xml", name: "\(r.trackingId).xml", syntax: "FRR")
-            let (outcome, stop, sha) = submitter.attempt(trackingId: r.trackingId, attempts: r.attempts, at: now) { file }
+            let file = FlowFile(
+                bytes: [UInt8](r.content), contentType: "application/xml", name: "\(r.trackingId).xml", syntax: "FRR")
+            let (outcome, stop, sha) = submitter.attempt(trackingId: r.trackingId, attempts: r.attempts, at: now) {
+                file
+            }
             try ledger.recordEReport(id: id, outcome: outcome, sha256: sha, at: now)
             let item: SubmissionReport.Item
             switch outcome {
             case .submitted(let flowId, _):
-                item = .init(flowRow: id, trackingId: r.trackingId, number: r.period, kind: .invoice, outcome: "submitted", detail: "flowId \(flowId)")
+                item = .init(
+                    flowRow: id, trackingId: r.trackingId, number: r.period, kind: .invoice, outcome: "submitted",
+                    detail: "flowId \(flowId)")
             case .alreadySubmitted(_, let response):
-                item = .init(flowRow: id, trackingId: r.trackingId, number: r.period, kind: .invoice, outcome: "already-submitted", detail: response)
+                item = .init(
+                    flowRow: id, trackingId: r.trackingId, number: r.period, kind: .invoice,
+                    outcome: "already-submitted", detail: response)
             case .temporary(let error, let retryAt?):
-                item = .init(flowRow: id, trackingId: r.trackingId, number: r.period, kind: .invoice, outcome: "retry", detail: error,
-                             nextAttempt: LedgerDatabase.timestamp(retryAt))
+                item = .init(
+                    flowRow: id, trackingId: r.trackingId, number: r.period, kind: .invoice, outcome: "retry",
+                    detail: error,
+                    nextAttempt: LedgerDatabase.timestamp(retryAt))
             case .temporary(let error, nil), .refused(let error):
-                item = .init(flowRow: id, trackingId: r.trackingId, number: r.period, kind: .invoice, outcome: "failed", detail: error)
+                item = .init(
+                    flowRow: id, trackingId: r.trackingId, number: r.period, kind: .invoice, outcome: "failed",
+                    detail: error)
             }
             out.submission.items.append(item)
             if let stop {

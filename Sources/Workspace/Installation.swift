@@ -23,7 +23,9 @@ public struct WorkspaceError: CommandFailure, Sendable {
     public var diagnostics: [Diagnostic]
     public var sources: [String: SourceFile]
     public var reason: Reason?
-    public init(_ message: String, diagnostics: [Diagnostic] = [], sources: [String: SourceFile] = [:], reason: Reason? = nil) {
+    public init(
+        _ message: String, diagnostics: [Diagnostic] = [], sources: [String: SourceFile] = [:], reason: Reason? = nil
+    ) {
         self.message = message
         self.diagnostics = diagnostics
         self.sources = sources
@@ -51,7 +53,9 @@ public struct Installation: Sendable {
     /// contracts, read together as one version (a file that changes while they are read makes them read again).
     public static func open(configPath: String) throws(WorkspaceError) -> Installation {
         guard FileManager.default.fileExists(atPath: configPath) else {
-            throw WorkspaceError("no configuration file `\(configPath)`: run from the folder holding `ardoise.yaml`, or give `--config FILE`")
+            throw WorkspaceError(
+                "no configuration file `\(configPath)`: run from the folder holding `ardoise.yaml`, or give `--config FILE`"
+            )
         }
         var changed: [String] = []
         for attempt in 1...SourceSnapshot.attempts {
@@ -59,30 +63,36 @@ public struct Installation: Sendable {
             let configStamp = SourceStamp.of(configPath)
             let (config, configDiagnostics) = ArdoiseConfig.load(file: configPath)
             let before = [configStamp] + SourceStamp.all(configPath: configPath, config: config).dropFirst()
-            let opened = try read(configPath: configPath, config: config, configDiagnostics: configDiagnostics, stamps: before)
+            let opened = try read(
+                configPath: configPath, config: config, configDiagnostics: configDiagnostics, stamps: before)
             let after = SourceStamp.all(configPath: configPath, config: config)
             if after == before { return opened }
             changed = zip(before, after).filter { $0 != $1 }.map(\.0.path)
             if before.count != after.count { changed.append("the rules folder's list of contracts") }
         }
-        throw WorkspaceError("the settings or contracts kept changing while being read (\(changed.joined(separator: ", "))): "
-                             + "nothing done; run again once the change is complete")
+        throw WorkspaceError(
+            "the settings or contracts kept changing while being read (\(changed.joined(separator: ", "))): "
+                + "nothing done; run again once the change is complete")
     }
 
-    private static func read(configPath: String, config: ArdoiseConfig?, configDiagnostics: [Diagnostic],
-                             stamps: [SourceStamp]) throws(WorkspaceError) -> Installation {
+    private static func read(
+        configPath: String, config: ArdoiseConfig?, configDiagnostics: [Diagnostic],
+        stamps: [SourceStamp]
+    ) throws(WorkspaceError) -> Installation {
         guard let config, !configDiagnostics.hasErrors else {
-            throw WorkspaceError("the configuration `\(configPath)` has errors", diagnostics: configDiagnostics,
-                                 sources: sources(of: [configPath]))
+            throw WorkspaceError(
+                "the configuration `\(configPath)` has errors", diagnostics: configDiagnostics,
+                sources: sources(of: [configPath]))
         }
         let files = config.settingsFiles
         let (settings, diagnostics) = SettingsLoader.load(files: files)
         guard let settings, !diagnostics.hasErrors else {
             throw WorkspaceError("the settings have errors", diagnostics: diagnostics, sources: sources(of: files))
         }
-        return Installation(config: config, settings: settings, settingsSources: sources(of: files),
-                         contractFiles: ContractFiles.load(in: [config.rulesDirectory]),
-                         snapshot: SourceSnapshot(stamps: stamps, configPath: configPath, config: config), opened: OpenedLedger())
+        return Installation(
+            config: config, settings: settings, settingsSources: sources(of: files),
+            contractFiles: ContractFiles.load(in: [config.rulesDirectory]),
+            snapshot: SourceSnapshot(stamps: stamps, configPath: configPath, config: config), opened: OpenedLedger())
     }
 
     static func sources(of files: [String]) -> [String: SourceFile] {
@@ -116,16 +126,19 @@ extension MasterData {
         var clientsByCode: [String: ContractContext.Client] = [:]
         for c in clients {
             let place = clientPlaces[c.code]
-            clientsByCode[c.code] = .init(code: c.code, sites: c.sites, categories: c.dinerCategories, revenueTypes: c.revenueTypes,
-                                          payers: c.payers.map(\.code), file: place?.file, line: place?.range.start.line, range: place?.range)
+            clientsByCode[c.code] = .init(
+                code: c.code, sites: c.sites, categories: c.dinerCategories, revenueTypes: c.revenueTypes,
+                payers: c.payers.map(\.code), file: place?.file, line: place?.range.start.line, range: place?.range)
         }
         var types: [String: ContractContext.RevenueType] = [:]
         for r in revenueTypes {
             guard let kind = ContractLanguage.RevenueKind(rawValue: r.kind.rawValue) else { continue }
             types[r.code] = .init(code: r.code, kind: kind, label: r.label, vatRate: r.vatRate)
         }
-        let rates = Set(revenueTypes.map(\.vatRate)).union(["0", "2.1", "5.5", "10", "20"].compactMap { Percentage($0) })
-        return ContractContext(clients: clientsByCode, revenueTypes: types, indexSeries: indexValues, vatRates: rates, today: today)
+        let rates = Set(revenueTypes.map(\.vatRate)).union(
+            ["0", "2.1", "5.5", "10", "20"].compactMap { Percentage($0) })
+        return ContractContext(
+            clients: clientsByCode, revenueTypes: types, indexSeries: indexValues, vatRates: rates, today: today)
     }
 
     /// Index values by series and month (one conversion, the engine's).
@@ -149,7 +162,9 @@ public enum ContractFiles {
             }
             if isDirectory.boolValue {
                 let base = URL(fileURLWithPath: p)
-                let found = (fm.enumerator(atPath: p)?.allObjects as? [String] ?? []).filter { $0.hasSuffix("." + fileExtension) }
+                let found = (fm.enumerator(atPath: p)?.allObjects as? [String] ?? []).filter {
+                    $0.hasSuffix("." + fileExtension)
+                }
                 out += found.sorted().map { DisplayPath.of(base.appendingPathComponent($0).path) }
             } else {
                 out.append(DisplayPath.of(p))
@@ -173,8 +188,10 @@ public enum ContractFiles {
             switch text(of: p) {
             case .success(let text): loaded.files.append((p, text))
             case .failure(let problem):
-                loaded.diagnostics.append(.error("E0100", "cannot read contract file `\(p)`: \(problem.message)", file: p,
-                                                 range: problem.range, help: problem.help))
+                loaded.diagnostics.append(
+                    .error(
+                        "E0100", "cannot read contract file `\(p)`: \(problem.message)", file: p,
+                        range: problem.range, help: problem.help))
             }
         }
         return loaded
@@ -192,11 +209,14 @@ public enum ContractFiles {
     static func text(of path: String) -> Result<String, ReadProblem> {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            return .failure(ReadProblem(message: "no such file", help: "check the path, or the `rules:` folder in ardoise.yaml"))
+            return .failure(
+                ReadProblem(message: "no such file", help: "check the path, or the `rules:` folder in ardoise.yaml"))
         }
         guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
-            return .failure(ReadProblem(message: "the file cannot be read (permissions, or not a regular file)",
-                                        help: "make it a readable file (`chmod a+r`), or remove it from the rules folder"))
+            return .failure(
+                ReadProblem(
+                    message: "the file cannot be read (permissions, or not a regular file)",
+                    help: "make it a readable file (`chmod a+r`), or remove it from the rules folder"))
         }
         let bytes = [UInt8](data)
         if let text = String(validating: bytes, as: UTF8.self) { return .success(text) }
@@ -213,9 +233,11 @@ public enum ContractFiles {
             }
         }
         let at = SourceLocation(line: line, column: column)
-        return .failure(ReadProblem(message: "not UTF-8 (byte \(offset + 1), line \(line), column \(column))",
-                                    range: SourceRange(start: at, end: SourceLocation(line: line, column: column + 1)),
-                                    help: "save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)"))
+        return .failure(
+            ReadProblem(
+                message: "not UTF-8 (byte \(offset + 1), line \(line), column \(column))",
+                range: SourceRange(start: at, end: SourceLocation(line: line, column: column + 1)),
+                help: "save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)"))
     }
 }
 

@@ -19,7 +19,9 @@ public struct InvoiceDocuments: Sendable {
     /// Throws (a user error) when the settings lack the billed customer, a
     /// credit note names no issued invoice, or the lines do not add up to the
     /// stored totals (the PDF must say exactly what the ledger says).
-    public func document(_ stored: StoredInvoice, references: DocumentReferences) throws(InvoiceError) -> InvoiceDocument {
+    public func document(_ stored: StoredInvoice, references: DocumentReferences) throws(InvoiceError)
+        -> InvoiceDocument
+    {
         let i = stored.invoice
         guard i.status != .discarded else { throw InvoiceError.discardedHasNoDocument(id: i.id ?? 0) }
         guard let issue = Day(iso: i.issueDate), let due = Day(iso: i.dueDate) else {
@@ -34,27 +36,36 @@ public struct InvoiceDocuments: Sendable {
         let number = i.number ?? "PROFORMA-\(i.id ?? 0)"
         var credited: InvoiceDocument.CreditedInvoice?
         if i.type == .creditNote {
-            guard let c = references.credited, let n = c.number, c.status == .issued, let d = Day(iso: c.issueDate) else {
+            guard let c = references.credited, let n = c.number, c.status == .issued, let d = Day(iso: c.issueDate)
+            else {
                 throw InvoiceError.documentFile(document: number, problem: .creditNamesNoIssuedInvoice)
             }
             credited = .init(number: n, issueDate: d)
         }
         // Each line's purchase order (BT-132): its event order's, else the document's own order's.
-        let orderPOs = Dictionary(references.lineOrders.map { ($0.orderId, $0.poNumber) }, uniquingKeysWith: { a, _ in a })
+        let orderPOs = Dictionary(
+            references.lineOrders.map { ($0.orderId, $0.poNumber) }, uniquingKeysWith: { a, _ in a })
         let documentOrderPO = i.poNumber ?? references.order?.poNumber
         let lines = stored.lines.map { l in
-            var line = InvoiceDocument.Line(label: l.label, quantity: l.quantity, unitPrice: l.price, net: l.netAmount, vatRate: l.rate,
-                                            servicePeriod: servicePeriod(l, within: period))
+            var line = InvoiceDocument.Line(
+                label: l.label, quantity: l.quantity, unitPrice: l.price, net: l.netAmount, vatRate: l.rate,
+                servicePeriod: servicePeriod(l, within: period))
             line.nature = l.revenueType.flatMap { settings.revenueType($0)?.nature } == .goods ? .goods : .services
             line.grossPrice = l.grossPrice
-            line.purchaseOrder = l.orderId.flatMap { orderPOs[$0] ?? nil } ?? (l.orderId == nil || l.orderId == i.orderId ? documentOrderPO : nil)
+            line.purchaseOrder =
+                l.orderId.flatMap { orderPOs[$0] ?? nil }
+                ?? (l.orderId == nil || l.orderId == i.orderId ? documentOrderPO : nil)
             // The tickets the engine stored with a payer's line, shown when they add up to it (they always do as stored).
-            if let tickets = references.lineTickets[l.position], tickets.addUp(to: l.netAmount, at: l.rate) { line.tickets = tickets }
+            if let tickets = references.lineTickets[l.position], tickets.addUp(to: l.netAmount, at: l.rate) {
+                line.tickets = tickets
+            }
             return line
         }
         var notes: [String] = []
         if let code = i.site { notes.append("Site : \(settings.site(code).map { "\($0.name) (\(code))" } ?? code).") }
-        if let order = i.orderId { notes.append("Commande n° \(order)\(i.orderRevision.map { ", révision \($0)" } ?? "").") }
+        if let order = i.orderId {
+            notes.append("Commande n° \(order)\(i.orderRevision.map { ", révision \($0)" } ?? "").")
+        }
         // Events grouped on a monthly invoice: each order with the buyer's references, so it can be matched.
         for o in references.lineOrders {
             var parts = ["Commande n° \(o.orderId) du \((o.deliveryDay ?? o.eventDay).french)"]
@@ -72,8 +83,9 @@ public struct InvoiceDocuments: Sendable {
             paymentTerms: Self.frenchTerms(i.paymentTerms), period: period,
             // BT-13 is one per document: its order's, else the one all its lines share (`documentPurchaseOrder`).
             purchaseOrder: documentOrderPO,
-            seller: .init(legalName: s.legalName, siren: s.siren, vatNumber: s.vatNumber, address: s.address,
-                          iban: s.iban, bic: s.bic, legalForm: s.legalForm, shareCapital: s.shareCapital, rcsCity: s.rcsCity),
+            seller: .init(
+                legalName: s.legalName, siren: s.siren, vatNumber: s.vatNumber, address: s.address,
+                iban: s.iban, bic: s.bic, legalForm: s.legalForm, shareCapital: s.shareCapital, rcsCity: s.rcsCity),
             buyer: try buyer(of: i), lines: lines,
             latePaymentPenaltyRate: s.latePaymentPenaltyRate, recoveryIndemnity: s.recoveryIndemnity,
             earlyPaymentDiscount: s.earlyPaymentDiscount, vatOnDebits: s.vatOnDebits, creditedInvoice: credited,
@@ -86,12 +98,15 @@ public struct InvoiceDocuments: Sendable {
             // or their tickets name).
             let client = settings.client(i.client)
             let named = sites.map { code in settings.site(code).map { "\($0.name) (\(code))" } ?? code }
-            let place = named.isEmpty ? "" : named.count == 1 ? ", site \(named[0])" : ", sites \(named.joined(separator: ", "))"
+            let place =
+                named.isEmpty
+                ? "" : named.count == 1 ? ", site \(named[0])" : ", sites \(named.joined(separator: ", "))"
             doc.billedFor = "Pour le compte de \(client?.legalName ?? i.client) (client \(i.client))\(place)"
         }
         let t = doc.totals
         guard t.totalHT.cents == i.totalHt, t.totalVAT.cents == i.totalVat, t.totalTTC.cents == i.totalTtc else {
-            throw InvoiceError.documentFile(document: number, problem: .totalsDiffer(lines: t.totalTTC, ledger: Money(cents: i.totalTtc)))
+            throw InvoiceError.documentFile(
+                document: number, problem: .totalsDiffer(lines: t.totalTTC, ledger: Money(cents: i.totalTtc)))
         }
         return doc
     }
@@ -103,7 +118,8 @@ public struct InvoiceDocuments: Sendable {
         let i = stored.invoice
         let ticketSites = Set(tickets.values.flatMap { $0.map(\.site) })
         let fromTickets = stored.lines.allSatisfy { $0.site == nil } && ticketSites.count == 1 ? ticketSites.first : nil
-        guard let client = settings.client(i.client), let code = i.site ?? Self.oneSite(of: stored.lines) ?? fromTickets else { return nil }
+        guard let client = settings.client(i.client), let code = i.site ?? Self.oneSite(of: stored.lines) ?? fromTickets
+        else { return nil }
         let site = settings.site(code)
         return .init(name: client.legalName, place: site.map { "\($0.name) (\(code))" } ?? code, address: site?.address)
     }
@@ -126,15 +142,23 @@ public struct InvoiceDocuments: Sendable {
     /// The billed customer: the payer when the document is billed to one, else the client.
     func buyer(of i: Invoice) throws(InvoiceError) -> InvoiceDocument.Buyer {
         if let code = i.payer {
-            guard let p = settings.payer(code)?.payer else { throw InvoiceError.documentFile(document: name(i), problem: .payerNotInSettings(code)) }
-            return .init(legalName: p.legalName, siren: p.siren, vatNumber: p.vatNumber, address: p.address, emails: p.emails)
+            guard let p = settings.payer(code)?.payer else {
+                throw InvoiceError.documentFile(document: name(i), problem: .payerNotInSettings(code))
+            }
+            return .init(
+                legalName: p.legalName, siren: p.siren, vatNumber: p.vatNumber, address: p.address, emails: p.emails)
         }
-        guard let c = settings.client(i.client) else { throw InvoiceError.documentFile(document: name(i), problem: .clientNotInSettings(i.client)) }
-        return .init(legalName: c.legalName, siren: c.siren, vatNumber: c.vatNumber, address: c.address, emails: c.emails)
+        guard let c = settings.client(i.client) else {
+            throw InvoiceError.documentFile(document: name(i), problem: .clientNotInSettings(i.client))
+        }
+        return .init(
+            legalName: c.legalName, siren: c.siren, vatNumber: c.vatNumber, address: c.address, emails: c.emails)
     }
 
     func servicePeriod(_ l: InvoiceLine, within period: Period) -> Period? {
-        guard let s = l.serviceStart.flatMap({ Day(iso: $0) }), let e = l.serviceEnd.flatMap({ Day(iso: $0) }) else { return nil }
+        guard let s = l.serviceStart.flatMap({ Day(iso: $0) }), let e = l.serviceEnd.flatMap({ Day(iso: $0) }) else {
+            return nil
+        }
         let p = Period(start: s, end: e)
         return p == period ? nil : p
     }
@@ -166,7 +190,9 @@ extension InvoiceDocuments {
     /// Renders `document`: Factur-X when it is an invoice or a credit note, a plain PDF marked PROFORMA otherwise.
     public func render(_ document: InvoiceDocument, facturX: FacturX) throws(InvoiceError) -> RenderedDocument {
         do {
-            if document.isProforma { return RenderedDocument(document: document, pdf: try facturX.renderer.render(document), xml: nil) }
+            if document.isProforma {
+                return RenderedDocument(document: document, pdf: try facturX.renderer.render(document), xml: nil)
+            }
             let out = try facturX.render(document)
             return RenderedDocument(document: document, pdf: out.pdf, xml: out.xml)
         } catch {
@@ -181,7 +207,9 @@ extension InvoiceDocuments {
     public func renderer(facturX: FacturX) -> DocumentRenderer {
         { stored, references in
             let rendered = try self.render(self.document(stored, references: references), facturX: facturX)
-            guard let xml = rendered.xml else { throw InvoiceError.documentFile(document: rendered.document.number, problem: .noEInvoice) }
+            guard let xml = rendered.xml else {
+                throw InvoiceError.documentFile(document: rendered.document.number, problem: .noEInvoice)
+            }
             return IssuedFiles(pdf: rendered.pdf, xml: Array(xml.utf8))
         }
     }
@@ -194,7 +222,8 @@ extension Installation {
     public func issuedFiles(_ invoice: Invoice, actor: String = "ardoise") throws -> IssuedFiles? {
         let ledger = try self.ledger
         guard invoice.status == .issued, let id = invoice.id else { return nil }
-        return try ledger.issuedFiles(invoiceID: id, render: documents.renderer(facturX: Installation.facturX()), actor: actor)
+        return try ledger.issuedFiles(
+            invoiceID: id, render: documents.renderer(facturX: Installation.facturX()), actor: actor)
     }
 
     /// The bytes `invoices pdf|xml` write: an issued document's stored PDF or
@@ -210,8 +239,9 @@ extension Installation {
 
     /// The same workspace with other settings (tools and tests that change a value), on the same ledger.
     public func with(settings: MasterData) -> Installation {
-        Installation(config: config, settings: settings, settingsSources: settingsSources, contractFiles: contractFiles,
-                  snapshot: snapshot, opened: opened)
+        Installation(
+            config: config, settings: settings, settingsSources: settingsSources, contractFiles: contractFiles,
+            snapshot: snapshot, opened: opened)
     }
 
     /// The mapping of stored documents to printable ones, with these settings.

@@ -22,12 +22,16 @@ public enum LineText {
     public static func parse(_ text: String) throws -> Parsed {
         let f = try fields(text)
         guard !f[0].isEmpty else { throw InvoiceError.lineText(text: text, problem: .emptyLabel) }
-        return Parsed(label: f[0], quantity: try quantity(f[1], in: text), unitPrice: try price(f[2], in: text), vat: try vat(f[3], in: text))
+        return Parsed(
+            label: f[0], quantity: try quantity(f[1], in: text), unitPrice: try price(f[2], in: text),
+            vat: try vat(f[3], in: text))
     }
 
     /// `line` with the fields given in `text` changed, recorded as edited by `who` for `reason`; empty fields
     /// keep their value. The net is recomputed, round(quantity × unit price, 2), when the quantity or the price changes.
-    public static func apply(_ text: String, to line: NewInvoiceLine, editedBy who: String, reason: String) throws -> NewInvoiceLine {
+    public static func apply(_ text: String, to line: NewInvoiceLine, editedBy who: String, reason: String) throws
+        -> NewInvoiceLine
+    {
         let f = try fields(text)
         var l = line
         if !f[0].isEmpty { l.label = f[0] }
@@ -36,13 +40,17 @@ public enum LineText {
         if !f[2].isEmpty { l.unitPrice = try price(f[2], in: text); l.grossUnitPrice = nil }
         if !f[3].isEmpty { l.vat = try vat(f[3], in: text) }
         if !f[1].isEmpty || !f[2].isEmpty {
-            do { l.net = try l.unitPrice.times(l.quantity) } catch { throw InvoiceError.lineText(text: text, problem: .overflow(error)) }
+            do { l.net = try l.unitPrice.times(l.quantity) } catch {
+                throw InvoiceError.lineText(text: text, problem: .overflow(error))
+            }
         }
         return l.edited(by: who, reason: reason)
     }
 
     static func fields(_ text: String) throws -> [String] {
-        let f = text.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let f = text.split(separator: "|", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
         guard f.count == 4 else { throw InvoiceError.lineText(text: text, problem: .fieldCount(f.count)) }
         return f
     }
@@ -85,7 +93,9 @@ public enum LineText {
     }
 
     static func vat(_ s: String, in text: String) throws -> VATRate {
-        guard let v = VATRate(s.replacingOccurrences(of: "%", with: "").trimmingCharacters(in: .whitespaces)), VATRate.frenchRates.contains(v) else {
+        guard let v = VATRate(s.replacingOccurrences(of: "%", with: "").trimmingCharacters(in: .whitespaces)),
+            VATRate.frenchRates.contains(v)
+        else {
             throw InvoiceError.lineText(text: text, problem: .notFrenchRate(s))
         }
         return v

@@ -13,8 +13,10 @@ public struct LintReport: Sendable {
 
     public func render(_ format: DiagnosticFormat) -> String {
         let titles = Dictionary(DiagnosticCatalogue.all.map { ($0.code, $0.title) }, uniquingKeysWith: { a, _ in a })
-        return DiagnosticRenderer(sources: sources, baseDirectory: FileManager.default.currentDirectoryPath, ruleTitles: titles)
-            .render(diagnostics, format: format)
+        return DiagnosticRenderer(
+            sources: sources, baseDirectory: FileManager.default.currentDirectoryPath, ruleTitles: titles
+        )
+        .render(diagnostics, format: format)
     }
 }
 
@@ -25,7 +27,8 @@ public enum Linter {
     public static func run(paths: [String], configPath: String, today: Day) -> LintReport {
         var diagnostics: [Diagnostic] = []
         var sources: [String: SourceFile] = [:]
-        let (config, configDiagnostics) = FileManager.default.fileExists(atPath: configPath)
+        let (config, configDiagnostics) =
+            FileManager.default.fileExists(atPath: configPath)
             ? ArdoiseConfig.load(file: configPath) : (nil, [])
         diagnostics += configDiagnostics
         if !configDiagnostics.isEmpty, let text = try? String(contentsOfFile: configPath, encoding: .utf8) {
@@ -58,13 +61,19 @@ public enum Linter {
         let files = loaded.files
         diagnostics += loaded.diagnostics
         // Paths that hold no contract and name no settings file: the configuration's settings alone are not what was asked.
-        if !paths.isEmpty, files.isEmpty, loaded.diagnostics.isEmpty, !paths.contains(where: { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }) {
-            diagnostics.append(.error("E0002", "no contract (`*.ard`) or settings (`*.yaml`) file in \(paths.map { "`\($0)`" }.joined(separator: ", "))",
-                                      file: paths[0], range: nil, help: "name contract files, folders of them, or settings files"))
+        if !paths.isEmpty, files.isEmpty, loaded.diagnostics.isEmpty,
+            !paths.contains(where: { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") })
+        {
+            diagnostics.append(
+                .error(
+                    "E0002",
+                    "no contract (`*.ard`) or settings (`*.yaml`) file in \(paths.map { "`\($0)`" }.joined(separator: ", "))",
+                    file: paths[0], range: nil, help: "name contract files, folders of them, or settings files"))
         }
         if let settings {
             // Completeness across files (a client with no contract) only when the whole rules folder is linted.
-            let set = RuleSet(files: files, context: settings.contractContext(today: today), requireEveryClient: paths.isEmpty)
+            let set = RuleSet(
+                files: files, context: settings.contractContext(today: today), requireEveryClient: paths.isEmpty)
             diagnostics += set.diagnostics
             sources.merge(set.sources) { a, _ in a }
         } else {
@@ -75,12 +84,18 @@ public enum Linter {
                 sources[f.path] = source
             }
             if settingsSources.isEmpty, !files.isEmpty {
-                diagnostics.append(.warning("W0001", "no settings: names in contracts (clients, sites, categories) were not checked",
-                                            file: configPath, range: nil,
-                                            help: "run from the folder of `ardoise.yaml`, give `--config FILE`, or name the settings YAML files"))
+                diagnostics.append(
+                    .warning(
+                        "W0001", "no settings: names in contracts (clients, sites, categories) were not checked",
+                        file: configPath, range: nil,
+                        help:
+                            "run from the folder of `ardoise.yaml`, give `--config FILE`, or name the settings YAML files"
+                    ))
             }
         }
-        return LintReport(diagnostics: diagnostics, sources: sources, contractsChecked: files.count + loaded.diagnostics.count, settingsChecked: settingsSources.count)
+        return LintReport(
+            diagnostics: diagnostics, sources: sources, contractsChecked: files.count + loaded.diagnostics.count,
+            settingsChecked: settingsSources.count)
     }
 
     /// The long explanation of a code (the one catalogue: `DiagnosticCatalogue`).

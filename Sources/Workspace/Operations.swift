@@ -54,15 +54,20 @@ extension Installation {
     private func createLedger(actor: String) throws(WorkspaceError) -> LedgerDatabase {
         let path = config.databasePath
         if try ledgerExists() {
-            throw WorkspaceError("a ledger is already at `\(shownDatabase)`: nothing done (`ardoise init` only creates one where there is none)")
+            throw WorkspaceError(
+                "a ledger is already at `\(shownDatabase)`: nothing done (`ardoise init` only creates one where there is none)"
+            )
         }
         do {
             if !LedgerDatabase.isPostgreSQL(path) {
                 let folder = (path as NSString).deletingLastPathComponent
-                if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+                if !folder.isEmpty {
+                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                }
             }
             let ledger = try LedgerDatabase(path: path, creation: .createIfMissing, environment: databaseEnvironment)
-            let identity = try ledger.recordIdentity(siren: settings.seller.siren, series: seriesText, origin: .created, actor: actor)
+            let identity = try ledger.recordIdentity(
+                siren: settings.seller.siren, series: seriesText, origin: .created, actor: actor)
             guard identity.siren == settings.seller.siren else {
                 throw WorkspaceError(sellerMismatch(path: path, ledger: identity.siren))
             }
@@ -83,7 +88,8 @@ extension Installation {
 
     /// The configured database as it may be shown: a PostgreSQL address never with a password.
     var shownDatabase: String {
-        guard LedgerDatabase.isPostgreSQL(config.databasePath), let c = URLComponents(string: config.databasePath) else { return config.databasePath }
+        guard LedgerDatabase.isPostgreSQL(config.databasePath), let c = URLComponents(string: config.databasePath)
+        else { return config.databasePath }
         var shown = c
         shown.password = nil
         return shown.string ?? "postgres://…"
@@ -112,7 +118,8 @@ extension Installation {
         do {
             var identity = try ledger.identity()
             if identity == nil {
-                identity = try ledger.recordIdentity(siren: settings.seller.siren, series: seriesText, origin: .adopted, actor: actor)
+                identity = try ledger.recordIdentity(
+                    siren: settings.seller.siren, series: seriesText, origin: .adopted, actor: actor)
             }
             if let identity, identity.siren != settings.seller.siren {
                 throw WorkspaceError(sellerMismatch(path: ledger.path, ledger: identity.siren))
@@ -128,7 +135,8 @@ extension Installation {
     public func importFiles(_ paths: [String]) throws(WorkspaceError) -> [ImportResult] {
         let ledger = try self.ledger
         let targets = paths.isEmpty ? [config.inboxDirectory] : paths
-        let importer = Importer(ledger: ledger, knownClients: Set(settings.clients.map(\.code)), vatRates: eventVATRates)
+        let importer = Importer(
+            ledger: ledger, knownClients: Set(settings.clients.map(\.code)), vatRates: eventVATRates)
         return importer.importPaths(targets.map { URL(fileURLWithPath: $0) })
     }
 
@@ -149,11 +157,14 @@ extension Installation {
         let ledger = try self.ledger
         let rules = self.rules(today: today)
         if rules.diagnostics.hasBlockingErrors {
-            throw WorkspaceError("the contracts have errors: run `ardoise lint`", diagnostics: rules.diagnostics, sources: rules.sources,
-                                 reason: .contractsHaveErrors(files: Array(Set(rules.diagnostics.filter { $0.severity == .error }.map(\.file))).sorted()))
+            throw WorkspaceError(
+                "the contracts have errors: run `ardoise lint`", diagnostics: rules.diagnostics, sources: rules.sources,
+                reason: .contractsHaveErrors(
+                    files: Array(Set(rules.diagnostics.filter { $0.severity == .error }.map(\.file))).sorted()))
         }
-        var engine = Engine(ledger: ledger, settings: settings, contracts: rules.contracts, actor: actor,
-                                   render: documents.renderer(facturX: try Installation.facturX()))
+        var engine = Engine(
+            ledger: ledger, settings: settings, contracts: rules.contracts, actor: actor,
+            render: documents.renderer(facturX: try Installation.facturX()))
         engine.sourceDigests = sourceDigests(rules.contracts)
         return engine
     }
@@ -180,14 +191,16 @@ extension Installation {
     /// `bill`, `run` and `report unbilled` use it; `lint` stays strict.
     /// Its documents are rendered and stored as they are issued, like `engine`'s.
     public func billingEngine(today: Day, actor: String = "ardoise") throws(WorkspaceError)
-        -> (engine: Engine, problems: ContractProblems) {
+        -> (engine: Engine, problems: ContractProblems)
+    {
         let ledger = try self.ledger
         let rules = self.rules(today: today)
         let problems = ContractProblems(rules, clients: settings.clients.map(\.code))
         var contracts = rules.contracts
         for client in problems.clients { contracts[client] = nil }
-        var engine = Engine(ledger: ledger, settings: settings, contracts: contracts, actor: actor,
-                                   render: documents.renderer(facturX: try Installation.facturX()))
+        var engine = Engine(
+            ledger: ledger, settings: settings, contracts: contracts, actor: actor,
+            render: documents.renderer(facturX: try Installation.facturX()))
         engine.sourceDigests = sourceDigests(contracts)
         return (engine, problems)
     }
@@ -196,17 +209,23 @@ extension Installation {
     /// not all in); fees in advance need no such request, the engine bills
     /// them with the period before. `force` (the reason, required) overrides,
     /// and the forcing is written to the audit log.
-    public func checkPeriodEnded(_ period: Period, name: String, today: Day, force reason: String?,
-                                 actor: String) throws(WorkspaceError) {
+    public func checkPeriodEnded(
+        _ period: Period, name: String, today: Day, force reason: String?,
+        actor: String
+    ) throws(WorkspaceError) {
         guard period.end >= today else { return }
         guard let reason else {
-            throw WorkspaceError("the period \(name) ends on \(period.end), it has not ended on \(today): nothing billed; "
-                                 + "its revenue is not all in (give `--force --reason \"…\"` to bill it anyway)")
+            throw WorkspaceError(
+                "the period \(name) ends on \(period.end), it has not ended on \(today): nothing billed; "
+                    + "its revenue is not all in (give `--force --reason \"…\"` to bill it anyway)")
         }
         let ledger = try self.ledger
         do {
-            try ledger.audit(actor: actor, action: "bill-unended-period", AuditParameters([
-                "start": .of(period.start), "end": .of(period.end), "today": .of(today), "reason": .text(reason)]))
+            try ledger.audit(
+                actor: actor, action: "bill-unended-period",
+                AuditParameters([
+                    "start": .of(period.start), "end": .of(period.end), "today": .of(today), "reason": .text(reason)
+                ]))
         } catch {
             throw WorkspaceError("the audit log cannot be written: \(error)")
         }
@@ -218,18 +237,23 @@ extension Installation {
     /// command that issues, numbers or posts: a number given on a future date
     /// cannot be taken back, and the series could not issue again before that
     /// day. `force` (the reason, required) overrides, in the audit log.
-    public func checkNotFuture(_ day: Day, command: String, force reason: String?, actor: String) throws(WorkspaceError) {
+    public func checkNotFuture(_ day: Day, command: String, force reason: String?, actor: String) throws(WorkspaceError)
+    {
         let today = BusinessCalendar.today(timeZone: settings.timeZone)
         guard day > today else { return }
         guard let reason else {
-            throw WorkspaceError("`--date \(day)` is after today (\(today)): `ardoise \(command)` would issue, number or post documents dated "
-                                 + "in the future, and no document could be numbered before that day again; nothing done "
-                                 + "(give `--force --reason \"…\"` to act as of that day anyway)")
+            throw WorkspaceError(
+                "`--date \(day)` is after today (\(today)): `ardoise \(command)` would issue, number or post documents dated "
+                    + "in the future, and no document could be numbered before that day again; nothing done "
+                    + "(give `--force --reason \"…\"` to act as of that day anyway)")
         }
         let ledger = try self.ledger
         do {
-            try ledger.audit(actor: actor, action: "future-date", AuditParameters([
-                "command": .text(command), "day": .of(day), "today": .of(today), "reason": .text(reason)]))
+            try ledger.audit(
+                actor: actor, action: "future-date",
+                AuditParameters([
+                    "command": .text(command), "day": .of(day), "today": .of(today), "reason": .text(reason)
+                ]))
         } catch {
             throw WorkspaceError("the audit log cannot be written: \(error)")
         }
@@ -240,27 +264,41 @@ extension Installation {
         let ledger = try self.ledger
         let month = Month(day).description
         let closed: Bool
-        do { closed = try ledger.isClosed(month: month) } catch { throw WorkspaceError("the ledger cannot be read: \(error)") }
+        do { closed = try ledger.isClosed(month: month) } catch {
+            throw WorkspaceError("the ledger cannot be read: \(error)")
+        }
         if closed {
-            throw WorkspaceError("\(month) is closed: \(what) dated \(day) cannot be made; nothing done (use a `--date` of an open month)")
+            throw WorkspaceError(
+                "\(month) is closed: \(what) dated \(day) cannot be made; nothing done (use a `--date` of an open month)"
+            )
         }
     }
 
     /// Refuses an explicit range longer than a billed contract's cadence or
     /// reaching into a closed month, unless forced (the reason in the audit log).
-    public func checkRange(_ period: Period, engine: Engine, only: Set<String>?, force reason: String?,
-                           actor: String) throws(WorkspaceError) {
+    public func checkRange(
+        _ period: Period, engine: Engine, only: Set<String>?, force reason: String?,
+        actor: String
+    ) throws(WorkspaceError) {
         let problems: [String]
-        do { problems = try engine.rangeProblems(period, only: only) } catch { throw WorkspaceError("the ledger cannot be read: \(error)") }
+        do { problems = try engine.rangeProblems(period, only: only) } catch {
+            throw WorkspaceError("the ledger cannot be read: \(error)")
+        }
         guard !problems.isEmpty else { return }
         guard let reason else {
-            throw WorkspaceError(problems.joined(separator: "; ") + ": nothing billed (bill named periods such as `2026-10`, "
-                                 + "or give `--force --reason \"…\"` to bill this range anyway; days billed already are not billed again)")
+            throw WorkspaceError(
+                problems.joined(separator: "; ") + ": nothing billed (bill named periods such as `2026-10`, "
+                    + "or give `--force --reason \"…\"` to bill this range anyway; days billed already are not billed again)"
+            )
         }
         let ledger = try self.ledger
         do {
-            try ledger.audit(actor: actor, action: "bill-range-forced", AuditParameters([
-                "start": .of(period.start), "end": .of(period.end), "problems": .of(problems.count), "reason": .text(reason)]))
+            try ledger.audit(
+                actor: actor, action: "bill-range-forced",
+                AuditParameters([
+                    "start": .of(period.start), "end": .of(period.end), "problems": .of(problems.count),
+                    "reason": .text(reason)
+                ]))
         } catch {
             throw WorkspaceError("the audit log cannot be written: \(error)")
         }
@@ -308,7 +346,8 @@ public struct ContractProblems: Sendable {
         var out = self
         out.clients = clients.filter(wanted.contains)
         out.diagnostics = diagnostics.filter { d in
-            clientOfFile[d.file].map(wanted.contains) ?? (d.code == "E0406" && wanted.contains { d.message.contains("`\($0)`") })
+            clientOfFile[d.file].map(wanted.contains)
+                ?? (d.code == "E0406" && wanted.contains { d.message.contains("`\($0)`") })
         }
         return out
     }
@@ -318,8 +357,11 @@ public struct ContractProblems: Sendable {
         var out = ""
         for client in clients {
             let files = clientOfFile.filter { $0.value == client }.keys.sorted()
-            out += "error: \(client): not billed, " + (files.isEmpty ? "it has no contract (`ardoise lint`)\n"
-                                                    : "its contract has errors (`ardoise lint \(files.joined(separator: " "))`)\n")
+            out +=
+                "error: \(client): not billed, "
+                + (files.isEmpty
+                    ? "it has no contract (`ardoise lint`)\n"
+                    : "its contract has errors (`ardoise lint \(files.joined(separator: " "))`)\n")
         }
         let unnamed = Set(diagnostics.map(\.file)).filter { clientOfFile[$0] == nil && sources[$0] != nil }.sorted()
         for file in unnamed { out += "error: \(file) has errors and names no client (`ardoise lint \(file)`)\n" }
@@ -339,23 +381,30 @@ public enum InvoiceJSON {
         func money(_ cents: Int64) -> String { JSON.string(Money(cents: cents).description) }
         func opt(_ v: String?) -> String { v.map(JSON.string) ?? "null" }
         let lines = s.lines.map { l in
-            JSON.object([("label", JSON.string(l.label)), ("quantity", String(l.quantity)),
-                         ("unit_price", JSON.string(l.price.description)), ("net_amount", money(l.net)),
-                         ("vat_rate", JSON.string(l.rate.oneDecimal))])
+            JSON.object([
+                ("label", JSON.string(l.label)), ("quantity", String(l.quantity)),
+                ("unit_price", JSON.string(l.price.description)), ("net_amount", money(l.net)),
+                ("vat_rate", JSON.string(l.rate.oneDecimal))
+            ])
         }
         let vat = s.vat.map { v in
-            JSON.object([("rate", JSON.string(VATRate(tenThousandths: v.rate).oneDecimal)), ("base", money(v.base)), ("vat", money(v.vat))])
+            JSON.object([
+                ("rate", JSON.string(VATRate(tenThousandths: v.rate).oneDecimal)), ("base", money(v.base)),
+                ("vat", money(v.vat))
+            ])
         }
         return JSON.object([
             ("id", String(i.id ?? 0)), ("number", opt(i.number)), ("type", JSON.string(i.type.rawValue)),
             ("status", JSON.string(i.status.rawValue)), ("client", JSON.string(i.client)), ("payer", opt(i.payer)),
             // The document's period (the days it bills, as its PDF and XML say); `billing_period_*` is the billing run's.
-            ("site", opt(i.site)), ("period_start", JSON.string(i.documentStart)), ("period_end", JSON.string(i.documentEnd)),
+            ("site", opt(i.site)), ("period_start", JSON.string(i.documentStart)),
+            ("period_end", JSON.string(i.documentEnd)),
             ("billing_period_start", JSON.string(i.periodStart)), ("billing_period_end", JSON.string(i.periodEnd)),
             // A credit note is owed by nobody: it has no due date (its PDF and XML say it is set against the invoice).
-            ("issue_date", JSON.string(i.issueDate)), ("due_date", i.type == .creditNote ? "null" : JSON.string(i.dueDate)),
+            ("issue_date", JSON.string(i.issueDate)),
+            ("due_date", i.type == .creditNote ? "null" : JSON.string(i.dueDate)),
             ("lines", JSON.array(lines)), ("vat_breakdown", JSON.array(vat)),
-            ("total_ht", money(i.totalHt)), ("total_vat", money(i.totalVat)), ("total_ttc", money(i.totalTtc)),
+            ("total_ht", money(i.totalHt)), ("total_vat", money(i.totalVat)), ("total_ttc", money(i.totalTtc))
         ])
     }
 }

@@ -20,15 +20,21 @@ public struct PaymentImport: Sendable {
             } else if p.allocations.isEmpty {
                 what = "unmatched\(p.customer.map { " (customer \($0))" } ?? "")"
             } else {
-                what = p.allocations.map { "\($0.number) \($0.amount)" + ($0.stillDue.cents > 0 ? " (partial: \($0.stillDue) still due)" : "") }
+                what =
+                    p.allocations.map {
+                        "\($0.number) \($0.amount)"
+                            + ($0.stillDue.cents > 0 ? " (partial: \($0.stillDue) still due)" : "")
+                    }
                     .joined(separator: ", ") + " [\(p.rule)]"
                     + (p.unallocated.cents > 0 ? ", overpaid \(p.unallocated) left on the payment" : "")
             }
-            out += "\(p.status == "duplicate" ? "duplicate" : "payment \(p.id ?? 0)")\t\(p.reference)\t\(p.amount)\t\(p.debtor)\t\(what)\n"
+            out +=
+                "\(p.status == "duplicate" ? "duplicate" : "payment \(p.id ?? 0)")\t\(p.reference)\t\(p.amount)\t\(p.debtor)\t\(what)\n"
         }
         let new = payments.filter { $0.status == "new" }
         let unmatched = new.filter { $0.allocations.isEmpty }
-        out += "\(file): \(new.count) new (\(new.count - unmatched.count) matched, \(unmatched.count) unmatched), "
+        out +=
+            "\(file): \(new.count) new (\(new.count - unmatched.count) matched, \(unmatched.count) unmatched), "
             + "\(payments.count - new.count) already imported\n"
         return out
     }
@@ -68,7 +74,10 @@ public struct Receivables: Sendable {
         var byKey: [String: Row] = [:]
         for inv in invoices where inv.balance.cents > 0 {
             let key = inv.client + "\u{1}" + (inv.payer ?? "")
-            var row = byKey[key] ?? Row(client: inv.client, payer: inv.payer, amounts: Array(repeating: .zero, count: Self.buckets.count))
+            var row =
+                byKey[key]
+                ?? Row(
+                    client: inv.client, payer: inv.payer, amounts: Array(repeating: .zero, count: Self.buckets.count))
             row.amounts[Self.bucket(due: inv.dueDate, asOf: asOf)] += inv.balance
             byKey[key] = row
         }
@@ -79,7 +88,9 @@ public struct Receivables: Sendable {
         var out = "receivables as of \(asOf)\n"
         out += (["client", "payer"] + Self.buckets + ["total"]).joined(separator: "\t") + "\n"
         for r in rows {
-            out += ([r.client, r.payer ?? "-"] + r.amounts.map(\.grouped) + [r.total.grouped]).joined(separator: "\t") + "\n"
+            out +=
+                ([r.client, r.payer ?? "-"] + r.amounts.map(\.grouped) + [r.total.grouped]).joined(separator: "\t")
+                + "\n"
         }
         out += (["total", ""] + totals.map(\.grouped) + [total.grouped]).joined(separator: "\t") + "\n"
         return out
@@ -90,27 +101,35 @@ public struct Receivables: Sendable {
             JSON.object(zip(Self.buckets, a).map { ($0.0, JSON.string($0.1.description)) })
         }
         let rowsJSON = rows.map { r in
-            JSON.object([("client", JSON.string(r.client)), ("payer", r.payer.map(JSON.string) ?? "null"),
-                         ("buckets", amounts(r.amounts)), ("total", JSON.string(r.total.description))])
+            JSON.object([
+                ("client", JSON.string(r.client)), ("payer", r.payer.map(JSON.string) ?? "null"),
+                ("buckets", amounts(r.amounts)), ("total", JSON.string(r.total.description))
+            ])
         }
         let invoicesJSON = invoices.filter { $0.balance.cents > 0 }.map { i in
-            JSON.object([("number", JSON.string(i.number)), ("client", JSON.string(i.client)), ("payer", i.payer.map(JSON.string) ?? "null"),
-                         ("due_date", JSON.string(i.dueDate.description)), ("total_ttc", JSON.string(i.totalTTC.description)),
-                         ("credited", JSON.string(i.credited.description)), ("paid", JSON.string(i.paid.description)),
-                         ("balance", JSON.string(i.balance.description)), ("state", JSON.string(i.state(on: asOf).rawValue))])
+            JSON.object([
+                ("number", JSON.string(i.number)), ("client", JSON.string(i.client)),
+                ("payer", i.payer.map(JSON.string) ?? "null"),
+                ("due_date", JSON.string(i.dueDate.description)), ("total_ttc", JSON.string(i.totalTTC.description)),
+                ("credited", JSON.string(i.credited.description)), ("paid", JSON.string(i.paid.description)),
+                ("balance", JSON.string(i.balance.description)), ("state", JSON.string(i.state(on: asOf).rawValue))
+            ])
         }
-        return JSON.object([("as_of", JSON.string(asOf.description)), ("rows", JSON.array(rowsJSON)),
-                            ("totals", amounts(totals)), ("total", JSON.string(total.description)),
-                            ("invoices", JSON.array(invoicesJSON))]) + "\n"
+        return JSON.object([
+            ("as_of", JSON.string(asOf.description)), ("rows", JSON.array(rowsJSON)),
+            ("totals", amounts(totals)), ("total", JSON.string(total.description)),
+            ("invoices", JSON.array(invoicesJSON))
+        ]) + "\n"
     }
 }
 
 extension MasterData {
     /// The bank journal and accounts of payments.
     public var bankPosting: BankPosting {
-        var posting = BankPosting(bankAccount: accounting.bankAccount, journal: accounting.bankJournalCode,
-                                  journalLabel: accounting.bankJournalLabel, customerAccount: accounting.customerAccount,
-                                  suspenseAccount: accounting.suspenseAccount, customers: salesPosting.customers)
+        var posting = BankPosting(
+            bankAccount: accounting.bankAccount, journal: accounting.bankJournalCode,
+            journalLabel: accounting.bankJournalLabel, customerAccount: accounting.customerAccount,
+            suspenseAccount: accounting.suspenseAccount, customers: salesPosting.customers)
         posting.vatJournal = (accounting.vatJournalCode, accounting.vatJournalLabel)
         return posting
     }
@@ -134,14 +153,17 @@ extension MasterData {
 extension Installation {
     /// Imports bank statements, each file in one transaction; a file that
     /// cannot be read is refused whole (StatementError) and the next files are still read.
-    public func importPayments(files: [String], actor: String, today: Day, at date: Date = Date()) throws(WorkspaceError)
-        -> [(file: String, result: Result<PaymentImport, Error>)] {
+    public func importPayments(files: [String], actor: String, today: Day, at date: Date = Date())
+        throws(WorkspaceError)
+        -> [(file: String, result: Result<PaymentImport, Error>)]
+    {
         let ledger = try self.ledger
         return files.map { file in
             do {
                 let credits = try BankStatements.read(file: file)
-                let imported = try ledger.importPayments(credits, file: (file as NSString).lastPathComponent, customers: settings.customersByName,
-                                                         posting: settings.bankPosting, actor: actor, today: today, at: date)
+                let imported = try ledger.importPayments(
+                    credits, file: (file as NSString).lastPathComponent, customers: settings.customersByName,
+                    posting: settings.bankPosting, actor: actor, today: today, at: date)
                 return (file, .success(PaymentImport(file: file, payments: imported)))
             } catch {
                 return (file, .failure(error))
@@ -155,7 +177,8 @@ extension Installation {
             guard let i = try ledger.invoice(idOrNumber: text)?.invoice.id else { throw InvoiceError.noInvoice(text) }
             return i
         }
-        return try ledger.matchPayment(id: id, invoiceIDs: ids, posting: settings.bankPosting, actor: actor, today: today)
+        return try ledger.matchPayment(
+            id: id, invoiceIDs: ids, posting: settings.bankPosting, actor: actor, today: today)
     }
 
     /// `today`: the day the VAT on receipts of the removed allocations goes back to pending (default: today in UTC).
@@ -165,8 +188,9 @@ extension Installation {
             guard let i = try ledger.invoice(idOrNumber: text)?.invoice.id else { throw InvoiceError.noInvoice(text) }
             return i
         }
-        return try ledger.unmatchPayment(id: id, invoiceIDs: ids.isEmpty ? nil : ids, actor: actor, posting: settings.bankPosting,
-                                         today: today)
+        return try ledger.unmatchPayment(
+            id: id, invoiceIDs: ids.isEmpty ? nil : ids, actor: actor, posting: settings.bankPosting,
+            today: today)
     }
 
     public func receivables(asOf: Day) throws -> Receivables {

@@ -56,11 +56,16 @@ extension Installation {
     /// (added, removed or edited): the files are compared in place, and only those that differ
     /// are parsed, for the client they name; nothing is checked or billed.
     public func clientsChanged(pending directory: String, today: Day) -> Set<String> {
-        let current = Installation.contractsByPlace(in: config.rulesDirectory), pending = Installation.contractsByPlace(in: directory)
+        let current = Installation.contractsByPlace(in: config.rulesDirectory),
+            pending = Installation.contractsByPlace(in: directory)
         var before: [String: String] = [:], after: [String: String] = [:]
         for place in Set(current.keys).union(pending.keys).sorted() where current[place]?.text != pending[place]?.text {
-            if let f = current[place], let client = Installation.clientNamed(by: f), before[client] == nil { before[client] = f.text }
-            if let f = pending[place], let client = Installation.clientNamed(by: f), after[client] == nil { after[client] = f.text }
+            if let f = current[place], let client = Installation.clientNamed(by: f), before[client] == nil {
+                before[client] = f.text
+            }
+            if let f = pending[place], let client = Installation.clientNamed(by: f), after[client] == nil {
+                after[client] = f.text
+            }
         }
         return Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }
     }
@@ -69,23 +74,32 @@ extension Installation {
     /// nil: none) and with its contract in `directory`, over the same ledger and issue date, writing
     /// nothing, and compares them (as `ardoise diff --rules-before` does, the configured rules being
     /// "before" here). Only the two files are checked.
-    public func pendingChange(pending directory: String, client: String, current: CheckedFile?, period: Period,
-                              today: Day) throws -> PendingChange {
+    public func pendingChange(
+        pending directory: String, client: String, current: CheckedFile?, period: Period,
+        today: Day
+    ) throws -> PendingChange {
         let ledger = try self.ledger
         // A file left in its place with the same text: the change does not touch this client.
         if let current {
             let root = URL(fileURLWithPath: config.rulesDirectory).standardizedFileURL.path + "/"
             let path = URL(fileURLWithPath: current.source.path).standardizedFileURL.path
             if path.hasPrefix(root),
-               let same = try? String(contentsOfFile: URL(fileURLWithPath: directory).appendingPathComponent(String(path.dropFirst(root.count))).path,
-                                      encoding: .utf8),
-               same == current.source.text { return .unchanged }
+                let same = try? String(
+                    contentsOfFile: URL(fileURLWithPath: directory).appendingPathComponent(
+                        String(path.dropFirst(root.count))
+                    ).path,
+                    encoding: .utf8),
+                same == current.source.text
+            {
+                return .unchanged
+            }
         }
         let pending = Installation.contractTexts(in: directory)[client]
             .map { CheckedFile(path: $0.path, text: $0.text, context: contractContext(today: today)) }
         if current?.source.text == pending?.source.text { return .unchanged }
         if let pending, pending.diagnostics.hasErrors {
-            let rendered = DiagnosticRenderer(sources: [pending.source.path: pending.source]).render(pending.diagnostics, format: .text)
+            let rendered = DiagnosticRenderer(sources: [pending.source.path: pending.source]).render(
+                pending.diagnostics, format: .text)
             return .errors(file: DisplayPath.of(pending.source.path), text: pending.source.text, diagnostics: rendered)
         }
         // Only this client is billed on each side: other clients' contracts (and their errors) play no part.
@@ -94,8 +108,10 @@ extension Installation {
             if let contract = file?.contract { contracts[client] = contract }
             return Engine(ledger: ledger, settings: settings, contracts: contracts, render: nil)
         }
-        let diff = try RulesDiff.compare(before: engine(current), after: engine(pending), period: period, issueDate: today, only: [client])
-        return .changed(file: pending.map { DisplayPath.of($0.source.path) }, text: pending?.source.text, period: period,
-                        diff: diff.clients.first { $0.client == client })
+        let diff = try RulesDiff.compare(
+            before: engine(current), after: engine(pending), period: period, issueDate: today, only: [client])
+        return .changed(
+            file: pending.map { DisplayPath.of($0.source.path) }, text: pending?.source.text, period: period,
+            diff: diff.clients.first { $0.client == client })
     }
 }

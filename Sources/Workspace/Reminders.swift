@@ -75,12 +75,17 @@ extension Installation {
         var out: [ReminderStep] = []
         // No courtesy notice for an invoice issued within those days of its due date (due on receipt).
         if let c = schedule.courtesyDaysBefore, inv.dueDate.ordinal - c > inv.issueDate.ordinal {
-            out.append(ReminderStep(day: Day(ordinal: inv.dueDate.ordinal - c), kind: .courtesy, key: "\(inv.number)/-\(c)", rank: 0,
-                                    amountDue: inv.balance))
+            out.append(
+                ReminderStep(
+                    day: Day(ordinal: inv.dueDate.ordinal - c), kind: .courtesy, key: "\(inv.number)/-\(c)", rank: 0,
+                    amountDue: inv.balance))
         }
         for (i, k) in schedule.afterDueDays.enumerated() {
-            out.append(ReminderStep(day: Day(ordinal: inv.dueDate.ordinal + k), kind: .reminder, key: "\(inv.number)/+\(k)", rank: i + 1,
-                                    amountDue: inv.balance))
+            out.append(
+                ReminderStep(
+                    day: Day(ordinal: inv.dueDate.ordinal + k), kind: .reminder, key: "\(inv.number)/+\(k)",
+                    rank: i + 1,
+                    amountDue: inv.balance))
         }
         return out
     }
@@ -113,7 +118,9 @@ extension Installation {
         let queued = try ledger.noticeKeys()
         var out: [ReminderStep] = []
         for inv in try ledger.openInvoices(asOf: from) where !isPaused(inv, pauses) {
-            for s in reminderSteps(inv) where s.day >= from && s.day <= until && !queued.contains(s.key) { out.append(s) }
+            for s in reminderSteps(inv) where s.day >= from && s.day <= until && !queued.contains(s.key) {
+                out.append(s)
+            }
         }
         return out.sorted { ($0.day, $0.key) < ($1.day, $1.key) }
     }
@@ -140,20 +147,29 @@ extension Installation {
                 "numero": inv.number, "date_facture": inv.issueDate.french, "echeance": inv.dueDate.french,
                 "montant_ttc": inv.totalTTC.french, "montant_du": inv.balance.french, "jours_retard": String(daysLate),
                 "rang": String(step.rank), "taux": seller.latePaymentPenaltyRate.french,
-                "penalites": ReminderTexts.penalties(balance: inv.balance, rate: seller.latePaymentPenaltyRate, daysLate: daysLate).french,
-                "indemnite": seller.recoveryIndemnity.french, "vendeur": seller.legalName, "iban": seller.iban, "client": inv.customer,
+                "penalites": ReminderTexts.penalties(
+                    balance: inv.balance, rate: seller.latePaymentPenaltyRate, daysLate: daysLate
+                ).french,
+                "indemnite": seller.recoveryIndemnity.french, "vendeur": seller.legalName, "iban": seller.iban,
+                "client": inv.customer
             ]
             let courtesy = step.kind == .courtesy
-            let subject = ReminderTexts.fill(courtesy ? r.courtesySubject ?? ReminderTexts.courtesySubject
-                                                      : r.reminderSubject ?? ReminderTexts.reminderSubject, values)
-            let body = ReminderTexts.fill(courtesy ? r.courtesyBody ?? ReminderTexts.courtesyBody
-                                                   : r.reminderBody ?? ReminderTexts.reminderBody, values)
-            let emails = inv.payer.flatMap { settings.payer($0)?.payer.emails } ?? settings.client(inv.client)?.emails ?? []
+            let subject = ReminderTexts.fill(
+                courtesy
+                    ? r.courtesySubject ?? ReminderTexts.courtesySubject
+                    : r.reminderSubject ?? ReminderTexts.reminderSubject, values)
+            let body = ReminderTexts.fill(
+                courtesy
+                    ? r.courtesyBody ?? ReminderTexts.courtesyBody
+                    : r.reminderBody ?? ReminderTexts.reminderBody, values)
+            let emails =
+                inv.payer.flatMap { settings.payer($0)?.payer.emails } ?? settings.client(inv.client)?.emails ?? []
             // `FA-2026-000001/+7` → `FA-2026-000001.p7`: a Message-ID's left part.
             let safeKey = step.key.replacingOccurrences(of: "/", with: ".").replacingOccurrences(of: "+", with: "p")
-            let notice = Notice(kind: step.kind, key: step.key, invoiceId: inv.id, customer: inv.customer, dueOn: step.day,
-                                messageId: "<\(safeKey).\(seller.siren)@\(domain)>", recipients: emails, subject: subject, body: body,
-                                createdAt: LedgerDatabase.timestamp(date))
+            let notice = Notice(
+                kind: step.kind, key: step.key, invoiceId: inv.id, customer: inv.customer, dueOn: step.day,
+                messageId: "<\(safeKey).\(seller.siren)@\(domain)>", recipients: emails, subject: subject, body: body,
+                createdAt: LedgerDatabase.timestamp(date))
             if try ledger.queueNotice(notice) { out.append(notice) }
         }
         return out
@@ -171,7 +187,8 @@ extension Installation {
     /// Sends the due notices: a reminder whose invoice was paid, credited or
     /// paused since it was queued is cancelled, not sent; a reminder carries the invoice's PDF.
     public func sendNotices(smtp: SMTPConfiguration, now: Date = Date(), policy: RetryPolicy = .standard)
-        throws -> (sent: Int, cancelled: Int, failed: Int) {
+        throws -> (sent: Int, cancelled: Int, failed: Int)
+    {
         let ledger = try self.ledger
         let sender = SMTPSender(configuration: smtp)
         var sent = 0, cancelled = 0, failed = 0
@@ -186,24 +203,29 @@ extension Installation {
                 let open = try ledger.openInvoices(includePaid: true).first { $0.id == invoiceID }
                 let pauses = try ledger.reminderPauses()
                 if let open, open.balance == .zero || isPaused(open, pauses) {
-                    try ledger.recordNotice(id: id, outcome: nil, cancelled: open.balance == .zero ? "paid or credited" : "paused", at: now)
+                    try ledger.recordNotice(
+                        id: id, outcome: nil, cancelled: open.balance == .zero ? "paid or credited" : "paused", at: now)
                     cancelled += 1
                     continue
                 }
                 if let stored = try ledger.invoice(id: invoiceID) {
                     do {
                         let d = try documents.document(stored, references: ledger.references(of: stored.invoice))
-                        attachments.append(Attachment(fileName: "\(d.number).pdf", mimeType: "application/pdf",
-                                                      bytes: try documents.render(d, facturX: facturX).pdf))
+                        attachments.append(
+                            Attachment(
+                                fileName: "\(d.number).pdf", mimeType: "application/pdf",
+                                bytes: try documents.render(d, facturX: facturX).pdf))
                     } catch {
-                        try ledger.recordNotice(id: id, outcome: .refused(error: "the invoice cannot be rendered: \(error)"), at: now)
+                        try ledger.recordNotice(
+                            id: id, outcome: .refused(error: "the invoice cannot be rendered: \(error)"), at: now)
                         failed += 1
                         continue
                     }
                 }
             }
-            let message = OutgoingMessage(messageID: n.messageId, from: smtp.fromAddress, to: n.recipientList, subject: n.subject,
-                                          body: n.body, attachments: attachments, date: now)
+            let message = OutgoingMessage(
+                messageID: n.messageId, from: smtp.fromAddress, to: n.recipientList, subject: n.subject,
+                body: n.body, attachments: attachments, date: now)
             let outcome = deliver(sender, message, attempts: n.attempts, policy: policy, now: now)
             try ledger.recordNotice(id: id, outcome: outcome, at: now)
             var stop = false
@@ -217,7 +239,9 @@ extension Installation {
         return (sent, cancelled, failed)
     }
 
-    func deliver(_ sender: SMTPSender, _ message: OutgoingMessage, attempts: Int, policy: RetryPolicy, now: Date) -> DeliveryOutcome {
+    func deliver(_ sender: SMTPSender, _ message: OutgoingMessage, attempts: Int, policy: RetryPolicy, now: Date)
+        -> DeliveryOutcome
+    {
         do {
             return .sent(response: try sender.send(message))
         } catch {

@@ -10,7 +10,9 @@ public struct JSONLogHandler: LogHandler {
     let label: String
     let write: @Sendable (String) -> Void
 
-    public init(label: String, write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+    public init(
+        label: String, write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
+    ) {
         self.label = label
         self.write = write
     }
@@ -25,7 +27,7 @@ public struct JSONLogHandler: LogHandler {
             ("at", JSON.string(ISO8601DateFormatter().string(from: Date()))),
             ("level", JSON.string(event.level.rawValue)),
             ("label", JSON.string(label)),
-            ("message", JSON.string(event.message.description)),
+            ("message", JSON.string(event.message.description))
         ]
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         for (k, v) in merged.sorted(by: { $0.key < $1.key }) { fields.append((k, JSONLogHandler.encode(v))) }
@@ -60,7 +62,9 @@ public struct TextLogHandler: LogHandler {
     public func log(event: LogEvent) {
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         let pairs = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        write("\(ISO8601DateFormatter().string(from: Date())) \(event.level) \(event.message)\(pairs.isEmpty ? "" : " " + pairs)\n")
+        write(
+            "\(ISO8601DateFormatter().string(from: Date())) \(event.level) \(event.message)\(pairs.isEmpty ? "" : " " + pairs)\n"
+        )
     }
 }
 
@@ -73,7 +77,9 @@ public final class RunLock {
     /// Takes the lock, or returns nil when another process holds it.
     public init?(path: String) throws {
         let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw WorkspaceError("cannot open the lock file `\(path)`: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw WorkspaceError("cannot open the lock file `\(path)`: \(String(cString: strerror(errno)))")
+        }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
             return nil

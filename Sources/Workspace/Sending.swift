@@ -38,7 +38,8 @@ public struct OutboxReport: Sendable {
         }
         if let stoppedEarly { out += "stopped: \(stoppedEarly)\n" }
         return out + "\(sent.count) sent, \(retrying.count) to retry, \(failed.count) failed"
-            + (uncertain.isEmpty ? "" : " (\(uncertain.count) of delivery uncertain: check, then `ardoise outbox retry ID`)") + "\n"
+            + (uncertain.isEmpty
+                ? "" : " (\(uncertain.count) of delivery uncertain: check, then `ardoise outbox retry ID`)") + "\n"
     }
 }
 
@@ -72,8 +73,10 @@ public struct OutboxSender: Sendable {
     /// How long a sending run may go on claiming messages, in seconds (nil: until none is due).
     public var deadline: TimeInterval?
 
-    public init(ledger: LedgerDatabase, documents: InvoiceDocuments, facturX: FacturX, smtp: SMTPConfiguration,
-                policy: RetryPolicy = .standard, lease: TimeInterval = 600, deadline: TimeInterval? = nil) {
+    public init(
+        ledger: LedgerDatabase, documents: InvoiceDocuments, facturX: FacturX, smtp: SMTPConfiguration,
+        policy: RetryPolicy = .standard, lease: TimeInterval = 600, deadline: TimeInterval? = nil
+    ) {
         self.ledger = ledger
         self.documents = documents
         self.facturX = facturX
@@ -98,11 +101,14 @@ public struct OutboxSender: Sendable {
             let claimedAt = current()
             if let deadline, claimedAt.timeIntervalSince(now) >= deadline {
                 if try ledger.dueMailCount(now: claimedAt, excluding: tried) > 0 {
-                    report.stoppedEarly = "the sending deadline (\(Int(deadline)) s, `smtp.run_deadline`) was reached; the other due messages wait for the next run"
+                    report.stoppedEarly =
+                        "the sending deadline (\(Int(deadline)) s, `smtp.run_deadline`) was reached; the other due messages wait for the next run"
                 }
                 break
             }
-            guard let claimed = try ledger.claimDueMail(now: claimedAt, lease: lease, excluding: tried), let id = claimed.id else { break }
+            guard let claimed = try ledger.claimDueMail(now: claimedAt, lease: lease, excluding: tried),
+                let id = claimed.id
+            else { break }
             tried.insert(id)
             guard let stored = try ledger.invoice(id: claimed.invoiceId) else { continue }
             let number = stored.invoice.number ?? "#\(claimed.invoiceId)"
@@ -118,7 +124,8 @@ public struct OutboxSender: Sendable {
                 case .temporary(let code, _):
                     unreachable = code == nil
                     // Delays count from the attempt's start, as the policy says.
-                    outcome = .temporary(error: error.description, retryAt: policy.nextAttempt(after: claimed.attempts, at: claimedAt))
+                    outcome = .temporary(
+                        error: error.description, retryAt: policy.nextAttempt(after: claimed.attempts, at: claimedAt))
                 }
             } catch {
                 outcome = .refused(error: "\(error)")
@@ -129,11 +136,15 @@ public struct OutboxSender: Sendable {
             case .sent(let response):
                 report.items.append(.init(outboxID: id, number: number, outcome: "sent", detail: response))
             case .temporary(let error, let retryAt?):
-                report.items.append(.init(outboxID: id, number: number, outcome: "retry", detail: error,
-                                          nextAttempt: LedgerDatabase.timestamp(retryAt)))
+                report.items.append(
+                    .init(
+                        outboxID: id, number: number, outcome: "retry", detail: error,
+                        nextAttempt: LedgerDatabase.timestamp(retryAt)))
             case .temporary(let error, nil):
-                report.items.append(.init(outboxID: id, number: number, outcome: "failed",
-                                          detail: "gave up after \(claimed.attempts) attempts: \(error)"))
+                report.items.append(
+                    .init(
+                        outboxID: id, number: number, outcome: "failed",
+                        detail: "gave up after \(claimed.attempts) attempts: \(error)"))
             case .refused(let error):
                 report.items.append(.init(outboxID: id, number: number, outcome: "failed", detail: error))
             case .uncertain(let error):
@@ -142,7 +153,8 @@ public struct OutboxSender: Sendable {
             if unreachable {
                 // The server is down or dropping connections: trying every other
                 // message now would only count failed attempts against each.
-                report.stoppedEarly = "the mail server \(smtp.host):\(smtp.port) could not be reached; the other due messages wait for the next run"
+                report.stoppedEarly =
+                    "the mail server \(smtp.host):\(smtp.port) could not be reached; the other due messages wait for the next run"
                 break
             }
         }
@@ -153,14 +165,21 @@ public struct OutboxSender: Sendable {
     public func message(_ queued: OutboxMessage, _ stored: StoredInvoice) throws -> OutgoingMessage {
         let document = try documents.document(stored, references: ledger.references(of: stored.invoice))
         // The PDF stored when the document was issued, byte for byte.
-        guard let files = try ledger.issuedFiles(invoiceID: queued.invoiceId, render: documents.renderer(facturX: facturX), actor: "ardoise") else {
+        guard
+            let files = try ledger.issuedFiles(
+                invoiceID: queued.invoiceId, render: documents.renderer(facturX: facturX), actor: "ardoise")
+        else {
             throw InvoiceError.notIssued(document: document.number, action: .send)
         }
-        return OutgoingMessage(messageID: queued.messageId, from: smtp.fromAddress, to: queued.recipientList,
-                               subject: Self.subject(document), body: Self.body(document),
-                               attachments: [Attachment(fileName: "\(document.number).pdf", mimeType: "application/pdf",
-                                                        bytes: files.pdf)],
-                               date: Date())
+        return OutgoingMessage(
+            messageID: queued.messageId, from: smtp.fromAddress, to: queued.recipientList,
+            subject: Self.subject(document), body: Self.body(document),
+            attachments: [
+                Attachment(
+                    fileName: "\(document.number).pdf", mimeType: "application/pdf",
+                    bytes: files.pdf)
+            ],
+            date: Date())
     }
 
     /// `Facture n° FA-2026-000001 du 02/11/2026 — Serenest Restauration SAS`.
@@ -172,9 +191,11 @@ public struct OutboxSender: Sendable {
         let amount = "\(d.totals.totalTTC.french) € TTC"
         let what: String
         if let c = d.creditedInvoice {
-            what = "l'avoir n° \(d.number) du \(d.issueDate.french), sur la facture n° \(c.number) du \(c.issueDate.french), d'un montant de \(amount)."
+            what =
+                "l'avoir n° \(d.number) du \(d.issueDate.french), sur la facture n° \(c.number) du \(c.issueDate.french), d'un montant de \(amount)."
         } else {
-            what = "la facture n° \(d.number) du \(d.issueDate.french), période \(periodWords(d.period)), d'un montant de \(amount), "
+            what =
+                "la facture n° \(d.number) du \(d.issueDate.french), période \(periodWords(d.period)), d'un montant de \(amount), "
                 + "à régler au plus tard le \(d.dueDate.french) par virement (IBAN \(d.seller.iban))."
         }
         return """
@@ -199,34 +220,42 @@ public struct OutboxSender: Sendable {
 extension Installation {
     /// The mail server of the settings (`smtp`), the password read from the
     /// environment variable they name.
-    public func smtpConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment) throws(WorkspaceError) -> SMTPConfiguration {
+    public func smtpConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(WorkspaceError) -> SMTPConfiguration
+    {
         guard let s = settings.smtp else {
             throw WorkspaceError("the settings have no `smtp` section: nothing can be sent (see examples/SETTINGS.md)")
         }
         var password: String?
         if let name = s.passwordEnvironmentVariable {
             guard let value = environment[name], !value.isEmpty else {
-                throw WorkspaceError("the SMTP password is read from the environment variable `\(name)`, which is not set")
+                throw WorkspaceError(
+                    "the SMTP password is read from the environment variable `\(name)`, which is not set")
             }
             password = value
         }
-        return SMTPConfiguration(host: s.host, port: s.port, startTLS: s.startTLS ? .required : .none, username: s.username,
-                                 password: password, fromAddress: s.fromAddress, timeoutSeconds: s.messageTimeoutSeconds,
-                                 connectTimeoutSeconds: s.connectTimeoutSeconds, commandTimeoutSeconds: s.commandTimeoutSeconds)
+        return SMTPConfiguration(
+            host: s.host, port: s.port, startTLS: s.startTLS ? .required : .none, username: s.username,
+            password: password, fromAddress: s.fromAddress, timeoutSeconds: s.messageTimeoutSeconds,
+            connectTimeoutSeconds: s.connectTimeoutSeconds, commandTimeoutSeconds: s.commandTimeoutSeconds)
     }
 
     /// Sends the outbox's due messages over the settings' SMTP server and
     /// records every attempt; what `ardoise outbox send` and `ardoise run` call.
     public func sendOutbox(now: Date = Date(), policy: RetryPolicy = .standard) throws -> OutboxReport {
         let ledger = try self.ledger
-        return try OutboxSender(ledger: ledger, documents: documents, facturX: Installation.facturX(), smtp: smtpConfiguration(),
-                         policy: policy, deadline: settings.smtp.map { TimeInterval($0.runDeadlineSeconds) }).send(now: now)
+        return try OutboxSender(
+            ledger: ledger, documents: documents, facturX: Installation.facturX(), smtp: smtpConfiguration(),
+            policy: policy, deadline: settings.smtp.map { TimeInterval($0.runDeadlineSeconds) }
+        ).send(now: now)
     }
 
     /// Makes failed or pending messages due now (all when `ids` is nil), with
     /// the billed customers' current addresses, then sends what is due.
-    public func retryOutbox(ids: [Int64]?, now: Date = Date(), actor: String = "ardoise",
-                            policy: RetryPolicy = .standard) throws -> (retried: [Int64], report: OutboxReport) {
+    public func retryOutbox(
+        ids: [Int64]?, now: Date = Date(), actor: String = "ardoise",
+        policy: RetryPolicy = .standard
+    ) throws -> (retried: [Int64], report: OutboxReport) {
         // Nothing is made due when nothing could be sent (no `smtp`, a password variable unset).
         _ = try smtpConfiguration()
         let retried = try requeueMail(ids: ids, now: now, actor: actor)
@@ -245,7 +274,7 @@ public enum OutboxJSON {
             ("message_id", JSON.string(m.messageId)), ("recipients", JSON.array(m.recipientList.map(JSON.string))),
             ("status", JSON.string(m.status.rawValue)), ("attempts", String(m.attempts)),
             ("next_attempt_at", opt(m.nextAttemptAt)), ("last_error", opt(m.lastError)), ("sent_at", opt(m.sentAt)),
-            ("created_at", JSON.string(m.createdAt)),
+            ("created_at", JSON.string(m.createdAt))
         ])
     }
 }

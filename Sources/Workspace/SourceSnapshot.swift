@@ -12,7 +12,8 @@ struct SourceStamp: Equatable, Sendable {
     static func of(_ path: String) -> SourceStamp {
         var info = stat()
         guard stat(path, &info) == 0 else { return SourceStamp(path: path, size: -1, seconds: 0, nanoseconds: 0) }
-        return SourceStamp(path: path, size: Int64(info.st_size), seconds: info.st_mtim.tv_sec, nanoseconds: info.st_mtim.tv_nsec)
+        return SourceStamp(
+            path: path, size: Int64(info.st_size), seconds: info.st_mtim.tv_sec, nanoseconds: info.st_mtim.tv_nsec)
     }
 
     /// The configuration file, the settings files, and every contract file of the rules folder (the listing

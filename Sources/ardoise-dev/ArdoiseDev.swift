@@ -9,11 +9,13 @@ import Foundation
 struct ArdoiseDev: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ardoise-dev",
-        abstract: "Ardoise's development tool: the example workspace and the benchmarks (not part of the product `ardoise`).",
-        discussion: "Exit codes: 0 done; 1 done, but something needs a person; 2 nothing done (wrong arguments, a malformed value).",
+        abstract:
+            "Ardoise's development tool: the example workspace and the benchmarks (not part of the product `ardoise`).",
+        discussion:
+            "Exit codes: 0 done; 1 done, but something needs a person; 2 nothing done (wrong arguments, a malformed value).",
         // Grouped as the README's table of commands groups them (CommandGroupsTests checks both agree).
         groupedSubcommands: [
-            CommandGroup(name: "Development tool", subcommands: [DemoCommand.self, BenchCommand.self]),
+            CommandGroup(name: "Development tool", subcommands: [DemoCommand.self, BenchCommand.self])
         ]
     )
 
@@ -30,8 +32,9 @@ enum ProductBinary {
         let here = (Bundle.main.executableURL ?? URL(fileURLWithPath: "/proc/self/exe")).resolvingSymlinksInPath()
         let product = here.deletingLastPathComponent().appendingPathComponent("ardoise")
         guard FileManager.default.isExecutableFile(atPath: product.path) else {
-            printError("ardoise-dev: no `ardoise` beside `\(here.path)`: build the product first "
-                       + "(`swift build -c release --product ardoise`); nothing done")
+            printError(
+                "ardoise-dev: no `ardoise` beside `\(here.path)`: build the product first "
+                    + "(`swift build -c release --product ardoise`); nothing done")
             throw ExitCode(2)
         }
         return product

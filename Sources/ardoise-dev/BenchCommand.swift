@@ -7,15 +7,21 @@ import Foundation
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks that print figures (build with -c release).",
-        subcommands: [Lint.self, Evaluate.self, Import.self, Generate.self, Documents.self, Exports.self, Entries.self, Web.self, Dashboard.self,
-                      Faults.self, Year.self, Month.self]
+        subcommands: [
+            Lint.self, Evaluate.self, Import.self, Generate.self, Documents.self, Exports.self, Entries.self, Web.self,
+            Dashboard.self,
+            Faults.self, Year.self, Month.self
+        ]
     )
 
     struct Year: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "A year in one ledger: each month imported, billed, validated with documents, its FEC, bank statement and closing; "
-                + "seconds per stage and month, the idle daily run, ledger size and peak memory; then a dashboard and verify over the year.")
-        @Option(help: "Scratch folder for the generated months (reused between runs).") var directory: String = "/tmp/ardoise-bench-year"
+            abstract:
+                "A year in one ledger: each month imported, billed, validated with documents, its FEC, bank statement and closing; "
+                + "seconds per stage and month, the idle daily run, ledger size and peak memory; then a dashboard and verify over the year."
+        )
+        @Option(help: "Scratch folder for the generated months (reused between runs).") var directory: String =
+            "/tmp/ardoise-bench-year"
         @Option(help: "Consecutive months (1 to 36).") var months: Int = 12
         @Option(help: "The first month.", transform: MonthArgument.parse) var first: MonthArgument = .exampleMonth
         @Option var sites: Int = 60
@@ -25,16 +31,19 @@ struct BenchCommand: ParsableCommand {
             if sites < 1 || clients < 1 { throw ValidationError("--sites and --clients are at least 1") }
         }
         func run() throws {
-            try YearBenchmark.run(directory: URL(fileURLWithPath: directory), months: months, first: first.text, sites: sites,
-                                  clients: clients, output: { emit($0 + "\n") })
+            try YearBenchmark.run(
+                directory: URL(fileURLWithPath: directory), months: months, first: first.text, sites: sites,
+                clients: clients, output: { emit($0 + "\n") })
         }
     }
 
     struct Month: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The whole month in a fresh ledger: import, billing, validation with documents, entries and closing; "
+            abstract:
+                "The whole month in a fresh ledger: import, billing, validation with documents, entries and closing; "
                 + "each stage's seconds and their sum (target under 20 s).")
-        @Option(help: "Scratch folder for the generated month (reused between runs).") var directory: String = "/tmp/ardoise-bench-month"
+        @Option(help: "Scratch folder for the generated month (reused between runs).") var directory: String =
+            "/tmp/ardoise-bench-month"
         @Option(help: "The month.", transform: MonthArgument.parse) var month: MonthArgument = .exampleMonth
         @Option var sites: Int = 60
         @Option var clients: Int = 850
@@ -42,8 +51,9 @@ struct BenchCommand: ParsableCommand {
             if sites < 1 || clients < 1 { throw ValidationError("--sites and --clients are at least 1") }
         }
         func run() throws {
-            try MonthBenchmark.run(directory: URL(fileURLWithPath: directory), month: month.text, sites: sites, clients: clients,
-                                   output: { emit($0 + "\n") })
+            try MonthBenchmark.run(
+                directory: URL(fileURLWithPath: directory), month: month.text, sites: sites, clients: clients,
+                output: { emit($0 + "\n") })
         }
     }
 
@@ -62,40 +72,53 @@ struct BenchCommand: ParsableCommand {
         @Option var sites: Int = 60
         @Option var clients: Int = 850
         func run() throws {
-            emit(try ImportBenchmark.run(directory: URL(fileURLWithPath: directory), sites: sites, clients: clients) + "\n")
+            emit(
+                try ImportBenchmark.run(directory: URL(fileURLWithPath: directory), sites: sites, clients: clients)
+                    + "\n")
         }
     }
 
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Seconds to generate a full month's proformas after import, against a plain sqlite3 aggregation of the same revenue.")
-        @Option(help: "Scratch folder for the generated workspace (reused between runs).") var directory: String = "/tmp/ardoise-bench-generate"
+            abstract:
+                "Seconds to generate a full month's proformas after import, against a plain sqlite3 aggregation of the same revenue."
+        )
+        @Option(help: "Scratch folder for the generated workspace (reused between runs).") var directory: String =
+            "/tmp/ardoise-bench-generate"
         @Option var sites: Int = 60
         @Option var clients: Int = 850
         func run() throws {
-            emit(try GenerationBenchmark.run(directory: URL(fileURLWithPath: directory), sites: sites, clients: clients))
+            emit(
+                try GenerationBenchmark.run(directory: URL(fileURLWithPath: directory), sites: sites, clients: clients))
         }
     }
 
     struct Web: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The web app: each page alone, warm and cold (a write before each request), p50/p95; then 20 signed-in sessions on the dashboard and the proforma list with wrk; p50/p95/p99 and errors.")
-        @Option(help: "Scratch folder for the generated workspace (reused between runs).") var directory: String = "/tmp/ardoise-bench-web"
+            abstract:
+                "The web app: each page alone, warm and cold (a write before each request), p50/p95; then 20 signed-in sessions on the dashboard and the proforma list with wrk; p50/p95/p99 and errors."
+        )
+        @Option(help: "Scratch folder for the generated workspace (reused between runs).") var directory: String =
+            "/tmp/ardoise-bench-web"
         @Option var sites: Int = 60
         @Option var clients: Int = 850
         @Option(help: "Seconds of load.") var seconds: Int = 20
         func run() throws {
             // The product binary serves the app under test.
             let executable = try ProductBinary.url()
-            emit(try WebBenchmark.run(executable: executable, directory: URL(fileURLWithPath: directory), sites: sites, clients: clients,
-                                      seconds: seconds))
+            emit(
+                try WebBenchmark.run(
+                    executable: executable, directory: URL(fileURLWithPath: directory), sites: sites, clients: clients,
+                    seconds: seconds))
         }
     }
 
     struct Entries: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Seconds to post a full month's issued documents to the sales journal and write its FEC (target 2 s).")
-        @Option(help: "Scratch folder for the generated workspace (shared with `bench generate`).") var directory: String = "/tmp/ardoise-bench-generate"
+            abstract:
+                "Seconds to post a full month's issued documents to the sales journal and write its FEC (target 2 s).")
+        @Option(help: "Scratch folder for the generated workspace (shared with `bench generate`).") var directory:
+            String = "/tmp/ardoise-bench-generate"
         @Option var sites: Int = 60
         @Option var clients: Int = 850
         func run() throws {
@@ -105,17 +128,22 @@ struct BenchCommand: ParsableCommand {
 
     struct Documents: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Render every issued document of the example month (Factur-X), beside WeasyPrint from HTML; --validate checks them all.")
+            abstract:
+                "Render every issued document of the example month (Factur-X), beside WeasyPrint from HTML; --validate checks them all."
+        )
         @Option(help: "A billed example workspace (`ardoise-dev demo run`); generated in --directory when missing.")
         var config: String = "examples/demo/ardoise.yaml"
         @Option(help: "Scratch folder.") var directory: String = "/tmp/ardoise-bench-documents"
         @Option var sites: Int = 60
         @Option var clients: Int = 850
         @Flag(help: "Skip the WeasyPrint comparison.") var noWeasyprint = false
-        @Flag(help: "Validate every XML and embedded file with the official artefacts (.ci/validate_einvoices.py).") var validate = false
+        @Flag(help: "Validate every XML and embedded file with the official artefacts (.ci/validate_einvoices.py).")
+        var validate = false
         func run() throws {
-            emit(try DocumentsBenchmark.run(config: config, directory: URL(fileURLWithPath: directory), sites: sites, clients: clients,
-                                            weasyprint: !noWeasyprint, validate: validate) + "\n")
+            emit(
+                try DocumentsBenchmark.run(
+                    config: config, directory: URL(fileURLWithPath: directory), sites: sites, clients: clients,
+                    weasyprint: !noWeasyprint, validate: validate) + "\n")
         }
     }
 }

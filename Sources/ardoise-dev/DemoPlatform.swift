@@ -29,7 +29,9 @@ final class DemoPlatform {
     static func start() -> Result<DemoPlatform, DemoPlatformUnavailable> {
         let files = FileManager.default
         guard files.isExecutableFile(atPath: python), files.fileExists(atPath: script) else {
-            return .failure(DemoPlatformUnavailable(reason: "no `\(python)` and `\(script)` here (run the demo from the checkout after `.ci/setup`)"))
+            return .failure(
+                DemoPlatformUnavailable(
+                    reason: "no `\(python)` and `\(script)` here (run the demo from the checkout after `.ci/setup`)"))
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
@@ -48,9 +50,12 @@ final class DemoPlatform {
             if data.isEmpty { break }
             text += String(decoding: data, as: UTF8.self)
         }
-        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("PORT ") }), let port = Int(line.dropFirst(5)) else {
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("PORT ") }),
+            let port = Int(line.dropFirst(5))
+        else {
             process.terminate()
-            return .failure(DemoPlatformUnavailable(reason: "the test platform did not say its port (`\(python) \(script)`)"))
+            return .failure(
+                DemoPlatformUnavailable(reason: "the test platform did not say its port (`\(python) \(script)`)"))
         }
         return .success(DemoPlatform(process: process, input: input, port: port))
     }
@@ -60,7 +65,8 @@ final class DemoPlatform {
 
     /// Points the demo workspace's settings at this platform (`transmission: both`: the e-mail stays as a courtesy copy).
     func configure(_ folder: URL) throws {
-        try (Self.secret + "\n").write(to: folder.appendingPathComponent(Self.secretFile), atomically: true, encoding: .utf8)
+        try (Self.secret + "\n").write(
+            to: folder.appendingPathComponent(Self.secretFile), atomically: true, encoding: .utf8)
         let settings = folder.appendingPathComponent("settings.yaml")
         let section = """
 
@@ -73,7 +79,8 @@ final class DemoPlatform {
               transmission: both
 
             """
-        try (String(contentsOf: settings, encoding: .utf8) + section).write(to: settings, atomically: true, encoding: .utf8)
+        try (String(contentsOf: settings, encoding: .utf8) + section).write(
+            to: settings, atomically: true, encoding: .utf8)
     }
 
     /// Closes its standard input (it exits then); terminates it if it lingers.
@@ -91,8 +98,11 @@ final class DemoPlatform {
         let submitted = try workspace.submitToPlatform()
         let elapsed = clock.now - start
         let (whole, atto) = elapsed.components
-        let perSecond = Double(whole) + Double(atto) / 1e18 > 0 ? Double(submitted.items.count) / (Double(whole) + Double(atto) / 1e18) : 0
-        var out = "platform: \(submitted.summary) (\(what)) in \(seconds(elapsed)), \(Int(perSecond.rounded())) per second\n"
+        let perSecond =
+            Double(whole) + Double(atto) / 1e18 > 0
+            ? Double(submitted.items.count) / (Double(whole) + Double(atto) / 1e18) : 0
+        var out =
+            "platform: \(submitted.summary) (\(what)) in \(seconds(elapsed)), \(Int(perSecond.rounded())) per second\n"
         for f in submitted.failed.prefix(10) { out += "  failed \(f.trackingId): \(f.detail)\n" }
         let poll = try workspace.pollPlatform()
         out += "platform: \(poll.summary)\n"

@@ -24,7 +24,8 @@ enum FuzzTarget: String, CaseIterable {
     /// The CSV of received payments.
     case paymentsCSV = "payments-csv"
 
-    static let selected: FuzzTarget? = ProcessInfo.processInfo.environment["ARDOISE_FUZZ_TARGET"].flatMap(FuzzTarget.init(rawValue:))
+    static let selected: FuzzTarget? = ProcessInfo.processInfo.environment["ARDOISE_FUZZ_TARGET"].flatMap(
+        FuzzTarget.init(rawValue:))
 
     func run(_ bytes: UnsafeRawBufferPointer) {
         switch self {

@@ -17,7 +17,8 @@ struct PeriodArgument: ExpressibleByArgument, Sendable {
     var isExplicitRange: Bool
     var text: String
 
-    static let shape = "expected a month 2026-10, an ISO week 2026-W42, a quarter 2026-Q4, a day 2026-10-14 or a range 2026-10-01..2026-10-15"
+    static let shape =
+        "expected a month 2026-10, an ISO week 2026-W42, a quarter 2026-Q4, a day 2026-10-14 or a range 2026-10-01..2026-10-15"
 
     init?(argument: String) {
         guard let p = Period(parsing: argument) else { return nil }
@@ -42,7 +43,9 @@ struct DayArgument: ExpressibleByArgument, Sendable {
     }
 
     static func parse(_ text: String) throws -> DayArgument {
-        guard let d = DayArgument(argument: text) else { throw ExpectedShape("expected a date YYYY-MM-DD, e.g. 2026-10-14") }
+        guard let d = DayArgument(argument: text) else {
+            throw ExpectedShape("expected a date YYYY-MM-DD, e.g. 2026-10-14")
+        }
         return d
     }
 }
@@ -72,7 +75,8 @@ struct LineArgument: Sendable {
         do {
             return LineArgument(line: try LineText.parse(text))
         } catch {
-            throw ExpectedShape("\(error); expected \"LABEL|QUANTITY|UNIT PRICE HT|VAT %\", e.g. \"Prestation|2|150.00|20\"")
+            throw ExpectedShape(
+                "\(error); expected \"LABEL|QUANTITY|UNIT PRICE HT|VAT %\", e.g. \"Prestation|2|150.00|20\"")
         }
     }
 }

@@ -9,7 +9,8 @@ import Workspace
 struct BillCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bill",
-        abstract: "Generate the proformas of a period (2026-10, 2026-W42, 2026-10-01..2026-10-15); automatic contracts are validated.",
+        abstract:
+            "Generate the proformas of a period (2026-10, 2026-W42, 2026-10-01..2026-10-15); automatic contracts are validated.",
         discussion: """
             A named period bills, for each client, the billing periods of its cadence that end inside it; an explicit range is \
             billed as it is. `--events` bills the event orders delivered, changed or cancelled up to `--date`; `--corrections` \
@@ -40,16 +41,25 @@ struct BillCommand: ParsableCommand {
     @Flag(help: "Bill late revenue of periods already invoiced (corrections).")
     var corrections = false
 
-    @Flag(help: "Bill even though the period has not ended, the range is long or closed, register files are missing, or --date is after today (needs --reason).")
+    @Flag(
+        help:
+            "Bill even though the period has not ended, the range is long or closed, register files are missing, or --date is after today (needs --reason)."
+    )
     var force = false
 
     @Option(help: "Why a period not ended yet is billed (with --force; kept in the audit log).")
     var reason: String?
 
     func validate() throws {
-        if period == nil && !events && !corrections { throw ValidationError("give `--period P`, `--events` or `--corrections`") }
-        if force && period == nil && global.date == nil { throw ValidationError("--force goes with --period or --date") }
-        if force && (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--force needs --reason \"why\"") }
+        if period == nil && !events && !corrections {
+            throw ValidationError("give `--period P`, `--events` or `--corrections`")
+        }
+        if force && period == nil && global.date == nil {
+            throw ValidationError("--force goes with --period or --date")
+        }
+        if force && (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--force needs --reason \"why\"")
+        }
         if reason != nil && !force { throw ValidationError("--reason goes with --force") }
     }
 
@@ -63,14 +73,16 @@ struct BillCommand: ParsableCommand {
             let ledger = try workspace.openLedger()
             try workspace.checkNotFuture(today, command: "bill", force: force ? reason : nil, actor: global.who)
             if let period {
-                try workspace.checkPeriodEnded(period.period, name: period.period.name, today: today, force: force ? reason : nil,
-                                               actor: global.who)
+                try workspace.checkPeriodEnded(
+                    period.period, name: period.period.name, today: today, force: force ? reason : nil,
+                    actor: global.who)
             }
             let (engine, allProblems) = try workspace.billingEngine(today: today, actor: global.who)
             let problems = allProblems.only(client.map { [$0] })
             if let period, period.isExplicitRange {
-                try workspace.checkRange(period.period, engine: engine, only: client.map { [$0] }, force: force ? reason : nil,
-                                         actor: global.who)
+                try workspace.checkRange(
+                    period.period, engine: engine, only: client.map { [$0] }, force: force ? reason : nil,
+                    actor: global.who)
             }
             if !problems.isEmpty { printError(problems.rendered, terminator: "") }
             var failed = !problems.isEmpty
@@ -87,12 +99,17 @@ struct BillCommand: ParsableCommand {
                 failed = failed || !report.failures.isEmpty
             }
             if let period {
-                let report = try engine.generate(period: period.period, explicitRange: period.isExplicitRange, issueDate: today,
-                                                 only: client.map { [$0] }, holdMissingDays: !force)
+                let report = try engine.generate(
+                    period: period.period, explicitRange: period.isExplicitRange, issueDate: today,
+                    only: client.map { [$0] }, holdMissingDays: !force)
                 if let reason, !report.billedWithoutFiles.isEmpty {
-                    try ledger.audit(actor: global.who, action: "bill-missing-files-forced", AuditParameters([
-                        "start": .of(period.period.start), "end": .of(period.period.end), "clients": .of(report.billedWithoutFiles.count),
-                        "reason": .text(reason)]))
+                    try ledger.audit(
+                        actor: global.who, action: "bill-missing-files-forced",
+                        AuditParameters([
+                            "start": .of(period.period.start), "end": .of(period.period.end),
+                            "clients": .of(report.billedWithoutFiles.count),
+                            "reason": .text(reason)
+                        ]))
                 }
                 emit(BillingSummary.text(report))
                 BillingSummary.reportFailures(report)

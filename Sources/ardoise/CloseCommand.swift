@@ -23,7 +23,8 @@ struct CloseCommand: ParsableCommand {
 
     func validate() throws {
         if force, reason?.trimmingCharacters(in: .whitespaces).isEmpty ?? true {
-            throw ValidationError("`--force` needs `--reason R`: a closing despite failed checks is explained in the audit log")
+            throw ValidationError(
+                "`--force` needs `--reason R`: a closing despite failed checks is explained in the audit log")
         }
         if !force, reason != nil { throw ValidationError("`--reason` goes with `--force`") }
         if force, dryRun { throw ValidationError("`--force` and `--dry-run` exclude each other") }
@@ -34,11 +35,14 @@ struct CloseCommand: ParsableCommand {
             let workspace = try Installation.open(configPath: global.config)
             let today = try global.today()
             _ = try workspace.openLedger()
-            if !dryRun { try workspace.checkNotFuture(today, command: "close", force: force ? reason : nil, actor: global.who) }
+            if !dryRun {
+                try workspace.checkNotFuture(today, command: "close", force: force ? reason : nil, actor: global.who)
+            }
             let engine = try workspace.engine(today: today, actor: global.who)
             let report: ClosingReport
             do {
-                report = try engine.close(month: month.period, today: today, forceReason: force ? reason : nil, dryRun: dryRun)
+                report = try engine.close(
+                    month: month.period, today: today, forceReason: force ? reason : nil, dryRun: dryRun)
             } catch let error as ClosingError {
                 throw WorkspaceError(error.description)
             }
@@ -55,8 +59,11 @@ struct UnbilledCommand: ParsableCommand {
 
     struct Acknowledge: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Records that the unbilled items of a month (one client's, or all) were looked at and are not to be billed, so they do not hold the closing.",
-            discussion: "An item is acknowledged with its amount: if it changes later (more revenue arrives), it must be acknowledged again.")
+            abstract:
+                "Records that the unbilled items of a month (one client's, or all) were looked at and are not to be billed, so they do not hold the closing.",
+            discussion:
+                "An item is acknowledged with its amount: if it changes later (more revenue arrives), it must be acknowledged again."
+        )
         @OptionGroup var global: GlobalOptions
         @Option(help: "The month, e.g. 2026-10.", transform: MonthArgument.parse) var period: MonthArgument
         @Option(help: "Only this client's items.") var client: String?
@@ -65,7 +72,9 @@ struct UnbilledCommand: ParsableCommand {
 
         func validate() throws {
             if (client == nil) == !all { throw ValidationError("name `--client C` or `--all`, not both") }
-            if reason.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("`--reason` cannot be empty") }
+            if reason.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw ValidationError("`--reason` cannot be empty")
+            }
         }
 
         func run() throws {
@@ -77,7 +86,8 @@ struct UnbilledCommand: ParsableCommand {
                 let today = try global.today()
                 let (engine, problems) = try workspace.billingEngine(today: today, actor: global.who)
                 if !problems.isEmpty { printError(problems.rendered, terminator: "") }
-                let n = try engine.acknowledgeUnbilled(month: period.period, client: client, reason: reason, today: today)
+                let n = try engine.acknowledgeUnbilled(
+                    month: period.period, client: client, reason: reason, today: today)
                 emit("\(n) unbilled item\(n == 1 ? "" : "s") of \(period.text) acknowledged\n")
                 return 0
             }

@@ -19,7 +19,9 @@ struct CreditCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The invoice's number (or id).") var invoice: String
     @Option(help: "A line of the invoice to credit (repeatable).") var line: [Int] = []
-    @Option(help: "The amount HT to credit on the --line typed just before it (repeatable).", transform: AmountArgument.parse)
+    @Option(
+        help: "The amount HT to credit on the --line typed just before it (repeatable).",
+        transform: AmountArgument.parse)
     var amount: [AmountArgument] = []
     @Option(help: "Why the invoice is credited (kept in the audit log).") var reason: String
     @Flag(help: "Keep the credit note as a proforma to validate later.") var proforma = false
@@ -33,8 +35,10 @@ struct CreditCommand: ParsableCommand {
     /// arguments in the order they were typed.
     func selections() throws -> [CreditSelection] {
         let order = try CreditPairing.order(of: RawArguments.all)
-        guard order.filter({ $0 == .line }).count == line.count, order.filter({ $0 == .amount }).count == amount.count else {
-            throw ValidationError("could not read the order of --line and --amount: give each --amount right after its --line")
+        guard order.filter({ $0 == .line }).count == line.count, order.filter({ $0 == .amount }).count == amount.count
+        else {
+            throw ValidationError(
+                "could not read the order of --line and --amount: give each --amount right after its --line")
         }
         return try CreditPairing.pair(order: order, lines: line, amounts: amount.map(\.money))
     }
@@ -48,11 +52,13 @@ struct CreditCommand: ParsableCommand {
             try workspace.checkNotFuture(today, command: "credit", force: force ? reason : nil, actor: global.who)
             try workspace.checkOpenMonth(today, what: "a credit note")
             let engine = try workspace.engine(today: today, actor: global.who)
-            let (id, number) = try engine.credit(invoice: invoice, selections: selections, reason: reason, on: today, issue: !proforma)
+            let (id, number) = try engine.credit(
+                invoice: invoice, selections: selections, reason: reason, on: today, issue: !proforma)
             let stored = try engine.ledger.invoice(id: id)
             let ttc = stored.map { Money(cents: $0.invoice.totalTtc).grouped } ?? "?"
-            emit(number.map { "issued credit note \($0) (id \(id)) for \(invoice): \(ttc) TTC\n" }
-                 ?? "credit note proforma \(id) for \(invoice): \(ttc) TTC, to validate\n")
+            emit(
+                number.map { "issued credit note \($0) (id \(id)) for \(invoice): \(ttc) TTC\n" }
+                    ?? "credit note proforma \(id) for \(invoice): \(ttc) TTC, to validate\n")
             return 0
         }
     }
@@ -93,7 +99,8 @@ enum CreditPairing {
                 li += 1
             case .amount:
                 guard let last = out.indices.last else {
-                    throw ValidationError("`--amount \(amounts[ai])` has no --line before it: write `--line N --amount X`")
+                    throw ValidationError(
+                        "`--amount \(amounts[ai])` has no --line before it: write `--line N --amount X`")
                 }
                 guard out[last].amount == nil else {
                     throw ValidationError("line \(out[last].line) has two amounts: give one --amount after each --line")
@@ -119,16 +126,20 @@ struct ManualCommand: ParsableCommand {
     @Option(help: "The client billed.") var client: String
     @Option(help: "invoice or credit-note.") var type: ManualType = .invoice
     @Option(help: "Another payer of the client billed instead.") var payer: String?
-    @Option(help: "The service period (default: the month of --date).", transform: PeriodArgument.parse) var period: PeriodArgument?
+    @Option(help: "The service period (default: the month of --date).", transform: PeriodArgument.parse) var period:
+        PeriodArgument?
     @Option(help: "The client's purchase-order number.") var po: String?
     @Option(help: "For a credit note: the invoice it credits.") var credits: String?
-    @Option(help: "A line: \"LABEL|QUANTITY|UNIT PRICE HT|VAT %\" (repeatable).", transform: LineArgument.parse) var line: [LineArgument] = []
+    @Option(help: "A line: \"LABEL|QUANTITY|UNIT PRICE HT|VAT %\" (repeatable).", transform: LineArgument.parse)
+    var line: [LineArgument] = []
     @Option(help: "Why it is typed in (kept in the audit log).") var reason: String
     @Flag(help: "Date it after today (--date; the --reason is kept in the audit log).") var force = false
 
     func validate() throws {
         if line.isEmpty { throw ValidationError("give at least one --line \"LABEL|QUANTITY|UNIT PRICE HT|VAT %\"") }
-        if type == .creditNote && credits == nil { throw ValidationError("a credit note names the invoice it credits: --credits NUMBER") }
+        if type == .creditNote && credits == nil {
+            throw ValidationError("a credit note names the invoice it credits: --credits NUMBER")
+        }
         if type == .invoice && credits != nil { throw ValidationError("--credits goes with --type credit-note") }
     }
 
@@ -143,10 +154,14 @@ struct ManualCommand: ParsableCommand {
             let engine = try workspace.engine(today: today, actor: global.who)
             let p = period?.period ?? Period.month(of: today)
             let lines = line.map(\.line).map { ($0.label, $0.quantity, $0.unitPrice, $0.vat) }
-            let id = try engine.createManual(ManualDocument(type: kind, client: client, payer: payer, period: p, poNumber: po,
-                                                            credits: credits, lines: lines), reason: reason, on: today)
+            let id = try engine.createManual(
+                ManualDocument(
+                    type: kind, client: client, payer: payer, period: p, poNumber: po,
+                    credits: credits, lines: lines), reason: reason, on: today)
             let ttc = try engine.ledger.invoice(id: id).map { Money(cents: $0.invoice.totalTtc).grouped } ?? "?"
-            emit("\(kind == .invoice ? "invoice" : "credit note") proforma \(id) for \(client): \(ttc) TTC, to validate\n")
+            emit(
+                "\(kind == .invoice ? "invoice" : "credit note") proforma \(id) for \(client): \(ttc) TTC, to validate\n"
+            )
             return 0
         }
     }

@@ -6,7 +6,8 @@ import Workspace
 struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
-        abstract: "What a change of contracts would bill differently: the period billed with both rule sets, writing nothing.",
+        abstract:
+            "What a change of contracts would bill differently: the period billed with both rule sets, writing nothing.",
         discussion: """
             The configured rules folder is "after"; `--rules-before` names the folder of the rules before the change \
             (in CI, the base branch's `rules/`, see `.ci/rules-diff`). Both are checked against the current settings. \
@@ -44,9 +45,10 @@ struct DiffCommand: ParsableCommand {
             if let client, !workspace.settings.clients.contains(where: { $0.code == client }) {
                 throw WorkspaceError("`--client \(client)`: no such client in the settings")
             }
-            let report = try workspace.rulesDiff(before: rulesBefore, period: period.period,
-                                                 explicitRange: period.isExplicitRange, issueDate: today, today: today,
-                                                 only: client.map { [$0] })
+            let report = try workspace.rulesDiff(
+                before: rulesBefore, period: period.period,
+                explicitRange: period.isExplicitRange, issueDate: today, today: today,
+                only: client.map { [$0] })
             emit(report.render(format))
             return failOnChange && report.diff.hasChanges ? 1 : 0
         }

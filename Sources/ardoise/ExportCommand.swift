@@ -21,19 +21,27 @@ struct ExportCommand: ParsableCommand {
 
     struct Restaurants: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Every billed ticket line of the period beside the invoice line that billed it, and the totals per client.")
+            abstract:
+                "Every billed ticket line of the period beside the invoice line that billed it, and the totals per client."
+        )
         @OptionGroup var options: Options
         func run() throws {
-            try ExportCommand.export(.restaurants, options) { _, exports, period, path in try exports.restaurants(period: period, to: path) }
+            try ExportCommand.export(.restaurants, options) { _, exports, period, path in
+                try exports.restaurants(period: period, to: path)
+            }
         }
     }
 
     struct Events: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Every event order of the period, all revisions, beside the documents that billed it; differences highlighted.")
+            abstract:
+                "Every event order of the period, all revisions, beside the documents that billed it; differences highlighted."
+        )
         @OptionGroup var options: Options
         func run() throws {
-            try ExportCommand.export(.events, options) { _, exports, period, path in try exports.events(period: period, to: path) }
+            try ExportCommand.export(.events, options) { _, exports, period, path in
+                try exports.events(period: period, to: path)
+            }
         }
     }
 
@@ -54,11 +62,15 @@ struct ExportCommand: ParsableCommand {
 
     struct Closing: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The closing report of a month (checks, documents per series, totals per activity, VAT rate and account) as a workbook.")
+            abstract:
+                "The closing report of a month (checks, documents per series, totals per activity, VAT rate and account) as a workbook."
+        )
         @OptionGroup var options: Options
         func run() throws {
             try ExportCommand.export(.closing, options) { workspace, exports, period, path in
-                guard Period.month(of: period.start) == period else { throw WorkspaceError("a closing report is of a month: `--period 2026-10`") }
+                guard Period.month(of: period.start) == period else {
+                    throw WorkspaceError("a closing report is of a month: `--period 2026-10`")
+                }
                 let today = try options.global.today()
                 let engine = try workspace.engine(today: today)
                 let report: ClosingReport
@@ -72,8 +84,10 @@ struct ExportCommand: ParsableCommand {
         }
     }
 
-    static func export(_ kind: ControlExports.Kind, _ options: Options,
-                       _ write: (Installation, ControlExports, Period, String) throws -> ExportSummary) throws {
+    static func export(
+        _ kind: ControlExports.Kind, _ options: Options,
+        _ write: (Installation, ControlExports, Period, String) throws -> ExportSummary
+    ) throws {
         try Outcome.run {
             let p = options.period.period
             let workspace = try Installation.open(configPath: options.global.config)
@@ -87,7 +101,8 @@ struct ExportCommand: ParsableCommand {
                 path = URL(fileURLWithPath: folder).appendingPathComponent(kind.fileName(p)).path
             }
             do {
-                let summary = try write(workspace, ControlExports(ledger: ledger, settings: workspace.settings), p, path)
+                let summary = try write(
+                    workspace, ControlExports(ledger: ledger, settings: workspace.settings), p, path)
                 emit(summary.description + "\n")
                 return 0
             } catch let error as SpreadsheetError {

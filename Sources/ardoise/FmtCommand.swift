@@ -36,7 +36,8 @@ struct FmtCommand: ParsableCommand {
             }
             for file in loaded.files {
                 // Layout needs only the syntax: names are not resolved.
-                let checked = CheckedFile(path: file.path, text: file.text, context: ContractContext(today: Day(ordinal: 0)))
+                let checked = CheckedFile(
+                    path: file.path, text: file.text, context: ContractContext(today: Day(ordinal: 0)))
                 guard let formatted = Formatter.format(checked) else {
                     printError("\(file.path): has syntax errors, not formatted (run `ardoise lint \(file.path)`)")
                     broken += 1

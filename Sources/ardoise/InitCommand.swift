@@ -9,7 +9,8 @@ struct InitCommand: ParsableCommand {
         commandName: "init",
         abstract: "Create the ledger at the configuration's `database:` path, for the settings' seller.",
         discussion: "The only command (with `demo`) that creates a ledger; refused (exit 2) when one is already there. "
-            + "The ledger records the seller's SIREN and number series: a command whose settings name another seller is refused.")
+            + "The ledger records the seller's SIREN and number series: a command whose settings name another seller is refused."
+    )
     @OptionGroup var global: GlobalOptions
 
     func run() throws {

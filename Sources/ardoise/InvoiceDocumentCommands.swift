@@ -11,7 +11,8 @@ extension InvoicesCommand {
     /// `ardoise invoices pdf ID`: the Factur-X PDF of an issued document, or the PDF of a proforma marked PROFORMA.
     struct PDF: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "pdf", abstract: "Write a document's PDF: Factur-X (PDF/A-3 with its XML) when issued, marked PROFORMA otherwise.")
+            commandName: "pdf",
+            abstract: "Write a document's PDF: Factur-X (PDF/A-3 with its XML) when issued, marked PROFORMA otherwise.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Document id or number") var id: String
         @Option(help: "The file to write (default: <documents folder>/<number>.pdf).") var output: String?
@@ -26,7 +27,8 @@ extension InvoicesCommand {
     /// `ardoise invoices xml ID`: the CII e-invoice (EN 16931 + BR-FR) of an issued document.
     struct XML: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "xml", abstract: "Write an issued document's CII e-invoice XML (the factur-x.xml its PDF embeds).")
+            commandName: "xml",
+            abstract: "Write an issued document's CII e-invoice XML (the factur-x.xml its PDF embeds).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Document id or number") var id: String
         @Option(help: "The file to write (default: <documents folder>/<number>.xml).") var output: String?
@@ -41,9 +43,11 @@ extension InvoicesCommand {
     /// `ardoise invoices export`: every issued document's PDF and XML, e.g. to validate a month.
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "export", abstract: "Write the Factur-X PDF and the XML of every issued document (of --period).")
+            commandName: "export",
+            abstract: "Write the Factur-X PDF and the XML of every issued document (of --period).")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "Documents whose period overlaps this one.", transform: PeriodArgument.parse) var period: PeriodArgument?
+        @Option(help: "Documents whose period overlaps this one.", transform: PeriodArgument.parse) var period:
+            PeriodArgument?
         @Option(help: "Folder to write into (default: the documents folder).") var directory: String?
         @Flag(help: "Write the XML files only.") var xmlOnly = false
 
@@ -72,7 +76,9 @@ extension InvoicesCommand {
                     count += 1
                 }
                 if refused > 0 {
-                    emit("wrote \(count) documents to \(folder.path); \(refused) not written (see above, and `ardoise verify`)\n")
+                    emit(
+                        "wrote \(count) documents to \(folder.path); \(refused) not written (see above, and `ardoise verify`)\n"
+                    )
                     return ExitStatus.needsAttention.rawValue
                 }
                 emit("wrote \(count) documents to \(folder.path)\n")
@@ -90,10 +96,14 @@ enum DocumentFile {
             return Outcome.notFound(id)
         }
         let bytes = try workspace.documentFile(stored, xml: xml, actor: global.who)
-        let path = output ?? URL(fileURLWithPath: workspace.config.documentsDirectory)
+        let path =
+            output
+            ?? URL(fileURLWithPath: workspace.config.documentsDirectory)
             .appendingPathComponent(InvoiceDocuments.fileName(stored, extension: xml ? "xml" : "pdf")).path
         let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        if !folder.isEmpty {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         emit("wrote \(path)\n")
         return 0

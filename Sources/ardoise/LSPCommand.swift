@@ -13,12 +13,14 @@ struct LSPCommand: ParsableCommand {
             saving a settings file reads them again. Exit 0 after the editor's `shutdown` and `exit`, 1 otherwise.
             """)
     @Option(help: "The configuration file (default: ardoise.yaml at the editor's workspace root).") var config: String?
-    @Option(help: "The day contracts are checked as of (YYYY-MM-DD), default today in Europe/Paris.",
-            transform: DayArgument.parse) var date: DayArgument?
+    @Option(
+        help: "The day contracts are checked as of (YYYY-MM-DD), default today in Europe/Paris.",
+        transform: DayArgument.parse) var date: DayArgument?
 
     func run() throws {
         let channel = MessageChannel(input: .standardInput, output: .standardOutput)
-        let server = ContractLanguageServer(channel: channel, configPath: config, today: date?.day ?? BusinessCalendar.today())
+        let server = ContractLanguageServer(
+            channel: channel, configPath: config, today: date?.day ?? BusinessCalendar.today())
         let status = server.serve()
         if status != 0 { throw ExitCode(status) }
     }

@@ -26,10 +26,16 @@ struct OutboxCommand: ParsableCommand {
                 }
                 for e in entries {
                     let m = e.message
-                    let when = m.status == .sent ? "sent \(m.sentAt ?? "")" : m.nextAttemptAt.map { "next \($0)" } ?? "waits for retry"
-                    emit("\(m.id ?? 0)\t\(e.number)\t\(m.status.rawValue)\t\(m.attempts) attempts\t\(when)\t\(m.recipients.isEmpty ? "(no recipient)" : m.recipients)\(m.lastError.map { "\t\($0)" } ?? "")\n")
+                    let when =
+                        m.status == .sent
+                        ? "sent \(m.sentAt ?? "")" : m.nextAttemptAt.map { "next \($0)" } ?? "waits for retry"
+                    emit(
+                        "\(m.id ?? 0)\t\(e.number)\t\(m.status.rawValue)\t\(m.attempts) attempts\t\(when)\t\(m.recipients.isEmpty ? "(no recipient)" : m.recipients)\(m.lastError.map { "\t\($0)" } ?? "")\n"
+                    )
                 }
-                let counts = OutboxStatus.allCases.map { s in "\(entries.filter { $0.message.status == s }.count) \(s.rawValue)" }
+                let counts = OutboxStatus.allCases.map { s in
+                    "\(entries.filter { $0.message.status == s }.count) \(s.rawValue)"
+                }
                 emit("\(entries.count) messages: \(counts.joined(separator: ", "))\n")
                 return 0
             }
@@ -37,7 +43,8 @@ struct OutboxCommand: ParsableCommand {
     }
 
     struct Send: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Send the messages that are due over the settings' SMTP server.")
+        static let configuration = CommandConfiguration(
+            abstract: "Send the messages that are due over the settings' SMTP server.")
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
@@ -52,7 +59,9 @@ struct OutboxCommand: ParsableCommand {
 
     struct Retry: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Make failed or pending messages due now (with the customers' current addresses), then send what is due.")
+            abstract:
+                "Make failed or pending messages due now (with the customers' current addresses), then send what is due."
+        )
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Every failed or pending message.") var all = false
         @Argument(help: "Outbox message ids (see `ardoise outbox list`).") var ids: [Int64] = []

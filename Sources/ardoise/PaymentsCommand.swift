@@ -12,10 +12,14 @@ struct PaymentsCommand: ParsableCommand {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Imports camt.053 statements or CSV files of received payments; each file all or nothing, each bank reference once.",
-            discussion: "Exit 0 all matched; 1 a credit is unmatched or a file was refused (the others are imported); 2 nothing could run.")
+            abstract:
+                "Imports camt.053 statements or CSV files of received payments; each file all or nothing, each bank reference once.",
+            discussion:
+                "Exit 0 all matched; 1 a credit is unmatched or a file was refused (the others are imported); 2 nothing could run."
+        )
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "camt.053 XML or CSV files (`reference;date;amount;debtor;iban;remittance`).") var files: [String]
+        @Argument(help: "camt.053 XML or CSV files (`reference;date;amount;debtor;iban;remittance`).") var files:
+            [String]
         @Flag(help: "Import as of a --date after today (needs --reason).") var force = false
         @Option(help: "Why a --date after today is used (with --force; kept in the audit log).") var reason: String?
 
@@ -30,7 +34,8 @@ struct PaymentsCommand: ParsableCommand {
                 let workspace = try Installation.open(configPath: global.config)
                 _ = try workspace.openLedger()
                 let today = try global.today()
-                try workspace.checkNotFuture(today, command: "payments import", force: force ? reason : nil, actor: global.who)
+                try workspace.checkNotFuture(
+                    today, command: "payments import", force: force ? reason : nil, actor: global.who)
                 var code: Int32 = 0
                 for (file, result) in try workspace.importPayments(files: files, actor: global.who, today: today) {
                     switch result {
@@ -62,7 +67,8 @@ struct PaymentsCommand: ParsableCommand {
             try Outcome.run {
                 let workspace = try Installation.open(configPath: global.config)
                 _ = try workspace.openLedger()
-                let out = try workspace.matchPayment(id: payment, invoices: invoices, actor: global.who, today: try global.today())
+                let out = try workspace.matchPayment(
+                    id: payment, invoices: invoices, actor: global.who, today: try global.today())
                 for a in out { emit("payment \(payment)\t\(a.number)\t\(a.amount)\n") }
                 return 0
             }
@@ -71,7 +77,9 @@ struct PaymentsCommand: ParsableCommand {
 
     struct Unmatch: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Removes a payment's allocations (to the invoices named, or all); kept in the ledger as removed, in the audit log.")
+            abstract:
+                "Removes a payment's allocations (to the invoices named, or all); kept in the ledger as removed, in the audit log."
+        )
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The payment's id.") var payment: Int64
         @Argument(help: "Invoice numbers or ids (default: all).") var invoices: [String] = []
@@ -80,8 +88,9 @@ struct PaymentsCommand: ParsableCommand {
             try Outcome.run {
                 let workspace = try Installation.open(configPath: global.config)
                 _ = try workspace.openLedger()
-                let n = try workspace.unmatchPayment(id: payment, invoices: invoices, actor: global.who,
-                                                     today: try global.today())
+                let n = try workspace.unmatchPayment(
+                    id: payment, invoices: invoices, actor: global.who,
+                    today: try global.today())
                 emit("payment \(payment): \(n) allocation\(n == 1 ? "" : "s") removed\n")
                 return 0
             }
@@ -89,7 +98,8 @@ struct PaymentsCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Lists payments with their allocations and what is left unallocated.")
+        static let configuration = CommandConfiguration(
+            abstract: "Lists payments with their allocations and what is left unallocated.")
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Only payments with an unallocated amount.") var unallocated = false
 
@@ -99,7 +109,9 @@ struct PaymentsCommand: ParsableCommand {
                 let ledger = try workspace.openLedger()
                 for p in try ledger.payments() where !unallocated || p.unallocated.cents > 0 {
                     let allocs = p.allocations.map { "\($0.number) \($0.amount)" }.joined(separator: ", ")
-                    emit("\(p.id)\t\(p.bookingDate)\t\(p.reference)\t\(p.amount)\t\(p.debtorName ?? "?")\t\(allocs.isEmpty ? "-" : allocs)\tunallocated \(p.unallocated)\n")
+                    emit(
+                        "\(p.id)\t\(p.bookingDate)\t\(p.reference)\t\(p.amount)\t\(p.debtorName ?? "?")\t\(allocs.isEmpty ? "-" : allocs)\tunallocated \(p.unallocated)\n"
+                    )
                 }
                 return 0
             }
@@ -110,12 +122,17 @@ struct PaymentsCommand: ParsableCommand {
 struct ReceivablesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "receivables",
-        abstract: "The aged balance of open invoices per client and payer: not yet due, 1-30, 31-60, 61-90, over 90 days late.")
+        abstract:
+            "The aged balance of open invoices per client and payer: not yet due, 1-30, 31-60, 61-90, over 90 days late."
+    )
     @OptionGroup var global: GlobalOptions
-    @Option(name: .customLong("as-of"), help: "The day of the balance (default: --date, today).", transform: DayArgument.parse)
+    @Option(
+        name: .customLong("as-of"), help: "The day of the balance (default: --date, today).",
+        transform: DayArgument.parse)
     var asOf: DayArgument?
     @Option(help: "text or json.") var format: OutputFormat = .text
-    @Flag(help: "Also list each open invoice with its state (open, partly paid, overdue) and what it still owes.") var invoices = false
+    @Flag(help: "Also list each open invoice with its state (open, partly paid, overdue) and what it still owes.")
+    var invoices = false
 
     func run() throws {
         try Outcome.run {
@@ -125,7 +142,9 @@ struct ReceivablesCommand: ParsableCommand {
             emit(format == .json ? r.json : r.text)
             if invoices && format == .text {
                 for i in r.invoices where i.balance.cents > 0 {
-                    emit("\(i.number)\t\(i.client)\t\(i.payer ?? "-")\tdue \(i.dueDate)\t\(i.state(on: r.asOf).rawValue)\t\(i.totalTTC)\tcredited \(i.credited)\tpaid \(i.paid)\tstill due \(i.balance)\n")
+                    emit(
+                        "\(i.number)\t\(i.client)\t\(i.payer ?? "-")\tdue \(i.dueDate)\t\(i.state(on: r.asOf).rawValue)\t\(i.totalTTC)\tcredited \(i.credited)\tpaid \(i.paid)\tstill due \(i.balance)\n"
+                    )
                 }
             }
             return 0
@@ -140,7 +159,9 @@ struct RemindersCommand: ParsableCommand {
 
     struct Retry: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Makes failed notices (the ids named, or all) due now with the current addresses of the settings, then sends them.")
+            abstract:
+                "Makes failed notices (the ids named, or all) due now with the current addresses of the settings, then sends them."
+        )
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Notice ids (`reminders list`).") var ids: [Int64] = []
         @Flag(help: "Every failed notice.") var all = false
@@ -164,7 +185,9 @@ struct RemindersCommand: ParsableCommand {
 
     struct Send: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Sends the queued notices that are due over the settings' SMTP server (the daily run does it after the outbox); exit 1 when one failed.")
+            abstract:
+                "Sends the queued notices that are due over the settings' SMTP server (the daily run does it after the outbox); exit 1 when one failed."
+        )
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
@@ -179,9 +202,12 @@ struct RemindersCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The notices queued (courtesy notices, reminders, contract ends) and their status.")
+        static let configuration = CommandConfiguration(
+            abstract: "The notices queued (courtesy notices, reminders, contract ends) and their status.")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "The reminders planned up to this day, as the daily runs would queue them.", transform: DayArgument.parse)
+        @Option(
+            help: "The reminders planned up to this day, as the daily runs would queue them.",
+            transform: DayArgument.parse)
         var until: DayArgument?
 
         func run() throws {
@@ -189,7 +215,9 @@ struct RemindersCommand: ParsableCommand {
                 let workspace = try Installation.open(configPath: global.config)
                 let ledger = try workspace.openLedger()
                 for n in try ledger.notices() {
-                    emit("\(n.id ?? 0)\t\(n.dueOn)\t\(n.kind.rawValue)\t\(n.key)\t\(n.status.rawValue)\t\(n.recipients)\(n.lastError.map { "\t\($0)" } ?? "")\n")
+                    emit(
+                        "\(n.id ?? 0)\t\(n.dueOn)\t\(n.kind.rawValue)\t\(n.key)\t\(n.status.rawValue)\t\(n.recipients)\(n.lastError.map { "\t\($0)" } ?? "")\n"
+                    )
                 }
                 if let until {
                     for p in try workspace.plannedReminders(from: try global.today(), until: until.day) {
@@ -202,7 +230,8 @@ struct RemindersCommand: ParsableCommand {
     }
 
     struct Pause: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Pauses reminders of a client, payer or invoice, with a reason (audit log).")
+        static let configuration = CommandConfiguration(
+            abstract: "Pauses reminders of a client, payer or invoice, with a reason (audit log).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "A client or payer code, or an invoice number.") var target: String
         @Option(help: "Why (kept in the audit log).") var reason: String
@@ -220,7 +249,8 @@ struct RemindersCommand: ParsableCommand {
     }
 
     struct Resume: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Resumes reminders paused for a client, payer or invoice.")
+        static let configuration = CommandConfiguration(
+            abstract: "Resumes reminders paused for a client, payer or invoice.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "A client or payer code, or an invoice number.") var target: String
 

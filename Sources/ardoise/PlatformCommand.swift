@@ -17,7 +17,8 @@ enum PlatformKindArgument: String, ExpressibleByArgument, CaseIterable, Sendable
 struct PlatformCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "platform",
-        abstract: "The accredited platform: documents and Encaissée statuses handed to it, their acknowledgements and life cycle.",
+        abstract:
+            "The accredited platform: documents and Encaissée statuses handed to it, their acknowledgements and life cycle.",
         subcommands: [Status.self, List.self, Submit.self, Retry.self, Poll.self]
     )
 
@@ -25,16 +26,20 @@ struct PlatformCommand: ParsableCommand {
     static func platformWorkspace(_ global: GlobalOptions) throws -> Installation {
         let workspace = try Installation.open(configPath: global.config)
         guard let p = workspace.settings.platform else {
-            throw WorkspaceError("the settings have no `platform` section: nothing is handed to a platform (see examples/SETTINGS.md)")
+            throw WorkspaceError(
+                "the settings have no `platform` section: nothing is handed to a platform (see examples/SETTINGS.md)")
         }
         guard p.transmission.usesPlatform else {
-            throw WorkspaceError("`platform: transmission` is `email`: nothing is handed to the platform; set it to `platform` or `both`")
+            throw WorkspaceError(
+                "`platform: transmission` is `email`: nothing is handed to the platform; set it to `platform` or `both`"
+            )
         }
         return workspace
     }
 
     struct Status: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Counts of flows per state; exit 1 when one needs a person.")
+        static let configuration = CommandConfiguration(
+            abstract: "Counts of flows per state; exit 1 when one needs a person.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "text or json") var format: OutputFormat = .text
 
@@ -50,15 +55,23 @@ struct PlatformCommand: ParsableCommand {
                 let cursor = try ledger.platformCursor()
                 let transmission = workspace.settings.transmission.rawValue
                 if format == .json {
-                    emit(JSON.object([
-                        ("transmission", JSON.string(transmission)), ("flows", String(flows.count)), ("due", String(due)),
-                        ("needs_person", String(attention.count)), ("updated_after", cursor.map(JSON.string) ?? "null"),
-                        ("states", JSON.object(counts.sorted { $0.key < $1.key }.map { ($0.key, String($0.value)) })),
-                    ]) + "\n")
+                    emit(
+                        JSON.object([
+                            ("transmission", JSON.string(transmission)), ("flows", String(flows.count)),
+                            ("due", String(due)),
+                            ("needs_person", String(attention.count)),
+                            ("updated_after", cursor.map(JSON.string) ?? "null"),
+                            (
+                                "states",
+                                JSON.object(counts.sorted { $0.key < $1.key }.map { ($0.key, String($0.value)) })
+                            )
+                        ]) + "\n")
                 } else {
                     emit("transmission: \(transmission)\n")
                     for (k, v) in counts.sorted(by: { $0.key < $1.key }) { emit("\(k)\t\(v)\n") }
-                    emit("\(flows.count) flows, \(due) due now, \(attention.count) for a person; statuses read up to \(cursor ?? "never")\n")
+                    emit(
+                        "\(flows.count) flows, \(due) due now, \(attention.count) for a person; statuses read up to \(cursor ?? "never")\n"
+                    )
                 }
                 return attention.isEmpty ? 0 : 1
             }
@@ -67,9 +80,14 @@ struct PlatformCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The flows with their state, flowId, acknowledgement and life-cycle status; exit 1 when one listed needs a person.")
+            abstract:
+                "The flows with their state, flowId, acknowledgement and life-cycle status; exit 1 when one listed needs a person."
+        )
         @OptionGroup var global: GlobalOptions
-        @Option(help: "pending, submitted, failed, rejected, refused, deposited, collected, disputed, suspended, approved, or attention (every flow a person must act on)")
+        @Option(
+            help:
+                "pending, submitted, failed, rejected, refused, deposited, collected, disputed, suspended, approved, or attention (every flow a person must act on)"
+        )
         var status: PlatformState?
         @Option(help: "invoice, collected or reversal") var kind: PlatformKindArgument?
         @Flag(help: "Each flow's history: attempts, acknowledgements, statuses.") var history = false
@@ -85,14 +103,16 @@ struct PlatformCommand: ParsableCommand {
                 }
                 if format == .json {
                     let items = try entries.map { e in
-                        let events: [PlatformEvent]? = try history ? ledger.platformEvents(flowRow: e.flow.id ?? 0) : nil
+                        let events: [PlatformEvent]? =
+                            try history ? ledger.platformEvents(flowRow: e.flow.id ?? 0) : nil
                         return PlatformJSON.encode(e, events: events)
                     }
                     emit("[" + items.joined(separator: ",\n") + "]\n")
                 } else {
                     for e in entries {
                         let f = e.flow
-                        var line = "\(f.id ?? 0)\t\(f.kind.rawValue)\t\(f.trackingId)\t\(e.number)\t\(f.state)\t\(f.flowId ?? "-")"
+                        var line =
+                            "\(f.id ?? 0)\t\(f.kind.rawValue)\t\(f.trackingId)\t\(e.number)\t\(f.state)\t\(f.flowId ?? "-")"
                         if let amount = f.amount { line += "\t" + LifecycleMessage.amountText(amount) }
                         if f.needsPerson, let reason = try Self.reason(ledger, f) { line += "\t" + reason }
                         emit(line + "\n")
@@ -118,7 +138,9 @@ struct PlatformCommand: ParsableCommand {
 
     struct Submit: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Submit the due flows now; with document numbers or --all, first queue issued documents that have none (issued before the platform was used).")
+            abstract:
+                "Submit the due flows now; with document numbers or --all, first queue issued documents that have none (issued before the platform was used)."
+        )
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Queue every issued document that has no flow yet.") var all = false
         @Argument(help: "Issued document numbers to queue (those without a flow).") var numbers: [String] = []
@@ -137,11 +159,16 @@ struct PlatformCommand: ParsableCommand {
                     queued = try ledger.queuePlatformSubmissions(numbers: all ? nil : numbers, actor: global.who)
                 }
                 let report = try workspace.submitToPlatform(api: FlowAPI(endpoint: endpoint))
-                try ledger.audit(actor: global.who, action: "platform submit",
-                                 AuditParameters(["queued": .integer(Int64(queued.count)), "submitted": .integer(Int64(report.submitted.count)),
-                                                  "retrying": .integer(Int64(report.retrying.count)), "failed": .integer(Int64(report.failed.count)),
-                                                  "stopped": report.stoppedEarly.map { .text($0) }]))
-                emit((queued.isEmpty ? "" : "\(queued.count) queued: \(queued.joined(separator: ", "))\n") + report.text)
+                try ledger.audit(
+                    actor: global.who, action: "platform submit",
+                    AuditParameters([
+                        "queued": .integer(Int64(queued.count)), "submitted": .integer(Int64(report.submitted.count)),
+                        "retrying": .integer(Int64(report.retrying.count)),
+                        "failed": .integer(Int64(report.failed.count)),
+                        "stopped": report.stoppedEarly.map { .text($0) }
+                    ]))
+                emit(
+                    (queued.isEmpty ? "" : "\(queued.count) queued: \(queued.joined(separator: ", "))\n") + report.text)
                 return report.failed.isEmpty && report.stoppedEarly == nil ? 0 : 1
             }
         }
@@ -149,7 +176,9 @@ struct PlatformCommand: ParsableCommand {
 
     struct Retry: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Make failed flows (or pending ones, by id) due now with a fresh round of attempts, then submit what is due.")
+            abstract:
+                "Make failed flows (or pending ones, by id) due now with a fresh round of attempts, then submit what is due."
+        )
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Every failed flow.") var all = false
         @Argument(help: "Flow ids (see `ardoise platform list`).") var ids: [Int64] = []
@@ -173,7 +202,8 @@ struct PlatformCommand: ParsableCommand {
 
     struct Poll: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Read the acknowledgements and life-cycle statuses since the last search (the daily run does it).")
+            abstract: "Read the acknowledgements and life-cycle statuses since the last search (the daily run does it)."
+        )
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
@@ -182,9 +212,14 @@ struct PlatformCommand: ParsableCommand {
                 let endpoint = try workspace.platformEndpoint()
                 let ledger = try workspace.openLedger(actor: global.who)
                 let report = try workspace.pollPlatform(api: FlowAPI(endpoint: endpoint))
-                try ledger.audit(actor: global.who, action: "platform poll",
-                                 AuditParameters(["flows": .integer(Int64(report.flowsSeen)), "acknowledgements": .integer(Int64(report.acknowledgements)),
-                                                  "statuses": .integer(Int64(report.statuses.count)), "unreadable": .integer(Int64(report.unreadable.count))]))
+                try ledger.audit(
+                    actor: global.who, action: "platform poll",
+                    AuditParameters([
+                        "flows": .integer(Int64(report.flowsSeen)),
+                        "acknowledgements": .integer(Int64(report.acknowledgements)),
+                        "statuses": .integer(Int64(report.statuses.count)),
+                        "unreadable": .integer(Int64(report.unreadable.count))
+                    ]))
                 for (number, code) in report.statuses { emit("status\t\(number)\t\(code)\n") }
                 for u in report.unreadable { emit("not understood\t\(u)\n") }
                 emit(report.summary + "\n")

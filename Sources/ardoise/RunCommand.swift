@@ -8,7 +8,8 @@ import Workspace
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "The daily scheduled job: import the inbox, bill events, corrections and the periods due, validate automatic ones, send.",
+        abstract:
+            "The daily scheduled job: import the inbox, bill events, corrections and the periods due, validate automatic ones, send.",
         discussion: """
             Cron or a systemd timer calls it once a day (examples/cron and examples/systemd). Running it twice for a day \
             changes nothing; a second run while one is going exits 2 without doing anything (lock file beside the database). \
@@ -39,7 +40,8 @@ struct RunCommand: ParsableCommand {
                 format == .json ? JSONLogHandler(label: label) as any LogHandler : TextLogHandler() as any LogHandler
             }
             logger.logLevel = verbose ? .debug : .info
-            var run = ScheduledRun(workspace: workspace, logger: logger, actor: global.actor ?? "scheduler", sending: !noSend)
+            var run = ScheduledRun(
+                workspace: workspace, logger: logger, actor: global.actor ?? "scheduler", sending: !noSend)
             run.futureDateReason = force ? reason : nil
             let report = try run.run(on: day)
             if let problems = report.contractProblems { printError(problems.rendered, terminator: "") }
@@ -57,14 +59,16 @@ struct RunCommand: ParsableCommand {
             counts[step, default: 0] += 1
         }
         let steps = counts.keys.sorted().map { step in
-            step < 0 ? "\(counts[step] ?? 0) courtesy \(-step) days before due" : "\(counts[step] ?? 0) at \(step) days late"
+            step < 0
+                ? "\(counts[step] ?? 0) courtesy \(-step) days before due" : "\(counts[step] ?? 0) at \(step) days late"
         }
         return "\(keys.count)" + (steps.isEmpty ? "" : " (\(steps.joined(separator: ", ")))")
     }
 
     /// The first few items and how many more.
     static func shortList(_ items: [String], first: Int = 5) -> String {
-        items.count <= first ? items.joined(separator: ", ")
+        items.count <= first
+            ? items.joined(separator: ", ")
             : items.prefix(first).joined(separator: ", ") + " and \(items.count - first) more"
     }
 
@@ -72,7 +76,9 @@ struct RunCommand: ParsableCommand {
         var out = "run of \(r.day): \(r.filesImported) files imported, \(r.filesUnchanged) unchanged"
         if r.filesWithProblems > 0 { out += ", \(r.filesWithProblems) refused or in conflict" }
         if r.rowsRejected > 0 { out += ", \(r.rowsRejected) rows rejected" }
-        if !r.ordersHeld.isEmpty { out += ", orders held by an import conflict: \(r.ordersHeld.joined(separator: ", "))" }
+        if !r.ordersHeld.isEmpty {
+            out += ", orders held by an import conflict: \(r.ordersHeld.joined(separator: ", "))"
+        }
         out += "\n"
         for (name, step) in [("events", r.events), ("corrections", r.corrections), ("periods due", r.due)] {
             if let step { out += "  \(name): \(step.counts)\n" }
@@ -80,14 +86,19 @@ struct RunCommand: ParsableCommand {
         if let due = r.due, due.unchangedSinceBilled > 0 {
             out += "  periods not evaluated again (their inputs unchanged since billed): \(due.unchangedSinceBilled)\n"
         }
-        if !r.remindersQueued.isEmpty { out += "  reminders queued: \(reminderCounts(r.remindersQueued)) (`ardoise reminders list`)\n" }
+        if !r.remindersQueued.isEmpty {
+            out += "  reminders queued: \(reminderCounts(r.remindersQueued)) (`ardoise reminders list`)\n"
+        }
         if !r.contractNotices.isEmpty { out += "  contracts ending: \(shortList(r.contractNotices))\n" }
         if let p = r.platform { out += "  platform: \(p)\n" }
         if let e = r.eReporting { out += "  e-reporting: \(e)\n" }
         if let s = r.sending { out += "  sending: \(s)\n" }
-        if let n = r.notices { out += "  notices: \(n.sent) sent, \(n.cancelled) cancelled (paid or paused), \(n.failed) failed\n" }
+        if let n = r.notices {
+            out += "  notices: \(n.sent) sent, \(n.cancelled) cancelled (paid or paused), \(n.failed) failed\n"
+        }
         if !r.sourcesChanged.isEmpty {
-            out += "  note: changed during the run, used as they were at its start (the next run uses them): "
+            out +=
+                "  note: changed during the run, used as they were at its start (the next run uses them): "
                 + "\(shortList(r.sourcesChanged))\n"
         }
         for f in r.billingFailures { out += "error: \(f.client): \(f.message)\n" }
@@ -96,4 +107,3 @@ struct RunCommand: ParsableCommand {
         return out
     }
 }
-

@@ -27,7 +27,8 @@ struct TestCommand: ParsableCommand {
             let workspace = try Installation.open(configPath: global.config)
             let today = try global.today()
             let loaded = ContractFiles.load(in: paths.isEmpty ? [workspace.config.rulesDirectory] : paths)
-            var set = RuleSet(files: loaded.files, context: workspace.contractContext(today: today), requireEveryClient: false)
+            var set = RuleSet(
+                files: loaded.files, context: workspace.contractContext(today: today), requireEveryClient: false)
             set.diagnostics += loaded.diagnostics
             // A broken contract is reported and the examples of every other one still run.
             let errors = set.diagnostics.filter { $0.severity == .error }
@@ -54,7 +55,9 @@ struct TestCommand: ParsableCommand {
                 }
             }
             let skipped = set.files.filter { $0.contract == nil }.count + loaded.diagnostics.count
-            emit("\(passed) passed, \(failed) failed\(skipped > 0 ? ", \(skipped) contract\(skipped == 1 ? "" : "s") with errors" : "")\n")
+            emit(
+                "\(passed) passed, \(failed) failed\(skipped > 0 ? ", \(skipped) contract\(skipped == 1 ? "" : "s") with errors" : "")\n"
+            )
             return failed > 0 || !errors.isEmpty ? 1 : 0
         }
     }

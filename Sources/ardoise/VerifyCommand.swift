@@ -28,7 +28,9 @@ struct VerifyCommand: ParsableCommand {
         emit(format == .json ? ChainReportFormat.json(report) : ChainReportFormat.text(report))
         // What "v16 document period" could not take from the lines: said, not a break (the documents say the same).
         if format == .text {
-            for a in assumed { printError("note: \(a.number): period not from its lines (v16 document period): \(a.reason)") }
+            for a in assumed {
+                printError("note: \(a.number): period not from its lines (v16 document period): \(a.reason)")
+            }
         }
         if !report.intact { throw ExitCode(1) }
     }

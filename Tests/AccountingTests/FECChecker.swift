@@ -5,12 +5,16 @@ import Foundation
 /// it parses text, never Ardoise's values.
 struct FECChecker {
     static let columns = [
-        "JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "CompAuxNum", "CompAuxLib",
-        "PieceRef", "PieceDate", "EcritureLib", "Debit", "Credit", "EcritureLet", "DateLet", "ValidDate", "Montantdevise",
-        "Idevise",
+        "JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "CompAuxNum",
+        "CompAuxLib",
+        "PieceRef", "PieceDate", "EcritureLib", "Debit", "Credit", "EcritureLet", "DateLet", "ValidDate",
+        "Montantdevise",
+        "Idevise"
     ]
-    static let mandatory = ["JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "PieceRef",
-                            "PieceDate", "EcritureLib", "Debit", "Credit", "ValidDate"]
+    static let mandatory = [
+        "JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "PieceRef",
+        "PieceDate", "EcritureLib", "Debit", "Credit", "ValidDate"
+    ]
 
     struct Row {
         var line: Int
@@ -36,7 +40,9 @@ struct FECChecker {
             guard parts.count == 18 else { problems.append("line \(number): \(parts.count) fields, not 18"); continue }
             var fields: [String: String] = [:]
             for (name, value) in zip(Self.columns, parts) { fields[name] = value }
-            for name in Self.mandatory where (fields[name] ?? "").isEmpty { problems.append("line \(number): \(name) is empty") }
+            for name in Self.mandatory where (fields[name] ?? "").isEmpty {
+                problems.append("line \(number): \(name) is empty")
+            }
             for name in ["EcritureDate", "PieceDate", "ValidDate"] {
                 let d = fields[name] ?? ""
                 if !Self.isDate(d) { problems.append("line \(number): \(name) `\(d)` is not YYYYMMDD") }
@@ -48,15 +54,22 @@ struct FECChecker {
                 problems.append("line \(number): CompAuxNum and CompAuxLib go together")
             }
             if !(fields["CompAuxNum"] ?? "").isEmpty, !(fields["CompteNum"] ?? "").hasPrefix("411") {
-                problems.append("line \(number): an auxiliary account under `\(fields["CompteNum"] ?? "")`, not the collective 411")
+                problems.append(
+                    "line \(number): an auxiliary account under `\(fields["CompteNum"] ?? "")`, not the collective 411")
             }
             let debit = Self.cents(fields["Debit"] ?? ""), credit = Self.cents(fields["Credit"] ?? "")
             guard let debit, let credit else {
-                problems.append("line \(number): Debit/Credit `\(fields["Debit"] ?? "")`/`\(fields["Credit"] ?? "")` are not amounts with a decimal comma")
+                problems.append(
+                    "line \(number): Debit/Credit `\(fields["Debit"] ?? "")`/`\(fields["Credit"] ?? "")` are not amounts with a decimal comma"
+                )
                 continue
             }
-            if (debit == 0) == (credit == 0) { problems.append("line \(number): one of Debit and Credit, and only one, holds the amount") }
-            if (fields["EcritureNum"].flatMap { Int($0) }) == nil { problems.append("line \(number): EcritureNum is not a number") }
+            if (debit == 0) == (credit == 0) {
+                problems.append("line \(number): one of Debit and Credit, and only one, holds the amount")
+            }
+            if (fields["EcritureNum"].flatMap { Int($0) }) == nil {
+                problems.append("line \(number): EcritureNum is not a number")
+            }
             rows.append(Row(line: number, fields: fields, debitCents: debit, creditCents: credit))
         }
         var byEntry: [String: [Row]] = [:]
@@ -72,8 +85,12 @@ struct FECChecker {
         for (key, entryRows) in byEntry {
             let balance = entryRows.reduce(0) { $0 + $1.debitCents - $1.creditCents }
             if balance != 0 { problems.append("entry \(key) does not balance (\(balance) cents)") }
-            if Set(entryRows.map { $0.fields["EcritureDate"] ?? "" }).count > 1 { problems.append("entry \(key) has several dates") }
-            if Set(entryRows.map { $0.fields["PieceRef"] ?? "" }).count > 1 { problems.append("entry \(key) has several pieces") }
+            if Set(entryRows.map { $0.fields["EcritureDate"] ?? "" }).count > 1 {
+                problems.append("entry \(key) has several dates")
+            }
+            if Set(entryRows.map { $0.fields["PieceRef"] ?? "" }).count > 1 {
+                problems.append("entry \(key) has several pieces")
+            }
         }
         for (journal, balance) in journalBalance where balance != 0 {
             problems.append("journal \(journal) does not balance (\(balance) cents)")
@@ -92,20 +109,25 @@ struct FECChecker {
         var c = DateComponents()
         c.year = y; c.month = m; c.day = d
         return (1...12).contains(m) && (1...31).contains(d) && Calendar(identifier: .gregorian).date(from: c) != nil
-            && Calendar(identifier: .gregorian).dateComponents([.day], from: Calendar(identifier: .gregorian).date(from: c) ?? Date()).day == d
+            && Calendar(identifier: .gregorian).dateComponents(
+                [.day], from: Calendar(identifier: .gregorian).date(from: c) ?? Date()
+            ).day == d
     }
 
     /// `1234,50` → 123450; nil when not digits, a comma and two digits.
     static func cents(_ text: String) -> Int? {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].count == 2,
-              parts[0].allSatisfy({ $0.isASCII && $0.isNumber }), parts[1].allSatisfy({ $0.isASCII && $0.isNumber }),
-              let units = Int(parts[0]), let fraction = Int(parts[1]) else { return nil }
+            parts[0].allSatisfy({ $0.isASCII && $0.isNumber }), parts[1].allSatisfy({ $0.isASCII && $0.isNumber }),
+            let units = Int(parts[0]), let fraction = Int(parts[1])
+        else { return nil }
         return units * 100 + fraction
     }
 
     /// Debit minus credit of the lines on `account` (or on accounts starting with it).
     func balance(accountPrefix: String) -> Int {
-        rows.filter { ($0.fields["CompteNum"] ?? "").hasPrefix(accountPrefix) }.reduce(0) { $0 + $1.debitCents - $1.creditCents }
+        rows.filter { ($0.fields["CompteNum"] ?? "").hasPrefix(accountPrefix) }.reduce(0) {
+            $0 + $1.debitCents - $1.creditCents
+        }
     }
 }

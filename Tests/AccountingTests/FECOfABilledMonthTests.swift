@@ -22,7 +22,8 @@ import Workspace
         let (workspace, ledger) = (month.workspace, month.ledger)
         let engine = try month.bill(validateAll: true)
         let first = try #require(try ledger.invoices(status: .issued).first)
-        _ = try engine.credit(invoice: try #require(first.number), reason: "geste commercial", on: issueDay.adding(days: 3))
+        _ = try engine.credit(
+            invoice: try #require(first.number), reason: "geste commercial", on: issueDay.adding(days: 3))
         return (workspace, ledger)
     }
 
@@ -43,24 +44,33 @@ import Workspace
             let customer = rows.filter { ($0.fields["CompteNum"] ?? "").hasPrefix("411") }
             #expect(customer.count == 1)
             let signed = (customer.first?.debitCents ?? 0) - (customer.first?.creditCents ?? 0)
-            #expect(Int64(signed) == (invoice.type == .creditNote ? -invoice.totalTtc : invoice.totalTtc), "\(invoice.number ?? "")")
+            #expect(
+                Int64(signed) == (invoice.type == .creditNote ? -invoice.totalTtc : invoice.totalTtc),
+                "\(invoice.number ?? "")")
             // The VAT credited is the document's VAT.
-            let vat = rows.filter { ($0.fields["CompteNum"] ?? "").hasPrefix("4457") }.reduce(0) { $0 + $1.creditCents - $1.debitCents }
+            let vat = rows.filter { ($0.fields["CompteNum"] ?? "").hasPrefix("4457") }.reduce(0) {
+                $0 + $1.creditCents - $1.debitCents
+            }
             #expect(Int64(vat) == (invoice.type == .creditNote ? -invoice.totalVat : invoice.totalVat))
         }
         let ttc = issued.reduce(Int64(0)) { $0 + ($1.type == .creditNote ? -$1.totalTtc : $1.totalTtc) }
         #expect(Int64(check.balance(accountPrefix: "411")) == ttc)
         // Revenue per VAT rate equals the documents' bases per rate.
         let bases = try ledger.pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT v.rate, SUM(CASE i.type WHEN 'credit_note' THEN -v.base ELSE v.base END) AS base
-                FROM invoice_vat v JOIN invoice i ON i.id = v.invoice_id WHERE i.status = 'issued' GROUP BY v.rate
-                """).map { (rate: $0["rate"] as Int64, base: $0["base"] as Int64) }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT v.rate, SUM(CASE i.type WHEN 'credit_note' THEN -v.base ELSE v.base END) AS base
+                    FROM invoice_vat v JOIN invoice i ON i.id = v.invoice_id WHERE i.status = 'issued' GROUP BY v.rate
+                    """
+            ).map { (rate: $0["rate"] as Int64, base: $0["base"] as Int64) }
         }
         let entries = try ledger.entries(in: november)
         for b in bases {
-            let revenue = entries.flatMap(\.entry.lines).filter { $0.vatRate?.tenThousandths == b.rate && $0.account.hasPrefix("7") }
-                .reduce(Int64(0)) { $0 + $1.credit.cents - $1.debit.cents }
+            let revenue = entries.flatMap(\.entry.lines).filter {
+                $0.vatRate?.tenThousandths == b.rate && $0.account.hasPrefix("7")
+            }
+            .reduce(Int64(0)) { $0 + $1.credit.cents - $1.debit.cents }
             #expect(revenue == b.base, "rate \(b.rate)")
         }
     }
@@ -88,8 +98,10 @@ import Workspace
         let day = try #require(Day(iso: "2026-11-20"))
         let credits = Camt053Writer.demoCredits(invoices: try ledger.openInvoices(), names: names, bookedOn: day)
         let file = Repository.temporaryDirectory("fec-payments").appendingPathComponent("releve.xml")
-        try Camt053Writer.xml(messageID: "S", created: day, account: workspace.settings.seller.iban, opening: .zero, credits: credits)
-            .write(to: file, atomically: true, encoding: .utf8)
+        try Camt053Writer.xml(
+            messageID: "S", created: day, account: workspace.settings.seller.iban, opening: .zero, credits: credits
+        )
+        .write(to: file, atomically: true, encoding: .utf8)
         let imported = try workspace.importPayments(files: [file.path], actor: "test", today: day).first?.result.get()
         let new = try #require(imported).payments.filter { $0.status == "new" }
         let november = try #require(Period(parsing: "2026-11"))
@@ -119,12 +131,16 @@ import Workspace
             for p in c.payers { names[p.code] = p.legalName }
         }
         let pendingBefore = try ledger.pendingVATBalances(asOf: try #require(Day(iso: "2026-11-19")))
-        #expect(pendingBefore.contains { $0.account.hasPrefix("44574") && $0.balance.cents > 0 }, "the month's services put VAT pending")
+        #expect(
+            pendingBefore.contains { $0.account.hasPrefix("44574") && $0.balance.cents > 0 },
+            "the month's services put VAT pending")
         let day = try #require(Day(iso: "2026-11-20"))
         let credits = Camt053Writer.demoCredits(invoices: try ledger.openInvoices(), names: names, bookedOn: day)
         let file = Repository.temporaryDirectory("fec-vat-receipts").appendingPathComponent("releve.xml")
-        try Camt053Writer.xml(messageID: "S", created: day, account: workspace.settings.seller.iban, opening: .zero, credits: credits)
-            .write(to: file, atomically: true, encoding: .utf8)
+        try Camt053Writer.xml(
+            messageID: "S", created: day, account: workspace.settings.seller.iban, opening: .zero, credits: credits
+        )
+        .write(to: file, atomically: true, encoding: .utf8)
         _ = try workspace.importPayments(files: [file.path], actor: "test", today: day).first?.result.get()
         let november = try #require(Period(parsing: "2026-11"))
         let export = try workspace.exportEntries(period: november, format: .fec)
@@ -137,18 +153,28 @@ import Workspace
         #expect(od.filter { ($0.fields["CompteNum"] ?? "").hasPrefix("44571") }.allSatisfy { $0.creditCents > 0 })
         #expect(od.reduce(0) { $0 + $1.debitCents - $1.creditCents } == 0)
         // A fully paid invoice has nothing pending: its sales entry's pending VAT equals its moves.
-        let paid = try ledger.openInvoices(includePaid: true).filter { $0.balance == .zero && $0.paid.cents > 0 && $0.credited == .zero }
+        let paid = try ledger.openInvoices(includePaid: true).filter {
+            $0.balance == .zero && $0.paid.cents > 0 && $0.credited == .zero
+        }
         #expect(!paid.isEmpty)
         for invoice in paid {
-            let put = check.rows.filter { $0.fields["PieceRef"] == invoice.number && $0.fields["JournalCode"] == "VT"
-                && ($0.fields["CompteNum"] ?? "").hasPrefix("44574") }.reduce(0) { $0 + $1.creditCents - $1.debitCents }
-            let moved = od.filter { $0.fields["PieceRef"] == invoice.number && ($0.fields["CompteNum"] ?? "").hasPrefix("44574") }
-                .reduce(0) { $0 + $1.debitCents - $1.creditCents }
+            let put = check.rows.filter {
+                $0.fields["PieceRef"] == invoice.number && $0.fields["JournalCode"] == "VT"
+                    && ($0.fields["CompteNum"] ?? "").hasPrefix("44574")
+            }.reduce(0) { $0 + $1.creditCents - $1.debitCents }
+            let moved = od.filter {
+                $0.fields["PieceRef"] == invoice.number && ($0.fields["CompteNum"] ?? "").hasPrefix("44574")
+            }
+            .reduce(0) { $0 + $1.debitCents - $1.creditCents }
             #expect(put == moved, "\(invoice.number)")
         }
         // The FEC's bytes are ISO 8859-15: `é` of "TVA collectée en attente" is one byte, 0xE9.
         let label = Array("TVA collect".utf8) + [0xE9] + Array("e en attente".utf8)
-        #expect(export.bytes.count > label.count && (0...(export.bytes.count - label.count)).contains { Array(export.bytes[$0..<($0 + label.count)]) == label })
+        #expect(
+            export.bytes.count > label.count
+                && (0...(export.bytes.count - label.count)).contains {
+                    Array(export.bytes[$0..<($0 + label.count)]) == label
+                })
         let engine = try workspace.engine(today: try #require(Day(iso: "2026-12-02")), actor: "test")
         let report = try engine.closingReport(month: november, today: try #require(Day(iso: "2026-12-02")))
         let vat = try #require(report.checks.first { $0.name.hasPrefix("VAT on receipts") })

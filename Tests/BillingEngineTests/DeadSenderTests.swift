@@ -29,7 +29,8 @@ import Testing
         #expect(try ledger.retryMail(ids: [claimed.id ?? 0], now: later, actor: "ops") == [claimed.id ?? 0])
         let again = try #require(try ledger.claimDueMail(now: later.addingTimeInterval(1), lease: 600))
         #expect(again.id == claimed.id)
-        try ledger.recordDelivery(outboxID: again.id ?? 0, outcome: .sent(response: "250"), at: later.addingTimeInterval(2))
+        try ledger.recordDelivery(
+            outboxID: again.id ?? 0, outcome: .sent(response: "250"), at: later.addingTimeInterval(2))
         #expect(try ledger.outbox().first { $0.message.id == claimed.id }?.message.status == .sent)
     }
 }

@@ -27,9 +27,12 @@ func orbitalWithEvents(_ rules: URL) throws {
     let text = try String(contentsOf: f, encoding: .utf8)
     let anchor = "\n  example \"October 2026"
     #expect(text.contains(anchor))
-    try text.replacingOccurrences(of: anchor, with: "\n  fee \"Frais fixes\" 100.00 HT per month at 20% VAT, in arrears"
-                                 + "\n  events at order prices, grouped monthly\n    changes by difference\n" + anchor)
-        .write(to: f, atomically: true, encoding: .utf8)
+    try text.replacingOccurrences(
+        of: anchor,
+        with: "\n  fee \"Frais fixes\" 100.00 HT per month at 20% VAT, in arrears"
+            + "\n  events at order prices, grouped monthly\n    changes by difference\n" + anchor
+    )
+    .write(to: f, atomically: true, encoding: .utf8)
 }
 
 /// The example settings with Orbital billed for events too (its contract's events term needs it: E0902).
@@ -56,7 +59,8 @@ func quietRun(_ s: Scratch) -> ScheduledRun {
     /// proforma can no longer be issued; generated again, it bills nothing for the order.
     @Test func aGroupedOrderCancelledWhileItsMonthsProformaWaitsIsNeverBilled() throws {
         let s = try Scratch()
-        let (ledger, engine) = try s.imported("EVT_20261020.jsonl", novaOrder(id: "EVT-N-1", day: "2026-10-20"), engineOn: day("2026-11-02"))
+        let (ledger, engine) = try s.imported(
+            "EVT_20261020.jsonl", novaOrder(id: "EVT-N-1", day: "2026-10-20"), engineOn: day("2026-11-02"))
         let w44 = Period(parsing: "2026-W44")!
         let week = try engine.generate(period: w44, issueDate: day("2026-11-02"), only: ["C0014"])
         #expect(week.created.count == 1 && week.issued.isEmpty)
@@ -64,8 +68,12 @@ func quietRun(_ s: Scratch) -> ScheduledRun {
         try s.write("EVT_20261110.jsonl", novaOrder(id: "EVT-N-1", revision: 2, day: "2026-10-20", status: "cancelled"))
         _ = try s.workspace.importFiles([])
         let events = try engine.billEvents(on: day("2026-11-10"))
-        #expect(events.created.isEmpty && events.notes.contains { $0.contains("EVT-N-1") && $0.contains("generate that period again") })
-        let refused = #expect(throws: InvoiceError.self) { try engine.validate(ids: week.created, on: day("2026-11-10")) }
+        #expect(
+            events.created.isEmpty
+                && events.notes.contains { $0.contains("EVT-N-1") && $0.contains("generate that period again") })
+        let refused = #expect(throws: InvoiceError.self) {
+            try engine.validate(ids: week.created, on: day("2026-11-10"))
+        }
         #expect(refused.map { "\($0)" }?.contains("order EVT-N-1 changed since proforma") == true)
         // Generated again (as the message says), the proforma leaves the cancelled order out.
         // Nova had nothing else that week: the proforma is discarded.
@@ -79,19 +87,24 @@ func quietRun(_ s: Scratch) -> ScheduledRun {
     /// lines: November's invoice does not bill it again.
     @Test func aGroupedOrderMovedToTheNextMonthAfterItsInvoiceIsBilledOnce() throws {
         let s = try Scratch()
-        let (ledger, engine) = try s.imported("EVT_20261030.jsonl", novaOrder(id: "EVT-N-1", day: "2026-10-30") + novaOrder(id: "EVT-N-2", day: "2026-11-05", quantity: 2), engineOn: day("2026-11-02"))
-        let w44 = try engine.generate(period: Period(parsing: "2026-W44")!, issueDate: day("2026-11-02"), only: ["C0014"])
+        let (ledger, engine) = try s.imported(
+            "EVT_20261030.jsonl",
+            novaOrder(id: "EVT-N-1", day: "2026-10-30") + novaOrder(id: "EVT-N-2", day: "2026-11-05", quantity: 2),
+            engineOn: day("2026-11-02"))
+        let w44 = try engine.generate(
+            period: Period(parsing: "2026-W44")!, issueDate: day("2026-11-02"), only: ["C0014"])
         try engine.validate(ids: w44.created, on: day("2026-11-02"))
         #expect(try billedNet(ledger, "EVT-N-1") == 30_000)
 
         try s.write("EVT_20261103.jsonl", novaOrder(id: "EVT-N-1", revision: 2, day: "2026-11-03"))
         _ = try s.workspace.importFiles([])
         #expect(try engine.billEvents(on: day("2026-11-03")).created.isEmpty)
-        let w49 = try engine.generate(period: Period(parsing: "2026-W49")!, issueDate: day("2026-12-07"), only: ["C0014"])
+        let w49 = try engine.generate(
+            period: Period(parsing: "2026-W49")!, issueDate: day("2026-12-07"), only: ["C0014"])
         try engine.validate(ids: w49.created, on: day("2026-12-07"))
         #expect(try engine.billEvents(on: day("2026-12-07")).created.isEmpty)
         #expect(try billedNet(ledger, "EVT-N-1") == 30_000)
-        #expect(try billedNet(ledger, "EVT-N-2") == 3_000)   // November's own order still goes with November
+        #expect(try billedNet(ledger, "EVT-N-2") == 3_000)  // November's own order still goes with November
     }
 
     /// Orbital (per site): O-1 is billed on LD01's October invoice; revision 2 moves it to LD02, same lines:
@@ -103,12 +116,16 @@ func quietRun(_ s: Scratch) -> ScheduledRun {
         let run = quietRun(s)
         _ = try run.run(on: day("2026-11-02"))
         let engine = try s.engine(ledger, day("2026-11-02"))
-        try engine.validate(ids: try ledger.invoices(status: .proforma).filter { $0.client == "C0025" }.map { $0.id! }, on: day("2026-11-02"))
+        try engine.validate(
+            ids: try ledger.invoices(status: .proforma).filter { $0.client == "C0025" }.map { $0.id! },
+            on: day("2026-11-02"))
         #expect(try billedNet(ledger, "EVT-O-1") == 15_000)
 
         try s.write("EVT_20261103.jsonl", orbitalOrder(id: "EVT-O-1", revision: 2, day: "2026-10-20", site: "LD02"))
         _ = try run.run(on: day("2026-11-03"))
-        try engine.validate(ids: try ledger.invoices(status: .proforma).filter { $0.client == "C0025" }.map { $0.id! }, on: day("2026-11-03"))
+        try engine.validate(
+            ids: try ledger.invoices(status: .proforma).filter { $0.client == "C0025" }.map { $0.id! },
+            on: day("2026-11-03"))
         _ = try run.run(on: day("2026-11-04"))
         #expect(try billedNet(ledger, "EVT-O-1") == 15_000)
     }
@@ -117,15 +134,20 @@ func quietRun(_ s: Scratch) -> ScheduledRun {
     /// invoice of W44 exists, and W44 is no longer due. Reported, then invoiced on its own by the run.
     @Test func aLateGroupedOrderWithNoInvoiceForItsMonthIsInvoicedOnItsOwn() throws {
         let s = try Scratch()
-        let (ledger, engine) = try s.imported("EVT_20261112.jsonl", novaOrder(id: "EVT-N-9", day: "2026-10-20"), engineOn: day("2026-11-12"))
-        let before = try engine.unbilled(period: Period(parsing: "2026-10")!, issueDate: day("2026-11-12")).items.filter { $0.reason.contains("EVT-N-9") }
+        let (ledger, engine) = try s.imported(
+            "EVT_20261112.jsonl", novaOrder(id: "EVT-N-9", day: "2026-10-20"), engineOn: day("2026-11-12"))
+        let before = try engine.unbilled(period: Period(parsing: "2026-10")!, issueDate: day("2026-11-12")).items.filter
+        { $0.reason.contains("EVT-N-9") }
         #expect(before.map(\.amountTTC) == [Money(cents: 33_000)])
         #expect(before.first?.reason.contains("no invoice of 2026-W44 carries it") == true)
         let run = quietRun(s)
         for d in ["2026-11-12", "2026-11-13", "2026-12-07"] { _ = try run.run(on: day(d)) }
         #expect(try billedNet(ledger, "EVT-N-9") == 30_000)
         #expect(try ledger.invoices().filter { $0.orderId == "EVT-N-9" }.map(\.issueDate) == ["2026-11-12"])
-        #expect(try engine.unbilled(period: Period(parsing: "2026-10")!, issueDate: day("2026-12-07")).items.filter { $0.reason.contains("EVT-N-9") }.isEmpty)
+        #expect(
+            try engine.unbilled(period: Period(parsing: "2026-10")!, issueDate: day("2026-12-07")).items.filter {
+                $0.reason.contains("EVT-N-9")
+            }.isEmpty)
     }
 
     /// Orbital: October's fees invoice is issued first, LD01's waits as a proforma. An LD01 order arriving
@@ -143,19 +165,21 @@ func quietRun(_ s: Scratch) -> ScheduledRun {
 
         try s.write("EVT_20261103.jsonl", orbitalOrder(id: "EVT-O-2", day: "2026-10-22", quantity: 4))
         _ = try run.run(on: day("2026-11-03"))
-        let ld01 = try #require(try ledger.invoices(status: .proforma).first { $0.client == "C0025" && $0.site == "LD01" })
+        let ld01 = try #require(
+            try ledger.invoices(status: .proforma).first { $0.client == "C0025" && $0.site == "LD01" })
         #expect(try ledger.invoice(id: ld01.id!)!.lines.contains { $0.orderId == "EVT-O-2" })
         try engine.validate(ids: [ld01.id!], on: day("2026-11-03"))
         _ = try run.run(on: day("2026-11-04"))
         #expect(try billedNet(ledger, "EVT-O-2") == 6_000)
-        #expect(try ledger.invoices().filter { $0.orderId == "EVT-O-2" }.isEmpty)   // no invoice of its own
+        #expect(try ledger.invoices().filter { $0.orderId == "EVT-O-2" }.isEmpty)  // no invoice of its own
     }
 
     /// Helios: revision 2's credit note and new invoice wait (October closed); only the credit note is
     /// validated. The next run validates the new invoice: the order is billed at its revision 2.
     @Test func aCreditNoteIssuedAloneDoesNotSettleTheRevision() throws {
         let s = try Scratch()
-        let (ledger, engine) = try s.imported("EVT_20261014.jsonl", heliosOrder(revision: 1), engineOn: day("2026-10-14"))
+        let (ledger, engine) = try s.imported(
+            "EVT_20261014.jsonl", heliosOrder(revision: 1), engineOn: day("2026-10-14"))
         #expect(try engine.billEvents(on: day("2026-10-14")).issued.count == 1)
         try ledger.closeMonth("2026-10", by: "controller")
         try s.write("EVT_20261016.jsonl", heliosOrder(revision: 2, cocktails: 50))
@@ -165,7 +189,10 @@ func quietRun(_ s: Scratch) -> ScheduledRun {
         try engine.validate(ids: [credit.id!], on: day("2026-11-02"))
         #expect(try billedNet(ledger, "EVT-T-1") == 0)
         // Waiting for its new invoice, the order shows as unbilled.
-        #expect(try engine.unbilled(period: Period(parsing: "2026-10")!, issueDate: day("2026-11-02")).items.contains { $0.reason.contains("EVT-T-1") })
+        #expect(
+            try engine.unbilled(period: Period(parsing: "2026-10")!, issueDate: day("2026-11-02")).items.contains {
+                $0.reason.contains("EVT-T-1")
+            })
 
         let next = try engine.billEvents(on: day("2026-11-02"))
         #expect(next.issued.count == 1 && next.created.isEmpty)
@@ -179,8 +206,10 @@ func quietRun(_ s: Scratch) -> ScheduledRun {
     @Test func ordersNoContractCanBillAreListedAsUnbilled() throws {
         let s = try Scratch()
         let ledger = try s.workspace.openLedger(creating: true)
-        try s.write("EVT_20260105.jsonl", novaOrder(id: "EVT-N-OLD", day: "2025-12-15")
-            + novaOrder(id: "EVT-X-1", day: "2025-12-16").replacingOccurrences(of: "\"C0014\"", with: "\"C9999\""))
+        try s.write(
+            "EVT_20260105.jsonl",
+            novaOrder(id: "EVT-N-OLD", day: "2025-12-15")
+                + novaOrder(id: "EVT-X-1", day: "2025-12-16").replacingOccurrences(of: "\"C0014\"", with: "\"C9999\""))
         _ = try s.workspace.importFiles([])
         let engine = try s.engine(ledger, day("2026-01-05"))
         #expect(try engine.billEvents(on: day("2026-01-05")).created.isEmpty)
@@ -195,13 +224,18 @@ func quietRun(_ s: Scratch) -> ScheduledRun {
     /// W44 (26 Oct – 1 Nov) carries October's orders only; an order of Sunday 1 November waits for W49.
     @Test func aWeekAcrossTwoMonthsCarriesTheMonthThatEndsInIt() throws {
         let s = try Scratch()
-        let (ledger, engine) = try s.imported("EVT_20261101.jsonl", novaOrder(id: "EVT-N-OCT", day: "2026-10-31") + novaOrder(id: "EVT-N-NOV", day: "2026-11-01", quantity: 3), engineOn: day("2026-11-02"))
-        let w44 = try engine.generate(period: Period(parsing: "2026-W44")!, issueDate: day("2026-11-02"), only: ["C0014"])
+        let (ledger, engine) = try s.imported(
+            "EVT_20261101.jsonl",
+            novaOrder(id: "EVT-N-OCT", day: "2026-10-31") + novaOrder(id: "EVT-N-NOV", day: "2026-11-01", quantity: 3),
+            engineOn: day("2026-11-02"))
+        let w44 = try engine.generate(
+            period: Period(parsing: "2026-W44")!, issueDate: day("2026-11-02"), only: ["C0014"])
         try engine.validate(ids: w44.created, on: day("2026-11-02"))
         #expect(try billedNet(ledger, "EVT-N-OCT") == 30_000)
         #expect(try billedNet(ledger, "EVT-N-NOV") == 0)
-        #expect(try engine.billEvents(on: day("2026-11-02")).created.isEmpty)   // November's order is not "late"
-        let w49 = try engine.generate(period: Period(parsing: "2026-W49")!, issueDate: day("2026-12-07"), only: ["C0014"])
+        #expect(try engine.billEvents(on: day("2026-11-02")).created.isEmpty)  // November's order is not "late"
+        let w49 = try engine.generate(
+            period: Period(parsing: "2026-W49")!, issueDate: day("2026-12-07"), only: ["C0014"])
         try engine.validate(ids: w49.created, on: day("2026-12-07"))
         #expect(try billedNet(ledger, "EVT-N-NOV") == 4_500)
         #expect(try billedNet(ledger, "EVT-N-OCT") == 30_000)
@@ -222,6 +256,9 @@ func quietRun(_ s: Scratch) -> ScheduledRun {
         #expect(try engine.billEvents(on: day("2026-11-02")).created.isEmpty)
         #expect(try ledger.invoices(status: .proforma).isEmpty)
         #expect(try billedNet(ledger, "EVT-T-1") == 0)
-        #expect(try engine.unbilled(period: Period(parsing: "2026-10")!, issueDate: day("2026-11-02")).items.filter { $0.reason.contains("EVT-T-1") }.isEmpty)
+        #expect(
+            try engine.unbilled(period: Period(parsing: "2026-10")!, issueDate: day("2026-11-02")).items.filter {
+                $0.reason.contains("EVT-T-1")
+            }.isEmpty)
     }
 }

@@ -19,7 +19,9 @@ import Workspace
     @Test func aReDeliveredSiteDayIsRecordedByItsImportAndLateRevenueIsStillFound() throws {
         let s = try Scratch()
         for d in ["05", "06"] {
-            try s.write("PIE_LD01_202610\(d).csv", EndToEndTests.registerFile(day: "2026-10-\(d)", a: 1000, b: 500, c: 250, guests: Self.guests))
+            try s.write(
+                "PIE_LD01_202610\(d).csv",
+                EndToEndTests.registerFile(day: "2026-10-\(d)", a: 1000, b: 500, c: 250, guests: Self.guests))
         }
         let ledger = try s.workspace.openLedger(creating: true)
         _ = try s.workspace.importFiles([])
@@ -30,9 +32,13 @@ import Workspace
         #expect(try count(ledger, "SELECT COUNT(*) FROM site_day_redelivered") == 0)
 
         // The 6th delivered again with one more category-A cover: late revenue for ACME's October.
-        try s.write("PIE_LD01_20261006.csv", EndToEndTests.registerFile(day: "2026-10-06", a: 1001, b: 500, c: 250, guests: Self.guests))
+        try s.write(
+            "PIE_LD01_20261006.csv",
+            EndToEndTests.registerFile(day: "2026-10-06", a: 1001, b: 500, c: 250, guests: Self.guests))
         _ = try s.workspace.importFiles([])
-        let recorded = try ledger.pool.read { db in try Row.fetchAll(db, sql: "SELECT site, day FROM site_day_redelivered") }
+        let recorded = try ledger.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT site, day FROM site_day_redelivered")
+        }
         #expect(recorded.map { "\($0[0] as String) \(Day(ordinal: $0[1]))" } == ["LD01 2026-10-06"])
         let late = try ledger.periodsWithLateRevenue()
         #expect(late.map(\.client) == ["ACME"])
@@ -47,17 +53,21 @@ import Workspace
     /// a period next to it is billed whole, and the discarded keys are found by the keys asked about.
     @Test func billedPeriodsAndDiscardedKeysAreReadForThePeriodsPlanned() throws {
         let s = try Scratch()
-        try s.write("PIE_LD01_20261005.csv", EndToEndTests.registerFile(day: "2026-10-05", a: 10, b: 5, c: 2, guests: Self.guests))
+        try s.write(
+            "PIE_LD01_20261005.csv",
+            EndToEndTests.registerFile(day: "2026-10-05", a: 10, b: 5, c: 2, guests: Self.guests))
         let ledger = try s.workspace.openLedger(creating: true)
         _ = try s.workspace.importFiles([])
         let engine = try s.engine(ledger, day("2026-11-02"))
         let first = try engine.generate(period: Self.october, issueDate: day("2026-11-02"), only: ["ACME"])
         #expect(first.created.count == 1)
-        let periods = try ledger.contractPeriods(clients: ["ACME"], overlapping: Period(start: day("2026-10-20"), end: day("2026-11-05")))
+        let periods = try ledger.contractPeriods(
+            clients: ["ACME"], overlapping: Period(start: day("2026-10-20"), end: day("2026-11-05")))
         #expect(periods["ACME"]?.map(\.period) == [Self.october])
         #expect(try ledger.contractPeriods(clients: ["ACME"], overlapping: Period(parsing: "2026-11")!).isEmpty)
-        let again = try engine.generate(period: Period(start: day("2026-10-01"), end: day("2026-10-15")), explicitRange: true,
-                                        issueDate: day("2026-11-02"), only: ["ACME"])
+        let again = try engine.generate(
+            period: Period(start: day("2026-10-01"), end: day("2026-10-15")), explicitRange: true,
+            issueDate: day("2026-11-02"), only: ["ACME"])
         #expect(again.created.isEmpty)
         #expect(again.billedAlready.first?.contains("already billed by proforma") == true, "\(again.billedAlready)")
 

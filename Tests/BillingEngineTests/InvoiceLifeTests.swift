@@ -24,7 +24,8 @@ struct Scratch {
         var settings = Repository.root.appendingPathComponent("examples/settings.yaml")
         if let editSettings {
             let copy = dir.appendingPathComponent("settings.yaml")
-            try editSettings(try String(contentsOf: settings, encoding: .utf8)).write(to: copy, atomically: true, encoding: .utf8)
+            try editSettings(try String(contentsOf: settings, encoding: .utf8)).write(
+                to: copy, atomically: true, encoding: .utf8)
             settings = copy
         }
         try """
@@ -33,7 +34,8 @@ struct Scratch {
         database: \(dir.path)/ardoise.sqlite
         inbox: \(dir.path)/inbox
         """.write(to: dir.appendingPathComponent("ardoise.yaml"), atomically: true, encoding: .utf8)
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("inbox"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("inbox"), withIntermediateDirectories: true)
         workspace = try Installation.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
         _ = try workspace.initLedger(actor: "test")
     }
@@ -57,7 +59,6 @@ struct Scratch {
     }
 }
 
-
 /// One order of Helios (C0013) as the ordering system sends it.
 func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1", cocktails: Int = 40) -> String {
     """
@@ -73,19 +74,26 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
 @Suite struct EventBillingTests {
     @Test func anOrderIsInvoicedOnDeliveryThenCreditedAndReissuedWhenChanged() throws {
         let s = try Scratch()
-        let (ledger, engine) = try s.imported("EVT_20261014.jsonl", heliosOrder(revision: 1), engineOn: day("2026-10-14"))
+        let (ledger, engine) = try s.imported(
+            "EVT_20261014.jsonl", heliosOrder(revision: 1), engineOn: day("2026-10-14"))
 
         // Not delivered yet on the 13th: nothing.
         #expect(try engine.billEvents(on: day("2026-10-13")).created.isEmpty)
         // Until the run bills it, the delivered order shows in the unbilled report.
-        let pending = try engine.unbilled(period: Period(parsing: "2026-10")!, issueDate: day("2026-10-14")).items.filter { $0.reason.contains("EVT-T-1") }
+        let pending = try engine.unbilled(period: Period(parsing: "2026-10")!, issueDate: day("2026-10-14")).items
+            .filter { $0.reason.contains("EVT-T-1") }
         #expect(pending.map(\.amountTTC) == [Money(cents: 104_348)])
         let first = try engine.billEvents(on: day("2026-10-14"))
-        #expect(try engine.unbilled(period: Period(parsing: "2026-10")!, issueDate: day("2026-10-14")).items.filter { $0.reason.contains("EVT-T-1") }.isEmpty)
+        #expect(
+            try engine.unbilled(period: Period(parsing: "2026-10")!, issueDate: day("2026-10-14")).items.filter {
+                $0.reason.contains("EVT-T-1")
+            }.isEmpty)
         #expect(first.issued.count == 1)
         let invoice = try #require(try ledger.invoice(number: first.issued[0]))
-        #expect(invoice.invoice.totalHt == 92_815 && invoice.invoice.totalTtc == 104_348)   // the contract's example
-        #expect(invoice.invoice.poNumber == "PO-1" && invoice.invoice.orderId == "EVT-T-1" && invoice.invoice.issueDate == "2026-10-14")
+        #expect(invoice.invoice.totalHt == 92_815 && invoice.invoice.totalTtc == 104_348)  // the contract's example
+        #expect(
+            invoice.invoice.poNumber == "PO-1" && invoice.invoice.orderId == "EVT-T-1"
+                && invoice.invoice.issueDate == "2026-10-14")
         #expect(invoice.invoice.origin == .events && invoice.invoice.status == .issued)
         // Twice: nothing more.
         #expect(try engine.billEvents(on: day("2026-10-14")).created.isEmpty)
@@ -105,7 +113,9 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
         #expect(credit.invoice.type == .creditNote && credit.invoice.creditedInvoiceId == invoice.invoice.id)
         #expect(credit.invoice.totalTtc == 104_348 && credit.invoice.poNumber == "PO-1")
         // 50 × 17.5750 = 878.75; 6 × 30.40 = 182.40; 42.75 → 1,103.90 HT; VAT 87.88 + 45.03.
-        #expect(reissued.invoice.type == .invoice && reissued.invoice.totalHt == 110_390 && reissued.invoice.totalTtc == 123_681)
+        #expect(
+            reissued.invoice.type == .invoice && reissued.invoice.totalHt == 110_390
+                && reissued.invoice.totalTtc == 123_681)
         #expect(reissued.invoice.issueDate == "2026-10-16" && reissued.invoice.poNumber == "PO-2")
         #expect(try engine.billEvents(on: day("2026-10-16")).created.isEmpty)
 
@@ -115,7 +125,9 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
         let cancel = try engine.billEvents(on: day("2026-10-17"))
         #expect(cancel.issued.count == 1)
         let last = try #require(try ledger.invoice(number: cancel.issued[0]))
-        #expect(last.invoice.type == .creditNote && last.invoice.totalTtc == 123_681 && last.invoice.creditedInvoiceId == reissued.invoice.id)
+        #expect(
+            last.invoice.type == .creditNote && last.invoice.totalTtc == 123_681
+                && last.invoice.creditedInvoiceId == reissued.invoice.id)
         // What the order owes now: nothing.
         let net = try ledger.issuedLines(orderID: "EVT-T-1").map { $0.sign * $0.line.net }.reduce(0, +)
         #expect(net == 0)
@@ -141,7 +153,8 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
             try text.replacingOccurrences(of: "changes by credit note and new invoice", with: "changes by difference")
                 .write(to: f, atomically: true, encoding: .utf8)
         }
-        let (ledger, engine) = try s.imported("EVT_20261014.jsonl", heliosOrder(revision: 1), engineOn: day("2026-10-14"))
+        let (ledger, engine) = try s.imported(
+            "EVT_20261014.jsonl", heliosOrder(revision: 1), engineOn: day("2026-10-14"))
         let first = try engine.billEvents(on: day("2026-10-14"))
         #expect(first.issued.count == 1)
 
@@ -156,14 +169,16 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
         #expect(credit.invoice.totalTtc == 19_333)
         // Old invoice + difference = new order, exactly, in net amounts.
         let net = try ledger.issuedLines(orderID: "EVT-T-1").map { $0.sign * $0.line.net }.reduce(0, +)
-        #expect(net == 75_240)   // 30 × 17.575 + 6 × 30.40 + 42.75
+        #expect(net == 75_240)  // 30 × 17.575 + 6 × 30.40 + 42.75
 
         // Back to 45: a supplementary invoice of 15 cocktails.
         try s.write("EVT_20261017.jsonl", heliosOrder(revision: 3, cocktails: 45))
         _ = try s.workspace.importFiles([])
         let up = try engine.billEvents(on: day("2026-10-17"))
         let supplement = try #require(try ledger.invoice(number: up.issued[0]))
-        #expect(supplement.invoice.type == .invoice && supplement.lines.map(\.quantity) == [15] && supplement.invoice.totalHt == 26_363)
+        #expect(
+            supplement.invoice.type == .invoice && supplement.lines.map(\.quantity) == [15]
+                && supplement.invoice.totalHt == 26_363)
     }
 }
 
@@ -171,8 +186,14 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
     /// ACME's October invoice, issued (23,910.00 TTC).
     func issuedAcme() throws -> (Scratch, LedgerDatabase, Engine, StoredInvoice) {
         let s = try Scratch()
-        try s.write("PIE_LD01_20261005.csv", EndToEndTests.registerFile(day: "2026-10-05", a: 1000, b: 500, c: 250, guests: Array(repeating: "13,00", count: 10)))
-        try s.write("PIE_LD01_20261006.csv", EndToEndTests.registerFile(day: "2026-10-06", a: 1000, b: 500, c: 250, guests: Array(repeating: "13,00", count: 10)))
+        try s.write(
+            "PIE_LD01_20261005.csv",
+            EndToEndTests.registerFile(
+                day: "2026-10-05", a: 1000, b: 500, c: 250, guests: Array(repeating: "13,00", count: 10)))
+        try s.write(
+            "PIE_LD01_20261006.csv",
+            EndToEndTests.registerFile(
+                day: "2026-10-06", a: 1000, b: 500, c: 250, guests: Array(repeating: "13,00", count: 10)))
         let ledger = try s.workspace.openLedger(creating: true)
         _ = try s.workspace.importFiles([])
         let engine = try s.engine(ledger, day("2026-11-02"))
@@ -183,56 +204,74 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
 
     @Test func aFullCreditNoteMirrorsTheInvoiceAndCannotBeRepeated() throws {
         let (_, ledger, engine, invoice) = try issuedAcme()
-        let (id, number) = try engine.credit(invoice: invoice.invoice.number!, reason: "wrong client", on: day("2026-11-05"))
+        let (id, number) = try engine.credit(
+            invoice: invoice.invoice.number!, reason: "wrong client", on: day("2026-11-05"))
         let credit = try #require(try ledger.invoice(id: id))
         #expect(number == "AV-2026-000001" || number?.hasPrefix("AV") == true)
         #expect(credit.invoice.type == .creditNote && credit.invoice.status == .issued)
         #expect(credit.invoice.totalTtc == 2_391_000 && credit.invoice.creditedInvoiceId == invoice.invoice.id)
         #expect(credit.lines.map(\.net) == invoice.lines.map(\.net))
         #expect(try ledger.auditLog(invoiceID: id).map(\.action).contains("credit"))
-        #expect(throws: InvoiceError.self) { try engine.credit(invoice: invoice.invoice.number!, reason: "again", on: day("2026-11-05")) }
+        #expect(throws: InvoiceError.self) {
+            try engine.credit(invoice: invoice.invoice.number!, reason: "again", on: day("2026-11-05"))
+        }
     }
 
     @Test func aLineIsCreditedForAnAmountThenTheRestButNeverMore() throws {
         let (_, ledger, engine, invoice) = try issuedAcme()
         let number = invoice.invoice.number!
-        let (id, _) = try engine.credit(invoice: number, selections: [CreditSelection(line: 1, amount: Money("100.00"))], reason: "gesture",
-                                        on: day("2026-11-05"))
+        let (id, _) = try engine.credit(
+            invoice: number, selections: [CreditSelection(line: 1, amount: Money("100.00"))], reason: "gesture",
+            on: day("2026-11-05"))
         let partial = try #require(try ledger.invoice(id: id))
         #expect(partial.lines.count == 1 && partial.lines[0].net == 10_000 && partial.invoice.totalTtc == 11_000)
         #expect(partial.lines[0].label.hasSuffix("(avoir partiel)"))
         #expect(throws: InvoiceError.self) {
-            try engine.credit(invoice: number, selections: [CreditSelection(line: 1, amount: Money("8300.01"))], reason: "too much", on: day("2026-11-05"))
+            try engine.credit(
+                invoice: number, selections: [CreditSelection(line: 1, amount: Money("8300.01"))], reason: "too much",
+                on: day("2026-11-05"))
         }
-        let (rest, _) = try engine.credit(invoice: number, selections: [CreditSelection(line: 1)], reason: "the rest", on: day("2026-11-06"))
+        let (rest, _) = try engine.credit(
+            invoice: number, selections: [CreditSelection(line: 1)], reason: "the rest", on: day("2026-11-06"))
         #expect(try ledger.invoice(id: rest)?.lines.map(\.net) == [830_000])
         #expect(throws: InvoiceError.self) {
-            try engine.credit(invoice: number, selections: [CreditSelection(line: 1)], reason: "nothing left", on: day("2026-11-06"))
+            try engine.credit(
+                invoice: number, selections: [CreditSelection(line: 1)], reason: "nothing left", on: day("2026-11-06"))
         }
         #expect(throws: InvoiceError.self) {
-            try engine.credit(invoice: number, selections: [CreditSelection(line: 9)], reason: "no such line", on: day("2026-11-06"))
+            try engine.credit(
+                invoice: number, selections: [CreditSelection(line: 9)], reason: "no such line", on: day("2026-11-06"))
         }
     }
 
     @Test func manualDocumentsWaitAsProformasAndACreditNoteNamesItsInvoice() throws {
         let (_, ledger, engine, invoice) = try issuedAcme()
         let oct = Period(parsing: "2026-10")!
-        let id = try engine.createManual(ManualDocument(type: .invoice, client: "ACME", period: oct, poNumber: "PO-9",
-                                                        lines: [("Prestation exceptionnelle", 2, Price("150.00")!, VATRate(whole: 20))]),
-                                         reason: "extra service", on: day("2026-11-05"))
+        let id = try engine.createManual(
+            ManualDocument(
+                type: .invoice, client: "ACME", period: oct, poNumber: "PO-9",
+                lines: [("Prestation exceptionnelle", 2, Price("150.00")!, VATRate(whole: 20))]),
+            reason: "extra service", on: day("2026-11-05"))
         let doc = try #require(try ledger.invoice(id: id))
         #expect(doc.invoice.status == .proforma && doc.invoice.origin == .manual && doc.invoice.totalTtc == 36_000)
         #expect(throws: InvoiceError.self) {
-            try engine.createManual(ManualDocument(type: .creditNote, client: "ACME", period: oct,
-                                                   lines: [("Geste", 1, Price("10.00")!, VATRate(whole: 20))]), reason: "r", on: day("2026-11-05"))
+            try engine.createManual(
+                ManualDocument(
+                    type: .creditNote, client: "ACME", period: oct,
+                    lines: [("Geste", 1, Price("10.00")!, VATRate(whole: 20))]), reason: "r", on: day("2026-11-05"))
         }
         #expect(throws: InvoiceError.self) {
-            try engine.createManual(ManualDocument(type: .invoice, client: "ACME", period: oct,
-                                                   lines: [("Taux inconnu", 1, Price("10.00")!, VATRate(whole: 19))]), reason: "r", on: day("2026-11-05"))
+            try engine.createManual(
+                ManualDocument(
+                    type: .invoice, client: "ACME", period: oct,
+                    lines: [("Taux inconnu", 1, Price("10.00")!, VATRate(whole: 19))]), reason: "r",
+                on: day("2026-11-05"))
         }
-        let cn = try engine.createManual(ManualDocument(type: .creditNote, client: "ACME", period: oct, credits: invoice.invoice.number,
-                                                        lines: [("Geste commercial", 1, Price("10.00")!, VATRate(whole: 20))]),
-                                         reason: "gesture", on: day("2026-11-05"))
+        let cn = try engine.createManual(
+            ManualDocument(
+                type: .creditNote, client: "ACME", period: oct, credits: invoice.invoice.number,
+                lines: [("Geste commercial", 1, Price("10.00")!, VATRate(whole: 20))]),
+            reason: "gesture", on: day("2026-11-05"))
         #expect(try ledger.invoice(id: cn)?.invoice.creditedInvoiceId == invoice.invoice.id)
     }
 }
@@ -241,12 +280,17 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
     @Test func aCorrectedFileAfterIssuingBecomesACorrectionInTheOpenPeriod() throws {
         let (s, ledger, engine, invoice) = try CreditNoteTests().issuedAcme()
         // One more category-A cover on the 5th, delivered after the invoice was issued.
-        try s.write("PIE_LD01_20261005.csv", EndToEndTests.registerFile(day: "2026-10-05", a: 1001, b: 500, c: 250, guests: Array(repeating: "13,00", count: 10)))
+        try s.write(
+            "PIE_LD01_20261005.csv",
+            EndToEndTests.registerFile(
+                day: "2026-10-05", a: 1001, b: 500, c: 250, guests: Array(repeating: "13,00", count: 10)))
         #expect(try s.workspace.importFiles([]).map(\.status.rawValue).contains("conflict"))
         let late = try engine.unbilled(period: Period(parsing: "2026-10")!, issueDate: day("2026-11-20"))
         #expect(late.lateRevenue.map(\.client) == ["ACME"])
         // The issued invoice is untouched; billing October again does not bill it silently.
-        #expect(try engine.generate(period: Period(parsing: "2026-10")!, issueDate: day("2026-11-20"), only: ["ACME"]).created.isEmpty)
+        #expect(
+            try engine.generate(period: Period(parsing: "2026-10")!, issueDate: day("2026-11-20"), only: ["ACME"])
+                .created.isEmpty)
         #expect(try ledger.invoice(id: invoice.invoice.id!)?.invoice.totalTtc == 2_391_000)
 
         let r = try engine.correctLateRevenue(issueDate: day("2026-11-20"))
@@ -256,11 +300,12 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
         #expect(correction.invoice.periodStart == "2026-10-01" && correction.invoice.issueDate == "2026-11-20")
         // +4.20 subsidy A, +2.35 admission fee, +0.45 management fee (3,521 × 0.45 = 1,584.45).
         #expect(correction.invoice.totalHt == 700 && correction.invoice.totalTtc == 775)
-        #expect(correction.lines.map { "\($0.label): \($0.quantity) × \($0.price) = \($0.netAmount)" } == [
-            "Régularisation octobre 2026 : Subvention employeur catégorie A: 1 × 4.20 = 4.20",
-            "Régularisation octobre 2026 : Droit d'admission: 1 × 2.35 = 2.35",
-            "Régularisation octobre 2026 : Frais de gestion octobre 2026: 1 × 0.45 = 0.45",
-        ])
+        #expect(
+            correction.lines.map { "\($0.label): \($0.quantity) × \($0.price) = \($0.netAmount)" } == [
+                "Régularisation octobre 2026 : Subvention employeur catégorie A: 1 × 4.20 = 4.20",
+                "Régularisation octobre 2026 : Droit d'admission: 1 × 2.35 = 2.35",
+                "Régularisation octobre 2026 : Frais de gestion octobre 2026: 1 × 0.45 = 0.45"
+            ])
         #expect(correction.lines.allSatisfy { $0.label.hasPrefix("Régularisation") })
         // ACME is validated by an accountant: a proforma; running again changes nothing.
         #expect(correction.invoice.status == .proforma)
@@ -275,11 +320,16 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
     /// its revenue is late revenue like a corrected file's, never dropped.
     @Test func aMissingFileDeliveredAfterIssuingBecomesACorrection() throws {
         let (s, ledger, engine, invoice) = try CreditNoteTests().issuedAcme()
-        try s.write("PIE_LD01_20261007.csv", EndToEndTests.registerFile(day: "2026-10-07", a: 10, b: 0, c: 0, guests: []))
+        try s.write(
+            "PIE_LD01_20261007.csv", EndToEndTests.registerFile(day: "2026-10-07", a: 10, b: 0, c: 0, guests: []))
         _ = try s.workspace.importFiles([])
         let late = try ledger.periodsWithLateRevenue()
-        #expect(late.map(\.client) == ["ACME"] && late.first?.siteDays == [SiteDayKey(site: "LD01", day: day("2026-10-07"))])
-        #expect(try engine.unbilled(period: Period(parsing: "2026-10")!, issueDate: day("2026-11-20")).lateRevenue.map(\.client) == ["ACME"])
+        #expect(
+            late.map(\.client) == ["ACME"] && late.first?.siteDays == [SiteDayKey(site: "LD01", day: day("2026-10-07"))]
+        )
+        #expect(
+            try engine.unbilled(period: Period(parsing: "2026-10")!, issueDate: day("2026-11-20")).lateRevenue.map(
+                \.client) == ["ACME"])
 
         let r = try engine.correctLateRevenue(issueDate: day("2026-11-20"))
         let id = try #require(r.created.first)
@@ -296,7 +346,8 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
     @Test func aCorrectionThatChangesNoAmountIsSettledWithoutADocument() throws {
         let (s, ledger, engine, _) = try CreditNoteTests().issuedAcme()
         // Same covers, one more zero ticket line in the file: a new version, the same amounts.
-        var text = EndToEndTests.registerFile(day: "2026-10-06", a: 1000, b: 500, c: 250, guests: Array(repeating: "13,00", count: 10))
+        var text = EndToEndTests.registerFile(
+            day: "2026-10-06", a: 1000, b: 500, c: 250, guests: Array(repeating: "13,00", count: 10))
         text += "LD01-1-20261006-999999;LD01;1;06/10/2026;13:00:00;0001;ACME;C;SELF;EAU;Eau;1;0,00;10,0;0,00;0,00\r\n"
         try s.write("PIE_LD01_20261006.csv", text)
         #expect(try s.workspace.importFiles([]).map(\.status.rawValue).contains("conflict"))
@@ -310,7 +361,8 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
 @Suite struct ScheduledRunTests {
     @Test func theDuePeriodIsTheLastOneEndedAndADiscardedProformaIsNotRegenerated() throws {
         let s = try Scratch()
-        try s.write("PIE_LD01_20261005.csv", EndToEndTests.registerFile(day: "2026-10-05", a: 10, b: 0, c: 0, guests: []))
+        try s.write(
+            "PIE_LD01_20261005.csv", EndToEndTests.registerFile(day: "2026-10-05", a: 10, b: 0, c: 0, guests: []))
         let ledger = try s.workspace.openLedger(creating: true)
         _ = try s.workspace.importFiles([])
         let engine = try s.engine(ledger, day("2026-11-02"))
@@ -331,12 +383,13 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
 
     @Test func runningTwiceChangesNothingAndTwoRunsCannotBillAtOnce() throws {
         let s = try Scratch()
-        try s.write("PIE_LD01_20261005.csv", EndToEndTests.registerFile(day: "2026-10-05", a: 10, b: 5, c: 0, guests: []))
+        try s.write(
+            "PIE_LD01_20261005.csv", EndToEndTests.registerFile(day: "2026-10-05", a: 10, b: 5, c: 0, guests: []))
         try s.write("EVT_20261014.jsonl", heliosOrder(revision: 1))
         let lines = LockedLines()
         let logger = Logger(label: "test") { label in JSONLogHandler(label: label, write: { lines.append($0) }) }
         var run = ScheduledRun(workspace: s.workspace, logger: logger, actor: "scheduler")
-        run.holdsMissingDays = false   // one register file of the month: the other days are not the point here
+        run.holdsMissingDays = false  // one register file of the month: the other days are not the point here
         let first = try run.run(on: day("2026-11-01"))
         #expect(first.exitCode == 0 && first.filesImported == 2)
         #expect(first.events?.issued.count == 1 && first.due?.created.isEmpty == false)

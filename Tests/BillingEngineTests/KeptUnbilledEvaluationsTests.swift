@@ -17,7 +17,8 @@ import Workspace
     static func file(unknown: Int) -> String {
         var text = EndToEndTests.registerFile(day: "2026-10-05", a: 10, b: 5, c: 2, guests: [])
         for n in 1...unknown {
-            text += "LD01-9-20261005-\(String(format: "%06d", n));LD01;9;05/10/2026;12:30:00;9999;C9999;A;SELF;PLAT;Plat du jour;1;7,00;10,0;7,00;4,75\r\n"
+            text +=
+                "LD01-9-20261005-\(String(format: "%06d", n));LD01;9;05/10/2026;12:30:00;9999;C9999;A;SELF;PLAT;Plat du jour;1;7,00;10,0;7,00;4,75\r\n"
         }
         return text
     }
@@ -52,7 +53,9 @@ import Workspace
         let afterFresh = try engine.unbilled(period: Self.october, issueDate: day("2026-11-02"))
         #expect(after.items == afterFresh.items)
         // The 5th was invoiced on its first file: late revenue now, kept or not.
-        #expect(after.lateRevenue.map(\.client) == ["ACME"] && afterFresh.lateRevenue.map(\.client) == ["ACME"], "\(after.lateRevenue)")
+        #expect(
+            after.lateRevenue.map(\.client) == ["ACME"] && afterFresh.lateRevenue.map(\.client) == ["ACME"],
+            "\(after.lateRevenue)")
         #expect(kept.count == 2)
         // Another issue date is another evaluation (index values and the days the contracts see depend on it).
         _ = try engine.unbilled(period: Self.october, issueDate: day("2026-11-03"), evaluations: kept)
@@ -73,7 +76,11 @@ import Workspace
         #expect(fromKept.checks.map(\.facts) == fresh.checks.map(\.facts))
         #expect(fromKept.text == fresh.text)
         let revenue = try #require(fromKept.checks.first { $0.kind == .revenueBilled })
-        #expect(!revenue.passed && revenue.facts.contains { if case .unbilled(let i) = $0 { i.why == .unknownClient(covers: 1) } else { false } })
+        #expect(
+            !revenue.passed
+                && revenue.facts.contains {
+                    if case .unbilled(let i) = $0 { i.why == .unknownClient(covers: 1) } else { false }
+                })
     }
 }
 
@@ -84,9 +91,12 @@ import Workspace
         let s = try Scratch()
         let ledger = try s.workspace.openLedger(creating: true)
         // Orbital (C0025) has no events term: 20 × 15.00 HT at 10 % = 300.00 HT, 330.00 TTC.
-        try s.write("EVT_20261020.jsonl", novaOrder(id: "EVT-O-1", day: "2026-10-20").replacingOccurrences(of: "\"C0014\"", with: "\"C0025\""))
+        try s.write(
+            "EVT_20261020.jsonl",
+            novaOrder(id: "EVT-O-1", day: "2026-10-20").replacingOccurrences(of: "\"C0014\"", with: "\"C0025\""))
         _ = try s.workspace.importFiles([])
-        let report = try s.engine(ledger, day("2026-11-02")).unbilled(period: Period.month(of: day("2026-10-01")), issueDate: day("2026-11-02"))
+        let report = try s.engine(ledger, day("2026-11-02")).unbilled(
+            period: Period.month(of: day("2026-10-01")), issueDate: day("2026-11-02"))
         let item = try #require(report.items.first { $0.why.order == "EVT-O-1" })
         #expect(item.why == .contract(.orderWithoutEventsTerm(order: "EVT-O-1")))
         #expect(item.amountTTC == Money("330.00"), "\(item.amountTTC)")

@@ -11,11 +11,15 @@ import Workspace
 
 /// A register file of LD01 on `day` with `covers` category-A covers of Orbital (C0025).
 func orbitalFile(day: String, covers: Int) -> String {
-    var rows = ["ticket;site;caisse;date;heure;badge;client;categorie;activite;article;libelle;quantite;pu_ttc;taux_tva;montant_ttc;part_patronale"]
+    var rows = [
+        "ticket;site;caisse;date;heure;badge;client;categorie;activite;article;libelle;quantite;pu_ttc;taux_tva;montant_ttc;part_patronale"
+    ]
     let parts = day.split(separator: "-")
     let french = "\(parts[2])/\(parts[1])/\(parts[0])"
     for n in 1...covers {
-        rows.append("LD01-3-\(parts.joined())-\(String(format: "%06d", n));LD01;3;\(french);12:00:00;0025;C0025;A;SELF;PLAT;Plat du jour;1;7,00;10,0;7,00;4,75")
+        rows.append(
+            "LD01-3-\(parts.joined())-\(String(format: "%06d", n));LD01;3;\(french);12:00:00;0025;C0025;A;SELF;PLAT;Plat du jour;1;7,00;10,0;7,00;4,75"
+        )
     }
     return rows.joined(separator: "\r\n") + "\r\n"
 }
@@ -44,7 +48,9 @@ func issuedNet(_ ledger: LedgerDatabase, client: String, label: String = "") thr
     @Test func aWaitingProformaWhoseFileWasReplacedWithTheSameAmountsCanStillBeValidated() throws {
         let s = try Scratch()
         for d in ["05", "06"] {
-            try s.write("PIE_LD01_202610\(d).csv", EndToEndTests.registerFile(day: "2026-10-\(d)", a: 1000, b: 500, c: 250, guests: Self.guests))
+            try s.write(
+                "PIE_LD01_202610\(d).csv",
+                EndToEndTests.registerFile(day: "2026-10-\(d)", a: 1000, b: 500, c: 250, guests: Self.guests))
         }
         let ledger = try s.workspace.openLedger(creating: true)
         _ = try s.workspace.importFiles([])
@@ -82,18 +88,24 @@ func issuedNet(_ ledger: LedgerDatabase, client: String, label: String = "") thr
             let f = rules.appendingPathComponent("acme.ard")
             let text = try String(contentsOf: f, encoding: .utf8)
             #expect(text.contains("invoice monthly, one invoice per client"))
-            try text.replacingOccurrences(of: "invoice monthly, one invoice per client", with: "invoice weekly, one invoice per client")
-                .write(to: f, atomically: true, encoding: .utf8)
+            try text.replacingOccurrences(
+                of: "invoice monthly, one invoice per client", with: "invoice weekly, one invoice per client"
+            )
+            .write(to: f, atomically: true, encoding: .utf8)
         }
         for d in ["05", "06"] {
-            try s.write("PIE_LD01_202610\(d).csv", EndToEndTests.registerFile(day: "2026-10-\(d)", a: 1000, b: 500, c: 250, guests: Self.guests))
+            try s.write(
+                "PIE_LD01_202610\(d).csv",
+                EndToEndTests.registerFile(day: "2026-10-\(d)", a: 1000, b: 500, c: 250, guests: Self.guests))
         }
         let ledger = try s.workspace.openLedger(creating: true)
         _ = try s.workspace.importFiles([])
         let engine = try s.engine(ledger, day("2026-11-02"))
-        let w41 = try engine.generate(period: Period(parsing: "2026-W41")!, issueDate: day("2026-10-12"), only: ["ACME"])
+        let w41 = try engine.generate(
+            period: Period(parsing: "2026-W41")!, issueDate: day("2026-10-12"), only: ["ACME"])
         try engine.validate(ids: w41.created, on: day("2026-10-12"))
-        let w44 = try engine.generate(period: Period(parsing: "2026-W44")!, issueDate: day("2026-11-02"), only: ["ACME"])
+        let w44 = try engine.generate(
+            period: Period(parsing: "2026-W44")!, issueDate: day("2026-11-02"), only: ["ACME"])
         #expect(w44.failures.isEmpty && w44.created.count == 1)
         try engine.validate(ids: w44.created, on: day("2026-11-02"))
         #expect(try issuedNet(ledger, client: "ACME", label: "Frais de gestion") == 158_400)
@@ -120,8 +132,10 @@ func issuedNet(_ ledger: LedgerDatabase, client: String, label: String = "") thr
     /// in the file: Nova is neither detected nor reported, and nothing is ever billed.
     @Test func aLateFileThatOpensADayOfTheSiteBillsTheDailyGuarantee() throws {
         let s = try Scratch()
-        try s.write("PIE_LD01_20261005.csv", LateRevenueAsBilledTests.withNova(
-            EndToEndTests.registerFile(day: "2026-10-05", a: 10, b: 0, c: 0, guests: []), day: "2026-10-05"))
+        try s.write(
+            "PIE_LD01_20261005.csv",
+            LateRevenueAsBilledTests.withNova(
+                EndToEndTests.registerFile(day: "2026-10-05", a: 10, b: 0, c: 0, guests: []), day: "2026-10-05"))
         let ledger = try s.workspace.openLedger(creating: true)
         _ = try s.workspace.importFiles([])
         let engine = try s.engine(ledger, day("2026-10-12"))
@@ -129,18 +143,23 @@ func issuedNet(_ ledger: LedgerDatabase, client: String, label: String = "") thr
         let week = try engine.generate(period: w41, issueDate: day("2026-10-12"), only: ["C0014"])
         try engine.validate(ids: week.created, on: day("2026-10-12"))
         let guarantee = try issuedNet(ledger, client: "C0014", label: "Minimum garanti")
-        #expect(guarantee == 37_050)   // 247 missing covers on the 5th
+        #expect(guarantee == 37_050)  // 247 missing covers on the 5th
 
         // The 6th, missing, arrives on 20 October: ACME's tickets only.
-        try s.write("PIE_LD01_20261006.csv", EndToEndTests.registerFile(day: "2026-10-06", a: 10, b: 0, c: 0, guests: []))
+        try s.write(
+            "PIE_LD01_20261006.csv", EndToEndTests.registerFile(day: "2026-10-06", a: 10, b: 0, c: 0, guests: []))
         _ = try s.workspace.importFiles([])
         // What W41 bills now: the 6th is a day of the site with tickets.
         let now = try engine.preview(period: w41, explicitRange: true, issueDate: day("2026-10-20"), only: ["C0014"])
-        let nowGuarantee = now.drafts.flatMap(\.lines).filter { $0.label.contains("Minimum garanti") }.map(\.net.cents).reduce(0, +)
+        let nowGuarantee = now.drafts.flatMap(\.lines).filter { $0.label.contains("Minimum garanti") }.map(\.net.cents)
+            .reduce(0, +)
         #expect(nowGuarantee == 37_050 + 37_500)
 
         // The ledger knows which clients a day opened at LD01 concerns when told (the engine tells it from the contracts).
-        #expect(try ledger.periodsWithLateRevenue(openDayClients: ["LD01": ["C0014"]]).contains { $0.client == "C0014" && $0.period == w41 })
+        #expect(
+            try ledger.periodsWithLateRevenue(openDayClients: ["LD01": ["C0014"]]).contains {
+                $0.client == "C0014" && $0.period == w41
+            })
         // Not reported either: the unbilled report of October lists no late revenue of Nova.
         let report = try engine.unbilled(period: Self.october, issueDate: day("2026-10-20"))
         #expect(report.lateRevenue.contains { $0.client == "C0014" })
@@ -178,13 +197,14 @@ func issuedNet(_ ledger: LedgerDatabase, client: String, label: String = "") thr
         let siteCorrection = try #require(docs.first { $0.invoice.site == "LD01" })
         let feesCorrection = try #require(docs.first { $0.invoice.site == nil })
         #expect(feesCorrection.lines.map(\.net) == [60])
-        try engine.validate(ids: [siteCorrection.invoice.id!], on: day("2026-11-10"))   // the fees one waits
+        try engine.validate(ids: [siteCorrection.invoice.id!], on: day("2026-11-10"))  // the fees one waits
 
         try s.write("PIE_LD01_20261006.csv", orbitalFile(day: "2026-10-06", covers: 101))
         _ = try s.workspace.importFiles([])
         let second = try engine.correctLateRevenue(issueDate: day("2026-11-12"))
         #expect(second.failures.isEmpty)
-        try engine.validate(ids: try ledger.invoices(status: .proforma, client: "C0025").map { $0.id! }, on: day("2026-11-12"))
+        try engine.validate(
+            ids: try ledger.invoices(status: .proforma, client: "C0025").map { $0.id! }, on: day("2026-11-12"))
         #expect(try ledger.periodsWithLateRevenue().isEmpty)
         // 202 covers at 0.60: 121.20 HT of service fee for October.
         let fee = try issuedNet(ledger, client: "C0025", label: "Redevance")
@@ -200,7 +220,8 @@ func issuedNet(_ ledger: LedgerDatabase, client: String, label: String = "") thr
     /// discarded, losing the accountant's edit.
     @Test func anEditedProformaIsNotStuckByAPurchaseOrderOnlyRevision() throws {
         let s = try Scratch()
-        let (ledger, engine) = try s.imported("EVT_20261020.jsonl", novaOrder(id: "EVT-N-1", day: "2026-10-20"), engineOn: day("2026-11-02"))
+        let (ledger, engine) = try s.imported(
+            "EVT_20261020.jsonl", novaOrder(id: "EVT-N-1", day: "2026-10-20"), engineOn: day("2026-11-02"))
         let w44 = Period(parsing: "2026-W44")!
         let week = try engine.generate(period: w44, issueDate: day("2026-11-02"), only: ["C0014"])
         let id = try #require(week.created.first)
@@ -208,7 +229,8 @@ func issuedNet(_ ledger: LedgerDatabase, client: String, label: String = "") thr
         lines[0].label += " (séminaire direction)"
         try ledger.replaceLines(id: id, lines: lines, reason: "label asked by the client", actor: "accountant")
 
-        let po2 = novaOrder(id: "EVT-N-1", revision: 2, day: "2026-10-20").replacingOccurrences(of: "\"PO-N\"", with: "\"PO-N2\"")
+        let po2 = novaOrder(id: "EVT-N-1", revision: 2, day: "2026-10-20").replacingOccurrences(
+            of: "\"PO-N\"", with: "\"PO-N2\"")
         try s.write("EVT_20261103.jsonl", po2)
         _ = try s.workspace.importFiles([])
         _ = try engine.billEvents(on: day("2026-11-03"))

@@ -17,20 +17,24 @@ import Workspace
 
     @Test func aContractChangedDuringARunIsUsedByTheNextRunOnly() throws {
         let s = try Scratch()
-        try s.write("PIE_LD01_20261005.csv", EndToEndTests.registerFile(day: "2026-10-05", a: 10, b: 0, c: 0, guests: []))
+        try s.write(
+            "PIE_LD01_20261005.csv", EndToEndTests.registerFile(day: "2026-10-05", a: 10, b: 0, c: 0, guests: []))
         // Someone edits ACME's price after the run read its contracts (the workspace is opened at the run's start).
         let contract = s.dir.appendingPathComponent("rules/acme.ard")
         let text = try String(contentsOf: contract, encoding: .utf8)
         try text.replacingOccurrences(of: "category A: 4.20 HT", with: "category A: 9.99 HT")
             .write(to: contract, atomically: true, encoding: .utf8)
 
-        var run = ScheduledRun(workspace: s.workspace, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, actor: "scheduler")
+        var run = ScheduledRun(
+            workspace: s.workspace, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, actor: "scheduler")
         run.holdsMissingDays = false
         let report = try run.run(on: Day(iso: "2026-11-01")!)
         #expect(report.due?.created.isEmpty == false)
         let ledger = try s.workspace.openLedger()
         #expect(try subsidyA(ledger) == 4_200, "10 covers at the price read at the start: 42.00")
-        #expect(report.sourcesChanged.count == 1 && report.sourcesChanged[0].hasSuffix("rules/acme.ard"), "\(report.sourcesChanged)")
+        #expect(
+            report.sourcesChanged.count == 1 && report.sourcesChanged[0].hasSuffix("rules/acme.ard"),
+            "\(report.sourcesChanged)")
 
         // A workspace opened now reads the new version, and sees nothing changed since.
         let next = try Installation.open(configPath: s.dir.appendingPathComponent("ardoise.yaml").path)

@@ -20,12 +20,15 @@ func novaOrder(id: String, revision: Int = 1, day: String, quantity: Int = 20, s
 extension Scratch {
     /// Edits a contract of the scratch rules in place and returns an engine over
     /// the same ledger that reads the edited rules (the contract as it stands now).
-    func editContract(_ file: String, replacing old: String, with new: String, ledger: LedgerDatabase, today: Day) throws -> Engine {
+    func editContract(_ file: String, replacing old: String, with new: String, ledger: LedgerDatabase, today: Day)
+        throws -> Engine
+    {
         let f = dir.appendingPathComponent("rules").appendingPathComponent(file)
         let text = try String(contentsOf: f, encoding: .utf8)
         #expect(text.contains(old))
         try text.replacingOccurrences(of: old, with: new).write(to: f, atomically: true, encoding: .utf8)
-        return try Installation.open(configPath: dir.appendingPathComponent("ardoise.yaml").path).engine(today: today, actor: "test")
+        return try Installation.open(configPath: dir.appendingPathComponent("ardoise.yaml").path).engine(
+            today: today, actor: "test")
     }
 }
 
@@ -36,10 +39,12 @@ extension Scratch {
     /// unbilled report until then.
     @Test func aGroupedOrderArrivingAfterItsMonthsInvoiceIsInvoicedOnItsOwn() throws {
         let s = try Scratch()
-        let (ledger, engine) = try s.imported("EVT_20261020.jsonl", novaOrder(id: "EVT-N-1", day: "2026-10-20"), engineOn: day("2026-11-02"))
+        let (ledger, engine) = try s.imported(
+            "EVT_20261020.jsonl", novaOrder(id: "EVT-N-1", day: "2026-10-20"), engineOn: day("2026-11-02"))
         // Grouped: nothing on its own while the month is open.
         #expect(try engine.billEvents(on: day("2026-10-21")).created.isEmpty)
-        let week = try engine.generate(period: Period(parsing: "2026-W44")!, issueDate: day("2026-11-02"), only: ["C0014"])
+        let week = try engine.generate(
+            period: Period(parsing: "2026-W44")!, issueDate: day("2026-11-02"), only: ["C0014"])
         try engine.validate(ids: week.created, on: day("2026-11-02"))
         let monthInvoice = try #require(try ledger.invoice(id: week.created[0]))
         #expect(monthInvoice.lines.filter { $0.orderId == "EVT-N-1" }.map(\.orderRevision) == [1])
@@ -49,8 +54,10 @@ extension Scratch {
         try s.write("EVT_20261105.jsonl", novaOrder(id: "EVT-N-2", day: "2026-10-22", quantity: 10))
         _ = try s.workspace.importFiles([])
         let october = Period(parsing: "2026-10")!
-        let pending = try engine.unbilled(period: october, issueDate: day("2026-11-05")).items.filter { $0.reason.contains("EVT-N-2") }
-        #expect(pending.map(\.amountTTC) == [Money(cents: 16_500)])   // 10 × 15.00 HT + 10% VAT
+        let pending = try engine.unbilled(period: october, issueDate: day("2026-11-05")).items.filter {
+            $0.reason.contains("EVT-N-2")
+        }
+        #expect(pending.map(\.amountTTC) == [Money(cents: 16_500)])  // 10 × 15.00 HT + 10% VAT
         #expect(pending.first?.reason.contains(monthInvoice.invoice.number!) == true)
 
         let late = try engine.billEvents(on: day("2026-11-05"))
@@ -61,7 +68,10 @@ extension Scratch {
         #expect(own.lines.map(\.orderRevision) == [1])
         #expect(late.notes.contains { $0.contains("EVT-N-2") && $0.contains(monthInvoice.invoice.number!) })
         // Billed once: gone from the report, and the next run does nothing.
-        #expect(try engine.unbilled(period: october, issueDate: day("2026-11-05")).items.filter { $0.reason.contains("EVT-N-") }.isEmpty)
+        #expect(
+            try engine.unbilled(period: october, issueDate: day("2026-11-05")).items.filter {
+                $0.reason.contains("EVT-N-")
+            }.isEmpty)
         #expect(try engine.billEvents(on: day("2026-11-06")).created.isEmpty)
         // The order that went with the month was never billed twice.
         #expect(try ledger.issuedLines(orderID: "EVT-N-1").count == 1)
@@ -79,14 +89,19 @@ extension Scratch {
         _ = try s.workspace.importFiles([])
         #expect(try s.engine(ledger, day("2026-10-15")).billEvents(on: day("2026-10-15")).created.isEmpty)
         #expect(try ledger.settledRevision(orderID: "EVT-T-1") == 2)
-        #expect(try ledger.auditLog().contains { $0.action == "settle" && $0.facts?.text("order") == "EVT-T-1" && $0.facts?.integer("revision") == 2 })
+        #expect(
+            try ledger.auditLog().contains {
+                $0.action == "settle" && $0.facts?.text("order") == "EVT-T-1" && $0.facts?.integer("revision") == 2
+            })
 
         // Helios's discount goes from 5% to 10% in November: the October order stays as billed.
-        let edited = try s.editContract("c0013-helios.ard", replacing: "discount 5% on event lines", with: "discount 10% on event lines",
-                                        ledger: ledger, today: day("2026-11-02"))
+        let edited = try s.editContract(
+            "c0013-helios.ard", replacing: "discount 5% on event lines", with: "discount 10% on event lines",
+            ledger: ledger, today: day("2026-11-02"))
         #expect(try edited.billEvents(on: day("2026-11-02")).created.isEmpty)
-        #expect(try edited.unbilled(period: Period(parsing: "2026-10")!, issueDate: day("2026-11-02")).items
-            .filter { $0.reason.contains("EVT-T-1") }.isEmpty)
+        #expect(
+            try edited.unbilled(period: Period(parsing: "2026-10")!, issueDate: day("2026-11-02")).items
+                .filter { $0.reason.contains("EVT-T-1") }.isEmpty)
         #expect(try ledger.invoices().count == 1)
     }
 
@@ -94,14 +109,19 @@ extension Scratch {
     /// revision 2, which settles it; a later contract edit re-bills nothing.
     @Test func aGroupedOrderBilledAtItsLatestRevisionIsNotRepricedAfterAContractEdit() throws {
         let s = try Scratch()
-        let (ledger, engine) = try s.imported("EVT_20261020.jsonl", novaOrder(id: "EVT-N-1", day: "2026-10-20") + novaOrder(id: "EVT-N-1", revision: 2, day: "2026-10-20", quantity: 25), engineOn: day("2026-11-02"))
-        let week = try engine.generate(period: Period(parsing: "2026-W44")!, issueDate: day("2026-11-02"), only: ["C0014"])
+        let (ledger, engine) = try s.imported(
+            "EVT_20261020.jsonl",
+            novaOrder(id: "EVT-N-1", day: "2026-10-20")
+                + novaOrder(id: "EVT-N-1", revision: 2, day: "2026-10-20", quantity: 25), engineOn: day("2026-11-02"))
+        let week = try engine.generate(
+            period: Period(parsing: "2026-W44")!, issueDate: day("2026-11-02"), only: ["C0014"])
         try engine.validate(ids: week.created, on: day("2026-11-02"))
         #expect(try ledger.settledRevision(orderID: "EVT-N-1") == 2)
         #expect(try engine.billEvents(on: day("2026-11-02")).created.isEmpty)
 
-        let edited = try s.editContract("c0014-nova.ard", replacing: "    changes by difference",
-                                        with: "    discount 5% on event lines\n    changes by difference", ledger: ledger, today: day("2026-11-03"))
+        let edited = try s.editContract(
+            "c0014-nova.ard", replacing: "    changes by difference",
+            with: "    discount 5% on event lines\n    changes by difference", ledger: ledger, today: day("2026-11-03"))
         #expect(try edited.billEvents(on: day("2026-11-03")).created.isEmpty)
         #expect(try ledger.invoices().count == 1)
 
@@ -112,7 +132,9 @@ extension Scratch {
         #expect(change.created.count == 1)
         let difference = try #require(try ledger.invoice(id: change.created[0]))
         #expect(difference.invoice.creditedInvoiceId == nil && difference.lines.allSatisfy { $0.orderRevision == 3 })
-        let net = try ledger.issuedLines(orderID: "EVT-N-1").map { $0.sign * $0.line.net }.reduce(0, +) + (difference.invoice.status == .issued ? 0 : difference.invoice.totalHt)
+        let net =
+            try ledger.issuedLines(orderID: "EVT-N-1").map { $0.sign * $0.line.net }.reduce(0, +)
+            + (difference.invoice.status == .issued ? 0 : difference.invoice.totalHt)
         // Issued 25 × 15.00; the contract now discounts 5%: 30 × 14.25 = 427.50 in all.
         #expect(net == 42_750)
     }
@@ -121,9 +143,13 @@ extension Scratch {
     /// day of its revision before, and its invoice is credited.
     @Test func aCancellationWithoutDeliveryTimeStillCreditsTheInvoice() throws {
         let s = try Scratch()
-        let (ledger, engine) = try s.imported("EVT_20261014.jsonl", heliosOrder(revision: 1), engineOn: day("2026-10-14"))
+        let (ledger, engine) = try s.imported(
+            "EVT_20261014.jsonl", heliosOrder(revision: 1), engineOn: day("2026-10-14"))
         #expect(try engine.billEvents(on: day("2026-10-14")).issued.count == 1)
-        try s.write("EVT_20261016.jsonl", heliosOrder(revision: 2, status: "cancelled").replacingOccurrences(of: "\"delivered_at\":\"2026-10-14T11:30:00+02:00\",", with: ""))
+        try s.write(
+            "EVT_20261016.jsonl",
+            heliosOrder(revision: 2, status: "cancelled").replacingOccurrences(
+                of: "\"delivered_at\":\"2026-10-14T11:30:00+02:00\",", with: ""))
         #expect(try s.workspace.importFiles([]).allSatisfy { $0.status.rawValue != "rejected" })
         #expect(try ledger.currentOrder("EVT-T-1")?.revision.deliveredDay == nil)
         let cancel = try engine.billEvents(on: day("2026-10-16"))
@@ -138,7 +164,8 @@ extension Scratch {
     /// revision 3 arrives: validating them later cannot bill a stale change.
     @Test func proformasOfAnOlderRevisionAreDiscardedWhenANewerOneArrives() throws {
         let s = try Scratch()
-        let (ledger, engine) = try s.imported("EVT_20261014.jsonl", heliosOrder(revision: 1), engineOn: day("2026-10-14"))
+        let (ledger, engine) = try s.imported(
+            "EVT_20261014.jsonl", heliosOrder(revision: 1), engineOn: day("2026-10-14"))
         #expect(try engine.billEvents(on: day("2026-10-14")).issued.count == 1)
         try ledger.closeMonth("2026-10", by: "controller")
         try s.write("EVT_20261016.jsonl", heliosOrder(revision: 2, cocktails: 50))
@@ -153,7 +180,10 @@ extension Scratch {
         let back = try engine.billEvents(on: day("2026-11-02"))
         #expect(back.created.isEmpty)
         #expect(try ledger.invoices(status: .proforma).isEmpty)
-        #expect(try ledger.auditLog().filter { $0.action == "discard" && $0.facts?.text("cause") == "superseded" && $0.facts?.integer("revision") == 3 }.count == 2)
+        #expect(
+            try ledger.auditLog().filter {
+                $0.action == "discard" && $0.facts?.text("cause") == "superseded" && $0.facts?.integer("revision") == 3
+            }.count == 2)
         #expect(try ledger.settledRevision(orderID: "EVT-T-1") == 3)
     }
 }

@@ -19,21 +19,28 @@ import Workspace
         _ = try ws.importFiles([])
         let day = try #require(Day(iso: "2026-11-02"))
         let engine = try ws.engine(today: day)
-        let report = try engine.generate(period: try #require(Period(parsing: "2026-10")), issueDate: day, only: ["ACME"])
+        let report = try engine.generate(
+            period: try #require(Period(parsing: "2026-10")), issueDate: day, only: ["ACME"])
         let id = try #require(report.created.first)
         // A proforma made under terms lint now refuses (ACME used to pay "30 days, then end of month": due 31 December).
         try ledger.pool.write { db in
-            try db.execute(sql: "UPDATE invoice SET payment_terms = ?, due_date = ? WHERE id = ?", arguments: ["30 days, then end of month", "2026-12-31", id])
+            try db.execute(
+                sql: "UPDATE invoice SET payment_terms = ?, due_date = ? WHERE id = ?",
+                arguments: ["30 days, then end of month", "2026-12-31", id])
         }
         #expect(throws: IssueRefusal.self) { try engine.validate(ids: [id], on: day) }
         do {
             _ = try engine.validate(ids: [id], on: day)
         } catch let refusal as IssueRefusal {
-            #expect(refusal.message.contains("it would fall due on 2026-12-31, 59 days later, over the 45 days the law allows"), "\(refusal)")
+            #expect(
+                refusal.message.contains(
+                    "it would fall due on 2026-12-31, 59 days later, over the 45 days the law allows"), "\(refusal)")
             #expect(!refusal.forceable)
         }
         #expect(try ledger.invoice(id: id)?.invoice.status == .proforma)
-        #expect(throws: IssueRefusal.self) { try engine.validate(ids: [id], on: day, forcedBecause: "the client agreed") }
+        #expect(throws: IssueRefusal.self) {
+            try engine.validate(ids: [id], on: day, forcedBecause: "the client agreed")
+        }
         // With lawful terms (45 days), it is issued, due 17 December.
         try ledger.pool.write { db in
             try db.execute(sql: "UPDATE invoice SET payment_terms = ? WHERE id = ?", arguments: ["45 days", id])
@@ -46,8 +53,11 @@ import Workspace
     /// The longest delay of each kind of terms, over every issue date of four years (a leap year included).
     @Test func theLongestDelayOfTermsIsTheWorstIssueDate() {
         let start = Day(iso: "2025-01-01")!
-        for terms in [PaymentTerms.onReceipt, .days(45), .daysThenEndOfMonth(15), .daysThenEndOfMonth(30), .endOfMonthThenDays(15),
-                      .endOfMonthThenDays(30)] {
+        for terms in [
+            PaymentTerms.onReceipt, .days(45), .daysThenEndOfMonth(15), .daysThenEndOfMonth(30),
+            .endOfMonthThenDays(15),
+            .endOfMonthThenDays(30)
+        ] {
             var worst = 0
             for i in 0..<(4 * 366) {
                 let d = start.adding(days: i)
@@ -55,7 +65,9 @@ import Workspace
             }
             #expect(worst == terms.longestDelay, "\(terms)")
         }
-        #expect(!PaymentTerms.daysThenEndOfMonth(15).exceedsPeriodicCap && !PaymentTerms.endOfMonthThenDays(15).exceedsPeriodicCap)
+        #expect(
+            !PaymentTerms.daysThenEndOfMonth(15).exceedsPeriodicCap
+                && !PaymentTerms.endOfMonthThenDays(15).exceedsPeriodicCap)
         #expect(PaymentTerms.daysThenEndOfMonth(16).exceedsPeriodicCap && PaymentTerms.days(46).exceedsPeriodicCap)
     }
 }

@@ -16,7 +16,8 @@ import Workspace
     /// side, free to edit), with ACME's worked example imported; and a second
     /// copy of the rules as the "before" side.
     func workspace(editAfter: (URL) throws -> Void = { _ in }, editBefore: (URL) throws -> Void = { _ in })
-        throws -> (Installation, LedgerDatabase, before: String) {
+        throws -> (Installation, LedgerDatabase, before: String)
+    {
         let dir = Repository.temporaryDirectory("rules-diff")
         let fm = FileManager.default
         let after = dir.appendingPathComponent("rules"), before = dir.appendingPathComponent("base/rules")
@@ -34,8 +35,10 @@ import Workspace
         let inbox = dir.appendingPathComponent("inbox")
         try fm.createDirectory(at: inbox, withIntermediateDirectories: true)
         for day in ["05", "06"] {
-            try EndToEndTests.registerFile(day: "2026-10-\(day)", a: 1000, b: 500, c: 250, guests: Array(repeating: "13,00", count: 10))
-                .write(to: inbox.appendingPathComponent("PIE_LD01_202610\(day).csv"), atomically: true, encoding: .utf8)
+            try EndToEndTests.registerFile(
+                day: "2026-10-\(day)", a: 1000, b: 500, c: 250, guests: Array(repeating: "13,00", count: 10)
+            )
+            .write(to: inbox.appendingPathComponent("PIE_LD01_202610\(day).csv"), atomically: true, encoding: .utf8)
         }
         let ws = try Installation.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
         let ledger = try ws.openLedger(creating: true)
@@ -55,9 +58,11 @@ import Workspace
 
     @Test func aPriceChangeShowsTheLineDeltaAndTheTotalImpactToTheCent() throws {
         let (ws, ledger, before) = try workspace(editAfter: { rules in
-            try Self.replace("category A: 4.20 HT", with: "category A: 4.35 HT", in: rules.appendingPathComponent("acme.ard"))
+            try Self.replace(
+                "category A: 4.20 HT", with: "category A: 4.35 HT", in: rules.appendingPathComponent("acme.ard"))
         })
-        let report = try ws.rulesDiff(before: before, period: october, explicitRange: false, issueDate: issued, today: issued)
+        let report = try ws.rulesDiff(
+            before: before, period: october, explicitRange: false, issueDate: issued, today: issued)
         let diff = report.diff
         #expect(diff.clients.map(\.client) == ["ACME"])
         let acme = try #require(diff.clients.first)
@@ -82,8 +87,11 @@ import Workspace
         #expect(diff.unchangedClients == 4)
 
         let text = report.render(.text)
-        #expect(text.contains("Subvention employeur catégorie A: 2,000 × 4.20 = 8,400.00 HT → 2,000 × 4.35 = 8,700.00 HT (+300.00)"))
-        #expect(text.contains("total 21,592.36 HT, 23,910.00 TTC → 21,892.36 HT, 24,240.00 TTC (+300.00 HT, +330.00 TTC)"))
+        #expect(
+            text.contains(
+                "Subvention employeur catégorie A: 2,000 × 4.20 = 8,400.00 HT → 2,000 × 4.35 = 8,700.00 HT (+300.00)"))
+        #expect(
+            text.contains("total 21,592.36 HT, 23,910.00 TTC → 21,892.36 HT, 24,240.00 TTC (+300.00 HT, +330.00 TTC)"))
         #expect(text.contains("total impact: +300.00 HT, +330.00 TTC"))
         let json = report.render(.json)
         #expect(json.contains(#""impact":{"ht":"300.00","ttc":"330.00"}"#))
@@ -91,9 +99,15 @@ import Workspace
         let github = report.render(.github)
         // The notice points at the subsidy term of the contract file.
         let file = try #require(acme.afterFile)
-        let termLine = try #require(try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
-            .firstIndex { $0.contains("subsidy per cover") }) + 1
-        #expect(github.contains("::notice file=\(file),line=\(termLine),title=ACME 2026-10%3A Subvention employeur catégorie A::"))
+        let termLine =
+            try #require(
+                try String(contentsOfFile: file, encoding: .utf8).split(
+                    separator: "\n", omittingEmptySubsequences: false
+                )
+                .firstIndex { $0.contains("subsidy per cover") }) + 1
+        #expect(
+            github.contains(
+                "::notice file=\(file),line=\(termLine),title=ACME 2026-10%3A Subvention employeur catégorie A::"))
         #expect(github.contains("| ACME | `\(acme.afterFile ?? "?")` | 21,592.36 | 21,892.36 | +300.00 | +330.00 |"))
         // Nothing was written.
         #expect(try invoiceCount(ledger) == 0)
@@ -101,7 +115,8 @@ import Workspace
 
     @Test func identicalRulesChangeNothing() throws {
         let (ws, ledger, before) = try workspace()
-        let report = try ws.rulesDiff(before: before, period: october, explicitRange: false, issueDate: issued, today: issued)
+        let report = try ws.rulesDiff(
+            before: before, period: october, explicitRange: false, issueDate: issued, today: issued)
         #expect(!report.diff.hasChanges)
         #expect(report.diff.unchangedClients == 5)
         #expect(report.diff.impact == .zero)
@@ -114,7 +129,8 @@ import Workspace
         let (ws, ledger, before) = try workspace(editBefore: { rules in
             try FileManager.default.removeItem(at: rules.appendingPathComponent("acme.ard"))
         })
-        let report = try ws.rulesDiff(before: before, period: october, explicitRange: false, issueDate: issued, today: issued)
+        let report = try ws.rulesDiff(
+            before: before, period: october, explicitRange: false, issueDate: issued, today: issued)
         #expect(report.diff.clients.map(\.client) == ["ACME"])
         let acme = try #require(report.diff.clients.first)
         #expect(acme.contract == .added && acme.beforeFile == nil)
@@ -132,7 +148,8 @@ import Workspace
             try text.replacingOccurrences(of: "client ACME", with: "client GONE")
                 .write(to: rules.appendingPathComponent("gone.ard"), atomically: true, encoding: .utf8)
         })
-        let report = try ws.rulesDiff(before: before, period: october, explicitRange: false, issueDate: issued, today: issued)
+        let report = try ws.rulesDiff(
+            before: before, period: october, explicitRange: false, issueDate: issued, today: issued)
         let gone = try #require(report.diff.clients.first { $0.client == "GONE" })
         #expect(gone.contract == .removed)
         #expect(gone.beforeFailure?.contains("no longer in the settings") == true)
@@ -143,10 +160,12 @@ import Workspace
 
     @Test func oldRulesWithErrorsStopTheDiff() throws {
         let (ws, ledger, before) = try workspace(editBefore: { rules in
-            try Self.replace("category B: 3.10 HT", with: "category Z: 3.10 HT", in: rules.appendingPathComponent("acme.ard"))
+            try Self.replace(
+                "category B: 3.10 HT", with: "category Z: 3.10 HT", in: rules.appendingPathComponent("acme.ard"))
         })
         do {
-            _ = try ws.rulesDiff(before: before, period: october, explicitRange: false, issueDate: issued, today: issued)
+            _ = try ws.rulesDiff(
+                before: before, period: october, explicitRange: false, issueDate: issued, today: issued)
             Issue.record("the diff ran over old rules with errors")
         } catch let error as WorkspaceError {
             #expect(error.message.contains("the rules before the change"))
@@ -169,21 +188,34 @@ import Workspace
     let period = Period(start: Day(year: 2026, month: 10, day: 1)!, end: Day(year: 2026, month: 10, day: 31)!)
 
     func invoice(_ lines: [NewInvoiceLine], key: String = "k", due: Day? = nil) -> NewInvoice {
-        NewInvoice(type: .invoice, series: "FA", client: "X", period: period, issueDate: period.end, dueDate: due ?? period.end,
-                   paymentTerms: "on receipt", origin: .contract, generationKey: key, lines: lines)
+        NewInvoice(
+            type: .invoice, series: "FA", client: "X", period: period, issueDate: period.end,
+            dueDate: due ?? period.end,
+            paymentTerms: "on receipt", origin: .contract, generationKey: key, lines: lines)
     }
 
     func line(_ label: String, _ quantity: Int, _ price: String, vat: Int = 10, type: String? = nil) -> NewInvoiceLine {
         let p = Price(price) ?? .zero
-        return NewInvoiceLine(label: label, quantity: quantity, unitPrice: p, net: (try? p.times(quantity)) ?? .zero, vat: VATRate(whole: vat), revenueType: type)
+        return NewInvoiceLine(
+            label: label, quantity: quantity, unitPrice: p, net: (try? p.times(quantity)) ?? .zero,
+            vat: VATRate(whole: vat), revenueType: type)
     }
 
     @Test func linesPairByLabelThenRateThenRevenueType() {
-        let before = BillingDrafts(drafts: [invoice([line("A", 10, "4.20"), line("Fee", 1, "100.00", vat: 20, type: "FRAIS"),
-                                                     line("Old", 5, "1.00"), line("Guests", 1, "50.00", type: "INVIT")])])
-        let after = BillingDrafts(drafts: [invoice([line("A", 10, "4.20"), line("Fee", 1, "100.00", vat: 10, type: "FRAIS"),
-                                                    line("Invités", 1, "55.00", type: "INVIT"), line("New", 2, "3.00")])])
-        let diff = RulesDiff(before: before, after: after, beforeContracts: ["X": "x.ard"], afterContracts: ["X": "x.ard"])
+        let before = BillingDrafts(drafts: [
+            invoice([
+                line("A", 10, "4.20"), line("Fee", 1, "100.00", vat: 20, type: "FRAIS"),
+                line("Old", 5, "1.00"), line("Guests", 1, "50.00", type: "INVIT")
+            ])
+        ])
+        let after = BillingDrafts(drafts: [
+            invoice([
+                line("A", 10, "4.20"), line("Fee", 1, "100.00", vat: 10, type: "FRAIS"),
+                line("Invités", 1, "55.00", type: "INVIT"), line("New", 2, "3.00")
+            ])
+        ])
+        let diff = RulesDiff(
+            before: before, after: after, beforeContracts: ["X": "x.ard"], afterContracts: ["X": "x.ard"])
         let lines = diff.clients.first?.documents.first?.lines ?? []
         // A is equal and left out; the fee changed rate; the guests line was renamed and repriced; Old went, New came.
         #expect(lines.map(\.change) == [.changed, .removed, .changed, .added])
@@ -193,14 +225,19 @@ import Workspace
         // after: 203.00 at 10% (VAT 20.30), 223.30 TTC.
         #expect(diff.impact.ht.cents == 600)
         #expect(diff.impact.ttc.cents == -340)
-        #expect(RulesDiffReport.describe(lines[0]).contains("1 × 100.00 = 100.00 HT at 20% VAT → 1 × 100.00 = 100.00 HT at 10% VAT (+0.00)"))
+        #expect(
+            RulesDiffReport.describe(lines[0]).contains(
+                "1 × 100.00 = 100.00 HT at 20% VAT → 1 × 100.00 = 100.00 HT at 10% VAT (+0.00)"))
     }
 
     @Test func aDocumentThatOnlyMovesItsDueDateIsListedWithoutImpact() {
         let later = Day(year: 2026, month: 12, day: 15)!
         let before = BillingDrafts(drafts: [invoice([line("A", 10, "4.20")])])
-        let after = BillingDrafts(drafts: [invoice([line("A", 10, "4.20")], due: later), invoice([line("B", 1, "9.99")], key: "other")])
-        let diff = RulesDiff(before: before, after: after, beforeContracts: ["X": "x.ard"], afterContracts: ["X": "x.ard"])
+        let after = BillingDrafts(drafts: [
+            invoice([line("A", 10, "4.20")], due: later), invoice([line("B", 1, "9.99")], key: "other")
+        ])
+        let diff = RulesDiff(
+            before: before, after: after, beforeContracts: ["X": "x.ard"], afterContracts: ["X": "x.ard"])
         let documents = diff.clients.first?.documents ?? []
         #expect(documents.map(\.change) == [.changed, .added])
         #expect(documents.first?.lines.isEmpty == true && documents.first?.dueAfter == later)

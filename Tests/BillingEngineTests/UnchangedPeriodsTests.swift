@@ -30,7 +30,8 @@ import Workspace
     func scenario(_ change: Change, recordingInputs: Bool) throws -> Outcome {
         let s = try Scratch(editRules: orbitalWithEvents, editSettings: orbitalBilledForEvents)
         let ledger = try s.workspace.openLedger(creating: true)
-        try s.write("PIE_LD01_20261005.csv", EndToEndTests.registerFile(day: "2026-10-05", a: 100, b: 50, c: 20, guests: []))
+        try s.write(
+            "PIE_LD01_20261005.csv", EndToEndTests.registerFile(day: "2026-10-05", a: 100, b: 50, c: 20, guests: []))
         try s.write("EVT_20261020.jsonl", orbitalOrder(id: "EVT-O-1", day: "2026-10-20"))
         var evaluated: [Int] = []
         func run(_ d: String) throws {
@@ -50,7 +51,9 @@ import Workspace
         try run("2026-11-03")
         switch change {
         case .newFileVersion:
-            try s.write("PIE_LD01_20261005.csv", EndToEndTests.registerFile(day: "2026-10-05", a: 101, b: 50, c: 20, guests: []))
+            try s.write(
+                "PIE_LD01_20261005.csv", EndToEndTests.registerFile(day: "2026-10-05", a: 101, b: 50, c: 20, guests: [])
+            )
         case .lateFileOfAnotherClient:
             let ld02 = EndToEndTests.registerFile(day: "2026-10-06", a: 30, b: 0, c: 0, guests: [])
                 .replacingOccurrences(of: "LD01", with: "LD02").replacingOccurrences(of: ";ACME;", with: ";C0025;")
@@ -61,13 +64,17 @@ import Workspace
             let f = s.dir.appendingPathComponent("rules/acme.ard")
             let text = try String(contentsOf: f, encoding: .utf8)
             #expect(text.contains("max(1,500.00 HT"))
-            try text.replacingOccurrences(of: "max(1,500.00 HT", with: "max(1,600.00 HT").write(to: f, atomically: true, encoding: .utf8)
+            try text.replacingOccurrences(of: "max(1,500.00 HT", with: "max(1,600.00 HT").write(
+                to: f, atomically: true, encoding: .utf8)
         }
         try run("2026-11-04")
         try run("2026-11-05")
         let documents = try ledger.invoices(includeDiscarded: true).map {
-            [$0.client, $0.type.rawValue, $0.origin.rawValue, $0.status.rawValue, $0.periodStart, $0.periodEnd, $0.site ?? "",
-             $0.payer ?? "", $0.issueDate, "\($0.totalTtc)"].joined(separator: " ")
+            [
+                $0.client, $0.type.rawValue, $0.origin.rawValue, $0.status.rawValue, $0.periodStart, $0.periodEnd,
+                $0.site ?? "",
+                $0.payer ?? "", $0.issueDate, "\($0.totalTtc)"
+            ].joined(separator: " ")
         }.sorted()
         return Outcome(evaluated: evaluated, documents: documents)
     }
@@ -86,8 +93,8 @@ import Workspace
         #expect(recorded.evaluated[2] > 0, "the change of \(change) was not evaluated")
         #expect(recorded.evaluated[3] == 0)
         switch change {
-        case .contractChange: #expect(recorded.evaluated[2] == 1)   // ACME's only
-        case .orderRevision: #expect(recorded.evaluated[2] == 1)    // Orbital's only
+        case .contractChange: #expect(recorded.evaluated[2] == 1)  // ACME's only
+        case .orderRevision: #expect(recorded.evaluated[2] == 1)  // Orbital's only
         default: break
         }
     }

@@ -16,9 +16,12 @@ import Workspace
         let month = Period(parsing: "2026-10")!
         var ids: [Int64] = []
         for client in ["ACME", "C0013", "C0014"] {
-            ids.append(try engine.createManual(ManualDocument(type: .invoice, client: client, period: month,
-                                                              lines: [("Prestation", 1, Price(tenThousandths: 1_000_000), VATRate(tenThousandths: 200_000))]),
-                                               reason: "test", on: day("2026-11-02")))
+            ids.append(
+                try engine.createManual(
+                    ManualDocument(
+                        type: .invoice, client: client, period: month,
+                        lines: [("Prestation", 1, Price(tenThousandths: 1_000_000), VATRate(tenThousandths: 200_000))]),
+                    reason: "test", on: day("2026-11-02")))
         }
         // The list is taken; meanwhile another validator issues the first and someone discards the second.
         let other = try s.engine(ledger, day("2026-11-02"))
@@ -27,7 +30,10 @@ import Workspace
 
         let round = try engine.validateAll(ids: ids, on: day("2026-11-02"))
         #expect(round.issued.count == 1 && round.refused.isEmpty, "\(round)")
-        #expect(round.skipped == ["\(ids[0]) (issued as \(taken[0]) by someone else)", "\(ids[1]) (discarded by someone else)"])
+        #expect(
+            round.skipped == [
+                "\(ids[0]) (issued as \(taken[0]) by someone else)", "\(ids[1]) (discarded by someone else)"
+            ])
         #expect(try ledger.invoice(id: ids[2])?.invoice.status == .issued)
     }
 }

@@ -5,9 +5,13 @@ import Testing
 /// result when it fits in cents (or ten-thousandths) and an error otherwise,
 /// checked against a wide reference over extreme values.
 @Suite struct MoneyArithmeticNeverTraps {
-    static let extremes: [Int64] = [.min, .min + 1, -92_233_720_368_547_758, -1_000_000_000_000, -1, 0, 1, 99, 100, 1_000_000_000_000,
-                                    92_233_720_368_547_758, .max - 1, .max]
-    static let quantities: [Int] = [.min, -2_147_483_647, -999_999, -1, 0, 1, 2, 999_999, 1_000_000_000, 2_147_483_647, .max]
+    static let extremes: [Int64] = [
+        .min, .min + 1, -92_233_720_368_547_758, -1_000_000_000_000, -1, 0, 1, 99, 100, 1_000_000_000_000,
+        92_233_720_368_547_758, .max - 1, .max
+    ]
+    static let quantities: [Int] = [
+        .min, -2_147_483_647, -999_999, -1, 0, 1, 2, 999_999, 1_000_000_000, 2_147_483_647, .max
+    ]
 
     /// The reference as an Int64, nil when it does not fit.
     static func fit(_ v: Int128) -> Int64? { Int64(exactly: v) }
@@ -88,10 +92,16 @@ import Testing
         #expect(throws: MoneyOverflow.self) { try Money(cents: .max).percent(Percentage(whole: 101)) }
         // Totals of two lines that each fit but not together.
         #expect(throws: MoneyOverflow.self) {
-            try InvoiceTotals(lines: [(net: Money(cents: .max), vat: Percentage.zero), (net: Money(cents: 1), vat: Percentage.zero)])
+            try InvoiceTotals(lines: [
+                (net: Money(cents: .max), vat: Percentage.zero), (net: Money(cents: 1), vat: Percentage.zero)
+            ])
         }
-        #expect(throws: MoneyOverflow.self) { try InvoiceTotals(lines: [(net: Money(cents: .max / 10 * 9), vat: Percentage(whole: 20))]) }
-        #expect((try? InvoiceTotals(lines: [(net: Money(cents: 100), vat: Percentage(whole: 20))]))?.totalTTC == Money(cents: 120))
+        #expect(throws: MoneyOverflow.self) {
+            try InvoiceTotals(lines: [(net: Money(cents: .max / 10 * 9), vat: Percentage(whole: 20))])
+        }
+        #expect(
+            (try? InvoiceTotals(lines: [(net: Money(cents: 100), vat: Percentage(whole: 20))]))?.totalTTC
+                == Money(cents: 120))
     }
 
     @Test func boundedLinesAlwaysFitAndSoDoTheirSums() throws {
@@ -99,12 +109,20 @@ import Testing
         let largest = try AmountLimits.maxUnitPrice.times(AmountLimits.maxQuantity)
         #expect(largest == Money(cents: 999_998_999_990_000))
         #expect(try Array(repeating: largest, count: 9_000).checkedSum().cents > 0)
-        #expect(try InvoiceTotals(lines: Array(repeating: (net: largest, vat: Percentage(whole: 20)), count: 1000)).totalTTC.cents > 0)
-        try AmountLimits.checkTyped(line: 1, quantity: AmountLimits.maxQuantity, unitPrice: AmountLimits.maxUnitPrice, document: "d")
-        try AmountLimits.checkTyped(line: 1, quantity: -AmountLimits.maxQuantity, unitPrice: Price(tenThousandths: -AmountLimits.maxUnitPrice.tenThousandths), document: "d")
-        #expect(throws: AmountRefusal.self) { try AmountLimits.checkTyped(line: 1, quantity: 1_000_000, unitPrice: .zero, document: "d") }
+        #expect(
+            try InvoiceTotals(lines: Array(repeating: (net: largest, vat: Percentage(whole: 20)), count: 1000)).totalTTC
+                .cents > 0)
+        try AmountLimits.checkTyped(
+            line: 1, quantity: AmountLimits.maxQuantity, unitPrice: AmountLimits.maxUnitPrice, document: "d")
+        try AmountLimits.checkTyped(
+            line: 1, quantity: -AmountLimits.maxQuantity,
+            unitPrice: Price(tenThousandths: -AmountLimits.maxUnitPrice.tenThousandths), document: "d")
         #expect(throws: AmountRefusal.self) {
-            try AmountLimits.checkTyped(line: 1, quantity: 1, unitPrice: Price(tenThousandths: 100_000_000_000), document: "d")
+            try AmountLimits.checkTyped(line: 1, quantity: 1_000_000, unitPrice: .zero, document: "d")
+        }
+        #expect(throws: AmountRefusal.self) {
+            try AmountLimits.checkTyped(
+                line: 1, quantity: 1, unitPrice: Price(tenThousandths: 100_000_000_000), document: "d")
         }
     }
 }
@@ -116,8 +134,10 @@ import Testing
 
     func reason(_ lines: [Int64], creditNote: Bool = false, positiveLines: Bool = false) -> AmountRefusal.Reason? {
         do {
-            _ = try limits.check(lines.map { (net: Money(cents: $0), vat: twenty) }, creditNote: creditNote, positiveLines: positiveLines,
-                                 document: "the manual invoice for C0001")
+            _ = try limits.check(
+                lines.map { (net: Money(cents: $0), vat: twenty) }, creditNote: creditNote,
+                positiveLines: positiveLines,
+                document: "the manual invoice for C0001")
             return nil
         } catch {
             return error.reason
@@ -125,25 +145,37 @@ import Testing
     }
 
     @Test func anInvoiceIsNeverNegativeButMayBeZero() {
-        #expect(reason([-9_999_999_999_999]) == .lineAboveLimit(line: 1, net: Money(cents: -9_999_999_999_999), limit: limits.maxLineHT))
+        #expect(
+            reason([-9_999_999_999_999])
+                == .lineAboveLimit(line: 1, net: Money(cents: -9_999_999_999_999), limit: limits.maxLineHT))
         #expect(reason([10_000, -20_000]) == .negativeInvoice(ttc: Money(cents: -12_000)))
-        #expect(reason([10_000, -10_000]) == nil)   // the engine's zero-sum event difference invoices
-        #expect(reason([10_000, -5_000]) == nil)    // a discount line on an invoice
+        #expect(reason([10_000, -10_000]) == nil)  // the engine's zero-sum event difference invoices
+        #expect(reason([10_000, -5_000]) == nil)  // a discount line on an invoice
     }
 
     @Test func aCreditNoteTypedInHasPositiveLines() {
-        #expect(reason([10_000, -5_000], creditNote: true, positiveLines: true) == .negativeCreditLine(line: 2, net: Money(cents: -5_000)))
+        #expect(
+            reason([10_000, -5_000], creditNote: true, positiveLines: true)
+                == .negativeCreditLine(line: 2, net: Money(cents: -5_000)))
         #expect(reason([-10_000], creditNote: true) == .negativeCreditNote(ttc: Money(cents: -12_000)))
         #expect(reason([10_000], creditNote: true, positiveLines: true) == nil)
     }
 
     @Test func linesAndDocumentsPastTheLimitsAreNamed() {
         #expect(reason([50_000_000]) == nil)
-        #expect(reason([50_000_001]) == .lineAboveLimit(line: 1, net: Money(cents: 50_000_001), limit: limits.maxLineHT))
-        #expect(reason([40_000_000, 40_000_000]) == nil)                         // 960,000.00 TTC
-        #expect(reason([40_000_000, 40_000_000, 10_000_000]) == .documentAboveLimit(ttc: Money(cents: 108_000_000), limit: limits.maxDocumentTTC))
-        let text = AmountRefusal(document: "proforma 12 of C0002", reason: .documentAboveLimit(ttc: Money(cents: 108_000_000), limit: limits.maxDocumentTTC))
-        #expect(text.description == "proforma 12 of C0002: 1,080,000.00 TTC is beyond the limit of 1,000,000.00 TTC per document (`limits: max_document_ttc` in the settings)")
+        #expect(
+            reason([50_000_001]) == .lineAboveLimit(line: 1, net: Money(cents: 50_000_001), limit: limits.maxLineHT))
+        #expect(reason([40_000_000, 40_000_000]) == nil)  // 960,000.00 TTC
+        #expect(
+            reason([40_000_000, 40_000_000, 10_000_000])
+                == .documentAboveLimit(ttc: Money(cents: 108_000_000), limit: limits.maxDocumentTTC))
+        let text = AmountRefusal(
+            document: "proforma 12 of C0002",
+            reason: .documentAboveLimit(ttc: Money(cents: 108_000_000), limit: limits.maxDocumentTTC))
+        #expect(
+            text.description
+                == "proforma 12 of C0002: 1,080,000.00 TTC is beyond the limit of 1,000,000.00 TTC per document (`limits: max_document_ttc` in the settings)"
+        )
         #expect(text.exitStatus == 2)
     }
 }

@@ -62,12 +62,21 @@ import Testing
         #expect(Day(iso: "2026-01-31")?.addingMonths(1).description == "2026-02-28")
     }
 
-    @Test(arguments: [
-        (Int64(0), 2, 2, ".", nil, "0.00"), (Int64(-5), 2, 2, ".", nil, "-0.05"), (Int64(123_456_789), 2, 2, ",", " ", "1 234 567,89"),
-        (Int64(-100_000_000), 2, 2, ".", ",", "-1,000,000.00"), (Int64(175_750), 4, 0, ".", nil, "17.575"), (Int64(200_000), 4, 0, ".", nil, "20"),
-        (Int64(55_000), 4, 1, ",", nil, "5,5"), (Int64(999), 2, 2, ".", ",", "9.99"), (Int64(100_000), 2, 2, ".", "\u{202F}", "1\u{202F}000.00"),
-    ] as [(Int64, Int, Int, Character, Character?, String)])
-    func decimalsPrintExactly(value: Int64, scale: Int, minimum: Int, separator: Character, group: Character?, expected: String) {
-        #expect(DecimalText.format(value, scale: scale, minimumFraction: minimum, decimalSeparator: separator, groupSeparator: group) == expected)
+    @Test(
+        arguments: [
+            (Int64(0), 2, 2, ".", nil, "0.00"), (Int64(-5), 2, 2, ".", nil, "-0.05"),
+            (Int64(123_456_789), 2, 2, ",", " ", "1 234 567,89"),
+            (Int64(-100_000_000), 2, 2, ".", ",", "-1,000,000.00"), (Int64(175_750), 4, 0, ".", nil, "17.575"),
+            (Int64(200_000), 4, 0, ".", nil, "20"),
+            (Int64(55_000), 4, 1, ",", nil, "5,5"), (Int64(999), 2, 2, ".", ",", "9.99"),
+            (Int64(100_000), 2, 2, ".", "\u{202F}", "1\u{202F}000.00")
+        ] as [(Int64, Int, Int, Character, Character?, String)])
+    func decimalsPrintExactly(
+        value: Int64, scale: Int, minimum: Int, separator: Character, group: Character?, expected: String
+    ) {
+        #expect(
+            DecimalText.format(
+                value, scale: scale, minimumFraction: minimum, decimalSeparator: separator, groupSeparator: group)
+                == expected)
     }
 }

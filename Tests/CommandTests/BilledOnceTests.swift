@@ -7,13 +7,15 @@ import TestSupport
 /// The (client, payer, document site, fees apart, site, day) of live contract documents billed more than once: none, ever.
 private func daysBilledTwice(_ ws: ScratchWorkspace) throws -> Int {
     try ws.ledger().pool.read { db in
-        try Int.fetchOne(db, sql: """
-            SELECT COUNT(*) FROM (
-              SELECT 1 FROM invoice_site_day i JOIN invoice v ON v.id = i.invoice_id
-              WHERE v.origin = 'contract' AND v.type = 'invoice' AND v.status <> 'discarded'
-              GROUP BY v.client, ifnull(v.payer, ''), ifnull(v.site, ''), v.generation_key LIKE '%|fees', i.site, i.day
-              HAVING COUNT(*) > 1)
-            """) ?? -1
+        try Int.fetchOne(
+            db,
+            sql: """
+                SELECT COUNT(*) FROM (
+                  SELECT 1 FROM invoice_site_day i JOIN invoice v ON v.id = i.invoice_id
+                  WHERE v.origin = 'contract' AND v.type = 'invoice' AND v.status <> 'discarded'
+                  GROUP BY v.client, ifnull(v.payer, ''), ifnull(v.site, ''), v.generation_key LIKE '%|fees', i.site, i.day
+                  HAVING COUNT(*) > 1)
+                """) ?? -1
     }
 }
 
@@ -54,9 +56,13 @@ private func daysBilledTwice(_ ws: ScratchWorkspace) throws -> Int {
         #expect(try ws.ledgerState() == ["audit entries: 1", "outbox: 0"])  // `init`'s row only
         // Forced, with a reason kept in the audit log: the days billed already are still not billed again.
         #expect(try ws.run("bill", "--period", "2026-10", "--date", "2026-11-02").status == 0)
-        let forced = try ws.run("bill", "--period", "2026-09-01..2026-10-31", "--date", "2026-11-02", "--force", "--reason", "rattrapage")
+        let forced = try ws.run(
+            "bill", "--period", "2026-09-01..2026-10-31", "--date", "2026-11-02", "--force", "--reason", "rattrapage")
         #expect(forced.status == 0, "\(forced)")
-        #expect(try ws.ledger().auditLog().contains { $0.action == "bill-range-forced" && $0.facts?.text("reason")?.contains("rattrapage") == true })
+        #expect(
+            try ws.ledger().auditLog().contains {
+                $0.action == "bill-range-forced" && $0.facts?.text("reason")?.contains("rattrapage") == true
+            })
         #expect(try daysBilledTwice(ws) == 0)
     }
 
@@ -77,25 +83,38 @@ private func daysBilledTwice(_ ws: ScratchWorkspace) throws -> Int {
         let ws = try ScratchWorkspace()
         #expect(try ws.run("bill", "--period", "2026-10", "--date", "2026-11-02").status == 0)
         let ledger = try ws.ledger()
-        let (unit, owner) = try #require(try ledger.pool.read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT b.unit, b.invoice_id FROM billed_unit b JOIN invoice v ON v.id = b.invoice_id
-                WHERE v.status = 'proforma' AND b.unit LIKE 'day|%' ORDER BY b.unit LIMIT 1
-                """).map { ($0[0] as String, $0[1] as Int64) }
-        })
-        let other = try #require(try ledger.pool.read { db in
-            try Int64.fetchOne(db, sql: "SELECT id FROM invoice WHERE status = 'proforma' AND id <> ? LIMIT 1", arguments: [owner])
-        })
+        let (unit, owner) = try #require(
+            try ledger.pool.read { db in
+                try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT b.unit, b.invoice_id FROM billed_unit b JOIN invoice v ON v.id = b.invoice_id
+                        WHERE v.status = 'proforma' AND b.unit LIKE 'day|%' ORDER BY b.unit LIMIT 1
+                        """
+                ).map { ($0[0] as String, $0[1] as Int64) }
+            })
+        let other = try #require(
+            try ledger.pool.read { db in
+                try Int64.fetchOne(
+                    db, sql: "SELECT id FROM invoice WHERE status = 'proforma' AND id <> ? LIMIT 1", arguments: [owner])
+            })
         // Whatever the writer: a second live document cannot bill the same day.
         #expect(throws: (any Error).self) {
-            try ledger.pool.write { db in try db.execute(sql: "INSERT INTO billed_unit(unit, invoice_id) VALUES (?, ?)", arguments: [unit, other]) }
+            try ledger.pool.write { db in
+                try db.execute(sql: "INSERT INTO billed_unit(unit, invoice_id) VALUES (?, ?)", arguments: [unit, other])
+            }
         }
         // Discarded, the proforma frees its days; an issued document keeps them for good.
         #expect(try ws.run("discard", String(owner), "--reason", "test").status == 0)
-        #expect(try ledger.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM billed_unit WHERE invoice_id = ?", arguments: [owner]) } == 0)
+        #expect(
+            try ledger.pool.read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM billed_unit WHERE invoice_id = ?", arguments: [owner])
+            } == 0)
         let issued = try #require(try ledger.invoices(status: .issued).first?.id)
         #expect(throws: (any Error).self) {
-            try ledger.pool.write { db in try db.execute(sql: "DELETE FROM billed_unit WHERE invoice_id = ?", arguments: [issued]) }
+            try ledger.pool.write { db in
+                try db.execute(sql: "DELETE FROM billed_unit WHERE invoice_id = ?", arguments: [issued])
+            }
         }
     }
 }
@@ -109,22 +128,29 @@ private func daysBilledTwice(_ ws: ScratchWorkspace) throws -> Int {
         let before = try ws.ledgerState()
         try "reference;date;amount;debtor;iban;remittance\nVIR-1;2026-12-01;10.00;X;;\(number)\n"
             .write(to: ws.dir.appendingPathComponent("pay.csv"), atomically: true, encoding: .utf8)
-        for command in [["run", "--date", "2026-12-08", "--no-send"],
-                        ["bill", "--period", "2026-11", "--date", "2026-12-08"],
-                        ["validate", "--all", "--date", "2026-12-08"],
-                        ["credit", number, "--reason", "geste", "--date", "2026-12-08"],
-                        ["manual", "--client", "C0001", "--line", "X|1|10.00|20", "--reason", "r", "--date", "2026-12-08"],
-                        ["close", "2026-11", "--date", "2026-12-08"],
-                        ["payments", "import", "pay.csv", "--date", "2026-12-08"]] {
+        for command in [
+            ["run", "--date", "2026-12-08", "--no-send"],
+            ["bill", "--period", "2026-11", "--date", "2026-12-08"],
+            ["validate", "--all", "--date", "2026-12-08"],
+            ["credit", number, "--reason", "geste", "--date", "2026-12-08"],
+            ["manual", "--client", "C0001", "--line", "X|1|10.00|20", "--reason", "r", "--date", "2026-12-08"],
+            ["close", "2026-11", "--date", "2026-12-08"],
+            ["payments", "import", "pay.csv", "--date", "2026-12-08"]
+        ] {
             let r = try Executable.run(command, in: ws.dir, environment: ["ARDOISE_TODAY": "2026-12-06"])
             #expect(r.status == 2, "\(r)")
             #expect(r.stderr.contains("`--date 2026-12-08` is after today (2026-12-06)"), "\(r)")
             #expect(try ws.ledgerState() == before, "\(command)")
         }
         // Today itself is fine; forced with a reason, a later day too, in the audit log.
-        let forced = try ws.run(today: "2026-12-06", "validate", "--all", "--date", "2026-12-08", "--force", "--reason", "clôture anticipée")
+        let forced = try ws.run(
+            today: "2026-12-06", "validate", "--all", "--date", "2026-12-08", "--force", "--reason", "clôture anticipée"
+        )
         #expect(forced.status == 0, "\(forced)")
-        #expect(try ws.ledger().auditLog().contains { $0.action == "future-date" && $0.facts?.text("reason")?.contains("clôture anticipée") == true })
+        #expect(
+            try ws.ledger().auditLog().contains {
+                $0.action == "future-date" && $0.facts?.text("reason")?.contains("clôture anticipée") == true
+            })
     }
 }
 
@@ -143,15 +169,17 @@ private func daysBilledTwice(_ ws: ScratchWorkspace) throws -> Int {
         let run = try ws.run("run", "--date", "2026-12-02", "--no-send")
         #expect(run.status == 1 && run.stdout.contains("no register file for"), "\(run)")
         // Forced with a reason, billed.
-        let forced = try ws.run("bill", "--period", "2026-11", "--date", "2026-12-02", "--force", "--reason", "restaurant fermé")
+        let forced = try ws.run(
+            "bill", "--period", "2026-11", "--date", "2026-12-02", "--force", "--reason", "restaurant fermé")
         #expect(forced.status == 0, "\(forced)")
         #expect(!(try ws.ledger().invoices().filter { $0.periodEnd > "2026-11-01" }.isEmpty))
     }
 
     @Test func aCalendarValueThatIsNoDayIsAnErrorAtItsLine() throws {
         let ws = try ScratchWorkspace()
-        try ws.replace("    open_days: [monday, tuesday, wednesday, thursday, friday]\n",
-                       with: "    open_days: [monday, tusday]\n    closed: [2026-11-11, soon]\n", in: "settings.yaml")
+        try ws.replace(
+            "    open_days: [monday, tuesday, wednesday, thursday, friday]\n",
+            with: "    open_days: [monday, tusday]\n    closed: [2026-11-11, soon]\n", in: "settings.yaml")
         let r = try ws.run("lint")
         #expect(r.status == 1, "\(r)")
         #expect(r.stdout.contains("`tusday` is not a day of the week"), "\(r)")
@@ -165,10 +193,13 @@ private func daysBilledTwice(_ ws: ScratchWorkspace) throws -> Int {
         let ws = try ScratchWorkspace()
         #expect(try ws.run("bill", "--period", "2026-10", "--date", "2026-11-02").status == 0)
         #expect(try ws.run("validate", "--all", "--date", "2026-11-02").status == 0)
-        #expect(try ws.run("close", "2026-11", "--date", "2026-12-01", "--force", "--reason", "no mail in tests").status == 0)
+        #expect(
+            try ws.run("close", "2026-11", "--date", "2026-12-01", "--force", "--reason", "no mail in tests").status
+                == 0)
         let number = try #require(try ws.ledger().invoices(status: .issued).first?.number)
         let before = try ws.ledgerState()
-        let manual = try ws.run("manual", "--client", "C0001", "--line", "X|1|10.00|20", "--reason", "r", "--date", "2026-11-15")
+        let manual = try ws.run(
+            "manual", "--client", "C0001", "--line", "X|1|10.00|20", "--reason", "r", "--date", "2026-11-15")
         #expect(manual.status == 2, "\(manual)")
         #expect(manual.stderr.contains("2026-11 is closed"), "\(manual)")
         let credit = try ws.run("credit", number, "--reason", "geste", "--date", "2026-11-15")

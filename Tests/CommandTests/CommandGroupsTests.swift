@@ -31,7 +31,8 @@ import TestSupport
         for line in readme[start.upperBound...].split(separator: "\n") {
             if line.hasPrefix("## ") { break }
             if line.hasPrefix("| **"), let end = line.range(of: "** |") {
-                groups.append((String(line[line.index(line.startIndex, offsetBy: 4)..<end.lowerBound]).lowercased(), []))
+                groups.append(
+                    (String(line[line.index(line.startIndex, offsetBy: 4)..<end.lowerBound]).lowercased(), []))
             } else if line.hasPrefix(row), !groups.isEmpty {
                 let name = String(line.dropFirst(row.count).prefix { $0.isLetter })
                 if !groups[groups.count - 1].1.contains(name) { groups[groups.count - 1].1.append(name) }

@@ -13,12 +13,15 @@ import TestSupport
         let text = try String(contentsOf: ws.dir.appendingPathComponent("rules/c0001.ard"), encoding: .utf8)
         let line = try #require(text.split(separator: "\n").first { $0.contains("category A:") && $0.hasSuffix(" HT") })
         let price = try #require(line.split(separator: " ").dropLast().last)  // e.g. `4.45`
-        let french = price.replacingOccurrences(of: ".", with: ",") + "0"    // `4,450`
-        try ws.replace(String(line), with: line.replacingOccurrences(of: " \(price) HT", with: " \(french) HT"), in: "rules/c0001.ard")
+        let french = price.replacingOccurrences(of: ".", with: ",") + "0"  // `4,450`
+        try ws.replace(
+            String(line), with: line.replacingOccurrences(of: " \(price) HT", with: " \(french) HT"),
+            in: "rules/c0001.ard")
         let lint = try ws.run("lint")
         #expect(lint.status == 1, "\(lint)")
         #expect(lint.stdout.contains("error[E0114]: `\(french) HT` is ambiguous"), "\(lint)")
-        #expect(lint.stdout.contains("help: write `\(price) HT`, or `\(french).00 HT` if thousands were meant"), "\(lint)")
+        #expect(
+            lint.stdout.contains("help: write `\(price) HT`, or `\(french).00 HT` if thousands were meant"), "\(lint)")
         let bill = try ws.run("bill", "--period", "2026-10", "--date", "2026-11-02")
         #expect(bill.status == 1, "\(bill)")
         #expect(!Set(try ws.ledger().invoices().map(\.client)).contains("C0001"))
@@ -28,7 +31,9 @@ import TestSupport
     @Test func lintWithNothingToCheckIsNothingDone() throws {
         let ws = try ScratchWorkspace()
         let missing = try ws.run("lint", "--config", "nope.yaml")
-        #expect(missing.status == 2 && missing.stdout.isEmpty && missing.stderr.contains("no configuration `nope.yaml`"), "\(missing)")
+        #expect(
+            missing.status == 2 && missing.stdout.isEmpty && missing.stderr.contains("no configuration `nope.yaml`"),
+            "\(missing)")
         let empty = ws.dir.appendingPathComponent("empty")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         let nowhere = try Executable.run(["lint"], in: empty)
@@ -85,21 +90,29 @@ import TestSupport
         let log = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         let run = try #require((log["runs"] as? [[String: Any]])?.first)
         let results = try #require(run["results"] as? [[String: Any]])
-        let uris = results.compactMap { (($0["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?["artifactLocation"] as? [String: Any] }
+        let uris = results.compactMap {
+            (($0["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?["artifactLocation"]
+                as? [String: Any]
+        }
         #expect(uris.count == results.count && !uris.isEmpty)
         for u in uris {
             #expect(u["uriBaseId"] as? String == "%SRCROOT%", "\(u)")
             #expect(["rules/c0002.ard", "settings.yaml"].contains(u["uri"] as? String ?? ""), "\(u)")
         }
-        let rules = try #require(((run["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]])
+        let rules = try #require(
+            ((run["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]])
         for rule in rules {
             let id = try #require(rule["id"] as? String)
-            #expect(rule["helpUri"] as? String == "https://serenest.example/ardoise/blob/main/grammar/diagnostics.md#\(id.lowercased())")
+            #expect(
+                rule["helpUri"] as? String
+                    == "https://serenest.example/ardoise/blob/main/grammar/diagnostics.md#\(id.lowercased())")
         }
-        let docs = try String(contentsOf: Repository.root.appendingPathComponent("grammar/diagnostics.md"), encoding: .utf8)
+        let docs = try String(
+            contentsOf: Repository.root.appendingPathComponent("grammar/diagnostics.md"), encoding: .utf8)
         for rule in rules { #expect(docs.contains("\n## \(rule["id"] as? String ?? "?")\n")) }
 
-        guard Tools.pythonHas("jsonschema, rfc3986_validator") else { return }  // in CI (`CI=true`) a missing `jsonschema` fails instead
+        // in CI (`CI=true`) a missing `jsonschema` fails instead
+        guard Tools.pythonHas("jsonschema, rfc3986_validator") else { return }
         let sarif = ws.dir.appendingPathComponent("lint.sarif")
         try Data(r.stdout.utf8).write(to: sarif)
         let schema = Repository.root.appendingPathComponent("Tests/CommandTests/Golden/sarif-schema-2.1.0.json").path
@@ -119,10 +132,13 @@ import TestSupport
     /// green tomorrow until the revision comes), an error once the revision day has come, and
     /// billing a period before the revision needs nothing of it.
     @Test func aComingRevisionWarnsAndOnlyThePeriodThatUsesItNeedsTheIndex() throws {
-        let ws = try ClientWithContractErrorsTests.unpublishedIndex()  // C0004 revised on 1 November with October's index, unpublished
+        // C0004 revised on 1 November with October's index, unpublished
+        let ws = try ClientWithContractErrorsTests.unpublishedIndex()
         let before = try ws.run(today: "2026-10-15", "lint")
         #expect(before.status == 0, "\(before)")
-        #expect(before.stdout.contains("warning[W0802]: the index `ILC-RESTO` of 2026-10 is needed by 2026-11-01"), "\(before)")
+        #expect(
+            before.stdout.contains("warning[W0802]: the index `ILC-RESTO` of 2026-10 is needed by 2026-11-01"),
+            "\(before)")
         let after = try ws.run(today: "2026-11-02", "lint")
         #expect(after.status == 1 && after.stdout.contains("error[E0802]"), "\(after)")
         // October is billed at the price before the revision: C0004 too.

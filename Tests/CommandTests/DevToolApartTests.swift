@@ -11,11 +11,13 @@ import TestSupport
         for arguments in [["demo"], ["demo", "generate"], ["demo", "run"], ["bench", "lint"], ["bench", "faults"]] {
             let r = try Executable.run(arguments, in: root)
             #expect(r.status == 2, "\(r)")
-            #expect(r.stderr.lowercased().contains("unexpected argument") && r.stderr.contains("'\(arguments[0])'"), "\(r)")
+            #expect(
+                r.stderr.lowercased().contains("unexpected argument") && r.stderr.contains("'\(arguments[0])'"), "\(r)")
             #expect(r.stdout.isEmpty, "\(r)")
         }
         // With the dev tool's options, the parser stops at the first it does not know: nothing is written either.
-        let generate = try Executable.run(["demo", "generate", "--out", "ws", "--sites", "1", "--clients", "3"], in: root)
+        let generate = try Executable.run(
+            ["demo", "generate", "--out", "ws", "--sites", "1", "--clients", "3"], in: root)
         #expect(generate.status == 2 && generate.stderr.contains("Unknown option '--out'"), "\(generate)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).filter { !$0.hasPrefix(".") }.isEmpty)
         // The product's help names neither.
@@ -25,7 +27,8 @@ import TestSupport
 
     @Test func theDevToolGeneratesTheExampleWorkspace() throws {
         let root = Repository.temporaryDirectory("dev-tool-demo")
-        let r = try Executable.run(["demo", "generate", "--out", "ws", "--sites", "1", "--clients", "3"], in: root, tool: .ardoiseDev)
+        let r = try Executable.run(
+            ["demo", "generate", "--out", "ws", "--sites", "1", "--clients", "3"], in: root, tool: .ardoiseDev)
         #expect(r.status == 0, "\(r)")
         #expect(r.stdout == "wrote ws: 3 clients, 1 sites, 3 contracts\n", "\(r)")
         #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("ws/ardoise.yaml").path))

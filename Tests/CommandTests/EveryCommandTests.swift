@@ -31,7 +31,10 @@ import TestSupport
         expectRuns(test)
         #expect(test.stdout.hasSuffix("1 passed, 0 failed\n"))
         // A path that does not exist is an error, not an empty selection.
-        for args in [["lint", "rules/c004.ard"], ["fmt", "--check", "rule"], ["test", "rules/nope.ard"], ["import", "inbox/nope.csv"]] {
+        for args in [
+            ["lint", "rules/c004.ard"], ["fmt", "--check", "rule"], ["test", "rules/nope.ard"],
+            ["import", "inbox/nope.csv"]
+        ] {
             let r = try ws.run(args)
             expectRuns(r, 2)
             #expect(r.stderr.contains("no such file or folder"), "\(r)")
@@ -40,7 +43,9 @@ import TestSupport
         expectRuns(again)
         let lines = again.stdout.split(separator: "\n")
         // Files already imported are counted, not listed one per line.
-        #expect(lines.count == 1 && lines[0].hasPrefix("66 files, ") && lines[0].hasSuffix(" rows (66 already imported, unchanged)"), "\(again)")
+        #expect(
+            lines.count == 1 && lines[0].hasPrefix("66 files, ")
+                && lines[0].hasSuffix(" rows (66 already imported, unchanged)"), "\(again)")
         #expect(try ws.ledgerState() == ["audit entries: 1", "outbox: 0"])  // `init`'s row only
     }
 
@@ -81,24 +86,32 @@ import TestSupport
         #expect(try Data(contentsOf: ws.dir.appendingPathComponent("out/a.pdf")).prefix(5) == Data("%PDF-".utf8))
         let xml = try ws.run("invoices", "xml", number, "--output", "out/a.xml")
         expectRuns(xml)
-        #expect(try String(contentsOf: ws.dir.appendingPathComponent("out/a.xml"), encoding: .utf8).contains("CrossIndustryInvoice"))
+        #expect(
+            try String(contentsOf: ws.dir.appendingPathComponent("out/a.xml"), encoding: .utf8).contains(
+                "CrossIndustryInvoice"))
         let export = try ws.run("invoices", "export", "--period", "2026-10", "--directory", "out/all", "--xml-only")
         expectRuns(export)
         let issued = try ledger.invoices(status: .issued).count
         #expect(export.stdout.hasPrefix("wrote \(issued) documents to "))
 
         // Manual documents and credit notes.
-        let manual = try ws.run("manual", "--client", "C0001", "--line", "Prestation exceptionnelle|2|150.00|20", "--reason", "extra",
-                                "--date", "2026-11-03")
+        let manual = try ws.run(
+            "manual", "--client", "C0001", "--line", "Prestation exceptionnelle|2|150.00|20", "--reason", "extra",
+            "--date", "2026-11-03")
         expectRuns(manual)
         #expect(manual.stdout.contains("invoice proforma") && manual.stdout.hasSuffix("360.00 TTC, to validate\n"))
-        let credit = try ws.run("credit", number, "--reason", "gesture", "--line", "2", "--amount", "10.00", "--date", "2026-11-03")
+        let credit = try ws.run(
+            "credit", number, "--reason", "gesture", "--line", "2", "--amount", "10.00", "--date", "2026-11-03")
         expectRuns(credit)
-        #expect(credit.stdout.hasPrefix("issued credit note AV-2026-000001") && credit.stdout.contains("for \(number): 11.00 TTC"), "\(credit)")
+        #expect(
+            credit.stdout.hasPrefix("issued credit note AV-2026-000001")
+                && credit.stdout.contains("for \(number): 11.00 TTC"), "\(credit)")
         // A credit note has no due date, in the text and in the JSON, as on its PDF.
         let shown = try ws.run("invoices", "show", "AV-2026-000001")
         expectRuns(shown)
-        #expect(shown.stdout.contains("no due date (set against the invoice it credits)") && !shown.stdout.contains(", due "), "\(shown)")
+        #expect(
+            shown.stdout.contains("no due date (set against the invoice it credits)")
+                && !shown.stdout.contains(", due "), "\(shown)")
         let creditJSON = try ws.run("invoices", "show", "AV-2026-000001", "--format", "json")
         expectRuns(creditJSON)
         #expect(creditJSON.stdout.contains("\"due_date\":null"), "\(creditJSON)")
@@ -143,7 +156,8 @@ import TestSupport
 
     @Test func demoAndBenchCommands() throws {
         let ws = try ScratchWorkspace()
-        let generate = try ws.dev("demo", "generate", "--out", "small", "--sites", "1", "--clients", "3", "--month", "2026-09")
+        let generate = try ws.dev(
+            "demo", "generate", "--out", "small", "--sites", "1", "--clients", "3", "--month", "2026-09")
         expectRuns(generate)
         #expect(generate.stdout == "wrote small: 3 clients, 1 sites, 3 contracts\n")
         let run = try ws.dev("demo", "run", "--out", "small", "--sites", "1", "--clients", "3")
@@ -152,15 +166,20 @@ import TestSupport
         // Issue 19, 12: the summary says what the demo accepted on the user's behalf, prints durations as people read
         // them and ends on the next step.
         #expect(run.stdout.contains("acknowledged ") && run.stdout.contains(" as reviewed"), "\(run)")
-        #expect(run.stdout.range(of: #"\d\.\d{4,} ?s"#, options: .regularExpression) == nil, "a raw duration in \(run.stdout)")
+        #expect(
+            run.stdout.range(of: #"\d\.\d{4,} ?s"#, options: .regularExpression) == nil,
+            "a raw duration in \(run.stdout)")
         #expect(run.stdout.contains("\nnext: "), "\(run)")
         let bench = try ws.dev("bench", "lint", "--files", "20")
         expectRuns(bench)
         #expect(!bench.stdout.isEmpty)
         // A month smaller than the benchmark's client scopes (3 to 50 clients) still runs, and prints every query's figures.
-        let dashboard = try ws.dev("bench", "dashboard", "--directory", "bench", "--sites", "1", "--clients", "4", "--runs", "3")
+        let dashboard = try ws.dev(
+            "bench", "dashboard", "--directory", "bench", "--sites", "1", "--clients", "4", "--runs", "3")
         expectRuns(dashboard)
-        #expect(dashboard.stdout.contains("daily_revenue: ") && dashboard.stdout.contains("invoiced vs not: p50 "), "\(dashboard)")
+        #expect(
+            dashboard.stdout.contains("daily_revenue: ") && dashboard.stdout.contains("invoiced vs not: p50 "),
+            "\(dashboard)")
         #expect(dashboard.stdout.contains("target p95 under 100 ms: "))
     }
 
@@ -169,8 +188,9 @@ import TestSupport
         let month = try ws.dev("bench", "month", "--directory", "month", "--sites", "1", "--clients", "3")
         expectRuns(month)
         #expect(month.stdout.split(separator: "\n").contains { $0.hasPrefix("2026-10 ") }, "\(month)")
-        #expect(month.stdout.contains("the whole month 2026-10: import ") && month.stdout.contains("+ closing ")
-            && month.stdout.contains("(target under 20 s: "), "\(month)")
+        #expect(
+            month.stdout.contains("the whole month 2026-10: import ") && month.stdout.contains("+ closing ")
+                && month.stdout.contains("(target under 20 s: "), "\(month)")
         let refused = try ws.dev("bench", "month", "--directory", "month", "--sites", "0")
         #expect(refused.status == 2 && refused.stdout.isEmpty, "\(refused)")
     }

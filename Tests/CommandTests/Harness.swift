@@ -63,8 +63,12 @@ struct ScratchWorkspace {
     /// Every document of the ledger: (status, client) pairs, and the audit log's size: what a command changed.
     func ledgerState() throws -> [String] {
         let ledger = try self.ledger()
-        let docs = try ledger.invoices(includeDiscarded: true).map { "\($0.id ?? 0) \($0.status.rawValue) \($0.number ?? "-") \($0.client)" }
-        let outbox = try ledger.outbox(status: nil).map { "mail \($0.number) \($0.message.status.rawValue) \($0.message.nextAttemptAt ?? "-")" }
+        let docs = try ledger.invoices(includeDiscarded: true).map {
+            "\($0.id ?? 0) \($0.status.rawValue) \($0.number ?? "-") \($0.client)"
+        }
+        let outbox = try ledger.outbox(status: nil).map {
+            "mail \($0.number) \($0.message.status.rawValue) \($0.message.nextAttemptAt ?? "-")"
+        }
         return docs + outbox + ["audit entries: \(try ledger.auditLog().count)", "outbox: \(outbox.count)"]
     }
 }

@@ -20,15 +20,19 @@ import TestSupport
 
     /// Empties the WAL into the database, so that the next writes grow the WAL from nothing.
     func checkpoint(_ ws: ScratchWorkspace) throws {
-        let r = try HostileEnvironment.run(tool: "/usr/bin/env", ["sqlite3", Self.database, "PRAGMA wal_checkpoint(TRUNCATE);"], in: ws.dir)
+        let r = try HostileEnvironment.run(
+            tool: "/usr/bin/env", ["sqlite3", Self.database, "PRAGMA wal_checkpoint(TRUNCATE);"], in: ws.dir)
         #expect(r.status == 0, "\(r)")
     }
 
-    func fingerprint(_ ws: ScratchWorkspace) throws -> [String: Int64] { try ws.ledger().crashConsistency().fingerprint }
+    func fingerprint(_ ws: ScratchWorkspace) throws -> [String: Int64] {
+        try ws.ledger().crashConsistency().fingerprint
+    }
 
     /// November's register files and event orders of the same workspace, put in its inbox.
     func newMonthInInbox(_ ws: ScratchWorkspace) throws {
-        let generate = try ws.dev("demo", "generate", "--out", "november", "--sites", "2", "--clients", "12", "--month", "2026-11")
+        let generate = try ws.dev(
+            "demo", "generate", "--out", "november", "--sites", "2", "--clients", "12", "--month", "2026-11")
         #expect(generate.status == 0, "\(generate)")
         let fm = FileManager.default
         let from = ws.dir.appendingPathComponent("november/inbox")
@@ -61,7 +65,8 @@ import TestSupport
         let clean = try ScratchWorkspace()
         #expect(try clean.run("bill", "--period", "2026-10", "--date", "2026-11-02").status == 0)
         try checkpoint(ws)
-        let full = try HostileEnvironment.run(["bill", "--period", "2026-10", "--date", "2026-11-02"], in: ws.dir, fileSizeLimitKB: 256)
+        let full = try HostileEnvironment.run(
+            ["bill", "--period", "2026-10", "--date", "2026-11-02"], in: ws.dir, fileSizeLimitKB: 256)
         // The proformas are made; each automatic validation that cannot be written is named, left waiting: exit 1.
         #expect(full.status == 1, "\(full)")
         #expect(full.stderr.contains("not validated automatically: SQLite error 10: disk I/O error"), "\(full)")
@@ -77,15 +82,19 @@ import TestSupport
         let server = try LoopbackSMTP(mode: "accept")
         defer { server.stop() }
         let ws = try ScratchWorkspace { dir in
-            try Data("smtp:\n  host: 127.0.0.1\n  port: \(server.port)\n  starttls: false\n  from: facturation@serenest.fr\n".utf8)
-                .write(to: dir.appendingPathComponent("smtp.yaml"))
+            try Data(
+                "smtp:\n  host: 127.0.0.1\n  port: \(server.port)\n  starttls: false\n  from: facturation@serenest.fr\n"
+                    .utf8
+            )
+            .write(to: dir.appendingPathComponent("smtp.yaml"))
         }
         try ws.replace("  - settings.yaml\n", with: "  - settings.yaml\n  - smtp.yaml\n", in: "ardoise.yaml")
         #expect(try ws.run("bill", "--period", "2026-10", "--date", "2026-11-02").status == 0)
         #expect(try ws.run("validate", "--all", "--date", "2026-11-02").status == 0)
         let issued = try ws.ledger().invoices(status: .issued).count
         try checkpoint(ws)
-        let full = try HostileEnvironment.run(["outbox", "send", "--date", "2026-11-02"], in: ws.dir, fileSizeLimitKB: 64)
+        let full = try HostileEnvironment.run(
+            ["outbox", "send", "--date", "2026-11-02"], in: ws.dir, fileSizeLimitKB: 64)
         #expect(full.status != 0, "\(full)")
         try expectConsistent(ws)
         let rerun = try ws.run("outbox", "send", "--date", "2026-11-02")
@@ -103,12 +112,19 @@ import TestSupport
                 let r = try HostileEnvironment.run(tool: "/usr/bin/env", args, in: url.deletingLastPathComponent())
                 guard r.status == 0 else { throw HarnessError("cannot make \(url.path) read-only: \(r)") }
             }
-            return { _ = try? HostileEnvironment.run(tool: "/usr/bin/env", ["umount", url.path], in: url.deletingLastPathComponent()) }
+            return {
+                _ = try? HostileEnvironment.run(
+                    tool: "/usr/bin/env", ["umount", url.path], in: url.deletingLastPathComponent())
+            }
         }
         var isDirectory: ObjCBool = false
         _ = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
-        try FileManager.default.setAttributes([.posixPermissions: isDirectory.boolValue ? 0o555 : 0o444], ofItemAtPath: url.path)
-        return { try? FileManager.default.setAttributes([.posixPermissions: isDirectory.boolValue ? 0o755 : 0o644], ofItemAtPath: url.path) }
+        try FileManager.default.setAttributes(
+            [.posixPermissions: isDirectory.boolValue ? 0o555 : 0o444], ofItemAtPath: url.path)
+        return {
+            try? FileManager.default.setAttributes(
+                [.posixPermissions: isDirectory.boolValue ? 0o755 : 0o644], ofItemAtPath: url.path)
+        }
     }
 
     @Test func aReadOnlyDatabaseOrFolderIsRefusedWithExit2AndNothingChanges() throws {
@@ -120,11 +136,17 @@ import TestSupport
             defer { restore() }
             // Run from elsewhere: the command's outputs are written beside the test, not in the read-only folder.
             let elsewhere = Repository.temporaryDirectory("ardoise-cwd")
-            for args in [["bill", "--period", "2026-10", "--date", "2026-11-02"], ["close", "2026-10", "--force", "--reason", "r", "--date", "2026-11-03"]] {
-                let r = try Executable.run(args + ["--config", ws.dir.appendingPathComponent("ardoise.yaml").path], in: elsewhere)
+            for args in [
+                ["bill", "--period", "2026-10", "--date", "2026-11-02"],
+                ["close", "2026-10", "--force", "--reason", "r", "--date", "2026-11-03"]
+            ] {
+                let r = try Executable.run(
+                    args + ["--config", ws.dir.appendingPathComponent("ardoise.yaml").path], in: elsewhere)
                 #expect(r.status == 2, "read-only \(target): \(r)")
-                #expect(r.stderr.contains("readonly") || r.stderr.contains("read-only") || r.stderr.contains("cannot be opened"),
-                        "read-only \(target): \(r)")
+                #expect(
+                    r.stderr.contains("readonly") || r.stderr.contains("read-only")
+                        || r.stderr.contains("cannot be opened"),
+                    "read-only \(target): \(r)")
             }
             restore()
             #expect(try ws.ledgerState() == before, "read-only \(target)")
@@ -134,13 +156,17 @@ import TestSupport
 
     @Test func aMissingDatabaseIsNamedAndNoLedgerIsCreated() throws {
         let ws = try ScratchWorkspace { dir in
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(at: dir.appendingPathComponent(Self.database + suffix)) }
+            for suffix in ["", "-wal", "-shm"] {
+                try? FileManager.default.removeItem(at: dir.appendingPathComponent(Self.database + suffix))
+            }
         }
         try Data("reference;date;amount;debtor;iban;remittance\nVIR-1;2026-11-20;10.00;;;FA-2026-000001\n".utf8)
             .write(to: ws.dir.appendingPathComponent("paiements.csv"))
-        for args in [["bill", "--period", "2026-10", "--date", "2026-11-02"], ["validate", "--all", "--date", "2026-11-02"],
-                     ["outbox", "send"], ["credit", "FA-2026-000001", "--reason", "r", "--date", "2026-11-02"],
-                     ["payments", "import", "paiements.csv"], ["close", "2026-10", "--date", "2026-11-03"], ["verify"]] {
+        for args in [
+            ["bill", "--period", "2026-10", "--date", "2026-11-02"], ["validate", "--all", "--date", "2026-11-02"],
+            ["outbox", "send"], ["credit", "FA-2026-000001", "--reason", "r", "--date", "2026-11-02"],
+            ["payments", "import", "paiements.csv"], ["close", "2026-10", "--date", "2026-11-03"], ["verify"]
+        ] {
             let r = try ws.run(args)
             #expect(r.status == 2, "\(r)")
             #expect(r.stderr.contains(Self.database), "\(r)")
@@ -156,9 +182,13 @@ import TestSupport
         let before = try ws.ledgerState(), figures = try fingerprint(ws)
         let lock = try HostileEnvironment.Lock(database: ws.dir.appendingPathComponent(Self.database))
         // The writers wait for the lock together (the ledger's busy timeout, 30 s), then give up.
-        let commands = [["import"], ["bill", "--period", "2026-10", "--date", "2026-11-02"], ["payments", "import", "paiements.csv"]]
+        let commands = [
+            ["import"], ["bill", "--period", "2026-10", "--date", "2026-11-02"], ["payments", "import", "paiements.csv"]
+        ]
         let results = Results(count: commands.count)
-        DispatchQueue.concurrentPerform(iterations: commands.count) { i in results.set(i, Result { try ws.run(commands[i]) }) }
+        DispatchQueue.concurrentPerform(iterations: commands.count) { i in
+            results.set(i, Result { try ws.run(commands[i]) })
+        }
         lock.release()
         for r in results.all {
             let r = try r.get()
@@ -197,7 +227,8 @@ private final class Results: @unchecked Sendable {
     @Test func aStatementWithAProcessingInstructionIsRefusedAtItsLineNotACrash() throws {
         let ws = try ScratchWorkspace()
         // `<?xenc?>` (a processing instruction without data) made FoundationXML read a null pointer.
-        let file = Repository.root.appendingPathComponent("Tests/FuzzCorpus/camt/crash-processing-instruction-without-data.xml")
+        let file = Repository.root.appendingPathComponent(
+            "Tests/FuzzCorpus/camt/crash-processing-instruction-without-data.xml")
         let before = try ws.ledgerState()
         let r = try ws.run("payments", "import", file.path, "--date", "2026-11-20")
         #expect(r.status == 1, "\(r)")
@@ -205,7 +236,8 @@ private final class Results: @unchecked Sendable {
         #expect(try ws.ledgerState() == before)
         // The XML declaration is not one: a statement that starts with it is still read.
         let declared = ws.dir.appendingPathComponent("declared.xml")
-        try Data("\u{FEFF}  <?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<?pi data?><Document/>".utf8).write(to: declared)
+        try Data("\u{FEFF}  <?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<?pi data?><Document/>".utf8).write(
+            to: declared)
         let again = try ws.run("payments", "import", declared.path, "--date", "2026-11-20")
         #expect((again.stdout + again.stderr).contains("line 2: a processing instruction"), "\(again)")
     }

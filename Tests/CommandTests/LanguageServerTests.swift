@@ -57,8 +57,10 @@ final class LSPClient {
     }
 
     func diagnostics(for uri: String) throws -> [[String: Any]] {
-        let message = try next { ($0["method"] as? String) == "textDocument/publishDiagnostics"
-            && (($0["params"] as? [String: Any])?["uri"] as? String) == uri }
+        let message = try next {
+            ($0["method"] as? String) == "textDocument/publishDiagnostics"
+                && (($0["params"] as? [String: Any])?["uri"] as? String) == uri
+        }
         return (message["params"] as? [String: Any])?["diagnostics"] as? [[String: Any]] ?? []
     }
 
@@ -67,12 +69,16 @@ final class LSPClient {
         while true {
             let line = try readLine()
             if line.isEmpty, length >= 0 { break }
-            if line.lowercased().hasPrefix("content-length:") { length = Int(line.dropFirst(15).trimmingCharacters(in: .whitespaces)) ?? -1 }
+            if line.lowercased().hasPrefix("content-length:") {
+                length = Int(line.dropFirst(15).trimmingCharacters(in: .whitespaces)) ?? -1
+            }
         }
         while buffer.count < length { try fill() }
         let body = Data(buffer[..<length])
         buffer.removeFirst(length)
-        guard let object = try JSONSerialization.jsonObject(with: body) as? [String: Any] else { throw HarnessError("not a JSON object") }
+        guard let object = try JSONSerialization.jsonObject(with: body) as? [String: Any] else {
+            throw HarnessError("not a JSON object")
+        }
         return object
     }
 
@@ -111,42 +117,57 @@ final class LSPClient {
         let lsp = try LSPClient(in: ws.dir)
 
         // The settings are found at the root the editor opens.
-        let initialized = try lsp.request("initialize", ["processId": NSNull(), "rootUri": ws.dir.absoluteString, "capabilities": [:]])
+        let initialized = try lsp.request(
+            "initialize", ["processId": NSNull(), "rootUri": ws.dir.absoluteString, "capabilities": [:]])
         let capabilities = (initialized["result"] as? [String: Any])?["capabilities"] as? [String: Any] ?? [:]
-        #expect(capabilities["hoverProvider"] as? Bool == true && capabilities["documentFormattingProvider"] as? Bool == true)
+        #expect(
+            capabilities["hoverProvider"] as? Bool == true
+                && capabilities["documentFormattingProvider"] as? Bool == true)
         try lsp.notify("initialized", [:])
 
         // A site the settings do not know: an error at the name, as lint says it, while typing.
         let wrong = text.replacingOccurrences(of: "  sites LD01, PA02\n", with: "  sites LD01, ZZ99\n")
-        try lsp.notify("textDocument/didOpen", ["textDocument": ["uri": uri, "languageId": "ardoise", "version": 1, "text": wrong]])
+        try lsp.notify(
+            "textDocument/didOpen", ["textDocument": ["uri": uri, "languageId": "ardoise", "version": 1, "text": wrong]]
+        )
         let found = try lsp.diagnostics(for: uri)
         let error = try #require(found.first { ($0["severity"] as? Int) == 1 }, "\(found)")
         let start = (error["range"] as? [String: Any])?["start"] as? [String: Any]
         #expect(start?["line"] as? Int == 2 && start?["character"] as? Int == 14, "\(error)")
-        #expect((error["message"] as? String)?.contains("ZZ99") == true && (error["code"] as? String)?.hasPrefix("E") == true, "\(error)")
+        #expect(
+            (error["message"] as? String)?.contains("ZZ99") == true
+                && (error["code"] as? String)?.hasPrefix("E") == true, "\(error)")
 
         // Corrected: no diagnostic left.
-        try lsp.notify("textDocument/didChange", ["textDocument": ["uri": uri, "version": 2], "contentChanges": [["text": text]]])
+        try lsp.notify(
+            "textDocument/didChange", ["textDocument": ["uri": uri, "version": 2], "contentChanges": [["text": text]]])
         #expect(try lsp.diagnostics(for: uri).isEmpty)
 
         // Hover on the client's code: the client as the settings define it.
-        let hover = try lsp.request("textDocument/hover", ["textDocument": ["uri": uri], "position": Self.position(1, 9)])
+        let hover = try lsp.request(
+            "textDocument/hover", ["textDocument": ["uri": uri], "position": Self.position(1, 9)])
         let value = ((hover["result"] as? [String: Any])?["contents"] as? [String: Any])?["value"] as? String ?? ""
         #expect(value.contains("**C0001**") && value.contains("LD01"), "\(hover)")
 
         // Go to the settings entry of a site.
-        let definition = try lsp.request("textDocument/definition", ["textDocument": ["uri": uri], "position": Self.position(2, 9)])
+        let definition = try lsp.request(
+            "textDocument/definition", ["textDocument": ["uri": uri], "position": Self.position(2, 9)])
         let location = definition["result"] as? [String: Any]
         #expect((location?["uri"] as? String)?.hasSuffix("/settings.yaml") == true, "\(definition)")
-        let settings = try String(contentsOf: ws.dir.appendingPathComponent("settings.yaml"), encoding: .utf8).components(separatedBy: "\n")
+        let settings = try String(contentsOf: ws.dir.appendingPathComponent("settings.yaml"), encoding: .utf8)
+            .components(separatedBy: "\n")
         let line = ((location?["range"] as? [String: Any])?["start"] as? [String: Any])?["line"] as? Int ?? -1
         #expect(line >= 0 && line < settings.count && settings[line].contains("code: LD01"), "line \(line)")
 
         // Formatting gives the canonical layout of `ardoise fmt`: the same for the file and a messy copy of it.
         func formatted(_ version: Int, _ content: String) throws -> String {
-            try lsp.notify("textDocument/didChange", ["textDocument": ["uri": uri, "version": version], "contentChanges": [["text": content]]])
+            try lsp.notify(
+                "textDocument/didChange",
+                ["textDocument": ["uri": uri, "version": version], "contentChanges": [["text": content]]])
             _ = try lsp.diagnostics(for: uri)
-            let r = try lsp.request("textDocument/formatting", ["textDocument": ["uri": uri], "options": ["tabSize": 2, "insertSpaces": true]])
+            let r = try lsp.request(
+                "textDocument/formatting",
+                ["textDocument": ["uri": uri], "options": ["tabSize": 2, "insertSpaces": true]])
             return (r["result"] as? [[String: Any]])?.first?["newText"] as? String ?? content
         }
         let canonical = try formatted(3, text)
@@ -155,12 +176,16 @@ final class LSPClient {
         #expect(try formatted(4, messy) == canonical)
 
         // Completion offers the client's sites and the revenue types.
-        let completion = try lsp.request("textDocument/completion", ["textDocument": ["uri": uri], "position": Self.position(2, 8)])
-        let labels = ((completion["result"] as? [String: Any])?["items"] as? [[String: Any]] ?? []).compactMap { $0["label"] as? String }
+        let completion = try lsp.request(
+            "textDocument/completion", ["textDocument": ["uri": uri], "position": Self.position(2, 8)])
+        let labels = ((completion["result"] as? [String: Any])?["items"] as? [[String: Any]] ?? []).compactMap {
+            $0["label"] as? String
+        }
         #expect(labels.contains("LD01") && labels.contains("PA02") && labels.contains("SUBV"), "\(labels)")
 
         // A request it does not know is answered with an error, and the server goes on.
-        let unknown = try lsp.request("textDocument/rename", ["textDocument": ["uri": uri], "position": Self.position(1, 9)])
+        let unknown = try lsp.request(
+            "textDocument/rename", ["textDocument": ["uri": uri], "position": Self.position(1, 9)])
         #expect((unknown["error"] as? [String: Any])?["code"] as? Int == -32601)
 
         #expect(try lsp.request("shutdown")["result"] is NSNull)
@@ -178,12 +203,23 @@ final class LSPClient {
         let category = try #require(lines.firstIndex { $0.hasPrefix("    category A:") })
         let lsp = try LSPClient(in: ws.dir, arguments: ["--config", "ardoise.yaml"])
         _ = try lsp.request("initialize", ["processId": NSNull(), "rootUri": NSNull(), "capabilities": [:]])
-        try lsp.notify("textDocument/didOpen", ["textDocument": ["uri": contract.absoluteString, "languageId": "ardoise", "version": 1,
-                                                                  "text": text]])
-        let hover = try lsp.request("textDocument/hover", ["textDocument": ["uri": contract.absoluteString],
-                                                           "position": Self.position(category, 6)])
+        try lsp.notify(
+            "textDocument/didOpen",
+            [
+                "textDocument": [
+                    "uri": contract.absoluteString, "languageId": "ardoise", "version": 1,
+                    "text": text
+                ]
+            ])
+        let hover = try lsp.request(
+            "textDocument/hover",
+            [
+                "textDocument": ["uri": contract.absoluteString],
+                "position": Self.position(category, 6)
+            ])
         let value = ((hover["result"] as? [String: Any])?["contents"] as? [String: Any])?["value"] as? String ?? ""
-        #expect(value.contains("Last billed on FA-2026-") && value.contains("Subvention employeur catégorie A"), "\(hover)")
+        #expect(
+            value.contains("Last billed on FA-2026-") && value.contains("Subvention employeur catégorie A"), "\(hover)")
         _ = try lsp.request("shutdown")
         try lsp.notify("exit", [:])
         #expect(lsp.finish() == 0)

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 import Ledger
@@ -21,7 +21,9 @@ import TestSupport
         for args in [["import"], ["run", "--date", "2026-11-02", "--no-send"]] {
             let r = try ws.run(args)
             #expect(r.status == 2, "\(r)")
-            #expect(r.stderr.contains("no ledger at") && r.stderr.contains("ardoise.sqlit`") && r.stderr.contains("ardoise init"), "\(r)")
+            #expect(
+                r.stderr.contains("no ledger at") && r.stderr.contains("ardoise.sqlit`")
+                    && r.stderr.contains("ardoise init"), "\(r)")
             #expect(r.stdout.isEmpty, "\(r)")
             #expect(!FileManager.default.fileExists(atPath: mistyped))
             #expect(!FileManager.default.fileExists(atPath: mistyped + ".lock"))
@@ -55,8 +57,11 @@ import TestSupport
         let before = try ws.ledgerState()
         try ws.replace("siren: \"812457638\"", with: "siren: \"732829320\"", in: "settings.yaml")
         try ws.replace("vat_number: FR91812457638", with: "vat_number: FR44732829320", in: "settings.yaml")
-        for args in [["import"], ["run", "--date", "2026-11-02", "--no-send"], ["bill", "--period", "2026-10", "--date", "2026-11-02"],
-                     ["validate", "--all", "--date", "2026-11-02"]] {
+        for args in [
+            ["import"], ["run", "--date", "2026-11-02", "--no-send"],
+            ["bill", "--period", "2026-10", "--date", "2026-11-02"],
+            ["validate", "--all", "--date", "2026-11-02"]
+        ] {
             let r = try ws.run(args)
             #expect(r.status == 2, "\(r)")
             #expect(r.stderr.contains("SIREN 812457638") && r.stderr.contains("SIREN 732829320"), "\(r)")
@@ -67,7 +72,8 @@ import TestSupport
     @Test func aLedgerMadeBeforeTheRecordAdoptsTheSettingsSellerOnceAudited() throws {
         let ws = try ScratchWorkspace()
         let path = ws.dir.appendingPathComponent("ardoise.sqlite").path
-        let dropped = try Tools.run("sqlite3", [path, "DROP TRIGGER ledger_identity_frozen_delete; DELETE FROM ledger_identity;"])
+        let dropped = try Tools.run(
+            "sqlite3", [path, "DROP TRIGGER ledger_identity_frozen_delete; DELETE FROM ledger_identity;"])
         #expect(dropped.status == 0, "\(dropped.output)")
         #expect(try ws.ledger().identity() == nil)
         let r = try ws.run("invoices", "list")
@@ -85,8 +91,9 @@ import TestSupport
 @Suite struct OneDailyRunPerLedgerTests {
     @Test func aRunThroughASymlinkWaitsForTheLockOfTheRealFile() throws {
         let ws = try ScratchWorkspace()
-        try FileManager.default.createSymbolicLink(atPath: ws.dir.appendingPathComponent("other.sqlite").path,
-                                                   withDestinationPath: ws.dir.appendingPathComponent("ardoise.sqlite").path)
+        try FileManager.default.createSymbolicLink(
+            atPath: ws.dir.appendingPathComponent("other.sqlite").path,
+            withDestinationPath: ws.dir.appendingPathComponent("ardoise.sqlite").path)
         let config = try String(contentsOf: ws.dir.appendingPathComponent("ardoise.yaml"), encoding: .utf8)
         try config.replacingOccurrences(of: "database: ardoise.sqlite", with: "database: other.sqlite")
             .write(to: ws.dir.appendingPathComponent("link.yaml"), atomically: true, encoding: .utf8)
@@ -123,7 +130,7 @@ import TestSupport
             ["validate", "\(id)", "--date", "2026-11-02"],
             ["edit", "\(id)", "--reason", "typo", "--remove", "1"],
             ["reminders", "pause", "C9999", "--reason", "test"],
-            ["credit", number, "--reason", "geste", "--line", "1", "--amount", "99999.00"],
+            ["credit", number, "--reason", "geste", "--line", "1", "--amount", "99999.00"]
         ]
         for args in refused {
             let r = try ws.run(args)

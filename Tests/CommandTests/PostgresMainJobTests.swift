@@ -11,7 +11,8 @@ struct PostgresMainJobTests {
     /// One generated month (2 sites, 12 clients), copied for each engine.
     static func workspaces() throws -> (sqlite: URL, postgres: URL, address: String) {
         let root = Repository.temporaryDirectory("ardoise-main-job")
-        let generate = try Executable.run(["demo", "generate", "--out", "ws", "--sites", "2", "--clients", "12"], in: root, tool: .ardoiseDev)
+        let generate = try Executable.run(
+            ["demo", "generate", "--out", "ws", "--sites", "2", "--clients", "12"], in: root, tool: .ardoiseDev)
         guard generate.status == 0 else { throw HarnessError("demo generate failed: \(generate)") }
         let sqlite = root.appendingPathComponent("ws")
         let postgres = root.appendingPathComponent("ws-postgres")
@@ -19,7 +20,9 @@ struct PostgresMainJobTests {
         let address = try PostgresServer.require().createDatabase("mainjob")
         let config = postgres.appendingPathComponent("ardoise.yaml")
         let text = try String(contentsOf: config, encoding: .utf8)
-        guard text.contains("database: ardoise.sqlite") else { throw HarnessError("no `database:` line in \(config.path)") }
+        guard text.contains("database: ardoise.sqlite") else {
+            throw HarnessError("no `database:` line in \(config.path)")
+        }
         try text.replacingOccurrences(of: "database: ardoise.sqlite", with: "database: \(address)")
             .write(to: config, atomically: true, encoding: .utf8)
         return (sqlite, postgres, address)
@@ -29,16 +32,19 @@ struct PostgresMainJobTests {
     static func mainJob(in ws: URL) throws -> (documents: [String], steps: [String: Execution]) {
         var steps: [String: Execution] = [:]
         let date = ["--date", "2026-11-02"]
-        for (name, arguments) in [("init", ["init"]), ("import", ["import"]), ("bill", ["bill", "--period", "2026-10"] + date),
-                                  ("validate", ["validate", "--all", "--period", "2026-10"] + date), ("entries", ["entries", "post"]),
-                                  ("close", ["close", "2026-10", "--force", "--reason", "no e-mail in a test"] + date),
-                                  ("verify", ["verify"])] {
+        for (name, arguments) in [
+            ("init", ["init"]), ("import", ["import"]), ("bill", ["bill", "--period", "2026-10"] + date),
+            ("validate", ["validate", "--all", "--period", "2026-10"] + date), ("entries", ["entries", "post"]),
+            ("close", ["close", "2026-10", "--force", "--reason", "no e-mail in a test"] + date),
+            ("verify", ["verify"])
+        ] {
             steps[name] = try Executable.run(arguments, in: ws)
         }
         let list = try Executable.run(["invoices", "list", "--status", "issued", "--format", "json"], in: ws)
         steps["list"] = list
         guard let data = list.stdout.data(using: .utf8),
-              let documents = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] else {
+            let documents = try JSONSerialization.jsonObject(with: data) as? [[String: Any]]
+        else {
             return ([], steps)
         }
         let lines = documents.map { d in
@@ -60,7 +66,9 @@ struct PostgresMainJobTests {
         #expect(onPostgres.documents == onSQLite.documents)
         // Nothing of the ledger is in the workspace folder: it is in the database, and its password is never printed.
         #expect(!FileManager.default.fileExists(atPath: postgres.appendingPathComponent("ardoise.sqlite").path))
-        #expect(onPostgres.steps["init"]?.output.contains(address.replacingOccurrences(of: "postgres://", with: "")) ?? false)
+        #expect(
+            onPostgres.steps["init"]?.output.contains(address.replacingOccurrences(of: "postgres://", with: ""))
+                ?? false)
     }
 
     @Test func anEmptyPostgreSQLDatabaseIsNoLedgerUntilInit() throws {
@@ -97,7 +105,8 @@ struct PostgresMainJobTests {
         let config = postgres.appendingPathComponent("ardoise.yaml")
         let text = try String(contentsOf: config, encoding: .utf8)
         let withPassword = address.replacingOccurrences(of: "ardoise@", with: "ardoise:hunter2@")
-        try text.replacingOccurrences(of: address, with: withPassword).write(to: config, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: address, with: withPassword).write(
+            to: config, atomically: true, encoding: .utf8)
         let r = try Executable.run(["init"], in: postgres)
         #expect(r.status == 2, "\(r)")
         #expect(r.output.contains("holds a password"), "\(r)")

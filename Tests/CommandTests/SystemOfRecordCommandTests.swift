@@ -15,7 +15,8 @@ import TestSupport
         #expect(fec.stdout.contains("812457638FEC20261130.txt"))
         let path = String(fec.stdout.split(separator: ": ").last ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         // ISO 8859-15, as article A47 A-1 allows: one byte per accented letter, not UTF-8's two.
-        let data = try Data(contentsOf: URL(fileURLWithPath: path.hasPrefix("/") ? path : ws.dir.appendingPathComponent(path).path))
+        let data = try Data(
+            contentsOf: URL(fileURLWithPath: path.hasPrefix("/") ? path : ws.dir.appendingPathComponent(path).path))
         let text = try #require(String(data: data, encoding: .isoLatin1))
         #expect(text.hasPrefix("JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum"))
         #expect(text.contains("é"), "the month's labels have accented letters")
@@ -45,18 +46,27 @@ import TestSupport
         let forced = try ws.run("close", "2026-10", "--date", "2026-11-05", "--force", "--reason", "bilan provisoire")
         #expect(forced.status == 0, "\(forced)")
         #expect(forced.stdout.contains("2026-10 closed despite failed checks: bilan provisoire"))
-        #expect(try ws.ledger().auditLog().contains { $0.action == "close-forced" && $0.facts?.text("reason")?.contains("bilan provisoire") == true })
+        #expect(
+            try ws.ledger().auditLog().contains {
+                $0.action == "close-forced" && $0.facts?.text("reason")?.contains("bilan provisoire") == true
+            })
         let again = try ws.run("close", "2026-10", "--date", "2026-11-06", "--force", "--reason", "again")
         #expect(again.status == 2 && again.stderr.contains("already closed"), "\(again)")
     }
 
     @Test func acknowledgingUnbilledItems() throws {
         let ws = try ScratchWorkspace()
-        let unknown = try ws.run("unbilled", "acknowledge", "--period", "2026-10", "--client", "C9999", "--reason", "r", "--date", "2026-11-05")
+        let unknown = try ws.run(
+            "unbilled", "acknowledge", "--period", "2026-10", "--client", "C9999", "--reason", "r", "--date",
+            "2026-11-05")
         #expect(unknown.status == 2 && unknown.stderr.contains("unknown client `C9999`"))
-        let ack = try ws.run("unbilled", "acknowledge", "--period", "2026-10", "--client", "C0001", "--reason", "revu", "--date", "2026-11-05")
+        let ack = try ws.run(
+            "unbilled", "acknowledge", "--period", "2026-10", "--client", "C0001", "--reason", "revu", "--date",
+            "2026-11-05")
         #expect(ack.status == 0, "\(ack)")
-        #expect(ack.stdout.hasSuffix("unbilled items of 2026-10 acknowledged\n") || ack.stdout.hasSuffix("unbilled item of 2026-10 acknowledged\n"))
+        #expect(
+            ack.stdout.hasSuffix("unbilled items of 2026-10 acknowledged\n")
+                || ack.stdout.hasSuffix("unbilled item of 2026-10 acknowledged\n"))
         #expect(try ws.ledger().auditLog().contains { $0.action == "acknowledge-unbilled" })
     }
 }
@@ -74,10 +84,11 @@ import TestSupport
         let ledger = try ws.ledger()
         try ledger.pool.write { db in
             try db.execute(sql: "DROP TRIGGER invoice_line_frozen_update; DROP TRIGGER invoice_line_frozen_target")
-            try db.execute(sql: """
-                UPDATE invoice_line SET label = label || ' (modifié)'
-                WHERE invoice_id = (SELECT MIN(id) FROM invoice WHERE status = 'issued') AND position = 1
-                """)
+            try db.execute(
+                sql: """
+                    UPDATE invoice_line SET label = label || ' (modifié)'
+                    WHERE invoice_id = (SELECT MIN(id) FROM invoice WHERE status = 'issued') AND position = 1
+                    """)
         }
         let broken = try ws.run("verify")
         #expect(broken.status == 1, "\(broken)")
@@ -92,11 +103,16 @@ import TestSupport
             let r = try ws.run("export", kind, "--period", "2026-10", "--date", "2026-11-03")
             #expect(r.status == 0, "\(r)")
             #expect(r.stdout.hasPrefix("wrote ") && r.stdout.contains("\(kind)-2026-10.xlsx"), "\(r)")
-            #expect(FileManager.default.fileExists(atPath: ws.dir.appendingPathComponent("documents/\(kind)-2026-10.xlsx").path)
+            #expect(
+                FileManager.default.fileExists(
+                    atPath: ws.dir.appendingPathComponent("documents/\(kind)-2026-10.xlsx").path)
                     || r.stdout.contains("/\(kind)-2026-10.xlsx"))
         }
-        let closing = try ws.run("export", "closing", "--period", "2026-10", "--date", "2026-11-03", "--output", "c.xlsx")
-        #expect(closing.status == 0 && FileManager.default.fileExists(atPath: ws.dir.appendingPathComponent("c.xlsx").path), "\(closing)")
+        let closing = try ws.run(
+            "export", "closing", "--period", "2026-10", "--date", "2026-11-03", "--output", "c.xlsx")
+        #expect(
+            closing.status == 0 && FileManager.default.fileExists(atPath: ws.dir.appendingPathComponent("c.xlsx").path),
+            "\(closing)")
         let week = try ws.run("export", "closing", "--period", "2026-W42", "--date", "2026-11-03")
         #expect(week.status == 2 && week.stderr.contains("a closing report is of a month"), "\(week)")
         let unwritable = try ws.run("export", "events", "--period", "2026-10", "--output", "/proc/nope/events.xlsx")
@@ -115,11 +131,14 @@ import TestSupport
         for i in issued {
             let shown = try ws.run("invoices", "show", String(i.id ?? 0), "--format", "json")
             let json = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
-            #expect(json["period_start"] as? String == i.serviceStart && json["period_end"] as? String == i.serviceEnd, "\(json)")
+            #expect(
+                json["period_start"] as? String == i.serviceStart && json["period_end"] as? String == i.serviceEnd,
+                "\(json)")
             #expect(json["billing_period_start"] as? String == i.periodStart)
         }
         // A document whose days reach past its billing run (a fee in advance) is listed in the months it covers.
-        let advance = try #require(issued.first { ($0.serviceEnd ?? "") > $0.periodEnd }, "the month bills a fee in advance")
+        let advance = try #require(
+            issued.first { ($0.serviceEnd ?? "") > $0.periodEnd }, "the month bills a fee in advance")
         let month = String((advance.serviceEnd ?? "").prefix(7))
         let listed = try ws.run("invoices", "list", "--period", month)
         #expect(listed.status == 0 && listed.stdout.contains("\(advance.number ?? "?")\t"), "\(listed)")

@@ -24,10 +24,14 @@ struct TamperingIsRefusedOrSeenTests {
         try Tools.run("sqlite3", ["-bail", ws.dir.appendingPathComponent("ardoise.sqlite").path, statements])
     }
 
-    static func expectBreak(_ ws: ScratchWorkspace, _ fragments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func expectBreak(
+        _ ws: ScratchWorkspace, _ fragments: [String], sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let verify = try ws.run("verify")
         #expect(verify.status == 1, "\(verify)", sourceLocation: sourceLocation)
-        for f in fragments { #expect(verify.stdout.contains(f), "`\(f)` not in: \(verify)", sourceLocation: sourceLocation) }
+        for f in fragments {
+            #expect(verify.stdout.contains(f), "`\(f)` not in: \(verify)", sourceLocation: sourceLocation)
+        }
     }
 
     static let issuedInsert = """
@@ -39,7 +43,11 @@ struct TamperingIsRefusedOrSeenTests {
 
     @Test func anIssuedInvoiceIsNeverInsertedIntoAClosedMonthAndOneSlippedInIsNamed() throws {
         let ws = try Self.billed()
-        #expect(try Self.sql(ws, "INSERT INTO closed_month (month, closed_at, closed_by) VALUES ('2026-09', '2026-10-05T00:00:00Z', 'x');").status == 0)
+        #expect(
+            try Self.sql(
+                ws,
+                "INSERT INTO closed_month (month, closed_at, closed_by) VALUES ('2026-09', '2026-10-05T00:00:00Z', 'x');"
+            ).status == 0)
         let refused = try Self.sql(ws, Self.issuedInsert)
         #expect(refused.status != 0 && refused.output.contains("created as a proforma"), "\(refused.output)")
         #expect(try ws.run("verify").status == 0)
@@ -49,10 +57,12 @@ struct TamperingIsRefusedOrSeenTests {
 
     @Test func aNumberSeriesOrJournalIsNeverReplacedNorStartedAhead() throws {
         let ws = try Self.billed()
-        for statement in ["INSERT OR REPLACE INTO number_series (code, last_number) VALUES ('FA', 500);",
-                          "REPLACE INTO number_series (code, last_number) VALUES ('FA', 0);",
-                          "INSERT INTO number_series (code, last_number) VALUES ('ZZ', 7);",
-                          "INSERT OR REPLACE INTO journal (code, label, last_number) SELECT code, label, 0 FROM journal LIMIT 1;"] {
+        for statement in [
+            "INSERT OR REPLACE INTO number_series (code, last_number) VALUES ('FA', 500);",
+            "REPLACE INTO number_series (code, last_number) VALUES ('FA', 0);",
+            "INSERT INTO number_series (code, last_number) VALUES ('ZZ', 7);",
+            "INSERT OR REPLACE INTO journal (code, label, last_number) SELECT code, label, 0 FROM journal LIMIT 1;"
+        ] {
             let r = try Self.sql(ws, statement)
             #expect(r.status != 0 && r.output.contains("created once"), "\(statement): \(r.output)")
         }
@@ -63,8 +73,11 @@ struct TamperingIsRefusedOrSeenTests {
 
     @Test func aProformaIssuedBySQLIsABreakThatExportNeverRepairs() throws {
         let ws = try Self.billed()
-        let proforma = try #require(try ws.ledger().invoices(status: .proforma).first(where: { $0.type == .invoice })?.id)
-        let issued = try Self.sql(ws, """
+        let proforma = try #require(
+            try ws.ledger().invoices(status: .proforma).first(where: { $0.type == .invoice })?.id)
+        let issued = try Self.sql(
+            ws,
+            """
             UPDATE number_series SET last_number = last_number + 1 WHERE code = 'FA';
             UPDATE journal SET last_number = last_number + 1 WHERE code = (SELECT journal FROM journal_entry LIMIT 1);
             INSERT INTO journal_entry (journal, number, entry_date, piece_ref, piece_date, validation_date, invoice_id, created_at)
@@ -80,14 +93,19 @@ struct TamperingIsRefusedOrSeenTests {
         let export = try ws.run("invoices", "export", "--directory", "out")
         #expect(export.status != 0 && export.stderr.contains("not issued by Ardoise"), "\(export)")
         try Self.expectBreak(ws, ["\(number)\tissued outside Ardoise"])
-        #expect(try Self.sql(ws, "SELECT COUNT(*) FROM issued_document WHERE invoice_id = \(proforma);").output.hasPrefix("0"))
+        #expect(
+            try Self.sql(ws, "SELECT COUNT(*) FROM issued_document WHERE invoice_id = \(proforma);").output.hasPrefix(
+                "0"))
     }
 
     @Test func deletedAuditRowsAreNamed() throws {
         let ws = try Self.billed()
-        let refused = try Self.sql(ws, "DELETE FROM audit_log WHERE id = (SELECT id FROM audit_log ORDER BY id LIMIT 1 OFFSET 3);")
+        let refused = try Self.sql(
+            ws, "DELETE FROM audit_log WHERE id = (SELECT id FROM audit_log ORDER BY id LIMIT 1 OFFSET 3);")
         #expect(refused.status != 0)
-        let deleted = try Self.sql(ws, """
+        let deleted = try Self.sql(
+            ws,
+            """
             DROP TRIGGER audit_log_append_only_delete;
             DELETE FROM audit_log WHERE id = (SELECT id FROM audit_log ORDER BY id LIMIT 1 OFFSET 3);
             """)
@@ -98,13 +116,17 @@ struct TamperingIsRefusedOrSeenTests {
     @Test func changedOrDeletedJournalEntriesAreNamed() throws {
         let ws = try Self.billed()
         #expect(try Self.sql(ws, "UPDATE journal_entry_line SET debit = debit * 10 WHERE debit > 0;").status != 0)
-        let changed = try Self.sql(ws, """
+        let changed = try Self.sql(
+            ws,
+            """
             DROP TRIGGER journal_entry_line_append_only_update;
             UPDATE journal_entry_line SET debit = debit * 10 WHERE debit > 0 AND entry_id = (SELECT MIN(id) FROM journal_entry);
             """)
         #expect(changed.status == 0, "\(changed.output)")
         try Self.expectBreak(ws, ["break\tjournal entry #", "\tcontent\t"])
-        let deleted = try Self.sql(ws, """
+        let deleted = try Self.sql(
+            ws,
+            """
             DROP TRIGGER journal_entry_line_append_only_delete;
             DROP TRIGGER journal_entry_append_only_delete;
             DELETE FROM journal_entry_line WHERE entry_id = (SELECT MAX(id) FROM journal_entry);
@@ -127,9 +149,14 @@ struct TamperingIsRefusedOrSeenTests {
 
     @Test func deletedSiteDaysOfAnIssuedInvoiceAreNamed() throws {
         let ws = try Self.billed()
-        let target = "(SELECT s.invoice_id FROM invoice_site_day s JOIN invoice i ON i.id = s.invoice_id WHERE i.status = 'issued' LIMIT 1)"
+        let target =
+            "(SELECT s.invoice_id FROM invoice_site_day s JOIN invoice i ON i.id = s.invoice_id WHERE i.status = 'issued' LIMIT 1)"
         #expect(try Self.sql(ws, "DELETE FROM invoice_site_day WHERE invoice_id = \(target);").status != 0)
-        #expect(try Self.sql(ws, "DROP TRIGGER invoice_site_day_frozen_delete; DELETE FROM invoice_site_day WHERE invoice_id = \(target);").status == 0)
+        #expect(
+            try Self.sql(
+                ws,
+                "DROP TRIGGER invoice_site_day_frozen_delete; DELETE FROM invoice_site_day WHERE invoice_id = \(target);"
+            ).status == 0)
         try Self.expectBreak(ws, ["\trevenue\t", "its site-day record is gone"])
     }
 }

@@ -98,8 +98,11 @@ import TestSupport
             (["close", "2026-10", "--force"], "--reason"),
             (["close", "2026-10", "--reason", "why"], "--force"),
             (["unbilled", "acknowledge", "--period", "2026-10", "--reason", "r"], "--all"),
-            (["unbilled", "acknowledge", "--period", "2026-10", "--all", "--client", "C0001", "--reason", "r"], "--all"),
-            (["unbilled", "acknowledge", "--period", "2026-W42", "--all", "--reason", "r"], "--period"),
+            (
+                ["unbilled", "acknowledge", "--period", "2026-10", "--all", "--client", "C0001", "--reason", "r"],
+                "--all"
+            ),
+            (["unbilled", "acknowledge", "--period", "2026-W42", "--all", "--reason", "r"], "--period")
         ]
         for c in cases {
             let r = try ws.run(c.arguments)
@@ -111,7 +114,7 @@ import TestSupport
             (["demo", "generate", "--out", "demo2", "--month", "2026-13"], "--month"),
             (["demo", "generate", "--out", "demo2", "--month", "2026-W42"], "--month"),
             (["demo", "run", "--out", "demo2", "--sites", "0"], "--sites"),
-            (["bench", "lint", "--files", "many"], "--files"),
+            (["bench", "lint", "--files", "many"], "--files")
         ]
         for c in devCases {
             let r = try ws.dev(c.arguments)
@@ -140,20 +143,29 @@ import TestSupport
         let ws = try ScratchWorkspace()
         #expect(try ws.run("bill", "--period", "2026-10", "--date", "2026-11-02").status == 0)
         let ledger = try ws.ledger()
-        let invoice = try #require(try ledger.invoices(status: .issued).compactMap { try ledger.invoice(id: $0.id ?? 0) }
-            .first { $0.invoice.type == .invoice && $0.lines.count >= 2 && $0.lines[0].net != 100 && $0.lines[1].net > 100 })
+        let invoice = try #require(
+            try ledger.invoices(status: .issued).compactMap { try ledger.invoice(id: $0.id ?? 0) }
+                .first {
+                    $0.invoice.type == .invoice && $0.lines.count >= 2 && $0.lines[0].net != 100
+                        && $0.lines[1].net > 100
+                })
         let number = try #require(invoice.invoice.number)
 
-        let r = try ws.run("credit", number, "--line", "1", "--line", "2", "--amount", "1.00", "--reason", "gesture", "--date", "2026-11-03")
+        let r = try ws.run(
+            "credit", number, "--line", "1", "--line", "2", "--amount", "1.00", "--reason", "gesture", "--date",
+            "2026-11-03")
         #expect(r.status == 0, "\(r)")
-        let credit = try #require(try ledger.invoices(status: .issued).first { $0.creditedInvoiceId == invoice.invoice.id })
+        let credit = try #require(
+            try ledger.invoices(status: .issued).first { $0.creditedInvoiceId == invoice.invoice.id })
         let lines = try #require(try ledger.invoice(id: credit.id ?? 0)).lines
         #expect(lines.map(\.net) == [invoice.lines[0].net, 100])
 
         // The `--name=value` form pairs the same way.
-        let again = try ws.run("credit", number, "--line=2", "--amount=0.50", "--reason=more", "--date", "2026-11-03", "--proforma")
+        let again = try ws.run(
+            "credit", number, "--line=2", "--amount=0.50", "--reason=more", "--date", "2026-11-03", "--proforma")
         #expect(again.status == 0, "\(again)")
-        let second = try #require(try ledger.invoices(status: .proforma).first { $0.creditedInvoiceId == invoice.invoice.id })
+        let second = try #require(
+            try ledger.invoices(status: .proforma).first { $0.creditedInvoiceId == invoice.invoice.id })
         #expect(try ledger.invoice(id: second.id ?? 0)?.lines.map(\.net) == [50])
     }
 

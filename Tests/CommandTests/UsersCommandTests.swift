@@ -16,7 +16,10 @@ import TestSupport
         #expect(try ws.run("users", "revoke", "marie", "invoices").status == 0)
         let list = try ws.run("users", "list")
         #expect(list.status == 0)
-        #expect(list.stdout == "marie\tMarie Curie\tactive\tproformas=write\tC0001,C0002\nroot\tRoot\tactive\tadmin\tall clients\n", "\(list)")
+        #expect(
+            list.stdout
+                == "marie\tMarie Curie\tactive\tproformas=write\tC0001,C0002\nroot\tRoot\tactive\tadmin\tall clients\n",
+            "\(list)")
         let token = try ws.run("users", "token", "marie")
         #expect(token.status == 0 && token.stdout.hasPrefix("ard_") && token.stdout.count == 4 + 64 + 1, "\(token)")
         let ledger = try ws.ledger()
@@ -26,26 +29,35 @@ import TestSupport
         #expect(try ws.run("users", "disable", "marie").status == 0)
         #expect(try ws.run("users", "list").stdout.contains("marie\tMarie Curie\tdisabled"))
         let audit = try ledger.auditLog().filter { $0.action.hasPrefix("user ") }
-        #expect(audit.map(\.action) == ["user add", "user add", "user grant", "user grant", "user scope", "user revoke", "user token", "user disable"])
+        #expect(
+            audit.map(\.action) == [
+                "user add", "user add", "user grant", "user grant", "user scope", "user revoke", "user token",
+                "user disable"
+            ])
         #expect(audit.first?.actor == "admin")
     }
 
     @Test func aNewPasswordReplacesTheOldOneAndClosesTheUsersSessions() throws {
         let ws = try ScratchWorkspace()
-        let add = try Executable.run(["users", "add", "marie", "--name", "Marie", "--password-stdin"], in: ws.dir, input: "l-ancien-mot-de-passe\n")
+        let add = try Executable.run(
+            ["users", "add", "marie", "--name", "Marie", "--password-stdin"], in: ws.dir,
+            input: "l-ancien-mot-de-passe\n")
         #expect(add.status == 0, "\(add)")
         let ledger = try ws.ledger()
         let marie = try #require(try ledger.user(login: "marie"))
-        try ledger.createSession(tokenHash: String(repeating: "a", count: 64), userID: try #require(marie.id), csrfToken: "c",
-                                 expiresAt: Date().addingTimeInterval(3600))
-        let set = try Executable.run(["users", "password", "marie", "--password-stdin"], in: ws.dir, input: "le-nouveau-mot-de-passe\n")
+        try ledger.createSession(
+            tokenHash: String(repeating: "a", count: 64), userID: try #require(marie.id), csrfToken: "c",
+            expiresAt: Date().addingTimeInterval(3600))
+        let set = try Executable.run(
+            ["users", "password", "marie", "--password-stdin"], in: ws.dir, input: "le-nouveau-mot-de-passe\n")
         #expect(set.status == 0 && set.stdout == "password set for marie; their web sessions are closed\n", "\(set)")
         let after = try #require(try ledger.user(login: "marie"))
         #expect(after.passwordHash != marie.passwordHash && after.passwordHash.hasPrefix("$2"))
         #expect(try ledger.session(tokenHash: String(repeating: "a", count: 64)) == nil)
         let short = try Executable.run(["users", "password", "marie", "--password-stdin"], in: ws.dir, input: "court\n")
         #expect(short.status == 2 && short.stderr.contains("at least 10 characters"), "\(short)")
-        #expect(try ledger.user(login: "marie")?.passwordHash == after.passwordHash, "a refused password changes nothing")
+        #expect(
+            try ledger.user(login: "marie")?.passwordHash == after.passwordHash, "a refused password changes nothing")
     }
 
     @Test func wrongUsersArgumentsExit2AndChangeNothing() throws {
@@ -68,14 +80,16 @@ import TestSupport
             (["serve", "--idle-timeout", "0"], "--idle-timeout"),
             (["serve", "--max-connections", "0"], "--max-connections"),
             (["users", "scope", "marie", "--clients", "C0001,C9999"], "`C9999` is not a client of the settings"),
-            (["users", "disable", "root"], "`root` is the last active administrator"),
+            (["users", "disable", "root"], "`root` is the last active administrator")
         ]
         for c in cases {
             let r = try ws.run(c.arguments)
             #expect(r.status == 2, "\(r)")
             #expect(r.stderr.contains(c.says), "\(r)")
         }
-        #expect(try ws.run("users", "list").stdout == "marie\tMarie\tactive\t-\tall clients\nroot\tRoot\tactive\tadmin\tall clients\n")
+        #expect(
+            try ws.run("users", "list").stdout
+                == "marie\tMarie\tactive\t-\tall clients\nroot\tRoot\tactive\tadmin\tall clients\n")
     }
 }
 
@@ -102,7 +116,8 @@ import TestSupport
         }
         #expect(page.hasPrefix("HTTP/1.1 200"), "\(page)")
         #expect(page.contains("X-Frame-Options: DENY") && page.contains("<h1>Connexion</h1>"))
-        let protected = try curl("-s", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "http://127.0.0.1:\(port)/factures")
+        let protected = try curl(
+            "-s", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "http://127.0.0.1:\(port)/factures")
         #expect(protected.hasPrefix("303") && protected.hasSuffix("/connexion"), "\(protected)")
         process.terminate()
         process.waitUntilExit()

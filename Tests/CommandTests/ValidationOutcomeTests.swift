@@ -23,7 +23,9 @@ import TestSupport
         let part = try ws.run("validate", "\(second)", "\(first)", "\(third)", "--date", "2026-11-02")
         #expect(part.status == 1, "\(part)")
         #expect(part.stdout.contains("issued FA-2026-") && part.stdout.contains("1 validated"), "\(part)")
-        #expect(part.stderr.contains("proforma \(first) not validated") && part.stderr.contains("not tried: \(third)"), "\(part)")
+        #expect(
+            part.stderr.contains("proforma \(first) not validated") && part.stderr.contains("not tried: \(third)"),
+            "\(part)")
         let statuses = try ws.ledger().invoices().filter { [first, second, third].contains($0.id ?? -1) }
         #expect(statuses.filter { $0.status == .issued }.count == 2)
         #expect(statuses.first { $0.id == third }?.status == .proforma)

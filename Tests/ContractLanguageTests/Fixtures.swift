@@ -15,14 +15,24 @@ enum Fixtures {
             .init(code: "CAFET", kind: .cafeteria, label: "Participation cafétéria", vatRate: Percentage("10")),
             .init(code: "FRAIS", kind: .fee, label: "Frais de gestion", vatRate: Percentage("20")),
             .init(code: "GARANTIE", kind: .minimumGuarantee, label: "Minimum garanti", vatRate: Percentage("10")),
-            .init(code: "EVT", kind: .events, label: "Prestations événementielles", vatRate: Percentage("10")),
+            .init(code: "EVT", kind: .events, label: "Prestations événementielles", vatRate: Percentage("10"))
         ]
         let clients: [ContractContext.Client] = [
-            .init(code: "ACME", sites: ["LD01"], categories: ["A", "B", "C", "INV"], revenueTypes: ["SUBV", "INVIT", "DROIT", "FRAIS"]),
-            .init(code: "C0013", sites: ["LD01"], categories: ["A", "B", "INV"], revenueTypes: ["SUBV", "INVIT", "CAFET", "EVT"], payers: ["C0013-CSE"]),
-            .init(code: "C0014", sites: ["LD01"], categories: ["A", "B", "INV"], revenueTypes: ["SUBV", "DROIT", "GARANTIE", "EVT"]),
-            .init(code: "C0025", sites: ["LD01", "LD02"], categories: ["A", "STA", "INV"], revenueTypes: ["SUBV", "DROIT", "FRAIS"]),
-            .init(code: "C0027", sites: ["LD01"], categories: ["A", "C", "INV"], revenueTypes: ["SUBV", "DROIT", "FRAIS", "CAFET"]),
+            .init(
+                code: "ACME", sites: ["LD01"], categories: ["A", "B", "C", "INV"],
+                revenueTypes: ["SUBV", "INVIT", "DROIT", "FRAIS"]),
+            .init(
+                code: "C0013", sites: ["LD01"], categories: ["A", "B", "INV"],
+                revenueTypes: ["SUBV", "INVIT", "CAFET", "EVT"], payers: ["C0013-CSE"]),
+            .init(
+                code: "C0014", sites: ["LD01"], categories: ["A", "B", "INV"],
+                revenueTypes: ["SUBV", "DROIT", "GARANTIE", "EVT"]),
+            .init(
+                code: "C0025", sites: ["LD01", "LD02"], categories: ["A", "STA", "INV"],
+                revenueTypes: ["SUBV", "DROIT", "FRAIS"]),
+            .init(
+                code: "C0027", sites: ["LD01"], categories: ["A", "C", "INV"],
+                revenueTypes: ["SUBV", "DROIT", "FRAIS", "CAFET"])
         ]
         var ilc: [String: Percentage] = [:]
         var d = Day(iso: "2024-01-01")!
@@ -34,16 +44,21 @@ enum Fixtures {
         }
         ilc["2025-09"] = Percentage("118.2")
         ilc["2026-09"] = Percentage("121.7")
-        return ContractContext(clients: Dictionary(uniqueKeysWithValues: clients.map { ($0.code, $0) }),
-                               revenueTypes: Dictionary(uniqueKeysWithValues: types.map { ($0.code, $0) }),
-                               indexSeries: ["ILC-RESTO": ilc], today: today)
+        return ContractContext(
+            clients: Dictionary(uniqueKeysWithValues: clients.map { ($0.code, $0) }),
+            revenueTypes: Dictionary(uniqueKeysWithValues: types.map { ($0.code, $0) }),
+            indexSeries: ["ILC-RESTO": ilc], today: today)
     }
 
     static var rulesFolder: URL { Repository.root.appendingPathComponent("rules") }
 
     static func ruleFiles() throws -> [(path: String, text: String)] {
-        let names = try FileManager.default.contentsOfDirectory(atPath: rulesFolder.path).filter { $0.hasSuffix(".ard") }.sorted()
-        return try names.map { ("rules/\($0)", try String(contentsOf: rulesFolder.appendingPathComponent($0), encoding: .utf8)) }
+        let names = try FileManager.default.contentsOfDirectory(atPath: rulesFolder.path).filter {
+            $0.hasSuffix(".ard")
+        }.sorted()
+        return try names.map {
+            ("rules/\($0)", try String(contentsOf: rulesFolder.appendingPathComponent($0), encoding: .utf8))
+        }
     }
 
     /// Checks one contract text; fails the caller when it does not build.

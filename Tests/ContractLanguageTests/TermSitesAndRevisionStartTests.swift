@@ -15,17 +15,19 @@ import Testing
     }
 
     static let header = """
-    client C0025
-      sites LD01, LD02
-      valid from 2026-01-01
-      invoice monthly, one invoice per client
-      payment 30 days
-      validation by an accountant
-      not billed: FRAIS
+        client C0025
+          sites LD01, LD02
+          valid from 2026-01-01
+          invoice monthly, one invoice per client
+          payment 30 days
+          validation by an accountant
+          not billed: FRAIS
 
-    """
+        """
 
-    static func evaluate(_ text: String, period: String, days: [RevenueDay], context: ContractContext = context) throws -> [BilledLine] {
+    static func evaluate(_ text: String, period: String, days: [RevenueDay], context: ContractContext = context) throws
+        -> [BilledLine]
+    {
         let file = CheckedFile(path: "test.ard", text: text, context: context)
         let contract = try #require(file.contract, "\(file.diagnostics.map(\.message))")
         let p = try #require(Period(parsing: period))
@@ -34,19 +36,22 @@ import Testing
     }
 
     @Test func aGuaranteeSignedForOneSiteBillsOnlyThatSitesShortfall() throws {
-        let text = Self.header + """
-          subsidy per cover at 10% VAT
-            category A: 4.20 HT
-            category STA: nothing
-          admission fee 2.35 HT per cover at 10% VAT
-          minimum guarantee 250 covers per day, shortfall at 1.50 HT per cover at 10% VAT
-            at site LD01
-        """
+        let text =
+            Self.header + """
+                  subsidy per cover at 10% VAT
+                    category A: 4.20 HT
+                    category STA: nothing
+                  admission fee 2.35 HT per cover at 10% VAT
+                  minimum guarantee 250 covers per day, shortfall at 1.50 HT per cover at 10% VAT
+                    at site LD01
+                """
         let d = Day(iso: "2026-10-05")!
-        let lines = try Self.evaluate(text, period: "2026-10", days: [
-            RevenueDay(site: "LD01", day: d, covers: ["A": 200]),
-            RevenueDay(site: "LD02", day: d, covers: ["A": 100]),
-        ], context: Self.withGuarantee)
+        let lines = try Self.evaluate(
+            text, period: "2026-10",
+            days: [
+                RevenueDay(site: "LD01", day: d, covers: ["A": 200]),
+                RevenueDay(site: "LD02", day: d, covers: ["A": 100])
+            ], context: Self.withGuarantee)
         let guarantee = lines.filter { $0.label.hasPrefix("Minimum garanti") }
         // 50 covers short at LD01; LD02 (100 covers) has no guarantee.
         #expect(guarantee.map(\.label) == ["Minimum garanti LD01"])
@@ -57,57 +62,73 @@ import Testing
     }
 
     @Test func subsidiesThatDifferPerRestaurantDoNotOverlap() throws {
-        let text = Self.header + """
-          subsidy per cover at 10% VAT
-            category A: 4.20 HT
-            category STA: nothing
-            at site LD01
-          subsidy per cover at 10% VAT
-            category A: 3.90 HT
-            category STA: nothing
-            at site LD02
-          admission fee 2.35 HT per cover at 10% VAT
-        """
+        let text =
+            Self.header + """
+                  subsidy per cover at 10% VAT
+                    category A: 4.20 HT
+                    category STA: nothing
+                    at site LD01
+                  subsidy per cover at 10% VAT
+                    category A: 3.90 HT
+                    category STA: nothing
+                    at site LD02
+                  admission fee 2.35 HT per cover at 10% VAT
+                """
         let d = Day(iso: "2026-10-05")!
-        let lines = try Self.evaluate(text, period: "2026-10", days: [
-            RevenueDay(site: "LD01", day: d, covers: ["A": 200], employerShare: ["A": [Percentage(whole: 10): Money(cents: 84_000)]]),
-            RevenueDay(site: "LD02", day: d, covers: ["A": 100], employerShare: ["A": [Percentage(whole: 10): Money(cents: 39_000)]]),
-        ])
-        #expect(lines.filter { $0.label.hasPrefix("Subvention") }.map(\.net) == [Money(cents: 84_000), Money(cents: 39_000)])
+        let lines = try Self.evaluate(
+            text, period: "2026-10",
+            days: [
+                RevenueDay(
+                    site: "LD01", day: d, covers: ["A": 200],
+                    employerShare: ["A": [Percentage(whole: 10): Money(cents: 84_000)]]),
+                RevenueDay(
+                    site: "LD02", day: d, covers: ["A": 100],
+                    employerShare: ["A": [Percentage(whole: 10): Money(cents: 39_000)]])
+            ])
+        #expect(
+            lines.filter { $0.label.hasPrefix("Subvention") }.map(\.net) == [Money(cents: 84_000), Money(cents: 39_000)]
+        )
 
         // The same site twice: the same revenue priced twice.
-        let twice = CheckedFile(path: "test.ard", text: text.replacingOccurrences(of: "at site LD02", with: "at sites LD02, LD01"), context: Self.context)
+        let twice = CheckedFile(
+            path: "test.ard", text: text.replacingOccurrences(of: "at site LD02", with: "at sites LD02, LD01"),
+            context: Self.context)
         #expect(twice.diagnostics.map(\.code).contains("E0403"))
     }
 
     @Test func aSubsidyBoundToOneSiteReportsTheOtherSitesShareAsUnbilled() throws {
-        let text = Self.header + """
-          subsidy per cover at 10% VAT
-            category A: 4.20 HT
-            category STA: nothing
-            at site LD01
-          admission fee 2.35 HT per cover at 10% VAT
-        """
+        let text =
+            Self.header + """
+                  subsidy per cover at 10% VAT
+                    category A: 4.20 HT
+                    category STA: nothing
+                    at site LD01
+                  admission fee 2.35 HT per cover at 10% VAT
+                """
         let file = CheckedFile(path: "test.ard", text: text, context: Self.context)
         let contract = try #require(file.contract)
         let d = Day(iso: "2026-10-05")!
         let evaluation = try CompiledContract(contract, indexSeries: [:]).evaluate(
             period: Period(parsing: "2026-10")!, issueDate: Day(iso: "2026-11-02")!,
-            revenue: ClientRevenue(days: [RevenueDay(site: "LD02", day: d, covers: ["A": 10],
-                                                     employerShare: ["A": [Percentage(whole: 10): Money(cents: 4_200)]])]))
+            revenue: ClientRevenue(days: [
+                RevenueDay(
+                    site: "LD02", day: d, covers: ["A": 10],
+                    employerShare: ["A": [Percentage(whole: 10): Money(cents: 4_200)]])
+            ]))
         #expect(evaluation.unbilled.map(\.site) == ["LD02"])
         #expect(evaluation.unbilled.map(\.amountTTC) == [Money(cents: 4_200)])
     }
 
     @Test func termSitesAreFormattedCanonicallyAndIdempotently() throws {
-        let text = Self.header + """
-          admission fee 2.35 HT per cover at 10% VAT
-                AT   SITES LD01
-          subsidy per cover at 10% VAT
-            category A: 4.20 HT
-            category STA: nothing
-            at site LD01 ,LD02
-        """
+        let text =
+            Self.header + """
+                  admission fee 2.35 HT per cover at 10% VAT
+                        AT   SITES LD01
+                  subsidy per cover at 10% VAT
+                    category A: 4.20 HT
+                    category STA: nothing
+                    at site LD01 ,LD02
+                """
         let file = CheckedFile(path: "test.ard", text: text, context: Self.context)
         let formatted = try #require(Formatter.format(file))
         #expect(formatted.contains("\n    at site LD01\n"))
@@ -137,8 +158,10 @@ import Testing
     @Test func noRevisionBeforeTheFirstYear() throws {
         let text = Self.revisionContract(from: " from 2026")
         let october = { (period: String, day: String) in
-            try Self.evaluate(text, period: period, days: [RevenueDay(site: "LD01", day: Day(iso: day)!, covers: ["A": 100])])
-                .filter { $0.label == "Droit d'admission" }.map(\.unitPrice)
+            try Self.evaluate(
+                text, period: period, days: [RevenueDay(site: "LD01", day: Day(iso: day)!, covers: ["A": 100])]
+            )
+            .filter { $0.label == "Droit d'admission" }.map(\.unitPrice)
         }
         // 2025: not revised on 1 January 2025 (the first revision is in 2026).
         #expect(try october("2025-10", "2025-10-10") == [Price("2.35")!])
@@ -163,7 +186,8 @@ import Testing
         var context = Self.context
         context.indexSeries["ILC-RESTO"] = [:]
         context.today = Day(iso: "2026-11-23")!
-        let text = Self.revisionContract(from: "").replacingOccurrences(of: "valid from 2024-03-01", with: "valid from 2020-03-01")
+        let text = Self.revisionContract(from: "").replacingOccurrences(
+            of: "valid from 2024-03-01", with: "valid from 2020-03-01")
         let file = CheckedFile(path: "test.ard", text: text, context: context)
         #expect(file.diagnostics.map(\.code) == ["E0802"])
         #expect(file.diagnostics[0].message.contains("2020-09, 2021-09, 2022-09, 2023-09, 2024-09, 2025-09"))
@@ -176,9 +200,13 @@ import Testing
         #expect(helios.paymentTerms(for: "C0013-CSE") == .onReceipt)
         #expect(helios.paymentTerms(for: nil) == .days(45))
         let wrong = try #require(rules.first { $0.path.hasSuffix("c0013-helios.ard") })
-        let edited = wrong.text.replacingOccurrences(of: "expect due 2026-11-02 for C0013-CSE", with: "expect due 2026-12-17 for C0013-CSE")
+        let edited = wrong.text.replacingOccurrences(
+            of: "expect due 2026-11-02 for C0013-CSE", with: "expect due 2026-12-17 for C0013-CSE")
         let contract = try #require(CheckedFile(path: wrong.path, text: edited, context: Fixtures.context).contract)
         let results = ExampleRunner.run(contract, indexSeries: Fixtures.context.indexSeries)
-        #expect(results[0].failures.contains { $0.contains("due date for C0013-CSE: expected 2026-12-17, computed 2026-11-02") })
+        #expect(
+            results[0].failures.contains {
+                $0.contains("due date for C0013-CSE: expected 2026-12-17, computed 2026-11-02")
+            })
     }
 }

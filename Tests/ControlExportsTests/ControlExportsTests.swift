@@ -45,14 +45,17 @@ final class BilledMonth: Sendable {
     func invoicedByClient() throws -> [String: (ht: Int64, vat: Int64, ttc: Int64)] {
         try ledger.pool.read { db in
             var out: [String: (ht: Int64, vat: Int64, ttc: Int64)] = [:]
-            for r in try Row.fetchAll(db, sql: """
-                SELECT client, SUM(CASE type WHEN 'credit_note' THEN -total_ht ELSE total_ht END),
-                       SUM(CASE type WHEN 'credit_note' THEN -total_vat ELSE total_vat END),
-                       SUM(CASE type WHEN 'credit_note' THEN -total_ttc ELSE total_ttc END)
-                FROM invoice WHERE status = 'issued' AND origin IN ('contract', 'correction')
-                  AND period_end BETWEEN '2026-10-01' AND '2026-10-31'
-                GROUP BY client
-                """) { out[r[0]] = (r[1], r[2], r[3]) }
+            for r in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT client, SUM(CASE type WHEN 'credit_note' THEN -total_ht ELSE total_ht END),
+                           SUM(CASE type WHEN 'credit_note' THEN -total_vat ELSE total_vat END),
+                           SUM(CASE type WHEN 'credit_note' THEN -total_ttc ELSE total_ttc END)
+                    FROM invoice WHERE status = 'issued' AND origin IN ('contract', 'correction')
+                      AND period_end BETWEEN '2026-10-01' AND '2026-10-31'
+                    GROUP BY client
+                    """)
+            { out[r[0]] = (r[1], r[2], r[3]) }
             return out
         }
     }
@@ -68,7 +71,9 @@ struct ReadSheet: Decodable {
 
     var header: [String] { rows.first?.map { $0?.text ?? "" } ?? [] }
     var body: ArraySlice<[ReadCell?]> { rows.dropFirst() }
-    func column(_ title: String) throws -> Int { try #require(header.firstIndex(of: title), "no column \(title) in \(name)") }
+    func column(_ title: String) throws -> Int {
+        try #require(header.firstIndex(of: title), "no column \(title) in \(name)")
+    }
 }
 
 struct ReadCell: Decodable {
@@ -113,15 +118,18 @@ enum Readers {
     /// Every sheet as CSV through LibreOffice headless (values, not as shown): sheet name → rows of fields.
     static func libreOffice(_ path: String) throws -> [String: [[String]]] {
         let folder = Repository.temporaryDirectory("ardoise-soffice")
-        let result = try Tools.run("soffice", [
-            "--headless", "-env:UserInstallation=file://\(folder.path)/profile",
-            "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
-            "--outdir", folder.path, path,
-        ])
+        let result = try Tools.run(
+            "soffice",
+            [
+                "--headless", "-env:UserInstallation=file://\(folder.path)/profile",
+                "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+                "--outdir", folder.path, path
+            ])
         #expect(result.status == 0, "soffice: \(result.output)")
         let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         var sheets: [String: [[String]]] = [:]
-        for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) where file.hasSuffix(".csv") && file.hasPrefix(stem + "-") {
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        where file.hasSuffix(".csv") && file.hasPrefix(stem + "-") {
             let name = String(file.dropFirst(stem.count + 1).dropLast(4))
             let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
             sheets[name] = text.split(whereSeparator: \.isNewline).map(csvFields)
@@ -175,17 +183,21 @@ enum Readers {
         // Tickets: every billed ticket line, typed; amounts back to the ledger's cents.
         let tickets = try #require(sheets.last)
         let (count, amount, share) = try m.ledger.pool.read { db -> (Int, Int64, Int64) in
-            let r = try #require(try Row.fetchOne(db, sql: """
-                SELECT COUNT(*), SUM(t.amount), SUM(t.employer_share) FROM ticket_line t
-                WHERE EXISTS (SELECT 1 FROM invoice_site_day s JOIN invoice i ON i.id = s.invoice_id
-                              WHERE s.file_id = t.file_id AND s.client = t.client AND i.status = 'issued' AND i.origin = 'contract'
-                                AND i.period_end BETWEEN '2026-10-01' AND '2026-10-31')
-                """))
+            let r = try #require(
+                try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*), SUM(t.amount), SUM(t.employer_share) FROM ticket_line t
+                        WHERE EXISTS (SELECT 1 FROM invoice_site_day s JOIN invoice i ON i.id = s.invoice_id
+                                      WHERE s.file_id = t.file_id AND s.client = t.client AND i.status = 'issued' AND i.origin = 'contract'
+                                        AND i.period_end BETWEEN '2026-10-01' AND '2026-10-31')
+                        """))
             return (r[0], r[1], r[2])
         }
         #expect(count > 10_000)
         #expect(tickets.body.count == count)
-        let day = try tickets.column("Jour"), quantity = try tickets.column("Quantité"), amountColumn = try tickets.column("Montant TTC")
+        let day = try tickets.column("Jour"), quantity = try tickets.column("Quantité"),
+            amountColumn = try tickets.column("Montant TTC")
         let shareColumn = try tickets.column("Part patronale TTC"), invoice = try tickets.column("Facture")
         let lineLabel = try tickets.column("Libellé de la ligne de facture"), category = try tickets.column("Catégorie")
         let activity = try tickets.column("Activité")
@@ -196,18 +208,24 @@ enum Readers {
         #expect(tickets.body.compactMap { $0[shareColumn]?.cents }.reduce(0, +) == share)
         let days = Set(tickets.body.compactMap { $0[day]?.text })
         #expect(days.allSatisfy { $0 >= "2026-09-28" && $0 <= "2026-10-31" })
-        let numbers = try m.ledger.pool.read { db in try Set(String.fetchAll(db, sql: "SELECT number FROM invoice WHERE status = 'issued'")) }
+        let numbers = try m.ledger.pool.read { db in
+            try Set(String.fetchAll(db, sql: "SELECT number FROM invoice WHERE status = 'issued'"))
+        }
         #expect(tickets.body.allSatisfy { $0[invoice]?.text.map(numbers.contains) == true })
         // A self-service line of category A is linked to the subsidy line of category A.
         let subsidised = tickets.body.filter { $0[activity]?.text == "SELF" && $0[category]?.text == "A" }
         #expect(!subsidised.isEmpty)
-        #expect(subsidised.allSatisfy { row in row[lineLabel]?.text.map { $0.contains("catégorie A") || !$0.contains("catégorie") } ?? true })
+        #expect(
+            subsidised.allSatisfy { row in
+                row[lineLabel]?.text.map { $0.contains("catégorie A") || !$0.contains("catégorie") } ?? true
+            })
         #expect(subsidised.filter { $0[lineLabel]?.text?.contains("catégorie A") == true }.count > subsidised.count / 2)
 
         // Totals per client equal the issued invoices, to the cent.
         let totals = sheets[0]
         let expected = try m.invoicedByClient()
-        let client = try totals.column("Client"), ht = try totals.column("Facturé HT"), vat = try totals.column("TVA facturée")
+        let client = try totals.column("Client"), ht = try totals.column("Facturé HT"),
+            vat = try totals.column("TVA facturée")
         let ttc = try totals.column("Facturé TTC")
         let clientRows = totals.body.filter { $0[client]?.text != "Total" }
         #expect(clientRows.count == expected.count)
@@ -227,10 +245,14 @@ enum Readers {
         var byInvoice: [String: Int64] = [:]
         for row in lines.body { byInvoice[row[number]?.text ?? "", default: 0] += row[net]?.cents ?? 0 }
         let stored = try m.ledger.pool.read { db in
-            try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: """
-                SELECT number, CASE type WHEN 'credit_note' THEN -total_ht ELSE total_ht END FROM invoice
-                WHERE status = 'issued' AND origin IN ('contract', 'correction') AND period_end BETWEEN '2026-10-01' AND '2026-10-31'
-                """).map { ($0[0] as String, $0[1] as Int64) })
+            try Dictionary(
+                uniqueKeysWithValues: Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT number, CASE type WHEN 'credit_note' THEN -total_ht ELSE total_ht END FROM invoice
+                        WHERE status = 'issued' AND origin IN ('contract', 'correction') AND period_end BETWEEN '2026-10-01' AND '2026-10-31'
+                        """
+                ).map { ($0[0] as String, $0[1] as Int64) })
         }
         #expect(byInvoice == stored)
     }
@@ -243,8 +265,11 @@ enum Readers {
         let sheets = try Readers.libreOffice(path)
         #expect(Set(sheets.keys) == ["Totaux par client", "Lignes de facture", "Tickets"])
         let totals = try #require(sheets["Totaux par client"])
-        #expect(totals.first == ["Client", "Documents", "Lignes de caisse", "Montant des tickets TTC", "Part patronale TTC",
-                                 "Facturé HT", "TVA facturée", "Facturé TTC"])
+        #expect(
+            totals.first == [
+                "Client", "Documents", "Lignes de caisse", "Montant des tickets TTC", "Part patronale TTC",
+                "Facturé HT", "TVA facturée", "Facturé TTC"
+            ])
         let expected = try m.invoicedByClient()
         for row in totals.dropFirst() where row.first != "Total" {
             let e = try #require(expected[row[0]])
@@ -254,7 +279,10 @@ enum Readers {
         let tickets = try #require(sheets["Tickets"])
         #expect(tickets.count - 1 > 10_000)
         // Days are dates LibreOffice shows in the French form the cells ask for.
-        #expect(tickets.dropFirst().allSatisfy { $0[2].range(of: #"^\d{2}/\d{2}/2026$"#, options: .regularExpression) != nil })
+        #expect(
+            tickets.dropFirst().allSatisfy {
+                $0[2].range(of: #"^\d{2}/\d{2}/2026$"#, options: .regularExpression) != nil
+            })
     }
 
     @Test(.enabled(if: Readers.openpyxl || Tools.inCI, "openpyxl missing: run .ci/setup"))
@@ -265,24 +293,31 @@ enum Readers {
         let sheets = try Readers.openpyxl(path)
         #expect(sheets.map(\.name) == ["Commandes", "Lignes de commande", "Documents"])
         let orders = sheets[0]
-        let order = try orders.column("Commande"), current = try orders.column("Actuelle"), all = try orders.column("Facturé HT (tous documents)")
+        let order = try orders.column("Commande"), current = try orders.column("Actuelle"),
+            all = try orders.column("Facturé HT (tous documents)")
         let difference = try orders.column("Écart HT"), ordered = try orders.column("Commandé HT")
         let (first, last) = (BilledMonth.october.start.ordinal, BilledMonth.october.end.ordinal)
         let revisions = try m.ledger.pool.read { db in
-            try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM event_order_revision WHERE order_id IN (
-                  SELECT order_id FROM event_order_revision WHERE event_date BETWEEN \(first) AND \(last) OR delivered_day BETWEEN \(first) AND \(last)
-                  UNION SELECT l.order_id FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id
-                  WHERE i.status = 'issued' AND i.issue_date BETWEEN '2026-10-01' AND '2026-10-31')
-                """) ?? 0
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) FROM event_order_revision WHERE order_id IN (
+                      SELECT order_id FROM event_order_revision WHERE event_date BETWEEN \(first) AND \(last) OR delivered_day BETWEEN \(first) AND \(last)
+                      UNION SELECT l.order_id FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id
+                      WHERE i.status = 'issued' AND i.issue_date BETWEEN '2026-10-01' AND '2026-10-31')
+                    """) ?? 0
         }
         #expect(revisions > 100)
         #expect(orders.body.count == revisions)
         let invoiced = try m.ledger.pool.read { db in
-            try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: """
-                SELECT l.order_id, SUM(CASE i.type WHEN 'credit_note' THEN -l.net ELSE l.net END) FROM invoice_line l
-                JOIN invoice i ON i.id = l.invoice_id WHERE i.status = 'issued' AND l.order_id IS NOT NULL GROUP BY l.order_id
-                """).map { ($0[0] as String, $0[1] as Int64) })
+            try Dictionary(
+                uniqueKeysWithValues: Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT l.order_id, SUM(CASE i.type WHEN 'credit_note' THEN -l.net ELSE l.net END) FROM invoice_line l
+                        JOIN invoice i ON i.id = l.invoice_id WHERE i.status = 'issued' AND l.order_id IS NOT NULL GROUP BY l.order_id
+                        """
+                ).map { ($0[0] as String, $0[1] as Int64) })
         }
         var highlighted = 0
         for row in orders.body where row[current]?.text == "oui" {
@@ -294,7 +329,10 @@ enum Readers {
             if d != 0 { highlighted += 1 }
         }
         #expect(highlighted > 0)
-        #expect(orders.body.filter { $0[current]?.text == "non" }.allSatisfy { $0.count <= difference || $0[difference] == nil })
+        #expect(
+            orders.body.filter { $0[current]?.text == "non" }.allSatisfy {
+                $0.count <= difference || $0[difference] == nil
+            })
         let documents = sheets[2]
         let net = try documents.column("Montant HT"), issue = try documents.column("Date d'émission")
         #expect(documents.body.allSatisfy { $0[issue]?.type == "d" && $0[net]?.type == "n" })

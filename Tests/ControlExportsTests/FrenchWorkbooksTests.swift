@@ -26,17 +26,20 @@ import TestSupport
         let restaurant = try #require(issued.first { $0.origin == .contract && $0.type == .invoice })
         let event = try #require(issued.first { $0.origin == .events && $0.type == .invoice })
         for i in [restaurant, event] {
-            _ = try engine.credit(invoice: i.number ?? "", selections: [CreditSelection(line: 1, amount: Money(cents: 500))],
-                                  reason: "geste", on: DemoMonth.issueDay, issue: true)
+            _ = try engine.credit(
+                invoice: i.number ?? "", selections: [CreditSelection(line: 1, amount: Money(cents: 500))],
+                reason: "geste", on: DemoMonth.issueDay, issue: true)
         }
         return month
     }
 
     /// Words of the English headers the workbooks had: none may be left in a header or a sheet name.
-    static let english = ["Invoice", "Amount", "Order", "Line", "Label", "Quantity", "Period", "Day", "Revenue", "Unit price",
-                          "Difference", "Issue", "Employer", "Reason", "Check", "Account", "Rate", "Activity", "Category", "Current",
-                          "Status", "Delivered", "Cost center", "Billed", "Net HT", "Totals", "Late", "To do", "Result",
-                          "Series", "First", "Last", "Failures", "Unbilled", "Ordered", "Detail", "Debit", "Credit"]
+    static let english = [
+        "Invoice", "Amount", "Order", "Line", "Label", "Quantity", "Period", "Day", "Revenue", "Unit price",
+        "Difference", "Issue", "Employer", "Reason", "Check", "Account", "Rate", "Activity", "Category", "Current",
+        "Status", "Delivered", "Cost center", "Billed", "Net HT", "Totals", "Late", "To do", "Result",
+        "Series", "First", "Last", "Failures", "Unbilled", "Ordered", "Detail", "Debit", "Credit"
+    ]
 
     /// Checks the French and the types of every sheet: headers, dates, amounts.
     static func expectFrench(_ sheets: [ReadSheet], _ what: String) {
@@ -48,20 +51,28 @@ import TestSupport
             for row in s.body {
                 for (n, c) in row.enumerated() {
                     guard let c else { continue }
-                    if c.type == "d" { #expect(c.format == "dd/mm/yyyy", "\(what) \(s.name) \(s.header[n]): \(c.format)") }
+                    if c.type == "d" {
+                        #expect(c.format == "dd/mm/yyyy", "\(what) \(s.name) \(s.header[n]): \(c.format)")
+                    }
                     // A day written as text would not sort nor filter as a date.
                     if c.type == "s", let t = c.text {
-                        #expect(t.range(of: #"^\d{4}-\d{2}-\d{2}$|^\d{2}/\d{2}/\d{4}$"#, options: .regularExpression) == nil,
-                                "\(what) \(s.name) \(s.header[n]): a date as text \(t)")
+                        #expect(
+                            t.range(of: #"^\d{4}-\d{2}-\d{2}$|^\d{2}/\d{2}/\d{4}$"#, options: .regularExpression)
+                                == nil,
+                            "\(what) \(s.name) \(s.header[n]): a date as text \(t)")
                     }
                 }
             }
             // Amounts (HT, TTC, VAT, employer share, debit and credit) are numbers with two decimals.
             for (n, title) in s.header.enumerated()
             where !title.hasPrefix("Prix unitaire")
-                && (["HT", "TTC", "TVA facturée", "Débit", "Crédit"].contains(where: { title.contains($0) }) || title == "TVA" && s.name == "TVA") {
+                && (["HT", "TTC", "TVA facturée", "Débit", "Crédit"].contains(where: { title.contains($0) })
+                    || title == "TVA" && s.name == "TVA")
+            {
                 let cells = s.body.compactMap { $0.count > n ? $0[n] : nil }
-                #expect(cells.allSatisfy { $0.type == "n" && $0.format == "#,##0.00" }, "\(what) \(s.name) \(title): \(cells.prefix(3))")
+                #expect(
+                    cells.allSatisfy { $0.type == "n" && $0.format == "#,##0.00" },
+                    "\(what) \(s.name) \(title): \(cells.prefix(3))")
             }
         }
     }
@@ -75,20 +86,26 @@ import TestSupport
         _ = try exports.restaurants(period: DemoMonth.october, to: restaurantsPath)
         let restaurants = try Readers.openpyxl(restaurantsPath)
         #expect(restaurants.map(\.name) == ["Totaux par client", "Lignes de facture", "Tickets"])
-        #expect(restaurants[0].header == ["Client", "Documents", "Lignes de caisse", "Montant des tickets TTC", "Part patronale TTC",
-                                          "Facturé HT", "TVA facturée", "Facturé TTC"])
+        #expect(
+            restaurants[0].header == [
+                "Client", "Documents", "Lignes de caisse", "Montant des tickets TTC", "Part patronale TTC",
+                "Facturé HT", "TVA facturée", "Facturé TTC"
+            ])
         Self.expectFrench(restaurants, "restaurants")
         #expect(restaurants[2].body.contains { $0[2]?.type == "d" }, "ticket days are dates")
         // The total row equals the ledger's net of the month's restaurant documents, the credit note deducted.
         let (ht, ttc, notes): (Int64, Int64, Int) = try month.ledger.pool.read { db in
-            let r = try #require(try Row.fetchOne(db, sql: """
-                SELECT SUM(CASE i.type WHEN 'credit_note' THEN -i.total_ht ELSE i.total_ht END),
-                       SUM(CASE i.type WHEN 'credit_note' THEN -i.total_ttc ELSE i.total_ttc END),
-                       SUM(i.type = 'credit_note')
-                FROM invoice i LEFT JOIN invoice c ON c.id = i.credited_invoice_id
-                WHERE i.status = 'issued' AND i.period_end BETWEEN '2026-10-01' AND '2026-10-31'
-                  AND i.origin <> 'events' AND COALESCE(c.origin, '') <> 'events'
-                """))
+            let r = try #require(
+                try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT SUM(CASE i.type WHEN 'credit_note' THEN -i.total_ht ELSE i.total_ht END),
+                               SUM(CASE i.type WHEN 'credit_note' THEN -i.total_ttc ELSE i.total_ttc END),
+                               SUM(i.type = 'credit_note')
+                        FROM invoice i LEFT JOIN invoice c ON c.id = i.credited_invoice_id
+                        WHERE i.status = 'issued' AND i.period_end BETWEEN '2026-10-01' AND '2026-10-31'
+                          AND i.origin <> 'events' AND COALESCE(c.origin, '') <> 'events'
+                        """))
             return (r[0], r[1], r[2])
         }
         #expect(notes == 1, "the restaurant credit note is October's")
@@ -110,12 +127,16 @@ import TestSupport
         Self.expectFrench(events, "events")
         let documents = events[2]
         let net = try documents.column("Montant HT"), type = try documents.column("Type")
-        #expect(documents.body.contains { $0[type]?.text == "avoir" && ($0[net]?.cents ?? 0) < 0 }, "the event credit note, negative")
+        #expect(
+            documents.body.contains { $0[type]?.text == "avoir" && ($0[net]?.cents ?? 0) < 0 },
+            "the event credit note, negative")
         let invoiced: Int64 = try month.ledger.pool.read { db in
-            try Int64.fetchOne(db, sql: """
-                SELECT SUM(CASE i.type WHEN 'credit_note' THEN -l.net ELSE l.net END) FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id
-                WHERE i.status = 'issued' AND l.order_id IS NOT NULL
-                """) ?? 0
+            try Int64.fetchOne(
+                db,
+                sql: """
+                    SELECT SUM(CASE i.type WHEN 'credit_note' THEN -l.net ELSE l.net END) FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id
+                    WHERE i.status = 'issued' AND l.order_id IS NOT NULL
+                    """) ?? 0
         }
         #expect(documents.body.compactMap { $0[net]?.cents }.reduce(0, +) == invoiced)
 

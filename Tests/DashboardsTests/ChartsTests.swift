@@ -20,7 +20,7 @@ import TestSupport
             [.selfService: 1_302_040, .cafeteria: 221_990, .brasserie: 87_500],
             [.selfService: 1_250_000, .cafeteria: 200_000, .brasserie: 91_000, .events: 1_210_075],
             [.selfService: 1_275_500, .cafeteria: 205_500, .brasserie: 95_000],
-            [.selfService: 1_199_990, .cafeteria: 198_000, .brasserie: 90_010],
+            [.selfService: 1_199_990, .cafeteria: 198_000, .brasserie: 90_010]
         ]
         return amounts.enumerated().map { i, a in
             var f = RevenueFigures()
@@ -32,13 +32,17 @@ import TestSupport
     static func check(_ svg: String, golden name: String) throws {
         Golden.assertMatches(svg, file: golden.appendingPathComponent(name).path)
         #expect(svg.contains("role=\"img\"") && svg.contains("<title id="))
-        #expect(!svg.lowercased().contains("<script") && !svg.contains("onclick") && !svg.contains("onload") && !svg.contains("href"))
+        #expect(
+            !svg.lowercased().contains("<script") && !svg.contains("onclick") && !svg.contains("onload")
+                && !svg.contains("href"))
     }
 
     /// The charts equal their golden files (above): each of those is well-formed XML.
     @Test(.enabled(if: Tools.exists("xmllint") || Tools.inCI, "needs xmllint (apt-get install libxml2-utils)"))
     func everyChartIsWellFormedXML() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: Self.golden.path).filter { $0.hasSuffix(".svg") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.golden.path).filter {
+            $0.hasSuffix(".svg")
+        }.sorted()
         #expect(files == ["cumulative.svg", "daily.svg", "empty.svg", "weekly.svg"])
         for name in files {
             let (status, output) = try Tools.run("xmllint", ["--noout", Self.golden.appendingPathComponent(name).path])
@@ -58,8 +62,11 @@ import TestSupport
         let weeks = Dashboard.weeks(Self.days)
         #expect(weeks.map(\.week) == [40, 41])
         #expect(weeks[0].days == Period(start: day("2026-10-01"), end: day("2026-10-04")))
-        #expect(weeks[0].figures.total == Money(cents: 1_234_560 + 210_050 + 98_000 + 1_180_000 + 190_000 + 102_550 + 450_000
-                                               + 310_000 + 40_000))
+        #expect(
+            weeks[0].figures.total
+                == Money(
+                    cents: 1_234_560 + 210_050 + 98_000 + 1_180_000 + 190_000 + 102_550 + 450_000
+                        + 310_000 + 40_000))
         try Self.check(Charts.weekly(weeks, title: "Chiffre d'affaires par semaine"), golden: "weekly.svg")
     }
 
@@ -72,7 +79,9 @@ import TestSupport
         let svg = Charts.cumulative(Self.days, title: "Chiffre d'affaires cumulé")
         try Self.check(svg, golden: "cumulative.svg")
         #expect(svg.contains("<polyline"))
-        let titles = svg.components(separatedBy: "<title>").dropFirst(2).compactMap { $0.components(separatedBy: "</title>").first }
+        let titles = svg.components(separatedBy: "<title>").dropFirst(2).compactMap {
+            $0.components(separatedBy: "</title>").first
+        }
         #expect(titles.last?.hasSuffix(Charts.euros(total)) == true, "last point: \(titles.last ?? "none")")
     }
 

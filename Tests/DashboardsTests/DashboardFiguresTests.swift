@@ -36,38 +36,49 @@ import Workspace
 
     /// Per (key, activity) from the ticket lines of the current file versions and the delivered orders;
     /// `key` is a SQL expression of the day (`t.day` / `r.delivered_day` substituted for `DAY`).
-    static func reference(_ ledger: LedgerDatabase, _ s: Selection, key: String = "DAY", upTo: Day? = nil) throws -> [String: Cell] {
+    static func reference(_ ledger: LedgerDatabase, _ s: Selection, key: String = "DAY", upTo: Day? = nil) throws
+        -> [String: Cell]
+    {
         let (tc, ta) = condition(s, "t"), (rc, ra) = condition(s, "r")
         let start = october.start.ordinal, end = (upTo ?? october.end).ordinal
         let tkey = key.replacingOccurrences(of: "DAY", with: "t.day")
         let rkey = key.replacingOccurrences(of: "DAY", with: "r.delivered_day")
         var cells: [String: Cell] = [:]
         try ledger.pool.read { db in
-            for row in try Row.fetchAll(db, sql: """
-                SELECT \(tkey), t.activity, SUM(t.amount), COUNT(*), SUM(t.employer_share)
-                FROM ticket_line t JOIN site_day sd ON sd.current_file_id = t.file_id
-                WHERE t.day BETWEEN ? AND ?\(tc) GROUP BY 1, 2
-                """, arguments: StatementArguments([start, end] + ta)) {
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(tkey), t.activity, SUM(t.amount), COUNT(*), SUM(t.employer_share)
+                    FROM ticket_line t JOIN site_day sd ON sd.current_file_id = t.file_id
+                    WHERE t.day BETWEEN ? AND ?\(tc) GROUP BY 1, 2
+                    """, arguments: StatementArguments([start, end] + ta))
+            {
                 let k = "\(row[0] as Int) \(row[1] as String)"
                 cells[k, default: Cell()].amount += row[2]
                 cells[k, default: Cell()].lines += row[3] as Int
                 cells[k, default: Cell()].share += row[4]
             }
-            for row in try Row.fetchAll(db, sql: """
-                SELECT k, activity, COUNT(*) FROM (
-                  SELECT \(tkey) AS k, t.activity FROM ticket_line t JOIN site_day sd ON sd.current_file_id = t.file_id
-                  WHERE t.day BETWEEN ? AND ? AND t.activity IN ('SELF', 'BRASS')\(tc)
-                  GROUP BY t.file_id, t.client, t.activity, t.ticket HAVING SUM(t.amount) > 0)
-                GROUP BY 1, 2
-                """, arguments: StatementArguments([start, end] + ta)) {
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT k, activity, COUNT(*) FROM (
+                      SELECT \(tkey) AS k, t.activity FROM ticket_line t JOIN site_day sd ON sd.current_file_id = t.file_id
+                      WHERE t.day BETWEEN ? AND ? AND t.activity IN ('SELF', 'BRASS')\(tc)
+                      GROUP BY t.file_id, t.client, t.activity, t.ticket HAVING SUM(t.amount) > 0)
+                    GROUP BY 1, 2
+                    """, arguments: StatementArguments([start, end] + ta))
+            {
                 cells["\(row[0] as Int) \(row[1] as String)", default: Cell()].covers += row[2] as Int
             }
-            for row in try Row.fetchAll(db, sql: """
-                SELECT \(rkey), SUM((l.quantity * l.unit_price + 50) / 100), COUNT(*)
-                FROM event_order o JOIN event_order_revision r ON r.order_id = o.order_id AND r.revision = o.current_revision
-                JOIN event_order_line l ON l.revision_id = r.id
-                WHERE r.status = 'delivered' AND r.delivered_day BETWEEN ? AND ?\(rc) GROUP BY 1
-                """, arguments: StatementArguments([start, end] + ra)) {
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(rkey), SUM((l.quantity * l.unit_price + 50) / 100), COUNT(*)
+                    FROM event_order o JOIN event_order_revision r ON r.order_id = o.order_id AND r.revision = o.current_revision
+                    JOIN event_order_line l ON l.revision_id = r.id
+                    WHERE r.status = 'delivered' AND r.delivered_day BETWEEN ? AND ?\(rc) GROUP BY 1
+                    """, arguments: StatementArguments([start, end] + ra))
+            {
                 let k = "\(row[0] as Int) EVENT"
                 cells[k, default: Cell()].amount += row[1]
                 cells[k, default: Cell()].lines += row[2] as Int
@@ -79,8 +90,9 @@ import Workspace
     static func cells(_ key: Int, _ f: RevenueFigures) -> [String: Cell] {
         var cells: [String: Cell] = [:]
         for a in Activity.allCases where (f.lines[a] ?? 0) != 0 || f.amount(a) != .zero {
-            cells["\(key) \(a.dailyRevenueCode ?? a.rawValue)"] = Cell(amount: f.amount(a).cents, lines: f.lines[a] ?? 0,
-                                                 share: f.employerShare[a]?.cents ?? 0, covers: f.covers[a] ?? 0)
+            cells["\(key) \(a.dailyRevenueCode ?? a.rawValue)"] = Cell(
+                amount: f.amount(a).cents, lines: f.lines[a] ?? 0,
+                share: f.employerShare[a]?.cents ?? 0, covers: f.covers[a] ?? 0)
         }
         return cells
     }
@@ -90,24 +102,30 @@ import Workspace
         let (tc, ta) = condition(s, "t"), (rc, ra) = condition(s, "r")
         var result: [String: Int64] = [:]
         try ledger.pool.read { db in
-            for row in try Row.fetchAll(db, sql: """
-                SELECT CASE WHEN t.client IS NULL THEN 'anonymous'
-                            WHEN EXISTS (SELECT 1 FROM invoice_site_day x JOIN invoice i ON i.id = x.invoice_id
-                                         WHERE i.status = 'issued' AND x.client = t.client AND x.site = t.site AND x.day = t.day)
-                            THEN 'invoiced' ELSE 'not' END, t.activity, SUM(t.amount)
-                FROM ticket_line t JOIN site_day sd ON sd.current_file_id = t.file_id
-                WHERE t.day BETWEEN ? AND ?\(tc) GROUP BY 1, 2
-                """, arguments: StatementArguments([october.start.ordinal, october.end.ordinal] + ta)) {
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT CASE WHEN t.client IS NULL THEN 'anonymous'
+                                WHEN EXISTS (SELECT 1 FROM invoice_site_day x JOIN invoice i ON i.id = x.invoice_id
+                                             WHERE i.status = 'issued' AND x.client = t.client AND x.site = t.site AND x.day = t.day)
+                                THEN 'invoiced' ELSE 'not' END, t.activity, SUM(t.amount)
+                    FROM ticket_line t JOIN site_day sd ON sd.current_file_id = t.file_id
+                    WHERE t.day BETWEEN ? AND ?\(tc) GROUP BY 1, 2
+                    """, arguments: StatementArguments([october.start.ordinal, october.end.ordinal] + ta))
+            {
                 result["\(row[0] as String) \(row[1] as String)", default: 0] += row[2]
             }
-            for row in try Row.fetchAll(db, sql: """
-                SELECT CASE WHEN o.order_id IN (SELECT il.order_id FROM invoice_line il JOIN invoice i ON i.id = il.invoice_id
-                                                WHERE i.status = 'issued' AND il.order_id IS NOT NULL)
-                       THEN 'invoiced' ELSE 'not' END, SUM((l.quantity * l.unit_price + 50) / 100)
-                FROM event_order o JOIN event_order_revision r ON r.order_id = o.order_id AND r.revision = o.current_revision
-                JOIN event_order_line l ON l.revision_id = r.id
-                WHERE r.status = 'delivered' AND r.delivered_day BETWEEN ? AND ?\(rc) GROUP BY 1
-                """, arguments: StatementArguments([october.start.ordinal, october.end.ordinal] + ra)) {
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT CASE WHEN o.order_id IN (SELECT il.order_id FROM invoice_line il JOIN invoice i ON i.id = il.invoice_id
+                                                    WHERE i.status = 'issued' AND il.order_id IS NOT NULL)
+                           THEN 'invoiced' ELSE 'not' END, SUM((l.quantity * l.unit_price + 50) / 100)
+                    FROM event_order o JOIN event_order_revision r ON r.order_id = o.order_id AND r.revision = o.current_revision
+                    JOIN event_order_line l ON l.revision_id = r.id
+                    WHERE r.status = 'delivered' AND r.delivered_day BETWEEN ? AND ?\(rc) GROUP BY 1
+                    """, arguments: StatementArguments([october.start.ordinal, october.end.ordinal] + ra))
+            {
                 result["\(row[0] as String) EVENT", default: 0] += row[1]
             }
         }
@@ -116,7 +134,9 @@ import Workspace
 
     static func invoicingCells(_ split: InvoicingSplit) -> [String: Int64] {
         var result: [String: Int64] = [:]
-        for (name, amounts) in [("invoiced", split.invoiced), ("not", split.notInvoiced), ("anonymous", split.anonymous)] {
+        for (name, amounts) in [
+            ("invoiced", split.invoiced), ("not", split.notInvoiced), ("anonymous", split.anonymous)
+        ] {
             for (a, m) in amounts where m != .zero { result["\(name) \(a.dailyRevenueCode ?? a.rawValue)"] = m.cents }
         }
         return result
@@ -131,7 +151,7 @@ import Workspace
             Selection(scope: .all, site: sites[0]),
             Selection(scope: .clients(Set(clients.prefix(5))), site: sites[sites.count - 1]),
             Selection(scope: .all, client: clients[1]),
-            Selection(scope: .clients([clients[0]]), client: clients[2]),  // outside the scope: nothing
+            Selection(scope: .clients([clients[0]]), client: clients[2])  // outside the scope: nothing
         ]
         for s in selections {
             // Per day.
@@ -141,7 +161,11 @@ import Workspace
             for d in days { got.merge(cells(d.day.ordinal, d.figures)) { a, _ in a } }
             let expected = try reference(ledger, s)
             #expect(got == expected, "per day, \(s)")
-            if s.client == clients[2] { #expect(expected.isEmpty) } else { #expect(!expected.isEmpty, "\(s) has revenue") }
+            if s.client == clients[2] {
+                #expect(expected.isEmpty)
+            } else {
+                #expect(!expected.isEmpty, "\(s) has revenue")
+            }
             // Per ISO week, keyed by the week's Monday.
             var weeks: [String: Cell] = [:]
             for w in try dashboard.byWeek(period: october, selection: s) {
@@ -175,10 +199,13 @@ import Workspace
     /// The ledger's aggregate rows, sorted.
     static func aggregate(_ ledger: LedgerDatabase) throws -> [[String]] {
         try ledger.pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT day || '', site, client, activity, covers || '', lines || '', amount || '', employer_share || ''
-                FROM daily_revenue ORDER BY day, site, client, activity
-                """).map { row in (0..<8).map { row[$0] as String } }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT day || '', site, client, activity, covers || '', lines || '', amount || '', employer_share || ''
+                    FROM daily_revenue ORDER BY day, site, client, activity
+                    """
+            ).map { row in (0..<8).map { row[$0] as String } }
         }
     }
 
@@ -205,7 +232,8 @@ import Workspace
 
         // A corrected file before billing replaces its day.
         let inbox = dir.appendingPathComponent("inbox")
-        let names = try FileManager.default.contentsOfDirectory(atPath: inbox.path).filter { $0.hasPrefix("PIE_") }.sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: inbox.path).filter { $0.hasPrefix("PIE_") }
+            .sorted()
         let first = inbox.appendingPathComponent(try #require(names.first))
         let before = try Dashboard(ledger: ledger).total(period: Self.october, selection: .scope(.all))
         try Self.correct(first, drop: 5)
@@ -225,9 +253,12 @@ import Workspace
         try Self.checkEveryFigure(ledger, clients: clients, sites: sites)
 
         // A corrected file of a billed day (kept beside the billed one, late revenue): the figures follow it.
-        let billed = try #require(try ledger.pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT site, day FROM site_day WHERE billed_file_id IS NOT NULL ORDER BY day DESC LIMIT 1")
-        })
+        let billed = try #require(
+            try ledger.pool.read { db in
+                try Row.fetchOne(
+                    db, sql: "SELECT site, day FROM site_day WHERE billed_file_id IS NOT NULL ORDER BY day DESC LIMIT 1"
+                )
+            })
         let second = inbox.appendingPathComponent("PIE_\(billed[0] as String)_\(Day(ordinal: billed[1]).compact).csv")
         try Self.correct(second, drop: 3)
         #expect(try workspace.importFiles([second.path]).map(\.status) == [.conflict])
@@ -259,7 +290,9 @@ import Workspace
         let another = try Installation.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
         let other = try another.ledger
         let inbox = dir.appendingPathComponent("inbox")
-        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: inbox.path).filter { $0.hasPrefix("PIE_") }.sorted().first)
+        let name = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: inbox.path).filter { $0.hasPrefix("PIE_") }.sorted()
+                .first)
         try Self.correct(inbox.appendingPathComponent(name), drop: 4)
         #expect(try another.importFiles([inbox.appendingPathComponent(name).path]).map(\.status) == [.replaced])
         let imported = try lookup()
@@ -274,7 +307,9 @@ import Workspace
         _ = try engine.validate(ids: proformas, on: day("2026-11-02"))
         let validated = try lookup()
         #expect(validated.invoicing.invoicedTotal > imported.invoicing.invoicedTotal)
-        #expect(validated.invoicing == (try Dashboard(ledger: other).invoicing(period: Self.october, selection: .scope(.all))))
+        #expect(
+            validated.invoicing
+                == (try Dashboard(ledger: other).invoicing(period: Self.october, selection: .scope(.all))))
         #expect(try lookup() == validated && computed == 4, "no change since: the stored figures again")
     }
 
@@ -287,19 +322,22 @@ import Workspace
         _ = try workspace.importFiles([])
         // A day replaced: the migration reads the current versions only.
         let inbox = dir.appendingPathComponent("inbox")
-        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: inbox.path).filter { $0.hasPrefix("PIE_") }.sorted().last)
+        let name = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: inbox.path).filter { $0.hasPrefix("PIE_") }.sorted()
+                .last)
         try Self.correct(inbox.appendingPathComponent(name), drop: 2)
         _ = try workspace.importFiles([inbox.appendingPathComponent(name).path])
         let kept = try Self.aggregate(first)
         #expect(kept.contains { $0[3] == "EVENT" } && kept.contains { $0[3] == "SELF" })
         // The ledger as it was before the migration: no aggregate.
         try first.pool.write { db in
-            try db.execute(sql: """
-                DROP TABLE daily_revenue;
-                DROP TRIGGER daily_revenue_invoiced_on_issue;
-                DROP TRIGGER daily_revenue_invoiced_on_site_day;
-                DELETE FROM grdb_migrations WHERE identifier = 'v11 daily revenue';
-                """)
+            try db.execute(
+                sql: """
+                    DROP TABLE daily_revenue;
+                    DROP TRIGGER daily_revenue_invoiced_on_issue;
+                    DROP TRIGGER daily_revenue_invoiced_on_site_day;
+                    DELETE FROM grdb_migrations WHERE identifier = 'v11 daily revenue';
+                    """)
         }
         ledger = nil
         // Opened again, as the next command does (a workspace keeps the ledger it opened): the migration runs.

@@ -20,7 +20,9 @@ public struct DemoMonth: Sendable {
     public static let issueDay = Day(iso: "2026-11-02") ?? Day(ordinal: 0)
 
     /// `editSettings` changes the generated `settings.yaml` before the workspace is opened (an SMTP server, …).
-    public init(_ name: String, sites: Int, clients: Int, seed: UInt64, editSettings: (URL) throws -> Void = { _ in }) throws {
+    public init(_ name: String, sites: Int, clients: Int, seed: UInt64, editSettings: (URL) throws -> Void = { _ in })
+        throws
+    {
         folder = Repository.temporaryDirectory(name)
         _ = try DemoWorkspace.write(to: folder, sites: sites, clients: clients, month: "2026-10", seed: seed)
         try editSettings(folder.appendingPathComponent("settings.yaml"))
@@ -39,7 +41,9 @@ public struct DemoMonth: Sendable {
     public func bill(actor: String = "ardoise", validateAll: Bool) throws -> Engine {
         let engine = try engine(actor: actor)
         _ = try engine.generate(period: Self.october, issueDate: Self.issueDay)
-        if validateAll { _ = try engine.validate(ids: try ledger.invoices(status: .proforma).compactMap(\.id), on: Self.issueDay) }
+        if validateAll {
+            _ = try engine.validate(ids: try ledger.invoices(status: .proforma).compactMap(\.id), on: Self.issueDay)
+        }
         return engine
     }
 }

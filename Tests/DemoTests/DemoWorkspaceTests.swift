@@ -16,7 +16,9 @@ import Workspace
         for name in fm.enumerator(atPath: dir.path)?.allObjects as? [String] ?? [] {
             var isDir: ObjCBool = false
             let path = dir.appendingPathComponent(name).path
-            if fm.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue { out[name] = try Data(contentsOf: URL(fileURLWithPath: path)) }
+            if fm.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue {
+                out[name] = try Data(contentsOf: URL(fileURLWithPath: path))
+            }
         }
         return out
     }
@@ -38,16 +40,19 @@ import Workspace
         for (client, contract) in rules.contracts.sorted(by: { $0.key < $1.key }) {
             for r in ExampleRunner.run(contract, indexSeries: workspace.indexValues) {
                 examples += 1
-                #expect(r.passed, "\(client) example `\(r.example)`:\n\(r.failures.joined(separator: "\n"))\n\(r.report)")
+                #expect(
+                    r.passed, "\(client) example `\(r.example)`:\n\(r.failures.joined(separator: "\n"))\n\(r.report)")
             }
         }
         #expect(examples >= 30)
         // Together the generated contracts use every term of the catalogue.
         let used = CatalogueCoverage.terms(usedBy: rules.contracts.values)
-        let expected: Set<String> = ["T1", "T2", "T3", "T4", "T5", "T6", "T6:share", "T7", "T8:in arrears", "T8:in advance", "T9",
-                                     "T10:graduated", "T10:volume", "T11", "T12", "T13", "T14", "T15a", "T15b", "T16:monthly",
-                                     "T16:weekly", "T16:quarterly fee", "T17:auto", "T17:accountant", "T18:site", "T18:payer",
-                                     "T19:one invoice per order", "T19:grouped monthly", "T19:discount", "T19:delivery fee", "T20"]
+        let expected: Set<String> = [
+            "T1", "T2", "T3", "T4", "T5", "T6", "T6:share", "T7", "T8:in arrears", "T8:in advance", "T9",
+            "T10:graduated", "T10:volume", "T11", "T12", "T13", "T14", "T15a", "T15b", "T16:monthly",
+            "T16:weekly", "T16:quarterly fee", "T17:auto", "T17:accountant", "T18:site", "T18:payer",
+            "T19:one invoice per order", "T19:grouped monthly", "T19:discount", "T19:delivery fee", "T20"
+        ]
         #expect(expected.subtracting(used).isEmpty, "not used: \(expected.subtracting(used).sorted())")
         // Every client of the register files and event orders is in the settings.
         let known = Set(workspace.settings.clients.map(\.code))
@@ -69,7 +74,8 @@ import Workspace
         _ = try DemoWorkspace.write(to: dir, sites: 60, clients: 1000, month: "2026-10", seed: 1, revenue: false)
         let rules = dir.appendingPathComponent("rules")
         var differing: [String] = []
-        for name in try FileManager.default.contentsOfDirectory(atPath: rules.path).sorted() where name.hasSuffix(".ard") {
+        for name in try FileManager.default.contentsOfDirectory(atPath: rules.path).sorted()
+        where name.hasSuffix(".ard") {
             let text = try String(contentsOf: rules.appendingPathComponent(name), encoding: .utf8)
             let file = CheckedFile(path: name, text: text, context: ContractContext(today: today))
             if Formatter.format(file) != text { differing.append(name) }

@@ -26,15 +26,20 @@ import Testing
             "<ram:ID schemeID=\"0002\">812345676</ram:ID>", "<ram:ID schemeID=\"0002\">552189367</ram:ID>",
             "<ram:ID schemeID=\"VA\">FR19812345676</ram:ID>", "<ram:SubjectCode>PMT</ram:SubjectCode>",
             "<ram:SubjectCode>PMD</ram:SubjectCode>", "<ram:SubjectCode>AAB</ram:SubjectCode>",
-            "<ram:IBANID>FR7630006000011234567890189</ram:IBANID>", "<ram:GrandTotalAmount>23910.00</ram:GrandTotalAmount>",
-            "<udt:DateTimeString format=\"102\">20261231</udt:DateTimeString>",
+            "<ram:IBANID>FR7630006000011234567890189</ram:IBANID>",
+            "<ram:GrandTotalAmount>23910.00</ram:GrandTotalAmount>",
+            "<udt:DateTimeString format=\"102\">20261231</udt:DateTimeString>"
         ] {
             #expect(xml.contains(needle), "missing \(needle)")
         }
         let credit = CrossIndustryInvoice.xml(Examples.acmeCreditNote)
         #expect(credit.contains("<ram:TypeCode>381</ram:TypeCode>"))
-        #expect(credit.contains("<ram:InvoiceReferencedDocument>\n        <ram:IssuerAssignedID>FA-2026-000142</ram:IssuerAssignedID>"))
-        #expect(CrossIndustryInvoice.xml(Examples.eventInvoice).contains("<ram:IssuerAssignedID>PO-4500123987</ram:IssuerAssignedID>"))
+        #expect(
+            credit.contains(
+                "<ram:InvoiceReferencedDocument>\n        <ram:IssuerAssignedID>FA-2026-000142</ram:IssuerAssignedID>"))
+        #expect(
+            CrossIndustryInvoice.xml(Examples.eventInvoice).contains(
+                "<ram:IssuerAssignedID>PO-4500123987</ram:IssuerAssignedID>"))
     }
 
     @Test func escaping() {
@@ -48,8 +53,11 @@ import Testing
 @Suite(.serialized) struct DocumentValidationTests {
     static let output = Repository.temporaryDirectory("ardoise-documents")
 
-    @Test(.enabled(if: Tools.validatorsAvailable, "needs python3 with factur-x, saxonche and lxml (pip install factur-x saxonche lxml)"),
-          arguments: Examples.all.map(\.name))
+    @Test(
+        .enabled(
+            if: Tools.validatorsAvailable,
+            "needs python3 with factur-x, saxonche and lxml (pip install factur-x saxonche lxml)"),
+        arguments: Examples.all.map(\.name))
     func factureXValidatesWithZeroFailedAsserts(name: String) throws {
         let doc = try #require(Examples.document(name))
         let fx = try FacturX.withSystemProfile().render(doc)
@@ -73,7 +81,7 @@ import Testing
             "2 000", "4,20 €", "8 400,00 €", "Base HT TVA 10 %", "20 008,36 €", "2 000,84 €", "316,80 €",
             "21 592,36 €", "2 317,64 €", "23 910,00 €", "pénalités au taux annuel de 12 %",
             "Indemnité forfaitaire pour frais de recouvrement", "40,00 €", "Pas d'escompte pour paiement anticipé",
-            "Prestations de services", "TVA acquittée sur les encaissements", "Page 1/1",
+            "Prestations de services", "TVA acquittée sur les encaissements", "Page 1/1"
         ] {
             #expect(text.contains(needle), "missing \(needle)")
         }
@@ -97,8 +105,9 @@ import Testing
         let url = Self.output.appendingPathComponent("long-plain.pdf")
         try Data(pdf).write(to: url)
         let info = try Tools.run("pdfinfo", [url.path]).output
-        let pages = try #require(info.split(separator: "\n").first { $0.hasPrefix("Pages:") }
-            .flatMap { Int($0.split(separator: " ").last ?? "") })
+        let pages = try #require(
+            info.split(separator: "\n").first { $0.hasPrefix("Pages:") }
+                .flatMap { Int($0.split(separator: " ").last ?? "") })
         #expect(pages > 2)
         for page in 1...pages {
             let text = try Tools.run("pdftotext", ["-f", "\(page)", "-l", "\(page)", "-layout", url.path, "-"]).output
@@ -122,10 +131,12 @@ import Testing
         #expect(try Tools.run("pdfdetach", ["-save", "1", "-o", saved.path, pdfURL.path]).status == 0)
         #expect(try Data(contentsOf: saved) == Data(fx.xml.utf8))
         let raw = String(decoding: fx.pdf, as: UTF8.self)
-        for needle in ["/AFRelationship /Data", "/AF [", "/Subtype /text#2Fxml", "/ModDate (D:20261120000000Z)",
-                       "<pdfaid:part>3</pdfaid:part>", "<pdfaid:conformance>B</pdfaid:conformance>",
-                       "<fx:ConformanceLevel>EN 16931</fx:ConformanceLevel>", "<fx:DocumentType>INVOICE</fx:DocumentType>",
-                       "/S /GTS_PDFA1", "/ID [<"] {
+        for needle in [
+            "/AFRelationship /Data", "/AF [", "/Subtype /text#2Fxml", "/ModDate (D:20261120000000Z)",
+            "<pdfaid:part>3</pdfaid:part>", "<pdfaid:conformance>B</pdfaid:conformance>",
+            "<fx:ConformanceLevel>EN 16931</fx:ConformanceLevel>", "<fx:DocumentType>INVOICE</fx:DocumentType>",
+            "/S /GTS_PDFA1", "/ID [<"
+        ] {
             #expect(raw.contains(needle), "missing \(needle)")
         }
         #expect(try FacturX.withSystemProfile().render(Examples.acmeCreditNote).pdf == fx.pdf, "reproducible bytes")
@@ -165,7 +176,9 @@ extension Tools {
 @Suite struct GoldenXMLTests {
     /// The whole CII of the worked example, read once by a person; any change shows as a diff.
     @Test func acmeInvoiceXML() {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/acme-invoice.xml").path
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "Golden/acme-invoice.xml"
+        ).path
         Golden.assertMatches(CrossIndustryInvoice.xml(Examples.acmeInvoice), file: path)
     }
 }

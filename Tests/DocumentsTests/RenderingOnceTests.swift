@@ -10,16 +10,19 @@ import Testing
     static let wrappingInvoice: InvoiceDocument = {
         var d = Examples.acmeInvoice
         d.lines = (1...PDFRenderer.linesSurelyOnOnePage).map { i in
-            Examples.line(label: String(repeating: "Plateau repas du comité de direction n° \(i), salle « Étoile » ; ", count: 5),
-                          quantity: i, unitPrice: Examples.price("12.50"), vatRate: Examples.ten)
+            Examples.line(
+                label: String(repeating: "Plateau repas du comité de direction n° \(i), salle « Étoile » ; ", count: 5),
+                quantity: i, unitPrice: Examples.price("12.50"), vatRate: Examples.ten)
         }
         return d
     }()
 
     @Test(arguments: Examples.all.map(\.name) + ["wrapping-invoice", "proforma"])
     func drawnOnceIsTheSameBytes(name: String) throws {
-        var document = try #require(name == "wrapping-invoice" ? Self.wrappingInvoice
-            : name == "proforma" ? Examples.acmeInvoice : Examples.document(name))
+        var document = try #require(
+            name == "wrapping-invoice"
+                ? Self.wrappingInvoice
+                : name == "proforma" ? Examples.acmeInvoice : Examples.document(name))
         if name == "proforma" { document.isProforma = true }
         let renderer = PDFRenderer()
         let once = try renderer.render(document)
@@ -28,6 +31,8 @@ import Testing
         // The page tree's count: the wrapping invoice took the way of a document counted first.
         let text = String(decoding: once, as: UTF8.self)
         let count = text.range(of: #"/Count \d+"#, options: .regularExpression).flatMap { Int(text[$0].dropFirst(7)) }
-        #expect(count == (name == "wrapping-invoice" || name == "long-invoice" ? count.map { max($0, 2) } : 1), "\(name): \(count ?? 0) pages")
+        #expect(
+            count == (name == "wrapping-invoice" || name == "long-invoice" ? count.map { max($0, 2) } : 1),
+            "\(name): \(count ?? 0) pages")
     }
 }

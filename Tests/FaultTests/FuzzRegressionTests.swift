@@ -5,7 +5,9 @@ import TestSupport
 /// Every input of the fuzz corpora (`Tests/FuzzCorpus/<target>/`: the seeds, and each input a fuzz target
 /// crashed on, committed with its fix) replayed through the same reader by the normal build's `ardoise-fuzz`.
 @Suite struct FuzzFoundInputsStayFixed {
-    static let replayer: URL? = Executable.url.map { $0.deletingLastPathComponent().appendingPathComponent("ardoise-fuzz") }
+    static let replayer: URL? = Executable.url.map {
+        $0.deletingLastPathComponent().appendingPathComponent("ardoise-fuzz")
+    }
 
     @Test(arguments: ["contract", "settings", "register", "events", "camt", "payments-csv"])
     func everyInputReturns(target: String) throws {

@@ -22,16 +22,19 @@ import Testing
         #expect(try count(ledger, "SELECT last_number FROM number_series WHERE code = 'FA'") == 0)
         // Zero is allowed: the engine's zero-sum event difference invoices.
         let zero = try proforma(ledger, cents: 0)
-        #expect(try ledger.issue(id: zero, on: nov2, dueDate: nov2, format: fa, actor: "test", posting: testPosting) == "FA-2026-000001")
+        #expect(
+            try ledger.issue(id: zero, on: nov2, dueDate: nov2, format: fa, actor: "test", posting: testPosting)
+                == "FA-2026-000001")
         // Written straight into the table, issued, it is refused too.
         do {
             try ledger.pool.write { db in
-                try db.execute(sql: """
-                    INSERT INTO invoice (type, status, number, series, client, period_start, period_end, issue_date, due_date, payment_terms,
-                                         origin, automatic, total_ht, total_vat, total_ttc, created_at)
-                    SELECT type, 'issued', 'FA-2026-000999', series, client, period_start, period_end, issue_date, due_date, payment_terms,
-                           origin, automatic, -100, -20, -120, created_at FROM invoice WHERE id = \(zero)
-                    """)
+                try db.execute(
+                    sql: """
+                        INSERT INTO invoice (type, status, number, series, client, period_start, period_end, issue_date, due_date, payment_terms,
+                                             origin, automatic, total_ht, total_vat, total_ttc, created_at)
+                        SELECT type, 'issued', 'FA-2026-000999', series, client, period_start, period_end, issue_date, due_date, payment_terms,
+                               origin, automatic, -100, -20, -120, created_at FROM invoice WHERE id = \(zero)
+                        """)
             }
             Issue.record("an issued invoice with a negative total was inserted")
         } catch {

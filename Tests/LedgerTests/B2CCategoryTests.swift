@@ -8,19 +8,25 @@ import TestSupport
 /// by activity, every other sale a service (`TPS1`); one row per day, VAT rate and category.
 @Suite struct B2CCategoryTests {
     @Test func cafeteriaGoodsAndServedMealsAreSplitIntoTheirCategoriesAtTheSameRate() throws {
-        let header = "ticket;site;caisse;date;heure;badge;client;categorie;activite;article;libelle;quantite;pu_ttc;taux_tva;montant_ttc;part_patronale"
-        func row(_ t: String, _ activity: String, _ article: String, _ amount: String, rate: String, share: String = "0,00") -> String {
+        let header =
+            "ticket;site;caisse;date;heure;badge;client;categorie;activite;article;libelle;quantite;pu_ttc;taux_tva;montant_ttc;part_patronale"
+        func row(
+            _ t: String, _ activity: String, _ article: String, _ amount: String, rate: String, share: String = "0,00"
+        ) -> String {
             "LD01-1-20261005-\(t);LD01;1;05/10/2026;12:00:00;0001;ACME;A;\(activity);\(article);Article;1;\(amount);\(rate);\(amount);\(share)"
         }
-        let rows = [header,
-                    row("000001", "SELF", "PLAT", "7,00", rate: "10,0", share: "4,20"),
-                    row("000002", "CAFET", "SANDW", "4,20", rate: "10,0"),
-                    row("000002", "CAFET", "FRUIT-E", "1,60", rate: "5,5"),
-                    // An article a services revenue type lists stays a service, even sold at the cafeteria.
-                    row("000003", "CAFET", "DA01", "1,10", rate: "10,0"),
-                    row("000004", "BRASS", "VIN-R", "4,50", rate: "20,0")]
+        let rows = [
+            header,
+            row("000001", "SELF", "PLAT", "7,00", rate: "10,0", share: "4,20"),
+            row("000002", "CAFET", "SANDW", "4,20", rate: "10,0"),
+            row("000002", "CAFET", "FRUIT-E", "1,60", rate: "5,5"),
+            // An article a services revenue type lists stays a service, even sold at the cafeteria.
+            row("000003", "CAFET", "DA01", "1,10", rate: "10,0"),
+            row("000004", "BRASS", "VIN-R", "4,50", rate: "20,0")
+        ]
         let dir = Repository.temporaryDirectory("b2c-category")
-        try (rows.joined(separator: "\r\n") + "\r\n").write(to: dir.appendingPathComponent("PIE_LD01_20261005.csv"), atomically: true, encoding: .utf8)
+        try (rows.joined(separator: "\r\n") + "\r\n").write(
+            to: dir.appendingPathComponent("PIE_LD01_20261005.csv"), atomically: true, encoding: .utf8)
         let (ledger, _) = try freshLedger()
         #expect(Importer(ledger: ledger, knownClients: ["ACME"]).importPaths([dir]).map(\.status) == [.imported])
         let october = try #require(Period(parsing: "2026-10"))

@@ -9,7 +9,7 @@ import TestSupport
     @Test func aDayIsSplitWithTheOneRoundingAndAHugeOneDoesNotTrap() throws {
         let day = B2CDayTotal(day: day("2026-10-05"), vatRate: 100_000, paidTTC: 1_100, lines: 1)
         #expect(try day.net == 1_000 && day.vat == 100)
-        let halfCent = B2CDayTotal(day: day.day, vatRate: 55_000, paidTTC: 211, lines: 1)   // 211 / 1.055 = 200.0
+        let halfCent = B2CDayTotal(day: day.day, vatRate: 55_000, paidTTC: 211, lines: 1)  // 211 / 1.055 = 200.0
         #expect(try halfCent.net + halfCent.vat == 211)
         let huge = B2CDayTotal(day: day.day, vatRate: 100_000, paidTTC: 9_000_000_000_000_000, lines: 1)
         let (net, vat) = (try huge.net, try huge.vat)

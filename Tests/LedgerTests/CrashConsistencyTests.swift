@@ -8,7 +8,8 @@ import Testing
 @Suite struct CrashConsistencyTests {
     @Test func aWholeImportIsConsistentAndAHalfImportedFileIsNamed() throws {
         let (ledger, _) = try freshLedger()
-        let result = RegisterImporter(ledger: ledger).importFile(at: samples.appendingPathComponent("PIE_LD01_20261005.csv"))
+        let result = RegisterImporter(ledger: ledger).importFile(
+            at: samples.appendingPathComponent("PIE_LD01_20261005.csv"))
         #expect(result.status == .imported)
         let clean = try ledger.crashConsistency()
         #expect(clean.breaks == [])
@@ -16,14 +17,16 @@ import Testing
         #expect(clean.fingerprint["ticket lines"] == Int64(result.rows))
         // What an import stopped halfway would leave were it not one transaction: a file row never finished, its lines missing.
         try ledger.pool.write { db in
-            try db.execute(sql: """
-                INSERT INTO imported_file (name, kind, version, sha256, size, imported_at, status, site, day, row_count, rejected_count, warning_count)
-                VALUES ('PIE_LD01_20261006.csv', 'registers', 1, ?, 0, '2026-10-06T00:00:00Z', 'imported', 'LD01', 1, 3, 0, 0)
-                """, arguments: [String(repeating: "0", count: 64)])
+            try db.execute(
+                sql: """
+                    INSERT INTO imported_file (name, kind, version, sha256, size, imported_at, status, site, day, row_count, rejected_count, warning_count)
+                    VALUES ('PIE_LD01_20261006.csv', 'registers', 1, ?, 0, '2026-10-06T00:00:00Z', 'imported', 'LD01', 1, 3, 0, 0)
+                    """, arguments: [String(repeating: "0", count: 64)])
         }
-        #expect(try ledger.crashConsistency().breaks == [
-            "PIE_LD01_20261006.csv (version 1) is half-imported: its hash was never written",
-            "PIE_LD01_20261006.csv (version 1) is half-imported: 3 rows recorded, 0 ticket lines stored",
-        ])
+        #expect(
+            try ledger.crashConsistency().breaks == [
+                "PIE_LD01_20261006.csv (version 1) is half-imported: its hash was never written",
+                "PIE_LD01_20261006.csv (version 1) is half-imported: 3 rows recorded, 0 ticket lines stored"
+            ])
     }
 }

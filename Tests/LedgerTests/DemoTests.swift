@@ -44,8 +44,9 @@ import TestSupport
         let (ledger, _) = try freshLedger()
         let results = Importer(ledger: ledger, knownClients: Set(clients.map(\.code))).importPaths([dir])
         #expect(results.count == summary.registerFiles + summary.eventFiles)
-        #expect(results.allSatisfy { $0.status == .imported && $0.rejected.isEmpty && $0.unknownClients.isEmpty },
-                "\(results.filter { $0.status != .imported || !$0.rejected.isEmpty }.prefix(3))")
+        #expect(
+            results.allSatisfy { $0.status == .imported && $0.rejected.isEmpty && $0.unknownClients.isEmpty },
+            "\(results.filter { $0.status != .imported || !$0.rejected.isEmpty }.prefix(3))")
         let registerRows = results.filter { $0.file.hasSuffix(".csv") }.reduce(0) { $0 + $1.rows }
         #expect(registerRows == summary.ticketLines)
         #expect(try count(ledger, "SELECT COUNT(*) FROM ticket_line") == summary.ticketLines)

@@ -18,7 +18,8 @@ import TestSupport
         let order = try #require(try ledger.currentOrder("EVT-2026-004513"))
         #expect(order.revision.revision == 3)
         #expect(order.revision.poNumber == "4500123470")
-        #expect(order.lines.map(\.price) == [Price("29.90"), Price("2.675"), Price("1.005"), Price("14.90"), Price("38.5")])
+        #expect(
+            order.lines.map(\.price) == [Price("29.90"), Price("2.675"), Price("1.005"), Price("14.90"), Price("38.5")])
         #expect(order.lines[1].price.tenThousandths == 26_750)
         #expect(order.lines[2].price.tenThousandths == 10_050)
         #expect(order.lines[4].price.tenThousandths == 385_000)
@@ -52,13 +53,18 @@ import TestSupport
         let importer = EventOrderImporter(ledger: ledger)
         #expect(importer.importFile(at: first).status == .imported)
         let second = dir.appendingPathComponent("EVT_20261016.jsonl")
-        try [order(2, quantity: 99, price: "1"), order(1, quantity: 5, price: "2.675e0"), order(3, quantity: 12, price: "7.9")]
-            .joined(separator: "\r\n").write(to: second, atomically: true, encoding: .utf8)
+        try [
+            order(2, quantity: 99, price: "1"), order(1, quantity: 5, price: "2.675e0"),
+            order(3, quantity: 12, price: "7.9")
+        ]
+        .joined(separator: "\r\n").write(to: second, atomically: true, encoding: .utf8)
         let result = importer.importFile(at: second)
         // Revision 2 again with other lines is a conflict: kept beside the stored one, never dropped.
         #expect(result.status == .conflict, "\(result)")
         #expect(result.conflicts.map(\.line) == [1])
-        #expect(try count(ledger, "SELECT COUNT(*) FROM event_order_conflict WHERE order_id = 'EVT-1' AND revision = 2") == 1)
+        #expect(
+            try count(ledger, "SELECT COUNT(*) FROM event_order_conflict WHERE order_id = 'EVT-1' AND revision = 2")
+                == 1)
         #expect(result.rows == 3)
         #expect(result.warnings.map(\.line) == [2])
         let current = try #require(try ledger.currentOrder("EVT-1"))
@@ -67,37 +73,47 @@ import TestSupport
         #expect(current.lines.first?.price == Price("7.90"))
         #expect(try count(ledger, "SELECT COUNT(*) FROM event_order_revision WHERE order_id = 'EVT-1'") == 3)
         // Revision 2 stays as first delivered; revision 1 (history) has its exact exponent price.
-        #expect(try count(ledger, """
-            SELECT quantity FROM event_order_line l JOIN event_order_revision r ON r.id = l.revision_id
-            WHERE r.revision = 2
-            """) == 10)
-        #expect(try count(ledger, """
-            SELECT unit_price FROM event_order_line l JOIN event_order_revision r ON r.id = l.revision_id
-            WHERE r.revision = 1
-            """) == 26_750)
+        #expect(
+            try count(
+                ledger,
+                """
+                SELECT quantity FROM event_order_line l JOIN event_order_revision r ON r.id = l.revision_id
+                WHERE r.revision = 2
+                """) == 10)
+        #expect(
+            try count(
+                ledger,
+                """
+                SELECT unit_price FROM event_order_line l JOIN event_order_revision r ON r.id = l.revision_id
+                WHERE r.revision = 1
+                """) == 26_750)
     }
 
     @Test func aLineIsCheckedWithoutALedgerAsTheImportChecksIt() {
-        let nul = #"{"order_id":"E1","revision":1,"client":"C1","site":"LD01","event_date":"2026-10-20","status":"confirmed","lines":[{"article":"A","label":"Champ\u0000HIDDEN","quantity":1,"unit_price_ht":"1.00","vat_rate":"7.0"}]}"#
+        let nul =
+            #"{"order_id":"E1","revision":1,"client":"C1","site":"LD01","event_date":"2026-10-20","status":"confirmed","lines":[{"article":"A","label":"Champ\u0000HIDDEN","quantity":1,"unit_price_ht":"1.00","vat_rate":"7.0"}]}"#
         let faults = EventOrderImporter.faults(ofLine: Array(nul.utf8))
         #expect(faults?.contains("`lines[0].label` holds the control character U+0000") == true, "\(faults ?? "")")
         #expect(faults?.contains("`lines[0].vat_rate` 7 is not a VAT rate of the settings") == true, "\(faults ?? "")")
-        let good = nul.replacingOccurrences(of: #"\u0000HIDDEN"#, with: "").replacingOccurrences(of: "7.0", with: "10.0")
+        let good = nul.replacingOccurrences(of: #"\u0000HIDDEN"#, with: "").replacingOccurrences(
+            of: "7.0", with: "10.0")
         #expect(EventOrderImporter.faults(ofLine: Array(good.utf8)) == nil)
     }
 
     @Test func theLedgerRefusesAnOrderLinePastTheImportBounds() throws {
         let (ledger, _) = try freshLedger()
-        let result = EventOrderImporter(ledger: ledger).importFile(at: samples.appendingPathComponent("EVT_20261014.jsonl"))
+        let result = EventOrderImporter(ledger: ledger).importFile(
+            at: samples.appendingPathComponent("EVT_20261014.jsonl"))
         #expect(result.status == .imported)
         let revision = try #require(try ledger.currentOrder("EVT-2026-004513")?.revision.id)
         for (quantity, price) in [(1_000_000, 1), (1, 100_000_000_000)] {
             #expect(throws: DatabaseError.self) {
                 try ledger.pool.write { db in
-                    try db.execute(sql: """
-                        INSERT INTO event_order_line (revision_id, line_no, article, label, quantity, unit_price, vat_rate)
-                        VALUES (?, 99, 'A', 'x', ?, ?, 100000)
-                        """, arguments: [revision, quantity, price])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO event_order_line (revision_id, line_no, article, label, quantity, unit_price, vat_rate)
+                            VALUES (?, 99, 'A', 'x', ?, ?, 100000)
+                            """, arguments: [revision, quantity, price])
                 }
             }
         }
@@ -109,7 +125,7 @@ import TestSupport
             #"{"order_id":"E1","revision":1,"client":"C1","site":"LD01","event_date":"2026-10-20","status":"delivered","lines":[{"article":"A","label":"x","quantity":1,"unit_price_ht":"1.00","vat_rate":"10.0"}]}"#,
             #"{"order_id":"E2","revision":1,"client":"C1","site":"LD01","po_number":null,"event_date":"2026-10-20","status":"confirmed","lines":[{"article":"A","label":"x","quantity":0,"unit_price_ht":1.00001,"vat_rate":"10.0"}]}"#,
             #"{"order_id":"E3","revision":1,"client":"C1""#,
-            #"{"order_id":"E4","revision":1,"client":"C1","site":"LD01","event_date":"2026-10-20","status":"delivered","delivered_at":"2026-10-20T23:30:00Z","lines":[{"article":"A","label":"x","quantity":2,"unit_price_ht":45,"vat_rate":5.5}]}"#,
+            #"{"order_id":"E4","revision":1,"client":"C1","site":"LD01","event_date":"2026-10-20","status":"delivered","delivered_at":"2026-10-20T23:30:00Z","lines":[{"article":"A","label":"x","quantity":2,"unit_price_ht":45,"vat_rate":5.5}]}"#
         ]
         let url = dir.appendingPathComponent("EVT_20261020.jsonl")
         try lines.joined(separator: "\n").write(to: url, atomically: true, encoding: .utf8)

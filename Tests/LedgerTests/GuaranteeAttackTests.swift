@@ -12,7 +12,8 @@ import Testing
         _ = ledger
         var configuration = Configuration()
         configuration.foreignKeysEnabled = false
-        let queue = try DatabaseQueue(path: dir.appendingPathComponent("ardoise.sqlite").path, configuration: configuration)
+        let queue = try DatabaseQueue(
+            path: dir.appendingPathComponent("ardoise.sqlite").path, configuration: configuration)
         try queue.inDatabase { db in
             try db.inTransaction {
                 for sql in GuaranteeAttacks.scene(.sqlite) { try db.execute(sql: sql) }
@@ -23,7 +24,9 @@ import Testing
     }
 
     /// Runs `statements` in one transaction, always rolled back; where the first failure was.
-    static func run(_ statements: [String], on queue: DatabaseQueue, keep: Bool = false) throws -> (failedAt: Int?, message: String) {
+    static func run(_ statements: [String], on queue: DatabaseQueue, keep: Bool = false) throws -> (
+        failedAt: Int?, message: String
+    ) {
         var outcome: (Int?, String) = (nil, "")
         try queue.inDatabase { db in
             try db.inTransaction {
@@ -49,10 +52,14 @@ import Testing
             }
             let statements = attack.statements(.sqlite)
             let r = try Self.run(statements, on: queue)
-            outcomes.append(AttackOutcome(name: attack.name, statements: statements.count, refusedAt: r.failedAt, message: r.message))
+            outcomes.append(
+                AttackOutcome(
+                    name: attack.name, statements: statements.count, refusedAt: r.failedAt, message: r.message))
         }
         for o in outcomes { #expect(o.refused, "\(o)") }
-        print("SQLite: \(outcomes.filter(\.refused).count) of \(outcomes.count) attacks refused, \(GuaranteeAttacks.all.count - outcomes.count) detected only")
+        print(
+            "SQLite: \(outcomes.filter(\.refused).count) of \(outcomes.count) attacks refused, \(GuaranteeAttacks.all.count - outcomes.count) detected only"
+        )
     }
 
     @Test func theLegitimatePathStillIssuesAfterTheAttacks() throws {
@@ -60,7 +67,9 @@ import Testing
         for attack in GuaranteeAttacks.all { _ = try Self.run(attack.statements(.sqlite), on: queue) }
         let r = try Self.run(GuaranteeAttacks.legitimateIssue, on: queue, keep: true)
         #expect(r.failedAt == nil, "\(r.message)")
-        let issued = try queue.read { db in try String.fetchAll(db, sql: "SELECT number FROM invoice WHERE status = 'issued' ORDER BY number") }
+        let issued = try queue.read { db in
+            try String.fetchAll(db, sql: "SELECT number FROM invoice WHERE status = 'issued' ORDER BY number")
+        }
         #expect(issued == ["FA-000001", "FA-000002"])
     }
 }

@@ -27,9 +27,12 @@ let testPosting: SalesPosting = {
         customers[code] = .init(account: "411" + code, name: "Client \(code)")
     }
     return SalesPosting(
-        accounts: SalesAccounts(customerCollective: "411000",
-                                outputVAT: [VATRate(whole: 20): "445711", VATRate(whole: 10): "445712",
-                                            VATRate(tenThousandths: 55_000): "445713", VATRate(tenThousandths: 21_000): "445714"],
-                                revenue: [:], defaultRevenue: ("706000", "Prestations de services")),
+        accounts: SalesAccounts(
+            customerCollective: "411000",
+            outputVAT: [
+                VATRate(whole: 20): "445711", VATRate(whole: 10): "445712",
+                VATRate(tenThousandths: 55_000): "445713", VATRate(tenThousandths: 21_000): "445714"
+            ],
+            revenue: [:], defaultRevenue: ("706000", "Prestations de services")),
         journal: "VT", journalLabel: "Ventes", customers: customers)
 }()

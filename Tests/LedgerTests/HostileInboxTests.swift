@@ -19,7 +19,9 @@ import TestSupport
             raw[bytes.count] = 0
         }
         _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         return fd
     }
@@ -30,7 +32,8 @@ import TestSupport
         let fm = FileManager.default
         try fm.createDirectory(at: inbox, withIntermediateDirectories: true)
         func at(_ name: String) -> String { inbox.appendingPathComponent(name).path }
-        try fm.copyItem(atPath: samples.appendingPathComponent("PIE_LD01_20261005.csv").path, toPath: at("PIE_LD01_20261005.csv"))
+        try fm.copyItem(
+            atPath: samples.appendingPathComponent("PIE_LD01_20261005.csv").path, toPath: at("PIE_LD01_20261005.csv"))
         #expect(mkfifo(at("PIE_LD01_20261102.csv"), 0o644) == 0)
         let socketFD = Self.bindSocket(at: at("PIE_LD01_20261103.csv"))
         defer { close(socketFD) }
@@ -58,7 +61,7 @@ import TestSupport
             ("PIE_LD01_20261104.csv", "a directory, not a regular file"),
             ("EVT_20261105.jsonl", "a symbolic link that loops"),
             ("PIE_LD01_20261106.csv", "a symbolic link to nothing"),
-            ("PIE_LD01_20261107.csv", "a character device, not a regular file"),
+            ("PIE_LD01_20261107.csv", "a character device, not a regular file")
         ]
         for (name, reason) in expected {
             let r = result(name)

@@ -27,7 +27,8 @@ import TestSupport
             let url = samples.appendingPathComponent(name)
             let result = importer.importFile(at: url)
             let stored = try ledger.pool.read { db in
-                try String.fetchOne(db, sql: "SELECT sha256 FROM imported_file WHERE id = ?", arguments: [result.fileID])
+                try String.fetchOne(
+                    db, sql: "SELECT sha256 FROM imported_file WHERE id = ?", arguments: [result.fileID])
             }
             #expect(stored == (try sha256sum(url)))
         }
@@ -37,8 +38,9 @@ import TestSupport
     /// spans reads of odd sizes.
     @Test func aFileLargerThanOneChunkIsReadWhole() throws {
         let day = Day(year: 2026, month: 10, day: 7) ?? Day(ordinal: 0)
-        var generator = DemoGenerator(clients: DemoGenerator.clients(count: 10, sites: ["LD01"]), sites: ["LD01"],
-                                      month: Period.month(of: day), seed: 5)
+        var generator = DemoGenerator(
+            clients: DemoGenerator.clients(count: 10, sites: ["LD01"]), sites: ["LD01"],
+            month: Period.month(of: day), seed: 5)
         generator.ticketsPerSiteDay = 12_000
         let rows = generator.registerRows(site: "LD01", day: day)
         let dir = Repository.temporaryDirectory("large")
@@ -51,7 +53,8 @@ import TestSupport
         #expect(result.status == .imported)
         #expect(result.rows == rows.count)
         #expect(result.rejected.isEmpty)
-        #expect(try count(ledger, "SELECT SUM(amount) FROM ticket_line") == Int(rows.reduce(Int64(0)) { $0 + $1.amount }))
+        #expect(
+            try count(ledger, "SELECT SUM(amount) FROM ticket_line") == Int(rows.reduce(Int64(0)) { $0 + $1.amount }))
         #expect(try count(ledger, "SELECT MAX(line) FROM ticket_line") == rows.count + 1)
         let stored = try ledger.pool.read { db in try String.fetchOne(db, sql: "SELECT sha256 FROM imported_file") }
         #expect(stored == (try sha256sum(url)))

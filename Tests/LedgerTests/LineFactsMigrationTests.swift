@@ -43,7 +43,7 @@ import TestSupport
         "120 covers of category A × 4.50 HT = 540.00 (only at site LD01)",
         "120 covers (guests included) × 2.35 HT = 282.00 (only at sites LD01, LD02)",
         "120 covers of category A × 4.50 HT = 540.00; edited by marie: recompté 2.5; edited by paul: prix",
-        "edited by marie: ligne ajoutée",
+        "edited by marie: ligne ajoutée"
     ]
 
     @Test func everyFormTheEngineWroteReadsBackToFactsWordedTheSame() throws {
@@ -52,7 +52,8 @@ import TestSupport
             #expect(facts.english == e)
         }
         let october = try #require(Period(parsing: "2026-10"))
-        let late = "late revenue for octobre 2026, priced by the contract as it stands: billed 1500 for 6300.00 on the revenue as invoiced, "
+        let late =
+            "late revenue for octobre 2026, priced by the contract as it stands: billed 1500 for 6300.00 on the revenue as invoiced, "
             + "nothing on the revenue now"
         #expect(LineFactsMigration.read(late, invoicePeriod: october, vat: .zero)?.english == late)
         // The period a late-revenue line names is its document's: another period does not read.
@@ -60,11 +61,14 @@ import TestSupport
         #expect(LineFactsMigration.read("a sentence nobody wrote", invoicePeriod: october, vat: .zero) == nil)
         // The figures are typed: a revision's reference, an HT line's rate (the line's own).
         let revised = LineFactsMigration.read(Self.written[8], invoicePeriod: nil, vat: VATRate(whole: 10))
-        guard case .admissionFee(3520, _, false, VATRate(whole: 10), _, nil, let revision?)? = revised?.computation else {
+        guard case .admissionFee(3520, _, false, VATRate(whole: 10), _, nil, let revision?)? = revised?.computation
+        else {
             Issue.record("\(String(describing: revised))")
             return
         }
-        #expect(revision.on == Day(iso: "2026-09-01") && revision.index == Percentage("121.7") && revision.price == Price("2.42"))
+        #expect(
+            revision.on == Day(iso: "2026-09-01") && revision.index == Percentage("121.7")
+                && revision.price == Price("2.42"))
     }
 
     @Test func anExistingLedgerGetsEachLinesFactsAndTheLinesItCouldNotReadListed() throws {
@@ -73,48 +77,67 @@ import TestSupport
         let queue = try DatabaseQueue(path: path)
         try Schema.migrator.migrate(queue, upTo: "v17 history bounds")
         try queue.write { db in
-            try db.execute(sql: """
-                INSERT INTO number_series (code, last_number) VALUES ('FA', 0);
-                INSERT INTO invoice (id, type, status, series, client, period_start, period_end, issue_date, due_date,
-                                     payment_terms, origin, total_ht, total_vat, total_ttc, created_at, service_start, service_end)
-                VALUES (1, 'invoice', 'proforma', 'FA', 'ACME', '2026-10-01', '2026-10-31', '2026-11-02', '2026-11-02', 'on receipt',
-                        'contract', 500, 50, 550, 'then', '2026-10-01', '2026-10-31');
-                """)
-            let lines = ["12 covers of category A × 4.20 HT = 50.40", "a sentence nobody wrote",
-                         "1500.00 HT per month in arrears = 1500.00; edited by marie: recompté"]
+            try db.execute(
+                sql: """
+                    INSERT INTO number_series (code, last_number) VALUES ('FA', 0);
+                    INSERT INTO invoice (id, type, status, series, client, period_start, period_end, issue_date, due_date,
+                                         payment_terms, origin, total_ht, total_vat, total_ttc, created_at, service_start, service_end)
+                    VALUES (1, 'invoice', 'proforma', 'FA', 'ACME', '2026-10-01', '2026-10-31', '2026-11-02', '2026-11-02', 'on receipt',
+                            'contract', 500, 50, 550, 'then', '2026-10-01', '2026-10-31');
+                    """)
+            let lines = [
+                "12 covers of category A × 4.20 HT = 50.40", "a sentence nobody wrote",
+                "1500.00 HT per month in arrears = 1500.00; edited by marie: recompté"
+            ]
             for (i, e) in lines.enumerated() {
-                try db.execute(sql: """
-                    INSERT INTO invoice_line (invoice_id, position, label, quantity, unit_price, net, vat_rate, site, service_start, service_end, explanation)
-                    VALUES (1, ?, 'Ligne', 1, 10000, 100, 100000, 'LD01', '2026-10-01', '2026-10-31', ?)
-                    """, arguments: [i + 1, e])
+                try db.execute(
+                    sql: """
+                        INSERT INTO invoice_line (invoice_id, position, label, quantity, unit_price, net, vat_rate, site, service_start, service_end, explanation)
+                        VALUES (1, ?, 'Ligne', 1, 10000, 100, 100000, 'LD01', '2026-10-01', '2026-10-31', ?)
+                        """, arguments: [i + 1, e])
             }
-            let entryTrigger = try #require(try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'invoice_issued_with_entry'"))
-            try db.execute(sql: """
-                DROP TRIGGER invoice_issued_with_entry;
-                UPDATE number_series SET last_number = 1 WHERE code = 'FA';
-                UPDATE invoice SET status = 'issued', number = 'FA-2026-000001', issued_at = 'then' WHERE id = 1;
-                """)
+            let entryTrigger = try #require(
+                try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'invoice_issued_with_entry'"))
+            try db.execute(
+                sql: """
+                    DROP TRIGGER invoice_issued_with_entry;
+                    UPDATE number_series SET last_number = 1 WHERE code = 'FA';
+                    UPDATE invoice SET status = 'issued', number = 'FA-2026-000001', issued_at = 'then' WHERE id = 1;
+                    """)
             try db.execute(sql: entryTrigger)
         }
         try queue.close()
 
         let ledger = try LedgerDatabase(path: path)
         let doc = try #require(try ledger.invoice(id: 1))
-        #expect(doc.lines.map(\.facts) == [
-            LineFacts(.subsidyPerCover(covers: 12, category: "A", price: Price("4.20") ?? .zero, includesVAT: false, vat: VATRate(whole: 10),
-                                       net: Money("50.40") ?? .zero)),
-            nil,
-            LineFacts(.flatFee(full: Money("1500.00") ?? .zero, per: .month, timing: .inArrears, prorata: nil, net: Money("1500.00") ?? .zero,
-                               revision: nil), edits: [LineFacts.Edit(by: "marie", reason: "recompté")]),
-        ])
+        #expect(
+            doc.lines.map(\.facts) == [
+                LineFacts(
+                    .subsidyPerCover(
+                        covers: 12, category: "A", price: Price("4.20") ?? .zero, includesVAT: false,
+                        vat: VATRate(whole: 10),
+                        net: Money("50.40") ?? .zero)),
+                nil,
+                LineFacts(
+                    .flatFee(
+                        full: Money("1500.00") ?? .zero, per: .month, timing: .inArrears, prorata: nil,
+                        net: Money("1500.00") ?? .zero,
+                        revision: nil), edits: [LineFacts.Edit(by: "marie", reason: "recompté")])
+            ])
         #expect(doc.lines.map(\.englishExplanation) == doc.lines.map(\.explanation))
         let note = try #require(try ledger.auditLog().last)
-        #expect(note.action == "line-facts" && note.facts?.integer("filled") == 2 && note.facts?.list("unknown") == ["FA-2026-000001 line 2"])
-        let breaks = try ledger.engine.read { db in try ledger.verifyRecords(db).breaks }.filter { $0.series == "audit log" }
+        #expect(
+            note.action == "line-facts" && note.facts?.integer("filled") == 2
+                && note.facts?.list("unknown") == ["FA-2026-000001 line 2"])
+        let breaks = try ledger.engine.read { db in try ledger.verifyRecords(db).breaks }.filter {
+            $0.series == "audit log"
+        }
         #expect(breaks.isEmpty, "\(breaks)")
         // The lines of an issued document are frozen again.
         #expect(throws: (any Error).self) {
-            try ledger.pool.write { db in try db.execute(sql: "UPDATE invoice_line SET facts = NULL WHERE invoice_id = 1 AND position = 1") }
+            try ledger.pool.write { db in
+                try db.execute(sql: "UPDATE invoice_line SET facts = NULL WHERE invoice_id = 1 AND position = 1")
+            }
         }
     }
 }

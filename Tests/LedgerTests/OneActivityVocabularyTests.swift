@@ -9,26 +9,30 @@ import TestSupport
 /// "v11 daily revenue" stores (`EVENT` for events, where the settings say `EVENTS`), so existing ledgers read.
 @Suite struct OneActivityVocabularyTests {
     @Test func eachActivityWithDailyRevenueHasTheCodeTheLedgerStoresAndReadsBack() throws {
-        let ledger = try LedgerDatabase(path: Repository.temporaryDirectory("activity").appendingPathComponent("ardoise.sqlite").path)
+        let ledger = try LedgerDatabase(
+            path: Repository.temporaryDirectory("activity").appendingPathComponent("ardoise.sqlite").path)
         #expect(Activity.withDailyRevenue.map(\.dailyRevenueCode) == ["SELF", "CAFET", "BRASS", "EVENT"])
         #expect(Activity.fees.dailyRevenueCode == nil)
-        #expect(Activity.allCases.map(\.rawValue) == ["SELF", "CAFET", "BRASS", "EVENTS", "FEES"], "the settings' words")
+        #expect(
+            Activity.allCases.map(\.rawValue) == ["SELF", "CAFET", "BRASS", "EVENTS", "FEES"], "the settings' words")
         for a in Activity.withDailyRevenue {
             let code = try #require(a.dailyRevenueCode)
             #expect(Activity(dailyRevenueCode: code) == a)
             try ledger.pool.write { db in
-                try db.execute(sql: """
-                    INSERT INTO daily_revenue (day, site, client, activity, covers, lines, amount, employer_share) VALUES (1, 'LD01', 'C1', ?, 0, 1, 100, 0)
-                    """, arguments: [code])
+                try db.execute(
+                    sql: """
+                        INSERT INTO daily_revenue (day, site, client, activity, covers, lines, amount, employer_share) VALUES (1, 'LD01', 'C1', ?, 0, 1, 100, 0)
+                        """, arguments: [code])
             }
         }
         // The settings' word is not what the ledger stores: the constraint of "v11 daily revenue" still refuses it.
         #expect(Activity(dailyRevenueCode: "EVENTS") == nil)
         #expect(throws: (any Error).self) {
             try ledger.pool.write { db in
-                try db.execute(sql: """
-                    INSERT INTO daily_revenue (day, site, client, activity, covers, lines, amount, employer_share) VALUES (2, 'LD01', 'C1', 'EVENTS', 0, 1, 100, 0)
-                    """)
+                try db.execute(
+                    sql: """
+                        INSERT INTO daily_revenue (day, site, client, activity, covers, lines, amount, employer_share) VALUES (2, 'LD01', 'C1', 'EVENTS', 0, 1, 100, 0)
+                        """)
             }
         }
     }

@@ -14,7 +14,9 @@ func migratedPostgres() throws -> (engine: PostgresEngine, address: String) {
 }
 
 /// Runs `statements` in one transaction of `engine`, rolled back unless `keep`; where the first failure was.
-func runStatements(_ statements: [String], on engine: any SQLEngine, keep: Bool = false) -> (failedAt: Int?, message: String) {
+func runStatements(_ statements: [String], on engine: any SQLEngine, keep: Bool = false) -> (
+    failedAt: Int?, message: String
+) {
     struct Rollback: Error {}
     var failedAt: Int?
     var message = ""
@@ -33,7 +35,6 @@ func runStatements(_ statements: [String], on engine: any SQLEngine, keep: Bool 
     return (failedAt, message)
 }
 
-
 /// One schema history for both engines: the same names, in the same order.
 @Suite struct SchemaHistoryTests {
     @Test func postgreSQLHasEveryNamedMigrationOfSQLiteInTheSameOrder() {
@@ -44,15 +45,22 @@ func runStatements(_ statements: [String], on engine: any SQLEngine, keep: Bool 
     @Test func placeholdersAreNumberedOutsideQuotesAndBodies() {
         #expect(SQLPlaceholders.numbered("SELECT '?', \"a?\", ? -- ?\n, ?") == "SELECT '?', \"a?\", $1 -- ?\n, $2")
         #expect(SQLPlaceholders.numbered("SELECT 'it''s ?', ?") == "SELECT 'it''s ?', $1")
-        #expect(SQLPlaceholders.numbered("DO $$ BEGIN PERFORM '?'; END $$; SELECT ?") == "DO $$ BEGIN PERFORM '?'; END $$; SELECT $1")
+        #expect(
+            SQLPlaceholders.numbered("DO $$ BEGIN PERFORM '?'; END $$; SELECT ?")
+                == "DO $$ BEGIN PERFORM '?'; END $$; SELECT $1")
         #expect(SQLPlaceholders.numbered("SELECT $1, $tag$ ? $tag$, ?") == "SELECT $1, $tag$ ? $tag$, $1")
     }
 
     @Test func addressesOfPostgreSQLLedgers() {
         let l = PostgresLocation("postgres://ardoise:secret@db.example:6543/ledger", environment: [:])
-        #expect(l == PostgresLocation(host: "db.example", port: 6543, user: "ardoise", password: "secret", database: "ledger"))
+        #expect(
+            l
+                == PostgresLocation(
+                    host: "db.example", port: 6543, user: "ardoise", password: "secret", database: "ledger"))
         #expect(l?.description == "postgres://ardoise@db.example:6543/ledger")
-        #expect(PostgresLocation("postgres://ardoise@localhost/ledger", environment: ["PGPASSWORD": "env"])?.password == "env")
+        #expect(
+            PostgresLocation("postgres://ardoise@localhost/ledger", environment: ["PGPASSWORD": "env"])?.password
+                == "env")
         #expect(PostgresLocation("postgres://localhost/ledger", environment: [:]) == nil)
         #expect(PostgresLocation("sqlite:ardoise.sqlite", environment: [:]) == nil)
     }
@@ -64,7 +72,9 @@ struct PostgresLedgerTests {
         let (engine, _) = try migratedPostgres()
         #expect(try engine.appliedMigrations() == Schema.migrator.migrations)
         #expect(try engine.migrate() == [])
-        let names = try engine.transaction { s in try s.fetch("SELECT identifier FROM grdb_migrations ORDER BY identifier", []) }
+        let names = try engine.transaction { s in
+            try s.fetch("SELECT identifier FROM grdb_migrations ORDER BY identifier", [])
+        }
         #expect(names.count == Schema.migrator.migrations.count)
     }
 
@@ -75,14 +85,18 @@ struct PostgresLedgerTests {
         for attack in GuaranteeAttacks.all {
             let statements = attack.statements(.postgres)
             let r = runStatements(statements, on: engine)
-            outcomes.append(AttackOutcome(name: attack.name, statements: statements.count, refusedAt: r.failedAt, message: r.message))
+            outcomes.append(
+                AttackOutcome(
+                    name: attack.name, statements: statements.count, refusedAt: r.failedAt, message: r.message))
         }
         for o in outcomes { #expect(o.refused, "\(o)") }
         print("PostgreSQL: \(outcomes.filter(\.refused).count) of \(outcomes.count) attacks refused")
         let legit = runStatements(GuaranteeAttacks.legitimateIssue, on: engine, keep: true)
         #expect(legit.failedAt == nil, "\(legit.message)")
         let issued = try engine.transaction { s in
-            try s.fetch("SELECT number FROM invoice WHERE status = 'issued' ORDER BY number", []).compactMap { $0.first?.text }
+            try s.fetch("SELECT number FROM invoice WHERE status = 'issued' ORDER BY number", []).compactMap {
+                $0.first?.text
+            }
         }
         #expect(issued == ["FA-000001", "FA-000002"])
     }
@@ -98,14 +112,21 @@ struct PostgresLedgerTests {
         let blob = kind == .sqlite ? "BLOB" : "BYTEA"
         try engine.transaction { s in
             try s.execute("CREATE TABLE probe (id BIGINT PRIMARY KEY, name TEXT, data \(blob), n BIGINT)", [])
-            try s.execute("INSERT INTO probe (id, name, data, n) VALUES (?, ?, ?, ?)",
-                          [.integer(1), .text("Café l'« ? »"), .bytes([0, 255, 1]), .null])
-            try s.execute("INSERT INTO probe (id, name, data, n) VALUES (?, ?, ?, ?)",
-                          [.integer(2), .text("?"), .bytes([7]), .integer(Int64.max)])
+            try s.execute(
+                "INSERT INTO probe (id, name, data, n) VALUES (?, ?, ?, ?)",
+                [.integer(1), .text("Café l'« ? »"), .bytes([0, 255, 1]), .null])
+            try s.execute(
+                "INSERT INTO probe (id, name, data, n) VALUES (?, ?, ?, ?)",
+                [.integer(2), .text("?"), .bytes([7]), .integer(Int64.max)])
         }
-        let rows = try engine.transaction { s in try s.fetch("SELECT id, name, data, n, '?' FROM probe WHERE id >= ? ORDER BY id", [.integer(1)]) }
-        #expect(rows == [[.integer(1), .text("Café l'« ? »"), .bytes([0, 255, 1]), .null, .text("?")],
-                         [.integer(2), .text("?"), .bytes([7]), .integer(Int64.max), .text("?")]])
+        let rows = try engine.transaction { s in
+            try s.fetch("SELECT id, name, data, n, '?' FROM probe WHERE id >= ? ORDER BY id", [.integer(1)])
+        }
+        #expect(
+            rows == [
+                [.integer(1), .text("Café l'« ? »"), .bytes([0, 255, 1]), .null, .text("?")],
+                [.integer(2), .text("?"), .bytes([7]), .integer(Int64.max), .text("?")]
+            ])
         // A sum of cents is a whole number on both (NUMERIC on PostgreSQL).
         let sum = try engine.transaction { s in try s.fetch("SELECT SUM(id) FROM probe", []) }
         #expect(sum == [[.integer(3)]])

@@ -35,11 +35,13 @@ struct Interrupted: Error {}
         let expectations: [(RegisterFault, String)] = [
             (.invalidUTF8, "not valid UTF-8"), (.wrongSite, "`site` is `ZZ99`"), (.wrongDate, "`date` is `07/10/2026`"),
             (.wrongFieldCount, "expected 16 fields, found 15"), (.unparseableAmount, "unreadable `pu_ttc` `7,0O`"),
-            (.unparseableDate, "unreadable `date` `32/10/2026`"),
+            (.unparseableDate, "unreadable `date` `32/10/2026`")
         ]
         for (fault, words) in expectations {
             let line = try #require(faulty.lines[fault])
-            #expect(rejected[line]?.contains(words) == true, "\(fault) at line \(line): \(rejected[line] ?? "not rejected")")
+            #expect(
+                rejected[line]?.contains(words) == true, "\(fault) at line \(line): \(rejected[line] ?? "not rejected")"
+            )
         }
         #expect(rejected.count == expectations.count)
         #expect(result.warnings.map(\.line) == [faulty.lines[.oneCentMismatch]])
@@ -47,20 +49,24 @@ struct Interrupted: Error {}
         #expect(result.unknownClients == [faulty.unknownClient])
         // The quarantine keeps raw bytes: the Latin-1 row is stored as written.
         let raw = try ledger.pool.read { db in
-            try RejectedRow.fetchOne(db, sql: "SELECT * FROM rejected_row WHERE line = ?", arguments: [faulty.lines[.invalidUTF8]])
+            try RejectedRow.fetchOne(
+                db, sql: "SELECT * FROM rejected_row WHERE line = ?", arguments: [faulty.lines[.invalidUTF8]])
         }
         #expect(raw?.rawText == nil)
         #expect(raw?.raw.contains(0xE9) == true)
         // A record spanning two physical lines keeps the line it starts on.
         let label = try ledger.pool.read { db in
-            try String.fetchOne(db, sql: "SELECT label FROM ticket_line WHERE line = ?", arguments: [faulty.multilineRecordLine])
+            try String.fetchOne(
+                db, sql: "SELECT label FROM ticket_line WHERE line = ?", arguments: [faulty.multilineRecordLine])
         }
         #expect(label == "Menu du jour\nservi en salle")
-        #expect(try count(ledger, "SELECT COUNT(*) FROM ticket_line WHERE line = ?", [faulty.multilineRecordLine + 1]) == 0)
+        #expect(
+            try count(ledger, "SELECT COUNT(*) FROM ticket_line WHERE line = ?", [faulty.multilineRecordLine + 1]) == 0)
         // The one-cent row keeps the amount as written.
         let oneCent = try ledger.pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT quantity * unit_price, amount FROM ticket_line WHERE line = ?",
-                             arguments: [faulty.lines[.oneCentMismatch]])
+            try Row.fetchOne(
+                db, sql: "SELECT quantity * unit_price, amount FROM ticket_line WHERE line = ?",
+                arguments: [faulty.lines[.oneCentMismatch]])
         }
         #expect(oneCent.map { ($0[1] as Int64) - ($0[0] as Int64) } == 1)
     }
@@ -91,7 +97,9 @@ struct Interrupted: Error {}
         #expect(siteDay.currentFileId == replaced.fileID)
         let period = Period.month(of: day)
         let share = corrected.filter { !$0.client.isEmpty }.reduce(Int64(0)) { $0 + $1.employerShare }
-        let reported = try ledger.revenueDays(period: period).flatMap(\.employerShare.values).reduce(Int64(0)) { $0 + $1.cents }
+        let reported = try ledger.revenueDays(period: period).flatMap(\.employerShare.values).reduce(Int64(0)) {
+            $0 + $1.cents
+        }
         #expect(reported == share)
 
         // An invoice uses it; a later re-delivery is a conflict, stored beside, late revenue recorded.
@@ -142,7 +150,8 @@ struct Interrupted: Error {}
         try "x".write(to: badName, atomically: true, encoding: .utf8)
         let folder = dir.appendingPathComponent("PIE_LD03_20261006.csv")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let results = [badHeader, empty, badName, folder, dir.appendingPathComponent("notes.txt")].map(importer.importFile)
+        let results = [badHeader, empty, badName, folder, dir.appendingPathComponent("notes.txt")].map(
+            importer.importFile)
         #expect(results.allSatisfy { $0.status == .refused }, "\(results)")
         #expect(results[0].message?.contains("header") == true)
         #expect(results[1].message?.contains("empty") == true)
@@ -159,17 +168,23 @@ struct Interrupted: Error {}
         #expect(closedResult.status == .imported)
         #expect(closedResult.rows == 0)
         let plain = dir.appendingPathComponent("PIE_LD02_20261010.csv")
-        try (DemoGenerator.csvHeader + "\n"
+        try
+            (DemoGenerator.csvHeader + "\n"
             + "T1;LD02;1;10/10/2026;12:00:00;01;C0001;A;SELF;PLAT;\"Plat \"\"maison\"\"; frites\";2;7,00;10,0;14,00;4,20\n"
             + "T1;LD02;1;10/10/2026;12:00:00;01;C0001;A;SELF;PAIN;Pain;1;0,30;10,0;0,30;0")
             .write(to: plain, atomically: true, encoding: .utf8)
         let result = importer.importFile(at: plain)
         #expect(result.rows == 2, "\(result)")
         #expect(result.rejected.isEmpty)
-        let label = try ledger.pool.read { db in try String.fetchOne(db, sql: "SELECT label FROM ticket_line WHERE line = 2") }
+        let label = try ledger.pool.read { db in
+            try String.fetchOne(db, sql: "SELECT label FROM ticket_line WHERE line = 2")
+        }
         #expect(label == "Plat \"maison\"; frites")
         #expect(try count(ledger, "SELECT SUM(amount) FROM ticket_line") == 1430)
         let october = try #require(Period(parsing: "2026-10"))
-        #expect(try ledger.siteDaysWithTickets(period: october) == [SiteDayKey(site: "LD02", day: Day(year: 2026, month: 10, day: 10) ?? Day(ordinal: 0))])
+        #expect(
+            try ledger.siteDaysWithTickets(period: october) == [
+                SiteDayKey(site: "LD02", day: Day(year: 2026, month: 10, day: 10) ?? Day(ordinal: 0))
+            ])
     }
 }

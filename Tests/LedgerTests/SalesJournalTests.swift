@@ -11,31 +11,37 @@ import TestSupport
     static let day = Day(iso: "2026-11-02") ?? Day(ordinal: 0)
     static let twenty = VATRate(whole: 20), ten = VATRate(whole: 10)
     static let posting = SalesPosting(
-        accounts: SalesAccounts(customerCollective: "411000", outputVAT: [twenty: "445711", ten: "445712"],
-                                revenue: ["SUBV": ("706100", "Subventions"), "FEES": ("706700", "Frais de gestion")],
-                                defaultRevenue: ("706000", "Prestations de services")),
+        accounts: SalesAccounts(
+            customerCollective: "411000", outputVAT: [twenty: "445711", ten: "445712"],
+            revenue: ["SUBV": ("706100", "Subventions"), "FEES": ("706700", "Frais de gestion")],
+            defaultRevenue: ("706000", "Prestations de services")),
         journal: "VT", journalLabel: "Ventes",
         customers: ["ACME": .init(account: "411ACME", name: "ACME Industries SA")])
     static let format = SeriesFormat(prefix: "FA-2026-", width: 6)
 
     func proforma(_ ledger: LedgerDatabase, type: DocumentKind = .invoice) throws -> Int64 {
         let lines = [
-            NewInvoiceLine(label: "Subvention", quantity: 2000, unitPrice: Price("4.20") ?? Price(tenThousandths: 0),
-                           net: Money(cents: 840_000), vat: Self.ten, revenueType: "SUBV"),
-            NewInvoiceLine(label: "Frais de gestion", quantity: 1, unitPrice: Price("1500.00") ?? Price(tenThousandths: 0),
-                           net: Money(cents: 150_000), vat: Self.twenty, revenueType: "FEES"),
-            NewInvoiceLine(label: "Geste commercial", quantity: 1, unitPrice: Price("-10.00") ?? Price(tenThousandths: 0),
-                           net: Money(cents: -1_000), vat: Self.twenty),
+            NewInvoiceLine(
+                label: "Subvention", quantity: 2000, unitPrice: Price("4.20") ?? Price(tenThousandths: 0),
+                net: Money(cents: 840_000), vat: Self.ten, revenueType: "SUBV"),
+            NewInvoiceLine(
+                label: "Frais de gestion", quantity: 1, unitPrice: Price("1500.00") ?? Price(tenThousandths: 0),
+                net: Money(cents: 150_000), vat: Self.twenty, revenueType: "FEES"),
+            NewInvoiceLine(
+                label: "Geste commercial", quantity: 1, unitPrice: Price("-10.00") ?? Price(tenThousandths: 0),
+                net: Money(cents: -1_000), vat: Self.twenty)
         ]
-        let new = NewInvoice(type: type, series: "FA", client: "ACME", period: Period.month(of: Day(iso: "2026-10-01") ?? Self.day),
-                             issueDate: Self.day, dueDate: Self.day, paymentTerms: "on receipt", origin: .manual, lines: lines)
+        let new = NewInvoice(
+            type: type, series: "FA", client: "ACME", period: Period.month(of: Day(iso: "2026-10-01") ?? Self.day),
+            issueDate: Self.day, dueDate: Self.day, paymentTerms: "on receipt", origin: .manual, lines: lines)
         return try #require(try ledger.createProforma(new, actor: "test"))
     }
 
     @Test func issuingPostsABalancedEntryInTheSameTransaction() throws {
         let (ledger, _) = try freshLedger()
         let id = try proforma(ledger)
-        let number = try ledger.issue(id: id, on: Self.day, dueDate: Self.day, format: Self.format, actor: "test", posting: Self.posting)
+        let number = try ledger.issue(
+            id: id, on: Self.day, dueDate: Self.day, format: Self.format, actor: "test", posting: Self.posting)
         let entries = try ledger.entries()
         #expect(entries.count == 1)
         let entry = try #require(entries.first?.entry)
@@ -44,7 +50,8 @@ import TestSupport
         #expect(entry.isBalanced)
         let stored = try #require(try ledger.invoice(id: id))
         #expect(entry.lines.first { $0.account == "411000" }?.debit == Money(cents: stored.invoice.totalTtc))
-        #expect(entry.lines.first { $0.account == "706000" }?.debit == Money(cents: 1_000))  // the gesture, typed in by hand
+        // the gesture, typed in by hand
+        #expect(entry.lines.first { $0.account == "706000" }?.debit == Money(cents: 1_000))
         #expect(entry.lines.first { $0.account == "411000" }?.auxiliaryAccount == "411ACME")
     }
 
@@ -54,7 +61,8 @@ import TestSupport
         var posting = Self.posting
         posting.accounts.outputVAT[Self.twenty] = nil
         #expect(throws: InvoiceError.self) {
-            try ledger.issue(id: id, on: Self.day, dueDate: Self.day, format: Self.format, actor: "test", posting: posting)
+            try ledger.issue(
+                id: id, on: Self.day, dueDate: Self.day, format: Self.format, actor: "test", posting: posting)
         }
         #expect(try ledger.invoice(id: id)?.invoice.status == .proforma)
         #expect(try ledger.entries().isEmpty)
@@ -66,13 +74,18 @@ import TestSupport
         let id = try proforma(ledger)
         #expect(throws: DatabaseError.self) {
             try ledger.pool.write { db in
-                try db.execute(sql: "UPDATE invoice SET status = 'issued', number = 'FA-X', issued_at = 'now' WHERE id = ?", arguments: [id])
+                try db.execute(
+                    sql: "UPDATE invoice SET status = 'issued', number = 'FA-X', issued_at = 'now' WHERE id = ?",
+                    arguments: [id])
             }
         }
-        _ = try ledger.issue(id: id, on: Self.day, dueDate: Self.day, format: Self.format, actor: "test", posting: Self.posting)
-        for sql in ["UPDATE journal_entry SET entry_date = '2026-11-03'", "DELETE FROM journal_entry",
-                    "UPDATE journal_entry_line SET debit = debit + 1", "DELETE FROM journal_entry_line",
-                    "UPDATE journal SET last_number = last_number + 2"] {
+        _ = try ledger.issue(
+            id: id, on: Self.day, dueDate: Self.day, format: Self.format, actor: "test", posting: Self.posting)
+        for sql in [
+            "UPDATE journal_entry SET entry_date = '2026-11-03'", "DELETE FROM journal_entry",
+            "UPDATE journal_entry_line SET debit = debit + 1", "DELETE FROM journal_entry_line",
+            "UPDATE journal SET last_number = last_number + 2"
+        ] {
             #expect(throws: DatabaseError.self, "\(sql)") { try ledger.pool.write { db in try db.execute(sql: sql) } }
         }
     }
@@ -81,10 +94,12 @@ import TestSupport
         let (ledger, _) = try freshLedger()
         let id = try proforma(ledger)
         try ledger.pool.write { db in
-            try db.execute(sql: "INSERT INTO closed_month(month, closed_at, closed_by) VALUES ('2026-11', 'now', 'test')")
+            try db.execute(
+                sql: "INSERT INTO closed_month(month, closed_at, closed_by) VALUES ('2026-11', 'now', 'test')")
         }
         #expect(throws: (any Error).self) {
-            try ledger.issue(id: id, on: Self.day, dueDate: Self.day, format: Self.format, actor: "test", posting: Self.posting)
+            try ledger.issue(
+                id: id, on: Self.day, dueDate: Self.day, format: Self.format, actor: "test", posting: Self.posting)
         }
         #expect(try ledger.entries().isEmpty)
     }
@@ -98,21 +113,26 @@ import TestSupport
         try queue.write { db in
             try db.execute(sql: "INSERT INTO number_series (code, last_number) VALUES ('FA', 0)")
             for id in [1, 2] {
-                try db.execute(sql: """
-                    INSERT INTO invoice (id, type, status, series, client, period_start, period_end, issue_date, due_date,
-                                         payment_terms, origin, total_ht, total_vat, total_ttc, created_at)
-                    VALUES (?, 'invoice', 'proforma', 'FA', 'ACME', '2026-10-01', '2026-10-31', '2026-11-02', '2026-11-02',
-                            'on receipt', 'manual', 10000, 2000, 12000, 'then')
-                    """, arguments: [id])
-                try db.execute(sql: """
-                    INSERT INTO invoice_line (invoice_id, position, label, quantity, unit_price, net, vat_rate, revenue_type)
-                    VALUES (?, 1, 'Frais de gestion', 1, 1000000, 10000, 200000, 'FEES')
-                    """, arguments: [id])
-                try db.execute(sql: "INSERT INTO invoice_vat (invoice_id, rate, base, vat) VALUES (?, 200000, 10000, 2000)", arguments: [id])
+                try db.execute(
+                    sql: """
+                        INSERT INTO invoice (id, type, status, series, client, period_start, period_end, issue_date, due_date,
+                                             payment_terms, origin, total_ht, total_vat, total_ttc, created_at)
+                        VALUES (?, 'invoice', 'proforma', 'FA', 'ACME', '2026-10-01', '2026-10-31', '2026-11-02', '2026-11-02',
+                                'on receipt', 'manual', 10000, 2000, 12000, 'then')
+                        """, arguments: [id])
+                try db.execute(
+                    sql: """
+                        INSERT INTO invoice_line (invoice_id, position, label, quantity, unit_price, net, vat_rate, revenue_type)
+                        VALUES (?, 1, 'Frais de gestion', 1, 1000000, 10000, 200000, 'FEES')
+                        """, arguments: [id])
+                try db.execute(
+                    sql: "INSERT INTO invoice_vat (invoice_id, rate, base, vat) VALUES (?, 200000, 10000, 2000)",
+                    arguments: [id])
                 // Issued the way the ledger did before entries existed.
                 try db.execute(sql: "UPDATE number_series SET last_number = last_number + 1 WHERE code = 'FA'")
-                try db.execute(sql: "UPDATE invoice SET status = 'issued', number = ?, issued_at = 'then' WHERE id = ?",
-                               arguments: ["FA-2026-00000\(id)", id])
+                try db.execute(
+                    sql: "UPDATE invoice SET status = 'issued', number = ?, issued_at = 'then' WHERE id = ?",
+                    arguments: ["FA-2026-00000\(id)", id])
             }
         }
         try queue.close()

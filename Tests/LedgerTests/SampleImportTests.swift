@@ -30,9 +30,13 @@ import TestSupport
 
     @Test func recordsReadBackEveryColumn() throws {
         let (ledger, _) = try freshLedger()
-        let result = RegisterImporter(ledger: ledger).importFile(at: samples.appendingPathComponent("PIE_LD01_20261005.csv"))
+        let result = RegisterImporter(ledger: ledger).importFile(
+            at: samples.appendingPathComponent("PIE_LD01_20261005.csv"))
         let (lines, file) = try ledger.pool.read { db in
-            (try TicketLine.order(TicketLine.Columns.line).fetchAll(db), try ImportedFile.fetchOne(db, key: result.fileID))
+            (
+                try TicketLine.order(TicketLine.Columns.line).fetchAll(db),
+                try ImportedFile.fetchOne(db, key: result.fileID)
+            )
         }
         #expect(lines.count == 40)
         let first = try #require(lines.first)
@@ -63,7 +67,8 @@ import TestSupport
 
     func importedSample() throws -> LedgerDatabase {
         let (ledger, _) = try freshLedger()
-        let result = RegisterImporter(ledger: ledger).importFile(at: samples.appendingPathComponent("PIE_LD01_20261005.csv"))
+        let result = RegisterImporter(ledger: ledger).importFile(
+            at: samples.appendingPathComponent("PIE_LD01_20261005.csv"))
         #expect(result.status == .imported)
         return ledger
     }
@@ -101,29 +106,35 @@ import TestSupport
         let ledger = try importedSample()
         let october = try #require(Period(parsing: "2026-10"))
         #expect(try ledger.siteDaysWithTickets(period: october) == [SiteDayKey(site: "LD01", day: day)])
-        let totals = try ledger.cappedTrayTotals(period: october, caps: [
-            ClientCategory(client: "C0013", category: "A"): Money(cents: 1000),
-            ClientCategory(client: "C0014", category: "A"): Money(cents: 420),
-            ClientCategory(client: "C0027", category: "A"): Money(cents: 420),
-        ])
-        #expect(totals == [
-            CappedTrayTotal(client: "C0013", site: "LD01", category: "A", covers: 2, total: Money(cents: 2000)),
-            CappedTrayTotal(client: "C0014", site: "LD01", category: "A", covers: 1, total: Money(cents: 420)),
-        ])
+        let totals = try ledger.cappedTrayTotals(
+            period: october,
+            caps: [
+                ClientCategory(client: "C0013", category: "A"): Money(cents: 1000),
+                ClientCategory(client: "C0014", category: "A"): Money(cents: 420),
+                ClientCategory(client: "C0027", category: "A"): Money(cents: 420)
+            ])
+        #expect(
+            totals == [
+                CappedTrayTotal(client: "C0013", site: "LD01", category: "A", covers: 2, total: Money(cents: 2000)),
+                CappedTrayTotal(client: "C0014", site: "LD01", category: "A", covers: 1, total: Money(cents: 420))
+            ])
     }
 
     @Test func ledgerIsMigratedWithNamedMigrationsInWAL() throws {
         let ledger = try importedSample()
-        #expect(try ledger.appliedMigrations() == ["v1 imports", "v2 invoices", "v3 event billing", "v4 outbox", "v5 order revisions",
-                                                    "v6 chronological numbering", "v7 issued documents", "v8 journal entries", "v9 closing",
-                                                    "v10 users and permissions", "v11 daily revenue", "v12 payments", "v13 reminders",
-                                                    "v14 login attempt address", "v15 import conflicts",
-                                                    "v15 ledger identity", "v15 ledger guards", "v15 billed once",
-                                                    "v15 amount bounds", "v15 mail claims", "v16 document period", "v16 line discounts",
-                                                    "v16 platform flows", "v16 platform e-reporting", "v16 audit parameters",
-                                                    "v16 line basis", "v17 vat on receipts",
-                                                    "v17 guarantee gaps", "v17 history bounds", "v18 payer breakdown",
-                                                    "v18 billing inputs", "v18 catch-up bounds", "v18 line facts"])
+        #expect(
+            try ledger.appliedMigrations() == [
+                "v1 imports", "v2 invoices", "v3 event billing", "v4 outbox", "v5 order revisions",
+                "v6 chronological numbering", "v7 issued documents", "v8 journal entries", "v9 closing",
+                "v10 users and permissions", "v11 daily revenue", "v12 payments", "v13 reminders",
+                "v14 login attempt address", "v15 import conflicts",
+                "v15 ledger identity", "v15 ledger guards", "v15 billed once",
+                "v15 amount bounds", "v15 mail claims", "v16 document period", "v16 line discounts",
+                "v16 platform flows", "v16 platform e-reporting", "v16 audit parameters",
+                "v16 line basis", "v17 vat on receipts",
+                "v17 guarantee gaps", "v17 history bounds", "v18 payer breakdown",
+                "v18 billing inputs", "v18 catch-up bounds", "v18 line facts"
+            ])
         let mode = try ledger.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
         let fk = try ledger.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA foreign_keys") }

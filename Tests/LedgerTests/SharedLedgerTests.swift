@@ -19,7 +19,10 @@ final class ForeignWriter: @unchecked Sendable {
         process.standardError = output
         try process.run()
         // A first commit leaves the WAL non-empty, as a run that has been writing does.
-        input.fileHandleForWriting.write(Data("INSERT INTO audit_log(at, actor, action, details) VALUES ('2026-01-01T00:00:00Z', 'other', 'start', '');\nBEGIN IMMEDIATE;\nINSERT INTO audit_log(at, actor, action, details) VALUES ('2026-01-01T00:00:00Z', 'other', 'hold', 'lock');\nSELECT 'holding';\n".utf8))
+        input.fileHandleForWriting.write(
+            Data(
+                "INSERT INTO audit_log(at, actor, action, details) VALUES ('2026-01-01T00:00:00Z', 'other', 'start', '');\nBEGIN IMMEDIATE;\nINSERT INTO audit_log(at, actor, action, details) VALUES ('2026-01-01T00:00:00Z', 'other', 'hold', 'lock');\nSELECT 'holding';\n"
+                    .utf8))
         var seen = ""
         while !seen.contains("holding") {
             let data = output.fileHandleForReading.availableData
@@ -58,7 +61,9 @@ final class ForeignWriter: @unchecked Sendable {
         let ledger = try LedgerDatabase(path: path, creation: .mustExist)
         let started = Date()
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) { writer.release() }
-        try ledger.audit(actor: "test", action: "note", AuditParameters(["note": .text("written after the other process committed")]))
+        try ledger.audit(
+            actor: "test", action: "note", AuditParameters(["note": .text("written after the other process committed")])
+        )
         #expect(Date().timeIntervalSince(started) >= 0.4)
         #expect(try count(ledger, "SELECT COUNT(*) FROM audit_log WHERE actor IN ('other', 'test')") == 3)
     }
@@ -87,6 +92,6 @@ final class ForeignWriter: @unchecked Sendable {
         let inside = try ledger.durableWrite { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
         let after = try ledger.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
         #expect(inside == 2)  // FULL
-        #expect(after == 1)   // NORMAL
+        #expect(after == 1)  // NORMAL
     }
 }

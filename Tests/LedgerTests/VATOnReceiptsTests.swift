@@ -23,57 +23,77 @@ import TestSupport
     }
 
     static var bank: BankPosting {
-        BankPosting(bankAccount: "512000", journal: "BQ", journalLabel: "Banque", customerAccount: "411000", suspenseAccount: "471000",
-                    customers: testPosting.customers)
+        BankPosting(
+            bankAccount: "512000", journal: "BQ", journalLabel: "Banque", customerAccount: "411000",
+            suspenseAccount: "471000",
+            customers: testPosting.customers)
     }
 
     /// FA: 840.00 HT of subsidy at 10 % (84.00 VAT, services) and 100.00 HT of snacks at 5.5 % (5.50, goods): 1,029.50 TTC.
     func issuedInvoice(_ ledger: LedgerDatabase) throws -> (id: Int64, number: String) {
         let lines = [
-            NewInvoiceLine(label: "Subvention", quantity: 200, unitPrice: Price("4.20") ?? .zero, net: Money(cents: 84_000), vat: Self.ten,
-                           revenueType: "SUBV"),
-            NewInvoiceLine(label: "Snacks", quantity: 50, unitPrice: Price("2.00") ?? .zero, net: Money(cents: 10_000), vat: Self.reduced,
-                           revenueType: "SNACK"),
+            NewInvoiceLine(
+                label: "Subvention", quantity: 200, unitPrice: Price("4.20") ?? .zero, net: Money(cents: 84_000),
+                vat: Self.ten,
+                revenueType: "SUBV"),
+            NewInvoiceLine(
+                label: "Snacks", quantity: 50, unitPrice: Price("2.00") ?? .zero, net: Money(cents: 10_000),
+                vat: Self.reduced,
+                revenueType: "SNACK")
         ]
-        let new = NewInvoice(type: .invoice, series: "FA", client: "ACME", period: Period.month(of: Day(iso: "2026-10-01") ?? Self.day),
-                             issueDate: Self.day, dueDate: Self.day, paymentTerms: "on receipt", origin: .manual, lines: lines)
+        let new = NewInvoice(
+            type: .invoice, series: "FA", client: "ACME", period: Period.month(of: Day(iso: "2026-10-01") ?? Self.day),
+            issueDate: Self.day, dueDate: Self.day, paymentTerms: "on receipt", origin: .manual, lines: lines)
         let id = try #require(try ledger.createProforma(new, actor: "test"))
-        let number = try ledger.issue(id: id, on: Self.day, dueDate: Self.day, format: SeriesFormat(prefix: "FA-2026-", width: 6),
-                                      actor: "test", posting: Self.posting)
+        let number = try ledger.issue(
+            id: id, on: Self.day, dueDate: Self.day, format: SeriesFormat(prefix: "FA-2026-", width: 6),
+            actor: "test", posting: Self.posting)
         return (id, number)
     }
 
     /// A credit note of 100.00 HT of subsidy (10.00 VAT, 110.00 TTC) against invoice `id`.
     func creditNote(_ ledger: LedgerDatabase, of id: Int64, on day: Day) throws {
-        let new = NewInvoice(type: .creditNote, series: "AV", client: "ACME", period: Period.month(of: Day(iso: "2026-10-01") ?? Self.day),
-                             issueDate: day, dueDate: day, paymentTerms: "on receipt", creditedInvoiceId: id, origin: .manual,
-                             lines: [NewInvoiceLine(label: "Subvention", quantity: 1, unitPrice: Price("100.00") ?? .zero,
-                                                    net: Money(cents: 10_000), vat: Self.ten, revenueType: "SUBV")])
+        let new = NewInvoice(
+            type: .creditNote, series: "AV", client: "ACME",
+            period: Period.month(of: Day(iso: "2026-10-01") ?? Self.day),
+            issueDate: day, dueDate: day, paymentTerms: "on receipt", creditedInvoiceId: id, origin: .manual,
+            lines: [
+                NewInvoiceLine(
+                    label: "Subvention", quantity: 1, unitPrice: Price("100.00") ?? .zero,
+                    net: Money(cents: 10_000), vat: Self.ten, revenueType: "SUBV")
+            ])
         let cn = try #require(try ledger.createProforma(new, actor: "test"))
-        _ = try ledger.issue(id: cn, on: day, dueDate: day, format: SeriesFormat(prefix: "AV-2026-", width: 6), actor: "test",
-                             posting: Self.posting)
+        _ = try ledger.issue(
+            id: cn, on: day, dueDate: day, format: SeriesFormat(prefix: "AV-2026-", width: 6), actor: "test",
+            posting: Self.posting)
     }
 
-    func pay(_ ledger: LedgerDatabase, _ reference: String, _ cents: Int64, naming number: String, on day: String) throws -> Int64 {
-        let credit = BankCredit(reference: reference, bookingDate: Day(iso: day) ?? Self.day, amount: Money(cents: cents),
-                                debtorName: "ACME", debtorIBAN: nil, remittance: number)
-        let imported = try ledger.importPayments([credit], file: "releve.xml", customers: [:], posting: Self.bank, actor: "test",
-                                                 today: Day(iso: day) ?? Self.day)
+    func pay(_ ledger: LedgerDatabase, _ reference: String, _ cents: Int64, naming number: String, on day: String)
+        throws -> Int64
+    {
+        let credit = BankCredit(
+            reference: reference, bookingDate: Day(iso: day) ?? Self.day, amount: Money(cents: cents),
+            debtorName: "ACME", debtorIBAN: nil, remittance: number)
+        let imported = try ledger.importPayments(
+            [credit], file: "releve.xml", customers: [:], posting: Self.bank, actor: "test",
+            today: Day(iso: day) ?? Self.day)
         return try #require(imported.first?.id)
     }
 
     /// Credit less debit of `account` over every entry.
     func balance(_ ledger: LedgerDatabase, _ account: String) throws -> Int64 {
         try ledger.pool.read { db in
-            try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(credit - debit), 0) FROM journal_entry_line WHERE account = ?",
-                               arguments: [account]) ?? 0
+            try Int64.fetchOne(
+                db, sql: "SELECT COALESCE(SUM(credit - debit), 0) FROM journal_entry_line WHERE account = ?",
+                arguments: [account]) ?? 0
         }
     }
 
     /// The amounts moved from pending to collected for invoice `id`, in order (negative: moved back).
     func moves(_ ledger: LedgerDatabase, _ id: Int64) throws -> [Int64] {
         try ledger.pool.read { db in
-            try Int64.fetchAll(db, sql: "SELECT amount FROM vat_receipt_move WHERE invoice_id = ? ORDER BY id", arguments: [id])
+            try Int64.fetchAll(
+                db, sql: "SELECT amount FROM vat_receipt_move WHERE invoice_id = ? ORDER BY id", arguments: [id])
         }
     }
 
@@ -84,7 +104,8 @@ import TestSupport
         #expect(entry.isBalanced)
         #expect(entry.lines.first { $0.account == "445742" }?.credit == Money(cents: 8_400))
         #expect(entry.lines.first { $0.account == "445742" }?.accountLabel == "TVA collectée en attente 10,0 %")
-        #expect(!entry.lines.contains { $0.account == "445712" }, "nothing of the services' VAT is collected at invoicing")
+        #expect(
+            !entry.lines.contains { $0.account == "445712" }, "nothing of the services' VAT is collected at invoicing")
         #expect(entry.lines.first { $0.account == "445713" }?.credit == Money(cents: 550), "goods: VAT at invoicing")
         #expect(!entry.lines.contains { $0.account == "445743" })
     }
@@ -100,11 +121,15 @@ import TestSupport
         let second = try pay(ledger, "VIR-2", 50_000, naming: invoice.number, on: "2026-11-12")
         #expect(try moves(ledger, invoice.id) == [2_448, 4_079])
         // Unmatched: its 40.79 goes back to pending, in an entry of the VAT journal.
-        #expect(try ledger.unmatchPayment(id: second, invoiceIDs: nil, actor: "test", posting: Self.bank, today: Day(iso: "2026-11-13")) == 1)
+        #expect(
+            try ledger.unmatchPayment(
+                id: second, invoiceIDs: nil, actor: "test", posting: Self.bank, today: Day(iso: "2026-11-13")) == 1)
         #expect(try moves(ledger, invoice.id) == [2_448, 4_079, -4_079])
         #expect(try balance(ledger, "445742") == 8_400 - 2_448)
         // Matched again by a person, then the rest paid: the last payment clears what is pending, 84.00 in all.
-        _ = try ledger.matchPayment(id: second, invoiceIDs: [invoice.id], posting: Self.bank, actor: "test", today: Day(iso: "2026-11-14") ?? Self.day)
+        _ = try ledger.matchPayment(
+            id: second, invoiceIDs: [invoice.id], posting: Self.bank, actor: "test",
+            today: Day(iso: "2026-11-14") ?? Self.day)
         _ = try pay(ledger, "VIR-3", 22_950, naming: invoice.number, on: "2026-11-20")
         #expect(try moves(ledger, invoice.id) == [2_448, 4_079, -4_079, 4_079, 1_873])
         #expect(try balance(ledger, "445742") == 0 && balance(ledger, "445712") == 8_400)
@@ -116,19 +141,24 @@ import TestSupport
         #expect(od.map(\.date.description) == ["2026-11-10", "2026-11-12", "2026-11-13", "2026-11-14", "2026-11-20"])
         #expect(od[2].lines.first?.account == "445712" && od[2].lines.first?.debit == Money(cents: 4_079))
         // Nothing is pending on a fully paid invoice: the closing check agrees.
-        #expect(try ledger.pendingVATBalances(asOf: Day(iso: "2026-11-30") ?? Self.day)
-            .allSatisfy { $0.balance == $0.expected })
+        #expect(
+            try ledger.pendingVATBalances(asOf: Day(iso: "2026-11-30") ?? Self.day)
+                .allSatisfy { $0.balance == $0.expected })
         // Moving again changes nothing (idempotent), and the database refuses moving more than was pending.
-        #expect(try ledger.postMissingVATMoves(journal: ("OD", "Opérations diverses"), today: Self.day, actor: "test") == 0)
+        #expect(
+            try ledger.postMissingVATMoves(journal: ("OD", "Opérations diverses"), today: Self.day, actor: "test") == 0)
         #expect(throws: DatabaseError.self) {
             try ledger.pool.write { db in
-                try db.execute(sql: """
-                    INSERT INTO vat_receipt_move (invoice_id, rate, amount, cause, entry_id, created_at)
-                    VALUES (?, 100000, 1, 'catch-up', (SELECT MAX(id) FROM journal_entry), 'now')
-                    """, arguments: [invoice.id])
+                try db.execute(
+                    sql: """
+                        INSERT INTO vat_receipt_move (invoice_id, rate, amount, cause, entry_id, created_at)
+                        VALUES (?, 100000, 1, 'catch-up', (SELECT MAX(id) FROM journal_entry), 'now')
+                        """, arguments: [invoice.id])
             }
         }
-        #expect(throws: DatabaseError.self) { try ledger.pool.write { db in try db.execute(sql: "DELETE FROM vat_receipt_move") } }
+        #expect(throws: DatabaseError.self) {
+            try ledger.pool.write { db in try db.execute(sql: "DELETE FROM vat_receipt_move") }
+        }
     }
 
     @Test func aCreditNoteTakesItsVATOffThePendingPart() throws {
@@ -149,7 +179,10 @@ import TestSupport
         try creditNote(ledger2, of: b.id, on: Day(iso: "2026-11-15") ?? Self.day)
         #expect(try moves(ledger2, b.id) == [8_400, -1_000])
         #expect(try balance(ledger2, "445742") == 0 && balance(ledger2, "445712") == 7_400)
-        #expect(try ledger2.pendingVATBalances(asOf: Day(iso: "2026-11-30") ?? Self.day).allSatisfy { $0.balance == $0.expected })
+        #expect(
+            try ledger2.pendingVATBalances(asOf: Day(iso: "2026-11-30") ?? Self.day).allSatisfy {
+                $0.balance == $0.expected
+            })
     }
 
     @Test func theClosingCheckFindsAPendingBalanceThePaymentsDoNotExplain() throws {
@@ -157,18 +190,27 @@ import TestSupport
         let invoice = try issuedInvoice(ledger)
         // An allocation recorded without its move (as by a ledger paid before VAT on receipts moved anything).
         try ledger.pool.write { db in
-            try db.execute(sql: """
-                INSERT INTO payment (bank_ref, source_file, booking_date, amount, imported_at) VALUES ('OLD', 'old.csv', '2026-11-10', 102950, 'now');
-                INSERT INTO payment_allocation (payment_id, invoice_id, amount, allocated_on, allocated_at, allocated_by)
-                VALUES (last_insert_rowid(), ?, 102950, '2026-11-10', 'now', 'test');
-                """, arguments: [invoice.id])
+            try db.execute(
+                sql: """
+                    INSERT INTO payment (bank_ref, source_file, booking_date, amount, imported_at) VALUES ('OLD', 'old.csv', '2026-11-10', 102950, 'now');
+                    INSERT INTO payment_allocation (payment_id, invoice_id, amount, allocated_on, allocated_at, allocated_by)
+                    VALUES (last_insert_rowid(), ?, 102950, '2026-11-10', 'now', 'test');
+                    """, arguments: [invoice.id])
         }
-        let before = try #require(try ledger.pendingVATBalances(asOf: Day(iso: "2026-11-30") ?? Self.day).first { $0.account == "445742" })
+        let before = try #require(
+            try ledger.pendingVATBalances(asOf: Day(iso: "2026-11-30") ?? Self.day).first { $0.account == "445742" })
         #expect(before.balance == Money(cents: 8_400) && before.expected == .zero)
         // `entries post` (the daily run) posts the missing move, once.
-        #expect(try ledger.postMissingVATMoves(journal: ("OD", "Opérations diverses"), today: Day(iso: "2026-11-20") ?? Self.day, actor: "test") == 1)
-        #expect(try ledger.postMissingVATMoves(journal: ("OD", "Opérations diverses"), today: Day(iso: "2026-11-20") ?? Self.day, actor: "test") == 0)
-        #expect(try ledger.pendingVATBalances(asOf: Day(iso: "2026-11-30") ?? Self.day).allSatisfy { $0.balance == $0.expected })
+        #expect(
+            try ledger.postMissingVATMoves(
+                journal: ("OD", "Opérations diverses"), today: Day(iso: "2026-11-20") ?? Self.day, actor: "test") == 1)
+        #expect(
+            try ledger.postMissingVATMoves(
+                journal: ("OD", "Opérations diverses"), today: Day(iso: "2026-11-20") ?? Self.day, actor: "test") == 0)
+        #expect(
+            try ledger.pendingVATBalances(asOf: Day(iso: "2026-11-30") ?? Self.day).allSatisfy {
+                $0.balance == $0.expected
+            })
     }
 
     /// The catch-up reads what changed since its last run ("v18 catch-up bounds"), not every invoice with
@@ -182,18 +224,22 @@ import TestSupport
         let bound = try ledger.engine.read { db in try ledger.catchUpBound("vat on receipts", db: db) }
         #expect(bound.invoice == invoice.id)
         try ledger.pool.write { db in
-            try db.execute(sql: """
-                INSERT INTO payment (bank_ref, source_file, booking_date, amount, imported_at) VALUES ('OLD', 'old.csv', '2026-11-10', 102950, 'now');
-                INSERT INTO payment_allocation (payment_id, invoice_id, amount, allocated_on, allocated_at, allocated_by)
-                VALUES (last_insert_rowid(), ?, 102950, '2026-11-10', 'now', 'test');
-                """, arguments: [invoice.id])
+            try db.execute(
+                sql: """
+                    INSERT INTO payment (bank_ref, source_file, booking_date, amount, imported_at) VALUES ('OLD', 'old.csv', '2026-11-10', 102950, 'now');
+                    INSERT INTO payment_allocation (payment_id, invoice_id, amount, allocated_on, allocated_at, allocated_by)
+                    VALUES (last_insert_rowid(), ?, 102950, '2026-11-10', 'now', 'test');
+                    """, arguments: [invoice.id])
         }
         #expect(try ledger.postMissingVATMoves(journal: journal, today: day, actor: "test") == 1)
         #expect(try moves(ledger, invoice.id) == [8_400])
         #expect(try ledger.postMissingVATMoves(journal: journal, today: day, actor: "test") == 0)
         // Removed behind the catch-up's back (before its bound): the removed allocations are always read.
         try ledger.pool.write { db in
-            try db.execute(sql: "UPDATE payment_allocation SET removed_at = '2026-11-15T10:00:00Z', removed_by = 'test' WHERE invoice_id = ?", arguments: [invoice.id])
+            try db.execute(
+                sql:
+                    "UPDATE payment_allocation SET removed_at = '2026-11-15T10:00:00Z', removed_by = 'test' WHERE invoice_id = ?",
+                arguments: [invoice.id])
         }
         #expect(try ledger.postMissingVATMoves(journal: journal, today: day, actor: "test") == 1)
         #expect(try moves(ledger, invoice.id) == [8_400, -8_400])
@@ -201,12 +247,26 @@ import TestSupport
     }
 
     @Test func theSharesAreExact() {
-        #expect(VATOnReceipts.collected(pending: Money(cents: 8_400), paid: Money(cents: 30_000), due: Money(cents: 102_950)) == Money(cents: 2_448))
-        #expect(VATOnReceipts.collected(pending: Money(cents: 8_400), paid: Money(cents: 102_950), due: Money(cents: 102_950)) == Money(cents: 8_400))
-        #expect(VATOnReceipts.collected(pending: Money(cents: 8_400), paid: Money(cents: 200_000), due: Money(cents: 102_950)) == Money(cents: 8_400))
+        #expect(
+            VATOnReceipts.collected(
+                pending: Money(cents: 8_400), paid: Money(cents: 30_000), due: Money(cents: 102_950))
+                == Money(cents: 2_448))
+        #expect(
+            VATOnReceipts.collected(
+                pending: Money(cents: 8_400), paid: Money(cents: 102_950), due: Money(cents: 102_950))
+                == Money(cents: 8_400))
+        #expect(
+            VATOnReceipts.collected(
+                pending: Money(cents: 8_400), paid: Money(cents: 200_000), due: Money(cents: 102_950))
+                == Money(cents: 8_400))
         #expect(VATOnReceipts.collected(pending: Money(cents: 8_400), paid: .zero, due: Money(cents: 102_950)) == .zero)
         // Goods and services at one rate: the services' share of the rate's VAT, half away from zero.
-        #expect(VATOnReceipts.pendingPart(vat: Money(cents: 1_001), base: Money(cents: 10_010), servicesNet: Money(cents: 5_005)) == Money(cents: 501))
-        #expect(VATOnReceipts.pendingPart(vat: Money(cents: 1_000), base: Money(cents: 10_000), servicesNet: .zero) == .zero)
+        #expect(
+            VATOnReceipts.pendingPart(
+                vat: Money(cents: 1_001), base: Money(cents: 10_010), servicesNet: Money(cents: 5_005))
+                == Money(cents: 501))
+        #expect(
+            VATOnReceipts.pendingPart(vat: Money(cents: 1_000), base: Money(cents: 10_000), servicesNet: .zero) == .zero
+        )
     }
 }

@@ -10,8 +10,9 @@ import Testing
 @Suite(.serialized, .enabled(if: LoopbackSMTP.available, "needs python3 with aiosmtpd (pip install aiosmtpd)"))
 struct MisbehavingSMTPServerTests {
     static func configuration(port: Int) -> SMTPConfiguration {
-        SMTPConfiguration(host: "127.0.0.1", port: port, startTLS: .none, fromAddress: "factures@serenest.example",
-                          timeoutSeconds: 20, connectTimeoutSeconds: 2, commandTimeoutSeconds: 2)
+        SMTPConfiguration(
+            host: "127.0.0.1", port: port, startTLS: .none, fromAddress: "factures@serenest.example",
+            timeoutSeconds: 20, connectTimeoutSeconds: 2, commandTimeoutSeconds: 2)
     }
 
     @Test func aServerStallingAfterTheDataMakesTheDeliveryUncertainNotRetryable() throws {
@@ -21,7 +22,8 @@ struct MisbehavingSMTPServerTests {
             try SMTPSender(configuration: Self.configuration(port: server.port)).send(LoopbackSMTP.message())
         } throws: { error in
             guard let e = error as? DeliveryError, case .uncertain = e else { return false }
-            return e.isPermanent && e.description.contains("delivery uncertain") && e.description.contains("outbox retry")
+            return e.isPermanent && e.description.contains("delivery uncertain")
+                && e.description.contains("outbox retry")
         }
         #expect(server.receivedCount == 1, "the server got the data once")
     }

@@ -85,8 +85,9 @@ struct SMTPSenderTests {
     }
 
     @Test func nothingListeningIsTemporary() throws {
-        let config = SMTPConfiguration(host: "127.0.0.1", port: 1, startTLS: .none,
-                                       fromAddress: "factures@serenest.example", timeoutSeconds: 5)
+        let config = SMTPConfiguration(
+            host: "127.0.0.1", port: 1, startTLS: .none,
+            fromAddress: "factures@serenest.example", timeoutSeconds: 5)
         #expect {
             try SMTPSender(configuration: config).send(LoopbackSMTP.message())
         } throws: { error in
@@ -111,8 +112,9 @@ struct SMTPSenderTests {
 /// The shared loopback server (TestSupport), with what these tests send.
 extension LoopbackSMTP {
     var configuration: SMTPConfiguration {
-        SMTPConfiguration(host: "127.0.0.1", port: port, startTLS: .none, fromAddress: "factures@serenest.example",
-                          timeoutSeconds: 10)
+        SMTPConfiguration(
+            host: "127.0.0.1", port: port, startTLS: .none, fromAddress: "factures@serenest.example",
+            timeoutSeconds: 10)
     }
 
     static func message() -> OutgoingMessage {
@@ -122,7 +124,8 @@ extension LoopbackSMTP {
             messageID: "FA-2026-000142@ardoise.example", from: "factures@serenest.example",
             to: ["comptabilite@acme.example", "services.generaux@acme.example"],
             subject: "Facture FA-2026-000142 — octobre 2026, Serenest Restauration (échéance 31/12/2026)",
-            body: "Bonjour,\n\nVeuillez trouver ci-joint la facture n° FA-2026-000142 d'un montant de 23 910,00 € TTC, à régler avant le 31/12/2026.\n\nCordialement,\nLe service facturation de Serenest\n",
+            body:
+                "Bonjour,\n\nVeuillez trouver ci-joint la facture n° FA-2026-000142 d'un montant de 23 910,00 € TTC, à régler avant le 31/12/2026.\n\nCordialement,\nLe service facturation de Serenest\n",
             attachments: [Attachment(fileName: "FA-2026-000142.pdf", mimeType: "application/pdf", bytes: pdf)],
             date: Date(timeIntervalSince1970: 1_793_610_000))
     }

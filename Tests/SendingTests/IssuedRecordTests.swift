@@ -14,7 +14,8 @@ import Workspace
 @Suite(.serialized) struct IssuedRecordTests {
     static func validatedMonth() throws -> BilledMonth {
         let m = try BilledMonth()
-        _ = try m.engine.validate(ids: m.ledger.invoices(status: .proforma).compactMap(\.id), on: BilledMonth.issueDay, now: BilledMonth.t0)
+        _ = try m.engine.validate(
+            ids: m.ledger.invoices(status: .proforma).compactMap(\.id), on: BilledMonth.issueDay, now: BilledMonth.t0)
         return m
     }
 
@@ -35,9 +36,12 @@ import Workspace
         let stored = try #require(try m.ledger.invoice(id: invoiceID))
         let pdf = try m.workspace.documentFile(stored, xml: false)
         let xml = try m.workspace.documentFile(stored, xml: true)
-        let row = try #require(try m.ledger.pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT pdf_sha256, xml_sha256 FROM issued_document WHERE invoice_id = ?", arguments: [invoice.id])
-        })
+        let row = try #require(
+            try m.ledger.pool.read { db in
+                try Row.fetchOne(
+                    db, sql: "SELECT pdf_sha256, xml_sha256 FROM issued_document WHERE invoice_id = ?",
+                    arguments: [invoice.id])
+            })
         #expect(ContentHash.sha256(pdf) == row[0] as String)
         #expect(ContentHash.sha256(xml) == row[1] as String)
 
@@ -61,8 +65,9 @@ import Workspace
 
         // The e-mail attaches the stored PDF.
         let queued = try #require(try m.ledger.outboxMessage(invoiceID: invoiceID))
-        let sender = OutboxSender(ledger: m.ledger, documents: later.documents, facturX: try FacturX.withSystemProfile(),
-                                  smtp: m.smtp(port: 2525))
+        let sender = OutboxSender(
+            ledger: m.ledger, documents: later.documents, facturX: try FacturX.withSystemProfile(),
+            smtp: m.smtp(port: 2525))
         let message = try sender.message(queued, stored)
         #expect(message.attachments.first?.bytes == pdf)
     }
@@ -71,12 +76,13 @@ import Workspace
         let m = try BilledMonth(settings: { $0 }, storing: false)
         let renderer = m.workspace.documents.renderer(facturX: try FacturX.withSystemProfile())
         let calls = Counter()
-        let engine = Engine(ledger: m.ledger, settings: m.workspace.settings,
-                                   contracts: m.workspace.rules(today: BilledMonth.issueDay).contracts,
-                                   render: { stored, references in
-                                       calls.increment()
-                                       return try renderer(stored, references)
-                                   })
+        let engine = Engine(
+            ledger: m.ledger, settings: m.workspace.settings,
+            contracts: m.workspace.rules(today: BilledMonth.issueDay).contracts,
+            render: { stored, references in
+                calls.increment()
+                return try renderer(stored, references)
+            })
         // The automatic contracts' invoices, issued by BilledMonth's engine without a renderer, are stored on the way.
         let before = try m.ledger.invoices(status: .issued).count
         let ids = try m.ledger.invoices(status: .proforma).compactMap(\.id)
@@ -95,7 +101,11 @@ import Workspace
     @Test func eachDocumentRecordsTheHashOfThePreviousOneOfItsSeries() throws {
         let m = try Self.validatedMonth()
         let rows = try m.ledger.pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT series, sequence, previous_hash, hash, content FROM issued_document ORDER BY series, sequence")
+            try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT series, sequence, previous_hash, hash, content FROM issued_document ORDER BY series, sequence"
+            )
         }
         #expect(rows.count >= 2)
         var previous: [String: String] = [:]
@@ -108,7 +118,9 @@ import Workspace
         }
         // The database refuses a row that does not follow its chain, and any change to a stored one.
         #expect(throws: DatabaseError.self) {
-            try m.ledger.pool.write { db in try db.execute(sql: "UPDATE issued_document SET pdf = x'00' WHERE sequence = 1") }
+            try m.ledger.pool.write { db in
+                try db.execute(sql: "UPDATE issued_document SET pdf = x'00' WHERE sequence = 1")
+            }
         }
         #expect(throws: DatabaseError.self) {
             try m.ledger.pool.write { db in try db.execute(sql: "DELETE FROM issued_document WHERE sequence = 1") }
@@ -117,15 +129,18 @@ import Workspace
         let refused = #expect(throws: DatabaseError.self) {
             try m.ledger.pool.write { db in
                 try db.execute(sql: "DROP TRIGGER issued_document_frozen_delete")
-                try db.execute(sql: """
-                    CREATE TEMP TABLE last AS SELECT * FROM issued_document ORDER BY sequence DESC LIMIT 1;
-                    DELETE FROM issued_document WHERE invoice_id = (SELECT invoice_id FROM last);
-                    INSERT INTO issued_document SELECT invoice_id, series, sequence, pdf, pdf_sha256, xml, xml_sha256, content,
-                      '\(String(repeating: "1", count: 64))', hash, stored_at, at_issue FROM last;
-                    """)
+                try db.execute(
+                    sql: """
+                        CREATE TEMP TABLE last AS SELECT * FROM issued_document ORDER BY sequence DESC LIMIT 1;
+                        DELETE FROM issued_document WHERE invoice_id = (SELECT invoice_id FROM last);
+                        INSERT INTO issued_document SELECT invoice_id, series, sequence, pdf, pdf_sha256, xml, xml_sha256, content,
+                          '\(String(repeating: "1", count: 64))', hash, stored_at, at_issue FROM last;
+                        """)
             }
         }
-        #expect(refused?.message?.contains("joins its chain right after the previous one") == true, "\(String(describing: refused))")
+        #expect(
+            refused?.message?.contains("joins its chain right after the previous one") == true,
+            "\(String(describing: refused))")
     }
 
     @Test func verifyFindsAnIntactLedgerThenNamesEachTamperingAndWhatDiffers() throws {
@@ -139,8 +154,9 @@ import Workspace
         // Someone with the database file drops the trigger and rewrites a line.
         try m.ledger.pool.write { db in
             try db.execute(sql: "DROP TRIGGER invoice_line_frozen_update; DROP TRIGGER invoice_line_frozen_target")
-            try db.execute(sql: "UPDATE invoice_line SET label = 'Remise exceptionnelle' WHERE invoice_id = ? AND position = 1",
-                           arguments: [victim.id])
+            try db.execute(
+                sql: "UPDATE invoice_line SET label = 'Remise exceptionnelle' WHERE invoice_id = ? AND position = 1",
+                arguments: [victim.id])
         }
         let report = try m.ledger.verifyIssuedDocuments()
         #expect(!report.intact)
@@ -152,7 +168,9 @@ import Workspace
         let other = try #require(try m.ledger.invoices(status: .issued).dropFirst().first)
         try m.ledger.pool.write { db in
             try db.execute(sql: "DROP TRIGGER issued_document_frozen_update")
-            try db.execute(sql: "UPDATE issued_document SET pdf = CAST('%PDF-forged' AS BLOB) WHERE invoice_id = ?", arguments: [other.id])
+            try db.execute(
+                sql: "UPDATE issued_document SET pdf = CAST('%PDF-forged' AS BLOB) WHERE invoice_id = ?",
+                arguments: [other.id])
         }
         let again = try m.ledger.verifyIssuedDocuments()
         #expect(again.breaks.contains { $0.number == other.number && $0.kind == "pdf" })
@@ -161,19 +179,26 @@ import Workspace
         #expect(ChainReportFormat.json(again).contains("\"intact\":false"))
 
         // A document rewritten with its hash recomputed breaks the link from the next one.
-        let third = try #require(try m.ledger.pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT invoice_id, series, sequence, content FROM issued_document WHERE sequence = 3 LIMIT 1")
-        })
+        let third = try #require(
+            try m.ledger.pool.read { db in
+                try Row.fetchOne(
+                    db,
+                    sql: "SELECT invoice_id, series, sequence, content FROM issued_document WHERE sequence = 3 LIMIT 1")
+            })
         let forged = (third[3] as String).replacingOccurrences(of: "total_ttc: ", with: "total_ttc: 1")
         try m.ledger.pool.write { db in
-            try db.execute(sql: "UPDATE issued_document SET content = ?, hash = ? WHERE invoice_id = ?",
-                           arguments: [forged, ContentHash.sha256(forged.utf8), third[0] as Int64])
+            try db.execute(
+                sql: "UPDATE issued_document SET content = ?, hash = ? WHERE invoice_id = ?",
+                arguments: [forged, ContentHash.sha256(forged.utf8), third[0] as Int64])
         }
-        let third4 = try #require(try m.ledger.pool.read { db in
-            try String.fetchOne(db, sql: """
-                SELECT v.number FROM issued_document d JOIN invoice v ON v.id = d.invoice_id WHERE d.series = ? AND d.sequence = 4
-                """, arguments: [third[1] as String])
-        })
+        let third4 = try #require(
+            try m.ledger.pool.read { db in
+                try String.fetchOne(
+                    db,
+                    sql: """
+                        SELECT v.number FROM issued_document d JOIN invoice v ON v.id = d.invoice_id WHERE d.series = ? AND d.sequence = 4
+                        """, arguments: [third[1] as String])
+            })
         let last = try m.ledger.verifyIssuedDocuments()
         #expect(last.breaks.contains { $0.number == third4 && $0.kind == "chain" }, "\(last.breaks)")
     }
@@ -182,7 +207,8 @@ import Workspace
         // An engine without a renderer issues as before this change: nothing stored.
         let m = try BilledMonth(settings: { $0 }, storing: false)
         #expect(m.engine.render == nil)
-        _ = try m.engine.validate(ids: m.ledger.invoices(status: .proforma).compactMap(\.id), on: BilledMonth.issueDay, now: BilledMonth.t0)
+        _ = try m.engine.validate(
+            ids: m.ledger.invoices(status: .proforma).compactMap(\.id), on: BilledMonth.issueDay, now: BilledMonth.t0)
         let first = try #require(try m.ledger.invoices(status: .issued).first)
         let issued = try m.ledger.invoices(status: .issued).filter { $0.series == first.series }
         #expect(try count(m.ledger, "SELECT COUNT(*) FROM issued_document") == 0)
@@ -195,9 +221,12 @@ import Workspace
         let third = byNumber[2]
         _ = try #require(try m.workspace.issuedFiles(third))
         let sequences = try m.ledger.pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT v.number, d.sequence, d.at_issue FROM issued_document d JOIN invoice v ON v.id = d.invoice_id ORDER BY d.sequence
-                """).map { "\($0[0] as String) \($0[1] as Int64) \($0[2] as Int64)" }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT v.number, d.sequence, d.at_issue FROM issued_document d JOIN invoice v ON v.id = d.invoice_id ORDER BY d.sequence
+                    """
+            ).map { "\($0[0] as String) \($0[1] as Int64) \($0[2] as Int64)" }
         }
         #expect(sequences == byNumber.prefix(3).enumerated().map { "\($0.element.number ?? "") \($0.offset + 1) 0" })
         #expect(try m.ledger.auditLog(invoiceID: third.id).contains { $0.action == "store" })

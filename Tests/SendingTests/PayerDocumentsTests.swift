@@ -15,7 +15,8 @@ import Workspace
 @Suite(.serialized) struct PayerDocumentsTests {
     static func issuedMonth() throws -> BilledMonth {
         let m = try BilledMonth()
-        _ = try m.engine.validate(ids: m.ledger.invoices(status: .proforma).compactMap(\.id), on: BilledMonth.issueDay, now: BilledMonth.t0)
+        _ = try m.engine.validate(
+            ids: m.ledger.invoices(status: .proforma).compactMap(\.id), on: BilledMonth.issueDay, now: BilledMonth.t0)
         return m
     }
 
@@ -32,16 +33,21 @@ import Workspace
 
     /// The tickets behind each rate of a client's employer share over a period, counted from the ticket lines
     /// themselves: (site, category, rate, share of a ticket) → tickets; guests left out (billed on their own line).
-    static func countedTickets(_ ledger: LedgerDatabase, client: String, from: String, to: String) throws -> [String: Int] {
+    static func countedTickets(_ ledger: LedgerDatabase, client: String, from: String, to: String) throws -> [String:
+        Int]
+    {
         guard let start = Day(iso: from), let end = Day(iso: to) else { return [:] }
         return try ledger.pool.read { db in
             var out: [String: Int] = [:]
-            for r in try Row.fetchAll(db, sql: """
-                SELECT t.site, t.category, t.vat_rate, SUM(t.employer_share) AS share
-                FROM site_day s JOIN ticket_line t ON t.file_id = s.current_file_id
-                WHERE s.day BETWEEN ? AND ? AND t.client = ? AND t.category <> 'INV'
-                GROUP BY t.file_id, t.ticket, t.category, t.vat_rate HAVING SUM(t.employer_share) <> 0
-                """, arguments: [start.ordinal, end.ordinal, client]) {
+            for r in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.site, t.category, t.vat_rate, SUM(t.employer_share) AS share
+                    FROM site_day s JOIN ticket_line t ON t.file_id = s.current_file_id
+                    WHERE s.day BETWEEN ? AND ? AND t.client = ? AND t.category <> 'INV'
+                    GROUP BY t.file_id, t.ticket, t.category, t.vat_rate HAVING SUM(t.employer_share) <> 0
+                    """, arguments: [start.ordinal, end.ordinal, client])
+            {
                 let site: String = r[0], category: String = r[1], rate: Int64 = r[2], share: Int64 = r[3]
                 out["\(site) \(category) \(rate) \(share)", default: 0] += 1
             }
@@ -67,29 +73,49 @@ import Workspace
             let sites = Set(tickets.values.flatMap { $0.map { (g: TicketGroup) in g.site } }).sorted()
             #expect(!sites.isEmpty, "\(number): the tickets name their sites")
             let named = sites.map { code in s.site(code).map { "\($0.name) (\(code))" } ?? code }
-            let forWhom = "Pour le compte de \(client.legalName) (client \(i.client)), \(sites.count == 1 ? "site" : "sites") \(named.joined(separator: ", "))"
+            let forWhom =
+                "Pour le compte de \(client.legalName) (client \(i.client)), \(sites.count == 1 ? "site" : "sites") \(named.joined(separator: ", "))"
             #expect(text.contains(forWhom), "\(number): \(text)")
-            #expect(xml.contains("<ram:Content>\(forWhom)</ram:Content><ram:SubjectCode>AAI</ram:SubjectCode>"), "\(number)")
-            if sites.count == 1 { #expect(xml.contains("<ram:ShipToTradeParty><ram:Name>\(client.legalName)</ram:Name>"), "\(number)") }
+            #expect(
+                xml.contains("<ram:Content>\(forWhom)</ram:Content><ram:SubjectCode>AAI</ram:SubjectCode>"), "\(number)"
+            )
+            if sites.count == 1 {
+                #expect(xml.contains("<ram:ShipToTradeParty><ram:Name>\(client.legalName)</ram:Name>"), "\(number)")
+            }
             let counted = try Self.countedTickets(m.ledger, client: i.client, from: i.documentStart, to: i.documentEnd)
             var stored_: [String: Int] = [:]
             for line in stored.lines where line.basisKind == .subsidyAsRecorded {
-                let groups = try #require(tickets[line.position], "\(number) line \(line.position): its tickets are stored with it")
+                let groups = try #require(
+                    tickets[line.position], "\(number) line \(line.position): its tickets are stored with it")
                 // The amount is the one billed: the recorded shares TTC, converted once; the groups add up to it.
-                #expect(try groups.total.excludingVAT(at: line.rate) == line.netAmount, "\(number) line \(line.position)")
+                #expect(
+                    try groups.total.excludingVAT(at: line.rate) == line.netAmount, "\(number) line \(line.position)")
                 #expect(groups.allSatisfy { $0.includesVAT && $0.tickets > 0 })
-                for g in groups { stored_["\(g.site) \(g.category) \(line.vatRate) \(g.unit.cents)", default: 0] += g.tickets }
+                for g in groups {
+                    stored_["\(g.site) \(g.category) \(line.vatRate) \(g.unit.cents)", default: 0] += g.tickets
+                }
                 // Under the line on the PDF, and as the line's note (BT-127) in the XML.
                 for g in groups {
-                    let row = Self.plain("Catégorie \(g.category), site \(g.site) : \(g.tickets) ticket\(g.tickets > 1 ? "s" : "") × \(g.unit.french) € TTC = \(try g.amount.french) € TTC")
+                    let row = Self.plain(
+                        "Catégorie \(g.category), site \(g.site) : \(g.tickets) ticket\(g.tickets > 1 ? "s" : "") × \(g.unit.french) € TTC = \(try g.amount.french) € TTC"
+                    )
                     #expect(text.contains(row), "\(number): \(row) not in \(text)")
                 }
-                let total = Self.plain("Total : \(try groups.total.french) € TTC, soit \(line.netAmount.french) € HT à \(line.rate.french) % de TVA")
+                let total = Self.plain(
+                    "Total : \(try groups.total.french) € TTC, soit \(line.netAmount.french) € HT à \(line.rate.french) % de TVA"
+                )
                 #expect(text.contains(total), "\(number): \(total)")
-                let note = try #require(xml.range(of: "<ram:LineID>\(line.position)</ram:LineID><ram:IncludedNote><ram:Content>Décompte : Catégorie "),
-                                        "\(number) line \(line.position): no line note in \(xml)")
+                let note = try #require(
+                    xml.range(
+                        of:
+                            "<ram:LineID>\(line.position)</ram:LineID><ram:IncludedNote><ram:Content>Décompte : Catégorie "
+                    ),
+                    "\(number) line \(line.position): no line note in \(xml)")
                 let content = xml[note.upperBound...].prefix { $0 != "<" }
-                #expect(content.hasSuffix("Total : \(try groups.total.french) € TTC, soit \(line.netAmount.french) € HT à \(line.rate.french) % de TVA."), "\(content)")
+                #expect(
+                    content.hasSuffix(
+                        "Total : \(try groups.total.french) € TTC, soit \(line.netAmount.french) € HT à \(line.rate.french) % de TVA."
+                    ), "\(content)")
                 payerLines += 1
             }
             // What the engine stored is what the registers recorded, ticket by ticket.
@@ -101,7 +127,8 @@ import Workspace
     @Test(.enabled(if: Tools.exists("pdftotext"), "needs pdftotext (apt-get install poppler-utils)"))
     func aPayersProformaShowsItsTicketsAndNeitherAsksToBePaidNorGivesTheBankDetails() throws {
         let m = try Self.issuedMonth()
-        let invoice = try #require(try m.ledger.invoices(status: .issued).first { $0.payer != nil && $0.type == .invoice })
+        let invoice = try #require(
+            try m.ledger.invoices(status: .issued).first { $0.payer != nil && $0.type == .invoice })
         let invoiceID = try #require(invoice.id)
         let issued = try #require(try m.ledger.invoice(id: invoiceID))
         // The same document as it was waiting for validation.
@@ -113,13 +140,16 @@ import Workspace
         let text = try Self.text(try m.workspace.documents.render(doc, facturX: Installation.facturX()).pdf)
         #expect(text.contains("PROFORMA") && text.contains("Ne pas payer"), "\(text)")
         #expect(text.contains("Catégorie ") && text.contains(" tickets × "), "\(text)")
-        #expect(!text.contains("à payer") && !text.contains("IBAN") && !text.contains(m.workspace.settings.seller.iban), "\(text)")
+        #expect(
+            !text.contains("à payer") && !text.contains("IBAN") && !text.contains(m.workspace.settings.seller.iban),
+            "\(text)")
     }
 
     @Test func aLinesTicketsStayWithItThroughAnEditAndAreFrozenOnceIssued() throws {
         let m = try BilledMonth()
         // An issued payer's invoice, and a proforma made from its lines.
-        let invoice = try #require(try m.ledger.invoices(status: .issued).first { $0.payer != nil && $0.type == .invoice })
+        let invoice = try #require(
+            try m.ledger.invoices(status: .issued).first { $0.payer != nil && $0.type == .invoice })
         let issuedID = try #require(invoice.id)
         let issued = try #require(try m.ledger.invoice(id: issuedID))
         let tickets = try m.ledger.lineTickets(invoiceID: issuedID)
@@ -127,25 +157,41 @@ import Workspace
         let line = try #require(issued.lines.first { $0.position == position })
         // Frozen with the issued document: nothing added, changed or removed.
         try m.ledger.pool.write { db in
-            #expect(throws: DatabaseError.self) { try db.execute(sql: "DELETE FROM invoice_line_tickets WHERE invoice_id = ?", arguments: [issuedID]) }
-            #expect(throws: DatabaseError.self) { try db.execute(sql: "UPDATE invoice_line_tickets SET tickets = tickets + 1 WHERE invoice_id = ?", arguments: [issuedID]) }
             #expect(throws: DatabaseError.self) {
-                try db.execute(sql: "INSERT INTO invoice_line_tickets(invoice_id, position, site, category, unit, includes_vat, tickets) VALUES (?, ?, 'X', 'A', 1, 1, 1)",
-                               arguments: [issuedID, position])
+                try db.execute(sql: "DELETE FROM invoice_line_tickets WHERE invoice_id = ?", arguments: [issuedID])
+            }
+            #expect(throws: DatabaseError.self) {
+                try db.execute(
+                    sql: "UPDATE invoice_line_tickets SET tickets = tickets + 1 WHERE invoice_id = ?",
+                    arguments: [issuedID])
+            }
+            #expect(throws: DatabaseError.self) {
+                try db.execute(
+                    sql:
+                        "INSERT INTO invoice_line_tickets(invoice_id, position, site, category, unit, includes_vat, tickets) VALUES (?, ?, 'X', 'A', 1, 1, 1)",
+                    arguments: [issuedID, position])
             }
         }
         #expect(try m.ledger.lineTickets(invoiceID: issuedID) == tickets)
         // A proforma with that line and another: an edit that moves the line keeps its tickets; one that changes it drops them.
-        var new = NewInvoice(type: .invoice, series: issued.invoice.series, client: issued.invoice.client, payer: issued.invoice.payer,
-                             period: try #require(Period(parsing: "2026-10")), issueDate: BilledMonth.issueDay, dueDate: BilledMonth.issueDay,
-                             paymentTerms: issued.invoice.paymentTerms, origin: .manual,
-                             lines: [NewInvoiceLine(line), NewInvoiceLine(label: "Autre", quantity: 1, unitPrice: Price(tenThousandths: 10_000),
-                                                                         net: Money(cents: 100), vat: line.rate)])
+        var new = NewInvoice(
+            type: .invoice, series: issued.invoice.series, client: issued.invoice.client, payer: issued.invoice.payer,
+            period: try #require(Period(parsing: "2026-10")), issueDate: BilledMonth.issueDay,
+            dueDate: BilledMonth.issueDay,
+            paymentTerms: issued.invoice.paymentTerms, origin: .manual,
+            lines: [
+                NewInvoiceLine(line),
+                NewInvoiceLine(
+                    label: "Autre", quantity: 1, unitPrice: Price(tenThousandths: 10_000),
+                    net: Money(cents: 100), vat: line.rate)
+            ])
         new.lineTickets = [1: tickets[position] ?? []]
         let id = try #require(try m.ledger.createProforma(new, actor: "test"))
         #expect(try m.ledger.lineTickets(invoiceID: id) == [1: tickets[position] ?? []])
         try m.ledger.replaceLines(id: id, lines: new.lines.reversed(), reason: "ordre", actor: "test")
-        #expect(try m.ledger.lineTickets(invoiceID: id) == [2: tickets[position] ?? []], "the line moved to position 2 with its tickets")
+        #expect(
+            try m.ledger.lineTickets(invoiceID: id) == [2: tickets[position] ?? []],
+            "the line moved to position 2 with its tickets")
         var changed = new.lines
         changed[0].label = "Subvention employeur (corrigée)"
         try m.ledger.replaceLines(id: id, lines: changed, reason: "libellé", actor: "test")

@@ -35,7 +35,9 @@ struct BilledMonth {
         if let smtpPort {
             let settings = folder.appendingPathComponent("settings.yaml")
             let text = try String(contentsOf: settings, encoding: .utf8)
-            try (text + "\nsmtp:\n  host: 127.0.0.1\n  port: \(smtpPort)\n  starttls: false\n  from: factures@serenest.example\n")
+            try
+                (text
+                + "\nsmtp:\n  host: 127.0.0.1\n  port: \(smtpPort)\n  starttls: false\n  from: factures@serenest.example\n")
                 .write(to: settings, atomically: true, encoding: .utf8)
         }
         var ws = try Installation.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
@@ -47,21 +49,26 @@ struct BilledMonth {
             engine = try ws.engine(today: Self.issueDay)
         }
         if !storing {
-            engine = Engine(ledger: ledger, settings: ws.settings, contracts: ws.rules(today: Self.issueDay).contracts, render: nil)
+            engine = Engine(
+                ledger: ledger, settings: ws.settings, contracts: ws.rules(today: Self.issueDay).contracts, render: nil)
         }
         workspace = ws
         self.engine = engine
-        let october = Period(start: Day(iso: "2026-10-01") ?? Self.issueDay, end: Day(iso: "2026-10-31") ?? Self.issueDay)
+        let october = Period(
+            start: Day(iso: "2026-10-01") ?? Self.issueDay, end: Day(iso: "2026-10-31") ?? Self.issueDay)
         _ = try engine.generate(period: october, issueDate: Self.issueDay, now: Self.t0)
     }
 
     func smtp(port: Int) -> SMTPConfiguration {
-        SMTPConfiguration(host: "127.0.0.1", port: port, startTLS: .none, fromAddress: "factures@serenest.example", timeoutSeconds: 10)
+        SMTPConfiguration(
+            host: "127.0.0.1", port: port, startTLS: .none, fromAddress: "factures@serenest.example", timeoutSeconds: 10
+        )
     }
 
     func sender(port: Int, policy: RetryPolicy = .standard) throws -> OutboxSender {
-        OutboxSender(ledger: ledger, documents: workspace.documents, facturX: try FacturX.withSystemProfile(),
-                     smtp: smtp(port: port), policy: policy)
+        OutboxSender(
+            ledger: ledger, documents: workspace.documents, facturX: try FacturX.withSystemProfile(),
+            smtp: smtp(port: port), policy: policy)
     }
 
     /// Validates one proforma (its e-mail is then the only pending one once the rest is sent).
@@ -114,10 +121,16 @@ struct BilledMonth {
         struct Crash: Error {}
         #expect(throws: Crash.self) {
             try m.ledger.pool.write { db in
-                _ = try m.ledger.issue(id: id, on: BilledMonth.issueDay, dueDate: BilledMonth.issueDay, format: SeriesFormat(prefix: "FA-2026-", width: 6),
-                                       actor: "test", at: BilledMonth.t0, mail: request, posting: m.engine.settings.salesPosting, db: GRDBSession(db: db))
-                #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE invoice_id = ?", arguments: [id]) == 1)
-                #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal_entry WHERE invoice_id = ?", arguments: [id]) == 1)
+                _ = try m.ledger.issue(
+                    id: id, on: BilledMonth.issueDay, dueDate: BilledMonth.issueDay,
+                    format: SeriesFormat(prefix: "FA-2026-", width: 6),
+                    actor: "test", at: BilledMonth.t0, mail: request, posting: m.engine.settings.salesPosting,
+                    db: GRDBSession(db: db))
+                #expect(
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE invoice_id = ?", arguments: [id]) == 1)
+                #expect(
+                    try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM journal_entry WHERE invoice_id = ?", arguments: [id]) == 1)
                 throw Crash()
             }
         }
@@ -134,17 +147,21 @@ struct BilledMonth {
         defer { server.stop() }
         // The settings as they were when validating: C0001 had lost its address.
         let m = try BilledMonth(smtpPort: server.port) { s in
-            MasterData(seller: s.seller, numberSeries: s.numberSeries, revenueTypes: s.revenueTypes, sites: s.sites,
-                     clients: s.clients.map { c in
-                         var c = c
-                         if c.code == "C0001" { c.emails = [] }
-                         return c
-                     }, indexSeries: s.indexSeries, smtp: s.smtp)
+            MasterData(
+                seller: s.seller, numberSeries: s.numberSeries, revenueTypes: s.revenueTypes, sites: s.sites,
+                clients: s.clients.map { c in
+                    var c = c
+                    if c.code == "C0001" { c.emails = [] }
+                    return c
+                }, indexSeries: s.indexSeries, smtp: s.smtp)
         }
-        let ids = try m.ledger.invoices(status: .proforma).filter { $0.client == "C0001" && $0.payer == nil }.compactMap(\.id)
+        let ids =
+            try m.ledger.invoices(status: .proforma).filter { $0.client == "C0001" && $0.payer == nil }.compactMap(\.id)
             + m.ledger.invoices(status: .issued).filter { $0.client == "C0001" && $0.payer == nil }.compactMap(\.id)
         let id = try #require(ids.first)
-        if try m.ledger.invoice(id: id)?.invoice.status == .proforma { _ = try m.engine.validate(ids: [id], on: BilledMonth.issueDay, now: BilledMonth.t0) }
+        if try m.ledger.invoice(id: id)?.invoice.status == .proforma {
+            _ = try m.engine.validate(ids: [id], on: BilledMonth.issueDay, now: BilledMonth.t0)
+        }
         let blocked = try m.message(invoiceID: id)
         #expect(blocked.status == .failed)
         #expect(blocked.recipients.isEmpty)
@@ -158,7 +175,8 @@ struct BilledMonth {
 
         // The settings on disk have the address: `outbox retry` takes it and sends.
         let fixed = try Installation.open(configPath: m.folder.appendingPathComponent("ardoise.yaml").path)
-        let (retried, report) = try fixed.retryOutbox(ids: [try #require(blocked.id)], now: BilledMonth.t0.addingTimeInterval(60))
+        let (retried, report) = try fixed.retryOutbox(
+            ids: [try #require(blocked.id)], now: BilledMonth.t0.addingTimeInterval(60))
         #expect(retried == [blocked.id])
         #expect(report.sent.map(\.outboxID) == [blocked.id])
         let sent = try m.message(invoiceID: id)
@@ -202,7 +220,9 @@ struct OutboxSendingTests {
             #expect(r["rcpt_tos"] as? [String] == m.recipients(i))
             let stored = try #require(try m.ledger.invoice(id: id))
             let fx = try m.facturX(stored)
-            #expect(r["subject"] as? String == "Facture n° \(number) du 01/11/2026 — \(m.workspace.settings.seller.legalName)")
+            #expect(
+                r["subject"] as? String
+                    == "Facture n° \(number) du 01/11/2026 — \(m.workspace.settings.seller.legalName)")
             let body = try #require(r["body"] as? String)
             #expect(body.hasPrefix("Bonjour,"))
             #expect(body.contains("la facture n° \(number) du 01/11/2026"))
@@ -224,7 +244,9 @@ struct OutboxSendingTests {
         #expect(throws: InvoiceError.self) { try m.ledger.retryMail(ids: [sentID], now: BilledMonth.t0, actor: "test") }
         #expect(try m.ledger.retryMail(ids: nil, now: BilledMonth.t0, actor: "test").isEmpty)
         #expect(throws: (any Error).self) {
-            try m.ledger.pool.write { db in try db.execute(sql: "UPDATE outbox SET status = 'pending' WHERE id = ?", arguments: [sentID]) }
+            try m.ledger.pool.write { db in
+                try db.execute(sql: "UPDATE outbox SET status = 'pending' WHERE id = ?", arguments: [sentID])
+            }
         }
     }
 
@@ -234,8 +256,9 @@ struct OutboxSendingTests {
         let folder = Repository.temporaryDirectory("ardoise-run-send")
         _ = try DemoWorkspace.write(to: folder, sites: 2, clients: 8, month: "2026-10", seed: 1)
         let settings = folder.appendingPathComponent("settings.yaml")
-        try (try String(contentsOf: settings, encoding: .utf8)
-             + "\nsmtp:\n  host: 127.0.0.1\n  port: \(server.port)\n  starttls: false\n  from: factures@serenest.example\n")
+        try
+            (try String(contentsOf: settings, encoding: .utf8)
+            + "\nsmtp:\n  host: 127.0.0.1\n  port: \(server.port)\n  starttls: false\n  from: factures@serenest.example\n")
             .write(to: settings, atomically: true, encoding: .utf8)
         let ws = try Installation.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
         _ = try ws.initLedger(actor: "test")
@@ -270,7 +293,11 @@ struct OutboxSendingTests {
         // Not retried by itself, even much later.
         #expect(try m.sender(port: accept.port).send(now: BilledMonth.t0.addingTimeInterval(86_400)).items.isEmpty)
         // By hand: due now, sent.
-        #expect(try m.ledger.retryMail(ids: [try #require(failed.id)], now: BilledMonth.t0.addingTimeInterval(90_000), actor: "test") == [failed.id])
+        #expect(
+            try m.ledger.retryMail(
+                ids: [try #require(failed.id)], now: BilledMonth.t0.addingTimeInterval(90_000), actor: "test") == [
+                    failed.id
+                ])
         let retried = try m.sender(port: accept.port).send(now: BilledMonth.t0.addingTimeInterval(90_000))
         #expect(retried.sent.map(\.number) == [number])
         #expect(try m.ledger.outboxAttempts(outboxID: try #require(failed.id)).map(\.outcome) == ["refused", "sent"])
@@ -296,7 +323,9 @@ struct OutboxSendingTests {
         #expect(msg.nextAttemptAt == LedgerDatabase.timestamp(BilledMonth.t0.addingTimeInterval(60)))
 
         // Not due 30 s later, even with the server back.
-        #expect(try m.sender(port: accept.port, policy: policy).send(now: BilledMonth.t0.addingTimeInterval(30)).items.isEmpty)
+        #expect(
+            try m.sender(port: accept.port, policy: policy).send(now: BilledMonth.t0.addingTimeInterval(30)).items
+                .isEmpty)
         #expect(accept.receivedCount == before)
         // Due after 60 s: down again, the next wait is 300 s.
         let second = try m.sender(port: down, policy: policy).send(now: BilledMonth.t0.addingTimeInterval(61))
@@ -310,7 +339,10 @@ struct OutboxSendingTests {
         #expect(accept.receivedCount == before + 1)
         msg = try m.message(invoiceID: id)
         #expect(msg.status == .sent)
-        #expect(try m.ledger.outboxAttempts(outboxID: try #require(msg.id)).map(\.outcome) == ["temporary", "temporary", "sent"])
+        #expect(
+            try m.ledger.outboxAttempts(outboxID: try #require(msg.id)).map(\.outcome) == [
+                "temporary", "temporary", "sent"
+            ])
     }
 
     @Test func aDroppedConnectionExhaustsTheAttemptsThenFails() throws {
@@ -329,7 +361,8 @@ struct OutboxSendingTests {
         #expect(msg.status == .failed)
         #expect(msg.attempts == 2)
         #expect(msg.lastError?.hasPrefix("gave up after 2 attempts") == true)
-        #expect(try m.ledger.outboxAttempts(outboxID: try #require(msg.id)).map(\.outcome) == ["temporary", "temporary"])
+        #expect(
+            try m.ledger.outboxAttempts(outboxID: try #require(msg.id)).map(\.outcome) == ["temporary", "temporary"])
         #expect(try m.ledger.outbox(status: .failed).map(\.message.invoiceId) == [id])
     }
 
@@ -353,7 +386,10 @@ struct OutboxSendingTests {
         #expect(held.status == .failed && held.lastError?.hasPrefix("uncertain:") == true)
         // A person who checked with the client sends it again, once.
         _ = try m.ledger.retryMail(ids: [held.id ?? 0], now: BilledMonth.t0.addingTimeInterval(700), actor: "ops")
-        #expect(try m.sender(port: accept.port).send(now: BilledMonth.t0.addingTimeInterval(701)).sent.map(\.number) == [number])
+        #expect(
+            try m.sender(port: accept.port).send(now: BilledMonth.t0.addingTimeInterval(701)).sent.map(\.number) == [
+                number
+            ])
         #expect(accept.receivedCount == before + 1)
     }
 }

@@ -14,14 +14,16 @@ import Workspace
     /// The month with every proforma validated and a credit note of the first invoice billed to a payer.
     static func month() throws -> (BilledMonth, creditNote: StoredInvoice, credited: StoredInvoice) {
         let m = try BilledMonth()
-        _ = try m.engine.validate(ids: m.ledger.invoices(status: .proforma).compactMap(\.id), on: BilledMonth.issueDay, now: BilledMonth.t0)
+        _ = try m.engine.validate(
+            ids: m.ledger.invoices(status: .proforma).compactMap(\.id), on: BilledMonth.issueDay, now: BilledMonth.t0)
         let credited = try #require(try m.ledger.invoices(status: .issued).first { $0.payer != nil })
         let creditedID = try #require(credited.id)
         let stored = try #require(try m.ledger.invoice(id: creditedID))
         let creditDay = try #require(Day(iso: "2026-11-20"))
         // The engine's own path: `ardoise credit NUMBER --line 1`.
-        let (id, _) = try m.engine.credit(invoice: try #require(credited.number), selections: [CreditSelection(line: 1)],
-                                          reason: "wrong covers on line 1", on: creditDay, now: BilledMonth.t0)
+        let (id, _) = try m.engine.credit(
+            invoice: try #require(credited.number), selections: [CreditSelection(line: 1)],
+            reason: "wrong covers on line 1", on: creditDay, now: BilledMonth.t0)
         return (m, try #require(try m.ledger.invoice(id: id)), stored)
     }
 
@@ -33,15 +35,19 @@ import Workspace
         let all = try m.ledger.documentsWithReferences(status: .issued)
         #expect(all.contains { $0.0.invoice.type == .creditNote })
         for (stored, refs) in all {
-            let rendered = try m.workspace.documents.render(m.workspace.documents.document(stored, references: refs), facturX: fx)
+            let rendered = try m.workspace.documents.render(
+                m.workspace.documents.document(stored, references: refs), facturX: fx)
             let name = stored.invoice.number ?? "?"
             try Data(try #require(rendered.xml).utf8).write(to: folder.appendingPathComponent("\(name).xml"))
             try Data(rendered.pdf).write(to: folder.appendingPathComponent("\(name).pdf"))
         }
         let result = try Tools.run(Tools.python, [Tools.batchValidator.path, folder.path])
         #expect(result.status == 0, "\(result.output)")
-        #expect(result.output.contains("files: \(all.count) failed-asserts: 0 xsd-errors: 0 pdf-mismatches: 0"), "\(result.output)")
-        let xml = try String(contentsOf: folder.appendingPathComponent("\(credit.invoice.number ?? "").xml"), encoding: .utf8)
+        #expect(
+            result.output.contains("files: \(all.count) failed-asserts: 0 xsd-errors: 0 pdf-mismatches: 0"),
+            "\(result.output)")
+        let xml = try String(
+            contentsOf: folder.appendingPathComponent("\(credit.invoice.number ?? "").xml"), encoding: .utf8)
         #expect(xml.contains("<ram:TypeCode>381</ram:TypeCode>"))
     }
 
@@ -61,9 +67,11 @@ import Workspace
             "FACTURE", number, s.seller.legalName, "SIREN : \(s.seller.siren)", s.seller.vatNumber, payer.legalName,
             "SIREN : \(payer.siren)", "Date d'émission : 01/11/2026", "Date d'échéance : \(doc.dueDate.french)",
             "Période : du 01/10/2026 au", "Total TTC à payer", "\(Money(cents: credited.invoice.totalTtc).french) €",
-            "Conditions de paiement : Paiement", "pénalités au taux annuel de \(s.seller.latePaymentPenaltyRate.french) %",
-            "Indemnité forfaitaire pour frais de recouvrement", "40,00 €", "Escompte : \(s.seller.earlyPaymentDiscount)",
-            "Nature de l'opération : Prestations de services", "TVA acquittée sur les", "Page 1/1",
+            "Conditions de paiement : Paiement",
+            "pénalités au taux annuel de \(s.seller.latePaymentPenaltyRate.french) %",
+            "Indemnité forfaitaire pour frais de recouvrement", "40,00 €",
+            "Escompte : \(s.seller.earlyPaymentDiscount)",
+            "Nature de l'opération : Prestations de services", "TVA acquittée sur les", "Page 1/1"
         ] {
             #expect(text.contains(needle.replacingOccurrences(of: "\u{202F}", with: " ")), "missing \(needle)")
         }
@@ -92,10 +100,16 @@ import Workspace
         #expect(text.contains("facture n° \(number) du 01/11/2026"), "\(text)")
         let xml = try #require(rendered.xml)
         #expect(!xml.contains("DueDateDateTime"))
-        #expect(xml.contains("<ram:Description>Aucun paiement n'est dû par le client : le montant de cet avoir vient en déduction de la facture n° \(number) du 01/11/2026"))
+        #expect(
+            xml.contains(
+                "<ram:Description>Aucun paiement n'est dû par le client : le montant de cet avoir vient en déduction de la facture n° \(number) du 01/11/2026"
+            ))
         // An invoice keeps its terms and due date.
-        let invoiceXML = try #require(try m.workspace.documents.render(m.workspace.document(credited),
-                                                                       facturX: FacturX.withSystemProfile()).xml)
+        let invoiceXML = try #require(
+            try m.workspace.documents.render(
+                m.workspace.document(credited),
+                facturX: FacturX.withSystemProfile()
+            ).xml)
         #expect(invoiceXML.contains("DueDateDateTime"))
     }
 
@@ -119,7 +133,8 @@ import Workspace
 
     @Test func eventOrdersOnAnInvoiceNameTheirPurchaseOrders() throws {
         let m = try BilledMonth()
-        _ = try m.engine.validate(ids: m.ledger.invoices(status: .proforma).compactMap(\.id), on: BilledMonth.issueDay, now: BilledMonth.t0)
+        _ = try m.engine.validate(
+            ids: m.ledger.invoices(status: .proforma).compactMap(\.id), on: BilledMonth.issueDay, now: BilledMonth.t0)
         var checked = 0
         for (stored, refs) in try m.ledger.documentsWithReferences(status: .issued) {
             var orderIDs: [String] = []
@@ -134,11 +149,14 @@ import Workspace
             // Each line answers its order's purchase order (BT-132); the document's (BT-13) only when every line shares one.
             for (line, storedLine) in zip(doc.lines, stored.lines) {
                 if let id = storedLine.orderId, let order = refs.lineOrders.first(where: { $0.orderId == id }) {
-                    #expect(line.purchaseOrder == order.poNumber, "line \(storedLine.position) of \(stored.invoice.number ?? "")")
+                    #expect(
+                        line.purchaseOrder == order.poNumber,
+                        "line \(storedLine.position) of \(stored.invoice.number ?? "")")
                 }
             }
             let linePOs = Set(doc.lines.map(\.purchaseOrder))
-            #expect(doc.documentPurchaseOrder == (doc.purchaseOrder ?? (linePOs.count == 1 ? linePOs.first ?? nil : nil)))
+            #expect(
+                doc.documentPurchaseOrder == (doc.purchaseOrder ?? (linePOs.count == 1 ? linePOs.first ?? nil : nil)))
             checked += 1
         }
         #expect(checked > 0, "the month has events billed with a contract")
@@ -151,10 +169,14 @@ import Workspace
         let stored = try #require(try m.ledger.invoice(id: storedID))
         var credit = stored
         credit.invoice.type = .creditNote
-        #expect(throws: InvoiceError.self) { try m.workspace.documents.document(credit, references: DocumentReferences()) }
+        #expect(throws: InvoiceError.self) {
+            try m.workspace.documents.document(credit, references: DocumentReferences())
+        }
         var wrongTotal = stored
         wrongTotal.invoice.totalTtc += 1
-        #expect(throws: InvoiceError.self) { try m.workspace.documents.document(wrongTotal, references: DocumentReferences()) }
+        #expect(throws: InvoiceError.self) {
+            try m.workspace.documents.document(wrongTotal, references: DocumentReferences())
+        }
         #expect(throws: Never.self) { try m.workspace.documents.document(stored, references: DocumentReferences()) }
     }
 }

@@ -22,8 +22,9 @@ struct UncertainDeliveryTests {
         defer { stall.stop() }
         var smtp = m.smtp(port: stall.port)
         smtp.commandTimeoutSeconds = 2
-        let sender = OutboxSender(ledger: m.ledger, documents: m.workspace.documents, facturX: try FacturX.withSystemProfile(),
-                                  smtp: smtp, policy: RetryPolicy(delays: [.seconds(1)]))
+        let sender = OutboxSender(
+            ledger: m.ledger, documents: m.workspace.documents, facturX: try FacturX.withSystemProfile(),
+            smtp: smtp, policy: RetryPolicy(delays: [.seconds(1)]))
         let report = try sender.send(now: BilledMonth.t0)
         #expect(report.uncertain.map(\.number) == [number])
         #expect(report.failed.map(\.number) == [number])
@@ -39,7 +40,10 @@ struct UncertainDeliveryTests {
         #expect(stall.receivedCount == 1)
         // A person who checked resends it deliberately, with the same Message-ID.
         let before = accept.receivedCount
-        #expect(try m.ledger.retryMail(ids: [outboxID], now: BilledMonth.t0.addingTimeInterval(90_000), actor: "test") == [outboxID])
+        #expect(
+            try m.ledger.retryMail(ids: [outboxID], now: BilledMonth.t0.addingTimeInterval(90_000), actor: "test") == [
+                outboxID
+            ])
         let resent = try m.sender(port: accept.port).send(now: BilledMonth.t0.addingTimeInterval(90_000))
         #expect(resent.sent.map(\.number) == [number])
         #expect(accept.receivedCount == before + 1)
@@ -52,8 +56,9 @@ struct UncertainDeliveryTests {
         #expect(!pending.isEmpty)
         let accept = try LoopbackSMTP(mode: "accept")
         defer { accept.stop() }
-        let sender = OutboxSender(ledger: m.ledger, documents: m.workspace.documents, facturX: try FacturX.withSystemProfile(),
-                                  smtp: m.smtp(port: accept.port), deadline: 0)
+        let sender = OutboxSender(
+            ledger: m.ledger, documents: m.workspace.documents, facturX: try FacturX.withSystemProfile(),
+            smtp: m.smtp(port: accept.port), deadline: 0)
         let report = try sender.send(now: BilledMonth.t0)
         #expect(report.items.isEmpty)
         #expect(report.stoppedEarly?.contains("deadline") == true)
@@ -75,7 +80,10 @@ struct UncertainDeliveryTests {
         #expect(ws.settings.smtp?.runDeadlineSeconds == 90)
         // Without the keys: bounded defaults, not the old fixed 60 s per message only.
         let plain = try BilledMonth(smtpPort: 2525)
-        let defaults = try Installation.open(configPath: plain.folder.appendingPathComponent("ardoise.yaml").path).smtpConfiguration()
-        #expect(defaults.commandTimeoutSeconds == 60 && defaults.connectTimeoutSeconds == 30 && defaults.timeoutSeconds == 300)
+        let defaults = try Installation.open(configPath: plain.folder.appendingPathComponent("ardoise.yaml").path)
+            .smtpConfiguration()
+        #expect(
+            defaults.commandTimeoutSeconds == 60 && defaults.connectTimeoutSeconds == 30
+                && defaults.timeoutSeconds == 300)
     }
 }

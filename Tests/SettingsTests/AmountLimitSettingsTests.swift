@@ -15,12 +15,13 @@ import TestSupport
     }
 
     @Test func theLimitsAreRead() throws {
-        let yaml = Fixture.acme + """
-        limits:
-          max_line_ht: 20,000.00
-          max_document_ttc: 50000.00
+        let yaml =
+            Fixture.acme + """
+                limits:
+                  max_line_ht: 20,000.00
+                  max_document_ttc: 50000.00
 
-        """
+                """
         let (settings, diagnostics, _) = Fixture.load([("clients.yaml", yaml)])
         #expect(diagnostics.isEmpty, "\(Fixture.summary(diagnostics))")
         let s = try #require(settings)
@@ -28,17 +29,21 @@ import TestSupport
     }
 
     @Test func aWrongLimitIsNamedAtItsPlace() {
-        let yaml = Fixture.acme + """
-        limits:
-          max_line_ht: lots
-          max_document_ttc: 0
-          max_quantity: 5
+        let yaml =
+            Fixture.acme + """
+                limits:
+                  max_line_ht: lots
+                  max_document_ttc: 0
+                  max_quantity: 5
 
-        """
+                """
         let (settings, diagnostics, _) = Fixture.load([("clients.yaml", yaml)])
         #expect(settings == nil)
         let summary = Fixture.summary(diagnostics)
-        #expect(summary.contains { $0.contains("clients.yaml:") && $0.contains("`max_line_ht` must be an amount") && $0.contains("`lots`") }, "\(summary)")
+        #expect(
+            summary.contains {
+                $0.contains("clients.yaml:") && $0.contains("`max_line_ht` must be an amount") && $0.contains("`lots`")
+            }, "\(summary)")
         #expect(summary.contains { $0.contains("`max_document_ttc` must be an amount above 0") }, "\(summary)")
         #expect(summary.contains { $0.contains("max_quantity") }, "\(summary)")
     }

@@ -9,7 +9,8 @@ import TestSupport
     let examples = Repository.root.appendingPathComponent("examples")
 
     @Test func exampleSettingsLoadWithoutAnyDiagnostic() throws {
-        let (settings, diagnostics) = SettingsLoader.load(files: [examples.appendingPathComponent("settings.yaml").path])
+        let (settings, diagnostics) = SettingsLoader.load(files: [examples.appendingPathComponent("settings.yaml").path]
+        )
         #expect(diagnostics.isEmpty, "\(Fixture.summary(diagnostics))")
         let s = try #require(settings)
         #expect(s.seller.legalName == "Serenest SAS")
@@ -59,8 +60,9 @@ import TestSupport
     }
 
     @Test func configDefaults() throws {
-        let (config, diagnostics) = ArdoiseConfig.load(source: SourceFile(path: "proj/ardoise.yaml", text: "settings: [s.yaml]\n"),
-                                                       fileExists: { _ in true })
+        let (config, diagnostics) = ArdoiseConfig.load(
+            source: SourceFile(path: "proj/ardoise.yaml", text: "settings: [s.yaml]\n"),
+            fileExists: { _ in true })
         #expect(diagnostics.isEmpty)
         let c = try #require(config)
         #expect(c.settingsFiles == ["proj/s.yaml"])

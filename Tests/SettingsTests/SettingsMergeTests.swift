@@ -8,7 +8,9 @@ import TestSupport
 @Suite struct SettingsMergeTests {
     @Test func filesAreMergedInOrder() throws {
         let sites = "sites:\n  - { code: NA01, name: Nanterre - Cœur Défense }\n"
-        let (settings, diagnostics, _) = Fixture.load([("clients.yaml", Fixture.acme), ("sites.yaml", sites), ("empty.yaml", "# nothing yet\n")])
+        let (settings, diagnostics, _) = Fixture.load([
+            ("clients.yaml", Fixture.acme), ("sites.yaml", sites), ("empty.yaml", "# nothing yet\n")
+        ])
         #expect(diagnostics.isEmpty, "\(Fixture.summary(diagnostics))")
         let s = try #require(settings)
         #expect(s.sites.map(\.code) == ["LD01", "LD02", "NA01"])
@@ -23,7 +25,8 @@ import TestSupport
     }
 
     @Test func payerCodeClashesWithAClientCode() {
-        let yaml = Fixture.acme
+        let yaml =
+            Fixture.acme
             + "    payers:\n"
             + "      - code: ACME\n"
             + "        legal_name: CSE ACME\n"
@@ -37,45 +40,57 @@ import TestSupport
 
     @Test func articleCodeInTwoRevenueTypes() {
         let yaml = """
-        revenue_types:
-          - { code: BAR, label: Bar, activity: BRASS, kind: cafeteria, article_codes: [B01, B02], revenue_account: "706800", vat_rate: 20 }
-          - { code: VIN, label: Vins, activity: BRASS, kind: cafeteria, article_codes: [B02], revenue_account: "706810", vat_rate: 20 }
+            revenue_types:
+              - { code: BAR, label: Bar, activity: BRASS, kind: cafeteria, article_codes: [B01, B02], revenue_account: "706800", vat_rate: 20 }
+              - { code: VIN, label: Vins, activity: BRASS, kind: cafeteria, article_codes: [B02], revenue_account: "706810", vat_rate: 20 }
 
-        """
+            """
         let (_, diagnostics, _) = Fixture.load([("types.yaml", yaml)])
-        #expect(Fixture.summary(diagnostics) == ["E0523 types.yaml:3:81 article code `B02` belongs to revenue types `BAR` and `VIN`"])
+        #expect(
+            Fixture.summary(diagnostics) == [
+                "E0523 types.yaml:3:81 article code `B02` belongs to revenue types `BAR` and `VIN`"
+            ])
         #expect(diagnostics.first?.notes.first?.message == "first listed at types.yaml:2:85")
     }
 
     @Test func smtpSectionIsOptionalAndChecked() throws {
-        let good = "smtp:\n  host: smtp.serenest.fr\n  username: facturation\n  password_env: ARDOISE_SMTP_PASSWORD\n  from: facturation@serenest.fr\n"
+        let good =
+            "smtp:\n  host: smtp.serenest.fr\n  username: facturation\n  password_env: ARDOISE_SMTP_PASSWORD\n  from: facturation@serenest.fr\n"
         let (settings, diagnostics, _) = Fixture.load([("smtp.yaml", good)])
         #expect(diagnostics.isEmpty)
         let smtp = try #require(settings?.smtp)
         #expect(smtp.port == 587 && smtp.startTLS && smtp.passwordEnvironmentVariable == "ARDOISE_SMTP_PASSWORD")
 
-        let bad = "smtp:\n  host: smtp.serenest.fr\n  port: 99999\n  starttls: oui\n  password_env: s3cret!\n  from: facturation\n"
+        let bad =
+            "smtp:\n  host: smtp.serenest.fr\n  port: 99999\n  starttls: oui\n  password_env: s3cret!\n  from: facturation\n"
         let (_, badDiagnostics, rendered) = Fixture.load([("smtp.yaml", bad)])
-        #expect(Fixture.summary(badDiagnostics) == [
-            "E0505 smtp.yaml:3:9 `port` must be a whole number from 1 to 65535, found `99999`",
-            "E0505 smtp.yaml:4:13 `starttls` must be `true` or `false`, found `oui`",
-            "E0531 smtp.yaml:5:17 invalid environment variable name `s3cret!`",
-            "E0514 smtp.yaml:6:9 invalid e-mail address `facturation`",
-        ])
+        #expect(
+            Fixture.summary(badDiagnostics) == [
+                "E0505 smtp.yaml:3:9 `port` must be a whole number from 1 to 65535, found `99999`",
+                "E0505 smtp.yaml:4:13 `starttls` must be `true` or `false`, found `oui`",
+                "E0531 smtp.yaml:5:17 invalid environment variable name `s3cret!`",
+                "E0514 smtp.yaml:6:9 invalid e-mail address `facturation`"
+            ])
         Golden.assertMatches(rendered, file: Fixture.golden("smtp-faults"))
     }
 
     @Test func tabIndentationGetsItsOwnHelp() {
         let (_, diagnostics, _) = Fixture.load([("sites.yaml", "sites:\n\t- { code: NA01, name: Nanterre }\n")])
-        #expect(Fixture.summary(diagnostics) == ["E0501 sites.yaml:2:1 invalid yaml: found character that cannot start any token"])
+        #expect(
+            Fixture.summary(diagnostics) == [
+                "E0501 sites.yaml:2:1 invalid yaml: found character that cannot start any token"
+            ])
         #expect(diagnostics.first?.help == "yaml indents with spaces, never tabs: replace the tab with spaces")
     }
 
     @Test func aBrokenFileDoesNotCauseFalseReferenceErrors() {
         // The sites live in the broken file: no "unknown site" for the clients.
-        let (settings, diagnostics, _) = Fixture.load([("clients.yaml", Fixture.acme.replacingOccurrences(of: "LD01", with: "NA01")),
-                                                       ("sites.yaml", "sites:\n  - { code: NA01, name: Nanterre\n")],
-                                                      base: "")
+        let (settings, diagnostics, _) = Fixture.load(
+            [
+                ("clients.yaml", Fixture.acme.replacingOccurrences(of: "LD01", with: "NA01")),
+                ("sites.yaml", "sites:\n  - { code: NA01, name: Nanterre\n")
+            ],
+            base: "")
         #expect(settings == nil)
         #expect(diagnostics.map(\.code) == ["E0501"])
     }
@@ -89,7 +104,10 @@ import TestSupport
 
     @Test func wrongTopLevelShapes() {
         let (_, list, _) = Fixture.load([("clients.yaml", "- ACME\n- C0013\n")])
-        #expect(Fixture.summary(list) == ["E0504 clients.yaml:1:1 a settings file must be a mapping of sections, found a list"])
+        #expect(
+            Fixture.summary(list) == [
+                "E0504 clients.yaml:1:1 a settings file must be a mapping of sections, found a list"
+            ])
         let (_, unknown, _) = Fixture.load([("clients.yaml", "client:\n  - code: ACME\n")])
         #expect(Fixture.summary(unknown) == ["E0502 clients.yaml:1:1 unknown key `client` in the settings file"])
         #expect(unknown.first?.help == "did you mean `clients`?")

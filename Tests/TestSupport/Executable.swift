@@ -35,8 +35,10 @@ public enum Executable {
     }()
 
     /// `ardoise-dev`, the development tool, beside `ardoise` (the same build folder).
-    public static let devURL: URL? = url.map { $0.deletingLastPathComponent().appendingPathComponent(Tool.ardoiseDev.rawValue) }
-        .flatMap { FileManager.default.isExecutableFile(atPath: $0.path) ? $0 : nil }
+    public static let devURL: URL? = url.map {
+        $0.deletingLastPathComponent().appendingPathComponent(Tool.ardoiseDev.rawValue)
+    }
+    .flatMap { FileManager.default.isExecutableFile(atPath: $0.path) ? $0 : nil }
 
     public static func url(of tool: Tool) -> URL? { tool == .ardoise ? url : devURL }
 
@@ -45,10 +47,13 @@ public enum Executable {
     /// depend on the day they run, and the dates they act on (up to late December 2026) are never "after today".
     public static let today = "2026-12-31"
 
-    public static func run(_ arguments: [String], in directory: URL, input: String? = nil,
-                           environment extra: [String: String] = [:], tool: Tool = .ardoise) throws -> Execution {
+    public static func run(
+        _ arguments: [String], in directory: URL, input: String? = nil,
+        environment extra: [String: String] = [:], tool: Tool = .ardoise
+    ) throws -> Execution {
         guard let url = url(of: tool) else {
-            throw HarnessError("no `\(tool.rawValue)` binary beside the tests: run `swift build` first, or set ARDOISE_BINARY")
+            throw HarnessError(
+                "no `\(tool.rawValue)` binary beside the tests: run `swift build` first, or set ARDOISE_BINARY")
         }
         let process = Process()
         process.executableURL = url
@@ -77,8 +82,9 @@ public enum Executable {
         }
         try process.run()
         process.waitUntilExit()
-        return Execution(tool: tool, arguments: arguments, status: process.terminationStatus,
-                         stdout: try String(contentsOf: out, encoding: .utf8), stderr: try String(contentsOf: err, encoding: .utf8))
+        return Execution(
+            tool: tool, arguments: arguments, status: process.terminationStatus,
+            stdout: try String(contentsOf: out, encoding: .utf8), stderr: try String(contentsOf: err, encoding: .utf8))
     }
 }
 
@@ -87,10 +93,13 @@ extension Executable {
     /// `ardoise init` in the workspace: a ledger is only ever created
     /// explicitly, so every command test starts from here (or `demo run`).
     /// Returns the workspace folder.
-    public static func demoWorkspace(in root: URL, named name: String = "ws", sites: Int = 2, clients: Int = 12,
-                                     extra: [String] = []) throws -> URL {
-        let generate = try run(["demo", "generate", "--out", name, "--sites", "\(sites)", "--clients", "\(clients)"] + extra, in: root,
-                               tool: .ardoiseDev)
+    public static func demoWorkspace(
+        in root: URL, named name: String = "ws", sites: Int = 2, clients: Int = 12,
+        extra: [String] = []
+    ) throws -> URL {
+        let generate = try run(
+            ["demo", "generate", "--out", name, "--sites", "\(sites)", "--clients", "\(clients)"] + extra, in: root,
+            tool: .ardoiseDev)
         guard generate.status == 0 else { throw HarnessError("demo generate failed: \(generate)") }
         let ws = root.appendingPathComponent(name)
         if TestEngine.postgres { try TestEngine.usePostgres(in: ws) }
@@ -104,4 +113,3 @@ public struct HarnessError: Error, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
 }
-

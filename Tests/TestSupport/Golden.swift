@@ -6,22 +6,28 @@ import Testing
 /// so a new case is never accepted unseen; `ARDOISE_RECORD=1` re-records all.
 public enum Golden {
     /// Compares `actual` with the file at `path`; records it when missing.
-    public static func assertMatches(_ actual: String, file path: String,
-                                     sourceLocation: SourceLocation = #_sourceLocation) {
+    public static func assertMatches(
+        _ actual: String, file path: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let fm = FileManager.default
         let record = ProcessInfo.processInfo.environment["ARDOISE_RECORD"] == "1"
         if record || !fm.fileExists(atPath: path) {
-            try? fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try? fm.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try? actual.write(toFile: path, atomically: true, encoding: .utf8)
             if !record {
-                Issue.record("golden file \(path) was missing: recorded it, read it, and run again", sourceLocation: sourceLocation)
+                Issue.record(
+                    "golden file \(path) was missing: recorded it, read it, and run again",
+                    sourceLocation: sourceLocation)
             }
             return
         }
         let expected = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
         if expected != actual {
-            Issue.record("output differs from golden \(path)\n--- expected\n\(expected)\n--- actual\n\(actual)",
-                         sourceLocation: sourceLocation)
+            Issue.record(
+                "output differs from golden \(path)\n--- expected\n\(expected)\n--- actual\n\(actual)",
+                sourceLocation: sourceLocation)
         }
     }
 }

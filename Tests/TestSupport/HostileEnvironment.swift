@@ -7,14 +7,21 @@ public enum HostileEnvironment {
     /// `ardoise arguments…` in `directory`, unable to write any file past
     /// `kilobytes` (RLIMIT_FSIZE, with SIGXFSZ ignored so a write fails with
     /// EFBIG as on a full disk instead of killing the process).
-    public static func run(_ arguments: [String], in directory: URL, fileSizeLimitKB kilobytes: Int) throws -> Execution {
-        guard let binary = Executable.url else { throw HarnessError("no `ardoise` binary: run `swift build` first, or set ARDOISE_BINARY") }
-        return try run(tool: "/bin/bash", ["-c", "trap '' XFSZ; ulimit -f \(kilobytes); exec \"$0\" \"$@\"", binary.path] + arguments,
-                       in: directory, shown: arguments)
+    public static func run(_ arguments: [String], in directory: URL, fileSizeLimitKB kilobytes: Int) throws -> Execution
+    {
+        guard let binary = Executable.url else {
+            throw HarnessError("no `ardoise` binary: run `swift build` first, or set ARDOISE_BINARY")
+        }
+        return try run(
+            tool: "/bin/bash",
+            ["-c", "trap '' XFSZ; ulimit -f \(kilobytes); exec \"$0\" \"$@\"", binary.path] + arguments,
+            in: directory, shown: arguments)
     }
 
     /// A tool run to its end in `directory`, its outputs kept apart (in files under `/tmp`, outside any limit's reach).
-    public static func run(tool: String, _ arguments: [String], in directory: URL, shown: [String]? = nil) throws -> Execution {
+    public static func run(tool: String, _ arguments: [String], in directory: URL, shown: [String]? = nil) throws
+        -> Execution
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = arguments
@@ -32,8 +39,9 @@ public enum HostileEnvironment {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
-        return Execution(arguments: shown ?? arguments, status: process.terminationStatus,
-                         stdout: try String(contentsOf: out, encoding: .utf8), stderr: try String(contentsOf: err, encoding: .utf8))
+        return Execution(
+            arguments: shown ?? arguments, status: process.terminationStatus,
+            stdout: try String(contentsOf: out, encoding: .utf8), stderr: try String(contentsOf: err, encoding: .utf8))
     }
 
     /// An `sqlite3` shell holding `BEGIN EXCLUSIVE` on a database until `release()`.

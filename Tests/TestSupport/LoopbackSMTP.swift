@@ -4,7 +4,8 @@ import Foundation
 /// (aiosmtpd), for tests that send mail: `accept` stores each message as
 /// `N.json`, `refuse` answers 550, `later` 451, `drop` closes the connection.
 public final class LoopbackSMTP {
-    public static let script = Repository.root.appendingPathComponent("Tests/MailDispatchTests/Resources/smtp_server.py")
+    public static let script = Repository.root.appendingPathComponent(
+        "Tests/MailDispatchTests/Resources/smtp_server.py")
 
     /// Whether the test Python has aiosmtpd (always true in CI, so a missing tool fails loudly).
     public static let available: Bool = Tools.pythonHas("aiosmtpd")
@@ -33,14 +34,16 @@ public final class LoopbackSMTP {
     public let port: Int
 
     public init(mode: String) throws {
-        let started = try Tools.startLoopbackServer(process, script: Self.script.path, arguments: [mode, folder.path], input: input)
+        let started = try Tools.startLoopbackServer(
+            process, script: Self.script.path, arguments: [mode, folder.path], input: input)
         guard let p = started.port else { throw ServerError(message: "the SMTP server did not start: \(started.line)") }
         port = p
     }
 
     /// How many messages the server stored.
     public var receivedCount: Int {
-        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".json") }.count
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".json") }
+            .count
     }
 
     /// The n-th message stored (1-based): mail_from, rcpt_tos, subject, to, message_id, body, attachments.

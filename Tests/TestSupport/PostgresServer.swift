@@ -21,7 +21,9 @@ public final class PostgresServer: Sendable {
 
     /// The server of this test process, or why there is none.
     public static let shared: Result<PostgresServer, PostgresServerUnavailable> = {
-        do { return .success(try PostgresServer()) } catch let e as PostgresServerUnavailable { return .failure(e) } catch {
+        do { return .success(try PostgresServer()) } catch let e as PostgresServerUnavailable {
+            return .failure(e)
+        } catch {
             return .failure(PostgresServerUnavailable(reason: "\(error)"))
         }
     }()
@@ -31,7 +33,8 @@ public final class PostgresServer: Sendable {
     public static var available: Bool { binaries() != nil || Tools.inCI }
 
     /// Why tests needing the server are skipped.
-    public static let skipReason = "no PostgreSQL server binaries (Debian `postgresql`, or ARDOISE_POSTGRES_BIN): run .ci/setup"
+    public static let skipReason =
+        "no PostgreSQL server binaries (Debian `postgresql`, or ARDOISE_POSTGRES_BIN): run .ci/setup"
 
     /// The server, or a thrown reason (a test in CI fails with it).
     public static func require() throws -> PostgresServer { try shared.get() }
@@ -57,7 +60,8 @@ public final class PostgresServer: Sendable {
 
     init() throws {
         guard let bin = Self.binaries() else {
-            throw PostgresServerUnavailable(reason: "no initdb/postgres (Debian package `postgresql`, or set ARDOISE_POSTGRES_BIN)")
+            throw PostgresServerUnavailable(
+                reason: "no initdb/postgres (Debian package `postgresql`, or set ARDOISE_POSTGRES_BIN)")
         }
         self.bin = bin
         folder = Repository.temporaryDirectory("ardoise-postgres")
@@ -68,13 +72,17 @@ public final class PostgresServer: Sendable {
             guard getpwnam("postgres") != nil else {
                 throw PostgresServerUnavailable(reason: "running as root and no `postgres` user to run the server as")
             }
-            try FileManager.default.setAttributes([.ownerAccountName: "postgres", .groupOwnerAccountName: "postgres"],
-                                                  ofItemAtPath: folder.path)
+            try FileManager.default.setAttributes(
+                [.ownerAccountName: "postgres", .groupOwnerAccountName: "postgres"],
+                ofItemAtPath: folder.path)
             prefix = ["setpriv", "--reuid=postgres", "--regid=postgres", "--clear-groups", "--"]
         }
         let data = folder.appendingPathComponent("data").path
-        let command = prefix + [bin.appendingPathComponent("initdb").path, "-D", data, "-U", user, "--auth=trust", "-E", "UTF8",
-                                "--locale=C", "--no-sync"]
+        let command =
+            prefix + [
+                bin.appendingPathComponent("initdb").path, "-D", data, "-U", user, "--auth=trust", "-E", "UTF8",
+                "--locale=C", "--no-sync"
+            ]
         let initdb = try Tools.run(command[0], Array(command.dropFirst()))
         guard initdb.status == 0 else {
             throw PostgresServerUnavailable(reason: "initdb failed: \(initdb.output.suffix(400))")
@@ -84,8 +92,13 @@ public final class PostgresServer: Sendable {
         var started: Int?
         attempts: for _ in 0..<5 {
             let port = LoopbackSMTP.closedPort()
-            let postgres = ([bin.appendingPathComponent("postgres").path, "-D", data, "-h", "127.0.0.1", "-p", "\(port)", "-k", folder.path,
-                             "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=40"])
+            let postgres =
+                ([
+                    bin.appendingPathComponent("postgres").path, "-D", data, "-h", "127.0.0.1", "-p", "\(port)", "-k",
+                    folder.path,
+                    "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c",
+                    "max_connections=40"
+                ])
                 .map { "'\($0)'" }.joined(separator: " ")
             let log = folder.appendingPathComponent("server-\(port).log").path
             // The watchdog: the server runs while this test process lives, then is stopped (fast shutdown) and its folder removed.
@@ -104,7 +117,8 @@ public final class PostgresServer: Sendable {
             try watchdog.run()
             // Ready when pg_isready says so (at most 30 s).
             for _ in 0..<300 {
-                let ready = try Tools.run(bin.appendingPathComponent("pg_isready").path, ["-h", "127.0.0.1", "-p", "\(port)", "-q"])
+                let ready = try Tools.run(
+                    bin.appendingPathComponent("pg_isready").path, ["-h", "127.0.0.1", "-p", "\(port)", "-q"])
                 if ready.status == 0 { started = port; break attempts }
                 if !watchdog.isRunning { break }
                 Thread.sleep(forTimeInterval: 0.1)
@@ -112,7 +126,9 @@ public final class PostgresServer: Sendable {
             lastLog = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
             if watchdog.isRunning { watchdog.terminate() }
         }
-        guard let started else { throw PostgresServerUnavailable(reason: "postgres did not start: \(lastLog.suffix(400))") }
+        guard let started else {
+            throw PostgresServerUnavailable(reason: "postgres did not start: \(lastLog.suffix(400))")
+        }
         port = started
     }
 
@@ -121,15 +137,21 @@ public final class PostgresServer: Sendable {
     public func createDatabase(_ prefix: String = "ledger", template: String? = nil) throws -> String {
         let name = "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())"
         let copy = template.map { ["-T", $0.split(separator: "/").last.map(String.init) ?? $0] } ?? []
-        let r = try Tools.run(bin.appendingPathComponent("createdb").path, ["-h", "127.0.0.1", "-p", "\(port)", "-U", user] + copy + [name])
+        let r = try Tools.run(
+            bin.appendingPathComponent("createdb").path,
+            ["-h", "127.0.0.1", "-p", "\(port)", "-U", user] + copy + [name])
         guard r.status == 0 else { throw PostgresServerUnavailable(reason: "createdb \(name) failed: \(r.output)") }
         return "postgres://\(user)@127.0.0.1:\(port)/\(name)"
     }
 
     /// Runs `sql` with psql on database `name`; its output (unaligned, tuples only) and status.
     public func psql(_ database: String, _ sql: String) throws -> (status: Int32, output: String) {
-        try Tools.run(bin.appendingPathComponent("psql").path,
-                      ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(port)", "-U", user, "-d", database, "-c", sql])
+        try Tools.run(
+            bin.appendingPathComponent("psql").path,
+            [
+                "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(port)", "-U", user, "-d",
+                database, "-c", sql
+            ])
     }
 }
 
@@ -148,7 +170,8 @@ public enum TestEngine {
     public static func database(of workspace: URL) throws -> String {
         let text = try String(contentsOf: workspace.appendingPathComponent("ardoise.yaml"), encoding: .utf8)
         let line = text.split(separator: "\n").first { $0.hasPrefix("database:") }
-        let value = line.map { $0.dropFirst("database:".count).trimmingCharacters(in: .whitespaces) } ?? "ardoise.sqlite"
+        let value =
+            line.map { $0.dropFirst("database:".count).trimmingCharacters(in: .whitespaces) } ?? "ardoise.sqlite"
         if value.hasPrefix("postgres://") || value.hasPrefix("/") { return value }
         return workspace.appendingPathComponent(value).path
     }

@@ -3,7 +3,8 @@ import Foundation
 /// The accredited platform of the tests: `Tests/PlatformTransmissionTests/Resources/test_platform.py` (the AFNOR
 /// XP Z12-013 flow API, Python stdlib only) served on a free loopback port for as long as the value lives.
 public final class TestPlatform: @unchecked Sendable {
-    public static let script = Repository.root.appendingPathComponent("Tests/PlatformTransmissionTests/Resources/test_platform.py")
+    public static let script = Repository.root.appendingPathComponent(
+        "Tests/PlatformTransmissionTests/Resources/test_platform.py")
     public static let clientID = "ardoise-tests"
     /// The client secret the platform expects; given to `ardoise` through `secretVariable` only.
     public static let secret = "s3cret-for-the-test-platform"
@@ -14,8 +15,9 @@ public final class TestPlatform: @unchecked Sendable {
     public let port: Int
 
     public init() throws {
-        let started = try Tools.startLoopbackServer(process, script: Self.script.path, arguments: [Self.clientID, Self.secret],
-                                                    input: input, quiet: true)
+        let started = try Tools.startLoopbackServer(
+            process, script: Self.script.path, arguments: [Self.clientID, Self.secret],
+            input: input, quiet: true)
         guard let p = started.port else { throw HarnessError("the test platform did not start: \(started.line)") }
         port = p
     }
@@ -60,21 +62,25 @@ public final class TestPlatform: @unchecked Sendable {
     /// Every flow the platform holds, and every submission attempt it saw.
     public func state() throws -> (flows: [[String: Any]], attempts: [[String: Any]]) {
         let (data, _) = try request("GET", "/_control/state", body: nil)
-        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else { throw HarnessError("state is not JSON") }
+        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw HarnessError("state is not JSON")
+        }
         return ((object["flows"] as? [[String: Any]]) ?? [], (object["attempts"] as? [[String: Any]]) ?? [])
     }
 
     /// The documents Ardoise submitted (direction Out, type CustomerInvoice), per trackingId: how many the platform holds of each.
     public func submittedCounts() throws -> [String: Int] {
         var counts: [String: Int] = [:]
-        for f in try state().flows where (f["flowDirection"] as? String) == "Out" && (f["flowType"] as? String) == "CustomerInvoice" {
+        for f in try state().flows
+        where (f["flowDirection"] as? String) == "Out" && (f["flowType"] as? String) == "CustomerInvoice" {
             counts[(f["trackingId"] as? String) ?? "?", default: 0] += 1
         }
         return counts
     }
 
     func control(_ name: String, _ body: [String: Any]) throws {
-        let (_, status) = try request("POST", "/_control/\(name)", body: try JSONSerialization.data(withJSONObject: body))
+        let (_, status) = try request(
+            "POST", "/_control/\(name)", body: try JSONSerialization.data(withJSONObject: body))
         guard status == 200 else { throw HarnessError("control \(name) answered \(status)") }
     }
 
@@ -88,10 +94,13 @@ public final class TestPlatform: @unchecked Sendable {
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
         let connected = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard connected == 0 else { throw HarnessError("cannot connect to the test platform") }
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: \(body?.count ?? 0)\r\n"
+        var head =
+            "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: \(body?.count ?? 0)\r\n"
         if body != nil { head += "Content-Type: application/json\r\n" }
         let bytes = Array((head + "\r\n").utf8) + [UInt8](body ?? Data())
         var sent = 0
@@ -108,7 +117,8 @@ public final class TestPlatform: @unchecked Sendable {
             answer += buffer[0..<n]
         }
         let separator: [UInt8] = [13, 10, 13, 10]
-        guard let split = (0..<max(0, answer.count - 3)).first(where: { Array(answer[$0..<$0 + 4]) == separator }) else {
+        guard let split = (0..<max(0, answer.count - 3)).first(where: { Array(answer[$0..<$0 + 4]) == separator })
+        else {
             throw HarnessError("no HTTP answer")
         }
         let statusLine = String(decoding: answer[0..<split], as: UTF8.self).split(separator: " ")

@@ -12,7 +12,9 @@ public enum Tools {
     /// environment `.ci/setup` makes at `.venv/` in the repository (pinned
     /// versions), else `python3` on the PATH.
     public static let python: String = {
-        if let configured = ProcessInfo.processInfo.environment["ARDOISE_PYTHON"], !configured.isEmpty { return configured }
+        if let configured = ProcessInfo.processInfo.environment["ARDOISE_PYTHON"], !configured.isEmpty {
+            return configured
+        }
         let venv = Repository.root.appendingPathComponent(".venv/bin/python3").path
         return FileManager.default.isExecutableFile(atPath: venv) ? venv : "python3"
     }()
@@ -45,7 +47,9 @@ public enum Tools {
     }
 
     /// The text pdftotext finds, with French narrow and no-break spaces as plain spaces.
-    public static func pdfText(_ pdf: [UInt8], in folder: URL = Repository.temporaryDirectory("ardoise-pdftext")) throws -> String {
+    public static func pdfText(_ pdf: [UInt8], in folder: URL = Repository.temporaryDirectory("ardoise-pdftext")) throws
+        -> String
+    {
         let url = folder.appendingPathComponent("text-\(UUID().uuidString).pdf")
         try Data(pdf).write(to: url)
         return try run("pdftotext", ["-layout", url.path, "-"]).output
@@ -54,8 +58,10 @@ public enum Tools {
 
     /// Starts a test server of `.venv` (a Python script) that prints a first line ending with the port it listens
     /// on; returns that port, or nil with the line it printed (the process is then terminated).
-    public static func startLoopbackServer(_ process: Process, script: String, arguments: [String], input: Pipe,
-                                           quiet: Bool = false) throws -> (port: Int?, line: String) {
+    public static func startLoopbackServer(
+        _ process: Process, script: String, arguments: [String], input: Pipe,
+        quiet: Bool = false
+    ) throws -> (port: Int?, line: String) {
         let output = Pipe()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [python, script] + arguments

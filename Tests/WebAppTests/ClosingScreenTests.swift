@@ -9,7 +9,9 @@ import Testing
 /// reason is given, final once done), and only for users who see every client.
 @Suite(.serialized) struct ClosingScreenTests {
     static func closed(_ f: Fixture) throws -> [Row] {
-        try f.ledger.pool.read { db in try Row.fetchAll(db, sql: "SELECT month, closed_by, forced_reason FROM closed_month") }
+        try f.ledger.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT month, closed_by, forced_reason FROM closed_month")
+        }
     }
 
     @Test func aControllerReadsTheChecksAndAnAccountantClosesWithAReason() async throws {
@@ -18,7 +20,8 @@ import Testing
         let accountant = try f.user("compta", rights: [(.closing, .write)])
         try await f.app.application().test(.router) { client in
             let page = try await send(client, .get, "/cloture", as: controller)
-            #expect(page.status == .ok && page.text.contains("Clôture de octobre 2026"), "the last month that has ended")
+            #expect(
+                page.status == .ok && page.text.contains("Clôture de octobre 2026"), "the last month that has ended")
             #expect(page.text.contains("id=\"menu-closing\""))
             #expect(page.text.contains("Aucune proforma en attente pour le mois") && page.text.contains("échoué"))
             #expect(page.text.contains("Validez-les ou écartez-les"), "what to do, in French")
@@ -28,21 +31,31 @@ import Testing
             #expect(form.text.contains("id=\"form-cloture\"") && form.text.contains("id=\"cloture-motif\""))
             // Checks fail: without a reason nothing is closed.
             let refused = try await send(client, .post, "/cloture", as: accountant, form: [("mois", "2026-10")])
-            #expect(refused.status == .seeOther && refused.header("Location") == "/cloture?mois=2026-10&fait=cloture-refusee")
+            #expect(
+                refused.status == .seeOther
+                    && refused.header("Location") == "/cloture?mois=2026-10&fait=cloture-refusee")
             #expect(try Self.closed(f).isEmpty)
-            let forced = try await send(client, .post, "/cloture", as: accountant, form: [("mois", "2026-10"), ("motif", "audit de test")])
+            let forced = try await send(
+                client, .post, "/cloture", as: accountant, form: [("mois", "2026-10"), ("motif", "audit de test")])
             #expect(forced.header("Location") == "/cloture?mois=2026-10&fait=cloture")
             let rows = try Self.closed(f)
-            #expect(rows.count == 1 && rows.first?["closed_by"] == "compta" && rows.first?["forced_reason"] == "audit de test")
+            #expect(
+                rows.count == 1 && rows.first?["closed_by"] == "compta"
+                    && rows.first?["forced_reason"] == "audit de test")
             let after = try await send(client, .get, "/cloture?mois=2026-10&fait=cloture", as: accountant)
             #expect(after.text.contains("Mois clôturé.") && after.text.contains("au 31/10/2026 : clôturé."))
             #expect(!after.text.contains("id=\"form-cloture\""), "a closed month is final")
-            let again = try await send(client, .post, "/cloture", as: accountant, form: [("mois", "2026-10"), ("motif", "encore")])
+            let again = try await send(
+                client, .post, "/cloture", as: accountant, form: [("mois", "2026-10"), ("motif", "encore")])
             // A closed month is a conflict, said in French, without the engine's English.
-            #expect(again.status == .conflict && again.text.contains("Le mois d&#39;octobre 2026 est déjà clôturé (un mois clôturé ne se rouvre jamais)."),
-                    "\(again.status) \(again.text)")
+            #expect(
+                again.status == .conflict
+                    && again.text.contains(
+                        "Le mois d&#39;octobre 2026 est déjà clôturé (un mois clôturé ne se rouvre jamais)."),
+                "\(again.status) \(again.text)")
             #expect(!again.text.contains("already closed"))
-            #expect(try await send(client, .get, "/cloture?mois=2026-W42", as: accountant).status == .unprocessableContent)
+            #expect(
+                try await send(client, .get, "/cloture?mois=2026-W42", as: accountant).status == .unprocessableContent)
         }
     }
 
@@ -54,18 +67,25 @@ import Testing
             let page = try await send(client, .get, "/cloture?mois=2026-10", as: accountant)
             #expect(!page.text.contains("ardoise "), "no command line on the closing screen")
             #expect(page.text.contains("id=\"action-proformas\" ") || page.text.contains("id=\"action-proformas\">"))
-            #expect(page.text.contains("Self-service") || page.text.contains("Frais et redevances"), "activities in French")
+            #expect(
+                page.text.contains("Self-service") || page.text.contains("Frais et redevances"), "activities in French")
             #expect(page.text.contains(" € HT"))
-            #expect(!(try await send(client, .get, "/cloture?mois=2026-10", as: controller)).text.contains("id=\"actions-cloture\""),
-                    "a reader gets no button")
+            #expect(
+                !(try await send(client, .get, "/cloture?mois=2026-10", as: controller)).text.contains(
+                    "id=\"actions-cloture\""),
+                "a reader gets no button")
             // Acknowledging needs a reason; with one, what is acknowledged is counted back.
-            let bare = try await send(client, .post, "/cloture/actions", as: accountant, form: [("mois", "2026-10"), ("action", "reconnaitre")])
+            let bare = try await send(
+                client, .post, "/cloture/actions", as: accountant,
+                form: [("mois", "2026-10"), ("action", "reconnaitre")])
             #expect(bare.status == .unprocessableContent)
-            let entries = try await send(client, .post, "/cloture/actions", as: accountant, form: [("mois", "2026-10"), ("action", "ecritures")])
+            let entries = try await send(
+                client, .post, "/cloture/actions", as: accountant, form: [("mois", "2026-10"), ("action", "ecritures")])
             #expect(entries.header("Location") == "/cloture?mois=2026-10&fait=ecritures&n=0")
             let notice = try await send(client, .get, "/cloture?mois=2026-10&fait=ecritures&n=0", as: accountant)
             #expect(notice.text.contains("0 écriture(s) passée(s)."))
-            let reader = try await send(client, .post, "/cloture/actions", as: controller, form: [("mois", "2026-10"), ("action", "ecritures")])
+            let reader = try await send(
+                client, .post, "/cloture/actions", as: controller, form: [("mois", "2026-10"), ("action", "ecritures")])
             #expect(reader.status == .forbidden)
         }
     }
@@ -82,9 +102,17 @@ import Testing
         try await f.app.application().test(.router) { client in
             let october = try await send(client, .get, "/cloture?mois=2026-10", as: controller)
             let text = october.text.replacingOccurrences(of: "&#39;", with: "'")
-            #expect(text.contains("Documents émis en octobre 2026 (datés dans le mois, comme au journal des ventes : ce que la clôture arrête) : 0,00 € HT"), "\(text)")
-            #expect(text.contains("Les prestations d'octobre 2026 sont aussi facturées par \(octoberService.count) document"), "\(text)")
-            #expect(text.contains("en novembre 2026, pour \(euros(ht)) HT") && text.contains("dans la clôture de novembre 2026."), "\(text)")
+            #expect(
+                text.contains(
+                    "Documents émis en octobre 2026 (datés dans le mois, comme au journal des ventes : ce que la clôture arrête) : 0,00 € HT"
+                ), "\(text)")
+            #expect(
+                text.contains(
+                    "Les prestations d'octobre 2026 sont aussi facturées par \(octoberService.count) document"),
+                "\(text)")
+            #expect(
+                text.contains("en novembre 2026, pour \(euros(ht)) HT")
+                    && text.contains("dans la clôture de novembre 2026."), "\(text)")
             // The failed checks' details are worded from their facts: amounts as the pages write them, no English.
             for english in ["TTC, guest", "covers", "known to no settings", "proforma 1 of", "pending", "failed"] {
                 #expect(!text.contains(english), "« \(english) » on the closing screen")
@@ -99,7 +127,8 @@ import Testing
             #expect(!(try await send(client, .get, "/", as: scoped)).text.contains("id=\"menu-closing\""))
             let page = try await send(client, .get, "/cloture", as: scoped)
             #expect(page.status == .forbidden && page.text.contains("toute la société"))
-            let post = try await send(client, .post, "/cloture", as: scoped, form: [("mois", "2026-10"), ("motif", "x")])
+            let post = try await send(
+                client, .post, "/cloture", as: scoped, form: [("mois", "2026-10"), ("motif", "x")])
             #expect(post.status == .forbidden)
         }
         #expect(try Self.closed(f).isEmpty)

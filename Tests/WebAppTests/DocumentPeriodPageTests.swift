@@ -15,12 +15,16 @@ import WebApp
         let user = try f.user("compta-periode", rights: [(.invoices, .read), (.proformas, .read)], admin: true)
         let documents = try f.ledger.invoices(status: .issued)
         // Those whose days differ from the billing run's first (a fee in advance), else any.
-        let shown = documents.filter { $0.serviceStart != $0.periodStart || $0.serviceEnd != $0.periodEnd } + documents.prefix(1)
+        let shown =
+            documents.filter { $0.serviceStart != $0.periodStart || $0.serviceEnd != $0.periodEnd }
+            + documents.prefix(1)
         try await f.app.application().test(.router) { client in
             for i in shown {
-                let start = try #require(i.serviceStart.flatMap { Day(iso: $0) }), end = try #require(i.serviceEnd.flatMap { Day(iso: $0) })
+                let start = try #require(i.serviceStart.flatMap { Day(iso: $0) }),
+                    end = try #require(i.serviceEnd.flatMap { Day(iso: $0) })
                 let page = try await send(client, .get, "/factures/\(i.id ?? 0)", as: user)
-                #expect(page.text.contains("du \(start.french) au \(end.french)"), "\(i.number ?? ""): \(start)..\(end)")
+                #expect(
+                    page.text.contains("du \(start.french) au \(end.french)"), "\(i.number ?? ""): \(start)..\(end)")
             }
         }
     }

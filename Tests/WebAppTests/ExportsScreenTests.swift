@@ -11,7 +11,8 @@ import WebApp
 @Suite(.serialized) struct ExportsScreenTests {
     /// The client codes in the first column of every sheet of a workbook (the header rows aside).
     static func clientsIn(_ xlsx: [UInt8]) throws -> Set<String> {
-        let url = Repository.temporaryDirectory("ardoise-web-export").appendingPathComponent("export-\(UUID().uuidString).xlsx")
+        let url = Repository.temporaryDirectory("ardoise-web-export").appendingPathComponent(
+            "export-\(UUID().uuidString).xlsx")
         try Data(xlsx).write(to: url)
         let script = """
             import sys, openpyxl
@@ -29,12 +30,15 @@ import WebApp
     static func fixture() throws -> Fixture {
         let f = try Fixture()
         let engine = try f.app.workspace.engine(today: Fixture.today, actor: "test")
-        let other = try #require(try f.ledger.invoices(status: .proforma, client: f.clientOut).first { $0.origin == .contract }?.id)
+        let other = try #require(
+            try f.ledger.invoices(status: .proforma, client: f.clientOut).first { $0.origin == .contract }?.id)
         _ = try engine.validate(ids: [other], on: Fixture.today)
         return f
     }
 
-    @Test(.enabled(if: Tools.pythonHas("openpyxl"))) func aScopedUserDownloadsOnlyTheirClientsAndNoEntries() async throws {
+    @Test(.enabled(if: Tools.pythonHas("openpyxl"))) func aScopedUserDownloadsOnlyTheirClientsAndNoEntries()
+        async throws
+    {
         let f = try Self.fixture()
         let scoped = try f.user("suivi", rights: [(.exports, .read)], clients: [f.clientIn])
         try await f.app.application().test(.router) { client in
@@ -42,7 +46,9 @@ import WebApp
             #expect(page.status == .ok && page.text.contains("id=\"menu-exports\""))
             #expect(page.text.contains("Période 2026-10") && page.text.contains("vos 1 clients uniquement"))
             #expect(page.text.contains("href=\"/exports/restaurants?periode=2026-10\""))
-            #expect(!page.text.contains("href=\"/exports/fec") && page.text.contains("réservé aux utilisateurs qui voient tous les clients"))
+            #expect(
+                !page.text.contains("href=\"/exports/fec")
+                    && page.text.contains("réservé aux utilisateurs qui voient tous les clients"))
             let restaurants = try await send(client, .get, "/exports/restaurants?periode=2026-10", as: scoped)
             #expect(restaurants.status == .ok)
             #expect(restaurants.header("Content-Disposition") == "attachment; filename=\"restaurants-2026-10.xlsx\"")
@@ -57,11 +63,15 @@ import WebApp
                 #expect(r.status == .forbidden && r.text.contains("toute la société"), "\(entries): \(r.status)")
             }
             #expect(try await send(client, .get, "/exports/inconnu", as: scoped).status == .notFound)
-            #expect(try await send(client, .get, "/exports/restaurants?periode=2026-1l", as: scoped).status == .unprocessableContent)
+            #expect(
+                try await send(client, .get, "/exports/restaurants?periode=2026-1l", as: scoped).status
+                    == .unprocessableContent)
         }
     }
 
-    @Test(.enabled(if: Tools.pythonHas("openpyxl"))) func aUserOfEveryClientGetsTheWholeMonthAndTheEntries() async throws {
+    @Test(.enabled(if: Tools.pythonHas("openpyxl"))) func aUserOfEveryClientGetsTheWholeMonthAndTheEntries()
+        async throws
+    {
         let f = try Self.fixture()
         let controller = try f.user("controle", rights: [(.exports, .read)])
         let issued = try f.ledger.invoices(status: .issued).compactMap(\.number)
@@ -70,8 +80,9 @@ import WebApp
             let restaurants = try await send(client, .get, "/exports/restaurants?periode=2026-10", as: controller)
             let seen = try Self.clientsIn(Array(restaurants.body.readableBytesView))
             // Every client with an issued contract invoice of October (automatic contracts were validated at generation).
-            let billed = Set(try f.ledger.invoices(status: .issued)
-                .filter { $0.origin == .contract && "\($0.periodEnd)".hasPrefix("2026-10") }.map(\.client))
+            let billed = Set(
+                try f.ledger.invoices(status: .issued)
+                    .filter { $0.origin == .contract && "\($0.periodEnd)".hasPrefix("2026-10") }.map(\.client))
             #expect(seen == billed && seen.isSuperset(of: [f.clientIn, f.clientOut]), "\(seen) against \(billed)")
             // The entries are dated on the issue day, in November.
             let fec = try await send(client, .get, "/exports/fec?periode=2026-11", as: controller)

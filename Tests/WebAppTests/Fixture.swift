@@ -32,7 +32,9 @@ struct Fixture {
         let proformas = try ledger.invoices(status: .proforma, client: clientIn).compactMap(\.id)
         guard proformas.count >= 4 else { throw FixtureError("expected proformas for \(clientIn), got \(proformas)") }
         _ = try engine.validate(ids: [proformas[0]], on: Self.today)
-        guard let issued = try ledger.invoices(status: .issued, client: clientIn).first?.id else { throw FixtureError("no issued invoice") }
+        guard let issued = try ledger.invoices(status: .issued, client: clientIn).first?.id else {
+            throw FixtureError("no issued invoice")
+        }
         self.ledger = ledger
         self.proforma = proformas[1]
         self.spare = Array(proformas[2...])
@@ -43,14 +45,21 @@ struct Fixture {
     var accounts: Accounts { app.accounts }
 
     /// A user with one right (or none), scoped to the given clients, signed in: its session cookie, CSRF token and API token.
-    func user(_ login: String, rights: [(Feature, AccessLevel)] = [], clients: [String]? = nil, admin: Bool = false,
-              password: String? = nil) throws -> TestUser {
-        let u = try accounts.addUser(login: login, name: "Test \(login)", password: password, admin: admin, actor: "test")
-        for (f, l) in rights where l != .none { try ledger.setRight(login: login, feature: f.rawValue, level: l.name, actor: "test") }
+    func user(
+        _ login: String, rights: [(Feature, AccessLevel)] = [], clients: [String]? = nil, admin: Bool = false,
+        password: String? = nil
+    ) throws -> TestUser {
+        let u = try accounts.addUser(
+            login: login, name: "Test \(login)", password: password, admin: admin, actor: "test")
+        for (f, l) in rights where l != .none {
+            try ledger.setRight(login: login, feature: f.rawValue, level: l.name, actor: "test")
+        }
         if let clients { try ledger.setScope(login: login, clients: clients, actor: "test") }
         guard let id = u.id else { throw FixtureError("user without id") }
         let session = try accounts.openSession(userID: id, lifetime: 3600)
-        return TestUser(login: login, cookie: session.token, csrf: session.csrf, token: try accounts.newAPIToken(login: login, actor: "test"))
+        return TestUser(
+            login: login, cookie: session.token, csrf: session.csrf,
+            token: try accounts.newAPIToken(login: login, actor: "test"))
     }
 }
 
@@ -67,8 +76,10 @@ struct FixtureError: Error, CustomStringConvertible {
 }
 
 /// Sends a request as a user: the session cookie for pages (and the CSRF token in forms), the bearer token for the API.
-func send(_ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, as user: TestUser? = nil,
-          form: [(String, String)]? = nil, csrf: Bool = true, extraHeaders: HTTPFields = [:]) async throws -> TestResponse {
+func send(
+    _ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, as user: TestUser? = nil,
+    form: [(String, String)]? = nil, csrf: Bool = true, extraHeaders: HTTPFields = [:]
+) async throws -> TestResponse {
     var headers = extraHeaders
     if let user {
         if uri.hasPrefix("/api/") {
@@ -90,8 +101,10 @@ func send(_ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ uri:
 func encode(_ fields: [(String, String)]) -> String {
     var allowed = CharacterSet.alphanumerics
     allowed.insert(charactersIn: "-._~")
-    return fields.map { "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
-        .joined(separator: "&")
+    return fields.map {
+        "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
+    }
+    .joined(separator: "&")
 }
 
 extension TestResponse {

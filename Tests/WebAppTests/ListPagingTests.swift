@@ -30,18 +30,23 @@ func listTotals(_ docs: [Invoice]) -> (ht: Int64, ttc: Int64) {
 @Suite(.serialized) struct ListPagingTests {
     static func proforma(_ f: Fixture, client: String, site: String?, automatic: Bool, cents: Int64) throws {
         let day = try #require(Day(iso: "2026-10-31"))
-        let line = NewInvoiceLine(label: "Prestation", quantity: 1, unitPrice: Price(tenThousandths: cents * 100), net: Money(cents: cents),
-                                  vat: VATRate(whole: 20))
-        _ = try f.ledger.createProforma(NewInvoice(type: .invoice, series: "FA", client: client, site: site,
-                                                   period: Period(start: day.firstOfMonth, end: day), issueDate: day, dueDate: day,
-                                                   paymentTerms: "on receipt", origin: .manual, automatic: automatic, lines: [line]),
-                                        actor: "test")
+        let line = NewInvoiceLine(
+            label: "Prestation", quantity: 1, unitPrice: Price(tenThousandths: cents * 100), net: Money(cents: cents),
+            vat: VATRate(whole: 20))
+        _ = try f.ledger.createProforma(
+            NewInvoice(
+                type: .invoice, series: "FA", client: client, site: site,
+                period: Period(start: day.firstOfMonth, end: day), issueDate: day, dueDate: day,
+                paymentTerms: "on receipt", origin: .manual, automatic: automatic, lines: [line]),
+            actor: "test")
     }
 
     @Test func theProformaPagesAndTotalsHoldOnlyTheScopeAndTheFilters() async throws {
         let f = try Fixture()
         for n in 0..<150 {
-            try Self.proforma(f, client: f.clientIn, site: n % 2 == 0 ? "SITE-PAIR" : nil, automatic: n % 3 == 0, cents: Int64(100 + n))
+            try Self.proforma(
+                f, client: f.clientIn, site: n % 2 == 0 ? "SITE-PAIR" : nil, automatic: n % 3 == 0,
+                cents: Int64(100 + n))
         }
         for n in 0..<60 {
             try Self.proforma(f, client: f.clientOut, site: "SITE-PAIR", automatic: true, cents: Int64(10_000 + n))
@@ -50,12 +55,15 @@ func listTotals(_ docs: [Invoice]) -> (ht: Int64, ttc: Int64) {
         // The reference: every waiting document, filtered in Swift as the user may see it.
         let waiting = try f.ledger.invoices(status: .proforma)
         let clientIn = f.clientIn
-        @Sendable func expected(_ keep: (Invoice) -> Bool) -> [Invoice] { waiting.filter { $0.client == clientIn && keep($0) } }
+        @Sendable func expected(_ keep: (Invoice) -> Bool) -> [Invoice] {
+            waiting.filter { $0.client == clientIn && keep($0) }
+        }
         @Sendable func summary(_ docs: [Invoice]) -> String {
             "\(docs.count) documents · total HT \(euroText(listTotals(docs).ht)) · TTC \(euroText(listTotals(docs).ttc))"
         }
         // The page's documents are the ledger's records, read column by column.
-        let everyOne = try f.ledger.documentPage(DocumentFilter(statuses: [.proforma, .discarded, .issued]), page: 1, pageSize: 10_000)
+        let everyOne = try f.ledger.documentPage(
+            DocumentFilter(statuses: [.proforma, .discarded, .issued]), page: 1, pageSize: 10_000)
         #expect(everyOne.documents == (try f.ledger.invoices(includeDiscarded: true)) && everyOne.pageCount == 1)
         try await f.app.application().test(.router) { client in
             let all = expected { _ in true }
@@ -64,8 +72,12 @@ func listTotals(_ docs: [Invoice]) -> (ht: Int64, ttc: Int64) {
             let second = try await send(client, .get, "/proformas?page=2", as: scoped)
             #expect(first.status == .ok && second.status == .ok)
             #expect(linkedIDs(first.text, "/proformas") == all.prefix(100).compactMap(\.id))
-            #expect(linkedIDs(second.text, "/proformas") == all.dropFirst(100).compactMap(\.id), "page 2 shows the next documents")
-            #expect(first.text.contains(summary(all)) && second.text.contains(summary(all)), "totals over every page, in scope")
+            #expect(
+                linkedIDs(second.text, "/proformas") == all.dropFirst(100).compactMap(\.id),
+                "page 2 shows the next documents")
+            #expect(
+                first.text.contains(summary(all)) && second.text.contains(summary(all)),
+                "totals over every page, in scope")
             #expect(first.text.contains("page 1 sur 2 (100 sur \(all.count))"))
             #expect(!first.text.contains(f.clientOut) && !second.text.contains(f.clientOut))
             // A page past the last shows the last.
@@ -90,8 +102,12 @@ func listTotals(_ docs: [Invoice]) -> (ht: Int64, ttc: Int64) {
 
     @Test func theInvoiceListIsPagedWithTotalsOverEveryPageOfTheScope() async throws {
         let f = try Fixture()
-        for n in 0..<110 { try Self.proforma(f, client: f.clientIn, site: nil, automatic: false, cents: Int64(500 + n)) }
-        for n in 0..<5 { try Self.proforma(f, client: f.clientOut, site: nil, automatic: false, cents: Int64(90_000 + n)) }
+        for n in 0..<110 {
+            try Self.proforma(f, client: f.clientIn, site: nil, automatic: false, cents: Int64(500 + n))
+        }
+        for n in 0..<5 {
+            try Self.proforma(f, client: f.clientOut, site: nil, automatic: false, cents: Int64(90_000 + n))
+        }
         let engine = try f.app.workspace.engine(today: Fixture.today, actor: "test")
         _ = try engine.validate(ids: try f.ledger.invoices(status: .proforma).compactMap(\.id), on: Fixture.today)
         let scoped = try f.user("compta-c3", rights: [(.invoices, .read)], clients: [f.clientIn])
@@ -105,16 +121,26 @@ func listTotals(_ docs: [Invoice]) -> (ht: Int64, ttc: Int64) {
             let second = try await send(client, .get, "/factures?page=2", as: scoped)
             #expect(first.status == .ok && second.status == .ok)
             #expect(linkedIDs(first.text, "/factures") == mine.prefix(100).compactMap(\.id))
-            #expect(linkedIDs(second.text, "/factures") == mine.dropFirst(100).compactMap(\.id), "page 2 shows the next documents")
-            #expect(first.text.contains("\(mine.count) documents · total HT \(euroText(ht)) · TTC \(euroText(listTotals(mine).ttc)) (avoirs déduits)"))
-            #expect(first.text.contains("page 1 sur 2 (100 sur \(mine.count))") && first.text.contains("id=\"page-suivante\""))
+            #expect(
+                linkedIDs(second.text, "/factures") == mine.dropFirst(100).compactMap(\.id),
+                "page 2 shows the next documents")
+            #expect(
+                first.text.contains(
+                    "\(mine.count) documents · total HT \(euroText(ht)) · TTC \(euroText(listTotals(mine).ttc)) (avoirs déduits)"
+                ))
+            #expect(
+                first.text.contains("page 1 sur 2 (100 sur \(mine.count))")
+                    && first.text.contains("id=\"page-suivante\""))
             #expect(second.text.contains("id=\"page-precedente\"") && !second.text.contains("id=\"page-suivante\""))
             #expect(!first.text.contains(f.clientOut) && !second.text.contains(f.clientOut))
             // Each row's e-mail status, read for the page's documents only.
             if firstMail?.status == .pending { #expect(first.text.contains("en attente")) }
             // The type filter in SQL; an unknown type lists nothing.
-            let invoices = try await send(client, .get, "/factures?type=invoice&client=\(f.clientIn)&page=2", as: scoped)
-            #expect(linkedIDs(invoices.text, "/factures") == mine.filter { $0.type == .invoice }.dropFirst(100).compactMap(\.id))
+            let invoices = try await send(
+                client, .get, "/factures?type=invoice&client=\(f.clientIn)&page=2", as: scoped)
+            #expect(
+                linkedIDs(invoices.text, "/factures")
+                    == mine.filter { $0.type == .invoice }.dropFirst(100).compactMap(\.id))
             #expect(invoices.text.contains("type=invoice&amp;page=1") || invoices.text.contains("type=invoice&page=1"))
             let unknown = try await send(client, .get, "/factures?type=devis", as: scoped)
             #expect(linkedIDs(unknown.text, "/factures").isEmpty && unknown.text.contains("id=\"totaux\">0 documents"))
@@ -142,17 +168,23 @@ func listTotals(_ docs: [Invoice]) -> (ht: Int64, ttc: Int64) {
             #expect(waitingBefore.contains(f.proforma) && !issuedBefore.contains(f.proforma))
             // The same kept page for another session carries that session's CSRF token, not the first one's.
             let secondPage = try await send(client, .get, "/proformas", as: other2).text
-            #expect(secondPage.contains("value=\"\(other2.csrf)\"") && !secondPage.contains(user.csrf) && !secondPage.contains("csrf-of-the-session"))
+            #expect(
+                secondPage.contains("value=\"\(other2.csrf)\"") && !secondPage.contains(user.csrf)
+                    && !secondPage.contains("csrf-of-the-session"))
             // Another process: the workspace opened again, on its own connection to the ledger.
-            let another = try Installation.open(configPath: URL(fileURLWithPath: f.ledger.path).deletingLastPathComponent()
-                .appendingPathComponent("ardoise.yaml").path)
+            let another = try Installation.open(
+                configPath: URL(fileURLWithPath: f.ledger.path).deletingLastPathComponent()
+                    .appendingPathComponent("ardoise.yaml").path)
             let other = try another.ledger
             let engine = try another.engine(today: Fixture.today, actor: "scheduler")
             _ = try engine.validate(ids: [f.proforma] + f.spare, on: Fixture.today)
             let split = try Dashboard(ledger: other).invoicing(period: october, selection: .scope(.all))
             let after = summary(try await send(client, .get, "/tableau-de-bord?periode=2026-10", as: user).text)
             #expect(after != before)
-            #expect(after.contains("facturé \(split.invoicedTotal.french) €, pas encore facturé \(split.notInvoicedTotal.french) €"), "\(after)")
+            #expect(
+                after.contains(
+                    "facturé \(split.invoicedTotal.french) €, pas encore facturé \(split.notInvoicedTotal.french) €"),
+                "\(after)")
             let apiAfter = try await send(client, .get, "/api/v1/revenue?period=2026-10", as: user).text
             #expect(apiAfter != apiBefore)
             let waitingAfter = linkedIDs(try await send(client, .get, "/proformas", as: user).text, "/proformas")

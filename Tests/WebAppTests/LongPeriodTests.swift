@@ -12,8 +12,10 @@ import WebApp
         let f = try Fixture()
         let admin = try f.user("admin-periodes", admin: true)
         try await f.app.application().test(.router) { client in
-            for uri in ["/tableau-de-bord?periode=1500-01-01..2499-12-31", "/api/v1/revenue?period=1500-01-01..2499-12-31",
-                        "/exports/restaurants?periode=2020-01-01..2026-10-31", "/proformas?periode=1500-01-01..2499-12-31"] {
+            for uri in [
+                "/tableau-de-bord?periode=1500-01-01..2499-12-31", "/api/v1/revenue?period=1500-01-01..2499-12-31",
+                "/exports/restaurants?periode=2020-01-01..2026-10-31", "/proformas?periode=1500-01-01..2499-12-31"
+            ] {
                 let r = try await send(client, .get, uri, as: admin)
                 #expect(r.status == .unprocessableContent, "\(uri): \(r.status)")
                 #expect(r.text.contains("trois ans au plus"), "\(uri): \(r.text.prefix(200))")

@@ -21,7 +21,9 @@ import WebApp
     }
 
     static func app(_ f: Fixture, pending: String?) throws -> WebApp {
-        try WebApp(workspace: f.app.workspace, options: WebOptions(port: 0, today: Fixture.today, bcryptCost: 4, pendingRules: pending))
+        try WebApp(
+            workspace: f.app.workspace,
+            options: WebOptions(port: 0, today: Fixture.today, bcryptCost: 4, pendingRules: pending))
     }
 
     static func count(_ f: Fixture) throws -> Int {
@@ -30,12 +32,16 @@ import WebApp
 
     @Test func theClientScreenShowsTheImpactOfARaisedSubsidy() async throws {
         let f = try Fixture()
-        let pending = try Self.pendingRules(f) { $0.replacingOccurrences(of: "category B: 3.30 TTC", with: "category B: 3.50 TTC") }
+        let pending = try Self.pendingRules(f) {
+            $0.replacingOccurrences(of: "category B: 3.30 TTC", with: "category B: 3.50 TTC")
+        }
         let app = try Self.app(f, pending: pending)
         let admin = try f.user("admin", admin: true)
         // The B covers of C0004's October proforma, from its own explanation: "N covers of category B × 3.30 TTC / …".
-        let proforma = try #require(try f.ledger.invoices(status: .proforma, client: "C0004").first { $0.origin == .contract })
-        let line = try #require(try f.ledger.invoice(id: proforma.id ?? 0)?.lines.first { $0.explanation.contains("category B") })
+        let proforma = try #require(
+            try f.ledger.invoices(status: .proforma, client: "C0004").first { $0.origin == .contract })
+        let line = try #require(
+            try f.ledger.invoice(id: proforma.id ?? 0)?.lines.first { $0.explanation.contains("category B") })
         let covers = try #require(Int64(line.explanation.prefix { $0 != " " }))
         // Each side rounds covers × price TTC / 1.10 to the cent, half up: cents × 10 / 11.
         func net(_ priceCents: Int64) -> Int64 { (2 * covers * priceCents * 10 + 11) / 22 }
@@ -43,7 +49,9 @@ import WebApp
         let before = try Self.count(f)
         try await app.application().test(.router) { client in
             let list = try await send(client, .get, "/clients", as: admin)
-            #expect(list.text.contains("Modification en attente") && list.text.contains("1 touchés par la modification en attente"))
+            #expect(
+                list.text.contains("Modification en attente")
+                    && list.text.contains("1 touchés par la modification en attente"))
             let page = try await send(client, .get, "/clients/C0004", as: admin)
             #expect(page.status == .ok)
             #expect(page.text.contains("id=\"modification\""))
@@ -55,14 +63,18 @@ import WebApp
             #expect(unchanged.text.contains("Aucune modification en attente pour ce client"))
             #expect(!unchanged.text.contains("id=\"impact\""))
             let september = try await send(client, .get, "/clients/C0004?periode=2026-09", as: admin)
-            #expect(september.text.contains("Sur 2026-09") || september.text.contains("facture exactement la même chose sur 2026-09"))
+            #expect(
+                september.text.contains("Sur 2026-09")
+                    || september.text.contains("facture exactement la même chose sur 2026-09"))
         }
         #expect(try Self.count(f) == before, "the impact is computed without writing a document")
     }
 
     @Test func aPendingContractWithErrorsShowsItsDiagnostics() async throws {
         let f = try Fixture()
-        let pending = try Self.pendingRules(f) { $0.replacingOccurrences(of: "category B: 3.30 TTC", with: "category B: trois euros") }
+        let pending = try Self.pendingRules(f) {
+            $0.replacingOccurrences(of: "category B: 3.30 TTC", with: "category B: trois euros")
+        }
         let admin = try f.user("admin", admin: true)
         try await Self.app(f, pending: pending).application().test(.router) { client in
             let page = try await send(client, .get, "/clients/C0004", as: admin)

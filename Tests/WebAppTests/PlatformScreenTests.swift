@@ -13,15 +13,16 @@ import Workspace
 @Suite(.serialized) struct PlatformScreenTests {
     @Test func anInvoicePageShowsItsPlatformStatusAndHistoryAndTheHomePageTheRejected() async throws {
         let month = try DemoMonth("webapp-platform", sites: 2, clients: 6, seed: 11) { settings in
-            let text = try String(contentsOf: settings, encoding: .utf8) + """
+            let text =
+                try String(contentsOf: settings, encoding: .utf8) + """
 
-                platform:
-                  api_url: https://api.plateforme.example
-                  token_url: https://auth.plateforme.example/token
-                  client_id: serenest
-                  client_secret_env: ARDOISE_PLATFORM_SECRET
+                    platform:
+                      api_url: https://api.plateforme.example
+                      token_url: https://auth.plateforme.example/token
+                      client_id: serenest
+                      client_secret_env: ARDOISE_PLATFORM_SECRET
 
-                """
+                    """
             try text.write(to: settings, atomically: true, encoding: .utf8)
         }
         try month.bill(actor: "controller", validateAll: true)
@@ -30,15 +31,20 @@ import Workspace
         let rejected = try #require(flows.first), deposited = try #require(flows.dropFirst().first)
         let at = Date()
         for f in [rejected, deposited] {
-            try ledger.recordSubmission(flowRow: try #require(f.flow.id), outcome: .submitted(flowId: "flow-\(f.number)", response: "202"),
-                                        sha256: nil, at: at)
+            try ledger.recordSubmission(
+                flowRow: try #require(f.flow.id), outcome: .submitted(flowId: "flow-\(f.number)", response: "202"),
+                sha256: nil, at: at)
         }
-        try ledger.recordLifecycle(number: rejected.number, code: "213",
-                                   detail: #"{"status":"Rejetée","reasons":[{"reasonCode":"InvalidSchema","reasonMessage":"SIREN de l'acheteur inconnu"}]}"#,
-                                   remoteFlowId: "lc-1", statusAt: nil, at: at)
-        try ledger.recordLifecycle(number: deposited.number, code: "200", detail: #"{"status":"Déposée","reasons":[]}"#,
-                                   remoteFlowId: "lc-2", statusAt: nil, at: at)
-        let app = try WebApp(workspace: month.workspace, options: WebOptions(port: 0, today: DemoMonth.issueDay, bcryptCost: 4))
+        try ledger.recordLifecycle(
+            number: rejected.number, code: "213",
+            detail:
+                #"{"status":"Rejetée","reasons":[{"reasonCode":"InvalidSchema","reasonMessage":"SIREN de l'acheteur inconnu"}]}"#,
+            remoteFlowId: "lc-1", statusAt: nil, at: at)
+        try ledger.recordLifecycle(
+            number: deposited.number, code: "200", detail: #"{"status":"Déposée","reasons":[]}"#,
+            remoteFlowId: "lc-2", statusAt: nil, at: at)
+        let app = try WebApp(
+            workspace: month.workspace, options: WebOptions(port: 0, today: DemoMonth.issueDay, bcryptCost: 4))
         let u = try app.accounts.addUser(login: "compta", name: "Compta", password: nil, admin: true, actor: "test")
         let session = try app.accounts.openSession(userID: try #require(u.id), lifetime: 3600)
         let admin = TestUser(login: "compta", cookie: session.token, csrf: session.csrf, token: "")
@@ -51,7 +57,9 @@ import Workspace
             #expect(ok.text.contains("Déposée (200)"))
             let home = try await send(client, .get, "/", as: admin)
             #expect(home.text.contains("id=\"a-faire-plateforme\""), "\(home.text)")
-            #expect(home.text.contains("1 document rejeté ou refusé par la plateforme : \(rejected.number)."), "\(home.text)")
+            #expect(
+                home.text.contains("1 document rejeté ou refusé par la plateforme : \(rejected.number)."),
+                "\(home.text)")
             #expect(home.text.contains("href=\"/factures/\(rejected.flow.invoiceId)\""))
         }
     }

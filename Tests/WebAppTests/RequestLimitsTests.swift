@@ -9,7 +9,7 @@ import Testing
 import WebApp
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What the server answers to requests it should not serve: too big, wrong method, forged sign-in, connections
@@ -18,12 +18,14 @@ import Glibc
     @Test func anOversizedFormIsRefusedWith413AndNothingLogged() async throws {
         let f = try Fixture()
         let lines = LogLines()
-        let app = try WebApp(workspace: f.app.workspace, options: WebOptions(port: 0, today: Fixture.today, bcryptCost: 4),
-                             logger: Logger(label: "test") { _ in CapturingLogHandler(lines: lines) })
+        let app = try WebApp(
+            workspace: f.app.workspace, options: WebOptions(port: 0, today: Fixture.today, bcryptCost: 4),
+            logger: Logger(label: "test") { _ in CapturingLogHandler(lines: lines) })
         let user = try f.user("compta-413", rights: [(.proformas, .write)])
         try await app.application().test(.router) { client in
             let big = String(repeating: "x", count: 2 << 20)
-            let r = try await send(client, .post, "/proformas/valider", as: user, form: [("id", String(f.proforma)), ("motif", big)])
+            let r = try await send(
+                client, .post, "/proformas/valider", as: user, form: [("id", String(f.proforma)), ("motif", big)])
             #expect(r.status == .contentTooLarge)
             #expect(r.text.contains("trop gros"))
         }
@@ -57,15 +59,17 @@ import Glibc
             var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
             let planted = String(repeating: "a", count: 64) + "." + String(repeating: "b", count: 64)
             headers[.cookie] = "\(WebApp.loginCookie)=\(planted)"
-            let forged = try await client.execute(uri: "/connexion", method: .post, headers: headers,
-                                                  body: ByteBuffer(string: "csrf=\(planted)&login=compta-csrf&password=0123456789ab"))
+            let forged = try await client.execute(
+                uri: "/connexion", method: .post, headers: headers,
+                body: ByteBuffer(string: "csrf=\(planted)&login=compta-csrf&password=0123456789ab"))
             #expect(forged.status == .forbidden)
             // The token of the server's own form works.
             let page = try await client.execute(uri: "/connexion", method: .get)
             let token = try #require(cookieValue(page, WebApp.loginCookie))
             headers[.cookie] = "\(WebApp.loginCookie)=\(token)"
-            let genuine = try await client.execute(uri: "/connexion", method: .post, headers: headers,
-                                                   body: ByteBuffer(string: "csrf=\(token)&login=compta-csrf&password=0123456789ab"))
+            let genuine = try await client.execute(
+                uri: "/connexion", method: .post, headers: headers,
+                body: ByteBuffer(string: "csrf=\(token)&login=compta-csrf&password=0123456789ab"))
             #expect(genuine.status == .seeOther)
         }
     }
@@ -79,7 +83,8 @@ import Glibc
             #expect(r.status == .forbidden)
             #expect(r.text.contains("avez pas accès"))
             #expect(!r.text.contains("que la lecture"))
-            let read = try await send(client, .post, "/proformas/\(f.proforma)/ecarter", as: reader, form: [("motif", "x")])
+            let read = try await send(
+                client, .post, "/proformas/\(f.proforma)/ecarter", as: reader, form: [("motif", "x")])
             #expect(read.status == .forbidden)
             #expect(read.text.contains("que la lecture"))
         }
@@ -106,10 +111,13 @@ import Glibc
         try await f.app.application().test(.router) { client in
             var answers: [String] = []
             for credits in [number, "FA-2099-000001"] {
-                let r = try await send(client, .post, "/factures-manuelles", as: user, form: [
-                    ("type", "credit-note"), ("client", f.clientOut), ("credite", credits), ("periode", "2026-10"),
-                    ("libelle-1", "Geste"), ("quantite-1", "1"), ("prix-1", "10.00"), ("tva-1", "20"), ("motif", "test"),
-                ])
+                let r = try await send(
+                    client, .post, "/factures-manuelles", as: user,
+                    form: [
+                        ("type", "credit-note"), ("client", f.clientOut), ("credite", credits), ("periode", "2026-10"),
+                        ("libelle-1", "Geste"), ("quantite-1", "1"), ("prix-1", "10.00"), ("tva-1", "20"),
+                        ("motif", "test")
+                    ])
                 #expect(r.status == .unprocessableContent)
                 #expect(!r.text.contains(f.clientIn), "names the invoice's client: \(r.text.prefix(400))")
                 answers.append(r.text.replacingOccurrences(of: credits, with: "NUMERO"))
@@ -120,7 +128,9 @@ import Glibc
 
     @Test func aConnectionThatNeverFinishesItsRequestIsClosed() async throws {
         let f = try Fixture()
-        let app = try WebApp(workspace: f.app.workspace, options: WebOptions(port: 0, today: Fixture.today, bcryptCost: 4, idleTimeout: 1))
+        let app = try WebApp(
+            workspace: f.app.workspace,
+            options: WebOptions(port: 0, today: Fixture.today, bcryptCost: 4, idleTimeout: 1))
         try await app.application().test(.live) { client in
             let port = try #require(client.port)
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -131,7 +141,9 @@ import Glibc
             address.sin_port = in_port_t(UInt16(port).bigEndian)
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
             let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
             }
             #expect(connected == 0)
             let half = "GET /connexion HTTP/1.1\r\nHost: x\r\nX-Slow: "
@@ -142,7 +154,9 @@ import Glibc
             var buffer = [UInt8](repeating: 0, count: 512)
             var received = 1
             while received > 0 { received = recv(fd, &buffer, buffer.count, 0) }
-            #expect(received == 0, "the half-sent request's connection is still open after 10 s (recv \(received), errno \(errno))")
+            #expect(
+                received == 0,
+                "the half-sent request's connection is still open after 10 s (recv \(received), errno \(errno))")
         }
     }
 }
@@ -162,8 +176,11 @@ struct CapturingLogHandler: LogHandler {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String,
-             line: UInt) {
+    func log(
+        level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
+        function: String,
+        line: UInt
+    ) {
         if level >= .warning { lines.append("\(level): \(message)") }
     }
 }
@@ -179,19 +196,26 @@ final class TestClock: Sendable {
     @Test func aSessionLeftAloneLongerThanTheIdleTimeoutIsClosed() async throws {
         let f = try Fixture()
         let clock = TestClock()
-        let app = try WebApp(workspace: f.app.workspace, options: WebOptions(port: 0, today: Fixture.today, bcryptCost: 4, sessionIdleTimeout: 30 * 60,
-                                                 clock: { clock.now }))
+        let app = try WebApp(
+            workspace: f.app.workspace,
+            options: WebOptions(
+                port: 0, today: Fixture.today, bcryptCost: 4, sessionIdleTimeout: 30 * 60,
+                clock: { clock.now }))
         let user = try f.user("oubli", rights: [(.invoices, .read)])
         try await app.application().test(.router) { client in
             #expect(try await send(client, .get, "/factures", as: user).status == .ok)
             clock.advance(29 * 60)
             #expect(try await send(client, .get, "/factures", as: user).status == .ok, "used within the idle time")
             clock.advance(29 * 60)
-            #expect(try await send(client, .get, "/factures", as: user).status == .ok, "each use starts the idle time again")
+            #expect(
+                try await send(client, .get, "/factures", as: user).status == .ok, "each use starts the idle time again"
+            )
             clock.advance(31 * 60)
             let idle = try await send(client, .get, "/factures", as: user)
             #expect(idle.status == .seeOther && idle.header("Location") == "/connexion")
-            #expect(try await send(client, .get, "/factures", as: user).status == .seeOther, "the session is closed for good")
+            #expect(
+                try await send(client, .get, "/factures", as: user).status == .seeOther,
+                "the session is closed for good")
         }
     }
 }

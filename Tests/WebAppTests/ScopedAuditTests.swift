@@ -20,13 +20,15 @@ import Testing
         try #require(!theirs.isEmpty && theirs.count < 500)
         let other = try #require(try f.ledger.invoices(client: f.clientOut).first?.id)
         for n in 1...1_500 {
-            try f.ledger.audit(actor: "robot", action: "manual", invoiceID: other, AuditParameters(["reason": .text("note \(n)")]))
+            try f.ledger.audit(
+                actor: "robot", action: "manual", invoiceID: other, AuditParameters(["reason": .text("note \(n)")]))
         }
         try await f.app.application().test(.router) { client in
             let page = try await send(client, .get, "/audit", as: scoped)
             #expect(page.status == .ok)
             let documents = FrenchTests.cells(page.text, table: "audit", column: 3)
-            #expect(documents.count == theirs.count, "\(documents.count) rows for \(theirs.count) entries of their clients")
+            #expect(
+                documents.count == theirs.count, "\(documents.count) rows for \(theirs.count) entries of their clients")
             #expect(page.text.contains("\(theirs.count) dernières actions"))
             #expect(!page.text.contains("note 1500"), "another client's entry shown")
             // The administrator sees the latest 500 of all.

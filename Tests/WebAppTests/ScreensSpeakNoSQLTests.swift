@@ -8,7 +8,8 @@ import TestSupport
     static let folder = Repository.root.appendingPathComponent("Sources/WebApp")
 
     static func sources() throws -> [(name: String, text: String)] {
-        try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".swift") }.sorted().map {
+        try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".swift") }.sorted().map
+        {
             ($0, try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8))
         }
     }
@@ -28,8 +29,11 @@ import TestSupport
     @Test func eachScreenHasItsOwnFile() throws {
         let names = Set(try Self.sources().map(\.name))
         #expect(!names.contains("Pages.swift"))
-        for screen in ["SignInScreen", "HomeScreen", "DashboardScreen", "ProformasScreen", "InvoicesScreen", "PaymentsScreen", "ManualScreen",
-                       "UnbilledScreen", "ImportsScreen", "ClientsScreen", "AuditScreen", "ClosingScreen", "UsersScreen"] {
+        for screen in [
+            "SignInScreen", "HomeScreen", "DashboardScreen", "ProformasScreen", "InvoicesScreen", "PaymentsScreen",
+            "ManualScreen",
+            "UnbilledScreen", "ImportsScreen", "ClientsScreen", "AuditScreen", "ClosingScreen", "UsersScreen"
+        ] {
             #expect(names.contains(screen + ".swift"), "no \(screen).swift")
         }
     }

@@ -10,12 +10,15 @@ import WebApp
 /// Password guessing is slowed per login and per address, and a new password signs out whoever used the old one.
 @Suite(.serialized) struct SignInProtectionTests {
     static func addresses(_ f: Fixture) throws -> [String?] {
-        try f.ledger.pool.read { db in try String?.fetchAll(db, sql: "SELECT address FROM login_attempt ORDER BY rowid") }
+        try f.ledger.pool.read { db in try String?.fetchAll(db, sql: "SELECT address FROM login_attempt ORDER BY rowid")
+        }
     }
 
     @Test func guessingOverManyLoginsFromOneAddressIsThrottled() async throws {
         let f = try Fixture()
-        let app = try WebApp(workspace: f.app.workspace, options: WebOptions(port: 0, today: Fixture.today, bcryptCost: 4, behindProxy: true))
+        let app = try WebApp(
+            workspace: f.app.workspace,
+            options: WebOptions(port: 0, today: Fixture.today, bcryptCost: 4, behindProxy: true))
         _ = try f.user("compta", rights: [(.proformas, .read)], password: "le-bon-mot-de-passe")
         try await app.application().test(.router) { client in
             // Behind the proxy, the address is the entry the proxy added last; what the client sent before it is ignored.
@@ -24,9 +27,12 @@ import WebApp
                 var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
                 headers[.cookie] = "\(WebApp.loginCookie)=\(cookieValue(page, WebApp.loginCookie) ?? "")"
                 if let name = HTTPField.Name("X-Forwarded-For") { headers[name] = "10.9.9.9, \(address)" }
-                return try await client.execute(uri: "/connexion", method: .post, headers: headers, body: ByteBuffer(string: encode([
-                    ("csrf", hiddenCSRF(page.text) ?? ""), ("login", login), ("password", password),
-                ])))
+                return try await client.execute(
+                    uri: "/connexion", method: .post, headers: headers,
+                    body: ByteBuffer(
+                        string: encode([
+                            ("csrf", hiddenCSRF(page.text) ?? ""), ("login", login), ("password", password)
+                        ])))
             }
             // Fewer failures per login than its own limit, but many logins: only the address's limit can stop this.
             for n in 0..<Accounts.throttleFailuresPerAddress {
@@ -55,9 +61,12 @@ import WebApp
             var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
             headers[.cookie] = "\(WebApp.loginCookie)=\(cookieValue(page, WebApp.loginCookie) ?? "")"
             if let name = HTTPField.Name("X-Forwarded-For") { headers[name] = "203.0.113.99" }
-            let r = try await client.execute(uri: "/connexion", method: .post, headers: headers, body: ByteBuffer(string: encode([
-                ("csrf", hiddenCSRF(page.text) ?? ""), ("login", "compta"), ("password", "faux"),
-            ])))
+            let r = try await client.execute(
+                uri: "/connexion", method: .post, headers: headers,
+                body: ByteBuffer(
+                    string: encode([
+                        ("csrf", hiddenCSRF(page.text) ?? ""), ("login", "compta"), ("password", "faux")
+                    ])))
             #expect(r.status == .unauthorized)
         }
         #expect(try Self.addresses(f) == ["127.0.0.1"])
@@ -70,28 +79,38 @@ import WebApp
         for n in 0..<(Accounts.throttleFailuresPerAddress - 1) {
             #expect(try f.accounts.login("autre-\(n)", password: "x", address: "192.0.2.1", now: now) == .refused)
         }
-        #expect(try f.accounts.login("compta", password: "le-bon-mot-de-passe", address: "192.0.2.1", now: now) != .refused)
+        #expect(
+            try f.accounts.login("compta", password: "le-bon-mot-de-passe", address: "192.0.2.1", now: now) != .refused)
         #expect(try f.accounts.login("autre", password: "x", address: "192.0.2.1", now: now) == .refused)
-        #expect(try f.accounts.login("compta", password: "le-bon-mot-de-passe", address: "192.0.2.1", now: now) == .throttledAddress)
+        #expect(
+            try f.accounts.login("compta", password: "le-bon-mot-de-passe", address: "192.0.2.1", now: now)
+                == .throttledAddress)
         // After the window, the address may try again.
         let later = now.addingTimeInterval(Accounts.throttleWindow + 1)
-        #expect(try f.accounts.login("compta", password: "le-bon-mot-de-passe", address: "192.0.2.1", now: later) != .throttledAddress)
+        #expect(
+            try f.accounts.login("compta", password: "le-bon-mot-de-passe", address: "192.0.2.1", now: later)
+                != .throttledAddress)
     }
 
     @Test func aNewPasswordSignsOutTheUsersSessions() async throws {
         let f = try Fixture()
-        let user = try f.user("compta", rights: [(.proformas, .read), (.invoices, .read)], password: "l-ancien-mot-de-passe")
+        let user = try f.user(
+            "compta", rights: [(.proformas, .read), (.invoices, .read)], password: "l-ancien-mot-de-passe")
         let other = try f.user("autre", rights: [(.proformas, .read)])
         try await f.app.application().test(.router) { client in
             #expect(try await send(client, .get, "/proformas", as: user).status == .ok)
-            try f.ledger.setPassword(login: "compta", hash: f.accounts.hash(password: "le-nouveau-mot-de-passe"), actor: "admin")
+            try f.ledger.setPassword(
+                login: "compta", hash: f.accounts.hash(password: "le-nouveau-mot-de-passe"), actor: "admin")
             let after = try await send(client, .get, "/proformas", as: user)
             #expect(after.status == .seeOther && after.header("Location") == "/connexion")
             #expect(try await send(client, .get, "/proformas", as: other).status == .ok, "other users stay signed in")
-            #expect(try await send(client, .get, "/api/v1/documents", as: user).status == .ok, "API tokens are separate credentials")
+            #expect(
+                try await send(client, .get, "/api/v1/documents", as: user).status == .ok,
+                "API tokens are separate credentials")
             let (ok, _) = try await WebAppTests.signIn(client, "compta", "le-nouveau-mot-de-passe")
             #expect(ok.status == .seeOther)
         }
-        #expect(try f.ledger.auditLog().contains { $0.action == "user password" && $0.facts?.text("login") == "compta" })
+        #expect(
+            try f.ledger.auditLog().contains { $0.action == "user password" && $0.facts?.text("login") == "compta" })
     }
 }

@@ -17,51 +17,65 @@ import WebApp
         _ = try f.user("autre", clients: [f.clientOut])
         try await f.app.application().test(.router) { client in
             // An administrator, created by someone who is not one: refused, nobody created.
-            let escalate = try await send(client, .post, "/utilisateurs", as: manager,
-                                          form: [("login", "intrus"), ("nom", "Intrus"), ("password", "0123456789ab"), ("admin", "1")])
+            let escalate = try await send(
+                client, .post, "/utilisateurs", as: manager,
+                form: [("login", "intrus"), ("nom", "Intrus"), ("password", "0123456789ab"), ("admin", "1")])
             #expect(escalate.status == .forbidden)
             #expect(escalate.text.contains("Seul un administrateur peut créer un administrateur"))
             #expect(try f.ledger.user(login: "intrus") == nil)
 
             // A plain user created by a scoped manager sees only the manager's clients.
-            let plain = try await send(client, .post, "/utilisateurs", as: manager,
-                                       form: [("login", "stagiaire"), ("nom", "Stagiaire"), ("password", "0123456789ab")])
+            let plain = try await send(
+                client, .post, "/utilisateurs", as: manager,
+                form: [("login", "stagiaire"), ("nom", "Stagiaire"), ("password", "0123456789ab")])
             #expect(plain.status == .seeOther)
             let made = try #require(try f.ledger.user(login: "stagiaire"))
             #expect(try f.ledger.access(userID: made.id ?? 0)?.clients == [f.clientIn])
 
             // Rights: at most the manager's own level, on features the manager holds.
             for (feature, level) in [("users", "write"), ("invoices", "read")] {
-                let r = try await send(client, .post, "/utilisateurs/collegue/droits", as: manager, form: [("fonction", feature), ("niveau", level)])
+                let r = try await send(
+                    client, .post, "/utilisateurs/collegue/droits", as: manager,
+                    form: [("fonction", feature), ("niveau", level)])
                 #expect(r.status == .seeOther, "\(feature) \(level): \(r.status)")
             }
             for (feature, level) in [("invoices", "write"), ("closing", "read"), ("audit", "read")] {
-                let r = try await send(client, .post, "/utilisateurs/gestion/droits", as: manager, form: [("fonction", feature), ("niveau", level)])
+                let r = try await send(
+                    client, .post, "/utilisateurs/gestion/droits", as: manager,
+                    form: [("fonction", feature), ("niveau", level)])
                 #expect(r.status == .forbidden, "\(feature) \(level) to oneself: \(r.status)")
                 #expect(r.text.contains("plus que vos propres droits"))
             }
-            #expect(try f.ledger.access(userID: try #require(f.ledger.user(login: "gestion")?.id))?.rights["invoices"] == "read")
+            #expect(
+                try f.ledger.access(userID: try #require(f.ledger.user(login: "gestion")?.id))?.rights["invoices"]
+                    == "read")
 
             // Clients: only within the manager's own; every client ("*") is refused.
             for clients in ["*", "\(f.clientIn),\(f.clientOut)"] {
-                let r = try await send(client, .post, "/utilisateurs/gestion/droits", as: manager, form: [("clients", clients)])
+                let r = try await send(
+                    client, .post, "/utilisateurs/gestion/droits", as: manager, form: [("clients", clients)])
                 #expect(r.status == .forbidden, "clients \(clients): \(r.status)")
             }
-            #expect(try f.ledger.access(userID: try #require(f.ledger.user(login: "gestion")?.id))?.clients == [f.clientIn])
+            #expect(
+                try f.ledger.access(userID: try #require(f.ledger.user(login: "gestion")?.id))?.clients == [f.clientIn])
 
             // A user who sees other clients, and an administrator, are out of the manager's hands.
             for target in ["autre", "patronne"] {
-                let rights = try await send(client, .post, "/utilisateurs/\(target)/droits", as: manager, form: [("fonction", "users"), ("niveau", "read")])
+                let rights = try await send(
+                    client, .post, "/utilisateurs/\(target)/droits", as: manager,
+                    form: [("fonction", "users"), ("niveau", "read")])
                 #expect(rights.status == .forbidden, "rights of \(target): \(rights.status)")
-                let off = try await send(client, .post, "/utilisateurs/\(target)/activation", as: manager, form: [("actif", "0")])
+                let off = try await send(
+                    client, .post, "/utilisateurs/\(target)/activation", as: manager, form: [("actif", "0")])
                 #expect(off.status == .forbidden, "disabling \(target): \(off.status)")
             }
             #expect(try f.ledger.user(login: "patronne")?.active == true)
             #expect(try f.ledger.user(login: "autre")?.active == true)
 
             // The administrator does all of it.
-            let promote = try await send(client, .post, "/utilisateurs", as: admin,
-                                         form: [("login", "adjointe"), ("nom", "Adjointe"), ("password", "0123456789ab"), ("admin", "1")])
+            let promote = try await send(
+                client, .post, "/utilisateurs", as: admin,
+                form: [("login", "adjointe"), ("nom", "Adjointe"), ("password", "0123456789ab"), ("admin", "1")])
             #expect(promote.status == .seeOther)
             #expect(try f.ledger.user(login: "adjointe")?.admin == true)
         }
@@ -72,7 +86,8 @@ import WebApp
         let first = try f.user("premiere", admin: true)
         _ = try f.user("seconde", admin: true)
         try await f.app.application().test(.router) { client in
-            let off = try await send(client, .post, "/utilisateurs/seconde/activation", as: first, form: [("actif", "0")])
+            let off = try await send(
+                client, .post, "/utilisateurs/seconde/activation", as: first, form: [("actif", "0")])
             #expect(off.status == .seeOther)
             #expect(try f.ledger.user(login: "seconde")?.active == false)
         }

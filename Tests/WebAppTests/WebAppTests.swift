@@ -33,14 +33,17 @@ func hiddenCSRF(_ html: String) -> String? {
 
 @Suite(.serialized) struct WebAppTests {
     /// Signs in with the form, as a browser does: the login page's cookie and token, then the session cookie.
-    static func signIn(_ client: any TestClientProtocol, _ login: String, _ password: String) async throws -> (TestResponse, TestUser?) {
+    static func signIn(_ client: any TestClientProtocol, _ login: String, _ password: String) async throws -> (
+        TestResponse, TestUser?
+    ) {
         let page = try await client.execute(uri: "/connexion", method: .get)
         let loginCookie = cookieValue(page, WebApp.loginCookie) ?? ""
         let token = hiddenCSRF(page.text) ?? ""
         var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
         headers[.cookie] = "\(WebApp.loginCookie)=\(loginCookie)"
-        let r = try await client.execute(uri: "/connexion", method: .post, headers: headers,
-                                         body: ByteBuffer(string: encode([("csrf", token), ("login", login), ("password", password)])))
+        let r = try await client.execute(
+            uri: "/connexion", method: .post, headers: headers,
+            body: ByteBuffer(string: encode([("csrf", token), ("login", login), ("password", password)])))
         guard let session = cookieValue(r, WebApp.sessionCookie) else { return (r, nil) }
         let home = try await send(client, .get, "/", as: TestUser(login: login, cookie: session, csrf: "", token: ""))
         return (r, TestUser(login: login, cookie: session, csrf: hiddenCSRF(home.text) ?? "", token: ""))
@@ -72,10 +75,14 @@ func hiddenCSRF(_ html: String) -> String? {
             // A proforma validated from the list, through the engine; the audit log names the user.
             let list = try await send(client, .get, "/proformas?periode=2026-10", as: user)
             #expect(list.text.contains("id=\"choix-\(f.proforma)\""))
-            let validated = try await send(client, .post, "/proformas/valider", as: user, form: [("id", String(f.proforma)), ("confirme", "1")])
+            let validated = try await send(
+                client, .post, "/proformas/valider", as: user, form: [("id", String(f.proforma)), ("confirme", "1")])
             #expect(validated.status == .seeOther, "\(validated.text)")
             #expect(try f.ledger.invoice(id: f.proforma)?.invoice.status == .issued)
-            #expect(try f.ledger.auditLog(invoiceID: f.proforma).contains { $0.actor == "compta" && $0.action == "validate" })
+            #expect(
+                try f.ledger.auditLog(invoiceID: f.proforma).contains {
+                    $0.actor == "compta" && $0.action == "validate"
+                })
             // The confirmation comes from a fixed list: a URL cannot put its own words on the page.
             #expect(validated.header("Location") == "/proformas?fait=validee")
             #expect(try await send(client, .get, "/proformas?fait=validee", as: user).text.contains("Proforma validée"))
@@ -93,19 +100,22 @@ func hiddenCSRF(_ html: String) -> String? {
         let user = try f.user("compta", rights: [(.proformas, .write)])
         let other = try f.user("autre", rights: [(.proformas, .write)])
         try await f.app.application().test(mode.setup) { client in
-            let missing = try await send(client, .post, "/proformas/valider", as: user, form: [("id", String(f.proforma))], csrf: false)
+            let missing = try await send(
+                client, .post, "/proformas/valider", as: user, form: [("id", String(f.proforma))], csrf: false)
             #expect(missing.status == .forbidden)
             #expect(missing.text.contains("jeton CSRF"))
             var forged = user
             forged.csrf = other.csrf
-            let wrong = try await send(client, .post, "/proformas/valider", as: forged, form: [("id", String(f.proforma))])
+            let wrong = try await send(
+                client, .post, "/proformas/valider", as: forged, form: [("id", String(f.proforma))])
             #expect(wrong.status == .forbidden)
             #expect(try f.ledger.invoice(id: f.proforma)?.invoice.status == .proforma, "nothing done without the token")
             // The login form has its own token too.
             var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
             headers[.cookie] = "\(WebApp.loginCookie)=abc"
-            let login = try await client.execute(uri: "/connexion", method: .post, headers: headers,
-                                                 body: ByteBuffer(string: "csrf=def&login=compta&password=x"))
+            let login = try await client.execute(
+                uri: "/connexion", method: .post, headers: headers,
+                body: ByteBuffer(string: "csrf=def&login=compta&password=x"))
             #expect(login.status == .forbidden)
         }
     }
@@ -124,7 +134,9 @@ func hiddenCSRF(_ html: String) -> String? {
             var forged = user
             forged.cookie = "0000"
             #expect(try await send(client, .get, "/proformas", as: forged).status == .seeOther)
-            #expect(try await send(client, .get, "/api/v1/documents", as: user).status == .unauthorized, "a disabled user's token is revoked")
+            #expect(
+                try await send(client, .get, "/api/v1/documents", as: user).status == .unauthorized,
+                "a disabled user's token is revoked")
         }
     }
 
@@ -150,8 +162,10 @@ func hiddenCSRF(_ html: String) -> String? {
         let f = try Fixture()
         let user = try f.user("compta", rights: [(.invoices, .read)])
         try await f.app.application().test(.router) { client in
-            for (uri, status) in [("/connexion", HTTPResponse.Status.ok), ("/static/style.css", .ok), ("/nulle-part", .notFound),
-                                  ("/factures", .ok), ("/factures/999999", .notFound), ("/audit", .forbidden)] {
+            for (uri, status) in [
+                ("/connexion", HTTPResponse.Status.ok), ("/static/style.css", .ok), ("/nulle-part", .notFound),
+                ("/factures", .ok), ("/factures/999999", .notFound), ("/audit", .forbidden)
+            ] {
                 let r = try await send(client, .get, uri, as: user)
                 #expect(r.status == status, "\(uri)")
                 expectSecurityHeaders(r, uri)
@@ -165,7 +179,9 @@ func hiddenCSRF(_ html: String) -> String? {
 
     @Test func secureCookiesWhenServedBehindTLS() async throws {
         let f = try Fixture()
-        let app = try WebApp(workspace: f.app.workspace, options: WebOptions(port: 0, secureCookies: true, today: Fixture.today, bcryptCost: 4))
+        let app = try WebApp(
+            workspace: f.app.workspace,
+            options: WebOptions(port: 0, secureCookies: true, today: Fixture.today, bcryptCost: 4))
         _ = try f.user("compta", password: "un-mot-de-passe-long")
         try await app.application().test(.router) { client in
             let (r, _) = try await Self.signIn(client, "compta", "un-mot-de-passe-long")
@@ -179,7 +195,9 @@ func hiddenCSRF(_ html: String) -> String? {
         try await f.app.application().test(.router) { client in
             let page = try await send(client, .get, "/proformas/\(f.proforma)", as: reader)
             #expect(page.status == .ok)
-            #expect(!page.text.contains("id=\"valider\"") && !page.text.contains("id=\"ecarter\"") && !page.text.contains("modifier-ligne"))
+            #expect(
+                !page.text.contains("id=\"valider\"") && !page.text.contains("id=\"ecarter\"")
+                    && !page.text.contains("modifier-ligne"))
             let invoice = try await send(client, .get, "/factures/\(f.issued)", as: reader)
             #expect(invoice.status == .ok && !invoice.text.contains("creer-avoir"))
             let list = try await send(client, .get, "/factures", as: reader)
@@ -198,11 +216,14 @@ func hiddenCSRF(_ html: String) -> String? {
         let f = try Fixture()
         let day = try #require(Day(iso: "2026-10-31"))
         let october = Period(start: day.firstOfMonth, end: day)
-        let line = NewInvoiceLine(label: "Prestation", quantity: 1, unitPrice: Price(tenThousandths: 100_000), net: Money(cents: 1000),
-                                  vat: VATRate(whole: 20))
+        let line = NewInvoiceLine(
+            label: "Prestation", quantity: 1, unitPrice: Price(tenThousandths: 100_000), net: Money(cents: 1000),
+            vat: VATRate(whole: 20))
         for _ in 0..<120 {
-            _ = try f.ledger.createProforma(NewInvoice(type: .invoice, series: "FA", client: f.clientIn, period: october, issueDate: day,
-                                                       dueDate: day, paymentTerms: "on receipt", origin: .manual, lines: [line]), actor: "test")
+            _ = try f.ledger.createProforma(
+                NewInvoice(
+                    type: .invoice, series: "FA", client: f.clientIn, period: october, issueDate: day,
+                    dueDate: day, paymentTerms: "on receipt", origin: .manual, lines: [line]), actor: "test")
         }
         let waiting = try f.ledger.invoices(status: .proforma).count
         let user = try f.user("pages", rights: [(.proformas, .read)])
@@ -210,14 +231,20 @@ func hiddenCSRF(_ html: String) -> String? {
             let first = try await send(client, .get, "/proformas", as: user)
             #expect(first.status == .ok)
             #expect(first.text.components(separatedBy: "href=\"/proformas/").count - 1 == 100)
-            #expect(first.text.contains("page 1 sur \((waiting + 99) / 100) (100 sur \(waiting))"), "\(first.text.prefix(0))")
+            #expect(
+                first.text.contains("page 1 sur \((waiting + 99) / 100) (100 sur \(waiting))"),
+                "\(first.text.prefix(0))")
             #expect(first.text.contains("id=\"page-suivante\"") && !first.text.contains("id=\"page-precedente\""))
             #expect(first.text.contains("\(waiting) documents"))
             let last = try await send(client, .get, "/proformas?page=\((waiting + 99) / 100)", as: user)
-            #expect(last.text.components(separatedBy: "href=\"/proformas/").count - 1 == waiting - ((waiting - 1) / 100) * 100)
+            #expect(
+                last.text.components(separatedBy: "href=\"/proformas/").count - 1 == waiting - ((waiting - 1) / 100)
+                    * 100)
             #expect(last.text.contains("id=\"page-precedente\"") && !last.text.contains("id=\"page-suivante\""))
             let filtered = try await send(client, .get, "/proformas?client=\(f.clientIn)&page=2", as: user)
-            #expect(filtered.text.contains("client=\(f.clientIn)&amp;page=1") || filtered.text.contains("client=\(f.clientIn)&page=1"))
+            #expect(
+                filtered.text.contains("client=\(f.clientIn)&amp;page=1")
+                    || filtered.text.contains("client=\(f.clientIn)&page=1"))
         }
     }
 
@@ -228,16 +255,20 @@ func hiddenCSRF(_ html: String) -> String? {
         // The figures as SQL over the ticket lines of the current register files (cents).
         func ticketTotal(_ client: String?) throws -> Int64 {
             try f.ledger.pool.read { db in
-                try Int64.fetchOne(db, sql: """
-                    SELECT COALESCE(SUM(t.amount), 0) FROM ticket_line t JOIN site_day s ON s.current_file_id = t.file_id
-                    WHERE s.day BETWEEN ? AND ? \(client == nil ? "" : "AND t.client = ?")
-                    """, arguments: client == nil ? [20727, 20757] : [20727, 20757, client]) ?? -1
+                try Int64.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COALESCE(SUM(t.amount), 0) FROM ticket_line t JOIN site_day s ON s.current_file_id = t.file_id
+                        WHERE s.day BETWEEN ? AND ? \(client == nil ? "" : "AND t.client = ?")
+                        """, arguments: client == nil ? [20727, 20757] : [20727, 20757, client]) ?? -1
             }
         }
         let expectedMine = try ticketTotal(f.clientIn), expectedAll = try ticketTotal(nil)
         try await f.app.application().test(.router) { client in
             let mine = try await send(client, .get, "/api/v1/revenue?period=2026-10", as: scoped)
-            #expect(mine.status == .ok && mine.text.hasPrefix("{\"period\":{\"start\":\"2026-10-01\",\"end\":\"2026-10-31\"}"))
+            #expect(
+                mine.status == .ok
+                    && mine.text.hasPrefix("{\"period\":{\"start\":\"2026-10-01\",\"end\":\"2026-10-31\"}"))
             let all = try await send(client, .get, "/api/v1/revenue?period=2026-10", as: everyone)
             func registerTotal(_ text: String) -> Int64 {
                 // SELF + CAFET + BRASS amounts of the "activities" object (TTC cents).
@@ -273,28 +304,40 @@ func hiddenCSRF(_ html: String) -> String? {
         let f = try Fixture()
         let user = try f.user("compta", rights: [(.invoices, .write), (.manual, .write), (.proformas, .write)])
         try await f.app.application().test(.router) { client in
-            let credit = try await send(client, .post, "/factures/\(f.issued)/avoir", as: user,
-                                        form: [("confirme", "1"), ("ligne", "1"), ("montant-1", "1,00"), ("motif", "geste commercial")])
+            let credit = try await send(
+                client, .post, "/factures/\(f.issued)/avoir", as: user,
+                form: [("confirme", "1"), ("ligne", "1"), ("montant-1", "1,00"), ("motif", "geste commercial")])
             #expect(credit.status == .seeOther, "\(credit.text)")
             let note = try #require(try f.ledger.invoices(status: .issued).first { $0.creditedInvoiceId == f.issued })
             #expect(note.type == .creditNote && note.totalHt == 100)
             #expect(try f.ledger.auditLog(invoiceID: note.id).contains { $0.actor == "compta" })
-            let badRate = try await send(client, .post, "/factures-manuelles", as: user, form: [
-                ("type", "invoice"), ("client", f.clientIn), ("libelle-1", "X"), ("quantite-1", "1"), ("prix-1", "10"), ("tva-1", "19.6"),
-                ("motif", "essai")])
+            let badRate = try await send(
+                client, .post, "/factures-manuelles", as: user,
+                form: [
+                    ("type", "invoice"), ("client", f.clientIn), ("libelle-1", "X"), ("quantite-1", "1"),
+                    ("prix-1", "10"), ("tva-1", "19.6"),
+                    ("motif", "essai")
+                ])
             #expect(badRate.status == .unprocessableContent && badRate.text.contains("taux français"))
-            let manual = try await send(client, .post, "/factures-manuelles", as: user, form: [
-                ("type", "invoice"), ("client", f.clientIn), ("periode", "2026-10"), ("libelle-1", "Prestation exceptionnelle"),
-                ("quantite-1", "2"), ("prix-1", "150,00"), ("tva-1", "20"), ("motif", "cocktail")])
+            let manual = try await send(
+                client, .post, "/factures-manuelles", as: user,
+                form: [
+                    ("type", "invoice"), ("client", f.clientIn), ("periode", "2026-10"),
+                    ("libelle-1", "Prestation exceptionnelle"),
+                    ("quantite-1", "2"), ("prix-1", "150,00"), ("tva-1", "20"), ("motif", "cocktail")
+                ])
             #expect(manual.status == .seeOther, "\(manual.text)")
-            let doc = try #require(try f.ledger.invoices(status: .proforma, client: f.clientIn).first { $0.origin == .manual })
+            let doc = try #require(
+                try f.ledger.invoices(status: .proforma, client: f.clientIn).first { $0.origin == .manual })
             #expect(doc.totalHt == 30000 && doc.totalTtc == 36000)
             // A line edited with its reason, as `ardoise edit` does.
-            let edit = try await send(client, .post, "/proformas/\(f.proforma)/lignes", as: user,
-                                      form: [("position", "1"), ("quantite", "3"), ("motif", "recompté")])
+            let edit = try await send(
+                client, .post, "/proformas/\(f.proforma)/lignes", as: user,
+                form: [("position", "1"), ("quantite", "3"), ("motif", "recompté")])
             #expect(edit.status == .seeOther, "\(edit.text)")
             #expect(try f.ledger.invoice(id: f.proforma)?.lines.first?.quantity == 3)
-            #expect(try f.ledger.auditLog(invoiceID: f.proforma).contains { $0.actor == "compta" && $0.action == "edit" })
+            #expect(
+                try f.ledger.auditLog(invoiceID: f.proforma).contains { $0.actor == "compta" && $0.action == "edit" })
         }
     }
 

@@ -32,15 +32,19 @@ import Workspace
     static func month(reworded: Bool) throws -> Month {
         let root = Repository.temporaryDirectory("words-at-the-edges")
         let env = reworded ? ["ARDOISE_TEST_REWORDING": marker] : [:]
-        let run = try Executable.run(["demo", "run", "--out", "ws", "--sites", "2", "--clients", "6"], in: root, environment: env,
-                                     tool: .ardoiseDev)
+        let run = try Executable.run(
+            ["demo", "run", "--out", "ws", "--sites", "2", "--clients", "6"], in: root, environment: env,
+            tool: .ardoiseDev)
         guard run.status == 0 else { throw HarnessError("demo run: \(run)") }
         let dir = root.appendingPathComponent("ws")
         let ledger = try LedgerDatabase(path: dir.appendingPathComponent("ardoise.sqlite").path)
-        guard let invoice = try ledger.invoices(status: .issued).first(where: { $0.type == .invoice }), let number = invoice.number else {
+        guard let invoice = try ledger.invoices(status: .issued).first(where: { $0.type == .invoice }),
+            let number = invoice.number
+        else {
             throw HarnessError("no issued invoice")
         }
-        let credit = try Executable.run(["credit", number, "--line", "1", "--reason", "geste commercial"], in: dir, environment: env)
+        let credit = try Executable.run(
+            ["credit", number, "--line", "1", "--reason", "geste commercial"], in: dir, environment: env)
         guard credit.status == 0 else { throw HarnessError("credit: \(credit)") }
         let workspace = try Installation.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
         let today = try #require(Day(iso: Executable.today))
@@ -52,14 +56,18 @@ import Workspace
         let u = try app.accounts.addUser(login: "admin", name: "Admin", password: nil, admin: true, actor: "test")
         guard let id = u.id else { throw HarnessError("user without id") }
         let session = try app.accounts.openSession(userID: id, lifetime: 3600)
-        return TestUser(login: "admin", cookie: session.token, csrf: session.csrf, token: try app.accounts.newAPIToken(login: "admin", actor: "test"))
+        return TestUser(
+            login: "admin", cookie: session.token, csrf: session.csrf,
+            token: try app.accounts.newAPIToken(login: "admin", actor: "test"))
     }
 
     /// The `<details id="revenu-ligne-N">` blocks of a document page: the revenue behind each line, in French.
     static func revenueBlocks(_ html: String) -> [String] {
         var out: [String] = []
         var rest = html[...]
-        while let start = rest.range(of: "<details id=\"revenu-ligne-"), let end = rest[start.upperBound...].range(of: "</details>") {
+        while let start = rest.range(of: "<details id=\"revenu-ligne-"),
+            let end = rest[start.upperBound...].range(of: "</details>")
+        {
             out.append(String(rest[start.lowerBound..<end.upperBound]))
             rest = rest[end.upperBound...]
         }
@@ -87,41 +95,55 @@ import Workspace
         // The switch reached every explanation the engine wrote, and only with it on.
         let docs = try plain.ledger.invoices(includeDiscarded: true)
         let rewordedDocs = try reworded.ledger.invoices(includeDiscarded: true)
-        #expect(docs.count == rewordedDocs.count && docs.count > 20, "\(docs.count) and \(rewordedDocs.count) documents")
+        #expect(
+            docs.count == rewordedDocs.count && docs.count > 20, "\(docs.count) and \(rewordedDocs.count) documents")
         var lines = 0
         for (a, b) in zip(docs, rewordedDocs) {
             let ida = try #require(a.id), idb = try #require(b.id)
-            let x = try #require(try plain.ledger.invoice(id: ida)), y = try #require(try reworded.ledger.invoice(id: idb))
+            let x = try #require(try plain.ledger.invoice(id: ida)),
+                y = try #require(try reworded.ledger.invoice(id: idb))
             #expect(x.invoice.number == y.invoice.number && x.invoice.totalTtc == y.invoice.totalTtc)
             #expect(x.lines.map(\.net) == y.lines.map(\.net) && x.lines.map(\.basis) == y.lines.map(\.basis))
             for (l, m) in zip(x.lines, y.lines) {
                 #expect(!l.explanation.contains(Self.marker))
-                #expect(m.explanation.hasPrefix(Self.marker), "line \(m.position) of \(y.invoice.number ?? "proforma \(y.invoice.id ?? 0)"): \(m.explanation)")
+                #expect(
+                    m.explanation.hasPrefix(Self.marker),
+                    "line \(m.position) of \(y.invoice.number ?? "proforma \(y.invoice.id ?? 0)"): \(m.explanation)")
                 lines += 1
             }
             // The revenue behind each line: the same site-days, tickets, covers and amounts.
             let behind = try plain.ledger.revenueBehind(x), rewordedBehind = try reworded.ledger.revenueBehind(y)
             #expect(behind == rewordedBehind, "\(x.invoice.number ?? "")")
             // And the right one: a line billed per cover HT bills the covers shown behind it.
-            for (l, r) in zip(y.lines, rewordedBehind) where [.subsidyPerCover, .admissionFee].contains(l.basisKind) && l.quantity > 1 {
-                #expect(r.covers == l.quantity, "line \(l.position) of \(y.invoice.number ?? ""): \(l.quantity) covers billed, \(r.covers) shown")
+            for (l, r) in zip(y.lines, rewordedBehind)
+            where [.subsidyPerCover, .admissionFee].contains(l.basisKind) && l.quantity > 1 {
+                #expect(
+                    r.covers == l.quantity,
+                    "line \(l.position) of \(y.invoice.number ?? ""): \(l.quantity) covers billed, \(r.covers) shown")
             }
         }
         #expect(lines > 100)
         let unknown = try await reworded.ledger.pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoice_line WHERE basis_kind IS NULL") }
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoice_line WHERE basis_kind IS NULL")
+        }
         #expect(unknown == 0)
 
         // The audit log: the CLI's English is reworded, the French is made from the same facts in both.
         let entries = try plain.ledger.auditLog(), rewordedEntries = try reworded.ledger.auditLog()
         #expect(entries.map(\.action) == rewordedEntries.map(\.action) && entries.count > 20)
         let french = entries.map { French.auditDetails($0.action, details: $0.details, parameters: $0.parameters) }
-        let rewordedFrench = rewordedEntries.map { French.auditDetails($0.action, details: $0.details, parameters: $0.parameters) }
+        let rewordedFrench = rewordedEntries.map {
+            French.auditDetails($0.action, details: $0.details, parameters: $0.parameters)
+        }
         #expect(french == rewordedFrench)
         #expect(!rewordedFrench.contains { $0.contains(Self.marker) || $0.contains("issued as") })
-        #expect(rewordedFrench.contains { $0.hasPrefix("émise sous le numéro ") } && rewordedFrench.contains { $0.hasPrefix("avoir sur \(reworded.credited) : geste commercial") })
+        #expect(
+            rewordedFrench.contains { $0.hasPrefix("émise sous le numéro ") }
+                && rewordedFrench.contains { $0.hasPrefix("avoir sur \(reworded.credited) : geste commercial") })
         let explain = try Executable.run(["explain", reworded.credited], in: reworded.dir, environment: reworded.env)
-        #expect(explain.status == 0 && explain.stdout.contains("validate: \(Self.marker)issued as \(reworded.credited)"), "\(explain)")
+        #expect(
+            explain.status == 0 && explain.stdout.contains("validate: \(Self.marker)issued as \(reworded.credited)"),
+            "\(explain)")
 
         // Every screen of a document, the audit page, the refusals and the exports, as the web app shows them.
         let pages = try await Self.pages(plain), rewordedPages = try await Self.pages(reworded)
@@ -129,9 +151,13 @@ import Workspace
         for (path, text) in pages {
             #expect(rewordedPages[path] == text, "\(path) differs")
         }
-        #expect(try #require(rewordedPages["/cloture?mois=2026-11"]).contains(" : en attente"), "November's mail check and its details")
+        #expect(
+            try #require(rewordedPages["/cloture?mois=2026-11"]).contains(" : en attente"),
+            "November's mail check and its details")
         let refusal = try #require(rewordedPages["refusal"])
-        #expect(refusal.hasPrefix("La ligne 1 de \(reworded.credited) a déjà reçu un avoir pour la totalité."), "\(refusal)")
+        #expect(
+            refusal.hasPrefix("La ligne 1 de \(reworded.credited) a déjà reçu un avoir pour la totalité."), "\(refusal)"
+        )
         #expect(!refusal.contains("ardoise ") && !refusal.contains("credited in full"), "\(refusal)")
     }
 
@@ -151,7 +177,9 @@ import Workspace
             }
             let audit = try await send(client, .get, "/audit", as: admin)
             // The details column only (the times differ between the runs).
-            let cells = audit.text.components(separatedBy: "<tr>").map { row in row.components(separatedBy: "<td").dropFirst(4).joined() }
+            let cells = audit.text.components(separatedBy: "<tr>").map { row in
+                row.components(separatedBy: "<td").dropFirst(4).joined()
+            }
             out["/audit details"] = cells.joined(separator: "\n")
             for kind in ["restaurants", "evenements", "non-factures"] {
                 let export = try await send(client, .get, "/exports/\(kind)?periode=2026-10", as: admin)
@@ -169,14 +197,18 @@ import Workspace
                 let page = try await send(client, .get, path, as: admin)
                 #expect(page.status == .ok, "\(path)")
                 let main = page.text.components(separatedBy: "<main").dropFirst().joined()
-                out[path] = main.replacingOccurrences(of: #"name="csrf" value="[^"]*""#, with: "", options: .regularExpression)
+                out[path] = main.replacingOccurrences(
+                    of: #"name="csrf" value="[^"]*""#, with: "", options: .regularExpression)
                 #expect(!main.contains(Self.marker), "\(path) shows the engine's English")
             }
             // Crediting again a line credited in full: the engine's refusal, in French, as a conflict.
-            let refused = try await send(client, .post, "/factures/\(month.creditedID)/avoir", as: admin,
-                                         form: [("confirme", "1"), ("motif", "encore"), ("ligne", "1")])
+            let refused = try await send(
+                client, .post, "/factures/\(month.creditedID)/avoir", as: admin,
+                form: [("confirme", "1"), ("motif", "encore"), ("ligne", "1")])
             #expect(refused.status == .conflict, "\(refused.status)")
-            out["refusal"] = refused.text.components(separatedBy: "Refusé : ").dropFirst().first.map { String($0.prefix(200)) } ?? refused.text
+            out["refusal"] =
+                refused.text.components(separatedBy: "Refusé : ").dropFirst().first.map { String($0.prefix(200)) }
+                ?? refused.text
             return out
         }
     }

@@ -8,7 +8,9 @@ import TestSupport
 /// `Resources/browse.py`) as an accountant, a read-only controller and a user
 /// scoped to three clients. Every screen passed is saved as a PNG in
 /// `.build/browser-screenshots/` for a person to look at.
-@Suite(.serialized, .enabled(if: Tools.pythonHas("selenium") && Tools.exists("chromium"), "needs chromium and selenium: run .ci/setup"))
+@Suite(
+    .serialized,
+    .enabled(if: Tools.pythonHas("selenium") && Tools.exists("chromium"), "needs chromium and selenium: run .ci/setup"))
 struct BrowserTests {
     static let password = "mot-de-passe-de-test"
     static let scoped = ["C0002", "C0005", "C0010"]
@@ -24,19 +26,29 @@ struct BrowserTests {
         let users: [[String]] = [
             ["users", "add", "compta", "--name", "Camille Comptable", "--password-stdin"],
             ["users", "add", "controle", "--name", "Dominique Contrôle", "--password-stdin"],
-            ["users", "add", "portee", "--name", "Sacha Périmètre", "--password-stdin"],
+            ["users", "add", "portee", "--name", "Sacha Périmètre", "--password-stdin"]
         ]
         for u in users {
             let r = try Executable.run(u, in: ws, input: password + "\n")
             guard r.status == 0 else { throw HarnessError("\(r)") }
         }
-        var rights: [[String]] = [["users", "scope", "compta", "--all"], ["users", "scope", "controle", "--all"],
-                                  ["users", "scope", "portee", "--clients", scoped.joined(separator: ",")],
-                                  ["users", "grant", "portee", "invoices", "read"]]
-        for f in ["dashboard", "proformas", "invoices", "manual-invoices", "unbilled", "imports", "clients", "audit", "exports", "closing"] {
-            rights.append(["users", "grant", "compta", f, ["proformas", "invoices", "manual-invoices", "closing"].contains(f) ? "write" : "read"])
+        var rights: [[String]] = [
+            ["users", "scope", "compta", "--all"], ["users", "scope", "controle", "--all"],
+            ["users", "scope", "portee", "--clients", scoped.joined(separator: ",")],
+            ["users", "grant", "portee", "invoices", "read"]
+        ]
+        for f in [
+            "dashboard", "proformas", "invoices", "manual-invoices", "unbilled", "imports", "clients", "audit",
+            "exports", "closing"
+        ] {
+            rights.append([
+                "users", "grant", "compta", f,
+                ["proformas", "invoices", "manual-invoices", "closing"].contains(f) ? "write" : "read"
+            ])
         }
-        for f in ["dashboard", "proformas", "invoices", "unbilled", "audit"] { rights.append(["users", "grant", "controle", f, "read"]) }
+        for f in ["dashboard", "proformas", "invoices", "unbilled", "audit"] {
+            rights.append(["users", "grant", "controle", f, "read"])
+        }
         for args in rights {
             let r = try Executable.run(args, in: ws)
             guard r.status == 0 else { throw HarnessError("\(r)") }
@@ -48,12 +60,12 @@ struct BrowserTests {
         func amount(_ cents: Int64) -> String { "\(cents / 100).\(String(format: "%02d", cents % 100))" }
         let statement = ws.appendingPathComponent("paiements.csv")
         try """
-            reference;date;amount;debtor;iban;remittance
-            VIR-1;2026-11-02;\(amount(issued[0].totalTtc));;;Facture \(issued[0].number ?? "")
-            VIR-2;2026-11-02;\(amount(issued[1].totalTtc - 1_000));;;Facture \(issued[1].number ?? "")
-            VIR-3;2026-11-02;42.00;Inconnu SA;;virement divers
+        reference;date;amount;debtor;iban;remittance
+        VIR-1;2026-11-02;\(amount(issued[0].totalTtc));;;Facture \(issued[0].number ?? "")
+        VIR-2;2026-11-02;\(amount(issued[1].totalTtc - 1_000));;;Facture \(issued[1].number ?? "")
+        VIR-3;2026-11-02;42.00;Inconnu SA;;virement divers
 
-            """.write(to: statement, atomically: true, encoding: .utf8)
+        """.write(to: statement, atomically: true, encoding: .utf8)
         let paid = try Executable.run(["payments", "import", statement.path, "--date", "2026-11-02"], in: ws)
         guard paid.status == 1, paid.stdout.contains("2 matched, 1 unmatched") else { throw HarnessError("\(paid)") }
         // A pending change of contracts: C0004 (whose client lists fees) gets a monthly fee, to see its impact on the clients screen.
@@ -61,7 +73,9 @@ struct BrowserTests {
         try FileManager.default.copyItem(at: rules, to: pending)
         let contract = pending.appendingPathComponent("c0004.ard")
         var lines = try String(contentsOf: contract, encoding: .utf8).components(separatedBy: "\n")
-        guard let header = lines.firstIndex(where: { $0.hasPrefix("  validation") }) else { throw HarnessError("no validation line in c0004.ard") }
+        guard let header = lines.firstIndex(where: { $0.hasPrefix("  validation") }) else {
+            throw HarnessError("no validation line in c0004.ard")
+        }
         lines.insert("  fee \"Frais de dossier\" 100.00 HT per month at 20% VAT, in arrears", at: header + 1)
         try lines.joined(separator: "\n").write(to: contract, atomically: true, encoding: .utf8)
         return ws
@@ -86,10 +100,19 @@ struct BrowserTests {
         // Ready when the login page answers.
         var ready = false
         for _ in 0..<100 where !ready {
-            if let r = try? Tools.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(port)/connexion"]),
-               r.output == "200" { ready = true } else { Thread.sleep(forTimeInterval: 0.2) }
+            if let r = try? Tools.run(
+                "curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(port)/connexion"]),
+                r.output == "200"
+            {
+                ready = true
+            } else {
+                Thread.sleep(forTimeInterval: 0.2)
+            }
         }
-        #expect(ready, "the server did not answer: \(String(decoding: FileManager.default.contents(atPath: log.path) ?? Data(), as: UTF8.self))")
+        #expect(
+            ready,
+            "the server did not answer: \(String(decoding: FileManager.default.contents(atPath: log.path) ?? Data(), as: UTF8.self))"
+        )
         guard ready else { return }
 
         // A document outside the scoped user's clients, which must answer 404 to them.
@@ -98,11 +121,15 @@ struct BrowserTests {
         let shots = Repository.root.appendingPathComponent(".build/browser-screenshots")
         try? FileManager.default.removeItem(at: shots)
         let script = Repository.root.appendingPathComponent("Tests/WebBrowserTests/Resources/browse.py").path
-        let env = "SCOPED_CLIENTS=\(Self.scoped.joined(separator: ",")) OUTSIDE_DOCUMENT=\(outside.map(String.init) ?? "")"
-        let run = try Tools.run("sh", ["-c", "\(env) '\(Tools.python)' '\(script)' http://127.0.0.1:\(port) '\(shots.path)' '\(Self.password)'"])
+        let env =
+            "SCOPED_CLIENTS=\(Self.scoped.joined(separator: ",")) OUTSIDE_DOCUMENT=\(outside.map(String.init) ?? "")"
+        let run = try Tools.run(
+            "sh",
+            ["-c", "\(env) '\(Tools.python)' '\(script)' http://127.0.0.1:\(port) '\(shots.path)' '\(Self.password)'"])
         print(run.output)
         #expect(run.status == 0, "\(run.output)")
-        let pngs = (try? FileManager.default.contentsOfDirectory(atPath: shots.path))?.filter { $0.hasSuffix(".png") } ?? []
+        let pngs =
+            (try? FileManager.default.contentsOfDirectory(atPath: shots.path))?.filter { $0.hasSuffix(".png") } ?? []
         #expect(pngs.count >= 25, "screenshots: \(pngs.sorted())")
     }
 }

@@ -30,7 +30,8 @@ import Workspace
             let url = rules.appendingPathComponent("acme.ard")
             var bytes = [UInt8](try Data(contentsOf: url))
             // `fee "Frais de gestion"` written by an editor in Latin-1: `é` as the single byte 0xE9.
-            let text = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "Frais de gestion", with: "Frais g\u{E9}n\u{E9}raux")
+            let text = String(decoding: bytes, as: UTF8.self).replacingOccurrences(
+                of: "Frais de gestion", with: "Frais g\u{E9}n\u{E9}raux")
             bytes = Array(text.utf8)
             if let i = bytes.firstIndex(of: 0xC3) { bytes.replaceSubrange(i...(i + 1), with: [0xE9]) }
             try Data(bytes).write(to: url)
@@ -50,7 +51,8 @@ import Workspace
     @Test func aContractThatCannotBeReadIsAnError() throws {
         let ws = try workspace { rules in
             // A folder named like a contract is not a contract file, and is not skipped either.
-            try FileManager.default.createDirectory(at: rules.appendingPathComponent("later.ard"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: rules.appendingPathComponent("later.ard"), withIntermediateDirectories: true)
         }
         let diagnostics = ws.rules(today: today).diagnostics.filter { $0.code == "E0100" }
         #expect(diagnostics.map(\.file).contains { $0.hasSuffix("later.ard") })

@@ -10,7 +10,9 @@ import Workspace
     /// The codes written in the sources (`"E0301"`, `"W1203"`…), wherever they are reported.
     static func codesUsedInSources() throws -> Set<String> {
         let sources = Repository.root.appendingPathComponent("Sources")
-        let files = (FileManager.default.enumerator(atPath: sources.path)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".swift") }
+        let files = (FileManager.default.enumerator(atPath: sources.path)?.allObjects as? [String] ?? []).filter {
+            $0.hasSuffix(".swift")
+        }
         let pattern = try Regex(#""([EW][0-9]{4})""#)
         var codes = Set<String>()
         for file in files {
@@ -37,7 +39,8 @@ import Workspace
 
     /// SARIF's `helpUri` points at this page: it must say what the catalogue says.
     @Test func theDocumentationPageInTheRepositoryIsTheCatalogue() {
-        Golden.assertMatches(DiagnosticCatalogue.markdown, file: Repository.root.appendingPathComponent("grammar/diagnostics.md").path)
+        Golden.assertMatches(
+            DiagnosticCatalogue.markdown, file: Repository.root.appendingPathComponent("grammar/diagnostics.md").path)
     }
 
     @Test func importCodesAreExplained() throws {
