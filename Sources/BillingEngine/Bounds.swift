@@ -83,7 +83,7 @@ extension Engine {
     /// proforma made under older ones. Not forceable: the law does not bend for a reason.
     public func periodicDueRefusal(_ stored: StoredInvoice, terms: PaymentTerms, on day: Day) -> IssueRefusal? {
         let i = stored.invoice
-        guard i.type == .invoice, [.contract, .events, .correction].contains(i.origin), let period = i.period,
+        guard i.type == .invoice, [.contract, .events, .correction].contains(i.origin), case let period = i.period,
             (2...31).contains(period.end.ordinal - period.start.ordinal + 1)
         else { return nil }
         let due = terms.dueDate(issuedOn: day)

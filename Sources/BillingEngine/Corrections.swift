@@ -107,7 +107,7 @@ extension Engine {
                         type: type, series: series(for: type), client: client, payer: g.payer, site: g.site,
                         period: period,
                         issueDate: issueDate, dueDate: c.paymentTerms(for: g.payer).dueDate(issuedOn: issueDate),
-                        paymentTerms: c.paymentTerms(for: g.payer).description,
+                        paymentTerms: c.paymentTerms(for: g.payer),
                         creditedInvoiceId: type == .creditNote ? original[g]?.id : nil, origin: .correction,
                         generationKey:
                             "correction|\(client)|\(period.start)|\(period.end)|\(g.payer ?? "")|\(g.site ?? "")|\((corrections[g] ?? 0) + 1)",

@@ -69,7 +69,7 @@ extension Engine {
         guard let invoiceID = invoice.id else {
             throw LedgerError.internalInconsistency("an issued invoice without an id")
         }
-        let issuedOn = try invoice.storedIssueDay()
+        let issuedOn = invoice.issueDate
         let earlier = try ledger.creditNotes(of: invoiceID)
         let leftWaiting =
             !issue
@@ -170,7 +170,7 @@ extension Engine {
         }
         let new = NewInvoice(
             type: .creditNote, series: series(for: .creditNote), client: invoice.client, payer: invoice.payer,
-            site: invoice.site, period: try invoice.storedPeriod(), issueDate: day, dueDate: day,
+            site: invoice.site, period: invoice.period, issueDate: day, dueDate: day,
             paymentTerms: invoice.paymentTerms, poNumber: invoice.poNumber, orderId: invoice.orderId,
             orderRevision: invoice.orderRevision, creditedInvoiceId: invoice.id, origin: .credit, lines: lines)
         guard let id = try ledger.createProforma(new, actor: actor, at: now) else {
@@ -233,7 +233,7 @@ extension Engine {
         let terms = contracts[doc.client]?.contract.paymentTerms(for: doc.payer ?? credited?.payer) ?? .onReceipt
         let new = NewInvoice(
             type: doc.type, series: series(for: doc.type), client: doc.client, payer: doc.payer ?? credited?.payer,
-            period: doc.period, issueDate: day, dueDate: terms.dueDate(issuedOn: day), paymentTerms: terms.description,
+            period: doc.period, issueDate: day, dueDate: terms.dueDate(issuedOn: day), paymentTerms: terms,
             poNumber: doc.poNumber ?? credited?.poNumber, creditedInvoiceId: credited?.id, origin: .manual, lines: lines
         )
         guard let id = try ledger.createProforma(new, actor: actor, at: now) else {

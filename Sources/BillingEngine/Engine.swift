@@ -373,7 +373,7 @@ public struct Engine: Sendable {
             type: .invoice, series: series(for: .invoice), client: c.client, payer: draft.payer, site: draft.site,
             period: period, issueDate: issueDate,
             dueDate: c.paymentTerms(for: draft.payer).dueDate(issuedOn: issueDate),
-            paymentTerms: c.paymentTerms(for: draft.payer).description, origin: origin, generationKey: key,
+            paymentTerms: c.paymentTerms(for: draft.payer), origin: origin, generationKey: key,
             automatic: c.automaticValidation, lines: draft.lines.map(NewInvoiceLine.init), siteDays: siteDays)
         for (i, l) in draft.lines.enumerated() where !l.tickets.isEmpty { new.lineTickets[i + 1] = l.tickets }
         if origin == .contract {
@@ -463,7 +463,7 @@ public struct Engine: Sendable {
                         }
                         forced = refusal
                     }
-                    let terms = try stored.invoice.storedPaymentTerms()
+                    let terms = stored.invoice.paymentTerms
                     if stored.invoice.status == .proforma,
                         let refusal = periodicDueRefusal(stored, terms: terms, on: day)
                     {

@@ -237,7 +237,7 @@ extension Engine {
             type: type, series: series(for: type), client: c.client, payer: payer, site: order.site,
             period: Period(start: order.deliveredOn, end: order.deliveredOn), issueDate: day,
             dueDate: c.paymentTerms(for: payer).dueDate(issuedOn: day),
-            paymentTerms: c.paymentTerms(for: payer).description,
+            paymentTerms: c.paymentTerms(for: payer),
             poNumber: credited?.poNumber ?? order.poNumber, orderId: order.id, orderRevision: order.revision,
             creditedInvoiceId: credited?.id, origin: .events, generationKey: key, automatic: true, lines: lines)
     }

@@ -19,11 +19,11 @@ extension Engine {
     /// `stored` as it would be once issued on `day` with the `sequence`-th number of its series.
     func asIssued(_ stored: StoredInvoice, sequence: Int64, on day: Day, now: Date) throws -> StoredInvoice {
         var issued = stored
-        let terms = try stored.invoice.storedPaymentTerms()
+        let terms = stored.invoice.paymentTerms
         issued.invoice.status = .issued
         issued.invoice.number = format(series: stored.invoice.series).number(sequence)
-        issued.invoice.issueDate = day.description
-        issued.invoice.dueDate = max(terms.dueDate(issuedOn: day), day).description
+        issued.invoice.issueDate = day
+        issued.invoice.dueDate = max(terms.dueDate(issuedOn: day), day)
         issued.invoice.issuedAt = LedgerDatabase.timestamp(now)
         return issued
     }
@@ -41,7 +41,7 @@ extension Engine {
             out.append(
                 ValidationPreview(
                     id: id, client: issued.client, kind: issued.type, number: issued.number ?? "", issueDate: day,
-                    dueDate: issued.type == .creditNote ? nil : try issued.storedDueDay(),
+                    dueDate: issued.type == .creditNote ? nil : issued.dueDate,
                     totalTTC: Money(cents: issued.totalTtc)))
         }
         return out

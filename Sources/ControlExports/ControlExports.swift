@@ -46,7 +46,6 @@ extension Cell {
     static func vatRate(_ tenThousandths: Int64) -> Cell { .decimal(tenThousandths, scale: 4, places: 1) }
     /// A unit price stored in ten-thousandths of a euro, shown with 2 to 4 decimals.
     static func unitPrice(_ tenThousandths: Int64) -> Cell { .decimal(tenThousandths, scale: 4, places: 2) }
-    static func isoDate(_ text: String?) -> Cell { .date(text.flatMap { Day(iso: $0) }) }
 }
 
 /// The words the workbooks write in their cells, in French as their headers (finance staff read them).

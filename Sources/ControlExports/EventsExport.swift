@@ -61,7 +61,7 @@ extension ControlExports {
                 billed[r.orderID, default: []].append(line)
                 try documentsSheet.append([
                     .text(r.orderID), line.revision.map { .integer($0) } ?? .empty, .text(line.number),
-                    .text(FrenchCells.documentType(creditNote: credit)), .isoDate(line.issueDate),
+                    .text(FrenchCells.documentType(creditNote: credit)), .date(line.issueDate),
                     .integer(line.position), .text(line.label),
                     .integer(line.quantity), .unitPrice(line.unitPrice), .amount(cents: line.net), .vatRate(line.vat)
                 ])
@@ -118,7 +118,7 @@ extension ControlExports {
     }
 
     struct DocumentLine {
-        var revision: Int?, number: String, creditNote: Bool, issueDate: String, position: Int, label: String
+        var revision: Int?, number: String, creditNote: Bool, issueDate: Day, position: Int, label: String
         var quantity: Int64, unitPrice: Int64, net: Int64, vat: Int64
     }
 }

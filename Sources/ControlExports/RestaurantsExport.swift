@@ -92,8 +92,7 @@ extension ControlExports {
                     doc: d, position: r.position, label: label, quantity: r.quantity, unitPrice: r.unitPrice,
                     net: r.net,
                     vat: r.vatRate, revenueType: type, kind: type.flatMap { kinds[$0] }, site: r.site,
-                    serviceStart: r.serviceStart.flatMap { Day(iso: $0)?.ordinal },
-                    serviceEnd: r.serviceEnd.flatMap { Day(iso: $0)?.ordinal },
+                    serviceStart: r.serviceStart?.ordinal, serviceEnd: r.serviceEnd?.ordinal,
                     category: Self.category(inLabel: label))
                 docs[d].lines.append(lines.count)
                 lines.append(line)
@@ -145,8 +144,8 @@ extension ControlExports {
                 try linesSheet.append([
                     .text(doc.client), .text(doc.number), .text(FrenchCells.documentType(creditNote: doc.creditNote)),
                     .text(FrenchCells.origin(doc.origin)),
-                    .text(doc.payer ?? doc.client), .text(line.site ?? doc.site), .isoDate(doc.start),
-                    .isoDate(doc.end),
+                    .text(doc.payer ?? doc.client), .text(line.site ?? doc.site), .date(doc.start),
+                    .date(doc.end),
                     .integer(line.position), .text(line.label), .text(line.revenueType), .integer(line.quantity),
                     .unitPrice(line.unitPrice), .amount(cents: sign * line.net), .vatRate(line.vat),
                     .integer(stats[l].count), .amount(cents: stats[l].amount), .amount(cents: stats[l].share)
@@ -214,7 +213,7 @@ extension ControlExports {
 
     struct Doc {
         var id: Int64, number: String, creditNote: Bool, origin: String, client: String, payer: String?, site: String?
-        var start: String, end: String, ht: Int64, vat: Int64, ttc: Int64
+        var start: Day, end: Day, ht: Int64, vat: Int64, ttc: Int64
         var lines: [Int] = []
     }
 

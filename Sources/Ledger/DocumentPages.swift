@@ -129,14 +129,22 @@ extension LedgerDatabase {
 
     /// An invoice from a row of `invoiceColumns`, in that order.
     static func invoice(_ row: Row) throws -> Invoice {
-        Invoice(
-            id: try row.decode(atIndex: 0), type: try row.decode(atIndex: 1), status: try row.decode(atIndex: 2),
-            number: try row.decode(atIndex: 3), series: try row.decode(atIndex: 4), client: try row.decode(atIndex: 5),
+        let id: Int64? = try row.decode(atIndex: 0), number: String? = try row.decode(atIndex: 3)
+        let name = number ?? "proforma \(id ?? 0)"
+        let period = try StoredValue.period(row.decode(atIndex: 8), row.decode(atIndex: 9), "period", of: name)
+        let start: String? = try row.decode(atIndex: 25), end: String? = try row.decode(atIndex: 26)
+        let service =
+            start == nil && end == nil
+            ? nil : try StoredValue.period(start ?? "", end ?? "", "document period", of: name)
+        return Invoice(
+            id: id, type: try row.decode(atIndex: 1), status: try row.decode(atIndex: 2),
+            number: number, series: try row.decode(atIndex: 4), client: try row.decode(atIndex: 5),
             payer: try row.decode(atIndex: 6), site: try row.decode(atIndex: 7),
-            periodStart: try row.decode(atIndex: 8),
-            periodEnd: try row.decode(atIndex: 9), issueDate: try row.decode(atIndex: 10),
-            dueDate: try row.decode(atIndex: 11),
-            paymentTerms: try row.decode(atIndex: 12), poNumber: try row.decode(atIndex: 13),
+            periodStart: period.start, periodEnd: period.end,
+            issueDate: try StoredValue.day(row.decode(atIndex: 10), "issue date", of: name),
+            dueDate: try StoredValue.day(row.decode(atIndex: 11), "due date", of: name),
+            paymentTerms: try StoredValue.paymentTerms(row.decode(atIndex: 12), of: name),
+            poNumber: try row.decode(atIndex: 13),
             orderId: try row.decode(atIndex: 14),
             orderRevision: try row.decode(atIndex: 15), creditedInvoiceId: try row.decode(atIndex: 16),
             origin: try row.decode(atIndex: 17), generationKey: try row.decode(atIndex: 18),
@@ -144,7 +152,7 @@ extension LedgerDatabase {
             totalHt: try row.decode(atIndex: 20), totalVat: try row.decode(atIndex: 21),
             totalTtc: try row.decode(atIndex: 22),
             createdAt: try row.decode(atIndex: 23), issuedAt: try row.decode(atIndex: 24),
-            serviceStart: try row.decode(atIndex: 25), serviceEnd: try row.decode(atIndex: 26))
+            serviceStart: service?.start, serviceEnd: service?.end)
     }
 
     /// The status of the first e-mail queued for each of `invoiceIDs` (`pending`, `sent`, `failed`).

@@ -231,7 +231,7 @@ extension LedgerDatabase {
                     throw LedgerError.internalInconsistency("issued document \(invoice.id ?? 0) has no number")
                 }
                 try postSalesEntry(
-                    invoice, number: number, on: try invoice.storedIssueDay(), posting: posting, now: now, db: db)
+                    invoice, number: number, on: invoice.issueDate, posting: posting, now: now, db: db)
             }
             if !missing.isEmpty {
                 try appendAudit(

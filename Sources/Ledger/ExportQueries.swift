@@ -9,8 +9,8 @@ import GRDB
 public struct ExportDocument: Sendable, Hashable {
     public var id: Int64, number: String, creditNote: Bool, origin: String, client: String, payer: String?,
         site: String?
-    /// The service period's first and last days (ISO).
-    public var serviceStart: String, serviceEnd: String
+    /// The service period's first and last days.
+    public var serviceStart: Day, serviceEnd: Day
     public var totalHT: Int64, totalVAT: Int64, totalTTC: Int64
 }
 
@@ -18,7 +18,7 @@ public struct ExportDocument: Sendable, Hashable {
 public struct ExportDocumentLine: Sendable, Hashable {
     public var invoiceID: Int64, position: Int, label: String, quantity: Int64, unitPrice: Int64, net: Int64,
         vatRate: Int64
-    public var revenueType: String?, site: String?, serviceStart: String?, serviceEnd: String?
+    public var revenueType: String?, site: String?, serviceStart: Day?, serviceEnd: Day?
 }
 
 /// A client-site-day a contract document recorded.
@@ -51,11 +51,13 @@ public struct RestaurantsExportReader {
                 FROM invoice i WHERE \(scope) ORDER BY i.client, i.period_start, i.number
                 """, arguments: arguments)
         while let r = try rows.next() {
+            let number: String = r[1]
+            let service = try StoredValue.period(r[7], r[8], "document period", of: number)
             try body(
                 ExportDocument(
-                    id: r[0], number: r[1], creditNote: (r[2] as String) == "credit_note", origin: r[3], client: r[4],
-                    payer: r[5], site: r[6], serviceStart: r[7], serviceEnd: r[8], totalHT: r[9], totalVAT: r[10],
-                    totalTTC: r[11]))
+                    id: r[0], number: number, creditNote: (r[2] as String) == "credit_note", origin: r[3], client: r[4],
+                    payer: r[5], site: r[6], serviceStart: service.start, serviceEnd: service.end, totalHT: r[9],
+                    totalVAT: r[10], totalTTC: r[11]))
         }
     }
 
@@ -69,10 +71,18 @@ public struct RestaurantsExportReader {
                 FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id WHERE \(scope) ORDER BY l.invoice_id, l.position
                 """, arguments: arguments)
         while let r = try rows.next() {
+            let id: Int64 = r[0], position: Int = r[1]
+            let start: String? = r[9], end: String? = r[10]
+            let service =
+                start == nil && end == nil
+                ? nil
+                : try StoredValue.period(
+                    start ?? "", end ?? "", "service period of line \(position)", of: "document \(id)")
             try body(
                 ExportDocumentLine(
-                    invoiceID: r[0], position: r[1], label: r[2], quantity: r[3], unitPrice: r[4], net: r[5],
-                    vatRate: r[6], revenueType: r[7], site: r[8], serviceStart: r[9], serviceEnd: r[10]))
+                    invoiceID: id, position: position, label: r[2], quantity: r[3], unitPrice: r[4], net: r[5],
+                    vatRate: r[6], revenueType: r[7], site: r[8], serviceStart: service?.start,
+                    serviceEnd: service?.end))
         }
     }
 
@@ -121,7 +131,7 @@ public struct RestaurantsExportReader {
 
 /// A line of an issued document that bills an event order.
 public struct ExportEventDocumentLine: Sendable, Hashable {
-    public var orderID: String, revision: Int?, number: String, creditNote: Bool, issueDate: String, position: Int,
+    public var orderID: String, revision: Int?, number: String, creditNote: Bool, issueDate: Day, position: Int,
         label: String
     public var quantity: Int64, unitPrice: Int64, net: Int64, vatRate: Int64
 }
@@ -158,10 +168,12 @@ public struct EventsExportReader {
                 ORDER BY l.order_id, i.issued_at, i.id, l.position
                 """, arguments: arguments)
         while let r = try rows.next() {
+            let number: String = r[2]
             try body(
                 ExportEventDocumentLine(
-                    orderID: r[0], revision: r[1], number: r[2], creditNote: (r[3] as String) == "credit_note",
-                    issueDate: r[4], position: r[5], label: r[6], quantity: r[7], unitPrice: r[8], net: r[9],
+                    orderID: r[0], revision: r[1], number: number, creditNote: (r[3] as String) == "credit_note",
+                    issueDate: try StoredValue.day(r[4], "issue date", of: number), position: r[5], label: r[6],
+                    quantity: r[7], unitPrice: r[8], net: r[9],
                     vatRate: r[10]))
         }
     }

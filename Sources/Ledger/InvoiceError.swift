@@ -95,9 +95,6 @@ public enum InvoiceError: CommandFailure, Sendable, Equatable {
 
     /// What keeps a stored document from becoming its PDF or XML.
     public enum DocumentProblem: Sendable, Equatable {
-        case unreadableDates
-        /// Issued before the ledger stored documents' periods, and never opened since.
-        case noServicePeriod
         case creditNamesNoIssuedInvoice
         case linesDoNotAddUp(MoneyOverflow)
         case totalsDiffer(lines: Money, ledger: Money)
@@ -271,10 +268,6 @@ public enum InvoiceError: CommandFailure, Sendable, Equatable {
         case .owesNothing(let number): return "\(number) owes nothing"
         case .documentFile(let document, let problem):
             switch problem {
-            case .unreadableDates: return "\(document) has unreadable dates"
-            case .noServicePeriod:
-                return
-                    "\(document) has no service period in the ledger: open it with this version of ardoise, which stores it"
             case .creditNamesNoIssuedInvoice:
                 return
                     "credit note \(document) names no issued invoice: a credit note must reference the invoice it credits"

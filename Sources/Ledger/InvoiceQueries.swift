@@ -43,6 +43,12 @@ extension LedgerDatabase {
                 FROM invoice_line WHERE invoice_id = ? ORDER BY position
                 """, arguments: [id]
         ) { r in
+            let position: Int = try r[1]
+            func day(_ text: String?, _ end: String) throws(InvoiceError) -> Day? {
+                try text.map { t throws(InvoiceError) in
+                    try StoredValue.day(t, "service period of line \(position) \(end)", of: name)
+                }
+            }
             let kind: String? = try r[16]
             var basisKind: LineBasis.Kind?
             if let kind {
@@ -64,7 +70,8 @@ extension LedgerDatabase {
                     invoiceId: try r[0], position: try r[1], label: try r[2],
                     quantity: try r[3], unitPrice: try r[4], net: try r[5],
                     vatRate: try r[6], revenueType: try r[7], site: try r[8],
-                    serviceStart: try r[9], serviceEnd: try r[10], termLine: try r[11],
+                    serviceStart: try day(try r[9], "start"), serviceEnd: try day(try r[10], "end"),
+                    termLine: try r[11],
                     explanation: try r[12], orderId: try r[13], orderRevision: try r[14],
                     grossUnitPrice: try r[15], basisKind: basisKind, basisCategory: try r[17],
                     basisRate: try r[18], basisGuests: try r[19], facts: facts))

@@ -21,8 +21,10 @@ public enum InvoiceOrigin: String, Codable, Sendable, DatabaseValueConvertible {
     case credit
 }
 
-/// One invoice or credit note (table `invoice`). Amounts in cents; dates ISO.
-public struct Invoice: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+/// One invoice or credit note (table `invoice`). Amounts in cents; days, periods and payment terms typed (stored as
+/// ISO days and the terms' words: a stored value that does not read back is `InvoiceError.malformedStoredValue`
+/// naming the document and the field, never a default).
+public struct Invoice: Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
     public var id: Int64?
     public var type: DocumentKind
     public var status: InvoiceStatus
@@ -31,11 +33,12 @@ public struct Invoice: Codable, Sendable, Hashable, FetchableRecord, MutablePers
     public var client: String
     public var payer: String?
     public var site: String?
-    public var periodStart: String
-    public var periodEnd: String
-    public var issueDate: String
-    public var dueDate: String
-    public var paymentTerms: String
+    /// The billing run's period: what `bill --period` generated it for (the engine's key, not what the document shows).
+    public var periodStart: Day
+    public var periodEnd: Day
+    public var issueDate: Day
+    public var dueDate: Day
+    public var paymentTerms: PaymentTerms
     public var poNumber: String?
     public var orderId: String?
     public var orderRevision: Int?
@@ -49,9 +52,9 @@ public struct Invoice: Codable, Sendable, Hashable, FetchableRecord, MutablePers
     public var createdAt: String
     public var issuedAt: String?
     /// The document's service period ("v16 document period"): the hull of its lines' service periods, written by
-    /// the ledger with the lines. What every output prints; `periodStart`/`periodEnd` are the billing run's.
-    public var serviceStart: String? = nil
-    public var serviceEnd: String? = nil
+    /// the ledger with the lines (both nil on a document stored before). What every output prints (`documentPeriod`).
+    public var serviceStart: Day? = nil
+    public var serviceEnd: Day? = nil
 
     public static let databaseTableName = "invoice"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
@@ -66,23 +69,95 @@ public struct Invoice: Codable, Sendable, Hashable, FetchableRecord, MutablePers
     }
 
     /// The billing run's period: what `bill --period` generated it for (the engine's key, not what the document shows).
-    public var period: Period? {
-        guard let s = Day(iso: periodStart), let e = Day(iso: periodEnd) else { return nil }
-        return Period(start: s, end: e)
-    }
-    /// The document's period, as the ledger stored it with the document: the days its lines bill. The one
-    /// period the JSON, the screens, the PDF, the e-invoice and the exports show.
-    public var documentPeriod: Period? {
-        guard let s = serviceStart.flatMap({ Day(iso: $0) }), let e = serviceEnd.flatMap({ Day(iso: $0) }) else {
-            return nil
-        }
+    public var period: Period { Period(start: periodStart, end: periodEnd) }
+    /// The document's period, as the ledger stored it with the document: the days its lines bill (the billing run's
+    /// period for a document stored before "v16 document period"). The one period the JSON, the screens, the PDF,
+    /// the e-invoice and the exports show.
+    public var documentPeriod: Period {
+        guard let s = serviceStart, let e = serviceEnd else { return period }
         return Period(start: s, end: e)
     }
     /// The customer billed: the other payer when there is one, else the client.
     public var billedCustomer: String { payer ?? client }
-    /// The document's period as stored ("v16 document period"), ISO days: what every output shows.
-    public var documentStart: String { serviceStart ?? periodStart }
-    public var documentEnd: String { serviceEnd ?? periodEnd }
+}
+
+extension Invoice: Codable {
+    enum CodingKeys: String, CodingKey {
+        case id, type, status, number, series, client, payer, site, periodStart, periodEnd, issueDate, dueDate
+        case paymentTerms, poNumber, orderId, orderRevision, creditedInvoiceId, origin, generationKey, automatic
+        case totalHt, totalVat, totalTtc, createdAt, issuedAt, serviceStart, serviceEnd
+    }
+
+    /// Reads a stored document: every day, period and the payment terms read as their types, or the read fails
+    /// naming the document and the field.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decodeIfPresent(Int64.self, forKey: .id)
+        number = try c.decodeIfPresent(String.self, forKey: .number)
+        let name = number ?? "proforma \(id ?? 0)"
+        type = try c.decode(DocumentKind.self, forKey: .type)
+        status = try c.decode(InvoiceStatus.self, forKey: .status)
+        series = try c.decode(String.self, forKey: .series)
+        client = try c.decode(String.self, forKey: .client)
+        payer = try c.decodeIfPresent(String.self, forKey: .payer)
+        site = try c.decodeIfPresent(String.self, forKey: .site)
+        let period = try StoredValue.period(
+            c.decode(String.self, forKey: .periodStart), c.decode(String.self, forKey: .periodEnd), "period", of: name)
+        (periodStart, periodEnd) = (period.start, period.end)
+        issueDate = try StoredValue.day(c.decode(String.self, forKey: .issueDate), "issue date", of: name)
+        dueDate = try StoredValue.day(c.decode(String.self, forKey: .dueDate), "due date", of: name)
+        paymentTerms = try StoredValue.paymentTerms(c.decode(String.self, forKey: .paymentTerms), of: name)
+        poNumber = try c.decodeIfPresent(String.self, forKey: .poNumber)
+        orderId = try c.decodeIfPresent(String.self, forKey: .orderId)
+        orderRevision = try c.decodeIfPresent(Int.self, forKey: .orderRevision)
+        creditedInvoiceId = try c.decodeIfPresent(Int64.self, forKey: .creditedInvoiceId)
+        origin = try c.decode(InvoiceOrigin.self, forKey: .origin)
+        generationKey = try c.decodeIfPresent(String.self, forKey: .generationKey)
+        automatic = try c.decode(Bool.self, forKey: .automatic)
+        totalHt = try c.decode(Int64.self, forKey: .totalHt)
+        totalVat = try c.decode(Int64.self, forKey: .totalVat)
+        totalTtc = try c.decode(Int64.self, forKey: .totalTtc)
+        createdAt = try c.decode(String.self, forKey: .createdAt)
+        issuedAt = try c.decodeIfPresent(String.self, forKey: .issuedAt)
+        let start = try c.decodeIfPresent(String.self, forKey: .serviceStart)
+        let end = try c.decodeIfPresent(String.self, forKey: .serviceEnd)
+        if start != nil || end != nil {
+            let service = try StoredValue.period(start ?? "", end ?? "", "document period", of: name)
+            (serviceStart, serviceEnd) = (service.start, service.end)
+        }
+    }
+
+    /// Stores the days as ISO text and the terms as their words, as the ledger always has.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(type, forKey: .type)
+        try c.encode(status, forKey: .status)
+        try c.encode(number, forKey: .number)
+        try c.encode(series, forKey: .series)
+        try c.encode(client, forKey: .client)
+        try c.encode(payer, forKey: .payer)
+        try c.encode(site, forKey: .site)
+        try c.encode(periodStart.description, forKey: .periodStart)
+        try c.encode(periodEnd.description, forKey: .periodEnd)
+        try c.encode(issueDate.description, forKey: .issueDate)
+        try c.encode(dueDate.description, forKey: .dueDate)
+        try c.encode(paymentTerms.description, forKey: .paymentTerms)
+        try c.encode(poNumber, forKey: .poNumber)
+        try c.encode(orderId, forKey: .orderId)
+        try c.encode(orderRevision, forKey: .orderRevision)
+        try c.encode(creditedInvoiceId, forKey: .creditedInvoiceId)
+        try c.encode(origin, forKey: .origin)
+        try c.encode(generationKey, forKey: .generationKey)
+        try c.encode(automatic, forKey: .automatic)
+        try c.encode(totalHt, forKey: .totalHt)
+        try c.encode(totalVat, forKey: .totalVat)
+        try c.encode(totalTtc, forKey: .totalTtc)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(issuedAt, forKey: .issuedAt)
+        try c.encode(serviceStart?.description, forKey: .serviceStart)
+        try c.encode(serviceEnd?.description, forKey: .serviceEnd)
+    }
 }
 
 public struct InvoiceLine: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
@@ -98,8 +173,9 @@ public struct InvoiceLine: Codable, Sendable, Hashable, FetchableRecord, Persist
     public var vatRate: Int64
     public var revenueType: String?
     public var site: String?
-    public var serviceStart: String?
-    public var serviceEnd: String?
+    /// The line's service period (both nil: none), ISO days in the ledger.
+    public var serviceStart: Day?
+    public var serviceEnd: Day?
     public var termLine: Int?
     public var explanation: String
     public var orderId: String?
@@ -131,6 +207,11 @@ public struct InvoiceLine: Codable, Sendable, Hashable, FetchableRecord, Persist
     public var grossPrice: Price? { grossUnitPrice.map { Price(tenThousandths: $0) } }
     /// The line's explanation in English: worded from its facts, or as stored when they are not known.
     public var englishExplanation: String { facts?.english ?? explanation }
+    /// The line's service period; nil when it stores none.
+    public var servicePeriod: Period? {
+        guard let s = serviceStart, let e = serviceEnd else { return nil }
+        return Period(start: s, end: e)
+    }
     /// What the line was computed from, as stored (nil: not known).
     public var basis: LineBasis? {
         basisKind.map {
@@ -253,11 +334,7 @@ public struct NewInvoiceLine: Sendable, Hashable {
             label: stored.label, quantity: stored.quantity, unitPrice: stored.price, net: stored.netAmount,
             vat: stored.rate,
             revenueType: stored.revenueType, site: stored.site,
-            service: stored.serviceStart.flatMap { s in
-                stored.serviceEnd.flatMap { e in
-                    Day(iso: s).flatMap { sd in Day(iso: e).map { Period(start: sd, end: $0) } }
-                }
-            },
+            service: stored.servicePeriod,
             termLine: stored.termLine, explanation: stored.explanation, orderId: stored.orderId,
             orderRevision: stored.orderRevision, grossUnitPrice: stored.grossPrice, basis: stored.basis,
             facts: stored.facts)
@@ -275,7 +352,7 @@ public struct NewInvoice: Sendable {
     public var period: Period
     public var issueDate: Day
     public var dueDate: Day
-    public var paymentTerms: String
+    public var paymentTerms: PaymentTerms
     public var poNumber: String?
     public var orderId: String?
     public var orderRevision: Int?
@@ -295,7 +372,7 @@ public struct NewInvoice: Sendable {
 
     public init(
         type: DocumentKind, series: String, client: String, payer: String? = nil, site: String? = nil, period: Period,
-        issueDate: Day, dueDate: Day, paymentTerms: String, poNumber: String? = nil, orderId: String? = nil,
+        issueDate: Day, dueDate: Day, paymentTerms: PaymentTerms, poNumber: String? = nil, orderId: String? = nil,
         orderRevision: Int? = nil, creditedInvoiceId: Int64? = nil, origin: InvoiceOrigin, generationKey: String? = nil,
         automatic: Bool = false, lines: [NewInvoiceLine], siteDays: [SiteDayKey] = []
     ) {
@@ -344,16 +421,4 @@ public enum ProformaStoreOutcome: Sendable {
     case existing(id: Int64?, issued: Bool)
     /// Nothing stored and no document with its key.
     case nothing
-}
-
-extension Invoice {
-    /// The payment terms it stores (`30 days, then end of month`), read back as their type: a value that
-    /// does not read is an error naming the document, never "on receipt" by default.
-    public func storedPaymentTerms() throws(InvoiceError) -> PaymentTerms {
-        guard let terms = PaymentTerms(description: paymentTerms) else {
-            throw .malformedStoredValue(
-                document: number ?? "proforma \(id ?? 0)", field: "payment terms", value: paymentTerms)
-        }
-        return terms
-    }
 }

@@ -53,19 +53,19 @@ public enum IssuedContent {
             "sequence: \(sequence)",
             "number: \(str(i.number))",
             "type: \(quote(i.type.rawValue))",
-            "issue_date: \(quote(i.issueDate))",
-            "due_date: \(quote(i.dueDate))",
+            "issue_date: \(quote(i.issueDate.description))",
+            "due_date: \(quote(i.dueDate.description))",
             "client: \(quote(i.client))",
             "payer: \(str(i.payer))",
             "site: \(str(i.site))",
-            "period: \(quote(i.periodStart + ".." + i.periodEnd))",
-            "payment_terms: \(quote(i.paymentTerms))",
+            "period: \(quote("\(i.periodStart)..\(i.periodEnd)"))",
+            "payment_terms: \(quote(i.paymentTerms.description))",
             "po_number: \(str(i.poNumber))",
             "order: \(str(i.orderId.map { o in i.orderRevision.map { "\(o) revision \($0)" } ?? o }))",
             "credited: \(str(creditedNumber))"
         ]
         for l in s.lines {
-            let service = l.serviceStart.flatMap { a in l.serviceEnd.map { quote(a + ".." + $0) } } ?? "null"
+            let service = l.serviceStart.flatMap { a in l.serviceEnd.map { quote("\(a)..\($0)") } } ?? "null"
             out.append(
                 "line \(l.position): [\(quote(l.label)),\(l.quantity),\(l.unitPrice),\(l.net),\(l.vatRate),\(service)]")
         }

@@ -34,7 +34,7 @@ public enum RevenueBasis: Sendable, Hashable {
         case .eventOrder, .deliveryFee: self = .unknown; return  // an order's line always names its order
         default: break
         }
-        guard let start = line.serviceStart.flatMap(Day.init(iso:)), let end = line.serviceEnd.flatMap(Day.init(iso:)),
+        guard let start = line.serviceStart, let end = line.serviceEnd,
             start <= end
         else {
             self = .unknown

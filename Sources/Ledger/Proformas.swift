@@ -86,9 +86,9 @@ extension LedgerDatabase {
         }
         var invoice = Invoice(
             id: nil, type: new.type, status: .proforma, number: nil, series: new.series, client: new.client,
-            payer: new.payer, site: new.site, periodStart: new.period.start.description,
-            periodEnd: new.period.end.description, issueDate: new.issueDate.description,
-            dueDate: max(new.dueDate, new.issueDate).description, paymentTerms: new.paymentTerms,
+            payer: new.payer, site: new.site, periodStart: new.period.start,
+            periodEnd: new.period.end, issueDate: new.issueDate,
+            dueDate: max(new.dueDate, new.issueDate), paymentTerms: new.paymentTerms,
             poNumber: new.poNumber, orderId: new.orderId, orderRevision: new.orderRevision,
             creditedInvoiceId: new.creditedInvoiceId, origin: new.origin, generationKey: new.generationKey,
             automatic: new.automatic, totalHt: totals.totalHT.cents, totalVat: totals.totalVAT.cents,

@@ -5,8 +5,21 @@ import BillingModel
 /// default, a skipped row or a wrong date.
 enum StoredValue {
     static func day(_ text: String, _ field: String, of record: @autoclosure () -> String) throws(InvoiceError) -> Day {
-        guard let d = Day(iso: text) else { throw .malformedStoredValue(document: record(), field: field, value: text) }
+        // Read back exactly as written: a day in another form would be rewritten by the next canonical text.
+        guard let d = Day(iso: text), d.description == text else {
+            throw .malformedStoredValue(document: record(), field: field, value: text)
+        }
         return d
+    }
+
+    /// Payment terms in the words the engine writes (`45 days, then end of month`), exactly.
+    static func paymentTerms(_ text: String, of record: @autoclosure () -> String) throws(InvoiceError)
+        -> PaymentTerms
+    {
+        guard let t = PaymentTerms(description: text), t.description == text else {
+            throw .malformedStoredValue(document: record(), field: "payment terms", value: text)
+        }
+        return t
     }
 
     /// `start..end`, both days, the start not after the end.
@@ -22,41 +35,17 @@ enum StoredValue {
 extension Invoice {
     /// How errors name it: its number, or `proforma ID`.
     var storedName: String { number ?? "proforma \(id ?? 0)" }
-
-    public func storedIssueDay() throws(InvoiceError) -> Day {
-        try StoredValue.day(issueDate, "issue date", of: storedName)
-    }
-    public func storedDueDay() throws(InvoiceError) -> Day { try StoredValue.day(dueDate, "due date", of: storedName) }
-    /// The billing run's period (`period_start`, `period_end`).
-    public func storedPeriod() throws(InvoiceError) -> Period {
-        try StoredValue.period(periodStart, periodEnd, "period", of: storedName)
-    }
-
-    /// Every date it stores reads back (the document's period, when stored, too).
-    func checkStoredValues() throws(InvoiceError) {
-        _ = try storedIssueDay()
-        _ = try storedDueDay()
-        _ = try storedPeriod()
-        if serviceStart != nil || serviceEnd != nil {
-            _ = try StoredValue.period(serviceStart ?? "", serviceEnd ?? "", "document period", of: storedName)
-        }
-    }
-}
-
-extension InvoiceLine {
-    /// The line's service period; nil when it stores none (both days null).
-    public func storedServicePeriod(of document: String) throws(InvoiceError) -> Period? {
-        guard serviceStart != nil || serviceEnd != nil else { return nil }
-        return try StoredValue.period(
-            serviceStart ?? "", serviceEnd ?? "", "service period of line \(position)", of: document)
-    }
 }
 
 extension StoredInvoice {
-    /// A document as read from the ledger, every stored date checked to read back.
+    /// A document as read from the ledger: its own days are typed when read (`Invoice.init(from:)`), its lines'
+    /// service periods read back here.
     init(checking invoice: Invoice, lines: [InvoiceLine], vat: [InvoiceVAT]) throws(InvoiceError) {
-        try invoice.checkStoredValues()
-        for l in lines { _ = try l.storedServicePeriod(of: invoice.storedName) }
+        for l in lines where (l.serviceStart == nil) != (l.serviceEnd == nil) {
+            throw .malformedStoredValue(
+                document: invoice.storedName, field: "service period of line \(l.position)",
+                value: "\(l.serviceStart?.description ?? "")..\(l.serviceEnd?.description ?? "")")
+        }
         self.init(invoice: invoice, lines: lines, vat: vat)
     }
 }

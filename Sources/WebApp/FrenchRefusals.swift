@@ -135,11 +135,6 @@ extension French {
         case .owesNothing(let number): return "\(number) ne doit plus rien."
         case .documentFile(let document, let problem):
             switch problem {
-            case .unreadableDates:
-                return "Les dates de \(document) sont illisibles dans le registre : signalez-le à l'administrateur."
-            case .noServicePeriod:
-                return
-                    "\(document) n'a pas de période de prestation dans le registre : signalez-le à l'administrateur (la version en service l'ajoute)."
             case .creditNamesNoIssuedInvoice:
                 return
                     "L'avoir \(document) ne renvoie à aucune facture émise : un avoir indique toujours la facture qu'il crédite."

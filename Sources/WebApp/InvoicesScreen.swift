@@ -48,7 +48,7 @@ extension WebApp {
                 "cells": [
                     cell(i.number ?? "", link: "/factures/\(i.id ?? 0)"),
                     cell(i.type == .invoice ? "facture" : "avoir"), cell(named(i.client)),
-                    cell(frenchSpan(i.periodStart, i.periodEnd)), cell(Day(iso: i.issueDate)?.french ?? i.issueDate),
+                    cell(frenchSpan(i.period)), cell(i.issueDate.french),
                     cell(euros(i.totalHt), num: true), cell(euros(i.totalTtc), num: true),
                     cell(i.type == .invoice ? paymentState(payments[i.id ?? 0]) : "—"),
                     cell(mailStatus(mails[i.id ?? 0]))

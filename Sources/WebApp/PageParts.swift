@@ -51,10 +51,8 @@ extension WebApp {
         return p
     }
 
-    /// `01/10/2026 → 31/10/2026`: two stored ISO days as the pages show days.
-    func frenchSpan(_ start: String, _ end: String) -> String {
-        "\(Day(iso: start)?.french ?? start) → \(Day(iso: end)?.french ?? end)"
-    }
+    /// `01/10/2026 → 31/10/2026`: a period as the pages show days.
+    func frenchSpan(_ period: Period) -> String { "\(period.start.french) → \(period.end.french)" }
 
     /// `C0003 — Kairos Logistique SARL`: a client or payer code with its name from the settings.
     func named(_ code: String) -> String {
@@ -69,14 +67,14 @@ extension WebApp {
         func fact(_ key: String, _ label: String, _ text: String, links: [(String, String)] = []) -> [String: Any] {
             ["key": key, "label": label, "text": text, "links": links.map { ["href": $0.0, "text": $0.1] }]
         }
-        func day(_ iso: String) -> String { Day(iso: iso)?.french ?? iso }
         var f = [
             fact("doc-type", "Type", i.type == .invoice ? "Facture" : "Avoir"),
             fact("doc-statut", "Statut", statusName(i.status)),
             fact("doc-client", "Client", named(i.client))
         ]
         if let payer = i.payer { f.append(fact("doc-payeur", "Payé par", named(payer))) }
-        f.append(fact("doc-periode", "Période", "du \(day(i.documentStart)) au \(day(i.documentEnd))"))
+        f.append(
+            fact("doc-periode", "Période", "du \(i.documentPeriod.start.french) au \(i.documentPeriod.end.french)"))
         f.append(fact("doc-origine", "Origine", originName(i.origin) + (i.automatic ? " (automatique)" : "")))
         if let site = i.site {
             f.append(fact("doc-site", "Site", workspace.settings.site(site).map { "\(site) — \($0.name)" } ?? site))
@@ -90,7 +88,7 @@ extension WebApp {
             f.append(
                 fact(
                     "doc-emission", "Émise le",
-                    i.type == .creditNote ? day(i.issueDate) : "\(day(i.issueDate)), échéance \(day(i.dueDate))"))
+                    i.type == .creditNote ? i.issueDate.french : "\(i.issueDate.french), échéance \(i.dueDate.french)"))
         }
         if i.type == .creditNote, let credited = i.creditedInvoiceId,
             let number = try ledger.invoice(id: credited)?.invoice.number

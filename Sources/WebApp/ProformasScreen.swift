@@ -48,7 +48,7 @@ extension WebApp {
             var row: [String: Any] = [
                 "cells": [
                     cell("#\(i.id ?? 0)", link: "/proformas/\(i.id ?? 0)"), cell(named(i.client)), cell(i.site ?? ""),
-                    cell(frenchSpan(i.periodStart, i.periodEnd)),
+                    cell(frenchSpan(i.period)),
                     cell(i.type == .invoice ? "facture" : "avoir"), cell(originName(i.origin)),
                     cell(i.automatic ? "oui" : "non"),
                     cell(statusName(i.status)), cell(euros(i.totalHt), num: true), cell(euros(i.totalTtc), num: true)

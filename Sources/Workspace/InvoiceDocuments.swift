@@ -24,23 +24,18 @@ public struct InvoiceDocuments: Sendable {
     {
         let i = stored.invoice
         guard i.status != .discarded else { throw InvoiceError.discardedHasNoDocument(id: i.id ?? 0) }
-        guard let issue = Day(iso: i.issueDate), let due = Day(iso: i.dueDate) else {
-            throw InvoiceError.documentFile(document: i.number ?? "document \(i.id ?? 0)", problem: .unreadableDates)
-        }
+        let (issue, due) = (i.issueDate, i.dueDate)
         // The period the document bills (BG-14, BT-73/BT-74, and the PDF's "Période"): the one the ledger stored
         // with the document, the days its lines bill, which the JSON, the screens and the exports show too.
-        guard let period = i.documentPeriod else {
-            throw InvoiceError.documentFile(document: i.number ?? "document \(i.id ?? 0)", problem: .noServicePeriod)
-        }
+        let period = i.documentPeriod
         let proforma = i.status == .proforma
         let number = i.number ?? "PROFORMA-\(i.id ?? 0)"
         var credited: InvoiceDocument.CreditedInvoice?
         if i.type == .creditNote {
-            guard let c = references.credited, let n = c.number, c.status == .issued, let d = Day(iso: c.issueDate)
-            else {
+            guard let c = references.credited, let n = c.number, c.status == .issued else {
                 throw InvoiceError.documentFile(document: number, problem: .creditNamesNoIssuedInvoice)
             }
-            credited = .init(number: n, issueDate: d)
+            credited = .init(number: n, issueDate: c.issueDate)
         }
         // Each line's purchase order (BT-132): its event order's, else the document's own order's.
         let orderPOs = Dictionary(
@@ -156,16 +151,12 @@ public struct InvoiceDocuments: Sendable {
     }
 
     func servicePeriod(_ l: InvoiceLine, within period: Period) -> Period? {
-        guard let s = l.serviceStart.flatMap({ Day(iso: $0) }), let e = l.serviceEnd.flatMap({ Day(iso: $0) }) else {
-            return nil
-        }
-        let p = Period(start: s, end: e)
+        guard let p = l.servicePeriod else { return nil }
         return p == period ? nil : p
     }
 
     /// The stored payment terms (`30 days, then end of month`) in the invoice's French.
-    public static func frenchTerms(_ stored: String) -> String {
-        guard let terms = PaymentTerms(description: stored) else { return stored }
+    public static func frenchTerms(_ terms: PaymentTerms) -> String {
         switch terms {
         case .days, .daysThenEndOfMonth: return "Paiement à \(terms.french)"
         case .onReceipt, .endOfMonthThenDays: return "Paiement \(terms.french)"

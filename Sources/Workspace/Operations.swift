@@ -397,12 +397,13 @@ public enum InvoiceJSON {
             ("id", String(i.id ?? 0)), ("number", opt(i.number)), ("type", JSON.string(i.type.rawValue)),
             ("status", JSON.string(i.status.rawValue)), ("client", JSON.string(i.client)), ("payer", opt(i.payer)),
             // The document's period (the days it bills, as its PDF and XML say); `billing_period_*` is the billing run's.
-            ("site", opt(i.site)), ("period_start", JSON.string(i.documentStart)),
-            ("period_end", JSON.string(i.documentEnd)),
-            ("billing_period_start", JSON.string(i.periodStart)), ("billing_period_end", JSON.string(i.periodEnd)),
+            ("site", opt(i.site)), ("period_start", JSON.string(i.documentPeriod.start.description)),
+            ("period_end", JSON.string(i.documentPeriod.end.description)),
+            ("billing_period_start", JSON.string(i.periodStart.description)),
+            ("billing_period_end", JSON.string(i.periodEnd.description)),
             // A credit note is owed by nobody: it has no due date (its PDF and XML say it is set against the invoice).
-            ("issue_date", JSON.string(i.issueDate)),
-            ("due_date", i.type == .creditNote ? "null" : JSON.string(i.dueDate)),
+            ("issue_date", JSON.string(i.issueDate.description)),
+            ("due_date", i.type == .creditNote ? "null" : JSON.string(i.dueDate.description)),
             ("lines", JSON.array(lines)), ("vat_breakdown", JSON.array(vat)),
             ("total_ht", money(i.totalHt)), ("total_vat", money(i.totalVat)), ("total_ttc", money(i.totalTtc))
         ])

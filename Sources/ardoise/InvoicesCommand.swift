@@ -32,7 +32,7 @@ struct InvoicesCommand: ParsableCommand {
                 } else {
                     for i in list {
                         emit(
-                            "\(i.id ?? 0)\t\(i.number ?? "(proforma)")\t\(i.type.rawValue)\t\(i.status.rawValue)\t\(i.client)\(i.payer.map { "→\($0)" } ?? "")\t\(i.documentStart)..\(i.documentEnd)\t\(Money(cents: i.totalTtc).grouped) TTC\n"
+                            "\(i.id ?? 0)\t\(i.number ?? "(proforma)")\t\(i.type.rawValue)\t\(i.status.rawValue)\t\(i.client)\(i.payer.map { "→\($0)" } ?? "")\t\(i.documentPeriod.start)..\(i.documentPeriod.end)\t\(Money(cents: i.totalTtc).grouped) TTC\n"
                         )
                     }
                     emit("\(list.count) documents\n")
@@ -60,8 +60,8 @@ struct InvoicesCommand: ParsableCommand {
                 )
                 emit(
                     i.type == .creditNote
-                        ? "period \(i.documentStart)..\(i.documentEnd), issued \(i.issueDate), no due date (set against the invoice it credits)\n"
-                        : "period \(i.documentStart)..\(i.documentEnd), issued \(i.issueDate), due \(i.dueDate) (\(i.paymentTerms))\n"
+                        ? "period \(i.documentPeriod.start)..\(i.documentPeriod.end), issued \(i.issueDate), no due date (set against the invoice it credits)\n"
+                        : "period \(i.documentPeriod.start)..\(i.documentPeriod.end), issued \(i.issueDate), due \(i.dueDate) (\(i.paymentTerms))\n"
                 )
                 for l in s.lines {
                     emit(

@@ -95,7 +95,7 @@ struct ExplainCommand: ParsableCommand {
                 return Outcome.notFound(id)
             }
             emit(
-                "\(s.invoice.number ?? "proforma #\(s.invoice.id ?? 0)") for \(s.invoice.client), \(s.invoice.documentStart)..\(s.invoice.documentEnd)\n"
+                "\(s.invoice.number ?? "proforma #\(s.invoice.id ?? 0)") for \(s.invoice.client), \(s.invoice.documentPeriod.start)..\(s.invoice.documentPeriod.end)\n"
             )
             for l in s.lines {
                 emit(

@@ -114,7 +114,7 @@ import Workspace
             try ledger.createProforma(
                 NewInvoice(
                     type: .invoice, series: "FA", client: client, period: Self.november, issueDate: day("2026-11-20"),
-                    dueDate: day("2026-11-20"), paymentTerms: "on receipt", origin: .manual, lines: [line]),
+                    dueDate: day("2026-11-20"), paymentTerms: .onReceipt, origin: .manual, lines: [line]),
                 actor: "test"))
         #expect(throws: InvoiceError.self) { try engine.validate(ids: [id], on: day("2026-11-20")) }
         // The daily run of a day in the closed month bills nothing and says why.

@@ -41,7 +41,7 @@ import Testing
     @Test func aCreditRunAgainIssuesTheNoteItLeftWaiting() throws {
         let (_, ledger, engine, invoice) = try CreditNoteTests().issuedAcme()
         let number = try #require(invoice.invoice.number)
-        let day = try #require(Day(iso: invoice.invoice.issueDate))
+        let day = invoice.invoice.issueDate
         // What the killed process had done: the note made, not issued.
         let (waiting, none) = try engine.credit(invoice: number, reason: "geste", on: day, issue: false)
         #expect(none == nil)

@@ -78,7 +78,7 @@ import Workspace
         let numbers = try engine.validate(ids: [id], on: day)
         #expect(numbers == ["FA-2026-000001"])
         let issued = try #require(try ledger.invoice(id: id)).invoice
-        #expect(issued.dueDate == "2026-12-17")  // `payment 45 days`: 2 November + 45 days
+        #expect(issued.dueDate == Day(iso: "2026-12-17"))  // `payment 45 days`: 2 November + 45 days
 
         // The database itself refuses to change or delete an issued invoice.
         #expect(throws: DatabaseError.self) {
@@ -111,7 +111,7 @@ import Workspace
             let new = NewInvoice(
                 type: .invoice, series: "FA", client: "ACME", period: Period(start: day, end: day), issueDate: day,
                 dueDate: day,
-                paymentTerms: "on receipt", origin: .manual, lines: [line])
+                paymentTerms: .onReceipt, origin: .manual, lines: [line])
             ids.append(try #require(try ledger.createProforma(new, actor: "test")))
         }
         let format = SeriesFormat(prefix: "FA-", width: 4)
@@ -143,7 +143,7 @@ import Workspace
             try ledger.createProforma(
                 NewInvoice(
                     type: .invoice, series: "FA", client: "ACME", period: Period(start: day, end: day),
-                    issueDate: day, dueDate: day, paymentTerms: "on receipt", origin: .manual,
+                    issueDate: day, dueDate: day, paymentTerms: .onReceipt, origin: .manual,
                     lines: [line]), actor: "test"))
         try ledger.discard(id: id, reason: "test", actor: "test")
         try ledger.closeMonth("2026-10", by: "controller")
@@ -151,7 +151,7 @@ import Workspace
             try ledger.createProforma(
                 NewInvoice(
                     type: .invoice, series: "FA", client: "ACME", period: Period(start: day, end: day),
-                    issueDate: day, dueDate: day, paymentTerms: "on receipt", origin: .manual,
+                    issueDate: day, dueDate: day, paymentTerms: .onReceipt, origin: .manual,
                     lines: [line]), actor: "test"))
         #expect(throws: InvoiceError.self) {
             try ledger.issue(

@@ -143,7 +143,7 @@ func quietRun(_ s: Scratch) -> ScheduledRun {
         let run = quietRun(s)
         for d in ["2026-11-12", "2026-11-13", "2026-12-07"] { _ = try run.run(on: day(d)) }
         #expect(try billedNet(ledger, "EVT-N-9") == 30_000)
-        #expect(try ledger.invoices().filter { $0.orderId == "EVT-N-9" }.map(\.issueDate) == ["2026-11-12"])
+        #expect(try ledger.invoices().filter { $0.orderId == "EVT-N-9" }.map(\.issueDate) == [day("2026-11-12")])
         #expect(
             try engine.unbilled(period: Period(parsing: "2026-10")!, issueDate: day("2026-12-07")).items.filter {
                 $0.reason.contains("EVT-N-9")

@@ -93,7 +93,7 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
         #expect(invoice.invoice.totalHt == 92_815 && invoice.invoice.totalTtc == 104_348)  // the contract's example
         #expect(
             invoice.invoice.poNumber == "PO-1" && invoice.invoice.orderId == "EVT-T-1"
-                && invoice.invoice.issueDate == "2026-10-14")
+                && invoice.invoice.issueDate == Day(iso: "2026-10-14"))
         #expect(invoice.invoice.origin == .events && invoice.invoice.status == .issued)
         // Twice: nothing more.
         #expect(try engine.billEvents(on: day("2026-10-14")).created.isEmpty)
@@ -116,7 +116,7 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
         #expect(
             reissued.invoice.type == .invoice && reissued.invoice.totalHt == 110_390
                 && reissued.invoice.totalTtc == 123_681)
-        #expect(reissued.invoice.issueDate == "2026-10-16" && reissued.invoice.poNumber == "PO-2")
+        #expect(reissued.invoice.issueDate == Day(iso: "2026-10-16") && reissued.invoice.poNumber == "PO-2")
         #expect(try engine.billEvents(on: day("2026-10-16")).created.isEmpty)
 
         // Cancelled after delivery: credited in full.
@@ -297,7 +297,9 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
         #expect(r.created.count == 1)
         let correction = try #require(try ledger.invoice(id: r.created[0]))
         #expect(correction.invoice.origin == .correction && correction.invoice.type == .invoice)
-        #expect(correction.invoice.periodStart == "2026-10-01" && correction.invoice.issueDate == "2026-11-20")
+        #expect(
+            correction.invoice.periodStart == Day(iso: "2026-10-01")
+                && correction.invoice.issueDate == Day(iso: "2026-11-20"))
         // +4.20 subsidy A, +2.35 admission fee, +0.45 management fee (3,521 × 0.45 = 1,584.45).
         #expect(correction.invoice.totalHt == 700 && correction.invoice.totalTtc == 775)
         #expect(
@@ -369,7 +371,9 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
         // On the 2nd (the 1st was missed), ACME's October is due.
         let due = try engine.generateDue(on: day("2026-11-02"))
         let acme = try ledger.invoices(client: "ACME")
-        #expect(acme.count == 1 && acme[0].periodStart == "2026-10-01" && acme[0].periodEnd == "2026-10-31")
+        #expect(
+            acme.count == 1 && acme[0].periodStart == Day(iso: "2026-10-01")
+                && acme[0].periodEnd == Day(iso: "2026-10-31"))
         #expect(due.failures.isEmpty)
         // The next day, the waiting proforma is the same one (same id): its dates are provisional until validation.
         let nextDay = try engine.generateDue(on: day("2026-11-03"))

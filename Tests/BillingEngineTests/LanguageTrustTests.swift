@@ -73,10 +73,12 @@ func quartzFile(day: String, covers: Int) -> String {
         let cse = try #require(invoices.first { $0.payer == "C0013-CSE" })
         let client = try #require(invoices.first { $0.payer == nil })
         // The works council pays on receipt; the company 45 days.
-        #expect(cse.paymentTerms == "on receipt" && cse.dueDate == "2026-11-02")
-        #expect(client.paymentTerms == "45 days" && client.dueDate == "2026-12-17")
+        #expect(cse.paymentTerms.description == "on receipt" && cse.dueDate == Day(iso: "2026-11-02"))
+        #expect(client.paymentTerms.description == "45 days" && client.dueDate == Day(iso: "2026-12-17"))
         let doc = try s.workspace.document(try #require(try ledger.invoice(id: cse.id!)))
-        #expect(doc.paymentTerms == "Paiement à réception" || doc.paymentTerms.lowercased().contains("réception"))
+        #expect(
+            doc.paymentTerms.description == "Paiement à réception"
+                || doc.paymentTerms.lowercased().contains("réception"))
     }
 
     @Test func anInvoiceOfAContractStartingOnThe15thCoversThe15thToTheMonthsEnd() throws {

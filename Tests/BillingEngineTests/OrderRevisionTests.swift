@@ -64,7 +64,7 @@ extension Scratch {
         #expect(late.issued.count == 1)
         let own = try #require(try ledger.invoice(number: late.issued[0]))
         #expect(own.invoice.type == .invoice && own.invoice.origin == .events && own.invoice.orderId == "EVT-N-2")
-        #expect(own.invoice.totalHt == 15_000 && own.invoice.issueDate == "2026-11-05")
+        #expect(own.invoice.totalHt == 15_000 && own.invoice.issueDate == Day(iso: "2026-11-05"))
         #expect(own.lines.map(\.orderRevision) == [1])
         #expect(late.notes.contains { $0.contains("EVT-N-2") && $0.contains(monthInvoice.invoice.number!) })
         // Billed once: gone from the report, and the next run does nothing.

@@ -47,7 +47,7 @@ import Workspace
         }
         _ = try engine.validate(ids: [id], on: day)
         let issued = try #require(try ledger.invoice(id: id)).invoice
-        #expect(issued.status == .issued && issued.dueDate == "2026-12-17")
+        #expect(issued.status == .issued && issued.dueDate == Day(iso: "2026-12-17"))
     }
 
     /// The longest delay of each kind of terms, over every issue date of four years (a leap year included).

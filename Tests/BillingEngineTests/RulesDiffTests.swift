@@ -191,7 +191,7 @@ import Workspace
         NewInvoice(
             type: .invoice, series: "FA", client: "X", period: period, issueDate: period.end,
             dueDate: due ?? period.end,
-            paymentTerms: "on receipt", origin: .contract, generationKey: key, lines: lines)
+            paymentTerms: .onReceipt, origin: .contract, generationKey: key, lines: lines)
     }
 
     func line(_ label: String, _ quantity: Int, _ price: String, vat: Int = 10, type: String? = nil) -> NewInvoiceLine {

@@ -71,9 +71,10 @@ import Workspace
         try run("2026-11-05")
         let documents = try ledger.invoices(includeDiscarded: true).map {
             [
-                $0.client, $0.type.rawValue, $0.origin.rawValue, $0.status.rawValue, $0.periodStart, $0.periodEnd,
+                $0.client, $0.type.rawValue, $0.origin.rawValue, $0.status.rawValue, "\($0.periodStart)",
+                "\($0.periodEnd)",
                 $0.site ?? "",
-                $0.payer ?? "", $0.issueDate, "\($0.totalTtc)"
+                $0.payer ?? "", "\($0.issueDate)", "\($0.totalTtc)"
             ].joined(separator: " ")
         }.sorted()
         return Outcome(evaluated: evaluated, documents: documents)

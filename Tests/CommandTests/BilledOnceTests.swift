@@ -164,7 +164,7 @@ private func daysBilledTwice(_ ws: ScratchWorkspace) throws -> Int {
         #expect(r.stderr.contains("not billed: no register file for"), "\(r)")
         #expect(r.stderr.contains("LD01 2026-11-02"), "\(r)")
         // Only the week of 26 October (files of 26–30 October, 1 November a Sunday) is billed.
-        #expect(try ws.ledger().invoices().filter { $0.periodEnd > "2026-11-01" }.isEmpty, "\(r)")
+        #expect(try ws.ledger().invoices().filter { $0.periodEnd > day("2026-11-01") }.isEmpty, "\(r)")
         // The daily run holds them the same way.
         let run = try ws.run("run", "--date", "2026-12-02", "--no-send")
         #expect(run.status == 1 && run.stdout.contains("no register file for"), "\(run)")
@@ -172,7 +172,7 @@ private func daysBilledTwice(_ ws: ScratchWorkspace) throws -> Int {
         let forced = try ws.run(
             "bill", "--period", "2026-11", "--date", "2026-12-02", "--force", "--reason", "restaurant fermé")
         #expect(forced.status == 0, "\(forced)")
-        #expect(!(try ws.ledger().invoices().filter { $0.periodEnd > "2026-11-01" }.isEmpty))
+        #expect(!(try ws.ledger().invoices().filter { $0.periodEnd > day("2026-11-01") }.isEmpty))
     }
 
     @Test func aCalendarValueThatIsNoDayIsAnErrorAtItsLine() throws {

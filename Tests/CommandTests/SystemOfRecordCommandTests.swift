@@ -132,16 +132,17 @@ import TestSupport
             let shown = try ws.run("invoices", "show", String(i.id ?? 0), "--format", "json")
             let json = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
             #expect(
-                json["period_start"] as? String == i.serviceStart && json["period_end"] as? String == i.serviceEnd,
+                json["period_start"] as? String == i.serviceStart?.description
+                    && json["period_end"] as? String == i.serviceEnd?.description,
                 "\(json)")
-            #expect(json["billing_period_start"] as? String == i.periodStart)
+            #expect(json["billing_period_start"] as? String == i.periodStart.description)
         }
         // A document whose days reach past its billing run (a fee in advance) is listed in the months it covers.
         let advance = try #require(
-            issued.first { ($0.serviceEnd ?? "") > $0.periodEnd }, "the month bills a fee in advance")
-        let month = String((advance.serviceEnd ?? "").prefix(7))
+            issued.first { $0.documentPeriod.end > $0.periodEnd }, "the month bills a fee in advance")
+        let month = String(advance.documentPeriod.end.description.prefix(7))
         let listed = try ws.run("invoices", "list", "--period", month)
         #expect(listed.status == 0 && listed.stdout.contains("\(advance.number ?? "?")\t"), "\(listed)")
-        #expect(listed.stdout.contains("\(advance.serviceStart ?? "")..\(advance.serviceEnd ?? "")"), "\(listed)")
+        #expect(listed.stdout.contains("\(advance.documentPeriod.start)..\(advance.documentPeriod.end)"), "\(listed)")
     }
 }

@@ -58,7 +58,7 @@ import TestSupport
         // A third document for the same day is refused, whatever the period asked.
         let third = NewInvoice(
             type: .invoice, series: "FA", client: "ACME", period: Period(parsing: "2026-10-05")!, issueDate: day,
-            dueDate: day, paymentTerms: "on receipt", origin: .contract, generationKey: "contract|ACME|third",
+            dueDate: day, paymentTerms: .onReceipt, origin: .contract, generationKey: "contract|ACME|third",
             lines: [
                 NewInvoiceLine(
                     label: "Subvention", quantity: 1, unitPrice: Price(Money(cents: 100)), net: Money(cents: 100),

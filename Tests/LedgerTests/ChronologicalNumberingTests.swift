@@ -16,7 +16,7 @@ func proforma(
         vat: VATRate(tenThousandths: 100_000))
     let new = NewInvoice(
         type: .invoice, series: series, client: client, period: october, issueDate: october.end,
-        dueDate: october.end, paymentTerms: "on receipt", origin: .manual, lines: [line])
+        dueDate: october.end, paymentTerms: .onReceipt, origin: .manual, lines: [line])
     return try #require(try ledger.createProforma(new, actor: "test"))
 }
 

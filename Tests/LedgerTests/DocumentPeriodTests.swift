@@ -49,7 +49,9 @@ import TestSupport
         let ledger = try LedgerDatabase(path: path)
         #expect(try ledger.appliedMigrations().contains("v16 document period"))
         func period(_ id: Int64) throws -> String? {
-            try ledger.invoice(id: id).flatMap { i in i.invoice.documentPeriod.map { "\($0.start)..\($0.end)" } }
+            try ledger.invoice(id: id).flatMap { i in
+                "\(i.invoice.documentPeriod.start)..\(i.invoice.documentPeriod.end)"
+            }
         }
         #expect(try period(1) == "2026-10-01..2026-11-30", "the hull of the lines, the advance fee included")
         #expect(try period(2) == "2026-10-01..2026-10-31", "kept as its documents were printed: the billing period")
@@ -90,12 +92,12 @@ import TestSupport
         let quarter = try #require(Period(parsing: "2026-Q4"))
         let advance = NewInvoice(
             type: .invoice, series: "FA", client: "ACME", period: october, issueDate: day, dueDate: day,
-            paymentTerms: "on receipt", origin: .manual, lines: [line(october), line(quarter)])
+            paymentTerms: .onReceipt, origin: .manual, lines: [line(october), line(quarter)])
         let a = try #require(try ledger.createProforma(advance, actor: "test"))
         #expect(try ledger.invoice(id: a)?.invoice.documentPeriod == Period(start: october.start, end: quarter.end))
         let typed = NewInvoice(
             type: .invoice, series: "FA", client: "ACME", period: october, issueDate: day, dueDate: day,
-            paymentTerms: "on receipt", origin: .manual, lines: [line(nil)])
+            paymentTerms: .onReceipt, origin: .manual, lines: [line(nil)])
         let b = try #require(try ledger.createProforma(typed, actor: "test"))
         #expect(try ledger.invoice(id: b)?.invoice.documentPeriod == october)
     }

@@ -81,7 +81,7 @@ import TestSupport
         let day = try #require(Day(iso: "2026-10-05"))
         let new = NewInvoice(
             type: .invoice, series: "FA", client: "ACME", period: october, issueDate: october.end, dueDate: october.end,
-            paymentTerms: "on receipt", origin: .contract, generationKey: key, lines: lines,
+            paymentTerms: .onReceipt, origin: .contract, generationKey: key, lines: lines,
             siteDays: recorded ? [SiteDayKey(site: "LD01", day: day)] : [])
         let id = try #require(try ledger.createProforma(new, actor: "test"))
         return try #require(try ledger.invoice(id: id))
@@ -192,7 +192,7 @@ import TestSupport
         typed.site = nil
         let new = NewInvoice(
             type: .invoice, series: "FA", client: "ACME", period: october, issueDate: october.end, dueDate: october.end,
-            paymentTerms: "on receipt", origin: .manual, lines: [typed])
+            paymentTerms: .onReceipt, origin: .manual, lines: [typed])
         let id = try #require(try ledger.createProforma(new, actor: "test"))
         let doc = try #require(try ledger.invoice(id: id))
         #expect(try ledger.revenueBehind(doc).map(\.basis) == [.typedIn])

@@ -33,7 +33,7 @@ import TestSupport
         ]
         let new = NewInvoice(
             type: type, series: "FA", client: "ACME", period: Period.month(of: Day(iso: "2026-10-01") ?? Self.day),
-            issueDate: Self.day, dueDate: Self.day, paymentTerms: "on receipt", origin: .manual, lines: lines)
+            issueDate: Self.day, dueDate: Self.day, paymentTerms: .onReceipt, origin: .manual, lines: lines)
         return try #require(try ledger.createProforma(new, actor: "test"))
     }
 

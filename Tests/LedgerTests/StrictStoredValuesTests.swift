@@ -33,10 +33,15 @@ import TestSupport
 
     @Test func aMalformedDateOfADocumentIsAnErrorNamingItsField() throws {
         let ledger = try Self.ledger()
-        #expect(try ledger.invoice(id: 1)?.invoice.storedDueDay() == Day(iso: "2026-12-17"))
+        #expect(try ledger.invoice(id: 1)?.invoice.dueDate == Day(iso: "2026-12-17"))
         for (column, value, field) in [
             ("due_date", "2026-13-45", "due date"), ("issue_date", "02/11/2026", "issue date"),
-            ("period_end", "2026-10-3x", "period end")
+            ("period_end", "2026-10-3x", "period end"),
+            // Terms in words the engine never writes, and a day in another form than the one written: read as
+            // typed values, or the document's canonical text (hashed when issued) would silently change.
+            ("payment_terms", "45 jours", "payment terms"),
+            ("payment_terms", "45 days then end of month", "payment terms"),
+            ("due_date", "2026-12-17T00:00", "due date")
         ] {
             let ledger = try Self.ledger()
             try ledger.pool.write { db in

@@ -43,7 +43,7 @@ import TestSupport
         ]
         let new = NewInvoice(
             type: .invoice, series: "FA", client: "ACME", period: Period.month(of: Day(iso: "2026-10-01") ?? Self.day),
-            issueDate: Self.day, dueDate: Self.day, paymentTerms: "on receipt", origin: .manual, lines: lines)
+            issueDate: Self.day, dueDate: Self.day, paymentTerms: .onReceipt, origin: .manual, lines: lines)
         let id = try #require(try ledger.createProforma(new, actor: "test"))
         let number = try ledger.issue(
             id: id, on: Self.day, dueDate: Self.day, format: SeriesFormat(prefix: "FA-2026-", width: 6),
@@ -56,7 +56,7 @@ import TestSupport
         let new = NewInvoice(
             type: .creditNote, series: "AV", client: "ACME",
             period: Period.month(of: Day(iso: "2026-10-01") ?? Self.day),
-            issueDate: day, dueDate: day, paymentTerms: "on receipt", creditedInvoiceId: id, origin: .manual,
+            issueDate: day, dueDate: day, paymentTerms: .onReceipt, creditedInvoiceId: id, origin: .manual,
             lines: [
                 NewInvoiceLine(
                     label: "Subvention", quantity: 1, unitPrice: Price("100.00") ?? .zero,

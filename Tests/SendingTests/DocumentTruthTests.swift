@@ -44,7 +44,7 @@ import Workspace
         return (p[0], p[1], first)
     }
 
-    static func compactDay(_ iso: String) -> String { iso.replacingOccurrences(of: "-", with: "") }
+    static func compactDay(_ day: Day) -> String { day.compact }
 
     @Test(.enabled(if: Tools.exists("pdftotext"), "needs pdftotext (apt-get install poppler-utils)"))
     func everyOutputShowsTheServicePeriodTheLedgerStoredWithTheDocument() throws {
@@ -66,7 +66,8 @@ import Workspace
             let json = try #require(
                 try JSONSerialization.jsonObject(with: Data(InvoiceJSON.encode(stored).utf8)) as? [String: Any])
             #expect(
-                json["period_start"] as? String == start && json["period_end"] as? String == end,
+                json["period_start"] as? String == start.description
+                    && json["period_end"] as? String == end.description,
                 "\(number): JSON \(json)")
             // XML: BT-73/BT-74, and BT-72 never after the issue date.
             let rendered = try m.workspace.documents.render(
@@ -86,7 +87,7 @@ import Workspace
             // The PDF's "Période".
             let text = try Tools.pdfText(rendered.pdf).replacingOccurrences(
                 of: #"\s+"#, with: " ", options: .regularExpression)
-            let s = try #require(Day(iso: start)), e = try #require(Day(iso: end))
+            let (s, e) = (start, end)
             let printed = s == e ? "Période : le \(s.french)" : "Période : du \(s.french) au \(e.french)"
             #expect(text.contains(printed), "\(number): \(printed) not in the PDF")
         }

@@ -82,7 +82,9 @@ import Workspace
             if sites.count == 1 {
                 #expect(xml.contains("<ram:ShipToTradeParty><ram:Name>\(client.legalName)</ram:Name>"), "\(number)")
             }
-            let counted = try Self.countedTickets(m.ledger, client: i.client, from: i.documentStart, to: i.documentEnd)
+            let counted = try Self.countedTickets(
+                m.ledger, client: i.client, from: i.documentPeriod.start.description,
+                to: i.documentPeriod.end.description)
             var stored_: [String: Int] = [:]
             for line in stored.lines where line.basisKind == .subsidyAsRecorded {
                 let groups = try #require(

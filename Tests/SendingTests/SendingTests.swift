@@ -227,7 +227,7 @@ struct OutboxSendingTests {
             #expect(body.hasPrefix("Bonjour,"))
             #expect(body.contains("la facture n° \(number) du 01/11/2026"))
             #expect(body.contains("\(Money(cents: i.totalTtc).french) € TTC"))
-            #expect(body.contains("au plus tard le \(Day(iso: i.dueDate)?.french ?? "?")"))
+            #expect(body.contains("au plus tard le \(i.dueDate.french)"))
             let attachments = try #require(r["attachments"] as? [[String: Any]])
             #expect(attachments.count == 1)
             #expect(attachments.first?["filename"] as? String == "\(number).pdf")

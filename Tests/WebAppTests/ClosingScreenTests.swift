@@ -95,8 +95,10 @@ import Testing
     @Test func theMonthsTotalsSayWhichDocumentsTheyCountAndWhereTheMonthsServiceWent() async throws {
         let f = try Fixture()
         let controller = try f.user("controle-totaux", rights: [(.closing, .read)])
-        let issuedInNovember = try f.ledger.invoices(status: .issued).filter { $0.issueDate.hasPrefix("2026-11") }
-        let octoberService = issuedInNovember.filter { $0.documentEnd.hasPrefix("2026-10") }
+        let issuedInNovember = try f.ledger.invoices(status: .issued).filter {
+            $0.issueDate.description.hasPrefix("2026-11")
+        }
+        let octoberService = issuedInNovember.filter { $0.documentPeriod.end.description.hasPrefix("2026-10") }
         #expect(!octoberService.isEmpty)
         let ht = octoberService.reduce(Int64(0)) { $0 + ($1.type == .creditNote ? -$1.totalHt : $1.totalHt) }
         try await f.app.application().test(.router) { client in

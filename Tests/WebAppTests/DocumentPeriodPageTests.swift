@@ -20,8 +20,7 @@ import WebApp
             + documents.prefix(1)
         try await f.app.application().test(.router) { client in
             for i in shown {
-                let start = try #require(i.serviceStart.flatMap { Day(iso: $0) }),
-                    end = try #require(i.serviceEnd.flatMap { Day(iso: $0) })
+                let start = try #require(i.serviceStart), end = try #require(i.serviceEnd)
                 let page = try await send(client, .get, "/factures/\(i.id ?? 0)", as: user)
                 #expect(
                     page.text.contains("du \(start.french) au \(end.french)"), "\(i.number ?? ""): \(start)..\(end)")

@@ -37,7 +37,7 @@ func listTotals(_ docs: [Invoice]) -> (ht: Int64, ttc: Int64) {
             NewInvoice(
                 type: .invoice, series: "FA", client: client, site: site,
                 period: Period(start: day.firstOfMonth, end: day), issueDate: day, dueDate: day,
-                paymentTerms: "on receipt", origin: .manual, automatic: automatic, lines: [line]),
+                paymentTerms: .onReceipt, origin: .manual, automatic: automatic, lines: [line]),
             actor: "test")
     }
 

@@ -50,8 +50,6 @@ import Workspace
         .proformaHasNoEInvoice(id: 3), .noPayment(4), .paymentFullyAllocated(4), .owesNothing(number: "FA-1"),
         // Those that were one English string before: documents made into files, sending, submitting, posting,
         // reminders, the outbox and the platform.
-        .documentFile(document: "FA-1", problem: .unreadableDates),
-        .documentFile(document: "document 3", problem: .noServicePeriod),
         .documentFile(document: "AV-1", problem: .creditNamesNoIssuedInvoice),
         .documentFile(document: "FA-1", problem: .linesDoNotAddUp(MoneyOverflow("1 × 2"))),
         .documentFile(document: "FA-1", problem: .totalsDiffer(lines: Money(cents: 100), ledger: Money(cents: 200))),

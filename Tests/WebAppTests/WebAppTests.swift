@@ -223,7 +223,7 @@ func hiddenCSRF(_ html: String) -> String? {
             _ = try f.ledger.createProforma(
                 NewInvoice(
                     type: .invoice, series: "FA", client: f.clientIn, period: october, issueDate: day,
-                    dueDate: day, paymentTerms: "on receipt", origin: .manual, lines: [line]), actor: "test")
+                    dueDate: day, paymentTerms: .onReceipt, origin: .manual, lines: [line]), actor: "test")
         }
         let waiting = try f.ledger.invoices(status: .proforma).count
         let user = try f.user("pages", rights: [(.proformas, .read)])
