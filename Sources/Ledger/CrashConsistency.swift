@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// What a process killed at any moment (or a power cut) must never leave in
 /// the ledger, beyond what `verifyIssuedDocuments` checks: the fault
@@ -18,19 +17,21 @@ extension LedgerDatabase {
     /// half-imported file, and no issued document without its lines, VAT
     /// rows, journal entry, stored document (its chain link) and outbox row.
     public func crashConsistency() throws -> CrashConsistency {
-        try pool.read { db in
+        try engine.read { db in
             var breaks: [String] = []
-            let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
-            if integrity != ["ok"] { breaks += integrity.prefix(10).map { "integrity_check: \($0)" } }
-            let foreign = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")
-            for r in foreign.prefix(10) {
-                breaks.append(
-                    "foreign_key_check: row \(r[1] as Int64? ?? -1) of \(r[0] as String? ?? "?") refers to a missing \(r[2] as String? ?? "?")"
-                )
+            // SQLite's own checks; PostgreSQL checks its pages and enforces foreign keys itself, always.
+            if db.kind == .sqlite {
+                let integrity = try db.fetchColumn(String.self, sql: "PRAGMA integrity_check")
+                if integrity != ["ok"] { breaks += integrity.prefix(10).map { "integrity_check: \($0)" } }
+                let foreign = try db.fetchAll(sql: "PRAGMA foreign_key_check")
+                for r in foreign.prefix(10) {
+                    let row: Int64? = try r[1], table: String? = try r[0], parent: String? = try r[2]
+                    breaks.append(
+                        "foreign_key_check: row \(row ?? -1) of \(table ?? "?") refers to a missing \(parent ?? "?")")
+                }
             }
             // An import is one transaction: a file row is finished (hash, counts) or absent.
-            for r in try Row.fetchAll(
-                db,
+            for r in try db.fetchAll(
                 sql: """
                     SELECT f.name, f.version, f.kind, f.sha256, f.row_count, f.rejected_count,
                            (SELECT COUNT(*) FROM ticket_line t WHERE t.file_id = f.id) AS lines,
@@ -38,24 +39,22 @@ extension LedgerDatabase {
                     FROM imported_file f ORDER BY f.id
                     """)
             {
-                let name = "\(r["name"] as String) (version \(r["version"] as Int64))"
-                if (r["sha256"] as String) == String(repeating: "0", count: 64) {
+                let file: String = try r["name"], version: Int64 = try r["version"], kind: String = try r["kind"]
+                let name = "\(file) (version \(version))"
+                let rowCount: Int64 = try r["row_count"], lines: Int64 = try r["lines"]
+                let rejectedCount: Int64 = try r["rejected_count"], rejected: Int64 = try r["rejected"]
+                if try (r["sha256"] as String) == String(repeating: "0", count: 64) {
                     breaks.append("\(name) is half-imported: its hash was never written")
                 }
-                if (r["kind"] as String) == "registers", (r["row_count"] as Int64) != (r["lines"] as Int64) {
-                    breaks.append(
-                        "\(name) is half-imported: \(r["row_count"] as Int64) rows recorded, \(r["lines"] as Int64) ticket lines stored"
-                    )
+                if kind == "registers", rowCount != lines {
+                    breaks.append("\(name) is half-imported: \(rowCount) rows recorded, \(lines) ticket lines stored")
                 }
-                if (r["rejected_count"] as Int64) != (r["rejected"] as Int64) {
-                    breaks.append(
-                        "\(name) is half-imported: \(r["rejected_count"] as Int64) rejected rows recorded, \(r["rejected"] as Int64) kept"
-                    )
+                if rejectedCount != rejected {
+                    breaks.append("\(name) is half-imported: \(rejectedCount) rejected rows recorded, \(rejected) kept")
                 }
             }
             // Issuing is one transaction: the number comes with everything that goes with it.
-            for r in try Row.fetchAll(
-                db,
+            for r in try db.fetchAll(
                 sql: """
                     SELECT i.number,
                            EXISTS (SELECT 1 FROM invoice_line l WHERE l.invoice_id = i.id) AS lines,
@@ -66,16 +65,16 @@ extension LedgerDatabase {
                     FROM invoice i WHERE i.status = 'issued' ORDER BY i.id
                     """)
             {
-                let missing = ["lines", "vat", "entry", "stored", "mail"].filter { !(r[$0] as Bool) }
+                let missing = try ["lines", "vat", "entry", "stored", "mail"].filter { !(try r[$0] as Bool) }
                 if !missing.isEmpty {
                     let words = [
                         "lines": "lines", "vat": "VAT rows", "entry": "journal entry",
                         "stored": "stored document (chain link)",
                         "mail": "outbox row"
                     ]
-                    breaks.append(
-                        "\(r["number"] as String) is issued without its \(missing.compactMap { words[$0] }.joined(separator: ", "))"
-                    )
+                    let number: String = try r["number"]
+                    let what = missing.compactMap { words[$0] }.joined(separator: ", ")
+                    breaks.append("\(number) is issued without its \(what)")
                 }
             }
             var fingerprint: [String: Int64] = [:]
@@ -106,7 +105,7 @@ extension LedgerDatabase {
                 "closed months": "SELECT COUNT(*) FROM closed_month",
                 "late revenue": "SELECT COUNT(*) FROM late_revenue"
             ]
-            for (name, sql) in figures { fingerprint[name] = try Int64.fetchOne(db, sql: sql) ?? 0 }
+            for (name, sql) in figures { fingerprint[name] = try db.fetchValue(Int64.self, sql: sql) ?? 0 }
             return CrashConsistency(breaks: breaks, fingerprint: fingerprint)
         }
     }

@@ -24,7 +24,7 @@ extension LedgerDatabase {
 
     /// Flags, in `table`, the messages a dead sender left claimed (lease over, no outcome recorded): `failed`, with
     /// the reason, never sent again by a sender (at most once). Runs in the claiming transaction.
-    func flagDeadClaims(_ db: Database, table: String, now: String) throws {
+    func flagDeadClaims(_ db: any SQLSession, table: String, now: String) throws {
         if table == OutboxMessage.databaseTableName {
             try db.execute(
                 sql: """

@@ -4,7 +4,7 @@ import GRDB
 /// A row of a table of e-mails waiting to be sent (`outbox`, `notice`): both
 /// are sent the same way, one attempt at a time under a lease, so two senders
 /// running at once never send the same message twice.
-protocol QueuedMail: FetchableRecord, TableRecord {
+protocol QueuedMail: Decodable, TableRecord {
     var id: Int64? { get }
     var attempts: Int { get set }
     var nextAttemptAt: String? { get set }
@@ -23,17 +23,17 @@ extension LedgerDatabase {
     func claimDue<Mail: QueuedMail>(_ type: Mail.Type, now: Date, lease: TimeInterval, excluding tried: Set<Int64> = [])
         throws -> Mail?
     {
-        try pool.write { db in
+        try engine.write { db in
             let table = Mail.databaseTableName
             let excluded = LedgerDatabase.jsonArray(tried)
             try flagDeadClaims(db, table: table, now: LedgerDatabase.timestamp(now))
             guard
-                var mail = try Mail.fetchOne(
-                    db,
+                var mail = try db.fetchRecord(
+                    Mail.self,
                     sql: """
                         SELECT * FROM \(table) WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-                          AND id NOT IN (SELECT value FROM json_each(?))
-                        ORDER BY next_attempt_at, id LIMIT 1
+                          AND id NOT IN (\(db.integersOfJSONArgument))
+                        ORDER BY next_attempt_at, id LIMIT 1\(db.sql(sqlite: "", postgres: " FOR UPDATE SKIP LOCKED"))
                         """, arguments: [LedgerDatabase.timestamp(now), excluded])
             else { return nil }
             mail.attempts += 1

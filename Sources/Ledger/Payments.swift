@@ -122,30 +122,31 @@ extension Schema {
 extension LedgerDatabase {
     /// Issued invoices with their credit notes and payments as of `day` (nil: all), in due-date order.
     public func openInvoices(asOf day: Day? = nil, includePaid: Bool = false) throws -> [OpenInvoice] {
-        try pool.read { db in try openInvoices(db, asOf: day, includePaid: includePaid) }
+        try engine.read { db in try openInvoices(db, asOf: day, includePaid: includePaid) }
     }
 
     /// What each of `invoiceIDs` (issued invoices; others are left out) was credited and paid as of `day`
     /// (nil: all), paid ones included: a list page's payment states, read for that page only.
     public func paymentStates(invoiceIDs: [Int64], asOf day: Day? = nil) throws -> [Int64: OpenInvoice] {
         guard !invoiceIDs.isEmpty else { return [:] }
-        return try pool.read { db in
+        return try engine.read { db in
             Dictionary(
                 try openInvoices(db, asOf: day, includePaid: true, ids: invoiceIDs).map { ($0.id, $0) },
                 uniquingKeysWith: { a, _ in a })
         }
     }
 
-    func openInvoices(_ db: Database, asOf day: Day?, includePaid: Bool, ids: [Int64]? = nil) throws -> [OpenInvoice] {
+    func openInvoices(_ db: any SQLSession, asOf day: Day?, includePaid: Bool, ids: [Int64]? = nil) throws
+        -> [OpenInvoice]
+    {
         let d = day?.description ?? "9999-12-31"
-        var arguments: StatementArguments = [d, d, d]
+        var arguments: [any SQLArgument] = [d, d, d]
         var only = ""
         if let ids {
-            only = " AND i.id IN (SELECT value FROM json_each(?))"
-            arguments += ["[" + ids.map(String.init).joined(separator: ",") + "]"]
+            only = " AND i.id IN (\(db.integersOfJSONArgument))"
+            arguments.append(LedgerDatabase.jsonArray(ids))
         }
-        let rows = try Row.fetchAll(
-            db,
+        let rows = try db.fetchAll(
             sql: """
                 SELECT i.id, i.number, i.client, i.payer, i.issue_date, i.due_date, i.total_ttc,
                   COALESCE((SELECT SUM(c.total_ttc) FROM invoice c WHERE c.credited_invoice_id = i.id AND c.status = 'issued'
@@ -156,14 +157,13 @@ extension LedgerDatabase {
                 ORDER BY i.due_date, i.id
                 """, arguments: arguments)
         return try rows.compactMap { r -> OpenInvoice? in
-            let name: String = r["number"]
-            let issue = try StoredValue.day(r["issue_date"], "issue date", of: name),
-                due = try StoredValue.day(r["due_date"], "due date", of: name)
+            let name: String = try r["number"]
+            let issue = try StoredValue.day(try r["issue_date"], "issue date", of: name),
+                due = try StoredValue.day(try r["due_date"], "due date", of: name)
             let o = OpenInvoice(
-                id: r["id"], number: r["number"], client: r["client"], payer: r["payer"], issueDate: issue,
-                dueDate: due,
-                totalTTC: Money(cents: r["total_ttc"]), credited: Money(cents: r["credited"]),
-                paid: Money(cents: r["paid"]))
+                id: try r["id"], number: name, client: try r["client"], payer: try r["payer"], issueDate: issue,
+                dueDate: due, totalTTC: Money(cents: try r["total_ttc"]), credited: Money(cents: try r["credited"]),
+                paid: Money(cents: try r["paid"]))
             return includePaid || o.balance.cents > 0 ? o : nil
         }
     }
@@ -175,7 +175,7 @@ extension LedgerDatabase {
         _ credits: [BankCredit], file: String, customers: [String: String], posting: BankPosting,
         actor: String, today: Day, at date: Date = Date()
     ) throws -> [ImportedPayment] {
-        try durableWrite { db in
+        try engine.durableWrite { db in
             let now = LedgerDatabase.timestamp(date)
             var open = try openInvoices(db, asOf: nil, includePaid: false)
             let positions = PaymentMatcher.positions(open), keys = PaymentMatcher.numberKeys(open)
@@ -190,14 +190,14 @@ extension LedgerDatabase {
                         reference: credit.reference, origin: credit.origin ?? "credit \(n + 1)", amount: credit.amount,
                         other: first.amount, where: "\(first.origin) of the same file")
                 }
-                let stored = try Row.fetchOne(
-                    db, sql: "SELECT amount, source_file FROM payment WHERE bank_ref = ?",
-                    arguments: [credit.reference])
-                if let stored, Money(cents: stored["amount"]) != credit.amount {
+                let stored = try db.fetchOne(
+                    sql: "SELECT amount, source_file FROM payment WHERE bank_ref = ?", arguments: [credit.reference])
+                if let stored, Money(cents: try stored["amount"]) != credit.amount {
+                    let source: String? = try stored["source_file"]
                     throw PaymentConflict(
                         reference: credit.reference, origin: credit.origin ?? "credit \(n + 1)", amount: credit.amount,
-                        other: Money(cents: stored["amount"]),
-                        where: "the ledger (imported from \(stored["source_file"] as String? ?? "?"))")
+                        other: Money(cents: try stored["amount"]),
+                        where: "the ledger (imported from \(source ?? "?"))")
                 }
                 let known = stored != nil
                 if seen[credit.reference] != nil || known {
@@ -210,21 +210,23 @@ extension LedgerDatabase {
                 seen[credit.reference] = (credit.origin ?? "credit \(n + 1)", credit.amount)
                 let m = PaymentMatcher.match(
                     credit, open: open, customers: customers, positions: positions, numberKeys: keys)
-                try db.execute(
-                    sql: """
-                        INSERT INTO payment (bank_ref, source_file, booking_date, amount, debtor_name, debtor_iban, remittance, customer, imported_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        credit.reference, file, credit.bookingDate.description, credit.amount.cents, credit.debtorName,
-                        credit.debtorIBAN, credit.remittance, m.customer, now
-                    ])
-                let paymentID = db.lastInsertedRowID
+                guard
+                    let paymentID = try db.fetchValue(
+                        Int64.self,
+                        sql: """
+                            INSERT INTO payment (bank_ref, source_file, booking_date, amount, debtor_name, debtor_iban, remittance, customer, imported_at)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                            """,
+                        arguments: [
+                            credit.reference, file, credit.bookingDate.description, credit.amount.cents,
+                            credit.debtorName, credit.debtorIBAN, credit.remittance, m.customer, now
+                        ])
+                else { throw LedgerError.internalInconsistency("a payment was stored without an id") }
                 for a in m.allocations {
-                    try insertAllocation(db, paymentID: paymentID, a, on: credit.bookingDate, now: now, actor: actor)
+                    let allocationID = try insertAllocation(
+                        db, paymentID: paymentID, a, on: credit.bookingDate, now: now, actor: actor)
                     try settleVATOnReceipts(
-                        GRDBSession(db: db), invoiceIDs: [a.invoiceID], cause: .allocation,
-                        allocationID: db.lastInsertedRowID,
+                        db, invoiceIDs: [a.invoiceID], cause: .allocation, allocationID: allocationID,
                         on: credit.bookingDate, today: today, journal: posting.vatJournal, now: now)
                     if let i = positions[a.number.uppercased()] {
                         open[i].paid = Money(cents: open[i].paid.cents + a.amount.cents)
@@ -241,32 +243,37 @@ extension LedgerDatabase {
             }
             let new = out.filter { $0.status == "new" }
             try appendAudit(
-                GRDBSession(db: db), at: now, actor: actor, action: "payments import", invoiceID: nil,
+                db, at: now, actor: actor, action: "payments import", invoiceID: nil,
                 AuditParameters(["file": .text(file), "new": .of(new.count), "already": .of(out.count - new.count)]))
             return out
         }
     }
 
+    /// Stores one allocation; its id.
     func insertAllocation(
-        _ db: Database, paymentID: Int64, _ a: PaymentAllocation, on day: Day, now: String, actor: String
-    ) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO payment_allocation (payment_id, invoice_id, amount, allocated_on, allocated_at, allocated_by)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [paymentID, a.invoiceID, a.amount.cents, day.description, now, actor])
+        _ db: any SQLSession, paymentID: Int64, _ a: PaymentAllocation, on day: Day, now: String, actor: String
+    ) throws -> Int64 {
+        guard
+            let id = try db.fetchValue(
+                Int64.self,
+                sql: """
+                    INSERT INTO payment_allocation (payment_id, invoice_id, amount, allocated_on, allocated_at, allocated_by)
+                    VALUES (?, ?, ?, ?, ?, ?) RETURNING id
+                    """, arguments: [paymentID, a.invoiceID, a.amount.cents, day.description, now, actor])
+        else { throw LedgerError.internalInconsistency("an allocation was stored without an id") }
+        return id
     }
 
     /// The entry of a payment: the bank debited, the customer (or the
     /// suspense account when it is not known) credited. Dated the booking
     /// day, or `today` when that month is closed.
     func postBankEntry(
-        _ db: Database, paymentID: Int64, credit: BankCredit, customer: String?, posting: BankPosting,
+        _ db: any SQLSession, paymentID: Int64, credit: BankCredit, customer: String?, posting: BankPosting,
         today: Day, now: String
     ) throws -> Int64 {
         let closed =
-            try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM closed_month WHERE month = ?",
+            try db.fetchValue(
+                Bool.self, sql: "SELECT 1 FROM closed_month WHERE month = ?",
                 arguments: [Month(credit.bookingDate).description]) ?? false
         let date = closed ? today : credit.bookingDate
         let label = String("Règlement \(credit.debtorName ?? credit.reference)".prefix(100))
@@ -287,14 +294,10 @@ extension LedgerDatabase {
                 EntryLine(account: posting.bankAccount, accountLabel: "Banque", label: label, debit: credit.amount),
                 customerLine
             ])
-        try insert(entry, invoiceID: nil, now: now, db: GRDBSession(db: db))
-        return try Int64.fetchOne(
-            db, sql: "SELECT id FROM journal_entry WHERE journal = ? AND number = ?",
+        try insert(entry, invoiceID: nil, now: now, db: db)
+        return try db.fetchValue(
+            Int64.self, sql: "SELECT id FROM journal_entry WHERE journal = ? AND number = ?",
             arguments: [posting.journal, number]) ?? 0
-    }
-
-    func nextNumber(_ db: Database, journal: String, label: String) throws -> Int {
-        try nextNumber(GRDBSession(db: db), journal: journal, label: label)
     }
 
     func nextNumber(_ db: any SQLSession, journal: String, label: String) throws -> Int {
@@ -309,30 +312,30 @@ extension LedgerDatabase {
 
     /// Every payment (or one), with its live allocations.
     public func payments(id: Int64? = nil) throws -> [StoredPayment] {
-        try pool.read { db in try payments(db, id: id) }
+        try engine.read { db in try payments(db, id: id) }
     }
 
-    func payments(_ db: Database, id: Int64?) throws -> [StoredPayment] {
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT * FROM payment \(id == nil ? "" : "WHERE id = ?") ORDER BY booking_date, id",
+    func payments(_ db: any SQLSession, id: Int64?) throws -> [StoredPayment] {
+        let rows = try db.fetchAll(
+            sql: "SELECT * FROM payment \(id == nil ? "" : "WHERE id = ?") ORDER BY booking_date, id",
             arguments: id.map { [$0] } ?? [])
-        let allocs = try Row.fetchAll(
-            db,
+        let allocs = try db.fetchAll(
             sql: """
                 SELECT a.payment_id, a.invoice_id, a.amount, i.number FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id
-                WHERE a.removed_at IS NULL ORDER BY a.id
-                """)
+                WHERE a.removed_at IS NULL \(id == nil ? "" : "AND a.payment_id = ?") ORDER BY a.id
+                """, arguments: id.map { [$0] } ?? [])
         var byPayment: [Int64: [PaymentAllocation]] = [:]
         for a in allocs {
-            byPayment[a["payment_id"], default: []].append(
-                PaymentAllocation(invoiceID: a["invoice_id"], number: a["number"], amount: Money(cents: a["amount"])))
+            byPayment[try a["payment_id"], default: []].append(
+                PaymentAllocation(
+                    invoiceID: try a["invoice_id"], number: try a["number"], amount: Money(cents: try a["amount"])))
         }
         return try rows.map { r in
-            let id: Int64 = r["id"]
-            let day = try StoredValue.day(r["booking_date"], "booking date", of: "payment \(id)")
+            let id: Int64 = try r["id"]
+            let day = try StoredValue.day(try r["booking_date"], "booking date", of: "payment \(id)")
             return StoredPayment(
-                id: id, reference: r["bank_ref"], bookingDate: day, amount: Money(cents: r["amount"]),
-                debtorName: r["debtor_name"], remittance: r["remittance"], customer: r["customer"],
+                id: id, reference: try r["bank_ref"], bookingDate: day, amount: Money(cents: try r["amount"]),
+                debtorName: try r["debtor_name"], remittance: try r["remittance"], customer: try r["customer"],
                 allocations: byPayment[id] ?? [])
         }
     }
@@ -344,7 +347,7 @@ extension LedgerDatabase {
         id: Int64, invoiceIDs: [Int64], posting: BankPosting, actor: String, today: Day,
         at date: Date = Date()
     ) throws -> [PaymentAllocation] {
-        try durableWrite { db in
+        try engine.durableWrite { db in
             let now = LedgerDatabase.timestamp(date)
             guard let payment = try payments(db, id: id).first else { throw InvoiceError.noPayment(id) }
             let open = try openInvoices(db, asOf: nil, includePaid: true)
@@ -362,10 +365,9 @@ extension LedgerDatabase {
                 let a = PaymentAllocation(
                     invoiceID: iid, number: inv.number, amount: Money(cents: take),
                     stillDue: Money(cents: inv.balance.cents - take))
-                try insertAllocation(db, paymentID: id, a, on: today, now: now, actor: actor)
+                let allocationID = try insertAllocation(db, paymentID: id, a, on: today, now: now, actor: actor)
                 try settleVATOnReceipts(
-                    GRDBSession(db: db), invoiceIDs: [iid], cause: .allocation, allocationID: db.lastInsertedRowID,
-                    on: today,
+                    db, invoiceIDs: [iid], cause: .allocation, allocationID: allocationID, on: today,
                     today: today, journal: posting.vatJournal, now: now)
                 remaining -= take
                 out.append(a)
@@ -389,14 +391,14 @@ extension LedgerDatabase {
                             account: posting.customerAccount, accountLabel: "Clients", auxiliaryAccount: c.account,
                             auxiliaryLabel: c.name, label: label, credit: payment.amount)
                     ])
-                try insert(entry, invoiceID: nil, now: now, db: GRDBSession(db: db))
-                let transfer = try Int64.fetchOne(
-                    db, sql: "SELECT id FROM journal_entry WHERE journal = ? AND number = ?",
+                try insert(entry, invoiceID: nil, now: now, db: db)
+                let transfer = try db.fetchValue(
+                    Int64.self, sql: "SELECT id FROM journal_entry WHERE journal = ? AND number = ?",
                     arguments: [posting.journal, number])
                 try db.execute(sql: "UPDATE payment SET transfer_entry_id = ? WHERE id = ?", arguments: [transfer, id])
             }
             try appendAudit(
-                GRDBSession(db: db), at: now, actor: actor, action: "payment match", invoiceID: out.first?.invoiceID,
+                db, at: now, actor: actor, action: "payment match", invoiceID: out.first?.invoiceID,
                 AuditParameters([
                     "payment": .integer(id), "reference": .text(payment.reference), "amount": .of(payment.amount),
                     "documents": .list(out.map(\.number)), "amounts": .list(out.map { "\($0.amount.cents)" })
@@ -411,39 +413,41 @@ extension LedgerDatabase {
         id: Int64, invoiceIDs: [Int64]?, actor: String, posting: BankPosting? = nil, today: Day? = nil,
         at date: Date = Date()
     ) throws -> Int {
-        try durableWrite { db in
+        try engine.durableWrite { db in
             let now = LedgerDatabase.timestamp(date)
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM payment WHERE id = ?", arguments: [id]) ?? false else {
+            guard try db.fetchValue(Bool.self, sql: "SELECT 1 FROM payment WHERE id = ?", arguments: [id]) ?? false
+            else {
                 throw InvoiceError.noPayment(id)
             }
             var which = "payment_id = ? AND removed_at IS NULL"
-            var whichArgs: StatementArguments = [id]
+            var whichArgs: [any SQLArgument] = [id]
             if let invoiceIDs, !invoiceIDs.isEmpty {
                 which += " AND invoice_id IN (\(invoiceIDs.map { _ in "?" }.joined(separator: ",")))"
-                whichArgs += StatementArguments(invoiceIDs)
+                whichArgs += invoiceIDs.map { $0 as any SQLArgument }
             }
-            let touched = try Int64.fetchAll(
-                db, sql: "SELECT DISTINCT invoice_id FROM payment_allocation WHERE \(which)", arguments: whichArgs)
-            try db.execute(
+            let touched = try db.fetchColumn(
+                Int64.self,
+                sql: "SELECT DISTINCT invoice_id FROM payment_allocation WHERE \(which) ORDER BY invoice_id",
+                arguments: whichArgs)
+            let n = try db.execute(
                 sql: "UPDATE payment_allocation SET removed_at = ?, removed_by = ? WHERE \(which)",
                 arguments: [now, actor] + whichArgs)
-            let n = db.changesCount
             try returnVATOnReceipts(db, invoiceIDs: touched, posting: posting, today: today, now: now)
             try appendAudit(
-                GRDBSession(db: db), at: now, actor: actor, action: "payment unmatch", invoiceID: invoiceIDs?.first,
+                db, at: now, actor: actor, action: "payment unmatch", invoiceID: invoiceIDs?.first,
                 AuditParameters(["payment": .integer(id), "removed": .of(n)]))
             return n
         }
     }
 
     /// Moves back to pending the VAT on receipts of the invoices whose allocations were just removed.
-    func returnVATOnReceipts(_ db: Database, invoiceIDs: [Int64], posting: BankPosting?, today: Day?, now: String)
-        throws
-    {
+    func returnVATOnReceipts(
+        _ db: any SQLSession, invoiceIDs: [Int64], posting: BankPosting?, today: Day?, now: String
+    ) throws {
         guard !invoiceIDs.isEmpty else { return }
         let day = today ?? Day(iso: String(now.prefix(10))) ?? Day(ordinal: 0)
         try settleVATOnReceipts(
-            GRDBSession(db: db), invoiceIDs: invoiceIDs, cause: .removal, on: day, today: day,
+            db, invoiceIDs: invoiceIDs, cause: .removal, on: day, today: day,
             journal: posting?.vatJournal ?? ("OD", "Opérations diverses"), now: now)
     }
 
@@ -460,9 +464,8 @@ extension LedgerDatabase {
     public func lettering() throws -> [Int64: (code: String, date: Day)] {
         let invoices = Dictionary(
             uniqueKeysWithValues: try openInvoices(asOf: nil, includePaid: true).map { ($0.id, $0) })
-        return try pool.read { db in
-            let allocations = try Row.fetchAll(
-                db,
+        return try engine.read { db in
+            let allocations = try db.fetchAll(
                 sql: """
                     SELECT a.payment_id, a.invoice_id, a.allocated_on, p.amount,
                            COALESCE(p.transfer_entry_id, p.entry_id) AS entry_id
@@ -484,23 +487,23 @@ extension LedgerDatabase {
             var paymentAmount: [Int64: Int64] = [:]
             var paymentEntry: [Int64: Int64] = [:]
             for r in allocations {
-                let pid: Int64 = r["payment_id"], iid: Int64 = r["invoice_id"]
+                let pid: Int64 = try r["payment_id"], iid: Int64 = try r["invoice_id"]
                 parent[iid] = parent[iid] ?? iid
                 parent[-pid - 1] = parent[-pid - 1] ?? (-pid - 1)
                 union(iid, -pid - 1)
-                paymentAmount[pid] = r["amount"]
-                paymentEntry[pid] = r["entry_id"]
+                paymentAmount[pid] = try r["amount"] as Int64
+                paymentEntry[pid] = try r["entry_id"] as Int64?
             }
-            let allocatedRows = try Row.fetchAll(
-                db,
+            let allocatedRows = try db.fetchAll(
                 sql: """
                     SELECT payment_id, SUM(amount) AS allocated, MAX(allocated_on) AS last FROM payment_allocation
                     WHERE removed_at IS NULL GROUP BY payment_id
                     """)
             var lastDay: [Int64: String] = [:]
             for r in allocatedRows {
-                allocatedPerPayment[r["payment_id"]] = r["allocated"]
-                lastDay[r["payment_id"]] = r["last"]
+                let pid: Int64 = try r["payment_id"]
+                allocatedPerPayment[pid] = try r["allocated"] as Int64
+                lastDay[pid] = try r["last"] as String
             }
             var groups: [Int64: [Int64]] = [:]
             for node in parent.keys { groups[find(node), default: []].append(node) }
@@ -519,8 +522,8 @@ extension LedgerDatabase {
                     last, "allocation day", of: "the allocations of payment \(paymentIDs.min() ?? 0)")
                 let code = Self.letteringCode(first)
                 for id in invoiceIDs {
-                    let entries = try Int64.fetchAll(
-                        db,
+                    let entries = try db.fetchColumn(
+                        Int64.self,
                         sql: """
                             SELECT e.id FROM journal_entry e JOIN invoice i ON i.id = e.invoice_id
                             WHERE i.id = ? OR (i.credited_invoice_id = ? AND i.status = 'issued' AND i.type = 'credit_note')

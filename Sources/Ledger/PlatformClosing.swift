@@ -1,5 +1,4 @@
 import BillingModel
-import GRDB
 
 /// A document of a closing month that the accredited platform does not hold as a valid invoice.
 public struct UndeliveredDocument: Sendable, Hashable {
@@ -15,9 +14,8 @@ extension LedgerDatabase {
     /// it rejected or the buyer refused, unless a credit note issued since cancels them in full: a month is not
     /// closed silently with invoices the tax administration never received.
     public func documentsNotOnPlatform(_ month: Period) throws -> [UndeliveredDocument] {
-        try pool.read { db in
-            let rows = try Row.fetchAll(
-                db,
+        try engine.read { db in
+            let rows = try db.fetchAll(
                 sql: """
                     SELECT i.number, f.status, f.ack_status, f.lifecycle_code, f.last_error, f.id AS flow,
                            i.total_ttc - COALESCE((SELECT SUM(c.total_ttc) FROM invoice c WHERE c.credited_invoice_id = i.id
@@ -25,22 +23,22 @@ extension LedgerDatabase {
                     FROM invoice i LEFT JOIN platform_flow f ON f.invoice_id = i.id AND f.kind = 'invoice'
                     WHERE i.status = 'issued' AND i.issue_date BETWEEN ? AND ?
                       AND (f.id IS NULL OR f.status <> 'submitted' OR f.ack_status = 'Error' OR f.lifecycle_code IN ('210', '213'))
-                    ORDER BY i.number
+                    ORDER BY i.number\(db.sql(sqlite: "", postgres: " COLLATE \"C\""))
                     """, arguments: [month.start.description, month.end.description])
             return try rows.compactMap { r -> UndeliveredDocument? in
-                let number: String = r["number"]
-                guard let flow: Int64 = r["flow"] else {
+                let number: String = try r["number"]
+                guard let flow: Int64 = try r["flow"] else {
                     return UndeliveredDocument(number: number, state: "not queued")
                 }
-                let status: String = r["status"]
+                let status: String = try r["status"]
                 if status != "submitted" {
-                    return UndeliveredDocument(number: number, state: status, reason: r["last_error"])
+                    return UndeliveredDocument(number: number, state: status, reason: try r["last_error"])
                 }
                 // Rejected or refused, and cancelled by a credit note in full: the accountant did what was due.
-                if (r["type"] as String) == "invoice", (r["uncancelled"] as Int64) <= 0 { return nil }
-                let code: String? = r["lifecycle_code"]
-                let reason = try String.fetchOne(
-                    db,
+                if try (r["type"] as String) == "invoice", try (r["uncancelled"] as Int64) <= 0 { return nil }
+                let code: String? = try r["lifecycle_code"]
+                let reason = try db.fetchValue(
+                    String.self,
                     sql: """
                         SELECT detail FROM platform_event WHERE flow_row = ? AND kind IN ('lifecycle', 'acknowledgement') ORDER BY id DESC LIMIT 1
                         """, arguments: [flow])

@@ -128,29 +128,30 @@ extension LedgerDatabase {
     /// Queues a notice unless one with its key exists; true when queued.
     @discardableResult
     public func queueNotice(_ notice: Notice) throws -> Bool {
-        try pool.write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM notice WHERE key = ?", arguments: [notice.key]) ?? false {
+        try engine.write { db in
+            if try db.fetchValue(Bool.self, sql: "SELECT 1 FROM notice WHERE key = ?", arguments: [notice.key]) ?? false
+            {
                 return false
             }
-            var n = notice
-            try n.insert(db)
+            try db.insert(notice)
             return true
         }
     }
 
     /// The keys of the notices already queued whose key starts with `prefix`.
     public func noticeKeys(prefix: String = "") throws -> Set<String> {
-        try pool.read { db in
+        try engine.read { db in
             Set(
-                try String.fetchAll(
-                    db, sql: "SELECT key FROM notice WHERE substr(key, 1, ?) = ?", arguments: [prefix.count, prefix]))
+                try db.fetchColumn(
+                    String.self, sql: "SELECT key FROM notice WHERE substr(key, 1, length(?)) = ?",
+                    arguments: [prefix, prefix]))
         }
     }
 
     public func notices(status: NoticeStatus? = nil) throws -> [Notice] {
-        try pool.read { db in
-            try Notice.fetchAll(
-                db, sql: "SELECT * FROM notice \(status == nil ? "" : "WHERE status = ?") ORDER BY id",
+        try engine.read { db in
+            try db.fetchRecords(
+                Notice.self, sql: "SELECT * FROM notice \(status == nil ? "" : "WHERE status = ?") ORDER BY id",
                 arguments: status.map { [$0.rawValue] } ?? [])
         }
     }
@@ -164,9 +165,11 @@ extension LedgerDatabase {
     public func recordNotice(id: Int64, outcome: DeliveryOutcome?, cancelled reason: String? = nil, at date: Date)
         throws
     {
-        try pool.write { db in
+        try engine.write { db in
             let at = LedgerDatabase.timestamp(date)
-            guard let n = try Notice.fetchOne(db, key: id), n.status == .pending || n.status == .failed else { return }
+            guard let n = try db.fetchRecord(Notice.self, id: id), n.status == .pending || n.status == .failed else {
+                return
+            }
             // The attempt has an outcome (or none is needed any more): the claim is over.
             try db.execute(sql: "UPDATE notice SET claimed_at = NULL WHERE id = ?", arguments: [id])
             if let reason {
@@ -203,10 +206,10 @@ extension LedgerDatabase {
     public func retryNotices(ids: [Int64]?, now: Date, actor: String, recipients: (Notice) -> [String]) throws
         -> [Int64]
     {
-        try pool.write { db in
+        try engine.write { db in
             let at = LedgerDatabase.timestamp(now)
             var out: [Int64] = []
-            let all = try Notice.fetchAll(db, sql: "SELECT * FROM notice ORDER BY id")
+            let all = try db.fetchRecords(Notice.self, sql: "SELECT * FROM notice ORDER BY id")
             if let ids {
                 for id in ids {
                     guard let n = all.first(where: { $0.id == id }) else { throw InvoiceError.noNotice(id) }
@@ -229,7 +232,7 @@ extension LedgerDatabase {
                         UPDATE notice SET status = 'pending', attempts = 0, next_attempt_at = ?, claimed_at = NULL, recipients = ?, last_error = NULL WHERE id = ?
                         """, arguments: [at, list.joined(separator: ", "), id])
                 try appendAudit(
-                    GRDBSession(db: db), at: at, actor: actor, action: "notice retry", invoiceID: n.invoiceId,
+                    db, at: at, actor: actor, action: "notice retry", invoiceID: n.invoiceId,
                     AuditParameters(["notice": .integer(id), "key": .text(n.key), "to": .list(list)]))
                 out.append(id)
             }
@@ -239,11 +242,11 @@ extension LedgerDatabase {
 
     /// Pauses reminders of a client, payer or invoice number, with a reason (audit log).
     public func pauseReminders(target: String, reason: String, actor: String, at date: Date = Date()) throws {
-        try pool.write { db in
+        try engine.write { db in
             let now = LedgerDatabase.timestamp(date)
-            if try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM reminder_pause WHERE target = ? AND resumed_at IS NULL", arguments: [target])
-                ?? false
+            if try db.fetchValue(
+                Bool.self, sql: "SELECT 1 FROM reminder_pause WHERE target = ? AND resumed_at IS NULL",
+                arguments: [target]) ?? false
             {
                 throw InvoiceError.remindersAlreadyPaused(target)
             }
@@ -251,31 +254,33 @@ extension LedgerDatabase {
                 sql: "INSERT INTO reminder_pause (target, reason, paused_at, paused_by) VALUES (?, ?, ?, ?)",
                 arguments: [target, reason, now, actor])
             try appendAudit(
-                GRDBSession(db: db), at: now, actor: actor, action: "reminders pause", invoiceID: nil,
+                db, at: now, actor: actor, action: "reminders pause", invoiceID: nil,
                 AuditParameters(["target": .text(target), "reason": .text(reason)]))
         }
     }
 
     public func resumeReminders(target: String, actor: String, at date: Date = Date()) throws {
-        try pool.write { db in
+        try engine.write { db in
             let now = LedgerDatabase.timestamp(date)
-            try db.execute(
+            let changed = try db.execute(
                 sql: "UPDATE reminder_pause SET resumed_at = ?, resumed_by = ? WHERE target = ? AND resumed_at IS NULL",
                 arguments: [now, actor, target])
-            guard db.changesCount == 1 else { throw InvoiceError.remindersNotPaused(target) }
+            guard changed == 1 else { throw InvoiceError.remindersNotPaused(target) }
             try appendAudit(
-                GRDBSession(db: db), at: now, actor: actor, action: "reminders resume", invoiceID: nil,
+                db, at: now, actor: actor, action: "reminders resume", invoiceID: nil,
                 AuditParameters(["target": .text(target)]))
         }
     }
 
     /// Active pauses by target.
     public func reminderPauses() throws -> [String: ReminderPause] {
-        try pool.read { db in
+        try engine.read { db in
             var out: [String: ReminderPause] = [:]
-            for r in try Row.fetchAll(db, sql: "SELECT * FROM reminder_pause WHERE resumed_at IS NULL") {
-                out[r["target"]] = ReminderPause(
-                    target: r["target"], reason: r["reason"], pausedAt: r["paused_at"], pausedBy: r["paused_by"])
+            for r in try db.fetchAll(sql: "SELECT * FROM reminder_pause WHERE resumed_at IS NULL ORDER BY id") {
+                let target: String = try r["target"]
+                out[target] = ReminderPause(
+                    target: target, reason: try r["reason"], pausedAt: try r["paused_at"],
+                    pausedBy: try r["paused_by"])
             }
             return out
         }

@@ -121,46 +121,53 @@ extension LedgerDatabase {
     public func addUser(login: String, displayName: String, passwordHash: String, admin: Bool, actor: String) throws
         -> AppUser
     {
-        try pool.write { db in
-            if try AppUser.filter(Column("login") == login).fetchOne(db) != nil { throw UserError.duplicate(login) }
+        try engine.write { db in
+            if try findUser(db, login) != nil { throw UserError.duplicate(login) }
             var user = AppUser(
                 id: nil, login: login, displayName: displayName, passwordHash: passwordHash, active: true,
                 admin: admin, allClients: true, createdAt: LedgerDatabase.timestamp())
-            try user.insert(db)
+            user.id = try db.insert(user)
             try appendAudit(
-                GRDBSession(db: db), at: LedgerDatabase.timestamp(), actor: actor, action: "user add", invoiceID: nil,
+                db, at: LedgerDatabase.timestamp(), actor: actor, action: "user add", invoiceID: nil,
                 AuditParameters(["login": .text(login), "name": .text(displayName), "admin": .of(admin)]))
             return user
         }
     }
 
     public func user(login: String) throws -> AppUser? {
-        try pool.read { db in try AppUser.filter(Column("login") == login).fetchOne(db) }
+        try engine.read { db in try findUser(db, login) }
     }
 
     public func users() throws -> [AppUser] {
-        try pool.read { db in try AppUser.order(Column("login")).fetchAll(db) }
+        // In code-point order on both engines (PostgreSQL would otherwise follow the database's collation).
+        try engine.read { db in
+            try db.fetchRecords(
+                AppUser.self,
+                sql: "SELECT * FROM app_user ORDER BY login\(db.sql(sqlite: "", postgres: " COLLATE \"C\""))")
+        }
     }
 
-    private func requireUser(_ db: Database, _ login: String) throws -> AppUser {
-        guard let u = try AppUser.filter(Column("login") == login).fetchOne(db), u.id != nil else {
-            throw UserError.unknownUser(login)
-        }
-        return u
+    private func findUser(_ db: any SQLSession, _ login: String) throws -> AppUser? {
+        try db.fetchRecord(AppUser.self, sql: "SELECT * FROM app_user WHERE login = ?", arguments: [login])
+    }
+
+    private func requireUser(_ db: any SQLSession, _ login: String) throws -> (user: AppUser, id: Int64) {
+        guard let u = try findUser(db, login), let id = u.id else { throw UserError.unknownUser(login) }
+        return (u, id)
     }
 
     /// Sets a feature's level: "read", "write", or nil (none).
     public func setRight(login: String, feature: String, level: String?, actor: String) throws {
-        try pool.write { db in
-            let u = try requireUser(db, login)
-            try db.execute(sql: "DELETE FROM user_right WHERE user_id = ? AND feature = ?", arguments: [u.id, feature])
+        try engine.write { db in
+            let (_, id) = try requireUser(db, login)
+            try db.execute(sql: "DELETE FROM user_right WHERE user_id = ? AND feature = ?", arguments: [id, feature])
             if let level {
                 try db.execute(
                     sql: "INSERT INTO user_right(user_id, feature, level) VALUES (?, ?, ?)",
-                    arguments: [u.id, feature, level])
+                    arguments: [id, feature, level])
             }
             try appendAudit(
-                GRDBSession(db: db), at: LedgerDatabase.timestamp(), actor: actor,
+                db, at: LedgerDatabase.timestamp(), actor: actor,
                 action: level == nil ? "user revoke" : "user grant", invoiceID: nil,
                 AuditParameters([
                     "login": .text(login), "feature": .text("\(feature)"), "level": .of(level.map { "\($0)" })
@@ -170,37 +177,38 @@ extension LedgerDatabase {
 
     /// The clients a user may see: nil for all.
     public func setScope(login: String, clients: [String]?, actor: String) throws {
-        try pool.write { db in
-            let u = try requireUser(db, login)
-            try db.execute(sql: "DELETE FROM user_client WHERE user_id = ?", arguments: [u.id])
-            try db.execute(sql: "UPDATE app_user SET all_clients = ? WHERE id = ?", arguments: [clients == nil, u.id])
+        try engine.write { db in
+            let (_, id) = try requireUser(db, login)
+            try db.execute(sql: "DELETE FROM user_client WHERE user_id = ?", arguments: [id])
+            try db.execute(sql: "UPDATE app_user SET all_clients = ? WHERE id = ?", arguments: [clients == nil, id])
             for c in clients ?? [] {
                 try db.execute(
-                    sql: "INSERT OR IGNORE INTO user_client(user_id, client) VALUES (?, ?)", arguments: [u.id, c])
+                    sql: "INSERT INTO user_client(user_id, client) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    arguments: [id, c])
             }
             try appendAudit(
-                GRDBSession(db: db), at: LedgerDatabase.timestamp(), actor: actor, action: "user scope", invoiceID: nil,
+                db, at: LedgerDatabase.timestamp(), actor: actor, action: "user scope", invoiceID: nil,
                 AuditParameters(["login": .text(login), "clients": clients.map { .list($0) }]))
         }
     }
 
     public func setActive(login: String, active: Bool, actor: String) throws {
-        try pool.write { db in
-            let u = try requireUser(db, login)
+        try engine.write { db in
+            let (u, id) = try requireUser(db, login)
             if !active && u.admin && u.active {
                 let others =
-                    try Int.fetchOne(
-                        db, sql: "SELECT count(*) FROM app_user WHERE admin = 1 AND active = 1 AND id <> ?",
-                        arguments: [u.id]) ?? 0
+                    try db.fetchValue(
+                        Int.self, sql: "SELECT count(*) FROM app_user WHERE admin = 1 AND active = 1 AND id <> ?",
+                        arguments: [id]) ?? 0
                 if others == 0 { throw UserError.lastAdministrator(login) }
             }
-            try db.execute(sql: "UPDATE app_user SET active = ? WHERE id = ?", arguments: [active, u.id])
+            try db.execute(sql: "UPDATE app_user SET active = ? WHERE id = ?", arguments: [active, id])
             if !active {
-                try db.execute(sql: "DELETE FROM web_session WHERE user_id = ?", arguments: [u.id])
-                try db.execute(sql: "UPDATE api_token SET revoked = 1 WHERE user_id = ?", arguments: [u.id])
+                try db.execute(sql: "DELETE FROM web_session WHERE user_id = ?", arguments: [id])
+                try db.execute(sql: "UPDATE api_token SET revoked = 1 WHERE user_id = ?", arguments: [id])
             }
             try appendAudit(
-                GRDBSession(db: db), at: LedgerDatabase.timestamp(), actor: actor,
+                db, at: LedgerDatabase.timestamp(), actor: actor,
                 action: active ? "user enable" : "user disable", invoiceID: nil,
                 AuditParameters(["login": .text(login)]))
         }
@@ -210,31 +218,32 @@ extension LedgerDatabase {
     /// the old one (a shared or stolen password) is signed out. API tokens are
     /// separate credentials and stay valid (revoke them by disabling the user).
     public func setPassword(login: String, hash: String, actor: String) throws {
-        try pool.write { db in
-            let u = try requireUser(db, login)
-            try db.execute(sql: "UPDATE app_user SET password_hash = ? WHERE id = ?", arguments: [hash, u.id])
-            try db.execute(sql: "DELETE FROM web_session WHERE user_id = ?", arguments: [u.id])
+        try engine.write { db in
+            let (_, id) = try requireUser(db, login)
+            try db.execute(sql: "UPDATE app_user SET password_hash = ? WHERE id = ?", arguments: [hash, id])
+            try db.execute(sql: "DELETE FROM web_session WHERE user_id = ?", arguments: [id])
             try appendAudit(
-                GRDBSession(db: db), at: LedgerDatabase.timestamp(), actor: actor, action: "user password",
+                db, at: LedgerDatabase.timestamp(), actor: actor, action: "user password",
                 invoiceID: nil, AuditParameters(["login": .text(login)]))
         }
     }
 
     public func access(userID: Int64) throws -> UserAccess? {
-        try pool.read { db in
-            guard let u = try AppUser.fetchOne(db, key: userID) else { return nil }
+        try engine.read { db in
+            guard let u = try db.fetchRecord(AppUser.self, id: userID) else { return nil }
             var rights: [String: String] = [:]
-            for row in try Row.fetchAll(
-                db, sql: "SELECT feature, level FROM user_right WHERE user_id = ?", arguments: [userID])
+            for row in try db.fetchAll(
+                sql: "SELECT feature, level FROM user_right WHERE user_id = ?", arguments: [userID])
             {
-                rights[row["feature"]] = row["level"]
+                let feature: String = try row["feature"]
+                rights[feature] = try row["level"] as String
             }
             let clients: Set<String>? =
                 u.allClients
                 ? nil
                 : Set(
-                    try String.fetchAll(
-                        db, sql: "SELECT client FROM user_client WHERE user_id = ?", arguments: [userID]))
+                    try db.fetchColumn(
+                        String.self, sql: "SELECT client FROM user_client WHERE user_id = ?", arguments: [userID]))
             return UserAccess(user: u, rights: rights, clients: clients)
         }
     }
@@ -242,7 +251,7 @@ extension LedgerDatabase {
     // MARK: sessions and tokens (hashes only)
 
     public func createSession(tokenHash: String, userID: Int64, csrfToken: String, expiresAt: Date) throws {
-        try pool.write { db in
+        try engine.write { db in
             try db.execute(sql: "DELETE FROM web_session WHERE expires_at < ?", arguments: [LedgerDatabase.timestamp()])
             try db.execute(
                 sql:
@@ -255,41 +264,41 @@ extension LedgerDatabase {
 
     /// The session of a token hash, if it has not expired.
     public func session(tokenHash: String, now: Date = Date()) throws -> SessionRecord? {
-        try pool.read { db in
+        try engine.read { db in
             guard
-                let row = try Row.fetchOne(
-                    db,
+                let row = try db.fetchOne(
                     sql:
                         "SELECT user_id, csrf_token, expires_at FROM web_session WHERE token_hash = ? AND expires_at > ?",
                     arguments: [tokenHash, LedgerDatabase.timestamp(now)])
             else { return nil }
-            return SessionRecord(userID: row["user_id"], csrfToken: row["csrf_token"], expiresAt: row["expires_at"])
+            return SessionRecord(
+                userID: try row["user_id"], csrfToken: try row["csrf_token"], expiresAt: try row["expires_at"])
         }
     }
 
     public func deleteSession(tokenHash: String) throws {
-        try pool.write { db in
+        _ = try engine.write { db in
             try db.execute(sql: "DELETE FROM web_session WHERE token_hash = ?", arguments: [tokenHash])
         }
     }
 
     public func addAPIToken(login: String, tokenHash: String, actor: String) throws {
-        try pool.write { db in
-            let u = try requireUser(db, login)
+        try engine.write { db in
+            let (_, id) = try requireUser(db, login)
             try db.execute(
                 sql: "INSERT INTO api_token(token_hash, user_id, created_at) VALUES (?, ?, ?)",
-                arguments: [tokenHash, u.id, LedgerDatabase.timestamp()])
+                arguments: [tokenHash, id, LedgerDatabase.timestamp()])
             try appendAudit(
-                GRDBSession(db: db), at: LedgerDatabase.timestamp(), actor: actor, action: "user token", invoiceID: nil,
+                db, at: LedgerDatabase.timestamp(), actor: actor, action: "user token", invoiceID: nil,
                 AuditParameters(["login": .text(login)]))
         }
     }
 
     public func userID(apiTokenHash: String) throws -> Int64? {
-        try pool.read { db in
-            try Int64.fetchOne(
-                db, sql: "SELECT user_id FROM api_token WHERE token_hash = ? AND revoked = 0", arguments: [apiTokenHash]
-            )
+        try engine.read { db in
+            try db.fetchValue(
+                Int64.self, sql: "SELECT user_id FROM api_token WHERE token_hash = ? AND revoked = 0",
+                arguments: [apiTokenHash])
         }
     }
 
@@ -297,7 +306,7 @@ extension LedgerDatabase {
     public func recordLoginAttempt(login: String, address: String? = nil, succeeded: Bool, at date: Date = Date())
         throws
     {
-        try pool.write { db in
+        _ = try engine.write { db in
             try db.execute(
                 sql: "INSERT INTO login_attempt(login, at, succeeded, address) VALUES (?, ?, ?, ?)",
                 arguments: [login, LedgerDatabase.timestamp(date), succeeded, address])
@@ -308,22 +317,23 @@ extension LedgerDatabase {
     /// success does not reset them: one valid account must not let an address
     /// go on guessing the others' passwords.
     public func failedLogins(address: String, since date: Date) throws -> Int {
-        try pool.read { db in
-            try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM login_attempt WHERE address = ? AND succeeded = 0 AND at >= ?",
+        try engine.read { db in
+            try db.fetchValue(
+                Int.self, sql: "SELECT count(*) FROM login_attempt WHERE address = ? AND succeeded = 0 AND at >= ?",
                 arguments: [address, LedgerDatabase.timestamp(date)]) ?? 0
         }
     }
 
     /// Failed attempts for a login since `date`, counted after its last success.
     public func failedLogins(login: String, since date: Date) throws -> Int {
-        try pool.read { db in
+        try engine.read { db in
             let since = LedgerDatabase.timestamp(date)
-            let lastSuccess = try String.fetchOne(
-                db, sql: "SELECT max(at) FROM login_attempt WHERE login = ? AND succeeded = 1", arguments: [login])
+            let lastSuccess = try db.fetchValue(
+                String.self, sql: "SELECT max(at) FROM login_attempt WHERE login = ? AND succeeded = 1",
+                arguments: [login])
             let from = max(since, lastSuccess ?? "")
-            return try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM login_attempt WHERE login = ? AND succeeded = 0 AND at >= ?",
+            return try db.fetchValue(
+                Int.self, sql: "SELECT count(*) FROM login_attempt WHERE login = ? AND succeeded = 0 AND at >= ?",
                 arguments: [login, from]) ?? 0
         }
     }

@@ -10,7 +10,7 @@ import Workspace
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo", abstract: "Generate and bill the example month.",
-        subcommands: [Generate.self, Run.self]
+        subcommands: [Generate.self, Run.self, Statement.self]
     )
 
     struct Options: ParsableArguments {
@@ -36,6 +36,29 @@ struct DemoCommand: ParsableCommand {
             emit(
                 "wrote \(DisplayPath.of(options.out)): \(summary.clients) clients, \(summary.sites) sites, \(summary.contracts) contracts\n"
             )
+        }
+    }
+
+    /// The demo's bank statement of an existing workspace's ledger (SQLite or PostgreSQL), as `run` writes it, for
+    /// `ardoise payments import` to be tried and timed on any ledger.
+    struct Statement: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Write the demo's bank statement (camt.053) of a workspace's open invoices into its documents folder.")
+        @Option(help: "The workspace's configuration file.") var config: String = "ardoise.yaml"
+        @Option(help: "The credits' booking day (YYYY-MM-DD).") var date: String
+
+        func run() throws {
+            try Outcome.run {
+                guard let day = Day(iso: date) else { throw ValidationError("--date: expected a date YYYY-MM-DD") }
+                let workspace = try Installation.open(configPath: config)
+                let ledger = try workspace.openLedger(actor: "demo")
+                let path = try Camt053Writer.writeDemoStatement(
+                    settings: workspace.settings, documentsDirectory: workspace.config.documentsDirectory,
+                    ledger: ledger, bookedOn: day)
+                emit("wrote \(DisplayPath.of(path)): `ardoise payments import \(DisplayPath.of(path))`\n")
+                return 0
+            }
         }
     }
 

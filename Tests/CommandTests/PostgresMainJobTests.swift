@@ -71,6 +71,110 @@ struct PostgresMainJobTests {
                 ?? false)
     }
 
+    /// Getting paid, reminding, the web app's users and the mail queue in `ws` after its month is billed and
+    /// validated: each step's output (the workspace's folder written `$WS`) and exit code.
+    static func moneyJob(in ws: URL, smtp: LoopbackSMTP?) throws -> [(step: String, status: Int32, output: String)] {
+        if let smtp {
+            try Data(
+                "smtp:\n  host: 127.0.0.1\n  port: \(smtp.port)\n  starttls: false\n  from: facturation@serenest.fr\n"
+                    .utf8
+            ).write(to: ws.appendingPathComponent("smtp.yaml"))
+            let config = ws.appendingPathComponent("ardoise.yaml")
+            let text = try String(contentsOf: config, encoding: .utf8)
+            try text.replacingOccurrences(of: "  - settings.yaml\n", with: "  - settings.yaml\n  - smtp.yaml\n")
+                .write(to: config, atomically: true, encoding: .utf8)
+        }
+        var steps: [(String, [String], String?, Tool)] = [
+            ("init", ["init"], nil, .ardoise), ("import", ["import"], nil, .ardoise),
+            ("bill", ["bill", "--period", "2026-10", "--date", "2026-11-02"], nil, .ardoise),
+            ("validate", ["validate", "--all", "--period", "2026-10", "--date", "2026-11-02"], nil, .ardoise),
+            ("outbox queued", ["outbox", "list"], nil, .ardoise)
+        ]
+        if smtp != nil {
+            steps += [
+                ("outbox send", ["outbox", "send", "--date", "2026-11-02"], nil, .ardoise),
+                ("outbox sent", ["outbox", "list"], nil, .ardoise)
+            ]
+        }
+        let statement = ["payments", "import", "documents/releve-2026-11-20.xml", "--date", "2026-11-20"]
+        steps += [
+            ("statement", ["demo", "statement", "--date", "2026-11-20"], nil, .ardoiseDev),
+            ("payments import", statement, nil, .ardoise), ("payments import again", statement, nil, .ardoise),
+            ("payments list", ["payments", "list"], nil, .ardoise),
+            ("unallocated", ["payments", "list", "--unallocated"], nil, .ardoise),
+            ("receivables", ["receivables", "--as-of", "2026-12-31", "--invoices"], nil, .ardoise),
+            ("pause", ["reminders", "pause", "C0002", "--reason", "litige"], nil, .ardoise),
+            ("planned", ["reminders", "list", "--date", "2026-11-20", "--until", "2027-01-31"], nil, .ardoise),
+            ("daily run", ["run", "--date", "2026-12-20", "--no-send"], nil, .ardoise),
+            ("reminders queued", ["reminders", "list"], nil, .ardoise),
+            ("resume", ["reminders", "resume", "C0002"], nil, .ardoise),
+            (
+                "add admin", ["users", "add", "marie", "--name", "Marie Martin", "--admin", "--password-stdin"],
+                "a-long-password\n", .ardoise
+            ),
+            ("add user", ["users", "add", "paul", "--name", "Paul Durand"], nil, .ardoise),
+            ("grant", ["users", "grant", "paul", "invoices", "read"], nil, .ardoise),
+            ("scope", ["users", "scope", "paul", "--clients", "C0001,C0002"], nil, .ardoise),
+            ("disable", ["users", "disable", "paul"], nil, .ardoise), ("users", ["users", "list"], nil, .ardoise),
+            ("last admin", ["users", "disable", "marie"], nil, .ardoise)
+        ]
+        return try steps.map { name, arguments, input, tool in
+            let r = try Executable.run(arguments, in: ws, input: input, tool: tool)
+            // Instants are the clock's (a message queued at validation): the same shape on both engines. The daily
+            // run's log lines (standard error) name the database and are left out: its report says the same.
+            let output = (r.stdout + r.stderr).replacingOccurrences(of: ws.standardizedFileURL.path, with: "$WS")
+                .replacingOccurrences(of: ws.path, with: "$WS")
+                .replacing(#/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z/#, with: "<instant>")
+                .split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("<instant> ") }
+                .joined(separator: "\n")
+            return (name, r.status, output)
+        }
+    }
+
+    @Test func paymentsRemindersUsersAndTheMailQueueGiveTheSameResultsOnPostgreSQLAsOnSQLite() throws {
+        let (sqlite, postgres, _) = try Self.workspaces()
+        // A mail server for each (with aiosmtpd): the outbox is sent, one claim at a time, on both engines.
+        var servers: (LoopbackSMTP, LoopbackSMTP)?
+        if LoopbackSMTP.available { servers = (try LoopbackSMTP(mode: "accept"), try LoopbackSMTP(mode: "accept")) }
+        defer {
+            servers?.0.stop()
+            servers?.1.stop()
+        }
+        let onSQLite = try Self.moneyJob(in: sqlite, smtp: servers?.0)
+        let onPostgres = try Self.moneyJob(in: postgres, smtp: servers?.1)
+        #expect(onPostgres.map(\.step) == onSQLite.map(\.step))
+        for (s, p) in zip(onSQLite, onPostgres) {
+            #expect(!p.output.contains("does not run on a PostgreSQL ledger"), "\(p.step): \(p.output)")
+            #expect(p.status == s.status, "\(p.step) on PostgreSQL: \(p.output)\non SQLite: \(s.output)")
+            // `init` names the ledger (a file, a database); every other output is the same.
+            if s.step != "init" {
+                #expect(p.output == s.output, "\(p.step) on PostgreSQL: \(p.output)\non SQLite: \(s.output)")
+            }
+        }
+        let step = Dictionary(onSQLite.map { ($0.step, $0) }, uniquingKeysWith: { a, _ in a })
+        // What the steps did, on SQLite (and so on PostgreSQL): a statement matched in part, its duplicate entry
+        // skipped, reminders queued, users kept, the last administrator kept.
+        #expect(step["payments import"]?.status == 1, "an unmatched credit: a person must look")
+        #expect(step["payments import"]?.output.contains("[invoice number]") ?? false)
+        #expect(step["payments import again"]?.output.contains("0 new (0 matched, 0 unmatched)") ?? false)
+        #expect(
+            step["reminders queued"]?.output.contains("reminder") ?? false, "\(step["reminders queued"] ?? ("", 0, ""))"
+        )
+        #expect(
+            step["users"]?.output
+                == "marie\tMarie Martin\tactive\tadmin\tall clients\npaul\tPaul Durand\tdisabled\tinvoices=read\tC0001,C0002\n"
+        )
+        #expect(step["last admin"]?.status == 2)
+        // Both statements were written from each engine's own open invoices: the same file.
+        let file = "documents/releve-2026-11-20.xml"
+        #expect(
+            try Data(contentsOf: sqlite.appendingPathComponent(file))
+                == Data(contentsOf: postgres.appendingPathComponent(file)))
+        if let servers {
+            #expect(servers.1.receivedCount == servers.0.receivedCount && servers.0.receivedCount > 0)
+        }
+    }
+
     @Test func anEmptyPostgreSQLDatabaseIsNoLedgerUntilInit() throws {
         let (_, postgres, _) = try Self.workspaces()
         let imported = try Executable.run(["import"], in: postgres)

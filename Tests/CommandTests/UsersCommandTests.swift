@@ -24,7 +24,9 @@ import TestSupport
         #expect(token.status == 0 && token.stdout.hasPrefix("ard_") && token.stdout.count == 4 + 64 + 1, "\(token)")
         let ledger = try ws.ledger()
         // Only the token's hash is kept.
-        let stored = try ledger.pool.read { db in try String.fetchAll(db, sql: "SELECT token_hash FROM api_token") }
+        let stored = try ledger.engine.read { db in
+            try db.fetchColumn(String.self, sql: "SELECT token_hash FROM api_token")
+        }
         #expect(stored.count == 1 && !stored[0].contains(token.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(try ws.run("users", "disable", "marie").status == 0)
         #expect(try ws.run("users", "list").stdout.contains("marie\tMarie Curie\tdisabled"))

@@ -1,13 +1,13 @@
 import Foundation
-import GRDB
 import Imports
 @testable import Ledger
 import Testing
 
 /// The checks the kill campaigns run after each kill (`ardoise-dev bench faults`).
 @Suite struct CrashConsistencyTests {
-    @Test func aWholeImportIsConsistentAndAHalfImportedFileIsNamed() throws {
-        let (ledger, _) = try freshLedger()
+    @Test(arguments: testEngines)
+    func aWholeImportIsConsistentAndAHalfImportedFileIsNamed(_ kind: SQLEngineKind) throws {
+        let ledger = try freshLedger(on: kind)
         let result = RegisterImporter(ledger: ledger).importFile(
             at: samples.appendingPathComponent("PIE_LD01_20261005.csv"))
         #expect(result.status == .imported)
@@ -16,7 +16,7 @@ import Testing
         #expect(clean.fingerprint["imported files"] == 1)
         #expect(clean.fingerprint["ticket lines"] == Int64(result.rows))
         // What an import stopped halfway would leave were it not one transaction: a file row never finished, its lines missing.
-        try ledger.pool.write { db in
+        try ledger.engine.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO imported_file (name, kind, version, sha256, size, imported_at, status, site, day, row_count, rejected_count, warning_count)

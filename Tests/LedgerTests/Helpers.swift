@@ -13,6 +13,18 @@ func freshLedger() throws -> (LedgerDatabase, URL) {
     return (ledger, dir)
 }
 
+/// The engines a test given an engine runs on: PostgreSQL too when this machine has its server's binaries (or in CI).
+let testEngines: [SQLEngineKind] = PostgresServer.available ? [.sqlite, .postgres] : [.sqlite]
+
+/// A new empty ledger on `kind`: a SQLite file in a temporary folder, or a new database of this test process's
+/// PostgreSQL server.
+func freshLedger(on kind: SQLEngineKind) throws -> LedgerDatabase {
+    switch kind {
+    case .sqlite: return try freshLedger().0
+    case .postgres: return try LedgerDatabase(path: try PostgresServer.require().createDatabase())
+    }
+}
+
 var samples: URL { Repository.samples }
 
 func count(_ ledger: LedgerDatabase, _ sql: String, _ arguments: StatementArguments = []) throws -> Int {

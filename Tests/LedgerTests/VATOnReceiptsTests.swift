@@ -82,18 +82,19 @@ import TestSupport
 
     /// Credit less debit of `account` over every entry.
     func balance(_ ledger: LedgerDatabase, _ account: String) throws -> Int64 {
-        try ledger.pool.read { db in
-            try Int64.fetchOne(
-                db, sql: "SELECT COALESCE(SUM(credit - debit), 0) FROM journal_entry_line WHERE account = ?",
+        try ledger.engine.read { db in
+            try db.fetchValue(
+                Int64.self, sql: "SELECT COALESCE(SUM(credit - debit), 0) FROM journal_entry_line WHERE account = ?",
                 arguments: [account]) ?? 0
         }
     }
 
     /// The amounts moved from pending to collected for invoice `id`, in order (negative: moved back).
     func moves(_ ledger: LedgerDatabase, _ id: Int64) throws -> [Int64] {
-        try ledger.pool.read { db in
-            try Int64.fetchAll(
-                db, sql: "SELECT amount FROM vat_receipt_move WHERE invoice_id = ? ORDER BY id", arguments: [id])
+        try ledger.engine.read { db in
+            try db.fetchColumn(
+                Int64.self, sql: "SELECT amount FROM vat_receipt_move WHERE invoice_id = ? ORDER BY id", arguments: [id]
+            )
         }
     }
 
@@ -110,8 +111,9 @@ import TestSupport
         #expect(!entry.lines.contains { $0.account == "445743" })
     }
 
-    @Test func eachPaymentMovesItsShareAnUnmatchMovesItBackTheLastClearsTheRest() throws {
-        let (ledger, _) = try freshLedger()
+    @Test(arguments: testEngines)
+    func eachPaymentMovesItsShareAnUnmatchMovesItBackTheLastClearsTheRest(_ kind: SQLEngineKind) throws {
+        let ledger = try freshLedger(on: kind)
         let invoice = try issuedInvoice(ledger)
         // A partial payment: 84.00 × 300.00 / 1,029.50 = 24.477… → 24.48.
         _ = try pay(ledger, "VIR-1", 30_000, naming: invoice.number, on: "2026-11-10")
@@ -147,8 +149,8 @@ import TestSupport
         // Moving again changes nothing (idempotent), and the database refuses moving more than was pending.
         #expect(
             try ledger.postMissingVATMoves(journal: ("OD", "Opérations diverses"), today: Self.day, actor: "test") == 0)
-        #expect(throws: DatabaseError.self) {
-            try ledger.pool.write { db in
+        #expect(throws: SQLEngineError.self) {
+            try ledger.engine.transaction { db in
                 try db.execute(
                     sql: """
                         INSERT INTO vat_receipt_move (invoice_id, rate, amount, cause, entry_id, created_at)
@@ -156,13 +158,14 @@ import TestSupport
                         """, arguments: [invoice.id])
             }
         }
-        #expect(throws: DatabaseError.self) {
-            try ledger.pool.write { db in try db.execute(sql: "DELETE FROM vat_receipt_move") }
+        #expect(throws: SQLEngineError.self) {
+            try ledger.engine.transaction { db in try db.execute(sql: "DELETE FROM vat_receipt_move") }
         }
     }
 
-    @Test func aCreditNoteTakesItsVATOffThePendingPart() throws {
-        let (ledger, _) = try freshLedger()
+    @Test(arguments: testEngines)
+    func aCreditNoteTakesItsVATOffThePendingPart(_ kind: SQLEngineKind) throws {
+        let ledger = try freshLedger(on: kind)
         // Before any payment: the credit note's 10.00 leaves 74.00 pending; half of what is owed then collects 37.00.
         let a = try issuedInvoice(ledger)
         try creditNote(ledger, of: a.id, on: Self.day.adding(days: 1))
@@ -172,7 +175,7 @@ import TestSupport
         #expect(try balance(ledger, "445742") == 3_700 && balance(ledger, "445712") == 3_700)
 
         // After a full payment: the credit note's VAT comes back from collected, nothing stays pending.
-        let (ledger2, _) = try freshLedger()
+        let ledger2 = try freshLedger(on: kind)
         let b = try issuedInvoice(ledger2)
         _ = try pay(ledger2, "VIR-B", 102_950, naming: b.number, on: "2026-11-10")
         #expect(try moves(ledger2, b.id) == [8_400])

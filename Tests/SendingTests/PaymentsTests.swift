@@ -51,15 +51,15 @@ struct IssuedMonth {
 
     /// The open balance of the ledger, summed in SQL apart from the Swift code.
     func openBalanceInSQL(asOf day: Day) throws -> Int64 {
-        try ledger.pool.read { db in
-            try Int64.fetchOne(
-                db,
+        try ledger.engine.read { db in
+            try db.fetchValue(
+                Int64.self,
                 sql: """
-                    SELECT COALESCE(SUM(MAX(0, i.total_ttc
-                      - COALESCE((SELECT SUM(c.total_ttc) FROM invoice c WHERE c.credited_invoice_id = i.id AND c.status = 'issued' AND c.issue_date <= :d), 0)
-                      - COALESCE((SELECT SUM(a.amount) FROM payment_allocation a WHERE a.invoice_id = i.id AND a.removed_at IS NULL AND a.allocated_on <= :d), 0))), 0)
-                    FROM invoice i WHERE i.status = 'issued' AND i.type = 'invoice' AND i.issue_date <= :d
-                    """, arguments: ["d": day.description]) ?? -1
+                    SELECT COALESCE(SUM(\(db.sql(sqlite: "MAX", postgres: "GREATEST"))(0, i.total_ttc
+                      - COALESCE((SELECT SUM(c.total_ttc) FROM invoice c WHERE c.credited_invoice_id = i.id AND c.status = 'issued' AND c.issue_date <= ?1), 0)
+                      - COALESCE((SELECT SUM(a.amount) FROM payment_allocation a WHERE a.invoice_id = i.id AND a.removed_at IS NULL AND a.allocated_on <= ?1), 0))), 0)
+                    FROM invoice i WHERE i.status = 'issued' AND i.type = 'invoice' AND i.issue_date <= ?1
+                    """, arguments: [day.description]) ?? -1
         }
     }
 }

@@ -32,6 +32,8 @@ struct BilledMonth {
     init(smtpPort: Int? = nil, settings edit: ((MasterData) -> MasterData)? = nil, storing: Bool = true) throws {
         folder = Repository.temporaryDirectory("ardoise-sending")
         _ = try DemoWorkspace.write(to: folder, sites: 2, clients: 8, month: "2026-10", seed: 1)
+        // `ARDOISE_TEST_ENGINE=postgres`: the ledger on a new database of the test process's PostgreSQL server.
+        if TestEngine.postgres { try TestEngine.usePostgres(in: folder) }
         if let smtpPort {
             let settings = folder.appendingPathComponent("settings.yaml")
             let text = try String(contentsOf: settings, encoding: .utf8)
@@ -120,17 +122,17 @@ struct BilledMonth {
         let request = m.engine.outboxRequest(for: stored.invoice)
         struct Crash: Error {}
         #expect(throws: Crash.self) {
-            try m.ledger.pool.write { db in
+            try m.ledger.engine.write { db in
                 _ = try m.ledger.issue(
                     id: id, on: BilledMonth.issueDay, dueDate: BilledMonth.issueDay,
                     format: SeriesFormat(prefix: "FA-2026-", width: 6),
-                    actor: "test", at: BilledMonth.t0, mail: request, posting: m.engine.settings.salesPosting,
-                    db: GRDBSession(db: db))
+                    actor: "test", at: BilledMonth.t0, mail: request, posting: m.engine.settings.salesPosting, db: db)
                 #expect(
-                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE invoice_id = ?", arguments: [id]) == 1)
+                    try db.fetchValue(
+                        Int.self, sql: "SELECT COUNT(*) FROM outbox WHERE invoice_id = ?", arguments: [id]) == 1)
                 #expect(
-                    try Int.fetchOne(
-                        db, sql: "SELECT COUNT(*) FROM journal_entry WHERE invoice_id = ?", arguments: [id]) == 1)
+                    try db.fetchValue(
+                        Int.self, sql: "SELECT COUNT(*) FROM journal_entry WHERE invoice_id = ?", arguments: [id]) == 1)
                 throw Crash()
             }
         }
@@ -244,7 +246,7 @@ struct OutboxSendingTests {
         #expect(throws: InvoiceError.self) { try m.ledger.retryMail(ids: [sentID], now: BilledMonth.t0, actor: "test") }
         #expect(try m.ledger.retryMail(ids: nil, now: BilledMonth.t0, actor: "test").isEmpty)
         #expect(throws: (any Error).self) {
-            try m.ledger.pool.write { db in
+            try m.ledger.engine.write { db in
                 try db.execute(sql: "UPDATE outbox SET status = 'pending' WHERE id = ?", arguments: [sentID])
             }
         }

@@ -10,7 +10,10 @@ import WebApp
 /// Password guessing is slowed per login and per address, and a new password signs out whoever used the old one.
 @Suite(.serialized) struct SignInProtectionTests {
     static func addresses(_ f: Fixture) throws -> [String?] {
-        try f.ledger.pool.read { db in try String?.fetchAll(db, sql: "SELECT address FROM login_attempt ORDER BY rowid")
+        try f.ledger.engine.read { db in
+            try db.fetchColumn(
+                String?.self,
+                sql: "SELECT address FROM login_attempt ORDER BY \(db.sql(sqlite: "rowid", postgres: "ctid"))")
         }
     }
 
