@@ -26,6 +26,8 @@ public struct DemoMonth: Sendable {
         folder = Repository.temporaryDirectory(name)
         _ = try DemoWorkspace.write(to: folder, sites: sites, clients: clients, month: "2026-10", seed: seed)
         try editSettings(folder.appendingPathComponent("settings.yaml"))
+        // `ARDOISE_TEST_ENGINE=postgres`: the ledger is a new database of the tests' private PostgreSQL server.
+        if TestEngine.postgres { try TestEngine.usePostgres(in: folder) }
         workspace = try Installation.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
         ledger = try workspace.openLedger(creating: true)
         _ = try workspace.importFiles([])
