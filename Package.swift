@@ -242,7 +242,8 @@ let package = Package(
         .testTarget(
             name: "CommandTests",
             dependencies: [
-                "ardoise", "ardoise-dev", "Ledger", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")
+                "ardoise", "ardoise-dev", "Ledger", "TestSupport", "BillingModel", "Dashboards",
+                .product(name: "GRDB", package: "GRDB.swift")
             ],
             exclude: ["Golden"]),
         // The web app in-process (router) and live (HTTP on loopback): routes, permission matrix, sessions, CSRF.

@@ -30,6 +30,7 @@ public enum PlainSQLite {
 extension LedgerDatabase {
     /// Writes a copy of this ledger at `path` whose sales journal is empty (its append-only and no-gap triggers
     /// dropped in the copy only): `bench entries` posts a month into it. Never used on a real ledger.
+    /// SQLite only (a copy of the file, `VACUUM INTO`): on a PostgreSQL ledger it refuses, nothing done.
     public func benchmarkCopyWithEmptyJournal(to path: String) throws {
         try pool.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [path]) }
         let queue = try DatabaseQueue(path: path)
@@ -55,21 +56,20 @@ extension LedgerDatabase {
     public func benchmarkSmallWrite(_ i: Int, durable: Bool) throws {
         let sql = "INSERT INTO audit_log (at, actor, action, details) VALUES ('now', 'bench', 'sync', ?)"
         if durable {
-            try durableWrite { db in try db.execute(sql: sql, arguments: [i]) }
+            try engine.durableWrite { db in try db.execute(sql: sql, arguments: [i]) }
         } else {
-            try pool.write { db in try db.execute(sql: sql, arguments: [i]) }
+            try engine.write { db in try db.execute(sql: sql, arguments: [i]) }
         }
     }
 
     /// The number of stored documents and the bytes of their PDF, XML and canonical content.
     public func issuedDocumentStorage() throws -> (count: Int, bytes: Int64) {
-        try pool.read { db in
-            let row = try Row.fetchOne(
-                db,
+        try engine.read { db in
+            let row = try db.fetchOne(
                 sql:
                     "SELECT COUNT(*), COALESCE(SUM(length(pdf) + length(xml) + length(content)), 0) FROM issued_document"
             )
-            return (row?[0] ?? 0, row?[1] ?? 0)
+            return (try row?[0] ?? 0, try row?[1] ?? 0)
         }
     }
 }

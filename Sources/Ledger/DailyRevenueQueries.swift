@@ -15,48 +15,69 @@ public struct RevenueFilter: Sendable, Hashable {
         self.clients = clients; self.site = site; self.client = client
     }
 
-    /// The WHERE clause (after the day range) and its arguments.
-    func sql(alias: String = "") -> (sql: String, arguments: StatementArguments) {
+    /// The WHERE clause (after the day range) and its arguments, in the dialect of `db`.
+    func sql(_ db: any SQLSession, alias: String = "") -> (sql: String, arguments: [SQLValue]) {
         var sql = ""
-        var arguments: StatementArguments = []
+        var arguments: [SQLValue] = []
         if let site {
             sql += " AND \(alias)site = ?"
-            arguments += [site]
+            arguments.append(.text(site))
         }
         if let client {
             if clients?.contains(client) ?? true {
                 sql += " AND \(alias)client = ?"
-                arguments += [client]
+                arguments.append(.text(client))
             } else {
-                sql += " AND 0"
+                sql += " AND 1 = 0"
             }
         } else if let clients {
             // One JSON argument: no limit on the number of clients.
-            sql += " AND \(alias)client IN (SELECT value FROM json_each(?))"
-            arguments += [LedgerDatabase.jsonArray(clients.sorted())]
+            sql += " AND \(alias)client IN (\(db.stringsOfJSONArgument))"
+            arguments.append(.text(LedgerDatabase.jsonArray(clients.sorted())))
         }
         return (sql, arguments)
     }
 }
 
 /// One row of `daily_revenue` as it is stepped: valid only inside the call that receives it (its texts point
-/// into SQLite's row).
+/// into SQLite's row, or into the strings of a PostgreSQL row while the call lasts).
 public struct DailyRevenueRow {
-    let s: OpaquePointer
+    /// SQLite: the statement on the row.
+    let s: OpaquePointer?
+    /// PostgreSQL: the row's values, its texts borrowed for the call.
+    let fields: Fields?
 
-    public var day: Int { Int(sqlite3_column_int64(s, 0)) }
-    public var site: UnsafeBufferPointer<UInt8> { Self.bytes(s, 1) }
+    struct Fields {
+        var day: Int, site: UnsafeBufferPointer<UInt8>, client: UnsafeBufferPointer<UInt8>,
+            activity: UnsafeBufferPointer<UInt8>
+        var covers: Int, lines: Int, amount: Int64, employerShare: Int64, invoiced: Bool
+    }
+
+    init(s: OpaquePointer) {
+        self.s = s
+        fields = nil
+    }
+
+    init(fields: Fields) {
+        s = nil
+        self.fields = fields
+    }
+
+    public var day: Int { s.map { Int(sqlite3_column_int64($0, 0)) } ?? fields?.day ?? 0 }
+    public var site: UnsafeBufferPointer<UInt8> { s.map { Self.bytes($0, 1) } ?? fields?.site ?? Self.empty }
     /// Empty for anonymous sales.
-    public var client: UnsafeBufferPointer<UInt8> { Self.bytes(s, 2) }
+    public var client: UnsafeBufferPointer<UInt8> { s.map { Self.bytes($0, 2) } ?? fields?.client ?? Self.empty }
     /// `SELF`, `CAFET`, `BRASS` or `EVENT` (the table's CHECK).
-    public var activity: UnsafeBufferPointer<UInt8> { Self.bytes(s, 3) }
-    public var covers: Int { Int(sqlite3_column_int64(s, 4)) }
-    public var lines: Int { Int(sqlite3_column_int64(s, 5)) }
+    public var activity: UnsafeBufferPointer<UInt8> { s.map { Self.bytes($0, 3) } ?? fields?.activity ?? Self.empty }
+    public var covers: Int { s.map { Int(sqlite3_column_int64($0, 4)) } ?? fields?.covers ?? 0 }
+    public var lines: Int { s.map { Int(sqlite3_column_int64($0, 5)) } ?? fields?.lines ?? 0 }
     /// Cents: TTC for register activities, HT at order prices for events.
-    public var amount: Int64 { sqlite3_column_int64(s, 6) }
-    public var employerShare: Int64 { sqlite3_column_int64(s, 7) }
+    public var amount: Int64 { s.map { sqlite3_column_int64($0, 6) } ?? fields?.amount ?? 0 }
+    public var employerShare: Int64 { s.map { sqlite3_column_int64($0, 7) } ?? fields?.employerShare ?? 0 }
     /// Whether an issued document recorded the client-site-day (register rows).
-    public var invoiced: Bool { sqlite3_column_int64(s, 8) != 0 }
+    public var invoiced: Bool { s.map { sqlite3_column_int64($0, 8) != 0 } ?? fields?.invoiced ?? false }
+
+    static var empty: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: nil, count: 0) }
 
     static func bytes(_ s: OpaquePointer, _ column: Int32) -> UnsafeBufferPointer<UInt8> {
         let n = Int(sqlite3_column_bytes(s, column))
@@ -68,21 +89,43 @@ public struct DailyRevenueRow {
 /// The dashboards' named queries over the daily aggregate and the event orders, inside one read transaction
 /// (`LedgerDatabase.readRevenue`), so that the figures of one page agree with each other.
 public struct RevenueReader {
-    let db: Database
+    let db: any SQLSession
 
-    /// Every row of the days of `period` that `filter` selects, in key order (day, site, client, activity), with
-    /// no SQL sort; `registerOnly` leaves the event rows out.
+    /// Every row of the days of `period` that `filter` selects, in key order (day, site, client, activity): with
+    /// no SQL sort on SQLite (the table's own order), in the primary key's order on PostgreSQL; `registerOnly`
+    /// leaves the event rows out.
     public func forEachDailyRevenue(
         period: Period, filter: RevenueFilter, registerOnly: Bool = false,
         _ body: (DailyRevenueRow) throws -> Void
     ) throws {
-        let (where_, arguments) = filter.sql()
-        let statement = try db.makeStatement(
-            sql: """
-                SELECT day, site, client, activity, covers, lines, amount, employer_share, invoiced FROM daily_revenue
-                WHERE day BETWEEN ? AND ?\(registerOnly ? " AND activity <> 'EVENT'" : "")\(where_)
-                """)
-        try statement.setArguments([period.start.ordinal, period.end.ordinal] + arguments)
+        let (where_, arguments) = filter.sql(db)
+        let sql = """
+            SELECT day, site, client, activity, covers, lines, amount, employer_share, invoiced FROM daily_revenue
+            WHERE day BETWEEN ? AND ?\(registerOnly ? " AND activity <> 'EVENT'" : "")\(where_)
+            """
+        let bounds: [SQLValue] = [.integer(Int64(period.start.ordinal)), .integer(Int64(period.end.ordinal))]
+        guard let sqlite = db as? GRDBSession else {
+            try db.forEachRow(sql + " ORDER BY day, site, client, activity", bounds + arguments) { row in
+                var site: String = try row[1], client: String = try row[2], activity: String = try row[3]
+                let day: Int = try row[0], covers: Int = try row[4], lines: Int = try row[5]
+                let amount: Int64 = try row[6], share: Int64 = try row[7], invoiced: Bool = try row[8]
+                try site.withUTF8 { s in
+                    try client.withUTF8 { c in
+                        try activity.withUTF8 { a in
+                            try body(
+                                DailyRevenueRow(
+                                    fields: .init(
+                                        day: day, site: s, client: c, activity: a, covers: covers, lines: lines,
+                                        amount: amount, employerShare: share, invoiced: invoiced)))
+                        }
+                    }
+                }
+                return true
+            }
+            return
+        }
+        let statement = try sqlite.db.makeStatement(sql: sql)
+        try statement.setArguments(StatementArguments((bounds + arguments).map(\.databaseValue)))
         let s = statement.sqliteStatement
         defer { sqlite3_reset(s) }
         while true {
@@ -91,7 +134,7 @@ public struct RevenueReader {
             guard code == SQLITE_ROW else {
                 throw DatabaseError(
                     resultCode: ResultCode(rawValue: code),
-                    message: db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) })
+                    message: sqlite.db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) })
             }
             try body(DailyRevenueRow(s: s))
         }
@@ -102,9 +145,9 @@ public struct RevenueReader {
     public func deliveredEventOrders(period: Period, filter: RevenueFilter) throws -> (
         invoiced: Money?, notInvoiced: Money?
     ) {
-        let (orderWhere, orderArguments) = filter.sql(alias: "r.")
-        let orders = try Row.fetchCursor(
-            db,
+        let (orderWhere, orderArguments) = filter.sql(db, alias: "r.")
+        var invoiced: Money?, notInvoiced: Money?
+        try db.forEach(
             sql: """
                 SELECT EXISTS (SELECT 1 FROM invoice_line il JOIN invoice i ON i.id = il.invoice_id
                                WHERE il.order_id = o.order_id AND i.status = 'issued'),
@@ -114,11 +157,11 @@ public struct RevenueReader {
                 JOIN event_order_line l ON l.revision_id = r.id
                 WHERE r.status = 'delivered' AND r.delivered_day BETWEEN ? AND ?\(orderWhere)
                 GROUP BY 1
-                """, arguments: [period.start.ordinal, period.end.ordinal] + orderArguments)
-        var invoiced: Money?, notInvoiced: Money?
-        while let row = try orders.next() {
-            let amount = Money(cents: row[1])
-            if row[0] as Bool {
+                """,
+            arguments: [.integer(Int64(period.start.ordinal)), .integer(Int64(period.end.ordinal))] + orderArguments
+        ) { row in
+            let amount = Money(cents: try row[1])
+            if try row[0] as Bool {
                 invoiced = (invoiced ?? .zero) + amount
             } else {
                 notInvoiced = (notInvoiced ?? .zero) + amount
@@ -131,31 +174,32 @@ public struct RevenueReader {
 extension LedgerDatabase {
     /// Runs `body` in one read transaction over the revenue queries.
     public func readRevenue<T>(_ body: (RevenueReader) throws -> T) throws -> T {
-        try pool.read { db in try body(RevenueReader(db: db)) }
+        try engine.read { db in try body(RevenueReader(db: db)) }
     }
 
     /// The sites and the clients (anonymous sales left out) that have revenue in `period` within the scope `clients`.
     public func revenueSitesAndClients(period: Period, clients: Set<String>?) throws -> (
         sites: [String], clients: [String]
     ) {
-        let (where_, arguments) = RevenueFilter(clients: clients).sql()
-        return try pool.read { db in
-            let sites = try String.fetchAll(
-                db,
+        try engine.read { db in
+            let (where_, arguments) = RevenueFilter(clients: clients).sql(db)
+            let bounds: [SQLValue] = [.integer(Int64(period.start.ordinal)), .integer(Int64(period.end.ordinal))]
+            let sites = try db.fetchColumn(
+                String.self,
                 sql: """
                     SELECT DISTINCT site FROM daily_revenue WHERE day BETWEEN ? AND ?\(where_) ORDER BY site
-                    """, arguments: [period.start.ordinal, period.end.ordinal] + arguments)
-            let clients = try String.fetchAll(
-                db,
+                    """, arguments: bounds + arguments)
+            let clients = try db.fetchColumn(
+                String.self,
                 sql: """
                     SELECT DISTINCT client FROM daily_revenue WHERE day BETWEEN ? AND ? AND client <> ''\(where_) ORDER BY client
-                    """, arguments: [period.start.ordinal, period.end.ordinal] + arguments)
+                    """, arguments: bounds + arguments)
             return (sites, clients)
         }
     }
 
     /// The number of rows of the daily aggregate (benchmarks print it).
     public func dailyRevenueRowCount() throws -> Int {
-        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM daily_revenue") ?? 0 }
+        try engine.read { db in try db.fetchValue(Int.self, sql: "SELECT COUNT(*) FROM daily_revenue") ?? 0 }
     }
 }

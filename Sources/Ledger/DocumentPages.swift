@@ -1,5 +1,4 @@
 import BillingModel
-import GRDB
 
 /// Which documents a list shows: every condition is in SQL, so a page and
 /// its totals are read without loading the other documents.
@@ -28,22 +27,22 @@ public struct DocumentFilter: Sendable, Hashable {
         self.period = period
     }
 
-    /// The WHERE clause and its arguments.
-    var sql: (String, StatementArguments) {
-        var conditions = ["status IN (SELECT value FROM json_each(?))"]
-        var arguments: StatementArguments = [LedgerDatabase.jsonArray(statuses.map(\.rawValue))]
-        if let client { conditions.append("client = ?"); arguments += [client] }
+    /// The WHERE clause and its arguments, in the dialect of `db`.
+    func sql(_ db: any SQLSession) -> (String, [SQLValue]) {
+        var conditions = ["status IN (\(db.stringsOfJSONArgument))"]
+        var arguments: [SQLValue] = [.text(LedgerDatabase.jsonArray(statuses.map(\.rawValue)))]
+        if let client { conditions.append("client = ?"); arguments.append(.text(client)) }
         if let scope {
             // One JSON argument: no limit on the number of clients in a scope.
-            conditions.append("client IN (SELECT value FROM json_each(?))")
-            arguments += [LedgerDatabase.jsonArray(scope.sorted())]
+            conditions.append("client IN (\(db.stringsOfJSONArgument))")
+            arguments.append(.text(LedgerDatabase.jsonArray(scope.sorted())))
         }
-        if let site { conditions.append("site = ?"); arguments += [site] }
-        if let automatic { conditions.append("automatic = ?"); arguments += [automatic] }
-        if let type { conditions.append("type = ?"); arguments += [type.rawValue] }
+        if let site { conditions.append("site = ?"); arguments.append(.text(site)) }
+        if let automatic { conditions.append("automatic = ?"); arguments.append(automatic.sqlValue) }
+        if let type { conditions.append("type = ?"); arguments.append(.text(type.rawValue)) }
         if let period {
             conditions.append("period_start <= ? AND period_end >= ?")
-            arguments += [period.end.description, period.start.description]
+            arguments += [.text(period.end.description), .text(period.start.description)]
         }
         return (conditions.joined(separator: " AND "), arguments)
     }
@@ -59,13 +58,14 @@ public enum DocumentOrder: String, Sendable, Hashable, CaseIterable {
     /// Issue date, then number.
     case issueDateAscending, issueDateDescending
 
+    /// NULL numbers (proformas) sort as SQLite sorts them, first ascending and last descending, on both engines.
     var sql: String {
         switch self {
         case .id: return "id"
-        case .numberAscending: return "number, id"
-        case .numberDescending: return "number DESC, id DESC"
-        case .issueDateAscending: return "issue_date, number, id"
-        case .issueDateDescending: return "issue_date DESC, number DESC, id DESC"
+        case .numberAscending: return "number NULLS FIRST, id"
+        case .numberDescending: return "number DESC NULLS LAST, id DESC"
+        case .issueDateAscending: return "issue_date, number NULLS FIRST, id"
+        case .issueDateDescending: return "issue_date DESC, number DESC NULLS LAST, id DESC"
         }
     }
 }
@@ -87,36 +87,34 @@ public struct DocumentPage: Sendable, Hashable {
 extension LedgerDatabase {
     /// A page of the documents `filter` matches, in id order, and the count and
     /// totals of all of them, in one read transaction: the count, the totals and
-    /// the page are computed by SQLite (an aggregate and `LIMIT`/`OFFSET`).
+    /// the page are computed by the database (an aggregate and `LIMIT`/`OFFSET`).
     /// The scope and the filters are in the `WHERE` clause, so the `LIMIT` applies to what the reader may see.
     public func documentPage(_ filter: DocumentFilter, page: Int, pageSize: Int, order: DocumentOrder = .id) throws
         -> DocumentPage
     {
-        let (condition, arguments) = filter.sql
         let size = max(1, pageSize)
-        return try pool.read { db in
-            let totals = try Row.fetchOne(
-                db,
+        return try engine.read { db in
+            let (condition, arguments) = filter.sql(db)
+            let totals = try db.fetchOne(
                 sql: """
                     SELECT COUNT(*),
                            COALESCE(SUM(CASE WHEN type = 'credit_note' THEN -total_ht ELSE total_ht END), 0),
                            COALESCE(SUM(CASE WHEN type = 'credit_note' THEN -total_ttc ELSE total_ttc END), 0)
                     FROM invoice WHERE \(condition)
                     """, arguments: arguments)
-            let count: Int = totals?[0] ?? 0
+            let count: Int = try totals?[0] ?? 0
             let pageCount = max(1, (count + size - 1) / size)
             let shown = min(max(page, 1), pageCount)
             // Decoded column by column: the record's Codable decoding (column names converted from
             // snake case) cost more than the rest of a list page's query.
-            let rows = try Row.fetchCursor(
-                db,
+            var documents: [Invoice] = []
+            try db.forEach(
                 sql: """
                     SELECT \(Self.invoiceColumns) FROM invoice WHERE \(condition) ORDER BY \(order.sql) LIMIT ? OFFSET ?
-                    """, arguments: arguments + [size, (shown - 1) * size])
-            var documents: [Invoice] = []
-            while let row = try rows.next() { documents.append(try Self.invoice(row)) }
+                    """, arguments: arguments + [.integer(Int64(size)), .integer(Int64((shown - 1) * size))]
+            ) { row in documents.append(try Self.invoice(row)) }
             return DocumentPage(
-                documents: documents, count: count, totalHt: totals?[1] ?? 0, totalTtc: totals?[2] ?? 0,
+                documents: documents, count: count, totalHt: try totals?[1] ?? 0, totalTtc: try totals?[2] ?? 0,
                 page: shown, pageCount: pageCount)
         }
     }
@@ -128,47 +126,38 @@ extension LedgerDatabase {
         """
 
     /// An invoice from a row of `invoiceColumns`, in that order.
-    static func invoice(_ row: Row) throws -> Invoice {
-        let id: Int64? = try row.decode(atIndex: 0), number: String? = try row.decode(atIndex: 3)
+    static func invoice(_ row: SQLRow) throws -> Invoice {
+        let id: Int64? = try row[0], number: String? = try row[3]
         let name = number ?? "proforma \(id ?? 0)"
-        let period = try StoredValue.period(row.decode(atIndex: 8), row.decode(atIndex: 9), "period", of: name)
-        let start: String? = try row.decode(atIndex: 25), end: String? = try row.decode(atIndex: 26)
+        let period = try StoredValue.period(try row[8], try row[9], "period", of: name)
+        let start: String? = try row[25], end: String? = try row[26]
         let service =
             start == nil && end == nil
             ? nil : try StoredValue.period(start ?? "", end ?? "", "document period", of: name)
         return Invoice(
-            id: id, type: try row.decode(atIndex: 1), status: try row.decode(atIndex: 2),
-            number: number, series: try row.decode(atIndex: 4), client: try row.decode(atIndex: 5),
-            payer: try row.decode(atIndex: 6), site: try row.decode(atIndex: 7),
-            periodStart: period.start, periodEnd: period.end,
-            issueDate: try StoredValue.day(row.decode(atIndex: 10), "issue date", of: name),
-            dueDate: try StoredValue.day(row.decode(atIndex: 11), "due date", of: name),
-            paymentTerms: try StoredValue.paymentTerms(row.decode(atIndex: 12), of: name),
-            poNumber: try row.decode(atIndex: 13),
-            orderId: try row.decode(atIndex: 14),
-            orderRevision: try row.decode(atIndex: 15), creditedInvoiceId: try row.decode(atIndex: 16),
-            origin: try row.decode(atIndex: 17), generationKey: try row.decode(atIndex: 18),
-            automatic: try row.decode(atIndex: 19),
-            totalHt: try row.decode(atIndex: 20), totalVat: try row.decode(atIndex: 21),
-            totalTtc: try row.decode(atIndex: 22),
-            createdAt: try row.decode(atIndex: 23), issuedAt: try row.decode(atIndex: 24),
-            serviceStart: service?.start, serviceEnd: service?.end)
+            id: id, type: try row[1], status: try row[2], number: number, series: try row[4],
+            client: try row[5], payer: try row[6], site: try row[7], periodStart: period.start, periodEnd: period.end,
+            issueDate: try StoredValue.day(try row[10], "issue date", of: name),
+            dueDate: try StoredValue.day(try row[11], "due date", of: name),
+            paymentTerms: try StoredValue.paymentTerms(try row[12], of: name), poNumber: try row[13],
+            orderId: try row[14], orderRevision: try row[15], creditedInvoiceId: try row[16], origin: try row[17],
+            generationKey: try row[18], automatic: try row[19], totalHt: try row[20], totalVat: try row[21],
+            totalTtc: try row[22], createdAt: try row[23], issuedAt: try row[24], serviceStart: service?.start,
+            serviceEnd: service?.end)
     }
 
     /// The status of the first e-mail queued for each of `invoiceIDs` (`pending`, `sent`, `failed`).
     public func outboxStatuses(invoiceIDs: [Int64]) throws -> [Int64: String] {
         guard !invoiceIDs.isEmpty else { return [:] }
-        let ids = "[" + invoiceIDs.map(String.init).joined(separator: ",") + "]"
-        return try pool.read { db in
+        return try engine.read { db in
             var result: [Int64: String] = [:]
-            let rows = try Row.fetchCursor(
-                db,
+            try db.forEach(
                 sql: """
-                    SELECT invoice_id, status FROM outbox WHERE invoice_id IN (SELECT value FROM json_each(?)) ORDER BY id
-                    """, arguments: [ids])
-            while let row = try rows.next() {
-                let id: Int64 = row[0]
-                if result[id] == nil { result[id] = row[1] }
+                    SELECT invoice_id, status FROM outbox WHERE invoice_id IN (\(db.integersOfJSONArgument)) ORDER BY id
+                    """, arguments: [LedgerDatabase.jsonArray(invoiceIDs)]
+            ) { row in
+                let id: Int64 = try row[0]
+                if result[id] == nil { result[id] = try row[1] }
             }
             return result
         }

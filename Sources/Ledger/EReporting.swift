@@ -119,14 +119,13 @@ extension LedgerDatabase {
     /// The B2C sales of `period`: per day, VAT rate and operation category (goods as `goods` says, else services),
     /// what diners paid at the registers (current file versions), guests billed to a client (`INV`) left out.
     public func b2cTotals(_ period: Period, goods: B2CGoods = .none) throws -> [B2CDayTotal] {
-        try pool.read { db in
-            try Row.fetchAll(
-                db,
+        try engine.read { db in
+            try db.fetchAll(
                 sql: """
                     SELECT t.day, t.vat_rate,
-                           CASE WHEN t.article IN (SELECT value FROM json_each(?)) THEN 1
-                                WHEN t.article IN (SELECT value FROM json_each(?)) THEN 0
-                                WHEN t.activity IN (SELECT value FROM json_each(?)) THEN 1 ELSE 0 END AS goods,
+                           CASE WHEN t.article IN (\(db.stringsOfJSONArgument)) THEN 1
+                                WHEN t.article IN (\(db.stringsOfJSONArgument)) THEN 0
+                                WHEN t.activity IN (\(db.stringsOfJSONArgument)) THEN 1 ELSE 0 END AS goods,
                            SUM(t.amount - t.employer_share) AS paid, COUNT(*) AS n
                     FROM site_day s JOIN ticket_line t ON t.file_id = s.current_file_id AND t.site = s.site AND t.day = s.day
                     WHERE s.day BETWEEN ? AND ? AND (t.category IS NULL OR t.category <> 'INV')
@@ -139,9 +138,9 @@ extension LedgerDatabase {
                 ]
             ).map { r in
                 B2CDayTotal(
-                    day: Day(ordinal: r["day"]), vatRate: r["vat_rate"],
-                    category: (r["goods"] as Int) == 1 ? .goods : .services,
-                    paidTTC: r["paid"], lines: r["n"])
+                    day: Day(ordinal: try r["day"]), vatRate: try r["vat_rate"],
+                    category: (try r["goods"] as Int) == 1 ? .goods : .services,
+                    paidTTC: try r["paid"], lines: try r["n"])
             }
         }
     }
@@ -152,40 +151,41 @@ extension LedgerDatabase {
         period: String, trackingId: String, content: [UInt8], totalTTC: Int64, rows: Int, actor: String,
         at date: Date = Date()
     ) throws -> Bool {
-        try durableWrite { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM ereporting_period WHERE period = ?", arguments: [period])
-                ?? false
-            {
+        try engine.durableWrite { db in
+            if try db.fetchOne(sql: "SELECT 1 FROM ereporting_period WHERE period = ?", arguments: [period]) != nil {
                 return false
             }
             let now = LedgerDatabase.timestamp(date)
-            var row = EReportingPeriod(
+            let row = EReportingPeriod(
                 id: nil, period: period, trackingId: trackingId, status: .pending, attempts: 0, nextAttemptAt: now,
                 claimedAt: nil, lastError: nil, flowId: nil, submittedAt: nil, sha256: nil, ackStatus: nil,
                 content: Data(content), totalTtc: totalTTC, rows: rows, createdAt: now)
-            try row.insert(db)
+            try db.insert(row)
             try appendAudit(
-                GRDBSession(db: db), at: now, actor: actor, action: "ereporting queue", invoiceID: nil,
+                db, at: now, actor: actor, action: "ereporting queue", invoiceID: nil,
                 AuditParameters(["period": .text(period), "rows": .integer(Int64(rows)), "ttc": .integer(totalTTC)]))
             return true
         }
     }
 
     public func eReports() throws -> [EReportingPeriod] {
-        try pool.read { db in try EReportingPeriod.order(Column("period")).fetchAll(db) }
+        try engine.read { db in
+            try db.fetchRecords(EReportingPeriod.self, sql: "SELECT * FROM ereporting_period ORDER BY period")
+        }
     }
 
-    /// The oldest pending report due at `now`, claimed under a lease (as the document flows).
+    /// The oldest pending report due at `now`, claimed under a lease (as the document flows; on PostgreSQL the row
+    /// is locked, so two senders of two processes never take the same report).
     public func claimDueEReport(now: Date, lease: TimeInterval, excluding tried: Set<Int64>) throws -> EReportingPeriod?
     {
-        try pool.write { db in
+        try engine.write { db in
             let at = LedgerDatabase.timestamp(now)
             guard
-                var r = try EReportingPeriod.fetchOne(
-                    db,
+                var r = try db.fetchRecord(
+                    EReportingPeriod.self,
                     sql: """
                         SELECT * FROM ereporting_period WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-                          AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY period LIMIT 1
+                          AND id NOT IN (\(db.integersOfJSONArgument)) ORDER BY period LIMIT 1\(db.sql(sqlite: "", postgres: " FOR UPDATE SKIP LOCKED"))
                         """, arguments: [at, LedgerDatabase.jsonArray(tried)]), let id = r.id
             else { return nil }
             r.attempts += 1
@@ -199,9 +199,9 @@ extension LedgerDatabase {
     }
 
     public func recordEReport(id: Int64, outcome: SubmissionOutcome, sha256: String?, at date: Date) throws {
-        try durableWrite { db in
+        try engine.durableWrite { db in
             let at = LedgerDatabase.timestamp(date)
-            guard let r = try EReportingPeriod.fetchOne(db, key: id), r.status != .submitted else { return }
+            guard let r = try db.fetchRecord(EReportingPeriod.self, id: id), r.status != .submitted else { return }
             switch outcome {
             case .submitted(let flowId, _), .alreadySubmitted(let flowId?, _):
                 try db.execute(
@@ -230,17 +230,18 @@ extension LedgerDatabase {
     }
 
     /// An acknowledgement of an e-reporting flow (by flowId, else trackingId); true when it is one of ours.
-    func recordEReportAcknowledgement(_ db: Database, flowId: String, trackingId: String?, status: String) throws
+    func recordEReportAcknowledgement(_ db: any SQLSession, flowId: String, trackingId: String?, status: String) throws
         -> Bool
     {
-        try db.execute(
-            sql: "UPDATE ereporting_period SET ack_status = ? WHERE flow_id = ?", arguments: [status, flowId])
-        if db.changesCount > 0 { return true }
+        if try db.execute(
+            sql: "UPDATE ereporting_period SET ack_status = ? WHERE flow_id = ?", arguments: [status, flowId]) > 0
+        {
+            return true
+        }
         guard let trackingId else { return false }
-        try db.execute(
+        return try db.execute(
             sql:
                 "UPDATE ereporting_period SET ack_status = ?, flow_id = COALESCE(flow_id, ?) WHERE tracking_id = ? AND status = 'submitted'",
-            arguments: [status, flowId, trackingId])
-        return db.changesCount > 0
+            arguments: [status, flowId, trackingId]) > 0
     }
 }

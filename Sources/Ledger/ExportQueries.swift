@@ -1,6 +1,5 @@
 import BillingModel
 import Foundation
-import GRDB
 
 // The control exports' named queries. Each reads inside one read transaction and streams its rows in the
 // order the sheets need; the scope of clients (nil: every client) is part of each query's WHERE clause.
@@ -36,23 +35,22 @@ public struct ExportTicketLine: Sendable, Hashable {
 
 /// The restaurants export's reads (`LedgerDatabase.readRestaurantsExport`).
 public struct RestaurantsExportReader {
-    let db: Database
+    let db: any SQLSession
     let scope: String
-    let arguments: StatementArguments
+    let arguments: [SQLValue]
 
     /// The issued documents of the restaurants whose period ends in the period: all but event invoices and the
     /// credit notes of event invoices; by client, period start, number.
     public func documents(_ body: (ExportDocument) throws -> Void) throws {
-        let rows = try Row.fetchCursor(
-            db,
+        try db.forEachStreamed(
             sql: """
                 SELECT i.id, i.number, i.type, i.origin, i.client, i.payer, i.site, i.service_start, i.service_end,
                        i.total_ht, i.total_vat, i.total_ttc
                 FROM invoice i WHERE \(scope) ORDER BY i.client, i.period_start, i.number
-                """, arguments: arguments)
-        while let r = try rows.next() {
-            let number: String = r[1]
-            let service = try StoredValue.period(r[7], r[8], "document period", of: number)
+                """, arguments: arguments
+        ) { r in
+            let number: String = try r[1]
+            let service = try StoredValue.period(try r[7], try r[8], "document period", of: number)
             try body(
                 ExportDocument(
                     id: r[0], number: number, creditNote: (r[2] as String) == "credit_note", origin: r[3], client: r[4],
@@ -63,16 +61,15 @@ public struct RestaurantsExportReader {
 
     /// The lines of those documents, by document and position.
     public func lines(_ body: (ExportDocumentLine) throws -> Void) throws {
-        let rows = try Row.fetchCursor(
-            db,
+        try db.forEachStreamed(
             sql: """
                 SELECT l.invoice_id, l.position, l.label, l.quantity, l.unit_price, l.net, l.vat_rate, l.revenue_type, l.site,
                        l.service_start, l.service_end
                 FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id WHERE \(scope) ORDER BY l.invoice_id, l.position
-                """, arguments: arguments)
-        while let r = try rows.next() {
-            let id: Int64 = r[0], position: Int = r[1]
-            let start: String? = r[9], end: String? = r[10]
+                """, arguments: arguments
+        ) { r in
+            let id: Int64 = try r[0], position: Int = try r[1]
+            let start: String? = try r[9], end: String? = try r[10]
             let service =
                 start == nil && end == nil
                 ? nil
@@ -86,23 +83,22 @@ public struct RestaurantsExportReader {
         }
     }
 
-    /// The site-days the contract documents among them recorded.
+    /// The site-days the contract documents among them recorded, by document (creation order), site and day: a
+    /// ticket line no invoice line bills keeps the first document of its site-day, the same on both engines.
     public func contractSiteDays(_ body: (ExportBilledSiteDay) throws -> Void) throws {
-        let rows = try Row.fetchCursor(
-            db,
+        try db.forEachStreamed(
             sql: """
                 SELECT s.invoice_id, s.client, s.site, s.day FROM invoice_site_day s JOIN invoice i ON i.id = s.invoice_id
-                WHERE \(scope) AND i.origin = 'contract'
-                """, arguments: arguments)
-        while let r = try rows.next() {
+                WHERE \(scope) AND i.origin = 'contract' ORDER BY s.invoice_id, s.site, s.day
+                """, arguments: arguments
+        ) { r in
             try body(ExportBilledSiteDay(invoiceID: r[0], client: r[1], site: r[2], day: r[3]))
         }
     }
 
     /// The ticket lines those site-days billed, in order: client, site, day, badge, ticket.
     public func billedTickets(_ body: (ExportTicketLine) throws -> Void) throws {
-        let rows = try Row.fetchCursor(
-            db,
+        try db.forEachStreamed(
             sql: """
                 WITH billed(client, file_id) AS (
                   SELECT DISTINCT s.client, s.file_id FROM invoice_site_day s JOIN invoice i ON i.id = s.invoice_id
@@ -110,9 +106,9 @@ public struct RestaurantsExportReader {
                 SELECT t.client, t.site, t.day, t.badge, t.category, t.ticket, t.activity, t.article, t.label, t.quantity,
                        t.unit_price, t.vat_rate, t.amount, t.employer_share
                 FROM billed b JOIN ticket_line t ON t.file_id = b.file_id AND t.client = b.client
-                ORDER BY t.client, t.site, t.day, t.badge, t.ticket, t.line
-                """, arguments: arguments)
-        while let r = try rows.next() {
+                ORDER BY t.client, t.site, t.day, t.badge NULLS FIRST, t.ticket, t.line
+                """, arguments: arguments
+        ) { r in
             try body(
                 ExportTicketLine(
                     client: r[0], site: r[1], day: r[2], badge: r[3], category: r[4], ticket: r[5], activity: r[6],
@@ -152,23 +148,22 @@ public struct ExportEventRevision: Sendable, Hashable {
 /// The events export's reads (`LedgerDatabase.readEventsExport`): the orders of the period (an event date or a delivery
 /// in it, or an issued document for it issued in it), every revision.
 public struct EventsExportReader {
-    let db: Database
+    let db: any SQLSession
     let scope: String
-    let arguments: StatementArguments
+    let arguments: [SQLValue]
 
     /// The issued document lines of those orders, by order, issue instant, document and position.
     public func documentLines(_ body: (ExportEventDocumentLine) throws -> Void) throws {
-        let rows = try Row.fetchCursor(
-            db,
+        try db.forEachStreamed(
             sql: """
                 SELECT l.order_id, COALESCE(l.order_revision, i.order_revision), i.number, i.type, i.issue_date, l.position, l.label,
                        l.quantity, l.unit_price, l.net, l.vat_rate
                 FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id
                 WHERE i.status = 'issued' AND l.order_id IN (\(scope))
                 ORDER BY l.order_id, i.issued_at, i.id, l.position
-                """, arguments: arguments)
-        while let r = try rows.next() {
-            let number: String = r[2]
+                """, arguments: arguments
+        ) { r in
+            let number: String = try r[2]
             try body(
                 ExportEventDocumentLine(
                     orderID: r[0], revision: r[1], number: number, creditNote: (r[3] as String) == "credit_note",
@@ -180,14 +175,13 @@ public struct EventsExportReader {
 
     /// The lines of every revision of those orders, by order, revision and line.
     public func orderLines(_ body: (ExportEventOrderLine) throws -> Void) throws {
-        let rows = try Row.fetchCursor(
-            db,
+        try db.forEachStreamed(
             sql: """
                 SELECT r.id, r.order_id, r.revision, l.line_no, l.article, l.label, l.quantity, l.unit_price, l.vat_rate
                 FROM event_order_revision r JOIN event_order_line l ON l.revision_id = r.id
                 WHERE r.order_id IN (\(scope)) ORDER BY r.order_id, r.revision, l.line_no
-                """, arguments: arguments)
-        while let r = try rows.next() {
+                """, arguments: arguments
+        ) { r in
             try body(
                 ExportEventOrderLine(
                     revisionID: r[0], orderID: r[1], revision: r[2], lineNo: r[3], article: r[4], label: r[5],
@@ -197,15 +191,14 @@ public struct EventsExportReader {
 
     /// Every revision of those orders, by order and revision.
     public func revisions(_ body: (ExportEventRevision) throws -> Void) throws {
-        let rows = try Row.fetchCursor(
-            db,
+        try db.forEachStreamed(
             sql: """
                 SELECT r.id, r.order_id, r.revision, o.current_revision, r.client, r.site, r.status, r.event_date, r.delivered_day,
                        r.po_number, r.ordered_by, r.cost_center
                 FROM event_order_revision r JOIN event_order o ON o.order_id = r.order_id
                 WHERE r.order_id IN (\(scope)) ORDER BY r.order_id, r.revision
-                """, arguments: arguments)
-        while let r = try rows.next() {
+                """, arguments: arguments
+        ) { r in
             try body(
                 ExportEventRevision(
                     id: r[0], orderID: r[1], revision: r[2], currentRevision: r[3], client: r[4], site: r[5],
@@ -221,14 +214,17 @@ extension LedgerDatabase {
     public func readRestaurantsExport<T>(
         period: Period, clients: Set<String>?, _ body: (RestaurantsExportReader) throws -> T
     ) throws -> T {
-        var arguments: StatementArguments = [period.start.description, period.end.description]
-        var scope =
-            "i.status = 'issued' AND i.period_end BETWEEN ? AND ? AND " + RestaurantsExportReader.restaurantDocuments
-        if let clients {
-            scope += " AND i.client IN (SELECT value FROM json_each(?))"
-            arguments += [LedgerDatabase.jsonArray(clients.sorted())]
+        try engine.read { db in
+            var arguments: [SQLValue] = [.text(period.start.description), .text(period.end.description)]
+            var scope =
+                "i.status = 'issued' AND i.period_end BETWEEN ? AND ? AND "
+                + RestaurantsExportReader.restaurantDocuments
+            if let clients {
+                scope += " AND i.client IN (\(db.stringsOfJSONArgument))"
+                arguments.append(.text(LedgerDatabase.jsonArray(clients.sorted())))
+            }
+            return try body(RestaurantsExportReader(db: db, scope: scope, arguments: arguments))
         }
-        return try pool.read { db in try body(RestaurantsExportReader(db: db, scope: scope, arguments: arguments)) }
     }
 
     /// The events export's orders of `period`, in one read transaction; `clients`: only these clients' orders.
@@ -242,15 +238,17 @@ extension LedgerDatabase {
             UNION SELECT l.order_id FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id
             WHERE i.status = 'issued' AND l.order_id IS NOT NULL AND i.issue_date BETWEEN '\(s)' AND '\(e)'
             """
-        // The clients travel as one JSON argument, bound in each query that reads `scope`.
-        let scope =
-            clients == nil
-            ? inPeriod
-            : """
-            SELECT order_id FROM (\(inPeriod)) WHERE order_id IN
-              (SELECT order_id FROM event_order_revision WHERE client IN (SELECT value FROM json_each(?)))
-            """
-        let arguments: StatementArguments = clients.map { [LedgerDatabase.jsonArray($0.sorted())] } ?? []
-        return try pool.read { db in try body(EventsExportReader(db: db, scope: scope, arguments: arguments)) }
+        return try engine.read { db in
+            // The clients travel as one JSON argument, bound in each query that reads `scope`.
+            let scope =
+                clients == nil
+                ? inPeriod
+                : """
+                SELECT order_id FROM (\(inPeriod)) AS in_period WHERE order_id IN
+                  (SELECT order_id FROM event_order_revision WHERE client IN (\(db.stringsOfJSONArgument)))
+                """
+            let arguments: [SQLValue] = clients.map { [.text(LedgerDatabase.jsonArray($0.sorted()))] } ?? []
+            return try body(EventsExportReader(db: db, scope: scope, arguments: arguments))
+        }
     }
 }

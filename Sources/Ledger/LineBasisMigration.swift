@@ -13,6 +13,10 @@ import GRDB
 /// The classification below reads the engine's English explanations as they
 /// were written up to this migration: it is frozen with it and used nowhere
 /// else. Nothing reads an explanation after it.
+///
+/// SQLite only, on GRDB: a PostgreSQL ledger has no lines stored before this migration (it starts at the
+/// current schema, or is copied from a SQLite ledger already migrated), so its twin in `PostgresSchema` only
+/// adds the column(s).
 enum LineBasisMigration {
     static func register(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v16 line basis") { db in

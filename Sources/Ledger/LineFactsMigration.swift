@@ -12,6 +12,10 @@ import GRDB
 ///
 /// The reading below is frozen with the migration and used nowhere else:
 /// nothing reads an explanation after it.
+///
+/// SQLite only, on GRDB: a PostgreSQL ledger has no lines stored before this migration (it starts at the
+/// current schema, or is copied from a SQLite ledger already migrated), so its twin in `PostgresSchema` only
+/// adds the column(s).
 enum LineFactsMigration {
     static func register(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v18 line facts") { db in

@@ -243,32 +243,33 @@ extension LedgerDatabase {
     /// Takes the oldest pending flow due at `now` for one attempt: counts it and moves its next attempt past the lease,
     /// in one transaction, so a second sender skips it. An Encaissée waits until its invoice is submitted.
     /// A claim left by a sender that died is taken again once its lease is over (the trackingId makes a repeat harmless).
+    /// On PostgreSQL the row is locked (`FOR UPDATE SKIP LOCKED`): two senders of two processes never take the same flow.
     public func claimDuePlatformFlow(now: Date, lease: TimeInterval, excluding tried: Set<Int64> = []) throws
         -> PlatformFlow?
     {
-        try pool.write { db in
+        try engine.write { db in
             let at = LedgerDatabase.timestamp(now)
             let excluded = LedgerDatabase.jsonArray(tried)
             guard
-                var flow = try PlatformFlow.fetchOne(
-                    db,
+                var flow = try db.fetchRecord(
+                    PlatformFlow.self,
                     sql: """
                         SELECT f.* FROM platform_flow f
                         WHERE f.status = 'pending' AND (f.next_attempt_at IS NULL OR f.next_attempt_at <= ?)
-                          AND f.id NOT IN (SELECT value FROM json_each(?))
+                          AND f.id NOT IN (\(db.integersOfJSONArgument))
                           AND (f.kind = 'invoice' OR EXISTS (SELECT 1 FROM platform_flow d WHERE d.kind = 'invoice'
                                AND d.invoice_id = f.invoice_id AND d.status = 'submitted'))
                           -- A reversal after its Encaissée.
                           AND (f.kind <> 'reversal' OR EXISTS (SELECT 1 FROM platform_flow c WHERE c.kind = 'collected'
                                AND c.allocation_id = f.allocation_id AND c.status = 'submitted'))
-                        ORDER BY f.next_attempt_at, f.id LIMIT 1
+                        ORDER BY f.next_attempt_at NULLS FIRST, f.id LIMIT 1\(db.sql(sqlite: "", postgres: " FOR UPDATE OF f SKIP LOCKED"))
                         """, arguments: [at, excluded]), let id = flow.id
             else { return nil }
             if flow.claimedAt != nil {
-                try PlatformEvent(
-                    flowRow: id, at: at, kind: "attempt", outcome: "interrupted",
-                    detail: LedgerDatabase.interruptedAttempt
-                ).insert(db)
+                try db.insert(
+                    PlatformEvent(
+                        flowRow: id, at: at, kind: "attempt", outcome: "interrupted",
+                        detail: LedgerDatabase.interruptedAttempt))
             }
             flow.attempts += 1
             flow.nextAttemptAt = LedgerDatabase.timestamp(now.addingTimeInterval(lease))
@@ -282,29 +283,31 @@ extension LedgerDatabase {
 
     /// How many flows are due at `now` (those in `tried` aside), whatever waits on another.
     public func duePlatformFlowCount(now: Date, excluding tried: Set<Int64> = []) throws -> Int {
-        try pool.read { db in
-            try Int.fetchOne(
-                db,
+        try engine.read { db in
+            try db.fetchValue(
+                Int.self,
                 sql: """
                     SELECT COUNT(*) FROM platform_flow WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-                      AND id NOT IN (SELECT value FROM json_each(?))
+                      AND id NOT IN (\(db.integersOfJSONArgument))
                     """, arguments: [LedgerDatabase.timestamp(now), LedgerDatabase.jsonArray(tried)]) ?? 0
         }
     }
 
     /// Records how an attempt ended: the event and the flow's new state, in one transaction. A submitted flow stays so.
     public func recordSubmission(flowRow: Int64, outcome: SubmissionOutcome, sha256: String?, at date: Date) throws {
-        try durableWrite { db in
+        try engine.durableWrite { db in
             let at = LedgerDatabase.timestamp(date)
-            guard let flow = try PlatformFlow.fetchOne(db, key: flowRow), flow.status != .submitted else { return }
+            guard let flow = try db.fetchRecord(PlatformFlow.self, id: flowRow), flow.status != .submitted else {
+                return
+            }
             try db.execute(sql: "UPDATE platform_flow SET claimed_at = NULL WHERE id = ?", arguments: [flowRow])
             switch outcome {
             case .submitted(let flowId, let response), .alreadySubmitted(let flowId?, let response):
                 let already = if case .alreadySubmitted = outcome { true } else { false }
-                try PlatformEvent(
-                    flowRow: flowRow, at: at, kind: "attempt", outcome: already ? "already-submitted" : "submitted",
-                    detail: response
-                ).insert(db)
+                try db.insert(
+                    PlatformEvent(
+                        flowRow: flowRow, at: at, kind: "attempt", outcome: already ? "already-submitted" : "submitted",
+                        detail: response))
                 try db.execute(
                     sql: """
                         UPDATE platform_flow SET status = 'submitted', flow_id = ?, submitted_at = ?, sha256 = ?, next_attempt_at = NULL,
@@ -312,17 +315,17 @@ extension LedgerDatabase {
                         """, arguments: [flowId, at, sha256, flowRow])
             case .alreadySubmitted(nil, let response):
                 // Delivered, but its flowId is not known yet: the search fills it in.
-                try PlatformEvent(
-                    flowRow: flowRow, at: at, kind: "attempt", outcome: "already-submitted", detail: response
-                ).insert(db)
+                try db.insert(
+                    PlatformEvent(
+                        flowRow: flowRow, at: at, kind: "attempt", outcome: "already-submitted", detail: response))
                 try db.execute(
                     sql: """
                         UPDATE platform_flow SET status = 'submitted', submitted_at = ?, sha256 = ?, next_attempt_at = NULL, last_error = NULL,
                           ack_status = COALESCE(ack_status, 'Pending') WHERE id = ?
                         """, arguments: [at, sha256, flowRow])
             case .temporary(let error, let retryAt):
-                try PlatformEvent(flowRow: flowRow, at: at, kind: "attempt", outcome: "temporary", detail: error)
-                    .insert(db)
+                try db.insert(
+                    PlatformEvent(flowRow: flowRow, at: at, kind: "attempt", outcome: "temporary", detail: error))
                 if let retryAt {
                     try db.execute(
                         sql: "UPDATE platform_flow SET next_attempt_at = ?, last_error = ? WHERE id = ?",
@@ -334,8 +337,8 @@ extension LedgerDatabase {
                         arguments: ["gave up after \(flow.attempts) attempts: \(error)", flowRow])
                 }
             case .refused(let error):
-                try PlatformEvent(flowRow: flowRow, at: at, kind: "attempt", outcome: "refused", detail: error).insert(
-                    db)
+                try db.insert(
+                    PlatformEvent(flowRow: flowRow, at: at, kind: "attempt", outcome: "refused", detail: error))
                 try db.execute(
                     sql:
                         "UPDATE platform_flow SET status = 'failed', next_attempt_at = NULL, last_error = ? WHERE id = ?",
@@ -346,35 +349,36 @@ extension LedgerDatabase {
 
     /// Flows with their documents, oldest first; `kinds` nil: all.
     public func platformFlows(kinds: [PlatformFlowKind]? = nil, invoiceID: Int64? = nil) throws -> [PlatformEntry] {
-        try pool.read { db in
+        try engine.read { db in
             var conditions: [String] = []
-            var arguments: StatementArguments = []
+            var arguments: [any SQLArgument] = []
             if let kinds {
-                conditions.append("f.kind IN (\(kinds.map { _ in "?" }.joined(separator: ",")))")
-                arguments += StatementArguments(kinds.map(\.rawValue))
+                conditions.append("f.kind IN (\(db.stringsOfJSONArgument))")
+                arguments.append(LedgerDatabase.jsonArray(kinds.map(\.rawValue)))
             }
             if let invoiceID {
                 conditions.append("f.invoice_id = ?")
-                arguments += [invoiceID]
+                arguments.append(invoiceID)
             }
             let sql = """
                 SELECT f.*, i.number AS doc_number, i.client AS doc_client, i.payer AS doc_payer, i.type AS doc_type
                 FROM platform_flow f JOIN invoice i ON i.id = f.invoice_id
                 \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")) ORDER BY f.id
                 """
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            return try db.fetchAll(sql: sql, arguments: arguments).map { row in
                 PlatformEntry(
-                    flow: try PlatformFlow(row: row), number: row["doc_number"] ?? "", client: row["doc_client"],
-                    payer: row["doc_payer"], type: row["doc_type"])
+                    flow: try row.decode(PlatformFlow.self), number: try row["doc_number"] as String? ?? "",
+                    client: try row["doc_client"], payer: try row["doc_payer"], type: try row["doc_type"])
             }
         }
     }
 
     /// A flow's history, in order.
     public func platformEvents(flowRow: Int64) throws -> [PlatformEvent] {
-        try pool.read { db in
-            try PlatformEvent.fetchAll(
-                db, sql: "SELECT * FROM platform_event WHERE flow_row = ? ORDER BY id", arguments: [flowRow])
+        try engine.read { db in
+            try db.fetchRecords(
+                PlatformEvent.self, sql: "SELECT * FROM platform_event WHERE flow_row = ? ORDER BY id",
+                arguments: [flowRow])
         }
     }
 
@@ -384,14 +388,14 @@ extension LedgerDatabase {
     public func recordAcknowledgement(
         flowId: String, trackingId: String?, status: String, detail: String, at date: Date
     ) throws -> Int64? {
-        try pool.write { db in
+        try engine.write { db in
             let at = LedgerDatabase.timestamp(date)
-            var flow = try PlatformFlow.fetchOne(
-                db, sql: "SELECT * FROM platform_flow WHERE flow_id = ?", arguments: [flowId])
+            var flow = try db.fetchRecord(
+                PlatformFlow.self, sql: "SELECT * FROM platform_flow WHERE flow_id = ?", arguments: [flowId])
             if flow == nil, let trackingId {
                 // Delivered before its answer was lost: the search tells its flowId.
-                flow = try PlatformFlow.fetchOne(
-                    db,
+                flow = try db.fetchRecord(
+                    PlatformFlow.self,
                     sql:
                         "SELECT * FROM platform_flow WHERE tracking_id = ? AND status = 'submitted' AND flow_id IS NULL",
                     arguments: [trackingId])
@@ -403,13 +407,14 @@ extension LedgerDatabase {
                 _ = try recordEReportAcknowledgement(db, flowId: flowId, trackingId: trackingId, status: status)
                 return nil
             }
-            let last = try String.fetchOne(
-                db,
+            let last = try db.fetchValue(
+                String.self,
                 sql: """
-                    SELECT outcome || char(31) || detail FROM platform_event WHERE flow_row = ? AND kind = 'acknowledgement' ORDER BY id DESC LIMIT 1
+                    SELECT outcome || \(db.sql(sqlite: "char(31)", postgres: "chr(31)")) || detail FROM platform_event
+                    WHERE flow_row = ? AND kind = 'acknowledgement' ORDER BY id DESC LIMIT 1
                     """, arguments: [id])
             if last == status + "\u{1F}" + detail { return nil }
-            try PlatformEvent(flowRow: id, at: at, kind: "acknowledgement", outcome: status, detail: detail).insert(db)
+            try db.insert(PlatformEvent(flowRow: id, at: at, kind: "acknowledgement", outcome: status, detail: detail))
             try db.execute(sql: "UPDATE platform_flow SET ack_status = ? WHERE id = ?", arguments: [status, id])
             return id
         }
@@ -421,24 +426,24 @@ extension LedgerDatabase {
     public func recordLifecycle(
         number: String, code: String, detail: String, remoteFlowId: String, statusAt: String?, at date: Date
     ) throws -> Bool {
-        try pool.write { db in
+        try engine.write { db in
             guard
-                let id = try Int64.fetchOne(
-                    db,
+                let id = try db.fetchValue(
+                    Int64.self,
                     sql: """
                         SELECT f.id FROM platform_flow f JOIN invoice i ON i.id = f.invoice_id WHERE f.kind = 'invoice' AND i.number = ?
                         """, arguments: [number])
             else { return false }
-            if try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM platform_event WHERE kind = 'lifecycle' AND remote_flow_id = ?",
-                arguments: [remoteFlowId]) ?? false
+            if try db.fetchOne(
+                sql: "SELECT 1 FROM platform_event WHERE kind = 'lifecycle' AND remote_flow_id = ?",
+                arguments: [remoteFlowId]) != nil
             {
                 return false
             }
             let at = LedgerDatabase.timestamp(date)
-            try PlatformEvent(
-                flowRow: id, at: at, kind: "lifecycle", outcome: code, detail: detail, remoteFlowId: remoteFlowId
-            ).insert(db)
+            try db.insert(
+                PlatformEvent(
+                    flowRow: id, at: at, kind: "lifecycle", outcome: code, detail: detail, remoteFlowId: remoteFlowId))
             try db.execute(
                 sql: "UPDATE platform_flow SET lifecycle_code = ?, lifecycle_at = ? WHERE id = ?",
                 arguments: [code, statusAt ?? at, id])
@@ -448,13 +453,14 @@ extension LedgerDatabase {
 
     /// Where the search of the platform's flows goes on from (`updatedAfter`); nil before the first search.
     public func platformCursor(_ name: String = "flows") throws -> String? {
-        try pool.read { db in
-            try String.fetchOne(db, sql: "SELECT updated_after FROM platform_cursor WHERE name = ?", arguments: [name])
+        try engine.read { db in
+            try db.fetchValue(
+                String.self, sql: "SELECT updated_after FROM platform_cursor WHERE name = ?", arguments: [name])
         }
     }
 
     public func setPlatformCursor(_ value: String, name: String = "flows") throws {
-        try pool.write { db in
+        try engine.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO platform_cursor (name, updated_after) VALUES (?, ?)
@@ -467,42 +473,46 @@ extension LedgerDatabase {
     /// in the audit log. Returns the numbers queued.
     @discardableResult
     public func queuePlatformSubmissions(numbers: [String]?, actor: String, at date: Date = Date()) throws -> [String] {
-        try pool.write { db in
+        try engine.write { db in
             let at = LedgerDatabase.timestamp(date)
             var sql = """
                 SELECT id, number FROM invoice i WHERE status = 'issued'
                   AND NOT EXISTS (SELECT 1 FROM platform_flow f WHERE f.kind = 'invoice' AND f.invoice_id = i.id)
                 """
-            var arguments: StatementArguments = []
+            var arguments: [any SQLArgument] = []
             if let numbers {
                 for n in numbers {
                     guard
-                        try Bool.fetchOne(
-                            db, sql: "SELECT 1 FROM invoice WHERE number = ? AND status = 'issued'", arguments: [n])
-                            ?? false
+                        try db.fetchOne(
+                            sql: "SELECT 1 FROM invoice WHERE number = ? AND status = 'issued'", arguments: [n]) != nil
                     else {
                         throw InvoiceError.noIssuedDocument(n)
                     }
                 }
-                sql += " AND number IN (\(numbers.map { _ in "?" }.joined(separator: ",")))"
-                arguments += StatementArguments(numbers)
+                sql += " AND number IN (\(db.stringsOfJSONArgument))"
+                arguments.append(LedgerDatabase.jsonArray(numbers))
             }
-            let rows = try Row.fetchAll(db, sql: sql + " ORDER BY issue_date, id", arguments: arguments)
+            let rows = try db.fetchAll(sql: sql + " ORDER BY issue_date, id", arguments: arguments)
+            var queued: [String] = []
             for r in rows {
-                let id: Int64 = r["id"], number: String = r["number"]
-                try db.execute(
-                    sql: """
-                        INSERT INTO platform_flow (kind, invoice_id, tracking_id, status, next_attempt_at, created_at)
-                        VALUES ('invoice', ?, ?, 'pending', ?, ?)
-                        """, arguments: [id, number, at, at])
-                let row = db.lastInsertedRowID
-                try PlatformEvent(flowRow: row, at: at, kind: "manual", outcome: "queued", detail: "queued by \(actor)")
-                    .insert(db)
+                let id: Int64 = try r["id"], number: String = try r["number"]
+                guard
+                    let row = try db.fetchValue(
+                        Int64.self,
+                        sql: """
+                            INSERT INTO platform_flow (kind, invoice_id, tracking_id, status, next_attempt_at, created_at)
+                            VALUES ('invoice', ?, ?, 'pending', ?, ?) RETURNING id
+                            """, arguments: [id, number, at, at])
+                else { throw LedgerError.internalInconsistency("INSERT INTO platform_flow returned no id") }
+                try db.insert(
+                    PlatformEvent(flowRow: row, at: at, kind: "manual", outcome: "queued", detail: "queued by \(actor)")
+                )
                 try appendAudit(
-                    GRDBSession(db: db), at: at, actor: actor, action: "platform queue", invoiceID: id,
+                    db, at: at, actor: actor, action: "platform queue", invoiceID: id,
                     AuditParameters(["number": .text(number)]))
+                queued.append(number)
             }
-            return rows.map { $0["number"] }
+            return queued
         }
     }
 
@@ -520,20 +530,21 @@ extension LedgerDatabase {
                     id: done.flow.id ?? 0, number: done.number, at: done.flow.submittedAt, flowID: done.flow.flowId)
             }
         }
-        return try pool.write { db in
+        return try engine.write { db in
             let at = LedgerDatabase.timestamp(date)
             var out: [Int64] = []
             for e in entries {
                 guard let id = e.flow.id else { continue }
-                try db.execute(
+                let changed = try db.execute(
                     sql: """
                         UPDATE platform_flow SET status = 'pending', attempts = 0, next_attempt_at = ?, claimed_at = NULL WHERE id = ? AND status <> 'submitted'
                         """, arguments: [at, id])
-                guard db.changesCount == 1 else { continue }
-                try PlatformEvent(flowRow: id, at: at, kind: "manual", outcome: "retry", detail: "made due by \(actor)")
-                    .insert(db)
+                guard changed == 1 else { continue }
+                try db.insert(
+                    PlatformEvent(flowRow: id, at: at, kind: "manual", outcome: "retry", detail: "made due by \(actor)")
+                )
                 try appendAudit(
-                    GRDBSession(db: db), at: at, actor: actor, action: "platform retry", invoiceID: e.flow.invoiceId,
+                    db, at: at, actor: actor, action: "platform retry", invoiceID: e.flow.invoiceId,
                     AuditParameters([
                         "flow": .integer(id), "tracking": .text(e.flow.trackingId), "number": .text(e.number),
                         "error": e.flow.lastError.map { .text($0) }
@@ -548,14 +559,13 @@ extension LedgerDatabase {
     public func documentSummary(invoiceID: Int64) throws -> (
         number: String, issueDate: String, type: DocumentKind, totalTTC: Int64, client: String
     )? {
-        try pool.read { db in
-            try Row.fetchOne(
-                db,
+        try engine.read { db in
+            try db.fetchOne(
                 sql:
                     "SELECT number, issue_date, type, total_ttc, client FROM invoice WHERE id = ? AND status = 'issued'",
                 arguments: [invoiceID]
             ).map { r in
-                (r["number"], r["issue_date"], r["type"], r["total_ttc"], r["client"])
+                try (r["number"], r["issue_date"], r["type"], r["total_ttc"], r["client"])
             }
         }
     }

@@ -34,33 +34,18 @@ extension LedgerDatabase {
         period: Period, caps: [ClientCategory: Money] = [:],
         version: SiteDayVersion = .current
     ) throws -> PeriodRevenue {
-        if engine.kind == .postgres {
-            return try engine.read { s in
-                var siteDays: [Int64: (site: String, day: Day)] = [:]
-                try s.forEach(
-                    sql: """
-                        SELECT \(version.column), site, day FROM site_day
-                        WHERE day BETWEEN ? AND ? AND \(version.column) IS NOT NULL
-                        """, arguments: [period.start.ordinal, period.end.ordinal]
-                ) { row in
-                    siteDays[try row[0]] = try (row[1], Day(ordinal: row[2]))
-                }
-                return try scanRevenue(
-                    s, files: "SELECT \(version.column) FROM site_day WHERE day BETWEEN ? AND ?",
-                    arguments: [period.start.ordinal, period.end.ordinal], client: nil, siteDays: siteDays, caps: caps)
-            }
-        }
-        return try pool.read { db in
+        try engine.read { s in
             var siteDays: [Int64: (site: String, day: Day)] = [:]
-            let files = try Row.fetchCursor(
-                db,
+            try s.forEach(
                 sql: """
                     SELECT \(version.column), site, day FROM site_day
                     WHERE day BETWEEN ? AND ? AND \(version.column) IS NOT NULL
-                    """, arguments: [period.start.ordinal, period.end.ordinal])
-            while let row = try files.next() { siteDays[row[0]] = (row[1], Day(ordinal: row[2])) }
+                    """, arguments: [period.start.ordinal, period.end.ordinal]
+            ) { row in
+                siteDays[try row[0]] = try (row[1], Day(ordinal: row[2]))
+            }
             return try scanRevenue(
-                db, files: "SELECT \(version.column) FROM site_day WHERE day BETWEEN ? AND ?",
+                s, files: "SELECT \(version.column) FROM site_day WHERE day BETWEEN ? AND ?",
                 arguments: [period.start.ordinal, period.end.ordinal], client: nil, siteDays: siteDays, caps: caps)
         }
     }
@@ -74,26 +59,19 @@ extension LedgerDatabase {
     ) throws -> PeriodRevenue {
         var siteDays: [Int64: (site: String, day: Day)] = [:]
         for (key, file) in files { siteDays[file] = (key.site, key.day) }
-        if engine.kind == .postgres {
-            return try engine.read { s in
-                try scanRevenue(
-                    s, files: s.integersOfJSONArgument, arguments: [LedgerDatabase.jsonArray(files.values)],
-                    client: client,
-                    siteDays: siteDays, caps: caps)
-            }
-        }
-        return try pool.read { db in
-            // The files travel as one JSON argument: no limit on bound variables.
+        // The files travel as one JSON argument: no limit on bound variables.
+        return try engine.read { s in
             try scanRevenue(
-                db, files: "SELECT value FROM json_each(?)", arguments: [LedgerDatabase.jsonArray(files.values)],
+                s, files: s.integersOfJSONArgument, arguments: [LedgerDatabase.jsonArray(files.values)],
                 client: client, siteDays: siteDays, caps: caps)
         }
     }
 
     /// The single pass of `periodRevenue` over the ticket lines of the files
-    /// `files` (a subquery) selects; `siteDays` names each file's site and day.
+    /// `files` (a subquery) selects; `siteDays` names each file's site and day. On SQLite each line is stepped
+    /// through the C API.
     private func scanRevenue(
-        _ db: Database, files: String, arguments: StatementArguments, client: String?,
+        _ db: Database, files: String, arguments: [SQLValue], client: String?,
         siteDays: [Int64: (site: String, day: Day)], caps: [ClientCategory: Money]
     ) throws -> PeriodRevenue {
         let statement = try db.makeStatement(
@@ -102,7 +80,8 @@ extension LedgerDatabase {
                 WHERE file_id IN (\(files)) AND \(client == nil ? "client IS NOT NULL" : "client = ?")
                 ORDER BY file_id, line
                 """)
-        try statement.setArguments(client.map { arguments + [$0] } ?? arguments)
+        try statement.setArguments(
+            StatementArguments((client.map { arguments + [.text($0)] } ?? arguments).map(\.databaseValue)))
         var scan = Scan(caps: caps)
         let s = statement.sqliteStatement
         var currentFile: Int64 = -1
@@ -136,20 +115,26 @@ extension LedgerDatabase {
         return scan.result()
     }
 
-    /// `scanRevenue` through the seam (PostgreSQL): the same single pass, the rows streamed as the server sends them.
+    /// `scanRevenue` through the seam (PostgreSQL): the same single pass, the rows fetched by a cursor in batches
+    /// (`forEachStreamed`), so a month's lines are never all in memory.
     private func scanRevenue(
         _ s: any SQLSession, files: String, arguments: [any SQLArgument], client: String?,
         siteDays: [Int64: (site: String, day: Day)], caps: [ClientCategory: Money]
     ) throws -> PeriodRevenue {
+        if let sqlite = s as? GRDBSession {
+            return try scanRevenue(
+                sqlite.db, files: files, arguments: arguments.map(\.sqlValue), client: client, siteDays: siteDays,
+                caps: caps)
+        }
         var scan = Scan(caps: caps)
         var currentFile: Int64 = -1
         var fileKnown = false
-        try s.forEach(
+        try s.forEachStreamed(
             sql: """
                 SELECT file_id, ticket, client, category, activity, vat_rate, amount, employer_share FROM ticket_line
                 WHERE file_id IN (\(files)) AND \(client == nil ? "client IS NOT NULL" : "client = ?")
                 ORDER BY file_id, line
-                """, arguments: client.map { arguments + [$0] } ?? arguments
+                """, arguments: (client.map { arguments + [$0] } ?? arguments).map(\.sqlValue)
         ) { row in
             let file: Int64 = try row[0]
             if file != currentFile {

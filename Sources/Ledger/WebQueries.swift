@@ -1,5 +1,4 @@
 import BillingModel
-import GRDB
 
 /// A row the quarantine kept: the file it came from, its line and why it was rejected.
 public struct QuarantinedRow: Sendable, Hashable {
@@ -13,21 +12,22 @@ public struct QuarantinedRow: Sendable, Hashable {
 extension LedgerDatabase {
     /// The latest imported file versions, newest first (files are per site and day, not per client: no scope).
     public func recentImportedFiles(limit: Int) throws -> [ImportedFile] {
-        try pool.read { db in
-            try ImportedFile.order(ImportedFile.Columns.id.desc).limit(max(0, limit)).fetchAll(db)
+        try engine.read { db in
+            try db.fetchRecords(
+                ImportedFile.self, sql: "SELECT * FROM imported_file ORDER BY id DESC LIMIT ?",
+                arguments: [max(0, limit)])
         }
     }
 
     /// The latest rejected rows, newest file first, in line order within a file.
     public func recentRejectedRows(limit: Int) throws -> [QuarantinedRow] {
-        try pool.read { db in
-            try Row.fetchAll(
-                db,
+        try engine.read { db in
+            try db.fetchAll(
                 sql: """
                     SELECT f.name, r.line, r.reason FROM rejected_row r JOIN imported_file f ON f.id = r.file_id
                     ORDER BY r.file_id DESC, r.line LIMIT ?
                     """, arguments: [max(0, limit)]
-            ).map { QuarantinedRow(file: $0["name"], line: $0["line"], reason: $0["reason"]) }
+            ).map { try QuarantinedRow(file: $0["name"], line: $0["line"], reason: $0["reason"]) }
         }
     }
 
@@ -36,9 +36,8 @@ extension LedgerDatabase {
     /// sales journal's month); these belong to the closing of the month they are dated in.
     public func serviceIssuedInOtherMonths(_ month: Period) throws -> [(issueMonth: String, count: Int, totalHT: Money)]
     {
-        try pool.read { db in
-            try Row.fetchAll(
-                db,
+        try engine.read { db in
+            try db.fetchAll(
                 sql: """
                     SELECT substr(issue_date, 1, 7) AS issue_month, COUNT(*) AS n,
                            SUM(CASE type WHEN 'credit_note' THEN -total_ht ELSE total_ht END) AS ht
@@ -46,7 +45,7 @@ extension LedgerDatabase {
                     GROUP BY issue_month ORDER BY issue_month
                     """, arguments: [month.start.description, month.end.description]
             ).map {
-                (issueMonth: $0["issue_month"], count: $0["n"], totalHT: Money(cents: $0["ht"]))
+                try (issueMonth: $0["issue_month"], count: $0["n"], totalHT: Money(cents: $0["ht"]))
             }
         }
     }
@@ -55,14 +54,13 @@ extension LedgerDatabase {
     /// and never changes), the late revenue checked (only ever added), the imported files (a site-day's current file
     /// only moves to a newly imported one) and the site-days. Equal counts, same answer: a key for keeping it.
     public func lateRevenueVersion() throws -> [Int64] {
-        try pool.read { db in
-            let row = try Row.fetchOne(
-                db,
+        try engine.read { db in
+            let row = try db.fetchOne(
                 sql: """
                     SELECT (SELECT COUNT(*) FROM invoice WHERE status = 'issued'), (SELECT COUNT(*) FROM late_revenue_checked),
                            (SELECT COALESCE(MAX(id), 0) FROM imported_file), (SELECT COUNT(*) FROM site_day)
                     """)
-            return (0..<4).map { row?[$0] ?? -1 }
+            return try (0..<4).map { try row?[$0] ?? -1 }
         }
     }
 }

@@ -43,10 +43,9 @@ final class BilledMonth: Sendable {
 
     /// The issued restaurant documents of October (contract and corrections, ending in October), signed, per client.
     func invoicedByClient() throws -> [String: (ht: Int64, vat: Int64, ttc: Int64)] {
-        try ledger.pool.read { db in
+        try ledger.engine.read { db in
             var out: [String: (ht: Int64, vat: Int64, ttc: Int64)] = [:]
-            for r in try Row.fetchAll(
-                db,
+            for r in try db.fetchAll(
                 sql: """
                     SELECT client, SUM(CASE type WHEN 'credit_note' THEN -total_ht ELSE total_ht END),
                            SUM(CASE type WHEN 'credit_note' THEN -total_vat ELSE total_vat END),
@@ -55,7 +54,7 @@ final class BilledMonth: Sendable {
                       AND period_end BETWEEN '2026-10-01' AND '2026-10-31'
                     GROUP BY client
                     """)
-            { out[r[0]] = (r[1], r[2], r[3]) }
+            { out[try r[0]] = try (r[1], r[2], r[3]) }
             return out
         }
     }
@@ -182,17 +181,16 @@ enum Readers {
 
         // Tickets: every billed ticket line, typed; amounts back to the ledger's cents.
         let tickets = try #require(sheets.last)
-        let (count, amount, share) = try m.ledger.pool.read { db -> (Int, Int64, Int64) in
+        let (count, amount, share) = try m.ledger.engine.read { db -> (Int, Int64, Int64) in
             let r = try #require(
-                try Row.fetchOne(
-                    db,
+                try db.fetchOne(
                     sql: """
                         SELECT COUNT(*), SUM(t.amount), SUM(t.employer_share) FROM ticket_line t
                         WHERE EXISTS (SELECT 1 FROM invoice_site_day s JOIN invoice i ON i.id = s.invoice_id
                                       WHERE s.file_id = t.file_id AND s.client = t.client AND i.status = 'issued' AND i.origin = 'contract'
                                         AND i.period_end BETWEEN '2026-10-01' AND '2026-10-31')
                         """))
-            return (r[0], r[1], r[2])
+            return try (r[0], r[1], r[2])
         }
         #expect(count > 10_000)
         #expect(tickets.body.count == count)
@@ -208,8 +206,8 @@ enum Readers {
         #expect(tickets.body.compactMap { $0[shareColumn]?.cents }.reduce(0, +) == share)
         let days = Set(tickets.body.compactMap { $0[day]?.text })
         #expect(days.allSatisfy { $0 >= "2026-09-28" && $0 <= "2026-10-31" })
-        let numbers = try m.ledger.pool.read { db in
-            try Set(String.fetchAll(db, sql: "SELECT number FROM invoice WHERE status = 'issued'"))
+        let numbers = try m.ledger.engine.read { db in
+            try Set(db.fetchColumn(String.self, sql: "SELECT number FROM invoice WHERE status = 'issued'"))
         }
         #expect(tickets.body.allSatisfy { $0[invoice]?.text.map(numbers.contains) == true })
         // A self-service line of category A is linked to the subsidy line of category A.
@@ -244,15 +242,14 @@ enum Readers {
         let number = try lines.column("Facture"), net = try lines.column("Montant HT")
         var byInvoice: [String: Int64] = [:]
         for row in lines.body { byInvoice[row[number]?.text ?? "", default: 0] += row[net]?.cents ?? 0 }
-        let stored = try m.ledger.pool.read { db in
+        let stored = try m.ledger.engine.read { db in
             try Dictionary(
-                uniqueKeysWithValues: Row.fetchAll(
-                    db,
+                uniqueKeysWithValues: db.fetchAll(
                     sql: """
                         SELECT number, CASE type WHEN 'credit_note' THEN -total_ht ELSE total_ht END FROM invoice
                         WHERE status = 'issued' AND origin IN ('contract', 'correction') AND period_end BETWEEN '2026-10-01' AND '2026-10-31'
                         """
-                ).map { ($0[0] as String, $0[1] as Int64) })
+                ).map { try ($0[0] as String, $0[1] as Int64) })
         }
         #expect(byInvoice == stored)
     }
@@ -297,9 +294,9 @@ enum Readers {
             all = try orders.column("Facturé HT (tous documents)")
         let difference = try orders.column("Écart HT"), ordered = try orders.column("Commandé HT")
         let (first, last) = (BilledMonth.october.start.ordinal, BilledMonth.october.end.ordinal)
-        let revisions = try m.ledger.pool.read { db in
-            try Int.fetchOne(
-                db,
+        let revisions = try m.ledger.engine.read { db in
+            try db.fetchValue(
+                Int.self,
                 sql: """
                     SELECT COUNT(*) FROM event_order_revision WHERE order_id IN (
                       SELECT order_id FROM event_order_revision WHERE event_date BETWEEN \(first) AND \(last) OR delivered_day BETWEEN \(first) AND \(last)
@@ -309,15 +306,14 @@ enum Readers {
         }
         #expect(revisions > 100)
         #expect(orders.body.count == revisions)
-        let invoiced = try m.ledger.pool.read { db in
+        let invoiced = try m.ledger.engine.read { db in
             try Dictionary(
-                uniqueKeysWithValues: Row.fetchAll(
-                    db,
+                uniqueKeysWithValues: db.fetchAll(
                     sql: """
                         SELECT l.order_id, SUM(CASE i.type WHEN 'credit_note' THEN -l.net ELSE l.net END) FROM invoice_line l
                         JOIN invoice i ON i.id = l.invoice_id WHERE i.status = 'issued' AND l.order_id IS NOT NULL GROUP BY l.order_id
                         """
-                ).map { ($0[0] as String, $0[1] as Int64) })
+                ).map { try ($0[0] as String, $0[1] as Int64) })
         }
         var highlighted = 0
         for row in orders.body where row[current]?.text == "oui" {

@@ -94,19 +94,18 @@ import TestSupport
         Self.expectFrench(restaurants, "restaurants")
         #expect(restaurants[2].body.contains { $0[2]?.type == "d" }, "ticket days are dates")
         // The total row equals the ledger's net of the month's restaurant documents, the credit note deducted.
-        let (ht, ttc, notes): (Int64, Int64, Int) = try month.ledger.pool.read { db in
+        let (ht, ttc, notes): (Int64, Int64, Int) = try month.ledger.engine.read { db in
             let r = try #require(
-                try Row.fetchOne(
-                    db,
+                try db.fetchOne(
                     sql: """
                         SELECT SUM(CASE i.type WHEN 'credit_note' THEN -i.total_ht ELSE i.total_ht END),
                                SUM(CASE i.type WHEN 'credit_note' THEN -i.total_ttc ELSE i.total_ttc END),
-                               SUM(i.type = 'credit_note')
+                               SUM(CASE WHEN i.type = 'credit_note' THEN 1 ELSE 0 END)
                         FROM invoice i LEFT JOIN invoice c ON c.id = i.credited_invoice_id
                         WHERE i.status = 'issued' AND i.period_end BETWEEN '2026-10-01' AND '2026-10-31'
                           AND i.origin <> 'events' AND COALESCE(c.origin, '') <> 'events'
                         """))
-            return (r[0], r[1], r[2])
+            return try (r[0], r[1], r[2])
         }
         #expect(notes == 1, "the restaurant credit note is October's")
         let totals = restaurants[0]
@@ -130,9 +129,9 @@ import TestSupport
         #expect(
             documents.body.contains { $0[type]?.text == "avoir" && ($0[net]?.cents ?? 0) < 0 },
             "the event credit note, negative")
-        let invoiced: Int64 = try month.ledger.pool.read { db in
-            try Int64.fetchOne(
-                db,
+        let invoiced: Int64 = try month.ledger.engine.read { db in
+            try db.fetchValue(
+                Int64.self,
                 sql: """
                     SELECT SUM(CASE i.type WHEN 'credit_note' THEN -l.net ELSE l.net END) FROM invoice_line l JOIN invoice i ON i.id = l.invoice_id
                     WHERE i.status = 'issued' AND l.order_id IS NOT NULL

@@ -39,9 +39,9 @@ import TestSupport
         let totals = try #require(try Readers.openpyxl(path).first)
         let client = try totals.column("Client"), ttc = try totals.column("Facturé TTC")
         // The ledger's net of the client's October documents, events aside.
-        let net: Int64 = try month.ledger.pool.read { db in
-            try Int64.fetchOne(
-                db,
+        let net: Int64 = try month.ledger.engine.read { db in
+            try db.fetchValue(
+                Int64.self,
                 sql: """
                     SELECT SUM(CASE type WHEN 'credit_note' THEN -total_ttc ELSE total_ttc END) FROM invoice
                     WHERE status = 'issued' AND client = ? AND origin <> 'events' AND period_end BETWEEN '2026-10-01' AND '2026-10-31'
@@ -50,9 +50,9 @@ import TestSupport
         let row = try #require(totals.body.first { $0[client]?.text == invoice.client })
         #expect(row[ttc]?.cents == net)
         let documents = try totals.column("Documents")
-        let count: Int = try month.ledger.pool.read { db in
-            try Int.fetchOne(
-                db,
+        let count: Int = try month.ledger.engine.read { db in
+            try db.fetchValue(
+                Int.self,
                 sql: """
                     SELECT COUNT(*) FROM invoice WHERE status = 'issued' AND client = ? AND origin <> 'events'
                       AND period_end BETWEEN '2026-10-01' AND '2026-10-31'

@@ -55,6 +55,8 @@ struct PlatformWorkspace {
         dir = Repository.temporaryDirectory("ardoise-platform")
         try FileManager.default.removeItem(at: dir)
         try FileManager.default.copyItem(at: template, to: dir)
+        // On PostgreSQL the ledger is not in the folder: each test gets its own copy of the template's database.
+        if TestEngine.postgres { try TestEngine.usePostgres(in: dir, copying: try TestEngine.database(of: template)) }
         platform = try TestPlatform()
         let settings = dir.appendingPathComponent("settings.yaml")
         let text = try String(contentsOf: settings, encoding: .utf8)
@@ -68,7 +70,7 @@ struct PlatformWorkspace {
     }
 
     func ledger() throws -> LedgerDatabase {
-        try LedgerDatabase(path: dir.appendingPathComponent("ardoise.sqlite").path)
+        try LedgerDatabase(path: try TestEngine.database(of: dir))
     }
 
     func workspace() throws -> Installation {
