@@ -412,7 +412,7 @@ extension LedgerDatabase {
                     broken(number, "xml", "the stored XML's SHA-256 is \(actualXML), recorded \(xmlHash)")
                 }
                 if let invoice = try db.fetchRecord(Invoice.self, id: id) {
-                    let stored = try withLines(invoice, db)
+                    let stored = try withLines(invoice, db, decodingFacts: false)
                     let credited = try invoice.creditedInvoiceId.flatMap {
                         try db.fetchValue(
                             String.self, sql: "SELECT number FROM invoice WHERE id = ?", arguments: [$0])
