@@ -333,10 +333,6 @@ enum LedgerGuards {
                 try statement.setArguments([f.file])
                 let s = statement.sqliteStatement
                 defer { sqlite3_reset(s) }
-                // A file is one site-day and its clients are few: each line's (site, day, client) is compared
-                // as bytes with those already met in this file before any String is made for it.
-                var seen: [(site: [UInt8], day: Int64, client: [UInt8], state: Int?)] = []
-                var last = -1
                 while true {
                     let code = sqlite3_step(s)
                     if code == SQLITE_DONE { break }
@@ -347,22 +343,10 @@ enum LedgerGuards {
                                 String(cString: $0)
                             })
                     }
-                    let site = columnBytes(s, 0), day = sqlite3_column_int64(s, 1), client = columnBytes(s, 2)
-                    func same(_ k: Int) -> Bool {
-                        seen[k].day == day && seen[k].client.elementsEqual(client) && seen[k].site.elementsEqual(site)
-                    }
-                    if last < 0 || !same(last) {
-                        if let k = seen.indices.first(where: same) {
-                            last = k
-                        } else {
-                            let w = RevenueWanted(
-                                site: String(decoding: site, as: UTF8.self), day: day,
-                                client: String(decoding: client, as: UTF8.self))
-                            seen.append((Array(site), day, Array(client), index[w]))
-                            last = seen.count - 1
-                        }
-                    }
-                    guard let i = seen[last].state else { continue }
+                    let w = RevenueWanted(
+                        site: String(decoding: columnBytes(s, 0), as: UTF8.self), day: sqlite3_column_int64(s, 1),
+                        client: String(decoding: columnBytes(s, 2), as: UTF8.self))
+                    guard let i = index[w] else { continue }
                     if states[i].count > 0 { states[i].hasher.update(data: newline) }
                     states[i].hasher.update(bufferPointer: UnsafeRawBufferPointer(columnBytes(s, 3)))
                     states[i].count += 1
