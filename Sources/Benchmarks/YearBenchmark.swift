@@ -178,15 +178,16 @@ public enum YearBenchmark {
         let dashboard = Dashboard(ledger: ledger)
         let days = try dashboard.byDay(period: year, selection: Selection(scope: .all))
         let dashboardSeconds = GenerationBenchmark.asDouble(clock.now - t)
-        let v = clock.now
+        let v = clock.now, cpu = cpuSeconds()
         let chain = try ledger.verifyIssuedDocuments()
-        let verifySeconds = GenerationBenchmark.asDouble(clock.now - v)
+        let verifySeconds = GenerationBenchmark.asDouble(clock.now - v), verifyCPU = cpuSeconds() - cpu
         output(
             "dashboard by day over the \(count) months (\(days.count) days): \(ImportBenchmark.format(dashboardSeconds * 1000)) ms"
         )
         output(
             "verify (every chain, content and stored file): \(chain.intact ? "intact" : "\(chain.breaks.count) breaks") "
-                + "in \(ImportBenchmark.format(verifySeconds)) s (target under 30 s)")
+                + "in \(ImportBenchmark.format(verifySeconds)) s, \(ImportBenchmark.format(verifyCPU)) s of CPU on both cores "
+                + "(target under 30 s)")
         if let first = figures.first, let last = figures.last, figures.count > 1 {
             func ratio(_ a: Double, _ b: Double) -> String { a > 0 ? ImportBenchmark.format(b / a) + "×" : "n/a" }
             output(
@@ -236,6 +237,14 @@ public enum YearBenchmark {
             pad(f(m.closingSeconds), 9), pad(f(m.idleRunSeconds), 10), pad(f(Double(m.ledgerBytes) / 1_048_576), 9),
             pad(f(Double(m.peakRSSKB) / 1024), 11), String(m.idleEvaluated)
         ].joined(separator: " | ")
+    }
+
+    /// The process's CPU time so far (user and system, every thread).
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        guard getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) == 0 else { return 0 }
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1_000_000
     }
 
     /// The process's peak resident memory so far.

@@ -131,6 +131,8 @@ public final class UnbilledEvaluations: Sendable {
     struct LateKey: Hashable {
         var version: [Int64]
         var openDayClients: [String: [String]]
+        /// The periods asked about: those overlapping this one (nil: every period).
+        var overlapping: Period?
     }
     typealias Late = [(client: String, period: Period, siteDays: [SiteDayKey])]
     private let late = Mutex<(key: LateKey, found: Late)?>(nil)
@@ -232,7 +234,8 @@ extension Engine {
                 report.failures.append(BillingFailure(client: s.contract.client, message: "\(reason): \(error)"))
             }
         }
-        report.lateRevenue = try periodsWithLateRevenue(evaluations).filter { $0.period.intersection(period) != nil }
+        report.lateRevenue = try periodsWithLateRevenue(evaluations, overlapping: period)
+            .filter { $0.period.intersection(period) != nil }
             .map { ($0.client, $0.period, $0.siteDays.count) }
         return report
     }
@@ -290,13 +293,19 @@ extension Engine {
 }
 
 extension Engine {
-    /// The ledger's periods with late revenue, or those kept in `evaluations` for the same version of what they read
-    /// (a count that grows with every document issued, file imported or late revenue checked: an older one never returns).
-    func periodsWithLateRevenue(_ evaluations: UnbilledEvaluations?) throws -> UnbilledEvaluations.Late {
-        guard let evaluations else { return try ledger.periodsWithLateRevenue(openDayClients: openDayClients) }
-        let key = UnbilledEvaluations.LateKey(version: try ledger.lateRevenueVersion(), openDayClients: openDayClients)
+    /// The ledger's periods with late revenue overlapping `window`, or those kept in `evaluations` for the same
+    /// version of what they read (a count that grows with every document issued, file imported or late revenue
+    /// checked: an older one never returns).
+    func periodsWithLateRevenue(_ evaluations: UnbilledEvaluations?, overlapping window: Period) throws
+        -> UnbilledEvaluations.Late
+    {
+        guard let evaluations else {
+            return try ledger.periodsWithLateRevenue(openDayClients: openDayClients, overlapping: window)
+        }
+        let key = UnbilledEvaluations.LateKey(
+            version: try ledger.lateRevenueVersion(), openDayClients: openDayClients, overlapping: window)
         if let kept = evaluations.late(key) { return kept }
-        let found = try ledger.periodsWithLateRevenue(openDayClients: key.openDayClients)
+        let found = try ledger.periodsWithLateRevenue(openDayClients: key.openDayClients, overlapping: window)
         evaluations.keepLate(found, for: key)
         return found
     }

@@ -164,36 +164,7 @@ extension LedgerDatabase {
                 )
             }
 
-            // Numbering: each series from 1 to its last number, no gap, dates never going back.
-            var numberingBreaks: [NumberingBreak] = []
-            let seriesCodes = try db.fetchColumn(String.self, sql: "SELECT code FROM number_series ORDER BY code")
-            for code in seriesCodes {
-                let rows = try db.fetchAll(
-                    sql: """
-                        SELECT number, issue_date FROM invoice WHERE series = ? AND status = 'issued' ORDER BY number
-                        """, arguments: [code])
-                let last =
-                    try db.fetchValue(
-                        Int.self, sql: "SELECT last_number FROM number_series WHERE code = ?", arguments: [code]) ?? 0
-                if rows.count != last {
-                    numberingBreaks.append(.countDiffers(series: code, issued: rows.count, given: last))
-                }
-                var previous: (number: String, date: String)?
-                for (i, r) in rows.enumerated() {
-                    let number: String = try r["number"], date: String = try r["issue_date"]
-                    let digits = Int(String(number.reversed().prefix { $0.isNumber }.reversed())) ?? -1
-                    if digits != i + 1 {
-                        numberingBreaks.append(.outOfSequence(series: code, number: number, expected: i + 1))
-                    }
-                    if let p = previous, date < p.date {
-                        numberingBreaks.append(
-                            .datedBefore(
-                                series: code, number: number, date: date, previous: p.number, previousDate: p.date))
-                    }
-                    previous = (number, date)
-                }
-            }
-
+            let numberingBreaks = try self.numberingBreaks(db, from: month.start)
             // Entries: one per document issued in the month, balanced, its customer line the document's TTC.
             var entryBreaks: [EntryBreak] = []
             let documents = try db.fetchAll(
@@ -263,6 +234,56 @@ extension LedgerDatabase {
                 entryBreaks: entryBreaks, mailsNotSent: mails, series: series, acknowledgements: acks)
         }
     }
+
+    /// The numbering breaks the closing of a month starting on `start` finds, per series: the documents dated
+    /// from that month on, in number order, each numbered right after the one before and never dated before it,
+    /// following the last document dated before the month (the day it was dated on is read again: its first
+    /// document's number says how many came before); and the series' counter against that count. Only those
+    /// are read (the index of issued documents by series and date): a break before them was the earlier
+    /// closings' to find, and `verify` reads every document of every series.
+    func numberingBreaks(_ db: any SQLSession, from start: Day) throws -> [NumberingBreak] {
+        var breaks: [NumberingBreak] = []
+        for code in try db.fetchColumn(String.self, sql: "SELECT code FROM number_series ORDER BY code") {
+            let previousDay = try db.fetchValue(
+                String.self, sql: Self.numberingPreviousDay, arguments: [code, start.description])
+            let rows = try db.fetchAll(
+                sql: Self.numberingFrom, arguments: [code, previousDay ?? start.description])
+            let last =
+                try db.fetchValue(
+                    Int.self, sql: "SELECT last_number FROM number_series WHERE code = ?", arguments: [code]) ?? 0
+            func digits(_ number: String) -> Int {
+                Int(String(number.reversed().prefix { $0.isNumber }.reversed())) ?? -1
+            }
+            // How many documents came before those read: the first one's number less one (none before the month: 0).
+            let before = try previousDay == nil ? 0 : rows.first.map { max(digits(try $0[0]) - 1, 0) } ?? 0
+            if before + rows.count != last {
+                breaks.append(.countDiffers(series: code, issued: before + rows.count, given: last))
+            }
+            var previous: (number: String, date: String)?
+            for (i, r) in rows.enumerated() {
+                let number: String = try r[0], date: String = try r[1]
+                if digits(number) != before + i + 1 {
+                    breaks.append(.outOfSequence(series: code, number: number, expected: before + i + 1))
+                }
+                if let p = previous, date < p.date {
+                    breaks.append(
+                        .datedBefore(series: code, number: number, date: date, previous: p.number, previousDate: p.date)
+                    )
+                }
+                previous = (number, date)
+            }
+        }
+        return breaks
+    }
+
+    /// The day of the last issued document of series `?1` dated before `?2`.
+    static let numberingPreviousDay = """
+        SELECT MAX(issue_date) FROM invoice WHERE series = ? AND status = 'issued' AND issue_date < ?
+        """
+    /// The issued documents of series `?1` dated from `?2` on, in number order.
+    static let numberingFrom = """
+        SELECT number, issue_date FROM invoice WHERE series = ? AND status = 'issued' AND issue_date >= ? ORDER BY number
+        """
 
     /// Closes `month` for good: nothing can be issued, dated or posted in it
     /// afterwards. `forcedReason` records a closing despite failed checks.

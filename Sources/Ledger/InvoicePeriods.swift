@@ -15,9 +15,12 @@ extension LedgerDatabase {
     /// `openDayClients` names, per site, the clients whose bill depends on the
     /// days the site was open (a daily minimum guarantee): a late file with
     /// rows opens a day for them even with none of their tickets.
-    public func periodsWithLateRevenue(openDayClients: [String: [String]] = [:]) throws -> [(
-        client: String, period: Period, siteDays: [SiteDayKey]
-    )] {
+    ///
+    /// `overlapping`: only the invoice periods that overlap it (the closing of a month asks about its own);
+    /// the files read are then those of those periods' days, not the whole history's.
+    public func periodsWithLateRevenue(openDayClients: [String: [String]] = [:], overlapping window: Period? = nil)
+        throws -> [(client: String, period: Period, siteDays: [SiteDayKey])]
+    {
         try engine.read { db in
             // A document billed another version than the current one only on a site-day whose file changed:
             // from those ("v17 history bounds"), not from every site-day ever billed. (CROSS JOIN fixes SQLite's join order.)
@@ -34,9 +37,10 @@ extension LedgerDatabase {
                                         AND w.status = 'issued' AND j.file_id = s.current_file_id)
                       AND NOT EXISTS (SELECT 1 FROM late_revenue_checked c
                                       WHERE c.client = i.client AND c.site = i.site AND c.day = i.day AND c.file_id = s.current_file_id)
+                      AND v.period_end >= ? AND v.period_start <= ?
                     ORDER BY i.client, v.period_start
-                    """)
-            rows += try lateFilesOfUnbilledClients(db, openDayClients: openDayClients)
+                    """, arguments: [window?.start.description ?? "", window?.end.description ?? "9999-12-31"])
+            rows += try lateFilesOfUnbilledClients(db, openDayClients: openDayClients, overlapping: window)
             var out: [String: (client: String, period: Period, siteDays: [SiteDayKey])] = [:]
             for r in rows {
                 let client: String = try r[0]
@@ -54,16 +58,19 @@ extension LedgerDatabase {
     /// site-day's current file that no issued document of the client billed at
     /// all, where the client has an issued contract invoice of that day's
     /// period generated no later than the file arrived. Only files imported
-    /// after the first invoice covering their day was generated are read
-    /// (late files are few; files of the normal flow precede invoicing).
-    private func lateFilesOfUnbilledClients(_ db: any SQLSession, openDayClients: [String: [String]]) throws -> [SQLRow]
-    {
+    /// after the first invoice covering their day was generated are looked at
+    /// (late files are few; files of the normal flow precede invoicing), and of
+    /// each, the daily aggregate's rows of its site-day (`daily_revenue`: the
+    /// current file's clients, `invoiced` once an issued document recorded the
+    /// client's site-day, both kept by the importing and the issuing
+    /// transactions), not its ticket lines. With `window`, only the periods
+    /// overlapping it and their days.
+    private func lateFilesOfUnbilledClients(
+        _ db: any SQLSession, openDayClients: [String: [String]], overlapping window: Period?
+    ) throws -> [SQLRow] {
         var earliest: [(period: Period, createdAt: String)] = []
         for r in try db.fetchAll(
-            sql: """
-                SELECT period_start, period_end, MIN(created_at) FROM invoice WHERE status = 'issued' AND origin = 'contract'
-                GROUP BY period_start, period_end
-                """)
+            sql: Self.earliestContractInvoices(window != nil), arguments: Self.windowArguments(window))
         {
             try earliest.append((StoredValue.period(try r[0], try r[1], "period", of: "a contract invoice"), r[2]))
         }
@@ -72,10 +79,7 @@ extension LedgerDatabase {
         }
         var out: [SQLRow] = []
         let candidates = try db.fetchAll(
-            sql: """
-                SELECT sd.site, sd.day, sd.current_file_id, f.imported_at, f.row_count FROM site_day sd JOIN imported_file f ON f.id = sd.current_file_id
-                WHERE sd.day BETWEEN ? AND ?
-                """, arguments: [first.ordinal, last.ordinal])
+            sql: Self.lateFileCandidates, arguments: [first.ordinal, last.ordinal])
         for c in candidates {
             let site: String = try c[0], day = try Day(ordinal: c[1]), file: Int64 = try c[2],
                 importedAt: String = try c[3], rowCount: Int = try c[4]
@@ -86,7 +90,8 @@ extension LedgerDatabase {
             out += try db.fetchAll(
                 sql: """
                     SELECT DISTINCT t.client, v.period_start, v.period_end, ? AS site, ? AS day
-                    FROM (SELECT DISTINCT client FROM ticket_line WHERE file_id = ? AND client IS NOT NULL
+                    FROM (SELECT client FROM daily_revenue WHERE day = ? AND site = ? AND activity <> 'EVENT' AND client <> ''
+                            AND invoiced = 0
                           UNION \(db.stringsOfJSONArgument)) t
                     JOIN invoice v ON v.client = t.client AND v.status = 'issued' AND v.origin = 'contract'
                      AND v.period_start <= ? AND v.period_end >= ? AND v.created_at <= ?
@@ -96,12 +101,31 @@ extension LedgerDatabase {
                                       WHERE k.client = t.client AND k.site = ? AND k.day = ? AND k.file_id = ?)
                     """,
                 arguments: [
-                    site, day.ordinal, file, opened, day.description, day.description, importedAt,
+                    site, day.ordinal, day.ordinal, site, opened, day.description, day.description, importedAt,
                     site, day.ordinal, site, day.ordinal, file
                 ])
         }
         return out
     }
+
+    /// Per period of the issued contract invoices (overlapping `?1..?2` when `bounded`), the first one's creation.
+    static func earliestContractInvoices(_ bounded: Bool) -> String {
+        """
+        SELECT period_start, period_end, MIN(created_at) FROM invoice WHERE status = 'issued' AND origin = 'contract'
+        \(bounded ? "AND period_end >= ? AND period_start <= ?" : "")
+        GROUP BY period_start, period_end
+        """
+    }
+
+    static func windowArguments(_ window: Period?) -> [any SQLArgument] {
+        window.map { [$0.start.description, $0.end.description] } ?? []
+    }
+
+    /// The site-days of the days `?1..?2` with their current file (the index of site-days by day).
+    static let lateFileCandidates = """
+        SELECT sd.site, sd.day, sd.current_file_id, f.imported_at, f.row_count FROM site_day sd JOIN imported_file f ON f.id = sd.current_file_id
+        WHERE sd.day BETWEEN ? AND ?
+        """
 
     /// Closes a month: from then on nothing is issued in it (the trigger enforces it).
     public func closeMonth(_ month: String, by actor: String, at date: Date = Date()) throws {

@@ -28,7 +28,9 @@ extension LedgerDatabase {
         }
     }
 
-    func withLines(_ i: Invoice, _ db: any SQLSession) throws -> StoredInvoice {
+    /// The document with its lines and VAT. `decodingFacts` false leaves each line's facts out (nil), their JSON
+    /// not decoded: `verify` serialises a year of documents again, and the facts are no part of what was issued.
+    func withLines(_ i: Invoice, _ db: any SQLSession, decodingFacts: Bool = true) throws -> StoredInvoice {
         let id = i.id ?? -1
         // Read column by column: `verify` reads every issued document's lines, and the Codable decoding (each
         // column's name converted from snake case, on every row) was a fifth of it.
@@ -57,7 +59,7 @@ extension LedgerDatabase {
                 }
                 basisKind = k
             }
-            let factsText: String? = try r[20]
+            let factsText: String? = try decodingFacts ? r[20] : nil
             var facts: LineFacts?
             if let factsText {
                 guard let f = try? decoder.decode(LineFacts.self, from: Data(factsText.utf8)) else {

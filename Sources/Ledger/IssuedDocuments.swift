@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// The files of an issued document, rendered once: the Factur-X PDF and its CII XML.
 public struct IssuedFiles: Sendable, Hashable {
@@ -273,118 +274,276 @@ extension LedgerDatabase {
     /// its link to the previous one, its files' hashes, the sequence with no
     /// gap, dates that never go back; every issued document stored; the
     /// number series' counter matching the documents. Reads one document at a time.
+    ///
+    /// On SQLite, on both cores: the revenue check (every billed ticket line hashed again) reads its records
+    /// on a second connection and hashes the register files it meets, while this one checks the documents
+    /// and the chains, then hashes files too until none is left. Each connection reads in its own
+    /// transaction: both name the last audit row and the count of issued documents they see (every issue
+    /// writes both), and when another process issued in between, the revenue is checked again here alone, so
+    /// the report is always of one state of the ledger.
     public func verifyIssuedDocuments() throws -> ChainReport {
-        try engine.read { db in
-            var report = ChainReport()
-            let seriesCodes = try db.fetchColumn(
-                String.self,
-                sql: """
-                    SELECT code FROM number_series WHERE code IN (SELECT series FROM invoice WHERE status = 'issued') ORDER BY code
-                    """)
-            for code in seriesCodes {
-                var summary = ChainReport.Series(
-                    series: code, documents: 0, notStored: 0, storedAfterIssue: 0, lastHash: IssuedContent.genesis)
-                func broken(_ number: String, _ kind: String, _ detail: String) {
-                    report.breaks.append(.init(series: code, number: number, kind: kind, detail: detail))
-                }
-                var expected = (sequence: Int64(1), previous: IssuedContent.genesis)
-                var lastDate = ""
-                // The numbers in order first (small rows: only they are sorted), then each document's row by its
-                // key, one at a time: a year of stored files is read once and never goes through SQLite's sorter.
-                let order = try db.fetchAll(
-                    sql: """
-                        SELECT id, number, issue_date FROM invoice WHERE series = ? AND status = 'issued' ORDER BY length(number), number
-                        """, arguments: [code])
-                let document = """
-                    SELECT sequence, pdf, pdf_sha256, xml, xml_sha256, content, previous_hash, hash, at_issue
-                    FROM issued_document WHERE invoice_id = ?
-                    """
-                for o in order {
-                    let id: Int64 = try o[0], number: String = try o[1], issueDate: String = try o[2]
-                    summary.documents += 1
-                    if issueDate < lastDate {
-                        broken(number, "chronology", "dated \(issueDate), before the document before it (\(lastDate))")
-                    }
-                    lastDate = issueDate
-                    guard let r = try db.fetchOne(sql: document, arguments: [id]) else {
-                        summary.notStored += 1
-                        continue
-                    }
-                    let sequence: Int64 = try r[0], pdf: [UInt8] = try r[1], pdfHash: String = try r[2],
-                        xml: [UInt8] = try r[3]
-                    let xmlHash: String = try r[4], content: String = try r[5], previous: String = try r[6],
-                        hash: String = try r[7]
-                    if try !(r[8] as Bool) { summary.storedAfterIssue += 1 }
-                    if sequence != expected.sequence {
-                        broken(
-                            number, "sequence",
-                            "stored as document \(sequence) of the series, expected \(expected.sequence)")
-                    }
-                    if previous != expected.previous {
-                        broken(
-                            number, "chain",
-                            "records previous hash \(previous), the document before it has \(expected.previous)")
-                    }
-                    if ContentHash.sha256(content.utf8) != hash {
-                        broken(number, "hash", "its hash \(hash) is not the SHA-256 of its stored content")
-                    }
-                    let actualPDF = ContentHash.sha256(pdf), actualXML = ContentHash.sha256(xml)
-                    if actualPDF != pdfHash {
-                        broken(number, "pdf", "the stored PDF's SHA-256 is \(actualPDF), recorded \(pdfHash)")
-                    }
-                    if actualXML != xmlHash {
-                        broken(number, "xml", "the stored XML's SHA-256 is \(actualXML), recorded \(xmlHash)")
-                    }
-                    if let invoice = try db.fetchRecord(Invoice.self, id: id) {
-                        let stored = try withLines(invoice, db)
-                        let credited = try invoice.creditedInvoiceId.flatMap {
-                            try db.fetchValue(
-                                String.self, sql: "SELECT number FROM invoice WHERE id = ?", arguments: [$0])
-                        }
-                        let now = IssuedContent.serialise(
-                            stored, sequence: sequence, creditedNumber: credited, pdfSHA256: actualPDF,
-                            xmlSHA256: actualXML, previousHash: previous)
-                        for difference in IssuedContent.differences(issued: content, now: now) {
-                            broken(number, "content", difference)
-                        }
-                    }
-                    expected = (sequence + 1, hash)
-                    summary.lastHash = hash
-                }
-                if summary.notStored > 0 {
-                    broken(
-                        code, "not stored",
-                        "\(summary.notStored) issued documents have no stored files (issued before documents were stored): "
-                            + "`ardoise invoices export` stores them")
-                }
-                let counter =
-                    try db.fetchValue(
-                        Int64.self, sql: "SELECT last_number FROM number_series WHERE code = ?", arguments: [code]) ?? 0
-                if counter != Int64(summary.documents) {
-                    broken(
-                        code, "numbering",
-                        "the series has given \(counter) numbers but \(summary.documents) issued documents are in the ledger"
-                    )
-                }
-                report.series.append(summary)
+        guard engine.kind == .sqlite else {
+            return try engine.read { db in
+                var report = try verifySeries(db)
+                let records = try verifyRecords(db)
+                report.breaks += records.breaks
+                report.chains = records.chains
+                report.breaks += try storedButNotIssued(db)
+                return report
             }
-            let records = try verifyRecords(db)
-            report.breaks += records.breaks
+        }
+        let work = RevenueWork()
+        let done = DispatchGroup()
+        done.enter()
+        DispatchQueue(label: "ardoise.verify.revenue").async { [engine] in
+            defer { done.leave() }
+            do {
+                try engine.read { db in
+                    work.setFingerprint(try LedgerDatabase.verifyFingerprint(db))
+                    let hasher = try LedgerGuards.RevenueFileHasher(db)
+                    var changed: [LedgerGuards.RevenueKey: Int] = [:]
+                    try LedgerGuards.forEachRevenueFile(db) { file in
+                        guard work.offer(file) else { throw CancellationError() }
+                        while let next = work.take(waiting: false) { try hasher.check(next, into: &changed) }
+                    }
+                    work.finish(changed)
+                }
+            } catch {
+                work.fail()
+            }
+        }
+        return try engine.read { db in
+            defer {
+                work.cancel()
+                done.wait()
+            }
+            let fingerprint = try LedgerDatabase.verifyFingerprint(db)
+            var report = try verifySeries(db)
+            let records = try verifyRecordChains(db)
+            // This connection's turn to hash: the files the other one has read and not hashed yet.
+            let hasher = try LedgerGuards.RevenueFileHasher(db)
+            var changed: [LedgerGuards.RevenueKey: Int] = [:]
+            while let file = work.take(waiting: true) { try hasher.check(file, into: &changed) }
+            done.wait()
+            if let theirs = work.result(fingerprint: fingerprint) {
+                changed.merge(theirs) { a, _ in a }
+            } else {
+                changed = try LedgerGuards.changedRevenue(db)
+            }
+            report.breaks += records.breaks + (try verifyRevenue(db, changed: changed))
             report.chains = records.chains
-            // A stored document whose invoice is no longer issued (rows rewritten under the triggers).
-            for r in try db.fetchAll(
-                sql: """
-                    SELECT d.series, COALESCE(v.number, '#' || d.invoice_id) FROM issued_document d LEFT JOIN invoice v ON v.id = d.invoice_id
-                    WHERE v.id IS NULL OR v.status <> 'issued' OR v.series <> d.series
-                    """)
-            {
-                try report.breaks.append(
-                    .init(
-                        series: r[0], number: r[1], kind: "content",
-                        detail:
-                            "stored as issued, but the ledger no longer holds it as an issued document of its series"))
-            }
+            report.breaks += try storedButNotIssued(db)
             return report
         }
+    }
+
+    /// What two read transactions compare to know they read the same issued documents.
+    static func verifyFingerprint(_ db: any SQLSession) throws -> [Int64] {
+        guard
+            let r = try db.fetchOne(
+                sql: """
+                    SELECT (SELECT COALESCE(MAX(id), 0) FROM audit_log), (SELECT COUNT(*) FROM invoice WHERE status = 'issued'),
+                           (SELECT COUNT(*) FROM invoice_revenue)
+                    """)
+        else { return [] }
+        return [try r[0], try r[1], try r[2]]
+    }
+
+    /// Each series' chain of stored documents (the first part of `verifyIssuedDocuments`).
+    func verifySeries(_ db: any SQLSession) throws -> ChainReport {
+        var report = ChainReport()
+        let seriesCodes = try db.fetchColumn(
+            String.self,
+            sql: """
+                SELECT code FROM number_series WHERE code IN (SELECT series FROM invoice WHERE status = 'issued') ORDER BY code
+                """)
+        for code in seriesCodes {
+            var summary = ChainReport.Series(
+                series: code, documents: 0, notStored: 0, storedAfterIssue: 0, lastHash: IssuedContent.genesis)
+            func broken(_ number: String, _ kind: String, _ detail: String) {
+                report.breaks.append(.init(series: code, number: number, kind: kind, detail: detail))
+            }
+            var expected = (sequence: Int64(1), previous: IssuedContent.genesis)
+            var lastDate = ""
+            // The numbers in order first (small rows: only they are sorted), then each document's row by its
+            // key, one at a time: a year of stored files is read once and never goes through SQLite's sorter.
+            let order = try db.fetchAll(
+                sql: """
+                    SELECT id, number, issue_date FROM invoice WHERE series = ? AND status = 'issued' ORDER BY length(number), number
+                    """, arguments: [code])
+            let document = """
+                SELECT sequence, pdf, pdf_sha256, xml, xml_sha256, content, previous_hash, hash, at_issue
+                FROM issued_document WHERE invoice_id = ?
+                """
+            for o in order {
+                let id: Int64 = try o[0], number: String = try o[1], issueDate: String = try o[2]
+                summary.documents += 1
+                if issueDate < lastDate {
+                    broken(number, "chronology", "dated \(issueDate), before the document before it (\(lastDate))")
+                }
+                lastDate = issueDate
+                guard let r = try db.fetchOne(sql: document, arguments: [id]) else {
+                    summary.notStored += 1
+                    continue
+                }
+                let sequence: Int64 = try r[0], pdf: [UInt8] = try r[1], pdfHash: String = try r[2],
+                    xml: [UInt8] = try r[3]
+                let xmlHash: String = try r[4], content: String = try r[5], previous: String = try r[6],
+                    hash: String = try r[7]
+                if try !(r[8] as Bool) { summary.storedAfterIssue += 1 }
+                if sequence != expected.sequence {
+                    broken(
+                        number, "sequence",
+                        "stored as document \(sequence) of the series, expected \(expected.sequence)")
+                }
+                if previous != expected.previous {
+                    broken(
+                        number, "chain",
+                        "records previous hash \(previous), the document before it has \(expected.previous)")
+                }
+                if ContentHash.sha256(content.utf8) != hash {
+                    broken(number, "hash", "its hash \(hash) is not the SHA-256 of its stored content")
+                }
+                let actualPDF = ContentHash.sha256(pdf), actualXML = ContentHash.sha256(xml)
+                if actualPDF != pdfHash {
+                    broken(number, "pdf", "the stored PDF's SHA-256 is \(actualPDF), recorded \(pdfHash)")
+                }
+                if actualXML != xmlHash {
+                    broken(number, "xml", "the stored XML's SHA-256 is \(actualXML), recorded \(xmlHash)")
+                }
+                if let invoice = try db.fetchRecord(Invoice.self, id: id) {
+                    let stored = try withLines(invoice, db, decodingFacts: false)
+                    let credited = try invoice.creditedInvoiceId.flatMap {
+                        try db.fetchValue(
+                            String.self, sql: "SELECT number FROM invoice WHERE id = ?", arguments: [$0])
+                    }
+                    let now = IssuedContent.serialise(
+                        stored, sequence: sequence, creditedNumber: credited, pdfSHA256: actualPDF,
+                        xmlSHA256: actualXML, previousHash: previous)
+                    for difference in IssuedContent.differences(issued: content, now: now) {
+                        broken(number, "content", difference)
+                    }
+                }
+                expected = (sequence + 1, hash)
+                summary.lastHash = hash
+            }
+            if summary.notStored > 0 {
+                broken(
+                    code, "not stored",
+                    "\(summary.notStored) issued documents have no stored files (issued before documents were stored): "
+                        + "`ardoise invoices export` stores them")
+            }
+            let counter =
+                try db.fetchValue(
+                    Int64.self, sql: "SELECT last_number FROM number_series WHERE code = ?", arguments: [code]) ?? 0
+            if counter != Int64(summary.documents) {
+                broken(
+                    code, "numbering",
+                    "the series has given \(counter) numbers but \(summary.documents) issued documents are in the ledger"
+                )
+            }
+            report.series.append(summary)
+        }
+        return report
+    }
+
+    /// A stored document whose invoice is no longer issued (rows rewritten under the triggers).
+    func storedButNotIssued(_ db: any SQLSession) throws -> [ChainReport.Break] {
+        var breaks: [ChainReport.Break] = []
+        for r in try db.fetchAll(
+            sql: """
+                SELECT d.series, COALESCE(v.number, '#' || d.invoice_id) FROM issued_document d LEFT JOIN invoice v ON v.id = d.invoice_id
+                WHERE v.id IS NULL OR v.status <> 'issued' OR v.series <> d.series
+                """)
+        {
+            try breaks.append(
+                .init(
+                    series: r[0], number: r[1], kind: "content",
+                    detail:
+                        "stored as issued, but the ledger no longer holds it as an issued document of its series"))
+        }
+        return breaks
+    }
+}
+
+/// The register files the revenue check has left to hash, shared by `verify`'s two connections: one reads
+/// the records and offers each file, either hashes it.
+final class RevenueWork: Sendable {
+    private struct State {
+        var files: [LedgerGuards.RevenueFile] = []
+        var head = 0
+        var finished = false
+        var failed = false
+        var cancelled = false
+        var fingerprint: [Int64]?
+        var changed: [LedgerGuards.RevenueKey: Int] = [:]
+    }
+    private let state = Mutex(State())
+    private let ready = NSCondition()
+
+    func setFingerprint(_ f: [Int64]) { state.withLock { $0.fingerprint = f } }
+
+    /// Adds a file to hash; false once the other side gave up (an error there).
+    func offer(_ file: LedgerGuards.RevenueFile) -> Bool {
+        let open = state.withLock { s -> Bool in
+            guard !s.cancelled else { return false }
+            if s.head > 64 {
+                s.files.removeFirst(s.head)
+                s.head = 0
+            }
+            s.files.append(file)
+            return true
+        }
+        ready.lock()
+        ready.signal()
+        ready.unlock()
+        return open
+    }
+
+    /// The next file to hash; with `waiting`, waits for one until the reading side finished (nil then).
+    func take(waiting: Bool) -> LedgerGuards.RevenueFile? {
+        ready.lock()
+        defer { ready.unlock() }
+        while true {
+            let (file, over) = state.withLock { s -> (LedgerGuards.RevenueFile?, Bool) in
+                if s.head < s.files.count {
+                    s.head += 1
+                    return (s.files[s.head - 1], false)
+                }
+                return (nil, s.finished || s.failed || s.cancelled)
+            }
+            if let file { return file }
+            if over || !waiting { return nil }
+            ready.wait()
+        }
+    }
+
+    func finish(_ changed: [LedgerGuards.RevenueKey: Int]) {
+        state.withLock {
+            $0.finished = true
+            $0.changed = changed
+        }
+        wake()
+    }
+
+    func fail() {
+        state.withLock { $0.failed = true }
+        wake()
+    }
+
+    func cancel() {
+        state.withLock { $0.cancelled = true }
+        wake()
+    }
+
+    private func wake() {
+        ready.lock()
+        ready.broadcast()
+        ready.unlock()
+    }
+
+    /// What the reading side found, when it finished and read what `fingerprint` names; nil otherwise.
+    func result(fingerprint: [Int64]) -> [LedgerGuards.RevenueKey: Int]? {
+        state.withLock { s in s.finished && !s.failed && s.fingerprint == fingerprint ? s.changed : nil }
     }
 }

@@ -123,28 +123,33 @@ enum LedgerGuards {
                 sql: "SELECT at, actor, action, invoice_id, details, parameters FROM audit_log WHERE id = ?",
                 arguments: [id])
         else { return nil }
-        let invoice: Int64? = try r[3]
+        return try auditContent(id: id, r, from: 0)
+    }
+
+    /// The same text from a row holding `at, actor, action, invoice_id, details, parameters` from column `c`.
+    static func auditContent(id: Int64, _ r: SQLRow, from c: Int) throws -> String {
+        let invoice: Int64? = try r[c + 3]
         // A row with parameters ("v16 audit parameters") is chained with them; older rows as they were.
-        if let parameters = try r[5] as String? {
+        if let parameters = try r[c + 5] as String? {
             return try [
                 "format: \"ardoise-audit/2\"",
                 "id: \(id)",
-                "at: \(IssuedContent.quote(r[0]))",
-                "actor: \(IssuedContent.quote(r[1]))",
-                "action: \(IssuedContent.quote(r[2]))",
+                "at: \(IssuedContent.quote(r[c]))",
+                "actor: \(IssuedContent.quote(r[c + 1]))",
+                "action: \(IssuedContent.quote(r[c + 2]))",
                 "invoice: \(invoice.map(String.init) ?? "null")",
-                "details: \(IssuedContent.quote(r[4]))",
+                "details: \(IssuedContent.quote(r[c + 4]))",
                 "parameters: \(IssuedContent.quote(parameters))"
             ].joined(separator: "\n") + "\n"
         }
         return try [
             "format: \"ardoise-audit/1\"",
             "id: \(id)",
-            "at: \(IssuedContent.quote(r[0]))",
-            "actor: \(IssuedContent.quote(r[1]))",
-            "action: \(IssuedContent.quote(r[2]))",
+            "at: \(IssuedContent.quote(r[c]))",
+            "actor: \(IssuedContent.quote(r[c + 1]))",
+            "action: \(IssuedContent.quote(r[c + 2]))",
             "invoice: \(invoice.map(String.init) ?? "null")",
-            "details: \(IssuedContent.quote(r[4]))"
+            "details: \(IssuedContent.quote(r[c + 4]))"
         ].joined(separator: "\n") + "\n"
     }
 
@@ -246,51 +251,86 @@ enum LedgerGuards {
     }
 
     /// A recorded revenue row of `invoice_revenue`: document, site and day.
-    struct RevenueKey: Hashable {
+    struct RevenueKey: Hashable, Sendable {
         var invoice: Int64
         var site: String
         var day: Int64
     }
 
-    /// The rows of `invoice_revenue` whose ticket lines no longer hash as recorded (`revenueHash`), with their
-    /// count now. One pass: the records in file order, and each register file's lines read once, every
-    /// client's hash of it computed side by side (the same text `revenueHash` hashes).
-    static func changedRevenue(_ db: any SQLSession) throws -> [RevenueKey: Int] {
-        struct Wanted: Hashable {
-            var site: String
-            var day: Int64
-            var client: String
+    /// The ticket lines a recorded revenue row hashes: a client's at a site on a day.
+    struct RevenueWanted: Hashable, Sendable {
+        var site: String
+        var day: Int64
+        var client: String
+    }
+
+    /// The `invoice_revenue` rows naming one register file: what hashing its lines once checks.
+    struct RevenueFile: Sendable {
+        var file: Int64
+        var records: [(key: RevenueKey, wanted: RevenueWanted, hash: String)]
+    }
+
+    /// Each register file named by `invoice_revenue`, with its rows, in file order (one streaming read).
+    static func forEachRevenueFile(_ db: any SQLSession, _ body: (RevenueFile) throws -> Void) throws {
+        var current: RevenueFile?
+        try db.forEach(sql: "SELECT file_id, invoice_id, site, day, client, hash FROM invoice_revenue ORDER BY file_id")
+        { r in
+            let id: Int64 = try r[0]
+            if id != current?.file {
+                if let done = current { try body(done) }
+                current = RevenueFile(file: id, records: [])
+            }
+            let site: String = try r[2], day: Int64 = try r[3]
+            try current?.records.append(
+                (
+                    RevenueKey(invoice: r[1], site: site, day: day), RevenueWanted(site: site, day: day, client: r[4]),
+                    r[5]
+                ))
         }
-        var changed: [RevenueKey: Int] = [:]
-        let lines = db.sql(
-            sqlite: """
-                SELECT site, day, client, json_array(line, ticket, register, time, badge, category, activity, article, label, quantity,
-                                                     unit_price, vat_rate, amount, employer_share)
-                FROM ticket_line WHERE file_id = ? AND client IS NOT NULL ORDER BY line
-                """,
-            postgres: """
-                SELECT site, day, client, \(postgresLineJSON) FROM ticket_line WHERE file_id = ? AND client IS NOT NULL ORDER BY line
-                """)
-        // SQLite: one prepared statement, each line's JSON hashed from SQLite's buffer (no String per line: `verify`
-        // reads every billed ticket line of the ledger).
-        let sqlite = db as? GRDBSession
-        let statement = try sqlite.map { try $0.db.makeStatement(sql: lines) }
-        var file: Int64?
-        var records: [(key: RevenueKey, wanted: Wanted, hash: String)] = []
-        let header = Array("ardoise-revenue/1\n".utf8), newline: [UInt8] = [10]
-        func check() throws {
-            guard let id = file, !records.isEmpty else { return }
+        if let done = current { try body(done) }
+    }
+
+    /// Hashes register files' lines on one connection, as `revenueHash` does (the same text), every client's
+    /// lines of a file side by side in one pass over the file: the records whose hash differs, with their count now.
+    final class RevenueFileHasher {
+        let db: any SQLSession
+        private let sqlite: GRDBSession?
+        private let statement: Statement?
+        private let lines: String
+        private let header = Array("ardoise-revenue/1\n".utf8), newline: [UInt8] = [10]
+
+        init(_ db: any SQLSession) throws {
+            self.db = db
+            let lines = db.sql(
+                sqlite: """
+                    SELECT site, day, client, json_array(line, ticket, register, time, badge, category, activity, article, label, quantity,
+                                                         unit_price, vat_rate, amount, employer_share)
+                    FROM ticket_line WHERE file_id = ? AND client IS NOT NULL ORDER BY line
+                    """,
+                postgres: """
+                    SELECT site, day, client, \(LedgerGuards.postgresLineJSON) FROM ticket_line WHERE file_id = ? AND client IS NOT NULL ORDER BY line
+                    """)
+            // SQLite: one prepared statement, each line's JSON hashed from SQLite's buffer (no String per line:
+            // `verify` reads every billed ticket line of the ledger).
+            let sqlite = db as? GRDBSession
+            self.lines = lines
+            self.sqlite = sqlite
+            statement = try sqlite.map { try $0.db.makeStatement(sql: lines) }
+        }
+
+        func check(_ f: RevenueFile, into changed: inout [RevenueKey: Int]) throws {
+            guard !f.records.isEmpty else { return }
             // Each wanted (site, day, client) hashes in place in `states`.
-            var index: [Wanted: Int] = [:]
+            var index: [RevenueWanted: Int] = [:]
             var states: [(hasher: SHA256, count: Int)] = []
-            for w in records.map(\.wanted) where index[w] == nil {
+            for w in f.records.map(\.wanted) where index[w] == nil {
                 index[w] = states.count
                 var h = SHA256()
                 h.update(data: header)
                 states.append((h, 0))
             }
             if let statement, let sqlite {
-                try statement.setArguments([id])
+                try statement.setArguments([f.file])
                 let s = statement.sqliteStatement
                 defer { sqlite3_reset(s) }
                 while true {
@@ -303,7 +343,7 @@ enum LedgerGuards {
                                 String(cString: $0)
                             })
                     }
-                    let w = Wanted(
+                    let w = RevenueWanted(
                         site: String(decoding: columnBytes(s, 0), as: UTF8.self), day: sqlite3_column_int64(s, 1),
                         client: String(decoding: columnBytes(s, 2), as: UTF8.self))
                     guard let i = index[w] else { continue }
@@ -312,8 +352,8 @@ enum LedgerGuards {
                     states[i].count += 1
                 }
             } else {
-                try db.forEach(sql: lines, arguments: [id]) { r in
-                    let w = try Wanted(site: r[0], day: r[1], client: r[2])
+                try db.forEach(sql: lines, arguments: [f.file]) { r in
+                    let w = try RevenueWanted(site: r[0], day: r[1], client: r[2])
                     guard let i = index[w] else { return }
                     if states[i].count > 0 { states[i].hasher.update(data: newline) }
                     let text: String = try r[3]
@@ -321,26 +361,22 @@ enum LedgerGuards {
                     states[i].count += 1
                 }
             }
-            for record in records {
+            for record in f.records {
                 guard let i = index[record.wanted] else { continue }
                 var h = states[i].hasher
                 h.update(data: newline)
                 if ContentHash.hex(h.finalize()) != record.hash { changed[record.key] = states[i].count }
             }
         }
-        try db.forEach(sql: "SELECT file_id, invoice_id, site, day, client, hash FROM invoice_revenue ORDER BY file_id")
-        { r in
-            let id: Int64 = try r[0]
-            if id != file {
-                try check()
-                file = id
-                records.removeAll(keepingCapacity: true)
-            }
-            let site: String = try r[2], day: Int64 = try r[3]
-            try records.append(
-                (RevenueKey(invoice: r[1], site: site, day: day), Wanted(site: site, day: day, client: r[4]), r[5]))
-        }
-        try check()
+    }
+
+    /// The rows of `invoice_revenue` whose ticket lines no longer hash as recorded (`revenueHash`), with their
+    /// count now. One pass: the records in file order, and each register file's lines read once, every
+    /// client's hash of it computed side by side (the same text `revenueHash` hashes).
+    static func changedRevenue(_ db: any SQLSession) throws -> [RevenueKey: Int] {
+        var changed: [RevenueKey: Int] = [:]
+        let hasher = try RevenueFileHasher(db)
+        try forEachRevenueFile(db) { try hasher.check($0, into: &changed) }
         return changed
     }
 
@@ -378,6 +414,13 @@ extension LedgerDatabase {
     /// The breaks of the audit-log and journal chains, of the revenue issued
     /// documents billed, and documents issued outside validation.
     func verifyRecords(_ db: any SQLSession) throws -> (breaks: [ChainReport.Break], chains: [ChainReport.Series]) {
+        let records = try verifyRecordChains(db)
+        return (records.breaks + (try verifyRevenue(db, changed: try LedgerGuards.changedRevenue(db))), records.chains)
+    }
+
+    /// The breaks of the audit-log and journal chains, and documents issued outside validation.
+    func verifyRecordChains(_ db: any SQLSession) throws -> (breaks: [ChainReport.Break], chains: [ChainReport.Series])
+    {
         var breaks: [ChainReport.Break] = []
         var chains: [ChainReport.Series] = []
         let starts = Dictionary(
@@ -385,9 +428,17 @@ extension LedgerDatabase {
                 try ($0[0] as String, $0[1] as Int64)
             },
             uniquingKeysWith: { a, _ in a })
-        for (chain, table, name, content) in [
-            ("audit", "audit_log", "audit log", LedgerGuards.auditContent),
-            ("entries", "journal_entry", "journal entries", LedgerGuards.entryContent)
+        // Each link with its row read in the same step (a join in chain order), not one query per link: the
+        // audit log holds a few rows per document issued.
+        let audit = """
+            SELECT c.sequence, c.row_id, c.previous_hash, c.hash, a.at, a.actor, a.action, a.invoice_id, a.details, a.parameters, a.id
+            FROM record_chain c LEFT JOIN audit_log a ON a.id = c.row_id WHERE c.chain = ? ORDER BY c.sequence
+            """
+        let entries = """
+            SELECT c.sequence, c.row_id, c.previous_hash, c.hash FROM record_chain c WHERE c.chain = ? ORDER BY c.sequence
+            """
+        for (chain, table, name, links) in [
+            ("audit", "audit_log", "audit log", audit), ("entries", "journal_entry", "journal entries", entries)
         ] {
             func broken(_ what: String, _ kind: String, _ detail: String) {
                 breaks.append(.init(series: name, number: what, kind: kind, detail: detail))
@@ -399,10 +450,7 @@ extension LedgerDatabase {
             var summary = ChainReport.Series(
                 series: name, documents: 0, notStored: 0, storedAfterIssue: 0, lastHash: LedgerGuards.genesis)
             var expected = (sequence: Int64(1), previous: LedgerGuards.genesis)
-            try db.forEach(
-                sql: "SELECT sequence, row_id, previous_hash, hash FROM record_chain WHERE chain = ? ORDER BY sequence",
-                arguments: [chain]
-            ) { l in
+            try db.forEach(sql: links, arguments: [chain]) { l in
                 let sequence: Int64 = try l[0], rowID: Int64 = try l[1], previous: String = try l[2],
                     hash: String = try l[3]
                 let label = "\(chain == "audit" ? "audit log row" : "journal entry") #\(rowID)"
@@ -418,7 +466,13 @@ extension LedgerDatabase {
                         label, "chain", "records previous hash \(previous), the link before it has \(expected.previous)"
                     )
                 }
-                if let text = try content(db, rowID) {
+                let text: String?
+                if chain == "audit" {
+                    text = try (l[10] as Int64?) == nil ? nil : LedgerGuards.auditContent(id: rowID, l, from: 4)
+                } else {
+                    text = try LedgerGuards.entryContent(db, id: rowID)
+                }
+                if let text {
                     if LedgerGuards.linkHash(content: text, previous: previous) != hash {
                         broken(
                             label, "content",
@@ -460,7 +514,18 @@ extension LedgerDatabase {
                 ))
         }
 
-        // The revenue each document issued since the chains started billed, per site-day.
+        return (breaks, chains)
+    }
+
+    /// The breaks of the revenue each document issued since the chains started billed, per site-day, given
+    /// `changed` (`LedgerGuards.changedRevenue`: the recorded revenue whose ticket lines hash differently now).
+    func verifyRevenue(_ db: any SQLSession, changed: [LedgerGuards.RevenueKey: Int]) throws -> [ChainReport.Break] {
+        var breaks: [ChainReport.Break] = []
+        let starts = Dictionary(
+            try db.fetchAll(sql: "SELECT chain, first_row_id FROM record_chain_start").map {
+                try ($0[0] as String, $0[1] as Int64)
+            },
+            uniquingKeysWith: { a, _ in a })
         let auditStart = starts["audit"] ?? Int64.max
         let issued = try db.fetchAll(
             sql: """
@@ -469,9 +534,6 @@ extension LedgerDatabase {
                        OR EXISTS (SELECT 1 FROM audit_log a WHERE a.invoice_id = v.id AND a.action = 'validate' AND a.id >= ?))
                 ORDER BY v.id
                 """, arguments: [auditStart])
-        // Each register file billed is read once, in file order, whatever the number of documents and clients
-        // that billed it: the recorded revenue whose ticket lines hash differently now, with their count now.
-        let changed = try LedgerGuards.changedRevenue(db)
         for d in issued {
             let id: Int64 = try d[0], series: String = try d[1], number: String = try d[2]
             func broken(_ detail: String) {
@@ -509,7 +571,7 @@ extension LedgerDatabase {
                 broken("\(key.text): billed, but its revenue was not recorded at issue")
             }
         }
-        return (breaks, chains)
+        return breaks
     }
 }
 

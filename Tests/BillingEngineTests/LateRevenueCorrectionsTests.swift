@@ -160,6 +160,15 @@ func issuedNet(_ ledger: LedgerDatabase, client: String, label: String = "") thr
             try ledger.periodsWithLateRevenue(openDayClients: ["LD01": ["C0014"]]).contains {
                 $0.client == "C0014" && $0.period == w41
             })
+        // Asked about the periods overlapping October only (the closing's question), it finds it too; not in December.
+        #expect(
+            try ledger.periodsWithLateRevenue(openDayClients: ["LD01": ["C0014"]], overlapping: Self.october).contains {
+                $0.client == "C0014" && $0.period == w41
+            })
+        #expect(
+            try ledger.periodsWithLateRevenue(
+                openDayClients: ["LD01": ["C0014"]], overlapping: Period.month(of: day("2026-12-01"))
+            ).isEmpty)
         // Not reported either: the unbilled report of October lists no late revenue of Nova.
         let report = try engine.unbilled(period: Self.october, issueDate: day("2026-10-20"))
         #expect(report.lateRevenue.contains { $0.client == "C0014" })

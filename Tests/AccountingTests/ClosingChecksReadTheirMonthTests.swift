@@ -1,0 +1,82 @@
+import BillingModel
+import DemoMonthSupport
+import Foundation
+import GRDB
+@testable import Ledger
+import Testing
+import TestSupport
+
+/// The closing's numbering check and the late files it asks about read their own month, not the history
+/// before it (issue 23: a closing cost more with each month behind it), and still find what they found.
+@Suite(.serialized) struct ClosingChecksReadTheirMonth {
+    static let november = Period(parsing: "2026-11") ?? Period.month(of: day("2026-11-01"))
+    static let december = Period(parsing: "2026-12") ?? Period.month(of: day("2026-12-01"))
+
+    /// SQLite's plan for `sql`, one line per step.
+    static func plan(_ ledger: LedgerDatabase, _ sql: String, _ arguments: StatementArguments) throws -> String {
+        try ledger.pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
+                .joined(separator: "; ")
+        }
+    }
+
+    /// Runs `statements` with every trigger of `table` dropped first (what someone with `sqlite3` on the file can do).
+    static func tamper(_ ledger: LedgerDatabase, table: String, _ statements: [String]) throws {
+        try ledger.pool.writeWithoutTransaction { db in
+            for name in try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", arguments: [table])
+            {
+                try db.execute(sql: "DROP TRIGGER \"\(name)\"")
+            }
+            for s in statements { try db.execute(sql: s) }
+        }
+    }
+
+    @Test func theNumberingCheckReadsTheIssuedDocumentsFromItsMonthOnThroughTheIndex() throws {
+        let month = try DemoMonth("numbering-bounds", sites: 2, clients: 8, seed: 11)
+        _ = try month.bill(validateAll: true)
+        let from = try Self.plan(month.ledger, LedgerDatabase.numberingFrom, ["FA", "2026-11-01"])
+        #expect(from.contains("USING INDEX invoice_series_issue_date (series=? AND issue_date>?)"), "\(from)")
+        #expect(!from.contains("SCAN invoice"), "\(from)")
+        let before = try Self.plan(month.ledger, LedgerDatabase.numberingPreviousDay, ["FA", "2026-11-01"])
+        #expect(before.contains("invoice_series_issue_date (series=? AND issue_date<?)"), "\(before)")
+        // The month's documents intact: no break, in November nor in December (no document: it reads the last day).
+        #expect(try month.ledger.monthFacts(Self.november).numberingBreaks.isEmpty)
+        #expect(try month.ledger.monthFacts(Self.december).numberingBreaks.isEmpty)
+    }
+
+    @Test func theNumberingCheckStillNamesANumberOutOfPlaceAndACounterThatDiffers() throws {
+        let month = try DemoMonth("numbering-breaks", sites: 2, clients: 8, seed: 11)
+        _ = try month.bill(validateAll: true)
+        let numbers = try month.ledger.invoices(status: .issued).compactMap(\.number).filter { $0.hasPrefix("FA") }
+            .sorted()
+        try #require(numbers.count >= 3)
+        let moved = numbers[1], renamed = String(moved.dropLast(3)) + "900"
+        try Self.tamper(
+            month.ledger, table: "invoice", ["UPDATE invoice SET number = '\(renamed)' WHERE number = '\(moved)'"])
+        let november = try month.ledger.monthFacts(Self.november).numberingBreaks
+        #expect(november.contains(.outOfSequence(series: "FA", number: numbers[2], expected: 2)))
+        #expect(november.contains(.outOfSequence(series: "FA", number: renamed, expected: numbers.count)))
+        try Self.tamper(
+            month.ledger, table: "number_series",
+            ["UPDATE number_series SET last_number = last_number + 1 WHERE code = 'FA'"])
+        let counted = try month.ledger.monthFacts(Self.november).numberingBreaks
+        #expect(counted.contains(.countDiffers(series: "FA", issued: numbers.count, given: numbers.count + 1)))
+        // The closing of the month after reads from the last day with documents: the counter still differs.
+        #expect(
+            try month.ledger.monthFacts(Self.december).numberingBreaks.contains(
+                .countDiffers(series: "FA", issued: numbers.count, given: numbers.count + 1)))
+    }
+
+    @Test func theLateFilesOfAMonthAreLookedForInItsPeriodsDaysAndTheDailyAggregate() throws {
+        let month = try DemoMonth("late-bounds", sites: 2, clients: 8, seed: 11)
+        _ = try month.bill(validateAll: true)
+        let candidates = try Self.plan(month.ledger, LedgerDatabase.lateFileCandidates, [20_362, 20_392])
+        #expect(candidates.contains("USING COVERING INDEX site_day_by_day (day>? AND day<?)"), "\(candidates)")
+        // The closing asks about the periods overlapping its month: October's invoices for October, none for December.
+        let all = try month.ledger.periodsWithLateRevenue()
+        let october = try month.ledger.periodsWithLateRevenue(overlapping: DemoMonth.october)
+        #expect(october.map(\.client) == all.filter { $0.period.intersection(DemoMonth.october) != nil }.map(\.client))
+        #expect(try month.ledger.periodsWithLateRevenue(overlapping: Self.december).isEmpty)
+    }
+}
