@@ -235,6 +235,8 @@ public enum LedgerMigration {
                   (SELECT MAX(\(quoted(column))) AS m FROM \(quoted(table))) AS x WHERE m IS NOT NULL
                 """, [])
         }
+        // The deferred keys checked now: their pending events would keep the tables from being altered.
+        try t.execute("SET CONSTRAINTS ALL IMMEDIATE", [])
         for name in order { try t.execute("ALTER TABLE \(quoted(name)) ENABLE TRIGGER USER", []) }
         return counts
     }

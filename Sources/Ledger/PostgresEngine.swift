@@ -265,8 +265,10 @@ public final class DatabaseRunLock: Sendable {
 
 extension PostgresSession {
     /// Sends `rows` (PostgreSQL's COPY text format, `CopyText`) into `table`'s `columns` with one
-    /// `COPY … FROM STDIN` in the session's transaction: the bulk path of imports and of `ardoise migrate`,
-    /// the protocol `psql \copy` uses, with no statement to parse or parameter to bind per row.
+    /// `COPY … FROM STDIN` in the session's transaction: the bulk path of `ardoise migrate`, the protocol
+    /// `psql \copy` uses, with no statement to parse or parameter to bind per row. postgres-nio's `copyFrom` is
+    /// async: call this from a plain thread (the command's), never from Swift's cooperative pool, whose
+    /// thread it would block waiting for a task that needs one.
     func copy(into table: String, columns: [String], rows: CopyText) throws {
         guard rows.rows > 0 else { return }
         let connection = self.connection

@@ -6,7 +6,7 @@ import Imports
 import Testing
 import TestSupport
 
-/// The import's ticket lines go to PostgreSQL by `COPY … FROM STDIN` (COPY text): the rows stored are the
+/// The import stores the same ticket lines on PostgreSQL as on SQLite from the same files: the rows stored are the
 /// rows SQLite stores from the same file, text that COPY would read as escapes included.
 @Suite(.enabled(if: PostgresServer.available, Comment(rawValue: PostgresServer.skipReason)))
 struct PostgresImportTests {
