@@ -5,13 +5,18 @@ import Ledger
 
 /// The import benchmark of issue 4: a full-size generated month imported
 /// into a fresh ledger, beside the `sqlite3` shell's `.import` of the same
-/// register rows into a bare table, in the same run.
+/// register rows into a bare table, in the same run; on PostgreSQL (`postgres`,
+/// a server's address) into a scratch database there, beside `psql \copy`.
 public enum ImportBenchmark {
+    /// The scratch database made (dropped first) on the server `postgres` names.
+    public static let postgresDatabase = "ardoise_bench_import"
+
     /// Generates (or reuses) the month in `directory`, imports it, and returns
-    /// the report: rows, seconds, rows/s, peak memory, ratio to `sqlite3 .import`.
+    /// the report: rows, seconds, rows/s, peak memory, ratio to `sqlite3 .import`
+    /// (or, with `postgres`, to `psql \copy` on that server).
     public static func run(
         directory: URL, sites siteCount: Int = 60, clients clientCount: Int = 850,
-        month: String = "2026-10", seed: UInt64 = 1
+        month: String = "2026-10", seed: UInt64 = 1, postgres: String? = nil
     ) throws -> String {
         guard let period = Period(parsing: month) else { throw BenchmarkError("`\(month)` is not a month YYYY-MM") }
         let fm = FileManager.default
@@ -37,9 +42,18 @@ public enum ImportBenchmark {
         let registers = names.filter { $0.hasPrefix("PIE_") }.map { data.appendingPathComponent($0) }
         let events = names.filter { $0.hasPrefix("EVT_") }.map { data.appendingPathComponent($0) }
 
-        let dbPath = directory.appendingPathComponent("bench.sqlite").path
-        for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: dbPath + suffix) }
-        let ledger = try LedgerDatabase(path: dbPath)
+        let ledger: LedgerDatabase
+        var scratch: String?
+        if let postgres {
+            let address = try PlainPostgreSQL.scratchDatabase(postgresDatabase, on: postgres)
+            ledger = try LedgerDatabase(path: address)
+            scratch = address
+            lines.append("ledger: \(address) (made for this run)")
+        } else {
+            let dbPath = directory.appendingPathComponent("bench.sqlite").path
+            for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: dbPath + suffix) }
+            ledger = try LedgerDatabase(path: dbPath)
+        }
         let importer = Importer(ledger: ledger, knownClients: Set(clients.map(\.code)))
         let start = Date()
         // As `ardoise import` does: each file its own transaction, the next one parsed on the other core meanwhile.
@@ -65,6 +79,9 @@ public enum ImportBenchmark {
         var caps: [ClientCategory: Money] = [:]
         for c in clients {
             for k in c.categories { caps[ClientCategory(client: c.code, category: k)] = Money(cents: 420) }
+        }
+        if let scratch {
+            return try lines.joined(separator: "\n") + "\n" + psqlAnchor(scratch, registers, registerSeconds)
         }
         var queryStart = Date()
         let days = try ledger.revenueDays(period: period)
@@ -96,6 +113,37 @@ public enum ImportBenchmark {
         let ok = rate >= 250_000 && (peak ?? 0) < 300 && registerSeconds <= 2 * sqliteSeconds
         lines.append("targets (≥ 250,000 rows/s, < 300 MB, within 2× of sqlite3): \(ok ? "met" : "NOT met")")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The same register rows through `psql \copy` into a bare table of the scratch database, which validates
+    /// nothing: the anchor on PostgreSQL, with the ratio.
+    static func psqlAnchor(_ address: String, _ registers: [URL], _ registerSeconds: Double) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["psql"] + (try PlainPostgreSQL.psqlArguments(address))
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        let script = PlainPostgreSQL.bareCopyScript(files: registers.map(\.path))
+        let start = Date()
+        try process.run()
+        input.fileHandleForWriting.write(Data(script.utf8))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let seconds = Date().timeIntervalSince(start)
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0,
+            let rows = text.split(whereSeparator: \.isNewline).last.flatMap({ Int($0) })
+        else {
+            throw BenchmarkError("psql \\copy failed (exit \(process.terminationStatus)): \(text.suffix(400))")
+        }
+        return """
+            psql \\copy: \(rows) rows, \(format(seconds)) s, \(Int(Double(rows) / max(seconds, 1e-9))) rows/s
+            ratio ardoise / psql \\copy: \(format(registerSeconds / max(seconds, 1e-9)))×
+
+            """
     }
 
     /// Peak resident memory of this process in MB, from /proc/self/status.

@@ -73,3 +73,47 @@ extension LedgerDatabase {
         }
     }
 }
+
+/// The PostgreSQL side of the benchmarks: a scratch database of their own on a server, and the `psql` run of
+/// the same files that the import is compared with.
+public enum PlainPostgreSQL {
+    /// Makes the database `name` on the server of `address` (dropped first when it is there: it is the
+    /// benchmark's own, never the one `address` names) and returns its address.
+    public static func scratchDatabase(
+        _ name: String, on address: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> String {
+        guard var location = PostgresLocation(address, environment: environment) else { throw LedgerError.badAddress }
+        guard location.database != name else {
+            throw LedgerError.internalInconsistency("the benchmark's scratch database is the one given: \(name)")
+        }
+        let server = try PostgresEngine(location)
+        try server.executeOutsideTransaction("DROP DATABASE IF EXISTS \(name)")
+        try server.executeOutsideTransaction("CREATE DATABASE \(name)")
+        location.database = name
+        location.password = nil
+        return location.description
+    }
+
+    /// `psql`'s arguments to reach the database of `address` (the password from `PGPASSWORD`).
+    public static func psqlArguments(_ address: String) throws -> [String] {
+        guard let l = PostgresLocation(address, environment: [:]) else { throw LedgerError.badAddress }
+        return [
+            "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", l.host, "-p", "\(l.port)", "-U", l.user, "-d",
+            l.database
+        ]
+    }
+
+    /// A `psql` script that copies register files with `\copy` (COPY through the client, one transaction each,
+    /// as the import) into a bare table of 16 text columns, the shape of `PlainSQLite.bareImportScript`'s,
+    /// validating nothing, and prints its row count.
+    public static func bareCopyScript(files: [String]) -> String {
+        let columns = (1...16).map { "c\($0) TEXT" }.joined(separator: ", ")
+        var script = "DROP TABLE IF EXISTS bare;\nCREATE TABLE bare (\(columns));\n"
+        for path in files {
+            script +=
+                "\\copy bare FROM '\(path.replacingOccurrences(of: "'", with: "''"))' WITH (FORMAT csv, DELIMITER ';', HEADER true)\n"
+        }
+        script += "SELECT count(*) FROM bare;\n"
+        return script
+    }
+}

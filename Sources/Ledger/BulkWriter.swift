@@ -27,7 +27,12 @@ public struct TicketLineFields: Sendable {
 
 /// Inserts ticket lines: on SQLite through prepared statements bound with the
 /// C API (the import's hot path); on PostgreSQL in batches of rows, one INSERT
-/// each. Use it inside a write transaction only (`ImportTransaction` flushes it).
+/// each. Not `COPY`: postgres-nio's `copyFrom` is async only, and the ledger's
+/// calls are synchronous, so it would block a thread of Swift's cooperative pool
+/// waiting for a task that needs one (the test process, whose tests run on that
+/// pool, hung so; `ardoise serve` calls the ledger from it too). `ardoise
+/// migrate`, from the command's main thread, uses it (`PostgresSession.copy`).
+/// Use it inside a write transaction only (`ImportTransaction` flushes it).
 public final class TicketLineWriter {
     /// SQLite: one line per statement, and `sqliteBatch` lines per statement (made when first needed).
     private let statement: Statement?

@@ -104,6 +104,13 @@ final class PostgresEngine: SQLEngine, Sendable {
         }
     }
 
+    /// Runs one statement on its own, outside any transaction (`CREATE DATABASE` refuses to run in one).
+    func executeOutsideTransaction(_ sql: String) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        _ = try PostgresSession(connection: connection).execute(sql, [])
+    }
+
     /// Migrations are recorded as GRDB records them on SQLite (`grdb_migrations.identifier`), so one
     /// query lists them on both engines; each runs in its own transaction under an advisory lock, so
     /// two processes starting on a new database apply each once.
@@ -251,5 +258,112 @@ public final class DatabaseRunLock: Sendable {
         }
         guard taken == true else { return nil }
         self.engine = engine
+    }
+}
+
+// MARK: - COPY … FROM STDIN
+
+extension PostgresSession {
+    /// Sends `rows` (PostgreSQL's COPY text format, `CopyText`) into `table`'s `columns` with one
+    /// `COPY … FROM STDIN` in the session's transaction: the bulk path of `ardoise migrate`, the protocol
+    /// `psql \copy` uses, with no statement to parse or parameter to bind per row. postgres-nio's `copyFrom` is
+    /// async: call this from a plain thread (the command's), never from Swift's cooperative pool, whose
+    /// thread it would block waiting for a task that needs one.
+    func copy(into table: String, columns: [String], rows: CopyText) throws {
+        guard rows.rows > 0 else { return }
+        let connection = self.connection
+        let data = rows.buffer
+        do {
+            try connection.eventLoop.makeFutureWithTask {
+                try await connection.copyFrom(table: table, columns: columns, logger: PostgresEngine.logger) {
+                    writer in
+                    // In slices: the driver hands each one to the socket as the server reads.
+                    var rest = data
+                    while rest.readableBytes > 0 {
+                        guard let slice = rest.readSlice(length: min(rest.readableBytes, 1 << 20)) else { break }
+                        try await writer.write(slice)
+                    }
+                }
+            }.wait()
+        } catch {
+            let sql = "COPY \(table) FROM STDIN"
+            throw SQLEngineError(message: PostgresEngine.message(of: error, sql: sql), sql: sql)
+        }
+    }
+}
+
+/// Rows in PostgreSQL's COPY text format: a tab between columns, a newline after each row, `\N` for NULL,
+/// and backslash, tab, newline and carriage return escaped in text; bytes as `\\x` and their hex digits.
+struct CopyText {
+    private(set) var buffer: ByteBuffer
+    /// The rows ended so far.
+    private(set) var rows = 0
+    private var atRowStart = true
+
+    init(capacity: Int = 1 << 16) { buffer = ByteBufferAllocator().buffer(capacity: capacity) }
+
+    /// The bytes held (to send a batch before it grows too big).
+    var count: Int { buffer.readableBytes }
+
+    private mutating func separate() {
+        if atRowStart { atRowStart = false } else { buffer.writeInteger(UInt8(ascii: "\t")) }
+    }
+
+    mutating func null() {
+        separate()
+        buffer.writeStaticString("\\N")
+    }
+
+    mutating func integer(_ v: Int64) {
+        separate()
+        // A small string (up to 15 digits) is made without allocating.
+        buffer.writeString(String(v))
+    }
+
+    /// Text given as its UTF-8 bytes.
+    mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) {
+        separate()
+        if !bytes.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+            buffer.writeBytes(bytes)
+            return
+        }
+        for b in bytes {
+            switch b {
+            case 0x5C: buffer.writeStaticString("\\\\")
+            case 0x09: buffer.writeStaticString("\\t")
+            case 0x0A: buffer.writeStaticString("\\n")
+            case 0x0D: buffer.writeStaticString("\\r")
+            default: buffer.writeInteger(b)
+            }
+        }
+    }
+
+    mutating func text(_ s: String) {
+        var s = s
+        s.withUTF8 { text($0) }
+    }
+
+    /// A `bytea` value: `\x` and two hex digits a byte, its backslash escaped.
+    mutating func bytes(_ bytes: [UInt8]) {
+        separate()
+        buffer.writeStaticString("\\\\x")
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        for b in bytes {
+            buffer.writeInteger(hex[Int(b >> 4)])
+            buffer.writeInteger(hex[Int(b & 0x0F)])
+        }
+    }
+
+    mutating func endRow() {
+        buffer.writeInteger(UInt8(ascii: "\n"))
+        atRowStart = true
+        rows += 1
+    }
+
+    /// Empties the batch once sent.
+    mutating func clear() {
+        buffer.clear()
+        rows = 0
+        atRowStart = true
     }
 }

@@ -71,9 +71,15 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "Scratch folder for the generated month.") var directory: String = "/tmp/ardoise-bench-import"
         @Option var sites: Int = 60
         @Option var clients: Int = 850
+        @Option(
+            help:
+                "A PostgreSQL server (postgres://USER@HOST:PORT/DATABASE, password from PGPASSWORD): the month is imported into a database `\(ImportBenchmark.postgresDatabase)` made there (dropped first), beside psql \\copy."
+        )
+        var postgres: String?
         func run() throws {
             emit(
-                try ImportBenchmark.run(directory: URL(fileURLWithPath: directory), sites: sites, clients: clients)
+                try ImportBenchmark.run(
+                    directory: URL(fileURLWithPath: directory), sites: sites, clients: clients, postgres: postgres)
                     + "\n")
         }
     }

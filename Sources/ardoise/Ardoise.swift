@@ -22,7 +22,8 @@ struct Ardoise: ParsableCommand {
             CommandGroup(
                 name: "Contracts", subcommands: [LintCommand.self, FmtCommand.self, LSPCommand.self, TestCommand.self]),
             CommandGroup(
-                name: "Ledger and daily run", subcommands: [InitCommand.self, ImportCommand.self, RunCommand.self]),
+                name: "Ledger and daily run",
+                subcommands: [InitCommand.self, MigrateCommand.self, ImportCommand.self, RunCommand.self]),
             CommandGroup(
                 name: "Billing",
                 subcommands: [BillCommand.self, InvoicesCommand.self, ValidateCommand.self, VerifyCommand.self]),

@@ -1,0 +1,70 @@
+import BillingModel
+import Demo
+import Foundation
+import Imports
+@testable import Ledger
+import Testing
+import TestSupport
+
+/// The import stores the same ticket lines on PostgreSQL as on SQLite from the same files: the rows stored are the
+/// rows SQLite stores from the same file, text that COPY would read as escapes included.
+@Suite(.enabled(if: PostgresServer.available, Comment(rawValue: PostgresServer.skipReason)))
+struct PostgresImportTests {
+    static let columns = """
+        SELECT line, ticket, site, register, day, time, badge, client, category, activity, article, label,
+          quantity, unit_price, vat_rate, amount, employer_share FROM ticket_line ORDER BY line
+        """
+
+    @Test func ticketLinesCopiedIntoPostgreSQLAreTheRowsSQLiteStores() throws {
+        let dir = Repository.temporaryDirectory("copy-import")
+        let sample = try String(
+            contentsOf: samples.appendingPathComponent("PIE_LD01_20261005.csv"), encoding: .utf8)
+        // Backslashes COPY's text format reads as escapes (`\N` is its NULL) unless the writer escapes them.
+        let hostile = #"Café \N ex\tpresso \\ \."#
+        #expect(sample.contains("Café expresso"))
+        let file = dir.appendingPathComponent("PIE_LD01_20261005.csv")
+        try sample.replacingOccurrences(of: "Café expresso", with: hostile)
+            .write(to: file, atomically: true, encoding: .utf8)
+        let (sqlite, _) = try freshLedger()
+        let postgres = try LedgerDatabase(path: try migratedPostgres().address)
+        for ledger in [sqlite, postgres] {
+            let r = RegisterImporter(ledger: ledger, knownClients: ["C0013", "C0014", "C0025"]).importFile(at: file)
+            #expect(r.status == .imported && r.rows == 40, "\(r)")
+            // Again: unchanged, nothing written twice.
+            #expect(
+                RegisterImporter(ledger: ledger, knownClients: ["C0013", "C0014", "C0025"]).importFile(at: file)
+                    .status == .unchanged)
+        }
+        let onSQLite = try sqlite.engine.read { try $0.fetch(Self.columns, []) }
+        let onPostgres = try postgres.engine.read { try $0.fetch(Self.columns, []) }
+        #expect(onSQLite.count == 40)
+        #expect(onPostgres == onSQLite)
+        #expect(onPostgres.contains { $0.contains(.text(hostile)) })
+        #expect(onPostgres.contains { $0[6] == .null && $0[7] == .null })
+    }
+
+    @Test func aMonthOfFilesImportsTheSameRowsOnBothEngines() throws {
+        let dir = Repository.temporaryDirectory("copy-import-month")
+        let sites = DemoGenerator.sites(count: 2)
+        let clients = DemoGenerator.clients(count: 6, sites: sites, seed: 3)
+        let month = try #require(Period(parsing: "2026-10"))
+        _ = try DemoGenerator(clients: clients, sites: sites, month: month, seed: 3).write(to: dir)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("PIE_") }
+            .sorted().map { dir.appendingPathComponent($0) }
+        let (sqlite, _) = try freshLedger()
+        let postgres = try LedgerDatabase(path: try migratedPostgres().address)
+        var rows: [Int] = []
+        for ledger in [sqlite, postgres] {
+            let results = Importer(ledger: ledger, knownClients: Set(clients.map(\.code))).importPaths(files)
+            #expect(results.allSatisfy { $0.status == .imported }, "\(results.filter { $0.status != .imported })")
+            rows.append(results.reduce(0) { $0 + $1.rows })
+        }
+        #expect(rows[0] > 1_000 && rows[0] == rows[1])
+        let sums = """
+            SELECT COUNT(*), SUM(amount), SUM(employer_share), SUM(quantity), COUNT(badge), COUNT(client),
+              SUM(LENGTH(label)) FROM ticket_line
+            """
+        let onSQLite = try sqlite.engine.read { try $0.fetch(sums, []) }
+        #expect(try postgres.engine.read { try $0.fetch(sums, []) } == onSQLite)
+    }
+}
