@@ -31,7 +31,7 @@ struct Scratch {
         try """
         settings: [\(settings.path)]
         rules: \(rules.path)
-        database: \(dir.path)/ardoise.sqlite
+        database: \(try TestEngine.newLedgerAddress(in: dir))
         inbox: \(dir.path)/inbox
         """.write(to: dir.appendingPathComponent("ardoise.yaml"), atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(

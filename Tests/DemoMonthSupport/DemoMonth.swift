@@ -25,6 +25,7 @@ public struct DemoMonth: Sendable {
     {
         folder = Repository.temporaryDirectory(name)
         _ = try DemoWorkspace.write(to: folder, sites: sites, clients: clients, month: "2026-10", seed: seed)
+        try TestEngine.follow(workspace: folder)
         try editSettings(folder.appendingPathComponent("settings.yaml"))
         workspace = try Installation.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
         ledger = try workspace.openLedger(creating: true)
