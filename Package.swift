@@ -163,7 +163,7 @@ let package = Package(
             name: "PlatformTransmission",
             dependencies: ["BillingModel", "Ledger", "CCurl", .product(name: "Crypto", package: "swift-crypto")]),
 
-        .target(name: "TestSupport", dependencies: ["BillingModel"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["BillingModel", "Ledger"], path: "Tests/TestSupport"),
         // A generated example month, imported: the starting point shared by the tests of billing, accounting, exports, dashboards, web.
         .target(
             name: "DemoMonthSupport",

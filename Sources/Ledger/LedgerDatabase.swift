@@ -71,7 +71,7 @@ public final class LedgerDatabase: Sendable {
     ) throws {
         if LedgerDatabase.isPostgreSQL(path) {
             let location = try LedgerDatabase.postgresLocation(path, environment: environment)
-            let engine = try PostgresEngine(location)
+            let engine = try PostgresEngine(location, countsChanges: true)
             let exists = try engine.hasLedger()
             if creation == .mustExist, !exists { throw LedgerError.missing(path: location.description) }
             // Migrated only when a migration is pending: opening an up-to-date ledger reads one table.

@@ -51,6 +51,9 @@ final class PostgresEngine: SQLEngine, Sendable {
     private let connection: PostgresConnection
     private let lock = NSLock()
     var kind: SQLEngineKind { .postgres }
+    /// Whether each transaction that wrote moves the ledger's change counter (`ledger_change`, "v19 change counter")
+    /// before it commits: the ledger's own engine does; an engine opened for a lock or a check does not.
+    let countsChanges: Bool
 
     static let logger: Logger = {
         var logger = Logger(label: "ardoise.postgres")
@@ -58,8 +61,9 @@ final class PostgresEngine: SQLEngine, Sendable {
         return logger
     }()
 
-    init(_ location: PostgresLocation) throws {
+    init(_ location: PostgresLocation, countsChanges: Bool = false) throws {
         self.location = location
+        self.countsChanges = countsChanges
         let configuration = PostgresConnection.Configuration(
             host: location.host, port: location.port, username: location.user,
             password: location.password, database: location.database, tls: .disable)
@@ -90,12 +94,28 @@ final class PostgresEngine: SQLEngine, Sendable {
     }
 
     func transaction<T>(_ work: (any SQLSession) throws -> T) throws -> T {
+        try transaction(countingChange: countsChanges, work)
+    }
+
+    /// A read-only transaction: it moves no counter.
+    func read<T>(_ work: (any SQLSession) throws -> T) throws -> T {
+        try transaction(countingChange: false, work)
+    }
+
+    /// Moves the change counter when this transaction wrote (PostgreSQL gave it a transaction id): run last, just
+    /// before COMMIT, so the counter's row lock is held for the commit only and concurrent writers queue there for
+    /// no longer than that. A page kept under the counter's value is thrown away by the commit that moves it.
+    static let countChange =
+        "UPDATE ledger_change SET version = version + 1 WHERE pg_current_xact_id_if_assigned() IS NOT NULL"
+
+    private func transaction<T>(countingChange: Bool, _ work: (any SQLSession) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
         let session = PostgresSession(connection: connection)
         try session.execute("BEGIN", [])
         do {
             let result = try work(session)
+            if countingChange { try session.execute(Self.countChange, []) }
             try session.execute("COMMIT", [])
             return result
         } catch {
@@ -111,18 +131,25 @@ final class PostgresEngine: SQLEngine, Sendable {
         _ = try PostgresSession(connection: connection).execute(sql, [])
     }
 
+    /// One statement in a transaction of its own (PostgreSQL's autocommit): one round trip, for a cheap read.
+    func autocommit<T>(_ work: (any SQLSession) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try work(PostgresSession(connection: connection))
+    }
+
     /// Migrations are recorded as GRDB records them on SQLite (`grdb_migrations.identifier`), so one
     /// query lists them on both engines; each runs in its own transaction under an advisory lock, so
     /// two processes starting on a new database apply each once.
     func migrate() throws -> [String] {
-        try transaction { s in
+        try transaction(countingChange: false) { s in
             try s.execute("CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)", [])
         }
         var applied: [String] = []
         let migrations = PostgresSchema.migrations(lineBasisKinds: LineBasis.Kind.allCases.map(\.rawValue))
         let known = Set(migrations.map(\.name))
         for m in migrations {
-            let done: Bool = try transaction { s in
+            let done: Bool = try transaction(countingChange: false) { s in
                 try s.execute("SELECT pg_advisory_xact_lock(hashtext('ardoise migrations'))", [])
                 let names = try s.fetch("SELECT identifier FROM grdb_migrations", []).compactMap { $0.first?.text }
                 if let unknown = names.first(where: { !known.contains($0) }) {
@@ -143,7 +170,7 @@ final class PostgresEngine: SQLEngine, Sendable {
 
     /// Whether this database holds a ledger (its migrations table has rows).
     func hasLedger() throws -> Bool {
-        try transaction { s in
+        try read { s in
             guard try s.fetchValue(Bool.self, sql: "SELECT to_regclass('grdb_migrations') IS NOT NULL") == true else {
                 return false
             }
@@ -153,7 +180,7 @@ final class PostgresEngine: SQLEngine, Sendable {
 
     func appliedMigrations() throws -> [String] {
         let order = PostgresSchema.migrations(lineBasisKinds: LineBasis.Kind.allCases.map(\.rawValue)).map(\.name)
-        let names = try transaction { s in
+        let names = try read { s in
             try s.fetch("SELECT identifier FROM grdb_migrations", []).compactMap { $0.first?.text }
         }
         return order.filter(names.contains)

@@ -1280,6 +1280,20 @@ enum PostgresSchema {
                 name: "v18 line facts",
                 statements: [
                     "ALTER TABLE invoice_line ADD COLUMN facts TEXT CHECK (facts IS NULL OR ardoise_json_valid(facts))"
+                ]),
+            // The ledger's change counter: one row, moved by every transaction of the ledger that wrote, in that
+            // transaction (`PostgresEngine.countChange`); what the web app keeps is kept under its value
+            // (`LedgerChanges`). SQLite counts its commits itself (`PRAGMA data_version`): nothing there.
+            Migration(
+                name: "v19 change counter",
+                statements: [
+                    """
+                    CREATE TABLE ledger_change (
+                      id BIGINT PRIMARY KEY CHECK (id = 1),
+                      version BIGINT NOT NULL CHECK (version >= 0)
+                    )
+                    """,
+                    "INSERT INTO ledger_change (id, version) VALUES (1, 0)"
                 ])
         ]
     }

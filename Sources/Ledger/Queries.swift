@@ -249,7 +249,7 @@ extension LedgerDatabase {
                     tickets(client, site, day, category, total) AS (
                       SELECT t.client, t.site, f.day, t.category, SUM(t.amount) FROM ticket_line t JOIN files f ON f.file_id = t.file_id
                       WHERE t.client IN (SELECT client FROM caps) AND t.activity IN ('SELF', 'BRASS')
-                      GROUP BY t.file_id, t.client, t.category, t.ticket
+                      GROUP BY t.file_id, t.site, f.day, t.client, t.category, t.ticket
                       HAVING SUM(t.amount) > 0)
                     SELECT t.client, t.site, t.day, t.category, SUM(\(db.sql(sqlite: "MIN", postgres: "LEAST"))(c.cap, t.total))
                     FROM tickets t JOIN caps c ON c.client = t.client AND c.category = t.category

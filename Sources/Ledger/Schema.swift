@@ -453,6 +453,7 @@ enum Schema {
         registerBillingInputs(&migrator)
         registerCatchUpBounds(&migrator)
         LineFactsMigration.register(&migrator)
+        LedgerChanges.register(&migrator)
         return migrator
     }
 }

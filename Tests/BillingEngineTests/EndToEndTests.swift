@@ -38,7 +38,7 @@ import Workspace
         try """
         settings: [\(root)/examples/settings.yaml]
         rules: \(root)/rules
-        database: \(dir.path)/ardoise.sqlite
+        database: \(try TestEngine.newLedgerAddress(in: dir))
         inbox: \(dir.path)/inbox
         """.write(to: dir.appendingPathComponent("ardoise.yaml"), atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(

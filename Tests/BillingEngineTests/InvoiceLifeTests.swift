@@ -31,7 +31,7 @@ struct Scratch {
         try """
         settings: [\(settings.path)]
         rules: \(rules.path)
-        database: \(dir.path)/ardoise.sqlite
+        database: \(try TestEngine.newLedgerAddress(in: dir))
         inbox: \(dir.path)/inbox
         """.write(to: dir.appendingPathComponent("ardoise.yaml"), atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(
@@ -410,8 +410,11 @@ func heliosOrder(revision: Int, status: String = "delivered", po: String = "PO-1
         #expect(lines.all.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) is [String: Any] })
         #expect(lines.all.contains { $0.contains("\"message\":\"run finished\"") })
 
-        // While another run holds the lock, a run does nothing.
-        let lock = try #require(try RunLock(path: run.lockPath))
+        // While another run holds the lock (the database's on PostgreSQL, a file beside SQLite's), a run does nothing.
+        let lock: AnyObject =
+            TestEngine.postgres
+            ? try #require(try DatabaseRunLock(address: s.workspace.config.databasePath))
+            : try #require(try RunLock(path: run.lockPath))
         #expect(throws: WorkspaceError.self) { try run.run(on: day("2026-11-02")) }
         withExtendedLifetime(lock) {}
     }

@@ -29,7 +29,7 @@ import Workspace
         try """
         settings: [\(Repository.root.path)/examples/settings.yaml]
         rules: \(after.path)
-        database: \(dir.path)/ardoise.sqlite
+        database: \(try TestEngine.newLedgerAddress(in: dir))
         inbox: \(dir.path)/inbox
         """.write(to: dir.appendingPathComponent("ardoise.yaml"), atomically: true, encoding: .utf8)
         let inbox = dir.appendingPathComponent("inbox")

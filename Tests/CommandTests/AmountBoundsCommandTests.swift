@@ -141,9 +141,9 @@ import TestSupport
         #expect(manual.status == 0, "\(manual)")
         let ledger = try ws.ledger()
         let id = try #require(try ledger.invoices(status: .proforma).first { $0.origin == .manual }?.id)
-        try ledger.pool.write { db in
-            try db.execute(sql: "UPDATE invoice_line SET vat_rate = 70000 WHERE invoice_id = \(id)")
-            try db.execute(sql: "UPDATE invoice_vat SET rate = 70000 WHERE invoice_id = \(id)")
+        try ledger.engine.write { s in
+            try s.execute(sql: "UPDATE invoice_line SET vat_rate = 70000 WHERE invoice_id = \(id)")
+            try s.execute(sql: "UPDATE invoice_vat SET rate = 70000 WHERE invoice_id = \(id)")
         }
         let before = try ws.ledgerState()
         let r = try ws.run("validate", "\(id)")

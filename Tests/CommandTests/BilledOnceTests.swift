@@ -6,17 +6,17 @@ import TestSupport
 
 /// The (client, payer, document site, fees apart, site, day) of live contract documents billed more than once: none, ever.
 private func daysBilledTwice(_ ws: ScratchWorkspace) throws -> Int {
-    try ws.ledger().pool.read { db in
-        try Int.fetchOne(
-            db,
+    try ws.ledger().engine.read { s in
+        try s.fetchValue(
+            Int64.self,
             sql: """
                 SELECT COUNT(*) FROM (
                   SELECT 1 FROM invoice_site_day i JOIN invoice v ON v.id = i.invoice_id
                   WHERE v.origin = 'contract' AND v.type = 'invoice' AND v.status <> 'discarded'
-                  GROUP BY v.client, ifnull(v.payer, ''), ifnull(v.site, ''), v.generation_key LIKE '%|fees', i.site, i.day
-                  HAVING COUNT(*) > 1)
-                """) ?? -1
-    }
+                  GROUP BY v.client, COALESCE(v.payer, ''), COALESCE(v.site, ''), v.generation_key LIKE '%|fees', i.site, i.day
+                  HAVING COUNT(*) > 1) AS twice
+                """)
+    }.map { Int($0) } ?? -1
 }
 
 /// A day of revenue, a fee period and an order revision are billed by one live document, whatever periods are asked for.
@@ -84,36 +84,37 @@ private func daysBilledTwice(_ ws: ScratchWorkspace) throws -> Int {
         #expect(try ws.run("bill", "--period", "2026-10", "--date", "2026-11-02").status == 0)
         let ledger = try ws.ledger()
         let (unit, owner) = try #require(
-            try ledger.pool.read { db in
-                try Row.fetchOne(
-                    db,
+            try ledger.engine.read { s in
+                try s.fetchOne(
                     sql: """
                         SELECT b.unit, b.invoice_id FROM billed_unit b JOIN invoice v ON v.id = b.invoice_id
                         WHERE v.status = 'proforma' AND b.unit LIKE 'day|%' ORDER BY b.unit LIMIT 1
                         """
-                ).map { ($0[0] as String, $0[1] as Int64) }
+                ).map { (try $0.get(0) as String, try $0.get(1) as Int64) }
             })
         let other = try #require(
-            try ledger.pool.read { db in
-                try Int64.fetchOne(
-                    db, sql: "SELECT id FROM invoice WHERE status = 'proforma' AND id <> ? LIMIT 1", arguments: [owner])
+            try ledger.engine.read { s in
+                try s.fetchValue(
+                    Int64.self, sql: "SELECT id FROM invoice WHERE status = 'proforma' AND id <> ? LIMIT 1",
+                    arguments: [owner])
             })
         // Whatever the writer: a second live document cannot bill the same day.
         #expect(throws: (any Error).self) {
-            try ledger.pool.write { db in
-                try db.execute(sql: "INSERT INTO billed_unit(unit, invoice_id) VALUES (?, ?)", arguments: [unit, other])
+            try ledger.engine.write { s in
+                try s.execute(sql: "INSERT INTO billed_unit(unit, invoice_id) VALUES (?, ?)", arguments: [unit, other])
             }
         }
         // Discarded, the proforma frees its days; an issued document keeps them for good.
         #expect(try ws.run("discard", String(owner), "--reason", "test").status == 0)
         #expect(
-            try ledger.pool.read { db in
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM billed_unit WHERE invoice_id = ?", arguments: [owner])
+            try ledger.engine.read { s in
+                try s.fetchValue(
+                    Int64.self, sql: "SELECT COUNT(*) FROM billed_unit WHERE invoice_id = ?", arguments: [owner])
             } == 0)
         let issued = try #require(try ledger.invoices(status: .issued).first?.id)
         #expect(throws: (any Error).self) {
-            try ledger.pool.write { db in
-                try db.execute(sql: "DELETE FROM billed_unit WHERE invoice_id = ?", arguments: [issued])
+            try ledger.engine.write { s in
+                try s.execute(sql: "DELETE FROM billed_unit WHERE invoice_id = ?", arguments: [issued])
             }
         }
     }

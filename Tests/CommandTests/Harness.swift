@@ -25,9 +25,8 @@ struct ScratchWorkspace {
         let template = try Self.template.get()
         dir = Repository.temporaryDirectory("ardoise-cli")
         try FileManager.default.removeItem(at: dir)
-        try FileManager.default.copyItem(at: template, to: dir)
         // On PostgreSQL the ledger is not in the folder: each workspace gets its own copy of the template's database.
-        if TestEngine.postgres { try TestEngine.usePostgres(in: dir, copying: try TestEngine.database(of: template)) }
+        try TestEngine.copy(workspace: template, to: dir)
         try edit(dir)
     }
 
@@ -44,7 +43,7 @@ struct ScratchWorkspace {
         try Executable.run(arguments, in: dir, environment: ["ARDOISE_TODAY": today])
     }
 
-    func ledger() throws -> LedgerDatabase { try LedgerDatabase(path: try TestEngine.database(of: dir)) }
+    func ledger() throws -> LedgerDatabase { try TestEngine.ledger(of: dir) }
 
     /// Replaces `old` with `new` in a file of the workspace; fails the test when `old` is absent.
     func replace(_ old: String, with new: String, in file: String) throws {

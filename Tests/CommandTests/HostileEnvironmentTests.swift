@@ -8,7 +8,7 @@ import TestSupport
 /// program keeps locked. Each time: a clear error, nothing half-done (the
 /// ledger's crash checks and `verify`), nothing sent twice, and the same
 /// command run again afterwards ends as if nothing had happened.
-@Suite struct HostileEnvironmentTests {
+@Suite(.sqliteOnly) struct HostileEnvironmentTests {
     static let database = "ardoise.sqlite"
 
     /// The ledger as a crash must leave it: SQLite's checks, no half-imported file, no issued document without its rows, `verify` intact.

@@ -18,7 +18,7 @@ extension ScratchWorkspace {
     func drop(_ name: String, _ text: String) throws -> String { try drop(name, Array(text.utf8)) }
 
     func count(_ sql: String) throws -> Int {
-        try ledger().pool.read { db in try Int.fetchOne(db, sql: sql) ?? -1 }
+        try ledger().engine.read { s in try s.fetchValue(Int64.self, sql: sql) }.map { Int($0) } ?? -1
     }
 }
 

@@ -10,7 +10,7 @@ import TestSupport
 /// a mistyped `database:` never starts a new ledger numbering from 1 again, and
 /// settings naming another SIREN are refused by every command that writes.
 @Suite struct OnlyInitCreatesALedgerTests {
-    @Test func importAndRunRefuseAMistypedDatabasePathAndCreateNothing() throws {
+    @Test(.sqliteOnly) func importAndRunRefuseAMistypedDatabasePathAndCreateNothing() throws {
         let ws = try ScratchWorkspace { dir in
             let config = dir.appendingPathComponent("ardoise.yaml")
             let text = try String(contentsOf: config, encoding: .utf8)
@@ -30,7 +30,7 @@ import TestSupport
         }
     }
 
-    @Test func initCreatesTheLedgerOnceAndRecordsTheSeller() throws {
+    @Test(.sqliteOnly) func initCreatesTheLedgerOnceAndRecordsTheSeller() throws {
         let ws = try ScratchWorkspace { dir in
             let config = dir.appendingPathComponent("ardoise.yaml")
             let text = try String(contentsOf: config, encoding: .utf8)
@@ -69,7 +69,7 @@ import TestSupport
         #expect(try ws.ledgerState() == before)
     }
 
-    @Test func aLedgerMadeBeforeTheRecordAdoptsTheSettingsSellerOnceAudited() throws {
+    @Test(.sqliteOnly) func aLedgerMadeBeforeTheRecordAdoptsTheSettingsSellerOnceAudited() throws {
         let ws = try ScratchWorkspace()
         let path = ws.dir.appendingPathComponent("ardoise.sqlite").path
         let dropped = try Tools.run(
@@ -88,7 +88,7 @@ import TestSupport
 
 /// One daily run at a time, whatever path names the ledger: the lock is taken
 /// beside the real file, symbolic links resolved.
-@Suite struct OneDailyRunPerLedgerTests {
+@Suite(.sqliteOnly) struct OneDailyRunPerLedgerTests {
     @Test func aRunThroughASymlinkWaitsForTheLockOfTheRealFile() throws {
         let ws = try ScratchWorkspace()
         try FileManager.default.createSymbolicLink(

@@ -5,7 +5,9 @@ import TestSupport
 
 /// What `sqlite3` on the ledger file can do: refused by the database's triggers,
 /// or, once a trigger is dropped, named by `ardoise verify` (exit 1).
-@Suite(.enabled(if: Tools.exists("sqlite3") || Tools.inCI, "needs the sqlite3 shell (apt-get install sqlite3)"))
+@Suite(
+    .sqliteOnly,
+    .enabled(if: Tools.exists("sqlite3") || Tools.inCI, "needs the sqlite3 shell (apt-get install sqlite3)"))
 struct TamperingIsRefusedOrSeenTests {
     /// October billed on 2 November (automatic contracts issued, the others proformas), verified intact.
     static func billed() throws -> ScratchWorkspace {

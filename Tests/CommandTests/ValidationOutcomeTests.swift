@@ -37,8 +37,8 @@ import TestSupport
         let ws = try ScratchWorkspace()
         #expect(try ws.run("bill", "--period", "2026-10", "--date", "2026-11-02").status == 0)
         let id = try #require(try ws.ledger().invoices(status: .proforma).compactMap(\.id).first)
-        try ws.ledger().pool.write { db in
-            try db.execute(sql: "UPDATE invoice SET payment_terms = 'whenever' WHERE id = ?", arguments: [id])
+        try ws.ledger().engine.write { s in
+            try s.execute(sql: "UPDATE invoice SET payment_terms = 'whenever' WHERE id = ?", arguments: [id])
         }
         let refused = try ws.run("validate", "\(id)", "--date", "2026-11-02")
         #expect(refused.status == 2, "\(refused)")

@@ -222,6 +222,7 @@ import Workspace
     @Test func everyFigureEqualsSQLOverTheTicketLinesBeforeAndAfterACorrectedFile() throws {
         let dir = Repository.temporaryDirectory("dashboards")
         _ = try DemoWorkspace.write(to: dir, sites: 3, clients: 12, month: "2026-10", seed: 7)
+        try TestEngine.follow(workspace: dir)
         let workspace = try Installation.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
         let ledger = try workspace.openLedger(creating: true)
         let results = try workspace.importFiles([])
@@ -271,6 +272,7 @@ import Workspace
     @Test func cachedFiguresFollowImportsAndValidationsByAnotherConnection() throws {
         let dir = Repository.temporaryDirectory("dashboards-cache")
         _ = try DemoWorkspace.write(to: dir, sites: 2, clients: 8, month: "2026-10", seed: 5)
+        try TestEngine.follow(workspace: dir)
         let workspace = try Installation.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
         let served = try workspace.openLedger(creating: true)
         _ = try workspace.importFiles([])
@@ -313,9 +315,10 @@ import Workspace
         #expect(try lookup() == validated && computed == 4, "no change since: the stored figures again")
     }
 
-    @Test func theMigrationFillsAnExistingLedgerAsImportsKeepIt() throws {
+    @Test(.sqliteOnly) func theMigrationFillsAnExistingLedgerAsImportsKeepIt() throws {
         let dir = Repository.temporaryDirectory("dashboards-migration")
         _ = try DemoWorkspace.write(to: dir, sites: 2, clients: 8, month: "2026-10", seed: 3)
+        try TestEngine.follow(workspace: dir)
         let workspace = try Installation.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
         var ledger: LedgerDatabase? = try workspace.openLedger(creating: true)
         guard let first = ledger else { return }

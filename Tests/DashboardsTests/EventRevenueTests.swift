@@ -29,7 +29,7 @@ import TestSupport
 
     @Test func eventRowsFollowTheCurrentRevision() throws {
         let dir = Repository.temporaryDirectory("dashboards-events")
-        let ledger = try LedgerDatabase(path: dir.appendingPathComponent("ledger.sqlite").path)
+        let ledger = try TestEngine.newLedger(in: dir, file: "ledger.sqlite")
         let importer = Importer(ledger: ledger)
         func deliver(_ name: String, _ text: String) throws {
             let url = dir.appendingPathComponent(name)

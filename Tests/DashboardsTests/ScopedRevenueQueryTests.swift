@@ -13,6 +13,7 @@ import Workspace
     @Test func theScopeIsPartOfTheLedgersQuery() throws {
         let dir = Repository.temporaryDirectory("scoped-revenue")
         _ = try DemoWorkspace.write(to: dir, sites: 2, clients: 8, month: "2026-10", seed: 3)
+        try TestEngine.follow(workspace: dir)
         let workspace = try Installation.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
         let ledger = try workspace.openLedger(creating: true)
         #expect(try workspace.importFiles([]).allSatisfy { $0.status != .refused })

@@ -25,6 +25,7 @@ public struct DemoMonth: Sendable {
     {
         folder = Repository.temporaryDirectory(name)
         _ = try DemoWorkspace.write(to: folder, sites: sites, clients: clients, month: "2026-10", seed: seed)
+        try TestEngine.follow(workspace: folder)
         try editSettings(folder.appendingPathComponent("settings.yaml"))
         // `ARDOISE_TEST_ENGINE=postgres`: the ledger on a new database of the test process's PostgreSQL server.
         if TestEngine.postgres { try TestEngine.usePostgres(in: folder) }

@@ -7,7 +7,7 @@ import TestSupport
 
 /// "v15 billed once" fills `billed_unit` from an existing ledger's live documents, and from then on the
 /// database refuses a second live document for a day, a fee or an order revision.
-@Suite struct BilledOnceMigrationTests {
+@Suite(.sqliteOnly) struct BilledOnceMigrationTests {
     @Test func anExistingLedgerKeepsWhatItBilledAndRefusesItAgain() throws {
         let dir = Repository.temporaryDirectory("ledger-v14")
         let path = dir.appendingPathComponent("ardoise.sqlite").path

@@ -8,7 +8,7 @@ import TestSupport
 /// A document's service period is one fact kept with the document: "v16 document period" fills it for an existing
 /// ledger from the lines, says what it could not take from them, and the ledger writes it with every write of lines.
 @Suite struct DocumentPeriodTests {
-    @Test func anExistingLedgerGetsEachDocumentsPeriodFromItsLinesAndNamesTheOnesItCouldNot() throws {
+    @Test(.sqliteOnly) func anExistingLedgerGetsEachDocumentsPeriodFromItsLinesAndNamesTheOnesItCouldNot() throws {
         let dir = Repository.temporaryDirectory("ledger-v7")
         let path = dir.appendingPathComponent("ardoise.sqlite").path
         let queue = try DatabaseQueue(path: path)
@@ -80,8 +80,7 @@ import TestSupport
     }
 
     @Test func aNewDocumentsPeriodIsItsLinesHullAndALineWithoutDaysCountsAsTheBillingPeriod() throws {
-        let dir = Repository.temporaryDirectory("ledger-period")
-        let ledger = try LedgerDatabase(path: dir.appendingPathComponent("ardoise.sqlite").path)
+        let ledger = try TestEngine.newLedger()
         let october = try #require(Period(parsing: "2026-10"))
         let day = try #require(Day(iso: "2026-11-01"))
         func line(_ service: Period?) -> NewInvoiceLine {

@@ -2,10 +2,11 @@ import Foundation
 import GRDB
 import Ledger
 import Testing
+import TestSupport
 
 /// The attacks of `GuaranteeAttacks` on a SQLite ledger file, through a connection opened as
 /// `sqlite3` opens one (foreign keys off, no recursive triggers): the triggers alone refuse.
-@Suite struct GuaranteeAttackTests {
+@Suite(.sqliteOnly) struct GuaranteeAttackTests {
     /// A migrated ledger with the attack scene written on it, and a raw connection to its file.
     static func sqliteScene() throws -> DatabaseQueue {
         let (ledger, dir) = try freshLedger()

@@ -6,11 +6,11 @@ import Imports
 @testable import Ledger
 import TestSupport
 
-/// A ledger in a fresh temporary file (tests use real files, WAL included).
+/// A new ledger on this run's engine (`TestEngine`): a fresh temporary SQLite file (WAL included), or a new
+/// PostgreSQL database under `ARDOISE_TEST_ENGINE=postgres`; and a temporary folder of the test's own.
 func freshLedger() throws -> (LedgerDatabase, URL) {
     let dir = Repository.temporaryDirectory("ledger-test")
-    let ledger = try LedgerDatabase(path: dir.appendingPathComponent("ardoise.sqlite").path)
-    return (ledger, dir)
+    return (try TestEngine.newLedger(in: dir), dir)
 }
 
 /// The engines a test given an engine runs on: PostgreSQL too when this machine has its server's binaries (or in CI).
@@ -27,8 +27,9 @@ func freshLedger(on kind: SQLEngineKind) throws -> LedgerDatabase {
 
 var samples: URL { Repository.samples }
 
-func count(_ ledger: LedgerDatabase, _ sql: String, _ arguments: StatementArguments = []) throws -> Int {
-    try ledger.pool.read { db in try Int.fetchOne(db, sql: sql, arguments: arguments) ?? -1 }
+/// The first column of the first row of one query (a count), on either engine; -1 when there is no row.
+func count(_ ledger: LedgerDatabase, _ sql: String, _ arguments: [any SQLArgument] = []) throws -> Int {
+    try ledger.engine.read { s in try s.fetchValue(Int64.self, sql: sql, arguments: arguments) }.map { Int($0) } ?? -1
 }
 
 /// Posting for documents of the test customers (ACME, C0001…C0020), with the usual accounts.

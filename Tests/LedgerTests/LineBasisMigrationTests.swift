@@ -8,7 +8,7 @@ import TestSupport
 /// "v16 line basis" fills the typed basis of the lines an existing ledger holds, once, from what they
 /// hold today; what it cannot tell is left unknown and listed in the audit log. "v16 audit parameters"
 /// leaves the entries written before as they were: the chain still verifies.
-@Suite struct LineBasisMigrationTests {
+@Suite(.sqliteOnly) struct LineBasisMigrationTests {
     @Test func anExistingLedgerGetsEachLinesBasisAndTheLinesItCouldNotTellListed() throws {
         let dir = Repository.temporaryDirectory("ledger-v15")
         let path = dir.appendingPathComponent("ardoise.sqlite").path

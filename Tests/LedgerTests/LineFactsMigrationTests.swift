@@ -71,7 +71,7 @@ import TestSupport
                 && revision.price == Price("2.42"))
     }
 
-    @Test func anExistingLedgerGetsEachLinesFactsAndTheLinesItCouldNotReadListed() throws {
+    @Test(.sqliteOnly) func anExistingLedgerGetsEachLinesFactsAndTheLinesItCouldNotReadListed() throws {
         let dir = Repository.temporaryDirectory("ledger-v17")
         let path = dir.appendingPathComponent("ardoise.sqlite").path
         let queue = try DatabaseQueue(path: path)

@@ -1,6 +1,5 @@
 import BillingModel
 import Foundation
-import GRDB
 import Testing
 import TestSupport
 @testable import Ledger
@@ -9,8 +8,7 @@ import TestSupport
 /// "v11 daily revenue" stores (`EVENT` for events, where the settings say `EVENTS`), so existing ledgers read.
 @Suite struct OneActivityVocabularyTests {
     @Test func eachActivityWithDailyRevenueHasTheCodeTheLedgerStoresAndReadsBack() throws {
-        let ledger = try LedgerDatabase(
-            path: Repository.temporaryDirectory("activity").appendingPathComponent("ardoise.sqlite").path)
+        let ledger = try TestEngine.newLedger(in: Repository.temporaryDirectory("activity"))
         #expect(Activity.withDailyRevenue.map(\.dailyRevenueCode) == ["SELF", "CAFET", "BRASS", "EVENT"])
         #expect(Activity.fees.dailyRevenueCode == nil)
         #expect(
@@ -18,8 +16,8 @@ import TestSupport
         for a in Activity.withDailyRevenue {
             let code = try #require(a.dailyRevenueCode)
             #expect(Activity(dailyRevenueCode: code) == a)
-            try ledger.pool.write { db in
-                try db.execute(
+            try ledger.engine.write { s in
+                try s.execute(
                     sql: """
                         INSERT INTO daily_revenue (day, site, client, activity, covers, lines, amount, employer_share) VALUES (1, 'LD01', 'C1', ?, 0, 1, 100, 0)
                         """, arguments: [code])
@@ -28,8 +26,8 @@ import TestSupport
         // The settings' word is not what the ledger stores: the constraint of "v11 daily revenue" still refuses it.
         #expect(Activity(dailyRevenueCode: "EVENTS") == nil)
         #expect(throws: (any Error).self) {
-            try ledger.pool.write { db in
-                try db.execute(
+            try ledger.engine.write { s in
+                try s.execute(
                     sql: """
                         INSERT INTO daily_revenue (day, site, client, activity, covers, lines, amount, employer_share) VALUES (2, 'LD01', 'C1', 'EVENTS', 0, 1, 100, 0)
                         """)

@@ -105,7 +105,7 @@ import TestSupport
     }
 
     /// A ledger whose documents were issued before the sales journal existed gets their entries, once.
-    @Test func documentsIssuedBeforeTheJournalArePostedOnce() throws {
+    @Test(.sqliteOnly) func documentsIssuedBeforeTheJournalArePostedOnce() throws {
         let dir = Repository.temporaryDirectory("ledger-v6")
         let path = dir.appendingPathComponent("ardoise.sqlite").path
         let queue = try DatabaseQueue(path: path)

@@ -43,7 +43,7 @@ final class ForeignWriter: @unchecked Sendable {
 }
 
 /// The scheduler, the web app and a person's commands share one ledger file.
-@Suite(.serialized) struct SharedLedger {
+@Suite(.serialized, .sqliteOnly) struct SharedLedger {
     @Test func openingAnUpToDateLedgerToReadTakesNoWriteLock() throws {
         let (_, dir) = try freshLedger()
         let path = dir.appendingPathComponent("ardoise.sqlite").path

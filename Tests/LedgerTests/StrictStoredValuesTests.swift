@@ -1,6 +1,5 @@
 import BillingModel
 import Foundation
-import GRDB
 import Testing
 import TestSupport
 @testable import Ledger
@@ -9,18 +8,20 @@ import TestSupport
 /// record and the field, never a default day, a skipped row or a document shown with a wrong date.
 @Suite struct StrictStoredValuesTests {
     static func ledger() throws -> LedgerDatabase {
-        let ledger = try LedgerDatabase(
-            path: Repository.temporaryDirectory("strict-values").appendingPathComponent("ardoise.sqlite").path)
-        try ledger.pool.write { db in
-            try db.execute(
+        let ledger = try TestEngine.newLedger(in: Repository.temporaryDirectory("strict-values"))
+        try ledger.engine.write { s in
+            try s.execute(sql: "INSERT INTO number_series (code, last_number) VALUES ('FA', 0)")
+            try s.execute(
                 sql: """
-                    INSERT INTO number_series (code, last_number) VALUES ('FA', 0);
                     INSERT INTO invoice (id, type, status, series, client, period_start, period_end, issue_date, due_date,
                                          payment_terms, origin, total_ht, total_vat, total_ttc, created_at)
                     VALUES (1, 'invoice', 'proforma', 'FA', 'ACME', '2026-10-01', '2026-10-31', '2026-11-02', '2026-12-17', '45 days',
-                            'contract', 500, 50, 550, 'then');
+                            'contract', 500, 50, 550, 'then')
+                    """)
+            try s.execute(
+                sql: """
                     INSERT INTO invoice_line (invoice_id, position, label, quantity, unit_price, net, vat_rate, service_start, service_end, explanation)
-                    VALUES (1, 1, 'Ligne', 1, 50000, 500, 100000, '2026-10-01', '2026-10-31', '');
+                    VALUES (1, 1, 'Ligne', 1, 50000, 500, 100000, '2026-10-01', '2026-10-31', '')
                     """)
         }
         return ledger
@@ -44,8 +45,8 @@ import TestSupport
             ("due_date", "2026-12-17T00:00", "due date")
         ] {
             let ledger = try Self.ledger()
-            try ledger.pool.write { db in
-                try db.execute(sql: "UPDATE invoice SET \(column) = ? WHERE id = 1", arguments: [value])
+            try ledger.engine.write { s in
+                try s.execute(sql: "UPDATE invoice SET \(column) = ? WHERE id = 1", arguments: [value])
             }
             let error = Self.refusal { _ = try ledger.invoice(id: 1) }
             #expect(error == .malformedStoredValue(document: "proforma 1", field: field, value: value), "\(column)")
@@ -56,8 +57,8 @@ import TestSupport
 
     @Test func aMalformedServiceDayOfALineIsAnError() throws {
         let ledger = try Self.ledger()
-        try ledger.pool.write { db in
-            try db.execute(sql: "UPDATE invoice_line SET service_end = '2026-10-32' WHERE invoice_id = 1")
+        try ledger.engine.write { s in
+            try s.execute(sql: "UPDATE invoice_line SET service_end = '2026-10-32' WHERE invoice_id = 1")
         }
         #expect(
             Self.refusal { _ = try ledger.invoice(id: 1) }
@@ -67,8 +68,8 @@ import TestSupport
 
     @Test func aPaymentWithAMalformedBookingDayIsAnErrorNotAMissingPayment() throws {
         let ledger = try Self.ledger()
-        try ledger.pool.write { db in
-            try db.execute(
+        try ledger.engine.write { s in
+            try s.execute(
                 sql: """
                     INSERT INTO payment (id, bank_ref, source_file, booking_date, amount, imported_at)
                     VALUES (7, 'REF-7', 'releve.csv', '2026-11-31', 550, 'then')

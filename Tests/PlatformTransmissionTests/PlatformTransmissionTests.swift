@@ -54,9 +54,7 @@ struct PlatformWorkspace {
         let template = try Self.template.get()
         dir = Repository.temporaryDirectory("ardoise-platform")
         try FileManager.default.removeItem(at: dir)
-        try FileManager.default.copyItem(at: template, to: dir)
-        // On PostgreSQL the ledger is not in the folder: each test gets its own copy of the template's database.
-        if TestEngine.postgres { try TestEngine.usePostgres(in: dir, copying: try TestEngine.database(of: template)) }
+        try TestEngine.copy(workspace: template, to: dir)
         platform = try TestPlatform()
         let settings = dir.appendingPathComponent("settings.yaml")
         let text = try String(contentsOf: settings, encoding: .utf8)
@@ -70,7 +68,7 @@ struct PlatformWorkspace {
     }
 
     func ledger() throws -> LedgerDatabase {
-        try LedgerDatabase(path: try TestEngine.database(of: dir))
+        try TestEngine.ledger(of: dir)
     }
 
     func workspace() throws -> Installation {
@@ -463,7 +461,7 @@ struct PlatformWorkspace {
             ["demo", "run", "--out", "ws", "--sites", "2", "--clients", "6"], in: root, tool: .ardoiseDev)
         #expect(run.status == 0, "\(run)")
         #expect(run.stdout.contains("platform: the repository's test platform on 127.0.0.1:"), "\(run)")
-        let ledger = try LedgerDatabase(path: root.appendingPathComponent("ws/ardoise.sqlite").path)
+        let ledger = try TestEngine.ledger(of: root.appendingPathComponent("ws"))
         let issued = try ledger.invoices(status: .issued)
         #expect(
             run.stdout.contains(

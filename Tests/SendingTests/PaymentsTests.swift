@@ -449,6 +449,7 @@ struct ReminderTests {
         defer { server.stop() }
         let folder = Repository.temporaryDirectory("ardoise-run-remind")
         _ = try DemoWorkspace.write(to: folder, sites: 2, clients: 8, month: "2026-10", seed: 1)
+        try TestEngine.follow(workspace: folder)
         let settings = folder.appendingPathComponent("settings.yaml")
         try
             (try String(contentsOf: settings, encoding: .utf8)

@@ -32,8 +32,7 @@ struct BilledMonth {
     init(smtpPort: Int? = nil, settings edit: ((MasterData) -> MasterData)? = nil, storing: Bool = true) throws {
         folder = Repository.temporaryDirectory("ardoise-sending")
         _ = try DemoWorkspace.write(to: folder, sites: 2, clients: 8, month: "2026-10", seed: 1)
-        // `ARDOISE_TEST_ENGINE=postgres`: the ledger on a new database of the test process's PostgreSQL server.
-        if TestEngine.postgres { try TestEngine.usePostgres(in: folder) }
+        try TestEngine.follow(workspace: folder)
         if let smtpPort {
             let settings = folder.appendingPathComponent("settings.yaml")
             let text = try String(contentsOf: settings, encoding: .utf8)
@@ -257,6 +256,7 @@ struct OutboxSendingTests {
         defer { server.stop() }
         let folder = Repository.temporaryDirectory("ardoise-run-send")
         _ = try DemoWorkspace.write(to: folder, sites: 2, clients: 8, month: "2026-10", seed: 1)
+        try TestEngine.follow(workspace: folder)
         let settings = folder.appendingPathComponent("settings.yaml")
         try
             (try String(contentsOf: settings, encoding: .utf8)

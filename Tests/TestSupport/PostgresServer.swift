@@ -1,4 +1,6 @@
 import Foundation
+import Ledger
+import Testing
 
 /// A private PostgreSQL server for the tests of one test process: `initdb` in a
 /// temporary folder, `postgres` listening on a free loopback port (no socket
@@ -97,7 +99,7 @@ public final class PostgresServer: Sendable {
                     bin.appendingPathComponent("postgres").path, "-D", data, "-h", "127.0.0.1", "-p", "\(port)", "-k",
                     folder.path,
                     "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c",
-                    "max_connections=40"
+                    "max_connections=200"
                 ])
                 .map { "'\($0)'" }.joined(separator: " ")
             let log = folder.appendingPathComponent("server-\(port).log").path
@@ -155,16 +157,57 @@ public final class PostgresServer: Sendable {
     }
 }
 
+extension Trait where Self == ConditionTrait {
+    /// A test about SQLite itself (the file, WAL, power-cut images, the sqlite3 CLI, GRDB, triggers in SQLite's
+    /// syntax): skipped, with this reason shown, when the suite runs on PostgreSQL (`ARDOISE_TEST_ENGINE=postgres`).
+    public static var sqliteOnly: Self {
+        .disabled(if: TestEngine.postgres, "about SQLite itself: not run on PostgreSQL (ARDOISE_TEST_ENGINE=postgres)")
+    }
+}
+
 public struct PostgresServerUnavailable: Error, CustomStringConvertible, Sendable {
     public var reason: String
     public var description: String { reason }
 }
 
-/// Which engine the command tests' workspaces keep their ledger on: SQLite (the default), or, with
-/// `ARDOISE_TEST_ENGINE=postgres`, a database of this test process's private PostgreSQL server, so that a chosen
-/// suite runs on both (`ARDOISE_TEST_ENGINE=postgres swift test --filter BillingTests`).
+/// Which engine the tests keep their ledgers on: SQLite (the default), or, with `ARDOISE_TEST_ENGINE=postgres`, a
+/// new database of this test process's private PostgreSQL server for each ledger (one server per test process), so
+/// that the whole suite runs on both (`ARDOISE_TEST_ENGINE=postgres swift test`, as `.ci/run` does after the SQLite
+/// pass). Every test that makes a ledger goes through here: `newLedger(in:)` for a bare ledger, `follow(workspace:)`
+/// for a workspace whose ardoise.yaml was just written; a test about SQLite itself is marked `.sqliteOnly`.
 public enum TestEngine {
     public static var postgres: Bool { ProcessInfo.processInfo.environment["ARDOISE_TEST_ENGINE"] == "postgres" }
+
+    /// Where a test's new ledger goes on this run's engine: the SQLite file `file` in `folder`, or on PostgreSQL the
+    /// address of a new empty database of the private server (the folder then holds no ledger).
+    public static func newLedgerAddress(in folder: URL, file: String = "ardoise.sqlite") throws -> String {
+        postgres ? try PostgresServer.require().createDatabase("test") : folder.appendingPathComponent(file).path
+    }
+
+    /// A new, migrated ledger for a test on this run's engine (`newLedgerAddress`).
+    public static func newLedger(
+        in folder: URL = Repository.temporaryDirectory("ledger-test"), file: String = "ardoise.sqlite"
+    ) throws -> LedgerDatabase {
+        try LedgerDatabase(path: try newLedgerAddress(in: folder, file: file))
+    }
+
+    /// Points a workspace whose ardoise.yaml was just written (`database:` a SQLite file) at a new database of the
+    /// private server when this run is on PostgreSQL; leaves it alone on SQLite.
+    public static func follow(workspace: URL) throws {
+        if postgres { try usePostgres(in: workspace) }
+    }
+
+    /// Copies a workspace folder made once for many tests to `copy` (which must not exist); on PostgreSQL the copy
+    /// gets its own database, a copy of the template's (a folder's copy alone would share the template's ledger).
+    public static func copy(workspace template: URL, to copy: URL) throws {
+        try FileManager.default.copyItem(at: template, to: copy)
+        if postgres { try usePostgres(in: copy, copying: try database(of: template)) }
+    }
+
+    /// The ledger of a workspace (the `database:` of its ardoise.yaml), which must exist.
+    public static func ledger(of workspace: URL) throws -> LedgerDatabase {
+        try LedgerDatabase(path: try database(of: workspace), creation: .mustExist)
+    }
 
     /// The `database:` the workspace's ardoise.yaml names: an address as written, a path resolved against the workspace.
     public static func database(of workspace: URL) throws -> String {

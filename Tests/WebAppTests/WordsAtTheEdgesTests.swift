@@ -37,7 +37,7 @@ import Workspace
             tool: .ardoiseDev)
         guard run.status == 0 else { throw HarnessError("demo run: \(run)") }
         let dir = root.appendingPathComponent("ws")
-        let ledger = try LedgerDatabase(path: dir.appendingPathComponent("ardoise.sqlite").path)
+        let ledger = try TestEngine.ledger(of: dir)
         guard let invoice = try ledger.invoices(status: .issued).first(where: { $0.type == .invoice }),
             let number = invoice.number
         else {

@@ -54,7 +54,7 @@ struct BrowserTests {
             guard r.status == 0 else { throw HarnessError("\(r)") }
         }
         // The bank's payments of 2 November: one invoice paid in full, one in part, and a transfer no invoice matches.
-        let ledger = try LedgerDatabase(path: ws.appendingPathComponent("ardoise.sqlite").path, creation: .mustExist)
+        let ledger = try TestEngine.ledger(of: ws)
         let issued = try ledger.invoices(status: .issued).filter { $0.type == .invoice }
         guard issued.count >= 2 else { throw HarnessError("no issued invoices to pay: \(issued.count)") }
         func amount(_ cents: Int64) -> String { "\(cents / 100).\(String(format: "%02d", cents % 100))" }
@@ -116,7 +116,7 @@ struct BrowserTests {
         guard ready else { return }
 
         // A document outside the scoped user's clients, which must answer 404 to them.
-        let ledger = try LedgerDatabase(path: ws.appendingPathComponent("ardoise.sqlite").path, creation: .mustExist)
+        let ledger = try TestEngine.ledger(of: ws)
         let outside = try ledger.invoices(status: .issued).first { !Self.scoped.contains($0.client) }?.id
         let shots = Repository.root.appendingPathComponent(".build/browser-screenshots")
         try? FileManager.default.removeItem(at: shots)
