@@ -145,6 +145,8 @@ public enum LedgerMigration {
 
     /// What the target's migrations write themselves, replaced by the source's rows.
     static let writtenByMigrations: Set<String> = ["record_chain_start"]
+    /// PostgreSQL's own bookkeeping, with no twin in SQLite, kept as the migrations made it ("v19 change counter").
+    static let postgresOnly: Set<String> = ["ledger_change"]
 
     /// The copy, in the target's transaction `t`: the schema made when the database is empty, every table
     /// copied in foreign-key order with its triggers off, identities moved past the copied ids, triggers on,
@@ -181,7 +183,8 @@ public enum LedgerMigration {
                 )
             }
             var filled: [String] = []
-            for name in targetTables where name != "grdb_migrations" && !writtenByMigrations.contains(name) {
+            for name in targetTables
+            where name != "grdb_migrations" && !writtenByMigrations.contains(name) && !postgresOnly.contains(name) {
                 let rows = try t.fetchValue(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM \(quoted(name)))")
                 if rows == true { filled.append(name) }
             }
@@ -195,6 +198,7 @@ public enum LedgerMigration {
             }
         }
         targetTables.remove("grdb_migrations")
+        targetTables.subtract(postgresOnly)
         let sourceTables = Set(
             try source.fetchColumn(
                 String.self,
