@@ -40,9 +40,12 @@ import TestSupport
         try ws.ledger().engine.write { s in
             try s.execute(sql: "UPDATE invoice SET payment_terms = 'whenever' WHERE id = ?", arguments: [id])
         }
+        let issuedBefore = try ws.ledger().invoices(status: .issued).count
         let refused = try ws.run("validate", "\(id)", "--date", "2026-11-02")
         #expect(refused.status == 2, "\(refused)")
         #expect(refused.stderr.contains("`whenever` as its payment terms, which does not read back"), "\(refused)")
-        #expect(try ws.ledger().invoice(id: id)?.invoice.status == .proforma, "nothing issued")
+        // Nothing issued; the proforma itself no longer reads as a document until its terms are mended.
+        #expect(try ws.ledger().invoices(status: .issued).count == issuedBefore, "nothing issued")
+        #expect(throws: InvoiceError.self) { try ws.ledger().invoice(id: id) }
     }
 }
