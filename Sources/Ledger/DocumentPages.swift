@@ -131,9 +131,7 @@ extension LedgerDatabase {
         let name = number ?? "proforma \(id ?? 0)"
         let period = try StoredValue.period(try row[8], try row[9], "period", of: name)
         let start: String? = try row[25], end: String? = try row[26]
-        let service =
-            start == nil && end == nil
-            ? nil : try StoredValue.period(start ?? "", end ?? "", "document period", of: name)
+        let service = try StoredValue.period(start, end, "document period", of: name)
         return Invoice(
             id: id, type: try row[1], status: try row[2], number: number, series: try row[4],
             client: try row[5], payer: try row[6], site: try row[7], periodStart: period.start, periodEnd: period.end,

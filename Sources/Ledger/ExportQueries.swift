@@ -70,11 +70,8 @@ public struct RestaurantsExportReader {
         ) { r in
             let id: Int64 = try r[0], position: Int = try r[1]
             let start: String? = try r[9], end: String? = try r[10]
-            let service =
-                start == nil && end == nil
-                ? nil
-                : try StoredValue.period(
-                    start ?? "", end ?? "", "service period of line \(position)", of: "document \(id)")
+            let service = try StoredValue.period(
+                start, end, "service period of line \(position)", of: "document \(id)")
             try body(
                 ExportDocumentLine(
                     invoiceID: id, position: position, label: r[2], quantity: r[3], unitPrice: r[4], net: r[5],

@@ -121,10 +121,8 @@ extension Invoice: Codable {
         issuedAt = try c.decodeIfPresent(String.self, forKey: .issuedAt)
         let start = try c.decodeIfPresent(String.self, forKey: .serviceStart)
         let end = try c.decodeIfPresent(String.self, forKey: .serviceEnd)
-        if start != nil || end != nil {
-            let service = try StoredValue.period(start ?? "", end ?? "", "document period", of: name)
-            (serviceStart, serviceEnd) = (service.start, service.end)
-        }
+        let service = try StoredValue.period(start, end, "document period", of: name)
+        (serviceStart, serviceEnd) = (service?.start, service?.end)
     }
 
     /// Stores the days as ISO text and the terms as their words, as the ledger always has.

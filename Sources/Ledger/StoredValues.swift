@@ -22,6 +22,15 @@ enum StoredValue {
         return t
     }
 
+    /// A period that may not be stored: nil when both days are null, else `period(start, end, …)` (one day
+    /// without the other is malformed).
+    static func period(
+        _ start: String?, _ end: String?, _ field: String, of record: @autoclosure () -> String
+    ) throws(InvoiceError) -> Period? {
+        if start == nil && end == nil { return nil }
+        return try period(start ?? "", end ?? "", field, of: record())
+    }
+
     /// `start..end`, both days, the start not after the end.
     static func period(_ start: String, _ end: String, _ field: String, of record: @autoclosure () -> String)
         throws(InvoiceError) -> Period
