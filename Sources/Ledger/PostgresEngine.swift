@@ -126,9 +126,7 @@ final class PostgresEngine: SQLEngine, Sendable {
 
     /// Runs one statement on its own, outside any transaction (`CREATE DATABASE` refuses to run in one).
     func executeOutsideTransaction(_ sql: String) throws {
-        lock.lock()
-        defer { lock.unlock() }
-        _ = try PostgresSession(connection: connection).execute(sql, [])
+        _ = try autocommit { try $0.execute(sql, []) }
     }
 
     /// One statement in a transaction of its own (PostgreSQL's autocommit): one round trip, for a cheap read.
