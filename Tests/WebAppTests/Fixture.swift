@@ -39,10 +39,26 @@ struct Fixture {
         self.proforma = proformas[1]
         self.spare = Array(proformas[2...])
         self.issued = issued
-        self.app = try WebApp(workspace: workspace, options: WebOptions(port: 0, today: Self.today, bcryptCost: 4))
+        self.app = try WebApp(workspace: workspace, options: Self.options())
     }
 
     var accounts: Accounts { app.accounts }
+
+    /// A test server's options. Its connections wait ten minutes for a request, not the product's 30 s:
+    /// on CI's two cores, hundreds of tests share the cooperative threads, and a test task may wait
+    /// longer than 30 s for its turn between opening its connection and sending its first request
+    /// (the live client then wrote on a connection the server had closed). The idle timeout itself is
+    /// tested with its own short value (`RequestLimitsTests`).
+    static func options(
+        today: Day = Fixture.today, secureCookies: Bool = false, behindProxy: Bool = false,
+        pendingRules: String? = nil, idleTimeout: Int = 600, sessionIdleTimeout: TimeInterval = 30 * 60,
+        clock: (@Sendable () -> Date)? = nil
+    ) -> WebOptions {
+        WebOptions(
+            port: 0, secureCookies: secureCookies, today: today, bcryptCost: 4, behindProxy: behindProxy,
+            pendingRules: pendingRules, idleTimeout: idleTimeout, sessionIdleTimeout: sessionIdleTimeout,
+            clock: clock)
+    }
 
     /// A user with one right (or none), scoped to the given clients, signed in: its session cookie, CSRF token and API token.
     func user(

@@ -171,7 +171,7 @@ import Workspace
         // Past the due date, what is not paid is late, with what is left when part was settled.
         let late = try WebApp(
             workspace: f.app.workspace,
-            options: WebOptions(port: 0, today: try #require(Day(iso: "2027-06-30")), bcryptCost: 4))
+            options: Fixture.options(today: try #require(Day(iso: "2027-06-30"))))
         try await late.application().test(.router) { client in
             let list = try await send(client, .get, "/factures", as: user).text
             #expect(Self.row(list, paid.id ?? 0)?.contains("<td>payée</td>") == true)

@@ -23,7 +23,7 @@ import WebApp
     static func app(_ f: Fixture, pending: String?) throws -> WebApp {
         try WebApp(
             workspace: f.app.workspace,
-            options: WebOptions(port: 0, today: Fixture.today, bcryptCost: 4, pendingRules: pending))
+            options: Fixture.options(pendingRules: pending))
     }
 
     static func count(_ f: Fixture) throws -> Int {

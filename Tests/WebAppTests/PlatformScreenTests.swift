@@ -44,7 +44,7 @@ import Workspace
             number: deposited.number, code: "200", detail: #"{"status":"Déposée","reasons":[]}"#,
             remoteFlowId: "lc-2", statusAt: nil, at: at)
         let app = try WebApp(
-            workspace: month.workspace, options: WebOptions(port: 0, today: DemoMonth.issueDay, bcryptCost: 4))
+            workspace: month.workspace, options: Fixture.options(today: DemoMonth.issueDay))
         let u = try app.accounts.addUser(login: "compta", name: "Compta", password: nil, admin: true, actor: "test")
         let session = try app.accounts.openSession(userID: try #require(u.id), lifetime: 3600)
         let admin = TestUser(login: "compta", cookie: session.token, csrf: session.csrf, token: "")

@@ -133,7 +133,7 @@ import Workspace
         try (try String(contentsOf: path, encoding: .utf8) + "\nterm broken: per cover\n").write(
             to: path, atomically: true, encoding: .utf8)
         let workspace = try Installation.open(configPath: month.folder.appendingPathComponent("ardoise.yaml").path)
-        let app = try WebApp(workspace: workspace, options: WebOptions(port: 0, today: Fixture.today, bcryptCost: 4))
+        let app = try WebApp(workspace: workspace, options: Fixture.options())
         let proforma = try #require(try month.ledger.invoices(status: .proforma).first?.id)
         let u = try app.accounts.addUser(login: "compta", name: "Compta", password: nil, admin: true, actor: "test")
         let session = try app.accounts.openSession(userID: try #require(u.id), lifetime: 3600)

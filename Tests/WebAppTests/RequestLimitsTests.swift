@@ -19,7 +19,7 @@ import WebApp
         let f = try Fixture()
         let lines = LogLines()
         let app = try WebApp(
-            workspace: f.app.workspace, options: WebOptions(port: 0, today: Fixture.today, bcryptCost: 4),
+            workspace: f.app.workspace, options: Fixture.options(),
             logger: Logger(label: "test") { _ in CapturingLogHandler(lines: lines) })
         let user = try f.user("compta-413", rights: [(.proformas, .write)])
         try await app.application().test(.router) { client in
@@ -130,7 +130,7 @@ import WebApp
         let f = try Fixture()
         let app = try WebApp(
             workspace: f.app.workspace,
-            options: WebOptions(port: 0, today: Fixture.today, bcryptCost: 4, idleTimeout: 1))
+            options: Fixture.options(idleTimeout: 1))
         try await app.application().test(.live) { client in
             let port = try #require(client.port)
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -198,8 +198,8 @@ final class TestClock: Sendable {
         let clock = TestClock()
         let app = try WebApp(
             workspace: f.app.workspace,
-            options: WebOptions(
-                port: 0, today: Fixture.today, bcryptCost: 4, sessionIdleTimeout: 30 * 60,
+            options: Fixture.options(
+                sessionIdleTimeout: 30 * 60,
                 clock: { clock.now }))
         let user = try f.user("oubli", rights: [(.invoices, .read)])
         try await app.application().test(.router) { client in

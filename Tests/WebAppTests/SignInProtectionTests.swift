@@ -21,7 +21,7 @@ import WebApp
         let f = try Fixture()
         let app = try WebApp(
             workspace: f.app.workspace,
-            options: WebOptions(port: 0, today: Fixture.today, bcryptCost: 4, behindProxy: true))
+            options: Fixture.options(behindProxy: true))
         _ = try f.user("compta", rights: [(.proformas, .read)], password: "le-bon-mot-de-passe")
         try await app.application().test(.router) { client in
             // Behind the proxy, the address is the entry the proxy added last; what the client sent before it is ignored.

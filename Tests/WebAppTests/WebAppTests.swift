@@ -181,7 +181,7 @@ func hiddenCSRF(_ html: String) -> String? {
         let f = try Fixture()
         let app = try WebApp(
             workspace: f.app.workspace,
-            options: WebOptions(port: 0, secureCookies: true, today: Fixture.today, bcryptCost: 4))
+            options: Fixture.options(secureCookies: true))
         _ = try f.user("compta", password: "un-mot-de-passe-long")
         try await app.application().test(.router) { client in
             let (r, _) = try await Self.signIn(client, "compta", "un-mot-de-passe-long")

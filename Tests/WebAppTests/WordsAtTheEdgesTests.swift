@@ -48,7 +48,7 @@ import Workspace
         guard credit.status == 0 else { throw HarnessError("credit: \(credit)") }
         let workspace = try Installation.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
         let today = try #require(Day(iso: Executable.today))
-        let app = try WebApp(workspace: workspace, options: WebOptions(port: 0, today: today, bcryptCost: 4))
+        let app = try WebApp(workspace: workspace, options: Fixture.options(today: today))
         return Month(dir: dir, ledger: ledger, app: app, env: env, credited: number, creditedID: invoice.id ?? 0)
     }
 
