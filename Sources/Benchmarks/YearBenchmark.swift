@@ -37,7 +37,8 @@ public enum YearBenchmark {
     @discardableResult
     public static func run(
         directory: URL, months count: Int = 12, first: String = "2026-10", sites siteCount: Int = 60,
-        clients clientCount: Int = 850, seed: UInt64 = 1, output: (String) -> Void = { print($0) }
+        clients clientCount: Int = 850, seed: UInt64 = 1, postgres: String? = nil,
+        output: (String) -> Void = { print($0) }
     ) throws -> [Month] {
         guard count >= 1, count <= 36 else { throw GenerationBenchmarkError("--months is 1 to 36") }
         guard let start = Period(parsing: first) else {
@@ -46,6 +47,8 @@ public enum YearBenchmark {
         let months = (0..<count).map { Period.month(of: start.start.addingMonths($0)) }
         let clock = ContinuousClock()
         let fm = FileManager.default
+        // A server that cannot be reached is refused before months are generated.
+        let scratch = try postgres.map { try PlainPostgreSQL.scratchDatabase(postgresDatabase, on: $0) }
 
         // The workspace (settings with the year's index values, contracts) and each month's inbox files, written
         // once and reused: the folder's name carries every parameter and the generator's version.
@@ -74,9 +77,18 @@ public enum YearBenchmark {
             output("reusing the generated months in \(folder.path)")
         }
 
-        let workspace = try Installation.open(configPath: folder.appendingPathComponent("ardoise.yaml").path)
+        // On PostgreSQL, the ledger is a database of the benchmark's own on the server given (dropped first), named
+        // by a configuration beside the generated one: the same settings and contracts, another `database:`.
+        var configPath = folder.appendingPathComponent("ardoise.yaml").path
+        if let scratch {
+            configPath = try configuration(at: configPath, database: scratch)
+            output("ledger: \(scratch) (made for this run)")
+        }
+        let workspace = try Installation.open(configPath: configPath)
         let database = workspace.config.databasePath
-        for suffix in ["", "-wal", "-shm", ".lock"] { try? fm.removeItem(atPath: database + suffix) }
+        if postgres == nil {
+            for suffix in ["", "-wal", "-shm", ".lock"] { try? fm.removeItem(atPath: database + suffix) }
+        }
         _ = try workspace.initLedger(actor: "bench")
         let ledger = try workspace.openLedger(actor: "bench")
         let logger = Logger(label: "bench-year") { _ in SwiftLogNoOpLogHandler() }
@@ -165,9 +177,11 @@ public enum YearBenchmark {
             m.closingSeconds = GenerationBenchmark.asDouble(clock.now - t)
             m.closed = closing.closed
 
-            m.ledgerBytes = ["", "-wal"].compactMap {
-                (try? fm.attributesOfItem(atPath: database + $0))?[.size] as? Int64
-            }.reduce(0, +)
+            m.ledgerBytes =
+                try ledger.serverDatabaseBytes()
+                ?? ["", "-wal"].compactMap {
+                    (try? fm.attributesOfItem(atPath: database + $0))?[.size] as? Int64
+                }.reduce(0, +)
             m.peakRSSKB = peakRSSKilobytes()
             figures.append(m)
             output(row(m))
@@ -199,6 +213,24 @@ public enum YearBenchmark {
             )
         }
         return figures
+    }
+
+    /// The PostgreSQL database `bench year --postgres` makes on the server given.
+    public static let postgresDatabase = "ardoise_bench_year"
+
+    /// A copy of the configuration at `path` whose ledger is `database`, written beside it; its path.
+    static func configuration(at path: String, database: String) throws -> String {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var replaced = false
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            guard line.hasPrefix("database:") else { return String(line) }
+            replaced = true
+            return "database: \"\(database)\""
+        }
+        guard replaced else { throw GenerationBenchmarkError("\(path) has no `database:` line to replace") }
+        let copy = (path as NSString).deletingLastPathComponent + "/ardoise-postgres.yaml"
+        try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: copy), options: .atomic)
+        return copy
     }
 
     /// A camt.053 statement booked on `day` paying every invoice open then, each by a transfer naming its number.

@@ -72,6 +72,15 @@ extension LedgerDatabase {
             return (try row?[0] ?? 0, try row?[1] ?? 0)
         }
     }
+
+    /// The bytes the ledger takes on its server (PostgreSQL's `pg_database_size`, tables, indexes and TOAST);
+    /// nil on SQLite, whose files the benchmarks measure themselves (the database and its WAL).
+    public func serverDatabaseBytes() throws -> Int64? {
+        guard isPostgreSQL else { return nil }
+        return try engine.read { db in
+            try db.fetchValue(Int64.self, sql: "SELECT pg_database_size(current_database())")
+        }
+    }
 }
 
 /// The PostgreSQL side of the benchmarks: a scratch database of their own on a server, and the `psql` run of
@@ -92,6 +101,11 @@ public enum PlainPostgreSQL {
         location.database = name
         location.password = nil
         return location.description
+    }
+
+    /// Whether `address` is a PostgreSQL address (`postgres://USER@HOST:PORT/DATABASE`, no password in it).
+    public static func isServerAddress(_ address: String) -> Bool {
+        PostgresLocation(address, environment: [:]) != nil
     }
 
     /// `psql`'s arguments to reach the database of `address` (the password from `PGPASSWORD`).

@@ -3,6 +3,7 @@ import Benchmarks
 import CommandSupport
 import Demo
 import Foundation
+import Ledger
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,14 +27,20 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "The first month.", transform: MonthArgument.parse) var first: MonthArgument = .exampleMonth
         @Option var sites: Int = 60
         @Option var clients: Int = 850
+        @Option(
+            help: ArgumentHelp(
+                "A PostgreSQL server (postgres://USER@HOST:PORT/DATABASE, password from PGPASSWORD): the year's ledger is a database `\(YearBenchmark.postgresDatabase)` made there (dropped first) instead of a SQLite file.",
+                valueName: "address"))
+        var postgres: String?
         func validate() throws {
+            try checkServerAddress(postgres)
             if !(1...36).contains(months) { throw ValidationError("--months is 1 to 36") }
             if sites < 1 || clients < 1 { throw ValidationError("--sites and --clients are at least 1") }
         }
         func run() throws {
             try YearBenchmark.run(
                 directory: URL(fileURLWithPath: directory), months: months, first: first.text, sites: sites,
-                clients: clients, output: { emit($0 + "\n") })
+                clients: clients, postgres: postgres, output: { emit($0 + "\n") })
         }
     }
 
@@ -76,6 +83,7 @@ struct BenchCommand: ParsableCommand {
                 "A PostgreSQL server (postgres://USER@HOST:PORT/DATABASE, password from PGPASSWORD): the month is imported into a database `\(ImportBenchmark.postgresDatabase)` made there (dropped first), beside psql \\copy."
         )
         var postgres: String?
+        func validate() throws { try checkServerAddress(postgres) }
         func run() throws {
             emit(
                 try ImportBenchmark.run(
@@ -152,4 +160,12 @@ struct BenchCommand: ParsableCommand {
                     weasyprint: !noWeasyprint, validate: validate) + "\n")
         }
     }
+}
+
+/// A benchmark's `--postgres` is a server's address, refused before anything is generated or made.
+func checkServerAddress(_ address: String?) throws {
+    guard let address, !PlainPostgreSQL.isServerAddress(address) else { return }
+    throw ValidationError(
+        "--postgres: `\(address)` is not a PostgreSQL address postgres://USER@HOST:PORT/DATABASE (the password from PGPASSWORD)"
+    )
 }

@@ -216,6 +216,38 @@ struct PostgresMainJobTests {
         #expect(r.output.contains("holds a password"), "\(r)")
         #expect(!r.output.contains("hunter2"), "\(r)")
     }
+
+    /// `bench year --postgres`: the year's ledger is a database of the benchmark's own on the server given (the
+    /// generated workspace's SQLite file is never made), and every month closes there as on SQLite.
+    @Test func theYearBenchmarkRunsItsLedgerOnTheServerGiven() throws {
+        let server = try PostgresServer.require()
+        let address = try server.createDatabase("benchyear")
+        let root = Repository.temporaryDirectory("ardoise-bench-year-postgres")
+        let year = try Executable.run(
+            [
+                "bench", "year", "--directory", "year", "--months", "2", "--sites", "1", "--clients", "3",
+                "--postgres", address
+            ], in: root, tool: .ardoiseDev)
+        #expect(year.status == 0, "\(year)")
+        let scratch = address.components(separatedBy: "/").dropLast().joined(separator: "/") + "/ardoise_bench_year"
+        #expect(year.stdout.contains("ledger: \(scratch) (made for this run)"), "\(year)")
+        let rows = year.stdout.split(separator: "\n").filter { $0.hasPrefix("2026-10 ") || $0.hasPrefix("2026-11 ") }
+        #expect(rows.count == 2 && rows.allSatisfy { $0.hasSuffix(" | 0") }, "\(year)")
+        #expect(year.stdout.contains("verify (every chain, content and stored file): intact"), "\(year)")
+        let issued = try server.psql("ardoise_bench_year", "SELECT count(*) FROM invoice WHERE status = 'issued'")
+        #expect(issued.status == 0 && (Int(issued.output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) > 0)
+        let folders = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("year").path)
+        #expect(
+            folders.allSatisfy {
+                !FileManager.default.fileExists(atPath: root.appendingPathComponent("year/\($0)/ardoise.sqlite").path)
+            }, "no SQLite ledger beside the generated months")
+        let refused = try Executable.run(
+            ["bench", "year", "--directory", "year", "--sites", "1", "--clients", "3", "--postgres", "mysql://nowhere"],
+            in: root,
+            tool: .ardoiseDev)
+        #expect(refused.status == 2 && refused.stdout.isEmpty, "\(refused)")
+        #expect(refused.stderr.contains("--postgres: `mysql://nowhere` is not a PostgreSQL address"), "\(refused)")
+    }
 }
 
 private extension Execution {
