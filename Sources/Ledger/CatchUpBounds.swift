@@ -26,6 +26,23 @@ extension Schema {
     }
 }
 
+extension Schema {
+    /// "v20 payment entry indexes": a payment found by the entry it posted (its bank entry, its transfer from the
+    /// suspense account), so that the closing's check of entries without a document reads each entry's payments
+    /// through an index instead of every payment ever recorded.
+    static func registerPaymentEntryIndexes(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v20 payment entry indexes") { db in
+            try db.execute(sql: Self.paymentEntryIndexes.joined(separator: ";\n"))
+        }
+    }
+
+    /// The statements of "v20 payment entry indexes", the same on both engines.
+    static let paymentEntryIndexes = [
+        "CREATE INDEX payment_entry ON payment(entry_id)",
+        "CREATE INDEX payment_transfer_entry ON payment(transfer_entry_id) WHERE transfer_entry_id IS NOT NULL"
+    ]
+}
+
 extension LedgerDatabase {
     /// How far catch-up `name` has looked: (last invoice id, last allocation id), zeros before its first run.
     func catchUpBound(_ name: String, db: any SQLSession) throws -> (invoice: Int64, allocation: Int64) {

@@ -1294,7 +1294,9 @@ enum PostgresSchema {
                     )
                     """,
                     "INSERT INTO ledger_change (id, version) VALUES (1, 0)"
-                ])
+                ]),
+            // A payment found by the entry it posted: the closing's check of entries without a document.
+            Migration(name: "v20 payment entry indexes", statements: Schema.paymentEntryIndexes)
         ]
     }
 }

@@ -454,6 +454,7 @@ enum Schema {
         registerCatchUpBounds(&migrator)
         LineFactsMigration.register(&migrator)
         LedgerChanges.register(&migrator)
+        registerPaymentEntryIndexes(&migrator)
         return migrator
     }
 }

@@ -134,7 +134,7 @@ import TestSupport
                 "v16 line basis", "v17 vat on receipts",
                 "v17 guarantee gaps", "v17 history bounds", "v18 payer breakdown",
                 "v18 billing inputs", "v18 catch-up bounds", "v18 line facts",
-                "v19 change counter"
+                "v19 change counter", "v20 payment entry indexes"
             ])
         let mode = try ledger.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
