@@ -174,8 +174,7 @@ let package = Package(
             name: "AccountingTests",
             dependencies: [
                 "Accounting", "BillingModel", "Workspace", "Ledger", "Demo", "BillingEngine", "TestSupport",
-                "DemoMonthSupport",
-                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")
+                "DemoMonthSupport", .product(name: "Logging", package: "swift-log")
             ]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
         .testTarget(
@@ -203,8 +202,7 @@ let package = Package(
         .testTarget(
             name: "DashboardsTests",
             dependencies: [
-                "Dashboards", "Workspace", "Demo", "Ledger", "Imports", "BillingModel", "TestSupport",
-                .product(name: "GRDB", package: "GRDB.swift")
+                "Dashboards", "Workspace", "Demo", "Ledger", "Imports", "BillingModel", "TestSupport"
             ], exclude: ["Golden"]),
         .testTarget(
             name: "WorkspaceTests", dependencies: ["Workspace", "Ledger", "BillingModel", "Diagnostics", "TestSupport"]),

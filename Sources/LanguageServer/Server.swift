@@ -243,8 +243,9 @@ public final class ContractLanguageServer {
 
     /// What the term at `termLine` billed on the client's last issued invoice that has lines of it.
     private func lastBilled(termLine: Int, file: CheckedFile) -> String? {
-        guard let client = file.syntax.client?.value, let workspace,
-            FileManager.default.fileExists(atPath: workspace.config.databasePath),
+        // The ledger is looked for where it is kept (a SQLite file, or a PostgreSQL database holding its tables):
+        // never made by a hover.
+        guard let client = file.syntax.client?.value, let workspace, (try? workspace.ledgerExists()) == true,
             let ledger = try? workspace.openLedger()
         else { return nil }
         guard let issued = try? ledger.invoices(status: .issued, client: client) else { return nil }

@@ -4,7 +4,6 @@ import BillingModel
 import Demo
 import DemoMonthSupport
 import Foundation
-import GRDB
 @testable import Ledger
 import Testing
 import TestSupport
@@ -56,14 +55,13 @@ import Workspace
         let ttc = issued.reduce(Int64(0)) { $0 + ($1.type == .creditNote ? -$1.totalTtc : $1.totalTtc) }
         #expect(Int64(check.balance(accountPrefix: "411")) == ttc)
         // Revenue per VAT rate equals the documents' bases per rate.
-        let bases = try ledger.pool.read { db in
-            try Row.fetchAll(
-                db,
+        let bases = try ledger.engine.read { db in
+            try db.fetchAll(
                 sql: """
                     SELECT v.rate, SUM(CASE i.type WHEN 'credit_note' THEN -v.base ELSE v.base END) AS base
                     FROM invoice_vat v JOIN invoice i ON i.id = v.invoice_id WHERE i.status = 'issued' GROUP BY v.rate
                     """
-            ).map { (rate: $0["rate"] as Int64, base: $0["base"] as Int64) }
+            ).map { (rate: try $0["rate"] as Int64, base: try $0["base"] as Int64) }
         }
         let entries = try ledger.entries(in: november)
         for b in bases {

@@ -3,7 +3,6 @@ import BillingEngine
 import BillingModel
 import DemoMonthSupport
 import Foundation
-import GRDB
 @testable import Ledger
 import Logging
 import Testing
@@ -95,11 +94,11 @@ import Workspace
                 $0.action == "close-forced" && $0.facts?.text("reason")?.contains("e-mails sent by hand") == true
             })
         // No reopening, no posting, no issuing in it.
-        #expect(throws: DatabaseError.self) {
-            try ledger.pool.write { db in try db.execute(sql: "DELETE FROM closed_month") }
+        #expect(throws: SQLEngineError.self) {
+            try ledger.engine.transaction { db in try db.execute(sql: "DELETE FROM closed_month") }
         }
-        #expect(throws: DatabaseError.self) {
-            try ledger.pool.write { db in try db.execute(sql: "UPDATE closed_month SET month = '2026-09'") }
+        #expect(throws: SQLEngineError.self) {
+            try ledger.engine.transaction { db in try db.execute(sql: "UPDATE closed_month SET month = '2026-09'") }
         }
         #expect(throws: ClosingError.self) {
             try engine.close(month: Self.november, today: day("2026-12-03"), forceReason: "again", dryRun: false)

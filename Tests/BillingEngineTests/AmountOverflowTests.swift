@@ -1,7 +1,6 @@
 import BillingEngine
 import BillingModel
 import Foundation
-import GRDB
 @testable import Ledger
 import Testing
 import TestSupport
@@ -23,11 +22,11 @@ import TestSupport
                 + novaOrder(id: "EVT-N-1", day: "2026-10-20")
                 + novaOrder(id: "EVT-O-1", day: "2026-10-20").replacingOccurrences(of: "\"C0014\"", with: "\"C0025\""))
         _ = try s.workspace.importFiles([])
-        try ledger.pool.write { db in
+        try ledger.engine.write { db in
             try db.execute(
                 sql: """
                     UPDATE event_order_line SET quantity = 2147483647, unit_price = 999999999999
-                    WHERE line_no = 1 AND revision_id IN (SELECT id FROM event_order_revision WHERE order_id IN (SELECT value FROM json_each(?)))
+                    WHERE line_no = 1 AND revision_id IN (SELECT id FROM event_order_revision WHERE order_id IN (\(db.stringsOfJSONArgument)))
                     """, arguments: [LedgerDatabase.jsonArray(poisoned)])
         }
         return (s, ledger)

@@ -1,7 +1,6 @@
 import BillingEngine
 import BillingModel
 import Foundation
-import GRDB
 @testable import Ledger
 import Testing
 import TestSupport
@@ -81,14 +80,14 @@ import Workspace
         #expect(issued.dueDate == Day(iso: "2026-12-17"))  // `payment 45 days`: 2 November + 45 days
 
         // The database itself refuses to change or delete an issued invoice.
-        #expect(throws: DatabaseError.self) {
-            try ledger.pool.write { db in
+        #expect(throws: SQLEngineError.self) {
+            try ledger.engine.transaction { db in
                 try db.execute(
                     sql: "UPDATE invoice SET total_ttc = 0, total_ht = 0, total_vat = 0 WHERE id = ?", arguments: [id])
             }
         }
-        #expect(throws: DatabaseError.self) {
-            try ledger.pool.write { db in
+        #expect(throws: SQLEngineError.self) {
+            try ledger.engine.transaction { db in
                 try db.execute(sql: "DELETE FROM invoice_line WHERE invoice_id = ?", arguments: [id])
             }
         }

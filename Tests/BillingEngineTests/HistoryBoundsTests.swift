@@ -1,7 +1,6 @@
 import BillingEngine
 import BillingModel
 import Foundation
-import GRDB
 @testable import Ledger
 import Testing
 import TestSupport
@@ -36,16 +35,18 @@ import Workspace
             "PIE_LD01_20261006.csv",
             EndToEndTests.registerFile(day: "2026-10-06", a: 1001, b: 500, c: 250, guests: Self.guests))
         _ = try s.workspace.importFiles([])
-        let recorded = try ledger.pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT site, day FROM site_day_redelivered")
+        let recorded = try ledger.engine.read { db in
+            try db.fetchAll(sql: "SELECT site, day FROM site_day_redelivered").map {
+                "\(try $0[0] as String) \(Day(ordinal: try $0[1] as Int))"
+            }
         }
-        #expect(recorded.map { "\($0[0] as String) \(Day(ordinal: $0[1]))" } == ["LD01 2026-10-06"])
+        #expect(recorded == ["LD01 2026-10-06"])
         let late = try ledger.periodsWithLateRevenue()
         #expect(late.map(\.client) == ["ACME"])
         #expect(late.first?.period == Self.october)
         #expect(late.first?.siteDays == [SiteDayKey(site: "LD01", day: day("2026-10-06"))])
         #expect(throws: (any Error).self) {
-            try ledger.pool.write { db in try db.execute(sql: "DELETE FROM site_day_redelivered") }
+            try ledger.engine.transaction { db in try db.execute(sql: "DELETE FROM site_day_redelivered") }
         }
     }
 
@@ -80,5 +81,5 @@ import Workspace
 }
 
 private func count(_ ledger: LedgerDatabase, _ sql: String) throws -> Int {
-    try ledger.pool.read { db in try Int.fetchOne(db, sql: sql) ?? -1 }
+    try ledger.engine.read { db in try db.fetchValue(Int64.self, sql: sql) }.map { Int($0) } ?? -1
 }

@@ -1,7 +1,6 @@
 import BillingEngine
 import BillingModel
 import Foundation
-import GRDB
 @testable import Ledger
 import Testing
 import TestSupport
@@ -23,7 +22,7 @@ import Workspace
             period: try #require(Period(parsing: "2026-10")), issueDate: day, only: ["ACME"])
         let id = try #require(report.created.first)
         // A proforma made under terms lint now refuses (ACME used to pay "30 days, then end of month": due 31 December).
-        try ledger.pool.write { db in
+        try ledger.engine.write { db in
             try db.execute(
                 sql: "UPDATE invoice SET payment_terms = ?, due_date = ? WHERE id = ?",
                 arguments: ["30 days, then end of month", "2026-12-31", id])
@@ -42,7 +41,7 @@ import Workspace
             try engine.validate(ids: [id], on: day, forcedBecause: "the client agreed")
         }
         // With lawful terms (45 days), it is issued, due 17 December.
-        try ledger.pool.write { db in
+        try ledger.engine.write { db in
             try db.execute(sql: "UPDATE invoice SET payment_terms = ? WHERE id = ?", arguments: ["45 days", id])
         }
         _ = try engine.validate(ids: [id], on: day)

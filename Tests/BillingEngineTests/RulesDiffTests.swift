@@ -53,7 +53,7 @@ import Workspace
     }
 
     func invoiceCount(_ ledger: LedgerDatabase) throws -> Int {
-        try ledger.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoice") ?? -1 }
+        try ledger.engine.read { db in try db.fetchValue(Int.self, sql: "SELECT COUNT(*) FROM invoice") } ?? -1
     }
 
     @Test func aPriceChangeShowsTheLineDeltaAndTheTotalImpactToTheCent() throws {

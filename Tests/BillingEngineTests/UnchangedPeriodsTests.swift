@@ -1,7 +1,6 @@
 import BillingEngine
 import BillingModel
 import Foundation
-import GRDB
 @testable import Ledger
 import Logging
 import Testing
@@ -35,7 +34,7 @@ import Workspace
         try s.write("EVT_20261020.jsonl", orbitalOrder(id: "EVT-O-1", day: "2026-10-20"))
         var evaluated: [Int] = []
         func run(_ d: String) throws {
-            if !recordingInputs { try ledger.pool.write { db in try db.execute(sql: "DELETE FROM billing_inputs") } }
+            if !recordingInputs { try ledger.engine.write { db in try db.execute(sql: "DELETE FROM billing_inputs") } }
             // Opened again as a new `ardoise run` would: a contract edited since is read.
             let workspace = try Installation.open(configPath: s.workspace.config.file)
             var r = ScheduledRun(workspace: workspace, logger: Logger(label: "test"), actor: "test", sending: false)
@@ -111,6 +110,8 @@ import Workspace
         let again = try engine.generateDue(on: day("2026-11-03"))
         #expect(first.evaluated == again.evaluated)
         #expect(again.unchangedSinceBilled == 0)
-        #expect(try ledger.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM billing_inputs") } == 0)
+        #expect(
+            try ledger.engine.read { db in try db.fetchValue(Int.self, sql: "SELECT COUNT(*) FROM billing_inputs") }
+                == 0)
     }
 }

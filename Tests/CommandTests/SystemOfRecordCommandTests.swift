@@ -82,8 +82,11 @@ import TestSupport
         #expect(json.status == 0 && json.stdout.hasPrefix("{"))
         // Tampering with an issued line (the frozen-row triggers dropped, as an attacker with the file would).
         let ledger = try ws.ledger()
-        try ledger.pool.write { db in
-            try db.execute(sql: "DROP TRIGGER invoice_line_frozen_update; DROP TRIGGER invoice_line_frozen_target")
+        try ledger.engine.write { db in
+            for trigger in ["invoice_line_frozen_update", "invoice_line_frozen_target"] {
+                try db.execute(
+                    sql: db.sql(sqlite: "DROP TRIGGER \(trigger)", postgres: "DROP TRIGGER \(trigger) ON invoice_line"))
+            }
             try db.execute(
                 sql: """
                     UPDATE invoice_line SET label = label || ' (modifié)'

@@ -2,7 +2,6 @@ import BillingModel
 import Dashboards
 import Demo
 import Foundation
-import GRDB
 @testable import Ledger
 import Testing
 import TestSupport
@@ -21,15 +20,15 @@ import Workspace
     }
 
     /// The SQL condition and arguments of a selection over `ticket_line t` or `event_order_revision r`.
-    static func condition(_ s: Selection, _ alias: String) -> (String, [any DatabaseValueConvertible]) {
-        var sql = "", arguments: [any DatabaseValueConvertible] = []
+    static func condition(_ s: Selection, _ alias: String) -> (String, [any SQLArgument]) {
+        var sql = "", arguments: [any SQLArgument] = []
         if let site = s.site { sql += " AND \(alias).site = ?"; arguments.append(site) }
         if let client = s.client {
-            sql += s.scope.contains(client) ? " AND \(alias).client = ?" : " AND 0"
+            sql += s.scope.contains(client) ? " AND \(alias).client = ?" : " AND 1 = 0"
             if s.scope.contains(client) { arguments.append(client) }
         } else if case .clients(let set) = s.scope {
             sql += " AND \(alias).client IN (\(set.map { _ in "?" }.joined(separator: ", ")))"
-            arguments += set.sorted().map { $0 as any DatabaseValueConvertible }
+            arguments += set.sorted().map { $0 as any SQLArgument }
         }
         return (sql, arguments)
     }
@@ -44,44 +43,41 @@ import Workspace
         let tkey = key.replacingOccurrences(of: "DAY", with: "t.day")
         let rkey = key.replacingOccurrences(of: "DAY", with: "r.delivered_day")
         var cells: [String: Cell] = [:]
-        try ledger.pool.read { db in
-            for row in try Row.fetchAll(
-                db,
+        try ledger.engine.read { db in
+            for row in try db.fetchAll(
                 sql: """
                     SELECT \(tkey), t.activity, SUM(t.amount), COUNT(*), SUM(t.employer_share)
                     FROM ticket_line t JOIN site_day sd ON sd.current_file_id = t.file_id
                     WHERE t.day BETWEEN ? AND ?\(tc) GROUP BY 1, 2
-                    """, arguments: StatementArguments([start, end] + ta))
+                    """, arguments: [start, end] + ta)
             {
-                let k = "\(row[0] as Int) \(row[1] as String)"
-                cells[k, default: Cell()].amount += row[2]
-                cells[k, default: Cell()].lines += row[3] as Int
-                cells[k, default: Cell()].share += row[4]
+                let k = "\(try row[0] as Int) \(try row[1] as String)"
+                cells[k, default: Cell()].amount += try row[2] as Int64
+                cells[k, default: Cell()].lines += try row[3] as Int
+                cells[k, default: Cell()].share += try row[4] as Int64
             }
-            for row in try Row.fetchAll(
-                db,
+            for row in try db.fetchAll(
                 sql: """
                     SELECT k, activity, COUNT(*) FROM (
-                      SELECT \(tkey) AS k, t.activity FROM ticket_line t JOIN site_day sd ON sd.current_file_id = t.file_id
+                      SELECT MIN(\(tkey)) AS k, t.activity FROM ticket_line t JOIN site_day sd ON sd.current_file_id = t.file_id
                       WHERE t.day BETWEEN ? AND ? AND t.activity IN ('SELF', 'BRASS')\(tc)
-                      GROUP BY t.file_id, t.client, t.activity, t.ticket HAVING SUM(t.amount) > 0)
+                      GROUP BY t.file_id, t.client, t.activity, t.ticket HAVING SUM(t.amount) > 0) AS per_ticket
                     GROUP BY 1, 2
-                    """, arguments: StatementArguments([start, end] + ta))
+                    """, arguments: [start, end] + ta)
             {
-                cells["\(row[0] as Int) \(row[1] as String)", default: Cell()].covers += row[2] as Int
+                cells["\(try row[0] as Int) \(try row[1] as String)", default: Cell()].covers += try row[2] as Int
             }
-            for row in try Row.fetchAll(
-                db,
+            for row in try db.fetchAll(
                 sql: """
                     SELECT \(rkey), SUM((l.quantity * l.unit_price + 50) / 100), COUNT(*)
                     FROM event_order o JOIN event_order_revision r ON r.order_id = o.order_id AND r.revision = o.current_revision
                     JOIN event_order_line l ON l.revision_id = r.id
                     WHERE r.status = 'delivered' AND r.delivered_day BETWEEN ? AND ?\(rc) GROUP BY 1
-                    """, arguments: StatementArguments([start, end] + ra))
+                    """, arguments: [start, end] + ra)
             {
-                let k = "\(row[0] as Int) EVENT"
-                cells[k, default: Cell()].amount += row[1]
-                cells[k, default: Cell()].lines += row[2] as Int
+                let k = "\(try row[0] as Int) EVENT"
+                cells[k, default: Cell()].amount += try row[1] as Int64
+                cells[k, default: Cell()].lines += try row[2] as Int
             }
         }
         return cells
@@ -101,9 +97,8 @@ import Workspace
     static func invoicingReference(_ ledger: LedgerDatabase, _ s: Selection) throws -> [String: Int64] {
         let (tc, ta) = condition(s, "t"), (rc, ra) = condition(s, "r")
         var result: [String: Int64] = [:]
-        try ledger.pool.read { db in
-            for row in try Row.fetchAll(
-                db,
+        try ledger.engine.read { db in
+            for row in try db.fetchAll(
                 sql: """
                     SELECT CASE WHEN t.client IS NULL THEN 'anonymous'
                                 WHEN EXISTS (SELECT 1 FROM invoice_site_day x JOIN invoice i ON i.id = x.invoice_id
@@ -111,12 +106,11 @@ import Workspace
                                 THEN 'invoiced' ELSE 'not' END, t.activity, SUM(t.amount)
                     FROM ticket_line t JOIN site_day sd ON sd.current_file_id = t.file_id
                     WHERE t.day BETWEEN ? AND ?\(tc) GROUP BY 1, 2
-                    """, arguments: StatementArguments([october.start.ordinal, october.end.ordinal] + ta))
+                    """, arguments: [october.start.ordinal, october.end.ordinal] + ta)
             {
-                result["\(row[0] as String) \(row[1] as String)", default: 0] += row[2]
+                result["\(try row[0] as String) \(try row[1] as String)", default: 0] += try row[2] as Int64
             }
-            for row in try Row.fetchAll(
-                db,
+            for row in try db.fetchAll(
                 sql: """
                     SELECT CASE WHEN o.order_id IN (SELECT il.order_id FROM invoice_line il JOIN invoice i ON i.id = il.invoice_id
                                                     WHERE i.status = 'issued' AND il.order_id IS NOT NULL)
@@ -124,9 +118,9 @@ import Workspace
                     FROM event_order o JOIN event_order_revision r ON r.order_id = o.order_id AND r.revision = o.current_revision
                     JOIN event_order_line l ON l.revision_id = r.id
                     WHERE r.status = 'delivered' AND r.delivered_day BETWEEN ? AND ?\(rc) GROUP BY 1
-                    """, arguments: StatementArguments([october.start.ordinal, october.end.ordinal] + ra))
+                    """, arguments: [october.start.ordinal, october.end.ordinal] + ra)
             {
-                result["\(row[0] as String) EVENT", default: 0] += row[1]
+                result["\(try row[0] as String) EVENT", default: 0] += try row[1] as Int64
             }
         }
         return result.filter { $0.value != 0 }
@@ -198,14 +192,13 @@ import Workspace
 
     /// The ledger's aggregate rows, sorted.
     static func aggregate(_ ledger: LedgerDatabase) throws -> [[String]] {
-        try ledger.pool.read { db in
-            try Row.fetchAll(
-                db,
+        try ledger.engine.read { db in
+            try db.fetchAll(
                 sql: """
                     SELECT day || '', site, client, activity, covers || '', lines || '', amount || '', employer_share || ''
                     FROM daily_revenue ORDER BY day, site, client, activity
                     """
-            ).map { row in (0..<8).map { row[$0] as String } }
+            ).map { row in try (0..<8).map { try row[$0] as String } }
         }
     }
 
@@ -255,12 +248,12 @@ import Workspace
 
         // A corrected file of a billed day (kept beside the billed one, late revenue): the figures follow it.
         let billed = try #require(
-            try ledger.pool.read { db in
-                try Row.fetchOne(
-                    db, sql: "SELECT site, day FROM site_day WHERE billed_file_id IS NOT NULL ORDER BY day DESC LIMIT 1"
-                )
+            try ledger.engine.read { db in
+                try db.fetchOne(
+                    sql: "SELECT site, day FROM site_day WHERE billed_file_id IS NOT NULL ORDER BY day DESC LIMIT 1")
             })
-        let second = inbox.appendingPathComponent("PIE_\(billed[0] as String)_\(Day(ordinal: billed[1]).compact).csv")
+        let second = inbox.appendingPathComponent(
+            "PIE_\(try billed[0] as String)_\(Day(ordinal: try billed[1] as Int).compact).csv")
         try Self.correct(second, drop: 3)
         #expect(try workspace.importFiles([second.path]).map(\.status) == [.conflict])
         try Self.checkEveryFigure(ledger, clients: clients, sites: sites)
@@ -333,7 +326,7 @@ import Workspace
         let kept = try Self.aggregate(first)
         #expect(kept.contains { $0[3] == "EVENT" } && kept.contains { $0[3] == "SELF" })
         // The ledger as it was before the migration: no aggregate.
-        try first.pool.write { db in
+        try first.engine.write { db in
             try db.execute(
                 sql: """
                     DROP TABLE daily_revenue;

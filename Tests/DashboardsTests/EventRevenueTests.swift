@@ -54,7 +54,9 @@ import TestSupport
             "EVT_20261007.jsonl", Self.order(revision: 3, status: "cancelled", deliveredAt: "2026-10-06T12:00:00+02:00")
         )
         #expect(try Self.events(ledger) == [0, 0, 0, 0, 0, 0, 0])
-        let rows = try ledger.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM daily_revenue") }
+        let rows = try ledger.engine.read { db in
+            try db.fetchValue(Int64.self, sql: "SELECT COUNT(*) FROM daily_revenue")
+        }
         #expect(rows == 0)
     }
 }

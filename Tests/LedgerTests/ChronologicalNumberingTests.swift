@@ -1,6 +1,5 @@
 import BillingModel
 import Foundation
-import GRDB
 @testable import Ledger
 import Testing
 
@@ -56,10 +55,10 @@ let fa = SeriesFormat(prefix: "FA-2026-", width: 6)
         let first = try proforma(ledger), second = try proforma(ledger)
         let nov2 = try #require(Day(iso: "2026-11-02"))
         _ = try ledger.issue(id: first, on: nov2, dueDate: nov2, format: fa, actor: "test", posting: testPosting)
-        #expect(throws: DatabaseError.self) {
-            try ledger.pool.write { db in
+        #expect(throws: SQLEngineError.self) {
+            try ledger.engine.transaction { db in
                 // This writer skips posting too: leave only the chronology trigger to refuse it.
-                try db.execute(sql: "DROP TRIGGER invoice_issued_with_entry")
+                try dropTrigger(db, "invoice_issued_with_entry", on: "invoice")
                 try db.execute(sql: "UPDATE number_series SET last_number = 2 WHERE code = 'FA'")
                 try db.execute(
                     sql: """

@@ -1,6 +1,5 @@
 import BillingModel
 import Foundation
-import GRDB
 import Imports
 @testable import Ledger
 import Testing
@@ -107,8 +106,8 @@ import TestSupport
         #expect(result.status == .imported)
         let revision = try #require(try ledger.currentOrder("EVT-2026-004513")?.revision.id)
         for (quantity, price) in [(1_000_000, 1), (1, 100_000_000_000)] {
-            #expect(throws: DatabaseError.self) {
-                try ledger.pool.write { db in
+            #expect(throws: SQLEngineError.self) {
+                try ledger.engine.transaction { db in
                     try db.execute(
                         sql: """
                             INSERT INTO event_order_line (revision_id, line_no, article, label, quantity, unit_price, vat_rate)

@@ -20,7 +20,10 @@ let testEngines: [SQLEngineKind] = PostgresServer.available ? [.sqlite, .postgre
 /// PostgreSQL server.
 func freshLedger(on kind: SQLEngineKind) throws -> LedgerDatabase {
     switch kind {
-    case .sqlite: return try freshLedger().0
+    // SQLite whatever this run's engine (`freshLedger()` follows `ARDOISE_TEST_ENGINE`).
+    case .sqlite:
+        return try LedgerDatabase(
+            path: Repository.temporaryDirectory("ledger-test").appendingPathComponent("ardoise.sqlite").path)
     case .postgres: return try LedgerDatabase(path: try PostgresServer.require().createDatabase())
     }
 }
@@ -30,6 +33,11 @@ var samples: URL { Repository.samples }
 /// The first column of the first row of one query (a count), on either engine; -1 when there is no row.
 func count(_ ledger: LedgerDatabase, _ sql: String, _ arguments: [any SQLArgument] = []) throws -> Int {
     try ledger.engine.read { s in try s.fetchValue(Int64.self, sql: sql, arguments: arguments) }.map { Int($0) } ?? -1
+}
+
+/// Drops trigger `name` of `table` in this transaction (what someone with the database's own client can do).
+func dropTrigger(_ db: any SQLSession, _ name: String, on table: String) throws {
+    try db.execute(sql: db.sql(sqlite: "DROP TRIGGER \(name)", postgres: "DROP TRIGGER \(name) ON \(table)"))
 }
 
 /// Posting for documents of the test customers (ACME, C0001…C0020), with the usual accounts.

@@ -1,7 +1,6 @@
 import BillingModel
 import Demo
 import Foundation
-import GRDB
 import Imports
 @testable import Ledger
 import Testing
@@ -26,9 +25,9 @@ import TestSupport
         for name in ["PIE_LD01_20261005.csv", "EVT_20261014.jsonl"] {
             let url = samples.appendingPathComponent(name)
             let result = importer.importFile(at: url)
-            let stored = try ledger.pool.read { db in
-                try String.fetchOne(
-                    db, sql: "SELECT sha256 FROM imported_file WHERE id = ?", arguments: [result.fileID])
+            let stored = try ledger.engine.read { db in
+                try db.fetchValue(
+                    String.self, sql: "SELECT sha256 FROM imported_file WHERE id = ?", arguments: [result.fileID])
             }
             #expect(stored == (try sha256sum(url)))
         }
@@ -56,7 +55,9 @@ import TestSupport
         #expect(
             try count(ledger, "SELECT SUM(amount) FROM ticket_line") == Int(rows.reduce(Int64(0)) { $0 + $1.amount }))
         #expect(try count(ledger, "SELECT MAX(line) FROM ticket_line") == rows.count + 1)
-        let stored = try ledger.pool.read { db in try String.fetchOne(db, sql: "SELECT sha256 FROM imported_file") }
+        let stored = try ledger.engine.read { db in
+            try db.fetchValue(String.self, sql: "SELECT sha256 FROM imported_file")
+        }
         #expect(stored == (try sha256sum(url)))
         #expect(RegisterImporter(ledger: ledger).importFile(at: url).status == .unchanged)
     }

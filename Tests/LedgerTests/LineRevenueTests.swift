@@ -1,6 +1,5 @@
 import BillingModel
 import Foundation
-import GRDB
 import Imports
 @testable import Ledger
 import Testing
@@ -91,15 +90,14 @@ import TestSupport
     func sql(_ ledger: LedgerDatabase, file: Int64, category: String?) throws -> (
         tickets: Int, amount: Int64, share: Int64
     ) {
-        try ledger.pool.read { db in
+        try ledger.engine.read { db in
             let r = try #require(
-                try Row.fetchOne(
-                    db,
+                try db.fetchOne(
                     sql: """
                         SELECT COUNT(DISTINCT ticket || '|' || category), COALESCE(SUM(amount), 0), COALESCE(SUM(employer_share), 0) FROM ticket_line
-                        WHERE file_id = ? AND client = 'ACME' AND (? IS NULL OR category = ?)
+                        WHERE file_id = ? AND client = 'ACME' AND (CAST(? AS TEXT) IS NULL OR category = ?)
                         """, arguments: [file, category, category]))
-            return (r[0], r[1], r[2])
+            return (try r[0], try r[1], try r[2])
         }
     }
 
@@ -107,7 +105,7 @@ import TestSupport
         let (ledger, _) = try freshLedger()
         try deliver(Self.rows, to: ledger)
         let file = try #require(
-            try ledger.pool.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM imported_file") })
+            try ledger.engine.read { db in try db.fetchValue(Int64.self, sql: "SELECT id FROM imported_file") })
         let doc = try proforma(ledger, key: "a", recorded: true)
         let behind = try ledger.revenueBehind(doc)
         #expect(behind.map(\.position) == [1, 2, 3, 4, 5, 6, 7])
@@ -148,13 +146,12 @@ import TestSupport
                         rate: VATRate(tenThousandths: 55_000))))
         #expect(cafeteria.tickets == 1 && cafeteria.covers == 0 && cafeteria.amountTTC == Money(cents: 200))
         #expect(behind[4].tickets == 1 && behind[4].amountTTC == Money(cents: 150))
-        let cafet = try ledger.pool.read { db in
-            try Row.fetchAll(
-                db,
+        let cafet = try ledger.engine.read { db in
+            try db.fetchAll(
                 sql:
                     "SELECT vat_rate, SUM(amount) FROM ticket_line WHERE client = 'ACME' AND activity = 'CAFET' GROUP BY vat_rate ORDER BY vat_rate"
             )
-            .map { [$0[0], $0[1]] as [Int64] }
+            .map { [try $0[0], try $0[1]] as [Int64] }
         }
         #expect(cafet == [[55_000, 200], [100_000, 150]])
 
@@ -168,8 +165,8 @@ import TestSupport
         let recorded = try proforma(ledger, key: "recorded", recorded: true)
         // A corrected delivery of the day: one more cover of category A.
         try deliver(Self.rows + [Self.row("000007", "ACME", "A", "SELF", "8,00", "4,20")], to: ledger, as: .replaced)
-        let versions = try ledger.pool.read { db in
-            try Int.fetchAll(db, sql: "SELECT version FROM imported_file ORDER BY id")
+        let versions = try ledger.engine.read { db in
+            try db.fetchColumn(Int.self, sql: "SELECT version FROM imported_file ORDER BY id")
         }
         #expect(versions == [1, 2])
 

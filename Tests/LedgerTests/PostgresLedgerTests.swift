@@ -106,7 +106,7 @@ struct PostgresLedgerTests {
     func statementsBindAndReadBackTheSameValuesOnBothEngines(_ kind: SQLEngineKind) throws {
         let engine: any SQLEngine
         switch kind {
-        case .sqlite: engine = SQLiteEngine(writer: try freshLedger().0.pool)
+        case .sqlite: engine = try freshLedger(on: .sqlite).engine
         case .postgres: engine = try migratedPostgres().engine
         }
         let blob = kind == .sqlite ? "BLOB" : "BYTEA"

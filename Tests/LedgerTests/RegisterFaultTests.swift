@@ -1,7 +1,6 @@
 import BillingModel
 import Demo
 import Foundation
-import GRDB
 import Imports
 @testable import Ledger
 import Testing
@@ -48,27 +47,30 @@ struct Interrupted: Error {}
         #expect(result.warnings.first?.reason.contains("one cent") == true)
         #expect(result.unknownClients == [faulty.unknownClient])
         // The quarantine keeps raw bytes: the Latin-1 row is stored as written.
-        let raw = try ledger.pool.read { db in
-            try RejectedRow.fetchOne(
-                db, sql: "SELECT * FROM rejected_row WHERE line = ?", arguments: [faulty.lines[.invalidUTF8]])
+        let raw = try ledger.engine.read { db in
+            try db.fetchRecord(
+                RejectedRow.self, sql: "SELECT * FROM rejected_row WHERE line = ?",
+                arguments: [faulty.lines[.invalidUTF8]])
         }
         #expect(raw?.rawText == nil)
         #expect(raw?.raw.contains(0xE9) == true)
         // A record spanning two physical lines keeps the line it starts on.
-        let label = try ledger.pool.read { db in
-            try String.fetchOne(
-                db, sql: "SELECT label FROM ticket_line WHERE line = ?", arguments: [faulty.multilineRecordLine])
+        let label = try ledger.engine.read { db in
+            try db.fetchValue(
+                String.self, sql: "SELECT label FROM ticket_line WHERE line = ?",
+                arguments: [faulty.multilineRecordLine])
         }
         #expect(label == "Menu du jour\nservi en salle")
         #expect(
             try count(ledger, "SELECT COUNT(*) FROM ticket_line WHERE line = ?", [faulty.multilineRecordLine + 1]) == 0)
         // The one-cent row keeps the amount as written.
-        let oneCent = try ledger.pool.read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT quantity * unit_price, amount FROM ticket_line WHERE line = ?",
-                arguments: [faulty.lines[.oneCentMismatch]])
+        let oneCent = try ledger.engine.read { db in
+            try db.fetchOne(
+                sql: "SELECT quantity * unit_price, amount FROM ticket_line WHERE line = ?",
+                arguments: [faulty.lines[.oneCentMismatch]]
+            ).map { (try $0[1] as Int64) - (try $0[0] as Int64) }
         }
-        #expect(oneCent.map { ($0[1] as Int64) - ($0[0] as Int64) } == 1)
+        #expect(oneCent == 1)
     }
 
     @Test func sameFileAgainIsUnchangedCorrectionReplacesBilledCorrectionConflicts() throws {
@@ -176,8 +178,8 @@ struct Interrupted: Error {}
         let result = importer.importFile(at: plain)
         #expect(result.rows == 2, "\(result)")
         #expect(result.rejected.isEmpty)
-        let label = try ledger.pool.read { db in
-            try String.fetchOne(db, sql: "SELECT label FROM ticket_line WHERE line = 2")
+        let label = try ledger.engine.read { db in
+            try db.fetchValue(String.self, sql: "SELECT label FROM ticket_line WHERE line = 2")
         }
         #expect(label == "Plat \"maison\"; frites")
         #expect(try count(ledger, "SELECT SUM(amount) FROM ticket_line") == 1430)

@@ -72,8 +72,8 @@ import TestSupport
     @Test func theDatabaseRefusesIssuingWithoutAnEntryAndChangingOne() throws {
         let (ledger, _) = try freshLedger()
         let id = try proforma(ledger)
-        #expect(throws: DatabaseError.self) {
-            try ledger.pool.write { db in
+        #expect(throws: SQLEngineError.self) {
+            try ledger.engine.transaction { db in
                 try db.execute(
                     sql: "UPDATE invoice SET status = 'issued', number = 'FA-X', issued_at = 'now' WHERE id = ?",
                     arguments: [id])
@@ -86,14 +86,16 @@ import TestSupport
             "UPDATE journal_entry_line SET debit = debit + 1", "DELETE FROM journal_entry_line",
             "UPDATE journal SET last_number = last_number + 2"
         ] {
-            #expect(throws: DatabaseError.self, "\(sql)") { try ledger.pool.write { db in try db.execute(sql: sql) } }
+            #expect(throws: SQLEngineError.self, "\(sql)") {
+                try ledger.engine.transaction { db in try db.execute(sql: sql) }
+            }
         }
     }
 
     @Test func nothingIsPostedInAClosedMonth() throws {
         let (ledger, _) = try freshLedger()
         let id = try proforma(ledger)
-        try ledger.pool.write { db in
+        try ledger.engine.write { db in
             try db.execute(
                 sql: "INSERT INTO closed_month(month, closed_at, closed_by) VALUES ('2026-11', 'now', 'test')")
         }

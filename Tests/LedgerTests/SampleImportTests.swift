@@ -1,6 +1,5 @@
 import BillingModel
 import Foundation
-import GRDB
 import Imports
 @testable import Ledger
 import Testing
@@ -18,8 +17,8 @@ import TestSupport
         #expect(result.unknownClients == ["C0027"])
         #expect(try count(ledger, "SELECT SUM(amount) FROM ticket_line") == 12_410)
         #expect(try count(ledger, "SELECT SUM(employer_share) FROM ticket_line") == 3_980)
-        let label = try ledger.pool.read { db in
-            try String.fetchOne(db, sql: "SELECT label FROM ticket_line WHERE line = 11")
+        let label = try ledger.engine.read { db in
+            try db.fetchValue(String.self, sql: "SELECT label FROM ticket_line WHERE line = 11")
         }
         #expect(label == "Formule entrée; plat")
         let again = importer.importFile(at: samples.appendingPathComponent("PIE_LD01_20261005.csv"))
@@ -32,10 +31,11 @@ import TestSupport
         let (ledger, _) = try freshLedger()
         let result = RegisterImporter(ledger: ledger).importFile(
             at: samples.appendingPathComponent("PIE_LD01_20261005.csv"))
-        let (lines, file) = try ledger.pool.read { db in
+        let (lines, file) = try ledger.engine.read { db in
             (
-                try TicketLine.order(TicketLine.Columns.line).fetchAll(db),
-                try ImportedFile.fetchOne(db, key: result.fileID)
+                try db.fetchRecords(TicketLine.self, sql: "SELECT * FROM ticket_line ORDER BY line"),
+                try db.fetchRecord(
+                    ImportedFile.self, sql: "SELECT * FROM imported_file WHERE id = ?", arguments: [result.fileID])
             )
         }
         #expect(lines.count == 40)
@@ -136,9 +136,9 @@ import TestSupport
                 "v18 billing inputs", "v18 catch-up bounds", "v18 line facts",
                 "v19 change counter", "v20 payment entry indexes"
             ])
-        let mode = try ledger.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        let mode = try ledger.engine.read { db in try db.fetchValue(String.self, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
-        let fk = try ledger.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA foreign_keys") }
+        let fk = try ledger.engine.read { db in try db.fetchValue(Int.self, sql: "PRAGMA foreign_keys") }
         #expect(fk == 1)
         // Reopening the same file migrates nothing and keeps the data.
         let again = try LedgerDatabase(path: ledger.path)

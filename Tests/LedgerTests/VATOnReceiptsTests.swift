@@ -1,7 +1,6 @@
 import Accounting
 import BillingModel
 import Foundation
-import GRDB
 @testable import Ledger
 import Testing
 import TestSupport
@@ -192,13 +191,18 @@ import TestSupport
         let (ledger, _) = try freshLedger()
         let invoice = try issuedInvoice(ledger)
         // An allocation recorded without its move (as by a ledger paid before VAT on receipts moved anything).
-        try ledger.pool.write { db in
+        try ledger.engine.write { db in
+            let payment = try db.fetchValue(
+                Int64.self,
+                sql: """
+                    INSERT INTO payment (bank_ref, source_file, booking_date, amount, imported_at)
+                    VALUES ('OLD', 'old.csv', '2026-11-10', 102950, 'now') RETURNING id
+                    """)
             try db.execute(
                 sql: """
-                    INSERT INTO payment (bank_ref, source_file, booking_date, amount, imported_at) VALUES ('OLD', 'old.csv', '2026-11-10', 102950, 'now');
                     INSERT INTO payment_allocation (payment_id, invoice_id, amount, allocated_on, allocated_at, allocated_by)
-                    VALUES (last_insert_rowid(), ?, 102950, '2026-11-10', 'now', 'test');
-                    """, arguments: [invoice.id])
+                    VALUES (?, ?, 102950, '2026-11-10', 'now', 'test')
+                    """, arguments: [payment, invoice.id])
         }
         let before = try #require(
             try ledger.pendingVATBalances(asOf: Day(iso: "2026-11-30") ?? Self.day).first { $0.account == "445742" })
@@ -226,19 +230,24 @@ import TestSupport
         #expect(try ledger.postMissingVATMoves(journal: journal, today: day, actor: "test") == 0)
         let bound = try ledger.engine.read { db in try ledger.catchUpBound("vat on receipts", db: db) }
         #expect(bound.invoice == invoice.id)
-        try ledger.pool.write { db in
+        try ledger.engine.write { db in
+            let payment = try db.fetchValue(
+                Int64.self,
+                sql: """
+                    INSERT INTO payment (bank_ref, source_file, booking_date, amount, imported_at)
+                    VALUES ('OLD', 'old.csv', '2026-11-10', 102950, 'now') RETURNING id
+                    """)
             try db.execute(
                 sql: """
-                    INSERT INTO payment (bank_ref, source_file, booking_date, amount, imported_at) VALUES ('OLD', 'old.csv', '2026-11-10', 102950, 'now');
                     INSERT INTO payment_allocation (payment_id, invoice_id, amount, allocated_on, allocated_at, allocated_by)
-                    VALUES (last_insert_rowid(), ?, 102950, '2026-11-10', 'now', 'test');
-                    """, arguments: [invoice.id])
+                    VALUES (?, ?, 102950, '2026-11-10', 'now', 'test')
+                    """, arguments: [payment, invoice.id])
         }
         #expect(try ledger.postMissingVATMoves(journal: journal, today: day, actor: "test") == 1)
         #expect(try moves(ledger, invoice.id) == [8_400])
         #expect(try ledger.postMissingVATMoves(journal: journal, today: day, actor: "test") == 0)
         // Removed behind the catch-up's back (before its bound): the removed allocations are always read.
-        try ledger.pool.write { db in
+        try ledger.engine.write { db in
             try db.execute(
                 sql:
                     "UPDATE payment_allocation SET removed_at = '2026-11-15T10:00:00Z', removed_by = 'test' WHERE invoice_id = ?",

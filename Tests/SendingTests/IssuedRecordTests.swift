@@ -2,7 +2,6 @@ import BillingEngine
 import BillingModel
 import Documents
 import Foundation
-import GRDB
 @testable import Ledger
 import Settings
 import Testing
@@ -37,13 +36,13 @@ import Workspace
         let pdf = try m.workspace.documentFile(stored, xml: false)
         let xml = try m.workspace.documentFile(stored, xml: true)
         let row = try #require(
-            try m.ledger.pool.read { db in
-                try Row.fetchOne(
-                    db, sql: "SELECT pdf_sha256, xml_sha256 FROM issued_document WHERE invoice_id = ?",
+            try m.ledger.engine.read { db in
+                try db.fetchOne(
+                    sql: "SELECT pdf_sha256, xml_sha256 FROM issued_document WHERE invoice_id = ?",
                     arguments: [invoice.id])
             })
-        #expect(ContentHash.sha256(pdf) == row[0] as String)
-        #expect(ContentHash.sha256(xml) == row[1] as String)
+        #expect(ContentHash.sha256(pdf) == (try row[0] as String))
+        #expect(ContentHash.sha256(xml) == (try row[1] as String))
 
         // The seller moves and changes bank: a fresh render would say so, the issued document does not.
         let later = m.workspace.with(settings: Self.moved(m.workspace.settings))
@@ -100,9 +99,8 @@ import Workspace
 
     @Test func eachDocumentRecordsTheHashOfThePreviousOneOfItsSeries() throws {
         let m = try Self.validatedMonth()
-        let rows = try m.ledger.pool.read { db in
-            try Row.fetchAll(
-                db,
+        let rows = try m.ledger.engine.read { db in
+            try db.fetchAll(
                 sql:
                     "SELECT series, sequence, previous_hash, hash, content FROM issued_document ORDER BY series, sequence"
             )
@@ -110,36 +108,40 @@ import Workspace
         #expect(rows.count >= 2)
         var previous: [String: String] = [:]
         for r in rows {
-            let series: String = r[0], content: String = r[4]
-            #expect(r[2] as String == previous[series] ?? IssuedContent.genesis)
-            #expect(ContentHash.sha256(content.utf8) == r[3] as String)
-            #expect(content.contains("previous: \"\(r[2] as String)\""))
-            previous[series] = r[3]
+            let series: String = try r[0], content: String = try r[4]
+            let previousHash: String = try r[2], hash: String = try r[3]
+            #expect(previousHash == previous[series] ?? IssuedContent.genesis)
+            #expect(ContentHash.sha256(content.utf8) == hash)
+            #expect(content.contains("previous: \"\(previousHash)\""))
+            previous[series] = hash
         }
         // The database refuses a row that does not follow its chain, and any change to a stored one.
-        #expect(throws: DatabaseError.self) {
-            try m.ledger.pool.write { db in
-                try db.execute(sql: "UPDATE issued_document SET pdf = x'00' WHERE sequence = 1")
+        #expect(throws: SQLEngineError.self) {
+            try m.ledger.engine.transaction { db in
+                try db.execute(sql: "UPDATE issued_document SET pdf = ? WHERE sequence = 1", arguments: [Data([0])])
             }
         }
-        #expect(throws: DatabaseError.self) {
-            try m.ledger.pool.write { db in try db.execute(sql: "DELETE FROM issued_document WHERE sequence = 1") }
+        #expect(throws: SQLEngineError.self) {
+            try m.ledger.engine.transaction { db in
+                try db.execute(sql: "DELETE FROM issued_document WHERE sequence = 1")
+            }
         }
         // A row that skips a link: a copy of the last row of a series, as the next one, with a forged previous hash.
-        let refused = #expect(throws: DatabaseError.self) {
-            try m.ledger.pool.write { db in
-                try db.execute(sql: "DROP TRIGGER issued_document_frozen_delete")
+        let refused = #expect(throws: SQLEngineError.self) {
+            try m.ledger.engine.transaction { db in
+                try dropTrigger(db, "issued_document_frozen_delete", on: "issued_document")
+                try db.execute(
+                    sql: "CREATE TEMP TABLE forged AS SELECT * FROM issued_document ORDER BY sequence DESC LIMIT 1")
+                try db.execute(sql: "DELETE FROM issued_document WHERE invoice_id = (SELECT invoice_id FROM forged)")
                 try db.execute(
                     sql: """
-                        CREATE TEMP TABLE last AS SELECT * FROM issued_document ORDER BY sequence DESC LIMIT 1;
-                        DELETE FROM issued_document WHERE invoice_id = (SELECT invoice_id FROM last);
                         INSERT INTO issued_document SELECT invoice_id, series, sequence, pdf, pdf_sha256, xml, xml_sha256, content,
-                          '\(String(repeating: "1", count: 64))', hash, stored_at, at_issue FROM last;
+                          '\(String(repeating: "1", count: 64))', hash, stored_at, at_issue FROM forged
                         """)
             }
         }
         #expect(
-            refused?.message?.contains("joins its chain right after the previous one") == true,
+            refused?.message.contains("joins its chain right after the previous one") == true,
             "\(String(describing: refused))")
     }
 
@@ -152,8 +154,9 @@ import Workspace
         let label = try #require(try m.ledger.invoice(id: victimID)?.lines.first?.label)
 
         // Someone with the database file drops the trigger and rewrites a line.
-        try m.ledger.pool.write { db in
-            try db.execute(sql: "DROP TRIGGER invoice_line_frozen_update; DROP TRIGGER invoice_line_frozen_target")
+        try m.ledger.engine.write { db in
+            try dropTrigger(db, "invoice_line_frozen_update", on: "invoice_line")
+            try dropTrigger(db, "invoice_line_frozen_target", on: "invoice_line")
             try db.execute(
                 sql: "UPDATE invoice_line SET label = 'Remise exceptionnelle' WHERE invoice_id = ? AND position = 1",
                 arguments: [victim.id])
@@ -166,11 +169,11 @@ import Workspace
 
         // And the stored PDF's bytes.
         let other = try #require(try m.ledger.invoices(status: .issued).dropFirst().first)
-        try m.ledger.pool.write { db in
-            try db.execute(sql: "DROP TRIGGER issued_document_frozen_update")
+        try m.ledger.engine.write { db in
+            try dropTrigger(db, "issued_document_frozen_update", on: "issued_document")
             try db.execute(
-                sql: "UPDATE issued_document SET pdf = CAST('%PDF-forged' AS BLOB) WHERE invoice_id = ?",
-                arguments: [other.id])
+                sql: "UPDATE issued_document SET pdf = ? WHERE invoice_id = ?",
+                arguments: [Data("%PDF-forged".utf8), other.id])
         }
         let again = try m.ledger.verifyIssuedDocuments()
         #expect(again.breaks.contains { $0.number == other.number && $0.kind == "pdf" })
@@ -180,24 +183,23 @@ import Workspace
 
         // A document rewritten with its hash recomputed breaks the link from the next one.
         let third = try #require(
-            try m.ledger.pool.read { db in
-                try Row.fetchOne(
-                    db,
+            try m.ledger.engine.read { db in
+                try db.fetchOne(
                     sql: "SELECT invoice_id, series, sequence, content FROM issued_document WHERE sequence = 3 LIMIT 1")
             })
-        let forged = (third[3] as String).replacingOccurrences(of: "total_ttc: ", with: "total_ttc: 1")
-        try m.ledger.pool.write { db in
+        let forged = (try third[3] as String).replacingOccurrences(of: "total_ttc: ", with: "total_ttc: 1")
+        try m.ledger.engine.write { db in
             try db.execute(
                 sql: "UPDATE issued_document SET content = ?, hash = ? WHERE invoice_id = ?",
-                arguments: [forged, ContentHash.sha256(forged.utf8), third[0] as Int64])
+                arguments: [forged, ContentHash.sha256(forged.utf8), try third[0] as Int64])
         }
         let third4 = try #require(
-            try m.ledger.pool.read { db in
-                try String.fetchOne(
-                    db,
+            try m.ledger.engine.read { db in
+                try db.fetchValue(
+                    String.self,
                     sql: """
                         SELECT v.number FROM issued_document d JOIN invoice v ON v.id = d.invoice_id WHERE d.series = ? AND d.sequence = 4
-                        """, arguments: [third[1] as String])
+                        """, arguments: [try third[1] as String])
             })
         let last = try m.ledger.verifyIssuedDocuments()
         #expect(last.breaks.contains { $0.number == third4 && $0.kind == "chain" }, "\(last.breaks)")
@@ -220,13 +222,12 @@ import Workspace
         #expect(byNumber.count >= 3)
         let third = byNumber[2]
         _ = try #require(try m.workspace.issuedFiles(third))
-        let sequences = try m.ledger.pool.read { db in
-            try Row.fetchAll(
-                db,
+        let sequences = try m.ledger.engine.read { db in
+            try db.fetchAll(
                 sql: """
                     SELECT v.number, d.sequence, d.at_issue FROM issued_document d JOIN invoice v ON v.id = d.invoice_id ORDER BY d.sequence
                     """
-            ).map { "\($0[0] as String) \($0[1] as Int64) \($0[2] as Int64)" }
+            ).map { "\(try $0[0] as String) \(try $0[1] as Int64) \(try $0[2] as Int64)" }
         }
         #expect(sequences == byNumber.prefix(3).enumerated().map { "\($0.element.number ?? "") \($0.offset + 1) 0" })
         #expect(try m.ledger.auditLog(invoiceID: third.id).contains { $0.action == "store" })
@@ -240,7 +241,12 @@ import Workspace
 }
 
 func count(_ ledger: LedgerDatabase, _ sql: String) throws -> Int {
-    try ledger.pool.read { db in try Int.fetchOne(db, sql: sql) ?? -1 }
+    try ledger.engine.read { db in try db.fetchValue(Int64.self, sql: sql) }.map { Int($0) } ?? -1
+}
+
+/// Drops trigger `name` of `table` in this transaction (what someone with the database's own client can do).
+func dropTrigger(_ db: any SQLSession, _ name: String, on table: String) throws {
+    try db.execute(sql: db.sql(sqlite: "DROP TRIGGER \(name)", postgres: "DROP TRIGGER \(name) ON \(table)"))
 }
 
 final class Counter: @unchecked Sendable {

@@ -2,7 +2,6 @@ import BillingEngine
 import BillingModel
 import Documents
 import Foundation
-import GRDB
 @testable import Ledger
 import Testing
 import TestSupport
@@ -37,18 +36,18 @@ import Workspace
         Int]
     {
         guard let start = Day(iso: from), let end = Day(iso: to) else { return [:] }
-        return try ledger.pool.read { db in
+        return try ledger.engine.read { db in
             var out: [String: Int] = [:]
-            for r in try Row.fetchAll(
-                db,
+            for r in try db.fetchAll(
                 sql: """
                     SELECT t.site, t.category, t.vat_rate, SUM(t.employer_share) AS share
                     FROM site_day s JOIN ticket_line t ON t.file_id = s.current_file_id
                     WHERE s.day BETWEEN ? AND ? AND t.client = ? AND t.category <> 'INV'
-                    GROUP BY t.file_id, t.ticket, t.category, t.vat_rate HAVING SUM(t.employer_share) <> 0
+                    GROUP BY t.file_id, t.site, t.ticket, t.category, t.vat_rate HAVING SUM(t.employer_share) <> 0
                     """, arguments: [start.ordinal, end.ordinal, client])
             {
-                let site: String = r[0], category: String = r[1], rate: Int64 = r[2], share: Int64 = r[3]
+                let site: String = try r[0], category: String = try r[1], rate: Int64 = try r[2],
+                    share: Int64 = try r[3]
                 out["\(site) \(category) \(rate) \(share)", default: 0] += 1
             }
             return out
@@ -158,16 +157,21 @@ import Workspace
         let position = try #require(tickets.keys.min())
         let line = try #require(issued.lines.first { $0.position == position })
         // Frozen with the issued document: nothing added, changed or removed.
-        try m.ledger.pool.write { db in
-            #expect(throws: DatabaseError.self) {
+        // Each in a transaction of its own: on PostgreSQL a refused statement ends its transaction.
+        #expect(throws: SQLEngineError.self) {
+            try m.ledger.engine.transaction { db in
                 try db.execute(sql: "DELETE FROM invoice_line_tickets WHERE invoice_id = ?", arguments: [issuedID])
             }
-            #expect(throws: DatabaseError.self) {
+        }
+        #expect(throws: SQLEngineError.self) {
+            try m.ledger.engine.transaction { db in
                 try db.execute(
                     sql: "UPDATE invoice_line_tickets SET tickets = tickets + 1 WHERE invoice_id = ?",
                     arguments: [issuedID])
             }
-            #expect(throws: DatabaseError.self) {
+        }
+        #expect(throws: SQLEngineError.self) {
+            try m.ledger.engine.transaction { db in
                 try db.execute(
                     sql:
                         "INSERT INTO invoice_line_tickets(invoice_id, position, site, category, unit, includes_vat, tickets) VALUES (?, ?, 'X', 'A', 1, 1, 1)",

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import HummingbirdTesting
 @testable import Ledger
 import Testing
@@ -8,9 +7,14 @@ import Testing
 /// Clôture: the checks of a month in French, closing through the engine (refused while checks fail unless a
 /// reason is given, final once done), and only for users who see every client.
 @Suite(.serialized) struct ClosingScreenTests {
-    static func closed(_ f: Fixture) throws -> [Row] {
-        try f.ledger.pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT month, closed_by, forced_reason FROM closed_month")
+    static func closed(_ f: Fixture) throws -> [[String: String?]] {
+        try f.ledger.engine.read { db in
+            try db.fetchAll(sql: "SELECT month, closed_by, forced_reason FROM closed_month").map { row in
+                [
+                    "month": try row["month"] as String?, "closed_by": try row["closed_by"] as String?,
+                    "forced_reason": try row["forced_reason"] as String?
+                ]
+            }
         }
     }
 

@@ -62,7 +62,7 @@ import Workspace
         try await f.app.application().test(.router) { client in
             let before = FrenchTests.explanations(try await send(client, .get, path, as: admin).text)
             #expect(before.count >= 3 && before.allSatisfy { !$0.isEmpty && !$0.contains("anglais") }, "\(before)")
-            try await f.ledger.pool.write { db in
+            try f.ledger.engine.write { db in
                 try db.execute(
                     sql: "UPDATE invoice_line SET explanation = 'reworded: nothing to read here' WHERE invoice_id = ?",
                     arguments: [f.proforma])

@@ -16,6 +16,8 @@ import Workspace
 struct Fixture {
     let app: WebApp
     let ledger: LedgerDatabase
+    /// The workspace's ardoise.yaml, for a test opening it again as another process does.
+    let configPath: String
     let clientIn = "C0003"
     let clientOut = "C0004"
     let proforma: Int64
@@ -36,6 +38,7 @@ struct Fixture {
             throw FixtureError("no issued invoice")
         }
         self.ledger = ledger
+        self.configPath = workspace.config.file
         self.proforma = proformas[1]
         self.spare = Array(proformas[2...])
         self.issued = issued

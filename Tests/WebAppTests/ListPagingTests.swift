@@ -172,9 +172,7 @@ func listTotals(_ docs: [Invoice]) -> (ht: Int64, ttc: Int64) {
                 secondPage.contains("value=\"\(other2.csrf)\"") && !secondPage.contains(user.csrf)
                     && !secondPage.contains("csrf-of-the-session"))
             // Another process: the workspace opened again, on its own connection to the ledger.
-            let another = try Installation.open(
-                configPath: URL(fileURLWithPath: f.ledger.path).deletingLastPathComponent()
-                    .appendingPathComponent("ardoise.yaml").path)
+            let another = try Installation.open(configPath: f.configPath)
             let other = try another.ledger
             let engine = try another.engine(today: Fixture.today, actor: "scheduler")
             _ = try engine.validate(ids: [f.proforma] + f.spare, on: Fixture.today)

@@ -1,6 +1,5 @@
 import BillingModel
 import Foundation
-import GRDB
 import HummingbirdTesting
 @testable import Ledger
 import Testing
@@ -27,7 +26,9 @@ import WebApp
     }
 
     static func count(_ f: Fixture) throws -> Int {
-        try f.ledger.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM invoice") ?? -1 }
+        try f.ledger.engine.read { db in try db.fetchValue(Int64.self, sql: "SELECT count(*) FROM invoice") }.map {
+            Int($0)
+        } ?? -1
     }
 
     @Test func theClientScreenShowsTheImpactOfARaisedSubsidy() async throws {

@@ -1,6 +1,5 @@
 import BillingModel
 import Foundation
-import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -254,9 +253,9 @@ func hiddenCSRF(_ html: String) -> String? {
         let everyone = try f.user("direction", rights: [(.dashboard, .read)])
         // The figures as SQL over the ticket lines of the current register files (cents).
         func ticketTotal(_ client: String?) throws -> Int64 {
-            try f.ledger.pool.read { db in
-                try Int64.fetchOne(
-                    db,
+            try f.ledger.engine.read { db in
+                try db.fetchValue(
+                    Int64.self,
                     sql: """
                         SELECT COALESCE(SUM(t.amount), 0) FROM ticket_line t JOIN site_day s ON s.current_file_id = t.file_id
                         WHERE s.day BETWEEN ? AND ? \(client == nil ? "" : "AND t.client = ?")
