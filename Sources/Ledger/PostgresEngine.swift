@@ -290,16 +290,21 @@ public final class DatabaseRunLock: Sendable {
 
 extension PostgresSession {
     /// Sends `rows` (PostgreSQL's COPY text format, `CopyText`) into `table`'s `columns` with one
-    /// `COPY … FROM STDIN` in the session's transaction: the bulk path of `ardoise migrate`, the protocol
-    /// `psql \copy` uses, with no statement to parse or parameter to bind per row. postgres-nio's `copyFrom` is
-    /// async: call this from a plain thread (the command's), never from Swift's cooperative pool, whose
-    /// thread it would block waiting for a task that needs one.
+    /// `COPY … FROM STDIN` in the session's transaction: the protocol `psql \copy` uses, with no statement to parse
+    /// or parameter to bind per row (the import's ticket lines, `ardoise migrate`'s tables).
+    ///
+    /// postgres-nio's `copyFrom` is async and the ledger's calls are synchronous: the COPY runs in a task whose
+    /// executor is the connection's event loop (`EventLoopTaskExecutor`), and the calling thread waits for it. That
+    /// task never needs a thread of Swift's cooperative pool, so a caller on one of them (a test, a handler of
+    /// `ardoise serve`), even with every other thread of the pool blocked too, cannot deadlock waiting for it, as
+    /// a task on the pool did (`makeFutureWithTask`). Like every call of the session: never from the event loop.
     func copy(into table: String, columns: [String], rows: CopyText) throws {
         guard rows.rows > 0 else { return }
         let connection = self.connection
         let data = rows.buffer
-        do {
-            try connection.eventLoop.makeFutureWithTask {
+        let done = connection.eventLoop.makePromise(of: Void.self)
+        Task(executorPreference: EventLoopTaskExecutor(connection.eventLoop)) {
+            do {
                 try await connection.copyFrom(table: table, columns: columns, logger: PostgresEngine.logger) {
                     writer in
                     // In slices: the driver hands each one to the socket as the server reads.
@@ -309,11 +314,31 @@ extension PostgresSession {
                         try await writer.write(slice)
                     }
                 }
-            }.wait()
+                done.succeed()
+            } catch {
+                done.fail(error)
+            }
+        }
+        do {
+            try done.futureResult.wait()
         } catch {
             let sql = "COPY \(table) FROM STDIN"
             throw SQLEngineError(message: PostgresEngine.message(of: error, sql: sql), sql: sql)
         }
+    }
+}
+
+/// Runs a task's jobs on one event loop: the executor the COPY's task prefers (`PostgresSession.copy`), so that
+/// it and everything it awaits (the driver's continuations, resumed on that loop) run without Swift's cooperative
+/// pool. The jobs only await the driver's futures, never block: the loop keeps serving its channels.
+final class EventLoopTaskExecutor: TaskExecutor {
+    let loop: any EventLoop
+
+    init(_ loop: any EventLoop) { self.loop = loop }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
 
