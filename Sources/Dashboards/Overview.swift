@@ -3,10 +3,10 @@ import Foundation
 import Ledger
 import Synchronization
 
-/// Everything the dashboard page shows for a period and a selection, read in
-/// one pass over the daily aggregate (and one query over the event orders for
-/// "invoiced or not"): the same figures as `byDay`, `total`, `invoicing` and
-/// `sitesAndClients`, which read the aggregate four times.
+/// Everything the dashboard page shows for a period and a selection, from one
+/// call of the ledger's sums over the daily aggregate (`dailyRevenueSums`) and
+/// one query over the event orders for "invoiced or not": the same figures as
+/// `byDay`, `total`, `invoicing` and `sitesAndClients`, which read it four times.
 public struct Overview: Sendable, Hashable {
     public var period: Period
     public var selection: Selection
@@ -22,64 +22,19 @@ public struct Overview: Sendable, Hashable {
 extension Dashboard {
     /// The whole page's figures in one read transaction.
     public func overview(period: Period, selection: Selection) throws -> Overview {
-        // Rows of the whole scope: the choosers list its sites and clients; the
-        // selection's site and client narrow the sums, compared here on the bytes.
-        let dayCount = max(0, period.dayCount)
-        let activities = Activity.allCases.count
-        var covers = [Int](repeating: 0, count: dayCount * activities), lines = covers
-        var amounts = [Int64](repeating: 0, count: dayCount * activities), shares = amounts
-        // anonymous, invoiced, not invoiced × activity
-        var sums = [[Int64]](repeating: [Int64](repeating: 0, count: activities), count: 3)
-        var sites = Set<String>(), clients = Set<String>()
-        let wantedSite = selection.site.map { Array($0.utf8) }
-        let wantedClient = selection.client.map { Array($0.utf8) }
-        // A client outside the scope shows nothing (as `filter` says with `AND 0`).
-        let nothing = selection.client.map { !selection.scope.contains($0) } ?? false
-        var split = InvoicingSplit()
-        try ledger.readRevenue { reader in
-            var lastSite: [UInt8] = [], lastClient: [UInt8] = []
-            var haveSite = false, haveClient = false
-            try reader.forEachDailyRevenue(period: period, filter: RevenueFilter(clients: selection.scope.clients)) {
-                row in
-                let site = row.site, client = row.client
-                // Rows come in key order (day, site, client): a name is made only when it changes.
-                if !haveSite || !site.elementsEqual(lastSite) {
-                    lastSite = Array(site)
-                    haveSite = true
-                    sites.insert(String(decoding: site, as: UTF8.self))
-                }
-                if !haveClient || !client.elementsEqual(lastClient) {
-                    lastClient = Array(client)
-                    haveClient = true
-                    if !client.isEmpty { clients.insert(String(decoding: client, as: UTF8.self)) }
-                }
-                if nothing { return }
-                if let wantedSite, !site.elementsEqual(wantedSite) { return }
-                if let wantedClient, !client.elementsEqual(wantedClient) { return }
-                let d = row.day - period.start.ordinal
-                let a = try Self.activity(row.activity)
-                guard d >= 0, d < dayCount else { return }
-                let i = d * activities + a.index
-                covers[i] += row.covers
-                lines[i] += row.lines
-                let amount = row.amount
-                amounts[i] += amount
-                shares[i] += row.employerShare
-                if a != .events {
-                    let bucket = client.isEmpty ? 0 : (row.invoiced ? 1 : 2)
-                    sums[bucket][a.index] += amount
-                }
-            }
-            split = Self.registerSplit(sums)
+        // The sums of the selection, and the sites and clients of its whole scope (the choosers list them): one
+        // pass over the scope's rows on SQLite, sums and lists made by the server on PostgreSQL.
+        let (sums, days, split) = try ledger.readRevenue { reader in
+            let sums = try reader.dailyRevenueSums(period: period, filter: Self.filter(selection), listing: true)
+            var (days, split) = try Self.accumulate(sums.sums, period: period)
             try Self.addEvents(to: &split, period: period, selection: selection, reader)
+            return (sums, days, split)
         }
-        let days = Self.days(period, covers: covers, lines: lines, amounts: amounts, shares: shares)
         var total = RevenueFigures()
         for d in days { total.add(d.figures) }
-        func ordered(_ names: Set<String>) -> [String] { names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
         return Overview(
             period: period, selection: selection, days: days, total: total, invoicing: split,
-            sites: ordered(sites), clients: ordered(clients))
+            sites: sums.sites, clients: sums.clients)
     }
 }
 

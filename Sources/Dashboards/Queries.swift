@@ -142,26 +142,44 @@ public struct Dashboard: Sendable {
 
     /// Figures per day of `period`, every day listed.
     public func byDay(period: Period, selection: Selection) throws -> [DayFigures] {
+        let sums = try ledger.readRevenue { reader in
+            try reader.dailyRevenueSums(period: period, filter: Self.filter(selection)).sums
+        }
+        return try Self.accumulate(sums, period: period).days
+    }
+
+    /// The ledger's sums (per day, activity and invoicing state) added up per (day, activity) in flat arrays
+    /// (index `day × activities + activity`), and per bucket (anonymous, invoiced, not invoiced) × activity for
+    /// the register activities: every day of `period`, and the register split.
+    static func accumulate(_ sums: [DailyRevenueSum], period: Period) throws -> (
+        days: [DayFigures], split: InvoicingSplit
+    ) {
         let dayCount = max(0, period.dayCount)
         let activities = Activity.allCases.count
-        // Sums per (day, activity) in flat arrays: the rows are read in key order
-        // (day, site, client, activity) and summed here, with no SQL sort (a
-        // `GROUP BY day, activity` sorts the month's 80,000 rows: 4× slower).
         var covers = [Int](repeating: 0, count: dayCount * activities), lines = covers
         var amounts = [Int64](repeating: 0, count: dayCount * activities), shares = amounts
-        try ledger.readRevenue { reader in
-            try reader.forEachDailyRevenue(period: period, filter: Self.filter(selection)) { row in
-                let d = row.day - period.start.ordinal
-                let a = try Self.activity(row.activity)
-                guard d >= 0, d < dayCount else { return }
-                let i = d * activities + a.index
-                covers[i] += row.covers
-                lines[i] += row.lines
-                amounts[i] += row.amount
-                shares[i] += row.employerShare
+        var buckets = [[Int64]](repeating: [Int64](repeating: 0, count: activities), count: 3)
+        func add(_ total: inout Int64, _ v: Int64, _ day: Int) throws {
+            let (sum, overflow) = total.addingReportingOverflow(v)
+            if overflow { throw MoneyOverflow("revenue of \(Day(ordinal: day)): \(total) + \(v)") }
+            total = sum
+        }
+        for s in sums {
+            let d = s.day - period.start.ordinal
+            guard d >= 0, d < dayCount else { continue }
+            let a = try activity(s.activity)
+            let i = d * activities + a.index
+            covers[i] += s.covers
+            lines[i] += s.lines
+            try add(&amounts[i], s.amount, s.day)
+            try add(&shares[i], s.employerShare, s.day)
+            if a != .events {
+                try add(&buckets[s.anonymous ? 0 : (s.invoiced ? 1 : 2)][a.index], s.amount, s.day)
             }
         }
-        return Self.days(period, covers: covers, lines: lines, amounts: amounts, shares: shares)
+        return (
+            days(period, covers: covers, lines: lines, amounts: amounts, shares: shares), registerSplit(buckets)
+        )
     }
 
     /// Every day of `period` from sums per (day, activity) in flat arrays (index `day × activities + activity`).
@@ -179,6 +197,12 @@ public struct Dashboard: Sendable {
             }
             return DayFigures(day: day, figures: f)
         }
+    }
+
+    /// The activity of a sum, from its code.
+    static func activity(_ code: String) throws -> Activity {
+        var code = code
+        return try code.withUTF8 { try activity($0) }
     }
 
     /// The activity of a row, from its bytes.
@@ -237,20 +261,13 @@ public struct Dashboard: Sendable {
     /// Revenue of `period` invoiced (an issued document recorded the client's
     /// site-day, or bills the event order) and not yet invoiced.
     public func invoicing(period: Period, selection: Selection) throws -> InvoicingSplit {
-        var split = InvoicingSplit()
         try ledger.readRevenue { reader in
             // `invoiced` is kept on the aggregate's rows by the ledger (set when a document is issued).
-            // anonymous, invoiced, not invoiced × activity
-            var sums = [[Int64]](repeating: [Int64](repeating: 0, count: Activity.allCases.count), count: 3)
-            try reader.forEachDailyRevenue(period: period, filter: Self.filter(selection), registerOnly: true) { row in
-                let activity = try Self.activity(row.activity)
-                let bucket = row.client.isEmpty ? 0 : (row.invoiced ? 1 : 2)
-                sums[bucket][activity.index] += row.amount
-            }
-            split = Self.registerSplit(sums)
+            let sums = try reader.dailyRevenueSums(period: period, filter: Self.filter(selection)).sums
+            var split = try Self.accumulate(sums, period: period).split
             try Self.addEvents(to: &split, period: period, selection: selection, reader)
+            return split
         }
-        return split
     }
 
     /// The split of the register activities from sums per bucket (anonymous, invoiced, not invoiced) × activity.

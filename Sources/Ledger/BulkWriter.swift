@@ -26,12 +26,12 @@ public struct TicketLineFields: Sendable {
 }
 
 /// Inserts ticket lines: on SQLite through prepared statements bound with the
-/// C API (the import's hot path); on PostgreSQL in batches of rows, one INSERT
-/// each. Not `COPY`: postgres-nio's `copyFrom` is async only, and the ledger's
-/// calls are synchronous, so it would block a thread of Swift's cooperative pool
-/// waiting for a task that needs one (the test process, whose tests run on that
-/// pool, hung so; `ardoise serve` calls the ledger from it too). `ardoise
-/// migrate`, from the command's main thread, uses it (`PostgresSession.copy`).
+/// C API (the import's hot path); on PostgreSQL in batches sent with one
+/// `COPY … FROM STDIN` each (the protocol of `psql \copy`: no statement parsed
+/// nor parameter bound per row), written straight from the file's bytes. The
+/// COPY's task runs on the connection's event loop, never on Swift's cooperative
+/// pool, so a synchronous import called from that pool's threads (tests,
+/// `ardoise serve`) cannot wait for a thread it holds (`PostgresSession.copy`).
 /// Use it inside a write transaction only (`ImportTransaction` flushes it).
 public final class TicketLineWriter {
     /// SQLite: one line per statement, and `sqliteBatch` lines per statement (made when first needed).
@@ -39,15 +39,19 @@ public final class TicketLineWriter {
     private let db: Database?
     private var batchStatement: Statement?
     private let connection: OpaquePointer?
-    /// PostgreSQL: the session and the lines not sent yet.
-    private let session: (any SQLSession)?
-    private var pending: [SQLValue] = []
+    /// PostgreSQL: the session and the lines not sent yet, as COPY text.
+    private let session: PostgresSession?
+    private var pending = CopyText()
+    static let columnNames = [
+        "file_id", "line", "ticket", "site", "register", "day", "time", "badge", "client", "category", "activity",
+        "article", "label", "quantity", "unit_price", "vat_rate", "amount", "employer_share"
+    ]
     static let columns = """
         ticket_line (file_id, line, ticket, site, register, day, time, badge, client, category,
           activity, article, label, quantity, unit_price, vat_rate, amount, employer_share)
         """
-    /// Lines per INSERT on PostgreSQL (18 parameters each, under its 65,535).
-    static let batch = 1_000
+    /// Bytes of COPY text held before they are sent on PostgreSQL (a register file is one batch).
+    static let batchBytes = 4 << 20
     /// Rows per statement of `insert(fileID:rows:bytes:)` on SQLite: each statement's own cost (opening the
     /// table's and the parent's cursors, halting) is paid once for them (18 × 32 = 576 parameters, under SQLite's 999).
     static let sqliteBatch = 32
@@ -64,34 +68,49 @@ public final class TicketLineWriter {
             self.db = grdb.db
             connection = grdb.db.sqliteConnection
             session = nil
-        } else {
+        } else if let postgres = db as? PostgresSession {
             statement = nil
             self.db = nil
             connection = nil
-            session = db
+            session = postgres
+        } else {
+            throw LedgerError.internalInconsistency("ticket lines written on an unknown engine")
         }
     }
 
     /// Sends the lines held back (PostgreSQL); nothing on SQLite, where each line is written as it comes.
     func flush() throws {
-        guard let session, !pending.isEmpty else { return }
-        try session.execute(TicketLineWriter.sql(rows: pending.count / 18), pending)
-        pending.removeAll(keepingCapacity: true)
+        guard let session, pending.rows > 0 else { return }
+        try session.copy(into: "ticket_line", columns: Self.columnNames, rows: pending)
+        pending.clear()
     }
 
+    /// One line as COPY text, its text fields taken from `bytes` as delivered (no `String` made per field).
     private func hold(fileID: Int64, _ f: TicketLineFields, bytes: UnsafeBufferPointer<UInt8>) throws {
-        func text(_ r: Range<Int>, nullWhenEmpty: Bool = false) -> SQLValue {
-            if r.isEmpty && nullWhenEmpty { return .null }
-            return .text(String(decoding: UnsafeBufferPointer(rebasing: bytes[r]), as: UTF8.self))
+        func text(_ r: Range<Int>, nullWhenEmpty: Bool = false) {
+            if r.isEmpty && nullWhenEmpty { return pending.null() }
+            pending.text(UnsafeBufferPointer(rebasing: bytes[r]))
         }
-        pending += [
-            .integer(fileID), .integer(f.line), text(f.ticket), text(f.site), .integer(f.register), .integer(f.day),
-            .integer(f.time), text(f.badge, nullWhenEmpty: true), text(f.client, nullWhenEmpty: true),
-            text(f.category, nullWhenEmpty: true), text(f.activity), text(f.article), text(f.label),
-            .integer(f.quantity),
-            .integer(f.unitPrice), .integer(f.vatRate), .integer(f.amount), .integer(f.employerShare)
-        ]
-        if pending.count >= 18 * Self.batch { try flush() }
+        pending.integer(fileID)
+        pending.integer(f.line)
+        text(f.ticket)
+        text(f.site)
+        pending.integer(f.register)
+        pending.integer(f.day)
+        pending.integer(f.time)
+        text(f.badge, nullWhenEmpty: true)
+        text(f.client, nullWhenEmpty: true)
+        text(f.category, nullWhenEmpty: true)
+        text(f.activity)
+        text(f.article)
+        text(f.label)
+        pending.integer(f.quantity)
+        pending.integer(f.unitPrice)
+        pending.integer(f.vatRate)
+        pending.integer(f.amount)
+        pending.integer(f.employerShare)
+        pending.endRow()
+        if pending.count >= Self.batchBytes { try flush() }
     }
 
     /// Inserts one line of file `fileID`; `bytes` holds the text fields.

@@ -47,6 +47,8 @@ struct PostgresViewsTests {
         var dashboard: [DayFigures] = []
         var invoicing = InvoicingSplit()
         var sitesAndClients: [String] = []
+        /// The dashboard page's figures for every client, a scope, a site, a client, and a client outside the scope.
+        var overviews: [Overview] = []
         /// Each flow as `trackingId kind status ackStatus`, sorted.
         var flows: [String] = []
         var submitted: [String: Int] = [:]
@@ -80,6 +82,13 @@ struct PostgresViewsTests {
         results.invoicing = try dashboard.invoicing(period: october, selection: Selection())
         let choosers = try dashboard.sitesAndClients(period: october, scope: .all)
         results.sitesAndClients = choosers.sites + choosers.clients
+        let scope = ClientScope.clients(Set(choosers.clients.prefix(4)))
+        let selections = [
+            Selection(), Selection(scope: scope), Selection(scope: .all, site: choosers.sites.last),
+            Selection(scope: scope, site: choosers.sites.first), Selection(scope: .all, client: choosers.clients.last),
+            Selection(scope: scope, client: choosers.clients.last)
+        ]
+        results.overviews = try selections.map { try dashboard.overview(period: october, selection: $0) }
         results.flows = try ledger.platformFlows().map {
             "\($0.flow.trackingId) \($0.flow.kind.rawValue) \($0.flow.status.rawValue) \($0.flow.ackStatus ?? "-")"
         }.sorted()
@@ -127,6 +136,15 @@ struct PostgresViewsTests {
         #expect(onPostgres.dashboard == onSQLite.dashboard)
         #expect(onPostgres.invoicing == onSQLite.invoicing)
         #expect(onPostgres.sitesAndClients == onSQLite.sitesAndClients)
+        // The page: summed by the server on PostgreSQL, in one pass over the rows on SQLite; to the cent.
+        #expect(onSQLite.overviews.first?.days == onSQLite.dashboard)
+        #expect(onSQLite.overviews.first?.invoicing == onSQLite.invoicing)
+        #expect(onSQLite.overviews.count == 6 && onSQLite.overviews[1].total.total != .zero)
+        // A client outside the scope shows nothing.
+        #expect(onSQLite.overviews.last?.total.total == .zero && onSQLite.overviews.last?.total.totalLines == 0)
+        for (p, s) in zip(onPostgres.overviews, onSQLite.overviews) {
+            #expect(p == s, "\(s.selection)")
+        }
         // The control exports, cell for cell.
         for name in ["restaurants", "events"] {
             let s = try #require(onSQLite.exports[name]), p = try #require(onPostgres.exports[name])

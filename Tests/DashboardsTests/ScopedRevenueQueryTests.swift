@@ -45,4 +45,69 @@ import Workspace
         let overview = try Dashboard(ledger: ledger).overview(period: october, selection: .scope(.clients(scope)))
         #expect(Set(overview.clients) == scope)
     }
+
+    /// The ledger's sums (made by the server on PostgreSQL, in one pass on SQLite) are the aggregate's rows
+    /// added up per day, activity and invoicing state, for every kind of selection, listed or not; the listed
+    /// sites and clients are the scope's, not narrowed to the selection's site or client.
+    @Test func theLedgersSumsAreTheRowsAddedUpForEverySelection() throws {
+        let dir = Repository.temporaryDirectory("revenue-sums")
+        _ = try DemoWorkspace.write(to: dir, sites: 2, clients: 8, month: "2026-10", seed: 4)
+        try TestEngine.follow(workspace: dir)
+        let workspace = try Installation.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
+        let ledger = try workspace.openLedger(creating: true)
+        #expect(try workspace.importFiles([]).allSatisfy { $0.status != .refused })
+        let october = Period.month(of: day("2026-10-01"))
+
+        /// The rows as the test reads them, added up here.
+        func reference(_ filter: RevenueFilter) throws -> [DailyRevenueSum] {
+            var sums: [String: DailyRevenueSum] = [:]
+            try ledger.readRevenue { reader in
+                try reader.forEachDailyRevenue(period: october, filter: filter) { row in
+                    let activity = String(decoding: row.activity, as: UTF8.self)
+                    let key = "\(row.day) \(activity) \(row.client.isEmpty) \(row.invoiced)"
+                    var s =
+                        sums[key]
+                        ?? DailyRevenueSum(
+                            day: row.day, activity: activity, anonymous: row.client.isEmpty, invoiced: row.invoiced,
+                            covers: 0, lines: 0, amount: 0, employerShare: 0)
+                    s.covers += row.covers
+                    s.lines += row.lines
+                    s.amount += row.amount
+                    s.employerShare += row.employerShare
+                    sums[key] = s
+                }
+            }
+            return sums.values.sorted { a, b in
+                if a.day != b.day { return a.day < b.day }
+                if a.activity != b.activity { return a.activity < b.activity }
+                if a.anonymous != b.anonymous { return !a.anonymous }
+                return !a.invoiced && b.invoiced
+            }
+        }
+        let (sites, named) = try ledger.revenueSitesAndClients(period: october, clients: nil)
+        #expect(sites.count == 2 && named.count >= 4)
+        let scope = Set(named.prefix(3))
+        let filters = [
+            RevenueFilter(), RevenueFilter(clients: scope), RevenueFilter(site: sites[1]),
+            RevenueFilter(clients: scope, site: sites[0]), RevenueFilter(client: named[0]),
+            RevenueFilter(clients: scope, client: named[1]), RevenueFilter(clients: scope, client: named[3])
+        ]
+        for filter in filters {
+            let expected = try reference(filter)
+            for listing in [false, true] {
+                let sums = try ledger.readRevenue {
+                    try $0.dailyRevenueSums(period: october, filter: filter, listing: listing)
+                }
+                #expect(sums.sums == expected, "\(filter) listing \(listing)")
+                if listing {
+                    let lists = try ledger.revenueSitesAndClients(period: october, clients: filter.clients)
+                    #expect(sums.sites == lists.sites && sums.clients == lists.clients, "\(filter)")
+                } else {
+                    #expect(sums.sites.isEmpty && sums.clients.isEmpty)
+                }
+            }
+        }
+        #expect(try reference(RevenueFilter()).contains { $0.anonymous } && reference(RevenueFilter()).count > 40)
+        #expect(try reference(RevenueFilter(clients: scope, client: named[3])).isEmpty)
+    }
 }

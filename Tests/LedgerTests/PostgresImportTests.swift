@@ -67,4 +67,48 @@ struct PostgresImportTests {
         let onSQLite = try sqlite.engine.read { try $0.fetch(sums, []) }
         #expect(try postgres.engine.read { try $0.fetch(sums, []) } == onSQLite)
     }
+
+    /// The import's COPY waits for an async task of the driver: it must finish whatever thread calls it. Here
+    /// more tasks than the machine has cores (the width of Swift's cooperative pool) each block their thread of
+    /// that pool on a synchronous import into the same PostgreSQL database (three connections, so the tasks also
+    /// queue on each connection's lock): a COPY whose task needed a thread of the pool would wait forever, as it
+    /// did. Every file is imported, and the rows are the rows SQLite stores from the same files.
+    @Test func importsBlockingEveryThreadOfTheCooperativePoolFinishWithSQLitesRows() async throws {
+        let dir = Repository.temporaryDirectory("copy-import-concurrent")
+        let sites = DemoGenerator.sites(count: 3)
+        let clients = DemoGenerator.clients(count: 6, sites: sites, seed: 5)
+        let month = try #require(Period(parsing: "2026-11"))
+        _ = try DemoGenerator(clients: clients, sites: sites, month: month, seed: 5).write(to: dir)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("PIE_") }
+            .sorted().map { dir.appendingPathComponent($0) }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        #expect(files.count > cores, "\(files.count) files for \(cores) cores")
+        let known = Set(clients.map(\.code))
+        let address = try migratedPostgres().address
+        let connections = try (0..<3).map { _ in try LedgerDatabase(path: address) }
+        let results = await withTaskGroup(of: ImportResult.self) { group in
+            for (i, file) in files.enumerated() {
+                let ledger = connections[i % connections.count]
+                group.addTask { RegisterImporter(ledger: ledger, knownClients: known).importFile(at: file) }
+            }
+            var results: [ImportResult] = []
+            for await r in group { results.append(r) }
+            return results
+        }
+        #expect(results.count == files.count)
+        #expect(results.allSatisfy { $0.status == .imported }, "\(results.filter { $0.status != .imported })")
+
+        let sqlite = try freshLedger(on: .sqlite)
+        let importer = RegisterImporter(ledger: sqlite, knownClients: known)
+        for file in files { #expect(importer.importFile(at: file).status == .imported) }
+        let lines = """
+            SELECT f.name, t.line, t.ticket, t.site, t.register, t.day, t.time, t.badge, t.client, t.category,
+              t.activity, t.article, t.label, t.quantity, t.unit_price, t.vat_rate, t.amount, t.employer_share
+            FROM ticket_line t JOIN imported_file f ON f.id = t.file_id ORDER BY f.name, t.line
+            """
+        let onSQLite = try sqlite.engine.read { try $0.fetch(lines, []) }
+        let onPostgres = try connections[0].engine.read { try $0.fetch(lines, []) }
+        #expect(onSQLite.count > 1_000)
+        #expect(onPostgres == onSQLite)
+    }
 }
