@@ -118,7 +118,9 @@ struct BrowserTests {
         // A document outside the scoped user's clients, which must answer 404 to them.
         let ledger = try TestEngine.ledger(of: ws)
         let outside = try ledger.invoices(status: .issued).first { !Self.scoped.contains($0.client) }?.id
-        let shots = Repository.root.appendingPathComponent(".build/browser-screenshots")
+        // One folder per engine: the two passes may run at once on one checkout, and each empties its own first.
+        let shots = Repository.root.appendingPathComponent(
+            TestEngine.postgres ? ".build/browser-screenshots-postgres" : ".build/browser-screenshots")
         try? FileManager.default.removeItem(at: shots)
         let script = Repository.root.appendingPathComponent("Tests/WebBrowserTests/Resources/browse.py").path
         let env =
