@@ -17,14 +17,7 @@ struct PostgresMainJobTests {
         let sqlite = root.appendingPathComponent("ws")
         let postgres = root.appendingPathComponent("ws-postgres")
         try FileManager.default.copyItem(at: sqlite, to: postgres)
-        let address = try PostgresServer.require().createDatabase("mainjob")
-        let config = postgres.appendingPathComponent("ardoise.yaml")
-        let text = try String(contentsOf: config, encoding: .utf8)
-        guard text.contains("database: ardoise.sqlite") else {
-            throw HarnessError("no `database:` line in \(config.path)")
-        }
-        try text.replacingOccurrences(of: "database: ardoise.sqlite", with: "database: \(address)")
-            .write(to: config, atomically: true, encoding: .utf8)
+        let address = try TestEngine.usePostgres(in: postgres)
         return (sqlite, postgres, address)
     }
 

@@ -10,13 +10,19 @@ import Workspace
 /// The ledger's named revenue queries take the client scope as a parameter: a scoped reader gets exactly its
 /// clients' rows from the ledger, never rows to filter afterwards.
 @Suite struct ScopedRevenueQueryTests {
-    @Test func theScopeIsPartOfTheLedgersQuery() throws {
-        let dir = Repository.temporaryDirectory("scoped-revenue")
-        _ = try DemoWorkspace.write(to: dir, sites: 2, clients: 8, month: "2026-10", seed: 3)
+    /// A generated October of 2 sites and 8 clients, imported into a new ledger of the test's engine.
+    static func importedMonth(_ name: String, seed: UInt64) throws -> LedgerDatabase {
+        let dir = Repository.temporaryDirectory(name)
+        _ = try DemoWorkspace.write(to: dir, sites: 2, clients: 8, month: "2026-10", seed: seed)
         try TestEngine.follow(workspace: dir)
         let workspace = try Installation.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
         let ledger = try workspace.openLedger(creating: true)
         #expect(try workspace.importFiles([]).allSatisfy { $0.status != .refused })
+        return ledger
+    }
+
+    @Test func theScopeIsPartOfTheLedgersQuery() throws {
+        let ledger = try Self.importedMonth("scoped-revenue", seed: 3)
         let october = Period.month(of: day("2026-10-01"))
 
         func clients(_ filter: RevenueFilter) throws -> (clients: Set<String>, rows: Int) {
@@ -50,12 +56,7 @@ import Workspace
     /// added up per day, activity and invoicing state, for every kind of selection, listed or not; the listed
     /// sites and clients are the scope's, not narrowed to the selection's site or client.
     @Test func theLedgersSumsAreTheRowsAddedUpForEverySelection() throws {
-        let dir = Repository.temporaryDirectory("revenue-sums")
-        _ = try DemoWorkspace.write(to: dir, sites: 2, clients: 8, month: "2026-10", seed: 4)
-        try TestEngine.follow(workspace: dir)
-        let workspace = try Installation.open(configPath: dir.appendingPathComponent("ardoise.yaml").path)
-        let ledger = try workspace.openLedger(creating: true)
-        #expect(try workspace.importFiles([]).allSatisfy { $0.status != .refused })
+        let ledger = try Self.importedMonth("revenue-sums", seed: 4)
         let october = Period.month(of: day("2026-10-01"))
 
         /// The rows as the test reads them, added up here.

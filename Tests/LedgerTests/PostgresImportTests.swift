@@ -43,14 +43,22 @@ struct PostgresImportTests {
         #expect(onPostgres.contains { $0[6] == .null && $0[7] == .null })
     }
 
-    @Test func aMonthOfFilesImportsTheSameRowsOnBothEngines() throws {
-        let dir = Repository.temporaryDirectory("copy-import-month")
-        let sites = DemoGenerator.sites(count: 2)
-        let clients = DemoGenerator.clients(count: 6, sites: sites, seed: 3)
-        let month = try #require(Period(parsing: "2026-10"))
-        _ = try DemoGenerator(clients: clients, sites: sites, month: month, seed: 3).write(to: dir)
+    /// A generated month of `sites` sites and 6 clients: its clients and its register files, in name order.
+    static func registerFiles(_ name: String, sites siteCount: Int, month: String, seed: UInt64) throws
+        -> (clients: [DemoClient], files: [URL])
+    {
+        let dir = Repository.temporaryDirectory(name)
+        let sites = DemoGenerator.sites(count: siteCount)
+        let clients = DemoGenerator.clients(count: 6, sites: sites, seed: seed)
+        let period = try #require(Period(parsing: month))
+        _ = try DemoGenerator(clients: clients, sites: sites, month: period, seed: seed).write(to: dir)
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("PIE_") }
             .sorted().map { dir.appendingPathComponent($0) }
+        return (clients, files)
+    }
+
+    @Test func aMonthOfFilesImportsTheSameRowsOnBothEngines() throws {
+        let (clients, files) = try Self.registerFiles("copy-import-month", sites: 2, month: "2026-10", seed: 3)
         let (sqlite, _) = try freshLedger()
         let postgres = try LedgerDatabase(path: try migratedPostgres().address)
         var rows: [Int] = []
@@ -74,13 +82,7 @@ struct PostgresImportTests {
     /// queue on each connection's lock): a COPY whose task needed a thread of the pool would wait forever, as it
     /// did. Every file is imported, and the rows are the rows SQLite stores from the same files.
     @Test func importsBlockingEveryThreadOfTheCooperativePoolFinishWithSQLitesRows() async throws {
-        let dir = Repository.temporaryDirectory("copy-import-concurrent")
-        let sites = DemoGenerator.sites(count: 3)
-        let clients = DemoGenerator.clients(count: 6, sites: sites, seed: 5)
-        let month = try #require(Period(parsing: "2026-11"))
-        _ = try DemoGenerator(clients: clients, sites: sites, month: month, seed: 5).write(to: dir)
-        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("PIE_") }
-            .sorted().map { dir.appendingPathComponent($0) }
+        let (clients, files) = try Self.registerFiles("copy-import-concurrent", sites: 3, month: "2026-11", seed: 5)
         let cores = ProcessInfo.processInfo.activeProcessorCount
         #expect(files.count > cores, "\(files.count) files for \(cores) cores")
         let known = Set(clients.map(\.code))

@@ -29,6 +29,24 @@ import TestSupport
     }
 
     /// FA: 840.00 HT of subsidy at 10 % (84.00 VAT, services) and 100.00 HT of snacks at 5.5 % (5.50, goods): 1,029.50 TTC.
+    /// A payment of the whole invoice allocated to it without its VAT move, as a ledger paid before VAT on
+    /// receipts moved anything recorded it.
+    func allocateWithoutMove(_ ledger: LedgerDatabase, _ invoiceID: Int64) throws {
+        try ledger.engine.write { db in
+            let payment = try db.fetchValue(
+                Int64.self,
+                sql: """
+                    INSERT INTO payment (bank_ref, source_file, booking_date, amount, imported_at)
+                    VALUES ('OLD', 'old.csv', '2026-11-10', 102950, 'now') RETURNING id
+                    """)
+            try db.execute(
+                sql: """
+                    INSERT INTO payment_allocation (payment_id, invoice_id, amount, allocated_on, allocated_at, allocated_by)
+                    VALUES (?, ?, 102950, '2026-11-10', 'now', 'test')
+                    """, arguments: [payment, invoiceID])
+        }
+    }
+
     func issuedInvoice(_ ledger: LedgerDatabase) throws -> (id: Int64, number: String) {
         let lines = [
             NewInvoiceLine(
@@ -191,19 +209,7 @@ import TestSupport
         let (ledger, _) = try freshLedger()
         let invoice = try issuedInvoice(ledger)
         // An allocation recorded without its move (as by a ledger paid before VAT on receipts moved anything).
-        try ledger.engine.write { db in
-            let payment = try db.fetchValue(
-                Int64.self,
-                sql: """
-                    INSERT INTO payment (bank_ref, source_file, booking_date, amount, imported_at)
-                    VALUES ('OLD', 'old.csv', '2026-11-10', 102950, 'now') RETURNING id
-                    """)
-            try db.execute(
-                sql: """
-                    INSERT INTO payment_allocation (payment_id, invoice_id, amount, allocated_on, allocated_at, allocated_by)
-                    VALUES (?, ?, 102950, '2026-11-10', 'now', 'test')
-                    """, arguments: [payment, invoice.id])
-        }
+        try allocateWithoutMove(ledger, invoice.id)
         let before = try #require(
             try ledger.pendingVATBalances(asOf: Day(iso: "2026-11-30") ?? Self.day).first { $0.account == "445742" })
         #expect(before.balance == Money(cents: 8_400) && before.expected == .zero)
@@ -230,19 +236,7 @@ import TestSupport
         #expect(try ledger.postMissingVATMoves(journal: journal, today: day, actor: "test") == 0)
         let bound = try ledger.engine.read { db in try ledger.catchUpBound("vat on receipts", db: db) }
         #expect(bound.invoice == invoice.id)
-        try ledger.engine.write { db in
-            let payment = try db.fetchValue(
-                Int64.self,
-                sql: """
-                    INSERT INTO payment (bank_ref, source_file, booking_date, amount, imported_at)
-                    VALUES ('OLD', 'old.csv', '2026-11-10', 102950, 'now') RETURNING id
-                    """)
-            try db.execute(
-                sql: """
-                    INSERT INTO payment_allocation (payment_id, invoice_id, amount, allocated_on, allocated_at, allocated_by)
-                    VALUES (?, ?, 102950, '2026-11-10', 'now', 'test')
-                    """, arguments: [payment, invoice.id])
-        }
+        try allocateWithoutMove(ledger, invoice.id)
         #expect(try ledger.postMissingVATMoves(journal: journal, today: day, actor: "test") == 1)
         #expect(try moves(ledger, invoice.id) == [8_400])
         #expect(try ledger.postMissingVATMoves(journal: journal, today: day, actor: "test") == 0)

@@ -23,18 +23,7 @@ struct PlatformWorkspace {
         do {
             let ws = try Executable.demoWorkspace(in: root)
             let settings = ws.appendingPathComponent("settings.yaml")
-            let section = """
-
-                platform:
-                  api_url: \(placeholder)
-                  token_url: \(placeholder)/oauth/token
-                  client_id: \(TestPlatform.clientID)
-                  client_secret_env: \(TestPlatform.secretVariable)
-                  connect_timeout: 5
-                  request_timeout: 20
-                  transmission: platform
-
-                """
+            let section = TestPlatform.settings(baseURL: placeholder)
             try (String(contentsOf: settings, encoding: .utf8) + section).write(
                 to: settings, atomically: true, encoding: .utf8)
             for args in [

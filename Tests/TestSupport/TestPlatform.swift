@@ -28,13 +28,19 @@ public final class TestPlatform: @unchecked Sendable {
 
     /// The `platform:` settings section pointing at this platform.
     public func settings(transmission: String = "platform", extra: String = "") -> String {
+        Self.settings(baseURL: baseURL, transmission: transmission, extra: extra)
+    }
+
+    /// The `platform:` settings section pointing at the platform at `baseURL` (a workspace written before its
+    /// platform starts puts a placeholder there, replaced later).
+    public static func settings(baseURL: String, transmission: String = "platform", extra: String = "") -> String {
         """
 
         platform:
           api_url: \(baseURL)
           token_url: \(baseURL)/oauth/token
-          client_id: \(Self.clientID)
-          client_secret_env: \(Self.secretVariable)
+          client_id: \(clientID)
+          client_secret_env: \(secretVariable)
           connect_timeout: 5
           request_timeout: 20
           transmission: \(transmission)
