@@ -190,13 +190,26 @@ public enum FaultCampaign {
             let ended = r.endedBeforeKill > 0 ? " (\(r.endedBeforeKill) ended before the kill)" : ""
             text += "| \(r.campaign) | \(r.trials)\(ended) | \(r.survived) | \(r.failures.count) |\n"
         }
-        for r in rows where !r.failures.isEmpty {
-            text += "\n\(r.campaign):\n" + r.failures.map { "  - \($0)\n" }.joined()
-        }
         text +=
             "trials in \(GenerationBenchmark.seconds(clock.now - start)) s; reproduce one: "
             + "`ardoise-dev bench faults --commands NAME --seed \(seed) --trials N`\n"
+        // The failures come last, where a log cut to its end still shows them.
+        for r in rows where !r.failures.isEmpty {
+            text += "\nFAILED \(r.campaign):\n" + r.failures.map { "  - \($0)\n" }.joined()
+        }
         return Result(rows: rows, text: text)
+    }
+
+    /// Stops process `pid` (SIGSTOP) and waits until it is stopped or has ended.
+    static func stop(_ pid: Int32) {
+        kill(pid, SIGSTOP)
+        for _ in 0..<2_000 {
+            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+            // The state follows the command's name in parentheses: "pid (name) S …".
+            let state = stat.split(separator: ")").last?.split(separator: " ").first ?? "Z"
+            if ["T", "t", "Z", "X"].contains(state) { return }
+            Thread.sleep(forTimeInterval: 0.001)
+        }
     }
 
     /// Runs `ardoise arguments…` in `folder` to its end; its exit status.
@@ -251,9 +264,11 @@ public enum FaultCampaign {
             // What the server had received when the image was taken: the process goes on while it is copied.
             var deliveredBeforeImage: [String] = []
             if process.isRunning {
+                // The power cut's image is one instant of the disk: the process is stopped while its files are
+                // copied. Copied while it ran, a checkpoint between the WAL's copy and the database's could mix
+                // two instants, an image no power cut leaves (and a failure of the campaign, not of the product).
+                FaultCampaign.stop(process.processIdentifier)
                 deliveredBeforeImage = smtp.messageIDs(since: sentBefore)
-                // The power cut's image: the files as they are on disk at this moment, the WAL first
-                // (a checkpoint running meanwhile then only moves into the database what the WAL copy holds).
                 try fm.createDirectory(at: imageFolder, withIntermediateDirectories: true)
                 for suffix in ["-wal", "", "-shm"] {
                     let source = folder.appendingPathComponent("ardoise.sqlite" + suffix)
