@@ -22,7 +22,8 @@ public enum MonthBenchmark {
         let total = m.importSeconds + m.billingSeconds + m.validationSeconds + m.entriesSeconds + m.closingSeconds
         return
             "the whole month \(m.month): import \(f(m.importSeconds)) s (\(m.rows) rows) + billing \(f(m.billingSeconds)) s "
-            + "(\(m.documents) documents) + validation with documents \(f(m.validationSeconds)) s (\(m.issued) issued) "
+            + "(\(m.documents) documents: the days' events \(f(m.billingParts.events)) s, the month's contracts "
+            + "\(f(m.billingParts.month)) s, the weeks ending after it \(f(m.billingParts.weeks)) s) + validation with documents \(f(m.validationSeconds)) s (\(m.issued) issued) "
             + "+ entries \(f(m.entriesSeconds)) s + closing \(f(m.closingSeconds)) s = \(f(total)) s "
             + "(target under 20 s: \(total < 20 ? "met" : "NOT met")); beside it, the bank statement \(f(m.paymentsSeconds)) s "
             + "and the idle daily run \(f(m.idleRunSeconds)) s"

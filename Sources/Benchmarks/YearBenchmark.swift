@@ -20,6 +20,8 @@ public enum YearBenchmark {
         public var importSeconds = 0.0
         public var rows = 0
         public var billingSeconds = 0.0
+        /// The parts of billing: each day's events, the month's contracts, the weeks ending just after it.
+        public var billingParts = (events: 0.0, month: 0.0, weeks: 0.0)
         public var documents = 0
         public var validationSeconds = 0.0
         public var issued = 0
@@ -119,12 +121,17 @@ public enum YearBenchmark {
                 created += try engine.billEvents(on: day).created.count
                 day = day.adding(days: 1)
             }
+            var part = clock.now
+            m.billingParts.events = GenerationBenchmark.asDouble(part - t)
             let report = try engine.generate(period: month, issueDate: issueDate)
             if !report.failures.isEmpty {
                 throw GenerationBenchmarkError("\(month.name): billing failed: \(report.failures.prefix(3))")
             }
             created += report.created.count
+            m.billingParts.month = GenerationBenchmark.asDouble(clock.now - part)
+            part = clock.now
             created += try engine.generateDue(on: closingDay).created.count
+            m.billingParts.weeks = GenerationBenchmark.asDouble(clock.now - part)
             m.billingSeconds = GenerationBenchmark.asDouble(clock.now - t)
             m.documents = created
 
