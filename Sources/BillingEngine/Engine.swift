@@ -438,8 +438,11 @@ public struct Engine: Sendable {
         var out: [(id: Int64, outcome: Result<String, any Error>)] = []
         let batches = stride(from: 0, to: ids.count, by: 64).map { Array(ids[$0..<min($0 + 64, ids.count)]) }
         var ahead: PrerenderAhead?
+        // Each register file's revenue hashed once for the run, every client's lines of it together.
+        let revenueFiles = RevenueFileHashes()
         if let render, let first = batches.first {
-            ahead = PrerenderAhead(engine: self, ids: first, next: [:], on: day, now: now, render: render)
+            ahead = PrerenderAhead(
+                engine: self, ids: first, next: [:], on: day, now: now, render: render, files: revenueFiles)
         }
         for (index, batch) in batches.enumerated() {
             var prepared: Prerendered = [:]
@@ -450,7 +453,8 @@ public struct Engine: Sendable {
                 ahead =
                     index + 1 < batches.count
                     ? PrerenderAhead(
-                        engine: self, ids: batches[index + 1], next: next, on: day, now: now, render: render) : nil
+                        engine: self, ids: batches[index + 1], next: next, on: day, now: now, render: render,
+                        files: revenueFiles) : nil
             }
             for id in batch {
                 do {
@@ -503,7 +507,10 @@ public struct Engine: Sendable {
     /// The documents of `ids` rendered in parallel as they would be issued now, keyed by id, with the number
     /// each series would give after them. `next` holds the numbers expected after the batch before (a series
     /// it does not name starts after the ledger's last number).
-    func prerender(_ ids: [Int64], next expected: [String: Int64], on day: Day, now: Date, render: DocumentRenderer)
+    func prerender(
+        _ ids: [Int64], next expected: [String: Int64], on day: Day, now: Date, render: DocumentRenderer,
+        files: RevenueFileHashes
+    )
         throws
         -> (files: Prerendered, next: [String: Int64])
     {
@@ -525,7 +532,7 @@ public struct Engine: Sendable {
             results.set(
                 i,
                 (try? render(work[i].1, work[i].2)).map {
-                    ($0, (try? ledger.revenueHashes(invoiceID: work[i].0)) ?? [])
+                    ($0, (try? ledger.revenueHashes(invoiceID: work[i].0, files: files)) ?? [])
                 })
         }
         var out: Prerendered = [:]
@@ -548,12 +555,13 @@ private final class PrerenderAhead: @unchecked Sendable {
     private var result: Result<(files: Prerendered, next: [String: Int64]), any Error>?
 
     init(
-        engine: Engine, ids: [Int64], next: [String: Int64], on day: Day, now: Date, render: @escaping DocumentRenderer
+        engine: Engine, ids: [Int64], next: [String: Int64], on day: Day, now: Date, render: @escaping DocumentRenderer,
+        files: RevenueFileHashes
     ) {
         // On a queue of its own (a serial queue: dispatch reuses its thread and gives it one even when every other is busy or
         // blocked): a thread started and ended per batch was found ending with a damaged heap in the test suite.
         PrerenderAhead.queue.async { [self] in
-            result = Result { try engine.prerender(ids, next: next, on: day, now: now, render: render) }
+            result = Result { try engine.prerender(ids, next: next, on: day, now: now, render: render, files: files) }
             done.signal()
         }
     }

@@ -588,21 +588,3 @@ public struct RevenueHash: Sendable, Hashable {
     let lines: Int
     let hash: String
 }
-
-extension LedgerDatabase {
-    /// The revenue hashes issuing `invoiceID` records, computed outside any write (the validation computes them
-    /// on the other cores while the document before takes its number).
-    public func revenueHashes(invoiceID: Int64) throws -> [RevenueHash] {
-        try engine.read { db in
-            try db.fetchAll(
-                sql: "SELECT site, day, client, file_id FROM invoice_site_day WHERE invoice_id = ?",
-                arguments: [invoiceID]
-            ).map { s in
-                let site: String = try s[0], day: Int64 = try s[1], client: String = try s[2], file: Int64 = try s[3]
-                let r = try LedgerGuards.revenueHash(db, fileID: file, site: site, day: day, client: client)
-                return RevenueHash(
-                    key: .init(site: site, day: day, client: client, file: file), lines: r.lines, hash: r.hash)
-            }
-        }
-    }
-}
