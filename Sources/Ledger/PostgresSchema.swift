@@ -1296,7 +1296,9 @@ enum PostgresSchema {
                     "INSERT INTO ledger_change (id, version) VALUES (1, 0)"
                 ]),
             // A payment found by the entry it posted: the closing's check of entries without a document.
-            Migration(name: "v20 payment entry indexes", statements: Schema.paymentEntryIndexes)
+            Migration(name: "v20 payment entry indexes", statements: Schema.paymentEntryIndexes),
+            // A document's audit rows through an index: `verify`'s question of each document, the billing run's of each proforma.
+            Migration(name: "v21 audit by document", statements: Schema.auditByDocumentIndexes)
         ]
     }
 }

@@ -155,6 +155,24 @@ struct SQLRow: CustomStringConvertible {
 
 /// snake_case of a camelCase property name, as the records' columns are named (`fileId` → `file_id`).
 func snakeCase(_ name: String) -> String {
+    // Property names are ASCII: byte by byte (asked for every column of every record read: `Character.isUppercase`
+    // looks up Unicode properties, a few per cent of `verify`).
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(name.utf8.count + 4)
+    for b in name.utf8 {
+        guard b < 0x80 else { return snakeCaseOfUnicode(name) }
+        if b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") {
+            bytes.append(UInt8(ascii: "_"))
+            bytes.append(b + 32)
+        } else {
+            bytes.append(b)
+        }
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+/// `snakeCase` of a name with non-ASCII characters.
+private func snakeCaseOfUnicode(_ name: String) -> String {
     var out = ""
     out.reserveCapacity(name.count + 4)
     for c in name {

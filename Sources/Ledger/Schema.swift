@@ -455,6 +455,7 @@ enum Schema {
         LineFactsMigration.register(&migrator)
         LedgerChanges.register(&migrator)
         registerPaymentEntryIndexes(&migrator)
+        registerAuditByDocument(&migrator)
         return migrator
     }
 }

@@ -11,4 +11,13 @@ import Testing
             ContentHash.sha256(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
                 == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
+
+    /// The chains' JSON strings: a value with nothing to escape copied whole, the others escaped as before.
+    @Test func quotedValuesEscapeQuotesBackslashesAndControlCharactersOnly() {
+        #expect(IssuedContent.quote("Repas salarié 5,20 € / 10%") == "\"Repas salarié 5,20 € / 10%\"")
+        #expect(IssuedContent.quote("") == "\"\"")
+        #expect(
+            IssuedContent.quote("a\"b\\c\nd\re\tf\u{1}g\u{1F}é")
+                == "\"a\\\"b\\\\c\\nd\\re\\tf\\u0001g\\u001fé\"")
+    }
 }

@@ -1,0 +1,58 @@
+import Crypto
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// The SHA-256 of each issued document's stored PDF and XML, as `verify` reads them: on SQLite hashed in
+/// SQLite's own buffer, one prepared statement for every document (a year's documents store 1.6 GB: read
+/// into Swift they were copied four times on the way, from SQLite to GRDB's value, to the row's bytes, to
+/// `Data` and back); on PostgreSQL from the row.
+final class StoredFileHasher {
+    private static let files = "SELECT pdf, xml FROM issued_document WHERE invoice_id = ?"
+    private let db: any SQLSession
+    private let sqlite: GRDBSession?
+    private let statement: Statement?
+
+    init(_ db: any SQLSession) throws {
+        self.db = db
+        let sqlite = db as? GRDBSession
+        self.sqlite = sqlite
+        statement = try sqlite.map { try $0.db.makeStatement(sql: Self.files) }
+    }
+
+    /// The SHA-256 of document `invoiceID`'s stored PDF and XML; nil when it has no stored files. A value
+    /// that is not bytes (NULL, an integer) throws, as reading it as bytes does.
+    func hashes(of invoiceID: Int64) throws -> (pdf: String, xml: String)? {
+        guard let statement, let sqlite else {
+            guard let r = try db.fetchOne(sql: Self.files, arguments: [invoiceID]) else { return nil }
+            let pdf: [UInt8] = try r[0], xml: [UInt8] = try r[1]
+            return (ContentHash.sha256(pdf), ContentHash.sha256(xml))
+        }
+        try statement.setArguments([invoiceID])
+        let s = statement.sqliteStatement
+        defer { sqlite3_reset(s) }
+        let code = sqlite3_step(s)
+        if code == SQLITE_DONE { return nil }
+        guard code == SQLITE_ROW else {
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: code),
+                message: sqlite.db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) })
+        }
+        func hash(_ column: Int32, _ name: String) throws -> String {
+            // Bytes, or text (a BLOB written as text by hand reads back as text): what `[UInt8]` accepts.
+            let type = sqlite3_column_type(s, column)
+            guard type == SQLITE_BLOB || type == SQLITE_TEXT else {
+                throw SQLEngineError(
+                    message: "malformed stored value in column `\(name)`: expected bytes (document \(invoiceID))",
+                    sql: Self.files)
+            }
+            // `sqlite3_column_blob` first, then the size (SQLite's order for a valid count).
+            let p = sqlite3_column_blob(s, column)
+            let count = Int(sqlite3_column_bytes(s, column))
+            var hasher = SHA256()
+            if let p, count > 0 { hasher.update(bufferPointer: UnsafeRawBufferPointer(start: p, count: count)) }
+            return ContentHash.hex(hasher.finalize())
+        }
+        return (try hash(0, "pdf"), try hash(1, "xml"))
+    }
+}
