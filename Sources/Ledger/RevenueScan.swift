@@ -251,7 +251,8 @@ private final class PostgresScan: @unchecked Sendable {
             PostgresScan.withBytes(c2) { c in
                 PostgresScan.withBytes(c3) { k in
                     PostgresScan.withBytes(c4) { a in
-                        scan.add(ticket: t, client: c, category: k, activity: a, rate: rate, amount: amount, share: share)
+                        scan.add(
+                            ticket: t, client: c, category: k, activity: a, rate: rate, amount: amount, share: share)
                     }
                 }
             }
