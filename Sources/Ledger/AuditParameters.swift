@@ -116,18 +116,18 @@ extension LedgerDatabase {
     static func appendAudit(
         _ db: any SQLSession, at: String, actor: String, action: String, invoiceID: Int64?, parameters: AuditParameters
     ) throws {
+        // The row comes back as stored with its id: its chain link is hashed from it without reading it again.
         guard
-            let id = try db.fetchValue(
-                Int64.self,
+            let row = try db.fetchOne(
                 sql: """
-                    INSERT INTO audit_log(at, actor, action, invoice_id, details, parameters) VALUES (?, ?, ?, ?, '', ?) RETURNING id
+                    INSERT INTO audit_log(at, actor, action, invoice_id, details, parameters) VALUES (?, ?, ?, ?, '', ?)
+                    RETURNING id, at, actor, action, invoice_id, details, parameters
                     """, arguments: [at, actor, action, invoiceID, parameters.json])
         else {
             throw LedgerError.internalInconsistency("an audit row was stored without an id")
         }
-        if let content = try LedgerGuards.auditContent(db, id: id) {
-            try LedgerGuards.link("audit", rowID: id, content: content, db: db)
-        }
+        let id: Int64 = try row[0]
+        try LedgerGuards.link("audit", rowID: id, content: try LedgerGuards.auditContent(id: id, row, from: 1), db: db)
     }
 }
 

@@ -149,15 +149,7 @@ extension LedgerDatabase {
                 (rate: VATRate(tenThousandths: $0.rate), base: Money(cents: $0.base), vat: Money(cents: $0.vat))
             },
             totalTTC: Money(cents: invoice.totalTtc))
-        try db.execute(
-            sql:
-                "INSERT INTO journal (code, label) SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM journal WHERE code = ?)",
-            arguments: [posting.journal, posting.journalLabel, posting.journal])
-        try db.execute(
-            sql: "UPDATE journal SET last_number = last_number + 1 WHERE code = ?", arguments: [posting.journal])
-        let next =
-            try db.fetchValue(
-                Int.self, sql: "SELECT last_number FROM journal WHERE code = ?", arguments: [posting.journal]) ?? 0
+        let next = try nextNumber(db, journal: posting.journal, label: posting.journalLabel)
         let entry: JournalEntry
         do {
             entry = try SalesEntry.make(
@@ -177,7 +169,9 @@ extension LedgerDatabase {
         try recordPendingVAT(db, documentID: id, document: document, accounts: posting.accounts)
     }
 
-    func insert(_ entry: JournalEntry, invoiceID: Int64?, now: String, db: any SQLSession) throws {
+    /// Writes a journal entry, its lines and its link in the entries' chain; its id.
+    @discardableResult
+    func insert(_ entry: JournalEntry, invoiceID: Int64?, now: String, db: any SQLSession) throws -> Int64 {
         guard
             let entryID = try db.fetchValue(
                 Int64.self,
@@ -193,21 +187,33 @@ extension LedgerDatabase {
         else {
             throw LedgerError.internalInconsistency("a journal entry was stored without an id")
         }
-        for (i, l) in entry.lines.enumerated() {
-            try db.execute(
-                sql: """
-                    INSERT INTO journal_entry_line (entry_id, position, account, account_label, auxiliary_account, auxiliary_label,
-                                                    label, debit, credit, vat_rate)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    entryID, i + 1, l.account, l.accountLabel, l.auxiliaryAccount, l.auxiliaryLabel, l.label,
-                    l.debit.cents, l.credit.cents, l.vatRate?.tenThousandths
-                ])
+        let lines = entry.lines.enumerated().map { i, l in
+            LedgerGuards.StoredEntryLine(
+                position: Int64(i + 1), account: l.account, accountLabel: l.accountLabel,
+                auxiliaryAccount: l.auxiliaryAccount, auxiliaryLabel: l.auxiliaryLabel, label: l.label,
+                debit: l.debit.cents, credit: l.credit.cents, vatRate: l.vatRate?.tenThousandths)
         }
-        if let content = try LedgerGuards.entryContent(db, id: entryID) {
-            try LedgerGuards.link("entries", rowID: entryID, content: content, db: db)
-        }
+        // The lines in one statement on PostgreSQL, and the chain's link hashed from the values just written (the
+        // text `LedgerGuards.entryContent` reads back): three round trips fewer an entry.
+        try db.insertRows(
+            into: "journal_entry_line",
+            columns: [
+                "entry_id", "position", "account", "account_label", "auxiliary_account", "auxiliary_label", "label",
+                "debit", "credit", "vat_rate"
+            ],
+            lines.map { l in
+                let values: [any SQLArgument] = [
+                    entryID, l.position, l.account, l.accountLabel, l.auxiliaryAccount, l.auxiliaryLabel, l.label,
+                    l.debit, l.credit, l.vatRate
+                ]
+                return values.map(\.sqlValue)
+            })
+        let content = LedgerGuards.entryContent(
+            id: entryID, journal: entry.journal, number: Int64(entry.number), date: entry.date.description,
+            piece: entry.pieceReference, pieceDate: entry.pieceDate.description,
+            validationDate: entry.validationDate.description, invoice: invoiceID, createdAt: now, lines: lines)
+        try LedgerGuards.link("entries", rowID: entryID, content: content, db: db)
+        return entryID
     }
 
     /// Posts the entries of issued documents that have none (a ledger whose

@@ -83,11 +83,12 @@ extension LedgerDatabase {
                 kind: invoice.type, id: id, client: invoice.client, day: day, series: invoice.series,
                 last: number, lastDate: lastDate)
         }
-        try db.execute(
-            sql: "UPDATE number_series SET last_number = last_number + 1 WHERE code = ?", arguments: [invoice.series])
+        // The number taken and read in one statement (one round trip on PostgreSQL).
         guard
             let n = try db.fetchValue(
-                Int64.self, sql: "SELECT last_number FROM number_series WHERE code = ?", arguments: [invoice.series])
+                Int64.self,
+                sql: "UPDATE number_series SET last_number = last_number + 1 WHERE code = ? RETURNING last_number",
+                arguments: [invoice.series])
         else {
             throw InvoiceError.noNumberSeries(invoice.series)
         }

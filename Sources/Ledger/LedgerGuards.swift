@@ -153,7 +153,7 @@ enum LedgerGuards {
         ].joined(separator: "\n") + "\n"
     }
 
-    /// The text a journal entry's link hashes: the entry and its lines.
+    /// The text a journal entry's link hashes: the entry and its lines, as stored.
     static func entryContent(_ db: any SQLSession, id: Int64) throws -> String? {
         guard
             let e = try db.fetchOne(
@@ -161,30 +161,53 @@ enum LedgerGuards {
                     SELECT journal, number, entry_date, piece_ref, piece_date, validation_date, invoice_id, created_at FROM journal_entry WHERE id = ?
                     """, arguments: [id])
         else { return nil }
-        let invoice: Int64? = try e[6], number: Int64 = try e[1]
-        var out = try [
-            "format: \"ardoise-entry/1\"",
-            "id: \(id)",
-            "journal: \(IssuedContent.quote(e[0]))",
-            "number: \(number)",
-            "date: \(IssuedContent.quote(e[2]))",
-            "piece: \(IssuedContent.quote(e[3]))",
-            "piece_date: \(IssuedContent.quote(e[4]))",
-            "validation_date: \(IssuedContent.quote(e[5]))",
-            "invoice: \(invoice.map(String.init) ?? "null")",
-            "created_at: \(IssuedContent.quote(e[7]))"
-        ]
+        var lines: [StoredEntryLine] = []
         for l in try db.fetchAll(
             sql: """
                 SELECT position, account, account_label, auxiliary_account, auxiliary_label, label, debit, credit, vat_rate
                 FROM journal_entry_line WHERE entry_id = ? ORDER BY position
                 """, arguments: [id])
         {
-            func str(_ v: String?) -> String { v.map(IssuedContent.quote) ?? "null" }
-            let position: Int64 = try l[0], debit: Int64 = try l[6], credit: Int64 = try l[7], rate: Int64? = try l[8]
-            try out.append(
-                "line \(position): [\(IssuedContent.quote(l[1])),\(IssuedContent.quote(l[2])),\(str(l[3])),\(str(l[4])),"
-                    + "\(IssuedContent.quote(l[5])),\(debit),\(credit),\(rate.map(String.init) ?? "null")]")
+            lines.append(
+                try StoredEntryLine(
+                    position: l[0], account: l[1], accountLabel: l[2], auxiliaryAccount: l[3], auxiliaryLabel: l[4],
+                    label: l[5], debit: l[6], credit: l[7], vatRate: l[8]))
+        }
+        return try entryContent(
+            id: id, journal: e[0], number: e[1], date: e[2], piece: e[3], pieceDate: e[4], validationDate: e[5],
+            invoice: e[6], createdAt: e[7], lines: lines)
+    }
+
+    /// A journal entry line's stored columns.
+    struct StoredEntryLine {
+        var position: Int64, account: String, accountLabel: String, auxiliaryAccount: String?,
+            auxiliaryLabel: String?, label: String, debit: Int64, credit: Int64, vatRate: Int64?
+    }
+
+    /// The text a journal entry's link hashes, from its columns: the entry just written is hashed from the values
+    /// it was written with (the same text `entryContent(_:id:)` reads back, without two more queries).
+    static func entryContent(
+        id: Int64, journal: String, number: Int64, date: String, piece: String, pieceDate: String,
+        validationDate: String, invoice: Int64?, createdAt: String, lines: [StoredEntryLine]
+    ) -> String {
+        var out = [
+            "format: \"ardoise-entry/1\"",
+            "id: \(id)",
+            "journal: \(IssuedContent.quote(journal))",
+            "number: \(number)",
+            "date: \(IssuedContent.quote(date))",
+            "piece: \(IssuedContent.quote(piece))",
+            "piece_date: \(IssuedContent.quote(pieceDate))",
+            "validation_date: \(IssuedContent.quote(validationDate))",
+            "invoice: \(invoice.map(String.init) ?? "null")",
+            "created_at: \(IssuedContent.quote(createdAt))"
+        ]
+        func str(_ v: String?) -> String { v.map(IssuedContent.quote) ?? "null" }
+        for l in lines {
+            out.append(
+                "line \(l.position): [\(IssuedContent.quote(l.account)),\(IssuedContent.quote(l.accountLabel)),"
+                    + "\(str(l.auxiliaryAccount)),\(str(l.auxiliaryLabel)),"
+                    + "\(IssuedContent.quote(l.label)),\(l.debit),\(l.credit),\(l.vatRate.map(String.init) ?? "null")]")
         }
         return out.joined(separator: "\n") + "\n"
     }
@@ -385,19 +408,62 @@ enum LedgerGuards {
     /// file they name (a file version's lines never change, so its hash is the one computed here); any other
     /// site-day is hashed here.
     static func recordRevenue(invoiceID: Int64, hashed: [RevenueHash] = [], db: any SQLSession) throws {
-        let siteDays = try db.fetchAll(
-            sql: "SELECT site, day, client, file_id FROM invoice_site_day WHERE invoice_id = ?",
-            arguments: [invoiceID])
         let ready = Dictionary(hashed.map { ($0.key, ($0.lines, $0.hash)) }, uniquingKeysWith: { a, _ in a })
-        for s in siteDays {
-            let site: String = try s[0], day: Int64 = try s[1], client: String = try s[2], file: Int64 = try s[3]
-            let r =
-                try ready[RevenueHash.Key(site: site, day: day, client: client, file: file)]
-                ?? revenueHash(db, fileID: file, site: site, day: day, client: client)
-            try db.execute(
-                sql: """
-                    INSERT INTO invoice_revenue (invoice_id, site, day, client, file_id, lines, hash) VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [invoiceID, site, day, client, file, r.0, r.1])
+        var rows: [[SQLValue]] = []
+        if db.kind == .postgres {
+            // Every site-day of the document hashed by one query, and the rows written by one INSERT: a query and
+            // an INSERT a site-day (a month's invoice has hundreds) were most of a validation's round trips.
+            let keys = try db.fetchAll(
+                sql: "SELECT site, day, client, file_id FROM invoice_site_day WHERE invoice_id = ?",
+                arguments: [invoiceID]
+            ).map { s in
+                try RevenueHash.Key(site: s[0], day: s[1], client: s[2], file: s[3])
+            }
+            let missing = keys.contains { ready[$0] == nil } ? try revenueHashes(db, invoiceID: invoiceID) : []
+            let computed = Dictionary(missing.map { ($0.key, ($0.lines, $0.hash)) }, uniquingKeysWith: { a, _ in a })
+            for k in keys {
+                guard let r = ready[k] ?? computed[k] else {
+                    throw LedgerError.internalInconsistency("the revenue of \(k.site) on day \(k.day) was not hashed")
+                }
+                rows.append([
+                    .text(k.site), .integer(k.day), .text(k.client), .integer(k.file), .integer(Int64(r.0)), .text(r.1)
+                ])
+            }
+        } else {
+            let siteDays = try db.fetchAll(
+                sql: "SELECT site, day, client, file_id FROM invoice_site_day WHERE invoice_id = ?",
+                arguments: [invoiceID])
+            for s in siteDays {
+                let site: String = try s[0], day: Int64 = try s[1], client: String = try s[2], file: Int64 = try s[3]
+                let r =
+                    try ready[RevenueHash.Key(site: site, day: day, client: client, file: file)]
+                    ?? revenueHash(db, fileID: file, site: site, day: day, client: client)
+                rows.append([
+                    .text(site), .integer(day), .text(client), .integer(file), .integer(Int64(r.0)), .text(r.1)
+                ])
+            }
+        }
+        try db.insertRows(
+            into: "invoice_revenue", columns: ["invoice_id", "site", "day", "client", "file_id", "lines", "hash"],
+            rows.map { [.integer(invoiceID)] + $0 })
+    }
+
+    /// The revenue hash of every site-day of document `invoiceID` (its `invoice_site_day` rows) in one query on
+    /// PostgreSQL: each site-day's ticket lines of the client in its file, as `revenueHash` hashes them one by one.
+    static func revenueHashes(_ db: any SQLSession, invoiceID: Int64) throws -> [RevenueHash] {
+        try db.fetchAll(
+            sql: """
+                SELECT s.site, s.day, s.client, s.file_id, r.n, r.text FROM invoice_site_day s
+                CROSS JOIN LATERAL (
+                  SELECT COUNT(*) AS n, COALESCE(string_agg(\(postgresLineJSON), chr(10) ORDER BY line), '') AS text
+                  FROM ticket_line WHERE file_id = s.file_id AND site = s.site AND day = s.day AND client = s.client) r
+                WHERE s.invoice_id = ?
+                """, arguments: [invoiceID]
+        ).map { r in
+            let text: String = try r[5]
+            return try RevenueHash(
+                key: .init(site: r[0], day: r[1], client: r[2], file: r[3]), lines: r[4],
+                hash: ContentHash.sha256(("ardoise-revenue/1\n" + text + "\n").utf8))
         }
     }
 }

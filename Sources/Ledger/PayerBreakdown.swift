@@ -39,14 +39,19 @@ extension LedgerDatabase {
     /// Writes the tickets behind the lines of document `id`, by line position (1-based).
     static func writeLineTickets(_ db: any SQLSession, id: Int64, _ tickets: [Int: [TicketGroup]]) throws {
         guard !tickets.isEmpty else { return }
+        var rows: [[SQLValue]] = []
         for (position, groups) in tickets.sorted(by: { $0.key < $1.key }) {
             for g in groups {
-                try db.execute(
-                    sql: """
-                        INSERT INTO invoice_line_tickets(invoice_id, position, site, category, unit, includes_vat, tickets) VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [id, position, g.site, g.category, g.unit.cents, g.includesVAT, g.tickets])
+                rows.append(
+                    [
+                        .integer(id), .integer(Int64(position)), .text(g.site), .text(g.category),
+                        .integer(g.unit.cents), g.includesVAT.sqlValue, g.tickets.sqlValue
+                    ])
             }
         }
+        try db.insertRows(
+            into: "invoice_line_tickets",
+            columns: ["invoice_id", "position", "site", "category", "unit", "includes_vat", "tickets"], rows)
     }
 
     /// The tickets behind the lines of document `id`, by line position: empty for a line without.

@@ -181,6 +181,15 @@ extension LedgerDatabase {
             let positions = PaymentMatcher.positions(open), keys = PaymentMatcher.numberKeys(open)
             var out: [ImportedPayment] = []
             var seen: [String: (origin: String, amount: Money)] = [:]
+            // The references of the file already in the ledger, in one query (one a credit was a round trip each).
+            // The closed months, read once for the entries' dates (they do not change inside this transaction).
+            let closedMonths = Set(try db.fetchColumn(String.self, sql: "SELECT month FROM closed_month"))
+            var storedByReference: [String: (amount: Int64, source: String?)] = [:]
+            try db.forEach(
+                sql:
+                    "SELECT bank_ref, amount, source_file FROM payment WHERE bank_ref IN (\(db.stringsOfJSONArgument))",
+                arguments: [LedgerDatabase.jsonArray(Array(Set(credits.map(\.reference))).sorted())]
+            ) { r in storedByReference[try r[0]] = (try r[1], try r[2]) }
             for (n, credit) in credits.enumerated() {
                 let debtor = credit.debtorName ?? "?"
                 // The same reference is the same payment: again with the same amount it is a duplicate;
@@ -190,14 +199,12 @@ extension LedgerDatabase {
                         reference: credit.reference, origin: credit.origin ?? "credit \(n + 1)", amount: credit.amount,
                         other: first.amount, where: "\(first.origin) of the same file")
                 }
-                let stored = try db.fetchOne(
-                    sql: "SELECT amount, source_file FROM payment WHERE bank_ref = ?", arguments: [credit.reference])
-                if let stored, Money(cents: try stored["amount"]) != credit.amount {
-                    let source: String? = try stored["source_file"]
+                let stored = storedByReference[credit.reference]
+                if let stored, Money(cents: stored.amount) != credit.amount {
                     throw PaymentConflict(
                         reference: credit.reference, origin: credit.origin ?? "credit \(n + 1)", amount: credit.amount,
-                        other: Money(cents: try stored["amount"]),
-                        where: "the ledger (imported from \(source ?? "?"))")
+                        other: Money(cents: stored.amount),
+                        where: "the ledger (imported from \(stored.source ?? "?"))")
                 }
                 let known = stored != nil
                 if seen[credit.reference] != nil || known {
@@ -227,14 +234,15 @@ extension LedgerDatabase {
                         db, paymentID: paymentID, a, on: credit.bookingDate, now: now, actor: actor)
                     try settleVATOnReceipts(
                         db, invoiceIDs: [a.invoiceID], cause: .allocation, allocationID: allocationID,
-                        on: credit.bookingDate, today: today, journal: posting.vatJournal, now: now)
+                        on: credit.bookingDate, today: today, journal: posting.vatJournal, now: now,
+                        closedMonths: closedMonths)
                     if let i = positions[a.number.uppercased()] {
                         open[i].paid = Money(cents: open[i].paid.cents + a.amount.cents)
                     }
                 }
                 let entryID = try postBankEntry(
                     db, paymentID: paymentID, credit: credit, customer: m.customer, posting: posting,
-                    today: today, now: now)
+                    today: today, now: now, closedMonths: closedMonths)
                 try db.execute(sql: "UPDATE payment SET entry_id = ? WHERE id = ?", arguments: [entryID, paymentID])
                 out.append(
                     ImportedPayment(
@@ -269,12 +277,9 @@ extension LedgerDatabase {
     /// day, or `today` when that month is closed.
     func postBankEntry(
         _ db: any SQLSession, paymentID: Int64, credit: BankCredit, customer: String?, posting: BankPosting,
-        today: Day, now: String
+        today: Day, now: String, closedMonths: Set<String>? = nil
     ) throws -> Int64 {
-        let closed =
-            try db.fetchValue(
-                Bool.self, sql: "SELECT 1 FROM closed_month WHERE month = ?",
-                arguments: [Month(credit.bookingDate).description]) ?? false
+        let closed = try LedgerDatabase.isClosed(Month(credit.bookingDate), db: db, known: closedMonths)
         let date = closed ? today : credit.bookingDate
         let label = String("Règlement \(credit.debtorName ?? credit.reference)".prefix(100))
         let customerLine: EntryLine
@@ -294,20 +299,23 @@ extension LedgerDatabase {
                 EntryLine(account: posting.bankAccount, accountLabel: "Banque", label: label, debit: credit.amount),
                 customerLine
             ])
-        try insert(entry, invoiceID: nil, now: now, db: db)
-        return try db.fetchValue(
-            Int64.self, sql: "SELECT id FROM journal_entry WHERE journal = ? AND number = ?",
-            arguments: [posting.journal, number]) ?? 0
+        return try insert(entry, invoiceID: nil, now: now, db: db)
     }
 
+    /// Whether `month` is closed: from `known` (the closed months read once by the caller's transaction), or read.
+    static func isClosed(_ month: Month, db: any SQLSession, known: Set<String>?) throws -> Bool {
+        if let known { return known.contains(month.description) }
+        return try db.fetchValue(
+            Bool.self, sql: "SELECT 1 FROM closed_month WHERE month = ?", arguments: [month.description]) ?? false
+    }
+
+    /// Takes the next number of `journal` (made at 0 with `label` the first time, as "v15 ledger guards" wants it):
+    /// one statement when the journal exists, where there were three.
     func nextNumber(_ db: any SQLSession, journal: String, label: String) throws -> Int {
-        try db.execute(
-            sql:
-                "INSERT INTO journal (code, label) SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM journal WHERE code = ?)",
-            arguments: [journal, label, journal])
-        try db.execute(sql: "UPDATE journal SET last_number = last_number + 1 WHERE code = ?", arguments: [journal])
-        return try db.fetchValue(Int.self, sql: "SELECT last_number FROM journal WHERE code = ?", arguments: [journal])
-            ?? 0
+        let move = "UPDATE journal SET last_number = last_number + 1 WHERE code = ? RETURNING last_number"
+        if let number = try db.fetchValue(Int.self, sql: move, arguments: [journal]) { return number }
+        try db.execute(sql: "INSERT INTO journal (code, label) VALUES (?, ?)", arguments: [journal, label])
+        return try db.fetchValue(Int.self, sql: move, arguments: [journal]) ?? 0
     }
 
     /// Every payment (or one), with its live allocations.
@@ -391,10 +399,7 @@ extension LedgerDatabase {
                             account: posting.customerAccount, accountLabel: "Clients", auxiliaryAccount: c.account,
                             auxiliaryLabel: c.name, label: label, credit: payment.amount)
                     ])
-                try insert(entry, invoiceID: nil, now: now, db: db)
-                let transfer = try db.fetchValue(
-                    Int64.self, sql: "SELECT id FROM journal_entry WHERE journal = ? AND number = ?",
-                    arguments: [posting.journal, number])
+                let transfer = try insert(entry, invoiceID: nil, now: now, db: db)
                 try db.execute(sql: "UPDATE payment SET transfer_entry_id = ? WHERE id = ?", arguments: [transfer, id])
             }
             try appendAudit(
@@ -460,8 +465,9 @@ extension LedgerDatabase {
     /// payments' entries (the transfer from the suspense account when there
     /// is one) share one code (`AA`, `AB`, … from the group's first invoice
     /// id), and so balance; `DateLet` is the day of the last allocation.
-    /// Key: entry id.
-    public func lettering() throws -> [Int64: (code: String, date: Day)] {
+    /// Key: entry id. With `period`, the sales entries are those dated in it only (a month's FEC letters its own
+    /// lines; the groups are still made from the whole ledger's allocations).
+    public func lettering(entriesIn period: Period? = nil) throws -> [Int64: (code: String, date: Day)] {
         let invoices = Dictionary(
             uniqueKeysWithValues: try openInvoices(asOf: nil, includePaid: true).map { ($0.id, $0) })
         return try engine.read { db in
@@ -507,6 +513,26 @@ extension LedgerDatabase {
             }
             var groups: [Int64: [Int64]] = [:]
             for node in parent.keys { groups[find(node), default: []].append(node) }
+            // The sales entries of every document that has one, by the invoice they belong to (its own, or the one
+            // an issued credit note credits), read at once: one query per invoice was one round trip per settled
+            // invoice of the whole history, which made a month's FEC grow with the ledger on PostgreSQL.
+            var entriesOfInvoice: [Int64: [Int64]] = [:]
+            var inPeriod: [any SQLArgument] = []
+            if let period { inPeriod = [period.start.description, period.end.description] }
+            try db.forEach(
+                sql: """
+                    SELECT e.id, i.id AS invoice_id, i.credited_invoice_id,
+                           CASE WHEN i.status = 'issued' AND i.type = 'credit_note' THEN 1 ELSE 0 END AS issued_credit
+                    FROM journal_entry e JOIN invoice i ON i.id = e.invoice_id
+                    \(period == nil ? "" : "WHERE e.entry_date BETWEEN ? AND ?")
+                    """, arguments: inPeriod
+            ) { r in
+                let entry: Int64 = try r[0], invoice: Int64 = try r[1], credited: Int64? = try r[2]
+                entriesOfInvoice[invoice, default: []].append(entry)
+                if let credited, (try r[3] as Int64) == 1, credited != invoice {
+                    entriesOfInvoice[credited, default: []].append(entry)
+                }
+            }
             var out: [Int64: (code: String, date: Day)] = [:]
             for (_, members) in groups {
                 let invoiceIDs = members.filter { $0 >= 0 }.sorted()
@@ -522,13 +548,7 @@ extension LedgerDatabase {
                     last, "allocation day", of: "the allocations of payment \(paymentIDs.min() ?? 0)")
                 let code = Self.letteringCode(first)
                 for id in invoiceIDs {
-                    let entries = try db.fetchColumn(
-                        Int64.self,
-                        sql: """
-                            SELECT e.id FROM journal_entry e JOIN invoice i ON i.id = e.invoice_id
-                            WHERE i.id = ? OR (i.credited_invoice_id = ? AND i.status = 'issued' AND i.type = 'credit_note')
-                            """, arguments: [id, id])
-                    for e in entries { out[e] = (code, day) }
+                    for e in entriesOfInvoice[id] ?? [] { out[e] = (code, day) }
                 }
                 for p in paymentIDs { if let e = paymentEntry[p] { out[e] = (code, day) } }
             }

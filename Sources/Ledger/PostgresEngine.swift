@@ -51,6 +51,9 @@ final class PostgresEngine: SQLEngine, Sendable {
     private let connection: PostgresConnection
     private let lock = NSLock()
     var kind: SQLEngineKind { .postgres }
+    /// The statements sent to the server through this engine since it was opened (each a round trip: BEGIN and
+    /// COMMIT included), for the benchmarks and the tests that count them.
+    let statements = StatementCount()
     /// Whether each transaction that wrote moves the ledger's change counter (`ledger_change`, "v19 change counter")
     /// before it commits: the ledger's own engine does; an engine opened for a lock or a check does not.
     let countsChanges: Bool
@@ -97,9 +100,23 @@ final class PostgresEngine: SQLEngine, Sendable {
         try transaction(countingChange: countsChanges, work)
     }
 
-    /// A read-only transaction: it moves no counter.
+    /// A read: its statements run on their own (PostgreSQL's autocommit) until one needs a transaction block (a
+    /// cursor, a lock, a write: `PostgresSession.needsTransaction`), which BEGINs one for the rest; it moves no
+    /// counter. A read of one query is one round trip where BEGIN and COMMIT made it three. Under READ COMMITTED,
+    /// the server's default, each statement of a transaction sees its own snapshot anyway: a read sees the same.
     func read<T>(_ work: (any SQLSession) throws -> T) throws -> T {
-        try transaction(countingChange: false, work)
+        lock.lock()
+        defer { lock.unlock() }
+        let session = PostgresSession(connection: connection, statements: statements)
+        session.beginsOnDemand = true
+        do {
+            let result = try work(session)
+            if session.began { try session.execute("COMMIT", []) }
+            return result
+        } catch {
+            if session.began { _ = try? session.execute("ROLLBACK", []) }
+            throw error
+        }
     }
 
     /// Moves the change counter when this transaction wrote (PostgreSQL gave it a transaction id): run last, just
@@ -111,7 +128,7 @@ final class PostgresEngine: SQLEngine, Sendable {
     private func transaction<T>(countingChange: Bool, _ work: (any SQLSession) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
-        let session = PostgresSession(connection: connection)
+        let session = PostgresSession(connection: connection, statements: statements)
         try session.execute("BEGIN", [])
         do {
             let result = try work(session)
@@ -133,7 +150,7 @@ final class PostgresEngine: SQLEngine, Sendable {
     func autocommit<T>(_ work: (any SQLSession) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
-        return try work(PostgresSession(connection: connection))
+        return try work(PostgresSession(connection: connection, statements: statements))
     }
 
     /// Migrations are recorded as GRDB records them on SQLite (`grdb_migrations.identifier`), so one
@@ -185,14 +202,59 @@ final class PostgresEngine: SQLEngine, Sendable {
     }
 }
 
+/// A count of statements sent, safe from any thread.
+final class StatementCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+    func add() {
+        lock.lock()
+        n += 1
+        lock.unlock()
+    }
+    var value: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return n
+    }
+}
+
 final class PostgresSession: SQLSession {
     let connection: PostgresConnection
+    let statements: StatementCount
     var kind: SQLEngineKind { .postgres }
     private(set) var changesCount = 0
 
-    init(connection: PostgresConnection) { self.connection = connection }
+    init(connection: PostgresConnection, statements: StatementCount = StatementCount()) {
+        self.connection = connection
+        self.statements = statements
+    }
+
+    /// A read's session (`PostgresEngine.read`): no BEGIN until a statement needs one.
+    var beginsOnDemand = false
+    /// Whether this read's session began a transaction block (to COMMIT at its end).
+    private(set) var began = false
+
+    /// Whether `sql` needs a transaction block: anything but a plain query (a cursor's DECLARE, a write, a lock
+    /// held to the end of the transaction).
+    static func needsTransaction(_ sql: String) -> Bool {
+        let head = sql.drop(while: { $0.isWhitespace }).prefix(6).uppercased()
+        guard head.hasPrefix("SELECT") || head.hasPrefix("WITH") else { return true }
+        for word in ["FOR UPDATE", "FOR SHARE", "FOR NO KEY", "FOR KEY", "PG_ADVISORY", "NEXTVAL", "SETVAL"]
+        where sql.range(of: word, options: .caseInsensitive) != nil {
+            return true
+        }
+        return false
+    }
+
+    private func beginIfNeeded(_ sql: String) throws {
+        guard beginsOnDemand, !began, Self.needsTransaction(sql) else { return }
+        began = true
+        try execute("BEGIN", [])
+    }
 
     func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
+        try beginIfNeeded(sql)
+        statements.add()
         let text = arguments.isEmpty ? sql : SQLPlaceholders.numbered(sql)
         do {
             changesCount = try connection.query(text, arguments.map(\.postgresData)).wait().metadata.rows ?? 0
@@ -206,6 +268,8 @@ final class PostgresSession: SQLSession {
     /// reads them on the caller's thread once the query is done (a body may run queries of its own: it
     /// never runs on the event loop, where waiting for them would deadlock).
     func forEachRow(_ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws -> Bool) throws {
+        try beginIfNeeded(sql)
+        statements.add()
         let text = arguments.isEmpty ? sql : SQLPlaceholders.numbered(sql)
         let state = RowState()
         do {
@@ -219,6 +283,36 @@ final class PostgresSession: SQLSession {
             guard try body(SQLRow(columns: columns, values: values)) else { return }
         }
     }
+
+    /// Runs one query and gives each row to `body` on the driver's event loop as the server sends it, while the
+    /// caller's thread waits: no row is kept, no cursor is needed and no value is made a `SQLValue`, for a scan
+    /// that reads a month's ticket lines and only computes (`body` must never run a query: it would wait for the
+    /// loop it runs on).
+    func scanRows(_ sql: String, _ arguments: [SQLValue], _ body: @escaping @Sendable (PostgresRow) throws -> Void)
+        throws
+    {
+        try beginIfNeeded(sql)
+        statements.add()
+        let text = arguments.isEmpty ? sql : SQLPlaceholders.numbered(sql)
+        let thrown = ThrownBox()
+        do {
+            try connection.query(
+                text, arguments.map(\.postgresData),
+                onRow: { row in
+                    do { try body(row) } catch {
+                        thrown.error = error
+                        throw error
+                    }
+                }
+            ).wait()
+        } catch {
+            if let error = thrown.error { throw error }
+            throw SQLEngineError(message: PostgresEngine.message(of: error, sql: sql), sql: sql)
+        }
+    }
+
+    /// The error a row's body threw on the event loop, for the waiting caller.
+    private final class ThrownBox: @unchecked Sendable { var error: (any Error)? }
 
     /// The rows decoded on the event loop while the caller's thread waits: never used from two threads at once.
     private final class RowState: @unchecked Sendable {
@@ -300,6 +394,8 @@ extension PostgresSession {
     /// a task on the pool did (`makeFutureWithTask`). Like every call of the session: never from the event loop.
     func copy(into table: String, columns: [String], rows: CopyText) throws {
         guard rows.rows > 0 else { return }
+        try beginIfNeeded("COPY")
+        statements.add()
         let connection = self.connection
         let data = rows.buffer
         let done = connection.eventLoop.makePromise(of: Void.self)

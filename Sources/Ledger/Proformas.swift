@@ -151,28 +151,30 @@ extension LedgerDatabase {
     func writeLines(_ db: any SQLSession, id: Int64, lines: [NewInvoiceLine], totals: InvoiceTotals) throws {
         // Statements prepared once per connection (the seam caches them): thousands of lines per billing run.
         let encoder = LineFacts.storedEncoder
-        for (i, l) in lines.enumerated() {
-            let b = l.basis
-            let facts = try l.facts.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
-            try db.execute(
-                sql: """
-                    INSERT INTO invoice_line(invoice_id, position, label, quantity, unit_price, net, vat_rate, revenue_type, site,
-                                             service_start, service_end, term_line, explanation, order_id, order_revision, gross_unit_price,
-                                             basis_kind, basis_category, basis_rate, basis_guests, facts)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
+        // One multi-row INSERT for the lines on PostgreSQL (`insertRows`): a round trip a line was most of billing.
+        try db.insertRows(
+            into: "invoice_line",
+            columns: [
+                "invoice_id", "position", "label", "quantity", "unit_price", "net", "vat_rate", "revenue_type", "site",
+                "service_start", "service_end", "term_line", "explanation", "order_id", "order_revision",
+                "gross_unit_price", "basis_kind", "basis_category", "basis_rate", "basis_guests", "facts"
+            ],
+            try lines.enumerated().map { i, l in
+                let b = l.basis
+                let facts = try l.facts.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+                let values: [any SQLArgument] = [
                     id, i + 1, l.label, l.quantity, l.unitPrice.tenThousandths, l.net.cents, l.vat.tenThousandths,
                     l.revenueType, l.site, l.service?.start.description, l.service?.end.description, l.termLine,
                     l.explanation, l.orderId, l.orderRevision, l.grossUnitPrice?.tenThousandths,
                     b?.kind.rawValue, b?.category, b?.rate?.tenThousandths, b.map { $0.guests }, facts
-                ])
-        }
-        for v in totals.breakdown {
-            try db.execute(
-                sql: "INSERT INTO invoice_vat(invoice_id, rate, base, vat) VALUES (?, ?, ?, ?)",
-                arguments: [id, v.rate.tenThousandths, v.base.cents, v.vat.cents])
-        }
+                ]
+                return values.map(\.sqlValue)
+            })
+        try db.insertRows(
+            into: "invoice_vat", columns: ["invoice_id", "rate", "base", "vat"],
+            totals.breakdown.map { v in
+                [.integer(id), .integer(v.rate.tenThousandths), .integer(v.base.cents), .integer(v.vat.cents)]
+            })
         try storeDocumentPeriod(db, id: id)
     }
 
@@ -212,24 +214,44 @@ extension LedgerDatabase {
         at date: Date = Date()
     ) throws -> [(client: String, period: Period, id: Int64)] {
         let now = LedgerDatabase.timestamp(date)
+        guard !generated.isEmpty else { return [] }
+        // The live proformas of every (client, period) in one query (one each was a round trip a client on
+        // PostgreSQL), then discarded in the order the periods were given.
+        var order: [String: Int] = [:]
+        for (i, g) in generated.enumerated() {
+            let key = "\(g.client)|\(g.period.start)|\(g.period.end)"
+            if order[key] == nil { order[key] = i }
+        }
+        let list = JSON.array(
+            generated.map {
+                JSON.array([
+                    JSON.string($0.client), JSON.string($0.period.start.description),
+                    JSON.string($0.period.end.description)
+                ])
+            })
         return try engine.write { db in
             let live = """
-                SELECT id, generation_key FROM invoice v
-                WHERE client = ? AND period_start = ? AND period_end = ? AND status = 'proforma' AND origin = 'contract'
+                SELECT v.id, v.generation_key, v.client, v.period_start, v.period_end FROM \(LedgerDatabase.keyTriples(db)) k
+                JOIN invoice v ON v.client = k.client AND v.period_start = k.period_start AND v.period_end = k.period_end
+                WHERE v.status = 'proforma' AND v.origin = 'contract'
                   AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.invoice_id = v.id AND a.action = 'edit')
+                ORDER BY v.id
                 """
+            var found: [(rank: Int, client: String, period: Period, id: Int64)] = []
+            for r in try db.fetchAll(sql: live, arguments: [list]) where try !keys.contains(r[1] as String? ?? "") {
+                let id: Int64 = try r[0], client: String = try r[2], start: String = try r[3], end: String = try r[4]
+                guard let rank = order["\(client)|\(start)|\(end)"] else { continue }
+                found.append((rank: rank, client: client, period: generated[rank].period, id: id))
+            }
+            // As the loop over `generated` found them: by period given, then by id.
+            found.sort { ($0.rank, $0.id) < ($1.rank, $1.id) }
             var out: [(client: String, period: Period, id: Int64)] = []
-            for (client, period) in generated {
-                for r in try db.fetchAll(
-                    sql: live, arguments: [client, period.start.description, period.end.description])
-                where try !keys.contains(r[1] as String? ?? "") {
-                    let id: Int64 = try r[0]
-                    try db.execute(sql: "UPDATE invoice SET status = 'discarded' WHERE id = ?", arguments: [id])
-                    try appendAudit(
-                        db, at: now, actor: actor, action: "discard", invoiceID: id,
-                        AuditParameters(["cause": .text("vanished")]))
-                    out.append((client, period, id))
-                }
+            for f in found {
+                try db.execute(sql: "UPDATE invoice SET status = 'discarded' WHERE id = ?", arguments: [f.id])
+                try appendAudit(
+                    db, at: now, actor: actor, action: "discard", invoiceID: f.id,
+                    AuditParameters(["cause": .text("vanished")]))
+                out.append((f.client, f.period, f.id))
             }
             return out
         }

@@ -3,6 +3,7 @@ import Diagnostics
 import Foundation
 import GRDB
 import GRDBSQLite
+import PostgresNIO
 
 /// A client's capped tray total at a site on a day for one category (T4).
 public struct CappedTrayDay: Hashable, Sendable {
@@ -126,6 +127,24 @@ extension LedgerDatabase {
                 sqlite.db, files: files, arguments: arguments.map(\.sqlValue), client: client, siteDays: siteDays,
                 caps: caps)
         }
+        if let pg = s as? PostgresSession {
+            let state = PostgresScan(scan: Scan(caps: caps), siteDays: siteDays)
+            // Each file's lines by the primary key's index, one file after the other (a nested loop: no sort).
+            // `file_id IN (…) ORDER BY file_id, line` was a merge join that read the whole history's index from its
+            // start to reach the month's files. A file's lines come together (what the pass needs), in line order.
+            try pg.scanRows(
+                """
+                SELECT k.f, t.ticket, t.client, t.category, t.activity, t.vat_rate, t.amount, t.employer_share
+                FROM (SELECT DISTINCT f FROM (\(files)) AS s(f) WHERE f IS NOT NULL) k
+                CROSS JOIN LATERAL (
+                  SELECT ticket, client, category, activity, vat_rate, amount, employer_share FROM ticket_line
+                  WHERE file_id = k.f AND \(client == nil ? "client IS NOT NULL" : "client = ?") ORDER BY line OFFSET 0) t
+                ORDER BY k.f
+                """, (client.map { arguments + [$0] } ?? arguments).map(\.sqlValue)
+            ) { row in try state.take(row) }
+            state.scan.endFile()
+            return state.scan.result()
+        }
         var scan = Scan(caps: caps)
         var currentFile: Int64 = -1
         var fileKnown = false
@@ -175,6 +194,70 @@ extension LedgerDatabase {
 
     /// Strings as one JSON array, for `json_each(?)`: a set of any size travels as one argument.
     public static func jsonArray(_ strings: [String]) -> String { JSON.array(strings.map(JSON.string)) }
+}
+
+/// `scanRevenue` on PostgreSQL: each row read where the driver received it, its texts' bytes read in place (no
+/// `String` a value, as SQLite's pass reads them through the C API). Used by one thread at a
+/// time: the driver's event loop while the caller waits, then the caller.
+private final class PostgresScan: @unchecked Sendable {
+    var scan: Scan
+    let siteDays: [Int64: (site: String, day: Day)]
+    var currentFile: Int64 = -1
+    var fileKnown = false
+
+    init(scan: Scan, siteDays: [Int64: (site: String, day: Day)]) {
+        self.scan = scan
+        self.siteDays = siteDays
+    }
+
+    /// A text cell's bytes where the driver holds them (no copy); empty for NULL.
+    static func withBytes<R>(_ cell: PostgresCell, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        guard let bytes = cell.bytes else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return bytes.withUnsafeReadableBytes { raw in
+            body(UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count))
+        }
+    }
+
+    /// An integer cell: a BIGINT's eight bytes read at once, another type through the driver.
+    static func integer(_ cell: PostgresCell) throws -> Int64 {
+        if cell.dataType == .int8, cell.format == .binary, let bytes = cell.bytes, bytes.readableBytes == 8,
+            let v = bytes.getInteger(at: bytes.readerIndex, as: Int64.self)
+        {
+            return v
+        }
+        return try cell.decode(Int64.self)
+    }
+
+    func take(_ row: PostgresRow) throws {
+        var cells = row.makeIterator()
+        guard let c0 = cells.next(), let c1 = cells.next(), let c2 = cells.next(), let c3 = cells.next(),
+            let c4 = cells.next(), let c5 = cells.next(), let c6 = cells.next(), let c7 = cells.next()
+        else { throw LedgerError.internalInconsistency("a ticket line came with fewer columns than asked") }
+        let file = try PostgresScan.integer(c0)
+        if file != currentFile {
+            scan.endFile()
+            currentFile = file
+            if let sd = siteDays[file] {
+                scan.beginFile(file, site: sd.site, day: sd.day)
+                fileKnown = true
+            } else {
+                fileKnown = false
+            }
+        }
+        guard fileKnown else { return }
+        let rate = try PostgresScan.integer(c5), amount = try PostgresScan.integer(c6),
+            share = try PostgresScan.integer(c7)
+        PostgresScan.withBytes(c1) { t in
+            PostgresScan.withBytes(c2) { c in
+                PostgresScan.withBytes(c3) { k in
+                    PostgresScan.withBytes(c4) { a in
+                        scan.add(
+                            ticket: t, client: c, category: k, activity: a, rate: rate, amount: amount, share: share)
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The running sums of `periodRevenue`.

@@ -157,51 +157,45 @@ extension LedgerDatabase {
         }
         guard !order.isEmpty else { return [] }
         let ids = LedgerDatabase.jsonArray(order)
-        for r in try db.fetchAll(
-            sql: """
-                SELECT c.credited_invoice_id AS invoice, SUM(c.total_ttc) AS ttc FROM invoice c
-                WHERE c.type = 'credit_note' AND c.status = 'issued' AND c.issue_date <= ?
-                  AND c.credited_invoice_id IN (\(db.integersOfJSONArgument)) GROUP BY c.credited_invoice_id
-                """, arguments: [d, ids])
-        {
-            let id: Int64 = try r["invoice"]
-            states[id]?.creditedTTC = try r["ttc"]
-        }
-        for r in try db.fetchAll(
-            sql: """
-                SELECT c.credited_invoice_id AS invoice, v.rate, SUM(v.amount) AS amount FROM invoice c JOIN vat_pending v ON v.document_id = c.id
-                WHERE c.type = 'credit_note' AND c.status = 'issued' AND c.issue_date <= ?
-                  AND c.credited_invoice_id IN (\(db.integersOfJSONArgument)) GROUP BY c.credited_invoice_id, v.rate
-                """, arguments: [d, ids])
-        {
-            let id: Int64 = try r["invoice"], rate: Int64 = try r["rate"]
-            if let i = try states[id]?.rates.firstIndex(where: { $0.rate == rate }) {
-                states[id]?.rates[i].credited = try r["amount"]
-            }
-        }
-        // Allocations live on the day: made by then, and not removed by then (a removal's UTC day, as it is stamped).
-        for r in try db.fetchAll(
-            sql: """
-                SELECT invoice_id, SUM(amount) AS paid FROM payment_allocation
-                WHERE invoice_id IN (\(db.integersOfJSONArgument)) AND allocated_on <= ?
-                  AND (removed_at IS NULL OR substr(removed_at, 1, 10) > ?)
-                GROUP BY invoice_id
-                """, arguments: [ids, d, d])
-        {
-            let id: Int64 = try r["invoice_id"]
-            states[id]?.paid = try r["paid"]
-        }
+        // Credit notes' TTC, credit notes' pending VAT per rate, live allocations and (without `day`) the VAT moved
+        // already, in one query: each allocation of a bank statement reads them, a round trip apiece on PostgreSQL.
+        let list = db.integersOfJSONArgument
+        var parts = [
+            """
+            SELECT 1 AS kind, c.credited_invoice_id AS invoice, NULL AS rate, SUM(c.total_ttc) AS amount FROM invoice c
+            WHERE c.type = 'credit_note' AND c.status = 'issued' AND c.issue_date <= ?
+              AND c.credited_invoice_id IN (\(list)) GROUP BY c.credited_invoice_id
+            """,
+            """
+            SELECT 2, c.credited_invoice_id, v.rate, SUM(v.amount) FROM invoice c JOIN vat_pending v ON v.document_id = c.id
+            WHERE c.type = 'credit_note' AND c.status = 'issued' AND c.issue_date <= ?
+              AND c.credited_invoice_id IN (\(list)) GROUP BY c.credited_invoice_id, v.rate
+            """,
+            // Allocations live on the day: made by then, and not removed by then (a removal's UTC day, as it is stamped).
+            """
+            SELECT 3, invoice_id, NULL, SUM(amount) FROM payment_allocation
+            WHERE invoice_id IN (\(list)) AND allocated_on <= ?
+              AND (removed_at IS NULL OR substr(removed_at, 1, 10) > ?)
+            GROUP BY invoice_id
+            """
+        ]
+        var unionArguments: [any SQLArgument] = [d, ids, d, ids, ids, d, d]
         if day == nil {
-            for r in try db.fetchAll(
-                sql: """
-                    SELECT invoice_id, rate, SUM(amount) AS moved FROM vat_receipt_move
-                    WHERE invoice_id IN (\(db.integersOfJSONArgument)) GROUP BY invoice_id, rate
-                    """, arguments: [ids])
-            {
-                let id: Int64 = try r["invoice_id"], rate: Int64 = try r["rate"]
-                if let i = try states[id]?.rates.firstIndex(where: { $0.rate == rate }) {
-                    states[id]?.rates[i].moved = try r["moved"]
-                }
+            parts.append(
+                """
+                SELECT 4, invoice_id, rate, SUM(amount) FROM vat_receipt_move
+                WHERE invoice_id IN (\(list)) GROUP BY invoice_id, rate
+                """)
+            unionArguments.append(ids)
+        }
+        for r in try db.fetchAll(sql: parts.joined(separator: " UNION ALL "), arguments: unionArguments) {
+            let kind: Int64 = try r[0], id: Int64 = try r[1], rate: Int64? = try r[2], amount: Int64 = try r[3]
+            switch kind {
+            case 1: states[id]?.creditedTTC = amount
+            case 3: states[id]?.paid = amount
+            default:
+                guard let rate, let i = states[id]?.rates.firstIndex(where: { $0.rate == rate }) else { continue }
+                if kind == 2 { states[id]?.rates[i].credited = amount } else { states[id]?.rates[i].moved = amount }
             }
         }
         return order.compactMap { states[$0] }
@@ -216,7 +210,7 @@ extension LedgerDatabase {
     func settleVATOnReceipts(
         _ db: any SQLSession, invoiceIDs: [Int64]?, cause: VATMoveCause, allocationID: Int64? = nil,
         creditNoteID: Int64? = nil, on day: Day, today: Day, journal: (code: String, label: String),
-        now: String
+        now: String, closedMonths: Set<String>? = nil
     ) throws -> Int {
         var posted = 0
         for state in try vatReceiptStates(db, invoiceIDs: invoiceIDs) {
@@ -225,10 +219,7 @@ extension LedgerDatabase {
                 return delta == 0 ? nil : (r, delta)
             }
             guard !moves.isEmpty else { continue }
-            let closed =
-                try db.fetchValue(
-                    Bool.self, sql: "SELECT 1 FROM closed_month WHERE month = ?",
-                    arguments: [Month(day).description]) ?? false
+            let closed = try LedgerDatabase.isClosed(Month(day), db: db, known: closedMonths)
             let date = closed ? today : day
             let label = String(
                 (cause == .removal
@@ -254,11 +245,7 @@ extension LedgerDatabase {
             let entry = JournalEntry(
                 journal: journal.code, journalLabel: journal.label, number: number, date: date,
                 pieceReference: state.number, pieceDate: day, validationDate: date, lines: lines)
-            try insert(entry, invoiceID: nil, now: now, db: db)
-            let entryID =
-                try db.fetchValue(
-                    Int64.self, sql: "SELECT id FROM journal_entry WHERE journal = ? AND number = ?",
-                    arguments: [journal.code, number]) ?? 0
+            let entryID = try insert(entry, invoiceID: nil, now: now, db: db)
             for m in moves {
                 try db.execute(
                     sql: """

@@ -51,7 +51,7 @@ extension Installation {
         switch format {
         case .fec:
             // Lettering: the customer lines of a paid invoice's sales entry and of its payments' bank entries.
-            let letters = try ledger.lettering()
+            let letters = try ledger.lettering(entriesIn: period)
             var byEntry: [JournalEntry: (code: String, date: Day)] = [:]
             for e in entries { if let l = letters[e.id] { byEntry[e.entry] = l } }
             let customerAccount = settings.accounting.customerAccount
