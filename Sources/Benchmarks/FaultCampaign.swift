@@ -200,16 +200,19 @@ public enum FaultCampaign {
         return Result(rows: rows, text: text)
     }
 
-    /// Stops process `pid` (SIGSTOP) and waits until it is stopped or has ended.
-    static func stop(_ pid: Int32) {
+    /// Stops process `pid` (SIGSTOP) and waits, up to 10 s, until it is stopped or has ended (Linux's `/proc` says
+    /// which): whether it did. A process in the middle of a system call that does not return to signals (a slow
+    /// `fsync`) stops when it returns.
+    static func stop(_ pid: Int32) -> Bool {
         kill(pid, SIGSTOP)
-        for _ in 0..<2_000 {
-            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        for _ in 0..<10_000 {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
             // The state follows the command's name in parentheses: "pid (name) S …".
             let state = stat.split(separator: ")").last?.split(separator: " ").first ?? "Z"
-            if ["T", "t", "Z", "X"].contains(state) { return }
+            if ["T", "t", "Z", "X"].contains(state) { return true }
             Thread.sleep(forTimeInterval: 0.001)
         }
+        return false
     }
 
     /// Runs `ardoise arguments…` in `folder` to its end; its exit status.
@@ -261,13 +264,13 @@ public enum FaultCampaign {
                 executable, command.arguments, in: folder, output: folder.appendingPathComponent(".killed-output"))
             Thread.sleep(forTimeInterval: delay)
             var imageTaken = false
-            // What the server had received when the image was taken: the process goes on while it is copied.
+            // What the server had received when the image was taken.
             var deliveredBeforeImage: [String] = []
-            if process.isRunning {
+            // Not stopped within 10 s: no image is taken (it could mix two instants), the kill is still tried.
+            if process.isRunning, FaultCampaign.stop(process.processIdentifier) {
                 // The power cut's image is one instant of the disk: the process is stopped while its files are
                 // copied. Copied while it ran, a checkpoint between the WAL's copy and the database's could mix
                 // two instants, an image no power cut leaves (and a failure of the campaign, not of the product).
-                FaultCampaign.stop(process.processIdentifier)
                 deliveredBeforeImage = smtp.messageIDs(since: sentBefore)
                 try fm.createDirectory(at: imageFolder, withIntermediateDirectories: true)
                 for suffix in ["-wal", "", "-shm"] {
@@ -277,10 +280,14 @@ public enum FaultCampaign {
                     }
                 }
                 imageTaken = true
+            }
+            var killed = false
+            if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
+                killed = true
             }
             process.waitUntilExit()
-            let ended = !imageTaken
+            let ended = !killed
             if imageTaken {
                 // Everything else of the workspace as the killed process left it (inbox, documents).
                 for name in try fm.contentsOfDirectory(atPath: folder.path) where !name.hasPrefix("ardoise.sqlite") {

@@ -193,8 +193,10 @@ extension LedgerDatabase {
                 auxiliaryAccount: l.auxiliaryAccount, auxiliaryLabel: l.auxiliaryLabel, label: l.label,
                 debit: l.debit.cents, credit: l.credit.cents, vatRate: l.vatRate?.tenThousandths)
         }
-        // The lines in one statement on PostgreSQL, and the chain's link hashed from the values just written (the
-        // text `LedgerGuards.entryContent` reads back): three round trips fewer an entry.
+        // The lines in one statement on PostgreSQL, and there the chain's link hashed from the values just written
+        // (the text `LedgerGuards.entryContent` reads back): three round trips fewer an entry. PostgreSQL stores a
+        // text as given or refuses it (a NUL character); SQLite stores a text up to its first NUL, so there the
+        // link is hashed from what was stored, read back, as `verify` will read it.
         try db.insertRows(
             into: "journal_entry_line",
             columns: [
@@ -208,10 +210,18 @@ extension LedgerDatabase {
                 ]
                 return values.map(\.sqlValue)
             })
-        let content = LedgerGuards.entryContent(
-            id: entryID, journal: entry.journal, number: Int64(entry.number), date: entry.date.description,
-            piece: entry.pieceReference, pieceDate: entry.pieceDate.description,
-            validationDate: entry.validationDate.description, invoice: invoiceID, createdAt: now, lines: lines)
+        let content: String?
+        if db.kind == .postgres {
+            content = LedgerGuards.entryContent(
+                id: entryID, journal: entry.journal, number: Int64(entry.number), date: entry.date.description,
+                piece: entry.pieceReference, pieceDate: entry.pieceDate.description,
+                validationDate: entry.validationDate.description, invoice: invoiceID, createdAt: now, lines: lines)
+        } else {
+            content = try LedgerGuards.entryContent(db, id: entryID)
+        }
+        guard let content else {
+            throw LedgerError.internalInconsistency("journal entry \(entryID) was not found once written")
+        }
         try LedgerGuards.link("entries", rowID: entryID, content: content, db: db)
         return entryID
     }

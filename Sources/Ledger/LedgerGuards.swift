@@ -317,78 +317,15 @@ enum LedgerGuards {
     /// lines of a file side by side in one pass over the file: the records whose hash differs, with their count now.
     final class RevenueFileHasher {
         let db: any SQLSession
-        private let sqlite: GRDBSession?
-        private let statement: Statement?
-        private let lines: String
-        private let header = Array("ardoise-revenue/1\n".utf8), newline: [UInt8] = [10]
 
-        init(_ db: any SQLSession) throws {
-            self.db = db
-            let lines = db.sql(
-                sqlite: """
-                    SELECT site, day, client, json_array(line, ticket, register, time, badge, category, activity, article, label, quantity,
-                                                         unit_price, vat_rate, amount, employer_share)
-                    FROM ticket_line WHERE file_id = ? AND client IS NOT NULL ORDER BY line
-                    """,
-                postgres: """
-                    SELECT site, day, client, \(LedgerGuards.postgresLineJSON) FROM ticket_line WHERE file_id = ? AND client IS NOT NULL ORDER BY line
-                    """)
-            // SQLite: one prepared statement, each line's JSON hashed from SQLite's buffer (no String per line:
-            // `verify` reads every billed ticket line of the ledger).
-            let sqlite = db as? GRDBSession
-            self.lines = lines
-            self.sqlite = sqlite
-            statement = try sqlite.map { try $0.db.makeStatement(sql: lines) }
-        }
+        init(_ db: any SQLSession) throws { self.db = db }
 
         func check(_ f: RevenueFile, into changed: inout [RevenueKey: Int]) throws {
             guard !f.records.isEmpty else { return }
-            // Each wanted (site, day, client) hashes in place in `states`.
-            var index: [RevenueWanted: Int] = [:]
-            var states: [(hasher: SHA256, count: Int)] = []
-            for w in f.records.map(\.wanted) where index[w] == nil {
-                index[w] = states.count
-                var h = SHA256()
-                h.update(data: header)
-                states.append((h, 0))
-            }
-            if let statement, let sqlite {
-                try statement.setArguments([f.file])
-                let s = statement.sqliteStatement
-                defer { sqlite3_reset(s) }
-                while true {
-                    let code = sqlite3_step(s)
-                    if code == SQLITE_DONE { break }
-                    guard code == SQLITE_ROW else {
-                        throw DatabaseError(
-                            resultCode: ResultCode(rawValue: code),
-                            message: sqlite.db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map {
-                                String(cString: $0)
-                            })
-                    }
-                    let w = RevenueWanted(
-                        site: String(decoding: columnBytes(s, 0), as: UTF8.self), day: sqlite3_column_int64(s, 1),
-                        client: String(decoding: columnBytes(s, 2), as: UTF8.self))
-                    guard let i = index[w] else { continue }
-                    if states[i].count > 0 { states[i].hasher.update(data: newline) }
-                    states[i].hasher.update(bufferPointer: UnsafeRawBufferPointer(columnBytes(s, 3)))
-                    states[i].count += 1
-                }
-            } else {
-                try db.forEach(sql: lines, arguments: [f.file]) { r in
-                    let w = try RevenueWanted(site: r[0], day: r[1], client: r[2])
-                    guard let i = index[w] else { return }
-                    if states[i].count > 0 { states[i].hasher.update(data: newline) }
-                    let text: String = try r[3]
-                    states[i].hasher.update(data: Array(text.utf8))
-                    states[i].count += 1
-                }
-            }
+            let now = try RevenueFileHashes.hashEveryClient(of: f.file, db)
             for record in f.records {
-                guard let i = index[record.wanted] else { continue }
-                var h = states[i].hasher
-                h.update(data: newline)
-                if ContentHash.hex(h.finalize()) != record.hash { changed[record.key] = states[i].count }
+                let hashed = now[record.wanted] ?? (lines: 0, hash: RevenueFileHashes.noLines)
+                if hashed.hash != record.hash { changed[record.key] = hashed.lines }
             }
         }
     }

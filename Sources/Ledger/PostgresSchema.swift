@@ -1298,7 +1298,9 @@ enum PostgresSchema {
             // A payment found by the entry it posted: the closing's check of entries without a document.
             Migration(name: "v20 payment entry indexes", statements: Schema.paymentEntryIndexes),
             // A document's audit rows through an index: `verify`'s question of each document, the billing run's of each proforma.
-            Migration(name: "v21 audit by document", statements: Schema.auditByDocumentIndexes)
+            Migration(name: "v21 audit by document", statements: Schema.auditByDocumentIndexes),
+            // The check that an entry's lines are written in order sees the rows of its own multi-row INSERT.
+            Migration(name: "v22 entry lines checked in one statement", statements: Schema.entryLinesInOrderOnPostgres)
         ]
     }
 }

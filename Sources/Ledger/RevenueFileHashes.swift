@@ -14,21 +14,33 @@ import GRDBSQLite
 /// committed (append-only, one transaction per file), so what is kept holds for the run, which owns this object.
 public final class RevenueFileHashes: @unchecked Sendable {
     private let lock = NSLock()
-    private var files: [Int64: [LedgerGuards.RevenueWanted: (lines: Int, hash: String)]] = [:]
+    private var files: [Int64: File] = [:]
+
+    /// One file's hashes, computed by the first worker that asks while the others asking for it wait.
+    private final class File: @unchecked Sendable {
+        let lock = NSLock()
+        var hashes: [LedgerGuards.RevenueWanted: (lines: Int, hash: String)]?
+    }
 
     public init() {}
 
-    /// The hashes of every client's lines of `file`, computed on `db` the first time.
+    /// The hashes of every client's lines of `file`, computed on `db` the first time. Workers validating
+    /// documents of the same site-days side by side ask for the same files at the same moment: one hashes each,
+    /// the others wait for it (a failed computation leaves the file to the next one asking).
     func hashes(of file: Int64, _ db: any SQLSession) throws -> [LedgerGuards.RevenueWanted: (lines: Int, hash: String)]
     {
-        if let known = lock.withLock({ files[file] }) { return known }
-        // Two workers may hash the same file at once: both get the same figures, the first kept.
-        let computed = try Self.hashEveryClient(of: file, db)
-        return lock.withLock {
+        let entry = lock.withLock {
             if let known = files[file] { return known }
-            files[file] = computed
-            return computed
+            let new = File()
+            files[file] = new
+            return new
         }
+        entry.lock.lock()
+        defer { entry.lock.unlock() }
+        if let known = entry.hashes { return known }
+        let computed = try Self.hashEveryClient(of: file, db)
+        entry.hashes = computed
+        return computed
     }
 
     static let header = Array("ardoise-revenue/1\n".utf8)

@@ -456,6 +456,7 @@ enum Schema {
         LedgerChanges.register(&migrator)
         registerPaymentEntryIndexes(&migrator)
         registerAuditByDocument(&migrator)
+        registerEntryLinesInOrder(&migrator)
         return migrator
     }
 }

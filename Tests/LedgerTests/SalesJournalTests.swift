@@ -55,6 +55,60 @@ import TestSupport
         #expect(entry.lines.first { $0.account == "411000" }?.auxiliaryAccount == "411ACME")
     }
 
+    /// The entries' chain links what the ledger stored: SQLite keeps a text up to a NUL character, PostgreSQL
+    /// refuses it, and neither leaves a link that `verify` finds broken.
+    @Test func anEntryWithANULCharacterIsLinkedAsStoredOrRefused() throws {
+        let (ledger, _) = try freshLedger()
+        let id = try proforma(ledger)
+        var posting = Self.posting
+        posting.customers["ACME"] = .init(account: "411ACME", name: "ACME\u{0} Industries SA")
+        let issued = Result {
+            try ledger.issue(
+                id: id, on: Self.day, dueDate: Self.day, format: Self.format, actor: "test", posting: posting)
+        }
+        if ledger.engine.kind == .postgres {
+            #expect(throws: (any Error).self) { try issued.get() }
+            #expect(try ledger.invoice(id: id)?.invoice.status == .proforma)
+        } else {
+            #expect(throws: Never.self) { try issued.get() }
+        }
+        let report = try ledger.verifyIssuedDocuments()
+        #expect(report.breaks.isEmpty, "\(report.breaks)")
+    }
+
+    /// An entry's lines are refused out of order even when they are written by one statement (PostgreSQL's
+    /// multi-row INSERT, where the check once saw none of the statement's own rows).
+    @Test func entryLinesOutOfOrderAreRefusedWithinOneStatement() throws {
+        let (ledger, _) = try freshLedger()
+        let id = try proforma(ledger)
+        _ = try ledger.issue(
+            id: id, on: Self.day, dueDate: Self.day, format: Self.format, actor: "test", posting: Self.posting)
+        func entry(positions: [Int64]) throws {
+            try ledger.engine.write { db in
+                try db.execute(sql: "UPDATE journal SET last_number = last_number + 1 WHERE code = 'VT'")
+                let entryID = try #require(
+                    try db.fetchValue(
+                        Int64.self,
+                        sql: """
+                            INSERT INTO journal_entry (journal, number, entry_date, piece_ref, piece_date, validation_date, created_at)
+                            VALUES ('VT', (SELECT last_number FROM journal WHERE code = 'VT'), '2026-11-02', 'OD-1', '2026-11-02',
+                                    '2026-11-02', '2026-11-02T00:00:00Z') RETURNING id
+                            """))
+                try db.insertRows(
+                    into: "journal_entry_line",
+                    columns: ["entry_id", "position", "account", "account_label", "label", "debit", "credit"],
+                    positions.map { p in
+                        [
+                            .integer(entryID), .integer(p), .text("471000"), .text("Attente"), .text("OD"),
+                            .integer(100), .integer(0)
+                        ]
+                    })
+            }
+        }
+        #expect(throws: Never.self) { try entry(positions: [1, 2]) }
+        #expect(throws: (any Error).self) { try entry(positions: [1, 3]) }
+    }
+
     @Test func aDocumentThatCannotBePostedIsNotIssued() throws {
         let (ledger, _) = try freshLedger()
         let id = try proforma(ledger)
