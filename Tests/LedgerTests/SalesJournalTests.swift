@@ -72,8 +72,9 @@ import TestSupport
         } else {
             #expect(throws: Never.self) { try issued.get() }
         }
-        let report = try ledger.verifyIssuedDocuments()
-        #expect(report.breaks.isEmpty, "\(report.breaks)")
+        // Issued here without its files (no renderer): that break aside, nothing is found changed.
+        let breaks = try ledger.verifyIssuedDocuments().breaks.filter { $0.kind != "not stored" }
+        #expect(breaks.isEmpty, "\(breaks)")
     }
 
     /// An entry's lines are refused out of order even when they are written by one statement (PostgreSQL's
