@@ -126,17 +126,9 @@ public struct RevenueReader {
         }
         let statement = try sqlite.db.makeStatement(sql: sql)
         try statement.setArguments(StatementArguments((bounds + arguments).map(\.databaseValue)))
-        let s = statement.sqliteStatement
-        defer { sqlite3_reset(s) }
-        while true {
-            let code = sqlite3_step(s)
-            if code == SQLITE_DONE { return }
-            guard code == SQLITE_ROW else {
-                throw DatabaseError(
-                    resultCode: ResultCode(rawValue: code),
-                    message: sqlite.db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) })
-            }
+        try SQLiteSteps.forEachRow(statement, of: sqlite.db) { s in
             try body(DailyRevenueRow(s: s))
+            return true
         }
     }
 

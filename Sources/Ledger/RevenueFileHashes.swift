@@ -77,21 +77,13 @@ public final class RevenueFileHashes: @unchecked Sendable {
             // Each line's JSON hashed from SQLite's buffer: no String per line.
             let statement = try sqlite.db.cachedStatement(sql: lines)
             try statement.setArguments([file])
-            let s = statement.sqliteStatement
-            defer { sqlite3_reset(s) }
-            while true {
-                let code = sqlite3_step(s)
-                if code == SQLITE_DONE { break }
-                guard code == SQLITE_ROW else {
-                    throw DatabaseError(
-                        resultCode: ResultCode(rawValue: code),
-                        message: sqlite.db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) })
-                }
+            try SQLiteSteps.forEachRow(statement, of: sqlite.db) { s in
                 let wanted = LedgerGuards.RevenueWanted(
                     site: String(decoding: LedgerGuards.columnBytes(s, 0), as: UTF8.self),
                     day: sqlite3_column_int64(s, 1),
                     client: String(decoding: LedgerGuards.columnBytes(s, 2), as: UTF8.self))
                 add(wanted, UnsafeRawBufferPointer(LedgerGuards.columnBytes(s, 3)))
+                return true
             }
         } else {
             try db.forEach(sql: lines, arguments: [file]) { r in

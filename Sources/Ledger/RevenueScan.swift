@@ -84,33 +84,13 @@ extension LedgerDatabase {
         try statement.setArguments(
             StatementArguments((client.map { arguments + [.text($0)] } ?? arguments).map(\.databaseValue)))
         var scan = Scan(caps: caps)
-        let s = statement.sqliteStatement
-        var currentFile: Int64 = -1
-        var fileKnown = false
-        while true {
-            let code = sqlite3_step(s)
-            if code == SQLITE_DONE { break }
-            guard code == SQLITE_ROW else {
-                throw DatabaseError(
-                    resultCode: ResultCode(rawValue: code),
-                    message: db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) })
-            }
-            let file = sqlite3_column_int64(s, 0)
-            if file != currentFile {
-                scan.endFile()
-                currentFile = file
-                if let sd = siteDays[file] {
-                    scan.beginFile(file, site: sd.site, day: sd.day)
-                    fileKnown = true
-                } else {
-                    fileKnown = false
-                }
-            }
-            guard fileKnown else { continue }
+        try SQLiteSteps.forEachRow(statement, of: db) { s in
+            guard scan.enter(sqlite3_column_int64(s, 0), siteDays: siteDays) else { return true }
             scan.add(
                 ticket: Scan.bytes(s, 1), client: Scan.bytes(s, 2), category: Scan.bytes(s, 3),
                 activity: Scan.bytes(s, 4),
                 rate: sqlite3_column_int64(s, 5), amount: sqlite3_column_int64(s, 6), share: sqlite3_column_int64(s, 7))
+            return true
         }
         scan.endFile()
         return scan.result()
@@ -146,8 +126,6 @@ extension LedgerDatabase {
             return state.scan.result()
         }
         var scan = Scan(caps: caps)
-        var currentFile: Int64 = -1
-        var fileKnown = false
         try s.forEachStreamed(
             sql: """
                 SELECT file_id, ticket, client, category, activity, vat_rate, amount, employer_share FROM ticket_line
@@ -155,18 +133,7 @@ extension LedgerDatabase {
                 ORDER BY file_id, line
                 """, arguments: (client.map { arguments + [$0] } ?? arguments).map(\.sqlValue)
         ) { row in
-            let file: Int64 = try row[0]
-            if file != currentFile {
-                scan.endFile()
-                currentFile = file
-                if let sd = siteDays[file] {
-                    scan.beginFile(file, site: sd.site, day: sd.day)
-                    fileKnown = true
-                } else {
-                    fileKnown = false
-                }
-            }
-            guard fileKnown else { return }
+            guard scan.enter(try row[0], siteDays: siteDays) else { return }
             var ticket: String = try row[1], client: String = try row[2], category: String? = try row[3],
                 activity: String = try row[4]
             var categoryText = category ?? ""
@@ -202,8 +169,6 @@ extension LedgerDatabase {
 private final class PostgresScan: @unchecked Sendable {
     var scan: Scan
     let siteDays: [Int64: (site: String, day: Day)]
-    var currentFile: Int64 = -1
-    var fileKnown = false
 
     init(scan: Scan, siteDays: [Int64: (site: String, day: Day)]) {
         self.scan = scan
@@ -233,18 +198,7 @@ private final class PostgresScan: @unchecked Sendable {
         guard let c0 = cells.next(), let c1 = cells.next(), let c2 = cells.next(), let c3 = cells.next(),
             let c4 = cells.next(), let c5 = cells.next(), let c6 = cells.next(), let c7 = cells.next()
         else { throw LedgerError.internalInconsistency("a ticket line came with fewer columns than asked") }
-        let file = try PostgresScan.integer(c0)
-        if file != currentFile {
-            scan.endFile()
-            currentFile = file
-            if let sd = siteDays[file] {
-                scan.beginFile(file, site: sd.site, day: sd.day)
-                fileKnown = true
-            } else {
-                fileKnown = false
-            }
-        }
-        guard fileKnown else { return }
+        guard scan.enter(try PostgresScan.integer(c0), siteDays: siteDays) else { return }
         let rate = try PostgresScan.integer(c5), amount = try PostgresScan.integer(c6),
             share = try PostgresScan.integer(c7)
         PostgresScan.withBytes(c1) { t in
@@ -311,6 +265,25 @@ private struct Scan {
     var trayDays: [CappedTrayDay] = []
 
     init(caps: [ClientCategory: Money]) { self.caps = caps }
+
+    /// The file the next line belongs to, and whether that line is counted. The lines come grouped by file: at a
+    /// new file the one before is ended, and this one begun when `siteDays` names it (a file it does not name is
+    /// skipped, line by line).
+    private var currentFile: Int64 = -1
+    private var fileKnown = false
+    mutating func enter(_ file: Int64, siteDays: [Int64: (site: String, day: Day)]) -> Bool {
+        if file != currentFile {
+            endFile()
+            currentFile = file
+            if let sd = siteDays[file] {
+                beginFile(file, site: sd.site, day: sd.day)
+                fileKnown = true
+            } else {
+                fileKnown = false
+            }
+        }
+        return fileKnown
+    }
 
     static func bytes(_ s: OpaquePointer, _ column: Int32) -> UnsafeBufferPointer<UInt8> {
         guard let p = sqlite3_column_text(s, column) else { return UnsafeBufferPointer(start: nil, count: 0) }

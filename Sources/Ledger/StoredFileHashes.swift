@@ -29,30 +29,28 @@ final class StoredFileHasher {
             return (ContentHash.sha256(pdf), ContentHash.sha256(xml))
         }
         try statement.setArguments([invoiceID])
-        let s = statement.sqliteStatement
-        defer { sqlite3_reset(s) }
-        let code = sqlite3_step(s)
-        if code == SQLITE_DONE { return nil }
-        guard code == SQLITE_ROW else {
-            throw DatabaseError(
-                resultCode: ResultCode(rawValue: code),
-                message: sqlite.db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) })
+        var hashes: (pdf: String, xml: String)?
+        try SQLiteSteps.forEachRow(statement, of: sqlite.db) { s in
+            hashes = (try Self.hash(s, 0, "pdf", invoiceID), try Self.hash(s, 1, "xml", invoiceID))
+            return false
         }
-        func hash(_ column: Int32, _ name: String) throws -> String {
-            // Bytes, or text (a BLOB written as text by hand reads back as text): what `[UInt8]` accepts.
-            let type = sqlite3_column_type(s, column)
-            guard type == SQLITE_BLOB || type == SQLITE_TEXT else {
-                throw SQLEngineError(
-                    message: "malformed stored value in column `\(name)`: expected bytes (document \(invoiceID))",
-                    sql: Self.files)
-            }
-            // `sqlite3_column_blob` first, then the size (SQLite's order for a valid count).
-            let p = sqlite3_column_blob(s, column)
-            let count = Int(sqlite3_column_bytes(s, column))
-            var hasher = SHA256()
-            if let p, count > 0 { hasher.update(bufferPointer: UnsafeRawBufferPointer(start: p, count: count)) }
-            return ContentHash.hex(hasher.finalize())
+        return hashes
+    }
+
+    /// The SHA-256 of column `column` of the row `s` is on, read in SQLite's buffer.
+    private static func hash(_ s: OpaquePointer, _ column: Int32, _ name: String, _ invoiceID: Int64) throws -> String {
+        // Bytes, or text (a BLOB written as text by hand reads back as text): what `[UInt8]` accepts.
+        let type = sqlite3_column_type(s, column)
+        guard type == SQLITE_BLOB || type == SQLITE_TEXT else {
+            throw SQLEngineError(
+                message: "malformed stored value in column `\(name)`: expected bytes (document \(invoiceID))",
+                sql: Self.files)
         }
-        return (try hash(0, "pdf"), try hash(1, "xml"))
+        // `sqlite3_column_blob` first, then the size (SQLite's order for a valid count).
+        let p = sqlite3_column_blob(s, column)
+        let count = Int(sqlite3_column_bytes(s, column))
+        var hasher = SHA256()
+        if let p, count > 0 { hasher.update(bufferPointer: UnsafeRawBufferPointer(start: p, count: count)) }
+        return ContentHash.hex(hasher.finalize())
     }
 }
