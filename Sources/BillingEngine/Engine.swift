@@ -420,8 +420,9 @@ public struct Engine: Sendable {
         }
     }
 
-    /// Validates each proforma in its own transaction, recording a refusal
-    /// and going on. With a renderer, each batch's documents are rendered
+    /// Validates each proforma, recording a refusal and going on: each batch
+    /// of 64 in one transaction, each proforma in a savepoint of its own
+    /// (`LedgerDatabase.issueEach`), so a refusal leaves the others issued. With a renderer, each batch's documents are rendered
     /// on every core, outside the ledger's write lock, as they will be once
     /// issued (the number its series gives next, the dates): the next batch
     /// is rendered while this one is numbered, its numbers following this
@@ -456,6 +457,10 @@ public struct Engine: Sendable {
                         engine: self, ids: batches[index + 1], next: next, on: day, now: now, render: render,
                         files: revenueFiles) : nil
             }
+            // Each proforma's own checks, then the batch issued in one transaction, each in a savepoint of its own.
+            var entries: [(id: Int64, outcome: Result<String, any Error>?)] = []
+            var requests: [IssueRequest] = []
+            var slots: [Int] = []
             for id in batch {
                 do {
                     guard let stored = try ledger.invoice(id: id) else { throw InvoiceError.noInvoice("\(id)") }
@@ -482,23 +487,32 @@ public struct Engine: Sendable {
                             return try render(issued, references)
                         }
                     }
-                    let number = try ledger.issue(
-                        id: id, on: day, dueDate: terms.dueDate(issuedOn: day),
-                        format: format(series: stored.invoice.series), actor: actor, at: now,
-                        // `transmission: platform`: the platform delivers it, no e-mail is queued.
-                        mail: settings.transmission.usesEmail ? outboxRequest(for: stored.invoice) : nil,
-                        posting: posting, render: renderOnce, revenue: prepared[id]?.revenue ?? [])
-                    if forced != nil, let reason {
-                        try ledger.audit(
-                            actor: actor, action: "validate-past-limits", invoiceID: id,
-                            AuditParameters(["number": .text(number), "reason": .text(reason)]), at: now)
-                    }
-                    out.append((id, .success(number)))
+                    slots.append(entries.count)
+                    entries.append((id, nil))
+                    requests.append(
+                        IssueRequest(
+                            id: id, day: day, dueDate: terms.dueDate(issuedOn: day),
+                            format: format(series: stored.invoice.series),
+                            // `transmission: platform`: the platform delivers it, no e-mail is queued.
+                            mail: settings.transmission.usesEmail ? outboxRequest(for: stored.invoice) : nil,
+                            render: renderOnce, revenue: prepared[id]?.revenue ?? [],
+                            audit: forced != nil && reason != nil
+                                ? ("validate-past-limits", AuditParameters(["reason": .text(reason ?? "")])) : nil))
                 } catch {
-                    out.append((id, .failure(error)))
-                    // The failure is the last outcome: what was issued before it is reported with it.
-                    if stopAtFirstFailure { return out }
+                    entries.append((id, .failure(error)))
+                    // Those before it are still issued; none after it is tried.
+                    if stopAtFirstFailure { break }
                 }
+            }
+            let issued = ledger.issueEach(
+                requests, actor: actor, at: now, posting: posting, stopAtFirstFailure: stopAtFirstFailure)
+            for (k, outcome) in issued.enumerated() { entries[slots[k]].outcome = outcome }
+            for entry in entries {
+                // No outcome: not tried, after a refusal when stopping at the first.
+                guard let outcome = entry.outcome else { break }
+                out.append((entry.id, outcome))
+                // The failure is the last outcome: what was issued before it is reported with it.
+                if stopAtFirstFailure, case .failure = outcome { return out }
             }
         }
         return out

@@ -4,6 +4,35 @@ import Foundation
 import GRDB
 
 // Issuing: numbering, dates and freezing of a proforma in one durable transaction.
+
+/// One proforma to issue in a batch (`issueEach`): what `issue` takes for it, and an audit entry to write with it
+/// (its parameters get the document's number), in the same savepoint.
+public struct IssueRequest: Sendable {
+    public var id: Int64
+    public var day: Day
+    public var dueDate: Day
+    public var format: SeriesFormat
+    public var mail: OutboxRequest?
+    public var render: DocumentRenderer?
+    public var revenue: [RevenueHash]
+    public var audit: (action: String, parameters: AuditParameters)?
+
+    public init(
+        id: Int64, day: Day, dueDate: Day, format: SeriesFormat, mail: OutboxRequest? = nil,
+        render: DocumentRenderer? = nil, revenue: [RevenueHash] = [],
+        audit: (action: String, parameters: AuditParameters)? = nil
+    ) {
+        self.id = id
+        self.day = day
+        self.dueDate = dueDate
+        self.format = format
+        self.mail = mail
+        self.render = render
+        self.revenue = revenue
+        self.audit = audit
+    }
+}
+
 extension LedgerDatabase {
     /// Issues a proforma: the next number of its series (no gap, even under
     /// concurrent validations: numbering and issuing are one transaction),
@@ -22,10 +51,70 @@ extension LedgerDatabase {
         revenue: [RevenueHash] = []
     ) throws -> String {
         try engine.durableWrite { db in
-            try issue(
+            try Self.takeIssuingLock(db)
+            return try issue(
                 id: id, on: day, dueDate: dueDate, format: format, actor: actor, at: date, mail: mail, posting: posting,
                 render: render, revenue: revenue, db: db)
         }
+    }
+
+    /// Issues several proformas in one durable transaction, each as `issue` does and in a savepoint of its own: one
+    /// refused (its error in its place in the result) leaves nothing of it written, and the others are issued, their
+    /// numbers following without a gap. One commit (one sync to disk) for the batch instead of one a document: what
+    /// a month's validation waited on. Nothing is issued until the commit: if it fails, every document of the batch
+    /// fails with its error and stays a proforma. With `stopAtFirstFailure`, the documents after a refusal are not
+    /// tried (the result ends with the refusal).
+    public func issueEach(
+        _ requests: [IssueRequest], actor: String, at date: Date = Date(), posting: SalesPosting,
+        stopAtFirstFailure: Bool = false
+    ) -> [Result<String, any Error>] {
+        guard !requests.isEmpty else { return [] }
+        var outcomes: [Result<String, any Error>] = []
+        do {
+            try engine.durableWrite { db in
+                outcomes = []
+                try Self.takeIssuingLock(db)
+                for r in requests {
+                    do {
+                        let number = try db.savepoint {
+                            let number = try issue(
+                                id: r.id, on: r.day, dueDate: r.dueDate, format: r.format, actor: actor, at: date,
+                                mail: r.mail, posting: posting, render: r.render, revenue: r.revenue, db: db)
+                            if let audit = r.audit {
+                                var parameters = audit.parameters
+                                parameters.fields["number"] = .text(number)
+                                try appendAudit(
+                                    db, at: LedgerDatabase.timestamp(date), actor: actor, action: audit.action,
+                                    invoiceID: r.id, parameters)
+                            }
+                            return number
+                        }
+                        outcomes.append(.success(number))
+                    } catch let lost as TransactionLost {
+                        throw lost
+                    } catch {
+                        outcomes.append(.failure(error))
+                        if stopAtFirstFailure { break }
+                    }
+                }
+            }
+        } catch {
+            let cause = (error as? TransactionLost)?.cause ?? error
+            // Nothing of the batch was committed: a document refused on its own keeps its own reason.
+            return requests.indices.map { i in
+                if i < outcomes.count, case .failure = outcomes[i] { return outcomes[i] }
+                return .failure(cause)
+            }
+        }
+        return outcomes
+    }
+
+    /// On PostgreSQL, issuing transactions (a document, a batch) run one at a time: a batch takes the row locks of
+    /// several number series and appends to the audit chain, and two issuers taking them in another order would
+    /// deadlock. On SQLite the single writer already serializes them.
+    static func takeIssuingLock(_ db: any SQLSession) throws {
+        guard db.kind == .postgres else { return }
+        try db.execute(sql: "SELECT pg_advisory_xact_lock(hashtext('ardoise issuing'))")
     }
 
     /// Issues inside the caller's transaction; the document's sales entry is posted with it (`posting`).

@@ -264,6 +264,26 @@ final class PostgresSession: SQLSession {
         }
     }
 
+    /// `SAVEPOINT`, then `RELEASE` or `ROLLBACK TO`: a refused statement aborts PostgreSQL's transaction, and rolling
+    /// back to the savepoint is what lets it go on.
+    func savepoint<T>(_ work: () throws -> T) throws -> T {
+        try execute("SAVEPOINT ardoise_each", [])
+        do {
+            let result = try work()
+            try execute("RELEASE SAVEPOINT ardoise_each", [])
+            return result
+        } catch {
+            let refused = error
+            do {
+                try execute("ROLLBACK TO SAVEPOINT ardoise_each", [])
+                try execute("RELEASE SAVEPOINT ardoise_each", [])
+            } catch {
+                throw TransactionLost(cause: refused)
+            }
+            throw refused
+        }
+    }
+
     /// Rows come from the driver's event loop as the server sends them and are decoded there; `body` then
     /// reads them on the caller's thread once the query is done (a body may run queries of its own: it
     /// never runs on the event loop, where waiting for them would deadlock).

@@ -41,6 +41,16 @@ protocol SQLSession {
     /// Calls `body` with each row of one query as the database steps through them (nothing is kept:
     /// the big scans stream); `body` returns false to stop early.
     func forEachRow(_ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws -> Bool) throws
+    /// Runs `work` inside a savepoint of the caller's transaction: what it wrote stays when it returns, and is
+    /// undone when it throws (the error is rethrown, the transaction goes on). When the database ended the whole
+    /// transaction instead (a full disk, a lost connection), `TransactionLost` is thrown: nothing more may run in it.
+    func savepoint<T>(_ work: () throws -> T) throws -> T
+}
+
+/// A failure the transaction around a savepoint did not survive: the whole transaction fails with `cause`.
+struct TransactionLost: Error, CustomStringConvertible {
+    var cause: any Error
+    var description: String { "\(cause)" }
 }
 
 extension SQLSession {
@@ -306,6 +316,22 @@ struct GRDBSession: SQLSession {
             try db.cachedStatement(sql: sql).execute(arguments: args)
         }
         return db.changesCount
+    }
+
+    /// GRDB's own savepoint (`inSavepoint`), which knows when SQLite rolled the whole transaction back.
+    func savepoint<T>(_ work: () throws -> T) throws -> T {
+        var result: T?
+        do {
+            try db.inSavepoint {
+                result = try work()
+                return .commit
+            }
+        } catch {
+            if !db.isInsideTransaction { throw TransactionLost(cause: error) }
+            throw error
+        }
+        guard let result else { throw LedgerError.internalInconsistency("a savepoint returned nothing") }
+        return result
     }
 
     func forEachRow(_ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws -> Bool) throws {

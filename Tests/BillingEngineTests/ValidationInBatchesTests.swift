@@ -1,0 +1,84 @@
+import BillingEngine
+import BillingModel
+import Foundation
+import Ledger
+import Testing
+import TestSupport
+import Workspace
+
+/// Validation issues its proformas in batches, one transaction each, every proforma in a savepoint of its own: a
+/// proforma refused after its number was taken and its entry posted (here: its document cannot be rendered) leaves
+/// nothing of itself, and the others of the batch are issued with the numbers that follow, without a gap.
+@Suite struct ValidationInBatchesTests {
+    struct RenderRefused: Error, CustomStringConvertible {
+        var description: String { "the document of C0013 cannot be rendered" }
+    }
+
+    /// Three waiting proformas (ACME, C0013, C0014) and an engine whose renderer refuses C0013's document.
+    static func threeProformas() throws -> (Scratch, LedgerDatabase, Engine, [Int64]) {
+        let s = try Scratch()
+        let ledger = try s.workspace.openLedger(creating: true)
+        var engine = try s.engine(ledger, day("2026-11-02"))
+        let month = Period(parsing: "2026-10")!
+        var ids: [Int64] = []
+        for client in ["ACME", "C0013", "C0014"] {
+            ids.append(
+                try engine.createManual(
+                    ManualDocument(
+                        type: .invoice, client: client, period: month,
+                        lines: [("Prestation", 1, Price(tenThousandths: 1_000_000), VATRate(tenThousandths: 200_000))]),
+                    reason: "test", on: day("2026-11-02")))
+        }
+        engine.render = { stored, _ in
+            if stored.invoice.client == "C0013" { throw RenderRefused() }
+            return IssuedFiles(pdf: Array("%PDF \(stored.invoice.number ?? "")".utf8), xml: Array("<x/>".utf8))
+        }
+        return (s, ledger, engine, ids)
+    }
+
+    static func sequence(_ number: String) -> Int? { Int(String(number.reversed().prefix { $0.isNumber }.reversed())) }
+
+    @Test func aProformaRefusedInsideTheBatchLeavesNothingOfItselfAndTheOthersFollowWithoutGap() throws {
+        let (_, ledger, engine, ids) = try Self.threeProformas()
+        let before = try ledger.crashConsistency().fingerprint
+        let outcomes = try engine.validateEach(ids: ids, on: day("2026-11-02"))
+        #expect(outcomes.map(\.id) == ids)
+        let first = try outcomes[0].outcome.get(), third = try outcomes[2].outcome.get()
+        guard case .failure(let refused) = outcomes[1].outcome else {
+            Issue.record("C0013's proforma was issued: \(outcomes[1])")
+            return
+        }
+        #expect("\(refused)".contains("cannot be rendered"), "\(refused)")
+        // The number C0013's proforma took inside the batch was given back: the third follows the first.
+        #expect(Self.sequence(third) == Self.sequence(first).map { $0 + 1 }, "\(first), \(third)")
+
+        // Nothing of the refused one: still a proforma, no number, no validation in the audit log, no entry.
+        let kept = try #require(try ledger.invoice(id: ids[1])?.invoice)
+        #expect(kept.status == .proforma && kept.number == nil)
+        #expect(try ledger.auditLog(invoiceID: ids[1]).allSatisfy { $0.action != "validate" })
+        #expect(try ledger.auditLog(invoiceID: ids[0]).contains { $0.action == "validate" })
+        let entryDocuments = Set(try ledger.entries().map(\.entry.pieceReference))
+        #expect(entryDocuments == [first, third], "\(entryDocuments)")
+        let after = try ledger.crashConsistency()
+        #expect(after.breaks == [])
+        #expect(after.fingerprint != before)
+        #expect(try ledger.verifyIssuedDocuments().intact)
+
+        // Once it can be rendered, it is issued with the next number.
+        var fixed = engine
+        fixed.render = { stored, _ in
+            IssuedFiles(pdf: Array("%PDF \(stored.invoice.number ?? "")".utf8), xml: Array("<x/>".utf8))
+        }
+        let again = try fixed.validate(ids: [ids[1]], on: day("2026-11-02"))
+        #expect(again.count == 1 && Self.sequence(again[0]) == Self.sequence(third).map { $0 + 1 }, "\(again)")
+    }
+
+    @Test func stoppingAtTheFirstRefusalKeepsWhatWasIssuedBeforeItAndTriesNothingAfter() throws {
+        let (_, ledger, engine, ids) = try Self.threeProformas()
+        #expect(throws: RenderRefused.self) { try engine.validate(ids: ids, on: day("2026-11-02")) }
+        #expect(try ledger.invoice(id: ids[0])?.invoice.status == .issued)
+        #expect(try ledger.invoice(id: ids[1])?.invoice.status == .proforma)
+        #expect(try ledger.invoice(id: ids[2])?.invoice.status == .proforma)
+        #expect(try ledger.crashConsistency().breaks == [])
+    }
+}
