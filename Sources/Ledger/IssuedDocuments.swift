@@ -294,6 +294,7 @@ extension LedgerDatabase {
                 report.breaks += records.breaks
                 report.chains = records.chains
                 report.breaks += try storedButNotIssued(db)
+                report.breaks += try openInvoiceMismatches(db)
                 return report
             }
         }
@@ -338,6 +339,7 @@ extension LedgerDatabase {
             report.breaks += records.breaks + (try verifyRevenue(db, changed: changed))
             report.chains = records.chains
             report.breaks += try storedButNotIssued(db)
+            report.breaks += try openInvoiceMismatches(db)
             return report
         }
     }

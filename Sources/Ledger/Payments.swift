@@ -142,9 +142,20 @@ extension LedgerDatabase {
         let d = day?.description ?? "9999-12-31"
         var arguments: [any SQLArgument] = [d, d, d]
         var only = ""
+        var from = "invoice i"
         if let ids {
             only = " AND i.id IN (\(db.integersOfJSONArgument))"
             arguments.append(LedgerDatabase.jsonArray(ids))
+        } else if !includePaid {
+            // Open as of `day`: open now ("v23 open invoices"), or settled since by a payment or a credit note dated
+            // after it. Not every invoice ever issued, nearly all of them paid.
+            from = """
+                (SELECT invoice_id AS id FROM open_invoice
+                 UNION SELECT invoice_id FROM payment_allocation WHERE allocated_on > ?
+                 UNION SELECT credited_invoice_id FROM invoice WHERE type = 'credit_note' AND status = 'issued'
+                   AND issue_date > ? AND credited_invoice_id IS NOT NULL) k JOIN invoice i ON i.id = k.id
+                """
+            arguments = [d, d] + arguments
         }
         let rows = try db.fetchAll(
             sql: """
@@ -153,7 +164,7 @@ extension LedgerDatabase {
                               AND c.type = 'credit_note' AND c.issue_date <= ?), 0) AS credited,
                   COALESCE((SELECT SUM(a.amount) FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
                               WHERE a.invoice_id = i.id AND a.allocated_on <= ? AND a.removed_at IS NULL), 0) AS paid
-                FROM invoice i WHERE i.status = 'issued' AND i.type = 'invoice' AND i.issue_date <= ?\(only)
+                FROM \(from) WHERE i.status = 'issued' AND i.type = 'invoice' AND i.issue_date <= ?\(only)
                 ORDER BY i.due_date, i.id
                 """, arguments: arguments)
         return try rows.compactMap { r -> OpenInvoice? in

@@ -267,16 +267,16 @@ final class PostgresSession: SQLSession {
     /// `SAVEPOINT`, then `RELEASE` or `ROLLBACK TO`: a refused statement aborts PostgreSQL's transaction, and rolling
     /// back to the savepoint is what lets it go on.
     func savepoint<T>(_ work: () throws -> T) throws -> T {
-        try execute("SAVEPOINT ardoise_each", [])
+        _ = try execute("SAVEPOINT ardoise_each", [])
         do {
             let result = try work()
-            try execute("RELEASE SAVEPOINT ardoise_each", [])
+            _ = try execute("RELEASE SAVEPOINT ardoise_each", [])
             return result
         } catch {
             let refused = error
             do {
-                try execute("ROLLBACK TO SAVEPOINT ardoise_each", [])
-                try execute("RELEASE SAVEPOINT ardoise_each", [])
+                _ = try execute("ROLLBACK TO SAVEPOINT ardoise_each", [])
+                _ = try execute("RELEASE SAVEPOINT ardoise_each", [])
             } catch {
                 throw TransactionLost(cause: refused)
             }

@@ -1300,7 +1300,9 @@ enum PostgresSchema {
             // A document's audit rows through an index: `verify`'s question of each document, the billing run's of each proforma.
             Migration(name: "v21 audit by document", statements: Schema.auditByDocumentIndexes),
             // The check that an entry's lines are written in order sees the rows of its own multi-row INSERT.
-            Migration(name: "v22 entry lines checked in one statement", statements: Schema.entryLinesInOrderOnPostgres)
+            Migration(name: "v22 entry lines checked in one statement", statements: Schema.entryLinesInOrderOnPostgres),
+            // The invoices with something left to pay, kept by triggers: reminders and matching read those only.
+            Migration(name: "v23 open invoices", statements: Schema.openInvoicesOnPostgres)
         ]
     }
 }

@@ -457,6 +457,7 @@ enum Schema {
         registerPaymentEntryIndexes(&migrator)
         registerAuditByDocument(&migrator)
         registerEntryLinesInOrder(&migrator)
+        registerOpenInvoices(&migrator)
         return migrator
     }
 }

@@ -135,7 +135,7 @@ import TestSupport
                 "v17 guarantee gaps", "v17 history bounds", "v18 payer breakdown",
                 "v18 billing inputs", "v18 catch-up bounds", "v18 line facts",
                 "v19 change counter", "v20 payment entry indexes", "v21 audit by document",
-                "v22 entry lines checked in one statement"
+                "v22 entry lines checked in one statement", "v23 open invoices"
             ])
         let mode = try ledger.engine.read { db in try db.fetchValue(String.self, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
