@@ -180,8 +180,9 @@ extension Engine {
     /// Validates every proforma of a list taken a moment ago: one that
     /// another validator (a second `validate --all`, the web app, the daily
     /// run) issued or discarded meanwhile is skipped and reported, the others
-    /// are validated, each in its own transaction; a refusal (a stale
-    /// proforma) is reported and the rest still validated.
+    /// are validated (`validateEach`: batches of 64, each proforma in a
+    /// savepoint of its own); a refusal (a stale proforma) is reported and
+    /// the rest still validated.
     public func validateAll(ids: [Int64], on day: Day, now: Date = Date(), forcedBecause reason: String? = nil) throws
         -> ValidationRound
     {

@@ -422,14 +422,16 @@ public struct Engine: Sendable {
 
     /// Validates each proforma, recording a refusal and going on: each batch
     /// of 64 in one transaction, each proforma in a savepoint of its own
-    /// (`LedgerDatabase.issueEach`), so a refusal leaves the others issued. With a renderer, each batch's documents are rendered
-    /// on every core, outside the ledger's write lock, as they will be once
-    /// issued (the number its series gives next, the dates): the next batch
-    /// is rendered while this one is numbered, its numbers following this
-    /// batch's. In the numbering transaction a pre-rendered file is used only
-    /// when the issued document and its references are exactly those it was
-    /// rendered from (a refusal shifts the numbers after it: those are
-    /// rendered there), so the bytes are the same either way. The hashes of
+    /// (`LedgerDatabase.issueEach`), so a refusal leaves the others issued.
+    /// With a renderer, each batch's documents are rendered on every core,
+    /// outside the ledger's write lock, as they will be once issued (the
+    /// number its series gives next, the dates): the next batch is rendered
+    /// while this one is numbered, its numbers following this batch's. In the
+    /// numbering transaction a pre-rendered file is used only when the issued
+    /// document and its references are exactly those it was rendered from (a
+    /// refusal shifts the numbers after it: those of the batch rendered
+    /// meanwhile are rendered there, and the batches after it are rendered
+    /// with the numbers shifted back), so the bytes are the same either way. The hashes of
     /// the revenue each document bills (`invoice_revenue`) are computed with
     /// its files, so the numbering transaction reads no ticket.
     public func validateEach(
@@ -445,10 +447,15 @@ public struct Engine: Sendable {
             ahead = PrerenderAhead(
                 engine: self, ids: first, next: [:], on: day, now: now, render: render, files: revenueFiles)
         }
+        // Per series, the proformas of the batch just numbered that its prerender counted on and that were not
+        // issued: the numbers rendered ahead for the batches after it are that many too high.
+        var notIssued: [String: Int64] = [:]
         for (index, batch) in batches.enumerated() {
             var prepared: Prerendered = [:]
             if let current = ahead, let render {
-                let (files, next) = try current.wait()
+                var (files, next) = try current.wait()
+                for (series, count) in notIssued { if let n = next[series] { next[series] = n - count } }
+                notIssued = [:]
                 prepared = files
                 // The next batch renders on the other cores while this one takes its numbers.
                 ahead =
@@ -509,7 +516,13 @@ public struct Engine: Sendable {
             for (k, outcome) in issued.enumerated() { entries[slots[k]].outcome = outcome }
             for entry in entries {
                 // No outcome: not tried, after a refusal when stopping at the first.
-                guard let outcome = entry.outcome else { break }
+                guard let outcome = entry.outcome else {
+                    if stopAtFirstFailure { break }
+                    throw LedgerError.internalInconsistency("proforma \(entry.id) was neither issued nor refused")
+                }
+                if case .failure = outcome, let series = prepared[entry.id]?.stored.invoice.series {
+                    notIssued[series, default: 0] += 1
+                }
                 out.append((entry.id, outcome))
                 // The failure is the last outcome: what was issued before it is reported with it.
                 if stopAtFirstFailure, case .failure = outcome { return out }

@@ -51,8 +51,7 @@ extension LedgerDatabase {
         revenue: [RevenueHash] = []
     ) throws -> String {
         try engine.durableWrite { db in
-            try Self.takeIssuingLock(db)
-            return try issue(
+            try issue(
                 id: id, on: day, dueDate: dueDate, format: format, actor: actor, at: date, mail: mail, posting: posting,
                 render: render, revenue: revenue, db: db)
         }
@@ -73,7 +72,6 @@ extension LedgerDatabase {
         do {
             try engine.durableWrite { db in
                 outcomes = []
-                try Self.takeIssuingLock(db)
                 for r in requests {
                     do {
                         let number = try db.savepoint {
@@ -107,14 +105,6 @@ extension LedgerDatabase {
             }
         }
         return outcomes
-    }
-
-    /// On PostgreSQL, issuing transactions (a document, a batch) run one at a time: a batch takes the row locks of
-    /// several number series and appends to the audit chain, and two issuers taking them in another order would
-    /// deadlock. On SQLite the single writer already serializes them.
-    static func takeIssuingLock(_ db: any SQLSession) throws {
-        guard db.kind == .postgres else { return }
-        try db.execute(sql: "SELECT pg_advisory_xact_lock(hashtext('ardoise issuing'))")
     }
 
     /// Issues inside the caller's transaction; the document's sales entry is posted with it (`posting`).

@@ -87,6 +87,9 @@ final class PostgresEngine: SQLEngine, Sendable {
     /// `ARDOISE_DEBUG_SQL=1`: a statement PostgreSQL refuses is printed on standard error with its SQL.
     static let debugSQL = ProcessInfo.processInfo.environment["ARDOISE_DEBUG_SQL"] == "1"
 
+    /// The SQLSTATE of an error the server sent.
+    static func code(of error: any Error) -> String? { (error as? PSQLError)?.serverInfo?[.sqlState] }
+
     static func message(of error: any Error, sql: String = "") -> String {
         if debugSQL, !sql.isEmpty { FileHandle.standardError.write(Data("postgres refused: \(error)\n\(sql)\n".utf8)) }
         if let e = error as? PSQLError {
@@ -119,6 +122,9 @@ final class PostgresEngine: SQLEngine, Sendable {
         }
     }
 
+    /// The lock every write transaction takes first, held until it ends (`pg_advisory_xact_lock`).
+    static let writerLock = "SELECT pg_advisory_xact_lock(hashtext('ardoise writer'))"
+
     /// Moves the change counter when this transaction wrote (PostgreSQL gave it a transaction id): run last, just
     /// before COMMIT, so the counter's row lock is held for the commit only and concurrent writers queue there for
     /// no longer than that. A page kept under the counter's value is thrown away by the commit that moves it.
@@ -131,6 +137,10 @@ final class PostgresEngine: SQLEngine, Sendable {
         let session = PostgresSession(connection: connection, statements: statements)
         try session.execute("BEGIN", [])
         do {
+            // One writer at a time, as on SQLite: the audit and entry chains are appended by reading their last
+            // link, a batch of validations holds the row locks of several number series, and closing a month must
+            // not interleave with issuing into it. Reads never wait for it.
+            _ = try session.execute(Self.writerLock, [])
             let result = try work(session)
             if countingChange { try session.execute(Self.countChange, []) }
             try session.execute("COMMIT", [])
@@ -260,7 +270,8 @@ final class PostgresSession: SQLSession {
             changesCount = try connection.query(text, arguments.map(\.postgresData)).wait().metadata.rows ?? 0
             return changesCount
         } catch {
-            throw SQLEngineError(message: PostgresEngine.message(of: error, sql: sql), sql: sql)
+            throw SQLEngineError(
+                message: PostgresEngine.message(of: error, sql: sql), sql: sql, code: PostgresEngine.code(of: error))
         }
     }
 
@@ -273,12 +284,15 @@ final class PostgresSession: SQLSession {
             _ = try execute("RELEASE SAVEPOINT ardoise_each", [])
             return result
         } catch {
+            // A deadlock or a serialization failure: the locks stay after the rollback to the savepoint.
+            if let e = error as? SQLEngineError, e.endsTheTransaction { throw TransactionLost(cause: error) }
             let refused = error
             do {
                 _ = try execute("ROLLBACK TO SAVEPOINT ardoise_each", [])
                 _ = try execute("RELEASE SAVEPOINT ardoise_each", [])
             } catch {
-                throw TransactionLost(cause: refused)
+                // The connection or the transaction is gone: that is what ends the batch, not the refusal.
+                throw TransactionLost(cause: error)
             }
             throw refused
         }
@@ -296,7 +310,8 @@ final class PostgresSession: SQLSession {
             try connection.query(text, arguments.map(\.postgresData), onRow: { row in try state.take(row) }).wait()
         } catch {
             if let thrown = state.thrown { throw thrown }
-            throw SQLEngineError(message: PostgresEngine.message(of: error, sql: sql), sql: sql)
+            throw SQLEngineError(
+                message: PostgresEngine.message(of: error, sql: sql), sql: sql, code: PostgresEngine.code(of: error))
         }
         guard let columns = state.columns else { return }
         for values in state.rows {
@@ -327,7 +342,8 @@ final class PostgresSession: SQLSession {
             ).wait()
         } catch {
             if let error = thrown.error { throw error }
-            throw SQLEngineError(message: PostgresEngine.message(of: error, sql: sql), sql: sql)
+            throw SQLEngineError(
+                message: PostgresEngine.message(of: error, sql: sql), sql: sql, code: PostgresEngine.code(of: error))
         }
     }
 
@@ -439,7 +455,8 @@ extension PostgresSession {
             try done.futureResult.wait()
         } catch {
             let sql = "COPY \(table) FROM STDIN"
-            throw SQLEngineError(message: PostgresEngine.message(of: error, sql: sql), sql: sql)
+            throw SQLEngineError(
+                message: PostgresEngine.message(of: error, sql: sql), sql: sql, code: PostgresEngine.code(of: error))
         }
     }
 }

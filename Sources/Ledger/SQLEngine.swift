@@ -241,7 +241,14 @@ extension SQLEngine {
 struct SQLEngineError: Error, CustomStringConvertible, Sendable {
     var message: String
     var sql: String
+    /// PostgreSQL's SQLSTATE (`23000`, `40P01`…); nil on SQLite.
+    var code: String? = nil
     var description: String { message }
+
+    /// PostgreSQL's failures of the transaction itself rather than of one statement's content: a deadlock, a
+    /// serialization failure (class 40), a lock not obtained in time (55P03). Rolling back to a savepoint keeps the
+    /// locks the transaction holds, so the same failure would come back for each statement after it.
+    var endsTheTransaction: Bool { code.map { $0.hasPrefix("40") || $0 == "55P03" } ?? false }
 }
 
 // MARK: - SQLite (GRDB)

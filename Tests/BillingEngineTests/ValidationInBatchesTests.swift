@@ -1,7 +1,7 @@
 import BillingEngine
 import BillingModel
 import Foundation
-import Ledger
+@testable import Ledger
 import Testing
 import TestSupport
 import Workspace
@@ -80,5 +80,40 @@ import Workspace
         #expect(try ledger.invoice(id: ids[1])?.invoice.status == .proforma)
         #expect(try ledger.invoice(id: ids[2])?.invoice.status == .proforma)
         #expect(try ledger.crashConsistency().breaks == [])
+    }
+
+    /// The refusal raised by the database itself (a trigger), after the number was taken and the entry posted: on
+    /// PostgreSQL the statement aborts the whole transaction, and only the rollback to the proforma's savepoint lets
+    /// the batch go on.
+    @Test func aRefusalRaisedByTheDatabaseInsideTheBatchUndoesOnlyItsProforma() throws {
+        let (_, ledger, refusing, ids) = try Self.threeProformas()
+        var engine = refusing
+        engine.render = { stored, _ in
+            IssuedFiles(pdf: Array("%PDF \(stored.invoice.number ?? "")".utf8), xml: Array("<x/>".utf8))
+        }
+        try ledger.engine.write { db in
+            try db.execute(
+                sql: db.sql(
+                    sqlite: """
+                        CREATE TRIGGER test_refuses_c0013 BEFORE UPDATE OF status ON invoice
+                          WHEN NEW.status = 'issued' AND NEW.client = 'C0013'
+                          BEGIN SELECT RAISE(ABORT, 'the test refuses C0013'); END
+                        """,
+                    postgres: PostgresSchema.refuse(
+                        "test_refuses_c0013", "BEFORE UPDATE OF status", on: "invoice",
+                        when: "NEW.status = 'issued' AND NEW.client = 'C0013'", "the test refuses C0013")))
+        }
+        let outcomes = try engine.validateEach(ids: ids, on: day("2026-11-02"))
+        let first = try outcomes[0].outcome.get(), third = try outcomes[2].outcome.get()
+        guard case .failure(let refused) = outcomes[1].outcome else {
+            Issue.record("C0013's proforma was issued: \(outcomes[1])")
+            return
+        }
+        #expect("\(refused)".contains("the test refuses C0013"), "\(refused)")
+        #expect(Self.sequence(third) == Self.sequence(first).map { $0 + 1 }, "\(first), \(third)")
+        #expect(try ledger.invoice(id: ids[1])?.invoice.status == .proforma)
+        #expect(Set(try ledger.entries().map(\.entry.pieceReference)) == [first, third])
+        #expect(try ledger.crashConsistency().breaks == [])
+        #expect(try ledger.verifyIssuedDocuments().intact)
     }
 }
