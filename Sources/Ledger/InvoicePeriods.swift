@@ -68,25 +68,21 @@ extension LedgerDatabase {
     private func lateFilesOfUnbilledClients(
         _ db: any SQLSession, openDayClients: [String: [String]], overlapping window: Period?
     ) throws -> [SQLRow] {
-        var earliest: [(period: Period, createdAt: String)] = []
-        for r in try db.fetchAll(
-            sql: Self.earliestContractInvoices(window != nil), arguments: Self.windowArguments(window))
-        {
-            try earliest.append((StoredValue.period(try r[0], try r[1], "period", of: "a contract invoice"), r[2]))
-        }
-        guard let first = earliest.map(\.period.start).min(), let last = earliest.map(\.period.end).max() else {
-            return []
-        }
         var out: [SQLRow] = []
+        // Only the site-days whose current file came after their period's first contract invoice, found by the
+        // database: the site-days of the normal flow (all but a few) never come back to be looked at here.
+        // And of those, the site-days with revenue no issued document recorded that was not checked against this
+        // file, or, with rows, at a site where clients' days open by the day: what the query below can return.
+        let openDaySites = openDayClients.filter { !$0.value.isEmpty }.keys.sorted()
         let candidates = try db.fetchAll(
-            sql: Self.lateFileCandidates, arguments: [first.ordinal, last.ordinal])
+            sql: Self.lateFileCandidates(db, bounded: window != nil),
+            arguments: Self.windowArguments(window) + [LedgerDatabase.jsonArray(openDaySites)])
         for c in candidates {
             let site: String = try c[0], day = try Day(ordinal: c[1]), file: Int64 = try c[2],
                 importedAt: String = try c[3], rowCount: Int = try c[4]
             let opened =
                 "[" + (rowCount > 0 ? openDayClients[site] ?? [] : []).map { JSON.string($0) }.joined(separator: ",")
                 + "]"
-            guard earliest.contains(where: { $0.period.contains(day) && $0.createdAt <= importedAt }) else { continue }
             out += try db.fetchAll(
                 sql: """
                     SELECT DISTINCT t.client, v.period_start, v.period_end, ? AS site, ? AS day
@@ -111,7 +107,7 @@ extension LedgerDatabase {
     /// Per period of the issued contract invoices (overlapping `?1..?2` when `bounded`), the first one's creation.
     static func earliestContractInvoices(_ bounded: Bool) -> String {
         """
-        SELECT period_start, period_end, MIN(created_at) FROM invoice WHERE status = 'issued' AND origin = 'contract'
+        SELECT period_start, period_end, MIN(created_at) AS first_created FROM invoice WHERE status = 'issued' AND origin = 'contract'
         \(bounded ? "AND period_end >= ? AND period_start <= ?" : "")
         GROUP BY period_start, period_end
         """
@@ -121,11 +117,32 @@ extension LedgerDatabase {
         window.map { [$0.start.description, $0.end.description] } ?? []
     }
 
-    /// The site-days of the days `?1..?2` with their current file (the index of site-days by day).
-    static let lateFileCandidates = """
-        SELECT sd.site, sd.day, sd.current_file_id, f.imported_at, f.row_count FROM site_day sd JOIN imported_file f ON f.id = sd.current_file_id
-        WHERE sd.day BETWEEN ? AND ?
-        """
+    /// The site-days (site, day, current file, its import time and rows) of the days of a period of issued contract
+    /// invoices (overlapping `?1..?2` when `bounded`) whose current file was imported once the period's first
+    /// invoice was generated: period by period, through the index of site-days by day, each at most once; and of
+    /// those only the ones with revenue left to look at (`daily_revenue` not invoiced and not checked against the
+    /// current file) or, with rows, at one of the sites `?` (a JSON array) whose clients' days open by the day. A
+    /// late file whose revenue was all billed since is not looked at again by each daily run.
+    static func lateFileCandidates(_ db: any SQLSession, bounded: Bool) -> String {
+        // An ISO day as the ordinal `site_day.day` holds (days since 1970-01-01).
+        func ordinal(_ column: String) -> String {
+            db.sql(
+                sqlite: "CAST(julianday(\(column)) - 2440587.5 AS INTEGER)",
+                postgres: "(\(column)::date - DATE '1970-01-01')")
+        }
+        return """
+            SELECT DISTINCT sd.site, sd.day, sd.current_file_id, f.imported_at, f.row_count
+            FROM (\(earliestContractInvoices(bounded))) e
+            JOIN site_day sd ON sd.day BETWEEN \(ordinal("e.period_start")) AND \(ordinal("e.period_end"))
+            JOIN imported_file f ON f.id = sd.current_file_id AND f.imported_at >= e.first_created
+            WHERE EXISTS (SELECT 1 FROM daily_revenue r WHERE r.day = sd.day AND r.site = sd.site AND r.invoiced = 0
+                            AND r.activity <> 'EVENT' AND r.client <> ''
+                            AND NOT EXISTS (SELECT 1 FROM late_revenue_checked k WHERE k.client = r.client
+                                              AND k.site = sd.site AND k.day = sd.day AND k.file_id = sd.current_file_id))
+               OR (f.row_count > 0 AND sd.site IN (\(db.stringsOfJSONArgument)))
+            ORDER BY sd.day, sd.site
+            """
+    }
 
     /// Closes a month: from then on nothing is issued in it (the trigger enforces it).
     public func closeMonth(_ month: String, by actor: String, at date: Date = Date()) throws {

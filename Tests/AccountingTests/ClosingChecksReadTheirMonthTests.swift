@@ -80,7 +80,9 @@ import TestSupport
     @Test func theLateFilesOfAMonthAreLookedForInItsPeriodsDaysAndTheDailyAggregate() throws {
         let month = try DemoMonth("late-bounds", sites: 2, clients: 8, seed: 11)
         _ = try month.bill(validateAll: true)
-        if let candidates = try Self.plan(month.ledger, LedgerDatabase.lateFileCandidates, [20_362, 20_392]) {
+        // Each period's days through the index of site-days by day, not every site-day ever delivered.
+        let sql = try month.ledger.engine.read { db in LedgerDatabase.lateFileCandidates(db, bounded: false) }
+        if let candidates = try Self.plan(month.ledger, sql, [LedgerDatabase.jsonArray([String]())]) {
             #expect(candidates.contains("USING COVERING INDEX site_day_by_day (day>? AND day<?)"), "\(candidates)")
         }
         // The closing asks about the periods overlapping its month: October's invoices for October, none for December.

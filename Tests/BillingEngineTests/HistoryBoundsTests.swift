@@ -80,6 +80,48 @@ import Workspace
     }
 }
 
+extension HistoryBoundsTests {
+    /// The site-days the daily run's search for late files looks at: those whose current file came after their
+    /// period's first contract invoice and still has revenue no issued document recorded.
+    static func lateFileCandidates(_ ledger: LedgerDatabase) throws -> [String] {
+        try ledger.engine.read { db in
+            try db.fetchAll(
+                sql: LedgerDatabase.lateFileCandidates(db, bounded: false),
+                arguments: [LedgerDatabase.jsonArray([String]())]
+            ).map { "\(try $0[0] as String) \(Day(ordinal: try $0[1] as Int))" }
+        }
+    }
+
+    /// A file that arrives after its period was invoiced is looked at by each daily run until what it adds is
+    /// billed (a correction issued), then never again: a year of late files does not slow the daily run.
+    @Test func aLateFileIsLookedAtUntilItsRevenueIsBilledThenNoMore() throws {
+        let s = try Scratch()
+        try s.write(
+            "PIE_LD01_20261005.csv",
+            EndToEndTests.registerFile(day: "2026-10-05", a: 10, b: 5, c: 2, guests: Self.guests))
+        let ledger = try s.workspace.openLedger(creating: true)
+        _ = try s.workspace.importFiles([])
+        let engine = try s.engine(ledger, day("2026-11-02"))
+        let billed = try engine.generate(period: Self.october, issueDate: day("2026-11-02"), only: ["ACME"])
+        try engine.validate(ids: billed.created, on: day("2026-11-02"))
+        #expect(try Self.lateFileCandidates(ledger) == [])
+
+        // The 7th arrives after October was invoiced: ACME's revenue of that day was billed by nothing.
+        try s.write(
+            "PIE_LD01_20261007.csv",
+            EndToEndTests.registerFile(day: "2026-10-07", a: 3, b: 0, c: 0, guests: Self.guests))
+        _ = try s.workspace.importFiles([])
+        #expect(try Self.lateFileCandidates(ledger) == ["LD01 2026-10-07"])
+        #expect(try ledger.periodsWithLateRevenue().map(\.client) == ["ACME"])
+
+        let correction = try engine.correctLateRevenue(issueDate: day("2026-11-03"), only: ["ACME"])
+        #expect(correction.created.count == 1, "\(correction)")
+        try engine.validate(ids: correction.created, on: day("2026-11-03"))
+        #expect(try ledger.periodsWithLateRevenue().isEmpty)
+        #expect(try Self.lateFileCandidates(ledger) == [])
+    }
+}
+
 private func count(_ ledger: LedgerDatabase, _ sql: String) throws -> Int {
     try ledger.engine.read { db in try db.fetchValue(Int64.self, sql: sql) }.map { Int($0) } ?? -1
 }
