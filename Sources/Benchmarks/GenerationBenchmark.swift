@@ -52,32 +52,42 @@ public enum GenerationBenchmark {
         let engine = Engine(
             ledger: ledger, settings: workspace.settings, contracts: deferred,
             render: { stored, references in
-                let t = ContinuousClock.now
-                defer { rendering.add(ContinuousClock.now - t) }
+                // The rendering thread's own CPU time: what rendering costs, not how long it waited for a core.
+                let t = RenderTimer.threadCPU()
+                defer { rendering.add(RenderTimer.threadCPU() - t) }
                 return try renderer(stored, references)
             })
 
         start = clock.now
+        var cpu = YearBenchmark.cpuSeconds()
         let report = try engine.generate(period: period, issueDate: issueDate)
         let generation = clock.now - start
+        let generationCPU = YearBenchmark.cpuSeconds() - cpu
         if !report.failures.isEmpty { throw GenerationBenchmarkError("billing failed: \(report.failures.prefix(3))") }
         start = clock.now
         let preview = try engine.preview(period: period, issueDate: issueDate)
         let evaluation = clock.now - start
         start = clock.now
+        cpu = YearBenchmark.cpuSeconds()
         let numbers = try engine.validate(ids: report.created, on: issueDate)
         let validation = clock.now - start
+        let validationCPU = YearBenchmark.cpuSeconds() - cpu
         lines.append(
             "generate \(period.name): \(report.clientsBilled.count) clients, \(report.created.count) proformas, "
-                + "\(report.totalTTC.grouped) TTC in \(seconds(generation)) s")
+                + "\(report.totalTTC.grouped) TTC in \(seconds(generation)) s (\(ImportBenchmark.format(generationCPU)) s of CPU)"
+        )
         lines.append(
             "  of which evaluation alone (preview, writing nothing: \(preview.drafts.count) drafts): \(seconds(evaluation)) s"
         )
         lines.append(
             "validation of the \(numbers.count) proformas (numbers, dates, frozen, PDF and XML rendered and stored, chained): "
-                + "\(seconds(validation)) s")
+                + "\(seconds(validation)) s, \(ImportBenchmark.format(validationCPU)) s of CPU on both cores "
+                + "(\(ImportBenchmark.format(validationCPU * 1000 / Double(max(numbers.count, 1)))) ms a document)")
+        let renderingMs =
+            Double(rendering.total.components.attoseconds) / 1e15 + Double(rendering.total.components.seconds) * 1000
         lines.append(
-            "  rendering (mapping, PDF, XML, Factur-X), CPU time summed over the workers rendering ahead: \(seconds(rendering.total)) s"
+            "  of which rendering (mapping, PDF, XML, Factur-X), the rendering threads' CPU: \(seconds(rendering.total)) s "
+                + "(\(ImportBenchmark.format(renderingMs / Double(max(numbers.count, 1)))) ms a document)"
         )
         do {
             let (count, bytes) = try ledger.issuedDocumentStorage()
@@ -117,6 +127,13 @@ public enum GenerationBenchmark {
 
 /// Time spent in the renderer during validation (called inside the ledger's write transactions).
 final class RenderTimer: @unchecked Sendable {
+    /// The calling thread's CPU time so far.
+    static func threadCPU() -> Duration {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return .seconds(Int64(t.tv_sec)) + .nanoseconds(Int64(t.tv_nsec))
+    }
+
     private let lock = NSLock()
     private var sum = Duration.zero
     func add(_ d: Duration) { lock.withLock { sum += d } }
