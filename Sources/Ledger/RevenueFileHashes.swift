@@ -50,6 +50,20 @@ public final class RevenueFileHashes: @unchecked Sendable {
     static func hashEveryClient(of file: Int64, _ db: any SQLSession) throws -> [LedgerGuards.RevenueWanted: (
         lines: Int, hash: String
     )] {
+        if db.kind == .postgres {
+            // PostgreSQL hashes each client's lines of the file itself: the hashes come back, not the lines.
+            var out: [LedgerGuards.RevenueWanted: (lines: Int, hash: String)] = [:]
+            try db.forEach(
+                sql: """
+                    SELECT site, day, client, COUNT(*),
+                           \(LedgerGuards.postgresRevenueHash("string_agg(\(LedgerGuards.postgresLineJSON), chr(10) ORDER BY line)"))
+                    FROM ticket_line WHERE file_id = ? AND client IS NOT NULL GROUP BY site, day, client
+                    """, arguments: [file]
+            ) { r in
+                out[try LedgerGuards.RevenueWanted(site: r[0], day: r[1], client: r[2])] = (try r[3], try r[4])
+            }
+            return out
+        }
         var states: [LedgerGuards.RevenueWanted: (hasher: SHA256, count: Int)] = [:]
         func add(_ wanted: LedgerGuards.RevenueWanted, _ json: UnsafeRawBufferPointer) {
             var state =
@@ -64,33 +78,24 @@ public final class RevenueFileHashes: @unchecked Sendable {
             state.count += 1
             states[wanted] = state
         }
-        let lines = db.sql(
-            sqlite: """
+        guard let sqlite = db as? GRDBSession else {
+            throw LedgerError.internalInconsistency("the revenue of a file is hashed on SQLite or PostgreSQL only")
+        }
+        // Each line's JSON hashed from SQLite's buffer: no String per line.
+        let statement = try sqlite.db.cachedStatement(
+            sql: """
                 SELECT site, day, client, json_array(line, ticket, register, time, badge, category, activity, article, label, quantity,
                                                      unit_price, vat_rate, amount, employer_share)
                 FROM ticket_line WHERE file_id = ? AND client IS NOT NULL ORDER BY line
-                """,
-            postgres: """
-                SELECT site, day, client, \(LedgerGuards.postgresLineJSON) FROM ticket_line WHERE file_id = ? AND client IS NOT NULL ORDER BY line
                 """)
-        if let sqlite = db as? GRDBSession {
-            // Each line's JSON hashed from SQLite's buffer: no String per line.
-            let statement = try sqlite.db.cachedStatement(sql: lines)
-            try statement.setArguments([file])
-            try SQLiteSteps.forEachRow(statement, of: sqlite.db) { s in
-                let wanted = LedgerGuards.RevenueWanted(
-                    site: String(decoding: LedgerGuards.columnBytes(s, 0), as: UTF8.self),
-                    day: sqlite3_column_int64(s, 1),
-                    client: String(decoding: LedgerGuards.columnBytes(s, 2), as: UTF8.self))
-                add(wanted, UnsafeRawBufferPointer(LedgerGuards.columnBytes(s, 3)))
-                return true
-            }
-        } else {
-            try db.forEach(sql: lines, arguments: [file]) { r in
-                let wanted = try LedgerGuards.RevenueWanted(site: r[0], day: r[1], client: r[2])
-                let text: String = try r[3]
-                Array(text.utf8).withUnsafeBytes { add(wanted, $0) }
-            }
+        try statement.setArguments([file])
+        try SQLiteSteps.forEachRow(statement, of: sqlite.db) { s in
+            let wanted = LedgerGuards.RevenueWanted(
+                site: String(decoding: LedgerGuards.columnBytes(s, 0), as: UTF8.self),
+                day: sqlite3_column_int64(s, 1),
+                client: String(decoding: LedgerGuards.columnBytes(s, 2), as: UTF8.self))
+            add(wanted, UnsafeRawBufferPointer(LedgerGuards.columnBytes(s, 3)))
+            return true
         }
         return states.mapValues { state in
             var h = state.hasher
