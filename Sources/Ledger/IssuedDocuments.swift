@@ -287,17 +287,7 @@ extension LedgerDatabase {
     /// writes both), and when another process issued in between, the revenue is checked again here alone, so
     /// the report is always of one state of the ledger.
     public func verifyIssuedDocuments() throws -> ChainReport {
-        guard engine.kind == .sqlite else {
-            return try engine.read { db in
-                var report = try verifySeries(db)
-                let records = try verifyRecords(db)
-                report.breaks += records.breaks
-                report.chains = records.chains
-                report.breaks += try storedButNotIssued(db)
-                report.breaks += try openInvoiceMismatches(db)
-                return report
-            }
-        }
+        if let postgres = engine as? PostgresEngine { return try verifyOnPostgres(postgres) }
         let work = RevenueWork()
         let done = DispatchGroup()
         done.enter()
@@ -340,6 +330,35 @@ extension LedgerDatabase {
             report.chains = records.chains
             report.breaks += try storedButNotIssued(db)
             report.breaks += try openInvoiceMismatches(db)
+            return report
+        }
+    }
+
+    /// `verify` on PostgreSQL: the documents and the chains on the ledger's connection while a second connection
+    /// checks the revenue billed, both in one snapshot (REPEATABLE READ, the first's exported to the second), so
+    /// the report is of one state of the ledger however many processes write meanwhile.
+    func verifyOnPostgres(_ postgres: PostgresEngine) throws -> ChainReport {
+        let other = try PostgresEngine(postgres.location)
+        return try postgres.snapshotRead { db in
+            guard let snapshot = try db.fetchValue(String.self, sql: "SELECT pg_export_snapshot()") else {
+                throw LedgerError.internalInconsistency("PostgreSQL exported no snapshot")
+            }
+            let revenue = RevenueCheck()
+            let done = DispatchGroup()
+            done.enter()
+            DispatchQueue(label: "ardoise.verify.revenue").async {
+                defer { done.leave() }
+                revenue.set(
+                    Result { try other.snapshotRead(importing: snapshot) { try LedgerGuards.changedRevenue($0) } })
+            }
+            // The exported snapshot lives as long as this transaction: the other connection is waited for first.
+            defer { done.wait() }
+            var report = try verifySeries(db)
+            let records = try verifyRecordChains(db)
+            let stored = try storedButNotIssued(db), open = try openInvoiceMismatches(db)
+            done.wait()
+            report.breaks += records.breaks + (try verifyRevenue(db, changed: try revenue.get())) + stored + open
+            report.chains = records.chains
             return report
         }
     }
@@ -553,4 +572,12 @@ final class RevenueWork: Sendable {
     func result(fingerprint: [Int64]) -> [LedgerGuards.RevenueKey: Int]? {
         state.withLock { s in s.finished && !s.failed && s.fingerprint == fingerprint ? s.changed : nil }
     }
+}
+
+/// The revenue check's outcome, from the thread that ran it.
+final class RevenueCheck: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Result<[LedgerGuards.RevenueKey: Int], any Error> = .success([:])
+    func set(_ r: Result<[LedgerGuards.RevenueKey: Int], any Error>) { lock.withLock { result = r } }
+    func get() throws -> [LedgerGuards.RevenueKey: Int] { try lock.withLock { result }.get() }
 }

@@ -125,6 +125,31 @@ final class PostgresEngine: SQLEngine, Sendable {
     /// The lock every write transaction takes first, held until it ends (`pg_advisory_xact_lock`).
     static let writerLock = "SELECT pg_advisory_xact_lock(hashtext('ardoise writer'))"
 
+    /// A read-only transaction at REPEATABLE READ: every statement of `work` sees the one snapshot taken at its
+    /// first. With `snapshot` (what `pg_export_snapshot()` gave another connection's such transaction, still open),
+    /// that connection's snapshot: two connections read one state of the ledger side by side.
+    func snapshotRead<T>(importing snapshot: String? = nil, _ work: (any SQLSession) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        let session = PostgresSession(connection: connection, statements: statements)
+        _ = try session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", [])
+        do {
+            if let snapshot {
+                // Not a bind parameter: PostgreSQL takes the snapshot's name as a literal only.
+                guard !snapshot.isEmpty,
+                    snapshot.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || isxdigit(Int32($0)) != 0 })
+                else { throw SQLEngineError(message: "not a snapshot name: \(snapshot)", sql: "") }
+                _ = try session.execute("SET TRANSACTION SNAPSHOT '\(snapshot)'", [])
+            }
+            let result = try work(session)
+            _ = try session.execute("COMMIT", [])
+            return result
+        } catch {
+            _ = try? session.execute("ROLLBACK", [])
+            throw error
+        }
+    }
+
     /// Moves the change counter when this transaction wrote (PostgreSQL gave it a transaction id): run last, just
     /// before COMMIT, so the counter's row lock is held for the commit only and concurrent writers queue there for
     /// no longer than that. A page kept under the counter's value is thrown away by the commit that moves it.
