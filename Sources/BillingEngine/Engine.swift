@@ -450,10 +450,13 @@ public struct Engine: Sendable {
         // Per series, the proformas of the batch just numbered that its prerender counted on and that were not
         // issued: the numbers rendered ahead for the batches after it are that many too high.
         var notIssued: [String: Int64] = [:]
+        // The series of each proforma of the batch its prerender counted on for a number.
+        var reserved: [Int64: String] = [:]
         for (index, batch) in batches.enumerated() {
             var prepared: Prerendered = [:]
             if let current = ahead, let render {
-                var (files, next) = try current.wait()
+                var (files, next, reservedNow) = try current.wait()
+                reserved = reservedNow
                 for (series, count) in notIssued { if let n = next[series] { next[series] = n - count } }
                 notIssued = [:]
                 prepared = files
@@ -520,7 +523,7 @@ public struct Engine: Sendable {
                     if stopAtFirstFailure { break }
                     throw LedgerError.internalInconsistency("proforma \(entry.id) was neither issued nor refused")
                 }
-                if case .failure = outcome, let series = prepared[entry.id]?.stored.invoice.series {
+                if case .failure = outcome, let series = reserved[entry.id] {
                     notIssued[series, default: 0] += 1
                 }
                 out.append((entry.id, outcome))
@@ -539,15 +542,18 @@ public struct Engine: Sendable {
         files: RevenueFileHashes
     )
         throws
-        -> (files: Prerendered, next: [String: Int64])
+        -> (files: Prerendered, next: [String: Int64], reserved: [Int64: String])
     {
         var next = expected
         var inputs: [(Int64, StoredInvoice, DocumentReferences)] = []
+        // Each proforma counted on for a number, by its series (rendered or not).
+        var reserved: [Int64: String] = [:]
         for id in ids {
             guard let proforma = try ledger.invoice(id: id), proforma.invoice.status == .proforma else { continue }
             let series = proforma.invoice.series
             let n = try next[series] ?? ledger.lastNumber(series: series) + 1
             next[series] = n + 1
+            reserved[id] = series
             let stored = try asIssued(proforma, sequence: n, on: day, now: now)
             inputs.append((id, stored, try ledger.references(of: stored.invoice)))
         }
@@ -566,7 +572,7 @@ public struct Engine: Sendable {
         for (i, input) in inputs.enumerated() {
             if let ready = results.get(i) { out[input.0] = (input.1, input.2, ready.files, ready.revenue) }
         }
-        return (out, next)
+        return (out, next, reserved)
     }
 }
 
@@ -579,7 +585,7 @@ typealias Prerendered = [Int64: (
 private final class PrerenderAhead: @unchecked Sendable {
     static let queue = DispatchQueue(label: "ardoise.validation.prerender-ahead")
     private let done = DispatchSemaphore(value: 0)
-    private var result: Result<(files: Prerendered, next: [String: Int64]), any Error>?
+    private var result: Result<(files: Prerendered, next: [String: Int64], reserved: [Int64: String]), any Error>?
 
     init(
         engine: Engine, ids: [Int64], next: [String: Int64], on day: Day, now: Date, render: @escaping DocumentRenderer,
@@ -594,7 +600,7 @@ private final class PrerenderAhead: @unchecked Sendable {
     }
 
     /// The batch's documents once rendered (the semaphore orders the write of `result` before this read).
-    func wait() throws -> (files: Prerendered, next: [String: Int64]) {
+    func wait() throws -> (files: Prerendered, next: [String: Int64], reserved: [Int64: String]) {
         done.wait()
         guard let result else { throw LedgerError.internalInconsistency("a pre-rendering ended without a result") }
         return try result.get()

@@ -577,7 +577,9 @@ final class RevenueWork: Sendable {
 /// The revenue check's outcome, from the thread that ran it.
 final class RevenueCheck: @unchecked Sendable {
     private let lock = NSLock()
-    private var result: Result<[LedgerGuards.RevenueKey: Int], any Error> = .success([:])
+    // Never set reads as a failure, not as revenue found intact.
+    private var result: Result<[LedgerGuards.RevenueKey: Int], any Error> = .failure(
+        LedgerError.internalInconsistency("the revenue check did not finish"))
     func set(_ r: Result<[LedgerGuards.RevenueKey: Int], any Error>) { lock.withLock { result = r } }
     func get() throws -> [LedgerGuards.RevenueKey: Int] { try lock.withLock { result }.get() }
 }

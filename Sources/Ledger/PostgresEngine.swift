@@ -165,10 +165,14 @@ final class PostgresEngine: SQLEngine, Sendable {
             // One writer at a time, as on SQLite: the audit and entry chains are appended by reading their last
             // link, a batch of validations holds the row locks of several number series, and closing a month must
             // not interleave with issuing into it. Reads never wait for it.
+            // Not for ever: a writer hung in its transaction (a stopped process, a lost network) fails the others
+            // after the time SQLite's writers wait for theirs, instead of stopping every writer of every machine.
+            _ = try session.execute(
+                "SET LOCAL lock_timeout = '\(Int(LedgerDatabase.defaultBusyTimeout * 1000))ms'", [])
             _ = try session.execute(Self.writerLock, [])
             let result = try work(session)
             if countingChange { try session.execute(Self.countChange, []) }
-            try session.execute("COMMIT", [])
+            try session.commit()
             return result
         } catch {
             _ = try? session.execute("ROLLBACK", [])
@@ -297,6 +301,22 @@ final class PostgresSession: SQLSession {
         } catch {
             throw SQLEngineError(
                 message: PostgresEngine.message(of: error, sql: sql), sql: sql, code: PostgresEngine.code(of: error))
+        }
+    }
+
+    /// COMMIT, and a refusal when PostgreSQL rolled the transaction back instead (it answers COMMIT with ROLLBACK,
+    /// without an error, when a failed statement had aborted the transaction): never reported as written.
+    func commit() throws {
+        statements.add()
+        let tag: String
+        do {
+            tag = try connection.query("COMMIT", []).wait().metadata.command
+        } catch {
+            throw SQLEngineError(message: PostgresEngine.message(of: error, sql: "COMMIT"), sql: "COMMIT")
+        }
+        guard tag == "COMMIT" else {
+            throw SQLEngineError(
+                message: "PostgreSQL rolled the transaction back (\(tag)): nothing was written", sql: "COMMIT")
         }
     }
 
@@ -433,7 +453,8 @@ public final class DatabaseRunLock: Sendable {
     /// Takes the lock of the ledger at `address`, or returns nil when another process holds it.
     public init?(address: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let engine = try PostgresEngine(try LedgerDatabase.postgresLocation(address, environment: environment))
-        let taken = try engine.transaction { s in
+        // A statement of its own: a write transaction would first wait for the writers' lock.
+        let taken = try engine.autocommit { s in
             try s.fetchValue(Bool.self, sql: "SELECT pg_try_advisory_lock(hashtext('ardoise daily run'))")
         }
         guard taken == true else { return nil }

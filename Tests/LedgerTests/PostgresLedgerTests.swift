@@ -78,6 +78,21 @@ struct PostgresLedgerTests {
         #expect(names.count == Schema.migrator.migrations.count)
     }
 
+    /// A statement that failed aborts PostgreSQL's transaction, which then answers COMMIT with ROLLBACK and no error:
+    /// a write whose failure was swallowed is reported as not written, never as done.
+    @Test func aTransactionPostgreSQLRolledBackIsNeverReportedWritten() throws {
+        let (engine, _) = try migratedPostgres()
+        #expect(throws: SQLEngineError.self) {
+            try engine.write { s in
+                _ = try s.execute(
+                    "INSERT INTO closed_month(month, closed_at, closed_by) VALUES ('2026-01', 'x', 'test')", [])
+                _ = try? s.execute("SELECT 1 / 0", [])
+            }
+        }
+        #expect(try engine.read { s in try s.fetchValue(Int64.self, sql: "SELECT COUNT(*) FROM closed_month") } == 0)
+        try engine.write { s in _ = try s.execute("SELECT 1", []) }
+    }
+
     @Test func everyAttackIsRefusedByTheDatabase() throws {
         let (engine, _) = try migratedPostgres()
         #expect(runStatements(GuaranteeAttacks.scene(.postgres), on: engine, keep: true).failedAt == nil)

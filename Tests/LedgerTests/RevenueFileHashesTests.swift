@@ -40,4 +40,30 @@ import TestSupport
                 first.mapValues(\.hash) == all.mapValues(\.hash) && again.mapValues(\.hash) == all.mapValues(\.hash))
         }
     }
+
+    /// PostgreSQL hashes the revenue itself (`sha256` of the same text), SQLite's lines are hashed in Swift: the same
+    /// file gives every client the same hash on both engines, accented labels included.
+    @Test(.enabled(if: testEngines.count > 1)) func bothEnginesHashAFilesRevenueAlike() throws {
+        var byEngine: [SQLEngineKind: [String: String]] = [:]
+        for kind in testEngines {
+            let ledger = try freshLedger(on: kind)
+            let result = RegisterImporter(ledger: ledger).importFile(
+                at: samples.appendingPathComponent("PIE_LD01_20261005.csv"))
+            let file = try #require(result.fileID)
+            byEngine[kind] = try ledger.engine.read { db in
+                var out: [String: String] = [:]
+                for (w, h) in try RevenueFileHashes.hashEveryClient(of: file, db) {
+                    out["\(w.site) \(w.day) \(w.client)"] = "\(h.lines) \(h.hash)"
+                    let alone = try LedgerGuards.revenueHash(
+                        db, fileID: file, site: w.site, day: w.day, client: w.client)
+                    #expect(alone.hash == h.hash, "\(kind) \(w)")
+                }
+                return out
+            }
+        }
+        let labels = try String(contentsOf: samples.appendingPathComponent("PIE_LD01_20261005.csv"), encoding: .utf8)
+        #expect(labels.unicodeScalars.contains { $0.value > 0x7F }, "the sample has accented labels")
+        #expect(byEngine[.sqlite]?.isEmpty == false)
+        #expect(byEngine[.sqlite] == byEngine[.postgres])
+    }
 }
