@@ -73,10 +73,13 @@ extension LedgerDatabase {
         // database: the site-days of the normal flow (all but a few) never come back to be looked at here.
         // And of those, the site-days with revenue no issued document recorded that was not checked against this
         // file, or, with rows, at a site where clients' days open by the day: what the query below can return.
-        let openDaySites = openDayClients.filter { !$0.value.isEmpty }.keys.sorted()
+        let opening = JSON.object(
+            openDayClients.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map {
+                ($0.key, JSON.array($0.value.sorted().map(JSON.string)))
+            })
         let candidates = try db.fetchAll(
             sql: Self.lateFileCandidates(db, bounded: window != nil),
-            arguments: Self.windowArguments(window) + [LedgerDatabase.jsonArray(openDaySites)])
+            arguments: Self.windowArguments(window) + [opening])
         for c in candidates {
             let site: String = try c[0], day = try Day(ordinal: c[1]), file: Int64 = try c[2],
                 importedAt: String = try c[3], rowCount: Int = try c[4]
@@ -121,8 +124,9 @@ extension LedgerDatabase {
     /// invoices (overlapping `?1..?2` when `bounded`) whose current file was imported once the period's first
     /// invoice was generated: period by period, through the index of site-days by day, each at most once; and of
     /// those only the ones with revenue left to look at (`daily_revenue` not invoiced and not checked against the
-    /// current file) or, with rows, at one of the sites `?` (a JSON array) whose clients' days open by the day. A
-    /// late file whose revenue was all billed since is not looked at again by each daily run.
+    /// current file) or, with rows, a client whose days open by the day at the site (`?`: a JSON object, the
+    /// clients by site) that no issued document billed there that day and not checked against the file. A late
+    /// file whose revenue was all billed since is not looked at again by each daily run.
     static func lateFileCandidates(_ db: any SQLSession, bounded: Bool) -> String {
         // An ISO day as the ordinal `site_day.day` holds (days since 1970-01-01).
         func ordinal(_ column: String) -> String {
@@ -130,6 +134,10 @@ extension LedgerDatabase {
                 sqlite: "CAST(julianday(\(column)) - 2440587.5 AS INTEGER)",
                 postgres: "(\(column)::date - DATE '1970-01-01')")
         }
+        // The clients whose days open at the site (`?`: a JSON object of lists by site), one row each.
+        let openingClients = db.sql(
+            sqlite: "json_each(?, '$.\"' || sd.site || '\"') AS j",
+            postgres: "json_array_elements_text((?::json) -> sd.site) AS j(value)")
         return """
             SELECT DISTINCT sd.site, sd.day, sd.current_file_id, f.imported_at, f.row_count
             FROM (\(earliestContractInvoices(bounded))) e
@@ -139,7 +147,11 @@ extension LedgerDatabase {
                             AND r.activity <> 'EVENT' AND r.client <> ''
                             AND NOT EXISTS (SELECT 1 FROM late_revenue_checked k WHERE k.client = r.client
                                               AND k.site = sd.site AND k.day = sd.day AND k.file_id = sd.current_file_id))
-               OR (f.row_count > 0 AND sd.site IN (\(db.stringsOfJSONArgument)))
+               OR (f.row_count > 0 AND EXISTS (SELECT 1 FROM \(openingClients)
+                     WHERE NOT EXISTS (SELECT 1 FROM invoice_site_day i JOIN invoice w ON w.id = i.invoice_id
+                                       WHERE i.site = sd.site AND i.day = sd.day AND i.client = j.value AND w.status = 'issued')
+                       AND NOT EXISTS (SELECT 1 FROM late_revenue_checked k WHERE k.client = j.value
+                                         AND k.site = sd.site AND k.day = sd.day AND k.file_id = sd.current_file_id)))
             ORDER BY sd.day, sd.site
             """
     }

@@ -82,7 +82,7 @@ import TestSupport
         _ = try month.bill(validateAll: true)
         // Each period's days through the index of site-days by day, not every site-day ever delivered.
         let sql = try month.ledger.engine.read { db in LedgerDatabase.lateFileCandidates(db, bounded: false) }
-        if let candidates = try Self.plan(month.ledger, sql, [LedgerDatabase.jsonArray([String]())]) {
+        if let candidates = try Self.plan(month.ledger, sql, ["{}"]) {
             #expect(candidates.contains("USING COVERING INDEX site_day_by_day (day>? AND day<?)"), "\(candidates)")
         }
         // The closing asks about the periods overlapping its month: October's invoices for October, none for December.

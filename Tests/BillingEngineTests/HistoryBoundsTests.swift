@@ -87,7 +87,7 @@ extension HistoryBoundsTests {
         try ledger.engine.read { db in
             try db.fetchAll(
                 sql: LedgerDatabase.lateFileCandidates(db, bounded: false),
-                arguments: [LedgerDatabase.jsonArray([String]())]
+                arguments: ["{}"]
             ).map { "\(try $0[0] as String) \(Day(ordinal: try $0[1] as Int))" }
         }
     }
