@@ -139,7 +139,9 @@ extension LedgerDatabase {
             sqlite: "json_each(?, '$.\"' || l.site || '\"') AS j",
             postgres: "json_array_elements_text((?::json) -> l.site) AS j(value)")
         // The late site-days first, then what is left to look at in them: asked of every site-day of the periods,
-        // the revenue filter cost more than the search (a planner is free to test it before the import time).
+        // the revenue filter cost more than the search (a planner is free to test it before the import time). The
+        // filter is a subquery with LIMIT, asked of each late site-day through the daily aggregate's key: as an
+        // EXISTS, PostgreSQL (which cannot count a materialized CTE's rows) made it a scan of the whole aggregate.
         return """
             WITH late AS MATERIALIZED (
               SELECT DISTINCT sd.site, sd.day, sd.current_file_id, f.imported_at, f.row_count
@@ -147,10 +149,11 @@ extension LedgerDatabase {
               JOIN site_day sd ON sd.day BETWEEN \(ordinal("e.period_start")) AND \(ordinal("e.period_end"))
               JOIN imported_file f ON f.id = sd.current_file_id AND f.imported_at >= e.first_created)
             SELECT l.site, l.day, l.current_file_id, l.imported_at, l.row_count FROM late l
-            WHERE EXISTS (SELECT 1 FROM daily_revenue r WHERE r.day = l.day AND r.site = l.site AND r.invoiced = 0
-                            AND r.activity <> 'EVENT' AND r.client <> ''
-                            AND NOT EXISTS (SELECT 1 FROM late_revenue_checked k WHERE k.client = r.client
-                                              AND k.site = l.site AND k.day = l.day AND k.file_id = l.current_file_id))
+            WHERE (SELECT 1 FROM daily_revenue r WHERE r.day = l.day AND r.site = l.site AND r.invoiced = 0
+                     AND r.activity <> 'EVENT' AND r.client <> ''
+                     AND NOT EXISTS (SELECT 1 FROM late_revenue_checked k WHERE k.client = r.client
+                                       AND k.site = l.site AND k.day = l.day AND k.file_id = l.current_file_id)
+                     LIMIT 1) IS NOT NULL
                OR (l.row_count > 0 AND EXISTS (SELECT 1 FROM \(openingClients)
                      WHERE NOT EXISTS (SELECT 1 FROM invoice_site_day i JOIN invoice w ON w.id = i.invoice_id
                                        WHERE i.site = l.site AND i.day = l.day AND i.client = j.value AND w.status = 'issued')

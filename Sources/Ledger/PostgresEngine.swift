@@ -78,6 +78,14 @@ final class PostgresEngine: SQLEngine, Sendable {
         } catch {
             throw SQLEngineError(message: "cannot connect to \(location): \(Self.message(of: error))", sql: "")
         }
+        // No JIT compilation: the ledger's queries are short, and a plan estimated costly (a materialized CTE, a
+        // year's aggregate) paid 0.2–0.4 s compiling for a query that runs in tens of milliseconds.
+        do {
+            _ = try connection.query("SET jit = off", []).wait()
+        } catch {
+            throw SQLEngineError(
+                message: "cannot set up the session on \(location): \(Self.message(of: error))", sql: "")
+        }
     }
 
     deinit {
