@@ -83,8 +83,7 @@ public enum GenerationBenchmark {
             "validation of the \(numbers.count) proformas (numbers, dates, frozen, PDF and XML rendered and stored, chained): "
                 + "\(seconds(validation)) s, \(ImportBenchmark.format(validationCPU)) s of CPU on both cores "
                 + "(\(ImportBenchmark.format(validationCPU * 1000 / Double(max(numbers.count, 1)))) ms a document)")
-        let renderingMs =
-            Double(rendering.total.components.attoseconds) / 1e15 + Double(rendering.total.components.seconds) * 1000
+        let renderingMs = Self.asDouble(rendering.total) * 1000
         lines.append(
             "  of which rendering (mapping, PDF, XML, Factur-X), the rendering threads' CPU: \(seconds(rendering.total)) s "
                 + "(\(ImportBenchmark.format(renderingMs / Double(max(numbers.count, 1)))) ms a document)"

@@ -140,12 +140,12 @@ extension LedgerDatabase {
         -> [OpenInvoice]
     {
         let d = day?.description ?? "9999-12-31"
-        var arguments: [any SQLArgument] = [d, d, d]
+        // In the statement's order: the credited and paid sums as of `d`, the candidates' two dates, the issue date.
+        var arguments: [any SQLArgument] = [d, d]
         var only = ""
         var from = "invoice i"
         if let ids {
             only = " AND i.id IN (\(db.integersOfJSONArgument))"
-            arguments.append(LedgerDatabase.jsonArray(ids))
         } else if !includePaid {
             // Open as of `day`: open now ("v23 open invoices"), or settled since by a payment or a credit note dated
             // after it. Not every invoice ever issued, nearly all of them paid.
@@ -155,8 +155,10 @@ extension LedgerDatabase {
                  UNION SELECT credited_invoice_id FROM invoice WHERE type = 'credit_note' AND status = 'issued'
                    AND issue_date > ? AND credited_invoice_id IS NOT NULL) k JOIN invoice i ON i.id = k.id
                 """
-            arguments = [d, d] + arguments
+            arguments += [d, d]
         }
+        arguments.append(d)
+        if let ids { arguments.append(LedgerDatabase.jsonArray(ids)) }
         let rows = try db.fetchAll(
             sql: """
                 SELECT i.id, i.number, i.client, i.payer, i.issue_date, i.due_date, i.total_ttc,

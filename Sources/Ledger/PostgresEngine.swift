@@ -95,8 +95,11 @@ final class PostgresEngine: SQLEngine, Sendable {
     /// `ARDOISE_DEBUG_SQL=1`: a statement PostgreSQL refuses is printed on standard error with its SQL.
     static let debugSQL = ProcessInfo.processInfo.environment["ARDOISE_DEBUG_SQL"] == "1"
 
-    /// The SQLSTATE of an error the server sent.
-    static func code(of error: any Error) -> String? { (error as? PSQLError)?.serverInfo?[.sqlState] }
+    /// A statement's failure as the ledger reports it: the server's message and its SQLSTATE.
+    static func failure(_ error: any Error, sql: String) -> SQLEngineError {
+        SQLEngineError(
+            message: message(of: error, sql: sql), sql: sql, code: (error as? PSQLError)?.serverInfo?[.sqlState])
+    }
 
     static func message(of error: any Error, sql: String = "") -> String {
         if debugSQL, !sql.isEmpty { FileHandle.standardError.write(Data("postgres refused: \(error)\n\(sql)\n".utf8)) }
@@ -137,25 +140,14 @@ final class PostgresEngine: SQLEngine, Sendable {
     /// first. With `snapshot` (what `pg_export_snapshot()` gave another connection's such transaction, still open),
     /// that connection's snapshot: two connections read one state of the ledger side by side.
     func snapshotRead<T>(importing snapshot: String? = nil, _ work: (any SQLSession) throws -> T) throws -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        let session = PostgresSession(connection: connection, statements: statements)
-        _ = try session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", [])
-        do {
-            if let snapshot {
-                // Not a bind parameter: PostgreSQL takes the snapshot's name as a literal only.
-                guard !snapshot.isEmpty,
-                    snapshot.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || isxdigit(Int32($0)) != 0 })
-                else { throw SQLEngineError(message: "not a snapshot name: \(snapshot)", sql: "") }
-                _ = try session.execute("SET TRANSACTION SNAPSHOT '\(snapshot)'", [])
-            }
-            let result = try work(session)
-            _ = try session.execute("COMMIT", [])
-            return result
-        } catch {
-            _ = try? session.execute("ROLLBACK", [])
-            throw error
+        var opening: [String] = []
+        if let snapshot {
+            // Not a bind parameter: PostgreSQL takes the snapshot's name as a literal only.
+            guard !snapshot.isEmpty, snapshot.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || isxdigit(Int32($0)) != 0 })
+            else { throw SQLEngineError(message: "not a snapshot name: \(snapshot)", sql: "") }
+            opening.append("SET TRANSACTION SNAPSHOT '\(snapshot)'")
         }
+        return try block("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", opening, work)
     }
 
     /// Moves the change counter when this transaction wrote (PostgreSQL gave it a transaction id): run last, just
@@ -165,21 +157,29 @@ final class PostgresEngine: SQLEngine, Sendable {
         "UPDATE ledger_change SET version = version + 1 WHERE pg_current_xact_id_if_assigned() IS NOT NULL"
 
     private func transaction<T>(countingChange: Bool, _ work: (any SQLSession) throws -> T) throws -> T {
+        // One writer at a time, as on SQLite: the audit and entry chains are appended by reading their last link, a
+        // batch of validations holds the row locks of several number series, and closing a month must not interleave
+        // with issuing into it. Reads never wait for it. Not for ever: a writer hung in its transaction (a stopped
+        // process, a lost network) fails the others after the time SQLite's writers wait for theirs, instead of
+        // stopping every writer of every machine.
+        try block(
+            "BEGIN", ["SET LOCAL lock_timeout = '\(Int(LedgerDatabase.defaultBusyTimeout * 1000))ms'", Self.writerLock],
+            work, closing: countingChange ? [Self.countChange] : [])
+    }
+
+    /// A transaction block on this connection: `begin`, the `opening` statements, `work`, the `closing` ones and a
+    /// checked COMMIT (`PostgresSession.commit`); ROLLBACK when anything throws.
+    private func block<T>(
+        _ begin: String, _ opening: [String], _ work: (any SQLSession) throws -> T, closing: [String] = []
+    ) throws -> T {
         lock.lock()
         defer { lock.unlock() }
         let session = PostgresSession(connection: connection, statements: statements)
-        try session.execute("BEGIN", [])
+        _ = try session.execute(begin, [])
         do {
-            // One writer at a time, as on SQLite: the audit and entry chains are appended by reading their last
-            // link, a batch of validations holds the row locks of several number series, and closing a month must
-            // not interleave with issuing into it. Reads never wait for it.
-            // Not for ever: a writer hung in its transaction (a stopped process, a lost network) fails the others
-            // after the time SQLite's writers wait for theirs, instead of stopping every writer of every machine.
-            _ = try session.execute(
-                "SET LOCAL lock_timeout = '\(Int(LedgerDatabase.defaultBusyTimeout * 1000))ms'", [])
-            _ = try session.execute(Self.writerLock, [])
+            for statement in opening { _ = try session.execute(statement, []) }
             let result = try work(session)
-            if countingChange { try session.execute(Self.countChange, []) }
+            for statement in closing { _ = try session.execute(statement, []) }
             try session.commit()
             return result
         } catch {
@@ -307,8 +307,7 @@ final class PostgresSession: SQLSession {
             changesCount = try connection.query(text, arguments.map(\.postgresData)).wait().metadata.rows ?? 0
             return changesCount
         } catch {
-            throw SQLEngineError(
-                message: PostgresEngine.message(of: error, sql: sql), sql: sql, code: PostgresEngine.code(of: error))
+            throw PostgresEngine.failure(error, sql: sql)
         }
     }
 
@@ -320,7 +319,7 @@ final class PostgresSession: SQLSession {
         do {
             tag = try connection.query("COMMIT", []).wait().metadata.command
         } catch {
-            throw SQLEngineError(message: PostgresEngine.message(of: error, sql: "COMMIT"), sql: "COMMIT")
+            throw PostgresEngine.failure(error, sql: "COMMIT")
         }
         guard tag == "COMMIT" else {
             throw SQLEngineError(
@@ -363,8 +362,7 @@ final class PostgresSession: SQLSession {
             try connection.query(text, arguments.map(\.postgresData), onRow: { row in try state.take(row) }).wait()
         } catch {
             if let thrown = state.thrown { throw thrown }
-            throw SQLEngineError(
-                message: PostgresEngine.message(of: error, sql: sql), sql: sql, code: PostgresEngine.code(of: error))
+            throw PostgresEngine.failure(error, sql: sql)
         }
         guard let columns = state.columns else { return }
         for values in state.rows {
@@ -395,8 +393,7 @@ final class PostgresSession: SQLSession {
             ).wait()
         } catch {
             if let error = thrown.error { throw error }
-            throw SQLEngineError(
-                message: PostgresEngine.message(of: error, sql: sql), sql: sql, code: PostgresEngine.code(of: error))
+            throw PostgresEngine.failure(error, sql: sql)
         }
     }
 
@@ -509,8 +506,7 @@ extension PostgresSession {
             try done.futureResult.wait()
         } catch {
             let sql = "COPY \(table) FROM STDIN"
-            throw SQLEngineError(
-                message: PostgresEngine.message(of: error, sql: sql), sql: sql, code: PostgresEngine.code(of: error))
+            throw PostgresEngine.failure(error, sql: sql)
         }
     }
 }
