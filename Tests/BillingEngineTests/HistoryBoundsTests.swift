@@ -96,12 +96,10 @@ extension HistoryBoundsTests {
     /// billed (a correction issued), then never again: a year of late files does not slow the daily run.
     @Test func aLateFileIsLookedAtUntilItsRevenueIsBilledThenNoMore() throws {
         let s = try Scratch()
-        try s.write(
+        let (ledger, engine) = try s.imported(
             "PIE_LD01_20261005.csv",
-            EndToEndTests.registerFile(day: "2026-10-05", a: 10, b: 5, c: 2, guests: Self.guests))
-        let ledger = try s.workspace.openLedger(creating: true)
-        _ = try s.workspace.importFiles([])
-        let engine = try s.engine(ledger, day("2026-11-02"))
+            EndToEndTests.registerFile(day: "2026-10-05", a: 10, b: 5, c: 2, guests: Self.guests),
+            engineOn: day("2026-11-02"))
         let billed = try engine.generate(period: Self.october, issueDate: day("2026-11-02"), only: ["ACME"])
         try engine.validate(ids: billed.created, on: day("2026-11-02"))
         #expect(try Self.lateFileCandidates(ledger) == [])

@@ -50,6 +50,17 @@ struct Scratch {
         try Installation.open(configPath: workspace.config.file).engine(today: day, actor: "test")
     }
 
+    /// One waiting manual invoice of 100.00 HT (20 % VAT) for October for each of `clients`, made on 2 November.
+    func manualInvoices(_ engine: Engine, clients: [String]) throws -> [Int64] {
+        try clients.map { client in
+            try engine.createManual(
+                ManualDocument(
+                    type: .invoice, client: client, period: Period(parsing: "2026-10")!,
+                    lines: [("Prestation", 1, Price(tenThousandths: 1_000_000), VATRate(tenThousandths: 200_000))]),
+                reason: "test", on: day("2026-11-02"))
+        }
+    }
+
     /// The ledger with one file written to the inbox and imported, and an engine of `today`.
     func imported(_ name: String, _ text: String, engineOn today: Day) throws -> (LedgerDatabase, Engine) {
         let ledger = try workspace.openLedger(creating: true)

@@ -19,21 +19,22 @@ import Workspace
         let s = try Scratch()
         let ledger = try s.workspace.openLedger(creating: true)
         var engine = try s.engine(ledger, day("2026-11-02"))
-        let month = Period(parsing: "2026-10")!
-        var ids: [Int64] = []
-        for client in ["ACME", "C0013", "C0014"] {
-            ids.append(
-                try engine.createManual(
-                    ManualDocument(
-                        type: .invoice, client: client, period: month,
-                        lines: [("Prestation", 1, Price(tenThousandths: 1_000_000), VATRate(tenThousandths: 200_000))]),
-                    reason: "test", on: day("2026-11-02")))
-        }
-        engine.render = { stored, _ in
+        let ids = try s.manualInvoices(engine, clients: ["ACME", "C0013", "C0014"])
+        engine.render = { stored, references in
             if stored.invoice.client == "C0013" { throw RenderRefused() }
-            return IssuedFiles(pdf: Array("%PDF \(stored.invoice.number ?? "")".utf8), xml: Array("<x/>".utf8))
+            return try plainFiles(stored, references)
         }
         return (s, ledger, engine, ids)
+    }
+
+    /// Files that name the document's number: what the tests need of a rendering.
+    static let plainFiles: DocumentRenderer = { stored, _ in
+        IssuedFiles(pdf: Array("%PDF \(stored.invoice.number ?? "")".utf8), xml: Array("<x/>".utf8))
+    }
+
+    /// The error of an outcome that is a refusal; nil when the proforma was issued.
+    static func refusal(_ outcome: Result<String, any Error>) -> (any Error)? {
+        if case .failure(let error) = outcome { error } else { nil }
     }
 
     static func sequence(_ number: String) -> Int? { Int(String(number.reversed().prefix { $0.isNumber }.reversed())) }
@@ -44,10 +45,7 @@ import Workspace
         let outcomes = try engine.validateEach(ids: ids, on: day("2026-11-02"))
         #expect(outcomes.map(\.id) == ids)
         let first = try outcomes[0].outcome.get(), third = try outcomes[2].outcome.get()
-        guard case .failure(let refused) = outcomes[1].outcome else {
-            Issue.record("C0013's proforma was issued: \(outcomes[1])")
-            return
-        }
+        let refused = try #require(Self.refusal(outcomes[1].outcome), "C0013's proforma was issued: \(outcomes[1])")
         #expect("\(refused)".contains("cannot be rendered"), "\(refused)")
         // The number C0013's proforma took inside the batch was given back: the third follows the first.
         #expect(Self.sequence(third) == Self.sequence(first).map { $0 + 1 }, "\(first), \(third)")
@@ -66,9 +64,7 @@ import Workspace
 
         // Once it can be rendered, it is issued with the next number.
         var fixed = engine
-        fixed.render = { stored, _ in
-            IssuedFiles(pdf: Array("%PDF \(stored.invoice.number ?? "")".utf8), xml: Array("<x/>".utf8))
-        }
+        fixed.render = Self.plainFiles
         let again = try fixed.validate(ids: [ids[1]], on: day("2026-11-02"))
         #expect(again.count == 1 && Self.sequence(again[0]) == Self.sequence(third).map { $0 + 1 }, "\(again)")
     }
@@ -88,9 +84,7 @@ import Workspace
     @Test func aRefusalRaisedByTheDatabaseInsideTheBatchUndoesOnlyItsProforma() throws {
         let (_, ledger, refusing, ids) = try Self.threeProformas()
         var engine = refusing
-        engine.render = { stored, _ in
-            IssuedFiles(pdf: Array("%PDF \(stored.invoice.number ?? "")".utf8), xml: Array("<x/>".utf8))
-        }
+        engine.render = Self.plainFiles
         try ledger.engine.write { db in
             try db.execute(
                 sql: db.sql(
@@ -105,10 +99,7 @@ import Workspace
         }
         let outcomes = try engine.validateEach(ids: ids, on: day("2026-11-02"))
         let first = try outcomes[0].outcome.get(), third = try outcomes[2].outcome.get()
-        guard case .failure(let refused) = outcomes[1].outcome else {
-            Issue.record("C0013's proforma was issued: \(outcomes[1])")
-            return
-        }
+        let refused = try #require(Self.refusal(outcomes[1].outcome), "C0013's proforma was issued: \(outcomes[1])")
         #expect("\(refused)".contains("the test refuses C0013"), "\(refused)")
         #expect(Self.sequence(third) == Self.sequence(first).map { $0 + 1 }, "\(first), \(third)")
         #expect(try ledger.invoice(id: ids[1])?.invoice.status == .proforma)

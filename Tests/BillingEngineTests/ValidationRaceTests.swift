@@ -13,16 +13,7 @@ import Workspace
         let s = try Scratch()
         let ledger = try s.workspace.openLedger(creating: true)
         let engine = try s.engine(ledger, day("2026-11-02"))
-        let month = Period(parsing: "2026-10")!
-        var ids: [Int64] = []
-        for client in ["ACME", "C0013", "C0014"] {
-            ids.append(
-                try engine.createManual(
-                    ManualDocument(
-                        type: .invoice, client: client, period: month,
-                        lines: [("Prestation", 1, Price(tenThousandths: 1_000_000), VATRate(tenThousandths: 200_000))]),
-                    reason: "test", on: day("2026-11-02")))
-        }
+        let ids = try s.manualInvoices(engine, clients: ["ACME", "C0013", "C0014"])
         // The list is taken; meanwhile another validator issues the first and someone discards the second.
         let other = try s.engine(ledger, day("2026-11-02"))
         let taken = try other.validate(ids: [ids[0]], on: day("2026-11-02"))
