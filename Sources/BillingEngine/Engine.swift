@@ -431,9 +431,9 @@ public struct Engine: Sendable {
     /// document and its references are exactly those it was rendered from (a
     /// refusal shifts the numbers after it: those of the batch rendered
     /// meanwhile are rendered there, and the batches after it are rendered
-    /// with the numbers shifted back), so the bytes are the same either way. The hashes of
-    /// the revenue each document bills (`invoice_revenue`) are computed with
-    /// its files, so the numbering transaction reads no ticket.
+    /// with the numbers shifted back), so the bytes are the same either way.
+    /// The hashes of the revenue each document bills (`invoice_revenue`) are
+    /// computed with its files, so the numbering transaction reads no ticket.
     public func validateEach(
         ids: [Int64], on day: Day, now: Date = Date(), stopAtFirstFailure: Bool = false,
         forcedBecause reason: String? = nil
@@ -455,8 +455,9 @@ public struct Engine: Sendable {
         for (index, batch) in batches.enumerated() {
             var prepared: Prerendered = [:]
             if let current = ahead, let render {
-                var (files, next, reservedNow) = try current.wait()
+                let (files, expected, reservedNow) = try current.wait()
                 reserved = reservedNow
+                var next = expected
                 for (series, count) in notIssued { if let n = next[series] { next[series] = n - count } }
                 notIssued = [:]
                 prepared = files
